@@ -1,0 +1,105 @@
+/*
+ * http.h — the server's only view of HTTP. http_mhd.c is the one file that
+ * includes libmicrohttpd; everything else (API, Open311, staff web UI,
+ * metrics) sees a finished request and fills a response.
+ *
+ * Flow: libmicrohttpd reads the request; http_mhd.c buffers the body up to
+ * the route's cap (413 above, decided before reading further), parses
+ * application/x-www-form-urlencoded bodies into form fields, then calls the
+ * matching handler exactly once on a worker thread. The handler fills
+ * *resp; http_mhd.c sends it and frees it.
+ *
+ * Threading: handlers run concurrently (thread per connection or pool);
+ * each handler opens/uses its own trygg_store handle (see server.h).
+ * Read first: http_route, http_resp_*.
+ */
+#ifndef TRYGG_HTTP_H
+#define TRYGG_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HTTP_MAX_FIELDS 64
+
+typedef struct http_kv {
+    const char *name;
+    const char *value;
+} http_kv;
+
+typedef struct http_req {
+    const char *method;     /* "GET", "POST", ... */
+    const char *path;       /* decoded path, no query string */
+    const char *remote_ip;  /* "127.0.0.1" */
+    const char *body;       /* NUL-terminated copy of the body ("" if none) */
+    size_t body_len;
+    http_kv query[HTTP_MAX_FIELDS];   /* decoded query arguments */
+    int nquery;
+    http_kv form[HTTP_MAX_FIELDS];    /* decoded urlencoded form fields (POST) */
+    int nform;
+    int tls;                /* 1 if the connection is TLS */
+    int64_t started_us;     /* monotonic time the request arrived */
+    void *conn;             /* opaque, for http_header/http_cookie */
+} http_req;
+
+/* Request header by name (case-insensitive); NULL if absent. */
+const char *http_header(const http_req *r, const char *name);
+/* Cookie value by name; NULL if absent. */
+const char *http_cookie(const http_req *r, const char *name);
+/* Query argument / form field by name; NULL if absent. */
+const char *http_query(const http_req *r, const char *name);
+const char *http_form(const http_req *r, const char *name);
+
+#define HTTP_MAX_HEADERS 12
+
+typedef struct http_resp {
+    int status;
+    char content_type[96];
+    char *body;             /* malloc'd, owned by the response */
+    size_t len;
+    http_kv headers[HTTP_MAX_HEADERS]; /* extra headers; name/value malloc'd */
+    int nheaders;
+} http_resp;
+
+/* Sets status, content type and a copy of body[len]. 0 on success, -1 on OOM. */
+int http_resp_set(http_resp *resp, int status, const char *ctype, const char *body, size_t len);
+/* Sets an application/json body from a jansson object (steals the reference). */
+struct json_t;
+int http_resp_json(http_resp *resp, int status, struct json_t *obj);
+/* Adds a header (copied). -1 when full. */
+int http_resp_header(http_resp *resp, const char *name, const char *value);
+/* 303 See Other to `location`. */
+int http_resp_redirect(http_resp *resp, const char *location);
+void http_resp_free(http_resp *resp);
+
+typedef void (*http_handler)(void *ctx, const http_req *req, http_resp *resp);
+
+/* Route table entry: method ("GET", "POST", or "*"), path pattern (exact, or
+ * ending in "*" for a prefix), body size cap in bytes, handler. */
+typedef struct http_route {
+    const char *method;
+    const char *pattern;
+    size_t max_body;
+    http_handler handler;
+} http_route;
+
+typedef struct http_server http_server;
+
+typedef struct http_options {
+    const char *bind;        /* "127.0.0.1" */
+    int port;                /* 8080; 0 = any free port (see http_server_port) */
+    const char *tls_cert;    /* PEM file, NULL = plain HTTP (behind a TLS proxy) */
+    const char *tls_key;
+    int threads;             /* worker threads */
+    int conn_timeout_s;      /* idle connection timeout */
+    int max_connections;
+} http_options;
+
+/* Starts listening; routes[] (nroutes entries) and ctx must outlive the
+ * server. Unmatched paths give 404, wrong methods 405. Returns NULL and
+ * prints why on failure. */
+http_server *http_server_start(const http_options *opt, const http_route *routes, int nroutes,
+                               void *ctx);
+int http_server_port(const http_server *s);
+void http_server_stop(http_server *s);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * err.h — the one error enum of libtrygg.
+ *
+ * Every fallible libtrygg function returns a trygg_err. TRYGG_OK is 0, so
+ * `if (err) ...` works. New codes are only ever appended (the numbers end up
+ * in logs and exit codes). trygg_strerror() turns a code into English text for
+ * logs; user-facing text comes from the translation catalogs instead.
+ */
+#ifndef TRYGG_ERR_H
+#define TRYGG_ERR_H
+
+typedef enum trygg_err {
+    TRYGG_OK = 0,
+    TRYGG_ERR_NOMEM,    /* out of memory */
+    TRYGG_ERR_INVALID,  /* bad argument or invalid input (validation failed) */
+    TRYGG_ERR_TOOBIG,   /* input over its size cap */
+    TRYGG_ERR_NOTFOUND, /* no such item, user, kiosk, ... */
+    TRYGG_ERR_EXISTS,   /* unique name already taken */
+    TRYGG_ERR_IO,       /* file could not be read or written */
+    TRYGG_ERR_DB,       /* database error (details in trygg_store_errmsg) */
+    TRYGG_ERR_BUSY,     /* database locked longer than the busy timeout */
+    TRYGG_ERR_FULL,     /* disk full or file size limit reached */
+    TRYGG_ERR_READONLY, /* database or file is read-only */
+    TRYGG_ERR_CONFIG,   /* configuration error (details carry file:line) */
+    TRYGG_ERR_CRYPTO,   /* key missing/invalid, decryption failed */
+    TRYGG_ERR_PERM,     /* not allowed for this user/role */
+    TRYGG_ERR_SCHEMA,   /* database schema newer than this program */
+    TRYGG_ERR_STATE,    /* operation not valid in the item's current state */
+    TRYGG_ERR_AUTH,     /* wrong password, unknown or revoked token */
+    TRYGG_ERR_LIMIT,    /* rate limit or flood limit reached */
+} trygg_err;
+
+/* Returns a static English description of `err`; never NULL (unknown codes
+ * give "unknown error"). */
+const char *trygg_strerror(trygg_err err);
+
+#endif

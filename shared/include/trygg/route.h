@@ -1,0 +1,72 @@
+/*
+ * route.h — routing rules: which destination an item goes to, whether it is
+ * urgent, and what the citizen is told.
+ *
+ * Rules come from an INI file (inih), one section per rule, evaluated in file
+ * order; the first rule whose kind/category/area all match wins. A rule with
+ * no match field matches everything (use it last as a fallback).
+ *
+ *   [rule crime-tips]
+ *   kind = tip                ; comma list; "*" or absent = any
+ *   category = *
+ *   area = *
+ *   names_person = any        ; yes/no/any: text names or suspects a person
+ *   destination = security
+ *   copy_to = housing         ; scrubbed copy; never allowed for tips
+ *   copy_areas = Centrum,Göta ; only copy for these areas ("*" = all)
+ *   tell = ack,police_tip     ; message keys from the catalogs
+ *   urgent = no               ; yes = always raise
+ *
+ *   [links]  police_tip_url = ..., police_tip_phone = 114 14, emergency = 112,
+ *            police_report_url = ..., child_concern_url = ..., child_concern_phone = ...
+ *   [oncall] email = jour@example.se
+ *
+ * Invariant checked at load: no rule that can match kind=tip, or
+ * names_person=yes, has a destination or copy_to that is the housing company
+ * (any destination flagged `company = yes` in [destination NAME] sections).
+ * Read first: trygg_routes_load, trygg_route_item.
+ */
+#ifndef TRYGG_ROUTE_H
+#define TRYGG_ROUTE_H
+
+#include "item.h"
+
+typedef struct trygg_routes trygg_routes;
+
+/* Config error with its location, "file:line: message". */
+typedef struct trygg_cfg_error {
+    char file[256];
+    int line;
+    char msg[256];
+} trygg_cfg_error;
+
+/* Loads rules from `path`. On success *out is a new rule set. On failure
+ * returns TRYGG_ERR_CONFIG (or IO) and fills errs[0..*nerr-1] (up to maxerr)
+ * with every problem found, each as file:line: message. */
+trygg_err trygg_routes_load(const char *path, trygg_routes **out, trygg_cfg_error *errs, int maxerr,
+                            int *nerr);
+/* The built-in defaults of DESIGN.md (used when no file is given). */
+trygg_err trygg_routes_default(trygg_routes **out);
+void trygg_routes_free(trygg_routes *r);
+
+typedef struct trygg_route_result {
+    char rule[TRYGG_NAME_MAX + 1];        /* name of the rule that matched */
+    char destination[TRYGG_NAME_MAX + 1];
+    char copy_to[TRYGG_NAME_MAX + 1];     /* "" = no copy */
+    char tell[8][32];                     /* message keys for the citizen */
+    int ntell;
+    int urgent;                           /* rule says urgent, or urgent signal found */
+} trygg_route_result;
+
+/* Routes `item` (kind, category, area, text, lang). Detects urgent signals
+ * and person-naming in the text (text.h). Always succeeds when rules loaded
+ * (a fallback rule is implied: destination "security"). */
+trygg_err trygg_route_item(const trygg_routes *r, const trygg_item *item, trygg_route_result *out);
+
+/* Configured link or number by key ("police_tip_url", "emergency", ...);
+ * NULL if unknown. Pointer valid for the lifetime of r. */
+const char *trygg_routes_link(const trygg_routes *r, const char *key);
+/* On-call e-mail address ("" if none). */
+const char *trygg_routes_oncall(const trygg_routes *r);
+
+#endif

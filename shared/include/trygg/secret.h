@@ -1,0 +1,65 @@
+/*
+ * secret.h — keys, pseudonyms, encryption and passwords (libsodium).
+ *
+ * Keys live in files in the data directory, mode 0600, created by
+ * `tryggctl init`:
+ *   pseudonym.key  32 bytes: HMAC key for phone-number pseudonyms (server+gateway)
+ *   number.key     crypto_box keypair: the server only holds the public half;
+ *                  the gateway holds the secret half and can decrypt numbers.
+ * A phone number is normalised (E.164, "+46...") before hashing or encrypting.
+ * trygg_secret_init() must be called once before anything else (sodium_init).
+ */
+#ifndef TRYGG_SECRET_H
+#define TRYGG_SECRET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+
+trygg_err trygg_secret_init(void);
+
+/* Normalises a phone number to E.164 (+46 default for national "07..."):
+ * keeps + and digits, 00 -> +. TRYGG_ERR_INVALID if not 6..15 digits. */
+trygg_err trygg_phone_normalise(const char *in, char out[20]);
+
+/* Creates a key file of `len` random bytes with mode 0600 if it does not
+ * exist (existing files are left alone). */
+trygg_err trygg_key_create(const char *path, size_t len);
+/* Reads exactly `len` bytes; TRYGG_ERR_CRYPTO if size differs or mode is
+ * readable by others. */
+trygg_err trygg_key_read(const char *path, unsigned char *key, size_t len);
+#define TRYGG_PSEUDO_KEY_LEN 32
+
+/* Keyed pseudonym of a normalised number: hex of HMAC-SHA-256 (64 chars + NUL). */
+trygg_err trygg_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN], const char *number,
+                          char out[65]);
+
+/* Number encryption: sealed boxes (crypto_box_seal) to the gateway's public
+ * key. Key pair file holds pk||sk (64 bytes); trygg_numkey_create makes it. */
+#define TRYGG_NUMKEY_LEN 64
+trygg_err trygg_numkey_create(const char *path);
+/* cipher[cap] gets the sealed number; *len its length (< 128 for any number). */
+trygg_err trygg_number_encrypt(const unsigned char keypair_or_pk[32], const char *number,
+                               unsigned char *cipher, size_t cap, size_t *len);
+trygg_err trygg_number_decrypt(const unsigned char keypair[TRYGG_NUMKEY_LEN],
+                               const unsigned char *cipher, size_t len, char out[20]);
+
+/* Password hashing, argon2id (crypto_pwhash_str, interactive limits). */
+trygg_err trygg_password_hash(const char *password, char out[128]);
+/* TRYGG_OK if it matches, TRYGG_ERR_AUTH otherwise. */
+trygg_err trygg_password_verify(const char *hash, const char *password);
+
+/* Random token, URL-safe base64 of 32 bytes (43 chars + NUL). */
+trygg_err trygg_token_new(char out[64]);
+/* Hex SHA-256 of a token (tokens are high-entropy; no slow hash needed). */
+void trygg_token_hash(const char *token, char out[65]);
+
+/* Random bytes / uniform integer below `upper`. */
+void trygg_random_bytes(void *buf, size_t len);
+uint32_t trygg_random_uniform(uint32_t upper);
+
+/* HMAC-SHA-256 of data with key, hex out (webhook signatures). */
+void trygg_hmac_sha256_hex(const unsigned char *key, size_t keylen, const void *data, size_t len,
+                           char out[65]);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * store.h — the queue store: every item, thread, audit entry, user, kiosk,
+ * walk and outbox row lives here. SQLite implementation in store_sqlite.c.
+ *
+ * Durability: the database runs in WAL mode with synchronous=FULL, so when a
+ * function that writes returns TRYGG_OK the change is on disk; anything
+ * acknowledged to a citizen is committed first. A busy timeout (5 s) lets
+ * several processes (server, smsgw, tryggctl) share one file. The schema is
+ * versioned with PRAGMA user_version and migrated on open; a file newer than
+ * this program gives TRYGG_ERR_SCHEMA and is not touched.
+ *
+ * Threading: a trygg_store handle is used by one thread at a time; open one
+ * handle per thread. Every write that changes an item also appends an audit
+ * row in the same transaction. Failed writes roll back fully; details of the
+ * last failure are in trygg_store_errmsg().
+ *
+ * Read first: trygg_store_open, trygg_store_submit, trygg_store_list.
+ */
+#ifndef TRYGG_STORE_H
+#define TRYGG_STORE_H
+
+#include <stdint.h>
+#include "item.h"
+
+typedef struct trygg_store trygg_store;
+
+#define TRYGG_SCHEMA_VERSION_LATEST trygg_store_schema_latest()
+
+/* Opens (creating if missing) the database at `path` and migrates it to the
+ * latest schema. On success *out is a new handle the caller closes with
+ * trygg_store_close. On failure *out is NULL. */
+trygg_err trygg_store_open(const char *path, trygg_store **out);
+void trygg_store_close(trygg_store *st);
+/* Details of the last error on this handle ("" if none); valid until the next call. */
+const char *trygg_store_errmsg(const trygg_store *st);
+int trygg_store_schema_latest(void);
+/* Schema version of the open database (after migration = latest). */
+int trygg_store_schema_version(trygg_store *st);
+
+/* Retention: days an item of `kind` is kept before purge (defaults: concern
+ * 365, fault 365, tip 180, watch_signup 730, walk_signup 90, callback 30).
+ * Set by config at start-up; affects items submitted afterwards. */
+void trygg_store_set_retention(trygg_store *st, trygg_kind kind, int days);
+
+/* ---- Items ---------------------------------------------------------------- */
+
+/* Submits an item. in->client_key is required; the store assigns id, ref,
+ * status=new, created/updated (now unless in->created != 0), purge_at.
+ * Idempotent: if an item with the same client_key exists, *out gets that
+ * item and *created = 0; otherwise *created = 1. Safe when two processes
+ * submit the same key at once (one wins, the other gets the same item).
+ * If in->ref is set (a kiosk's trygg_ref_from_key) it is used when free; on
+ * the rare collision a random reference is assigned and a warning logged.
+ * `out` may equal `in`. Audit: "created" by in->source. */
+trygg_err trygg_store_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created);
+
+trygg_err trygg_store_get(trygg_store *st, int64_t id, trygg_item *out);
+trygg_err trygg_store_get_by_ref(trygg_store *st, const char *ref, trygg_item *out);
+trygg_err trygg_store_get_by_key(trygg_store *st, const char *client_key, trygg_item *out);
+
+/* Filter for listing; trygg_filter_init() sets "any" everywhere. */
+typedef struct trygg_filter {
+    int status;     /* trygg_status or -1 */
+    int kind;       /* trygg_kind or -1 */
+    int channel;    /* trygg_channel or -1 */
+    int urgent;     /* 0, 1 or -1 */
+    int open_only;  /* 1 = status != closed */
+    char category[TRYGG_NAME_MAX + 1];    /* "" = any */
+    char area[TRYGG_NAME_MAX + 1];
+    char destination[TRYGG_NAME_MAX + 1];
+    char sender[TRYGG_PSEUDO_HEX + 1];
+    int64_t from, to;  /* created in [from, to); 0 = unbounded */
+    char query[256];   /* full-text (FTS5 over text, place, ref, alias); "" = none */
+} trygg_filter;
+void trygg_filter_init(trygg_filter *f);
+
+/* Keyset cursor. Order is urgent first, then newest first (created DESC,
+ * id DESC). A zeroed cursor (valid = 0) starts at the top. */
+typedef struct trygg_cursor {
+    int valid;
+    int urgent;
+    int64_t created;
+    int64_t id;
+} trygg_cursor;
+
+/* Lists up to `max` items matching *f after *after (may be NULL) into
+ * items[]; *n gets the count; *next (may be NULL) gets the cursor for the
+ * next page (next->valid = 0 when there is none). Full-text queries are
+ * passed to FTS5 as quoted terms, so user input cannot break the query. */
+trygg_err trygg_store_list(trygg_store *st, const trygg_filter *f, const trygg_cursor *after,
+                           trygg_item *items, int max, int *n, trygg_cursor *next);
+/* counts[s] = number of items with status s matching *f (f->status ignored). */
+trygg_err trygg_store_count_by_status(trygg_store *st, const trygg_filter *f,
+                                      int64_t counts[TRYGG_STATUS_COUNT]);
+
+/* Changes category/area/kind (NULL or "" leaves a field unchanged; kind -1
+ * leaves kind). Audited as "edit" by `actor` with old -> new values. */
+trygg_err trygg_store_update(trygg_store *st, int64_t id, const char *actor, const char *category,
+                             const char *area, int kind);
+/* Sets urgent 0/1, audited. */
+trygg_err trygg_store_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent);
+/* Status change with the rules new -> triaged -> forwarded|in_progress ->
+ * closed; close needs a reason (TRYGG_CLOSE_DUPLICATE needs duplicate_of of an
+ * existing other item); reopening a closed item (to triaged) is allowed.
+ * Invalid transitions give TRYGG_ERR_STATE and change nothing. */
+trygg_err trygg_store_set_status(trygg_store *st, int64_t id, const char *actor,
+                                 trygg_status status, trygg_close_reason reason,
+                                 int64_t duplicate_of);
+/* Possible duplicates of item `id`: same area and category, created within
+ * `days` days of it, not itself, newest first. */
+trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_item *items,
+                                         int max, int *n);
+
+/* ---- Thread and audit ------------------------------------------------------ */
+
+typedef enum trygg_msg_dir {
+    TRYGG_MSG_IN = 0, /* from the citizen (SMS) */
+    TRYGG_MSG_OUT,    /* reply to the citizen */
+    TRYGG_MSG_NOTE    /* internal staff note, never sent */
+} trygg_msg_dir;
+
+typedef struct trygg_message {
+    int64_t id;
+    int64_t item_id;
+    trygg_msg_dir dir;
+    char author[TRYGG_NAME_MAX + 1]; /* staff user, "smsgw", "system" */
+    char text[TRYGG_TEXT_MAX + 1];
+    int64_t created;
+} trygg_message;
+
+/* Appends a message to an item's thread (and an audit row). */
+trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
+                                  const char *author, const char *text, int64_t *msg_id);
+/* Oldest first. */
+trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_message *out, int max,
+                                    int *n);
+
+typedef struct trygg_audit {
+    int64_t id;
+    int64_t item_id;
+    char actor[TRYGG_NAME_MAX + 1];
+    char action[32];   /* created, edit, status, forward, reply, note, urgent, purge, ... */
+    char detail[512];
+    int64_t at;
+} trygg_audit;
+/* Records an audit row outside the built-in actions. */
+trygg_err trygg_store_audit(trygg_store *st, int64_t item_id, const char *actor, const char *action,
+                            const char *detail);
+trygg_err trygg_store_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max, int *n);
+
+/* ---- Transactions ----------------------------------------------------------
+ * For composite changes (e.g. a status change plus an outbox row), wrap calls
+ * in begin/commit; on any error call rollback. Nested begin is an error. */
+trygg_err trygg_store_begin(trygg_store *st);
+trygg_err trygg_store_commit(trygg_store *st);
+void trygg_store_rollback(trygg_store *st);
+
+/* ---- Destinations, users ---------------------------------------------------- */
+
+typedef struct trygg_destination {
+    char name[TRYGG_NAME_MAX + 1];   /* "security", "housing", "streets", ... */
+    char label[128];                 /* "Säkerhetsavdelningen" */
+    char email[256];                 /* "" = no e-mail */
+    char webhook_url[512];           /* "" = no webhook */
+    char webhook_secret[128];        /* HMAC key for the webhook signature */
+    int full_access;                 /* 1 = sees unscrubbed text (security dept) */
+} trygg_destination;
+trygg_err trygg_store_dest_put(trygg_store *st, const trygg_destination *d); /* insert or replace */
+trygg_err trygg_store_dest_get(trygg_store *st, const char *name, trygg_destination *out);
+trygg_err trygg_store_dest_list(trygg_store *st, trygg_destination *out, int max, int *n);
+
+typedef struct trygg_user {
+    int64_t id;
+    char username[TRYGG_NAME_MAX + 1];
+    char display[128];
+    char role[32];                         /* admin, security, destination */
+    char destination[TRYGG_NAME_MAX + 1];  /* for role "destination": which one */
+    int can_call_back;                     /* may see call-back numbers */
+    int disabled;
+    int64_t created;
+} trygg_user;
+/* Adds a user; the password is hashed with argon2id (secret.h). */
+trygg_err trygg_store_user_add(trygg_store *st, const trygg_user *u, const char *password);
+trygg_err trygg_store_user_get(trygg_store *st, const char *username, trygg_user *out);
+trygg_err trygg_store_user_list(trygg_store *st, trygg_user *out, int max, int *n);
+trygg_err trygg_store_user_set_disabled(trygg_store *st, const char *username, int disabled);
+trygg_err trygg_store_user_set_password(trygg_store *st, const char *username, const char *password);
+/* TRYGG_OK and *out filled if the user exists, is enabled and the password
+ * matches; TRYGG_ERR_AUTH otherwise (same error for every failure). */
+trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const char *password,
+                                  trygg_user *out);
+
+/* ---- Kiosks ---------------------------------------------------------------- */
+
+typedef struct trygg_kiosk {
+    char id[TRYGG_NAME_MAX + 1];     /* "bibl-1" */
+    char name[128];                  /* "Biblioteket, Lilla Edet" */
+    char area[TRYGG_NAME_MAX + 1];
+    int revoked;
+    int64_t last_seen;               /* 0 = never */
+    char version[32];
+    int outbox_depth;
+    char last_error[256];
+    int64_t created;
+} trygg_kiosk;
+/* Adds a kiosk and writes a new random token (NUL-terminated, < 64 chars)
+ * into token[64]; only its hash is stored, so this is the one time it is seen. */
+trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64]);
+/* Finds the non-revoked kiosk whose token hash matches; TRYGG_ERR_AUTH otherwise. */
+trygg_err trygg_store_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk *out);
+trygg_err trygg_store_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out);
+trygg_err trygg_store_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int *n);
+trygg_err trygg_store_kiosk_revoke(trygg_store *st, const char *id);
+trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id, const char *version,
+                                      int outbox_depth, const char *last_error);
+
+/* ---- Safety walks ------------------------------------------------------------ */
+
+typedef struct trygg_walk {
+    int64_t id;
+    int64_t starts;                  /* unix seconds UTC */
+    char area[TRYGG_NAME_MAX + 1];
+    char place[128];                 /* "Ströms slott" */
+    char meeting_point[256];         /* "Vid busshållplatsen Torget" */
+    int capacity;                    /* 0 = unlimited */
+    int signups;                     /* filled by get/list: walk_signup items for it */
+    int cancelled;
+} trygg_walk;
+trygg_err trygg_store_walk_put(trygg_store *st, trygg_walk *w); /* w->id 0 = insert (sets id) */
+trygg_err trygg_store_walk_get(trygg_store *st, int64_t id, trygg_walk *out);
+/* Walks starting at or after `from`, soonest first, not cancelled. */
+trygg_err trygg_store_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n);
+
+/* ---- Notices (shown on kiosks) -------------------------------------------- */
+typedef struct trygg_notice {
+    int64_t id;
+    char lang[TRYGG_LANG_MAX + 1];
+    char text[512];
+    int64_t from, to;                /* shown while from <= now < to */
+} trygg_notice;
+trygg_err trygg_store_notice_put(trygg_store *st, trygg_notice *n);
+trygg_err trygg_store_notice_delete(trygg_store *st, int64_t id);
+trygg_err trygg_store_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max, int *n);
+
+/* ---- SMS contacts (pseudonymous) --------------------------------------------- */
+
+typedef struct trygg_contact {
+    char pseudonym[TRYGG_PSEUDO_HEX + 1]; /* keyed hash of the number (secret.h) */
+    char alias[TRYGG_ALIAS_MAX + 1];      /* "Tipsare T-4821", unique */
+    unsigned char cipher[128];            /* number encrypted for the gateway only */
+    int cipher_len;                       /* 0 = deleted (after STOP) */
+    int stopped;                          /* said STOP: never send again */
+    int blocked;                          /* staff blocklist: store, never answer */
+    int callback_consent;                 /* replied RING: number may be shown to call-back roles */
+    char lang[TRYGG_LANG_MAX + 1];
+    int64_t first_seen, last_seen;
+} trygg_contact;
+/* Finds the contact by pseudonym or creates it with a fresh unique alias
+ * (prefix from `alias_prefix`, e.g. "Tipsare T-"). If the contact exists and
+ * has no cipher (after STOP) but cipher_len > 0, stores the new cipher and
+ * clears `stopped` only if `restart` is set. */
+trygg_err trygg_store_contact_get_or_create(trygg_store *st, const char *pseudonym,
+                                            const unsigned char *cipher, int cipher_len,
+                                            const char *alias_prefix, trygg_contact *out);
+trygg_err trygg_store_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out);
+/* STOP: sets stopped = 1 and deletes the cipher. */
+trygg_err trygg_store_contact_stop(trygg_store *st, const char *pseudonym);
+trygg_err trygg_store_contact_set_blocked(trygg_store *st, const char *pseudonym, int blocked);
+trygg_err trygg_store_contact_set_callback(trygg_store *st, const char *pseudonym, int consent);
+trygg_err trygg_store_contact_set_lang(trygg_store *st, const char *pseudonym, const char *lang);
+/* Newest open (status != closed) item from this sender created at or after
+ * `since`; TRYGG_ERR_NOTFOUND if none. */
+trygg_err trygg_store_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
+                                          trygg_item *out);
+/* Number of inbound messages from this sender since `since` (flood limits). */
+trygg_err trygg_store_sender_count_since(trygg_store *st, const char *pseudonym, int64_t since,
+                                         int *count);
+
+/* ---- SMS outbox ---------------------------------------------------------------- */
+
+typedef enum trygg_out_status {
+    TRYGG_OUT_PENDING = 0,
+    TRYGG_OUT_SENT,
+    TRYGG_OUT_FAILED,   /* will be retried at next_attempt */
+    TRYGG_OUT_DEAD,     /* gave up; shown to staff */
+    TRYGG_OUT_CANCELLED /* e.g. recipient said STOP */
+} trygg_out_status;
+const char *trygg_out_status_name(trygg_out_status s);
+
+typedef struct trygg_sms_out {
+    int64_t id;
+    int64_t item_id;                       /* 0 for system messages not tied to an item */
+    char recipient[TRYGG_PSEUDO_HEX + 1];  /* pseudonym; the gateway decrypts the cipher */
+    char text[1600];
+    char author[TRYGG_NAME_MAX + 1];
+    trygg_out_status status;
+    int parts;                             /* SMS parts used when sent */
+    int attempts;
+    char error[256];
+    int64_t created, next_attempt, sent_at;
+} trygg_sms_out;
+/* Queues an SMS to `recipient`. TRYGG_ERR_STATE if the contact has stopped. */
+trygg_err trygg_store_sms_enqueue(trygg_store *st, int64_t item_id, const char *recipient,
+                                  const char *author, const char *text, int64_t *id);
+/* Up to `max` messages due at `now` (pending, or failed with next_attempt <= now). */
+trygg_err trygg_store_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n);
+/* Records the result of a send attempt. */
+trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
+                               const char *error, int64_t next_attempt);
+trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max, int *n);
+
+/* ---- Notification outbox (forwards: e-mail, webhooks) ---------------------- */
+
+typedef struct trygg_notify {
+    int64_t id;
+    int64_t item_id;
+    char destination[TRYGG_NAME_MAX + 1];
+    char channel[16];                      /* "email" or "webhook" */
+    char payload[8192];                    /* JSON prepared at enqueue (already scrubbed) */
+    trygg_out_status status;
+    int attempts;
+    char error[256];
+    int64_t created, next_attempt, sent_at;
+} trygg_notify;
+/* Queues a forward; call inside the same transaction as the state change. */
+trygg_err trygg_store_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,
+                                     const char *channel, const char *payload, int64_t *id);
+trygg_err trygg_store_notify_due(trygg_store *st, int64_t now, trygg_notify *out, int max, int *n);
+trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
+                                  const char *error, int64_t next_attempt);
+/* All rows with `status` (or -1 for all), newest first. */
+trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out, int max, int *n);
+
+/* ---- Channel health (gateway, modem) -------------------------------------- */
+/* Free-form status of a channel component as a JSON object text (signal,
+ * network, battery, last poll, last error, ...), with the time it was set. */
+trygg_err trygg_store_health_put(trygg_store *st, const char *component, const char *json);
+trygg_err trygg_store_health_get(trygg_store *st, const char *component, char *json, int cap,
+                                 int64_t *updated);
+
+/* ---- Retention ------------------------------------------------------------- */
+/* Purges every item with purge_at <= now: text, contact, place and thread
+ * texts are removed, SMS/notify payloads deleted; the item row keeps kind,
+ * category, area, channel, status, dates (the anonymous counts). *n gets
+ * the number of items purged. Audited as "purge" by "system". */
+trygg_err trygg_store_purge(trygg_store *st, int64_t now, int *n);
+
+/* ---- Counting (situation picture) -------------------------------------------- */
+/* Runs a read-only aggregate: rows of (key, count) for items created in
+ * [from, to) grouped by `group` — one of "kind", "category", "area",
+ * "channel", "status", "kind_category", "weekday_band" (local time), "day".
+ * cb is called per row; returning non-zero stops. */
+typedef int (*trygg_count_cb)(void *ctx, const char *key, int64_t count);
+trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f, const char *group,
+                            trygg_count_cb cb, void *ctx);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * text.h — text tools: UTF-8 checks, scrubbing personal data, urgent signals.
+ *
+ * Scrubbing removes what could identify a person before a copy leaves the
+ * security department: phone numbers (Swedish and international forms),
+ * e-mail addresses and Swedish personal identity numbers (YYMMDD-NNNN,
+ * YYYYMMDDNNNN, with -, + or nothing). Each is replaced by a marker such as
+ * "[telefonnummer]", "[e-post]", "[personnummer]".
+ *
+ * Urgent signals and person-naming cues come from keyword lists per language
+ * in assets/keywords/<lang>.txt (never in code); matching is case-insensitive
+ * for Latin and Arabic-normalised, on word boundaries.
+ */
+#ifndef TRYGG_TEXT_H
+#define TRYGG_TEXT_H
+
+#include <stddef.h>
+#include "err.h"
+
+/* 1 if s[0..len) is valid UTF-8 without NUL bytes or C0 controls other than
+ * tab/newline/CR; 0 otherwise. */
+int trygg_utf8_valid(const char *s, size_t len);
+/* Number of code points in a valid UTF-8 string. */
+size_t trygg_utf8_len(const char *s);
+/* Byte length of the last code point of s (0 if empty) — for backspace. */
+size_t trygg_utf8_last_len(const char *s);
+
+/* Writes `in` with personal data replaced into out[cap]. Returns
+ * TRYGG_ERR_TOOBIG if it does not fit (out then holds ""). *found (may be
+ * NULL) gets the number of replacements. */
+trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found);
+
+typedef struct trygg_keywords trygg_keywords;
+/* Loads every assets/keywords/<lang>.txt under `dir` (NULL = the asset dir,
+ * see paths.h). File format: "[urgent]" and "[person]" sections, one word or
+ * phrase per line, # comments. */
+trygg_err trygg_keywords_load(const char *dir, trygg_keywords **out);
+void trygg_keywords_free(trygg_keywords *k);
+/* Process-wide keywords loaded on first use from the asset dir (NULL if that failed). */
+const trygg_keywords *trygg_keywords_default(void);
+/* 1 if `text` contains an urgent signal (weapon, fire, violence now...) in
+ * any loaded language; `which` (may be NULL) gets the matched phrase (static
+ * lifetime of k). */
+int trygg_text_is_urgent(const trygg_keywords *k, const char *text, const char **which);
+/* 1 if the text names or suspects a person (a name cue, "han som bor", ...). */
+int trygg_text_names_person(const trygg_keywords *k, const char *text);
+
+#endif
