@@ -1,0 +1,290 @@
+/*
+ * secret.c — keys, pseudonyms, number encryption, passwords, tokens.
+ *
+ * Everything cryptographic is libsodium: HMAC-SHA-256 (crypto_auth_hmacsha256)
+ * for pseudonyms and webhook signatures, sealed boxes (crypto_box_seal) for
+ * phone numbers, argon2id (crypto_pwhash_str) for passwords, SHA-256 for
+ * token hashes, randombytes_* for randomness. Key files are raw bytes with
+ * mode 0600; a key file that others can read is refused.
+ */
+#include "trygg/secret.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+trygg_err trygg_secret_init(void)
+{
+    return sodium_init() < 0 ? TRYGG_ERR_CRYPTO : TRYGG_OK;
+}
+
+trygg_err trygg_phone_normalise(const char *in, char out[20])
+{
+    if (in == NULL || out == NULL)
+        return TRYGG_ERR_INVALID;
+    out[0] = '\0';
+    char digits[64];
+    size_t nd = 0;
+    int plus = 0;
+    int seen_digit = 0;
+    for (const char *p = in; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= '0' && c <= '9') {
+            if (nd >= sizeof digits - 1)
+                return TRYGG_ERR_INVALID;
+            digits[nd++] = (char)c;
+            seen_digit = 1;
+        } else if (c == '+') {
+            if (seen_digit || plus)
+                return TRYGG_ERR_INVALID;
+            plus = 1;
+        } else if (c == ' ' || c == '-' || c == '(' || c == ')' || c == '\t' || c == '.') {
+            continue;
+        } else {
+            return TRYGG_ERR_INVALID;
+        }
+    }
+    digits[nd] = '\0';
+    const char *d = digits;
+    char national[64];
+    if (!plus) {
+        if (d[0] == '0' && d[1] == '0') {
+            d += 2; /* international prefix 00 */
+        } else if (d[0] == '0') {
+            /* Swedish national number: drop the trunk 0, add country code 46. */
+            int n = snprintf(national, sizeof national, "46%s", d + 1);
+            if (n < 0 || (size_t)n >= sizeof national)
+                return TRYGG_ERR_INVALID;
+            d = national;
+        } else {
+            return TRYGG_ERR_INVALID; /* no country code and no trunk prefix */
+        }
+    }
+    size_t len = strlen(d);
+    if (len < 6 || len > 15 || d[0] == '0')
+        return TRYGG_ERR_INVALID;
+    out[0] = '+';
+    memcpy(out + 1, d, len + 1);
+    return TRYGG_OK;
+}
+
+trygg_err trygg_key_create(const char *path, size_t len)
+{
+    if (path == NULL || len == 0 || len > 4096)
+        return TRYGG_ERR_INVALID;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno == EEXIST ? TRYGG_OK : TRYGG_ERR_IO;
+    unsigned char buf[4096];
+    randombytes_buf(buf, len);
+    size_t off = 0;
+    trygg_err err = TRYGG_OK;
+    while (off < len) {
+        ssize_t w = write(fd, buf + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            err = errno == ENOSPC ? TRYGG_ERR_FULL : TRYGG_ERR_IO;
+            break;
+        }
+        off += (size_t)w;
+    }
+    sodium_memzero(buf, sizeof buf);
+    if (err == TRYGG_OK && fsync(fd) != 0)
+        err = TRYGG_ERR_IO;
+    if (close(fd) != 0 && err == TRYGG_OK)
+        err = TRYGG_ERR_IO;
+    if (err != TRYGG_OK)
+        unlink(path);
+    return err;
+}
+
+trygg_err trygg_key_read(const char *path, unsigned char *key, size_t len)
+{
+    if (path == NULL || key == NULL || len == 0)
+        return TRYGG_ERR_INVALID;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? TRYGG_ERR_CRYPTO : TRYGG_ERR_IO;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return TRYGG_ERR_IO;
+    }
+    if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0 || (size_t)st.st_size != len) {
+        close(fd);
+        return TRYGG_ERR_CRYPTO;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t r = read(fd, key + off, len - off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            close(fd);
+            sodium_memzero(key, len);
+            return r < 0 ? TRYGG_ERR_IO : TRYGG_ERR_CRYPTO;
+        }
+        off += (size_t)r;
+    }
+    close(fd);
+    return TRYGG_OK;
+}
+
+void trygg_hmac_sha256_hex(const unsigned char *key, size_t keylen, const void *data, size_t len,
+                           char out[65])
+{
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, key, keylen);
+    crypto_auth_hmacsha256_update(&st, data, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_bin2hex(out, 65, mac, sizeof mac);
+    sodium_memzero(&st, sizeof st);
+}
+
+trygg_err trygg_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN], const char *number,
+                          char out[65])
+{
+    if (key == NULL || number == NULL || out == NULL)
+        return TRYGG_ERR_INVALID;
+    char norm[20];
+    trygg_err err = trygg_phone_normalise(number, norm);
+    if (err)
+        return err;
+    trygg_hmac_sha256_hex(key, TRYGG_PSEUDO_KEY_LEN, norm, strlen(norm), out);
+    return TRYGG_OK;
+}
+
+trygg_err trygg_numkey_create(const char *path)
+{
+    if (path == NULL)
+        return TRYGG_ERR_INVALID;
+    unsigned char kp[TRYGG_NUMKEY_LEN];
+    crypto_box_keypair(kp, kp + crypto_box_PUBLICKEYBYTES);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        sodium_memzero(kp, sizeof kp);
+        return errno == EEXIST ? TRYGG_OK : TRYGG_ERR_IO;
+    }
+    size_t off = 0;
+    trygg_err err = TRYGG_OK;
+    while (off < sizeof kp) {
+        ssize_t w = write(fd, kp + off, sizeof kp - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            err = errno == ENOSPC ? TRYGG_ERR_FULL : TRYGG_ERR_IO;
+            break;
+        }
+        off += (size_t)w;
+    }
+    sodium_memzero(kp, sizeof kp);
+    if (err == TRYGG_OK && fsync(fd) != 0)
+        err = TRYGG_ERR_IO;
+    if (close(fd) != 0 && err == TRYGG_OK)
+        err = TRYGG_ERR_IO;
+    if (err != TRYGG_OK)
+        unlink(path);
+    return err;
+}
+
+trygg_err trygg_number_encrypt(const unsigned char keypair_or_pk[32], const char *number,
+                               unsigned char *cipher, size_t cap, size_t *len)
+{
+    if (keypair_or_pk == NULL || number == NULL || cipher == NULL || len == NULL)
+        return TRYGG_ERR_INVALID;
+    char norm[20];
+    trygg_err err = trygg_phone_normalise(number, norm);
+    if (err)
+        return err;
+    size_t mlen = strlen(norm);
+    if (cap < mlen + crypto_box_SEALBYTES)
+        return TRYGG_ERR_TOOBIG;
+    if (crypto_box_seal(cipher, (const unsigned char *)norm, mlen, keypair_or_pk) != 0)
+        return TRYGG_ERR_CRYPTO;
+    *len = mlen + crypto_box_SEALBYTES;
+    return TRYGG_OK;
+}
+
+trygg_err trygg_number_decrypt(const unsigned char keypair[TRYGG_NUMKEY_LEN],
+                               const unsigned char *cipher, size_t len, char out[20])
+{
+    if (keypair == NULL || cipher == NULL || out == NULL)
+        return TRYGG_ERR_INVALID;
+    out[0] = '\0';
+    if (len <= crypto_box_SEALBYTES || len - crypto_box_SEALBYTES > 19)
+        return TRYGG_ERR_CRYPTO;
+    unsigned char plain[20];
+    size_t mlen = len - crypto_box_SEALBYTES;
+    if (crypto_box_seal_open(plain, cipher, len, keypair, keypair + crypto_box_PUBLICKEYBYTES) != 0)
+        return TRYGG_ERR_CRYPTO;
+    plain[mlen] = '\0';
+    /* The plaintext must itself be a normalised number. */
+    char check[20];
+    if (trygg_phone_normalise((const char *)plain, check) != TRYGG_OK ||
+        strcmp(check, (const char *)plain) != 0) {
+        sodium_memzero(plain, sizeof plain);
+        return TRYGG_ERR_CRYPTO;
+    }
+    memcpy(out, plain, mlen + 1);
+    sodium_memzero(plain, sizeof plain);
+    return TRYGG_OK;
+}
+
+trygg_err trygg_password_hash(const char *password, char out[128])
+{
+    if (password == NULL || out == NULL)
+        return TRYGG_ERR_INVALID;
+    _Static_assert(crypto_pwhash_STRBYTES <= 128, "pwhash string fits");
+    if (crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return TRYGG_ERR_NOMEM;
+    return TRYGG_OK;
+}
+
+trygg_err trygg_password_verify(const char *hash, const char *password)
+{
+    if (hash == NULL || password == NULL)
+        return TRYGG_ERR_AUTH;
+    if (strnlen(hash, crypto_pwhash_STRBYTES) >= crypto_pwhash_STRBYTES)
+        return TRYGG_ERR_AUTH;
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? TRYGG_OK
+                                                                           : TRYGG_ERR_AUTH;
+}
+
+trygg_err trygg_token_new(char out[64])
+{
+    if (out == NULL)
+        return TRYGG_ERR_INVALID;
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(out, 64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    return TRYGG_OK;
+}
+
+void trygg_token_hash(const char *token, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    const char *t = token != NULL ? token : "";
+    crypto_hash_sha256(h, (const unsigned char *)t, strlen(t));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+void trygg_random_bytes(void *buf, size_t len)
+{
+    randombytes_buf(buf, len);
+}
+
+uint32_t trygg_random_uniform(uint32_t upper)
+{
+    if (upper < 2)
+        return 0;
+    return randombytes_uniform(upper);
+}
