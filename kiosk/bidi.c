@@ -1,0 +1,203 @@
+/*
+ * bidi.c — UBA levels from GNU FriBidi, then runs by level and font script,
+ * reordered to visual order with rule L2 applied to whole runs.
+ */
+#include "bidi.h"
+
+#include <fribidi.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { CLS_SHARED = 0, CLS_ARABIC = 1, CLS_OTHER = 2 };
+
+/* Strict UTF-8 decoding of one code point at s[0..n). Returns its byte length
+ * (1..4) and stores it in *cp, or 0 when the sequence is invalid. */
+static int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    int len;
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        len = 2, v = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3, v = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if ((size_t)len > n)
+        return 0;
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* Which font a code point needs: Arabic script blocks, characters both Noto
+ * Sans and Noto Sans Arabic carry, or everything else. */
+static int script_class(uint32_t c)
+{
+    if ((c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+        (c >= 0x0870 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
+        (c >= 0xFE70 && c <= 0xFEFF)) {
+        /* Arabic-Indic digits are Arabic too (U+0660..0669, U+06F0..06F9). */
+        return CLS_ARABIC;
+    }
+    switch (c) {
+    case 0x20:
+    case 0x21:
+    case 0x2C:
+    case 0x2D:
+    case 0x2E:
+    case 0x3A:
+    case 0xA0:
+    case 0xAB:
+    case 0xBB:
+        return CLS_SHARED;
+    default:
+        break;
+    }
+    if (c >= 0x200B && c <= 0x2011)
+        return CLS_SHARED;
+    return CLS_OTHER;
+}
+
+static void reverse_runs(bidi_run *r, int n)
+{
+    for (int i = 0, j = n - 1; i < j; i++, j--) {
+        bidi_run t = r[i];
+        r[i] = r[j];
+        r[j] = t;
+    }
+}
+
+int bidi_runs(const char *utf8, int base_rtl, bidi_run *runs, int max)
+{
+    if (!utf8 || max < 0 || (max > 0 && !runs))
+        return -1;
+    size_t nbytes = strlen(utf8);
+    if (nbytes > BIDI_MAX_BYTES)
+        return -1;
+    if (nbytes == 0)
+        return 0;
+
+    /* At most one code point per byte. One allocation for all arrays, the
+     * widest element type first so that every array stays aligned. */
+    size_t cap = nbytes;
+    size_t each = sizeof(size_t) + sizeof(FriBidiChar) + sizeof(FriBidiCharType) +
+                  sizeof(FriBidiBracketType) + 2 * sizeof(int) + sizeof(FriBidiLevel) + 1;
+    unsigned char *mem = calloc(cap, each);
+    if (!mem)
+        return -1;
+    size_t *offs = (size_t *)mem;
+    FriBidiChar *cps = (FriBidiChar *)(offs + cap);
+    FriBidiCharType *types = (FriBidiCharType *)(cps + cap);
+    FriBidiBracketType *btypes = (FriBidiBracketType *)(types + cap);
+    int *lvl = (int *)(btypes + cap);
+    int *runlvl = lvl + cap;
+    FriBidiLevel *levels = (FriBidiLevel *)(runlvl + cap);
+    unsigned char *cls = (unsigned char *)(levels + cap);
+
+    int rc = -1;
+    size_t n = 0;
+    for (size_t pos = 0; pos < nbytes;) {
+        uint32_t cp;
+        int l = utf8_decode((const unsigned char *)utf8 + pos, nbytes - pos, &cp);
+        if (l == 0)
+            goto out;
+        cps[n] = cp;
+        offs[n] = pos;
+        cls[n] = (unsigned char)script_class(cp);
+        n++;
+        pos += (size_t)l;
+    }
+
+    fribidi_get_bidi_types(cps, (FriBidiStrIndex)n, types);
+    fribidi_get_bracket_types(cps, (FriBidiStrIndex)n, types, btypes);
+    FriBidiParType dir = base_rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+    if (fribidi_get_par_embedding_levels_ex(types, btypes, (FriBidiStrIndex)n, &dir, levels) == 0)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        lvl[i] = levels[i];
+
+    /* Shared characters take the class of the preceding character on the same
+     * level, else of the following one, else the paragraph's. */
+    for (size_t i = 1; i < n; i++)
+        if (cls[i] == CLS_SHARED && lvl[i - 1] == lvl[i])
+            cls[i] = cls[i - 1];
+    for (size_t i = n - 1; i-- > 0;)
+        if (cls[i] == CLS_SHARED && lvl[i + 1] == lvl[i])
+            cls[i] = cls[i + 1];
+    for (size_t i = 0; i < n; i++)
+        if (cls[i] == CLS_SHARED)
+            cls[i] = base_rtl ? CLS_ARABIC : CLS_OTHER;
+
+    /* Logical runs: maximal stretches with one level and one class. */
+    int nr = 0, maxlvl = 0, minodd = 127;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && lvl[j] == lvl[i] && cls[j] == cls[i])
+            j++;
+        if (nr >= max)
+            goto out;
+        runs[nr].start = offs[i];
+        runs[nr].len = (j < n ? offs[j] : nbytes) - offs[i];
+        runs[nr].rtl = lvl[i] & 1;
+        runs[nr].arabic = cls[i] == CLS_ARABIC;
+        runlvl[nr] = lvl[i];
+        if (lvl[i] > maxlvl)
+            maxlvl = lvl[i];
+        if ((lvl[i] & 1) && lvl[i] < minodd)
+            minodd = lvl[i];
+        nr++;
+        i = j;
+    }
+
+    /* Rule L2 on runs: from the highest level down to the lowest odd level,
+     * reverse every maximal sequence of runs at that level or higher. */
+    for (int L = maxlvl; L >= minodd && L >= 1; L--) {
+        for (int i = 0; i < nr;) {
+            if (runlvl[i] < L) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < nr && runlvl[j] >= L)
+                j++;
+            reverse_runs(runs + i, j - i);
+            for (int a = i, b = j - 1; a < b; a++, b--) {
+                int t = runlvl[a];
+                runlvl[a] = runlvl[b];
+                runlvl[b] = t;
+            }
+            i = j;
+        }
+    }
+    rc = nr;
+out:
+    free(mem);
+    return rc;
+}
+
+int bidi_lang_is_rtl(const char *lang)
+{
+    static const char *const rtl[] = {"ar", "fa", "ur", "ps", "ckb", "he", "yi", "dv", NULL};
+    if (!lang)
+        return 0;
+    size_t n = strcspn(lang, "-_.@");
+    for (int i = 0; rtl[i]; i++) {
+        if (strlen(rtl[i]) == n && strncmp(lang, rtl[i], n) == 0)
+            return 1;
+    }
+    return 0;
+}
