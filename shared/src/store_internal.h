@@ -1,0 +1,65 @@
+/*
+ * store_internal.h — private to the store_*.c files and their tests.
+ *
+ * The handle, the error helpers (every SQLite failure goes through
+ * trygg_st_fail, which maps the result code to a trygg_err and keeps the
+ * SQLite message for trygg_store_errmsg) and the transaction helpers: a
+ * write opens BEGIN IMMEDIATE at depth 0 and a SAVEPOINT inside an outer
+ * transaction, so library calls compose inside trygg_store_begin/commit.
+ */
+#ifndef TRYGG_STORE_INTERNAL_H
+#define TRYGG_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trygg/store.h"
+
+struct trygg_store {
+    sqlite3 *db;
+    int txdepth; /* nesting of trygg_st_tx_begin */
+    int user_tx; /* 1 inside trygg_store_begin */
+    int retention[TRYGG_KIND_COUNT];
+    char errmsg[512];
+};
+
+/* Records `what: <sqlite message>` as the handle's error and returns the
+ * mapped code (SQLITE_FULL/EFBIG/ENOSPC -> FULL, READONLY -> READONLY,
+ * BUSY/LOCKED -> BUSY, CONSTRAINT -> EXISTS, NOMEM, IOERR -> IO, else DB). */
+trygg_err trygg_st_fail(trygg_store *st, int rc, const char *what);
+/* Records a formatted message and returns `err`. */
+trygg_err trygg_st_failf(trygg_store *st, trygg_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Maps a SQLite result code (with the handle's errno for I/O errors). */
+trygg_err trygg_st_map(sqlite3 *db, int rc);
+
+trygg_err trygg_st_prepare(trygg_store *st, const char *sql, sqlite3_stmt **out);
+trygg_err trygg_st_exec(trygg_store *st, const char *sql);
+/* Steps a statement expected to finish (SQLITE_DONE) and finalizes it. */
+trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what);
+
+/* Starts a write (BEGIN IMMEDIATE or SAVEPOINT). Pair with trygg_st_tx_end. */
+trygg_err trygg_st_tx_begin(trygg_store *st);
+/* Commits (err == TRYGG_OK) or rolls back; returns err, or the commit error. */
+trygg_err trygg_st_tx_end(trygg_store *st, trygg_err err);
+
+int64_t trygg_st_now(void);
+/* Copies column text into dst[cap] (truncating at a UTF-8 boundary). */
+void trygg_st_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap);
+/* Binds a NUL-terminated string (NULL binds ""). */
+int trygg_st_bind_text(sqlite3_stmt *s, int idx, const char *v);
+
+/* Appends an audit row (no transaction of its own). */
+trygg_err trygg_st_audit_add(trygg_store *st, int64_t item_id, const char *actor,
+                             const char *action, const char *detail);
+
+/* ---- For tests ------------------------------------------------------------ */
+/* Number of migration steps (== latest schema version). */
+int trygg_st_migration_count(void);
+/* Creates (or migrates) the database at `path` only up to schema `version`
+ * (1..latest) with the store's pragmas, then closes it. Lets tests build
+ * databases of every older schema. */
+trygg_err trygg_st_create_at_version(const char *path, int version);
+
+#endif

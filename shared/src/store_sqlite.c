@@ -1,0 +1,522 @@
+/*
+ * store_sqlite.c — opening the queue database, schema migrations, error
+ * mapping and transactions. Items are in store_items.c, users/kiosks/walks
+ * in store_admin.c, SMS contacts and outboxes in store_sms.c.
+ *
+ * Migrations are an ordered list of SQL steps; step N brings the schema from
+ * version N-1 to N and runs in its own BEGIN IMMEDIATE transaction together
+ * with PRAGMA user_version = N, so two processes opening a fresh file at the
+ * same time migrate it exactly once. Only ever append steps.
+ */
+#include "store_internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "trygg/log.h"
+
+/* v1: the core tables. */
+static const char migration_v1[] =
+    "CREATE TABLE items ("
+    " id INTEGER PRIMARY KEY,"
+    " ref TEXT NOT NULL UNIQUE,"
+    " client_key TEXT NOT NULL UNIQUE,"
+    " channel TEXT NOT NULL,"
+    " source TEXT NOT NULL DEFAULT '',"
+    " kind TEXT NOT NULL,"
+    " category TEXT NOT NULL DEFAULT '',"
+    " area TEXT NOT NULL DEFAULT '',"
+    " place TEXT NOT NULL DEFAULT '',"
+    " when_date TEXT NOT NULL DEFAULT '',"
+    " when_band TEXT NOT NULL DEFAULT '',"
+    " text TEXT NOT NULL DEFAULT '',"
+    " lang TEXT NOT NULL DEFAULT 'sv',"
+    " contact TEXT NOT NULL DEFAULT '',"
+    " consent INTEGER NOT NULL DEFAULT 0,"
+    " urgent INTEGER NOT NULL DEFAULT 0,"
+    " incomplete INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL DEFAULT 'new',"
+    " close_reason TEXT NOT NULL DEFAULT '',"
+    " duplicate_of INTEGER REFERENCES items(id),"
+    " destination TEXT NOT NULL DEFAULT '',"
+    " sender TEXT NOT NULL DEFAULT '',"
+    " alias TEXT NOT NULL DEFAULT '',"
+    " walk_id INTEGER NOT NULL DEFAULT 0,"
+    " created INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL,"
+    " purge_at INTEGER NOT NULL,"
+    " purged INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX items_order ON items(urgent, created, id);"
+    "CREATE INDEX items_status ON items(status, urgent, created, id);"
+    "CREATE INDEX items_area ON items(area, urgent, created, id);"
+    "CREATE INDEX items_purge ON items(purge_at) WHERE purged = 0;"
+    "CREATE INDEX items_sender ON items(sender, created) WHERE sender <> '';"
+    "CREATE INDEX items_walk ON items(walk_id) WHERE walk_id <> 0;"
+    "CREATE TABLE messages ("
+    " id INTEGER PRIMARY KEY,"
+    " item_id INTEGER NOT NULL REFERENCES items(id),"
+    " dir TEXT NOT NULL,"
+    " author TEXT NOT NULL DEFAULT '',"
+    " text TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL);"
+    "CREATE INDEX messages_item ON messages(item_id, id);"
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY,"
+    " item_id INTEGER NOT NULL DEFAULT 0,"
+    " actor TEXT NOT NULL DEFAULT '',"
+    " action TEXT NOT NULL,"
+    " detail TEXT NOT NULL DEFAULT '',"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX audit_item ON audit(item_id, id);"
+    "CREATE TABLE destinations ("
+    " name TEXT PRIMARY KEY,"
+    " label TEXT NOT NULL DEFAULT '',"
+    " email TEXT NOT NULL DEFAULT '',"
+    " webhook_url TEXT NOT NULL DEFAULT '',"
+    " webhook_secret TEXT NOT NULL DEFAULT '',"
+    " full_access INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY,"
+    " username TEXT NOT NULL UNIQUE,"
+    " display TEXT NOT NULL DEFAULT '',"
+    " role TEXT NOT NULL,"
+    " destination TEXT NOT NULL DEFAULT '',"
+    " can_call_back INTEGER NOT NULL DEFAULT 0,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " pwhash TEXT NOT NULL,"
+    " created INTEGER NOT NULL);"
+    "CREATE TABLE kiosks ("
+    " id TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL DEFAULT '',"
+    " area TEXT NOT NULL DEFAULT '',"
+    " token_hash TEXT NOT NULL UNIQUE,"
+    " revoked INTEGER NOT NULL DEFAULT 0,"
+    " last_seen INTEGER NOT NULL DEFAULT 0,"
+    " version TEXT NOT NULL DEFAULT '',"
+    " outbox_depth INTEGER NOT NULL DEFAULT 0,"
+    " last_error TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL);"
+    "CREATE TABLE walks ("
+    " id INTEGER PRIMARY KEY,"
+    " starts INTEGER NOT NULL,"
+    " area TEXT NOT NULL DEFAULT '',"
+    " place TEXT NOT NULL DEFAULT '',"
+    " meeting_point TEXT NOT NULL DEFAULT '',"
+    " capacity INTEGER NOT NULL DEFAULT 0,"
+    " cancelled INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX walks_starts ON walks(starts);";
+
+/* v2: full-text search over items (kept in sync by triggers and filled from
+ * the rows that already exist), SMS contacts and the two outboxes. */
+static const char migration_v2[] =
+    "CREATE VIRTUAL TABLE items_fts USING fts5(text, place, ref, alias,"
+    " content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN"
+    " INSERT INTO items_fts(rowid, text, place, ref, alias)"
+    " VALUES (new.id, new.text, new.place, new.ref, new.alias); END;"
+    "CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN"
+    " INSERT INTO items_fts(items_fts, rowid, text, place, ref, alias)"
+    " VALUES ('delete', old.id, old.text, old.place, old.ref, old.alias); END;"
+    "CREATE TRIGGER items_fts_au AFTER UPDATE OF text, place, ref, alias ON items BEGIN"
+    " INSERT INTO items_fts(items_fts, rowid, text, place, ref, alias)"
+    " VALUES ('delete', old.id, old.text, old.place, old.ref, old.alias);"
+    " INSERT INTO items_fts(rowid, text, place, ref, alias)"
+    " VALUES (new.id, new.text, new.place, new.ref, new.alias); END;"
+    "INSERT INTO items_fts(items_fts) VALUES ('rebuild');"
+    "CREATE TABLE contacts ("
+    " pseudonym TEXT PRIMARY KEY,"
+    " alias TEXT NOT NULL UNIQUE,"
+    " cipher BLOB,"
+    " stopped INTEGER NOT NULL DEFAULT 0,"
+    " blocked INTEGER NOT NULL DEFAULT 0,"
+    " callback_consent INTEGER NOT NULL DEFAULT 0,"
+    " lang TEXT NOT NULL DEFAULT '',"
+    " first_seen INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL);"
+    "CREATE TABLE sms_out ("
+    " id INTEGER PRIMARY KEY,"
+    " item_id INTEGER NOT NULL DEFAULT 0,"
+    " recipient TEXT NOT NULL,"
+    " text TEXT NOT NULL,"
+    " author TEXT NOT NULL DEFAULT '',"
+    " status TEXT NOT NULL DEFAULT 'pending',"
+    " parts INTEGER NOT NULL DEFAULT 0,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL,"
+    " next_attempt INTEGER NOT NULL,"
+    " sent_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX sms_out_due ON sms_out(status, next_attempt);"
+    "CREATE INDEX sms_out_item ON sms_out(item_id);"
+    "CREATE TABLE notify_out ("
+    " id INTEGER PRIMARY KEY,"
+    " item_id INTEGER NOT NULL DEFAULT 0,"
+    " destination TEXT NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " payload TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'pending',"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL,"
+    " next_attempt INTEGER NOT NULL,"
+    " sent_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX notify_out_due ON notify_out(status, next_attempt);"
+    "CREATE INDEX notify_out_item ON notify_out(item_id);";
+
+/* v3: kiosk notices and channel health. */
+static const char migration_v3[] = "CREATE TABLE notices ("
+                                   " id INTEGER PRIMARY KEY,"
+                                   " lang TEXT NOT NULL DEFAULT '',"
+                                   " text TEXT NOT NULL,"
+                                   " starts INTEGER NOT NULL,"
+                                   " ends INTEGER NOT NULL);"
+                                   "CREATE TABLE health ("
+                                   " component TEXT PRIMARY KEY,"
+                                   " json TEXT NOT NULL,"
+                                   " updated INTEGER NOT NULL);";
+
+static const char *const migrations[] = {migration_v1, migration_v2, migration_v3};
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+static const int default_retention[TRYGG_KIND_COUNT] = {365, 365, 180, 730, 90, 30};
+
+int trygg_store_schema_latest(void)
+{
+    return MIGRATION_COUNT;
+}
+
+int trygg_st_migration_count(void)
+{
+    return MIGRATION_COUNT;
+}
+
+int64_t trygg_st_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+trygg_err trygg_st_map(sqlite3 *db, int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return TRYGG_OK;
+    case SQLITE_FULL:
+        return TRYGG_ERR_FULL;
+    case SQLITE_READONLY:
+        return TRYGG_ERR_READONLY;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return TRYGG_ERR_BUSY;
+    case SQLITE_NOMEM:
+        return TRYGG_ERR_NOMEM;
+    case SQLITE_CONSTRAINT:
+        return TRYGG_ERR_EXISTS;
+    case SQLITE_TOOBIG:
+        return TRYGG_ERR_TOOBIG;
+    case SQLITE_IOERR: {
+        int e = db ? sqlite3_system_errno(db) : 0;
+        if (e == ENOSPC || e == EFBIG || e == EDQUOT)
+            return TRYGG_ERR_FULL;
+        if (e == EROFS)
+            return TRYGG_ERR_READONLY;
+        return TRYGG_ERR_IO;
+    }
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+        return TRYGG_ERR_IO;
+    default:
+        return TRYGG_ERR_DB;
+    }
+}
+
+trygg_err trygg_st_fail(trygg_store *st, int rc, const char *what)
+{
+    trygg_err err = trygg_st_map(st->db, rc);
+    const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    int e = st->db ? sqlite3_system_errno(st->db) : 0;
+    if (e && (rc & 0xff) == SQLITE_IOERR)
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s (%s)", what, msg, strerror(e));
+    else
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", what, msg);
+    return err ? err : TRYGG_ERR_DB;
+}
+
+trygg_err trygg_st_failf(trygg_store *st, trygg_err err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+trygg_err trygg_st_prepare(trygg_store *st, const char *sql, sqlite3_stmt **out)
+{
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
+    if (rc != SQLITE_OK) {
+        *out = NULL;
+        return trygg_st_fail(st, rc, "prepare");
+    }
+    return TRYGG_OK;
+}
+
+trygg_err trygg_st_exec(trygg_store *st, const char *sql)
+{
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return trygg_st_fail(st, rc, "exec");
+    return TRYGG_OK;
+}
+
+trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    trygg_err err = TRYGG_OK;
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        err = trygg_st_fail(st, rc, what);
+    sqlite3_finalize(s);
+    return err;
+}
+
+int trygg_st_bind_text(sqlite3_stmt *s, int idx, const char *v)
+{
+    return sqlite3_bind_text(s, idx, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+void trygg_st_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    size_t len = t ? (size_t)sqlite3_column_bytes(s, col) : 0;
+    if (cap == 0)
+        return;
+    if (len >= cap) {
+        len = cap - 1;
+        /* Do not cut a UTF-8 sequence in half. */
+        while (len > 0 && (t[len] & 0xC0) == 0x80)
+            len--;
+    }
+    if (len)
+        memcpy(dst, t, len);
+    dst[len] = '\0';
+}
+
+trygg_err trygg_st_tx_begin(trygg_store *st)
+{
+    trygg_err err =
+        trygg_st_exec(st, st->txdepth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT trygg_nested");
+    if (!err)
+        st->txdepth++;
+    return err;
+}
+
+trygg_err trygg_st_tx_end(trygg_store *st, trygg_err err)
+{
+    if (st->txdepth <= 0)
+        return err ? err : trygg_st_failf(st, TRYGG_ERR_STATE, "no transaction open");
+    st->txdepth--;
+    if (st->txdepth > 0) {
+        if (err) {
+            /* Keep the error message of the failure, not of the rollback. */
+            sqlite3_exec(st->db, "ROLLBACK TO trygg_nested", NULL, NULL, NULL);
+        }
+        sqlite3_exec(st->db, "RELEASE trygg_nested", NULL, NULL, NULL);
+        return err;
+    }
+    if (err) {
+        if (!sqlite3_get_autocommit(st->db))
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return err;
+    }
+    int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        err = trygg_st_fail(st, rc, "commit");
+        if (!sqlite3_get_autocommit(st->db))
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return err;
+}
+
+static int user_version(sqlite3 *db, int *out)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int(s, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Runs migration steps until the schema is at `target`. */
+static trygg_err migrate(trygg_store *st, int target)
+{
+    for (;;) {
+        int v = 0;
+        trygg_err err = trygg_st_tx_begin(st);
+        if (err)
+            return err;
+        int rc = user_version(st->db, &v);
+        if (rc != SQLITE_OK)
+            return trygg_st_tx_end(st, trygg_st_fail(st, rc, "read schema version"));
+        if (v > MIGRATION_COUNT)
+            return trygg_st_tx_end(st, trygg_st_failf(st, TRYGG_ERR_SCHEMA,
+                                                      "database schema %d is newer than this "
+                                                      "program (%d)",
+                                                      v, MIGRATION_COUNT));
+        if (v >= target)
+            return trygg_st_tx_end(st, TRYGG_OK);
+        rc = sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            char what[64];
+            snprintf(what, sizeof what, "migration to schema %d", v + 1);
+            return trygg_st_tx_end(st, trygg_st_fail(st, rc, what));
+        }
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        err = trygg_st_exec(st, pragma);
+        err = trygg_st_tx_end(st, err);
+        if (err)
+            return err;
+        if (v > 0)
+            TRYGG_INFO("store: migrated schema %d -> %d", v, v + 1);
+    }
+}
+
+/* Opens the file and applies the pragmas; checks the version before
+ * touching anything so a newer file stays as it is. */
+static trygg_err open_db(const char *path, trygg_store *st)
+{
+    int rc = sqlite3_open_v2(
+        path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        trygg_err err = trygg_st_fail(st, rc, "open");
+        return err == TRYGG_ERR_DB ? TRYGG_ERR_IO : err;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, 5000);
+    int v = 0;
+    rc = user_version(st->db, &v);
+    if (rc != SQLITE_OK)
+        return trygg_st_fail(st, rc, "read schema version");
+    if (v > MIGRATION_COUNT)
+        return trygg_st_failf(st, TRYGG_ERR_SCHEMA,
+                              "database schema %d is newer than this program (%d)", v,
+                              MIGRATION_COUNT);
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "PRAGMA journal_mode=WAL", &s);
+    if (err)
+        return err;
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        err = trygg_st_fail(st, rc, "set WAL mode");
+        sqlite3_finalize(s);
+        return err;
+    }
+    const char *mode = (const char *)sqlite3_column_text(s, 0);
+    if (!mode || strcmp(mode, "wal") != 0)
+        TRYGG_WARN("store: %s is not in WAL mode (%s)", path, mode ? mode : "?");
+    sqlite3_finalize(s);
+    err = trygg_st_exec(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    return err;
+}
+
+trygg_err trygg_st_create_at_version(const char *path, int version)
+{
+    if (version < 1 || version > MIGRATION_COUNT)
+        return TRYGG_ERR_INVALID;
+    trygg_store st;
+    memset(&st, 0, sizeof st);
+    trygg_err err = open_db(path, &st);
+    if (!err)
+        err = migrate(&st, version);
+    sqlite3_close(st.db);
+    return err;
+}
+
+trygg_err trygg_store_open(const char *path, trygg_store **out)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return TRYGG_ERR_INVALID;
+    trygg_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return TRYGG_ERR_NOMEM;
+    memcpy(st->retention, default_retention, sizeof st->retention);
+    trygg_err err = open_db(path, st);
+    if (!err)
+        err = migrate(st, MIGRATION_COUNT);
+    if (err) {
+        TRYGG_ERR("store: cannot open %s: %s", path, st->errmsg);
+        sqlite3_close(st->db);
+        free(st);
+        return err;
+    }
+    *out = st;
+    return TRYGG_OK;
+}
+
+void trygg_store_close(trygg_store *st)
+{
+    if (!st)
+        return;
+    if (st->txdepth > 0 && st->db && !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+const char *trygg_store_errmsg(const trygg_store *st)
+{
+    return st ? st->errmsg : "";
+}
+
+int trygg_store_schema_version(trygg_store *st)
+{
+    int v = 0;
+    if (user_version(st->db, &v) != SQLITE_OK)
+        return -1;
+    return v;
+}
+
+void trygg_store_set_retention(trygg_store *st, trygg_kind kind, int days)
+{
+    if ((int)kind < 0 || kind >= TRYGG_KIND_COUNT || days < 1)
+        return;
+    st->retention[kind] = days;
+}
+
+trygg_err trygg_store_begin(trygg_store *st)
+{
+    if (st->user_tx)
+        return trygg_st_failf(st, TRYGG_ERR_STATE, "transaction already open");
+    trygg_err err = trygg_st_tx_begin(st);
+    if (!err)
+        st->user_tx = 1;
+    return err;
+}
+
+trygg_err trygg_store_commit(trygg_store *st)
+{
+    if (!st->user_tx)
+        return trygg_st_failf(st, TRYGG_ERR_STATE, "no transaction open");
+    st->user_tx = 0;
+    return trygg_st_tx_end(st, TRYGG_OK);
+}
+
+void trygg_store_rollback(trygg_store *st)
+{
+    if (!st->user_tx)
+        return;
+    st->user_tx = 0;
+    trygg_st_tx_end(st, TRYGG_ERR_STATE);
+}
