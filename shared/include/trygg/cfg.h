@@ -17,6 +17,7 @@ typedef struct trygg_cfg_errors {
     trygg_cfg_error *errs;
     int max, n;
     const char *file;
+    int total; /* errors found, including those beyond max (set by trygg_cfg_fail) */
 } trygg_cfg_errors;
 
 /* Records an error at line `line`. Always returns 0 (so handlers can

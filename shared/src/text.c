@@ -1,0 +1,844 @@
+/*
+ * text.c — UTF-8 checks, scrubbing of personal data, keyword signals.
+ *
+ * Scrubbing is one left-to-right pass. At each token start it tries, in
+ * order: an e-mail address, a Swedish personal identity number
+ * (personnummer / samordningsnummer), a phone number. Anything else is
+ * copied unchanged. Replaced spans start and end on ASCII (or whole
+ * Arabic-Indic digit) boundaries, so valid UTF-8 in gives valid UTF-8 out.
+ *
+ * What counts as a phone number:
+ *   - "+CC ..." or "00CC ..." with 8..15 digits in groups (for +46: 7..10
+ *     digits after the country code, allowing a "(0)" trunk digit);
+ *   - Swedish national "0..." with 8..10 digits in groups
+ *     ("070-123 45 67", "0520-123 45", "031-12 34 56", "(031) 12 34 56").
+ * Groups are separated by up to three of ' ', '-', '(', ')', with at most one
+ * '-'. A number never starts inside another number ("2026-01-05 12 34 56"
+ * is a date and more digits, not a phone number), so emergency numbers
+ * (112, 114 14), years, times, dates and amounts stay as they are.
+ *
+ * Personal identity numbers: YYMMDD-NNNN, YYMMDD+NNNN, YYYYMMDD-NNNN,
+ * YYYYMMDDNNNN and YYMMDDNNNN, with a plausible month and day (day + 60 for a
+ * samordningsnummer). A bare ten-digit number starting with 0 is only taken
+ * as one when its check digit (Luhn) is right; otherwise the phone rule
+ * decides.
+ *
+ * Keyword matching folds text to " word word ... " (lower case for ASCII and
+ * Latin letters, Arabic without diacritics and with one alef/yeh/heh form,
+ * Arabic-Indic digits as ASCII, punctuation as single spaces) and looks for
+ * " phrase " in it; a phrase ending in '*' matches any word continuation.
+ */
+#include "trygg/text.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trygg/paths.h"
+
+/* Data markers written in place of scrubbed personal data (Swedish, as the
+ * staff who read the copies do; they are part of the data, not UI text). */
+#define MARK_PHONE "[telefonnummer]"
+#define MARK_EMAIL "[e-post]"
+#define MARK_PNR   "[personnummer]"
+
+/* ------------------------------------------------------------------ UTF-8 */
+
+/* Decodes one code point at s[0..len); returns its byte length or 0 if the
+ * sequence is invalid (overlong, surrogate, > U+10FFFF, truncated). */
+static size_t utf8_decode(const unsigned char *s, size_t len, unsigned long *cp)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    unsigned long v;
+    unsigned long min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        v = c & 0x1F;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        v = c & 0x0F;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+int trygg_utf8_valid(const char *s, size_t len)
+{
+    if (s == NULL)
+        return 0;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = u[i];
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                return 0;
+            if (c == 0x7F)
+                return 0;
+            i++;
+            continue;
+        }
+        unsigned long cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (n == 0)
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
+size_t trygg_utf8_len(const char *s)
+{
+    size_t n = 0;
+    if (s == NULL)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if ((*p & 0xC0) != 0x80)
+            n++;
+    }
+    return n;
+}
+
+size_t trygg_utf8_last_len(const char *s)
+{
+    if (s == NULL)
+        return 0;
+    size_t len = strlen(s);
+    if (len == 0)
+        return 0;
+    size_t i = len - 1;
+    while (i > 0 && len - i < 4 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return len - i;
+}
+
+/* --------------------------------------------------------------- scrubbing */
+
+struct outbuf {
+    char *buf;
+    size_t cap, len;
+    int overflow;
+};
+
+static void out_put(struct outbuf *o, const char *s, size_t n)
+{
+    if (o->overflow || o->len + n + 1 > o->cap) {
+        o->overflow = 1;
+        return;
+    }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+}
+
+static int is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_ascii_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Digit at s[0] (ASCII, Arabic-Indic U+0660.., Extended U+06F0..): its value
+ * and byte length in *adv, or -1. */
+static int digit_at(const unsigned char *s, size_t *adv)
+{
+    if (is_ascii_digit(s[0])) {
+        *adv = 1;
+        return s[0] - '0';
+    }
+    if (s[0] == 0xD9 && s[1] >= 0xA0 && s[1] <= 0xA9) {
+        *adv = 2;
+        return s[1] - 0xA0;
+    }
+    if (s[0] == 0xDB && s[1] >= 0xB0 && s[1] <= 0xB9) {
+        *adv = 2;
+        return s[1] - 0xB0;
+    }
+    return -1;
+}
+
+/* 1 if a digit ends exactly at s[p-1] (p > 0). */
+static int digit_before(const unsigned char *s, size_t p)
+{
+    size_t adv;
+    if (p >= 1 && is_ascii_digit(s[p - 1]))
+        return 1;
+    if (p >= 2 && digit_at(s + p - 2, &adv) >= 0 && adv == 2)
+        return 1;
+    return 0;
+}
+
+/* 1 if a number or address may start at s[p]: not glued to a letter or digit,
+ * and not the continuation of a number ("2026-01-05 ..."). */
+static int token_start(const unsigned char *s, size_t p)
+{
+    if (p == 0)
+        return 1;
+    unsigned char c = s[p - 1];
+    if (is_alpha(c) || digit_before(s, p))
+        return 0;
+    /* "2026-01-05", "22:30", "1.5": a digit right before the punctuation */
+    if ((c == '-' || c == '+' || c == '/' || c == '.' || c == ':' || c == ',') &&
+        digit_before(s, p - 1))
+        return 0;
+    return 1;
+}
+
+/* Whether s[p] ends a match: no letter or digit glued on. */
+static int token_end(const unsigned char *s, size_t p)
+{
+    size_t adv;
+    return !is_alpha(s[p]) && digit_at(s + p, &adv) < 0;
+}
+
+#define MAX_GROUPS 16
+struct groups {
+    int n;
+    size_t end[MAX_GROUPS]; /* byte offset after each group */
+    int ndig[MAX_GROUPS];   /* digits so far after each group */
+    char dig[64];           /* the digits, ASCII */
+};
+
+/* Reads digit groups from s[p], separated by up to three of " -()" with at
+ * most one '-'. Stops when the next thing is not a digit. */
+static void read_groups(const unsigned char *s, size_t p, struct groups *g)
+{
+    g->n = 0;
+    int nd = 0;
+    size_t adv;
+    int v;
+    for (;;) {
+        if (digit_at(s + p, &adv) < 0)
+            break;
+        while ((v = digit_at(s + p, &adv)) >= 0) {
+            if (nd >= (int)sizeof g->dig - 1)
+                return;
+            g->dig[nd++] = (char)('0' + v);
+            g->dig[nd] = '\0';
+            p += adv;
+        }
+        g->end[g->n] = p;
+        g->ndig[g->n] = nd;
+        g->n++;
+        if (g->n >= MAX_GROUPS)
+            return;
+        size_t q = p;
+        int dashes = 0;
+        int seps = 0;
+        while (seps < 3 && (s[q] == ' ' || s[q] == '-' || s[q] == '(' || s[q] == ')')) {
+            if (s[q] == '-' && ++dashes > 1)
+                break;
+            q++;
+            seps++;
+        }
+        if (q == p || digit_at(s + q, &adv) < 0)
+            break;
+        p = q;
+    }
+}
+
+/* Chooses the longest group prefix with lo..hi digits whose end is a token
+ * end; returns its end offset or 0. */
+static size_t pick_groups(const unsigned char *s, const struct groups *g, int lo, int hi)
+{
+    for (int i = g->n - 1; i >= 0; i--) {
+        if (g->ndig[i] >= lo && g->ndig[i] <= hi && token_end(s, g->end[i]))
+            return g->end[i];
+    }
+    return 0;
+}
+
+static size_t match_phone(const unsigned char *s, size_t p)
+{
+    struct groups g;
+    size_t q = p;
+    if (s[q] == '(')
+        q++;
+    size_t adv;
+    if (s[q] == '+') {
+        q++;
+        while (s[q] == ' ')
+            q++;
+        if (digit_at(s + q, &adv) < 0)
+            return 0;
+        read_groups(s, q, &g);
+        if (g.n == 0)
+            return 0;
+        if (strncmp(g.dig, "46", 2) == 0)
+            return pick_groups(s, &g, 2 + 7, 2 + 10);
+        if (g.dig[0] == '0')
+            return 0;
+        return pick_groups(s, &g, 8, 15);
+    }
+    if (digit_at(s + q, &adv) != 0)
+        return 0;
+    read_groups(s, q, &g);
+    if (g.n == 0)
+        return 0;
+    if (g.dig[1] == '0') {
+        /* international prefix 00 */
+        if (g.dig[2] == '0' || g.dig[2] == '\0')
+            return 0;
+        if (strncmp(g.dig + 2, "46", 2) == 0)
+            return pick_groups(s, &g, 4 + 7, 4 + 10);
+        return pick_groups(s, &g, 2 + 8, 2 + 15);
+    }
+    return pick_groups(s, &g, 8, 10);
+}
+
+/* Reads contiguous digits (no separators) into d[cap]; returns the count and
+ * sets *end. */
+static int read_digits(const unsigned char *s, size_t p, char *d, int cap, size_t *end)
+{
+    int n = 0;
+    size_t adv;
+    int v;
+    while ((v = digit_at(s + p, &adv)) >= 0) {
+        if (n < cap - 1)
+            d[n] = (char)('0' + v);
+        n++;
+        p += adv;
+    }
+    d[n < cap ? n : cap - 1] = '\0';
+    *end = p;
+    return n;
+}
+
+static int two(const char *d)
+{
+    return (d[0] - '0') * 10 + (d[1] - '0');
+}
+
+/* d = YYMMDD...: plausible month and day (or samordningsnummer day+60). */
+static int date_plausible(const char *yymmdd)
+{
+    int mm = two(yymmdd + 2);
+    int dd = two(yymmdd + 4);
+    if (mm < 1 || mm > 12)
+        return 0;
+    return (dd >= 1 && dd <= 31) || (dd >= 61 && dd <= 91);
+}
+
+/* Luhn check over the ten digits YYMMDDNNNC. */
+static int luhn10(const char *d)
+{
+    int sum = 0;
+    for (int i = 0; i < 10; i++) {
+        int v = d[i] - '0';
+        if (i % 2 == 0) {
+            v *= 2;
+            if (v > 9)
+                v -= 9;
+        }
+        sum += v;
+    }
+    return sum % 10 == 0;
+}
+
+static int century_ok(const char *d)
+{
+    return strncmp(d, "18", 2) == 0 || strncmp(d, "19", 2) == 0 || strncmp(d, "20", 2) == 0;
+}
+
+static size_t match_pnr(const unsigned char *s, size_t p)
+{
+    char d1[24];
+    size_t e1;
+    int n1 = read_digits(s, p, d1, sizeof d1, &e1);
+    if ((n1 == 6 || n1 == 8) && (s[e1] == '-' || s[e1] == '+')) {
+        char d2[24];
+        size_t e2;
+        int n2 = read_digits(s, e1 + 1, d2, sizeof d2, &e2);
+        if (n2 != 4 || !token_end(s, e2))
+            return 0;
+        if (n1 == 8 && !century_ok(d1))
+            return 0;
+        if (!date_plausible(n1 == 8 ? d1 + 2 : d1))
+            return 0;
+        return e2;
+    }
+    if (!token_end(s, e1))
+        return 0;
+    if (n1 == 12 && century_ok(d1) && date_plausible(d1 + 2))
+        return e1;
+    if (n1 == 10 && date_plausible(d1) && (d1[0] != '0' || luhn10(d1)))
+        return e1;
+    return 0;
+}
+
+static int email_local(unsigned char c)
+{
+    return is_alpha(c) || is_ascii_digit(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+           c == '-';
+}
+
+static size_t match_email(const unsigned char *s, size_t p)
+{
+    size_t q = p;
+    while (email_local(s[q]))
+        q++;
+    if (q == p || s[q] != '@' || s[p] == '.')
+        return 0;
+    q++;
+    size_t last_ok = 0;
+    int labels = 0;
+    for (;;) {
+        size_t start = q;
+        int alpha_only = 1;
+        while (is_alpha(s[q]) || is_ascii_digit(s[q]) || s[q] == '-') {
+            if (!is_alpha(s[q]))
+                alpha_only = 0;
+            q++;
+        }
+        if (q == start || s[start] == '-' || s[q - 1] == '-')
+            break;
+        labels++;
+        if (labels >= 2 && alpha_only && q - start >= 2)
+            last_ok = q;
+        if (s[q] != '.' || !(is_alpha(s[q + 1]) || is_ascii_digit(s[q + 1])))
+            break;
+        q++;
+    }
+    return last_ok;
+}
+
+trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found)
+{
+    if (found != NULL)
+        *found = 0;
+    if (out == NULL || cap == 0)
+        return TRYGG_ERR_TOOBIG;
+    out[0] = '\0';
+    if (in == NULL)
+        return TRYGG_ERR_INVALID;
+    const unsigned char *s = (const unsigned char *)in;
+    struct outbuf o = {out, cap, 0, 0};
+    int nfound = 0;
+    size_t p = 0;
+    while (s[p] != '\0') {
+        size_t adv;
+        int start = token_start(s, p);
+        if (email_local(s[p]) && (p == 0 || !email_local(s[p - 1]))) {
+            size_t e = match_email(s, p);
+            if (e > 0) {
+                out_put(&o, MARK_EMAIL, strlen(MARK_EMAIL));
+                nfound++;
+                p = e;
+                continue;
+            }
+        }
+        if (start && digit_at(s + p, &adv) >= 0) {
+            size_t e = match_pnr(s, p);
+            if (e > 0) {
+                out_put(&o, MARK_PNR, strlen(MARK_PNR));
+                nfound++;
+                p = e;
+                continue;
+            }
+        }
+        if (start && (s[p] == '+' || s[p] == '(' || digit_at(s + p, &adv) == 0)) {
+            size_t e = match_phone(s, p);
+            if (e > 0) {
+                out_put(&o, MARK_PHONE, strlen(MARK_PHONE));
+                nfound++;
+                p = e;
+                continue;
+            }
+        }
+        /* copy one whole code point (or one byte if not UTF-8) */
+        size_t n = 1;
+        while (n < 4 && (s[p + n] & 0xC0) == 0x80)
+            n++;
+        out_put(&o, (const char *)s + p, n);
+        p += n;
+    }
+    if (o.overflow) {
+        out[0] = '\0';
+        return TRYGG_ERR_TOOBIG;
+    }
+    out[o.len] = '\0';
+    if (found != NULL)
+        *found = nfound;
+    return TRYGG_OK;
+}
+
+/* ---------------------------------------------------------------- keywords */
+
+enum kw_kind { KW_URGENT = 0, KW_PERSON = 1 };
+
+struct kw {
+    char *phrase; /* as written in the file (for `which`) */
+    char *folded; /* " word word" (no trailing space), see fold() */
+    int prefix;   /* 1 = last word may continue ("kniv*") */
+    int kind;
+    char lang[8];
+};
+
+struct trygg_keywords {
+    struct kw *v;
+    size_t n, cap;
+};
+
+static void put_cp(char *out, size_t *o, unsigned long cp)
+{
+    if (cp < 0x80) {
+        out[(*o)++] = (char)cp;
+    } else if (cp < 0x800) {
+        out[(*o)++] = (char)(0xC0 | (cp >> 6));
+        out[(*o)++] = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out[(*o)++] = (char)(0xE0 | (cp >> 12));
+        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[(*o)++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        out[(*o)++] = (char)(0xF0 | (cp >> 18));
+        out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[(*o)++] = (char)(0x80 | (cp & 0x3F));
+    }
+}
+
+/* Maps a code point for matching: returns the folded code point, 0 to drop
+ * it, or ' ' for a separator. */
+static unsigned long fold_cp(unsigned long cp)
+{
+    if (cp < 0x80) {
+        if (cp >= 'A' && cp <= 'Z')
+            return cp + 32;
+        if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '\'')
+            return cp;
+        return ' ';
+    }
+    if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7)
+        return ' ';
+    if (cp <= 0xDE)
+        return cp + 32; /* Latin-1 upper case -> lower case */
+    if (cp <= 0xFF)
+        return cp;
+    if (cp <= 0x17F) { /* Latin Extended-A: upper/lower pairs */
+        if ((cp <= 0x137 || (cp >= 0x14A && cp <= 0x177)) && cp % 2 == 0)
+            return cp + 1;
+        if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) && cp % 2 == 1)
+            return cp + 1;
+        return cp;
+    }
+    if (cp == 0x2019 || cp == 0x2018)
+        return '\'';
+    /* Arabic */
+    if ((cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 || cp == 0x0640)
+        return 0; /* diacritics and tatweel */
+    if (cp == 0x0622 || cp == 0x0623 || cp == 0x0625 || cp == 0x0671)
+        return 0x0627; /* alef forms */
+    if (cp == 0x0649 || cp == 0x06CC)
+        return 0x064A; /* alef maqsura, Farsi yeh -> yeh */
+    if (cp == 0x0629)
+        return 0x0647; /* ta marbuta -> heh */
+    if (cp >= 0x0660 && cp <= 0x0669)
+        return '0' + (cp - 0x0660);
+    if (cp >= 0x06F0 && cp <= 0x06F9)
+        return '0' + (cp - 0x06F0);
+    if (cp == 0x060C || cp == 0x061B || cp == 0x061F || (cp >= 0x066A && cp <= 0x066D) ||
+        cp == 0x06D4)
+        return ' ';
+    if (cp >= 0xFE00 && cp <= 0xFE0F)
+        return 0; /* variation selectors */
+    if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) || cp >= 0x1F000 ||
+        cp == 0xFEFF)
+        return ' ';
+    return cp;
+}
+
+/* Folds s[0..len) into a new string " w1 w2 ... wn " (leading and trailing
+ * space). Invalid UTF-8 bytes count as separators. NULL on out of memory. */
+static char *fold(const char *s, size_t len)
+{
+    char *out = malloc(len * 2 + 3);
+    if (out == NULL)
+        return NULL;
+    size_t o = 0;
+    out[o++] = ' ';
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned long cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (n == 0) {
+            cp = ' ';
+            n = 1;
+        } else {
+            cp = fold_cp(cp);
+        }
+        i += n;
+        if (cp == 0)
+            continue;
+        if (cp == ' ') {
+            if (out[o - 1] != ' ')
+                out[o++] = ' ';
+            continue;
+        }
+        put_cp(out, &o, cp);
+    }
+    if (out[o - 1] != ' ')
+        out[o++] = ' ';
+    out[o] = '\0';
+    return out;
+}
+
+void trygg_keywords_free(trygg_keywords *k)
+{
+    if (k == NULL)
+        return;
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->v[i].phrase);
+        free(k->v[i].folded);
+    }
+    free(k->v);
+    free(k);
+}
+
+static trygg_err kw_add(trygg_keywords *k, const char *phrase, int kind, const char *lang)
+{
+    size_t len = strlen(phrase);
+    int prefix = 0;
+    if (len > 0 && phrase[len - 1] == '*') {
+        prefix = 1;
+        len--;
+    }
+    char *f = fold(phrase, len);
+    if (f == NULL)
+        return TRYGG_ERR_NOMEM;
+    size_t fl = strlen(f);
+    if (fl <= 2) { /* nothing but separators */
+        free(f);
+        return TRYGG_ERR_INVALID;
+    }
+    f[fl - 1] = '\0'; /* drop the trailing space; the match checks what follows */
+    if (k->n == k->cap) {
+        size_t nc = k->cap ? k->cap * 2 : 64;
+        struct kw *nv = realloc(k->v, nc * sizeof *nv);
+        if (nv == NULL) {
+            free(f);
+            return TRYGG_ERR_NOMEM;
+        }
+        k->v = nv;
+        k->cap = nc;
+    }
+    struct kw *w = &k->v[k->n];
+    w->phrase = strdup(phrase);
+    if (w->phrase == NULL) {
+        free(f);
+        return TRYGG_ERR_NOMEM;
+    }
+    w->folded = f;
+    w->prefix = prefix;
+    w->kind = kind;
+    snprintf(w->lang, sizeof w->lang, "%s", lang);
+    k->n++;
+    return TRYGG_OK;
+}
+
+static trygg_err kw_load_file(trygg_keywords *k, const char *path, const char *lang)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return TRYGG_ERR_IO;
+    char line[512];
+    int kind = -1;
+    int lineno = 0;
+    trygg_err err = TRYGG_OK;
+    while (fgets(line, sizeof line, f) != NULL) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n') {
+            fprintf(stderr, "%s:%d: line too long\n", path, lineno);
+            err = TRYGG_ERR_CONFIG;
+            break;
+        }
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                           line[len - 1] == '\t'))
+            line[--len] = '\0';
+        char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s == '\0' || *s == '#')
+            continue;
+        if (!trygg_utf8_valid(s, strlen(s))) {
+            fprintf(stderr, "%s:%d: not valid UTF-8\n", path, lineno);
+            err = TRYGG_ERR_CONFIG;
+            break;
+        }
+        if (strcmp(s, "[urgent]") == 0) {
+            kind = KW_URGENT;
+            continue;
+        }
+        if (strcmp(s, "[person]") == 0) {
+            kind = KW_PERSON;
+            continue;
+        }
+        if (*s == '[' || kind < 0) {
+            fprintf(stderr, "%s:%d: expected [urgent] or [person] section\n", path, lineno);
+            err = TRYGG_ERR_CONFIG;
+            break;
+        }
+        err = kw_add(k, s, kind, lang);
+        if (err == TRYGG_ERR_INVALID) {
+            fprintf(stderr, "%s:%d: empty keyword\n", path, lineno);
+            err = TRYGG_ERR_CONFIG;
+        }
+        if (err)
+            break;
+    }
+    if (err == TRYGG_OK && ferror(f))
+        err = TRYGG_ERR_IO;
+    fclose(f);
+    return err;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+trygg_err trygg_keywords_load(const char *dir, trygg_keywords **out)
+{
+    if (out == NULL)
+        return TRYGG_ERR_INVALID;
+    *out = NULL;
+    if (dir == NULL)
+        dir = trygg_asset_dir();
+    char kdir[4096];
+    trygg_err err = trygg_path_join(kdir, sizeof kdir, dir, "keywords");
+    if (err)
+        return err;
+    DIR *d = opendir(kdir);
+    if (d == NULL) {
+        /* `dir` may be the keywords directory itself */
+        snprintf(kdir, sizeof kdir, "%s", dir);
+        d = opendir(kdir);
+        if (d == NULL)
+            return errno == ENOENT ? TRYGG_ERR_NOTFOUND : TRYGG_ERR_IO;
+    }
+    char *names[64];
+    int nn = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL && nn < 64) {
+        size_t l = strlen(de->d_name);
+        if (l < 5 || l > 4 + 7 || strcmp(de->d_name + l - 4, ".txt") != 0)
+            continue;
+        names[nn] = strdup(de->d_name);
+        if (names[nn] == NULL)
+            break;
+        nn++;
+    }
+    closedir(d);
+    qsort(names, (size_t)nn, sizeof names[0], name_cmp);
+    trygg_keywords *k = calloc(1, sizeof *k);
+    if (k == NULL)
+        err = TRYGG_ERR_NOMEM;
+    for (int i = 0; i < nn; i++) {
+        if (err == TRYGG_OK) {
+            char path[4096 + 16];
+            char lang[8];
+            snprintf(lang, sizeof lang, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
+            err = trygg_path_join(path, sizeof path, kdir, names[i]);
+            if (err == TRYGG_OK)
+                err = kw_load_file(k, path, lang);
+        }
+        free(names[i]);
+    }
+    if (err == TRYGG_OK && nn == 0)
+        err = TRYGG_ERR_NOTFOUND;
+    if (err) {
+        trygg_keywords_free(k);
+        return err;
+    }
+    *out = k;
+    return TRYGG_OK;
+}
+
+static trygg_keywords *default_kw;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void load_default(void)
+{
+    if (trygg_keywords_load(NULL, &default_kw) != TRYGG_OK)
+        default_kw = NULL;
+}
+
+const trygg_keywords *trygg_keywords_default(void)
+{
+    pthread_once(&default_once, load_default);
+    return default_kw;
+}
+
+/* 1 if folded keyword w occurs in folded text t. */
+static int kw_match(const char *t, const struct kw *w)
+{
+    size_t fl = strlen(w->folded);
+    const char *p = t;
+    while ((p = strstr(p, w->folded)) != NULL) {
+        char next = p[fl];
+        if (next == ' ' || w->prefix)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+static int kw_find(const trygg_keywords *k, const char *text, int kind, const char **which)
+{
+    if (which != NULL)
+        *which = NULL;
+    if (k == NULL || text == NULL)
+        return 0;
+    char *t = fold(text, strlen(text));
+    if (t == NULL)
+        return 0;
+    int hit = 0;
+    for (size_t i = 0; i < k->n && !hit; i++) {
+        if (k->v[i].kind == kind && kw_match(t, &k->v[i])) {
+            hit = 1;
+            if (which != NULL)
+                *which = k->v[i].phrase;
+        }
+    }
+    free(t);
+    return hit;
+}
+
+int trygg_text_is_urgent(const trygg_keywords *k, const char *text, const char **which)
+{
+    return kw_find(k, text, KW_URGENT, which);
+}
+
+int trygg_text_names_person(const trygg_keywords *k, const char *text)
+{
+    return kw_find(k, text, KW_PERSON, NULL);
+}
