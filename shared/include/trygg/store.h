@@ -263,8 +263,10 @@ trygg_err trygg_store_contact_get_or_create(trygg_store *st, const char *pseudon
                                             const unsigned char *cipher, int cipher_len,
                                             const char *alias_prefix, trygg_contact *out);
 trygg_err trygg_store_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out);
-/* STOP: sets stopped = 1 and deletes the cipher. */
+/* STOP: sets stopped = 1, deletes the cipher and cancels queued SMS to it. */
 trygg_err trygg_store_contact_stop(trygg_store *st, const char *pseudonym);
+/* The contact asked to start again (e.g. texted START): clears `stopped`. */
+trygg_err trygg_store_contact_restart(trygg_store *st, const char *pseudonym);
 trygg_err trygg_store_contact_set_blocked(trygg_store *st, const char *pseudonym, int blocked);
 trygg_err trygg_store_contact_set_callback(trygg_store *st, const char *pseudonym, int consent);
 trygg_err trygg_store_contact_set_lang(trygg_store *st, const char *pseudonym, const char *lang);

@@ -1,0 +1,635 @@
+/*
+ * store_admin.c — destinations, staff users, kiosks, safety walks and
+ * kiosk notices.
+ */
+#include "store_internal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trygg/secret.h"
+
+/* Validates a bounded UTF-8 string argument (NULL counts as ""). */
+static int str_ok(const char *v, size_t cap)
+{
+    char tmp[8192];
+    if (!v)
+        return 1;
+    if (cap > sizeof tmp)
+        cap = sizeof tmp;
+    return trygg_strset(tmp, cap, v) == TRYGG_OK;
+}
+
+/* Steps a one-row lookup; NOTFOUND with `what` when there is no row. */
+static trygg_err step_row(trygg_store *st, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        return TRYGG_OK;
+    if (rc == SQLITE_DONE)
+        return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
+    return trygg_st_fail(st, rc, what);
+}
+
+/* Runs a write that must change exactly one row (else NOTFOUND). */
+static trygg_err run_one(trygg_store *st, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    trygg_err err = TRYGG_OK;
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, what);
+    else if (sqlite3_changes(st->db) == 0)
+        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
+    sqlite3_finalize(s);
+    return err;
+}
+
+/* ---- Destinations ---------------------------------------------------------- */
+
+trygg_err trygg_store_dest_put(trygg_store *st, const trygg_destination *d)
+{
+    if (!d->name[0] || !str_ok(d->name, sizeof d->name) || !str_ok(d->label, sizeof d->label) ||
+        !str_ok(d->email, sizeof d->email) || !str_ok(d->webhook_url, sizeof d->webhook_url) ||
+        !str_ok(d->webhook_secret, sizeof d->webhook_secret))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid destination");
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "INSERT OR REPLACE INTO destinations (name, label, email, "
+                                     "webhook_url, webhook_secret, full_access) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                     &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, d->name);
+    trygg_st_bind_text(s, 2, d->label);
+    trygg_st_bind_text(s, 3, d->email);
+    trygg_st_bind_text(s, 4, d->webhook_url);
+    trygg_st_bind_text(s, 5, d->webhook_secret);
+    sqlite3_bind_int(s, 6, d->full_access ? 1 : 0);
+    return trygg_st_run(st, s, "put destination");
+}
+
+static void read_dest(sqlite3_stmt *s, trygg_destination *d)
+{
+    memset(d, 0, sizeof *d);
+    trygg_st_col_text(s, 0, d->name, sizeof d->name);
+    trygg_st_col_text(s, 1, d->label, sizeof d->label);
+    trygg_st_col_text(s, 2, d->email, sizeof d->email);
+    trygg_st_col_text(s, 3, d->webhook_url, sizeof d->webhook_url);
+    trygg_st_col_text(s, 4, d->webhook_secret, sizeof d->webhook_secret);
+    d->full_access = sqlite3_column_int(s, 5);
+}
+
+#define DEST_COLS "name, label, email, webhook_url, webhook_secret, full_access"
+
+trygg_err trygg_store_dest_get(trygg_store *st, const char *name, trygg_destination *out)
+{
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare(st, "SELECT " DEST_COLS " FROM destinations WHERE name = ?1", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, name);
+    err = step_row(st, s, "destination");
+    if (!err)
+        read_dest(s, out);
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_store_dest_list(trygg_store *st, trygg_destination *out, int max, int *n)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare(st, "SELECT " DEST_COLS " FROM destinations ORDER BY name LIMIT ?1", &s);
+    if (err)
+        return err;
+    sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_dest(s, &out[count++]);
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "list destinations");
+    sqlite3_finalize(s);
+    *n = err ? 0 : count;
+    return err;
+}
+
+/* ---- Users ------------------------------------------------------------------ */
+
+#define USER_COLS "id, username, display, role, destination, can_call_back, disabled, created"
+
+static void read_user(sqlite3_stmt *s, trygg_user *u)
+{
+    memset(u, 0, sizeof *u);
+    u->id = sqlite3_column_int64(s, 0);
+    trygg_st_col_text(s, 1, u->username, sizeof u->username);
+    trygg_st_col_text(s, 2, u->display, sizeof u->display);
+    trygg_st_col_text(s, 3, u->role, sizeof u->role);
+    trygg_st_col_text(s, 4, u->destination, sizeof u->destination);
+    u->can_call_back = sqlite3_column_int(s, 5);
+    u->disabled = sqlite3_column_int(s, 6);
+    u->created = sqlite3_column_int64(s, 7);
+}
+
+/* Usernames: 1..63 characters of a-z, 0-9, '.', '_', '-' (case-folded
+ * input is the caller's business). */
+static int username_ok(const char *u)
+{
+    size_t len = u ? strnlen(u, TRYGG_NAME_MAX + 1) : 0;
+    if (len == 0 || len > TRYGG_NAME_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = u[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-' || (c >= 'A' && c <= 'Z')))
+            return 0;
+    }
+    return 1;
+}
+
+static int role_ok(const char *r)
+{
+    return r &&
+           (strcmp(r, "admin") == 0 || strcmp(r, "security") == 0 || strcmp(r, "destination") == 0);
+}
+
+trygg_err trygg_store_user_add(trygg_store *st, const trygg_user *u, const char *password)
+{
+    if (!username_ok(u->username))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID,
+                              "invalid username (use letters, digits, '.', '_', '-')");
+    if (!role_ok(u->role))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID,
+                              "invalid role '%s' (admin, security or destination)", u->role);
+    if (strcmp(u->role, "destination") == 0 && !u->destination[0])
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "role destination needs a destination");
+    if (!str_ok(u->display, sizeof u->display) || !str_ok(u->destination, sizeof u->destination))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid display name or destination");
+    if (!password || strlen(password) < 8 || strlen(password) > 1000)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "password must be 8..1000 bytes");
+    char hash[128];
+    if (trygg_password_hash(password, hash) != TRYGG_OK)
+        return trygg_st_failf(st, TRYGG_ERR_CRYPTO, "password hashing failed");
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    err = trygg_st_prepare(st,
+                           "INSERT INTO users (username, display, role, destination, "
+                           "can_call_back, disabled, pwhash, created) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, u->username);
+        trygg_st_bind_text(s, 2, u->display);
+        trygg_st_bind_text(s, 3, u->role);
+        trygg_st_bind_text(s, 4, u->destination);
+        sqlite3_bind_int(s, 5, u->can_call_back ? 1 : 0);
+        sqlite3_bind_int(s, 6, u->disabled ? 1 : 0);
+        trygg_st_bind_text(s, 7, hash);
+        sqlite3_bind_int64(s, 8, trygg_st_now());
+        err = trygg_st_run(st, s, "add user");
+        if (err == TRYGG_ERR_EXISTS)
+            trygg_st_failf(st, err, "user '%s' already exists", u->username);
+    }
+    if (!err) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "user %s role %s", u->username, u->role);
+        err = trygg_st_audit_add(st, 0, "admin", "user_add", detail);
+    }
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_store_user_get(trygg_store *st, const char *username, trygg_user *out)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "SELECT " USER_COLS " FROM users WHERE username = ?1", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, username);
+    err = step_row(st, s, "user");
+    if (!err)
+        read_user(s, out);
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_store_user_list(trygg_store *st, trygg_user *out, int max, int *n)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare(st, "SELECT " USER_COLS " FROM users ORDER BY username LIMIT ?1", &s);
+    if (err)
+        return err;
+    sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_user(s, &out[count++]);
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "list users");
+    sqlite3_finalize(s);
+    *n = err ? 0 : count;
+    return err;
+}
+
+trygg_err trygg_store_user_set_disabled(trygg_store *st, const char *username, int disabled)
+{
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st, "UPDATE users SET disabled = ?1 WHERE username = ?2", &s);
+    if (!err) {
+        sqlite3_bind_int(s, 1, disabled ? 1 : 0);
+        trygg_st_bind_text(s, 2, username);
+        err = run_one(st, s, "user");
+    }
+    if (!err)
+        err =
+            trygg_st_audit_add(st, 0, "admin", disabled ? "user_disable" : "user_enable", username);
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_store_user_set_password(trygg_store *st, const char *username, const char *password)
+{
+    if (!password || strlen(password) < 8 || strlen(password) > 1000)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "password must be 8..1000 bytes");
+    char hash[128];
+    if (trygg_password_hash(password, hash) != TRYGG_OK)
+        return trygg_st_failf(st, TRYGG_ERR_CRYPTO, "password hashing failed");
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st, "UPDATE users SET pwhash = ?1 WHERE username = ?2", &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, hash);
+        trygg_st_bind_text(s, 2, username);
+        err = run_one(st, s, "user");
+    }
+    if (!err)
+        err = trygg_st_audit_add(st, 0, "admin", "user_password", username);
+    return trygg_st_tx_end(st, err);
+}
+
+/* A hash nobody's password matches, verified for unknown users so a wrong
+ * username costs as much time as a wrong password. */
+static char dummy_hash[128];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static void make_dummy_hash(void)
+{
+    char pw[64];
+    if (trygg_token_new(pw) != TRYGG_OK || trygg_password_hash(pw, dummy_hash) != TRYGG_OK)
+        dummy_hash[0] = '\0';
+}
+
+trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const char *password,
+                                  trygg_user *out)
+{
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare(st, "SELECT " USER_COLS ", pwhash FROM users WHERE username = ?1", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, username);
+    int rc = sqlite3_step(s);
+    trygg_user u;
+    char hash[128] = "";
+    if (rc == SQLITE_ROW) {
+        read_user(s, &u);
+        trygg_st_col_text(s, 8, hash, sizeof hash);
+    } else if (rc != SQLITE_DONE) {
+        err = trygg_st_fail(st, rc, "verify user");
+        sqlite3_finalize(s);
+        return err;
+    }
+    sqlite3_finalize(s);
+    if (!password)
+        password = "";
+    if (rc != SQLITE_ROW) {
+        pthread_once(&dummy_once, make_dummy_hash);
+        if (dummy_hash[0])
+            trygg_password_verify(dummy_hash, password);
+        return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong username or password");
+    }
+    if (trygg_password_verify(hash, password) != TRYGG_OK || u.disabled)
+        return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong username or password");
+    if (out)
+        *out = u;
+    return TRYGG_OK;
+}
+
+/* ---- Kiosks ------------------------------------------------------------------ */
+
+#define KIOSK_COLS "id, name, area, revoked, last_seen, version, outbox_depth, last_error, created"
+
+static void read_kiosk(sqlite3_stmt *s, trygg_kiosk *k)
+{
+    memset(k, 0, sizeof *k);
+    trygg_st_col_text(s, 0, k->id, sizeof k->id);
+    trygg_st_col_text(s, 1, k->name, sizeof k->name);
+    trygg_st_col_text(s, 2, k->area, sizeof k->area);
+    k->revoked = sqlite3_column_int(s, 3);
+    k->last_seen = sqlite3_column_int64(s, 4);
+    trygg_st_col_text(s, 5, k->version, sizeof k->version);
+    k->outbox_depth = sqlite3_column_int(s, 6);
+    trygg_st_col_text(s, 7, k->last_error, sizeof k->last_error);
+    k->created = sqlite3_column_int64(s, 8);
+}
+
+trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64])
+{
+    token[0] = '\0';
+    if (!username_ok(k->id))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID,
+                              "invalid kiosk id (use letters, digits, '.', '_', '-')");
+    if (!str_ok(k->name, sizeof k->name) || !str_ok(k->area, sizeof k->area))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid kiosk name or area");
+    char tok[64], hash[65];
+    if (trygg_token_new(tok) != TRYGG_OK)
+        return trygg_st_failf(st, TRYGG_ERR_CRYPTO, "token generation failed");
+    trygg_token_hash(tok, hash);
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st,
+                           "INSERT INTO kiosks (id, name, area, token_hash, created) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+                           &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, k->id);
+        trygg_st_bind_text(s, 2, k->name);
+        trygg_st_bind_text(s, 3, k->area);
+        trygg_st_bind_text(s, 4, hash);
+        sqlite3_bind_int64(s, 5, trygg_st_now());
+        err = trygg_st_run(st, s, "add kiosk");
+        if (err == TRYGG_ERR_EXISTS)
+            trygg_st_failf(st, err, "kiosk '%s' already exists", k->id);
+    }
+    if (!err)
+        err = trygg_st_audit_add(st, 0, "admin", "kiosk_add", k->id);
+    err = trygg_st_tx_end(st, err);
+    if (!err)
+        memcpy(token, tok, sizeof tok);
+    return err;
+}
+
+trygg_err trygg_store_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk *out)
+{
+    if (!token || !*token || strlen(token) >= 64)
+        return trygg_st_failf(st, TRYGG_ERR_AUTH, "unknown or revoked token");
+    char hash[65];
+    trygg_token_hash(token, hash);
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(
+        st, "SELECT " KIOSK_COLS " FROM kiosks WHERE token_hash = ?1 AND revoked = 0", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, hash);
+    err = step_row(st, s, "kiosk");
+    if (!err && out)
+        read_kiosk(s, out);
+    sqlite3_finalize(s);
+    if (err == TRYGG_ERR_NOTFOUND)
+        err = trygg_st_failf(st, TRYGG_ERR_AUTH, "unknown or revoked token");
+    return err;
+}
+
+trygg_err trygg_store_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "SELECT " KIOSK_COLS " FROM kiosks WHERE id = ?1", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, id);
+    err = step_row(st, s, "kiosk");
+    if (!err)
+        read_kiosk(s, out);
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_store_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int *n)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare(st, "SELECT " KIOSK_COLS " FROM kiosks ORDER BY id LIMIT ?1", &s);
+    if (err)
+        return err;
+    sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_kiosk(s, &out[count++]);
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "list kiosks");
+    sqlite3_finalize(s);
+    *n = err ? 0 : count;
+    return err;
+}
+
+trygg_err trygg_store_kiosk_revoke(trygg_store *st, const char *id)
+{
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st, "UPDATE kiosks SET revoked = 1 WHERE id = ?1", &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, id);
+        err = run_one(st, s, "kiosk");
+    }
+    if (!err)
+        err = trygg_st_audit_add(st, 0, "admin", "kiosk_revoke", id);
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id, const char *version,
+                                      int outbox_depth, const char *last_error)
+{
+    trygg_kiosk k;
+    if (!str_ok(version, sizeof k.version) || !str_ok(last_error, sizeof k.last_error) ||
+        outbox_depth < 0)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid heartbeat");
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "UPDATE kiosks SET last_seen = ?1, version = ?2, "
+                                     "outbox_depth = ?3, last_error = ?4 WHERE id = ?5",
+                                     &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, trygg_st_now());
+    trygg_st_bind_text(s, 2, version);
+    sqlite3_bind_int(s, 3, outbox_depth);
+    trygg_st_bind_text(s, 4, last_error);
+    trygg_st_bind_text(s, 5, id);
+    return run_one(st, s, "kiosk");
+}
+
+/* ---- Walks ------------------------------------------------------------------ */
+
+#define WALK_COLS                                                                                  \
+    "w.id, w.starts, w.area, w.place, w.meeting_point, w.capacity, w.cancelled, "                  \
+    "(SELECT count(*) FROM items i WHERE i.kind = 'walk_signup' AND i.walk_id = w.id "             \
+    "AND i.status <> 'closed')"
+
+static void read_walk(sqlite3_stmt *s, trygg_walk *w)
+{
+    memset(w, 0, sizeof *w);
+    w->id = sqlite3_column_int64(s, 0);
+    w->starts = sqlite3_column_int64(s, 1);
+    trygg_st_col_text(s, 2, w->area, sizeof w->area);
+    trygg_st_col_text(s, 3, w->place, sizeof w->place);
+    trygg_st_col_text(s, 4, w->meeting_point, sizeof w->meeting_point);
+    w->capacity = sqlite3_column_int(s, 5);
+    w->cancelled = sqlite3_column_int(s, 6);
+    w->signups = sqlite3_column_int(s, 7);
+}
+
+trygg_err trygg_store_walk_put(trygg_store *st, trygg_walk *w)
+{
+    if (w->starts <= 0 || w->capacity < 0 || !str_ok(w->area, sizeof w->area) ||
+        !str_ok(w->place, sizeof w->place) || !str_ok(w->meeting_point, sizeof w->meeting_point))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid walk");
+    sqlite3_stmt *s;
+    trygg_err err;
+    if (w->id == 0)
+        err = trygg_st_prepare(st,
+                               "INSERT INTO walks (starts, area, place, meeting_point, capacity, "
+                               "cancelled) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                               &s);
+    else
+        err = trygg_st_prepare(st,
+                               "UPDATE walks SET starts = ?1, area = ?2, place = ?3, "
+                               "meeting_point = ?4, capacity = ?5, cancelled = ?6 WHERE id = ?7",
+                               &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, w->starts);
+    trygg_st_bind_text(s, 2, w->area);
+    trygg_st_bind_text(s, 3, w->place);
+    trygg_st_bind_text(s, 4, w->meeting_point);
+    sqlite3_bind_int(s, 5, w->capacity);
+    sqlite3_bind_int(s, 6, w->cancelled ? 1 : 0);
+    if (w->id) {
+        sqlite3_bind_int64(s, 7, w->id);
+        return run_one(st, s, "walk");
+    }
+    err = trygg_st_run(st, s, "add walk");
+    if (!err)
+        w->id = sqlite3_last_insert_rowid(st->db);
+    return err;
+}
+
+trygg_err trygg_store_walk_get(trygg_store *st, int64_t id, trygg_walk *out)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "SELECT " WALK_COLS " FROM walks w WHERE w.id = ?1", &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, id);
+    err = step_row(st, s, "walk");
+    if (!err)
+        read_walk(s, out);
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_store_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT " WALK_COLS " FROM walks w WHERE w.starts >= ?1 "
+                                     "AND w.cancelled = 0 ORDER BY w.starts, w.id LIMIT ?2",
+                                     &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, from);
+    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_walk(s, &out[count++]);
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "list walks");
+    sqlite3_finalize(s);
+    *n = err ? 0 : count;
+    return err;
+}
+
+/* ---- Notices ------------------------------------------------------------------ */
+
+trygg_err trygg_store_notice_put(trygg_store *st, trygg_notice *nt)
+{
+    if (!nt->text[0] || !str_ok(nt->text, sizeof nt->text) || !str_ok(nt->lang, sizeof nt->lang) ||
+        nt->to <= nt->from)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid notice (text, lang, from < to)");
+    sqlite3_stmt *s;
+    trygg_err err;
+    if (nt->id == 0)
+        err = trygg_st_prepare(
+            st, "INSERT INTO notices (lang, text, starts, ends) VALUES (?1, ?2, ?3, ?4)", &s);
+    else
+        err = trygg_st_prepare(
+            st, "UPDATE notices SET lang = ?1, text = ?2, starts = ?3, ends = ?4 WHERE id = ?5",
+            &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, nt->lang);
+    trygg_st_bind_text(s, 2, nt->text);
+    sqlite3_bind_int64(s, 3, nt->from);
+    sqlite3_bind_int64(s, 4, nt->to);
+    if (nt->id) {
+        sqlite3_bind_int64(s, 5, nt->id);
+        return run_one(st, s, "notice");
+    }
+    err = trygg_st_run(st, s, "add notice");
+    if (!err)
+        nt->id = sqlite3_last_insert_rowid(st->db);
+    return err;
+}
+
+trygg_err trygg_store_notice_delete(trygg_store *st, int64_t id)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "DELETE FROM notices WHERE id = ?1", &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, id);
+    return run_one(st, s, "notice");
+}
+
+trygg_err trygg_store_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max, int *n)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT id, lang, text, starts, ends FROM notices "
+                                     "WHERE starts <= ?1 AND ends > ?1 ORDER BY starts, id "
+                                     "LIMIT ?2",
+                                     &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        trygg_notice *nt = &out[count++];
+        memset(nt, 0, sizeof *nt);
+        nt->id = sqlite3_column_int64(s, 0);
+        trygg_st_col_text(s, 1, nt->lang, sizeof nt->lang);
+        trygg_st_col_text(s, 2, nt->text, sizeof nt->text);
+        nt->from = sqlite3_column_int64(s, 3);
+        nt->to = sqlite3_column_int64(s, 4);
+    }
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "list notices");
+    sqlite3_finalize(s);
+    *n = err ? 0 : count;
+    return err;
+}
