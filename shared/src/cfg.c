@@ -42,6 +42,8 @@ struct cfg_ctx {
     int line_failed;          /* an error was already recorded for this line */
     char value[CFG_LINE_MAX]; /* value of a line too long for inih's buffer */
     int has_long;
+    int section_calls; /* call h with name == NULL at section headers */
+    int nfail;         /* errors seen (reader errors + handler returning 0) */
 };
 
 int trygg_cfg_fail(trygg_cfg_errors *e, int line, const char *fmt, ...)
@@ -165,6 +167,7 @@ static char *cfg_reader(char *str, int num, void *stream)
 
     if (n > CFG_LINE_MAX) {
         c->line_failed = 1;
+        c->nfail++;
         trygg_cfg_fail(c->e, c->line, "line too long (over %d bytes)", CFG_LINE_MAX);
         return str;
     }
@@ -176,6 +179,7 @@ static char *cfg_reader(char *str, int num, void *stream)
         s += 3;
     if (!trygg_utf8_valid(s, strlen(s)) || strlen(s) != (size_t)(n - (s - buf))) {
         c->line_failed = 1;
+        c->nfail++;
         trygg_cfg_fail(c->e, c->line, "line is not valid UTF-8 text");
         return str;
     }
@@ -193,21 +197,30 @@ static char *cfg_reader(char *str, int num, void *stream)
         char *close = strchr(s, ']');
         if (close == NULL) {
             c->line_failed = 1;
+            c->nfail++;
             trygg_cfg_fail(c->e, c->line, "section header without ']'");
             return str;
         }
         if ((size_t)(close - s) + 3 > (size_t)num) {
             c->line_failed = 1;
+            c->nfail++;
             trygg_cfg_fail(c->e, c->line, "section name too long");
             return str;
         }
         memcpy(str, s, (size_t)(close - s) + 1);
         strcpy(str + (close - s) + 1, "\n");
+        if (c->section_calls) {
+            char name[CFG_LINE_MAX];
+            snprintf(name, sizeof name, "%.*s", (int)(close - s - 1), s + 1);
+            if (c->h(c->user, c->e, name, NULL, NULL, c->line) == 0)
+                c->nfail++;
+        }
         return str;
     }
     size_t eq = strcspn(s, "=:");
     if (s[eq] == '\0') {
         c->line_failed = 1;
+        c->nfail++;
         trygg_cfg_fail(c->e, c->line, "expected 'name = value' or '[section]'");
         return str;
     }
@@ -219,6 +232,7 @@ static char *cfg_reader(char *str, int num, void *stream)
     /* Too long for inih's buffer: keep the value, pass a marker. */
     if (eq + sizeof LONG_MARK + 3 > (size_t)num) {
         c->line_failed = 1;
+        c->nfail++;
         trygg_cfg_fail(c->e, c->line, "name too long");
         return str;
     }
@@ -235,17 +249,18 @@ static int cfg_handler(void *user, const char *section, const char *name, const 
     struct cfg_ctx *c = user;
     if (c->has_long && strcmp(value, LONG_MARK) == 0)
         value = c->value;
-    c->h(c->user, c->e, section, name, value, c->line);
+    if (c->h(c->user, c->e, section, name, value, c->line) == 0)
+        c->nfail++;
     return 1; /* keep going: every error is collected */
 }
 
-trygg_err trygg_cfg_parse(const char *path, trygg_cfg_handler h, void *user, trygg_cfg_errors *e)
+static trygg_err cfg_parse(const char *path, trygg_cfg_handler h, void *user, trygg_cfg_errors *e,
+                           int section_calls)
 {
     if (path == NULL || h == NULL || e == NULL)
         return TRYGG_ERR_INVALID;
     e->file = path;
     int before = e->n;
-    int before_total = e->total;
     FILE *f = fopen(path, "r");
     if (f == NULL) {
         trygg_cfg_fail(e, 0, "cannot open: %s", strerror(errno));
@@ -260,6 +275,7 @@ trygg_err trygg_cfg_parse(const char *path, trygg_cfg_handler h, void *user, try
     c->e = e;
     c->h = h;
     c->user = user;
+    c->section_calls = section_calls;
     int r = ini_parse_stream(cfg_reader, c, cfg_handler, c);
     int rerr = ferror(f);
     fclose(f);
@@ -269,18 +285,32 @@ trygg_err trygg_cfg_parse(const char *path, trygg_cfg_handler h, void *user, try
         for (int i = before; i < e->n; i++)
             if (e->errs[i].line == r)
                 seen = 1;
-        if (!seen)
+        if (!seen) {
             trygg_cfg_fail(e, r, "syntax error");
+            c->nfail++;
+        }
     } else if (r < 0) {
         free(c);
         return TRYGG_ERR_NOMEM;
     }
+    int nfail = c->nfail;
     free(c);
     if (rerr) {
         trygg_cfg_fail(e, 0, "read error");
         return TRYGG_ERR_IO;
     }
-    return e->total > before_total ? TRYGG_ERR_CONFIG : TRYGG_OK;
+    return (nfail > 0 || e->n > before) ? TRYGG_ERR_CONFIG : TRYGG_OK;
+}
+
+trygg_err trygg_cfg_parse(const char *path, trygg_cfg_handler h, void *user, trygg_cfg_errors *e)
+{
+    return cfg_parse(path, h, user, e, 0);
+}
+
+trygg_err trygg_cfg_parse_sections(const char *path, trygg_cfg_handler h, void *user,
+                                   trygg_cfg_errors *e)
+{
+    return cfg_parse(path, h, user, e, 1);
 }
 
 void trygg_cfg_print(const trygg_cfg_errors *e)

@@ -396,7 +396,7 @@ static size_t match_pnr(const unsigned char *s, size_t p)
 static int email_local(unsigned char c)
 {
     return is_alpha(c) || is_ascii_digit(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
-           c == '-';
+           c == '-' || c >= 0x80; /* UTF-8 local parts (RFC 6531) */
 }
 
 static size_t match_email(const unsigned char *s, size_t p)

@@ -32,12 +32,18 @@ int trygg_cfg_bool(const char *v, int *out); /* yes/no/true/false/1/0/on/off */
 int trygg_cfg_str(const char *v, char *out, size_t cap);
 
 /* Parses `path` with inih, calling handler(user, section, name, value, line).
+ * The handler returns 1 when the value was accepted and 0 on error (usually
+ * `return trygg_cfg_fail(...)`); every error counts, also beyond e->max.
  * Returns TRYGG_OK when no errors were recorded, TRYGG_ERR_IO if unreadable
  * (recorded as file:0), TRYGG_ERR_CONFIG otherwise. Lines over 1000 bytes
  * are errors. */
 typedef int (*trygg_cfg_handler)(void *user, trygg_cfg_errors *e, const char *section,
                                  const char *name, const char *value, int line);
 trygg_err trygg_cfg_parse(const char *path, trygg_cfg_handler h, void *user, trygg_cfg_errors *e);
+/* Like trygg_cfg_parse, but also calls h(user, e, section, NULL, NULL, line)
+ * at every section header line, so empty or repeated sections are seen. */
+trygg_err trygg_cfg_parse_sections(const char *path, trygg_cfg_handler h, void *user,
+                                   trygg_cfg_errors *e);
 /* Prints every error as "file:line: message" to stderr. */
 void trygg_cfg_print(const trygg_cfg_errors *e);
 
