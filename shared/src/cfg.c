@@ -44,6 +44,7 @@ struct cfg_ctx {
     int has_long;
     int section_calls; /* call h with name == NULL at section headers */
     int nfail;         /* errors seen (reader errors + handler returning 0) */
+    int skip;          /* after a broken section header: ignore keys until the next */
 };
 
 int trygg_cfg_fail(trygg_cfg_errors *e, int line, const char *fmt, ...)
@@ -198,15 +199,18 @@ static char *cfg_reader(char *str, int num, void *stream)
         if (close == NULL) {
             c->line_failed = 1;
             c->nfail++;
+            c->skip = 1;
             trygg_cfg_fail(c->e, c->line, "section header without ']'");
             return str;
         }
         if ((size_t)(close - s) + 3 > (size_t)num) {
             c->line_failed = 1;
             c->nfail++;
+            c->skip = 1;
             trygg_cfg_fail(c->e, c->line, "section name too long");
             return str;
         }
+        c->skip = 0;
         memcpy(str, s, (size_t)(close - s) + 1);
         strcpy(str + (close - s) + 1, "\n");
         if (c->section_calls) {
@@ -217,6 +221,8 @@ static char *cfg_reader(char *str, int num, void *stream)
         }
         return str;
     }
+    if (c->skip)
+        return str; /* keys of a broken section: reported once, at its header */
     size_t eq = strcspn(s, "=:");
     if (s[eq] == '\0') {
         c->line_failed = 1;

@@ -441,6 +441,16 @@ trygg_err trygg_routes_load(const char *path, trygg_routes **out, trygg_cfg_erro
             nfail++;
         }
     }
+    /* report in file order (stable: insertion sort on a few entries) */
+    for (int i = 1; i < e.n; i++) {
+        trygg_cfg_error tmp = errs[i];
+        int j = i;
+        while (j > 0 && errs[j - 1].line > tmp.line) {
+            errs[j] = errs[j - 1];
+            j--;
+        }
+        errs[j] = tmp;
+    }
     if (nerr != NULL)
         *nerr = e.n;
     if (err == TRYGG_OK && nfail > 0)
