@@ -1,0 +1,67 @@
+/* Shared helpers for the store tests: a temporary directory per test and a
+ * quick way to build items. Header-only, included by test_store*.c. */
+#ifndef TRYGG_TEST_STORE_FIXTURE_H
+#define TRYGG_TEST_STORE_FIXTURE_H
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trygg/secret.h"
+#include "trygg/store.h"
+
+typedef struct fixture {
+    char dir[512];
+    char path[600];
+    trygg_store *st;
+} fixture;
+
+static inline void fx_rmdir(const char *dir)
+{
+    char cmd[PATH_MAX + 32];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static inline int fx_setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/trygg-store-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/trygg.db", f->dir);
+    if (trygg_store_open(f->path, &f->st) != TRYGG_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static inline int fx_teardown(void **state)
+{
+    fixture *f = *state;
+    trygg_store_close(f->st);
+    fx_rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static inline void fx_item(trygg_item *it, const char *key, trygg_kind kind, const char *area,
+                           const char *text)
+{
+    trygg_item_init(it);
+    snprintf(it->client_key, sizeof it->client_key, "%s", key);
+    it->channel = TRYGG_CHANNEL_KIOSK;
+    it->kind = kind;
+    snprintf(it->source, sizeof it->source, "bibl-1");
+    snprintf(it->category, sizeof it->category, "lighting");
+    snprintf(it->area, sizeof it->area, "%s", area);
+    snprintf(it->text, sizeof it->text, "%s", text);
+}
+
+#endif
