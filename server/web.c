@@ -1,30 +1,313 @@
 /*
- * web.c — route table of the staff web UI (web_routes). The handlers live
- * in the other web_*.c files; this file only maps paths to them.
+ * web.c — the staff web UI's route table and the frame every page shares:
+ * session check (web_begin), catalog text, page layout, error pages, time
+ * formatting and the static files (assets/web).
  */
-#include "server.h"
+#include "web.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "trygg/log.h"
+#include "trygg/paths.h"
+
+static int64_t clock_real(void)
+{
+    return (int64_t)time(NULL);
+}
+static int64_t (*clock_fn)(void) = clock_real;
+
+int64_t web_now(void)
+{
+    return clock_fn();
+}
+
+void web_set_clock(int64_t (*fn)(void))
+{
+    clock_fn = fn ? fn : clock_real;
+}
+
+/* Headers on every staff page: no caching, no framing, no inline script. */
+static void security_headers(http_resp *resp)
+{
+    http_resp_header(resp, "Content-Security-Policy",
+                     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                     "frame-ancestors 'none'; base-uri 'none'");
+    http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+    http_resp_header(resp, "Referrer-Policy", "no-referrer");
+    http_resp_header(resp, "Cache-Control", "no-store");
+    http_resp_header(resp, "X-Frame-Options", "DENY");
+}
+
+const char *web_t(const web_ctx *w, const char *key)
+{
+    if (!w || !w->srv || !w->srv->web_text)
+        return key;
+    return trygg_i18n_get(w->srv->web_text, w->lang ? w->lang : "sv", key);
+}
+
+void html_t(html_buf *b, const web_ctx *w, const char *key)
+{
+    html_text(b, web_t(w, key));
+}
+
+const char *web_enum_key(const char *prefix, const char *name, char out[64])
+{
+    snprintf(out, 64, "%s.%s", prefix, name);
+    return out;
+}
+
+void web_fmt_time(int64_t t, char out[32])
+{
+    out[0] = '\0';
+    if (t <= 0)
+        return;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (localtime_r(&tt, &tm))
+        strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+int64_t web_parse_date(const char *s)
+{
+    int y, m, d;
+    char tail;
+    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return -1;
+    if (y < 2000 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    tm.tm_isdst = -1;
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1 || tm.tm_mday != d)
+        return -1;
+    return (int64_t)t;
+}
+
+static void set_lang(web_ctx *w)
+{
+    w->lang = w->sess.lang[0] ? w->sess.lang : "sv";
+}
+
+int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
+{
+    memset(w, 0, sizeof *w);
+    w->srv = ctx;
+    w->req = req;
+    w->resp = resp;
+    w->lang = "sv";
+    security_headers(resp);
+    w->st = server_store(w->srv);
+    if (!w->st) {
+        web_error(w, 503, "error.unavailable");
+        return -1;
+    }
+    w->token = http_cookie(req, WEB_COOKIE);
+    if (!w->token ||
+        web_session_lookup(w->token, web_now(), w->srv->cfg.session_minutes, &w->sess) != 0) {
+        http_resp_redirect(resp, w->token ? "/login?expired=1" : "/login");
+        return -1;
+    }
+    set_lang(w);
+    /* The user may have been disabled or changed since login. */
+    trygg_user u;
+    if (trygg_store_user_get(w->st, w->sess.user.username, &u) != TRYGG_OK || u.disabled) {
+        web_session_destroy_user(w->sess.user.username);
+        http_resp_redirect(resp, "/login");
+        return -1;
+    }
+    if (strcmp(u.role, w->sess.user.role) != 0 ||
+        strcmp(u.destination, w->sess.user.destination) != 0 ||
+        u.can_call_back != w->sess.user.can_call_back || strcmp(u.display, w->sess.user.display)) {
+        snprintf(w->sess.user.role, sizeof w->sess.user.role, "%s", u.role);
+        snprintf(w->sess.user.destination, sizeof w->sess.user.destination, "%s", u.destination);
+        snprintf(w->sess.user.display, sizeof w->sess.user.display, "%s", u.display);
+        w->sess.user.can_call_back = u.can_call_back;
+        web_session_update(w->token, &w->sess.user, NULL);
+    }
+    if (strcmp(req->method, "POST") == 0 && !web_csrf_ok(&w->sess, http_form(req, "csrf"))) {
+        TRYGG_WARN("web: CSRF check failed for %s on %s", w->sess.user.username, req->path);
+        web_error(w, 403, "error.csrf");
+        return -1;
+    }
+    return 0;
+}
+
+void web_csrf_field(html_buf *b, const web_ctx *w)
+{
+    html_lit(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    html_attr(b, w->sess.csrf);
+    html_lit(b, "\">");
+}
+
+static void nav_link(html_buf *b, const web_ctx *w, const char *href_key, const char *name,
+                     const char *active)
+{
+    html_lit(b, "<li><a href=\"/");
+    html_attr(b, name);
+    html_lit(b, "\"");
+    if (active && strcmp(active, name) == 0)
+        html_lit(b, " aria-current=\"page\"");
+    html_lit(b, ">");
+    html_t(b, w, href_key);
+    html_lit(b, "</a></li>");
+}
+
+void web_page_begin(html_buf *b, const web_ctx *w, const char *title_key, const char *nav)
+{
+    html_lit(b, "<!doctype html>\n<html lang=\"");
+    html_attr(b, w->lang);
+    html_lit(b, "\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<title>");
+    html_t(b, w, title_key);
+    html_lit(b, " – Trygg</title><link rel=\"stylesheet\" href=\"/static/web.css\">"
+                "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">"
+                "</head><body><a class=\"skip\" href=\"#main\">");
+    html_t(b, w, "nav.skip");
+    html_lit(b, "</a><header class=\"top\"><div class=\"brand\"><a href=\"/queue\">");
+    html_t(b, w, "app.name");
+    html_lit(b, "</a></div>");
+    if (w->sess.user.username[0]) {
+        html_lit(b, "<nav aria-label=\"");
+        html_t(b, w, "nav.label");
+        html_lit(b, "\"><ul>");
+        nav_link(b, w, "nav.queue", "queue", nav);
+        if (web_access_admin(&w->sess.user)) {
+            nav_link(b, w, "nav.channels", "channels", nav);
+            nav_link(b, w, "nav.admin", "admin", nav);
+        }
+        html_lit(b, "</ul></nav><div class=\"who\"><span>");
+        html_text(b, w->sess.user.display[0] ? w->sess.user.display : w->sess.user.username);
+        html_lit(b, " · ");
+        if (strcmp(w->sess.user.role, "destination") == 0)
+            html_text(b, w->sess.user.destination);
+        else {
+            char k[64];
+            html_t(b, w, web_enum_key("role", w->sess.user.role, k));
+        }
+        html_lit(b, "</span><form method=\"post\" action=\"/logout\" class=\"inline\">");
+        web_csrf_field(b, w);
+        html_lit(b, "<button type=\"submit\" class=\"link\">");
+        html_t(b, w, "nav.logout");
+        html_lit(b, "</button></form></div>");
+    }
+    html_lit(b, "</header><main id=\"main\" tabindex=\"-1\">");
+    /* A one-shot message after an action (post/redirect/get): only catalog
+     * keys under "flash." are shown, so a link cannot inject text. */
+    const char *ok = w->req ? http_query(w->req, "ok") : NULL;
+    if (ok && strncmp(ok, "flash.", 6) == 0 && w->srv && w->srv->web_text &&
+        trygg_i18n_has(w->srv->web_text, "sv", ok)) {
+        html_lit(b, "<p class=\"flash\" role=\"status\">");
+        html_t(b, w, ok);
+        html_lit(b, "</p>");
+    }
+    const char *err = w->req ? http_query(w->req, "err") : NULL;
+    if (err && strncmp(err, "flash.", 6) == 0 && w->srv && w->srv->web_text &&
+        trygg_i18n_has(w->srv->web_text, "sv", err)) {
+        html_lit(b, "<p class=\"flash error\" role=\"alert\">");
+        html_t(b, w, err);
+        html_lit(b, "</p>");
+    }
+}
+
+void web_page_end(html_buf *b, const web_ctx *w)
+{
+    html_lit(b, "</main><footer class=\"foot\">");
+    if (w->sess.user.username[0]) {
+        html_lit(b, "<form method=\"post\" action=\"/lang\" class=\"inline\">");
+        web_csrf_field(b, w);
+        if (strcmp(w->lang, "en") == 0)
+            html_lit(b, "<input type=\"hidden\" name=\"lang\" value=\"sv\">"
+                        "<button type=\"submit\" class=\"link\" lang=\"sv\">Svenska</button>");
+        else
+            html_lit(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">"
+                        "<button type=\"submit\" class=\"link\" lang=\"en\">English</button>");
+        html_lit(b, "</form>");
+    }
+    html_lit(b, "</footer></body></html>\n");
+}
+
+void web_error(web_ctx *w, int status, const char *msg_key)
+{
+    html_buf b;
+    html_init(&b, 64 * 1024);
+    char key[64];
+    snprintf(key, sizeof key, "error.%d", status);
+    web_page_begin(&b, w, key, NULL);
+    html_lit(&b, "<h1>");
+    html_t(&b, w, key);
+    html_lit(&b, "</h1><p>");
+    html_t(&b, w, msg_key);
+    html_lit(&b, "</p><p><a href=\"/queue\">");
+    html_t(&b, w, "error.back");
+    html_lit(&b, "</a></p>");
+    web_page_end(&b, w);
+    html_send(&b, w->resp, status);
+}
+
+/* ---- Static files --------------------------------------------------------- */
+
+void web_static_get(void *ctx, const http_req *req, http_resp *resp)
+{
+    (void)ctx;
+    static const struct {
+        const char *name, *ctype;
+    } files[] = {
+        {"web.css", "text/css; charset=utf-8"},
+        {"icon.svg", "image/svg+xml"},
+    };
+    const char *name = req->path + strlen("/static/");
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (strcmp(name, files[i].name) != 0)
+            continue;
+        char rel[128], path[1024];
+        snprintf(rel, sizeof rel, "web/%s", files[i].name);
+        if (trygg_asset_path(rel, path, sizeof path) != TRYGG_OK)
+            break;
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            break;
+        char *buf = malloc(256 * 1024);
+        size_t n = buf ? fread(buf, 1, 256 * 1024, f) : 0;
+        fclose(f);
+        if (!buf)
+            break;
+        http_resp_set(resp, 200, files[i].ctype, buf, n);
+        free(buf);
+        http_resp_header(resp, "Cache-Control", "public, max-age=3600");
+        http_resp_header(resp, "X-Content-Type-Options", "nosniff");
+        return;
+    }
+    http_resp_set(resp, 404, "text/plain; charset=utf-8", "404\n", 4);
+}
 
 static void web_root(void *ctx, const http_req *req, http_resp *resp)
 {
     (void)ctx;
     (void)req;
-    http_resp_redirect(resp, "/login");
-}
-
-static void web_login_page(void *ctx, const http_req *req, http_resp *resp)
-{
-    static const char page[] = "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">"
-                               "<title>Trygg</title></head><body><form method=\"post\" "
-                               "action=\"/login\"><input name=\"username\" autocomplete="
-                               "\"username\"><input name=\"password\" type=\"password\">"
-                               "<button type=\"submit\">OK</button></form></body></html>";
-    (void)ctx;
-    (void)req;
-    http_resp_set(resp, 200, "text/html; charset=utf-8", page, sizeof page - 1);
+    http_resp_redirect(resp, "/queue");
 }
 
 const http_route web_routes[] = {
     {"GET", "/", 0, web_root},
-    {"GET", "/login", 0, web_login_page},
+    {"GET", "/login", 0, web_login_get},
+    {"POST", "/login", 4096, web_login_post},
+    {"POST", "/logout", 4096, web_logout_post},
+    {"POST", "/lang", 4096, web_lang_post},
+    {"GET", "/queue", 0, web_queue_get},
+    {"GET", "/export.csv", 0, web_export_get},
+    {"GET", "/item/*", 0, web_item_get},
+    {"POST", "/item/*", 32768, web_item_post},
+    {"GET", "/channels", 0, web_channels_get},
+    {"GET", "/admin", 0, web_admin_get},
+    {"GET", "/admin/*", 0, web_admin_get},
+    {"POST", "/admin/*", 32768, web_admin_post},
+    {"GET", "/static/*", 0, web_static_get},
 };
 const int web_nroutes = (int)(sizeof web_routes / sizeof web_routes[0]);

@@ -1,0 +1,236 @@
+/*
+ * web.h — internals shared by the staff web UI files (web_*.c).
+ *
+ * The UI is server-rendered HTML with one escaping path: every page is built
+ * in an html_buf (web_html.c) where literal markup can only be appended as a
+ * string literal (html_lit) and every dynamic value goes through html_text /
+ * html_attr / html_t, which escape it. Nothing else writes into a page.
+ *
+ * Request flow: web.c maps paths to handlers; each handler calls
+ * web_begin() which finds the session (web_session.c), reloads the user from
+ * the store (a disabled user is logged out at once) and checks CSRF on POST.
+ * Access to an item is decided by ONE function, web_access_item()
+ * (web_access.c), called on every view and every action.
+ *
+ * Threading: the session and rate-limit tables are process-wide and guarded
+ * by a mutex; everything else is per request. Read first: web_begin(),
+ * web_access_item(), html_lit().
+ */
+#ifndef TRYGG_WEB_H
+#define TRYGG_WEB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server.h"
+#include "trygg/item.h"
+#include "trygg/store.h"
+
+/* ---- HTML buffer (web_html.c) ----------------------------------------------- */
+
+typedef struct html_buf {
+    char *data;
+    size_t len, cap;
+    size_t max; /* hard size cap; appends beyond it set `full` */
+    int full;   /* 1 after an append failed (OOM or cap): page is not sent */
+} html_buf;
+
+/* Starts an empty buffer capped at `max` bytes. */
+void html_init(html_buf *b, size_t max);
+void html_free(html_buf *b);
+/* Appends literal markup. Use only through html_lit(), which accepts string
+ * literals and nothing else (the "" s "" concatenation fails to compile for a
+ * variable), so dynamic data can never become markup. */
+void html_raw_(html_buf *b, const char *lit, size_t len);
+#define html_lit(b, s) html_raw_((b), "" s "", sizeof("" s "") - 1)
+/* Appends text escaped for element content: & < > " ' become entities; C0
+ * controls other than tab/newline/CR and invalid UTF-8 bytes become U+FFFD.
+ * NULL appends nothing. */
+void html_text(html_buf *b, const char *s);
+/* Appends a value escaped for a double-quoted attribute (same escaping). */
+void html_attr(html_buf *b, const char *s);
+/* Appends a decimal integer. */
+void html_int(html_buf *b, long long v);
+/* Appends `s` percent-encoded for a URL query component, then attribute-safe. */
+void html_urlarg(html_buf *b, const char *s);
+/* Moves the finished page into resp (200 or `status`, text/html). Returns -1
+ * (and sets a 500) if the buffer overflowed. Frees b's memory either way. */
+int html_send(html_buf *b, http_resp *resp, int status);
+
+/* ---- Sessions, CSRF, rate limits (web_session.c) -------------------------- */
+
+#define WEB_COOKIE       "trygg_session"
+#define WEB_MAX_SESSIONS 4096
+#define WEB_TOKEN_LEN    64
+
+typedef struct web_user {
+    char username[TRYGG_NAME_MAX + 1];
+    char display[128];
+    char role[32];                        /* admin, security, destination */
+    char destination[TRYGG_NAME_MAX + 1]; /* for role destination */
+    int can_call_back;
+} web_user;
+
+typedef struct web_session {
+    char token_hash[65];
+    char csrf[WEB_TOKEN_LEN];
+    web_user user;
+    char lang[TRYGG_LANG_MAX + 1];
+    int64_t created, last_seen;
+} web_session;
+
+/* Absolute session lifetime regardless of activity (seconds). */
+#define WEB_SESSION_MAX_AGE (12 * 3600)
+
+/* Creates a session for `u` at time `now`; token_out gets the cookie value
+ * (only its hash is kept). *out (may be NULL) gets a copy. When the table is
+ * full the least recently used session is dropped. 0 on success, -1 on
+ * failure (randomness unavailable). */
+int web_session_create(const web_user *u, int64_t now, char token_out[WEB_TOKEN_LEN],
+                       web_session *out);
+/* Finds the session of cookie `token` that is not idle for more than
+ * `idle_minutes` nor older than WEB_SESSION_MAX_AGE at `now`; refreshes its
+ * last_seen and copies it into *out. Expired sessions are removed. 0 when
+ * found, -1 otherwise. */
+int web_session_lookup(const char *token, int64_t now, int idle_minutes, web_session *out);
+/* Updates the stored user data / language of the session with `token`. */
+void web_session_update(const char *token, const web_user *u, const char *lang);
+/* Removes the session (logout). Unknown tokens are ignored. */
+void web_session_destroy(const char *token);
+/* Removes every session of `username` (disabled user). */
+void web_session_destroy_user(const char *username);
+/* Removes every session (tests). */
+void web_session_clear(void);
+/* 1 if `given` equals the session's CSRF token (constant time), else 0. */
+int web_csrf_ok(const web_session *s, const char *given);
+
+/* Login rate limiting: at most WEB_RL_IP_FAILS failures per IP and
+ * WEB_RL_USER_FAILS per username within WEB_RL_WINDOW seconds. */
+#define WEB_RL_WINDOW     900
+#define WEB_RL_IP_FAILS   20
+#define WEB_RL_USER_FAILS 5
+/* 1 if a login attempt from ip for username is allowed at `now`. */
+int web_ratelimit_allowed(const char *ip, const char *username, int64_t now);
+/* Records a failed attempt. */
+void web_ratelimit_fail(const char *ip, const char *username, int64_t now);
+/* Forgets the failures of `username` (after a successful login). */
+void web_ratelimit_success(const char *username);
+void web_ratelimit_clear(void);
+
+/* ---- Access rules (web_access.c) ------------------------------------------- */
+
+typedef enum web_see {
+    WEB_SEE_NONE = 0, /* may not know the item exists: 404 */
+    WEB_SEE_SCRUBBED, /* destination copy: personal data scrubbed, no sender */
+    WEB_SEE_FULL      /* security department: everything */
+} web_see;
+
+typedef enum web_action {
+    WEB_ACT_VIEW = 0,
+    WEB_ACT_NOTE,     /* internal note */
+    WEB_ACT_PROGRESS, /* mark in progress */
+    WEB_ACT_CLOSE,    /* close resolved / not ours */
+    WEB_ACT_EDIT,     /* change category, area, kind, urgency */
+    WEB_ACT_FORWARD,
+    WEB_ACT_REPLY, /* SMS to the alias */
+    WEB_ACT_DUPLICATE,
+    WEB_ACT_REOPEN,
+    WEB_ACT_TRIAGE,
+    WEB_ACT_CLOSE_ANY, /* close with any reason (police, spam, duplicate) */
+} web_action;
+
+/* 1 if role is one of admin, security (sees everything, unscrubbed). */
+int web_access_is_security(const web_user *u);
+/* What `u` may see of `it`. Security and admin: FULL. Role "destination":
+ * SCRUBBED for items whose destination is the user's own, never tips or
+ * call-backs; NONE otherwise (also for unknown roles). */
+web_see web_access_item(const web_user *u, const trygg_item *it);
+/* 1 if `u` may do `a` on `it` (implies web_access_item != NONE). */
+int web_access_action(const web_user *u, const trygg_item *it, web_action a);
+/* 1 if `u` may use the admin and channels pages. */
+int web_access_admin(const web_user *u);
+/* Narrows a list filter to what `u` may see (destination users: their
+ * destination only, no tips or call-backs). Returns 0 when the filter can
+ * only give items `u` may not see (the list must be empty), 1 otherwise. */
+int web_access_filter(const web_user *u, trygg_filter *f);
+/* 1 if `u` may see the call-back number of `it`. */
+int web_access_callback_number(const web_user *u, const trygg_item *it);
+/* Copies the item as `u` may see it: scrubbed text/place and no sender,
+ * alias or contact for SCRUBBED. Returns the web_see level used. */
+web_see web_access_view(const web_user *u, const trygg_item *in, trygg_item *out);
+
+/* ---- CSV (web_csv.c) ---------------------------------------------------------- */
+
+/* Appends one CSV cell (RFC 4180 quoting, always quoted) to out, guarding
+ * against formula injection: a value starting with = + - @ TAB or CR gets a
+ * leading apostrophe. Returns -1 if out would exceed `cap` (nothing
+ * appended). *len is the current length of out. */
+int web_csv_cell(char *out, size_t cap, size_t *len, const char *value, int first);
+
+/* ---- Request context (web.c) -------------------------------------------------- */
+
+typedef struct web_ctx {
+    server_ctx *srv;
+    const http_req *req;
+    http_resp *resp;
+    trygg_store *st;
+    web_session sess;
+    const char *token; /* session cookie value */
+    const char *lang;
+} web_ctx;
+
+/* Starts handling a request that needs a logged-in user: finds the
+ * session, reloads the user from the store (disabled or deleted users are
+ * logged out), and on POST checks the CSRF field "csrf". On failure it has
+ * already filled resp (redirect to /login, 403 for CSRF, 503 without a
+ * store) and returns -1. */
+int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp);
+/* Text from the web catalog in the session's language (never NULL). */
+const char *web_t(const web_ctx *w, const char *key);
+/* Escaped catalog text. */
+void html_t(html_buf *b, const web_ctx *w, const char *key);
+/* Page frame: doctype, head, skip link, header with navigation (`nav` is
+ * the active entry: "queue", "channels", "admin"), <main>. title_key is a
+ * catalog key. */
+void web_page_begin(html_buf *b, const web_ctx *w, const char *title_key, const char *nav);
+void web_page_end(html_buf *b, const web_ctx *w);
+/* Hidden CSRF input for forms. */
+void web_csrf_field(html_buf *b, const web_ctx *w);
+/* A full error page (403/404/400) with a catalog message. */
+void web_error(web_ctx *w, int status, const char *msg_key);
+/* Formats unix seconds as local "YYYY-MM-DD HH:MM" into out[32] ("" for 0). */
+void web_fmt_time(int64_t t, char out[32]);
+/* Parses "YYYY-MM-DD" as local midnight; -1 on bad input. */
+int64_t web_parse_date(const char *s);
+/* Wall clock seconds (overridable in tests through web_set_clock). */
+int64_t web_now(void);
+void web_set_clock(int64_t (*fn)(void));
+/* Catalog key for an enum value: "kind.<name>", "status.<name>", ... written
+ * into out[64]. */
+const char *web_enum_key(const char *prefix, const char *name, char out[64]);
+
+/* ---- Handlers (web_*.c) -------------------------------------------------------- */
+void web_login_get(void *ctx, const http_req *req, http_resp *resp);
+void web_login_post(void *ctx, const http_req *req, http_resp *resp);
+void web_logout_post(void *ctx, const http_req *req, http_resp *resp);
+void web_lang_post(void *ctx, const http_req *req, http_resp *resp);
+void web_queue_get(void *ctx, const http_req *req, http_resp *resp);
+void web_item_get(void *ctx, const http_req *req, http_resp *resp);
+void web_item_post(void *ctx, const http_req *req, http_resp *resp);
+void web_export_get(void *ctx, const http_req *req, http_resp *resp);
+void web_channels_get(void *ctx, const http_req *req, http_resp *resp);
+void web_admin_get(void *ctx, const http_req *req, http_resp *resp);
+void web_admin_post(void *ctx, const http_req *req, http_resp *resp);
+void web_static_get(void *ctx, const http_req *req, http_resp *resp);
+
+/* Status badge of an item. */
+void web_status_badge(html_buf *b, const web_ctx *w, const trygg_item *it);
+
+/* Builds the list filter from the request's query (status, kind, category,
+ * area, destination, channel, urgent, from, to, q, open). Unknown values are
+ * ignored. */
+void web_filter_from_query(const http_req *req, trygg_filter *f);
+/* Parses the keyset cursor "u.created.id" of the query argument "after". */
+int web_cursor_parse(const char *s, trygg_cursor *c);
+
+#endif

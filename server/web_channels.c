@@ -1,0 +1,259 @@
+/*
+ * web_channels.c — the channels page: every kiosk and the SMS gateway with
+ * last seen, version, outbox depth, modem status and errors, marked red when
+ * stale (kiosk silent > 10 min, gateway > 5 min); plus forwards that failed
+ * or were dead-lettered, with their errors.
+ */
+#include "web.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KIOSK_STALE   (10 * 60)
+#define GATEWAY_STALE (5 * 60)
+#define MAX_KIOSKS    256
+#define MAX_NOTIFY    50
+
+static void stale_badge(html_buf *b, const web_ctx *w, int stale)
+{
+    html_lit(b, "<span class=\"badge ");
+    if (stale)
+        html_lit(b, "bad\">");
+    else
+        html_lit(b, "good\">");
+    html_t(b, w, stale ? "ch.stale" : "ch.ok");
+    html_lit(b, "</span>");
+}
+
+static void age(html_buf *b, const web_ctx *w, int64_t then, int64_t now)
+{
+    char when[32];
+    if (then <= 0) {
+        html_t(b, w, "ch.never");
+        return;
+    }
+    web_fmt_time(then, when);
+    html_text(b, when);
+    html_lit(b, " <span class=\"muted\">(");
+    int64_t m = (now - then) / 60;
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)(m < 0 ? 0 : m));
+    const char *names[] = {"n", NULL};
+    const char *values[] = {num, NULL};
+    char out[128];
+    if (trygg_i18n_format(web_t(w, "ch.minutes_ago"), names, values, out, sizeof out) != TRYGG_OK)
+        out[0] = '\0';
+    html_text(b, out);
+    html_lit(b, ")</span>");
+}
+
+static void gateway(html_buf *b, web_ctx *w, int64_t now)
+{
+    char json[4096];
+    int64_t updated = 0;
+    html_lit(b, "<section class=\"card\" aria-labelledby=\"h-gw\"><h2 id=\"h-gw\">");
+    html_t(b, w, "ch.gateway");
+    html_lit(b, "</h2>");
+    if (trygg_store_health_get(w->st, "smsgw", json, sizeof json, &updated) != TRYGG_OK) {
+        html_lit(b, "<p class=\"stale-row\">");
+        stale_badge(b, w, 1);
+        html_lit(b, " ");
+        html_t(b, w, "ch.gateway_never");
+        html_lit(b, "</p></section>");
+        return;
+    }
+    int stale = now - updated > GATEWAY_STALE;
+    html_lit(b, "<p");
+    if (stale)
+        html_lit(b, " class=\"stale-row\"");
+    html_lit(b, ">");
+    stale_badge(b, w, stale);
+    html_lit(b, " ");
+    html_t(b, w, "ch.last_seen");
+    html_lit(b, ": ");
+    age(b, w, updated, now);
+    html_lit(b, "</p><dl class=\"facts\">");
+    json_error_t jerr;
+    json_t *obj = json_loads(json, 0, &jerr);
+    if (obj && json_is_object(obj)) {
+        const char *key;
+        json_t *val;
+        json_object_foreach(obj, key, val)
+        {
+            char buf[512];
+            if (json_is_string(val))
+                snprintf(buf, sizeof buf, "%s", json_string_value(val));
+            else if (json_is_integer(val))
+                snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(val));
+            else if (json_is_real(val))
+                snprintf(buf, sizeof buf, "%g", json_real_value(val));
+            else if (json_is_boolean(val))
+                snprintf(buf, sizeof buf, "%s", json_is_true(val) ? "✓" : "✗");
+            else
+                continue;
+            char k[64];
+            const char *label = web_t(w, web_enum_key("gw", key, k));
+            html_lit(b, "<dt>");
+            html_text(b, strcmp(label, k) == 0 ? key : label);
+            html_lit(b, "</dt><dd");
+            if (strstr(key, "error") && buf[0])
+                html_lit(b, " class=\"error-text\"");
+            html_lit(b, ">");
+            html_text(b, buf);
+            html_lit(b, "</dd>");
+        }
+    }
+    json_decref(obj);
+    html_lit(b, "</dl></section>");
+}
+
+static void kiosks(html_buf *b, web_ctx *w, int64_t now)
+{
+    trygg_kiosk *k = calloc(MAX_KIOSKS, sizeof *k);
+    int n = 0;
+    if (!k || trygg_store_kiosk_list(w->st, k, MAX_KIOSKS, &n) != TRYGG_OK)
+        n = 0;
+    html_lit(b, "<section class=\"card\" aria-labelledby=\"h-kiosks\"><h2 id=\"h-kiosks\">");
+    html_t(b, w, "ch.kiosks");
+    html_lit(b, "</h2>");
+    if (n == 0) {
+        html_lit(b, "<p class=\"muted\">");
+        html_t(b, w, "ch.no_kiosks");
+        html_lit(b, "</p>");
+    } else {
+        html_lit(b, "<table class=\"queue\"><thead><tr><th scope=\"col\">");
+        html_t(b, w, "ch.kiosk");
+        html_lit(b, "</th><th scope=\"col\">");
+        html_t(b, w, "ch.state");
+        html_lit(b, "</th><th scope=\"col\">");
+        html_t(b, w, "ch.last_seen");
+        html_lit(b, "</th><th scope=\"col\">");
+        html_t(b, w, "ch.version");
+        html_lit(b, "</th><th scope=\"col\">");
+        html_t(b, w, "ch.outbox");
+        html_lit(b, "</th><th scope=\"col\">");
+        html_t(b, w, "ch.last_error");
+        html_lit(b, "</th></tr></thead><tbody>");
+        for (int i = 0; i < n; i++) {
+            int stale =
+                !k[i].revoked && (k[i].last_seen <= 0 || now - k[i].last_seen > KIOSK_STALE);
+            html_lit(b, "<tr");
+            if (stale)
+                html_lit(b, " class=\"stale-row\"");
+            html_lit(b, "><td data-label=\"");
+            html_t(b, w, "ch.kiosk");
+            html_lit(b, "\"><strong>");
+            html_text(b, k[i].name[0] ? k[i].name : k[i].id);
+            html_lit(b, "</strong><br><span class=\"muted\">");
+            html_text(b, k[i].id);
+            if (k[i].area[0]) {
+                html_lit(b, " · ");
+                html_text(b, k[i].area);
+            }
+            html_lit(b, "</span></td><td data-label=\"");
+            html_t(b, w, "ch.state");
+            html_lit(b, "\">");
+            if (k[i].revoked) {
+                html_lit(b, "<span class=\"badge\">");
+                html_t(b, w, "ch.revoked");
+                html_lit(b, "</span>");
+            } else {
+                stale_badge(b, w, stale);
+            }
+            html_lit(b, "</td><td data-label=\"");
+            html_t(b, w, "ch.last_seen");
+            html_lit(b, "\">");
+            age(b, w, k[i].last_seen, now);
+            html_lit(b, "</td><td data-label=\"");
+            html_t(b, w, "ch.version");
+            html_lit(b, "\">");
+            html_text(b, k[i].version);
+            html_lit(b, "</td><td data-label=\"");
+            html_t(b, w, "ch.outbox");
+            html_lit(b, "\">");
+            html_int(b, k[i].outbox_depth);
+            html_lit(b, "</td><td data-label=\"");
+            html_t(b, w, "ch.last_error");
+            html_lit(b, "\" class=\"error-text\">");
+            html_text(b, k[i].last_error);
+            html_lit(b, "</td></tr>");
+        }
+        html_lit(b, "</tbody></table>");
+    }
+    html_lit(b, "</section>");
+    free(k);
+}
+
+static void forwards(html_buf *b, web_ctx *w)
+{
+    trygg_notify *rows = calloc(MAX_NOTIFY, sizeof *rows);
+    int n = 0, total = 0;
+    html_lit(b, "<section class=\"card\" aria-labelledby=\"h-fwd\"><h2 id=\"h-fwd\">");
+    html_t(b, w, "ch.forwards");
+    html_lit(b, "</h2>");
+    static const trygg_out_status show[] = {TRYGG_OUT_DEAD, TRYGG_OUT_FAILED};
+    for (size_t s = 0; rows && s < 2; s++) {
+        if (trygg_store_notify_list(w->st, (int)show[s], rows, MAX_NOTIFY, &n) != TRYGG_OK)
+            n = 0;
+        if (n > 0 && total == 0)
+            html_lit(b, "<ul class=\"plain\">");
+        for (int i = 0; i < n; i++) {
+            char when[32], k[64];
+            web_fmt_time(rows[i].created, when);
+            html_lit(b, "<li class=\"stale-row\"><span class=\"badge bad\">");
+            html_t(b, w, web_enum_key("out", trygg_out_status_name(rows[i].status), k));
+            html_lit(b, "</span> <a href=\"/item/");
+            html_int(b, rows[i].item_id);
+            html_lit(b, "\">");
+            html_t(b, w, "ch.item");
+            html_lit(b, " ");
+            html_int(b, rows[i].item_id);
+            html_lit(b, "</a> → ");
+            html_text(b, rows[i].destination);
+            html_lit(b, " (");
+            html_text(b, rows[i].channel);
+            html_lit(b, ", ");
+            html_text(b, when);
+            html_lit(b, ", ");
+            html_int(b, rows[i].attempts);
+            html_lit(b, "×) <span class=\"error-text\">");
+            html_text(b, rows[i].error);
+            html_lit(b, "</span></li>");
+        }
+        total += n;
+    }
+    if (total > 0)
+        html_lit(b, "</ul>");
+    else {
+        html_lit(b, "<p class=\"muted\">");
+        html_t(b, w, "ch.forwards_ok");
+        html_lit(b, "</p>");
+    }
+    html_lit(b, "</section>");
+    free(rows);
+}
+
+void web_channels_get(void *ctx, const http_req *req, http_resp *resp)
+{
+    web_ctx w;
+    if (web_begin(&w, ctx, req, resp) != 0)
+        return;
+    if (!web_access_admin(&w.sess.user)) {
+        web_error(&w, 403, "error.forbidden");
+        return;
+    }
+    int64_t now = web_now();
+    html_buf b;
+    html_init(&b, 2 * 1024 * 1024);
+    web_page_begin(&b, &w, "ch.title", "channels");
+    html_lit(&b, "<h1>");
+    html_t(&b, &w, "ch.title");
+    html_lit(&b, "</h1>");
+    gateway(&b, &w, now);
+    kiosks(&b, &w, now);
+    forwards(&b, &w);
+    web_page_end(&b, &w);
+    html_send(&b, resp, 200);
+}

@@ -1,0 +1,465 @@
+/*
+ * web_queue.c — the queue: filters, full-text search, counts per status,
+ * keyset paging (urgent first, newest first). What a user sees is narrowed
+ * by web_access_filter() and every row again by web_access_view().
+ */
+#include "web.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_SIZE 50
+
+static const char *const filter_args[] = {"q",    "status", "kind",        "channel", "category",
+                                          "area", "urgent", "destination", "from",    "to"};
+#define NFILTER_ARGS (sizeof filter_args / sizeof filter_args[0])
+
+static void copy_arg(char *dst, size_t cap, const char *v)
+{
+    if (!v || trygg_strset(dst, cap, v) != TRYGG_OK)
+        dst[0] = '\0';
+}
+
+void web_filter_from_query(const http_req *req, trygg_filter *f)
+{
+    trygg_filter_init(f);
+    const char *v;
+    trygg_status s;
+    trygg_kind k;
+    trygg_channel c;
+    v = http_query(req, "status");
+    if (v && trygg_status_parse(v, &s) == TRYGG_OK)
+        f->status = (int)s;
+    else if (!v || strcmp(v, "all") != 0)
+        f->open_only = 1; /* default: open items */
+    if ((v = http_query(req, "kind")) && trygg_kind_parse(v, &k) == TRYGG_OK)
+        f->kind = (int)k;
+    if ((v = http_query(req, "channel")) && trygg_channel_parse(v, &c) == TRYGG_OK)
+        f->channel = (int)c;
+    if ((v = http_query(req, "urgent")) && (strcmp(v, "1") == 0 || strcmp(v, "0") == 0))
+        f->urgent = v[0] - '0';
+    copy_arg(f->category, sizeof f->category, http_query(req, "category"));
+    copy_arg(f->area, sizeof f->area, http_query(req, "area"));
+    copy_arg(f->destination, sizeof f->destination, http_query(req, "destination"));
+    copy_arg(f->query, sizeof f->query, http_query(req, "q"));
+    int64_t t;
+    if ((v = http_query(req, "from")) && (t = web_parse_date(v)) > 0)
+        f->from = t;
+    if ((v = http_query(req, "to")) && (t = web_parse_date(v)) > 0)
+        f->to = t + 86400; /* inclusive end date */
+}
+
+int web_cursor_parse(const char *s, trygg_cursor *c)
+{
+    memset(c, 0, sizeof *c);
+    if (!s || !*s)
+        return 0;
+    int u;
+    long long created, id;
+    char tail;
+    if (sscanf(s, "%d.%lld.%lld%c", &u, &created, &id, &tail) != 3 || (u != 0 && u != 1) ||
+        created < 0 || id <= 0)
+        return -1;
+    c->valid = 1;
+    c->urgent = u;
+    c->created = created;
+    c->id = id;
+    return 0;
+}
+
+/* Appends "&name=value" for every filter argument in the request except
+ * `skip` (may be NULL). */
+static void filter_args_out(html_buf *b, const http_req *req, const char *skip)
+{
+    for (size_t i = 0; i < NFILTER_ARGS; i++) {
+        const char *v = http_query(req, filter_args[i]);
+        if (!v || !*v || (skip && strcmp(skip, filter_args[i]) == 0))
+            continue;
+        html_lit(b, "&amp;");
+        html_attr(b, filter_args[i]);
+        html_lit(b, "=");
+        html_urlarg(b, v);
+    }
+}
+
+static void option(html_buf *b, const web_ctx *w, const char *value, const char *label_key,
+                   const char *current)
+{
+    html_lit(b, "<option value=\"");
+    html_attr(b, value);
+    html_lit(b, "\"");
+    if (current && strcmp(current, value) == 0)
+        html_lit(b, " selected");
+    html_lit(b, ">");
+    html_t(b, w, label_key);
+    html_lit(b, "</option>");
+}
+
+static void enum_select(html_buf *b, const web_ctx *w, const char *name, const char *label_key,
+                        const char *prefix, const char *(*namefn)(int), int count,
+                        const char *current)
+{
+    html_lit(b, "<div class=\"field\"><label for=\"f-");
+    html_attr(b, name);
+    html_lit(b, "\">");
+    html_t(b, w, label_key);
+    html_lit(b, "</label><select id=\"f-");
+    html_attr(b, name);
+    html_lit(b, "\" name=\"");
+    html_attr(b, name);
+    html_lit(b, "\">");
+    option(b, w, "", "filter.any", current ? current : "");
+    for (int i = 0; i < count; i++) {
+        char k[64];
+        const char *n = namefn(i);
+        if (!n[0])
+            continue;
+        option(b, w, n, web_enum_key(prefix, n, k), current);
+    }
+    html_lit(b, "</select></div>");
+}
+
+static const char *kind_n(int i)
+{
+    return trygg_kind_name((trygg_kind)i);
+}
+static const char *channel_n(int i)
+{
+    return trygg_channel_name((trygg_channel)i);
+}
+
+static void text_field(html_buf *b, const web_ctx *w, const char *name, const char *label_key,
+                       const char *type, const char *value)
+{
+    html_lit(b, "<div class=\"field\"><label for=\"f-");
+    html_attr(b, name);
+    html_lit(b, "\">");
+    html_t(b, w, label_key);
+    html_lit(b, "</label><input id=\"f-");
+    html_attr(b, name);
+    html_lit(b, "\" name=\"");
+    html_attr(b, name);
+    html_lit(b, "\" type=\"");
+    html_attr(b, type);
+    html_lit(b, "\" value=\"");
+    html_attr(b, value ? value : "");
+    html_lit(b, "\" maxlength=\"100\"></div>");
+}
+
+/* Writes the first ~140 bytes of s (cut at a UTF-8 boundary) escaped. */
+static void excerpt(html_buf *b, const char *s)
+{
+    char tmp[160];
+    size_t n = strlen(s);
+    if (n < 140) {
+        html_text(b, s);
+        return;
+    }
+    n = 140;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(tmp, s, n);
+    memcpy(tmp + n, "…", sizeof "…");
+    html_text(b, tmp);
+}
+
+void web_status_badge(html_buf *b, const web_ctx *w, const trygg_item *it)
+{
+    char k[64];
+    html_lit(b, "<span class=\"badge st-");
+    html_attr(b, trygg_status_name(it->status));
+    html_lit(b, "\">");
+    html_t(b, w, web_enum_key("status", trygg_status_name(it->status), k));
+    html_lit(b, "</span>");
+}
+
+static void status_tabs(html_buf *b, web_ctx *w, const trygg_filter *base, int allowed)
+{
+    int64_t counts[TRYGG_STATUS_COUNT] = {0};
+    if (allowed) {
+        trygg_filter f = *base;
+        f.open_only = 0;
+        f.status = -1;
+        if (trygg_store_count_by_status(w->st, &f, counts) != TRYGG_OK)
+            memset(counts, 0, sizeof counts);
+    }
+    const char *cur = http_query(w->req, "status");
+    int64_t open = 0;
+    for (int s = 0; s < TRYGG_STATUS_COUNT; s++)
+        if (s != TRYGG_STATUS_CLOSED)
+            open += counts[s];
+    html_lit(b, "<nav class=\"tabs\" aria-label=\"");
+    html_t(b, w, "queue.tabs");
+    html_lit(b, "\"><ul><li><a href=\"/queue?status=");
+    filter_args_out(b, w->req, "status");
+    html_lit(b, "\"");
+    if (!cur || !*cur)
+        html_lit(b, " aria-current=\"page\"");
+    html_lit(b, ">");
+    html_t(b, w, "queue.open");
+    html_lit(b, " <span class=\"count\">");
+    html_int(b, open);
+    html_lit(b, "</span></a></li>");
+    for (int s = 0; s < TRYGG_STATUS_COUNT; s++) {
+        char k[64];
+        const char *n = trygg_status_name((trygg_status)s);
+        html_lit(b, "<li><a href=\"/queue?status=");
+        html_urlarg(b, n);
+        filter_args_out(b, w->req, "status");
+        html_lit(b, "\"");
+        if (cur && strcmp(cur, n) == 0)
+            html_lit(b, " aria-current=\"page\"");
+        html_lit(b, ">");
+        html_t(b, w, web_enum_key("status", n, k));
+        html_lit(b, " <span class=\"count\">");
+        html_int(b, counts[s]);
+        html_lit(b, "</span></a></li>");
+    }
+    html_lit(b, "<li><a href=\"/queue?status=all");
+    filter_args_out(b, w->req, "status");
+    html_lit(b, "\"");
+    if (cur && strcmp(cur, "all") == 0)
+        html_lit(b, " aria-current=\"page\"");
+    html_lit(b, ">");
+    html_t(b, w, "queue.all");
+    html_lit(b, "</a></li></ul></nav>");
+}
+
+static void filter_form(html_buf *b, web_ctx *w)
+{
+    const http_req *r = w->req;
+    html_lit(b, "<form method=\"get\" action=\"/queue\" class=\"filters\" role=\"search\">"
+                "<div class=\"field grow\"><label for=\"f-q\">");
+    html_t(b, w, "filter.search");
+    html_lit(b, "</label><input id=\"f-q\" name=\"q\" type=\"search\" maxlength=\"200\" value=\"");
+    html_attr(b, http_query(r, "q") ? http_query(r, "q") : "");
+    html_lit(b, "\"></div>");
+    const char *st = http_query(r, "status");
+    html_lit(b, "<div class=\"field\"><label for=\"f-status\">");
+    html_t(b, w, "filter.status");
+    html_lit(b, "</label><select id=\"f-status\" name=\"status\">");
+    option(b, w, "", "queue.open", st ? st : "");
+    for (int s = 0; s < TRYGG_STATUS_COUNT; s++) {
+        char k[64];
+        const char *n = trygg_status_name((trygg_status)s);
+        option(b, w, n, web_enum_key("status", n, k), st);
+    }
+    option(b, w, "all", "queue.all", st);
+    html_lit(b, "</select></div>");
+    enum_select(b, w, "kind", "filter.kind", "kind", kind_n, TRYGG_KIND_COUNT,
+                http_query(r, "kind"));
+    enum_select(b, w, "channel", "filter.channel", "channel", channel_n, TRYGG_CHANNEL_COUNT,
+                http_query(r, "channel"));
+    text_field(b, w, "category", "filter.category", "text", http_query(r, "category"));
+    text_field(b, w, "area", "filter.area", "text", http_query(r, "area"));
+    if (web_access_is_security(&w->sess.user)) {
+        trygg_destination d[32];
+        int n = 0;
+        const char *cur = http_query(r, "destination");
+        if (trygg_store_dest_list(w->st, d, 32, &n) != TRYGG_OK)
+            n = 0;
+        html_lit(b, "<div class=\"field\"><label for=\"f-destination\">");
+        html_t(b, w, "filter.destination");
+        html_lit(b, "</label><select id=\"f-destination\" name=\"destination\">");
+        option(b, w, "", "filter.any", cur ? cur : "");
+        for (int i = 0; i < n; i++) {
+            html_lit(b, "<option value=\"");
+            html_attr(b, d[i].name);
+            html_lit(b, "\"");
+            if (cur && strcmp(cur, d[i].name) == 0)
+                html_lit(b, " selected");
+            html_lit(b, ">");
+            html_text(b, d[i].label[0] ? d[i].label : d[i].name);
+            html_lit(b, "</option>");
+        }
+        html_lit(b, "</select></div>");
+    }
+    const char *urg = http_query(r, "urgent");
+    html_lit(b, "<div class=\"field\"><label for=\"f-urgent\">");
+    html_t(b, w, "filter.urgent");
+    html_lit(b, "</label><select id=\"f-urgent\" name=\"urgent\">");
+    option(b, w, "", "filter.any", urg ? urg : "");
+    option(b, w, "1", "filter.urgent_yes", urg);
+    option(b, w, "0", "filter.urgent_no", urg);
+    html_lit(b, "</select></div>");
+    text_field(b, w, "from", "filter.from", "date", http_query(r, "from"));
+    text_field(b, w, "to", "filter.to", "date", http_query(r, "to"));
+    html_lit(b, "<div class=\"field actions\"><button type=\"submit\" class=\"primary\">");
+    html_t(b, w, "filter.apply");
+    html_lit(b, "</button> <a href=\"/queue\" class=\"button\">");
+    html_t(b, w, "filter.clear");
+    html_lit(b, "</a></div></form>");
+}
+
+void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
+{
+    web_ctx w;
+    if (web_begin(&w, ctx, req, resp) != 0)
+        return;
+    trygg_filter f;
+    web_filter_from_query(req, &f);
+    int allowed = web_access_filter(&w.sess.user, &f);
+    trygg_cursor after;
+    if (web_cursor_parse(http_query(req, "after"), &after) != 0) {
+        web_error(&w, 400, "error.bad_request");
+        return;
+    }
+    trygg_item *items = calloc(PAGE_SIZE, sizeof *items);
+    if (!items) {
+        web_error(&w, 503, "error.unavailable");
+        return;
+    }
+    int n = 0;
+    trygg_cursor next = {0};
+    trygg_err e = TRYGG_OK;
+    if (allowed)
+        e = trygg_store_list(w.st, &f, after.valid ? &after : NULL, items, PAGE_SIZE, &n, &next);
+
+    html_buf b;
+    html_init(&b, 4 * 1024 * 1024);
+    web_page_begin(&b, &w, "queue.title", "queue");
+    html_lit(&b, "<div class=\"head\"><h1>");
+    html_t(&b, &w, "queue.title");
+    html_lit(&b, "</h1><a class=\"button\" href=\"/export.csv?x=1");
+    filter_args_out(&b, req, NULL);
+    html_lit(&b, "\" download>");
+    html_t(&b, &w, "queue.export");
+    html_lit(&b, "</a></div>");
+    if (!web_access_is_security(&w.sess.user)) {
+        html_lit(&b, "<p class=\"note\">");
+        html_t(&b, &w, "queue.scrubbed_note");
+        html_lit(&b, "</p>");
+    }
+    status_tabs(&b, &w, &f, allowed);
+    html_lit(&b, "<details class=\"filterbox\"");
+    int any = 0;
+    for (size_t i = 0; i < NFILTER_ARGS; i++) {
+        const char *v = http_query(req, filter_args[i]);
+        if (v && *v && strcmp(filter_args[i], "status") != 0)
+            any = 1;
+    }
+    if (any)
+        html_lit(&b, " open");
+    html_lit(&b, "><summary>");
+    html_t(&b, &w, "filter.title");
+    html_lit(&b, "</summary>");
+    filter_form(&b, &w);
+    html_lit(&b, "</details>");
+
+    if (e != TRYGG_OK) {
+        html_lit(&b, "<p class=\"flash error\" role=\"alert\">");
+        html_t(&b, &w, e == TRYGG_ERR_INVALID ? "queue.bad_query" : "error.unavailable");
+        html_lit(&b, "</p>");
+    } else if (n == 0) {
+        html_lit(&b, "<p class=\"empty\">");
+        html_t(&b, &w, after.valid ? "queue.no_more" : "queue.empty");
+        html_lit(&b, "</p>");
+    } else {
+        html_lit(&b, "<table class=\"queue\"><caption class=\"sr\">");
+        html_t(&b, &w, "queue.caption");
+        html_lit(&b, "</caption><thead><tr><th scope=\"col\">");
+        html_t(&b, &w, "col.ref");
+        html_lit(&b, "</th><th scope=\"col\">");
+        html_t(&b, &w, "col.received");
+        html_lit(&b, "</th><th scope=\"col\">");
+        html_t(&b, &w, "col.kind");
+        html_lit(&b, "</th><th scope=\"col\">");
+        html_t(&b, &w, "col.where");
+        html_lit(&b, "</th><th scope=\"col\">");
+        html_t(&b, &w, "col.text");
+        html_lit(&b, "</th><th scope=\"col\">");
+        html_t(&b, &w, "col.status");
+        html_lit(&b, "</th></tr></thead><tbody>");
+        for (int i = 0; i < n; i++) {
+            trygg_item v;
+            if (web_access_view(&w.sess.user, &items[i], &v) == WEB_SEE_NONE)
+                continue; /* belt and braces: the filter already narrowed it */
+            char k[64], when[32];
+            web_fmt_time(v.created, when);
+            html_lit(&b, "<tr");
+            if (v.urgent)
+                html_lit(&b, " class=\"urgent\"");
+            html_lit(&b, "><td data-label=\"");
+            html_t(&b, &w, "col.ref");
+            html_lit(&b, "\"><a href=\"/item/");
+            html_int(&b, v.id);
+            html_lit(&b, "\" class=\"ref\">");
+            html_text(&b, v.ref);
+            html_lit(&b, "</a>");
+            if (v.urgent) {
+                html_lit(&b, " <span class=\"badge urgent\">");
+                html_t(&b, &w, "item.urgent");
+                html_lit(&b, "</span>");
+            }
+            html_lit(&b, "</td><td data-label=\"");
+            html_t(&b, &w, "col.received");
+            html_lit(&b, "\">");
+            html_text(&b, when);
+            html_lit(&b, "<br><span class=\"muted\">");
+            html_t(&b, &w, web_enum_key("channel", trygg_channel_name(v.channel), k));
+            html_lit(&b, "</span></td><td data-label=\"");
+            html_t(&b, &w, "col.kind");
+            html_lit(&b, "\">");
+            html_t(&b, &w, web_enum_key("kind", trygg_kind_name(v.kind), k));
+            if (v.category[0]) {
+                html_lit(&b, "<br><span class=\"muted\">");
+                html_text(&b, v.category);
+                html_lit(&b, "</span>");
+            }
+            html_lit(&b, "</td><td data-label=\"");
+            html_t(&b, &w, "col.where");
+            html_lit(&b, "\">");
+            html_text(&b, v.area);
+            if (v.place[0]) {
+                html_lit(&b, "<br><span class=\"muted\">");
+                html_text(&b, v.place);
+                html_lit(&b, "</span>");
+            }
+            html_lit(&b, "</td><td data-label=\"");
+            html_t(&b, &w, "col.text");
+            html_lit(&b, "\" class=\"text\">");
+            if (v.purged)
+                html_t(&b, &w, "item.purged");
+            else
+                excerpt(&b, v.text);
+            html_lit(&b, "</td><td data-label=\"");
+            html_t(&b, &w, "col.status");
+            html_lit(&b, "\">");
+            web_status_badge(&b, &w, &v);
+            if (v.destination[0]) {
+                html_lit(&b, "<br><span class=\"muted\">→ ");
+                html_text(&b, v.destination);
+                html_lit(&b, "</span>");
+            }
+            html_lit(&b, "</td></tr>");
+        }
+        html_lit(&b, "</tbody></table>");
+    }
+    html_lit(&b, "<nav class=\"pager\" aria-label=\"");
+    html_t(&b, &w, "queue.paging");
+    html_lit(&b, "\">");
+    if (after.valid) {
+        html_lit(&b, "<a class=\"button\" href=\"/queue?x=1");
+        filter_args_out(&b, req, NULL);
+        html_lit(&b, "\">");
+        html_t(&b, &w, "queue.first_page");
+        html_lit(&b, "</a> ");
+    }
+    if (e == TRYGG_OK && next.valid && n == PAGE_SIZE) {
+        char cur[80];
+        snprintf(cur, sizeof cur, "%d.%" PRId64 ".%" PRId64, next.urgent ? 1 : 0, next.created,
+                 next.id);
+        html_lit(&b, "<a class=\"button\" rel=\"next\" href=\"/queue?after=");
+        html_urlarg(&b, cur);
+        filter_args_out(&b, req, NULL);
+        html_lit(&b, "\">");
+        html_t(&b, &w, "queue.next_page");
+        html_lit(&b, "</a>");
+    }
+    html_lit(&b, "</nav>");
+    web_page_end(&b, &w);
+    free(items);
+    html_send(&b, resp, 200);
+}
