@@ -1,0 +1,40 @@
+/*
+ * smsgw_extra.h — store additions for the SMS gateway (trygg-smsgw).
+ *
+ * Two small tables of the gateway's own, created on demand by
+ * trygg_smsgw_extra_init (CREATE TABLE IF NOT EXISTS; no schema migration):
+ *   smsgw_inbound(key, item_id, sender, created): the idempotency key of every
+ *     inbound SMS the gateway committed, whether it created an item or joined
+ *     a thread, so a message read again after a crash (committed, not yet
+ *     deleted from the modem) is recognised and never stored twice; the
+ *     sender pseudonym makes it the per-sender count for flood limits;
+ *   smsgw_counters(day, name, count): anonymous daily counters (calls,
+ *     unanswered calls) for the statistics; no number or pseudonym.
+ * Every function composes inside trygg_store_begin/commit.
+ */
+#ifndef TRYGG_SMSGW_EXTRA_H
+#define TRYGG_SMSGW_EXTRA_H
+
+#include <stdint.h>
+#include "store.h"
+
+/* Creates the gateway's tables if missing. Call once after trygg_store_open. */
+trygg_err trygg_smsgw_extra_init(trygg_store *st);
+
+/* TRYGG_OK and *item_id (may be NULL) if `key` was recorded,
+ * TRYGG_ERR_NOTFOUND if not. */
+trygg_err trygg_smsgw_inbound_get(trygg_store *st, const char *key, int64_t *item_id);
+/* Records `key` from sender pseudonym `sender` at unix time `at`
+ * (TRYGG_ERR_EXISTS if already recorded). */
+trygg_err trygg_smsgw_inbound_put(trygg_store *st, const char *key, int64_t item_id,
+                                  const char *sender, int64_t at);
+/* Number of inbound messages recorded from `sender` at or after `since`. */
+trygg_err trygg_smsgw_inbound_count(trygg_store *st, const char *sender, int64_t since, int *count);
+
+/* Adds `delta` to counter `name` of `day` ("YYYY-MM-DD"). */
+trygg_err trygg_smsgw_counter_add(trygg_store *st, const char *day, const char *name, int delta);
+/* Counter value (0 if never set). */
+trygg_err trygg_smsgw_counter_get(trygg_store *st, const char *day, const char *name,
+                                  int64_t *count);
+
+#endif

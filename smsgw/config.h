@@ -1,0 +1,65 @@
+/*
+ * config.h — smsgw.ini: the gateway's configuration.
+ *
+ * Sections and keys (defaults in parentheses; see docs/smsgw.md):
+ *   [modem]    model (dummy), connection (none), device (required),
+ *              poll_interval seconds (1), send_timeout seconds (60)
+ *   [paths]    database, pseudonym_key, number_key, quarantine (required),
+ *              routing ("" = built-in rules), catalogs ("" = assets/i18n/sms)
+ *   [dialog]   thread_days (7), multipart_timeout seconds (300),
+ *              alias_prefix ("Tipsare T-"), call_debounce seconds (60),
+ *              default_lang (sv)
+ *   [limits]   replies_per_hour (5), replies_per_day (20): over the limit a
+ *              sender's messages are stored but not answered
+ *   [outbox]   max_attempts (8), retry_base seconds (30), retry_max seconds (3600)
+ *   [keywords] stop, help, fault, new, ring: comma lists, case-insensitive
+ *   [links]    emergency (112), police_phone (114 14), police_url (polisen.se/tipsa)
+ * Unknown sections and keys are errors; errors carry file:line.
+ * Read first: smsgw_cfg_load.
+ */
+#ifndef SMSGW_CONFIG_H
+#define SMSGW_CONFIG_H
+
+#include "trygg/cfg.h"
+#include "trygg/item.h"
+
+#define SMSGW_KW_MAX 8  /* words per keyword */
+#define SMSGW_KW_LEN 24 /* bytes per word */
+
+enum smsgw_kw {
+    SMSGW_KW_STOP = 0,
+    SMSGW_KW_HELP,
+    SMSGW_KW_FAULT,
+    SMSGW_KW_NEW,
+    SMSGW_KW_RING,
+    SMSGW_KW_COUNT
+};
+
+typedef struct smsgw_cfg {
+    char model[50], connection[64], device[512];
+    int poll_interval, send_timeout;
+    char database[512], pseudonym_key[512], number_key[512], quarantine[512];
+    char routing[512], catalogs[512];
+    int thread_days, multipart_timeout, call_debounce;
+    char alias_prefix[24];
+    char default_lang[TRYGG_LANG_MAX + 1];
+    int replies_per_hour, replies_per_day;
+    int max_attempts, retry_base, retry_max;
+    char kw[SMSGW_KW_COUNT][SMSGW_KW_MAX][SMSGW_KW_LEN]; /* upper-case */
+    int nkw[SMSGW_KW_COUNT];
+    char emergency[32], police_phone[32], police_url[64];
+} smsgw_cfg;
+
+/* Fills *c with the defaults. */
+void smsgw_cfg_defaults(smsgw_cfg *c);
+
+/* Loads `path` over the defaults. On error returns TRYGG_ERR_CONFIG or
+ * TRYGG_ERR_IO with every problem in *e (file:line). Also checks that the
+ * required keys are set. */
+trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e);
+
+/* Upper-cases ASCII and the Latin-1 letters of UTF-8 `in` (å -> Å, ...)
+ * into out[cap] without the C locale. */
+void smsgw_upper(const char *in, char *out, size_t cap);
+
+#endif

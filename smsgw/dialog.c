@@ -1,0 +1,382 @@
+/*
+ * dialog.c — keywords, threading, flood limits and replies for one message.
+ */
+#include "dialog.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "trygg/log.h"
+#include "trygg/smsgw_extra.h"
+#include "trygg/text.h"
+
+void dlg_message_key(const char *pseudonym, const char *stamp, const char *text, char out[69])
+{
+    crypto_hash_sha256_state h;
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const unsigned char *)pseudonym, strlen(pseudonym) + 1);
+    crypto_hash_sha256_update(&h, (const unsigned char *)stamp, strlen(stamp) + 1);
+    crypto_hash_sha256_update(&h, (const unsigned char *)text, strlen(text));
+    crypto_hash_sha256_final(&h, d);
+    memcpy(out, "sms:", 4);
+    sodium_bin2hex(out + 4, 65, d, sizeof d);
+}
+
+static int is_sep(unsigned char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '.' || ch == ',' ||
+           ch == ':' || ch == ';' || ch == '!' || ch == '?' || ch == '-';
+}
+
+int dlg_keyword(const smsgw_cfg *cfg, const char *text, const char **rest)
+{
+    const char *p = text;
+    while (*p && is_sep((unsigned char)*p))
+        p++;
+    const char *w = p;
+    while (*p && !is_sep((unsigned char)*p))
+        p++;
+    size_t wl = (size_t)(p - w);
+    if (wl == 0 || wl >= SMSGW_KW_LEN)
+        return -1;
+    char word[SMSGW_KW_LEN], up[SMSGW_KW_LEN];
+    memcpy(word, w, wl);
+    word[wl] = '\0';
+    smsgw_upper(word, up, sizeof up);
+    while (*p && is_sep((unsigned char)*p))
+        p++;
+    for (int k = 0; k < SMSGW_KW_COUNT; k++)
+        for (int i = 0; i < cfg->nkw[k]; i++) {
+            if (strcmp(up, cfg->kw[k][i]) != 0)
+                continue;
+            /* STOP, HELP and RING only as the whole message, so a tip that
+             * starts with "Stop ..." stays a tip. */
+            if ((k == SMSGW_KW_STOP || k == SMSGW_KW_HELP || k == SMSGW_KW_RING) && *p)
+                return -1;
+            if (rest)
+                *rest = p;
+            return k;
+        }
+    return -1;
+}
+
+/* Language of the keyword itself for the English-only words. */
+static const char *keyword_lang(const char *text)
+{
+    char up[16];
+    const char *p = text;
+    while (*p && is_sep((unsigned char)*p))
+        p++;
+    smsgw_upper(p, up, sizeof up);
+    size_t l = strlen(up);
+    while (l && is_sep((unsigned char)up[l - 1]))
+        up[--l] = '\0';
+    if (!strcmp(up, "STOP") || !strcmp(up, "HELP") || !strcmp(up, "NEW") || !strcmp(up, "CALL") ||
+        !strcmp(up, "FAULT"))
+        return "en";
+    if (!strcmp(up, "STOPP") || !strcmp(up, "HJÄLP") || !strcmp(up, "HJALP") || !strcmp(up, "NYTT"))
+        return "sv";
+    return NULL;
+}
+
+typedef struct who {
+    char number[20]; /* normalised, "" if not a phone number */
+    char pseudo[TRYGG_PSEUDO_HEX + 1];
+    trygg_contact ct;
+    char lang[TRYGG_LANG_MAX + 1];
+} who;
+
+/* Pseudonym, ciphertext and contact for a sender. */
+static trygg_err identify(dlg_ctx *c, const char *raw, who *w)
+{
+    memset(w, 0, sizeof *w);
+    unsigned char cipher[128];
+    size_t clen = 0;
+    if (trygg_phone_normalise(raw, w->number) != TRYGG_OK) {
+        /* Alphanumeric sender or short code: can be threaded, never answered. */
+        w->number[0] = '\0';
+        trygg_err e = trygg_pseudonym(c->pkey, raw, w->pseudo);
+        if (e)
+            return e;
+    } else {
+        trygg_err e = trygg_pseudonym(c->pkey, w->number, w->pseudo);
+        if (e)
+            return e;
+        e = trygg_number_encrypt(c->numkey, w->number, cipher, sizeof cipher, &clen);
+        if (e)
+            return e;
+    }
+    /* A contact who said STOP gets no new ciphertext: we never answer them. */
+    if (clen && trygg_store_contact_get(c->st, w->pseudo, &w->ct) == TRYGG_OK && w->ct.stopped)
+        clen = 0;
+    return trygg_store_contact_get_or_create(c->st, w->pseudo, clen ? cipher : NULL, (int)clen,
+                                             c->cfg->alias_prefix, &w->ct);
+}
+
+/* Picks the reply language and remembers a confident guess on the contact. */
+static void pick_lang(dlg_ctx *c, who *w, const char *text)
+{
+    const char *g = keyword_lang(text);
+    if (!g)
+        g = replies_guess_lang(text, NULL);
+    if (g) {
+        snprintf(w->lang, sizeof w->lang, "%s", g);
+        if (strcmp(w->ct.lang, g) != 0)
+            trygg_store_contact_set_lang(c->st, w->pseudo, g);
+    } else if (w->ct.lang[0]) {
+        snprintf(w->lang, sizeof w->lang, "%s", w->ct.lang);
+    } else {
+        snprintf(w->lang, sizeof w->lang, "%s", c->cfg->default_lang);
+    }
+}
+
+/* Why a reply must not be sent ("" = may be sent). Uses the inbound count
+ * before this message was recorded. */
+static const char *silence(dlg_ctx *c, const who *w, int64_t now)
+{
+    if (!w->number[0] || w->ct.cipher_len <= 0)
+        return "no-number";
+    if (w->ct.stopped)
+        return "stopped";
+    if (w->ct.blocked)
+        return "blocked";
+    int hour = 0, day = 0;
+    if (trygg_smsgw_inbound_count(c->st, w->pseudo, now - 3600, &hour) != TRYGG_OK ||
+        trygg_smsgw_inbound_count(c->st, w->pseudo, now - 86400, &day) != TRYGG_OK)
+        return "flood";
+    if (hour >= c->cfg->replies_per_hour || day >= c->cfg->replies_per_day)
+        return "flood";
+    return "";
+}
+
+/* Queues reply `key` unless silenced; r->reply_id gets the outbox row. */
+static trygg_err reply(dlg_ctx *c, const who *w, const char *why, const char *key, int64_t item_id,
+                       const char *ref, const char *author, dlg_result *r)
+{
+    snprintf(r->why_silent, sizeof r->why_silent, "%s", why);
+    if (why[0])
+        return TRYGG_OK;
+    char text[1600];
+    trygg_err e = replies_render(c->rp, w->lang, key, ref, text, sizeof text);
+    if (e)
+        return e;
+    e = trygg_store_sms_enqueue(c->st, item_id, w->pseudo, author, text, &r->reply_id);
+    if (e == TRYGG_ERR_STATE) { /* stopped in the meantime */
+        snprintf(r->why_silent, sizeof r->why_silent, "stopped");
+        r->reply_id = 0;
+        return TRYGG_OK;
+    }
+    return e;
+}
+
+static int text_urgent(const char *text)
+{
+    const trygg_keywords *k = trygg_keywords_default();
+    return k ? trygg_text_is_urgent(k, text, NULL) : 0;
+}
+
+/* Creates an item of `kind` from the message. */
+static trygg_err new_item(dlg_ctx *c, const who *w, const asm_msg *m, const char *key,
+                          trygg_kind kind, trygg_channel channel, const char *text, int64_t now,
+                          trygg_item *it)
+{
+    trygg_item_init(it);
+    snprintf(it->client_key, sizeof it->client_key, "%s", key);
+    it->channel = channel;
+    snprintf(it->source, sizeof it->source, "smsgw");
+    it->kind = kind;
+    trygg_err e = trygg_strset(it->text, sizeof it->text, text);
+    if (e)
+        return e;
+    snprintf(it->lang, sizeof it->lang, "%s", w->lang);
+    snprintf(it->sender, sizeof it->sender, "%s", w->pseudo);
+    snprintf(it->alias, sizeof it->alias, "%s", w->ct.alias);
+    it->incomplete = m ? m->incomplete : 0;
+    if (kind == TRYGG_KIND_CALLBACK) {
+        snprintf(it->contact, sizeof it->contact, "%s", w->number);
+        it->consent = 1;
+    }
+    it->created = now;
+    it->urgent = text_urgent(text);
+    if (c->routes) {
+        trygg_route_result rr;
+        if (trygg_route_item(c->routes, it, &rr) == TRYGG_OK) {
+            snprintf(it->destination, sizeof it->destination, "%s", rr.destination);
+            it->urgent |= rr.urgent;
+        }
+    }
+    int created = 0;
+    return trygg_store_submit(c->st, it, it, &created);
+}
+
+static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r)
+{
+    who w;
+    trygg_err e = identify(c, m->number, &w);
+    if (e)
+        return e;
+    char key[69];
+    dlg_message_key(w.pseudo, m->stamp, m->text, key);
+    int64_t prev = 0;
+    e = trygg_smsgw_inbound_get(c->st, key, &prev);
+    if (e == TRYGG_OK) {
+        r->action = DLG_DUPLICATE;
+        r->item_id = prev;
+        return TRYGG_OK;
+    }
+    if (e != TRYGG_ERR_NOTFOUND)
+        return e;
+    pick_lang(c, &w, m->text);
+    const char *why = silence(c, &w, now);
+    const char *rest = m->text;
+    int kw = dlg_keyword(c->cfg, m->text, &rest);
+    trygg_item it;
+    int64_t since = now - (int64_t)c->cfg->thread_days * 86400;
+
+    switch (kw) {
+    case SMSGW_KW_STOP: {
+        r->action = DLG_STOP;
+        if (trygg_store_open_item_of_sender(c->st, w.pseudo, since, &it) == TRYGG_OK) {
+            r->item_id = it.id;
+            e = trygg_store_add_message(c->st, it.id, TRYGG_MSG_IN, w.ct.alias, m->text, NULL);
+            if (e)
+                return e;
+        }
+        if (w.ct.stopped)
+            break;
+        /* Confirm even over the flood limit; the sender stops the contact
+         * (and deletes the ciphertext) once this row has been handled. */
+        const char *why_stop = (!w.number[0] || w.ct.cipher_len <= 0) ? "no-number" : "";
+        e = reply(c, &w, why_stop, REPLY_STOP, r->item_id, NULL, DLG_AUTHOR_STOP, r);
+        if (e)
+            return e;
+        if (r->reply_id == 0) {
+            e = trygg_store_contact_stop(c->st, w.pseudo);
+            if (e)
+                return e;
+        }
+        TRYGG_INFO("%s said stop", w.ct.alias);
+        break;
+    }
+    case SMSGW_KW_HELP:
+        r->action = DLG_HELP;
+        e = reply(c, &w, why, REPLY_HELP, 0, NULL, DLG_AUTHOR, r);
+        if (e)
+            return e;
+        break;
+    case SMSGW_KW_RING: {
+        r->action = DLG_CALLBACK;
+        if (!w.number[0]) {
+            snprintf(r->why_silent, sizeof r->why_silent, "no-number");
+            break;
+        }
+        /* Consent is given by this SMS: the call-back item carries the number
+         * in its contact field, which only call-back roles are shown and
+         * retention purges. It is the one place a number is stored readable. */
+        e = new_item(c, &w, m, key, TRYGG_KIND_CALLBACK, TRYGG_CHANNEL_VOICE, m->text, now, &it);
+        if (e)
+            return e;
+        e = trygg_store_contact_set_callback(c->st, w.pseudo, 1);
+        if (e)
+            return e;
+        e = trygg_store_audit(c->st, it.id, DLG_AUTHOR, "consent",
+                              "call-back requested by SMS RING; number shown to call-back roles");
+        if (e)
+            return e;
+        r->item_id = it.id;
+        snprintf(r->ref, sizeof r->ref, "%s", it.ref);
+        e = reply(c, &w, why, REPLY_RING, it.id, it.ref, DLG_AUTHOR, r);
+        if (e)
+            return e;
+        break;
+    }
+    default: {
+        int fault = kw == SMSGW_KW_FAULT, fresh = kw == SMSGW_KW_NEW;
+        const char *body = (fault || fresh) && rest[0] ? rest : m->text;
+        if (!fault && !fresh &&
+            trygg_store_open_item_of_sender(c->st, w.pseudo, since, &it) == TRYGG_OK) {
+            r->action = DLG_THREAD;
+            r->item_id = it.id;
+            snprintf(r->ref, sizeof r->ref, "%s", it.ref);
+            e = trygg_store_add_message(c->st, it.id, TRYGG_MSG_IN, w.ct.alias, m->text, NULL);
+            if (e)
+                return e;
+            r->urgent = text_urgent(m->text);
+            if (r->urgent && !it.urgent) {
+                e = trygg_store_set_urgent(c->st, it.id, DLG_AUTHOR, 1);
+                if (e)
+                    return e;
+            }
+            e = reply(c, &w, why, r->urgent ? REPLY_ACK_URGENT : REPLY_ACK_THREAD, it.id, it.ref,
+                      DLG_AUTHOR, r);
+            if (e)
+                return e;
+            break;
+        }
+        r->action = DLG_NEW_ITEM;
+        e = new_item(c, &w, m, key, fault ? TRYGG_KIND_FAULT : TRYGG_KIND_TIP, TRYGG_CHANNEL_SMS,
+                     body, now, &it);
+        if (e)
+            return e;
+        r->item_id = it.id;
+        r->urgent = it.urgent;
+        snprintf(r->ref, sizeof r->ref, "%s", it.ref);
+        const char *rk = it.urgent ? REPLY_ACK_URGENT : fault ? REPLY_ACK_FAULT : REPLY_ACK;
+        e = reply(c, &w, why, rk, it.id, it.ref, DLG_AUTHOR, r);
+        if (e)
+            return e;
+        break;
+    }
+    }
+    return trygg_smsgw_inbound_put(c->st, key, r->item_id, w.pseudo, now);
+}
+
+trygg_err dlg_handle_sms(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r)
+{
+    memset(r, 0, sizeof *r);
+    trygg_err e = trygg_store_begin(c->st);
+    if (e)
+        return e;
+    e = handle(c, m, now, r);
+    if (e) {
+        trygg_store_rollback(c->st);
+        memset(r, 0, sizeof *r);
+        return e;
+    }
+    return trygg_store_commit(c->st);
+}
+
+trygg_err dlg_handle_call(dlg_ctx *c, const char *number, int64_t now, dlg_result *r)
+{
+    memset(r, 0, sizeof *r);
+    char day[11];
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    trygg_err e = trygg_store_begin(c->st);
+    if (e)
+        return e;
+    /* Gammu has no audio: every call is hung up, so every call is unanswered. */
+    e = trygg_smsgw_counter_add(c->st, day, "calls", 1);
+    if (!e)
+        e = trygg_smsgw_counter_add(c->st, day, "calls_unanswered", 1);
+    who w;
+    if (!e && number && number[0]) {
+        e = identify(c, number, &w);
+        if (!e) {
+            snprintf(w.lang, sizeof w.lang, "%s", w.ct.lang[0] ? w.ct.lang : c->cfg->default_lang);
+            e = reply(c, &w, silence(c, &w, now), REPLY_CALL, 0, NULL, DLG_AUTHOR, r);
+        }
+    } else if (!e) {
+        snprintf(r->why_silent, sizeof r->why_silent, "no-number");
+    }
+    if (e) {
+        trygg_store_rollback(c->st);
+        return e;
+    }
+    return trygg_store_commit(c->st);
+}

@@ -1,0 +1,394 @@
+/*
+ * gateway.c — poll loop, outbox sender, calls and health.
+ */
+#include "gateway.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "assemble.h"
+#include "dialog.h"
+#include "modem.h"
+#include "replies.h"
+#include "trygg/log.h"
+#include "trygg/secret.h"
+#include "trygg/smsgw_extra.h"
+#include "trygg/store.h"
+
+#define POLL_MAX     512 /* parts read per poll */
+#define MSG_MAX      512
+#define SEND_BATCH   16
+#define DEBOUNCE_MAX 64
+#define HEALTH_EVERY 30 /* seconds between modem status queries */
+
+struct gw {
+    const smsgw_cfg *cfg;
+    volatile sig_atomic_t *stop;
+    trygg_store *st;
+    replies *rp;
+    trygg_routes *routes;
+    modem *md;
+    asm_state *as;
+    dlg_ctx dc;
+    modem_part *parts;
+    asm_msg *msgs;
+    gw_stats stats;
+    int64_t next_connect, backoff;
+    int64_t last_status;
+    modem_status ms;
+    struct {
+        char number[MODEM_NUMBER_MAX + 1];
+        int64_t at;
+    } recent[DEBOUNCE_MAX];
+    int crash_after; /* test hook: _exit before the delete after N commits */
+};
+
+static int stopping(const gw *g)
+{
+    return g->stop && *g->stop;
+}
+
+trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, char *err,
+                  size_t cap)
+{
+    *out = NULL;
+    gw *g = calloc(1, sizeof *g);
+    if (!g)
+        return TRYGG_ERR_NOMEM;
+    g->cfg = cfg;
+    g->stop = stop;
+    trygg_err e = trygg_secret_init();
+    if (!e)
+        e = trygg_key_read(cfg->pseudonym_key, g->dc.pkey, sizeof g->dc.pkey);
+    if (e) {
+        snprintf(err, cap, "%s: %s", cfg->pseudonym_key, trygg_strerror(e));
+        goto fail;
+    }
+    e = trygg_key_read(cfg->number_key, g->dc.numkey, sizeof g->dc.numkey);
+    if (e) {
+        snprintf(err, cap, "%s: %s", cfg->number_key, trygg_strerror(e));
+        goto fail;
+    }
+    e = trygg_store_open(cfg->database, &g->st);
+    if (!e)
+        e = trygg_smsgw_extra_init(g->st);
+    if (e) {
+        snprintf(err, cap, "%s: %s %s", cfg->database, trygg_strerror(e),
+                 g->st ? trygg_store_errmsg(g->st) : "");
+        goto fail;
+    }
+    e = replies_load(cfg->catalogs, cfg, &g->rp, err, cap);
+    if (e)
+        goto fail;
+    if (cfg->routing[0]) {
+        trygg_cfg_error errs[8];
+        int nerr = 0;
+        e = trygg_routes_load(cfg->routing, &g->routes, errs, 8, &nerr);
+        if (e) {
+            snprintf(err, cap, "%s:%d: %s", nerr ? errs[0].file : cfg->routing,
+                     nerr ? errs[0].line : 0, nerr ? errs[0].msg : trygg_strerror(e));
+            goto fail;
+        }
+    } else if (trygg_routes_default(&g->routes) != TRYGG_OK) {
+        g->routes = NULL; /* intake still works; the server routes at triage */
+    }
+    modem_cfg mc;
+    memset(&mc, 0, sizeof mc);
+    snprintf(mc.model, sizeof mc.model, "%s", cfg->model);
+    snprintf(mc.connection, sizeof mc.connection, "%s", cfg->connection);
+    snprintf(mc.device, sizeof mc.device, "%s", cfg->device);
+    snprintf(mc.quarantine, sizeof mc.quarantine, "%s", cfg->quarantine);
+    mc.send_timeout = cfg->send_timeout;
+    g->md = modem_new(&mc);
+    g->as = asm_new(cfg->multipart_timeout);
+    g->parts = calloc(POLL_MAX, sizeof *g->parts);
+    g->msgs = calloc(MSG_MAX, sizeof *g->msgs);
+    if (!g->md || !g->as || !g->parts || !g->msgs) {
+        e = TRYGG_ERR_NOMEM;
+        snprintf(err, cap, "out of memory");
+        goto fail;
+    }
+    g->dc.st = g->st;
+    g->dc.cfg = cfg;
+    g->dc.rp = g->rp;
+    g->dc.routes = g->routes;
+    g->backoff = 1;
+    const char *crash = getenv("TRYGG_SMSGW_CRASH_BEFORE_DELETE");
+    g->crash_after = crash ? atoi(crash) : 0;
+    if (modem_connect(g->md) != TRYGG_OK)
+        TRYGG_WARN("modem: %s (retrying)", modem_last_error(g->md));
+    *out = g;
+    return TRYGG_OK;
+fail:
+    gw_close(g);
+    return e ? e : TRYGG_ERR_INVALID;
+}
+
+void gw_close(gw *g)
+{
+    if (!g)
+        return;
+    modem_free(g->md);
+    asm_free(g->as);
+    free(g->parts);
+    free(g->msgs);
+    replies_free(g->rp);
+    trygg_routes_free(g->routes);
+    trygg_store_close(g->st);
+    memset(&g->dc, 0, sizeof g->dc);
+    free(g);
+}
+
+const gw_stats *gw_get_stats(const gw *g)
+{
+    return &g->stats;
+}
+
+/* Inbound: poll, assemble, commit, delete. */
+static trygg_err do_inbound(gw *g, int64_t now)
+{
+    int n = 0;
+    trygg_err e = modem_poll(g->md, g->parts, POLL_MAX, &n);
+    g->stats.polls++;
+    g->stats.last_poll = now;
+    if (e)
+        return e;
+    int nm = asm_run(g->as, g->parts, n, now, g->msgs, MSG_MAX);
+    for (int i = 0; i < nm && !stopping(g); i++) {
+        asm_msg *m = &g->msgs[i];
+        dlg_result r;
+        e = dlg_handle_sms(&g->dc, m, now, &r);
+        if (e == TRYGG_ERR_INVALID || e == TRYGG_ERR_TOOBIG) {
+            /* The store rejects this message for good: move it aside. */
+            TRYGG_ERR("message rejected (%s): moved to quarantine", trygg_strerror(e));
+            for (int k = 0; k < m->nidx; k++)
+                modem_quarantine(g->md, &g->parts[m->idx[k]], "rejected by the store");
+            continue;
+        }
+        if (e) {
+            /* Transient (busy, I/O): it stays on the modem for the next poll. */
+            g->stats.store_errors++;
+            TRYGG_ERR("store: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+            continue;
+        }
+        if (r.action == DLG_DUPLICATE)
+            g->stats.duplicates++;
+        else
+            g->stats.messages_in++;
+        if (g->crash_after > 0 && g->stats.messages_in >= g->crash_after)
+            _exit(99); /* test hook: committed, not deleted */
+        for (int k = 0; k < m->nidx; k++) {
+            trygg_err de = modem_delete(g->md, &g->parts[m->idx[k]]);
+            if (de == TRYGG_ERR_IO)
+                return de;
+        }
+    }
+    return TRYGG_OK;
+}
+
+static void do_calls(gw *g, int64_t now)
+{
+    char number[MODEM_NUMBER_MAX + 1];
+    while (modem_take_call(g->md, number, sizeof number)) {
+        g->stats.rings++;
+        /* Debounce: a real modem reports every ring of one call. */
+        int slot = -1, oldest = 0;
+        for (int i = 0; i < DEBOUNCE_MAX; i++) {
+            if (strcmp(g->recent[i].number, number) == 0 && g->recent[i].at) {
+                slot = i;
+                break;
+            }
+            if (g->recent[i].at < g->recent[oldest].at)
+                oldest = i;
+        }
+        if (slot >= 0 && now - g->recent[slot].at < g->cfg->call_debounce) {
+            g->recent[slot].at = now;
+            continue;
+        }
+        if (slot < 0) {
+            slot = oldest;
+            snprintf(g->recent[slot].number, sizeof g->recent[slot].number, "%s", number);
+        }
+        g->recent[slot].at = now;
+        dlg_result r;
+        trygg_err e = dlg_handle_call(&g->dc, number, now, &r);
+        if (e)
+            TRYGG_ERR("call: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+        else
+            g->stats.calls++;
+    }
+}
+
+static int64_t retry_delay(const smsgw_cfg *c, int attempts)
+{
+    int64_t d = c->retry_base;
+    for (int i = 1; i < attempts && d < c->retry_max; i++)
+        d *= 2;
+    return d > c->retry_max ? c->retry_max : d;
+}
+
+/* Outbox: decrypt, send, record. */
+static trygg_err do_outbox_batch(gw *g, int64_t now, int *handled)
+{
+    trygg_sms_out *rows = calloc(SEND_BATCH, sizeof *rows);
+    if (!rows)
+        return TRYGG_ERR_NOMEM;
+    int n = 0;
+    *handled = 0;
+    trygg_err e = trygg_store_sms_due(g->st, now, rows, SEND_BATCH, &n);
+    for (int i = 0; !e && i < n && !stopping(g); i++) {
+        (*handled)++;
+        trygg_sms_out *o = &rows[i];
+        int is_stop = strcmp(o->author, DLG_AUTHOR_STOP) == 0;
+        trygg_contact ct;
+        char number[20];
+        /* Checked again at send time: nothing goes to a stopped contact. */
+        if (trygg_store_contact_get(g->st, o->recipient, &ct) != TRYGG_OK || ct.stopped ||
+            ct.cipher_len <= 0 ||
+            trygg_number_decrypt(g->dc.numkey, ct.cipher, (size_t)ct.cipher_len, number) !=
+                TRYGG_OK) {
+            trygg_store_sms_mark(g->st, o->id, TRYGG_OUT_CANCELLED, 0,
+                                 "recipient stopped or number unavailable", 0);
+            continue;
+        }
+        int parts = 0;
+        char err[256];
+        trygg_err se = modem_send(g->md, number, o->text, &parts, err, sizeof err);
+        sodium_memzero(number, sizeof number);
+        if (se == TRYGG_OK) {
+            e = trygg_store_sms_mark(g->st, o->id, TRYGG_OUT_SENT, parts, "", 0);
+            g->stats.messages_out++;
+            if (is_stop && !e)
+                e = trygg_store_contact_stop(g->st, o->recipient);
+            continue;
+        }
+        g->stats.send_failures++;
+        int attempts = o->attempts + 1;
+        int dead = attempts >= g->cfg->max_attempts || se == TRYGG_ERR_INVALID;
+        if (dead)
+            e = trygg_store_sms_mark(g->st, o->id, TRYGG_OUT_DEAD, parts, err, 0);
+        else
+            e = trygg_store_sms_mark(g->st, o->id, TRYGG_OUT_FAILED, parts, err,
+                                     now + retry_delay(g->cfg, attempts));
+        TRYGG_WARN("outbox %lld: attempt %d failed: %s", (long long)o->id, attempts, err);
+        if (dead && is_stop && !e)
+            e = trygg_store_contact_stop(g->st, o->recipient);
+        if (!modem_connected(g->md))
+            break; /* the modem is gone: the rest waits for the reconnect */
+    }
+    free(rows);
+    if (!e && !modem_connected(g->md))
+        e = TRYGG_ERR_IO;
+    return e;
+}
+
+/* Sends everything due (bounded per round so inbound is not starved). */
+static trygg_err do_outbox(gw *g, int64_t now)
+{
+    for (int round = 0; round < 64 && !stopping(g); round++) {
+        int handled = 0;
+        trygg_err e = do_outbox_batch(g, now, &handled);
+        if (e)
+            return e;
+        if (handled < SEND_BATCH)
+            break;
+    }
+    return TRYGG_OK;
+}
+
+static void do_health(gw *g, int64_t now, int force)
+{
+    if (modem_connected(g->md) && (force || now - g->last_status >= HEALTH_EVERY)) {
+        modem_status_get(g->md, &g->ms);
+        g->last_status = now;
+    } else if (!modem_connected(g->md)) {
+        modem_status_get(g->md, &g->ms);
+    }
+    json_t *j = json_pack(
+        "{s:b, s:i, s:s, s:s, s:i, s:I, s:i, s:i, s:s, s:I, s:I, s:I, s:I, "
+        "s:I, s:I}",
+        "connected", modem_connected(g->md), "signal", g->ms.signal_percent, "network",
+        g->ms.network, "network_code", g->ms.network_code, "battery", g->ms.battery_percent,
+        "last_poll", (json_int_t)g->stats.last_poll, "errors", g->ms.errors, "quarantined",
+        g->ms.quarantined, "last_error", g->ms.last_error, "messages_in",
+        (json_int_t)g->stats.messages_in, "messages_out", (json_int_t)g->stats.messages_out,
+        "send_failures", (json_int_t)g->stats.send_failures, "calls", (json_int_t)g->stats.calls,
+        "duplicates", (json_int_t)g->stats.duplicates, "updated", (json_int_t)now);
+    if (!j)
+        return;
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (s) {
+        if (trygg_store_health_put(g->st, "smsgw", s) != TRYGG_OK)
+            TRYGG_WARN("health: %s", trygg_store_errmsg(g->st));
+        free(s);
+    }
+}
+
+trygg_err gw_step(gw *g, int64_t now)
+{
+    if (!modem_connected(g->md)) {
+        if (now < g->next_connect) {
+            do_health(g, now, 0);
+            return TRYGG_ERR_IO;
+        }
+        if (modem_connect(g->md) != TRYGG_OK) {
+            TRYGG_WARN("modem: %s (next try in %lld s)", modem_last_error(g->md),
+                       (long long)g->backoff);
+            g->next_connect = now + g->backoff;
+            g->backoff = g->backoff * 2 > 60 ? 60 : g->backoff * 2;
+            do_health(g, now, 0);
+            return TRYGG_ERR_IO;
+        }
+        TRYGG_INFO("modem connected");
+        g->backoff = 1;
+        do_health(g, now, 1);
+    }
+    trygg_err e = do_inbound(g, now);
+    if (!e) {
+        do_calls(g, now);
+        if (!stopping(g))
+            e = do_outbox(g, now);
+        if (e && e != TRYGG_ERR_IO) {
+            g->stats.store_errors++;
+            TRYGG_ERR("outbox: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+            e = TRYGG_OK;
+        }
+        do_calls(g, now);
+    }
+    if (e == TRYGG_ERR_IO) {
+        TRYGG_WARN("modem lost: %s", modem_last_error(g->md));
+        modem_disconnect(g->md);
+        g->next_connect = now + g->backoff;
+    }
+    do_health(g, now, 0);
+    return e;
+}
+
+int gw_run(gw *g)
+{
+    while (!stopping(g)) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int64_t before = g->stats.messages_in + g->stats.duplicates;
+        gw_step(g, (int64_t)time(NULL));
+        if (g->stats.messages_in + g->stats.duplicates != before)
+            continue; /* work done: more may be waiting, poll again at once */
+        /* Sleep out the interval in small steps so a signal stops us quickly. */
+        for (;;) {
+            struct timespec t1;
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            double el = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+            if (stopping(g) || el >= g->cfg->poll_interval)
+                break;
+            struct timespec ts = {0, 50 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    return 0;
+}

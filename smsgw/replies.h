@@ -1,0 +1,53 @@
+/*
+ * replies.h — the gateway's SMS texts: catalog lookup, placeholders, and the
+ * language guess for replies.
+ *
+ * Texts live in assets/i18n/sms/<lang>.po (msgid = key, Swedish in sv.po).
+ * Placeholders: {ref} (the item's reference), {emergency}, {police_phone},
+ * {police_url} (from [links] in smsgw.ini). Every default reply is meant to
+ * fit one GSM-7 part in Swedish and English; tests print the part count of
+ * every key in every language.
+ *
+ * Plain C. Read first: replies_render.
+ */
+#ifndef SMSGW_REPLIES_H
+#define SMSGW_REPLIES_H
+
+#include <stddef.h>
+#include "config.h"
+#include "trygg/err.h"
+
+/* Reply keys (msgids in the sms catalogs). */
+#define REPLY_ACK        "sms.ack"        /* new tip/concern received */
+#define REPLY_ACK_URGENT "sms.ack_urgent" /* urgent signal: 112 first */
+#define REPLY_ACK_THREAD "sms.ack_thread" /* added to an open item */
+#define REPLY_ACK_FAULT  "sms.ack_fault"  /* FEL ...: fault report */
+#define REPLY_HELP       "sms.help"       /* HJÄLP/HELP */
+#define REPLY_STOP       "sms.stop"       /* STOPP/STOP confirmation */
+#define REPLY_CALL       "sms.call"       /* after an incoming call */
+#define REPLY_RING       "sms.ring"       /* RING: call-back item created */
+
+extern const char *const replies_keys[];
+extern const int replies_nkeys;
+
+typedef struct replies replies;
+
+/* Loads the catalogs in `dir` (NULL/"" = assets/i18n/sms); links from *cfg
+ * are copied. On failure returns the i18n error with a message in err[cap]. */
+trygg_err replies_load(const char *dir, const smsgw_cfg *cfg, replies **out, char *err, size_t cap);
+void replies_free(replies *r);
+
+/* Renders `key` in `lang` (fallback Swedish) with ref (may be NULL) into
+ * out[cap]. TRYGG_ERR_TOOBIG if it does not fit. */
+trygg_err replies_render(const replies *r, const char *lang, const char *key, const char *ref,
+                         char *out, size_t cap);
+
+/* Languages loaded; returns count. */
+int replies_langs(const replies *r, const char **langs, int max);
+
+/* Guesses the language of an incoming text: "ar" for Arabic script, "en",
+ * "so" or "sv" from common words; `fallback` when nothing matches. Returns a
+ * static string or fallback. */
+const char *replies_guess_lang(const char *text, const char *fallback);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * ucs2.c — UTF-8 <-> UTF-16 and GSM-7 part counting without the C locale.
+ */
+#include "ucs2.h"
+
+#include <string.h>
+
+/* Decodes one UTF-8 code point at s; returns its byte length, 0 on error. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len;
+    uint32_t c, min;
+    if ((s[0] & 0xE0) == 0xC0) {
+        len = 2, c = s[0] & 0x1F, min = 0x80;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        len = 3, c = s[0] & 0x0F, min = 0x800;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        len = 4, c = s[0] & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+trygg_err ucs2_from_utf8(const char *s, uint16_t *out, size_t cap, size_t *n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k = 0;
+    *n = 0;
+    while (*p) {
+        uint32_t cp;
+        size_t len = utf8_decode(p, &cp);
+        if (len == 0)
+            return TRYGG_ERR_INVALID;
+        p += len;
+        if (cp >= 0x10000) {
+            if (k + 2 > cap)
+                return TRYGG_ERR_TOOBIG;
+            cp -= 0x10000;
+            out[k++] = (uint16_t)(0xD800 | (cp >> 10));
+            out[k++] = (uint16_t)(0xDC00 | (cp & 0x3FF));
+        } else {
+            if (k + 1 > cap)
+                return TRYGG_ERR_TOOBIG;
+            out[k++] = (uint16_t)cp;
+        }
+    }
+    *n = k;
+    return TRYGG_OK;
+}
+
+trygg_err ucs2_to_utf8(const uint16_t *u, size_t n, char *out, size_t cap, size_t *len)
+{
+    size_t k = 0;
+    if (cap == 0)
+        return TRYGG_ERR_TOOBIG;
+    for (size_t i = 0; i < n && u[i] != 0; i++) {
+        uint32_t cp = u[i];
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n && u[i + 1] >= 0xDC00 && u[i + 1] <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (u[i + 1] - 0xDC00);
+            i++;
+        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            cp = 0xFFFD;
+        }
+        unsigned char b[4];
+        size_t bl;
+        if (cp < 0x80) {
+            b[0] = (unsigned char)cp, bl = 1;
+        } else if (cp < 0x800) {
+            b[0] = (unsigned char)(0xC0 | (cp >> 6));
+            b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+            bl = 2;
+        } else if (cp < 0x10000) {
+            b[0] = (unsigned char)(0xE0 | (cp >> 12));
+            b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+            bl = 3;
+        } else {
+            b[0] = (unsigned char)(0xF0 | (cp >> 18));
+            b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+            b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+            bl = 4;
+        }
+        if (k + bl + 1 > cap) {
+            out[0] = '\0';
+            return TRYGG_ERR_TOOBIG;
+        }
+        memcpy(out + k, b, bl);
+        k += bl;
+    }
+    out[k] = '\0';
+    if (len)
+        *len = k;
+    return TRYGG_OK;
+}
+
+void ucs2_to_be(const uint16_t *u, size_t n, unsigned char *be)
+{
+    for (size_t i = 0; i < n; i++) {
+        be[2 * i] = (unsigned char)(u[i] >> 8);
+        be[2 * i + 1] = (unsigned char)(u[i] & 0xFF);
+    }
+}
+
+void ucs2_from_be(const unsigned char *be, size_t n, uint16_t *u)
+{
+    for (size_t i = 0; i < n; i++)
+        u[i] = (uint16_t)((be[2 * i] << 8) | be[2 * i + 1]);
+}
+
+/* The GSM 03.38 default alphabet (basic table) as Unicode, in table order. */
+static const uint16_t gsm7_basic[128] = {
+    0x0040, 0x00A3, 0x0024, 0x00A5, 0x00E8, 0x00E9, 0x00F9, 0x00EC, 0x00F2, 0x00C7, 0x000A, 0x00D8,
+    0x00F8, 0x000D, 0x00C5, 0x00E5, 0x0394, 0x005F, 0x03A6, 0x0393, 0x039B, 0x03A9, 0x03A0, 0x03A8,
+    0x03A3, 0x0398, 0x039E, 0xFFFF, 0x00C6, 0x00E6, 0x00DF, 0x00C9, 0x0020, 0x0021, 0x0022, 0x0023,
+    0x00A4, 0x0025, 0x0026, 0x0027, 0x0028, 0x0029, 0x002A, 0x002B, 0x002C, 0x002D, 0x002E, 0x002F,
+    0x0030, 0x0031, 0x0032, 0x0033, 0x0034, 0x0035, 0x0036, 0x0037, 0x0038, 0x0039, 0x003A, 0x003B,
+    0x003C, 0x003D, 0x003E, 0x003F, 0x00A1, 0x0041, 0x0042, 0x0043, 0x0044, 0x0045, 0x0046, 0x0047,
+    0x0048, 0x0049, 0x004A, 0x004B, 0x004C, 0x004D, 0x004E, 0x004F, 0x0050, 0x0051, 0x0052, 0x0053,
+    0x0054, 0x0055, 0x0056, 0x0057, 0x0058, 0x0059, 0x005A, 0x00C4, 0x00D6, 0x00D1, 0x00DC, 0x00A7,
+    0x00BF, 0x0061, 0x0062, 0x0063, 0x0064, 0x0065, 0x0066, 0x0067, 0x0068, 0x0069, 0x006A, 0x006B,
+    0x006C, 0x006D, 0x006E, 0x006F, 0x0070, 0x0071, 0x0072, 0x0073, 0x0074, 0x0075, 0x0076, 0x0077,
+    0x0078, 0x0079, 0x007A, 0x00E4, 0x00F6, 0x00F1, 0x00FC, 0x00E0,
+};
+
+/* The extension table (sent as ESC + code). */
+static const uint16_t gsm7_ext[] = {0x000C, 0x005E, 0x007B, 0x007D, 0x005C,
+                                    0x005B, 0x007E, 0x005D, 0x007C, 0x20AC};
+
+/* Septets for one code unit: 1, 2 (extension) or 0 if not encodable. */
+static int gsm7_cost(uint16_t c)
+{
+    for (size_t i = 0; i < 128; i++)
+        if (gsm7_basic[i] == c)
+            return 1;
+    for (size_t i = 0; i < sizeof gsm7_ext / sizeof gsm7_ext[0]; i++)
+        if (gsm7_ext[i] == c)
+            return 2;
+    return 0;
+}
+
+int ucs2_gsm7_septets(const uint16_t *u, size_t n)
+{
+    int total = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = gsm7_cost(u[i]);
+        if (c == 0)
+            return -1;
+        total += c;
+    }
+    return total;
+}
+
+int ucs2_sms_parts(const char *s, enum ucs2_coding *coding)
+{
+    enum { MAXU = 255 * 70 };
+    static _Thread_local uint16_t u[MAXU];
+    size_t n;
+    if (ucs2_from_utf8(s, u, MAXU, &n) != TRYGG_OK)
+        return -1;
+    if (n == 0) {
+        if (coding)
+            *coding = UCS2_CODING_GSM7;
+        return 0;
+    }
+    int septets = ucs2_gsm7_septets(u, n);
+    int parts = 0;
+    if (septets >= 0) {
+        if (coding)
+            *coding = UCS2_CODING_GSM7;
+        if (septets <= 160)
+            return 1;
+        /* Greedy 153-septet parts; an escape pair never straddles two. */
+        int used = 0;
+        parts = 1;
+        for (size_t i = 0; i < n; i++) {
+            int c = gsm7_cost(u[i]);
+            if (used + c > 153) {
+                parts++;
+                used = 0;
+            }
+            used += c;
+        }
+    } else {
+        if (coding)
+            *coding = UCS2_CODING_UCS2;
+        if (n <= 70)
+            return 1;
+        size_t used = 0;
+        parts = 1;
+        for (size_t i = 0; i < n; i++) {
+            size_t c = (u[i] >= 0xD800 && u[i] <= 0xDBFF && i + 1 < n) ? 2 : 1;
+            if (used + c > 67) {
+                parts++;
+                used = 0;
+            }
+            used += c;
+            i += c - 1;
+        }
+    }
+    return parts > 255 ? -1 : parts;
+}

@@ -1,0 +1,143 @@
+/*
+ * test_config.c — smsgw.ini: defaults, every key, file:line errors, the
+ * shipped default config, keyword matching.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "dialog.h"
+#include "smsgw_testutil.h"
+
+static void write_file(const char *path, const char *s)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(s, f);
+    fclose(f);
+}
+
+static void test_good(void **state)
+{
+    (void)state;
+    tu_env t;
+    tu_env_init(&t);
+    char p[400];
+    snprintf(p, sizeof p, "%s/smsgw.ini", t.dir);
+    write_file(p, "[modem]\nmodel =\nconnection = at\ndevice = /dev/ttyUSB0\npoll_interval = 5\n"
+                  "[paths]\ndatabase = /var/lib/trygg/trygg.db\npseudonym_key = /k/p\n"
+                  "number_key = /k/n\nquarantine = /q\n"
+                  "[dialog]\nthread_days = 14\nmultipart_timeout = 120\n"
+                  "[limits]\nreplies_per_hour = 3\n"
+                  "[keywords]\nstop = sluta, stopp , STOP\n"
+                  "[links]\npolice_phone = 114 14 ; comment\n");
+    smsgw_cfg c;
+    smsgw_cfg_defaults(&c);
+    trygg_cfg_error errs[8];
+    trygg_cfg_errors e = {.errs = errs, .max = 8};
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_OK);
+    assert_string_equal(c.connection, "at");
+    assert_string_equal(c.model, "");
+    assert_string_equal(c.device, "/dev/ttyUSB0");
+    assert_int_equal(c.poll_interval, 5);
+    assert_int_equal(c.thread_days, 14);
+    assert_int_equal(c.replies_per_hour, 3);
+    assert_int_equal(c.nkw[SMSGW_KW_STOP], 3);
+    assert_string_equal(c.kw[SMSGW_KW_STOP][0], "SLUTA");
+    assert_string_equal(c.police_phone, "114 14");
+    tu_env_free(&t);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    tu_env t;
+    tu_env_init(&t);
+    char p[400];
+    snprintf(p, sizeof p, "%s/bad.ini", t.dir);
+    write_file(p, "[modem]\ndevice = /x\npoll_interval = zero\n[paths]\ndatabse = typo\n"
+                  "[nosuch]\n");
+    smsgw_cfg c;
+    smsgw_cfg_defaults(&c);
+    trygg_cfg_error errs[16];
+    trygg_cfg_errors e = {.errs = errs, .max = 16};
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_ERR_CONFIG);
+    int saw3 = 0, saw5 = 0, saw6 = 0, saw_req = 0;
+    for (int i = 0; i < e.n; i++) {
+        saw3 |= errs[i].line == 3 && strstr(errs[i].msg, "poll_interval") != NULL;
+        saw5 |= errs[i].line == 5 && strstr(errs[i].msg, "databse") != NULL;
+        saw6 |= errs[i].line == 6 && strstr(errs[i].msg, "nosuch") != NULL;
+        saw_req |= strstr(errs[i].msg, "database is required") != NULL;
+    }
+    for (int i = 0; i < e.n; i++)
+        printf("%d: %s\n", errs[i].line, errs[i].msg);
+    assert_true(saw3 && saw5 && saw6 && saw_req);
+    assert_int_equal(smsgw_cfg_load("/nonexistent/smsgw.ini", &c, &e), TRYGG_ERR_IO);
+    tu_env_free(&t);
+}
+
+static void test_shipped_default(void **state)
+{
+    (void)state;
+    /* assets/config/smsgw.ini with its placeholders filled like ./trygg does. */
+    tu_env t;
+    tu_env_init(&t);
+    char cmd[1200], p[400];
+    snprintf(p, sizeof p, "%s/smsgw.ini", t.dir);
+    snprintf(cmd, sizeof cmd, "sed 's|@DATA@|%s|g; s|@PORT@|8080|g' '%s/config/smsgw.ini' > '%s'",
+             t.dir, TRYGG_ASSET_DIR_SOURCE, p);
+    assert_int_equal(system(cmd), 0);
+    smsgw_cfg c;
+    smsgw_cfg_defaults(&c);
+    trygg_cfg_error errs[8];
+    trygg_cfg_errors e = {.errs = errs, .max = 8};
+    trygg_err err = smsgw_cfg_load(p, &c, &e);
+    for (int i = 0; i < e.n; i++)
+        printf("%s:%d: %s\n", errs[i].file, errs[i].line, errs[i].msg);
+    assert_int_equal(err, TRYGG_OK);
+    assert_string_equal(c.model, "dummy");
+    assert_non_null(strstr(c.device, t.dir));
+    tu_env_free(&t);
+}
+
+static void test_keywords(void **state)
+{
+    (void)state;
+    smsgw_cfg c;
+    smsgw_cfg_defaults(&c);
+    const char *rest;
+    assert_int_equal(dlg_keyword(&c, "stopp", NULL), SMSGW_KW_STOP);
+    assert_int_equal(dlg_keyword(&c, " Stop! ", NULL), SMSGW_KW_STOP);
+    assert_int_equal(dlg_keyword(&c, "Stop the fights at the square", NULL), -1);
+    assert_int_equal(dlg_keyword(&c, "hjälp", NULL), SMSGW_KW_HELP);
+    assert_int_equal(dlg_keyword(&c, "HJÄLP", NULL), SMSGW_KW_HELP);
+    assert_int_equal(dlg_keyword(&c, "Help", NULL), SMSGW_KW_HELP);
+    assert_int_equal(dlg_keyword(&c, "fel: trasig lampa i parken", &rest), SMSGW_KW_FAULT);
+    assert_string_equal(rest, "trasig lampa i parken");
+    assert_int_equal(dlg_keyword(&c, "NYTT Bråk vid torget", &rest), SMSGW_KW_NEW);
+    assert_string_equal(rest, "Bråk vid torget");
+    assert_int_equal(dlg_keyword(&c, "ring", NULL), SMSGW_KW_RING);
+    assert_int_equal(dlg_keyword(&c, "Felix bor här", NULL), -1);
+    assert_int_equal(dlg_keyword(&c, "", NULL), -1);
+    char up[32];
+    smsgw_upper("åäö éü xyz", up, sizeof up);
+    assert_string_equal(up, "ÅÄÖ ÉÜ XYZ");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_shipped_default),
+        cmocka_unit_test(test_keywords),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
