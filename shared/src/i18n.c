@@ -164,7 +164,7 @@ static trygg_err catalog_read(struct catalog *c, const char *path, char *err, si
     file = read_po(path, &pe);
     if (file == NULL) {
         if (!pe.failed)
-            snprintf(pe.msg, sizeof pe.msg, "%s: %s", path,
+            snprintf(pe.msg, sizeof pe.msg, "%.400s: %s", path,
                      pe.fatal ? "cannot be parsed" : strerror(errno));
         set_err(err, errcap, "%s%s", pe.msg, "");
         return pe.failed || pe.fatal ? TRYGG_ERR_CONFIG : TRYGG_ERR_IO;
