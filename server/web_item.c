@@ -808,6 +808,8 @@ void web_item_post(void *ctx, const http_req *req, http_resp *resp)
                 e = trygg_store_get(st, id, &it);
             if (!e)
                 e = forward_enqueue(w.srv, st, &it, dest, user);
+            if (e == TRYGG_ERR_PERM)
+                errkey = "flash.forward_refused"; /* e.g. the text names a person */
             e = e ? (trygg_store_rollback(st), e) : trygg_store_commit(st);
             okkey = "flash.forwarded";
         }

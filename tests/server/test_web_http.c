@@ -1,0 +1,686 @@
+/*
+ * test_web_http.c — the staff web UI over real loopback HTTP: the server's
+ * libmicrohttpd front end with web_routes on a temporary SQLite file, driven
+ * by libcurl. Covers login/logout, login rate limit, CSRF rejection, role
+ * restrictions by URL, escaping of a stored XSS payload, and the triage
+ * actions with their effects checked in the store.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forward.h"
+#include "trygg/paths.h"
+#include "trygg/secret.h"
+#include "web.h"
+
+#define PASSWORD "correct horse battery staple"
+
+static char tmpdir[256];
+static server_ctx ctx;
+static http_server *srv;
+static trygg_store *st;
+static int port;
+static int64_t tip_id, concern_id, fault_id, sms_id;
+static char tip_ref[16];
+
+/* ---- a tiny HTTP client ---------------------------------------------------- */
+
+typedef struct reply {
+    long status;
+    char *body;
+    size_t len;
+    char location[512];
+    char set_cookie[4][256];
+    int ncookies;
+} reply;
+
+static size_t on_body(char *p, size_t sz, size_t n, void *arg)
+{
+    reply *r = arg;
+    size_t k = sz * n;
+    char *nb = realloc(r->body, r->len + k + 1);
+    if (!nb)
+        return 0;
+    memcpy(nb + r->len, p, k);
+    r->body = nb;
+    r->len += k;
+    r->body[r->len] = '\0';
+    return k;
+}
+
+static size_t on_header(char *p, size_t sz, size_t n, void *arg)
+{
+    reply *r = arg;
+    size_t k = sz * n;
+    char line[600];
+    size_t m = k < sizeof line - 1 ? k : sizeof line - 1;
+    memcpy(line, p, m);
+    line[m] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strncasecmp(line, "Location: ", 10) == 0)
+        snprintf(r->location, sizeof r->location, "%s", line + 10);
+    if (strncasecmp(line, "Set-Cookie: ", 12) == 0 && r->ncookies < 4)
+        snprintf(r->set_cookie[r->ncookies++], sizeof r->set_cookie[0], "%s", line + 12);
+    return k;
+}
+
+static void reply_free(reply *r)
+{
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
+
+/* method GET/POST; cookie "a=b; c=d" or NULL; form urlencoded or NULL. */
+static void req(reply *r, const char *method, const char *path, const char *cookie,
+                const char *form)
+{
+    memset(r, 0, sizeof *r);
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    if (cookie)
+        curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    if (strcmp(method, "POST") == 0)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, form ? form : "");
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_easy_cleanup(c);
+    if (!r->body)
+        r->body = calloc(1, 1);
+}
+
+/* Copies the value after `marker` up to `end` into out[cap]. */
+static int extract(const char *text, const char *marker, char end, char *out, size_t cap)
+{
+    const char *p = text ? strstr(text, marker) : NULL;
+    if (!p)
+        return -1;
+    p += strlen(marker);
+    size_t n = 0;
+    while (p[n] && p[n] != end && n + 1 < cap)
+        n++;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 0;
+}
+
+static const char *cookie_value(const reply *r, const char *name, char *out, size_t cap)
+{
+    char m[64];
+    snprintf(m, sizeof m, "%s=", name);
+    for (int i = 0; i < r->ncookies; i++)
+        if (strncmp(r->set_cookie[i], m, strlen(m)) == 0 &&
+            extract(r->set_cookie[i], m, ';', out, cap) == 0)
+            return out;
+    return NULL;
+}
+
+typedef struct session {
+    char cookie[256];
+    char csrf[128];
+} session;
+
+static long login_as(const char *user, const char *pass, session *s)
+{
+    reply r;
+    req(&r, "GET", "/login", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    char ltok[128], form_tok[128];
+    assert_non_null(cookie_value(&r, "trygg_login", ltok, sizeof ltok));
+    assert_int_equal(
+        extract(r.body, "name=\"login_token\" value=\"", '"', form_tok, sizeof form_tok), 0);
+    assert_string_equal(ltok, form_tok);
+    reply_free(&r);
+    char cookie[300], form[512];
+    snprintf(cookie, sizeof cookie, "trygg_login=%s", ltok);
+    snprintf(form, sizeof form, "login_token=%s&username=%s&password=%s", ltok, user, pass);
+    for (char *p = form; *p; p++)
+        if (*p == ' ')
+            *p = '+';
+    req(&r, "POST", "/login", cookie, form);
+    long status = r.status;
+    if (status == 303) {
+        char tok[128];
+        assert_non_null(cookie_value(&r, "trygg_session", tok, sizeof tok));
+        int found = 0;
+        for (int i = 0; i < r.ncookies; i++)
+            if (strncmp(r.set_cookie[i], "trygg_session=", 14) == 0) {
+                assert_non_null(strstr(r.set_cookie[i], "HttpOnly"));
+                assert_non_null(strstr(r.set_cookie[i], "SameSite=Strict"));
+                found = 1;
+            }
+        assert_true(found);
+        snprintf(s->cookie, sizeof s->cookie, "trygg_session=%s", tok);
+        reply_free(&r);
+        req(&r, "GET", "/queue", s->cookie, NULL);
+        assert_int_equal(r.status, 200);
+        assert_int_equal(extract(r.body, "name=\"csrf\" value=\"", '"', s->csrf, sizeof s->csrf),
+                         0);
+    }
+    reply_free(&r);
+    return status;
+}
+
+static void post_action(const session *s, int64_t id, const char *action, const char *fields,
+                        reply *r)
+{
+    char path[128], form[2048];
+    snprintf(path, sizeof path, "/item/%" PRId64 "/%s", id, action);
+    snprintf(form, sizeof form, "csrf=%s%s%s", s->csrf, fields ? "&" : "", fields ? fields : "");
+    req(r, "POST", path, s->cookie, form);
+}
+
+/* ---- fixture ------------------------------------------------------------------- */
+
+static int64_t submit(trygg_kind kind, trygg_channel ch, const char *dest, const char *text,
+                      const char *sender, const char *alias, char *ref_out)
+{
+    static int n;
+    trygg_item it, out;
+    trygg_item_init(&it);
+    snprintf(it.client_key, sizeof it.client_key, "web-test-%d", ++n);
+    it.kind = kind;
+    it.channel = ch;
+    snprintf(it.source, sizeof it.source, "%s", ch == TRYGG_CHANNEL_SMS ? "smsgw" : "bibl-1");
+    snprintf(it.category, sizeof it.category, "%s", "lighting");
+    snprintf(it.area, sizeof it.area, "%s", "Centrum");
+    snprintf(it.destination, sizeof it.destination, "%s", dest);
+    snprintf(it.text, sizeof it.text, "%s", text);
+    if (sender) {
+        snprintf(it.sender, sizeof it.sender, "%s", sender);
+        snprintf(it.alias, sizeof it.alias, "%s", alias);
+    }
+    int created;
+    assert_int_equal(trygg_store_submit(st, &it, &out, &created), TRYGG_OK);
+    if (ref_out)
+        strcpy(ref_out, out.ref);
+    return out.id;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_int_equal(trygg_secret_init(), TRYGG_OK);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    snprintf(tmpdir, sizeof tmpdir, "%s/trygg-web-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    assert_non_null(mkdtemp(tmpdir));
+    memset(&ctx, 0, sizeof ctx);
+    snprintf(ctx.cfg.db_path, sizeof ctx.cfg.db_path, "%s/trygg.db", tmpdir);
+    ctx.cfg.session_minutes = 30;
+    char dir[1024], err[256];
+    assert_int_equal(trygg_asset_path("i18n/web", dir, sizeof dir), TRYGG_OK);
+    assert_int_equal(trygg_i18n_load(dir, &ctx.web_text, err, sizeof err), TRYGG_OK);
+    assert_int_equal(trygg_routes_default(&ctx.routes), TRYGG_OK);
+
+    assert_int_equal(trygg_store_open(ctx.cfg.db_path, &st), TRYGG_OK);
+    trygg_destination d;
+    memset(&d, 0, sizeof d);
+    strcpy(d.name, "security");
+    strcpy(d.label, "Säkerhetsavdelningen");
+    d.full_access = 1;
+    assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
+    memset(&d, 0, sizeof d);
+    strcpy(d.name, "housing");
+    strcpy(d.label, "Bostadsbolaget");
+    strcpy(d.email, "felanmalan@bostad.example");
+    assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
+
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    strcpy(u.username, "sakerhet");
+    strcpy(u.display, "Sara Säker");
+    strcpy(u.role, "security");
+    assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+    memset(&u, 0, sizeof u);
+    strcpy(u.username, "bostad");
+    strcpy(u.display, "Bo Stad");
+    strcpy(u.role, "destination");
+    strcpy(u.destination, "housing");
+    assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+
+    /* An SMS tip with a live contact, carrying an XSS payload. */
+    char pseudo[65];
+    memset(pseudo, 'a', 64);
+    pseudo[64] = '\0';
+    unsigned char cipher[48];
+    memset(cipher, 7, sizeof cipher);
+    trygg_contact c;
+    assert_int_equal(
+        trygg_store_contact_get_or_create(st, pseudo, cipher, sizeof cipher, "Tipsare T-", &c),
+        TRYGG_OK);
+    tip_id = submit(TRYGG_KIND_TIP, TRYGG_CHANNEL_SMS, "security",
+                    "<script>alert('xss')</script><img src=x onerror=alert(2)> knark vid torget",
+                    pseudo, c.alias, tip_ref);
+    sms_id = tip_id;
+    concern_id = submit(TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "housing",
+                        "Trappan är mörk, ring mig 070-123 45 67", NULL, NULL, NULL);
+    fault_id = submit(TRYGG_KIND_FAULT, TRYGG_CHANNEL_KIOSK, "security",
+                      "=HYPERLINK(\"http://evil\") lampan är trasig", NULL, NULL, NULL);
+
+    http_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.bind = "127.0.0.1";
+    opt.port = 0;
+    opt.threads = 2;
+    opt.conn_timeout_s = 10;
+    opt.max_connections = 32;
+    srv = http_server_start(&opt, web_routes, web_nroutes, &ctx);
+    assert_non_null(srv);
+    port = http_server_port(srv);
+    assert_true(port > 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    http_server_stop(srv);
+    trygg_store_close(st);
+    trygg_i18n_free(ctx.web_text);
+    trygg_routes_free(ctx.routes);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    curl_global_cleanup();
+    return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------------ */
+
+static void test_requires_login(void **state)
+{
+    (void)state;
+    reply r;
+    req(&r, "GET", "/queue", NULL, NULL);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "/login"));
+    reply_free(&r);
+    req(&r, "GET", "/item/1", "trygg_session=forgedforgedforgedforgedforged", NULL);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    req(&r, "GET", "/login", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "<html lang=\"sv\""));
+    assert_non_null(strstr(r.body, "Logga in"));
+    assert_non_null(strstr(r.body, "<label for=\"username\">"));
+    reply_free(&r);
+}
+
+static void test_login_wrong_password_and_limit(void **state)
+{
+    (void)state;
+    session s;
+    web_ratelimit_clear();
+    assert_int_equal(login_as("sakerhet", "wrong", &s), 401);
+    for (int i = 1; i < WEB_RL_USER_FAILS; i++)
+        assert_int_equal(login_as("sakerhet", "wrong", &s), 401);
+    /* Locked now, even with the right password. */
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 429);
+    web_ratelimit_clear();
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+}
+
+static void test_login_needs_login_token(void **state)
+{
+    (void)state;
+    reply r;
+    req(&r, "POST", "/login", NULL, "username=sakerhet&password=correct+horse+battery+staple");
+    assert_int_equal(r.status, 403);
+    assert_int_equal(r.ncookies > 0 && strstr(r.set_cookie[0], "trygg_session=") != NULL, 0);
+    reply_free(&r);
+}
+
+static void test_logout(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "POST", "/logout", s.cookie, "csrf=wrong");
+    assert_int_equal(r.status, 403); /* logout needs CSRF too */
+    reply_free(&r);
+    char form[200];
+    snprintf(form, sizeof form, "csrf=%s", s.csrf);
+    req(&r, "POST", "/logout", s.cookie, form);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    req(&r, "GET", "/queue", s.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+}
+
+static void test_csrf_rejected(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    char path[64];
+    snprintf(path, sizeof path, "/item/%" PRId64 "/note", tip_id);
+    req(&r, "POST", path, s.cookie, "text=sneaky");
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    req(&r, "POST", path, s.cookie, "text=sneaky&csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    trygg_message m[8];
+    int n = 0;
+    assert_int_equal(trygg_store_list_messages(st, tip_id, m, 8, &n), TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        assert_null(strstr(m[i].text, "sneaky"));
+}
+
+static void test_xss_inert_and_queue(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "GET", "/queue", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, tip_ref));
+    assert_null(strstr(r.body, "<script>alert"));
+    assert_non_null(strstr(r.body, "&lt;script&gt;"));
+    reply_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/item/%" PRId64, tip_id);
+    req(&r, "GET", path, s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "<script>"));
+    assert_null(strstr(r.body, "<img src=x"));
+    assert_non_null(strstr(r.body, "&lt;img src=x onerror=alert(2)&gt;"));
+    reply_free(&r);
+    /* Search finds it; a filter that excludes it does not. */
+    req(&r, "GET", "/queue?q=knark", s.cookie, NULL);
+    assert_non_null(strstr(r.body, tip_ref));
+    reply_free(&r);
+    req(&r, "GET", "/queue?kind=fault", s.cookie, NULL);
+    assert_null(strstr(r.body, tip_ref));
+    reply_free(&r);
+    req(&r, "GET", "/queue?after=garbage", s.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+}
+
+static void test_housing_cannot_open_tip(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("bostad", PASSWORD, &s), 303);
+    reply r;
+    char path[64];
+    snprintf(path, sizeof path, "/item/%" PRId64, tip_id);
+    req(&r, "GET", path, s.cookie, NULL);
+    assert_int_equal(r.status, 404);
+    assert_null(strstr(r.body, "knark"));
+    reply_free(&r);
+    post_action(&s, tip_id, "note", "text=hej", &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    post_action(&s, tip_id, "close", "reason=resolved", &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    /* Its own item is visible, scrubbed. */
+    snprintf(path, sizeof path, "/item/%" PRId64, concern_id);
+    req(&r, "GET", path, s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "Trappan"));
+    assert_null(strstr(r.body, "070-123 45 67"));
+    reply_free(&r);
+    /* Queue and export list only housing items, scrubbed. */
+    req(&r, "GET", "/queue?status=all", s.cookie, NULL);
+    assert_null(strstr(r.body, tip_ref));
+    reply_free(&r);
+    req(&r, "GET", "/export.csv?status=all", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "Trappan"));
+    assert_null(strstr(r.body, "070-123"));
+    assert_null(strstr(r.body, "knark"));
+    reply_free(&r);
+    /* Security-only actions on its own item are forbidden. */
+    post_action(&s, concern_id, "forward", "destination=security", &r);
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    post_action(&s, concern_id, "close", "reason=police", &r);
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    req(&r, "GET", "/admin", s.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    req(&r, "GET", "/channels", s.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    /* Allowed: a note on its own item. */
+    post_action(&s, concern_id, "note", "text=Vi+byter+lampan", &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+}
+
+static void test_security_actions(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    trygg_item it;
+
+    /* Triage, then edit. */
+    post_action(&s, fault_id, "triage", NULL, &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "ok=flash.triaged"));
+    reply_free(&r);
+    post_action(&s, fault_id, "edit", "kind=fault&category=roads&area=G%C3%B6ta", &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    assert_int_equal(trygg_store_get(st, fault_id, &it), TRYGG_OK);
+    assert_int_equal(it.status, TRYGG_STATUS_TRIAGED);
+    assert_string_equal(it.category, "roads");
+    assert_string_equal(it.area, "Göta");
+
+    /* Forward the concern to housing: status, destination and outbox row together. */
+    post_action(&s, concern_id, "forward", "destination=housing", &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "ok=flash.forwarded"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_get(st, concern_id, &it), TRYGG_OK);
+    assert_int_equal(it.status, TRYGG_STATUS_FORWARDED);
+    assert_string_equal(it.destination, "housing");
+    trygg_notify *nt = calloc(16, sizeof *nt);
+    int n = 0;
+    assert_int_equal(trygg_store_notify_list(st, -1, nt, 16, &n), TRYGG_OK);
+    int found = 0;
+    for (int i = 0; i < n; i++)
+        if (nt[i].item_id == concern_id && strcmp(nt[i].destination, "housing") == 0)
+            found = 1;
+    assert_true(found);
+    free(nt);
+
+    /* A tip can never be forwarded to the housing company. */
+    post_action(&s, tip_id, "forward", "destination=housing", &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "err=flash.forward_refused"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_get(st, tip_id, &it), TRYGG_OK);
+    assert_string_equal(it.destination, "security");
+
+    /* Reply by SMS to the alias. */
+    post_action(&s, tip_id, "reply", "text=Tack+f%C3%B6r+tipset", &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "ok=flash.replied"));
+    reply_free(&r);
+    trygg_sms_out *so = calloc(8, sizeof *so);
+    assert_int_equal(trygg_store_sms_list(st, tip_id, so, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(so[0].text, "Tack för tipset");
+    assert_string_equal(so[0].author, "sakerhet");
+
+    /* Internal note and the duplicate check. */
+    post_action(&s, tip_id, "note", "text=Kolla+med+polisen", &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    post_action(&s, tip_id, "duplicate", "dup_ref=NOPE-00", &r);
+    assert_non_null(strstr(r.location, "err=flash.dup_invalid"));
+    reply_free(&r);
+
+    /* Close as referred to the police: the citizen gets the police's links. */
+    post_action(&s, tip_id, "close", "reason=police", &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "ok=flash.closed_police"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_get(st, tip_id, &it), TRYGG_OK);
+    assert_int_equal(it.status, TRYGG_STATUS_CLOSED);
+    assert_int_equal(it.close_reason, TRYGG_CLOSE_POLICE);
+    assert_int_equal(trygg_store_sms_list(st, tip_id, so, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    int police = 0;
+    for (int i = 0; i < n; i++)
+        if (strstr(so[i].text, "polisen.se") && strstr(so[i].text, "114 14"))
+            police = 1;
+    assert_true(police);
+
+    /* Reopen; then the contact says STOP and replies are refused. */
+    post_action(&s, tip_id, "reopen", NULL, &r);
+    assert_non_null(strstr(r.location, "ok=flash.reopened"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_contact_stop(st, it.sender), TRYGG_OK);
+    char path[64];
+    snprintf(path, sizeof path, "/item/%" PRId64, tip_id);
+    req(&r, "GET", path, s.cookie, NULL);
+    assert_non_null(strstr(r.body, "STOPP"));
+    assert_non_null(strstr(r.body, "disabled"));
+    reply_free(&r);
+    post_action(&s, tip_id, "reply", "text=Hall%C3%A5", &r);
+    assert_non_null(strstr(r.location, "err=flash.reply_stopped"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_sms_list(st, tip_id, so, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    free(so);
+
+    /* Close the fault as a duplicate of the concern via its reference. */
+    trygg_item concern;
+    assert_int_equal(trygg_store_get(st, concern_id, &concern), TRYGG_OK);
+    char field[64];
+    snprintf(field, sizeof field, "dup_ref=%s", concern.ref);
+    post_action(&s, fault_id, "duplicate", field, &r);
+    assert_non_null(strstr(r.location, "ok=flash.closed"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_get(st, fault_id, &it), TRYGG_OK);
+    assert_int_equal(it.close_reason, TRYGG_CLOSE_DUPLICATE);
+    assert_int_equal(it.duplicate_of, concern_id);
+
+    /* The audit trail on the page shows who did it. */
+    req(&r, "GET", path, s.cookie, NULL);
+    assert_non_null(strstr(r.body, "sakerhet"));
+    reply_free(&r);
+}
+
+static void test_export_formula_guard(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "GET", "/export.csv?status=all", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"'=HYPERLINK("));
+    assert_null(strstr(r.body, "\"=HYPERLINK("));
+    assert_non_null(strstr(r.body, "knark")); /* security sees the tip */
+    reply_free(&r);
+}
+
+static void test_admin_pages(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "GET", "/admin", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    char form[600];
+    snprintf(form, sizeof form,
+             "csrf=%s&username=gata&display=Gata+Park&role=destination&destination=housing&"
+             "password=abcdefghijkl12",
+             s.csrf);
+    req(&r, "POST", "/admin/user/add", s.cookie, form);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "ok=flash.user_added"));
+    reply_free(&r);
+    /* A security user cannot create an admin. */
+    snprintf(form, sizeof form,
+             "csrf=%s&username=boss&display=Boss&role=admin&password=abcdefghijkl12", s.csrf);
+    req(&r, "POST", "/admin/user/add", s.cookie, form);
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    trygg_user u;
+    assert_int_equal(trygg_store_user_get(st, "boss", &u), TRYGG_ERR_NOTFOUND);
+    /* The new user can log in; disabling logs them out at once. */
+    session g;
+    assert_int_equal(login_as("gata", "abcdefghijkl12", &g), 303);
+    snprintf(form, sizeof form, "csrf=%s&username=gata", s.csrf);
+    req(&r, "POST", "/admin/user/disable", s.cookie, form);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    req(&r, "GET", "/queue", g.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    /* A walk and a notice. */
+    snprintf(form, sizeof form,
+             "csrf=%s&date=2030-05-04&time=18%%3A30&area=Centrum&place=Str%%C3%%B6ms+slott&"
+             "meeting_point=Torget&capacity=20",
+             s.csrf);
+    req(&r, "POST", "/admin/walk/save", s.cookie, form);
+    assert_non_null(strstr(r.location, "ok=flash.saved"));
+    reply_free(&r);
+    trygg_walk wk[4];
+    int n = 0;
+    assert_int_equal(trygg_store_walk_list(st, 0, wk, 4, &n), TRYGG_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(wk[0].place, "Ströms slott");
+    assert_int_equal(wk[0].capacity, 20);
+    snprintf(form, sizeof form,
+             "csrf=%s&lang=sv&text=Biblioteket+st%%C3%%A4nger+kl+16&from=2020-01-01&to=2099-01-01",
+             s.csrf);
+    req(&r, "POST", "/admin/notice/add", s.cookie, form);
+    assert_non_null(strstr(r.location, "ok=flash.saved"));
+    reply_free(&r);
+    req(&r, "GET", "/channels", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_requires_login),
+        cmocka_unit_test(test_login_wrong_password_and_limit),
+        cmocka_unit_test(test_login_needs_login_token),
+        cmocka_unit_test(test_logout),
+        cmocka_unit_test(test_csrf_rejected),
+        cmocka_unit_test(test_xss_inert_and_queue),
+        cmocka_unit_test(test_housing_cannot_open_tip),
+        cmocka_unit_test(test_security_actions),
+        cmocka_unit_test(test_export_formula_guard),
+        cmocka_unit_test(test_admin_pages),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
