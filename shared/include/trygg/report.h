@@ -1,0 +1,304 @@
+/*
+ * report.h — the weekly situation picture ("veckolägesbild").
+ *
+ * A report covers one ISO week in local time (Europe/Stockholm): Monday
+ * 00:00 local up to the next Monday 00:00 local, so a week across the
+ * summer-time switch is 167 or 169 hours long. It is computed once from the
+ * store (trygg_report_build) into a plain struct of exact counts, and then
+ * rendered (CSV, HTML with SVG charts) either in full, for the security
+ * department's own screen, or suppressed, for everything that leaves it:
+ * other roles' screens, the printable page and every export.
+ *
+ * Small-count suppression is decided in ONE place, trygg_suppress(): every
+ * count below the threshold (default 3) becomes "<3", and complementary
+ * cells are withheld ("x") so that the suppressed cells of a table can never
+ * be recovered from its total. Derived figures (differences, averages,
+ * medians) are suppressed whenever one of their inputs is
+ * (trygg_suppress_diff, trygg_suppress_avg).
+ *
+ * Time: trygg_tz_offset implements the EU summer-time rule for Stockholm
+ * (CET+1, CEST+2 from the last Sunday of March 01:00 UTC to the last Sunday
+ * of October 01:00 UTC), so results never depend on the process TZ.
+ *
+ * Threading: a trygg_report is immutable after build; render it from any
+ * thread. Read first: trygg_week_parse, trygg_report_build, trygg_suppress.
+ */
+#ifndef TRYGG_REPORT_H
+#define TRYGG_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "item.h"
+#include "store.h"
+#include "i18n.h"
+
+/* ---- Local time and ISO weeks --------------------------------------------- */
+
+typedef struct trygg_week {
+    int year;      /* ISO week-numbering year */
+    int week;      /* 1..53 */
+    int64_t start; /* unix seconds of Monday 00:00 local */
+    int64_t end;   /* unix seconds of the next Monday 00:00 local */
+} trygg_week;
+
+/* Unix seconds of UTC civil time (proleptic Gregorian, no range checks). */
+int64_t trygg_civil_to_unix(int y, int m, int d, int h, int mi, int s);
+/* Seconds east of UTC in Europe/Stockholm at unix time `utc` (3600 or 7200). */
+int trygg_tz_offset(int64_t utc);
+/* Unix seconds of local civil time y-m-d h:mi (Europe/Stockholm). A time in
+ * the skipped spring hour is read as standard time; a time in the repeated
+ * autumn hour is the first (summer-time) one. */
+int64_t trygg_local_to_utc(int y, int m, int d, int h, int mi);
+/* Local civil fields of `utc`: wday 0 = Monday .. 6 = Sunday. Any pointer
+ * may be NULL. */
+void trygg_utc_to_local(int64_t utc, int *y, int *m, int *d, int *h, int *mi, int *wday);
+
+/* Parses "2026-W47" (also "2026W47", "2026-w7"). TRYGG_ERR_INVALID for
+ * anything else or a week the year does not have. */
+trygg_err trygg_week_parse(const char *s, trygg_week *out);
+/* Sets *out from ISO year and week; TRYGG_ERR_INVALID if out of range. */
+trygg_err trygg_week_make(int year, int week, trygg_week *out);
+/* The local week containing `utc`. */
+void trygg_week_containing(int64_t utc, trygg_week *out);
+/* The week `delta` weeks after *w (negative = before). */
+void trygg_week_shift(const trygg_week *w, int delta, trygg_week *out);
+/* Writes "2026-W47" into out[cap] (cap >= 9). */
+void trygg_week_format(const trygg_week *w, char *out, size_t cap);
+
+/* ---- Small-count suppression ------------------------------------------------ */
+
+#define TRYGG_SUPPRESS_DEFAULT 3
+
+typedef enum trygg_cell {
+    TRYGG_CELL_SHOWN = 0, /* the exact count may be shown */
+    TRYGG_CELL_SMALL,     /* below the threshold: shown as "<T" */
+    TRYGG_CELL_WITHHELD   /* >= threshold, withheld so a small cell can't be derived: "x" */
+} trygg_cell;
+
+/* THE suppression decision. counts[0..n) are the cells of one table whose
+ * total may be known to the reader (from this or another table). state[i]
+ * gets SMALL for every count < threshold (0 included: "<3" never tells 0
+ * from 1). Then, while the cells not shown sum to more than 0 but less than
+ * `threshold` (so "total minus the shown cells" would reveal a small count),
+ * the smallest shown cell is WITHHELD. threshold <= 1 shows everything
+ * except that negative counts are always SMALL. n may be 0. */
+void trygg_suppress(const int64_t *counts, int n, int threshold, trygg_cell *state);
+/* The same decision for a table with sub-totals: parts[p][i] is the group
+ * of cell i under partition p (-1 = none); the complementary rule holds in
+ * every group of every partition (e.g. categories within each kind). With
+ * nparts == 0 the whole table is one group (= trygg_suppress). */
+void trygg_suppress_parts(const int64_t *counts, int n, const int *const *parts, int nparts,
+                          int threshold, trygg_cell *state);
+/* rows x cols table (row-major) whose row and column totals may be known. */
+void trygg_suppress_grid(const int64_t *counts, int rows, int cols, int threshold,
+                         trygg_cell *state);
+/* Text for one cell: the number, "<T" or "x", into out[cap]. */
+void trygg_suppress_text(int64_t count, trygg_cell state, int threshold, char *out, size_t cap);
+/* State of a difference a - b (or a ratio): SHOWN only if both sides are
+ * SHOWN, else WITHHELD ("x": a difference is never written as "<3"). */
+trygg_cell trygg_suppress_diff(trygg_cell a, trygg_cell b);
+/* State of an average or median over items whose count is `sum`: WITHHELD
+ * if fewer items than the threshold are behind it. */
+trygg_cell trygg_suppress_avg(int64_t sum, int threshold);
+
+/* ---- Areas and groups (from config) ---------------------------------------- */
+
+#define TRYGG_REPORT_AREAS 64
+
+typedef struct trygg_report_area {
+    char id[TRYGG_NAME_MAX + 1];    /* "centrum" */
+    char label[128];                /* "Centrum" */
+    char group[TRYGG_NAME_MAX + 1]; /* "Lilla Edet" or "" */
+} trygg_report_area;
+
+typedef struct trygg_report_areas {
+    trygg_report_area a[TRYGG_REPORT_AREAS];
+    int n;
+} trygg_report_areas;
+
+/* Loads areas from an INI file: sections "[area ID]" with keys label and
+ * group, or an "[areas]" section with lines "ID = Label" (optionally
+ * "ID = Label | Group"). Unknown keys in [area ...] sections are errors;
+ * other sections are ignored (so the server's config file can be given).
+ * On error returns TRYGG_ERR_CONFIG/IO with "file:line: msg" in err[errcap]. */
+trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out, char *err,
+                                  size_t errcap);
+
+/* ---- The report --------------------------------------------------------------- */
+
+#define TRYGG_REPORT_HIST   12 /* weeks of history (average, trend) */
+#define TRYGG_REPORT_NWEEKS (TRYGG_REPORT_HIST + 1)
+#define TRYGG_REPORT_CUR    TRYGG_REPORT_HIST /* index of the report week */
+#define TRYGG_REPORT_KEYS   96 /* distinct keys per dimension; the rest pool in "(other)" */
+#define TRYGG_REPORT_BANDS  6  /* 4-hour time bands 00-04 ... 20-24 */
+#define TRYGG_REPORT_TOP    10
+#define TRYGG_REPORT_URGENT 50
+#define TRYGG_REPORT_KIOSKS 64
+#define TRYGG_REPORT_POLICE 50
+#define TRYGG_REPORT_OTHER  "(other)"
+
+typedef enum trygg_report_dim {
+    TRYGG_DIM_KIND = 0,
+    TRYGG_DIM_CATEGORY, /* key "kind/category" */
+    TRYGG_DIM_AREA,
+    TRYGG_DIM_GROUP, /* area group from config ("" areas pool as "(other)") */
+    TRYGG_DIM_CHANNEL,
+    TRYGG_DIM_SOURCE, /* kiosk id or gateway that brought the item */
+    TRYGG_DIM_COUNT
+} trygg_report_dim;
+
+typedef struct trygg_report_row {
+    char key[2 * TRYGG_NAME_MAX + 2];
+    int64_t n[TRYGG_REPORT_NWEEKS]; /* n[TRYGG_REPORT_CUR] = report week; [CUR-1] = previous */
+} trygg_report_row;
+
+typedef struct trygg_report_table {
+    trygg_report_row rows[TRYGG_REPORT_KEYS + 1];
+    int n;
+} trygg_report_table;
+
+typedef struct trygg_report_place {
+    char label[TRYGG_NAME_MAX * 2 + 4]; /* "Göta: Ströms slott" or the area id */
+    int64_t n;
+} trygg_report_place;
+
+typedef struct trygg_report_urgent {
+    char ref[TRYGG_REF_LEN + 1];
+    int64_t created;
+    trygg_kind kind;
+    char category[TRYGG_NAME_MAX + 1];
+    char area[TRYGG_NAME_MAX + 1];
+    trygg_status status;
+} trygg_report_urgent;
+
+/* A kiosk or a gateway component and its availability in the week. */
+typedef struct trygg_report_kiosk {
+    char id[TRYGG_NAME_MAX + 1];
+    char name[128];
+    char area[TRYGG_NAME_MAX + 1];
+    int64_t items;     /* items from this kiosk in the week */
+    int64_t offline_s; /* seconds of the week without heartbeat */
+    int64_t longest_s; /* longest single offline stretch */
+    int history;       /* 1 if the availability log covers the whole week */
+} trygg_report_kiosk;
+
+typedef struct trygg_report_police {
+    int64_t id;
+    int64_t at;
+    char type[96];
+    char name[256];
+    char summary[512];
+    char location[128];
+    char url[256];
+} trygg_report_police;
+
+typedef struct trygg_report {
+    trygg_week week;
+    trygg_week weeks[TRYGG_REPORT_NWEEKS]; /* weeks[CUR] == week */
+    int64_t generated;                     /* when built */
+    int64_t total[TRYGG_REPORT_NWEEKS];    /* items per week */
+    trygg_report_table dim[TRYGG_DIM_COUNT];
+    int64_t heat[7][TRYGG_REPORT_BANDS]; /* [weekday Mon=0][band] of the report week */
+    /* Of the items created in the week, as of `generated`: */
+    int64_t open, closed;
+    int64_t close_median_s; /* median seconds from created to closed; -1 if none */
+    int64_t urgent;         /* urgent items in the week */
+    trygg_report_urgent urgent_list[TRYGG_REPORT_URGENT];
+    int nurgent_list;
+    trygg_report_place top[TRYGG_REPORT_TOP];
+    int ntop;
+    /* Sources and caveats. */
+    trygg_report_kiosk kiosks[TRYGG_REPORT_KIOSKS];
+    int nkiosks;
+    trygg_report_kiosk gateways[8]; /* health components (smsgw, modem...) */
+    int ngateways;
+    int64_t history_since; /* when availability logging began (0 = never) */
+    /* Police public events (separate source, not suppressed: public data). */
+    int64_t police_total;
+    trygg_report_police police[TRYGG_REPORT_POLICE];
+    int npolice;
+    int police_fetched; /* 1 if any fetch has ever stored events */
+    trygg_report_areas areas;
+} trygg_report;
+
+/* Installs the report's own database objects (idempotent, IF NOT EXISTS):
+ * indexes for the week queries, the availability log and the triggers that
+ * fill it from kiosk heartbeats and gateway health records, the police
+ * events table. Call once at server start and before building reports. */
+trygg_err trygg_report_db_init(trygg_store *st);
+
+/* Builds the report for week *w from the store, at time `now`. `areas` (may
+ * be NULL) gives labels and groups. *out is allocated (it is large); free
+ * with trygg_report_free. */
+trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_report_areas *areas,
+                             int64_t now, trygg_report **out);
+void trygg_report_free(trygg_report *r);
+
+/* Sum of the 12 history weeks n[0..CUR) of a row (the average is this / 12). */
+int64_t trygg_report_hist_sum(const int64_t *n);
+
+/* ---- Rendering ---------------------------------------------------------------- */
+
+/* A growable byte buffer with a hard cap. `full` is set (and further
+ * appends ignored) when an append would pass the cap or memory runs out. */
+typedef struct trygg_rbuf {
+    char *data;
+    size_t len, cap, max;
+    int full;
+} trygg_rbuf;
+void trygg_rbuf_init(trygg_rbuf *b, size_t max);
+void trygg_rbuf_free(trygg_rbuf *b);
+void trygg_rbuf_add(trygg_rbuf *b, const char *s, size_t n);
+void trygg_rbuf_puts(trygg_rbuf *b, const char *s);
+void trygg_rbuf_printf(trygg_rbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s escaped for HTML/SVG text and attributes (& < > " '). */
+void trygg_rbuf_esc(trygg_rbuf *b, const char *s);
+
+typedef struct trygg_report_opts {
+    int suppress;         /* 1 = small counts hidden (everything but security's screen) */
+    int threshold;        /* default TRYGG_SUPPRESS_DEFAULT */
+    const char *lang;     /* "sv" (default) or "en" */
+    const trygg_i18n *t;  /* report catalog (assets/i18n/report); NULL = keys */
+    int print;            /* 1 = printable A4 page (no navigation) */
+    const char *base_url; /* link target of the week chooser, e.g. "/report" */
+    const char *csrf;     /* unused for GET pages; reserved */
+    int standalone;       /* 1 = full HTML document (print page, tryggctl) */
+} trygg_report_opts;
+void trygg_report_opts_init(trygg_report_opts *o);
+
+/* Tidy CSV: header "view,key,subkey,count,previous,change,avg12" and one
+ * row per cell; views: total, kind, category, area, area_group, channel,
+ * source, heatmap, trend, status, urgent, top_place, kiosk_offline,
+ * gateway_down, police. Cells go through trygg_suppress when o->suppress. */
+void trygg_report_csv(const trygg_report *r, const trygg_report_opts *o, trygg_rbuf *out);
+/* HTML: a body fragment (o->standalone = 0, to be framed by the web UI) or
+ * a full document with print CSS for A4 (o->standalone = 1). */
+void trygg_report_html(const trygg_report *r, const trygg_report_opts *o, trygg_rbuf *out);
+
+/* ---- SVG charts (report_svg.c) ---------------------------------------------- */
+
+typedef struct trygg_svg_series {
+    const char *label;
+    const int64_t *v;
+    const trygg_cell *state; /* may be NULL: all shown */
+    int n;
+} trygg_svg_series;
+
+/* Horizontal bar chart: one bar per value with its label and its text
+ * value (suppressed cells get a hatched stub and their "<3"/"x" text). */
+void trygg_svg_bars(trygg_rbuf *b, const char *title, const char *const *labels, const int64_t *v,
+                    const trygg_cell *state, int n, int threshold);
+/* Trend lines: one polyline per series over n points with x labels; each
+ * series also gets a distinct marker shape and a label at its end, so it
+ * can be told apart without colour. Suppressed points are drawn hollow at
+ * the threshold line and labelled. */
+void trygg_svg_trend(trygg_rbuf *b, const char *title, const char *const *xlabels,
+                     const trygg_svg_series *s, int ns, int threshold);
+/* Heat map of rows x cols with the count written in every cell. */
+void trygg_svg_heat(trygg_rbuf *b, const char *title, const char *const *rowlabels,
+                    const char *const *collabels, const int64_t *v, const trygg_cell *state,
+                    int rows, int cols, int threshold);
+
+#endif

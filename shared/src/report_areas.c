@@ -1,0 +1,98 @@
+/*
+ * report_areas.c — areas and their groups for the situation picture, read
+ * from the same INI config the server uses (other sections are skipped).
+ */
+#include "trygg/report.h"
+#include "trygg/cfg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static trygg_report_area *find_or_add(trygg_report_areas *out, const char *id)
+{
+    for (int i = 0; i < out->n; i++)
+        if (strcmp(out->a[i].id, id) == 0)
+            return &out->a[i];
+    if (out->n >= TRYGG_REPORT_AREAS)
+        return NULL;
+    trygg_report_area *a = &out->a[out->n++];
+    memset(a, 0, sizeof *a);
+    snprintf(a->id, sizeof a->id, "%s", id);
+    snprintf(a->label, sizeof a->label, "%s", id);
+    return a;
+}
+
+static void trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    size_t i = 0;
+    while (s[i] == ' ' || s[i] == '\t')
+        i++;
+    memmove(s, s + i, strlen(s + i) + 1);
+}
+
+static int on_value(void *user, trygg_cfg_errors *e, const char *section, const char *name,
+                    const char *value, int line)
+{
+    trygg_report_areas *out = user;
+    if (strcmp(section, "areas") == 0) {
+        if (strlen(name) > TRYGG_NAME_MAX)
+            return trygg_cfg_fail(e, line, "area id too long: %s", name);
+        trygg_report_area *a = find_or_add(out, name);
+        if (!a)
+            return trygg_cfg_fail(e, line, "more than %d areas", TRYGG_REPORT_AREAS);
+        char buf[256];
+        if (!trygg_cfg_str(value, buf, sizeof buf))
+            return trygg_cfg_fail(e, line, "bad area value");
+        char *bar = strchr(buf, '|');
+        if (bar) {
+            *bar = '\0';
+            char *g = bar + 1;
+            trim(g);
+            if (!trygg_cfg_str(g, a->group, sizeof a->group))
+                return trygg_cfg_fail(e, line, "area group too long");
+        }
+        trim(buf);
+        if (!trygg_cfg_str(buf[0] ? buf : name, a->label, sizeof a->label))
+            return trygg_cfg_fail(e, line, "area label too long");
+        return 1;
+    }
+    if (strncmp(section, "area ", 5) == 0) {
+        const char *id = section + 5;
+        if (!id[0] || strlen(id) > TRYGG_NAME_MAX)
+            return trygg_cfg_fail(e, line, "bad area id in section [%s]", section);
+        trygg_report_area *a = find_or_add(out, id);
+        if (!a)
+            return trygg_cfg_fail(e, line, "more than %d areas", TRYGG_REPORT_AREAS);
+        if (strcmp(name, "label") == 0) {
+            if (!trygg_cfg_str(value, a->label, sizeof a->label))
+                return trygg_cfg_fail(e, line, "area label too long");
+        } else if (strcmp(name, "group") == 0) {
+            if (!trygg_cfg_str(value, a->group, sizeof a->group))
+                return trygg_cfg_fail(e, line, "area group too long");
+        } else if (strncmp(name, "label_", 6) != 0) {
+            /* label_en etc. are for other surfaces; anything else is a typo */
+            return trygg_cfg_fail(e, line, "unknown key '%s' in [%s]", name, section);
+        }
+        return 1;
+    }
+    return 1;
+}
+
+trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out, char *err,
+                                  size_t errcap)
+{
+    memset(out, 0, sizeof *out);
+    trygg_cfg_error errs[4];
+    trygg_cfg_errors e = {.errs = errs, .max = 4, .n = 0, .file = path, .total = 0};
+    trygg_err rc = trygg_cfg_parse(path, on_value, out, &e);
+    if (rc && err && errcap) {
+        if (e.n > 0)
+            snprintf(err, errcap, "%s:%d: %s", errs[0].file, errs[0].line, errs[0].msg);
+        else
+            snprintf(err, errcap, "%s: %s", path, trygg_strerror(rc));
+    }
+    return rc;
+}

@@ -1,0 +1,716 @@
+/*
+ * store_report.c — the SQL side of the weekly situation picture: the
+ * report's own database objects and one build pass over a week.
+ *
+ * Objects (all created IF NOT EXISTS by trygg_report_db_init, no schema
+ * migration needed; names start with report_):
+ *   - report_items_week: a covering index on items(created, kind, category,
+ *     area, channel, source) so the 13-week scan never touches the rows;
+ *   - report_uptime(component, first, last): availability intervals. Two
+ *     triggers extend the open interval of "kiosk:<id>" on every heartbeat
+ *     (UPDATE OF kiosks.last_seen) and of "gw:<component>" on every health
+ *     record; a gap longer than REPORT_GRACE starts a new interval. A health
+ *     record whose JSON says "ok": false does not count as up;
+ *   - report_meta: when availability logging began (history_since);
+ *   - police_events: see police_events.c.
+ *
+ * Build: one query over the 13 weeks (report week + 12 before) through the
+ * covering index fills every dimension; one query over the report week adds
+ * what needs the row (status, urgency, place, time to close).
+ */
+#include "store_internal.h"
+#include "trygg/report.h"
+#include "trygg/police_events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REPORT_GRACE 600 /* seconds a heartbeat/health record counts as "up" */
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+static const char report_schema[] =
+    "CREATE INDEX IF NOT EXISTS report_items_week ON items(created, kind, category, area,"
+    " channel, source);"
+    "CREATE TABLE IF NOT EXISTS report_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "INSERT OR IGNORE INTO report_meta(key, value) VALUES ('history_since',"
+    " CAST(strftime('%s','now') AS INTEGER));"
+    "CREATE TABLE IF NOT EXISTS report_uptime(id INTEGER PRIMARY KEY,"
+    " component TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS report_uptime_comp ON report_uptime(component, last);"
+    "CREATE TRIGGER IF NOT EXISTS report_kiosk_seen AFTER UPDATE OF last_seen ON kiosks"
+    " WHEN NEW.last_seen > 0 BEGIN"
+    " UPDATE report_uptime SET last = NEW.last_seen WHERE id = (SELECT id FROM report_uptime"
+    "  WHERE component = 'kiosk:' || NEW.id AND last >= NEW.last_seen - " STR(
+        REPORT_GRACE) "  AND first <= NEW.last_seen ORDER BY last DESC LIMIT 1) AND last < "
+                      "NEW.last_seen;"
+                      " INSERT INTO report_uptime(component, first, last) SELECT 'kiosk:' || "
+                      "NEW.id,"
+                      "  NEW.last_seen, NEW.last_seen WHERE NOT EXISTS (SELECT 1 FROM report_uptime"
+                      "  WHERE component = 'kiosk:' || NEW.id AND last >= NEW.last_seen - " STR(
+                          REPORT_GRACE) "  AND first <= NEW.last_seen);"
+                                        " END;"
+                                        "CREATE TRIGGER IF NOT EXISTS report_health_ins AFTER "
+                                        "INSERT ON health"
+                                        " WHEN NOT (json_valid(NEW.json) AND "
+                                        "json_extract(NEW.json, '$.ok') IS 0) BEGIN"
+                                        " UPDATE report_uptime SET last = NEW.updated WHERE id = "
+                                        "(SELECT id FROM report_uptime"
+                                        "  WHERE component = 'gw:' || NEW.component AND last >= "
+                                        "NEW.updated - " STR(
+                                            REPORT_GRACE) "  AND first <= NEW.updated ORDER BY "
+                                                          "last DESC LIMIT 1) AND last < "
+                                                          "NEW.updated;"
+                                                          " INSERT INTO report_uptime(component, "
+                                                          "first, last) SELECT 'gw:' || "
+                                                          "NEW.component,"
+                                                          "  NEW.updated, NEW.updated WHERE NOT "
+                                                          "EXISTS (SELECT 1 FROM report_uptime"
+                                                          "  WHERE component = 'gw:' || "
+                                                          "NEW.component AND last >= NEW.updated "
+                                                          "- " STR(
+                                                              REPORT_GRACE) "  AND first <= "
+                                                                            "NEW.updated);"
+                                                                            " END;"
+                                                                            "CREATE TRIGGER IF NOT "
+                                                                            "EXISTS "
+                                                                            "report_health_upd "
+                                                                            "AFTER UPDATE ON health"
+                                                                            " WHEN NOT "
+                                                                            "(json_valid(NEW.json) "
+                                                                            "AND "
+                                                                            "json_extract(NEW.json,"
+                                                                            " '$.ok') IS 0) BEGIN"
+                                                                            " UPDATE report_uptime "
+                                                                            "SET last = "
+                                                                            "NEW.updated WHERE id "
+                                                                            "= (SELECT id FROM "
+                                                                            "report_uptime"
+                                                                            "  WHERE component = "
+                                                                            "'gw:' || "
+                                                                            "NEW.component AND "
+                                                                            "last >= NEW.updated "
+                                                                            "- " STR(
+                                                                                REPORT_GRACE) "  "
+                                                                                              "AND "
+                                                                                              "firs"
+                                                                                              "t "
+                                                                                              "<= "
+                                                                                              "NEW."
+                                                                                              "upda"
+                                                                                              "ted "
+                                                                                              "ORDE"
+                                                                                              "R "
+                                                                                              "BY "
+                                                                                              "last"
+                                                                                              " DES"
+                                                                                              "C "
+                                                                                              "LIMI"
+                                                                                              "T "
+                                                                                              "1) "
+                                                                                              "AND "
+                                                                                              "last"
+                                                                                              " < "
+                                                                                              "NEW."
+                                                                                              "upda"
+                                                                                              "ted;"
+                                                                                              " INS"
+                                                                                              "ERT "
+                                                                                              "INTO"
+                                                                                              " rep"
+                                                                                              "ort_"
+                                                                                              "upti"
+                                                                                              "me("
+                                                                                              "comp"
+                                                                                              "onen"
+                                                                                              "t, "
+                                                                                              "firs"
+                                                                                              "t, "
+                                                                                              "last"
+                                                                                              ") "
+                                                                                              "SELE"
+                                                                                              "CT "
+                                                                                              "'gw:"
+                                                                                              "' "
+                                                                                              "|| "
+                                                                                              "NEW."
+                                                                                              "comp"
+                                                                                              "onen"
+                                                                                              "t,"
+                                                                                              "  "
+                                                                                              "NEW."
+                                                                                              "upda"
+                                                                                              "ted,"
+                                                                                              " NEW"
+                                                                                              ".upd"
+                                                                                              "ated"
+                                                                                              " WHE"
+                                                                                              "RE "
+                                                                                              "NOT "
+                                                                                              "EXIS"
+                                                                                              "TS "
+                                                                                              "(SEL"
+                                                                                              "ECT "
+                                                                                              "1 "
+                                                                                              "FROM"
+                                                                                              " rep"
+                                                                                              "ort_"
+                                                                                              "upti"
+                                                                                              "me"
+                                                                                              "  "
+                                                                                              "WHER"
+                                                                                              "E "
+                                                                                              "comp"
+                                                                                              "onen"
+                                                                                              "t = "
+                                                                                              "'gw:"
+                                                                                              "' "
+                                                                                              "|| "
+                                                                                              "NEW."
+                                                                                              "comp"
+                                                                                              "onen"
+                                                                                              "t "
+                                                                                              "AND "
+                                                                                              "last"
+                                                                                              " >= "
+                                                                                              "NEW."
+                                                                                              "upda"
+                                                                                              "ted "
+                                                                                              "-"
+                                                                                              " " STR(
+                                                                                                  REPORT_GRACE) "  AND first <= NEW.updated);"
+                                                                                                                " END;";
+
+trygg_err trygg_report_db_init(trygg_store *st)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    /* Cheap check first, so building a report needs no write lock. */
+    sqlite3_stmt *q;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                     " ('report_items_week', 'report_uptime', 'report_meta',"
+                                     " 'report_kiosk_seen', 'report_health_ins',"
+                                     " 'report_health_upd', 'police_events')",
+                                     &q);
+    if (err)
+        return err;
+    int have = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    sqlite3_finalize(q);
+    if (have == 7)
+        return TRYGG_OK;
+    err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    err = trygg_st_exec(st, report_schema);
+    if (!err)
+        err = trygg_police_db_init(st);
+    return trygg_st_tx_end(st, err);
+}
+
+void trygg_report_free(trygg_report *r)
+{
+    free(r);
+}
+
+int64_t trygg_report_hist_sum(const int64_t *n)
+{
+    int64_t s = 0;
+    for (int i = 0; i < TRYGG_REPORT_HIST; i++)
+        s += n[i];
+    return s;
+}
+
+/* ---- Key tables: a small open-addressing hash over a report table -------- */
+
+#define HSLOTS 512
+
+typedef struct keymap {
+    trygg_report_table *t;
+    short slot[HSLOTS]; /* row index + 1, 0 = empty */
+    int other;          /* row index of "(other)" or -1 */
+} keymap;
+
+static uint32_t hash_str(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void keymap_init(keymap *m, trygg_report_table *t)
+{
+    memset(m->slot, 0, sizeof m->slot);
+    m->t = t;
+    m->other = -1;
+}
+
+/* Row of `key` (n bytes), added if new; full tables pool in "(other)". */
+static int keymap_row(keymap *m, const char *key, size_t n)
+{
+    if (n > sizeof m->t->rows[0].key - 1)
+        n = sizeof m->t->rows[0].key - 1;
+    uint32_t h = hash_str(key, n) % HSLOTS;
+    for (int probe = 0; probe < HSLOTS; probe++, h = (h + 1) % HSLOTS) {
+        int r = m->slot[h] - 1;
+        if (r < 0)
+            break;
+        const char *k = m->t->rows[r].key;
+        if (strncmp(k, key, n) == 0 && k[n] == '\0')
+            return r;
+    }
+    if (m->t->n >= TRYGG_REPORT_KEYS) {
+        if (m->other < 0) {
+            m->other = m->t->n++;
+            memset(&m->t->rows[m->other], 0, sizeof m->t->rows[0]);
+            strcpy(m->t->rows[m->other].key, TRYGG_REPORT_OTHER);
+        }
+        return m->other;
+    }
+    int r = m->t->n++;
+    memset(&m->t->rows[r], 0, sizeof m->t->rows[0]);
+    memcpy(m->t->rows[r].key, key, n);
+    m->t->rows[r].key[n] = '\0';
+    m->slot[h] = (short)(r + 1);
+    return r;
+}
+
+static int keymap_row_s(keymap *m, const char *key)
+{
+    return keymap_row(m, key, strlen(key));
+}
+
+/* ---- Build ------------------------------------------------------------------ */
+
+typedef struct place_acc {
+    char label[sizeof(((trygg_report_place *)0)->label)];
+    int64_t n;
+} place_acc;
+
+#define PLACE_MAX 512
+
+typedef struct build_state {
+    keymap maps[TRYGG_DIM_COUNT];
+    const trygg_report_areas *areas;
+    int64_t *close_s;
+    size_t nclose, capclose;
+    place_acc *places;
+    int nplaces;
+} build_state;
+
+static const char *area_group(const trygg_report_areas *areas, const char *area, size_t n)
+{
+    if (areas)
+        for (int i = 0; i < areas->n; i++)
+            if (strncmp(areas->a[i].id, area, n) == 0 && areas->a[i].id[n] == '\0')
+                return areas->a[i].group[0] ? areas->a[i].group : TRYGG_REPORT_OTHER;
+    return TRYGG_REPORT_OTHER;
+}
+
+static int week_index(const trygg_report *r, int64_t t)
+{
+    int lo = 0, hi = TRYGG_REPORT_NWEEKS - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (r->weeks[mid].start <= t)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+static const char *col(sqlite3_stmt *s, int i, size_t *n)
+{
+    const char *v = (const char *)sqlite3_column_text(s, i);
+    *n = (size_t)sqlite3_column_bytes(s, i);
+    return v ? v : "";
+}
+
+static trygg_err scan_weeks(trygg_store *st, trygg_report *r, build_state *b)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT created, kind, category, area, channel, source"
+                                     " FROM items INDEXED BY report_items_week"
+                                     " WHERE created >= ?1 AND created < ?2",
+                                     &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, r->weeks[0].start);
+    sqlite3_bind_int64(s, 2, r->week.end);
+    int rc;
+    char cat[2 * TRYGG_NAME_MAX + 2];
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t t = sqlite3_column_int64(s, 0);
+        int w = week_index(r, t);
+        size_t nk, nc, na, nch, nsrc;
+        const char *kind = col(s, 1, &nk), *c = col(s, 2, &nc), *area = col(s, 3, &na);
+        const char *ch = col(s, 4, &nch), *src = col(s, 5, &nsrc);
+        r->total[w]++;
+        b->maps[TRYGG_DIM_KIND].t->rows[keymap_row(&b->maps[TRYGG_DIM_KIND], kind, nk)].n[w]++;
+        if (nk + 1 + nc < sizeof cat) {
+            memcpy(cat, kind, nk);
+            cat[nk] = '/';
+            memcpy(cat + nk + 1, c, nc);
+            b->maps[TRYGG_DIM_CATEGORY]
+                .t->rows[keymap_row(&b->maps[TRYGG_DIM_CATEGORY], cat, nk + 1 + nc)]
+                .n[w]++;
+        }
+        b->maps[TRYGG_DIM_AREA].t->rows[keymap_row(&b->maps[TRYGG_DIM_AREA], area, na)].n[w]++;
+        b->maps[TRYGG_DIM_GROUP]
+            .t->rows[keymap_row_s(&b->maps[TRYGG_DIM_GROUP], area_group(b->areas, area, na))]
+            .n[w]++;
+        b->maps[TRYGG_DIM_CHANNEL].t->rows[keymap_row(&b->maps[TRYGG_DIM_CHANNEL], ch, nch)].n[w]++;
+        b->maps[TRYGG_DIM_SOURCE].t->rows[keymap_row(&b->maps[TRYGG_DIM_SOURCE], src, nsrc)].n[w]++;
+        if (w == TRYGG_REPORT_CUR) {
+            int h, wd;
+            trygg_utc_to_local(t, NULL, NULL, NULL, &h, NULL, &wd);
+            r->heat[wd][h / (24 / TRYGG_REPORT_BANDS)]++;
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return trygg_st_fail(st, rc, "report scan");
+    return TRYGG_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_place(const void *a, const void *b)
+{
+    const place_acc *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    return strcmp(x->label, y->label);
+}
+
+static void add_place(build_state *b, const char *area, const char *place)
+{
+    char label[sizeof b->places[0].label];
+    if (place[0])
+        snprintf(label, sizeof label, "%s: %s", area[0] ? area : "-", place);
+    else
+        snprintf(label, sizeof label, "%s", area[0] ? area : "-");
+    for (int i = 0; i < b->nplaces; i++)
+        if (strcmp(b->places[i].label, label) == 0) {
+            b->places[i].n++;
+            return;
+        }
+    if (b->nplaces >= PLACE_MAX)
+        return; /* the long tail cannot reach the top ten anyway */
+    snprintf(b->places[b->nplaces].label, sizeof b->places[0].label, "%s", label);
+    b->places[b->nplaces++].n = 1;
+}
+
+static trygg_err scan_current(trygg_store *st, trygg_report *r, build_state *b)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(
+        st,
+        "SELECT i.ref, i.created, i.kind, i.category, i.area, i.place, i.status, i.urgent,"
+        " CASE WHEN i.status = 'closed' THEN (SELECT max(a.at) FROM audit a"
+        "  WHERE a.item_id = i.id AND a.action = 'status' AND a.detail LIKE '%-> closed%')"
+        " END"
+        " FROM items i INDEXED BY report_items_week WHERE i.created >= ?1 AND i.created < ?2"
+        " ORDER BY i.created",
+        &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, r->week.start);
+    sqlite3_bind_int64(s, 2, r->week.end);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t created = sqlite3_column_int64(s, 1);
+        char status_s[32], area[TRYGG_NAME_MAX + 1], place[TRYGG_NAME_MAX + 1];
+        trygg_st_col_text(s, 6, status_s, sizeof status_s);
+        trygg_st_col_text(s, 4, area, sizeof area);
+        trygg_st_col_text(s, 5, place, sizeof place);
+        trygg_status status = TRYGG_STATUS_NEW;
+        trygg_status_parse(status_s, &status);
+        if (status == TRYGG_STATUS_CLOSED) {
+            r->closed++;
+            int64_t at = sqlite3_column_type(s, 8) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 8);
+            if (at >= created) {
+                if (b->nclose == b->capclose) {
+                    size_t nc = b->capclose ? b->capclose * 2 : 256;
+                    int64_t *p = realloc(b->close_s, nc * sizeof *p);
+                    if (!p) {
+                        sqlite3_finalize(s);
+                        return TRYGG_ERR_NOMEM;
+                    }
+                    b->close_s = p;
+                    b->capclose = nc;
+                }
+                b->close_s[b->nclose++] = at - created;
+            }
+        } else {
+            r->open++;
+        }
+        add_place(b, area, place);
+        if (sqlite3_column_int(s, 7)) {
+            r->urgent++;
+            if (r->nurgent_list < TRYGG_REPORT_URGENT) {
+                trygg_report_urgent *u = &r->urgent_list[r->nurgent_list++];
+                char kind_s[32];
+                trygg_st_col_text(s, 0, u->ref, sizeof u->ref);
+                u->created = created;
+                trygg_st_col_text(s, 2, kind_s, sizeof kind_s);
+                u->kind = TRYGG_KIND_CONCERN;
+                trygg_kind_parse(kind_s, &u->kind);
+                trygg_st_col_text(s, 3, u->category, sizeof u->category);
+                snprintf(u->area, sizeof u->area, "%s", area);
+                u->status = status;
+            }
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return trygg_st_fail(st, rc, "report week");
+    if (b->nclose) {
+        qsort(b->close_s, b->nclose, sizeof *b->close_s, cmp_i64);
+        size_t m = b->nclose / 2;
+        r->close_median_s = b->nclose % 2 ? b->close_s[m] : (b->close_s[m - 1] + b->close_s[m]) / 2;
+    }
+    qsort(b->places, (size_t)b->nplaces, sizeof *b->places, cmp_place);
+    for (int i = 0; i < b->nplaces && r->ntop < TRYGG_REPORT_TOP; i++) {
+        snprintf(r->top[r->ntop].label, sizeof r->top[0].label, "%s", b->places[i].label);
+        r->top[r->ntop++].n = b->places[i].n;
+    }
+    return TRYGG_OK;
+}
+
+/* Seconds of [from, to) not covered by the component's intervals
+ * [first, last + grace); *longest gets the longest uncovered stretch. */
+static trygg_err offline_time(trygg_store *st, const char *component, int64_t from, int64_t to,
+                              int64_t *offline, int64_t *longest)
+{
+    *offline = 0;
+    *longest = 0;
+    if (to <= from)
+        return TRYGG_OK;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT first, last FROM report_uptime WHERE component = ?1"
+                                     " AND last >= ?2 AND first < ?3 ORDER BY first",
+                                     &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, component);
+    sqlite3_bind_int64(s, 2, from - REPORT_GRACE);
+    sqlite3_bind_int64(s, 3, to);
+    int64_t cursor = from;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t a = sqlite3_column_int64(s, 0), e = sqlite3_column_int64(s, 1) + REPORT_GRACE;
+        if (a > cursor) {
+            int64_t gap = (a < to ? a : to) - cursor;
+            *offline += gap;
+            if (gap > *longest)
+                *longest = gap;
+        }
+        if (e > cursor)
+            cursor = e;
+        if (cursor >= to)
+            break;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return trygg_st_fail(st, rc, "report uptime");
+    if (cursor < to) {
+        *offline += to - cursor;
+        if (to - cursor > *longest)
+            *longest = to - cursor;
+    }
+    return TRYGG_OK;
+}
+
+static trygg_err scan_sources(trygg_store *st, trygg_report *r, int64_t now)
+{
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare(st, "SELECT value FROM report_meta WHERE key = 'history_since'", &s);
+    if (err)
+        return err;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        r->history_since = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+
+    int64_t until = r->week.end < now ? r->week.end : now;
+    err = trygg_st_prepare(st,
+                           "SELECT id, name, area, created FROM kiosks WHERE revoked = 0"
+                           " OR last_seen >= ?1 ORDER BY id",
+                           &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, r->week.start);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && r->nkiosks < TRYGG_REPORT_KIOSKS) {
+        trygg_report_kiosk *k = &r->kiosks[r->nkiosks];
+        memset(k, 0, sizeof *k);
+        trygg_st_col_text(s, 0, k->id, sizeof k->id);
+        trygg_st_col_text(s, 1, k->name, sizeof k->name);
+        trygg_st_col_text(s, 2, k->area, sizeof k->area);
+        int64_t created = sqlite3_column_int64(s, 3);
+        if (created >= until)
+            continue; /* did not exist in the week */
+        r->nkiosks++;
+        const trygg_report_table *src = &r->dim[TRYGG_DIM_SOURCE];
+        for (int i = 0; i < src->n; i++)
+            if (strcmp(src->rows[i].key, k->id) == 0)
+                k->items = src->rows[i].n[TRYGG_REPORT_CUR];
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return trygg_st_fail(st, rc, "report kiosks");
+    for (int i = 0; i < r->nkiosks; i++) {
+        trygg_report_kiosk *k = &r->kiosks[i];
+        char comp[TRYGG_NAME_MAX + 8];
+        snprintf(comp, sizeof comp, "kiosk:%s", k->id);
+        int64_t from = r->week.start;
+        k->history = r->history_since && r->history_since <= from;
+        if (r->history_since > from)
+            from = r->history_since;
+        if ((err = offline_time(st, comp, from, until, &k->offline_s, &k->longest_s)))
+            return err;
+    }
+    /* Gateway components: every health component ever logged. */
+    err = trygg_st_prepare(st,
+                           "SELECT DISTINCT substr(component, 4) FROM report_uptime"
+                           " WHERE component LIKE 'gw:%' ORDER BY 1",
+                           &s);
+    if (err)
+        return err;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && r->ngateways < 8) {
+        trygg_report_kiosk *g = &r->gateways[r->ngateways++];
+        memset(g, 0, sizeof *g);
+        trygg_st_col_text(s, 0, g->id, sizeof g->id);
+    }
+    sqlite3_finalize(s);
+    for (int i = 0; i < r->ngateways; i++) {
+        trygg_report_kiosk *g = &r->gateways[i];
+        char comp[TRYGG_NAME_MAX + 8];
+        snprintf(comp, sizeof comp, "gw:%s", g->id);
+        int64_t from = r->week.start;
+        g->history = r->history_since && r->history_since <= from;
+        if (r->history_since > from)
+            from = r->history_since;
+        if ((err = offline_time(st, comp, from, until, &g->offline_s, &g->longest_s)))
+            return err;
+        const trygg_report_table *src = &r->dim[TRYGG_DIM_SOURCE];
+        for (int j = 0; j < src->n; j++)
+            if (strcmp(src->rows[j].key, g->id) == 0)
+                g->items = src->rows[j].n[TRYGG_REPORT_CUR];
+    }
+    return TRYGG_OK;
+}
+
+static trygg_err scan_police(trygg_store *st, trygg_report *r)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "SELECT count(*) FROM police_events", &s);
+    if (err)
+        return err;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        r->police_fetched = sqlite3_column_int64(s, 0) > 0;
+    sqlite3_finalize(s);
+    err = trygg_st_prepare(st,
+                           "SELECT id, at, type, name, summary, location_name, url"
+                           " FROM police_events WHERE at >= ?1 AND at < ?2 ORDER BY at, id",
+                           &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, r->week.start);
+    sqlite3_bind_int64(s, 2, r->week.end);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        r->police_total++;
+        if (r->npolice >= TRYGG_REPORT_POLICE)
+            continue;
+        trygg_report_police *p = &r->police[r->npolice++];
+        p->id = sqlite3_column_int64(s, 0);
+        p->at = sqlite3_column_int64(s, 1);
+        trygg_st_col_text(s, 2, p->type, sizeof p->type);
+        trygg_st_col_text(s, 3, p->name, sizeof p->name);
+        trygg_st_col_text(s, 4, p->summary, sizeof p->summary);
+        trygg_st_col_text(s, 5, p->location, sizeof p->location);
+        trygg_st_col_text(s, 6, p->url, sizeof p->url);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return trygg_st_fail(st, rc, "report police");
+    return TRYGG_OK;
+}
+
+trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_report_areas *areas,
+                             int64_t now, trygg_report **out)
+{
+    if (!st || !w || !out)
+        return TRYGG_ERR_INVALID;
+    *out = NULL;
+    trygg_err err = trygg_report_db_init(st);
+    if (err)
+        return err;
+    trygg_report *r = calloc(1, sizeof *r);
+    build_state *b = calloc(1, sizeof *b);
+    place_acc *places = calloc(PLACE_MAX, sizeof *places);
+    if (!r || !b || !places) {
+        free(r);
+        free(b);
+        free(places);
+        return TRYGG_ERR_NOMEM;
+    }
+    b->places = places;
+    b->areas = areas;
+    r->week = *w;
+    r->generated = now;
+    r->close_median_s = -1;
+    if (areas)
+        r->areas = *areas;
+    for (int i = 0; i < TRYGG_REPORT_NWEEKS; i++)
+        trygg_week_shift(w, i - TRYGG_REPORT_CUR, &r->weeks[i]);
+    for (int d = 0; d < TRYGG_DIM_COUNT; d++)
+        keymap_init(&b->maps[d], &r->dim[d]);
+    /* Fixed rows first, so a table's rows never depend on which counts are 0. */
+    for (int k = 0; k < TRYGG_KIND_COUNT; k++)
+        keymap_row_s(&b->maps[TRYGG_DIM_KIND], trygg_kind_name((trygg_kind)k));
+    for (int c = 0; c < TRYGG_CHANNEL_COUNT; c++)
+        keymap_row_s(&b->maps[TRYGG_DIM_CHANNEL], trygg_channel_name((trygg_channel)c));
+    if (areas)
+        for (int i = 0; i < areas->n; i++) {
+            keymap_row_s(&b->maps[TRYGG_DIM_AREA], areas->a[i].id);
+            if (areas->a[i].group[0])
+                keymap_row_s(&b->maps[TRYGG_DIM_GROUP], areas->a[i].group);
+        }
+
+    /* One read transaction, so every figure comes from the same snapshot. */
+    int own_tx = st->txdepth == 0 && !st->user_tx;
+    err = own_tx ? trygg_st_exec(st, "BEGIN") : TRYGG_OK;
+    if (!err) {
+        err = scan_weeks(st, r, b);
+        if (!err)
+            err = scan_current(st, r, b);
+        if (!err)
+            err = scan_sources(st, r, now);
+        if (!err)
+            err = scan_police(st, r);
+        if (own_tx)
+            trygg_st_exec(st, "COMMIT");
+    }
+    free(b->close_s);
+    free(b->places);
+    free(b);
+    if (err) {
+        free(r);
+        return err;
+    }
+    *out = r;
+    return TRYGG_OK;
+}
