@@ -1,0 +1,82 @@
+/*
+ * config.h — the kiosk's own INI file (kiosk.ini).
+ *
+ * One struct, filled from defaults and then from the file. Every value is
+ * checked when read; errors are collected as "file:line: message" through
+ * libtrygg's cfg.h so `trygg-kiosk -n -c FILE` lists all of them at once.
+ * Unknown sections and keys are errors. Areas are listed in [areas] as
+ * `id = Label` (place names are proper nouns, so they are config, not
+ * catalog text). Start with kcfg_load().
+ */
+#ifndef KIOSK_CONFIG_H
+#define KIOSK_CONFIG_H
+
+#include "trygg/cfg.h"
+
+#define KCFG_STR   256
+#define KCFG_PATH  512
+#define KCFG_ID    64
+#define KCFG_AREAS 40
+
+typedef struct kcfg_area {
+    char id[KCFG_ID];
+    char label[KCFG_STR];
+} kcfg_area;
+
+typedef struct kiosk_config {
+    /* [kiosk] */
+    char kiosk_id[KCFG_ID];
+    char municipality[KCFG_STR]; /* shown in the header, e.g. "Lilla Edets kommun" */
+    char server_url[KCFG_STR];   /* e.g. https://trygg.example.se (no trailing /api) */
+    char token_file[KCFG_PATH];  /* file holding the bearer token, one line */
+    char data_dir[KCFG_PATH];    /* outbox.db and config-cache.json live here */
+    char area[KCFG_ID];          /* the kiosk's own area id, listed first */
+    char default_lang[8];
+    char languages[64];       /* comma-separated, e.g. "sv,en,ar,so" */
+    char maintenance_pin[16]; /* 4-12 digits */
+    char ca_file[KCFG_PATH];  /* optional CA bundle for HTTPS */
+    int tls_verify;           /* 1 (default) */
+    /* [timing] (seconds unless _ms) */
+    int idle_s;    /* no touch for this long → warning */
+    int warn_s;    /* countdown in the warning, >= 20 */
+    int receipt_s; /* receipt stays this long without a touch */
+    int heartbeat_s;
+    int config_refresh_s;
+    int retry_min_ms, retry_max_ms; /* uploader backoff bounds */
+    int http_timeout_s;
+    /* [display] */
+    int width, height; /* logical size */
+    int fullscreen;
+    int display;       /* SDL display index */
+    int dpi;           /* panel DPI, for the 15 mm target check */
+    int large_text;    /* start with "Större text" on */
+    int high_contrast; /* start with the high-contrast theme */
+    /* [links] (defaults from DESIGN.md; the municipality confirms them) */
+    char police_tip_url[KCFG_STR];
+    char police_tip_phone[32];
+    char police_report_url[KCFG_STR];
+    char emergency[16];
+    char child_concern_url[KCFG_STR];
+    char child_concern_phone[32];
+    /* [areas] */
+    kcfg_area areas[KCFG_AREAS];
+    int n_areas;
+} kiosk_config;
+
+/* Fills c with the built-in defaults (no file needed; used by tests). */
+void kcfg_defaults(kiosk_config *c);
+
+/* Defaults, then the file at `path`. Returns TRYGG_OK, TRYGG_ERR_IO (file
+ * unreadable) or TRYGG_ERR_CONFIG; every problem is recorded in e (which the
+ * caller sets up with room for errors). Cross-field checks (area must be
+ * listed, warn_s >= 20, retry_min <= retry_max) are reported at line 0. */
+trygg_err kcfg_load(const char *path, kiosk_config *c, trygg_cfg_errors *e);
+
+/* 1 if `lang` is in c->languages. */
+int kcfg_has_lang(const kiosk_config *c, const char *lang);
+
+/* Reads the token file into out[cap] (first line, trimmed). TRYGG_ERR_IO if
+ * missing, TRYGG_ERR_INVALID if empty or over-long. */
+trygg_err kcfg_read_token(const kiosk_config *c, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,762 @@
+/* flow.c — screens, steps, validation, idle and maintenance logic (no SDL). */
+#include "flow.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CORNER_TAPS   5
+#define CORNER_WINDOW 3000
+#define ARM_TIMEOUT   8000
+#define PIN_MAX_FAILS 3
+
+static const char *const step_names[] = {
+    [ST_CATEGORY] = "category", [ST_AREA] = "area",       [ST_PLACE] = "place",
+    [ST_WHEN] = "when",         [ST_DESC] = "desc",       [ST_FEEDBACK] = "feedback",
+    [ST_PHONE] = "phone",       [ST_WATCH_INFO] = "info", [ST_WALK] = "list",
+    [ST_NAME] = "name",         [ST_CONTACT] = "contact", [ST_CONSENT] = "consent",
+    [ST_REVIEW] = "review",
+};
+static const char *const kind_names[] = {"", "concern", "fault", "watch", "walk"};
+
+const char *flow_text(const flow *f, const char *key)
+{
+    return f->tr ? trygg_i18n_get(f->tr, f->lang, key) : key;
+}
+
+static void say(flow *f, const char *text)
+{
+    if (f->speech && f->host.say && text && *text)
+        f->host.say(f->host.user, f->lang, text);
+}
+
+static void say_key(flow *f, const char *key)
+{
+    say(f, flow_text(f, key));
+}
+
+flow_step flow_current_step(const flow *f)
+{
+    return f->steps[f->step];
+}
+
+static int step_visible(const flow *f, flow_step s)
+{
+    switch (s) {
+    case ST_PLACE:
+        return strcmp(f->form.area, "other") == 0;
+    case ST_PHONE:
+        return f->form.feedback == 1;
+    case ST_CONSENT:
+        return f->form.kind != FLOW_FAULT || f->form.feedback == 1;
+    default:
+        return 1;
+    }
+}
+
+void flow_progress(const flow *f, int *pos, int *total)
+{
+    *pos = 0;
+    *total = 0;
+    for (int i = 0; i < f->nsteps; i++) {
+        if (!step_visible(f, f->steps[i]))
+            continue;
+        (*total)++;
+        if (i <= f->step)
+            *pos = *total;
+    }
+}
+
+const char *flow_screen_name(const flow *f, char *buf, size_t cap)
+{
+    const char *s = "home";
+    if (f->warning)
+        s = "idle";
+    else
+        switch (f->screen) {
+        case SCR_HOME:
+            s = "home";
+            break;
+        case SCR_HELP:
+            s = "help";
+            break;
+        case SCR_RECEIPT:
+            s = "receipt";
+            break;
+        case SCR_SAVE_ERROR:
+            s = "save_error";
+            break;
+        case SCR_PIN:
+            s = "pin";
+            break;
+        case SCR_MAINT:
+            s = "maint";
+            break;
+        case SCR_STEP:
+            snprintf(buf, cap, "%s.%s", kind_names[f->form.kind], step_names[flow_current_step(f)]);
+            return buf;
+        }
+    snprintf(buf, cap, "%s", s);
+    return buf;
+}
+
+/* Catalog key of the current screen's title. */
+static void title_key(const flow *f, char *key, size_t cap)
+{
+    char name[64];
+    flow_screen_name(f, name, sizeof name);
+    snprintf(key, cap, "%s.title", name);
+    if (f->screen == SCR_STEP && f->tr && !trygg_i18n_has(f->tr, "sv", key))
+        snprintf(key, cap, "step.%s.title", step_names[flow_current_step(f)]);
+}
+
+static void announce(flow *f)
+{
+    if (!f->speech)
+        return;
+    char key[96];
+    title_key(f, key, sizeof key);
+    if (f->screen == SCR_RECEIPT) {
+        /* The reference letter by letter, so the voice spells it. */
+        char spelled[32] = "";
+        size_t o = 0;
+        for (const char *p = f->ref; *p && o + 3 < sizeof spelled; p++) {
+            if (*p == '-')
+                continue;
+            spelled[o++] = *p;
+            spelled[o++] = ' ';
+        }
+        spelled[o] = 0;
+        char text[512];
+        const char *names[] = {"ref", NULL};
+        const char *vals[] = {spelled, NULL};
+        trygg_i18n_format(flow_text(f, "receipt.spoken"), names, vals, text, sizeof text);
+        say(f, text);
+        return;
+    }
+    say_key(f, key);
+}
+
+static void enter_screen(flow *f, flow_screen s)
+{
+    f->screen = s;
+    f->error[0] = 0;
+    f->page = 0;
+    f->shift = 0;
+    f->dirty = 1;
+    announce(f);
+}
+
+static void set_steps(flow *f, flow_kind kind)
+{
+    static const flow_step concern[] = {ST_CATEGORY, ST_AREA, ST_PLACE,
+                                        ST_WHEN,     ST_DESC, ST_REVIEW};
+    static const flow_step fault[] = {ST_CATEGORY, ST_AREA,  ST_PLACE,   ST_DESC,
+                                      ST_FEEDBACK, ST_PHONE, ST_CONSENT, ST_REVIEW};
+    static const flow_step watch[] = {ST_WATCH_INFO, ST_NAME,    ST_AREA,  ST_PLACE,
+                                      ST_CONTACT,    ST_CONSENT, ST_REVIEW};
+    static const flow_step walk[] = {ST_WALK, ST_NAME, ST_CONTACT, ST_CONSENT, ST_REVIEW};
+    const flow_step *s = concern;
+    int n = 0;
+    switch (kind) {
+    case FLOW_CONCERN:
+        s = concern, n = (int)(sizeof concern / sizeof *concern);
+        break;
+    case FLOW_FAULT:
+        s = fault, n = (int)(sizeof fault / sizeof *fault);
+        break;
+    case FLOW_WATCH:
+        s = watch, n = (int)(sizeof watch / sizeof *watch);
+        break;
+    case FLOW_WALK:
+        s = walk, n = (int)(sizeof walk / sizeof *walk);
+        break;
+    case FLOW_NONE:
+        break;
+    }
+    memcpy(f->steps, s, (size_t)n * sizeof *s);
+    f->nsteps = n;
+    f->step = 0;
+}
+
+static void clear_form(flow_form *form)
+{
+    /* volatile-free wipe: memset of a struct the flow keeps using is not
+     * optimised away. */
+    memset(form, 0, sizeof *form);
+    form->feedback = -1;
+    form->walk_id = -1;
+}
+
+static void start_flow(flow *f, flow_kind kind)
+{
+    clear_form(&f->form);
+    f->form.kind = kind;
+    set_steps(f, kind);
+    enter_screen(f, SCR_STEP);
+}
+
+void flow_reset(flow *f, uint64_t now)
+{
+    clear_form(&f->form);
+    f->nsteps = f->step = 0;
+    snprintf(f->lang, sizeof f->lang, "%s", f->cfg->default_lang);
+    if (f->host.speech_reset)
+        f->host.speech_reset(f->host.user);
+    f->speech = 0;
+    f->armed[0] = 0;
+    f->volume = 100;
+    f->large_text = f->cfg->large_text;
+    f->high_contrast = f->cfg->high_contrast;
+    f->warning = 0;
+    f->extensions = 0;
+    f->corner_taps = 0;
+    memset(f->pin, 0, sizeof f->pin);
+    f->pin_fails = 0;
+    memset(f->ref, 0, sizeof f->ref);
+    f->last_input = now;
+    f->now = now;
+    enter_screen(f, SCR_HOME);
+}
+
+void flow_init(flow *f, const kiosk_config *cfg, const rc_catalog *cat, const trygg_i18n *tr,
+               const flow_host *host, uint64_t now)
+{
+    memset(f, 0, sizeof *f);
+    f->cfg = cfg;
+    f->cat = cat;
+    f->tr = tr;
+    if (host)
+        f->host = *host;
+    f->npages = 1;
+    flow_reset(f, now);
+}
+
+/* ---- validation ---- */
+
+int flow_valid_phone(const char *s)
+{
+    int digits = 0;
+    for (const char *p = s; *p; p++) {
+        if (isdigit((unsigned char)*p))
+            digits++;
+        else if (*p == '+' && p == s)
+            ;
+        else if (*p != ' ' && *p != '-')
+            return 0;
+    }
+    return digits >= 7 && digits <= 15;
+}
+
+int flow_valid_contact(const char *s)
+{
+    if (flow_valid_phone(s))
+        return 1;
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@'))
+        return 0;
+    const char *dot = strrchr(at, '.');
+    if (!dot || dot == at + 1 || !dot[1] || strlen(dot + 1) < 2)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= ' ')
+            return 0;
+    return 1;
+}
+
+static int blank(const char *s)
+{
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+/* Returns the error key for the current step, or NULL when it may be left. */
+static const char *validate(flow *f)
+{
+    flow_form *m = &f->form;
+    switch (flow_current_step(f)) {
+    case ST_CATEGORY:
+        return m->category[0] ? NULL : "err.choose";
+    case ST_AREA:
+        return m->area[0] ? NULL : "err.choose";
+    case ST_WHEN:
+        return m->when[0] ? NULL : "err.choose";
+    case ST_FEEDBACK:
+        return m->feedback >= 0 ? NULL : "err.choose";
+    case ST_WALK:
+        return m->walk_id >= 0 ? NULL : "err.choose";
+    case ST_PLACE:
+        return blank(m->place) ? "err.place_required" : NULL;
+    case ST_NAME:
+        return blank(m->name) ? "err.name_required" : NULL;
+    case ST_PHONE:
+        return flow_valid_phone(m->phone) ? NULL : "err.phone";
+    case ST_CONTACT:
+        return flow_valid_contact(m->contact) ? NULL : "err.contact";
+    case ST_CONSENT:
+        return m->consent ? NULL : "err.consent";
+    case ST_DESC:
+    case ST_WATCH_INFO:
+    case ST_REVIEW:
+        return NULL;
+    }
+    return NULL;
+}
+
+static void show_error(flow *f, const char *key)
+{
+    snprintf(f->error, sizeof f->error, "%s", key);
+    f->dirty = 1;
+    say_key(f, key);
+}
+
+static void go_step(flow *f, int dir)
+{
+    int i = f->step + dir;
+    while (i >= 0 && i < f->nsteps && !step_visible(f, f->steps[i]))
+        i += dir;
+    if (i < 0) {
+        enter_screen(f, SCR_HOME);
+        return;
+    }
+    if (i >= f->nsteps)
+        return;
+    f->step = i;
+    enter_screen(f, SCR_STEP);
+}
+
+static void next(flow *f)
+{
+    const char *err = validate(f);
+    if (err) {
+        show_error(f, err);
+        return;
+    }
+    go_step(f, +1);
+}
+
+char *flow_field(flow *f, size_t *cap, int *masked, int *digits_only)
+{
+    *masked = 0;
+    *digits_only = 0;
+    if (f->screen == SCR_PIN) {
+        *cap = sizeof f->pin;
+        *masked = 1;
+        *digits_only = 1;
+        return f->pin;
+    }
+    if (f->screen != SCR_STEP)
+        return NULL;
+    switch (flow_current_step(f)) {
+    case ST_PLACE:
+        *cap = sizeof f->form.place;
+        return f->form.place;
+    case ST_DESC:
+        *cap = sizeof f->form.text;
+        return f->form.text;
+    case ST_PHONE:
+        *cap = sizeof f->form.phone;
+        *masked = 1;
+        *digits_only = 1;
+        return f->form.phone;
+    case ST_NAME:
+        *cap = sizeof f->form.name;
+        return f->form.name;
+    case ST_CONTACT:
+        *cap = sizeof f->form.contact;
+        return f->form.contact;
+    default:
+        return NULL;
+    }
+}
+
+void flow_utf8_pop(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        n--;
+        if (((unsigned char)s[n] & 0xC0) != 0x80)
+            break;
+    }
+    s[n] = 0;
+}
+
+/* Upper-case of one key's character (ASCII letters and å ä ö). */
+static void upper(const char *in, char *out, size_t cap)
+{
+    static const char *const lower_u[] = {"å", "ä", "ö", "é", "ü"};
+    static const char *const upper_u[] = {"Å", "Ä", "Ö", "É", "Ü"};
+    if (in[0] && !in[1]) {
+        snprintf(out, cap, "%c", toupper((unsigned char)in[0]));
+        return;
+    }
+    for (size_t i = 0; i < sizeof lower_u / sizeof *lower_u; i++)
+        if (strcmp(in, lower_u[i]) == 0) {
+            snprintf(out, cap, "%s", upper_u[i]);
+            return;
+        }
+    snprintf(out, cap, "%s", in);
+}
+
+static void key(flow *f, const char *k)
+{
+    size_t cap;
+    int masked, digits;
+    char *field = flow_field(f, &cap, &masked, &digits);
+    if (!field)
+        return;
+    f->error[0] = 0;
+    f->dirty = 1;
+    if (strcmp(k, "shift") == 0) {
+        f->shift = !f->shift;
+        return;
+    }
+    if (strcmp(k, "bksp") == 0) {
+        flow_utf8_pop(field);
+        return;
+    }
+    char ch[8];
+    if (strcmp(k, "space") == 0)
+        snprintf(ch, sizeof ch, " ");
+    else if (f->shift)
+        upper(k, ch, sizeof ch);
+    else
+        snprintf(ch, sizeof ch, "%s", k);
+    if (strlen(ch) > 4 || !ch[0])
+        return;
+    if (digits && !(isdigit((unsigned char)ch[0]) || ch[0] == '+' || ch[0] == '-' || ch[0] == ' '))
+        return;
+    size_t len = strlen(field);
+    if (len + strlen(ch) + 1 > cap) {
+        show_error(f, "err.too_long");
+        return;
+    }
+    memcpy(field + len, ch, strlen(ch) + 1);
+    f->shift = 0;
+    if (masked)
+        say_key(f, "speech.hidden");
+    else if (ch[0] == ' ')
+        say_key(f, "key.space");
+    else
+        say(f, ch);
+}
+
+static int pin_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned diff = (unsigned)(la ^ lb);
+    for (size_t i = 0; i < la && i < lb; i++)
+        diff |= (unsigned)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+static void submit(flow *f)
+{
+    char ref[8] = "";
+    if (f->host.submit && f->host.submit(f->host.user, &f->form, ref) == 0) {
+        memcpy(f->ref, ref, sizeof f->ref);
+        f->receipt_kind = f->form.kind;
+        clear_form(&f->form);
+        f->form.kind = f->receipt_kind;
+        enter_screen(f, SCR_RECEIPT);
+    } else {
+        enter_screen(f, SCR_SAVE_ERROR);
+    }
+}
+
+static int prefix(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+static void option(flow *f, const char *v)
+{
+    flow_form *m = &f->form;
+    switch (flow_current_step(f)) {
+    case ST_CATEGORY:
+        snprintf(m->category, sizeof m->category, "%s", v);
+        break;
+    case ST_AREA:
+        snprintf(m->area, sizeof m->area, "%s", v);
+        if (strcmp(v, "other") != 0)
+            m->place[0] = 0;
+        break;
+    case ST_WHEN:
+        snprintf(m->when, sizeof m->when, "%s", v);
+        break;
+    case ST_FEEDBACK:
+        m->feedback = strcmp(v, "yes") == 0;
+        if (!m->feedback) {
+            memset(m->phone, 0, sizeof m->phone);
+            m->consent = 0;
+        }
+        break;
+    case ST_WALK: {
+        int id = -1;
+        if (sscanf(v, "%d", &id) != 1)
+            return;
+        int ok = 0;
+        for (int i = 0; i < f->cat->n_walks; i++)
+            ok |= f->cat->walks[i].id == id;
+        if (!ok)
+            return;
+        m->walk_id = id;
+        break;
+    }
+    default:
+        return;
+    }
+    next(f);
+}
+
+static void activate(flow *f, const char *id)
+{
+    if (strcmp(id, "nav.restart") == 0) {
+        flow_reset(f, f->now);
+        return;
+    }
+    if (f->warning) {
+        if (strcmp(id, "idle.continue") == 0) {
+            f->warning = 0;
+            f->extensions++;
+            f->dirty = 1;
+            announce(f);
+        }
+        return;
+    }
+    if (prefix(id, "lang.")) {
+        if (kcfg_has_lang(f->cfg, id + 5) && strlen(id + 5) < sizeof f->lang) {
+            snprintf(f->lang, sizeof f->lang, "%s", id + 5);
+            f->dirty = 1;
+            announce(f);
+        }
+        return;
+    }
+    if (strcmp(id, "speech.toggle") == 0) {
+        if (f->speech) {
+            if (f->host.speech_stop)
+                f->host.speech_stop(f->host.user);
+            f->speech = 0;
+        } else {
+            f->speech = 1;
+            say_key(f, "speech.on");
+            announce(f);
+        }
+        f->armed[0] = 0;
+        f->dirty = 1;
+        return;
+    }
+    if (strcmp(id, "speech.repeat") == 0) {
+        if (f->host.speech_repeat)
+            f->host.speech_repeat(f->host.user);
+        return;
+    }
+    if (strcmp(id, "speech.stop") == 0) {
+        if (f->host.speech_stop)
+            f->host.speech_stop(f->host.user);
+        return;
+    }
+    if (strcmp(id, "speech.louder") == 0 || strcmp(id, "speech.softer") == 0) {
+        f->volume += id[7] == 'l' ? 20 : -20;
+        f->volume = f->volume < 40 ? 40 : f->volume > 200 ? 200 : f->volume;
+        if (f->host.speech_volume)
+            f->host.speech_volume(f->host.user, f->volume);
+        f->dirty = 1;
+        return;
+    }
+    if (strcmp(id, "a11y.large") == 0) {
+        f->large_text = !f->large_text;
+        f->page = 0;
+        f->dirty = 1;
+        return;
+    }
+    if (strcmp(id, "a11y.contrast") == 0) {
+        f->high_contrast = !f->high_contrast;
+        f->dirty = 1;
+        return;
+    }
+    if (strcmp(id, "page.next") == 0 || strcmp(id, "page.prev") == 0) {
+        int p = f->page + (id[5] == 'n' ? 1 : -1);
+        if (p >= 0 && p < f->npages) {
+            f->page = p;
+            f->dirty = 1;
+        }
+        return;
+    }
+    if (prefix(id, "key.")) {
+        key(f, id + 4);
+        return;
+    }
+    switch (f->screen) {
+    case SCR_HOME:
+        if (strcmp(id, "home.concern") == 0)
+            start_flow(f, FLOW_CONCERN);
+        else if (strcmp(id, "home.fault") == 0)
+            start_flow(f, FLOW_FAULT);
+        else if (strcmp(id, "home.watch") == 0)
+            start_flow(f, FLOW_WATCH);
+        else if (strcmp(id, "home.walks") == 0)
+            start_flow(f, FLOW_WALK);
+        else if (strcmp(id, "home.help") == 0)
+            enter_screen(f, SCR_HELP);
+        return;
+    case SCR_HELP:
+        if (strcmp(id, "nav.back") == 0)
+            enter_screen(f, SCR_HOME);
+        return;
+    case SCR_STEP:
+        if (prefix(id, "opt."))
+            option(f, id + 4);
+        else if (strcmp(id, "nav.next") == 0 || strcmp(id, "nav.skip") == 0) {
+            if (id[4] == 's' && flow_current_step(f) == ST_DESC)
+                memset(f->form.text, 0, sizeof f->form.text);
+            next(f);
+        } else if (strcmp(id, "nav.back") == 0)
+            go_step(f, -1);
+        else if (strcmp(id, "consent.toggle") == 0) {
+            f->form.consent = !f->form.consent;
+            f->error[0] = 0;
+            f->dirty = 1;
+        } else if (strcmp(id, "review.send") == 0 && flow_current_step(f) == ST_REVIEW)
+            submit(f);
+        return;
+    case SCR_SAVE_ERROR:
+        if (strcmp(id, "review.send") == 0) {
+            /* The form is still intact: the step index points at review. */
+            f->screen = SCR_STEP;
+            submit(f);
+        } else if (strcmp(id, "nav.back") == 0)
+            enter_screen(f, SCR_STEP);
+        return;
+    case SCR_RECEIPT:
+        if (strcmp(id, "receipt.done") == 0)
+            flow_reset(f, f->now);
+        return;
+    case SCR_PIN:
+        if (prefix(id, "pin.") && isdigit((unsigned char)id[4]) && !id[5]) {
+            size_t n = strlen(f->pin);
+            if (n + 1 < sizeof f->pin) {
+                f->pin[n] = id[4];
+                f->pin[n + 1] = 0;
+            }
+            f->error[0] = 0;
+            f->dirty = 1;
+        } else if (strcmp(id, "pin.bksp") == 0) {
+            flow_utf8_pop(f->pin);
+            f->dirty = 1;
+        } else if (strcmp(id, "pin.ok") == 0) {
+            int ok = pin_equal(f->pin, f->cfg->maintenance_pin);
+            memset(f->pin, 0, sizeof f->pin);
+            if (ok) {
+                f->pin_fails = 0;
+                enter_screen(f, SCR_MAINT);
+            } else if (++f->pin_fails >= PIN_MAX_FAILS) {
+                flow_reset(f, f->now);
+            } else {
+                show_error(f, "err.pin");
+            }
+        } else if (strcmp(id, "nav.back") == 0)
+            flow_reset(f, f->now);
+        return;
+    case SCR_MAINT:
+        if (strcmp(id, "maint.exit") == 0 && f->host.quit)
+            f->host.quit(f->host.user);
+        else if (strcmp(id, "maint.back") == 0)
+            flow_reset(f, f->now);
+        return;
+    }
+}
+
+void flow_touch(flow *f, const char *id, const char *label, uint64_t now)
+{
+    f->now = now;
+    f->last_input = now;
+    if (strcmp(id, "maint.corner") == 0) {
+        if (f->screen != SCR_HOME || f->warning)
+            return;
+        if (f->corner_taps == 0 || now - f->corner_first > CORNER_WINDOW) {
+            f->corner_taps = 0;
+            f->corner_first = now;
+        }
+        if (++f->corner_taps >= CORNER_TAPS) {
+            f->corner_taps = 0;
+            memset(f->pin, 0, sizeof f->pin);
+            enter_screen(f, SCR_PIN);
+        }
+        return;
+    }
+    /* Speech mode: the first touch says what the control is, the second
+     * touch on the same control activates it. The speech controls
+     * themselves act at once. */
+    if (f->speech && !prefix(id, "speech.")) {
+        if (strcmp(f->armed, id) != 0 || now - f->armed_at > ARM_TIMEOUT) {
+            snprintf(f->armed, sizeof f->armed, "%s", id);
+            f->armed_at = now;
+            f->dirty = 1;
+            say(f, label && *label ? label : id);
+            return;
+        }
+        f->armed[0] = 0;
+    }
+    activate(f, id);
+}
+
+static int session_active(const flow *f)
+{
+    return f->screen != SCR_HOME || strcmp(f->lang, f->cfg->default_lang) != 0 || f->speech ||
+           f->large_text != f->cfg->large_text || f->high_contrast != f->cfg->high_contrast;
+}
+
+int flow_warning_left(const flow *f)
+{
+    if (!f->warning || f->now >= f->warn_until)
+        return 0;
+    return (int)((f->warn_until - f->now + 999) / 1000);
+}
+
+void flow_tick(flow *f, uint64_t now)
+{
+    int before = flow_warning_left(f);
+    f->now = now;
+    if (f->screen == SCR_RECEIPT && !f->warning) {
+        if (now - f->last_input >= (uint64_t)f->cfg->receipt_s * 1000)
+            flow_reset(f, now);
+        return;
+    }
+    if (f->warning) {
+        if (now >= f->warn_until)
+            flow_reset(f, now);
+        else if (flow_warning_left(f) != before)
+            f->dirty = 1;
+        return;
+    }
+    if (session_active(f) && now - f->last_input >= (uint64_t)f->cfg->idle_s * 1000) {
+        f->warning = 1;
+        f->warn_until = now + (uint64_t)f->cfg->warn_s * 1000;
+        f->dirty = 1;
+        char text[512];
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", f->cfg->warn_s);
+        const char *names[] = {"seconds", NULL};
+        const char *vals[] = {secs, NULL};
+        trygg_i18n_format(flow_text(f, "idle.body"), names, vals, text, sizeof text);
+        say_key(f, "idle.title");
+        say(f, text);
+    }
+}
+
+uint64_t flow_next_deadline(const flow *f)
+{
+    if (f->warning) {
+        uint64_t left = f->warn_until - f->now;
+        uint64_t step = left % 1000 ? left % 1000 : 1000;
+        return f->now + step;
+    }
+    if (f->screen == SCR_RECEIPT)
+        return f->last_input + (uint64_t)f->cfg->receipt_s * 1000;
+    if (session_active(f))
+        return f->last_input + (uint64_t)f->cfg->idle_s * 1000;
+    return UINT64_MAX;
+}

@@ -1,0 +1,190 @@
+/*
+ * flow.h — the kiosk's screens, form state and rules, in plain C (no SDL).
+ *
+ * The UI layer turns a tap into the id of the control under the finger
+ * ("home.concern", "opt.lighting", "key.a", "nav.next", ...) and calls
+ * flow_touch(); a timer calls flow_tick(). The flow changes state, asks the
+ * host (callbacks) to speak, to commit a submission or to quit, and sets
+ * `dirty` when the screen must be redrawn. layout.c reads the state and
+ * builds what is drawn; nothing here knows about pixels.
+ *
+ * A report is a list of steps (category, place, when, description, ...)
+ * chosen by its kind; steps whose condition is false (the free-text place
+ * when the place is not "other") are skipped. Validation happens on
+ * "nav.next"; an error is a catalog key shown (and spoken) on the step.
+ *
+ * Privacy: flow_reset() wipes every field, the speech state and the
+ * language; it runs on "Börja om", after the receipt and on idle timeout.
+ *
+ * Time is passed in (milliseconds, any monotonic origin), so tests and the
+ * script mode can simulate it. Start reading at flow_touch().
+ */
+#ifndef KIOSK_FLOW_H
+#define KIOSK_FLOW_H
+
+#include <stdint.h>
+#include "config.h"
+#include "remote_config.h"
+#include "trygg/i18n.h"
+
+#define FLOW_TEXT_MAX    1000 /* description, bytes */
+#define FLOW_PLACE_MAX   120
+#define FLOW_NAME_MAX    100
+#define FLOW_CONTACT_MAX 120
+#define FLOW_PHONE_MAX   24
+#define FLOW_ID_MAX      64
+#define FLOW_MAX_STEPS   10
+
+typedef enum flow_kind {
+    FLOW_NONE = 0,
+    FLOW_CONCERN,
+    FLOW_FAULT,
+    FLOW_WATCH,
+    FLOW_WALK,
+} flow_kind;
+
+typedef enum flow_screen {
+    SCR_HOME = 0,
+    SCR_STEP,    /* one step of a report, see flow_step */
+    SCR_HELP,    /* police tip / crime report / child concern, with QR codes */
+    SCR_RECEIPT, /* after a committed submission */
+    SCR_SAVE_ERROR,
+    SCR_PIN,   /* maintenance PIN entry */
+    SCR_MAINT, /* maintenance status */
+} flow_screen;
+
+typedef enum flow_step {
+    ST_CATEGORY = 0,
+    ST_AREA,
+    ST_PLACE, /* free text, only when area == "other" */
+    ST_WHEN,
+    ST_DESC,
+    ST_FEEDBACK, /* does the person want feedback? yes/no */
+    ST_PHONE,    /* masked phone entry, only with feedback */
+    ST_WATCH_INFO,
+    ST_WALK,
+    ST_NAME,
+    ST_CONTACT, /* phone or e-mail */
+    ST_CONSENT,
+    ST_REVIEW,
+} flow_step;
+
+typedef struct flow_form {
+    flow_kind kind;
+    char category[FLOW_ID_MAX];
+    char area[FLOW_ID_MAX];
+    char place[FLOW_PLACE_MAX + 1];
+    char when[16];
+    char text[FLOW_TEXT_MAX + 1];
+    int feedback; /* -1 not asked, 0 no, 1 yes */
+    char phone[FLOW_PHONE_MAX + 1];
+    char name[FLOW_NAME_MAX + 1];
+    char contact[FLOW_CONTACT_MAX + 1];
+    int consent;
+    int walk_id; /* -1 none */
+} flow_form;
+
+/* What the host does for the flow. Any callback may be NULL. */
+typedef struct flow_host {
+    void *user;
+    /* Speak text in lang (interrupting). Only called while speech is on. */
+    void (*say)(void *user, const char *lang, const char *text);
+    void (*speech_stop)(void *user);
+    void (*speech_repeat)(void *user);
+    void (*speech_volume)(void *user, int percent);
+    /* End of session: stop and forget what was said, default volume. */
+    void (*speech_reset)(void *user);
+    /* Commit the form durably; on success write the public reference to
+     * ref[8] and return 0. Only after 0 does the flow show the receipt. */
+    int (*submit)(void *user, const flow_form *form, char ref[8]);
+    /* Staff chose "exit" in maintenance mode. */
+    void (*quit)(void *user);
+} flow_host;
+
+typedef struct flow {
+    const kiosk_config *cfg;
+    const rc_catalog *cat;
+    const trygg_i18n *tr;
+    flow_host host;
+
+    char lang[8];
+    flow_screen screen;
+    flow_form form;
+    flow_step steps[FLOW_MAX_STEPS];
+    int nsteps, step; /* current index into steps when screen == SCR_STEP */
+    int page, npages; /* choice list paging; npages is set by the layout */
+    int shift;        /* on-screen keyboard: capitals */
+    char error[64];   /* catalog key of the current error, "" none */
+    char ref[8];      /* receipt reference */
+    flow_kind receipt_kind;
+
+    /* idle */
+    uint64_t last_input;
+    int warning; /* idle warning shown */
+    uint64_t warn_until;
+    int extensions;
+
+    /* maintenance */
+    int corner_taps;
+    uint64_t corner_first;
+    char pin[16];
+    int pin_fails;
+
+    /* accessibility */
+    int speech;     /* speech on for this session */
+    char armed[96]; /* id touched once while speech is on */
+    uint64_t armed_at;
+    int volume; /* percent */
+    int large_text, high_contrast;
+
+    int dirty;
+    uint64_t now;
+} flow;
+
+/* Sets up f for the given config, catalog and translations (all borrowed,
+ * must outlive f) and shows the home screen. */
+void flow_init(flow *f, const kiosk_config *cfg, const rc_catalog *cat, const trygg_i18n *tr,
+               const flow_host *host, uint64_t now);
+
+/* A tap on the control `id`; `label` is its visible text (spoken in speech
+ * mode). Unknown ids are ignored. */
+void flow_touch(flow *f, const char *id, const char *label, uint64_t now);
+
+/* Advances timers (idle warning, countdown, receipt). */
+void flow_tick(flow *f, uint64_t now);
+
+/* Next time flow_tick must run (ms), or UINT64_MAX if nothing is pending.
+ * While the warning counts down this is at most one second ahead. */
+uint64_t flow_next_deadline(const flow *f);
+
+/* Wipes the form, speech and language and shows home. */
+void flow_reset(flow *f, uint64_t now);
+
+/* Text for a catalog key in the current language (never NULL). */
+const char *flow_text(const flow *f, const char *key);
+
+/* Current step (valid when screen == SCR_STEP). */
+flow_step flow_current_step(const flow *f);
+
+/* Stable screen name for screenshots and tests: "home", "concern.category",
+ * "fault.phone", "receipt", "help", "idle", "pin", "maint" ... */
+const char *flow_screen_name(const flow *f, char *buf, size_t cap);
+
+/* Seconds left in the idle countdown (0 when no warning). */
+int flow_warning_left(const flow *f);
+
+/* Number of visible steps and 1-based position of the current one. */
+void flow_progress(const flow *f, int *pos, int *total);
+
+/* The text field edited on the current step, its capacity, and whether it
+ * is masked; NULL when the step has no text field. */
+char *flow_field(flow *f, size_t *cap, int *masked, int *digits_only);
+
+/* Validation helpers, exposed for tests. */
+int flow_valid_phone(const char *s);
+int flow_valid_contact(const char *s); /* phone or e-mail */
+
+/* Removes the last UTF-8 character of s (in place). */
+void flow_utf8_pop(char *s);
+
+#endif

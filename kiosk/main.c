@@ -1,0 +1,662 @@
+/*
+ * main.c — trygg-kiosk: wires config, catalog, flow, layout, outbox,
+ * uploader, speech and the SDL platform file together, and runs either the
+ * event loop or a test script.
+ *
+ *   trygg-kiosk -c kiosk.ini                 run full screen
+ *   trygg-kiosk -n -c kiosk.ini              check the config and exit
+ *   trygg-kiosk --script FILE --shots DIR    headless scripted run (docs/kiosk.md)
+ *
+ * No SDL here: the platform is reached through ui_sdl.h only.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "flow.h"
+#include "layout.h"
+#include "outbox.h"
+#include "remote_config.h"
+#include "speech.h"
+#include "trygg/i18n.h"
+#include "trygg/log.h"
+#include "trygg/paths.h"
+#include "trygg/ref.h"
+#include "ui_sdl.h"
+#include "uploader.h"
+
+typedef struct app {
+    kiosk_config cfg;
+    rc_catalog base, cat;
+    trygg_i18n *tr;
+    flow f;
+    ui_list *list;
+    ui *u;
+    outbox *ob;
+    uploader *up;
+    speech *sp;
+    char outbox_path[600], cache_path[600];
+    int quit;
+    int w, h;
+} app;
+
+/* ---- host callbacks for the flow ---- */
+
+static void host_say(void *user, const char *lang, const char *text)
+{
+    app *a = user;
+    if (!a->sp)
+        return;
+    if (!speech_lang_available(a->sp, lang))
+        return; /* Somali: the control says so; nothing is read in a wrong voice */
+    speech_say(a->sp, lang, text);
+}
+
+static void host_stop(void *user)
+{
+    app *a = user;
+    if (a->sp)
+        speech_stop(a->sp);
+}
+
+static void host_repeat(void *user)
+{
+    app *a = user;
+    if (a->sp)
+        speech_repeat(a->sp);
+}
+
+static void host_volume(void *user, int percent)
+{
+    app *a = user;
+    if (a->sp)
+        speech_set_volume(a->sp, percent);
+}
+
+static void host_reset(void *user)
+{
+    app *a = user;
+    if (a->sp)
+        speech_reset(a->sp);
+}
+
+static void host_quit(void *user)
+{
+    ((app *)user)->quit = 1;
+}
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void new_uuid(char out[37])
+{
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (b[6] & 0x0F) | 0x40; /* version 4 */
+    b[8] = (b[8] & 0x3F) | 0x80; /* RFC 4122 variant */
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
+}
+
+static const char *kind_name(flow_kind k)
+{
+    switch (k) {
+    case FLOW_CONCERN:
+        return "concern";
+    case FLOW_FAULT:
+        return "fault";
+    case FLOW_WATCH:
+        return "watch_signup";
+    case FLOW_WALK:
+        return "walk_signup";
+    default:
+        return "concern";
+    }
+}
+
+/* The submission body of docs/kiosk-api.md. NULL on allocation failure. */
+static char *submission_json(const flow_form *m, const char *uuid, const char *lang)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "uuid", json_string(uuid));
+    json_object_set_new(j, "kind", json_string(kind_name(m->kind)));
+    json_object_set_new(j, "lang", json_string(lang));
+    if (m->category[0])
+        json_object_set_new(j, "category", json_string(m->category));
+    if (m->area[0])
+        json_object_set_new(j, "area", json_string(m->area));
+    if (m->when[0])
+        json_object_set_new(j, "when", json_string(m->when));
+    char text[FLOW_TEXT_MAX + FLOW_PLACE_MAX + 8] = "";
+    if (strcmp(m->area, "other") == 0 && m->place[0])
+        snprintf(text, sizeof text, "%s%s%s", m->place, m->text[0] ? "\n" : "", m->text);
+    else
+        snprintf(text, sizeof text, "%s", m->text);
+    if (text[0])
+        json_object_set_new(j, "text", json_string(text));
+    char contact[FLOW_NAME_MAX + FLOW_CONTACT_MAX + 8] = "";
+    if (m->kind == FLOW_FAULT && m->feedback == 1 && m->consent)
+        snprintf(contact, sizeof contact, "%s", m->phone);
+    else if ((m->kind == FLOW_WATCH || m->kind == FLOW_WALK) && m->consent)
+        snprintf(contact, sizeof contact, "%s, %s", m->name, m->contact);
+    if (contact[0]) {
+        json_object_set_new(j, "contact", json_string(contact));
+        json_object_set_new(j, "consent", json_true());
+    }
+    if (m->kind == FLOW_WALK && m->walk_id >= 0)
+        json_object_set_new(j, "walk_id", json_integer(m->walk_id));
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return s;
+}
+
+static int host_submit(void *user, const flow_form *form, char ref[8])
+{
+    app *a = user;
+    char uuid[37];
+    new_uuid(uuid);
+    char *body = submission_json(form, uuid, a->f.lang);
+    if (!body)
+        return -1;
+    trygg_err e = a->ob ? outbox_add(a->ob, uuid, body, wall_ms()) : TRYGG_ERR_IO;
+    sodium_memzero(body, strlen(body));
+    free(body);
+    if (e != TRYGG_OK) {
+        TRYGG_ERR("could not store a submission in the outbox: %s", trygg_strerror(e));
+        return -1;
+    }
+    trygg_ref_from_key(uuid, ref);
+    TRYGG_INFO("queued %s (%s)", uuid, ref);
+    if (a->up)
+        uploader_kick(a->up);
+    return 0;
+}
+
+/* ---- catalog ---- */
+
+static void load_catalog(app *a)
+{
+    rc_catalog *tmp = malloc(sizeof *tmp);
+    if (!tmp)
+        return;
+    if (rc_load_cache(a->cache_path, &a->base, tmp) == TRYGG_OK)
+        a->cat = *tmp;
+    else
+        a->cat = a->base;
+    free(tmp);
+}
+
+static void status(app *a, ui_status *st)
+{
+    memset(st, 0, sizeof *st);
+    if (a->up)
+        uploader_status(a->up, st);
+    st->config_from_server = a->cat.from_server;
+}
+
+static void redraw(app *a)
+{
+    ui_status st;
+    status(a, &st);
+    layout_build(&a->f, &st, a->w, a->h, a->list);
+    a->f.npages = a->list->npages;
+    if (a->f.page >= a->f.npages)
+        a->f.page = a->f.npages - 1;
+    if (a->u)
+        ui_draw(a->u, a->list);
+    a->f.dirty = 0;
+}
+
+static void relayout(app *a)
+{
+    ui_status st;
+    status(a, &st);
+    layout_build(&a->f, &st, a->w, a->h, a->list);
+    a->f.npages = a->list->npages;
+}
+
+/* ---- the event loop ---- */
+
+static int run_loop(app *a)
+{
+    redraw(a);
+    while (!a->quit) {
+        uint64_t now = ui_ticks();
+        flow_tick(&a->f, now);
+        if (a->f.dirty)
+            redraw(a);
+        uint64_t dl = flow_next_deadline(&a->f);
+        int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)(dl - now);
+        ui_input in;
+        ui_wait(a->u, timeout, &in);
+        switch (in.kind) {
+        case UI_IN_TAP: {
+            const ui_el *e = layout_hit(a->list, in.x, in.y);
+            if (e) {
+                char id[64], label[UI_LABEL_MAX];
+                snprintf(id, sizeof id, "%s", e->id);
+                snprintf(label, sizeof label, "%s", e->label);
+                flow_touch(&a->f, id, label, ui_ticks());
+            }
+            break;
+        }
+        case UI_IN_WAKE:
+            if (a->up && uploader_config_changed(a->up)) {
+                load_catalog(a);
+                a->f.dirty = 1;
+            }
+            if (a->f.screen == SCR_MAINT)
+                a->f.dirty = 1;
+            break;
+        case UI_IN_EXPOSE:
+            a->f.dirty = 1;
+            break;
+        case UI_IN_QUIT:
+            a->quit = 1;
+            break;
+        case UI_IN_NONE:
+            break;
+        }
+    }
+    return 0;
+}
+
+/* ---- the script mode (docs/kiosk.md) ---- */
+
+typedef struct script {
+    app *a;
+    const char *file;
+    const char *shots;
+    int line;
+    uint64_t now; /* simulated clock for the flow */
+} script;
+
+static int fail(script *s, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s:%d: ", s->file, s->line);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return -1;
+}
+
+static void advance(script *s, uint64_t ms)
+{
+    /* Time passes in steps of at most one second so countdowns tick. */
+    while (ms > 0) {
+        uint64_t step = ms > 1000 ? 1000 : ms;
+        s->now += step;
+        ms -= step;
+        flow_tick(&s->a->f, s->now);
+    }
+}
+
+static int touch(script *s, const ui_el *e)
+{
+    char id[64], label[UI_LABEL_MAX];
+    snprintf(id, sizeof id, "%s", e->id);
+    snprintf(label, sizeof label, "%s", e->label);
+    advance(s, 300);
+    flow_touch(&s->a->f, id, label, s->now);
+    relayout(s->a);
+    return 0;
+}
+
+static int type_char(script *s, const char *ch, size_t len)
+{
+    app *a = s->a;
+    char id[32];
+    if (len == 1 && ch[0] == ' ')
+        snprintf(id, sizeof id, "key.space");
+    else
+        snprintf(id, sizeof id, "key.%.*s", (int)len, ch);
+    const ui_el *e = layout_find(a->list, id);
+    if (!e) {
+        /* A capital: shift, then the small letter. */
+        char lower[8] = "";
+        if (len == 1 && ch[0] >= 'A' && ch[0] <= 'Z')
+            snprintf(lower, sizeof lower, "%c", ch[0] + 32);
+        else if (len == 2 && !strncmp(ch, "Å", 2))
+            snprintf(lower, sizeof lower, "å");
+        else if (len == 2 && !strncmp(ch, "Ä", 2))
+            snprintf(lower, sizeof lower, "ä");
+        else if (len == 2 && !strncmp(ch, "Ö", 2))
+            snprintf(lower, sizeof lower, "ö");
+        const ui_el *sh = layout_find(a->list, "key.shift");
+        snprintf(id, sizeof id, "key.%s", lower);
+        if (!lower[0] || !sh || !layout_find(a->list, id))
+            return fail(s, "no key for '%s' on this keyboard", ch);
+        touch(s, sh);
+        e = layout_find(a->list, id);
+        if (!e)
+            return fail(s, "no key %s", id);
+    }
+    return touch(s, e);
+}
+
+static int shot(script *s, const char *name)
+{
+    app *a = s->a;
+    if (!s->shots)
+        return fail(s, "shot %s without --shots DIR", name);
+    redraw(a);
+    char png[1200], js[1200];
+    snprintf(png, sizeof png, "%s/%s.png", s->shots, name);
+    snprintf(js, sizeof js, "%s/%s.json", s->shots, name);
+    if (ui_save_png(a->u, png) != 0)
+        return fail(s, "cannot write %s", png);
+    if (layout_write_json(a->list, js) != 0)
+        return fail(s, "cannot write %s", js);
+    return 0;
+}
+
+static char *trim(char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t n = strlen(p);
+    while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+        p[--n] = 0;
+    return p;
+}
+
+static int command(script *s, char *line)
+{
+    app *a = s->a;
+    char *cmd = trim(line);
+    if (!*cmd || *cmd == '#')
+        return 0;
+    char *arg = cmd + strcspn(cmd, " \t");
+    if (*arg)
+        *arg++ = 0;
+    arg = trim(arg);
+    relayout(a);
+    if (!strcmp(cmd, "tap")) {
+        const ui_el *e = NULL;
+        int x, y;
+        if (arg[0] == '@' && sscanf(arg + 1, "%d,%d", &x, &y) == 2)
+            e = layout_hit(a->list, x, y);
+        else if (arg[0] == '#')
+            e = layout_find(a->list, arg + 1);
+        else
+            e = layout_find(a->list, arg);
+        if (!e)
+            return fail(s, "nothing to tap: '%s'", arg);
+        return touch(s, e);
+    }
+    if (!strcmp(cmd, "type")) {
+        for (const char *p = arg; *p;) {
+            size_t len = 1;
+            unsigned char c = (unsigned char)*p;
+            if (c >= 0xF0)
+                len = 4;
+            else if (c >= 0xE0)
+                len = 3;
+            else if (c >= 0xC0)
+                len = 2;
+            if (type_char(s, p, len) != 0)
+                return -1;
+            p += len;
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "wait")) {
+        double secs = atof(arg);
+        if (secs < 0 || secs > 86400)
+            return fail(s, "wait: bad seconds '%s'", arg);
+        advance(s, (uint64_t)(secs * 1000));
+        return 0;
+    }
+    if (!strcmp(cmd, "sleep")) {
+        long ms = atol(arg);
+        if (ms < 0 || ms > 600000)
+            return fail(s, "sleep: bad milliseconds '%s'", arg);
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+        return 0;
+    }
+    if (!strcmp(cmd, "shot"))
+        return shot(s, arg);
+    if (!strcmp(cmd, "lang")) {
+        char id[16];
+        snprintf(id, sizeof id, "lang.%.8s", arg);
+        if (!kcfg_has_lang(&a->cfg, arg))
+            return fail(s, "language '%s' is not configured", arg);
+        int sp = a->f.speech;
+        a->f.speech = 0; /* set directly, not a double tap */
+        flow_touch(&a->f, id, "", s->now);
+        a->f.speech = sp;
+        return 0;
+    }
+    if (!strcmp(cmd, "size")) {
+        int w, h;
+        if (sscanf(arg, "%d %d", &w, &h) != 2 || w < 320 || h < 320 || w > 7680 || h > 7680)
+            return fail(s, "size: want W H, got '%s'", arg);
+        a->w = w;
+        a->h = h;
+        if (ui_set_size(a->u, w, h) != 0)
+            return fail(s, "cannot set size %s", arg);
+        a->f.dirty = 1;
+        return 0;
+    }
+    if (!strcmp(cmd, "expect")) {
+        char *what = arg, *val = arg + strcspn(arg, " ");
+        if (*val)
+            *val++ = 0;
+        if (!strcmp(what, "screen")) {
+            if (strcmp(a->list->screen, val) != 0) {
+                fprintf(stderr, "%s:%d: expected screen %s, on %s\n", s->file, s->line, val,
+                        a->list->screen);
+                return -1;
+            }
+            return 0;
+        }
+        if (!strcmp(what, "text")) {
+            for (int i = 0; i < a->list->n; i++)
+                if (strstr(a->list->el[i].label, val))
+                    return 0;
+            return fail(s, "no text containing '%s' on screen", val);
+        }
+        if (!strcmp(what, "outbox")) {
+            int n = a->ob ? outbox_depth(a->ob) : -1;
+            if (n != atoi(val)) {
+                fprintf(stderr, "%s:%d: outbox has %d, expected %s\n", s->file, s->line, n, val);
+                return -1;
+            }
+            return 0;
+        }
+        return fail(s, "expect what? '%s'", what);
+    }
+    if (!strcmp(cmd, "waitsent")) {
+        double secs = atof(arg);
+        uint64_t until = ui_ticks() + (uint64_t)(secs * 1000);
+        while (outbox_depth(a->ob) != 0) {
+            if (ui_ticks() > until)
+                return fail(s, "outbox not empty after %s s", arg);
+            struct timespec ts = {0, 50 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "quit")) {
+        a->quit = 1;
+        return 0;
+    }
+    return fail(s, "unknown command '%s'", cmd);
+}
+
+static int run_script(app *a, const char *file, const char *shots)
+{
+    FILE *fp = strcmp(file, "-") ? fopen(file, "r") : stdin;
+    if (!fp) {
+        fprintf(stderr, "%s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    script s = {.a = a, .file = file, .shots = shots, .now = 1000000};
+    flow_reset(&a->f, s.now);
+    char line[2048];
+    int rc = 0;
+    while (!a->quit && fgets(line, sizeof line, fp)) {
+        s.line++;
+        if (command(&s, line) != 0) {
+            rc = 1;
+            break;
+        }
+    }
+    if (fp != stdin)
+        fclose(fp);
+    if (a->sp)
+        speech_wait_idle(a->sp, 10000);
+    return rc;
+}
+
+/* ---- setup ---- */
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: trygg-kiosk [-n] -c FILE [--script FILE --shots DIR] [--wav DIR]\n"
+                    "  -c FILE          kiosk.ini\n"
+                    "  -n               check the config and exit\n"
+                    "  --script FILE    run a script headless (see docs/kiosk.md)\n"
+                    "  --shots DIR      where the script's shot command writes PNG + JSON\n"
+                    "  --wav DIR        speech to WAV files instead of the sound card\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *cfg_path = NULL, *script_path = NULL, *shots = NULL, *wav = NULL;
+    int check = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-c") && i + 1 < argc)
+            cfg_path = argv[++i];
+        else if (!strcmp(argv[i], "-n"))
+            check = 1;
+        else if (!strcmp(argv[i], "--script") && i + 1 < argc)
+            script_path = argv[++i];
+        else if (!strcmp(argv[i], "--shots") && i + 1 < argc)
+            shots = argv[++i];
+        else if (!strcmp(argv[i], "--wav") && i + 1 < argc)
+            wav = argv[++i];
+        else {
+            usage();
+            return 2;
+        }
+    }
+    trygg_log_init("kiosk");
+    if (sodium_init() < 0) {
+        fprintf(stderr, "trygg-kiosk: libsodium init failed\n");
+        return 1;
+    }
+    app *a = calloc(1, sizeof *a);
+    if (!a)
+        return 1;
+    a->list = calloc(1, sizeof *a->list);
+    int rc = 1;
+    trygg_cfg_error errs[32];
+    trygg_cfg_errors e = {.errs = errs, .max = 32, .file = cfg_path};
+    if (cfg_path) {
+        if (kcfg_load(cfg_path, &a->cfg, &e) != TRYGG_OK) {
+            trygg_cfg_print(&e);
+            goto out;
+        }
+    } else if (check || !script_path) {
+        usage();
+        goto out;
+    } else {
+        kcfg_defaults(&a->cfg);
+    }
+    char dir[600], err[512];
+    if (trygg_asset_path("i18n/kiosk", dir, sizeof dir) != TRYGG_OK ||
+        trygg_i18n_load(dir, &a->tr, err, sizeof err) != TRYGG_OK) {
+        fprintf(stderr, "trygg-kiosk: translations: %s\n", err);
+        goto out;
+    }
+    for (const char *p = a->cfg.languages; *p;) {
+        char l[8];
+        size_t n = strcspn(p, ", ");
+        snprintf(l, sizeof l, "%.*s", (int)(n < 7 ? n : 7), p);
+        if (n && !trygg_i18n_has(a->tr, l, "home.title"))
+            TRYGG_WARN("language %s has no catalog: Swedish texts will show", l);
+        p += n;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    if (check) {
+        printf("%s: OK\n", cfg_path);
+        rc = 0;
+        goto out;
+    }
+    if (mkdir(a->cfg.data_dir, 0750) != 0 && errno != EEXIST) {
+        fprintf(stderr, "trygg-kiosk: data_dir %s: %s\n", a->cfg.data_dir, strerror(errno));
+        goto out;
+    }
+    snprintf(a->outbox_path, sizeof a->outbox_path, "%s/outbox.db", a->cfg.data_dir);
+    snprintf(a->cache_path, sizeof a->cache_path, "%s/config-cache.json", a->cfg.data_dir);
+    a->ob = outbox_open(a->outbox_path, err, sizeof err);
+    if (!a->ob) {
+        fprintf(stderr, "trygg-kiosk: outbox: %s\n", err);
+        goto out;
+    }
+    rc_defaults(&a->base, &a->cfg);
+    load_catalog(a);
+
+    char fonts[600];
+    trygg_asset_path("fonts", fonts, sizeof fonts);
+    a->w = a->cfg.width;
+    a->h = a->cfg.height;
+    ui_opts uo = {.headless = script_path != NULL,
+                  .width = a->w,
+                  .height = a->h,
+                  .fullscreen = a->cfg.fullscreen,
+                  .display = a->cfg.display,
+                  .font_dir = fonts};
+    a->u = ui_open(&uo, err, sizeof err);
+    if (!a->u) {
+        fprintf(stderr, "trygg-kiosk: %s\n", err);
+        goto out;
+    }
+    if (wav || !script_path)
+        a->sp = speech_open(wav); /* NULL: no speech (logged), the kiosk still works */
+    uploader_opts upo = {.cfg = &a->cfg,
+                         .outbox_path = a->outbox_path,
+                         .cache_path = a->cache_path,
+                         .wake = ui_wake,
+                         .wake_user = a->u};
+    a->up = uploader_start(&upo, err, sizeof err);
+    if (!a->up)
+        TRYGG_WARN("uploader not started: %s (submissions stay queued)", err);
+    flow_host host = {.user = a,
+                      .say = host_say,
+                      .speech_stop = host_stop,
+                      .speech_repeat = host_repeat,
+                      .speech_volume = host_volume,
+                      .speech_reset = host_reset,
+                      .submit = host_submit,
+                      .quit = host_quit};
+    flow_init(&a->f, &a->cfg, &a->cat, a->tr, &host, script_path ? 1000000 : ui_ticks());
+    TRYGG_INFO("kiosk %s started, server %s", a->cfg.kiosk_id, a->cfg.server_url);
+    rc = script_path ? run_script(a, script_path, shots) : run_loop(a);
+out:
+    uploader_stop(a->up);
+    speech_close(a->sp);
+    ui_close(a->u);
+    outbox_close(a->ob);
+    if (a->tr)
+        trygg_i18n_free(a->tr);
+    free(a->list);
+    free(a);
+    return rc;
+}

@@ -1,0 +1,194 @@
+/* outbox.c — durable local queue of submissions (SQLite). */
+#include "outbox.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct outbox {
+    sqlite3 *db;
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS outbox("
+    " uuid TEXT PRIMARY KEY,"
+    " created INTEGER NOT NULL,"
+    " body TEXT NOT NULL,"
+    " state INTEGER NOT NULL DEFAULT 0," /* 0 pending, 2 dead */
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_try INTEGER NOT NULL DEFAULT 0,"
+    " last_error TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_try, created);";
+
+outbox *outbox_open(const char *path, char *err, size_t cap)
+{
+    outbox *o = calloc(1, sizeof *o);
+    if (!o) {
+        snprintf(err, cap, "out of memory");
+        return NULL;
+    }
+    if (sqlite3_open_v2(path, &o->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK) {
+        snprintf(err, cap, "%s: %s", path, o->db ? sqlite3_errmsg(o->db) : "cannot open");
+        outbox_close(o);
+        return NULL;
+    }
+    sqlite3_busy_timeout(o->db, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(o->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                     NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(o->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, cap, "%s: %s", path, msg ? msg : sqlite3_errmsg(o->db));
+        sqlite3_free(msg);
+        outbox_close(o);
+        return NULL;
+    }
+    return o;
+}
+
+void outbox_close(outbox *o)
+{
+    if (!o)
+        return;
+    sqlite3_close(o->db);
+    free(o);
+}
+
+static trygg_err db_err(int rc)
+{
+    switch (rc & 0xFF) {
+    case SQLITE_FULL:
+        return TRYGG_ERR_FULL;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return TRYGG_ERR_BUSY;
+    case SQLITE_READONLY:
+        return TRYGG_ERR_READONLY;
+    case SQLITE_IOERR:
+        return TRYGG_ERR_IO;
+    case SQLITE_CONSTRAINT:
+        return TRYGG_ERR_EXISTS;
+    default:
+        return TRYGG_ERR_DB;
+    }
+}
+
+trygg_err outbox_add(outbox *o, const char *uuid, const char *body, uint64_t now_ms)
+{
+    if (!uuid || strlen(uuid) > OUTBOX_UUID_MAX || !body)
+        return TRYGG_ERR_INVALID;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        o->db, "INSERT INTO outbox(uuid, created, body, next_try) VALUES(?1, ?2, ?3, 0)", -1, &st,
+        NULL);
+    if (rc != SQLITE_OK)
+        return db_err(rc);
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)now_ms);
+    sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    /* Autocommit with synchronous=FULL: on SQLITE_DONE the row is durable. */
+    return rc == SQLITE_DONE ? TRYGG_OK : db_err(rc);
+}
+
+int outbox_next(outbox *o, uint64_t now_ms, char *uuid, char **body, int *attempts)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(o->db,
+                           "SELECT uuid, body, attempts FROM outbox WHERE state = 0 AND "
+                           "next_try <= ?1 ORDER BY next_try, created LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)now_ms);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        const char *u = (const char *)sqlite3_column_text(st, 0);
+        const char *b = (const char *)sqlite3_column_text(st, 1);
+        snprintf(uuid, OUTBOX_UUID_MAX + 1, "%s", u ? u : "");
+        *body = strdup(b ? b : "");
+        *attempts = sqlite3_column_int(st, 2);
+        found = *body ? 1 : -1;
+    } else if (rc != SQLITE_DONE) {
+        found = -1;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+uint64_t outbox_next_due(outbox *o)
+{
+    sqlite3_stmt *st;
+    uint64_t due = UINT64_MAX;
+    if (sqlite3_prepare_v2(o->db, "SELECT min(next_try) FROM outbox WHERE state = 0", -1, &st,
+                           NULL) != SQLITE_OK)
+        return due;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        due = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return due;
+}
+
+static trygg_err exec_uuid(outbox *o, const char *sql, const char *uuid, sqlite3_int64 a,
+                           const char *text)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(o->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_err(rc);
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, a);
+    sqlite3_bind_text(st, 3, text ? text : "", -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? TRYGG_OK : db_err(rc);
+}
+
+trygg_err outbox_done(outbox *o, const char *uuid)
+{
+    return exec_uuid(o, "DELETE FROM outbox WHERE uuid = ?1 AND ?2 = ?2 AND ?3 = ?3", uuid, 0,
+                     NULL);
+}
+
+trygg_err outbox_retry(outbox *o, const char *uuid, uint64_t next_try, const char *err)
+{
+    return exec_uuid(o,
+                     "UPDATE outbox SET attempts = attempts + 1, next_try = ?2, "
+                     "last_error = substr(?3, 1, 200) WHERE uuid = ?1",
+                     uuid, (sqlite3_int64)next_try, err);
+}
+
+trygg_err outbox_dead(outbox *o, const char *uuid, const char *err)
+{
+    return exec_uuid(o,
+                     "UPDATE outbox SET state = 2, attempts = attempts + 1, "
+                     "last_error = substr(?3, 1, 200) WHERE uuid = ?1 AND ?2 = ?2",
+                     uuid, 0, err);
+}
+
+static int count(outbox *o, int state)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+    if (sqlite3_prepare_v2(o->db, "SELECT count(*) FROM outbox WHERE state = ?1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    sqlite3_bind_int(st, 1, state);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+int outbox_depth(outbox *o)
+{
+    return count(o, 0);
+}
+
+int outbox_dead_count(outbox *o)
+{
+    return count(o, 2);
+}

@@ -1,0 +1,75 @@
+/*
+ * ui_sdl.h — the only part of the kiosk that talks to SDL (window, renderer,
+ * fonts, events). It draws a ui_list (layout.h) and turns SDL events into
+ * plain ui_input values; everything else is plain C.
+ *
+ * Two modes: a real window (full screen on the configured display, cursor
+ * hidden, screensaver inhibited, system text input off) and headless (the
+ * script mode: a software renderer on an RGB888 surface of exactly the
+ * logical size, so screenshots are bit-identical run to run).
+ *
+ * Threading: everything on the UI thread except ui_wake(), which any thread
+ * may call to make ui_wait() return UI_IN_WAKE. Start at ui_open().
+ */
+#ifndef KIOSK_UI_SDL_H
+#define KIOSK_UI_SDL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "layout.h"
+
+typedef struct ui ui;
+
+typedef struct ui_opts {
+    int headless;      /* 1: software surface, no window (script mode) */
+    int width, height; /* logical size */
+    int fullscreen;
+    int display;
+    const char *font_dir; /* directory with the Noto TTF files */
+} ui_opts;
+
+typedef enum ui_input_kind {
+    UI_IN_NONE = 0, /* timeout */
+    UI_IN_TAP,      /* x, y in logical pixels */
+    UI_IN_WAKE,     /* ui_wake() was called */
+    UI_IN_QUIT,     /* window closed / SIGTERM */
+    UI_IN_EXPOSE,   /* needs a redraw */
+} ui_input_kind;
+
+typedef struct ui_input {
+    ui_input_kind kind;
+    int x, y;
+} ui_input;
+
+/* Opens the window (or the headless surface) and loads the fonts. NULL on
+ * failure with the reason in err[cap]. */
+ui *ui_open(const ui_opts *o, char *err, size_t cap);
+void ui_close(ui *u);
+
+/* Changes the logical size (headless: a new surface). 0 on success. */
+int ui_set_size(ui *u, int w, int h);
+
+/* Draws l and presents it. Text boxes get the font size actually used
+ * written back into their px. */
+void ui_draw(ui *u, ui_list *l);
+
+/* Saves the last drawn frame as a PNG (BMP, then ImageMagick convert).
+ * 0 on success. Headless mode only. */
+int ui_save_png(ui *u, const char *path);
+
+/* Waits for input up to timeout_ms (<0: forever). */
+void ui_wait(ui *u, int timeout_ms, ui_input *in);
+
+/* Wakes ui_wait from any thread. */
+void ui_wake(void *u);
+
+/* Text width in pixels (layout's measure function). */
+int ui_measure(void *u, const char *utf8, int px, int bold, int rtl);
+
+/* Milliseconds since start (monotonic). */
+uint64_t ui_ticks(void);
+
+/* Statistics for the bench: number of cached textures and fonts. */
+void ui_cache_stats(const ui *u, int *textures, int *fonts);
+
+#endif

@@ -1,0 +1,437 @@
+/* uploader.c — background HTTP client: submissions, heartbeat, config. */
+#include "uploader.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "outbox.h"
+#include "remote_config.h"
+#include "trygg/log.h"
+
+#define BODY_CAP (256 * 1024)
+
+struct uploader {
+    uploader_opts o;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stop, kicked;
+    ui_status status; /* under mu */
+    atomic_int config_changed;
+    CURL *curl;
+    outbox *ob;
+    char token[256];
+    int net_failures;
+    uint64_t backoff_until;
+};
+
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+} buf;
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *user)
+{
+    buf *b = user;
+    size_t n = size * nmemb;
+    if (b->n + n + 1 > b->cap) {
+        if (b->n + n + 1 > BODY_CAP)
+            return 0; /* too big: abort the transfer */
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p)
+            return 0;
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, ptr, n);
+    b->n += n;
+    b->p[b->n] = 0;
+    return n;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *user)
+{
+    char *etag = user;
+    size_t n = size * nmemb;
+    if (n > 5 && strncasecmp(ptr, "ETag:", 5) == 0) {
+        const char *v = ptr + 5;
+        while (*v == ' ' && v < ptr + n)
+            v++;
+        size_t len = (size_t)(ptr + n - v);
+        while (len && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' '))
+            len--;
+        if (len < 128) {
+            memcpy(etag, v, len);
+            etag[len] = 0;
+        }
+    }
+    return n;
+}
+
+static void set_error(uploader *u, int ok, const char *err)
+{
+    pthread_mutex_lock(&u->mu);
+    u->status.server_ok = ok;
+    if (err) {
+        size_t n = strnlen(err, sizeof u->status.last_error - 1);
+        memcpy(u->status.last_error, err, n);
+        u->status.last_error[n] = 0;
+    }
+    pthread_mutex_unlock(&u->mu);
+}
+
+static void load_token(uploader *u)
+{
+    if (kcfg_read_token(u->o.cfg, u->token, sizeof u->token) != TRYGG_OK)
+        u->token[0] = 0;
+}
+
+/* One request. Returns the HTTP status, or 0 on a network error (text in
+ * err). etag_in/out are for the config request. */
+static long request(uploader *u, const char *method, const char *path, const char *body, buf *resp,
+                    const char *etag_in, char *etag_out, char *err, size_t errcap)
+{
+    char url[600];
+    snprintf(url, sizeof url, "%s%s", u->o.cfg->server_url, path);
+    CURL *c = u->curl;
+    curl_easy_reset(c);
+    char errbuf[CURL_ERROR_SIZE] = "";
+    struct curl_slist *h = NULL;
+    char auth[300];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", u->token);
+    h = curl_slist_append(h, auth);
+    if (body)
+        h = curl_slist_append(h, "Content-Type: application/json");
+    char inm[200];
+    if (etag_in && *etag_in) {
+        snprintf(inm, sizeof inm, "If-None-Match: %s", etag_in);
+        h = curl_slist_append(h, inm);
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)u->o.cfg->http_timeout_s);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "trygg-kiosk/" TRYGG_VERSION);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, u->o.cfg->tls_verify ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, u->o.cfg->tls_verify ? 2L : 0L);
+    if (u->o.cfg->ca_file[0])
+        curl_easy_setopt(c, CURLOPT_CAINFO, u->o.cfg->ca_file);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+    if (etag_out) {
+        etag_out[0] = 0;
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, etag_out);
+    }
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    (void)method;
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    else
+        snprintf(err, errcap, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    curl_slist_free_all(h);
+    return status;
+}
+
+static uint64_t backoff_ms(const kiosk_config *cfg, int n)
+{
+    uint64_t d = (uint64_t)cfg->retry_min_ms;
+    for (int i = 1; i < n && d < (uint64_t)cfg->retry_max_ms; i++)
+        d *= 2;
+    if (d > (uint64_t)cfg->retry_max_ms)
+        d = (uint64_t)cfg->retry_max_ms;
+    /* up to +25 % jitter so many kiosks do not return in step */
+    return d + randombytes_uniform((uint32_t)(d / 4 + 1));
+}
+
+static void network_failed(uploader *u, const char *err)
+{
+    u->net_failures++;
+    u->backoff_until = wall_ms() + backoff_ms(u->o.cfg, u->net_failures);
+    set_error(u, 0, err);
+}
+
+static void network_ok(uploader *u)
+{
+    u->net_failures = 0;
+    u->backoff_until = 0;
+}
+
+static int send_one(uploader *u)
+{
+    char uuid[OUTBOX_UUID_MAX + 1];
+    char *body = NULL;
+    int attempts = 0;
+    if (outbox_next(u->ob, wall_ms(), uuid, &body, &attempts) != 1)
+        return 0;
+    if (!u->token[0])
+        load_token(u);
+    buf resp = {0};
+    char err[CURL_ERROR_SIZE + 64] = "";
+    long st = request(u, "POST", "/api/v1/submissions", body, &resp, NULL, NULL, err, sizeof err);
+    free(body);
+    int more = 1;
+    if (st >= 200 && st < 300) {
+        network_ok(u);
+        outbox_done(u->ob, uuid);
+        set_error(u, 1, NULL);
+        TRYGG_INFO("uploaded %s (HTTP %ld)", uuid, st);
+    } else if (st == 400 || st == 413 || st == 415 || st == 422) {
+        network_ok(u);
+        snprintf(err, sizeof err, "HTTP %ld for %s: %.200s", st, uuid, resp.p ? resp.p : "");
+        outbox_dead(u->ob, uuid, err);
+        set_error(u, 1, err);
+        TRYGG_ERR("server refused submission %s for good: HTTP %ld", uuid, st);
+    } else if (st == 401 || st == 403) {
+        snprintf(err, sizeof err, "HTTP %ld: kiosk token refused", st);
+        u->token[0] = 0; /* re-read the file next time */
+        network_failed(u, err);
+        TRYGG_WARN("%s", err);
+        more = 0;
+    } else if (st != 0) {
+        snprintf(err, sizeof err, "HTTP %ld", st);
+        outbox_retry(u->ob, uuid, wall_ms() + backoff_ms(u->o.cfg, attempts + 1), err);
+        set_error(u, 1, err);
+        more = 0;
+    } else {
+        network_failed(u, err);
+        TRYGG_WARN("upload of %s failed: %s", uuid, err);
+        more = 0;
+    }
+    free(resp.p);
+    return more;
+}
+
+static void fetch_config(uploader *u)
+{
+    char etag[128], new_etag[128] = "";
+    rc_cache_etag(u->o.cache_path, etag, sizeof etag);
+    buf resp = {0};
+    char err[CURL_ERROR_SIZE + 64] = "";
+    if (!u->token[0])
+        load_token(u);
+    long st =
+        request(u, "GET", "/api/v1/kiosk/config", NULL, &resp, etag, new_etag, err, sizeof err);
+    if (st == 200 && resp.p) {
+        network_ok(u);
+        /* Check the body parses before it replaces the cache. */
+        rc_catalog *base = calloc(1, sizeof *base), *tmp = calloc(1, sizeof *tmp);
+        char perr[256];
+        if (base && tmp) {
+            rc_defaults(base, u->o.cfg);
+            if (rc_parse(resp.p, resp.n, base, tmp, perr, sizeof perr) == TRYGG_OK) {
+                if (rc_save_cache(u->o.cache_path, new_etag, resp.p, resp.n) == TRYGG_OK) {
+                    atomic_store(&u->config_changed, 1);
+                    set_error(u, 1, "");
+                } else {
+                    TRYGG_WARN("cannot write config cache %s", u->o.cache_path);
+                }
+            } else {
+                TRYGG_WARN("server config refused: %s", perr);
+                set_error(u, 1, perr);
+            }
+        }
+        free(base);
+        free(tmp);
+    } else if (st == 304) {
+        network_ok(u);
+        set_error(u, 1, NULL);
+    } else if (st == 0) {
+        network_failed(u, err);
+    } else {
+        snprintf(err, sizeof err, "config: HTTP %ld", st);
+        set_error(u, 1, err);
+        if (st == 401 || st == 403)
+            u->token[0] = 0;
+    }
+    free(resp.p);
+}
+
+static void heartbeat(uploader *u)
+{
+    ui_status s;
+    uploader_status(u, &s);
+    json_t *j = json_pack("{s:s, s:i, s:s}", "version", TRYGG_VERSION, "outbox_depth",
+                          outbox_depth(u->ob), "last_error", s.last_error);
+    char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!body)
+        return;
+    buf resp = {0};
+    char err[CURL_ERROR_SIZE + 64] = "";
+    if (!u->token[0])
+        load_token(u);
+    long st =
+        request(u, "POST", "/api/v1/kiosk/heartbeat", body, &resp, NULL, NULL, err, sizeof err);
+    if (st == 0)
+        network_failed(u, err);
+    else if (st >= 200 && st < 300) {
+        network_ok(u);
+        set_error(u, 1, NULL);
+    }
+    free(body);
+    free(resp.p);
+}
+
+static void update_counts(uploader *u)
+{
+    int d = outbox_depth(u->ob), dead = outbox_dead_count(u->ob);
+    pthread_mutex_lock(&u->mu);
+    int changed = d != u->status.outbox_depth || dead != u->status.dead;
+    u->status.outbox_depth = d;
+    u->status.dead = dead;
+    pthread_mutex_unlock(&u->mu);
+    if (changed && u->o.wake)
+        u->o.wake(u->o.wake_user);
+}
+
+static void *run(void *arg)
+{
+    uploader *u = arg;
+    uint64_t next_config = 0, next_hb = 0;
+    for (;;) {
+        pthread_mutex_lock(&u->mu);
+        int stop = u->stop;
+        if (u->kicked)
+            u->backoff_until = 0; /* a new submission is worth one immediate try */
+        u->kicked = 0;
+        pthread_mutex_unlock(&u->mu);
+        if (stop)
+            break;
+        uint64_t now = wall_ms();
+        if (now >= u->backoff_until) {
+            if (now >= next_config) {
+                fetch_config(u);
+                next_config = now + (uint64_t)u->o.cfg->config_refresh_s * 1000;
+                if (atomic_load(&u->config_changed) && u->o.wake)
+                    u->o.wake(u->o.wake_user);
+            }
+            for (int i = 0; i < 1000 && wall_ms() >= u->backoff_until && send_one(u); i++) {
+                pthread_mutex_lock(&u->mu);
+                stop = u->stop;
+                pthread_mutex_unlock(&u->mu);
+                if (stop)
+                    break;
+            }
+            if (wall_ms() >= next_hb && wall_ms() >= u->backoff_until) {
+                heartbeat(u);
+                next_hb = wall_ms() + (uint64_t)u->o.cfg->heartbeat_s * 1000;
+            }
+        }
+        update_counts(u);
+        now = wall_ms();
+        uint64_t due = outbox_next_due(u->ob);
+        uint64_t wake = next_config < next_hb ? next_config : next_hb;
+        if (due < wake)
+            wake = due;
+        if (u->backoff_until > wake)
+            wake = u->backoff_until;
+        if (wake < now + 20)
+            wake = now + 20;
+        if (wake > now + 60000)
+            wake = now + 60000;
+        struct timespec ts = {(time_t)(wake / 1000), (long)(wake % 1000) * 1000000};
+        pthread_mutex_lock(&u->mu);
+        while (!u->stop && !u->kicked)
+            if (pthread_cond_timedwait(&u->cv, &u->mu, &ts) != 0)
+                break;
+        pthread_mutex_unlock(&u->mu);
+    }
+    return NULL;
+}
+
+uploader *uploader_start(const uploader_opts *o, char *err, size_t cap)
+{
+    uploader *u = calloc(1, sizeof *u);
+    if (!u) {
+        snprintf(err, cap, "out of memory");
+        return NULL;
+    }
+    u->o = *o;
+    u->ob = outbox_open(o->outbox_path, err, cap);
+    u->curl = curl_easy_init();
+    if (!u->ob || !u->curl) {
+        if (u->ob && !u->curl)
+            snprintf(err, cap, "curl_easy_init failed");
+        outbox_close(u->ob);
+        if (u->curl)
+            curl_easy_cleanup(u->curl);
+        free(u);
+        return NULL;
+    }
+    u->status.outbox_depth = outbox_depth(u->ob);
+    u->status.dead = outbox_dead_count(u->ob);
+    pthread_mutex_init(&u->mu, NULL);
+    pthread_cond_init(&u->cv, NULL); /* CLOCK_REALTIME, matching wall_ms */
+    load_token(u);
+    if (pthread_create(&u->thread, NULL, run, u) != 0) {
+        snprintf(err, cap, "cannot start uploader thread");
+        outbox_close(u->ob);
+        curl_easy_cleanup(u->curl);
+        free(u);
+        return NULL;
+    }
+    return u;
+}
+
+void uploader_kick(uploader *u)
+{
+    pthread_mutex_lock(&u->mu);
+    u->kicked = 1;
+    pthread_cond_signal(&u->cv);
+    pthread_mutex_unlock(&u->mu);
+}
+
+void uploader_status(uploader *u, ui_status *st)
+{
+    pthread_mutex_lock(&u->mu);
+    *st = u->status;
+    pthread_mutex_unlock(&u->mu);
+    st->config_from_server = 0;
+}
+
+int uploader_config_changed(uploader *u)
+{
+    return atomic_exchange(&u->config_changed, 0);
+}
+
+void uploader_stop(uploader *u)
+{
+    if (!u)
+        return;
+    pthread_mutex_lock(&u->mu);
+    u->stop = 1;
+    pthread_cond_signal(&u->cv);
+    pthread_mutex_unlock(&u->mu);
+    pthread_join(u->thread, NULL);
+    outbox_close(u->ob);
+    curl_easy_cleanup(u->curl);
+    pthread_mutex_destroy(&u->mu);
+    pthread_cond_destroy(&u->cv);
+    free(u);
+}

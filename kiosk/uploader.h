@@ -1,0 +1,44 @@
+/*
+ * uploader.h — the background thread that talks to the server (libcurl).
+ *
+ * It posts queued submissions from the outbox (POST /api/v1/submissions,
+ * bearer token, the client uuid makes retries idempotent), sends heartbeats
+ * (version, outbox depth, last error) and fetches the kiosk config with
+ * If-None-Match, caching it to a file. It never touches UI state: it calls
+ * the wake callback (the UI turns that into an SDL user event) when
+ * something the UI shows has changed, and the UI reads a copy of the status
+ * with uploader_status().
+ *
+ * Retries: a network failure or 5xx/429 waits retry_min_ms, doubling up to
+ * retry_max_ms (with jitter); 400/413/415/422 mark the submission dead (the
+ * server will never take it, retrying cannot help); 401/403 keep it queued
+ * and back off (a token can be fixed). Start at uploader_start().
+ */
+#ifndef KIOSK_UPLOADER_H
+#define KIOSK_UPLOADER_H
+
+#include "config.h"
+#include "layout.h" /* ui_status */
+
+typedef struct uploader uploader;
+
+typedef struct uploader_opts {
+    const kiosk_config *cfg; /* borrowed; must outlive the uploader */
+    const char *outbox_path;
+    const char *cache_path; /* config cache file */
+    void (*wake)(void *user);
+    void *wake_user;
+} uploader_opts;
+
+/* Starts the thread. NULL on failure with the reason in err[cap]. */
+uploader *uploader_start(const uploader_opts *o, char *err, size_t cap);
+/* A new submission was queued: try now. */
+void uploader_kick(uploader *u);
+/* Copy of the current status (thread-safe). */
+void uploader_status(uploader *u, ui_status *st);
+/* 1 once after a new config was written to the cache file. */
+int uploader_config_changed(uploader *u);
+/* Stops and joins the thread (an upload in flight is finished or timed out). */
+void uploader_stop(uploader *u);
+
+#endif
