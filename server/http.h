@@ -27,18 +27,18 @@ typedef struct http_kv {
 } http_kv;
 
 typedef struct http_req {
-    const char *method;     /* "GET", "POST", ... */
-    const char *path;       /* decoded path, no query string */
-    const char *remote_ip;  /* "127.0.0.1" */
-    const char *body;       /* NUL-terminated copy of the body ("" if none) */
+    const char *method;    /* "GET", "POST", ... */
+    const char *path;      /* decoded path, no query string */
+    const char *remote_ip; /* "127.0.0.1" */
+    const char *body;      /* NUL-terminated copy of the body ("" if none) */
     size_t body_len;
-    http_kv query[HTTP_MAX_FIELDS];   /* decoded query arguments */
+    http_kv query[HTTP_MAX_FIELDS]; /* decoded query arguments */
     int nquery;
-    http_kv form[HTTP_MAX_FIELDS];    /* decoded urlencoded form fields (POST) */
+    http_kv form[HTTP_MAX_FIELDS]; /* decoded urlencoded form fields (POST) */
     int nform;
-    int tls;                /* 1 if the connection is TLS */
-    int64_t started_us;     /* monotonic time the request arrived */
-    void *conn;             /* opaque, for http_header/http_cookie */
+    int tls;            /* 1 if the connection is TLS */
+    int64_t started_us; /* monotonic time the request arrived */
+    void *conn;         /* opaque, for http_header/http_cookie */
 } http_req;
 
 /* Request header by name (case-insensitive); NULL if absent. */
@@ -54,7 +54,7 @@ const char *http_form(const http_req *r, const char *name);
 typedef struct http_resp {
     int status;
     char content_type[96];
-    char *body;             /* malloc'd, owned by the response */
+    char *body; /* malloc'd, owned by the response */
     size_t len;
     http_kv headers[HTTP_MAX_HEADERS]; /* extra headers; name/value malloc'd */
     int nheaders;
@@ -85,13 +85,20 @@ typedef struct http_route {
 typedef struct http_server http_server;
 
 typedef struct http_options {
-    const char *bind;        /* "127.0.0.1" */
-    int port;                /* 8080; 0 = any free port (see http_server_port) */
-    const char *tls_cert;    /* PEM file, NULL = plain HTTP (behind a TLS proxy) */
+    const char *bind;     /* "127.0.0.1" */
+    int port;             /* 8080; 0 = any free port (see http_server_port) */
+    const char *tls_cert; /* PEM file, NULL = plain HTTP (behind a TLS proxy) */
     const char *tls_key;
-    int threads;             /* worker threads */
-    int conn_timeout_s;      /* idle connection timeout */
+    int threads;        /* worker threads */
+    int conn_timeout_s; /* idle connection timeout */
     int max_connections;
+    /* Added (additive; zero = off): */
+    int trust_proxy;   /* 1: remote_ip/tls from X-Forwarded-For/-Proto when
+                          the peer is loopback (reverse proxy in front) */
+    int use_listen_fd; /* 1: listen on listen_fd (bound before dropping root) */
+    int listen_fd;
+    /* Called once per answered request (latency for /metrics); may be NULL. */
+    void (*observe)(void *ctx, const http_req *req, int status, int64_t elapsed_us);
 } http_options;
 
 /* Starts listening; routes[] (nroutes entries) and ctx must outlive the

@@ -26,29 +26,33 @@ typedef struct server_config {
     char config_file[512];
     char data_dir[512];
     char db_path[512];
-    char keys_dir[512];           /* pseudonym.key, number.key (public half used) */
-    char routing_file[512];       /* routing.ini; "" = built-in defaults */
+    char keys_dir[512];     /* pseudonym.key, number.key (public half used) */
+    char routing_file[512]; /* routing.ini; "" = built-in defaults */
     char bind[64];
     int port;
     char tls_cert[512], tls_key[512];
-    char public_url[256];         /* how staff reach the UI, for links in e-mails */
-    int session_minutes;          /* staff session expiry */
-    int small_count;              /* situation picture: counts below this show "<N" */
-    char smtp_url[256];           /* smtp://host:port or smtps://...; "" = no e-mail */
+    char public_url[256]; /* how staff reach the UI, for links in e-mails */
+    int session_minutes;  /* staff session expiry */
+    int small_count;      /* situation picture: counts below this show "<N" */
+    char smtp_url[256];   /* smtp://host:port or smtps://...; "" = no e-mail */
     char smtp_from[256];
     char smtp_user[128], smtp_password[128];
-    int smtp_starttls;            /* 1 = require STARTTLS on smtp:// */
-    int forward_max_attempts;     /* then dead-letter */
-    char user[64];                /* drop privileges to this user after bind ("" = no) */
-    char police_events_url[512];  /* optional public events feed ("" = off) */
+    int smtp_starttls;           /* 1 = require STARTTLS on smtp:// */
+    int forward_max_attempts;    /* then dead-letter */
+    char user[64];               /* drop privileges to this user after bind ("" = no) */
+    char police_events_url[512]; /* optional public events feed ("" = off) */
+    /* Added by the server core (additive): categories, areas, Open311 keys,
+     * mail templates, retention, connection limits (config.h). Owned by
+     * config_load/config_free; NULL before loading. */
+    struct server_catalog *catalog;
 } server_config;
 
 typedef struct server_ctx {
     server_config cfg;
     trygg_routes *routes;
-    trygg_i18n *web_text;         /* assets/i18n/web */
+    trygg_i18n *web_text; /* assets/i18n/web */
     unsigned char pseudo_key[32];
-    unsigned char number_pk[32];  /* public half only: the server can't decrypt numbers */
+    unsigned char number_pk[32]; /* public half only: the server can't decrypt numbers */
     int64_t started;
     volatile int stopping;
 } server_ctx;
@@ -56,6 +60,8 @@ typedef struct server_ctx {
 /* The calling thread's store handle, opened on first use (one per thread,
  * closed at thread exit). NULL if the database cannot be opened (logged). */
 trygg_store *server_store(server_ctx *ctx);
+/* Closes every pooled store handle (at shutdown, after all threads stopped). */
+void server_store_shutdown(void);
 
 /* Route tables of each module (defined in their .c files). */
 extern const http_route api_routes[];

@@ -1,0 +1,540 @@
+/*
+ * api.c — the kiosk API, exactly as docs/kiosk-api.md describes it:
+ *   POST /api/v1/submissions      idempotent submit (uuid), 201 new / 200 seen
+ *   GET  /api/v1/kiosk/config     categories, areas, walks, notices, links; ETag
+ *   POST /api/v1/kiosk/heartbeat  version, outbox depth, last error -> 204
+ * Every call needs "Authorization: Bearer <kiosk token>".
+ */
+#include "api.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "config.h"
+#include "intake.h"
+#include "trygg/log.h"
+#include "trygg/ref.h"
+#include "trygg/secret.h"
+#include "trygg/text.h"
+
+#define API_MAX_BODY (64 * 1024)
+
+static const char *const bands[] = {"now", "today", "evenings", "nights", "weekends", "recurring"};
+
+int api_status_for(trygg_err e)
+{
+    switch (e) {
+    case TRYGG_ERR_BUSY:
+    case TRYGG_ERR_FULL:
+    case TRYGG_ERR_READONLY:
+    case TRYGG_ERR_NOMEM:
+        return 503;
+    default:
+        return 500;
+    }
+}
+
+static void error_json(http_resp *resp, int status, const char *code, json_t *fields)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "error", json_string(code));
+    if (fields)
+        json_object_set_new(o, "fields", fields);
+    http_resp_json(resp, status, o);
+}
+
+/* Bearer token -> kiosk. 0 and a 401 response when missing or wrong. */
+static int auth(server_ctx *ctx, trygg_store *st, const http_req *req, http_resp *resp,
+                trygg_kiosk *k)
+{
+    const char *h = http_header(req, "Authorization");
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        const char *tok = h + 7;
+        while (*tok == ' ')
+            tok++;
+        if (*tok && strlen(tok) < 64) {
+            trygg_err rc = trygg_store_kiosk_auth(st, tok, k);
+            if (rc == TRYGG_OK)
+                return 1;
+            if (rc != TRYGG_ERR_AUTH && rc != TRYGG_ERR_NOTFOUND) {
+                error_json(resp, api_status_for(rc), "store", NULL);
+                return 0;
+            }
+        }
+    }
+    (void)ctx;
+    error_json(resp, 401, "token", NULL);
+    http_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"trygg\"");
+    return 0;
+}
+
+static int is_json(const http_req *req)
+{
+    const char *ct = http_header(req, "Content-Type");
+    return ct && strncasecmp(ct, "application/json", 16) == 0 &&
+           (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
+}
+
+/* Parses the body; NULL and an error response when it is not a JSON object. */
+static json_t *body_object(const http_req *req, http_resp *resp)
+{
+    if (!is_json(req)) {
+        error_json(resp, 415, "content_type", NULL);
+        return NULL;
+    }
+    if (req->body_len > API_MAX_BODY) {
+        error_json(resp, 413, "too_big", NULL);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (o == NULL || !json_is_object(o)) {
+        json_decref(o);
+        error_json(resp, 400, "json", NULL);
+        return NULL;
+    }
+    return o;
+}
+
+static int valid_uuid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 8 || n > 80)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+            return 0;
+    return 1;
+}
+
+static int valid_date(const char *s)
+{
+    int y, m, d;
+    char extra;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+        return 0;
+    if (s[4] != '-' || s[7] != '-' || y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1)
+        return 0;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d > mdays[m - 1] || (m == 2 && d == 29 && !((y % 4 == 0 && y % 100) || y % 400 == 0)))
+        return 0;
+    return 1;
+}
+
+static int valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > TRYGG_NAME_MAX || !trygg_utf8_valid(s, n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= ' ' || strchr("<>&\"'/\\,", s[i]))
+            return 0;
+    return 1;
+}
+
+/* Optional string member: NULL if absent or null; sets fields[name]="type" if not a string. */
+static const char *opt_str(json_t *o, const char *name, json_t *fields)
+{
+    json_t *v = json_object_get(o, name);
+    if (v == NULL || json_is_null(v))
+        return NULL;
+    if (!json_is_string(v)) {
+        json_object_set_new(fields, name, json_string("type"));
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+/* Fills *item from the submission; errors per field into `fields`. */
+static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_t *fields)
+{
+    const char *uuid = opt_str(o, "uuid", fields);
+    if (uuid == NULL) {
+        if (!json_object_get(fields, "uuid"))
+            json_object_set_new(fields, "uuid", json_string("required"));
+    } else if (!valid_uuid(uuid)) {
+        json_object_set_new(fields, "uuid", json_string("invalid"));
+    } else {
+        snprintf(item->client_key, sizeof item->client_key, "%s", uuid);
+    }
+
+    const char *kind = opt_str(o, "kind", fields);
+    trygg_kind k = TRYGG_KIND_CONCERN;
+    if (kind == NULL) {
+        if (!json_object_get(fields, "kind"))
+            json_object_set_new(fields, "kind", json_string("required"));
+    } else if (trygg_kind_parse(kind, &k) != TRYGG_OK ||
+               (k != TRYGG_KIND_CONCERN && k != TRYGG_KIND_FAULT && k != TRYGG_KIND_WATCH_SIGNUP &&
+                k != TRYGG_KIND_WALK_SIGNUP)) {
+        json_object_set_new(fields, "kind", json_string("invalid"));
+    }
+    item->kind = k;
+    int needs_cat = k == TRYGG_KIND_CONCERN || k == TRYGG_KIND_FAULT;
+
+    const char *cat = opt_str(o, "category", fields);
+    if (cat == NULL) {
+        if (needs_cat && !json_object_get(fields, "category"))
+            json_object_set_new(fields, "category", json_string("required"));
+    } else if (!valid_name(cat)) {
+        json_object_set_new(fields, "category", json_string("invalid"));
+    } else {
+        /* Unknown ids are accepted: a kiosk that was offline may hold an
+         * item made with an older config, and a citizen's report is never
+         * refused for that. */
+        if (needs_cat && config_category_find(&ctx->cfg, (int)k, cat) == NULL)
+            TRYGG_INFO("api: category '%s' not in the current config", cat);
+        snprintf(item->category, sizeof item->category, "%s", cat);
+    }
+
+    const char *area = opt_str(o, "area", fields);
+    if (area == NULL) {
+        if (needs_cat && !json_object_get(fields, "area"))
+            json_object_set_new(fields, "area", json_string("required"));
+    } else if (!valid_name(area)) {
+        json_object_set_new(fields, "area", json_string("invalid"));
+    } else {
+        snprintf(item->area, sizeof item->area, "%s", area);
+    }
+
+    const char *when = opt_str(o, "when", fields);
+    if (when != NULL) {
+        int ok = 0;
+        for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++)
+            if (strcmp(when, bands[i]) == 0) {
+                snprintf(item->when_band, sizeof item->when_band, "%s", when);
+                ok = 1;
+            }
+        if (!ok && valid_date(when)) {
+            snprintf(item->when_date, sizeof item->when_date, "%s", when);
+            ok = 1;
+        }
+        if (!ok)
+            json_object_set_new(fields, "when", json_string("invalid"));
+    }
+
+    const char *text = opt_str(o, "text", fields);
+    if (text != NULL) {
+        size_t n = strlen(text);
+        if (n > TRYGG_TEXT_MAX)
+            json_object_set_new(fields, "text", json_string("too_long"));
+        else if (!trygg_utf8_valid(text, n))
+            json_object_set_new(fields, "text", json_string("invalid"));
+        else
+            memcpy(item->text, text, n + 1);
+    }
+
+    const char *lang = opt_str(o, "lang", fields);
+    if (lang != NULL) {
+        int ok = 0;
+        for (int i = 0; i < CONFIG_NLANGS; i++)
+            ok |= strcmp(lang, config_langs[i]) == 0;
+        if (!ok)
+            json_object_set_new(fields, "lang", json_string("invalid"));
+        else
+            snprintf(item->lang, sizeof item->lang, "%s", lang);
+    }
+
+    json_t *consent = json_object_get(o, "consent");
+    if (consent && !json_is_null(consent)) {
+        if (!json_is_boolean(consent))
+            json_object_set_new(fields, "consent", json_string("type"));
+        else
+            item->consent = json_is_true(consent);
+    }
+    const char *contact = opt_str(o, "contact", fields);
+    if (contact != NULL && contact[0]) {
+        size_t n = strlen(contact);
+        if (n > TRYGG_CONTACT_MAX)
+            json_object_set_new(fields, "contact", json_string("too_long"));
+        else if (!trygg_utf8_valid(contact, n))
+            json_object_set_new(fields, "contact", json_string("invalid"));
+        else if (!item->consent)
+            json_object_set_new(fields, "contact", json_string("consent_required"));
+        else
+            memcpy(item->contact, contact, n + 1);
+    }
+
+    json_t *walk = json_object_get(o, "walk_id");
+    if (walk && !json_is_null(walk)) {
+        if (!json_is_integer(walk) || json_integer_value(walk) <= 0)
+            json_object_set_new(fields, "walk_id", json_string("invalid"));
+        else
+            item->walk_id = json_integer_value(walk);
+    } else if (k == TRYGG_KIND_WALK_SIGNUP) {
+        json_object_set_new(fields, "walk_id", json_string("required"));
+    }
+}
+
+static void h_submit(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_store *st = server_store(ctx);
+    if (st == NULL) {
+        error_json(resp, 503, "store", NULL);
+        return;
+    }
+    trygg_kiosk k;
+    if (!auth(ctx, st, req, resp, &k))
+        return;
+    json_t *o = body_object(req, resp);
+    if (o == NULL)
+        return;
+    trygg_item *item = malloc(sizeof *item);
+    json_t *fields = json_object();
+    if (item == NULL || fields == NULL) {
+        free(item);
+        json_decref(fields);
+        json_decref(o);
+        error_json(resp, 503, "memory", NULL);
+        return;
+    }
+    trygg_item_init(item);
+    item->channel = TRYGG_CHANNEL_KIOSK;
+    snprintf(item->source, sizeof item->source, "%s", k.id);
+    parse_submission(ctx, o, item, fields);
+    json_decref(o);
+    if (json_object_size(fields) > 0) {
+        error_json(resp, 400, "validation", fields);
+        free(item);
+        return;
+    }
+    trygg_ref_from_key(item->client_key, item->ref);
+
+    int created = 0;
+    const char *bad = NULL;
+    trygg_err rc = intake_submit(ctx, item, &created, &bad);
+    if (rc == TRYGG_ERR_INVALID) {
+        json_object_set_new(fields, bad ? bad : "item", json_string("invalid"));
+        error_json(resp, 400, "validation", fields);
+    } else if (rc != TRYGG_OK) {
+        json_decref(fields);
+        error_json(resp, api_status_for(rc), "store", NULL);
+    } else {
+        json_decref(fields);
+        json_t *out = json_object();
+        json_object_set_new(out, "ref", json_string(item->ref));
+        json_object_set_new(out, "status", json_string(trygg_status_name(item->status)));
+        http_resp_json(resp, created ? 201 : 200, out);
+    }
+    free(item);
+}
+
+static json_t *labels(const char label[CONFIG_NLANGS][CONFIG_LABEL_MAX], const char *id)
+{
+    json_t *o = json_object();
+    for (int i = 0; i < CONFIG_NLANGS; i++)
+        if (label[i][0])
+            json_object_set_new(o, config_langs[i], json_string(label[i]));
+    if (json_object_size(o) == 0)
+        json_object_set_new(o, "sv", json_string(id));
+    return o;
+}
+
+static void iso_local(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    char z[8];
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(z, sizeof z, "%z", &tm); /* +0100 -> +01:00 */
+    size_t n = strlen(out);
+    if (strlen(z) == 5)
+        snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
+}
+
+json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st)
+{
+    server_catalog *cat = ctx->cfg.catalog;
+    json_t *root = json_object();
+    json_t *cats = json_object();
+    for (int i = 0; cat && i < cat->ncats; i++) {
+        const config_category *c = &cat->cats[i];
+        const char *kn = trygg_kind_name(c->kind);
+        json_t *arr = json_object_get(cats, kn);
+        if (arr == NULL) {
+            arr = json_array();
+            json_object_set_new(cats, kn, arr);
+        }
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_string(c->id));
+        json_object_set_new(e, "label", labels(c->label, c->id));
+        if (c->group[0])
+            json_object_set_new(e, "group", json_string(c->group));
+        json_array_append_new(arr, e);
+    }
+    json_object_set_new(root, "categories", cats);
+
+    json_t *areas = json_array();
+    for (int i = 0; cat && i < cat->nareas; i++) {
+        const config_area *a = &cat->areas[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_string(a->id));
+        json_object_set_new(e, "label", labels(a->label, a->id));
+        if (a->group[0])
+            json_object_set_new(e, "group", json_string(a->group));
+        json_array_append_new(areas, e);
+    }
+    json_object_set_new(root, "areas", areas);
+
+    int64_t now = (int64_t)time(NULL);
+    enum { MAXW = 32, MAXN = 16 };
+    trygg_walk *walks = calloc(MAXW, sizeof *walks);
+    trygg_notice *notices = calloc(MAXN, sizeof *notices);
+    int nw = 0, nn = 0;
+    trygg_err rc = walks && notices ? TRYGG_OK : TRYGG_ERR_NOMEM;
+    if (rc == TRYGG_OK)
+        rc = trygg_store_walk_list(st, now, walks, MAXW, &nw);
+    if (rc == TRYGG_OK)
+        rc = trygg_store_notice_list(st, now, notices, MAXN, &nn);
+    if (rc != TRYGG_OK) {
+        free(walks);
+        free(notices);
+        json_decref(root);
+        return NULL;
+    }
+    json_t *wa = json_array();
+    for (int i = 0; i < nw; i++) {
+        char ts[32];
+        iso_local(walks[i].starts, ts);
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_integer(walks[i].id));
+        json_object_set_new(e, "starts", json_string(ts));
+        json_object_set_new(e, "area", json_string(walks[i].area));
+        json_object_set_new(e, "place", json_string(walks[i].place));
+        json_object_set_new(e, "meeting_point", json_string(walks[i].meeting_point));
+        json_object_set_new(e, "capacity", json_integer(walks[i].capacity));
+        json_object_set_new(e, "signups", json_integer(walks[i].signups));
+        json_array_append_new(wa, e);
+    }
+    json_object_set_new(root, "walks", wa);
+    json_t *na = json_array();
+    for (int i = 0; i < nn; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "lang", json_string(notices[i].lang));
+        json_object_set_new(e, "text", json_string(notices[i].text));
+        json_array_append_new(na, e);
+    }
+    json_object_set_new(root, "notices", na);
+    free(walks);
+    free(notices);
+
+    static const char *const link_keys[] = {"police_tip_url",    "police_tip_phone",
+                                            "emergency",         "police_report_url",
+                                            "child_concern_url", "child_concern_phone"};
+    json_t *links = json_object();
+    for (size_t i = 0; i < sizeof link_keys / sizeof link_keys[0]; i++) {
+        const char *v = ctx->routes ? trygg_routes_link(ctx->routes, link_keys[i]) : NULL;
+        if (v)
+            json_object_set_new(links, link_keys[i], json_string(v));
+    }
+    json_object_set_new(root, "links", links);
+    return root;
+}
+
+/* If-None-Match holds `etag` (a list, or "*"). */
+static int etag_matches(const char *inm, const char *etag)
+{
+    if (inm == NULL)
+        return 0;
+    if (strcmp(inm, "*") == 0)
+        return 1;
+    size_t n = strlen(etag);
+    for (const char *p = inm; (p = strstr(p, etag)) != NULL; p += n) {
+        char after = p[n];
+        if (after == '\0' || after == ',' || after == ' ')
+            return 1;
+    }
+    return 0;
+}
+
+static void h_config(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_store *st = server_store(ctx);
+    if (st == NULL) {
+        error_json(resp, 503, "store", NULL);
+        return;
+    }
+    trygg_kiosk k;
+    if (!auth(ctx, st, req, resp, &k))
+        return;
+    json_t *cfg = api_kiosk_config(ctx, st);
+    char *body = cfg ? json_dumps(cfg, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS) : NULL;
+    json_decref(cfg);
+    if (body == NULL) {
+        error_json(resp, 503, "store", NULL);
+        return;
+    }
+    char hash[65], etag[40];
+    trygg_token_hash(body, hash);
+    snprintf(etag, sizeof etag, "\"%.32s\"", hash);
+    if (etag_matches(http_header(req, "If-None-Match"), etag)) {
+        http_resp_set(resp, 304, "application/json", "", 0);
+    } else {
+        http_resp_set(resp, 200, "application/json", body, strlen(body));
+    }
+    free(body);
+    http_resp_header(resp, "ETag", etag);
+    http_resp_header(resp, "Cache-Control", "no-cache");
+}
+
+static void h_heartbeat(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_store *st = server_store(ctx);
+    if (st == NULL) {
+        error_json(resp, 503, "store", NULL);
+        return;
+    }
+    trygg_kiosk k;
+    if (!auth(ctx, st, req, resp, &k))
+        return;
+    json_t *o = body_object(req, resp);
+    if (o == NULL)
+        return;
+    json_t *fields = json_object();
+    const char *version = opt_str(o, "version", fields);
+    const char *last_error = opt_str(o, "last_error", fields);
+    json_t *depth = json_object_get(o, "outbox_depth");
+    int d = 0;
+    if (version &&
+        (strlen(version) >= sizeof k.version || !trygg_utf8_valid(version, strlen(version))))
+        json_object_set_new(fields, "version", json_string("invalid"));
+    if (last_error && (strlen(last_error) >= sizeof k.last_error ||
+                       !trygg_utf8_valid(last_error, strlen(last_error))))
+        json_object_set_new(fields, "last_error", json_string("too_long"));
+    if (depth && !json_is_null(depth)) {
+        if (!json_is_integer(depth) || json_integer_value(depth) < 0 ||
+            json_integer_value(depth) > 10000000)
+            json_object_set_new(fields, "outbox_depth", json_string("invalid"));
+        else
+            d = (int)json_integer_value(depth);
+    }
+    if (json_object_size(fields) > 0) {
+        json_decref(o);
+        error_json(resp, 400, "validation", fields);
+        return;
+    }
+    json_decref(fields);
+    trygg_err rc = trygg_store_kiosk_heartbeat(st, k.id, version ? version : "", d,
+                                               last_error ? last_error : "");
+    json_decref(o);
+    if (rc != TRYGG_OK) {
+        error_json(resp, api_status_for(rc), "store", NULL);
+        return;
+    }
+    http_resp_set(resp, 204, "application/json", "", 0);
+}
+
+const http_route api_routes[] = {
+    {"POST", "/api/v1/submissions", API_MAX_BODY, h_submit},
+    {"GET", "/api/v1/kiosk/config", 0, h_config},
+    {"POST", "/api/v1/kiosk/heartbeat", API_MAX_BODY, h_heartbeat},
+};
+const int api_nroutes = sizeof api_routes / sizeof api_routes[0];

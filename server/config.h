@@ -1,0 +1,82 @@
+/*
+ * config.h — loading server.ini into struct server_config (server.h) and the
+ * kiosk catalog (categories and areas) that the kiosk API and Open311 serve.
+ *
+ * File format (inih, via trygg/cfg.h; unknown keys are errors, every error is
+ * reported as file:line):
+ *   [server]   data_dir, bind, port, public_url, tls_cert, tls_key, user,
+ *              trust_proxy, max_connections, conn_timeout, session_minutes,
+ *              small_count, routing, police_events_url
+ *   [smtp]     url, from, user, password, starttls
+ *   [forward]  max_attempts
+ *   [retention] <kind> = days
+ *   [open311]  api_keys (comma list), require_key, service_notice
+ *   [mail]     subject, body (templates with {ref} {kind} {category} ...)
+ *   [category ID]  kind, group, description, keywords, label_sv, label_en, ...
+ *   [area ID]      group, label_sv, label_en, ...
+ * Read first: config_load.
+ */
+#ifndef TRYGG_SERVER_CONFIG_H
+#define TRYGG_SERVER_CONFIG_H
+
+#include "server.h"
+#include "trygg/route.h"
+
+#define CONFIG_NLANGS      4 /* sv, en, ar, so */
+#define CONFIG_MAX_CATS    96
+#define CONFIG_MAX_AREAS   64
+#define CONFIG_LABEL_MAX   128
+#define CONFIG_MAX_APIKEYS 16
+
+/* Language codes in label order: "sv", "en", "ar", "so". */
+extern const char *const config_langs[CONFIG_NLANGS];
+
+typedef struct config_category {
+    char id[TRYGG_NAME_MAX + 1];
+    trygg_kind kind;
+    char group[CONFIG_LABEL_MAX];
+    char description[256];
+    char keywords[256];
+    char label[CONFIG_NLANGS][CONFIG_LABEL_MAX]; /* "" = not translated */
+} config_category;
+
+typedef struct config_area {
+    char id[TRYGG_NAME_MAX + 1];
+    char group[CONFIG_LABEL_MAX];
+    char label[CONFIG_NLANGS][CONFIG_LABEL_MAX];
+} config_area;
+
+/* Everything server.ini holds beyond struct server_config's fixed fields. */
+typedef struct server_catalog {
+    config_category cats[CONFIG_MAX_CATS];
+    int ncats;
+    config_area areas[CONFIG_MAX_AREAS];
+    int nareas;
+    int retention[TRYGG_KIND_COUNT]; /* days; 0 = store default */
+    char open311_keys[CONFIG_MAX_APIKEYS][128];
+    int nopen311_keys;
+    int open311_require_key;
+    char open311_notice[256];
+    char mail_subject[256];
+    char mail_body[2048];
+    int trust_proxy;     /* take X-Forwarded-For/-Proto from a local reverse proxy */
+    int max_connections; /* concurrent HTTP connections */
+    int conn_timeout;    /* seconds */
+} server_catalog;
+
+/* Loads `path` into *cfg (defaults first, then the file; paths that are
+ * relative are taken relative to data_dir). cfg->catalog is allocated and
+ * freed by config_free. Returns TRYGG_OK, or TRYGG_ERR_CONFIG/IO with every
+ * problem in errs[0..*nerr) as file:line: message. */
+trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *errs, int maxerr,
+                      int *nerr);
+void config_free(server_config *cfg);
+
+/* Category / area by id; NULL if unknown. `kind` -1 = any kind. */
+const config_category *config_category_find(const server_config *cfg, int kind, const char *id);
+const config_area *config_area_find(const server_config *cfg, const char *id);
+/* Label in `lang`, falling back to Swedish, then the id. */
+const char *config_label(const char label[CONFIG_NLANGS][CONFIG_LABEL_MAX], const char *lang,
+                         const char *id);
+
+#endif

@@ -1,0 +1,305 @@
+/*
+ * core.c — server_ctx set-up, the store handle pool and the purge thread.
+ */
+#include "core.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ops.h"
+#include "trygg/log.h"
+#include "trygg/paths.h"
+#include "trygg/secret.h"
+
+/* ---- store handles: one per thread, recycled through a pool ---------------- */
+
+#define POOL_MAX 64
+
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static trygg_store *pool[POOL_MAX];
+static int npool;
+
+static void store_release(void *p)
+{
+    trygg_store *st = p;
+    pthread_mutex_lock(&pool_mu);
+    if (npool < POOL_MAX) {
+        pool[npool++] = st;
+        st = NULL;
+    }
+    pthread_mutex_unlock(&pool_mu);
+    if (st)
+        trygg_store_close(st);
+}
+
+static void store_key_make(void)
+{
+    pthread_key_create(&store_key, store_release);
+}
+
+trygg_store *server_store(server_ctx *ctx)
+{
+    pthread_once(&store_once, store_key_make);
+    trygg_store *st = pthread_getspecific(store_key);
+    if (st)
+        return st;
+    pthread_mutex_lock(&pool_mu);
+    if (npool > 0)
+        st = pool[--npool];
+    pthread_mutex_unlock(&pool_mu);
+    if (st == NULL) {
+        trygg_err rc = trygg_store_open(ctx->cfg.db_path, &st);
+        if (rc != TRYGG_OK) {
+            TRYGG_ERR("cannot open database %s: %s", ctx->cfg.db_path, trygg_strerror(rc));
+            return NULL;
+        }
+        for (int k = 0; ctx->cfg.catalog && k < TRYGG_KIND_COUNT; k++)
+            if (ctx->cfg.catalog->retention[k] > 0)
+                trygg_store_set_retention(st, (trygg_kind)k, ctx->cfg.catalog->retention[k]);
+    }
+    pthread_setspecific(store_key, st);
+    return st;
+}
+
+void server_store_shutdown(void)
+{
+    pthread_once(&store_once, store_key_make);
+    trygg_store *mine = pthread_getspecific(store_key);
+    if (mine) {
+        pthread_setspecific(store_key, NULL);
+        trygg_store_close(mine);
+    }
+    pthread_mutex_lock(&pool_mu);
+    for (int i = 0; i < npool; i++)
+        trygg_store_close(pool[i]);
+    npool = 0;
+    pthread_mutex_unlock(&pool_mu);
+}
+
+/* ---- loading ------------------------------------------------------------------ */
+
+static int file_exists(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0;
+}
+
+static int load_keys(server_ctx *ctx)
+{
+    char p[600];
+    int bad = 0;
+    snprintf(p, sizeof p, "%s/pseudonym.key", ctx->cfg.keys_dir);
+    trygg_err rc = trygg_key_read(p, ctx->pseudo_key, sizeof ctx->pseudo_key);
+    if (rc != TRYGG_OK) {
+        fprintf(stderr, "%s:0: %s (create it with tryggctl init; mode 0600)\n", p,
+                trygg_strerror(rc));
+        bad++;
+    }
+    /* Public half of the number key pair: number.pub (32 bytes) if present,
+     * else the first 32 bytes of number.key; the secret half is wiped. */
+    snprintf(p, sizeof p, "%s/number.pub", ctx->cfg.keys_dir);
+    if (file_exists(p)) {
+        rc = trygg_key_read(p, ctx->number_pk, sizeof ctx->number_pk);
+    } else {
+        unsigned char pair[TRYGG_NUMKEY_LEN];
+        snprintf(p, sizeof p, "%s/number.key", ctx->cfg.keys_dir);
+        rc = trygg_key_read(p, pair, sizeof pair);
+        if (rc == TRYGG_OK)
+            memcpy(ctx->number_pk, pair, sizeof ctx->number_pk);
+        volatile unsigned char *v = pair;
+        for (size_t i = 0; i < sizeof pair; i++)
+            v[i] = 0;
+    }
+    if (rc != TRYGG_OK)
+        TRYGG_WARN("number key %s: %s (not needed by the server)", p, trygg_strerror(rc));
+    return bad;
+}
+
+int core_load(server_ctx *ctx, const char *config_path, int check_only)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->started = (int64_t)time(NULL);
+    int bad = 0;
+    trygg_cfg_error errs[32];
+    int nerr = 0;
+    trygg_err rc = config_load(config_path, &ctx->cfg, errs, 32, &nerr);
+    for (int i = 0; i < nerr; i++)
+        fprintf(stderr, "%s:%d: %s\n", errs[i].file, errs[i].line, errs[i].msg);
+    if (rc != TRYGG_OK) {
+        if (nerr == 0)
+            fprintf(stderr, "%s:0: %s\n", config_path, trygg_strerror(rc));
+        return nerr > 0 ? nerr : 1;
+    }
+
+    if (file_exists(ctx->cfg.routing_file)) {
+        int nr = 0;
+        rc = trygg_routes_load(ctx->cfg.routing_file, &ctx->routes, errs, 32, &nr);
+        for (int i = 0; i < nr; i++)
+            fprintf(stderr, "%s:%d: %s\n", errs[i].file, errs[i].line, errs[i].msg);
+        if (rc != TRYGG_OK) {
+            if (nr == 0)
+                fprintf(stderr, "%s:0: %s\n", ctx->cfg.routing_file, trygg_strerror(rc));
+            bad += nr > 0 ? nr : 1;
+        }
+    } else {
+        TRYGG_WARN("no routing file %s: using the built-in default rules", ctx->cfg.routing_file);
+        ctx->cfg.routing_file[0] = '\0';
+        rc = trygg_routes_default(&ctx->routes);
+        if (rc != TRYGG_OK) {
+            fprintf(stderr, "routing defaults: %s\n", trygg_strerror(rc));
+            bad++;
+        }
+    }
+
+    bad += load_keys(ctx);
+
+    char dir[600];
+    if (trygg_asset_path("i18n/web", dir, sizeof dir) == TRYGG_OK && file_exists(dir)) {
+        char err[256] = "";
+        rc = trygg_i18n_load(dir, &ctx->web_text, err, sizeof err);
+        if (rc != TRYGG_OK) {
+            fprintf(stderr, "%s\n", err[0] ? err : trygg_strerror(rc));
+            bad++;
+        }
+    } else {
+        TRYGG_WARN("no web catalogs in %s", dir);
+    }
+
+    if (check_only) {
+        if (!file_exists(ctx->cfg.db_path)) {
+            fprintf(stderr, "%s:0: database missing (create it with tryggctl init)\n",
+                    ctx->cfg.db_path);
+            bad++;
+        } else {
+            trygg_store *st = NULL;
+            rc = trygg_store_open(ctx->cfg.db_path, &st);
+            if (rc != TRYGG_OK) {
+                fprintf(stderr, "%s:0: %s\n", ctx->cfg.db_path, trygg_strerror(rc));
+                bad++;
+            }
+            trygg_store_close(st);
+        }
+        if (ctx->cfg.tls_cert[0] && access(ctx->cfg.tls_cert, R_OK) != 0) {
+            fprintf(stderr, "%s:0: TLS certificate unreadable: %s\n", ctx->cfg.tls_cert,
+                    strerror(errno));
+            bad++;
+        }
+        if (ctx->cfg.tls_key[0] && access(ctx->cfg.tls_key, R_OK) != 0) {
+            fprintf(stderr, "%s:0: TLS key unreadable: %s\n", ctx->cfg.tls_key, strerror(errno));
+            bad++;
+        }
+    }
+    return bad;
+}
+
+void core_free(server_ctx *ctx)
+{
+    trygg_routes_free(ctx->routes);
+    ctx->routes = NULL;
+    if (ctx->web_text)
+        trygg_i18n_free(ctx->web_text);
+    ctx->web_text = NULL;
+    config_free(&ctx->cfg);
+}
+
+http_route *core_routes(int *n)
+{
+    const http_route *tabs[] = {api_routes, open311_routes, ops_routes, web_routes};
+    const int counts[] = {api_nroutes, open311_nroutes, ops_nroutes, web_nroutes};
+    int total = 0;
+    for (int i = 0; i < 4; i++)
+        total += counts[i];
+    http_route *all = calloc((size_t)total + 1, sizeof *all);
+    if (all == NULL)
+        return NULL;
+    int k = 0;
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < counts[i]; j++)
+            all[k++] = tabs[i][j];
+    *n = k;
+    return all;
+}
+
+void core_http_options(const server_ctx *ctx, http_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->bind = ctx->cfg.bind;
+    opt->port = ctx->cfg.port;
+    opt->tls_cert = ctx->cfg.tls_cert[0] ? ctx->cfg.tls_cert : NULL;
+    opt->tls_key = ctx->cfg.tls_key[0] ? ctx->cfg.tls_key : NULL;
+    opt->threads = 0;
+    opt->conn_timeout_s = ctx->cfg.catalog ? ctx->cfg.catalog->conn_timeout : 30;
+    opt->max_connections = ctx->cfg.catalog ? ctx->cfg.catalog->max_connections : 512;
+    opt->trust_proxy = ctx->cfg.catalog ? ctx->cfg.catalog->trust_proxy : 0;
+    opt->observe = ops_observe;
+}
+
+/* ---- retention purge ------------------------------------------------------------ */
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    int running, stopping;
+} purge = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *purge_main(void *arg)
+{
+    server_ctx *ctx = arg;
+    int64_t wait_s = 60;
+    pthread_mutex_lock(&purge.mu);
+    while (!purge.stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += wait_s;
+        while (!purge.stopping && pthread_cond_timedwait(&purge.cv, &purge.mu, &until) != ETIMEDOUT)
+            ;
+        if (purge.stopping)
+            break;
+        pthread_mutex_unlock(&purge.mu);
+        trygg_store *st = server_store(ctx);
+        int n = 0;
+        trygg_err rc = st ? trygg_store_purge(st, (int64_t)time(NULL), &n) : TRYGG_ERR_DB;
+        if (rc == TRYGG_OK) {
+            TRYGG_INFO("retention purge: %d items purged", n);
+            wait_s = 24 * 3600;
+        } else {
+            TRYGG_ERR("retention purge failed: %s (%s); retrying in an hour", trygg_strerror(rc),
+                      st ? trygg_store_errmsg(st) : "");
+            wait_s = 3600;
+        }
+        pthread_mutex_lock(&purge.mu);
+    }
+    pthread_mutex_unlock(&purge.mu);
+    return NULL;
+}
+
+int core_purge_start(server_ctx *ctx)
+{
+    purge.stopping = 0;
+    if (pthread_create(&purge.thread, NULL, purge_main, ctx) != 0)
+        return -1;
+    purge.running = 1;
+    return 0;
+}
+
+void core_purge_stop(void)
+{
+    if (!purge.running)
+        return;
+    pthread_mutex_lock(&purge.mu);
+    purge.stopping = 1;
+    pthread_cond_broadcast(&purge.cv);
+    pthread_mutex_unlock(&purge.mu);
+    pthread_join(purge.thread, NULL);
+    purge.running = 0;
+}

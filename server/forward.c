@@ -1,0 +1,603 @@
+/*
+ * forward.c — the notification outbox: what a forward holds (built at
+ * enqueue, inside the caller's transaction) and the worker that sends it
+ * (SMTP e-mail and signed JSON webhooks with libcurl), see forward.h.
+ *
+ * Payloads (JSON, < 8 KiB, already reduced to what the destination may see):
+ *   email:   {"to", "subject", "body", "ref", "urgent"}
+ *   webhook: {"event": "item.forwarded", "destination", "item": {...}}
+ * The webhook URL and secret are looked up when sending, so no secret is
+ * ever stored in the outbox.
+ */
+#include "forward.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "trygg/log.h"
+#include "trygg/secret.h"
+#include "trygg/text.h"
+
+#define PAYLOAD_MAX 8000 /* the store's cap is 8 KiB including NUL */
+#define DUE_BATCH   16
+
+/* ---- building payloads ------------------------------------------------------- */
+
+static int names_person(const trygg_item *it)
+{
+    const trygg_keywords *k = trygg_keywords_default();
+    return k && it->text[0] && trygg_text_names_person(k, it->text);
+}
+
+static void when_text(const trygg_item *it, char out[80])
+{
+    snprintf(out, 80, "%s%s%s", it->when_date, it->when_date[0] && it->when_band[0] ? " " : "",
+             it->when_band);
+}
+
+static void iso_utc(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Cuts s to at most `max` bytes at a UTF-8 boundary. */
+static void utf8_cut(char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    s[max] = '\0';
+}
+
+typedef struct view {
+    char text[TRYGG_TEXT_MAX + 64];
+    const char *contact;
+    const char *alias;
+    char link[400];
+} view;
+
+/* What `d` may see of `it`. */
+static trygg_err make_view(server_ctx *ctx, const trygg_item *it, int full_access, view *v)
+{
+    memset(v, 0, sizeof *v);
+    if (full_access) {
+        snprintf(v->text, sizeof v->text, "%s", it->text);
+        v->alias = it->alias;
+    } else {
+        trygg_err rc = trygg_scrub(it->text, v->text, sizeof v->text, NULL);
+        if (rc != TRYGG_OK)
+            return rc;
+        v->alias = "";
+    }
+    /* Contact data went with consent for the sign-up's or call-back's purpose. */
+    int purpose = it->kind == TRYGG_KIND_WATCH_SIGNUP || it->kind == TRYGG_KIND_WALK_SIGNUP ||
+                  it->kind == TRYGG_KIND_CALLBACK;
+    v->contact = it->consent && (full_access || purpose) ? it->contact : "";
+    if (ctx->cfg.public_url[0] && it->id > 0)
+        snprintf(v->link, sizeof v->link, "%s/items/%lld", ctx->cfg.public_url, (long long)it->id);
+    return TRYGG_OK;
+}
+
+static json_t *item_json(server_ctx *ctx, const trygg_item *it, const view *v)
+{
+    json_t *o = json_object();
+    char ts[32], when[80];
+    iso_utc(it->created, ts);
+    when_text(it, when);
+    const config_category *c = config_category_find(&ctx->cfg, (int)it->kind, it->category);
+    const config_area *a = config_area_find(&ctx->cfg, it->area);
+    json_object_set_new(o, "ref", json_string(it->ref));
+    json_object_set_new(o, "kind", json_string(trygg_kind_name(it->kind)));
+    json_object_set_new(o, "channel", json_string(trygg_channel_name(it->channel)));
+    json_object_set_new(o, "category", json_string(it->category));
+    if (c)
+        json_object_set_new(o, "category_label", json_string(config_label(c->label, "sv", c->id)));
+    json_object_set_new(o, "area", json_string(it->area));
+    if (a)
+        json_object_set_new(o, "area_label", json_string(config_label(a->label, "sv", a->id)));
+    json_object_set_new(o, "place", json_string(it->place));
+    json_object_set_new(o, "when", json_string(when));
+    json_object_set_new(o, "text", json_string(v->text));
+    json_object_set_new(o, "lang", json_string(it->lang));
+    json_object_set_new(o, "urgent", json_boolean(it->urgent));
+    json_object_set_new(o, "created", json_string(ts));
+    if (v->contact[0])
+        json_object_set_new(o, "contact", json_string(v->contact));
+    if (v->alias && v->alias[0])
+        json_object_set_new(o, "alias", json_string(v->alias));
+    if (it->walk_id)
+        json_object_set_new(o, "walk_id", json_integer(it->walk_id));
+    if (v->link[0])
+        json_object_set_new(o, "link", json_string(v->link));
+    return o;
+}
+
+static trygg_err render(const char *tmpl, server_ctx *ctx, const trygg_item *it, const view *v,
+                        const char *dest_label, char *out, size_t cap)
+{
+    char when[80];
+    when_text(it, when);
+    const config_category *c = config_category_find(&ctx->cfg, (int)it->kind, it->category);
+    const config_area *a = config_area_find(&ctx->cfg, it->area);
+    const char *names[] = {"ref",  "kind",    "category", "area",        "place", "when",
+                           "text", "contact", "link",     "destination", NULL};
+    const char *values[] = {it->ref,
+                            trygg_kind_name(it->kind),
+                            c ? config_label(c->label, "sv", c->id) : it->category,
+                            a ? config_label(a->label, "sv", a->id) : it->area,
+                            it->place,
+                            when,
+                            v->text,
+                            v->contact,
+                            v->link,
+                            dest_label,
+                            NULL};
+    return trygg_i18n_format(tmpl, names, values, out, cap);
+}
+
+/* Builds the e-mail payload; shortens the text until it fits. */
+static char *email_payload(server_ctx *ctx, const trygg_item *it, view *v, const char *to,
+                           const char *dest_label, int urgent)
+{
+    server_catalog *k = ctx->cfg.catalog;
+    const char *subj_t = k ? k->mail_subject : "Trygg {ref}";
+    const char *body_t = k ? k->mail_body : "{ref}\n{text}\n{link}";
+    char *subject = malloc(1024), *body = malloc(PAYLOAD_MAX);
+    char *out = NULL;
+    for (int tries = 0; subject && body && tries < 8; tries++) {
+        if (render(subj_t, ctx, it, v, dest_label, subject, 1024) != TRYGG_OK)
+            snprintf(subject, 1024, "Trygg %s", it->ref);
+        utf8_cut(subject, 200);
+        char full_subject[1100];
+        snprintf(full_subject, sizeof full_subject, "%s%s", urgent ? "!!! " : "", subject);
+        if (render(body_t, ctx, it, v, dest_label, body, PAYLOAD_MAX) == TRYGG_OK) {
+            json_t *o = json_object();
+            json_object_set_new(o, "to", json_string(to));
+            json_object_set_new(o, "subject", json_string(full_subject));
+            json_object_set_new(o, "body", json_string(body));
+            json_object_set_new(o, "ref", json_string(it->ref));
+            json_object_set_new(o, "urgent", json_boolean(urgent));
+            out = json_dumps(o, JSON_COMPACT);
+            json_decref(o);
+            if (out && strlen(out) < PAYLOAD_MAX)
+                break;
+            free(out);
+            out = NULL;
+        }
+        utf8_cut(v->text, strlen(v->text) / 2);
+        strcat(v->text, " [...]");
+    }
+    free(subject);
+    free(body);
+    return out;
+}
+
+static char *webhook_payload(server_ctx *ctx, const trygg_item *it, view *v, const char *dest)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "event", json_string("item.forwarded"));
+        json_object_set_new(o, "destination", json_string(dest));
+        json_object_set_new(o, "item", item_json(ctx, it, v));
+        char *out = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        if (out && strlen(out) < PAYLOAD_MAX)
+            return out;
+        free(out);
+        utf8_cut(v->text, strlen(v->text) / 2);
+        strcat(v->text, " [...]");
+    }
+    return NULL;
+}
+
+static int valid_address(const char *a)
+{
+    return a[0] && strchr(a, '@') && !strpbrk(a, "\r\n<>\", ") && strlen(a) < 254;
+}
+
+trygg_err forward_enqueue(server_ctx *ctx, trygg_store *st, const trygg_item *item,
+                          const char *destination, const char *actor)
+{
+    trygg_destination d;
+    trygg_err rc = trygg_store_dest_get(st, destination, &d);
+    if (rc != TRYGG_OK)
+        return rc;
+    /* Tips and anything naming a person stay with full-access destinations
+     * (the security department): a company may not process suspected crimes. */
+    if (!d.full_access && (item->kind == TRYGG_KIND_TIP || names_person(item))) {
+        TRYGG_WARN("forward: refused %s (%s) to '%s': tips and person-naming items go to "
+                   "full-access destinations only",
+                   item->ref, trygg_kind_name(item->kind), destination);
+        return TRYGG_ERR_PERM;
+    }
+    view *v = malloc(sizeof *v);
+    if (v == NULL)
+        return TRYGG_ERR_NOMEM;
+    int queued = 0;
+    if (d.email[0]) {
+        if (!valid_address(d.email)) {
+            TRYGG_WARN("forward: destination '%s' has an invalid e-mail address", destination);
+        } else if ((rc = make_view(ctx, item, d.full_access, v)) == TRYGG_OK) {
+            char *p = email_payload(ctx, item, v, d.email, d.label[0] ? d.label : d.name, 0);
+            rc = p ? trygg_store_notify_enqueue(st, item->id, destination, "email", p, NULL)
+                   : TRYGG_ERR_NOMEM;
+            free(p);
+            if (rc != TRYGG_OK)
+                goto out;
+            queued++;
+        } else {
+            goto out;
+        }
+    }
+    if (d.webhook_url[0]) {
+        if ((rc = make_view(ctx, item, d.full_access, v)) != TRYGG_OK)
+            goto out;
+        char *p = webhook_payload(ctx, item, v, destination);
+        rc = p ? trygg_store_notify_enqueue(st, item->id, destination, "webhook", p, NULL)
+               : TRYGG_ERR_NOMEM;
+        free(p);
+        if (rc != TRYGG_OK)
+            goto out;
+        queued++;
+    }
+    char detail[160];
+    snprintf(detail, sizeof detail, "%s (%d %s)%s", destination, queued,
+             queued == 1 ? "channel" : "channels", d.full_access ? "" : ", scrubbed");
+    rc = trygg_store_audit(st, item->id, actor ? actor : "system", "forward", detail);
+    if (queued == 0)
+        TRYGG_INFO("forward: destination '%s' has neither e-mail nor webhook", destination);
+out:
+    free(v);
+    return rc;
+}
+
+trygg_err forward_enqueue_oncall(server_ctx *ctx, trygg_store *st, const trygg_item *item)
+{
+    const char *to = ctx->routes ? trygg_routes_oncall(ctx->routes) : "";
+    if (to == NULL || !valid_address(to))
+        return TRYGG_ERR_NOTFOUND;
+    view *v = malloc(sizeof *v);
+    if (v == NULL)
+        return TRYGG_ERR_NOMEM;
+    /* The on-call copy leaves the system by e-mail: scrubbed like any copy. */
+    trygg_err rc = make_view(ctx, item, 0, v);
+    if (rc == TRYGG_OK) {
+        char *p = email_payload(ctx, item, v, to, "oncall", 1);
+        rc = p ? trygg_store_notify_enqueue(st, item->id, "oncall", "email", p, NULL)
+               : TRYGG_ERR_NOMEM;
+        free(p);
+    }
+    if (rc == TRYGG_OK)
+        rc = trygg_store_audit(st, item->id, "system", "forward", "oncall (urgent)");
+    free(v);
+    return rc;
+}
+
+/* ---- sending ----------------------------------------------------------------- */
+
+typedef struct upload {
+    const char *p;
+    size_t len, off;
+} upload;
+
+static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg)
+{
+    upload *u = arg;
+    size_t room = size * nitems, left = u->len - u->off;
+    size_t n = left < room ? left : room;
+    memcpy(buf, u->p + u->off, n);
+    u->off += n;
+    return n;
+}
+
+static size_t discard_cb(char *buf, size_t size, size_t nitems, void *arg)
+{
+    (void)buf, (void)arg;
+    return size * nitems;
+}
+
+/* RFC 2047 "B" encoded words of at most 75 characters, split on UTF-8
+ * character boundaries, folded onto continuation lines. */
+static void encode_subject(const char *s, char *out, size_t cap)
+{
+    int ascii = 1;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p >= 0x80 || *p < 0x20)
+            ascii = 0;
+    if (ascii && strlen(s) <= 70) {
+        snprintf(out, cap, "%s", s);
+        return;
+    }
+    size_t o = 0, n = strlen(s), i = 0;
+    out[0] = '\0';
+    while (i < n) {
+        size_t chunk = n - i > 45 ? 45 : n - i;
+        while (chunk > 0 && i + chunk < n && ((unsigned char)s[i + chunk] & 0xC0) == 0x80)
+            chunk--;
+        if (chunk == 0)
+            break;
+        char b64[80];
+        sodium_bin2base64(b64, sizeof b64, (const unsigned char *)s + i, chunk,
+                          sodium_base64_VARIANT_ORIGINAL);
+        int w = snprintf(out + o, cap - o, "%s=?UTF-8?B?%s?=", o ? "\r\n " : "", b64);
+        if (w < 0 || (size_t)w >= cap - o)
+            break;
+        o += (size_t)w;
+        i += chunk;
+    }
+}
+
+/* Builds an RFC 5322 message; malloc'd, NULL on failure. */
+static char *build_message(const char *from, const char *to, const char *subject, const char *body,
+                           int64_t id)
+{
+    char date[64], subj[1024], host[128] = "trygg.invalid";
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S %z", &tm);
+    encode_subject(subject, subj, sizeof subj);
+    const char *at = strrchr(from, '@');
+    if (at && strlen(at + 1) < sizeof host && strlen(at + 1) > 0)
+        snprintf(host, sizeof host, "%s", at + 1);
+    unsigned char rnd[8];
+    char rhex[17];
+    trygg_random_bytes(rnd, sizeof rnd);
+    sodium_bin2hex(rhex, sizeof rhex, rnd, sizeof rnd);
+
+    size_t blen = strlen(body);
+    size_t b64len = sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(b64len);
+    size_t cap = 2048 + b64len + b64len / 76 * 2 + strlen(subj);
+    char *msg = malloc(cap);
+    if (b64 == NULL || msg == NULL) {
+        free(b64);
+        free(msg);
+        return NULL;
+    }
+    sodium_bin2base64(b64, b64len, (const unsigned char *)body, blen,
+                      sodium_base64_VARIANT_ORIGINAL);
+    int o = snprintf(msg, cap,
+                     "Date: %s\r\nFrom: <%s>\r\nTo: <%s>\r\nSubject: %s\r\n"
+                     "Message-ID: <trygg.%lld.%s@%s>\r\nMIME-Version: 1.0\r\n"
+                     "Content-Type: text/plain; charset=UTF-8\r\n"
+                     "Content-Transfer-Encoding: base64\r\nAuto-Submitted: auto-generated\r\n\r\n",
+                     date, from, to, subj, (long long)id, rhex, host);
+    size_t off = (size_t)o, n = strlen(b64);
+    for (size_t i = 0; i < n; i += 76) {
+        size_t l = n - i > 76 ? 76 : n - i;
+        memcpy(msg + off, b64 + i, l);
+        off += l;
+        msg[off++] = '\r';
+        msg[off++] = '\n';
+    }
+    msg[off] = '\0';
+    free(b64);
+    return msg;
+}
+
+static int send_email(server_ctx *ctx, const trygg_notify *row, char *err, size_t errcap)
+{
+    const server_config *c = &ctx->cfg;
+    if (c->smtp_url[0] == '\0') {
+        snprintf(err, errcap, "no SMTP server configured ([smtp] url)");
+        return -1;
+    }
+    json_error_t je;
+    json_t *p = json_loads(row->payload, 0, &je);
+    const char *to = p ? json_string_value(json_object_get(p, "to")) : NULL;
+    const char *subject = p ? json_string_value(json_object_get(p, "subject")) : NULL;
+    const char *body = p ? json_string_value(json_object_get(p, "body")) : NULL;
+    if (to == NULL || subject == NULL || body == NULL || !valid_address(to)) {
+        json_decref(p);
+        snprintf(err, errcap, "malformed e-mail payload");
+        return -2; /* permanent */
+    }
+    char *msg = build_message(c->smtp_from, to, subject, body, row->id);
+    CURL *cu = curl_easy_init();
+    struct curl_slist *rcpt = NULL;
+    char from[300], rto[300], ebuf[CURL_ERROR_SIZE] = "";
+    snprintf(from, sizeof from, "<%s>", c->smtp_from);
+    snprintf(rto, sizeof rto, "<%s>", to);
+    rcpt = curl_slist_append(rcpt, rto);
+    int rc = -1;
+    if (msg && cu && rcpt) {
+        upload u = {msg, strlen(msg), 0};
+        curl_easy_setopt(cu, CURLOPT_URL, c->smtp_url);
+        curl_easy_setopt(cu, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+        if (c->smtp_starttls)
+            curl_easy_setopt(cu, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+        if (c->smtp_user[0]) {
+            curl_easy_setopt(cu, CURLOPT_USERNAME, c->smtp_user);
+            curl_easy_setopt(cu, CURLOPT_PASSWORD, c->smtp_password);
+        }
+        curl_easy_setopt(cu, CURLOPT_MAIL_FROM, from);
+        curl_easy_setopt(cu, CURLOPT_MAIL_RCPT, rcpt);
+        curl_easy_setopt(cu, CURLOPT_READFUNCTION, read_cb);
+        curl_easy_setopt(cu, CURLOPT_READDATA, &u);
+        curl_easy_setopt(cu, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT, 10L);
+        curl_easy_setopt(cu, CURLOPT_TIMEOUT, 60L);
+        curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, ebuf);
+        CURLcode cr = curl_easy_perform(cu);
+        if (cr == CURLE_OK) {
+            rc = 0;
+        } else {
+            snprintf(err, errcap, "smtp: %s%s%s", curl_easy_strerror(cr), ebuf[0] ? ": " : "",
+                     ebuf);
+        }
+    } else {
+        snprintf(err, errcap, "out of memory");
+    }
+    curl_slist_free_all(rcpt);
+    curl_easy_cleanup(cu);
+    free(msg);
+    json_decref(p);
+    return rc;
+}
+
+static int send_webhook(server_ctx *ctx, trygg_store *st, const trygg_notify *row, char *err,
+                        size_t errcap)
+{
+    (void)ctx;
+    trygg_destination d;
+    trygg_err e = trygg_store_dest_get(st, row->destination, &d);
+    if (e != TRYGG_OK || d.webhook_url[0] == '\0') {
+        snprintf(err, errcap, "destination '%s' has no webhook any more", row->destination);
+        return -2;
+    }
+    char sig[65], hdr[128], did[64];
+    trygg_hmac_sha256_hex((const unsigned char *)d.webhook_secret, strlen(d.webhook_secret),
+                          row->payload, strlen(row->payload), sig);
+    snprintf(hdr, sizeof hdr, "X-Trygg-Signature: sha256=%s", sig);
+    snprintf(did, sizeof did, "X-Trygg-Delivery: %lld", (long long)row->id);
+    CURL *cu = curl_easy_init();
+    struct curl_slist *h = NULL;
+    h = curl_slist_append(h, "Content-Type: application/json");
+    h = curl_slist_append(h, hdr);
+    h = curl_slist_append(h, did);
+    h = curl_slist_append(h, "User-Agent: trygg-server/" TRYGG_VERSION);
+    char ebuf[CURL_ERROR_SIZE] = "";
+    int rc = -1;
+    if (cu && h) {
+        curl_easy_setopt(cu, CURLOPT_URL, d.webhook_url);
+        curl_easy_setopt(cu, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(cu, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(cu, CURLOPT_POSTFIELDS, row->payload);
+        curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, (long)strlen(row->payload));
+        curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, discard_cb);
+        curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT, 10L);
+        curl_easy_setopt(cu, CURLOPT_TIMEOUT, 30L);
+        curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, ebuf);
+        CURLcode cr = curl_easy_perform(cu);
+        long code = 0;
+        curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &code);
+        if (cr != CURLE_OK)
+            snprintf(err, errcap, "webhook: %s%s%s", curl_easy_strerror(cr), ebuf[0] ? ": " : "",
+                     ebuf);
+        else if (code < 200 || code > 299)
+            snprintf(err, errcap, "webhook: HTTP %ld", code);
+        else
+            rc = 0;
+    } else {
+        snprintf(err, errcap, "out of memory");
+    }
+    curl_slist_free_all(h);
+    curl_easy_cleanup(cu);
+    return rc;
+}
+
+int forward_run_once(server_ctx *ctx, int64_t now)
+{
+    trygg_store *st = server_store(ctx);
+    if (st == NULL)
+        return -1;
+    trygg_notify *rows = calloc(DUE_BATCH, sizeof *rows);
+    if (rows == NULL)
+        return -1;
+    int n = 0, total = 0,
+        max_att = ctx->cfg.forward_max_attempts > 0 ? ctx->cfg.forward_max_attempts : 8;
+    if (trygg_store_notify_due(st, now, rows, DUE_BATCH, &n) != TRYGG_OK) {
+        TRYGG_ERR("forward: reading the outbox failed: %s", trygg_store_errmsg(st));
+        free(rows);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        trygg_notify *r = &rows[i];
+        char err[256] = "";
+        int rc = strcmp(r->channel, "email") == 0 ? send_email(ctx, r, err, sizeof err)
+                 : strcmp(r->channel, "webhook") == 0
+                     ? send_webhook(ctx, st, r, err, sizeof err)
+                     : (snprintf(err, sizeof err, "unknown channel"), -2);
+        trygg_err me;
+        if (rc == 0) {
+            me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_SENT, "", 0);
+            TRYGG_INFO("forward %lld (%s to %s) sent", (long long)r->id, r->channel,
+                       r->destination);
+        } else if (rc == -2 || r->attempts + 1 >= max_att) {
+            me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_DEAD, err, 0);
+            TRYGG_ERR("forward %lld (%s to %s) dead after %d attempts: %s", (long long)r->id,
+                      r->channel, r->destination, r->attempts + 1, err);
+        } else {
+            int shift = r->attempts < 7 ? r->attempts : 7;
+            int64_t delay = (int64_t)30 << shift; /* 30 s, 1 min, 2 min ... ~1 h */
+            me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_FAILED, err, now + delay);
+            TRYGG_WARN("forward %lld (%s to %s) failed, retry in %llds: %s", (long long)r->id,
+                       r->channel, r->destination, (long long)delay, err);
+        }
+        if (me != TRYGG_OK)
+            TRYGG_ERR("forward %lld: cannot record the result: %s", (long long)r->id,
+                      trygg_store_errmsg(st));
+        total++;
+    }
+    free(rows);
+    return total;
+}
+
+/* ---- worker thread ------------------------------------------------------------ */
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    int running, stopping;
+} w = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *worker(void *arg)
+{
+    server_ctx *ctx = arg;
+    pthread_mutex_lock(&w.mu);
+    while (!w.stopping) {
+        pthread_mutex_unlock(&w.mu);
+        int n = forward_run_once(ctx, (int64_t)time(NULL));
+        pthread_mutex_lock(&w.mu);
+        if (n == DUE_BATCH)
+            continue; /* more due right away */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 2;
+        if (!w.stopping)
+            pthread_cond_timedwait(&w.cv, &w.mu, &until);
+    }
+    pthread_mutex_unlock(&w.mu);
+    return NULL;
+}
+
+int forward_worker_start(server_ctx *ctx)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    w.stopping = 0;
+    if (pthread_create(&w.thread, NULL, worker, ctx) != 0) {
+        TRYGG_ERR("forward: cannot start the worker thread");
+        return -1;
+    }
+    w.running = 1;
+    return 0;
+}
+
+void forward_worker_stop(void)
+{
+    if (!w.running)
+        return;
+    pthread_mutex_lock(&w.mu);
+    w.stopping = 1;
+    pthread_cond_broadcast(&w.cv);
+    pthread_mutex_unlock(&w.mu);
+    pthread_join(w.thread, NULL);
+    w.running = 0;
+    curl_global_cleanup();
+}

@@ -1,0 +1,586 @@
+/*
+ * http_mhd.c — the one file that includes libmicrohttpd (see http.h).
+ *
+ * Thread per connection (MHD_USE_THREAD_PER_CONNECTION with an internal
+ * polling thread): handlers may block on SQLite commits without stalling
+ * other connections. Per request one struct http_ctx lives in *req_cls from
+ * the first access-handler call to the completed callback, which frees it.
+ * The answer is decided once: 404/405/413 on the first call when possible,
+ * otherwise the route's handler after the whole body is buffered.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "trygg/log.h"
+
+/* Bodies larger than their cap are read and dropped up to this much, then
+ * the connection is closed without an answer. */
+#define DISCARD_MAX (1024 * 1024)
+
+struct http_server {
+    struct MHD_Daemon *d;
+    const http_route *routes;
+    int nroutes;
+    void *ctx;
+    http_options opt;
+    char *cert_pem, *key_pem;
+};
+
+typedef struct http_ctx {
+    http_req req;
+    const http_route *route;
+    int early_status; /* 404/405/413 decided before the body */
+    char allow[64];
+    char *buf;
+    size_t len, cap, discarded;
+    int too_big;
+    struct MHD_PostProcessor *pp;
+    char *strs[HTTP_MAX_FIELDS * 2 + 8]; /* owned copies (form fields, ip) */
+    int nstrs;
+    char ip[64];
+} http_ctx;
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- responses ------------------------------------------------------------ */
+
+int http_resp_set(http_resp *resp, int status, const char *ctype, const char *body, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return -1;
+    if (len)
+        memcpy(copy, body, len);
+    copy[len] = '\0';
+    free(resp->body);
+    resp->body = copy;
+    resp->len = len;
+    resp->status = status;
+    snprintf(resp->content_type, sizeof resp->content_type, "%s", ctype ? ctype : "text/plain");
+    return 0;
+}
+
+int http_resp_json(http_resp *resp, int status, json_t *obj)
+{
+    if (obj == NULL)
+        return -1;
+    char *s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(obj);
+    if (s == NULL)
+        return -1;
+    free(resp->body);
+    resp->body = s;
+    resp->len = strlen(s);
+    resp->status = status;
+    snprintf(resp->content_type, sizeof resp->content_type, "application/json");
+    return 0;
+}
+
+int http_resp_header(http_resp *resp, const char *name, const char *value)
+{
+    if (resp->nheaders >= HTTP_MAX_HEADERS || name == NULL || value == NULL)
+        return -1;
+    /* Header injection guard: no CR/LF in either part. */
+    if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
+        return -1;
+    char *n = strdup(name), *v = strdup(value);
+    if (n == NULL || v == NULL) {
+        free(n);
+        free(v);
+        return -1;
+    }
+    resp->headers[resp->nheaders].name = n;
+    resp->headers[resp->nheaders].value = v;
+    resp->nheaders++;
+    return 0;
+}
+
+int http_resp_redirect(http_resp *resp, const char *location)
+{
+    if (http_resp_set(resp, 303, "text/plain; charset=utf-8", "", 0) != 0)
+        return -1;
+    return http_resp_header(resp, "Location", location);
+}
+
+void http_resp_free(http_resp *resp)
+{
+    free(resp->body);
+    resp->body = NULL;
+    for (int i = 0; i < resp->nheaders; i++) {
+        free((char *)resp->headers[i].name);
+        free((char *)resp->headers[i].value);
+    }
+    resp->nheaders = 0;
+}
+
+/* ---- request accessors ------------------------------------------------------ */
+
+const char *http_header(const http_req *r, const char *name)
+{
+    if (r->conn == NULL)
+        return NULL;
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(const http_req *r, const char *name)
+{
+    if (r->conn == NULL)
+        return NULL;
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *http_query(const http_req *r, const char *name)
+{
+    for (int i = 0; i < r->nquery; i++)
+        if (strcmp(r->query[i].name, name) == 0)
+            return r->query[i].value;
+    return NULL;
+}
+
+const char *http_form(const http_req *r, const char *name)
+{
+    for (int i = 0; i < r->nform; i++)
+        if (strcmp(r->form[i].name, name) == 0)
+            return r->form[i].value;
+    return NULL;
+}
+
+/* ---- internals -------------------------------------------------------------- */
+
+static char *own(http_ctx *c, char *s)
+{
+    if (s == NULL)
+        return NULL;
+    if (c->nstrs >= (int)(sizeof c->strs / sizeof c->strs[0])) {
+        free(s);
+        return NULL;
+    }
+    c->strs[c->nstrs++] = s;
+    return s;
+}
+
+static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    (void)kind;
+    http_req *r = cls;
+    if (r->nquery >= HTTP_MAX_FIELDS)
+        return MHD_NO;
+    r->query[r->nquery].name = key;
+    r->query[r->nquery].value = value ? value : "";
+    r->nquery++;
+    return MHD_YES;
+}
+
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *filename, const char *content_type,
+                                 const char *transfer_encoding, const char *data, uint64_t off,
+                                 size_t size)
+{
+    (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
+    http_ctx *c = cls;
+    http_req *r = &c->req;
+    if (off > 0 && r->nform > 0 && strcmp(r->form[r->nform - 1].name, key) == 0) {
+        /* Continuation of the previous value. */
+        char *old = (char *)r->form[r->nform - 1].value;
+        size_t ol = strlen(old);
+        char *nv = realloc(old, ol + size + 1);
+        if (nv == NULL)
+            return MHD_NO;
+        memcpy(nv + ol, data, size);
+        nv[ol + size] = '\0';
+        for (int i = 0; i < c->nstrs; i++)
+            if (c->strs[i] == old)
+                c->strs[i] = nv;
+        r->form[r->nform - 1].value = nv;
+        return MHD_YES;
+    }
+    if (r->nform >= HTTP_MAX_FIELDS)
+        return MHD_NO;
+    char *k = own(c, strdup(key));
+    char *v = malloc(size + 1);
+    if (v) {
+        if (size)
+            memcpy(v, data, size);
+        v[size] = '\0';
+    }
+    v = own(c, v);
+    if (k == NULL || v == NULL)
+        return MHD_NO;
+    r->form[r->nform].name = k;
+    r->form[r->nform].value = v;
+    r->nform++;
+    return MHD_YES;
+}
+
+static void add_security_headers(struct MHD_Response *mr)
+{
+    MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(mr, "X-Frame-Options", "DENY");
+    MHD_add_response_header(mr, "Content-Security-Policy",
+                            "default-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                            "base-uri 'none'");
+}
+
+static enum MHD_Result send_resp(struct http_server *s, http_ctx *c, struct MHD_Connection *conn,
+                                 http_resp *resp)
+{
+    struct MHD_Response *mr =
+        MHD_create_response_from_buffer(resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
+    if (mr == NULL) {
+        http_resp_free(resp);
+        return MHD_NO;
+    }
+    resp->body = NULL; /* owned by MHD now */
+    if (resp->status != 204 && resp->status != 304)
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    add_security_headers(mr);
+    if (s->opt.tls_cert != NULL && s->opt.tls_cert[0])
+        MHD_add_response_header(mr, "Strict-Transport-Security", "max-age=31536000");
+    for (int i = 0; i < resp->nheaders; i++)
+        MHD_add_response_header(mr, resp->headers[i].name, resp->headers[i].value);
+    int status = resp->status ? resp->status : 500;
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned)status, mr);
+    MHD_destroy_response(mr);
+    if (s->opt.observe)
+        s->opt.observe(s->ctx, &c->req, status, mono_us() - c->req.started_us);
+    http_resp_free(resp);
+    return rc;
+}
+
+static enum MHD_Result send_error(struct http_server *s, http_ctx *c, struct MHD_Connection *conn,
+                                  int status)
+{
+    http_resp resp = {0};
+    const char *code = status == 404   ? "not_found"
+                       : status == 405 ? "method_not_allowed"
+                       : status == 413 ? "too_big"
+                                       : "error";
+    char body[96];
+    int n = snprintf(body, sizeof body, "{\"error\":\"%s\"}", code);
+    if (http_resp_set(&resp, status, "application/json", body, (size_t)n) != 0)
+        return MHD_NO;
+    if (status == 405 && c->allow[0])
+        http_resp_header(&resp, "Allow", c->allow);
+    return send_resp(s, c, conn, &resp);
+}
+
+static int path_match(const char *pattern, const char *path)
+{
+    size_t n = strlen(pattern);
+    if (n > 0 && pattern[n - 1] == '*')
+        return strncmp(pattern, path, n - 1) == 0;
+    return strcmp(pattern, path) == 0;
+}
+
+static void find_route(struct http_server *s, http_ctx *c, const char *method, const char *path)
+{
+    int path_found = 0;
+    const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    for (int i = 0; i < s->nroutes; i++) {
+        const http_route *rt = &s->routes[i];
+        if (!path_match(rt->pattern, path))
+            continue;
+        if (strcmp(rt->method, "*") == 0 || strcmp(rt->method, m) == 0) {
+            c->route = rt;
+            return;
+        }
+        if (!path_found)
+            c->allow[0] = '\0';
+        path_found = 1;
+        size_t l = strlen(c->allow);
+        snprintf(c->allow + l, sizeof c->allow - l, "%s%s", l ? ", " : "", rt->method);
+    }
+    c->early_status = path_found ? 405 : 404;
+}
+
+static void remote_addr(struct http_server *s, http_ctx *c, struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(c->ip, sizeof c->ip, "?");
+    int loopback = 0;
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET) {
+            const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+            inet_ntop(AF_INET, &in->sin_addr, c->ip, sizeof c->ip);
+            loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+        } else if (sa->sa_family == AF_INET6) {
+            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+            inet_ntop(AF_INET6, &in6->sin6_addr, c->ip, sizeof c->ip);
+            loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+        }
+    }
+    c->req.remote_ip = c->ip;
+    c->req.tls = s->opt.tls_cert != NULL && s->opt.tls_cert[0];
+    if (s->opt.trust_proxy && loopback) {
+        const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+        if (xff && *xff) {
+            /* The proxy appends the peer it saw last. */
+            const char *last = strrchr(xff, ',');
+            last = last ? last + 1 : xff;
+            while (*last == ' ')
+                last++;
+            if (strlen(last) < sizeof c->ip &&
+                strspn(last, "0123456789abcdefABCDEF.:") == strlen(last))
+                snprintf(c->ip, sizeof c->ip, "%s", last);
+        }
+        const char *xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+        if (xfp && strcasecmp(xfp, "https") == 0)
+            c->req.tls = 1;
+    }
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    (void)version;
+    struct http_server *s = cls;
+    http_ctx *c = *req_cls;
+
+    if (c == NULL) {
+        c = calloc(1, sizeof *c);
+        if (c == NULL)
+            return MHD_NO;
+        *req_cls = c;
+        c->req.started_us = mono_us();
+        c->req.method = method;
+        c->req.path = url;
+        c->req.body = "";
+        c->req.conn = conn;
+        remote_addr(s, c, conn);
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_iter, &c->req);
+        find_route(s, c, method, url);
+        if (c->early_status)
+            return send_error(s, c, conn, c->early_status);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(cl, &end, 10);
+            if (errno || *end || v > c->route->max_body)
+                return send_error(s, c, conn, 413);
+        }
+        const char *ct =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (ct && strncasecmp(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
+                              strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0)
+            c->pp = MHD_create_post_processor(conn, 4096, post_iter, c);
+        return MHD_YES;
+    }
+
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (c->too_big || c->len + n > c->route->max_body) {
+            c->too_big = 1;
+            c->discarded += n;
+            free(c->buf);
+            c->buf = NULL;
+            c->len = 0;
+            return c->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+        }
+        if (c->len + n + 1 > c->cap) {
+            size_t ncap = c->cap ? c->cap : 1024;
+            while (ncap < c->len + n + 1)
+                ncap *= 2;
+            if (ncap > c->route->max_body + 1)
+                ncap = c->route->max_body + 1;
+            char *nb = realloc(c->buf, ncap);
+            if (nb == NULL)
+                return MHD_NO;
+            c->buf = nb;
+            c->cap = ncap;
+        }
+        memcpy(c->buf + c->len, upload_data, n);
+        c->len += n;
+        c->buf[c->len] = '\0';
+        if (c->pp && MHD_post_process(c->pp, upload_data, n) != MHD_YES) {
+            /* Malformed form encoding: the handler sees no form fields. */
+            MHD_destroy_post_processor(c->pp);
+            c->pp = NULL;
+            c->req.nform = 0;
+        }
+        return MHD_YES;
+    }
+
+    /* Whole request received: answer exactly once. */
+    if (c->too_big)
+        return send_error(s, c, conn, 413);
+    if (c->pp) {
+        MHD_destroy_post_processor(c->pp); /* flushes the last field */
+        c->pp = NULL;
+    }
+    if (c->buf) {
+        c->req.body = c->buf;
+        c->req.body_len = c->len;
+    }
+    http_resp resp = {0};
+    c->route->handler(s->ctx, &c->req, &resp);
+    if (resp.status == 0) {
+        http_resp_free(&resp);
+        return send_error(s, c, conn, 500);
+    }
+    return send_resp(s, c, conn, &resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn, (void)toe;
+    http_ctx *c = *req_cls;
+    if (c == NULL)
+        return;
+    if (c->pp)
+        MHD_destroy_post_processor(c->pp);
+    for (int i = 0; i < c->nstrs; i++)
+        free(c->strs[i]);
+    free(c->buf);
+    free(c);
+    *req_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    TRYGG_WARN("http: %s", msg);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long sz = ftell(f);
+        if (sz > 0 && sz < 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0) {
+            buf = malloc((size_t)sz + 1);
+            if (buf) {
+                len = fread(buf, 1, (size_t)sz, f);
+                buf[len] = '\0';
+            }
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+http_server *http_server_start(const http_options *opt, const http_route *routes, int nroutes,
+                               void *ctx)
+{
+    struct http_server *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->routes = routes;
+    s->nroutes = nroutes;
+    s->ctx = ctx;
+    s->opt = *opt;
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_ERROR_LOG | MHD_USE_POLL;
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    struct MHD_OptionItem ops[16];
+    int n = 0;
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, s};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
+                                       opt->conn_timeout_s > 0 ? opt->conn_timeout_s : 30, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
+                                       opt->max_connections > 0 ? opt->max_connections : 512, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0, NULL};
+    if (opt->use_listen_fd) {
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, opt->listen_fd, NULL};
+    } else {
+        const char *bind = opt->bind && *opt->bind ? opt->bind : "127.0.0.1";
+        memset(&sin, 0, sizeof sin);
+        memset(&sin6, 0, sizeof sin6);
+        if (inet_pton(AF_INET, bind, &sin.sin_addr) == 1) {
+            sin.sin_family = AF_INET;
+            sin.sin_port = htons((uint16_t)opt->port);
+            ops[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sin};
+        } else if (inet_pton(AF_INET6, bind, &sin6.sin6_addr) == 1) {
+            sin6.sin6_family = AF_INET6;
+            sin6.sin6_port = htons((uint16_t)opt->port);
+            ops[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sin6};
+            flags |= MHD_USE_IPv6;
+        } else {
+            TRYGG_ERR("http: bind address '%s' is not an IP address", bind);
+            free(s);
+            return NULL;
+        }
+    }
+    if (opt->tls_cert && opt->tls_cert[0]) {
+        s->cert_pem = read_file(opt->tls_cert);
+        s->key_pem = read_file(opt->tls_key);
+        if (s->cert_pem == NULL || s->key_pem == NULL) {
+            TRYGG_ERR("http: cannot read TLS certificate %s or key %s", opt->tls_cert,
+                      opt->tls_key ? opt->tls_key : "(none)");
+            free(s->cert_pem);
+            free(s->key_pem);
+            free(s);
+            return NULL;
+        }
+        flags |= MHD_USE_TLS;
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem};
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem};
+        ops[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                           "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0"};
+    }
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+
+    s->d = MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY,
+                            ops, MHD_OPTION_END);
+    if (s->d == NULL) {
+        TRYGG_ERR("http: cannot listen on %s:%d (%s)", opt->bind ? opt->bind : "127.0.0.1",
+                  opt->port, strerror(errno));
+        free(s->cert_pem);
+        free(s->key_pem);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int http_server_port(const http_server *s)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    return di ? (int)di->port : -1;
+}
+
+void http_server_stop(http_server *s)
+{
+    if (s == NULL)
+        return;
+    MHD_stop_daemon(s->d);
+    free(s->cert_pem);
+    free(s->key_pem);
+    free(s);
+}

@@ -1,0 +1,247 @@
+/*
+ * intake.c — routing and group commit of new items (see intake.h).
+ */
+#include "intake.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forward.h"
+#include "trygg/log.h"
+
+#define BATCH_MAX 256
+
+typedef struct job {
+    trygg_item *item;
+    trygg_route_result route;
+    trygg_err rc;
+    int created;
+    int done;
+    struct job *next;
+} job;
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    job *head, *tail;
+    int running, stopping;
+    pthread_t thread;
+    server_ctx *ctx;
+    int64_t batches, items;
+} q = {.mu = PTHREAD_MUTEX_INITIALIZER,
+       .work = PTHREAD_COND_INITIALIZER,
+       .done = PTHREAD_COND_INITIALIZER};
+
+static int fatal(trygg_err e)
+{
+    return e == TRYGG_ERR_DB || e == TRYGG_ERR_BUSY || e == TRYGG_ERR_FULL || e == TRYGG_ERR_IO ||
+           e == TRYGG_ERR_NOMEM || e == TRYGG_ERR_READONLY || e == TRYGG_ERR_SCHEMA;
+}
+
+/* Inside a transaction: submit plus its forwards. Non-fatal forward errors
+ * (unknown destination, a destination that may not receive it) are logged:
+ * the item itself is committed regardless. */
+static trygg_err process(server_ctx *ctx, trygg_store *st, job *j)
+{
+    trygg_err rc = trygg_store_submit(st, j->item, j->item, &j->created);
+    if (rc != TRYGG_OK)
+        return rc;
+    if (!j->created)
+        return TRYGG_OK;
+    const char *dests[2] = {j->route.destination, j->route.copy_to};
+    for (int i = 0; i < 2; i++) {
+        if (dests[i][0] == '\0' || (i == 1 && strcmp(dests[1], dests[0]) == 0))
+            continue;
+        trygg_err fe = forward_enqueue(ctx, st, j->item, dests[i], "system");
+        if (fatal(fe))
+            return fe;
+        if (fe != TRYGG_OK)
+            TRYGG_WARN("intake: item %s not forwarded to '%s': %s", j->item->ref, dests[i],
+                       trygg_strerror(fe));
+    }
+    if (j->item->urgent) {
+        trygg_err fe = forward_enqueue_oncall(ctx, st, j->item);
+        if (fatal(fe))
+            return fe;
+        if (fe != TRYGG_OK)
+            TRYGG_WARN("intake: on-call not notified of %s: %s", j->item->ref, trygg_strerror(fe));
+    }
+    return TRYGG_OK;
+}
+
+static trygg_err one(server_ctx *ctx, trygg_store *st, job *j)
+{
+    trygg_item saved = *j->item;
+    trygg_err rc = trygg_store_begin(st);
+    if (rc == TRYGG_OK) {
+        rc = process(ctx, st, j);
+        if (rc == TRYGG_OK)
+            rc = trygg_store_commit(st);
+        if (rc != TRYGG_OK) {
+            trygg_store_rollback(st);
+            *j->item = saved;
+        }
+    }
+    if (rc != TRYGG_OK)
+        TRYGG_ERR("intake: submit failed: %s (%s)", trygg_strerror(rc), trygg_store_errmsg(st));
+    return rc;
+}
+
+static void run_batch(server_ctx *ctx, trygg_store *st, job *batch)
+{
+    int n = 0;
+    for (job *j = batch; j; j = j->next)
+        n++;
+    if (st == NULL) {
+        for (job *j = batch; j; j = j->next)
+            j->rc = TRYGG_ERR_DB;
+        return;
+    }
+    if (n == 1) {
+        batch->rc = one(ctx, st, batch);
+        return;
+    }
+    /* Copies to restore the inputs if the batch must be redone one by one. */
+    trygg_item *saved = malloc((size_t)n * sizeof *saved);
+    trygg_err rc = saved ? trygg_store_begin(st) : TRYGG_ERR_NOMEM;
+    int i = 0;
+    for (job *j = batch; rc == TRYGG_OK && j; j = j->next, i++) {
+        saved[i] = *j->item;
+        rc = process(ctx, st, j);
+    }
+    if (rc == TRYGG_OK)
+        rc = trygg_store_commit(st);
+    if (rc == TRYGG_OK) {
+        for (job *j = batch; j; j = j->next)
+            j->rc = TRYGG_OK;
+        free(saved);
+        return;
+    }
+    TRYGG_WARN("intake: batch of %d failed (%s), committing one by one", n, trygg_strerror(rc));
+    trygg_store_rollback(st);
+    int k = 0;
+    for (job *j = batch; j; j = j->next, k++) {
+        if (saved && k < i)
+            *j->item = saved[k];
+        j->created = 0;
+        j->rc = one(ctx, st, j);
+    }
+    free(saved);
+}
+
+static void *committer(void *arg)
+{
+    server_ctx *ctx = arg;
+    pthread_mutex_lock(&q.mu);
+    for (;;) {
+        while (q.head == NULL && !q.stopping)
+            pthread_cond_wait(&q.work, &q.mu);
+        if (q.head == NULL && q.stopping)
+            break;
+        job *batch = q.head, *last = q.head;
+        int n = 1;
+        while (last->next && n < BATCH_MAX) {
+            last = last->next;
+            n++;
+        }
+        q.head = last->next;
+        if (q.head == NULL)
+            q.tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&q.mu);
+
+        run_batch(ctx, server_store(ctx), batch);
+
+        pthread_mutex_lock(&q.mu);
+        q.batches++;
+        q.items += n;
+        for (job *j = batch; j; j = j->next)
+            j->done = 1;
+        pthread_cond_broadcast(&q.done);
+    }
+    pthread_mutex_unlock(&q.mu);
+    return NULL;
+}
+
+int intake_start(server_ctx *ctx)
+{
+    pthread_mutex_lock(&q.mu);
+    q.ctx = ctx;
+    q.stopping = 0;
+    int rc = pthread_create(&q.thread, NULL, committer, ctx);
+    q.running = rc == 0;
+    pthread_mutex_unlock(&q.mu);
+    if (rc != 0)
+        TRYGG_ERR("intake: cannot start committer thread");
+    return rc == 0 ? 0 : -1;
+}
+
+void intake_stop(void)
+{
+    pthread_mutex_lock(&q.mu);
+    if (!q.running) {
+        pthread_mutex_unlock(&q.mu);
+        return;
+    }
+    q.stopping = 1;
+    pthread_cond_broadcast(&q.work);
+    pthread_mutex_unlock(&q.mu);
+    pthread_join(q.thread, NULL);
+    pthread_mutex_lock(&q.mu);
+    q.running = 0;
+    pthread_mutex_unlock(&q.mu);
+}
+
+void intake_stats(int64_t *batches, int64_t *items)
+{
+    pthread_mutex_lock(&q.mu);
+    *batches = q.batches;
+    *items = q.items;
+    pthread_mutex_unlock(&q.mu);
+}
+
+trygg_err intake_submit(server_ctx *ctx, trygg_item *item, int *created, const char **field)
+{
+    *created = 0;
+    if (field)
+        *field = NULL;
+    const char *bad = NULL;
+    if (trygg_item_validate(item, &bad) != TRYGG_OK) {
+        if (field)
+            *field = bad;
+        return TRYGG_ERR_INVALID;
+    }
+    job j = {.item = item};
+    if (ctx->routes && trygg_route_item(ctx->routes, item, &j.route) == TRYGG_OK) {
+        snprintf(item->destination, sizeof item->destination, "%s", j.route.destination);
+        if (j.route.urgent)
+            item->urgent = 1;
+    } else {
+        snprintf(j.route.destination, sizeof j.route.destination, "security");
+        snprintf(item->destination, sizeof item->destination, "security");
+    }
+
+    pthread_mutex_lock(&q.mu);
+    if (!q.running || q.stopping) {
+        pthread_mutex_unlock(&q.mu);
+        trygg_store *st = server_store(ctx);
+        if (st == NULL)
+            return TRYGG_ERR_DB;
+        j.rc = one(ctx, st, &j);
+        *created = j.created;
+        return j.rc;
+    }
+    if (q.tail)
+        q.tail->next = &j;
+    else
+        q.head = &j;
+    q.tail = &j;
+    pthread_cond_signal(&q.work);
+    while (!j.done)
+        pthread_cond_wait(&q.done, &q.mu);
+    pthread_mutex_unlock(&q.mu);
+    *created = j.created;
+    return j.rc;
+}

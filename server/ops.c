@@ -1,0 +1,275 @@
+/*
+ * ops.c — /healthz and /metrics.
+ *
+ * /healthz: 200 {"status":"ok","db":"ok",...} or 503 when the database does
+ * not answer. /metrics: items by status and by channel, outbox depths by
+ * status, forwarding failures, request latency histogram, kiosk heartbeat
+ * ages, gateway health age, group-commit figures.
+ */
+#include "ops.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "intake.h"
+#include "trygg/server_extra.h"
+
+/* Upper bounds in seconds of the latency buckets. */
+static const double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
+#define NB ((int)(sizeof bounds / sizeof bounds[0]))
+
+static atomic_llong bucket[NB + 1]; /* last = +Inf */
+static atomic_llong sum_us;
+static atomic_llong by_class[6]; /* 1xx..5xx by first digit */
+
+void ops_observe(void *ctx, const http_req *req, int status, int64_t elapsed_us)
+{
+    (void)ctx, (void)req;
+    double s = (double)elapsed_us / 1e6;
+    int i = 0;
+    while (i < NB && s > bounds[i])
+        i++;
+    atomic_fetch_add(&bucket[i], 1);
+    atomic_fetch_add(&sum_us, elapsed_us);
+    int c = status / 100;
+    if (c >= 1 && c <= 5)
+        atomic_fetch_add(&by_class[c], 1);
+}
+
+/* ---- a small growable text buffer with a cap ------------------------------- */
+
+typedef struct tbuf {
+    char *p;
+    size_t len, cap;
+    int failed;
+} tbuf;
+
+#define TBUF_MAX (4 * 1024 * 1024)
+
+__attribute__((format(printf, 2, 3))) static void tb_printf(tbuf *b, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->failed = 1;
+            return;
+        }
+        if (b->p && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t ncap = b->cap ? b->cap * 2 : 8192;
+        while (ncap < b->len + (size_t)n + 1)
+            ncap *= 2;
+        char *np = ncap <= TBUF_MAX ? realloc(b->p, ncap) : NULL;
+        if (np == NULL) {
+            b->failed = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = ncap;
+    }
+}
+
+/* Prometheus label value escaping: backslash, quote, newline. */
+static void esc_label(const char *in, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (; *in && o + 3 < cap; in++) {
+        if (*in == '\\' || *in == '"') {
+            out[o++] = '\\';
+            out[o++] = *in;
+        } else if (*in == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+        } else {
+            out[o++] = *in;
+        }
+    }
+    out[o] = '\0';
+}
+
+/* ---- /healthz ------------------------------------------------------------------ */
+
+static void h_healthz(void *vctx, const http_req *req, http_resp *resp)
+{
+    (void)req;
+    server_ctx *ctx = vctx;
+    trygg_store *st = server_store(ctx);
+    int db_ok = st && trygg_server_ping(st) == TRYGG_OK;
+    json_t *o = json_object();
+    json_object_set_new(o, "status", json_string(db_ok ? "ok" : "unavailable"));
+    json_object_set_new(o, "db", json_string(db_ok ? "ok" : "error"));
+    json_object_set_new(o, "version", json_string(TRYGG_VERSION));
+    int64_t now = (int64_t)time(NULL);
+    json_object_set_new(o, "uptime_s", json_integer(now - ctx->started));
+    if (db_ok) {
+        char js[1024];
+        int64_t updated = 0;
+        if (trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK)
+            json_object_set_new(o, "smsgw_age_s", json_integer(now - updated));
+        else
+            json_object_set_new(o, "smsgw_age_s", json_null());
+    }
+    http_resp_json(resp, db_ok ? 200 : 503, o);
+    http_resp_header(resp, "Cache-Control", "no-store");
+}
+
+/* ---- /metrics ------------------------------------------------------------------ */
+
+static int count_cb(void *vctx, const char *key, int64_t count)
+{
+    void **a = vctx;
+    tbuf *b = a[0];
+    const char *metric = a[1], *label = a[2];
+    char k[128];
+    esc_label(key, k, sizeof k);
+    tb_printf(b, "%s{%s=\"%s\"} %lld\n", metric, label, k, (long long)count);
+    return 0;
+}
+
+static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
+{
+    (void)req;
+    server_ctx *ctx = vctx;
+    tbuf b = {0};
+    int64_t now = (int64_t)time(NULL);
+    trygg_store *st = server_store(ctx);
+    int db_ok = st && trygg_server_ping(st) == TRYGG_OK;
+
+    tb_printf(&b,
+              "# HELP trygg_up 1 if the database answers.\n# TYPE trygg_up gauge\n"
+              "trygg_up %d\n",
+              db_ok);
+    tb_printf(&b,
+              "# HELP trygg_uptime_seconds Seconds since the server started.\n"
+              "# TYPE trygg_uptime_seconds gauge\ntrygg_uptime_seconds %lld\n",
+              (long long)(now - ctx->started));
+    if (db_ok) {
+        trygg_filter f;
+        trygg_filter_init(&f);
+        tb_printf(&b, "# HELP trygg_items Items in the queue by status.\n"
+                      "# TYPE trygg_items gauge\n");
+        void *a1[] = {&b, "trygg_items", "status"};
+        trygg_store_count(st, &f, "status", count_cb, a1);
+        tb_printf(&b, "# HELP trygg_items_by_channel Items in the queue by channel.\n"
+                      "# TYPE trygg_items_by_channel gauge\n");
+        void *a2[] = {&b, "trygg_items_by_channel", "channel"};
+        trygg_store_count(st, &f, "channel", count_cb, a2);
+
+        static const char *const names[2] = {"sms", "notify"};
+        static const char *const help[2] = {"SMS outbox rows by status.",
+                                            "Notification (forward) outbox rows by status."};
+        int64_t failures[2] = {0, 0}, dead[2] = {0, 0};
+        for (int o = 0; o < 2; o++) {
+            int64_t counts[5];
+            if (trygg_server_outbox_counts(st, names[o], counts, &failures[o]) != TRYGG_OK)
+                continue;
+            dead[o] = counts[TRYGG_OUT_DEAD];
+            tb_printf(&b, "# HELP trygg_%s_outbox %s\n# TYPE trygg_%s_outbox gauge\n", names[o],
+                      help[o], names[o]);
+            for (int s = 0; s < 5; s++)
+                tb_printf(&b, "trygg_%s_outbox{status=\"%s\"} %lld\n", names[o],
+                          trygg_out_status_name((trygg_out_status)s), (long long)counts[s]);
+        }
+        tb_printf(&b,
+                  "# HELP trygg_forward_failed_attempts Failed send attempts of forwards not "
+                  "yet sent.\n# TYPE trygg_forward_failed_attempts gauge\n"
+                  "trygg_forward_failed_attempts %lld\n"
+                  "# HELP trygg_forward_dead Forwards that gave up (dead letters).\n"
+                  "# TYPE trygg_forward_dead gauge\ntrygg_forward_dead %lld\n",
+                  (long long)failures[1], (long long)dead[1]);
+
+        trygg_kiosk *ks = calloc(256, sizeof *ks);
+        int nk = 0;
+        if (ks && trygg_store_kiosk_list(st, ks, 256, &nk) == TRYGG_OK) {
+            tb_printf(&b, "# HELP trygg_kiosk_heartbeat_age_seconds Seconds since each "
+                          "kiosk's last heartbeat (-1 = never).\n"
+                          "# TYPE trygg_kiosk_heartbeat_age_seconds gauge\n");
+            for (int i = 0; i < nk; i++) {
+                if (ks[i].revoked)
+                    continue;
+                char id[2 * TRYGG_NAME_MAX + 2];
+                esc_label(ks[i].id, id, sizeof id);
+                tb_printf(&b, "trygg_kiosk_heartbeat_age_seconds{kiosk=\"%s\"} %lld\n", id,
+                          (long long)(ks[i].last_seen ? now - ks[i].last_seen : -1));
+            }
+            tb_printf(&b, "# HELP trygg_kiosk_outbox_depth Items waiting in each kiosk.\n"
+                          "# TYPE trygg_kiosk_outbox_depth gauge\n");
+            for (int i = 0; i < nk; i++) {
+                if (ks[i].revoked)
+                    continue;
+                char id[2 * TRYGG_NAME_MAX + 2];
+                esc_label(ks[i].id, id, sizeof id);
+                tb_printf(&b, "trygg_kiosk_outbox_depth{kiosk=\"%s\"} %d\n", id,
+                          ks[i].outbox_depth);
+            }
+        }
+        free(ks);
+        char js[1024];
+        int64_t updated = 0;
+        tb_printf(&b, "# HELP trygg_smsgw_health_age_seconds Seconds since the SMS gateway "
+                      "last reported (-1 = never).\n"
+                      "# TYPE trygg_smsgw_health_age_seconds gauge\n");
+        tb_printf(
+            &b, "trygg_smsgw_health_age_seconds %lld\n",
+            (long long)(trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK
+                            ? now - updated
+                            : -1));
+    }
+
+    int64_t batches = 0, items = 0;
+    intake_stats(&batches, &items);
+    tb_printf(&b,
+              "# HELP trygg_intake_commits_total Group commits of new items.\n"
+              "# TYPE trygg_intake_commits_total counter\ntrygg_intake_commits_total %lld\n"
+              "# HELP trygg_intake_items_total Items handled by group commits.\n"
+              "# TYPE trygg_intake_items_total counter\ntrygg_intake_items_total %lld\n",
+              (long long)batches, (long long)items);
+
+    tb_printf(&b, "# HELP trygg_http_requests_total Answered HTTP requests by status class.\n"
+                  "# TYPE trygg_http_requests_total counter\n");
+    for (int c = 1; c <= 5; c++)
+        tb_printf(&b, "trygg_http_requests_total{code=\"%dxx\"} %lld\n", c,
+                  (long long)atomic_load(&by_class[c]));
+    tb_printf(&b, "# HELP trygg_http_request_duration_seconds Time from request arrival to "
+                  "answer.\n# TYPE trygg_http_request_duration_seconds histogram\n");
+    long long cum = 0;
+    for (int i = 0; i <= NB; i++) {
+        cum += atomic_load(&bucket[i]);
+        if (i < NB)
+            tb_printf(&b, "trygg_http_request_duration_seconds_bucket{le=\"%g\"} %lld\n", bounds[i],
+                      cum);
+        else
+            tb_printf(&b, "trygg_http_request_duration_seconds_bucket{le=\"+Inf\"} %lld\n", cum);
+    }
+    tb_printf(&b, "trygg_http_request_duration_seconds_sum %.6f\n",
+              (double)atomic_load(&sum_us) / 1e6);
+    tb_printf(&b, "trygg_http_request_duration_seconds_count %lld\n", cum);
+
+    if (b.failed) {
+        free(b.p);
+        http_resp_set(resp, 500, "text/plain; charset=utf-8", "metrics too large\n", 18);
+        return;
+    }
+    http_resp_set(resp, db_ok ? 200 : 503, "text/plain; version=0.0.4; charset=utf-8",
+                  b.p ? b.p : "", b.len);
+    free(b.p);
+}
+
+const http_route ops_routes[] = {
+    {"GET", "/healthz", 0, h_healthz},
+    {"GET", "/metrics", 0, h_metrics},
+};
+const int ops_nroutes = sizeof ops_routes / sizeof ops_routes[0];

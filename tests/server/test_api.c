@@ -1,0 +1,407 @@
+/*
+ * test_api.c — the kiosk API over real loopback HTTP against an in-process
+ * server on a temporary SQLite database: idempotent submit, validation per
+ * field, tokens, size caps, config ETag, heartbeat, concurrency.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <pthread.h>
+
+#include "server_fixture.h"
+#include "trygg/ref.h"
+
+static sfx F;
+
+static int setup(void **state)
+{
+    (void)state;
+    return sfx_start(&F, NULL);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sfx_stop(&F);
+    return 0;
+}
+
+static int64_t count_items(void)
+{
+    trygg_store *st = server_store(&F.ctx);
+    trygg_filter f;
+    trygg_filter_init(&f);
+    int64_t counts[TRYGG_STATUS_COUNT];
+    assert_int_equal(trygg_store_count_by_status(st, &f, counts), TRYGG_OK);
+    int64_t n = 0;
+    for (int i = 0; i < TRYGG_STATUS_COUNT; i++)
+        n += counts[i];
+    return n;
+}
+
+static json_t *parse(const sfx_resp *r)
+{
+    json_error_t e;
+    json_t *o = json_loads(r->body, 0, &e);
+    if (o == NULL)
+        fail_msg("not JSON: %s", r->body);
+    return o;
+}
+
+static void test_submit_idempotent(void **state)
+{
+    (void)state;
+    const char *body = "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-000000000001\",\"kind\":\"concern\","
+                       "\"category\":\"lighting\",\"area\":\"centrum\",\"when\":\"evenings\","
+                       "\"text\":\"Mörkt vid gångtunneln, ring 070-123 45 67\",\"lang\":\"sv\"}";
+    sfx_resp r;
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, body, &r), 0);
+    assert_int_equal(r.status, 201);
+    json_t *o = parse(&r);
+    char expect[TRYGG_REF_LEN + 1];
+    trygg_ref_from_key("6f1c2d3e-aaaa-bbbb-cccc-000000000001", expect);
+    assert_string_equal(json_string_value(json_object_get(o, "ref")), expect);
+    assert_string_equal(json_string_value(json_object_get(o, "status")), "new");
+    json_decref(o);
+    char sec[64];
+    assert_true(sfx_header(&r, "X-Content-Type-Options", sec, sizeof sec));
+    assert_string_equal(sec, "nosniff");
+    assert_true(sfx_header(&r, "Content-Security-Policy", sec, sizeof sec));
+    assert_true(sfx_header(&r, "X-Frame-Options", sec, sizeof sec));
+    sfx_resp_free(&r);
+
+    int64_t before = count_items();
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, body, &r), 0);
+    assert_int_equal(r.status, 200);
+    o = parse(&r);
+    assert_string_equal(json_string_value(json_object_get(o, "ref")), expect);
+    json_decref(o);
+    sfx_resp_free(&r);
+    assert_int_equal(count_items(), before);
+
+    trygg_item it;
+    assert_int_equal(trygg_store_get_by_ref(server_store(&F.ctx), expect, &it), TRYGG_OK);
+    assert_int_equal(it.channel, TRYGG_CHANNEL_KIOSK);
+    assert_string_equal(it.source, "test-kiosk");
+    assert_string_equal(it.category, "lighting");
+    assert_string_equal(it.when_band, "evenings");
+    assert_string_equal(it.destination, "security");
+}
+
+static void test_validation_per_field(void **state)
+{
+    (void)state;
+    int64_t before = count_items();
+    char big[4200];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    char body[5000];
+    snprintf(body, sizeof body,
+             "{\"uuid\":\"bad uuid!\",\"kind\":\"tip\",\"category\":\"a/b\",\"area\":\"centrum\","
+             "\"when\":\"2026-02-30\",\"text\":\"%s\",\"lang\":\"xx\",\"contact\":\"070-1\","
+             "\"consent\":false}",
+             big);
+    sfx_resp r;
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, body, &r), 0);
+    assert_int_equal(r.status, 400);
+    json_t *o = parse(&r);
+    assert_string_equal(json_string_value(json_object_get(o, "error")), "validation");
+    json_t *fields = json_object_get(o, "fields");
+    assert_string_equal(json_string_value(json_object_get(fields, "uuid")), "invalid");
+    assert_string_equal(json_string_value(json_object_get(fields, "kind")), "invalid");
+    assert_string_equal(json_string_value(json_object_get(fields, "category")), "invalid");
+    assert_string_equal(json_string_value(json_object_get(fields, "when")), "invalid");
+    assert_string_equal(json_string_value(json_object_get(fields, "text")), "too_long");
+    assert_string_equal(json_string_value(json_object_get(fields, "lang")), "invalid");
+    assert_string_equal(json_string_value(json_object_get(fields, "contact")), "consent_required");
+    assert_null(json_object_get(fields, "area"));
+    json_decref(o);
+    sfx_resp_free(&r);
+
+    /* Missing fields and wrong types. */
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token,
+                                   "{\"kind\":\"walk_signup\",\"text\":5,\"consent\":\"yes\"}", &r),
+                     0);
+    assert_int_equal(r.status, 400);
+    o = parse(&r);
+    fields = json_object_get(o, "fields");
+    assert_string_equal(json_string_value(json_object_get(fields, "uuid")), "required");
+    assert_string_equal(json_string_value(json_object_get(fields, "text")), "type");
+    assert_string_equal(json_string_value(json_object_get(fields, "consent")), "type");
+    assert_string_equal(json_string_value(json_object_get(fields, "walk_id")), "required");
+    json_decref(o);
+    sfx_resp_free(&r);
+
+    /* Broken JSON, invalid UTF-8, not an object, wrong content type. */
+    const char *broken[] = {"{\"uuid\":", "{\"uuid\":\"abcdefgh\xff\xfe\"}", "[1,2]",
+                            "{\"a\":1,\"a\":2}"};
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, broken[i], &r), 0);
+        assert_int_equal(r.status, 400);
+        assert_non_null(strstr(r.body, "\"json\""));
+        sfx_resp_free(&r);
+    }
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", F.token);
+    const char *hdrs[] = {"Content-Type: text/plain", auth, NULL};
+    assert_int_equal(sfx_http(F.base, "POST", "/api/v1/submissions", hdrs, "{}", 2, &r), 0);
+    assert_int_equal(r.status, 415);
+    sfx_resp_free(&r);
+    assert_int_equal(count_items(), before);
+}
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    const char *body = "{\"uuid\":\"tok-00000001\",\"kind\":\"fault\",\"category\":\"pothole\","
+                       "\"area\":\"gota\"}";
+    sfx_resp r;
+    const char *tokens[] = {NULL, "not-a-token", F.token2};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", tokens[i], body, &r), 0);
+        assert_int_equal(r.status, 401);
+        char v[128];
+        assert_true(sfx_header(&r, "WWW-Authenticate", v, sizeof v));
+        sfx_resp_free(&r);
+    }
+    trygg_item it;
+    assert_int_equal(trygg_store_get_by_key(server_store(&F.ctx), "tok-00000001", &it),
+                     TRYGG_ERR_NOTFOUND);
+    const char *hdrs[] = {NULL};
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/kiosk/config", hdrs, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 401);
+    sfx_resp_free(&r);
+}
+
+static void test_size_cap(void **state)
+{
+    (void)state;
+    size_t n = 64 * 1024 + 10;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memset(big, ' ', n);
+    big[0] = '{';
+    big[n - 1] = '}';
+    big[n] = '\0';
+    sfx_resp r;
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, big, &r), 0);
+    assert_int_equal(r.status, 413);
+    sfx_resp_free(&r);
+    /* Chunked (no Content-Length): decided while reading. */
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", F.token);
+    const char *hdrs[] = {"Content-Type: application/json", "Transfer-Encoding: chunked", auth,
+                          NULL};
+    assert_int_equal(sfx_http(F.base, "POST", "/api/v1/submissions", hdrs, big, n, &r), 0);
+    assert_int_equal(r.status, 413);
+    sfx_resp_free(&r);
+    free(big);
+}
+
+static void test_config_etag(void **state)
+{
+    (void)state;
+    char auth[128], etag[80], inm[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", F.token);
+    const char *hdrs[] = {auth, NULL};
+    sfx_resp r;
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/kiosk/config", hdrs, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_true(sfx_header(&r, "ETag", etag, sizeof etag));
+    json_t *o = parse(&r);
+    json_t *concern = json_object_get(json_object_get(o, "categories"), "concern");
+    assert_true(json_array_size(concern) >= 5);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(concern, 0), "id")),
+                        "lighting");
+    json_t *label = json_object_get(json_array_get(concern, 0), "label");
+    assert_string_equal(json_string_value(json_object_get(label, "sv")), "Dålig belysning");
+    assert_true(json_array_size(json_object_get(json_object_get(o, "categories"), "fault")) >= 5);
+    json_t *areas = json_object_get(o, "areas");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(areas, 0), "id")),
+                        "centrum");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(areas, 0), "group")),
+                        "Lilla Edet");
+    json_t *links = json_object_get(o, "links");
+    assert_string_equal(json_string_value(json_object_get(links, "police_tip_url")),
+                        "https://polisen.se/kontakt/tipsa-polisen/");
+    assert_string_equal(json_string_value(json_object_get(links, "emergency")), "112");
+    assert_int_equal(json_array_size(json_object_get(o, "walks")), 0);
+    json_decref(o);
+    sfx_resp_free(&r);
+
+    snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
+    const char *hdrs2[] = {auth, inm, NULL};
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/kiosk/config", hdrs2, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 304);
+    assert_int_equal(r.len, 0);
+    sfx_resp_free(&r);
+
+    /* A new walk and notice change the body and so the ETag. */
+    trygg_store *st = server_store(&F.ctx);
+    trygg_walk w = {0};
+    w.starts = (int64_t)time(NULL) + 7 * 86400;
+    snprintf(w.area, sizeof w.area, "gota");
+    snprintf(w.place, sizeof w.place, "Göta centrum");
+    snprintf(w.meeting_point, sizeof w.meeting_point, "Vid ICA");
+    w.capacity = 30;
+    assert_int_equal(trygg_store_walk_put(st, &w), TRYGG_OK);
+    trygg_notice nt = {0};
+    snprintf(nt.lang, sizeof nt.lang, "sv");
+    snprintf(nt.text, sizeof nt.text, "Trygghetsvandring i Göta");
+    nt.from = (int64_t)time(NULL) - 10;
+    nt.to = (int64_t)time(NULL) + 86400;
+    assert_int_equal(trygg_store_notice_put(st, &nt), TRYGG_OK);
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/kiosk/config", hdrs2, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    char etag2[80];
+    assert_true(sfx_header(&r, "ETag", etag2, sizeof etag2));
+    assert_string_not_equal(etag, etag2);
+    o = parse(&r);
+    json_t *walk = json_array_get(json_object_get(o, "walks"), 0);
+    assert_non_null(walk);
+    assert_string_equal(json_string_value(json_object_get(walk, "meeting_point")), "Vid ICA");
+    assert_int_equal(json_integer_value(json_object_get(walk, "capacity")), 30);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(o, "notices"), 0), "text")),
+                        "Trygghetsvandring i Göta");
+    json_decref(o);
+    sfx_resp_free(&r);
+
+    /* A walk sign-up for that walk is accepted. */
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"uuid\":\"walk-signup-0001\",\"kind\":\"walk_signup\",\"area\":\"gota\","
+             "\"walk_id\":%lld,\"contact\":\"Anna 0701234567\",\"consent\":true}",
+             (long long)w.id);
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, body, &r), 0);
+    assert_int_equal(r.status, 201);
+    sfx_resp_free(&r);
+    trygg_item it;
+    assert_int_equal(trygg_store_get_by_key(st, "walk-signup-0001", &it), TRYGG_OK);
+    assert_int_equal(it.walk_id, w.id);
+    assert_string_equal(it.contact, "Anna 0701234567");
+    assert_string_equal(it.destination, "walks");
+}
+
+static void test_heartbeat(void **state)
+{
+    (void)state;
+    sfx_resp r;
+    assert_int_equal(sfx_post_json(&F, "/api/v1/kiosk/heartbeat", F.token,
+                                   "{\"version\":\"0.1.0\",\"outbox_depth\":3,"
+                                   "\"last_error\":\"timeout\"}",
+                                   &r),
+                     0);
+    assert_int_equal(r.status, 204);
+    sfx_resp_free(&r);
+    trygg_kiosk k;
+    assert_int_equal(trygg_store_kiosk_get(server_store(&F.ctx), "test-kiosk", &k), TRYGG_OK);
+    assert_string_equal(k.version, "0.1.0");
+    assert_int_equal(k.outbox_depth, 3);
+    assert_string_equal(k.last_error, "timeout");
+    assert_true(k.last_seen > 0);
+    assert_int_equal(
+        sfx_post_json(&F, "/api/v1/kiosk/heartbeat", F.token, "{\"outbox_depth\":-1}", &r), 0);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "outbox_depth"));
+    sfx_resp_free(&r);
+}
+
+static void test_not_found_and_method(void **state)
+{
+    (void)state;
+    sfx_resp r;
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/nothing-here", NULL, NULL, 0, &r), 0);
+    assert_true(r.status == 404 || r.status == 303 || r.status == 401); /* web UI may own "/" */
+    sfx_resp_free(&r);
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/submissions", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 405);
+    char allow[64];
+    assert_true(sfx_header(&r, "Allow", allow, sizeof allow));
+    assert_string_equal(allow, "POST");
+    sfx_resp_free(&r);
+}
+
+enum { THREADS = 8, PER_THREAD = 50 };
+struct worker {
+    int id;
+    int created, seen, failed;
+};
+
+static void *submitter(void *arg)
+{
+    struct worker *w = arg;
+    for (int i = 0; i < PER_THREAD; i++) {
+        char body[256];
+        /* Every third request repeats the previous uuid (a kiosk retrying). */
+        int n = i - (i % 3 == 2 ? 1 : 0);
+        snprintf(body, sizeof body,
+                 "{\"uuid\":\"conc-%02d-%04d-xxxx\",\"kind\":\"fault\",\"category\":\"pothole\","
+                 "\"area\":\"lodose\",\"text\":\"Hål %d\"}",
+                 w->id, n, n);
+        sfx_resp r;
+        if (sfx_post_json(&F, "/api/v1/submissions", F.token, body, &r) != 0)
+            w->failed++;
+        else if (r.status == 201)
+            w->created++;
+        else if (r.status == 200)
+            w->seen++;
+        else
+            w->failed++;
+        sfx_resp_free(&r);
+    }
+    return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+    (void)state;
+    int64_t before = count_items();
+    int64_t b0, i0, b1, i1;
+    intake_stats(&b0, &i0);
+    pthread_t th[THREADS];
+    struct worker w[THREADS];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (struct worker){.id = i};
+        assert_int_equal(pthread_create(&th[i], NULL, submitter, &w[i]), 0);
+    }
+    int created = 0, seen = 0, failed = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        created += w[i].created;
+        seen += w[i].seen;
+        failed += w[i].failed;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    intake_stats(&b1, &i1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    int unique = THREADS * (PER_THREAD - PER_THREAD / 3);
+    printf("concurrent: %d requests in %.2f s (%.0f/s), %lld commits for %lld items\n",
+           THREADS * PER_THREAD, secs, THREADS * PER_THREAD / secs, (long long)(b1 - b0),
+           (long long)(i1 - i0));
+    assert_int_equal(failed, 0);
+    assert_int_equal(created, unique);
+    assert_int_equal(seen, THREADS * PER_THREAD - unique);
+    assert_int_equal(count_items() - before, unique);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_submit_idempotent),
+        cmocka_unit_test(test_validation_per_field),
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_size_cap),
+        cmocka_unit_test(test_config_etag),
+        cmocka_unit_test(test_heartbeat),
+        cmocka_unit_test(test_not_found_and_method),
+        cmocka_unit_test(test_concurrent),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
