@@ -240,10 +240,12 @@ trygg_err trygg_st_fail(trygg_store *st, int rc, const char *what)
     trygg_err err = trygg_st_map(st->db, rc);
     const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
     int e = st->db ? sqlite3_system_errno(st->db) : 0;
+    int ext = st->db ? sqlite3_extended_errcode(st->db) : rc;
     if (e && (rc & 0xff) == SQLITE_IOERR)
-        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s (%s)", what, msg, strerror(e));
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s (%s; sqlite %d)", what, msg, strerror(e),
+                 ext);
     else
-        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", what, msg);
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s (sqlite %d)", what, msg, ext);
     return err ? err : TRYGG_ERR_DB;
 }
 
@@ -360,6 +362,13 @@ static int user_version(sqlite3 *db, int *out)
 /* Runs migration steps until the schema is at `target`. */
 static trygg_err migrate(trygg_store *st, int target)
 {
+    /* Up to date: no write transaction at all, so a read-only file opens. */
+    int cur = 0;
+    int rc0 = user_version(st->db, &cur);
+    if (rc0 != SQLITE_OK)
+        return trygg_st_fail(st, rc0, "read schema version");
+    if (cur == target)
+        return TRYGG_OK;
     for (;;) {
         int v = 0;
         trygg_err err = trygg_st_tx_begin(st);

@@ -1,0 +1,197 @@
+/* Migration tests: databases created at every older schema version, with
+ * data in them, are opened by the current code; the data survives, the
+ * schema ends at the latest version and the newer features work on it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "store_fixture.h"
+#include "store_internal.h"
+
+static int mk_dir(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/trygg-migr-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/trygg.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int rm_dir(void **state)
+{
+    fixture *f = *state;
+    trygg_store_close(f->st);
+    fx_rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+static int version_of(const char *path)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    int v = -1;
+    if (sqlite3_open(path, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            v = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(db);
+    return v;
+}
+
+/* Fills an old database with rows the way that version's code would have. */
+static void fill_old(const char *path, int version)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    exec_ok(db, "INSERT INTO items (ref, client_key, channel, source, kind, category, area, "
+                "text, status, created, updated, purge_at) VALUES ('K7-4QX2', 'old-key', "
+                "'kiosk', 'bibl-1', 'concern', 'lighting', 'Centrum', "
+                "'Gammal text om klotteri tunneln', 'triaged', 1700000000, 1700000100, "
+                "1900000000)");
+    exec_ok(db, "INSERT INTO messages (item_id, dir, author, text, created) VALUES "
+                "(1, 'note', 'anna', 'Gammal anteckning', 1700000050)");
+    exec_ok(db, "INSERT INTO audit (item_id, actor, action, detail, at) VALUES "
+                "(1, 'bibl-1', 'created', 'concern', 1700000000)");
+    exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created) VALUES "
+                "('bibl-1', 'Biblioteket', 'Centrum', 'abc', 1700000000)");
+    exec_ok(db, "INSERT INTO walks (starts, area, place) VALUES (1800000000, 'Centrum', 'Torget')");
+    if (version >= 2) {
+        exec_ok(db, "INSERT INTO contacts (pseudonym, alias, first_seen, last_seen) VALUES "
+                    "('1111111111111111111111111111111111111111111111111111111111111111', "
+                    "'Tipsare T-1234', 1700000000, 1700000000)");
+        exec_ok(db, "INSERT INTO sms_out (recipient, text, created, next_attempt) VALUES "
+                    "('1111111111111111111111111111111111111111111111111111111111111111', "
+                    "'Tack', 1700000000, 1700000000)");
+    }
+    sqlite3_close(db);
+}
+
+static void check_migrated(fixture *f, int from)
+{
+    assert_int_equal(version_of(f->path), from);
+    assert_int_equal(trygg_store_open(f->path, &f->st), TRYGG_OK);
+    assert_int_equal(trygg_store_schema_version(f->st), trygg_store_schema_latest());
+
+    /* The old data is all there. */
+    trygg_item it;
+    assert_int_equal(trygg_store_get_by_key(f->st, "old-key", &it), TRYGG_OK);
+    assert_string_equal(it.ref, "K7-4QX2");
+    assert_string_equal(it.text, "Gammal text om klotteri tunneln");
+    assert_int_equal(it.status, TRYGG_STATUS_TRIAGED);
+    trygg_message m[2];
+    trygg_audit a[4];
+    int n;
+    assert_int_equal(trygg_store_list_messages(f->st, it.id, m, 2, &n), TRYGG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(trygg_store_list_audit(f->st, it.id, a, 4, &n), TRYGG_OK);
+    assert_int_equal(n, 1);
+    trygg_kiosk k;
+    assert_int_equal(trygg_store_kiosk_get(f->st, "bibl-1", &k), TRYGG_OK);
+    trygg_walk w;
+    assert_int_equal(trygg_store_walk_get(f->st, 1, &w), TRYGG_OK);
+    assert_string_equal(w.place, "Torget");
+    if (from >= 2) {
+        trygg_contact c;
+        assert_int_equal(
+            trygg_store_contact_get(
+                f->st, "1111111111111111111111111111111111111111111111111111111111111111", &c),
+            TRYGG_OK);
+        assert_string_equal(c.alias, "Tipsare T-1234");
+    }
+
+    /* Full-text search covers rows written before the index existed. */
+    trygg_filter flt;
+    trygg_filter_init(&flt);
+    strcpy(flt.query, "klotteri");
+    trygg_item items[2];
+    assert_int_equal(trygg_store_list(f->st, &flt, NULL, items, 2, &n, NULL), TRYGG_OK);
+    assert_int_equal(n, 1);
+    strcpy(flt.query, "K7-4QX2");
+    assert_int_equal(trygg_store_list(f->st, &flt, NULL, items, 2, &n, NULL), TRYGG_OK);
+    assert_int_equal(n, 1);
+
+    /* Everything added later works on the migrated file. */
+    trygg_notice nt = {0};
+    strcpy(nt.text, "Hej");
+    nt.from = 1;
+    nt.to = 2;
+    assert_int_equal(trygg_store_notice_put(f->st, &nt), TRYGG_OK);
+    assert_int_equal(trygg_store_health_put(f->st, "modem", "{\"ok\":true}"), TRYGG_OK);
+    trygg_item in, out;
+    int made;
+    fx_item(&in, "new-key", TRYGG_KIND_FAULT, "Göta", "Ny lampa trasig");
+    assert_int_equal(trygg_store_submit(f->st, &in, &out, &made), TRYGG_OK);
+    assert_int_equal(made, 1);
+    strcpy(flt.query, "lampa");
+    assert_int_equal(trygg_store_list(f->st, &flt, NULL, items, 2, &n, NULL), TRYGG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(trygg_store_update(f->st, it.id, "anna", "graffiti", NULL, -1), TRYGG_OK);
+
+    /* The database is consistent. */
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(f->st->db, "PRAGMA integrity_check", -1, &s, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "ok");
+    sqlite3_finalize(s);
+    assert_int_equal(sqlite3_exec(f->st->db,
+                                  "INSERT INTO items_fts(items_fts, rank) VALUES "
+                                  "('integrity-check', 1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    trygg_store_close(f->st);
+    f->st = NULL;
+    assert_int_equal(version_of(f->path), trygg_store_schema_latest());
+}
+
+static void test_migrate_from_each_older_version(void **state)
+{
+    fixture *f = *state;
+    assert_true(trygg_st_migration_count() >= 3);
+    for (int v = 1; v < trygg_st_migration_count(); v++) {
+        snprintf(f->path, sizeof f->path, "%.500s/v%d.db", f->dir, v);
+        assert_int_equal(trygg_st_create_at_version(f->path, v), TRYGG_OK);
+        fill_old(f->path, v);
+        check_migrated(f, v);
+    }
+}
+
+static void test_create_at_version_bounds(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(trygg_st_create_at_version(f->path, 0), TRYGG_ERR_INVALID);
+    assert_int_equal(trygg_st_create_at_version(f->path, trygg_st_migration_count() + 1),
+                     TRYGG_ERR_INVALID);
+    assert_int_equal(trygg_st_create_at_version(f->path, 1), TRYGG_OK);
+    assert_int_equal(version_of(f->path), 1);
+    /* Going step by step ends where a direct open ends. */
+    assert_int_equal(trygg_st_create_at_version(f->path, 2), TRYGG_OK);
+    assert_int_equal(version_of(f->path), 2);
+    assert_int_equal(trygg_store_open(f->path, &f->st), TRYGG_OK);
+    assert_int_equal(trygg_store_schema_version(f->st), trygg_store_schema_latest());
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_migrate_from_each_older_version, mk_dir, rm_dir),
+        cmocka_unit_test_setup_teardown(test_create_at_version_bounds, mk_dir, rm_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
