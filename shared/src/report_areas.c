@@ -66,8 +66,11 @@ static int on_value(void *user, trygg_cfg_errors *e, const char *section, const 
         trygg_report_area *a = find_or_add(out, id);
         if (!a)
             return trygg_cfg_fail(e, line, "more than %d areas", TRYGG_REPORT_AREAS);
-        if (strcmp(name, "label") == 0) {
+        if (strcmp(name, "label") == 0 || strcmp(name, "label_sv") == 0) {
             if (!trygg_cfg_str(value, a->label, sizeof a->label))
+                return trygg_cfg_fail(e, line, "area label too long");
+        } else if (strcmp(name, "label_en") == 0) {
+            if (!trygg_cfg_str(value, a->label_en, sizeof a->label_en))
                 return trygg_cfg_fail(e, line, "area label too long");
         } else if (strcmp(name, "group") == 0) {
             if (!trygg_cfg_str(value, a->group, sizeof a->group))
@@ -76,6 +79,29 @@ static int on_value(void *user, trygg_cfg_errors *e, const char *section, const 
             /* label_en etc. are for other surfaces; anything else is a typo */
             return trygg_cfg_fail(e, line, "unknown key '%s' in [%s]", name, section);
         }
+        return 1;
+    }
+    if (strncmp(section, "category ", 9) == 0) {
+        const char *id = section + 9;
+        if (!id[0] || strlen(id) > TRYGG_NAME_MAX)
+            return trygg_cfg_fail(e, line, "bad category id in section [%s]", section);
+        trygg_report_cat *c = NULL;
+        for (int i = 0; i < out->ncats; i++)
+            if (strcmp(out->c[i].id, id) == 0)
+                c = &out->c[i];
+        if (!c) {
+            if (out->ncats >= TRYGG_REPORT_CATS)
+                return trygg_cfg_fail(e, line, "more than %d categories", TRYGG_REPORT_CATS);
+            c = &out->c[out->ncats++];
+            memset(c, 0, sizeof *c);
+            snprintf(c->id, sizeof c->id, "%s", id);
+            snprintf(c->label, sizeof c->label, "%s", id);
+        }
+        if (strcmp(name, "label_sv") == 0 && !trygg_cfg_str(value, c->label, sizeof c->label))
+            return trygg_cfg_fail(e, line, "category label too long");
+        if (strcmp(name, "label_en") == 0 &&
+            !trygg_cfg_str(value, c->label_en, sizeof c->label_en))
+            return trygg_cfg_fail(e, line, "category label too long");
         return 1;
     }
     return 1;

@@ -337,9 +337,11 @@ static void join3(char *out, size_t cap, const char *a, const char *b, const cha
 
 static const char *area_label(const view *v, const char *id, char *buf, size_t cap)
 {
+    int en = v->o->lang && strcmp(v->o->lang, "en") == 0;
     for (int i = 0; i < v->r->areas.n; i++)
         if (strcmp(v->r->areas.a[i].id, id) == 0)
-            return v->r->areas.a[i].label;
+            return en && v->r->areas.a[i].label_en[0] ? v->r->areas.a[i].label_en
+                                                      : v->r->areas.a[i].label;
     if (!id[0])
         return tr(v->o, "report.no_area");
     if (strcmp(id, TRYGG_REPORT_OTHER) == 0)
@@ -372,6 +374,11 @@ static const char *row_label(const view *v, int d, const char *key, char *buf, s
         char cb[160];
         const char *cl = cat[0] ? tr_or(v->o, "category", cat, cat, cb, sizeof cb)
                                 : tr(v->o, "report.no_category");
+        int en = v->o->lang && strcmp(v->o->lang, "en") == 0;
+        for (int i = 0; cat[0] && i < v->r->areas.ncats; i++)
+            if (strcmp(v->r->areas.c[i].id, cat) == 0)
+                cl = en && v->r->areas.c[i].label_en[0] ? v->r->areas.c[i].label_en
+                                                        : v->r->areas.c[i].label;
         join3(buf, cap, kl_copy, ": ", cl);
         return buf;
     }

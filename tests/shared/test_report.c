@@ -800,6 +800,29 @@ static void test_areas_load(void **state)
     assert_string_equal(a.a[2].group, "Hjärtum");
     assert_string_equal(a.a[3].label, "Nygård");
     assert_string_equal(a.a[3].group, "");
+    /* The server's own config file gives the same areas, groups and labels. */
+    char ini[512];
+    const char *assets = getenv("TRYGG_ASSETS");
+    assert_non_null(assets);
+    snprintf(ini, sizeof ini, "%s/config/server.ini", assets);
+    assert_int_equal(trygg_report_areas_load(ini, &a, err, sizeof err), TRYGG_OK);
+    int found = 0;
+    for (int i = 0; i < a.n; i++) {
+        if (strcmp(a.a[i].id, "centrum") == 0) {
+            assert_string_equal(a.a[i].group, "Lilla Edet");
+            assert_string_equal(a.a[i].label, "Centrum");
+            found++;
+        }
+        if (strcmp(a.a[i].id, "lodose") == 0) {
+            assert_string_equal(a.a[i].label, "Lödöse");
+            found++;
+        }
+    }
+    assert_int_equal(found, 2);
+    assert_true(a.ncats > 5);
+    for (int i = 0; i < a.ncats; i++)
+        if (strcmp(a.c[i].id, "lighting") == 0)
+            assert_string_equal(a.c[i].label_en, "Poor lighting");
     fp = fopen(path, "w");
     fputs("[area centrum]\nlabel = Centrum\ngrupp = typo\n", fp);
     fclose(fp);

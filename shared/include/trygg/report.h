@@ -106,23 +106,36 @@ trygg_cell trygg_suppress_avg(int64_t sum, int threshold);
 /* ---- Areas and groups (from config) ---------------------------------------- */
 
 #define TRYGG_REPORT_AREAS 64
+#define TRYGG_REPORT_CATS  96
 
 typedef struct trygg_report_area {
     char id[TRYGG_NAME_MAX + 1];    /* "centrum" */
-    char label[128];                /* "Centrum" */
+    char label[128];                /* Swedish label "Centrum" (id if none) */
+    char label_en[128];             /* "" = use label */
     char group[TRYGG_NAME_MAX + 1]; /* "Lilla Edet" or "" */
 } trygg_report_area;
 
+typedef struct trygg_report_cat {
+    char id[TRYGG_NAME_MAX + 1];
+    char label[128];    /* Swedish */
+    char label_en[128]; /* "" = use label */
+} trygg_report_cat;
+
+/* Labels and groups from config: areas (with their groups) and categories. */
 typedef struct trygg_report_areas {
     trygg_report_area a[TRYGG_REPORT_AREAS];
     int n;
+    trygg_report_cat c[TRYGG_REPORT_CATS];
+    int ncats;
 } trygg_report_areas;
 
-/* Loads areas from an INI file: sections "[area ID]" with keys label and
- * group, or an "[areas]" section with lines "ID = Label" (optionally
- * "ID = Label | Group"). Unknown keys in [area ...] sections are errors;
- * other sections are ignored (so the server's config file can be given).
- * On error returns TRYGG_ERR_CONFIG/IO with "file:line: msg" in err[errcap]. */
+/* Loads areas and category labels from an INI file — the server's
+ * server.ini: sections "[area ID]" (keys group, label, label_sv, label_en;
+ * other label_* keys are accepted and ignored) and "[category ID]" (label_sv,
+ * label_en; its other keys are ignored); also a plain "[areas]" section with
+ * lines "ID = Label | Group". Unknown keys in [area ...] are errors; other
+ * sections are skipped. On error returns TRYGG_ERR_CONFIG/IO with
+ * "file:line: msg" in err[errcap]. */
 trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out, char *err,
                                   size_t errcap);
 

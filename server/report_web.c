@@ -1,0 +1,272 @@
+/*
+ * report_web.c — HTTP routes of the weekly situation picture and the police
+ * events fetch thread. The report itself is built and rendered by libtrygg
+ * (trygg/report.h); this file decides who sees what:
+ *   - the security department (roles admin, security) on /report: exact counts;
+ *   - every other role on /report: suppressed;
+ *   - /report/week.csv and /report/print: always suppressed (they leave the
+ *     department), whoever asks.
+ */
+#include "report_web.h"
+#include "config.h"
+#include "web.h"
+
+#include "trygg/log.h"
+#include "trygg/paths.h"
+#include "trygg/police_events.h"
+#include "trygg/report.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REPORT_PAGE_MAX  (4u * 1024u * 1024u)
+#define POLICE_PERIOD_S  3600
+#define POLICE_TIMEOUT_S 20
+
+/* ---- Report catalog, loaded once ------------------------------------------- */
+
+static pthread_once_t catalog_once = PTHREAD_ONCE_INIT;
+static trygg_i18n *catalog;
+
+static void catalog_load(void)
+{
+    char dir[600], err[256] = "";
+    if (trygg_asset_path("i18n/report", dir, sizeof dir) != TRYGG_OK ||
+        trygg_i18n_load(dir, &catalog, err, sizeof err) != TRYGG_OK)
+        TRYGG_WARN("report catalog: %s", err[0] ? err : dir);
+}
+
+static const trygg_i18n *report_catalog(void)
+{
+    pthread_once(&catalog_once, catalog_load);
+    return catalog;
+}
+
+/* ---- Request helpers ------------------------------------------------------------ */
+
+static void areas_from_config(const server_config *cfg, trygg_report_areas *out)
+{
+    memset(out, 0, sizeof *out);
+    const server_catalog *c = cfg->catalog;
+    if (!c)
+        return;
+    for (int i = 0; i < c->nareas && out->n < TRYGG_REPORT_AREAS; i++) {
+        trygg_report_area *a = &out->a[out->n++];
+        snprintf(a->id, sizeof a->id, "%s", c->areas[i].id);
+        snprintf(a->label, sizeof a->label, "%s",
+                 config_label(c->areas[i].label, "sv", c->areas[i].id));
+        snprintf(a->label_en, sizeof a->label_en, "%s", c->areas[i].label[1]);
+        snprintf(a->group, sizeof a->group, "%s", c->areas[i].group);
+    }
+    for (int i = 0; i < c->ncats && out->ncats < TRYGG_REPORT_CATS; i++) {
+        trygg_report_cat *k = &out->c[out->ncats++];
+        snprintf(k->id, sizeof k->id, "%s", c->cats[i].id);
+        snprintf(k->label, sizeof k->label, "%s",
+                 config_label(c->cats[i].label, "sv", c->cats[i].id));
+        snprintf(k->label_en, sizeof k->label_en, "%s", c->cats[i].label[1]);
+    }
+}
+
+/* The week asked for (?week=), or the current one. 0, or -1 if invalid. */
+static int requested_week(const http_req *req, trygg_week *w)
+{
+    const char *s = http_query(req, "week");
+    if (!s || !s[0]) {
+        trygg_week_containing(web_now(), w);
+        return 0;
+    }
+    return trygg_week_parse(s, w) == TRYGG_OK ? 0 : -1;
+}
+
+static void plain_error(web_ctx *w, int status, const char *key)
+{
+    const char *msg = trygg_i18n_get(report_catalog(), w->lang, key);
+    html_buf b;
+    html_init(&b, 64 * 1024);
+    web_page_begin(&b, w, "report.title", "report");
+    html_lit(&b, "<h1>");
+    html_text(&b, msg);
+    html_lit(&b, "</h1>");
+    web_page_end(&b, w);
+    html_send(&b, w->resp, status);
+}
+
+typedef enum { OUT_PAGE, OUT_CSV, OUT_PRINT } out_kind;
+
+static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind)
+{
+    web_ctx w;
+    if (web_begin(&w, ctx, req, resp) != 0)
+        return;
+    server_ctx *srv = ctx;
+    trygg_week week;
+    if (requested_week(req, &week) != 0) {
+        plain_error(&w, 400, "report.bad_week");
+        return;
+    }
+    trygg_report_areas *areas = malloc(sizeof *areas);
+    if (!areas) {
+        plain_error(&w, 500, "report.error");
+        return;
+    }
+    areas_from_config(&srv->cfg, areas);
+    trygg_report *r = NULL;
+    trygg_err err = trygg_report_build(w.st, &week, areas, web_now(), &r);
+    free(areas);
+    if (err) {
+        TRYGG_ERR("report %d-W%02d: %s (%s)", week.year, week.week, trygg_strerror(err),
+                  trygg_store_errmsg(w.st));
+        plain_error(&w, 503, "report.error");
+        return;
+    }
+    trygg_report_opts o;
+    trygg_report_opts_init(&o);
+    o.threshold = srv->cfg.small_count > 0 ? srv->cfg.small_count : TRYGG_SUPPRESS_DEFAULT;
+    o.lang = w.lang;
+    o.t = report_catalog();
+    o.base_url = "/report";
+    /* Exact counts only on the security department's own screen. */
+    o.suppress = !(kind == OUT_PAGE && web_access_is_security(&w.sess.user));
+    trygg_rbuf out;
+    trygg_rbuf_init(&out, REPORT_PAGE_MAX);
+    char wk[16];
+    trygg_week_format(&week, wk, sizeof wk);
+    if (kind == OUT_CSV) {
+        trygg_report_csv(r, &o, &out);
+        if (!out.full &&
+            http_resp_set(resp, 200, "text/csv; charset=utf-8", out.data, out.len) == 0) {
+            char disp[96];
+            snprintf(disp, sizeof disp, "attachment; filename=\"lagesbild-%s.csv\"", wk);
+            http_resp_header(resp, "Content-Disposition", disp);
+            http_resp_header(resp, "Cache-Control", "no-store");
+        } else {
+            http_resp_set(resp, 500, "text/plain; charset=utf-8", "500\n", 4);
+        }
+    } else if (kind == OUT_PRINT) {
+        o.print = 1;
+        o.standalone = 1;
+        trygg_report_html(r, &o, &out);
+        if (out.full ||
+            http_resp_set(resp, 200, "text/html; charset=utf-8", out.data, out.len) != 0)
+            http_resp_set(resp, 500, "text/plain; charset=utf-8", "500\n", 4);
+        else
+            http_resp_header(resp, "Cache-Control", "no-store");
+    } else {
+        trygg_report_html(r, &o, &out);
+        html_buf b;
+        html_init(&b, REPORT_PAGE_MAX + 256 * 1024);
+        web_page_begin(&b, &w, "report.title", "report");
+        if (!out.full)
+            /* The fragment is finished markup: libtrygg's renderer escaped
+             * every dynamic value (trygg_rbuf_esc), so it is appended as is. */
+            html_raw_(&b, out.data, out.len);
+        else
+            b.full = 1;
+        web_page_end(&b, &w);
+        html_send(&b, resp, 200);
+    }
+    trygg_rbuf_free(&out);
+    trygg_report_free(r);
+}
+
+static void report_page_get(void *ctx, const http_req *req, http_resp *resp)
+{
+    serve(ctx, req, resp, OUT_PAGE);
+}
+
+static void report_csv_get(void *ctx, const http_req *req, http_resp *resp)
+{
+    serve(ctx, req, resp, OUT_CSV);
+}
+
+static void report_print_get(void *ctx, const http_req *req, http_resp *resp)
+{
+    serve(ctx, req, resp, OUT_PRINT);
+}
+
+const http_route report_routes[] = {
+    {"GET", "/report", 0, report_page_get},
+    {"GET", "/report/week.csv", 0, report_csv_get},
+    {"GET", "/report/print", 0, report_print_get},
+};
+const int report_nroutes = (int)(sizeof report_routes / sizeof report_routes[0]);
+
+/* ---- Start-up and the police events thread ------------------------------------ */
+
+static struct {
+    pthread_t thread;
+    int running;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stop;
+} police = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *police_main(void *arg)
+{
+    server_ctx *ctx = arg;
+    trygg_store *st = NULL;
+    if (trygg_store_open(ctx->cfg.db_path, &st) != TRYGG_OK) {
+        TRYGG_ERR("police events: cannot open %s", ctx->cfg.db_path);
+        return NULL;
+    }
+    for (;;) {
+        trygg_police_opts o = {.url = ctx->cfg.police_events_url,
+                               .timeout_s = POLICE_TIMEOUT_S,
+                               .max_bytes = TRYGG_POLICE_MAX_BYTES};
+        int stored = 0;
+        char err[256] = "";
+        if (trygg_police_fetch(st, &o, &stored, err, sizeof err) == TRYGG_OK)
+            TRYGG_INFO("police events: %d stored", stored);
+        pthread_mutex_lock(&police.mu);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += POLICE_PERIOD_S;
+        while (!police.stop && !ctx->stopping)
+            if (pthread_cond_timedwait(&police.cv, &police.mu, &until) != 0)
+                break;
+        int stop = police.stop || ctx->stopping;
+        pthread_mutex_unlock(&police.mu);
+        if (stop)
+            break;
+    }
+    trygg_store_close(st);
+    return NULL;
+}
+
+int report_start(server_ctx *ctx)
+{
+    trygg_store *st = NULL;
+    if (trygg_store_open(ctx->cfg.db_path, &st) != TRYGG_OK) {
+        TRYGG_ERR("report: cannot open %s", ctx->cfg.db_path);
+        return -1;
+    }
+    trygg_err err = trygg_report_db_init(st);
+    if (err)
+        TRYGG_ERR("report: database objects: %s (%s)", trygg_strerror(err), trygg_store_errmsg(st));
+    trygg_store_close(st);
+    if (err)
+        return -1;
+    if (ctx->cfg.police_events_url[0] && !police.running) {
+        police.stop = 0;
+        if (pthread_create(&police.thread, NULL, police_main, ctx) == 0)
+            police.running = 1;
+        else
+            TRYGG_ERR("police events: cannot start the fetch thread");
+    }
+    return 0;
+}
+
+void report_stop(void)
+{
+    if (!police.running)
+        return;
+    pthread_mutex_lock(&police.mu);
+    police.stop = 1;
+    pthread_cond_signal(&police.cv);
+    pthread_mutex_unlock(&police.mu);
+    pthread_join(police.thread, NULL);
+    police.running = 0;
+}

@@ -1,0 +1,31 @@
+/*
+ * report_web.h — the weekly situation picture in trygg-server.
+ *
+ * Routes (report_routes, wired by core.c):
+ *   GET /report            the week page (?week=2026-W47, default: this week);
+ *                          exact counts for the security department, small
+ *                          counts suppressed for every other role
+ *   GET /report/week.csv   tidy CSV, always suppressed (an export)
+ *   GET /report/print      printable A4 page, always suppressed
+ * Every route needs a logged-in staff session (web_begin).
+ *
+ * Background: report_start() installs the report's database objects (the
+ * availability log fed by kiosk heartbeats and gateway health records) and,
+ * when police_events_url is configured, starts a thread that fetches the
+ * police's public events every hour. report_stop() ends it.
+ */
+#ifndef TRYGG_REPORT_WEB_H
+#define TRYGG_REPORT_WEB_H
+
+#include "server.h"
+
+extern const http_route report_routes[];
+extern const int report_nroutes;
+
+/* Call once after the configuration is loaded and before serving. Returns
+ * 0, or -1 if the database objects could not be installed (logged). */
+int report_start(server_ctx *ctx);
+/* Stops the police fetch thread (if any) and waits for it. */
+void report_stop(void);
+
+#endif
