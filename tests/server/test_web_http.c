@@ -68,9 +68,9 @@ static size_t on_header(char *p, size_t sz, size_t n, void *arg)
     line[m] = '\0';
     line[strcspn(line, "\r\n")] = '\0';
     if (strncasecmp(line, "Location: ", 10) == 0)
-        snprintf(r->location, sizeof r->location, "%s", line + 10);
+        snprintf(r->location, sizeof r->location, "%.500s", line + 10);
     if (strncasecmp(line, "Set-Cookie: ", 12) == 0 && r->ncookies < 4)
-        snprintf(r->set_cookie[r->ncookies++], sizeof r->set_cookie[0], "%s", line + 12);
+        snprintf(r->set_cookie[r->ncookies++], sizeof r->set_cookie[0], "%.250s", line + 12);
     return k;
 }
 
@@ -220,7 +220,7 @@ static int setup(void **state)
     assert_int_equal(trygg_secret_init(), TRYGG_OK);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     snprintf(tmpdir, sizeof tmpdir, "%s/trygg-web-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+             getenv("TMPDIR") ? getenv("TMPDIR") : P_tmpdir);
     assert_non_null(mkdtemp(tmpdir));
     memset(&ctx, 0, sizeof ctx);
     snprintf(ctx.cfg.db_path, sizeof ctx.cfg.db_path, "%s/trygg.db", tmpdir);

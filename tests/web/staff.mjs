@@ -1,0 +1,221 @@
+// Browser test of the staff web UI: headless Debian chromium via playwright-core.
+// Starts web_fixture (seeded temporary database), then logs in, filters, opens
+// an item, replies, closes; checks that a stored XSS payload stays inert, that a
+// form without its CSRF token is refused and that a housing-company user cannot
+// open a tip by its URL. Screenshots (desktop and phone) go to --out.
+//
+//   node staff.mjs --fixture PATH/web_fixture --out DIR
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  console.log('SKIP: playwright-core not installed (run ./trygg deps)');
+  process.exit(77);
+}
+if (!args.fixture) {
+  console.error('usage: node staff.mjs --fixture PATH --out DIR');
+  process.exit(2);
+}
+const out = args.out || 'screenshots';
+mkdirSync(out, { recursive: true });
+
+const fixture = spawn(args.fixture, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+const info = await new Promise((resolve, reject) => {
+  const rl = createInterface({ input: fixture.stdout });
+  rl.once('line', (l) => resolve(JSON.parse(l)));
+  fixture.once('exit', (c) => reject(new Error(`fixture exited ${c}`)));
+  setTimeout(() => reject(new Error('fixture did not start')), 30000);
+});
+const base = `http://127.0.0.1:${info.port}`;
+const PASSWORD = info.password;
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+});
+
+let failures = 0;
+const dialogs = [];
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}: ${e.stack || e}`);
+  }
+}
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+}
+async function newPage(viewport, opts = {}) {
+  const ctx = await browser.newContext({ viewport, locale: 'sv-SE', ...opts });
+  const page = await ctx.newPage();
+  page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+  page.on('pageerror', (e) => dialogs.push(`pageerror: ${e.message}`));
+  return page;
+}
+async function login(page, user, pass = PASSWORD) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Användarnamn').fill(user);
+  await page.getByLabel('Lösenord').fill(pass);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+}
+
+const desk = await newPage({ width: 1366, height: 900 });
+
+await step('login page: Swedish, labelled, skip link first in tab order', async () => {
+  await desk.goto(`${base}/queue`);
+  assert.match(desk.url(), /\/login/);
+  assert.equal(await desk.getAttribute('html', 'lang'), 'sv');
+  await shot(desk, 'login-desktop');
+  await desk.keyboard.press('Tab');
+  const cls = await desk.evaluate(() => document.activeElement.className);
+  assert.equal(cls, 'skip');
+});
+
+await step('wrong password is refused with a message', async () => {
+  await login(desk, 'sakerhet', 'fel lösenord');
+  await desk.locator('#login-msg').waitFor();
+  assert.match(await desk.locator('#login-msg').innerText(), /Fel användarnamn eller lösenord/);
+});
+
+await step('log in as the security department', async () => {
+  await login(desk, 'sakerhet');
+  await desk.waitForURL(/\/queue/);
+  await desk.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
+  // Urgent first.
+  const first = await desk.locator('table.queue tbody tr').first().getAttribute('class');
+  assert.equal(first, 'urgent');
+  await shot(desk, 'queue-desktop');
+});
+
+await step('filter by kind = tip', async () => {
+  await desk.getByText('Filtrera och sök').click();
+  await desk.getByLabel('Typ').selectOption('tip');
+  await desk.getByRole('button', { name: 'Visa' }).click();
+  await desk.waitForURL(/kind=tip/);
+  const rows = desk.locator('table.queue tbody tr');
+  assert.equal(await rows.count(), 1);
+  assert.match(await rows.first().innerText(), /Tips/);
+  await shot(desk, 'queue-filtered-desktop');
+});
+
+await step('open the tip: stored XSS stays inert text', async () => {
+  await desk.locator('table.queue tbody tr a.ref').first().click();
+  await desk.waitForURL(new RegExp(`/item/${info.tip}$`));
+  const text = await desk.locator('section[aria-labelledby="h-text"] .usertext').innerText();
+  assert.match(text, /<script>alert\('xss'\)<\/script>/);
+  assert.equal(await desk.locator('img[src="x"]').count(), 0);
+  assert.deepEqual(dialogs, []);
+  await shot(desk, 'item-desktop');
+});
+
+await step('reply by SMS to the alias', async () => {
+  await desk.getByLabel(/Meddelande till/).fill('Tack för tipset! Vi tittar på det.');
+  await desk.getByRole('button', { name: 'Skicka SMS' }).click();
+  await desk.locator('.flash').waitFor();
+  assert.match(await desk.locator('.flash').innerText(), /köat/);
+  assert.match(await desk.locator('ol.thread').innerText(), /Tack för tipset/);
+});
+
+await step('close as referred to the police', async () => {
+  await desk.getByLabel('Orsak').selectOption('police');
+  await desk.getByRole('button', { name: 'Avsluta ärendet' }).click();
+  await desk.locator('.flash').waitFor();
+  assert.match(await desk.locator('.flash').innerText(), /polisens länkar/);
+  assert.match(await desk.locator('.head .badge').first().innerText(), /Avslutad/);
+  assert.match(await desk.locator('ol.thread').innerText(), /polisen\.se/);
+  await shot(desk, 'item-closed-desktop');
+});
+
+await step('a form posted without its CSRF token is refused', async () => {
+  const resp = await Promise.all([
+    desk.waitForNavigation(),
+    desk.evaluate((id) => {
+      const f = document.createElement('form');
+      f.method = 'post';
+      f.action = `/item/${id}/note`;
+      const t = document.createElement('input');
+      t.name = 'text';
+      t.value = 'forged';
+      f.appendChild(t);
+      document.body.appendChild(f);
+      f.submit();
+    }, info.urgent),
+  ]).then(([r]) => r);
+  assert.equal(resp.status(), 403);
+  await desk.getByRole('heading', { name: 'Åtkomst nekad' }).waitFor();
+  await desk.goto(`${base}/item/${info.urgent}`);
+  assert.doesNotMatch(await desk.locator('main').innerText(), /forged/);
+});
+
+await step('channels and admin pages', async () => {
+  await desk.goto(`${base}/channels`);
+  await desk.getByRole('heading', { level: 1, name: 'Kanaler' }).waitFor();
+  // The kiosk that never reported is red.
+  assert.ok(await desk.locator('tr.stale-row').count() >= 1);
+  await shot(desk, 'channels-desktop');
+  await desk.goto(`${base}/admin`);
+  await desk.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+  await shot(desk, 'admin-desktop');
+});
+
+await step('log out', async () => {
+  await desk.getByRole('button', { name: 'Logga ut' }).click();
+  await desk.waitForURL(/\/login/);
+  await desk.goto(`${base}/queue`);
+  assert.match(desk.url(), /\/login/);
+});
+
+const phone = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+await step('phone: queue and item', async () => {
+  await login(phone, 'sakerhet');
+  await phone.waitForURL(/\/queue/);
+  await shot(phone, 'queue-phone');
+  await phone.goto(`${base}/item/${info.urgent}`);
+  await phone.getByRole('heading', { level: 1 }).waitFor();
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page scrolls sideways: ${width}px`);
+  await shot(phone, 'item-phone');
+});
+
+const housing = await newPage({ width: 1366, height: 900 });
+await step('housing company cannot open a tip by its URL', async () => {
+  await login(housing, 'bostad');
+  await housing.waitForURL(/\/queue/);
+  await shot(housing, 'queue-housing-desktop');
+  assert.doesNotMatch(await housing.locator('main').innerText(), /knark/);
+  const resp = await housing.goto(`${base}/item/${info.tip}`);
+  assert.equal(resp.status(), 404);
+  assert.doesNotMatch(await housing.locator('main').innerText(), /knark/);
+  // Its own item is shown scrubbed.
+  await housing.goto(`${base}/item/${info.concern}`);
+  const main = await housing.locator('main').innerText();
+  assert.match(main, /Trapphuset/);
+  assert.doesNotMatch(main, /070-123 45 67/);
+  await shot(housing, 'item-housing-desktop');
+});
+
+await browser.close();
+fixture.stdin.end();
+await new Promise((r) => fixture.once('exit', r));
+if (dialogs.length) {
+  console.log(`FAIL dialogs or page errors: ${dialogs.join(' | ')}`);
+  failures++;
+}
+console.log(failures ? `${failures} browser test step(s) failed` : 'all browser steps passed');
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,206 @@
+/*
+ * web_fixture.c — a staff web UI server for the browser tests: a temporary
+ * database seeded with destinations, users, items, kiosks, a walk and a
+ * notice, served over loopback with the real route tables. Prints one JSON
+ * line {"port":N,"tip":id,...} on stdout, then serves until stdin closes
+ * (the test runner exits) and removes its directory.
+ *
+ * Usage: web_fixture   (assets from TRYGG_ASSETS or the source tree)
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+#include "trygg/log.h"
+#include "trygg/paths.h"
+#include "trygg/secret.h"
+
+#define PASSWORD "correct horse battery staple"
+
+static int check(trygg_err e, const char *what)
+{
+    if (e != TRYGG_OK) {
+        fprintf(stderr, "web_fixture: %s: %s\n", what, trygg_strerror(e));
+        exit(1);
+    }
+    return 0;
+}
+
+static void dest(trygg_store *st, const char *name, const char *label, const char *email, int full)
+{
+    trygg_destination d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.name, sizeof d.name, "%s", name);
+    snprintf(d.label, sizeof d.label, "%s", label);
+    snprintf(d.email, sizeof d.email, "%s", email);
+    d.full_access = full;
+    check(trygg_store_dest_put(st, &d), "dest");
+}
+
+static void user(trygg_store *st, const char *name, const char *display, const char *role,
+                 const char *destination, int cb)
+{
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.username, sizeof u.username, "%s", name);
+    snprintf(u.display, sizeof u.display, "%s", display);
+    snprintf(u.role, sizeof u.role, "%s", role);
+    snprintf(u.destination, sizeof u.destination, "%s", destination);
+    u.can_call_back = cb;
+    check(trygg_store_user_add(st, &u, PASSWORD), "user");
+}
+
+static int64_t item(trygg_store *st, trygg_kind kind, trygg_channel ch, const char *cat,
+                    const char *area, const char *dest, const char *text, const char *sender,
+                    const char *alias, int urgent, int64_t age_s, const char *band)
+{
+    static int n;
+    trygg_item it, out;
+    trygg_item_init(&it);
+    snprintf(it.client_key, sizeof it.client_key, "fixture-%d", ++n);
+    it.kind = kind;
+    it.channel = ch;
+    snprintf(it.source, sizeof it.source, "%s", ch == TRYGG_CHANNEL_SMS ? "smsgw" : "bibl-1");
+    snprintf(it.category, sizeof it.category, "%s", cat);
+    snprintf(it.area, sizeof it.area, "%s", area);
+    snprintf(it.destination, sizeof it.destination, "%s", dest);
+    snprintf(it.text, sizeof it.text, "%s", text);
+    snprintf(it.when_band, sizeof it.when_band, "%s", band);
+    it.urgent = urgent;
+    it.created = (int64_t)time(NULL) - age_s;
+    if (sender) {
+        snprintf(it.sender, sizeof it.sender, "%s", sender);
+        snprintf(it.alias, sizeof it.alias, "%s", alias);
+    }
+    int created;
+    check(trygg_store_submit(st, &it, &out, &created), "submit");
+    return out.id;
+}
+
+int main(void)
+{
+    trygg_log_init("web_fixture");
+    check(trygg_secret_init(), "secret init");
+    const char *tmp = getenv("TMPDIR");
+    char path[400];
+    snprintf(path, sizeof path, "%s/trygg-webfix-XXXXXX",
+             tmp && strlen(tmp) < 300 ? tmp : P_tmpdir);
+    if (!mkdtemp(path)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    static server_ctx ctx;
+    snprintf(ctx.cfg.db_path, sizeof ctx.cfg.db_path, "%s/trygg.db", path);
+    ctx.cfg.session_minutes = 30;
+    char i18n[1024], err[256];
+    check(trygg_asset_path("i18n/web", i18n, sizeof i18n), "asset path");
+    if (trygg_i18n_load(i18n, &ctx.web_text, err, sizeof err) != TRYGG_OK) {
+        fprintf(stderr, "web_fixture: %s\n", err);
+        return 1;
+    }
+    check(trygg_routes_default(&ctx.routes), "routes");
+
+    trygg_store *st;
+    check(trygg_store_open(ctx.cfg.db_path, &st), "open");
+    dest(st, "security", "Säkerhetsavdelningen", "sakerhet@kommun.example", 1);
+    dest(st, "housing", "Bostadsbolaget", "felanmalan@bostad.example", 0);
+    dest(st, "streets", "Gata och park", "gatapark@kommun.example", 0);
+    user(st, "sakerhet", "Sara Lind", "security", "", 1);
+    user(st, "bostad", "Bo Ek", "destination", "housing", 0);
+    user(st, "admin", "Ada Admin", "admin", "", 0);
+
+    char pseudo[65];
+    memset(pseudo, 'b', 64);
+    pseudo[64] = '\0';
+    unsigned char cipher[48];
+    memset(cipher, 9, sizeof cipher);
+    trygg_contact c;
+    check(trygg_store_contact_get_or_create(st, pseudo, cipher, sizeof cipher, "Tipsare T-", &c),
+          "contact");
+
+    int64_t tip = item(st, TRYGG_KIND_TIP, TRYGG_CHANNEL_SMS, "drugs", "Centrum", "security",
+                       "Det säljs knark vid busstorget varje kväll efter 21. "
+                       "<script>alert('xss')</script><img src=x onerror=alert(2)>",
+                       pseudo, c.alias, 0, 3600, "evenings");
+    check(trygg_store_add_message(st, tip, TRYGG_MSG_IN, "smsgw",
+                                  "Det säljs knark vid busstorget varje kväll efter 21.", NULL),
+          "message");
+    int64_t urgent =
+        item(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "violence", "Göta", "security",
+             "Bråk med kniv utanför ICA just nu!", NULL, NULL, 1, 600, "now");
+    int64_t concern =
+        item(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "lighting", "Centrum", "housing",
+             "Trapphuset på Storgatan 12 är mörkt, lampan har varit trasig i två "
+             "veckor. Ring mig på 070-123 45 67.",
+             NULL, NULL, 0, 7200, "evenings");
+    item(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "lighting", "Centrum", "housing",
+         "Mörkt i trapphuset på Storgatan 12 igen.", NULL, NULL, 0, 5000, "nights");
+    int64_t fault =
+        item(st, TRYGG_KIND_FAULT, TRYGG_CHANNEL_OPEN311, "streetlight", "Ström", "streets",
+             "Gatlampan vid lekplatsen i Strömparken är släckt.", NULL, NULL, 0, 86400, "");
+    item(st, TRYGG_KIND_FAULT, TRYGG_CHANNEL_KIOSK, "graffiti", "Göta", "streets",
+         "Klotter på bron över ån.", NULL, NULL, 0, 2 * 86400, "");
+    item(st, TRYGG_KIND_WATCH_SIGNUP, TRYGG_CHANNEL_KIOSK, "watch", "Ström", "security",
+         "Vill gå med i grannsamverkan på Ekvägen.", NULL, NULL, 0, 3 * 86400, "");
+    item(st, TRYGG_KIND_CALLBACK, TRYGG_CHANNEL_VOICE, "callback", "", "security",
+         "Bad om att bli uppringd.", pseudo, c.alias, 0, 1800, "");
+
+    trygg_kiosk k;
+    memset(&k, 0, sizeof k);
+    char token[64];
+    snprintf(k.id, sizeof k.id, "bibl-1");
+    snprintf(k.name, sizeof k.name, "Biblioteket, Lilla Edet");
+    snprintf(k.area, sizeof k.area, "Centrum");
+    check(trygg_store_kiosk_add(st, &k, token), "kiosk");
+    check(trygg_store_kiosk_heartbeat(st, "bibl-1", "0.1.0", 0, ""), "heartbeat");
+    snprintf(k.id, sizeof k.id, "gota-entre");
+    snprintf(k.name, sizeof k.name, "Göta bostäder, entrén");
+    snprintf(k.area, sizeof k.area, "Göta");
+    check(trygg_store_kiosk_add(st, &k, token), "kiosk");
+    check(trygg_store_health_put(st, "smsgw",
+                                 "{\"signal\":\"62 %\",\"network\":\"Telia\",\"outbox\":0,"
+                                 "\"last_error\":\"\"}"),
+          "health");
+    trygg_walk wk;
+    memset(&wk, 0, sizeof wk);
+    wk.starts = (int64_t)time(NULL) + 7 * 86400;
+    snprintf(wk.area, sizeof wk.area, "Centrum");
+    snprintf(wk.place, sizeof wk.place, "Ströms slott");
+    snprintf(wk.meeting_point, sizeof wk.meeting_point, "Vid busshållplatsen Torget");
+    wk.capacity = 25;
+    check(trygg_store_walk_put(st, &wk), "walk");
+
+    http_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.bind = "127.0.0.1";
+    opt.port = 0;
+    opt.threads = 2;
+    opt.conn_timeout_s = 30;
+    opt.max_connections = 64;
+    http_server *srv = http_server_start(&opt, web_routes, web_nroutes, &ctx);
+    if (!srv)
+        return 1;
+    printf("{\"port\":%d,\"tip\":%" PRId64 ",\"urgent\":%" PRId64 ",\"concern\":%" PRId64
+           ",\"fault\":%" PRId64 ",\"password\":\"%s\"}\n",
+           http_server_port(srv), tip, urgent, concern, fault, PASSWORD);
+    fflush(stdout);
+    char buf[256];
+    while (fread(buf, 1, sizeof buf, stdin) > 0) {
+    }
+    http_server_stop(srv);
+    trygg_store_close(st);
+    trygg_routes_free(ctx.routes);
+    trygg_i18n_free(ctx.web_text);
+    char f[700];
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(f, sizeof f, "%s/trygg.db%s", path, suffixes[i]);
+        unlink(f);
+    }
+    rmdir(path);
+    return 0;
+}
