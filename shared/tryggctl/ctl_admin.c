@@ -1,0 +1,316 @@
+/*
+ * ctl_admin.c — tryggctl init, user and kiosk: the data directory, staff
+ * accounts and kiosk tokens.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ctl.h"
+#include "trygg/paths.h"
+#include "trygg/secret.h"
+
+static int mkdir_mode(const char *path, mode_t mode)
+{
+    if (mkdir(path, mode) == 0)
+        return 0;
+    struct stat sb;
+    if (errno == EEXIST && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return 0;
+    ctl_error("cannot create directory %s: %s", path, strerror(errno));
+    return -1;
+}
+
+/* ---- init ------------------------------------------------------------------ */
+
+static int cmd_init(ctl_ctx *ctx, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        ctl_error("usage: tryggctl init");
+        return CTL_USAGE;
+    }
+    if (mkdir_mode(ctx->datadir, 0750) || mkdir_mode(ctx->keydir, 0700))
+        return CTL_STORE;
+    char path[PATH_MAX];
+    trygg_err err = trygg_path_join(path, sizeof path, ctx->keydir, "pseudonym.key");
+    if (!err)
+        err = trygg_key_create(path, TRYGG_PSEUDO_KEY_LEN);
+    if (err) {
+        ctl_error("cannot create %s: %s", path, trygg_strerror(err));
+        return CTL_STORE;
+    }
+    err = trygg_path_join(path, sizeof path, ctx->keydir, "number.key");
+    if (!err)
+        err = trygg_numkey_create(path);
+    if (err) {
+        ctl_error("cannot create %s: %s", path, trygg_strerror(err));
+        return CTL_STORE;
+    }
+    int rc = ctl_open_store(ctx, 1);
+    if (rc)
+        return rc;
+    printf("database %s (schema %d)\nkeys %s\n", ctx->dbpath, trygg_store_schema_version(ctx->st),
+           ctx->keydir);
+    return CTL_OK;
+}
+CTL_COMMAND(init, "init", "  init                      create the database and keys (idempotent)",
+            cmd_init)
+
+/* ---- user -------------------------------------------------------------------- */
+
+/* A random password people can type: 20 URL-safe base64 characters
+ * (120 bits). */
+static int random_password(char out[64])
+{
+    if (trygg_token_new(out) != TRYGG_OK)
+        return -1;
+    out[20] = '\0';
+    return 0;
+}
+
+static int user_add(ctl_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {{"role", required_argument, NULL, 'r'},
+                                         {"destination", required_argument, NULL, 'D'},
+                                         {"display", required_argument, NULL, 'n'},
+                                         {"can-call-back", no_argument, NULL, 'c'},
+                                         {"random-password", no_argument, NULL, 'R'},
+                                         {"password-stdin", no_argument, NULL, 'S'},
+                                         {NULL, 0, NULL, 0}};
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    int random = 0, from_stdin = 0, c;
+    const char *role = NULL, *dest = "", *display = "";
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            role = optarg;
+            break;
+        case 'D':
+            dest = optarg;
+            break;
+        case 'n':
+            display = optarg;
+            break;
+        case 'c':
+            u.can_call_back = 1;
+            break;
+        case 'R':
+            random = 1;
+            break;
+        case 'S':
+            from_stdin = 1;
+            break;
+        default:
+            return CTL_USAGE;
+        }
+    }
+    if (optind != argc - 1 || !role || random == from_stdin) {
+        ctl_error("usage: tryggctl user add NAME --role admin|security|destination "
+                  "[--destination D] [--display TEXT] [--can-call-back] "
+                  "(--random-password | --password-stdin)");
+        return CTL_USAGE;
+    }
+    if (trygg_strset(u.username, sizeof u.username, argv[optind]) ||
+        trygg_strset(u.role, sizeof u.role, role) ||
+        trygg_strset(u.destination, sizeof u.destination, dest) ||
+        trygg_strset(u.display, sizeof u.display, display)) {
+        ctl_error("name, role, destination or display text too long or not UTF-8");
+        return CTL_USAGE;
+    }
+    char password[1024];
+    if (random) {
+        if (random_password(password)) {
+            ctl_error("cannot make a random password");
+            return CTL_STORE;
+        }
+    } else if (ctl_read_password(password, sizeof password)) {
+        ctl_error("cannot read the password from stdin (one line, at most 1000 bytes)");
+        return CTL_USAGE;
+    }
+    int rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    trygg_err err = trygg_store_user_add(ctx->st, &u, password);
+    if (err)
+        return ctl_store_fail(ctx, err, "user add");
+    if (random)
+        printf("%s\n", password);
+    return CTL_OK;
+}
+
+static int user_list(ctl_ctx *ctx)
+{
+    int rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    enum { MAX = 1000 };
+    static trygg_user users[MAX];
+    int n;
+    trygg_err err = trygg_store_user_list(ctx->st, users, MAX, &n);
+    if (err)
+        return ctl_store_fail(ctx, err, "user list");
+    printf("%-20s %-12s %-14s %-9s %s\n", "USER", "ROLE", "DESTINATION", "STATE", "DISPLAY");
+    for (int i = 0; i < n; i++)
+        printf("%-20s %-12s %-14s %-9s %s%s\n", users[i].username, users[i].role,
+               users[i].destination[0] ? users[i].destination : "-",
+               users[i].disabled ? "disabled" : "active", users[i].display,
+               users[i].can_call_back ? " [call-back]" : "");
+    return CTL_OK;
+}
+
+static int user_simple(ctl_ctx *ctx, int argc, char **argv)
+{
+    const char *action = argv[0];
+    int from_stdin = 0;
+    if (strcmp(action, "passwd") == 0 && argc == 3 && strcmp(argv[2], "--password-stdin") == 0) {
+        from_stdin = 1;
+        argc = 2;
+    }
+    if (argc != 2) {
+        ctl_error("usage: tryggctl user %s NAME%s", action,
+                  strcmp(action, "passwd") == 0 ? " [--password-stdin]" : "");
+        return CTL_USAGE;
+    }
+    int rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    const char *name = argv[1];
+    trygg_err err;
+    if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
+        err = trygg_store_user_set_disabled(ctx->st, name, strcmp(action, "disable") == 0);
+        if (err)
+            return ctl_store_fail(ctx, err, "user");
+        return CTL_OK;
+    }
+    char password[1024];
+    if (from_stdin ? ctl_read_password(password, sizeof password) : random_password(password)) {
+        ctl_error("cannot get a new password");
+        return CTL_USAGE;
+    }
+    err = trygg_store_user_set_password(ctx->st, name, password);
+    if (err)
+        return ctl_store_fail(ctx, err, "user passwd");
+    if (!from_stdin)
+        printf("%s\n", password);
+    return CTL_OK;
+}
+
+static int cmd_user(ctl_ctx *ctx, int argc, char **argv)
+{
+    if (argc < 2) {
+        ctl_error("usage: tryggctl user add|list|disable|enable|passwd ...");
+        return CTL_USAGE;
+    }
+    const char *action = argv[1];
+    if (strcmp(action, "add") == 0)
+        return user_add(ctx, argc - 1, argv + 1);
+    if (strcmp(action, "list") == 0 && argc == 2)
+        return user_list(ctx);
+    if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0 ||
+        strcmp(action, "passwd") == 0)
+        return user_simple(ctx, argc - 1, argv + 1);
+    ctl_error("unknown or malformed user command '%s'", action);
+    return CTL_USAGE;
+}
+CTL_COMMAND(user, "user",
+            "  user add NAME --role admin|security|destination [--destination D]\n"
+            "           [--display TEXT] [--can-call-back] (--random-password | --password-stdin)\n"
+            "                            add a staff user; --random-password prints it\n"
+            "  user list\n"
+            "  user disable NAME | user enable NAME\n"
+            "  user passwd NAME [--password-stdin]   new password (random one is printed)",
+            cmd_user)
+
+/* ---- kiosk --------------------------------------------------------------------- */
+
+static int kiosk_add(ctl_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+                                         {"area", required_argument, NULL, 'a'},
+                                         {NULL, 0, NULL, 0}};
+    const char *name = NULL, *area = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n':
+            name = optarg;
+            break;
+        case 'a':
+            area = optarg;
+            break;
+        default:
+            return CTL_USAGE;
+        }
+    }
+    if (optind != argc - 1 || !name || !area) {
+        ctl_error("usage: tryggctl kiosk add ID --name TEXT --area AREA");
+        return CTL_USAGE;
+    }
+    trygg_kiosk k;
+    memset(&k, 0, sizeof k);
+    if (trygg_strset(k.id, sizeof k.id, argv[optind]) ||
+        trygg_strset(k.name, sizeof k.name, name) || trygg_strset(k.area, sizeof k.area, area)) {
+        ctl_error("id, name or area too long or not UTF-8");
+        return CTL_USAGE;
+    }
+    int rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    char token[64];
+    trygg_err err = trygg_store_kiosk_add(ctx->st, &k, token);
+    if (err)
+        return ctl_store_fail(ctx, err, "kiosk add");
+    printf("%s\n", token);
+    return CTL_OK;
+}
+
+static int kiosk_list(ctl_ctx *ctx)
+{
+    int rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    enum { MAX = 1000 };
+    static trygg_kiosk ks[MAX];
+    int n;
+    trygg_err err = trygg_store_kiosk_list(ctx->st, ks, MAX, &n);
+    if (err)
+        return ctl_store_fail(ctx, err, "kiosk list");
+    printf("%-16s %-14s %-8s %-16s %-8s %-6s %s\n", "ID", "AREA", "STATE", "LAST SEEN", "VERSION",
+           "OUTBOX", "NAME");
+    for (int i = 0; i < n; i++) {
+        char t[32];
+        printf("%-16s %-14s %-8s %-16s %-8s %-6d %s\n", ks[i].id, ks[i].area,
+               ks[i].revoked ? "revoked" : "active", ctl_time(ks[i].last_seen, t),
+               ks[i].version[0] ? ks[i].version : "-", ks[i].outbox_depth, ks[i].name);
+    }
+    return CTL_OK;
+}
+
+static int cmd_kiosk(ctl_ctx *ctx, int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "add") == 0)
+        return kiosk_add(ctx, argc - 1, argv + 1);
+    if (argc == 2 && strcmp(argv[1], "list") == 0)
+        return kiosk_list(ctx);
+    if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
+        int rc = ctl_open_store(ctx, 0);
+        if (rc)
+            return rc;
+        trygg_err err = trygg_store_kiosk_revoke(ctx->st, argv[2]);
+        if (err)
+            return ctl_store_fail(ctx, err, "kiosk revoke");
+        return CTL_OK;
+    }
+    ctl_error("usage: tryggctl kiosk add ID --name TEXT --area AREA | kiosk list | "
+              "kiosk revoke ID");
+    return CTL_USAGE;
+}
+CTL_COMMAND(kiosk, "kiosk",
+            "  kiosk add ID --name TEXT --area AREA   add a kiosk; prints its token once\n"
+            "  kiosk list\n"
+            "  kiosk revoke ID",
+            cmd_kiosk)
