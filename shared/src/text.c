@@ -195,6 +195,20 @@ static int digit_before(const unsigned char *s, size_t p)
     return 0;
 }
 
+/* 1 if a marker ends exactly at s[p-1]. A marker stands for the number or
+ * address it replaced (glued to what follows), so scrubbing twice gives the
+ * same text as scrubbing once. */
+static int marker_before(const unsigned char *s, size_t p)
+{
+    static const char *const marks[] = {MARK_PHONE, MARK_PNR, MARK_EMAIL};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        size_t l = strlen(marks[i]);
+        if (p >= l && memcmp(s + p - l, marks[i], l) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* 1 if a number or address may start at s[p]: not glued to a letter or digit,
  * and not the continuation of a number ("2026-01-05 ..."). */
 static int token_start(const unsigned char *s, size_t p)
@@ -202,11 +216,13 @@ static int token_start(const unsigned char *s, size_t p)
     if (p == 0)
         return 1;
     unsigned char c = s[p - 1];
-    if (is_alpha(c) || digit_before(s, p))
+    if (is_alpha(c) || digit_before(s, p) || marker_before(s, p))
         return 0;
-    /* "2026-01-05", "22:30", "1.5": a digit right before the punctuation */
+    /* "2026-01-05", "22:30", "1.5": a number right before the punctuation.
+     * A marker counts as the number it replaced, so scrubbing twice gives
+     * the same text as scrubbing once. */
     if ((c == '-' || c == '+' || c == '/' || c == '.' || c == ':' || c == ',') &&
-        digit_before(s, p - 1))
+        (digit_before(s, p - 1) || marker_before(s, p - 1)))
         return 0;
     return 1;
 }
