@@ -9,7 +9,12 @@
 #ifndef TRYGG_LOG_H
 #define TRYGG_LOG_H
 
-enum trygg_log_level { TRYGG_LOG_ERR = 3, TRYGG_LOG_WARN = 4, TRYGG_LOG_INFO = 6, TRYGG_LOG_DEBUG = 7 };
+enum trygg_log_level {
+    TRYGG_LOG_ERR = 3,
+    TRYGG_LOG_WARN = 4,
+    TRYGG_LOG_INFO = 6,
+    TRYGG_LOG_DEBUG = 7
+};
 
 /* Sets the component name shown in every line (e.g. "smsgw") and the minimum
  * level printed (default INFO; TRYGG_LOG_LEVEL=debug in the environment

@@ -17,9 +17,20 @@
  *   tell = ack,police_tip     ; message keys from the catalogs
  *   urgent = no               ; yes = always raise
  *
- *   [links]  police_tip_url = ..., police_tip_phone = 114 14, emergency = 112,
+ *   [destination housing]
+ *   label = Bostadsbolaget
+ *   company = yes             ; a company: never tips or person-naming text
+ *
+ *   [links]  police_tip_url = ..., police_tip_form_url = ...,
+ *            police_tip_phone = 114 14, police_phone = 114 14, emergency = 112,
  *            police_report_url = ..., child_concern_url = ..., child_concern_phone = ...
  *   [oncall] email = jour@example.se
+ *
+ * The full format, with the defaults, is assets/config/routing.ini. Tell keys
+ * in use: ack, police_tip, police_report, emergency, child_concern (catalog
+ * texts; an urgent item always gets "emergency" first). Area and category
+ * ids compare case-insensitively. Errors are collected, never just the first,
+ * and sorted by line.
  *
  * Invariant checked at load: no rule that can match kind=tip, or
  * names_person=yes, has a destination or copy_to that is the housing company
@@ -50,12 +61,12 @@ trygg_err trygg_routes_default(trygg_routes **out);
 void trygg_routes_free(trygg_routes *r);
 
 typedef struct trygg_route_result {
-    char rule[TRYGG_NAME_MAX + 1];        /* name of the rule that matched */
+    char rule[TRYGG_NAME_MAX + 1]; /* name of the rule that matched */
     char destination[TRYGG_NAME_MAX + 1];
-    char copy_to[TRYGG_NAME_MAX + 1];     /* "" = no copy */
-    char tell[8][32];                     /* message keys for the citizen */
+    char copy_to[TRYGG_NAME_MAX + 1]; /* "" = no copy */
+    char tell[8][32];                 /* message keys for the citizen */
     int ntell;
-    int urgent;                           /* rule says urgent, or urgent signal found */
+    int urgent; /* rule says urgent, or urgent signal found */
 } trygg_route_result;
 
 /* Routes `item` (kind, category, area, text, lang). Detects urgent signals
