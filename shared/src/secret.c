@@ -42,6 +42,8 @@ trygg_err trygg_phone_normalise(const char *in, char out[20])
             if (seen_digit || plus)
                 return TRYGG_ERR_INVALID;
             plus = 1;
+        } else if (c == '(' && p[1] == '0' && p[2] == ')' && seen_digit) {
+            p += 2; /* "+46 (0)70...": the trunk 0 is not dialled from abroad */
         } else if (c == ' ' || c == '-' || c == '(' || c == ')' || c == '\t' || c == '.') {
             continue;
         } else {
@@ -63,6 +65,14 @@ trygg_err trygg_phone_normalise(const char *in, char out[20])
         } else {
             return TRYGG_ERR_INVALID; /* no country code and no trunk prefix */
         }
+    }
+    /* "+46 070...": a Swedish trunk 0 written after the country code */
+    char notrunk[64];
+    if (strncmp(d, "460", 3) == 0) {
+        int n = snprintf(notrunk, sizeof notrunk, "46%s", d + 3);
+        if (n < 0 || (size_t)n >= sizeof notrunk)
+            return TRYGG_ERR_INVALID;
+        d = notrunk;
     }
     size_t len = strlen(d);
     if (len < 6 || len > 15 || d[0] == '0')
