@@ -37,6 +37,13 @@ static int on_value(void *user, trygg_cfg_errors *e, const char *section, const 
                     const char *value, int line)
 {
     trygg_report_areas *out = user;
+    if (strcmp(section, "server") == 0 && strcmp(name, "small_count") == 0) {
+        long v;
+        if (!trygg_cfg_int(value, 1, 100, &v))
+            return trygg_cfg_fail(e, line, "small_count must be 1..100");
+        out->small_count = (int)v;
+        return 1;
+    }
     if (strcmp(section, "areas") == 0) {
         if (strlen(name) > TRYGG_NAME_MAX)
             return trygg_cfg_fail(e, line, "area id too long: %s", name);
@@ -99,8 +106,7 @@ static int on_value(void *user, trygg_cfg_errors *e, const char *section, const 
         }
         if (strcmp(name, "label_sv") == 0 && !trygg_cfg_str(value, c->label, sizeof c->label))
             return trygg_cfg_fail(e, line, "category label too long");
-        if (strcmp(name, "label_en") == 0 &&
-            !trygg_cfg_str(value, c->label_en, sizeof c->label_en))
+        if (strcmp(name, "label_en") == 0 && !trygg_cfg_str(value, c->label_en, sizeof c->label_en))
             return trygg_cfg_fail(e, line, "category label too long");
         return 1;
     }

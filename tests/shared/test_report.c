@@ -820,6 +820,7 @@ static void test_areas_load(void **state)
     }
     assert_int_equal(found, 2);
     assert_true(a.ncats > 5);
+    assert_int_equal(a.small_count, 5);
     for (int i = 0; i < a.ncats; i++)
         if (strcmp(a.c[i].id, "lighting") == 0)
             assert_string_equal(a.c[i].label_en, "Poor lighting");

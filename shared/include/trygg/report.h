@@ -127,14 +127,15 @@ typedef struct trygg_report_areas {
     int n;
     trygg_report_cat c[TRYGG_REPORT_CATS];
     int ncats;
+    int small_count; /* [server] small_count of the file; 0 = not given */
 } trygg_report_areas;
 
 /* Loads areas and category labels from an INI file — the server's
  * server.ini: sections "[area ID]" (keys group, label, label_sv, label_en;
  * other label_* keys are accepted and ignored) and "[category ID]" (label_sv,
  * label_en; its other keys are ignored); also a plain "[areas]" section with
- * lines "ID = Label | Group". Unknown keys in [area ...] are errors; other
- * sections are skipped. On error returns TRYGG_ERR_CONFIG/IO with
+ * lines "ID = Label | Group"; and small_count from [server]. Unknown keys
+ * in [area ...] are errors; other sections are skipped. On error returns TRYGG_ERR_CONFIG/IO with
  * "file:line: msg" in err[errcap]. */
 trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out, char *err,
                                   size_t errcap);
