@@ -177,6 +177,8 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
     int needs_cat = k == TRYGG_KIND_CONCERN || k == TRYGG_KIND_FAULT;
 
     const char *cat = opt_str(o, "category", fields);
+    if (cat && *cat == '\0')
+        cat = NULL; /* "" = none (sign-ups) */
     if (cat == NULL) {
         if (needs_cat && !json_object_get(fields, "category"))
             json_object_set_new(fields, "category", json_string("required"));
@@ -192,6 +194,8 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
     }
 
     const char *area = opt_str(o, "area", fields);
+    if (area && *area == '\0')
+        area = NULL;
     if (area == NULL) {
         if (needs_cat && !json_object_get(fields, "area"))
             json_object_set_new(fields, "area", json_string("required"));

@@ -100,8 +100,10 @@ static int load_keys(server_ctx *ctx)
     snprintf(p, sizeof p, "%s/pseudonym.key", ctx->cfg.keys_dir);
     trygg_err rc = trygg_key_read(p, ctx->pseudo_key, sizeof ctx->pseudo_key);
     if (rc != TRYGG_OK) {
-        fprintf(stderr, "%s:0: %s (create it with tryggctl init; mode 0600)\n", p,
-                trygg_strerror(rc));
+        fprintf(stderr,
+                "%s:0: key missing, unreadable or readable by others (%s); create it with tryggctl "
+                "init (mode 0600)\n",
+                p, trygg_strerror(rc));
         bad++;
     }
     /* Public half of the number key pair: number.pub (32 bytes) if present,

@@ -510,7 +510,6 @@ http_server *http_server_start(const http_options *opt, const http_route *routes
     struct MHD_OptionItem ops[16];
     int n = 0;
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
-    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, s};
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
                                        opt->conn_timeout_s > 0 ? opt->conn_timeout_s : 30, NULL};
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
