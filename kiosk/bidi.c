@@ -124,9 +124,13 @@ int bidi_runs(const char *utf8, int base_rtl, bidi_run *runs, int max)
 
     fribidi_get_bidi_types(cps, (FriBidiStrIndex)n, types);
     fribidi_get_bracket_types(cps, (FriBidiStrIndex)n, types, btypes);
-    FriBidiParType dir = base_rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+    FriBidiParType dir = base_rtl == BIDI_AUTO ? FRIBIDI_PAR_ON
+                         : base_rtl            ? FRIBIDI_PAR_RTL
+                                               : FRIBIDI_PAR_LTR;
     if (fribidi_get_par_embedding_levels_ex(types, btypes, (FriBidiStrIndex)n, &dir, levels) == 0)
         goto out;
+    /* FriBidi reports the resolved direction (for BIDI_AUTO). */
+    int par_rtl = FRIBIDI_IS_RTL(dir) ? 1 : 0;
     for (size_t i = 0; i < n; i++)
         lvl[i] = levels[i];
 
@@ -140,7 +144,7 @@ int bidi_runs(const char *utf8, int base_rtl, bidi_run *runs, int max)
             cls[i] = cls[i + 1];
     for (size_t i = 0; i < n; i++)
         if (cls[i] == CLS_SHARED)
-            cls[i] = base_rtl ? CLS_ARABIC : CLS_OTHER;
+            cls[i] = par_rtl ? CLS_ARABIC : CLS_OTHER;
 
     /* Logical runs: maximal stretches with one level and one class. */
     int nr = 0, maxlvl = 0, minodd = 127;
@@ -187,6 +191,26 @@ int bidi_runs(const char *utf8, int base_rtl, bidi_run *runs, int max)
 out:
     free(mem);
     return rc;
+}
+
+int bidi_text_is_rtl(const char *utf8, int fallback)
+{
+    if (!utf8)
+        return fallback;
+    size_t nbytes = strlen(utf8);
+    for (size_t pos = 0; pos < nbytes;) {
+        uint32_t cp;
+        int l = utf8_decode((const unsigned char *)utf8 + pos, nbytes - pos, &cp);
+        if (l == 0)
+            return fallback;
+        FriBidiCharType t = fribidi_get_bidi_type(cp);
+        if (t == FRIBIDI_TYPE_LTR)
+            return 0;
+        if (t == FRIBIDI_TYPE_RTL || t == FRIBIDI_TYPE_AL)
+            return 1;
+        pos += (size_t)l;
+    }
+    return fallback;
 }
 
 int bidi_lang_is_rtl(const char *lang)

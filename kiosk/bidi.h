@@ -41,13 +41,27 @@ typedef struct bidi_run {
 /* Longest input bidi_runs() accepts, in bytes. */
 #define BIDI_MAX_BYTES 8192
 
+/* base_rtl for text the resident typed (or any text of unknown language): the
+ * paragraph direction follows its first strong letter (Unicode rules P2/P3),
+ * left to right if it has none. "Gångtunneln." typed in the Arabic UI then
+ * keeps its full stop on the right. */
+#define BIDI_AUTO (-1)
+
 /* Splits the NUL-terminated UTF-8 line `utf8` into runs, VISUAL order left to
  * right, into runs[0..max). base_rtl = 1 forces a right-to-left paragraph
- * (the Arabic UI), 0 a left-to-right one. Returns the number of runs (0 for
+ * (the Arabic UI's own texts), 0 a left-to-right one, BIDI_AUTO detects it. Returns the number of
+ * runs (0 for
  * ""), or -1 if utf8 is NULL, not valid UTF-8 (overlong, surrogate, > U+10FFFF,
  * truncated), longer than BIDI_MAX_BYTES, or needs more than `max` runs (runs
  * is then unspecified). */
 int bidi_runs(const char *utf8, int base_rtl, bidi_run *runs, int max);
+
+/* Paragraph direction BIDI_AUTO would pick for utf8: 1 if its first strong
+ * letter is right-to-left (Arabic, Hebrew), 0 if left-to-right, `fallback`
+ * if it has none (digits, punctuation, "") or is NULL / invalid UTF-8. Useful
+ * to right-align typed Arabic in an LTR UI or left-align typed Latin in the
+ * Arabic UI. */
+int bidi_text_is_rtl(const char *utf8, int fallback);
 
 /* 1 if the language tag (e.g. "ar", "ar-SE", "fa_IR") is written right to
  * left (Arabic, Persian, Urdu, Pashto, Sorani, Hebrew, Yiddish, Dhivehi);

@@ -180,6 +180,40 @@ static void invalid_and_limits(void **state)
     assert_int_equal(r[0].len, BIDI_MAX_BYTES);
 }
 
+static void auto_direction(void **state)
+{
+    (void)state;
+    bidi_run r[8];
+    /* Typed Swedish in the Arabic UI: the full stop stays on the right. */
+    const char *s = "Lampan är trasig.";
+    int n = bidi_runs(s, BIDI_AUTO, r, 8);
+    assert_int_equal(n, 1);
+    assert_run(s, &r[0], s, 0, 0);
+    n = bidi_runs(s, 1, r, 8);
+    assert_int_equal(n, 2);
+    assert_run(s, &r[0], ".", 1, 1);
+    /* Typed Arabic in the Swedish UI: a right-to-left paragraph. */
+    const char *a = "الإنارة معطلة 3 أيام.";
+    n = bidi_runs(a, BIDI_AUTO, r, 8);
+    assert_cover(a, r, n);
+    assert_int_equal(n, 3);
+    assert_run(a, &r[0], " أيام.", 1, 1);
+    assert_run(a, &r[1], "3", 0, 0);
+    assert_run(a, &r[2], "الإنارة معطلة ", 1, 1);
+    /* Only digits and punctuation: left to right. */
+    const char *d = "0701 23 45 67";
+    assert_int_equal(bidi_runs(d, BIDI_AUTO, r, 8), 1);
+    assert_run(d, &r[0], d, 0, 0);
+
+    assert_int_equal(bidi_text_is_rtl("Hej", 1), 0);
+    assert_int_equal(bidi_text_is_rtl("  112 مرحبا Hej", 0), 1);
+    assert_int_equal(bidi_text_is_rtl("112 ...", 1), 1);
+    assert_int_equal(bidi_text_is_rtl("112 ...", 0), 0);
+    assert_int_equal(bidi_text_is_rtl("", 1), 1);
+    assert_int_equal(bidi_text_is_rtl(NULL, 0), 0);
+    assert_int_equal(bidi_text_is_rtl("\xC3(abc", 1), 1);
+}
+
 static void rtl_languages(void **state)
 {
     (void)state;
@@ -205,6 +239,7 @@ int main(void)
         cmocka_unit_test(latin_base_with_arabic_word),
         cmocka_unit_test(two_arabic_words_reverse),
         cmocka_unit_test(invalid_and_limits),
+        cmocka_unit_test(auto_direction),
         cmocka_unit_test(rtl_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
