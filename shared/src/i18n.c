@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "trygg/paths.h"
 #include "trygg/text.h"
@@ -173,6 +174,20 @@ static trygg_err catalog_read(struct catalog *c, const char *path, char *err, si
         rc = TRYGG_ERR_CONFIG;
         goto out;
     }
+    /* Only UTF-8 catalogs: libgettextpo does not convert other charsets. */
+    const char *header = po_file_domain_header(file, NULL);
+    if (header != NULL) {
+        char *ct = po_header_field(header, "Content-Type");
+        const char *cs = ct != NULL ? strstr(ct, "charset=") : NULL;
+        int ok = cs == NULL || strncasecmp(cs + 8, "UTF-8", 5) == 0 ||
+                 strncasecmp(cs + 8, "UTF8", 4) == 0;
+        free(ct);
+        if (!ok) {
+            set_err(err, errcap, "%s: charset must be UTF-8 (%s)", path, "Content-Type header");
+            rc = TRYGG_ERR_CONFIG;
+            goto out;
+        }
+    }
     it = po_message_iterator(file, NULL);
     po_message_t m;
     while ((m = po_next_message(it)) != NULL) {
@@ -183,11 +198,9 @@ static trygg_err catalog_read(struct catalog *c, const char *path, char *err, si
         if (po_message_msgid_plural(m) != NULL || str == NULL || str[0] == '\0')
             continue;
         if (!trygg_utf8_valid(str, strlen(str)) || !trygg_utf8_valid(id, strlen(id))) {
-            po_filepos_t fp = po_message_filepos(m, 0);
-            char where[32] = "";
-            if (fp != NULL)
-                snprintf(where, sizeof where, "%zu", po_filepos_start_line(fp));
-            set_err(err, errcap, "%s:%s: translation is not valid UTF-8 text", path, where);
+            if (err != NULL && errcap > 0)
+                snprintf(err, errcap, "%s: translation of '%.100s' is not valid UTF-8 text", path,
+                         trygg_utf8_valid(id, strlen(id)) ? id : "?");
             rc = TRYGG_ERR_CONFIG;
             goto out;
         }

@@ -461,7 +461,7 @@ trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found)
     while (s[p] != '\0') {
         size_t adv;
         int start = token_start(s, p);
-        if (email_local(s[p]) && (p == 0 || !email_local(s[p - 1]))) {
+        if (email_local(s[p]) && (p == 0 || (!email_local(s[p - 1]) && !marker_before(s, p)))) {
             size_t e = match_email(s, p);
             if (e > 0) {
                 out_put(&o, MARK_EMAIL, strlen(MARK_EMAIL));

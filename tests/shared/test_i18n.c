@@ -170,6 +170,24 @@ static void test_broken_po(void **state)
     assert_int_equal(trygg_i18n_load(tmpdir, &t, err, sizeof err), TRYGG_ERR_CONFIG);
     assert_non_null(strstr(err, "en.po"));
 
+    /* another charset, and invalid UTF-8 bytes */
+    clean();
+    write_po("sv.po", sv_body);
+    char p0[400];
+    snprintf(p0, sizeof p0, "%s/en.po", tmpdir);
+    FILE *f = fopen(p0, "w");
+    assert_non_null(f);
+    fputs("msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=ISO-8859-1\\n\"\n\n"
+          "msgid \"a\"\nmsgstr \"caf\xe9\"\n",
+          f);
+    fclose(f);
+    assert_int_equal(trygg_i18n_load(tmpdir, &t, err, sizeof err), TRYGG_ERR_CONFIG);
+    assert_non_null(strstr(err, "UTF-8"));
+    write_po("en.po", "msgid \"a\"\nmsgstr \"caf\xe9\"\n");
+    assert_int_equal(trygg_i18n_load(tmpdir, &t, err, sizeof err), TRYGG_ERR_CONFIG);
+    print_message("invalid UTF-8 reported as: %s\n", err);
+    assert_non_null(strstr(err, "en.po"));
+
     /* a bad file name */
     clean();
     write_po("sv.po", sv_body);
