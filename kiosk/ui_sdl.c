@@ -3,11 +3,12 @@
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <png.h>
+#include <setjmp.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bidi.h"
@@ -37,6 +38,8 @@ struct ui {
     font_slot fonts[FONT_SLOTS];
     int font_next;
     tex_slot tex[TEX_SLOTS];
+    void *font_data[2][2]; /* [arabic][bold] file contents, loaded once */
+    size_t font_size[2][2];
     int tex_next;
     Uint32 wake_event;
 };
@@ -54,12 +57,10 @@ static TTF_Font *font(ui *u, int px, int bold, int arabic)
         if (u->fonts[i].f && u->fonts[i].px == px && u->fonts[i].bold == bold &&
             u->fonts[i].arabic == arabic)
             return u->fonts[i].f;
-    static const char *const names[2][2] = {
-        {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"},
-        {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"}};
-    char path[700];
-    snprintf(path, sizeof path, "%s/%s", u->font_dir, names[arabic][bold]);
-    TTF_Font *f = TTF_OpenFont(path, px);
+    if (!u->font_data[arabic][bold])
+        return NULL;
+    SDL_RWops *rw = SDL_RWFromConstMem(u->font_data[arabic][bold], (int)u->font_size[arabic][bold]);
+    TTF_Font *f = rw ? TTF_OpenFontRW(rw, 1, px) : NULL;
     if (!f)
         return NULL;
     TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
@@ -196,7 +197,7 @@ static int draw_text(ui *u, const char *utf8, int rtl, int px, int bold, uint32_
 {
     ui_line lines[64];
     int n = 0;
-    for (; px >= MIN_PX; px -= px > 40 ? 4 : 2) {
+    for (int tries = 0; px >= MIN_PX && tries < 12; tries++) {
         n = layout_wrap(utf8, px, bold, rtl, bw, lines, 64);
         int widest = 0;
         for (int i = 0; i < n; i++) {
@@ -205,10 +206,17 @@ static int draw_text(ui *u, const char *utf8, int rtl, int px, int bold, uint32_
             int w = ui_measure(u, line, px, bold, rtl);
             widest = w > widest ? w : widest;
         }
-        if ((int)(n * px * 1.35) <= bh + px / 3 && widest <= bw)
+        int fits_h = (int)(n * px * 1.35) <= bh + px / 3;
+        if (fits_h && widest <= bw)
             break;
         if (keep_end && px <= 30)
             break; /* a long typed text: keep the size, show the last lines */
+        int next = px - (px > 40 ? 4 : 2);
+        if (widest > bw && n == 1) {
+            int scaled = (int)((long)px * bw / widest);
+            next = scaled < next ? scaled : next;
+        }
+        px = next;
     }
     if (px < MIN_PX)
         px = MIN_PX;
@@ -318,22 +326,43 @@ int ui_save_png(ui *u, const char *path)
 {
     if (!u->surface)
         return -1;
-    char bmp[1100];
-    snprintf(bmp, sizeof bmp, "%s.bmp", path);
-    if (SDL_SaveBMP(u->surface, bmp) != 0)
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
         return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        execlp("convert", "convert", bmp, "-alpha", "off", path, (char *)NULL);
-        _exit(127);
-    }
-    int st = 0;
-    if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        unlink(bmp);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    unsigned char *row = malloc((size_t)u->surface->w * 3);
+    if (!png || !info || !row || setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, info ? &info : NULL);
+        free(row);
+        fclose(fp);
+        unlink(path);
         return -1;
     }
-    unlink(bmp);
-    return 0;
+    png_init_io(png, fp);
+    png_set_compression_level(png, 1);
+    png_set_filter(png, 0, PNG_FILTER_SUB);
+    png_set_IHDR(png, info, (png_uint_32)u->surface->w, (png_uint_32)u->surface->h, 8,
+                 PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    SDL_LockSurface(u->surface);
+    for (int y = 0; y < u->surface->h; y++) {
+        const Uint32 *src = (const Uint32 *)((const Uint8 *)u->surface->pixels +
+                                             (size_t)y * (size_t)u->surface->pitch);
+        for (int x = 0; x < u->surface->w; x++) { /* RGB888: 0x00RRGGBB */
+            Uint32 p = src[x];
+            row[x * 3] = (unsigned char)(p >> 16);
+            row[x * 3 + 1] = (unsigned char)(p >> 8);
+            row[x * 3 + 2] = (unsigned char)p;
+        }
+        png_write_row(png, row);
+    }
+    SDL_UnlockSurface(u->surface);
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    return fclose(fp) == 0 ? 0 : -1;
 }
 
 static int make_target(ui *u, int w, int h)
@@ -387,6 +416,20 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
         return NULL;
     }
     u->wake_event = SDL_RegisterEvents(1);
+    static const char *const names[2][2] = {
+        {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"},
+        {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"}};
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++) {
+            char path[700];
+            snprintf(path, sizeof path, "%s/%s", u->font_dir, names[a][b]);
+            u->font_data[a][b] = SDL_LoadFile(path, &u->font_size[a][b]);
+            if (!u->font_data[a][b]) {
+                snprintf(err, cap, "font %s: %s", path, SDL_GetError());
+                ui_close(u);
+                return NULL;
+            }
+        }
     if (o->headless) {
         if (make_target(u, o->width, o->height) != 0) {
             snprintf(err, cap, "software renderer: %s", SDL_GetError());
@@ -437,6 +480,9 @@ void ui_close(ui *u)
     for (int i = 0; i < FONT_SLOTS; i++)
         if (u->fonts[i].f)
             TTF_CloseFont(u->fonts[i].f);
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++)
+            SDL_free(u->font_data[a][b]);
     if (u->r)
         SDL_DestroyRenderer(u->r);
     if (u->surface)

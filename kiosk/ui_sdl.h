@@ -53,8 +53,8 @@ int ui_set_size(ui *u, int w, int h);
  * written back into their px. */
 void ui_draw(ui *u, ui_list *l);
 
-/* Saves the last drawn frame as a PNG (BMP, then ImageMagick convert).
- * 0 on success. Headless mode only. */
+/* Saves the last drawn frame as an RGB PNG (libpng). 0 on success.
+ * Headless mode only. */
 int ui_save_png(ui *u, const char *path);
 
 /* Waits for input up to timeout_ms (<0: forever). */

@@ -1,0 +1,42 @@
+#!/bin/sh
+# trygg-kiosk -n: the shipped kiosk.ini passes; a bad file fails with
+# file:line errors for every problem. usage: config_check.sh KIOSK SRCDIR
+set -u
+KIOSK=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+sed "s|@DATA@|$T|g; s|@PORT@|8080|g" "$SRC/assets/config/kiosk.ini" > "$T/good.ini"
+"$KIOSK" -n -c "$T/good.ini" > "$T/out" 2>&1 || { cat "$T/out"; fail "shipped kiosk.ini rejected"; }
+grep -q "OK" "$T/out" || fail "no OK line"
+
+cat > "$T/bad.ini" <<'INI'
+[kiosk]
+kiosk_id = demo
+colour = blue
+server_url = ftp://example.se
+token_file = /nonexistent/token
+area = nowhere
+maintenance_pin = 12a4
+[timing]
+warn_s = 5
+idle_s = many
+[display]
+fullscreen = perhaps
+[areas]
+centrum = Centrum
+Bad Id = X
+INI
+if "$KIOSK" -n -c "$T/bad.ini" > "$T/out" 2>&1; then fail "bad config accepted"; fi
+cat "$T/out"
+for want in "bad.ini:3: unknown key 'colour'" "bad.ini:9: warn_s" "bad.ini:10: idle_s" \
+            "bad.ini:12: fullscreen" "bad.ini:15: area id 'Bad Id'" \
+            "area 'nowhere' is not listed" "maintenance_pin" "server_url must start"; do
+    grep -q "$want" "$T/out" || fail "missing error: $want"
+done
+# A missing file is an error too, and nothing is created.
+if "$KIOSK" -n -c "$T/missing.ini" > "$T/out" 2>&1; then fail "missing file accepted"; fi
+grep -q "missing.ini" "$T/out" || fail "no file name in the error"
+echo "config_check: ok"

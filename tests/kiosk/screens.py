@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""Screenshot test: every kiosk screen in Swedish and English, landscape
+1920x1080 and portrait 1080x1920, plus the home, help and a keyboard screen at
+1280x800. Checks that every PNG and its JSON exist and agree, that each QR
+code decodes (zbarimg) to the configured URL, that receipts show the
+reference of a queued uuid, and that targets are at least 44 px.
+
+The kiosk boots offline from a cached server config (walks, a notice).
+Shots are kept in $KIOSK_SHOTS if set (to look at them), else a temp dir.
+usage: screens.py PATH/TO/trygg-kiosk
+"""
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from fake_server import ref_from_key  # noqa: E402
+
+KIOSK = sys.argv[1]
+URLS = {
+    "tip": "https://polisen.se/kontakt/tipsa-polisen/",
+    "report": "https://polisen.se/utsatt-for-brott/polisanmalan/",
+    "child": "https://www.lillaedet.se/omsorg-och-stod/barn-och-familj/orosanmalan.html",
+}
+
+FULL = """
+shot home
+tap #home.help
+shot help
+tap #nav.back
+tap #home.concern
+shot concern.category
+tap #opt.lighting
+shot concern.area
+tap #opt.other
+type Gångtunneln vid Ålvägen
+shot concern.place
+tap #nav.next
+shot concern.when
+tap #opt.evenings
+type Det är mörkt, lampan har varit trasig i två veckor.
+shot concern.desc
+tap #nav.next
+shot concern.review
+tap #review.send
+expect screen receipt
+shot receipt.concern
+tap #receipt.done
+tap #home.fault
+shot fault.category
+tap #opt.playground
+tap #opt.centrum
+tap #nav.skip
+shot fault.feedback
+tap #opt.yes
+type 0701234567
+shot fault.phone
+tap #nav.next
+tap #nav.next
+shot fault.consent_error
+tap #consent.toggle
+shot fault.consent
+tap #nav.next
+shot fault.review
+tap #review.send
+shot receipt.fault
+tap #receipt.done
+tap #home.watch
+shot watch.info
+tap #nav.next
+type Anna Svensson
+shot watch.name
+tap #nav.next
+shot watch.area
+tap #opt.gota
+type anna@example
+tap #nav.next
+shot watch.contact_error
+type .se
+tap #nav.next
+tap #consent.toggle
+shot watch.consent
+tap #nav.next
+shot watch.review
+tap #review.send
+shot receipt.watch
+tap #receipt.done
+tap #home.walks
+shot walk.list
+tap #opt.3
+type Bo Ek
+tap #nav.next
+type 0701234567
+tap #nav.next
+tap #consent.toggle
+tap #nav.next
+shot walk.review
+tap #review.send
+shot receipt.walk
+tap #receipt.done
+tap #home.concern
+wait 91
+expect screen idle
+shot idle
+wait 40
+expect screen home
+tap #maint.corner
+tap #maint.corner
+tap #maint.corner
+tap #maint.corner
+tap #maint.corner
+expect screen pin
+tap #pin.1
+shot pin
+tap #pin.ok
+tap #pin.2
+tap #pin.5
+tap #pin.8
+tap #pin.0
+tap #pin.ok
+expect screen maint
+shot maint
+tap #maint.back
+tap #a11y.contrast
+shot home.contrast
+tap #home.fault
+tap #opt.road
+shot fault.area.contrast
+tap #nav.restart
+tap #a11y.large
+shot home.large
+tap #home.concern
+shot concern.category.large
+tap #nav.restart
+tap #speech.toggle
+tap #home.concern
+expect screen home
+tap #home.concern
+shot concern.category.speech
+tap #nav.restart
+"""
+
+SMALL = """
+shot home
+tap #home.help
+shot help
+tap #nav.back
+tap #home.concern
+tap #opt.lighting
+tap #opt.other
+type Gångtunneln
+shot concern.place
+"""
+
+
+def run(tmp, shots, lang, w, h, body):
+    script = os.path.join(tmp, "s-%s-%dx%d.txt" % (lang, w, h))
+    prefix = "%s-%dx%d-" % (lang, w, h)
+    lines = ["size %d %d" % (w, h), "lang %s" % lang]
+    for line in body.strip().splitlines():
+        if line.startswith("shot "):
+            line = "shot " + prefix + line[5:]
+        if line == "expect screen home" or line.startswith("tap #nav.restart") or \
+                line == "tap #receipt.done" or line == "tap #maint.back":
+            # a reset returns to the default language: choose ours again
+            lines.append(line)
+            lines.append("lang %s" % lang)
+            continue
+        lines.append(line)
+    open(script, "w").write("\n".join(lines) + "\n")
+    r = subprocess.run([KIOSK, "-c", os.path.join(tmp, "kiosk.ini"), "--script", script,
+                        "--shots", shots], capture_output=True, text=True, timeout=200)
+    if r.returncode != 0:
+        sys.stderr.write(r.stderr)
+        raise SystemExit("script %s failed" % script)
+    return prefix
+
+
+def check_shot(shots, name, screen=None):
+    png, js = os.path.join(shots, name + ".png"), os.path.join(shots, name + ".json")
+    assert os.path.getsize(png) > 1000, png
+    d = json.load(open(js, encoding="utf-8"))
+    out = subprocess.run(["identify", "-format", "%w %h", png], capture_output=True,
+                         text=True).stdout.split()
+    assert [int(x) for x in out] == [d["width"], d["height"]], (name, out)
+    if screen:
+        assert d["screen"] == screen, (name, d["screen"], screen)
+    for e in d["elements"]:
+        if e["kind"] in ("button", "key"):
+            assert e["w"] >= 44 and e["h"] >= 44, ("small target", name, e["id"], e["w"], e["h"])
+        assert e["x"] >= 0 and e["y"] >= 0 and e["x"] + e["w"] <= d["width"] and \
+            e["y"] + e["h"] <= d["height"], ("off screen", name, e)
+    return d
+
+
+def qr_urls(png):
+    r = subprocess.run(["zbarimg", "-q", "--raw", png], capture_output=True, text=True)
+    return set(l for l in r.stdout.splitlines() if l)
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="kiosk-screens-")
+    shots = os.environ.get("KIOSK_SHOTS") or os.path.join(tmp, "shots")
+    os.makedirs(shots, exist_ok=True)
+    data = os.path.join(tmp, "data")
+    os.makedirs(data)
+    open(os.path.join(tmp, "token"), "w").write("t\n")
+    open(os.path.join(tmp, "kiosk.ini"), "w").write(f"""[kiosk]
+kiosk_id = screens
+server_url = http://127.0.0.1:9
+token_file = {tmp}/token
+data_dir = {data}
+area = centrum
+[timing]
+idle_s = 90
+warn_s = 30
+retry_min_ms = 60000
+""")
+    cache = {"etag": '"t"', "body": {
+        "walks": [{"id": 3, "starts": "2026-12-03T18:00:00+01:00", "area": "gota",
+                   "place": "Göta centrum", "meeting_point": "vid ICA", "capacity": 30,
+                   "signups": 4},
+                  {"id": 4, "starts": "2027-01-14T18:30:00+01:00", "area": "lodose",
+                   "place": "Lödöse", "meeting_point": "vid kyrkan", "capacity": 20,
+                   "signups": 0}],
+        "notices": [{"lang": "sv", "text": "Trygghetsvandring i Göta den 3 december kl. 18.00. "
+                     "Välkommen!"},
+                    {"lang": "en", "text": "Safety walk in Göta on 3 December at 18:00. "
+                     "Welcome!"}]}}
+    json.dump(cache, open(os.path.join(data, "config-cache.json"), "w"))
+
+    checked = 0
+    for lang in ("sv", "en"):
+        for (w, h) in ((1920, 1080), (1080, 1920)):
+            p = run(tmp, shots, lang, w, h, FULL)
+            expect = {
+                "home": "home", "help": "help", "concern.category": "concern.category",
+                "concern.area": "concern.area", "concern.place": "concern.place",
+                "concern.when": "concern.when", "concern.desc": "concern.desc",
+                "concern.review": "concern.review", "receipt.concern": "receipt",
+                "fault.category": "fault.category", "fault.feedback": "fault.feedback",
+                "fault.phone": "fault.phone", "fault.consent_error": "fault.consent",
+                "fault.consent": "fault.consent", "fault.review": "fault.review",
+                "receipt.fault": "receipt", "watch.info": "watch.info",
+                "watch.name": "watch.name", "watch.area": "watch.area",
+                "watch.contact_error": "watch.contact", "watch.consent": "watch.consent",
+                "watch.review": "watch.review", "receipt.watch": "receipt",
+                "walk.list": "walk.list", "walk.review": "walk.review",
+                "receipt.walk": "receipt", "idle": "idle", "pin": "pin", "maint": "maint",
+                "home.contrast": "home", "fault.area.contrast": "fault.area",
+                "home.large": "home", "concern.category.large": "concern.category",
+                "concern.category.speech": "concern.category",
+            }
+            docs = {k: check_shot(shots, p + k, v) for k, v in expect.items()}
+            checked += len(docs)
+            for k, d in docs.items():
+                assert d["lang"] == lang, (k, d["lang"])
+            # QR codes decode to the configured URLs
+            got = qr_urls(os.path.join(shots, p + "help.png"))
+            assert got == set(URLS.values()), ("QR", p, got)
+            # the typed place, masked phone, errors
+            labels = lambda k: [e["label"] for e in docs[k]["elements"]]
+            assert any("Gångtunneln vid Ålvägen" in l for l in labels("concern.place")), p
+            assert any(l.startswith("\u2022" * 10) for l in labels("fault.phone")), \
+                "phone not masked"
+            assert not any("0701234567" in l for l in labels("fault.phone") +
+                           labels("fault.review")), "phone number visible"
+            assert any("Göta centrum" in l for l in labels("walk.list")), "no walk"
+            assert any("Göta" in l and ("3 december" in l or "3 December" in l)
+                       for l in labels("home")), "no notice"
+            # the idle countdown shows at least 20 seconds
+            cd = [e for e in docs["idle"]["elements"] if e["id"] == "idle.countdown"][0]
+            assert int(cd["label"]) >= 20
+            assert any(e["id"] == "idle.continue" for e in docs["idle"]["elements"])
+            # Akut? Ring 112 and Börja om on every screen but the idle warning
+            for k, d in docs.items():
+                ids = {e["id"] for e in d["elements"]}
+                assert "emergency" in ids, ("no 112", k)
+                if k != "idle":
+                    assert "nav.restart" in ids, ("no restart", k)
+            # receipts show the reference of a uuid in the outbox
+            db = sqlite3.connect(os.path.join(data, "outbox.db"))
+            refs = {ref_from_key(u) for (u,) in db.execute("SELECT uuid FROM outbox")}
+            db.close()
+            for k in ("receipt.concern", "receipt.fault", "receipt.watch", "receipt.walk"):
+                r = [e["label"] for e in docs[k]["elements"] if e["id"] == "receipt.ref"][0]
+                assert re.fullmatch(r"[2-9A-HJKMNP-TW-Z]{2}-[2-9A-HJKMNP-TW-Z]{4}", r), r
+                assert r in refs, ("receipt ref not in outbox", k, r)
+    for lang in ("sv", "en"):
+        p = run(tmp, shots, lang, 1280, 800, SMALL)
+        for k in ("home", "help", "concern.place"):
+            check_shot(shots, p + k)
+            checked += 1
+        got = qr_urls(os.path.join(shots, p + "help.png"))
+        assert got == set(URLS.values()), ("QR 1280x800", got)
+    # The queued submissions are what the resident entered.
+    db = sqlite3.connect(os.path.join(data, "outbox.db"))
+    bodies = [json.loads(b) for (b,) in db.execute("SELECT body FROM outbox")]
+    kinds = sorted(b["kind"] for b in bodies)
+    assert kinds.count("concern") == 4 and kinds.count("walk_signup") == 4, kinds
+    fault = [b for b in bodies if b["kind"] == "fault"][0]
+    assert fault["contact"] == "0701234567" and fault["consent"] is True
+    concern = [b for b in bodies if b["kind"] == "concern"][0]
+    assert concern["area"] == "other" and concern["text"].startswith("Gångtunneln vid Ålvägen\n")
+    assert "contact" not in concern
+    walk = [b for b in bodies if b["kind"] == "walk_signup"][0]
+    assert walk["walk_id"] == 3 and walk["contact"] == "Bo Ek, 0701234567"
+    print("screens: %d screenshots checked in %s" % (checked, shots))
+
+
+if __name__ == "__main__":
+    main()
