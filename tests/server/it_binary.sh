@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# it_binary.sh — the real trygg-server binary on a data directory made by the
+# real tryggctl: -n check (ok, config errors as file:line, routing errors,
+# missing database), start, /healthz, a kiosk submit, clean stop on SIGTERM.
+# usage: it_binary.sh TRYGG_SERVER TRYGGCTL
+set -euo pipefail
+SERVER="$1"
+CTL="$2"
+ASSETS="${TRYGG_ASSETS:?TRYGG_ASSETS must point at assets/}"
+D="$(mktemp -d "${TMPDIR:-/tmp}/trygg-it-XXXXXX")"
+PID=""
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null || true; rm -rf "$D"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$CTL" -d "$D" init >/dev/null
+sed "s|@DATA@|$D|g; s|@PORT@|0|g" "$ASSETS/config/server.ini" > "$D/server.ini"
+cp "$ASSETS/config/routing.ini" "$D/routing.ini"
+TOKEN="$("$CTL" -d "$D" kiosk add it-kiosk --name "IT" --area centrum)"
+
+# -n: a good configuration passes.
+out="$("$SERVER" -n -c "$D/server.ini" 2>&1)" || fail "-n on a good config: $out"
+grep -q "configuration ok" <<<"$out" || fail "no 'configuration ok': $out"
+
+# -n: config errors are reported with file:line, exit non-zero.
+sed 's/^port = 0$/port = seventy/; s/^max_connections = 512$/max_connexions = 5/' \
+    "$D/server.ini" > "$D/bad.ini"
+if out="$("$SERVER" -n -c "$D/bad.ini" 2>&1)"; then fail "-n accepted a bad config"; fi
+line_port=$(grep -n '^port = seventy' "$D/bad.ini" | cut -d: -f1)
+grep -q "$D/bad.ini:$line_port: port" <<<"$out" || fail "no file:line for port: $out"
+grep -q "unknown key 'max_connexions'" <<<"$out" || fail "unknown key not reported: $out"
+
+# -n: a routing rule sending tips to the housing company is refused.
+cp "$D/routing.ini" "$D/routing.good"
+printf '\n[rule bad-tips]\nkind = tip\ndestination = housing\n' >> "$D/routing.ini"
+if out="$("$SERVER" -n -c "$D/server.ini" 2>&1)"; then fail "-n accepted tips to housing"; fi
+grep -q "routing.ini:[0-9]*:" <<<"$out" || fail "routing error without file:line: $out"
+mv "$D/routing.good" "$D/routing.ini"
+
+# -n: a missing database is an error (the server would otherwise create it).
+mv "$D/trygg.db" "$D/trygg.db.away"
+if out="$("$SERVER" -n -c "$D/server.ini" 2>&1)"; then fail "-n accepted a missing database"; fi
+grep -q "database missing" <<<"$out" || fail "missing database not reported: $out"
+mv "$D/trygg.db.away" "$D/trygg.db"
+
+# Run it, find the port it got, talk to it, stop it.
+"$SERVER" -c "$D/server.ini" 2> "$D/log" &
+PID=$!
+PORT=""
+for _ in $(seq 1 100); do
+    PORT="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$D/log" | head -1)"
+    [ -n "$PORT" ] && break
+    sleep 0.1
+done
+[ -n "$PORT" ] || { cat "$D/log"; fail "server did not start"; }
+B="http://127.0.0.1:$PORT"
+
+code=$(curl -s -o "$D/h.json" -w '%{http_code}' "$B/healthz")
+[ "$code" = 200 ] || fail "/healthz gave $code"
+grep -q '"db":"ok"' "$D/h.json" || fail "healthz body: $(cat "$D/h.json")"
+
+body='{"uuid":"it-binary-0001","kind":"fault","category":"street_light","area":"centrum","text":"Släckt lampa"}'
+code=$(curl -s -o "$D/s.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' --data-binary "$body" "$B/api/v1/submissions")
+[ "$code" = 201 ] || fail "submit gave $code: $(cat "$D/s.json")"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' --data-binary "$body" "$B/api/v1/submissions")
+[ "$code" = 200 ] || fail "repeat submit gave $code"
+"$CTL" -d "$D" list | grep -q "street_light" || fail "tryggctl does not see the item"
+
+kill -TERM "$PID"
+for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$PID" 2>/dev/null; then fail "server did not stop on SIGTERM"; fi
+wait "$PID" && rc=0 || rc=$?
+PID=""
+[ "$rc" = 0 ] || { cat "$D/log"; fail "exit code $rc after SIGTERM"; }
+grep -q "stopping" "$D/log" || fail "no stop message"
+
+# TLS by libmicrohttpd itself (GnuTLS): a self-signed certificate.
+if command -v openssl >/dev/null; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/tls.key" -out "$D/tls.crt" \
+        -days 2 -subj "/CN=127.0.0.1" >/dev/null 2>&1
+    chmod 0600 "$D/tls.key"
+    sed 's|^tls_cert =$|tls_cert = tls.crt|; s|^tls_key =$|tls_key = tls.key|' \
+        "$D/server.ini" > "$D/tls.ini"
+    "$SERVER" -n -c "$D/tls.ini" >/dev/null 2>&1 || fail "-n on the TLS config"
+    "$SERVER" -c "$D/tls.ini" 2> "$D/tlslog" &
+    PID=$!
+    PORT=""
+    for _ in $(seq 1 100); do
+        PORT="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) (TLS).*/\1/p' "$D/tlslog" | head -1)"
+        [ -n "$PORT" ] && break
+        sleep 0.1
+    done
+    [ -n "$PORT" ] || { cat "$D/tlslog"; fail "TLS server did not start"; }
+    code=$(curl -s -k -o /dev/null -w '%{http_code}' "https://127.0.0.1:$PORT/healthz")
+    [ "$code" = 200 ] || fail "TLS /healthz gave $code"
+    curl -s -k -D - -o /dev/null "https://127.0.0.1:$PORT/healthz" | grep -qi '^strict-transport-security' \
+        || fail "no HSTS header under TLS"
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz" || true)
+    [ "$code" != 200 ] || fail "plain HTTP answered on the TLS port"
+    kill -TERM "$PID"; wait "$PID" || fail "TLS server exit code"
+    PID=""
+fi
+echo "it_binary: ok"
