@@ -337,16 +337,13 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
 trygg_err dlg_handle_sms(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r)
 {
     memset(r, 0, sizeof *r);
-    trygg_err e = trygg_store_begin(c->st);
+    trygg_err e = trygg_smsgw_unit_begin(c->st);
     if (e)
         return e;
-    e = handle(c, m, now, r);
-    if (e) {
-        trygg_store_rollback(c->st);
+    e = trygg_smsgw_unit_end(c->st, handle(c, m, now, r));
+    if (e)
         memset(r, 0, sizeof *r);
-        return e;
-    }
-    return trygg_store_commit(c->st);
+    return e;
 }
 
 trygg_err dlg_handle_call(dlg_ctx *c, const char *number, int64_t now, dlg_result *r)
@@ -357,7 +354,7 @@ trygg_err dlg_handle_call(dlg_ctx *c, const char *number, int64_t now, dlg_resul
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(day, sizeof day, "%Y-%m-%d", &tm);
-    trygg_err e = trygg_store_begin(c->st);
+    trygg_err e = trygg_smsgw_unit_begin(c->st);
     if (e)
         return e;
     /* Gammu has no audio: every call is hung up, so every call is unanswered. */
@@ -374,9 +371,5 @@ trygg_err dlg_handle_call(dlg_ctx *c, const char *number, int64_t now, dlg_resul
     } else if (!e) {
         snprintf(r->why_silent, sizeof r->why_silent, "no-number");
     }
-    if (e) {
-        trygg_store_rollback(c->st);
-        return e;
-    }
-    return trygg_store_commit(c->st);
+    return trygg_smsgw_unit_end(c->st, e);
 }

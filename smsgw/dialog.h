@@ -65,7 +65,9 @@ typedef struct dlg_result {
 } dlg_result;
 
 /* Handles one assembled SMS received at unix time `now`. TRYGG_OK when it
- * is committed (or was already); any error rolls everything back. */
+ * is committed (or was already); any error rolls everything back. Inside an
+ * open trygg_store_begin it is a savepoint: the caller's commit makes it
+ * durable, and a failure rolls back this message only. */
 trygg_err dlg_handle_sms(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r);
 
 /* Handles an incoming call (already debounced): counts it anonymously and

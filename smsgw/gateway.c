@@ -25,6 +25,7 @@
 #define SEND_BATCH   16
 #define DEBOUNCE_MAX 64
 #define HEALTH_EVERY 30 /* seconds between modem status queries */
+#define HEALTH_WRITE 5  /* seconds between health rows when nothing changed */
 
 struct gw {
     const smsgw_cfg *cfg;
@@ -37,9 +38,11 @@ struct gw {
     dlg_ctx dc;
     modem_part *parts;
     asm_msg *msgs;
+    int *ok; /* per message of a batch: committed */
     gw_stats stats;
     int64_t next_connect, backoff;
-    int64_t last_status;
+    int64_t last_status, last_health;
+    int health_connected;
     modem_status ms;
     struct {
         char number[MODEM_NUMBER_MAX + 1];
@@ -108,7 +111,8 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
     g->as = asm_new(cfg->multipart_timeout);
     g->parts = calloc(POLL_MAX, sizeof *g->parts);
     g->msgs = calloc(MSG_MAX, sizeof *g->msgs);
-    if (!g->md || !g->as || !g->parts || !g->msgs) {
+    g->ok = calloc(MSG_MAX, sizeof *g->ok);
+    if (!g->md || !g->as || !g->parts || !g->msgs || !g->ok) {
         e = TRYGG_ERR_NOMEM;
         snprintf(err, cap, "out of memory");
         goto fail;
@@ -137,6 +141,7 @@ void gw_close(gw *g)
     asm_free(g->as);
     free(g->parts);
     free(g->msgs);
+    free(g->ok);
     replies_free(g->rp);
     trygg_routes_free(g->routes);
     trygg_store_close(g->st);
@@ -149,7 +154,10 @@ const gw_stats *gw_get_stats(const gw *g)
     return &g->stats;
 }
 
-/* Inbound: poll, assemble, commit, delete. */
+/* Inbound: poll, assemble, commit, delete. All messages of one poll are
+ * committed in one transaction (one fsync), each in its own savepoint so a
+ * failing message rolls back alone; only after the commit are they deleted
+ * from the modem. */
 static trygg_err do_inbound(gw *g, int64_t now)
 {
     int n = 0;
@@ -159,9 +167,20 @@ static trygg_err do_inbound(gw *g, int64_t now)
     if (e)
         return e;
     int nm = asm_run(g->as, g->parts, n, now, g->msgs, MSG_MAX);
-    for (int i = 0; i < nm && !stopping(g); i++) {
+    if (nm == 0)
+        return TRYGG_OK;
+    e = trygg_store_begin(g->st);
+    if (e) {
+        g->stats.store_errors++;
+        TRYGG_ERR("store: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+        return TRYGG_OK; /* everything stays on the modem for the next poll */
+    }
+    int done = 0;
+    int64_t in = 0, dups = 0;
+    for (int i = 0; i < nm && !stopping(g); i++, done++) {
         asm_msg *m = &g->msgs[i];
         dlg_result r;
+        g->ok[i] = 0;
         e = dlg_handle_sms(&g->dc, m, now, &r);
         if (e == TRYGG_ERR_INVALID || e == TRYGG_ERR_TOOBIG) {
             /* The store rejects this message for good: move it aside. */
@@ -176,16 +195,29 @@ static trygg_err do_inbound(gw *g, int64_t now)
             TRYGG_ERR("store: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
             continue;
         }
+        g->ok[i] = 1;
         if (r.action == DLG_DUPLICATE)
-            g->stats.duplicates++;
+            dups++;
         else
-            g->stats.messages_in++;
-        if (g->crash_after > 0 && g->stats.messages_in >= g->crash_after)
-            _exit(99); /* test hook: committed, not deleted */
-        for (int k = 0; k < m->nidx; k++) {
-            trygg_err de = modem_delete(g->md, &g->parts[m->idx[k]]);
+            in++;
+    }
+    e = trygg_store_commit(g->st);
+    if (e) {
+        g->stats.store_errors++;
+        TRYGG_ERR("store commit: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+        return TRYGG_OK; /* nothing was stored: nothing is deleted */
+    }
+    g->stats.messages_in += in;
+    g->stats.duplicates += dups;
+    if (g->crash_after > 0 && g->stats.messages_in >= g->crash_after)
+        _exit(99); /* test hook: committed, not deleted */
+    for (int i = 0; i < done; i++) {
+        if (!g->ok[i])
+            continue;
+        for (int k = 0; k < g->msgs[i].nidx; k++) {
+            trygg_err de = modem_delete(g->md, &g->parts[g->msgs[i].idx[k]]);
             if (de == TRYGG_ERR_IO)
-                return de;
+                return de; /* the rest is recognised as duplicates later */
         }
     }
     return TRYGG_OK;
@@ -232,56 +264,91 @@ static int64_t retry_delay(const smsgw_cfg *c, int attempts)
     return d > c->retry_max ? c->retry_max : d;
 }
 
-/* Outbox: decrypt, send, record. */
+/* Outbox: decrypt, send, record. The results of one batch are recorded in
+ * one transaction after the sends (one fsync, and no write lock held while
+ * a real modem takes seconds per SMS). A crash between a send and its record
+ * sends that batch again: replies are delivered at least once. */
+typedef struct send_result {
+    int64_t id;
+    trygg_out_status status;
+    int parts, stop_after;
+    char error[256];
+    int64_t next_attempt;
+    char recipient[TRYGG_PSEUDO_HEX + 1];
+} send_result;
+
+static trygg_err record_results(gw *g, const send_result *res, int n)
+{
+    if (n == 0)
+        return TRYGG_OK;
+    trygg_err e = trygg_store_begin(g->st);
+    for (int i = 0; !e && i < n; i++) {
+        e = trygg_store_sms_mark(g->st, res[i].id, res[i].status, res[i].parts, res[i].error,
+                                 res[i].next_attempt);
+        /* STOP: the contact is stopped (ciphertext deleted) once its
+         * confirmation is sent or given up on. */
+        if (!e && res[i].stop_after)
+            e = trygg_store_contact_stop(g->st, res[i].recipient);
+    }
+    if (e) {
+        trygg_store_rollback(g->st);
+        return e;
+    }
+    return trygg_store_commit(g->st);
+}
+
 static trygg_err do_outbox_batch(gw *g, int64_t now, int *handled)
 {
     trygg_sms_out *rows = calloc(SEND_BATCH, sizeof *rows);
-    if (!rows)
+    send_result *res = calloc(SEND_BATCH, sizeof *res);
+    if (!rows || !res) {
+        free(rows);
+        free(res);
         return TRYGG_ERR_NOMEM;
-    int n = 0;
+    }
+    int n = 0, nres = 0;
     *handled = 0;
-    trygg_err e = trygg_store_sms_due(g->st, now, rows, SEND_BATCH, &n);
-    for (int i = 0; !e && i < n && !stopping(g); i++) {
+    /* Rows are queued with the wall clock; `now` may be a test's clock. */
+    int64_t wall = (int64_t)time(NULL);
+    trygg_err e = trygg_store_sms_due(g->st, now > wall ? now : wall, rows, SEND_BATCH, &n);
+    for (int i = 0; !e && i < n && !stopping(g) && modem_connected(g->md); i++) {
         (*handled)++;
         trygg_sms_out *o = &rows[i];
+        send_result *r = &res[nres++];
+        r->id = o->id;
+        snprintf(r->recipient, sizeof r->recipient, "%s", o->recipient);
         int is_stop = strcmp(o->author, DLG_AUTHOR_STOP) == 0;
         trygg_contact ct;
         char number[20];
         /* Checked again at send time: nothing goes to a stopped contact. */
         if (trygg_store_contact_get(g->st, o->recipient, &ct) != TRYGG_OK || ct.stopped ||
-            ct.cipher_len <= 0 ||
+            ct.blocked || ct.cipher_len <= 0 ||
             trygg_number_decrypt(g->dc.numkey, ct.cipher, (size_t)ct.cipher_len, number) !=
                 TRYGG_OK) {
-            trygg_store_sms_mark(g->st, o->id, TRYGG_OUT_CANCELLED, 0,
-                                 "recipient stopped or number unavailable", 0);
+            r->status = TRYGG_OUT_CANCELLED;
+            snprintf(r->error, sizeof r->error, "recipient stopped, blocked or unknown");
             continue;
         }
-        int parts = 0;
-        char err[256];
-        trygg_err se = modem_send(g->md, number, o->text, &parts, err, sizeof err);
+        trygg_err se = modem_send(g->md, number, o->text, &r->parts, r->error, sizeof r->error);
         sodium_memzero(number, sizeof number);
         if (se == TRYGG_OK) {
-            e = trygg_store_sms_mark(g->st, o->id, TRYGG_OUT_SENT, parts, "", 0);
+            r->status = TRYGG_OUT_SENT;
+            r->stop_after = is_stop;
             g->stats.messages_out++;
-            if (is_stop && !e)
-                e = trygg_store_contact_stop(g->st, o->recipient);
             continue;
         }
         g->stats.send_failures++;
         int attempts = o->attempts + 1;
         int dead = attempts >= g->cfg->max_attempts || se == TRYGG_ERR_INVALID;
-        if (dead)
-            e = trygg_store_sms_mark(g->st, o->id, TRYGG_OUT_DEAD, parts, err, 0);
-        else
-            e = trygg_store_sms_mark(g->st, o->id, TRYGG_OUT_FAILED, parts, err,
-                                     now + retry_delay(g->cfg, attempts));
-        TRYGG_WARN("outbox %lld: attempt %d failed: %s", (long long)o->id, attempts, err);
-        if (dead && is_stop && !e)
-            e = trygg_store_contact_stop(g->st, o->recipient);
-        if (!modem_connected(g->md))
-            break; /* the modem is gone: the rest waits for the reconnect */
+        r->status = dead ? TRYGG_OUT_DEAD : TRYGG_OUT_FAILED;
+        r->next_attempt = dead ? 0 : now + retry_delay(g->cfg, attempts);
+        r->stop_after = dead && is_stop;
+        TRYGG_WARN("outbox %lld: attempt %d failed: %s", (long long)o->id, attempts, r->error);
     }
+    if (!e)
+        e = record_results(g, res, nres);
     free(rows);
+    free(res);
     if (!e && !modem_connected(g->md))
         e = TRYGG_ERR_IO;
     return e;
@@ -303,11 +370,21 @@ static trygg_err do_outbox(gw *g, int64_t now)
 
 static void do_health(gw *g, int64_t now, int force)
 {
-    if (modem_connected(g->md) && (force || now - g->last_status >= HEALTH_EVERY)) {
+    /* One small write (one fsync) every few seconds, or when it matters. */
+    modem_status cur;
+    modem_status_cached(g->md, &cur);
+    int changed = cur.quarantined != g->ms.quarantined || cur.errors != g->ms.errors ||
+                  modem_connected(g->md) != g->health_connected;
+    if (!force && !changed && now >= g->last_health && now - g->last_health < HEALTH_WRITE)
+        return;
+    g->last_health = now;
+    g->health_connected = modem_connected(g->md);
+    if (modem_connected(g->md) &&
+        (force || now - g->last_status >= HEALTH_EVERY || now < g->last_status)) {
         modem_status_get(g->md, &g->ms);
         g->last_status = now;
-    } else if (!modem_connected(g->md)) {
-        modem_status_get(g->md, &g->ms);
+    } else {
+        modem_status_cached(g->md, &g->ms);
     }
     json_t *j = json_pack(
         "{s:b, s:i, s:s, s:s, s:i, s:I, s:i, s:i, s:s, s:I, s:I, s:I, s:I, "

@@ -100,5 +100,7 @@ int modem_take_call(modem *m, char *number, size_t cap);
  * notice an incoming call). Fills what is known; TRYGG_ERR_IO if the modem
  * failed. */
 trygg_err modem_status_get(modem *m, modem_status *st);
+/* The last known status and the current counters, without asking the modem. */
+void modem_status_cached(const modem *m, modem_status *st);
 
 #endif

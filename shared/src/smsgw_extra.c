@@ -120,3 +120,13 @@ trygg_err trygg_smsgw_inbound_count(trygg_store *st, const char *sender, int64_t
     sqlite3_finalize(s);
     return err;
 }
+
+trygg_err trygg_smsgw_unit_begin(trygg_store *st)
+{
+    return trygg_st_tx_begin(st);
+}
+
+trygg_err trygg_smsgw_unit_end(trygg_store *st, trygg_err err)
+{
+    return trygg_st_tx_end(st, err);
+}

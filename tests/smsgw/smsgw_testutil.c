@@ -59,8 +59,8 @@ int tu_fake_sms(const tu_env *t, const char *opts, const char *number, const cha
         return -1;
     fputs(text, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "python3 '%s' %s '%s' '%s' \"$(cat '%s')\" >/dev/null", FAKE_SMS,
-             opts, t->modem, number, tf);
+    snprintf(cmd, sizeof cmd, "'%s' '%s' %s '%s' '%s' \"$(cat '%s')\" >/dev/null", PYTHON3,
+             FAKE_SMS, opts, t->modem, number, tf);
     return system(cmd);
 }
 

@@ -37,4 +37,12 @@ trygg_err trygg_smsgw_counter_add(trygg_store *st, const char *day, const char *
 trygg_err trygg_smsgw_counter_get(trygg_store *st, const char *day, const char *name,
                                   int64_t *count);
 
+/* A unit of work that composes: at the outermost level BEGIN IMMEDIATE ...
+ * COMMIT, inside trygg_store_begin (or another unit) a SAVEPOINT, so one
+ * message of a batch can be rolled back without losing the others.
+ * end(err) commits/releases when err == TRYGG_OK, else rolls back; it
+ * returns err or the commit error. */
+trygg_err trygg_smsgw_unit_begin(trygg_store *st);
+trygg_err trygg_smsgw_unit_end(trygg_store *st, trygg_err err);
+
 #endif

@@ -1,0 +1,494 @@
+/*
+ * test_gateway.c — the gateway in-process against the REAL Gammu dummy phone
+ * (messages written by tools/fake-sms) and a real SQLite file: receiving
+ * GSM-7/UCS-2/multipart texts, a missing part timing out, poison files,
+ * keywords, threading, urgent, flood, blocklist, a staff reply, a call and
+ * RING, crash-before-delete idempotency, and no number in the database.
+ * Runs under LC_ALL=C (see CMakeLists.txt).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "assemble.h"
+#include "dialog.h"
+#include "gateway.h"
+#include "modem.h"
+#include "smsgw_testutil.h"
+#include "trygg/secret.h"
+#include "trygg/smsgw_extra.h"
+#include "trygg/store.h"
+#include "ucs2.h"
+
+typedef struct fx {
+    tu_env t;
+    gw *g;
+    trygg_store *st; /* a second handle, like the server's */
+    unsigned char pkey[TRYGG_PSEUDO_KEY_LEN];
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    tu_env_init(&f->t);
+    char err[512] = "";
+    if (gw_open(&f->t.cfg, NULL, &f->g, err, sizeof err) != TRYGG_OK) {
+        fprintf(stderr, "gw_open: %s\n", err);
+        return -1;
+    }
+    if (trygg_store_open(f->t.cfg.database, &f->st) != TRYGG_OK)
+        return -1;
+    trygg_key_read(f->t.cfg.pseudonym_key, f->pkey, sizeof f->pkey);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    gw_close(f->g);
+    trygg_store_close(f->st);
+    tu_env_free(&f->t);
+    free(f);
+    return 0;
+}
+
+static void pseudo(fx *f, const char *number, char out[65])
+{
+    char norm[20];
+    assert_int_equal(trygg_phone_normalise(number, norm), TRYGG_OK);
+    assert_int_equal(trygg_pseudonym(f->pkey, norm, out), TRYGG_OK);
+}
+
+/* Items from sender `number`, oldest first. */
+static int items_of(fx *f, const char *number, trygg_item *items, int max)
+{
+    trygg_filter fl;
+    trygg_filter_init(&fl);
+    pseudo(f, number, fl.sender);
+    int n = 0;
+    assert_int_equal(trygg_store_list(f->st, &fl, NULL, items, max, &n, NULL), TRYGG_OK);
+    for (int i = 0; i < n / 2; i++) { /* newest first -> oldest first */
+        trygg_item tmp = items[i];
+        items[i] = items[n - 1 - i];
+        items[n - 1 - i] = tmp;
+    }
+    return n;
+}
+
+/* Outbox rows to `number`. */
+static int sms_to(fx *f, const char *number, trygg_sms_out *rows, int max)
+{
+    char p[65];
+    pseudo(f, number, p);
+    static trygg_sms_out all[64];
+    int k = 0;
+    /* By item (0 = not tied to an item); ids are ascending within one item. */
+    for (int64_t item = 0; item < 200; item++) {
+        int n = 0;
+        assert_int_equal(trygg_store_sms_list(f->st, item, all, 64, &n), TRYGG_OK);
+        for (int i = 0; i < n && k < max; i++)
+            if (!strcmp(all[i].recipient, p))
+                rows[k++] = all[i];
+    }
+    /* Oldest first across items. */
+    for (int i = 1; i < k; i++)
+        for (int j = i; j > 0 && rows[j].id < rows[j - 1].id; j--) {
+            trygg_sms_out tmp = rows[j];
+            rows[j] = rows[j - 1];
+            rows[j - 1] = tmp;
+        }
+    return k;
+}
+
+static int inbox_files(fx *f)
+{
+    return tu_count_files(f->t.modem, "sms/1");
+}
+
+static trygg_item items[32];
+static trygg_sms_out rows[32];
+
+static void test_receive_texts(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    static const struct {
+        const char *number, *text;
+        const char *opts;
+    } in[] = {
+        {"+46700000001", "Det är mörkt vid ån, Åsa blev rädd", ""},
+        {"+46700000002", "Bråk vid torget 😡😡 igen", ""},
+        {"+46700000003", "الإضاءة مكسورة في الحديقة منذ أسبوع", ""},
+        {"+46700000004",
+         "Långt meddelande: det har varit oroligt vid busshållplatsen på Storgatan i flera "
+         "veckor nu, särskilt på kvällarna efter klockan nio. Gatlyktorna är trasiga och det "
+         "samlas ungdomar som kastar flaskor mot bilar. Jag vågar inte gå hem den vägen längre "
+         "och flera grannar säger samma sak. Snälla gör något åt belysningen!",
+         "--reverse"},
+        {"+46700000005",
+         "مرحبا، أريد أن أبلغ عن مشكلة في الحديقة القريبة من المدرسة. الإضاءة مكسورة منذ أسابيع "
+         "والأطفال يخافون من المرور هناك في المساء. شكرا لكم 🙏",
+         "--reverse"},
+        {"0700000006", "Tips: grannen säger att bilen 😀 brann", ""},
+    };
+    size_t nin = sizeof in / sizeof in[0];
+    for (size_t i = 0; i < nin; i++)
+        assert_int_equal(tu_fake_sms(&f->t, in[i].opts, in[i].number, in[i].text), 0);
+    assert_true(inbox_files(f) >= 8);
+    gw_step(f->g, now);
+    assert_int_equal(inbox_files(f), 0);
+    for (size_t i = 0; i < nin; i++) {
+        assert_int_equal(items_of(f, in[i].number, items, 32), 1);
+        assert_string_equal(items[0].text, in[i].text);
+        assert_int_equal(items[0].channel, TRYGG_CHANNEL_SMS);
+        assert_int_equal(items[0].kind, TRYGG_KIND_TIP);
+        assert_int_equal(items[0].incomplete, 0);
+        assert_int_equal(strncmp(items[0].alias, "Tipsare T-", 10), 0);
+        assert_int_equal(strlen(items[0].sender), 64);
+        assert_string_equal(items[0].contact, "");
+        /* The acknowledgement: sent, with the reference, parts as counted. */
+        assert_int_equal(sms_to(f, in[i].number, rows, 32), 1);
+        assert_int_equal(rows[0].status, TRYGG_OUT_SENT);
+        assert_non_null(strstr(rows[0].text, items[0].ref));
+        assert_int_equal(rows[0].parts, ucs2_sms_parts(rows[0].text, NULL));
+        assert_int_equal(rows[0].item_id, items[0].id);
+    }
+    /* Reply language follows the text. */
+    assert_int_equal(sms_to(f, "+46700000003", rows, 32), 1);
+    assert_non_null(strstr(rows[0].text, "شكرا"));
+    assert_int_equal(sms_to(f, "+46700000001", rows, 32), 1);
+    assert_non_null(strstr(rows[0].text, "Tack"));
+    assert_int_equal(rows[0].parts, 1);
+}
+
+static void test_missing_part(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    char text[600] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(text, "del-text ");
+    assert_int_equal(strlen(text), 360); /* 3 GSM-7 parts */
+    assert_int_equal(tu_fake_sms(&f->t, "--parts 1,3", "+46700000010", text), 0);
+    gw_step(f->g, now);
+    assert_int_equal(items_of(f, "+46700000010", items, 32), 0); /* waiting */
+    assert_int_equal(inbox_files(f), 2);
+    gw_step(f->g, now + 299);
+    assert_int_equal(items_of(f, "+46700000010", items, 32), 0);
+    gw_step(f->g, now + 301);
+    assert_int_equal(items_of(f, "+46700000010", items, 32), 1);
+    assert_int_equal(items[0].incomplete, 1);
+    assert_non_null(strstr(items[0].text, "…"));
+    assert_int_equal(inbox_files(f), 0);
+}
+
+static void test_poison(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    assert_int_equal(tu_fake_sms(&f->t, "", "+46700000020", "Första bra"), 0); /* -> 1 */
+    static const char no_number[] = "[SMSBackup000]\nSMSC = \"+46700000000\"\nPDU = Deliver\n"
+                                    "DateTime = 20240315T220100\nState = UnRead\n"
+                                    "Text00 = 00540069007000730020\nCoding = Default\n"
+                                    "Folder = 1\nLength = 5\nClass = -1\n";
+    tu_write_raw(&f->t, 2, no_number, sizeof no_number - 1);
+    static const char truncated[] = "[SMSBackup000]\nSMSC = \"+46700000000\"\nPDU = Deliver\n"
+                                    "DateTime = 20240315T2201";
+    tu_write_raw(&f->t, 3, truncated, sizeof truncated - 1);
+    unsigned char garbage[3000];
+    for (size_t i = 0; i < sizeof garbage; i++)
+        garbage[i] = (unsigned char)(i * 7919 % 251);
+    tu_write_raw(&f->t, 4, garbage, sizeof garbage);
+    size_t hugelen = 200 * 1024;
+    char *huge = malloc(hugelen);
+    memset(huge, 'A', hugelen);
+    memcpy(huge, "[SMSBackup000]\nText00 = ", 24);
+    tu_write_raw(&f->t, 5, huge, hugelen);
+    free(huge);
+    static const char binary[] = "[SMSBackup000]\nSMSC = \"+46700000000\"\nPDU = Deliver\n"
+                                 "DateTime = 20240315T220100\nState = UnRead\n"
+                                 "Number = \"+46700000021\"\nText00 = FF00FE01\nCoding = 8bit\n"
+                                 "Folder = 1\nLength = 4\nClass = -1\n";
+    tu_write_raw(&f->t, 6, binary, sizeof binary - 1);
+    assert_int_equal(tu_fake_sms(&f->t, "", "+46700000022", "Andra bra"), 0); /* -> 7 */
+    gw_step(f->g, now);
+    assert_int_equal(items_of(f, "+46700000020", items, 32), 1);
+    assert_int_equal(items_of(f, "+46700000022", items, 32), 1);
+    assert_int_equal(inbox_files(f), 0);
+    int q = tu_count_files(f->t.dir, "quarantine");
+    assert_int_equal(q, 5);
+    /* Reported once: a second poll finds nothing and changes nothing. */
+    gw_step(f->g, now + 1);
+    assert_int_equal(tu_count_files(f->t.dir, "quarantine"), 5);
+    char json[2048];
+    int64_t upd;
+    assert_int_equal(trygg_store_health_get(f->st, "smsgw", json, sizeof json, &upd), TRYGG_OK);
+    assert_non_null(strstr(json, "\"quarantined\":5"));
+    assert_non_null(strstr(json, "\"signal\":42"));
+    assert_non_null(strstr(json, "\"battery\":100"));
+}
+
+static void test_keywords_and_threads(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    const char *A = "+46700000030";
+    char pa[65];
+    pseudo(f, A, pa);
+    tu_fake_sms(&f->t, "", A, "Det luktar rök i källaren på Ågatan 3");
+    gw_step(f->g, now);
+    assert_int_equal(items_of(f, A, items, 32), 1);
+    int64_t first = items[0].id;
+    /* A follow-up joins the thread. */
+    tu_fake_sms(&f->t, "", A, "Nu har det slutat lukta");
+    gw_step(f->g, now + 1);
+    assert_int_equal(items_of(f, A, items, 32), 1);
+    trygg_message msgs[8];
+    int nm = 0;
+    assert_int_equal(trygg_store_list_messages(f->st, first, msgs, 8, &nm), TRYGG_OK);
+    int found = 0;
+    for (int i = 0; i < nm; i++)
+        found |= msgs[i].dir == TRYGG_MSG_IN && !strcmp(msgs[i].text, "Nu har det slutat lukta");
+    assert_true(found);
+    /* HJÄLP: information, no item. */
+    tu_fake_sms(&f->t, "", A, "hjälp");
+    gw_step(f->g, now + 2);
+    assert_int_equal(items_of(f, A, items, 32), 1);
+    int n = sms_to(f, A, rows, 32);
+    assert_non_null(strstr(rows[n - 1].text, "FEL"));
+    /* NYTT starts a new item even with an open one. */
+    tu_fake_sms(&f->t, "", A, "NYTT Någon har sprejat på skolan");
+    gw_step(f->g, now + 3);
+    assert_int_equal(items_of(f, A, items, 32), 2);
+    assert_string_equal(items[1].text, "Någon har sprejat på skolan");
+    /* FEL files a fault. */
+    tu_fake_sms(&f->t, "", A, "FEL trasig gatlykta vid lekplatsen");
+    gw_step(f->g, now + 4);
+    assert_int_equal(items_of(f, A, items, 32), 3);
+    assert_int_equal(items[2].kind, TRYGG_KIND_FAULT);
+    assert_string_equal(items[2].text, "trasig gatlykta vid lekplatsen");
+    /* STOPP: confirmation sent, then stopped and the ciphertext deleted. */
+    tu_fake_sms(&f->t, "", A, "STOPP");
+    gw_step(f->g, now + 5);
+    n = sms_to(f, A, rows, 32);
+    assert_int_equal(rows[n - 1].status, TRYGG_OUT_SENT);
+    assert_string_equal(rows[n - 1].author, DLG_AUTHOR_STOP);
+    trygg_contact ct;
+    assert_int_equal(trygg_store_contact_get(f->st, pa, &ct), TRYGG_OK);
+    assert_int_equal(ct.stopped, 1);
+    assert_int_equal(ct.cipher_len, 0);
+    /* Nothing more is ever sent: staff cannot queue, texts are stored silently. */
+    int64_t id;
+    assert_int_equal(trygg_store_sms_enqueue(f->st, items[0].id, pa, "anna", "Hej", &id),
+                     TRYGG_ERR_STATE);
+    tu_fake_sms(&f->t, "", A, "Det brinner igen");
+    gw_step(f->g, now + 6);
+    assert_int_equal(sms_to(f, A, rows, 32), n);
+    assert_int_equal(trygg_store_contact_get(f->st, pa, &ct), TRYGG_OK);
+    assert_int_equal(ct.cipher_len, 0); /* no new ciphertext after STOP */
+}
+
+static void test_urgent_flood_block(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    tu_fake_sms(&f->t, "", "+46700000040", "Han har en kniv och hotar folk vid stationen");
+    gw_step(f->g, now);
+    assert_int_equal(items_of(f, "+46700000040", items, 32), 1);
+    assert_int_equal(items[0].urgent, 1);
+    assert_int_equal(sms_to(f, "+46700000040", rows, 32), 1);
+    assert_int_equal(strncmp(rows[0].text, "Ring 112", 8), 0);
+
+    /* Flood: 8 messages in a row, replies_per_hour = 5 (default). */
+    const char *B = "+46700000041";
+    for (int i = 0; i < 8; i++) {
+        char t[64];
+        snprintf(t, sizeof t, "Meddelande nummer %d om bullret", i);
+        tu_fake_sms(&f->t, "", B, t);
+        gw_step(f->g, now + i);
+    }
+    assert_int_equal(items_of(f, B, items, 32), 1); /* one item, a thread of 8 */
+    trygg_message msgs[16];
+    int nm = 0;
+    trygg_store_list_messages(f->st, items[0].id, msgs, 16, &nm);
+    assert_true(nm >= 7);
+    assert_int_equal(sms_to(f, B, rows, 32), 5); /* answered up to the limit */
+
+    /* Blocked by staff: stored, never answered. */
+    const char *C = "+46700000042";
+    tu_fake_sms(&f->t, "", C, "Första");
+    gw_step(f->g, now);
+    char pc[65];
+    pseudo(f, C, pc);
+    assert_int_equal(trygg_store_contact_set_blocked(f->st, pc, 1), TRYGG_OK);
+    tu_fake_sms(&f->t, "", C, "NYTT Andra");
+    gw_step(f->g, now + 1);
+    assert_int_equal(items_of(f, C, items, 32), 2);
+    assert_int_equal(sms_to(f, C, rows, 32), 1);
+}
+
+static void test_staff_reply(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    const char *D = "+46700000050";
+    tu_fake_sms(&f->t, "", D, "Cyklar slängs i ån");
+    gw_step(f->g, now);
+    assert_int_equal(items_of(f, D, items, 32), 1);
+    char pd[65];
+    pseudo(f, D, pd);
+    const char *reply = "Hej! Tack för tipset. Vi har pratat med gatukontoret och de ska ta upp "
+                        "cyklarna ur ån nästa vecka. Hör gärna av dig igen om det fortsätter, så "
+                        "följer vi upp. Mvh Anna, säkerhetsavdelningen";
+    int64_t id;
+    assert_int_equal(trygg_store_sms_enqueue(f->st, items[0].id, pd, "anna", reply, &id), TRYGG_OK);
+    gw_step(f->g, now + 1);
+    int n = sms_to(f, D, rows, 32);
+    assert_int_equal(n, 2);
+    assert_string_equal(rows[1].text, reply);
+    assert_int_equal(rows[1].status, TRYGG_OUT_SENT);
+    assert_int_equal(rows[1].parts, 2);
+    assert_int_equal(rows[1].parts, ucs2_sms_parts(reply, NULL));
+}
+
+static void test_call_and_ring(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    char day[11];
+    time_t tt = (time_t)now;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    char p[400];
+    snprintf(p, sizeof p, "%s/incoming-call", f->t.modem);
+    FILE *fp = fopen(p, "w");
+    fclose(fp);
+    gw_step(f->g, now);
+    assert_int_equal(access(p, F_OK), -1); /* consumed */
+    int64_t calls = 0, unanswered = 0;
+    trygg_smsgw_counter_get(f->st, day, "calls", &calls);
+    trygg_smsgw_counter_get(f->st, day, "calls_unanswered", &unanswered);
+    assert_int_equal(calls, 1);
+    assert_int_equal(unanswered, 1);
+    const char *caller = "+800123456"; /* the dummy phone's only caller */
+    assert_int_equal(sms_to(f, caller, rows, 32), 1);
+    assert_non_null(strstr(rows[0].text, "RING"));
+    assert_int_equal(rows[0].status, TRYGG_OUT_SENT);
+    /* A second ring of the same call is debounced. */
+    fp = fopen(p, "w");
+    fclose(fp);
+    gw_step(f->g, now + 5);
+    trygg_smsgw_counter_get(f->st, day, "calls", &calls);
+    assert_int_equal(calls, 1);
+    assert_int_equal(sms_to(f, caller, rows, 32), 1);
+    /* The caller answers RING: a call-back item with consent. */
+    tu_fake_sms(&f->t, "", caller, "RING");
+    gw_step(f->g, now + 6);
+    assert_int_equal(items_of(f, caller, items, 32), 1);
+    assert_int_equal(items[0].kind, TRYGG_KIND_CALLBACK);
+    assert_int_equal(items[0].consent, 1);
+    assert_string_equal(items[0].contact, caller);
+    char pcall[65];
+    pseudo(f, caller, pcall);
+    trygg_contact ct;
+    trygg_store_contact_get(f->st, pcall, &ct);
+    assert_int_equal(ct.callback_consent, 1);
+    assert_int_equal(sms_to(f, caller, rows, 32), 2);
+}
+
+static void test_crash_before_delete(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    const char *E = "+46700000060";
+    tu_fake_sms(&f->t, "", E, "Krasch mellan commit och radering");
+    /* Commit by hand, then "crash": nothing is deleted from the modem. */
+    modem_cfg mc = {0};
+    snprintf(mc.model, sizeof mc.model, "dummy");
+    snprintf(mc.connection, sizeof mc.connection, "none");
+    snprintf(mc.device, sizeof mc.device, "%s", f->t.modem);
+    snprintf(mc.quarantine, sizeof mc.quarantine, "%s", f->t.cfg.quarantine);
+    modem *m = modem_new(&mc);
+    assert_int_equal(modem_connect(m), TRYGG_OK);
+    modem_part parts[8];
+    int n = 0;
+    assert_int_equal(modem_poll(m, parts, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 1);
+    asm_state *as = asm_new(300);
+    asm_msg msg;
+    assert_int_equal(asm_run(as, parts, n, now, &msg, 1), 1);
+    smsgw_cfg cfg = f->t.cfg;
+    replies *rp = NULL;
+    char err[256];
+    assert_int_equal(replies_load(NULL, &cfg, &rp, err, sizeof err), TRYGG_OK);
+    dlg_ctx dc = {.st = f->st, .cfg = &cfg, .rp = rp};
+    trygg_key_read(cfg.pseudonym_key, dc.pkey, sizeof dc.pkey);
+    trygg_key_read(cfg.number_key, dc.numkey, sizeof dc.numkey);
+    dlg_result r;
+    assert_int_equal(dlg_handle_sms(&dc, &msg, now, &r), TRYGG_OK);
+    assert_int_equal(r.action, DLG_NEW_ITEM);
+    modem_free(m);
+    asm_free(as);
+    replies_free(rp);
+    assert_int_equal(inbox_files(f), 1);
+    /* "Restart": the gateway reads it again and recognises it. */
+    int64_t dups = gw_get_stats(f->g)->duplicates;
+    gw_step(f->g, now + 1);
+    assert_int_equal(gw_get_stats(f->g)->duplicates, dups + 1);
+    assert_int_equal(inbox_files(f), 0);
+    assert_int_equal(items_of(f, E, items, 32), 1);
+    assert_int_equal(sms_to(f, E, rows, 32), 1); /* one acknowledgement */
+}
+
+/* Runs last: no number that texted is readable anywhere in the database
+ * (except the one that gave call-back consent, in that item's contact). */
+static void test_no_numbers_in_db(void **state)
+{
+    fx *f = *state;
+    trygg_store_close(f->st);
+    f->st = NULL;
+    gw_close(f->g);
+    f->g = NULL;
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cat '%s'* | grep -a -c -E '(\\+?46|0)70000000[0-9]{2}' > '%s/grep.out'; "
+             "test \"$(cat '%s/grep.out')\" = 0",
+             f->t.cfg.database, f->t.dir, f->t.dir);
+    assert_int_equal(system(cmd), 0);
+    /* The dump of every table, too (WAL contents included via sqlite3). */
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s' .dump | grep -E '70000000[0-9]{2}' | grep -c . | grep -qx 0",
+             f->t.cfg.database);
+    assert_int_equal(system(cmd), 0);
+    /* Reopen for teardown symmetry. */
+    char err[256];
+    assert_int_equal(gw_open(&f->t.cfg, NULL, &f->g, err, sizeof err), TRYGG_OK);
+    assert_int_equal(trygg_store_open(f->t.cfg.database, &f->st), TRYGG_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_receive_texts),
+        cmocka_unit_test(test_missing_part),
+        cmocka_unit_test(test_poison),
+        cmocka_unit_test(test_keywords_and_threads),
+        cmocka_unit_test(test_urgent_flood_block),
+        cmocka_unit_test(test_staff_reply),
+        cmocka_unit_test(test_call_and_ring),
+        cmocka_unit_test(test_crash_before_delete),
+        cmocka_unit_test(test_no_numbers_in_db),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

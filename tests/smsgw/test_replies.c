@@ -1,0 +1,94 @@
+/*
+ * test_replies.c — every reply in every catalog: rendered, placeholders
+ * filled, and how many SMS parts it takes (printed as a table). Swedish and
+ * English replies must fit one GSM-7 part.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "replies.h"
+#include "ucs2.h"
+
+static void test_table(void **state)
+{
+    (void)state;
+    smsgw_cfg cfg;
+    smsgw_cfg_defaults(&cfg);
+    replies *r = NULL;
+    char err[256] = "";
+    assert_int_equal(replies_load(NULL, &cfg, &r, err, sizeof err), TRYGG_OK);
+    const char *langs[8];
+    int nl = replies_langs(r, langs, 8);
+    assert_true(nl >= 2);
+    printf("\nparts, coding/UTF-16 units per reply\n%-16s", "reply");
+    for (int l = 0; l < nl; l++)
+        printf(" %-12s", langs[l]);
+    printf("\n");
+    for (int k = 0; k < replies_nkeys; k++) {
+        printf("%-16s", replies_keys[k]);
+        for (int l = 0; l < nl; l++) {
+            char text[1600];
+            assert_int_equal(
+                replies_render(r, langs[l], replies_keys[k], "K7-4QX2", text, sizeof text),
+                TRYGG_OK);
+            assert_null(strchr(text, '{')); /* every placeholder filled */
+            assert_string_not_equal(text, replies_keys[k]);
+            enum ucs2_coding c;
+            int parts = ucs2_sms_parts(text, &c);
+            char cell[32];
+            uint16_t u[1600];
+            size_t n = 0;
+            ucs2_from_utf8(text, u, 1600, &n);
+            snprintf(cell, sizeof cell, "%d %s/%zu", parts, c == UCS2_CODING_GSM7 ? "GSM7" : "UCS2",
+                     n);
+            printf(" %-12s", cell);
+            if (!strcmp(langs[l], "sv") || !strcmp(langs[l], "en") || !strcmp(langs[l], "so")) {
+                if (parts != 1 || c != UCS2_CODING_GSM7)
+                    printf("\n  OVER ONE GSM-7 PART: %s\n", text);
+                assert_int_equal(parts, 1);
+                assert_int_equal(c, UCS2_CODING_GSM7);
+            }
+        }
+        printf("\n");
+    }
+    /* The urgent reply puts 112 first. */
+    char text[1600];
+    assert_int_equal(replies_render(r, "sv", REPLY_ACK_URGENT, "K7-4QX2", text, sizeof text), 0);
+    assert_non_null(strstr(text, "112"));
+    assert_true(strstr(text, "112") < strstr(text, "K7-4QX2"));
+    assert_int_equal(replies_render(r, "sv", REPLY_ACK, "K7-4QX2", text, sizeof text), 0);
+    assert_non_null(strstr(text, "K7-4QX2"));
+    assert_non_null(strstr(text, "114 14"));
+    assert_non_null(strstr(text, "STOPP"));
+    /* Unknown language falls back to Swedish. */
+    char fi[1600];
+    assert_int_equal(replies_render(r, "fi", REPLY_ACK, "K7-4QX2", fi, sizeof fi), 0);
+    assert_string_equal(fi, text);
+    replies_free(r);
+}
+
+static void test_guess(void **state)
+{
+    (void)state;
+    assert_string_equal(replies_guess_lang("Det är mörkt vid busshållplatsen", "x"), "sv");
+    assert_string_equal(replies_guess_lang("There is a fight near the school", "x"), "en");
+    assert_string_equal(replies_guess_lang("هناك شجار قرب المدرسة", "x"), "ar");
+    assert_string_equal(replies_guess_lang("Waxaa jira dagaal iyo buuq", "x"), "so");
+    assert_string_equal(replies_guess_lang("12345", "x"), "x");
+    assert_null(replies_guess_lang("K7-4QX2", NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_guess),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
