@@ -268,7 +268,14 @@ static void read_groups(const unsigned char *s, size_t p, struct groups *g)
         size_t q = p;
         int dashes = 0;
         int seps = 0;
-        while (seps < 3 && (s[q] == ' ' || s[q] == '-' || s[q] == '(' || s[q] == ')')) {
+        while (seps < 3) {
+            if (s[q] == 0xC2 && s[q + 1] == 0xA0) { /* no-break space */
+                q += 2;
+                seps++;
+                continue;
+            }
+            if (!(s[q] == ' ' || s[q] == '-' || s[q] == '(' || s[q] == ')'))
+                break;
             if (s[q] == '-' && ++dashes > 1)
                 break;
             q++;
@@ -399,6 +406,19 @@ static size_t match_pnr(const unsigned char *s, size_t p)
         if (!date_plausible(n1 == 8 ? d1 + 2 : d1))
             return 0;
         return e2;
+    }
+    if (n1 == 6 && s[e1] == ' ' && date_plausible(d1)) {
+        /* "850101 1234": only with a correct check digit, spaces are common */
+        char d2[24];
+        size_t e2;
+        int n2 = read_digits(s, e1 + 1, d2, sizeof d2, &e2);
+        char all[16];
+        if (n2 == 4 && token_end(s, e2)) {
+            memcpy(all, d1, 6);
+            memcpy(all + 6, d2, 5);
+            if (luhn10(all))
+                return e2;
+        }
     }
     if (!token_end(s, e1))
         return 0;

@@ -105,6 +105,12 @@ static const struct scrub_case scrub_cases[] = {
     {"8501011234", "[personnummer]", 1},
     {"samordningsnr 850161-1234", "samordningsnr [personnummer]", 1},
     {"811218-9876 och 070-1234567", "[personnummer] och [telefonnummer]", 2},
+    {"pnr 811218 9876, tack", "pnr [personnummer], tack", 1}, /* space, check digit ok */
+    {"070\xC2\xA0"
+     "123\xC2\xA0"
+     "45\xC2\xA0"
+     "67",
+     "[telefonnummer]", 1}, /* no-break spaces */
     /* several in one text */
     {"a@b.se, 0701234567 och 19900101-0000", "[e-post], [telefonnummer] och [personnummer]", 3},
     /* must NOT be scrubbed */
@@ -119,6 +125,7 @@ static const struct scrub_case scrub_cases[] = {
     {"851301-1234", "851301-1234", 0}, /* month 13: not a date */
     {"850132-1234", "850132-1234", 0}, /* day 32 */
     {"20261124", "20261124", 0},       /* date, 8 digits */
+    {"811218 9875", "811218 9875", 0}, /* space form with a wrong check digit */
     {"ABC123456", "ABC123456", 0},     /* licence/case number glued to letters */
     {"070-12", "070-12", 0},           /* too short for a phone number */
     {"info at example dot se", "info at example dot se", 0},
