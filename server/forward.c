@@ -86,7 +86,7 @@ static trygg_err make_view(server_ctx *ctx, const trygg_item *it, int full_acces
                   it->kind == TRYGG_KIND_CALLBACK;
     v->contact = it->consent && (full_access || purpose) ? it->contact : "";
     if (ctx->cfg.public_url[0] && it->id > 0)
-        snprintf(v->link, sizeof v->link, "%s/items/%lld", ctx->cfg.public_url, (long long)it->id);
+        snprintf(v->link, sizeof v->link, "%s/item/%lld", ctx->cfg.public_url, (long long)it->id);
     return TRYGG_OK;
 }
 

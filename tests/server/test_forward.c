@@ -297,7 +297,7 @@ static void test_email_and_webhook(void **state)
     assert_non_null(strstr(sec->subject, "Dålig belysning, Centrum"));
     assert_non_null(strstr(sec->body, "070-123 45 67"));
     assert_non_null(strstr(sec->body, "Mörkt vid gångtunneln"));
-    assert_non_null(strstr(sec->body, "https://trygg.kommun.example/items/"));
+    assert_non_null(strstr(sec->body, "https://trygg.kommun.example/item/"));
     assert_null(strstr(hou->body, "070-123"));
     assert_null(strstr(hou->body, "anna@example.se"));
     assert_non_null(strstr(hou->body, "[telefonnummer]"));
