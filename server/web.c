@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
 
@@ -94,6 +95,130 @@ static void set_lang(web_ctx *w)
     w->lang = w->sess.lang[0] ? w->sess.lang : "sv";
 }
 
+static void load_dests(web_ctx *w)
+{
+    trygg_destination *d = calloc(WEB_MAX_DESTS, sizeof *d);
+    int n = 0;
+    w->ndests = 0;
+    if (!d || trygg_store_dest_list(w->st, d, WEB_MAX_DESTS, &n) != TRYGG_OK)
+        n = 0;
+    for (int i = 0; i < n; i++) {
+        snprintf(w->dests[i].name, sizeof w->dests[i].name, "%s", d[i].name);
+        snprintf(w->dests[i].label, sizeof w->dests[i].label, "%s",
+                 d[i].label[0] ? d[i].label : d[i].name);
+        w->dests[i].full_access = d[i].full_access;
+    }
+    w->ndests = n;
+    free(d);
+}
+
+const char *web_dest_label(const web_ctx *w, const char *name)
+{
+    for (int i = 0; name && i < w->ndests; i++)
+        if (strcmp(w->dests[i].name, name) == 0)
+            return w->dests[i].label;
+    return name ? name : "";
+}
+
+const char *web_cat_label(const web_ctx *w, const char *id)
+{
+    const config_category *c =
+        w->srv && w->srv->cfg.catalog ? config_category_find(&w->srv->cfg, -1, id) : NULL;
+    return c ? config_label(c->label, w->lang, id) : id;
+}
+
+const char *web_area_label(const web_ctx *w, const char *id)
+{
+    const config_area *a =
+        w->srv && w->srv->cfg.catalog ? config_area_find(&w->srv->cfg, id) : NULL;
+    return a ? config_label(a->label, w->lang, id) : id;
+}
+
+static void select_option(html_buf *b, const char *value, const char *label, const char *cur)
+{
+    html_lit(b, "<option value=\"");
+    html_attr(b, value);
+    html_lit(b, "\"");
+    if (cur && strcmp(cur, value) == 0)
+        html_lit(b, " selected");
+    html_lit(b, ">");
+    html_text(b, label);
+    html_lit(b, "</option>");
+}
+
+static void text_input(html_buf *b, const char *id, const char *name, const char *cur)
+{
+    html_lit(b, "<input id=\"");
+    html_attr(b, id);
+    html_lit(b, "\" name=\"");
+    html_attr(b, name);
+    html_lit(b, "\" maxlength=\"63\" value=\"");
+    html_attr(b, cur ? cur : "");
+    html_lit(b, "\">");
+}
+
+void web_cat_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
+                    const char *cur, int any)
+{
+    const server_catalog *cat = w->srv ? w->srv->cfg.catalog : NULL;
+    if (!cat || cat->ncats == 0) {
+        text_input(b, id, name, cur);
+        return;
+    }
+    html_lit(b, "<select id=\"");
+    html_attr(b, id);
+    html_lit(b, "\" name=\"");
+    html_attr(b, name);
+    html_lit(b, "\">");
+    int found = 0;
+    if (any)
+        select_option(b, "", web_t(w, "filter.any"), cur ? cur : "");
+    for (int i = 0; i < cat->ncats; i++) {
+        /* The same id may be listed under several kinds: show it once. */
+        int dup = 0;
+        for (int j = 0; j < i && !dup; j++)
+            dup = strcmp(cat->cats[j].id, cat->cats[i].id) == 0;
+        if (dup)
+            continue;
+        if (cur && strcmp(cur, cat->cats[i].id) == 0)
+            found = 1;
+        select_option(b, cat->cats[i].id,
+                      config_label(cat->cats[i].label, w->lang, cat->cats[i].id), cur);
+    }
+    if (cur && cur[0] && !found)
+        select_option(b, cur, cur, cur);
+    html_lit(b, "</select>");
+}
+
+void web_area_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
+                     const char *cur, int any)
+{
+    const server_catalog *cat = w->srv ? w->srv->cfg.catalog : NULL;
+    if (!cat || cat->nareas == 0) {
+        text_input(b, id, name, cur);
+        return;
+    }
+    html_lit(b, "<select id=\"");
+    html_attr(b, id);
+    html_lit(b, "\" name=\"");
+    html_attr(b, name);
+    html_lit(b, "\">");
+    int found = 0;
+    if (any)
+        select_option(b, "", web_t(w, "filter.any"), cur ? cur : "");
+    else
+        select_option(b, "", "–", cur ? cur : "");
+    for (int i = 0; i < cat->nareas; i++) {
+        if (cur && strcmp(cur, cat->areas[i].id) == 0)
+            found = 1;
+        select_option(b, cat->areas[i].id,
+                      config_label(cat->areas[i].label, w->lang, cat->areas[i].id), cur);
+    }
+    if (cur && cur[0] && !found)
+        select_option(b, cur, cur, cur);
+    html_lit(b, "</select>");
+}
+
 int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
 {
     memset(w, 0, sizeof *w);
@@ -130,6 +255,7 @@ int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
         w->sess.user.can_call_back = u.can_call_back;
         web_session_update(w->token, &w->sess.user, NULL);
     }
+    load_dests(w);
     if (strcmp(req->method, "POST") == 0 && !web_csrf_ok(&w->sess, http_form(req, "csrf"))) {
         TRYGG_WARN("web: CSRF check failed for %s on %s", w->sess.user.username, req->path);
         web_error(w, 403, "error.csrf");
@@ -178,6 +304,7 @@ void web_page_begin(html_buf *b, const web_ctx *w, const char *title_key, const 
         html_t(b, w, "nav.label");
         html_lit(b, "\"><ul>");
         nav_link(b, w, "nav.queue", "queue", nav);
+        nav_link(b, w, "nav.report", "report", nav);
         if (web_access_admin(&w->sess.user)) {
             nav_link(b, w, "nav.channels", "channels", nav);
             nav_link(b, w, "nav.admin", "admin", nav);
@@ -186,7 +313,7 @@ void web_page_begin(html_buf *b, const web_ctx *w, const char *title_key, const 
         html_text(b, w->sess.user.display[0] ? w->sess.user.display : w->sess.user.username);
         html_lit(b, " · ");
         if (strcmp(w->sess.user.role, "destination") == 0)
-            html_text(b, w->sess.user.destination);
+            html_text(b, web_dest_label(w, w->sess.user.destination));
         else {
             char k[64];
             html_t(b, w, web_enum_key("role", w->sess.user.role, k));

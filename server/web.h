@@ -169,6 +169,14 @@ int web_csv_cell(char *out, size_t cap, size_t *len, const char *value, int firs
 
 /* ---- Request context (web.c) -------------------------------------------------- */
 
+/* Name and label of a destination, loaded once per request. */
+typedef struct web_dest {
+    char name[TRYGG_NAME_MAX + 1];
+    char label[128];
+    int full_access;
+} web_dest;
+#define WEB_MAX_DESTS 32
+
 typedef struct web_ctx {
     server_ctx *srv;
     const http_req *req;
@@ -177,6 +185,8 @@ typedef struct web_ctx {
     web_session sess;
     const char *token; /* session cookie value */
     const char *lang;
+    web_dest dests[WEB_MAX_DESTS];
+    int ndests;
 } web_ctx;
 
 /* Starts handling a request that needs a logged-in user: finds the
@@ -185,6 +195,20 @@ typedef struct web_ctx {
  * already filled resp (redirect to /login, 403 for CSRF, 503 without a
  * store) and returns -1. */
 int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp);
+/* Display label of destination `name` (its name when unknown). */
+const char *web_dest_label(const web_ctx *w, const char *name);
+/* Display labels of a category / area id from server.ini (the id itself
+ * when the catalog has no entry). */
+const char *web_cat_label(const web_ctx *w, const char *id);
+const char *web_area_label(const web_ctx *w, const char *id);
+/* A <select> (or a text input when server.ini lists none) for a category
+ * or area with id `id`, name `name`, current value `cur`; `any` adds an
+ * "any" option first (filters). */
+void web_cat_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
+                    const char *cur, int any);
+void web_area_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
+                     const char *cur, int any);
+
 /* Text from the web catalog in the session's language (never NULL). */
 const char *web_t(const web_ctx *w, const char *key);
 /* Escaped catalog text. */

@@ -130,7 +130,7 @@ static void users_section(html_buf *b, web_ctx *w, trygg_destination *dests, int
         html_t(b, w, web_enum_key("role", u[i].role, k));
         if (u[i].destination[0]) {
             html_lit(b, " · ");
-            html_text(b, u[i].destination);
+            html_text(b, web_dest_label(w, u[i].destination));
         }
         if (u[i].can_call_back) {
             html_lit(b, " · ");
@@ -278,7 +278,7 @@ static void walks_section(html_buf *b, web_ctx *w)
             html_lit(b, "\">");
             html_text(b, wk[i].place);
             html_lit(b, "<br><span class=\"muted\">");
-            html_text(b, wk[i].area);
+            html_text(b, web_area_label(w, wk[i].area));
             html_lit(b, "</span></td>");
             td(b, w, "adm.walk_meeting", wk[i].meeting_point);
             html_lit(b, "<td data-label=\"");
@@ -307,7 +307,9 @@ static void walks_section(html_buf *b, web_ctx *w)
     form_open(b, w, "walk/save", "grid");
     input(b, w, "w-date", "date", "adm.walk_date", "date", "", 1, 10);
     input(b, w, "w-time", "time", "adm.walk_time", "time", "18:00", 1, 5);
-    input(b, w, "w-area", "area", "adm.walk_area", "text", "", 1, 63);
+    field_open(b, w, "w-area", "adm.walk_area");
+    web_area_select(b, w, "w-area", "area", "", 0);
+    html_lit(b, "</div>");
     input(b, w, "w-place", "place", "adm.walk_place", "text", "", 1, 127);
     input(b, w, "w-meet", "meeting_point", "adm.walk_meeting", "text", "", 1, 255);
     input(b, w, "w-cap", "capacity", "adm.walk_capacity", "number", "0", 0, 5);

@@ -130,21 +130,24 @@ static void actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_it
     html_lit(b, "<div class=\"actions\">");
 
     /* Status steps. */
-    if (!closed) {
+    int can_triage = it->status == TRYGG_STATUS_NEW && web_access_action(u, it, WEB_ACT_TRIAGE);
+    int can_progress = !closed && it->status != TRYGG_STATUS_IN_PROGRESS &&
+                       web_access_action(u, it, WEB_ACT_PROGRESS);
+    int can_urgent = !closed && web_access_action(u, it, WEB_ACT_EDIT);
+    if (can_triage || can_progress || can_urgent) {
         section_head(b, w, "h-status", "act.status_title");
         html_lit(b, "<div class=\"row\">");
-        if (it->status == TRYGG_STATUS_NEW && web_access_action(u, it, WEB_ACT_TRIAGE)) {
+        if (can_triage) {
             form_open(b, w, it->id, "triage", "inline");
             button(b, w, "act.triage", "primary");
             html_lit(b, "</form>");
         }
-        if ((it->status == TRYGG_STATUS_TRIAGED || it->status == TRYGG_STATUS_FORWARDED) &&
-            web_access_action(u, it, WEB_ACT_PROGRESS)) {
+        if (can_progress) {
             form_open(b, w, it->id, "progress", "inline");
             button(b, w, "act.progress", "");
             html_lit(b, "</form>");
         }
-        if (web_access_action(u, it, WEB_ACT_EDIT)) {
+        if (can_urgent) {
             form_open(b, w, it->id, "urgent", "inline");
             html_lit(b, "<input type=\"hidden\" name=\"urgent\" value=\"");
             html_int(b, it->urgent ? 0 : 1);
@@ -201,10 +204,8 @@ static void actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_it
 
     /* Forward (route) to a destination. */
     if (!closed && web_access_action(u, it, WEB_ACT_FORWARD)) {
-        trygg_destination d[32];
-        int n = 0;
-        if (trygg_store_dest_list(w->st, d, 32, &n) != TRYGG_OK)
-            n = 0;
+        const web_dest *d = w->dests;
+        int n = w->ndests;
         section_head(b, w, "h-forward", "act.forward_title");
         form_open(b, w, it->id, "forward", "stack");
         html_lit(b, "<label for=\"fwd-dest\">");
@@ -220,7 +221,7 @@ static void actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_it
             if (strcmp(d[i].name, it->destination) == 0)
                 html_lit(b, " selected");
             html_lit(b, ">");
-            html_text(b, d[i].label[0] ? d[i].label : d[i].name);
+            html_text(b, d[i].label);
             html_lit(b, "</option>");
         }
         html_lit(b, "</select>");
@@ -255,13 +256,13 @@ static void actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_it
         }
         html_lit(b, "</select></div><div class=\"field\"><label for=\"ed-cat\">");
         html_t(b, w, "item.category");
-        html_lit(b, "</label><input id=\"ed-cat\" name=\"category\" maxlength=\"63\" value=\"");
-        html_attr(b, it->category);
-        html_lit(b, "\"></div><div class=\"field\"><label for=\"ed-area\">");
+        html_lit(b, "</label>");
+        web_cat_select(b, w, "ed-cat", "category", it->category, 0);
+        html_lit(b, "</div><div class=\"field\"><label for=\"ed-area\">");
         html_t(b, w, "item.area");
-        html_lit(b, "</label><input id=\"ed-area\" name=\"area\" maxlength=\"63\" value=\"");
-        html_attr(b, it->area);
-        html_lit(b, "\"></div><div class=\"field actions\">");
+        html_lit(b, "</label>");
+        web_area_select(b, w, "ed-area", "area", it->area, 0);
+        html_lit(b, "</div><div class=\"field actions\">");
         button(b, w, "act.save", "");
         html_lit(b, "</div></form></section>");
     }
@@ -455,14 +456,14 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
     if (see == WEB_SEE_FULL)
         dl_row(&b, &w, "item.source", it.source);
     dl_row_t(&b, &w, "item.kind", web_enum_key("kind", trygg_kind_name(it.kind), k));
-    dl_row(&b, &w, "item.category", it.category);
-    dl_row(&b, &w, "item.area", it.area);
+    dl_row(&b, &w, "item.category", web_cat_label(&w, it.category));
+    dl_row(&b, &w, "item.area", web_area_label(&w, it.area));
     dl_row(&b, &w, "item.place", it.place);
     dl_row(&b, &w, "item.when_date", it.when_date);
     if (it.when_band[0])
         dl_row_t(&b, &w, "item.when_band", web_enum_key("band", it.when_band, k));
     dl_row(&b, &w, "item.lang", it.lang);
-    dl_row(&b, &w, "item.destination", it.destination);
+    dl_row(&b, &w, "item.destination", web_dest_label(&w, it.destination));
     if (it.status == TRYGG_STATUS_CLOSED && it.close_reason != TRYGG_CLOSE_NONE)
         dl_row_t(&b, &w, "item.close_reason",
                  web_enum_key("reason", trygg_close_reason_name(it.close_reason), k));

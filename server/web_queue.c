@@ -252,26 +252,29 @@ static void filter_form(html_buf *b, web_ctx *w)
                 http_query(r, "kind"));
     enum_select(b, w, "channel", "filter.channel", "channel", channel_n, TRYGG_CHANNEL_COUNT,
                 http_query(r, "channel"));
-    text_field(b, w, "category", "filter.category", "text", http_query(r, "category"));
-    text_field(b, w, "area", "filter.area", "text", http_query(r, "area"));
+    html_lit(b, "<div class=\"field\"><label for=\"f-category\">");
+    html_t(b, w, "filter.category");
+    html_lit(b, "</label>");
+    web_cat_select(b, w, "f-category", "category", http_query(r, "category"), 1);
+    html_lit(b, "</div><div class=\"field\"><label for=\"f-area\">");
+    html_t(b, w, "filter.area");
+    html_lit(b, "</label>");
+    web_area_select(b, w, "f-area", "area", http_query(r, "area"), 1);
+    html_lit(b, "</div>");
     if (web_access_is_security(&w->sess.user)) {
-        trygg_destination d[32];
-        int n = 0;
         const char *cur = http_query(r, "destination");
-        if (trygg_store_dest_list(w->st, d, 32, &n) != TRYGG_OK)
-            n = 0;
         html_lit(b, "<div class=\"field\"><label for=\"f-destination\">");
         html_t(b, w, "filter.destination");
         html_lit(b, "</label><select id=\"f-destination\" name=\"destination\">");
         option(b, w, "", "filter.any", cur ? cur : "");
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < w->ndests; i++) {
             html_lit(b, "<option value=\"");
-            html_attr(b, d[i].name);
+            html_attr(b, w->dests[i].name);
             html_lit(b, "\"");
-            if (cur && strcmp(cur, d[i].name) == 0)
+            if (cur && strcmp(cur, w->dests[i].name) == 0)
                 html_lit(b, " selected");
             html_lit(b, ">");
-            html_text(b, d[i].label[0] ? d[i].label : d[i].name);
+            html_text(b, w->dests[i].label);
             html_lit(b, "</option>");
         }
         html_lit(b, "</select></div>");
@@ -357,7 +360,7 @@ void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
         html_t(&b, &w, after.valid ? "queue.no_more" : "queue.empty");
         html_lit(&b, "</p>");
     } else {
-        html_lit(&b, "<table class=\"queue\"><caption class=\"sr\">");
+        html_lit(&b, "<table class=\"queue items\"><caption class=\"sr\">");
         html_t(&b, &w, "queue.caption");
         html_lit(&b, "</caption><thead><tr><th scope=\"col\">");
         html_t(&b, &w, "col.ref");
@@ -405,13 +408,13 @@ void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
             html_t(&b, &w, web_enum_key("kind", trygg_kind_name(v.kind), k));
             if (v.category[0]) {
                 html_lit(&b, "<br><span class=\"muted\">");
-                html_text(&b, v.category);
+                html_text(&b, web_cat_label(&w, v.category));
                 html_lit(&b, "</span>");
             }
             html_lit(&b, "</td><td data-label=\"");
             html_t(&b, &w, "col.where");
             html_lit(&b, "\">");
-            html_text(&b, v.area);
+            html_text(&b, web_area_label(&w, v.area));
             if (v.place[0]) {
                 html_lit(&b, "<br><span class=\"muted\">");
                 html_text(&b, v.place);
@@ -430,7 +433,7 @@ void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
             web_status_badge(&b, &w, &v);
             if (v.destination[0]) {
                 html_lit(&b, "<br><span class=\"muted\">→ ");
-                html_text(&b, v.destination);
+                html_text(&b, web_dest_label(&w, v.destination));
                 html_lit(&b, "</span>");
             }
             html_lit(&b, "</td></tr>");
