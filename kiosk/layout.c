@@ -25,45 +25,65 @@ int layout_measure(const char *utf8, int px, int bold, int rtl)
     return (int)(chars * px * (bold ? 0.6 : 0.55));
 }
 
+static int fits(const char *text, size_t start, size_t end, int px, int bold, int rtl, int maxw)
+{
+    char buf[UI_LABEL_MAX];
+    size_t l = end - start;
+    if (l >= sizeof buf)
+        return 0;
+    memcpy(buf, text + start, l);
+    buf[l] = 0;
+    return layout_measure(buf, px, bold, rtl) <= maxw;
+}
+
+/* Break opportunities: before a space (the space is dropped), after '/'
+ * (long URLs), and the end of the paragraph. */
+static size_t next_break(const char *text, size_t i, size_t end)
+{
+    while (i < end && text[i] != ' ' && !(i > 0 && text[i - 1] == '/' && text[i] != '/'))
+        i++;
+    if (i < end && text[i] != ' ')
+        return i; /* just after a '/' */
+    return i;
+}
+
 int layout_wrap(const char *text, int px, int bold, int rtl, int maxw, ui_line *lines, int max)
 {
     int n = 0;
     size_t len = strlen(text), pos = 0;
-    char buf[UI_LABEL_MAX];
     while (pos <= len && n < max) {
         size_t end = pos + strcspn(text + pos, "\n");
-        /* Try to fit as many words of [pos, end) as possible. */
-        size_t line_start = pos;
-        while (1) {
-            size_t best = line_start, i = line_start;
-            while (i <= end) {
-                size_t w_end = i;
-                while (w_end < end && text[w_end] != ' ')
-                    w_end++;
-                size_t l = w_end - line_start;
-                if (l >= sizeof buf)
+        size_t start = pos;
+        for (;;) {
+            size_t best = 0, c = start;
+            int have = 0;
+            while (c < end) {
+                size_t b = next_break(text, c + 1, end);
+                if (!fits(text, start, b, px, bold, rtl, maxw)) {
+                    if (!have) { /* nothing fits: take the first piece anyway */
+                        best = b;
+                        have = 1;
+                    }
                     break;
-                memcpy(buf, text + line_start, l);
-                buf[l] = 0;
-                if (best > line_start && layout_measure(buf, px, bold, rtl) > maxw)
+                }
+                best = b;
+                have = 1;
+                c = b;
+                if (b >= end)
                     break;
-                best = w_end;
-                if (layout_measure(buf, px, bold, rtl) > maxw)
-                    break; /* one long word: its own line */
-                i = w_end + 1;
             }
-            if (best == line_start && line_start < end) { /* a word too long for buf */
+            if (!have)
                 best = end;
-            }
-            if (n < max) {
-                lines[n].start = line_start;
-                lines[n].len = best - line_start;
-                n++;
-            }
-            line_start = best;
-            while (line_start < end && text[line_start] == ' ')
-                line_start++;
-            if (line_start >= end || n >= max)
+            size_t stop = best;
+            while (stop > start && text[stop - 1] == ' ')
+                stop--;
+            lines[n].start = start;
+            lines[n].len = stop - start;
+            n++;
+            start = best;
+            while (start < end && text[start] == ' ')
+                start++;
+            if (start >= end || n >= max)
                 break;
         }
         pos = end + 1;
@@ -717,8 +737,8 @@ static void screen_help(ctx *c)
         const char *tk, *bk, *url, *phone_key, *phone;
     } cards[3] = {
         {"help.tip.title", "help.tip.body", k->police_tip_url, "help.phone", k->police_tip_phone},
-        {"help.report.title", "help.report.body", k->police_report_url, "help.phone_emergency",
-         k->emergency},
+        {"help.report.title", "help.report.body", k->police_report_url, "help.phone",
+         k->police_tip_phone},
         {"help.child.title", "help.child.body", k->child_concern_url, "help.phone",
          k->child_concern_phone},
     };
@@ -736,8 +756,8 @@ static void screen_help(ctx *c)
         int tx, tw, ty = y + ip;
         if (c->portrait) {
             qs = ch - 2 * ip;
-            if (qs > S(c, 300))
-                qs = S(c, 300);
+            if (qs > S(c, 360))
+                qs = S(c, 360);
             tx = x + ip;
             tw = cw - 3 * ip - qs;
             ui_el *q = add(c, UI_QR, "", cards[i].url, x + cw - ip - qs, y + (ch - qs) / 2, qs, qs);
@@ -758,9 +778,14 @@ static void screen_help(ctx *c)
         para(c, T(c, cards[i].bk), tx, &ty, tw, P(c, 28), 0, t->text, t->panel_bg);
         ty += S(c, 8);
         para(c, phone, tx, &ty, tw, P(c, 34), 1, t->text, t->panel_bg);
+        const char *u = cards[i].url;
+        if (strncmp(u, "https://", 8) == 0)
+            u += 8;
         if (!c->portrait) {
             ty += S(c, 12);
-            int left = y + ch - ip - ty - P(c, 26) * 3;
+            int below = text_h(c, T(c, "help.scan"), P(c, 26), 0, tw) +
+                        text_h(c, u, P(c, 24), 0, tw) + S(c, 12);
+            int left = y + ch - ip - ty - below;
             if (qs > left)
                 qs = left;
             ui_el *q = add(c, UI_QR, "", cards[i].url, x + (cw - qs) / 2, ty, qs, qs);
@@ -768,9 +793,6 @@ static void screen_help(ctx *c)
             ty += qs + S(c, 8);
         }
         /* The address without the scheme, for people who type it. */
-        const char *u = cards[i].url;
-        if (strncmp(u, "https://", 8) == 0)
-            u += 8;
         ui_el *e = para(c, T(c, "help.scan"), tx, &ty, tw, P(c, 26), 0, t->muted, t->panel_bg);
         (void)e;
         ui_el *ue = para(c, u, tx, &ty, tw, P(c, 24), 0, t->text, t->panel_bg);

@@ -1,0 +1,390 @@
+/*
+ * test_flow.c — the kiosk's screen flow and form state, without SDL: report
+ * steps, conditional steps, validation, keyboard editing, the receipt only
+ * after a committed submit, idle warning and wipe, maintenance gesture and
+ * PIN, speech "touch once to hear, twice to activate", catalog fallback.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "trygg/i18n.h"
+
+typedef struct env {
+    kiosk_config cfg;
+    rc_catalog cat;
+    trygg_i18n *tr;
+    flow f;
+    int submits, fail_submit, quits;
+    flow_form last;
+    char said[16][512];
+    int nsaid;
+    uint64_t now;
+} env;
+
+static void say(void *u, const char *lang, const char *text)
+{
+    env *e = u;
+    (void)lang;
+    if (e->nsaid < 16)
+        snprintf(e->said[e->nsaid++], sizeof e->said[0], "%s", text);
+}
+
+static int submit(void *u, const flow_form *form, char ref[8])
+{
+    env *e = u;
+    if (e->fail_submit)
+        return -1;
+    e->submits++;
+    e->last = *form;
+    memcpy(ref, "K7-4QX2", 8);
+    return 0;
+}
+
+static void quit(void *u)
+{
+    ((env *)u)->quits++;
+}
+
+static int setup(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    kcfg_defaults(&e->cfg);
+    e->cfg.idle_s = 60;
+    e->cfg.warn_s = 25;
+    rc_defaults(&e->cat, &e->cfg);
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/i18n/kiosk", getenv("TRYGG_ASSETS"));
+    char err[256];
+    assert_int_equal(trygg_i18n_load(dir, &e->tr, err, sizeof err), TRYGG_OK);
+    flow_host h = {.user = e, .say = say, .submit = submit, .quit = quit};
+    e->now = 1000;
+    flow_init(&e->f, &e->cfg, &e->cat, e->tr, &h, e->now);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    env *e = *state;
+    trygg_i18n_free(e->tr);
+    free(e);
+    return 0;
+}
+
+static void tap(env *e, const char *id)
+{
+    e->now += 500;
+    flow_touch(&e->f, id, id, e->now);
+}
+
+static void type(env *e, const char *s)
+{
+    char id[16];
+    for (; *s; s++) {
+        if (*s == ' ')
+            snprintf(id, sizeof id, "key.space");
+        else
+            snprintf(id, sizeof id, "key.%c", *s);
+        tap(e, id);
+    }
+}
+
+static const char *screen(env *e)
+{
+    static char buf[64];
+    return flow_screen_name(&e->f, buf, sizeof buf);
+}
+
+static void test_concern_flow(void **state)
+{
+    env *e = *state;
+    assert_string_equal(screen(e), "home");
+    tap(e, "home.concern");
+    assert_string_equal(screen(e), "concern.category");
+    tap(e, "nav.next"); /* no choice yet: stays, with an error */
+    assert_string_equal(screen(e), "concern.category");
+    assert_string_equal(e->f.error, "err.choose");
+    tap(e, "opt.lighting");
+    assert_string_equal(screen(e), "concern.area");
+    tap(e, "opt.centrum");
+    assert_string_equal(screen(e), "concern.when"); /* place skipped: not "other" */
+    int pos, total;
+    flow_progress(&e->f, &pos, &total);
+    assert_int_equal(pos, 3);
+    assert_int_equal(total, 5);
+    tap(e, "nav.back");
+    tap(e, "opt.other");
+    assert_string_equal(screen(e), "concern.place");
+    tap(e, "nav.next");
+    assert_string_equal(e->f.error, "err.place_required");
+    type(e, "tunneln");
+    tap(e, "key.shift");
+    tap(e, "key.å");
+    assert_string_equal(e->f.form.place, "tunnelnÅ");
+    tap(e, "key.bksp"); /* removes the whole two-byte character */
+    assert_string_equal(e->f.form.place, "tunneln");
+    tap(e, "nav.next");
+    assert_string_equal(screen(e), "concern.when");
+    flow_progress(&e->f, &pos, &total);
+    assert_int_equal(total, 6);
+    tap(e, "opt.nights");
+    assert_string_equal(screen(e), "concern.desc");
+    tap(e, "nav.skip");
+    assert_string_equal(screen(e), "concern.review");
+    assert_int_equal(e->submits, 0);
+    tap(e, "review.send");
+    assert_int_equal(e->submits, 1);
+    assert_string_equal(screen(e), "receipt");
+    assert_string_equal(e->f.ref, "K7-4QX2");
+    assert_string_equal(e->last.category, "lighting");
+    assert_string_equal(e->last.area, "other");
+    assert_string_equal(e->last.place, "tunneln");
+    assert_string_equal(e->last.when, "nights");
+    /* the form is wiped once committed */
+    assert_string_equal(e->f.form.place, "");
+    tap(e, "receipt.done");
+    assert_string_equal(screen(e), "home");
+}
+
+static void test_submit_failure_keeps_form(void **state)
+{
+    env *e = *state;
+    tap(e, "home.concern");
+    tap(e, "opt.drugs");
+    tap(e, "opt.gota");
+    tap(e, "opt.now");
+    type(e, "hej");
+    tap(e, "nav.next");
+    e->fail_submit = 1;
+    tap(e, "review.send");
+    assert_string_equal(screen(e), "save_error");
+    assert_string_equal(e->f.form.text, "hej"); /* nothing lost, no receipt */
+    e->fail_submit = 0;
+    tap(e, "review.send");
+    assert_string_equal(screen(e), "receipt");
+    assert_string_equal(e->last.text, "hej");
+}
+
+static void test_fault_feedback_and_phone(void **state)
+{
+    env *e = *state;
+    tap(e, "home.fault");
+    tap(e, "opt.street_light");
+    tap(e, "opt.centrum");
+    tap(e, "nav.skip");
+    assert_string_equal(screen(e), "fault.feedback");
+    tap(e, "opt.no");
+    assert_string_equal(screen(e), "fault.review"); /* no phone, no consent */
+    tap(e, "nav.back");
+    tap(e, "opt.yes");
+    assert_string_equal(screen(e), "fault.phone");
+    size_t cap;
+    int masked, digits;
+    assert_non_null(flow_field(&e->f, &cap, &masked, &digits));
+    assert_true(masked && digits);
+    tap(e, "key.a"); /* letters are ignored in a phone field */
+    type(e, "12345");
+    tap(e, "nav.next");
+    assert_string_equal(e->f.error, "err.phone");
+    type(e, "678");
+    tap(e, "nav.next");
+    assert_string_equal(screen(e), "fault.consent");
+    tap(e, "nav.next");
+    assert_string_equal(e->f.error, "err.consent");
+    tap(e, "consent.toggle");
+    tap(e, "nav.next");
+    tap(e, "review.send");
+    assert_string_equal(e->last.phone, "12345678");
+    assert_int_equal(e->last.feedback, 1);
+    assert_int_equal(e->last.consent, 1);
+}
+
+static void test_validation_helpers(void **state)
+{
+    (void)state;
+    assert_true(flow_valid_phone("070-123 45 67"));
+    assert_true(flow_valid_phone("+46701234567"));
+    assert_false(flow_valid_phone("123"));
+    assert_false(flow_valid_phone("07012a4567"));
+    assert_false(flow_valid_phone("0701+234567"));
+    assert_true(flow_valid_contact("anna@example.se"));
+    assert_true(flow_valid_contact("0701234567"));
+    assert_false(flow_valid_contact("anna@example"));
+    assert_false(flow_valid_contact("@example.se"));
+    assert_false(flow_valid_contact("a b@example.se"));
+    char s[16] = "aö";
+    flow_utf8_pop(s);
+    assert_string_equal(s, "a");
+    flow_utf8_pop(s);
+    flow_utf8_pop(s);
+    assert_string_equal(s, "");
+}
+
+static void test_text_cap(void **state)
+{
+    env *e = *state;
+    tap(e, "home.watch");
+    tap(e, "nav.next");
+    assert_string_equal(screen(e), "watch.name");
+    for (int i = 0; i < FLOW_NAME_MAX + 20; i++)
+        flow_touch(&e->f, "key.x", "x", e->now);
+    assert_int_equal(strlen(e->f.form.name), FLOW_NAME_MAX);
+    assert_string_equal(e->f.error, "err.too_long");
+}
+
+static void test_idle_warning_and_wipe(void **state)
+{
+    env *e = *state;
+    tap(e, "lang.en");
+    tap(e, "home.concern");
+    tap(e, "opt.other");
+    tap(e, "opt.other");
+    type(e, "secret place");
+    uint64_t t = e->now;
+    flow_tick(&e->f, t + 59000);
+    assert_false(e->f.warning);
+    assert_int_equal(flow_next_deadline(&e->f), t + 60000);
+    flow_tick(&e->f, t + 60000);
+    assert_true(e->f.warning);
+    assert_string_equal(screen(e), "idle");
+    assert_int_equal(flow_warning_left(&e->f), 25);
+    /* ten extensions are allowed (WCAG 2.2.1 asks for at least ten) */
+    for (int i = 0; i < 10; i++) {
+        flow_touch(&e->f, "idle.continue", "", e->f.now + 1000);
+        assert_false(e->f.warning);
+        flow_tick(&e->f, e->f.last_input + 60000);
+        assert_true(e->f.warning);
+    }
+    assert_string_equal(e->f.form.place, "secret place");
+    uint64_t w = e->f.now;
+    flow_tick(&e->f, w + 24000);
+    assert_true(e->f.warning);
+    assert_int_equal(flow_warning_left(&e->f), 1);
+    flow_tick(&e->f, w + 25000);
+    assert_false(e->f.warning);
+    assert_string_equal(screen(e), "home");
+    assert_string_equal(e->f.form.place, "");
+    assert_string_equal(e->f.lang, "sv");
+    assert_int_equal(flow_next_deadline(&e->f), UINT64_MAX); /* nothing pending at home */
+}
+
+static void test_restart_everywhere(void **state)
+{
+    env *e = *state;
+    tap(e, "a11y.large");
+    tap(e, "home.watch");
+    tap(e, "nav.next");
+    type(e, "anna");
+    tap(e, "nav.restart");
+    assert_string_equal(screen(e), "home");
+    assert_string_equal(e->f.form.name, "");
+    assert_false(e->f.large_text);
+}
+
+static void test_maintenance(void **state)
+{
+    env *e = *state;
+    for (int i = 0; i < 4; i++)
+        tap(e, "maint.corner");
+    assert_string_equal(screen(e), "home");
+    e->now += 5000; /* too slow: the count starts over */
+    tap(e, "maint.corner");
+    assert_string_equal(screen(e), "home");
+    for (int i = 0; i < 4; i++)
+        tap(e, "maint.corner");
+    assert_string_equal(screen(e), "pin");
+    tap(e, "pin.1");
+    tap(e, "pin.ok");
+    assert_string_equal(e->f.error, "err.pin");
+    assert_string_equal(screen(e), "pin");
+    tap(e, "pin.2");
+    tap(e, "pin.5");
+    tap(e, "pin.8");
+    tap(e, "pin.0");
+    tap(e, "pin.ok");
+    assert_string_equal(screen(e), "maint");
+    tap(e, "maint.exit");
+    assert_int_equal(e->quits, 1);
+    /* three wrong PINs send the kiosk home */
+    tap(e, "maint.back");
+    for (int i = 0; i < 5; i++)
+        tap(e, "maint.corner");
+    for (int k = 0; k < 3; k++) {
+        tap(e, "pin.9");
+        tap(e, "pin.ok");
+    }
+    assert_string_equal(screen(e), "home");
+}
+
+static void test_speech_touch_twice(void **state)
+{
+    env *e = *state;
+    tap(e, "speech.toggle");
+    assert_true(e->f.speech);
+    assert_true(e->nsaid >= 1); /* "speech is on" + the title */
+    int n = e->nsaid;
+    e->now += 500;
+    flow_touch(&e->f, "home.concern", "Något känns otryggt", e->now);
+    assert_string_equal(screen(e), "home"); /* first touch only speaks */
+    assert_string_equal(e->said[n], "Något känns otryggt");
+    e->now += 500;
+    flow_touch(&e->f, "home.concern", "Något känns otryggt", e->now);
+    assert_string_equal(screen(e), "concern.category");
+    /* the new screen's title is spoken on entry */
+    assert_string_equal(e->said[e->nsaid - 1],
+                        trygg_i18n_get(e->tr, "sv", "concern.category.title"));
+    /* masked fields are read as "dold" */
+    tap(e, "opt.lighting");
+    tap(e, "opt.lighting");
+    tap(e, "opt.centrum");
+    tap(e, "opt.centrum");
+    tap(e, "nav.restart");
+    tap(e, "nav.restart");
+    assert_false(e->f.speech); /* reset ends speech */
+}
+
+static void test_catalog_fallback(void **state)
+{
+    env *e = *state;
+    /* every language falls back to Swedish, then to the key */
+    assert_string_equal(trygg_i18n_get(e->tr, "sv", "nav.restart"), "Börja om");
+    assert_string_equal(trygg_i18n_get(e->tr, "en", "nav.restart"), "Start over");
+    assert_string_equal(trygg_i18n_get(e->tr, "xx", "nav.restart"), "Börja om");
+    assert_string_equal(trygg_i18n_get(e->tr, "en", "no.such.key"), "no.such.key");
+    /* every key used in English exists in Swedish, and en translates all */
+    const char *keys[400];
+    int n = trygg_i18n_keys(e->tr, keys, 400);
+    assert_true(n > 150);
+    for (int i = 0; i < n; i++)
+        if (!trygg_i18n_has(e->tr, "en", keys[i]))
+            fail_msg("en.po lacks %s", keys[i]);
+    /* category labels: catalog text for the built-in ids */
+    char buf[160];
+    assert_string_equal(rc_label(&e->cat.concern[0], "en", e->tr, "cat.concern.", buf, sizeof buf),
+                        "Poor lighting");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_concern_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submit_failure_keeps_form, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fault_feedback_and_phone, setup, teardown),
+        cmocka_unit_test(test_validation_helpers),
+        cmocka_unit_test_setup_teardown(test_text_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_warning_and_wipe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_everywhere, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_maintenance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_speech_touch_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_catalog_fallback, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

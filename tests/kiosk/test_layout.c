@@ -1,0 +1,220 @@
+/*
+ * test_layout.c — the box list (no SDL, estimated text widths): every screen
+ * at 1920x1080, 1280x800 and 1080x1920 keeps targets >= 44 px and inside the
+ * screen with unique ids; right-to-left mirrors the layout but not the
+ * keyboard; hit-testing and find-by-label; the JSON description.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "layout.h"
+
+typedef struct env {
+    kiosk_config cfg;
+    rc_catalog cat;
+    trygg_i18n *tr;
+    flow f;
+    ui_list l;
+} env;
+
+static int submit(void *u, const flow_form *form, char ref[8])
+{
+    (void)u, (void)form;
+    memcpy(ref, "AB-CDEF", 8);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    kcfg_defaults(&e->cfg);
+    rc_defaults(&e->cat, &e->cfg);
+    char dir[1024], err[256];
+    snprintf(dir, sizeof dir, "%s/i18n/kiosk", getenv("TRYGG_ASSETS"));
+    assert_int_equal(trygg_i18n_load(dir, &e->tr, err, sizeof err), TRYGG_OK);
+    flow_host h = {.user = e, .submit = submit};
+    flow_init(&e->f, &e->cfg, &e->cat, e->tr, &h, 1000);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    env *e = *state;
+    trygg_i18n_free(e->tr);
+    free(e);
+    return 0;
+}
+
+static void check(env *e, int w, int h)
+{
+    layout_build(&e->f, NULL, w, h, &e->l);
+    e->f.npages = e->l.npages;
+    assert_true(e->l.n > 5 && e->l.n < UI_MAX_ELS);
+    for (int i = 0; i < e->l.n; i++) {
+        const ui_el *a = &e->l.el[i];
+        if (a->x < 0 || a->y < 0 || a->x + a->w > w || a->y + a->h > h)
+            fail_msg("%s: '%s' off screen at %dx%d", e->l.screen, a->id, w, h);
+        if (a->kind != UI_BUTTON && a->kind != UI_KEY)
+            continue;
+        if (a->w < 44 || a->h < 44)
+            fail_msg("%s: '%s' is %dx%d at %dx%d", e->l.screen, a->id, a->w, a->h, w, h);
+        for (int j = i + 1; j < e->l.n; j++)
+            if ((e->l.el[j].kind == UI_BUTTON || e->l.el[j].kind == UI_KEY) &&
+                strcmp(a->id, e->l.el[j].id) == 0)
+                fail_msg("%s: duplicate id %s", e->l.screen, a->id);
+    }
+}
+
+static void tap(env *e, const char *id)
+{
+    flow_touch(&e->f, id, "", e->f.now + 100);
+}
+
+static void visit_all(env *e, int w, int h)
+{
+    static const char *const paths[][12] = {
+        {NULL},
+        {"home.help", NULL},
+        {"home.concern", NULL},
+        {"home.concern", "opt.lighting", NULL},
+        {"home.concern", "opt.lighting", "opt.other", NULL},
+        {"home.concern", "opt.lighting", "opt.centrum", NULL},
+        {"home.concern", "opt.lighting", "opt.centrum", "opt.now", NULL},
+        {"home.concern", "opt.lighting", "opt.centrum", "opt.now", "nav.skip", NULL},
+        {"home.fault", "opt.road", "opt.gota", "nav.skip", NULL},
+        {"home.fault", "opt.road", "opt.gota", "nav.skip", "opt.yes", NULL},
+        {"home.watch", NULL},
+        {"home.watch", "nav.next", NULL},
+        {"home.walks", NULL},
+        {"a11y.large", "home.concern", "opt.lighting", NULL},
+        {"speech.toggle", NULL},
+    };
+    for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+        flow_reset(&e->f, 1000);
+        for (int i = 0; paths[p][i]; i++) {
+            tap(e, paths[p][i]);
+            if (e->f.speech && strncmp(paths[p][i], "speech.", 7) != 0)
+                tap(e, paths[p][i]);
+        }
+        check(e, w, h);
+    }
+    /* the idle warning */
+    flow_reset(&e->f, 1000);
+    tap(e, "home.concern");
+    flow_tick(&e->f, e->f.now + (uint64_t)e->cfg.idle_s * 1000);
+    assert_true(e->f.warning);
+    check(e, w, h);
+    assert_non_null(layout_find(&e->l, "idle.continue"));
+}
+
+static void test_sizes(void **state)
+{
+    env *e = *state;
+    visit_all(e, 1920, 1080);
+    visit_all(e, 1280, 800);
+    visit_all(e, 1080, 1920);
+}
+
+static const ui_el *by_id(const ui_list *l, const char *id)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->el[i].id, id) == 0)
+            return &l->el[i];
+    return NULL;
+}
+
+static void test_rtl_mirror(void **state)
+{
+    env *e = *state;
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    tap(e, "opt.other"); /* place: keyboard + footer */
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    assert_false(e->l.rtl);
+    assert_true(by_id(&e->l, "emergency")->x > 960);
+    assert_true(by_id(&e->l, "nav.restart")->x < 960);
+    assert_true(by_id(&e->l, "nav.next")->x > 960);
+    int q = by_id(&e->l, "key.q")->x, w = by_id(&e->l, "key.w")->x;
+    assert_true(q < w);
+    snprintf(e->f.lang, sizeof e->f.lang, "ar");
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    assert_true(e->l.rtl);
+    assert_true(by_id(&e->l, "emergency")->x < 960);
+    assert_true(by_id(&e->l, "header.title")->x > 300);
+    assert_true(by_id(&e->l, "nav.restart")->x > 960);
+    assert_true(by_id(&e->l, "nav.next")->x < 960);
+    assert_int_equal(by_id(&e->l, "header.title")->align, UI_ALIGN_END);
+    /* the Latin keyboard keeps its order */
+    assert_int_equal(by_id(&e->l, "key.q")->x, q);
+    assert_int_equal(by_id(&e->l, "key.w")->x, w);
+}
+
+static void test_hit_find_json(void **state)
+{
+    env *e = *state;
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    const ui_el *t = layout_find(&e->l, "Något känns otryggt");
+    assert_non_null(t);
+    assert_string_equal(t->id, "home.concern");
+    assert_ptr_equal(layout_find(&e->l, "home.concern"), t);
+    assert_null(layout_find(&e->l, "Finns inte"));
+    assert_ptr_equal(layout_hit(&e->l, t->x + 5, t->y + 5), t);
+    assert_string_equal(layout_hit(&e->l, 3, 3)->id, "maint.corner");
+    const ui_el *em = by_id(&e->l, "emergency");
+    assert_null(layout_hit(&e->l, em->x + 2, em->y + 2)); /* a text, not a control */
+    char path[256];
+    snprintf(path, sizeof path, "%s/layout-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(layout_write_json(&e->l, path), 0);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    unlink(path);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "screen")), "home");
+    assert_int_equal(json_integer_value(json_object_get(j, "width")), 1920);
+    json_t *els = json_object_get(j, "elements");
+    assert_true(json_array_size(els) > 10);
+    json_t *first = json_array_get(els, 0);
+    assert_non_null(json_object_get(first, "fg"));
+    assert_int_equal(strlen(json_string_value(json_object_get(first, "fg"))), 7);
+    json_decref(j);
+}
+
+static void test_wrap(void **state)
+{
+    (void)state;
+    ui_line lines[8];
+    const char *s = "ett två tre fyra";
+    int n = layout_wrap(s, 20, 0, 0, 60, lines, 8); /* estimate: 11 px a character */
+    assert_true(n >= 2);
+    for (int i = 0; i < n; i++)
+        assert_true(lines[i].len > 0 && s[lines[i].start] != ' ');
+    n = layout_wrap("a\n\nb", 20, 0, 0, 500, lines, 8);
+    assert_int_equal(n, 3);
+    assert_int_equal(lines[1].len, 0);
+    n = layout_wrap("www.example.se/long/path/to/page.html", 20, 0, 0, 200, lines, 8);
+    assert_true(n >= 2); /* URLs break after a slash */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sizes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rtl_mirror, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hit_find_json, setup, teardown),
+        cmocka_unit_test(test_wrap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
