@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forward.h"
@@ -668,6 +669,99 @@ static void test_admin_pages(void **state)
     reply_free(&r);
 }
 
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+static void test_every_form_has_csrf(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    const char *pages[] = {"/queue", "/admin", "/channels", NULL, NULL};
+    char item[64];
+    snprintf(item, sizeof item, "/item/%" PRId64, concern_id);
+    pages[3] = item;
+    for (int i = 0; pages[i]; i++) {
+        reply r;
+        req(&r, "GET", pages[i], s.cookie, NULL);
+        assert_int_equal(r.status, 200);
+        int forms = count_of(r.body, "<form method=\"post\"");
+        int tokens = count_of(r.body, "name=\"csrf\" value=\"");
+        assert_true(forms > 0);
+        assert_int_equal(forms, tokens);
+        reply_free(&r);
+    }
+}
+
+static int64_t fake_now;
+static int64_t fake_clock(void)
+{
+    return fake_now;
+}
+
+static void test_session_expires(void **state)
+{
+    (void)state;
+    fake_now = (int64_t)time(NULL);
+    web_set_clock(fake_clock);
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    fake_now += 29 * 60; /* still alive after 29 idle minutes */
+    req(&r, "GET", "/queue", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    fake_now += 31 * 60; /* 31 more idle minutes: gone */
+    req(&r, "GET", "/queue", s.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "/login?expired=1"));
+    reply_free(&r);
+    req(&r, "GET", "/login?expired=1", NULL, NULL);
+    assert_non_null(strstr(r.body, "inaktiv"));
+    reply_free(&r);
+    web_set_clock(NULL);
+}
+
+static void test_keyset_paging(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 60; i++)
+        submit(TRYGG_KIND_FAULT, TRYGG_CHANNEL_KIOSK, "streets", "Papperskorgen är full", NULL,
+               NULL, NULL);
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "GET", "/queue?status=all&q=Papperskorgen", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(count_of(r.body, "class=\"ref\""), 50);
+    char next[256];
+    assert_int_equal(extract(r.body, "rel=\"next\" href=\"", '"', next, sizeof next), 0);
+    reply_free(&r);
+    /* The href is HTML-escaped: undo &amp; for the request. */
+    char url[256];
+    size_t o = 0;
+    for (const char *p = next; *p && o + 1 < sizeof url; p++) {
+        if (strncmp(p, "&amp;", 5) == 0) {
+            url[o++] = '&';
+            p += 4;
+        } else {
+            url[o++] = *p;
+        }
+    }
+    url[o] = '\0';
+    assert_non_null(strstr(url, "after="));
+    req(&r, "GET", url, s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(count_of(r.body, "class=\"ref\""), 10);
+    assert_null(strstr(r.body, "rel=\"next\""));
+    reply_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -681,6 +775,9 @@ int main(void)
         cmocka_unit_test(test_security_actions),
         cmocka_unit_test(test_export_formula_guard),
         cmocka_unit_test(test_admin_pages),
+        cmocka_unit_test(test_every_form_has_csrf),
+        cmocka_unit_test(test_session_expires),
+        cmocka_unit_test(test_keyset_paging),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
