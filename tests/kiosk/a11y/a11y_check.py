@@ -14,6 +14,7 @@ For every NAME.png with a NAME.json (written by `trygg-kiosk --script ... --shot
   surroundings are the most frequent colour in a 4 px ring just outside the
   box, the edge is the colour, among those covering at least 20 % of a 4 px
   band just inside the box, with the highest contrast to the surroundings.
+  The label inside (8 px in from the edge) is measured like a text element.
 - qr elements: dark and light modules at least 3:1 apart.
 
 Coordinates are in the JSON's logical width x height; if the PNG has another
@@ -33,6 +34,7 @@ from PIL import Image
 
 MIN_PX = 44
 EDGE = 4  # px: width of the bands inside and outside a button's box
+LABEL_INSET = 8  # px: a button's label is measured this far inside its border
 
 
 def srgb_lin(c):
@@ -167,6 +169,13 @@ def check_shot(png, js, args):
             probs = [p] if p else []
         elif kind in ("button", "key"):
             probs = check_target(img, el, box, min_px)
+            if el.get("label", "").strip():
+                # The label inside the button, away from its border.
+                inner = (box[0] + LABEL_INSET, box[1] + LABEL_INSET,
+                         box[2] - LABEL_INSET, box[3] - LABEL_INSET)
+                p = check_text(img, el, inner)
+                if p:
+                    probs.append("label " + p)
         elif kind == "qr":
             p = check_qr(img, el, box)
             probs = [p] if p else []
