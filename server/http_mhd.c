@@ -555,8 +555,10 @@ http_server *http_server_start(const http_options *opt, const http_route *routes
     }
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
-    s->d = MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY,
-                            ops, MHD_OPTION_END);
+    /* The logger must be the first option, or early messages bypass it. */
+    s->d = MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, s,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY, ops,
+                            MHD_OPTION_END);
     if (s->d == NULL) {
         TRYGG_ERR("http: cannot listen on %s:%d (%s)", opt->bind ? opt->bind : "127.0.0.1",
                   opt->port, strerror(errno));
