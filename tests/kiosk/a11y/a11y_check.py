@@ -17,7 +17,8 @@ For every NAME.png with a NAME.json (written by `trygg-kiosk --script ... --shot
   The label inside (8 px in from the edge) is measured like a text element.
 - qr elements: dark and light modules at least 3:1 apart.
 
-Coordinates are in the JSON's logical width x height; if the PNG has another
+Every element must lie inside the screenshot (a control cut off by the edge of
+the panel is a violation). Coordinates are in the JSON's logical width x height; if the PNG has another
 size they are scaled. Prints one line per violation and exits 1 if there is
 any, 2 if the directory holds no shots or a shot is unreadable, 0 otherwise.
 
@@ -164,6 +165,11 @@ def check_shot(png, js, args):
         what = "%s %s %r" % (el.get("kind"), el.get("id", ""), el.get("label", "")[:40])
         kind = el.get("kind")
         probs = []
+        if box[0] < 0 or box[1] < 0 or box[2] > img.width or box[3] > img.height:
+            n += 1
+            out.append("%s: %s: partly outside the screen (%d,%d)-(%d,%d) on %dx%d" % (
+                where, what, box[0], box[1], box[2], box[3], img.width, img.height))
+            continue
         if kind == "text":
             p = check_text(img, el, box)
             probs = [p] if p else []

@@ -92,6 +92,7 @@ def main():
     b.button("b.mm", "y", 100, 220, 50, 50, "#0b3a6e", None, "#ffffff", px=20)  # < 15 mm
     b.button("b.flat", "Platt", 200, 220, 200, 88, "#f0f0f0", None, "#1a1e23")  # no edge
     b.button("b.label", "Blek", 440, 220, 200, 88, "#0b3a6e", None, "#3a5f8e")  # label
+    b.button("b.off", "Utanför", 700, 500, 200, 88, "#0b3a6e", None, "#ffffff")  # off screen
     b.save(bad, "bad")
 
     # 160 dpi panel (from the JSON): 15 mm = 95 px, so an 80 px button fails.
@@ -118,6 +119,7 @@ def main():
         "b.mm": "target 50x50 px < 55x55 px",
         "b.flat": "edge contrast 1.14:1 < 3:1",
         "b.label": "label text contrast",
+        "b.off": "partly outside the screen",
     }
     if rc != 1:
         failures.append("bad shot: rc %d, want 1" % rc)
