@@ -428,6 +428,13 @@ static void error_line(ctx *c)
 
 /* ---- choice lists ---- */
 
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 typedef struct choice {
     char id[80];
     char label[200];
@@ -810,7 +817,7 @@ static void entry_choices(ctx *c, const rc_entry *list, int n, const char *prefi
     if (own_first)
         for (int i = 0; i < n; i++)
             if (strcmp(list[i].id, own) == 0) {
-                snprintf(ch[m].id, sizeof ch[m].id, "%s", list[i].id);
+                copy_str(ch[m].id, sizeof ch[m].id, list[i].id);
                 snprintf(ch[m].label, sizeof ch[m].label, "%s",
                          rc_label(&list[i], c->f->lang, c->f->tr, prefix, buf, sizeof buf));
                 m++;
@@ -818,7 +825,7 @@ static void entry_choices(ctx *c, const rc_entry *list, int n, const char *prefi
     for (int i = 0; i < n && m < RC_AREAS + 1; i++) {
         if (own_first && strcmp(list[i].id, own) == 0)
             continue;
-        snprintf(ch[m].id, sizeof ch[m].id, "%s", list[i].id);
+        copy_str(ch[m].id, sizeof ch[m].id, list[i].id);
         snprintf(ch[m].label, sizeof ch[m].label, "%s",
                  rc_label(&list[i], c->f->lang, c->f->tr, prefix, buf, sizeof buf));
         m++;
