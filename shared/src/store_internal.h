@@ -54,6 +54,14 @@ int trygg_st_bind_text(sqlite3_stmt *s, int idx, const char *v);
 trygg_err trygg_st_audit_add(trygg_store *st, int64_t item_id, const char *actor,
                              const char *action, const char *detail);
 
+/* How a full-text condition joins the item query when listing. IN
+ * materialises the matching rowids (cheap when there are few); PROBE checks
+ * each candidate row in list order against the index (cheap when matches
+ * are common, because the first page fills after a few rows). */
+enum trygg_st_fts_plan { TRYGG_ST_FTS_IN, TRYGG_ST_FTS_PROBE };
+/* The plan for FTS5 query `fts` (already quoted) on this database. */
+enum trygg_st_fts_plan trygg_st_fts_plan(trygg_store *st, const char *fts);
+
 /* ---- For tests ------------------------------------------------------------ */
 /* Number of migration steps (== latest schema version). */
 int trygg_st_migration_count(void);

@@ -86,7 +86,9 @@ typedef struct trygg_cursor {
 /* Lists up to `max` items matching *f after *after (may be NULL) into
  * items[]; *n gets the count; *next (may be NULL) gets the cursor for the
  * next page (next->valid = 0 when there is none). Full-text queries are
- * passed to FTS5 as quoted terms, so user input cannot break the query. */
+ * passed to FTS5 as quoted terms, so user input cannot break the query:
+ * every whitespace-separated term must occur as a whole word (case and
+ * diacritics folded); a term ending in '*' matches as a prefix ("cyk*"). */
 trygg_err trygg_store_list(trygg_store *st, const trygg_filter *f, const trygg_cursor *after,
                            trygg_item *items, int max, int *n, trygg_cursor *next);
 /* counts[s] = number of items with status s matching *f (f->status ignored). */
@@ -100,7 +102,8 @@ trygg_err trygg_store_update(trygg_store *st, int64_t id, const char *actor, con
 /* Sets urgent 0/1, audited. */
 trygg_err trygg_store_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent);
 /* Status change with the rules new -> triaged -> forwarded|in_progress ->
- * closed; close needs a reason (TRYGG_CLOSE_DUPLICATE needs duplicate_of of an
+ * closed (also forwarded <-> in_progress, and closing straight from any open
+ * status, e.g. spam from new); close needs a reason (TRYGG_CLOSE_DUPLICATE needs duplicate_of of an
  * existing other item); reopening a closed item (to triaged) is allowed.
  * Invalid transitions give TRYGG_ERR_STATE and change nothing. */
 trygg_err trygg_store_set_status(trygg_store *st, int64_t id, const char *actor,
@@ -350,7 +353,9 @@ trygg_err trygg_store_purge(trygg_store *st, int64_t now, int *n);
 /* ---- Counting (situation picture) -------------------------------------------- */
 /* Runs a read-only aggregate: rows of (key, count) for items created in
  * [from, to) grouped by `group` — one of "kind", "category", "area",
- * "channel", "status", "kind_category", "weekday_band" (local time), "day".
+ * "channel", "status", "kind_category" (key "kind/category"), "weekday_band"
+ * (local time; key "mon/evening": sun..sat / night 00-06, morning 06-12,
+ * afternoon 12-18, evening 18-24), "day" (local "YYYY-MM-DD"). f may be NULL.
  * cb is called per row; returning non-zero stops. */
 typedef int (*trygg_count_cb)(void *ctx, const char *key, int64_t count);
 trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f, const char *group,
