@@ -27,7 +27,10 @@ size_t trygg_utf8_last_len(const char *s);
 
 /* Writes `in` with personal data replaced into out[cap]. Returns
  * TRYGG_ERR_TOOBIG if it does not fit (out then holds ""). *found (may be
- * NULL) gets the number of replacements. */
+ * NULL) gets the number of replacements. A marker can be longer than what it
+ * replaces ("0520-12345" -> "[telefonnummer]"), but never more than twice:
+ * cap = 2 * strlen(in) + 1 always fits. Valid UTF-8 in gives valid UTF-8
+ * out, and scrubbing a scrubbed text changes nothing (both fuzz-checked). */
 trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found);
 
 typedef struct trygg_keywords trygg_keywords;
