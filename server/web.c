@@ -349,6 +349,11 @@ void web_page_end(html_buf *b, const web_ctx *w)
     if (w->sess.user.username[0]) {
         html_lit(b, "<form method=\"post\" action=\"/lang\" class=\"inline\">");
         web_csrf_field(b, w);
+        if (w->req && w->req->path && strcmp(w->req->method, "GET") == 0) {
+            html_lit(b, "<input type=\"hidden\" name=\"back\" value=\"");
+            html_attr(b, w->req->path);
+            html_lit(b, "\">");
+        }
         if (strcmp(w->lang, "en") == 0)
             html_lit(b, "<input type=\"hidden\" name=\"lang\" value=\"sv\">"
                         "<button type=\"submit\" class=\"link\" lang=\"sv\">Svenska</button>");

@@ -178,7 +178,12 @@ void web_lang_post(void *ctx, const http_req *req, http_resp *resp)
     const char *lang = http_form(req, "lang");
     if (lang && (strcmp(lang, "sv") == 0 || strcmp(lang, "en") == 0))
         web_session_update(w.token, NULL, lang);
-    const char *back = http_header(req, "Referer");
-    (void)back; /* Referrer-Policy no-referrer: go to the queue */
-    http_resp_redirect(resp, "/queue");
+    /* Back to the page the switch was on: a local path only (no "//host",
+     * no scheme, no control characters), else the queue. */
+    const char *back = http_form(req, "back");
+    int ok = back && back[0] == '/' && back[1] != '/' && back[1] != '\\' && strlen(back) < 200;
+    for (const char *p = back; ok && *p; p++)
+        if ((unsigned char)*p < 0x21 || *p == '\\')
+            ok = 0;
+    http_resp_redirect(resp, ok ? back : "/queue");
 }

@@ -44,6 +44,25 @@ static int64_t parse_path(const char *path, char *action, size_t cap)
     return (int64_t)id;
 }
 
+/* Writes at most `max` bytes of s (cut at a UTF-8 boundary, "…" added). */
+static void excerpt_n(html_buf *b, const char *s, size_t max)
+{
+    char tmp[256];
+    size_t n = strlen(s);
+    if (max > sizeof tmp - 4)
+        max = sizeof tmp - 4;
+    if (n <= max) {
+        html_text(b, s);
+        return;
+    }
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(tmp, s, n);
+    memcpy(tmp + n, "…", sizeof "…");
+    html_text(b, tmp);
+}
+
 static void dl_row(html_buf *b, const web_ctx *w, const char *label_key, const char *value)
 {
     if (!value || !value[0])
@@ -291,22 +310,7 @@ static void actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_it
                 html_lit(b, "</a> ");
                 html_text(b, when);
                 html_lit(b, " – ");
-                char ex[100];
-                snprintf(ex, sizeof ex, "%.80s", dups[i].text);
-                /* cut a partial UTF-8 sequence at the end */
-                size_t el = strlen(ex);
-                while (el > 0 && ((unsigned char)ex[el - 1] & 0x80)) {
-                    size_t start = el - 1;
-                    while (start > 0 && ((unsigned char)ex[start] & 0xC0) == 0x80)
-                        start--;
-                    unsigned char lead = (unsigned char)ex[start];
-                    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-                    if (el - start >= need)
-                        break;
-                    el = start;
-                }
-                ex[el] = '\0';
-                html_text(b, ex);
+                excerpt_n(b, dups[i].text, 80);
                 html_lit(b, "</label></div>");
             }
             html_lit(b, "</fieldset>");
@@ -553,6 +557,9 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
             html_t(&b, &w, web_enum_key("out", trygg_out_status_name(sms[i].status), k));
             html_lit(&b, "</span> ");
             html_text(&b, when);
+            html_lit(&b, " <span class=\"muted\">");
+            excerpt_n(&b, sms[i].text, 60);
+            html_lit(&b, "</span>");
             if (sms[i].error[0]) {
                 html_lit(&b, " <span class=\"error-text\">");
                 html_text(&b, sms[i].error);

@@ -762,6 +762,28 @@ static void test_keyset_paging(void **state)
     reply_free(&r);
 }
 
+static void test_lang_switch_no_open_redirect(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    char form[300];
+    snprintf(form, sizeof form, "csrf=%s&lang=en&back=%%2F%%2Fevil.example%%2F", s.csrf);
+    req(&r, "POST", "/lang", s.cookie, form);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/queue");
+    reply_free(&r);
+    snprintf(form, sizeof form, "csrf=%s&lang=en&back=%%2Fchannels", s.csrf);
+    req(&r, "POST", "/lang", s.cookie, form);
+    assert_string_equal(r.location, "/channels");
+    reply_free(&r);
+    req(&r, "GET", "/queue", s.cookie, NULL);
+    assert_non_null(strstr(r.body, "<html lang=\"en\""));
+    assert_non_null(strstr(r.body, ">Items</h1>"));
+    reply_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -778,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_every_form_has_csrf),
         cmocka_unit_test(test_session_expires),
         cmocka_unit_test(test_keyset_paging),
+        cmocka_unit_test(test_lang_switch_no_open_redirect),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -75,6 +75,47 @@ async function login(page, user, pass = PASSWORD) {
   await page.getByRole('button', { name: 'Logga in' }).click();
 }
 
+
+// Accessibility checks run in the page: every form control has a label, and
+// every piece of visible text has a contrast of at least 4.5:1 against its
+// effective background (WCAG AA for normal text).
+async function a11yCheck(page, where) {
+  const problems = await page.evaluate(() => {
+    const out = [];
+    const parse = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const bgOf = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+      if (!el.labels || el.labels.length === 0) out.push(`no label: ${el.outerHTML.slice(0, 80)}`);
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || seen.has(el)) continue;
+      seen.add(el);
+      const r = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || cs.visibility === 'hidden' || cs.position === 'absolute' && r.left < 0) continue;
+      const fg = parse(cs.color).slice(0, 3);
+      const [a, b] = [lum(fg), lum(bgOf(el))].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      if (ratio < 4.5) out.push(`contrast ${ratio.toFixed(2)}: "${n.textContent.trim().slice(0, 40)}"`);
+    }
+    return out;
+  });
+  assert.deepEqual(problems, [], `${where}: ${problems.join('; ')}`);
+}
+
 const desk = await newPage({ width: 1366, height: 900 });
 
 await step('login page: Swedish, labelled, skip link first in tab order', async () => {
@@ -82,6 +123,7 @@ await step('login page: Swedish, labelled, skip link first in tab order', async 
   assert.match(desk.url(), /\/login/);
   assert.equal(await desk.getAttribute('html', 'lang'), 'sv');
   await shot(desk, 'login-desktop');
+  await a11yCheck(desk, 'login');
   await desk.keyboard.press('Tab');
   const cls = await desk.evaluate(() => document.activeElement.className);
   assert.equal(cls, 'skip');
@@ -101,6 +143,7 @@ await step('log in as the security department', async () => {
   const first = await desk.locator('table.queue tbody tr').first().getAttribute('class');
   assert.equal(first, 'urgent');
   await shot(desk, 'queue-desktop');
+  await a11yCheck(desk, 'queue');
 });
 
 await step('filter by kind = tip', async () => {
@@ -122,6 +165,7 @@ await step('open the tip: stored XSS stays inert text', async () => {
   assert.equal(await desk.locator('img[src="x"]').count(), 0);
   assert.deepEqual(dialogs, []);
   await shot(desk, 'item-desktop');
+  await a11yCheck(desk, 'item');
 });
 
 await step('reply by SMS to the alias', async () => {
@@ -169,9 +213,19 @@ await step('channels and admin pages', async () => {
   // The kiosk that never reported is red.
   assert.ok(await desk.locator('tr.stale-row').count() >= 1);
   await shot(desk, 'channels-desktop');
+  await a11yCheck(desk, 'channels');
   await desk.goto(`${base}/admin`);
   await desk.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
   await shot(desk, 'admin-desktop');
+  await a11yCheck(desk, 'admin');
+});
+
+await step('switch to English and back', async () => {
+  await desk.getByRole('button', { name: 'English' }).click();
+  await desk.getByRole('heading', { level: 1, name: 'Items' }).waitFor();
+  assert.equal(await desk.getAttribute('html', 'lang'), 'en');
+  await desk.getByRole('button', { name: 'Svenska' }).click();
+  await desk.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
 });
 
 await step('log out', async () => {
@@ -191,6 +245,7 @@ await step('phone: queue and item', async () => {
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `page scrolls sideways: ${width}px`);
   await shot(phone, 'item-phone');
+  await a11yCheck(phone, 'item (phone)');
 });
 
 const housing = await newPage({ width: 1366, height: 900 });
