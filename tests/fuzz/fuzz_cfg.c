@@ -14,18 +14,25 @@
 
 #include "trygg/route.h"
 
+static char dir[400];
 static char path[512];
+
+static void cleanup(void)
+{
+    unlink(path);
+    rmdir(dir);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     const char *tmp = getenv("TMPDIR") != NULL ? getenv("TMPDIR") : P_tmpdir;
-    char dir[400];
     snprintf(dir, sizeof dir, "%s/trygg-fuzzcfg-XXXXXX", tmp);
     if (mkdtemp(dir) == NULL)
         abort();
     snprintf(path, sizeof path, "%s/routing.ini", dir);
+    atexit(cleanup);
     return 0;
 }
 
