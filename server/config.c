@@ -124,6 +124,8 @@ static int smtp_key(struct load *l, trygg_cfg_errors *e, const char *name, const
         STR(c->smtp_password);
     if (strcmp(name, "starttls") == 0)
         BOOL(c->smtp_starttls);
+    if (strcmp(name, "ca_file") == 0)
+        STR(l->cat->smtp_ca_file);
     return trygg_cfg_fail(e, line, "unknown key '%s' in [smtp]", name);
 }
 
@@ -306,7 +308,8 @@ trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *err
             !resolve(cfg->keys_dir, sizeof cfg->keys_dir, cfg->data_dir) ||
             !resolve(l.routing, sizeof l.routing, cfg->data_dir) ||
             !resolve(cfg->tls_cert, sizeof cfg->tls_cert, cfg->data_dir) ||
-            !resolve(cfg->tls_key, sizeof cfg->tls_key, cfg->data_dir))
+            !resolve(cfg->tls_key, sizeof cfg->tls_key, cfg->data_dir) ||
+            !resolve(k->smtp_ca_file, sizeof k->smtp_ca_file, cfg->data_dir))
             trygg_cfg_fail(&e, 0, "a path is too long");
         snprintf(cfg->routing_file, sizeof cfg->routing_file, "%s", l.routing);
     }

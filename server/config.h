@@ -7,7 +7,7 @@
  *   [server]   data_dir, bind, port, public_url, tls_cert, tls_key, user,
  *              trust_proxy, max_connections, conn_timeout, session_minutes,
  *              small_count, routing, police_events_url
- *   [smtp]     url, from, user, password, starttls
+ *   [smtp]     url, from, user, password, starttls, ca_file
  *   [forward]  max_attempts
  *   [retention] <kind> = days
  *   [open311]  api_keys (comma list), require_key, service_notice
@@ -59,9 +59,10 @@ typedef struct server_catalog {
     char open311_notice[256];
     char mail_subject[256];
     char mail_body[2048];
-    int trust_proxy;     /* take X-Forwarded-For/-Proto from a local reverse proxy */
-    int max_connections; /* concurrent HTTP connections */
-    int conn_timeout;    /* seconds */
+    int trust_proxy;        /* take X-Forwarded-For/-Proto from a local reverse proxy */
+    int max_connections;    /* concurrent HTTP connections */
+    int conn_timeout;       /* seconds */
+    char smtp_ca_file[512]; /* [smtp] ca_file: CA bundle for the SMTP server ("" = system) */
 } server_catalog;
 
 /* Loads `path` into *cfg (defaults first, then the file; paths that are

@@ -419,6 +419,8 @@ static int send_email(server_ctx *ctx, const trygg_notify *row, char *err, size_
         curl_easy_setopt(cu, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
         if (c->smtp_starttls)
             curl_easy_setopt(cu, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+        if (c->catalog && c->catalog->smtp_ca_file[0])
+            curl_easy_setopt(cu, CURLOPT_CAINFO, c->catalog->smtp_ca_file);
         if (c->smtp_user[0]) {
             curl_easy_setopt(cu, CURLOPT_USERNAME, c->smtp_user);
             curl_easy_setopt(cu, CURLOPT_PASSWORD, c->smtp_password);

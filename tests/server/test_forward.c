@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "config.h"
 #include "server_fixture.h"
 
 #ifndef TRYGG_TEST_PYTHON
@@ -29,7 +30,7 @@
 #endif
 
 static sfx F;
-static pid_t smtp_pid, hook_pid, late_pid;
+static pid_t smtp_pid, hook_pid, late_pid, tls_pid;
 static int smtp_port, hook_port, dead_port, late_port;
 static char maildir[400], hookdir[400], latedir[400];
 
@@ -165,6 +166,7 @@ static int teardown(void **state)
     stop(smtp_pid);
     stop(hook_pid);
     stop(late_pid);
+    stop(tls_pid);
     sfx_stop(&F);
     return 0;
 }
@@ -458,12 +460,94 @@ static void test_tip_never_to_company(void **state)
     free(rows);
 }
 
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return 0;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        n += de->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* STARTTLS: required (CURLUSESSL_ALL) and verified against our own CA file. */
+static void test_starttls(void **state)
+{
+    (void)state;
+    char cmd[1400], crt[400], key[400], tlsmail[400], newdir[420];
+    snprintf(crt, sizeof crt, "%s/smtp.crt", F.dir);
+    snprintf(key, sizeof key, "%s/smtp.key", F.dir);
+    snprintf(tlsmail, sizeof tlsmail, "%s/tlsmail", F.dir);
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey rsa:2048 -nodes -keyout '%s' -out '%s' -days 2 "
+             "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             key, crt);
+    if (system(cmd) != 0)
+        skip();
+    int port = free_port();
+    char listen[64];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    char *argv[] = {TRYGG_TEST_PYTHON, "-m", "aiosmtpd", "-n", "-l", listen,
+                    "--tlscert",       crt,  "--tlskey", key,  "-c", "aiosmtpd.handlers.Mailbox",
+                    tlsmail,           NULL};
+    tls_pid = spawn(argv, port);
+    assert_true(tls_pid > 0);
+
+    /* Send what earlier tests left pending, then require STARTTLS. */
+    forward_run_once(&F.ctx, (int64_t)time(NULL));
+    /* A plain server that offers no STARTTLS: refused, nothing delivered. */
+    int plain_before;
+    snprintf(newdir, sizeof newdir, "%s/new", maildir);
+    plain_before = count_files(newdir);
+    F.ctx.cfg.smtp_starttls = 1;
+    trygg_store *st = server_store(&F.ctx);
+    trygg_item it;
+    trygg_item_init(&it);
+    it.kind = TRYGG_KIND_FAULT;
+    it.channel = TRYGG_CHANNEL_STAFF;
+    snprintf(it.client_key, sizeof it.client_key, "tls-0001");
+    snprintf(it.source, sizeof it.source, "tester");
+    snprintf(it.category, sizeof it.category, "sign");
+    snprintf(it.area, sizeof it.area, "gota");
+    snprintf(it.text, sizeof it.text, "Skylten är borta");
+    int created;
+    assert_int_equal(trygg_store_submit(st, &it, &it, &created), TRYGG_OK);
+    assert_int_equal(trygg_store_begin(st), TRYGG_OK);
+    assert_int_equal(forward_enqueue(&F.ctx, st, &it, "housing", "tester"), TRYGG_OK);
+    assert_int_equal(trygg_store_commit(st), TRYGG_OK);
+    int64_t now = (int64_t)time(NULL);
+    assert_int_equal(forward_run_once(&F.ctx, now), 1);
+    assert_int_equal(count_files(newdir), plain_before);
+    trygg_notify *rows = calloc(16, sizeof *rows);
+    int nr = 0;
+    assert_int_equal(trygg_store_notify_list(st, TRYGG_OUT_FAILED, rows, 16, &nr), TRYGG_OK);
+    assert_int_equal(nr, 1);
+    assert_non_null(strstr(rows[0].error, "smtp"));
+
+    /* Without our CA the self-signed certificate is not trusted either. */
+    snprintf(F.ctx.cfg.smtp_url, sizeof F.ctx.cfg.smtp_url, "smtp://127.0.0.1:%d", port);
+    assert_int_equal(forward_run_once(&F.ctx, now + 3600), 1);
+    snprintf(newdir, sizeof newdir, "%s/new", tlsmail);
+    assert_int_equal(count_files(newdir), 0);
+
+    /* STARTTLS with the CA file: delivered. */
+    snprintf(F.ctx.cfg.catalog->smtp_ca_file, sizeof F.ctx.cfg.catalog->smtp_ca_file, "%s", crt);
+    assert_int_equal(forward_run_once(&F.ctx, now + 7200), 1);
+    assert_int_equal(count_files(newdir), 1);
+    assert_int_equal(trygg_store_notify_list(st, TRYGG_OUT_FAILED, rows, 16, &nr), TRYGG_OK);
+    assert_int_equal(nr, 0);
+    free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_email_and_webhook),    cmocka_unit_test(test_urgent_oncall),
         cmocka_unit_test(test_retry_then_delivered), cmocka_unit_test(test_dead_letter),
-        cmocka_unit_test(test_tip_never_to_company),
+        cmocka_unit_test(test_tip_never_to_company), cmocka_unit_test(test_starttls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
