@@ -22,6 +22,7 @@
 #include "forward.h"
 #include "trygg/paths.h"
 #include "trygg/secret.h"
+#include "trygg/web_extra.h"
 #include "web.h"
 
 #define PASSWORD "correct horse battery staple"
@@ -784,6 +785,47 @@ static void test_lang_switch_no_open_redirect(void **state)
     reply_free(&r);
 }
 
+static void test_callback_number_only_for_call_back_staff(void **state)
+{
+    (void)state;
+    char pseudo[65];
+    memset(pseudo, 'c', 64);
+    pseudo[64] = '\0';
+    int64_t cb = submit(TRYGG_KIND_CALLBACK, TRYGG_CHANNEL_VOICE, "security", "Ring upp mig",
+                        pseudo, "Uppringare U-1", NULL);
+    assert_int_equal(trygg_web_set_callback_number(st, tip_id, "smsgw", "+46701112233"),
+                     TRYGG_ERR_STATE); /* not a call-back item */
+    assert_int_equal(trygg_web_set_callback_number(st, cb, "smsgw", "+46701112233"), TRYGG_OK);
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    strcpy(u.username, "ringer");
+    strcpy(u.display, "Rita Ringer");
+    strcpy(u.role, "security");
+    u.can_call_back = 1;
+    assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+    char path[64];
+    snprintf(path, sizeof path, "/item/%" PRId64, cb);
+    session a, b;
+    reply r;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &a), 303);
+    req(&r, "GET", path, a.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "+46701112233"));
+    reply_free(&r);
+    req(&r, "GET", "/export.csv?status=all", a.cookie, NULL);
+    assert_null(strstr(r.body, "+46701112233"));
+    reply_free(&r);
+    assert_int_equal(login_as("ringer", PASSWORD, &b), 303);
+    req(&r, "GET", path, b.cookie, NULL);
+    assert_non_null(strstr(r.body, "+46701112233"));
+    reply_free(&r);
+    session h;
+    assert_int_equal(login_as("bostad", PASSWORD, &h), 303);
+    req(&r, "GET", path, h.cookie, NULL);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -801,6 +843,7 @@ int main(void)
         cmocka_unit_test(test_session_expires),
         cmocka_unit_test(test_keyset_paging),
         cmocka_unit_test(test_lang_switch_no_open_redirect),
+        cmocka_unit_test(test_callback_number_only_for_call_back_staff),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

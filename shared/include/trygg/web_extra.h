@@ -20,4 +20,12 @@
 trygg_err trygg_web_set_destination(trygg_store *st, int64_t id, const char *actor,
                                     const char *dest);
 
+/* Writes the caller's number into the contact field of call-back item `id`
+ * (kind callback only; TRYGG_ERR_STATE otherwise) so that staff allowed to
+ * call back see it in the web UI. For the SMS gateway, the only part that can
+ * decrypt numbers, after the caller consented (RING). The audit row says that
+ * the number was made visible, never the number. Purged with the item. */
+trygg_err trygg_web_set_callback_number(trygg_store *st, int64_t id, const char *actor,
+                                        const char *number);
+
 #endif
