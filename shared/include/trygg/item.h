@@ -18,22 +18,22 @@
 #include <stddef.h>
 #include "err.h"
 
-#define TRYGG_REF_LEN      7    /* "K7-4QX2": 2 + '-' + 4 */
-#define TRYGG_KEY_MAX      80   /* client idempotency key (kiosk UUID, sms hash...) */
-#define TRYGG_NAME_MAX     63   /* category, area, destination, source, band */
-#define TRYGG_TEXT_MAX     4000 /* free text, bytes of UTF-8 */
-#define TRYGG_CONTACT_MAX  400  /* contact data (name, phone, e-mail) as given */
-#define TRYGG_ALIAS_MAX    31   /* "Tipsare T-4821" */
-#define TRYGG_LANG_MAX     7    /* "sv", "en", "ar", "so" */
-#define TRYGG_PSEUDO_HEX   64   /* hex of a 32-byte keyed pseudonym */
+#define TRYGG_REF_LEN     7    /* "K7-4QX2": 2 + '-' + 4 */
+#define TRYGG_KEY_MAX     80   /* client idempotency key (kiosk UUID, sms hash...) */
+#define TRYGG_NAME_MAX    63   /* category, area, destination, source, band */
+#define TRYGG_TEXT_MAX    4000 /* free text, bytes of UTF-8 */
+#define TRYGG_CONTACT_MAX 400  /* contact data (name, phone, e-mail) as given */
+#define TRYGG_ALIAS_MAX   31   /* "Tipsare T-4821" */
+#define TRYGG_LANG_MAX    7    /* "sv", "en", "ar", "so" */
+#define TRYGG_PSEUDO_HEX  64   /* hex of a 32-byte keyed pseudonym */
 
 typedef enum trygg_kind {
-    TRYGG_KIND_CONCERN = 0, /* something feels unsafe (otrygghet) */
-    TRYGG_KIND_FAULT,       /* fault in a street, park or square */
-    TRYGG_KIND_TIP,         /* tip (usually SMS), may concern crime */
-    TRYGG_KIND_WATCH_SIGNUP,/* neighbourhood watch (grannsamverkan) sign-up */
-    TRYGG_KIND_WALK_SIGNUP, /* safety walk (trygghetsvandring) sign-up */
-    TRYGG_KIND_CALLBACK,    /* caller asked to be called back */
+    TRYGG_KIND_CONCERN = 0,  /* something feels unsafe (otrygghet) */
+    TRYGG_KIND_FAULT,        /* fault in a street, park or square */
+    TRYGG_KIND_TIP,          /* tip (usually SMS), may concern crime */
+    TRYGG_KIND_WATCH_SIGNUP, /* neighbourhood watch (grannsamverkan) sign-up */
+    TRYGG_KIND_WALK_SIGNUP,  /* safety walk (trygghetsvandring) sign-up */
+    TRYGG_KIND_CALLBACK,     /* caller asked to be called back */
     TRYGG_KIND_COUNT
 } trygg_kind;
 
@@ -58,7 +58,7 @@ typedef enum trygg_status {
 typedef enum trygg_close_reason {
     TRYGG_CLOSE_NONE = 0,
     TRYGG_CLOSE_RESOLVED,
-    TRYGG_CLOSE_POLICE,    /* referred to the police */
+    TRYGG_CLOSE_POLICE, /* referred to the police */
     TRYGG_CLOSE_NOT_OURS,
     TRYGG_CLOSE_DUPLICATE, /* duplicate_of names the other item */
     TRYGG_CLOSE_SPAM,
@@ -66,18 +66,18 @@ typedef enum trygg_close_reason {
 } trygg_close_reason;
 
 typedef struct trygg_item {
-    int64_t id;                          /* assigned by the store */
-    char ref[TRYGG_REF_LEN + 1];         /* public reference, assigned by the store */
-    char client_key[TRYGG_KEY_MAX + 1];  /* idempotency key; required on submit */
+    int64_t id;                         /* assigned by the store */
+    char ref[TRYGG_REF_LEN + 1];        /* public reference, assigned by the store */
+    char client_key[TRYGG_KEY_MAX + 1]; /* idempotency key; required on submit */
     trygg_channel channel;
-    char source[TRYGG_NAME_MAX + 1];     /* kiosk id, "smsgw", open311 client, staff user */
+    char source[TRYGG_NAME_MAX + 1]; /* kiosk id, "smsgw", open311 client, staff user */
     trygg_kind kind;
     char category[TRYGG_NAME_MAX + 1];
     char area[TRYGG_NAME_MAX + 1];
-    char place[TRYGG_NAME_MAX + 1];      /* free-text place when area is "other" */
-    char when_date[11];                  /* "YYYY-MM-DD" or "" */
-    char when_band[TRYGG_NAME_MAX + 1];  /* now, today, evenings, nights, weekends, recurring */
-    char text[TRYGG_TEXT_MAX + 1];       /* free text, UTF-8 */
+    char place[TRYGG_NAME_MAX + 1];     /* free-text place when area is "other" */
+    char when_date[11];                 /* "YYYY-MM-DD" or "" */
+    char when_band[TRYGG_NAME_MAX + 1]; /* now, today, evenings, nights, weekends, recurring */
+    char text[TRYGG_TEXT_MAX + 1];      /* free text, UTF-8 */
     char lang[TRYGG_LANG_MAX + 1];
     char contact[TRYGG_CONTACT_MAX + 1]; /* only with consent; purged with the text */
     int consent;                         /* 1 when the person agreed to the stated purpose */
@@ -85,15 +85,15 @@ typedef struct trygg_item {
     int incomplete;                      /* 1 = multipart SMS with missing parts */
     trygg_status status;
     trygg_close_reason close_reason;
-    int64_t duplicate_of;                /* item id, with TRYGG_CLOSE_DUPLICATE */
-    char destination[TRYGG_NAME_MAX + 1];/* destination name from routing */
-    char sender[TRYGG_PSEUDO_HEX + 1];   /* SMS/voice: keyed pseudonym (hex), else "" */
-    char alias[TRYGG_ALIAS_MAX + 1];     /* what staff see instead of a number */
-    int64_t walk_id;                     /* walk_signup: which walk */
-    int64_t created;                     /* unix seconds UTC */
+    int64_t duplicate_of;                 /* item id, with TRYGG_CLOSE_DUPLICATE */
+    char destination[TRYGG_NAME_MAX + 1]; /* destination name from routing */
+    char sender[TRYGG_PSEUDO_HEX + 1];    /* SMS/voice: keyed pseudonym (hex), else "" */
+    char alias[TRYGG_ALIAS_MAX + 1];      /* what staff see instead of a number */
+    int64_t walk_id;                      /* walk_signup: which walk */
+    int64_t created;                      /* unix seconds UTC */
     int64_t updated;
-    int64_t purge_at;                    /* 0 = store computes from the kind's retention */
-    int purged;                          /* 1 = text and contact removed by retention */
+    int64_t purge_at; /* 0 = store computes from the kind's retention */
+    int purged;       /* 1 = text and contact removed by retention */
 } trygg_item;
 
 /* Zeroes *item and sets defaults (status new, lang "sv"). */

@@ -60,17 +60,17 @@ trygg_err trygg_store_get_by_key(trygg_store *st, const char *client_key, trygg_
 
 /* Filter for listing; trygg_filter_init() sets "any" everywhere. */
 typedef struct trygg_filter {
-    int status;     /* trygg_status or -1 */
-    int kind;       /* trygg_kind or -1 */
-    int channel;    /* trygg_channel or -1 */
-    int urgent;     /* 0, 1 or -1 */
-    int open_only;  /* 1 = status != closed */
-    char category[TRYGG_NAME_MAX + 1];    /* "" = any */
+    int status;                        /* trygg_status or -1 */
+    int kind;                          /* trygg_kind or -1 */
+    int channel;                       /* trygg_channel or -1 */
+    int urgent;                        /* 0, 1 or -1 */
+    int open_only;                     /* 1 = status != closed */
+    char category[TRYGG_NAME_MAX + 1]; /* "" = any */
     char area[TRYGG_NAME_MAX + 1];
     char destination[TRYGG_NAME_MAX + 1];
     char sender[TRYGG_PSEUDO_HEX + 1];
-    int64_t from, to;  /* created in [from, to); 0 = unbounded */
-    char query[256];   /* full-text (FTS5 over text, place, ref, alias); "" = none */
+    int64_t from, to; /* created in [from, to); 0 = unbounded */
+    char query[256];  /* full-text (FTS5 over text, place, ref, alias); "" = none */
 } trygg_filter;
 void trygg_filter_init(trygg_filter *f);
 
@@ -142,14 +142,15 @@ typedef struct trygg_audit {
     int64_t id;
     int64_t item_id;
     char actor[TRYGG_NAME_MAX + 1];
-    char action[32];   /* created, edit, status, forward, reply, note, urgent, purge, ... */
+    char action[32]; /* created, edit, status, forward, reply, note, urgent, purge, ... */
     char detail[512];
     int64_t at;
 } trygg_audit;
 /* Records an audit row outside the built-in actions. */
 trygg_err trygg_store_audit(trygg_store *st, int64_t item_id, const char *actor, const char *action,
                             const char *detail);
-trygg_err trygg_store_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max, int *n);
+trygg_err trygg_store_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,
+                                 int *n);
 
 /* ---- Transactions ----------------------------------------------------------
  * For composite changes (e.g. a status change plus an outbox row), wrap calls
@@ -161,12 +162,12 @@ void trygg_store_rollback(trygg_store *st);
 /* ---- Destinations, users ---------------------------------------------------- */
 
 typedef struct trygg_destination {
-    char name[TRYGG_NAME_MAX + 1];   /* "security", "housing", "streets", ... */
-    char label[128];                 /* "Säkerhetsavdelningen" */
-    char email[256];                 /* "" = no e-mail */
-    char webhook_url[512];           /* "" = no webhook */
-    char webhook_secret[128];        /* HMAC key for the webhook signature */
-    int full_access;                 /* 1 = sees unscrubbed text (security dept) */
+    char name[TRYGG_NAME_MAX + 1]; /* "security", "housing", "streets", ... */
+    char label[128];               /* "Säkerhetsavdelningen" */
+    char email[256];               /* "" = no e-mail */
+    char webhook_url[512];         /* "" = no webhook */
+    char webhook_secret[128];      /* HMAC key for the webhook signature */
+    int full_access;               /* 1 = sees unscrubbed text (security dept) */
 } trygg_destination;
 trygg_err trygg_store_dest_put(trygg_store *st, const trygg_destination *d); /* insert or replace */
 trygg_err trygg_store_dest_get(trygg_store *st, const char *name, trygg_destination *out);
@@ -176,9 +177,9 @@ typedef struct trygg_user {
     int64_t id;
     char username[TRYGG_NAME_MAX + 1];
     char display[128];
-    char role[32];                         /* admin, security, destination */
-    char destination[TRYGG_NAME_MAX + 1];  /* for role "destination": which one */
-    int can_call_back;                     /* may see call-back numbers */
+    char role[32];                        /* admin, security, destination */
+    char destination[TRYGG_NAME_MAX + 1]; /* for role "destination": which one */
+    int can_call_back;                    /* may see call-back numbers */
     int disabled;
     int64_t created;
 } trygg_user;
@@ -187,7 +188,8 @@ trygg_err trygg_store_user_add(trygg_store *st, const trygg_user *u, const char 
 trygg_err trygg_store_user_get(trygg_store *st, const char *username, trygg_user *out);
 trygg_err trygg_store_user_list(trygg_store *st, trygg_user *out, int max, int *n);
 trygg_err trygg_store_user_set_disabled(trygg_store *st, const char *username, int disabled);
-trygg_err trygg_store_user_set_password(trygg_store *st, const char *username, const char *password);
+trygg_err trygg_store_user_set_password(trygg_store *st, const char *username,
+                                        const char *password);
 /* TRYGG_OK and *out filled if the user exists, is enabled and the password
  * matches; TRYGG_ERR_AUTH otherwise (same error for every failure). */
 trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const char *password,
@@ -196,11 +198,11 @@ trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const c
 /* ---- Kiosks ---------------------------------------------------------------- */
 
 typedef struct trygg_kiosk {
-    char id[TRYGG_NAME_MAX + 1];     /* "bibl-1" */
-    char name[128];                  /* "Biblioteket, Lilla Edet" */
+    char id[TRYGG_NAME_MAX + 1]; /* "bibl-1" */
+    char name[128];              /* "Biblioteket, Lilla Edet" */
     char area[TRYGG_NAME_MAX + 1];
     int revoked;
-    int64_t last_seen;               /* 0 = never */
+    int64_t last_seen; /* 0 = never */
     char version[32];
     int outbox_depth;
     char last_error[256];
@@ -221,12 +223,12 @@ trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id, const cha
 
 typedef struct trygg_walk {
     int64_t id;
-    int64_t starts;                  /* unix seconds UTC */
+    int64_t starts; /* unix seconds UTC */
     char area[TRYGG_NAME_MAX + 1];
-    char place[128];                 /* "Ströms slott" */
-    char meeting_point[256];         /* "Vid busshållplatsen Torget" */
-    int capacity;                    /* 0 = unlimited */
-    int signups;                     /* filled by get/list: walk_signup items for it */
+    char place[128];         /* "Ströms slott" */
+    char meeting_point[256]; /* "Vid busshållplatsen Torget" */
+    int capacity;            /* 0 = unlimited */
+    int signups;             /* filled by get/list: walk_signup items for it */
     int cancelled;
 } trygg_walk;
 trygg_err trygg_store_walk_put(trygg_store *st, trygg_walk *w); /* w->id 0 = insert (sets id) */
@@ -239,7 +241,7 @@ typedef struct trygg_notice {
     int64_t id;
     char lang[TRYGG_LANG_MAX + 1];
     char text[512];
-    int64_t from, to;                /* shown while from <= now < to */
+    int64_t from, to; /* shown while from <= now < to */
 } trygg_notice;
 trygg_err trygg_store_notice_put(trygg_store *st, trygg_notice *n);
 trygg_err trygg_store_notice_delete(trygg_store *st, int64_t id);
@@ -294,12 +296,12 @@ const char *trygg_out_status_name(trygg_out_status s);
 
 typedef struct trygg_sms_out {
     int64_t id;
-    int64_t item_id;                       /* 0 for system messages not tied to an item */
-    char recipient[TRYGG_PSEUDO_HEX + 1];  /* pseudonym; the gateway decrypts the cipher */
+    int64_t item_id;                      /* 0 for system messages not tied to an item */
+    char recipient[TRYGG_PSEUDO_HEX + 1]; /* pseudonym; the gateway decrypts the cipher */
     char text[1600];
     char author[TRYGG_NAME_MAX + 1];
     trygg_out_status status;
-    int parts;                             /* SMS parts used when sent */
+    int parts; /* SMS parts used when sent */
     int attempts;
     char error[256];
     int64_t created, next_attempt, sent_at;
@@ -312,7 +314,8 @@ trygg_err trygg_store_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, 
 /* Records the result of a send attempt. */
 trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
                                const char *error, int64_t next_attempt);
-trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max, int *n);
+trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max,
+                               int *n);
 
 /* ---- Notification outbox (forwards: e-mail, webhooks) ---------------------- */
 
@@ -320,8 +323,8 @@ typedef struct trygg_notify {
     int64_t id;
     int64_t item_id;
     char destination[TRYGG_NAME_MAX + 1];
-    char channel[16];                      /* "email" or "webhook" */
-    char payload[8192];                    /* JSON prepared at enqueue (already scrubbed) */
+    char channel[16];   /* "email" or "webhook" */
+    char payload[8192]; /* JSON prepared at enqueue (already scrubbed) */
     trygg_out_status status;
     int attempts;
     char error[256];
