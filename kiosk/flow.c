@@ -110,12 +110,27 @@ static void title_key(const flow *f, char *key, size_t cap)
         snprintf(key, cap, "step.%s.title", step_names[flow_current_step(f)]);
 }
 
+static void announce_with(flow *f, const char *prefix_key);
+
 static void announce(flow *f)
+{
+    announce_with(f, NULL);
+}
+
+/* Speaks the screen's title, after the text of prefix_key if given, as ONE
+ * utterance (a second say would interrupt the first). */
+static void announce_with(flow *f, const char *prefix_key)
 {
     if (!f->speech)
         return;
     char key[96];
     title_key(f, key, sizeof key);
+    if (prefix_key && f->screen != SCR_RECEIPT) {
+        char text[1024];
+        snprintf(text, sizeof text, "%s %s", flow_text(f, prefix_key), flow_text(f, key));
+        say(f, text);
+        return;
+    }
     if (f->screen == SCR_RECEIPT) {
         /* The reference letter by letter, so the voice spells it. */
         char spelled[32] = "";
@@ -541,8 +556,7 @@ static void activate(flow *f, const char *id)
             f->speech = 0;
         } else {
             f->speech = 1;
-            say_key(f, "speech.on");
-            announce(f);
+            announce_with(f, "speech.on");
         }
         f->armed[0] = 0;
         f->dirty = 1;
@@ -741,8 +755,9 @@ void flow_tick(flow *f, uint64_t now)
         snprintf(secs, sizeof secs, "%d", f->cfg->warn_s);
         const char *names[] = {"seconds", NULL};
         const char *vals[] = {secs, NULL};
-        trygg_i18n_format(flow_text(f, "idle.body"), names, vals, text, sizeof text);
-        say_key(f, "idle.title");
+        char body[400];
+        trygg_i18n_format(flow_text(f, "idle.body"), names, vals, body, sizeof body);
+        snprintf(text, sizeof text, "%s %s", flow_text(f, "idle.title"), body);
         say(f, text);
     }
 }
