@@ -20,7 +20,8 @@
 #include "trygg/smsgw_extra.h"
 #include "trygg/store.h"
 
-#define POLL_MAX     512 /* parts read per poll */
+#define POLL_MAX     512 /* parts read per poll, at most */
+#define POLL_BATCH   64  /* parts read per poll normally: commits come in small steps */
 #define MSG_MAX      512
 #define SEND_BATCH   16
 #define DEBOUNCE_MAX 64
@@ -38,7 +39,8 @@ struct gw {
     dlg_ctx dc;
     modem_part *parts;
     asm_msg *msgs;
-    int *ok; /* per message of a batch: committed */
+    int *ok;        /* per message of a batch: committed */
+    int poll_limit; /* parts to read in the next poll */
     gw_stats stats;
     int64_t next_connect, backoff;
     int64_t last_status, last_health;
@@ -161,12 +163,20 @@ const gw_stats *gw_get_stats(const gw *g)
 static trygg_err do_inbound(gw *g, int64_t now)
 {
     int n = 0;
-    trygg_err e = modem_poll(g->md, g->parts, POLL_MAX, &n);
+    if (g->poll_limit < POLL_BATCH)
+        g->poll_limit = POLL_BATCH;
+    trygg_err e = modem_poll(g->md, g->parts, g->poll_limit, &n);
     g->stats.polls++;
     g->stats.last_poll = now;
     if (e)
         return e;
     int nm = asm_run(g->as, g->parts, n, now, g->msgs, MSG_MAX);
+    /* A full read with no whole message (only parts of long ones): read
+     * more next time, so parts further down can complete them. */
+    if (nm == 0 && n == g->poll_limit)
+        g->poll_limit = g->poll_limit * 2 > POLL_MAX ? POLL_MAX : g->poll_limit * 2;
+    else
+        g->poll_limit = POLL_BATCH;
     if (nm == 0)
         return TRYGG_OK;
     e = trygg_store_begin(g->st);

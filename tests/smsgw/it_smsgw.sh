@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# it_smsgw.sh — the real trygg-smsgw binary on the Gammu dummy phone:
+# config check (-n, file:line errors), texts in and replies out, a call,
+# STOP, SIGTERM clean stop, and no phone number in the logs or the database.
+# Usage: it_smsgw.sh TRYGG-SMSGW SOURCE-DIR PYTHON3 TRYGGCTL
+set -euo pipefail
+BIN=$1 SRC=$2 PY=$3 CTL=$4
+export LC_ALL=C LANG=C
+D=$(mktemp -d "${TMPDIR:-/tmp}/it-smsgw-XXXXXX")
+PID=
+cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$D"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; echo "--- log" >&2; cat "$D/log" >&2 2>/dev/null || true; exit 1; }
+fake() { "$PY" "$SRC/tools/fake-sms" "$@" >/dev/null; }
+q() { sqlite3 "$D/trygg.db" "$1"; }
+wait_for() { # seconds, sql, expected
+    local end=$((SECONDS + $1))
+    while [ $SECONDS -lt $end ]; do
+        [ "$(q "$2" 2>/dev/null)" = "$3" ] && return 0
+        sleep 0.2
+    done
+    fail "timeout waiting for [$2] = $3 (got $(q "$2" 2>/dev/null))"
+}
+
+"$CTL" -d "$D" init >/dev/null
+sed "s|@DATA@|$D|g; s|@PORT@|8080|g" "$SRC/assets/config/smsgw.ini" > "$D/smsgw.ini"
+cp "$SRC/assets/config/routing.ini" "$D/routing.ini"
+
+# -n: the shipped config is valid; a typo is reported as file:line.
+"$BIN" -n -c "$D/smsgw.ini" | grep -q ': ok' || fail "-n on the default config"
+printf '[modem]\ndevice = %s/modem\ndevcie = typo\n[paths]\n' "$D" > "$D/bad.ini"
+if "$BIN" -n -c "$D/bad.ini" 2> "$D/bad.err"; then fail "-n accepted a bad config"; fi
+grep -q "bad.ini:3: unknown key 'devcie'" "$D/bad.err" || fail "no file:line error: $(cat "$D/bad.err")"
+grep -q "database is required" "$D/bad.err" || fail "missing key not reported"
+
+"$BIN" -c "$D/smsgw.ini" 2> "$D/log" & PID=$!
+N1=+46701110001 N2=+46701110002 N3=+46701110003 N4=0701110004
+fake "$D/modem" "$N1" "Det är mörkt vid ån och lampan är trasig"
+fake "$D/modem" "$N2" "مرحبا، الإضاءة مكسورة في الحديقة 🙏"
+fake --reverse "$D/modem" "$N3" "$(printf 'Lång text om bråk vid torget %.0s' $(seq 1 12))"
+fake "$D/modem" "$N4" "Hjälp"
+wait_for 30 "select count(*) from items where channel='sms'" 3
+wait_for 30 "select count(*) from sms_out where status='sent'" 4
+[ "$(ls "$D/modem/sms/1" | wc -l)" = 0 ] || fail "inbox not emptied"
+q "select text from items" | grep -q 'الإضاءة مكسورة في الحديقة 🙏' || fail "Arabic/emoji text not stored exactly"
+[ "$(q "select count(*) from items where text like 'Lång text om bråk vid torget %' and incomplete=0")" = 1 ] \
+    || fail "multipart not joined"
+
+# A call: hung up, counted, answered by SMS; RING makes a call-back item.
+fake --call "$D/modem"
+wait_for 20 "select count from smsgw_counters where name='calls'" 1
+wait_for 20 "select count(*) from sms_out where text glob '*RING*' and status='sent'" 1
+fake "$D/modem" +800123456 "RING"
+wait_for 20 "select count(*) from items where kind='callback' and consent=1" 1
+
+# STOP: confirmation sent, contact stopped, ciphertext gone.
+fake "$D/modem" "$N1" "STOPP"
+wait_for 20 "select count(*) from contacts where stopped=1 and (cipher is null or length(cipher)=0)" 1
+wait_for 20 "select status from sms_out where author='smsgw-stop'" sent
+
+# Health row for the server.
+h=$(q "select json from health where component='smsgw'")
+echo "$h" | grep -q '"signal":42' || fail "no modem health stored: $h"
+
+# SIGTERM: clean stop, exit 0.
+kill -TERM "$PID"
+rc=0; wait "$PID" || rc=$?
+PID=
+[ $rc = 0 ] || fail "exit code $rc after SIGTERM"
+grep -q "stopping:" "$D/log" || fail "no clean stop logged"
+
+# No number in plain text in the logs or the database (the one call-back
+# number with consent is allowed in its item's contact field only).
+for n in 701110001 701110002 701110003 701110004; do
+    grep -q "$n" "$D/log" && fail "number $n in the log"
+    cat "$D"/trygg.db* | grep -aq "$n" && fail "number $n in the database file"
+    sqlite3 "$D/trygg.db" .dump | grep -q "$n" && fail "number $n in the database dump"
+done
+grep -q 800123456 "$D/log" && fail "caller number in the log"
+[ "$(sqlite3 "$D/trygg.db" .dump | grep -c 800123456)" = 1 ] || fail "call-back number outside its item"
+echo "it_smsgw: ok"
