@@ -469,7 +469,7 @@ static void h_config(void *vctx, const http_req *req, http_resp *resp)
     if (!auth(ctx, st, req, resp, &k))
         return;
     json_t *cfg = api_kiosk_config(ctx, st);
-    char *body = cfg ? json_dumps(cfg, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS) : NULL;
+    char *body = cfg ? json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(cfg);
     if (body == NULL) {
         error_json(resp, 503, "store", NULL);

@@ -80,7 +80,7 @@ int http_resp_json(http_resp *resp, int status, json_t *obj)
 {
     if (obj == NULL)
         return -1;
-    char *s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *s = json_dumps(obj, JSON_COMPACT);
     json_decref(obj);
     if (s == NULL)
         return -1;
