@@ -220,17 +220,22 @@ static void fill(trygg_store *st, long long want)
         sqlite3_bind_int64(s, 9, created);
         sqlite3_bind_int64(s, 10, created + 365 * 86400);
         int rc = sqlite3_step(s);
-        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT) {
-            /* A reference collision: draw a random one, as the store does. */
+        for (int tries = 0; (rc & 0xff) == SQLITE_CONSTRAINT && tries < 20; tries++) {
+            /* A reference collision: draw random ones, as the store does. */
             trygg_ref_new(ref);
             sqlite3_reset(s);
             sqlite3_bind_text(s, 1, ref, -1, SQLITE_TRANSIENT);
             rc = sqlite3_step(s);
         }
-        if (rc != SQLITE_DONE)
-            die("fill insert", st);
+        if (rc != SQLITE_DONE) {
+            fprintf(stderr, "bench_store: fill insert: %s\n", sqlite3_errmsg(st->db));
+            exit(1);
+        }
         sqlite3_reset(s);
         if ((i + 1) % 100000 == 0) {
+            /* Commit in steps so an interrupted fill can be resumed. */
+            if (trygg_st_exec(st, "COMMIT") || trygg_st_exec(st, "BEGIN IMMEDIATE"))
+                die("fill commit", st);
             printf("fill: %lld items (%.0f s)\n", i + 1, now_s() - t0);
             fflush(stdout);
         }
