@@ -546,8 +546,8 @@ static void keyboard(ctx *c, int digits)
     };
     double units = 13.0;
     int kh = (avail_h - 4 * kg) / 5;
-    if (kh > S(c, 92))
-        kh = S(c, 92);
+    if (kh > S(c, c->portrait ? 124 : 92))
+        kh = S(c, c->portrait ? 124 : 92);
     double ku = (avail_w + kg) / units;
     if (ku > S(c, 124))
         ku = S(c, 124);
@@ -640,7 +640,8 @@ static void field(ctx *c, const char *value, int masked, int multiline, const ch
         shown[o + 1] = 0;
     }
     int px = P(c, 38);
-    int h = multiline ? (int)(px * 1.35 * 3) + S(c, 24) : (int)(px * 1.35) + S(c, 32);
+    int h = multiline ? (int)(px * 1.35 * (c->portrait ? 5 : 3)) + S(c, 24)
+                      : (int)(px * 1.35) + S(c, 32);
     int w = c->W - 2 * c->pad;
     panel(c, c->pad, c->top, w, h, t->panel_bg, t->border, S(c, 3));
     ui_el *e = text(c, "field", shown, c->pad + S(c, 20), c->top + S(c, 10), w - S(c, 40),

@@ -382,6 +382,8 @@ static int command(script *s, char *line)
     if (*arg)
         *arg++ = 0;
     arg = trim(arg);
+    if (a->up && uploader_config_changed(a->up))
+        load_catalog(a); /* what the event loop does on the uploader's wake-up */
     relayout(a);
     if (!strcmp(cmd, "tap")) {
         const ui_el *e = NULL;

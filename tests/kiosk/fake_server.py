@@ -62,6 +62,7 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             st.log.write(json.dumps({"method": self.command, "path": self.path,
                                      "auth": self.headers.get("Authorization", ""),
+                                     "inm": self.headers.get("If-None-Match", ""),
                                      "body": body}) + "\n")
             st.log.flush()
 
@@ -80,6 +81,8 @@ class Handler(BaseHTTPRequestHandler):
         self.record(None)
         if self.path != "/api/v1/kiosk/config":
             return self.reply(404, {"error": "not_found"})
+        if self.headers.get("Authorization") != "Bearer " + self.server.state.args.token:
+            return self.reply(401, {"error": "token"})
         etag = '"cfg-1"'
         if self.headers.get("If-None-Match") == etag:
             return self.reply(304, None, {"ETag": etag})
@@ -101,6 +104,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path != "/api/v1/submissions":
             return self.reply(404, {"error": "not_found"})
         st = self.server.state
+        if st.args.reject_text and st.args.reject_text in str(body.get("text", "")):
+            return self.reply(400, {"error": "validation", "fields": {"text": "invalid"}})
         uuid = body.get("uuid", "")
         with st.lock:
             known = uuid in st.seen
@@ -130,6 +135,7 @@ def main():
     ap.add_argument("--token", default="test-token")
     ap.add_argument("--fail-every", type=int, default=0)
     ap.add_argument("--drop-every", type=int, default=0)
+    ap.add_argument("--reject-text", default="", help="400 for submissions whose text has this")
     args = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.state = State(args)

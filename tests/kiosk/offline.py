@@ -105,7 +105,9 @@ http_timeout_s = 5
     s2 = os.path.join(tmp, "run2.txt")
     with open(s2, "w") as f:
         f.write("\n".join(submissions(N_SECOND, "b") +
-                          ["sleep 200", "waitsent 90", "expect outbox 0", "sleep 1500", "quit"])
+                          ["sleep 200", "waitsent 90", "expect outbox 0", "sleep 2500",
+                           # the server's config (its own category labels) is now shown
+                           "tap #home.concern", "expect text Belysning", "quit"])
                 + "\n")
     p2 = subprocess.Popen([KIOSK, "-c", ini, "--script", s2, "--shots", shots], env=env)
     wait_for(lambda: depth(db) == N_FIRST + N_SECOND, 120, "50 queued")
@@ -145,7 +147,9 @@ http_timeout_s = 5
     assert sorted(refs) == sorted(ref_from_key(u) for u in distinct), "receipt refs differ"
     hb = [r for r in reqs if r["path"] == "/api/v1/kiosk/heartbeat"]
     assert hb and hb[-1]["body"]["version"], "no heartbeat"
-    assert any(r["path"] == "/api/v1/kiosk/config" for r in reqs), "no config fetch"
+    cfg = [r for r in reqs if r["path"] == "/api/v1/kiosk/config"]
+    assert cfg, "no config fetch"
+    assert any(r["inm"] == '"cfg-1"' for r in cfg), "config refetch without If-None-Match"
     assert depth(db) == 0
     cache = os.path.join(data, "config-cache.json")
     assert json.load(open(cache))["etag"] == '"cfg-1"', "config not cached"
