@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""The kiosk against the real trygg-server over loopback: tryggctl creates
+the database and a kiosk token, the server runs on a free port, the kiosk
+submits a concern (place typed as "other"), a fault with a phone number and
+consent, and a neighbourhood-watch sign-up. Every receipt's reference must
+be the reference the server stored, and the kiosk must have cached the
+server's config.
+
+usage: real_server.py KIOSK SERVER TRYGGCTL SRCDIR
+"""
+import glob
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+KIOSK, SERVER, CTL, SRC = sys.argv[1:5]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="kiosk-real-")
+    data = os.path.join(tmp, "data")
+    os.makedirs(data)
+    port = free_port()
+    ini = open(os.path.join(SRC, "assets/config/server.ini"), encoding="utf-8").read()
+    ini = ini.replace("@DATA@", data).replace("@PORT@", str(port))
+    open(os.path.join(data, "server.ini"), "w", encoding="utf-8").write(ini)
+    subprocess.run([CTL, "-d", data, "init"], check=True, capture_output=True)
+    tok = subprocess.run([CTL, "-d", data, "kiosk", "add", "lobby-test", "--name", "Test",
+                          "--area", "centrum"], check=True, capture_output=True, text=True)
+    token = os.path.join(tmp, "kiosk-token")
+    open(token, "w").write(tok.stdout.strip() + "\n")
+    srv = subprocess.Popen([SERVER, "-c", os.path.join(data, "server.ini")],
+                           stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "srv.log"), "w"))
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("server did not start: " + open(os.path.join(tmp, "srv.log")).read())
+        kini = os.path.join(tmp, "kiosk.ini")
+        open(kini, "w").write(f"""[kiosk]
+kiosk_id = lobby-test
+server_url = http://127.0.0.1:{port}
+token_file = {token}
+data_dir = {tmp}/kiosk
+[timing]
+retry_min_ms = 200
+retry_max_ms = 1000
+""")
+        shots = os.path.join(tmp, "shots")
+        os.makedirs(shots)
+        script = os.path.join(tmp, "s.txt")
+        open(script, "w").write("""sleep 1500
+tap #home.concern
+tap #opt.lighting
+tap #opt.other
+type Gångtunneln vid Ålvägen
+tap #nav.next
+tap #opt.evenings
+type Mörkt och obehagligt
+tap #nav.next
+tap #review.send
+shot r1
+tap #receipt.done
+tap #home.fault
+tap #opt.street_light
+tap #opt.centrum
+tap #nav.skip
+tap #opt.yes
+type 0701234567
+tap #nav.next
+tap #consent.toggle
+tap #nav.next
+tap #review.send
+shot r2
+tap #receipt.done
+tap #home.watch
+tap #nav.next
+type Anna Svensson
+tap #nav.next
+tap #opt.centrum
+type anna@example.se
+tap #nav.next
+tap #consent.toggle
+tap #nav.next
+tap #review.send
+shot r3
+tap #receipt.done
+waitsent 30
+""")
+        env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+        env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
+        r = subprocess.run([KIOSK, "-c", kini, "--script", script, "--shots", shots], env=env,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr + open(os.path.join(tmp, "srv.log")).read()
+    finally:
+        srv.terminate()
+        srv.wait()
+    refs = []
+    for j in sorted(glob.glob(shots + "/r*.json")):
+        refs += [e["label"] for e in json.load(open(j))["elements"] if e["id"] == "receipt.ref"]
+    assert len(refs) == 3, refs
+    db = sqlite3.connect(os.path.join(data, "trygg.db"))
+    items = {row[0]: row[1:] for row in
+             db.execute("SELECT ref, kind, channel, area, text FROM items WHERE channel = 'kiosk'")}
+    db.close()
+    for ref in refs:
+        assert ref in items, ("receipt reference not stored by the server", ref, list(items))
+    kinds = sorted(items[r][0] for r in refs)
+    assert kinds == ["concern", "fault", "watch_signup"], kinds
+    concern = [items[r] for r in refs if items[r][0] == "concern"][0]
+    assert concern[2] == "other" and "Gångtunneln vid Ålvägen" in concern[3], concern
+    cache = json.load(open(os.path.join(tmp, "kiosk", "config-cache.json")))
+    assert cache["etag"] and cache["body"]["categories"], "server config not cached"
+    print("real_server: 3 submissions stored with the receipts' references")
+
+
+if __name__ == "__main__":
+    main()
