@@ -640,8 +640,8 @@ static void field(ctx *c, const char *value, int masked, int multiline, const ch
         shown[o + 1] = 0;
     }
     int px = P(c, 38);
-    int h = multiline ? (int)(px * 1.35 * (c->portrait ? 5 : 3)) + S(c, 24)
-                      : (int)(px * 1.35) + S(c, 32);
+    int lines = c->portrait ? 5 : c->fs > 1.01 ? 2 : 3;
+    int h = multiline ? (int)(px * 1.35 * lines) + S(c, 24) : (int)(px * 1.35) + S(c, 32);
     int w = c->W - 2 * c->pad;
     panel(c, c->pad, c->top, w, h, t->panel_bg, t->border, S(c, 3));
     ui_el *e = text(c, "field", shown, c->pad + S(c, 20), c->top + S(c, 10), w - S(c, 40),
@@ -721,6 +721,18 @@ static void screen_home(ctx *c)
         y += S(c, 8);
         para(c, T(c, "home.info.body"), tx + ip, &y, tw - 2 * ip, P(c, 28), 0, t->text, t->bg);
     }
+    /* Descriptions only when every tile has room for its own: tiles look
+     * alike. */
+    int all_desc = 1;
+    for (int i = 0; i < 5; i++) {
+        char tk[48], dk[48];
+        snprintf(tk, sizeof tk, "home.%s", tiles[i]);
+        snprintf(dk, sizeof dk, "home.%s.desc", tiles[i]);
+        int w = tw - 2 * S(c, 28);
+        if (text_h(c, T(c, tk), P(c, 42), 1, w) + S(c, 10) + text_h(c, T(c, dk), P(c, 28), 0, w) >
+            th - S(c, 28))
+            all_desc = 0;
+    }
     for (int i = 0; i < 5; i++) {
         int tx = c->pad + (i % cols) * (tw + c->gap);
         int ty = c->top + (i / cols) * (th + c->gap);
@@ -737,14 +749,20 @@ static void screen_home(ctx *c)
         b->px = tpx;
         int tth = text_h(c, T(c, tk), tpx, 1, tw - 2 * ipad);
         int dth = text_h(c, T(c, dk), dpx, 0, tw - 2 * ipad);
-        int block = tth + S(c, 10) + dth;
+        int show_desc = all_desc;
+        if (tth > th - ipad)
+            tth = th - ipad; /* the renderer shrinks the title to fit */
+        if (!show_desc)
+            dth = 0; /* small panel, large text: the title alone */
+        int block = tth + (show_desc ? S(c, 10) + dth : 0);
         int by = ty + (th - block) / 2;
         if (by < ty + ipad / 2)
             by = ty + ipad / 2;
         uint32_t fg = b->fg, bg = b->bg;
         text(c, "", T(c, tk), tx + ipad, by, tw - 2 * ipad, tth, tpx, 1, fg, bg);
-        text(c, "", T(c, dk), tx + ipad, by + tth + S(c, 10), tw - 2 * ipad,
-             ty + th - (by + tth + S(c, 10)) - S(c, 8), dpx, 0, fg, bg);
+        if (show_desc)
+            text(c, "", T(c, dk), tx + ipad, by + tth + S(c, 10), tw - 2 * ipad,
+                 ty + th - (by + tth + S(c, 10)) - S(c, 8), dpx, 0, fg, bg);
     }
 }
 

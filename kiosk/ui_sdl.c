@@ -206,7 +206,7 @@ static int draw_text(ui *u, const char *utf8, int rtl, int px, int bold, uint32_
             int w = ui_measure(u, line, px, bold, rtl);
             widest = w > widest ? w : widest;
         }
-        int fits_h = (int)(n * px * 1.35) <= bh + px / 3;
+        int fits_h = n * (int)(px * 1.35) <= bh;
         if (fits_h && widest <= bw)
             break;
         if (keep_end && px <= 30)
