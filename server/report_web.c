@@ -128,6 +128,7 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
     o.lang = w.lang;
     o.t = report_catalog();
     o.base_url = "/report";
+    o.css_href = "/report/report.css"; /* the CSP allows no inline style */
     /* Exact counts only on the security department's own screen. */
     o.suppress = !(kind == OUT_PAGE && web_access_is_security(&w.sess.user));
     trygg_rbuf out;
@@ -187,7 +188,18 @@ static void report_print_get(void *ctx, const http_req *req, http_resp *resp)
     serve(ctx, req, resp, OUT_PRINT);
 }
 
+/* The stylesheet: static, public (no data in it). */
+static void report_css_get(void *ctx, const http_req *req, http_resp *resp)
+{
+    (void)ctx;
+    (void)req;
+    const char *css = trygg_report_css();
+    if (http_resp_set(resp, 200, "text/css; charset=utf-8", css, strlen(css)) == 0)
+        http_resp_header(resp, "Cache-Control", "max-age=3600");
+}
+
 const http_route report_routes[] = {
+    {"GET", "/report/report.css", 0, report_css_get},
     {"GET", "/report", 0, report_page_get},
     {"GET", "/report/week.csv", 0, report_csv_get},
     {"GET", "/report/print", 0, report_print_get},

@@ -562,14 +562,36 @@ static const char report_css[] =
     ".report .figures b{display:block;font-size:1.6rem}"
     ".report .note{border-left:4px solid #000;padding:.3rem .6rem;background:#f2f2f2}"
     ".report svg{max-width:100%;height:auto;display:block}"
-    ".report .trends{display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));"
+    ".report .trends{display:grid;grid-template-columns:repeat(auto-fill,minmax(24rem,1fr));"
     "gap:.5rem}"
-    ".report nav.weeks a,.report nav.weeks form{margin-right:1rem;display:inline-block}"
+    ".report nav.weeks{display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center;"
+    "margin:.5rem 0}"
+    ".report nav.weeks form{display:flex;gap:.4rem;align-items:center;margin:0}"
+    ".report nav.weeks input{width:auto;max-width:12rem}"
     ".report section{break-inside:avoid;page-break-inside:avoid}"
     "@media print{.report nav.weeks{display:none}.report{max-width:none;font-size:10pt}"
     ".report h2{font-size:13pt;margin:.6rem 0 .2rem}.report .trends{grid-template-columns:1fr 1fr}"
     "a{color:#000;text-decoration:none}}"
-    "@page{size:A4;margin:14mm 12mm}";
+    "@page{size:A4;margin:14mm 12mm}"
+    "body.report-page{margin:1rem;background:#fff}";
+
+const char *trygg_report_css(void)
+{
+    return report_css;
+}
+
+static void style(trygg_rbuf *b, const trygg_report_opts *o)
+{
+    if (o->css_href) {
+        trygg_rbuf_puts(b, "<link rel=\"stylesheet\" href=\"");
+        trygg_rbuf_esc(b, o->css_href);
+        trygg_rbuf_puts(b, "\">");
+    } else {
+        trygg_rbuf_puts(b, "<style>");
+        trygg_rbuf_puts(b, report_css);
+        trygg_rbuf_puts(b, "</style>");
+    }
+}
 
 static void h(trygg_rbuf *b, const char *s)
 {
@@ -669,7 +691,7 @@ static void html_chooser(trygg_rbuf *b, const view *v)
     trygg_week_format(&prev, pw, sizeof pw);
     trygg_week_format(&next, nw, sizeof nw);
     trygg_rbuf_puts(b, "<nav class=\"weeks\" aria-label=\"");
-    h(b, tr(o, "report.choose_week"));
+    h(b, tr(o, "report.weeks_nav"));
     trygg_rbuf_puts(b, "\"><a href=\"");
     h(b, o->base_url);
     trygg_rbuf_printf(b, "?week=%s\">", pw);
@@ -1038,13 +1060,11 @@ void trygg_report_html(const trygg_report *r, const trygg_report_opts *o, trygg_
                           "<meta name=\"viewport\" content=\"width=device-width\"><title>",
                           (o->lang && strcmp(o->lang, "en") == 0) ? "en" : "sv");
         h(b, title);
-        trygg_rbuf_puts(b, "</title><style>body{margin:1rem}");
-        trygg_rbuf_puts(b, report_css);
-        trygg_rbuf_puts(b, "</style></head><body>");
+        trygg_rbuf_puts(b, "</title>");
+        style(b, o);
+        trygg_rbuf_puts(b, "</head><body class=\"report-page\">");
     } else {
-        trygg_rbuf_puts(b, "<style>");
-        trygg_rbuf_puts(b, report_css);
-        trygg_rbuf_puts(b, "</style>");
+        style(b, o);
     }
     trygg_rbuf_printf(b, "<div class=\"report\" data-week=\"%s\" data-mode=\"%s\"><h1>", wk,
                       o->suppress ? "suppressed" : "full");

@@ -98,7 +98,7 @@ void trygg_svg_trend(trygg_rbuf *b, const char *title, const char *const *xlabel
 {
     static const char *const dash[] = {"", " stroke-dasharray=\"6 3\"", " stroke-dasharray=\"2 3\"",
                                        " stroke-dasharray=\"8 3 2 3\""};
-    const int left = 40, right = 20, top = 22, plot_h = 110, w = 640;
+    const int left = 50, right = 14, top = 34, plot_h = 100, w = 440;
     int npts = 0;
     int64_t max = threshold > 1 ? threshold : 1;
     for (int k = 0; k < ns; k++) {
@@ -129,7 +129,7 @@ void trygg_svg_trend(trygg_rbuf *b, const char *title, const char *const *xlabel
                       "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
                       "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld</text>",
                       left, top + plot_h, w - right, top + plot_h, left, top, w - right, top,
-                      left - 4, top + plot_h + 4, left - 4, top + 4, (long long)max);
+                      left - 16, top + plot_h + 4, left - 16, top + 4, (long long)max);
     for (int i = 0; i < npts; i++) {
         if (!xlabels || !xlabels[i])
             continue;

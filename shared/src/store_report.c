@@ -4,8 +4,10 @@
  *
  * Objects (all created IF NOT EXISTS by trygg_report_db_init, no schema
  * migration needed; names start with report_):
- *   - report_items_week: a covering index on items(created, kind, category,
- *     area, channel, source) so the 13-week scan never touches the rows;
+ *   - report_items_scan: a covering index on items(created, kind, category,
+ *     area, channel, source, status, urgent, place), so the 13-week scan
+ *     never touches the table, and report_audit_status, a partial index on
+ *     the audit's status changes (item_id, at) for the time to close;
  *   - report_uptime(component, first, last): availability intervals. Two
  *     triggers extend the open interval of "kiosk:<id>" on every heartbeat
  *     (UPDATE OF kiosks.last_seen) and of "gw:<component>" on every health
@@ -32,8 +34,11 @@
 #define STR(x)  STR_(x)
 
 static const char report_schema[] =
-    "CREATE INDEX IF NOT EXISTS report_items_week ON items(created, kind, category, area,"
-    " channel, source);"
+    "DROP INDEX IF EXISTS report_items_week;"
+    "CREATE INDEX IF NOT EXISTS report_items_scan ON items(created, kind, category, area,"
+    " channel, source, status, urgent, place);"
+    "CREATE INDEX IF NOT EXISTS report_audit_status ON audit(item_id, at)"
+    " WHERE action = 'status';"
     "CREATE TABLE IF NOT EXISTS report_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
     "INSERT OR IGNORE INTO report_meta(key, value) VALUES ('history_since',"
     " CAST(strftime('%s','now') AS INTEGER));"
@@ -189,17 +194,18 @@ trygg_err trygg_report_db_init(trygg_store *st)
         return TRYGG_ERR_INVALID;
     /* Cheap check first, so building a report needs no write lock. */
     sqlite3_stmt *q;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT count(*) FROM sqlite_master WHERE name IN"
-                                     " ('report_items_week', 'report_uptime', 'report_meta',"
-                                     " 'report_kiosk_seen', 'report_health_ins',"
-                                     " 'report_health_upd', 'police_events')",
-                                     &q);
+    trygg_err err = trygg_st_prepare(
+        st,
+        "SELECT count(*) FROM sqlite_master WHERE name IN"
+        " ('report_items_scan', 'report_audit_status', 'report_uptime', 'report_meta',"
+        " 'report_kiosk_seen', 'report_health_ins',"
+        " 'report_health_upd', 'police_events')",
+        &q);
     if (err)
         return err;
     int have = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
     sqlite3_finalize(q);
-    if (have == 7)
+    if (have == 8)
         return TRYGG_OK;
     err = trygg_st_tx_begin(st);
     if (err)
@@ -330,54 +336,6 @@ static const char *col(sqlite3_stmt *s, int i, size_t *n)
     return v ? v : "";
 }
 
-static trygg_err scan_weeks(trygg_store *st, trygg_report *r, build_state *b)
-{
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT created, kind, category, area, channel, source"
-                                     " FROM items INDEXED BY report_items_week"
-                                     " WHERE created >= ?1 AND created < ?2",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, r->weeks[0].start);
-    sqlite3_bind_int64(s, 2, r->week.end);
-    int rc;
-    char cat[2 * TRYGG_NAME_MAX + 2];
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t t = sqlite3_column_int64(s, 0);
-        int w = week_index(r, t);
-        size_t nk, nc, na, nch, nsrc;
-        const char *kind = col(s, 1, &nk), *c = col(s, 2, &nc), *area = col(s, 3, &na);
-        const char *ch = col(s, 4, &nch), *src = col(s, 5, &nsrc);
-        r->total[w]++;
-        b->maps[TRYGG_DIM_KIND].t->rows[keymap_row(&b->maps[TRYGG_DIM_KIND], kind, nk)].n[w]++;
-        if (nk + 1 + nc < sizeof cat) {
-            memcpy(cat, kind, nk);
-            cat[nk] = '/';
-            memcpy(cat + nk + 1, c, nc);
-            b->maps[TRYGG_DIM_CATEGORY]
-                .t->rows[keymap_row(&b->maps[TRYGG_DIM_CATEGORY], cat, nk + 1 + nc)]
-                .n[w]++;
-        }
-        b->maps[TRYGG_DIM_AREA].t->rows[keymap_row(&b->maps[TRYGG_DIM_AREA], area, na)].n[w]++;
-        b->maps[TRYGG_DIM_GROUP]
-            .t->rows[keymap_row_s(&b->maps[TRYGG_DIM_GROUP], area_group(b->areas, area, na))]
-            .n[w]++;
-        b->maps[TRYGG_DIM_CHANNEL].t->rows[keymap_row(&b->maps[TRYGG_DIM_CHANNEL], ch, nch)].n[w]++;
-        b->maps[TRYGG_DIM_SOURCE].t->rows[keymap_row(&b->maps[TRYGG_DIM_SOURCE], src, nsrc)].n[w]++;
-        if (w == TRYGG_REPORT_CUR) {
-            int h, wd;
-            trygg_utc_to_local(t, NULL, NULL, NULL, &h, NULL, &wd);
-            r->heat[wd][h / (24 / TRYGG_REPORT_BANDS)]++;
-        }
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return trygg_st_fail(st, rc, "report scan");
-    return TRYGG_OK;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -410,70 +368,87 @@ static void add_place(build_state *b, const char *area, const char *place)
     b->places[b->nplaces++].n = 1;
 }
 
-static trygg_err scan_current(trygg_store *st, trygg_report *r, build_state *b)
+/* One pass over the 13 weeks through the covering index. For the report
+ * week it also collects status, urgency, place and the close time (the
+ * last status change of a closed item is its close). */
+static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(
         st,
-        "SELECT i.ref, i.created, i.kind, i.category, i.area, i.place, i.status, i.urgent,"
-        " CASE WHEN i.status = 'closed' THEN (SELECT max(a.at) FROM audit a"
-        "  WHERE a.item_id = i.id AND a.action = 'status' AND a.detail LIKE '%-> closed%')"
-        " END"
-        " FROM items i INDEXED BY report_items_week WHERE i.created >= ?1 AND i.created < ?2"
-        " ORDER BY i.created",
+        "SELECT i.created, i.kind, i.category, i.area, i.channel, i.source, i.status, i.urgent,"
+        " i.place,"
+        " CASE WHEN i.created >= ?3 AND i.status = 'closed' THEN (SELECT max(a.at) FROM audit a"
+        "  INDEXED BY report_audit_status WHERE a.item_id = i.id AND a.action = 'status') END"
+        " FROM items i INDEXED BY report_items_scan WHERE i.created >= ?1 AND i.created < ?2",
         &s);
     if (err)
         return err;
-    sqlite3_bind_int64(s, 1, r->week.start);
+    sqlite3_bind_int64(s, 1, r->weeks[0].start);
     sqlite3_bind_int64(s, 2, r->week.end);
+    sqlite3_bind_int64(s, 3, r->week.start);
     int rc;
+    char cat[2 * TRYGG_NAME_MAX + 2];
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t created = sqlite3_column_int64(s, 1);
-        char status_s[32], area[TRYGG_NAME_MAX + 1], place[TRYGG_NAME_MAX + 1];
-        trygg_st_col_text(s, 6, status_s, sizeof status_s);
-        trygg_st_col_text(s, 4, area, sizeof area);
-        trygg_st_col_text(s, 5, place, sizeof place);
-        trygg_status status = TRYGG_STATUS_NEW;
-        trygg_status_parse(status_s, &status);
-        if (status == TRYGG_STATUS_CLOSED) {
+        int64_t t = sqlite3_column_int64(s, 0);
+        int w = week_index(r, t);
+        size_t nk, nc, na, nch, nsrc;
+        const char *kind = col(s, 1, &nk), *c = col(s, 2, &nc), *area = col(s, 3, &na);
+        const char *ch = col(s, 4, &nch), *src = col(s, 5, &nsrc);
+        r->total[w]++;
+        b->maps[TRYGG_DIM_KIND].t->rows[keymap_row(&b->maps[TRYGG_DIM_KIND], kind, nk)].n[w]++;
+        if (nk + 1 + nc < sizeof cat) {
+            memcpy(cat, kind, nk);
+            cat[nk] = '/';
+            memcpy(cat + nk + 1, c, nc);
+            b->maps[TRYGG_DIM_CATEGORY]
+                .t->rows[keymap_row(&b->maps[TRYGG_DIM_CATEGORY], cat, nk + 1 + nc)]
+                .n[w]++;
+        }
+        b->maps[TRYGG_DIM_AREA].t->rows[keymap_row(&b->maps[TRYGG_DIM_AREA], area, na)].n[w]++;
+        b->maps[TRYGG_DIM_GROUP]
+            .t->rows[keymap_row_s(&b->maps[TRYGG_DIM_GROUP], area_group(b->areas, area, na))]
+            .n[w]++;
+        b->maps[TRYGG_DIM_CHANNEL].t->rows[keymap_row(&b->maps[TRYGG_DIM_CHANNEL], ch, nch)].n[w]++;
+        b->maps[TRYGG_DIM_SOURCE].t->rows[keymap_row(&b->maps[TRYGG_DIM_SOURCE], src, nsrc)].n[w]++;
+        if (w != TRYGG_REPORT_CUR)
+            continue;
+        int h, wd;
+        trygg_utc_to_local(t, NULL, NULL, NULL, &h, NULL, &wd);
+        r->heat[wd][h / (24 / TRYGG_REPORT_BANDS)]++;
+        size_t ns, np;
+        const char *status = col(s, 6, &ns), *place = col(s, 8, &np);
+        if (ns == 6 && memcmp(status, "closed", 6) == 0) {
             r->closed++;
-            int64_t at = sqlite3_column_type(s, 8) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 8);
-            if (at >= created) {
-                if (b->nclose == b->capclose) {
-                    size_t nc = b->capclose ? b->capclose * 2 : 256;
-                    int64_t *p = realloc(b->close_s, nc * sizeof *p);
-                    if (!p) {
-                        sqlite3_finalize(s);
-                        return TRYGG_ERR_NOMEM;
+            if (sqlite3_column_type(s, 9) != SQLITE_NULL) {
+                int64_t at = sqlite3_column_int64(s, 9);
+                if (at >= t) {
+                    if (b->nclose == b->capclose) {
+                        size_t ncap = b->capclose ? b->capclose * 2 : 256;
+                        int64_t *p = realloc(b->close_s, ncap * sizeof *p);
+                        if (!p) {
+                            sqlite3_finalize(s);
+                            return TRYGG_ERR_NOMEM;
+                        }
+                        b->close_s = p;
+                        b->capclose = ncap;
                     }
-                    b->close_s = p;
-                    b->capclose = nc;
+                    b->close_s[b->nclose++] = at - t;
                 }
-                b->close_s[b->nclose++] = at - created;
             }
         } else {
             r->open++;
         }
-        add_place(b, area, place);
-        if (sqlite3_column_int(s, 7)) {
+        char a[TRYGG_NAME_MAX + 1], pl[TRYGG_NAME_MAX + 1];
+        snprintf(a, sizeof a, "%.*s", (int)(na < sizeof a ? na : sizeof a - 1), area);
+        snprintf(pl, sizeof pl, "%.*s", (int)(np < sizeof pl ? np : sizeof pl - 1), place);
+        add_place(b, a, pl);
+        if (sqlite3_column_int(s, 7))
             r->urgent++;
-            if (r->nurgent_list < TRYGG_REPORT_URGENT) {
-                trygg_report_urgent *u = &r->urgent_list[r->nurgent_list++];
-                char kind_s[32];
-                trygg_st_col_text(s, 0, u->ref, sizeof u->ref);
-                u->created = created;
-                trygg_st_col_text(s, 2, kind_s, sizeof kind_s);
-                u->kind = TRYGG_KIND_CONCERN;
-                trygg_kind_parse(kind_s, &u->kind);
-                trygg_st_col_text(s, 3, u->category, sizeof u->category);
-                snprintf(u->area, sizeof u->area, "%s", area);
-                u->status = status;
-            }
-        }
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
-        return trygg_st_fail(st, rc, "report week");
+        return trygg_st_fail(st, rc, "report scan");
     if (b->nclose) {
         qsort(b->close_s, b->nclose, sizeof *b->close_s, cmp_i64);
         size_t m = b->nclose / 2;
@@ -484,6 +459,44 @@ static trygg_err scan_current(trygg_store *st, trygg_report *r, build_state *b)
         snprintf(r->top[r->ntop].label, sizeof r->top[0].label, "%s", b->places[i].label);
         r->top[r->ntop++].n = b->places[i].n;
     }
+    return TRYGG_OK;
+}
+
+/* The urgent items of the report week (few: a plain index range + rows). */
+static trygg_err scan_urgent(trygg_store *st, trygg_report *r)
+{
+    if (r->urgent == 0)
+        return TRYGG_OK;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT ref, created, kind, category, area, status"
+                                     " FROM items INDEXED BY report_items_scan"
+                                     " WHERE created >= ?1 AND created < ?2 AND urgent = 1"
+                                     " ORDER BY created LIMIT ?3",
+                                     &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, r->week.start);
+    sqlite3_bind_int64(s, 2, r->week.end);
+    sqlite3_bind_int(s, 3, TRYGG_REPORT_URGENT);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && r->nurgent_list < TRYGG_REPORT_URGENT) {
+        trygg_report_urgent *u = &r->urgent_list[r->nurgent_list++];
+        char kind_s[32], status_s[32];
+        trygg_st_col_text(s, 0, u->ref, sizeof u->ref);
+        u->created = sqlite3_column_int64(s, 1);
+        trygg_st_col_text(s, 2, kind_s, sizeof kind_s);
+        u->kind = TRYGG_KIND_CONCERN;
+        trygg_kind_parse(kind_s, &u->kind);
+        trygg_st_col_text(s, 3, u->category, sizeof u->category);
+        trygg_st_col_text(s, 4, u->area, sizeof u->area);
+        trygg_st_col_text(s, 5, status_s, sizeof status_s);
+        u->status = TRYGG_STATUS_NEW;
+        trygg_status_parse(status_s, &u->status);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return trygg_st_fail(st, rc, "report urgent");
     return TRYGG_OK;
 }
 
@@ -649,6 +662,21 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
     return TRYGG_OK;
 }
 
+/* Category rows in kind order, then by category id. */
+static int cmp_cat_row(const void *a, const void *b)
+{
+    const trygg_report_row *x = a, *y = b;
+    char kx[TRYGG_NAME_MAX + 1], ky[TRYGG_NAME_MAX + 1];
+    snprintf(kx, sizeof kx, "%.*s", (int)strcspn(x->key, "/"), x->key);
+    snprintf(ky, sizeof ky, "%.*s", (int)strcspn(y->key, "/"), y->key);
+    trygg_kind a_k = TRYGG_KIND_COUNT, b_k = TRYGG_KIND_COUNT;
+    trygg_kind_parse(kx, &a_k);
+    trygg_kind_parse(ky, &b_k);
+    if (a_k != b_k)
+        return a_k < b_k ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
 trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_report_areas *areas,
                              int64_t now, trygg_report **out)
 {
@@ -694,9 +722,9 @@ trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_r
     int own_tx = st->txdepth == 0 && !st->user_tx;
     err = own_tx ? trygg_st_exec(st, "BEGIN") : TRYGG_OK;
     if (!err) {
-        err = scan_weeks(st, r, b);
+        err = scan(st, r, b);
         if (!err)
-            err = scan_current(st, r, b);
+            err = scan_urgent(st, r);
         if (!err)
             err = scan_sources(st, r, now);
         if (!err)
@@ -704,6 +732,8 @@ trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_r
         if (own_tx)
             trygg_st_exec(st, "COMMIT");
     }
+    qsort(r->dim[TRYGG_DIM_CATEGORY].rows, (size_t)r->dim[TRYGG_DIM_CATEGORY].n,
+          sizeof r->dim[TRYGG_DIM_CATEGORY].rows[0], cmp_cat_row);
     free(b->close_s);
     free(b->places);
     free(b);

@@ -137,6 +137,12 @@ static void test_security_sees_exact(void **state)
     assert_non_null(strstr(r.body, "Lödöse"));          /* area label from server.ini */
     assert_non_null(strstr(r.body, "<svg class=\"chart heat\""));
     assert_non_null(strstr(r.body, "href=\"/report/week.csv?week=2026-W47\""));
+    assert_non_null(strstr(r.body, "<link rel=\"stylesheet\" href=\"/report/report.css\">"));
+    assert_null(strstr(r.body, "<style>"));
+    sfx_resp_free(&r);
+    get("/report/report.css", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "@page{size:A4"));
     sfx_resp_free(&r);
 }
 
@@ -171,7 +177,7 @@ static void test_exports_always_suppressed(void **state)
     get("/report/print?week=2026-W47", sec_cookie, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "<!doctype html>"));
-    assert_non_null(strstr(r.body, "@page{size:A4"));
+    assert_non_null(strstr(r.body, "href=\"/report/report.css\""));
     assert_non_null(strstr(r.body, "data-mode=\"suppressed\""));
     assert_null(strstr(r.body, "nav class=\"weeks\""));
     sfx_resp_free(&r);

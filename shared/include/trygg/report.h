@@ -279,8 +279,12 @@ typedef struct trygg_report_opts {
     const char *base_url; /* link target of the week chooser, e.g. "/report" */
     const char *csrf;     /* unused for GET pages; reserved */
     int standalone;       /* 1 = full HTML document (print page, tryggctl) */
+    const char *css_href; /* link this stylesheet (a server with a CSP), NULL = inline <style> */
 } trygg_report_opts;
 void trygg_report_opts_init(trygg_report_opts *o);
+
+/* The report's stylesheet (screen and A4 print), for serving as a file. */
+const char *trygg_report_css(void);
 
 /* Tidy CSV: header "view,key,subkey,count,previous,change,avg12" and one
  * row per cell; views: total, kind, category, area, area_group, channel,

@@ -1,0 +1,139 @@
+// Browser test of the weekly situation picture: headless Debian chromium via
+// playwright-core against report_fixture (26 generated weeks up to 2026-W47).
+// The security department's week page (exact counts), a housing-company
+// user's page (suppressed), the week chooser, and the printable page printed
+// to an A4 PDF by chromium; pdftoppm turns the PDF into PNGs to look at.
+//
+//   node report.mjs --fixture PATH/report_fixture --out DIR
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  console.log('SKIP: playwright-core not installed (run ./trygg deps)');
+  process.exit(77);
+}
+if (!args.fixture) {
+  console.error('usage: node report.mjs --fixture PATH --out DIR');
+  process.exit(2);
+}
+const out = args.out || 'report-screenshots';
+mkdirSync(out, { recursive: true });
+
+const fixture = spawn(args.fixture, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+const info = await new Promise((resolve, reject) => {
+  const rl = createInterface({ input: fixture.stdout });
+  rl.once('line', (l) => resolve(JSON.parse(l)));
+  fixture.once('exit', (c) => reject(new Error(`fixture exited ${c}`)));
+  setTimeout(() => reject(new Error('fixture did not start')), 120000);
+});
+const base = `http://127.0.0.1:${info.port}`;
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+});
+
+let failures = 0;
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}: ${e.stack || e}`);
+  }
+}
+async function loggedIn(user, viewport = { width: 1280, height: 900 }) {
+  const ctx = await browser.newContext({ viewport, locale: 'sv-SE' });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Användarnamn').fill(user);
+  await page.getByLabel('Lösenord').fill(info.password);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForLoadState('load');
+  return page;
+}
+
+await step('security department: week page with exact counts', async () => {
+  const page = await loggedIn('sakerhet');
+  const resp = await page.goto(`${base}/report?week=${info.week}`);
+  assert.equal(resp.status(), 200);
+  await page.getByRole('heading', { level: 1, name: /Veckolägesbild vecka 47 2026/ }).waitFor();
+  assert.equal(await page.locator('.report').getAttribute('data-mode'), 'full');
+  // the report's stylesheet is served and applied (the CSP forbids inline style)
+  assert.equal(await page.locator('.report .figures').evaluate((e) => getComputedStyle(e).display), 'flex');
+  // every chart is there, with text in it
+  for (const cls of ['chart bars', 'chart trend', 'chart heat'])
+    assert.ok(await page.locator(`svg[class="${cls}"]`).count() > 0, cls);
+  const heatText = await page.locator('svg.heat text').allTextContents();
+  assert.ok(heatText.includes('Måndag') && heatText.includes('20-24'));
+  // sources and caveats: the kiosk that was off for 6 hours
+  const sources = await page.locator('#sources').innerText();
+  assert.match(sources, /Göta centrum/);
+  assert.match(sources, /5 h 50 min/); // 6 h hole minus the 10-minute grace
+  assert.match(await page.locator('#police').innerText(), /Skadegörelse/);
+  await page.screenshot({ path: path.join(out, 'report-week-security.png'), fullPage: true });
+});
+
+await step('housing company: suppressed, no single urgent items', async () => {
+  const page = await loggedIn('bostad');
+  await page.goto(`${base}/report?week=${info.week}`);
+  assert.equal(await page.locator('.report').getAttribute('data-mode'), 'suppressed');
+  const text = await page.locator('.report').innerText();
+  assert.match(text, /<5/);               // server.ini small_count = 5
+  assert.doesNotMatch(text, /\d\*/);       // no starred exact small counts
+  assert.equal(await page.locator('#urgent table').count(), 0);
+  await page.screenshot({ path: path.join(out, 'report-week-housing.png'), fullPage: true });
+});
+
+await step('week chooser: previous week link and the week input', async () => {
+  const page = await loggedIn('sakerhet', { width: 390, height: 844 });
+  await page.goto(`${base}/report?week=${info.week}`);
+  await page.getByRole('link', { name: /Föregående vecka/ }).click();
+  await page.getByRole('heading', { level: 1, name: /vecka 46 2026/ }).waitFor();
+  await page.getByLabel('Välj vecka').fill('2026-W45');
+  await page.getByRole('button', { name: 'Visa' }).click();
+  await page.getByRole('heading', { level: 1, name: /vecka 45 2026/ }).waitFor();
+  await page.screenshot({ path: path.join(out, 'report-week-phone.png'), fullPage: false });
+});
+
+await step('printable page to A4 PDF (chromium), then PNG pages', async () => {
+  const page = await loggedIn('sakerhet');
+  await page.goto(`${base}/report/print?week=${info.week}`);
+  assert.equal(await page.locator('.report').getAttribute('data-mode'), 'suppressed');
+  assert.equal(await page.locator('nav.weeks').count(), 0);
+  // Printed by chromium as served (CSP and all): the page's own print CSS
+  // must choose A4 (preferCSSPageSize), nothing here forces it.
+  const pdf = path.join(out, 'report-print.pdf');
+  await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+  assert.ok(existsSync(pdf));
+  const head = readFileSync(pdf).subarray(0, 5).toString();
+  assert.equal(head, '%PDF-');
+  const infoTxt = execFileSync('pdfinfo', [pdf]).toString();
+  assert.match(infoTxt, /Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)/);
+  const pages = Number(/Pages:\s+(\d+)/.exec(infoTxt)[1]);
+  assert.ok(pages >= 2 && pages <= 8, `pages ${pages}`);
+  execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(out, 'report-print')]);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  assert.match(text, /Veckolägesbild vecka 47 2026/);
+  assert.match(text, /Källor och förbehåll/);
+});
+
+await browser.close();
+fixture.stdin.end();
+await new Promise((r) => fixture.once('exit', r));
+console.log(failures ? `${failures} failed` : 'all passed');
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,293 @@
+/*
+ * report_fixture.c — a trygg-server for the situation picture's browser
+ * test: a temporary data directory with the real server.ini (areas, groups,
+ * category labels, small_count), a security user and a housing-company
+ * user, 26 weeks of generated items up to 2026-W47 (deterministic), kiosks
+ * with a heartbeat log (one kiosk off for 6 hours), gateway health records
+ * and a few police events. Serves report_routes and the web UI over
+ * loopback, prints {"port":N,"password":"...","week":"2026-W47"} on stdout
+ * and runs until stdin closes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "report_web.h"
+#include "server.h"
+#include "store_internal.h"
+#include "trygg/log.h"
+#include "trygg/paths.h"
+#include "trygg/police_events.h"
+#include "trygg/report.h"
+#include "trygg/secret.h"
+
+#define PASSWORD "correct horse battery staple"
+
+static void check(int bad, const char *what)
+{
+    if (bad) {
+        fprintf(stderr, "report_fixture: %s failed\n", what);
+        exit(1);
+    }
+}
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 11);
+}
+
+static int pick(const int *w, int n)
+{
+    int total = 0;
+    for (int i = 0; i < n; i++)
+        total += w[i];
+    int x = (int)(rnd() % (uint32_t)total);
+    for (int i = 0; i < n; i++) {
+        if (x < w[i])
+            return i;
+        x -= w[i];
+    }
+    return n - 1;
+}
+
+static void user(trygg_store *st, const char *name, const char *display, const char *role,
+                 const char *dest)
+{
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.username, sizeof u.username, "%s", name);
+    snprintf(u.display, sizeof u.display, "%s", display);
+    snprintf(u.role, sizeof u.role, "%s", role);
+    snprintf(u.destination, sizeof u.destination, "%s", dest);
+    check(trygg_store_user_add(st, &u, PASSWORD) != TRYGG_OK, "user");
+}
+
+static void exec_sql(trygg_store *st, const char *sql)
+{
+    check(trygg_st_exec(st, sql) != TRYGG_OK, sql);
+}
+
+static const char police_json[] =
+    "[{\"id\":561234,\"datetime\":\"2026-11-22 21:47:12 +01:00\",\"name\":\"22 november 21.47,"
+    " Skadegörelse, Lilla Edet\",\"summary\":\"Flera fönster krossade vid en skola i centrala"
+    " Lilla Edet.\",\"url\":\"/aktuellt/handelser/2026/november/22/\",\"type\":\"Skadegörelse\","
+    "\"location\":{\"name\":\"Lilla Edet\",\"gps\":\"58.133838,12.122935\"}},"
+    "{\"id\":561101,\"datetime\":\"2026-11-20 8:09:39 +01:00\",\"name\":\"20 november 08.09,"
+    " Trafikolycka, Lilla Edet\",\"summary\":\"Singelolycka på väg 167 vid Göta, inga"
+    " personskador.\",\"url\":\"/aktuellt/handelser/2026/november/20/\",\"type\":"
+    "\"Trafikolycka\",\"location\":{\"name\":\"Lilla Edet\",\"gps\":\"58.13,12.12\"}}]";
+
+static void seed(trygg_store *st, const trygg_week *week)
+{
+    static const int kind_w[] = {45, 30, 10, 4, 4, 3};
+    static const char *const concern_cats[] = {"lighting",    "vegetation", "isolated",
+                                               "disturbance", "vandalism",  "littering"};
+    static const char *const fault_cats[] = {"street_light", "pothole", "sign", "playground",
+                                             "graffiti"};
+    static const char *const areas[] = {"centrum", "strom",   "gota",        "lodose",
+                                        "nygard",  "hjartum", "vasterlanda", "tunge"};
+    static const int area_w[] = {35, 8, 20, 15, 10, 5, 4, 3};
+    static const int chan_w[] = {55, 30, 3, 7, 5};
+    static const char *const kiosks[] = {"bibl-1", "gota-1", "lodose-1"};
+    static const int hour_w[24] = {2, 1, 1, 1, 1, 1, 2,  4,  6, 7, 7, 7,
+                                   7, 7, 7, 8, 9, 9, 10, 10, 9, 7, 5, 3};
+    trygg_week first;
+    trygg_week_shift(week, -25, &first);
+    check(trygg_store_begin(st) != TRYGG_OK, "begin");
+    int n = 0;
+    for (int wi = 0; wi < 26; wi++) {
+        trygg_week w;
+        trygg_week_shift(&first, wi, &w);
+        int per_week = 70 + (int)(rnd() % 30) + (wi > 20 ? 25 : 0); /* autumn rise */
+        for (int i = 0; i < per_week; i++) {
+            int64_t t = w.start + (int64_t)(rnd() % 7) * 86400 + pick(hour_w, 24) * 3600 +
+                        (int64_t)(rnd() % 3600);
+            if (t >= w.end)
+                t = w.end - 60;
+            int k = pick(kind_w, 6);
+            int ch = k == 2 ? 1 : pick(chan_w, 5);
+            trygg_item it, out;
+            trygg_item_init(&it);
+            snprintf(it.client_key, sizeof it.client_key, "rfx-%d", ++n);
+            it.kind = (trygg_kind)k;
+            it.channel = (trygg_channel)ch;
+            snprintf(it.category, sizeof it.category, "%s",
+                     k == 0   ? concern_cats[rnd() % 6]
+                     : k == 1 ? fault_cats[rnd() % 5]
+                     : k == 2 ? "crime"
+                              : "");
+            snprintf(it.area, sizeof it.area, "%s", areas[pick(area_w, 8)]);
+            snprintf(it.source, sizeof it.source, "%s",
+                     ch == 0   ? kiosks[rnd() % 3]
+                     : ch <= 2 ? "smsgw"
+                               : "staff");
+            if (rnd() % 8 == 0)
+                snprintf(it.place, sizeof it.place, "%s",
+                         rnd() % 2 ? "Gångtunneln vid stationen" : "Torget");
+            snprintf(it.text, sizeof it.text, "genererat ärende");
+            snprintf(it.destination, sizeof it.destination, "security");
+            it.urgent = rnd() % 60 == 0;
+            it.created = t;
+            int created;
+            check(trygg_store_submit(st, &it, &out, &created) != TRYGG_OK, "submit");
+            if (rnd() % 10 < 7) {
+                check(trygg_store_set_status(st, out.id, "sakerhet", TRYGG_STATUS_CLOSED,
+                                             TRYGG_CLOSE_RESOLVED, 0) != TRYGG_OK,
+                      "close");
+                char sql[200];
+                snprintf(sql, sizeof sql,
+                         "UPDATE audit SET at = %lld WHERE item_id = %lld AND action = 'status'",
+                         (long long)(t + 1800 + (int64_t)(rnd() % (3 * 86400))), (long long)out.id);
+                exec_sql(st, sql);
+            }
+        }
+    }
+    check(trygg_store_commit(st) != TRYGG_OK, "commit");
+
+    /* Kiosks and their heartbeats (every 2 minutes) for the last 4 weeks;
+     * gota-1 is off on Wednesday 09:00-15:00 of the report week, the
+     * gateway 40 minutes on Friday evening. */
+    static const char *const knames[] = {"Biblioteket, Lilla Edet", "Göta centrum",
+                                         "Lödöse museum"};
+    static const char *const kareas[] = {"centrum", "gota", "lodose"};
+    for (int i = 0; i < 3; i++) {
+        trygg_kiosk k;
+        memset(&k, 0, sizeof k);
+        snprintf(k.id, sizeof k.id, "%s", kiosks[i]);
+        snprintf(k.name, sizeof k.name, "%s", knames[i]);
+        snprintf(k.area, sizeof k.area, "%s", kareas[i]);
+        char token[64];
+        check(trygg_store_kiosk_add(st, &k, token) != TRYGG_OK, "kiosk");
+    }
+    check(trygg_report_db_init(st) != TRYGG_OK, "report init");
+    trygg_week from;
+    trygg_week_shift(week, -3, &from);
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "UPDATE report_meta SET value = %lld WHERE key = 'history_since';"
+             "UPDATE kiosks SET created = %lld;",
+             (long long)from.start, (long long)from.start);
+    exec_sql(st, sql);
+    exec_sql(st, "BEGIN");
+    int64_t hole_a = trygg_local_to_utc(2026, 11, 18, 9, 0), hole_b = hole_a + 6 * 3600;
+    int64_t gw_a = trygg_local_to_utc(2026, 11, 20, 20, 0), gw_b = gw_a + 40 * 60;
+    for (int64_t t = from.start; t < week->end; t += 120) {
+        for (int i = 0; i < 3; i++) {
+            if (i == 1 && t > hole_a && t < hole_b)
+                continue;
+            snprintf(sql, sizeof sql, "UPDATE kiosks SET last_seen = %lld WHERE id = '%s'",
+                     (long long)t, kiosks[i]);
+            exec_sql(st, sql);
+        }
+        if ((t / 120) % 3 == 0 && !(t > gw_a && t < gw_b)) {
+            snprintf(sql, sizeof sql,
+                     "INSERT INTO health(component, json, updated) VALUES ('smsgw', "
+                     "'{\"ok\": true}', %lld) ON CONFLICT(component) DO UPDATE SET json ="
+                     " excluded.json, updated = excluded.updated",
+                     (long long)t);
+            exec_sql(st, sql);
+        }
+    }
+    exec_sql(st, "COMMIT");
+    char err[256];
+    check(trygg_police_store_json(st, police_json, sizeof police_json - 1, "https://polisen.se",
+                                  NULL, NULL, err, sizeof err) != TRYGG_OK,
+          "police events");
+}
+
+int main(void)
+{
+    trygg_log_init("report_fixture");
+    check(trygg_secret_init() != TRYGG_OK, "secret init");
+    const char *tmp = getenv("TMPDIR");
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s/trygg-repfix-XXXXXX", tmp && strlen(tmp) < 300 ? tmp : "/tmp");
+    check(mkdtemp(dir) == NULL, "mkdtemp");
+
+    /* server.ini from the asset template, with this data dir and port 0. */
+    char tpl[1024], ini[600];
+    check(trygg_asset_path("config/server.ini", tpl, sizeof tpl) != TRYGG_OK, "asset path");
+    snprintf(ini, sizeof ini, "%s/server.ini", dir);
+    FILE *in = fopen(tpl, "r"), *out = fopen(ini, "w");
+    check(!in || !out, "server.ini");
+    char line[2048];
+    while (fgets(line, sizeof line, in)) {
+        char *p;
+        while ((p = strstr(line, "@DATA@")) || (p = strstr(line, "@PORT@"))) {
+            char rest[2048];
+            snprintf(rest, sizeof rest, "%s", p + 6);
+            snprintf(p, sizeof line - (size_t)(p - line), "%s%s",
+                     strncmp(p, "@DATA@", 6) == 0 ? dir : "0", rest);
+        }
+        fputs(line, out);
+    }
+    fclose(in);
+    fclose(out);
+
+    static server_ctx ctx;
+    trygg_cfg_error errs[8];
+    int nerr = 0;
+    check(config_load(ini, &ctx.cfg, errs, 8, &nerr) != TRYGG_OK, "config_load");
+    char i18n[1024], err[256];
+    check(trygg_asset_path("i18n/web", i18n, sizeof i18n) != TRYGG_OK, "asset path");
+    check(trygg_i18n_load(i18n, &ctx.web_text, err, sizeof err) != TRYGG_OK, err);
+    check(trygg_routes_default(&ctx.routes) != TRYGG_OK, "routes");
+
+    trygg_store *st;
+    check(trygg_store_open(ctx.cfg.db_path, &st) != TRYGG_OK, "open");
+    trygg_destination d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.name, sizeof d.name, "security");
+    d.full_access = 1;
+    check(trygg_store_dest_put(st, &d) != TRYGG_OK, "dest");
+    snprintf(d.name, sizeof d.name, "housing");
+    d.full_access = 0;
+    check(trygg_store_dest_put(st, &d) != TRYGG_OK, "dest");
+    user(st, "sakerhet", "Sara Lind", "security", "");
+    user(st, "bostad", "Bo Ek", "destination", "housing");
+    trygg_week week;
+    trygg_week_parse("2026-W47", &week);
+    seed(st, &week);
+    check(report_start(&ctx) != 0, "report_start");
+
+    int n = report_nroutes + web_nroutes;
+    http_route *routes = calloc((size_t)n, sizeof *routes);
+    check(!routes, "routes");
+    memcpy(routes, report_routes, sizeof *routes * (size_t)report_nroutes);
+    memcpy(routes + report_nroutes, web_routes, sizeof *routes * (size_t)web_nroutes);
+    http_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.bind = "127.0.0.1";
+    opt.port = 0;
+    opt.threads = 2;
+    opt.conn_timeout_s = 30;
+    opt.max_connections = 64;
+    http_server *srv = http_server_start(&opt, routes, n, &ctx);
+    check(!srv, "http");
+    printf("{\"port\":%d,\"password\":\"%s\",\"week\":\"2026-W47\"}\n", http_server_port(srv),
+           PASSWORD);
+    fflush(stdout);
+    char buf[256];
+    while (fread(buf, 1, sizeof buf, stdin) > 0) {
+    }
+    http_server_stop(srv);
+    report_stop();
+    free(routes);
+    trygg_store_close(st);
+    trygg_routes_free(ctx.routes);
+    trygg_i18n_free(ctx.web_text);
+    config_free(&ctx.cfg);
+    char cmd[500];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return 0;
+}
