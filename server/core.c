@@ -2,6 +2,7 @@
  * core.c — server_ctx set-up, the store handle pool and the purge thread.
  */
 #include "core.h"
+#include "report_web.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -215,16 +216,16 @@ void core_free(server_ctx *ctx)
 
 http_route *core_routes(int *n)
 {
-    const http_route *tabs[] = {api_routes, open311_routes, ops_routes, web_routes};
-    const int counts[] = {api_nroutes, open311_nroutes, ops_nroutes, web_nroutes};
+    const http_route *tabs[] = {api_routes, open311_routes, ops_routes, web_routes, report_routes};
+    const int counts[] = {api_nroutes, open311_nroutes, ops_nroutes, web_nroutes, report_nroutes};
     int total = 0;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         total += counts[i];
     http_route *all = calloc((size_t)total + 1, sizeof *all);
     if (all == NULL)
         return NULL;
     int k = 0;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         for (int j = 0; j < counts[i]; j++)
             all[k++] = tabs[i][j];
     *n = k;

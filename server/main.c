@@ -21,6 +21,7 @@
 #include "core.h"
 #include "forward.h"
 #include "intake.h"
+#include "report_web.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
 
@@ -169,6 +170,8 @@ int main(int argc, char **argv)
         goto out;
     if (core_purge_start(&ctx) != 0)
         goto out;
+    if (report_start(&ctx) != 0) /* availability log triggers, police events fetch */
+        goto out;
     http = http_server_start(&hopt, routes, nroutes, &ctx);
     if (http == NULL)
         goto out;
@@ -191,6 +194,7 @@ out:
     ctx.stopping = 1;
     http_server_stop(http);
     core_purge_stop();
+    report_stop();
     forward_worker_stop();
     intake_stop();
     server_store_shutdown();
