@@ -78,4 +78,20 @@ for n in 701110001 701110002 701110003 701110004; do
 done
 grep -q 800123456 "$D/log" && fail "caller number in the log"
 [ "$(sqlite3 "$D/trygg.db" .dump | grep -c 800123456)" = 1 ] || fail "call-back number outside its item"
+# Reconnect with backoff: the modem is missing at start (the dummy phone's
+# device is a plain file), then appears; the gateway connects and works.
+R=$D/re
+mkdir -p "$R"
+sed "s|^device = .*|device = $R/modem|; s|^quarantine = .*|quarantine = $R/q|" "$D/smsgw.ini" > "$R/smsgw.ini"
+: > "$R/modem"
+"$BIN" -c "$R/smsgw.ini" 2> "$D/log" & PID=$!
+wait_for 20 "select json like '%\"connected\":false%' from health where component='smsgw'" 1
+sleep 2
+grep -q "next try in" "$D/log" || fail "no backoff logged"
+rm "$R/modem"; mkdir "$R/modem"
+fake "$R/modem" +46701110005 "Nu fungerar modemet igen"
+wait_for 30 "select count(*) from items where text='Nu fungerar modemet igen'" 1
+grep -q "modem connected" "$D/log" || fail "no reconnect logged"
+kill -TERM "$PID"; wait "$PID" || fail "unclean exit after reconnect"
+PID=
 echo "it_smsgw: ok"
