@@ -299,11 +299,11 @@ CTL_COMMAND(show, "show", "  show REF                  one item with its thread 
             cmd_show)
 
 /* Writes one CSV field (RFC 4180). Fields a spreadsheet would run as a
- * formula (= + - @ at the start) get a leading apostrophe. */
+ * formula (= + - @ tab CR at the start) get a leading apostrophe. */
 static void csv_field(FILE *f, const char *s, int last)
 {
     int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    int formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
     if (quote || formula)
         fputc('"', f);
     if (formula)
