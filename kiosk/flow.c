@@ -702,9 +702,11 @@ void flow_touch(flow *f, const char *id, const char *label, uint64_t now)
         return;
     }
     /* Speech mode: the first touch says what the control is, the second
-     * touch on the same control activates it. The speech controls
-     * themselves act at once. */
-    if (f->speech && !prefix(id, "speech.")) {
+     * touch on the same control activates it. The speech controls and
+     * "Fortsätt" in the idle warning (one tap must extend the session,
+     * WCAG 2.2.1) act at once. */
+    int at_once = prefix(id, "speech.") || (f->warning && strcmp(id, "idle.continue") == 0);
+    if (f->speech && !at_once) {
         if (strcmp(f->armed, id) != 0 || now - f->armed_at > ARM_TIMEOUT) {
             snprintf(f->armed, sizeof f->armed, "%s", id);
             f->armed_at = now;

@@ -351,6 +351,22 @@ static void test_speech_touch_twice(void **state)
     assert_false(e->f.speech); /* reset ends speech */
 }
 
+static void test_speech_idle_one_tap(void **state)
+{
+    env *e = *state;
+    tap(e, "speech.toggle");
+    tap(e, "home.fault");
+    tap(e, "home.fault");
+    assert_string_equal(screen(e), "fault.category");
+    flow_tick(&e->f, e->now + 60000);
+    assert_true(e->f.warning);
+    /* the warning is spoken, and one tap on "Fortsätt" extends (WCAG 2.2.1) */
+    assert_non_null(strstr(e->said[e->nsaid - 1], "sekunder"));
+    flow_touch(&e->f, "idle.continue", "Fortsätt", e->now + 61000);
+    assert_false(e->f.warning);
+    assert_string_equal(screen(e), "fault.category");
+}
+
 static void test_catalog_fallback(void **state)
 {
     env *e = *state;
@@ -384,6 +400,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restart_everywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_maintenance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_speech_touch_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_speech_idle_one_tap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalog_fallback, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
