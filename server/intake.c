@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "forward.h"
 #include "trygg/log.h"
+#include "trygg/server_extra.h"
 
 #define BATCH_MAX 256
 
@@ -24,15 +26,16 @@ typedef struct job {
 
 static struct {
     pthread_mutex_t mu;
-    pthread_cond_t work, done;
+    pthread_cond_t work, done, tick; /* tick: wakes the checkpointer to stop */
     job *head, *tail;
     int running, stopping;
-    pthread_t thread;
+    pthread_t thread, ckpt;
     server_ctx *ctx;
     int64_t batches, items;
 } q = {.mu = PTHREAD_MUTEX_INITIALIZER,
        .work = PTHREAD_COND_INITIALIZER,
-       .done = PTHREAD_COND_INITIALIZER};
+       .done = PTHREAD_COND_INITIALIZER,
+       .tick = PTHREAD_COND_INITIALIZER};
 
 static int fatal(trygg_err e)
 {
@@ -131,9 +134,35 @@ static void run_batch(server_ctx *ctx, trygg_store *st, job *batch)
     free(saved);
 }
 
+/* Checkpoints the WAL once a second from its own thread, so the copy back
+ * into the database file (and its fsync) is never on a commit's path. */
+static void *checkpointer(void *arg)
+{
+    server_ctx *ctx = arg;
+    pthread_mutex_lock(&q.mu);
+    while (!q.stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&q.tick, &q.mu, &until);
+        if (q.stopping)
+            break;
+        pthread_mutex_unlock(&q.mu);
+        trygg_store *st = server_store(ctx);
+        if (st && trygg_server_checkpoint(st, NULL) != TRYGG_OK)
+            TRYGG_WARN("intake: WAL checkpoint failed: %s", trygg_store_errmsg(st));
+        pthread_mutex_lock(&q.mu);
+    }
+    pthread_mutex_unlock(&q.mu);
+    return NULL;
+}
+
 static void *committer(void *arg)
 {
     server_ctx *ctx = arg;
+    trygg_store *own = server_store(ctx);
+    if (own)
+        trygg_server_autocheckpoint(own, 0);
     pthread_mutex_lock(&q.mu);
     for (;;) {
         while (q.head == NULL && !q.stopping)
@@ -171,6 +200,14 @@ int intake_start(server_ctx *ctx)
     q.ctx = ctx;
     q.stopping = 0;
     int rc = pthread_create(&q.thread, NULL, committer, ctx);
+    if (rc == 0 && pthread_create(&q.ckpt, NULL, checkpointer, ctx) != 0) {
+        q.stopping = 1;
+        pthread_cond_broadcast(&q.work);
+        pthread_mutex_unlock(&q.mu);
+        pthread_join(q.thread, NULL);
+        pthread_mutex_lock(&q.mu);
+        rc = -1;
+    }
     q.running = rc == 0;
     pthread_mutex_unlock(&q.mu);
     if (rc != 0)
@@ -187,8 +224,10 @@ void intake_stop(void)
     }
     q.stopping = 1;
     pthread_cond_broadcast(&q.work);
+    pthread_cond_broadcast(&q.tick);
     pthread_mutex_unlock(&q.mu);
     pthread_join(q.thread, NULL);
+    pthread_join(q.ckpt, NULL);
     pthread_mutex_lock(&q.mu);
     q.running = 0;
     pthread_mutex_unlock(&q.mu);

@@ -52,3 +52,20 @@ trygg_err trygg_server_outbox_counts(trygg_store *st, const char *which, int64_t
     sqlite3_finalize(s);
     return err;
 }
+
+trygg_err trygg_server_autocheckpoint(trygg_store *st, int pages)
+{
+    int rc = sqlite3_wal_autocheckpoint(st->db, pages);
+    return rc == SQLITE_OK ? TRYGG_OK : trygg_st_fail(st, rc, "wal_autocheckpoint");
+}
+
+trygg_err trygg_server_checkpoint(trygg_store *st, int *wal_pages)
+{
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    if (wal_pages)
+        *wal_pages = log;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return TRYGG_OK; /* someone else is checkpointing */
+    return rc == SQLITE_OK ? TRYGG_OK : trygg_st_fail(st, rc, "wal_checkpoint");
+}

@@ -19,4 +19,12 @@ trygg_err trygg_server_ping(trygg_store *st);
 trygg_err trygg_server_outbox_counts(trygg_store *st, const char *which, int64_t counts[5],
                                      int64_t *attempts_failed);
 
+/* WAL checkpointing off the commit path: pages = 0 stops this handle from
+ * checkpointing after its own commits (SQLite's default is 1000 pages);
+ * the server then runs trygg_server_checkpoint from a background thread. */
+trygg_err trygg_server_autocheckpoint(trygg_store *st, int pages);
+/* A PASSIVE checkpoint (never blocks readers or writers); *wal_pages (may be
+ * NULL) gets the WAL size in pages after it. */
+trygg_err trygg_server_checkpoint(trygg_store *st, int *wal_pages);
+
 #endif
