@@ -51,6 +51,7 @@ struct gw {
         int64_t at;
     } recent[DEBOUNCE_MAX];
     int crash_after; /* test hook: _exit before the delete after N commits */
+    int fail_sends;  /* test hook: sends to fail */
 };
 
 static int stopping(const gw *g)
@@ -154,6 +155,11 @@ void gw_close(gw *g)
 const gw_stats *gw_get_stats(const gw *g)
 {
     return &g->stats;
+}
+
+void gw_test_fail_sends(gw *g, int n)
+{
+    g->fail_sends = n;
 }
 
 /* Inbound: poll, assemble, commit, delete. All messages of one poll are
@@ -339,7 +345,14 @@ static trygg_err do_outbox_batch(gw *g, int64_t now, int *handled)
             snprintf(r->error, sizeof r->error, "recipient stopped, blocked or unknown");
             continue;
         }
-        trygg_err se = modem_send(g->md, number, o->text, &r->parts, r->error, sizeof r->error);
+        trygg_err se;
+        if (g->fail_sends > 0) {
+            g->fail_sends--;
+            se = TRYGG_ERR_IO;
+            snprintf(r->error, sizeof r->error, "network refused (simulated)");
+        } else {
+            se = modem_send(g->md, number, o->text, &r->parts, r->error, sizeof r->error);
+        }
         sodium_memzero(number, sizeof number);
         if (se == TRYGG_OK) {
             r->status = TRYGG_OUT_SENT;

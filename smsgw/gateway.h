@@ -49,4 +49,7 @@ int gw_run(gw *g);
 
 const gw_stats *gw_get_stats(const gw *g);
 
+/* For tests: the next `n` sends fail as if the network refused them. */
+void gw_test_fail_sends(gw *g, int n);
+
 #endif

@@ -361,6 +361,62 @@ static void test_staff_reply(void **state)
     assert_int_equal(rows[1].parts, ucs2_sms_parts(reply, NULL));
 }
 
+static trygg_sms_out *row_by_id(fx *f, const char *number, int64_t id)
+{
+    int n = sms_to(f, number, rows, 32);
+    for (int i = 0; i < n; i++)
+        if (rows[i].id == id)
+            return &rows[i];
+    fail_msg("outbox row %lld not found", (long long)id);
+    return NULL;
+}
+
+static void test_send_retries(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL) + 10; /* ahead of the wall clock */
+    const char *G = "+46700000070";
+    tu_fake_sms(&f->t, "", G, "Trasigt staket vid skolan");
+    gw_step(f->g, now);
+    assert_int_equal(items_of(f, G, items, 32), 1);
+    char pg[65];
+    pseudo(f, G, pg);
+    int64_t id;
+    /* Two refusals, then sent: delays 30 s, then 60 s (retry_base 30). */
+    assert_int_equal(
+        trygg_store_sms_enqueue(f->st, items[0].id, pg, "anna", "Tack, vi fixar det", &id),
+        TRYGG_OK);
+    gw_test_fail_sends(f->g, 2);
+    gw_step(f->g, now);
+    trygg_sms_out *r = row_by_id(f, G, id);
+    assert_int_equal(r->status, TRYGG_OUT_FAILED);
+    assert_int_equal(r->attempts, 1);
+    assert_int_equal(r->next_attempt, now + 30);
+    assert_non_null(strstr(r->error, "refused"));
+    gw_step(f->g, now + 20); /* not due yet */
+    assert_int_equal(row_by_id(f, G, id)->attempts, 1);
+    gw_step(f->g, now + 30);
+    r = row_by_id(f, G, id);
+    assert_int_equal(r->attempts, 2);
+    assert_int_equal(r->next_attempt, now + 90);
+    gw_step(f->g, now + 90);
+    r = row_by_id(f, G, id);
+    assert_int_equal(r->status, TRYGG_OUT_SENT);
+    assert_int_equal(r->attempts, 3);
+    assert_int_equal(r->parts, 1);
+    /* Always refused: dead after max_attempts (8), then never tried again. */
+    assert_int_equal(trygg_store_sms_enqueue(f->st, items[0].id, pg, "anna", "Hallå?", &id),
+                     TRYGG_OK);
+    gw_test_fail_sends(f->g, 100);
+    int64_t t = now + 100;
+    for (int i = 0; i < 10; i++, t += 4000)
+        gw_step(f->g, t);
+    r = row_by_id(f, G, id);
+    assert_int_equal(r->status, TRYGG_OUT_DEAD);
+    assert_int_equal(r->attempts, 8);
+    gw_test_fail_sends(f->g, 0);
+}
+
 static void test_call_and_ring(void **state)
 {
     fx *f = *state;
@@ -486,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_keywords_and_threads),
         cmocka_unit_test(test_urgent_flood_block),
         cmocka_unit_test(test_staff_reply),
+        cmocka_unit_test(test_send_retries),
         cmocka_unit_test(test_call_and_ring),
         cmocka_unit_test(test_crash_before_delete),
         cmocka_unit_test(test_no_numbers_in_db),
