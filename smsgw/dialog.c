@@ -3,8 +3,10 @@
  */
 #include "dialog.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -172,6 +174,37 @@ static trygg_err reply(dlg_ctx *c, const who *w, const char *why, const char *ke
     return e;
 }
 
+/* Urgent: the on-call address gets an e-mail at once, through the store's
+ * notification outbox (sent by trygg-server; payload as in server/forward.c:
+ * {"to", "subject", "body", "ref", "urgent"}). */
+static trygg_err notify_oncall(dlg_ctx *c, const trygg_item *it, const char *text)
+{
+    const char *to = c->routes ? trygg_routes_oncall(c->routes) : "";
+    if (!to || !to[0])
+        return TRYGG_OK;
+    const char *names[] = {"ref", "alias", "text", NULL};
+    const char *values[] = {it->ref, it->alias, text, NULL};
+    char subject[256];
+    static char body[TRYGG_TEXT_MAX + 1024];
+    trygg_err e =
+        replies_render_with(c->rp, ONCALL_SUBJECT, names, values, subject, sizeof subject);
+    if (!e)
+        e = replies_render_with(c->rp, ONCALL_BODY, names, values, body, sizeof body);
+    if (e)
+        return e;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "to", to, "subject", subject, "body", body,
+                          "ref", it->ref, "urgent", 1);
+    char *payload = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!payload)
+        return TRYGG_ERR_NOMEM;
+    e = trygg_store_notify_enqueue(c->st, it->id, "oncall", "email", payload, NULL);
+    free(payload);
+    if (!e)
+        e = trygg_store_audit(c->st, it->id, DLG_AUTHOR, "forward", "oncall (urgent SMS)");
+    return e;
+}
+
 static int text_urgent(const char *text)
 {
     const trygg_keywords *k = trygg_keywords_default();
@@ -307,6 +340,8 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
             r->urgent = text_urgent(m->text);
             if (r->urgent && !it.urgent) {
                 e = trygg_store_set_urgent(c->st, it.id, DLG_AUTHOR, 1);
+                if (!e)
+                    e = notify_oncall(c, &it, m->text);
                 if (e)
                     return e;
             }
@@ -323,6 +358,8 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
             return e;
         r->item_id = it.id;
         r->urgent = it.urgent;
+        if (it.urgent && (e = notify_oncall(c, &it, it.text)) != TRYGG_OK)
+            return e;
         snprintf(r->ref, sizeof r->ref, "%s", it.ref);
         const char *rk = it.urgent ? REPLY_ACK_URGENT : fault ? REPLY_ACK_FAULT : REPLY_ACK;
         e = reply(c, &w, why, rk, it.id, it.ref, DLG_AUTHOR, r);

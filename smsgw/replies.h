@@ -26,6 +26,9 @@
 #define REPLY_STOP       "sms.stop"       /* STOPP/STOP confirmation */
 #define REPLY_CALL       "sms.call"       /* after an incoming call */
 #define REPLY_RING       "sms.ring"       /* RING: call-back item created */
+/* Staff-facing: the e-mail to the on-call address for an urgent SMS. */
+#define ONCALL_SUBJECT "sms.oncall_subject"
+#define ONCALL_BODY    "sms.oncall_body"
 
 extern const char *const replies_keys[];
 extern const int replies_nkeys;
@@ -41,6 +44,11 @@ void replies_free(replies *r);
  * out[cap]. TRYGG_ERR_TOOBIG if it does not fit. */
 trygg_err replies_render(const replies *r, const char *lang, const char *key, const char *ref,
                          char *out, size_t cap);
+
+/* Renders `key` in Swedish with the NULL-terminated names[]/values[]
+ * placeholders (for staff-facing texts). */
+trygg_err replies_render_with(const replies *r, const char *key, const char *const *names,
+                              const char *const *values, char *out, size_t cap);
 
 /* Languages loaded; returns count. */
 int replies_langs(const replies *r, const char **langs, int max);

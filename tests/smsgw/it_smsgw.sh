@@ -24,7 +24,7 @@ wait_for() { # seconds, sql, expected
 
 "$CTL" -d "$D" init >/dev/null
 sed "s|@DATA@|$D|g; s|@PORT@|8080|g" "$SRC/assets/config/smsgw.ini" > "$D/smsgw.ini"
-cp "$SRC/assets/config/routing.ini" "$D/routing.ini"
+sed 's/^email =.*/email = jour@example.se/' "$SRC/assets/config/routing.ini" > "$D/routing.ini"
 
 # -n: the shipped config is valid; a typo is reported as file:line.
 "$BIN" -n -c "$D/smsgw.ini" | grep -q ': ok' || fail "-n on the default config"
@@ -45,6 +45,12 @@ wait_for 30 "select count(*) from sms_out where status='sent'" 4
 q "select text from items" | grep -q 'الإضاءة مكسورة في الحديقة 🙏' || fail "Arabic/emoji text not stored exactly"
 [ "$(q "select count(*) from items where text like 'Lång text om bråk vid torget %' and incomplete=0")" = 1 ] \
     || fail "multipart not joined"
+
+# Urgent: raised, 112 first in the reply, the on-call address notified.
+fake "$D/modem" +46701110005 "Han har en kniv och hotar folk vid skolan"
+wait_for 20 "select count(*) from items where urgent=1" 1
+wait_for 20 "select count(*) from sms_out where text glob 'Ring 112*' and status='sent'" 1
+wait_for 10 "select count(*) from notify_out where destination='oncall' and channel='email' and payload like '%jour@example.se%'" 1
 
 # A call: hung up, counted, answered by SMS; RING makes a call-back item.
 fake --call "$D/modem"
@@ -71,7 +77,7 @@ grep -q "stopping:" "$D/log" || fail "no clean stop logged"
 
 # No number in plain text in the logs or the database (the one call-back
 # number with consent is allowed in its item's contact field only).
-for n in 701110001 701110002 701110003 701110004; do
+for n in 701110001 701110002 701110003 701110004 701110005; do
     grep -q "$n" "$D/log" && fail "number $n in the log"
     cat "$D"/trygg.db* | grep -aq "$n" && fail "number $n in the database file"
     sqlite3 "$D/trygg.db" .dump | grep -q "$n" && fail "number $n in the database dump"
@@ -89,7 +95,7 @@ wait_for 20 "select json like '%\"connected\":false%' from health where componen
 sleep 2
 grep -q "next try in" "$D/log" || fail "no backoff logged"
 rm "$R/modem"; mkdir "$R/modem"
-fake "$R/modem" +46701110005 "Nu fungerar modemet igen"
+fake "$R/modem" +46701110006 "Nu fungerar modemet igen"
 wait_for 30 "select count(*) from items where text='Nu fungerar modemet igen'" 1
 grep -q "modem connected" "$D/log" || fail "no reconnect logged"
 kill -TERM "$PID"; wait "$PID" || fail "unclean exit after reconnect"
