@@ -287,12 +287,58 @@ static void test_healthz_metrics(void **state)
     sfx_resp_free(&r);
 }
 
+/* Sends a request until it meets no pooled store handle (connection threads
+ * hand theirs back to the pool when they end): returns the last answer. */
+static void until_db_error(const char *method, const char *path, const char *json, sfx_resp *r)
+{
+    for (int i = 0; i < 50; i++) {
+        usleep(50 * 1000);
+        server_store_shutdown();
+        if (json)
+            assert_int_equal(sfx_post_json(&F, path, F.token, json, r), 0);
+        else
+            assert_int_equal(sfx_http(F.base, method, path, NULL, NULL, 0, r), 0);
+        if (r->status == 503)
+            return;
+        sfx_resp_free(r);
+    }
+}
+
+/* A database that cannot be opened: /healthz and /metrics say so with 503,
+ * the kiosk API answers 503 (the kiosk keeps the item and retries). */
+static void test_db_unavailable(void **state)
+{
+    (void)state;
+    char saved[sizeof F.ctx.cfg.db_path];
+    memcpy(saved, F.ctx.cfg.db_path, sizeof saved);
+    snprintf(F.ctx.cfg.db_path, sizeof F.ctx.cfg.db_path, "%s/missing-dir/trygg.db", F.dir);
+    sfx_resp r = {0};
+    until_db_error("GET", "/healthz", NULL, &r);
+    assert_int_equal(r.status, 503);
+    assert_non_null(strstr(r.body, "\"db\":\"error\""));
+    sfx_resp_free(&r);
+    until_db_error("GET", "/metrics", NULL, &r);
+    assert_int_equal(r.status, 503);
+    assert_non_null(strstr(r.body, "trygg_up 0\n"));
+    sfx_resp_free(&r);
+    until_db_error("POST", "/api/v1/submissions",
+                   "{\"uuid\":\"db-down-0001\",\"kind\":\"fault\",\"category\":\"pothole\","
+                   "\"area\":\"gota\"}",
+                   &r);
+    assert_int_equal(r.status, 503);
+    sfx_resp_free(&r);
+    memcpy(F.ctx.cfg.db_path, saved, sizeof saved);
+    assert_int_equal(sfx_http(F.base, "GET", "/healthz", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    sfx_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_services),          cmocka_unit_test(test_post_form_and_get),
         cmocka_unit_test(test_post_json_consent), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_healthz_metrics),
+        cmocka_unit_test(test_healthz_metrics),   cmocka_unit_test(test_db_unavailable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
