@@ -14,6 +14,11 @@
  *     record; a gap longer than REPORT_GRACE starts a new interval. A health
  *     record whose JSON says "ok": false does not count as up;
  *   - report_meta: when availability logging began (history_since);
+ *   - report_week_done / report_week_counts: per-week counts of complete
+ *     past weeks (kind, kind/category, area, channel, source), so a report
+ *     scans only its own week and reads 12 small cached sets; three triggers
+ *     on items drop a week's cache whenever an item of it is added, moved,
+ *     re-classified or deleted, so a cached week is never stale;
  *   - police_events: see police_events.c.
  *
  * Build: one query over the 13 weeks (report week + 12 before) through the
@@ -21,6 +26,7 @@
  * what needs the row (status, urgency, place, time to close).
  */
 #include "store_internal.h"
+#include "trygg/log.h"
 #include "trygg/report.h"
 #include "trygg/police_events.h"
 
@@ -39,6 +45,22 @@ static const char report_schema[] =
     " channel, source, status, urgent, place);"
     "CREATE INDEX IF NOT EXISTS report_audit_status ON audit(item_id, at)"
     " WHERE action = 'status';"
+    "CREATE TABLE IF NOT EXISTS report_week_done(week_start INTEGER PRIMARY KEY,"
+    " week_end INTEGER NOT NULL, total INTEGER NOT NULL, computed INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS report_week_counts(week_start INTEGER NOT NULL,"
+    " dim INTEGER NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY(week_start, dim, key)) WITHOUT ROWID;"
+    "CREATE TRIGGER IF NOT EXISTS report_cache_ins AFTER INSERT ON items BEGIN"
+    " DELETE FROM report_week_done WHERE week_start <= NEW.created AND week_end > NEW.created;"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS report_cache_upd AFTER UPDATE OF created, kind, category,"
+    " area, channel, source ON items BEGIN"
+    " DELETE FROM report_week_done WHERE (week_start <= OLD.created AND week_end > OLD.created)"
+    " OR (week_start <= NEW.created AND week_end > NEW.created);"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS report_cache_del AFTER DELETE ON items BEGIN"
+    " DELETE FROM report_week_done WHERE week_start <= OLD.created AND week_end > OLD.created;"
+    " END;"
     "CREATE TABLE IF NOT EXISTS report_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
     "INSERT OR IGNORE INTO report_meta(key, value) VALUES ('history_since',"
     " CAST(strftime('%s','now') AS INTEGER));"
@@ -198,6 +220,8 @@ trygg_err trygg_report_db_init(trygg_store *st)
         st,
         "SELECT count(*) FROM sqlite_master WHERE name IN"
         " ('report_items_scan', 'report_audit_status', 'report_uptime', 'report_meta',"
+        " 'report_week_done', 'report_week_counts',"
+        " 'report_cache_ins', 'report_cache_upd', 'report_cache_del',"
         " 'report_kiosk_seen', 'report_health_ins',"
         " 'report_health_upd', 'police_events')",
         &q);
@@ -205,7 +229,7 @@ trygg_err trygg_report_db_init(trygg_store *st)
         return err;
     int have = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
     sqlite3_finalize(q);
-    if (have == 8)
+    if (have == 13)
         return TRYGG_OK;
     err = trygg_st_tx_begin(st);
     if (err)
@@ -371,7 +395,7 @@ static void add_place(build_state *b, const char *area, const char *place)
 /* One pass over the 13 weeks through the covering index. For the report
  * week it also collects status, urgency, place and the close time (the
  * last status change of a closed item is its close). */
-static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b)
+static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b, int64_t from, int64_t to)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(
@@ -384,8 +408,8 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b)
         &s);
     if (err)
         return err;
-    sqlite3_bind_int64(s, 1, r->weeks[0].start);
-    sqlite3_bind_int64(s, 2, r->week.end);
+    sqlite3_bind_int64(s, 1, from);
+    sqlite3_bind_int64(s, 2, to);
     sqlite3_bind_int64(s, 3, r->week.start);
     int rc;
     char cat[2 * TRYGG_NAME_MAX + 2];
@@ -449,6 +473,8 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b)
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
         return trygg_st_fail(st, rc, "report scan");
+    if (to != r->week.end)
+        return TRYGG_OK; /* a history week: no per-item figures */
     if (b->nclose) {
         qsort(b->close_s, b->nclose, sizeof *b->close_s, cmp_i64);
         size_t m = b->nclose / 2;
@@ -459,6 +485,104 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b)
         snprintf(r->top[r->ntop].label, sizeof r->top[0].label, "%s", b->places[i].label);
         r->top[r->ntop++].n = b->places[i].n;
     }
+    return TRYGG_OK;
+}
+
+/* ---- Week cache --------------------------------------------------------------- */
+
+/* Counts of complete week *w into the cache, in its own write transaction. */
+static trygg_err cache_fill(trygg_store *st, const trygg_week *w, int64_t now)
+{
+    static const char *const fill[] = {
+        "DELETE FROM report_week_counts WHERE week_start = ?1",
+        "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 0, kind, count(*)"
+        " FROM items INDEXED BY report_items_scan WHERE created >= ?1 AND created < ?2"
+        " GROUP BY kind",
+        "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 1,"
+        " kind || '/' || category, count(*) FROM items INDEXED BY report_items_scan"
+        " WHERE created >= ?1 AND created < ?2 GROUP BY 3",
+        "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 2, area, count(*)"
+        " FROM items INDEXED BY report_items_scan WHERE created >= ?1 AND created < ?2"
+        " GROUP BY area",
+        "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 4, channel,"
+        " count(*) FROM items INDEXED BY report_items_scan WHERE created >= ?1"
+        " AND created < ?2 GROUP BY channel",
+        "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 5, source,"
+        " count(*) FROM items INDEXED BY report_items_scan WHERE created >= ?1"
+        " AND created < ?2 GROUP BY source",
+        "INSERT OR REPLACE INTO report_week_done(week_start, week_end, total, computed)"
+        " SELECT ?1, ?2, count(*), ?3 FROM items INDEXED BY report_items_scan"
+        " WHERE created >= ?1 AND created < ?2",
+    };
+    trygg_err err = trygg_st_tx_begin(st);
+    for (size_t i = 0; !err && i < sizeof fill / sizeof fill[0]; i++) {
+        sqlite3_stmt *s;
+        err = trygg_st_prepare(st, fill[i], &s);
+        if (err)
+            break;
+        sqlite3_bind_int64(s, 1, w->start);
+        if (sqlite3_bind_parameter_count(s) >= 2)
+            sqlite3_bind_int64(s, 2, w->end);
+        if (sqlite3_bind_parameter_count(s) >= 3)
+            sqlite3_bind_int64(s, 3, now);
+        err = trygg_st_run(st, s, "report cache");
+    }
+    return trygg_st_tx_end(st, err);
+}
+
+static int cache_has(trygg_store *st, const trygg_week *w)
+{
+    sqlite3_stmt *s;
+    if (trygg_st_prepare(
+            st, "SELECT 1 FROM report_week_done WHERE week_start = ?1 AND week_end = ?2", &s))
+        return 0;
+    sqlite3_bind_int64(s, 1, w->start);
+    sqlite3_bind_int64(s, 2, w->end);
+    int hit = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return hit;
+}
+
+/* Adds history week w from the cache; *hit = 0 if it is not cached. */
+static trygg_err cache_load(trygg_store *st, trygg_report *r, build_state *b, int w, int *hit)
+{
+    *hit = 0;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(
+        st, "SELECT total FROM report_week_done WHERE week_start = ?1 AND week_end = ?2", &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, r->weeks[w].start);
+    sqlite3_bind_int64(s, 2, r->weeks[w].end);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        r->total[w] = sqlite3_column_int64(s, 0);
+        *hit = 1;
+    }
+    sqlite3_finalize(s);
+    if (!*hit)
+        return TRYGG_OK;
+    err = trygg_st_prepare(st, "SELECT dim, key, n FROM report_week_counts WHERE week_start = ?1",
+                           &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, r->weeks[w].start);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int d = sqlite3_column_int(s, 0);
+        size_t nk;
+        const char *key = col(s, 1, &nk);
+        int64_t n = sqlite3_column_int64(s, 2);
+        if (d < 0 || d >= TRYGG_DIM_COUNT || d == TRYGG_DIM_GROUP)
+            continue;
+        b->maps[d].t->rows[keymap_row(&b->maps[d], key, nk)].n[w] += n;
+        if (d == TRYGG_DIM_AREA)
+            b->maps[TRYGG_DIM_GROUP]
+                .t->rows[keymap_row_s(&b->maps[TRYGG_DIM_GROUP], area_group(b->areas, key, nk))]
+                .n[w] += n;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return trygg_st_fail(st, rc, "report cache load");
     return TRYGG_OK;
 }
 
@@ -718,11 +842,25 @@ trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_r
                 keymap_row_s(&b->maps[TRYGG_DIM_GROUP], areas->a[i].group);
         }
 
-    /* One read transaction, so every figure comes from the same snapshot. */
+    /* Complete history weeks not yet cached are counted into the cache
+     * first (each its own short write); a failure there only means that
+     * week is scanned below instead. */
     int own_tx = st->txdepth == 0 && !st->user_tx;
+    for (int w = 0; own_tx && w < TRYGG_REPORT_CUR; w++)
+        if (r->weeks[w].end <= now && !cache_has(st, &r->weeks[w]) &&
+            cache_fill(st, &r->weeks[w], now) != TRYGG_OK)
+            TRYGG_WARN("report: week cache: %s", trygg_store_errmsg(st));
+    /* One read transaction, so every figure comes from the same snapshot. */
     err = own_tx ? trygg_st_exec(st, "BEGIN") : TRYGG_OK;
     if (!err) {
-        err = scan(st, r, b);
+        for (int w = 0; !err && w < TRYGG_REPORT_CUR; w++) {
+            int hit = 0;
+            err = cache_load(st, r, b, w, &hit);
+            if (!err && !hit)
+                err = scan(st, r, b, r->weeks[w].start, r->weeks[w].end);
+        }
+        if (!err)
+            err = scan(st, r, b, r->week.start, r->week.end);
         if (!err)
             err = scan_urgent(st, r);
         if (!err)

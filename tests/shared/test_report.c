@@ -436,6 +436,74 @@ static void test_build_counts(void **state)
     trygg_report_free(r);
 }
 
+static int64_t sql_int(fixture *f, const char *sql)
+{
+    sqlite3_stmt *s;
+    int64_t v = -1;
+    assert_int_equal(sqlite3_prepare_v2(f->st->db, sql, -1, &s, NULL), SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* History weeks come from the week cache after the first build; adding,
+ * re-classifying or deleting an item of a cached week drops its cache. */
+static void test_week_cache(void **state)
+{
+    fixture *f = *state;
+    gen_w47(f);
+    trygg_week w, w40, w45;
+    trygg_week_parse("2026-W47", &w);
+    trygg_week_parse("2026-W40", &w40);
+    trygg_week_parse("2026-W45", &w45);
+    int64_t now = trygg_local_to_utc(2026, 11, 24, 12, 0);
+    const int C = TRYGG_REPORT_CUR;
+    trygg_report *r;
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    trygg_report_free(r);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM report_week_done"), 12);
+    /* Second build from the cache: same figures. */
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    assert_int_equal(r->total[C], 21);
+    assert_int_equal(r->total[C - 1], 5);
+    assert_int_equal(r->total[C - 7], 4); /* W40 */
+    assert_int_equal(row_count(r, TRYGG_DIM_KIND, "fault", C - 2), 4);
+    assert_int_equal(row_count(r, TRYGG_DIM_SOURCE, "gota-1", C - 2), 4);
+    trygg_report_free(r);
+    /* A kiosk that was offline delivers an old W40 item late. */
+    add_item(f, w40.start + 3600, TRYGG_KIND_CONCERN, "lighting", "nygard", TRYGG_CHANNEL_KIOSK,
+             "nygard-1", 0);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM report_week_done"), 11);
+    /* Staff re-classify a W45 fault as a concern in another area. */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT id FROM items WHERE created >= %lld AND created < %lld AND kind = 'fault'"
+             " LIMIT 1",
+             (long long)w45.start, (long long)w45.end);
+    int64_t id = sql_int(f, sql);
+    assert_true(id > 0);
+    assert_int_equal(
+        trygg_store_update(f->st, id, "tester", "vandalism", "centrum", TRYGG_KIND_CONCERN),
+        TRYGG_OK);
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    assert_int_equal(r->total[C - 7], 5);
+    assert_int_equal(row_count(r, TRYGG_DIM_AREA, "nygard", C - 7), 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_KIND, "fault", C - 2), 3);
+    assert_int_equal(row_count(r, TRYGG_DIM_KIND, "concern", C - 2), 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_CATEGORY, "concern/vandalism", C - 2), 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_AREA, "centrum", C - 2), 1);
+    trygg_report_free(r);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM report_week_done"), 12);
+    /* The report week itself and weeks not yet over are never cached. */
+    trygg_week_shift(&w, 1, &w);
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    trygg_report_free(r);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM report_week_done WHERE week_end > %lld",
+             (long long)now);
+    assert_int_equal(sql_int(f, sql), 0);
+}
+
 static void test_close_median(void **state)
 {
     fixture *f = *state;
@@ -840,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_suppress_complementary),
         cmocka_unit_test(test_suppress_derived),
         cmocka_unit_test_setup_teardown(test_build_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_week_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_median, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dst_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_suppressed, setup, teardown),
