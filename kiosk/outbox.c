@@ -38,7 +38,8 @@ outbox *outbox_open(const char *path, char *err, size_t cap)
     sqlite3_busy_timeout(o->db, 5000);
     char *msg = NULL;
     if (sqlite3_exec(o->db,
-                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                     " PRAGMA secure_delete=ON;", /* sent texts do not linger in free pages */
                      NULL, NULL, &msg) != SQLITE_OK ||
         sqlite3_exec(o->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, cap, "%s: %s", path, msg ? msg : sqlite3_errmsg(o->db));
@@ -191,4 +192,16 @@ int outbox_depth(outbox *o)
 int outbox_dead_count(outbox *o)
 {
     return count(o, 2);
+}
+
+int outbox_purge_dead(outbox *o, uint64_t before_ms)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(o->db, "DELETE FROM outbox WHERE state = 2 AND created < ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)before_ms);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? sqlite3_changes(o->db) : -1;
 }

@@ -49,6 +49,11 @@ trygg_err outbox_retry(outbox *o, const char *uuid, uint64_t next_try, const cha
 /* The server refused uuid for good (4xx): keep it as dead with err. */
 trygg_err outbox_dead(outbox *o, const char *uuid, const char *err);
 
+/* Deletes dead rows created before before_ms (they hold what a resident
+ * wrote; kept only long enough for staff to notice). Returns the number
+ * deleted, -1 on error. */
+int outbox_purge_dead(outbox *o, uint64_t before_ms);
+
 /* Pending rows (or -1 on error). */
 int outbox_depth(outbox *o);
 /* Dead rows (or -1 on error). */

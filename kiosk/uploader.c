@@ -343,6 +343,9 @@ static void *run(void *arg)
                 next_hb = wall_ms() + (uint64_t)u->o.cfg->heartbeat_s * 1000;
             }
         }
+        /* Refused submissions are kept 30 days for staff, then wiped. */
+        if (outbox_purge_dead(u->ob, wall_ms() - 30ull * 24 * 3600 * 1000) > 0)
+            TRYGG_INFO("purged refused submissions older than 30 days");
         update_counts(u);
         now = wall_ms();
         uint64_t due = outbox_next_due(u->ob);

@@ -71,6 +71,10 @@ static void test_add_next_done(void **state)
     assert_int_equal(outbox_dead(o, "uuid-a", "HTTP 400"), TRYGG_OK);
     assert_int_equal(outbox_depth(o), 0);
     assert_int_equal(outbox_dead_count(o), 1);
+    assert_int_equal(outbox_purge_dead(o, 100), 0); /* created at 100: not older */
+    assert_int_equal(outbox_purge_dead(o, 101), 1);
+    assert_int_equal(outbox_dead_count(o), 0);
+    assert_int_equal(outbox_depth(o), 0);
     outbox_close(o);
 }
 
