@@ -110,6 +110,11 @@ static void build(asm_msg *m, const modem_part *parts, const int *by, int total,
     }
     if (gap)
         append_str(m, "…");
+    /* Control characters (a phone's bell, a stray escape) are not text the
+     * store accepts: replace them rather than reject the message. */
+    for (char *c = m->text; *c; c++)
+        if (((unsigned char)*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r') || *c == 0x7F)
+            *c = ' ';
 }
 
 int asm_run(asm_state *a, const modem_part *parts, int n, int64_t now, asm_msg *out, int max)

@@ -7,6 +7,7 @@
  * any order; duplicates of a part are ignored (first wins). A group still
  * missing parts `timeout` seconds after it was first seen is emitted as
  * incomplete: the present parts in order, "…" where parts are missing.
+ * Control characters other than tab and newlines become spaces.
  * The first-seen times live in memory (bounded table); after a restart the
  * wait starts again, which only delays, never loses, a message.
  *

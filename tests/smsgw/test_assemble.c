@@ -6,11 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "assemble.h"
+#include "trygg/text.h"
 #include "ucs2.h"
 
 static void part(modem_part *p, const char *number, int ref, int total, int seq, const char *text,
@@ -97,6 +99,52 @@ static void test_duplicate_part(void **state)
     asm_free(a);
 }
 
+static void test_controls(void **state)
+{
+    (void)state;
+    asm_state *a = asm_new(60);
+    modem_part p[1];
+    part(&p[0], "+46701", -1, 1, 1, "a", 100);
+    uint16_t u[] = {'a', 0x0007, 'b', 0x001B, 'c', 0x007F, '\n', 'd'};
+    memcpy(p[0].units, u, sizeof u);
+    p[0].nunits = 8;
+    assert_int_equal(asm_run(a, p, 1, 0, out, 8), 1);
+    assert_string_equal(out[0].text, "a b c \nd");
+    asm_free(a);
+}
+
+/* Random parts (references, totals, sequences, code units) never crash the
+ * assembler and always give valid UTF-8 within the text cap. */
+static void test_random(void **state)
+{
+    (void)state;
+    asm_state *a = asm_new(5);
+    static modem_part p[64];
+    unsigned seed = 12345;
+    for (int round = 0; round < 300; round++) {
+        int n = (int)(rand_r(&seed) % 64);
+        for (int i = 0; i < n; i++) {
+            memset(&p[i], 0, sizeof p[i]);
+            snprintf(p[i].number, sizeof p[i].number, "+4670%u", rand_r(&seed) % 3);
+            p[i].concat_ref = (int)(rand_r(&seed) % 4) - 1;
+            p[i].concat_total = (int)(rand_r(&seed) % 5);
+            p[i].concat_seq = (int)(rand_r(&seed) % 6) - 1;
+            p[i].nunits = rand_r(&seed) % (MODEM_UNITS_MAX + 1);
+            for (size_t k = 0; k < p[i].nunits; k++)
+                p[i].units[k] = (uint16_t)rand_r(&seed);
+        }
+        int nm = asm_run(a, p, n, round, out, 8);
+        for (int k = 0; k < nm; k++) {
+            assert_true(strlen(out[k].text) <= TRYGG_TEXT_MAX);
+            assert_true(trygg_utf8_valid(out[k].text, strlen(out[k].text)));
+            assert_true(out[k].nidx >= 1 && out[k].nidx <= ASM_MAX_PARTS);
+            for (int j = 0; j < out[k].nidx; j++)
+                assert_true(out[k].idx[j] >= 0 && out[k].idx[j] < n);
+        }
+    }
+    asm_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -104,6 +152,8 @@ int main(void)
         cmocka_unit_test(test_missing_part_times_out),
         cmocka_unit_test(test_late_part_completes),
         cmocka_unit_test(test_duplicate_part),
+        cmocka_unit_test(test_controls),
+        cmocka_unit_test(test_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

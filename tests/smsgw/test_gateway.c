@@ -238,6 +238,45 @@ static void test_poison(void **state)
     assert_non_null(strstr(json, "\"battery\":100"));
 }
 
+/* 40 randomly damaged copies of a valid backup file among good messages:
+ * one poll (plus the multipart timeout) empties the inbox; every good
+ * message is stored; nothing spins. */
+static void test_mutated_files(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    static const char valid[] = "[SMSBackup000]\nSMSC = \"+46700000000\"\nPDU = Deliver\n"
+                                "DateTime = 20240315T220100\nState = UnRead\n"
+                                "Number = \"+46700000080\"\nUDH = 050003A70201\n"
+                                "Text00 = 005400690070007300200064006500E500E4\n"
+                                "Coding = Unicode\nFolder = 1\nLength = 9\nClass = -1\n";
+    unsigned seed = 424242;
+    char buf[sizeof valid + 16];
+    for (int i = 0; i < 40; i++) {
+        size_t len = sizeof valid - 1;
+        memcpy(buf, valid, len);
+        int flips = 1 + (int)(rand_r(&seed) % 6);
+        for (int k = 0; k < flips; k++)
+            buf[rand_r(&seed) % len] = (char)(rand_r(&seed) % 256);
+        if (rand_r(&seed) % 3 == 0)
+            len = rand_r(&seed) % len; /* truncated */
+        tu_write_raw(&f->t, 100 + i, buf, len);
+    }
+    assert_int_equal(tu_fake_sms(&f->t, "", "+46700000081", "Bra före"), 0);
+    assert_int_equal(tu_fake_sms(&f->t, "", "+46700000082", "Bra efter åäö"), 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    gw_step(f->g, now);
+    gw_step(f->g, now + 1);
+    gw_step(f->g, now + 400); /* damaged multipart headers time out */
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(t1.tv_sec - t0.tv_sec < 60);
+    assert_int_equal(inbox_files(f), 0);
+    assert_int_equal(items_of(f, "+46700000081", items, 32), 1);
+    assert_int_equal(items_of(f, "+46700000082", items, 32), 1);
+    assert_string_equal(items[0].text, "Bra efter åäö");
+}
+
 static void test_keywords_and_threads(void **state)
 {
     fx *f = *state;
@@ -539,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_receive_texts),
         cmocka_unit_test(test_missing_part),
         cmocka_unit_test(test_poison),
+        cmocka_unit_test(test_mutated_files),
         cmocka_unit_test(test_keywords_and_threads),
         cmocka_unit_test(test_urgent_flood_block),
         cmocka_unit_test(test_staff_reply),
