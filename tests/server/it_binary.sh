@@ -76,6 +76,29 @@ PID=""
 [ "$rc" = 0 ] || { cat "$D/log"; fail "exit code $rc after SIGTERM"; }
 grep -q "stopping" "$D/log" || fail "no stop message"
 
+# Started as root with "user = nobody": binds first, then runs as nobody.
+# (Skipped unless root, and unless nobody can reach the data directory.)
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v runuser >/dev/null &&
+    chown -R nobody "$D" && runuser -u nobody -- test -w "$D"; then
+    sed 's|^user =$|user = nobody|' "$D/server.ini" > "$D/user.ini"
+    "$SERVER" -c "$D/user.ini" 2> "$D/userlog" &
+    PID=$!
+    PORT=""
+    for _ in $(seq 1 100); do
+        PORT="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$D/userlog" | head -1)"
+        [ -n "$PORT" ] && break
+        sleep 0.1
+    done
+    [ -n "$PORT" ] || { cat "$D/userlog"; fail "server with user = nobody did not start"; }
+    grep -q "running as user nobody" "$D/userlog" || fail "no privilege drop logged"
+    [ "$(ps -o user= -p "$PID" | tr -d ' ')" = nobody ] || fail "process does not run as nobody"
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")
+    [ "$code" = 200 ] || { cat "$D/userlog"; fail "/healthz as nobody gave $code"; }
+    kill -TERM "$PID"; wait "$PID" || fail "exit code as nobody"
+    PID=""
+fi
+chown -R "$(id -u)" "$D"
+
 # TLS by libmicrohttpd itself (GnuTLS): a self-signed certificate.
 if command -v openssl >/dev/null; then
     openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/tls.key" -out "$D/tls.crt" \
