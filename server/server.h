@@ -9,6 +9,9 @@
  *   open311.c     GeoReport v2 /open311/v2/...    (open311_routes)
  *   ops.c         /healthz, /metrics              (ops_routes)
  *   forward.c     notification outbox worker: SMTP e-mail, signed webhooks
+ *   intake.c      routing + group commit of new items (kiosk API, Open311)
+ *   core.c        server_ctx loading (shared with tests), store handle pool, purge thread
+ *   config.c      server.ini: this struct plus categories/areas (config.h)
  *   web_*.c       staff web UI                    (web_routes)
  * Each route module exports `const http_route X_routes[]` and `const int X_nroutes`;
  * main.c concatenates them. Read first: struct server_ctx, server_store().
