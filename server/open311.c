@@ -3,6 +3,8 @@
  *   GET  /open311/v2/services.json          the fault categories
  *   POST /open311/v2/requests.json          file a fault (form-encoded or JSON)
  *   GET  /open311/v2/requests/{id}.json     status of one fault by its reference
+ *   GET  /open311/v2/requests.json          faults by ids or filters (service_code,
+ *                                           status, start_date, end_date)
  * Field names and the error format follow the GeoReport v2 specification.
  * Contact fields (email, phone, first/last name) are kept only when the
  * client also sends consent=true; the public status view never shows the
@@ -302,6 +304,124 @@ static void iso(int64_t t, char out[32])
         snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
 }
 
+/* The public view of a fault: status, service, times, address. Never the
+ * description or contact data. */
+static json_t *request_json(server_ctx *ctx, const trygg_item *it, const char *lang)
+{
+    const config_category *c = config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, it->category);
+    char created[32], updated[32];
+    iso(it->created, created);
+    iso(it->updated, updated);
+    json_t *o = json_object();
+    json_object_set_new(o, "service_request_id", json_string(it->ref));
+    int closed = it->status == TRYGG_STATUS_CLOSED;
+    json_object_set_new(o, "status", json_string(closed ? "closed" : "open"));
+    json_object_set_new(o, "status_notes",
+                        json_string(closed ? trygg_close_reason_name(it->close_reason)
+                                           : trygg_status_name(it->status)));
+    json_object_set_new(o, "service_name",
+                        json_string(c ? config_label(c->label, lang, c->id) : it->category));
+    json_object_set_new(o, "service_code", json_string(it->category));
+    json_object_set_new(o, "requested_datetime", json_string(created));
+    json_object_set_new(o, "updated_datetime", json_string(updated));
+    json_object_set_new(o, "address", json_string(it->purged ? "" : it->place));
+    return o;
+}
+
+/* YYYY-MM-DD[...] (ISO 8601, the date part) as local midnight; 0 if bad. */
+static int64_t parse_date(const char *s)
+{
+    int y, m, d;
+    if (s == NULL || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 2000 || y > 2100 || m < 1 ||
+        m > 12 || d < 1 || d > 31)
+        return 0;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+    return (int64_t)mktime(&tm);
+}
+
+#define LIST_MAX 100
+
+/* GET /open311/v2/requests.json: by service_request_id (comma list), or the
+ * newest faults filtered by service_code, status, start_date, end_date
+ * (default: the last 90 days), at most LIST_MAX. */
+static void h_list(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_store *st = server_store(ctx);
+    trygg_item *items = calloc(LIST_MAX, sizeof *items);
+    if (st == NULL || items == NULL) {
+        free(items);
+        one_error(resp, 503, "store unavailable");
+        return;
+    }
+    const char *lang = lang_of(req);
+    json_t *a = json_array();
+    trygg_err rc = TRYGG_OK;
+    const char *ids = http_query(req, "service_request_id");
+    if (ids) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", ids);
+        char *save = NULL;
+        int k = 0;
+        for (char *t = strtok_r(buf, ",", &save); t && k < LIST_MAX;
+             t = strtok_r(NULL, ",", &save), k++) {
+            char ref[TRYGG_REF_LEN + 1];
+            if (trygg_ref_normalise(t, ref) != TRYGG_OK)
+                continue;
+            trygg_err e = trygg_store_get_by_ref(st, ref, &items[0]);
+            if (e == TRYGG_OK && items[0].kind == TRYGG_KIND_FAULT)
+                json_array_append_new(a, request_json(ctx, &items[0], lang));
+            else if (e != TRYGG_OK && e != TRYGG_ERR_NOTFOUND)
+                rc = e;
+        }
+    } else {
+        trygg_filter f;
+        trygg_filter_init(&f);
+        f.kind = TRYGG_KIND_FAULT;
+        const char *code = http_query(req, "service_code");
+        const char *status = http_query(req, "status");
+        if (code && *code) {
+            if (config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, code) == NULL) {
+                json_decref(a);
+                free(items);
+                one_error(resp, 400, "service_code is not a known service");
+                return;
+            }
+            snprintf(f.category, sizeof f.category, "%s", code);
+        }
+        if (status && strcmp(status, "open") == 0)
+            f.open_only = 1;
+        else if (status && strcmp(status, "closed") == 0)
+            f.status = TRYGG_STATUS_CLOSED;
+        else if (status && *status) {
+            json_decref(a);
+            free(items);
+            one_error(resp, 400, "status must be open or closed");
+            return;
+        }
+        const char *sd = http_query(req, "start_date"), *ed = http_query(req, "end_date");
+        f.from = sd ? parse_date(sd) : (int64_t)time(NULL) - 90 * 86400;
+        f.to = ed ? parse_date(ed) + 86400 : 0;
+        if ((sd && f.from == 0) || (ed && f.to == 86400)) {
+            json_decref(a);
+            free(items);
+            one_error(resp, 400, "start_date and end_date are ISO 8601 dates");
+            return;
+        }
+        int n = 0;
+        rc = trygg_store_list(st, &f, NULL, items, LIST_MAX, &n, NULL);
+        for (int i = 0; rc == TRYGG_OK && i < n; i++)
+            json_array_append_new(a, request_json(ctx, &items[i], lang));
+    }
+    free(items);
+    if (rc != TRYGG_OK) {
+        json_decref(a);
+        one_error(resp, api_status_for(rc), "store unavailable");
+        return;
+    }
+    http_resp_json(resp, 200, a);
+}
+
 static void h_get(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
@@ -332,26 +452,8 @@ static void h_get(void *vctx, const http_req *req, http_resp *resp)
     } else if (rc != TRYGG_OK) {
         one_error(resp, api_status_for(rc), "store unavailable");
     } else {
-        const config_category *c = config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, it->category);
-        char created[32], updated[32];
-        iso(it->created, created);
-        iso(it->updated, updated);
-        json_t *o = json_object();
-        json_object_set_new(o, "service_request_id", json_string(it->ref));
-        int closed = it->status == TRYGG_STATUS_CLOSED;
-        json_object_set_new(o, "status", json_string(closed ? "closed" : "open"));
-        json_object_set_new(o, "status_notes",
-                            json_string(closed ? trygg_close_reason_name(it->close_reason)
-                                               : trygg_status_name(it->status)));
-        json_object_set_new(
-            o, "service_name",
-            json_string(c ? config_label(c->label, lang_of(req), c->id) : it->category));
-        json_object_set_new(o, "service_code", json_string(it->category));
-        json_object_set_new(o, "requested_datetime", json_string(created));
-        json_object_set_new(o, "updated_datetime", json_string(updated));
-        json_object_set_new(o, "address", json_string(it->purged ? "" : it->place));
         json_t *a = json_array();
-        json_array_append_new(a, o);
+        json_array_append_new(a, request_json(ctx, it, lang_of(req)));
         http_resp_json(resp, 200, a);
     }
     free(it);
@@ -360,6 +462,7 @@ static void h_get(void *vctx, const http_req *req, http_resp *resp)
 const http_route open311_routes[] = {
     {"GET", "/open311/v2/services.json", 0, h_services},
     {"POST", "/open311/v2/requests.json", O311_MAX_BODY, h_post},
+    {"GET", "/open311/v2/requests.json", 0, h_list},
     {"GET", "/open311/v2/requests/*", 0, h_get},
 };
 const int open311_nroutes = sizeof open311_routes / sizeof open311_routes[0];

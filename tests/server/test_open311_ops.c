@@ -287,6 +287,61 @@ static void test_healthz_metrics(void **state)
     sfx_resp_free(&r);
 }
 
+static void test_list(void **state)
+{
+    (void)state;
+    sfx_resp r;
+    assert_int_equal(sfx_http(F.base, "GET", "/open311/v2/requests.json", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    json_t *a = parse(&r);
+    assert_true(json_array_size(a) >= 2);
+    char refs[2][16];
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *o = json_array_get(a, i);
+        assert_null(json_object_get(o, "description"));
+        const char *code = json_string_value(json_object_get(o, "service_code"));
+        assert_true(strcmp(code, "pothole") == 0 || strcmp(code, "street_light") == 0);
+        if (i < 2)
+            snprintf(refs[i], sizeof refs[i], "%s",
+                     json_string_value(json_object_get(o, "service_request_id")));
+    }
+    assert_null(strstr(r.body, "hemligt")); /* the kiosk concern is not listed */
+    json_decref(a);
+    sfx_resp_free(&r);
+
+    char path[128];
+    snprintf(path, sizeof path, "/open311/v2/requests.json?service_request_id=%s,%s,XX", refs[0],
+             refs[1]);
+    assert_int_equal(sfx_http(F.base, "GET", path, NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    a = parse(&r);
+    assert_int_equal(json_array_size(a), 2);
+    json_decref(a);
+    sfx_resp_free(&r);
+
+    assert_int_equal(sfx_http(F.base, "GET",
+                              "/open311/v2/requests.json?service_code=pothole&status=closed", NULL,
+                              NULL, 0, &r),
+                     0);
+    assert_int_equal(r.status, 200);
+    a = parse(&r);
+    assert_int_equal(json_array_size(a), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "status")),
+                        "closed");
+    json_decref(a);
+    sfx_resp_free(&r);
+
+    assert_int_equal(
+        sfx_http(F.base, "GET", "/open311/v2/requests.json?status=maybe", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 400);
+    sfx_resp_free(&r);
+    assert_int_equal(sfx_http(F.base, "GET", "/open311/v2/requests.json?start_date=yesterday", NULL,
+                              NULL, 0, &r),
+                     0);
+    assert_int_equal(r.status, 400);
+    sfx_resp_free(&r);
+}
+
 /* Sends a request until it meets no pooled store handle (connection threads
  * hand theirs back to the pool when they end): returns the last answer. */
 static void until_db_error(const char *method, const char *path, const char *json, sfx_resp *r)
@@ -338,7 +393,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_services),          cmocka_unit_test(test_post_form_and_get),
         cmocka_unit_test(test_post_json_consent), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_healthz_metrics),   cmocka_unit_test(test_db_unavailable),
+        cmocka_unit_test(test_healthz_metrics),   cmocka_unit_test(test_list),
+        cmocka_unit_test(test_db_unavailable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
