@@ -408,6 +408,10 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
     if (o->headless)
         SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    /* No way out for a resident: closing the window (Alt+F4 under a window
+     * manager) does not end the kiosk; SIGTERM and maintenance mode do. */
+    if (o->fullscreen)
+        SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0 || TTF_Init() != 0) {
