@@ -27,6 +27,37 @@ void dlg_message_key(const char *pseudonym, const char *stamp, const char *text,
     sodium_bin2hex(out + 4, 65, d, sizeof d);
 }
 
+/* "part:" + hex SHA-256 of the sender, reference, total, sequence, SMSC time
+ * and code units of one part. */
+static void part_key(dlg_ctx *c, const modem_part *p, char out[69])
+{
+    char pseudo[TRYGG_PSEUDO_HEX + 1], norm[20];
+    if (trygg_phone_normalise(p->number, norm) != TRYGG_OK ||
+        trygg_pseudonym(c->pkey, norm, pseudo) != TRYGG_OK)
+        trygg_pseudonym(c->pkey, p->number, pseudo);
+    crypto_hash_sha256_state h;
+    unsigned char d[crypto_hash_sha256_BYTES];
+    char head[128];
+    int hl = snprintf(head, sizeof head, "%d/%d/%d/%s", p->concat_ref, p->concat_total,
+                      p->concat_seq, p->stamp);
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const unsigned char *)pseudo, strlen(pseudo) + 1);
+    crypto_hash_sha256_update(&h, (const unsigned char *)head, (size_t)hl + 1);
+    crypto_hash_sha256_update(&h, (const unsigned char *)p->units, p->nunits * sizeof p->units[0]);
+    crypto_hash_sha256_final(&h, d);
+    memcpy(out, "part:", 5);
+    sodium_bin2hex(out + 5, 65, d, sizeof d);
+}
+
+int dlg_part_seen(dlg_ctx *c, const modem_part *p)
+{
+    if (p->concat_ref < 0 || p->concat_total <= 1)
+        return 0;
+    char key[72];
+    part_key(c, p, key);
+    return trygg_smsgw_inbound_get(c->st, key, NULL) == TRYGG_OK;
+}
+
 static int is_sep(unsigned char ch)
 {
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '.' || ch == ',' ||
@@ -245,6 +276,25 @@ static trygg_err new_item(dlg_ctx *c, const who *w, const asm_msg *m, const char
     return trygg_store_submit(c->st, it, it, &created);
 }
 
+static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r);
+
+/* Records the key of every part of a concatenated message. */
+static trygg_err record_parts(dlg_ctx *c, const asm_msg *m, const modem_part *parts,
+                              int64_t item_id, int64_t now)
+{
+    for (int i = 0; parts && i < m->nidx; i++) {
+        const modem_part *p = &parts[m->idx[i]];
+        if (p->concat_ref < 0 || p->concat_total <= 1)
+            continue;
+        char key[72];
+        part_key(c, p, key);
+        trygg_err e = trygg_smsgw_inbound_put(c->st, key, item_id, "", now);
+        if (e && e != TRYGG_ERR_EXISTS)
+            return e;
+    }
+    return TRYGG_OK;
+}
+
 static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r)
 {
     who w;
@@ -371,13 +421,17 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
     return trygg_smsgw_inbound_put(c->st, key, r->item_id, w.pseudo, now);
 }
 
-trygg_err dlg_handle_sms(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r)
+trygg_err dlg_handle_sms(dlg_ctx *c, const asm_msg *m, const modem_part *parts, int64_t now,
+                         dlg_result *r)
 {
     memset(r, 0, sizeof *r);
     trygg_err e = trygg_smsgw_unit_begin(c->st);
     if (e)
         return e;
-    e = trygg_smsgw_unit_end(c->st, handle(c, m, now, r));
+    e = handle(c, m, now, r);
+    if (!e && m->total > 1)
+        e = record_parts(c, m, parts, r->item_id, now);
+    e = trygg_smsgw_unit_end(c->st, e);
     if (e)
         memset(r, 0, sizeof *r);
     return e;

@@ -64,11 +64,19 @@ typedef struct dlg_result {
     char why_silent[32]; /* "", "flood", "blocked", "stopped", "no-number" */
 } dlg_result;
 
-/* Handles one assembled SMS received at unix time `now`. TRYGG_OK when it
+/* Handles one assembled SMS received at unix time `now`; parts (may be
+ * NULL) is the array m->idx points into. TRYGG_OK when it
  * is committed (or was already); any error rolls everything back. Inside an
  * open trygg_store_begin it is a savepoint: the caller's commit makes it
  * durable, and a failure rolls back this message only. */
-trygg_err dlg_handle_sms(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r);
+trygg_err dlg_handle_sms(dlg_ctx *c, const asm_msg *m, const modem_part *parts, int64_t now,
+                         dlg_result *r);
+
+/* A part of a concatenated message whose message was committed before (a
+ * crash while its parts were being deleted): 1 if seen, 0 if not. The keys
+ * are recorded by dlg_handle_sms (parts != NULL), without a sender, so they
+ * do not count for the flood limits. */
+int dlg_part_seen(dlg_ctx *c, const modem_part *p);
 
 /* Handles an incoming call (already debounced): counts it anonymously and
  * queues the "this number takes no calls" SMS. */

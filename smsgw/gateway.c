@@ -176,10 +176,26 @@ static trygg_err do_inbound(gw *g, int64_t now)
     g->stats.last_poll = now;
     if (e)
         return e;
+    /* Parts of a message committed before a crash cut its deletion short:
+     * delete them now instead of storing them again as an incomplete one. */
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        if (dlg_part_seen(&g->dc, &g->parts[i])) {
+            g->stats.duplicates++;
+            if (modem_delete(g->md, &g->parts[i]) == TRYGG_ERR_IO)
+                return TRYGG_ERR_IO;
+            continue;
+        }
+        if (kept != i)
+            g->parts[kept] = g->parts[i];
+        kept++;
+    }
+    int read = n;
+    n = kept;
     int nm = asm_run(g->as, g->parts, n, now, g->msgs, MSG_MAX);
     /* A full read with no whole message (only parts of long ones): read
      * more next time, so parts further down can complete them. */
-    if (nm == 0 && n == g->poll_limit)
+    if (nm == 0 && read == g->poll_limit)
         g->poll_limit = g->poll_limit * 2 > POLL_MAX ? POLL_MAX : g->poll_limit * 2;
     else
         g->poll_limit = POLL_BATCH;
@@ -197,7 +213,7 @@ static trygg_err do_inbound(gw *g, int64_t now)
         asm_msg *m = &g->msgs[i];
         dlg_result r;
         g->ok[i] = 0;
-        e = dlg_handle_sms(&g->dc, m, now, &r);
+        e = dlg_handle_sms(&g->dc, m, g->parts, now, &r);
         if (e == TRYGG_ERR_INVALID || e == TRYGG_ERR_TOOBIG) {
             /* The store rejects this message for good: move it aside. */
             TRYGG_ERR("message rejected (%s): moved to quarantine", trygg_strerror(e));

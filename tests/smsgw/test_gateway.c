@@ -531,7 +531,7 @@ static void test_crash_before_delete(void **state)
     trygg_key_read(cfg.pseudonym_key, dc.pkey, sizeof dc.pkey);
     trygg_key_read(cfg.number_key, dc.numkey, sizeof dc.numkey);
     dlg_result r;
-    assert_int_equal(dlg_handle_sms(&dc, &msg, now, &r), TRYGG_OK);
+    assert_int_equal(dlg_handle_sms(&dc, &msg, parts, now, &r), TRYGG_OK);
     assert_int_equal(r.action, DLG_NEW_ITEM);
     modem_free(m);
     asm_free(as);
@@ -544,6 +544,58 @@ static void test_crash_before_delete(void **state)
     assert_int_equal(inbox_files(f), 0);
     assert_int_equal(items_of(f, E, items, 32), 1);
     assert_int_equal(sms_to(f, E, rows, 32), 1); /* one acknowledgement */
+}
+
+/* A crash in the middle of deleting the parts of a committed long message:
+ * the parts left behind are recognised, not stored again as incomplete. */
+static void test_crash_mid_delete(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    const char *H = "+46700000090";
+    char text[600] = "";
+    for (int i = 0; i < 30; i++)
+        strcat(text, "Tre delar ");
+    assert_int_equal(tu_fake_sms(&f->t, "", H, text), 0);
+    modem_cfg mc = {0};
+    snprintf(mc.model, sizeof mc.model, "dummy");
+    snprintf(mc.connection, sizeof mc.connection, "none");
+    snprintf(mc.device, sizeof mc.device, "%s", f->t.modem);
+    snprintf(mc.quarantine, sizeof mc.quarantine, "%s", f->t.cfg.quarantine);
+    modem *m = modem_new(&mc);
+    assert_int_equal(modem_connect(m), TRYGG_OK);
+    modem_part parts[8];
+    int n = 0;
+    assert_int_equal(modem_poll(m, parts, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    asm_state *as = asm_new(300);
+    asm_msg msg;
+    assert_int_equal(asm_run(as, parts, n, now, &msg, 1), 1);
+    smsgw_cfg cfg = f->t.cfg;
+    replies *rp = NULL;
+    char err[256];
+    assert_int_equal(replies_load(NULL, &cfg, &rp, err, sizeof err), TRYGG_OK);
+    dlg_ctx dc = {.st = f->st, .cfg = &cfg, .rp = rp};
+    trygg_key_read(cfg.pseudonym_key, dc.pkey, sizeof dc.pkey);
+    trygg_key_read(cfg.number_key, dc.numkey, sizeof dc.numkey);
+    dlg_result r;
+    assert_int_equal(dlg_handle_sms(&dc, &msg, parts, now, &r), TRYGG_OK);
+    assert_int_equal(modem_delete(m, &parts[msg.idx[0]]), TRYGG_OK); /* then the crash */
+    modem_free(m);
+    asm_free(as);
+    replies_free(rp);
+    assert_int_equal(inbox_files(f), 1);
+    gw_step(f->g, now + 1);
+    gw_step(f->g, now + 400); /* past the multipart timeout */
+    assert_int_equal(inbox_files(f), 0);
+    assert_int_equal(items_of(f, H, items, 32), 1);
+    assert_int_equal(items[0].incomplete, 0);
+    trygg_message msgs[8];
+    int nm = 0;
+    assert_int_equal(trygg_store_list_messages(f->st, items[0].id, msgs, 8, &nm), TRYGG_OK);
+    for (int i = 0; i < nm; i++)
+        assert_int_not_equal(msgs[i].dir, TRYGG_MSG_IN); /* no stray part in the thread */
+    assert_int_equal(sms_to(f, H, rows, 32), 1);         /* acknowledged once */
 }
 
 /* Runs last: no number that texted is readable anywhere in the database
@@ -585,6 +637,7 @@ int main(void)
         cmocka_unit_test(test_send_retries),
         cmocka_unit_test(test_call_and_ring),
         cmocka_unit_test(test_crash_before_delete),
+        cmocka_unit_test(test_crash_mid_delete),
         cmocka_unit_test(test_no_numbers_in_db),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
