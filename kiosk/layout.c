@@ -1,6 +1,8 @@
 /* layout.c — builds the box list for every screen (no SDL). */
 #include "layout.h"
 
+#include "bidi.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -609,15 +611,6 @@ static void keyboard(ctx *c, int digits)
     }
 }
 
-static int has_arabic(const char *s)
-{
-    /* U+0600..U+06FF, U+0750..U+077F: lead bytes D8..DD */
-    for (; *s; s++)
-        if ((unsigned char)*s >= 0xD8 && (unsigned char)*s <= 0xDD)
-            return 1;
-    return 0;
-}
-
 /* The text field: shows the value (dots when masked) with a caret. */
 static void field(ctx *c, const char *value, int masked, int multiline, const char *hint)
 {
@@ -648,9 +641,9 @@ static void field(ctx *c, const char *value, int masked, int multiline, const ch
                     h - S(c, 20), px, 0, t->text, t->panel_bg);
     e->vcenter = !multiline;
     /* Typed text runs in its own direction: Latin input in the Arabic UI
-     * is a left-to-right paragraph (the caret at its end, on the right). */
-    if (c->l->rtl && value[0] && !has_arabic(value))
-        e->rtl = 0;
+     * is a left-to-right paragraph (the caret at its end, on the right),
+     * typed Arabic is right-to-left in any UI. */
+    e->rtl = bidi_text_is_rtl(value, c->l->rtl);
     if (multiline) {
         /* Keep the end of a long text visible: the renderer shows the last
          * lines that fit. */
