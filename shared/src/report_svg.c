@@ -114,11 +114,11 @@ void trygg_svg_trend(trygg_rbuf *b, const char *title, const char *const *xlabel
     double step = (double)(w - left - right) / (npts - 1);
     trygg_rbuf_printf(b,
                       "<svg class=\"chart trend\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\""
-                      " height=\"%d\" " FONT " font-size=\"11\"><title>",
+                      " height=\"%d\" " FONT " font-size=\"12\"><title>",
                       w, h, w, h);
     trygg_rbuf_esc(b, title);
     trygg_rbuf_puts(b, "</title>");
-    trygg_rbuf_printf(b, "<text x=\"%d\" y=\"14\" font-size=\"13\" font-weight=\"bold\">", left);
+    trygg_rbuf_printf(b, "<text x=\"%d\" y=\"15\" font-size=\"14\" font-weight=\"bold\">", left);
     trygg_rbuf_esc(b, title);
     trygg_rbuf_puts(b, "</text>");
     /* Axes and the 0 / max grid lines with their numbers. */
