@@ -33,6 +33,15 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+    /* Signals first: a stop during start-up is a clean stop too. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     const char *path = NULL;
     int check = 0, opt;
     while ((opt = getopt(argc, argv, "c:nVh")) != -1) {
@@ -68,14 +77,6 @@ int main(int argc, char **argv)
         printf("%s: ok\n", path);
         return 0;
     }
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     gw *g = NULL;
     char err[512] = "";
