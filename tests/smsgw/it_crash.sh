@@ -50,7 +50,7 @@ echo "crash after commit, before delete: $committed committed, $parts parts stil
 # Random kill -9 while it reads, commits, deletes and sends.
 for k in $(seq 1 "$KILLS"); do
     "$BIN" -c "$D/smsgw.ini" 2>> "$D/log" & PID=$!
-    sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * 3.7 }')"
+    sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() * 1.4 }')"
     kill -9 "$PID" 2>/dev/null || true
     wait "$PID" 2>/dev/null || true
     PID=
