@@ -9,6 +9,7 @@ usage: offline.py PATH/TO/trygg-kiosk
 """
 import glob
 import json
+import shutil
 import os
 import signal
 import socket
@@ -153,6 +154,7 @@ http_timeout_s = 5
     assert depth(db) == 0
     cache = os.path.join(data, "config-cache.json")
     assert json.load(open(cache))["etag"] == '"cfg-1"', "config not cached"
+    shutil.rmtree(tmp, ignore_errors=True)  # kept when a check failed
     print("offline: %d submissions arrived (%d requests), refs match" % (len(distinct),
                                                                          len(uuids)))
 

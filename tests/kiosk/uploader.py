@@ -7,6 +7,7 @@ and maintenance mode shows it, while the next one still arrives.
 usage: uploader.py PATH/TO/trygg-kiosk
 """
 import json
+import shutil
 import os
 import sqlite3
 import subprocess
@@ -87,6 +88,7 @@ config_refresh_s = 1
     assert "lampa" in texts and "cykel" in texts, texts
     assert texts.count("avvisa detta") == 1, "a refused submission was retried"
     assert any(q["auth"] == "Bearer wrong-token" for q in subs)
+    shutil.rmtree(tmp, ignore_errors=True)  # kept when a check failed
     print("uploader: 401 kept queued, 400 dead after one try, others delivered")
 
 
