@@ -22,8 +22,8 @@
 extern const http_route report_routes[];
 extern const int report_nroutes;
 
-/* Call once after the configuration is loaded and before serving. Returns
- * 0, or -1 if the database objects could not be installed (logged). */
+/* Call once after the configuration is loaded and before serving. Failures
+ * are logged, never fatal; returns 0. */
 int report_start(server_ctx *ctx);
 /* Stops the police fetch thread (if any) and waits for it. */
 void report_stop(void);

@@ -838,6 +838,13 @@ static void test_availability(void **state)
     int64_t down = (bad_b - (bad_a + 300)) + (w.end - (gone + 300));
     assert_int_equal(r->gateways[0].offline_s, down);
     trygg_report_free(r);
+    /* The store's own heartbeat and health functions feed the log too. */
+    assert_int_equal(trygg_store_kiosk_heartbeat(f->st, "bibl-1", "0.1.0", 0, ""), TRYGG_OK);
+    assert_int_equal(trygg_store_health_put(f->st, "modem", "{\"signal\": 60}"), TRYGG_OK);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM report_uptime WHERE (component ="
+                                " 'kiosk:bibl-1' OR component = 'gw:modem')"
+                                " AND last >= CAST(strftime('%s','now') AS INTEGER) - 60"),
+                     2);
     /* A week before logging began says so. */
     trygg_week_shift(&w, -2, &w);
     assert_int_equal(trygg_report_build(f->st, &w, NULL, w.end + 3600, &r), TRYGG_OK);
