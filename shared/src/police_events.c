@@ -218,6 +218,10 @@ trygg_err trygg_police_fetch(trygg_store *st, const trygg_police_opts *o, int *s
         fail(err, errcap, "no feed URL configured");
         return TRYGG_ERR_INVALID;
     }
+    if (strncmp(o->url, "https://", 8) != 0 && strncmp(o->url, "http://", 7) != 0) {
+        fail(err, errcap, "feed URL must be http:// or https://");
+        return TRYGG_ERR_INVALID;
+    }
     trygg_err e = trygg_report_db_init(st);
     if (e) {
         fail(err, errcap, trygg_store_errmsg(st));

@@ -42,7 +42,8 @@ trygg_err trygg_police_store_json(trygg_store *st, const char *json, size_t len,
                                   int *stored, int *skipped, char *err, size_t errcap);
 
 /* Fetches the feed with libcurl and stores it (trygg_police_store_json).
- * TRYGG_ERR_IO when the feed is unreachable, times out or answers non-2xx,
+ * TRYGG_ERR_INVALID for a URL that is not http(s)://; TRYGG_ERR_IO when the
+ * feed is unreachable, times out or answers non-2xx,
  * TRYGG_ERR_TOOBIG over the size cap, TRYGG_ERR_INVALID when malformed; the
  * reason is in err[errcap]. The outcome is recorded in report_meta
  * (police_last_try, police_last_ok). */
