@@ -7,6 +7,7 @@
  * Exit codes: 0 ok, 1 config error, 2 usage, 3 start-up failure.
  */
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "config.h"
 #include "gateway.h"
 #include "trygg/log.h"
+#include "trygg/secret.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -74,6 +76,17 @@ int main(int argc, char **argv)
         return 1;
     }
     if (check) {
+        /* The keys must be there and private (tryggctl init makes them). */
+        unsigned char k[TRYGG_NUMKEY_LEN];
+        int bad = 0;
+        trygg_err ke = trygg_secret_init();
+        if (!ke && (ke = trygg_key_read(cfg.pseudonym_key, k, TRYGG_PSEUDO_KEY_LEN)) != TRYGG_OK)
+            bad = fprintf(stderr, "%s: %s\n", cfg.pseudonym_key, trygg_strerror(ke)) > 0;
+        if (!ke && (ke = trygg_key_read(cfg.number_key, k, TRYGG_NUMKEY_LEN)) != TRYGG_OK)
+            bad = fprintf(stderr, "%s: %s\n", cfg.number_key, trygg_strerror(ke)) > 0;
+        sodium_memzero(k, sizeof k);
+        if (bad || ke)
+            return 1;
         printf("%s: ok\n", path);
         return 0;
     }

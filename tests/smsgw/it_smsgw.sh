@@ -32,6 +32,9 @@ printf '[modem]\ndevice = %s/modem\ndevcie = typo\n[paths]\n' "$D" > "$D/bad.ini
 if "$BIN" -n -c "$D/bad.ini" 2> "$D/bad.err"; then fail "-n accepted a bad config"; fi
 grep -q "bad.ini:3: unknown key 'devcie'" "$D/bad.err" || fail "no file:line error: $(cat "$D/bad.err")"
 grep -q "database is required" "$D/bad.err" || fail "missing key not reported"
+sed "s|^number_key = .*|number_key = $D/keys/missing.key|" "$D/smsgw.ini" > "$D/nokey.ini"
+if "$BIN" -n -c "$D/nokey.ini" 2> "$D/nokey.err"; then fail "-n accepted a missing key"; fi
+grep -q "missing.key" "$D/nokey.err" || fail "missing key file not named: $(cat "$D/nokey.err")"
 
 "$BIN" -c "$D/smsgw.ini" 2> "$D/log" & PID=$!
 N1=+46701110001 N2=+46701110002 N3=+46701110003 N4=0701110004
