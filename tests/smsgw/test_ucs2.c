@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -131,12 +132,48 @@ static void test_parts(void **state)
     assert_int_equal(ucs2_sms_parts("\xC3", &c), -1);
 }
 
+/* Random code units: the UTF-8 is always well formed, and converting back
+ * gives the same units whenever they held no lone surrogate and no NUL. */
+static void test_random_units(void **state)
+{
+    (void)state;
+    unsigned seed = 2026;
+    for (int round = 0; round < 2000; round++) {
+        uint16_t u[80], back[200];
+        size_t n = rand_r(&seed) % 80, m = 0;
+        int clean = 1;
+        for (size_t i = 0; i < n; i++) {
+            unsigned r = rand_r(&seed);
+            u[i] = (uint16_t)(r % 4 == 0 ? 0xD800 + r % 0x800 : r % 3 == 0 ? r % 0x80 : r);
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (u[i] == 0)
+                clean = 0;
+            if (u[i] >= 0xD800 && u[i] <= 0xDBFF && i + 1 < n && u[i + 1] >= 0xDC00 &&
+                u[i + 1] <= 0xDFFF)
+                i++;
+            else if (u[i] >= 0xD800 && u[i] <= 0xDFFF)
+                clean = 0;
+        }
+        char out[400];
+        size_t len;
+        assert_int_equal(ucs2_to_utf8(u, n, out, sizeof out, &len), TRYGG_OK);
+        assert_int_equal(strlen(out), len);
+        assert_int_equal(ucs2_from_utf8(out, back, 200, &m), TRYGG_OK);
+        if (clean) {
+            assert_int_equal(m, n);
+            assert_memory_equal(back, u, n * 2);
+        }
+        (void)ucs2_sms_parts(out, NULL);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip), cmocka_unit_test(test_surrogates),
         cmocka_unit_test(test_invalid),   cmocka_unit_test(test_gsm7),
-        cmocka_unit_test(test_parts),
+        cmocka_unit_test(test_parts),     cmocka_unit_test(test_random_units),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
