@@ -76,6 +76,30 @@ static int to_gammu_str(const char *s, unsigned char *out, size_t cap)
     return 0;
 }
 
+/* The dummy phone always reports +800123456. For trying the tip line, a
+ * number written into <device>/incoming-call (tools/fake-sms --call DIR
+ * NUMBER) is used instead. The file still exists while the callback runs;
+ * reading it is no Gammu call, so it cannot re-enter. */
+static void dummy_caller(modem *m)
+{
+    char path[600], buf[64];
+    snprintf(path, sizeof path, "%s/incoming-call", m->cfg.device);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    if (n < 3 || n > 20)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (!((buf[i] >= '0' && buf[i] <= '9') || (i == 0 && buf[i] == '+')))
+            return;
+    memcpy(m->call_number, buf, n + 1);
+}
+
 static void on_call(GSM_StateMachine *sm, GSM_Call *call, void *user)
 {
     (void)sm;
@@ -87,6 +111,8 @@ static void on_call(GSM_StateMachine *sm, GSM_Call *call, void *user)
     m->call_id_valid = call->CallIDAvailable ? 1 : 0;
     m->call_id = call->CallID;
     gammu_str(call->PhoneNumber, GSM_MAX_NUMBER_LENGTH, m->call_number, sizeof m->call_number);
+    if (m->dummy)
+        dummy_caller(m);
 }
 
 static void on_send_status(GSM_StateMachine *sm, int status, int ref, void *user)

@@ -62,6 +62,11 @@ wait_for 20 "select count(*) from sms_out where text glob '*RING*' and status='s
 fake "$D/modem" +800123456 "RING"
 wait_for 20 "select count(*) from items where kind='callback' and consent=1" 1
 
+# A call from a given number (fake-sms --call DIR NUMBER): answered too.
+fake --call "$D/modem" +46701110007
+wait_for 20 "select count from smsgw_counters where name='calls'" 2
+wait_for 20 "select count(*) from sms_out where text glob '*RING*' and status='sent'" 2
+
 # STOP: confirmation sent, contact stopped, ciphertext gone.
 fake "$D/modem" "$N1" "STOPP"
 wait_for 20 "select count(*) from contacts where stopped=1 and (cipher is null or length(cipher)=0)" 1
@@ -80,7 +85,7 @@ grep -q "stopping:" "$D/log" || fail "no clean stop logged"
 
 # No number in plain text in the logs or the database (the one call-back
 # number with consent is allowed in its item's contact field only).
-for n in 701110001 701110002 701110003 701110004 701110005; do
+for n in 701110001 701110002 701110003 701110004 701110005 701110006 701110007; do
     grep -q "$n" "$D/log" && fail "number $n in the log"
     cat "$D"/trygg.db* | grep -aq "$n" && fail "number $n in the database file"
     sqlite3 "$D/trygg.db" .dump | grep -q "$n" && fail "number $n in the database dump"
