@@ -250,6 +250,9 @@ void web_static_get(void *ctx, const http_req *req, http_resp *resp);
 /* Status badge of an item. */
 void web_status_badge(html_buf *b, const web_ctx *w, const trygg_item *it);
 
+/* Drops the cached status counts of the queue (after any change). */
+void web_counts_invalidate(void);
+
 /* Builds the list filter from the request's query (status, kind, category,
  * area, destination, channel, urgent, from, to, q, open). Unknown values are
  * ignored. */

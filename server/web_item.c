@@ -524,11 +524,13 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
             html_attr(&b, d);
             html_lit(&b, "\"><div class=\"meta\"><strong>");
             html_t(&b, &w, web_enum_key("msg", d, k));
-            html_lit(&b, "</strong> · ");
-            if (m->dir == TRYGG_MSG_IN)
-                html_text(&b, see == WEB_SEE_FULL ? it.alias : "");
-            else
-                html_text(&b, m->author);
+            html_lit(&b, "</strong>");
+            const char *who =
+                m->dir == TRYGG_MSG_IN ? (see == WEB_SEE_FULL ? it.alias : "") : m->author;
+            if (who[0]) {
+                html_lit(&b, " · ");
+                html_text(&b, who);
+            }
             web_fmt_time(m->created, when);
             html_lit(&b, " · ");
             html_text(&b, when);
@@ -877,5 +879,6 @@ void web_item_post(void *ctx, const http_req *req, http_resp *resp)
         back(&w, id, "err", errkey);
         return;
     }
+    web_counts_invalidate();
     back(&w, id, "ok", okkey);
 }

@@ -220,8 +220,11 @@ await step('channels and admin pages', async () => {
   await a11yCheck(desk, 'admin');
 });
 
-await step('switch to English and back', async () => {
+await step('switch to English and back, staying on the page', async () => {
   await desk.getByRole('button', { name: 'English' }).click();
+  await desk.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+  assert.match(desk.url(), /\/admin$/);
+  await desk.getByRole('link', { name: 'Items' }).click();
   await desk.getByRole('heading', { level: 1, name: 'Items' }).waitFor();
   assert.equal(await desk.getAttribute('html', 'lang'), 'en');
   await desk.getByRole('button', { name: 'Svenska' }).click();
