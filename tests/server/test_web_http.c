@@ -659,6 +659,29 @@ static void test_admin_pages(void **state)
     assert_int_equal(n, 1);
     assert_string_equal(wk[0].place, "Ströms slott");
     assert_int_equal(wk[0].capacity, 20);
+    /* A sign-up for it shows on the walk's page with its contact. */
+    trygg_item su, out;
+    trygg_item_init(&su);
+    strcpy(su.client_key, "walk-signup-1");
+    su.kind = TRYGG_KIND_WALK_SIGNUP;
+    su.channel = TRYGG_CHANNEL_KIOSK;
+    strcpy(su.source, "bibl-1");
+    strcpy(su.destination, "security");
+    strcpy(su.contact, "Kim Berg, kim@example.se");
+    su.consent = 1;
+    su.walk_id = wk[0].id;
+    int created;
+    assert_int_equal(trygg_store_submit(st, &su, &out, &created), TRYGG_OK);
+    char wpath[64];
+    snprintf(wpath, sizeof wpath, "/admin/walk/%" PRId64, wk[0].id);
+    req(&r, "GET", wpath, s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, out.ref));
+    assert_non_null(strstr(r.body, "Kim Berg"));
+    reply_free(&r);
+    req(&r, "GET", "/admin/walk/999999", s.cookie, NULL);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
     snprintf(form, sizeof form,
              "csrf=%s&lang=sv&text=Biblioteket+st%%C3%%A4nger+kl+16&from=2020-01-01&to=2099-01-01",
              s.csrf);
