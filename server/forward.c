@@ -1,7 +1,8 @@
 /*
- * forward.c — the notification outbox: what a forward holds (built at
- * enqueue, inside the caller's transaction) and the worker that sends it
- * (SMTP e-mail and signed JSON webhooks with libcurl), see forward.h.
+ * forward.c — the notification outbox: queueing through libtrygg's
+ * trygg/forward.h (payloads built at enqueue, inside the caller's
+ * transaction) and the worker that sends rows (SMTP e-mail and signed JSON
+ * webhooks with libcurl), see forward.h.
  *
  * Payloads (JSON, < 8 KiB, already reduced to what the destination may see):
  *   email:   {"to", "subject", "body", "ref", "urgent"}
@@ -25,264 +26,50 @@
 #include "trygg/secret.h"
 #include "trygg/text.h"
 
-#define PAYLOAD_MAX 8000 /* the store's cap is 8 KiB including NUL */
-#define DUE_BATCH   16
+#define DUE_BATCH 16
 
-/* ---- building payloads ------------------------------------------------------- */
-
-static int names_person(const trygg_item *it)
-{
-    const trygg_keywords *k = trygg_keywords_default();
-    return k && it->text[0] && trygg_text_names_person(k, it->text);
-}
-
-static void when_text(const trygg_item *it, char out[80])
-{
-    snprintf(out, 80, "%s%s%s", it->when_date, it->when_date[0] && it->when_band[0] ? " " : "",
-             it->when_band);
-}
-
-static void iso_utc(int64_t t, char out[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Cuts s to at most `max` bytes at a UTF-8 boundary. */
-static void utf8_cut(char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n <= max)
-        return;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    s[max] = '\0';
-}
-
-typedef struct view {
-    char text[TRYGG_TEXT_MAX + 64];
-    const char *contact;
-    const char *alias;
-    char link[400];
-} view;
-
-/* What `d` may see of `it`. */
-static trygg_err make_view(server_ctx *ctx, const trygg_item *it, int full_access, view *v)
-{
-    memset(v, 0, sizeof *v);
-    if (full_access) {
-        snprintf(v->text, sizeof v->text, "%s", it->text);
-        v->alias = it->alias;
-    } else {
-        trygg_err rc = trygg_scrub(it->text, v->text, sizeof v->text, NULL);
-        if (rc != TRYGG_OK)
-            return rc;
-        v->alias = "";
-    }
-    /* Contact data went with consent for the sign-up's or call-back's purpose. */
-    int purpose = it->kind == TRYGG_KIND_WATCH_SIGNUP || it->kind == TRYGG_KIND_WALK_SIGNUP ||
-                  it->kind == TRYGG_KIND_CALLBACK;
-    v->contact = it->consent && (full_access || purpose) ? it->contact : "";
-    if (ctx->cfg.public_url[0] && it->id > 0)
-        snprintf(v->link, sizeof v->link, "%s/item/%lld", ctx->cfg.public_url, (long long)it->id);
-    return TRYGG_OK;
-}
-
-static json_t *item_json(server_ctx *ctx, const trygg_item *it, const view *v)
-{
-    json_t *o = json_object();
-    char ts[32], when[80];
-    iso_utc(it->created, ts);
-    when_text(it, when);
-    const config_category *c = config_category_find(&ctx->cfg, (int)it->kind, it->category);
-    const config_area *a = config_area_find(&ctx->cfg, it->area);
-    json_object_set_new(o, "ref", json_string(it->ref));
-    json_object_set_new(o, "kind", json_string(trygg_kind_name(it->kind)));
-    json_object_set_new(o, "channel", json_string(trygg_channel_name(it->channel)));
-    json_object_set_new(o, "category", json_string(it->category));
-    if (c)
-        json_object_set_new(o, "category_label", json_string(config_label(c->label, "sv", c->id)));
-    json_object_set_new(o, "area", json_string(it->area));
-    if (a)
-        json_object_set_new(o, "area_label", json_string(config_label(a->label, "sv", a->id)));
-    json_object_set_new(o, "place", json_string(it->place));
-    json_object_set_new(o, "when", json_string(when));
-    json_object_set_new(o, "text", json_string(v->text));
-    json_object_set_new(o, "lang", json_string(it->lang));
-    json_object_set_new(o, "urgent", json_boolean(it->urgent));
-    json_object_set_new(o, "created", json_string(ts));
-    if (v->contact[0])
-        json_object_set_new(o, "contact", json_string(v->contact));
-    if (v->alias && v->alias[0])
-        json_object_set_new(o, "alias", json_string(v->alias));
-    if (it->walk_id)
-        json_object_set_new(o, "walk_id", json_integer(it->walk_id));
-    if (v->link[0])
-        json_object_set_new(o, "link", json_string(v->link));
-    return o;
-}
-
-static trygg_err render(const char *tmpl, server_ctx *ctx, const trygg_item *it, const view *v,
-                        const char *dest_label, char *out, size_t cap)
-{
-    char when[80];
-    when_text(it, when);
-    const config_category *c = config_category_find(&ctx->cfg, (int)it->kind, it->category);
-    const config_area *a = config_area_find(&ctx->cfg, it->area);
-    const char *names[] = {"ref",  "kind",    "category", "area",        "place", "when",
-                           "text", "contact", "link",     "destination", NULL};
-    const char *values[] = {it->ref,
-                            trygg_kind_name(it->kind),
-                            c ? config_label(c->label, "sv", c->id) : it->category,
-                            a ? config_label(a->label, "sv", a->id) : it->area,
-                            it->place,
-                            when,
-                            v->text,
-                            v->contact,
-                            v->link,
-                            dest_label,
-                            NULL};
-    return trygg_i18n_format(tmpl, names, values, out, cap);
-}
-
-/* Builds the e-mail payload; shortens the text until it fits. */
-static char *email_payload(server_ctx *ctx, const trygg_item *it, view *v, const char *to,
-                           const char *dest_label, int urgent)
-{
-    server_catalog *k = ctx->cfg.catalog;
-    const char *subj_t = k ? k->mail_subject : "Trygg {ref}";
-    const char *body_t = k ? k->mail_body : "{ref}\n{text}\n{link}";
-    char *subject = malloc(1024), *body = malloc(PAYLOAD_MAX);
-    char *out = NULL;
-    for (int tries = 0; subject && body && tries < 8; tries++) {
-        if (render(subj_t, ctx, it, v, dest_label, subject, 1024) != TRYGG_OK)
-            snprintf(subject, 1024, "Trygg %s", it->ref);
-        utf8_cut(subject, 200);
-        char full_subject[1100];
-        snprintf(full_subject, sizeof full_subject, "%s%s", urgent ? "!!! " : "", subject);
-        if (render(body_t, ctx, it, v, dest_label, body, PAYLOAD_MAX) == TRYGG_OK) {
-            json_t *o = json_object();
-            json_object_set_new(o, "to", json_string(to));
-            json_object_set_new(o, "subject", json_string(full_subject));
-            json_object_set_new(o, "body", json_string(body));
-            json_object_set_new(o, "ref", json_string(it->ref));
-            json_object_set_new(o, "urgent", json_boolean(urgent));
-            out = json_dumps(o, JSON_COMPACT);
-            json_decref(o);
-            if (out && strlen(out) < PAYLOAD_MAX)
-                break;
-            free(out);
-            out = NULL;
-        }
-        utf8_cut(v->text, strlen(v->text) / 2);
-        strcat(v->text, " [...]");
-    }
-    free(subject);
-    free(body);
-    return out;
-}
-
-static char *webhook_payload(server_ctx *ctx, const trygg_item *it, view *v, const char *dest)
-{
-    for (int tries = 0; tries < 8; tries++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "event", json_string("item.forwarded"));
-        json_object_set_new(o, "destination", json_string(dest));
-        json_object_set_new(o, "item", item_json(ctx, it, v));
-        char *out = json_dumps(o, JSON_COMPACT);
-        json_decref(o);
-        if (out && strlen(out) < PAYLOAD_MAX)
-            return out;
-        free(out);
-        utf8_cut(v->text, strlen(v->text) / 2);
-        strcat(v->text, " [...]");
-    }
-    return NULL;
-}
+/* ---- queueing (trygg/forward.h builds the payloads) -------------------------- */
 
 static int valid_address(const char *a)
 {
     return a[0] && strchr(a, '@') && !strpbrk(a, "\r\n<>\", ") && strlen(a) < 254;
 }
 
+static const char *label_cb(void *user, const char *what, int kind, const char *id)
+{
+    server_ctx *ctx = user;
+    if (strcmp(what, "category") == 0) {
+        const config_category *c = config_category_find(&ctx->cfg, kind, id);
+        return c ? config_label(c->label, "sv", c->id) : NULL;
+    }
+    const config_area *a = config_area_find(&ctx->cfg, id);
+    return a ? config_label(a->label, "sv", a->id) : NULL;
+}
+
+void forward_cfg(server_ctx *ctx, trygg_forward_cfg *fc)
+{
+    server_catalog *k = ctx->cfg.catalog;
+    *fc = (trygg_forward_cfg){.routes = ctx->routes,
+                              .public_url = ctx->cfg.public_url,
+                              .mail_subject = k ? k->mail_subject : "Trygg {ref}",
+                              .mail_body = k ? k->mail_body : "{ref}\n{text}\n{link}",
+                              .label = label_cb,
+                              .label_user = ctx};
+}
+
 trygg_err forward_enqueue(server_ctx *ctx, trygg_store *st, const trygg_item *item,
                           const char *destination, const char *actor)
 {
-    trygg_destination d;
-    trygg_err rc = trygg_store_dest_get(st, destination, &d);
-    if (rc != TRYGG_OK)
-        return rc;
-    /* Tips and anything naming a person stay with full-access destinations
-     * (the security department): a company may not process suspected crimes. */
-    if (!d.full_access && (item->kind == TRYGG_KIND_TIP || names_person(item))) {
-        TRYGG_WARN("forward: refused %s (%s) to '%s': tips and person-naming items go to "
-                   "full-access destinations only",
-                   item->ref, trygg_kind_name(item->kind), destination);
-        return TRYGG_ERR_PERM;
-    }
-    view *v = malloc(sizeof *v);
-    if (v == NULL)
-        return TRYGG_ERR_NOMEM;
-    int queued = 0;
-    if (d.email[0]) {
-        if (!valid_address(d.email)) {
-            TRYGG_WARN("forward: destination '%s' has an invalid e-mail address", destination);
-        } else if ((rc = make_view(ctx, item, d.full_access, v)) == TRYGG_OK) {
-            char *p = email_payload(ctx, item, v, d.email, d.label[0] ? d.label : d.name, 0);
-            rc = p ? trygg_store_notify_enqueue(st, item->id, destination, "email", p, NULL)
-                   : TRYGG_ERR_NOMEM;
-            free(p);
-            if (rc != TRYGG_OK)
-                goto out;
-            queued++;
-        } else {
-            goto out;
-        }
-    }
-    if (d.webhook_url[0]) {
-        if ((rc = make_view(ctx, item, d.full_access, v)) != TRYGG_OK)
-            goto out;
-        char *p = webhook_payload(ctx, item, v, destination);
-        rc = p ? trygg_store_notify_enqueue(st, item->id, destination, "webhook", p, NULL)
-               : TRYGG_ERR_NOMEM;
-        free(p);
-        if (rc != TRYGG_OK)
-            goto out;
-        queued++;
-    }
-    char detail[160];
-    snprintf(detail, sizeof detail, "%s (%d %s)%s", destination, queued,
-             queued == 1 ? "channel" : "channels", d.full_access ? "" : ", scrubbed");
-    rc = trygg_store_audit(st, item->id, actor ? actor : "system", "forward", detail);
-    if (queued == 0)
-        TRYGG_INFO("forward: destination '%s' has neither e-mail nor webhook", destination);
-out:
-    free(v);
-    return rc;
+    trygg_forward_cfg fc;
+    forward_cfg(ctx, &fc);
+    return trygg_forward_enqueue(st, &fc, item, destination, actor);
 }
 
 trygg_err forward_enqueue_oncall(server_ctx *ctx, trygg_store *st, const trygg_item *item)
 {
-    const char *to = ctx->routes ? trygg_routes_oncall(ctx->routes) : "";
-    if (to == NULL || !valid_address(to))
-        return TRYGG_ERR_NOTFOUND;
-    view *v = malloc(sizeof *v);
-    if (v == NULL)
-        return TRYGG_ERR_NOMEM;
-    /* The on-call copy leaves the system by e-mail: scrubbed like any copy. */
-    trygg_err rc = make_view(ctx, item, 0, v);
-    if (rc == TRYGG_OK) {
-        char *p = email_payload(ctx, item, v, to, "oncall", 1);
-        rc = p ? trygg_store_notify_enqueue(st, item->id, "oncall", "email", p, NULL)
-               : TRYGG_ERR_NOMEM;
-        free(p);
-    }
-    if (rc == TRYGG_OK)
-        rc = trygg_store_audit(st, item->id, "system", "forward", "oncall (urgent)");
-    free(v);
-    return rc;
+    trygg_forward_cfg fc;
+    forward_cfg(ctx, &fc);
+    return trygg_forward_enqueue_oncall(st, &fc, item, "system");
 }
 
 /* ---- sending ----------------------------------------------------------------- */

@@ -14,8 +14,13 @@
 #define TRYGG_FORWARD_H
 
 #include "server.h"
+#include "trygg/forward.h"
 
-/* Queues the item for `destination` (every channel it has: e-mail and/or
+/* The shared forward settings of this server (routes, public_url, [mail]
+ * templates, category/area labels) for trygg/forward.h. */
+void forward_cfg(server_ctx *ctx, trygg_forward_cfg *fc);
+/* Thin wrappers of trygg_forward_enqueue / trygg_forward_enqueue_oncall
+ * with forward_cfg(). Queues the item for `destination` (every channel it has: e-mail and/or
  * webhook). The payload holds only what that destination may see: scrubbed
  * text unless the destination has full_access; never the SMS alias's number.
  * Must be called inside trygg_store_begin/commit. */

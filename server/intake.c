@@ -37,15 +37,8 @@ static struct {
        .done = PTHREAD_COND_INITIALIZER,
        .tick = PTHREAD_COND_INITIALIZER};
 
-static int fatal(trygg_err e)
-{
-    return e == TRYGG_ERR_DB || e == TRYGG_ERR_BUSY || e == TRYGG_ERR_FULL || e == TRYGG_ERR_IO ||
-           e == TRYGG_ERR_NOMEM || e == TRYGG_ERR_READONLY || e == TRYGG_ERR_SCHEMA;
-}
-
-/* Inside a transaction: submit plus its forwards. Non-fatal forward errors
- * (unknown destination, a destination that may not receive it) are logged:
- * the item itself is committed regardless. */
+/* Inside a transaction: submit plus its forwards (trygg_forward_intake:
+ * non-fatal forward errors are logged, the item is committed regardless). */
 static trygg_err process(server_ctx *ctx, trygg_store *st, job *j)
 {
     trygg_err rc = trygg_store_submit(st, j->item, j->item, &j->created);
@@ -53,25 +46,9 @@ static trygg_err process(server_ctx *ctx, trygg_store *st, job *j)
         return rc;
     if (!j->created)
         return TRYGG_OK;
-    const char *dests[2] = {j->route.destination, j->route.copy_to};
-    for (int i = 0; i < 2; i++) {
-        if (dests[i][0] == '\0' || (i == 1 && strcmp(dests[1], dests[0]) == 0))
-            continue;
-        trygg_err fe = forward_enqueue(ctx, st, j->item, dests[i], "system");
-        if (fatal(fe))
-            return fe;
-        if (fe != TRYGG_OK)
-            TRYGG_WARN("intake: item %s not forwarded to '%s': %s", j->item->ref, dests[i],
-                       trygg_strerror(fe));
-    }
-    if (j->item->urgent) {
-        trygg_err fe = forward_enqueue_oncall(ctx, st, j->item);
-        if (fatal(fe))
-            return fe;
-        if (fe != TRYGG_OK)
-            TRYGG_WARN("intake: on-call not notified of %s: %s", j->item->ref, trygg_strerror(fe));
-    }
-    return TRYGG_OK;
+    trygg_forward_cfg fc;
+    forward_cfg(ctx, &fc);
+    return trygg_forward_intake(st, &fc, j->item, &j->route, "system");
 }
 
 static trygg_err one(server_ctx *ctx, trygg_store *st, job *j)

@@ -3,13 +3,13 @@
  */
 #include "dialog.h"
 
-#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "trygg/forward.h"
 #include "trygg/log.h"
 #include "trygg/smsgw_extra.h"
 #include "trygg/text.h"
@@ -205,34 +205,32 @@ static trygg_err reply(dlg_ctx *c, const who *w, const char *why, const char *ke
     return e;
 }
 
-/* Urgent: the on-call address gets an e-mail at once, through the store's
- * notification outbox (sent by trygg-server; payload as in server/forward.c:
- * {"to", "subject", "body", "ref", "urgent"}). */
+/* Forwards through the store's notification outbox, by the same rules and
+ * payloads as trygg-server's intake (trygg/forward.h; sent by trygg-server).
+ * SMS items have no staff link here (no public_url) and no category/area
+ * labels; the sender's number never goes out, only the alias. */
+static void fwd_cfg(const dlg_ctx *c, trygg_forward_cfg *fc)
+{
+    *fc = (trygg_forward_cfg){.routes = c->routes};
+}
+
+/* Urgent signal in a message joining an open item: the on-call address gets
+ * an e-mail at once with that message's (scrubbed) text. */
 static trygg_err notify_oncall(dlg_ctx *c, const trygg_item *it, const char *text)
 {
-    const char *to = c->routes ? trygg_routes_oncall(c->routes) : "";
-    if (!to || !to[0])
-        return TRYGG_OK;
-    const char *names[] = {"ref", "alias", "text", NULL};
-    const char *values[] = {it->ref, it->alias, text, NULL};
-    char subject[256];
-    static char body[TRYGG_TEXT_MAX + 1024];
-    trygg_err e =
-        replies_render_with(c->rp, ONCALL_SUBJECT, names, values, subject, sizeof subject);
-    if (!e)
-        e = replies_render_with(c->rp, ONCALL_BODY, names, values, body, sizeof body);
-    if (e)
-        return e;
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "to", to, "subject", subject, "body", body,
-                          "ref", it->ref, "urgent", 1);
-    char *payload = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    if (!payload)
+    trygg_item *copy = malloc(sizeof *copy);
+    if (!copy)
         return TRYGG_ERR_NOMEM;
-    e = trygg_store_notify_enqueue(c->st, it->id, "oncall", "email", payload, NULL);
-    free(payload);
+    *copy = *it;
+    copy->urgent = 1;
+    trygg_err e = trygg_strset(copy->text, sizeof copy->text, text);
+    trygg_forward_cfg fc;
+    fwd_cfg(c, &fc);
     if (!e)
-        e = trygg_store_audit(c->st, it->id, DLG_AUTHOR, "forward", "oncall (urgent SMS)");
+        e = trygg_forward_enqueue_oncall(c->st, &fc, copy, DLG_AUTHOR);
+    free(copy);
+    if (e == TRYGG_ERR_NOTFOUND) /* no on-call address configured */
+        return TRYGG_OK;
     return e;
 }
 
@@ -265,15 +263,21 @@ static trygg_err new_item(dlg_ctx *c, const who *w, const asm_msg *m, const char
     }
     it->created = now;
     it->urgent = text_urgent(text);
-    if (c->routes) {
-        trygg_route_result rr;
-        if (trygg_route_item(c->routes, it, &rr) == TRYGG_OK) {
-            snprintf(it->destination, sizeof it->destination, "%s", rr.destination);
-            it->urgent |= rr.urgent;
-        }
+    trygg_route_result rr;
+    int routed = c->routes && trygg_route_item(c->routes, it, &rr) == TRYGG_OK;
+    if (routed) {
+        snprintf(it->destination, sizeof it->destination, "%s", rr.destination);
+        it->urgent |= rr.urgent;
     }
     int created = 0;
-    return trygg_store_submit(c->st, it, it, &created);
+    trygg_err e2 = trygg_store_submit(c->st, it, it, &created);
+    if (e2 || !created || !routed)
+        return e2;
+    /* Same transaction (savepoint) as the item: the routed forwards, the
+     * scrubbed copy and the urgent on-call e-mail, as for kiosk items. */
+    trygg_forward_cfg fc;
+    fwd_cfg(c, &fc);
+    return trygg_forward_intake(c->st, &fc, it, &rr, DLG_AUTHOR);
 }
 
 static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r);
@@ -408,8 +412,6 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
             return e;
         r->item_id = it.id;
         r->urgent = it.urgent;
-        if (it.urgent && (e = notify_oncall(c, &it, it.text)) != TRYGG_OK)
-            return e;
         snprintf(r->ref, sizeof r->ref, "%s", it.ref);
         const char *rk = it.urgent ? REPLY_ACK_URGENT : fault ? REPLY_ACK_FAULT : REPLY_ACK;
         e = reply(c, &w, why, rk, it.id, it.ref, DLG_AUTHOR, r);
