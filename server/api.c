@@ -120,6 +120,9 @@ static int valid_date(const char *s)
         return 0;
     if (s[4] != '-' || s[7] != '-' || y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1)
         return 0;
+    for (int i = 0; i < 10; i++) /* sscanf also takes "+4" and " 4" */
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return 0;
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (d > mdays[m - 1] || (m == 2 && d == 29 && !((y % 4 == 0 && y % 100) || y % 400 == 0)))
         return 0;

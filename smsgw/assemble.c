@@ -160,6 +160,12 @@ int asm_run(asm_state *a, const modem_part *parts, int n, int64_t now, asm_msg *
         int timed_out = now - pg->first_seen >= a->timeout;
         if (complete || timed_out) {
             build(&out[nout], parts, by, total, !complete);
+            if (out[nout].nidx == 0) {
+                /* Only parts past ASM_MAX_PARTS: keep the sender and time. */
+                memcpy(out[nout].number, p->number, sizeof out[nout].number);
+                memcpy(out[nout].stamp, p->stamp, sizeof out[nout].stamp);
+                out[nout].smsc_time = p->smsc_time;
+            }
             /* Duplicates of parts go with the message so they get deleted too. */
             for (int j = i; j < n && out[nout].nidx < ASM_MAX_PARTS; j++) {
                 const modem_part *q = &parts[j];

@@ -145,6 +145,24 @@ static void test_random(void **state)
     asm_free(a);
 }
 
+/* A part past ASM_MAX_PARTS alone still names its sender when it times out
+ * (found by tests/fuzz/fuzz_sms_assemble). */
+static void test_only_parts_past_max(void **state)
+{
+    (void)state;
+    asm_state *a = asm_new(60);
+    modem_part p[1];
+    part(&p[0], "+46702", 3, 106, 84, "far part", 100);
+    assert_int_equal(asm_run(a, p, 1, 1000, out, 8), 0);
+    assert_int_equal(asm_run(a, p, 1, 1060, out, 8), 1);
+    assert_string_equal(out[0].number, "+46702");
+    assert_string_equal(out[0].stamp, "T100");
+    assert_int_equal(out[0].smsc_time, 100);
+    assert_int_equal(out[0].incomplete, 1);
+    assert_int_equal(out[0].nidx, 1); /* deleted with the message */
+    asm_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_part),
         cmocka_unit_test(test_controls),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_only_parts_past_max),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
