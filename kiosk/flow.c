@@ -24,15 +24,44 @@ const char *flow_text(const flow *f, const char *key)
     return f->tr ? trygg_i18n_get(f->tr, f->lang, key) : key;
 }
 
+const char *flow_voice_lang(const flow *f)
+{
+    return f->speech_lang[0] ? f->speech_lang : f->lang;
+}
+
+/* Text for key in the language the voice speaks (see flow_voice_lang). */
+static const char *spoken(const flow *f, const char *key)
+{
+    return f->tr ? trygg_i18n_get(f->tr, flow_voice_lang(f), key) : key;
+}
+
+static int has_voice(const flow *f, const char *lang)
+{
+    return !f->host.has_voice || f->host.has_voice(f->host.user, lang);
+}
+
+/* Picks the voice for the language on the screen: its own when there is
+ * one, else English (the fallback voice; Somali has none). */
+static void pick_voice(flow *f)
+{
+    snprintf(f->speech_lang, sizeof f->speech_lang, "%s",
+             has_voice(f, f->lang) ? f->lang : FLOW_FALLBACK_VOICE);
+}
+
+int flow_lang_has_voice(const flow *f)
+{
+    return has_voice(f, f->lang);
+}
+
 static void say(flow *f, const char *text)
 {
     if (f->speech && f->host.say && text && *text)
-        f->host.say(f->host.user, f->lang, text);
+        f->host.say(f->host.user, flow_voice_lang(f), text);
 }
 
 static void say_key(flow *f, const char *key)
 {
-    say(f, flow_text(f, key));
+    say(f, spoken(f, key));
 }
 
 flow_step flow_current_step(const flow *f)
@@ -127,7 +156,7 @@ static void announce_with(flow *f, const char *prefix_key)
     title_key(f, key, sizeof key);
     if (prefix_key && f->screen != SCR_RECEIPT) {
         char text[1024];
-        snprintf(text, sizeof text, "%s %s", flow_text(f, prefix_key), flow_text(f, key));
+        snprintf(text, sizeof text, "%s %s", spoken(f, prefix_key), spoken(f, key));
         say(f, text);
         return;
     }
@@ -145,7 +174,7 @@ static void announce_with(flow *f, const char *prefix_key)
         char text[512];
         const char *names[] = {"ref", NULL};
         const char *vals[] = {spelled, NULL};
-        trygg_i18n_format(flow_text(f, "receipt.spoken"), names, vals, text, sizeof text);
+        trygg_i18n_format(spoken(f, "receipt.spoken"), names, vals, text, sizeof text);
         say(f, text);
         return;
     }
@@ -219,6 +248,7 @@ void flow_reset(flow *f, uint64_t now)
     if (f->host.speech_reset)
         f->host.speech_reset(f->host.user);
     f->speech = 0;
+    f->speech_lang[0] = 0;
     f->armed[0] = 0;
     f->volume = 100;
     f->large_text = f->cfg->large_text;
@@ -325,6 +355,13 @@ static void show_error(flow *f, const char *key)
     snprintf(f->error, sizeof f->error, "%s", key);
     f->dirty = 1;
     say_key(f, key);
+}
+
+int flow_walk_places_left(const rc_walk *w)
+{
+    if (w->capacity <= 0)
+        return -1;
+    return w->signups >= w->capacity ? 0 : w->capacity - w->signups;
 }
 
 static void go_step(flow *f, int dir)
@@ -512,11 +549,16 @@ static void option(flow *f, const char *v)
         int id = -1;
         if (sscanf(v, "%d", &id) != 1)
             return;
-        int ok = 0;
+        const rc_walk *w = NULL;
         for (int i = 0; i < f->cat->n_walks; i++)
-            ok |= f->cat->walks[i].id == id;
-        if (!ok)
+            if (f->cat->walks[i].id == id)
+                w = &f->cat->walks[i];
+        if (!w)
             return;
+        if (flow_walk_places_left(w) == 0) {
+            show_error(f, "err.walk_full");
+            return;
+        }
         m->walk_id = id;
         break;
     }
@@ -545,6 +587,8 @@ static void activate(flow *f, const char *id)
         if (kcfg_has_lang(f->cfg, id + 5) && strlen(id + 5) < sizeof f->lang) {
             snprintf(f->lang, sizeof f->lang, "%s", id + 5);
             f->dirty = 1;
+            if (f->speech)
+                pick_voice(f);
             announce(f);
         }
         return;
@@ -554,9 +598,11 @@ static void activate(flow *f, const char *id)
             if (f->host.speech_stop)
                 f->host.speech_stop(f->host.user);
             f->speech = 0;
+            f->speech_lang[0] = 0;
         } else {
             f->speech = 1;
-            announce_with(f, "speech.on");
+            pick_voice(f);
+            announce_with(f, flow_lang_has_voice(f) ? "speech.on" : "speech.on_other");
         }
         f->armed[0] = 0;
         f->dirty = 1;
@@ -758,8 +804,8 @@ void flow_tick(flow *f, uint64_t now)
         const char *names[] = {"seconds", NULL};
         const char *vals[] = {secs, NULL};
         char body[400];
-        trygg_i18n_format(flow_text(f, "idle.body"), names, vals, body, sizeof body);
-        snprintf(text, sizeof text, "%s %s", flow_text(f, "idle.title"), body);
+        trygg_i18n_format(spoken(f, "idle.body"), names, vals, body, sizeof body);
+        snprintf(text, sizeof text, "%s %s", spoken(f, "idle.title"), body);
         say(f, text);
     }
 }

@@ -35,6 +35,10 @@
 #define FLOW_ID_MAX      64
 #define FLOW_MAX_STEPS   10
 
+/* The voice used when the screen's language has none (Somali): the screen
+ * keeps its language and the English catalog texts are spoken. */
+#define FLOW_FALLBACK_VOICE "en"
+
 typedef enum flow_kind {
     FLOW_NONE = 0,
     FLOW_CONCERN,
@@ -94,6 +98,8 @@ typedef struct flow_host {
     void (*speech_volume)(void *user, int percent);
     /* End of session: stop and forget what was said, default volume. */
     void (*speech_reset)(void *user);
+    /* 1 when there is a voice for lang (NULL: every language has one). */
+    int (*has_voice)(void *user, const char *lang);
     /* Commit the form durably; on success write the public reference to
      * ref[8] and return 0. Only after 0 does the flow show the receipt. */
     int (*submit)(void *user, const flow_form *form, char ref[8]);
@@ -131,8 +137,10 @@ typedef struct flow {
     int pin_fails;
 
     /* accessibility */
-    int speech;     /* speech on for this session */
-    char armed[96]; /* id touched once while speech is on */
+    int speech;          /* speech on for this session */
+    char speech_lang[8]; /* language the voice speaks while speech is on: lang,
+                            or FLOW_FALLBACK_VOICE when lang has no voice */
+    char armed[96];      /* id touched once while speech is on */
     uint64_t armed_at;
     int volume; /* percent */
     int large_text, high_contrast;
@@ -160,6 +168,12 @@ uint64_t flow_next_deadline(const flow *f);
 /* Wipes the form, speech and language and shows home. */
 void flow_reset(flow *f, uint64_t now);
 
+/* Language the voice speaks: speech_lang while speech is on, else lang. */
+const char *flow_voice_lang(const flow *f);
+
+/* 1 when the language on the screen has a voice (host's has_voice). */
+int flow_lang_has_voice(const flow *f);
+
 /* Text for a catalog key in the current language (never NULL). */
 const char *flow_text(const flow *f, const char *key);
 
@@ -183,6 +197,10 @@ char *flow_field(flow *f, size_t *cap, int *masked, int *digits_only);
 /* Validation helpers, exposed for tests. */
 int flow_valid_phone(const char *s);
 int flow_valid_contact(const char *s); /* phone or e-mail */
+
+/* Places left on a safety walk: -1 when the walk has no limit (capacity 0),
+ * 0 when it is full (signing up is refused with "err.walk_full"). */
+int flow_walk_places_left(const rc_walk *w);
 
 /* Removes the last UTF-8 character of s (in place). */
 void flow_utf8_pop(char *s);

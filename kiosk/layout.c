@@ -313,7 +313,10 @@ static void footer(ctx *c, int back, const char *next_id, const char *next_label
                    {"nav.back", T(c, "nav.back"), ST_SECONDARY}};
     int nnav = back ? 2 : 1;
     fbtn a11y[3] = {
-        {"speech.toggle", T(c, f->speech ? "speech.toggle_on" : "speech.toggle"),
+        {"speech.toggle",
+         T(c, f->speech                ? "speech.toggle_on"
+              : flow_lang_has_voice(f) ? "speech.toggle"
+                                       : "speech.toggle_novoice"),
          f->speech ? ST_SELECTED : ST_SECONDARY},
         {"a11y.large", T(c, "a11y.large"), f->large_text ? ST_SELECTED : ST_SECONDARY},
         {"a11y.contrast", T(c, "a11y.contrast"), f->high_contrast ? ST_SELECTED : ST_SECONDARY},
@@ -439,7 +442,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
 
 typedef struct choice {
     char id[80];
-    char label[200];
+    char label[512]; /* a walk: date, place, meeting point, places left */
 } choice;
 
 static void choices(ctx *c, const choice *ch, int n, const char *selected)
@@ -878,8 +881,23 @@ static void walk_label(ctx *c, const rc_walk *w, char *out, size_t cap)
     } else {
         snprintf(date, sizeof date, "%s", w->starts);
     }
-    int n = snprintf(out, cap, "%s \xE2\x80\x93 %s%s%s", date, w->place,
-                     w->meeting_point[0] ? ", " : "", w->meeting_point);
+    /* Places left from the server's config: "12 platser kvar", "Fullbokad";
+     * nothing for a walk without a limit. */
+    char places[96] = "";
+    int left = flow_walk_places_left(w);
+    if (left == 0) {
+        snprintf(places, sizeof places, " \xC2\xB7 %s", T(c, "walk.full"));
+    } else if (left > 0) {
+        char ns[16], txt[80];
+        snprintf(ns, sizeof ns, "%d", left);
+        const char *n[] = {"n", NULL};
+        const char *v[] = {ns, NULL};
+        trygg_i18n_format(T(c, left == 1 ? "walk.place_left" : "walk.places_left"), n, v, txt,
+                          sizeof txt);
+        snprintf(places, sizeof places, " \xC2\xB7 %s", txt);
+    }
+    int n = snprintf(out, cap, "%s \xE2\x80\x93 %s%s%s%s", date, w->place,
+                     w->meeting_point[0] ? ", " : "", w->meeting_point, places);
     if (n < 0 || (size_t)n >= cap)
         out[cap - 1] = 0; /* cut; the renderer shrinks or wraps what is left */
 }
@@ -906,7 +924,7 @@ static void screen_review(ctx *c)
     const flow_form *m = &f->form;
     const ui_theme *t = c->t;
     char buf[RC_LABEL], area[RC_LABEL * 2] = "", cat[RC_LABEL] = "", when[96] = "";
-    char walk[300] = "", feedback[96] = "";
+    char walk[512] = "", feedback[96] = "";
     const rc_entry *e;
     if (m->kind == FLOW_CONCERN || m->kind == FLOW_FAULT) {
         const rc_entry *list = m->kind == FLOW_CONCERN ? f->cat->concern : f->cat->fault;
@@ -1016,6 +1034,10 @@ static void screen_step(ctx *c)
     int masked, digits;
     char *fld = flow_field((flow *)f, &cap, &masked, &digits);
     /* Steps with a keyboard keep the title short (no hint under it). */
+    /* No walks planned: the calm "none planned" text replaces the hint
+     * that asks to choose one. */
+    if (s == ST_WALK && f->cat->n_walks == 0)
+        hint_text = NULL;
     title(c, T(c, key), fld ? NULL : hint_text);
     error_line(c);
     switch (s) {
@@ -1395,4 +1417,25 @@ int layout_write_json(const ui_list *l, const char *path)
     int rc = root ? json_dump_file(root, path, JSON_INDENT(1)) : -1;
     json_decref(root);
     return rc;
+}
+
+int layout_label_in(const flow *f, const ui_status *st, int w, int h, const char *lang,
+                    const char *id, char *out, size_t cap)
+{
+    flow *g = malloc(sizeof *g);
+    ui_list *l = malloc(sizeof *l);
+    int found = 0;
+    if (g && l && strlen(lang) < sizeof g->lang) {
+        *g = *f;
+        snprintf(g->lang, sizeof g->lang, "%s", lang);
+        layout_build(g, st, w, h, l);
+        for (int i = 0; i < l->n && !found; i++)
+            if (strcmp(l->el[i].id, id) == 0 && l->el[i].label[0]) {
+                snprintf(out, cap, "%s", l->el[i].label);
+                found = 1;
+            }
+    }
+    free(g);
+    free(l);
+    return found;
 }

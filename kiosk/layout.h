@@ -102,6 +102,13 @@ const ui_theme *layout_theme(int high_contrast);
 /* Builds the list for flow f on a w×h logical screen. st may be NULL. */
 void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out);
 
+/* The label control `id` would have if the screen were in `lang` (same
+ * state otherwise): what the voice reads when it speaks another language
+ * than the screen shows (Somali screen, English voice). Writes out[cap] and
+ * returns 1; 0 when no such control or out of memory. */
+int layout_label_in(const flow *f, const ui_status *st, int w, int h, const char *lang,
+                    const char *id, char *out, size_t cap);
+
 /* Topmost tappable element at (x, y) (buttons, keys, hidden), or NULL. */
 const ui_el *layout_hit(const ui_list *l, int x, int y);
 /* Tappable element whose id is `s` or whose label is exactly `s`; NULL if

@@ -60,6 +60,14 @@ static void host_say(void *user, const char *lang, const char *text)
     speech_say(a->sp, lang, text);
 }
 
+static int host_has_voice(void *user, const char *lang)
+{
+    app *a = user;
+    /* Without a speech engine (script mode without --wav) nothing is spoken
+     * anyway; only a known voice-less language counts as having none. */
+    return a->sp ? speech_lang_available(a->sp, lang) : strcmp(lang, "so") != 0;
+}
+
 static void host_stop(void *user)
 {
     app *a = user;
@@ -228,6 +236,19 @@ static void relayout(app *a)
     a->f.npages = a->list->npages;
 }
 
+/* While the voice speaks another language than the screen shows (Somali
+ * screen, English voice), a touched control is read with its label in the
+ * voice's language. */
+static void voice_label(app *a, const char *id, char *label, size_t cap)
+{
+    const char *v = flow_voice_lang(&a->f);
+    if (!a->f.speech || strcmp(v, a->f.lang) == 0)
+        return;
+    ui_status st;
+    status(a, &st);
+    layout_label_in(&a->f, &st, a->w, a->h, v, id, label, cap);
+}
+
 /* ---- the event loop ---- */
 
 static int run_loop(app *a)
@@ -249,6 +270,7 @@ static int run_loop(app *a)
                 char id[64], label[UI_LABEL_MAX];
                 snprintf(id, sizeof id, "%s", e->id);
                 snprintf(label, sizeof label, "%s", e->label);
+                voice_label(a, id, label, sizeof label);
                 flow_touch(&a->f, id, label, ui_ticks());
             }
             break;
@@ -308,6 +330,7 @@ static int touch(script *s, const ui_el *e)
     char id[64], label[UI_LABEL_MAX];
     snprintf(id, sizeof id, "%s", e->id);
     snprintf(label, sizeof label, "%s", e->label);
+    voice_label(s->a, id, label, sizeof label);
     advance(s, 300);
     flow_touch(&s->a->f, id, label, s->now);
     relayout(s->a);
@@ -646,6 +669,7 @@ int main(int argc, char **argv)
                       .speech_repeat = host_repeat,
                       .speech_volume = host_volume,
                       .speech_reset = host_reset,
+                      .has_voice = host_has_voice,
                       .submit = host_submit,
                       .quit = host_quit};
     flow_init(&a->f, &a->cfg, &a->cat, a->tr, &host, script_path ? 1000000 : ui_ticks());

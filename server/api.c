@@ -277,6 +277,25 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
     }
 }
 
+/* After a new walk sign-up was committed: when the walk now has more
+ * sign-ups than places, the sign-up is kept (a kiosk receipt may already
+ * have acknowledged it, perhaps while the kiosk was offline) and an
+ * "over_capacity" audit row (detail "signups/capacity") tells the
+ * coordinator. Best effort: a failure is logged, the item stays. */
+static void audit_over_capacity(trygg_store *st, const trygg_item *it)
+{
+    trygg_walk w;
+    if (trygg_store_walk_get(st, it->walk_id, &w) != TRYGG_OK || w.capacity <= 0 ||
+        w.signups <= w.capacity)
+        return;
+    char detail[48];
+    snprintf(detail, sizeof detail, "%d/%d", w.signups, w.capacity);
+    TRYGG_WARN("api: %s signs up for walk %lld over capacity (%s)", it->ref, (long long)w.id,
+               detail);
+    if (trygg_store_audit(st, it->id, "system", "over_capacity", detail) != TRYGG_OK)
+        TRYGG_ERR("api: over-capacity audit of %s failed: %s", it->ref, trygg_store_errmsg(st));
+}
+
 static void h_submit(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
@@ -305,6 +324,20 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     snprintf(item->source, sizeof item->source, "%s", k.id);
     parse_submission(ctx, o, item, fields);
     json_decref(o);
+    if (json_object_size(fields) == 0 && item->kind == TRYGG_KIND_WALK_SIGNUP) {
+        /* A sign-up must name a walk the server knows (a full one is still
+         * taken, see intake.c: audit_over_capacity). */
+        trygg_walk w;
+        trygg_err we = trygg_store_walk_get(st, item->walk_id, &w);
+        if (we == TRYGG_ERR_NOTFOUND) {
+            json_object_set_new(fields, "walk_id", json_string("unknown"));
+        } else if (we != TRYGG_OK) {
+            json_decref(fields);
+            free(item);
+            error_json(resp, api_status_for(we), "store", NULL);
+            return;
+        }
+    }
     if (json_object_size(fields) > 0) {
         error_json(resp, 400, "validation", fields);
         free(item);
@@ -323,6 +356,8 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
         error_json(resp, api_status_for(rc), "store", NULL);
     } else {
         json_decref(fields);
+        if (created && item->kind == TRYGG_KIND_WALK_SIGNUP)
+            audit_over_capacity(st, item);
         json_t *out = json_object();
         json_object_set_new(out, "ref", json_string(item->ref));
         json_object_set_new(out, "status", json_string(trygg_status_name(item->status)));

@@ -156,6 +156,11 @@ tap #opt.lighting
 tap #opt.other
 type Gångtunneln
 shot concern.place
+tap #nav.restart
+tap #home.walks
+tap #opt.4
+expect screen walk.list
+shot walk.full
 """
 
 
@@ -228,7 +233,7 @@ retry_min_ms = 60000
                    "signups": 4},
                   {"id": 4, "starts": "2027-01-14T18:30:00+01:00", "area": "lodose",
                    "place": "Lödöse", "meeting_point": "vid kyrkan", "capacity": 20,
-                   "signups": 0}],
+                   "signups": 20}],
         "notices": [{"lang": "sv", "text": "Trygghetsvandring i Göta den 3 december kl. 18.00. "
                      "Välkommen!"},
                     {"lang": "en", "text": "Safety walk in Göta on 3 December at 18:00. "
@@ -272,6 +277,11 @@ retry_min_ms = 60000
             assert not any("0701234567" in l for l in labels("fault.phone") +
                            labels("fault.review")), "phone number visible"
             assert any("Göta centrum" in l for l in labels("walk.list")), "no walk"
+            # places left and a full walk from the server's config; a full walk is refused
+            full, left = ("Fullbokad", "26 platser kvar") if lang == "sv" else \
+                ("Fully booked", "26 places left")
+            assert any("Lödöse" in l and full in l for l in labels("walk.list")), "not full"
+            assert any("Göta centrum" in l and left in l for l in labels("walk.list")), "places"
             assert any("Göta" in l and ("3 december" in l or "3 December" in l)
                        for l in labels("home")), "no notice"
             # the idle countdown shows at least 20 seconds
@@ -297,6 +307,12 @@ retry_min_ms = 60000
         for k in ("home", "help", "concern.place"):
             check_shot(shots, p + k)
             checked += 1
+        # choosing the full walk is refused with a clear message
+        d = check_shot(shots, p + "walk.full", "walk.list")
+        checked += 1
+        errs = [e["label"] for e in d["elements"] if e["kind"] == "text"]
+        assert any(("fullbokad" if lang == "sv" else "fully booked") in l for l in errs), \
+            "no full-walk message"
         got = qr_urls(os.path.join(shots, p + "help.png"))
         assert got == set(URLS.values()), ("QR 1280x800", got)
     # The queued submissions are what the resident entered.

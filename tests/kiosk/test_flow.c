@@ -388,6 +388,48 @@ static void test_catalog_fallback(void **state)
                         "Poor lighting");
 }
 
+static void add_walk(rc_catalog *c, int id, int capacity, int signups)
+{
+    rc_walk *w = &c->walks[c->n_walks++];
+    memset(w, 0, sizeof *w);
+    w->id = id;
+    snprintf(w->starts, sizeof w->starts, "2026-12-03T18:00:00+01:00");
+    snprintf(w->place, sizeof w->place, "Göta centrum");
+    w->capacity = capacity;
+    w->signups = signups;
+}
+
+/* A full walk cannot be chosen ("err.walk_full"), the others can; places
+ * left follow capacity and signups from the server's config. */
+static void test_walk_capacity(void **state)
+{
+    env *e = *state;
+    add_walk(&e->cat, 3, 30, 12);
+    add_walk(&e->cat, 4, 10, 10);
+    add_walk(&e->cat, 5, 0, 40);
+    add_walk(&e->cat, 6, 10, 14); /* over-booked on the server */
+    assert_int_equal(flow_walk_places_left(&e->cat.walks[0]), 18);
+    assert_int_equal(flow_walk_places_left(&e->cat.walks[1]), 0);
+    assert_int_equal(flow_walk_places_left(&e->cat.walks[2]), -1);
+    assert_int_equal(flow_walk_places_left(&e->cat.walks[3]), 0);
+    tap(e, "home.walks");
+    assert_string_equal(screen(e), "walk.list");
+    tap(e, "opt.4");
+    assert_string_equal(screen(e), "walk.list");
+    assert_string_equal(e->f.error, "err.walk_full");
+    assert_int_equal(e->f.form.walk_id, -1);
+    tap(e, "opt.6");
+    assert_string_equal(e->f.error, "err.walk_full");
+    tap(e, "opt.5"); /* no limit */
+    assert_string_equal(screen(e), "walk.name");
+    assert_int_equal(e->f.form.walk_id, 5);
+    tap(e, "nav.back");
+    tap(e, "opt.3");
+    assert_string_equal(screen(e), "walk.name");
+    assert_int_equal(e->f.form.walk_id, 3);
+    assert_string_equal(e->f.error, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_speech_touch_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_speech_idle_one_tap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalog_fallback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walk_capacity, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -208,6 +208,45 @@ static void test_wrap(void **state)
     assert_true(n >= 2); /* URLs break after a slash */
 }
 
+static int has_text(const ui_list *l, const char *needle)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strstr(l->el[i].label, needle))
+            return 1;
+    return 0;
+}
+
+/* Walk buttons show places left and "Fullbokad"; with no walks planned the
+ * screen shows only the calm "none planned" text, not "choose one". */
+static void test_walk_places(void **state)
+{
+    env *e = *state;
+    tap(e, "home.walks");
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    assert_string_equal(e->l.screen, "walk.list");
+    assert_true(has_text(&e->l, trygg_i18n_get(e->tr, "sv", "walk.none")));
+    assert_false(has_text(&e->l, "Välj den vandring"));
+    flow_reset(&e->f, 2000);
+
+    int caps[3][2] = {{30, 12}, {10, 10}, {5, 4}};
+    for (int i = 0; i < 3; i++) {
+        rc_walk *w = &e->cat.walks[e->cat.n_walks++];
+        memset(w, 0, sizeof *w);
+        w->id = 3 + i;
+        snprintf(w->starts, sizeof w->starts, "2026-12-0%dT18:00:00+01:00", 3 + i);
+        snprintf(w->place, sizeof w->place, "Plats %d", i);
+        w->capacity = caps[i][0];
+        w->signups = caps[i][1];
+    }
+    tap(e, "home.walks");
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    assert_true(strstr(by_id(&e->l, "opt.3")->label, "18 platser kvar") != NULL);
+    assert_true(strstr(by_id(&e->l, "opt.4")->label, "Fullbokad") != NULL);
+    assert_true(strstr(by_id(&e->l, "opt.5")->label, "1 plats kvar") != NULL);
+    assert_true(has_text(&e->l, "Välj den vandring"));
+    assert_false(has_text(&e->l, trygg_i18n_get(e->tr, "sv", "walk.none")));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +254,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rtl_mirror, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hit_find_json, setup, teardown),
         cmocka_unit_test(test_wrap),
+        cmocka_unit_test_setup_teardown(test_walk_places, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -285,6 +285,58 @@ static void test_config_etag(void **state)
     assert_int_equal(it.walk_id, w.id);
     assert_string_equal(it.contact, "Anna 0701234567");
     assert_string_equal(it.destination, "walks");
+    trygg_audit au[8];
+    int na = 0;
+    assert_int_equal(trygg_store_list_audit(st, it.id, au, 8, &na), TRYGG_OK);
+    for (int i = 0; i < na; i++)
+        assert_string_not_equal(au[i].action, "over_capacity");
+
+    /* An unknown walk is a field error and stores nothing. */
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token,
+                                   "{\"uuid\":\"walk-signup-0002\",\"kind\":\"walk_signup\","
+                                   "\"walk_id\":987654,\"contact\":\"Bo\",\"consent\":true}",
+                                   &r),
+                     0);
+    assert_int_equal(r.status, 400);
+    o = parse(&r);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o, "fields"), "walk_id")),
+                        "unknown");
+    json_decref(o);
+    sfx_resp_free(&r);
+    assert_int_equal(trygg_store_get_by_key(st, "walk-signup-0002", &it), TRYGG_ERR_NOTFOUND);
+
+    /* A full walk still takes the sign-up (the kiosk may have shown its
+     * receipt offline) and marks it over capacity, once. */
+    trygg_walk small = {0};
+    small.starts = (int64_t)time(NULL) + 8 * 86400;
+    snprintf(small.area, sizeof small.area, "gota");
+    snprintf(small.place, sizeof small.place, "Parken");
+    small.capacity = 1;
+    assert_int_equal(trygg_store_walk_put(st, &small), TRYGG_OK);
+    for (int k = 0; k < 3; k++) {
+        snprintf(body, sizeof body,
+                 "{\"uuid\":\"walk-full-000%d\",\"kind\":\"walk_signup\",\"walk_id\":%lld,"
+                 "\"contact\":\"Cia\",\"consent\":true}",
+                 k == 2 ? 1 : k, (long long)small.id);
+        assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, body, &r), 0);
+        assert_int_equal(r.status, k == 2 ? 200 : 201); /* the third is a retry */
+        sfx_resp_free(&r);
+    }
+    for (int k = 0; k < 2; k++) {
+        char key[32];
+        snprintf(key, sizeof key, "walk-full-000%d", k);
+        assert_int_equal(trygg_store_get_by_key(st, key, &it), TRYGG_OK);
+        assert_int_equal(trygg_store_list_audit(st, it.id, au, 8, &na), TRYGG_OK);
+        int over = 0;
+        for (int i = 0; i < na; i++)
+            if (strcmp(au[i].action, "over_capacity") == 0) {
+                over++;
+                assert_string_equal(au[i].detail, "2/1");
+            }
+        assert_int_equal(over, k == 1 ? 1 : 0);
+    }
+    assert_int_equal(trygg_store_walk_get(st, small.id, &small), TRYGG_OK);
+    assert_int_equal(small.signups, 2);
 }
 
 static void test_heartbeat(void **state)
