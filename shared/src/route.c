@@ -567,6 +567,22 @@ const char *trygg_routes_link(const trygg_routes *r, const char *key)
     return NULL;
 }
 
+int trygg_routes_dest_count(const trygg_routes *r)
+{
+    return r != NULL ? r->ndests : 0;
+}
+
+trygg_err trygg_routes_dest_at(const trygg_routes *r, int i, const char **name, const char **label,
+                               int *company)
+{
+    if (r == NULL || i < 0 || i >= r->ndests)
+        return TRYGG_ERR_NOTFOUND;
+    *name = r->dests[i].name;
+    *label = r->dests[i].label;
+    *company = r->dests[i].company;
+    return TRYGG_OK;
+}
+
 const char *trygg_routes_oncall(const trygg_routes *r)
 {
     return r != NULL ? r->oncall : "";

@@ -10,6 +10,7 @@
 
 #include "ctl.h"
 #include "trygg/paths.h"
+#include "trygg/route.h"
 #include "trygg/secret.h"
 
 static int mkdir_mode(const char *path, mode_t mode)
@@ -24,6 +25,54 @@ static int mkdir_mode(const char *path, mode_t mode)
 }
 
 /* ---- init ------------------------------------------------------------------ */
+
+/* On a database without destinations, registers the routing config's
+ * destinations (DATADIR/routing.ini, else the built-in defaults) with their
+ * labels, so forwards and the staff UI know them from the start. Only
+ * "security" gets full access (unscrubbed text); e-mail addresses and
+ * webhooks are added later in the staff UI's admin page. */
+static int seed_destinations(ctl_ctx *ctx)
+{
+    trygg_destination have[1];
+    int n = 0;
+    trygg_err err = trygg_store_dest_list(ctx->st, have, 1, &n);
+    if (err || n > 0)
+        return err ? CTL_STORE : CTL_OK;
+    char path[PATH_MAX];
+    trygg_routes *r = NULL;
+    struct stat sb;
+    if (trygg_path_join(path, sizeof path, ctx->datadir, "routing.ini") == TRYGG_OK &&
+        stat(path, &sb) == 0) {
+        trygg_cfg_error errs[8];
+        int nerr = 0;
+        err = trygg_routes_load(path, &r, errs, 8, &nerr);
+        for (int i = 0; i < nerr && i < 8; i++)
+            ctl_error("%s:%d: %s", errs[i].file, errs[i].line, errs[i].msg);
+    } else {
+        err = trygg_routes_default(&r);
+    }
+    if (err) {
+        ctl_error("routing config: %s", trygg_strerror(err));
+        return CTL_USAGE;
+    }
+    for (int i = 0; i < trygg_routes_dest_count(r); i++) {
+        const char *name, *label;
+        int company;
+        trygg_destination d = {0};
+        if (trygg_routes_dest_at(r, i, &name, &label, &company) != TRYGG_OK)
+            break;
+        snprintf(d.name, sizeof d.name, "%s", name);
+        snprintf(d.label, sizeof d.label, "%s", label[0] ? label : name);
+        d.full_access = strcmp(name, "security") == 0;
+        if ((err = trygg_store_dest_put(ctx->st, &d)) != TRYGG_OK) {
+            ctl_error("cannot add destination %s: %s", name, trygg_strerror(err));
+            trygg_routes_free(r);
+            return CTL_STORE;
+        }
+    }
+    trygg_routes_free(r);
+    return CTL_OK;
+}
 
 static int cmd_init(ctl_ctx *ctx, int argc, char **argv)
 {
@@ -51,6 +100,8 @@ static int cmd_init(ctl_ctx *ctx, int argc, char **argv)
     }
     int rc = ctl_open_store(ctx, 1);
     if (rc)
+        return rc;
+    if ((rc = seed_destinations(ctx)) != CTL_OK)
         return rc;
     printf("database %s (schema %d)\nkeys %s\n", ctx->dbpath, trygg_store_schema_version(ctx->st),
            ctx->keydir);

@@ -40,6 +40,11 @@ expect 0 init
 [ "$(cat "$D"/keys/* | sha256sum)" = "$SUM1" ] || fail "init replaced the keys"
 [ "$(sqlite3 "$D/trygg.db" 'PRAGMA user_version')" -ge 3 ] || fail "schema version"
 [ "$(sqlite3 "$D/trygg.db" 'PRAGMA journal_mode')" = wal ] || fail "not WAL"
+# destinations of the routing config registered once; only security sees unscrubbed text
+[ "$(sqlite3 "$D/trygg.db" "SELECT group_concat(name || '=' || full_access, ',') FROM (SELECT * FROM destinations ORDER BY name)")" = \
+  "housing=0,security=1,streets=0,walks=0,watch=0" ] || fail "destinations not seeded from the routing config"
+[ "$(sqlite3 "$D/trygg.db" "SELECT label FROM destinations WHERE name = 'security'")" = "Säkerhetsavdelningen" ] \
+  || fail "destination label"
 
 # ---- users
 expect 0 user add anna --role security --display "Anna Svensson" --can-call-back --random-password

@@ -77,6 +77,12 @@ trygg_err trygg_route_item(const trygg_routes *r, const trygg_item *item, trygg_
 /* Configured link or number by key ("police_tip_url", "emergency", ...);
  * NULL if unknown. Pointer valid for the lifetime of r. */
 const char *trygg_routes_link(const trygg_routes *r, const char *key);
+/* Destinations declared in the config, in file order: the number of them,
+ * and the i-th one's name, label and company flag (0 <= i < count; returns
+ * TRYGG_ERR_NOTFOUND outside that). Pointers valid for the lifetime of r. */
+int trygg_routes_dest_count(const trygg_routes *r);
+trygg_err trygg_routes_dest_at(const trygg_routes *r, int i, const char **name, const char **label,
+                               int *company);
 /* On-call e-mail address ("" if none). */
 const char *trygg_routes_oncall(const trygg_routes *r);
 
