@@ -387,8 +387,11 @@ static const char *convert_part(const GSM_SMSMessage *sms, modem_part *p)
         p->smsc_time = (int64_t)timegm(&tm) - t->Timezone;
         time_t tt = (time_t)p->smsc_time;
         struct tm u;
-        gmtime_r(&tt, &u);
-        strftime(p->stamp, sizeof p->stamp, "%Y%m%dT%H%M%S", &u);
+        /* A year past 9999 (a dummy file's date minus a negative zone)
+         * does not fit: strftime then leaves the array unterminated. */
+        if (gmtime_r(&tt, &u) == NULL ||
+            strftime(p->stamp, sizeof p->stamp, "%Y%m%dT%H%M%S", &u) != 15)
+            p->stamp[0] = '\0';
     }
     parse_udh(&sms->UDH, p);
     switch (sms->Coding) {
