@@ -187,8 +187,18 @@ static void enter_screen(flow *f, flow_screen s)
     f->error[0] = 0;
     f->page = 0;
     f->shift = 0;
+    f->kbd_other = 0;
     f->dirty = 1;
     announce(f);
+}
+
+int flow_kbd_arabic(const flow *f)
+{
+    if (strcmp(f->lang, "ar") != 0)
+        return 0;
+    /* Arabic letters for free text; an e-mail address starts in Latin. */
+    int def = !(f->screen == SCR_STEP && flow_current_step(f) == ST_CONTACT);
+    return def ^ (f->kbd_other != 0);
 }
 
 static void set_steps(flow *f, flow_kind kind)
@@ -465,6 +475,11 @@ static void key(flow *f, const char *k)
         f->shift = !f->shift;
         return;
     }
+    if (strcmp(k, "kbd") == 0) { /* Arabic <-> Latin letters */
+        f->kbd_other = !f->kbd_other;
+        f->shift = 0;
+        return;
+    }
     if (strcmp(k, "bksp") == 0) {
         flow_utf8_pop(field);
         return;
@@ -586,6 +601,7 @@ static void activate(flow *f, const char *id)
     if (prefix(id, "lang.")) {
         if (kcfg_has_lang(f->cfg, id + 5) && strlen(id + 5) < sizeof f->lang) {
             snprintf(f->lang, sizeof f->lang, "%s", id + 5);
+            f->kbd_other = 0;
             f->dirty = 1;
             if (f->speech)
                 pick_voice(f);

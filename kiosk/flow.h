@@ -120,6 +120,8 @@ typedef struct flow {
     int nsteps, step; /* current index into steps when screen == SCR_STEP */
     int page, npages; /* choice list paging; npages is set by the layout */
     int shift;        /* on-screen keyboard: capitals */
+    int kbd_other;    /* keyboard switched from the step's default letters
+                         (Arabic UI: Arabic <-> Latin, key "key.kbd") */
     char error[64];   /* catalog key of the current error, "" none */
     char ref[8];      /* receipt reference */
     flow_kind receipt_kind;
@@ -193,6 +195,11 @@ void flow_progress(const flow *f, int *pos, int *total);
 /* The text field edited on the current step, its capacity, and whether it
  * is masked; NULL when the step has no text field. */
 char *flow_field(flow *f, size_t *cap, int *masked, int *digits_only);
+
+/* 1 when the on-screen keyboard shows Arabic letters: in the Arabic UI by
+ * default (Latin first for the e-mail/phone contact field), switched with
+ * the "key.kbd" key; reset on every new screen. */
+int flow_kbd_arabic(const flow *f);
 
 /* Validation helpers, exposed for tests. */
 int flow_valid_phone(const char *s);

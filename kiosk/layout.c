@@ -542,13 +542,33 @@ static void keyboard(ctx *c, int digits)
         return;
     }
     /* Swedish layout; the widths are in key units. */
-    static const char *rows[5][13] = {
+    static const char *latin[5][14] = {
         {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "+", "bksp", NULL},
         {"q", "w", "e", "r", "t", "y", "u", "i", "o", "p", "å", NULL},
         {"a", "s", "d", "f", "g", "h", "j", "k", "l", "ö", "ä", NULL},
         {"shift", "z", "x", "c", "v", "b", "n", "m", ",", ".", "-", NULL},
         {"@", "space", "?", "!", NULL},
     };
+    /* The Arabic UI adds a key to switch letters ("kbd"); its Arabic layout
+     * follows the common Arabic PC keyboard (ض at the Q position), with
+     * every letter of the alphabet plus hamza forms, ة and ى. */
+    static const char *latin_ar[5][14] = {
+        {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "+", "bksp", NULL},
+        {"q", "w", "e", "r", "t", "y", "u", "i", "o", "p", "å", NULL},
+        {"a", "s", "d", "f", "g", "h", "j", "k", "l", "ö", "ä", NULL},
+        {"shift", "z", "x", "c", "v", "b", "n", "m", ",", ".", "-", NULL},
+        {"kbd", "@", "space", "?", "!", NULL},
+    };
+    static const char *arabic[5][14] = {
+        {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-", "bksp", NULL},
+        {"ض", "ص", "ث", "ق", "ف", "غ", "ع", "ه", "خ", "ح", "ج", "د", NULL},
+        {"ش", "س", "ي", "ب", "ل", "ا", "ت", "ن", "م", "ك", "ط", "ئ", NULL},
+        {"ذ", "ء", "ؤ", "ر", "ى", "ة", "و", "ز", "ظ", "أ", "إ", "آ", NULL},
+        {"kbd", "@", "space", "؟", "،", ".", NULL},
+    };
+    int ar_ui = strcmp(f->lang, "ar") == 0;
+    int ar_keys = flow_kbd_arabic(f);
+    const char *(*rows)[14] = ar_keys ? arabic : ar_ui ? latin_ar : latin;
     double units = 13.0;
     int kh = (avail_h - 4 * kg) / 5;
     if (kh > S(c, c->portrait ? 124 : 92))
@@ -562,8 +582,10 @@ static void keyboard(ctx *c, int digits)
         double x = x0;
         if (r == 1 || r == 2)
             x += ku; /* indent */
-        if (r == 4)
+        if (r == 4 && !ar_ui)
             x += 2 * ku;
+        if (r == 3 && ar_keys)
+            x += ku / 2;
         for (int k = 0; rows[r][k]; k++) {
             const char *kname = rows[r][k];
             double wu = 1;
@@ -574,7 +596,9 @@ static void keyboard(ctx *c, int digits)
             else if (strcmp(kname, "shift") == 0)
                 wu = 2, lab = T(c, f->shift ? "key.shift_on" : "key.shift");
             else if (strcmp(kname, "space") == 0)
-                wu = 6, lab = T(c, "key.space");
+                wu = ar_keys ? 5 : 6, lab = T(c, "key.space");
+            else if (strcmp(kname, "kbd") == 0)
+                wu = 2, lab = T(c, ar_keys ? "key.to_latin" : "key.to_arabic");
             else if (f->shift && strlen(kname) <= 2) {
                 /* show capitals */
                 if (kname[0] >= 'a' && kname[0] <= 'z' && !kname[1])
@@ -1408,9 +1432,10 @@ int layout_write_json(const ui_list *l, const char *path)
         hex(fg, e->fg);
         hex(bg, e->bg);
         json_array_append_new(
-            els, json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:s, s:s, s:i, s:b}", "kind", kind,
-                           "id", e->id, "label", e->label, "x", e->x, "y", e->y, "w", e->w, "h",
-                           e->h, "fg", fg, "bg", bg, "px", e->px, "bold", e->bold));
+            els,
+            json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:s, s:s, s:i, s:b, s:b}", "kind", kind,
+                      "id", e->id, "label", e->label, "x", e->x, "y", e->y, "w", e->w, "h", e->h,
+                      "fg", fg, "bg", bg, "px", e->px, "bold", e->bold, "rtl", e->rtl));
     }
     json_t *root = json_pack("{s:s, s:s, s:b, s:i, s:i, s:o}", "screen", l->screen, "lang", l->lang,
                              "rtl", l->rtl, "width", l->w, "height", l->h, "elements", els);

@@ -346,17 +346,24 @@ static int type_char(script *s, const char *ch, size_t len)
     else
         snprintf(id, sizeof id, "key.%.*s", (int)len, ch);
     const ui_el *e = layout_find(a->list, id);
+    /* A capital: shift, then the small letter. */
+    char lower[8] = "", lid[32];
+    if (len == 1 && ch[0] >= 'A' && ch[0] <= 'Z')
+        snprintf(lower, sizeof lower, "%c", ch[0] + 32);
+    else if (len == 2 && !strncmp(ch, "Å", 2))
+        snprintf(lower, sizeof lower, "å");
+    else if (len == 2 && !strncmp(ch, "Ä", 2))
+        snprintf(lower, sizeof lower, "ä");
+    else if (len == 2 && !strncmp(ch, "Ö", 2))
+        snprintf(lower, sizeof lower, "ö");
+    snprintf(lid, sizeof lid, "key.%s", lower);
+    const ui_el *kbd = layout_find(a->list, "key.kbd");
+    if (!e && kbd && !(lower[0] && layout_find(a->list, lid))) {
+        /* Arabic UI: the letter is on the other layout (Arabic <-> Latin). */
+        touch(s, kbd);
+        e = layout_find(a->list, id);
+    }
     if (!e) {
-        /* A capital: shift, then the small letter. */
-        char lower[8] = "";
-        if (len == 1 && ch[0] >= 'A' && ch[0] <= 'Z')
-            snprintf(lower, sizeof lower, "%c", ch[0] + 32);
-        else if (len == 2 && !strncmp(ch, "Å", 2))
-            snprintf(lower, sizeof lower, "å");
-        else if (len == 2 && !strncmp(ch, "Ä", 2))
-            snprintf(lower, sizeof lower, "ä");
-        else if (len == 2 && !strncmp(ch, "Ö", 2))
-            snprintf(lower, sizeof lower, "ö");
         const ui_el *sh = layout_find(a->list, "key.shift");
         snprintf(id, sizeof id, "key.%s", lower);
         if (!lower[0] || !sh || !layout_find(a->list, id))

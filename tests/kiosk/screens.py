@@ -315,6 +315,55 @@ retry_min_ms = 60000
             "no full-walk message"
         got = qr_urls(os.path.join(shots, p + "help.png"))
         assert got == set(URLS.values()), ("QR 1280x800", got)
+    # Somali has no voice: the control says so and one tap turns on speech in
+    # English while the screen stays in Somali (docs/accessibility.md).
+    wav = os.path.join(tmp, "wav-so")
+    os.makedirs(wav)
+    script = os.path.join(tmp, "s-so-speech.txt")
+    open(script, "w").write("size 1920 1080\nlang so\nshot so-home.novoice\n"
+                            "tap #speech.toggle\nsleep 3000\nshot so-home.speech\n"
+                            "tap #home.concern\nsleep 1500\n"
+                            "tap #home.concern\nsleep 1500\nshot so-concern.speech\n")
+    r = subprocess.run([KIOSK, "-c", os.path.join(tmp, "kiosk.ini"), "--script", script,
+                        "--shots", shots, "--wav", wav], capture_output=True, text=True,
+                       timeout=200)
+    assert r.returncode == 0, r.stderr
+    d = check_shot(shots, "so-home.novoice", "home")
+    toggle = [e for e in d["elements"] if e["id"] == "speech.toggle"][0]
+    assert toggle["label"].startswith("Cod Soomaali ma jiro") and "Ingiriisi" in toggle["label"], \
+        toggle["label"]
+    for k, scr in (("so-home.speech", "home"), ("so-concern.speech", "concern.category")):
+        assert check_shot(shots, k, scr)["lang"] == "so", k
+    wavs = sorted(os.listdir(wav))
+    assert len(wavs) >= 3 and all(w.endswith("-en.wav") for w in wavs), wavs
+    sizes = [os.path.getsize(os.path.join(wav, w)) for w in wavs]
+    # the first utterance explains the English voice: several seconds of speech
+    assert sizes[0] > 16000 * 2 * 5 and min(sizes) > 16000, sizes
+    checked += 3
+    # Arabic UI: the place field offers Arabic letters first, typed Arabic is
+    # shown right to left, one key switches to Latin letters and back.
+    script = os.path.join(tmp, "s-ar-kbd.txt")
+    open(script, "w", encoding="utf-8").write(
+        "size 1920 1080\nlang ar\ntap #home.concern\ntap #opt.lighting\ntap #opt.other\n"
+        "shot ar-place.empty\ntype نفق المشاة 12\nshot ar-place.arabic\ntap #key.kbd\n"
+        "type E6\nshot ar-place.latin\n" + "tap #key.bksp\n" * 4 + "tap #key.kbd\n" +
+        "tap #key.bksp\n" * 2 + "shot ar-place.bksp\n")
+    r = subprocess.run([KIOSK, "-c", os.path.join(tmp, "kiosk.ini"), "--script", script,
+                        "--shots", shots], capture_output=True, text=True, timeout=200)
+    assert r.returncode == 0, r.stderr
+    keys = lambda d: {e["id"] for e in d["elements"] if e["kind"] == "key"}
+    field = lambda d: [e for e in d["elements"] if e["id"] == "field"][0]
+    d = check_shot(shots, "ar-place.empty", "concern.place")
+    assert "key.ض" in keys(d) and "key.q" not in keys(d) and "key.kbd" in keys(d), keys(d)
+    d = check_shot(shots, "ar-place.arabic", "concern.place")
+    assert field(d)["label"].startswith("نفق المشاة 12") and field(d)["rtl"], field(d)
+    d = check_shot(shots, "ar-place.latin", "concern.place")
+    assert "key.q" in keys(d) and "key.ض" not in keys(d), keys(d)
+    assert field(d)["label"].startswith("نفق المشاة 12E6"), field(d)
+    d = check_shot(shots, "ar-place.bksp", "concern.place")
+    # backspace removes one code point: the last one was ة (two bytes)
+    assert field(d)["label"] == "نفق المشا|" and "key.ض" in keys(d), field(d)
+    checked += 4
     # The queued submissions are what the resident entered.
     db = sqlite3.connect(os.path.join(data, "outbox.db"))
     bodies = [json.loads(b) for (b,) in db.execute("SELECT body FROM outbox")]

@@ -25,6 +25,7 @@ typedef struct env {
     int submits, fail_submit, quits;
     flow_form last;
     char said[16][512];
+    char said_lang[16][8];
     int nsaid;
     uint64_t now;
 } env;
@@ -32,9 +33,10 @@ typedef struct env {
 static void say(void *u, const char *lang, const char *text)
 {
     env *e = u;
-    (void)lang;
-    if (e->nsaid < 16)
+    if (e->nsaid < 16) {
+        snprintf(e->said_lang[e->nsaid], sizeof e->said_lang[0], "%s", lang);
         snprintf(e->said[e->nsaid++], sizeof e->said[0], "%s", text);
+    }
 }
 
 static int submit(void *u, const flow_form *form, char ref[8])
@@ -430,6 +432,125 @@ static void test_walk_capacity(void **state)
     assert_string_equal(e->f.error, "");
 }
 
+static int no_somali_voice(void *u, const char *lang)
+{
+    (void)u;
+    return strcmp(lang, "so") != 0;
+}
+
+/* Somali has no voice: one tap on the speech control turns speech on with
+ * the English voice reading the English catalog texts, while the screen
+ * stays in Somali; switching to a language with a voice uses that voice;
+ * the session end forgets the choice. */
+static void test_somali_speech_english_voice(void **state)
+{
+    env *e = *state;
+    e->f.host.has_voice = no_somali_voice;
+    assert_true(flow_lang_has_voice(&e->f));
+    tap(e, "lang.so");
+    assert_string_equal(e->f.lang, "so");
+    assert_false(flow_lang_has_voice(&e->f));
+    e->nsaid = 0;
+    tap(e, "speech.toggle");
+    assert_true(e->f.speech);
+    assert_string_equal(e->f.lang, "so"); /* the screen keeps Somali */
+    assert_string_equal(flow_voice_lang(&e->f), "en");
+    assert_int_equal(e->nsaid, 1);
+    assert_string_equal(e->said_lang[0], "en");
+    char want[1024];
+    snprintf(want, sizeof want, "%s %s", trygg_i18n_get(e->tr, "en", "speech.on_other"),
+             trygg_i18n_get(e->tr, "en", "home.title"));
+    assert_string_equal(e->said[0], want);
+    /* Screen titles and errors are read from the English catalog. */
+    flow_touch(&e->f, "home.concern", "Report a concern", e->now += 100);
+    assert_string_equal(e->said[1], "Report a concern");
+    flow_touch(&e->f, "home.concern", "Report a concern", e->now += 100);
+    assert_string_equal(screen(e), "concern.category");
+    assert_string_equal(e->said_lang[2], "en");
+    const char *tk = trygg_i18n_has(e->tr, "sv", "concern.category.title")
+                         ? "concern.category.title"
+                         : "step.category.title";
+    snprintf(want, sizeof want, "%s", trygg_i18n_get(e->tr, "en", tk));
+    assert_string_equal(e->said[2], want);
+    flow_touch(&e->f, "nav.next", "Next", e->now += 100);
+    flow_touch(&e->f, "nav.next", "Next", e->now += 100);
+    assert_string_equal(e->said[e->nsaid - 1], trygg_i18n_get(e->tr, "en", "err.choose"));
+    assert_string_equal(e->said_lang[e->nsaid - 1], "en");
+    /* Arabic has a voice: it is used. */
+    flow_touch(&e->f, "lang.ar", "", e->now += 100);
+    flow_touch(&e->f, "lang.ar", "", e->now += 100);
+    assert_string_equal(flow_voice_lang(&e->f), "ar");
+    assert_string_equal(e->said_lang[e->nsaid - 1], "ar");
+    flow_touch(&e->f, "lang.so", "", e->now += 100);
+    flow_touch(&e->f, "lang.so", "", e->now += 100);
+    assert_string_equal(flow_voice_lang(&e->f), "en");
+    /* Session end: speech off, no voice kept. */
+    tap(e, "nav.restart");
+    tap(e, "nav.restart");
+    assert_false(e->f.speech);
+    assert_string_equal(e->f.speech_lang, "");
+    assert_string_equal(flow_voice_lang(&e->f), e->f.lang);
+}
+
+/* Arabic UI: free-text fields start on Arabic letters, "key.kbd" switches to
+ * Latin and back, backspace removes one code point (two bytes here), the
+ * contact field starts in Latin; other languages never see Arabic keys. */
+static void test_arabic_keyboard(void **state)
+{
+    env *e = *state;
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    tap(e, "opt.other");
+    assert_string_equal(screen(e), "concern.place");
+    assert_false(flow_kbd_arabic(&e->f)); /* Swedish */
+    tap(e, "nav.restart");
+    tap(e, "lang.ar");
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    tap(e, "opt.other");
+    assert_true(flow_kbd_arabic(&e->f));
+    const char *word[] = {"key.ن", "key.ف", "key.ق", "key.space"};
+    for (int i = 0; i < 4; i++)
+        tap(e, word[i]);
+    assert_string_equal(e->f.form.place, "نفق ");
+    tap(e, "key.kbd");
+    assert_false(flow_kbd_arabic(&e->f));
+    assert_string_equal(e->f.form.place, "نفق "); /* the switch types nothing */
+    type(e, "E6");
+    tap(e, "key.kbd");
+    assert_true(flow_kbd_arabic(&e->f));
+    tap(e, "key.bksp");
+    tap(e, "key.bksp");
+    tap(e, "key.bksp");
+    assert_string_equal(e->f.form.place, "نفق");
+    tap(e, "key.bksp");
+    assert_string_equal(e->f.form.place, "نف"); /* one letter = 2 bytes gone */
+    assert_int_equal(strlen(e->f.form.place), 4);
+    tap(e, "key.kbd");
+    tap(e, "nav.next");
+    tap(e, "nav.back"); /* a new screen starts on Arabic letters again */
+    assert_string_equal(screen(e), "concern.place");
+    assert_true(flow_kbd_arabic(&e->f));
+    /* Sign-up: the name in Arabic, the contact starts in Latin. */
+    tap(e, "nav.restart");
+    tap(e, "lang.ar");
+    tap(e, "home.watch");
+    tap(e, "nav.next");
+    assert_string_equal(screen(e), "watch.name");
+    assert_true(flow_kbd_arabic(&e->f));
+    tap(e, "key.ع");
+    tap(e, "key.ل");
+    tap(e, "key.ي");
+    assert_string_equal(e->f.form.name, "علي");
+    tap(e, "nav.next");
+    while (strcmp(screen(e), "watch.contact") != 0 && strcmp(screen(e), "watch.review") != 0)
+        tap(e, "opt.centrum");
+    assert_string_equal(screen(e), "watch.contact");
+    assert_false(flow_kbd_arabic(&e->f));
+    tap(e, "key.kbd");
+    assert_true(flow_kbd_arabic(&e->f));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +566,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_speech_idle_one_tap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalog_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_capacity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_somali_speech_english_voice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_arabic_keyboard, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

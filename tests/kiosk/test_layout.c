@@ -154,9 +154,34 @@ static void test_rtl_mirror(void **state)
     assert_true(by_id(&e->l, "nav.restart")->x > 960);
     assert_true(by_id(&e->l, "nav.next")->x < 960);
     assert_int_equal(by_id(&e->l, "header.title")->align, UI_ALIGN_END);
+    /* Arabic letters first, as on an Arabic PC keyboard (ض at the Q key),
+     * not mirrored; no Latin letters until switched */
+    assert_null(layout_find(&e->l, "key.q"));
+    assert_int_equal(by_id(&e->l, "key.ض")->x, q);
+    assert_true(by_id(&e->l, "key.ص")->x > q);
+    assert_string_equal(by_id(&e->l, "key.kbd")->label,
+                        trygg_i18n_get(e->tr, "ar", "key.to_latin"));
+    static const char *const letters[] = {"ا", "ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ر",
+                                          "ز", "س", "ش", "ص", "ض", "ط", "ظ", "ع", "غ", "ف",
+                                          "ق", "ك", "ل", "م", "ن", "ه", "و", "ي", "ء", "ة"};
+    for (size_t i = 0; i < sizeof letters / sizeof *letters; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "key.%s", letters[i]);
+        if (!layout_find(&e->l, id))
+            fail_msg("no Arabic key %s", letters[i]);
+    }
+    check(e, 1920, 1080);
+    check(e, 1080, 1920);
+    check(e, 1280, 800);
     /* the Latin keyboard keeps its order */
+    tap(e, "key.kbd");
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
     assert_int_equal(by_id(&e->l, "key.q")->x, q);
     assert_int_equal(by_id(&e->l, "key.w")->x, w);
+    assert_null(layout_find(&e->l, "key.ض"));
+    assert_string_equal(by_id(&e->l, "key.kbd")->label,
+                        trygg_i18n_get(e->tr, "ar", "key.to_arabic"));
+    check(e, 1080, 1920);
 }
 
 static void test_hit_find_json(void **state)
@@ -247,6 +272,40 @@ static void test_walk_places(void **state)
     assert_false(has_text(&e->l, trygg_i18n_get(e->tr, "sv", "walk.none")));
 }
 
+static int no_somali_voice(void *u, const char *lang)
+{
+    (void)u;
+    return strcmp(lang, "so") != 0;
+}
+
+/* In Somali the speech control says there is no Somali voice and offers
+ * English; the labels the voice reads come from the English screen. */
+static void test_somali_voice_control(void **state)
+{
+    env *e = *state;
+    e->f.host.has_voice = no_somali_voice;
+    tap(e, "lang.so");
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    assert_string_equal(by_id(&e->l, "speech.toggle")->label,
+                        trygg_i18n_get(e->tr, "so", "speech.toggle_novoice"));
+    assert_string_not_equal(trygg_i18n_get(e->tr, "so", "speech.toggle_novoice"),
+                            trygg_i18n_get(e->tr, "en", "speech.toggle_novoice"));
+    char out[UI_LABEL_MAX];
+    assert_int_equal(
+        layout_label_in(&e->f, NULL, 1920, 1080, "en", "home.concern", out, sizeof out), 1);
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    assert_string_not_equal(out, by_id(&e->l, "home.concern")->label); /* Somali on screen */
+    e->f.lang[0] = 'e', e->f.lang[1] = 'n';
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    assert_string_equal(out, by_id(&e->l, "home.concern")->label);
+    assert_int_equal(layout_label_in(&e->f, NULL, 1920, 1080, "en", "no.such", out, sizeof out), 0);
+    /* A language with a voice keeps the plain "Lyssna" control. */
+    tap(e, "lang.sv");
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    assert_string_equal(by_id(&e->l, "speech.toggle")->label,
+                        trygg_i18n_get(e->tr, "sv", "speech.toggle"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +314,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hit_find_json, setup, teardown),
         cmocka_unit_test(test_wrap),
         cmocka_unit_test_setup_teardown(test_walk_places, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_somali_voice_control, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
