@@ -1053,7 +1053,8 @@ static void screen_step(ctx *c)
         break;
     }
     footer(c, 1, next_id, next_label);
-    progress(c);
+    if (!(s == ST_WALK && f->cat->n_walks == 0)) /* nothing to go through */
+        progress(c);
     size_t cap;
     int masked, digits;
     char *fld = flow_field((flow *)f, &cap, &masked, &digits);

@@ -251,6 +251,9 @@ static void test_walk_places(void **state)
     assert_string_equal(e->l.screen, "walk.list");
     assert_true(has_text(&e->l, trygg_i18n_get(e->tr, "sv", "walk.none")));
     assert_false(has_text(&e->l, "Välj den vandring"));
+    assert_null(layout_find(&e->l, "progress")); /* no "Steg 1 av 5" either */
+    for (int i = 0; i < e->l.n; i++)
+        assert_string_not_equal(e->l.el[i].id, "progress");
     flow_reset(&e->f, 2000);
 
     int caps[3][2] = {{30, 12}, {10, 10}, {5, 4}};
@@ -269,6 +272,10 @@ static void test_walk_places(void **state)
     assert_true(strstr(by_id(&e->l, "opt.4")->label, "Fullbokad") != NULL);
     assert_true(strstr(by_id(&e->l, "opt.5")->label, "1 plats kvar") != NULL);
     assert_true(has_text(&e->l, "Välj den vandring"));
+    int prog = 0;
+    for (int i = 0; i < e->l.n; i++)
+        prog |= strcmp(e->l.el[i].id, "progress") == 0;
+    assert_true(prog);
     assert_false(has_text(&e->l, trygg_i18n_get(e->tr, "sv", "walk.none")));
 }
 
