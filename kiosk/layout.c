@@ -330,6 +330,15 @@ static void footer(ctx *c, int back, const char *next_id, const char *next_label
         wn += (navw[i] = btn_w(c, nav[i].label, px)) + gap;
     for (int i = 0; i < 3; i++)
         wa += (a11yw[i] = btn_w(c, a11y[i].label, px)) + gap;
+    /* A long speech label (Somali: "no Somali voice · listen in English")
+     * must not push the group off a narrow (portrait) screen: its button
+     * takes what is left and the renderer wraps or shrinks the label. */
+    int amax = c->W - 2 * c->pad;
+    if (wa - gap > amax) {
+        int rest = wa - a11yw[0];
+        a11yw[0] = amax - rest + gap;
+        wa = amax + gap;
+    }
     if (next_id)
         wx = btn_w(c, next_label, px) + S(c, 40);
     int rows = (wn + wa + wx + 2 * c->pad > c->W) ? 2 : 1;

@@ -295,6 +295,14 @@ static void test_somali_voice_control(void **state)
     layout_build(&e->f, NULL, 1920, 1080, &e->l);
     assert_string_equal(by_id(&e->l, "speech.toggle")->label,
                         trygg_i18n_get(e->tr, "so", "speech.toggle_novoice"));
+    check(e, 1080, 1920); /* the long label stays on a portrait screen */
+    tap(e, "home.concern");
+    check(e, 1080, 1920);
+    e->f.large_text = 1;
+    check(e, 1080, 1920);
+    e->f.large_text = 0;
+    tap(e, "nav.restart");
+    tap(e, "lang.so");
     assert_string_not_equal(trygg_i18n_get(e->tr, "so", "speech.toggle_novoice"),
                             trygg_i18n_get(e->tr, "en", "speech.toggle_novoice"));
     char out[UI_LABEL_MAX];
