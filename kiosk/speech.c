@@ -246,6 +246,8 @@ static void *worker(void *arg)
                 }
                 pthread_cond_timedwait(&s->work_cv, &s->mu, &ts);
             }
+            /* Stopped or replaced while playing: not a completed utterance. */
+            complete = complete && !s->quit && atomic_load(&s->gen) == s->job_gen;
         }
         if (complete)
             s->done++;
