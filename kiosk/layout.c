@@ -935,7 +935,10 @@ static void walk_label(ctx *c, const rc_walk *w, char *out, size_t cap)
         out[cap - 1] = 0; /* cut; the renderer shrinks or wraps what is left */
 }
 
-static void review_row(ctx *c, int *y, const char *key, const char *value)
+/* One label/value row of the review screen. `typed` values are what the
+ * resident typed: they run in their own direction, like in the input field
+ * (Latin text in the Arabic UI stays a left-to-right paragraph). */
+static void review_row_dir(ctx *c, int *y, const char *key, const char *value, int typed)
 {
     if (!value || !*value)
         return;
@@ -947,8 +950,15 @@ static void review_row(ctx *c, int *y, const char *key, const char *value)
     int ly = *y;
     para(c, T(c, key), c->pad + S(c, 24), &ly, lw, px, 1, t->text, t->panel_bg);
     int vy = c->portrait ? ly : *y;
-    para(c, value, vx, &vy, vw, px, 0, t->text, t->panel_bg);
+    ui_el *v = para(c, value, vx, &vy, vw, px, 0, t->text, t->panel_bg);
+    if (typed)
+        v->rtl = bidi_text_is_rtl(value, c->l->rtl);
     *y = (vy > ly ? vy : ly) + S(c, 14);
+}
+
+static void review_row(ctx *c, int *y, const char *key, const char *value)
+{
+    review_row_dir(c, y, key, value, 0);
 }
 
 static void screen_review(ctx *c)
@@ -1003,16 +1013,16 @@ static void screen_review(ctx *c)
     y += S(c, 20);
     review_row(c, &y, "review.walk", walk);
     review_row(c, &y, "review.category", cat);
-    review_row(c, &y, "review.name", m->name);
+    review_row_dir(c, &y, "review.name", m->name, 1);
     review_row(c, &y, "review.area", area);
     review_row(c, &y, "review.when", when);
-    review_row(c, &y, "review.text", m->text[0] ? m->text : NULL);
+    review_row_dir(c, &y, "review.text", m->text[0] ? m->text : NULL, 1);
     if (m->kind == FLOW_CONCERN || m->kind == FLOW_FAULT)
         if (!m->text[0])
             review_row(c, &y, "review.text", T(c, "review.none"));
     review_row(c, &y, "review.feedback", feedback);
     review_row(c, &y, "review.phone", phone_masked);
-    review_row(c, &y, "review.contact", m->contact);
+    review_row_dir(c, &y, "review.contact", m->contact, 1);
     p->h = y - p->y + S(c, 6);
     y += S(c, 20);
     para(c,

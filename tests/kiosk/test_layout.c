@@ -133,6 +133,39 @@ static const ui_el *by_id(const ui_list *l, const char *id)
     return NULL;
 }
 
+static const ui_el *by_label(const ui_list *l, const char *label)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->el[i].label, label) == 0)
+            return &l->el[i];
+    return NULL;
+}
+
+/* On the review screen, what the resident typed keeps its own direction:
+ * Latin text in the Arabic UI is a left-to-right paragraph (its full stop at
+ * the end, on the right), Arabic text is right-to-left. */
+static void test_review_typed_direction(void **state)
+{
+    env *e = *state;
+    snprintf(e->f.lang, sizeof e->f.lang, "ar");
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    tap(e, "opt.centrum");
+    tap(e, "opt.evenings");
+    snprintf(e->f.form.text, sizeof e->f.form.text, "%s", "Det är mörkt vid tunneln.");
+    tap(e, "nav.next");
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    assert_true(e->l.rtl);
+    const ui_el *v = by_label(&e->l, "Det är mörkt vid tunneln.");
+    assert_non_null(v);
+    assert_false(v->rtl);
+    snprintf(e->f.form.text, sizeof e->f.form.text, "%s", "الشارع مظلم.");
+    layout_build(&e->f, NULL, 1920, 1080, &e->l);
+    v = by_label(&e->l, "الشارع مظلم.");
+    assert_non_null(v);
+    assert_true(v->rtl);
+}
+
 static void test_rtl_mirror(void **state)
 {
     env *e = *state;
@@ -326,6 +359,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sizes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rtl_mirror, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_typed_direction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hit_find_json, setup, teardown),
         cmocka_unit_test(test_wrap),
         cmocka_unit_test_setup_teardown(test_walk_places, setup, teardown),
