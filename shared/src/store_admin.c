@@ -70,8 +70,9 @@ trygg_err trygg_store_dest_put(trygg_store *st, const trygg_destination *d)
     return trygg_st_run(st, s, "put destination");
 }
 
-static void read_dest(sqlite3_stmt *s, trygg_destination *d)
+static void read_dest(sqlite3_stmt *s, void *row)
 {
+    trygg_destination *d = row;
     memset(d, 0, sizeof *d);
     trygg_st_col_text(s, 0, d->name, sizeof d->name);
     trygg_st_col_text(s, 1, d->label, sizeof d->label);
@@ -107,22 +108,16 @@ trygg_err trygg_store_dest_list(trygg_store *st, trygg_destination *out, int max
     if (err)
         return err;
     sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_dest(s, &out[count++]);
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "list destinations");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_collect(st, s, out, sizeof *out, read_dest, n, "list destinations");
 }
 
 /* ---- Users ------------------------------------------------------------------ */
 
 #define USER_COLS "id, username, display, role, destination, can_call_back, disabled, created"
 
-static void read_user(sqlite3_stmt *s, trygg_user *u)
+static void read_user(sqlite3_stmt *s, void *row)
 {
+    trygg_user *u = row;
     memset(u, 0, sizeof *u);
     u->id = sqlite3_column_int64(s, 0);
     trygg_st_col_text(s, 1, u->username, sizeof u->username);
@@ -226,14 +221,7 @@ trygg_err trygg_store_user_list(trygg_store *st, trygg_user *out, int max, int *
     if (err)
         return err;
     sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_user(s, &out[count++]);
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "list users");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_collect(st, s, out, sizeof *out, read_user, n, "list users");
 }
 
 trygg_err trygg_store_user_set_disabled(trygg_store *st, const char *username, int disabled)
@@ -327,8 +315,9 @@ trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const c
 
 #define KIOSK_COLS "id, name, area, revoked, last_seen, version, outbox_depth, last_error, created"
 
-static void read_kiosk(sqlite3_stmt *s, trygg_kiosk *k)
+static void read_kiosk(sqlite3_stmt *s, void *row)
 {
+    trygg_kiosk *k = row;
     memset(k, 0, sizeof *k);
     trygg_st_col_text(s, 0, k->id, sizeof k->id);
     trygg_st_col_text(s, 1, k->name, sizeof k->name);
@@ -423,14 +412,7 @@ trygg_err trygg_store_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int
     if (err)
         return err;
     sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_kiosk(s, &out[count++]);
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "list kiosks");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_collect(st, s, out, sizeof *out, read_kiosk, n, "list kiosks");
 }
 
 trygg_err trygg_store_kiosk_revoke(trygg_store *st, const char *id)
@@ -478,8 +460,9 @@ trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id, const cha
     "(SELECT count(*) FROM items i WHERE i.kind = 'walk_signup' AND i.walk_id = w.id "             \
     "AND i.status <> 'closed')"
 
-static void read_walk(sqlite3_stmt *s, trygg_walk *w)
+static void read_walk(sqlite3_stmt *s, void *row)
 {
+    trygg_walk *w = row;
     memset(w, 0, sizeof *w);
     w->id = sqlite3_column_int64(s, 0);
     w->starts = sqlite3_column_int64(s, 1);
@@ -552,14 +535,7 @@ trygg_err trygg_store_walk_list(trygg_store *st, int64_t from, trygg_walk *out, 
         return err;
     sqlite3_bind_int64(s, 1, from);
     sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_walk(s, &out[count++]);
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "list walks");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_collect(st, s, out, sizeof *out, read_walk, n, "list walks");
 }
 
 /* ---- Notices ------------------------------------------------------------------ */

@@ -39,6 +39,12 @@ trygg_err trygg_st_exec(trygg_store *st, const char *sql);
 /* Steps a statement expected to finish (SQLITE_DONE) and finalizes it. */
 trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what);
 
+/* Steps a SELECT to its end, calling read(s, row) for each result row with
+ * row = out + i * size, then finalizes it. The statement's LIMIT bounds the
+ * rows (the caller's array size). *n gets the row count, 0 on error. */
+trygg_err trygg_st_collect(trygg_store *st, sqlite3_stmt *s, void *out, size_t size,
+                           void (*read)(sqlite3_stmt *s, void *row), int *n, const char *what);
+
 /* Starts a write (BEGIN IMMEDIATE or SAVEPOINT). Pair with trygg_st_tx_end. */
 trygg_err trygg_st_tx_begin(trygg_store *st);
 /* Commits (err == TRYGG_OK) or rolls back; returns err, or the commit error. */

@@ -26,8 +26,9 @@
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, i.sender, i.alias, "    \
     "i.walk_id, i.created, i.updated, i.purge_at, i.purged"
 
-static void read_item(sqlite3_stmt *s, trygg_item *it)
+static void read_item(sqlite3_stmt *s, void *row)
 {
+    trygg_item *it = row;
     char buf[32];
     trygg_item_init(it);
     it->id = sqlite3_column_int64(s, 0);
@@ -709,14 +710,7 @@ trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, 
     sqlite3_bind_int64(s, 4, it.created - span);
     sqlite3_bind_int64(s, 5, it.created + span);
     sqlite3_bind_int(s, 6, max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_item(s, &items[count++]);
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "suggest duplicates");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_collect(st, s, items, sizeof *items, read_item, n, "suggest duplicates");
 }
 
 /* ---- Thread and audit ---------------------------------------------------- */

@@ -288,8 +288,9 @@ trygg_err trygg_store_sender_count_since(trygg_store *st, const char *pseudonym,
     "id, item_id, recipient, text, author, status, parts, attempts, error, created, "              \
     "next_attempt, sent_at"
 
-static void read_sms(sqlite3_stmt *s, trygg_sms_out *m)
+static void read_sms(sqlite3_stmt *s, void *row)
 {
+    trygg_sms_out *m = row;
     char buf[16];
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(s, 0);
@@ -355,14 +356,7 @@ trygg_err trygg_store_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, 
         return err;
     sqlite3_bind_int64(s, 1, now);
     sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_sms(s, &out[count++]);
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "due sms");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_collect(st, s, out, sizeof *out, read_sms, n, "due sms");
 }
 
 trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
@@ -403,14 +397,7 @@ trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *
         return err;
     sqlite3_bind_int64(s, 1, item_id);
     sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_sms(s, &out[count++]);
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "list sms");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_collect(st, s, out, sizeof *out, read_sms, n, "list sms");
 }
 
 /* ---- Notification outbox ------------------------------------------------------------ */
@@ -419,8 +406,9 @@ trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *
     "id, item_id, destination, channel, payload, status, attempts, error, created, "               \
     "next_attempt, sent_at"
 
-static void read_notify(sqlite3_stmt *s, trygg_notify *m)
+static void read_notify(sqlite3_stmt *s, void *row)
 {
+    trygg_notify *m = row;
     char buf[16];
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(s, 0);
@@ -480,14 +468,7 @@ trygg_err trygg_store_notify_due(trygg_store *st, int64_t now, trygg_notify *out
         return err;
     sqlite3_bind_int64(s, 1, now);
     sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_notify(s, &out[count++]);
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "due forwards");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_collect(st, s, out, sizeof *out, read_notify, n, "due forwards");
 }
 
 trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
@@ -528,14 +509,7 @@ trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out
         return err;
     trygg_st_bind_text(s, 1, status < 0 ? "" : trygg_out_status_name((trygg_out_status)status));
     sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_notify(s, &out[count++]);
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "list forwards");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_collect(st, s, out, sizeof *out, read_notify, n, "list forwards");
 }
 
 /* ---- Health ---------------------------------------------------------------------- */

@@ -249,6 +249,19 @@ trygg_err trygg_st_fail(trygg_store *st, int rc, const char *what)
     return err ? err : TRYGG_ERR_DB;
 }
 
+trygg_err trygg_st_collect(trygg_store *st, sqlite3_stmt *s, void *out, size_t size,
+                           void (*read)(sqlite3_stmt *s, void *row), int *n, const char *what)
+{
+    char *row = out;
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read(s, row + (size_t)count++ * size);
+    trygg_err err = rc == SQLITE_DONE ? TRYGG_OK : trygg_st_fail(st, rc, what);
+    sqlite3_finalize(s);
+    *n = err ? 0 : count;
+    return err;
+}
+
 trygg_err trygg_st_failf(trygg_store *st, trygg_err err, const char *fmt, ...)
 {
     va_list ap;
