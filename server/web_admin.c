@@ -77,6 +77,20 @@ static void form_open(html_buf *b, const web_ctx *w, const char *action, const c
     web_csrf_field(b, w);
 }
 
+static void submit(html_buf *b, const web_ctx *w, const char *key, const char *cls);
+
+/* A one-button form posting `id` to /admin/<action> (cancel, delete). */
+static void id_button(html_buf *b, const web_ctx *w, const char *action, int64_t id,
+                      const char *key)
+{
+    form_open(b, w, action, "inline");
+    html_lit(b, "<input type=\"hidden\" name=\"id\" value=\"");
+    html_int(b, id);
+    html_lit(b, "\">");
+    submit(b, w, key, "danger");
+    html_lit(b, "</form>");
+}
+
 static void submit(html_buf *b, const web_ctx *w, const char *key, const char *cls)
 {
     html_lit(b, "<button type=\"submit\" class=\"");
@@ -292,12 +306,8 @@ static void walks_section(html_buf *b, web_ctx *w)
                 html_int(b, wk[i].capacity);
             }
             html_lit(b, "</a></td><td>");
-            form_open(b, w, "walk/cancel", "inline");
-            html_lit(b, "<input type=\"hidden\" name=\"id\" value=\"");
-            html_int(b, wk[i].id);
-            html_lit(b, "\">");
-            submit(b, w, "adm.walk_cancel", "danger");
-            html_lit(b, "</form></td></tr>");
+            id_button(b, w, "walk/cancel", wk[i].id, "adm.walk_cancel");
+            html_lit(b, "</td></tr>");
         }
         html_lit(b, "</tbody></table>");
     }
@@ -348,12 +358,8 @@ static void notices_section(html_buf *b, web_ctx *w)
             html_lit(b, " – ");
             html_text(b, to);
             html_lit(b, "</span> ");
-            form_open(b, w, "notice/delete", "inline");
-            html_lit(b, "<input type=\"hidden\" name=\"id\" value=\"");
-            html_int(b, nt[i].id);
-            html_lit(b, "\">");
-            submit(b, w, "adm.delete", "danger");
-            html_lit(b, "</form></li>");
+            id_button(b, w, "notice/delete", nt[i].id, "adm.delete");
+            html_lit(b, "</li>");
         }
         html_lit(b, "</ul>");
     }

@@ -688,6 +688,31 @@ static void test_admin_pages(void **state)
     req(&r, "POST", "/admin/notice/add", s.cookie, form);
     assert_non_null(strstr(r.location, "ok=flash.saved"));
     reply_free(&r);
+    /* The admin page offers one-button forms to cancel the walk and delete
+     * the notice; posting them removes both. */
+    trygg_notice nt[4];
+    assert_int_equal(trygg_store_notice_list(st, time(NULL), nt, 4, &n), TRYGG_OK);
+    assert_int_equal(n, 1);
+    char idfield[64];
+    req(&r, "GET", "/admin", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "action=\"/admin/walk/cancel\""));
+    assert_non_null(strstr(r.body, "action=\"/admin/notice/delete\""));
+    snprintf(idfield, sizeof idfield, "name=\"id\" value=\"%" PRId64 "\"", nt[0].id);
+    assert_non_null(strstr(r.body, idfield));
+    reply_free(&r);
+    snprintf(form, sizeof form, "csrf=%s&id=%" PRId64, s.csrf, nt[0].id);
+    req(&r, "POST", "/admin/notice/delete", s.cookie, form);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    assert_int_equal(trygg_store_notice_list(st, time(NULL), nt, 4, &n), TRYGG_OK);
+    assert_int_equal(n, 0);
+    snprintf(form, sizeof form, "csrf=%s&id=%" PRId64, s.csrf, wk[0].id);
+    req(&r, "POST", "/admin/walk/cancel", s.cookie, form);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    assert_int_equal(trygg_store_walk_list(st, 0, wk, 4, &n), TRYGG_OK);
+    assert_int_equal(n, 0);
     req(&r, "GET", "/channels", s.cookie, NULL);
     assert_int_equal(r.status, 200);
     reply_free(&r);
