@@ -73,6 +73,19 @@ static int auth(server_ctx *ctx, trygg_store *st, const http_req *req, http_resp
     return 0;
 }
 
+/* The start of every kiosk call: the thread's store handle and the calling
+ * kiosk. NULL with the response set (503 store unavailable, 401 token). */
+static trygg_store *kiosk_store(server_ctx *ctx, const http_req *req, http_resp *resp,
+                                trygg_kiosk *k)
+{
+    trygg_store *st = server_store(ctx);
+    if (st == NULL) {
+        error_json(resp, 503, "store", NULL);
+        return NULL;
+    }
+    return auth(ctx, st, req, resp, k) ? st : NULL;
+}
+
 static int is_json(const http_req *req)
 {
     const char *ct = http_header(req, "Content-Type");
@@ -299,13 +312,9 @@ static void audit_over_capacity(trygg_store *st, const trygg_item *it)
 static void h_submit(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
-    trygg_store *st = server_store(ctx);
-    if (st == NULL) {
-        error_json(resp, 503, "store", NULL);
-        return;
-    }
     trygg_kiosk k;
-    if (!auth(ctx, st, req, resp, &k))
+    trygg_store *st = kiosk_store(ctx, req, resp, &k);
+    if (st == NULL)
         return;
     json_t *o = body_object(req, resp);
     if (o == NULL)
@@ -498,13 +507,9 @@ static int etag_matches(const char *inm, const char *etag)
 static void h_config(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
-    trygg_store *st = server_store(ctx);
-    if (st == NULL) {
-        error_json(resp, 503, "store", NULL);
-        return;
-    }
     trygg_kiosk k;
-    if (!auth(ctx, st, req, resp, &k))
+    trygg_store *st = kiosk_store(ctx, req, resp, &k);
+    if (st == NULL)
         return;
     json_t *cfg = api_kiosk_config(ctx, st);
     char *body = cfg ? json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -529,13 +534,9 @@ static void h_config(void *vctx, const http_req *req, http_resp *resp)
 static void h_heartbeat(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
-    trygg_store *st = server_store(ctx);
-    if (st == NULL) {
-        error_json(resp, 503, "store", NULL);
-        return;
-    }
     trygg_kiosk k;
-    if (!auth(ctx, st, req, resp, &k))
+    trygg_store *st = kiosk_store(ctx, req, resp, &k);
+    if (st == NULL)
         return;
     json_t *o = body_object(req, resp);
     if (o == NULL)
