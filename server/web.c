@@ -54,6 +54,13 @@ void html_t(html_buf *b, const web_ctx *w, const char *key)
     html_text(b, web_t(w, key));
 }
 
+void web_td(html_buf *b, const web_ctx *w, const char *key)
+{
+    html_lit(b, "<td data-label=\"");
+    html_t(b, w, key);
+    html_lit(b, "\">");
+}
+
 const char *web_enum_key(const char *prefix, const char *name, char out[64])
 {
     snprintf(out, 64, "%s.%s", prefix, name);

@@ -213,6 +213,9 @@ void web_area_select(html_buf *b, const web_ctx *w, const char *id, const char *
 const char *web_t(const web_ctx *w, const char *key);
 /* Escaped catalog text. */
 void html_t(html_buf *b, const web_ctx *w, const char *key);
+/* Opens a table cell labelled with the catalog text of `key`
+ * (`<td data-label="…">`: the phone layout shows the label beside the value). */
+void web_td(html_buf *b, const web_ctx *w, const char *key);
 /* Page frame: doctype, head, skip link, header with navigation (`nav` is
  * the active entry: "queue", "channels", "admin"), <main>. title_key is a
  * catalog key. */

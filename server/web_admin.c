@@ -109,9 +109,7 @@ static void th(html_buf *b, const web_ctx *w, const char *key)
 
 static void td(html_buf *b, const web_ctx *w, const char *label_key, const char *v)
 {
-    html_lit(b, "<td data-label=\"");
-    html_t(b, w, label_key);
-    html_lit(b, "\">");
+    web_td(b, w, label_key);
     html_text(b, v);
     html_lit(b, "</td>");
 }
@@ -138,9 +136,7 @@ static void users_section(html_buf *b, web_ctx *w, trygg_destination *dests, int
         html_lit(b, "<tr>");
         td(b, w, "adm.username", u[i].username);
         td(b, w, "adm.display", u[i].display);
-        html_lit(b, "<td data-label=\"");
-        html_t(b, w, "adm.role");
-        html_lit(b, "\">");
+        web_td(b, w, "adm.role");
         html_t(b, w, web_enum_key("role", u[i].role, k));
         if (u[i].destination[0]) {
             html_lit(b, " · ");
@@ -150,9 +146,8 @@ static void users_section(html_buf *b, web_ctx *w, trygg_destination *dests, int
             html_lit(b, " · ");
             html_t(b, w, "adm.can_call_back_short");
         }
-        html_lit(b, "</td><td data-label=\"");
-        html_t(b, w, "adm.state");
-        html_lit(b, "\">");
+        html_lit(b, "</td>");
+        web_td(b, w, "adm.state");
         html_t(b, w, u[i].disabled ? "adm.disabled" : "adm.active");
         html_lit(b, "</td><td>");
         if (strcmp(u[i].username, w->sess.user.username) != 0) {
@@ -232,9 +227,7 @@ static void dest_section(html_buf *b, web_ctx *w, trygg_destination *d, int n)
         td(b, w, "adm.dest_label", d[i].label);
         td(b, w, "adm.dest_email", d[i].email);
         td(b, w, "adm.dest_webhook", d[i].webhook_url);
-        html_lit(b, "<td data-label=\"");
-        html_t(b, w, "adm.dest_access");
-        html_lit(b, "\">");
+        web_td(b, w, "adm.dest_access");
         html_t(b, w, d[i].full_access ? "adm.full" : "adm.scrubbed");
         html_lit(b, "</td><td><a href=\"/admin?dest=");
         html_urlarg(b, d[i].name);
@@ -287,9 +280,7 @@ static void walks_section(html_buf *b, web_ctx *w)
             web_fmt_time(wk[i].starts, when);
             html_lit(b, "<tr>");
             td(b, w, "adm.walk_when", when);
-            html_lit(b, "<td data-label=\"");
-            html_t(b, w, "adm.walk_place");
-            html_lit(b, "\">");
+            web_td(b, w, "adm.walk_place");
             html_text(b, wk[i].place);
             html_lit(b, "<br><span class=\"muted\">");
             html_text(b, web_area_label(w, wk[i].area));
@@ -443,9 +434,7 @@ static void walk_page(web_ctx *w, int64_t walk_id)
             html_lit(&b, "</a></td>");
             td(&b, w, "col.received", t);
             td(&b, w, "item.contact", v.contact);
-            html_lit(&b, "<td data-label=\"");
-            html_t(&b, w, "col.status");
-            html_lit(&b, "\">");
+            web_td(&b, w, "col.status");
             web_status_badge(&b, w, &v);
             html_lit(&b, "</td></tr>");
             shown++;

@@ -152,9 +152,8 @@ static void kiosks(html_buf *b, web_ctx *w, int64_t now)
                 html_lit(b, " · ");
                 html_text(b, k[i].area);
             }
-            html_lit(b, "</span></td><td data-label=\"");
-            html_t(b, w, "ch.state");
-            html_lit(b, "\">");
+            html_lit(b, "</span></td>");
+            web_td(b, w, "ch.state");
             if (k[i].revoked) {
                 html_lit(b, "<span class=\"badge\">");
                 html_t(b, w, "ch.revoked");
@@ -162,17 +161,14 @@ static void kiosks(html_buf *b, web_ctx *w, int64_t now)
             } else {
                 stale_badge(b, w, stale);
             }
-            html_lit(b, "</td><td data-label=\"");
-            html_t(b, w, "ch.last_seen");
-            html_lit(b, "\">");
+            html_lit(b, "</td>");
+            web_td(b, w, "ch.last_seen");
             age(b, w, k[i].last_seen, now);
-            html_lit(b, "</td><td data-label=\"");
-            html_t(b, w, "ch.version");
-            html_lit(b, "\">");
+            html_lit(b, "</td>");
+            web_td(b, w, "ch.version");
             html_text(b, k[i].version);
-            html_lit(b, "</td><td data-label=\"");
-            html_t(b, w, "ch.outbox");
-            html_lit(b, "\">");
+            html_lit(b, "</td>");
+            web_td(b, w, "ch.outbox");
             html_int(b, k[i].outbox_depth);
             html_lit(b, "</td><td data-label=\"");
             html_t(b, w, "ch.last_error");
