@@ -341,20 +341,24 @@ int main(int argc, char **argv)
 
     trygg_filter f;
     trygg_filter_init(&f);
+    f.view = TRYGG_VIEW_FULL;
     bench_list(st, "(no filter)", &f, runs);
     f.status = TRYGG_STATUS_NEW;
     snprintf(f.area, sizeof f.area, "gota");
     bench_list(st, "status=new area=gota", &f, runs);
     trygg_filter_init(&f);
+    f.view = TRYGG_VIEW_FULL;
     f.open_only = 1;
     f.kind = TRYGG_KIND_TIP;
     bench_list(st, "open tips", &f, runs);
     trygg_filter_init(&f);
+    f.view = TRYGG_VIEW_FULL;
     snprintf(f.category, sizeof f.category, "graffiti");
     snprintf(f.area, sizeof f.area, "centrum");
     f.status = TRYGG_STATUS_CLOSED;
     bench_list(st, "closed graffiti in centrum", &f, runs);
     trygg_filter_init(&f);
+    f.view = TRYGG_VIEW_FULL;
     snprintf(f.query, sizeof f.query, "brandlarmet");
     bench_list(st, "full text 'brandlarmet'", &f, runs);
     snprintf(f.query, sizeof f.query, "klotter");
@@ -364,6 +368,7 @@ int main(int argc, char **argv)
     snprintf(f.query, sizeof f.query, "cykel stulen");
     bench_list(st, "full text 'cykel stulen'", &f, runs);
     trygg_filter_init(&f);
+    f.view = TRYGG_VIEW_FULL;
     snprintf(f.query, sizeof f.query, "bilar");
     f.status = TRYGG_STATUS_NEW;
     bench_list(st, "full text 'bilar' status=new", &f, runs);

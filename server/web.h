@@ -156,8 +156,15 @@ int web_access_filter(const web_user *u, trygg_filter *f);
 /* 1 if `u` may see the call-back number of `it`. */
 int web_access_callback_number(const web_user *u, const trygg_item *it);
 /* Copies the item as `u` may see it: scrubbed text/place and no sender,
- * alias or contact for SCRUBBED. Returns the web_see level used. */
+ * alias or contact for SCRUBBED. Returns the web_see level used. A second
+ * layer: items shown to `u` are read in web_access_store_view(u) already. */
 web_see web_access_view(const web_user *u, const trygg_item *in, trygg_item *out);
+/* The store view `u` reads items and threads in: full for the security
+ * department, the shared (recipients') copy for everyone else. */
+trygg_view web_access_store_view(const web_user *u);
+/* Reads item `id` in the view of `u` and decides access: WEB_SEE_NONE
+ * (also when it does not exist) or the level, with *out as `u` may see it. */
+web_see web_access_get(const web_user *u, trygg_store *st, int64_t id, trygg_item *out);
 
 /* ---- CSV (web_csv.c) ---------------------------------------------------------- */
 

@@ -15,6 +15,7 @@
  */
 #include "web.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "trygg/text.h"
@@ -73,6 +74,7 @@ int web_access_admin(const web_user *u)
 
 int web_access_filter(const web_user *u, trygg_filter *f)
 {
+    f->view = web_access_store_view(u);
     if (web_access_is_security(u))
         return 1;
     if (!is_destination_role(u))
@@ -82,7 +84,23 @@ int web_access_filter(const web_user *u, trygg_filter *f)
     if (f->kind == TRYGG_KIND_TIP || f->kind == TRYGG_KIND_CALLBACK)
         return 0;
     strcpy(f->destination, u->destination); /* both TRYGG_NAME_MAX + 1 */
+    f->view = TRYGG_VIEW_SHARED;
     return 1;
+}
+
+trygg_view web_access_store_view(const web_user *u)
+{
+    return web_access_is_security(u) ? TRYGG_VIEW_FULL : TRYGG_VIEW_SHARED;
+}
+
+web_see web_access_get(const web_user *u, trygg_store *st, int64_t id, trygg_item *out)
+{
+    trygg_item *got = malloc(sizeof *got);
+    web_see see = WEB_SEE_NONE;
+    if (got && id > 0 && trygg_store_get_view(st, id, web_access_store_view(u), got) == TRYGG_OK)
+        see = web_access_view(u, got, out);
+    free(got);
+    return see;
 }
 
 int web_access_callback_number(const web_user *u, const trygg_item *it)

@@ -405,6 +405,7 @@ static void walk_page(web_ctx *w, int64_t walk_id)
     trygg_filter f;
     trygg_filter_init(&f);
     f.kind = TRYGG_KIND_WALK_SIGNUP;
+    f.view = web_access_store_view(&w->sess.user);
     trygg_item *items = calloc(200, sizeof *items);
     trygg_cursor cur = {0}, next = {0};
     int shown = 0;

@@ -368,6 +368,33 @@ static void actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_it
     html_lit(b, "</div>");
 }
 
+/* Audit rows a recipient without full access may see: not the security
+ * department's internal notes, replies to the texter, SMS traffic,
+ * redactions or forwards to others (their details name other recipients). */
+static int audit_shared(const trygg_audit *a)
+{
+    static const char *const internal[] = {"reply", "message", "redact", "forward"};
+    for (size_t i = 0; i < sizeof internal / sizeof internal[0]; i++)
+        if (strcmp(a->action, internal[i]) == 0)
+            return 0;
+    return strcmp(a->action, "note") != 0 || strcmp(a->detail, "recipient") == 0;
+}
+
+/* The access log of personal data: an unscrubbed tip, or a call-back
+ * number shown to someone allowed to call back. */
+static void log_personal_view(web_ctx *w, const trygg_item *it, web_see see)
+{
+    const char *action = NULL;
+    if (see == WEB_SEE_FULL && it->kind == TRYGG_KIND_TIP)
+        action = "view_tip";
+    else if (it->kind == TRYGG_KIND_CALLBACK && web_access_callback_number(&w->sess.user, it) &&
+             it->contact[0])
+        action = "view_number";
+    if (action &&
+        trygg_store_access_add(w->st, w->sess.user.username, action, it->id, it->ref) != TRYGG_OK)
+        TRYGG_WARN("web: access log: %s", trygg_store_errmsg(w->st));
+}
+
 void web_item_get(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
@@ -375,13 +402,13 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
         return;
     char action[32];
     int64_t id = parse_path(req->path, action, sizeof action);
-    trygg_item raw, it;
-    if (id <= 0 || action[0] || trygg_store_get(w.st, id, &raw) != TRYGG_OK ||
-        web_access_item(&w.sess.user, &raw) == WEB_SEE_NONE) {
+    trygg_item it;
+    web_see see = action[0] ? WEB_SEE_NONE : web_access_get(&w.sess.user, w.st, id, &it);
+    if (see == WEB_SEE_NONE) {
         web_error(&w, 404, "error.no_item");
         return;
     }
-    web_see see = web_access_view(&w.sess.user, &raw, &it);
+    log_personal_view(&w, &it, see);
     trygg_message *msgs = calloc(MAX_MSGS, sizeof *msgs);
     trygg_audit *audit = calloc(MAX_AUDIT, sizeof *audit);
     trygg_sms_out *sms = calloc(MAX_SMS, sizeof *sms);
@@ -395,14 +422,16 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
         return;
     }
     int nmsg = 0, naudit = 0, nsms = 0, ndups = 0;
-    if (trygg_store_list_messages(w.st, id, msgs, MAX_MSGS, &nmsg) != TRYGG_OK)
+    if (trygg_store_list_messages(w.st, id, web_access_store_view(&w.sess.user), msgs, MAX_MSGS,
+                                  &nmsg) != TRYGG_OK)
         nmsg = 0;
     if (trygg_store_list_audit(w.st, id, audit, MAX_AUDIT, &naudit) != TRYGG_OK)
         naudit = 0;
     if (see == WEB_SEE_FULL && trygg_store_sms_list(w.st, id, sms, MAX_SMS, &nsms) != TRYGG_OK)
         nsms = 0;
     if (see == WEB_SEE_FULL && it.status != TRYGG_STATUS_CLOSED &&
-        trygg_store_suggest_duplicates(w.st, id, DUP_DAYS, dups, MAX_DUPS, &ndups) != TRYGG_OK)
+        trygg_store_suggest_duplicates(w.st, id, DUP_DAYS, TRYGG_VIEW_FULL, dups, MAX_DUPS,
+                                       &ndups) != TRYGG_OK)
         ndups = 0;
 
     html_buf b;
@@ -490,9 +519,9 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
         html_lit(&b, "<dt>");
         html_t(&b, &w, "item.callback_number");
         html_lit(&b, "</dt><dd>");
-        if (web_access_callback_number(&w.sess.user, &raw) && raw.contact[0])
-            html_text(&b, raw.contact);
-        else if (web_access_callback_number(&w.sess.user, &raw))
+        if (web_access_callback_number(&w.sess.user, &it) && it.contact[0])
+            html_text(&b, it.contact);
+        else if (web_access_callback_number(&w.sess.user, &it))
             html_t(&b, &w, "item.callback_pending");
         else
             html_t(&b, &w, "item.callback_hidden");
@@ -534,15 +563,14 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
             web_fmt_time(m->created, when);
             html_lit(&b, " · ");
             html_text(&b, when);
-            html_lit(&b, "</div><p class=\"usertext\">");
-            if (see == WEB_SEE_FULL) {
-                html_text(&b, m->text);
-            } else {
-                char scrubbed[TRYGG_TEXT_MAX + 1];
-                if (trygg_scrub(m->text, scrubbed, sizeof scrubbed, NULL) != TRYGG_OK)
-                    scrubbed[0] = '\0';
-                html_text(&b, scrubbed);
+            if (see == WEB_SEE_FULL && m->audience == TRYGG_AUD_RECIPIENT) {
+                html_lit(&b, " · <span class=\"badge\">");
+                html_t(&b, &w, "item.for_recipient");
+                html_lit(&b, "</span>");
             }
+            /* The store gives a recipient only messages written for them, scrubbed. */
+            html_lit(&b, "</div><p class=\"usertext\">");
+            html_text(&b, m->text);
             html_lit(&b, "</p></li>");
         }
         html_lit(&b, "</ol>");
@@ -584,6 +612,8 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
     html_t(&b, &w, "audit.what");
     html_lit(&b, "</th></tr></thead><tbody>");
     for (int i = 0; i < naudit; i++) {
+        if (see != WEB_SEE_FULL && !audit_shared(&audit[i]))
+            continue;
         web_fmt_time(audit[i].at, when);
         html_lit(&b, "<tr><td>");
         html_text(&b, when);
@@ -598,7 +628,7 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
         html_lit(&b, "</td></tr>");
     }
     html_lit(&b, "</tbody></table></section></div><div class=\"side\">");
-    actions_html(&b, &w, &raw, dups, ndups);
+    actions_html(&b, &w, &it, dups, ndups);
     html_lit(&b, "</div></div>");
     web_page_end(&b, &w);
     free(msgs);

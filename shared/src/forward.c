@@ -21,10 +21,19 @@ const char *const trygg_forward_default_subject = "Trygg {ref}: {kind} {category
 const char *const trygg_forward_default_body =
     "{ref}\n{kind} / {category} / {area} {place}\n{when}\n\n{text}\n\n{contact}\n{link}";
 
-static int names_person(const trygg_item *it)
+static int names_person(trygg_store *st, const trygg_item *it)
 {
     const trygg_keywords *k = trygg_keywords_default();
-    return k && it->text[0] && trygg_text_names_person(k, it->text);
+    if (!k)
+        return 0;
+    if (!it->redacted)
+        return it->text[0] && trygg_text_names_person(k, it->text);
+    trygg_item *sh = malloc(sizeof *sh);
+    int names = 1; /* unreadable copy: refuse */
+    if (sh && trygg_store_get_view(st, it->id, TRYGG_VIEW_SHARED, sh) == TRYGG_OK)
+        names = sh->text[0] && trygg_text_names_person(k, sh->text);
+    free(sh);
+    return names;
 }
 
 static void when_text(const trygg_item *it, char out[80])
@@ -60,21 +69,44 @@ static const char *label_of(const trygg_forward_cfg *fc, const char *what, int k
 
 typedef struct view {
     char text[TRYGG_TEXT_MAX + 64];
+    char place[TRYGG_NAME_MAX + 1];
     const char *contact;
     const char *alias;
     char link[400];
 } view;
 
-/* What a destination with or without full access may see of `it`. */
-static trygg_err make_view(const trygg_forward_cfg *fc, const trygg_item *it, int full_access,
-                           view *v)
+enum view_of { VIEW_FULL, VIEW_SHARED, VIEW_SCRUB_OWN };
+
+/* What a destination may see of `it`. VIEW_SHARED: the store's recipients'
+ * copy (scrubbed, or as the security department redacted it); VIEW_SCRUB_OWN:
+ * it->text scrubbed here (the on-call alert carries the message that raised
+ * it, which need not be the item's stored text). */
+static trygg_err make_view(trygg_store *st, const trygg_forward_cfg *fc, const trygg_item *it,
+                           enum view_of of, view *v)
 {
     memset(v, 0, sizeof *v);
+    int full_access = of == VIEW_FULL;
     if (full_access) {
         snprintf(v->text, sizeof v->text, "%s", it->text);
+        snprintf(v->place, sizeof v->place, "%s", it->place);
         v->alias = it->alias;
-    } else {
+    } else if (of == VIEW_SCRUB_OWN) {
         trygg_err rc = trygg_scrub(it->text, v->text, sizeof v->text, NULL);
+        if (rc == TRYGG_OK)
+            rc = trygg_scrub(it->place, v->place, sizeof v->place, NULL);
+        if (rc != TRYGG_OK)
+            return rc;
+        v->alias = "";
+    } else {
+        trygg_item *sh = malloc(sizeof *sh);
+        if (sh == NULL)
+            return TRYGG_ERR_NOMEM;
+        trygg_err rc = trygg_store_get_view(st, it->id, TRYGG_VIEW_SHARED, sh);
+        if (rc == TRYGG_OK) {
+            snprintf(v->text, sizeof v->text, "%s", sh->text);
+            snprintf(v->place, sizeof v->place, "%s", sh->place);
+        }
+        free(sh);
         if (rc != TRYGG_OK)
             return rc;
         v->alias = "";
@@ -107,7 +139,7 @@ static json_t *item_json(const trygg_forward_cfg *fc, const trygg_item *it, cons
     json_object_set_new(o, "area", json_string(it->area));
     if (al)
         json_object_set_new(o, "area_label", json_string(al));
-    json_object_set_new(o, "place", json_string(it->place));
+    json_object_set_new(o, "place", json_string(v->place));
     json_object_set_new(o, "when", json_string(when));
     json_object_set_new(o, "text", json_string(v->text));
     json_object_set_new(o, "lang", json_string(it->lang));
@@ -137,7 +169,7 @@ static trygg_err render(const char *tmpl, const trygg_forward_cfg *fc, const try
                             trygg_kind_name(it->kind),
                             cl ? cl : it->category,
                             al ? al : it->area,
-                            it->place,
+                            v->place,
                             when,
                             v->text,
                             v->contact,
@@ -215,8 +247,10 @@ trygg_err trygg_forward_enqueue(trygg_store *st, const trygg_forward_cfg *fc,
     if (rc != TRYGG_OK)
         return rc;
     /* Tips and anything naming a person stay with full-access destinations
-     * (the security department): a company may not process suspected crimes. */
-    if (!d.full_access && (item->kind == TRYGG_KIND_TIP || names_person(item))) {
+     * (the security department): a company may not process suspected crimes.
+     * Once the security department has redacted the recipients' copy, that
+     * copy is what is checked (and what is sent). */
+    if (!d.full_access && (item->kind == TRYGG_KIND_TIP || names_person(st, item))) {
         TRYGG_WARN("forward: refused %s (%s) to '%s': tips and person-naming items go to "
                    "full-access destinations only",
                    item->ref, trygg_kind_name(item->kind), destination);
@@ -229,7 +263,8 @@ trygg_err trygg_forward_enqueue(trygg_store *st, const trygg_forward_cfg *fc,
     if (d.email[0]) {
         if (!valid_address(d.email)) {
             TRYGG_WARN("forward: destination '%s' has an invalid e-mail address", destination);
-        } else if ((rc = make_view(fc, item, d.full_access, v)) == TRYGG_OK) {
+        } else if ((rc = make_view(st, fc, item, d.full_access ? VIEW_FULL : VIEW_SHARED, v)) ==
+                   TRYGG_OK) {
             char *p = email_payload(fc, item, v, d.email, d.label[0] ? d.label : d.name, 0);
             rc = p ? trygg_store_notify_enqueue(st, item->id, destination, "email", p, NULL)
                    : TRYGG_ERR_NOMEM;
@@ -242,7 +277,7 @@ trygg_err trygg_forward_enqueue(trygg_store *st, const trygg_forward_cfg *fc,
         }
     }
     if (d.webhook_url[0]) {
-        if ((rc = make_view(fc, item, d.full_access, v)) != TRYGG_OK)
+        if ((rc = make_view(st, fc, item, d.full_access ? VIEW_FULL : VIEW_SHARED, v)) != TRYGG_OK)
             goto out;
         char *p = webhook_payload(fc, item, v, destination);
         rc = p ? trygg_store_notify_enqueue(st, item->id, destination, "webhook", p, NULL)
@@ -273,7 +308,7 @@ trygg_err trygg_forward_enqueue_oncall(trygg_store *st, const trygg_forward_cfg 
     if (v == NULL)
         return TRYGG_ERR_NOMEM;
     /* The on-call copy leaves the system by e-mail: scrubbed like any copy. */
-    trygg_err rc = make_view(fc, item, 0, v);
+    trygg_err rc = make_view(st, fc, item, VIEW_SCRUB_OWN, v);
     if (rc == TRYGG_OK) {
         char *p = email_payload(fc, item, v, to, "oncall", 1);
         rc = p ? trygg_store_notify_enqueue(st, item->id, "oncall", "email", p, NULL)

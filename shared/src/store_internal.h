@@ -65,8 +65,8 @@ trygg_err trygg_st_audit_add(trygg_store *st, int64_t item_id, const char *actor
  * each candidate row in list order against the index (cheap when matches
  * are common, because the first page fills after a few rows). */
 enum trygg_st_fts_plan { TRYGG_ST_FTS_IN, TRYGG_ST_FTS_PROBE };
-/* The plan for FTS5 query `fts` (already quoted) on this database. */
-enum trygg_st_fts_plan trygg_st_fts_plan(trygg_store *st, const char *fts);
+/* The plan for FTS5 query `fts` (already quoted) on the index of `view`. */
+enum trygg_st_fts_plan trygg_st_fts_plan(trygg_store *st, const char *fts, trygg_view view);
 
 /* ---- For tests ------------------------------------------------------------ */
 /* Number of migration steps (== latest schema version). */

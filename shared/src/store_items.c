@@ -12,19 +12,26 @@
 
 #include "trygg/log.h"
 #include "trygg/ref.h"
+#include "trygg/text.h"
 
-#define ITEM_COLS                                                                                  \
-    "id, ref, client_key, channel, source, kind, category, area, place, when_date, when_band, "    \
-    "text, lang, contact, consent, urgent, incomplete, status, close_reason, "                     \
-    "coalesce(duplicate_of, 0), destination, sender, alias, walk_id, created, updated, purge_at, " \
-    "purged"
-
-/* Same list with the "i." table prefix, for joins. */
-#define ITEM_COLS_I                                                                                \
+/* The columns read_item() reads, for table alias "i": the full view and the
+ * shared view (the recipients' copy of text and place; no contact, sender,
+ * alias or client key). Both lists have the same shape. */
+#define ITEM_COLS_FULL                                                                             \
     "i.id, i.ref, i.client_key, i.channel, i.source, i.kind, i.category, i.area, i.place, "        \
     "i.when_date, i.when_band, i.text, i.lang, i.contact, i.consent, i.urgent, i.incomplete, "     \
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, i.sender, i.alias, "    \
-    "i.walk_id, i.created, i.updated, i.purge_at, i.purged"
+    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted"
+#define ITEM_COLS_SHARED                                                                           \
+    "i.id, i.ref, '', i.channel, i.source, i.kind, i.category, i.area, i.shared_place, "           \
+    "i.when_date, i.when_band, i.shared_text, i.lang, '', i.consent, i.urgent, i.incomplete, "     \
+    "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, '', '', "               \
+    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted"
+
+static const char *item_cols(trygg_view view)
+{
+    return view == TRYGG_VIEW_FULL ? ITEM_COLS_FULL : ITEM_COLS_SHARED;
+}
 
 static void read_item(sqlite3_stmt *s, void *row)
 {
@@ -63,14 +70,15 @@ static void read_item(sqlite3_stmt *s, void *row)
     it->updated = sqlite3_column_int64(s, 25);
     it->purge_at = sqlite3_column_int64(s, 26);
     it->purged = sqlite3_column_int(s, 27);
+    it->redacted = sqlite3_column_int(s, 28);
 }
 
 /* Runs a one-row item query with a text or integer parameter. */
-static trygg_err get_one(trygg_store *st, const char *where, const char *text, int64_t num,
-                         trygg_item *out)
+static trygg_err get_one_view(trygg_store *st, trygg_view view, const char *where, const char *text,
+                              int64_t num, trygg_item *out)
 {
-    char sql[512];
-    snprintf(sql, sizeof sql, "SELECT " ITEM_COLS " FROM items WHERE %s", where);
+    char sql[768];
+    snprintf(sql, sizeof sql, "SELECT %s FROM items i WHERE %s", item_cols(view), where);
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, sql, &s);
     if (err)
@@ -92,9 +100,28 @@ static trygg_err get_one(trygg_store *st, const char *where, const char *text, i
     return err;
 }
 
+static trygg_err get_one(trygg_store *st, const char *where, const char *text, int64_t num,
+                         trygg_item *out)
+{
+    return get_one_view(st, TRYGG_VIEW_FULL, where, text, num, out);
+}
+
 trygg_err trygg_store_get(trygg_store *st, int64_t id, trygg_item *out)
 {
     return get_one(st, "id = ?1", NULL, id, out);
+}
+
+trygg_err trygg_store_get_view(trygg_store *st, int64_t id, trygg_view view, trygg_item *out)
+{
+    return get_one_view(st, view, "id = ?1", NULL, id, out);
+}
+
+/* The recipients' copy of `in` into out[cap] (scrubbed; "" when it cannot be
+ * scrubbed, so nothing unscrubbed is ever stored there). */
+static void shared_copy(const char *in, char *out, size_t cap)
+{
+    if (trygg_scrub(in ? in : "", out, cap, NULL) != TRYGG_OK)
+        out[0] = '\0';
 }
 
 trygg_err trygg_store_get_by_ref(trygg_store *st, const char *ref, trygg_item *out)
@@ -137,8 +164,13 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it)
         "INSERT INTO items (ref, client_key, channel, source, kind, category, area, place, "
         "when_date, when_band, text, lang, contact, consent, urgent, incomplete, status, "
         "close_reason, duplicate_of, destination, sender, alias, walk_id, created, updated, "
-        "purge_at, purged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-        "?15, ?16, 'new', '', NULL, ?17, ?18, ?19, ?20, ?21, ?22, ?23, 0)";
+        "purge_at, purged, shared_text, shared_place) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?12, ?13, ?14, ?15, ?16, 'new', '', NULL, ?17, ?18, ?19, ?20, ?21, ?22, ?23, 0, "
+        "?24, ?25)";
+    char shared_text[2 * TRYGG_TEXT_MAX + 1];
+    char shared_place[2 * TRYGG_NAME_MAX + 1];
+    shared_copy(it->text, shared_text, sizeof shared_text);
+    shared_copy(it->place, shared_place, sizeof shared_place);
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, sql, &s);
     if (err)
@@ -166,6 +198,8 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it)
     sqlite3_bind_int64(s, 21, it->created);
     sqlite3_bind_int64(s, 22, it->updated);
     sqlite3_bind_int64(s, 23, it->purge_at);
+    trygg_st_bind_text(s, 24, shared_text);
+    trygg_st_bind_text(s, 25, shared_place);
     err = trygg_st_run(st, s, "insert item");
     if (!err)
         it->id = sqlite3_last_insert_rowid(st->db);
@@ -348,7 +382,7 @@ static int fts_query(const char *in, char *out, size_t cap)
 /* Chooses the plan for listing: counts matches up to a threshold that
  * balances the two costs (about sqrt(1200 * items); measured: ~2 us per
  * materialised match, ~55 us per probe). */
-enum trygg_st_fts_plan trygg_st_fts_plan(trygg_store *st, const char *fts)
+enum trygg_st_fts_plan trygg_st_fts_plan(trygg_store *st, const char *fts, trygg_view view)
 {
     sqlite3_stmt *s;
     int64_t items = 0, threshold, matches = 0;
@@ -361,8 +395,11 @@ enum trygg_st_fts_plan trygg_st_fts_plan(trygg_store *st, const char *fts)
     if (threshold < 2000)
         return TRYGG_ST_FTS_IN;
     if (trygg_st_prepare(st,
-                         "SELECT count(*) FROM (SELECT rowid FROM items_fts WHERE items_fts "
-                         "MATCH ?1 LIMIT ?2)",
+                         view == TRYGG_VIEW_FULL
+                             ? "SELECT count(*) FROM (SELECT rowid FROM items_fts WHERE items_fts "
+                               "MATCH ?1 LIMIT ?2)"
+                             : "SELECT count(*) FROM (SELECT rowid FROM items_shared_fts WHERE "
+                               "items_shared_fts MATCH ?1 LIMIT ?2)",
                          &s))
         return TRYGG_ST_FTS_IN;
     trygg_st_bind_text(s, 1, fts);
@@ -403,15 +440,33 @@ static void filter_where(sqlbuf *b, const trygg_filter *f, char *ftsbuf, size_t 
     if (f->to)
         sb_num(b, " AND i.created < ?", f->to);
     if (f->query[0] && fts_query(f->query, ftsbuf, ftscap)) {
-        if (st && trygg_st_fts_plan(st, ftsbuf) == TRYGG_ST_FTS_PROBE)
+        /* The shared view searches only the recipients' copy: a scrubbed
+         * word is not in that index, so no query (prefix or whole) finds it. */
+        int full = f->view == TRYGG_VIEW_FULL;
+        if (st && trygg_st_fts_plan(st, ftsbuf, f->view) == TRYGG_ST_FTS_PROBE)
             sb_text(b,
-                    " AND EXISTS (SELECT 1 FROM items_fts WHERE items_fts MATCH ? "
-                    "AND rowid = i.id)",
+                    full ? " AND EXISTS (SELECT 1 FROM items_fts WHERE items_fts MATCH ? "
+                           "AND rowid = i.id)"
+                         : " AND EXISTS (SELECT 1 FROM items_shared_fts WHERE items_shared_fts "
+                           "MATCH ? AND rowid = i.id)",
                     ftsbuf);
         else
-            sb_text(b, " AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
+            sb_text(b,
+                    full ? " AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+                         : " AND i.id IN (SELECT rowid FROM items_shared_fts WHERE "
+                           "items_shared_fts MATCH ?)",
                     ftsbuf);
     }
+}
+
+/* The shared view cannot filter on what it does not show. */
+static trygg_err view_check(trygg_store *st, const trygg_filter *f)
+{
+    if (f && f->view != TRYGG_VIEW_FULL && f->view != TRYGG_VIEW_SHARED)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "unknown view");
+    if (f && f->view == TRYGG_VIEW_SHARED && f->sender[0])
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "the shared view has no sender filter");
+    return TRYGG_OK;
 }
 
 void trygg_filter_init(trygg_filter *f)
@@ -431,11 +486,16 @@ trygg_err trygg_store_list(trygg_store *st, const trygg_filter *f, const trygg_c
         memset(next, 0, sizeof *next);
     if (max <= 0)
         return TRYGG_OK;
+    trygg_err err = view_check(st, f);
+    if (err)
+        return err;
     sqlbuf local;
     sqlbuf *bp = &local;
     memset(bp, 0, offsetof(sqlbuf, bind));
     char fts[600];
-    sb_add(bp, "SELECT " ITEM_COLS_I " FROM items i WHERE 1");
+    sb_add(bp, "SELECT ");
+    sb_add(bp, item_cols(f ? f->view : TRYGG_VIEW_SHARED));
+    sb_add(bp, " FROM items i WHERE 1");
     filter_where(bp, f, fts, sizeof fts, st);
     if (after && after->valid) {
         sb_num(bp, " AND (i.urgent, i.created, i.id) < (?,", after->urgent ? 1 : 0);
@@ -447,7 +507,7 @@ trygg_err trygg_store_list(trygg_store *st, const trygg_filter *f, const trygg_c
     if (bp->overflow)
         return trygg_st_failf(st, TRYGG_ERR_TOOBIG, "filter too large");
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, bp->sql, &s);
+    err = trygg_st_prepare(st, bp->sql, &s);
     if (err)
         return err;
     sb_bind(bp, s);
@@ -477,6 +537,8 @@ trygg_err trygg_store_count_by_status(trygg_store *st, const trygg_filter *f,
                                       int64_t counts[TRYGG_STATUS_COUNT])
 {
     memset(counts, 0, sizeof(int64_t) * TRYGG_STATUS_COUNT);
+    if (view_check(st, f))
+        return TRYGG_ERR_INVALID;
     sqlbuf b;
     memset(&b, 0, offsetof(sqlbuf, bind));
     char fts[600];
@@ -685,8 +747,8 @@ trygg_err trygg_store_set_status(trygg_store *st, int64_t id, const char *actor,
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_item *items,
-                                         int max, int *n)
+trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_view view,
+                                         trygg_item *items, int max, int *n)
 {
     *n = 0;
     trygg_item it;
@@ -696,11 +758,13 @@ trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, 
     if (max <= 0)
         return TRYGG_OK;
     sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "SELECT " ITEM_COLS " FROM items WHERE area = ?1 AND category = ?2 "
-                           "AND id <> ?3 AND created >= ?4 AND created <= ?5 AND purged = 0 "
-                           "ORDER BY created DESC, id DESC LIMIT ?6",
-                           &s);
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "SELECT %s FROM items i WHERE area = ?1 AND category = ?2 "
+             "AND id <> ?3 AND created >= ?4 AND created <= ?5 AND purged = 0 "
+             "ORDER BY created DESC, id DESC LIMIT ?6",
+             item_cols(view));
+    err = trygg_st_prepare(st, sql, &s);
     if (err)
         return err;
     int64_t span = (int64_t)(days < 0 ? 0 : days) * 86400;
@@ -711,6 +775,42 @@ trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, 
     sqlite3_bind_int64(s, 5, it.created + span);
     sqlite3_bind_int(s, 6, max);
     return trygg_st_collect(st, s, items, sizeof *items, read_item, n, "suggest duplicates");
+}
+
+trygg_err trygg_store_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
+                             const char *place)
+{
+    char t[2 * TRYGG_TEXT_MAX + 1], p[2 * TRYGG_NAME_MAX + 1];
+    if (trygg_utf8_valid(text ? text : "", strlen(text ? text : "")) != 1 ||
+        trygg_utf8_valid(place ? place : "", strlen(place ? place : "")) != 1 ||
+        strlen(text ? text : "") > TRYGG_TEXT_MAX || strlen(place ? place : "") > TRYGG_NAME_MAX)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "redacted text too long or not UTF-8");
+    shared_copy(text, t, sizeof t);
+    shared_copy(place, p, sizeof p);
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    trygg_item it;
+    err = trygg_store_get(st, id, &it);
+    if (!err && it.purged)
+        err = trygg_st_failf(st, TRYGG_ERR_STATE, "item is purged");
+    sqlite3_stmt *s = NULL;
+    if (!err)
+        err =
+            trygg_st_prepare(st,
+                             "UPDATE items SET shared_text = ?1, shared_place = ?2, redacted = 1, "
+                             "updated = ?3 WHERE id = ?4",
+                             &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, t);
+        trygg_st_bind_text(s, 2, p);
+        sqlite3_bind_int64(s, 3, trygg_st_now());
+        sqlite3_bind_int64(s, 4, id);
+        err = trygg_st_run(st, s, "redact");
+    }
+    if (!err)
+        err = trygg_st_audit_add(st, id, actor, "redact", "");
+    return trygg_st_tx_end(st, err);
 }
 
 /* ---- Thread and audit ---------------------------------------------------- */
@@ -781,14 +881,26 @@ trygg_err trygg_store_list_audit(trygg_store *st, int64_t item_id, trygg_audit *
 trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
                                   const char *author, const char *text, int64_t *msg_id)
 {
+    return trygg_store_add_message_for(st, item_id, dir, TRYGG_AUD_INTERNAL, author, text, msg_id);
+}
+
+trygg_err trygg_store_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
+                                      trygg_audience audience, const char *author, const char *text,
+                                      int64_t *msg_id)
+{
     char buf[TRYGG_TEXT_MAX + 1];
+    char shared[2 * TRYGG_TEXT_MAX + 1] = "";
     if ((int)dir < 0 || dir > TRYGG_MSG_NOTE)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid message direction");
+    if (audience != TRYGG_AUD_INTERNAL && audience != TRYGG_AUD_RECIPIENT)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid message audience");
     trygg_err e = trygg_strset(buf, sizeof buf, text);
     if (e)
         return trygg_st_failf(st, e, "message text too long or not UTF-8");
     if (!text || !*text)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "empty message");
+    if (audience == TRYGG_AUD_RECIPIENT)
+        shared_copy(text, shared, sizeof shared);
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
@@ -798,8 +910,8 @@ trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_di
     int64_t now = trygg_st_now();
     if (!err)
         err = trygg_st_prepare(st,
-                               "INSERT INTO messages (item_id, dir, author, text, created) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5)",
+                               "INSERT INTO messages (item_id, dir, author, text, created, "
+                               "audience, shared_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                                &s);
     if (!err) {
         sqlite3_bind_int64(s, 1, item_id);
@@ -807,6 +919,8 @@ trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_di
         trygg_st_bind_text(s, 3, author);
         trygg_st_bind_text(s, 4, text);
         sqlite3_bind_int64(s, 5, now);
+        trygg_st_bind_text(s, 6, audience == TRYGG_AUD_RECIPIENT ? "recipient" : "internal");
+        trygg_st_bind_text(s, 7, shared);
         err = trygg_st_run(st, s, "add message");
     }
     if (!err && msg_id)
@@ -815,20 +929,25 @@ trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_di
         err = touch_item(st, item_id);
     if (!err) {
         static const char *const actions[] = {"message", "reply", "note"};
-        err = trygg_st_audit_add(st, item_id, author, actions[dir], "");
+        err = trygg_st_audit_add(st, item_id, author, actions[dir],
+                                 audience == TRYGG_AUD_RECIPIENT ? "recipient" : "");
     }
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_message *out, int max,
-                                    int *n)
+trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_view view,
+                                    trygg_message *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT id, item_id, dir, author, text, created FROM messages "
-                                     "WHERE item_id = ?1 ORDER BY id LIMIT ?2",
-                                     &s);
+    trygg_err err = trygg_st_prepare(
+        st,
+        view == TRYGG_VIEW_FULL
+            ? "SELECT id, item_id, dir, author, text, created, audience FROM messages "
+              "WHERE item_id = ?1 ORDER BY id LIMIT ?2"
+            : "SELECT id, item_id, dir, author, shared_text, created, audience FROM messages "
+              "WHERE item_id = ?1 AND audience = 'recipient' ORDER BY id LIMIT ?2",
+        &s);
     if (err)
         return err;
     sqlite3_bind_int64(s, 1, item_id);
@@ -836,7 +955,7 @@ trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_mess
     int rc, count = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         trygg_message *m = &out[count++];
-        char dir[8];
+        char dir[16];
         m->id = sqlite3_column_int64(s, 0);
         m->item_id = sqlite3_column_int64(s, 1);
         trygg_st_col_text(s, 2, dir, sizeof dir);
@@ -846,6 +965,8 @@ trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_mess
         trygg_st_col_text(s, 3, m->author, sizeof m->author);
         trygg_st_col_text(s, 4, m->text, sizeof m->text);
         m->created = sqlite3_column_int64(s, 5);
+        trygg_st_col_text(s, 6, dir, sizeof dir);
+        m->audience = strcmp(dir, "recipient") == 0 ? TRYGG_AUD_RECIPIENT : TRYGG_AUD_INTERNAL;
     }
     if (rc != SQLITE_DONE)
         err = trygg_st_fail(st, rc, "list messages");
@@ -867,13 +988,15 @@ trygg_err trygg_store_purge(trygg_store *st, int64_t now, int *n)
         "CREATE TEMP TABLE IF NOT EXISTS purge_ids (id INTEGER PRIMARY KEY)",
         "DELETE FROM purge_ids",
         "INSERT INTO purge_ids SELECT id FROM items WHERE purged = 0 AND purge_at <= ?1",
-        "UPDATE messages SET text = '' WHERE item_id IN (SELECT id FROM purge_ids)",
+        "UPDATE messages SET text = '', shared_text = '' WHERE item_id IN "
+        "(SELECT id FROM purge_ids)",
         "DELETE FROM sms_out WHERE item_id IN (SELECT id FROM purge_ids)",
         "DELETE FROM notify_out WHERE item_id IN (SELECT id FROM purge_ids)",
         "INSERT INTO audit (item_id, actor, action, detail, at) "
         "SELECT id, 'system', 'purge', 'retention', ?2 FROM purge_ids",
         "UPDATE items SET text = '', contact = '', place = '', sender = '', alias = '', "
-        "when_date = '', purged = 1, updated = ?2 WHERE id IN (SELECT id FROM purge_ids)",
+        "shared_text = '', shared_place = '', when_date = '', purged = 1, updated = ?2 "
+        "WHERE id IN (SELECT id FROM purge_ids)",
         /* Contacts with nothing left to answer and quiet for 30 days go too
          * (blocked ones stay, without their number, so the block holds). */
         "DELETE FROM contacts WHERE blocked = 0 AND last_seen <= ?2 - 30*86400 AND NOT EXISTS "
@@ -930,6 +1053,8 @@ trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f, const char *
             expr = groups[i].expr;
     if (!expr)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "unknown grouping '%s'", group ? group : "");
+    if (view_check(st, f))
+        return TRYGG_ERR_INVALID;
     sqlbuf b;
     memset(&b, 0, offsetof(sqlbuf, bind));
     char fts[600];

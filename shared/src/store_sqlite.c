@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "trygg/log.h"
+#include "trygg/text.h"
 
 /* v1: the core tables. */
 static const char migration_v1[] =
@@ -179,7 +180,62 @@ static const char migration_v3[] = "CREATE TABLE notices ("
                                    " json TEXT NOT NULL,"
                                    " updated INTEGER NOT NULL);";
 
-static const char *const migrations[] = {migration_v1, migration_v2, migration_v3};
+/* v4: privacy by construction.
+ * - items.shared_text/shared_place: the copy a recipient without full
+ *   access sees, searches, sorts and exports (scrubbed at write; replaced by
+ *   the security department's redaction, redacted = 1). A second full-text
+ *   index covers only that copy, so a search cannot reach the raw text.
+ * - messages.audience: 'internal' (security only, the default) or
+ *   'recipient' (written for the recipient on purpose); shared_text is the
+ *   scrubbed copy a recipient sees.
+ * - access_log: who viewed unscrubbed tips or call-back numbers, and every
+ *   export (the data protection officer's list).
+ * - users.totp_*: two-factor login (RFC 6238); user_recovery: hashed
+ *   one-time recovery codes.
+ * Existing rows get their shared copy from trygg_scrub(), the scrubber
+ * (text.h) registered as an SQL function on every connection. */
+static const char migration_v4[] =
+    "ALTER TABLE items ADD COLUMN shared_text TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE items ADD COLUMN shared_place TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE items ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE items SET shared_text = trygg_scrub(text), shared_place = trygg_scrub(place)"
+    " WHERE purged = 0;"
+    "CREATE VIRTUAL TABLE items_shared_fts USING fts5(shared_text, shared_place, ref,"
+    " content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
+    "INSERT INTO items_shared_fts(items_shared_fts) VALUES ('rebuild');"
+    "CREATE TRIGGER items_shared_fts_ai AFTER INSERT ON items BEGIN"
+    " INSERT INTO items_shared_fts(rowid, shared_text, shared_place, ref)"
+    " VALUES (new.id, new.shared_text, new.shared_place, new.ref); END;"
+    "CREATE TRIGGER items_shared_fts_ad AFTER DELETE ON items BEGIN"
+    " INSERT INTO items_shared_fts(items_shared_fts, rowid, shared_text, shared_place, ref)"
+    " VALUES ('delete', old.id, old.shared_text, old.shared_place, old.ref); END;"
+    "CREATE TRIGGER items_shared_fts_au AFTER UPDATE OF shared_text, shared_place, ref ON items"
+    " BEGIN"
+    " INSERT INTO items_shared_fts(items_shared_fts, rowid, shared_text, shared_place, ref)"
+    " VALUES ('delete', old.id, old.shared_text, old.shared_place, old.ref);"
+    " INSERT INTO items_shared_fts(rowid, shared_text, shared_place, ref)"
+    " VALUES (new.id, new.shared_text, new.shared_place, new.ref); END;"
+    "ALTER TABLE messages ADD COLUMN audience TEXT NOT NULL DEFAULT 'internal';"
+    "ALTER TABLE messages ADD COLUMN shared_text TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE access_log ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " item_id INTEGER NOT NULL DEFAULT 0,"
+    " detail TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX access_log_at ON access_log(at);"
+    "ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE user_recovery ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " code_hash TEXT NOT NULL,"
+    " used_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX user_recovery_user ON user_recovery(user_id);";
+
+static const char *const migrations[] = {migration_v1, migration_v2, migration_v3, migration_v4};
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
 static const int default_retention[TRYGG_KIND_COUNT] = {365, 365, 180, 730, 90, 30};
@@ -414,6 +470,23 @@ static trygg_err migrate(trygg_store *st, int target)
     }
 }
 
+/* trygg_scrub(text): the scrubber as an SQL function, for migrations that
+ * fill a recipients' copy. NULL or unscrubbable input gives ''. */
+static void sql_scrub(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *in = (const char *)sqlite3_value_text(argv[0]);
+    size_t n = in ? strlen(in) : 0;
+    char *out = sqlite3_malloc64(2 * n + 1);
+    if (out == NULL) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (trygg_scrub(in ? in : "", out, 2 * n + 1, NULL) != TRYGG_OK)
+        out[0] = '\0';
+    sqlite3_result_text(ctx, out, -1, sqlite3_free);
+}
+
 /* Opens the file and applies the pragmas; checks the version before
  * touching anything so a newer file stays as it is. */
 static trygg_err open_db(const char *path, trygg_store *st)
@@ -426,6 +499,11 @@ static trygg_err open_db(const char *path, trygg_store *st)
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 5000);
+    rc = sqlite3_create_function(st->db, "trygg_scrub", 1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                 sql_scrub, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return trygg_st_fail(st, rc, "register trygg_scrub");
     int v = 0;
     rc = user_version(st->db, &v);
     if (rc != SQLITE_OK)

@@ -152,6 +152,9 @@ static int parse_list_opts(int argc, char **argv, list_opts *o, int export)
         ctl_error("--format and --scrubbed are for export");
         return CTL_USAGE;
     }
+    /* The administrator's tool reads the full copy; --scrubbed exports what a
+     * recipient without full access sees (the store's shared view). */
+    o->f.view = o->scrubbed ? TRYGG_VIEW_SHARED : TRYGG_VIEW_FULL;
     if (export && strcmp(o->format, "csv") != 0) {
         ctl_error("--format: only csv is supported");
         return CTL_USAGE;
@@ -274,7 +277,7 @@ static int cmd_show(ctl_ctx *ctx, int argc, char **argv)
         ctl_error("out of memory");
         return CTL_STORE;
     }
-    err = trygg_store_list_messages(ctx->st, it.id, m, MAXM, &n);
+    err = trygg_store_list_messages(ctx->st, it.id, TRYGG_VIEW_FULL, m, MAXM, &n);
     if (!err && n) {
         static const char *const dirs[] = {"in", "out", "note"};
         printf("thread:\n");
@@ -335,7 +338,6 @@ static int cmd_export(ctl_ctx *ctx, int argc, char **argv)
     for (size_t i = 0; i < ncol; i++)
         csv_field(stdout, head[i], i == ncol - 1);
     static trygg_item items[PAGE];
-    static char scrubbed[TRYGG_TEXT_MAX * 2 + 64];
     trygg_cursor cur = {0}, next;
     long done = 0;
     do {
@@ -351,17 +353,6 @@ static int cmd_export(ctl_ctx *ctx, int argc, char **argv)
             snprintf(urgent, sizeof urgent, "%d", it->urgent);
             const char *text = it->text, *place = it->place, *contact = it->contact;
             const char *sender = it->alias;
-            static char place_s[TRYGG_NAME_MAX * 2 + 64];
-            if (o.scrubbed) {
-                if (trygg_scrub(it->text, scrubbed, sizeof scrubbed, NULL) != TRYGG_OK)
-                    snprintf(scrubbed, sizeof scrubbed, "[removed]");
-                if (trygg_scrub(it->place, place_s, sizeof place_s, NULL) != TRYGG_OK)
-                    snprintf(place_s, sizeof place_s, "[removed]");
-                text = scrubbed;
-                place = place_s;
-                contact = "";
-                sender = "";
-            }
             const char *row[] = {it->ref,
                                  ctl_time(it->created, c1),
                                  ctl_time(it->updated, c2),

@@ -386,7 +386,7 @@ static void test_csrf_rejected(void **state)
     reply_free(&r);
     trygg_message m[8];
     int n = 0;
-    assert_int_equal(trygg_store_list_messages(st, tip_id, m, 8, &n), TRYGG_OK);
+    assert_int_equal(trygg_store_list_messages(st, tip_id, TRYGG_VIEW_FULL, m, 8, &n), TRYGG_OK);
     for (int i = 0; i < n; i++)
         assert_null(strstr(m[i].text, "sneaky"));
 }

@@ -167,6 +167,7 @@ static void test_list_keyset_paging_and_filters(void **state)
     /* Page through everything, 10 at a time: every item once, in order. */
     trygg_filter flt;
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     trygg_item page[10];
     trygg_cursor cur = {0}, next;
     int n, total = 0, pages = 0;
@@ -197,6 +198,7 @@ static void test_list_keyset_paging_and_filters(void **state)
     /* Filters. */
     trygg_item all[30];
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     strcpy(flt.area, "Göta");
     assert_int_equal(trygg_store_list(f->st, &flt, NULL, all, 30, &n, NULL), TRYGG_OK);
     assert_int_equal(n, 9);
@@ -204,10 +206,12 @@ static void test_list_keyset_paging_and_filters(void **state)
     assert_int_equal(trygg_store_list(f->st, &flt, NULL, all, 30, &n, NULL), TRYGG_OK);
     assert_int_equal(n, 4);
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     flt.urgent = 1;
     assert_int_equal(trygg_store_list(f->st, &flt, NULL, all, 30, &n, NULL), TRYGG_OK);
     assert_int_equal(n, 1);
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     flt.from = base + 60;
     flt.to = base + 120;
     assert_int_equal(trygg_store_list(f->st, &flt, NULL, all, 30, &n, NULL), TRYGG_OK);
@@ -215,6 +219,7 @@ static void test_list_keyset_paging_and_filters(void **state)
 
     /* Full text: words, prefixes, diacritics, references; syntax is inert. */
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     strcpy(flt.query, "klotter");
     assert_int_equal(trygg_store_list(f->st, &flt, NULL, all, 30, &n, NULL), TRYGG_OK);
     assert_int_equal(n, 1);
@@ -321,6 +326,7 @@ static void test_status_rules_and_audit(void **state)
     assert_int_equal(counts[TRYGG_STATUS_CLOSED], 1);
     trygg_filter flt;
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     flt.open_only = 1;
     trygg_item items[4];
     assert_int_equal(trygg_store_list(f->st, &flt, NULL, items, 4, &n, NULL), TRYGG_OK);
@@ -371,7 +377,8 @@ static void test_suggest_duplicates(void **state)
     submit(f->st, "d-d", TRYGG_KIND_FAULT, "Göta", "annat område", t);
     trygg_item items[8];
     int n;
-    assert_int_equal(trygg_store_suggest_duplicates(f->st, a, 7, items, 8, &n), TRYGG_OK);
+    assert_int_equal(trygg_store_suggest_duplicates(f->st, a, 7, TRYGG_VIEW_FULL, items, 8, &n),
+                     TRYGG_OK);
     assert_int_equal(n, 1);
     assert_string_equal(items[0].client_key, "d-b");
 }
@@ -391,7 +398,7 @@ static void test_messages(void **state)
                      TRYGG_ERR_INVALID);
     trygg_message *m = calloc(4, sizeof *m);
     int n;
-    assert_int_equal(trygg_store_list_messages(f->st, a, m, 4, &n), TRYGG_OK);
+    assert_int_equal(trygg_store_list_messages(f->st, a, TRYGG_VIEW_FULL, m, 4, &n), TRYGG_OK);
     assert_int_equal(n, 2);
     assert_int_equal(m[0].id, id1);
     assert_int_equal(m[0].dir, TRYGG_MSG_IN);
@@ -630,6 +637,7 @@ static void test_contacts_and_sms_outbox(void **state)
     /* Alias is searchable. */
     trygg_filter flt;
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     snprintf(flt.query, sizeof flt.query, "%s", c.alias + 8);
     trygg_item items[2];
     assert_int_equal(trygg_store_list(f->st, &flt, NULL, items, 2, &n, NULL), TRYGG_OK);
@@ -719,7 +727,7 @@ static void test_purge_keeps_counts(void **state)
     assert_int_equal(it.kind, TRYGG_KIND_TIP);
     assert_string_equal(it.area, "Centrum");
     trygg_message m[2];
-    assert_int_equal(trygg_store_list_messages(f->st, old, m, 2, &n), TRYGG_OK);
+    assert_int_equal(trygg_store_list_messages(f->st, old, TRYGG_VIEW_FULL, m, 2, &n), TRYGG_OK);
     assert_int_equal(n, 1);
     assert_string_equal(m[0].text, "");
     trygg_notify nt[1];
@@ -728,6 +736,7 @@ static void test_purge_keeps_counts(void **state)
     /* Full-text search no longer finds the purged words. */
     trygg_filter flt;
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     strcpy(flt.query, "grannen");
     trygg_item items[2];
     assert_int_equal(trygg_store_list(f->st, &flt, NULL, items, 2, &n, NULL), TRYGG_OK);
@@ -760,6 +769,7 @@ static void test_count_groups(void **state)
     buf[0] = '\0';
     trygg_filter flt;
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     flt.from = 1710300000;
     flt.to = 1710400000;
     assert_int_equal(trygg_store_count(f->st, &flt, "day", collect, buf), TRYGG_OK);
@@ -807,12 +817,13 @@ static void test_list_fulltext_plans_agree(void **state)
     sqlite3_finalize(s);
     assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 
-    assert_int_equal(trygg_st_fts_plan(f->st, "\"lampa\""), TRYGG_ST_FTS_PROBE);
-    assert_int_equal(trygg_st_fts_plan(f->st, "\"bänk\""), TRYGG_ST_FTS_IN);
+    assert_int_equal(trygg_st_fts_plan(f->st, "\"lampa\"", TRYGG_VIEW_FULL), TRYGG_ST_FTS_PROBE);
+    assert_int_equal(trygg_st_fts_plan(f->st, "\"bänk\"", TRYGG_VIEW_FULL), TRYGG_ST_FTS_IN);
     const char *queries[] = {"lampa", "bänk", "lampa nummer", "lam*"};
     for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
         trygg_filter flt;
         trygg_filter_init(&flt);
+        flt.view = TRYGG_VIEW_FULL;
         strcpy(flt.query, queries[q]);
         int64_t counts[TRYGG_STATUS_COUNT];
         assert_int_equal(trygg_store_count_by_status(f->st, &flt, counts), TRYGG_OK);

@@ -97,7 +97,7 @@ static void check_migrated(fixture *f, int from)
     trygg_message m[2];
     trygg_audit a[4];
     int n;
-    assert_int_equal(trygg_store_list_messages(f->st, it.id, m, 2, &n), TRYGG_OK);
+    assert_int_equal(trygg_store_list_messages(f->st, it.id, TRYGG_VIEW_FULL, m, 2, &n), TRYGG_OK);
     assert_int_equal(n, 1);
     assert_int_equal(trygg_store_list_audit(f->st, it.id, a, 4, &n), TRYGG_OK);
     assert_int_equal(n, 1);
@@ -118,6 +118,7 @@ static void check_migrated(fixture *f, int from)
     /* Full-text search covers rows written before the index existed. */
     trygg_filter flt;
     trygg_filter_init(&flt);
+    flt.view = TRYGG_VIEW_FULL;
     strcpy(flt.query, "klotteri");
     trygg_item items[2];
     assert_int_equal(trygg_store_list(f->st, &flt, NULL, items, 2, &n, NULL), TRYGG_OK);

@@ -89,6 +89,7 @@ static void item_of(fx *f, const char *number, trygg_item *it)
     char norm[20];
     trygg_filter fl;
     trygg_filter_init(&fl);
+    fl.view = TRYGG_VIEW_FULL;
     assert_int_equal(trygg_phone_normalise(number, norm), TRYGG_OK);
     assert_int_equal(trygg_pseudonym(f->pkey, norm, fl.sender), TRYGG_OK);
     static trygg_item items[8];

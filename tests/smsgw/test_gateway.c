@@ -74,6 +74,7 @@ static int items_of(fx *f, const char *number, trygg_item *items, int max)
 {
     trygg_filter fl;
     trygg_filter_init(&fl);
+    fl.view = TRYGG_VIEW_FULL;
     pseudo(f, number, fl.sender);
     int n = 0;
     assert_int_equal(trygg_store_list(f->st, &fl, NULL, items, max, &n, NULL), TRYGG_OK);
@@ -294,7 +295,8 @@ static void test_keywords_and_threads(void **state)
     assert_int_equal(items_of(f, A, items, 32), 1);
     trygg_message msgs[8];
     int nm = 0;
-    assert_int_equal(trygg_store_list_messages(f->st, first, msgs, 8, &nm), TRYGG_OK);
+    assert_int_equal(trygg_store_list_messages(f->st, first, TRYGG_VIEW_FULL, msgs, 8, &nm),
+                     TRYGG_OK);
     int found = 0;
     for (int i = 0; i < nm; i++)
         found |= msgs[i].dir == TRYGG_MSG_IN && !strcmp(msgs[i].text, "Nu har det slutat lukta");
@@ -359,7 +361,7 @@ static void test_urgent_flood_block(void **state)
     assert_int_equal(items_of(f, B, items, 32), 1); /* one item, a thread of 8 */
     trygg_message msgs[16];
     int nm = 0;
-    trygg_store_list_messages(f->st, items[0].id, msgs, 16, &nm);
+    trygg_store_list_messages(f->st, items[0].id, TRYGG_VIEW_FULL, msgs, 16, &nm);
     assert_true(nm >= 7);
     assert_int_equal(sms_to(f, B, rows, 32), 5); /* answered up to the limit */
 
@@ -592,7 +594,8 @@ static void test_crash_mid_delete(void **state)
     assert_int_equal(items[0].incomplete, 0);
     trygg_message msgs[8];
     int nm = 0;
-    assert_int_equal(trygg_store_list_messages(f->st, items[0].id, msgs, 8, &nm), TRYGG_OK);
+    assert_int_equal(trygg_store_list_messages(f->st, items[0].id, TRYGG_VIEW_FULL, msgs, 8, &nm),
+                     TRYGG_OK);
     for (int i = 0; i < nm; i++)
         assert_int_not_equal(msgs[i].dir, TRYGG_MSG_IN); /* no stray part in the thread */
     assert_int_equal(sms_to(f, H, rows, 32), 1);         /* acknowledged once */

@@ -94,6 +94,7 @@ typedef struct trygg_item {
     int64_t updated;
     int64_t purge_at; /* 0 = store computes from the kind's retention */
     int purged;       /* 1 = text and contact removed by retention */
+    int redacted;     /* 1 = the security department edited the recipients' copy */
 } trygg_item;
 
 /* Zeroes *item and sets defaults (status new, lang "sv"). */

@@ -42,6 +42,17 @@ int trygg_store_schema_version(trygg_store *st);
  * Set by config at start-up; affects items submitted afterwards. */
 void trygg_store_set_retention(trygg_store *st, trygg_kind kind, int days);
 
+/* ---- Views ------------------------------------------------------------------
+ * Every read that returns item or thread text takes a view. The shared view
+ * is what a recipient without full access (the housing company, maintenance,
+ * coordinators, the public Open311 API) may see: text and place come from
+ * the recipients' copy (scrubbed when written, or the security department's
+ * redaction), contact, sender, alias and client key are empty, search runs
+ * on the recipients' copy only (so it cannot find a scrubbed word), and only
+ * thread messages written for the recipient appear (scrubbed). The shared
+ * view is the default (0): a caller must ask for the full view on purpose. */
+typedef enum trygg_view { TRYGG_VIEW_SHARED = 0, TRYGG_VIEW_FULL = 1 } trygg_view;
+
 /* ---- Items ---------------------------------------------------------------- */
 
 /* Submits an item. in->client_key is required; the store assigns id, ref,
@@ -54,11 +65,16 @@ void trygg_store_set_retention(trygg_store *st, trygg_kind kind, int days);
  * `out` may equal `in`. Audit: "created" by in->source. */
 trygg_err trygg_store_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created);
 
+/* The full item (for the store's own callers, the gateway and tryggctl;
+ * anything shown to a person goes through trygg_store_get_view). */
 trygg_err trygg_store_get(trygg_store *st, int64_t id, trygg_item *out);
+/* The item as `view` shows it (see Views above). */
+trygg_err trygg_store_get_view(trygg_store *st, int64_t id, trygg_view view, trygg_item *out);
 trygg_err trygg_store_get_by_ref(trygg_store *st, const char *ref, trygg_item *out);
 trygg_err trygg_store_get_by_key(trygg_store *st, const char *client_key, trygg_item *out);
 
-/* Filter for listing; trygg_filter_init() sets "any" everywhere. */
+/* Filter for listing; trygg_filter_init() sets "any" everywhere and the
+ * shared view. */
 typedef struct trygg_filter {
     int status;                        /* trygg_status or -1 */
     int kind;                          /* trygg_kind or -1 */
@@ -70,7 +86,8 @@ typedef struct trygg_filter {
     char destination[TRYGG_NAME_MAX + 1];
     char sender[TRYGG_PSEUDO_HEX + 1];
     int64_t from, to; /* created in [from, to); 0 = unbounded */
-    char query[256];  /* full-text (FTS5 over text, place, ref, alias); "" = none */
+    char query[256];  /* full-text over text, place, ref (and alias in the full view); "" = none */
+    trygg_view view;  /* which copy is returned and searched (default shared) */
 } trygg_filter;
 void trygg_filter_init(trygg_filter *f);
 
@@ -110,9 +127,17 @@ trygg_err trygg_store_set_status(trygg_store *st, int64_t id, const char *actor,
                                  trygg_status status, trygg_close_reason reason,
                                  int64_t duplicate_of);
 /* Possible duplicates of item `id`: same area and category, created within
- * `days` days of it, not itself, newest first. */
-trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_item *items,
-                                         int max, int *n);
+ * `days` days of it, not itself, newest first, as `view` shows them. */
+trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_view view,
+                                         trygg_item *items, int max, int *n);
+
+/* Moderation: replaces the recipients' copy of item `id` (what the shared
+ * view shows, searches and what forwards to recipients without full access
+ * carry) with `text` and `place` as edited by the security department; both
+ * are scrubbed again on the way in. Sets redacted = 1. Audited as "redact"
+ * by `actor` without the words (so the audit shows who and when, not what). */
+trygg_err trygg_store_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
+                             const char *place);
 
 /* ---- Thread and audit ------------------------------------------------------ */
 
@@ -122,21 +147,31 @@ typedef enum trygg_msg_dir {
     TRYGG_MSG_NOTE    /* internal staff note, never sent */
 } trygg_msg_dir;
 
+/* Who a thread message is for. Internal is the default: notes and replies
+ * are the security department's unless written for the recipient. */
+typedef enum trygg_audience { TRYGG_AUD_INTERNAL = 0, TRYGG_AUD_RECIPIENT } trygg_audience;
+
 typedef struct trygg_message {
     int64_t id;
     int64_t item_id;
     trygg_msg_dir dir;
+    trygg_audience audience;
     char author[TRYGG_NAME_MAX + 1]; /* staff user, "smsgw", "system" */
     char text[TRYGG_TEXT_MAX + 1];
     int64_t created;
 } trygg_message;
 
-/* Appends a message to an item's thread (and an audit row). */
+/* Appends an internal message to an item's thread (and an audit row). */
 trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
                                   const char *author, const char *text, int64_t *msg_id);
-/* Oldest first. */
-trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_message *out, int max,
-                                    int *n);
+/* Same, for `audience`; a recipient message also gets its scrubbed copy. */
+trygg_err trygg_store_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
+                                      trygg_audience audience, const char *author, const char *text,
+                                      int64_t *msg_id);
+/* Oldest first, as `view` shows them (the shared view: recipient messages
+ * only, scrubbed). */
+trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_view view,
+                                    trygg_message *out, int max, int *n);
 
 typedef struct trygg_audit {
     int64_t id;
@@ -151,6 +186,25 @@ trygg_err trygg_store_audit(trygg_store *st, int64_t item_id, const char *actor,
                             const char *detail);
 trygg_err trygg_store_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,
                                  int *n);
+
+/* ---- Access log of personal data ------------------------------------------
+ * Every view of an unscrubbed tip or of a call-back number, and every export,
+ * is recorded: who, when, what. Listed by the security department for the
+ * data protection officer. Actions: "view_tip", "view_full", "view_number",
+ * "export_csv", "export_report", ... (free text, <= 31 bytes). */
+typedef struct trygg_access {
+    int64_t id;
+    int64_t at;
+    char actor[TRYGG_NAME_MAX + 1];
+    char action[32];
+    int64_t item_id; /* 0 = not about one item (exports) */
+    char detail[256];
+} trygg_access;
+trygg_err trygg_store_access_add(trygg_store *st, const char *actor, const char *action,
+                                 int64_t item_id, const char *detail);
+/* Newest first, at most `max` rows with at in [from, to) (0 = unbounded). */
+trygg_err trygg_store_access_list(trygg_store *st, int64_t from, int64_t to, trygg_access *out,
+                                  int max, int *n);
 
 /* ---- Transactions ----------------------------------------------------------
  * For composite changes (e.g. a status change plus an outbox row), wrap calls
