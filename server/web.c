@@ -312,6 +312,8 @@ void web_page_begin(html_buf *b, const web_ctx *w, const char *title_key, const 
         html_lit(b, "\"><ul>");
         nav_link(b, w, "nav.queue", "queue", nav);
         nav_link(b, w, "nav.report", "report", nav);
+        if (web_access_is_security(&w->sess.user))
+            nav_link(b, w, "nav.access_log", "access-log", nav);
         if (web_access_admin(&w->sess.user)) {
             nav_link(b, w, "nav.channels", "channels", nav);
             nav_link(b, w, "nav.admin", "admin", nav);
@@ -444,6 +446,7 @@ const http_route web_routes[] = {
     {"GET", "/item/*", 0, web_item_get},
     {"POST", "/item/*", 32768, web_item_post},
     {"GET", "/channels", 0, web_channels_get},
+    {"GET", "/access-log", 0, web_access_log_get},
     {"GET", "/admin", 0, web_admin_get},
     {"GET", "/admin/*", 0, web_admin_get},
     {"POST", "/admin/*", 32768, web_admin_post},

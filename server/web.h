@@ -137,6 +137,7 @@ typedef enum web_action {
     WEB_ACT_REOPEN,
     WEB_ACT_TRIAGE,
     WEB_ACT_CLOSE_ANY, /* close with any reason (police, spam, duplicate) */
+    WEB_ACT_REDACT,    /* edit the recipients' copy (moderation) */
 } web_action;
 
 /* 1 if role is one of admin, security (sees everything, unscrubbed). */
@@ -253,6 +254,11 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp);
 void web_item_post(void *ctx, const http_req *req, http_resp *resp);
 void web_export_get(void *ctx, const http_req *req, http_resp *resp);
 void web_channels_get(void *ctx, const http_req *req, http_resp *resp);
+/* GET /access-log: the access log of personal data (security department). */
+void web_access_log_get(void *ctx, const http_req *req, http_resp *resp);
+/* Records an export (`what`: "export_csv", "export_report", ...) of `rows`
+ * rows with the filter used, by the session's user, in the access log. */
+void web_log_export(web_ctx *w, const char *what, int rows, const char *filter);
 void web_admin_get(void *ctx, const http_req *req, http_resp *resp);
 void web_admin_post(void *ctx, const http_req *req, http_resp *resp);
 void web_static_get(void *ctx, const http_req *req, http_resp *resp);

@@ -120,6 +120,14 @@ void web_export_get(void *ctx, const http_req *req, http_resp *resp)
                   e == TRYGG_ERR_INVALID ? "queue.bad_query" : "error.unavailable");
         return;
     }
+    char filter[256] = "";
+    size_t fl = 0;
+    for (int i = 0; i < req->nquery && fl < sizeof filter; i++) {
+        int k = snprintf(filter + fl, sizeof filter - fl, "%s%s=%s", fl ? " " : "",
+                         req->query[i].name, req->query[i].value ? req->query[i].value : "");
+        fl = k < 0 ? sizeof filter : fl + (size_t)k;
+    }
+    web_log_export(&w, "export_csv", rows, filter);
     http_resp_set(resp, 200, "text/csv; charset=utf-8", o.buf, o.len);
     free(o.buf);
     http_resp_header(resp, "Content-Disposition", "attachment; filename=\"trygg-export.csv\"");

@@ -208,15 +208,24 @@ static void actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_it
         html_lit(b, "</button></div></form></section>");
     }
 
-    /* Internal note. */
+    /* Note: internal to the security department unless ticked for the
+     * recipient; a recipient's own notes are always in its copy. */
     if (web_access_action(u, it, WEB_ACT_NOTE)) {
+        int security = web_access_is_security(u);
         section_head(b, w, "h-note", "act.note_title");
         form_open(b, w, it->id, "note", "stack");
         html_lit(b, "<label for=\"note-text\">");
-        html_t(b, w, "act.note_label");
+        html_t(b, w, security ? "act.note_label" : "act.note_label_recipient");
         html_lit(b,
                  "</label><textarea id=\"note-text\" name=\"text\" rows=\"2\" maxlength=\"4000\" "
-                 "required></textarea><div>");
+                 "required></textarea>");
+        if (security) {
+            html_lit(b, "<div class=\"check\"><input type=\"checkbox\" name=\"for_recipient\" "
+                        "value=\"1\" id=\"note-rcpt\"><label for=\"note-rcpt\">");
+            html_t(b, w, "act.note_for_recipient");
+            html_lit(b, "</label></div>");
+        }
+        html_lit(b, "<div>");
         button(b, w, "act.note", "");
         html_lit(b, "</div></form></section>");
     }
@@ -368,6 +377,67 @@ static void actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_it
     html_lit(b, "</div>");
 }
 
+/* Moderation, for the security department: exactly what a recipient
+ * without full access sees and receives (the store's shared view), and a
+ * form to strike more from it before forwarding. Tips and call-backs never
+ * reach such a recipient, so they have no recipients' copy to edit. */
+static void recipient_copy_html(html_buf *b, web_ctx *w, const trygg_item *full)
+{
+    if (!web_access_action(&w->sess.user, full, WEB_ACT_REDACT) || full->purged ||
+        full->kind == TRYGG_KIND_TIP || full->kind == TRYGG_KIND_CALLBACK)
+        return;
+    trygg_item *sh = malloc(sizeof *sh);
+    if (!sh || trygg_store_get_view(w->st, full->id, TRYGG_VIEW_SHARED, sh) != TRYGG_OK) {
+        free(sh);
+        return;
+    }
+    html_lit(b, "<section class=\"card\" aria-labelledby=\"h-copy\"><h2 id=\"h-copy\">");
+    html_t(b, w, "item.copy_title");
+    if (sh->redacted) {
+        html_lit(b, " <span class=\"badge\">");
+        html_t(b, w, "item.copy_redacted");
+        html_lit(b, "</span>");
+    }
+    html_lit(b, "</h2><p class=\"hint\">");
+    html_t(b, w, "item.copy_hint");
+    html_lit(b, "</p>");
+    const trygg_keywords *k = trygg_keywords_default();
+    if (k && trygg_text_names_person(k, sh->text[0] ? sh->text : "")) {
+        html_lit(b, "<p class=\"note\">");
+        html_t(b, w, "item.copy_names_person");
+        html_lit(b, "</p>");
+    }
+    html_lit(b, "<div class=\"copy-preview\" id=\"copy-preview\"><p class=\"usertext\">");
+    html_text(b, sh->text[0] ? sh->text : "–");
+    html_lit(b, "</p>");
+    if (sh->place[0]) {
+        html_lit(b, "<p class=\"muted\">");
+        html_t(b, w, "item.place");
+        html_lit(b, ": ");
+        html_text(b, sh->place);
+        html_lit(b, "</p>");
+    }
+    html_lit(b, "</div><details><summary>");
+    html_t(b, w, "act.redact_title");
+    html_lit(b, "</summary>");
+    form_open(b, w, full->id, "redact", "stack");
+    html_lit(b, "<label for=\"copy-text\">");
+    html_t(b, w, "act.redact_text");
+    html_lit(b, "</label><textarea id=\"copy-text\" name=\"text\" rows=\"4\" "
+                "maxlength=\"4000\">");
+    html_text(b, sh->text);
+    html_lit(b, "</textarea><label for=\"copy-place\">");
+    html_t(b, w, "item.place");
+    html_lit(b, "</label><input id=\"copy-place\" name=\"place\" maxlength=\"63\" value=\"");
+    html_attr(b, sh->place);
+    html_lit(b, "\"><p class=\"hint\">");
+    html_t(b, w, "act.redact_hint");
+    html_lit(b, "</p><div>");
+    button(b, w, "act.redact", "");
+    html_lit(b, "</div></form></details></section>");
+    free(sh);
+}
+
 /* Audit rows a recipient without full access may see: not the security
  * department's internal notes, replies to the texter, SMS traffic,
  * redactions or forwards to others (their details name other recipients). */
@@ -478,6 +548,7 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
         html_lit(&b, "</p>");
     }
     html_lit(&b, "</section>");
+    recipient_copy_html(&b, &w, &it);
 
     /* Facts. */
     html_lit(&b, "<section class=\"card\" aria-labelledby=\"h-facts\"><h2 id=\"h-facts\">");
@@ -733,7 +804,7 @@ static web_action action_of(const char *a)
         {"triage", WEB_ACT_TRIAGE}, {"progress", WEB_ACT_PROGRESS},   {"urgent", WEB_ACT_EDIT},
         {"edit", WEB_ACT_EDIT},     {"forward", WEB_ACT_FORWARD},     {"reply", WEB_ACT_REPLY},
         {"note", WEB_ACT_NOTE},     {"duplicate", WEB_ACT_DUPLICATE}, {"close", WEB_ACT_CLOSE},
-        {"reopen", WEB_ACT_REOPEN},
+        {"reopen", WEB_ACT_REOPEN}, {"redact", WEB_ACT_REDACT},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].name, a) == 0)
@@ -803,8 +874,25 @@ void web_item_post(void *ctx, const http_req *req, http_resp *resp)
             e = TRYGG_ERR_INVALID;
             errkey = "flash.empty";
         } else {
-            e = trygg_store_add_message(st, id, TRYGG_MSG_NOTE, user, text, NULL);
+            /* The security department's notes are internal unless written for
+             * the recipient on purpose; a recipient's own notes are in its copy. */
+            trygg_audience aud = TRYGG_AUD_RECIPIENT;
+            if (web_access_is_security(&w.sess.user)) {
+                const char *fr = http_form(req, "for_recipient");
+                aud = fr && strcmp(fr, "1") == 0 ? TRYGG_AUD_RECIPIENT : TRYGG_AUD_INTERNAL;
+            }
+            e = trygg_store_add_message_for(st, id, TRYGG_MSG_NOTE, aud, user, text, NULL);
             okkey = "flash.noted";
+        }
+    } else if (strcmp(action, "redact") == 0) {
+        char text[TRYGG_TEXT_MAX + 1], place[TRYGG_NAME_MAX + 1];
+        if (!form_text(req, "text", text, sizeof text) ||
+            !form_text(req, "place", place, sizeof place)) {
+            e = TRYGG_ERR_INVALID;
+            errkey = "flash.invalid";
+        } else {
+            e = trygg_store_redact(st, id, user, text, place);
+            okkey = "flash.redacted";
         }
     } else if (strcmp(action, "reply") == 0) {
         char text[1001];

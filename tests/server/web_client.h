@@ -1,0 +1,172 @@
+/*
+ * web_client.h — a tiny HTTP client for the staff web UI tests (libcurl):
+ * requests with a cookie and a form, the login flow (login token, session
+ * cookie, CSRF token of the first page), and posting an item action.
+ * Include after cmocka.h; set wc_port to the server's port first.
+ */
+#ifndef TRYGG_TEST_WEB_CLIENT_H
+#define TRYGG_TEST_WEB_CLIENT_H
+
+#include <curl/curl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int wc_port;
+
+/* ---- a tiny HTTP client ---------------------------------------------------- */
+
+typedef struct reply {
+    long status;
+    char *body;
+    size_t len;
+    char location[512];
+    char set_cookie[4][256];
+    int ncookies;
+} reply;
+
+static inline size_t on_body(char *p, size_t sz, size_t n, void *arg)
+{
+    reply *r = arg;
+    size_t k = sz * n;
+    char *nb = realloc(r->body, r->len + k + 1);
+    if (!nb)
+        return 0;
+    memcpy(nb + r->len, p, k);
+    r->body = nb;
+    r->len += k;
+    r->body[r->len] = '\0';
+    return k;
+}
+
+static inline size_t on_header(char *p, size_t sz, size_t n, void *arg)
+{
+    reply *r = arg;
+    size_t k = sz * n;
+    char line[600];
+    size_t m = k < sizeof line - 1 ? k : sizeof line - 1;
+    memcpy(line, p, m);
+    line[m] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strncasecmp(line, "Location: ", 10) == 0)
+        snprintf(r->location, sizeof r->location, "%.500s", line + 10);
+    if (strncasecmp(line, "Set-Cookie: ", 12) == 0 && r->ncookies < 4)
+        snprintf(r->set_cookie[r->ncookies++], sizeof r->set_cookie[0], "%.250s", line + 12);
+    return k;
+}
+
+static inline void reply_free(reply *r)
+{
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
+
+/* method GET/POST; cookie "a=b; c=d" or NULL; form urlencoded or NULL. */
+static inline void req(reply *r, const char *method, const char *path, const char *cookie,
+                       const char *form)
+{
+    memset(r, 0, sizeof *r);
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", wc_port, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    if (cookie)
+        curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    if (strcmp(method, "POST") == 0)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, form ? form : "");
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_easy_cleanup(c);
+    if (!r->body)
+        r->body = calloc(1, 1);
+}
+
+/* Copies the value after `marker` up to `end` into out[cap]. */
+static inline int extract(const char *text, const char *marker, char end, char *out, size_t cap)
+{
+    const char *p = text ? strstr(text, marker) : NULL;
+    if (!p)
+        return -1;
+    p += strlen(marker);
+    size_t n = 0;
+    while (p[n] && p[n] != end && n + 1 < cap)
+        n++;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 0;
+}
+
+static inline const char *cookie_value(const reply *r, const char *name, char *out, size_t cap)
+{
+    char m[64];
+    snprintf(m, sizeof m, "%s=", name);
+    for (int i = 0; i < r->ncookies; i++)
+        if (strncmp(r->set_cookie[i], m, strlen(m)) == 0 &&
+            extract(r->set_cookie[i], m, ';', out, cap) == 0)
+            return out;
+    return NULL;
+}
+
+typedef struct session {
+    char cookie[256];
+    char csrf[128];
+} session;
+
+static inline long login_as(const char *user, const char *pass, session *s)
+{
+    reply r;
+    req(&r, "GET", "/login", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    char ltok[128], form_tok[128];
+    assert_non_null(cookie_value(&r, "trygg_login", ltok, sizeof ltok));
+    assert_int_equal(
+        extract(r.body, "name=\"login_token\" value=\"", '"', form_tok, sizeof form_tok), 0);
+    assert_string_equal(ltok, form_tok);
+    reply_free(&r);
+    char cookie[300], form[512];
+    snprintf(cookie, sizeof cookie, "trygg_login=%s", ltok);
+    snprintf(form, sizeof form, "login_token=%s&username=%s&password=%s", ltok, user, pass);
+    for (char *p = form; *p; p++)
+        if (*p == ' ')
+            *p = '+';
+    req(&r, "POST", "/login", cookie, form);
+    long status = r.status;
+    if (status == 303) {
+        char tok[128];
+        assert_non_null(cookie_value(&r, "trygg_session", tok, sizeof tok));
+        int found = 0;
+        for (int i = 0; i < r.ncookies; i++)
+            if (strncmp(r.set_cookie[i], "trygg_session=", 14) == 0) {
+                assert_non_null(strstr(r.set_cookie[i], "HttpOnly"));
+                assert_non_null(strstr(r.set_cookie[i], "SameSite=Strict"));
+                found = 1;
+            }
+        assert_true(found);
+        snprintf(s->cookie, sizeof s->cookie, "trygg_session=%s", tok);
+        reply_free(&r);
+        req(&r, "GET", "/queue", s->cookie, NULL);
+        assert_int_equal(r.status, 200);
+        assert_int_equal(extract(r.body, "name=\"csrf\" value=\"", '"', s->csrf, sizeof s->csrf),
+                         0);
+    }
+    reply_free(&r);
+    return status;
+}
+
+static inline void post_action(const session *s, int64_t id, const char *action, const char *fields,
+                               reply *r)
+{
+    char path[128], form[2048];
+    snprintf(path, sizeof path, "/item/%" PRId64 "/%s", id, action);
+    snprintf(form, sizeof form, "csrf=%s%s%s", s->csrf, fields ? "&" : "", fields ? fields : "");
+    req(r, "POST", path, s->cookie, form);
+}
+
+#endif
