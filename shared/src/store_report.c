@@ -4,8 +4,8 @@
  *
  * Objects (all created IF NOT EXISTS by trygg_report_db_init, no schema
  * migration needed; names start with report_):
- *   - report_items_scan: a covering index on items(created, kind, category,
- *     area, channel, source, status, urgent, place), so the 13-week scan
+ *   - report_items_scan_v2: a covering index on items(created, kind, category,
+ *     area, channel, source, status, urgent, shared_place), so the 13-week scan
  *     never touches the table, and report_audit_status, a partial index on
  *     the audit's status changes (item_id, at) for the time to close;
  *   - report_uptime(component, first, last): availability intervals. Two
@@ -41,8 +41,9 @@
 
 static const char report_schema[] =
     "DROP INDEX IF EXISTS report_items_week;"
-    "CREATE INDEX IF NOT EXISTS report_items_scan ON items(created, kind, category, area,"
-    " channel, source, status, urgent, place);"
+    "DROP INDEX IF EXISTS report_items_scan;"
+    "CREATE INDEX IF NOT EXISTS report_items_scan_v2 ON items(created, kind, category, area,"
+    " channel, source, status, urgent, shared_place);"
     "CREATE INDEX IF NOT EXISTS report_audit_status ON audit(item_id, at)"
     " WHERE action = 'status';"
     "CREATE TABLE IF NOT EXISTS report_week_done(week_start INTEGER PRIMARY KEY,"
@@ -219,7 +220,7 @@ trygg_err trygg_report_db_init(trygg_store *st)
     trygg_err err = trygg_st_prepare(
         st,
         "SELECT count(*) FROM sqlite_master WHERE name IN"
-        " ('report_items_scan', 'report_audit_status', 'report_uptime', 'report_meta',"
+        " ('report_items_scan_v2', 'report_audit_status', 'report_uptime', 'report_meta',"
         " 'report_week_done', 'report_week_counts',"
         " 'report_cache_ins', 'report_cache_upd', 'report_cache_del',"
         " 'report_kiosk_seen', 'report_health_ins',"
@@ -401,10 +402,11 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b, int64_t 
     trygg_err err = trygg_st_prepare(
         st,
         "SELECT i.created, i.kind, i.category, i.area, i.channel, i.source, i.status, i.urgent,"
-        " i.place,"
+        " i.shared_place," /* the recipients' copy: the report is shared outside the
+                              security department */
         " CASE WHEN i.created >= ?3 AND i.status = 'closed' THEN (SELECT max(a.at) FROM audit a"
         "  INDEXED BY report_audit_status WHERE a.item_id = i.id AND a.action = 'status') END"
-        " FROM items i INDEXED BY report_items_scan WHERE i.created >= ?1 AND i.created < ?2",
+        " FROM items i INDEXED BY report_items_scan_v2 WHERE i.created >= ?1 AND i.created < ?2",
         &s);
     if (err)
         return err;
@@ -496,22 +498,22 @@ static trygg_err cache_fill(trygg_store *st, const trygg_week *w, int64_t now)
     static const char *const fill[] = {
         "DELETE FROM report_week_counts WHERE week_start = ?1",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 0, kind, count(*)"
-        " FROM items INDEXED BY report_items_scan WHERE created >= ?1 AND created < ?2"
+        " FROM items INDEXED BY report_items_scan_v2 WHERE created >= ?1 AND created < ?2"
         " GROUP BY kind",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 1,"
-        " kind || '/' || category, count(*) FROM items INDEXED BY report_items_scan"
+        " kind || '/' || category, count(*) FROM items INDEXED BY report_items_scan_v2"
         " WHERE created >= ?1 AND created < ?2 GROUP BY 3",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 2, area, count(*)"
-        " FROM items INDEXED BY report_items_scan WHERE created >= ?1 AND created < ?2"
+        " FROM items INDEXED BY report_items_scan_v2 WHERE created >= ?1 AND created < ?2"
         " GROUP BY area",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 4, channel,"
-        " count(*) FROM items INDEXED BY report_items_scan WHERE created >= ?1"
+        " count(*) FROM items INDEXED BY report_items_scan_v2 WHERE created >= ?1"
         " AND created < ?2 GROUP BY channel",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 5, source,"
-        " count(*) FROM items INDEXED BY report_items_scan WHERE created >= ?1"
+        " count(*) FROM items INDEXED BY report_items_scan_v2 WHERE created >= ?1"
         " AND created < ?2 GROUP BY source",
         "INSERT OR REPLACE INTO report_week_done(week_start, week_end, total, computed)"
-        " SELECT ?1, ?2, count(*), ?3 FROM items INDEXED BY report_items_scan"
+        " SELECT ?1, ?2, count(*), ?3 FROM items INDEXED BY report_items_scan_v2"
         " WHERE created >= ?1 AND created < ?2",
     };
     trygg_err err = trygg_st_tx_begin(st);
@@ -594,7 +596,7 @@ static trygg_err scan_urgent(trygg_store *st, trygg_report *r)
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st,
                                      "SELECT ref, created, kind, category, area, status"
-                                     " FROM items INDEXED BY report_items_scan"
+                                     " FROM items INDEXED BY report_items_scan_v2"
                                      " WHERE created >= ?1 AND created < ?2 AND urgent = 1"
                                      " ORDER BY created LIMIT ?3",
                                      &s);
