@@ -368,7 +368,7 @@ static void h_list(void *vctx, const http_req *req, http_resp *resp)
             char ref[TRYGG_REF_LEN + 1];
             if (trygg_ref_normalise(t, ref) != TRYGG_OK)
                 continue;
-            trygg_err e = trygg_store_get_by_ref(st, ref, &items[0]);
+            trygg_err e = trygg_store_get_by_ref_view(st, ref, TRYGG_VIEW_SHARED, &items[0]);
             if (e == TRYGG_OK && items[0].kind == TRYGG_KIND_FAULT)
                 json_array_append_new(a, request_json(ctx, &items[0], lang));
             else if (e != TRYGG_OK && e != TRYGG_ERR_NOTFOUND)
@@ -442,8 +442,9 @@ static void h_get(void *vctx, const http_req *req, http_resp *resp)
     trygg_item *it = malloc(sizeof *it);
     trygg_err rc = it ? TRYGG_OK : TRYGG_ERR_NOMEM;
     if (rc == TRYGG_OK)
-        rc = trygg_ref_normalise(raw, ref) == TRYGG_OK ? trygg_store_get_by_ref(st, ref, it)
-                                                       : TRYGG_ERR_NOTFOUND;
+        rc = trygg_ref_normalise(raw, ref) == TRYGG_OK
+                 ? trygg_store_get_by_ref_view(st, ref, TRYGG_VIEW_SHARED, it)
+                 : TRYGG_ERR_NOTFOUND;
     /* Only faults are public; anything else looks exactly like "not found". */
     if (rc == TRYGG_OK && it->kind != TRYGG_KIND_FAULT)
         rc = TRYGG_ERR_NOTFOUND;

@@ -132,6 +132,15 @@ trygg_err trygg_store_get_by_ref(trygg_store *st, const char *ref, trygg_item *o
     return get_one(st, "ref = ?1", norm, 0, out);
 }
 
+trygg_err trygg_store_get_by_ref_view(trygg_store *st, const char *ref, trygg_view view,
+                                      trygg_item *out)
+{
+    char norm[TRYGG_REF_LEN + 1];
+    if (trygg_ref_normalise(ref, norm) != TRYGG_OK)
+        return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "not a reference");
+    return get_one_view(st, view, "ref = ?1", norm, 0, out);
+}
+
 trygg_err trygg_store_get_by_key(trygg_store *st, const char *client_key, trygg_item *out)
 {
     if (!client_key || !*client_key)

@@ -31,8 +31,9 @@
 #define PASSWORD "correct horse battery staple"
 
 static sfx F;
-static int64_t tip_id, callback_id, concern_id, sms_concern_id, person_id;
-static char tip_ref[16], callback_ref[16], concern_ref[16], sms_ref[16], person_ref[16];
+static int64_t tip_id, callback_id, concern_id, sms_concern_id, person_id, fault_id;
+static char tip_ref[16], callback_ref[16], concern_ref[16], sms_ref[16], person_ref[16],
+    fault_ref[16];
 static char pseudo[65];
 
 /* Nothing here may ever reach the housing user or an anonymous client. */
@@ -48,6 +49,7 @@ static const char *const secrets[] = {
     "999 88 77",      /* phone number in a note written for the recipient */
     "kalle@edet.se",  /* e-mail address in the SMS concern */
     "Mustafa",        /* the person named in a concern */
+    "321 54 76",      /* phone number in a public fault's place (Open311) */
 };
 
 /* `what` names the request; a secret the attacker typed into it (a search
@@ -153,6 +155,8 @@ static int setup(void **state)
     person_id = submit(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "security",
                        "Jag är rädd för grannen Mustafa som hotar folk i trappan", NULL, NULL, NULL,
                        NULL, person_ref);
+    fault_id = submit(st, TRYGG_KIND_FAULT, TRYGG_CHANNEL_KIOSK, "streets", "Gatlampan är släckt",
+                      "Vid huset, ring 070-321 54 76", NULL, NULL, NULL, fault_ref);
     assert_int_equal(trygg_store_add_message(st, concern_id, TRYGG_MSG_NOTE, "sakerhet",
                                              "Polisen misstänker grannen Johan Svensson på "
                                              "Älvgatan 5",
@@ -380,8 +384,8 @@ static int paths_of(const char *pattern, char out[][160], int max)
                 snprintf(out[n++], 160, "%s%s", pattern, q[i]);
         }
         if (strcmp(pattern, "/open311/v2/requests.json") == 0) {
-            snprintf(out[n++], 160, "%s?service_request_id=%s,%s,%s", pattern, tip_ref,
-                     callback_ref, concern_ref);
+            snprintf(out[n++], 160, "%s?service_request_id=%s,%s,%s,%s", pattern, tip_ref,
+                     callback_ref, concern_ref, fault_ref);
             snprintf(out[n++], 160, "%s?status=open", pattern);
         }
         if (strncmp(pattern, "/report", 7) == 0 && pattern[7] != '/')
@@ -390,11 +394,12 @@ static int paths_of(const char *pattern, char out[][160], int max)
     }
     size_t pre = (size_t)(star - pattern);
     if (strncmp(pattern, "/item/", pre) == 0) {
-        const int64_t ids[] = {tip_id, callback_id, concern_id, sms_concern_id, person_id};
+        const int64_t ids[] = {tip_id,         callback_id, concern_id,
+                               sms_concern_id, person_id,   fault_id};
         for (size_t i = 0; i < sizeof ids / sizeof ids[0] && n < max; i++)
             snprintf(out[n++], 160, "/item/%" PRId64, ids[i]);
     } else if (strncmp(pattern, "/open311/v2/requests/", pre) == 0) {
-        const char *refs[] = {tip_ref, callback_ref, concern_ref, sms_ref, person_ref};
+        const char *refs[] = {tip_ref, callback_ref, concern_ref, sms_ref, person_ref, fault_ref};
         for (size_t i = 0; i < sizeof refs / sizeof refs[0] && n < max; i++)
             snprintf(out[n++], 160, "/open311/v2/requests/%s.json", refs[i]);
     } else if (strncmp(pattern, "/admin/", pre) == 0) {
@@ -536,6 +541,14 @@ static void test_every_route(void **state)
         }
     }
     assert_true(probed > 60);
+    /* Positive control: Open311 does show the public fault, with its place scrubbed. */
+    reply r;
+    char path[128];
+    snprintf(path, sizeof path, "/open311/v2/requests/%s.json", fault_ref);
+    req(&r, "GET", path, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "[telefonnummer]"));
+    reply_free(&r);
 
     /* Nothing changed where the housing user may not act. */
     trygg_item after;

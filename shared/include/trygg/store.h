@@ -68,8 +68,10 @@ trygg_err trygg_store_submit(trygg_store *st, const trygg_item *in, trygg_item *
 /* The full item (for the store's own callers, the gateway and tryggctl;
  * anything shown to a person goes through trygg_store_get_view). */
 trygg_err trygg_store_get(trygg_store *st, int64_t id, trygg_item *out);
-/* The item as `view` shows it (see Views above). */
+/* The item as `view` shows it (see Views above), by id or by reference. */
 trygg_err trygg_store_get_view(trygg_store *st, int64_t id, trygg_view view, trygg_item *out);
+trygg_err trygg_store_get_by_ref_view(trygg_store *st, const char *ref, trygg_view view,
+                                      trygg_item *out);
 trygg_err trygg_store_get_by_ref(trygg_store *st, const char *ref, trygg_item *out);
 trygg_err trygg_store_get_by_key(trygg_store *st, const char *client_key, trygg_item *out);
 
