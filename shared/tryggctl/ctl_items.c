@@ -382,6 +382,13 @@ static int cmd_export(ctl_ctx *ctx, int argc, char **argv)
         ctl_error("export: write error");
         return CTL_STORE;
     }
+    /* Every export is in the access log of personal data, as in the staff UI. */
+    const char *who = getenv("SUDO_USER") ? getenv("SUDO_USER") : getenv("USER");
+    char actor[TRYGG_NAME_MAX + 1], detail[64];
+    snprintf(actor, sizeof actor, "tryggctl:%.40s", who && *who ? who : "?");
+    snprintf(detail, sizeof detail, "%ld rows%s", done, o.scrubbed ? ", scrubbed" : "");
+    if (trygg_store_access_add(ctx->st, actor, "export_csv", 0, detail) != TRYGG_OK)
+        return ctl_store_fail(ctx, TRYGG_ERR_DB, "export: access log");
     return CTL_OK;
 }
 CTL_COMMAND(export, "export",

@@ -133,11 +133,15 @@ expect 1 show not-a-ref
 
 # ---- export: CSV quoting, formula guard, scrubbing
 NOW="$(date +%s)"
+# (Rows written with SQL carry their recipients' copy, as the store writes it.)
 sqlite3 "$D/trygg.db" "INSERT INTO items (ref, client_key, channel, kind, area, text, contact,
-    consent, created, updated, purge_at) VALUES ('ZZ-2222', 'it-csv', 'kiosk', 'concern',
-    'centrum', 'Ring mig på 070-123 45 67, \"snälla\"' || char(10) || 'andra raden', 'Eva',
-    1, $NOW, $NOW, $((NOW + 86400))), ('ZZ-3333', 'it-formula', 'kiosk', 'concern', 'centrum',
-    '=HYPERLINK(\"x\")', '', 0, $NOW, $NOW, $((NOW + 86400)))" || fail "insert test rows"
+    consent, created, updated, purge_at, shared_text) VALUES ('ZZ-2222', 'it-csv', 'kiosk',
+    'concern', 'centrum', 'Ring mig på 070-123 45 67, \"snälla\"' || char(10) || 'andra raden',
+    'Eva', 1, $NOW, $NOW, $((NOW + 86400)),
+    'Ring mig på [telefonnummer], \"snälla\"' || char(10) || 'andra raden'),
+    ('ZZ-3333', 'it-formula', 'kiosk', 'concern', 'centrum',
+    '=HYPERLINK(\"x\")', '', 0, $NOW, $NOW, $((NOW + 86400)), '=HYPERLINK(\"x\")')" ||
+    fail "insert test rows"
 expect 0 export --format csv
 printf '%s' "$OUT" >"$WORK/all.csv"
 python3 - "$WORK/all.csv" <<'PY' || fail "CSV export does not parse back"
@@ -156,6 +160,9 @@ lacks "$OUT" "Eva"
 [ "$(python3 -c 'import csv,sys; print(len(list(csv.reader(open(sys.argv[1], newline="")))))' "$WORK/scrubbed.csv")" = 2 ] ||
     fail "scrubbed filtered export should have one row"
 expect 1 export --format xml
+# Every export is in the access log of personal data.
+[ "$(sqlite3 "$D/trygg.db" "SELECT count(*) FROM access_log WHERE action = 'export_csv'
+    AND actor LIKE 'tryggctl:%'")" = 2 ] || fail "exports not in the access log"
 
 # ---- purge
 expect 0 purge --now $((NOW + 10 * 365 * 86400))
