@@ -86,6 +86,17 @@ static trygg_store *kiosk_store(server_ctx *ctx, const http_req *req, http_resp 
     return auth(ctx, st, req, resp, k) ? st : NULL;
 }
 
+int api_precheck(void *vctx, const http_route *route, const http_req *req, http_resp *resp)
+{
+    const char *expect = http_header(req, "Expect");
+    if (strncmp(route->pattern, "/api/v1/", 8) != 0 || expect == NULL)
+        return 0;
+    trygg_kiosk k;
+    if (kiosk_store(vctx, req, resp, &k) != NULL)
+        return 0;
+    return resp->status ? resp->status : 401;
+}
+
 static int is_json(const http_req *req)
 {
     const char *ct = http_header(req, "Content-Type");

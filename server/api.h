@@ -13,4 +13,10 @@ int api_status_for(trygg_err e);
  * as a new jansson object; NULL on store failure. */
 struct json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st);
 
+/* The server's precheck (http_options.precheck): a kiosk API request that
+ * asks for "100 Continue" has its bearer token checked first, so a body is
+ * only invited from a kiosk that may send one. 0, or the status (401/503)
+ * with resp set. */
+int api_precheck(void *ctx, const http_route *route, const http_req *req, http_resp *resp);
+
 #endif

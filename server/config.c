@@ -104,6 +104,14 @@ static int server_key(struct load *l, trygg_cfg_errors *e, const char *name, con
         INT(k->max_connections, 4, 10000);
     if (strcmp(name, "conn_timeout") == 0)
         INT(k->conn_timeout, 1, 3600);
+    if (strcmp(name, "threads") == 0)
+        INT(k->threads, 1, 256);
+    if (strcmp(name, "per_ip_connections") == 0)
+        INT(k->per_ip_connections, 0, 10000);
+    if (strcmp(name, "header_deadline") == 0)
+        INT(k->header_deadline, 1, 600);
+    if (strcmp(name, "body_deadline") == 0)
+        INT(k->body_deadline, 1, 3600);
     return trygg_cfg_fail(e, line, "unknown key '%s' in [server]", name);
 }
 
@@ -253,8 +261,12 @@ static void defaults(server_config *c, server_catalog *k)
     c->smtp_starttls = 1;
     c->forward_max_attempts = 8;
     snprintf(c->smtp_from, sizeof c->smtp_from, "trygg@localhost");
-    k->max_connections = 512;
+    k->max_connections = 1024;
     k->conn_timeout = 30;
+    k->threads = 16;
+    k->per_ip_connections = -1; /* not set: 32, or none behind a reverse proxy */
+    k->header_deadline = 10;
+    k->body_deadline = 30;
     snprintf(k->mail_subject, sizeof k->mail_subject, "Trygg {ref}: {kind} {category} {area}");
     snprintf(k->mail_body, sizeof k->mail_body,
              "{ref}\\n{kind} / {category} / {area} {place}\\n{when}\\n\\n{text}\\n\\n{contact}"

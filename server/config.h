@@ -62,6 +62,10 @@ typedef struct server_catalog {
     int trust_proxy;        /* take X-Forwarded-For/-Proto from a local reverse proxy */
     int max_connections;    /* concurrent HTTP connections */
     int conn_timeout;       /* seconds */
+    int threads;            /* HTTP worker threads */
+    int per_ip_connections; /* open connections per client address (0 = no limit) */
+    int header_deadline;    /* seconds for the request line and headers */
+    int body_deadline;      /* seconds for a request body */
     char smtp_ca_file[512]; /* [smtp] ca_file: CA bundle for the SMTP server ("" = system) */
 } server_catalog;
 

@@ -2,6 +2,8 @@
  * core.c — server_ctx set-up, the store handle pool and the purge thread.
  */
 #include "core.h"
+
+#include "api.h"
 #include "report_web.h"
 
 #include <errno.h>
@@ -239,10 +241,17 @@ void core_http_options(const server_ctx *ctx, http_options *opt)
     opt->port = ctx->cfg.port;
     opt->tls_cert = ctx->cfg.tls_cert[0] ? ctx->cfg.tls_cert : NULL;
     opt->tls_key = ctx->cfg.tls_key[0] ? ctx->cfg.tls_key : NULL;
-    opt->threads = 0;
-    opt->conn_timeout_s = ctx->cfg.catalog ? ctx->cfg.catalog->conn_timeout : 30;
-    opt->max_connections = ctx->cfg.catalog ? ctx->cfg.catalog->max_connections : 512;
-    opt->trust_proxy = ctx->cfg.catalog ? ctx->cfg.catalog->trust_proxy : 0;
+    const server_catalog *k = ctx->cfg.catalog;
+    opt->threads = k ? k->threads : 0;
+    opt->conn_timeout_s = k ? k->conn_timeout : 30;
+    opt->max_connections = k ? k->max_connections : 0;
+    opt->trust_proxy = k ? k->trust_proxy : 0;
+    /* -1 in the config (not set) means the server's default. */
+    opt->per_ip_limit =
+        k && k->per_ip_connections >= 0 ? (k->per_ip_connections ? k->per_ip_connections : -1) : 0;
+    opt->header_deadline_s = k ? k->header_deadline : 0;
+    opt->body_deadline_s = k ? k->body_deadline : 0;
+    opt->precheck = api_precheck;
     opt->observe = ops_observe;
 }
 

@@ -82,6 +82,12 @@ typedef struct http_route {
     http_handler handler;
 } http_route;
 
+/* Checks a request from its headers alone, before any body is read (and
+ * before "100 Continue" is sent): 0 to go on, or an HTTP status to answer
+ * with at once (the handler is not called); may fill resp for that answer. */
+typedef int (*http_precheck)(void *ctx, const http_route *route, const http_req *req,
+                             http_resp *resp);
+
 typedef struct http_server http_server;
 
 typedef struct http_options {
@@ -89,14 +95,18 @@ typedef struct http_options {
     int port;             /* 8080; 0 = any free port (see http_server_port) */
     const char *tls_cert; /* PEM file, NULL = plain HTTP (behind a TLS proxy) */
     const char *tls_key;
-    int threads;        /* worker threads */
+    int threads;        /* worker threads (a pool polling with epoll; 0 = 16) */
     int conn_timeout_s; /* idle connection timeout */
     int max_connections;
+    int per_ip_limit;      /* open connections per client address (0 = 32; -1 = no limit) */
+    int header_deadline_s; /* whole request line + headers within this (0 = 10 s) */
+    int body_deadline_s;   /* whole body within this after the headers (0 = 30 s) */
     /* Added (additive; zero = off): */
     int trust_proxy;   /* 1: remote_ip/tls from X-Forwarded-For/-Proto when
                           the peer is loopback (reverse proxy in front) */
     int use_listen_fd; /* 1: listen on listen_fd (bound before dropping root) */
     int listen_fd;
+    http_precheck precheck; /* may be NULL (e.g. the kiosk API's bearer token) */
     /* Called once per answered request (latency for /metrics); may be NULL. */
     void (*observe)(void *ctx, const http_req *req, int status, int64_t elapsed_us);
 } http_options;
@@ -107,6 +117,18 @@ typedef struct http_options {
 http_server *http_server_start(const http_options *opt, const http_route *routes, int nroutes,
                                void *ctx);
 int http_server_port(const http_server *s);
+
+/* Saturation of the HTTP server, for /metrics (process-wide counters). */
+typedef struct http_stats {
+    int64_t connections;      /* open now */
+    int64_t max_connections;  /* the limit */
+    int64_t busy;             /* handlers running now */
+    int64_t threads;          /* worker threads */
+    int64_t rejected_per_ip;  /* connections refused: per-address limit */
+    int64_t closed_deadline;  /* connections closed: header or body deadline */
+    int64_t refused_protocol; /* requests refused: smuggling-shaped, no Host, ... */
+} http_stats;
+void http_stats_get(http_stats *out);
 void http_server_stop(http_server *s);
 
 #endif

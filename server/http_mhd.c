@@ -1,12 +1,28 @@
 /*
  * http_mhd.c — the one file that includes libmicrohttpd (see http.h).
  *
- * Thread per connection (MHD_USE_THREAD_PER_CONNECTION with an internal
- * polling thread): handlers may block on SQLite commits without stalling
- * other connections. Per request one struct http_ctx lives in *req_cls from
- * the first access-handler call to the completed callback, which frees it.
- * The answer is decided once: 404/405/413 on the first call when possible,
- * otherwise the route's handler after the whole body is buffered.
+ * Many slow connections, few threads: a pool of worker threads polls the
+ * sockets with epoll (MHD_USE_EPOLL_INTERNAL_THREAD + thread pool), so a
+ * connection that sends one byte every few seconds costs a socket, not a
+ * thread. Handlers still run on the pool threads (an SQLite commit blocks one
+ * worker for a few milliseconds). Against one client holding connections:
+ *   - a per-address connection limit (accept policy; counted per address);
+ *   - an overall deadline for the request line and headers and another for
+ *     the body, enforced by a watchdog thread that shuts down the socket of a
+ *     connection past its deadline (libmicrohttpd's own timeout is an idle
+ *     timeout that every byte resets);
+ *   - the remaining capacity serves everyone else; /metrics shows it
+ *     (http_stats_get).
+ * Requests shaped for smuggling are refused and the connection closed: both
+ * Content-Length and Transfer-Encoding, several Content-Length headers, a
+ * transfer coding other than chunked (501), HTTP/1.1 without Host, more query
+ * or form fields than HTTP_MAX_FIELDS, a NUL byte in a form field.
+ *
+ * Per request one struct http_ctx lives in *req_cls from the first
+ * access-handler call to the completed callback, which frees it. The answer
+ * is decided once: 400/404/405/413/501 or the route's precheck on the first
+ * call (before any "100 Continue"), otherwise the route's handler after the
+ * whole body is buffered.
  */
 #include "http.h"
 
@@ -18,15 +34,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "trygg/log.h"
 
 /* Bodies larger than their cap are read and dropped up to this much, then
  * the connection is closed without an answer. */
 #define DISCARD_MAX (1024 * 1024)
+
+/* One open connection, registered from "started" to "closed" (socket
+ * context); guarded by http_server.mu. */
+typedef struct conn_rec {
+    struct conn_rec *next, *prev;
+    int fd;
+    char addr[64];       /* client address as text, for the per-address count */
+    int64_t phase_start; /* when the current request (or keep-alive wait) began */
+    int in_body;         /* headers done, body being read */
+    int closing;         /* the watchdog shut it down */
+} conn_rec;
 
 struct http_server {
     struct MHD_Daemon *d;
@@ -35,12 +66,34 @@ struct http_server {
     void *ctx;
     http_options opt;
     char *cert_pem, *key_pem;
+    pthread_mutex_t mu;
+    conn_rec *conns;
+    pthread_t watchdog;
+    int watchdog_running;
+    atomic_int stop;
 };
+
+static atomic_llong st_conns, st_busy, st_rejected, st_deadline, st_protocol, st_threads,
+    st_maxconn;
+
+void http_stats_get(http_stats *out)
+{
+    out->connections = atomic_load(&st_conns);
+    out->max_connections = atomic_load(&st_maxconn);
+    out->busy = atomic_load(&st_busy);
+    out->threads = atomic_load(&st_threads);
+    out->rejected_per_ip = atomic_load(&st_rejected);
+    out->closed_deadline = atomic_load(&st_deadline);
+    out->refused_protocol = atomic_load(&st_protocol);
+}
 
 typedef struct http_ctx {
     http_req req;
     const http_route *route;
-    int early_status; /* 404/405/413 decided before the body */
+    int early_status; /* 400/404/405/413/501 decided before the body */
+    int close_after;  /* answer with Connection: close */
+    int bad_form;     /* a form field held a NUL byte, or too many fields */
+    http_resp early;  /* the precheck's answer, when it gave one */
     char allow[64];
     char *buf;
     size_t len, cap, discarded;
@@ -92,9 +145,12 @@ static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char
                                   const char *value)
 {
     (void)kind;
-    http_req *r = cls;
-    if (r->nquery >= HTTP_MAX_FIELDS)
+    http_ctx *c = cls;
+    http_req *r = &c->req;
+    if (r->nquery >= HTTP_MAX_FIELDS) {
+        c->bad_form = 1; /* a filter must never vanish silently */
         return MHD_NO;
+    }
     r->query[r->nquery].name = key;
     r->query[r->nquery].value = value ? value : "";
     r->nquery++;
@@ -109,6 +165,10 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
     (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
     http_ctx *c = cls;
     http_req *r = &c->req;
+    if (size > 0 && memchr(data, '\0', size) != NULL) {
+        c->bad_form = 1; /* %00 would silently cut the value short */
+        return MHD_NO;
+    }
     if (off > 0 && r->nform > 0 && strcmp(r->form[r->nform - 1].name, key) == 0) {
         /* Continuation of the previous value. */
         char *old = (char *)r->form[r->nform - 1].value;
@@ -124,8 +184,10 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
         r->form[r->nform - 1].value = nv;
         return MHD_YES;
     }
-    if (r->nform >= HTTP_MAX_FIELDS)
+    if (r->nform >= HTTP_MAX_FIELDS) {
+        c->bad_form = 1;
         return MHD_NO;
+    }
     char *k = own(c, strdup(key));
     char *v = malloc(size + 1);
     if (v) {
@@ -169,6 +231,8 @@ static enum MHD_Result send_resp(struct http_server *s, http_ctx *c, struct MHD_
         MHD_add_response_header(mr, "Strict-Transport-Security", "max-age=31536000");
     for (int i = 0; i < resp->nheaders; i++)
         MHD_add_response_header(mr, resp->headers[i].name, resp->headers[i].value);
+    if (c->close_after)
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
     int status = resp->status ? resp->status : 500;
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)status, mr);
     MHD_destroy_response(mr);
@@ -182,9 +246,12 @@ static enum MHD_Result send_error(struct http_server *s, http_ctx *c, struct MHD
                                   int status)
 {
     http_resp resp = {0};
-    const char *code = status == 404   ? "not_found"
+    const char *code = status == 400   ? "bad_request"
+                       : status == 404 ? "not_found"
                        : status == 405 ? "method_not_allowed"
+                       : status == 408 ? "timeout"
                        : status == 413 ? "too_big"
+                       : status == 501 ? "not_implemented"
                                        : "error";
     char body[96];
     int n = snprintf(body, sizeof body, "{\"error\":\"%s\"}", code);
@@ -262,11 +329,173 @@ static void remote_addr(struct http_server *s, http_ctx *c, struct MHD_Connectio
     }
 }
 
+/* ---- connections: registry, per-address limit, deadlines ------------------------ */
+
+static void addr_text(const struct sockaddr *sa, char *out, size_t cap)
+{
+    snprintf(out, cap, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)cap);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)cap);
+}
+
+static int per_ip_limit(const struct http_server *s)
+{
+    if (s->opt.per_ip_limit < 0)
+        return 0;
+    if (s->opt.per_ip_limit > 0)
+        return s->opt.per_ip_limit;
+    /* Behind a reverse proxy every connection comes from the proxy, which
+     * limits per client itself. */
+    return s->opt.trust_proxy ? 0 : 32;
+}
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    (void)addrlen;
+    struct http_server *s = cls;
+    int limit = per_ip_limit(s);
+    if (limit <= 0)
+        return MHD_YES;
+    char a[64];
+    addr_text(addr, a, sizeof a);
+    int n = 0;
+    pthread_mutex_lock(&s->mu);
+    for (conn_rec *r = s->conns; r; r = r->next)
+        n += strcmp(r->addr, a) == 0;
+    pthread_mutex_unlock(&s->mu);
+    if (n >= limit) {
+        atomic_fetch_add(&st_rejected, 1);
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct http_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        conn_rec *r = calloc(1, sizeof *r);
+        if (r == NULL)
+            return;
+        const union MHD_ConnectionInfo *fi =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *ai =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        r->fd = fi ? fi->connect_fd : -1;
+        addr_text(ai ? ai->client_addr : NULL, r->addr, sizeof r->addr);
+        r->phase_start = mono_us();
+        pthread_mutex_lock(&s->mu);
+        r->next = s->conns;
+        if (s->conns)
+            s->conns->prev = r;
+        s->conns = r;
+        pthread_mutex_unlock(&s->mu);
+        *socket_context = r;
+        atomic_fetch_add(&st_conns, 1);
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        conn_rec *r = *socket_context;
+        pthread_mutex_lock(&s->mu);
+        if (r->prev)
+            r->prev->next = r->next;
+        else
+            s->conns = r->next;
+        if (r->next)
+            r->next->prev = r->prev;
+        pthread_mutex_unlock(&s->mu);
+        free(r);
+        *socket_context = NULL;
+        atomic_fetch_sub(&st_conns, 1);
+    }
+}
+
+/* Phase of the connection's current request: 0 waiting for headers (or the
+ * next request), 1 reading the body, 2 answering (no deadline but the idle
+ * timeout). */
+static void set_phase(struct http_server *s, struct MHD_Connection *conn, int phase)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_rec *r = ci ? ci->socket_context : NULL;
+    if (r == NULL)
+        return;
+    pthread_mutex_lock(&s->mu);
+    r->in_body = phase;
+    r->phase_start = mono_us();
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Shuts down the sockets of connections past their header or body deadline;
+ * libmicrohttpd then sees the connection end and closes it in its own thread. */
+static void *watchdog(void *arg)
+{
+    struct http_server *s = arg;
+    int64_t hdr = (int64_t)(s->opt.header_deadline_s > 0 ? s->opt.header_deadline_s : 10) * 1000000;
+    int64_t body = (int64_t)(s->opt.body_deadline_s > 0 ? s->opt.body_deadline_s : 30) * 1000000;
+    while (!atomic_load(&s->stop)) {
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        int64_t now = mono_us();
+        pthread_mutex_lock(&s->mu);
+        for (conn_rec *r = s->conns; r; r = r->next) {
+            int64_t limit = r->in_body == 0 ? hdr : r->in_body == 1 ? body : 0;
+            if (limit && !r->closing && r->fd >= 0 && now - r->phase_start > limit) {
+                r->closing = 1;
+                shutdown(r->fd, SHUT_RDWR);
+                atomic_fetch_add(&st_deadline, 1);
+            }
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    return NULL;
+}
+
+/* ---- protocol checks before any body is read ------------------------------------ */
+
+typedef struct hdr_scan {
+    int content_length; /* how many Content-Length headers */
+    int transfer_encoding;
+    int chunked_only; /* the one Transfer-Encoding is exactly "chunked" */
+    int host;
+} hdr_scan;
+
+static enum MHD_Result hdr_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    hdr_scan *h = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        h->content_length++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        h->transfer_encoding++;
+        h->chunked_only = h->transfer_encoding == 1 && value && strcasecmp(value, "chunked") == 0;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+        h->host++;
+    return MHD_YES;
+}
+
+/* 0, or the status that refuses the request outright (and closes). */
+static int protocol_refusal(struct MHD_Connection *conn, const char *version)
+{
+    hdr_scan h = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, hdr_iter, &h);
+    if (h.transfer_encoding && !h.chunked_only)
+        return h.transfer_encoding > 1 || h.content_length ? 400 : 501;
+    if (h.transfer_encoding && h.content_length)
+        return 400; /* which one frames the body is what smuggling exploits */
+    if (h.content_length > 1)
+        return 400;
+    if (version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && h.host != 1)
+        return 400;
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
 {
-    (void)version;
     struct http_server *s = cls;
     http_ctx *c = *req_cls;
 
@@ -281,7 +510,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->req.body = "";
         c->req.conn = conn;
         remote_addr(s, c, conn);
-        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_iter, &c->req);
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_iter, c);
+        set_phase(s, conn, 1);
+        int refuse = protocol_refusal(conn, version);
+        if (refuse || c->bad_form) {
+            atomic_fetch_add(&st_protocol, 1);
+            c->close_after = 1;
+            c->early_status = refuse ? refuse : 400;
+            return send_error(s, c, conn, c->early_status);
+        }
         find_route(s, c, method, url);
         if (c->early_status)
             return send_error(s, c, conn, c->early_status);
@@ -294,11 +531,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             if (errno || *end || v > c->route->max_body)
                 return send_error(s, c, conn, 413);
         }
+        if (s->opt.precheck) {
+            /* Before "100 Continue": e.g. a kiosk's token, so nobody uploads
+             * a body that will be refused anyway. */
+            int st = s->opt.precheck(s->ctx, c->route, &c->req, &c->early);
+            if (st) {
+                c->early_status = st;
+                c->close_after = 1;
+                if (c->early.status == 0) {
+                    http_resp_free(&c->early);
+                    return send_error(s, c, conn, st);
+                }
+                http_resp early = c->early;
+                memset(&c->early, 0, sizeof c->early);
+                return send_resp(s, c, conn, &early);
+            }
+        }
         const char *ct =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
         if (ct && strncasecmp(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
                               strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0)
             c->pp = MHD_create_post_processor(conn, 4096, post_iter, c);
+        return MHD_YES;
+    }
+
+    if (c->early_status) {
+        /* Answered already; the body that still arrives is dropped (the
+         * connection closes after the answer). */
+        *upload_data_size = 0;
         return MHD_YES;
     }
 
@@ -338,18 +598,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
 
     /* Whole request received: answer exactly once. */
+    set_phase(s, conn, 2);
     if (c->too_big)
         return send_error(s, c, conn, 413);
     if (c->pp) {
         MHD_destroy_post_processor(c->pp); /* flushes the last field */
         c->pp = NULL;
     }
+    if (c->bad_form) {
+        atomic_fetch_add(&st_protocol, 1);
+        c->close_after = 1;
+        return send_error(s, c, conn, 400);
+    }
     if (c->buf) {
         c->req.body = c->buf;
         c->req.body_len = c->len;
     }
     http_resp resp = {0};
+    atomic_fetch_add(&st_busy, 1);
     c->route->handler(s->ctx, &c->req, &resp);
+    atomic_fetch_sub(&st_busy, 1);
     if (resp.status == 0) {
         http_resp_free(&resp);
         return send_error(s, c, conn, 500);
@@ -360,10 +628,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)conn, (void)toe;
+    (void)toe;
+    set_phase(cls, conn, 0); /* the keep-alive wait counts as waiting for headers */
     http_ctx *c = *req_cls;
     if (c == NULL)
         return;
+    http_resp_free(&c->early);
     if (c->pp)
         MHD_destroy_post_processor(c->pp);
     for (int i = 0; i < c->nstrs; i++)
@@ -416,18 +686,31 @@ http_server *http_server_start(const http_options *opt, const http_route *routes
     s->ctx = ctx;
     s->opt = *opt;
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_ERROR_LOG | MHD_USE_POLL;
+    pthread_mutex_init(&s->mu, NULL);
+
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    int threads = opt->threads > 0 ? opt->threads : 16;
+    int maxconn = opt->max_connections > 0 ? opt->max_connections : 1024;
+    /* Every connection is a file descriptor: make room for the limit. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)maxconn + 256 &&
+        rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = (rlim_t)maxconn + 256 < rl.rlim_max ? (rlim_t)maxconn + 256 : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            TRYGG_WARN("http: cannot raise the open-file limit: %s", strerror(errno));
+    }
+    atomic_store(&st_threads, threads);
+    atomic_store(&st_maxconn, maxconn);
     struct sockaddr_in sin;
     struct sockaddr_in6 sin6;
-    struct MHD_OptionItem ops[16];
+    struct MHD_OptionItem ops[20];
     int n = 0;
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
                                        opt->conn_timeout_s > 0 ? opt->conn_timeout_s : 30, NULL};
-    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
-                                       opt->max_connections > 0 ? opt->max_connections : 512, NULL};
-    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, maxconn, NULL};
+    ops[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
     if (opt->use_listen_fd) {
         ops[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, opt->listen_fd, NULL};
     } else {
@@ -469,7 +752,7 @@ http_server *http_server_start(const http_options *opt, const http_route *routes
     ops[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
     /* The logger must be the first option, or early messages bypass it. */
-    s->d = MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, s,
+    s->d = MHD_start_daemon(flags, (uint16_t)opt->port, on_accept, s, on_request, s,
                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY, ops,
                             MHD_OPTION_END);
     if (s->d == NULL) {
@@ -477,9 +760,14 @@ http_server *http_server_start(const http_options *opt, const http_route *routes
                   opt->port, strerror(errno));
         free(s->cert_pem);
         free(s->key_pem);
+        pthread_mutex_destroy(&s->mu);
         free(s);
         return NULL;
     }
+    if (pthread_create(&s->watchdog, NULL, watchdog, s) == 0)
+        s->watchdog_running = 1;
+    else
+        TRYGG_WARN("http: no deadline watchdog: %s", strerror(errno));
     return s;
 }
 
@@ -493,7 +781,11 @@ void http_server_stop(http_server *s)
 {
     if (s == NULL)
         return;
+    atomic_store(&s->stop, 1);
+    if (s->watchdog_running)
+        pthread_join(s->watchdog, NULL);
     MHD_stop_daemon(s->d);
+    pthread_mutex_destroy(&s->mu);
     free(s->cert_pem);
     free(s->key_pem);
     free(s);

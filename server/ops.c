@@ -258,13 +258,37 @@ static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
               (double)atomic_load(&sum_us) / 1e6);
     tb_printf(&b, "trygg_http_request_duration_seconds_count %lld\n", cum);
 
+    http_stats hs;
+    http_stats_get(&hs);
+    tb_printf(&b,
+              "# HELP trygg_http_connections Open HTTP connections.\n"
+              "# TYPE trygg_http_connections gauge\ntrygg_http_connections %lld\n"
+              "# HELP trygg_http_connections_max The connection limit.\n"
+              "# TYPE trygg_http_connections_max gauge\ntrygg_http_connections_max %lld\n"
+              "# HELP trygg_http_threads_busy Worker threads running a handler now.\n"
+              "# TYPE trygg_http_threads_busy gauge\ntrygg_http_threads_busy %lld\n"
+              "# HELP trygg_http_threads Worker threads.\n"
+              "# TYPE trygg_http_threads gauge\ntrygg_http_threads %lld\n"
+              "# HELP trygg_http_rejected_per_ip_total Connections refused by the "
+              "per-address limit.\n# TYPE trygg_http_rejected_per_ip_total counter\n"
+              "trygg_http_rejected_per_ip_total %lld\n"
+              "# HELP trygg_http_deadline_closed_total Connections closed for sending "
+              "headers or a body too slowly.\n# TYPE trygg_http_deadline_closed_total counter\n"
+              "trygg_http_deadline_closed_total %lld\n"
+              "# HELP trygg_http_refused_total Requests refused as malformed or "
+              "smuggling-shaped.\n# TYPE trygg_http_refused_total counter\n"
+              "trygg_http_refused_total %lld\n",
+              (long long)hs.connections, (long long)hs.max_connections, (long long)hs.busy,
+              (long long)hs.threads, (long long)hs.rejected_per_ip, (long long)hs.closed_deadline,
+              (long long)hs.refused_protocol);
+
     if (b.failed) {
         free(b.p);
         http_resp_set(resp, 500, "text/plain; charset=utf-8", "metrics too large\n", 18);
         return;
     }
-    http_resp_set(resp, db_ok ? 200 : 503, "text/plain; version=0.0.4; charset=utf-8",
-                  b.p ? b.p : "", b.len);
+    /* 200 even when the database is down: Prometheus must read trygg_up 0. */
+    http_resp_set(resp, 200, "text/plain; version=0.0.4; charset=utf-8", b.p ? b.p : "", b.len);
     free(b.p);
 }
 

@@ -23,7 +23,7 @@ out="$("$SERVER" -n -c "$D/server.ini" 2>&1)" || fail "-n on a good config: $out
 grep -q "configuration ok" <<<"$out" || fail "no 'configuration ok': $out"
 
 # -n: config errors are reported with file:line, exit non-zero.
-sed 's/^port = 0$/port = seventy/; s/^max_connections = 512$/max_connexions = 5/' \
+sed 's/^port = 0$/port = seventy/; s/^max_connections = 1024$/max_connexions = 5/' \
     "$D/server.ini" > "$D/bad.ini"
 if out="$("$SERVER" -n -c "$D/bad.ini" 2>&1)"; then fail "-n accepted a bad config"; fi
 line_port=$(grep -n '^port = seventy' "$D/bad.ini" | cut -d: -f1)

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""http_edge.py — one client cannot stop the server (run by it_http_edge.sh).
+
+Against a running trygg-server: requests shaped for smuggling are refused and
+their connections closed; too many query fields and a NUL in a form field are
+refused; "100 Continue" only after the kiosk token check; and a slowloris
+attack (ATTACKERS connections from 127.0.0.2, one header byte a second) does
+not delay a kiosk submit or a staff page from 127.0.0.1 beyond 1 s, while the
+attacker's connections are capped per address and cut at the header deadline.
+
+usage: http_edge.py PORT KIOSK_TOKEN HEADER_DEADLINE_S
+"""
+import http.client
+import json
+import socket
+import sys
+import threading
+import time
+import uuid
+
+PORT = int(sys.argv[1])
+TOKEN = sys.argv[2]
+DEADLINE = int(sys.argv[3])
+ATTACKERS = 600  # more than the old server's 512 connection limit
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def raw(data, wait=3.0, src="127.0.0.1"):
+    """Sends data on a fresh connection; returns (status lines, closed?)."""
+    s = socket.socket()
+    s.bind((src, 0))
+    s.settimeout(wait)
+    s.connect(("127.0.0.1", PORT))
+    s.sendall(data)
+    out, closed = b"", False
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                closed = True
+                break
+            out += b
+    except socket.timeout:
+        pass
+    s.close()
+    return [l.decode() for l in out.split(b"\r\n") if l.startswith(b"HTTP/1.")], closed
+
+
+def submit_body():
+    return json.dumps({"uuid": str(uuid.uuid4()), "kind": "fault", "category": "lighting",
+                       "area": "centrum", "text": "Lampan är trasig"}).encode()
+
+
+# ---- smuggling and framing
+lines, closed = raw(b"POST /api/v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                    b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+check(lines == ["HTTP/1.1 400 Bad Request"] and closed,
+      f"Content-Length with Transfer-Encoding: one 400, closed ({lines}, closed={closed})")
+lines, closed = raw(b"POST /api/v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                    b"Content-Length: 40\r\n\r\n{}GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+check(lines == ["HTTP/1.1 400 Bad Request"] and closed,
+      f"two Content-Length headers: one 400, closed ({lines})")
+t0 = time.time()
+lines, closed = raw(b"POST /api/v1/submissions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n")
+check(lines == ["HTTP/1.1 501 Not Implemented"] and closed and time.time() - t0 < 2,
+      f"unknown Transfer-Encoding: 501 at once ({lines}, {time.time() - t0:.2f} s)")
+lines, closed = raw(b"GET /healthz HTTP/1.1\r\n\r\n")
+check(lines == ["HTTP/1.1 400 Bad Request"], f"HTTP/1.1 without Host: 400 ({lines})")
+lines, _ = raw(b"GET /healthz HTTP/1.0\r\n\r\n")
+check(lines == ["HTTP/1.1 200 OK"], f"HTTP/1.0 without Host is fine ({lines})")
+
+# ---- fields
+q = "&".join(f"a{i}=1" for i in range(65))
+lines, closed = raw(f"GET /login?{q} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+check(lines == ["HTTP/1.1 400 Bad Request"], f"65 query fields: 400 ({lines})")
+q = "&".join(f"a{i}=1" for i in range(60))
+lines, _ = raw(f"GET /login?{q} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+check(lines == ["HTTP/1.1 200 OK"], f"60 query fields: fine ({lines})")
+form = b"login_token=x&username=ad%00min&password=y"
+lines, _ = raw(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+               b"Content-Length: " + str(len(form)).encode() + b"\r\n\r\n" + form)
+check(lines == ["HTTP/1.1 400 Bad Request"], f"%00 in a form field: 400 ({lines})")
+
+# ---- 100 Continue only after the token check
+body = submit_body()
+head = (b"POST /api/v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Expect: 100-continue\r\nContent-Length: " + str(len(body)).encode() + b"\r\n")
+lines, _ = raw(head + b"Authorization: Bearer wrong-token\r\n\r\n", wait=2)
+check(lines == ["HTTP/1.1 401 Unauthorized"], f"Expect with a wrong token: 401, no 100 ({lines})")
+s = socket.create_connection(("127.0.0.1", PORT), timeout=3)
+s.sendall(head + f"Authorization: Bearer {TOKEN}\r\n\r\n".encode())
+first = s.recv(4096)
+check(first.startswith(b"HTTP/1.1 100 Continue"), f"Expect with the right token: 100 first ({first[:30]!r})")
+s.sendall(body)
+rest = b""
+while b"\r\n\r\n" not in rest:
+    rest += s.recv(4096)
+check(rest.startswith(b"HTTP/1.1 201"), f"then 201 ({rest[:20]!r})")
+s.close()
+
+# ---- slowloris
+stop = threading.Event()
+held, refused, cut = [], [0], [0]
+
+
+def attacker():
+    socks = []
+    for _ in range(ATTACKERS):
+        try:
+            c = socket.socket()
+            c.bind(("127.0.0.2", 0))
+            c.settimeout(2)
+            c.connect(("127.0.0.1", PORT))
+            c.sendall(b"GET /login HTTP/1.1\r\nHost: x\r\n")
+            socks.append(c)
+        except OSError:
+            refused[0] += 1
+    held.extend(socks)
+    while not stop.is_set():
+        for c in list(socks):
+            try:
+                c.sendall(b"X")
+                c.setblocking(False)
+                try:
+                    if c.recv(1) == b"":
+                        raise OSError("closed")
+                except BlockingIOError:
+                    pass
+                finally:
+                    c.setblocking(True)
+            except OSError:
+                cut[0] += 1
+                socks.remove(c)
+                c.close()
+        time.sleep(1)
+    for c in socks:
+        c.close()
+
+
+a = threading.Thread(target=attacker)
+a.start()
+time.sleep(1.5)
+worst_submit = worst_page = 0.0
+rounds = 0
+t_end = time.time() + DEADLINE + 4
+while time.time() < t_end:
+    t0 = time.time()
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    c.request("POST", "/api/v1/submissions", body=submit_body(),
+              headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"})
+    r = c.getresponse()
+    r.read()
+    worst_submit = max(worst_submit, time.time() - t0)
+    if r.status != 201:
+        check(False, f"kiosk submit during the attack: {r.status}")
+    c.close()
+    t0 = time.time()
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    c.request("GET", "/login")
+    r = c.getresponse()
+    r.read()
+    worst_page = max(worst_page, time.time() - t0)
+    c.close()
+    rounds += 1
+    time.sleep(0.5)
+stop.set()
+a.join()
+check(rounds >= 5, f"{rounds} rounds of kiosk submit + staff page during the attack")
+check(worst_submit < 1.0, f"kiosk submit answered within 1 s (worst {worst_submit * 1000:.0f} ms)")
+check(worst_page < 1.0, f"staff page answered within 1 s (worst {worst_page * 1000:.0f} ms)")
+accepted = ATTACKERS - refused[0]
+print(f"     attacker: {ATTACKERS} connections tried, {refused[0]} failed to connect, "
+      f"{cut[0]} cut by the server", flush=True)
+c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+c.request("GET", "/metrics")
+m = {l.split(" ")[0]: float(l.split(" ")[1]) for l in c.getresponse().read().decode().splitlines()
+     if l and not l.startswith("#") and "{" not in l}
+check(m.get("trygg_http_rejected_per_ip_total", 0) >= ATTACKERS - 64,
+      f"per-address limit refused the attacker's extra connections "
+      f"({m.get('trygg_http_rejected_per_ip_total')})")
+check(m.get("trygg_http_deadline_closed_total", 0) >= 1,
+      f"header deadline cut the slow connections ({m.get('trygg_http_deadline_closed_total')})")
+check(m.get("trygg_http_refused_total", 0) >= 5, f"refused requests counted ({m.get('trygg_http_refused_total')})")
+sys.exit(1 if failures else 0)
