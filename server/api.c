@@ -320,6 +320,19 @@ static void audit_over_capacity(trygg_store *st, const trygg_item *it)
         TRYGG_ERR("api: over-capacity audit of %s failed: %s", it->ref, trygg_store_errmsg(st));
 }
 
+/* 1 when the stored item `had` holds what the retry `sent` carries. */
+static int same_submission(const trygg_item *sent, const trygg_item *had)
+{
+    if (had->purged) /* nothing left to compare: the retry of a long-gone item */
+        return 1;
+    return sent->kind == had->kind && sent->walk_id == had->walk_id &&
+           sent->consent == had->consent && strcmp(sent->category, had->category) == 0 &&
+           strcmp(sent->area, had->area) == 0 && strcmp(sent->place, had->place) == 0 &&
+           strcmp(sent->when_date, had->when_date) == 0 &&
+           strcmp(sent->when_band, had->when_band) == 0 && strcmp(sent->text, had->text) == 0 &&
+           strcmp(sent->contact, had->contact) == 0 && strcmp(sent->source, had->source) == 0;
+}
+
 static void h_submit(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
@@ -367,7 +380,21 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
 
     int created = 0;
     const char *bad = NULL;
-    trygg_err rc = intake_submit(ctx, item, &created, &bad);
+    trygg_item *sent = malloc(sizeof *sent);
+    if (sent)
+        *sent = *item;
+    trygg_err rc = sent ? intake_submit(ctx, item, &created, &bad) : TRYGG_ERR_NOMEM;
+    if (rc == TRYGG_OK && !created && !same_submission(sent, item)) {
+        /* A kiosk's retry carries the same body; a different body under a
+         * UUID already taken is a client error, never silently the old item. */
+        TRYGG_WARN("api: kiosk %s reused uuid %s with a different body", k.id, item->client_key);
+        json_decref(fields);
+        error_json(resp, 409, "uuid_conflict", NULL);
+        free(sent);
+        free(item);
+        return;
+    }
+    free(sent);
     if (rc == TRYGG_ERR_INVALID) {
         json_object_set_new(fields, bad ? bad : "item", json_string("invalid"));
         error_json(resp, 400, "validation", fields);

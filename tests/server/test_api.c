@@ -83,6 +83,16 @@ static void test_submit_idempotent(void **state)
     sfx_resp_free(&r);
     assert_int_equal(count_items(), before);
 
+    /* The same UUID with another body is a conflict, not the old receipt. */
+    const char *other = "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-000000000001\",\"kind\":\"concern\","
+                        "\"category\":\"lighting\",\"area\":\"centrum\",\"when\":\"evenings\","
+                        "\"text\":\"Något helt annat\",\"lang\":\"sv\"}";
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, other, &r), 0);
+    assert_int_equal(r.status, 409);
+    assert_null(strstr(r.body, expect));
+    sfx_resp_free(&r);
+    assert_int_equal(count_items(), before);
+
     trygg_item it;
     assert_int_equal(trygg_store_get_by_ref(server_store(&F.ctx), expect, &it), TRYGG_OK);
     assert_int_equal(it.channel, TRYGG_CHANNEL_KIOSK);

@@ -128,7 +128,7 @@ static void test_mutated_submissions(void **state)
             assert_int_equal(trygg_store_get_by_ref(server_store(&F.ctx), ref, &it), TRYGG_OK);
             json_decref(o);
         } else {
-            assert_true(r.status == 400 || r.status == 413 || r.status == 415);
+            assert_true(r.status == 400 || r.status == 409 || r.status == 413 || r.status == 415);
             bad++;
         }
         sfx_resp_free(&r);
