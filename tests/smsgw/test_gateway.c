@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -551,6 +552,30 @@ static void test_call_and_ring(void **state)
     assert_non_null(strstr(rows[n - 1].text, "återuppringning"));
 }
 
+/* Quarantined files (they may hold a raw sender number) are deleted after
+ * quarantine_days; newer ones stay. */
+static void test_quarantine_purged(void **state)
+{
+    fx *f = *state;
+    mkdir(f->t.cfg.quarantine, 0700);
+    char oldp[600], newp[600];
+    snprintf(oldp, sizeof oldp, "%s/sms-old", f->t.cfg.quarantine);
+    snprintf(newp, sizeof newp, "%s/sms-new", f->t.cfg.quarantine);
+    FILE *fp = fopen(oldp, "w");
+    fputs("Number = \"+46701234567\"\n", fp);
+    fclose(fp);
+    fp = fopen(newp, "w");
+    fclose(fp);
+    int64_t now = time(NULL) + 2 * 86400; /* past the hourly check of earlier steps */
+    struct timespec ts[2] = {{.tv_sec = (time_t)(now - 8 * 86400)},
+                             {.tv_sec = (time_t)(now - 8 * 86400)}};
+    assert_int_equal(utimensat(AT_FDCWD, oldp, ts, 0), 0);
+    gw_step(f->g, now);
+    assert_int_equal(access(oldp, F_OK), -1);
+    assert_int_equal(access(newp, F_OK), 0);
+    unlink(newp);
+}
+
 static void test_crash_before_delete(void **state)
 {
     fx *f = *state;
@@ -686,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_staff_reply),
         cmocka_unit_test(test_send_retries),
         cmocka_unit_test(test_call_and_ring),
+        cmocka_unit_test(test_quarantine_purged),
         cmocka_unit_test(test_crash_before_delete),
         cmocka_unit_test(test_crash_mid_delete),
         cmocka_unit_test(test_no_numbers_in_db),
