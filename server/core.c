@@ -96,6 +96,24 @@ static int file_exists(const char *p)
     return stat(p, &sb) == 0;
 }
 
+int core_check_number_key(const server_ctx *ctx)
+{
+    /* The server only ever holds the public half (number.pub). The key pair
+     * number.key is the gateway's: if this process can read it, the web
+     * server could decrypt every stored number, so it refuses to start. */
+    char p[600];
+    snprintf(p, sizeof p, "%s/number.key", ctx->cfg.keys_dir);
+    if (access(p, R_OK) != 0)
+        return 0;
+    fprintf(stderr,
+            "%s:0: trygg-server can read the gateway's secret number key; only trygg-smsgw may "
+            "read it. The server needs only keys/number.pub: make number.key unreadable for the "
+            "server (InaccessiblePaths= in trygg-server.service) or move it to a directory only "
+            "trygg-smsgw reads (smsgw.ini number_key); see docs/server.md\n",
+            p);
+    return 1;
+}
+
 static int load_keys(server_ctx *ctx)
 {
     char p[600];
@@ -109,21 +127,12 @@ static int load_keys(server_ctx *ctx)
                 p, trygg_strerror(rc));
         bad++;
     }
-    /* Public half of the number key pair: number.pub (32 bytes) if present,
-     * else the first 32 bytes of number.key; the secret half is wiped. */
+    /* As root with `user =`, the check waits until privileges are dropped
+     * (main.c): root can read every file. */
+    if (!(ctx->cfg.user[0] && geteuid() == 0))
+        bad += core_check_number_key(ctx);
     snprintf(p, sizeof p, "%s/number.pub", ctx->cfg.keys_dir);
-    if (file_exists(p)) {
-        rc = trygg_key_read(p, ctx->number_pk, sizeof ctx->number_pk);
-    } else {
-        unsigned char pair[TRYGG_NUMKEY_LEN];
-        snprintf(p, sizeof p, "%s/number.key", ctx->cfg.keys_dir);
-        rc = trygg_key_read(p, pair, sizeof pair);
-        if (rc == TRYGG_OK)
-            memcpy(ctx->number_pk, pair, sizeof ctx->number_pk);
-        volatile unsigned char *v = pair;
-        for (size_t i = 0; i < sizeof pair; i++)
-            v[i] = 0;
-    }
+    rc = trygg_numkey_pub_read(p, ctx->number_pk);
     if (rc != TRYGG_OK)
         TRYGG_WARN("number key %s: %s (not needed by the server)", p, trygg_strerror(rc));
     return bad;

@@ -16,6 +16,11 @@
  * stderr as "file:line: message". Returns the number of problems (0 = ok). */
 int core_load(server_ctx *ctx, const char *config_path, int check_only);
 void core_free(server_ctx *ctx);
+/* 1 (after printing the file, the reason and the fix to stderr) if this
+ * process can read the gateway's secret number key <keys_dir>/number.key,
+ * else 0. core_load calls it, except as root with `user =` set: main.c then
+ * calls it after dropping privileges. */
+int core_check_number_key(const server_ctx *ctx);
 
 /* Every module's routes in match order (api, open311, ops, web last);
  * malloc'd array the caller frees; *n gets the count. */

@@ -147,7 +147,8 @@ int main(int argc, char **argv)
     if (ctx.cfg.user[0] && geteuid() == 0) {
         hopt.listen_fd = bind_socket(ctx.cfg.bind, ctx.cfg.port);
         hopt.use_listen_fd = 1;
-        if (hopt.listen_fd < 0 || drop_privileges(ctx.cfg.user) != 0) {
+        if (hopt.listen_fd < 0 || drop_privileges(ctx.cfg.user) != 0 ||
+            core_check_number_key(&ctx) != 0) {
             core_free(&ctx);
             return 1;
         }

@@ -58,6 +58,8 @@ void smsgw_cfg_defaults(smsgw_cfg *c)
     c->thread_days = 7;
     c->multipart_timeout = 300;
     c->call_debounce = 60;
+    c->ring_window = 30;
+    c->quarantine_days = 7;
     snprintf(c->alias_prefix, sizeof c->alias_prefix, "Tipsare T-");
     snprintf(c->default_lang, sizeof c->default_lang, "sv");
     c->replies_per_hour = 5;
@@ -117,6 +119,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     INT("dialog", "thread_days", thread_days, 0, 365)
     INT("dialog", "multipart_timeout", multipart_timeout, 0, 7 * 86400)
     INT("dialog", "call_debounce", call_debounce, 0, 3600)
+    INT("dialog", "ring_window", ring_window, 1, 24 * 60)
+    INT("limits", "quarantine_days", quarantine_days, 0, 365)
     STR("dialog", "alias_prefix", alias_prefix)
     STR("dialog", "default_lang", default_lang)
     INT("limits", "replies_per_hour", replies_per_hour, 0, 100000)

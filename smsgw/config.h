@@ -8,9 +8,12 @@
  *              routing ("" = built-in rules), catalogs ("" = assets/i18n/sms)
  *   [dialog]   thread_days (7), multipart_timeout seconds (300),
  *              alias_prefix ("Tipsare T-"), call_debounce seconds (60),
+ *              ring_window minutes (30: RING needs a call from the number
+ *              this recently),
  *              default_lang (sv)
  *   [limits]   replies_per_hour (5), replies_per_day (20): over the limit a
- *              sender's messages are stored but not answered
+ *              sender's messages are stored but not answered;
+ *              quarantine_days (7): quarantined modem files are then deleted
  *   [outbox]   max_attempts (8), retry_base seconds (30), retry_max seconds (3600)
  *   [keywords] stop, help, fault, new, ring: comma lists, case-insensitive
  *   [links]    emergency (112), police_phone (114 14), police_url (polisen.se/tipsa)
@@ -41,6 +44,8 @@ typedef struct smsgw_cfg {
     char database[512], pseudonym_key[512], number_key[512], quarantine[512];
     char routing[512], catalogs[512];
     int thread_days, multipart_timeout, call_debounce;
+    int ring_window;     /* minutes: RING creates a call-back only this soon after a call */
+    int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */
     char alias_prefix[24];
     char default_lang[TRYGG_LANG_MAX + 1];
     int replies_per_hour, replies_per_day;

@@ -332,6 +332,16 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
             if (e)
                 return e;
         }
+        /* STOP withdraws call-back consent at once: every call-back item of
+         * the sender loses the number (audited without it); the ciphertext
+         * goes when the confirmation below has been sent. */
+        int withdrawn = 0;
+        e = trygg_smsgw_callback_withdraw(c->st, w.pseudo, DLG_AUTHOR, &withdrawn);
+        if (e)
+            return e;
+        if (withdrawn)
+            TRYGG_INFO("%s withdrew call-back consent (%d item%s)", w.ct.alias, withdrawn,
+                       withdrawn == 1 ? "" : "s");
         if (w.ct.stopped)
             break;
         /* Confirm even over the flood limit; the sender stops the contact
@@ -358,6 +368,20 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
         r->action = DLG_CALLBACK;
         if (!w.number[0]) {
             snprintf(r->why_silent, sizeof r->why_silent, "no-number");
+            break;
+        }
+        /* A call-back only right after a call from this number: a RING out
+         * of the blue (or a guessed keyword) stores no number. */
+        int calls = 0;
+        e = trygg_smsgw_call_count(c->st, w.pseudo, now - (int64_t)c->cfg->ring_window * 60,
+                                   &calls);
+        if (e)
+            return e;
+        if (calls == 0) {
+            r->action = DLG_HELP;
+            e = reply(c, &w, why, REPLY_RING_NO_CALL, 0, NULL, DLG_AUTHOR, r);
+            if (e)
+                return e;
             break;
         }
         /* Consent is given by this SMS: the call-back item carries the number
@@ -457,6 +481,8 @@ trygg_err dlg_handle_call(dlg_ctx *c, const char *number, int64_t now, dlg_resul
     who w;
     if (!e && number && number[0]) {
         e = identify(c, number, &w);
+        if (!e)
+            e = trygg_smsgw_call_put(c->st, w.pseudo, now);
         if (!e) {
             snprintf(w.lang, sizeof w.lang, "%s", w.ct.lang[0] ? w.ct.lang : c->cfg->default_lang);
             e = reply(c, &w, silence(c, &w, now), REPLY_CALL, 0, NULL, DLG_AUTHOR, r);

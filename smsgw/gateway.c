@@ -3,7 +3,10 @@
  */
 #include "gateway.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <sys/stat.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +46,7 @@ struct gw {
     int poll_limit; /* parts to read in the next poll */
     gw_stats stats;
     int64_t next_connect, backoff;
-    int64_t last_status, last_health;
+    int64_t last_status, last_health, last_quarantine_purge;
     int health_connected;
     modem_status ms;
     struct {
@@ -446,8 +449,38 @@ static void do_health(gw *g, int64_t now, int force)
     }
 }
 
+/* Quarantined modem files may hold a raw sender number (the dummy phone's
+ * files do): deleted after quarantine_days, checked hourly. */
+static void purge_quarantine(gw *g, int64_t now)
+{
+    if (g->last_quarantine_purge && now - g->last_quarantine_purge < 3600 &&
+        now >= g->last_quarantine_purge)
+        return;
+    g->last_quarantine_purge = now;
+    DIR *d = opendir(g->cfg->quarantine);
+    if (!d)
+        return;
+    int64_t cutoff = now - (int64_t)g->cfg->quarantine_days * 86400;
+    int removed = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        struct stat sb;
+        if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode))
+            continue;
+        if ((int64_t)sb.st_mtime <= cutoff && unlinkat(dirfd(d), de->d_name, 0) == 0)
+            removed++;
+    }
+    closedir(d);
+    if (removed)
+        TRYGG_INFO("quarantine: %d file%s older than %d days deleted", removed,
+                   removed == 1 ? "" : "s", g->cfg->quarantine_days);
+}
+
 trygg_err gw_step(gw *g, int64_t now)
 {
+    purge_quarantine(g, now);
     if (!modem_connected(g->md)) {
         if (now < g->next_connect) {
             do_health(g, now, 0);

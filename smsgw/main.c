@@ -6,7 +6,9 @@
  *
  * Exit codes: 0 ok, 1 config error, 2 usage, 3 start-up failure.
  */
+#include <errno.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +93,11 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    /* Not dumpable: another process of the same user (trygg-server in the
+     * shipped units) can then neither ptrace this one nor reach the number
+     * key through /proc/<pid>/root or /proc/<pid>/mem. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        TRYGG_WARN("prctl(PR_SET_DUMPABLE): %s", strerror(errno));
     gw *g = NULL;
     char err[512] = "";
     if (gw_open(&cfg, &stop_flag, &g, err, sizeof err) != TRYGG_OK) {

@@ -18,14 +18,15 @@
 #include "trygg/err.h"
 
 /* Reply keys (msgids in the sms catalogs). */
-#define REPLY_ACK        "sms.ack"        /* new tip/concern received */
-#define REPLY_ACK_URGENT "sms.ack_urgent" /* urgent signal: 112 first */
-#define REPLY_ACK_THREAD "sms.ack_thread" /* added to an open item */
-#define REPLY_ACK_FAULT  "sms.ack_fault"  /* FEL ...: fault report */
-#define REPLY_HELP       "sms.help"       /* HJÄLP/HELP */
-#define REPLY_STOP       "sms.stop"       /* STOPP/STOP confirmation */
-#define REPLY_CALL       "sms.call"       /* after an incoming call */
-#define REPLY_RING       "sms.ring"       /* RING: call-back item created */
+#define REPLY_ACK          "sms.ack"          /* new tip/concern received */
+#define REPLY_ACK_URGENT   "sms.ack_urgent"   /* urgent signal: 112 first */
+#define REPLY_ACK_THREAD   "sms.ack_thread"   /* added to an open item */
+#define REPLY_ACK_FAULT    "sms.ack_fault"    /* FEL ...: fault report */
+#define REPLY_HELP         "sms.help"         /* HJÄLP/HELP */
+#define REPLY_STOP         "sms.stop"         /* STOPP/STOP confirmation */
+#define REPLY_CALL         "sms.call"         /* after an incoming call */
+#define REPLY_RING         "sms.ring"         /* RING: call-back item created */
+#define REPLY_RING_NO_CALL "sms.ring_no_call" /* RING without a recent call: nothing stored */
 /* Staff-facing: the e-mail to the on-call address for an urgent SMS. */
 #define ONCALL_SUBJECT "sms.oncall_subject"
 #define ONCALL_BODY    "sms.oncall_body"

@@ -203,6 +203,73 @@ trygg_err trygg_numkey_create(const char *path)
     return err;
 }
 
+trygg_err trygg_numkey_write_pub(const char *keypair_path, const char *pub_path)
+{
+    if (keypair_path == NULL || pub_path == NULL)
+        return TRYGG_ERR_INVALID;
+    if (access(pub_path, F_OK) == 0)
+        return TRYGG_OK;
+    unsigned char kp[TRYGG_NUMKEY_LEN];
+    trygg_err err = trygg_key_read(keypair_path, kp, sizeof kp);
+    if (err != TRYGG_OK)
+        return err;
+    int fd = open(pub_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        sodium_memzero(kp, sizeof kp);
+        return errno == EEXIST ? TRYGG_OK : TRYGG_ERR_IO;
+    }
+    /* fchmod: the public half is meant to be readable whatever the umask */
+    if (fchmod(fd, 0644) != 0)
+        err = TRYGG_ERR_IO;
+    size_t off = 0;
+    while (err == TRYGG_OK && off < crypto_box_PUBLICKEYBYTES) {
+        ssize_t w = write(fd, kp + off, crypto_box_PUBLICKEYBYTES - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            err = errno == ENOSPC ? TRYGG_ERR_FULL : TRYGG_ERR_IO;
+            break;
+        }
+        off += (size_t)w;
+    }
+    sodium_memzero(kp, sizeof kp);
+    if (err == TRYGG_OK && fsync(fd) != 0)
+        err = TRYGG_ERR_IO;
+    if (close(fd) != 0 && err == TRYGG_OK)
+        err = TRYGG_ERR_IO;
+    if (err != TRYGG_OK)
+        unlink(pub_path);
+    return err;
+}
+
+trygg_err trygg_numkey_pub_read(const char *path, unsigned char pk[TRYGG_NUMPUB_LEN])
+{
+    if (path == NULL || pk == NULL)
+        return TRYGG_ERR_INVALID;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? TRYGG_ERR_CRYPTO : TRYGG_ERR_IO;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 022) != 0 ||
+        st.st_size != TRYGG_NUMPUB_LEN) {
+        close(fd);
+        return TRYGG_ERR_CRYPTO;
+    }
+    size_t off = 0;
+    while (off < TRYGG_NUMPUB_LEN) {
+        ssize_t r = read(fd, pk + off, TRYGG_NUMPUB_LEN - off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            close(fd);
+            return r < 0 ? TRYGG_ERR_IO : TRYGG_ERR_CRYPTO;
+        }
+        off += (size_t)r;
+    }
+    close(fd);
+    return TRYGG_OK;
+}
+
 trygg_err trygg_number_encrypt(const unsigned char keypair_or_pk[32], const char *number,
                                unsigned char *cipher, size_t cap, size_t *len)
 {

@@ -18,7 +18,12 @@ trygg_err trygg_smsgw_extra_init(trygg_store *st)
                              " day TEXT NOT NULL,"
                              " name TEXT NOT NULL,"
                              " count INTEGER NOT NULL DEFAULT 0,"
-                             " PRIMARY KEY (day, name));");
+                             " PRIMARY KEY (day, name));"
+                             "CREATE TABLE IF NOT EXISTS smsgw_calls("
+                             " sender TEXT NOT NULL,"
+                             " at INTEGER NOT NULL);"
+                             "CREATE INDEX IF NOT EXISTS smsgw_calls_sender"
+                             " ON smsgw_calls(sender, at);");
 }
 
 trygg_err trygg_smsgw_inbound_get(trygg_store *st, const char *key, int64_t *item_id)
@@ -118,6 +123,73 @@ trygg_err trygg_smsgw_inbound_count(trygg_store *st, const char *sender, int64_t
     else
         err = trygg_st_fail(st, rc, "smsgw inbound count");
     sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_smsgw_call_put(trygg_store *st, const char *sender, int64_t at)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "INSERT INTO smsgw_calls(sender, at) VALUES (?,?)", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, sender);
+    sqlite3_bind_int64(s, 2, at);
+    return trygg_st_run(st, s, "smsgw call put");
+}
+
+trygg_err trygg_smsgw_call_count(trygg_store *st, const char *sender, int64_t since, int *count)
+{
+    sqlite3_stmt *s;
+    *count = 0;
+    trygg_err err =
+        trygg_st_prepare(st, "SELECT count(*) FROM smsgw_calls WHERE sender = ? AND at >= ?", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, sender);
+    sqlite3_bind_int64(s, 2, since);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int(s, 0);
+    else
+        err = trygg_st_fail(st, rc, "smsgw call count");
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_smsgw_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
+                                        int *n)
+{
+    if (n)
+        *n = 0;
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    /* The audit names what was deleted, never the number. */
+    static const char *const steps[] = {
+        "INSERT INTO audit(item_id, actor, action, detail, at)"
+        " SELECT id, ?2, 'consent', 'call-back consent withdrawn by STOP; call-back number"
+        " deleted', CAST(strftime('%s','now') AS INTEGER) FROM items"
+        " WHERE sender = ?1 AND kind = 'callback' AND (contact <> '' OR consent <> 0)",
+        "UPDATE items SET contact = '', consent = 0, updated = CAST(strftime('%s','now') AS"
+        " INTEGER) WHERE sender = ?1 AND kind = 'callback' AND (contact <> '' OR consent <> 0)",
+        "UPDATE contacts SET callback_consent = 0 WHERE pseudonym = ?1",
+    };
+    int changed = 0;
+    for (size_t i = 0; !err && i < sizeof steps / sizeof steps[0]; i++) {
+        sqlite3_stmt *s;
+        err = trygg_st_prepare(st, steps[i], &s);
+        if (err)
+            break;
+        trygg_st_bind_text(s, 1, sender);
+        if (sqlite3_bind_parameter_count(s) >= 2)
+            trygg_st_bind_text(s, 2, actor);
+        err = trygg_st_run(st, s, "call-back withdraw");
+        if (!err && i == 1)
+            changed = sqlite3_changes(st->db);
+    }
+    err = trygg_st_tx_end(st, err);
+    if (!err && n)
+        *n = changed;
     return err;
 }
 

@@ -185,10 +185,24 @@ trygg_err trygg_store_contact_stop(trygg_store *st, const char *pseudonym)
         return err;
     sqlite3_stmt *s;
     err = trygg_st_prepare(
-        st, "UPDATE contacts SET stopped = 1, cipher = NULL WHERE pseudonym = ?1", &s);
+        st,
+        "UPDATE contacts SET stopped = 1, cipher = NULL, callback_consent = 0 WHERE pseudonym = ?1",
+        &s);
     if (!err) {
         trygg_st_bind_text(s, 1, pseudonym);
         err = run_one(st, s, "contact");
+    }
+    /* STOP withdraws call-back consent: no call-back item keeps the number
+     * (the gateway's dialog has already done and audited this; kept here so
+     * no other path to a stopped contact can leave a number behind). */
+    if (!err)
+        err = trygg_st_prepare(st,
+                               "UPDATE items SET contact = '', consent = 0 WHERE sender = ?1 AND "
+                               "kind = 'callback' AND (contact <> '' OR consent <> 0)",
+                               &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, pseudonym);
+        err = trygg_st_run(st, s, "withdraw call-back");
     }
     /* Nothing more is sent to someone who said STOP. */
     if (!err)

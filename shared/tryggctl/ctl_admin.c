@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ctl.h"
 #include "trygg/paths.h"
@@ -91,11 +92,27 @@ static int cmd_init(ctl_ctx *ctx, int argc, char **argv)
         ctl_error("cannot create %s: %s", path, trygg_strerror(err));
         return CTL_STORE;
     }
+    /* number.key (0600, the gateway's key pair) and number.pub (0644, the
+     * public half, all trygg-server reads). An existing number.pub without
+     * number.key means the key pair was moved to the gateway: keep it so. */
+    char pub[PATH_MAX];
     err = trygg_path_join(path, sizeof path, ctx->keydir, "number.key");
     if (!err)
+        err = trygg_path_join(pub, sizeof pub, ctx->keydir, "number.pub");
+    if (!err && (access(pub, F_OK) != 0 || access(path, F_OK) == 0)) {
         err = trygg_numkey_create(path);
+        if (err) {
+            ctl_error("cannot create %s: %s", path, trygg_strerror(err));
+            return CTL_STORE;
+        }
+        err = trygg_numkey_write_pub(path, pub);
+        if (err) {
+            ctl_error("cannot write %s from %s: %s", pub, path, trygg_strerror(err));
+            return CTL_STORE;
+        }
+    }
     if (err) {
-        ctl_error("cannot create %s: %s", path, trygg_strerror(err));
+        ctl_error("cannot create the number key in %s: %s", ctx->keydir, trygg_strerror(err));
         return CTL_STORE;
     }
     int rc = ctl_open_store(ctx, 1);

@@ -40,6 +40,11 @@ def main():
     ini = ini.replace("@DATA@", data).replace("@PORT@", str(port))
     open(os.path.join(data, "server.ini"), "w", encoding="utf-8").write(ini)
     subprocess.run([CTL, "-d", data, "init"], check=True, capture_output=True)
+    # trygg-server refuses to start if it can read the gateway's key pair
+    # (docs/server.md): keep it out of the server's keys/, as ./trygg run does.
+    os.makedirs(os.path.join(data, "gateway-keys"), mode=0o700)
+    os.rename(os.path.join(data, "keys", "number.key"),
+              os.path.join(data, "gateway-keys", "number.key"))
     tok = subprocess.run([CTL, "-d", data, "kiosk", "add", "lobby-test", "--name", "Test",
                           "--area", "centrum"], check=True, capture_output=True, text=True)
     token = os.path.join(tmp, "kiosk-token")

@@ -18,6 +18,33 @@ sed "s|@DATA@|$D|g; s|@PORT@|0|g" "$ASSETS/config/server.ini" > "$D/server.ini"
 cp "$ASSETS/config/routing.ini" "$D/routing.ini"
 TOKEN="$("$CTL" -d "$D" kiosk add it-kiosk --name "IT" --area centrum)"
 
+# init: the gateway's key pair (0600) and its public half (0644, the same
+# 32 bytes) are separate files; the keys directory is private.
+[ "$(stat -c %a "$D/keys/number.key")" = 600 ] || fail "number.key not 0600"
+[ "$(stat -c %a "$D/keys/number.pub")" = 644 ] || fail "number.pub not 0644"
+[ "$(stat -c %s "$D/keys/number.pub")" = 32 ] || fail "number.pub not 32 bytes"
+[ "$(head -c 32 "$D/keys/number.key" | od -An -tx1)" = "$(od -An -tx1 "$D/keys/number.pub")" ] \
+    || fail "number.pub is not the public half of number.key"
+
+# The server refuses to start (and -n fails) while it can read the secret
+# number key, naming the file and the fix.
+if out="$("$SERVER" -n -c "$D/server.ini" 2>&1)"; then fail "-n accepted a readable number.key"; fi
+grep -q "$D/keys/number.key:0: trygg-server can read the gateway's secret number key" <<<"$out" \
+    || fail "readable number.key not reported: $out"
+grep -q "InaccessiblePaths=" <<<"$out" || fail "no fix named: $out"
+rc=0; timeout 20 "$SERVER" -c "$D/server.ini" > "$D/refuse.log" 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "server with a readable number.key exited $rc: $(cat "$D/refuse.log")"
+grep -q "secret number key" "$D/refuse.log" || fail "refusal not explained: $(cat "$D/refuse.log")"
+
+# The gateway keeps the key pair elsewhere; the server works with number.pub
+# alone, and a second init does not make a new key pair next to it.
+mkdir -m 0700 "$D/gateway-keys"
+mv "$D/keys/number.key" "$D/gateway-keys/number.key"
+PUB1="$(od -An -tx1 "$D/keys/number.pub")"
+"$CTL" -d "$D" init >/dev/null
+[ ! -e "$D/keys/number.key" ] || fail "init made a new number.key next to number.pub"
+[ "$(od -An -tx1 "$D/keys/number.pub")" = "$PUB1" ] || fail "init replaced number.pub"
+
 # -n: a good configuration passes.
 out="$("$SERVER" -n -c "$D/server.ini" 2>&1)" || fail "-n on a good config: $out"
 grep -q "configuration ok" <<<"$out" || fail "no 'configuration ok': $out"

@@ -166,8 +166,13 @@ static inline int sfx_prepare(sfx *f, const char *extra_ini, const char *oncall)
     snprintf(p, sizeof p, "%s/keys/pseudonym.key", f->dir);
     if (trygg_key_create(p, 32) != TRYGG_OK)
         return -1;
-    snprintf(p, sizeof p, "%s/keys/number.key", f->dir);
-    if (trygg_numkey_create(p) != TRYGG_OK)
+    /* The gateway's key pair stays out of the server's keys/ (trygg-server
+     * refuses to start if it can read keys/number.key); keys/number.pub is
+     * its public half. */
+    snprintf(p, sizeof p, "%s/gateway-number.key", f->dir);
+    char pub[PATH_MAX];
+    snprintf(pub, sizeof pub, "%s/keys/number.pub", f->dir);
+    if (trygg_numkey_create(p) != TRYGG_OK || trygg_numkey_write_pub(p, pub) != TRYGG_OK)
         return -1;
 
     snprintf(p, sizeof p, "%s/trygg.db", f->dir);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # it_smsgw.sh — the real trygg-smsgw binary on the Gammu dummy phone:
 # config check (-n, file:line errors), texts in and replies out, a call,
-# STOP, SIGTERM clean stop, and no phone number in the logs or the database.
+# STOP, SIGTERM clean stop, and no phone number anywhere in the data
+# directory (database, WAL, log, modem dir, quarantine); after STOPP not
+# even the consented call-back number.
 # Usage: it_smsgw.sh TRYGG-SMSGW SOURCE-DIR PYTHON3 TRYGGCTL
 set -euo pipefail
 BIN=$1 SRC=$2 PY=$3 CTL=$4
@@ -72,6 +74,30 @@ fake "$D/modem" "$N1" "STOPP"
 wait_for 20 "select count(*) from contacts where stopped=1 and (cipher is null or length(cipher)=0)" 1
 wait_for 20 "select status from sms_out where author='smsgw-stop'" sent
 
+# A full dialogue with a Swedish number: a tip, a reply in its thread, a
+# call, RING (call-back with consent), then STOPP. While consent holds the
+# number is readable in the call-back item's contact only; after STOPP it is
+# nowhere in the data directory, in none of its written forms.
+N8=+46701110008
+fake "$D/modem" "$N8" "Det luktar rök i källaren på Storgatan"
+wait_for 20 "select count(*) from items where text like 'Det luktar rök%'" 1
+fake "$D/modem" "$N8" "Det är i trapphus B"
+wait_for 20 "select count(*) from messages where text = 'Det är i trapphus B'" 1
+fake --call "$D/modem" "$N8"
+wait_for 20 "select count from smsgw_counters where name='calls'" 3
+fake "$D/modem" "$N8" "RING"
+wait_for 20 "select count(*) from items where kind='callback' and contact='$N8' and consent=1" 1
+[ "$(sqlite3 "$D/trygg.db" .dump | grep -c 701110008)" = 1 ] || fail "call-back number outside its item"
+fake "$D/modem" "$N8" "STOPP"
+wait_for 20 "select count(*) from items where kind='callback' and contact='' and consent=0 and alias=(select alias from items where text like 'Det luktar rök%')" 1
+wait_for 20 "select count(*) from contacts c join items i on i.sender = c.pseudonym where i.text like 'Det luktar rök%' and c.stopped=1 and c.cipher is null" 1
+wait_for 20 "select count(*) from sms_out where author='smsgw-stop' and status='sent'" 2
+q "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+for form in +46701110008 0701110008 46701110008 701110008; do
+    hits=$(grep -rlaF -- "$form" "$D" 2>/dev/null | grep -v '\.ini$' || true)
+    [ -z "$hits" ] || fail "number $form found after STOPP in: $hits"
+done
+
 # Health row for the server.
 h=$(q "select json from health where component='smsgw'")
 echo "$h" | grep -q '"signal":42' || fail "no modem health stored: $h"
@@ -85,12 +111,18 @@ grep -q "stopping:" "$D/log" || fail "no clean stop logged"
 
 # No number in plain text in the logs or the database (the one call-back
 # number with consent is allowed in its item's contact field only).
-for n in 701110001 701110002 701110003 701110004 701110005 701110006 701110007; do
-    grep -q "$n" "$D/log" && fail "number $n in the log"
-    cat "$D"/trygg.db* | grep -aq "$n" && fail "number $n in the database file"
+# The whole data directory: database, WAL, log, modem dummy dir (incl. sent
+# messages) and quarantine.
+for n in 701110001 701110002 701110003 701110004 701110005 701110006 701110007 701110008; do
+    hits=$(grep -rlaF -- "$n" "$D" 2>/dev/null | grep -v '\.ini$' || true)
+    [ -z "$hits" ] || fail "number $n found in: $hits"
     sqlite3 "$D/trygg.db" .dump | grep -q "$n" && fail "number $n in the database dump"
 done
-grep -q 800123456 "$D/log" && fail "caller number in the log"
+# (The grep does see the consented number in the database file: the check
+# above is not blind.)
+grep -rlaF -- 800123456 "$D" | grep -q '/trygg\.db' || fail "grep cannot see the consented number"
+hits=$(grep -rlaF -- 800123456 "$D" 2>/dev/null | grep -v '\.ini$' | grep -v '/trygg\.db' || true)
+[ -z "$hits" ] || fail "caller number outside the database: $hits"
 [ "$(sqlite3 "$D/trygg.db" .dump | grep -c 800123456)" = 1 ] || fail "call-back number outside its item"
 # Reconnect with backoff: the modem is missing at start (the dummy phone's
 # device is a plain file), then appears; the gateway connects and works.

@@ -64,6 +64,14 @@ int tu_fake_sms(const tu_env *t, const char *opts, const char *number, const cha
     return system(cmd);
 }
 
+int tu_fake_call(const tu_env *t, const char *number)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' '%s' --call '%s' '%s' >/dev/null", PYTHON3, FAKE_SMS, t->modem,
+             number);
+    return system(cmd);
+}
+
 void tu_write_raw(const tu_env *t, int n, const void *data, size_t len)
 {
     char p[512];

@@ -21,6 +21,8 @@ void tu_env_free(tu_env *t);
 /* Runs tools/fake-sms with extra options ("" for none); returns its exit code. */
 int tu_fake_sms(const tu_env *t, const char *opts, const char *number, const char *text);
 /* Writes raw bytes into the inbox as file number n. */
+/* Rings the dummy phone from `number` (tools/fake-sms --call). */
+int tu_fake_call(const tu_env *t, const char *number);
 void tu_write_raw(const tu_env *t, int n, const void *data, size_t len);
 /* Number of regular files in dir/sub. */
 int tu_count_files(const char *dir, const char *sub);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -502,6 +503,77 @@ static void test_call_and_ring(void **state)
     trygg_store_contact_get(f->st, pcall, &ct);
     assert_int_equal(ct.callback_consent, 1);
     assert_int_equal(sms_to(f, caller, rows, 32), 2);
+
+    /* RING long after the call (ring_window, 30 minutes): no second
+     * call-back item, a help-like answer instead. */
+    tu_fake_sms(&f->t, "--time 20300101T000000", caller, "RING"); /* not a duplicate */
+    gw_step(f->g, now + 31 * 60);
+    assert_int_equal(items_of(f, caller, items, 32), 1);
+    int n = sms_to(f, caller, rows, 32);
+    assert_int_equal(n, 3);
+    assert_non_null(strstr(rows[n - 1].text, "Ring först"));
+    /* RING from a number that never called: no call-back item at all. */
+    const char *stranger = "+46700000071";
+    tu_fake_sms(&f->t, "", stranger, "RING");
+    gw_step(f->g, now + 31 * 60 + 1);
+    trygg_filter fl;
+    trygg_filter_init(&fl);
+    fl.view = TRYGG_VIEW_FULL;
+    pseudo(f, stranger, fl.sender);
+    int ni = -1;
+    assert_int_equal(trygg_store_list(f->st, &fl, NULL, items, 32, &ni, NULL), TRYGG_OK);
+    assert_int_equal(ni, 0);
+    assert_int_equal(sms_to(f, stranger, rows, 32), 1);
+
+    /* STOPP withdraws consent: the call-back item loses the number at once,
+     * the audit says so without the number, the confirmation says what was
+     * deleted, and the ciphertext goes once it has been sent. */
+    tu_fake_sms(&f->t, "", caller, "STOPP");
+    gw_step(f->g, now + 31 * 60 + 2);
+    assert_int_equal(items_of(f, caller, items, 32), 1);
+    assert_string_equal(items[0].contact, "");
+    assert_int_equal(items[0].consent, 0);
+    trygg_store_contact_get(f->st, pcall, &ct);
+    assert_int_equal(ct.callback_consent, 0);
+    assert_int_equal(ct.stopped, 1);
+    assert_int_equal(ct.cipher_len, 0);
+    static trygg_audit au[32];
+    int na = 0, withdrawn = 0;
+    assert_int_equal(trygg_store_list_audit(f->st, items[0].id, au, 32, &na), TRYGG_OK);
+    for (int i = 0; i < na; i++) {
+        assert_null(strstr(au[i].detail, "800123456"));
+        if (strcmp(au[i].action, "consent") == 0 && strstr(au[i].detail, "withdrawn"))
+            withdrawn++;
+    }
+    assert_int_equal(withdrawn, 1);
+    n = sms_to(f, caller, rows, 32);
+    assert_string_equal(rows[n - 1].author, DLG_AUTHOR_STOP);
+    assert_int_equal(rows[n - 1].status, TRYGG_OUT_SENT);
+    assert_non_null(strstr(rows[n - 1].text, "återuppringning"));
+}
+
+/* Quarantined files (they may hold a raw sender number) are deleted after
+ * quarantine_days; newer ones stay. */
+static void test_quarantine_purged(void **state)
+{
+    fx *f = *state;
+    mkdir(f->t.cfg.quarantine, 0700);
+    char oldp[600], newp[600];
+    snprintf(oldp, sizeof oldp, "%s/sms-old", f->t.cfg.quarantine);
+    snprintf(newp, sizeof newp, "%s/sms-new", f->t.cfg.quarantine);
+    FILE *fp = fopen(oldp, "w");
+    fputs("Number = \"+46701234567\"\n", fp);
+    fclose(fp);
+    fp = fopen(newp, "w");
+    fclose(fp);
+    int64_t now = time(NULL) + 2 * 86400; /* past the hourly check of earlier steps */
+    struct timespec ts[2] = {{.tv_sec = (time_t)(now - 8 * 86400)},
+                             {.tv_sec = (time_t)(now - 8 * 86400)}};
+    assert_int_equal(utimensat(AT_FDCWD, oldp, ts, 0), 0);
+    gw_step(f->g, now);
+    assert_int_equal(access(oldp, F_OK), -1);
+    assert_int_equal(access(newp, F_OK), 0);
+    unlink(newp);
 }
 
 static void test_crash_before_delete(void **state)
@@ -639,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_staff_reply),
         cmocka_unit_test(test_send_retries),
         cmocka_unit_test(test_call_and_ring),
+        cmocka_unit_test(test_quarantine_purged),
         cmocka_unit_test(test_crash_before_delete),
         cmocka_unit_test(test_crash_mid_delete),
         cmocka_unit_test(test_no_numbers_in_db),

@@ -1,11 +1,13 @@
 /*
  * secret.h — keys, pseudonyms, encryption and passwords (libsodium).
  *
- * Keys live in files in the data directory, mode 0600, created by
- * `tryggctl init`:
- *   pseudonym.key  32 bytes: HMAC key for phone-number pseudonyms (server+gateway)
- *   number.key     crypto_box keypair: the server only holds the public half;
- *                  the gateway holds the secret half and can decrypt numbers.
+ * Keys live in files in the data directory's keys/, created by
+ * `tryggctl init` (layout in docs/tryggctl.md):
+ *   pseudonym.key  32 bytes, 0600: HMAC key for phone-number pseudonyms (server+gateway)
+ *   number.pub     32 bytes, 0644: public half of the number key pair; all the
+ *                  server needs (it encrypts, never decrypts)
+ *   number.key     64 bytes, 0600: the key pair (pk||sk); only the gateway may
+ *                  read it (trygg-server refuses to start if it can).
  * A phone number is normalised (E.164, "+46...") before hashing or encrypting.
  * trygg_secret_init() must be called once before anything else (sodium_init).
  */
@@ -38,6 +40,16 @@ trygg_err trygg_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN], const c
  * key. Key pair file holds pk||sk (64 bytes); trygg_numkey_create makes it. */
 #define TRYGG_NUMKEY_LEN 64
 trygg_err trygg_numkey_create(const char *path);
+/* Public half of a number key pair (32 bytes). */
+#define TRYGG_NUMPUB_LEN 32
+/* Writes the public half of the key pair in `keypair_path` to `pub_path`
+ * (mode 0644) if `pub_path` does not exist (an existing file is left alone).
+ * Errors of trygg_key_read for the key pair. */
+trygg_err trygg_numkey_write_pub(const char *keypair_path, const char *pub_path);
+/* Reads a public key file: a regular file of exactly 32 bytes, not writable
+ * by group or others (it may be readable by anyone); TRYGG_ERR_CRYPTO
+ * otherwise. */
+trygg_err trygg_numkey_pub_read(const char *path, unsigned char pk[TRYGG_NUMPUB_LEN]);
 /* cipher[cap] gets the sealed number; *len its length (< 128 for any number). */
 trygg_err trygg_number_encrypt(const unsigned char keypair_or_pk[32], const char *number,
                                unsigned char *cipher, size_t cap, size_t *len);

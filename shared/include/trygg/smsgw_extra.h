@@ -9,7 +9,11 @@
  *     deleted from the modem) is recognised and never stored twice; the
  *     sender pseudonym makes it the per-sender count for flood limits;
  *   smsgw_counters(day, name, count): anonymous daily counters (calls,
- *     unanswered calls) for the statistics; no number or pseudonym.
+ *     unanswered calls) for the statistics; no number or pseudonym;
+ *   smsgw_calls(sender, at): when a sender pseudonym last called, so RING
+ *     makes a call-back only right after a call.
+ * Retention: trygg_store_purge (store_items.c) deletes smsgw_inbound rows
+ * after 7 days or when their item is purged, and smsgw_calls after a day.
  * Every function composes inside trygg_store_begin/commit.
  */
 #ifndef TRYGG_SMSGW_EXTRA_H
@@ -37,6 +41,16 @@ trygg_err trygg_smsgw_counter_add(trygg_store *st, const char *day, const char *
 trygg_err trygg_smsgw_counter_get(trygg_store *st, const char *day, const char *name,
                                   int64_t *count);
 
+/* Records a call from sender pseudonym `sender` at unix time `at`. */
+trygg_err trygg_smsgw_call_put(trygg_store *st, const char *sender, int64_t at);
+/* Number of calls recorded from `sender` at or after `since`. */
+trygg_err trygg_smsgw_call_count(trygg_store *st, const char *sender, int64_t since, int *count);
+/* Withdraws call-back consent of `sender` (STOP): every call-back item of
+ * the sender loses its number (contact = '') and consent, each audited by
+ * `actor` as "consent" without the number, and the contact's
+ * callback_consent is cleared. *n (may be NULL) gets the items changed. */
+trygg_err trygg_smsgw_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
+                                        int *n);
 /* A unit of work that composes: at the outermost level BEGIN IMMEDIATE ...
  * COMMIT, inside trygg_store_begin (or another unit) a SAVEPOINT, so one
  * message of a batch can be rolled back without losing the others.
