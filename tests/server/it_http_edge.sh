@@ -15,6 +15,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$CTL" -d "$D" init >/dev/null
+mv "$D/keys/number.key" "$D/gateway-number.key" # the gateway's, never the server's
 sed "s|@DATA@|$D|g; s|@PORT@|0|g; s|^header_deadline = .*|header_deadline = 3|" \
     "$ASSETS/config/server.ini" > "$D/server.ini"
 cp "$ASSETS/config/routing.ini" "$D/routing.ini"
