@@ -188,8 +188,8 @@ static void h_definition(void *vctx, const http_req *req, http_resp *resp)
     for (int i = 0; k && i < k->nareas; i++) {
         json_t *v = json_object();
         json_object_set_new(v, "key", json_string(k->areas[i].id));
-        json_object_set_new(
-            v, "name", json_string(config_label(k->areas[i].label, lang, k->areas[i].id)));
+        json_object_set_new(v, "name",
+                            json_string(config_label(k->areas[i].label, lang, k->areas[i].id)));
         json_array_append_new(values, v);
     }
     json_t *attr = json_object();
@@ -521,8 +521,8 @@ static int coords_of(const char *place, double *lat, double *lon)
         return 0;
     const char *s = end + 1;
     double b = strtod(s, &end);
-    if (end == s || *end != '\0' || !isfinite(a) || !isfinite(b) || a < -90 || a > 90 ||
-        b < -180 || b > 180)
+    if (end == s || *end != '\0' || !isfinite(a) || !isfinite(b) || a < -90 || a > 90 || b < -180 ||
+        b > 180)
         return 0;
     *lat = a;
     *lon = b;
@@ -596,8 +596,8 @@ static int parse_when(const char *s, int64_t *out)
 {
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y, mo, d, h, mi, sec = 0;
-    if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
-        s[7] != '-' || digits(s + 8, 2, &d) || y < 1970 || y > 2999 || mo < 1 || mo > 12 || d < 1)
+    if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+        digits(s + 8, 2, &d) || y < 1970 || y > 2999 || mo < 1 || mo > 12 || d < 1)
         return 0;
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (d > mdays[mo - 1] + (mo == 2 && leap))
@@ -890,8 +890,7 @@ static void h_other(void *vctx, const http_req *req, http_resp *resp)
     char allow[64] = "";
     for (int i = 0; i < open311_nroutes; i++) {
         const http_route *rt = &open311_routes[i];
-        if (rt->handler == h_other || !matches(rt->pattern, req->path) ||
-            strstr(allow, rt->method))
+        if (rt->handler == h_other || !matches(rt->pattern, req->path) || strstr(allow, rt->method))
             continue;
         size_t l = strlen(allow);
         snprintf(allow + l, sizeof allow - l, "%s%s", l ? ", " : "", rt->method);

@@ -23,8 +23,9 @@ static void init_libxml(void)
 static const char *singular(const char *name)
 {
     static const char *const map[][2] = {
-        {"services", "service"},     {"service_requests", "request"}, {"errors", "error"},
-        {"attributes", "attribute"}, {"values", "value"},             {"endpoints", "endpoint"},
+        {"services", "service"}, {"service_requests", "request"},
+        {"errors", "error"},     {"attributes", "attribute"},
+        {"values", "value"},     {"endpoints", "endpoint"},
         {"formats", "format"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -78,17 +79,15 @@ static int write_children(xmlTextWriterPtr w, const char *name, const json_t *v,
     if (json_is_array(v)) {
         size_t i;
         const json_t *item;
-        json_array_foreach (v, i, item)
-            if (write_value(w, singular(name), item, depth + 1) != 0)
-                return -1;
+        json_array_foreach(v, i, item) if (write_value(w, singular(name), item, depth + 1) !=
+                                           0) return -1;
         return 0;
     }
     if (json_is_object(v)) {
         const char *key;
         const json_t *member;
-        json_object_foreach ((json_t *)v, key, member)
-            if (write_value(w, key, member, depth + 1) != 0)
-                return -1;
+        json_object_foreach((json_t *)v, key,
+                            member) if (write_value(w, key, member, depth + 1) != 0) return -1;
         return 0;
     }
     char num[64];
@@ -129,7 +128,8 @@ int open311_xml(const char *root, const json_t *doc, char **out, size_t *len)
         xmlBufferFree(buf);
         return -1;
     }
-    int rc = xmlTextWriterSetIndent(w, 1) < 0 || xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
+    int rc = xmlTextWriterSetIndent(w, 1) < 0 ||
+                     xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
                      xmlTextWriterStartDocument(w, "1.0", "utf-8", NULL) < 0 ||
                      write_value(w, root, doc, 0) != 0 || xmlTextWriterEndDocument(w) < 0
                  ? -1

@@ -114,8 +114,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(split, body, len + 1);
 
     fuzz_req f;
-    fuzz_req_init(&f, "POST", xml ? "/open311/v2/requests.xml" : "/open311/v2/requests.json",
-                  body, len);
+    fuzz_req_init(&f, "POST", xml ? "/open311/v2/requests.xml" : "/open311/v2/requests.json", body,
+                  len);
     if (!no_ct)
         fuzz_req_header(&f, "Content-Type",
                         form ? "application/x-www-form-urlencoded" : "application/json");

@@ -586,8 +586,8 @@ static void test_service_definition(void **state)
     json_t *vals = json_object_get(at, "values");
     int gota = 0;
     for (size_t i = 0; i < json_array_size(vals); i++)
-        gota |= strcmp(json_string_value(json_object_get(json_array_get(vals, i), "key")),
-                       "gota") == 0;
+        gota |=
+            strcmp(json_string_value(json_object_get(json_array_get(vals, i), "key")), "gota") == 0;
     assert_true(gota);
     json_decref(d);
     sfx_resp_free(&r);
@@ -696,13 +696,13 @@ static void test_dates_and_lists(void **state)
     /* 2026-11-30T08:00:00+01:00 = 07:00:00Z = 1796022000. */
     set_created(ref, 1796022000);
     assert_true(listed("start_date=2026-11-30T07:00:00Z&end_date=2026-11-30T07:00:00Z", ref));
-    assert_true(listed("start_date=2026-11-30T08:00:00%2B01:00&end_date=2026-11-30T09:00:00%2B01:00",
-                       ref));
+    assert_true(
+        listed("start_date=2026-11-30T08:00:00%2B01:00&end_date=2026-11-30T09:00:00%2B01:00", ref));
     /* A "+" the query decoded to a space still means +. */
-    assert_true(listed("start_date=2026-11-30T08:00:00+01:00&end_date=2026-11-30T08:30:00+01:00",
-                       ref));
-    assert_true(listed("start_date=2026-11-30T06:59:59.5-00:00&end_date=2026-11-30T02:00:00-05:00",
-                       ref));
+    assert_true(
+        listed("start_date=2026-11-30T08:00:00+01:00&end_date=2026-11-30T08:30:00+01:00", ref));
+    assert_true(
+        listed("start_date=2026-11-30T06:59:59.5-00:00&end_date=2026-11-30T02:00:00-05:00", ref));
     /* The time counts: a minute later or earlier leaves it out. */
     assert_false(listed("start_date=2026-11-30T07:01:00Z&end_date=2026-12-01T00:00:00Z", ref));
     assert_false(listed("start_date=2026-11-01T00:00:00Z&end_date=2026-11-30T06:59:00Z", ref));
@@ -712,13 +712,13 @@ static void test_dates_and_lists(void **state)
     assert_true(listed("end_date=2026-12-15T00:00:00Z", ref));
     assert_false(listed("end_date=2026-11-29T00:00:00Z", ref));
 
-    const char *bad[] = {"start_date=2026-11-30T08:00:00",       /* no zone */
-                         "start_date=2026-13-01T00:00:00Z",      /* month 13 */
-                         "start_date=2026-02-29T00:00:00Z",      /* not a leap year */
-                         "end_date=2026-11-30T24:00:00Z",        /* hour 24 */
-                         "end_date=2026-11-30T08:00:00%2B1:00",  /* offset digits */
-                         "end_date=2026-11-30T08:00:00Zjunk",    /* trailing text */
-                         "start_date=30.11.2026",                /* not W3C */
+    const char *bad[] = {"start_date=2026-11-30T08:00:00",      /* no zone */
+                         "start_date=2026-13-01T00:00:00Z",     /* month 13 */
+                         "start_date=2026-02-29T00:00:00Z",     /* not a leap year */
+                         "end_date=2026-11-30T24:00:00Z",       /* hour 24 */
+                         "end_date=2026-11-30T08:00:00%2B1:00", /* offset digits */
+                         "end_date=2026-11-30T08:00:00Zjunk",   /* trailing text */
+                         "start_date=30.11.2026",               /* not W3C */
                          "start_date=2026-11-30T08:00Z&end_date=2026-11-29T08:00Z",
                          "status=open,maybe",
                          "status=,,x",
