@@ -1,14 +1,24 @@
 /*
- * open311.c — a GeoReport v2 subset for fault reports (felanmälan):
- *   GET  /open311/v2/services.json          the fault categories
- *   POST /open311/v2/requests.json          file a fault (form-encoded or JSON)
- *   GET  /open311/v2/requests/{id}.json     status of one fault by its reference
- *   GET  /open311/v2/requests.json          faults by ids or filters (service_code,
- *                                           status, start_date, end_date)
- * Field names and the error format follow the GeoReport v2 specification.
+ * open311.c — Open311 GeoReport v2 for fault reports (felanmälan). Every
+ * resource comes as XML (the specification's default) or JSON, chosen by the
+ * path's suffix: ".json" gives JSON, ".xml" or no suffix gives XML.
+ *   GET  /open311/discovery.{fmt}, /open311/v2/discovery.{fmt}
+ *                                         service discovery
+ *   GET  /open311/v2/services.{fmt}       the fault categories (config)
+ *   GET  /open311/v2/services/{code}.{fmt} a service definition (attribute area)
+ *   POST /open311/v2/requests.{fmt}       file a fault (form-encoded or JSON)
+ *   GET  /open311/v2/requests/{id}.{fmt}  status of one fault by its reference
+ *   GET  /open311/v2/requests.{fmt}       faults by ids or filters (service_code,
+ *                                         status: comma lists; start_date,
+ *                                         end_date: W3C date-times with zone)
+ *   anything else under /open311/         404 / 405 in the spec's error list
+ * Field names and the error list follow the specification; each answer is
+ * built once as a jansson document and written as JSON or, through
+ * open311_xml.c, as XML.
  * Contact fields (email, phone, first/last name) are kept only when the
- * client also sends consent=true; the public status view never shows the
- * description, contact data or anything but faults.
+ * client also sends consent=true. The public status view reads the
+ * recipients' copy (TRYGG_VIEW_SHARED) and never shows the description,
+ * contact data or anything but faults.
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -23,34 +33,67 @@
 #include "api.h"
 #include "config.h"
 #include "intake.h"
+#include "open311_xml.h"
+#include "trygg/i18n.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
 #include "trygg/secret.h"
 #include "trygg/text.h"
 
 #define O311_MAX_BODY (64 * 1024)
+/* A fault filed with only an address_id keeps it in the place, after this
+ * prefix; GET shows it back as address_id. */
+#define ADDRESS_ID_PREFIX "address_id:"
 
-static void errors_resp(http_resp *resp, int status, json_t *errs)
+typedef enum fmt { FMT_XML, FMT_JSON } fmt;
+
+/* The format a path asks for: ".json" at the end gives JSON, anything else
+ * (".xml", no suffix) XML, the specification's default. */
+static fmt fmt_of(const char *path)
 {
-    http_resp_json(resp, status, errs);
+    size_t n = strlen(path);
+    return n >= 5 && strcmp(path + n - 5, ".json") == 0 ? FMT_JSON : FMT_XML;
 }
 
-static void one_error(http_resp *resp, int status, const char *desc)
+/* Sends `doc` (stolen) as JSON or as XML with root element `root`. */
+static void send_doc(http_resp *resp, int status, fmt f, const char *root, json_t *doc)
 {
-    json_t *a = json_array();
+    char *body = NULL;
+    size_t len = 0;
+    int rc = -1;
+    if (doc == NULL) {
+        rc = -1;
+    } else if (f == FMT_JSON) {
+        body = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
+        rc = body ? http_resp_set(resp, status, "application/json", body, strlen(body)) : -1;
+    } else if (open311_xml(root, doc, &body, &len) == 0) {
+        rc = http_resp_set(resp, status, "text/xml; charset=utf-8", body, len);
+    }
+    free(body);
+    json_decref(doc);
+    if (rc != 0)
+        http_resp_set(resp, 503, "text/plain", "out of memory\n", 14);
+}
+
+static void add_error_code(json_t *errs, int code, const char *desc)
+{
     json_t *e = json_object();
-    json_object_set_new(e, "code", json_integer(status));
+    json_object_set_new(e, "code", json_integer(code));
     json_object_set_new(e, "description", json_string(desc));
-    json_array_append_new(a, e);
-    errors_resp(resp, status, a);
+    json_array_append_new(errs, e);
 }
 
 static void add_error(json_t *errs, const char *desc)
 {
-    json_t *e = json_object();
-    json_object_set_new(e, "code", json_integer(400));
-    json_object_set_new(e, "description", json_string(desc));
-    json_array_append_new(errs, e);
+    add_error_code(errs, 400, desc);
+}
+
+/* The specification's error list with one error. */
+static void one_error(http_resp *resp, fmt f, int status, const char *desc)
+{
+    json_t *a = json_array();
+    add_error_code(a, status, desc);
+    send_doc(resp, status, f, "errors", a);
 }
 
 static const char *lang_of(const http_req *req)
@@ -62,6 +105,22 @@ static const char *lang_of(const http_req *req)
     return "sv";
 }
 
+/* W3C date-time in the server's zone with its offset, e.g.
+ * 2026-11-30T08:00:00+01:00. */
+static void iso(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    char z[8];
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(z, sizeof z, "%z", &tm);
+    size_t n = strlen(out);
+    if (strlen(z) == 5)
+        snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
+}
+
+/* GET /open311/v2/services.{fmt}: the fault categories. */
 static void h_services(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
@@ -76,14 +135,134 @@ static void h_services(void *vctx, const http_req *req, http_resp *resp)
         json_object_set_new(s, "service_code", json_string(c->id));
         json_object_set_new(s, "service_name", json_string(config_label(c->label, lang, c->id)));
         json_object_set_new(s, "description", json_string(c->description));
+        /* The one attribute (area, services/{code}) is optional. */
         json_object_set_new(s, "metadata", json_false());
         json_object_set_new(s, "type", json_string("realtime"));
         json_object_set_new(s, "keywords", json_string(c->keywords));
         json_object_set_new(s, "group", json_string(c->group));
         json_array_append_new(a, s);
     }
-    http_resp_json(resp, 200, a);
+    send_doc(resp, 200, fmt_of(req->path), "services", a);
     http_resp_header(resp, "Cache-Control", "max-age=300");
+}
+
+/* Copies the last path segment after `prefix` without its ".json"/".xml"
+ * suffix into out[cap]; 0 if the path has no such segment or it is empty or
+ * too long. */
+static int segment(const char *path, const char *prefix, char *out, size_t cap)
+{
+    size_t pl = strlen(prefix);
+    if (strncmp(path, prefix, pl) != 0)
+        return 0;
+    const char *s = path + pl;
+    size_t n = strlen(s);
+    if (n >= 5 && strcmp(s + n - 5, ".json") == 0)
+        n -= 5;
+    else if (n >= 4 && strcmp(s + n - 4, ".xml") == 0)
+        n -= 4;
+    if (n == 0 || n >= cap || memchr(s, '/', n))
+        return 0;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return 1;
+}
+
+/* GET /open311/v2/services/{service_code}.{fmt}: the service definition.
+ * Its one attribute is the area (a list of the configured areas; optional,
+ * sent as attribute[area]). */
+static void h_definition(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    fmt f = fmt_of(req->path);
+    const char *lang = lang_of(req);
+    char code[TRYGG_NAME_MAX + 1];
+    const config_category *c = NULL;
+    if (segment(req->path, "/open311/v2/services/", code, sizeof code))
+        c = config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, code);
+    if (c == NULL) {
+        one_error(resp, f, 404, "service_code was not found");
+        return;
+    }
+    json_t *values = json_array();
+    server_catalog *k = ctx->cfg.catalog;
+    for (int i = 0; k && i < k->nareas; i++) {
+        json_t *v = json_object();
+        json_object_set_new(v, "key", json_string(k->areas[i].id));
+        json_object_set_new(v, "name",
+                            json_string(config_label(k->areas[i].label, lang, k->areas[i].id)));
+        json_array_append_new(values, v);
+    }
+    json_t *attr = json_object();
+    json_object_set_new(attr, "variable", json_true());
+    json_object_set_new(attr, "code", json_string("area"));
+    json_object_set_new(attr, "datatype", json_string("singlevaluelist"));
+    json_object_set_new(attr, "required", json_false());
+    json_object_set_new(attr, "datatype_description", json_null());
+    json_object_set_new(attr, "order", json_integer(1));
+    json_object_set_new(attr, "description",
+                        json_string(ctx->web_text
+                                        ? trygg_i18n_get(ctx->web_text, lang, "open311.attr_area")
+                                        : "area"));
+    json_object_set_new(attr, "values", values);
+    json_t *attrs = json_array();
+    json_array_append_new(attrs, attr);
+    json_t *d = json_object();
+    json_object_set_new(d, "service_code", json_string(c->id));
+    json_object_set_new(d, "attributes", attrs);
+    send_doc(resp, 200, f, "service_definition", d);
+    http_resp_header(resp, "Cache-Control", "max-age=300");
+}
+
+/* The server's public address: [server] public_url, else the Host the
+ * client used. */
+static void base_url(server_ctx *ctx, const http_req *req, char *out, size_t cap)
+{
+    if (ctx->cfg.public_url[0]) {
+        snprintf(out, cap, "%s", ctx->cfg.public_url);
+        size_t n = strlen(out);
+        while (n > 0 && out[n - 1] == '/')
+            out[--n] = '\0';
+        return;
+    }
+    const char *host = http_header(req, "Host");
+    if (host == NULL || *host == '\0' || strlen(host) > 200 ||
+        strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+            strlen(host))
+        host = "localhost";
+    snprintf(out, cap, "%s://%s", req->tls ? "https" : "http", host);
+}
+
+/* GET /open311/discovery.{fmt} and /open311/v2/discovery.{fmt}. */
+static void h_discovery(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    fmt f = fmt_of(req->path);
+    const char *d = strstr(req->path, "/discovery");
+    if (d == NULL || (strcmp(d, "/discovery") != 0 && strcmp(d, "/discovery.json") != 0 &&
+                      strcmp(d, "/discovery.xml") != 0)) {
+        one_error(resp, f, 404, "use discovery.xml or discovery.json");
+        return;
+    }
+    char base[300], url[340], changeset[32];
+    base_url(ctx, req, base, sizeof base);
+    snprintf(url, sizeof url, "%s/open311/v2", base);
+    /* Services come from the configuration, loaded when the server started. */
+    iso(ctx->started, changeset);
+    json_t *formats = json_array();
+    json_array_append_new(formats, json_string("text/xml"));
+    json_array_append_new(formats, json_string("application/json"));
+    json_t *ep = json_object();
+    json_object_set_new(ep, "specification", json_string("http://wiki.open311.org/GeoReport_v2"));
+    json_object_set_new(ep, "url", json_string(url));
+    json_object_set_new(ep, "changeset", json_string(changeset));
+    json_object_set_new(ep, "type", json_string("production"));
+    json_object_set_new(ep, "formats", formats);
+    json_t *eps = json_array();
+    json_array_append_new(eps, ep);
+    json_t *doc = json_object();
+    json_object_set_new(doc, "changeset", json_string(changeset));
+    json_object_set_new(doc, "endpoints", eps);
+    send_doc(resp, 200, f, "discovery", doc);
 }
 
 /* The request's parameters, from a form or a JSON object. */
@@ -112,6 +291,13 @@ static const char *param(params *p, const char *name)
         return out;
     }
     return NULL;
+}
+
+/* An optional parameter: absent and empty are the same (the spec's rule). */
+static const char *opt(params *p, const char *name)
+{
+    const char *v = param(p, name);
+    return v && *v ? v : NULL;
 }
 
 static int parse_coord(const char *s, double lo, double hi, double *out)
@@ -145,9 +331,23 @@ static int truthy(const char *v)
     return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0);
 }
 
+/* 1 if a form body carries a NUL byte, raw or as %00: decoded, it would cut
+ * its field short without a word. */
+static int form_has_nul(const http_req *req)
+{
+    if (memchr(req->body, '\0', req->body_len))
+        return 1;
+    for (size_t i = 0; i + 2 < req->body_len; i++)
+        if (req->body[i] == '%' && req->body[i + 1] == '0' && req->body[i + 2] == '0')
+            return 1;
+    return 0;
+}
+
+/* POST /open311/v2/requests.{fmt}: files a fault. */
 static void h_post(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
+    fmt f = fmt_of(req->path);
     params p = {.req = req};
     const char *ct = http_header(req, "Content-Type");
     if (ct && strncasecmp(ct, "application/json", 16) == 0) {
@@ -155,18 +355,34 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
         p.obj = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
         if (!json_is_object(p.obj)) {
             json_decref(p.obj);
-            one_error(resp, 400, "body is not a JSON object");
+            one_error(resp, f, 400, "body is not a JSON object");
             return;
         }
     } else if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
-        one_error(resp, 415, "use application/x-www-form-urlencoded or application/json");
+        one_error(resp, f, 415, "use application/x-www-form-urlencoded or application/json");
+        return;
+    } else if (form_has_nul(req)) {
+        one_error(resp, f, 400, "a form field contains a NUL character (%00)");
         return;
     }
 
-    const char *key = param(&p, "api_key");
+    /* The key as clients send it: a form (or JSON) field, or in the query. */
+    const char *key = opt(&p, "api_key");
+    if (key == NULL) {
+        key = http_query(req, "api_key");
+        key = key && *key ? key : NULL;
+    }
     if (!key_ok(ctx, key)) {
         json_decref(p.obj);
-        one_error(resp, 403, "api_key is missing or not valid");
+        one_error(resp, f, 403, "api_key is missing or not valid");
+        return;
+    }
+
+    const char *code = opt(&p, "service_code");
+    const config_category *cat = NULL;
+    if (code && (cat = config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, code)) == NULL) {
+        json_decref(p.obj);
+        one_error(resp, f, 404, "service_code was not found");
         return;
     }
 
@@ -176,7 +392,7 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
         free(it);
         json_decref(errs);
         json_decref(p.obj);
-        one_error(resp, 503, "out of memory");
+        one_error(resp, f, 503, "out of memory");
         return;
     }
     trygg_item_init(it);
@@ -184,46 +400,48 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     it->channel = TRYGG_CHANNEL_OPEN311;
     snprintf(it->source, sizeof it->source, "open311");
 
-    const char *code = param(&p, "service_code");
-    const config_category *cat = NULL;
-    if (code == NULL || *code == '\0')
+    if (cat == NULL)
         add_error(errs, "service_code was not provided");
-    else if ((cat = config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, code)) == NULL)
-        add_error(errs, "service_code is not a known service");
     else
         snprintf(it->category, sizeof it->category, "%s", cat->id);
 
-    const char *desc = param(&p, "description");
-    if (desc == NULL || *desc == '\0')
-        add_error(errs, "description was not provided");
-    else if (strlen(desc) > TRYGG_TEXT_MAX)
+    const char *desc = opt(&p, "description"); /* optional in the specification */
+    if (desc && strlen(desc) > TRYGG_TEXT_MAX)
         add_error(errs, "description is longer than 4000 bytes");
-    else if (!trygg_utf8_valid(desc, strlen(desc)))
+    else if (desc && !trygg_utf8_valid(desc, strlen(desc)))
         add_error(errs, "description is not valid UTF-8");
-    else
+    else if (desc)
         snprintf(it->text, sizeof it->text, "%s", desc);
 
+    /* Location: lat+long, address_string or address_id (one is required). */
     double lat = 0, lon = 0;
     int hl = parse_coord(param(&p, "lat"), -90, 90, &lat);
     int hg = parse_coord(param(&p, "long"), -180, 180, &lon);
-    const char *addr = param(&p, "address_string");
+    const char *addr = opt(&p, "address_string");
+    const char *addr_id = opt(&p, "address_id");
     if (hl < 0 || hg < 0 || hl != hg)
         add_error(errs, "lat and long must both be given as decimal degrees");
-    if (addr && *addr) {
+    if (addr) {
         if (strlen(addr) > TRYGG_NAME_MAX || !trygg_utf8_valid(addr, strlen(addr)))
             add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
         else
             snprintf(it->place, sizeof it->place, "%s", addr);
     } else if (hl == 1 && hg == 1) {
         snprintf(it->place, sizeof it->place, "%.6f,%.6f", lat, lon);
+    } else if (addr_id) {
+        if (strlen(addr_id) > TRYGG_NAME_MAX - strlen(ADDRESS_ID_PREFIX) ||
+            !trygg_utf8_valid(addr_id, strlen(addr_id)))
+            add_error(errs, "address_id is longer than 52 bytes or not UTF-8");
+        else
+            snprintf(it->place, sizeof it->place, ADDRESS_ID_PREFIX "%s", addr_id);
     } else if (hl >= 0 && hg >= 0) {
-        add_error(errs, "lat/long or address_string is required");
+        add_error(errs, "lat/long, address_string or address_id is required");
     }
 
-    const char *area = param(&p, "attribute[area]");
+    const char *area = opt(&p, "attribute[area]");
     if (area == NULL)
-        area = param(&p, "area");
-    if (area && *area) {
+        area = opt(&p, "area");
+    if (area) {
         if (config_area_find(&ctx->cfg, area) == NULL)
             add_error(errs, "area is not a known area");
         else
@@ -260,7 +478,7 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     json_decref(p.obj);
 
     if (json_array_size(errs) > 0) {
-        errors_resp(resp, 400, errs);
+        send_doc(resp, 400, f, "errors", errs);
         free(it);
         return;
     }
@@ -275,9 +493,9 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     if (rc == TRYGG_ERR_INVALID) {
         char d[128];
         snprintf(d, sizeof d, "invalid field %s", bad ? bad : "?");
-        one_error(resp, 400, d);
+        one_error(resp, f, 400, d);
     } else if (rc != TRYGG_OK) {
-        one_error(resp, api_status_for(rc), "the request could not be stored, try again");
+        one_error(resp, f, api_status_for(rc), "the request could not be stored, try again");
     } else {
         json_t *a = json_array();
         json_t *o = json_object();
@@ -286,26 +504,34 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
         json_object_set_new(o, "service_notice", json_string(k ? k->open311_notice : ""));
         json_object_set_new(o, "account_id", json_null());
         json_array_append_new(a, o);
-        http_resp_json(resp, 201, a);
+        send_doc(resp, 201, f, "service_requests", a);
     }
     free(it);
 }
 
-static void iso(int64_t t, char out[32])
+/* The coordinates of a place h_post wrote from lat/long ("%.6f,%.6f");
+ * 0 for any other place. Faults carry no other coordinates. */
+static int coords_of(const char *place, double *lat, double *lon)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    char z[8];
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    strftime(z, sizeof z, "%z", &tm);
-    size_t n = strlen(out);
-    if (strlen(z) == 5)
-        snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
+    if (place[0] == '\0' || strspn(place, "0123456789.,-") != strlen(place))
+        return 0;
+    char *end;
+    double a = strtod(place, &end);
+    if (end == place || *end != ',')
+        return 0;
+    const char *s = end + 1;
+    double b = strtod(s, &end);
+    if (end == s || *end != '\0' || !isfinite(a) || !isfinite(b) || a < -90 || a > 90 || b < -180 ||
+        b > 180)
+        return 0;
+    *lat = a;
+    *lon = b;
+    return 1;
 }
 
-/* The public view of a fault: status, service, times, address. Never the
- * description or contact data. */
+/* The public view of a fault (read in the recipients' copy): status,
+ * service, times, and its place as address, address_id or lat/long. Never
+ * the description or contact data. */
 static json_t *request_json(server_ctx *ctx, const trygg_item *it, const char *lang)
 {
     const config_category *c = config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, it->category);
@@ -324,41 +550,207 @@ static json_t *request_json(server_ctx *ctx, const trygg_item *it, const char *l
     json_object_set_new(o, "service_code", json_string(it->category));
     json_object_set_new(o, "requested_datetime", json_string(created));
     json_object_set_new(o, "updated_datetime", json_string(updated));
-    json_object_set_new(o, "address", json_string(it->purged ? "" : it->place));
+    const char *place = it->purged ? "" : it->place;
+    double lat, lon;
+    size_t pl = strlen(ADDRESS_ID_PREFIX);
+    if (coords_of(place, &lat, &lon)) {
+        json_object_set_new(o, "lat", json_real(lat));
+        json_object_set_new(o, "long", json_real(lon));
+    } else if (strncmp(place, ADDRESS_ID_PREFIX, pl) == 0 && place[pl]) {
+        json_object_set_new(o, "address_id", json_string(place + pl));
+    } else {
+        json_object_set_new(o, "address", json_string(place));
+    }
     return o;
 }
 
-/* YYYY-MM-DD[...] (ISO 8601, the date part) as local midnight; 0 if bad. */
-static int64_t parse_date(const char *s)
+static int digits(const char *s, int n, int *out)
 {
-    int y, m, d;
-    if (s == NULL || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 2000 || y > 2100 || m < 1 ||
-        m > 12 || d < 1 || d > 31)
-        return 0;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
-    return (int64_t)mktime(&tm);
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
 }
 
-#define LIST_MAX 100
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
 
-/* GET /open311/v2/requests.json: by service_request_id (comma list), or the
- * newest faults filtered by service_code, status, start_date, end_date
- * (default: the last 90 days), at most LIST_MAX. */
+/* A W3C date-time (the specification's format): YYYY-MM-DD, or
+ * YYYY-MM-DDThh:mm[:ss[.fraction]] and a zone, Z or ±hh:mm (±hhmm; a space
+ * for the sign is a "+" that the query string decoded). Returns 2 for a
+ * date-time (*out its instant), 1 for a date alone (*out the server's local
+ * midnight that day), 0 for anything else, a time without zone included. */
+static int parse_when(const char *s, int64_t *out)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, mo, d, h, mi, sec = 0;
+    if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+        digits(s + 8, 2, &d) || y < 1970 || y > 2999 || mo < 1 || mo > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[mo - 1] + (mo == 2 && leap))
+        return 0;
+    if (s[10] == '\0') {
+        struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_isdst = -1};
+        *out = (int64_t)mktime(&tm);
+        return 1;
+    }
+    const char *p = s + 11;
+    if (s[10] != 'T' || digits(p, 2, &h) || p[2] != ':' || digits(p + 3, 2, &mi) || h > 23 ||
+        mi > 59)
+        return 0;
+    p += 5;
+    if (*p == ':') {
+        if (digits(p + 1, 2, &sec) || sec > 59)
+            return 0;
+        p += 3;
+        if (*p == '.') {
+            p++;
+            if (*p < '0' || *p > '9')
+                return 0;
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+    }
+    int off = 0;
+    if (*p == 'Z') {
+        p++;
+    } else if (*p == '+' || *p == '-' || *p == ' ') {
+        int sign = *p == '-' ? -1 : 1, oh, om;
+        if (digits(p + 1, 2, &oh))
+            return 0;
+        p += 3;
+        if (*p == ':')
+            p++;
+        if (digits(p, 2, &om) || oh > 14 || om > 59)
+            return 0;
+        p += 2;
+        off = sign * (oh * 3600 + om * 60);
+    } else {
+        return 0;
+    }
+    if (*p != '\0')
+        return 0;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    return 2;
+}
+
+#define LIST_MAX  100
+#define CODES_MAX 8
+
+typedef struct row {
+    int urgent;
+    int64_t created, id;
+    json_t *o;
+} row;
+
+/* Store order: urgent first, then newest first. */
+static int row_cmp(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    if (x->urgent != y->urgent)
+        return y->urgent - x->urgent;
+    if (x->created != y->created)
+        return x->created < y->created ? 1 : -1;
+    return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+/* The filters of GET requests: service_code and status (comma lists),
+ * start_date/end_date. Returns NULL, or the error to answer with 400. */
+static const char *list_filter(server_ctx *ctx, const http_req *req, trygg_filter *f,
+                               char codes[CODES_MAX][TRYGG_NAME_MAX + 1], int *ncodes)
+{
+    trygg_filter_init(f); /* the shared view */
+    f->kind = TRYGG_KIND_FAULT;
+    *ncodes = 0;
+    const char *code = http_query(req, "service_code");
+    if (code && *code) {
+        char buf[CODES_MAX * (TRYGG_NAME_MAX + 2)];
+        if (strlen(code) >= sizeof buf)
+            return "service_code lists at most 8 services";
+        snprintf(buf, sizeof buf, "%s", code);
+        char *save = NULL;
+        for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            if (*ncodes == CODES_MAX)
+                return "service_code lists at most 8 services";
+            if (config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, t) == NULL)
+                return "service_code is not a known service";
+            snprintf(codes[(*ncodes)++], TRYGG_NAME_MAX + 1, "%s", t);
+        }
+    }
+    const char *status = http_query(req, "status");
+    if (status && *status) {
+        int open = 0, closed = 0;
+        char buf[64];
+        if (strlen(status) >= sizeof buf)
+            return "status is a comma list of open and closed";
+        snprintf(buf, sizeof buf, "%s", status);
+        char *save = NULL;
+        for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            if (strcmp(t, "open") == 0)
+                open = 1;
+            else if (strcmp(t, "closed") == 0)
+                closed = 1;
+            else
+                return "status is a comma list of open and closed";
+        }
+        if (open && !closed)
+            f->open_only = 1;
+        else if (closed && !open)
+            f->status = TRYGG_STATUS_CLOSED;
+    }
+    const char *sd = http_query(req, "start_date"), *ed = http_query(req, "end_date");
+    sd = sd && *sd ? sd : NULL;
+    ed = ed && *ed ? ed : NULL;
+    int64_t from = 0, to = 0;
+    int ks = sd ? parse_when(sd, &from) : -1, ke = ed ? parse_when(ed, &to) : -1;
+    if (ks == 0 || ke == 0)
+        return "start_date and end_date are W3C date-times with a zone, e.g. "
+               "2010-01-01T00:00:00Z";
+    if (ke == 1)
+        to += 86400; /* a date alone: the whole day (to is exclusive) */
+    else if (ke == 2)
+        to += 1; /* the instant itself is included */
+    /* Without start_date: the 90 days up to end_date, or up to now. */
+    if (ks < 0)
+        from = (ke > 0 ? to : (int64_t)time(NULL)) - 90 * 86400;
+    if (ke > 0 && to <= from)
+        return "end_date is before start_date";
+    f->from = from;
+    f->to = ke > 0 ? to : 0;
+    return NULL;
+}
+
+/* GET /open311/v2/requests.{fmt}: by service_request_id (comma list), or the
+ * faults filtered as list_filter() reads them (default: the last 90 days),
+ * at most LIST_MAX. */
 static void h_list(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
+    fmt f = fmt_of(req->path);
     trygg_store *st = server_store(ctx);
-    trygg_item *items = calloc(LIST_MAX, sizeof *items);
-    if (st == NULL || items == NULL) {
-        free(items);
-        one_error(resp, 503, "store unavailable");
+    trygg_item *items = st ? calloc(LIST_MAX, sizeof *items) : NULL;
+    if (items == NULL) {
+        one_error(resp, f, 503, "store unavailable");
         return;
     }
     const char *lang = lang_of(req);
     json_t *a = json_array();
     trygg_err rc = TRYGG_OK;
     const char *ids = http_query(req, "service_request_id");
-    if (ids) {
+    if (ids && *ids) {
         char buf[1024];
         snprintf(buf, sizeof buf, "%s", ids);
         char *save = NULL;
@@ -375,68 +767,60 @@ static void h_list(void *vctx, const http_req *req, http_resp *resp)
                 rc = e;
         }
     } else {
-        trygg_filter f;
-        trygg_filter_init(&f);
-        f.kind = TRYGG_KIND_FAULT;
-        const char *code = http_query(req, "service_code");
-        const char *status = http_query(req, "status");
-        if (code && *code) {
-            if (config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, code) == NULL) {
-                json_decref(a);
-                free(items);
-                one_error(resp, 400, "service_code is not a known service");
-                return;
-            }
-            snprintf(f.category, sizeof f.category, "%s", code);
-        }
-        if (status && strcmp(status, "open") == 0)
-            f.open_only = 1;
-        else if (status && strcmp(status, "closed") == 0)
-            f.status = TRYGG_STATUS_CLOSED;
-        else if (status && *status) {
+        trygg_filter flt;
+        char codes[CODES_MAX][TRYGG_NAME_MAX + 1];
+        int ncodes = 0;
+        const char *bad = list_filter(ctx, req, &flt, codes, &ncodes);
+        if (bad) {
             json_decref(a);
             free(items);
-            one_error(resp, 400, "status must be open or closed");
+            one_error(resp, f, 400, bad);
             return;
         }
-        const char *sd = http_query(req, "start_date"), *ed = http_query(req, "end_date");
-        f.from = sd ? parse_date(sd) : (int64_t)time(NULL) - 90 * 86400;
-        f.to = ed ? parse_date(ed) + 86400 : 0;
-        if ((sd && f.from == 0) || (ed && f.to == 86400)) {
-            json_decref(a);
-            free(items);
-            one_error(resp, 400, "start_date and end_date are ISO 8601 dates");
-            return;
+        row *rows = calloc((size_t)LIST_MAX * (size_t)(ncodes ? ncodes : 1), sizeof *rows);
+        int nrows = 0;
+        rc = rows ? TRYGG_OK : TRYGG_ERR_NOMEM;
+        for (int c = 0; rc == TRYGG_OK && c < (ncodes ? ncodes : 1); c++) {
+            if (ncodes)
+                snprintf(flt.category, sizeof flt.category, "%s", codes[c]);
+            int n = 0;
+            rc = trygg_store_list(st, &flt, NULL, items, LIST_MAX, &n, NULL);
+            for (int i = 0; rc == TRYGG_OK && i < n; i++)
+                rows[nrows++] = (row){items[i].urgent, items[i].created, items[i].id,
+                                      request_json(ctx, &items[i], lang)};
         }
-        int n = 0;
-        rc = trygg_store_list(st, &f, NULL, items, LIST_MAX, &n, NULL);
-        for (int i = 0; rc == TRYGG_OK && i < n; i++)
-            json_array_append_new(a, request_json(ctx, &items[i], lang));
+        if (ncodes > 1)
+            qsort(rows, (size_t)nrows, sizeof *rows, row_cmp);
+        for (int i = 0; i < nrows; i++) {
+            if (rc == TRYGG_OK && i < LIST_MAX)
+                json_array_append_new(a, rows[i].o);
+            else
+                json_decref(rows[i].o);
+        }
+        free(rows);
     }
     free(items);
     if (rc != TRYGG_OK) {
         json_decref(a);
-        one_error(resp, api_status_for(rc), "store unavailable");
+        one_error(resp, f, api_status_for(rc), "store unavailable");
         return;
     }
-    http_resp_json(resp, 200, a);
+    send_doc(resp, 200, f, "service_requests", a);
 }
 
+/* GET /open311/v2/requests/{service_request_id}.{fmt}. */
 static void h_get(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
-    const char *prefix = "/open311/v2/requests/";
-    const char *id = req->path + strlen(prefix);
-    size_t n = strlen(id);
-    if (n < 6 || n > 20 || strcmp(id + n - 5, ".json") != 0) {
-        one_error(resp, 404, "use /open311/v2/requests/{service_request_id}.json");
+    fmt f = fmt_of(req->path);
+    char raw[24], ref[TRYGG_REF_LEN + 1];
+    if (!segment(req->path, "/open311/v2/requests/", raw, sizeof raw)) {
+        one_error(resp, f, 404, "no such service request");
         return;
     }
-    char raw[24], ref[TRYGG_REF_LEN + 1];
-    snprintf(raw, sizeof raw, "%.*s", (int)(n - 5), id);
     trygg_store *st = server_store(ctx);
     if (st == NULL) {
-        one_error(resp, 503, "store unavailable");
+        one_error(resp, f, 503, "store unavailable");
         return;
     }
     trygg_item *it = malloc(sizeof *it);
@@ -449,21 +833,72 @@ static void h_get(void *vctx, const http_req *req, http_resp *resp)
     if (rc == TRYGG_OK && it->kind != TRYGG_KIND_FAULT)
         rc = TRYGG_ERR_NOTFOUND;
     if (rc == TRYGG_ERR_NOTFOUND || rc == TRYGG_ERR_INVALID) {
-        one_error(resp, 404, "no such service request");
+        one_error(resp, f, 404, "no such service request");
     } else if (rc != TRYGG_OK) {
-        one_error(resp, api_status_for(rc), "store unavailable");
+        one_error(resp, f, api_status_for(rc), "store unavailable");
     } else {
         json_t *a = json_array();
         json_array_append_new(a, request_json(ctx, it, lang_of(req)));
-        http_resp_json(resp, 200, a);
+        send_doc(resp, 200, f, "service_requests", a);
     }
     free(it);
 }
 
+static void h_other(void *vctx, const http_req *req, http_resp *resp);
+
+/* Order matters: the fuzz target (tests/fuzz/fuzz_open311.c) calls entry 1,
+ * and h_other, catching the rest of /open311/, comes last. */
 const http_route open311_routes[] = {
     {"GET", "/open311/v2/services.json", 0, h_services},
     {"POST", "/open311/v2/requests.json", O311_MAX_BODY, h_post},
     {"GET", "/open311/v2/requests.json", 0, h_list},
     {"GET", "/open311/v2/requests/*", 0, h_get},
+    {"GET", "/open311/v2/services.xml", 0, h_services},
+    {"GET", "/open311/v2/services/*", 0, h_definition},
+    {"POST", "/open311/v2/requests.xml", O311_MAX_BODY, h_post},
+    {"GET", "/open311/v2/requests.xml", 0, h_list},
+    {"GET", "/open311/v2/discovery*", 0, h_discovery},
+    {"GET", "/open311/discovery*", 0, h_discovery},
+    {"*", "/open311/*", O311_MAX_BODY, h_other},
 };
 const int open311_nroutes = sizeof open311_routes / sizeof open311_routes[0];
+
+static int matches(const char *pattern, const char *path)
+{
+    size_t n = strlen(pattern);
+    if (n > 0 && pattern[n - 1] == '*')
+        return strncmp(pattern, path, n - 1) == 0;
+    return strcmp(pattern, path) == 0;
+}
+
+/* The rest of /open311/: the resources without a suffix (XML), 405 with
+ * Allow for a known resource and another method, else 404 — in the
+ * specification's error list. */
+static void h_other(void *vctx, const http_req *req, http_resp *resp)
+{
+    fmt f = fmt_of(req->path);
+    const char *m = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+    int get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
+    if (get && strcmp(req->path, "/open311/v2/services") == 0) {
+        h_services(vctx, req, resp);
+        return;
+    }
+    if (strcmp(req->path, "/open311/v2/requests") == 0 && (get || post)) {
+        (get ? h_list : h_post)(vctx, req, resp);
+        return;
+    }
+    char allow[64] = "";
+    for (int i = 0; i < open311_nroutes; i++) {
+        const http_route *rt = &open311_routes[i];
+        if (rt->handler == h_other || !matches(rt->pattern, req->path) || strstr(allow, rt->method))
+            continue;
+        size_t l = strlen(allow);
+        snprintf(allow + l, sizeof allow - l, "%s%s", l ? ", " : "", rt->method);
+    }
+    if (allow[0]) {
+        one_error(resp, f, 405, "method not allowed on this resource");
+        http_resp_header(resp, "Allow", allow);
+    } else {
+        one_error(resp, f, 404, "no such Open311 resource; see /open311/v2/discovery.xml");
+    }
+}

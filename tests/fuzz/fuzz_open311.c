@@ -4,16 +4,20 @@
  *
  * Input: byte 0 picks the body type (bit 0: 0 = JSON, 1 = urlencoded form,
  * split here at '&' and '=' as libmicrohttpd would hand it over; bit 1:
- * no Content-Type at all); the rest is the body. The real handler runs with
+ * no Content-Type at all; bit 2: POST to requests.xml, the answer then being
+ * XML that libxml2 must parse, with <service_requests> or <errors> as root);
+ * the rest is the body. The real handler runs with
  * http.h from fuzz_http_fake.c; intake_submit (below) stands where the
  * store would be and checks what the parser accepted: a fault in a known
- * fault category, description valid UTF-8 within 4000 bytes, a place,
- * a known area or "other", contact only with consent and within its cap,
- * and an item that trygg_item_validate accepts. The response is always a
- * JSON array: 201 with one object exactly when an item was submitted,
- * otherwise 400/403/415.
+ * fault category, description (optional) valid UTF-8 within 4000 bytes, a
+ * place, a known area or "other", contact only with consent and within its
+ * cap, and an item that trygg_item_validate accepts. The response is always
+ * a JSON array (or its XML form): 201 with one object exactly when an item
+ * was submitted, otherwise 400/403/404/415.
  */
 #include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +56,7 @@ trygg_err intake_submit(server_ctx *ctx, trygg_item *it, int *created, const cha
         abort();
     if (config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, it->category) == NULL)
         abort();
-    if (it->text[0] == '\0' || it->place[0] == '\0')
+    if (it->place[0] == '\0')
         abort();
     if (strcmp(it->area, "other") != 0 && config_area_find(&ctx->cfg, it->area) == NULL)
         abort();
@@ -99,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 64 * 1024)
         return 0;
-    int form = data[0] & 1, no_ct = data[0] & 2;
+    int form = data[0] & 1, no_ct = data[0] & 2, xml = data[0] & 4;
     size_t len = size - 1;
     char *body = malloc(len + 1);
     char *split = malloc(len + 1);
@@ -110,7 +114,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(split, body, len + 1);
 
     fuzz_req f;
-    fuzz_req_init(&f, "POST", "/open311/v2/requests.json", body, len);
+    fuzz_req_init(&f, "POST", xml ? "/open311/v2/requests.xml" : "/open311/v2/requests.json", body,
+                  len);
     if (!no_ct)
         fuzz_req_header(&f, "Content-Type",
                         form ? "application/x-www-form-urlencoded" : "application/json");
@@ -121,13 +126,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     submitted = 0;
     open311_routes[1].handler(&fctx, &f.req, &resp);
     fuzz_resp_check(&resp, JSON_ARRAY);
-    if (submitted) {
+    if (xml) {
+        /* Well-formed XML, the root the spec names, the status in it. */
+        xmlDocPtr d = xmlReadMemory(resp.body, (int)resp.len, NULL, NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        xmlNodePtr root = d ? xmlDocGetRootElement(d) : NULL;
+        const char *want = resp.status == 201 ? "service_requests" : "errors";
+        if (root == NULL || strcmp((const char *)root->name, want) != 0 ||
+            strncmp(resp.content_type, "text/xml", 8) != 0)
+            abort();
+        xmlFreeDoc(d);
+        if (submitted != (resp.status == 201))
+            abort();
+    } else if (submitted) {
         json_t *a = json_loadb(resp.body, resp.len, 0, NULL);
         if (resp.status != 201 || json_array_size(a) != 1 ||
             !json_is_string(json_object_get(json_array_get(a, 0), "service_request_id")))
             abort();
         json_decref(a);
-    } else if (resp.status != 400 && resp.status != 403 && resp.status != 415) {
+    }
+    if (!submitted && resp.status != 400 && resp.status != 403 && resp.status != 404 &&
+        resp.status != 415) {
         abort();
     }
     if (no_ct && resp.status != 415)

@@ -332,6 +332,13 @@ static const struct rule {
     {"POST", "/open311/v2/requests.json", P_PUBLIC},
     {"GET", "/open311/v2/requests.json", P_PUBLIC},
     {"GET", "/open311/v2/requests/*", P_PUBLIC},
+    {"GET", "/open311/v2/services.xml", P_PUBLIC},
+    {"GET", "/open311/v2/services/*", P_PUBLIC},
+    {"POST", "/open311/v2/requests.xml", P_PUBLIC},
+    {"GET", "/open311/v2/requests.xml", P_PUBLIC},
+    {"GET", "/open311/v2/discovery*", P_PUBLIC},
+    {"GET", "/open311/discovery*", P_PUBLIC},
+    {"*", "/open311/*", P_PUBLIC},
     {"GET", "/healthz", P_PUBLIC},
     {"GET", "/metrics", P_PUBLIC},
     {"GET", "/", P_GET},
@@ -383,7 +390,8 @@ static int paths_of(const char *pattern, char out[][160], int max)
             for (size_t i = 0; i < sizeof q / sizeof q[0] && n < max; i++)
                 snprintf(out[n++], 160, "%s%s", pattern, q[i]);
         }
-        if (strcmp(pattern, "/open311/v2/requests.json") == 0) {
+        if (strcmp(pattern, "/open311/v2/requests.json") == 0 ||
+            strcmp(pattern, "/open311/v2/requests.xml") == 0) {
             snprintf(out[n++], 160, "%s?service_request_id=%s,%s,%s,%s", pattern, tip_ref,
                      callback_ref, concern_ref, fault_ref);
             snprintf(out[n++], 160, "%s?status=open", pattern);
@@ -393,15 +401,32 @@ static int paths_of(const char *pattern, char out[][160], int max)
         return n;
     }
     size_t pre = (size_t)(star - pattern);
-    if (strncmp(pattern, "/item/", pre) == 0) {
+    if (strcmp(pattern, "/open311/*") == 0) {
+        /* Open311 without a suffix (XML) and unknown resources. */
+        snprintf(out[n++], 160, "/open311/v2/requests?service_request_id=%s,%s,%s,%s", tip_ref,
+                 callback_ref, concern_ref, fault_ref);
+        snprintf(out[n++], 160, "/open311/v2/requests/%s", tip_ref);
+        snprintf(out[n++], 160, "/open311/v2/services");
+        snprintf(out[n++], 160, "/open311/v2/tokens/%s.xml", tip_ref);
+    } else if (strcmp(pattern, "/open311/v2/discovery*") == 0 ||
+               strcmp(pattern, "/open311/discovery*") == 0) {
+        snprintf(out[n++], 160, "%.*s.json", (int)pre, pattern);
+        snprintf(out[n++], 160, "%.*s.xml", (int)pre, pattern);
+    } else if (strcmp(pattern, "/open311/v2/services/*") == 0) {
+        snprintf(out[n++], 160, "/open311/v2/services/pothole.json");
+        snprintf(out[n++], 160, "/open311/v2/services/pothole.xml");
+        snprintf(out[n++], 160, "/open311/v2/services/%s.xml", "lighting"); /* not a fault */
+    } else if (strncmp(pattern, "/item/", pre) == 0) {
         const int64_t ids[] = {tip_id,         callback_id, concern_id,
                                sms_concern_id, person_id,   fault_id};
         for (size_t i = 0; i < sizeof ids / sizeof ids[0] && n < max; i++)
             snprintf(out[n++], 160, "/item/%" PRId64, ids[i]);
     } else if (strncmp(pattern, "/open311/v2/requests/", pre) == 0) {
         const char *refs[] = {tip_ref, callback_ref, concern_ref, sms_ref, person_ref, fault_ref};
-        for (size_t i = 0; i < sizeof refs / sizeof refs[0] && n < max; i++)
+        for (size_t i = 0; i < sizeof refs / sizeof refs[0] && n + 1 < max; i++) {
             snprintf(out[n++], 160, "/open311/v2/requests/%s.json", refs[i]);
+            snprintf(out[n++], 160, "/open311/v2/requests/%s.xml", refs[i]);
+        }
     } else if (strncmp(pattern, "/admin/", pre) == 0) {
         static const char *const a[] = {"/admin/walk/1", "/admin/user", "/admin/dest",
                                         "/admin/users", "/admin/notice"};
