@@ -261,6 +261,7 @@ void core_http_options(const server_ctx *ctx, http_options *opt)
     opt->header_deadline_s = k ? k->header_deadline : 0;
     opt->body_deadline_s = k ? k->body_deadline : 0;
     opt->precheck = api_precheck;
+    opt->error_body = open311_error_body;
     opt->observe = ops_observe;
 }
 

@@ -107,6 +107,10 @@ typedef struct http_options {
     int use_listen_fd; /* 1: listen on listen_fd (bound before dropping root) */
     int listen_fd;
     http_precheck precheck; /* may be NULL (e.g. the kiosk API's bearer token) */
+    /* Writes the body of an error the server answers itself (400, 404, 405,
+     * 413, 501) in the format the path's API uses (e.g. Open311's error
+     * list); leaves resp empty for the default {"error": "..."}. May be NULL. */
+    void (*error_body)(void *ctx, const http_req *req, int status, http_resp *resp);
     /* Called once per answered request (latency for /metrics); may be NULL. */
     void (*observe)(void *ctx, const http_req *req, int status, int64_t elapsed_us);
 } http_options;

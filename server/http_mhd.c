@@ -142,13 +142,17 @@ static char *own(http_ctx *c, char *s)
 }
 
 static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value)
+                                  size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
     http_ctx *c = cls;
     http_req *r = &c->req;
     if (r->nquery >= HTTP_MAX_FIELDS) {
         c->bad_form = 1; /* a filter must never vanish silently */
+        return MHD_NO;
+    }
+    if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+        c->bad_form = 1; /* %00 would silently cut the name or value short */
         return MHD_NO;
     }
     r->query[r->nquery].name = key;
@@ -246,6 +250,15 @@ static enum MHD_Result send_error(struct http_server *s, http_ctx *c, struct MHD
                                   int status)
 {
     http_resp resp = {0};
+    if (s->opt.error_body) {
+        s->opt.error_body(s->ctx, &c->req, status, &resp);
+        if (resp.status) {
+            if (status == 405 && c->allow[0])
+                http_resp_header(&resp, "Allow", c->allow);
+            return send_resp(s, c, conn, &resp);
+        }
+        http_resp_free(&resp);
+    }
     const char *code = status == 400   ? "bad_request"
                        : status == 404 ? "not_found"
                        : status == 405 ? "method_not_allowed"
@@ -510,7 +523,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->req.body = "";
         c->req.conn = conn;
         remote_addr(s, c, conn);
-        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_iter, c);
+        MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, query_iter, c);
         set_phase(s, conn, 1);
         int refuse = protocol_refusal(conn, version);
         if (refuse || c->bad_form) {

@@ -96,6 +96,20 @@ static void one_error(http_resp *resp, fmt f, int status, const char *desc)
     send_doc(resp, status, f, "errors", a);
 }
 
+void open311_error_body(void *ctx, const http_req *req, int status, http_resp *resp)
+{
+    (void)ctx;
+    if (strncmp(req->path, "/open311/", 9) != 0)
+        return;
+    const char *desc = status == 400   ? "the request is malformed"
+                       : status == 404 ? "not found"
+                       : status == 405 ? "method not allowed"
+                       : status == 413 ? "the request is too large"
+                       : status == 501 ? "not implemented"
+                                       : "error";
+    one_error(resp, fmt_of(req->path), status, desc);
+}
+
 static const char *lang_of(const http_req *req)
 {
     const char *l = http_query(req, "lang");

@@ -71,6 +71,9 @@ extern const http_route api_routes[];
 extern const int api_nroutes;
 extern const http_route open311_routes[];
 extern const int open311_nroutes;
+/* An error the HTTP layer answers itself, on an Open311 path: the spec's
+ * error list in the path's format. */
+void open311_error_body(void *ctx, const http_req *req, int status, http_resp *resp);
 extern const http_route ops_routes[];
 extern const int ops_nroutes;
 extern const http_route web_routes[];

@@ -21,6 +21,7 @@ struct trygg_store {
     int txdepth; /* nesting of trygg_st_tx_begin */
     int user_tx; /* 1 inside trygg_store_begin */
     int retention[TRYGG_KIND_COUNT];
+    int wal_limit_pages; /* past this the committing handle truncates the log */
     char errmsg[512];
 };
 

@@ -470,6 +470,44 @@ static trygg_err migrate(trygg_store *st, int target)
     }
 }
 
+#define WAL_PASSIVE_PAGES 1000                 /* SQLite's own autocheckpoint size */
+#define WAL_LIMIT_DEFAULT (64LL * 1024 * 1024) /* bytes */
+
+/* After every commit: a passive checkpoint every WAL_PASSIVE_PAGES, and a
+ * truncating one past the handle's limit (see trygg_store_set_wal_limit). */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    trygg_store *st = arg;
+    if (pages >= st->wal_limit_pages) {
+        int logged = 0, done = 0;
+        int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, &logged, &done);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            TRYGG_WARN("store: truncating checkpoint at %d pages: %s", pages, sqlite3_errstr(rc));
+    } else if (pages >= WAL_PASSIVE_PAGES) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+    return SQLITE_OK;
+}
+
+void trygg_store_set_wal_limit(trygg_store *st, int64_t bytes)
+{
+    if (!st || !st->db)
+        return;
+    int page = 4096;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA page_size", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0)
+            page = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    if (bytes < 64 * page)
+        bytes = 64 * page;
+    st->wal_limit_pages = (int)(bytes / page);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA journal_size_limit = %lld", (long long)bytes);
+    sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
 /* trygg_scrub(text): the scrubber as an SQL function, for migrations that
  * fill a recipients' copy. NULL or unscrubbable input gives ''. */
 static void sql_scrub(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -527,6 +565,10 @@ static trygg_err open_db(const char *path, trygg_store *st)
         TRYGG_WARN("store: %s is not in WAL mode (%s)", path, mode ? mode : "?");
     sqlite3_finalize(s);
     err = trygg_st_exec(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    if (!err) {
+        sqlite3_wal_hook(st->db, wal_hook, st);
+        trygg_store_set_wal_limit(st, WAL_LIMIT_DEFAULT);
+    }
     return err;
 }
 

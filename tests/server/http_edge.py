@@ -82,6 +82,8 @@ check(lines == ["HTTP/1.1 400 Bad Request"], f"65 query fields: 400 ({lines})")
 q = "&".join(f"a{i}=1" for i in range(60))
 lines, _ = raw(f"GET /login?{q} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
 check(lines == ["HTTP/1.1 200 OK"], f"60 query fields: fine ({lines})")
+lines, _ = raw(b"GET /queue?status=new%00x HTTP/1.1\r\nHost: x\r\n\r\n")
+check(lines == ["HTTP/1.1 400 Bad Request"], f"%00 in a query value: 400 ({lines})")
 form = b"login_token=x&username=ad%00min&password=y"
 lines, _ = raw(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                b"Content-Length: " + str(len(form)).encode() + b"\r\n\r\n" + form)

@@ -17,6 +17,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 KEY="conformance-key-0123456789"
 "$CTL" -d "$D" init >/dev/null
+mv "$D/keys/number.key" "$D/gateway-number.key" # the gateway's, never the server's
 # No public_url: discovery then names the address the client used.
 sed "s|@DATA@|$D|g; s|@PORT@|0|g; s|^public_url = .*|public_url =|; \
      s|^api_keys =.*|api_keys = $KEY|; s|^require_key = .*|require_key = yes|" \

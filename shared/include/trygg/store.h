@@ -53,6 +53,13 @@ void trygg_store_set_retention(trygg_store *st, trygg_kind kind, int days);
  * view is the default (0): a caller must ask for the full view on purpose. */
 typedef enum trygg_view { TRYGG_VIEW_SHARED = 0, TRYGG_VIEW_FULL = 1 } trygg_view;
 
+/* The write-ahead log's bound in bytes (default 64 MiB). SQLite checkpoints
+ * passively every 1000 pages, which cannot reset the log while readers keep
+ * overlapping under sustained load; past the bound the committing handle
+ * runs a truncating checkpoint (waiting up to the busy timeout for readers
+ * to move on), so the log cannot fill the disk. */
+void trygg_store_set_wal_limit(trygg_store *st, int64_t bytes);
+
 /* ---- Items ---------------------------------------------------------------- */
 
 /* Submits an item. in->client_key is required; the store assigns id, ref,
