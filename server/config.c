@@ -164,6 +164,10 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
             BOOL(k->open311_require_key);
         if (strcmp(name, "service_notice") == 0)
             STR(k->open311_notice);
+        if (strcmp(name, "rate_per_minute") == 0)
+            INT(k->open311_per_minute, 0, 100000);
+        if (strcmp(name, "rate_burst") == 0)
+            INT(k->open311_burst, 1, 100000);
         if (strcmp(name, "api_keys") == 0) {
             char buf[1024];
             if (!trygg_cfg_str(value, buf, sizeof buf))
@@ -264,6 +268,8 @@ static void defaults(server_config *c, server_catalog *k)
     k->max_connections = 1024;
     k->conn_timeout = 30;
     k->threads = 16;
+    k->open311_per_minute = 6;
+    k->open311_burst = 10;
     k->per_ip_connections = -1; /* not set: 32, or none behind a reverse proxy */
     k->header_deadline = 10;
     k->body_deadline = 30;

@@ -57,6 +57,8 @@ typedef struct server_catalog {
     int nopen311_keys;
     int open311_require_key;
     char open311_notice[256];
+    int open311_per_minute; /* anonymous POSTs per address and minute (0 = no limit) */
+    int open311_burst;      /* ... of which this many at once */
     char mail_subject[256];
     char mail_body[2048];
     int trust_proxy;        /* take X-Forwarded-For/-Proto from a local reverse proxy */

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "ops.h"
+#include "ratelimit.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
 #include "trygg/secret.h"
@@ -154,6 +155,10 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
         return nerr > 0 ? nerr : 1;
     }
 
+    if (ctx->cfg.catalog)
+        ctx->open311_limit =
+            rl_new(4096, ctx->cfg.catalog->open311_per_minute, ctx->cfg.catalog->open311_burst);
+
     if (file_exists(ctx->cfg.routing_file)) {
         int nr = 0;
         rc = trygg_routes_load(ctx->cfg.routing_file, &ctx->routes, errs, 32, &nr);
@@ -217,6 +222,8 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
 
 void core_free(server_ctx *ctx)
 {
+    rl_free(ctx->open311_limit);
+    ctx->open311_limit = NULL;
     trygg_routes_free(ctx->routes);
     ctx->routes = NULL;
     if (ctx->web_text)

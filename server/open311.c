@@ -34,6 +34,7 @@
 #include "config.h"
 #include "intake.h"
 #include "open311_xml.h"
+#include "ratelimit.h"
 #include "trygg/i18n.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
@@ -389,6 +390,17 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     if (!key_ok(ctx, key)) {
         json_decref(p.obj);
         one_error(resp, f, 403, "api_key is missing or not valid");
+        return;
+    }
+    /* Anyone may file without a key: per address, a few at a time. */
+    int retry = 0;
+    if (key == NULL &&
+        !rl_allow(ctx->open311_limit, req->remote_ip, (int64_t)time(NULL) * 1000, &retry)) {
+        json_decref(p.obj);
+        one_error(resp, f, 429, "too many requests from this address; try again later");
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", retry);
+        http_resp_header(resp, "Retry-After", ra);
         return;
     }
 

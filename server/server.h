@@ -58,6 +58,7 @@ typedef struct server_ctx {
     unsigned char number_pk[32]; /* public half only: the server can't decrypt numbers */
     int64_t started;
     volatile int stopping;
+    struct rl_table *open311_limit; /* anonymous Open311 intake per address */
 } server_ctx;
 
 /* The calling thread's store handle, opened on first use (one per thread,

@@ -89,6 +89,19 @@ lines, _ = raw(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-
                b"Content-Length: " + str(len(form)).encode() + b"\r\n\r\n" + form)
 check(lines == ["HTTP/1.1 400 Bad Request"], f"%00 in a form field: 400 ({lines})")
 
+# ---- anonymous Open311 intake is limited per address (config: 10 at once, 6 a minute)
+def open311_post(src):
+    form = b"service_code=pothole&lat=58.13&long=12.12&description=H%C3%A5l+i+v%C3%A4gen"
+    return raw(b"POST /open311/v2/requests.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+               b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+               + str(len(form)).encode() + b"\r\n\r\n" + form, src=src)[0]
+
+
+codes = [open311_post("127.0.0.3") for _ in range(11)]
+check(all(c == ["HTTP/1.1 201 Created"] for c in codes[:10]), f"10 anonymous faults at once ({codes[:10]})")
+check(codes[10] == ["HTTP/1.1 429 Too Many Requests"], f"the 11th from one address: 429 ({codes[10]})")
+check(open311_post("127.0.0.4") == ["HTTP/1.1 201 Created"], "another address is not held up")
+
 # ---- 100 Continue only after the token check
 body = submit_body()
 head = (b"POST /api/v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
