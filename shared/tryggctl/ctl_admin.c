@@ -26,21 +26,17 @@ static int mkdir_mode(const char *path, mode_t mode)
 
 /* ---- init ------------------------------------------------------------------ */
 
-/* On a database without destinations, registers the routing config's
- * destinations (DATADIR/routing.ini, else the built-in defaults) with their
- * labels, so forwards and the staff UI know them from the start. Only
- * "security" gets full access (unscrubbed text); e-mail addresses and
- * webhooks are added later in the staff UI's admin page. */
+/* Makes the database's recipients follow the routing config
+ * (DATADIR/routing.ini, else the built-in defaults): labels, full access,
+ * company flag and the addresses the config gives; recipients it does not
+ * declare are removed (route.h, trygg_routes_sync_store). trygg-server does
+ * the same at every start. */
 static int seed_destinations(ctl_ctx *ctx)
 {
-    trygg_destination have[1];
-    int n = 0;
-    trygg_err err = trygg_store_dest_list(ctx->st, have, 1, &n);
-    if (err || n > 0)
-        return err ? CTL_STORE : CTL_OK;
     char path[PATH_MAX];
     trygg_routes *r = NULL;
     struct stat sb;
+    trygg_err err;
     if (trygg_path_join(path, sizeof path, ctx->datadir, "routing.ini") == TRYGG_OK &&
         stat(path, &sb) == 0) {
         trygg_cfg_error errs[8];
@@ -55,22 +51,15 @@ static int seed_destinations(ctl_ctx *ctx)
         ctl_error("routing config: %s", trygg_strerror(err));
         return CTL_USAGE;
     }
-    for (int i = 0; i < trygg_routes_dest_count(r); i++) {
-        const char *name, *label;
-        int company;
-        trygg_destination d = {0};
-        if (trygg_routes_dest_at(r, i, &name, &label, &company) != TRYGG_OK)
-            break;
-        snprintf(d.name, sizeof d.name, "%s", name);
-        snprintf(d.label, sizeof d.label, "%s", label[0] ? label : name);
-        d.full_access = strcmp(name, "security") == 0;
-        if ((err = trygg_store_dest_put(ctx->st, &d)) != TRYGG_OK) {
-            ctl_error("cannot add destination %s: %s", name, trygg_strerror(err));
-            trygg_routes_free(r);
-            return CTL_STORE;
-        }
-    }
+    int removed = 0;
+    err = trygg_routes_sync_store(r, ctx->st, &removed);
     trygg_routes_free(r);
+    if (err) {
+        ctl_error("cannot write recipients: %s", trygg_strerror(err));
+        return CTL_STORE;
+    }
+    if (removed > 0)
+        printf("%d recipient(s) not in the routing config removed\n", removed);
     return CTL_OK;
 }
 
