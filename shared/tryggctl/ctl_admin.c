@@ -239,10 +239,40 @@ static int user_simple(ctl_ctx *ctx, int argc, char **argv)
     return CTL_OK;
 }
 
+/* user reset-2fa NAME: two-factor login off (audited); the user enrols
+ * again at the next login. user begin-2fa NAME: a new pending secret for a
+ * user without 2FA, printed as base32 and as an otpauth:// URI (the
+ * enrolment page shows the same secret), for setting up the app ahead. */
+static int user_2fa(ctl_ctx *ctx, int argc, char **argv)
+{
+    if (argc != 2) {
+        ctl_error("usage: tryggctl user %s NAME", argv[0]);
+        return CTL_USAGE;
+    }
+    int rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    const char *name = argv[1];
+    if (strcmp(argv[0], "reset-2fa") == 0) {
+        trygg_err err = trygg_store_user_totp_reset(ctx->st, name, "tryggctl");
+        if (err)
+            return ctl_store_fail(ctx, err, "user reset-2fa");
+        printf("two-factor login of %s reset: a new enrolment at the next login\n", name);
+        return CTL_OK;
+    }
+    char secret[TRYGG_TOTP_SECRET_LEN];
+    trygg_err err = trygg_store_user_totp_begin(ctx->st, name, NULL, secret);
+    if (err)
+        return ctl_store_fail(ctx, err, "user begin-2fa (user unknown or 2FA already on?)");
+    printf("%s\notpauth://totp/Trygg:%s?secret=%s&issuer=Trygg&algorithm=SHA1&digits=6&period=30\n",
+           secret, name, secret);
+    return CTL_OK;
+}
+
 static int cmd_user(ctl_ctx *ctx, int argc, char **argv)
 {
     if (argc < 2) {
-        ctl_error("usage: tryggctl user add|list|disable|enable|passwd ...");
+        ctl_error("usage: tryggctl user add|list|disable|enable|passwd|reset-2fa|begin-2fa ...");
         return CTL_USAGE;
     }
     const char *action = argv[1];
@@ -253,6 +283,8 @@ static int cmd_user(ctl_ctx *ctx, int argc, char **argv)
     if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0 ||
         strcmp(action, "passwd") == 0)
         return user_simple(ctx, argc - 1, argv + 1);
+    if (strcmp(action, "reset-2fa") == 0 || strcmp(action, "begin-2fa") == 0)
+        return user_2fa(ctx, argc - 1, argv + 1);
     ctl_error("unknown or malformed user command '%s'", action);
     return CTL_USAGE;
 }
@@ -262,7 +294,9 @@ CTL_COMMAND(user, "user",
             "                            add a staff user; --random-password prints it\n"
             "  user list\n"
             "  user disable NAME | user enable NAME\n"
-            "  user passwd NAME [--password-stdin]   new password (random one is printed)",
+            "  user passwd NAME [--password-stdin]   new password (random one is printed)\n"
+            "  user reset-2fa NAME       turn two-factor login off (enrol again at next login)\n"
+            "  user begin-2fa NAME       print a new two-factor secret (base32, otpauth:// URI)",
             cmd_user)
 
 /* ---- kiosk --------------------------------------------------------------------- */
