@@ -2,10 +2,13 @@
 // Starts web_fixture (seeded temporary database), then logs in, filters, opens
 // an item, replies, closes; checks that a stored XSS payload stays inert, that a
 // form without its CSRF token is refused and that a housing-company user cannot
-// open a tip by its URL. Screenshots (desktop and phone) go to --out.
+// open a tip by its URL. Security users log in with a one-time code (TOTP,
+// RFC 6238, computed here); a new security user must set up two-step login
+// (QR code) before anything else. Screenshots (desktop and phone) go to --out.
 //
 //   node staff.mjs --fixture PATH/web_fixture --out DIR
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -68,11 +71,39 @@ async function newPage(viewport, opts = {}) {
   page.on('pageerror', (e) => dialogs.push(`pageerror: ${e.message}`));
   return page;
 }
+// RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) of a base32 secret at time step `step`.
+function totp(secretB32, step) {
+  const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secretB32.replace(/[\s=]/g, '').toUpperCase()) bits += alpha.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', key).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+// The server refuses a time step already used (replay protection) and
+// accepts one step either side of now: take the next unused step, waiting
+// when it is still ahead.
+const lastStep = {};
+async function nextCode(user, secret = info.totp_secret) {
+  const step = Math.max((lastStep[user] ?? info.totp_step) + 1, Math.floor(Date.now() / 30000) - 1);
+  const wait = step * 30000 - 30000 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait + 500));
+  lastStep[user] = step;
+  return totp(secret, step);
+}
 async function login(page, user, pass = PASSWORD) {
   await page.goto(`${base}/login`);
   await page.getByLabel('Användarnamn').fill(user);
   await page.getByLabel('Lösenord').fill(pass);
   await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForLoadState();
+  if (/\/login\/code$/.test(page.url())) {
+    await page.getByLabel('Engångskod', { exact: true }).fill(await nextCode(user));
+    await page.getByRole('button', { name: 'Logga in' }).click();
+  }
 }
 
 
@@ -249,6 +280,47 @@ await step('phone: queue and item', async () => {
   assert.ok(width <= 390, `page scrolls sideways: ${width}px`);
   await shot(phone, 'item-phone');
   await a11yCheck(phone, 'item (phone)');
+});
+
+const fresh = await newPage({ width: 1366, height: 900 });
+await step('new security user must set up two-step login: QR code, then a code', async () => {
+  await login(fresh, 'nyvakt');
+  await fresh.waitForURL(/\/login\/enrol$/);
+  await fresh.getByRole('heading', { level: 1, name: 'Slå på tvåstegsinloggning' }).waitFor();
+  // Nothing else is reachable yet.
+  await fresh.goto(`${base}/queue`);
+  assert.match(fresh.url(), /\/login\/enrol$/);
+  const qr = fresh.getByRole('img', { name: /QR-kod/ });
+  await qr.waitFor();
+  const box = await qr.boundingBox();
+  assert.ok(box.width >= 200 && box.height >= 200, `QR code too small: ${box.width}x${box.height}`);
+  await shot(fresh, 'enrol-desktop');
+  await a11yCheck(fresh, 'enrolment');
+  const secret = (await fresh.locator('#totp-secret').innerText()).replace(/\s/g, '');
+  assert.match(secret, /^[A-Z2-7]{32}$/);
+  await fresh.getByLabel('Engångskod', { exact: true }).fill('000000');
+  await fresh.getByRole('button', { name: 'Slå på' }).click();
+  await fresh.locator('#login-msg').waitFor();
+  await fresh.getByLabel('Engångskod', { exact: true }).fill(await nextCode('nyvakt', secret));
+  await fresh.getByRole('button', { name: 'Slå på' }).click();
+  await fresh.getByRole('heading', { level: 1, name: /Spara dina reservkoder/ }).waitFor();
+  assert.equal(await fresh.locator('#recovery-codes li').count(), 10);
+  await shot(fresh, 'enrol-recovery-desktop');
+  await fresh.getByRole('link', { name: /fortsätt/ }).click();
+  await fresh.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
+  // Log out and in again: now the code step.
+  await fresh.getByRole('button', { name: 'Logga ut' }).click();
+  await fresh.waitForURL(/\/login/);
+  await fresh.goto(`${base}/login`);
+  await fresh.getByLabel('Användarnamn').fill('nyvakt');
+  await fresh.getByLabel('Lösenord').fill(PASSWORD);
+  await fresh.getByRole('button', { name: 'Logga in' }).click();
+  await fresh.waitForURL(/\/login\/code$/);
+  await shot(fresh, 'code-desktop');
+  await a11yCheck(fresh, 'code step');
+  await fresh.getByLabel('Engångskod', { exact: true }).fill(await nextCode('nyvakt', secret));
+  await fresh.getByRole('button', { name: 'Logga in' }).click();
+  await fresh.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
 });
 
 const housing = await newPage({ width: 1366, height: 900 });
