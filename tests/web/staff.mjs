@@ -8,11 +8,11 @@
 //
 //   node staff.mjs --fixture PATH/web_fixture --out DIR
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { codeSource } from './totp.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
@@ -71,29 +71,7 @@ async function newPage(viewport, opts = {}) {
   page.on('pageerror', (e) => dialogs.push(`pageerror: ${e.message}`));
   return page;
 }
-// RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) of a base32 secret at time step `step`.
-function totp(secretB32, step) {
-  const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of secretB32.replace(/[\s=]/g, '').toUpperCase()) bits += alpha.indexOf(ch).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(step));
-  const h = createHmac('sha1', key).update(msg).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
-// The server refuses a time step already used (replay protection) and
-// accepts one step either side of now: take the next unused step, waiting
-// when it is still ahead.
-const lastStep = {};
-async function nextCode(user, secret = info.totp_secret) {
-  const step = Math.max((lastStep[user] ?? info.totp_step) + 1, Math.floor(Date.now() / 30000) - 1);
-  const wait = step * 30000 - 30000 - Date.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait + 500));
-  lastStep[user] = step;
-  return totp(secret, step);
-}
+const nextCode = codeSource(info.totp_secret, info.totp_step);
 async function login(page, user, pass = PASSWORD) {
   await page.goto(`${base}/login`);
   await page.getByLabel('Användarnamn').fill(user);
