@@ -111,8 +111,13 @@ void web_login_get(void *ctx, const http_req *req, http_resp *resp)
     const char *tok = http_cookie(req, WEB_COOKIE);
     web_session s;
     if (tok && web_session_lookup(tok, web_now(), w.srv->cfg.session_minutes, &s) == 0) {
-        http_resp_redirect(resp, "/queue");
-        return;
+        if (s.stage == WEB_STAGE_OK) {
+            http_resp_redirect(resp, "/queue");
+            return;
+        }
+        /* A login left at the code or enrolment step: start over. */
+        web_session_destroy(tok);
+        cookie(resp, req, WEB_COOKIE, "", 1);
     }
     login_page(&w, 200, NULL, NULL);
 }
@@ -291,7 +296,9 @@ static void code_page(web_ctx *w, int status, const char *msg_key)
     html_t(&b, w, "tfa.code_submit");
     html_lit(&b, "</button></form><p class=\"hint\">");
     html_t(&b, w, "tfa.lost");
-    html_lit(&b, "</p></div>");
+    html_lit(&b, "</p><p><a href=\"/login\">");
+    html_t(&b, w, "tfa.cancel");
+    html_lit(&b, "</a></p></div>");
     web_page_end(&b, w);
     html_send(&b, w->resp, status);
 }
@@ -433,7 +440,13 @@ static void enrol_page(web_ctx *w, int status, const char *msg_key)
     code_field(&b, w, "tfa.code", "tfa.enrol_code_hint");
     html_lit(&b, "<button type=\"submit\" class=\"primary\">");
     html_t(&b, w, "tfa.enrol_submit");
-    html_lit(&b, "</button></form></li></ol></div>");
+    html_lit(&b, "</button></form></li></ol>");
+    if (w->sess.stage != WEB_STAGE_OK) {
+        html_lit(&b, "<p><a href=\"/login\">");
+        html_t(&b, w, "tfa.cancel");
+        html_lit(&b, "</a></p>");
+    }
+    html_lit(&b, "</div>");
     web_page_end(&b, w);
     html_send(&b, w->resp, status);
     sodium_memzero(secret, sizeof secret);

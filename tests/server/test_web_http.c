@@ -1025,6 +1025,16 @@ static void test_2fa_enrol(void **state)
     assert_int_equal(trygg_store_user_totp_get(st, "nyvakt", &enabled, NULL), TRYGG_OK);
     assert_int_equal(enabled, 1);
 
+    /* A login left at the code step: /login starts over. */
+    password_step("nyvakt", "/login/code", &s);
+    req(&r, "GET", "/login", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    req(&r, "GET", "/login/code", s.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/login");
+    reply_free(&r);
+
     /* reset-2fa (tryggctl uses the same store call): enrol again. */
     assert_int_equal(trygg_store_user_totp_reset(st, "nyvakt", "tryggctl"), TRYGG_OK);
     password_step("nyvakt", "/login/enrol", &s);
