@@ -193,6 +193,22 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
         TRYGG_WARN("no web catalogs in %s", dir);
     }
 
+    if (!check_only && bad == 0 && ctx->routes) {
+        /* Recipients are declared in the routing config: the database's
+         * destinations follow it (route.h, trygg_routes_sync_store). */
+        trygg_store *st = server_store(ctx);
+        int removed = 0;
+        rc = st ? trygg_routes_sync_store(ctx->routes, st, &removed) : TRYGG_ERR_DB;
+        if (rc != TRYGG_OK) {
+            fprintf(stderr, "%s:0: recipients from the routing config: %s\n", ctx->cfg.db_path,
+                    trygg_strerror(rc));
+            bad++;
+        } else if (removed > 0) {
+            TRYGG_WARN("%d recipient(s) not in the routing config removed from the database",
+                       removed);
+        }
+    }
+
     if (check_only) {
         if (!file_exists(ctx->cfg.db_path)) {
             fprintf(stderr, "%s:0: database missing (create it with tryggctl init)\n",

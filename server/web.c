@@ -246,6 +246,12 @@ int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
         return -1;
     }
     set_lang(w);
+    /* Password given but the second factor not (yet): only the two-factor
+     * pages (web_auth.c) may be reached. */
+    if (w->sess.stage != WEB_STAGE_OK) {
+        http_resp_redirect(resp, w->sess.stage == WEB_STAGE_ENROL ? "/login/enrol" : "/login/code");
+        return -1;
+    }
     /* The user may have been disabled or changed since login. */
     trygg_user u;
     if (trygg_store_user_get(w->st, w->sess.user.username, &u) != TRYGG_OK || u.disabled) {
@@ -439,6 +445,10 @@ const http_route web_routes[] = {
     {"GET", "/", 0, web_root},
     {"GET", "/login", 0, web_login_get},
     {"POST", "/login", 4096, web_login_post},
+    {"GET", "/login/code", 0, web_code_get},
+    {"POST", "/login/code", 4096, web_code_post},
+    {"GET", "/login/enrol", 0, web_enrol_get},
+    {"POST", "/login/enrol", 4096, web_enrol_post},
     {"POST", "/logout", 4096, web_logout_post},
     {"POST", "/lang", 4096, web_lang_post},
     {"GET", "/queue", 0, web_queue_get},

@@ -71,12 +71,22 @@ typedef struct web_user {
     int can_call_back;
 } web_user;
 
+/* How far a login has come: the password alone gives a session that can
+ * only reach the two-factor pages (web_auth.c); web_begin() lets nothing
+ * else through until the stage is WEB_STAGE_OK. */
+typedef enum web_stage {
+    WEB_STAGE_OK = 0, /* logged in */
+    WEB_STAGE_CODE,   /* password right, one-time code still to come */
+    WEB_STAGE_ENROL   /* password right, must set up two-factor login first */
+} web_stage;
+
 typedef struct web_session {
     char token_hash[65];
     char csrf[WEB_TOKEN_LEN];
     web_user user;
     char lang[TRYGG_LANG_MAX + 1];
     int64_t created, last_seen;
+    web_stage stage;
 } web_session;
 
 /* Absolute session lifetime regardless of activity (seconds). */
@@ -93,6 +103,8 @@ int web_session_create(const web_user *u, int64_t now, char token_out[WEB_TOKEN_
  * last_seen and copies it into *out. Expired sessions are removed. 0 when
  * found, -1 otherwise. */
 int web_session_lookup(const char *token, int64_t now, int idle_minutes, web_session *out);
+/* Sets the login stage of the session with `token` (unknown tokens ignored). */
+void web_session_set_stage(const char *token, web_stage stage);
 /* Updates the stored user data / language of the session with `token`. */
 void web_session_update(const char *token, const web_user *u, const char *lang);
 /* Removes the session (logout). Unknown tokens are ignored. */
@@ -247,6 +259,12 @@ const char *web_enum_key(const char *prefix, const char *name, char out[64]);
 /* ---- Handlers (web_*.c) -------------------------------------------------------- */
 void web_login_get(void *ctx, const http_req *req, http_resp *resp);
 void web_login_post(void *ctx, const http_req *req, http_resp *resp);
+/* Two-factor login (web_auth.c): the code step after the password, and
+ * enrolment (QR code, recovery codes). */
+void web_code_get(void *ctx, const http_req *req, http_resp *resp);
+void web_code_post(void *ctx, const http_req *req, http_resp *resp);
+void web_enrol_get(void *ctx, const http_req *req, http_resp *resp);
+void web_enrol_post(void *ctx, const http_req *req, http_resp *resp);
 void web_logout_post(void *ctx, const http_req *req, http_resp *resp);
 void web_lang_post(void *ctx, const http_req *req, http_resp *resp);
 void web_queue_get(void *ctx, const http_req *req, http_resp *resp);

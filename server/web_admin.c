@@ -201,18 +201,28 @@ static void users_section(html_buf *b, web_ctx *w, trygg_destination *dests, int
     free(u);
 }
 
+/* Recipients are declared in the routing config (route.h): the table shows
+ * them read-only with a note saying where; the form edits only what the
+ * config leaves open (addresses it does not give, the webhook secret). */
 static void dest_section(html_buf *b, web_ctx *w, trygg_destination *d, int n)
 {
+    const trygg_routes *routes = w->srv->routes;
     const char *edit = http_query(w->req, "dest");
     trygg_destination cur;
+    trygg_route_dest cd;
     memset(&cur, 0, sizeof cur);
+    memset(&cd, 0, sizeof cd);
     for (int i = 0; edit && i < n; i++)
-        if (strcmp(d[i].name, edit) == 0)
+        if (strcmp(d[i].name, edit) == 0 && trygg_routes_dest_find(routes, edit, &cd) == TRYGG_OK)
             cur = d[i];
     html_lit(b, "<section class=\"card\" id=\"destinations\" aria-labelledby=\"h-dest\"><h2 "
                 "id=\"h-dest\">");
     html_t(b, w, "adm.destinations");
-    html_lit(b, "</h2><table class=\"queue\"><thead><tr>");
+    html_lit(b, "</h2><p class=\"hint\" id=\"dest-config\">");
+    html_t(b, w, "adm.dest_configured");
+    html_lit(b, " <code>");
+    html_text(b, w->srv->cfg.routing_file[0] ? w->srv->cfg.routing_file : "routing.ini");
+    html_lit(b, "</code></p><table class=\"queue\"><thead><tr>");
     th(b, w, "adm.dest_name");
     th(b, w, "adm.dest_label");
     th(b, w, "adm.dest_email");
@@ -222,13 +232,21 @@ static void dest_section(html_buf *b, web_ctx *w, trygg_destination *d, int n)
     html_t(b, w, "adm.actions");
     html_lit(b, "</span></th></tr></thead><tbody>");
     for (int i = 0; i < n; i++) {
+        trygg_route_dest c;
+        if (trygg_routes_dest_find(routes, d[i].name, &c) != TRYGG_OK)
+            continue; /* not a recipient: the next start removes it */
         html_lit(b, "<tr>");
         td(b, w, "adm.dest_name", d[i].name);
-        td(b, w, "adm.dest_label", d[i].label);
+        td(b, w, "adm.dest_label", c.label);
         td(b, w, "adm.dest_email", d[i].email);
         td(b, w, "adm.dest_webhook", d[i].webhook_url);
         web_td(b, w, "adm.dest_access");
-        html_t(b, w, d[i].full_access ? "adm.full" : "adm.scrubbed");
+        html_t(b, w, c.full_access ? "adm.full" : "adm.scrubbed");
+        if (c.company) {
+            html_lit(b, " (");
+            html_t(b, w, "adm.dest_company");
+            html_lit(b, ")");
+        }
         html_lit(b, "</td><td><a href=\"/admin?dest=");
         html_urlarg(b, d[i].name);
         html_lit(b, "#dest-form\">");
@@ -237,19 +255,28 @@ static void dest_section(html_buf *b, web_ctx *w, trygg_destination *d, int n)
         html_text(b, d[i].name);
         html_lit(b, "</span></a></td></tr>");
     }
-    html_lit(b, "</tbody></table><h3 id=\"dest-form\">");
-    html_t(b, w, cur.name[0] ? "adm.dest_edit" : "adm.dest_add");
-    html_lit(b, "</h3>");
-    form_open(b, w, "dest/save", "grid");
-    input(b, w, "d-name", "name", "adm.dest_name", "text", cur.name, 1, 63);
-    input(b, w, "d-label", "label", "adm.dest_label", "text", cur.label, 1, 127);
-    input(b, w, "d-email", "email", "adm.dest_email", "email", cur.email, 0, 255);
-    input(b, w, "d-hook", "webhook_url", "adm.dest_webhook", "url", cur.webhook_url, 0, 511);
-    input(b, w, "d-secret", "webhook_secret", "adm.dest_secret", "password", "", 0, 127);
-    checkbox(b, w, "d-full", "full_access", "adm.dest_full", cur.full_access);
-    html_lit(b, "<div class=\"field actions\">");
-    submit(b, w, "adm.save", "primary");
-    html_lit(b, "</div></form></section>");
+    html_lit(b, "</tbody></table>");
+    if (cur.name[0]) {
+        html_lit(b, "<h3 id=\"dest-form\">");
+        html_t(b, w, "adm.dest_edit");
+        html_lit(b, ": ");
+        html_text(b, cd.label);
+        html_lit(b, "</h3>");
+        form_open(b, w, "dest/save", "grid");
+        html_lit(b, "<input type=\"hidden\" name=\"name\" value=\"");
+        html_attr(b, cur.name);
+        html_lit(b, "\">");
+        if (!cd.has_email)
+            input(b, w, "d-email", "email", "adm.dest_email", "email", cur.email, 0, 255);
+        if (!cd.has_webhook)
+            input(b, w, "d-hook", "webhook_url", "adm.dest_webhook", "url", cur.webhook_url, 0,
+                  511);
+        input(b, w, "d-secret", "webhook_secret", "adm.dest_secret", "password", "", 0, 127);
+        html_lit(b, "<div class=\"field actions\">");
+        submit(b, w, "adm.save", "primary");
+        html_lit(b, "</div></form>");
+    }
+    html_lit(b, "</section>");
 }
 
 static void walks_section(html_buf *b, web_ctx *w)
@@ -610,21 +637,39 @@ void web_admin_post(void *ctx, const http_req *req, http_resp *resp)
             return;
         }
     } else if (strcmp(a, "dest/save") == 0) {
-        trygg_destination d, old;
-        memset(&d, 0, sizeof d);
-        int ok = fcopy(req, "name", d.name, sizeof d.name, 1) && valid_name(d.name) &&
-                 fcopy(req, "label", d.label, sizeof d.label, 1) &&
-                 fcopy(req, "email", d.email, sizeof d.email, 0) &&
-                 fcopy(req, "webhook_url", d.webhook_url, sizeof d.webhook_url, 0) &&
-                 fcopy(req, "webhook_secret", d.webhook_secret, sizeof d.webhook_secret, 0);
-        if (ok && d.email[0] && (!strchr(d.email, '@') || strpbrk(d.email, " \r\n<>,;")))
+        /* Only what the routing config leaves open can be changed here; a
+         * company can never be given full access (route.h). */
+        char name[TRYGG_NAME_MAX + 1];
+        trygg_route_dest cd;
+        trygg_destination d, in;
+        memset(&in, 0, sizeof in);
+        if (!fcopy(req, "name", name, sizeof name, 1) ||
+            trygg_routes_dest_find(w.srv->routes, name, &cd) != TRYGG_OK ||
+            trygg_store_dest_get(w.st, name, &d) != TRYGG_OK) {
+            done(&w, "destinations", "err", "flash.dest_not_configured");
+            return;
+        }
+        if (http_form(req, "full_access") != NULL && !cd.full_access) {
+            TRYGG_WARN("web: %s tried to give recipient %s full access", me, name);
+            done(&w, "destinations", "err",
+                 cd.company ? "flash.dest_company" : "flash.dest_not_configured");
+            return;
+        }
+        int ok = fcopy(req, "email", in.email, sizeof in.email, 0) &&
+                 fcopy(req, "webhook_url", in.webhook_url, sizeof in.webhook_url, 0) &&
+                 fcopy(req, "webhook_secret", in.webhook_secret, sizeof in.webhook_secret, 0);
+        if (ok && in.email[0] && (!strchr(in.email, '@') || strpbrk(in.email, " \r\n<>,;")))
             ok = 0;
-        if (ok && d.webhook_url[0] && strncmp(d.webhook_url, "https://", 8) != 0 &&
-            strncmp(d.webhook_url, "http://", 7) != 0)
+        if (ok && in.webhook_url[0] && strncmp(in.webhook_url, "https://", 8) != 0 &&
+            strncmp(in.webhook_url, "http://", 7) != 0)
             ok = 0;
-        d.full_access = http_form(req, "full_access") != NULL;
-        if (ok && !d.webhook_secret[0] && trygg_store_dest_get(w.st, d.name, &old) == TRYGG_OK)
-            memcpy(d.webhook_secret, old.webhook_secret, sizeof d.webhook_secret);
+        if (ok && !cd.has_email)
+            memcpy(d.email, in.email, sizeof d.email);
+        if (ok && !cd.has_webhook)
+            memcpy(d.webhook_url, in.webhook_url, sizeof d.webhook_url);
+        if (ok && in.webhook_secret[0])
+            memcpy(d.webhook_secret, in.webhook_secret, sizeof d.webhook_secret);
+        d.full_access = cd.full_access; /* the config's, whatever the row said */
         if (ok) {
             e = trygg_store_dest_put(w.st, &d);
             if (!e) {

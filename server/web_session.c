@@ -96,6 +96,15 @@ int web_session_lookup(const char *token, int64_t now, int idle_minutes, web_ses
     return rc;
 }
 
+void web_session_set_stage(const char *token, web_stage stage)
+{
+    pthread_mutex_lock(&lock);
+    int i = find(token);
+    if (i >= 0)
+        sessions[i].stage = stage;
+    pthread_mutex_unlock(&lock);
+}
+
 void web_session_update(const char *token, const web_user *u, const char *lang)
 {
     pthread_mutex_lock(&lock);

@@ -246,6 +246,22 @@ trygg_err trygg_forward_enqueue(trygg_store *st, const trygg_forward_cfg *fc,
     trygg_err rc = trygg_store_dest_get(st, destination, &d);
     if (rc != TRYGG_OK)
         return rc;
+    /* Recipients are declared in the routing config: one it does not
+     * declare gets nothing, and the config (not the database row) says
+     * whether it is a company and has full access. A company never has full
+     * access and never gets a tip or a call-back, whatever the database says. */
+    trygg_route_dest cd;
+    if (fc->routes == NULL || trygg_routes_dest_find(fc->routes, destination, &cd) != TRYGG_OK) {
+        TRYGG_WARN("forward: refused %s to '%s': not a recipient in the routing config", item->ref,
+                   destination);
+        return TRYGG_ERR_NOTFOUND;
+    }
+    d.full_access = d.full_access && cd.full_access && !cd.company;
+    if (cd.company && (item->kind == TRYGG_KIND_TIP || item->kind == TRYGG_KIND_CALLBACK)) {
+        TRYGG_WARN("forward: refused %s (%s) to company recipient '%s'", item->ref,
+                   trygg_kind_name(item->kind), destination);
+        return TRYGG_ERR_PERM;
+    }
     /* Tips and anything naming a person stay with full-access destinations
      * (the security department): a company may not process suspected crimes.
      * Once the security department has redacted the recipients' copy, that

@@ -36,8 +36,12 @@ static const char *const link_keys[] = {
 struct dest {
     char name[TRYGG_NAME_MAX + 1];
     char label[128];
+    char email[256];
+    char webhook_url[512];
     int company;
-    int line;
+    int full_access; /* -1 = not given (yes for "security", else no) */
+    int has_email, has_webhook;
+    int line, full_line;
 };
 
 struct rule {
@@ -219,6 +223,7 @@ static int enter_section(struct load_ctx *c, trygg_cfg_errors *e, const char *se
         memset(d, 0, sizeof *d);
         snprintf(d->name, sizeof d->name, "%s", name);
         d->line = line;
+        d->full_access = -1;
         c->cur_dest = d;
         return 1;
     }
@@ -340,6 +345,27 @@ static int load_handler(void *user, trygg_cfg_errors *e, const char *section, co
                 return trygg_cfg_fail(e, line, "company: expected yes or no, not '%s'", value);
             return 1;
         }
+        if (strcmp(name, "full_access") == 0) {
+            if (!trygg_cfg_bool(value, &c->cur_dest->full_access))
+                return trygg_cfg_fail(e, line, "full_access: expected yes or no, not '%s'", value);
+            c->cur_dest->full_line = line;
+            return 1;
+        }
+        if (strcmp(name, "email") == 0) {
+            if (!trygg_cfg_str(value, c->cur_dest->email, sizeof c->cur_dest->email) ||
+                (value[0] != '\0' && (strchr(value, '@') == NULL || strpbrk(value, " <>\"\r\n"))))
+                return trygg_cfg_fail(e, line, "email: not an e-mail address: '%s'", value);
+            c->cur_dest->has_email = 1;
+            return 1;
+        }
+        if (strcmp(name, "webhook_url") == 0) {
+            if (!trygg_cfg_str(value, c->cur_dest->webhook_url, sizeof c->cur_dest->webhook_url) ||
+                (value[0] != '\0' && strncmp(value, "https://", 8) != 0 &&
+                 strncmp(value, "http://", 7) != 0))
+                return trygg_cfg_fail(e, line, "webhook_url: not an http(s) address: '%s'", value);
+            c->cur_dest->has_webhook = 1;
+            return 1;
+        }
         return trygg_cfg_fail(e, line, "unknown key '%s' in [destination %s]", name,
                               c->cur_dest->name);
     }
@@ -377,6 +403,16 @@ static int check_routes(trygg_routes *r, trygg_cfg_errors *e)
     if (find_dest(r, "security") == NULL)
         CHECK_FAIL(0, "no [destination security] (the destination of the implied "
                       "fallback rule)");
+    for (int i = 0; i < r->ndests; i++) {
+        struct dest *d = &r->dests[i];
+        if (d->full_access < 0)
+            d->full_access = strcmp(d->name, "security") == 0 && !d->company;
+        else if (d->full_access && d->company)
+            CHECK_FAIL(d->full_line,
+                       "destination '%s' is a company and may not have full_access (it may "
+                       "never see unscrubbed text, tips or call-backs)",
+                       d->name);
+    }
     for (int i = 0; i < r->nrules; i++) {
         struct rule *ru = &r->rules[i];
         if (ru->kinds == 0) {
@@ -581,6 +617,85 @@ trygg_err trygg_routes_dest_at(const trygg_routes *r, int i, const char **name, 
     *label = r->dests[i].label;
     *company = r->dests[i].company;
     return TRYGG_OK;
+}
+
+static void fill_dest(const struct dest *d, trygg_route_dest *out)
+{
+    out->name = d->name;
+    out->label = d->label[0] ? d->label : d->name;
+    out->email = d->email;
+    out->webhook_url = d->webhook_url;
+    out->has_email = d->has_email;
+    out->has_webhook = d->has_webhook;
+    out->company = d->company;
+    out->full_access = d->full_access > 0 && !d->company;
+}
+
+trygg_err trygg_routes_dest_info(const trygg_routes *r, int i, trygg_route_dest *out)
+{
+    if (r == NULL || out == NULL || i < 0 || i >= r->ndests)
+        return TRYGG_ERR_NOTFOUND;
+    fill_dest(&r->dests[i], out);
+    return TRYGG_OK;
+}
+
+trygg_err trygg_routes_dest_find(const trygg_routes *r, const char *name, trygg_route_dest *out)
+{
+    for (int i = 0; r != NULL && name != NULL && out != NULL && i < r->ndests; i++) {
+        if (strcmp(r->dests[i].name, name) == 0) {
+            fill_dest(&r->dests[i], out);
+            return TRYGG_OK;
+        }
+    }
+    return TRYGG_ERR_NOTFOUND;
+}
+
+trygg_err trygg_routes_sync_store(const trygg_routes *r, trygg_store *st, int *removed)
+{
+    if (removed)
+        *removed = 0;
+    if (r == NULL || st == NULL)
+        return TRYGG_ERR_INVALID;
+    trygg_destination *have = calloc(ROUTE_MAX_DESTS * 4, sizeof *have);
+    if (have == NULL)
+        return TRYGG_ERR_NOMEM;
+    int n = 0;
+    trygg_err err = trygg_store_begin(st);
+    if (err == TRYGG_OK)
+        err = trygg_store_dest_list(st, have, ROUTE_MAX_DESTS * 4, &n);
+    /* Recipients the config no longer declares are removed: they receive
+     * nothing, and nobody can pick them in the staff UI. */
+    for (int i = 0; err == TRYGG_OK && i < n; i++) {
+        trygg_route_dest cd;
+        if (trygg_routes_dest_find(r, have[i].name, &cd) == TRYGG_OK)
+            continue;
+        err = trygg_store_dest_delete(st, have[i].name, "config");
+        if (err == TRYGG_OK && removed)
+            (*removed)++;
+    }
+    for (int i = 0; err == TRYGG_OK && i < r->ndests; i++) {
+        trygg_route_dest cd;
+        fill_dest(&r->dests[i], &cd);
+        trygg_destination d;
+        memset(&d, 0, sizeof d);
+        for (int k = 0; k < n; k++)
+            if (strcmp(have[k].name, cd.name) == 0)
+                d = have[k]; /* keeps the webhook secret and unset addresses */
+        snprintf(d.name, sizeof d.name, "%s", cd.name);
+        snprintf(d.label, sizeof d.label, "%s", cd.label);
+        if (cd.has_email)
+            snprintf(d.email, sizeof d.email, "%s", cd.email);
+        if (cd.has_webhook)
+            snprintf(d.webhook_url, sizeof d.webhook_url, "%s", cd.webhook_url);
+        d.full_access = cd.full_access;
+        err = trygg_store_dest_put(st, &d);
+    }
+    if (err == TRYGG_OK)
+        err = trygg_store_commit(st);
+    else
+        trygg_store_rollback(st);
+    free(have);
+    return err;
 }
 
 const char *trygg_routes_oncall(const trygg_routes *r)

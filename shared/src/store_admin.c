@@ -4,8 +4,11 @@
  */
 #include "store_internal.h"
 
+#include <liboath/oath.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "trygg/secret.h"
@@ -109,6 +112,22 @@ trygg_err trygg_store_dest_list(trygg_store *st, trygg_destination *out, int max
         return err;
     sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
     return trygg_st_collect(st, s, out, sizeof *out, read_dest, n, "list destinations");
+}
+
+trygg_err trygg_store_dest_delete(trygg_store *st, const char *name, const char *actor)
+{
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st, "DELETE FROM destinations WHERE name = ?1", &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, name);
+        err = run_one(st, s, "destination");
+    }
+    if (!err)
+        err = trygg_st_audit_add(st, 0, actor ? actor : "admin", "dest_delete", name);
+    return trygg_st_tx_end(st, err);
 }
 
 /* ---- Users ------------------------------------------------------------------ */
@@ -309,6 +328,301 @@ trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const c
     if (out)
         *out = u;
     return TRYGG_OK;
+}
+
+/* ---- Two-factor login (TOTP, RFC 6238) --------------------------------------- */
+
+#define TOTP_STEP   30
+#define TOTP_DIGITS 6
+
+static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
+static int oath_ready;
+static void init_oath(void)
+{
+    oath_ready = oath_init() == OATH_OK;
+}
+
+int trygg_store_user_needs_2fa(const trygg_user *u)
+{
+    return u &&
+           (strcmp(u->role, "security") == 0 || strcmp(u->role, "admin") == 0 || u->can_call_back);
+}
+
+/* Reads the TOTP columns of `username`. */
+static trygg_err totp_row(trygg_store *st, const char *username, int64_t *id, char secret[64],
+                          int *enabled, int64_t *last_step)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT id, totp_secret, totp_enabled, totp_last_step "
+                                     "FROM users WHERE username = ?1 AND disabled = 0",
+                                     &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, username);
+    err = step_row(st, s, "user");
+    if (!err) {
+        *id = sqlite3_column_int64(s, 0);
+        trygg_st_col_text(s, 1, secret, 64);
+        *enabled = sqlite3_column_int(s, 2);
+        *last_step = sqlite3_column_int64(s, 3);
+    }
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_store_user_totp_get(trygg_store *st, const char *username, int *enabled,
+                                    char secret[TRYGG_TOTP_SECRET_LEN])
+{
+    int64_t id, last;
+    char sec[64];
+    int en = 0;
+    trygg_err err = totp_row(st, username, &id, sec, &en, &last);
+    if (err)
+        return err;
+    if (enabled)
+        *enabled = en;
+    if (secret)
+        snprintf(secret, TRYGG_TOTP_SECRET_LEN, "%s", sec);
+    return TRYGG_OK;
+}
+
+trygg_err trygg_store_user_totp_begin(trygg_store *st, const char *username, const char *secret,
+                                      char secret_out[TRYGG_TOTP_SECRET_LEN])
+{
+    char sec[TRYGG_TOTP_SECRET_LEN];
+    if (secret) {
+        char *bin = NULL;
+        size_t binlen = 0;
+        pthread_once(&oath_once, init_oath);
+        if (strlen(secret) >= sizeof sec || !oath_ready ||
+            oath_base32_decode(secret, strlen(secret), &bin, &binlen) != OATH_OK || binlen < 10) {
+            free(bin);
+            return trygg_st_failf(st, TRYGG_ERR_INVALID, "TOTP secret: not base32 of 10+ bytes");
+        }
+        free(bin);
+        snprintf(sec, sizeof sec, "%s", secret);
+    } else {
+        /* 160 random bits (RFC 4226's recommendation), base32 without padding. */
+        unsigned char raw[20];
+        randombytes_buf(raw, sizeof raw);
+        static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        size_t o = 0;
+        for (size_t i = 0; i < sizeof raw; i += 5) {
+            uint64_t v = 0;
+            for (size_t k = 0; k < 5; k++)
+                v = v << 8 | raw[i + k];
+            for (int k = 7; k >= 0; k--)
+                sec[o++] = b32[(v >> (k * 5)) & 31];
+        }
+        sec[o] = '\0';
+        sodium_memzero(raw, sizeof raw);
+    }
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st,
+                           "UPDATE users SET totp_secret = ?1, totp_enabled = 0, "
+                           "totp_last_step = 0 WHERE username = ?2 AND totp_enabled = 0",
+                           &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, sec);
+        trygg_st_bind_text(s, 2, username);
+        err = run_one(st, s, "user without two-factor login");
+    }
+    err = trygg_st_tx_end(st, err);
+    if (!err && secret_out)
+        snprintf(secret_out, TRYGG_TOTP_SECRET_LEN, "%s", sec);
+    sodium_memzero(sec, sizeof sec);
+    return err;
+}
+
+/* The time step of a valid 6-digit `code` for base32 `secret` at `now`
+ * (window one step either side), or -1. */
+static int64_t totp_match(const char *secret, const char *code, int64_t now)
+{
+    pthread_once(&oath_once, init_oath);
+    if (!oath_ready || strlen(code) != TOTP_DIGITS || strspn(code, "0123456789") != TOTP_DIGITS)
+        return -1;
+    char *bin = NULL;
+    size_t binlen = 0;
+    if (oath_base32_decode(secret, strlen(secret), &bin, &binlen) != OATH_OK)
+        return -1;
+    int pos = 0;
+    uint64_t counter = 0;
+    int rc = oath_totp_validate3(bin, binlen, (time_t)now, TOTP_STEP, 0, 1, &pos, &counter, code);
+    sodium_memzero(bin, binlen);
+    free(bin);
+    return rc >= 0 ? (int64_t)counter : -1;
+}
+
+/* Normalises a recovery code (drops '-' and spaces, lower case) and hashes it. */
+static int recovery_hash(const char *code, char hex[65])
+{
+    char norm[64];
+    size_t n = 0;
+    for (const char *p = code; *p && n + 1 < sizeof norm; p++) {
+        char c = *p;
+        if (c == '-' || c == ' ')
+            continue;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        norm[n++] = c;
+    }
+    norm[n] = '\0';
+    if (n != 12)
+        return -1;
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)norm, n, NULL, 0);
+    sodium_bin2hex(hex, 65, h, sizeof h);
+    return 0;
+}
+
+trygg_err trygg_store_user_totp_enable(trygg_store *st, const char *username, const char *code,
+                                       int64_t now,
+                                       char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN])
+{
+    int64_t id, last;
+    char sec[64];
+    int en = 0;
+    trygg_err err = totp_row(st, username, &id, sec, &en, &last);
+    if (err)
+        return err;
+    int64_t step = sec[0] && !en ? totp_match(sec, code ? code : "", now) : -1;
+    sodium_memzero(sec, sizeof sec);
+    if (step < 0)
+        return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
+    if ((err = trygg_st_tx_begin(st)) != TRYGG_OK)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st,
+                           "UPDATE users SET totp_enabled = 1, totp_last_step = ?1 "
+                           "WHERE id = ?2 AND totp_enabled = 0",
+                           &s);
+    if (!err) {
+        sqlite3_bind_int64(s, 1, step);
+        sqlite3_bind_int64(s, 2, id);
+        err = run_one(st, s, "user");
+    }
+    if (!err && (err = trygg_st_prepare(st, "DELETE FROM user_recovery WHERE user_id = ?1", &s)) ==
+                    TRYGG_OK) {
+        sqlite3_bind_int64(s, 1, id);
+        err = trygg_st_run(st, s, "clear recovery codes");
+    }
+    static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789"; /* no 0/o, 1/l/i */
+    for (int i = 0; !err && i < TRYGG_RECOVERY_CODES; i++) {
+        char c[16];
+        int o = 0;
+        for (int k = 0; k < 12; k++) {
+            if (k == 4 || k == 8)
+                c[o++] = '-';
+            c[o++] = alpha[randombytes_uniform(sizeof alpha - 1)];
+        }
+        c[o] = '\0';
+        char hex[65];
+        recovery_hash(c, hex);
+        snprintf(codes[i], TRYGG_RECOVERY_LEN, "%s", c);
+        err = trygg_st_prepare(st, "INSERT INTO user_recovery (user_id, code_hash) VALUES (?1, ?2)",
+                               &s);
+        if (!err) {
+            sqlite3_bind_int64(s, 1, id);
+            trygg_st_bind_text(s, 2, hex);
+            err = trygg_st_run(st, s, "add recovery code");
+        }
+    }
+    if (!err)
+        err = trygg_st_audit_add(st, 0, username, "user_2fa_enable", username);
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_store_user_totp_verify(trygg_store *st, const char *username, const char *code,
+                                       int64_t now, int *recovery_used)
+{
+    if (recovery_used)
+        *recovery_used = 0;
+    int64_t id, last;
+    char sec[64];
+    int en = 0;
+    trygg_err err = totp_row(st, username, &id, sec, &en, &last);
+    if (err == TRYGG_ERR_NOTFOUND)
+        return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
+    if (err)
+        return err;
+    if (!en || !code) {
+        sodium_memzero(sec, sizeof sec);
+        return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
+    }
+    int64_t step = totp_match(sec, code, now);
+    sodium_memzero(sec, sizeof sec);
+    sqlite3_stmt *s;
+    if (step >= 0) {
+        /* Replay protection: a step is accepted once, and never one older
+         * than the last accepted. */
+        if ((err = trygg_st_tx_begin(st)) != TRYGG_OK)
+            return err;
+        err = trygg_st_prepare(st,
+                               "UPDATE users SET totp_last_step = ?1 "
+                               "WHERE id = ?2 AND totp_last_step < ?1",
+                               &s);
+        if (!err) {
+            sqlite3_bind_int64(s, 1, step);
+            sqlite3_bind_int64(s, 2, id);
+            err = run_one(st, s, "unused code");
+        }
+        err = trygg_st_tx_end(st, err);
+        return err == TRYGG_ERR_NOTFOUND ? trygg_st_failf(st, TRYGG_ERR_AUTH, "code already used")
+                                         : err;
+    }
+    char hex[65];
+    if (recovery_hash(code, hex) != 0)
+        return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
+    if ((err = trygg_st_tx_begin(st)) != TRYGG_OK)
+        return err;
+    err = trygg_st_prepare(st,
+                           "UPDATE user_recovery SET used_at = ?1 "
+                           "WHERE user_id = ?2 AND code_hash = ?3 AND used_at = 0",
+                           &s);
+    if (!err) {
+        sqlite3_bind_int64(s, 1, now > 0 ? now : 1);
+        sqlite3_bind_int64(s, 2, id);
+        trygg_st_bind_text(s, 3, hex);
+        err = run_one(st, s, "recovery code");
+    }
+    if (!err)
+        err = trygg_st_audit_add(st, 0, username, "user_2fa_recovery", username);
+    err = trygg_st_tx_end(st, err);
+    if (err == TRYGG_ERR_NOTFOUND)
+        return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
+    if (!err && recovery_used)
+        *recovery_used = 1;
+    return err;
+}
+
+trygg_err trygg_store_user_totp_reset(trygg_store *st, const char *username, const char *actor)
+{
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st,
+                           "UPDATE users SET totp_secret = '', totp_enabled = 0, "
+                           "totp_last_step = 0 WHERE username = ?1",
+                           &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, username);
+        err = run_one(st, s, "user");
+    }
+    if (!err && (err = trygg_st_prepare(st,
+                                        "DELETE FROM user_recovery WHERE user_id = "
+                                        "(SELECT id FROM users WHERE username = ?1)",
+                                        &s)) == TRYGG_OK) {
+        trygg_st_bind_text(s, 1, username);
+        err = trygg_st_run(st, s, "clear recovery codes");
+    }
+    if (!err)
+        err = trygg_st_audit_add(st, 0, actor ? actor : "admin", "user_2fa_reset", username);
+    return trygg_st_tx_end(st, err);
 }
 
 /* ---- Kiosks ------------------------------------------------------------------ */

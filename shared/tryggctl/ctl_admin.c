@@ -27,21 +27,17 @@ static int mkdir_mode(const char *path, mode_t mode)
 
 /* ---- init ------------------------------------------------------------------ */
 
-/* On a database without destinations, registers the routing config's
- * destinations (DATADIR/routing.ini, else the built-in defaults) with their
- * labels, so forwards and the staff UI know them from the start. Only
- * "security" gets full access (unscrubbed text); e-mail addresses and
- * webhooks are added later in the staff UI's admin page. */
+/* Makes the database's recipients follow the routing config
+ * (DATADIR/routing.ini, else the built-in defaults): labels, full access,
+ * company flag and the addresses the config gives; recipients it does not
+ * declare are removed (route.h, trygg_routes_sync_store). trygg-server does
+ * the same at every start. */
 static int seed_destinations(ctl_ctx *ctx)
 {
-    trygg_destination have[1];
-    int n = 0;
-    trygg_err err = trygg_store_dest_list(ctx->st, have, 1, &n);
-    if (err || n > 0)
-        return err ? CTL_STORE : CTL_OK;
     char path[PATH_MAX];
     trygg_routes *r = NULL;
     struct stat sb;
+    trygg_err err;
     if (trygg_path_join(path, sizeof path, ctx->datadir, "routing.ini") == TRYGG_OK &&
         stat(path, &sb) == 0) {
         trygg_cfg_error errs[8];
@@ -56,22 +52,15 @@ static int seed_destinations(ctl_ctx *ctx)
         ctl_error("routing config: %s", trygg_strerror(err));
         return CTL_USAGE;
     }
-    for (int i = 0; i < trygg_routes_dest_count(r); i++) {
-        const char *name, *label;
-        int company;
-        trygg_destination d = {0};
-        if (trygg_routes_dest_at(r, i, &name, &label, &company) != TRYGG_OK)
-            break;
-        snprintf(d.name, sizeof d.name, "%s", name);
-        snprintf(d.label, sizeof d.label, "%s", label[0] ? label : name);
-        d.full_access = strcmp(name, "security") == 0;
-        if ((err = trygg_store_dest_put(ctx->st, &d)) != TRYGG_OK) {
-            ctl_error("cannot add destination %s: %s", name, trygg_strerror(err));
-            trygg_routes_free(r);
-            return CTL_STORE;
-        }
-    }
+    int removed = 0;
+    err = trygg_routes_sync_store(r, ctx->st, &removed);
     trygg_routes_free(r);
+    if (err) {
+        ctl_error("cannot write recipients: %s", trygg_strerror(err));
+        return CTL_STORE;
+    }
+    if (removed > 0)
+        printf("%d recipient(s) not in the routing config removed\n", removed);
     return CTL_OK;
 }
 
@@ -267,10 +256,40 @@ static int user_simple(ctl_ctx *ctx, int argc, char **argv)
     return CTL_OK;
 }
 
+/* user reset-2fa NAME: two-factor login off (audited); the user enrols
+ * again at the next login. user begin-2fa NAME: a new pending secret for a
+ * user without 2FA, printed as base32 and as an otpauth:// URI (the
+ * enrolment page shows the same secret), for setting up the app ahead. */
+static int user_2fa(ctl_ctx *ctx, int argc, char **argv)
+{
+    if (argc != 2) {
+        ctl_error("usage: tryggctl user %s NAME", argv[0]);
+        return CTL_USAGE;
+    }
+    int rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    const char *name = argv[1];
+    if (strcmp(argv[0], "reset-2fa") == 0) {
+        trygg_err err = trygg_store_user_totp_reset(ctx->st, name, "tryggctl");
+        if (err)
+            return ctl_store_fail(ctx, err, "user reset-2fa");
+        printf("two-factor login of %s reset: a new enrolment at the next login\n", name);
+        return CTL_OK;
+    }
+    char secret[TRYGG_TOTP_SECRET_LEN];
+    trygg_err err = trygg_store_user_totp_begin(ctx->st, name, NULL, secret);
+    if (err)
+        return ctl_store_fail(ctx, err, "user begin-2fa (user unknown or 2FA already on?)");
+    printf("%s\notpauth://totp/Trygg:%s?secret=%s&issuer=Trygg&algorithm=SHA1&digits=6&period=30\n",
+           secret, name, secret);
+    return CTL_OK;
+}
+
 static int cmd_user(ctl_ctx *ctx, int argc, char **argv)
 {
     if (argc < 2) {
-        ctl_error("usage: tryggctl user add|list|disable|enable|passwd ...");
+        ctl_error("usage: tryggctl user add|list|disable|enable|passwd|reset-2fa|begin-2fa ...");
         return CTL_USAGE;
     }
     const char *action = argv[1];
@@ -281,6 +300,8 @@ static int cmd_user(ctl_ctx *ctx, int argc, char **argv)
     if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0 ||
         strcmp(action, "passwd") == 0)
         return user_simple(ctx, argc - 1, argv + 1);
+    if (strcmp(action, "reset-2fa") == 0 || strcmp(action, "begin-2fa") == 0)
+        return user_2fa(ctx, argc - 1, argv + 1);
     ctl_error("unknown or malformed user command '%s'", action);
     return CTL_USAGE;
 }
@@ -290,7 +311,9 @@ CTL_COMMAND(user, "user",
             "                            add a staff user; --random-password prints it\n"
             "  user list\n"
             "  user disable NAME | user enable NAME\n"
-            "  user passwd NAME [--password-stdin]   new password (random one is printed)",
+            "  user passwd NAME [--password-stdin]   new password (random one is printed)\n"
+            "  user reset-2fa NAME       turn two-factor login off (enrol again at next login)\n"
+            "  user begin-2fa NAME       print a new two-factor secret (base32, otpauth:// URI)",
             cmd_user)
 
 /* ---- kiosk --------------------------------------------------------------------- */

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <liboath/oath.h>
+
 #include "forward.h"
 #include "trygg/paths.h"
 #include "trygg/secret.h"
@@ -34,6 +36,45 @@ static trygg_store *st;
 static int port;
 static int64_t tip_id, concern_id, fault_id, sms_id;
 static char tip_ref[16];
+
+/* The server's clock (web_set_clock): every login with a one-time code moves
+ * it one TOTP step on, so codes are never replayed within a test run. */
+static int64_t fake_now;
+static int64_t fake_clock(void)
+{
+    return fake_now;
+}
+
+/* Every security/admin user of these tests has two-factor login with this
+ * secret (base32), set up through the store API. */
+#define TOTP_SECRET "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+static char recovery[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN]; /* of "sakerhet" */
+
+/* The RFC 6238 code of TOTP_SECRET at time t (liboath, like the server). */
+static void totp_code_of(const char *secret, int64_t t, char out[8])
+{
+    char *bin = NULL;
+    size_t len = 0;
+    assert_int_equal(oath_init(), OATH_OK);
+    assert_int_equal(oath_base32_decode(secret, strlen(secret), &bin, &len), OATH_OK);
+    assert_int_equal(oath_totp_generate(bin, len, (time_t)t, 30, 0, 6, out), OATH_OK);
+    free(bin);
+}
+
+static void totp_code(int64_t t, char out[8])
+{
+    totp_code_of(TOTP_SECRET, t, out);
+}
+
+static void enrol_user(const char *name, char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN])
+{
+    char code[8], own[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN];
+    fake_now += 30;
+    totp_code(fake_now, code);
+    assert_int_equal(trygg_store_user_totp_begin(st, name, TOTP_SECRET, NULL), TRYGG_OK);
+    assert_int_equal(trygg_store_user_totp_enable(st, name, code, fake_now, codes ? codes : own),
+                     TRYGG_OK);
+}
 
 /* ---- a tiny HTTP client ---------------------------------------------------- */
 
@@ -158,6 +199,23 @@ static long login_as(const char *user, const char *pass, session *s)
             *p = '+';
     req(&r, "POST", "/login", cookie, form);
     long status = r.status;
+    if (status == 303 && strcmp(r.location, "/login/code") == 0) {
+        /* The second step: the current one-time code. */
+        char tok[128], csrf[128], code[8];
+        assert_non_null(cookie_value(&r, "trygg_session", tok, sizeof tok));
+        reply_free(&r);
+        snprintf(cookie, sizeof cookie, "trygg_session=%s", tok);
+        req(&r, "GET", "/login/code", cookie, NULL);
+        assert_int_equal(r.status, 200);
+        assert_int_equal(extract(r.body, "name=\"csrf\" value=\"", '"', csrf, sizeof csrf), 0);
+        reply_free(&r);
+        fake_now += 30;
+        totp_code(fake_now, code);
+        snprintf(form, sizeof form, "csrf=%s&code=%s", csrf, code);
+        req(&r, "POST", "/login/code", cookie, form);
+        assert_int_equal(r.status, 303);
+        assert_string_equal(r.location, "/queue");
+    }
     if (status == 303) {
         char tok[128];
         assert_non_null(cookie_value(&r, "trygg_session", tok, sizeof tok));
@@ -251,6 +309,9 @@ static int setup(void **state)
     strcpy(u.display, "Sara Säker");
     strcpy(u.role, "security");
     assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+    fake_now = (int64_t)time(NULL);
+    web_set_clock(fake_clock);
+    enrol_user("sakerhet", recovery);
     memset(&u, 0, sizeof u);
     strcpy(u.username, "bostad");
     strcpy(u.display, "Bo Stad");
@@ -747,17 +808,9 @@ static void test_every_form_has_csrf(void **state)
     }
 }
 
-static int64_t fake_now;
-static int64_t fake_clock(void)
-{
-    return fake_now;
-}
-
 static void test_session_expires(void **state)
 {
     (void)state;
-    fake_now = (int64_t)time(NULL);
-    web_set_clock(fake_clock);
     session s;
     assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
     reply r;
@@ -773,7 +826,6 @@ static void test_session_expires(void **state)
     req(&r, "GET", "/login?expired=1", NULL, NULL);
     assert_non_null(strstr(r.body, "inaktiv"));
     reply_free(&r);
-    web_set_clock(NULL);
 }
 
 static void test_keyset_paging(void **state)
@@ -851,6 +903,7 @@ static void test_callback_number_only_for_call_back_staff(void **state)
     strcpy(u.role, "security");
     u.can_call_back = 1;
     assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+    enrol_user("ringer", NULL);
     char path[64];
     snprintf(path, sizeof path, "/item/%" PRId64, cb);
     session a, b;
@@ -874,6 +927,232 @@ static void test_callback_number_only_for_call_back_staff(void **state)
     reply_free(&r);
 }
 
+/* The password step alone: the pending session's cookie and the CSRF token
+ * of the page it is sent to (`page`, e.g. "/login/code"). */
+static void password_step(const char *user, const char *page, session *s)
+{
+    reply r;
+    req(&r, "GET", "/login", NULL, NULL);
+    char ltok[128], cookie[300], form[512], tok[128];
+    assert_non_null(cookie_value(&r, "trygg_login", ltok, sizeof ltok));
+    reply_free(&r);
+    snprintf(cookie, sizeof cookie, "trygg_login=%s", ltok);
+    snprintf(form, sizeof form, "login_token=%s&username=%s&password=%s", ltok, user, PASSWORD);
+    for (char *p = form; *p; p++)
+        if (*p == ' ')
+            *p = '+';
+    req(&r, "POST", "/login", cookie, form);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, page);
+    assert_non_null(cookie_value(&r, "trygg_session", tok, sizeof tok));
+    reply_free(&r);
+    snprintf(s->cookie, sizeof s->cookie, "trygg_session=%s", tok);
+    req(&r, "GET", page, s->cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(extract(r.body, "name=\"csrf\" value=\"", '"', s->csrf, sizeof s->csrf), 0);
+    reply_free(&r);
+}
+
+static long post_code(const char *page, session *s, const char *code, reply *r)
+{
+    char form[256];
+    snprintf(form, sizeof form, "csrf=%s&code=%s", s->csrf, code);
+    req(r, "POST", page, s->cookie, form);
+    return r->status;
+}
+
+/* A security user without two-factor login must enrol before anything
+ * else: QR code, wrong code refused, right code gives recovery codes and
+ * a full session; reset-2fa makes them enrol again. */
+static void test_2fa_enrol(void **state)
+{
+    (void)state;
+    web_ratelimit_clear();
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    strcpy(u.username, "nyvakt");
+    strcpy(u.display, "Ny Vakt");
+    strcpy(u.role, "security");
+    assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+    session s;
+    password_step("nyvakt", "/login/enrol", &s);
+    reply r;
+    /* Nothing else is reachable with the password alone. */
+    const char *const paths[] = {"/queue", "/admin", "/export.csv", "/login/code"};
+    for (int i = 0; i < 4; i++) {
+        req(&r, "GET", paths[i], s.cookie, NULL);
+        assert_int_equal(r.status, 303);
+        assert_string_equal(r.location, "/login/enrol");
+        reply_free(&r);
+    }
+    req(&r, "GET", "/login/enrol", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "<svg class=\"qr\""));
+    assert_null(strstr(r.body, "<nav")); /* no menu before the login is done */
+    char grouped[80], secret[64];
+    assert_int_equal(extract(r.body, "<code id=\"totp-secret\">", '<', grouped, sizeof grouped), 0);
+    reply_free(&r);
+    size_t n = 0;
+    for (const char *p = grouped; *p; p++)
+        if (*p != ' ')
+            secret[n++] = *p;
+    secret[n] = '\0';
+    assert_int_equal(strlen(secret), 32);
+    char enabled_secret[TRYGG_TOTP_SECRET_LEN];
+    int enabled = 1;
+    assert_int_equal(trygg_store_user_totp_get(st, "nyvakt", &enabled, enabled_secret), TRYGG_OK);
+    assert_int_equal(enabled, 0);
+    assert_string_equal(enabled_secret, secret); /* a reload keeps the same secret */
+
+    assert_int_equal(post_code("/login/enrol", &s, "123456", &r), 401);
+    reply_free(&r);
+    char code[8];
+    fake_now += 30;
+    totp_code_of(secret, fake_now, code);
+    assert_int_equal(post_code("/login/enrol", &s, code, &r), 200);
+    assert_non_null(strstr(r.body, "id=\"recovery-codes\""));
+    char tok[128];
+    assert_non_null(cookie_value(&r, "trygg_session", tok, sizeof tok));
+    reply_free(&r);
+    session full;
+    snprintf(full.cookie, sizeof full.cookie, "trygg_session=%s", tok);
+    req(&r, "GET", "/queue", full.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    req(&r, "GET", "/queue", s.cookie, NULL); /* the pending session is gone */
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    assert_int_equal(trygg_store_user_totp_get(st, "nyvakt", &enabled, NULL), TRYGG_OK);
+    assert_int_equal(enabled, 1);
+
+    /* A login left at the code step: /login starts over. */
+    password_step("nyvakt", "/login/code", &s);
+    req(&r, "GET", "/login", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    req(&r, "GET", "/login/code", s.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/login");
+    reply_free(&r);
+
+    /* reset-2fa (tryggctl uses the same store call): enrol again. */
+    assert_int_equal(trygg_store_user_totp_reset(st, "nyvakt", "tryggctl"), TRYGG_OK);
+    password_step("nyvakt", "/login/enrol", &s);
+}
+
+/* The code step: a wrong code and a replayed code are refused, a recovery
+ * code works once, and the login rate limit covers the code step. */
+static void test_2fa_code_step(void **state)
+{
+    (void)state;
+    web_ratelimit_clear();
+    session s;
+    reply r;
+    char code[8];
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303); /* uses the step of fake_now */
+    password_step("sakerhet", "/login/code", &s);
+    totp_code(fake_now + 3600, code); /* outside the window */
+    assert_int_equal(post_code("/login/code", &s, code, &r), 401);
+    assert_non_null(strstr(r.body, "login-msg"));
+    reply_free(&r);
+    req(&r, "GET", "/queue", s.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/login/code");
+    reply_free(&r);
+    /* The code of the last login (same step): replay refused. */
+    totp_code(fake_now, code);
+    assert_int_equal(post_code("/login/code", &s, code, &r), 401);
+    reply_free(&r);
+    /* A recovery code works, once. */
+    assert_int_equal(post_code("/login/code", &s, recovery[0], &r), 303);
+    assert_non_null(strstr(r.location, "ok=flash.recovery_used"));
+    reply_free(&r);
+    password_step("sakerhet", "/login/code", &s);
+    assert_int_equal(post_code("/login/code", &s, recovery[0], &r), 401);
+    reply_free(&r);
+    /* Rate limit: after the failures above and two more, even the right
+     * code is refused. */
+    web_ratelimit_clear();
+    for (int i = 0; i < WEB_RL_USER_FAILS; i++) {
+        assert_int_equal(post_code("/login/code", &s, "000000", &r), 401);
+        reply_free(&r);
+    }
+    fake_now += 30;
+    totp_code(fake_now, code);
+    assert_int_equal(post_code("/login/code", &s, code, &r), 429);
+    reply_free(&r);
+    web_ratelimit_clear();
+    assert_int_equal(post_code("/login/code", &s, code, &r), 303);
+    assert_string_equal(r.location, "/queue");
+    reply_free(&r);
+}
+
+/* Recipients are declared in the routing config: the admin page refuses
+ * full access for a company recipient (with the reason) and any recipient
+ * the config does not declare; a tip routed to the company is still not
+ * shown to its user even when the database says full access. */
+static void test_admin_company_never_full_access(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    char form[600];
+    snprintf(form, sizeof form,
+             "csrf=%s&name=housing&label=Bostadsbolaget&email=felanmalan%%40bostad.example&"
+             "full_access=on",
+             s.csrf);
+    req(&r, "POST", "/admin/dest/save", s.cookie, form);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "err=flash.dest_company"));
+    reply_free(&r);
+    trygg_destination d;
+    assert_int_equal(trygg_store_dest_get(st, "housing", &d), TRYGG_OK);
+    assert_int_equal(d.full_access, 0);
+    req(&r, "GET", "/admin?err=flash.dest_company#destinations", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "bolag"));
+    assert_non_null(strstr(r.body, "routing.ini"));
+    reply_free(&r);
+    /* A recipient the config does not declare cannot be added. */
+    snprintf(form, sizeof form, "csrf=%s&name=nyttbolag&label=Nytt&email=a%%40b.se", s.csrf);
+    req(&r, "POST", "/admin/dest/save", s.cookie, form);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "err="));
+    reply_free(&r);
+    assert_int_equal(trygg_store_dest_get(st, "nyttbolag", &d), TRYGG_ERR_NOTFOUND);
+    /* What the config leaves open (the webhook secret) can still be saved. */
+    snprintf(form, sizeof form,
+             "csrf=%s&name=housing&email=felanmalan%%40bostad.example&webhook_secret=hemligt123",
+             s.csrf);
+    req(&r, "POST", "/admin/dest/save", s.cookie, form);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "ok=flash.saved"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_dest_get(st, "housing", &d), TRYGG_OK);
+    assert_string_equal(d.webhook_secret, "hemligt123");
+    assert_int_equal(d.full_access, 0);
+
+    /* Even with full access forced in the database, a tip routed to the
+     * company is not shown to its user. */
+    d.full_access = 1;
+    assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
+    int64_t tip = submit(TRYGG_KIND_TIP, TRYGG_CHANNEL_KIOSK, "housing", "hemligt tips om knark",
+                         NULL, NULL, NULL);
+    session h;
+    assert_int_equal(login_as("bostad", PASSWORD, &h), 303);
+    char path[64];
+    snprintf(path, sizeof path, "/item/%" PRId64, tip);
+    req(&r, "GET", path, h.cookie, NULL);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    req(&r, "GET", "/queue?status=all", h.cookie, NULL);
+    assert_null(strstr(r.body, "hemligt tips"));
+    reply_free(&r);
+    d.full_access = 0;
+    assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -887,6 +1166,9 @@ int main(void)
         cmocka_unit_test(test_security_actions),
         cmocka_unit_test(test_export_formula_guard),
         cmocka_unit_test(test_admin_pages),
+        cmocka_unit_test(test_admin_company_never_full_access),
+        cmocka_unit_test(test_2fa_enrol),
+        cmocka_unit_test(test_2fa_code_step),
         cmocka_unit_test(test_every_form_has_csrf),
         cmocka_unit_test(test_session_expires),
         cmocka_unit_test(test_keyset_paging),

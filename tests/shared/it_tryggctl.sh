@@ -77,6 +77,22 @@ expect 0 user passwd anna
 [ "$(sqlite3 "$D/trygg.db" "SELECT pwhash FROM users WHERE username='anna'")" != "$HASH" ] ||
     fail "passwd did not change the hash"
 expect 2 user passwd nobody
+# two-factor login: begin-2fa prints a secret; reset-2fa clears it (audited)
+expect 0 user begin-2fa anna
+SECRET="$(printf '%s\n' "$OUT" | head -1)"
+[[ "$SECRET" =~ ^[A-Z2-7]{32}$ ]] || fail "begin-2fa secret looks wrong: $SECRET"
+contains "$OUT" "otpauth://totp/Trygg:anna?secret=$SECRET"
+sqlite3 "$D/trygg.db" "UPDATE users SET totp_enabled = 1 WHERE username = 'anna';
+    INSERT INTO user_recovery (user_id, code_hash) SELECT id, 'x' FROM users WHERE username='anna'"
+expect 2 user begin-2fa anna
+expect 0 user reset-2fa anna
+[ "$(sqlite3 "$D/trygg.db" "SELECT totp_enabled || ':' || totp_secret FROM users WHERE username='anna'")" = "0:" ] ||
+    fail "reset-2fa did not clear two-factor login"
+[ "$(sqlite3 "$D/trygg.db" "SELECT count(*) FROM user_recovery")" = 0 ] ||
+    fail "reset-2fa left recovery codes"
+[ "$(sqlite3 "$D/trygg.db" "SELECT count(*) FROM audit WHERE action = 'user_2fa_reset' AND detail = 'anna'")" = 1 ] ||
+    fail "reset-2fa not audited"
+expect 2 user reset-2fa nobody
 
 # ---- kiosks
 expect 0 kiosk add bibl-1 --name "Biblioteket, Lilla Edet" --area centrum

@@ -314,6 +314,78 @@ static void test_sms_number_never_sent(void **state)
     assert_true(alias); /* the webhook to security names the alias */
 }
 
+/* A company recipient marked full_access in the database still gets no
+ * tip and no call-back, and a concern goes to it scrubbed: the routing
+ * config, not the database, decides. */
+static void test_company_full_access_in_db(void **state)
+{
+    tfx *t = *state;
+    trygg_destination bo = {
+        .name = "housing", .label = "Bostadsbolaget", .email = "bo@example.se", .full_access = 1};
+    assert_int_equal(trygg_store_dest_put(t->f.st, &bo), TRYGG_OK);
+    trygg_item tip, cb, concern;
+    fx_item(&tip, "k-ctip", TRYGG_KIND_TIP, "centrum", "Det säljs saker i källaren");
+    fx_item(&cb, "k-ccb", TRYGG_KIND_CALLBACK, "centrum", "Ring mig");
+    fx_item(&concern, "k-cconc", TRYGG_KIND_CONCERN, "centrum", PHONE_TEXT);
+    submit(t, &tip);
+    submit(t, &cb);
+    submit(t, &concern);
+    assert_int_equal(trygg_store_begin(t->f.st), TRYGG_OK);
+    assert_int_equal(trygg_forward_enqueue(t->f.st, &t->fc, &tip, "housing", NULL), TRYGG_ERR_PERM);
+    assert_int_equal(trygg_forward_enqueue(t->f.st, &t->fc, &cb, "housing", NULL), TRYGG_ERR_PERM);
+    assert_int_equal(trygg_forward_enqueue(t->f.st, &t->fc, &concern, "housing", NULL), TRYGG_OK);
+    assert_int_equal(trygg_store_commit(t->f.st), TRYGG_OK);
+    static trygg_notify r[8];
+    assert_int_equal(rows_of(t, tip.id, NULL, r), 0);
+    assert_int_equal(rows_of(t, cb.id, NULL, r), 0);
+    assert_int_equal(rows_of(t, concern.id, "housing", r), 1);
+    assert_null(strstr(r[0].payload, "070-1234567"));
+    assert_null(strstr(r[0].payload, "anna@example.se"));
+}
+
+/* The database follows the routing config: a recipient the config does not
+ * declare gets nothing and is removed at sync; full access comes from the
+ * config; addresses the config does not give are kept. */
+static void test_sync_from_config(void **state)
+{
+    tfx *t = *state;
+    trygg_destination old = {.name = "oldhousing", .label = "Gamla", .email = "old@example.se"};
+    trygg_destination bo = {.name = "housing",
+                            .label = "Fel etikett",
+                            .email = "bo@example.se",
+                            .webhook_secret = "s3cret",
+                            .full_access = 1};
+    assert_int_equal(trygg_store_dest_put(t->f.st, &old), TRYGG_OK);
+    assert_int_equal(trygg_store_dest_put(t->f.st, &bo), TRYGG_OK);
+    trygg_item it;
+    fx_item(&it, "k-old", TRYGG_KIND_FAULT, "centrum", "Lampan är trasig");
+    submit(t, &it);
+    assert_int_equal(trygg_store_begin(t->f.st), TRYGG_OK);
+    assert_int_equal(trygg_forward_enqueue(t->f.st, &t->fc, &it, "oldhousing", NULL),
+                     TRYGG_ERR_NOTFOUND);
+    assert_int_equal(trygg_store_commit(t->f.st), TRYGG_OK);
+    static trygg_notify r[8];
+    assert_int_equal(rows_of(t, it.id, NULL, r), 0);
+
+    int removed = -1;
+    assert_int_equal(trygg_routes_sync_store(t->routes, t->f.st, &removed), TRYGG_OK);
+    assert_int_equal(removed, 1);
+    trygg_destination d;
+    assert_int_equal(trygg_store_dest_get(t->f.st, "oldhousing", &d), TRYGG_ERR_NOTFOUND);
+    assert_int_equal(trygg_store_dest_get(t->f.st, "housing", &d), TRYGG_OK);
+    assert_int_equal(d.full_access, 0);
+    assert_string_equal(d.label, "Bostadsbolaget");
+    assert_string_equal(d.email, "bo@example.se");
+    assert_string_equal(d.webhook_secret, "s3cret");
+    assert_int_equal(trygg_store_dest_get(t->f.st, "security", &d), TRYGG_OK);
+    assert_int_equal(d.full_access, 1);
+    assert_int_equal(trygg_store_dest_get(t->f.st, "walks", &d), TRYGG_OK);
+    assert_int_equal(d.full_access, 0);
+    /* Idempotent. */
+    assert_int_equal(trygg_routes_sync_store(t->routes, t->f.st, &removed), TRYGG_OK);
+    assert_int_equal(removed, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +394,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_intake_copy_to, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oncall, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sms_number_never_sent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_company_full_access_in_db, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sync_from_config, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -228,6 +228,57 @@ static void test_violating_rule_rejected(void **state)
     trygg_routes_free(r);
 }
 
+/* Recipients are declared in the config: full access and addresses come
+ * from it, and a company can never be given full access. */
+static void test_dest_declared_in_config(void **state)
+{
+    (void)state;
+    char text[2048];
+    snprintf(text, sizeof text,
+             "[destination security]\n"
+             "[destination housing]\n"
+             "company = yes\n"
+             "full_access = yes\n" /* line 4 */
+             "[rule all]\n"
+             "destination = security\n");
+    write_cfg(text);
+    trygg_routes *r = NULL;
+    trygg_cfg_error errs[8];
+    int n = -1;
+    assert_int_equal(trygg_routes_load(cfgpath, &r, errs, 8, &n), TRYGG_ERR_CONFIG);
+    assert_int_equal(n, 1);
+    assert_int_equal(errs[0].line, 4);
+    assert_non_null(strstr(errs[0].msg, "company"));
+
+    snprintf(text, sizeof text,
+             "[destination security]\n"
+             "email = sak@example.se\n"
+             "[destination housing]\n"
+             "company = yes\n"
+             "webhook_url = https://bo.example/hook\n"
+             "[destination streets]\n"
+             "full_access = yes\n"
+             "[rule all]\n"
+             "destination = security\n");
+    write_cfg(text);
+    assert_int_equal(trygg_routes_load(cfgpath, &r, errs, 8, &n), TRYGG_OK);
+    trygg_route_dest d;
+    assert_int_equal(trygg_routes_dest_find(r, "security", &d), TRYGG_OK);
+    assert_int_equal(d.full_access, 1); /* the default for "security" */
+    assert_true(d.has_email && !d.has_webhook);
+    assert_string_equal(d.email, "sak@example.se");
+    assert_int_equal(trygg_routes_dest_find(r, "housing", &d), TRYGG_OK);
+    assert_true(d.company && !d.full_access && d.has_webhook);
+    assert_string_equal(d.webhook_url, "https://bo.example/hook");
+    assert_int_equal(trygg_routes_dest_find(r, "streets", &d), TRYGG_OK);
+    assert_int_equal(d.full_access, 1);
+    assert_int_equal(trygg_routes_dest_find(r, "nosuch", &d), TRYGG_ERR_NOTFOUND);
+    assert_int_equal(trygg_routes_dest_info(r, 2, &d), TRYGG_OK);
+    assert_string_equal(d.name, "streets");
+    assert_string_equal(d.label, "streets"); /* no label: the name */
+    trygg_routes_free(r);
+}
+
 static void test_first_match_wins(void **state)
 {
     (void)state;
@@ -352,6 +403,7 @@ static void test_config_errors_have_lines(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dest_declared_in_config),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_tips_never_housing),
         cmocka_unit_test(test_violating_rule_rejected),

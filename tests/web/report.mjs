@@ -10,6 +10,7 @@ import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { codeSource } from './totp.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
@@ -37,6 +38,7 @@ const info = await new Promise((resolve, reject) => {
   setTimeout(() => reject(new Error('fixture did not start')), 120000);
 });
 const base = `http://127.0.0.1:${info.port}`;
+const nextCode = codeSource(info.totp_secret, info.totp_step);
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -64,6 +66,11 @@ async function loggedIn(user, viewport = { width: 1280, height: 900 }) {
   await page.getByLabel('Lösenord').fill(info.password);
   await page.getByRole('button', { name: 'Logga in' }).click();
   await page.waitForLoadState('load');
+  if (/\/login\/code$/.test(page.url())) { // two-factor login (security)
+    await page.getByLabel('Engångskod', { exact: true }).fill(await nextCode(user));
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.waitForLoadState('load');
+  }
   return page;
 }
 

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <liboath/oath.h>
+
 #include "config.h"
 #include "report_web.h"
 #include "server.h"
@@ -56,6 +58,26 @@ static int pick(const int *w, int n)
         x -= w[i];
     }
     return n - 1;
+}
+
+/* Two-factor secret (base32) of "sakerhet"; report.mjs computes its codes. */
+#define TOTP_SECRET "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+/* Enrols `name` with TOTP_SECRET as if two minutes ago; returns the step used. */
+static int64_t enrol(trygg_store *st, const char *name)
+{
+    char *bin = NULL, code[8];
+    size_t len = 0;
+    int64_t t = (int64_t)time(NULL) - 120;
+    check(oath_init() != OATH_OK ||
+              oath_base32_decode(TOTP_SECRET, strlen(TOTP_SECRET), &bin, &len) != OATH_OK ||
+              oath_totp_generate(bin, len, (time_t)t, 30, 0, 6, code) != OATH_OK,
+          "liboath");
+    free(bin);
+    char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN];
+    check(trygg_store_user_totp_begin(st, name, TOTP_SECRET, NULL) != TRYGG_OK, "totp begin");
+    check(trygg_store_user_totp_enable(st, name, code, t, codes) != TRYGG_OK, "totp enable");
+    return t / 30;
 }
 
 static void user(trygg_store *st, const char *name, const char *display, const char *role,
@@ -253,6 +275,7 @@ int main(void)
     check(trygg_store_dest_put(st, &d) != TRYGG_OK, "dest");
     user(st, "sakerhet", "Sara Lind", "security", "");
     user(st, "bostad", "Bo Ek", "destination", "housing");
+    int64_t step = enrol(st, "sakerhet");
     trygg_week week;
     trygg_week_parse("2026-W47", &week);
     seed(st, &week);
@@ -272,8 +295,9 @@ int main(void)
     opt.max_connections = 64;
     http_server *srv = http_server_start(&opt, routes, n, &ctx);
     check(!srv, "http");
-    printf("{\"port\":%d,\"password\":\"%s\",\"week\":\"2026-W47\"}\n", http_server_port(srv),
-           PASSWORD);
+    printf("{\"port\":%d,\"password\":\"%s\",\"week\":\"2026-W47\",\"totp_secret\":\"%s\","
+           "\"totp_step\":%lld}\n",
+           http_server_port(srv), PASSWORD, TOTP_SECRET, (long long)step);
     fflush(stdout);
     char buf[256];
     while (fread(buf, 1, sizeof buf, stdin) > 0) {

@@ -2,7 +2,9 @@
 // Starts web_fixture (seeded temporary database), then logs in, filters, opens
 // an item, replies, closes; checks that a stored XSS payload stays inert, that a
 // form without its CSRF token is refused and that a housing-company user cannot
-// open a tip by its URL. Screenshots (desktop and phone) go to --out.
+// open a tip by its URL. Security users log in with a one-time code (TOTP,
+// RFC 6238, computed here); a new security user must set up two-step login
+// (QR code) before anything else. Screenshots (desktop and phone) go to --out.
 //
 //   node staff.mjs --fixture PATH/web_fixture --out DIR
 import { spawn } from 'node:child_process';
@@ -10,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { codeSource } from './totp.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
@@ -68,11 +71,17 @@ async function newPage(viewport, opts = {}) {
   page.on('pageerror', (e) => dialogs.push(`pageerror: ${e.message}`));
   return page;
 }
+const nextCode = codeSource(info.totp_secret, info.totp_step);
 async function login(page, user, pass = PASSWORD) {
   await page.goto(`${base}/login`);
   await page.getByLabel('Användarnamn').fill(user);
   await page.getByLabel('Lösenord').fill(pass);
   await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForLoadState();
+  if (/\/login\/code$/.test(page.url())) {
+    await page.getByLabel('Engångskod', { exact: true }).fill(await nextCode(user));
+    await page.getByRole('button', { name: 'Logga in' }).click();
+  }
 }
 
 
@@ -249,6 +258,47 @@ await step('phone: queue and item', async () => {
   assert.ok(width <= 390, `page scrolls sideways: ${width}px`);
   await shot(phone, 'item-phone');
   await a11yCheck(phone, 'item (phone)');
+});
+
+const fresh = await newPage({ width: 1366, height: 900 });
+await step('new security user must set up two-step login: QR code, then a code', async () => {
+  await login(fresh, 'nyvakt');
+  await fresh.waitForURL(/\/login\/enrol$/);
+  await fresh.getByRole('heading', { level: 1, name: 'Slå på tvåstegsinloggning' }).waitFor();
+  // Nothing else is reachable yet.
+  await fresh.goto(`${base}/queue`);
+  assert.match(fresh.url(), /\/login\/enrol$/);
+  const qr = fresh.getByRole('img', { name: /QR-kod/ });
+  await qr.waitFor();
+  const box = await qr.boundingBox();
+  assert.ok(box.width >= 200 && box.height >= 200, `QR code too small: ${box.width}x${box.height}`);
+  await shot(fresh, 'enrol-desktop');
+  await a11yCheck(fresh, 'enrolment');
+  const secret = (await fresh.locator('#totp-secret').innerText()).replace(/\s/g, '');
+  assert.match(secret, /^[A-Z2-7]{32}$/);
+  await fresh.getByLabel('Engångskod', { exact: true }).fill('000000');
+  await fresh.getByRole('button', { name: 'Slå på' }).click();
+  await fresh.locator('#login-msg').waitFor();
+  await fresh.getByLabel('Engångskod', { exact: true }).fill(await nextCode('nyvakt', secret));
+  await fresh.getByRole('button', { name: 'Slå på' }).click();
+  await fresh.getByRole('heading', { level: 1, name: /Spara dina reservkoder/ }).waitFor();
+  assert.equal(await fresh.locator('#recovery-codes li').count(), 10);
+  await shot(fresh, 'enrol-recovery-desktop');
+  await fresh.getByRole('link', { name: /fortsätt/ }).click();
+  await fresh.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
+  // Log out and in again: now the code step.
+  await fresh.getByRole('button', { name: 'Logga ut' }).click();
+  await fresh.waitForURL(/\/login/);
+  await fresh.goto(`${base}/login`);
+  await fresh.getByLabel('Användarnamn').fill('nyvakt');
+  await fresh.getByLabel('Lösenord').fill(PASSWORD);
+  await fresh.getByRole('button', { name: 'Logga in' }).click();
+  await fresh.waitForURL(/\/login\/code$/);
+  await shot(fresh, 'code-desktop');
+  await a11yCheck(fresh, 'code step');
+  await fresh.getByLabel('Engångskod', { exact: true }).fill(await nextCode('nyvakt', secret));
+  await fresh.getByRole('button', { name: 'Logga in' }).click();
+  await fresh.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
 });
 
 const housing = await newPage({ width: 1366, height: 900 });

@@ -14,12 +14,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <liboath/oath.h>
+
 #include "server.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
 #include "trygg/secret.h"
 
 #define PASSWORD "correct horse battery staple"
+/* Two-factor secret (base32) of the security and admin users; the browser
+ * test computes codes from it (RFC 6238). */
+#define TOTP_SECRET "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 static int check(trygg_err e, const char *what)
 {
@@ -52,6 +57,26 @@ static void user(trygg_store *st, const char *name, const char *display, const c
     snprintf(u.destination, sizeof u.destination, "%s", destination);
     u.can_call_back = cb;
     check(trygg_store_user_add(st, &u, PASSWORD), "user");
+}
+
+/* Enrols `name` with TOTP_SECRET, as if two minutes ago (the step used then
+ * is returned): the test may then use the current steps without waiting. */
+static int64_t enrol(trygg_store *st, const char *name)
+{
+    char *bin = NULL, code[8];
+    size_t len = 0;
+    int64_t t = (int64_t)time(NULL) - 120;
+    if (oath_init() != OATH_OK ||
+        oath_base32_decode(TOTP_SECRET, strlen(TOTP_SECRET), &bin, &len) != OATH_OK ||
+        oath_totp_generate(bin, len, (time_t)t, 30, 0, 6, code) != OATH_OK) {
+        fprintf(stderr, "web_fixture: liboath failed\n");
+        exit(1);
+    }
+    free(bin);
+    char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN];
+    check(trygg_store_user_totp_begin(st, name, TOTP_SECRET, NULL), "totp begin");
+    check(trygg_store_user_totp_enable(st, name, code, t, codes), "totp enable");
+    return t / 30;
 }
 
 static int64_t item(trygg_store *st, trygg_kind kind, trygg_channel ch, const char *cat,
@@ -112,6 +137,9 @@ int main(void)
     user(st, "sakerhet", "Sara Lind", "security", "", 1);
     user(st, "bostad", "Bo Ek", "destination", "housing", 0);
     user(st, "admin", "Ada Admin", "admin", "", 0);
+    user(st, "nyvakt", "Nils Ny", "security", "", 0); /* has not set up 2FA yet */
+    int64_t step = enrol(st, "sakerhet");
+    enrol(st, "admin");
 
     char pseudo[65];
     memset(pseudo, 'b', 64);
@@ -185,8 +213,9 @@ int main(void)
     if (!srv)
         return 1;
     printf("{\"port\":%d,\"tip\":%" PRId64 ",\"urgent\":%" PRId64 ",\"concern\":%" PRId64
-           ",\"fault\":%" PRId64 ",\"password\":\"%s\"}\n",
-           http_server_port(srv), tip, urgent, concern, fault, PASSWORD);
+           ",\"fault\":%" PRId64 ",\"password\":\"%s\",\"totp_secret\":\"%s\","
+           "\"totp_step\":%" PRId64 "}\n",
+           http_server_port(srv), tip, urgent, concern, fault, PASSWORD, TOTP_SECRET, step);
     fflush(stdout);
     char buf[256];
     while (fread(buf, 1, sizeof buf, stdin) > 0) {

@@ -13,6 +13,10 @@
  *   email:   {"to", "subject", "body", "ref", "urgent"}
  *   webhook: {"event": "item.forwarded", "destination", "item": {...}}
  * Rules applied here:
+ *   - recipients are those the routing config declares (fc->routes; a
+ *     recipient it does not declare, or no config, gives TRYGG_ERR_NOTFOUND),
+ *     and the config decides full access: a company never has it and never
+ *     gets a tip or a call-back (TRYGG_ERR_PERM), whatever the database says;
  *   - a destination without full_access gets scrubbed text (text.h) and no
  *     alias; tips and person-naming items are refused for it (TRYGG_ERR_PERM);
  *   - contact data goes only with consent, for full-access destinations or

@@ -19,7 +19,11 @@
  *
  *   [destination housing]
  *   label = Bostadsbolaget
- *   company = yes             ; a company: never tips or person-naming text
+ *   company = yes             ; a company: never tips, call-backs or person-naming text
+ *   full_access = no          ; yes = unscrubbed text (never for a company;
+ *                             ; default: yes for "security" only)
+ *   email = felanmalan@bostad.example   ; optional; when given, the config decides
+ *   webhook_url = https://...           ; optional; the secret stays in the database
  *
  *   [links]  police_tip_url = ..., police_tip_form_url = ...,
  *            police_tip_phone = 114 14, police_phone = 114 14, emergency = 112,
@@ -41,6 +45,7 @@
 #define TRYGG_ROUTE_H
 
 #include "item.h"
+#include "store.h"
 
 typedef struct trygg_routes trygg_routes;
 
@@ -83,6 +88,28 @@ const char *trygg_routes_link(const trygg_routes *r, const char *key);
 int trygg_routes_dest_count(const trygg_routes *r);
 trygg_err trygg_routes_dest_at(const trygg_routes *r, int i, const char **name, const char **label,
                                int *company);
+
+/* A recipient as the routing config declares it (the one place recipients
+ * are declared). full_access is never 1 for a company. has_email /
+ * has_webhook: the config gives the address (else the staff UI's admin page
+ * may set it). Pointers valid for the lifetime of r. */
+typedef struct trygg_route_dest {
+    const char *name, *label, *email, *webhook_url;
+    int has_email, has_webhook;
+    int company, full_access;
+} trygg_route_dest;
+/* The i-th declared recipient; TRYGG_ERR_NOTFOUND outside 0..count-1. */
+trygg_err trygg_routes_dest_info(const trygg_routes *r, int i, trygg_route_dest *out);
+/* The recipient `name`; TRYGG_ERR_NOTFOUND when the config does not declare it. */
+trygg_err trygg_routes_dest_find(const trygg_routes *r, const char *name, trygg_route_dest *out);
+/* Makes the store's destinations table follow the config (server start and
+ * `tryggctl init`), in one transaction: every declared recipient is written
+ * with its label, full access (company: never) and the addresses the config
+ * gives (addresses it does not give, and the webhook secret, are kept);
+ * rows of recipients the config does not declare are deleted (audited) and
+ * counted in *removed (may be NULL). Must not run inside a transaction. */
+trygg_err trygg_routes_sync_store(const trygg_routes *r, trygg_store *st, int *removed);
+
 /* On-call e-mail address ("" if none). */
 const char *trygg_routes_oncall(const trygg_routes *r);
 

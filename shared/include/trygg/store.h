@@ -235,6 +235,9 @@ typedef struct trygg_destination {
 trygg_err trygg_store_dest_put(trygg_store *st, const trygg_destination *d); /* insert or replace */
 trygg_err trygg_store_dest_get(trygg_store *st, const char *name, trygg_destination *out);
 trygg_err trygg_store_dest_list(trygg_store *st, trygg_destination *out, int max, int *n);
+/* Deletes destination `name` (audited as `actor`); NOTFOUND if absent. Used
+ * by the routing-config sync (route.h): recipients are declared there. */
+trygg_err trygg_store_dest_delete(trygg_store *st, const char *name, const char *actor);
 
 typedef struct trygg_user {
     int64_t id;
@@ -257,6 +260,42 @@ trygg_err trygg_store_user_set_password(trygg_store *st, const char *username,
  * matches; TRYGG_ERR_AUTH otherwise (same error for every failure). */
 trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const char *password,
                                   trygg_user *out);
+
+/* Two-factor login (TOTP, RFC 6238: SHA-1, 6 digits, 30 s steps, accepted
+ * one step either side; liboath). Mandatory for users who can see tips or
+ * call-back numbers (trygg_store_user_needs_2fa), optional for the others.
+ * Secrets are base32 (what authenticator apps take); recovery codes are
+ * TRYGG_RECOVERY_CODES one-time codes "xxxx-xxxx-xxxx", shown once and
+ * stored only as hashes. */
+#define TRYGG_TOTP_SECRET_LEN 64
+#define TRYGG_RECOVERY_CODES  10
+#define TRYGG_RECOVERY_LEN    16
+/* 1 if `u` must use two-factor login (roles security/admin, call-back rights). */
+int trygg_store_user_needs_2fa(const trygg_user *u);
+/* *enabled (may be NULL) and the secret (pending or active; "" = none; may be NULL). */
+trygg_err trygg_store_user_totp_get(trygg_store *st, const char *username, int *enabled,
+                                    char secret[TRYGG_TOTP_SECRET_LEN]);
+/* Starts enrolment of a user without active 2FA: stores `secret` (base32;
+ * NULL = a new random 160-bit one) as pending and copies it to secret_out
+ * (may be NULL). NOTFOUND if the user does not exist or already has 2FA. */
+trygg_err trygg_store_user_totp_begin(trygg_store *st, const char *username, const char *secret,
+                                      char secret_out[TRYGG_TOTP_SECRET_LEN]);
+/* Finishes enrolment when `code` is right for the pending secret at `now`
+ * (unix seconds): 2FA is on, new recovery codes are written to codes[]
+ * (the only time they exist in clear) and the enrolment is audited.
+ * TRYGG_ERR_AUTH for a wrong code. */
+trygg_err trygg_store_user_totp_enable(trygg_store *st, const char *username, const char *code,
+                                       int64_t now,
+                                       char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN]);
+/* The login's second step: TRYGG_OK when `code` is a current 6-digit code
+ * whose time step was not used before (replay protection), or an unused
+ * recovery code (then used up, audited, *recovery_used = 1). TRYGG_ERR_AUTH
+ * for every failure, also when the user has no 2FA. */
+trygg_err trygg_store_user_totp_verify(trygg_store *st, const char *username, const char *code,
+                                       int64_t now, int *recovery_used);
+/* Turns 2FA off and deletes the secret and recovery codes (audited as
+ * `actor`); the user enrols again at the next login. */
+trygg_err trygg_store_user_totp_reset(trygg_store *st, const char *username, const char *actor);
 
 /* ---- Kiosks ---------------------------------------------------------------- */
 

@@ -1,0 +1,136 @@
+/* The write-ahead log stays bounded under sustained load: writers commit
+ * while readers keep listing (each read holds a snapshot, so SQLite's own
+ * passive checkpoints cannot reset the log). Threads, one store handle each,
+ * on a real database file; bounded in time. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "store_fixture.h"
+
+#define WRITERS 1
+#define READERS 3
+#define SECONDS 6
+/* The bound set on every handle here (the default is 64 MiB), and what the
+ * log may reach past it: the transactions in flight while a truncating
+ * checkpoint waits for readers. */
+#define WAL_LIMIT (4LL * 1024 * 1024)
+#define WAL_BOUND (3 * WAL_LIMIT)
+
+static char path[512];
+static atomic_int stop_flag;
+static atomic_long written;
+
+static void *writer(void *arg)
+{
+    int w = (int)(intptr_t)arg;
+    trygg_store *st = NULL;
+    if (trygg_store_open(path, &st) != TRYGG_OK)
+        return NULL;
+    trygg_store_set_wal_limit(st, WAL_LIMIT);
+    char text[TRYGG_TEXT_MAX + 1];
+    memset(text, 'a', 3900);
+    text[3900] = '\0';
+    for (long i = 0; !atomic_load(&stop_flag); i++) {
+        trygg_item it, out;
+        fx_item(&it, "", TRYGG_KIND_CONCERN, "Centrum", text);
+        snprintf(it.client_key, sizeof it.client_key, "wal-%d-%ld", w, i);
+        int created;
+        if (trygg_store_begin(st) != TRYGG_OK)
+            continue;
+        /* Several items per commit: the log grows fast, as under load. */
+        for (int k = 0; k < 20; k++) {
+            snprintf(it.client_key, sizeof it.client_key, "wal-%d-%ld-%d", w, i, k);
+            if (trygg_store_submit(st, &it, &out, &created) == TRYGG_OK)
+                atomic_fetch_add(&written, 1);
+        }
+        if (trygg_store_commit(st) != TRYGG_OK)
+            trygg_store_rollback(st);
+    }
+    trygg_store_close(st);
+    return NULL;
+}
+
+static void *reader(void *arg)
+{
+    (void)arg;
+    trygg_store *st = NULL;
+    if (trygg_store_open(path, &st) != TRYGG_OK)
+        return NULL;
+    trygg_store_set_wal_limit(st, WAL_LIMIT);
+    trygg_item *items = calloc(50, sizeof *items);
+    while (!atomic_load(&stop_flag)) {
+        trygg_filter f;
+        trygg_filter_init(&f);
+        int n;
+        trygg_store_list(st, &f, NULL, items, 50, &n, NULL);
+    }
+    free(items);
+    trygg_store_close(st);
+    return NULL;
+}
+
+static long long file_size(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+static void test_wal_bounded_under_load(void **state)
+{
+    (void)state;
+    /* On tmpfs fsync costs nothing, like a fast disk: writes are not
+     * waiting on the disk, so the log grows as fast as it can. */
+    char dir[256];
+    struct stat shm;
+    const char *tmp = stat("/dev/shm", &shm) == 0 && S_ISDIR(shm.st_mode) ? "/dev/shm" : NULL;
+    if (!tmp)
+        tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(dir, sizeof dir, "%s/trygg-wal-XXXXXX", tmp);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/trygg.db", dir);
+    trygg_store *st = NULL;
+    assert_int_equal(trygg_store_open(path, &st), TRYGG_OK);
+    trygg_store_set_wal_limit(st, WAL_LIMIT);
+
+    pthread_t t[WRITERS + READERS];
+    for (int i = 0; i < WRITERS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, writer, (void *)(intptr_t)i), 0);
+    for (int i = 0; i < READERS; i++)
+        assert_int_equal(pthread_create(&t[WRITERS + i], NULL, reader, NULL), 0);
+    char wal[600];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    long long max = 0;
+    struct timespec tick = {0, 50 * 1000 * 1000};
+    for (int i = 0; i < SECONDS * 20; i++) {
+        nanosleep(&tick, NULL);
+        long long sz = file_size(wal);
+        if (sz > max)
+            max = sz;
+    }
+    atomic_store(&stop_flag, 1);
+    for (int i = 0; i < WRITERS + READERS; i++)
+        pthread_join(t[i], NULL);
+    printf("wal: %ld items written in %d s by %d writers with %d readers; largest log %.1f MB\n",
+           (long)atomic_load(&written), SECONDS, WRITERS, READERS, (double)max / 1048576.0);
+    /* Enough written to need the bound several times over. */
+    assert_true(atomic_load(&written) * 4000LL > 4 * WAL_BOUND);
+    assert_true(max < WAL_BOUND);
+    trygg_store_close(st);
+    fx_rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wal_bounded_under_load),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
