@@ -736,6 +736,8 @@ static void html_top(trygg_rbuf *b, const view *v)
     if (o->suppress) {
         trygg_rbuf_puts(b, "<p class=\"caption\">");
         h(b, tr(o, "report.top_places_note"));
+        trygg_rbuf_puts(b, " ");
+        h(b, tr(o, "report.top_places_note_nested"));
         trygg_rbuf_puts(b, "</p>");
     }
     (void)shown_rows;
