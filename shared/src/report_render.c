@@ -2,7 +2,7 @@
  * report_render.c — the situation picture as tidy CSV and as HTML (a page
  * fragment for the web UI, or a standalone A4 document for printing and
  * tryggctl). Both go through one "view" that holds the suppression state of
- * every cell (computed by trygg_suppress*), so the screen, the printout and
+ * every cell (decided once by trygg_report_suppress), so the screen, the printout and
  * the CSV can never disagree about what is hidden.
  *
  * All text comes from the "report" catalog; every dynamic string is escaped
@@ -126,48 +126,12 @@ void trygg_report_opts_init(trygg_report_opts *o)
 #define NW  TRYGG_REPORT_NWEEKS
 #define CUR TRYGG_REPORT_CUR
 
-typedef struct dimview {
-    trygg_cell cur[NK], prev[NK], avg[NK];
-} dimview;
-
 typedef struct view {
     const trygg_report *r;
     const trygg_report_opts *o;
     int T;
-    trygg_cell total[NW];
-    dimview dim[TRYGG_DIM_COUNT];
-    trygg_cell trend[TRYGG_KIND_COUNT * NW]; /* kinds x weeks */
-    int kind_row[TRYGG_KIND_COUNT];          /* row of each kind in dim[KIND] */
-    trygg_cell heat[7 * TRYGG_REPORT_BANDS];
-    trygg_cell status[2]; /* open, closed */
-    trygg_cell median;
-    trygg_cell urgent[2]; /* urgent, not urgent */
-    trygg_cell top[TRYGG_REPORT_TOP + 1];
-    trygg_cell kiosk[TRYGG_REPORT_KIOSKS + 1];
+    trygg_report_cells c; /* every cell's state: trygg_report_suppress */
 } view;
-
-static int find_row(const trygg_report_table *t, const char *key)
-{
-    for (int i = 0; i < t->n; i++)
-        if (strcmp(t->rows[i].key, key) == 0)
-            return i;
-    return -1;
-}
-
-/* Column w of a table, suppressed with `parts` (NULL = one group). */
-static void column_states(const trygg_report_table *t, int w, const int *part, int T,
-                          trygg_cell *state)
-{
-    int64_t v[NK];
-    for (int i = 0; i < t->n; i++)
-        v[i] = t->rows[i].n[w];
-    if (part) {
-        const int *parts[1] = {part};
-        trygg_suppress_parts(v, t->n, parts, 1, T, state);
-    } else {
-        trygg_suppress(v, t->n, T, state);
-    }
-}
 
 static const char *area_group_of(const trygg_report *r, const char *area)
 {
@@ -183,91 +147,7 @@ static void view_build(view *v, const trygg_report *r, const trygg_report_opts *
     v->r = r;
     v->o = o;
     v->T = o->threshold > 0 ? o->threshold : TRYGG_SUPPRESS_DEFAULT;
-    int T = v->T;
-    for (int w = 0; w < NW; w++) {
-        int64_t t = r->total[w];
-        trygg_suppress(&t, 1, T, &v->total[w]);
-    }
-    /* Kinds x weeks as one grid: the trend chart, the kind table and the
-     * weekly totals all come from it. */
-    const trygg_report_table *kt = &r->dim[TRYGG_DIM_KIND];
-    int64_t grid[TRYGG_KIND_COUNT * NW];
-    for (int k = 0; k < TRYGG_KIND_COUNT; k++) {
-        v->kind_row[k] = find_row(kt, trygg_kind_name((trygg_kind)k));
-        for (int w = 0; w < NW; w++)
-            grid[k * NW + w] = v->kind_row[k] >= 0 ? kt->rows[v->kind_row[k]].n[w] : 0;
-    }
-    /* Each week's kinds sum to that week's total (printed in that week's
-     * report); each kind's 12 history weeks sum to its 12-week average. The
-     * report week itself is not part of a row total anyone can see. */
-    int bycol[TRYGG_KIND_COUNT * NW], byrow[TRYGG_KIND_COUNT * NW];
-    for (int i = 0; i < TRYGG_KIND_COUNT * NW; i++) {
-        bycol[i] = i % NW;
-        byrow[i] = i % NW == CUR ? -1 : i / NW;
-    }
-    const int *tparts[2] = {bycol, byrow};
-    trygg_suppress_parts(grid, TRYGG_KIND_COUNT * NW, tparts, 2, T, v->trend);
-    for (int d = 0; d < TRYGG_DIM_COUNT; d++) {
-        const trygg_report_table *t = &r->dim[d];
-        int part[NK];
-        const int *pp = NULL;
-        if (d == TRYGG_DIM_CATEGORY || d == TRYGG_DIM_AREA) {
-            /* sub-totals known: categories within their kind, areas within their group */
-            const trygg_report_table *g =
-                &r->dim[d == TRYGG_DIM_CATEGORY ? TRYGG_DIM_KIND : TRYGG_DIM_GROUP];
-            for (int i = 0; i < t->n; i++) {
-                char key[sizeof t->rows[0].key];
-                snprintf(key, sizeof key, "%s", t->rows[i].key);
-                if (d == TRYGG_DIM_CATEGORY) {
-                    char *slash = strchr(key, '/');
-                    if (slash)
-                        *slash = '\0';
-                    part[i] = find_row(g, key);
-                } else {
-                    part[i] = find_row(g, area_group_of(r, key));
-                }
-                if (part[i] < 0)
-                    part[i] = NK; /* one group for the unknown */
-            }
-            pp = part;
-        }
-        column_states(t, CUR, pp, T, v->dim[d].cur);
-        column_states(t, CUR - 1, pp, T, v->dim[d].prev);
-        for (int i = 0; i < t->n; i++)
-            v->dim[d].avg[i] = trygg_suppress_avg(trygg_report_hist_sum(t->rows[i].n), T);
-    }
-    for (int k = 0; k < TRYGG_KIND_COUNT; k++) {
-        int row = v->kind_row[k];
-        if (row < 0)
-            continue;
-        v->dim[TRYGG_DIM_KIND].cur[row] = v->trend[k * NW + CUR];
-        v->dim[TRYGG_DIM_KIND].prev[row] = v->trend[k * NW + CUR - 1];
-    }
-    trygg_suppress_grid(&r->heat[0][0], 7, TRYGG_REPORT_BANDS, T, v->heat);
-    int64_t st[2] = {r->open, r->closed};
-    trygg_suppress(st, 2, T, v->status);
-    v->median =
-        v->status[1] == TRYGG_CELL_SHOWN ? trygg_suppress_avg(r->closed, T) : TRYGG_CELL_WITHHELD;
-    if (r->close_median_s < 0)
-        v->median = TRYGG_CELL_WITHHELD;
-    int64_t ur[2] = {r->urgent, r->total[CUR] - r->urgent};
-    trygg_suppress(ur, 2, T, v->urgent);
-    int64_t top[TRYGG_REPORT_TOP + 1], rest = r->total[CUR];
-    for (int i = 0; i < r->ntop; i++) {
-        top[i] = r->top[i].n;
-        rest -= top[i];
-    }
-    top[r->ntop] = rest;
-    trygg_suppress(top, r->ntop + 1, T, v->top);
-    int64_t ks[TRYGG_REPORT_KIOSKS + 1];
-    int kr = find_row(&r->dim[TRYGG_DIM_CHANNEL], "kiosk");
-    rest = kr >= 0 ? r->dim[TRYGG_DIM_CHANNEL].rows[kr].n[CUR] : 0;
-    for (int i = 0; i < r->nkiosks; i++) {
-        ks[i] = r->kiosks[i].items;
-        rest -= ks[i];
-    }
-    ks[r->nkiosks] = rest > 0 ? rest : 0;
-    trygg_suppress(ks, r->nkiosks + 1, T, v->kiosk);
+    trygg_report_suppress(r, v->T, &v->c);
 }
 
 /* Text of a count in this view: the number in full mode (with "*" when it
@@ -451,11 +331,11 @@ static void csv_dim(trygg_rbuf *b, const view *v, int d, const char *name)
     for (int i = 0; i < t->n; i++) {
         const trygg_report_row *row = &t->rows[i];
         char c[32], p[32], ch[32], a[32], key[160], sub[80] = "";
-        cell(v, row->n[CUR], v->dim[d].cur[i], c, sizeof c);
-        cell(v, row->n[CUR - 1], v->dim[d].prev[i], p, sizeof p);
-        cell_diff(v, row->n[CUR], v->dim[d].cur[i], row->n[CUR - 1], v->dim[d].prev[i], ch,
+        cell(v, row->n[CUR], v->c.dim[d].cur[i], c, sizeof c);
+        cell(v, row->n[CUR - 1], v->c.dim[d].prev[i], p, sizeof p);
+        cell_diff(v, row->n[CUR], v->c.dim[d].cur[i], row->n[CUR - 1], v->c.dim[d].prev[i], ch,
                   sizeof ch);
-        cell_avg(v, trygg_report_hist_sum(row->n), v->dim[d].avg[i], a, sizeof a);
+        cell_avg(v, trygg_report_hist_sum(row->n), v->c.dim[d].avg[i], a, sizeof a);
         snprintf(key, sizeof key, "%s", row->key);
         if (d == TRYGG_DIM_CATEGORY) {
             char *slash = strchr(key, '/');
@@ -481,11 +361,12 @@ void trygg_report_csv(const trygg_report *r, const trygg_report_opts *o, trygg_r
     char wk[16], c[32], p[32], ch[32], a[32];
     trygg_week_format(&r->week, wk, sizeof wk);
     trygg_rbuf_puts(b, "view,key,subkey,count,previous,change,avg12\r\n");
-    cell(v, r->total[CUR], v->total[CUR], c, sizeof c);
-    cell(v, r->total[CUR - 1], v->total[CUR - 1], p, sizeof p);
-    cell_diff(v, r->total[CUR], v->total[CUR], r->total[CUR - 1], v->total[CUR - 1], ch, sizeof ch);
+    cell(v, r->total[CUR], v->c.total[CUR], c, sizeof c);
+    cell(v, r->total[CUR - 1], v->c.total[CUR - 1], p, sizeof p);
+    cell_diff(v, r->total[CUR], v->c.total[CUR], r->total[CUR - 1], v->c.total[CUR - 1], ch,
+              sizeof ch);
     int64_t hs = trygg_report_hist_sum(r->total);
-    cell_avg(v, hs, trygg_suppress_avg(hs, v->T), a, sizeof a);
+    cell_avg(v, hs, v->c.total_avg, a, sizeof a);
     csv_row(b, "total", wk, "", c, p, ch, a);
     csv_dim(b, v, TRYGG_DIM_KIND, "kind");
     csv_dim(b, v, TRYGG_DIM_CATEGORY, "category");
@@ -495,39 +376,39 @@ void trygg_report_csv(const trygg_report *r, const trygg_report_opts *o, trygg_r
     static const char *const wd[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
     for (int d = 0; d < 7; d++)
         for (int h = 0; h < TRYGG_REPORT_BANDS; h++) {
-            cell(v, r->heat[d][h], v->heat[d * TRYGG_REPORT_BANDS + h], c, sizeof c);
+            cell(v, r->heat[d][h], v->c.heat[d * TRYGG_REPORT_BANDS + h], c, sizeof c);
             csv_row(b, "heatmap", wd[d], band_names[h], c, NULL, NULL, NULL);
         }
     for (int k = 0; k < TRYGG_KIND_COUNT; k++) {
-        int row = v->kind_row[k];
+        int row = v->c.kind_row[k];
         for (int w = 0; w < NW; w++) {
             char wn[16];
             trygg_week_format(&r->weeks[w], wn, sizeof wn);
             int64_t n = row >= 0 ? r->dim[TRYGG_DIM_KIND].rows[row].n[w] : 0;
-            cell(v, n, v->trend[k * NW + w], c, sizeof c);
+            cell(v, n, v->c.trend[k * NW + w], c, sizeof c);
             csv_row(b, "trend", trygg_kind_name((trygg_kind)k), wn, c, NULL, NULL, NULL);
         }
     }
-    cell(v, r->open, v->status[0], c, sizeof c);
+    cell(v, r->open, v->c.status[0], c, sizeof c);
     csv_row(b, "status", "open", "", c, NULL, NULL, NULL);
-    cell(v, r->closed, v->status[1], c, sizeof c);
+    cell(v, r->closed, v->c.status[1], c, sizeof c);
     csv_row(b, "status", "closed", "", c, NULL, NULL, NULL);
-    if (r->close_median_s >= 0 && (!o->suppress || v->median == TRYGG_CELL_SHOWN))
+    if (r->close_median_s >= 0 && (!o->suppress || v->c.median == TRYGG_CELL_SHOWN))
         snprintf(c, sizeof c, "%.1f", (double)r->close_median_s / 3600.0);
     else
         snprintf(c, sizeof c, "x");
     csv_row(b, "status", "median_hours_to_close", "", c, NULL, NULL, NULL);
-    cell(v, r->urgent, v->urgent[0], c, sizeof c);
+    cell(v, r->urgent, v->c.urgent[0], c, sizeof c);
     csv_row(b, "urgent", "urgent", "", c, NULL, NULL, NULL);
     for (int i = 0; i < r->ntop; i++) {
-        if (o->suppress && v->top[i] != TRYGG_CELL_SHOWN)
+        if (o->suppress && v->c.top[i] != TRYGG_CELL_SHOWN)
             continue; /* a place name is itself data: small ones are left out */
-        cell(v, r->top[i].n, v->top[i], c, sizeof c);
+        cell(v, r->top[i].n, v->c.top[i], c, sizeof c);
         csv_row(b, "top_place", r->top[i].label, "", c, NULL, NULL, NULL);
     }
     for (int i = 0; i < r->nkiosks; i++) {
         const trygg_report_kiosk *k = &r->kiosks[i];
-        cell(v, k->items, v->kiosk[i], c, sizeof c);
+        cell(v, k->items, v->c.kiosk[i], c, sizeof c);
         csv_row(b, "kiosk_items", k->id, k->area, c, NULL, NULL, NULL);
         snprintf(c, sizeof c, "%lld", (long long)(k->offline_s / 60));
         snprintf(p, sizeof p, "%lld", (long long)(k->longest_s / 60));
@@ -642,7 +523,7 @@ static void html_dim(trygg_rbuf *b, const view *v, int d, const char *id, const 
         vals[n++] = t->rows[i].n[CUR];
     }
     if (chart && n > 0)
-        trygg_svg_bars(b, tr(o, key), labels, vals, o->suppress ? v->dim[d].cur : NULL, n, v->T);
+        trygg_svg_bars(b, tr(o, key), labels, vals, o->suppress ? v->c.dim[d].cur : NULL, n, v->T);
     trygg_rbuf_puts(b, "<table><thead><tr>");
     th(b, o, d == TRYGG_DIM_AREA ? "report.col.area" : "report.col.key", 0);
     if (d == TRYGG_DIM_AREA)
@@ -657,12 +538,12 @@ static void html_dim(trygg_rbuf *b, const view *v, int d, const char *id, const 
         const trygg_report_row *row = &t->rows[i];
         char c[32], p[32], ch[32], a[32], ca[32];
         int64_t hs = trygg_report_hist_sum(row->n);
-        cell(v, row->n[CUR], v->dim[d].cur[i], c, sizeof c);
-        cell(v, row->n[CUR - 1], v->dim[d].prev[i], p, sizeof p);
-        cell_diff(v, row->n[CUR], v->dim[d].cur[i], row->n[CUR - 1], v->dim[d].prev[i], ch,
+        cell(v, row->n[CUR], v->c.dim[d].cur[i], c, sizeof c);
+        cell(v, row->n[CUR - 1], v->c.dim[d].prev[i], p, sizeof p);
+        cell_diff(v, row->n[CUR], v->c.dim[d].cur[i], row->n[CUR - 1], v->c.dim[d].prev[i], ch,
                   sizeof ch);
-        cell_avg(v, hs, v->dim[d].avg[i], a, sizeof a);
-        cell_diff_avg(v, row->n[CUR], v->dim[d].cur[i], hs, v->dim[d].avg[i], ca, sizeof ca);
+        cell_avg(v, hs, v->c.dim[d].avg[i], a, sizeof a);
+        cell_diff_avg(v, row->n[CUR], v->c.dim[d].cur[i], hs, v->c.dim[d].avg[i], ca, sizeof ca);
         trygg_rbuf_puts(b, "<tr><th scope=\"row\">");
         h(b, labels[i]);
         trygg_rbuf_puts(b, "</th>");
@@ -742,26 +623,27 @@ static void html_summary(trygg_rbuf *b, const view *v)
     const trygg_report_opts *o = v->o;
     char c[32], p[32], ch[32], a[32], sub[200], tmp[64];
     int64_t hs = trygg_report_hist_sum(r->total);
-    trygg_cell as = trygg_suppress_avg(hs, v->T);
-    cell(v, r->total[CUR], v->total[CUR], c, sizeof c);
-    cell(v, r->total[CUR - 1], v->total[CUR - 1], p, sizeof p);
-    cell_diff(v, r->total[CUR], v->total[CUR], r->total[CUR - 1], v->total[CUR - 1], ch, sizeof ch);
+    trygg_cell as = v->c.total_avg;
+    cell(v, r->total[CUR], v->c.total[CUR], c, sizeof c);
+    cell(v, r->total[CUR - 1], v->c.total[CUR - 1], p, sizeof p);
+    cell_diff(v, r->total[CUR], v->c.total[CUR], r->total[CUR - 1], v->c.total[CUR - 1], ch,
+              sizeof ch);
     cell_avg(v, hs, as, a, sizeof a);
     section_begin(b, o, "summary", "report.summary");
     trygg_rbuf_puts(b, "<ul class=\"figures\">");
     snprintf(sub, sizeof sub, "%s %s (%s) · %s %s", tr(o, "report.col.previous"), p, ch,
              tr(o, "report.col.avg12"), a);
     figure(b, o, "report.total", c, sub);
-    cell(v, r->open, v->status[0], c, sizeof c);
+    cell(v, r->open, v->c.status[0], c, sizeof c);
     figure(b, o, "report.open", c, NULL);
-    cell(v, r->closed, v->status[1], c, sizeof c);
+    cell(v, r->closed, v->c.status[1], c, sizeof c);
     figure(b, o, "report.closed", c, NULL);
-    if (r->close_median_s >= 0 && (!o->suppress || v->median == TRYGG_CELL_SHOWN))
+    if (r->close_median_s >= 0 && (!o->suppress || v->c.median == TRYGG_CELL_SHOWN))
         fmt_dur(o, r->close_median_s, tmp, sizeof tmp);
     else
         snprintf(tmp, sizeof tmp, "%s", r->close_median_s < 0 ? "–" : "x");
     figure(b, o, "report.median_close", tmp, NULL);
-    cell(v, r->urgent, v->urgent[0], c, sizeof c);
+    cell(v, r->urgent, v->c.urgent[0], c, sizeof c);
     figure(b, o, "report.urgent", c, NULL);
     trygg_rbuf_puts(b, "</ul></section>");
 }
@@ -779,14 +661,14 @@ static void html_trend(trygg_rbuf *b, const view *v)
     }
     trygg_rbuf_puts(b, "<div class=\"trends\">");
     for (int k = 0; k < TRYGG_KIND_COUNT; k++) {
-        int row = v->kind_row[k];
+        int row = v->c.kind_row[k];
         int64_t zero[NW] = {0};
         char kb[64];
         trygg_svg_series s = {
             .label = tr_or(o, "kind", trygg_kind_name((trygg_kind)k),
                            trygg_kind_name((trygg_kind)k), kb, sizeof kb),
             .v = row >= 0 ? r->dim[TRYGG_DIM_KIND].rows[row].n : zero,
-            .state = o->suppress ? &v->trend[k * NW] : NULL,
+            .state = o->suppress ? &v->c.trend[k * NW] : NULL,
             .n = NW,
         };
         trygg_rbuf_puts(b, "<figure>");
@@ -811,7 +693,7 @@ static void html_heat(trygg_rbuf *b, const view *v)
     for (int i = 0; i < TRYGG_REPORT_BANDS; i++)
         cols[i] = band_names[i];
     trygg_svg_heat(b, tr(o, "report.heatmap"), rows, cols, &v->r->heat[0][0],
-                   o->suppress ? v->heat : NULL, 7, TRYGG_REPORT_BANDS, v->T);
+                   o->suppress ? v->c.heat : NULL, 7, TRYGG_REPORT_BANDS, v->T);
     trygg_rbuf_puts(b, "<p class=\"caption\">");
     h(b, tr(o, "report.heatmap_caption"));
     trygg_rbuf_puts(b, "</p></section>");
@@ -828,10 +710,10 @@ static void html_top(trygg_rbuf *b, const view *v)
     trygg_rbuf_puts(b, "</tr></thead><tbody>");
     int shown_rows = 0;
     for (int i = 0; i < r->ntop; i++) {
-        if (o->suppress && v->top[i] != TRYGG_CELL_SHOWN)
+        if (o->suppress && v->c.top[i] != TRYGG_CELL_SHOWN)
             continue;
         char c[32], lb[160];
-        cell(v, r->top[i].n, v->top[i], c, sizeof c);
+        cell(v, r->top[i].n, v->c.top[i], c, sizeof c);
         /* "area: place" — show the area's label */
         char label[sizeof r->top[0].label];
         snprintf(label, sizeof label, "%s", r->top[i].label);
@@ -854,6 +736,8 @@ static void html_top(trygg_rbuf *b, const view *v)
     if (o->suppress) {
         trygg_rbuf_puts(b, "<p class=\"caption\">");
         h(b, tr(o, "report.top_places_note"));
+        trygg_rbuf_puts(b, " ");
+        h(b, tr(o, "report.top_places_note_nested"));
         trygg_rbuf_puts(b, "</p>");
     }
     (void)shown_rows;
@@ -866,7 +750,7 @@ static void html_urgent(trygg_rbuf *b, const view *v)
     const trygg_report_opts *o = v->o;
     section_begin(b, o, "urgent", "report.urgent");
     char c[32];
-    cell(v, r->urgent, v->urgent[0], c, sizeof c);
+    cell(v, r->urgent, v->c.urgent[0], c, sizeof c);
     trygg_rbuf_puts(b, "<p>");
     h(b, tr(o, "report.urgent_count"));
     trygg_rbuf_puts(b, " <strong>");
@@ -942,7 +826,7 @@ static void html_sources(trygg_rbuf *b, const view *v)
         for (int i = 0; i < r->nkiosks; i++) {
             const trygg_report_kiosk *k = &r->kiosks[i];
             char c[32], off[64], lon[64], ab[160];
-            cell(v, k->items, v->kiosk[i], c, sizeof c);
+            cell(v, k->items, v->c.kiosk[i], c, sizeof c);
             fmt_dur(o, k->offline_s, off, sizeof off);
             fmt_dur(o, k->longest_s, lon, sizeof lon);
             trygg_rbuf_puts(b, "<tr><th scope=\"row\">");

@@ -240,13 +240,19 @@ struct groups {
     size_t end[MAX_GROUPS]; /* byte offset after each group */
     int ndig[MAX_GROUPS];   /* digits so far after each group */
     char dig[64];           /* the digits, ASCII */
+    int dotted;             /* index of the first group after a '.' or '/', 0 = none */
 };
 
 /* Reads digit groups from s[p], separated by up to three of " -()" with at
- * most one '-'. Stops when the next thing is not a digit. */
-static void read_groups(const unsigned char *s, size_t p, struct groups *g)
+ * most one '-' (and at most `maxdash` in the whole number: "08-12 13-17"
+ * is two clock ranges, not a number), or by one '.' or '/' alone
+ * ("070.123.45.67", "070/123 45 67"). Stops when the next thing is not a
+ * digit. */
+static void read_groups(const unsigned char *s, size_t p, struct groups *g, int maxdash)
 {
     g->n = 0;
+    g->dotted = 0;
+    int alldash = 0;
     int nd = 0;
     size_t adv;
     int v;
@@ -268,6 +274,12 @@ static void read_groups(const unsigned char *s, size_t p, struct groups *g)
         size_t q = p;
         int dashes = 0;
         int seps = 0;
+        if ((s[q] == '.' || s[q] == '/') && digit_at(s + q + 1, &adv) >= 0) {
+            if (!g->dotted)
+                g->dotted = g->n;
+            p = q + 1;
+            continue;
+        }
         while (seps < 3) {
             if (s[q] == 0xC2 && s[q + 1] == 0xA0) { /* no-break space */
                 q += 2;
@@ -283,8 +295,27 @@ static void read_groups(const unsigned char *s, size_t p, struct groups *g)
         }
         if (q == p || digit_at(s + q, &adv) < 0)
             break;
+        alldash += dashes;
+        if (alldash > maxdash)
+            break;
         p = q;
     }
+}
+
+/* A domestic number written with dots or slashes must look like one:
+ * "070.123.45.67", "0520.123.45", "08.123.456.78" — never a date
+ * ("08.05.2024", "01/05") or a clock time ("08.00"). Otherwise only the
+ * groups before the first dot count (so the choice depends only on the
+ * prefix, and scrubbing twice gives what scrubbing once gave). */
+static void dotted_cut(struct groups *g)
+{
+    if (!g->dotted)
+        return;
+    int first = g->ndig[0], second = g->n > 1 ? g->ndig[1] - g->ndig[0] : 0;
+    if (g->dotted == 1 &&
+        (first == 3 || first == 4 || (first == 2 && g->dig[1] == '8' && second >= 3)))
+        return;
+    g->n = g->dotted;
 }
 
 /* Chooses the longest group prefix with lo..hi digits whose end is a token
@@ -311,7 +342,7 @@ static size_t match_phone(const unsigned char *s, size_t p)
             q++;
         if (digit_at(s + q, &adv) < 0)
             return 0;
-        read_groups(s, q, &g);
+        read_groups(s, q, &g, 3);
         if (g.n == 0)
             return 0;
         if (strncmp(g.dig, "46", 2) == 0)
@@ -320,9 +351,18 @@ static size_t match_phone(const unsigned char *s, size_t p)
             return 0;
         return pick_groups(s, &g, 8, 15);
     }
-    if (digit_at(s + q, &adv) != 0)
+    int lead = digit_at(s + q, &adv);
+    if (lead == 4 && q == p) {
+        /* "46701234567", "46 70 123 45 67": the country code without "+";
+         * only the full length, so "46 personer" stays */
+        read_groups(s, q, &g, 1);
+        if (g.n == 0 || g.dig[1] != '6' || g.dig[2] == '0' || g.dig[2] == '\0')
+            return 0;
+        return pick_groups(s, &g, 11, 11);
+    }
+    if (lead != 0)
         return 0;
-    read_groups(s, q, &g);
+    read_groups(s, q, &g, 1);
     if (g.n == 0)
         return 0;
     if (g.dig[1] == '0') {
@@ -333,6 +373,7 @@ static size_t match_phone(const unsigned char *s, size_t p)
             return pick_groups(s, &g, 4 + 7, 4 + 10);
         return pick_groups(s, &g, 2 + 8, 2 + 15);
     }
+    dotted_cut(&g);
     return pick_groups(s, &g, 8, 10);
 }
 
@@ -390,35 +431,34 @@ static int century_ok(const char *d)
     return strncmp(d, "18", 2) == 0 || strncmp(d, "19", 2) == 0 || strncmp(d, "20", 2) == 0;
 }
 
+/* Byte length of the separator between date and number at s[q]: '-', '+',
+ * a space, a no-break space, an en or em dash (word processors); 0 if none. */
+static size_t pnr_sep(const unsigned char *s, size_t q)
+{
+    if (s[q] == '-' || s[q] == '+' || s[q] == ' ')
+        return 1;
+    if (s[q] == 0xC2 && s[q + 1] == 0xA0)
+        return 2;
+    if (s[q] == 0xE2 && s[q + 1] == 0x80 && (s[q + 2] == 0x93 || s[q + 2] == 0x94))
+        return 3;
+    return 0;
+}
+
 static size_t match_pnr(const unsigned char *s, size_t p)
 {
     char d1[24];
     size_t e1;
     int n1 = read_digits(s, p, d1, sizeof d1, &e1);
-    if ((n1 == 6 || n1 == 8) && (s[e1] == '-' || s[e1] == '+')) {
+    size_t sl = pnr_sep(s, e1);
+    if ((n1 == 6 || n1 == 8) && sl > 0 && (n1 == 6 || century_ok(d1)) &&
+        date_plausible(n1 == 8 ? d1 + 2 : d1)) {
+        /* "850101-1234", "19850101 1234", "850101+1234" (over 100): any
+         * check digit — a typo in a number is still that person's number */
         char d2[24];
         size_t e2;
-        int n2 = read_digits(s, e1 + 1, d2, sizeof d2, &e2);
-        if (n2 != 4 || !token_end(s, e2))
-            return 0;
-        if (n1 == 8 && !century_ok(d1))
-            return 0;
-        if (!date_plausible(n1 == 8 ? d1 + 2 : d1))
-            return 0;
-        return e2;
-    }
-    if (n1 == 6 && s[e1] == ' ' && date_plausible(d1)) {
-        /* "850101 1234": only with a correct check digit, spaces are common */
-        char d2[24];
-        size_t e2;
-        int n2 = read_digits(s, e1 + 1, d2, sizeof d2, &e2);
-        char all[16];
-        if (n2 == 4 && token_end(s, e2)) {
-            memcpy(all, d1, 6);
-            memcpy(all + 6, d2, 5);
-            if (luhn10(all))
-                return e2;
-        }
+        int n2 = read_digits(s, e1 + sl, d2, sizeof d2, &e2);
+        if (n2 == 4 && token_end(s, e2))
+            return e2;
     }
     if (!token_end(s, e1))
         return 0;
@@ -435,14 +475,108 @@ static int email_local(unsigned char c)
            c == '-' || c >= 0x80; /* UTF-8 local parts (RFC 6531) */
 }
 
+/* 1 if s[q..) starts with the ASCII word w, case-insensitively. */
+static int word_at(const unsigned char *s, size_t q, const char *w)
+{
+    for (size_t i = 0; w[i]; i++) {
+        unsigned char c = s[q + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        if (c != (unsigned char)w[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Length of a written-out separator at s[q]: the word in brackets
+ * ("(at)", "[dot]", "{at}") with optional spaces around, or the bare word
+ * between spaces (" at ", " punkt "); *weak is set for the bare word. */
+static size_t obf_sep(const unsigned char *s, size_t q, const char *const *words, int *weak)
+{
+    size_t a = q;
+    while (s[a] == ' ')
+        a++;
+    static const char open[] = "([{", close[] = ")]}";
+    for (int b = 0; b < 3; b++) {
+        if (s[a] != (unsigned char)open[b])
+            continue;
+        for (int i = 0; words[i]; i++) {
+            size_t l = strlen(words[i]);
+            if (word_at(s, a + 1, words[i]) && s[a + 1 + l] == (unsigned char)close[b]) {
+                size_t e = a + 2 + l;
+                while (s[e] == ' ')
+                    e++;
+                return e - q;
+            }
+        }
+    }
+    if (a == q)
+        return 0; /* a bare word needs a space before it */
+    for (int i = 0; words[i]; i++) {
+        size_t l = strlen(words[i]);
+        if (word_at(s, a, words[i]) && s[a + l] == ' ') {
+            size_t e = a + l;
+            while (s[e] == ' ')
+                e++;
+            *weak = 1;
+            return e - q;
+        }
+    }
+    return 0;
+}
+
+/* Length of what stands for '@' at s[q]: "@" (spaces around allowed),
+ * "(at)", "[at]", "(a)", " at ", " snabel-a "; 0 if none. */
+static size_t at_sep(const unsigned char *s, size_t q, int *weak)
+{
+    static const char *const words[] = {"at", "a", "snabel-a", NULL};
+    size_t a = q;
+    while (s[a] == ' ' && a - q < 2)
+        a++;
+    if (s[a] == '@') {
+        size_t e = a + 1;
+        while (s[e] == ' ' && e - a < 2)
+            e++;
+        return e - q;
+    }
+    size_t l = obf_sep(s, q, words, weak);
+    if (l > 0 && *weak && word_at(s, q + 1, "a "))
+        return 0; /* " a " is a word, not an "@" */
+    return l;
+}
+
+/* Length of what stands for '.' in a domain at s[q]: "." or "(dot)",
+ * "[punkt]", " dot ", " punkt "; 0 if none. */
+static size_t dot_sep(const unsigned char *s, size_t q, int *weak)
+{
+    static const char *const words[] = {"dot", "punkt", NULL};
+    if (s[q] == '.')
+        return 1;
+    return obf_sep(s, q, words, weak);
+}
+
+/* Top-level domains a written-out address ("kalle at edet dot se") must end
+ * in, so that ordinary words around "at" are not taken for an address. */
+static int known_tld(const unsigned char *s, size_t start, size_t end)
+{
+    static const char *const tlds[] = {"se", "nu", "com", "net", "org", "eu",  "info", "io",
+                                       "dk", "no", "fi",  "de",  "uk",  "biz", "me",   NULL};
+    for (int i = 0; tlds[i]; i++)
+        if (strlen(tlds[i]) == end - start && word_at(s, start, tlds[i]))
+            return 1;
+    return 0;
+}
+
 static size_t match_email(const unsigned char *s, size_t p)
 {
     size_t q = p;
     while (email_local(s[q]))
         q++;
-    if (q == p || s[q] != '@' || s[p] == '.')
+    int weak = 0;
+    size_t at = q > p && s[p] != '.' ? at_sep(s, q, &weak) : 0;
+    if (at == 0)
         return 0;
-    q++;
+    q += at;
     size_t last_ok = 0;
     int labels = 0;
     for (;;) {
@@ -456,11 +590,12 @@ static size_t match_email(const unsigned char *s, size_t p)
         if (q == start || s[start] == '-' || s[q - 1] == '-')
             break;
         labels++;
-        if (labels >= 2 && alpha_only && q - start >= 2)
+        if (labels >= 2 && alpha_only && q - start >= 2 && (!weak || known_tld(s, start, q)))
             last_ok = q;
-        if (s[q] != '.' || !(is_alpha(s[q + 1]) || is_ascii_digit(s[q + 1])))
+        size_t dl = dot_sep(s, q, &weak);
+        if (dl == 0 || !(is_alpha(s[q + dl]) || is_ascii_digit(s[q + dl])))
             break;
-        q++;
+        q += dl;
     }
     return last_ok;
 }
@@ -499,7 +634,8 @@ trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found)
                 continue;
             }
         }
-        if (start && (s[p] == '+' || s[p] == '(' || digit_at(s + p, &adv) == 0)) {
+        int lead = start ? digit_at(s + p, &adv) : -1;
+        if (start && (s[p] == '+' || s[p] == '(' || lead == 0 || lead == 4)) {
             size_t e = match_phone(s, p);
             if (e > 0) {
                 out_put(&o, MARK_PHONE, strlen(MARK_PHONE));

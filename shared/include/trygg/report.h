@@ -9,12 +9,15 @@
  * department's own screen, or suppressed, for everything that leaves it:
  * other roles' screens, the printable page and every export.
  *
- * Small-count suppression is decided in ONE place, trygg_suppress(): every
- * count below the threshold (default 3) becomes "<3", and complementary
- * cells are withheld ("x") so that the suppressed cells of a table can never
- * be recovered from its total. Derived figures (differences, averages,
- * medians) are suppressed whenever one of their inputs is
- * (trygg_suppress_diff, trygg_suppress_avg).
+ * Small-count suppression is decided in ONE place, report_suppress.c:
+ * trygg_report_suppress() decides every cell of one report (all tables,
+ * the trend, the heat map, the most-reported places, the kiosks) together,
+ * on top of trygg_suppress_parts(): every count below the threshold
+ * (default 3) becomes "<3", and complementary cells are withheld ("x") so
+ * that the suppressed cells can never be recovered from a total, a
+ * sub-total or a list nested in another table. Derived figures
+ * (differences, averages, medians) are suppressed whenever one of their
+ * inputs is (trygg_suppress_diff, trygg_suppress_avg).
  *
  * Time: trygg_tz_offset implements the EU summer-time rule for Stockholm
  * (CET+1, CEST+2 from the last Sunday of March 01:00 UTC to the last Sunday
@@ -77,7 +80,8 @@ typedef enum trygg_cell {
     TRYGG_CELL_WITHHELD   /* >= threshold, withheld so a small cell can't be derived: "x" */
 } trygg_cell;
 
-/* THE suppression decision. counts[0..n) are the cells of one table whose
+/* The suppression decision for one table (trygg_report_suppress applies it
+ * to every table of a report). counts[0..n) are the cells of one table whose
  * total may be known to the reader (from this or another table). state[i]
  * gets SMALL for every count < threshold (0 included: "<3" never tells 0
  * from 1). Then, while the cells not shown sum to more than 0 but less than
@@ -87,8 +91,10 @@ typedef enum trygg_cell {
 void trygg_suppress(const int64_t *counts, int n, int threshold, trygg_cell *state);
 /* The same decision for a table with sub-totals: parts[p][i] is the group
  * of cell i under partition p (-1 = none); the complementary rule holds in
- * every group of every partition (e.g. categories within each kind). With
- * nparts == 0 the whole table is one group (= trygg_suppress). */
+ * every group of every partition (e.g. categories within each kind), and
+ * no group may have exactly one hidden non-zero cell (it would be exact and
+ * could betray a small cell of another partition). With nparts == 0 the
+ * whole table is one group (= trygg_suppress). */
 void trygg_suppress_parts(const int64_t *counts, int n, const int *const *parts, int nparts,
                           int threshold, trygg_cell *state);
 /* rows x cols table (row-major) whose row and column totals may be known. */
@@ -252,6 +258,46 @@ void trygg_report_free(trygg_report *r);
 
 /* Sum of the 12 history weeks n[0..CUR) of a row (the average is this / 12). */
 int64_t trygg_report_hist_sum(const int64_t *n);
+
+/* ---- Suppression of one whole report ---------------------------------------- */
+
+/* The state of every count a report can publish, indexed like the report's
+ * own arrays (dim[d].cur[i] is r->dim[d].rows[i].n[CUR]). */
+typedef struct trygg_report_dimcells {
+    trygg_cell cur[TRYGG_REPORT_KEYS + 1];
+    trygg_cell prev[TRYGG_REPORT_KEYS + 1];
+    trygg_cell avg[TRYGG_REPORT_KEYS + 1]; /* the 12-week sum behind the average */
+} trygg_report_dimcells;
+
+typedef struct trygg_report_cells {
+    int threshold;
+    trygg_cell total[TRYGG_REPORT_NWEEKS];
+    trygg_cell total_avg;
+    trygg_report_dimcells dim[TRYGG_DIM_COUNT];
+    trygg_cell trend[TRYGG_KIND_COUNT * TRYGG_REPORT_NWEEKS]; /* kinds x weeks */
+    int kind_row[TRYGG_KIND_COUNT];                           /* row of each kind in dim[KIND] */
+    trygg_cell heat[7 * TRYGG_REPORT_BANDS];
+    trygg_cell status[2]; /* open, closed */
+    trygg_cell median;
+    trygg_cell urgent[2];                      /* urgent, not urgent */
+    trygg_cell top[TRYGG_REPORT_TOP + 1];      /* places; [ntop] = the rest */
+    trygg_cell kiosk[TRYGG_REPORT_KIOSKS + 1]; /* kiosks; [nkiosks] = the rest */
+} trygg_report_cells;
+
+/* THE decision for one report: which of its counts may be published. Every
+ * table, chart and list of the report (and so the HTML, the print page and
+ * the CSV, which all render from these states) is decided here, together:
+ * - each table with trygg_suppress_parts (primary and complementary rule,
+ *   within every known sub-total);
+ * - a table nested in a cell of another (categories in a kind, areas in a
+ *   group, most-reported places in an area, kiosks in the kiosk channel,
+ *   a kind's trend weeks in its 12-week average) is hidden wherever that
+ *   cell is hidden, so that the parts can never add up to a hidden whole
+ *   (e.g. "group total minus the place count" recovering a small area);
+ * - the most-reported places, with the rest of each area, are one more
+ *   table within each shown area and within the week's total.
+ * threshold <= 0 means TRYGG_SUPPRESS_DEFAULT. */
+void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_cells *c);
 
 /* ---- Rendering ---------------------------------------------------------------- */
 

@@ -2,10 +2,17 @@
  * text.h — text tools: UTF-8 checks, scrubbing personal data, urgent signals.
  *
  * Scrubbing removes what could identify a person before a copy leaves the
- * security department: phone numbers (Swedish and international forms),
- * e-mail addresses and Swedish personal identity numbers (YYMMDD-NNNN,
- * YYYYMMDDNNNN, with -, + or nothing). Each is replaced by a marker such as
- * "[telefonnummer]", "[e-post]", "[personnummer]".
+ * security department: phone numbers (Swedish and international forms, in
+ * groups with spaces, one dash, dots or a slash: "070-123 45 67",
+ * "070.123.45.67", "+46 (0)70-123 45 67", "0046 70 1234567",
+ * "46701234567"), e-mail addresses, also written out ("kalle(at)edet.se",
+ * "kalle [at] edet punkt se", "kalle at edet dot se" — the bare-word form
+ * only with a known top-level domain), and Swedish personal identity and
+ * co-ordination numbers (YYMMDD-NNNN, YYYYMMDD NNNN, with -, +, a space, an
+ * en dash or nothing). Each is replaced by a marker such as
+ * "[telefonnummer]", "[e-post]", "[personnummer]". Dates ("2024-05-01",
+ * "08.05.2024"), times ("21.30"), clock ranges ("18-22", "08-12 13-17"),
+ * amounts, house numbers and 112 / 114 14 stay as they are.
  *
  * Urgent signals and person-naming cues come from keyword lists per language
  * in assets/keywords/<lang>.txt (never in code); matching is case-insensitive
