@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "server_fixture.h"
 #include "web.h"
@@ -131,6 +132,9 @@ static int setup(void **state)
     assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
     add_user(st, "sakerhet", "security", "", 1);
     add_user(st, "bostad", "destination", "housing", 0);
+    fake_now = (int64_t)time(NULL);
+    web_set_clock(fake_clock);
+    wc_enrol(st, "sakerhet", NULL); /* security staff log in with a one-time code */
 
     memset(pseudo, 'b', 64);
     pseudo[64] = '\0';
@@ -344,6 +348,10 @@ static const struct rule {
     {"GET", "/", P_GET},
     {"GET", "/login", P_GET},
     {"POST", "/login", P_SKIP_LOGIN},
+    {"GET", "/login/code", P_GET},
+    {"POST", "/login/code", P_POST_FORM},
+    {"GET", "/login/enrol", P_GET},
+    {"POST", "/login/enrol", P_POST_FORM},
     {"POST", "/logout", P_SKIP_LOGIN},
     {"POST", "/lang", P_POST_FORM},
     {"GET", "/queue", P_GET},

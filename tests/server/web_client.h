@@ -1,7 +1,10 @@
 /*
  * web_client.h — a tiny HTTP client for the staff web UI tests (libcurl):
  * requests with a cookie and a form, the login flow (login token, session
- * cookie, CSRF token of the first page), and posting an item action.
+ * cookie, the one-time code step for two-factor users, the CSRF token of the
+ * first page), and posting an item action. Two-factor users of these tests
+ * share TOTP_SECRET; the server's clock is fake_clock (install it with
+ * web_set_clock), moved one step per code so no code is replayed.
  * Include after cmocka.h; set wc_port to the server's port first.
  */
 #ifndef TRYGG_TEST_WEB_CLIENT_H
@@ -9,11 +12,55 @@
 
 #include <curl/curl.h>
 #include <inttypes.h>
+#include <liboath/oath.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/store.h"
+
 static int wc_port;
+
+/* The server's clock (web_set_clock): every login with a one-time code moves
+ * it one TOTP step on, so codes are never replayed within a test run. */
+static int64_t fake_now;
+static inline int64_t fake_clock(void)
+{
+    return fake_now;
+}
+
+/* Every security/admin user of these tests has two-factor login with this
+ * secret (base32), set up through the store API. */
+#define TOTP_SECRET "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+/* The RFC 6238 code of TOTP_SECRET at time t (liboath, like the server). */
+static inline void totp_code_of(const char *secret, int64_t t, char out[8])
+{
+    char *bin = NULL;
+    size_t len = 0;
+    assert_int_equal(oath_init(), OATH_OK);
+    assert_int_equal(oath_base32_decode(secret, strlen(secret), &bin, &len), OATH_OK);
+    assert_int_equal(oath_totp_generate(bin, len, (time_t)t, 30, 0, 6, out), OATH_OK);
+    free(bin);
+}
+
+static inline void totp_code(int64_t t, char out[8])
+{
+    totp_code_of(TOTP_SECRET, t, out);
+}
+
+/* Turns on two-factor login for `name` with TOTP_SECRET through the store;
+ * codes (may be NULL) gets the recovery codes. */
+static inline void wc_enrol(trygg_store *st, const char *name,
+                            char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN])
+{
+    char code[8], own[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN];
+    fake_now += 30;
+    totp_code(fake_now, code);
+    assert_int_equal(trygg_store_user_totp_begin(st, name, TOTP_SECRET, NULL), TRYGG_OK);
+    assert_int_equal(trygg_store_user_totp_enable(st, name, code, fake_now, codes ? codes : own),
+                     TRYGG_OK);
+}
 
 /* ---- a tiny HTTP client ---------------------------------------------------- */
 
@@ -138,6 +185,23 @@ static inline long login_as(const char *user, const char *pass, session *s)
             *p = '+';
     req(&r, "POST", "/login", cookie, form);
     long status = r.status;
+    if (status == 303 && strcmp(r.location, "/login/code") == 0) {
+        /* The second step: the current one-time code. */
+        char tok[128], csrf[128], code[8];
+        assert_non_null(cookie_value(&r, "trygg_session", tok, sizeof tok));
+        reply_free(&r);
+        snprintf(cookie, sizeof cookie, "trygg_session=%s", tok);
+        req(&r, "GET", "/login/code", cookie, NULL);
+        assert_int_equal(r.status, 200);
+        assert_int_equal(extract(r.body, "name=\"csrf\" value=\"", '"', csrf, sizeof csrf), 0);
+        reply_free(&r);
+        fake_now += 30;
+        totp_code(fake_now, code);
+        snprintf(form, sizeof form, "csrf=%s&code=%s", csrf, code);
+        req(&r, "POST", "/login/code", cookie, form);
+        assert_int_equal(r.status, 303);
+        assert_string_equal(r.location, "/queue");
+    }
     if (status == 303) {
         char tok[128];
         assert_non_null(cookie_value(&r, "trygg_session", tok, sizeof tok));
