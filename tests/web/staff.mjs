@@ -301,6 +301,33 @@ await step('new security user must set up two-step login: QR code, then a code',
   await fresh.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
 });
 
+const sec = await newPage({ width: 1366, height: 900 });
+await step('security: the recipient\'s copy is shown and can be edited before it goes on', async () => {
+  await login(sec, 'sakerhet');
+  await sec.waitForURL(/\/queue/);
+  await sec.goto(`${base}/item/${info.concern}`);
+  const preview = sec.locator('#copy-preview');
+  assert.match(await preview.innerText(), /\[telefonnummer\]/);
+  assert.doesNotMatch(await preview.innerText(), /070-123 45 67/);
+  await sec.getByText('Stryk mer i mottagarens kopia').click();
+  await sec.getByLabel('Text som mottagaren får').fill('Trapphuset är mörkt, lampan har varit trasig i två veckor.');
+  await sec.getByRole('button', { name: 'Spara mottagarens kopia' }).click();
+  await sec.waitForLoadState();
+  assert.match(await sec.locator('#copy-preview').innerText(), /lampan har varit trasig i två veckor\.$/m);
+  assert.doesNotMatch(await sec.locator('#copy-preview').innerText(), /Storgatan/);
+  await a11yCheck(sec, 'item with the recipient\'s copy');
+  await shot(sec, 'item-copy-desktop');
+});
+await step('security: reading a tip is in the access log', async () => {
+  await sec.goto(`${base}/item/${info.tip}`);
+  await sec.goto(`${base}/access-log`);
+  const main = await sec.locator('main').innerText();
+  assert.match(main, /Läste ett tips i klartext/);
+  assert.match(main, /sakerhet/);
+  await a11yCheck(sec, 'access log');
+  await shot(sec, 'access-log-desktop');
+});
+
 const housing = await newPage({ width: 1366, height: 900 });
 await step('housing company cannot open a tip by its URL', async () => {
   await login(housing, 'bostad');
@@ -313,9 +340,17 @@ await step('housing company cannot open a tip by its URL', async () => {
   // Its own item is shown scrubbed.
   await housing.goto(`${base}/item/${info.concern}`);
   const main = await housing.locator('main').innerText();
-  assert.match(main, /Trapphuset/);
-  assert.doesNotMatch(main, /070-123 45 67/);
+  assert.match(main, /Trapphuset är mörkt, lampan har varit trasig/); // the edited copy
+  assert.doesNotMatch(main, /070-123 45 67|Storgatan|Johan Svensson/); // nor the internal note
   await shot(housing, 'item-housing-desktop');
+  // Searching for what was struck finds nothing; the copy's words do.
+  await housing.goto(`${base}/queue?status=all&q=Storgatan`);
+  assert.doesNotMatch(await housing.locator('main').innerText(), /lampan har varit trasig/);
+  await housing.goto(`${base}/queue?status=all&q=070*`);
+  assert.match(await housing.locator('main').innerText(), /Inga ärenden/);
+  await housing.goto(`${base}/queue?status=all&q=trasig`);
+  assert.match(await housing.locator('main').innerText(), /lampan har varit trasig/);
+  assert.equal((await housing.goto(`${base}/access-log`)).status(), 403);
 });
 
 await browser.close();

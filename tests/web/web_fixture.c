@@ -165,6 +165,11 @@ int main(void)
              "Trapphuset på Storgatan 12 är mörkt, lampan har varit trasig i två "
              "veckor. Ring mig på 070-123 45 67.",
              NULL, NULL, 0, 7200, "evenings");
+    /* An internal note the housing company must never see (privacy steps). */
+    check(trygg_store_add_message(st, concern, TRYGG_MSG_NOTE, "sakerhet",
+                                  "Polisen misstänker grannen Johan Svensson på Storgatan 12.",
+                                  NULL),
+          "note");
     item(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "lighting", "Centrum", "housing",
          "Mörkt i trapphuset på Storgatan 12 igen.", NULL, NULL, 0, 5000, "nights");
     int64_t fault =
