@@ -166,12 +166,12 @@ trygg_err trygg_smsgw_callback_withdraw(trygg_store *st, const char *sender, con
         return err;
     /* The audit names what was deleted, never the number. */
     static const char *const steps[] = {
-        "INSERT INTO audit(item_id, actor, action, detail, at)"
-        " SELECT id, ?2, 'consent', 'call-back consent withdrawn by STOP; call-back number"
-        " deleted', CAST(strftime('%s','now') AS INTEGER) FROM items"
-        " WHERE sender = ?1 AND kind = 'callback' AND (contact <> '' OR consent <> 0)",
-        "UPDATE items SET contact = '', consent = 0, updated = CAST(strftime('%s','now') AS"
-        " INTEGER) WHERE sender = ?1 AND kind = 'callback' AND (contact <> '' OR consent <> 0)",
+        ("INSERT INTO audit(item_id, actor, action, detail, at)"
+         " SELECT id, ?2, 'consent', 'call-back consent withdrawn by STOP; call-back number"
+         " deleted', CAST(strftime('%s','now') AS INTEGER) FROM items"
+         " WHERE sender = ?1 AND kind = 'callback' AND (contact <> '' OR consent <> 0)"),
+        ("UPDATE items SET contact = '', consent = 0, updated = CAST(strftime('%s','now') AS"
+         " INTEGER) WHERE sender = ?1 AND kind = 'callback' AND (contact <> '' OR consent <> 0)"),
         "UPDATE contacts SET callback_consent = 0 WHERE pseudonym = ?1",
     };
     int changed = 0;
