@@ -7,11 +7,8 @@ set -euo pipefail
 SERVER="$1"
 CTL="$2"
 ASSETS="${TRYGG_ASSETS:?TRYGG_ASSETS must point at assets/}"
-D="$(mktemp -d "${TMPDIR:-/tmp}/trygg-it-XXXXXX")"
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null || true; rm -rf "$D"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib_it.sh"
+it_setup it
 
 "$CTL" -d "$D" init >/dev/null
 sed "s|@DATA@|$D|g; s|@PORT@|0|g" "$ASSETS/config/server.ini" > "$D/server.ini"
@@ -71,15 +68,7 @@ grep -q "database missing" <<<"$out" || fail "missing database not reported: $ou
 mv "$D/trygg.db.away" "$D/trygg.db"
 
 # Run it, find the port it got, talk to it, stop it.
-"$SERVER" -c "$D/server.ini" 2> "$D/log" &
-PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-    PORT="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$D/log" | head -1)"
-    [ -n "$PORT" ] && break
-    sleep 0.1
-done
-[ -n "$PORT" ] || { cat "$D/log"; fail "server did not start"; }
+it_start
 B="http://127.0.0.1:$PORT"
 
 code=$(curl -s -o "$D/h.json" -w '%{http_code}' "$B/healthz")
