@@ -27,14 +27,24 @@ void dlg_message_key(const char *pseudonym, const char *stamp, const char *text,
     sodium_bin2hex(out + 4, 65, d, sizeof d);
 }
 
+/* Pseudonym of a sender: of the normalised number (number[] gets it), or,
+ * for an operator's name or a short code, of the name in its own namespace
+ * (number[] = ""): such a sender threads but can never be answered. */
+static trygg_err sender_id(const dlg_ctx *c, const char *raw, char number[20], char pseudo[65])
+{
+    if (trygg_phone_normalise(raw, number) == TRYGG_OK)
+        return trygg_pseudonym(c->pkey, number, pseudo);
+    number[0] = '\0';
+    return trygg_sender_pseudonym(c->pkey, raw, pseudo);
+}
+
 /* "part:" + hex SHA-256 of the sender, reference, total, sequence, SMSC time
  * and code units of one part. */
 static void part_key(dlg_ctx *c, const modem_part *p, char out[69])
 {
-    char pseudo[TRYGG_PSEUDO_HEX + 1], norm[20];
-    if (trygg_phone_normalise(p->number, norm) != TRYGG_OK ||
-        trygg_pseudonym(c->pkey, norm, pseudo) != TRYGG_OK)
-        trygg_pseudonym(c->pkey, p->number, pseudo);
+    char pseudo[TRYGG_PSEUDO_HEX + 1] = "", norm[20];
+    if (sender_id(c, p->number, norm, pseudo) != TRYGG_OK)
+        pseudo[0] = '\0'; /* no sender at all: keyed by the part alone */
     crypto_hash_sha256_state h;
     unsigned char d[crypto_hash_sha256_BYTES];
     char head[128];
@@ -62,6 +72,68 @@ static int is_sep(unsigned char ch)
 {
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '.' || ch == ',' ||
            ch == ':' || ch == ';' || ch == '!' || ch == '?' || ch == '-';
+}
+
+/* Words that may stand beside STOP/START without making the text a tip
+ * ("Stopp tack", "Sluta skicka sms", "stop please"). Upper case. */
+static const char *const polite[] = {
+    "TACK", "TACKAR",   "SNÄLLA",  "SNALLA",  "PLEASE",        "PLS",          "PLZ",
+    "NOW",  "NU",       "SMS",     "SMSA",    "SKICKA",        "SKICKAR",      "MER",
+    "MERA", "MIG",      "INTE",    "FLER",    "INGA",          "KAN",          "NI",
+    "JAG",  "VILL",     "DU",      "ATT",     "TILL",          "HIT",          "OK",
+    "OKEJ", "MESSAGES", "MESSAGE", "TEXTS",   "TEXT",          "TEXTING",      "SENDING",
+    "SEND", "ME",       "IT",      "ALL",     "THANKS",        "THANK",        "YOU",
+    "ANY",  "MORE",     "AGAIN",   "IGEN",    "FADLAN",        "MAHADSANID",   "من",
+    "فضلك", "شكرا",     "الرسائل", "AVSLUTA", "PRENUMERATION", "SUBSCRIPTION", "AGAIN"};
+/* Stop words beyond the configured ones (Swedish "sluta", Somali "jooji",
+ * Arabic "توقف"/"إيقاف") and the words that opt back in. */
+static const char *const stop_extra[] = {"SLUTA", "UNSUBSCRIBE", "AVREGISTRERA",
+                                         "JOOJI", "توقف",        "إيقاف"};
+static const char *const start_words[] = {"START", "STARTA", "BÖRJA", "BORJA", "UNSTOP", "BILOW"};
+
+static int in_list(const char *w, const char *const *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(w, l[i]))
+            return 1;
+    return 0;
+}
+
+int dlg_stop_start(const smsgw_cfg *cfg, const char *text)
+{
+    int stop = 0, start = 0, words = 0;
+    const char *p = text;
+    for (;;) {
+        while (*p && is_sep((unsigned char)*p))
+            p++;
+        if (!*p)
+            break;
+        const char *w = p;
+        while (*p && !is_sep((unsigned char)*p))
+            p++;
+        size_t wl = (size_t)(p - w);
+        if (++words > 6 || wl >= SMSGW_KW_LEN)
+            return 0;
+        char word[SMSGW_KW_LEN], up[SMSGW_KW_LEN];
+        memcpy(word, w, wl);
+        word[wl] = '\0';
+        smsgw_upper(word, up, sizeof up);
+        int is_stop = in_list(up, stop_extra, sizeof stop_extra / sizeof stop_extra[0]);
+        for (int i = 0; i < cfg->nkw[SMSGW_KW_STOP] && !is_stop; i++)
+            is_stop = !strcmp(up, cfg->kw[SMSGW_KW_STOP][i]);
+        if (is_stop && !stop && !start) {
+            stop = 1;
+            continue;
+        }
+        if (in_list(up, start_words, sizeof start_words / sizeof start_words[0]) && !stop &&
+            !start) {
+            start = 1;
+            continue;
+        }
+        if (!in_list(up, polite, sizeof polite / sizeof polite[0]))
+            return 0;
+    }
+    return stop ? 1 : start ? 2 : 0;
 }
 
 int dlg_keyword(const smsgw_cfg *cfg, const char *text, const char **rest)
@@ -96,8 +168,10 @@ int dlg_keyword(const smsgw_cfg *cfg, const char *text, const char **rest)
     return -1;
 }
 
-/* Language of the keyword itself for the English-only words. */
-static const char *keyword_lang(const char *text)
+/* Language of the keyword itself: Swedish words say Swedish; the English
+ * words (STOP, HELP ...) say English only from a number outside Sweden (a
+ * Swedish texter writing STOP gets Swedish, or the thread's language). */
+static const char *keyword_lang(const char *number, const char *text)
 {
     char up[16];
     const char *p = text;
@@ -107,12 +181,74 @@ static const char *keyword_lang(const char *text)
     size_t l = strlen(up);
     while (l && is_sep((unsigned char)up[l - 1]))
         up[--l] = '\0';
-    if (!strcmp(up, "STOP") || !strcmp(up, "HELP") || !strcmp(up, "NEW") || !strcmp(up, "CALL") ||
-        !strcmp(up, "FAULT"))
-        return "en";
+    char first[16];
+    size_t fl = strcspn(up, " \t\n\r.,:;!?-");
+    snprintf(first, sizeof first, "%.*s", (int)(fl < sizeof first ? fl : sizeof first - 1), up);
+    if (!strcmp(first, "STOP") || !strcmp(first, "HELP") || !strcmp(first, "NEW") ||
+        !strcmp(first, "CALL") || !strcmp(first, "FAULT"))
+        return strncmp(number, "+46", 3) == 0 ? NULL : "en";
+    snprintf(up, sizeof up, "%s", first);
     if (!strcmp(up, "STOPP") || !strcmp(up, "HJÄLP") || !strcmp(up, "HJALP") || !strcmp(up, "NYTT"))
         return "sv";
     return NULL;
+}
+
+/* 1 if the text is empty or only blanks. */
+static int blank_text(const char *t)
+{
+    for (; *t; t++)
+        if (!(*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r' || *t == '\f' || *t == '\v'))
+            return 0;
+    return 1;
+}
+
+/* 1 if the text looks like a badly encoded message (mojibake): at least a
+ * third of its characters are replacement characters, controls, private
+ * use, unpaired surrogates, invisible format characters or CJK/Hangul
+ * (none of which the tip line's languages use, and which is what bytes in
+ * the wrong coding turn into). */
+int dlg_undecodable(const char *text)
+{
+    int total = 0, bad = 0;
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        unsigned cp;
+        int n;
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else if ((*p & 0xE0) == 0xC0) {
+            cp = *p & 0x1Fu;
+            n = 2;
+        } else if ((*p & 0xF0) == 0xE0) {
+            cp = *p & 0x0Fu;
+            n = 3;
+        } else if ((*p & 0xF8) == 0xF0) {
+            cp = *p & 0x07u;
+            n = 4;
+        } else {
+            cp = 0xFFFD;
+            n = 1;
+        }
+        for (int i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80) {
+                cp = 0xFFFD;
+                n = i;
+                break;
+            }
+            cp = (cp << 6) | (p[i] & 0x3Fu);
+        }
+        p += n;
+        if (cp == ' ' || cp == '\n' || cp == '\r' || cp == '\t')
+            continue;
+        total++;
+        if (cp == 0xFFFD || cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0xE000 && cp <= 0xF8FF) ||
+            (cp >= 0x2060 && cp <= 0x206F) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+            (cp >= 0xAC00 && cp <= 0xD7AF) || cp >= 0xF0000)
+            bad++;
+    }
+    return bad > 0 && bad * 3 >= total;
 }
 
 typedef struct who {
@@ -128,16 +264,10 @@ static trygg_err identify(dlg_ctx *c, const char *raw, who *w)
     memset(w, 0, sizeof *w);
     unsigned char cipher[128];
     size_t clen = 0;
-    if (trygg_phone_normalise(raw, w->number) != TRYGG_OK) {
-        /* Alphanumeric sender or short code: can be threaded, never answered. */
-        w->number[0] = '\0';
-        trygg_err e = trygg_pseudonym(c->pkey, raw, w->pseudo);
-        if (e)
-            return e;
-    } else {
-        trygg_err e = trygg_pseudonym(c->pkey, w->number, w->pseudo);
-        if (e)
-            return e;
+    trygg_err e = sender_id(c, raw, w->number, w->pseudo);
+    if (e)
+        return e;
+    if (w->number[0]) {
         e = trygg_number_encrypt(c->numkey, w->number, cipher, sizeof cipher, &clen);
         if (e)
             return e;
@@ -145,17 +275,50 @@ static trygg_err identify(dlg_ctx *c, const char *raw, who *w)
     /* A contact who said STOP gets no new ciphertext: we never answer them. */
     if (clen && trygg_store_contact_get(c->st, w->pseudo, &w->ct) == TRYGG_OK && w->ct.stopped)
         clen = 0;
-    return trygg_store_contact_get_or_create(c->st, w->pseudo, clen ? cipher : NULL, (int)clen,
-                                             c->cfg->alias_prefix, &w->ct);
+    e = trygg_store_contact_get_or_create(c->st, w->pseudo, clen ? cipher : NULL, (int)clen,
+                                          c->cfg->alias_prefix, &w->ct);
+    /* An alphanumeric sender or short code: no number, no ciphertext, and
+     * the contact is marked never to be answered (blocked), so staff cannot
+     * queue a reply to it either. */
+    if (!e && !w->number[0] && !w->ct.blocked) {
+        e = trygg_store_contact_set_blocked(c->st, w->pseudo, 1);
+        if (!e)
+            w->ct.blocked = 1;
+    }
+    return e;
 }
 
-/* Picks the reply language and remembers a confident guess on the contact. */
-static void pick_lang(dlg_ctx *c, who *w, const char *text)
+/* Stores a fresh ciphertext for a contact that said START after STOP. */
+static trygg_err restart_contact(dlg_ctx *c, who *w)
 {
-    const char *g = keyword_lang(text);
-    if (!g)
-        g = replies_guess_lang(text, NULL);
-    if (g) {
+    if (!w->number[0])
+        return TRYGG_OK;
+    unsigned char cipher[128];
+    size_t clen = 0;
+    trygg_err e = trygg_store_contact_restart(c->st, w->pseudo);
+    if (!e)
+        e = trygg_number_encrypt(c->numkey, w->number, cipher, sizeof cipher, &clen);
+    if (!e)
+        e = trygg_store_contact_get_or_create(c->st, w->pseudo, cipher, (int)clen,
+                                              c->cfg->alias_prefix, &w->ct);
+    sodium_memzero(cipher, sizeof cipher);
+    return e;
+}
+
+/* Picks the reply language. A thread keeps its language: the contact's
+ * language changes only on a strong guess (replies_guess_lang_strength),
+ * or is set by the first message that gives any clue; an undecodable text
+ * never changes it. */
+static void pick_lang(dlg_ctx *c, who *w, const char *text, int undecodable, int words)
+{
+    int strong = 0;
+    const char *g = NULL;
+    if (!undecodable) {
+        g = keyword_lang(w->number, text);
+        if (!g && words)
+            g = replies_guess_lang_strength(text, NULL, &strong);
+    }
+    if (g && (!w->ct.lang[0] || strong)) {
         snprintf(w->lang, sizeof w->lang, "%s", g);
         if (strcmp(w->ct.lang, g) != 0)
             trygg_store_contact_set_lang(c->st, w->pseudo, g);
@@ -166,9 +329,19 @@ static void pick_lang(dlg_ctx *c, who *w, const char *text)
     }
 }
 
+/* Over the flood limit an urgent text still gets its 112 reply, at most
+ * one per sender per URGENT_EVERY seconds. */
+#define URGENT_EVERY 600
+
 /* Why a reply must not be sent ("" = may be sent). Uses the inbound count
  * before this message was recorded. */
+static const char *silence_for(dlg_ctx *c, const who *w, int64_t now, int urgent);
 static const char *silence(dlg_ctx *c, const who *w, int64_t now)
+{
+    return silence_for(c, w, now, 0);
+}
+
+static const char *silence_for(dlg_ctx *c, const who *w, int64_t now, int urgent)
 {
     if (!w->number[0] || w->ct.cipher_len <= 0)
         return "no-number";
@@ -180,8 +353,15 @@ static const char *silence(dlg_ctx *c, const who *w, int64_t now)
     if (trygg_smsgw_inbound_count(c->st, w->pseudo, now - 3600, &hour) != TRYGG_OK ||
         trygg_smsgw_inbound_count(c->st, w->pseudo, now - 86400, &day) != TRYGG_OK)
         return "flood";
-    if (hour >= c->cfg->replies_per_hour || day >= c->cfg->replies_per_day)
+    if (hour >= c->cfg->replies_per_hour || day >= c->cfg->replies_per_day) {
+        int recent = 0;
+        if (urgent &&
+            trygg_smsgw_sent_count(c->st, w->pseudo, DLG_AUTHOR_URGENT, now - URGENT_EVERY,
+                                   &recent) == TRYGG_OK &&
+            recent == 0)
+            return "";
         return "flood";
+    }
     return "";
 }
 
@@ -243,7 +423,7 @@ static int text_urgent(const char *text)
 /* Creates an item of `kind` from the message. */
 static trygg_err new_item(dlg_ctx *c, const who *w, const asm_msg *m, const char *key,
                           trygg_kind kind, trygg_channel channel, const char *text, int64_t now,
-                          trygg_item *it)
+                          int undecodable, trygg_item *it)
 {
     trygg_item_init(it);
     snprintf(it->client_key, sizeof it->client_key, "%s", key);
@@ -256,13 +436,13 @@ static trygg_err new_item(dlg_ctx *c, const who *w, const asm_msg *m, const char
     snprintf(it->lang, sizeof it->lang, "%s", w->lang);
     snprintf(it->sender, sizeof it->sender, "%s", w->pseudo);
     snprintf(it->alias, sizeof it->alias, "%s", w->ct.alias);
-    it->incomplete = m ? m->incomplete : 0;
+    it->incomplete = (m ? m->incomplete : 0) || undecodable;
     if (kind == TRYGG_KIND_CALLBACK) {
         snprintf(it->contact, sizeof it->contact, "%s", w->number);
         it->consent = 1;
     }
     it->created = now;
-    it->urgent = text_urgent(text);
+    it->urgent = !undecodable && text_urgent(text);
     trygg_route_result rr;
     int routed = c->routes && trygg_route_item(c->routes, it, &rr) == TRYGG_OK;
     if (routed) {
@@ -316,12 +496,40 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
     }
     if (e != TRYGG_ERR_NOTFOUND)
         return e;
-    pick_lang(c, &w, m->text);
-    const char *why = silence(c, &w, now);
+    int undec = dlg_undecodable(m->text);
+    int ss = undec ? 0 : dlg_stop_start(c->cfg, m->text);
     const char *rest = m->text;
-    int kw = dlg_keyword(c->cfg, m->text, &rest);
+    int kw = ss == 1 ? SMSGW_KW_STOP : ss == 2 ? -1 : dlg_keyword(c->cfg, m->text, &rest);
+    /* Keyword messages (STOP please, HELP) take the keyword's language or
+     * the thread's, never a guess from the polite words around them. */
+    int words = !ss && kw != SMSGW_KW_STOP && kw != SMSGW_KW_HELP && kw != SMSGW_KW_RING;
+    pick_lang(c, &w, m->text, undec, words);
+    const char *why = silence(c, &w, now);
     trygg_item it;
     int64_t since = now - (int64_t)c->cfg->thread_days * 86400;
+
+    if (ss == 2) {
+        /* START/BÖRJA: the contact opts back in (a fresh ciphertext). */
+        r->action = DLG_HELP;
+        if (w.ct.stopped) {
+            e = restart_contact(c, &w);
+            if (e)
+                return e;
+            TRYGG_INFO("%s said start", w.ct.alias);
+        }
+        e = reply(c, &w, silence(c, &w, now), REPLY_START, 0, NULL, DLG_AUTHOR, r);
+        if (e)
+            return e;
+        return trygg_smsgw_inbound_put(c->st, key, 0, w.pseudo, now);
+    }
+    if (blank_text(m->text)) {
+        /* Nothing to store: not a tip. The texter gets the help text. */
+        r->action = DLG_HELP;
+        e = reply(c, &w, why, REPLY_HELP, 0, NULL, DLG_AUTHOR, r);
+        if (e)
+            return e;
+        return trygg_smsgw_inbound_put(c->st, key, 0, w.pseudo, now);
+    }
 
     switch (kw) {
     case SMSGW_KW_STOP: {
@@ -387,7 +595,7 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
         /* Consent is given by this SMS: the call-back item carries the number
          * in its contact field, which only call-back roles are shown and
          * retention purges. It is the one place a number is stored readable. */
-        e = new_item(c, &w, m, key, TRYGG_KIND_CALLBACK, TRYGG_CHANNEL_VOICE, m->text, now, &it);
+        e = new_item(c, &w, m, key, TRYGG_KIND_CALLBACK, TRYGG_CHANNEL_VOICE, m->text, now, 0, &it);
         if (e)
             return e;
         e = trygg_store_contact_set_callback(c->st, w.pseudo, 1);
@@ -415,7 +623,7 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
             e = trygg_store_add_message(c->st, it.id, TRYGG_MSG_IN, w.ct.alias, m->text, NULL);
             if (e)
                 return e;
-            r->urgent = text_urgent(m->text);
+            r->urgent = !undec && text_urgent(m->text);
             if (r->urgent && !it.urgent) {
                 e = trygg_store_set_urgent(c->st, it.id, DLG_AUTHOR, 1);
                 if (!e)
@@ -423,22 +631,40 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
                 if (e)
                     return e;
             }
-            e = reply(c, &w, why, r->urgent ? REPLY_ACK_URGENT : REPLY_ACK_THREAD, it.id, it.ref,
-                      DLG_AUTHOR, r);
+            if (undec)
+                e = trygg_store_audit(c->st, it.id, DLG_AUTHOR, "note",
+                                      "an SMS in this thread could not be decoded");
+            if (!e)
+                e = reply(c, &w, r->urgent ? silence_for(c, &w, now, 1) : why,
+                          undec       ? REPLY_HELP
+                          : r->urgent ? REPLY_ACK_URGENT
+                                      : REPLY_ACK_THREAD,
+                          it.id, it.ref, r->urgent ? DLG_AUTHOR_URGENT : DLG_AUTHOR, r);
             if (e)
                 return e;
             break;
         }
         r->action = DLG_NEW_ITEM;
         e = new_item(c, &w, m, key, fault ? TRYGG_KIND_FAULT : TRYGG_KIND_TIP, TRYGG_CHANNEL_SMS,
-                     body, now, &it);
+                     body, now, undec, &it);
         if (e)
             return e;
         r->item_id = it.id;
         r->urgent = it.urgent;
         snprintf(r->ref, sizeof r->ref, "%s", it.ref);
-        const char *rk = it.urgent ? REPLY_ACK_URGENT : fault ? REPLY_ACK_FAULT : REPLY_ACK;
-        e = reply(c, &w, why, rk, it.id, it.ref, DLG_AUTHOR, r);
+        if (undec) {
+            /* Stored, flagged (incomplete, with a note), answered with help. */
+            e = trygg_store_audit(c->st, it.id, DLG_AUTHOR, "note",
+                                  "the SMS could not be decoded (wrong character coding)");
+            if (e)
+                return e;
+        }
+        const char *rk = undec       ? REPLY_HELP
+                         : it.urgent ? REPLY_ACK_URGENT
+                         : fault     ? REPLY_ACK_FAULT
+                                     : REPLY_ACK;
+        e = reply(c, &w, it.urgent ? silence_for(c, &w, now, 1) : why, rk, it.id, it.ref,
+                  it.urgent ? DLG_AUTHOR_URGENT : DLG_AUTHOR, r);
         if (e)
             return e;
         break;

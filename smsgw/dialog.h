@@ -36,6 +36,9 @@
  * contact after sending it. */
 #define DLG_AUTHOR_STOP "smsgw-stop"
 #define DLG_AUTHOR      "smsgw"
+/* Author of an urgent reply (112 first): sent before everything else and,
+ * over the flood limit, still sent once per sender per 10 minutes. */
+#define DLG_AUTHOR_URGENT "smsgw-urgent"
 
 typedef struct dlg_ctx {
     trygg_store *st;
@@ -81,6 +84,14 @@ int dlg_part_seen(dlg_ctx *c, const modem_part *p);
 /* Handles an incoming call (already debounced): counts it anonymously and
  * queues the "this number takes no calls" SMS. */
 trygg_err dlg_handle_call(dlg_ctx *c, const char *number, int64_t now, dlg_result *r);
+
+/* 1 if the text is STOP in any polite form ("Stopp tack", "Sluta skicka
+ * sms", "STOPP!!", "stop please"), 2 if it is START/BÖRJA likewise, else 0.
+ * A text with any other word ("Stopp vid skolan ...") is 0: a tip. */
+int dlg_stop_start(const smsgw_cfg *cfg, const char *text);
+
+/* 1 if the text looks badly encoded (mojibake); see dialog.c. */
+int dlg_undecodable(const char *text);
 
 /* The idempotency key of a message: "sms:" + 64 hex digits into out[69]. */
 void dlg_message_key(const char *pseudonym, const char *stamp, const char *text, char out[69]);

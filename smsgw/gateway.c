@@ -47,14 +47,17 @@ struct gw {
     gw_stats stats;
     int64_t next_connect, backoff;
     int64_t last_status, last_health, last_quarantine_purge;
-    int health_connected;
+    int health_connected, health_store_failing;
     modem_status ms;
     struct {
         char number[MODEM_NUMBER_MAX + 1];
         int64_t at;
     } recent[DEBOUNCE_MAX];
-    int crash_after; /* test hook: _exit before the delete after N commits */
-    int fail_sends;  /* test hook: sends to fail */
+    int store_failing;     /* the store refuses writes (full disk, I/O): reported once */
+    char store_error[160]; /* the last store error, for the health record */
+    int store_waiting;     /* messages left on the modem by the last failure */
+    int crash_after;       /* test hook: _exit before the delete after N commits */
+    int fail_sends;        /* test hook: sends to fail */
 };
 
 static int stopping(const gw *g)
@@ -165,6 +168,34 @@ void gw_test_fail_sends(gw *g, int n)
     g->fail_sends = n;
 }
 
+trygg_store *gw_test_store(gw *g)
+{
+    return g->st;
+}
+
+/* The store refused a write (a full disk, an I/O error): counted every
+ * time, logged once until it clears, and shown in the health record. */
+static void store_problem(gw *g, trygg_err e, int waiting)
+{
+    g->stats.store_errors++;
+    g->store_waiting = waiting;
+    snprintf(g->store_error, sizeof g->store_error, "%s %s", trygg_strerror(e),
+             trygg_store_errmsg(g->st));
+    if (!g->store_failing)
+        TRYGG_ERR("store: %s; %d message%s wait on the modem (logged once until it clears)",
+                  g->store_error, waiting, waiting == 1 ? "" : "s");
+    g->store_failing = 1;
+}
+
+static void store_ok(gw *g)
+{
+    if (g->store_failing)
+        TRYGG_INFO("store: writing again after %lld error%s", (long long)g->stats.store_errors,
+                   g->stats.store_errors == 1 ? "" : "s");
+    g->store_failing = 0;
+    g->store_waiting = 0;
+}
+
 /* Inbound: poll, assemble, commit, delete. All messages of one poll are
  * committed in one transaction (one fsync), each in its own savepoint so a
  * failing message rolls back alone; only after the commit are they deleted
@@ -206,11 +237,11 @@ static trygg_err do_inbound(gw *g, int64_t now)
         return TRYGG_OK;
     e = trygg_store_begin(g->st);
     if (e) {
-        g->stats.store_errors++;
-        TRYGG_ERR("store: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+        store_problem(g, e, nm);
         return TRYGG_OK; /* everything stays on the modem for the next poll */
     }
-    int done = 0;
+    int done = 0, failed = 0;
+    trygg_err fail_e = TRYGG_OK;
     int64_t in = 0, dups = 0;
     for (int i = 0; i < nm && !stopping(g); i++, done++) {
         asm_msg *m = &g->msgs[i];
@@ -225,9 +256,10 @@ static trygg_err do_inbound(gw *g, int64_t now)
             continue;
         }
         if (e) {
-            /* Transient (busy, I/O): it stays on the modem for the next poll. */
-            g->stats.store_errors++;
-            TRYGG_ERR("store: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+            /* Transient (busy, full, I/O): it stays on the modem for the
+             * next poll; reported once for the whole batch below. */
+            failed++;
+            fail_e = e;
             continue;
         }
         g->ok[i] = 1;
@@ -236,12 +268,15 @@ static trygg_err do_inbound(gw *g, int64_t now)
         else
             in++;
     }
+    if (failed)
+        store_problem(g, fail_e, failed);
     e = trygg_store_commit(g->st);
     if (e) {
-        g->stats.store_errors++;
-        TRYGG_ERR("store commit: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+        store_problem(g, e, nm);
         return TRYGG_OK; /* nothing was stored: nothing is deleted */
     }
+    if (!failed)
+        store_ok(g);
     g->stats.messages_in += in;
     g->stats.duplicates += dups;
     if (g->crash_after > 0 && g->stats.messages_in >= g->crash_after)
@@ -416,11 +451,13 @@ static void do_health(gw *g, int64_t now, int force)
     modem_status cur;
     modem_status_cached(g->md, &cur);
     int changed = cur.quarantined != g->ms.quarantined || cur.errors != g->ms.errors ||
-                  modem_connected(g->md) != g->health_connected;
+                  modem_connected(g->md) != g->health_connected ||
+                  g->store_failing != g->health_store_failing;
     if (!force && !changed && now >= g->last_health && now - g->last_health < HEALTH_WRITE)
         return;
     g->last_health = now;
     g->health_connected = modem_connected(g->md);
+    g->health_store_failing = g->store_failing;
     if (modem_connected(g->md) &&
         (force || now - g->last_status >= HEALTH_EVERY || now < g->last_status)) {
         modem_status_get(g->md, &g->ms);
@@ -440,6 +477,12 @@ static void do_health(gw *g, int64_t now, int force)
         "duplicates", (json_int_t)g->stats.duplicates, "updated", (json_int_t)now);
     if (!j)
         return;
+    /* The store's state: "failing" while writes are refused (messages wait
+     * on the modem), the count of refused writes, and the last error. */
+    json_object_set_new(j, "store", json_string(g->store_failing ? "failing" : "ok"));
+    json_object_set_new(j, "store_errors", json_integer((json_int_t)g->stats.store_errors));
+    json_object_set_new(j, "store_error", json_string(g->store_error));
+    json_object_set_new(j, "store_waiting", json_integer(g->store_failing ? g->store_waiting : 0));
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     if (s) {

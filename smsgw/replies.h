@@ -27,6 +27,7 @@
 #define REPLY_CALL         "sms.call"         /* after an incoming call */
 #define REPLY_RING         "sms.ring"         /* RING: call-back item created */
 #define REPLY_RING_NO_CALL "sms.ring_no_call" /* RING without a recent call: nothing stored */
+#define REPLY_START        "sms.start"        /* START/BÖRJA after STOP: texts again */
 /* Staff-facing: the e-mail to the on-call address for an urgent SMS. */
 #define ONCALL_SUBJECT "sms.oncall_subject"
 #define ONCALL_BODY    "sms.oncall_body"
@@ -55,8 +56,12 @@ trygg_err replies_render_with(const replies *r, const char *key, const char *con
 int replies_langs(const replies *r, const char **langs, int max);
 
 /* Guesses the language of an incoming text: "ar" for Arabic script, "en",
- * "so" or "sv" from common words; `fallback` when nothing matches. Returns a
- * static string or fallback. */
+ * "so" or "sv" from common words (Swedish unless clearly another language);
+ * `fallback` when nothing matches. Returns a static string or fallback. */
 const char *replies_guess_lang(const char *text, const char *fallback);
+/* The same guess, conservative (Swedish unless the text is clearly another
+ * language); *strong = 1 when it is clear enough to change the language of
+ * a thread (see replies.c). */
+const char *replies_guess_lang_strength(const char *text, const char *fallback, int *strong);
 
 #endif

@@ -170,6 +170,31 @@ trygg_err trygg_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN], const c
     return TRYGG_OK;
 }
 
+trygg_err trygg_sender_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN], const char *name,
+                                 char out[65])
+{
+    if (key == NULL || name == NULL || out == NULL)
+        return TRYGG_ERR_INVALID;
+    char norm[80] = "name:";
+    size_t k = 5;
+    int blank = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && k + 2 < sizeof norm; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            blank = k > 5;
+            continue;
+        }
+        if (blank)
+            norm[k++] = ' ';
+        blank = 0;
+        norm[k++] = (char)((*p >= 'a' && *p <= 'z') ? *p - 32 : *p);
+    }
+    if (k == 5)
+        return TRYGG_ERR_INVALID;
+    norm[k] = '\0';
+    trygg_hmac_sha256_hex(key, TRYGG_PSEUDO_KEY_LEN, norm, k, out);
+    return TRYGG_OK;
+}
+
 trygg_err trygg_numkey_create(const char *path)
 {
     if (path == NULL)

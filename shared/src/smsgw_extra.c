@@ -3,6 +3,8 @@
  */
 #include "trygg/smsgw_extra.h"
 
+#include <stdio.h>
+
 #include "store_internal.h"
 
 trygg_err trygg_smsgw_extra_init(trygg_store *st)
@@ -191,6 +193,48 @@ trygg_err trygg_smsgw_callback_withdraw(trygg_store *st, const char *sender, con
     if (!err && n)
         *n = changed;
     return err;
+}
+
+trygg_err trygg_smsgw_sent_count(trygg_store *st, const char *recipient, const char *author,
+                                 int64_t since, int *count)
+{
+    sqlite3_stmt *s;
+    *count = 0;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT count(*) FROM sms_out WHERE recipient = ? AND "
+                                     "author = ? AND created >= ?",
+                                     &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, recipient);
+    trygg_st_bind_text(s, 2, author);
+    sqlite3_bind_int64(s, 3, since);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int(s, 0);
+    else
+        err = trygg_st_fail(st, rc, "smsgw sent count");
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_smsgw_test_limit_pages(trygg_store *st, int extra)
+{
+    char sql[96];
+    if (extra < 0)
+        return trygg_st_exec(st, "PRAGMA max_page_count = 4294967294");
+    /* No free pages left to reuse: the next page a write needs fails. */
+    trygg_err err = trygg_st_exec(st, "VACUUM");
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st, "PRAGMA page_count", &s);
+    if (err)
+        return err;
+    long long pages = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages + extra);
+    return trygg_st_exec(st, sql);
 }
 
 trygg_err trygg_smsgw_unit_begin(trygg_store *st)

@@ -357,15 +357,18 @@ trygg_err trygg_store_sms_enqueue(trygg_store *st, int64_t item_id, const char *
     return trygg_st_tx_end(st, err);
 }
 
+/* The gateway's urgent replies (author "smsgw-urgent", 112 first) are due
+ * before everything else queued. */
 trygg_err trygg_store_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT " SMS_COLS " FROM sms_out WHERE status IN "
-                                     "('pending', 'failed') AND next_attempt <= ?1 "
-                                     "ORDER BY next_attempt, id LIMIT ?2",
-                                     &s);
+    trygg_err err =
+        trygg_st_prepare(st,
+                         "SELECT " SMS_COLS " FROM sms_out WHERE status IN "
+                         "('pending', 'failed') AND next_attempt <= ?1 "
+                         "ORDER BY author = 'smsgw-urgent' DESC, next_attempt, id LIMIT ?2",
+                         &s);
     if (err)
         return err;
     sqlite3_bind_int64(s, 1, now);

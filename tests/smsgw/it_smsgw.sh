@@ -54,7 +54,7 @@ q "select text from items" | grep -q 'الإضاءة مكسورة في الحد�
 # Urgent: raised, 112 first in the reply, the on-call address notified.
 fake "$D/modem" +46701110005 "Han har en kniv och hotar folk vid skolan"
 wait_for 20 "select count(*) from items where urgent=1" 1
-wait_for 20 "select count(*) from sms_out where text glob 'Ring 112*' and status='sent'" 1
+wait_for 20 "select count(*) from sms_out where text glob '112*' and status='sent'" 1
 wait_for 10 "select count(*) from notify_out where destination='oncall' and channel='email' and payload like '%jour@example.se%'" 1
 
 # A call: hung up, counted, answered by SMS; RING makes a call-back item.

@@ -57,8 +57,15 @@ static void test_table(void **state)
         }
         printf("\n");
     }
-    /* The urgent reply puts 112 first. */
+    /* The urgent reply puts 112 first: the first thing read, in every
+     * language (Arabic too: the number is the first character). */
     char text[1600];
+    for (int l = 0; l < nl; l++) {
+        assert_int_equal(
+            replies_render(r, langs[l], REPLY_ACK_URGENT, "K7-4QX2", text, sizeof text), 0);
+        if (strncmp(text, "112", 3) != 0)
+            fail_msg("%s urgent reply does not start with 112: %s", langs[l], text);
+    }
     assert_int_equal(replies_render(r, "sv", REPLY_ACK_URGENT, "K7-4QX2", text, sizeof text), 0);
     assert_non_null(strstr(text, "112"));
     assert_true(strstr(text, "112") < strstr(text, "K7-4QX2"));

@@ -33,6 +33,13 @@ trygg_err trygg_key_read(const char *path, unsigned char *key, size_t len);
 #define TRYGG_PSEUDO_KEY_LEN 32
 
 /* Keyed pseudonym of a normalised number: hex of HMAC-SHA-256 (64 chars + NUL). */
+/* Keyed pseudonym of a sender that is not a phone number (an operator's
+ * "Telia", a bank, a short code "72000"): hex HMAC-SHA-256 of "name:" and
+ * the name upper-cased (ASCII), trimmed, inner blanks collapsed. Its own
+ * namespace: never equal to a number's pseudonym, and such a sender can
+ * never be answered (there is no number to encrypt). */
+trygg_err trygg_sender_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN], const char *name,
+                                 char out[65]);
 trygg_err trygg_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN], const char *number,
                           char out[65]);
 

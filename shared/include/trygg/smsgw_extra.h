@@ -51,12 +51,20 @@ trygg_err trygg_smsgw_call_count(trygg_store *st, const char *sender, int64_t si
  * callback_consent is cleared. *n (may be NULL) gets the items changed. */
 trygg_err trygg_smsgw_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
                                         int *n);
+/* Number of outbox rows to `recipient` by `author` queued at or after unix
+ * time `since` (the bound on urgent replies over the flood limit). */
+trygg_err trygg_smsgw_sent_count(trygg_store *st, const char *recipient, const char *author,
+                                 int64_t since, int *count);
 /* A unit of work that composes: at the outermost level BEGIN IMMEDIATE ...
  * COMMIT, inside trygg_store_begin (or another unit) a SAVEPOINT, so one
  * message of a batch can be rolled back without losing the others.
  * end(err) commits/releases when err == TRYGG_OK, else rolls back; it
  * returns err or the commit error. */
 trygg_err trygg_smsgw_unit_begin(trygg_store *st);
+/* Test hook: limits this connection's database to its current size plus
+ * `extra` pages (PRAGMA max_page_count), so writes fail with SQLITE_FULL as
+ * on a full disk; extra < 0 lifts the limit. */
+trygg_err trygg_smsgw_test_limit_pages(trygg_store *st, int extra);
 trygg_err trygg_smsgw_unit_end(trygg_store *st, trygg_err err);
 
 #endif
