@@ -1194,11 +1194,11 @@ static void screen_receipt(ctx *c)
     (void)l;
     /* No number known yet (no reference prefix, docs/kiosk.md): say so in
      * words instead of a number. */
-    ui_el *r = f->ref[0] ? text(c, "receipt.ref", f->ref, c->pad + S(c, 36), y + S(c, 76),
-                                bw - S(c, 72), S(c, 130), P(c, 96), 1, t->text, t->panel_bg)
-                         : text(c, "receipt.ref_none", T(c, "receipt.ref_none"),
-                                c->pad + S(c, 36), y + S(c, 76), bw - S(c, 72), S(c, 130),
-                                P(c, 34), 0, t->text, t->panel_bg);
+    ui_el *r =
+        f->ref[0] ? text(c, "receipt.ref", f->ref, c->pad + S(c, 36), y + S(c, 76), bw - S(c, 72),
+                         S(c, 130), P(c, 96), 1, t->text, t->panel_bg)
+                  : text(c, "receipt.ref_none", T(c, "receipt.ref_none"), c->pad + S(c, 36),
+                         y + S(c, 76), bw - S(c, 72), S(c, 130), P(c, 34), 0, t->text, t->panel_bg);
     r->rtl = 0;
     r->vcenter = 1;
     y += bh + S(c, 30);

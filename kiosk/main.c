@@ -181,8 +181,8 @@ static int host_submit(void *user, const flow_form *form, char ref[8])
         return -1;
     /* The reference is the kiosk's own (prefix + sequence, unique by
      * construction), taken in the transaction that queues the submission. */
-    trygg_err e = a->ob ? outbox_add_ref(a->ob, uuid, body, a->cat.ref_prefix, wall_ms(), ref)
-                        : TRYGG_ERR_IO;
+    trygg_err e =
+        a->ob ? outbox_add_ref(a->ob, uuid, body, a->cat.ref_prefix, wall_ms(), ref) : TRYGG_ERR_IO;
     sodium_memzero(body, strlen(body));
     free(body);
     if (e != TRYGG_OK) {

@@ -112,8 +112,7 @@ static int exec_sql(outbox *o, const char *sql)
 static int take_ref(outbox *o, const char *prefix, char ref[8])
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(o->db, "SELECT next FROM ref_seq WHERE prefix = ?1", -1, &st,
-                                NULL);
+    int rc = sqlite3_prepare_v2(o->db, "SELECT next FROM ref_seq WHERE prefix = ?1", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
@@ -162,8 +161,7 @@ trygg_err outbox_add_ref(outbox *o, const char *uuid, const char *body, const ch
         if (!full)
             rc = SQLITE_NOMEM;
         else
-            snprintf(full, n + 32, "{\"ref\":\"%s\"%s%s", r, body[1] == '}' ? "" : ",",
-                     body + 1);
+            snprintf(full, n + 32, "{\"ref\":\"%s\"%s%s", r, body[1] == '}' ? "" : ",", body + 1);
     }
     trygg_err e = rc == SQLITE_OK ? outbox_add(o, uuid, full ? full : body, now_ms) : db_err(rc);
     free(full);

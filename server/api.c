@@ -438,8 +438,8 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     if (rc == TRYGG_ERR_EXISTS) {
         /* The kiosk printed this reference; another item holds it. Never
          * silently another reference: the kiosk keeps it for staff. */
-        TRYGG_ERR("api: kiosk %s reference %s (uuid %s) is taken by another item", k.id,
-                  sent->ref, sent->client_key);
+        TRYGG_ERR("api: kiosk %s reference %s (uuid %s) is taken by another item", k.id, sent->ref,
+                  sent->client_key);
         json_decref(fields);
         error_json(resp, 409, "ref_taken", NULL);
         free(sent);

@@ -628,8 +628,8 @@ trygg_err trygg_store_user_totp_reset(trygg_store *st, const char *username, con
 
 /* ---- Kiosks ------------------------------------------------------------------ */
 
-#define KIOSK_COLS                                                                               \
-    "id, name, area, revoked, last_seen, version, outbox_depth, last_error, created, "            \
+#define KIOSK_COLS                                                                                 \
+    "id, name, area, revoked, last_seen, version, outbox_depth, last_error, created, "             \
     "coalesce(ref_prefix, '')"
 
 static void read_kiosk(sqlite3_stmt *s, void *row)
