@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
 #include "outbox.h"
 #include "trygg/ref.h"
 
@@ -170,6 +171,26 @@ static void test_add_ref_sequence(void **state)
     assert_int_equal(outbox_add_ref(o, "uuid-nopfx", "{\"a\":1}", "", 1000, ref), TRYGG_OK);
     assert_string_equal(ref, "");
     assert_int_equal(outbox_depth(o), 42);
+    outbox_close(o);
+
+    /* The prefix's numbers used up: saved, but no number (never one twice). */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "UPDATE ref_seq SET next = 707281 WHERE prefix = '3K'", NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    o = outbox_open(path, err, sizeof err);
+    assert_non_null(o);
+    assert_int_equal(outbox_add_ref(o, "uuid-full", "{}", "3K", 1000, ref), TRYGG_OK);
+    assert_string_equal(ref, "");
+    /* ... until the server's next prefix arrives: its sequence starts at 0. */
+    assert_int_equal(outbox_add_ref(o, "uuid-next", "{}", "3M", 1000, ref), TRYGG_OK);
+    char p2[3];
+    long s2;
+    assert_int_equal(trygg_ref_kiosk_parse(ref, p2, &s2), TRYGG_OK);
+    assert_string_equal(p2, "3M");
+    assert_int_equal(s2, 0);
     outbox_close(o);
 }
 
