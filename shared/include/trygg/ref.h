@@ -36,8 +36,10 @@
  * out[TRYGG_REF_LEN + 1]. */
 void trygg_ref_new(char out[TRYGG_REF_LEN + 1]);
 /* Deterministic reference for a client idempotency key (a kiosk UUID): the
- * first 6 symbols of SHA-256(key) in the alphabet. Lets an offline kiosk
- * print the reference the server will store. */
+ * first 6 symbols of SHA-256(key) in the alphabet. Legacy: what kiosks
+ * before issue 12 printed offline; the server still uses it for a
+ * submission without "ref". Not unique (a hash): new kiosks issue their own
+ * references (trygg_ref_kiosk). */
 void trygg_ref_from_key(const char *key, char out[TRYGG_REF_LEN + 1]);
 /* Normalises user-typed input (case, spaces, dash) into out; TRYGG_ERR_INVALID
  * if it cannot be a reference. */
