@@ -1,5 +1,6 @@
 /* config.c — kiosk.ini loading and checking. */
 #include "config.h"
+#include "trygg/ref.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -58,14 +59,23 @@ typedef struct key_str {
         sec, #field, offsetof(kiosk_config, field), sizeof(((kiosk_config *)0)->field)             \
     }
 static const key_str str_keys[] = {
-    S("kiosk", kiosk_id),          S("kiosk", municipality),
-    S("kiosk", server_url),        S("kiosk", token_file),
-    S("kiosk", data_dir),          S("kiosk", area),
-    S("kiosk", default_lang),      S("kiosk", languages),
-    S("kiosk", maintenance_pin),   S("kiosk", ca_file),
-    S("links", police_tip_url),    S("links", police_tip_phone),
-    S("links", police_report_url), S("links", emergency),
-    S("links", child_concern_url), S("links", child_concern_phone),
+    S("kiosk", kiosk_id),
+    S("kiosk", municipality),
+    S("kiosk", server_url),
+    S("kiosk", token_file),
+    S("kiosk", data_dir),
+    S("kiosk", area),
+    S("kiosk", default_lang),
+    S("kiosk", languages),
+    S("kiosk", maintenance_pin),
+    S("kiosk", ca_file),
+    S("kiosk", ref_prefix),
+    S("links", police_tip_url),
+    S("links", police_tip_phone),
+    S("links", police_report_url),
+    S("links", emergency),
+    S("links", child_concern_url),
+    S("links", child_concern_phone),
 };
 #undef S
 
@@ -233,6 +243,11 @@ trygg_err kcfg_load(const char *path, kiosk_config *c, trygg_cfg_errors *e)
     if (strlen(c->maintenance_pin) < 4 || strlen(c->maintenance_pin) > 12 ||
         !all_digits(c->maintenance_pin))
         trygg_cfg_fail(e, 0, "maintenance_pin must be 4 to 12 digits");
+    if (c->ref_prefix[0] && !trygg_ref_prefix_valid(c->ref_prefix))
+        trygg_cfg_fail(e, 0,
+                       "ref_prefix '%s' is not a kiosk prefix (as `tryggctl kiosk add` "
+                       "prints it, e.g. 3K)",
+                       c->ref_prefix);
     if (c->retry_min_ms > c->retry_max_ms)
         trygg_cfg_fail(e, 0, "retry_min_ms is larger than retry_max_ms");
     if (strncmp(c->server_url, "http://", 7) && strncmp(c->server_url, "https://", 8))

@@ -35,6 +35,8 @@ typedef struct kiosk_config {
     char languages[64];       /* comma-separated, e.g. "sv,en,ar,so" */
     char maintenance_pin[16]; /* 4-12 digits */
     char ca_file[KCFG_PATH];  /* optional CA bundle for HTTPS */
+    char ref_prefix[4];       /* reference prefix from `tryggctl kiosk add` ("" = not yet
+                               * known; the server's config overrides it, docs/kiosk.md) */
     int tls_verify;           /* 1 (default) */
     /* [timing] (seconds unless _ms) */
     int idle_s;    /* no touch for this long → warning */

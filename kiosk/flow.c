@@ -160,6 +160,10 @@ static void announce_with(flow *f, const char *prefix_key)
         say(f, text);
         return;
     }
+    if (f->screen == SCR_RECEIPT && !f->ref[0]) {
+        say_key(f, "receipt.spoken_none");
+        return;
+    }
     if (f->screen == SCR_RECEIPT) {
         /* The reference letter by letter, so the voice spells it. */
         char spelled[32] = "";

@@ -1192,8 +1192,13 @@ static void screen_receipt(ctx *c)
     ui_el *l = text(c, "", T(c, "receipt.ref_label"), c->pad + S(c, 36), y + S(c, 24),
                     bw - S(c, 72), S(c, 50), P(c, 32), 0, t->text, t->panel_bg);
     (void)l;
-    ui_el *r = text(c, "receipt.ref", f->ref, c->pad + S(c, 36), y + S(c, 76), bw - S(c, 72),
-                    S(c, 130), P(c, 96), 1, t->text, t->panel_bg);
+    /* No number known yet (no reference prefix, docs/kiosk.md): say so in
+     * words instead of a number. */
+    ui_el *r =
+        f->ref[0] ? text(c, "receipt.ref", f->ref, c->pad + S(c, 36), y + S(c, 76), bw - S(c, 72),
+                         S(c, 130), P(c, 96), 1, t->text, t->panel_bg)
+                  : text(c, "receipt.ref_none", T(c, "receipt.ref_none"), c->pad + S(c, 36),
+                         y + S(c, 76), bw - S(c, 72), S(c, 130), P(c, 34), 0, t->text, t->panel_bg);
     r->rtl = 0;
     r->vcenter = 1;
     y += bh + S(c, 30);

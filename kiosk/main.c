@@ -179,15 +179,20 @@ static int host_submit(void *user, const flow_form *form, char ref[8])
     char *body = submission_json(form, uuid, a->f.lang);
     if (!body)
         return -1;
-    trygg_err e = a->ob ? outbox_add(a->ob, uuid, body, wall_ms()) : TRYGG_ERR_IO;
+    /* The reference is the kiosk's own (prefix + sequence, unique by
+     * construction), taken in the transaction that queues the submission. */
+    trygg_err e =
+        a->ob ? outbox_add_ref(a->ob, uuid, body, a->cat.ref_prefix, wall_ms(), ref) : TRYGG_ERR_IO;
     sodium_memzero(body, strlen(body));
     free(body);
     if (e != TRYGG_OK) {
         TRYGG_ERR("could not store a submission in the outbox: %s", trygg_strerror(e));
         return -1;
     }
-    trygg_ref_from_key(uuid, ref);
-    TRYGG_INFO("queued %s (%s)", uuid, ref);
+    if (!ref[0])
+        TRYGG_WARN("no reference prefix known (kiosk.ini ref_prefix or the server's config): "
+                   "the receipt shows no number");
+    TRYGG_INFO("queued %s (%s)", uuid, ref[0] ? ref : "no reference");
     if (a->up)
         uploader_kick(a->up);
     return 0;

@@ -1,5 +1,6 @@
 /* outbox.c — durable local queue of submissions (SQLite). */
 #include "outbox.h"
+#include "trygg/ref.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -19,7 +20,11 @@ static const char schema[] =
     " attempts INTEGER NOT NULL DEFAULT 0,"
     " next_try INTEGER NOT NULL DEFAULT 0,"
     " last_error TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_try, created);";
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_try, created);"
+    /* The next sequence number per reference prefix (outbox_add_ref). */
+    "CREATE TABLE IF NOT EXISTS ref_seq("
+    " prefix TEXT PRIMARY KEY,"
+    " next INTEGER NOT NULL);";
 
 outbox *outbox_open(const char *path, char *err, size_t cap)
 {
@@ -94,6 +99,84 @@ trygg_err outbox_add(outbox *o, const char *uuid, const char *body, uint64_t now
     sqlite3_finalize(st);
     /* Autocommit with synchronous=FULL: on SQLITE_DONE the row is durable. */
     return rc == SQLITE_DONE ? TRYGG_OK : db_err(rc);
+}
+
+/* Runs sql (no result rows wanted); SQLite's result code. */
+static int exec_sql(outbox *o, const char *sql)
+{
+    return sqlite3_exec(o->db, sql, NULL, NULL, NULL);
+}
+
+/* Inside the transaction: takes the next sequence number of prefix and
+ * writes its reference to ref ("" when the prefix's numbers are used up). */
+static int take_ref(outbox *o, const char *prefix, char ref[8])
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(o->db, "SELECT next FROM ref_seq WHERE prefix = ?1", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    long next = 0;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        next = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return rc;
+    ref[0] = '\0';
+    if (trygg_ref_kiosk(prefix, next, ref) != TRYGG_OK)
+        return SQLITE_OK; /* used up: no number until the server's next prefix */
+    rc = sqlite3_prepare_v2(o->db,
+                            "INSERT INTO ref_seq(prefix, next) VALUES(?1, ?2) "
+                            "ON CONFLICT(prefix) DO UPDATE SET next = excluded.next",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)next + 1);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+trygg_err outbox_add_ref(outbox *o, const char *uuid, const char *body, const char *prefix,
+                         uint64_t now_ms, char ref[8])
+{
+    ref[0] = '\0';
+    if (!uuid || strlen(uuid) > OUTBOX_UUID_MAX || !body || body[0] != '{')
+        return TRYGG_ERR_INVALID;
+    if (!prefix || !trygg_ref_prefix_valid(prefix))
+        return outbox_add(o, uuid, body, now_ms);
+    int rc = exec_sql(o, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        return db_err(rc);
+    char r[8] = "";
+    rc = take_ref(o, prefix, r);
+    char *full = NULL;
+    if (rc == SQLITE_OK && r[0]) {
+        /* The body is a JSON object: the reference goes in as its first
+         * member, "ref" (docs/kiosk-api.md). */
+        size_t n = strlen(body);
+        full = malloc(n + 32);
+        if (!full)
+            rc = SQLITE_NOMEM;
+        else
+            snprintf(full, n + 32, "{\"ref\":\"%s\"%s%s", r, body[1] == '}' ? "" : ",", body + 1);
+    }
+    trygg_err e = rc == SQLITE_OK ? outbox_add(o, uuid, full ? full : body, now_ms) : db_err(rc);
+    free(full);
+    if (e == TRYGG_OK) {
+        /* synchronous=FULL: on COMMIT the row and the sequence are durable. */
+        rc = exec_sql(o, "COMMIT");
+        if (rc != SQLITE_OK)
+            e = db_err(rc);
+    }
+    if (e != TRYGG_OK) {
+        exec_sql(o, "ROLLBACK");
+        return e;
+    }
+    memcpy(ref, r, sizeof r);
+    return TRYGG_OK;
 }
 
 int outbox_next(outbox *o, uint64_t now_ms, char *uuid, char **body, int *attempts)

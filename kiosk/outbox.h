@@ -34,6 +34,17 @@ void outbox_close(outbox *o);
  * was stored and no receipt may be shown). */
 trygg_err outbox_add(outbox *o, const char *uuid, const char *body, uint64_t now_ms);
 
+/* Like outbox_add, and in the SAME transaction takes the kiosk's next
+ * sequence number under `prefix` (kept in this database, so it survives a
+ * restart and is never handed out twice), writes the kiosk reference
+ * (trygg_ref_kiosk) to ref[8] and adds it to the queued body as "ref".
+ * On TRYGG_OK both are on disk, and ref is what the receipt shows. ref is ""
+ * (and the body goes without "ref") when prefix is NULL/invalid or its
+ * numbers are used up: the receipt then shows no number (docs/kiosk.md).
+ * body must be a JSON object. On error nothing was stored or taken. */
+trygg_err outbox_add_ref(outbox *o, const char *uuid, const char *body, const char *prefix,
+                         uint64_t now_ms, char ref[8]);
+
 /* The oldest pending row due at now_ms: copies its uuid into
  * uuid[OUTBOX_UUID_MAX+1], returns a malloc'd body in *body (caller frees)
  * and its attempt count. Returns 1 if found, 0 if none due, -1 on error. */

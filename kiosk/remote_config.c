@@ -1,5 +1,6 @@
 /* remote_config.c — the kiosk catalog: defaults, server JSON, cache file. */
 #include "remote_config.h"
+#include "trygg/ref.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,7 @@ void rc_defaults(rc_catalog *c, const kiosk_config *cfg)
     static const char *const fault[] = {"street_light", "road",     "playground", "park",
                                         "litter",       "graffiti", "other",      NULL};
     memset(c, 0, sizeof *c);
+    snprintf(c->ref_prefix, sizeof c->ref_prefix, "%s", cfg->ref_prefix);
     set_ids(c->concern, &c->n_concern, concern);
     set_ids(c->fault, &c->n_fault, fault);
     for (int i = 0; i < cfg->n_areas && i < RC_AREAS; i++) {
@@ -238,6 +240,13 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
                 goto out;
             }
         }
+    }
+    if ((a = json_object_get(root, "ref_prefix"))) {
+        if (!json_is_string(a) || !trygg_ref_prefix_valid(json_string_value(a))) {
+            snprintf(err, errcap, "ref_prefix: not a kiosk prefix");
+            goto out;
+        }
+        snprintf(c->ref_prefix, sizeof c->ref_prefix, "%s", json_string_value(a));
     }
     if (c->n_concern == 0 || c->n_fault == 0 || c->n_areas == 0) {
         snprintf(err, errcap, "categories and areas must not be empty");

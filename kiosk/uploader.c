@@ -201,7 +201,9 @@ static int send_one(uploader *u)
         outbox_done(u->ob, uuid);
         set_error(u, 1, NULL);
         TRYGG_INFO("uploaded %s (HTTP %ld)", uuid, st);
-    } else if (st == 400 || st == 413 || st == 415 || st == 422) {
+    } else if (st == 400 || st == 409 || st == 413 || st == 415 || st == 422) {
+        /* 409: the uuid or the receipt's reference belongs to another item;
+         * kept as dead for staff, never sent again under another reference. */
         network_ok(u);
         snprintf(err, sizeof err, "HTTP %ld for %s: %.200s", st, uuid, resp.p ? resp.p : "");
         outbox_dead(u->ob, uuid, err);

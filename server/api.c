@@ -23,6 +23,10 @@
 #include "trygg/text.h"
 
 #define API_MAX_BODY (64 * 1024)
+/* A kiosk's prefix is renewed when its sequence numbers come within this
+ * many of the end (29^4 per prefix, ref.h): room for the submissions a
+ * kiosk makes before it next downloads its config, even offline for weeks. */
+#define API_PREFIX_RESERVE 50000
 
 static const char *const bands[] = {"now", "today", "evenings", "nights", "weekends", "recurring"};
 
@@ -356,7 +360,6 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     item->channel = TRYGG_CHANNEL_KIOSK;
     snprintf(item->source, sizeof item->source, "%s", k.id);
     parse_submission(ctx, o, item, fields);
-    json_decref(o);
     if (json_object_size(fields) == 0 && item->kind == TRYGG_KIND_WALK_SIGNUP) {
         /* A sign-up must name a walk the server knows (a full one is still
          * taken, see intake.c: audit_over_capacity). */
@@ -365,18 +368,60 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
         if (we == TRYGG_ERR_NOTFOUND) {
             json_object_set_new(fields, "walk_id", json_string("unknown"));
         } else if (we != TRYGG_OK) {
+            json_decref(o);
             json_decref(fields);
             free(item);
             error_json(resp, api_status_for(we), "store", NULL);
             return;
         }
     }
+    /* The reference: a kiosk-issued one ("ref", one of this kiosk's
+     * prefixes) is stored exactly or refused (409); without one, the legacy
+     * hash of the uuid as an older kiosk printed it (docs/kiosk-api.md). */
+    int kiosk_ref = 0;
+    json_t *jref = json_object_get(o, "ref");
+    if (jref) {
+        char pfx[TRYGG_REF_PREFIX_LEN + 1];
+        long seq = 0;
+        const char *r = json_string_value(jref);
+        if (!r || trygg_ref_normalise(r, item->ref) != TRYGG_OK ||
+            trygg_ref_kiosk_parse(item->ref, pfx, &seq) != TRYGG_OK) {
+            json_object_set_new(fields, "ref", json_string("invalid"));
+        } else {
+            trygg_err pe = trygg_store_kiosk_owns_prefix(st, k.id, pfx);
+            if (pe == TRYGG_ERR_NOTFOUND) {
+                json_object_set_new(fields, "ref", json_string("prefix"));
+            } else if (pe != TRYGG_OK) {
+                json_decref(o);
+                json_decref(fields);
+                free(item);
+                error_json(resp, api_status_for(pe), "store", NULL);
+                return;
+            }
+            kiosk_ref = 1;
+            /* Near the end of the current prefix's sequence space: issue the
+             * next prefix now, the kiosk takes it with its next config
+             * download while numbers are left under the old one. */
+            if (pe == TRYGG_OK && strcmp(pfx, k.ref_prefix) == 0 &&
+                seq >= TRYGG_REF_SEQ_COUNT - API_PREFIX_RESERVE) {
+                char np[4];
+                trygg_err ne = trygg_store_kiosk_new_prefix(st, k.id, np);
+                if (ne == TRYGG_OK)
+                    TRYGG_INFO("api: kiosk %s gets reference prefix %s after %s", k.id, np, pfx);
+                else
+                    TRYGG_ERR("api: no new reference prefix for kiosk %s: %s", k.id,
+                              trygg_store_errmsg(st));
+            }
+        }
+    }
+    json_decref(o);
     if (json_object_size(fields) > 0) {
         error_json(resp, 400, "validation", fields);
         free(item);
         return;
     }
-    trygg_ref_from_key(item->client_key, item->ref);
+    if (!kiosk_ref)
+        trygg_ref_from_key(item->client_key, item->ref);
 
     int created = 0;
     const char *bad = NULL;
@@ -384,7 +429,25 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     if (sent)
         *sent = *item;
     trygg_err rc = sent ? intake_submit(ctx, item, &created, &bad) : TRYGG_ERR_NOMEM;
-    if (rc == TRYGG_OK && !created && !same_submission(sent, item)) {
+    if (rc == TRYGG_ERR_EXISTS && !kiosk_ref) {
+        /* The legacy hash landed on a kiosk-shaped reference that is taken:
+         * as before issue 12, the item gets a random server reference. */
+        item->ref[0] = '\0';
+        rc = intake_submit(ctx, item, &created, &bad);
+    }
+    if (rc == TRYGG_ERR_EXISTS) {
+        /* The kiosk printed this reference; another item holds it. Never
+         * silently another reference: the kiosk keeps it for staff. */
+        TRYGG_ERR("api: kiosk %s reference %s (uuid %s) is taken by another item", k.id, sent->ref,
+                  sent->client_key);
+        json_decref(fields);
+        error_json(resp, 409, "ref_taken", NULL);
+        free(sent);
+        free(item);
+        return;
+    }
+    if (rc == TRYGG_OK && !created &&
+        (!same_submission(sent, item) || (kiosk_ref && strcmp(sent->ref, item->ref) != 0))) {
         /* A kiosk's retry carries the same body; a different body under a
          * UUID already taken is a client error, never silently the old item. */
         TRYGG_WARN("api: kiosk %s reused uuid %s with a different body", k.id, item->client_key);
@@ -437,7 +500,7 @@ static void iso_local(int64_t t, char out[32])
         snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
 }
 
-json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st)
+json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
 {
     server_catalog *cat = ctx->cfg.catalog;
     json_t *root = json_object();
@@ -523,6 +586,10 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st)
             json_object_set_new(links, link_keys[i], json_string(v));
     }
     json_object_set_new(root, "links", links);
+    /* The prefix of the references this kiosk issues itself (ref.h); a new
+     * one replaces it when its sequence space runs low (see h_submit). */
+    if (k && trygg_ref_prefix_valid(k->ref_prefix))
+        json_object_set_new(root, "ref_prefix", json_string(k->ref_prefix));
     return root;
 }
 
@@ -549,7 +616,7 @@ static void h_config(void *vctx, const http_req *req, http_resp *resp)
     trygg_store *st = kiosk_store(ctx, req, resp, &k);
     if (st == NULL)
         return;
-    json_t *cfg = api_kiosk_config(ctx, st);
+    json_t *cfg = api_kiosk_config(ctx, st, &k);
     char *body = cfg ? json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(cfg);
     if (body == NULL) {

@@ -9,9 +9,10 @@
 /* Status code for a store error: 503 for busy/locked/full, 500 otherwise. */
 int api_status_for(trygg_err e);
 
-/* Builds the kiosk config JSON (categories, areas, walks, notices, links)
- * as a new jansson object; NULL on store failure. */
-struct json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st);
+/* Builds the kiosk config JSON (categories, areas, walks, notices, links,
+ * and "ref_prefix": kiosk k's current reference prefix when k is given and
+ * has one) as a new jansson object; NULL on store failure. */
+struct json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k);
 
 /* The server's precheck (http_options.precheck): a kiosk API request that
  * asks for "100 Continue" has its bearer token checked first, so a body is

@@ -1,6 +1,7 @@
 /*
  * ref.c — public references ("K7-4QX2"): random, derived from a client key,
- * and normalised from what a person typed.
+ * issued by a kiosk (prefix + sequence), and normalised from what a person
+ * typed.
  */
 #include "trygg/ref.h"
 
@@ -21,12 +22,89 @@ static void format_ref(const unsigned sym[6], char out[TRYGG_REF_LEN + 1])
     out[TRYGG_REF_LEN] = '\0';
 }
 
+/* The alphabet starts with its 8 digits; kiosk references start with one. */
+#define DIGITS 8
+
+/* The fixed bijection on 0 .. 29^4-1 that scrambles a kiosk's sequence
+ * number: s -> (s * SCRAMBLE_MUL + SCRAMBLE_ADD) mod 29^4, SCRAMBLE_MUL
+ * coprime with 29; SCRAMBLE_INV is its inverse mod 29^4. */
+#define SCRAMBLE_MUL 7919
+#define SCRAMBLE_ADD 104729
+#define SCRAMBLE_INV 689954
+
 void trygg_ref_new(char out[TRYGG_REF_LEN + 1])
 {
     unsigned sym[6];
-    for (int i = 0; i < 6; i++)
+    /* A letter first: the digits are the kiosks' (ref.h). */
+    sym[0] = DIGITS + (unsigned)randombytes_uniform((uint32_t)(ALPHABET_LEN - DIGITS));
+    for (int i = 1; i < 6; i++)
         sym[i] = (unsigned)randombytes_uniform((uint32_t)ALPHABET_LEN);
     format_ref(sym, out);
+}
+
+/* Index of c in the alphabet, -1 if absent. */
+static int sym_index(char c)
+{
+    const char *p = c ? strchr(TRYGG_REF_ALPHABET, c) : NULL;
+    return p ? (int)(p - TRYGG_REF_ALPHABET) : -1;
+}
+
+int trygg_ref_is_kiosk(const char *ref)
+{
+    char n[TRYGG_REF_LEN + 1];
+    if (!ref || trygg_ref_normalise(ref, n) != TRYGG_OK || strcmp(n, ref) != 0)
+        return 0;
+    return sym_index(ref[0]) < DIGITS;
+}
+
+int trygg_ref_prefix_valid(const char *p)
+{
+    if (!p || strlen(p) != TRYGG_REF_PREFIX_LEN)
+        return 0;
+    int a = sym_index(p[0]), b = sym_index(p[1]);
+    return a >= 0 && a < DIGITS && b >= 0;
+}
+
+void trygg_ref_prefix_nth(int n, char out[TRYGG_REF_PREFIX_LEN + 1])
+{
+    if (n < 0 || n >= TRYGG_REF_PREFIX_COUNT)
+        n = 0;
+    out[0] = TRYGG_REF_ALPHABET[n / (int)ALPHABET_LEN];
+    out[1] = TRYGG_REF_ALPHABET[n % (int)ALPHABET_LEN];
+    out[2] = '\0';
+}
+
+trygg_err trygg_ref_kiosk(const char *prefix, long seq, char out[TRYGG_REF_LEN + 1])
+{
+    if (!trygg_ref_prefix_valid(prefix) || seq < 0 || seq >= TRYGG_REF_SEQ_COUNT)
+        return TRYGG_ERR_INVALID;
+    unsigned sym[6];
+    sym[0] = (unsigned)sym_index(prefix[0]);
+    sym[1] = (unsigned)sym_index(prefix[1]);
+    uint64_t v = ((uint64_t)seq * SCRAMBLE_MUL + SCRAMBLE_ADD) % TRYGG_REF_SEQ_COUNT;
+    for (int i = 5; i >= 2; i--) {
+        sym[i] = (unsigned)(v % ALPHABET_LEN);
+        v /= ALPHABET_LEN;
+    }
+    format_ref(sym, out);
+    return TRYGG_OK;
+}
+
+trygg_err trygg_ref_kiosk_parse(const char *ref, char prefix[TRYGG_REF_PREFIX_LEN + 1], long *seq)
+{
+    if (!trygg_ref_is_kiosk(ref))
+        return TRYGG_ERR_INVALID;
+    uint64_t v = 0;
+    for (int i = 3; i < TRYGG_REF_LEN; i++)
+        v = v * ALPHABET_LEN + (uint64_t)sym_index(ref[i]);
+    /* Undo the scramble: s = (v - ADD) * INV mod 29^4. */
+    v = (v + TRYGG_REF_SEQ_COUNT - SCRAMBLE_ADD % TRYGG_REF_SEQ_COUNT) % TRYGG_REF_SEQ_COUNT;
+    v = v * SCRAMBLE_INV % TRYGG_REF_SEQ_COUNT;
+    prefix[0] = ref[0];
+    prefix[1] = ref[1];
+    prefix[2] = '\0';
+    *seq = (long)v;
+    return TRYGG_OK;
 }
 
 void trygg_ref_from_key(const char *key, char out[TRYGG_REF_LEN + 1])

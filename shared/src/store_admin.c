@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/ref.h"
 #include "trygg/secret.h"
 
 /* Validates a bounded UTF-8 string argument (NULL counts as ""). */
@@ -627,7 +628,9 @@ trygg_err trygg_store_user_totp_reset(trygg_store *st, const char *username, con
 
 /* ---- Kiosks ------------------------------------------------------------------ */
 
-#define KIOSK_COLS "id, name, area, revoked, last_seen, version, outbox_depth, last_error, created"
+#define KIOSK_COLS                                                                                 \
+    "id, name, area, revoked, last_seen, version, outbox_depth, last_error, created, "             \
+    "coalesce(ref_prefix, '')"
 
 static void read_kiosk(sqlite3_stmt *s, void *row)
 {
@@ -642,6 +645,56 @@ static void read_kiosk(sqlite3_stmt *s, void *row)
     k->outbox_depth = sqlite3_column_int(s, 6);
     trygg_st_col_text(s, 7, k->last_error, sizeof k->last_error);
     k->created = sqlite3_column_int64(s, 8);
+    trygg_st_col_text(s, 9, k->ref_prefix, sizeof k->ref_prefix);
+}
+
+/* Inside a transaction: issues kiosk `id` the first prefix never issued
+ * (kiosk_prefixes keeps every one) and makes it the kiosk's current one. */
+static trygg_err issue_prefix(trygg_store *st, const char *id, char out[4])
+{
+    out[0] = '\0';
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "SELECT 1 FROM kiosk_prefixes WHERE prefix = ?1", &s);
+    if (err)
+        return err;
+    char p[TRYGG_REF_PREFIX_LEN + 1] = "";
+    int found = 0;
+    for (int n = 0; !err && !found && n < TRYGG_REF_PREFIX_COUNT; n++) {
+        trygg_ref_prefix_nth(n, p);
+        sqlite3_reset(s);
+        trygg_st_bind_text(s, 1, p);
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_DONE)
+            found = 1;
+        else if (rc != SQLITE_ROW)
+            err = trygg_st_fail(st, rc, "find a free kiosk prefix");
+    }
+    sqlite3_finalize(s);
+    if (err)
+        return err;
+    if (!found)
+        return trygg_st_failf(st, TRYGG_ERR_LIMIT, "all %d kiosk reference prefixes are used",
+                              TRYGG_REF_PREFIX_COUNT);
+    err = trygg_st_prepare(st,
+                           "INSERT INTO kiosk_prefixes (prefix, kiosk_id, issued) "
+                           "VALUES (?1, ?2, ?3)",
+                           &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, p);
+        trygg_st_bind_text(s, 2, id);
+        sqlite3_bind_int64(s, 3, trygg_st_now());
+        err = trygg_st_run(st, s, "issue kiosk prefix");
+    }
+    if (!err)
+        err = trygg_st_prepare(st, "UPDATE kiosks SET ref_prefix = ?1 WHERE id = ?2", &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, p);
+        trygg_st_bind_text(s, 2, id);
+        err = run_one(st, s, "kiosk");
+    }
+    if (!err)
+        memcpy(out, p, sizeof p);
+    return err;
 }
 
 trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64])
@@ -674,6 +727,9 @@ trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k, char toke
         if (err == TRYGG_ERR_EXISTS)
             trygg_st_failf(st, err, "kiosk '%s' already exists", k->id);
     }
+    char prefix[4];
+    if (!err)
+        err = issue_prefix(st, k->id, prefix);
     if (!err)
         err = trygg_st_audit_add(st, 0, "admin", "kiosk_add", k->id);
     err = trygg_st_tx_end(st, err);
@@ -765,6 +821,42 @@ trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id, const cha
     trygg_st_bind_text(s, 4, last_error);
     trygg_st_bind_text(s, 5, id);
     return run_one(st, s, "kiosk");
+}
+
+trygg_err trygg_store_kiosk_new_prefix(trygg_store *st, const char *id, char out[4])
+{
+    out[0] = '\0';
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    trygg_kiosk k;
+    err = trygg_store_kiosk_get(st, id, &k);
+    if (!err)
+        err = issue_prefix(st, id, out);
+    if (!err) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "%s %s -> %s", id, k.ref_prefix[0] ? k.ref_prefix : "-",
+                 out);
+        err = trygg_st_audit_add(st, 0, "system", "kiosk_prefix", detail);
+    }
+    err = trygg_st_tx_end(st, err);
+    if (err)
+        out[0] = '\0';
+    return err;
+}
+
+trygg_err trygg_store_kiosk_owns_prefix(trygg_store *st, const char *id, const char *prefix)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(
+        st, "SELECT 1 FROM kiosk_prefixes WHERE prefix = ?1 AND kiosk_id = ?2", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, prefix);
+    trygg_st_bind_text(s, 2, id);
+    err = step_row(st, s, "kiosk prefix");
+    sqlite3_finalize(s);
+    return err;
 }
 
 /* ---- Walks ------------------------------------------------------------------ */

@@ -251,6 +251,14 @@ trygg_err trygg_store_submit(trygg_store *st, const trygg_item *in, trygg_item *
         err = ref_taken(st, it.ref, &taken);
         if (err)
             return trygg_st_tx_end(st, err);
+        if (taken && trygg_ref_is_kiosk(it.ref)) {
+            /* A kiosk showed this reference on a receipt: never another one
+             * (the same key was answered above, so this is someone else's). */
+            TRYGG_WARN("store: kiosk reference %s of key %s is taken by another item", it.ref,
+                       it.client_key);
+            return trygg_st_tx_end(
+                st, trygg_st_failf(st, TRYGG_ERR_EXISTS, "reference %s is taken", it.ref));
+        }
         if (taken)
             TRYGG_WARN("store: reference %s of key %s is taken; assigning a random one", it.ref,
                        it.client_key);

@@ -356,6 +356,11 @@ static int kiosk_add(ctl_ctx *ctx, int argc, char **argv)
     if (err)
         return ctl_store_fail(ctx, err, "kiosk add");
     printf("%s\n", token);
+    /* stdout stays the token alone (scripts read it); the prefix goes to
+     * the installer on stderr, for kiosk.ini (docs/kiosk.md). */
+    trygg_kiosk made;
+    if (trygg_store_kiosk_get(ctx->st, k.id, &made) == TRYGG_OK)
+        fprintf(stderr, "kiosk.ini: ref_prefix = %s\n", made.ref_prefix);
     return CTL_OK;
 }
 
@@ -370,13 +375,14 @@ static int kiosk_list(ctl_ctx *ctx)
     trygg_err err = trygg_store_kiosk_list(ctx->st, ks, MAX, &n);
     if (err)
         return ctl_store_fail(ctx, err, "kiosk list");
-    printf("%-16s %-14s %-8s %-16s %-8s %-6s %s\n", "ID", "AREA", "STATE", "LAST SEEN", "VERSION",
-           "OUTBOX", "NAME");
+    printf("%-16s %-14s %-8s %-16s %-8s %-6s %-6s %s\n", "ID", "AREA", "STATE", "LAST SEEN",
+           "VERSION", "OUTBOX", "PREFIX", "NAME");
     for (int i = 0; i < n; i++) {
         char t[32];
-        printf("%-16s %-14s %-8s %-16s %-8s %-6d %s\n", ks[i].id, ks[i].area,
+        printf("%-16s %-14s %-8s %-16s %-8s %-6d %-6s %s\n", ks[i].id, ks[i].area,
                ks[i].revoked ? "revoked" : "active", ctl_time(ks[i].last_seen, t),
-               ks[i].version[0] ? ks[i].version : "-", ks[i].outbox_depth, ks[i].name);
+               ks[i].version[0] ? ks[i].version : "-", ks[i].outbox_depth,
+               ks[i].ref_prefix[0] ? ks[i].ref_prefix : "-", ks[i].name);
     }
     return CTL_OK;
 }
@@ -401,7 +407,8 @@ static int cmd_kiosk(ctl_ctx *ctx, int argc, char **argv)
     return CTL_USAGE;
 }
 CTL_COMMAND(kiosk, "kiosk",
-            "  kiosk add ID --name TEXT --area AREA   add a kiosk; prints its token once\n"
+            "  kiosk add ID --name TEXT --area AREA   add a kiosk; prints its token once (and its\n"
+            "                                         reference prefix on stderr)\n"
             "  kiosk list\n"
             "  kiosk revoke ID",
             cmd_kiosk)

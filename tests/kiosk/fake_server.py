@@ -124,7 +124,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         with st.lock:
             known = uuid in st.seen
-            st.seen[uuid] = ref_from_key(uuid)
+            # a kiosk-issued reference is stored exactly (docs/kiosk-api.md)
+            st.seen[uuid] = body.get("ref") or ref_from_key(uuid)
         self.reply(200 if known else 201, {"ref": st.seen[uuid], "status": "new"})
 
 

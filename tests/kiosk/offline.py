@@ -80,6 +80,7 @@ server_url = http://127.0.0.1:{port}
 token_file = {tmp}/token
 data_dir = {data}
 area = centrum
+ref_prefix = 3K
 [timing]
 retry_min_ms = 100
 retry_max_ms = 800
@@ -145,7 +146,17 @@ http_timeout_s = 5
         els = json.load(open(j, encoding="utf-8"))["elements"]
         refs += [e["label"] for e in els if e["id"] == "receipt.ref"]
     assert len(refs) == N_FIRST + N_SECOND
-    assert sorted(refs) == sorted(ref_from_key(u) for u in distinct), "receipt refs differ"
+    # issue 12: the kiosk's own references (prefix 3K + its sequence), unique
+    # by construction, each sent with exactly one uuid
+    sent = {}
+    for r in subs:
+        sent.setdefault(r["body"]["uuid"], set()).add(r["body"].get("ref"))
+    assert all(len(v) == 1 for v in sent.values()), "a uuid was sent with two refs"
+    sent_refs = [next(iter(v)) for v in sent.values()]
+    assert all(x and x.startswith("3K-") for x in sent_refs), sent_refs
+    assert len(set(sent_refs)) == len(sent_refs), "two submissions share a reference"
+    assert sorted(refs) == sorted(sent_refs), "receipt refs differ"
+    assert ref_from_key  # the legacy hash is only the fake server's fallback
     hb = [r for r in reqs if r["path"] == "/api/v1/kiosk/heartbeat"]
     assert hb and hb[-1]["body"]["version"], "no heartbeat"
     cfg = [r for r in reqs if r["path"] == "/api/v1/kiosk/config"]

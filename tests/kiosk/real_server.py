@@ -12,6 +12,7 @@ import glob
 import json
 import shutil
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -47,6 +48,8 @@ def main():
               os.path.join(data, "gateway-keys", "number.key"))
     tok = subprocess.run([CTL, "-d", data, "kiosk", "add", "lobby-test", "--name", "Test",
                           "--area", "centrum"], check=True, capture_output=True, text=True)
+    # the installer puts the printed prefix into kiosk.ini (docs/kiosk.md)
+    prefix = re.search(r"ref_prefix = (\S+)", tok.stderr).group(1)
     token = os.path.join(tmp, "kiosk-token")
     open(token, "w").write(tok.stdout.strip() + "\n")
     srv = subprocess.Popen([SERVER, "-c", os.path.join(data, "server.ini")],
@@ -66,6 +69,7 @@ kiosk_id = lobby-test
 server_url = http://127.0.0.1:{port}
 token_file = {token}
 data_dir = {tmp}/kiosk
+ref_prefix = {prefix}
 [timing]
 retry_min_ms = 200
 retry_max_ms = 1000
@@ -129,6 +133,7 @@ waitsent 30
     db.close()
     for ref in refs:
         assert ref in items, ("receipt reference not stored by the server", ref, list(items))
+        assert ref.startswith(prefix + "-"), ("not the kiosk's own reference", ref, prefix)
     kinds = sorted(items[r][0] for r in refs)
     assert kinds == ["concern", "fault", "watch_signup"], kinds
     concern = [items[r] for r in refs if items[r][0] == "concern"][0]

@@ -15,6 +15,10 @@
 #include <string.h>
 
 #include "flow.h"
+#include "outbox.h"
+#include "trygg/ref.h"
+#include <jansson.h>
+#include <unistd.h>
 #include "trygg/i18n.h"
 
 typedef struct env {
@@ -28,6 +32,8 @@ typedef struct env {
     char said_lang[16][8];
     int nsaid;
     uint64_t now;
+    outbox *ob; /* when set, submit queues for real (kiosk/main.c does the same) */
+    char prefix[4];
 } env;
 
 static void say(void *u, const char *lang, const char *text)
@@ -46,6 +52,14 @@ static int submit(void *u, const flow_form *form, char ref[8])
         return -1;
     e->submits++;
     e->last = *form;
+    if (e->ob) {
+        char uuid[32];
+        snprintf(uuid, sizeof uuid, "flow-uuid-%d", e->submits);
+        return outbox_add_ref(e->ob, uuid, "{\"kind\":\"concern\"}", e->prefix, e->now, ref) ==
+                       TRYGG_OK
+                   ? 0
+                   : -1;
+    }
     memcpy(ref, "K7-4QX2", 8);
     return 0;
 }
@@ -353,6 +367,66 @@ static void test_speech_touch_twice(void **state)
     assert_false(e->f.speech); /* reset ends speech */
 }
 
+/* One anonymous concern, from home to the receipt. */
+static void send_concern(env *e)
+{
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    tap(e, "opt.centrum");
+    tap(e, "opt.nights");
+    tap(e, "nav.skip");
+    tap(e, "review.send");
+    assert_string_equal(screen(e), "receipt");
+}
+
+/* Issue 12: with a real outbox, the receipt shows exactly the reference
+ * queued with the submission (the kiosk's prefix + its own sequence), a new
+ * one each time; without a prefix the receipt shows no number. */
+static void test_receipt_is_queued_ref(void **state)
+{
+    env *e = *state;
+    char dir[] = "/tmp/kiosk-flow-XXXXXX", path[64], err[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/outbox.db", dir);
+    e->ob = outbox_open(path, err, sizeof err);
+    assert_non_null(e->ob);
+    strcpy(e->prefix, "3K");
+    char first[8] = "";
+    for (int i = 0; i < 3; i++) {
+        send_concern(e);
+        assert_true(trygg_ref_is_kiosk(e->f.ref));
+        assert_memory_equal(e->f.ref, "3K-", 3);
+        /* the body queued under this submission carries the receipt's ref */
+        char uuid[OUTBOX_UUID_MAX + 1], *body = NULL;
+        int attempts;
+        assert_int_equal(outbox_next(e->ob, e->now, uuid, &body, &attempts), 1);
+        json_t *j = json_loads(body, 0, NULL);
+        assert_non_null(j);
+        assert_string_equal(json_string_value(json_object_get(j, "ref")), e->f.ref);
+        json_decref(j);
+        free(body);
+        assert_int_equal(outbox_done(e->ob, uuid), TRYGG_OK);
+        if (i == 0)
+            memcpy(first, e->f.ref, sizeof first);
+        else
+            assert_string_not_equal(first, e->f.ref);
+        tap(e, "receipt.done");
+    }
+    e->prefix[0] = '\0';
+    send_concern(e);
+    assert_string_equal(e->f.ref, "");
+    assert_int_equal(outbox_depth(e->ob), 1);
+    outbox_close(e->ob);
+    e->ob = NULL;
+    unlink(path);
+    char side[80];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    rmdir(dir);
+}
+
 static void test_speech_idle_one_tap(void **state)
 {
     env *e = *state;
@@ -555,6 +629,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_concern_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_receipt_is_queued_ref, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_failure_keeps_form, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_feedback_and_phone, setup, teardown),
         cmocka_unit_test(test_validation_helpers),

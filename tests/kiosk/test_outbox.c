@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
 #include "outbox.h"
+#include "trygg/ref.h"
 
 static char dir[256], path[300];
 
@@ -119,12 +121,86 @@ static void test_open_errors(void **state)
     assert_null(outbox_open(bad, err, sizeof err));
 }
 
+/* Issue 12: the receipt's reference is taken in the transaction that queues
+ * the submission, goes with it as "ref", and the sequence survives a
+ * restart: after a reopen no number is handed out twice. */
+static void test_add_ref_sequence(void **state)
+{
+    (void)state;
+    char err[256], ref[8], seen[40][8];
+    outbox *o = outbox_open(path, err, sizeof err);
+    assert_non_null(o);
+    int n = 0;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 20; i++, n++) {
+            char uuid[40];
+            snprintf(uuid, sizeof uuid, "uuid-%d", n);
+            assert_int_equal(outbox_add_ref(o, uuid, "{\"uuid\":\"x\"}", "3K", 1000, ref),
+                             TRYGG_OK);
+            assert_true(trygg_ref_is_kiosk(ref));
+            char p[3];
+            long seq;
+            assert_int_equal(trygg_ref_kiosk_parse(ref, p, &seq), TRYGG_OK);
+            assert_string_equal(p, "3K");
+            assert_int_equal(seq, n);
+            for (int j = 0; j < n; j++)
+                assert_string_not_equal(seen[j], ref);
+            memcpy(seen[n], ref, sizeof ref);
+        }
+        outbox_close(o); /* a restart */
+        o = outbox_open(path, err, sizeof err);
+        assert_non_null(o);
+    }
+    /* The queued body carries the receipt's reference. */
+    char uuid[OUTBOX_UUID_MAX + 1], *body = NULL;
+    int attempts;
+    assert_int_equal(outbox_next(o, 2000, uuid, &body, &attempts), 1);
+    char want[64];
+    snprintf(want, sizeof want, "{\"ref\":\"%s\",\"uuid\":\"x\"}", seen[0]);
+    assert_string_equal(body, want);
+    free(body);
+    /* A queued uuid again: refused, and no number is used up. */
+    assert_int_equal(outbox_add_ref(o, "uuid-0", "{}", "3K", 1000, ref), TRYGG_ERR_EXISTS);
+    assert_int_equal(outbox_add_ref(o, "uuid-new", "{}", "3K", 1000, ref), TRYGG_OK);
+    assert_int_equal(outbox_next_due(o), 0);
+    char p[3];
+    long seq;
+    assert_int_equal(trygg_ref_kiosk_parse(ref, p, &seq), TRYGG_OK);
+    assert_int_equal(seq, 40);
+    /* No prefix known: queued without a reference, the receipt shows none. */
+    assert_int_equal(outbox_add_ref(o, "uuid-nopfx", "{\"a\":1}", "", 1000, ref), TRYGG_OK);
+    assert_string_equal(ref, "");
+    assert_int_equal(outbox_depth(o), 42);
+    outbox_close(o);
+
+    /* The prefix's numbers used up: saved, but no number (never one twice). */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "UPDATE ref_seq SET next = 707281 WHERE prefix = '3K'", NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    o = outbox_open(path, err, sizeof err);
+    assert_non_null(o);
+    assert_int_equal(outbox_add_ref(o, "uuid-full", "{}", "3K", 1000, ref), TRYGG_OK);
+    assert_string_equal(ref, "");
+    /* ... until the server's next prefix arrives: its sequence starts at 0. */
+    assert_int_equal(outbox_add_ref(o, "uuid-next", "{}", "3M", 1000, ref), TRYGG_OK);
+    char p2[3];
+    long s2;
+    assert_int_equal(trygg_ref_kiosk_parse(ref, p2, &s2), TRYGG_OK);
+    assert_string_equal(p2, "3M");
+    assert_int_equal(s2, 0);
+    outbox_close(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_add_next_done, setup, teardown),
         cmocka_unit_test_setup_teardown(test_survives_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_add_ref_sequence, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

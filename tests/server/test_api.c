@@ -212,6 +212,133 @@ static void test_size_cap(void **state)
     free(big);
 }
 
+static void post_ref(const char *uuid, const char *ref, const char *text, sfx_resp *r)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"uuid\":\"%s\",\"kind\":\"concern\",\"category\":\"lighting\","
+             "\"area\":\"centrum\",\"when\":\"now\",\"text\":\"%s\",\"lang\":\"sv\"%s%s%s}",
+             uuid, text, ref ? ",\"ref\":\"" : "", ref ? ref : "", ref ? "\"" : "");
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, body, r), 0);
+}
+
+static const char *config_prefix(char out[4])
+{
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", F.token);
+    const char *hdrs[] = {auth, NULL};
+    sfx_resp r;
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/kiosk/config", hdrs, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    json_t *o = parse(&r);
+    const char *p = json_string_value(json_object_get(o, "ref_prefix"));
+    snprintf(out, 4, "%s", p ? p : "");
+    json_decref(o);
+    sfx_resp_free(&r);
+    return out;
+}
+
+/* Issue 12: a reference the kiosk issued offline (its prefix + sequence) is
+ * stored exactly; a retry gets it again; when another item holds it the
+ * answer is 409, never another reference. */
+static void test_kiosk_issued_refs(void **state)
+{
+    (void)state;
+    trygg_store *st = server_store(&F.ctx);
+    trygg_kiosk k;
+    assert_int_equal(trygg_store_kiosk_get(st, "test-kiosk", &k), TRYGG_OK);
+    assert_true(trygg_ref_prefix_valid(k.ref_prefix));
+    char p[4];
+    assert_string_equal(config_prefix(p), k.ref_prefix);
+
+    char ref[TRYGG_REF_LEN + 1];
+    assert_int_equal(trygg_ref_kiosk(k.ref_prefix, 0, ref), TRYGG_OK);
+    sfx_resp r;
+    post_ref("kref-0000-0001", ref, "Första", &r);
+    assert_int_equal(r.status, 201);
+    json_t *o = parse(&r);
+    assert_string_equal(json_string_value(json_object_get(o, "ref")), ref);
+    json_decref(o);
+    sfx_resp_free(&r);
+    post_ref("kref-0000-0001", ref, "Första", &r); /* the kiosk's retry */
+    assert_int_equal(r.status, 200);
+    o = parse(&r);
+    assert_string_equal(json_string_value(json_object_get(o, "ref")), ref);
+    json_decref(o);
+    sfx_resp_free(&r);
+
+    /* Another submission carrying that reference: 409, nothing stored. */
+    int64_t before = count_items();
+    post_ref("kref-0000-0002", ref, "Andra", &r);
+    assert_int_equal(r.status, 409);
+    assert_non_null(strstr(r.body, "ref_taken"));
+    sfx_resp_free(&r);
+    assert_int_equal(count_items(), before);
+    trygg_item it;
+    assert_int_equal(trygg_store_get_by_key(st, "kref-0000-0002", &it), TRYGG_ERR_NOTFOUND);
+    /* The same uuid with another reference is a conflict too. */
+    char ref1[TRYGG_REF_LEN + 1];
+    assert_int_equal(trygg_ref_kiosk(k.ref_prefix, 1, ref1), TRYGG_OK);
+    post_ref("kref-0000-0001", ref1, "Första", &r);
+    assert_int_equal(r.status, 409);
+    sfx_resp_free(&r);
+
+    /* A reference under another kiosk's prefix, or not kiosk-shaped: 400. */
+    trygg_kiosk other = {0};
+    char tok[64];
+    strcpy(other.id, "other-kiosk");
+    assert_int_equal(trygg_store_kiosk_add(st, &other, tok), TRYGG_OK);
+    assert_int_equal(trygg_store_kiosk_get(st, "other-kiosk", &other), TRYGG_OK);
+    assert_int_equal(trygg_ref_kiosk(other.ref_prefix, 5, ref1), TRYGG_OK);
+    post_ref("kref-0000-0003", ref1, "Tredje", &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "\"ref\""));
+    sfx_resp_free(&r);
+    post_ref("kref-0000-0003", "K7-4QX2", "Tredje", &r);
+    assert_int_equal(r.status, 400);
+    sfx_resp_free(&r);
+    assert_int_equal(count_items(), before);
+
+    /* Near the end of its sequence space the kiosk is given a new prefix
+     * (in its next config); references under the old one stay valid. */
+    assert_int_equal(trygg_ref_kiosk(k.ref_prefix, TRYGG_REF_SEQ_COUNT - 10, ref1), TRYGG_OK);
+    post_ref("kref-0000-0004", ref1, "Fjärde", &r);
+    assert_int_equal(r.status, 201);
+    sfx_resp_free(&r);
+    config_prefix(p);
+    assert_true(trygg_ref_prefix_valid(p));
+    assert_string_not_equal(p, k.ref_prefix);
+    assert_int_equal(trygg_ref_kiosk(k.ref_prefix, TRYGG_REF_SEQ_COUNT - 9, ref1), TRYGG_OK);
+    post_ref("kref-0000-0005", ref1, "Femte", &r);
+    assert_int_equal(r.status, 201);
+    sfx_resp_free(&r);
+
+    /* Without "ref" (an older kiosk) the legacy hash still applies; when it
+     * lands on a kiosk reference another item holds, the item gets a random
+     * server reference as before, not a 409. */
+    char uuid[40], legacy[TRYGG_REF_LEN + 1];
+    for (int i = 0;; i++) {
+        snprintf(uuid, sizeof uuid, "legacy-%08d", i);
+        trygg_ref_from_key(uuid, legacy);
+        if (trygg_ref_is_kiosk(legacy))
+            break;
+    }
+    trygg_item blocker, out;
+    int made;
+    trygg_item_init(&blocker);
+    strcpy(blocker.client_key, "blocker-1");
+    blocker.kind = TRYGG_KIND_CONCERN;
+    strcpy(blocker.text, "x");
+    strcpy(blocker.ref, legacy);
+    assert_int_equal(trygg_store_submit(st, &blocker, &out, &made), TRYGG_OK);
+    post_ref(uuid, NULL, "Gammal kiosk", &r);
+    assert_int_equal(r.status, 201);
+    o = parse(&r);
+    assert_string_not_equal(json_string_value(json_object_get(o, "ref")), legacy);
+    json_decref(o);
+    sfx_resp_free(&r);
+}
+
 static void test_config_etag(void **state)
 {
     (void)state;
@@ -461,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_size_cap),
         cmocka_unit_test(test_config_etag),
+        cmocka_unit_test(test_kiosk_issued_refs),
         cmocka_unit_test(test_heartbeat),
         cmocka_unit_test(test_not_found_and_method),
         cmocka_unit_test(test_concurrent),

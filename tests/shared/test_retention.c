@@ -46,6 +46,7 @@ static const table_rule rules[] = {
     /* No personal data: */
     {"destinations", NULL},
     {"kiosks", NULL},
+    {"kiosk_prefixes", NULL}, /* which kiosk holds which reference prefix */
     {"walks", NULL},
     {"notices", NULL},
     {"health", NULL},

@@ -70,6 +70,8 @@ static void fill_old(const char *path, int version)
                 "(1, 'bibl-1', 'created', 'concern', 1700000000)");
     exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created) VALUES "
                 "('bibl-1', 'Biblioteket', 'Centrum', 'abc', 1700000000)");
+    exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created) VALUES "
+                "('halsa-1', 'Vårdcentralen', 'Göta', 'def', 1700000001)");
     exec_ok(db, "INSERT INTO walks (starts, area, place) VALUES (1800000000, 'Centrum', 'Torget')");
     if (version >= 2) {
         exec_ok(db, "INSERT INTO contacts (pseudonym, alias, first_seen, last_seen) VALUES "
@@ -103,6 +105,24 @@ static void check_migrated(fixture *f, int from)
     assert_int_equal(n, 1);
     trygg_kiosk k;
     assert_int_equal(trygg_store_kiosk_get(f->st, "bibl-1", &k), TRYGG_OK);
+    /* v5: the kiosks that existed get the first reference prefixes, in the
+     * order they were added, recorded as issued to them. */
+    assert_string_equal(k.ref_prefix, "22");
+    assert_int_equal(trygg_store_kiosk_owns_prefix(f->st, "bibl-1", "22"), TRYGG_OK);
+    assert_int_equal(trygg_store_kiosk_get(f->st, "halsa-1", &k), TRYGG_OK);
+    assert_string_equal(k.ref_prefix, "23");
+    assert_int_equal(trygg_store_kiosk_owns_prefix(f->st, "halsa-1", "23"), TRYGG_OK);
+    assert_int_equal(trygg_store_kiosk_owns_prefix(f->st, "halsa-1", "22"), TRYGG_ERR_NOTFOUND);
+    /* A kiosk added after the migration gets the next free one. */
+    trygg_kiosk nk = {0};
+    char tok[64], np[4];
+    strcpy(nk.id, "ny-1");
+    assert_int_equal(trygg_store_kiosk_add(f->st, &nk, tok), TRYGG_OK);
+    assert_int_equal(trygg_store_kiosk_get(f->st, "ny-1", &nk), TRYGG_OK);
+    assert_string_equal(nk.ref_prefix, "24");
+    assert_int_equal(trygg_store_kiosk_new_prefix(f->st, "bibl-1", np), TRYGG_OK);
+    assert_string_equal(np, "25");
+    assert_int_equal(trygg_store_kiosk_owns_prefix(f->st, "bibl-1", "22"), TRYGG_OK);
     trygg_walk w;
     assert_int_equal(trygg_store_walk_get(f->st, 1, &w), TRYGG_OK);
     assert_string_equal(w.place, "Torget");

@@ -67,8 +67,16 @@ void trygg_store_set_wal_limit(trygg_store *st, int64_t bytes);
  * Idempotent: if an item with the same client_key exists, *out gets that
  * item and *created = 0; otherwise *created = 1. Safe when two processes
  * submit the same key at once (one wins, the other gets the same item).
- * If in->ref is set (a kiosk's trygg_ref_from_key) it is used when free; on
- * the rare collision a random reference is assigned and a warning logged.
+ * The reference, when in->ref is set:
+ *  - kiosk-shaped (trygg_ref_is_kiosk: a receipt a kiosk already showed) it
+ *    is EXACT: insert-or-get on the unique reference. Free: the item is
+ *    stored under it. Taken by the same client_key: that item (*created 0).
+ *    Taken by another key: TRYGG_ERR_EXISTS, nothing stored; the store
+ *    never hands out a different reference than the one the caller gave.
+ *  - server-shaped (e.g. a legacy kiosk's trygg_ref_from_key) it is used
+ *    when free; on the rare collision a random reference is assigned and a
+ *    warning logged.
+ * Without in->ref a random server reference (trygg_ref_new) is assigned.
  * `out` may equal `in`. Audit: "created" by in->source. */
 trygg_err trygg_store_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created);
 
@@ -309,9 +317,13 @@ typedef struct trygg_kiosk {
     int outbox_depth;
     char last_error[256];
     int64_t created;
+    char ref_prefix[4]; /* current reference prefix ("3K", ref.h); "" = none */
 } trygg_kiosk;
 /* Adds a kiosk and writes a new random token (NUL-terminated, < 64 chars)
- * into token[64]; only its hash is stored, so this is the one time it is seen. */
+ * into token[64]; only its hash is stored, so this is the one time it is seen.
+ * In the same transaction the kiosk is issued its reference prefix (see
+ * trygg_store_kiosk_new_prefix; read it back with trygg_store_kiosk_get);
+ * TRYGG_ERR_LIMIT and nothing added when every prefix is taken. */
 trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64]);
 /* Finds the non-revoked kiosk whose token hash matches; TRYGG_ERR_AUTH otherwise. */
 trygg_err trygg_store_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk *out);
@@ -320,6 +332,16 @@ trygg_err trygg_store_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int
 trygg_err trygg_store_kiosk_revoke(trygg_store *st, const char *id);
 trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id, const char *version,
                                       int outbox_depth, const char *last_error);
+/* Issues kiosk `id` a new reference prefix (the first of
+ * trygg_ref_prefix_nth's order never issued to anyone, ever), makes it the
+ * kiosk's current one and writes it to out[4]. Its earlier prefixes stay the
+ * kiosk's (references it queued under them remain valid). Audited as
+ * "kiosk_prefix" by "system". TRYGG_ERR_NOTFOUND for an unknown kiosk,
+ * TRYGG_ERR_LIMIT when all TRYGG_REF_PREFIX_COUNT prefixes are used up. */
+trygg_err trygg_store_kiosk_new_prefix(trygg_store *st, const char *id, char out[4]);
+/* TRYGG_OK when `prefix` was ever issued to kiosk `id` (current or retired),
+ * TRYGG_ERR_NOTFOUND when it was not (never issued, or another kiosk's). */
+trygg_err trygg_store_kiosk_owns_prefix(trygg_store *st, const char *id, const char *prefix);
 
 /* ---- Safety walks ------------------------------------------------------------ */
 
