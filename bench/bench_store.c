@@ -121,7 +121,6 @@ static double bench_submit(const char *dir, int n)
         snprintf(it.category, sizeof it.category, "%s", cats[i % N(cats)]);
         snprintf(it.area, sizeof it.area, "%s", areas[i % N(areas)]);
         make_text(it.text, sizeof it.text, (unsigned)i);
-        trygg_ref_from_key(it.client_key, it.ref);
         int made;
         if (trygg_store_submit(st, &it, &out, &made) || !made)
             die("submit", st);
