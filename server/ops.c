@@ -7,11 +7,12 @@
  * ages, gateway health age, group-commit figures, requests and latency per
  * route, HTTP saturation, process memory and file descriptors, WAL size.
  *
- * Per-route figures are labelled by the matched route's pattern (http_req.
- * route, e.g. "/open311/v2/requests/" followed by a star) and a bounded method name, never by
- * the raw path, so the number of series is at most the route table's size
- * (requests that matched no route count under route="unmatched"). The table
- * below is appended to under a mutex and read without one.
+ * Per-route figures are labelled by the matched route's pattern
+ * (http_req.route: "/open311/v2/requests/" and a star, say) and a bounded
+ * method name, never by the raw path, so the number of series is at most
+ * the route table's size (requests that matched no route count under
+ * route="unmatched"). The table below is appended to under a mutex and read
+ * without one.
  */
 #include "ops.h"
 
