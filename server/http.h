@@ -29,6 +29,8 @@ typedef struct http_kv {
 typedef struct http_req {
     const char *method;    /* "GET", "POST", ... */
     const char *path;      /* decoded path, no query string */
+    const char *route;     /* pattern of the matched route (http_route.pattern),
+                              NULL when none matched (404, 405, refused) */
     const char *remote_ip; /* "127.0.0.1" */
     const char *body;      /* NUL-terminated copy of the body ("" if none) */
     size_t body_len;

@@ -293,6 +293,7 @@ static void find_route(struct http_server *s, http_ctx *c, const char *method, c
             continue;
         if (strcmp(rt->method, "*") == 0 || strcmp(rt->method, m) == 0) {
             c->route = rt;
+            c->req.route = rt->pattern; /* a bounded label for /metrics */
             return;
         }
         if (!path_found)

@@ -4,7 +4,15 @@
  * /healthz: 200 {"status":"ok","db":"ok",...} or 503 when the database does
  * not answer. /metrics: items by status and by channel, outbox depths by
  * status, forwarding failures, request latency histogram, kiosk heartbeat
- * ages, gateway health age, group-commit figures.
+ * ages, gateway health age, group-commit figures, requests and latency per
+ * route, HTTP saturation, process memory and file descriptors, WAL size.
+ *
+ * Per-route figures are labelled by the matched route's pattern
+ * (http_req.route: "/open311/v2/requests/" and a star, say) and a bounded
+ * method name, never by the raw path, so the number of series is at most
+ * the route table's size (requests that matched no route count under
+ * route="unmatched"). The table below is appended to under a mutex and read
+ * without one.
  */
 #include "ops.h"
 
@@ -14,7 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 #include "intake.h"
 #include "trygg/server_extra.h"
@@ -28,9 +42,62 @@ static atomic_llong bucket[NB + 1]; /* last = +Inf */
 static atomic_llong sum_us;
 static atomic_llong by_class[6]; /* 1xx..5xx by first digit */
 
+/* Figures of one (route pattern, method). */
+typedef struct route_stat {
+    const char *route;  /* the route table's pattern, or "unmatched" */
+    const char *method; /* one of methods[] */
+    atomic_llong by_class[6];
+    atomic_llong bucket[NB + 1];
+    atomic_llong sum_us;
+} route_stat;
+
+#define MAX_ROUTE_STATS 256
+static route_stat rstats[MAX_ROUTE_STATS];
+static atomic_int nrstats;
+static pthread_mutex_t rstats_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+
+/* A method name from a fixed set ("OTHER" for anything else). */
+static const char *bounded_method(const char *m)
+{
+    for (size_t i = 0; m && i < sizeof methods / sizeof methods[0]; i++)
+        if (strcmp(m, methods[i]) == 0)
+            return methods[i];
+    return "OTHER";
+}
+
+static route_stat *find_stat(int n, const char *route, const char *method)
+{
+    for (int i = 0; i < n; i++)
+        if (rstats[i].method == method &&
+            (rstats[i].route == route || strcmp(rstats[i].route, route) == 0))
+            return &rstats[i];
+    return NULL;
+}
+
+/* The figures of (route, method), added on first use; NULL when full. */
+static route_stat *route_stat_for(const char *route, const char *method)
+{
+    route_stat *r = find_stat(atomic_load_explicit(&nrstats, memory_order_acquire), route, method);
+    if (r)
+        return r;
+    pthread_mutex_lock(&rstats_mu);
+    int n = atomic_load_explicit(&nrstats, memory_order_relaxed);
+    r = find_stat(n, route, method);
+    if (r == NULL && n < MAX_ROUTE_STATS) {
+        r = &rstats[n];
+        r->route = route;
+        r->method = method;
+        atomic_store_explicit(&nrstats, n + 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&rstats_mu);
+    return r;
+}
+
 void ops_observe(void *ctx, const http_req *req, int status, int64_t elapsed_us)
 {
-    (void)ctx, (void)req;
+    (void)ctx;
     double s = (double)elapsed_us / 1e6;
     int i = 0;
     while (i < NB && s > bounds[i])
@@ -40,6 +107,14 @@ void ops_observe(void *ctx, const http_req *req, int status, int64_t elapsed_us)
     int c = status / 100;
     if (c >= 1 && c <= 5)
         atomic_fetch_add(&by_class[c], 1);
+    route_stat *r = route_stat_for(req && req->route ? req->route : "unmatched",
+                                   bounded_method(req ? req->method : NULL));
+    if (r) {
+        atomic_fetch_add(&r->bucket[i], 1);
+        atomic_fetch_add(&r->sum_us, elapsed_us);
+        if (c >= 1 && c <= 5)
+            atomic_fetch_add(&r->by_class[c], 1);
+    }
 }
 
 /* ---- a small growable text buffer with a cap ------------------------------- */
@@ -137,6 +212,115 @@ static int count_cb(void *vctx, const char *key, int64_t count)
     esc_label(key, k, sizeof k);
     tb_printf(b, "%s{%s=\"%s\"} %lld\n", metric, label, k, (long long)count);
     return 0;
+}
+
+static void route_metrics(tbuf *b)
+{
+    int n = atomic_load_explicit(&nrstats, memory_order_acquire);
+    tb_printf(b, "# HELP trygg_http_route_requests_total Answered HTTP requests by route "
+                 "pattern, method and status class.\n"
+                 "# TYPE trygg_http_route_requests_total counter\n");
+    for (int i = 0; i < n; i++) {
+        char rt[256];
+        esc_label(rstats[i].route, rt, sizeof rt);
+        for (int c = 1; c <= 5; c++) {
+            long long v = atomic_load(&rstats[i].by_class[c]);
+            if (v)
+                tb_printf(b,
+                          "trygg_http_route_requests_total{route=\"%s\",method=\"%s\","
+                          "code=\"%dxx\"} %lld\n",
+                          rt, rstats[i].method, c, v);
+        }
+    }
+    tb_printf(b, "# HELP trygg_http_route_duration_seconds Time from request arrival to "
+                 "answer, by route pattern and method.\n"
+                 "# TYPE trygg_http_route_duration_seconds histogram\n");
+    for (int i = 0; i < n; i++) {
+        char rt[256];
+        esc_label(rstats[i].route, rt, sizeof rt);
+        const char *m = rstats[i].method;
+        long long cum = 0;
+        for (int k = 0; k <= NB; k++) {
+            cum += atomic_load(&rstats[i].bucket[k]);
+            if (k < NB)
+                tb_printf(b,
+                          "trygg_http_route_duration_seconds_bucket{route=\"%s\",method=\"%s\","
+                          "le=\"%g\"} %lld\n",
+                          rt, m, bounds[k], cum);
+            else
+                tb_printf(b,
+                          "trygg_http_route_duration_seconds_bucket{route=\"%s\",method=\"%s\","
+                          "le=\"+Inf\"} %lld\n",
+                          rt, m, cum);
+        }
+        tb_printf(b,
+                  "trygg_http_route_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n"
+                  "trygg_http_route_duration_seconds_count{route=\"%s\",method=\"%s\"} %lld\n",
+                  rt, m, (double)atomic_load(&rstats[i].sum_us) / 1e6, rt, m, cum);
+    }
+}
+
+/* Open file descriptors: /proc/self/fd, or (when that is not readable, e.g.
+ * after dropping root made the process non-dumpable) a probe of every
+ * descriptor below the limit. -1 if neither works. */
+static long long open_fds(long long max_fds)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (d) {
+        long long n = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            n += e->d_name[0] != '.';
+        closedir(d);
+        return n - 1; /* the directory's own descriptor */
+    }
+    if (max_fds <= 0)
+        return -1;
+    long long n = 0;
+    for (long long fd = 0; fd < max_fds && fd < 65536; fd++)
+        n += fcntl((int)fd, F_GETFD) != -1;
+    return n;
+}
+
+static void process_metrics(tbuf *b)
+{
+    long long rss = -1;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        long long size = 0, resident = 0;
+        if (fscanf(f, "%lld %lld", &size, &resident) == 2)
+            rss = resident * (long long)sysconf(_SC_PAGESIZE);
+        fclose(f);
+    }
+    struct rlimit rl;
+    long long max_fds = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+                            ? (long long)rl.rlim_cur
+                            : -1;
+    tb_printf(b,
+              "# HELP process_resident_memory_bytes Resident memory of the server process.\n"
+              "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %lld\n"
+              "# HELP process_open_fds Open file descriptors (sockets, database, logs).\n"
+              "# TYPE process_open_fds gauge\nprocess_open_fds %lld\n"
+              "# HELP process_max_fds The open-file limit.\n"
+              "# TYPE process_max_fds gauge\nprocess_max_fds %lld\n",
+              rss, open_fds(max_fds), max_fds);
+}
+
+/* Sizes of the database file and its write-ahead log (0 when there is no
+ * -wal file, e.g. after a clean shutdown). */
+static void db_file_metrics(tbuf *b, const char *db_path)
+{
+    char wal[sizeof((server_config *)0)->db_path + 8];
+    snprintf(wal, sizeof wal, "%s-wal", db_path);
+    struct stat sb;
+    long long db = stat(db_path, &sb) == 0 ? (long long)sb.st_size : -1;
+    long long wb = stat(wal, &sb) == 0 ? (long long)sb.st_size : 0;
+    tb_printf(b,
+              "# HELP trygg_db_bytes Size of the database file (-1 = missing).\n"
+              "# TYPE trygg_db_bytes gauge\ntrygg_db_bytes %lld\n"
+              "# HELP trygg_db_wal_bytes Size of the database's write-ahead log (-wal file).\n"
+              "# TYPE trygg_db_wal_bytes gauge\ntrygg_db_wal_bytes %lld\n",
+              db, wb);
 }
 
 static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
@@ -257,6 +441,10 @@ static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
     tb_printf(&b, "trygg_http_request_duration_seconds_sum %.6f\n",
               (double)atomic_load(&sum_us) / 1e6);
     tb_printf(&b, "trygg_http_request_duration_seconds_count %lld\n", cum);
+
+    route_metrics(&b);
+    process_metrics(&b);
+    db_file_metrics(&b, ctx->cfg.db_path);
 
     http_stats hs;
     http_stats_get(&hs);
