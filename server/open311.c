@@ -807,8 +807,9 @@ static void h_list(void *vctx, const http_req *req, http_resp *resp)
         int nrows = 0;
         rc = rows ? TRYGG_OK : TRYGG_ERR_NOMEM;
         for (int c = 0; rc == TRYGG_OK && c < (ncodes ? ncodes : 1); c++) {
+            _Static_assert(sizeof flt.category == sizeof codes[0], "one code fits the filter");
             if (ncodes)
-                snprintf(flt.category, sizeof flt.category, "%s", codes[c]);
+                memcpy(flt.category, codes[c], sizeof flt.category); /* NUL-terminated there */
             int n = 0;
             rc = trygg_store_list(st, &flt, NULL, items, LIST_MAX, &n, NULL);
             for (int i = 0; rc == TRYGG_OK && i < n; i++)
