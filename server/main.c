@@ -22,6 +22,7 @@
 #include "forward.h"
 #include "intake.h"
 #include "report_web.h"
+#include "trygg/route.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
 
@@ -122,9 +123,14 @@ int main(int argc, char **argv)
 
     static server_ctx ctx;
     int bad = core_load(&ctx, cfg_path, check);
+    int no_oncall = bad == 0 && (!ctx.routes || trygg_routes_oncall(ctx.routes)[0] == '\0');
+    if (no_oncall)
+        TRYGG_WARN("%s", trygg_routes_no_oncall);
     if (check) {
         if (bad == 0)
             printf("%s: configuration ok\n", cfg_path);
+        if (no_oncall)
+            printf("%s: %s\n", cfg_path, trygg_routes_no_oncall);
         core_free(&ctx);
         return bad ? 1 : 0;
     }

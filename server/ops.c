@@ -31,6 +31,7 @@
 #include <fcntl.h>
 
 #include "intake.h"
+#include "trygg/route.h"
 #include "trygg/server_extra.h"
 
 /* Upper bounds in seconds of the latency buckets. */
@@ -189,6 +190,13 @@ static void h_healthz(void *vctx, const http_req *req, http_resp *resp)
     json_object_set_new(o, "version", json_string(TRYGG_VERSION));
     int64_t now = (int64_t)time(NULL);
     json_object_set_new(o, "uptime_s", json_integer(now - ctx->started));
+    /* Urgent items alert the on-call address; without one they alert nobody. */
+    int oncall = ctx->routes && trygg_routes_oncall(ctx->routes)[0] != '\0';
+    json_object_set_new(o, "oncall", json_string(oncall ? "ok" : "missing"));
+    json_t *warnings = json_array();
+    if (!oncall)
+        json_array_append_new(warnings, json_string("no_oncall"));
+    json_object_set_new(o, "warnings", warnings);
     if (db_ok) {
         char js[1024];
         int64_t updated = 0;

@@ -6,6 +6,8 @@
  */
 #include "web.h"
 
+#include "trygg/route.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,6 +249,15 @@ void web_channels_get(void *ctx, const http_req *req, http_resp *resp)
     html_lit(&b, "<h1>");
     html_t(&b, &w, "ch.title");
     html_lit(&b, "</h1>");
+    if (!w.srv->routes || trygg_routes_oncall(w.srv->routes)[0] == '\0') {
+        /* Urgent items alert the on-call address; without one, nobody. */
+        html_lit(&b, "<section class=\"card\" id=\"oncall\"><p class=\"stale-row\" "
+                     "role=\"alert\"><span class=\"badge bad\">");
+        html_t(&b, &w, "ch.oncall_missing_badge");
+        html_lit(&b, "</span> ");
+        html_t(&b, &w, "ch.oncall_missing");
+        html_lit(&b, "</p></section>");
+    }
     gateway(&b, &w, now);
     kiosks(&b, &w, now);
     forwards(&b, &w);

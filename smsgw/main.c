@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "gateway.h"
+#include "trygg/route.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
 
@@ -90,6 +91,15 @@ int main(int argc, char **argv)
         if (bad || ke)
             return 1;
         printf("%s: ok\n", path);
+        /* Urgent texts must alert someone: say it loudly when nobody is set. */
+        trygg_routes *r = NULL;
+        trygg_err re = cfg.routing[0] ? trygg_routes_load(cfg.routing, &r, errs, 32, NULL)
+                                      : trygg_routes_default(&r);
+        if (re == TRYGG_OK && trygg_routes_oncall(r)[0] == '\0') {
+            printf("%s: %s\n", path, trygg_routes_no_oncall);
+            fprintf(stderr, "%s: %s\n", path, trygg_routes_no_oncall);
+        }
+        trygg_routes_free(r);
         return 0;
     }
 

@@ -698,6 +698,10 @@ trygg_err trygg_routes_sync_store(const trygg_routes *r, trygg_store *st, int *r
     return err;
 }
 
+const char *const trygg_routes_no_oncall =
+    "WARNING: no on-call address ([oncall] email in the routing config): urgent texts and "
+    "reports (weapon, fire, violence now) alert nobody";
+
 const char *trygg_routes_oncall(const trygg_routes *r)
 {
     return r != NULL ? r->oncall : "";

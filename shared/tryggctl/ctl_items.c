@@ -460,6 +460,7 @@ static int cmd_check(ctl_ctx *ctx, int argc, char **argv)
     int nerr = 0;
     trygg_routes *r = NULL;
     trygg_err err = trygg_routes_load(file, &r, errs, MAXERR, &nerr);
+    int no_oncall = err == TRYGG_OK && trygg_routes_oncall(r)[0] == '\0';
     trygg_routes_free(r);
     for (int i = 0; i < nerr; i++)
         fprintf(stderr, "%s:%d: %s\n", errs[i].file[0] ? errs[i].file : file, errs[i].line,
@@ -470,6 +471,10 @@ static int cmd_check(ctl_ctx *ctx, int argc, char **argv)
         return CTL_USAGE;
     }
     printf("%s: ok\n", file);
+    if (no_oncall) {
+        printf("%s: %s\n", file, trygg_routes_no_oncall);
+        fprintf(stderr, "%s: %s\n", file, trygg_routes_no_oncall);
+    }
     return CTL_OK;
 }
 CTL_COMMAND(check, "check",

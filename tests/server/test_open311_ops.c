@@ -245,6 +245,11 @@ static void test_healthz_metrics(void **state)
     json_t *o = parse(&r);
     assert_string_equal(json_string_value(json_object_get(o, "db")), "ok");
     assert_true(json_is_null(json_object_get(o, "smsgw_age_s")));
+    /* The shipped routing config has no on-call address: urgent items alert
+     * nobody, and /healthz says so. */
+    assert_string_equal(json_string_value(json_object_get(o, "oncall")), "missing");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "warnings"), 0)),
+                        "no_oncall");
     json_decref(o);
     sfx_resp_free(&r);
 

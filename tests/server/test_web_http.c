@@ -573,6 +573,9 @@ static void test_admin_pages(void **state)
     assert_int_equal(n, 0);
     req(&r, "GET", "/channels", s.cookie, NULL);
     assert_int_equal(r.status, 200);
+    /* The built-in routing has no on-call address: the page says so in red. */
+    assert_non_null(strstr(r.body, "id=\"oncall\""));
+    assert_non_null(strstr(r.body, "larmar ingen"));
     reply_free(&r);
 }
 

@@ -114,6 +114,11 @@ expect 2 kiosk revoke nope
 # ---- check (routing config)
 ASSETS="${TRYGG_ASSETS:-$(dirname "$0")/../../assets}"
 expect 0 check -c "$ASSETS/config/routing.ini"
+# The shipped config has no on-call address: urgent items would alert nobody.
+contains "$OUT$ERR" "WARNING: no on-call address"
+sed 's/^email =$/email = jour@kommun.example/' "$ASSETS/config/routing.ini" >"$WORK/oncall.ini"
+expect 0 check -c "$WORK/oncall.ini"
+lacks "$OUT$ERR" "WARNING"
 printf '[rule crime]\nkind = tip\ndestination = housing\n[destination housing]\ncompany = yes\n[rule broken]\nkind = nonsense\n' >"$WORK/bad.ini"
 expect 1 check -c "$WORK/bad.ini"
 printf '%s\n' "$ERR" | grep -qE "^$WORK/bad.ini:[0-9]+: " || fail "check errors not file:line: ($ERR)"

@@ -29,7 +29,15 @@ sed "s|@DATA@|$D|g; s|@PORT@|8080|g" "$SRC/assets/config/smsgw.ini" > "$D/smsgw.
 sed 's/^email =.*/email = jour@example.se/' "$SRC/assets/config/routing.ini" > "$D/routing.ini"
 
 # -n: the shipped config is valid; a typo is reported as file:line.
-"$BIN" -n -c "$D/smsgw.ini" | grep -q ': ok' || fail "-n on the default config"
+"$BIN" -n -c "$D/smsgw.ini" > "$D/n.out" 2> "$D/n.err" || fail "-n on the default config"
+grep -q ': ok' "$D/n.out" || fail "-n on the default config: $(cat "$D/n.out")"
+! grep -q 'WARNING' "$D/n.out" "$D/n.err" || fail "-n warned with an on-call address set"
+# With no on-call address urgent texts alert nobody: -n says so loudly.
+cp "$D/routing.ini" "$D/routing.oncall"
+cp "$SRC/assets/config/routing.ini" "$D/routing.ini"
+"$BIN" -n -c "$D/smsgw.ini" > "$D/n.out" 2> "$D/n.err" || fail "-n without on-call"
+grep -q 'WARNING: no on-call address' "$D/n.out" "$D/n.err" || fail "-n: no on-call warning"
+mv "$D/routing.oncall" "$D/routing.ini"
 printf '[modem]\ndevice = %s/modem\ndevcie = typo\n[paths]\n' "$D" > "$D/bad.ini"
 if "$BIN" -n -c "$D/bad.ini" 2> "$D/bad.err"; then fail "-n accepted a bad config"; fi
 grep -q "bad.ini:3: unknown key 'devcie'" "$D/bad.err" || fail "no file:line error: $(cat "$D/bad.err")"

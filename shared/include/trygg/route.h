@@ -112,5 +112,9 @@ trygg_err trygg_routes_sync_store(const trygg_routes *r, trygg_store *st, int *r
 
 /* On-call e-mail address ("" if none). */
 const char *trygg_routes_oncall(const trygg_routes *r);
+/* What every check prints while trygg_routes_oncall() is "" (for logs and
+ * command lines; the staff UI has its own catalog text): urgent items then
+ * alert nobody. */
+extern const char *const trygg_routes_no_oncall;
 
 #endif
