@@ -135,6 +135,8 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
     trygg_rbuf_init(&out, REPORT_PAGE_MAX);
     char wk[16];
     trygg_week_format(&week, wk, sizeof wk);
+    if (kind != OUT_PAGE) /* what leaves the screen is an export: in the access log */
+        web_log_export(&w, kind == OUT_CSV ? "export_report_csv" : "export_report_print", 0, wk);
     if (kind == OUT_CSV) {
         trygg_report_csv(r, &o, &out);
         if (!out.full &&

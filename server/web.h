@@ -274,7 +274,7 @@ void web_export_get(void *ctx, const http_req *req, http_resp *resp);
 void web_channels_get(void *ctx, const http_req *req, http_resp *resp);
 /* GET /access-log: the access log of personal data (security department). */
 void web_access_log_get(void *ctx, const http_req *req, http_resp *resp);
-/* Records an export (`what`: "export_csv", "export_report", ...) of `rows`
+/* Records an export (`what`: "export_csv", "export_report_csv", ...) of `rows`
  * rows with the filter used, by the session's user, in the access log. */
 void web_log_export(web_ctx *w, const char *what, int rows, const char *filter);
 void web_admin_get(void *ctx, const http_req *req, http_resp *resp);

@@ -717,7 +717,13 @@ static void test_access_log(void **state)
     reply_free(&r);
     get_ok(&r, &s, "/export.csv?status=all");
     reply_free(&r);
+    get_ok(&r, &s, "/report/week.csv");
+    reply_free(&r);
+    get_ok(&r, &s, "/report/print");
+    reply_free(&r);
     st = open_store();
+    assert_int_equal(access_rows(st, "bostad", "export_report_csv", 0), 1);
+    assert_int_equal(access_rows(st, "bostad", "export_report_print", 0), 1);
     assert_int_equal(access_rows(st, "sakerhet", "view_tip", tip_id), tips0 + 1);
     assert_int_equal(access_rows(st, "sakerhet", "view_number", callback_id), nums0 + 1);
     assert_int_equal(access_rows(st, "sakerhet", "view_tip", concern_id), 0);
