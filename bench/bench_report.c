@@ -265,8 +265,6 @@ int main(int argc, char **argv)
         }
     }
     double t0 = now_s();
-    if (trygg_report_db_init(st))
-        die("report init", st);
     if (fresh) {
         /* Availability: logging began 20 weeks back; kiosks beat every
          * 5 minutes, gota-1 was off 6 h on Wednesday, the gateway 40 min. */

@@ -13,7 +13,7 @@
 
 #include "trygg/log.h"
 #include "trygg/paths.h"
-#include "trygg/police_events.h"
+#include "police_fetch.h"
 #include "trygg/report.h"
 
 #include <pthread.h>
@@ -257,12 +257,7 @@ int report_start(server_ctx *ctx)
         TRYGG_ERR("report: cannot open %s", ctx->cfg.db_path);
         return -1;
     }
-    trygg_err err = trygg_report_db_init(st);
-    if (err)
-        TRYGG_ERR("report: database objects: %s (%s)", trygg_strerror(err), trygg_store_errmsg(st));
     trygg_store_close(st);
-    if (err)
-        return -1;
     if (ctx->cfg.police_events_url[0] && !police.running) {
         police.stop = 0;
         if (pthread_create(&police.thread, NULL, police_main, ctx) == 0)

@@ -9,23 +9,7 @@
 
 trygg_err trygg_smsgw_extra_init(trygg_store *st)
 {
-    return trygg_st_exec(st, "CREATE TABLE IF NOT EXISTS smsgw_inbound("
-                             " key TEXT PRIMARY KEY,"
-                             " item_id INTEGER NOT NULL,"
-                             " sender TEXT NOT NULL,"
-                             " created INTEGER NOT NULL);"
-                             "CREATE INDEX IF NOT EXISTS smsgw_inbound_sender"
-                             " ON smsgw_inbound(sender, created);"
-                             "CREATE TABLE IF NOT EXISTS smsgw_counters("
-                             " day TEXT NOT NULL,"
-                             " name TEXT NOT NULL,"
-                             " count INTEGER NOT NULL DEFAULT 0,"
-                             " PRIMARY KEY (day, name));"
-                             "CREATE TABLE IF NOT EXISTS smsgw_calls("
-                             " sender TEXT NOT NULL,"
-                             " at INTEGER NOT NULL);"
-                             "CREATE INDEX IF NOT EXISTS smsgw_calls_sender"
-                             " ON smsgw_calls(sender, at);");
+    return st ? TRYGG_OK : TRYGG_ERR_INVALID; /* the tables are in schema step v6 */
 }
 
 trygg_err trygg_smsgw_inbound_get(trygg_store *st, const char *key, int64_t *item_id)

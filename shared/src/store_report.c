@@ -2,24 +2,13 @@
  * store_report.c — the SQL side of the weekly situation picture: the
  * report's own database objects and one build pass over a week.
  *
- * Objects (all created IF NOT EXISTS by trygg_report_db_init, no schema
- * migration needed; names start with report_):
- *   - report_items_scan_v2: a covering index on items(created, kind, category,
- *     area, channel, source, status, urgent, shared_place), so the 13-week scan
- *     never touches the table, and report_audit_status, a partial index on
- *     the audit's status changes (item_id, at) for the time to close;
- *   - report_uptime(component, first, last): availability intervals. Two
- *     triggers extend the open interval of "kiosk:<id>" on every heartbeat
- *     (UPDATE OF kiosks.last_seen) and of "gw:<component>" on every health
- *     record; a gap longer than REPORT_GRACE starts a new interval. A health
- *     record whose JSON says "ok": false does not count as up;
- *   - report_meta: when availability logging began (history_since);
- *   - report_week_done / report_week_counts: per-week counts of complete
- *     past weeks (kind, kind/category, area, channel, source), so a report
- *     scans only its own week and reads 12 small cached sets; three triggers
- *     on items drop a week's cache whenever an item of it is added, moved,
- *     re-classified or deleted, so a cached week is never stale;
- *   - police_events: see police_events.c.
+ * The objects it reads (created by schema step v6, shared/schema/sqlite/v6.sql):
+ * the covering index report_items_scan_v2 for the 13-week scan,
+ * report_audit_status for the time to close, report_uptime and report_meta
+ * (availability history, filled by triggers), and the per-week cache
+ * report_week_done / report_week_counts of complete past weeks, so a report
+ * scans only its own week and reads 12 small cached sets; triggers on items
+ * drop a week's cache whenever an item of it changes, so it is never stale.
  *
  * Build: one query over the 13 weeks (report week + 12 before) through the
  * covering index fills every dimension; one query over the report week adds
@@ -34,212 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REPORT_GRACE 600 /* seconds a heartbeat/health record counts as "up" */
-
-#define STR_(x) #x
-#define STR(x)  STR_(x)
-
-static const char report_schema[] =
-    "DROP INDEX IF EXISTS report_items_week;"
-    "DROP INDEX IF EXISTS report_items_scan;"
-    "CREATE INDEX IF NOT EXISTS report_items_scan_v2 ON items(created, kind, category, area,"
-    " channel, source, status, urgent, shared_place);"
-    "CREATE INDEX IF NOT EXISTS report_audit_status ON audit(item_id, at)"
-    " WHERE action = 'status';"
-    "CREATE TABLE IF NOT EXISTS report_week_done(week_start INTEGER PRIMARY KEY,"
-    " week_end INTEGER NOT NULL, total INTEGER NOT NULL, computed INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS report_week_counts(week_start INTEGER NOT NULL,"
-    " dim INTEGER NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,"
-    " PRIMARY KEY(week_start, dim, key)) WITHOUT ROWID;"
-    "CREATE TRIGGER IF NOT EXISTS report_cache_ins AFTER INSERT ON items BEGIN"
-    " DELETE FROM report_week_done WHERE week_start <= NEW.created AND week_end > NEW.created;"
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS report_cache_upd AFTER UPDATE OF created, kind, category,"
-    " area, channel, source ON items BEGIN"
-    " DELETE FROM report_week_done WHERE (week_start <= OLD.created AND week_end > OLD.created)"
-    " OR (week_start <= NEW.created AND week_end > NEW.created);"
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS report_cache_del AFTER DELETE ON items BEGIN"
-    " DELETE FROM report_week_done WHERE week_start <= OLD.created AND week_end > OLD.created;"
-    " END;"
-    "CREATE TABLE IF NOT EXISTS report_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-    "INSERT OR IGNORE INTO report_meta(key, value) VALUES ('history_since',"
-    " CAST(strftime('%s','now') AS INTEGER));"
-    "CREATE TABLE IF NOT EXISTS report_uptime(id INTEGER PRIMARY KEY,"
-    " component TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS report_uptime_comp ON report_uptime(component, last);"
-    "CREATE TRIGGER IF NOT EXISTS report_kiosk_seen AFTER UPDATE OF last_seen ON kiosks"
-    " WHEN NEW.last_seen > 0 BEGIN"
-    " UPDATE report_uptime SET last = NEW.last_seen WHERE id = (SELECT id FROM report_uptime"
-    "  WHERE component = 'kiosk:' || NEW.id AND last >= NEW.last_seen - " STR(
-        REPORT_GRACE) "  AND first <= NEW.last_seen ORDER BY last DESC LIMIT 1) AND last < "
-                      "NEW.last_seen;"
-                      " INSERT INTO report_uptime(component, first, last) SELECT 'kiosk:' || "
-                      "NEW.id,"
-                      "  NEW.last_seen, NEW.last_seen WHERE NOT EXISTS (SELECT 1 FROM report_uptime"
-                      "  WHERE component = 'kiosk:' || NEW.id AND last >= NEW.last_seen - " STR(
-                          REPORT_GRACE) "  AND first <= NEW.last_seen);"
-                                        " END;"
-                                        "CREATE TRIGGER IF NOT EXISTS report_health_ins AFTER "
-                                        "INSERT ON health"
-                                        " WHEN NOT (json_valid(NEW.json) AND "
-                                        "json_extract(NEW.json, '$.ok') IS 0) BEGIN"
-                                        " UPDATE report_uptime SET last = NEW.updated WHERE id = "
-                                        "(SELECT id FROM report_uptime"
-                                        "  WHERE component = 'gw:' || NEW.component AND last >= "
-                                        "NEW.updated - " STR(
-                                            REPORT_GRACE) "  AND first <= NEW.updated ORDER BY "
-                                                          "last DESC LIMIT 1) AND last < "
-                                                          "NEW.updated;"
-                                                          " INSERT INTO report_uptime(component, "
-                                                          "first, last) SELECT 'gw:' || "
-                                                          "NEW.component,"
-                                                          "  NEW.updated, NEW.updated WHERE NOT "
-                                                          "EXISTS (SELECT 1 FROM report_uptime"
-                                                          "  WHERE component = 'gw:' || "
-                                                          "NEW.component AND last >= NEW.updated "
-                                                          "- " STR(
-                                                              REPORT_GRACE) "  AND first <= "
-                                                                            "NEW.updated);"
-                                                                            " END;"
-                                                                            "CREATE TRIGGER IF NOT "
-                                                                            "EXISTS "
-                                                                            "report_health_upd "
-                                                                            "AFTER UPDATE ON health"
-                                                                            " WHEN NOT "
-                                                                            "(json_valid(NEW.json) "
-                                                                            "AND "
-                                                                            "json_extract(NEW.json,"
-                                                                            " '$.ok') IS 0) BEGIN"
-                                                                            " UPDATE report_uptime "
-                                                                            "SET last = "
-                                                                            "NEW.updated WHERE id "
-                                                                            "= (SELECT id FROM "
-                                                                            "report_uptime"
-                                                                            "  WHERE component = "
-                                                                            "'gw:' || "
-                                                                            "NEW.component AND "
-                                                                            "last >= NEW.updated "
-                                                                            "- " STR(
-                                                                                REPORT_GRACE) "  "
-                                                                                              "AND "
-                                                                                              "firs"
-                                                                                              "t "
-                                                                                              "<= "
-                                                                                              "NEW."
-                                                                                              "upda"
-                                                                                              "ted "
-                                                                                              "ORDE"
-                                                                                              "R "
-                                                                                              "BY "
-                                                                                              "last"
-                                                                                              " DES"
-                                                                                              "C "
-                                                                                              "LIMI"
-                                                                                              "T "
-                                                                                              "1) "
-                                                                                              "AND "
-                                                                                              "last"
-                                                                                              " < "
-                                                                                              "NEW."
-                                                                                              "upda"
-                                                                                              "ted;"
-                                                                                              " INS"
-                                                                                              "ERT "
-                                                                                              "INTO"
-                                                                                              " rep"
-                                                                                              "ort_"
-                                                                                              "upti"
-                                                                                              "me("
-                                                                                              "comp"
-                                                                                              "onen"
-                                                                                              "t, "
-                                                                                              "firs"
-                                                                                              "t, "
-                                                                                              "last"
-                                                                                              ") "
-                                                                                              "SELE"
-                                                                                              "CT "
-                                                                                              "'gw:"
-                                                                                              "' "
-                                                                                              "|| "
-                                                                                              "NEW."
-                                                                                              "comp"
-                                                                                              "onen"
-                                                                                              "t,"
-                                                                                              "  "
-                                                                                              "NEW."
-                                                                                              "upda"
-                                                                                              "ted,"
-                                                                                              " NEW"
-                                                                                              ".upd"
-                                                                                              "ated"
-                                                                                              " WHE"
-                                                                                              "RE "
-                                                                                              "NOT "
-                                                                                              "EXIS"
-                                                                                              "TS "
-                                                                                              "(SEL"
-                                                                                              "ECT "
-                                                                                              "1 "
-                                                                                              "FROM"
-                                                                                              " rep"
-                                                                                              "ort_"
-                                                                                              "upti"
-                                                                                              "me"
-                                                                                              "  "
-                                                                                              "WHER"
-                                                                                              "E "
-                                                                                              "comp"
-                                                                                              "onen"
-                                                                                              "t = "
-                                                                                              "'gw:"
-                                                                                              "' "
-                                                                                              "|| "
-                                                                                              "NEW."
-                                                                                              "comp"
-                                                                                              "onen"
-                                                                                              "t "
-                                                                                              "AND "
-                                                                                              "last"
-                                                                                              " >= "
-                                                                                              "NEW."
-                                                                                              "upda"
-                                                                                              "ted "
-                                                                                              "-"
-                                                                                              " " STR(
-                                                                                                  REPORT_GRACE) "  AND first <= NEW.updated);"
-                                                                                                                " END;";
-
-trygg_err trygg_report_db_init(trygg_store *st)
-{
-    if (!st)
-        return TRYGG_ERR_INVALID;
-    /* Cheap check first, so building a report needs no write lock. */
-    sqlite3_stmt *q;
-    trygg_err err = trygg_st_prepare(
-        st,
-        "SELECT count(*) FROM sqlite_master WHERE name IN"
-        " ('report_items_scan_v2', 'report_audit_status', 'report_uptime', 'report_meta',"
-        " 'report_week_done', 'report_week_counts',"
-        " 'report_cache_ins', 'report_cache_upd', 'report_cache_del',"
-        " 'report_kiosk_seen', 'report_health_ins',"
-        " 'report_health_upd', 'police_events')",
-        &q);
-    if (err)
-        return err;
-    int have = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
-    sqlite3_finalize(q);
-    if (have == 13)
-        return TRYGG_OK;
-    err = trygg_st_tx_begin(st);
-    if (err)
-        return err;
-    err = trygg_st_exec(st, report_schema);
-    if (!err)
-        err = trygg_police_db_init(st);
-    return trygg_st_tx_end(st, err);
-}
+/* Seconds a heartbeat or health record counts as "up"; the same number is in
+ * the availability triggers of shared/schema/sqlite/v6.sql. */
+#define REPORT_GRACE 600
 
 void trygg_report_free(trygg_report *r)
 {
@@ -809,9 +595,7 @@ trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_r
     if (!st || !w || !out)
         return TRYGG_ERR_INVALID;
     *out = NULL;
-    trygg_err err = trygg_report_db_init(st);
-    if (err)
-        return err;
+    trygg_err err = TRYGG_OK;
     trygg_report *r = calloc(1, sizeof *r);
     build_state *b = calloc(1, sizeof *b);
     place_acc *places = calloc(PLACE_MAX, sizeof *places);

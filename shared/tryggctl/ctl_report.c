@@ -19,7 +19,7 @@
 
 #include "ctl.h"
 #include "trygg/paths.h"
-#include "trygg/police_events.h"
+#include "police_fetch.h"
 #include "trygg/report.h"
 
 #define REPORT_OUT_MAX (16u * 1024u * 1024u)

@@ -51,6 +51,7 @@ static const table_rule rules[] = {
     {"notices", NULL},
     {"health", NULL},
     {"smsgw_counters", NULL},
+    {"job_leases", NULL}, /* which worker instance runs a job until when */
     {"report_week_done", NULL},
     {"report_week_counts", NULL},
     {"report_meta", NULL},
@@ -75,10 +76,6 @@ static const table_rule *rule_of(const char *name)
 static int setup(void **state)
 {
     if (fx_setup(state) != 0)
-        return -1;
-    fixture *f = *state;
-    if (trygg_smsgw_extra_init(f->st) != TRYGG_OK || trygg_report_db_init(f->st) != TRYGG_OK ||
-        trygg_police_db_init(f->st) != TRYGG_OK)
         return -1;
     return 0;
 }

@@ -9,6 +9,8 @@
 
 #include "store_fixture.h"
 #include "store_internal.h"
+#include "trygg/police_events.h"
+#include "trygg/smsgw_extra.h"
 
 static int mk_dir(void **state)
 {
@@ -68,10 +70,20 @@ static void fill_old(const char *path, int version)
                 "(1, 'note', 'anna', 'Gammal anteckning', 1700000050)");
     exec_ok(db, "INSERT INTO audit (item_id, actor, action, detail, at) VALUES "
                 "(1, 'bibl-1', 'created', 'concern', 1700000000)");
-    exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created) VALUES "
-                "('bibl-1', 'Biblioteket', 'Centrum', 'abc', 1700000000)");
-    exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created) VALUES "
-                "('halsa-1', 'Vårdcentralen', 'Göta', 'def', 1700000001)");
+    if (version >= 5) {
+        /* v5 code gave every kiosk a prefix when it was added. */
+        exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created, ref_prefix) VALUES "
+                    "('bibl-1', 'Biblioteket', 'Centrum', 'abc', 1700000000, '22')");
+        exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created, ref_prefix) VALUES "
+                    "('halsa-1', 'Vårdcentralen', 'Göta', 'def', 1700000001, '23')");
+        exec_ok(db, "INSERT INTO kiosk_prefixes (prefix, kiosk_id, issued) VALUES "
+                    "('22', 'bibl-1', 1700000000), ('23', 'halsa-1', 1700000001)");
+    } else {
+        exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created) VALUES "
+                    "('bibl-1', 'Biblioteket', 'Centrum', 'abc', 1700000000)");
+        exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created) VALUES "
+                    "('halsa-1', 'Vårdcentralen', 'Göta', 'def', 1700000001)");
+    }
     exec_ok(db, "INSERT INTO walks (starts, area, place) VALUES (1800000000, 'Centrum', 'Torget')");
     if (version >= 2) {
         exec_ok(db, "INSERT INTO contacts (pseudonym, alias, first_seen, last_seen) VALUES "
@@ -82,6 +94,91 @@ static void fill_old(const char *path, int version)
                     "'Tack', 1700000000, 1700000000)");
     }
     sqlite3_close(db);
+}
+
+/* Applies the side objects that the code before v6 created on open (the
+ * report, the police feed, the SMS gateway), verbatim from
+ * tests/shared/fixtures/side-tables-vN.sql, and puts a row in each table
+ * that holds data. */
+static void add_old_side_tables(const char *path, int version)
+{
+    char fx[600], *sql = NULL;
+    snprintf(fx, sizeof fx, "%s/fixtures/side-tables-v%d.sql", TRYGG_TEST_SHARED_DIR,
+             version >= 4 ? 5 : 3);
+    FILE *fp = fopen(fx, "r");
+    assert_non_null(fp);
+    size_t cap = 1 << 16, n = 0;
+    sql = calloc(1, cap);
+    assert_non_null(sql);
+    n = fread(sql, 1, cap - 1, fp);
+    fclose(fp);
+    assert_true(n > 0 && n < cap - 1);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    exec_ok(db, sql);
+    free(sql);
+    exec_ok(db, "INSERT INTO report_uptime (component, first, last) VALUES "
+                "('kiosk:bibl-1', 1700000000, 1700003600)");
+    exec_ok(db, "INSERT INTO police_events (id, at, name, fetched) VALUES "
+                "(42, 1700000000, 'Inbrott, Lilla Edet', 1700000100)");
+    exec_ok(db, "INSERT INTO smsgw_inbound (key, item_id, sender, created) VALUES "
+                "('sms:old', 1, 'abc', 1700000000)");
+    exec_ok(db, "INSERT INTO smsgw_counters (day, name, count) VALUES ('2023-11-14', 'calls', 3)");
+    sqlite3_close(db);
+}
+
+/* The schema of the database at `path` as one string: every object's type,
+ * name, table and SQL without whitespace, in name order. */
+static char *schema_of(const char *path)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT type, name, tbl_name, coalesce(sql, '')"
+                                        " FROM sqlite_master ORDER BY type, name",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    size_t cap = 1 << 18, len = 0;
+    char *out = calloc(1, cap);
+    assert_non_null(out);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        for (int c = 0; c < 4; c++) {
+            for (const char *p = (const char *)sqlite3_column_text(s, c); p && *p; p++)
+                if (*p != ' ' && *p != '\n' && *p != '\t') {
+                    assert_true(len + 2 < cap);
+                    out[len++] = *p;
+                }
+            out[len++] = c == 3 ? '\n' : '|';
+        }
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
+}
+
+/* Migrated and fresh schemas are the same; on a difference, the first line
+ * that differs is printed. */
+static void assert_schema_fresh(fixture *f, const char *path)
+{
+    char fresh[600];
+    snprintf(fresh, sizeof fresh, "%.500s/fresh.db", f->dir);
+    remove(fresh);
+    trygg_store *st = NULL;
+    assert_int_equal(trygg_store_open(fresh, &st), TRYGG_OK);
+    trygg_store_close(st);
+    char *a = schema_of(path), *b = schema_of(fresh);
+    if (strcmp(a, b) != 0) {
+        const char *pa = a, *pb = b;
+        while (*pa && *pa == *pb)
+            pa++, pb++;
+        while (pa > a && pa[-1] != '\n')
+            pa--, pb--;
+        fail_msg("schema of %s differs from a fresh one:\n  migrated: %.300s\n  fresh:    %.300s",
+                 path, pa, pb);
+    }
+    free(a);
+    free(b);
 }
 
 static void check_migrated(fixture *f, int from)
@@ -184,12 +281,41 @@ static void check_migrated(fixture *f, int from)
 static void test_migrate_from_each_older_version(void **state)
 {
     fixture *f = *state;
-    assert_true(trygg_st_migration_count() >= 3);
+    assert_true(trygg_st_migration_count() >= 6);
     for (int v = 1; v < trygg_st_migration_count(); v++) {
         snprintf(f->path, sizeof f->path, "%.500s/v%d.db", f->dir, v);
         assert_int_equal(trygg_st_create_at_version(f->path, v), TRYGG_OK);
         fill_old(f->path, v);
         check_migrated(f, v);
+        assert_schema_fresh(f, f->path);
+    }
+}
+
+/* Before v6 the report, the police feed and the gateway created their own
+ * tables on open; a v3, v4 or v5 file made by that code has them. Migrating
+ * it keeps their data and ends with exactly a fresh file's schema (every
+ * object a migration step creates, nothing else: the never-firing trigger
+ * report_health_upd and the old report index are gone). */
+static void test_migrate_with_old_side_tables(void **state)
+{
+    fixture *f = *state;
+    for (int v = 3; v <= 5; v++) {
+        snprintf(f->path, sizeof f->path, "%.500s/side-v%d.db", f->dir, v);
+        assert_int_equal(trygg_st_create_at_version(f->path, v), TRYGG_OK);
+        fill_old(f->path, v);
+        add_old_side_tables(f->path, v);
+        check_migrated(f, v);
+        assert_schema_fresh(f, f->path);
+        assert_int_equal(trygg_store_open(f->path, &f->st), TRYGG_OK);
+        int64_t n = 0, item = 0;
+        assert_int_equal(trygg_police_count(f->st, &n), TRYGG_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(trygg_smsgw_inbound_get(f->st, "sms:old", &item), TRYGG_OK);
+        assert_int_equal(item, 1);
+        assert_int_equal(trygg_smsgw_counter_get(f->st, "2023-11-14", "calls", &n), TRYGG_OK);
+        assert_int_equal(n, 3);
+        trygg_store_close(f->st);
+        f->st = NULL;
     }
 }
 
@@ -212,6 +338,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrate_from_each_older_version, mk_dir, rm_dir),
+        cmocka_unit_test_setup_teardown(test_migrate_with_old_side_tables, mk_dir, rm_dir),
         cmocka_unit_test_setup_teardown(test_create_at_version_bounds, mk_dir, rm_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

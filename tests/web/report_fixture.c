@@ -189,7 +189,6 @@ static void seed(trygg_store *st, const trygg_week *week)
         char token[64];
         check(trygg_store_kiosk_add(st, &k, token) != TRYGG_OK, "kiosk");
     }
-    check(trygg_report_db_init(st) != TRYGG_OK, "report init");
     trygg_week from;
     trygg_week_shift(week, -3, &from);
     char sql[400];

@@ -243,12 +243,6 @@ typedef struct trygg_report {
     trygg_report_areas areas;
 } trygg_report;
 
-/* Installs the report's own database objects (idempotent, IF NOT EXISTS):
- * indexes for the week queries, the availability log and the triggers that
- * fill it from kiosk heartbeats and gateway health records, the police
- * events table. Call once at server start and before building reports. */
-trygg_err trygg_report_db_init(trygg_store *st);
-
 /* Builds the report for week *w from the store, at time `now`. `areas` (may
  * be NULL) gives labels and groups. *out is allocated (it is large); free
  * with trygg_report_free. */

@@ -1,5 +1,5 @@
 /*
- * test_police_events.c — the police events fetch against a local stand-in
+ * test_police_fetch.c — the police events fetch against a local stand-in
  * feed (police_feed_server.py, python3 http.server) serving a fixture in
  * the feed's format; plus a malformed body, a huge body, an HTTP 500, a
  * feed that does not answer in time and a dead port. A failed fetch must
@@ -19,8 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store_internal.h"
-#include "trygg/police_events.h"
+#include "police_fetch.h"
 #include "trygg/report.h"
 
 typedef struct fx {
@@ -32,14 +31,9 @@ typedef struct fx {
 
 static int64_t count_events(trygg_store *st)
 {
-    sqlite3_stmt *s;
     int64_t n = -1;
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM police_events", -1, &s, NULL) ==
-        SQLITE_OK) {
-        if (sqlite3_step(s) == SQLITE_ROW)
-            n = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-    }
+    if (trygg_police_count(st, &n) != TRYGG_OK)
+        return -1;
     return n;
 }
 
@@ -54,7 +48,7 @@ static int setup(void **state)
     snprintf(db, sizeof db, "%s/trygg.db", f->dir);
     if (trygg_store_open(db, &f->st) != TRYGG_OK)
         return -1;
-    /* The stand-in feed lives next to this file. */
+    /* The stand-in feed lives in tests/shared. */
     char here[512], script[600], fixtures[600];
     snprintf(here, sizeof here, "%s", __FILE__);
     char *slash = strrchr(here, '/');
@@ -62,8 +56,8 @@ static int setup(void **state)
         *slash = '\0';
     else
         snprintf(here, sizeof here, ".");
-    snprintf(script, sizeof script, "%s/police_feed_server.py", here);
-    snprintf(fixtures, sizeof fixtures, "%s/fixtures", here);
+    snprintf(script, sizeof script, "%s/../shared/police_feed_server.py", here);
+    snprintf(fixtures, sizeof fixtures, "%s/../shared/fixtures", here);
     int fds[2];
     if (pipe(fds) != 0)
         return -1;

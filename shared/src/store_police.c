@@ -1,0 +1,168 @@
+/*
+ * store_police.c — storing the police's public events feed (jansson, SQLite):
+ * parsing, upserting by id, and the fetch bookkeeping in report_meta. The
+ * fetch itself (libcurl) is the server's, server/police_fetch.c. See
+ * police_events.h for the contract.
+ */
+#include "store_internal.h"
+#include "trygg/police_events.h"
+#include "trygg/report.h"
+#include "trygg/log.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int two(const char *s)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+        return -1;
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+int64_t trygg_police_parse_time(const char *s)
+{
+    int y, mo, d, h, mi, sec, oh, om, n = 0;
+    char sign;
+    if (!s || sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d %c%n", &y, &mo, &d, &h, &mi, &sec, &sign, &n) != 7)
+        return -1;
+    if ((sign != '+' && sign != '-') || strlen(s + n) != 5 || s[n + 2] != ':')
+        return -1;
+    oh = two(s + n);
+    om = two(s + n + 3);
+    if (oh < 0 || om < 0 || oh > 14 || om > 59 || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+        d > 31 || h > 23 || mi > 59 || sec > 60)
+        return -1;
+    int64_t off = (int64_t)(oh * 3600 + om * 60) * (sign == '+' ? 1 : -1);
+    return trygg_civil_to_unix(y, mo, d, h, mi, sec) - off;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+static void fail(char *err, size_t cap, const char *msg)
+{
+    if (err && cap)
+        snprintf(err, cap, "%s", msg);
+}
+
+trygg_err trygg_police_store_json(trygg_store *st, const char *json, size_t len, const char *origin,
+                                  int *stored, int *skipped, char *err, size_t errcap)
+{
+    if (stored)
+        *stored = 0;
+    if (skipped)
+        *skipped = 0;
+    if (!st || !json) {
+        fail(err, errcap, "no input");
+        return TRYGG_ERR_INVALID;
+    }
+    json_error_t je;
+    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        if (err && errcap)
+            snprintf(err, errcap, "malformed JSON at line %d: %s", je.line, je.text);
+        return TRYGG_ERR_INVALID;
+    }
+    if (!json_is_array(root)) {
+        json_decref(root);
+        fail(err, errcap, "feed is not a JSON array");
+        return TRYGG_ERR_INVALID;
+    }
+    trygg_err e = trygg_st_tx_begin(st);
+    sqlite3_stmt *s = NULL;
+    if (!e)
+        e = trygg_st_prepare(st,
+                             "INSERT INTO police_events(id, at, datetime, name, summary, url,"
+                             " type, location_name, gps, fetched)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                             " ON CONFLICT(id) DO UPDATE SET at = excluded.at,"
+                             " datetime = excluded.datetime, name = excluded.name,"
+                             " summary = excluded.summary, url = excluded.url,"
+                             " type = excluded.type, location_name = excluded.location_name,"
+                             " gps = excluded.gps, fetched = excluded.fetched",
+                             &s);
+    int64_t now = trygg_st_now();
+    size_t i;
+    json_t *ev;
+    json_array_foreach(root, i, ev)
+    {
+        if (e)
+            break;
+        json_t *jid = json_object_get(ev, "id");
+        const char *dt = jstr(ev, "datetime");
+        int64_t at = trygg_police_parse_time(dt);
+        if (!json_is_object(ev) || !json_is_integer(jid) || json_integer_value(jid) <= 0 ||
+            at < 0) {
+            if (skipped)
+                (*skipped)++;
+            continue;
+        }
+        json_t *loc = json_object_get(ev, "location");
+        const char *url = jstr(ev, "url");
+        char full[1024];
+        if (origin && url[0] == '/')
+            snprintf(full, sizeof full, "%s%s", origin, url);
+        else
+            snprintf(full, sizeof full, "%s", url);
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)json_integer_value(jid));
+        sqlite3_bind_int64(s, 2, at);
+        trygg_st_bind_text(s, 3, dt);
+        trygg_st_bind_text(s, 4, jstr(ev, "name"));
+        trygg_st_bind_text(s, 5, jstr(ev, "summary"));
+        trygg_st_bind_text(s, 6, full);
+        trygg_st_bind_text(s, 7, jstr(ev, "type"));
+        trygg_st_bind_text(s, 8, json_is_object(loc) ? jstr(loc, "name") : "");
+        trygg_st_bind_text(s, 9, json_is_object(loc) ? jstr(loc, "gps") : "");
+        sqlite3_bind_int64(s, 10, now);
+        int rc = sqlite3_step(s);
+        if (rc != SQLITE_DONE)
+            e = trygg_st_fail(st, rc, "police event insert");
+        else if (stored)
+            (*stored)++;
+    }
+    sqlite3_finalize(s);
+    json_decref(root);
+    e = trygg_st_tx_end(st, e);
+    if (e) {
+        if (stored)
+            *stored = 0;
+        fail(err, errcap, trygg_store_errmsg(st));
+    }
+    return e;
+}
+
+trygg_err trygg_police_note(trygg_store *st, const char *what, int64_t at)
+{
+    if (!st || !what || (strcmp(what, "police_last_try") != 0 && strcmp(what, "police_last_ok") != 0))
+        return TRYGG_ERR_INVALID;
+    sqlite3_stmt *s;
+    trygg_err e =
+        trygg_st_prepare(st, "INSERT OR REPLACE INTO report_meta(key, value) VALUES (?1, ?2)", &s);
+    if (e)
+        return e;
+    trygg_st_bind_text(s, 1, what);
+    sqlite3_bind_int64(s, 2, at);
+    return trygg_st_run(st, s, "report meta");
+}
+
+trygg_err trygg_police_count(trygg_store *st, int64_t *n)
+{
+    if (!st || !n)
+        return TRYGG_ERR_INVALID;
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err e = trygg_st_prepare(st, "SELECT count(*) FROM police_events", &s);
+    if (e)
+        return e;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? TRYGG_OK : trygg_st_fail(st, rc, "count police events");
+}
