@@ -65,13 +65,6 @@ trygg_err forward_enqueue(server_ctx *ctx, trygg_store *st, const trygg_item *it
     return trygg_forward_enqueue(st, &fc, item, destination, actor);
 }
 
-trygg_err forward_enqueue_oncall(server_ctx *ctx, trygg_store *st, const trygg_item *item)
-{
-    trygg_forward_cfg fc;
-    forward_cfg(ctx, &fc);
-    return trygg_forward_enqueue_oncall(st, &fc, item, "system");
-}
-
 /* ---- sending ----------------------------------------------------------------- */
 
 typedef struct upload {

@@ -19,15 +19,12 @@
 /* The shared forward settings of this server (routes, public_url, [mail]
  * templates, category/area labels) for trygg/forward.h. */
 void forward_cfg(server_ctx *ctx, trygg_forward_cfg *fc);
-/* Thin wrappers of trygg_forward_enqueue / trygg_forward_enqueue_oncall
- * with forward_cfg(). Queues the item for `destination` (every channel it has: e-mail and/or
- * webhook). The payload holds only what that destination may see: scrubbed
- * text unless the destination has full_access; never the SMS alias's number.
- * Must be called inside trygg_store_begin/commit. */
+/* A thin wrapper of trygg_forward_enqueue with forward_cfg(). Queues the item for `destination`
+ * (every channel it has: e-mail and/or webhook). The payload holds only what that destination may
+ * see: scrubbed text unless the destination has full_access; never the SMS alias's number. Must be
+ * called inside trygg_store_begin/commit. */
 trygg_err forward_enqueue(server_ctx *ctx, trygg_store *st, const trygg_item *item,
                           const char *destination, const char *actor);
-/* Queues an urgent e-mail to the on-call address of the routing config. */
-trygg_err forward_enqueue_oncall(server_ctx *ctx, trygg_store *st, const trygg_item *item);
 
 int forward_worker_start(server_ctx *ctx);
 void forward_worker_stop(void);

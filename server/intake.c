@@ -11,7 +11,6 @@
 
 #include "forward.h"
 #include "trygg/log.h"
-#include "trygg/server_extra.h"
 
 #define BATCH_MAX 256
 
@@ -126,7 +125,7 @@ static void *checkpointer(void *arg)
             break;
         pthread_mutex_unlock(&q.mu);
         trygg_store *st = server_store(ctx);
-        if (st && trygg_server_checkpoint(st, NULL) != TRYGG_OK)
+        if (st && trygg_store_checkpoint(st, NULL) != TRYGG_OK)
             TRYGG_WARN("intake: WAL checkpoint failed: %s", trygg_store_errmsg(st));
         pthread_mutex_lock(&q.mu);
     }
@@ -139,7 +138,7 @@ static void *committer(void *arg)
     server_ctx *ctx = arg;
     trygg_store *own = server_store(ctx);
     if (own)
-        trygg_server_autocheckpoint(own, 0);
+        trygg_store_set_autocheckpoint(own, 0);
     pthread_mutex_lock(&q.mu);
     for (;;) {
         while (q.head == NULL && !q.stopping)

@@ -32,7 +32,6 @@
 
 #include "intake.h"
 #include "trygg/route.h"
-#include "trygg/server_extra.h"
 
 /* Upper bounds in seconds of the latency buckets. */
 static const double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -183,7 +182,7 @@ static void h_healthz(void *vctx, const http_req *req, http_resp *resp)
     (void)req;
     server_ctx *ctx = vctx;
     trygg_store *st = server_store(ctx);
-    int db_ok = st && trygg_server_ping(st) == TRYGG_OK;
+    int db_ok = st && trygg_store_ping(st) == TRYGG_OK;
     json_t *o = json_object();
     json_object_set_new(o, "status", json_string(db_ok ? "ok" : "unavailable"));
     json_object_set_new(o, "db", json_string(db_ok ? "ok" : "error"));
@@ -338,7 +337,7 @@ static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
     tbuf b = {0};
     int64_t now = (int64_t)time(NULL);
     trygg_store *st = server_store(ctx);
-    int db_ok = st && trygg_server_ping(st) == TRYGG_OK;
+    int db_ok = st && trygg_store_ping(st) == TRYGG_OK;
 
     tb_printf(&b,
               "# HELP trygg_up 1 if the database answers.\n# TYPE trygg_up gauge\n"
@@ -366,7 +365,7 @@ static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
         int64_t failures[2] = {0, 0}, dead[2] = {0, 0};
         for (int o = 0; o < 2; o++) {
             int64_t counts[5];
-            if (trygg_server_outbox_counts(st, names[o], counts, &failures[o]) != TRYGG_OK)
+            if (trygg_store_outbox_counts(st, names[o], counts, &failures[o]) != TRYGG_OK)
                 continue;
             dead[o] = counts[TRYGG_OUT_DEAD];
             tb_printf(&b, "# HELP trygg_%s_outbox %s\n# TYPE trygg_%s_outbox gauge\n", names[o],

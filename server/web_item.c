@@ -18,7 +18,6 @@
 #include "forward.h"
 #include "trygg/log.h"
 #include "trygg/text.h"
-#include "trygg/web_extra.h"
 
 #define MAX_MSGS  200
 #define MAX_AUDIT 300
@@ -931,7 +930,7 @@ void web_item_post(void *ctx, const http_req *req, http_resp *resp)
         } else if ((e = trygg_store_begin(st)) == TRYGG_OK) {
             e = step_to(st, &it, user, TRYGG_STATUS_FORWARDED);
             if (!e)
-                e = trygg_web_set_destination(st, id, user, dest);
+                e = trygg_store_set_destination(st, id, user, dest);
             if (!e)
                 e = trygg_store_get(st, id, &it);
             if (!e)

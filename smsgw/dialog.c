@@ -11,7 +11,6 @@
 
 #include "trygg/forward.h"
 #include "trygg/log.h"
-#include "trygg/smsgw_extra.h"
 #include "trygg/text.h"
 
 void dlg_message_key(const char *pseudonym, const char *stamp, const char *text, char out[69])
@@ -65,7 +64,7 @@ int dlg_part_seen(dlg_ctx *c, const modem_part *p)
         return 0;
     char key[72];
     part_key(c, p, key);
-    return trygg_smsgw_inbound_get(c->st, key, NULL) == TRYGG_OK;
+    return trygg_store_sms_inbound_get(c->st, key, NULL) == TRYGG_OK;
 }
 
 static int is_sep(unsigned char ch)
@@ -350,14 +349,14 @@ static const char *silence_for(dlg_ctx *c, const who *w, int64_t now, int urgent
     if (w->ct.blocked)
         return "blocked";
     int hour = 0, day = 0;
-    if (trygg_smsgw_inbound_count(c->st, w->pseudo, now - 3600, &hour) != TRYGG_OK ||
-        trygg_smsgw_inbound_count(c->st, w->pseudo, now - 86400, &day) != TRYGG_OK)
+    if (trygg_store_sms_inbound_count(c->st, w->pseudo, now - 3600, &hour) != TRYGG_OK ||
+        trygg_store_sms_inbound_count(c->st, w->pseudo, now - 86400, &day) != TRYGG_OK)
         return "flood";
     if (hour >= c->cfg->replies_per_hour || day >= c->cfg->replies_per_day) {
         int recent = 0;
         if (urgent &&
-            trygg_smsgw_sent_count(c->st, w->pseudo, DLG_AUTHOR_URGENT, now - URGENT_EVERY,
-                                   &recent) == TRYGG_OK &&
+            trygg_store_sms_sent_count(c->st, w->pseudo, DLG_AUTHOR_URGENT, now - URGENT_EVERY,
+                                       &recent) == TRYGG_OK &&
             recent == 0)
             return "";
         return "flood";
@@ -472,7 +471,7 @@ static trygg_err record_parts(dlg_ctx *c, const asm_msg *m, const modem_part *pa
             continue;
         char key[72];
         part_key(c, p, key);
-        trygg_err e = trygg_smsgw_inbound_put(c->st, key, item_id, "", now);
+        trygg_err e = trygg_store_sms_inbound_put(c->st, key, item_id, "", now);
         if (e && e != TRYGG_ERR_EXISTS)
             return e;
     }
@@ -488,7 +487,7 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
     char key[69];
     dlg_message_key(w.pseudo, m->stamp, m->text, key);
     int64_t prev = 0;
-    e = trygg_smsgw_inbound_get(c->st, key, &prev);
+    e = trygg_store_sms_inbound_get(c->st, key, &prev);
     if (e == TRYGG_OK) {
         r->action = DLG_DUPLICATE;
         r->item_id = prev;
@@ -520,7 +519,7 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
         e = reply(c, &w, silence(c, &w, now), REPLY_START, 0, NULL, DLG_AUTHOR, r);
         if (e)
             return e;
-        return trygg_smsgw_inbound_put(c->st, key, 0, w.pseudo, now);
+        return trygg_store_sms_inbound_put(c->st, key, 0, w.pseudo, now);
     }
     if (blank_text(m->text)) {
         /* Nothing to store: not a tip. The texter gets the help text. */
@@ -528,7 +527,7 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
         e = reply(c, &w, why, REPLY_HELP, 0, NULL, DLG_AUTHOR, r);
         if (e)
             return e;
-        return trygg_smsgw_inbound_put(c->st, key, 0, w.pseudo, now);
+        return trygg_store_sms_inbound_put(c->st, key, 0, w.pseudo, now);
     }
 
     switch (kw) {
@@ -544,7 +543,7 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
          * the sender loses the number (audited without it); the ciphertext
          * goes when the confirmation below has been sent. */
         int withdrawn = 0;
-        e = trygg_smsgw_callback_withdraw(c->st, w.pseudo, DLG_AUTHOR, &withdrawn);
+        e = trygg_store_callback_withdraw(c->st, w.pseudo, DLG_AUTHOR, &withdrawn);
         if (e)
             return e;
         if (withdrawn)
@@ -581,7 +580,7 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
         /* A call-back only right after a call from this number: a RING out
          * of the blue (or a guessed keyword) stores no number. */
         int calls = 0;
-        e = trygg_smsgw_call_count(c->st, w.pseudo, now - (int64_t)c->cfg->ring_window * 60,
+        e = trygg_store_call_count(c->st, w.pseudo, now - (int64_t)c->cfg->ring_window * 60,
                                    &calls);
         if (e)
             return e;
@@ -670,20 +669,20 @@ static trygg_err handle(dlg_ctx *c, const asm_msg *m, int64_t now, dlg_result *r
         break;
     }
     }
-    return trygg_smsgw_inbound_put(c->st, key, r->item_id, w.pseudo, now);
+    return trygg_store_sms_inbound_put(c->st, key, r->item_id, w.pseudo, now);
 }
 
 trygg_err dlg_handle_sms(dlg_ctx *c, const asm_msg *m, const modem_part *parts, int64_t now,
                          dlg_result *r)
 {
     memset(r, 0, sizeof *r);
-    trygg_err e = trygg_smsgw_unit_begin(c->st);
+    trygg_err e = trygg_store_unit_begin(c->st);
     if (e)
         return e;
     e = handle(c, m, now, r);
     if (!e && m->total > 1)
         e = record_parts(c, m, parts, r->item_id, now);
-    e = trygg_smsgw_unit_end(c->st, e);
+    e = trygg_store_unit_end(c->st, e);
     if (e)
         memset(r, 0, sizeof *r);
     return e;
@@ -697,18 +696,18 @@ trygg_err dlg_handle_call(dlg_ctx *c, const char *number, int64_t now, dlg_resul
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(day, sizeof day, "%Y-%m-%d", &tm);
-    trygg_err e = trygg_smsgw_unit_begin(c->st);
+    trygg_err e = trygg_store_unit_begin(c->st);
     if (e)
         return e;
     /* Gammu has no audio: every call is hung up, so every call is unanswered. */
-    e = trygg_smsgw_counter_add(c->st, day, "calls", 1);
+    e = trygg_store_sms_counter_add(c->st, day, "calls", 1);
     if (!e)
-        e = trygg_smsgw_counter_add(c->st, day, "calls_unanswered", 1);
+        e = trygg_store_sms_counter_add(c->st, day, "calls_unanswered", 1);
     who w;
     if (!e && number && number[0]) {
         e = identify(c, number, &w);
         if (!e)
-            e = trygg_smsgw_call_put(c->st, w.pseudo, now);
+            e = trygg_store_call_put(c->st, w.pseudo, now);
         if (!e) {
             snprintf(w.lang, sizeof w.lang, "%s", w.ct.lang[0] ? w.ct.lang : c->cfg->default_lang);
             e = reply(c, &w, silence(c, &w, now), REPLY_CALL, 0, NULL, DLG_AUTHOR, r);
@@ -716,5 +715,5 @@ trygg_err dlg_handle_call(dlg_ctx *c, const char *number, int64_t now, dlg_resul
     } else if (!e) {
         snprintf(r->why_silent, sizeof r->why_silent, "no-number");
     }
-    return trygg_smsgw_unit_end(c->st, e);
+    return trygg_store_unit_end(c->st, e);
 }

@@ -20,7 +20,6 @@
 #include "replies.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
-#include "trygg/smsgw_extra.h"
 #include "trygg/store.h"
 
 #define POLL_MAX     512 /* parts read per poll, at most */
@@ -87,8 +86,6 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
         goto fail;
     }
     e = trygg_store_open(cfg->database, &g->st);
-    if (!e)
-        e = trygg_smsgw_extra_init(g->st);
     if (e) {
         snprintf(err, cap, "%s: %s %s", cfg->database, trygg_strerror(e),
                  g->st ? trygg_store_errmsg(g->st) : "");

@@ -53,7 +53,7 @@ const gw_stats *gw_get_stats(const gw *g);
 /* For tests: the next `n` sends fail as if the network refused them. */
 void gw_test_fail_sends(gw *g, int n);
 /* Test hook: the gateway's own store handle (e.g. to make it run out of
- * space with trygg_smsgw_test_limit_pages). */
+ * space with trygg_store_test_limit_pages). */
 trygg_store *gw_test_store(gw *g);
 
 #endif

@@ -139,7 +139,8 @@ trygg_err trygg_police_store_json(trygg_store *st, const char *json, size_t len,
 
 trygg_err trygg_police_note(trygg_store *st, const char *what, int64_t at)
 {
-    if (!st || !what || (strcmp(what, "police_last_try") != 0 && strcmp(what, "police_last_ok") != 0))
+    if (!st || !what ||
+        (strcmp(what, "police_last_try") != 0 && strcmp(what, "police_last_ok") != 0))
         return TRYGG_ERR_INVALID;
     sqlite3_stmt *s;
     trygg_err e =

@@ -273,29 +273,6 @@ trygg_err trygg_store_open_item_of_sender(trygg_store *st, const char *pseudonym
     return trygg_store_get(st, id, out);
 }
 
-trygg_err trygg_store_sender_count_since(trygg_store *st, const char *pseudonym, int64_t since,
-                                         int *count)
-{
-    *count = 0;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT count(*) FROM messages m JOIN items i "
-                                     "ON i.id = m.item_id WHERE i.sender = ?1 AND m.dir = 'in' "
-                                     "AND m.created >= ?2",
-                                     &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, pseudonym);
-    sqlite3_bind_int64(s, 2, since);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int(s, 0);
-    else
-        err = trygg_st_fail(st, rc, "count sender messages");
-    sqlite3_finalize(s);
-    return err;
-}
-
 /* ---- SMS outbox ------------------------------------------------------------------ */
 
 #define SMS_COLS                                                                                   \
@@ -388,8 +365,8 @@ trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id, trygg_out_status sta
     trygg_err err = trygg_st_prepare(st,
                                      "UPDATE sms_out SET status = ?1, parts = ?2, error = ?3, "
                                      "next_attempt = ?4, attempts = attempts + ?5, "
-                                     "sent_at = CASE WHEN ?1 = 'sent' THEN ?6 ELSE sent_at END "
-                                     "WHERE id = ?7",
+                                     "sent_at = CASE WHEN ?1 = 'sent' THEN ?6 ELSE sent_at END, "
+                                     "lease_owner = '', lease_until = 0 WHERE id = ?7",
                                      &s);
     if (err)
         return err;
@@ -488,6 +465,140 @@ trygg_err trygg_store_notify_due(trygg_store *st, int64_t now, trygg_notify *out
     return trygg_st_collect(st, s, out, sizeof *out, read_notify, n, "due forwards");
 }
 
+/* ---- Leases ------------------------------------------------------------------
+ * A claim selects the due rows in order and leases them, in one write
+ * transaction, so two workers never get the same row. Marking a row ends its
+ * lease; a lease that runs out (the worker crashed) frees the row again. */
+
+/* Leases rows of `table` whose ids are in ids[n] to `owner` until `until`. */
+static trygg_err lease_rows(trygg_store *st, const char *table, const int64_t *ids, int n,
+                            const char *owner, int64_t until)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE %s SET lease_owner = ?1, lease_until = ?2 WHERE id = ?3",
+             table);
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, sql, &s);
+    for (int i = 0; !err && i < n; i++) {
+        sqlite3_reset(s);
+        trygg_st_bind_text(s, 1, owner);
+        sqlite3_bind_int64(s, 2, until);
+        sqlite3_bind_int64(s, 3, ids[i]);
+        int rc = sqlite3_step(s);
+        if (rc != SQLITE_DONE)
+            err = trygg_st_fail(st, rc, "lease");
+    }
+    sqlite3_finalize(s);
+    return err;
+}
+
+static int lease_args_ok(const char *owner, int lease_s, int max)
+{
+    return owner && *owner && strlen(owner) <= TRYGG_NAME_MAX && lease_s > 0 && max >= 0;
+}
+
+trygg_err trygg_store_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                trygg_sms_out *out, int max, int *n)
+{
+    *n = 0;
+    if (!lease_args_ok(owner, lease_s, max))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid lease owner, time or count");
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st,
+                           "SELECT " SMS_COLS " FROM sms_out WHERE status IN "
+                           "('pending', 'failed') AND next_attempt <= ?1 AND lease_until <= ?1 "
+                           "ORDER BY author = 'smsgw-urgent' DESC, next_attempt, id LIMIT ?2",
+                           &s);
+    if (!err) {
+        sqlite3_bind_int64(s, 1, now);
+        sqlite3_bind_int(s, 2, max);
+        err = trygg_st_collect(st, s, out, sizeof *out, read_sms, n, "claim sms");
+    }
+    int64_t ids[256];
+    int k = *n < 256 ? *n : 256;
+    for (int i = 0; i < k; i++)
+        ids[i] = out[i].id;
+    if (!err)
+        err = lease_rows(st, "sms_out", ids, k, owner, now + lease_s);
+    *n = err ? 0 : k;
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_store_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                   trygg_notify *out, int max, int *n)
+{
+    *n = 0;
+    if (!lease_args_ok(owner, lease_s, max))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid lease owner, time or count");
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st,
+                           "SELECT " NOTIFY_COLS " FROM notify_out WHERE status IN "
+                           "('pending', 'failed') AND next_attempt <= ?1 AND lease_until <= ?1 "
+                           "ORDER BY next_attempt, id LIMIT ?2",
+                           &s);
+    if (!err) {
+        sqlite3_bind_int64(s, 1, now);
+        sqlite3_bind_int(s, 2, max);
+        err = trygg_st_collect(st, s, out, sizeof *out, read_notify, n, "claim forwards");
+    }
+    int64_t ids[256];
+    int k = *n < 256 ? *n : 256;
+    for (int i = 0; i < k; i++)
+        ids[i] = out[i].id;
+    if (!err)
+        err = lease_rows(st, "notify_out", ids, k, owner, now + lease_s);
+    *n = err ? 0 : k;
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_store_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
+                                int lease_s)
+{
+    if (!job || !*job || strlen(job) > TRYGG_NAME_MAX || !lease_args_ok(owner, lease_s, 0))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid job lease");
+    /* Insert-or-take on the job's unique name: the row is taken over only
+     * when it is ours already or its lease ran out. */
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "INSERT INTO job_leases (name, owner, until) VALUES (?1, ?2, ?3)"
+                                     " ON CONFLICT(name) DO UPDATE SET owner = excluded.owner,"
+                                     " until = excluded.until"
+                                     " WHERE job_leases.owner = excluded.owner"
+                                     " OR job_leases.until <= ?4",
+                                     &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, job);
+    trygg_st_bind_text(s, 2, owner);
+    sqlite3_bind_int64(s, 3, now + lease_s);
+    sqlite3_bind_int64(s, 4, now);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return trygg_st_fail(st, rc, "job lease");
+    return sqlite3_changes(st->db) == 1
+               ? TRYGG_OK
+               : trygg_st_failf(st, TRYGG_ERR_BUSY, "job %s is leased by another worker", job);
+}
+
+trygg_err trygg_store_job_release(trygg_store *st, const char *job, const char *owner)
+{
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare(st, "DELETE FROM job_leases WHERE name = ?1 AND owner = ?2", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, job);
+    trygg_st_bind_text(s, 2, owner);
+    return trygg_st_run(st, s, "job release");
+}
+
 trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
                                   const char *error, int64_t next_attempt)
 {
@@ -500,8 +611,8 @@ trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id, trygg_out_status 
     trygg_err err = trygg_st_prepare(st,
                                      "UPDATE notify_out SET status = ?1, error = ?2, "
                                      "next_attempt = ?3, attempts = attempts + ?4, "
-                                     "sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END "
-                                     "WHERE id = ?6",
+                                     "sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, "
+                                     "lease_owner = '', lease_until = 0 WHERE id = ?6",
                                      &s);
     if (err)
         return err;
@@ -529,58 +640,195 @@ trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out
     return trygg_st_collect(st, s, out, sizeof *out, read_notify, n, "list forwards");
 }
 
-/* ---- Health ---------------------------------------------------------------------- */
+/* ---- The SMS channel: inbound keys, counters, calls ----------------------- */
 
-trygg_err trygg_store_health_put(trygg_store *st, const char *component, const char *json)
+trygg_err trygg_store_sms_inbound_get(trygg_store *st, const char *key, int64_t *item_id)
 {
-    char tmp[TRYGG_NAME_MAX + 1];
-    if (!component || !*component || trygg_strset(tmp, sizeof tmp, component) || !json ||
-        strlen(json) > 8192)
-        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid health component or JSON");
-    json_error_t jerr;
-    json_t *v = json_loads(json, 0, &jerr);
-    int is_obj = v && json_is_object(v);
-    json_decref(v);
-    if (!is_obj)
-        return trygg_st_failf(st, TRYGG_ERR_INVALID, "health status is not a JSON object");
     sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "SELECT item_id FROM smsgw_inbound WHERE key = ?", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, key);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        if (item_id)
+            *item_id = sqlite3_column_int64(s, 0);
+        err = TRYGG_OK;
+    } else if (rc == SQLITE_DONE) {
+        err = TRYGG_ERR_NOTFOUND;
+    } else {
+        err = trygg_st_fail(st, rc, "smsgw inbound get");
+    }
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_store_sms_inbound_put(trygg_store *st, const char *key, int64_t item_id,
+                                      const char *sender, int64_t at)
+{
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st,
+                           "INSERT INTO smsgw_inbound(key, item_id, sender, created)"
+                           " VALUES (?,?,?,?)",
+                           &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, key);
+        sqlite3_bind_int64(s, 2, item_id);
+        trygg_st_bind_text(s, 3, sender);
+        sqlite3_bind_int64(s, 4, at);
+        err = trygg_st_run(st, s, "smsgw inbound put");
+    }
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_store_sms_counter_add(trygg_store *st, const char *day, const char *name, int delta)
+{
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st,
+                           "INSERT INTO smsgw_counters(day, name, count) VALUES (?,?,?)"
+                           " ON CONFLICT(day, name) DO UPDATE SET count = count + excluded.count",
+                           &s);
+    if (!err) {
+        trygg_st_bind_text(s, 1, day);
+        trygg_st_bind_text(s, 2, name);
+        sqlite3_bind_int(s, 3, delta);
+        err = trygg_st_run(st, s, "smsgw counter add");
+    }
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_store_sms_counter_get(trygg_store *st, const char *day, const char *name,
+                                      int64_t *count)
+{
+    sqlite3_stmt *s;
+    *count = 0;
+    trygg_err err =
+        trygg_st_prepare(st, "SELECT count FROM smsgw_counters WHERE day = ? AND name = ?", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, day);
+    trygg_st_bind_text(s, 2, name);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int64(s, 0);
+    else if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "smsgw counter get");
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_store_sms_inbound_count(trygg_store *st, const char *sender, int64_t since,
+                                        int *count)
+{
+    sqlite3_stmt *s;
+    *count = 0;
+    trygg_err err = trygg_st_prepare(
+        st, "SELECT count(*) FROM smsgw_inbound WHERE sender = ? AND created >= ?", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, sender);
+    sqlite3_bind_int64(s, 2, since);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int(s, 0);
+    else
+        err = trygg_st_fail(st, rc, "smsgw inbound count");
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_store_call_put(trygg_store *st, const char *sender, int64_t at)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "INSERT INTO smsgw_calls(sender, at) VALUES (?,?)", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, sender);
+    sqlite3_bind_int64(s, 2, at);
+    return trygg_st_run(st, s, "smsgw call put");
+}
+
+trygg_err trygg_store_call_count(trygg_store *st, const char *sender, int64_t since, int *count)
+{
+    sqlite3_stmt *s;
+    *count = 0;
+    trygg_err err =
+        trygg_st_prepare(st, "SELECT count(*) FROM smsgw_calls WHERE sender = ? AND at >= ?", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, sender);
+    sqlite3_bind_int64(s, 2, since);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int(s, 0);
+    else
+        err = trygg_st_fail(st, rc, "smsgw call count");
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_store_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
+                                        int *n)
+{
+    if (n)
+        *n = 0;
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    /* The audit names what was deleted, never the number. */
+    static const char *const steps[] = {
+        ("INSERT INTO audit(item_id, actor, action, detail, at)"
+         " SELECT id, ?2, 'consent', 'call-back consent withdrawn by STOP; call-back number"
+         " deleted', CAST(strftime('%s','now') AS INTEGER) FROM items"
+         " WHERE sender = ?1 AND kind = 'callback' AND (contact <> '' OR consent <> 0)"),
+        ("UPDATE items SET contact = '', consent = 0, updated = CAST(strftime('%s','now') AS"
+         " INTEGER) WHERE sender = ?1 AND kind = 'callback' AND (contact <> '' OR consent <> 0)"),
+        "UPDATE contacts SET callback_consent = 0 WHERE pseudonym = ?1",
+    };
+    int changed = 0;
+    for (size_t i = 0; !err && i < sizeof steps / sizeof steps[0]; i++) {
+        sqlite3_stmt *s;
+        err = trygg_st_prepare(st, steps[i], &s);
+        if (err)
+            break;
+        trygg_st_bind_text(s, 1, sender);
+        if (sqlite3_bind_parameter_count(s) >= 2)
+            trygg_st_bind_text(s, 2, actor);
+        err = trygg_st_run(st, s, "call-back withdraw");
+        if (!err && i == 1)
+            changed = sqlite3_changes(st->db);
+    }
+    err = trygg_st_tx_end(st, err);
+    if (!err && n)
+        *n = changed;
+    return err;
+}
+
+trygg_err trygg_store_sms_sent_count(trygg_store *st, const char *recipient, const char *author,
+                                     int64_t since, int *count)
+{
+    sqlite3_stmt *s;
+    *count = 0;
     trygg_err err = trygg_st_prepare(st,
-                                     "INSERT OR REPLACE INTO health (component, json, updated) "
-                                     "VALUES (?1, ?2, ?3)",
+                                     "SELECT count(*) FROM sms_out WHERE recipient = ? AND "
+                                     "author = ? AND created >= ?",
                                      &s);
     if (err)
         return err;
-    trygg_st_bind_text(s, 1, component);
-    trygg_st_bind_text(s, 2, json);
-    sqlite3_bind_int64(s, 3, trygg_st_now());
-    return trygg_st_run(st, s, "put health");
-}
-
-trygg_err trygg_store_health_get(trygg_store *st, const char *component, char *json, int cap,
-                                 int64_t *updated)
-{
-    if (cap <= 0)
-        return TRYGG_ERR_INVALID;
-    json[0] = '\0';
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "SELECT json, updated FROM health WHERE component = ?1", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, component);
+    trygg_st_bind_text(s, 1, recipient);
+    trygg_st_bind_text(s, 2, author);
+    sqlite3_bind_int64(s, 3, since);
     int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        if (sqlite3_column_bytes(s, 0) >= cap)
-            err = trygg_st_failf(st, TRYGG_ERR_TOOBIG, "health JSON larger than buffer");
-        else
-            trygg_st_col_text(s, 0, json, (size_t)cap);
-        if (updated)
-            *updated = sqlite3_column_int64(s, 1);
-    } else if (rc == SQLITE_DONE) {
-        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no health for %s", component);
-    } else {
-        err = trygg_st_fail(st, rc, "read health");
-    }
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int(s, 0);
+    else
+        err = trygg_st_fail(st, rc, "smsgw sent count");
     sqlite3_finalize(s);
     return err;
 }

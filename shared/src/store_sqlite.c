@@ -451,3 +451,34 @@ void trygg_store_rollback(trygg_store *st)
     st->user_tx = 0;
     trygg_st_tx_end(st, TRYGG_ERR_STATE);
 }
+
+/* ---- Units of work ---------------------------------------------------------- */
+
+trygg_err trygg_store_test_limit_pages(trygg_store *st, int extra)
+{
+    char sql[96];
+    if (extra < 0)
+        return trygg_st_exec(st, "PRAGMA max_page_count = 4294967294");
+    /* No free pages left to reuse: the next page a write needs fails. */
+    trygg_err err = trygg_st_exec(st, "VACUUM");
+    if (err)
+        return err;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare(st, "PRAGMA page_count", &s);
+    if (err)
+        return err;
+    long long pages = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages + extra);
+    return trygg_st_exec(st, sql);
+}
+
+trygg_err trygg_store_unit_begin(trygg_store *st)
+{
+    return trygg_st_tx_begin(st);
+}
+
+trygg_err trygg_store_unit_end(trygg_store *st, trygg_err err)
+{
+    return trygg_st_tx_end(st, err);
+}

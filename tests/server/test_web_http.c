@@ -22,7 +22,6 @@
 #include "forward.h"
 #include "trygg/paths.h"
 #include "trygg/secret.h"
-#include "trygg/web_extra.h"
 #include "web.h"
 #include "web_client.h"
 
@@ -693,9 +692,9 @@ static void test_callback_number_only_for_call_back_staff(void **state)
     pseudo[64] = '\0';
     int64_t cb = submit(TRYGG_KIND_CALLBACK, TRYGG_CHANNEL_VOICE, "security", "Ring upp mig",
                         pseudo, "Uppringare U-1", NULL);
-    assert_int_equal(trygg_web_set_callback_number(st, tip_id, "smsgw", "+46701112233"),
+    assert_int_equal(trygg_store_set_callback_number(st, tip_id, "smsgw", "+46701112233"),
                      TRYGG_ERR_STATE); /* not a call-back item */
-    assert_int_equal(trygg_web_set_callback_number(st, cb, "smsgw", "+46701112233"), TRYGG_OK);
+    assert_int_equal(trygg_store_set_callback_number(st, cb, "smsgw", "+46701112233"), TRYGG_OK);
     trygg_user u;
     memset(&u, 0, sizeof u);
     strcpy(u.username, "ringer");

@@ -22,7 +22,6 @@
 #include "store_fixture.h"
 #include "trygg/police_events.h"
 #include "trygg/report.h"
-#include "trygg/smsgw_extra.h"
 
 typedef struct table_rule {
     const char *name;

@@ -10,7 +10,6 @@
 #include "store_fixture.h"
 #include "store_internal.h"
 #include "trygg/police_events.h"
-#include "trygg/smsgw_extra.h"
 
 static int mk_dir(void **state)
 {
@@ -310,9 +309,9 @@ static void test_migrate_with_old_side_tables(void **state)
         int64_t n = 0, item = 0;
         assert_int_equal(trygg_police_count(f->st, &n), TRYGG_OK);
         assert_int_equal(n, 1);
-        assert_int_equal(trygg_smsgw_inbound_get(f->st, "sms:old", &item), TRYGG_OK);
+        assert_int_equal(trygg_store_sms_inbound_get(f->st, "sms:old", &item), TRYGG_OK);
         assert_int_equal(item, 1);
-        assert_int_equal(trygg_smsgw_counter_get(f->st, "2023-11-14", "calls", &n), TRYGG_OK);
+        assert_int_equal(trygg_store_sms_counter_get(f->st, "2023-11-14", "calls", &n), TRYGG_OK);
         assert_int_equal(n, 3);
         trygg_store_close(f->st);
         f->st = NULL;

@@ -26,7 +26,6 @@
 #include "modem.h"
 #include "smsgw_testutil.h"
 #include "trygg/secret.h"
-#include "trygg/smsgw_extra.h"
 #include "trygg/store.h"
 #include "ucs2.h"
 
@@ -475,8 +474,8 @@ static void test_call_and_ring(void **state)
     gw_step(f->g, now);
     assert_int_equal(access(p, F_OK), -1); /* consumed */
     int64_t calls = 0, unanswered = 0;
-    trygg_smsgw_counter_get(f->st, day, "calls", &calls);
-    trygg_smsgw_counter_get(f->st, day, "calls_unanswered", &unanswered);
+    trygg_store_sms_counter_get(f->st, day, "calls", &calls);
+    trygg_store_sms_counter_get(f->st, day, "calls_unanswered", &unanswered);
     assert_int_equal(calls, 1);
     assert_int_equal(unanswered, 1);
     const char *caller = "+800123456"; /* the dummy phone's only caller */
@@ -487,7 +486,7 @@ static void test_call_and_ring(void **state)
     fp = fopen(p, "w");
     fclose(fp);
     gw_step(f->g, now + 5);
-    trygg_smsgw_counter_get(f->st, day, "calls", &calls);
+    trygg_store_sms_counter_get(f->st, day, "calls", &calls);
     assert_int_equal(calls, 1);
     assert_int_equal(sms_to(f, caller, rows, 32), 1);
     /* The caller answers RING: a call-back item with consent. */

@@ -21,7 +21,6 @@
 #include "gateway.h"
 #include "smsgw_testutil.h"
 #include "trygg/secret.h"
-#include "trygg/smsgw_extra.h"
 #include "trygg/store.h"
 
 typedef struct fx {
@@ -395,7 +394,7 @@ static void test_store_full(void **state)
     gw_step(f->g, now);
     assert_int_equal(trygg_store_health_get(f->st, "smsgw", json, sizeof json, &upd), TRYGG_OK);
     assert_non_null(strstr(json, "\"store_errors\":0"));
-    assert_int_equal(trygg_smsgw_test_limit_pages(gw_test_store(f->g), 0), TRYGG_OK);
+    assert_int_equal(trygg_store_test_limit_pages(gw_test_store(f->g), 0), TRYGG_OK);
     for (int i = 0; i < 12; i++) {
         char num[20], t[200];
         snprintf(num, sizeof num, "+467000002%02d", i);
@@ -412,7 +411,7 @@ static void test_store_full(void **state)
     assert_null(strstr(json, "\"store_errors\":0"));
     assert_non_null(strstr(json, "\"store\":\"failing\""));
     assert_non_null(strstr(json, "\"store_error\":\""));
-    assert_int_equal(trygg_smsgw_test_limit_pages(gw_test_store(f->g), -1), TRYGG_OK);
+    assert_int_equal(trygg_store_test_limit_pages(gw_test_store(f->g), -1), TRYGG_OK);
     gw_step(f->g, now + 100);
     gw_step(f->g, now + 101);
     assert_int_equal(inbox_files(f), 0);

@@ -1,6 +1,10 @@
 /*
- * store.h — the queue store: every item, thread, audit entry, user, kiosk,
- * walk and outbox row lives here. SQLite implementation in store_sqlite.c.
+ * store.h — the queue store, the only door to the queue: every item,
+ * thread, audit entry, user, kiosk, walk and outbox row lives behind it, and
+ * no other part of Trygg talks to the database. The SQLite implementation is
+ * shared/src/store_*.c (store_sqlite.c opens, migrates and runs
+ * transactions; the schema is shared/schema/sqlite/vN.sql). The contract is
+ * described in docs/store.md.
  *
  * Durability: the database runs in WAL mode with synchronous=FULL, so when a
  * function that writes returns TRYGG_OK the change is on disk; anything
@@ -155,6 +159,20 @@ trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, 
  * by `actor` without the words (so the audit shows who and when, not what). */
 trygg_err trygg_store_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
                              const char *place);
+/* Re-routes item `id` to destination `dest` (must exist), so the
+ * destination's users find it in their queue; audited as "route" by `actor`
+ * with "old -> new". Call it inside the same begin/commit as the status
+ * change and the outbox row. TRYGG_ERR_NOTFOUND for a missing item or
+ * destination. */
+trygg_err trygg_store_set_destination(trygg_store *st, int64_t id, const char *actor,
+                                      const char *dest);
+/* Writes the caller's number into the contact field of call-back item `id`
+ * (kind callback only; TRYGG_ERR_STATE otherwise) so that staff allowed to
+ * call back see it. Only after the caller consented (RING). The audit row
+ * says that the number was made visible, never the number. Purged with the
+ * item. */
+trygg_err trygg_store_set_callback_number(trygg_store *st, int64_t id, const char *actor,
+                                          const char *number);
 
 /* ---- Thread and audit ------------------------------------------------------ */
 
@@ -229,6 +247,18 @@ trygg_err trygg_store_access_list(trygg_store *st, int64_t from, int64_t to, try
 trygg_err trygg_store_begin(trygg_store *st);
 trygg_err trygg_store_commit(trygg_store *st);
 void trygg_store_rollback(trygg_store *st);
+
+/* ---- Units of work -----------------------------------------------------------
+ * A unit composes: at the outermost level it is a write transaction, inside
+ * trygg_store_begin (or another unit) a savepoint, so one message of a batch
+ * can be rolled back without losing the others. end(err) commits/releases
+ * when err == TRYGG_OK, else rolls back; it returns err or the commit error. */
+trygg_err trygg_store_unit_begin(trygg_store *st);
+trygg_err trygg_store_unit_end(trygg_store *st, trygg_err err);
+/* Test hook: limits this handle's database to its current size plus `extra`
+ * pages, so writes fail with TRYGG_ERR_FULL as on a full disk; extra < 0
+ * lifts the limit. */
+trygg_err trygg_store_test_limit_pages(trygg_store *st, int extra);
 
 /* ---- Destinations, users ---------------------------------------------------- */
 
@@ -403,9 +433,48 @@ trygg_err trygg_store_contact_set_lang(trygg_store *st, const char *pseudonym, c
  * `since`; TRYGG_ERR_NOTFOUND if none. */
 trygg_err trygg_store_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
                                           trygg_item *out);
-/* Number of inbound messages from this sender since `since` (flood limits). */
-trygg_err trygg_store_sender_count_since(trygg_store *st, const char *pseudonym, int64_t since,
-                                         int *count);
+
+/* ---- The SMS channel: inbound keys, counters, calls ---------------------------
+ * The idempotency key of every inbound SMS ("sms:" + hex SHA-256, see the
+ * dialog), whether it created an item or joined a thread, so a message
+ * handed in again (after a crash, or uploaded twice) is recognised and
+ * never stored twice; the sender pseudonym makes it the per-sender count for
+ * flood limits. Anonymous daily counters (calls, unanswered calls) for the
+ * statistics. When a sender last called, so RING makes a call-back only
+ * right after a call. Retention: trygg_store_purge deletes inbound keys after
+ * 7 days or with their item, and calls after a day. All compose inside
+ * trygg_store_begin/commit. */
+
+/* TRYGG_OK and *item_id (may be NULL) if `key` was recorded,
+ * TRYGG_ERR_NOTFOUND if not. */
+trygg_err trygg_store_sms_inbound_get(trygg_store *st, const char *key, int64_t *item_id);
+/* Records `key` from sender pseudonym `sender` at unix time `at`
+ * (TRYGG_ERR_EXISTS if already recorded). */
+trygg_err trygg_store_sms_inbound_put(trygg_store *st, const char *key, int64_t item_id,
+                                      const char *sender, int64_t at);
+/* Number of inbound messages recorded from `sender` at or after `since`. */
+trygg_err trygg_store_sms_inbound_count(trygg_store *st, const char *sender, int64_t since,
+                                        int *count);
+/* Adds `delta` to counter `name` of `day` ("YYYY-MM-DD"). */
+trygg_err trygg_store_sms_counter_add(trygg_store *st, const char *day, const char *name,
+                                      int delta);
+/* Counter value (0 if never set). */
+trygg_err trygg_store_sms_counter_get(trygg_store *st, const char *day, const char *name,
+                                      int64_t *count);
+/* Records a call from sender pseudonym `sender` at unix time `at`. */
+trygg_err trygg_store_call_put(trygg_store *st, const char *sender, int64_t at);
+/* Number of calls recorded from `sender` at or after `since`. */
+trygg_err trygg_store_call_count(trygg_store *st, const char *sender, int64_t since, int *count);
+/* Withdraws call-back consent of `sender` (STOP): every call-back item of
+ * the sender loses its number (contact = '') and consent, each audited by
+ * `actor` as "consent" without the number, and the contact's
+ * callback_consent is cleared. *n (may be NULL) gets the items changed. */
+trygg_err trygg_store_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
+                                        int *n);
+/* Number of SMS outbox rows to `recipient` by `author` queued at or after
+ * unix time `since` (the bound on urgent replies over the flood limit). */
+trygg_err trygg_store_sms_sent_count(trygg_store *st, const char *recipient, const char *author,
+                                     int64_t since, int *count);
 
 /* ---- SMS outbox ---------------------------------------------------------------- */
 
@@ -463,12 +532,46 @@ trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id, trygg_out_status 
 /* All rows with `status` (or -1 for all), newest first. */
 trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out, int max, int *n);
 
-/* ---- Channel health (gateway, modem) -------------------------------------- */
+/* ---- Leases: outbox workers and run-once jobs -----------------------------------
+ * A worker (`owner`: an instance name unique per process and host, e.g.
+ * "server@host:pid") claims due outbox rows with an expiry: a claimed row is
+ * handed to no other worker until its lease ends or it is marked (the mark
+ * functions end the lease), so two workers never send the same SMS or
+ * e-mail, and a crashed worker's rows come back after lease_s seconds.
+ * Claims return rows in send order (urgent SMS replies first) and at most
+ * 256 at a time. */
+trygg_err trygg_store_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                trygg_sms_out *out, int max, int *n);
+trygg_err trygg_store_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                   trygg_notify *out, int max, int *n);
+/* Jobs that must run once at a time across processes and hosts (purge,
+ * police fetch, checkpoints): TRYGG_OK when `owner` holds the lease on
+ * `job` until now + lease_s (taken, renewed, or taken over after it ran
+ * out), TRYGG_ERR_BUSY while another owner holds it. Release when done. */
+trygg_err trygg_store_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
+                                int lease_s);
+trygg_err trygg_store_job_release(trygg_store *st, const char *job, const char *owner);
+
+/* ---- Health and maintenance ------------------------------------------------ */
 /* Free-form status of a channel component as a JSON object text (signal,
  * network, battery, last poll, last error, ...), with the time it was set. */
 trygg_err trygg_store_health_put(trygg_store *st, const char *component, const char *json);
 trygg_err trygg_store_health_get(trygg_store *st, const char *component, char *json, int cap,
                                  int64_t *updated);
+/* A trivial query: TRYGG_OK if the database answers (liveness probe). */
+trygg_err trygg_store_ping(trygg_store *st);
+/* counts[s] = rows in the SMS outbox ("sms") or the notification outbox
+ * ("notify") with status s (trygg_out_status); *attempts_failed (may be
+ * NULL) gets the sum of attempts over rows not sent (failures so far). */
+trygg_err trygg_store_outbox_counts(trygg_store *st, const char *which, int64_t counts[5],
+                                    int64_t *attempts_failed);
+/* Log checkpointing off the commit path: pages = 0 stops this handle from
+ * checkpointing after its own commits; the caller then runs
+ * trygg_store_checkpoint from a background job. */
+trygg_err trygg_store_set_autocheckpoint(trygg_store *st, int pages);
+/* A checkpoint that never blocks readers or writers; *wal_pages (may be
+ * NULL) gets the log size in pages after it. */
+trygg_err trygg_store_checkpoint(trygg_store *st, int *wal_pages);
 
 /* ---- Retention ------------------------------------------------------------- */
 /* Purges every item with purge_at <= now: text, contact, place and thread
