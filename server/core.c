@@ -143,6 +143,11 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->started = (int64_t)time(NULL);
+    char host[64] = "";
+    if (gethostname(host, sizeof host) != 0 || !host[0])
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0';
+    snprintf(ctx->instance, sizeof ctx->instance, "server@%.63s:%ld", host, (long)getpid());
     int bad = 0;
     trygg_cfg_error errs[32];
     int nerr = 0;
@@ -313,7 +318,22 @@ static void *purge_main(void *arg)
         pthread_mutex_unlock(&purge.mu);
         trygg_store *st = server_store(ctx);
         int n = 0;
-        trygg_err rc = st ? trygg_store_purge(st, (int64_t)time(NULL), &n) : TRYGG_ERR_DB;
+        int64_t now = (int64_t)time(NULL);
+        /* One purge at a time across every server of the queue. */
+        trygg_err rc =
+            st ? trygg_store_job_lease(st, "purge", ctx->instance, now, 3600) : TRYGG_ERR_DB;
+        if (rc == TRYGG_ERR_BUSY) {
+            TRYGG_INFO("retention purge: another server is purging; checking again in an hour");
+            wait_s = 3600;
+            pthread_mutex_lock(&purge.mu);
+            continue;
+        }
+        if (rc == TRYGG_OK) {
+            rc = trygg_store_purge(st, now, &n);
+            if (trygg_store_job_release(st, "purge", ctx->instance) != TRYGG_OK)
+                TRYGG_WARN("retention purge: releasing the job lease failed: %s",
+                           trygg_store_errmsg(st));
+        }
         if (rc == TRYGG_OK) {
             TRYGG_INFO("retention purge: %d items purged", n);
             wait_s = 24 * 3600;

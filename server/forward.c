@@ -26,7 +26,8 @@
 #include "trygg/secret.h"
 #include "trygg/text.h"
 
-#define DUE_BATCH 16
+#define DUE_BATCH       16
+#define FORWARD_LEASE_S 900
 
 /* ---- queueing (trygg/forward.h builds the payloads) -------------------------- */
 
@@ -293,7 +294,11 @@ int forward_run_once(server_ctx *ctx, int64_t now)
         return -1;
     int n = 0, total = 0,
         max_att = ctx->cfg.forward_max_attempts > 0 ? ctx->cfg.forward_max_attempts : 8;
-    if (trygg_store_notify_due(st, now, rows, DUE_BATCH, &n) != TRYGG_OK) {
+    /* Leased: another server (or a second worker) never sends these rows;
+     * if this process dies they are due again when the lease ends. The
+     * lease outlasts a batch of sends at their curl timeouts. */
+    if (trygg_store_notify_claim(st, ctx->instance, now, FORWARD_LEASE_S, rows, DUE_BATCH, &n) !=
+        TRYGG_OK) {
         TRYGG_ERR("forward: reading the outbox failed: %s", trygg_store_errmsg(st));
         free(rows);
         return -1;

@@ -232,8 +232,14 @@ static void *police_main(void *arg)
                                .max_bytes = TRYGG_POLICE_MAX_BYTES};
         int stored = 0;
         char err[256] = "";
-        if (trygg_police_fetch(st, &o, &stored, err, sizeof err) == TRYGG_OK)
+        /* One fetch per period across every server of the queue: the lease
+         * is kept for the period, so another server skips its turn. */
+        trygg_err le = trygg_store_job_lease(st, "police_fetch", ctx->instance, (int64_t)time(NULL),
+                                             POLICE_PERIOD_S - 5);
+        if (le == TRYGG_OK && trygg_police_fetch(st, &o, &stored, err, sizeof err) == TRYGG_OK)
             TRYGG_INFO("police events: %d stored", stored);
+        else if (le != TRYGG_OK && le != TRYGG_ERR_BUSY)
+            TRYGG_WARN("police events: job lease: %s", trygg_store_errmsg(st));
         pthread_mutex_lock(&police.mu);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);

@@ -57,6 +57,9 @@ typedef struct server_ctx {
     unsigned char pseudo_key[32];
     unsigned char number_pk[32]; /* public half only: the server can't decrypt numbers */
     int64_t started;
+    /* This process among every worker of the queue ("server@host:pid"): the
+     * owner name of its outbox and job leases (store.h "Leases"). */
+    char instance[96];
     volatile int stopping;
     struct rl_table *open311_limit; /* anonymous Open311 intake per address */
 } server_ctx;

@@ -565,13 +565,14 @@ trygg_err trygg_store_job_lease(trygg_store *st, const char *job, const char *ow
     /* Insert-or-take on the job's unique name: the row is taken over only
      * when it is ours already or its lease ran out. */
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "INSERT INTO job_leases (name, owner, until) VALUES (?1, ?2, ?3)"
-                                     " ON CONFLICT(name) DO UPDATE SET owner = excluded.owner,"
-                                     " until = excluded.until"
-                                     " WHERE job_leases.owner = excluded.owner"
-                                     " OR job_leases.until <= ?4",
-                                     &s);
+    trygg_err err =
+        trygg_st_prepare(st,
+                         "INSERT INTO job_leases (name, owner, until) VALUES (?1, ?2, ?3)"
+                         " ON CONFLICT(name) DO UPDATE SET owner = excluded.owner,"
+                         " until = excluded.until"
+                         " WHERE job_leases.owner = excluded.owner"
+                         " OR job_leases.until <= ?4",
+                         &s);
     if (err)
         return err;
     trygg_st_bind_text(s, 1, job);
