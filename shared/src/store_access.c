@@ -11,8 +11,8 @@
 
 #include "trygg/text.h"
 
-trygg_err trygg_store_access_add(trygg_store *st, const char *actor, const char *action,
-                                 int64_t item_id, const char *detail)
+trygg_err trygg_sqlite_access_add(trygg_store *st, const char *actor, const char *action,
+                                  int64_t item_id, const char *detail)
 {
     trygg_access a;
     if (!actor || !*actor || !action || !*action ||
@@ -47,8 +47,8 @@ static void read_access(sqlite3_stmt *s, void *row)
     trygg_st_col_text(s, 5, a->detail, sizeof a->detail);
 }
 
-trygg_err trygg_store_access_list(trygg_store *st, int64_t from, int64_t to, trygg_access *out,
-                                  int max, int *n)
+trygg_err trygg_sqlite_access_list(trygg_store *st, int64_t from, int64_t to, trygg_access *out,
+                                   int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;

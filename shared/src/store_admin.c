@@ -51,7 +51,7 @@ static trygg_err run_one(trygg_store *st, sqlite3_stmt *s, const char *what)
 
 /* ---- Destinations ---------------------------------------------------------- */
 
-trygg_err trygg_store_dest_put(trygg_store *st, const trygg_destination *d)
+trygg_err trygg_sqlite_dest_put(trygg_store *st, const trygg_destination *d)
 {
     if (!d->name[0] || !str_ok(d->name, sizeof d->name) || !str_ok(d->label, sizeof d->label) ||
         !str_ok(d->email, sizeof d->email) || !str_ok(d->webhook_url, sizeof d->webhook_url) ||
@@ -88,7 +88,7 @@ static void read_dest(sqlite3_stmt *s, void *row)
 
 #define DEST_COLS "name, label, email, webhook_url, webhook_secret, full_access"
 
-trygg_err trygg_store_dest_get(trygg_store *st, const char *name, trygg_destination *out)
+trygg_err trygg_sqlite_dest_get(trygg_store *st, const char *name, trygg_destination *out)
 {
     sqlite3_stmt *s;
     trygg_err err =
@@ -103,7 +103,7 @@ trygg_err trygg_store_dest_get(trygg_store *st, const char *name, trygg_destinat
     return err;
 }
 
-trygg_err trygg_store_dest_list(trygg_store *st, trygg_destination *out, int max, int *n)
+trygg_err trygg_sqlite_dest_list(trygg_store *st, trygg_destination *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -115,7 +115,7 @@ trygg_err trygg_store_dest_list(trygg_store *st, trygg_destination *out, int max
     return trygg_st_collect(st, s, out, sizeof *out, read_dest, n, "list destinations");
 }
 
-trygg_err trygg_store_dest_delete(trygg_store *st, const char *name, const char *actor)
+trygg_err trygg_sqlite_dest_delete(trygg_store *st, const char *name, const char *actor)
 {
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
@@ -171,7 +171,7 @@ static int role_ok(const char *r)
            (strcmp(r, "admin") == 0 || strcmp(r, "security") == 0 || strcmp(r, "destination") == 0);
 }
 
-trygg_err trygg_store_user_add(trygg_store *st, const trygg_user *u, const char *password)
+trygg_err trygg_sqlite_user_add(trygg_store *st, const trygg_user *u, const char *password)
 {
     if (!username_ok(u->username))
         return trygg_st_failf(st, TRYGG_ERR_INVALID,
@@ -218,7 +218,7 @@ trygg_err trygg_store_user_add(trygg_store *st, const trygg_user *u, const char 
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_user_get(trygg_store *st, const char *username, trygg_user *out)
+trygg_err trygg_sqlite_user_get(trygg_store *st, const char *username, trygg_user *out)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, "SELECT " USER_COLS " FROM users WHERE username = ?1", &s);
@@ -232,7 +232,7 @@ trygg_err trygg_store_user_get(trygg_store *st, const char *username, trygg_user
     return err;
 }
 
-trygg_err trygg_store_user_list(trygg_store *st, trygg_user *out, int max, int *n)
+trygg_err trygg_sqlite_user_list(trygg_store *st, trygg_user *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -244,7 +244,7 @@ trygg_err trygg_store_user_list(trygg_store *st, trygg_user *out, int max, int *
     return trygg_st_collect(st, s, out, sizeof *out, read_user, n, "list users");
 }
 
-trygg_err trygg_store_user_set_disabled(trygg_store *st, const char *username, int disabled)
+trygg_err trygg_sqlite_user_set_disabled(trygg_store *st, const char *username, int disabled)
 {
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
@@ -262,7 +262,8 @@ trygg_err trygg_store_user_set_disabled(trygg_store *st, const char *username, i
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_user_set_password(trygg_store *st, const char *username, const char *password)
+trygg_err trygg_sqlite_user_set_password(trygg_store *st, const char *username,
+                                         const char *password)
 {
     if (!password || strlen(password) < 8 || strlen(password) > 1000)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "password must be 8..1000 bytes");
@@ -295,8 +296,8 @@ static void make_dummy_hash(void)
         dummy_hash[0] = '\0';
 }
 
-trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const char *password,
-                                  trygg_user *out)
+trygg_err trygg_sqlite_user_verify(trygg_store *st, const char *username, const char *password,
+                                   trygg_user *out)
 {
     sqlite3_stmt *s;
     trygg_err err =
@@ -372,8 +373,8 @@ static trygg_err totp_row(trygg_store *st, const char *username, int64_t *id, ch
     return err;
 }
 
-trygg_err trygg_store_user_totp_get(trygg_store *st, const char *username, int *enabled,
-                                    char secret[TRYGG_TOTP_SECRET_LEN])
+trygg_err trygg_sqlite_user_totp_get(trygg_store *st, const char *username, int *enabled,
+                                     char secret[TRYGG_TOTP_SECRET_LEN])
 {
     int64_t id, last;
     char sec[64];
@@ -388,8 +389,8 @@ trygg_err trygg_store_user_totp_get(trygg_store *st, const char *username, int *
     return TRYGG_OK;
 }
 
-trygg_err trygg_store_user_totp_begin(trygg_store *st, const char *username, const char *secret,
-                                      char secret_out[TRYGG_TOTP_SECRET_LEN])
+trygg_err trygg_sqlite_user_totp_begin(trygg_store *st, const char *username, const char *secret,
+                                       char secret_out[TRYGG_TOTP_SECRET_LEN])
 {
     char sec[TRYGG_TOTP_SECRET_LEN];
     if (secret) {
@@ -480,9 +481,9 @@ static int recovery_hash(const char *code, char hex[65])
     return 0;
 }
 
-trygg_err trygg_store_user_totp_enable(trygg_store *st, const char *username, const char *code,
-                                       int64_t now,
-                                       char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN])
+trygg_err trygg_sqlite_user_totp_enable(trygg_store *st, const char *username, const char *code,
+                                        int64_t now,
+                                        char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN])
 {
     int64_t id, last;
     char sec[64];
@@ -537,8 +538,8 @@ trygg_err trygg_store_user_totp_enable(trygg_store *st, const char *username, co
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_user_totp_verify(trygg_store *st, const char *username, const char *code,
-                                       int64_t now, int *recovery_used)
+trygg_err trygg_sqlite_user_totp_verify(trygg_store *st, const char *username, const char *code,
+                                        int64_t now, int *recovery_used)
 {
     if (recovery_used)
         *recovery_used = 0;
@@ -600,7 +601,7 @@ trygg_err trygg_store_user_totp_verify(trygg_store *st, const char *username, co
     return err;
 }
 
-trygg_err trygg_store_user_totp_reset(trygg_store *st, const char *username, const char *actor)
+trygg_err trygg_sqlite_user_totp_reset(trygg_store *st, const char *username, const char *actor)
 {
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
@@ -697,7 +698,7 @@ static trygg_err issue_prefix(trygg_store *st, const char *id, char out[4])
     return err;
 }
 
-trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64])
+trygg_err trygg_sqlite_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64])
 {
     token[0] = '\0';
     if (!username_ok(k->id))
@@ -738,7 +739,7 @@ trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k, char toke
     return err;
 }
 
-trygg_err trygg_store_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk *out)
+trygg_err trygg_sqlite_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk *out)
 {
     if (!token || !*token || strlen(token) >= 64)
         return trygg_st_failf(st, TRYGG_ERR_AUTH, "unknown or revoked token");
@@ -759,7 +760,7 @@ trygg_err trygg_store_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk
     return err;
 }
 
-trygg_err trygg_store_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out)
+trygg_err trygg_sqlite_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, "SELECT " KIOSK_COLS " FROM kiosks WHERE id = ?1", &s);
@@ -773,7 +774,7 @@ trygg_err trygg_store_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *ou
     return err;
 }
 
-trygg_err trygg_store_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int *n)
+trygg_err trygg_sqlite_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -785,7 +786,7 @@ trygg_err trygg_store_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int
     return trygg_st_collect(st, s, out, sizeof *out, read_kiosk, n, "list kiosks");
 }
 
-trygg_err trygg_store_kiosk_revoke(trygg_store *st, const char *id)
+trygg_err trygg_sqlite_kiosk_revoke(trygg_store *st, const char *id)
 {
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
@@ -801,8 +802,8 @@ trygg_err trygg_store_kiosk_revoke(trygg_store *st, const char *id)
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id, const char *version,
-                                      int outbox_depth, const char *last_error)
+trygg_err trygg_sqlite_kiosk_heartbeat(trygg_store *st, const char *id, const char *version,
+                                       int outbox_depth, const char *last_error)
 {
     trygg_kiosk k;
     if (!str_ok(version, sizeof k.version) || !str_ok(last_error, sizeof k.last_error) ||
@@ -823,7 +824,7 @@ trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id, const cha
     return run_one(st, s, "kiosk");
 }
 
-trygg_err trygg_store_kiosk_new_prefix(trygg_store *st, const char *id, char out[4])
+trygg_err trygg_sqlite_kiosk_new_prefix(trygg_store *st, const char *id, char out[4])
 {
     out[0] = '\0';
     trygg_err err = trygg_st_tx_begin(st);
@@ -845,7 +846,7 @@ trygg_err trygg_store_kiosk_new_prefix(trygg_store *st, const char *id, char out
     return err;
 }
 
-trygg_err trygg_store_kiosk_owns_prefix(trygg_store *st, const char *id, const char *prefix)
+trygg_err trygg_sqlite_kiosk_owns_prefix(trygg_store *st, const char *id, const char *prefix)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(
@@ -880,7 +881,7 @@ static void read_walk(sqlite3_stmt *s, void *row)
     w->signups = sqlite3_column_int(s, 7);
 }
 
-trygg_err trygg_store_walk_put(trygg_store *st, trygg_walk *w)
+trygg_err trygg_sqlite_walk_put(trygg_store *st, trygg_walk *w)
 {
     if (w->starts <= 0 || w->capacity < 0 || !str_ok(w->area, sizeof w->area) ||
         !str_ok(w->place, sizeof w->place) || !str_ok(w->meeting_point, sizeof w->meeting_point))
@@ -915,7 +916,7 @@ trygg_err trygg_store_walk_put(trygg_store *st, trygg_walk *w)
     return err;
 }
 
-trygg_err trygg_store_walk_get(trygg_store *st, int64_t id, trygg_walk *out)
+trygg_err trygg_sqlite_walk_get(trygg_store *st, int64_t id, trygg_walk *out)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, "SELECT " WALK_COLS " FROM walks w WHERE w.id = ?1", &s);
@@ -929,7 +930,7 @@ trygg_err trygg_store_walk_get(trygg_store *st, int64_t id, trygg_walk *out)
     return err;
 }
 
-trygg_err trygg_store_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n)
+trygg_err trygg_sqlite_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -946,7 +947,7 @@ trygg_err trygg_store_walk_list(trygg_store *st, int64_t from, trygg_walk *out, 
 
 /* ---- Notices ------------------------------------------------------------------ */
 
-trygg_err trygg_store_notice_put(trygg_store *st, trygg_notice *nt)
+trygg_err trygg_sqlite_notice_put(trygg_store *st, trygg_notice *nt)
 {
     if (!nt->text[0] || !str_ok(nt->text, sizeof nt->text) || !str_ok(nt->lang, sizeof nt->lang) ||
         nt->to <= nt->from)
@@ -976,7 +977,7 @@ trygg_err trygg_store_notice_put(trygg_store *st, trygg_notice *nt)
     return err;
 }
 
-trygg_err trygg_store_notice_delete(trygg_store *st, int64_t id)
+trygg_err trygg_sqlite_notice_delete(trygg_store *st, int64_t id)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, "DELETE FROM notices WHERE id = ?1", &s);
@@ -986,7 +987,7 @@ trygg_err trygg_store_notice_delete(trygg_store *st, int64_t id)
     return run_one(st, s, "notice");
 }
 
-trygg_err trygg_store_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max, int *n)
+trygg_err trygg_sqlite_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;

@@ -10,7 +10,7 @@
 
 #include "store_internal.h"
 
-trygg_err trygg_store_ping(trygg_store *st)
+trygg_err trygg_sqlite_ping(trygg_store *st)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, "SELECT count(*) FROM sqlite_master", &s);
@@ -22,8 +22,8 @@ trygg_err trygg_store_ping(trygg_store *st)
     return err;
 }
 
-trygg_err trygg_store_outbox_counts(trygg_store *st, const char *which, int64_t counts[5],
-                                    int64_t *attempts_failed)
+trygg_err trygg_sqlite_outbox_counts(trygg_store *st, const char *which, int64_t counts[5],
+                                     int64_t *attempts_failed)
 {
     const char *sql;
     if (strcmp(which, "sms") == 0)
@@ -56,13 +56,13 @@ trygg_err trygg_store_outbox_counts(trygg_store *st, const char *which, int64_t 
     return err;
 }
 
-trygg_err trygg_store_set_autocheckpoint(trygg_store *st, int pages)
+trygg_err trygg_sqlite_set_autocheckpoint(trygg_store *st, int pages)
 {
     int rc = sqlite3_wal_autocheckpoint(st->db, pages);
     return rc == SQLITE_OK ? TRYGG_OK : trygg_st_fail(st, rc, "wal_autocheckpoint");
 }
 
-trygg_err trygg_store_checkpoint(trygg_store *st, int *wal_pages)
+trygg_err trygg_sqlite_checkpoint(trygg_store *st, int *wal_pages)
 {
     int log = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
@@ -75,7 +75,7 @@ trygg_err trygg_store_checkpoint(trygg_store *st, int *wal_pages)
 
 /* ---- Health ---------------------------------------------------------------------- */
 
-trygg_err trygg_store_health_put(trygg_store *st, const char *component, const char *json)
+trygg_err trygg_sqlite_health_put(trygg_store *st, const char *component, const char *json)
 {
     char tmp[TRYGG_NAME_MAX + 1];
     if (!component || !*component || trygg_strset(tmp, sizeof tmp, component) || !json ||
@@ -100,8 +100,8 @@ trygg_err trygg_store_health_put(trygg_store *st, const char *component, const c
     return trygg_st_run(st, s, "put health");
 }
 
-trygg_err trygg_store_health_get(trygg_store *st, const char *component, char *json, int cap,
-                                 int64_t *updated)
+trygg_err trygg_sqlite_health_get(trygg_store *st, const char *component, char *json, int cap,
+                                  int64_t *updated)
 {
     if (cap <= 0)
         return TRYGG_ERR_INVALID;

@@ -1,5 +1,6 @@
 /*
- * store_internal.h — private to the store_*.c files and their tests.
+ * store_internal.h — private to the SQLite backend (store_*.c) and its own
+ * tests.
  *
  * The handle, the error helpers (every SQLite failure goes through
  * trygg_st_fail, which maps the result code to a trygg_err and keeps the
@@ -14,9 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store_backend.h"
+#include "store_sqlite_ops.h"
 #include "trygg/store.h"
 
 struct trygg_store {
+    trygg_store_base base; /* first: the front dispatches through it */
     sqlite3 *db;
     int txdepth; /* nesting of trygg_st_tx_begin */
     int user_tx; /* 1 inside trygg_store_begin */

@@ -106,12 +106,12 @@ static trygg_err get_one(trygg_store *st, const char *where, const char *text, i
     return get_one_view(st, TRYGG_VIEW_FULL, where, text, num, out);
 }
 
-trygg_err trygg_store_get(trygg_store *st, int64_t id, trygg_item *out)
+trygg_err trygg_sqlite_get(trygg_store *st, int64_t id, trygg_item *out)
 {
     return get_one(st, "id = ?1", NULL, id, out);
 }
 
-trygg_err trygg_store_get_view(trygg_store *st, int64_t id, trygg_view view, trygg_item *out)
+trygg_err trygg_sqlite_get_view(trygg_store *st, int64_t id, trygg_view view, trygg_item *out)
 {
     return get_one_view(st, view, "id = ?1", NULL, id, out);
 }
@@ -124,7 +124,7 @@ static void shared_copy(const char *in, char *out, size_t cap)
         out[0] = '\0';
 }
 
-trygg_err trygg_store_get_by_ref(trygg_store *st, const char *ref, trygg_item *out)
+trygg_err trygg_sqlite_get_by_ref(trygg_store *st, const char *ref, trygg_item *out)
 {
     char norm[TRYGG_REF_LEN + 1];
     if (trygg_ref_normalise(ref, norm) != TRYGG_OK)
@@ -132,8 +132,8 @@ trygg_err trygg_store_get_by_ref(trygg_store *st, const char *ref, trygg_item *o
     return get_one(st, "ref = ?1", norm, 0, out);
 }
 
-trygg_err trygg_store_get_by_ref_view(trygg_store *st, const char *ref, trygg_view view,
-                                      trygg_item *out)
+trygg_err trygg_sqlite_get_by_ref_view(trygg_store *st, const char *ref, trygg_view view,
+                                       trygg_item *out)
 {
     char norm[TRYGG_REF_LEN + 1];
     if (trygg_ref_normalise(ref, norm) != TRYGG_OK)
@@ -141,7 +141,7 @@ trygg_err trygg_store_get_by_ref_view(trygg_store *st, const char *ref, trygg_vi
     return get_one_view(st, view, "ref = ?1", norm, 0, out);
 }
 
-trygg_err trygg_store_get_by_key(trygg_store *st, const char *client_key, trygg_item *out)
+trygg_err trygg_sqlite_get_by_key(trygg_store *st, const char *client_key, trygg_item *out)
 {
     if (!client_key || !*client_key)
         return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "empty client key");
@@ -215,7 +215,7 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it)
     return err;
 }
 
-trygg_err trygg_store_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created)
+trygg_err trygg_sqlite_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created)
 {
     const char *field = NULL;
     if (created)
@@ -495,8 +495,8 @@ void trygg_filter_init(trygg_filter *f)
     f->urgent = -1;
 }
 
-trygg_err trygg_store_list(trygg_store *st, const trygg_filter *f, const trygg_cursor *after,
-                           trygg_item *items, int max, int *n, trygg_cursor *next)
+trygg_err trygg_sqlite_list(trygg_store *st, const trygg_filter *f, const trygg_cursor *after,
+                            trygg_item *items, int max, int *n, trygg_cursor *next)
 {
     *n = 0;
     if (next)
@@ -550,8 +550,8 @@ trygg_err trygg_store_list(trygg_store *st, const trygg_filter *f, const trygg_c
     return err;
 }
 
-trygg_err trygg_store_count_by_status(trygg_store *st, const trygg_filter *f,
-                                      int64_t counts[TRYGG_STATUS_COUNT])
+trygg_err trygg_sqlite_count_by_status(trygg_store *st, const trygg_filter *f,
+                                       int64_t counts[TRYGG_STATUS_COUNT])
 {
     memset(counts, 0, sizeof(int64_t) * TRYGG_STATUS_COUNT);
     if (view_check(st, f))
@@ -620,8 +620,8 @@ static void append_change(char *detail, size_t cap, const char *field, const cha
     snprintf(detail + len, cap - len, "%s%s: %s -> %s", len ? "; " : "", field, from, to);
 }
 
-trygg_err trygg_store_update(trygg_store *st, int64_t id, const char *actor, const char *category,
-                             const char *area, int kind)
+trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, const char *category,
+                              const char *area, int kind)
 {
     char tmp[TRYGG_NAME_MAX + 1];
     if ((category && trygg_strset(tmp, sizeof tmp, category)) ||
@@ -654,7 +654,7 @@ trygg_err trygg_store_update(trygg_store *st, int64_t id, const char *actor, con
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent)
+trygg_err trygg_sqlite_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent)
 {
     urgent = urgent ? 1 : 0;
     trygg_err err = trygg_st_tx_begin(st);
@@ -699,9 +699,9 @@ static int transition_ok(trygg_status from, trygg_status to)
     }
 }
 
-trygg_err trygg_store_set_status(trygg_store *st, int64_t id, const char *actor,
-                                 trygg_status status, trygg_close_reason reason,
-                                 int64_t duplicate_of)
+trygg_err trygg_sqlite_set_status(trygg_store *st, int64_t id, const char *actor,
+                                  trygg_status status, trygg_close_reason reason,
+                                  int64_t duplicate_of)
 {
     if ((int)status < 0 || status >= TRYGG_STATUS_COUNT || (int)reason < 0 ||
         reason >= TRYGG_CLOSE_COUNT)
@@ -764,8 +764,8 @@ trygg_err trygg_store_set_status(trygg_store *st, int64_t id, const char *actor,
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_view view,
-                                         trygg_item *items, int max, int *n)
+trygg_err trygg_sqlite_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_view view,
+                                          trygg_item *items, int max, int *n)
 {
     *n = 0;
     trygg_item it;
@@ -794,8 +794,8 @@ trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, 
     return trygg_st_collect(st, s, items, sizeof *items, read_item, n, "suggest duplicates");
 }
 
-trygg_err trygg_store_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
-                             const char *place)
+trygg_err trygg_sqlite_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
+                              const char *place)
 {
     char t[2 * TRYGG_TEXT_MAX + 1], p[2 * TRYGG_NAME_MAX + 1];
     if (trygg_utf8_valid(text ? text : "", strlen(text ? text : "")) != 1 ||
@@ -851,8 +851,8 @@ trygg_err trygg_st_audit_add(trygg_store *st, int64_t item_id, const char *actor
     return trygg_st_run(st, s, "audit");
 }
 
-trygg_err trygg_store_audit(trygg_store *st, int64_t item_id, const char *actor, const char *action,
-                            const char *detail)
+trygg_err trygg_sqlite_audit(trygg_store *st, int64_t item_id, const char *actor,
+                             const char *action, const char *detail)
 {
     trygg_audit a;
     if (!action || !*action || trygg_strset(a.action, sizeof a.action, action) ||
@@ -865,8 +865,8 @@ trygg_err trygg_store_audit(trygg_store *st, int64_t item_id, const char *actor,
     return trygg_st_tx_end(st, trygg_st_audit_add(st, item_id, actor, action, detail));
 }
 
-trygg_err trygg_store_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,
-                                 int *n)
+trygg_err trygg_sqlite_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,
+                                  int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -895,15 +895,15 @@ trygg_err trygg_store_list_audit(trygg_store *st, int64_t item_id, trygg_audit *
     return err;
 }
 
-trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
-                                  const char *author, const char *text, int64_t *msg_id)
+trygg_err trygg_sqlite_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
+                                   const char *author, const char *text, int64_t *msg_id)
 {
     return trygg_store_add_message_for(st, item_id, dir, TRYGG_AUD_INTERNAL, author, text, msg_id);
 }
 
-trygg_err trygg_store_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
-                                      trygg_audience audience, const char *author, const char *text,
-                                      int64_t *msg_id)
+trygg_err trygg_sqlite_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
+                                       trygg_audience audience, const char *author,
+                                       const char *text, int64_t *msg_id)
 {
     char buf[TRYGG_TEXT_MAX + 1];
     char shared[2 * TRYGG_TEXT_MAX + 1] = "";
@@ -952,8 +952,8 @@ trygg_err trygg_store_add_message_for(trygg_store *st, int64_t item_id, trygg_ms
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_view view,
-                                    trygg_message *out, int max, int *n)
+trygg_err trygg_sqlite_list_messages(trygg_store *st, int64_t item_id, trygg_view view,
+                                     trygg_message *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -999,7 +999,7 @@ trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_view
  * side table exists (created by its module on open). The quarantine folder
  * of trygg-smsgw is emptied by the gateway itself (smsgw/gateway.c). */
 
-trygg_err trygg_store_purge(trygg_store *st, int64_t now, int *n)
+trygg_err trygg_sqlite_purge(trygg_store *st, int64_t now, int *n)
 {
     if (n)
         *n = 0;
@@ -1085,8 +1085,8 @@ trygg_err trygg_store_purge(trygg_store *st, int64_t now, int *n)
 
 /* ---- Counting ------------------------------------------------------------ */
 
-trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f, const char *group,
-                            trygg_count_cb cb, void *ctx)
+trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char *group,
+                             trygg_count_cb cb, void *ctx)
 {
     static const struct {
         const char *name;
@@ -1144,8 +1144,8 @@ trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f, const char *
 
 /* ---- Destination and call-back number ---------------------------------------- */
 
-trygg_err trygg_store_set_destination(trygg_store *st, int64_t id, const char *actor,
-                                      const char *dest)
+trygg_err trygg_sqlite_set_destination(trygg_store *st, int64_t id, const char *actor,
+                                       const char *dest)
 {
     if (!dest || !dest[0] || !actor)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "destination and actor required");
@@ -1176,8 +1176,8 @@ trygg_err trygg_store_set_destination(trygg_store *st, int64_t id, const char *a
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_set_callback_number(trygg_store *st, int64_t id, const char *actor,
-                                          const char *number)
+trygg_err trygg_sqlite_set_callback_number(trygg_store *st, int64_t id, const char *actor,
+                                           const char *number)
 {
     if (!number || !number[0] || !actor || strlen(number) > TRYGG_CONTACT_MAX)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "number and actor required");

@@ -50,8 +50,9 @@ static void fail(char *err, size_t cap, const char *msg)
         snprintf(err, cap, "%s", msg);
 }
 
-trygg_err trygg_police_store_json(trygg_store *st, const char *json, size_t len, const char *origin,
-                                  int *stored, int *skipped, char *err, size_t errcap)
+trygg_err trygg_sqlite_police_store_json(trygg_store *st, const char *json, size_t len,
+                                         const char *origin, int *stored, int *skipped, char *err,
+                                         size_t errcap)
 {
     if (stored)
         *stored = 0;
@@ -137,7 +138,7 @@ trygg_err trygg_police_store_json(trygg_store *st, const char *json, size_t len,
     return e;
 }
 
-trygg_err trygg_police_note(trygg_store *st, const char *what, int64_t at)
+trygg_err trygg_sqlite_police_note(trygg_store *st, const char *what, int64_t at)
 {
     if (!st || !what ||
         (strcmp(what, "police_last_try") != 0 && strcmp(what, "police_last_ok") != 0))
@@ -152,7 +153,7 @@ trygg_err trygg_police_note(trygg_store *st, const char *what, int64_t at)
     return trygg_st_run(st, s, "report meta");
 }
 
-trygg_err trygg_police_count(trygg_store *st, int64_t *n)
+trygg_err trygg_sqlite_police_count(trygg_store *st, int64_t *n)
 {
     if (!st || !n)
         return TRYGG_ERR_INVALID;

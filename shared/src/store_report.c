@@ -589,8 +589,9 @@ static int cmp_cat_row(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
-trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_report_areas *areas,
-                             int64_t now, trygg_report **out)
+trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
+                                    const trygg_report_areas *areas, int64_t now,
+                                    trygg_report **out)
 {
     if (!st || !w || !out)
         return TRYGG_ERR_INVALID;

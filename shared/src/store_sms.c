@@ -75,7 +75,7 @@ static void read_contact(sqlite3_stmt *s, trygg_contact *c)
     c->last_seen = sqlite3_column_int64(s, 8);
 }
 
-trygg_err trygg_store_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out)
+trygg_err trygg_sqlite_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out)
 {
     sqlite3_stmt *s;
     trygg_err err =
@@ -94,9 +94,9 @@ trygg_err trygg_store_contact_get(trygg_store *st, const char *pseudonym, trygg_
     return err;
 }
 
-trygg_err trygg_store_contact_get_or_create(trygg_store *st, const char *pseudonym,
-                                            const unsigned char *cipher, int cipher_len,
-                                            const char *alias_prefix, trygg_contact *out)
+trygg_err trygg_sqlite_contact_get_or_create(trygg_store *st, const char *pseudonym,
+                                             const unsigned char *cipher, int cipher_len,
+                                             const char *alias_prefix, trygg_contact *out)
 {
     if (!pseudo_ok(pseudonym))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid pseudonym");
@@ -178,7 +178,7 @@ static trygg_err contact_flag(trygg_store *st, const char *pseudonym, const char
     return run_one(st, s, "contact");
 }
 
-trygg_err trygg_store_contact_stop(trygg_store *st, const char *pseudonym)
+trygg_err trygg_sqlite_contact_stop(trygg_store *st, const char *pseudonym)
 {
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
@@ -217,22 +217,22 @@ trygg_err trygg_store_contact_stop(trygg_store *st, const char *pseudonym)
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_contact_restart(trygg_store *st, const char *pseudonym)
+trygg_err trygg_sqlite_contact_restart(trygg_store *st, const char *pseudonym)
 {
     return contact_flag(st, pseudonym, "stopped", 0);
 }
 
-trygg_err trygg_store_contact_set_blocked(trygg_store *st, const char *pseudonym, int blocked)
+trygg_err trygg_sqlite_contact_set_blocked(trygg_store *st, const char *pseudonym, int blocked)
 {
     return contact_flag(st, pseudonym, "blocked", blocked);
 }
 
-trygg_err trygg_store_contact_set_callback(trygg_store *st, const char *pseudonym, int consent)
+trygg_err trygg_sqlite_contact_set_callback(trygg_store *st, const char *pseudonym, int consent)
 {
     return contact_flag(st, pseudonym, "callback_consent", consent);
 }
 
-trygg_err trygg_store_contact_set_lang(trygg_store *st, const char *pseudonym, const char *lang)
+trygg_err trygg_sqlite_contact_set_lang(trygg_store *st, const char *pseudonym, const char *lang)
 {
     char tmp[TRYGG_LANG_MAX + 1];
     if (trygg_strset(tmp, sizeof tmp, lang) != TRYGG_OK)
@@ -246,8 +246,8 @@ trygg_err trygg_store_contact_set_lang(trygg_store *st, const char *pseudonym, c
     return run_one(st, s, "contact");
 }
 
-trygg_err trygg_store_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
-                                          trygg_item *out)
+trygg_err trygg_sqlite_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
+                                           trygg_item *out)
 {
     if (!pseudonym || !*pseudonym)
         return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no sender");
@@ -299,8 +299,8 @@ static void read_sms(sqlite3_stmt *s, void *row)
     m->sent_at = sqlite3_column_int64(s, 11);
 }
 
-trygg_err trygg_store_sms_enqueue(trygg_store *st, int64_t item_id, const char *recipient,
-                                  const char *author, const char *text, int64_t *id)
+trygg_err trygg_sqlite_sms_enqueue(trygg_store *st, int64_t item_id, const char *recipient,
+                                   const char *author, const char *text, int64_t *id)
 {
     trygg_sms_out tmp;
     if (!text || !*text || trygg_strset(tmp.text, sizeof tmp.text, text) ||
@@ -336,7 +336,7 @@ trygg_err trygg_store_sms_enqueue(trygg_store *st, int64_t item_id, const char *
 
 /* The gateway's urgent replies (author "smsgw-urgent", 112 first) are due
  * before everything else queued. */
-trygg_err trygg_store_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n)
+trygg_err trygg_sqlite_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -353,8 +353,8 @@ trygg_err trygg_store_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, 
     return trygg_st_collect(st, s, out, sizeof *out, read_sms, n, "due sms");
 }
 
-trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
-                               const char *error, int64_t next_attempt)
+trygg_err trygg_sqlite_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
+                                const char *error, int64_t next_attempt)
 {
     char tmp[256];
     if ((int)status < 0 || (int)status >= OUT_COUNT || trygg_strset(tmp, sizeof tmp, error))
@@ -380,8 +380,8 @@ trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id, trygg_out_status sta
     return run_one(st, s, "sms");
 }
 
-trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max,
-                               int *n)
+trygg_err trygg_sqlite_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max,
+                                int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -419,8 +419,8 @@ static void read_notify(sqlite3_stmt *s, void *row)
     m->sent_at = sqlite3_column_int64(s, 10);
 }
 
-trygg_err trygg_store_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,
-                                     const char *channel, const char *payload, int64_t *id)
+trygg_err trygg_sqlite_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,
+                                      const char *channel, const char *payload, int64_t *id)
 {
     trygg_notify tmp;
     if (!destination || !*destination ||
@@ -449,7 +449,7 @@ trygg_err trygg_store_notify_enqueue(trygg_store *st, int64_t item_id, const cha
     return err;
 }
 
-trygg_err trygg_store_notify_due(trygg_store *st, int64_t now, trygg_notify *out, int max, int *n)
+trygg_err trygg_sqlite_notify_due(trygg_store *st, int64_t now, trygg_notify *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -497,8 +497,8 @@ static int lease_args_ok(const char *owner, int lease_s, int max)
     return owner && *owner && strlen(owner) <= TRYGG_NAME_MAX && lease_s > 0 && max >= 0;
 }
 
-trygg_err trygg_store_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
-                                trygg_sms_out *out, int max, int *n)
+trygg_err trygg_sqlite_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                 trygg_sms_out *out, int max, int *n)
 {
     *n = 0;
     if (!lease_args_ok(owner, lease_s, max))
@@ -527,8 +527,8 @@ trygg_err trygg_store_sms_claim(trygg_store *st, const char *owner, int64_t now,
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
-                                   trygg_notify *out, int max, int *n)
+trygg_err trygg_sqlite_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                    trygg_notify *out, int max, int *n)
 {
     *n = 0;
     if (!lease_args_ok(owner, lease_s, max))
@@ -557,8 +557,8 @@ trygg_err trygg_store_notify_claim(trygg_store *st, const char *owner, int64_t n
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
-                                int lease_s)
+trygg_err trygg_sqlite_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
+                                 int lease_s)
 {
     if (!job || !*job || strlen(job) > TRYGG_NAME_MAX || !lease_args_ok(owner, lease_s, 0))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid job lease");
@@ -588,7 +588,7 @@ trygg_err trygg_store_job_lease(trygg_store *st, const char *job, const char *ow
                : trygg_st_failf(st, TRYGG_ERR_BUSY, "job %s is leased by another worker", job);
 }
 
-trygg_err trygg_store_job_release(trygg_store *st, const char *job, const char *owner)
+trygg_err trygg_sqlite_job_release(trygg_store *st, const char *job, const char *owner)
 {
     sqlite3_stmt *s;
     trygg_err err =
@@ -600,8 +600,8 @@ trygg_err trygg_store_job_release(trygg_store *st, const char *job, const char *
     return trygg_st_run(st, s, "job release");
 }
 
-trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
-                                  const char *error, int64_t next_attempt)
+trygg_err trygg_sqlite_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
+                                   const char *error, int64_t next_attempt)
 {
     char tmp[256];
     if ((int)status < 0 || (int)status >= OUT_COUNT || trygg_strset(tmp, sizeof tmp, error))
@@ -626,7 +626,7 @@ trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id, trygg_out_status 
     return run_one(st, s, "forward");
 }
 
-trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out, int max, int *n)
+trygg_err trygg_sqlite_notify_list(trygg_store *st, int status, trygg_notify *out, int max, int *n)
 {
     *n = 0;
     sqlite3_stmt *s;
@@ -643,7 +643,7 @@ trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out
 
 /* ---- The SMS channel: inbound keys, counters, calls ----------------------- */
 
-trygg_err trygg_store_sms_inbound_get(trygg_store *st, const char *key, int64_t *item_id)
+trygg_err trygg_sqlite_sms_inbound_get(trygg_store *st, const char *key, int64_t *item_id)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, "SELECT item_id FROM smsgw_inbound WHERE key = ?", &s);
@@ -664,8 +664,8 @@ trygg_err trygg_store_sms_inbound_get(trygg_store *st, const char *key, int64_t 
     return err;
 }
 
-trygg_err trygg_store_sms_inbound_put(trygg_store *st, const char *key, int64_t item_id,
-                                      const char *sender, int64_t at)
+trygg_err trygg_sqlite_sms_inbound_put(trygg_store *st, const char *key, int64_t item_id,
+                                       const char *sender, int64_t at)
 {
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
@@ -685,7 +685,8 @@ trygg_err trygg_store_sms_inbound_put(trygg_store *st, const char *key, int64_t 
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_sms_counter_add(trygg_store *st, const char *day, const char *name, int delta)
+trygg_err trygg_sqlite_sms_counter_add(trygg_store *st, const char *day, const char *name,
+                                       int delta)
 {
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
@@ -704,8 +705,8 @@ trygg_err trygg_store_sms_counter_add(trygg_store *st, const char *day, const ch
     return trygg_st_tx_end(st, err);
 }
 
-trygg_err trygg_store_sms_counter_get(trygg_store *st, const char *day, const char *name,
-                                      int64_t *count)
+trygg_err trygg_sqlite_sms_counter_get(trygg_store *st, const char *day, const char *name,
+                                       int64_t *count)
 {
     sqlite3_stmt *s;
     *count = 0;
@@ -724,8 +725,8 @@ trygg_err trygg_store_sms_counter_get(trygg_store *st, const char *day, const ch
     return err;
 }
 
-trygg_err trygg_store_sms_inbound_count(trygg_store *st, const char *sender, int64_t since,
-                                        int *count)
+trygg_err trygg_sqlite_sms_inbound_count(trygg_store *st, const char *sender, int64_t since,
+                                         int *count)
 {
     sqlite3_stmt *s;
     *count = 0;
@@ -744,7 +745,7 @@ trygg_err trygg_store_sms_inbound_count(trygg_store *st, const char *sender, int
     return err;
 }
 
-trygg_err trygg_store_call_put(trygg_store *st, const char *sender, int64_t at)
+trygg_err trygg_sqlite_call_put(trygg_store *st, const char *sender, int64_t at)
 {
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, "INSERT INTO smsgw_calls(sender, at) VALUES (?,?)", &s);
@@ -755,7 +756,7 @@ trygg_err trygg_store_call_put(trygg_store *st, const char *sender, int64_t at)
     return trygg_st_run(st, s, "smsgw call put");
 }
 
-trygg_err trygg_store_call_count(trygg_store *st, const char *sender, int64_t since, int *count)
+trygg_err trygg_sqlite_call_count(trygg_store *st, const char *sender, int64_t since, int *count)
 {
     sqlite3_stmt *s;
     *count = 0;
@@ -774,8 +775,8 @@ trygg_err trygg_store_call_count(trygg_store *st, const char *sender, int64_t si
     return err;
 }
 
-trygg_err trygg_store_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
-                                        int *n)
+trygg_err trygg_sqlite_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
+                                         int *n)
 {
     if (n)
         *n = 0;
@@ -811,8 +812,8 @@ trygg_err trygg_store_callback_withdraw(trygg_store *st, const char *sender, con
     return err;
 }
 
-trygg_err trygg_store_sms_sent_count(trygg_store *st, const char *recipient, const char *author,
-                                     int64_t since, int *count)
+trygg_err trygg_sqlite_sms_sent_count(trygg_store *st, const char *recipient, const char *author,
+                                      int64_t since, int *count)
 {
     sqlite3_stmt *s;
     *count = 0;

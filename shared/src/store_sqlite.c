@@ -278,7 +278,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
-void trygg_store_set_wal_limit(trygg_store *st, int64_t bytes)
+void trygg_sqlite_set_wal_limit(trygg_store *st, int64_t bytes)
 {
     if (!st || !st->db)
         return;
@@ -367,6 +367,7 @@ trygg_err trygg_st_create_at_version(const char *path, int version)
         return TRYGG_ERR_INVALID;
     trygg_store st;
     memset(&st, 0, sizeof st);
+    st.base.ops = &trygg_sqlite_ops;
     trygg_err err = open_db(path, &st);
     if (!err)
         err = migrate(&st, version);
@@ -374,7 +375,7 @@ trygg_err trygg_st_create_at_version(const char *path, int version)
     return err;
 }
 
-trygg_err trygg_store_open(const char *path, trygg_store **out)
+trygg_err trygg_sqlite_open(const char *path, trygg_store **out)
 {
     *out = NULL;
     if (!path || !*path)
@@ -382,6 +383,7 @@ trygg_err trygg_store_open(const char *path, trygg_store **out)
     trygg_store *st = calloc(1, sizeof *st);
     if (!st)
         return TRYGG_ERR_NOMEM;
+    st->base.ops = &trygg_sqlite_ops;
     memcpy(st->retention, default_retention, sizeof st->retention);
     trygg_err err = open_db(path, st);
     if (!err)
@@ -396,7 +398,7 @@ trygg_err trygg_store_open(const char *path, trygg_store **out)
     return TRYGG_OK;
 }
 
-void trygg_store_close(trygg_store *st)
+void trygg_sqlite_close(trygg_store *st)
 {
     if (!st)
         return;
@@ -406,12 +408,12 @@ void trygg_store_close(trygg_store *st)
     free(st);
 }
 
-const char *trygg_store_errmsg(const trygg_store *st)
+const char *trygg_sqlite_errmsg(const trygg_store *st)
 {
     return st ? st->errmsg : "";
 }
 
-int trygg_store_schema_version(trygg_store *st)
+int trygg_sqlite_schema_version(trygg_store *st)
 {
     int v = 0;
     if (user_version(st->db, &v) != SQLITE_OK)
@@ -419,14 +421,14 @@ int trygg_store_schema_version(trygg_store *st)
     return v;
 }
 
-void trygg_store_set_retention(trygg_store *st, trygg_kind kind, int days)
+void trygg_sqlite_set_retention(trygg_store *st, trygg_kind kind, int days)
 {
     if ((int)kind < 0 || kind >= TRYGG_KIND_COUNT || days < 1)
         return;
     st->retention[kind] = days;
 }
 
-trygg_err trygg_store_begin(trygg_store *st)
+trygg_err trygg_sqlite_begin(trygg_store *st)
 {
     if (st->user_tx)
         return trygg_st_failf(st, TRYGG_ERR_STATE, "transaction already open");
@@ -436,7 +438,7 @@ trygg_err trygg_store_begin(trygg_store *st)
     return err;
 }
 
-trygg_err trygg_store_commit(trygg_store *st)
+trygg_err trygg_sqlite_commit(trygg_store *st)
 {
     if (!st->user_tx)
         return trygg_st_failf(st, TRYGG_ERR_STATE, "no transaction open");
@@ -444,7 +446,7 @@ trygg_err trygg_store_commit(trygg_store *st)
     return trygg_st_tx_end(st, TRYGG_OK);
 }
 
-void trygg_store_rollback(trygg_store *st)
+void trygg_sqlite_rollback(trygg_store *st)
 {
     if (!st->user_tx)
         return;
@@ -454,7 +456,7 @@ void trygg_store_rollback(trygg_store *st)
 
 /* ---- Units of work ---------------------------------------------------------- */
 
-trygg_err trygg_store_test_limit_pages(trygg_store *st, int extra)
+trygg_err trygg_sqlite_test_limit_pages(trygg_store *st, int extra)
 {
     char sql[96];
     if (extra < 0)
@@ -473,12 +475,12 @@ trygg_err trygg_store_test_limit_pages(trygg_store *st, int extra)
     return trygg_st_exec(st, sql);
 }
 
-trygg_err trygg_store_unit_begin(trygg_store *st)
+trygg_err trygg_sqlite_unit_begin(trygg_store *st)
 {
     return trygg_st_tx_begin(st);
 }
 
-trygg_err trygg_store_unit_end(trygg_store *st, trygg_err err)
+trygg_err trygg_sqlite_unit_end(trygg_store *st, trygg_err err)
 {
     return trygg_st_tx_end(st, err);
 }
