@@ -81,6 +81,45 @@ static void reverse_runs(bidi_run *r, int n)
     }
 }
 
+/* Shared characters take the class of the preceding character on the same
+ * level, else of the following one, else the paragraph's. */
+static void share_classes(unsigned char *cls, const int *lvl, size_t n, int par_rtl)
+{
+    for (size_t i = 1; i < n; i++)
+        if (cls[i] == CLS_SHARED && lvl[i - 1] == lvl[i])
+            cls[i] = cls[i - 1];
+    for (size_t i = n - 1; i-- > 0;)
+        if (cls[i] == CLS_SHARED && lvl[i + 1] == lvl[i])
+            cls[i] = cls[i + 1];
+    for (size_t i = 0; i < n; i++)
+        if (cls[i] == CLS_SHARED)
+            cls[i] = par_rtl ? CLS_ARABIC : CLS_OTHER;
+}
+
+/* Rule L2 on runs: from the highest level down to the lowest odd level,
+ * reverse every maximal sequence of runs at that level or higher. */
+static void reorder(bidi_run *runs, int *runlvl, int nr, int maxlvl, int minodd)
+{
+    for (int L = maxlvl; L >= minodd && L >= 1; L--) {
+        for (int i = 0; i < nr;) {
+            if (runlvl[i] < L) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < nr && runlvl[j] >= L)
+                j++;
+            reverse_runs(runs + i, j - i);
+            for (int a = i, b = j - 1; a < b; a++, b--) {
+                int t = runlvl[a];
+                runlvl[a] = runlvl[b];
+                runlvl[b] = t;
+            }
+            i = j;
+        }
+    }
+}
+
 int bidi_runs(const char *utf8, int base_rtl, bidi_run *runs, int max)
 {
     if (!utf8 || max < 0 || (max > 0 && !runs))
@@ -134,17 +173,7 @@ int bidi_runs(const char *utf8, int base_rtl, bidi_run *runs, int max)
     for (size_t i = 0; i < n; i++)
         lvl[i] = levels[i];
 
-    /* Shared characters take the class of the preceding character on the same
-     * level, else of the following one, else the paragraph's. */
-    for (size_t i = 1; i < n; i++)
-        if (cls[i] == CLS_SHARED && lvl[i - 1] == lvl[i])
-            cls[i] = cls[i - 1];
-    for (size_t i = n - 1; i-- > 0;)
-        if (cls[i] == CLS_SHARED && lvl[i + 1] == lvl[i])
-            cls[i] = cls[i + 1];
-    for (size_t i = 0; i < n; i++)
-        if (cls[i] == CLS_SHARED)
-            cls[i] = par_rtl ? CLS_ARABIC : CLS_OTHER;
+    share_classes(cls, lvl, n, par_rtl);
 
     /* Logical runs: maximal stretches with one level and one class. */
     int nr = 0, maxlvl = 0, minodd = 127;
@@ -167,26 +196,7 @@ int bidi_runs(const char *utf8, int base_rtl, bidi_run *runs, int max)
         i = j;
     }
 
-    /* Rule L2 on runs: from the highest level down to the lowest odd level,
-     * reverse every maximal sequence of runs at that level or higher. */
-    for (int L = maxlvl; L >= minodd && L >= 1; L--) {
-        for (int i = 0; i < nr;) {
-            if (runlvl[i] < L) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < nr && runlvl[j] >= L)
-                j++;
-            reverse_runs(runs + i, j - i);
-            for (int a = i, b = j - 1; a < b; a++, b--) {
-                int t = runlvl[a];
-                runlvl[a] = runlvl[b];
-                runlvl[b] = t;
-            }
-            i = j;
-        }
-    }
+    reorder(runs, runlvl, nr, maxlvl, minodd);
     rc = nr;
 out:
     free(mem);

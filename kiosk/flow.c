@@ -587,6 +587,165 @@ static void option(flow *f, const char *v)
     next(f);
 }
 
+/* The voice controls (on/off, repeat, stop, louder, softer); 1 if id was one. */
+static int speech_control(flow *f, const char *id)
+{
+    if (strcmp(id, "speech.toggle") == 0) {
+        if (f->speech) {
+            if (f->host.speech_stop)
+                f->host.speech_stop(f->host.user);
+            f->speech = 0;
+            f->speech_lang[0] = 0;
+        } else {
+            f->speech = 1;
+            pick_voice(f);
+            announce_with(f, flow_lang_has_voice(f) ? "speech.on" : "speech.on_other");
+        }
+        f->armed[0] = 0;
+        f->dirty = 1;
+        return 1;
+    }
+    if (strcmp(id, "speech.repeat") == 0) {
+        if (f->host.speech_repeat)
+            f->host.speech_repeat(f->host.user);
+        return 1;
+    }
+    if (strcmp(id, "speech.stop") == 0) {
+        if (f->host.speech_stop)
+            f->host.speech_stop(f->host.user);
+        return 1;
+    }
+    if (strcmp(id, "speech.louder") == 0 || strcmp(id, "speech.softer") == 0) {
+        f->volume += id[7] == 'l' ? 20 : -20;
+        f->volume = f->volume < 40 ? 40 : f->volume > 200 ? 200 : f->volume;
+        if (f->host.speech_volume)
+            f->host.speech_volume(f->host.user, f->volume);
+        f->dirty = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Larger text, high contrast and paging; 1 if id was one of them. */
+static int display_control(flow *f, const char *id)
+{
+    if (strcmp(id, "a11y.large") == 0) {
+        f->large_text = !f->large_text;
+        f->page = 0;
+        f->dirty = 1;
+        return 1;
+    }
+    if (strcmp(id, "a11y.contrast") == 0) {
+        f->high_contrast = !f->high_contrast;
+        f->dirty = 1;
+        return 1;
+    }
+    if (strcmp(id, "page.next") == 0 || strcmp(id, "page.prev") == 0) {
+        int p = f->page + (id[5] == 'n' ? 1 : -1);
+        if (p >= 0 && p < f->npages) {
+            f->page = p;
+            f->dirty = 1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* A tap on a report step: an option, next/skip/back, consent, send. */
+static void step_control(flow *f, const char *id)
+{
+    if (prefix(id, "opt."))
+        option(f, id + 4);
+    else if (strcmp(id, "nav.next") == 0 || strcmp(id, "nav.skip") == 0) {
+        if (id[4] == 's' && flow_current_step(f) == ST_DESC)
+            memset(f->form.text, 0, sizeof f->form.text);
+        next(f);
+    } else if (strcmp(id, "nav.back") == 0)
+        go_step(f, -1);
+    else if (strcmp(id, "consent.toggle") == 0) {
+        f->form.consent = !f->form.consent;
+        f->error[0] = 0;
+        f->dirty = 1;
+    } else if (strcmp(id, "review.send") == 0 && flow_current_step(f) == ST_REVIEW)
+        submit(f);
+}
+
+/* A tap on the maintenance PIN pad: a digit, backspace, OK, back. */
+static void pin_control(flow *f, const char *id)
+{
+    if (prefix(id, "pin.") && isdigit((unsigned char)id[4]) && !id[5]) {
+        size_t n = strlen(f->pin);
+        if (n + 1 < sizeof f->pin) {
+            f->pin[n] = id[4];
+            f->pin[n + 1] = 0;
+        }
+        f->error[0] = 0;
+        f->dirty = 1;
+    } else if (strcmp(id, "pin.bksp") == 0) {
+        flow_utf8_pop(f->pin);
+        f->dirty = 1;
+    } else if (strcmp(id, "pin.ok") == 0) {
+        int ok = pin_equal(f->pin, f->cfg->maintenance_pin);
+        memset(f->pin, 0, sizeof f->pin);
+        if (ok) {
+            f->pin_fails = 0;
+            enter_screen(f, SCR_MAINT);
+        } else if (++f->pin_fails >= PIN_MAX_FAILS) {
+            flow_reset(f, f->now);
+        } else {
+            show_error(f, "err.pin");
+        }
+    } else if (strcmp(id, "nav.back") == 0)
+        flow_reset(f, f->now);
+}
+
+/* A tap on the current screen's own controls. */
+static void screen_control(flow *f, const char *id)
+{
+    switch (f->screen) {
+    case SCR_HOME:
+        if (strcmp(id, "home.concern") == 0)
+            start_flow(f, FLOW_CONCERN);
+        else if (strcmp(id, "home.fault") == 0)
+            start_flow(f, FLOW_FAULT);
+        else if (strcmp(id, "home.watch") == 0)
+            start_flow(f, FLOW_WATCH);
+        else if (strcmp(id, "home.walks") == 0)
+            start_flow(f, FLOW_WALK);
+        else if (strcmp(id, "home.help") == 0)
+            enter_screen(f, SCR_HELP);
+        return;
+    case SCR_HELP:
+        if (strcmp(id, "nav.back") == 0)
+            enter_screen(f, SCR_HOME);
+        return;
+    case SCR_STEP:
+        step_control(f, id);
+        return;
+    case SCR_SAVE_ERROR:
+        if (strcmp(id, "review.send") == 0) {
+            /* The form is still intact: the step index points at review. */
+            f->screen = SCR_STEP;
+            submit(f);
+        } else if (strcmp(id, "nav.back") == 0)
+            enter_screen(f, SCR_STEP);
+        return;
+    case SCR_RECEIPT:
+        if (strcmp(id, "receipt.done") == 0)
+            flow_reset(f, f->now);
+        return;
+    case SCR_PIN:
+        pin_control(f, id);
+        return;
+    case SCR_MAINT:
+        if (strcmp(id, "maint.exit") == 0 && f->host.quit)
+            f->host.quit(f->host.user);
+        else if (strcmp(id, "maint.back") == 0)
+            flow_reset(f, f->now);
+        return;
+    }
+}
+
 static void activate(flow *f, const char *id)
 {
     if (strcmp(id, "nav.restart") == 0) {
@@ -613,140 +772,13 @@ static void activate(flow *f, const char *id)
         }
         return;
     }
-    if (strcmp(id, "speech.toggle") == 0) {
-        if (f->speech) {
-            if (f->host.speech_stop)
-                f->host.speech_stop(f->host.user);
-            f->speech = 0;
-            f->speech_lang[0] = 0;
-        } else {
-            f->speech = 1;
-            pick_voice(f);
-            announce_with(f, flow_lang_has_voice(f) ? "speech.on" : "speech.on_other");
-        }
-        f->armed[0] = 0;
-        f->dirty = 1;
+    if (speech_control(f, id) || display_control(f, id))
         return;
-    }
-    if (strcmp(id, "speech.repeat") == 0) {
-        if (f->host.speech_repeat)
-            f->host.speech_repeat(f->host.user);
-        return;
-    }
-    if (strcmp(id, "speech.stop") == 0) {
-        if (f->host.speech_stop)
-            f->host.speech_stop(f->host.user);
-        return;
-    }
-    if (strcmp(id, "speech.louder") == 0 || strcmp(id, "speech.softer") == 0) {
-        f->volume += id[7] == 'l' ? 20 : -20;
-        f->volume = f->volume < 40 ? 40 : f->volume > 200 ? 200 : f->volume;
-        if (f->host.speech_volume)
-            f->host.speech_volume(f->host.user, f->volume);
-        f->dirty = 1;
-        return;
-    }
-    if (strcmp(id, "a11y.large") == 0) {
-        f->large_text = !f->large_text;
-        f->page = 0;
-        f->dirty = 1;
-        return;
-    }
-    if (strcmp(id, "a11y.contrast") == 0) {
-        f->high_contrast = !f->high_contrast;
-        f->dirty = 1;
-        return;
-    }
-    if (strcmp(id, "page.next") == 0 || strcmp(id, "page.prev") == 0) {
-        int p = f->page + (id[5] == 'n' ? 1 : -1);
-        if (p >= 0 && p < f->npages) {
-            f->page = p;
-            f->dirty = 1;
-        }
-        return;
-    }
     if (prefix(id, "key.")) {
         key(f, id + 4);
         return;
     }
-    switch (f->screen) {
-    case SCR_HOME:
-        if (strcmp(id, "home.concern") == 0)
-            start_flow(f, FLOW_CONCERN);
-        else if (strcmp(id, "home.fault") == 0)
-            start_flow(f, FLOW_FAULT);
-        else if (strcmp(id, "home.watch") == 0)
-            start_flow(f, FLOW_WATCH);
-        else if (strcmp(id, "home.walks") == 0)
-            start_flow(f, FLOW_WALK);
-        else if (strcmp(id, "home.help") == 0)
-            enter_screen(f, SCR_HELP);
-        return;
-    case SCR_HELP:
-        if (strcmp(id, "nav.back") == 0)
-            enter_screen(f, SCR_HOME);
-        return;
-    case SCR_STEP:
-        if (prefix(id, "opt."))
-            option(f, id + 4);
-        else if (strcmp(id, "nav.next") == 0 || strcmp(id, "nav.skip") == 0) {
-            if (id[4] == 's' && flow_current_step(f) == ST_DESC)
-                memset(f->form.text, 0, sizeof f->form.text);
-            next(f);
-        } else if (strcmp(id, "nav.back") == 0)
-            go_step(f, -1);
-        else if (strcmp(id, "consent.toggle") == 0) {
-            f->form.consent = !f->form.consent;
-            f->error[0] = 0;
-            f->dirty = 1;
-        } else if (strcmp(id, "review.send") == 0 && flow_current_step(f) == ST_REVIEW)
-            submit(f);
-        return;
-    case SCR_SAVE_ERROR:
-        if (strcmp(id, "review.send") == 0) {
-            /* The form is still intact: the step index points at review. */
-            f->screen = SCR_STEP;
-            submit(f);
-        } else if (strcmp(id, "nav.back") == 0)
-            enter_screen(f, SCR_STEP);
-        return;
-    case SCR_RECEIPT:
-        if (strcmp(id, "receipt.done") == 0)
-            flow_reset(f, f->now);
-        return;
-    case SCR_PIN:
-        if (prefix(id, "pin.") && isdigit((unsigned char)id[4]) && !id[5]) {
-            size_t n = strlen(f->pin);
-            if (n + 1 < sizeof f->pin) {
-                f->pin[n] = id[4];
-                f->pin[n + 1] = 0;
-            }
-            f->error[0] = 0;
-            f->dirty = 1;
-        } else if (strcmp(id, "pin.bksp") == 0) {
-            flow_utf8_pop(f->pin);
-            f->dirty = 1;
-        } else if (strcmp(id, "pin.ok") == 0) {
-            int ok = pin_equal(f->pin, f->cfg->maintenance_pin);
-            memset(f->pin, 0, sizeof f->pin);
-            if (ok) {
-                f->pin_fails = 0;
-                enter_screen(f, SCR_MAINT);
-            } else if (++f->pin_fails >= PIN_MAX_FAILS) {
-                flow_reset(f, f->now);
-            } else {
-                show_error(f, "err.pin");
-            }
-        } else if (strcmp(id, "nav.back") == 0)
-            flow_reset(f, f->now);
-        return;
-    case SCR_MAINT:
-        if (strcmp(id, "maint.exit") == 0 && f->host.quit)
-            f->host.quit(f->host.user);
-        else if (strcmp(id, "maint.back") == 0)
-            flow_reset(f, f->now);
-        return;
-    }
+    screen_control(f, id);
 }
 
 void flow_touch(flow *f, const char *id, const char *label, uint64_t now)

@@ -407,6 +407,166 @@ static char *trim(char *p)
     return p;
 }
 
+/* tap @X,Y | #id | label: taps what is there. */
+static int cmd_tap(script *s, char *arg)
+{
+    app *a = s->a;
+    const ui_el *e = NULL;
+    int x, y;
+    if (arg[0] == '@' && sscanf(arg + 1, "%d,%d", &x, &y) == 2)
+        e = layout_hit(a->list, x, y);
+    else if (arg[0] == '#')
+        e = layout_find(a->list, arg + 1);
+    else
+        e = layout_find(a->list, arg);
+    if (!e)
+        return fail(s, "nothing to tap: '%s'", arg);
+    return touch(s, e);
+}
+
+/* type TEXT: taps the keys of TEXT, one character at a time. */
+static int cmd_type(script *s, char *arg)
+{
+    for (const char *p = arg; *p;) {
+        size_t len = 1;
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0xF0)
+            len = 4;
+        else if (c >= 0xE0)
+            len = 3;
+        else if (c >= 0xC0)
+            len = 2;
+        if (type_char(s, p, len) != 0)
+            return -1;
+        p += len;
+    }
+    return 0;
+}
+
+/* wait SECONDS: lets the kiosk's clock run on (timeouts, the idle warning). */
+static int cmd_wait(script *s, char *arg)
+{
+    double secs = atof(arg);
+    if (secs < 0 || secs > 86400)
+        return fail(s, "wait: bad seconds '%s'", arg);
+    advance(s, (uint64_t)(secs * 1000));
+    return 0;
+}
+
+/* sleep MS: really sleeps (the uploader works meanwhile). */
+static int cmd_sleep(script *s, char *arg)
+{
+    long ms = atol(arg);
+    if (ms < 0 || ms > 600000)
+        return fail(s, "sleep: bad milliseconds '%s'", arg);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+    return 0;
+}
+
+/* lang CODE: switches language as the language button does. */
+static int cmd_lang(script *s, char *arg)
+{
+    app *a = s->a;
+    char id[16];
+    snprintf(id, sizeof id, "lang.%.8s", arg);
+    if (!kcfg_has_lang(&a->cfg, arg))
+        return fail(s, "language '%s' is not configured", arg);
+    int sp = a->f.speech;
+    a->f.speech = 0; /* set directly, not a double tap */
+    flow_touch(&a->f, id, "", s->now);
+    a->f.speech = sp;
+    return 0;
+}
+
+/* size W H: a new screen size. */
+static int cmd_size(script *s, char *arg)
+{
+    app *a = s->a;
+    int w, h;
+    if (sscanf(arg, "%d %d", &w, &h) != 2 || w < 320 || h < 320 || w > 7680 || h > 7680)
+        return fail(s, "size: want W H, got '%s'", arg);
+    a->w = w;
+    a->h = h;
+    if (ui_set_size(a->u, w, h) != 0)
+        return fail(s, "cannot set size %s", arg);
+    a->f.dirty = 1;
+    return 0;
+}
+
+/* expect screen NAME | text TEXT | outbox N: fails the script when it is not so. */
+static int cmd_expect(script *s, char *arg)
+{
+    app *a = s->a;
+    char *what = arg, *val = arg + strcspn(arg, " ");
+    if (*val)
+        *val++ = 0;
+    if (!strcmp(what, "screen")) {
+        if (strcmp(a->list->screen, val) != 0) {
+            fprintf(stderr, "%s:%d: expected screen %s, on %s\n", s->file, s->line, val,
+                    a->list->screen);
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(what, "text")) {
+        for (int i = 0; i < a->list->n; i++)
+            if (strstr(a->list->el[i].label, val))
+                return 0;
+        return fail(s, "no text containing '%s' on screen", val);
+    }
+    if (!strcmp(what, "outbox")) {
+        int n = a->ob ? outbox_depth(a->ob) : -1;
+        if (n != atoi(val)) {
+            fprintf(stderr, "%s:%d: outbox has %d, expected %s\n", s->file, s->line, n, val);
+            return -1;
+        }
+        return 0;
+    }
+    return fail(s, "expect what? '%s'", what);
+}
+
+/* waitsent SECONDS: waits until the outbox is empty. */
+static int cmd_waitsent(script *s, char *arg)
+{
+    app *a = s->a;
+    double secs = atof(arg);
+    uint64_t until = ui_ticks() + (uint64_t)(secs * 1000);
+    while (outbox_depth(a->ob) != 0) {
+        if (ui_ticks() > until)
+            return fail(s, "outbox not empty after %s s", arg);
+        struct timespec ts = {0, 50 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
+/* quit: ends the script. */
+static int cmd_quit(script *s, char *arg)
+{
+    app *a = s->a;
+    (void)arg;
+    a->quit = 1;
+    return 0;
+}
+
+/* shot NAME: writes NAME.png and NAME.json to the shots directory. */
+static int cmd_shot(script *s, char *arg)
+{
+    return shot(s, arg);
+}
+
+/* The script commands (docs/kiosk.md). */
+static const struct {
+    const char *name;
+    int (*run)(script *s, char *arg);
+} commands[] = {
+    {"tap", cmd_tap},           {"type", cmd_type}, {"wait", cmd_wait}, {"sleep", cmd_sleep},
+    {"shot", cmd_shot},         {"lang", cmd_lang}, {"size", cmd_size}, {"expect", cmd_expect},
+    {"waitsent", cmd_waitsent}, {"quit", cmd_quit},
+};
+
 static int command(script *s, char *line)
 {
     app *a = s->a;
@@ -420,118 +580,9 @@ static int command(script *s, char *line)
     if (a->up && uploader_config_changed(a->up))
         load_catalog(a); /* what the event loop does on the uploader's wake-up */
     relayout(a);
-    if (!strcmp(cmd, "tap")) {
-        const ui_el *e = NULL;
-        int x, y;
-        if (arg[0] == '@' && sscanf(arg + 1, "%d,%d", &x, &y) == 2)
-            e = layout_hit(a->list, x, y);
-        else if (arg[0] == '#')
-            e = layout_find(a->list, arg + 1);
-        else
-            e = layout_find(a->list, arg);
-        if (!e)
-            return fail(s, "nothing to tap: '%s'", arg);
-        return touch(s, e);
-    }
-    if (!strcmp(cmd, "type")) {
-        for (const char *p = arg; *p;) {
-            size_t len = 1;
-            unsigned char c = (unsigned char)*p;
-            if (c >= 0xF0)
-                len = 4;
-            else if (c >= 0xE0)
-                len = 3;
-            else if (c >= 0xC0)
-                len = 2;
-            if (type_char(s, p, len) != 0)
-                return -1;
-            p += len;
-        }
-        return 0;
-    }
-    if (!strcmp(cmd, "wait")) {
-        double secs = atof(arg);
-        if (secs < 0 || secs > 86400)
-            return fail(s, "wait: bad seconds '%s'", arg);
-        advance(s, (uint64_t)(secs * 1000));
-        return 0;
-    }
-    if (!strcmp(cmd, "sleep")) {
-        long ms = atol(arg);
-        if (ms < 0 || ms > 600000)
-            return fail(s, "sleep: bad milliseconds '%s'", arg);
-        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-            ;
-        return 0;
-    }
-    if (!strcmp(cmd, "shot"))
-        return shot(s, arg);
-    if (!strcmp(cmd, "lang")) {
-        char id[16];
-        snprintf(id, sizeof id, "lang.%.8s", arg);
-        if (!kcfg_has_lang(&a->cfg, arg))
-            return fail(s, "language '%s' is not configured", arg);
-        int sp = a->f.speech;
-        a->f.speech = 0; /* set directly, not a double tap */
-        flow_touch(&a->f, id, "", s->now);
-        a->f.speech = sp;
-        return 0;
-    }
-    if (!strcmp(cmd, "size")) {
-        int w, h;
-        if (sscanf(arg, "%d %d", &w, &h) != 2 || w < 320 || h < 320 || w > 7680 || h > 7680)
-            return fail(s, "size: want W H, got '%s'", arg);
-        a->w = w;
-        a->h = h;
-        if (ui_set_size(a->u, w, h) != 0)
-            return fail(s, "cannot set size %s", arg);
-        a->f.dirty = 1;
-        return 0;
-    }
-    if (!strcmp(cmd, "expect")) {
-        char *what = arg, *val = arg + strcspn(arg, " ");
-        if (*val)
-            *val++ = 0;
-        if (!strcmp(what, "screen")) {
-            if (strcmp(a->list->screen, val) != 0) {
-                fprintf(stderr, "%s:%d: expected screen %s, on %s\n", s->file, s->line, val,
-                        a->list->screen);
-                return -1;
-            }
-            return 0;
-        }
-        if (!strcmp(what, "text")) {
-            for (int i = 0; i < a->list->n; i++)
-                if (strstr(a->list->el[i].label, val))
-                    return 0;
-            return fail(s, "no text containing '%s' on screen", val);
-        }
-        if (!strcmp(what, "outbox")) {
-            int n = a->ob ? outbox_depth(a->ob) : -1;
-            if (n != atoi(val)) {
-                fprintf(stderr, "%s:%d: outbox has %d, expected %s\n", s->file, s->line, n, val);
-                return -1;
-            }
-            return 0;
-        }
-        return fail(s, "expect what? '%s'", what);
-    }
-    if (!strcmp(cmd, "waitsent")) {
-        double secs = atof(arg);
-        uint64_t until = ui_ticks() + (uint64_t)(secs * 1000);
-        while (outbox_depth(a->ob) != 0) {
-            if (ui_ticks() > until)
-                return fail(s, "outbox not empty after %s s", arg);
-            struct timespec ts = {0, 50 * 1000000};
-            nanosleep(&ts, NULL);
-        }
-        return 0;
-    }
-    if (!strcmp(cmd, "quit")) {
-        a->quit = 1;
-        return 0;
-    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].run(s, arg);
     return fail(s, "unknown command '%s'", cmd);
 }
 
@@ -570,6 +621,83 @@ static void usage(void)
                     "  --script FILE    run a script headless (see docs/kiosk.md)\n"
                     "  --shots DIR      where the script's shot command writes PNG + JSON\n"
                     "  --wav DIR        speech to WAV files instead of the sound card\n");
+}
+
+/* Warns about each configured language without a catalog. */
+static void warn_missing_catalogs(app *a)
+{
+    for (const char *p = a->cfg.languages; *p;) {
+        char l[8];
+        size_t n = strcspn(p, ", ");
+        snprintf(l, sizeof l, "%.*s", (int)(n < 7 ? n : 7), p);
+        if (n && !trygg_i18n_has(a->tr, l, "home.title"))
+            TRYGG_WARN("language %s has no catalog: Swedish texts will show", l);
+        p += n;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+}
+
+/* Creates the data directory and opens the outbox in it. 0, or -1 (said on stderr). */
+static int open_outbox(app *a)
+{
+    char err[512];
+    if (mkdir(a->cfg.data_dir, 0750) != 0 && errno != EEXIST) {
+        fprintf(stderr, "trygg-kiosk: data_dir %s: %s\n", a->cfg.data_dir, strerror(errno));
+        return -1;
+    }
+    snprintf(a->outbox_path, sizeof a->outbox_path, "%s/outbox.db", a->cfg.data_dir);
+    snprintf(a->cache_path, sizeof a->cache_path, "%s/config-cache.json", a->cfg.data_dir);
+    a->ob = outbox_open(a->outbox_path, err, sizeof err);
+    if (!a->ob) {
+        fprintf(stderr, "trygg-kiosk: outbox: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens the window (headless for a script), the voice (not for a script
+ * unless to WAV files), starts the uploader and the flow. 0, or -1 (said on
+ * stderr). */
+static int start_parts(app *a, const char *script_path, const char *wav)
+{
+    char err[512];
+    char fonts[600];
+    trygg_asset_path("fonts", fonts, sizeof fonts);
+    a->w = a->cfg.width;
+    a->h = a->cfg.height;
+    ui_opts uo = {.headless = script_path != NULL,
+                  .width = a->w,
+                  .height = a->h,
+                  .fullscreen = a->cfg.fullscreen,
+                  .display = a->cfg.display,
+                  .font_dir = fonts};
+    a->u = ui_open(&uo, err, sizeof err);
+    if (!a->u) {
+        fprintf(stderr, "trygg-kiosk: %s\n", err);
+        return -1;
+    }
+    if (wav || !script_path)
+        a->sp = speech_open(wav); /* NULL: no speech (logged), the kiosk still works */
+    uploader_opts upo = {.cfg = &a->cfg,
+                         .outbox_path = a->outbox_path,
+                         .cache_path = a->cache_path,
+                         .wake = ui_wake,
+                         .wake_user = a->u};
+    a->up = uploader_start(&upo, err, sizeof err);
+    if (!a->up)
+        TRYGG_WARN("uploader not started: %s (submissions stay queued)", err);
+    flow_host host = {.user = a,
+                      .say = host_say,
+                      .speech_stop = host_stop,
+                      .speech_repeat = host_repeat,
+                      .speech_volume = host_volume,
+                      .speech_reset = host_reset,
+                      .has_voice = host_has_voice,
+                      .submit = host_submit,
+                      .quit = host_quit};
+    flow_init(&a->f, &a->cfg, &a->cat, a->tr, &host, script_path ? 1000000 : ui_ticks());
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -621,70 +749,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "trygg-kiosk: translations: %s\n", err);
         goto out;
     }
-    for (const char *p = a->cfg.languages; *p;) {
-        char l[8];
-        size_t n = strcspn(p, ", ");
-        snprintf(l, sizeof l, "%.*s", (int)(n < 7 ? n : 7), p);
-        if (n && !trygg_i18n_has(a->tr, l, "home.title"))
-            TRYGG_WARN("language %s has no catalog: Swedish texts will show", l);
-        p += n;
-        while (*p == ',' || *p == ' ')
-            p++;
-    }
+    warn_missing_catalogs(a);
     if (check) {
         printf("%s: OK\n", cfg_path);
         rc = 0;
         goto out;
     }
-    if (mkdir(a->cfg.data_dir, 0750) != 0 && errno != EEXIST) {
-        fprintf(stderr, "trygg-kiosk: data_dir %s: %s\n", a->cfg.data_dir, strerror(errno));
+    if (open_outbox(a) != 0)
         goto out;
-    }
-    snprintf(a->outbox_path, sizeof a->outbox_path, "%s/outbox.db", a->cfg.data_dir);
-    snprintf(a->cache_path, sizeof a->cache_path, "%s/config-cache.json", a->cfg.data_dir);
-    a->ob = outbox_open(a->outbox_path, err, sizeof err);
-    if (!a->ob) {
-        fprintf(stderr, "trygg-kiosk: outbox: %s\n", err);
-        goto out;
-    }
     rc_defaults(&a->base, &a->cfg);
     load_catalog(a);
 
-    char fonts[600];
-    trygg_asset_path("fonts", fonts, sizeof fonts);
-    a->w = a->cfg.width;
-    a->h = a->cfg.height;
-    ui_opts uo = {.headless = script_path != NULL,
-                  .width = a->w,
-                  .height = a->h,
-                  .fullscreen = a->cfg.fullscreen,
-                  .display = a->cfg.display,
-                  .font_dir = fonts};
-    a->u = ui_open(&uo, err, sizeof err);
-    if (!a->u) {
-        fprintf(stderr, "trygg-kiosk: %s\n", err);
+    if (start_parts(a, script_path, wav) != 0)
         goto out;
-    }
-    if (wav || !script_path)
-        a->sp = speech_open(wav); /* NULL: no speech (logged), the kiosk still works */
-    uploader_opts upo = {.cfg = &a->cfg,
-                         .outbox_path = a->outbox_path,
-                         .cache_path = a->cache_path,
-                         .wake = ui_wake,
-                         .wake_user = a->u};
-    a->up = uploader_start(&upo, err, sizeof err);
-    if (!a->up)
-        TRYGG_WARN("uploader not started: %s (submissions stay queued)", err);
-    flow_host host = {.user = a,
-                      .say = host_say,
-                      .speech_stop = host_stop,
-                      .speech_repeat = host_repeat,
-                      .speech_volume = host_volume,
-                      .speech_reset = host_reset,
-                      .has_voice = host_has_voice,
-                      .submit = host_submit,
-                      .quit = host_quit};
-    flow_init(&a->f, &a->cfg, &a->cat, a->tr, &host, script_path ? 1000000 : ui_ticks());
     TRYGG_INFO("kiosk %s started, server %s", a->cfg.kiosk_id, a->cfg.server_url);
     rc = script_path ? run_script(a, script_path, shots) : run_loop(a);
 out:

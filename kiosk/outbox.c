@@ -1,4 +1,5 @@
-/* outbox.c — durable local queue of submissions (SQLite). */
+/* outbox.c — durable local queue of submissions (SQLite), its schema versioned
+ * with PRAGMA user_version and the migrations[] list below. */
 #include "outbox.h"
 #include "trygg/ref.h"
 
@@ -11,7 +12,12 @@ struct outbox {
     sqlite3 *db;
 };
 
-static const char schema[] =
+/* The outbox's schema: one step per version, PRAGMA user_version is the number
+ * of steps applied. Only ever append a step; never edit one that shipped.
+ * Version 1 is the schema that kiosks wrote before the file had a version, so
+ * it keeps IF NOT EXISTS: an unversioned file from then is adopted as it is. */
+static const char *const migrations[] = {
+    /* v1: the queue and the per-prefix reference sequence. */
     "CREATE TABLE IF NOT EXISTS outbox("
     " uuid TEXT PRIMARY KEY,"
     " created INTEGER NOT NULL,"
@@ -24,7 +30,53 @@ static const char schema[] =
     /* The next sequence number per reference prefix (outbox_add_ref). */
     "CREATE TABLE IF NOT EXISTS ref_seq("
     " prefix TEXT PRIMARY KEY,"
-    " next INTEGER NOT NULL);";
+    " next INTEGER NOT NULL);",
+};
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+static int user_version(sqlite3 *db, int *out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* Brings the file to the newest version in one transaction (so two handles
+ * opening a fresh file migrate it once). 0, or -1 with the reason in err[cap]. */
+static int migrate(sqlite3 *db, const char *path, char *err, size_t cap)
+{
+    char *msg = NULL;
+    int v = 0, rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        rc = user_version(db, &v);
+    if (rc == SQLITE_OK && v > MIGRATION_COUNT) {
+        snprintf(err, cap, "%s: outbox schema version %d is newer than this kiosk's (%d)", path, v,
+                 MIGRATION_COUNT);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    for (; rc == SQLITE_OK && v < MIGRATION_COUNT; v++) {
+        char pragma[40];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        rc = sqlite3_exec(db, migrations[v], NULL, NULL, &msg);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, pragma, NULL, NULL, &msg);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        return 0;
+    snprintf(err, cap, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
 
 outbox *outbox_open(const char *path, char *err, size_t cap)
 {
@@ -45,10 +97,13 @@ outbox *outbox_open(const char *path, char *err, size_t cap)
     if (sqlite3_exec(o->db,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                      " PRAGMA secure_delete=ON;", /* sent texts do not linger in free pages */
-                     NULL, NULL, &msg) != SQLITE_OK ||
-        sqlite3_exec(o->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+                     NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, cap, "%s: %s", path, msg ? msg : sqlite3_errmsg(o->db));
         sqlite3_free(msg);
+        outbox_close(o);
+        return NULL;
+    }
+    if (migrate(o->db, path, err, cap) != 0) {
         outbox_close(o);
         return NULL;
     }

@@ -24,8 +24,10 @@
 
 typedef struct outbox outbox;
 
-/* Opens (creating if needed) the outbox at path. NULL on failure, with the
- * reason in err[cap]. */
+/* Opens (creating if needed) the outbox at path and brings its schema to
+ * the newest version (PRAGMA user_version; an outbox written before it had a
+ * version is version 0 and keeps its rows). NULL on failure, with the reason
+ * in err[cap], also when the file is of a newer version than this kiosk knows. */
 outbox *outbox_open(const char *path, char *err, size_t cap);
 void outbox_close(outbox *o);
 

@@ -159,6 +159,57 @@ static int parse_walks(json_t *arr, rc_catalog *c, char *err, size_t errcap)
     return 1;
 }
 
+/* The notices shown on the home screen (at most RC_NOTICES). 1, or 0 with
+ * the reason in err. */
+static int parse_notices(json_t *a, rc_catalog *c, char *err, size_t errcap)
+{
+    if (!json_is_array(a)) {
+        snprintf(err, errcap, "notices: not an array");
+        return 0;
+    }
+    size_t i;
+    json_t *v;
+    c->n_notices = 0;
+    json_array_foreach(a, i, v)
+    {
+        if (c->n_notices >= RC_NOTICES)
+            break;
+        if (!copy_str(json_object_get(v, "lang"), c->notices[c->n_notices].lang, 8) ||
+            !copy_str(json_object_get(v, "text"), c->notices[c->n_notices].text, 256)) {
+            snprintf(err, errcap, "notices[%zu]: bad lang or text", i);
+            return 0;
+        }
+        c->n_notices++;
+    }
+    return 1;
+}
+
+/* The links (police, emergency, child concern) the help screen shows. 1, or
+ * 0 with the reason in err. */
+static int parse_links(json_t *links, rc_catalog *c, char *err, size_t errcap)
+{
+    struct {
+        const char *k;
+        char *dst;
+        size_t cap;
+    } lk[] = {
+        {"police_tip_url", c->police_tip_url, sizeof c->police_tip_url},
+        {"police_tip_phone", c->police_tip_phone, sizeof c->police_tip_phone},
+        {"emergency", c->emergency, sizeof c->emergency},
+        {"police_report_url", c->police_report_url, sizeof c->police_report_url},
+        {"child_concern_url", c->child_concern_url, sizeof c->child_concern_url},
+        {"child_concern_phone", c->child_concern_phone, sizeof c->child_concern_phone},
+    };
+    for (size_t i = 0; i < sizeof lk / sizeof *lk; i++) {
+        json_t *s = json_object_get(links, lk[i].k);
+        if (s && !copy_str(s, lk[i].dst, lk[i].cap)) {
+            snprintf(err, errcap, "links.%s: bad or too long", lk[i].k);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_catalog *out, char *err,
                    size_t errcap)
 {
@@ -199,48 +250,11 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
         goto out;
     if ((a = json_object_get(root, "walks")) && !parse_walks(a, c, err, errcap))
         goto out;
-    if ((a = json_object_get(root, "notices"))) {
-        if (!json_is_array(a)) {
-            snprintf(err, errcap, "notices: not an array");
-            goto out;
-        }
-        size_t i;
-        json_t *v;
-        c->n_notices = 0;
-        json_array_foreach(a, i, v)
-        {
-            if (c->n_notices >= RC_NOTICES)
-                break;
-            if (!copy_str(json_object_get(v, "lang"), c->notices[c->n_notices].lang, 8) ||
-                !copy_str(json_object_get(v, "text"), c->notices[c->n_notices].text, 256)) {
-                snprintf(err, errcap, "notices[%zu]: bad lang or text", i);
-                goto out;
-            }
-            c->n_notices++;
-        }
-    }
+    if ((a = json_object_get(root, "notices")) && !parse_notices(a, c, err, errcap))
+        goto out;
     json_t *links = json_object_get(root, "links");
-    if (links) {
-        struct {
-            const char *k;
-            char *dst;
-            size_t cap;
-        } lk[] = {
-            {"police_tip_url", c->police_tip_url, sizeof c->police_tip_url},
-            {"police_tip_phone", c->police_tip_phone, sizeof c->police_tip_phone},
-            {"emergency", c->emergency, sizeof c->emergency},
-            {"police_report_url", c->police_report_url, sizeof c->police_report_url},
-            {"child_concern_url", c->child_concern_url, sizeof c->child_concern_url},
-            {"child_concern_phone", c->child_concern_phone, sizeof c->child_concern_phone},
-        };
-        for (size_t i = 0; i < sizeof lk / sizeof *lk; i++) {
-            json_t *s = json_object_get(links, lk[i].k);
-            if (s && !copy_str(s, lk[i].dst, lk[i].cap)) {
-                snprintf(err, errcap, "links.%s: bad or too long", lk[i].k);
-                goto out;
-            }
-        }
-    }
+    if (links && !parse_links(links, c, err, errcap))
+        goto out;
     if ((a = json_object_get(root, "ref_prefix"))) {
         if (!json_is_string(a) || !trygg_ref_prefix_valid(json_string_value(a))) {
             snprintf(err, errcap, "ref_prefix: not a kiosk prefix");

@@ -563,6 +563,248 @@ static void done(web_ctx *w, const char *anchor, const char *param, const char *
     http_resp_redirect(w->resp, loc);
 }
 
+/* The admin actions, by path under /admin/. Each answers (a redirect with a
+ * message key, or an error page) and returns TRYGG_OK, or returns the error
+ * for web_admin_post to report as failed. */
+/* Adds a user (an admin only by an admin; a recipient user needs a known destination). */
+static trygg_err user_add(web_ctx *w, const http_req *req)
+{
+    const char *me = w->sess.user.username;
+    trygg_err e = TRYGG_ERR_INVALID;
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    const char *pw = http_form(req, "password");
+    int ok = fcopy(req, "username", u.username, sizeof u.username, 1) && valid_name(u.username) &&
+             fcopy(req, "display", u.display, sizeof u.display, 1) &&
+             fcopy(req, "role", u.role, sizeof u.role, 1) &&
+             fcopy(req, "destination", u.destination, sizeof u.destination, 0) && pw &&
+             strlen(pw) >= MIN_PASSWORD && strlen(pw) <= 256;
+    int role_ok = 0;
+    for (size_t i = 0; ok && i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(u.role, roles[i]) == 0)
+            role_ok = 1;
+    if (role_ok && strcmp(u.role, "admin") == 0 && strcmp(w->sess.user.role, "admin") != 0) {
+        web_error(w, 403, "error.forbidden");
+        return TRYGG_OK;
+    }
+    trygg_destination d;
+    if (role_ok && strcmp(u.role, "destination") == 0 &&
+        (!u.destination[0] || trygg_store_dest_get(w->st, u.destination, &d) != TRYGG_OK))
+        role_ok = 0;
+    if (role_ok && strcmp(u.role, "destination") != 0)
+        u.destination[0] = '\0';
+    u.can_call_back = http_form(req, "can_call_back") != NULL;
+    if (!ok || !role_ok) {
+        done(w, "users", "err",
+             pw && strlen(pw) < MIN_PASSWORD ? "flash.password_short" : "flash.invalid");
+        return TRYGG_OK;
+    }
+    e = trygg_store_user_add(w->st, &u, pw);
+    if (e == TRYGG_ERR_EXISTS) {
+        done(w, "users", "err", "flash.exists");
+        return TRYGG_OK;
+    }
+    if (!e)
+        TRYGG_INFO("web: %s added user %s (%s)", me, u.username, u.role);
+    if (!e) {
+        done(w, "users", "ok", "flash.user_added");
+        return TRYGG_OK;
+    }
+    return e;
+}
+
+/* Disables or enables a user (not oneself; an admin only by an admin); a
+ * disabled user's sessions end. */
+static trygg_err set_disabled(web_ctx *w, const http_req *req, int dis)
+{
+    const char *me = w->sess.user.username;
+    trygg_err e = TRYGG_ERR_INVALID;
+    const char *name = http_form(req, "username");
+    if (name && strcmp(name, me) != 0) {
+        trygg_user target;
+        if (trygg_store_user_get(w->st, name, &target) == TRYGG_OK &&
+            strcmp(target.role, "admin") == 0 && strcmp(w->sess.user.role, "admin") != 0) {
+            web_error(w, 403, "error.forbidden");
+            return TRYGG_OK;
+        }
+        e = trygg_store_user_set_disabled(w->st, name, dis);
+        if (!e && dis)
+            web_session_destroy_user(name);
+        if (!e)
+            TRYGG_INFO("web: %s %s user %s", me, dis ? "disabled" : "enabled", name);
+    }
+    if (!e) {
+        done(w, "users", "ok", "flash.saved");
+        return TRYGG_OK;
+    }
+    return e;
+}
+
+static trygg_err user_disable(web_ctx *w, const http_req *req)
+{
+    return set_disabled(w, req, 1);
+}
+
+static trygg_err user_enable(web_ctx *w, const http_req *req)
+{
+    return set_disabled(w, req, 0);
+}
+
+/* Saves what the routing config leaves open of a destination; a company can never be given full
+ * access (route.h). */
+static trygg_err dest_save(web_ctx *w, const http_req *req)
+{
+    const char *me = w->sess.user.username;
+    trygg_err e = TRYGG_ERR_INVALID;
+    char name[TRYGG_NAME_MAX + 1];
+    trygg_route_dest cd;
+    trygg_destination d, in;
+    memset(&in, 0, sizeof in);
+    if (!fcopy(req, "name", name, sizeof name, 1) ||
+        trygg_routes_dest_find(w->srv->routes, name, &cd) != TRYGG_OK ||
+        trygg_store_dest_get(w->st, name, &d) != TRYGG_OK) {
+        done(w, "destinations", "err", "flash.dest_not_configured");
+        return TRYGG_OK;
+    }
+    if (http_form(req, "full_access") != NULL && !cd.full_access) {
+        TRYGG_WARN("web: %s tried to give recipient %s full access", me, name);
+        done(w, "destinations", "err",
+             cd.company ? "flash.dest_company" : "flash.dest_not_configured");
+        return TRYGG_OK;
+    }
+    int ok = fcopy(req, "email", in.email, sizeof in.email, 0) &&
+             fcopy(req, "webhook_url", in.webhook_url, sizeof in.webhook_url, 0) &&
+             fcopy(req, "webhook_secret", in.webhook_secret, sizeof in.webhook_secret, 0);
+    if (ok && in.email[0] && (!strchr(in.email, '@') || strpbrk(in.email, " \r\n<>,;")))
+        ok = 0;
+    if (ok && in.webhook_url[0] && strncmp(in.webhook_url, "https://", 8) != 0 &&
+        strncmp(in.webhook_url, "http://", 7) != 0)
+        ok = 0;
+    if (ok && !cd.has_email)
+        memcpy(d.email, in.email, sizeof d.email);
+    if (ok && !cd.has_webhook)
+        memcpy(d.webhook_url, in.webhook_url, sizeof d.webhook_url);
+    if (ok && in.webhook_secret[0])
+        memcpy(d.webhook_secret, in.webhook_secret, sizeof d.webhook_secret);
+    d.full_access = cd.full_access; /* the config's, whatever the row said */
+    if (ok) {
+        e = trygg_store_dest_put(w->st, &d);
+        if (!e) {
+            TRYGG_INFO("web: %s saved destination %s", me, d.name);
+            done(w, "destinations", "ok", "flash.saved");
+            return TRYGG_OK;
+        }
+    }
+    done(w, "destinations", "err", "flash.invalid");
+    return TRYGG_OK;
+}
+
+/* Plans a walk (date, time, place, meeting point, capacity). */
+static trygg_err walk_save(web_ctx *w, const http_req *req)
+{
+    trygg_err e = TRYGG_ERR_INVALID;
+    trygg_walk wk;
+    memset(&wk, 0, sizeof wk);
+    const char *date = http_form(req, "date");
+    const char *tm = http_form(req, "time");
+    const char *cap = http_form(req, "capacity");
+    int64_t day = web_parse_date(date);
+    int hh = -1, mm = -1;
+    char tail;
+    if (tm && strlen(tm) == 5 && sscanf(tm, "%2d:%2d%c", &hh, &mm, &tail) != 2)
+        hh = -1;
+    long capv = cap && cap[0] ? strtol(cap, NULL, 10) : 0;
+    int ok = day > 0 && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && capv >= 0 && capv <= 10000 &&
+             fcopy(req, "area", wk.area, sizeof wk.area, 1) &&
+             fcopy(req, "place", wk.place, sizeof wk.place, 1) &&
+             fcopy(req, "meeting_point", wk.meeting_point, sizeof wk.meeting_point, 1);
+    if (ok) {
+        time_t t = (time_t)day;
+        struct tm lt;
+        localtime_r(&t, &lt);
+        lt.tm_hour = hh;
+        lt.tm_min = mm;
+        lt.tm_sec = 0;
+        lt.tm_isdst = -1;
+        wk.starts = (int64_t)mktime(&lt);
+        wk.capacity = (int)capv;
+        e = trygg_store_walk_put(w->st, &wk);
+        if (!e) {
+            done(w, "walks", "ok", "flash.saved");
+            return TRYGG_OK;
+        }
+    }
+    done(w, "walks", "err", "flash.invalid");
+    return TRYGG_OK;
+}
+
+/* Cancels a walk. */
+static trygg_err walk_cancel(web_ctx *w, const http_req *req)
+{
+    trygg_err e = TRYGG_ERR_INVALID;
+    const char *id = http_form(req, "id");
+    trygg_walk wk;
+    if (id && trygg_store_walk_get(w->st, strtoll(id, NULL, 10), &wk) == TRYGG_OK) {
+        wk.cancelled = 1;
+        e = trygg_store_walk_put(w->st, &wk);
+    }
+    if (!e) {
+        done(w, "walks", "ok", "flash.saved");
+        return TRYGG_OK;
+    }
+    return e;
+}
+
+/* Adds a notice shown on the kiosks from one day to another. */
+static trygg_err notice_add(web_ctx *w, const http_req *req)
+{
+    trygg_err e = TRYGG_ERR_INVALID;
+    trygg_notice nt;
+    memset(&nt, 0, sizeof nt);
+    int64_t from = web_parse_date(http_form(req, "from"));
+    int64_t to = web_parse_date(http_form(req, "to"));
+    int ok = from > 0 && to >= from && fcopy(req, "text", nt.text, sizeof nt.text, 1) &&
+             fcopy(req, "lang", nt.lang, sizeof nt.lang, 1);
+    int lang_ok = 0;
+    for (size_t i = 0; ok && i < sizeof notice_langs / sizeof notice_langs[0]; i++)
+        if (strcmp(nt.lang, notice_langs[i]) == 0)
+            lang_ok = 1;
+    if (ok && lang_ok) {
+        nt.from = from;
+        nt.to = to + 86400;
+        e = trygg_store_notice_put(w->st, &nt);
+        if (!e) {
+            done(w, "notices", "ok", "flash.saved");
+            return TRYGG_OK;
+        }
+    }
+    done(w, "notices", "err", "flash.invalid");
+    return TRYGG_OK;
+}
+
+/* Deletes a notice. */
+static trygg_err notice_delete(web_ctx *w, const http_req *req)
+{
+    trygg_err e = TRYGG_ERR_INVALID;
+    const char *id = http_form(req, "id");
+    if (id)
+        e = trygg_store_notice_delete(w->st, strtoll(id, NULL, 10));
+    if (!e) {
+        done(w, "notices", "ok", "flash.deleted");
+        return TRYGG_OK;
+    }
+    return e;
+}
+
+static const struct {
+    const char *path;
+    trygg_err (*run)(web_ctx *w, const http_req *req);
+} admin_actions[] = {
+    {"user/add", user_add},     {"user/disable", user_disable},   {"user/enable", user_enable},
+    {"dest/save", dest_save},   {"walk/save", walk_save},         {"walk/cancel", walk_cancel},
+    {"notice/add", notice_add}, {"notice/delete", notice_delete},
+};
+
 void web_admin_post(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
@@ -573,192 +815,16 @@ void web_admin_post(void *ctx, const http_req *req, http_resp *resp)
         return;
     }
     const char *a = req->path + strlen("/admin/");
-    const char *me = w.sess.user.username;
-    trygg_err e = TRYGG_ERR_INVALID;
-
-    if (strcmp(a, "user/add") == 0) {
-        trygg_user u;
-        memset(&u, 0, sizeof u);
-        const char *pw = http_form(req, "password");
-        int ok = fcopy(req, "username", u.username, sizeof u.username, 1) &&
-                 valid_name(u.username) && fcopy(req, "display", u.display, sizeof u.display, 1) &&
-                 fcopy(req, "role", u.role, sizeof u.role, 1) &&
-                 fcopy(req, "destination", u.destination, sizeof u.destination, 0) && pw &&
-                 strlen(pw) >= MIN_PASSWORD && strlen(pw) <= 256;
-        int role_ok = 0;
-        for (size_t i = 0; ok && i < sizeof roles / sizeof roles[0]; i++)
-            if (strcmp(u.role, roles[i]) == 0)
-                role_ok = 1;
-        if (role_ok && strcmp(u.role, "admin") == 0 && strcmp(w.sess.user.role, "admin") != 0) {
-            web_error(&w, 403, "error.forbidden");
+    for (size_t i = 0; i < sizeof admin_actions / sizeof admin_actions[0]; i++) {
+        if (strcmp(a, admin_actions[i].path) != 0)
+            continue;
+        trygg_err e = admin_actions[i].run(&w, req);
+        if (e == TRYGG_OK)
             return;
-        }
-        trygg_destination d;
-        if (role_ok && strcmp(u.role, "destination") == 0 &&
-            (!u.destination[0] || trygg_store_dest_get(w.st, u.destination, &d) != TRYGG_OK))
-            role_ok = 0;
-        if (role_ok && strcmp(u.role, "destination") != 0)
-            u.destination[0] = '\0';
-        u.can_call_back = http_form(req, "can_call_back") != NULL;
-        if (!ok || !role_ok) {
-            done(&w, "users", "err",
-                 pw && strlen(pw) < MIN_PASSWORD ? "flash.password_short" : "flash.invalid");
-            return;
-        }
-        e = trygg_store_user_add(w.st, &u, pw);
-        if (e == TRYGG_ERR_EXISTS) {
-            done(&w, "users", "err", "flash.exists");
-            return;
-        }
-        if (!e)
-            TRYGG_INFO("web: %s added user %s (%s)", me, u.username, u.role);
-        if (!e) {
-            done(&w, "users", "ok", "flash.user_added");
-            return;
-        }
-    } else if (strcmp(a, "user/disable") == 0 || strcmp(a, "user/enable") == 0) {
-        const char *name = http_form(req, "username");
-        int dis = strcmp(a, "user/disable") == 0;
-        if (name && strcmp(name, me) != 0) {
-            trygg_user target;
-            if (trygg_store_user_get(w.st, name, &target) == TRYGG_OK &&
-                strcmp(target.role, "admin") == 0 && strcmp(w.sess.user.role, "admin") != 0) {
-                web_error(&w, 403, "error.forbidden");
-                return;
-            }
-            e = trygg_store_user_set_disabled(w.st, name, dis);
-            if (!e && dis)
-                web_session_destroy_user(name);
-            if (!e)
-                TRYGG_INFO("web: %s %s user %s", me, dis ? "disabled" : "enabled", name);
-        }
-        if (!e) {
-            done(&w, "users", "ok", "flash.saved");
-            return;
-        }
-    } else if (strcmp(a, "dest/save") == 0) {
-        /* Only what the routing config leaves open can be changed here; a
-         * company can never be given full access (route.h). */
-        char name[TRYGG_NAME_MAX + 1];
-        trygg_route_dest cd;
-        trygg_destination d, in;
-        memset(&in, 0, sizeof in);
-        if (!fcopy(req, "name", name, sizeof name, 1) ||
-            trygg_routes_dest_find(w.srv->routes, name, &cd) != TRYGG_OK ||
-            trygg_store_dest_get(w.st, name, &d) != TRYGG_OK) {
-            done(&w, "destinations", "err", "flash.dest_not_configured");
-            return;
-        }
-        if (http_form(req, "full_access") != NULL && !cd.full_access) {
-            TRYGG_WARN("web: %s tried to give recipient %s full access", me, name);
-            done(&w, "destinations", "err",
-                 cd.company ? "flash.dest_company" : "flash.dest_not_configured");
-            return;
-        }
-        int ok = fcopy(req, "email", in.email, sizeof in.email, 0) &&
-                 fcopy(req, "webhook_url", in.webhook_url, sizeof in.webhook_url, 0) &&
-                 fcopy(req, "webhook_secret", in.webhook_secret, sizeof in.webhook_secret, 0);
-        if (ok && in.email[0] && (!strchr(in.email, '@') || strpbrk(in.email, " \r\n<>,;")))
-            ok = 0;
-        if (ok && in.webhook_url[0] && strncmp(in.webhook_url, "https://", 8) != 0 &&
-            strncmp(in.webhook_url, "http://", 7) != 0)
-            ok = 0;
-        if (ok && !cd.has_email)
-            memcpy(d.email, in.email, sizeof d.email);
-        if (ok && !cd.has_webhook)
-            memcpy(d.webhook_url, in.webhook_url, sizeof d.webhook_url);
-        if (ok && in.webhook_secret[0])
-            memcpy(d.webhook_secret, in.webhook_secret, sizeof d.webhook_secret);
-        d.full_access = cd.full_access; /* the config's, whatever the row said */
-        if (ok) {
-            e = trygg_store_dest_put(w.st, &d);
-            if (!e) {
-                TRYGG_INFO("web: %s saved destination %s", me, d.name);
-                done(&w, "destinations", "ok", "flash.saved");
-                return;
-            }
-        }
-        done(&w, "destinations", "err", "flash.invalid");
-        return;
-    } else if (strcmp(a, "walk/save") == 0) {
-        trygg_walk wk;
-        memset(&wk, 0, sizeof wk);
-        const char *date = http_form(req, "date");
-        const char *tm = http_form(req, "time");
-        const char *cap = http_form(req, "capacity");
-        int64_t day = web_parse_date(date);
-        int hh = -1, mm = -1;
-        char tail;
-        if (tm && strlen(tm) == 5 && sscanf(tm, "%2d:%2d%c", &hh, &mm, &tail) != 2)
-            hh = -1;
-        long capv = cap && cap[0] ? strtol(cap, NULL, 10) : 0;
-        int ok = day > 0 && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && capv >= 0 &&
-                 capv <= 10000 && fcopy(req, "area", wk.area, sizeof wk.area, 1) &&
-                 fcopy(req, "place", wk.place, sizeof wk.place, 1) &&
-                 fcopy(req, "meeting_point", wk.meeting_point, sizeof wk.meeting_point, 1);
-        if (ok) {
-            time_t t = (time_t)day;
-            struct tm lt;
-            localtime_r(&t, &lt);
-            lt.tm_hour = hh;
-            lt.tm_min = mm;
-            lt.tm_sec = 0;
-            lt.tm_isdst = -1;
-            wk.starts = (int64_t)mktime(&lt);
-            wk.capacity = (int)capv;
-            e = trygg_store_walk_put(w.st, &wk);
-            if (!e) {
-                done(&w, "walks", "ok", "flash.saved");
-                return;
-            }
-        }
-        done(&w, "walks", "err", "flash.invalid");
-        return;
-    } else if (strcmp(a, "walk/cancel") == 0) {
-        const char *id = http_form(req, "id");
-        trygg_walk wk;
-        if (id && trygg_store_walk_get(w.st, strtoll(id, NULL, 10), &wk) == TRYGG_OK) {
-            wk.cancelled = 1;
-            e = trygg_store_walk_put(w.st, &wk);
-        }
-        if (!e) {
-            done(&w, "walks", "ok", "flash.saved");
-            return;
-        }
-    } else if (strcmp(a, "notice/add") == 0) {
-        trygg_notice nt;
-        memset(&nt, 0, sizeof nt);
-        int64_t from = web_parse_date(http_form(req, "from"));
-        int64_t to = web_parse_date(http_form(req, "to"));
-        int ok = from > 0 && to >= from && fcopy(req, "text", nt.text, sizeof nt.text, 1) &&
-                 fcopy(req, "lang", nt.lang, sizeof nt.lang, 1);
-        int lang_ok = 0;
-        for (size_t i = 0; ok && i < sizeof notice_langs / sizeof notice_langs[0]; i++)
-            if (strcmp(nt.lang, notice_langs[i]) == 0)
-                lang_ok = 1;
-        if (ok && lang_ok) {
-            nt.from = from;
-            nt.to = to + 86400;
-            e = trygg_store_notice_put(w.st, &nt);
-            if (!e) {
-                done(&w, "notices", "ok", "flash.saved");
-                return;
-            }
-        }
-        done(&w, "notices", "err", "flash.invalid");
-        return;
-    } else if (strcmp(a, "notice/delete") == 0) {
-        const char *id = http_form(req, "id");
-        if (id)
-            e = trygg_store_notice_delete(w.st, strtoll(id, NULL, 10));
-        if (!e) {
-            done(&w, "notices", "ok", "flash.deleted");
-            return;
-        }
-    } else {
-        web_error(&w, 404, "error.not_found");
+        TRYGG_INFO("web: admin action %s by %s failed: %s", a, w.sess.user.username,
+                   trygg_strerror(e));
+        done(&w, "users", "err", "flash.failed");
         return;
     }
-    TRYGG_INFO("web: admin action %s by %s failed: %s", a, me, trygg_strerror(e));
-    done(&w, "users", "err", "flash.failed");
+    web_error(&w, 404, "error.not_found");
 }

@@ -369,6 +369,124 @@ static void filter_form(html_buf *b, web_ctx *w)
     html_lit(b, "</a></div></form>");
 }
 
+/* One row of the queue table: the item as this user may see it. */
+static void item_row(html_buf *b, web_ctx *w, const trygg_item *v)
+{
+    char k[64], when[32];
+    web_fmt_time(v->created, when);
+    html_lit(b, "<tr");
+    if (v->urgent)
+        html_lit(b, " class=\"urgent\"");
+    html_lit(b, "><td data-label=\"");
+    html_t(b, w, "col.ref");
+    html_lit(b, "\"><a href=\"/item/");
+    html_int(b, v->id);
+    html_lit(b, "\" class=\"ref\">");
+    html_text(b, v->ref);
+    html_lit(b, "</a>");
+    if (v->urgent) {
+        html_lit(b, " <span class=\"badge urgent\">");
+        html_t(b, w, "item.urgent");
+        html_lit(b, "</span>");
+    }
+    html_lit(b, "</td><td data-label=\"");
+    html_t(b, w, "col.received");
+    html_lit(b, "\">");
+    html_text(b, when);
+    html_lit(b, "<br><span class=\"muted\">");
+    html_t(b, w, web_enum_key("channel", trygg_channel_name(v->channel), k));
+    html_lit(b, "</span></td><td data-label=\"");
+    html_t(b, w, "col.kind");
+    html_lit(b, "\">");
+    html_t(b, w, web_enum_key("kind", trygg_kind_name(v->kind), k));
+    if (v->category[0]) {
+        html_lit(b, "<br><span class=\"muted\">");
+        html_text(b, web_cat_label(w, v->category));
+        html_lit(b, "</span>");
+    }
+    html_lit(b, "</td><td data-label=\"");
+    html_t(b, w, "col.where");
+    html_lit(b, "\">");
+    html_text(b, web_area_label(w, v->area));
+    if (v->place[0]) {
+        html_lit(b, "<br><span class=\"muted\">");
+        html_text(b, v->place);
+        html_lit(b, "</span>");
+    }
+    html_lit(b, "</td><td data-label=\"");
+    html_t(b, w, "col.text");
+    html_lit(b, "\" class=\"text\">");
+    if (v->purged)
+        html_t(b, w, "item.purged");
+    else
+        excerpt(b, v->text);
+    html_lit(b, "</td><td data-label=\"");
+    html_t(b, w, "col.status");
+    html_lit(b, "\">");
+    web_status_badge(b, w, v);
+    if (v->destination[0]) {
+        html_lit(b, "<br><span class=\"muted\">→ ");
+        html_text(b, web_dest_label(w, v->destination));
+        html_lit(b, "</span>");
+    }
+    html_lit(b, "</td></tr>");
+}
+
+/* The queue table of items[n] (rows the user may not see are left out). */
+static void items_table(html_buf *b, web_ctx *w, const trygg_item *items, int n)
+{
+    html_lit(b, "<table class=\"queue items\"><caption class=\"sr\">");
+    html_t(b, w, "queue.caption");
+    html_lit(b, "</caption><thead><tr><th scope=\"col\">");
+    html_t(b, w, "col.ref");
+    html_lit(b, "</th><th scope=\"col\">");
+    html_t(b, w, "col.received");
+    html_lit(b, "</th><th scope=\"col\">");
+    html_t(b, w, "col.kind");
+    html_lit(b, "</th><th scope=\"col\">");
+    html_t(b, w, "col.where");
+    html_lit(b, "</th><th scope=\"col\">");
+    html_t(b, w, "col.text");
+    html_lit(b, "</th><th scope=\"col\">");
+    html_t(b, w, "col.status");
+    html_lit(b, "</th></tr></thead><tbody>");
+    for (int i = 0; i < n; i++) {
+        trygg_item v;
+        if (web_access_view(&w->sess.user, &items[i], &v) == WEB_SEE_NONE)
+            continue; /* belt and braces: the filter already narrowed it */
+        item_row(b, w, &v);
+    }
+    html_lit(b, "</tbody></table>");
+}
+
+/* Links to the first page (when not on it) and the next one (when the page is full). */
+static void pager(html_buf *b, web_ctx *w, const http_req *req, const trygg_cursor *after,
+                  const trygg_cursor *next, int more)
+{
+    html_lit(b, "<nav class=\"pager\" aria-label=\"");
+    html_t(b, w, "queue.paging");
+    html_lit(b, "\">");
+    if (after->valid) {
+        html_lit(b, "<a class=\"button\" href=\"/queue?x=1");
+        filter_args_out(b, req, NULL);
+        html_lit(b, "\">");
+        html_t(b, w, "queue.first_page");
+        html_lit(b, "</a> ");
+    }
+    if (more) {
+        char cur[80];
+        snprintf(cur, sizeof cur, "%d.%" PRId64 ".%" PRId64, next->urgent ? 1 : 0, next->created,
+                 next->id);
+        html_lit(b, "<a class=\"button\" rel=\"next\" href=\"/queue?after=");
+        html_urlarg(b, cur);
+        filter_args_out(b, req, NULL);
+        html_lit(b, "\">");
+        html_t(b, w, "queue.next_page");
+        html_lit(b, "</a>");
+    }
+    html_lit(b, "</nav>");
+}
+
 void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
@@ -433,108 +551,9 @@ void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
         html_t(&b, &w, after.valid ? "queue.no_more" : "queue.empty");
         html_lit(&b, "</p>");
     } else {
-        html_lit(&b, "<table class=\"queue items\"><caption class=\"sr\">");
-        html_t(&b, &w, "queue.caption");
-        html_lit(&b, "</caption><thead><tr><th scope=\"col\">");
-        html_t(&b, &w, "col.ref");
-        html_lit(&b, "</th><th scope=\"col\">");
-        html_t(&b, &w, "col.received");
-        html_lit(&b, "</th><th scope=\"col\">");
-        html_t(&b, &w, "col.kind");
-        html_lit(&b, "</th><th scope=\"col\">");
-        html_t(&b, &w, "col.where");
-        html_lit(&b, "</th><th scope=\"col\">");
-        html_t(&b, &w, "col.text");
-        html_lit(&b, "</th><th scope=\"col\">");
-        html_t(&b, &w, "col.status");
-        html_lit(&b, "</th></tr></thead><tbody>");
-        for (int i = 0; i < n; i++) {
-            trygg_item v;
-            if (web_access_view(&w.sess.user, &items[i], &v) == WEB_SEE_NONE)
-                continue; /* belt and braces: the filter already narrowed it */
-            char k[64], when[32];
-            web_fmt_time(v.created, when);
-            html_lit(&b, "<tr");
-            if (v.urgent)
-                html_lit(&b, " class=\"urgent\"");
-            html_lit(&b, "><td data-label=\"");
-            html_t(&b, &w, "col.ref");
-            html_lit(&b, "\"><a href=\"/item/");
-            html_int(&b, v.id);
-            html_lit(&b, "\" class=\"ref\">");
-            html_text(&b, v.ref);
-            html_lit(&b, "</a>");
-            if (v.urgent) {
-                html_lit(&b, " <span class=\"badge urgent\">");
-                html_t(&b, &w, "item.urgent");
-                html_lit(&b, "</span>");
-            }
-            html_lit(&b, "</td><td data-label=\"");
-            html_t(&b, &w, "col.received");
-            html_lit(&b, "\">");
-            html_text(&b, when);
-            html_lit(&b, "<br><span class=\"muted\">");
-            html_t(&b, &w, web_enum_key("channel", trygg_channel_name(v.channel), k));
-            html_lit(&b, "</span></td><td data-label=\"");
-            html_t(&b, &w, "col.kind");
-            html_lit(&b, "\">");
-            html_t(&b, &w, web_enum_key("kind", trygg_kind_name(v.kind), k));
-            if (v.category[0]) {
-                html_lit(&b, "<br><span class=\"muted\">");
-                html_text(&b, web_cat_label(&w, v.category));
-                html_lit(&b, "</span>");
-            }
-            html_lit(&b, "</td><td data-label=\"");
-            html_t(&b, &w, "col.where");
-            html_lit(&b, "\">");
-            html_text(&b, web_area_label(&w, v.area));
-            if (v.place[0]) {
-                html_lit(&b, "<br><span class=\"muted\">");
-                html_text(&b, v.place);
-                html_lit(&b, "</span>");
-            }
-            html_lit(&b, "</td><td data-label=\"");
-            html_t(&b, &w, "col.text");
-            html_lit(&b, "\" class=\"text\">");
-            if (v.purged)
-                html_t(&b, &w, "item.purged");
-            else
-                excerpt(&b, v.text);
-            html_lit(&b, "</td><td data-label=\"");
-            html_t(&b, &w, "col.status");
-            html_lit(&b, "\">");
-            web_status_badge(&b, &w, &v);
-            if (v.destination[0]) {
-                html_lit(&b, "<br><span class=\"muted\">→ ");
-                html_text(&b, web_dest_label(&w, v.destination));
-                html_lit(&b, "</span>");
-            }
-            html_lit(&b, "</td></tr>");
-        }
-        html_lit(&b, "</tbody></table>");
+        items_table(&b, &w, items, n);
     }
-    html_lit(&b, "<nav class=\"pager\" aria-label=\"");
-    html_t(&b, &w, "queue.paging");
-    html_lit(&b, "\">");
-    if (after.valid) {
-        html_lit(&b, "<a class=\"button\" href=\"/queue?x=1");
-        filter_args_out(&b, req, NULL);
-        html_lit(&b, "\">");
-        html_t(&b, &w, "queue.first_page");
-        html_lit(&b, "</a> ");
-    }
-    if (e == TRYGG_OK && next.valid && n == PAGE_SIZE) {
-        char cur[80];
-        snprintf(cur, sizeof cur, "%d.%" PRId64 ".%" PRId64, next.urgent ? 1 : 0, next.created,
-                 next.id);
-        html_lit(&b, "<a class=\"button\" rel=\"next\" href=\"/queue?after=");
-        html_urlarg(&b, cur);
-        filter_args_out(&b, req, NULL);
-        html_lit(&b, "\">");
-        html_t(&b, &w, "queue.next_page");
-        html_lit(&b, "</a>");
-    }
-    html_lit(&b, "</nav>");
+    pager(&b, &w, req, &after, &next, e == TRYGG_OK && next.valid && n == PAGE_SIZE);
     web_page_end(&b, &w);
     free(items);
     html_send(&b, resp, 200);

@@ -1,7 +1,8 @@
 /*
  * test_outbox.c — the kiosk outbox on a real SQLite file: durable add,
  * duplicate uuids refused, oldest-due first, retry scheduling, dead rows,
- * and everything still there after closing and reopening (a restart).
+ * and everything still there after closing and reopening (a restart); an
+ * outbox written before the file had a version migrates with its rows.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -194,6 +195,129 @@ static void test_add_ref_sequence(void **state)
     outbox_close(o);
 }
 
+/* The schema of an outbox file as text: every sqlite_master row (type, name,
+ * sql) in name order, and the user_version, into out[cap]. */
+static void schema_of(const char *file, char *out, size_t cap, int *version)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT type || ' ' || name || ' ' || ifnull(sql, '') "
+                                        "FROM sqlite_master ORDER BY type, name",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    size_t n = 0;
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW)
+        n += (size_t)snprintf(out + n, cap - n, "%s\n", (const char *)sqlite3_column_text(st, 0));
+    assert_true(n < cap);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* Issue 11: the outbox is versioned. A file written by the kiosk before the
+ * outbox had a version (the exact DDL of that code, user_version 0, with
+ * queued, dead and sequence rows) opens with today's code: every row is kept,
+ * the reference sequence goes on, and the schema and version equal those of
+ * a fresh file. */
+static void test_unversioned_file_migrates(void **state)
+{
+    (void)state;
+    static const char old_schema[] =
+        "CREATE TABLE IF NOT EXISTS outbox("
+        " uuid TEXT PRIMARY KEY,"
+        " created INTEGER NOT NULL,"
+        " body TEXT NOT NULL,"
+        " state INTEGER NOT NULL DEFAULT 0,"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " next_try INTEGER NOT NULL DEFAULT 0,"
+        " last_error TEXT NOT NULL DEFAULT '');"
+        "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_try, created);"
+        "CREATE TABLE IF NOT EXISTS ref_seq("
+        " prefix TEXT PRIMARY KEY,"
+        " next INTEGER NOT NULL);";
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                  " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, old_schema, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "INSERT INTO outbox(uuid, created, body, next_try) VALUES"
+                     " ('old-a', 100, '{\"ref\":\"K3K0001\",\"a\":1}', 0),"
+                     " ('old-b', 200, '{\"b\":2}', 0);"
+                     "INSERT INTO outbox(uuid, created, body, state, attempts, last_error)"
+                     " VALUES ('old-dead', 50, '{\"d\":3}', 2, 4, 'HTTP 400');"
+                     "INSERT INTO ref_seq(prefix, next) VALUES ('3K', 7);",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+
+    char err[256];
+    outbox *o = outbox_open(path, err, sizeof err);
+    assert_non_null(o);
+    assert_int_equal(outbox_depth(o), 2);
+    assert_int_equal(outbox_dead_count(o), 1);
+    char uuid[OUTBOX_UUID_MAX + 1], *body = NULL;
+    int attempts;
+    assert_int_equal(outbox_next(o, 1000, uuid, &body, &attempts), 1);
+    assert_string_equal(uuid, "old-a");
+    assert_string_equal(body, "{\"ref\":\"K3K0001\",\"a\":1}");
+    free(body);
+    char ref[8], p[3];
+    long seq;
+    assert_int_equal(outbox_add_ref(o, "new-c", "{}", "3K", 1000, ref), TRYGG_OK);
+    assert_int_equal(trygg_ref_kiosk_parse(ref, p, &seq), TRYGG_OK);
+    assert_int_equal(seq, 7);
+    outbox_close(o);
+
+    char fresh[300];
+    snprintf(fresh, sizeof fresh, "%s/fresh.db", dir);
+    o = outbox_open(fresh, err, sizeof err);
+    assert_non_null(o);
+    outbox_close(o);
+    static char got[4096], want[4096];
+    int vgot = -1, vwant = -1;
+    schema_of(path, got, sizeof got, &vgot);
+    schema_of(fresh, want, sizeof want, &vwant);
+    assert_true(vwant >= 1);
+    assert_int_equal(vgot, vwant);
+    assert_string_equal(got, want);
+    /* Opening again changes nothing. */
+    o = outbox_open(path, err, sizeof err);
+    assert_non_null(o);
+    assert_int_equal(outbox_depth(o), 3);
+    outbox_close(o);
+    schema_of(path, got, sizeof got, &vgot);
+    assert_int_equal(vgot, vwant);
+    assert_string_equal(got, want);
+}
+
+/* A file of a newer version than this kiosk knows is refused, not guessed at. */
+static void test_newer_version_refused(void **state)
+{
+    (void)state;
+    char err[256];
+    outbox *o = outbox_open(path, err, sizeof err);
+    assert_non_null(o);
+    outbox_close(o);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1000", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    err[0] = '\0';
+    assert_null(outbox_open(path, err, sizeof err));
+    assert_non_null(strstr(err, "newer"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +325,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_survives_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_ref_sequence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unversioned_file_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_version_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

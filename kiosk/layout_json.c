@@ -1,0 +1,40 @@
+/* layout_json.c — the screenshot description (docs/kiosk.md) of a built list. */
+#include "layout.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+static void hex(char out[8], uint32_t c)
+{
+    snprintf(out, 8, "#%06x", c & 0xFFFFFF);
+}
+
+int layout_write_json(const ui_list *l, const char *path)
+{
+    json_t *els = json_array();
+    for (int i = 0; i < l->n; i++) {
+        const ui_el *e = &l->el[i];
+        const char *kind = e->kind == UI_TEXT     ? "text"
+                           : e->kind == UI_BUTTON ? "button"
+                           : e->kind == UI_KEY    ? "key"
+                           : e->kind == UI_QR     ? "qr"
+                                                  : NULL;
+        if (!kind)
+            continue;
+        if (e->kind == UI_TEXT && !e->label[0])
+            continue;
+        char fg[8], bg[8];
+        hex(fg, e->fg);
+        hex(bg, e->bg);
+        json_array_append_new(
+            els,
+            json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:s, s:s, s:i, s:b, s:b}", "kind", kind,
+                      "id", e->id, "label", e->label, "x", e->x, "y", e->y, "w", e->w, "h", e->h,
+                      "fg", fg, "bg", bg, "px", e->px, "bold", e->bold, "rtl", e->rtl));
+    }
+    json_t *root = json_pack("{s:s, s:s, s:b, s:i, s:i, s:o}", "screen", l->screen, "lang", l->lang,
+                             "rtl", l->rtl, "width", l->w, "height", l->h, "elements", els);
+    int rc = root ? json_dump_file(root, path, JSON_INDENT(1)) : -1;
+    json_decref(root);
+    return rc;
+}

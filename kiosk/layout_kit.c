@@ -1,0 +1,325 @@
+/* layout_kit.c — the boxes, the header and footer and the choice lists that
+ * every screen is built from (layout_kit.h). */
+#include "layout_kit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+ui_el *kit_add(ctx *c, ui_kind kind, const char *id, const char *label, int x, int y, int w, int h)
+{
+    ui_list *l = c->l;
+    if (l->n >= UI_MAX_ELS)
+        return &l->el[UI_MAX_ELS - 1]; /* never overflow; last box is reused */
+    ui_el *e = &l->el[l->n++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    snprintf(e->id, sizeof e->id, "%s", id ? id : "");
+    snprintf(e->label, sizeof e->label, "%s", label ? label : "");
+    e->x = x, e->y = y, e->w = w, e->h = h;
+    e->rtl = l->rtl;
+    return e;
+}
+
+ui_el *kit_panel(ctx *c, int x, int y, int w, int h, uint32_t bg, uint32_t border, int bw)
+{
+    ui_el *e = kit_add(c, UI_PANEL, "", "", x, y, w, h);
+    e->bg = bg;
+    e->border = border;
+    e->border_w = bw;
+    return e;
+}
+
+ui_el *kit_text(ctx *c, const char *id, const char *label, int x, int y, int w, int h, int px,
+                int bold, uint32_t fg, uint32_t bg)
+{
+    ui_el *e = kit_add(c, UI_TEXT, id, label, x, y, w, h);
+    e->px = px;
+    e->bold = bold;
+    e->fg = fg;
+    e->bg = bg;
+    e->align = UI_ALIGN_START;
+    return e;
+}
+
+ui_el *kit_button(ctx *c, const char *id, const char *label, int x, int y, int w, int h,
+                  enum style s)
+{
+    ui_el *e = kit_add(c, UI_BUTTON, id, label, x, y, w, h);
+    const ui_theme *t = c->t;
+    e->px = P(c, 34);
+    e->bold = 1;
+    e->align = UI_ALIGN_CENTER;
+    e->vcenter = 1;
+    e->border_w = S(c, 3) > 2 ? S(c, 3) : 2;
+    switch (s) {
+    case ST_PRIMARY:
+    case ST_TILE:
+        e->fg = t->primary_fg, e->bg = t->primary_bg, e->border = t->primary_bg;
+        break;
+    case ST_SECONDARY:
+        e->fg = t->secondary_fg, e->bg = t->secondary_bg, e->border = t->border;
+        break;
+    case ST_SELECTED:
+        e->fg = t->selected_fg, e->bg = t->selected_bg, e->border = t->text;
+        break;
+    }
+    if (c->f->speech && strcmp(c->f->armed, id) == 0) {
+        e->border = t->focus;
+        e->border_w = S(c, 8);
+    }
+    return e;
+}
+
+int kit_text_h(const ctx *c, const char *s, int px, int bold, int w)
+{
+    ui_line lines[64];
+    int n = layout_wrap(s, px, bold, c->l->rtl, w, lines, 64);
+    return (int)lround(n * px * 1.35);
+}
+
+/* A wrapped paragraph at (x, *y) of width w; advances *y. */
+ui_el *kit_para(ctx *c, const char *s, int x, int *y, int w, int px, int bold, uint32_t fg,
+                uint32_t bg)
+{
+    int h = kit_text_h(c, s, px, bold, w);
+    ui_el *e = kit_text(c, "", s, x, *y, w, h, px, bold, fg, bg);
+    *y += h;
+    return e;
+}
+
+int kit_btn_w(const ctx *c, const char *label, int px)
+{
+    int w = layout_measure(label, px, 1, c->l->rtl) + S(c, 56);
+    return w < S(c, 150) ? S(c, 150) : w;
+}
+
+/* ---- chrome ---- */
+
+void kit_header(ctx *c)
+{
+    const ui_theme *t = c->t;
+    const flow *f = c->f;
+    int hh = S(c, 112);
+    kit_panel(c, 0, 0, c->W, hh, t->header_bg, 0, 0);
+    char badge[128];
+    const char *names[] = {"number", NULL};
+    const char *vals[] = {f->cat->emergency, NULL};
+    trygg_i18n_format(T(c, "emergency.badge"), names, vals, badge, sizeof badge);
+    int bpx = P(c, 36);
+    int bw = layout_measure(badge, bpx, 1, c->l->rtl) + S(c, 60);
+    int bh = hh - S(c, 28);
+    ui_el *b = kit_text(c, "emergency", badge, c->W - c->pad - bw, S(c, 14), bw, bh, bpx, 1,
+                        t->danger_fg, t->danger_bg);
+    b->align = UI_ALIGN_CENTER;
+    b->vcenter = 1;
+    if (t->danger_bg == 0xFFFFFF) {
+        b->border = t->danger_fg;
+        b->border_w = S(c, 3);
+    }
+    ui_el *m = kit_text(c, "header.title", f->cfg->municipality, c->pad, 0, c->W - 3 * c->pad - bw,
+                        hh, P(c, 40), 1, t->header_fg, t->header_bg);
+    m->vcenter = 1;
+    kit_add(c, UI_HIDDEN, "maint.corner", "", 0, 0, hh * 2, hh);
+    c->top = hh + S(c, 28);
+}
+
+typedef struct fbtn {
+    const char *id, *label;
+    enum style s;
+} fbtn;
+
+/* Footer: start group (restart, back), a11y group, end group (next). */
+void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
+{
+    const ui_theme *t = c->t;
+    const flow *f = c->f;
+    fbtn nav[2] = {{"nav.restart", T(c, "nav.restart"), ST_SECONDARY},
+                   {"nav.back", T(c, "nav.back"), ST_SECONDARY}};
+    int nnav = back ? 2 : 1;
+    fbtn a11y[3] = {
+        {"speech.toggle",
+         T(c, f->speech                ? "speech.toggle_on"
+              : flow_lang_has_voice(f) ? "speech.toggle"
+                                       : "speech.toggle_novoice"),
+         f->speech ? ST_SELECTED : ST_SECONDARY},
+        {"a11y.large", T(c, "a11y.large"), f->large_text ? ST_SELECTED : ST_SECONDARY},
+        {"a11y.contrast", T(c, "a11y.contrast"), f->high_contrast ? ST_SELECTED : ST_SECONDARY},
+    };
+    int px = P(c, 30);
+    int bh = S(c, 88);
+    int gap = S(c, 16);
+    int wn = 0, wa = 0, wx = 0;
+    int navw[2], a11yw[3];
+    for (int i = 0; i < nnav; i++)
+        wn += (navw[i] = kit_btn_w(c, nav[i].label, px)) + gap;
+    for (int i = 0; i < 3; i++)
+        wa += (a11yw[i] = kit_btn_w(c, a11y[i].label, px)) + gap;
+    /* A long speech label (Somali: "no Somali voice · listen in English")
+     * must not push the group off a narrow (portrait) screen: its button
+     * takes what is left and the renderer wraps or shrinks the label. */
+    int amax = c->W - 2 * c->pad;
+    if (wa - gap > amax) {
+        int rest = wa - a11yw[0];
+        a11yw[0] = amax - rest + gap;
+        wa = amax + gap;
+    }
+    if (next_id)
+        wx = kit_btn_w(c, next_label, px) + S(c, 40);
+    int rows = (wn + wa + wx + 2 * c->pad > c->W) ? 2 : 1;
+    int fh = rows * bh + (rows + 1) * S(c, 16);
+    int fy = c->H - fh;
+    kit_panel(c, 0, fy, c->W, fh, t->panel_bg, t->key_border, 0);
+    kit_panel(c, 0, fy, c->W, S(c, 2) > 1 ? S(c, 2) : 1, t->key_border, 0, 0);
+    int y1 = fy + S(c, 16), y2 = rows == 2 ? y1 + bh + S(c, 16) : y1;
+    int x = c->pad;
+    for (int i = 0; i < nnav; i++) {
+        ui_el *e = kit_button(c, nav[i].id, nav[i].label, x, y1, navw[i], bh, nav[i].s);
+        e->px = px;
+        x += navw[i] + gap;
+    }
+    if (next_id) {
+        ui_el *e = kit_button(c, next_id, next_label, c->W - c->pad - wx, y1, wx, bh, ST_PRIMARY);
+        e->px = P(c, 34);
+    }
+    /* The a11y group sits in the middle of the screen, the same on every
+     * screen, unless the side groups leave no room for that. */
+    int ax = (c->W - (wa - gap)) / 2;
+    if (rows == 1 && (ax < x || ax + wa > c->W - c->pad - wx))
+        ax = x + (c->W - x - wx - c->pad - wa) / 2;
+    for (int i = 0; i < 3; i++) {
+        ui_el *e = kit_button(c, a11y[i].id, a11y[i].label, ax, y2, a11yw[i], bh, a11y[i].s);
+        e->px = px;
+        ax += a11yw[i] + gap;
+    }
+    c->bottom = fy - S(c, 20);
+    if (f->speech) {
+        /* Speech controls, one row above the footer. */
+        int sh = S(c, 76);
+        int sy = fy - sh - S(c, 12);
+        kit_panel(c, 0, sy - S(c, 8), c->W, sh + S(c, 20), t->bg, 0, 0);
+        const char *ids[] = {"speech.repeat", "speech.stop", "speech.softer", "speech.louder"};
+        const char *keys[] = {"speech.repeat", "speech.stop", "speech.softer", "speech.louder"};
+        int sx = c->pad;
+        for (int i = 0; i < 4; i++) {
+            int w = kit_btn_w(c, T(c, keys[i]), P(c, 28));
+            ui_el *e = kit_button(c, ids[i], T(c, keys[i]), sx, sy, w, sh, ST_SECONDARY);
+            e->px = P(c, 28);
+            sx += w + gap;
+        }
+        char vol[64];
+        char v[8];
+        snprintf(v, sizeof v, "%d", f->volume);
+        const char *n[] = {"percent", NULL};
+        const char *vv[] = {v, NULL};
+        trygg_i18n_format(T(c, "speech.volume"), n, vv, vol, sizeof vol);
+        ui_el *e = kit_text(c, "speech.volume", vol, sx, sy, c->W - sx - c->pad, sh, P(c, 28), 0,
+                            t->text, t->bg);
+        e->vcenter = 1;
+        c->bottom = sy - S(c, 20);
+    }
+}
+
+void kit_title(ctx *c, const char *s, const char *sub)
+{
+    int w = c->W - 2 * c->pad;
+    int y = c->top;
+    kit_para(c, s, c->pad, &y, w, P(c, 52), 1, c->t->text, c->t->bg);
+    if (sub && *sub) {
+        y += S(c, 6);
+        kit_para(c, sub, c->pad, &y, w, P(c, 32), 0, c->t->muted, c->t->bg);
+    }
+    c->top = y + S(c, 24);
+}
+
+void kit_progress(ctx *c)
+{
+    int pos, total;
+    flow_progress(c->f, &pos, &total);
+    char a[8], b[8], out[64];
+    snprintf(a, sizeof a, "%d", pos);
+    snprintf(b, sizeof b, "%d", total);
+    const char *n[] = {"n", "total", NULL};
+    const char *v[] = {a, b, NULL};
+    trygg_i18n_format(T(c, "progress"), n, v, out, sizeof out);
+    int px = P(c, 28);
+    int y = c->top;
+    ui_el *e = kit_text(c, "progress", out, c->pad, y, c->W / 2, (int)(px * 1.35), px, 0,
+                        c->t->muted, c->t->bg);
+    (void)e;
+    /* A bar of `total` segments; mirrored with the layout. */
+    int seg_w = S(c, 56), seg_h = S(c, 10), sx = c->W - c->pad - total * (seg_w + S(c, 8));
+    for (int i = 0; i < total; i++)
+        kit_panel(c, sx + i * (seg_w + S(c, 8)), y + px / 2, seg_w, seg_h,
+                  i < pos ? c->t->primary_bg : c->t->key_border, 0, 0);
+    c->top = y + (int)(px * 1.35) + S(c, 8);
+}
+
+void kit_error_line(ctx *c)
+{
+    if (!c->f->error[0])
+        return;
+    int y = c->top;
+    kit_para(c, T(c, c->f->error), c->pad, &y, c->W - 2 * c->pad, P(c, 32), 1, c->t->error_fg,
+             c->t->bg);
+    c->top = y + S(c, 12);
+}
+
+void kit_choices(ctx *c, const choice *ch, int n, const char *selected)
+{
+    int avail_w = c->W - 2 * c->pad;
+    int px = P(c, 34);
+    int maxw = 0;
+    for (int i = 0; i < n; i++) {
+        int w = layout_measure(ch[i].label, px, 1, c->l->rtl) + S(c, 60);
+        if (w > maxw)
+            maxw = w;
+    }
+    int cols = c->portrait ? 2 : 3;
+    if (c->fs > 1.01)
+        cols--;
+    while (cols > 1 && (avail_w - (cols - 1) * c->gap) / cols < maxw)
+        cols--;
+    int bh = S(c, c->fs > 1.01 ? 124 : 104);
+    int avail_h = c->bottom - c->top;
+    int rows_fit = (avail_h + c->gap) / (bh + c->gap);
+    if (rows_fit < 1)
+        rows_fit = 1;
+    int per_page = rows_fit * cols, pages = 1;
+    if (n > per_page) {
+        per_page = (rows_fit > 1 ? rows_fit - 1 : 1) * cols;
+        pages = (n + per_page - 1) / per_page;
+    }
+    c->l->npages = pages;
+    int page = c->f->page < pages ? c->f->page : pages - 1;
+    int cw = (avail_w - (cols - 1) * c->gap) / cols;
+    int first = page * per_page;
+    for (int i = first; i < n && i < first + per_page; i++) {
+        int k = i - first;
+        int x = c->pad + (k % cols) * (cw + c->gap);
+        int y = c->top + (k / cols) * (bh + c->gap);
+        int sel = selected && strcmp(selected, ch[i].id) == 0;
+        char id[96];
+        snprintf(id, sizeof id, "opt.%s", ch[i].id);
+        ui_el *e = kit_button(c, id, ch[i].label, x, y, cw, bh, sel ? ST_SELECTED : ST_SECONDARY);
+        e->px = px;
+    }
+    if (pages > 1) {
+        int y = c->top + ((per_page + cols - 1) / cols) * (bh + c->gap);
+        int w = (avail_w - 2 * c->gap) / 3;
+        if (page > 0)
+            kit_button(c, "page.prev", T(c, "page.prev"), c->pad, y, w, bh, ST_SECONDARY);
+        char a[16], b[16], out[64];
+        snprintf(a, sizeof a, "%d", page + 1);
+        snprintf(b, sizeof b, "%d", pages);
+        const char *nn[] = {"n", "total", NULL};
+        const char *vv[] = {a, b, NULL};
+        trygg_i18n_format(T(c, "page.of"), nn, vv, out, sizeof out);
+        ui_el *e = kit_text(c, "page", out, c->pad + w + c->gap, y, w, bh, P(c, 30), 0, c->t->text,
+                            c->t->bg);
+        e->align = UI_ALIGN_CENTER;
+        e->vcenter = 1;
+        if (page < pages - 1)
+            kit_button(c, "page.next", T(c, "page.next"), c->pad + 2 * (w + c->gap), y, w, bh,
+                       ST_PRIMARY);
+    }
+}

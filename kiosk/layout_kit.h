@@ -1,0 +1,110 @@
+/*
+ * layout_kit.h — private to the layout: the building context and the pieces
+ * every screen is made of (boxes, buttons, wrapped text, the header and
+ * footer, choice lists, the keyboard and the text field), and the screens.
+ * layout.c builds a screen by calling one screen_*() (screens.c,
+ * screens_step.c); those place boxes with the kit_*() functions
+ * (layout_kit.c, keyboard.c). Sizes are in units of a 1080-pixel short side
+ * (S), font sizes also scale with large text (P). Not for use outside the
+ * layout: the contract for the rest of the kiosk is layout.h.
+ */
+#ifndef KIOSK_LAYOUT_KIT_H
+#define KIOSK_LAYOUT_KIT_H
+
+#include "layout.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ctx {
+    const flow *f;
+    const ui_status *st;
+    const ui_theme *t;
+    ui_list *l;
+    int W, H;
+    double u;  /* size unit: 1.0 on a 1080-pixel short side */
+    double fs; /* font scale (Större text) */
+    int pad, gap;
+    int top, bottom; /* content area between header and footer */
+    int portrait;
+} ctx;
+
+enum style { ST_PRIMARY, ST_SECONDARY, ST_SELECTED, ST_TILE };
+
+/* One option of a choice list: its id ("opt." + id is the button's id) and label. */
+typedef struct choice {
+    char id[80];
+    char label[512]; /* a walk: date, place, meeting point, places left */
+} choice;
+
+/* v size units in pixels. */
+static inline int S(const ctx *c, double v)
+{
+    return (int)lround(v * c->u);
+}
+
+/* v font units in pixels (large text makes them bigger). */
+static inline int P(const ctx *c, double v)
+{
+    return (int)lround(v * c->u * c->fs);
+}
+
+/* The text of catalog key `key` in the screen's language. */
+static inline const char *T(const ctx *c, const char *key)
+{
+    return flow_text(c->f, key);
+}
+
+/* Appends a box of `kind` (id and label copied, cut to fit) at x, y, w×h;
+ * when the list is full the last box is reused, so it never overflows. */
+ui_el *kit_add(ctx *c, ui_kind kind, const char *id, const char *label, int x, int y, int w, int h);
+/* A background panel with a border of bw pixels. */
+ui_el *kit_panel(ctx *c, int x, int y, int w, int h, uint32_t bg, uint32_t border, int bw);
+/* A text box, start-aligned. */
+ui_el *kit_text(ctx *c, const char *id, const char *label, int x, int y, int w, int h, int px,
+                int bold, uint32_t fg, uint32_t bg);
+/* A button in style s (the focus ring when speech has armed it). */
+ui_el *kit_button(ctx *c, const char *id, const char *label, int x, int y, int w, int h,
+                  enum style s);
+/* Height of s wrapped to width w. */
+int kit_text_h(const ctx *c, const char *s, int px, int bold, int w);
+/* A wrapped paragraph at (x, *y) of width w; advances *y. */
+ui_el *kit_para(ctx *c, const char *s, int x, int *y, int w, int px, int bold, uint32_t fg,
+                uint32_t bg);
+/* Width of a button with label at px (at least a minimum width). */
+int kit_btn_w(const ctx *c, const char *label, int px);
+/* The header (municipality, emergency number, maintenance corner); sets c->top. */
+void kit_header(ctx *c);
+/* The footer: restart and back (when back), the accessibility group, and
+ * next_id/next_label (none when next_id is NULL); sets c->bottom. */
+void kit_footer(ctx *c, int back, const char *next_id, const char *next_label);
+/* The screen's title and an optional line under it (sub may be NULL). */
+void kit_title(ctx *c, const char *s, const char *sub);
+/* "Step n of m" of the report being made. */
+void kit_progress(ctx *c);
+/* The flow's error message, when there is one. */
+void kit_error_line(ctx *c);
+/* The n options ch as buttons in columns, paged when they do not fit;
+ * `selected` (an id, may be NULL) is shown selected. */
+void kit_choices(ctx *c, const choice *ch, int n, const char *selected);
+/* The on-screen keyboard under the content: digits only, or the Latin
+ * (Swedish) or Arabic letters. */
+void kit_keyboard(ctx *c, int digits);
+/* The text field being typed in (masked: dots), with an optional hint under it. */
+void kit_field(ctx *c, const char *value, int masked, int multiline, const char *hint);
+
+/* The screens (screens.c): each fills the content area between header and footer. */
+void screen_home(ctx *c);
+void screen_help(ctx *c);
+void screen_receipt(ctx *c);
+void screen_save_error(ctx *c);
+/* The "are you still there?" warning before the kiosk goes back to start. */
+void screen_idle(ctx *c);
+/* Maintenance: the PIN pad, then the status screen. */
+void screen_pin(ctx *c);
+void screen_maint(ctx *c);
+/* One step of a report (screens_step.c): choices, text entry, consent, review. */
+void screen_step(ctx *c);
+
+#endif

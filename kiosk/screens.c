@@ -1,0 +1,343 @@
+/* screens.c — the screens outside a report's steps: start, help, receipt,
+ * save error, the idle warning and maintenance (PIN, status). */
+#include "layout_kit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void screen_home(ctx *c)
+{
+    const ui_theme *t = c->t;
+    const flow *f = c->f;
+    kit_footer(c, 0, NULL, NULL);
+    kit_title(c, T(c, "home.title"), NULL);
+    /* Language choice */
+    static const char *const langs[] = {"sv", "en", "ar", "so"};
+    int x = c->pad, y = c->top, bh = S(c, 84);
+    for (int i = 0; i < 4; i++) {
+        if (!kcfg_has_lang(f->cfg, langs[i]))
+            continue;
+        char id[16], key[16];
+        snprintf(id, sizeof id, "lang.%s", langs[i]);
+        snprintf(key, sizeof key, "lang.%s", langs[i]);
+        const char *lab = T(c, key);
+        int w = kit_btn_w(c, lab, P(c, 30));
+        ui_el *e = kit_button(c, id, lab, x, y, w, bh,
+                              strcmp(f->lang, langs[i]) == 0 ? ST_SELECTED : ST_SECONDARY);
+        e->px = P(c, 30);
+        e->rtl = strcmp(langs[i], "ar") == 0;
+        x += w + S(c, 16);
+    }
+    c->top = y + bh + S(c, 28);
+    /* A notice from the server (first one in this language). */
+    for (int i = 0; i < f->cat->n_notices; i++) {
+        if (strcmp(f->cat->notices[i].lang, f->lang) != 0)
+            continue;
+        int w = c->W - 2 * c->pad;
+        int px = P(c, 30);
+        int h = kit_text_h(c, f->cat->notices[i].text, px, 0, w - S(c, 40)) + S(c, 24);
+        kit_panel(c, c->pad, c->top, w, h, t->notice_bg, t->border, S(c, 2));
+        ui_el *e =
+            kit_text(c, "notice", f->cat->notices[i].text, c->pad + S(c, 20), c->top + S(c, 12),
+                     w - S(c, 40), h - S(c, 24), px, 0, t->notice_fg, t->notice_bg);
+        e->vcenter = 1;
+        c->top += h + S(c, 24);
+        break;
+    }
+    static const char *const tiles[] = {"concern", "fault", "watch", "walks", "help"};
+    int cols = c->portrait ? 1 : 3;
+    if (c->fs > 1.01 && !c->portrait)
+        cols = 2;
+    int rows = (5 + cols - 1) / cols;
+    int avail_w = c->W - 2 * c->pad, avail_h = c->bottom - c->top;
+    int tw = (avail_w - (cols - 1) * c->gap) / cols;
+    int th = (avail_h - (rows - 1) * c->gap) / rows;
+    if (cols == 3) {
+        /* The sixth cell: what a resident may wonder before starting. */
+        int tx = c->pad + 2 * (tw + c->gap), ty = c->top + th + c->gap, ip = S(c, 28);
+        int y = ty + ip;
+        kit_para(c, T(c, "home.info.title"), tx + ip, &y, tw - 2 * ip, P(c, 34), 1, t->text, t->bg);
+        y += S(c, 8);
+        kit_para(c, T(c, "home.info.body"), tx + ip, &y, tw - 2 * ip, P(c, 28), 0, t->text, t->bg);
+    }
+    /* Descriptions only when every tile has room for its own: tiles look
+     * alike. */
+    int all_desc = 1;
+    for (int i = 0; i < 5; i++) {
+        char tk[48], dk[48];
+        snprintf(tk, sizeof tk, "home.%s", tiles[i]);
+        snprintf(dk, sizeof dk, "home.%s.desc", tiles[i]);
+        int w = tw - 2 * S(c, 28);
+        if (kit_text_h(c, T(c, tk), P(c, 42), 1, w) + S(c, 10) +
+                kit_text_h(c, T(c, dk), P(c, 28), 0, w) >
+            th - S(c, 28))
+            all_desc = 0;
+    }
+    for (int i = 0; i < 5; i++) {
+        int tx = c->pad + (i % cols) * (tw + c->gap);
+        int ty = c->top + (i / cols) * (th + c->gap);
+        char id[32], tk[48], dk[48];
+        snprintf(id, sizeof id, "home.%s", tiles[i]);
+        snprintf(tk, sizeof tk, "home.%s", tiles[i]);
+        snprintf(dk, sizeof dk, "home.%s.desc", tiles[i]);
+        ui_el *b = kit_button(c, id, T(c, tk), tx, ty, tw, th, i == 4 ? ST_SECONDARY : ST_TILE);
+        /* The label is drawn by the two texts below; the button keeps it
+         * for hit-testing, speech and the script mode. */
+        b->nolabel = 1;
+        int ipad = S(c, 28);
+        int tpx = P(c, 42), dpx = P(c, 28);
+        b->px = tpx;
+        int tth = kit_text_h(c, T(c, tk), tpx, 1, tw - 2 * ipad);
+        int dth = kit_text_h(c, T(c, dk), dpx, 0, tw - 2 * ipad);
+        int show_desc = all_desc;
+        if (tth > th - ipad)
+            tth = th - ipad; /* the renderer shrinks the title to fit */
+        if (!show_desc)
+            dth = 0; /* small panel, large text: the title alone */
+        int block = tth + (show_desc ? S(c, 10) + dth : 0);
+        int by = ty + (th - block) / 2;
+        if (by < ty + ipad / 2)
+            by = ty + ipad / 2;
+        uint32_t fg = b->fg, bg = b->bg;
+        kit_text(c, "", T(c, tk), tx + ipad, by, tw - 2 * ipad, tth, tpx, 1, fg, bg);
+        if (show_desc)
+            kit_text(c, "", T(c, dk), tx + ipad, by + tth + S(c, 10), tw - 2 * ipad,
+                     ty + th - (by + tth + S(c, 10)) - S(c, 8), dpx, 0, fg, bg);
+    }
+}
+
+void screen_help(ctx *c)
+{
+    const ui_theme *t = c->t;
+    const rc_catalog *k = c->f->cat;
+    kit_footer(c, 1, NULL, NULL);
+    kit_title(c, T(c, "help.title"), T(c, "help.sub"));
+    struct card {
+        const char *tk, *bk, *url, *phone_key, *phone;
+    } cards[3] = {
+        {"help.tip.title", "help.tip.body", k->police_tip_url, "help.phone", k->police_tip_phone},
+        {"help.report.title", "help.report.body", k->police_report_url, "help.phone",
+         k->police_tip_phone},
+        {"help.child.title", "help.child.body", k->child_concern_url, "help.phone",
+         k->child_concern_phone},
+    };
+    int n = 3;
+    int avail_w = c->W - 2 * c->pad, avail_h = c->bottom - c->top;
+    int cols = c->portrait ? 1 : 3;
+    int cw = (avail_w - (cols - 1) * c->gap) / cols;
+    int ch = c->portrait ? (avail_h - 2 * c->gap) / 3 : avail_h;
+    for (int i = 0; i < n; i++) {
+        int x = c->pad + (c->portrait ? 0 : i * (cw + c->gap));
+        int y = c->top + (c->portrait ? i * (ch + c->gap) : 0);
+        kit_panel(c, x, y, cw, ch, t->panel_bg, t->border, S(c, 3));
+        int ip = S(c, 24);
+        int qs;
+        int tx, tw, ty = y + ip;
+        if (c->portrait) {
+            qs = ch - 2 * ip;
+            if (qs > S(c, 360))
+                qs = S(c, 360);
+            tx = x + ip;
+            tw = cw - 3 * ip - qs;
+            ui_el *q =
+                kit_add(c, UI_QR, "", cards[i].url, x + cw - ip - qs, y + (ch - qs) / 2, qs, qs);
+            q->fg = 0x000000, q->bg = 0xFFFFFF, q->no_mirror = 0;
+        } else {
+            qs = cw - 2 * ip;
+            if (qs > S(c, 300))
+                qs = S(c, 300);
+            tx = x + ip;
+            tw = cw - 2 * ip;
+        }
+        char phone[128];
+        const char *nn[] = {"number", NULL};
+        const char *vv[] = {cards[i].phone, NULL};
+        trygg_i18n_format(T(c, cards[i].phone_key), nn, vv, phone, sizeof phone);
+        kit_para(c, T(c, cards[i].tk), tx, &ty, tw, P(c, 38), 1, t->text, t->panel_bg);
+        ty += S(c, 8);
+        kit_para(c, T(c, cards[i].bk), tx, &ty, tw, P(c, 28), 0, t->text, t->panel_bg);
+        ty += S(c, 8);
+        kit_para(c, phone, tx, &ty, tw, P(c, 34), 1, t->text, t->panel_bg);
+        const char *u = cards[i].url;
+        if (strncmp(u, "https://", 8) == 0)
+            u += 8;
+        if (!c->portrait) {
+            ty += S(c, 12);
+            int below = kit_text_h(c, T(c, "help.scan"), P(c, 26), 0, tw) +
+                        kit_text_h(c, u, P(c, 24), 0, tw) + S(c, 12);
+            int left = y + ch - ip - ty - below;
+            if (qs > left)
+                qs = left;
+            ui_el *q = kit_add(c, UI_QR, "", cards[i].url, x + (cw - qs) / 2, ty, qs, qs);
+            q->fg = 0x000000, q->bg = 0xFFFFFF;
+            ty += qs + S(c, 8);
+        }
+        /* The address without the scheme, for people who type it. */
+        ui_el *e = kit_para(c, T(c, "help.scan"), tx, &ty, tw, P(c, 26), 0, t->muted, t->panel_bg);
+        (void)e;
+        ui_el *ue = kit_para(c, u, tx, &ty, tw, P(c, 24), 0, t->text, t->panel_bg);
+        ue->rtl = 0;
+    }
+}
+
+void screen_receipt(ctx *c)
+{
+    const ui_theme *t = c->t;
+    const flow *f = c->f;
+    kit_footer(c, 0, "receipt.done", T(c, "receipt.done"));
+    kit_title(c, T(c, "receipt.title"), NULL);
+    int w = c->W - 2 * c->pad;
+    int y = c->top;
+    int bw = c->portrait ? w : w * 2 / 3;
+    int bh = S(c, 230);
+    kit_panel(c, c->pad, y, bw, bh, t->panel_bg, t->border, S(c, 4));
+    ui_el *l = kit_text(c, "", T(c, "receipt.ref_label"), c->pad + S(c, 36), y + S(c, 24),
+                        bw - S(c, 72), S(c, 50), P(c, 32), 0, t->text, t->panel_bg);
+    (void)l;
+    /* No number known yet (no reference prefix, docs/kiosk.md): say so in
+     * words instead of a number. */
+    ui_el *r = f->ref[0] ? kit_text(c, "receipt.ref", f->ref, c->pad + S(c, 36), y + S(c, 76),
+                                    bw - S(c, 72), S(c, 130), P(c, 96), 1, t->text, t->panel_bg)
+                         : kit_text(c, "receipt.ref_none", T(c, "receipt.ref_none"),
+                                    c->pad + S(c, 36), y + S(c, 76), bw - S(c, 72), S(c, 130),
+                                    P(c, 34), 0, t->text, t->panel_bg);
+    r->rtl = 0;
+    r->vcenter = 1;
+    y += bh + S(c, 30);
+    char nk[48];
+    static const char *const kn[] = {"", "concern", "fault", "watch", "walk"};
+    snprintf(nk, sizeof nk, "receipt.%s.next", kn[f->receipt_kind]);
+    kit_para(c, T(c, nk), c->pad, &y, w, P(c, 34), 0, t->text, t->bg);
+    y += S(c, 20);
+    char em[256];
+    const char *n[] = {"number", NULL};
+    const char *v[] = {f->cat->emergency, NULL};
+    trygg_i18n_format(T(c, "receipt.emergency"), n, v, em, sizeof em);
+    kit_para(c, em, c->pad, &y, w, P(c, 34), 1, t->error_fg == 0xFF9C9C ? t->text : t->danger_bg,
+             t->bg);
+}
+
+void screen_save_error(ctx *c)
+{
+    kit_footer(c, 1, "review.send", T(c, "save_error.retry"));
+    kit_title(c, T(c, "save_error.title"), NULL);
+    int y = c->top;
+    kit_para(c, T(c, "save_error.body"), c->pad, &y, c->W - 2 * c->pad, P(c, 34), 0, c->t->text,
+             c->t->bg);
+}
+
+void screen_idle(ctx *c)
+{
+    const ui_theme *t = c->t;
+    const flow *f = c->f;
+    int w = c->W - 2 * c->pad;
+    c->bottom = c->H - c->pad;
+    kit_title(c, T(c, "idle.title"), NULL);
+    char secs[16], body[512];
+    snprintf(secs, sizeof secs, "%d", flow_warning_left(f));
+    const char *n[] = {"seconds", NULL};
+    const char *v[] = {secs, NULL};
+    trygg_i18n_format(T(c, "idle.body"), n, v, body, sizeof body);
+    int y = c->top;
+    kit_para(c, body, c->pad, &y, w, P(c, 40), 0, t->text, t->bg);
+    y += S(c, 30);
+    ui_el *cd =
+        kit_text(c, "idle.countdown", secs, c->pad, y, w, S(c, 160), P(c, 120), 1, t->text, t->bg);
+    cd->align = UI_ALIGN_CENTER;
+    cd->rtl = 0;
+    y += S(c, 180);
+    int bw = kit_btn_w(c, T(c, "idle.continue"), P(c, 44)) + S(c, 120);
+    ui_el *b = kit_button(c, "idle.continue", T(c, "idle.continue"), (c->W - bw) / 2, y, bw,
+                          S(c, 150), ST_PRIMARY);
+    b->px = P(c, 44);
+    y += S(c, 190);
+    int rw = kit_btn_w(c, T(c, "idle.restart"), P(c, 32));
+    ui_el *r = kit_button(c, "nav.restart", T(c, "idle.restart"), (c->W - rw) / 2, y, rw, S(c, 96),
+                          ST_SECONDARY);
+    r->px = P(c, 32);
+}
+
+void screen_pin(ctx *c)
+{
+    const flow *f = c->f;
+    kit_footer(c, 1, "pin.ok", T(c, "pin.ok"));
+    kit_title(c, T(c, "pin.title"), NULL);
+    kit_error_line(c);
+    char dots[64] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < strlen(f->pin) && o + 4 < sizeof dots; i++, o += 3)
+        memcpy(dots + o, "\xE2\x80\xA2", 3);
+    dots[o] = 0;
+    int px = P(c, 48);
+    int fw = S(c, 520);
+    ui_el *p =
+        kit_panel(c, (c->W - fw) / 2, c->top, fw, S(c, 90), c->t->panel_bg, c->t->border, S(c, 3));
+    ui_el *e = kit_text(c, "field", dots, p->x + S(c, 10), p->y, fw - S(c, 20), S(c, 90), px, 1,
+                        c->t->text, c->t->panel_bg);
+    e->align = UI_ALIGN_CENTER;
+    e->vcenter = 1;
+    c->top += S(c, 110);
+    static const char *keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "bksp", "0", ""};
+    int kg = S(c, 12);
+    int kh = (c->bottom - c->top - 3 * kg) / 4;
+    if (kh > S(c, 100))
+        kh = S(c, 100);
+    int kw = S(c, 170);
+    int x0 = (c->W - 3 * kw - 2 * kg) / 2;
+    for (int i = 0; i < 12; i++) {
+        if (!keys[i][0])
+            continue;
+        char id[16];
+        snprintf(id, sizeof id, "pin.%s", keys[i]);
+        ui_el *k = kit_add(c, UI_KEY, id, strcmp(keys[i], "bksp") ? keys[i] : T(c, "key.bksp"),
+                           x0 + (i % 3) * (kw + kg), c->top + (i / 3) * (kh + kg), kw, kh);
+        k->fg = c->t->key_fg, k->bg = c->t->key_bg, k->border = c->t->key_border;
+        k->border_w = S(c, 2);
+        k->px = strlen(keys[i]) > 1 ? P(c, 28) : P(c, 40);
+        k->bold = 1;
+        k->align = UI_ALIGN_CENTER;
+        k->vcenter = 1;
+        k->no_mirror = 1;
+    }
+}
+
+void screen_maint(ctx *c)
+{
+    const ui_theme *t = c->t;
+    const flow *f = c->f;
+    const ui_status *st = c->st;
+    kit_footer(c, 0, NULL, NULL);
+    kit_title(c, T(c, "maint.title"), NULL);
+    char line[512];
+    int y = c->top, w = c->W - 2 * c->pad, px = P(c, 32);
+    char depth[16], dead[16];
+    snprintf(depth, sizeof depth, "%d", st ? st->outbox_depth : 0);
+    snprintf(dead, sizeof dead, "%d", st ? st->dead : 0);
+    const char *n[] = {"id", "version", "url", "depth", "dead", "error", NULL};
+    const char *v[] = {f->cfg->kiosk_id,
+                       TRYGG_VERSION,
+                       f->cfg->server_url,
+                       depth,
+                       dead,
+                       st && st->last_error[0] ? st->last_error : "-",
+                       NULL};
+    static const char *const keys[] = {"maint.kiosk",  "maint.version", "maint.server",
+                                       "maint.outbox", "maint.dead",    "maint.error"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const char *k = keys[i];
+        if (i == 2)
+            k = st && st->server_ok ? "maint.server_ok" : "maint.server_down";
+        trygg_i18n_format(T(c, k), n, v, line, sizeof line);
+        ui_el *e = kit_para(c, line, c->pad, &y, w, px, i == 2, t->text, t->bg);
+        e->rtl = 0;
+        y += S(c, 8);
+    }
+    kit_para(c, T(c, st && st->config_from_server ? "maint.config_server" : "maint.config_builtin"),
+             c->pad, &y, w, px, 0, t->text, t->bg);
+    y += S(c, 30);
+    int bw = kit_btn_w(c, T(c, "maint.exit"), P(c, 34));
+    kit_button(c, "maint.exit", T(c, "maint.exit"), c->pad, y, bw, S(c, 100), ST_PRIMARY);
+    int bw2 = kit_btn_w(c, T(c, "maint.back"), P(c, 34));
+    kit_button(c, "maint.back", T(c, "maint.back"), c->pad + bw + c->gap, y, bw2, S(c, 100),
+               ST_SECONDARY);
+}

@@ -1,0 +1,357 @@
+/* screens_step.c — one step of a report: category, area, when, walks,
+ * feedback, consent, text entry with the keyboard, and the review. */
+#include "layout_kit.h"
+
+#include "bidi.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+static void entry_choices(ctx *c, const rc_entry *list, int n, const char *prefix,
+                          const char *selected, int own_first)
+{
+    choice ch[RC_AREAS + 2];
+    int m = 0;
+    char buf[RC_LABEL];
+    const char *own = c->f->cfg->area;
+    if (own_first)
+        for (int i = 0; i < n; i++)
+            if (strcmp(list[i].id, own) == 0) {
+                copy_str(ch[m].id, sizeof ch[m].id, list[i].id);
+                snprintf(ch[m].label, sizeof ch[m].label, "%s",
+                         rc_label(&list[i], c->f->lang, c->f->tr, prefix, buf, sizeof buf));
+                m++;
+            }
+    for (int i = 0; i < n && m < RC_AREAS + 1; i++) {
+        if (own_first && strcmp(list[i].id, own) == 0)
+            continue;
+        copy_str(ch[m].id, sizeof ch[m].id, list[i].id);
+        snprintf(ch[m].label, sizeof ch[m].label, "%s",
+                 rc_label(&list[i], c->f->lang, c->f->tr, prefix, buf, sizeof buf));
+        m++;
+    }
+    if (own_first) { /* areas end with "other" */
+        snprintf(ch[m].id, sizeof ch[m].id, "other");
+        snprintf(ch[m].label, sizeof ch[m].label, "%s", T(c, "area.other"));
+        m++;
+    }
+    kit_choices(c, ch, m, selected);
+}
+
+static void walk_label(ctx *c, const rc_walk *w, char *out, size_t cap)
+{
+    int y = 0, mo = 0, d = 0, hh = 0, mi = 0;
+    char date[128] = "";
+    if (sscanf(w->starts, "%d-%d-%dT%d:%d", &y, &mo, &d, &hh, &mi) == 5 && mo >= 1 && mo <= 12) {
+        char mk[16], ds[8], ts[8];
+        snprintf(mk, sizeof mk, "month.%d", mo);
+        snprintf(ds, sizeof ds, "%d", d);
+        snprintf(ts, sizeof ts, "%02d.%02d", hh, mi);
+        const char *n[] = {"day", "month", "time", NULL};
+        const char *v[] = {ds, T(c, mk), ts, NULL};
+        trygg_i18n_format(T(c, "walk.when"), n, v, date, sizeof date);
+    } else {
+        snprintf(date, sizeof date, "%s", w->starts);
+    }
+    /* Places left from the server's config: "12 platser kvar", "Fullbokad";
+     * nothing for a walk without a limit. */
+    char places[96] = "";
+    int left = flow_walk_places_left(w);
+    if (left == 0) {
+        snprintf(places, sizeof places, " \xC2\xB7 %s", T(c, "walk.full"));
+    } else if (left > 0) {
+        char ns[16], txt[80];
+        snprintf(ns, sizeof ns, "%d", left);
+        const char *n[] = {"n", NULL};
+        const char *v[] = {ns, NULL};
+        trygg_i18n_format(T(c, left == 1 ? "walk.place_left" : "walk.places_left"), n, v, txt,
+                          sizeof txt);
+        snprintf(places, sizeof places, " \xC2\xB7 %s", txt);
+    }
+    int n = snprintf(out, cap, "%s \xE2\x80\x93 %s%s%s%s", date, w->place,
+                     w->meeting_point[0] ? ", " : "", w->meeting_point, places);
+    if (n < 0 || (size_t)n >= cap)
+        out[cap - 1] = 0; /* cut; the renderer shrinks or wraps what is left */
+}
+
+/* One label/value row of the review screen. `typed` values are what the
+ * resident typed: they run in their own direction, like in the input field
+ * (Latin text in the Arabic UI stays a left-to-right paragraph). */
+static void review_row_dir(ctx *c, int *y, const char *key, const char *value, int typed)
+{
+    if (!value || !*value)
+        return;
+    const ui_theme *t = c->t;
+    int lw = c->portrait ? c->W - 2 * c->pad - S(c, 48) : S(c, 420);
+    int vx = c->portrait ? c->pad + S(c, 24) : c->pad + S(c, 24) + lw + S(c, 24);
+    int vw = c->W - c->pad - S(c, 24) - vx;
+    int px = P(c, 32);
+    int ly = *y;
+    kit_para(c, T(c, key), c->pad + S(c, 24), &ly, lw, px, 1, t->text, t->panel_bg);
+    int vy = c->portrait ? ly : *y;
+    ui_el *v = kit_para(c, value, vx, &vy, vw, px, 0, t->text, t->panel_bg);
+    if (typed)
+        v->rtl = bidi_text_is_rtl(value, c->l->rtl);
+    *y = (vy > ly ? vy : ly) + S(c, 14);
+}
+
+static void review_row(ctx *c, int *y, const char *key, const char *value)
+{
+    review_row_dir(c, y, key, value, 0);
+}
+
+static void screen_review(ctx *c)
+{
+    const flow *f = c->f;
+    const flow_form *m = &f->form;
+    const ui_theme *t = c->t;
+    char buf[RC_LABEL], area[RC_LABEL * 2] = "", cat[RC_LABEL] = "", when[96] = "";
+    char walk[512] = "", feedback[96] = "";
+    const rc_entry *e;
+    if (m->kind == FLOW_CONCERN || m->kind == FLOW_FAULT) {
+        const rc_entry *list = m->kind == FLOW_CONCERN ? f->cat->concern : f->cat->fault;
+        int n = m->kind == FLOW_CONCERN ? f->cat->n_concern : f->cat->n_fault;
+        if ((e = rc_find(list, n, m->category)))
+            snprintf(cat, sizeof cat, "%s",
+                     rc_label(e, f->lang, f->tr,
+                              m->kind == FLOW_CONCERN ? "cat.concern." : "cat.fault.", buf,
+                              sizeof buf));
+    }
+    if (strcmp(m->area, "other") == 0)
+        snprintf(area, sizeof area, "%s", m->place);
+    else if ((e = rc_find(f->cat->areas, f->cat->n_areas, m->area)))
+        snprintf(area, sizeof area, "%s", rc_label(e, f->lang, f->tr, NULL, buf, sizeof buf));
+    if (m->when[0]) {
+        char k[32];
+        snprintf(k, sizeof k, "when.%s", m->when);
+        snprintf(when, sizeof when, "%s", T(c, k));
+    }
+    for (int i = 0; i < f->cat->n_walks; i++)
+        if (f->cat->walks[i].id == m->walk_id)
+            walk_label(c, &f->cat->walks[i], walk, sizeof walk);
+    if (m->kind == FLOW_FAULT)
+        snprintf(feedback, sizeof feedback, "%s",
+                 T(c, m->feedback == 1 ? "feedback.yes" : "feedback.no"));
+    char phone_masked[64] = "";
+    if (m->phone[0]) {
+        /* Show only the last two digits on screen. */
+        size_t n = strlen(m->phone), o = 0;
+        for (size_t i = 0; i < n && o + 4 < sizeof phone_masked; i++) {
+            if (i + 2 >= n)
+                phone_masked[o++] = m->phone[i];
+            else {
+                memcpy(phone_masked + o, "\xE2\x80\xA2", 3);
+                o += 3;
+            }
+        }
+        phone_masked[o] = 0;
+    }
+    int y = c->top;
+    int w = c->W - 2 * c->pad;
+    ui_el *p = kit_panel(c, c->pad, y, w, 10, t->panel_bg, t->border, S(c, 2));
+    y += S(c, 20);
+    review_row(c, &y, "review.walk", walk);
+    review_row(c, &y, "review.category", cat);
+    review_row_dir(c, &y, "review.name", m->name, 1);
+    review_row(c, &y, "review.area", area);
+    review_row(c, &y, "review.when", when);
+    review_row_dir(c, &y, "review.text", m->text[0] ? m->text : NULL, 1);
+    if (m->kind == FLOW_CONCERN || m->kind == FLOW_FAULT)
+        if (!m->text[0])
+            review_row(c, &y, "review.text", T(c, "review.none"));
+    review_row(c, &y, "review.feedback", feedback);
+    review_row(c, &y, "review.phone", phone_masked);
+    review_row_dir(c, &y, "review.contact", m->contact, 1);
+    p->h = y - p->y + S(c, 6);
+    y += S(c, 20);
+    kit_para(c,
+             T(c, m->kind == FLOW_CONCERN || (m->kind == FLOW_FAULT && m->feedback != 1)
+                      ? "review.anonymous"
+                      : "review.personal"),
+             c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
+}
+
+/* The step's footer: back, and the button that moves on (none where
+ * choosing an option moves on). */
+static void step_footer(ctx *c, flow_step s)
+{
+    const flow_form *m = &c->f->form;
+    const char *next_id = "nav.next", *next_label = T(c, "nav.next");
+    switch (s) {
+    case ST_CATEGORY:
+    case ST_AREA:
+    case ST_WHEN:
+    case ST_FEEDBACK:
+    case ST_WALK:
+        next_id = NULL; /* choosing an option moves on */
+        break;
+    case ST_DESC:
+        if (!m->text[0])
+            next_id = "nav.skip", next_label = T(c, "nav.skip");
+        break;
+    case ST_WATCH_INFO:
+        next_label = T(c, "watch.signup");
+        break;
+    case ST_REVIEW:
+        next_id = "review.send", next_label = T(c, "review.send");
+        break;
+    default:
+        break;
+    }
+    kit_footer(c, 1, next_id, next_label);
+}
+
+static void step_when(ctx *c)
+{
+    const flow_form *m = &c->f->form;
+    static const char *const w[] = {"now", "today", "evenings", "nights", "weekends", "recurring"};
+    choice ch[6];
+    for (int i = 0; i < 6; i++) {
+        char k[32];
+        snprintf(ch[i].id, sizeof ch[i].id, "%s", w[i]);
+        snprintf(k, sizeof k, "when.%s", w[i]);
+        snprintf(ch[i].label, sizeof ch[i].label, "%s", T(c, k));
+    }
+    kit_choices(c, ch, 6, m->when);
+}
+
+static void step_feedback(ctx *c)
+{
+    const flow_form *m = &c->f->form;
+    choice ch[2];
+    snprintf(ch[0].id, sizeof ch[0].id, "yes");
+    snprintf(ch[0].label, sizeof ch[0].label, "%s", T(c, "feedback.yes"));
+    snprintf(ch[1].id, sizeof ch[1].id, "no");
+    snprintf(ch[1].label, sizeof ch[1].label, "%s", T(c, "feedback.no"));
+    const char *sel = m->feedback == 1 ? "yes" : m->feedback == 0 ? "no" : NULL;
+    kit_choices(c, ch, 2, sel);
+}
+
+/* The planned walks to choose from, or a calm text when none is planned. */
+static void step_walk(ctx *c)
+{
+    const flow *f = c->f;
+    const flow_form *m = &f->form;
+    const ui_theme *t = c->t;
+    if (f->cat->n_walks == 0) {
+        int y = c->top;
+        kit_para(c, T(c, "walk.none"), c->pad, &y, c->W - 2 * c->pad, P(c, 34), 0, t->text, t->bg);
+        return;
+    }
+    choice ch[RC_WALKS];
+    char sel[16] = "";
+    for (int i = 0; i < f->cat->n_walks; i++) {
+        snprintf(ch[i].id, sizeof ch[i].id, "%d", f->cat->walks[i].id);
+        walk_label(c, &f->cat->walks[i], ch[i].label, sizeof ch[i].label);
+        if (f->cat->walks[i].id == m->walk_id)
+            snprintf(sel, sizeof sel, "%d", m->walk_id);
+    }
+    kit_choices(c, ch, f->cat->n_walks, sel);
+}
+
+/* The consent text in a panel and its check button. */
+static void step_consent(ctx *c)
+{
+    const flow_form *m = &c->f->form;
+    const ui_theme *t = c->t;
+    char bk[64];
+    snprintf(bk, sizeof bk, "consent.%s.body",
+             m->kind == FLOW_FAULT   ? "fault"
+             : m->kind == FLOW_WATCH ? "watch"
+                                     : "walk");
+    int y = c->top;
+    int w = c->W - 2 * c->pad;
+    int px = P(c, 30);
+    int h = kit_text_h(c, T(c, bk), px, 0, w - S(c, 48)) + S(c, 40);
+    kit_panel(c, c->pad, y, w, h, t->panel_bg, t->border, S(c, 2));
+    int ty = y + S(c, 20);
+    kit_para(c, T(c, bk), c->pad + S(c, 24), &ty, w - S(c, 48), px, 0, t->text, t->panel_bg);
+    y += h + S(c, 24);
+    int bw = kit_btn_w(c, T(c, "consent.toggle"), P(c, 34)) + S(c, 80);
+    if (bw > w)
+        bw = w;
+    ui_el *b = kit_button(c, "consent.toggle", T(c, "consent.toggle"), c->pad, y, bw, S(c, 104),
+                          m->consent ? ST_SELECTED : ST_SECONDARY);
+    b->check = m->consent ? 2 : 1;
+    b->align = UI_ALIGN_START;
+}
+
+void screen_step(ctx *c)
+{
+    const flow *f = c->f;
+    const flow_form *m = &f->form;
+    const ui_theme *t = c->t;
+    flow_step s = flow_current_step(f);
+    char name[64], key[96], hint[96];
+    flow_screen_name(f, name, sizeof name);
+    snprintf(key, sizeof key, "%s.title", name);
+    if (!trygg_i18n_has(f->tr, "sv", key))
+        snprintf(key, sizeof key, "step.%s.title", (strchr(name, '.') + 1));
+    snprintf(hint, sizeof hint, "%s.hint", name);
+    if (!trygg_i18n_has(f->tr, "sv", hint))
+        snprintf(hint, sizeof hint, "step.%s.hint", (strchr(name, '.') + 1));
+    const char *hint_text = trygg_i18n_has(f->tr, "sv", hint) ? T(c, hint) : NULL;
+
+    /* Footer first: it decides how much room the content has. */
+    step_footer(c, s);
+    if (!(s == ST_WALK && f->cat->n_walks == 0)) /* nothing to go through */
+        kit_progress(c);
+    size_t cap;
+    int masked, digits;
+    char *fld = flow_field((flow *)f, &cap, &masked, &digits);
+    /* Steps with a keyboard keep the title short (no hint under it). */
+    /* No walks planned: the calm "none planned" text replaces the hint
+     * that asks to choose one. */
+    if (s == ST_WALK && f->cat->n_walks == 0)
+        hint_text = NULL;
+    kit_title(c, T(c, key), fld ? NULL : hint_text);
+    kit_error_line(c);
+    switch (s) {
+    case ST_CATEGORY:
+        if (m->kind == FLOW_CONCERN)
+            entry_choices(c, f->cat->concern, f->cat->n_concern, "cat.concern.", m->category, 0);
+        else
+            entry_choices(c, f->cat->fault, f->cat->n_fault, "cat.fault.", m->category, 0);
+        break;
+    case ST_AREA:
+        entry_choices(c, f->cat->areas, f->cat->n_areas, NULL, m->area, 1);
+        break;
+    case ST_WHEN:
+        step_when(c);
+        break;
+    case ST_FEEDBACK:
+        step_feedback(c);
+        break;
+    case ST_WALK:
+        step_walk(c);
+        break;
+    case ST_WATCH_INFO: {
+        int y = c->top;
+        int w = c->W - 2 * c->pad;
+        int px = P(c, 32);
+        kit_para(c, T(c, "watch.info.body"), c->pad, &y, w, px, 0, t->text, t->bg);
+        break;
+    }
+    case ST_CONSENT:
+        step_consent(c);
+        break;
+    case ST_REVIEW:
+        screen_review(c);
+        break;
+    case ST_PLACE:
+    case ST_DESC:
+    case ST_PHONE:
+    case ST_NAME:
+    case ST_CONTACT:
+        kit_field(c, fld, masked, s == ST_DESC, hint_text);
+        kit_keyboard(c, digits);
+        break;
+    }
+}

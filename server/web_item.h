@@ -1,0 +1,35 @@
+/*
+ * web_item.h — private to the item page: what its view (web_item.c), its
+ * action forms (web_item_forms.c) and its posted actions (web_item_post.c)
+ * share. The routes themselves (web_item_get, web_item_post) are in web.h.
+ */
+#ifndef SERVER_WEB_ITEM_H
+#define SERVER_WEB_ITEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "web.h"
+
+/* Parses "/item/<id>[/<action>]": the id (> 0), or -1; the action (or "")
+ * into action[cap]. */
+int64_t web_item_parse_path(const char *path, char *action, size_t cap);
+/* Writes at most `max` bytes of s (cut at a UTF-8 boundary, "…" added). */
+void web_item_excerpt(html_buf *b, const char *s, size_t max);
+/* Opens a form posting to /item/<id>/<action> with class cls and the CSRF field. */
+void web_item_form_open(html_buf *b, const web_ctx *w, int64_t id, const char *action,
+                        const char *cls);
+/* A submit button labelled with catalog key label_key, class cls. */
+void web_item_button(html_buf *b, const web_ctx *w, const char *label_key, const char *cls);
+/* Opens a card section whose heading (id) is catalog key title_key. */
+void web_item_section_head(html_buf *b, const web_ctx *w, const char *id, const char *title_key);
+/* 1 if the item's sender can get an SMS: has a sender, contact not stopped
+ * or blocked and its encrypted number still there. *why gets a message key
+ * otherwise. */
+int web_item_can_sms(web_ctx *w, const trygg_item *it, const char **why);
+/* The action forms user w may use on it, with the suggested duplicates
+ * dups[ndups] to choose from (web_item_forms.c). */
+void web_item_actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_item *dups,
+                           int ndups);
+
+#endif

@@ -1,0 +1,429 @@
+/* web_item_post.c — the triage actions posted from the item page
+ * (/item/<id>/<action>): each checks its form, changes the item through the
+ * store (composite changes in one transaction) and redirects back to the
+ * page with a one-shot message key. */
+#include "web_item.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forward.h"
+#include "trygg/log.h"
+#include "trygg/text.h"
+
+static void back(web_ctx *w, int64_t id, const char *param, const char *key)
+{
+    char loc[160];
+    snprintf(loc, sizeof loc, "/item/%" PRId64 "?%s=%s", id, param, key);
+    http_resp_redirect(w->resp, loc);
+}
+
+/* Trimmed copy of a form field into out[cap]; 0 if missing/too long/invalid. */
+static int form_text(const http_req *req, const char *name, char *out, size_t cap)
+{
+    const char *v = http_form(req, name);
+    if (!v)
+        return 0;
+    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+        v++;
+    size_t n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+        n--;
+    if (n >= cap)
+        return 0;
+    char tmp[TRYGG_TEXT_MAX + 1];
+    if (n >= sizeof tmp)
+        return 0;
+    memcpy(tmp, v, n);
+    tmp[n] = '\0';
+    return trygg_strset(out, cap, tmp) == TRYGG_OK;
+}
+
+/* Moves an open item to `to` through the allowed steps (new -> triaged
+ * first). Inside the caller's transaction. */
+static trygg_err step_to(trygg_store *st, trygg_item *it, const char *actor, trygg_status to)
+{
+    if (it->status == to)
+        return TRYGG_OK;
+    trygg_err e;
+    if (it->status == TRYGG_STATUS_NEW && to != TRYGG_STATUS_TRIAGED && to != TRYGG_STATUS_CLOSED) {
+        e = trygg_store_set_status(st, it->id, actor, TRYGG_STATUS_TRIAGED, TRYGG_CLOSE_NONE, 0);
+        if (e)
+            return e;
+    }
+    e = trygg_store_set_status(st, it->id, actor, to, TRYGG_CLOSE_NONE, 0);
+    if (!e)
+        e = trygg_store_get(st, it->id, it);
+    return e;
+}
+
+/* Queues the police-links SMS for an item closed as "referred to police". */
+static trygg_err police_sms(web_ctx *w, const trygg_item *it, int *sent)
+{
+    *sent = 0;
+    const char *why;
+    if (!web_item_can_sms(w, it, &why))
+        return TRYGG_OK; /* nothing to send to; closing goes on */
+    const trygg_routes *r = w->srv->routes;
+    const char *names[] = {"ref", "tip_url", "tip_phone", "report_url", "emergency", NULL};
+    const char *values[] = {it->ref,
+                            r ? trygg_routes_link(r, "police_tip_url") : NULL,
+                            r ? trygg_routes_link(r, "police_tip_phone") : NULL,
+                            r ? trygg_routes_link(r, "police_report_url") : NULL,
+                            r ? trygg_routes_link(r, "emergency") : NULL,
+                            NULL};
+    static const char *const fallback[] = {
+        "", "https://polisen.se/kontakt/tipsa-polisen/", "114 14",
+        "https://polisen.se/utsatt-for-brott/polisanmalan/", "112"};
+    for (int i = 1; i < 5; i++)
+        if (!values[i] || !values[i][0])
+            values[i] = fallback[i];
+    const char *fmt = w->srv->web_text
+                          ? trygg_i18n_get(w->srv->web_text, it->lang, "sms.police_referral")
+                          : "sms.police_referral";
+    char text[1600];
+    if (trygg_i18n_format(fmt, names, values, text, sizeof text) != TRYGG_OK)
+        return TRYGG_ERR_TOOBIG;
+    int64_t sms_id;
+    trygg_err e =
+        trygg_store_sms_enqueue(w->st, it->id, it->sender, w->sess.user.username, text, &sms_id);
+    if (!e)
+        e = trygg_store_add_message(w->st, it->id, TRYGG_MSG_OUT, w->sess.user.username, text,
+                                    NULL);
+    if (!e)
+        *sent = 1;
+    return e;
+}
+
+/* One posted action: the request, the item (as the store has it) and the
+ * message keys to redirect with. */
+typedef struct posted {
+    web_ctx *w;
+    const http_req *req;
+    trygg_item *it;
+    int64_t id;
+    const char *user;
+    trygg_store *st;
+    const char *okkey, *errkey;
+    int answered; /* the action sent the response itself */
+} posted;
+
+/* New -> triaged. */
+static trygg_err do_triage(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    e = trygg_store_set_status(st, id, user, TRYGG_STATUS_TRIAGED, TRYGG_CLOSE_NONE, 0);
+    a->okkey = "flash.triaged";
+    return e;
+}
+
+/* To in progress (through triaged). */
+static trygg_err do_progress(posted *a)
+{
+    trygg_store *st = a->st;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    if ((e = trygg_store_begin(st)) == TRYGG_OK) {
+        e = step_to(st, a->it, user, TRYGG_STATUS_IN_PROGRESS);
+        e = e ? (trygg_store_rollback(st), e) : trygg_store_commit(st);
+    }
+    a->okkey = "flash.progress";
+    return e;
+}
+
+/* Marks the item urgent or not (form field urgent = 1 or 0). */
+static trygg_err do_urgent(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    const char *v = http_form(a->req, "urgent");
+    if (!v || (strcmp(v, "0") != 0 && strcmp(v, "1") != 0))
+        e = TRYGG_ERR_INVALID;
+    else
+        e = trygg_store_set_urgent(st, id, user, v[0] == '1');
+    return e;
+}
+
+/* Category, area and kind. */
+static trygg_err do_edit(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    char cat[TRYGG_NAME_MAX + 1], area[TRYGG_NAME_MAX + 1];
+    trygg_kind kind;
+    const char *ks = http_form(a->req, "kind");
+    if (!form_text(a->req, "category", cat, sizeof cat) ||
+        !form_text(a->req, "area", area, sizeof area) || !ks ||
+        trygg_kind_parse(ks, &kind) != TRYGG_OK) {
+        e = TRYGG_ERR_INVALID;
+        a->errkey = "flash.invalid";
+    } else {
+        e = trygg_store_update(st, id, user, cat, area, (int)kind);
+    }
+    return e;
+}
+
+/* A note: internal to the security department unless written for the recipient. */
+static trygg_err do_note(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    char text[TRYGG_TEXT_MAX + 1];
+    if (!form_text(a->req, "text", text, sizeof text) || !text[0]) {
+        e = TRYGG_ERR_INVALID;
+        a->errkey = "flash.empty";
+    } else {
+        /* The security department's notes are internal unless written for
+         * the recipient on purpose; a recipient's own notes are in its copy. */
+        trygg_audience aud = TRYGG_AUD_RECIPIENT;
+        if (web_access_is_security(&a->w->sess.user)) {
+            const char *fr = http_form(a->req, "for_recipient");
+            aud = fr && strcmp(fr, "1") == 0 ? TRYGG_AUD_RECIPIENT : TRYGG_AUD_INTERNAL;
+        }
+        e = trygg_store_add_message_for(st, id, TRYGG_MSG_NOTE, aud, user, text, NULL);
+        a->okkey = "flash.noted";
+    }
+    return e;
+}
+
+/* Strikes from the recipients' copy (text, place). */
+static trygg_err do_redact(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    char text[TRYGG_TEXT_MAX + 1], place[TRYGG_NAME_MAX + 1];
+    if (!form_text(a->req, "text", text, sizeof text) ||
+        !form_text(a->req, "place", place, sizeof place)) {
+        e = TRYGG_ERR_INVALID;
+        a->errkey = "flash.invalid";
+    } else {
+        e = trygg_store_redact(st, id, user, text, place);
+        a->okkey = "flash.redacted";
+    }
+    return e;
+}
+
+/* Queues a reply by SMS to the texter (and triages a new item). */
+static trygg_err do_reply(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    char text[1001];
+    const char *why;
+    if (!form_text(a->req, "text", text, sizeof text) || !text[0]) {
+        e = TRYGG_ERR_INVALID;
+        a->errkey = "flash.empty";
+    } else if (!web_item_can_sms(a->w, a->it, &why)) {
+        e = TRYGG_ERR_STATE;
+        a->errkey = "flash.reply_stopped";
+    } else if ((e = trygg_store_begin(st)) == TRYGG_OK) {
+        int64_t sms_id;
+        e = trygg_store_sms_enqueue(st, id, a->it->sender, user, text, &sms_id);
+        if (!e)
+            e = trygg_store_add_message(st, id, TRYGG_MSG_OUT, user, text, NULL);
+        if (!e && a->it->status == TRYGG_STATUS_NEW)
+            e = trygg_store_set_status(st, id, user, TRYGG_STATUS_TRIAGED, TRYGG_CLOSE_NONE, 0);
+        if (e == TRYGG_ERR_STATE)
+            a->errkey = "flash.reply_stopped";
+        e = e ? (trygg_store_rollback(st), e) : trygg_store_commit(st);
+        a->okkey = "flash.replied";
+    }
+    return e;
+}
+
+/* Forwards the item to a destination and queues its outbox rows. */
+static trygg_err do_forward(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    const char *dest = http_form(a->req, "destination");
+    trygg_destination d;
+    if (!dest || trygg_store_dest_get(st, dest, &d) != TRYGG_OK) {
+        e = TRYGG_ERR_INVALID;
+        a->errkey = "flash.invalid";
+    } else if ((a->it->kind == TRYGG_KIND_TIP || a->it->kind == TRYGG_KIND_CALLBACK) &&
+               !d.full_access) {
+        e = TRYGG_ERR_PERM;
+        a->errkey = "flash.forward_refused";
+    } else if (a->it->status == TRYGG_STATUS_CLOSED) {
+        e = TRYGG_ERR_STATE;
+        a->errkey = "flash.state";
+    } else if ((e = trygg_store_begin(st)) == TRYGG_OK) {
+        e = step_to(st, a->it, user, TRYGG_STATUS_FORWARDED);
+        if (!e)
+            e = trygg_store_set_destination(st, id, user, dest);
+        if (!e)
+            e = trygg_store_get(st, id, a->it);
+        if (!e)
+            e = forward_enqueue(a->w->srv, st, a->it, dest, user);
+        if (e == TRYGG_ERR_PERM)
+            a->errkey = "flash.forward_refused"; /* e.g. the text names a person */
+        e = e ? (trygg_store_rollback(st), e) : trygg_store_commit(st);
+        a->okkey = "flash.forwarded";
+    }
+    return e;
+}
+
+/* Closes the item as a duplicate of another (by reference or suggestion). */
+static trygg_err do_duplicate(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    trygg_item other;
+    const char *ref = http_form(a->req, "dup_ref");
+    const char *sid = http_form(a->req, "dup_id");
+    trygg_err ge = TRYGG_ERR_NOTFOUND;
+    if (ref && ref[0]) {
+        char up[16];
+        size_t n = strlen(ref);
+        if (n < sizeof up) {
+            for (size_t i = 0; i <= n; i++)
+                up[i] = (ref[i] >= 'a' && ref[i] <= 'z') ? (char)(ref[i] - 32) : ref[i];
+            ge = trygg_store_get_by_ref(st, up, &other);
+        }
+    } else if (sid) {
+        ge = trygg_store_get(st, strtoll(sid, NULL, 10), &other);
+    }
+    if (ge != TRYGG_OK || other.id == id ||
+        web_access_item(&a->w->sess.user, &other) == WEB_SEE_NONE) {
+        e = TRYGG_ERR_INVALID;
+        a->errkey = "flash.dup_invalid";
+    } else {
+        e = trygg_store_set_status(st, id, user, TRYGG_STATUS_CLOSED, TRYGG_CLOSE_DUPLICATE,
+                                   other.id);
+        a->okkey = "flash.closed";
+    }
+    return e;
+}
+
+/* Closes with a reason; "referred to police" queues the police-links SMS. */
+static trygg_err do_close(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    trygg_close_reason r;
+    const char *rs = http_form(a->req, "reason");
+    if (!rs || trygg_close_reason_parse(rs, &r) != TRYGG_OK || r == TRYGG_CLOSE_DUPLICATE) {
+        e = TRYGG_ERR_INVALID;
+        a->errkey = "flash.invalid";
+    } else if (r != TRYGG_CLOSE_RESOLVED && r != TRYGG_CLOSE_NOT_OURS &&
+               !web_access_action(&a->w->sess.user, a->it, WEB_ACT_CLOSE_ANY)) {
+        web_error(a->w, 403, "error.forbidden");
+        a->answered = 1;
+        return TRYGG_OK;
+    } else if ((e = trygg_store_begin(st)) == TRYGG_OK) {
+        int sent = 0;
+        e = trygg_store_set_status(st, id, user, TRYGG_STATUS_CLOSED, r, 0);
+        if (!e && r == TRYGG_CLOSE_POLICE)
+            e = police_sms(a->w, a->it, &sent);
+        e = e ? (trygg_store_rollback(st), e) : trygg_store_commit(st);
+        a->okkey = sent ? "flash.closed_police" : "flash.closed";
+    }
+    return e;
+}
+
+/* Reopens a closed item. */
+static trygg_err do_reopen(posted *a)
+{
+    trygg_store *st = a->st;
+    int64_t id = a->id;
+    const char *user = a->user;
+    trygg_err e = TRYGG_OK;
+    e = trygg_store_set_status(st, id, user, TRYGG_STATUS_TRIAGED, TRYGG_CLOSE_NONE, 0);
+    a->okkey = "flash.reopened";
+    return e;
+}
+
+static const struct {
+    const char *name;
+    web_action act;
+    trygg_err (*run)(posted *a);
+} actions[] = {
+    {"triage", WEB_ACT_TRIAGE, do_triage},
+    {"progress", WEB_ACT_PROGRESS, do_progress},
+    {"urgent", WEB_ACT_EDIT, do_urgent},
+    {"edit", WEB_ACT_EDIT, do_edit},
+    {"note", WEB_ACT_NOTE, do_note},
+    {"redact", WEB_ACT_REDACT, do_redact},
+    {"reply", WEB_ACT_REPLY, do_reply},
+    {"forward", WEB_ACT_FORWARD, do_forward},
+    {"duplicate", WEB_ACT_DUPLICATE, do_duplicate},
+    {"close", WEB_ACT_CLOSE, do_close},
+    {"reopen", WEB_ACT_REOPEN, do_reopen},
+};
+
+/* The index in actions[] of the action named `name`, or -1. */
+static int action_index(const char *name)
+{
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+        if (strcmp(actions[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+void web_item_post(void *ctx, const http_req *req, http_resp *resp)
+{
+    web_ctx w;
+    if (web_begin(&w, ctx, req, resp) != 0)
+        return;
+    char action[32];
+    int64_t id = web_item_parse_path(req->path, action, sizeof action);
+    trygg_item it;
+    if (id <= 0 || trygg_store_get(w.st, id, &it) != TRYGG_OK ||
+        web_access_item(&w.sess.user, &it) == WEB_SEE_NONE) {
+        web_error(&w, 404, "error.no_item");
+        return;
+    }
+    int ai = action_index(action);
+    if (ai < 0) {
+        web_error(&w, 404, "error.not_found");
+        return;
+    }
+    if (!web_access_action(&w.sess.user, &it, actions[ai].act)) {
+        TRYGG_WARN("web: %s may not %s item %" PRId64, w.sess.user.username, action, id);
+        web_error(&w, 403, "error.forbidden");
+        return;
+    }
+    posted a = {.w = &w,
+                .req = req,
+                .it = &it,
+                .id = id,
+                .user = w.sess.user.username,
+                .st = w.st,
+                .okkey = "flash.saved",
+                .errkey = "flash.failed"};
+    trygg_err e = actions[ai].run(&a);
+    if (a.answered)
+        return;
+    if (e != TRYGG_OK) {
+        if (e == TRYGG_ERR_STATE && strcmp(a.errkey, "flash.failed") == 0)
+            a.errkey = "flash.state";
+        TRYGG_INFO("web: %s on item %" PRId64 " by %s failed: %s (%s)", action, id, a.user,
+                   trygg_strerror(e), trygg_store_errmsg(w.st));
+        back(&w, id, "err", a.errkey);
+        return;
+    }
+    web_counts_invalidate();
+    back(&w, id, "ok", a.okkey);
+}
