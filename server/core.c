@@ -139,15 +139,21 @@ static int load_keys(server_ctx *ctx)
     return bad;
 }
 
-int core_load(server_ctx *ctx, const char *config_path, int check_only)
+/* ctx->instance = "server@host:pid", the owner name of this process's leases. */
+static void set_instance(server_ctx *ctx)
 {
-    memset(ctx, 0, sizeof *ctx);
-    ctx->started = (int64_t)time(NULL);
     char host[64] = "";
     if (gethostname(host, sizeof host) != 0 || !host[0])
         snprintf(host, sizeof host, "localhost");
     host[sizeof host - 1] = '\0';
     snprintf(ctx->instance, sizeof ctx->instance, "server@%.63s:%ld", host, (long)getpid());
+}
+
+int core_load(server_ctx *ctx, const char *config_path, int check_only)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->started = (int64_t)time(NULL);
+    set_instance(ctx);
     int bad = 0;
     trygg_cfg_error errs[32];
     int nerr = 0;
