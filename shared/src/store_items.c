@@ -148,26 +148,10 @@ trygg_err trygg_sqlite_get_by_key(trygg_store *st, const char *client_key, trygg
     return get_one(st, "client_key = ?1", client_key, 0, out);
 }
 
-static trygg_err ref_taken(trygg_store *st, const char *ref, int *taken)
-{
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "SELECT 1 FROM items WHERE ref = ?1", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, ref);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *taken = 1;
-    else if (rc == SQLITE_DONE)
-        *taken = 0;
-    else
-        err = trygg_st_fail(st, rc, "check reference");
-    sqlite3_finalize(s);
-    return err;
-}
-
-/* Inserts `it` (ref already chosen) and sets it->id. */
-static trygg_err insert_item(trygg_store *st, trygg_item *it)
+/* Inserts `it` (ref already chosen) unless its client key or its reference
+ * is taken (ON CONFLICT DO NOTHING on both unique keys): *inserted = 1 and
+ * it->id set, or *inserted = 0 and nothing changed. */
+static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
 {
     static const char sql[] =
         "INSERT INTO items (ref, client_key, channel, source, kind, category, area, place, "
@@ -175,7 +159,8 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it)
         "close_reason, duplicate_of, destination, sender, alias, walk_id, created, updated, "
         "purge_at, purged, shared_text, shared_place) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
         "?10, ?11, ?12, ?13, ?14, ?15, ?16, 'new', '', NULL, ?17, ?18, ?19, ?20, ?21, ?22, ?23, 0, "
-        "?24, ?25)";
+        "?24, ?25) ON CONFLICT DO NOTHING";
+    *inserted = 0;
     char shared_text[2 * TRYGG_TEXT_MAX + 1];
     char shared_place[2 * TRYGG_NAME_MAX + 1];
     shared_copy(it->text, shared_text, sizeof shared_text);
@@ -210,9 +195,43 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it)
     trygg_st_bind_text(s, 24, shared_text);
     trygg_st_bind_text(s, 25, shared_place);
     err = trygg_st_run(st, s, "insert item");
-    if (!err)
+    if (!err && sqlite3_changes(st->db) == 1) {
+        *inserted = 1;
         it->id = sqlite3_last_insert_rowid(st->db);
+    }
     return err;
+}
+
+/* Idempotent submit as insert-or-get on the two unique keys, correct without
+ * relying on a database-wide write lock: the insert does nothing when the
+ * client key or the reference is taken. Then the key decides: if an item
+ * has it, that item is the answer (*existing = 1, copied to *out). If not,
+ * the reference was someone else's: a kiosk's reference (shown on a receipt)
+ * is never replaced (TRYGG_ERR_EXISTS); any other gets a fresh random one. */
+static trygg_err claim_key_and_ref(trygg_store *st, trygg_item *it, trygg_item *out, int *inserted,
+                                   int *existing)
+{
+    for (int tries = 0;; tries++) {
+        trygg_err err = insert_item(st, it, inserted);
+        if (err || *inserted)
+            return err;
+        err = trygg_store_get_by_key(st, it->client_key, out);
+        if (err == TRYGG_OK)
+            *existing = 1;
+        if (err != TRYGG_ERR_NOTFOUND)
+            return err;
+        if (trygg_ref_is_kiosk(it->ref)) {
+            TRYGG_WARN("store: kiosk reference %s of key %s is taken by another item", it->ref,
+                       it->client_key);
+            return trygg_st_failf(st, TRYGG_ERR_EXISTS, "reference %s is taken", it->ref);
+        }
+        if (tries == 50)
+            return trygg_st_failf(st, TRYGG_ERR_DB, "no free reference after 50 tries");
+        if (tries == 0)
+            TRYGG_WARN("store: reference %s of key %s is taken; assigning a random one", it->ref,
+                       it->client_key);
+        trygg_ref_new(it->ref);
+    }
 }
 
 trygg_err trygg_sqlite_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created)
@@ -239,57 +258,21 @@ trygg_err trygg_sqlite_submit(trygg_store *st, const trygg_item *in, trygg_item 
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    /* Under the write lock nobody else can insert this key in between. */
-    err = trygg_store_get_by_key(st, it.client_key, out);
-    if (err == TRYGG_OK)
-        return trygg_st_tx_end(st, TRYGG_OK);
-    if (err != TRYGG_ERR_NOTFOUND)
-        return trygg_st_tx_end(st, err);
-
-    int taken = 1;
-    if (it.ref[0]) {
-        err = ref_taken(st, it.ref, &taken);
-        if (err)
-            return trygg_st_tx_end(st, err);
-        if (taken && trygg_ref_is_kiosk(it.ref)) {
-            /* A kiosk showed this reference on a receipt: never another one
-             * (the same key was answered above, so this is someone else's). */
-            TRYGG_WARN("store: kiosk reference %s of key %s is taken by another item", it.ref,
-                       it.client_key);
-            return trygg_st_tx_end(
-                st, trygg_st_failf(st, TRYGG_ERR_EXISTS, "reference %s is taken", it.ref));
-        }
-        if (taken)
-            TRYGG_WARN("store: reference %s of key %s is taken; assigning a random one", it.ref,
-                       it.client_key);
-    }
-    for (int tries = 0; taken; tries++) {
-        if (tries == 50)
-            return trygg_st_tx_end(
-                st, trygg_st_failf(st, TRYGG_ERR_DB, "no free reference after 50 tries"));
+    int inserted = 0, existing = 0;
+    if (!it.ref[0])
         trygg_ref_new(it.ref);
-        err = ref_taken(st, it.ref, &taken);
-        if (err)
-            return trygg_st_tx_end(st, err);
-    }
-    err = insert_item(st, &it);
-    if (!err) {
+    err = claim_key_and_ref(st, &it, out, &inserted, &existing);
+    if (!err && inserted) {
         char detail[128];
         snprintf(detail, sizeof detail, "%s %s via %s", trygg_kind_name(it.kind), it.ref,
                  trygg_channel_name(it.channel));
         err = trygg_st_audit_add(st, it.id, it.source[0] ? it.source : "system", "created", detail);
+        if (!err)
+            err = trygg_store_get(st, it.id, out);
     }
-    if (!err)
-        err = trygg_store_get(st, it.id, out);
     err = trygg_st_tx_end(st, err);
-    if (err == TRYGG_ERR_EXISTS && st->txdepth == 0) {
-        /* A unique key raced past the check (should not happen under
-         * BEGIN IMMEDIATE): the other submission won, return its item. */
-        if (trygg_store_get_by_key(st, in->client_key, out) == TRYGG_OK)
-            return TRYGG_OK;
-    }
     if (!err && created)
-        *created = 1;
+        *created = inserted;
     return err;
 }
 
