@@ -1,5 +1,6 @@
 /*
- * text.h — text tools: UTF-8 checks, scrubbing personal data, urgent signals.
+ * text.h — text tools: scrubbing personal data, urgent signals (UTF-8 itself
+ * is in utf8.h).
  *
  * Scrubbing removes what could identify a person before a copy leaves the
  * security department: phone numbers (Swedish and international forms, in
@@ -23,14 +24,8 @@
 
 #include <stddef.h>
 #include "err.h"
+#include "utf8.h" /* trygg_utf8_valid and friends, for the callers of text.h */
 
-/* 1 if s[0..len) is valid UTF-8 without NUL bytes or C0 controls other than
- * tab/newline/CR; 0 otherwise. */
-int trygg_utf8_valid(const char *s, size_t len);
-/* Number of code points in a valid UTF-8 string. */
-size_t trygg_utf8_len(const char *s);
-/* Byte length of the last code point of s (0 if empty) — for backspace. */
-size_t trygg_utf8_last_len(const char *s);
 
 /* Writes `in` with personal data replaced into out[cap]. Returns
  * TRYGG_ERR_TOOBIG if it does not fit (out then holds ""). *found (may be
