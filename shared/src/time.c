@@ -366,7 +366,13 @@ trygg_err trygg_time_set_zone(const char *name)
         free(z);
         return err;
     }
-    current = z; /* the previous zone stays allocated: a reader may hold it */
+    static zone *owned; /* the last zone set here (not the default) */
+    current = z;        /* no thread runs yet (see time.h), so the old one may go */
+    if (owned) {
+        zone_free(owned);
+        free(owned);
+    }
+    owned = z;
     return TRYGG_OK;
 }
 
@@ -523,4 +529,41 @@ size_t trygg_time_format_utc(int64_t utc, const char *fmt, char *out, size_t cap
     t.offset = 0;
     t.dst = 0;
     return format_tm(&t, "UTC", fmt, out, cap);
+}
+
+void trygg_time_iso(int64_t utc, char *out, size_t cap)
+{
+    trygg_tm t;
+    trygg_time_local(utc, &t);
+    int off = t.offset < 0 ? -t.offset : t.offset;
+    int n = snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", t.year, t.month, t.day,
+                     t.hour, t.min, t.sec, t.offset < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
+    if (cap && (n < 0 || (size_t)n >= cap))
+        out[0] = '\0';
+}
+
+trygg_err trygg_time_parse_day(const char *s, int64_t *out)
+{
+    int y = 0, m = 0, d = 0;
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return TRYGG_ERR_INVALID;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7)
+            continue;
+        if (!isdigit((unsigned char)s[i]))
+            return TRYGG_ERR_INVALID;
+        int v = s[i] - '0';
+        if (i < 4)
+            y = y * 10 + v;
+        else if (i < 7)
+            m = m * 10 + v;
+        else
+            d = d * 10 + v;
+    }
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1970 || y > 2999 || m < 1 || m > 12 || d < 1 ||
+        d > mdays[m - 1] + (m == 2 && is_leap(y)))
+        return TRYGG_ERR_INVALID;
+    *out = trygg_time_from_local(y, m, d, 0, 0, 0);
+    return TRYGG_OK;
 }

@@ -13,6 +13,7 @@
 #include "trygg/ref.h"
 #include "trygg/route.h"
 #include "trygg/text.h"
+#include "trygg/time.h"
 
 #define PAGE 100
 
@@ -26,17 +27,7 @@ typedef struct list_opts {
 /* "YYYY-MM-DD" in local time -> unix seconds at local midnight. */
 static int parse_day(const char *s, int64_t *out)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    char *end = strptime(s, "%Y-%m-%d", &tm);
-    if (!end || *end)
-        return -1;
-    tm.tm_isdst = -1;
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    *out = (int64_t)t;
-    return 0;
+    return trygg_time_parse_day(s, out) == TRYGG_OK ? 0 : -1;
 }
 
 static int set_field(char *dst, size_t cap, const char *v, const char *opt)

@@ -69,6 +69,12 @@ int64_t trygg_time_day_start(int64_t utc);
  * %a %b %z %Z ..., C locale names) into out[cap]. Returns the length, or 0
  * with out = "" if it does not fit. */
 size_t trygg_time_format(int64_t utc, const char *fmt, char *out, size_t cap);
+/* W3C date-time in local time with the offset, "2026-11-30T08:00:00+01:00",
+ * into out[cap] (cap >= 26); "" if it does not fit. */
+void trygg_time_iso(int64_t utc, char *out, size_t cap);
+/* Parses a local date "YYYY-MM-DD" (a real day of years 1970..2999) into the
+ * unix seconds of its local midnight. TRYGG_ERR_INVALID otherwise. */
+TRYGG_MUST_CHECK trygg_err trygg_time_parse_day(const char *s, int64_t *out);
 /* The same in UTC (for protocol stamps such as "2026-11-30T08:00:00Z"). */
 size_t trygg_time_format_utc(int64_t utc, const char *fmt, char *out, size_t cap);
 
