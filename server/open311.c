@@ -504,7 +504,11 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     json_decref(errs);
 
     char tok[64];
-    trygg_token_new(tok);
+    if (trygg_token_new(tok) != TRYGG_OK) {
+        one_error(resp, f, 500, "internal error");
+        free(it);
+        return;
+    }
     snprintf(it->client_key, sizeof it->client_key, "o311-%.40s", tok);
     int created = 0;
     const char *bad = NULL;

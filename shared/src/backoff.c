@@ -19,9 +19,8 @@ int64_t trygg_backoff(int64_t base, int64_t max, int attempt, int jitter_pct)
     if (jitter_pct > 0 && d > 0) {
         int64_t span = d / 100 * jitter_pct + d % 100 * jitter_pct / 100;
         if (span > 0)
-            d += (int64_t)randombytes_uniform((uint32_t)(span > UINT32_MAX - 1 ? UINT32_MAX - 1
-                                                                                : span) +
-                                              1);
+            d += (int64_t)randombytes_uniform(
+                (uint32_t)(span > UINT32_MAX - 1 ? UINT32_MAX - 1 : span) + 1);
     }
     return d;
 }

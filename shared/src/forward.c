@@ -48,7 +48,6 @@ static void iso_utc(int64_t t, char out[32])
     trygg_time_format_utc(t, "%Y-%m-%dT%H:%M:%SZ", out, 32);
 }
 
-
 static const char *label_of(const trygg_forward_cfg *fc, const char *what, int kind, const char *id)
 {
     const char *l = fc->label && id[0] ? fc->label(fc->label_user, what, kind, id) : NULL;

@@ -497,8 +497,7 @@ static size_t format_tm(const trygg_tm *t, const char *zone_abbr, const char *fm
     tm.tm_min = t->min;
     tm.tm_sec = t->sec;
     tm.tm_wday = (t->wday + 1) % 7;
-    tm.tm_yday = (int)(days_from_civil(t->year, t->month, t->day) -
-                       days_from_civil(t->year, 1, 1));
+    tm.tm_yday = (int)(days_from_civil(t->year, t->month, t->day) - days_from_civil(t->year, 1, 1));
     tm.tm_isdst = t->dst;
     tm.tm_gmtoff = t->offset;
     tm.tm_zone = zone_abbr;

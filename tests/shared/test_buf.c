@@ -37,7 +37,7 @@ static void test_cap_sticky(void **state)
     trygg_buf_init(&b, 8); /* 7 bytes + NUL */
     assert_int_equal(trygg_buf_puts(&b, "1234567"), TRYGG_OK);
     assert_int_equal(trygg_buf_add(&b, "8", 1), TRYGG_ERR_TOOBIG);
-    assert_string_equal(trygg_buf_str(&b), "1234567"); /* unchanged */
+    assert_string_equal(trygg_buf_str(&b), "1234567");            /* unchanged */
     assert_int_equal(trygg_buf_add(&b, "", 0), TRYGG_ERR_TOOBIG); /* sticky */
     assert_int_equal(trygg_buf_err(&b), TRYGG_ERR_TOOBIG);
     trygg_buf_free(&b);

@@ -21,9 +21,11 @@ static void test_escape(void **state)
     assert_string_equal(trygg_buf_str(&b),
                         "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Åsa&#39;&lt;/a&gt;");
     trygg_buf_free(&b);
-    assert_int_equal(trygg_html_esc(&b, "a\x01" "b\x7F\xC3(\tok\n"), TRYGG_OK);
-    assert_string_equal(trygg_buf_str(&b),
-                        "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD(\tok\n");
+    assert_int_equal(trygg_html_esc(&b, "a\x01"
+                                        "b\x7F\xC3(\tok\n"),
+                     TRYGG_OK);
+    assert_string_equal(trygg_buf_str(&b), "a\xEF\xBF\xBD"
+                                           "b\xEF\xBF\xBD\xEF\xBF\xBD(\tok\n");
     trygg_buf_free(&b);
     assert_int_equal(trygg_html_esc(&b, NULL), TRYGG_OK);
     assert_int_equal(b.len, 0);

@@ -18,11 +18,13 @@ static void test_valid(void **state)
     const char *ok[] = {"", "hej", "åäö ÅÄÖ", "tab\tnl\ncr\r", "\xF0\x9F\x98\x80", "مرحبا"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         assert_int_equal(trygg_utf8_valid(ok[i], strlen(ok[i])), 1);
-    const char *bad[] = {"\xC0\xAF",          /* overlong */
+    const char *bad[] = {"\xC0\xAF",         /* overlong */
                          "\xED\xA0\x80",     /* surrogate */
                          "\xF4\x90\x80\x80", /* > U+10FFFF */
-                         "\xC3",              /* truncated */
-                         "a\x01b", "del\x7F", "\x80"};
+                         "\xC3",             /* truncated */
+                         "a\x01b",
+                         "del\x7F",
+                         "\x80"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(trygg_utf8_valid(bad[i], strlen(bad[i])), 0);
     assert_int_equal(trygg_utf8_valid("a\0b", 3), 0); /* NUL inside */
@@ -49,7 +51,7 @@ static void test_lengths(void **state)
 static void test_cut(void **state)
 {
     (void)state;
-    char s[] = "ab\xC3\xA5\xC3\xA4"; /* "abåä", 6 bytes */
+    char s[] = "ab\xC3\xA5\xC3\xA4";                 /* "abåä", 6 bytes */
     assert_int_equal(trygg_utf8_prefix(s, 6, 3), 2); /* never half an å */
     assert_int_equal(trygg_utf8_prefix(s, 6, 4), 4);
     assert_int_equal(trygg_utf8_prefix(s, 6, 9), 6);

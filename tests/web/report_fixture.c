@@ -277,7 +277,7 @@ int main(void)
     user(st, "bostad", "Bo Ek", "destination", "housing");
     int64_t step = enrol(st, "sakerhet");
     trygg_week week;
-    trygg_week_parse("2026-W47", &week);
+    check(trygg_week_parse("2026-W47", &week) != TRYGG_OK, "week");
     seed(st, &week);
     check(report_start(&ctx) != 0, "report_start");
 

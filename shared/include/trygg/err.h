@@ -12,7 +12,7 @@
 /* A result the caller must look at: functions declared with it make an
  * ignored result a compile error under -Werror (GCC's warn_unused_result,
  * which a (void) cast does NOT silence). A caller that deliberately drops a
- * result says so with trygg_ignore(). tests/guards/guard_unused_result.sh
+ * result says so with trygg_ignore(). tests/guards/guard_unused_result.py
  * checks that every trygg_err function in shared/include/trygg carries it. */
 #if defined(__GNUC__) || defined(__clang__)
 #define TRYGG_MUST_CHECK __attribute__((warn_unused_result))

@@ -50,9 +50,9 @@ typedef struct trygg_week {
 
 /* Parses "2026-W47" (also "2026W47", "2026-w7"). TRYGG_ERR_INVALID for
  * anything else or a week the year does not have. */
-trygg_err trygg_week_parse(const char *s, trygg_week *out);
+TRYGG_MUST_CHECK trygg_err trygg_week_parse(const char *s, trygg_week *out);
 /* Sets *out from ISO year and week; TRYGG_ERR_INVALID if out of range. */
-trygg_err trygg_week_make(int year, int week, trygg_week *out);
+TRYGG_MUST_CHECK trygg_err trygg_week_make(int year, int week, trygg_week *out);
 /* The local week containing `utc`. */
 void trygg_week_containing(int64_t utc, trygg_week *out);
 /* The week `delta` weeks after *w (negative = before). */
@@ -133,8 +133,8 @@ typedef struct trygg_report_areas {
  * lines "ID = Label | Group"; and small_count from [server]. Unknown keys
  * in [area ...] are errors; other sections are skipped. On error returns TRYGG_ERR_CONFIG/IO with
  * "file:line: msg" in err[errcap]. */
-trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out, char *err,
-                                  size_t errcap);
+TRYGG_MUST_CHECK trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out,
+                                                   char *err, size_t errcap);
 
 /* ---- The report --------------------------------------------------------------- */
 
@@ -237,13 +237,14 @@ typedef struct trygg_report {
  * indexes for the week queries, the availability log and the triggers that
  * fill it from kiosk heartbeats and gateway health records, the police
  * events table. Call once at server start and before building reports. */
-trygg_err trygg_report_db_init(trygg_store *st);
+TRYGG_MUST_CHECK trygg_err trygg_report_db_init(trygg_store *st);
 
 /* Builds the report for week *w from the store, at time `now`. `areas` (may
  * be NULL) gives labels and groups. *out is allocated (it is large); free
  * with trygg_report_free. */
-trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_report_areas *areas,
-                             int64_t now, trygg_report **out);
+TRYGG_MUST_CHECK trygg_err trygg_report_build(trygg_store *st, const trygg_week *w,
+                                              const trygg_report_areas *areas, int64_t now,
+                                              trygg_report **out);
 void trygg_report_free(trygg_report *r);
 
 /* Sum of the 12 history weeks n[0..CUR) of a row (the average is this / 12). */

@@ -26,20 +26,19 @@
 #include "err.h"
 #include "utf8.h" /* trygg_utf8_valid and friends, for the callers of text.h */
 
-
 /* Writes `in` with personal data replaced into out[cap]. Returns
  * TRYGG_ERR_TOOBIG if it does not fit (out then holds ""). *found (may be
  * NULL) gets the number of replacements. A marker can be longer than what it
  * replaces ("0520-12345" -> "[telefonnummer]"), but never more than twice:
  * cap = 2 * strlen(in) + 1 always fits. Valid UTF-8 in gives valid UTF-8
  * out, and scrubbing a scrubbed text changes nothing (both fuzz-checked). */
-trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found);
+TRYGG_MUST_CHECK trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found);
 
 typedef struct trygg_keywords trygg_keywords;
 /* Loads every assets/keywords/<lang>.txt under `dir` (NULL = the asset dir,
  * see paths.h). File format: "[urgent]" and "[person]" sections, one word or
  * phrase per line, # comments. */
-trygg_err trygg_keywords_load(const char *dir, trygg_keywords **out);
+TRYGG_MUST_CHECK trygg_err trygg_keywords_load(const char *dir, trygg_keywords **out);
 void trygg_keywords_free(trygg_keywords *k);
 /* Process-wide keywords loaded on first use from the asset dir (NULL if that failed). */
 const trygg_keywords *trygg_keywords_default(void);

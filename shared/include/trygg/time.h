@@ -8,7 +8,7 @@
  * default /usr/share/zoneinfo, including the POSIX rule in the file's footer
  * for years past its last transition). Nothing reads the process's TZ, so
  * results are the same in every process and thread; no other file calls
- * localtime/mktime/strftime with local time (tests/guards/guard_localtime.sh).
+ * localtime/mktime/strftime with local time (tests/guards/guard_localtime.py).
  *
  * If the zone file cannot be read, the EU rule for Central European Time
  * ("CET-1CEST,M3.5.0,M10.5.0/3") is used and trygg_time_set_zone says so.
@@ -28,11 +28,11 @@
 
 /* Local civil time of one instant. */
 typedef struct trygg_tm {
-    int year, month, day;  /* 1..12, 1..31 */
-    int hour, min, sec;    /* 0..23, 0..59, 0..59 */
-    int wday;              /* 0 = Monday .. 6 = Sunday */
-    int offset;            /* seconds east of UTC */
-    int dst;               /* 1 in summer time */
+    int year, month, day; /* 1..12, 1..31 */
+    int hour, min, sec;   /* 0..23, 0..59, 0..59 */
+    int wday;             /* 0 = Monday .. 6 = Sunday */
+    int offset;           /* seconds east of UTC */
+    int dst;              /* 1 in summer time */
 } trygg_tm;
 
 /* Uses zone `name` (e.g. "Europe/Stockholm", "UTC") from now on. TRYGG_ERR_INVALID

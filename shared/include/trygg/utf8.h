@@ -36,14 +36,13 @@ size_t trygg_utf8_put(char *out, uint32_t cp);
 /* Converts valid UTF-8 s[0..len) to UTF-16 in out[cap] (no terminator);
  * *n gets the number of 16-bit units. TRYGG_ERR_INVALID for invalid UTF-8,
  * TRYGG_ERR_TOOBIG if it does not fit (out's contents then undefined). */
-TRYGG_MUST_CHECK trygg_err trygg_utf8_to_utf16(const char *s, size_t len, uint16_t *out,
-                                               size_t cap, size_t *n);
+TRYGG_MUST_CHECK trygg_err trygg_utf8_to_utf16(const char *s, size_t len, uint16_t *out, size_t cap,
+                                               size_t *n);
 /* Full Unicode case folding (language-independent: "ÅSA" and "åsa", "STRASSE"
  * and "straße" fold alike) of valid UTF-8 s[0..len) into a new NUL-terminated
  * string *out (free() it); *outlen (may be NULL) gets its length.
  * TRYGG_ERR_INVALID for invalid UTF-8, TRYGG_ERR_NOMEM. */
-TRYGG_MUST_CHECK trygg_err trygg_utf8_fold(const char *s, size_t len, char **out,
-                                           size_t *outlen);
+TRYGG_MUST_CHECK trygg_err trygg_utf8_fold(const char *s, size_t len, char **out, size_t *outlen);
 /* Lower case of one code point (simple mapping), e.g. for per-character
  * normalisation where the string length must not change much. */
 uint32_t trygg_utf8_lower(uint32_t cp);
