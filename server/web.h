@@ -178,7 +178,6 @@ trygg_view web_access_store_view(const web_user *u);
  * (also when it does not exist) or the level, with *out as `u` may see it. */
 web_see web_access_get(const web_user *u, trygg_store *st, int64_t id, trygg_item *out);
 
-
 /* ---- Request context (web.c) -------------------------------------------------- */
 
 /* Name and label of a destination, loaded once per request. */
