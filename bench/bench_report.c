@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 #include "trygg/log.h"
 #include "trygg/report.h"
 

@@ -551,7 +551,7 @@ static int cmd_quit(script *s, char *arg)
     return 0;
 }
 
-/* shot NAME: writes NAME.png and NAME.json to the shots directory. */
+/* shot NAME: writes the screenshot NAME (PNG) and its layout (JSON) to the shots directory. */
 static int cmd_shot(script *s, char *arg)
 {
     return shot(s, arg);

@@ -5,6 +5,7 @@
  *   POST /api/v1/kiosk/heartbeat  version, outbox depth, last error -> 204
  * Every call needs "Authorization: Bearer <kiosk token>".
  */
+#include "trygg/time.h"
 #include "api.h"
 
 #include <ctype.h>
@@ -489,15 +490,7 @@ static json_t *labels(const char label[CONFIG_NLANGS][CONFIG_LABEL_MAX], const c
 
 static void iso_local(int64_t t, char out[32])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    char z[8];
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    strftime(z, sizeof z, "%z", &tm); /* +0100 -> +01:00 */
-    size_t n = strlen(out);
-    if (strlen(z) == 5)
-        snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
+    trygg_time_iso(t, out, 32);
 }
 
 json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)

@@ -10,6 +10,8 @@
  * The webhook URL and secret are looked up when sending, so no secret is
  * ever stored in the outbox.
  */
+#include "trygg/backoff.h"
+#include "trygg/time.h"
 #include "forward.h"
 
 #include <curl/curl.h>
@@ -125,10 +127,7 @@ static char *build_message(const char *from, const char *to, const char *subject
                            int64_t id)
 {
     char date[64], subj[1024], host[128] = "trygg.invalid";
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S %z", &tm);
+    trygg_time_format((int64_t)time(NULL), "%a, %d %b %Y %H:%M:%S %z", date, sizeof date);
     encode_subject(subject, subj, sizeof subj);
     const char *at = strrchr(from, '@');
     if (at && strlen(at + 1) < sizeof host && strlen(at + 1) > 0)
@@ -320,8 +319,8 @@ int forward_run_once(server_ctx *ctx, int64_t now)
             TRYGG_ERR("forward %lld (%s to %s) dead after %d attempts: %s", (long long)r->id,
                       r->channel, r->destination, r->attempts + 1, err);
         } else {
-            int shift = r->attempts < 7 ? r->attempts : 7;
-            int64_t delay = (int64_t)30 << shift; /* 30 s, 1 min, 2 min ... ~1 h */
+            /* 30 s, 1 min, 2 min ... ~1 h, + up to 10 % so retries spread */
+            int64_t delay = trygg_backoff(30, 3840, r->attempts, 10);
             me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_FAILED, err, now + delay);
             TRYGG_WARN("forward %lld (%s to %s) failed, retry in %llds: %s", (long long)r->id,
                        r->channel, r->destination, (long long)delay, err);

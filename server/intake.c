@@ -137,8 +137,8 @@ static void *committer(void *arg)
 {
     server_ctx *ctx = arg;
     trygg_store *own = server_store(ctx);
-    if (own)
-        trygg_store_set_autocheckpoint(own, 0);
+    if (own && trygg_store_set_autocheckpoint(own, 0) != TRYGG_OK)
+        TRYGG_WARN("intake: commits will checkpoint themselves: %s", trygg_store_errmsg(own));
     pthread_mutex_lock(&q.mu);
     for (;;) {
         while (q.head == NULL && !q.stopping)

@@ -30,6 +30,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "trygg/time.h"
 #include "api.h"
 #include "config.h"
 #include "intake.h"
@@ -124,15 +125,7 @@ static const char *lang_of(const http_req *req)
  * 2026-11-30T08:00:00+01:00. */
 static void iso(int64_t t, char out[32])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    char z[8];
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    strftime(z, sizeof z, "%z", &tm);
-    size_t n = strlen(out);
-    if (strlen(z) == 5)
-        snprintf(out + n, 32 - n, "%.3s:%.2s", z, z + 3);
+    trygg_time_iso(t, out, 32);
 }
 
 /* GET /open311/v2/services.{fmt}: the fault categories. */
@@ -511,7 +504,11 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     json_decref(errs);
 
     char tok[64];
-    trygg_token_new(tok);
+    if (trygg_token_new(tok) != TRYGG_OK) {
+        one_error(resp, f, 500, "internal error");
+        free(it);
+        return;
+    }
     snprintf(it->client_key, sizeof it->client_key, "o311-%.40s", tok);
     int created = 0;
     const char *bad = NULL;
@@ -629,8 +626,7 @@ static int parse_when(const char *s, int64_t *out)
     if (d > mdays[mo - 1] + (mo == 2 && leap))
         return 0;
     if (s[10] == '\0') {
-        struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_isdst = -1};
-        *out = (int64_t)mktime(&tm);
+        *out = trygg_time_from_local(y, mo, d, 0, 0, 0);
         return 1;
     }
     const char *p = s + 11;

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "trygg/log.h"
 #include <fcntl.h>
 
 #include "intake.h"
@@ -353,11 +354,13 @@ static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
         tb_printf(&b, "# HELP trygg_items Items in the queue by status.\n"
                       "# TYPE trygg_items gauge\n");
         void *a1[] = {&b, "trygg_items", "status"};
-        trygg_store_count(st, &f, "status", count_cb, a1);
+        int count_failed = trygg_store_count(st, &f, "status", count_cb, a1) != TRYGG_OK;
         tb_printf(&b, "# HELP trygg_items_by_channel Items in the queue by channel.\n"
                       "# TYPE trygg_items_by_channel gauge\n");
         void *a2[] = {&b, "trygg_items_by_channel", "channel"};
-        trygg_store_count(st, &f, "channel", count_cb, a2);
+        count_failed |= trygg_store_count(st, &f, "channel", count_cb, a2) != TRYGG_OK;
+        if (count_failed)
+            TRYGG_WARN("metrics: counting items failed: %s", trygg_store_errmsg(st));
 
         static const char *const names[2] = {"sms", "notify"};
         static const char *const help[2] = {"SMS outbox rows by status.",

@@ -139,7 +139,7 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
         web_log_export(&w, kind == OUT_CSV ? "export_report_csv" : "export_report_print", 0, wk);
     if (kind == OUT_CSV) {
         trygg_report_csv(r, &o, &out);
-        if (!out.full &&
+        if (!trygg_buf_err(&out) &&
             http_resp_set(resp, 200, "text/csv; charset=utf-8", out.data, out.len) == 0) {
             char disp[96];
             snprintf(disp, sizeof disp, "attachment; filename=\"lagesbild-%s.csv\"", wk);
@@ -152,7 +152,7 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
         o.print = 1;
         o.standalone = 1;
         trygg_report_html(r, &o, &out);
-        if (out.full ||
+        if (trygg_buf_err(&out) ||
             http_resp_set(resp, 200, "text/html; charset=utf-8", out.data, out.len) != 0)
             http_resp_set(resp, 500, "text/plain; charset=utf-8", "500\n", 4);
         else
@@ -162,12 +162,12 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
         html_buf b;
         html_init(&b, REPORT_PAGE_MAX + 256 * 1024);
         web_page_begin(&b, &w, "report.title", "report");
-        if (!out.full)
+        if (!trygg_buf_err(&out))
             /* The fragment is finished markup: libtrygg's renderer escaped
-             * every dynamic value (trygg_rbuf_esc), so it is appended as is. */
+             * every dynamic value (trygg_html_esc), so it is appended as is. */
             html_raw_(&b, out.data, out.len);
         else
-            b.full = 1;
+            b.err = TRYGG_ERR_TOOBIG;
         web_page_end(&b, &w);
         html_send(&b, resp, 200);
     }

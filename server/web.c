@@ -3,6 +3,7 @@
  * session check (web_begin), catalog text, page layout, error pages, time
  * formatting and the static files (assets/web).
  */
+#include "trygg/time.h"
 #include "web.h"
 
 #include <stdio.h>
@@ -72,29 +73,15 @@ void web_fmt_time(int64_t t, char out[32])
     out[0] = '\0';
     if (t <= 0)
         return;
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (localtime_r(&tt, &tm))
-        strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+    trygg_time_format(t, "%Y-%m-%d %H:%M", out, 32);
 }
 
 int64_t web_parse_date(const char *s)
 {
-    int y, m, d;
-    char tail;
-    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    int64_t t;
+    if (trygg_time_parse_day(s, &t) != TRYGG_OK || atoi(s) < 2000 || atoi(s) > 2200)
         return -1;
-    if (y < 2000 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
-        return -1;
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    tm.tm_isdst = -1;
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1 || tm.tm_mday != d)
-        return -1;
-    return (int64_t)t;
+    return t;
 }
 
 static void set_lang(web_ctx *w)

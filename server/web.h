@@ -23,17 +23,16 @@
 #include <stdint.h>
 
 #include "server.h"
+#include "trygg/buf.h"
 #include "trygg/item.h"
 #include "trygg/store.h"
 
 /* ---- HTML buffer (web_html.c) ----------------------------------------------- */
 
-typedef struct html_buf {
-    char *data;
-    size_t len, cap;
-    size_t max; /* hard size cap; appends beyond it set `full` */
-    int full;   /* 1 after an append failed (OOM or cap): page is not sent */
-} html_buf;
+/* The one buffer (trygg/buf.h); its error is sticky, so the appends below
+ * return nothing and html_send checks once: a page whose append failed (cap
+ * or out of memory) is never sent. */
+typedef trygg_buf html_buf;
 
 /* Starts an empty buffer capped at `max` bytes. */
 void html_init(html_buf *b, size_t max);
@@ -178,14 +177,6 @@ trygg_view web_access_store_view(const web_user *u);
 /* Reads item `id` in the view of `u` and decides access: WEB_SEE_NONE
  * (also when it does not exist) or the level, with *out as `u` may see it. */
 web_see web_access_get(const web_user *u, trygg_store *st, int64_t id, trygg_item *out);
-
-/* ---- CSV (web_csv.c) ---------------------------------------------------------- */
-
-/* Appends one CSV cell (RFC 4180 quoting, always quoted) to out, guarding
- * against formula injection: a value starting with = + - @ TAB or CR gets a
- * leading apostrophe. Returns -1 if out would exceed `cap` (nothing
- * appended). *len is the current length of out. */
-int web_csv_cell(char *out, size_t cap, size_t *len, const char *value, int first);
 
 /* ---- Request context (web.c) -------------------------------------------------- */
 

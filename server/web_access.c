@@ -3,7 +3,7 @@
  * the staff UI asks web_access_item()/web_access_action(); nothing else
  * decides access.
  *
- * Rules (DESIGN.md, Privacy and Routing):
+ * Rules (docs/privacy.md, Roles; docs/server.md, routing):
  *   - roles "security" and "admin" see every item, unscrubbed;
  *   - role "destination" sees only items routed to its own destination, as
  *     a scrubbed copy (no phone numbers, e-mail addresses or personal

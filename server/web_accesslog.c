@@ -7,6 +7,7 @@
  */
 #include "web.h"
 
+#include "trygg/csv.h"
 #include "trygg/log.h"
 
 #include <stdio.h>
@@ -31,40 +32,37 @@ static int month_range(const char *m, int64_t *from, int64_t *to)
     return 1;
 }
 
+static trygg_err csv_row(trygg_buf *b, const char *const *cells, int n)
+{
+    trygg_err e = TRYGG_OK;
+    for (int i = 0; i < n && !e; i++)
+        e = trygg_csv_field(b, cells[i], i == 0);
+    return e ? e : trygg_csv_end(b);
+}
+
 static void csv_out(web_ctx *w, const trygg_access *rows, int n)
 {
-    size_t cap = 256 + (size_t)n * 512, len = 0;
-    char *buf = malloc(cap);
-    int failed = buf == NULL;
-    static const char *const cols[] = {"acl.when", "acl.who", "acl.what", "acl.item", "acl.detail"};
-    for (size_t i = 0; !failed && i < sizeof cols / sizeof cols[0]; i++)
-        failed = web_csv_cell(buf, cap, &len, web_t(w, cols[i]), i == 0) != 0;
-    for (int r = 0; !failed && r <= n; r++) {
-        if (len + 2 >= cap) {
-            failed = 1;
-            break;
-        }
-        memcpy(buf + len, "\r\n", 3);
-        len += 2;
-        if (r == n)
-            break;
+    trygg_buf buf;
+    trygg_buf_init(&buf, 1024 + (size_t)n * 4096);
+    const char *head[] = {web_t(w, "acl.when"), web_t(w, "acl.who"), web_t(w, "acl.what"),
+                          web_t(w, "acl.item"), web_t(w, "acl.detail")};
+    trygg_err e = csv_row(&buf, head, 5);
+    for (int r = 0; !e && r < n; r++) {
         char when[32], id[24], key[64];
         web_fmt_time(rows[r].at, when);
         snprintf(id, sizeof id, "%lld", (long long)rows[r].item_id);
-        failed =
-            web_csv_cell(buf, cap, &len, when, 1) ||
-            web_csv_cell(buf, cap, &len, rows[r].actor, 0) ||
-            web_csv_cell(buf, cap, &len, web_t(w, web_enum_key("acl", rows[r].action, key)), 0) ||
-            web_csv_cell(buf, cap, &len, rows[r].item_id ? id : "", 0) ||
-            web_csv_cell(buf, cap, &len, rows[r].detail, 0);
+        const char *cells[] = {when, rows[r].actor,
+                               web_t(w, web_enum_key("acl", rows[r].action, key)),
+                               rows[r].item_id ? id : "", rows[r].detail};
+        e = csv_row(&buf, cells, 5);
     }
-    if (failed) {
-        free(buf);
+    if (e) {
+        trygg_buf_free(&buf);
         web_error(w, 503, "error.unavailable");
         return;
     }
-    http_resp_set(w->resp, 200, "text/csv; charset=utf-8", buf, len);
-    free(buf);
+    http_resp_set(w->resp, 200, "text/csv; charset=utf-8", trygg_buf_str(&buf), buf.len);
+    trygg_buf_free(&buf);
     http_resp_header(w->resp, "Content-Disposition",
                      "attachment; filename=\"trygg-access-log.csv\"");
 }

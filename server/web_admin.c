@@ -4,6 +4,7 @@
  * their sign-ups, notices shown on the kiosks. Only admins may create admin
  * accounts; nobody can disable their own account.
  */
+#include "trygg/time.h"
 #include "web.h"
 
 #include <inttypes.h>
@@ -719,14 +720,9 @@ static trygg_err walk_save(web_ctx *w, const http_req *req)
              fcopy(req, "place", wk.place, sizeof wk.place, 1) &&
              fcopy(req, "meeting_point", wk.meeting_point, sizeof wk.meeting_point, 1);
     if (ok) {
-        time_t t = (time_t)day;
-        struct tm lt;
-        localtime_r(&t, &lt);
-        lt.tm_hour = hh;
-        lt.tm_min = mm;
-        lt.tm_sec = 0;
-        lt.tm_isdst = -1;
-        wk.starts = (int64_t)mktime(&lt);
+        trygg_tm lt;
+        trygg_time_local(day, &lt);
+        wk.starts = trygg_time_from_local(lt.year, lt.month, lt.day, hh, mm, 0);
         wk.capacity = (int)capv;
         e = trygg_store_walk_put(w->st, &wk);
         if (!e) {

@@ -3,9 +3,11 @@
  * access narrowing as the queue page; every row goes through
  * web_access_view(), so roles other than the security department get the
  * scrubbed copy. Cells are quoted and guarded against formula injection
- * (web_csv_cell).
+ * (trygg_csv_field).
  */
 #include "web.h"
+
+#include "trygg/csv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,46 +17,16 @@
 #define EXPORT_PAGE      200
 #define EXPORT_MAX_BYTES (64u * 1024 * 1024)
 
-typedef struct csv_out {
-    char *buf;
-    size_t len, cap;
-    int failed;
-} csv_out;
-
-static int ensure(csv_out *o, size_t need)
+/* Appends one quoted, formula-guarded cell; an error is sticky in o and
+ * checked once after the last row. */
+static void cell(trygg_buf *o, const char *v, int first)
 {
-    if (o->failed)
-        return -1;
-    if (o->len + need + 1 <= o->cap)
-        return 0;
-    size_t ncap = o->cap ? o->cap * 2 : 65536;
-    while (ncap < o->len + need + 1)
-        ncap *= 2;
-    char *p = ncap > EXPORT_MAX_BYTES ? NULL : realloc(o->buf, ncap);
-    if (!p) {
-        o->failed = 1;
-        return -1;
-    }
-    o->buf = p;
-    o->cap = ncap;
-    return 0;
+    trygg_ignore(trygg_csv_field(o, v, first));
 }
 
-static void raw(csv_out *o, const char *s)
+static void row_end(trygg_buf *o)
 {
-    size_t n = strlen(s);
-    if (ensure(o, n) != 0)
-        return;
-    memcpy(o->buf + o->len, s, n + 1);
-    o->len += n;
-}
-
-static void cell(csv_out *o, const char *v, int first)
-{
-    if (ensure(o, 4 + 2 * (v ? strlen(v) : 0)) != 0)
-        return;
-    if (web_csv_cell(o->buf, o->cap, &o->len, v, first) != 0)
-        o->failed = 1;
+    trygg_ignore(trygg_csv_end(o)); /* sticky, as cell() */
 }
 
 void web_export_get(void *ctx, const http_req *req, http_resp *resp)
@@ -66,7 +38,8 @@ void web_export_get(void *ctx, const http_req *req, http_resp *resp)
     web_filter_from_query(req, &f);
     int allowed = web_access_filter(&w.sess.user, &f);
     trygg_item *items = calloc(EXPORT_PAGE, sizeof *items);
-    csv_out o = {0};
+    trygg_buf o;
+    trygg_buf_init(&o, EXPORT_MAX_BYTES);
     if (!items) {
         web_error(&w, 503, "error.unavailable");
         return;
@@ -75,15 +48,16 @@ void web_export_get(void *ctx, const http_req *req, http_resp *resp)
                                        "csv.kind",   "csv.category",    "csv.area",
                                        "csv.place",  "csv.status",      "csv.close_reason",
                                        "csv.urgent", "csv.destination", "csv.text"};
-    raw(&o, "\xEF\xBB\xBF"); /* UTF-8 BOM so spreadsheet programs read å ä ö */
+    /* UTF-8 BOM so spreadsheet programs read å ä ö; sticky like cell() */
+    trygg_ignore(trygg_buf_puts(&o, "\xEF\xBB\xBF"));
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         cell(&o, web_t(&w, cols[i]), i == 0);
-    raw(&o, "\r\n");
+    row_end(&o);
 
     trygg_cursor cur = {0}, next = {0};
     int rows = 0;
     trygg_err e = TRYGG_OK;
-    while (allowed && rows < EXPORT_MAX_ROWS && !o.failed) {
+    while (allowed && rows < EXPORT_MAX_ROWS && !trygg_buf_err(&o)) {
         int n = 0;
         e = trygg_store_list(w.st, &f, cur.valid ? &cur : NULL, items, EXPORT_PAGE, &n, &next);
         if (e != TRYGG_OK)
@@ -106,7 +80,7 @@ void web_export_get(void *ctx, const http_req *req, http_resp *resp)
             cell(&o, v.urgent ? "1" : "0", 0);
             cell(&o, v.destination, 0);
             cell(&o, v.purged ? "" : v.text, 0);
-            raw(&o, "\r\n");
+            row_end(&o);
             rows++;
         }
         if (!next.valid || n < EXPORT_PAGE)
@@ -114,8 +88,8 @@ void web_export_get(void *ctx, const http_req *req, http_resp *resp)
         cur = next;
     }
     free(items);
-    if (e != TRYGG_OK || o.failed) {
-        free(o.buf);
+    if (e != TRYGG_OK || trygg_buf_err(&o)) {
+        trygg_buf_free(&o);
         web_error(&w, e == TRYGG_ERR_INVALID ? 400 : 503,
                   e == TRYGG_ERR_INVALID ? "queue.bad_query" : "error.unavailable");
         return;
@@ -128,7 +102,7 @@ void web_export_get(void *ctx, const http_req *req, http_resp *resp)
         fl = k < 0 ? sizeof filter : fl + (size_t)k;
     }
     web_log_export(&w, "export_csv", rows, filter);
-    http_resp_set(resp, 200, "text/csv; charset=utf-8", o.buf, o.len);
-    free(o.buf);
+    http_resp_set(resp, 200, "text/csv; charset=utf-8", trygg_buf_str(&o), o.len);
+    trygg_buf_free(&o);
     http_resp_header(resp, "Content-Disposition", "attachment; filename=\"trygg-export.csv\"");
 }

@@ -319,8 +319,9 @@ static void pick_lang(dlg_ctx *c, who *w, const char *text, int undecodable, int
     }
     if (g && (!w->ct.lang[0] || strong)) {
         snprintf(w->lang, sizeof w->lang, "%s", g);
+        /* Remembering the language is a nicety: the reply is in it anyway. */
         if (strcmp(w->ct.lang, g) != 0)
-            trygg_store_contact_set_lang(c->st, w->pseudo, g);
+            trygg_ignore(trygg_store_contact_set_lang(c->st, w->pseudo, g));
     } else if (w->ct.lang[0]) {
         snprintf(w->lang, sizeof w->lang, "%s", w->ct.lang);
     } else {

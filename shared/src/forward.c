@@ -14,6 +14,7 @@
 #include "trygg/i18n.h"
 #include "trygg/log.h"
 #include "trygg/text.h"
+#include "trygg/time.h"
 
 #define PAYLOAD_MAX 8000 /* the store's cap is 8 KiB including NUL */
 
@@ -44,21 +45,7 @@ static void when_text(const trygg_item *it, char out[80])
 
 static void iso_utc(int64_t t, char out[32])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Cuts s to at most `max` bytes at a UTF-8 boundary. */
-static void utf8_cut(char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n <= max)
-        return;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    s[max] = '\0';
+    trygg_time_format_utc(t, "%Y-%m-%dT%H:%M:%SZ", out, 32);
 }
 
 static const char *label_of(const trygg_forward_cfg *fc, const char *what, int kind, const char *id)
@@ -190,7 +177,7 @@ static char *email_payload(const trygg_forward_cfg *fc, const trygg_item *it, vi
     for (int tries = 0; subject && body && tries < 8; tries++) {
         if (render(subj_t, fc, it, v, dest_label, subject, 1024) != TRYGG_OK)
             snprintf(subject, 1024, "Trygg %s", it->ref);
-        utf8_cut(subject, 200);
+        trygg_utf8_cut(subject, 200);
         char full_subject[1100];
         snprintf(full_subject, sizeof full_subject, "%s%s", urgent ? "!!! " : "", subject);
         if (render(body_t, fc, it, v, dest_label, body, PAYLOAD_MAX) == TRYGG_OK) {
@@ -207,7 +194,7 @@ static char *email_payload(const trygg_forward_cfg *fc, const trygg_item *it, vi
             free(out);
             out = NULL;
         }
-        utf8_cut(v->text, strlen(v->text) / 2);
+        trygg_utf8_cut(v->text, strlen(v->text) / 2);
         strcat(v->text, " [...]");
     }
     free(subject);
@@ -228,7 +215,7 @@ static char *webhook_payload(const trygg_forward_cfg *fc, const trygg_item *it, 
         if (out && strlen(out) < PAYLOAD_MAX)
             return out;
         free(out);
-        utf8_cut(v->text, strlen(v->text) / 2);
+        trygg_utf8_cut(v->text, strlen(v->text) / 2);
         strcat(v->text, " [...]");
     }
     return NULL;

@@ -6,109 +6,55 @@
  * the CSV can never disagree about what is hidden.
  *
  * All text comes from the "report" catalog; every dynamic string is escaped
- * by trygg_rbuf_esc (HTML) or csv_text (CSV).
+ * by trygg_html_esc (HTML) or trygg_csv_field (CSV).
  */
 #include "trygg/report.h"
+
+#include "trygg/csv.h"
+#include "trygg/html.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Buffer ---------------------------------------------------------------- */
+/* ---- Buffer: trygg_buf with a sticky error --------------------------------- */
+
+/* The render functions append hundreds of pieces; the buffer's error is
+ * sticky, so the result is checked once, by whoever sends or writes the
+ * buffer (trygg_buf_err), and each piece's own result may be dropped. */
 
 void trygg_rbuf_init(trygg_rbuf *b, size_t max)
 {
-    memset(b, 0, sizeof *b);
-    b->max = max;
+    trygg_buf_init(b, max);
 }
 
 void trygg_rbuf_free(trygg_rbuf *b)
 {
-    free(b->data);
-    memset(b, 0, sizeof *b);
+    trygg_buf_free(b);
 }
 
 void trygg_rbuf_add(trygg_rbuf *b, const char *s, size_t n)
 {
-    if (b->full)
-        return;
-    if (b->len + n + 1 > b->max) {
-        b->full = 1;
-        return;
-    }
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 8192;
-        while (nc < b->len + n + 1)
-            nc *= 2;
-        if (nc > b->max + 1)
-            nc = b->max + 1;
-        char *d = realloc(b->data, nc);
-        if (!d) {
-            b->full = 1;
-            return;
-        }
-        b->data = d;
-        b->cap = nc;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+    trygg_ignore(trygg_buf_add(b, s, n)); /* sticky: see above */
 }
 
 void trygg_rbuf_puts(trygg_rbuf *b, const char *s)
 {
-    trygg_rbuf_add(b, s, strlen(s));
+    trygg_ignore(trygg_buf_puts(b, s)); /* sticky: see above */
 }
 
 void trygg_rbuf_printf(trygg_rbuf *b, const char *fmt, ...)
 {
-    char tmp[1024];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    trygg_ignore(trygg_buf_vprintf(b, fmt, ap)); /* sticky: see above */
     va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp) {
-        b->full = 1; /* formats here are short; a long one is a bug, not data */
-        return;
-    }
-    trygg_rbuf_add(b, tmp, (size_t)n);
 }
 
 void trygg_rbuf_esc(trygg_rbuf *b, const char *s)
 {
-    if (!s)
-        return;
-    const char *run = s;
-    for (; *s; s++) {
-        const char *rep = NULL;
-        switch (*s) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&#39;";
-            break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-                rep = " ";
-        }
-        if (rep) {
-            trygg_rbuf_add(b, run, (size_t)(s - run));
-            trygg_rbuf_puts(b, rep);
-            run = s + 1;
-        }
-    }
-    trygg_rbuf_add(b, run, (size_t)(s - run));
+    trygg_ignore(trygg_html_esc(b, s)); /* sticky: see above */
 }
 
 void trygg_report_opts_init(trygg_report_opts *o)
@@ -299,30 +245,21 @@ static const char *const band_names[TRYGG_REPORT_BANDS] = {"00-04", "04-08", "08
 
 /* ---- CSV --------------------------------------------------------------------------- */
 
-static void csv_text(trygg_rbuf *b, const char *s)
-{
-    trygg_rbuf_puts(b, "\"");
-    if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')
-        trygg_rbuf_puts(b, "'");
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            trygg_rbuf_puts(b, "\"\"");
-        else
-            trygg_rbuf_add(b, p, 1);
-    }
-    trygg_rbuf_puts(b, "\"");
-}
-
 static void csv_row(trygg_rbuf *b, const char *view_, const char *key, const char *sub,
                     const char *count, const char *prev, const char *change, const char *avg)
 {
-    trygg_rbuf_puts(b, view_);
-    trygg_rbuf_puts(b, ",");
-    csv_text(b, key);
-    trygg_rbuf_puts(b, ",");
-    csv_text(b, sub);
-    trygg_rbuf_printf(b, ",%s,%s,%s,%s\r\n", count, prev ? prev : "", change ? change : "",
-                      avg ? avg : "");
+    /* view_ and the figures are fixed names and numbers; key and sub are data */
+    trygg_err e = trygg_csv_raw(b, view_, 1);
+    if (!e)
+        e = trygg_csv_field(b, key, 0);
+    if (!e)
+        e = trygg_csv_field(b, sub, 0);
+    const char *fig[4] = {count, prev, change, avg};
+    for (int i = 0; i < 4 && !e; i++)
+        e = trygg_csv_raw(b, fig[i], 0);
+    if (!e)
+        e = trygg_csv_end(b);
+    trygg_ignore(e); /* sticky in b: checked by the caller */
 }
 
 static void csv_dim(trygg_rbuf *b, const view *v, int d, const char *name)
@@ -354,7 +291,7 @@ void trygg_report_csv(const trygg_report *r, const trygg_report_opts *o, trygg_r
 {
     view *v = malloc(sizeof *v);
     if (!v) {
-        b->full = 1;
+        b->err = TRYGG_ERR_NOMEM;
         return;
     }
     view_build(v, r, o);
@@ -920,7 +857,7 @@ void trygg_report_html(const trygg_report *r, const trygg_report_opts *o, trygg_
 {
     view *v = malloc(sizeof *v);
     if (!v) {
-        b->full = 1;
+        b->err = TRYGG_ERR_NOMEM;
         return;
     }
     view_build(v, r, o);

@@ -1,14 +1,14 @@
 /*
  * store_sqlite.c — opening the queue database, schema migrations, error
- * mapping and transactions. Items are in store_items.c, users/kiosks/walks
- * in store_admin.c, SMS contacts and outboxes in store_sms.c.
+ * mapping and transactions. Items are in store_sqlite_items.c, users/kiosks/walks
+ * in store_sqlite_admin.c, SMS contacts and outboxes in store_sqlite_sms.c.
  *
  * Migrations are an ordered list of SQL steps; step N brings the schema from
  * version N-1 to N and runs in its own BEGIN IMMEDIATE transaction together
  * with PRAGMA user_version = N, so two processes opening a fresh file at the
  * same time migrate it exactly once. Only ever append steps.
  */
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -45,98 +45,6 @@
 #define MARK_EMAIL "[e-post]"
 #define MARK_PNR   "[personnummer]"
 
-/* ------------------------------------------------------------------ UTF-8 */
-
-/* Decodes one code point at s[0..len); returns its byte length or 0 if the
- * sequence is invalid (overlong, surrogate, > U+10FFFF, truncated). */
-static size_t utf8_decode(const unsigned char *s, size_t len, unsigned long *cp)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t n;
-    unsigned long v;
-    unsigned long min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        v = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        v = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
-
-int trygg_utf8_valid(const char *s, size_t len)
-{
-    if (s == NULL)
-        return 0;
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = u[i];
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                return 0;
-            if (c == 0x7F)
-                return 0;
-            i++;
-            continue;
-        }
-        unsigned long cp;
-        size_t n = utf8_decode(u + i, len - i, &cp);
-        if (n == 0)
-            return 0;
-        i += n;
-    }
-    return 1;
-}
-
-size_t trygg_utf8_len(const char *s)
-{
-    size_t n = 0;
-    if (s == NULL)
-        return 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        if ((*p & 0xC0) != 0x80)
-            n++;
-    }
-    return n;
-}
-
-size_t trygg_utf8_last_len(const char *s)
-{
-    if (s == NULL)
-        return 0;
-    size_t len = strlen(s);
-    if (len == 0)
-        return 0;
-    size_t i = len - 1;
-    while (i > 0 && len - i < 4 && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
-    return len - i;
-}
-
 /* --------------------------------------------------------------- scrubbing */
 
 struct outbuf {
@@ -610,6 +518,7 @@ trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found)
     if (in == NULL)
         return TRYGG_ERR_INVALID;
     const unsigned char *s = (const unsigned char *)in;
+    size_t len = strlen(in);
     struct outbuf o = {out, cap, 0, 0};
     int nfound = 0;
     size_t p = 0;
@@ -645,9 +554,10 @@ trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found)
             }
         }
         /* copy one whole code point (or one byte if not UTF-8) */
-        size_t n = 1;
-        while (n < 4 && (s[p + n] & 0xC0) == 0x80)
-            n++;
+        uint32_t cp;
+        size_t n = trygg_utf8_next((const char *)s + p, len - p, &cp);
+        if (n == 0)
+            n = 1;
         out_put(&o, (const char *)s + p, n);
         p += n;
     }
@@ -680,21 +590,7 @@ struct trygg_keywords {
 
 static void put_cp(char *out, size_t *o, unsigned long cp)
 {
-    if (cp < 0x80) {
-        out[(*o)++] = (char)cp;
-    } else if (cp < 0x800) {
-        out[(*o)++] = (char)(0xC0 | (cp >> 6));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out[(*o)++] = (char)(0xE0 | (cp >> 12));
-        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3F));
-    } else {
-        out[(*o)++] = (char)(0xF0 | (cp >> 18));
-        out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3F));
-    }
+    *o += trygg_utf8_put(out + *o, (uint32_t)cp);
 }
 
 /* Maps a code point for matching: returns the folded code point, 0 to drop
@@ -710,17 +606,6 @@ static unsigned long fold_cp(unsigned long cp)
     }
     if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7)
         return ' ';
-    if (cp <= 0xDE)
-        return cp + 32; /* Latin-1 upper case -> lower case */
-    if (cp <= 0xFF)
-        return cp;
-    if (cp <= 0x17F) { /* Latin Extended-A: upper/lower pairs */
-        if ((cp <= 0x137 || (cp >= 0x14A && cp <= 0x177)) && cp % 2 == 0)
-            return cp + 1;
-        if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) && cp % 2 == 1)
-            return cp + 1;
-        return cp;
-    }
     if (cp == 0x2019 || cp == 0x2018)
         return '\'';
     /* Arabic */
@@ -744,7 +629,7 @@ static unsigned long fold_cp(unsigned long cp)
     if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) || cp >= 0x1F000 ||
         cp == 0xFEFF)
         return ' ';
-    return cp;
+    return trygg_utf8_lower((uint32_t)cp); /* Unicode simple lower case */
 }
 
 /* Folds s[0..len) into a new string " w1 w2 ... wn " (leading and trailing
@@ -756,16 +641,16 @@ static char *fold(const char *s, size_t len)
         return NULL;
     size_t o = 0;
     out[o++] = ' ';
-    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        uint32_t c32;
         unsigned long cp;
-        size_t n = utf8_decode(u + i, len - i, &cp);
+        size_t n = trygg_utf8_next(s + i, len - i, &c32);
         if (n == 0) {
             cp = ' ';
             n = 1;
         } else {
-            cp = fold_cp(cp);
+            cp = fold_cp(c32);
         }
         i += n;
         if (cp == 0)

@@ -13,19 +13,15 @@
 #include "trygg/paths.h"
 #include "trygg/route.h"
 #include "trygg/secret.h"
+#include "trygg/time.h"
 
 /* Unix time of `hour`:17 local time, `days_ago` days before today. */
 static int64_t demo_time(int days_ago, int hour)
 {
     time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    tm.tm_mday -= days_ago;
-    tm.tm_hour = hour;
-    tm.tm_min = 17;
-    tm.tm_sec = 0;
-    tm.tm_isdst = -1;
-    int64_t t = (int64_t)mktime(&tm);
+    trygg_tm tm;
+    trygg_time_local((int64_t)now, &tm);
+    int64_t t = trygg_time_from_local(tm.year, tm.month, tm.day - days_ago, hour, 17, 0);
     return t > (int64_t)now ? (int64_t)now - 60 : t;
 }
 

@@ -9,9 +9,11 @@
 #include <time.h>
 
 #include "ctl.h"
+#include "trygg/csv.h"
 #include "trygg/ref.h"
 #include "trygg/route.h"
 #include "trygg/text.h"
+#include "trygg/time.h"
 
 #define PAGE 100
 
@@ -25,17 +27,7 @@ typedef struct list_opts {
 /* "YYYY-MM-DD" in local time -> unix seconds at local midnight. */
 static int parse_day(const char *s, int64_t *out)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    char *end = strptime(s, "%Y-%m-%d", &tm);
-    if (!end || *end)
-        return -1;
-    tm.tm_isdst = -1;
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    *out = (int64_t)t;
-    return 0;
+    return trygg_time_parse_day(s, out) == TRYGG_OK ? 0 : -1;
 }
 
 static int set_field(char *dst, size_t cap, const char *v, const char *opt)
@@ -301,24 +293,21 @@ static int cmd_show(ctl_ctx *ctx, int argc, char **argv)
 CTL_COMMAND(show, "show", "  show REF                  one item with its thread and audit trail",
             cmd_show)
 
-/* Writes one CSV field (RFC 4180). Fields a spreadsheet would run as a
- * formula (= + - @ tab CR at the start) get a leading apostrophe. */
-static void csv_field(FILE *f, const char *s, int last)
+/* Writes one CSV row (trygg_csv_field: quoted, formula-guarded) to f.
+ * Returns 0, or -1 if a field is over the row cap or memory ran out. */
+static int csv_row(FILE *f, const char *const *cells, size_t n)
 {
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-    if (quote || formula)
-        fputc('"', f);
-    if (formula)
-        fputc('\'', f);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            fputc('"', f);
-        fputc(*p, f);
-    }
-    if (quote || formula)
-        fputc('"', f);
-    fputs(last ? "\r\n" : ",", f);
+    trygg_buf b;
+    trygg_buf_init(&b, 4u * 1024 * 1024);
+    trygg_err e = TRYGG_OK;
+    for (size_t i = 0; i < n && !e; i++)
+        e = trygg_csv_field(&b, cells[i], i == 0);
+    if (!e)
+        e = trygg_csv_end(&b);
+    if (!e)
+        fputs(trygg_buf_str(&b), f);
+    trygg_buf_free(&b);
+    return e ? -1 : 0;
 }
 
 static int cmd_export(ctl_ctx *ctx, int argc, char **argv)
@@ -335,8 +324,8 @@ static int cmd_export(ctl_ctx *ctx, int argc, char **argv)
         "area",      "place",   "channel", "source",  "urgent",       "destination", "when_date",
         "when_band", "lang",    "sender",  "contact", "text"};
     const size_t ncol = sizeof head / sizeof head[0];
-    for (size_t i = 0; i < ncol; i++)
-        csv_field(stdout, head[i], i == ncol - 1);
+    if (csv_row(stdout, head, ncol) != 0)
+        return ctl_store_fail(ctx, TRYGG_ERR_NOMEM, "export");
     static trygg_item items[PAGE];
     trygg_cursor cur = {0}, next;
     long done = 0;
@@ -372,8 +361,8 @@ static int cmd_export(ctl_ctx *ctx, int argc, char **argv)
                                  sender,
                                  contact,
                                  text};
-            for (size_t k = 0; k < ncol; k++)
-                csv_field(stdout, row[k], k == ncol - 1);
+            if (csv_row(stdout, row, ncol) != 0)
+                return ctl_store_fail(ctx, TRYGG_ERR_TOOBIG, "export");
         }
         done += n;
         cur = next;

@@ -178,7 +178,7 @@ static int cmd_report(ctl_ctx *ctx, int argc, char **argv)
         trygg_report_csv(r, &o, &b);
     else
         trygg_report_html(r, &o, &b);
-    if (b.full) {
+    if (trygg_buf_err(&b)) {
         ctl_error("report larger than %u bytes", REPORT_OUT_MAX);
         rc = CTL_STORE;
     } else {

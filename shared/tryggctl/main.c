@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "trygg/time.h"
 #include "ctl.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
@@ -83,9 +84,7 @@ const char *ctl_time(int64_t t, char out[32])
         snprintf(out, 32, "-");
         return out;
     }
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!localtime_r(&tt, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M", &tm) == 0)
+    if (trygg_time_format(t, "%Y-%m-%d %H:%M", out, 32) == 0)
         snprintf(out, 32, "%lld", (long long)t);
     return out;
 }

@@ -128,7 +128,7 @@ static void test_fetch_fixture(void **state)
     /* In the week's report: three of them fall in 2026-W47 (the 23:58 one
      * on Sunday 15 November is W46); relative URLs made absolute. */
     trygg_week w;
-    trygg_week_parse("2026-W47", &w);
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
     trygg_report *r;
     assert_int_equal(trygg_report_build(f->st, &w, NULL, w.end, &r), TRYGG_OK);
     assert_int_equal(r->police_total, 3);

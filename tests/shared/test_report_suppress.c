@@ -581,7 +581,7 @@ static char *render_csv(const trygg_report *r, int T)
     trygg_rbuf_init(&b, 1 << 22);
     trygg_rbuf_puts(&b, "\n"); /* so every line, the first too, follows a newline */
     trygg_report_csv(r, &o, &b);
-    assert_false(b.full);
+    assert_false(trygg_buf_err(&b));
     return b.data;
 }
 
@@ -703,7 +703,7 @@ static void test_top_places_issue_week(void **state)
         trygg_rbuf b;
         trygg_rbuf_init(&b, 1 << 22);
         trygg_report_html(r, &o, &b);
-        assert_false(b.full);
+        assert_false(trygg_buf_err(&b));
         assert_null(strstr(b.data, "Torget"));
         assert_non_null(strstr(b.data, "Stationen"));
         trygg_rbuf_free(&b);

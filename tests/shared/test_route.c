@@ -1,5 +1,5 @@
 /*
- * test_route.c — routing rules (route.h): the defaults of DESIGN.md, the
+ * test_route.c — routing rules (route.h): the built-in defaults, the
  * privacy invariant at load time, first match wins, links.
  */
 #include <setjmp.h>

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "store_fixture.h"
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 #include "trygg/ref.h"
 
 static int64_t submit(trygg_store *st, const char *key, trygg_kind kind, const char *area,

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "store_fixture.h"
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 #include "trygg/ref.h"
 
 enum { KIOSKS = 100, PER = 200 };

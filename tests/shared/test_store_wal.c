@@ -70,7 +70,7 @@ static void *reader(void *arg)
         trygg_filter f;
         trygg_filter_init(&f);
         int n;
-        trygg_store_list(st, &f, NULL, items, 50, &n, NULL);
+        assert_int_equal(trygg_store_list(st, &f, NULL, items, 50, &n, NULL), TRYGG_OK);
     }
     free(items);
     trygg_store_close(st);

@@ -361,7 +361,8 @@ static void test_urgent_flood_block(void **state)
     assert_int_equal(items_of(f, B, items, 32), 1); /* one item, a thread of 8 */
     trygg_message msgs[16];
     int nm = 0;
-    trygg_store_list_messages(f->st, items[0].id, TRYGG_VIEW_FULL, msgs, 16, &nm);
+    assert_int_equal(trygg_store_list_messages(f->st, items[0].id, TRYGG_VIEW_FULL, msgs, 16, &nm),
+                     TRYGG_OK);
     assert_true(nm >= 7);
     assert_int_equal(sms_to(f, B, rows, 32), 5); /* answered up to the limit */
 
@@ -474,8 +475,9 @@ static void test_call_and_ring(void **state)
     gw_step(f->g, now);
     assert_int_equal(access(p, F_OK), -1); /* consumed */
     int64_t calls = 0, unanswered = 0;
-    trygg_store_sms_counter_get(f->st, day, "calls", &calls);
-    trygg_store_sms_counter_get(f->st, day, "calls_unanswered", &unanswered);
+    assert_int_equal(trygg_store_sms_counter_get(f->st, day, "calls", &calls), TRYGG_OK);
+    assert_int_equal(trygg_store_sms_counter_get(f->st, day, "calls_unanswered", &unanswered),
+                     TRYGG_OK);
     assert_int_equal(calls, 1);
     assert_int_equal(unanswered, 1);
     const char *caller = "+800123456"; /* the dummy phone's only caller */
@@ -486,7 +488,7 @@ static void test_call_and_ring(void **state)
     fp = fopen(p, "w");
     fclose(fp);
     gw_step(f->g, now + 5);
-    trygg_store_sms_counter_get(f->st, day, "calls", &calls);
+    assert_int_equal(trygg_store_sms_counter_get(f->st, day, "calls", &calls), TRYGG_OK);
     assert_int_equal(calls, 1);
     assert_int_equal(sms_to(f, caller, rows, 32), 1);
     /* The caller answers RING: a call-back item with consent. */
@@ -499,7 +501,7 @@ static void test_call_and_ring(void **state)
     char pcall[65];
     pseudo(f, caller, pcall);
     trygg_contact ct;
-    trygg_store_contact_get(f->st, pcall, &ct);
+    assert_int_equal(trygg_store_contact_get(f->st, pcall, &ct), TRYGG_OK);
     assert_int_equal(ct.callback_consent, 1);
     assert_int_equal(sms_to(f, caller, rows, 32), 2);
 
@@ -532,7 +534,7 @@ static void test_call_and_ring(void **state)
     assert_int_equal(items_of(f, caller, items, 32), 1);
     assert_string_equal(items[0].contact, "");
     assert_int_equal(items[0].consent, 0);
-    trygg_store_contact_get(f->st, pcall, &ct);
+    assert_int_equal(trygg_store_contact_get(f->st, pcall, &ct), TRYGG_OK);
     assert_int_equal(ct.callback_consent, 0);
     assert_int_equal(ct.stopped, 1);
     assert_int_equal(ct.cipher_len, 0);

@@ -155,7 +155,10 @@ int main(int argc, char **argv)
         memset(&u, 0, sizeof u);
         strcpy(u.username, "bench");
         strcpy(u.role, "security");
-        trygg_store_user_add(st, &u, PASSWORD);
+        if (trygg_store_user_add(st, &u, PASSWORD) != TRYGG_OK) {
+            fprintf(stderr, "bench_web: cannot add the user: %s\n", trygg_store_errmsg(st));
+            return 1;
+        }
         fill(st, n);
     }
     trygg_item probe;
@@ -207,7 +210,8 @@ int main(int argc, char **argv)
             } else {
                 long id = 1 + rand() % n;
                 trygg_item it;
-                trygg_store_get(st, id, &it);
+                if (trygg_store_get(st, id, &it) != TRYGG_OK)
+                    continue;
                 snprintf(path, sizeof path, "/queue?status=all&after=%d.%" PRId64 ".%" PRId64,
                          it.urgent, it.created, it.id);
             }

@@ -20,7 +20,7 @@
 #include "config.h"
 #include "report_web.h"
 #include "server.h"
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
 #include "trygg/police_events.h"
@@ -276,7 +276,7 @@ int main(void)
     user(st, "bostad", "Bo Ek", "destination", "housing");
     int64_t step = enrol(st, "sakerhet");
     trygg_week week;
-    trygg_week_parse("2026-W47", &week);
+    check(trygg_week_parse("2026-W47", &week) != TRYGG_OK, "week");
     seed(st, &week);
     check(report_start(&ctx) != 0, "report_start");
 

@@ -39,11 +39,12 @@ int trygg_cfg_str(const char *v, char *out, size_t cap);
  * are errors. */
 typedef int (*trygg_cfg_handler)(void *user, trygg_cfg_errors *e, const char *section,
                                  const char *name, const char *value, int line);
-trygg_err trygg_cfg_parse(const char *path, trygg_cfg_handler h, void *user, trygg_cfg_errors *e);
+TRYGG_MUST_CHECK trygg_err trygg_cfg_parse(const char *path, trygg_cfg_handler h, void *user,
+                                           trygg_cfg_errors *e);
 /* Like trygg_cfg_parse, but also calls h(user, e, section, NULL, NULL, line)
  * at every section header line, so empty or repeated sections are seen. */
-trygg_err trygg_cfg_parse_sections(const char *path, trygg_cfg_handler h, void *user,
-                                   trygg_cfg_errors *e);
+TRYGG_MUST_CHECK trygg_err trygg_cfg_parse_sections(const char *path, trygg_cfg_handler h,
+                                                    void *user, trygg_cfg_errors *e);
 /* Prints every error as "file:line: message" to stderr. */
 void trygg_cfg_print(const trygg_cfg_errors *e);
 

@@ -9,6 +9,17 @@
 #ifndef TRYGG_ERR_H
 #define TRYGG_ERR_H
 
+/* A result the caller must look at: functions declared with it make an
+ * ignored result a compile error under -Werror (GCC's warn_unused_result,
+ * which a (void) cast does NOT silence). A caller that deliberately drops a
+ * result says so with trygg_ignore(). tests/guards/guard_unused_result.py
+ * checks that every trygg_err function in shared/include/trygg carries it. */
+#if defined(__GNUC__) || defined(__clang__)
+#define TRYGG_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define TRYGG_MUST_CHECK
+#endif
+
 typedef enum trygg_err {
     TRYGG_OK = 0,
     TRYGG_ERR_NOMEM,    /* out of memory */
@@ -29,6 +40,13 @@ typedef enum trygg_err {
     TRYGG_ERR_AUTH,     /* wrong password, unknown or revoked token */
     TRYGG_ERR_LIMIT,    /* rate limit or flood limit reached */
 } trygg_err;
+
+/* Drops a result on purpose (best-effort work whose failure is logged or
+ * harmless). Write why at the call site. */
+static inline void trygg_ignore(trygg_err err)
+{
+    (void)err;
+}
 
 /* Returns a static English description of `err`; never NULL (unknown codes
  * give "unknown error"). */

@@ -58,13 +58,15 @@ extern const char *const trygg_forward_default_body;
  * e-mail and/or webhook) and audits it as `actor` ("system" if NULL).
  * TRYGG_ERR_NOTFOUND for an unknown destination, TRYGG_ERR_PERM when the
  * destination may not receive it; store errors as returned by the store. */
-trygg_err trygg_forward_enqueue(trygg_store *st, const trygg_forward_cfg *fc,
-                                const trygg_item *item, const char *destination, const char *actor);
+TRYGG_MUST_CHECK trygg_err trygg_forward_enqueue(trygg_store *st, const trygg_forward_cfg *fc,
+                                                 const trygg_item *item, const char *destination,
+                                                 const char *actor);
 
 /* Queues an urgent (scrubbed) e-mail to the routing config's on-call
  * address. TRYGG_ERR_NOTFOUND when no valid on-call address is configured. */
-trygg_err trygg_forward_enqueue_oncall(trygg_store *st, const trygg_forward_cfg *fc,
-                                       const trygg_item *item, const char *actor);
+TRYGG_MUST_CHECK trygg_err trygg_forward_enqueue_oncall(trygg_store *st,
+                                                        const trygg_forward_cfg *fc,
+                                                        const trygg_item *item, const char *actor);
 
 /* The intake decision for a newly created item routed as `rr`: forwards to
  * rr->destination and rr->copy_to (when different), and the on-call e-mail
@@ -72,8 +74,9 @@ trygg_err trygg_forward_enqueue_oncall(trygg_store *st, const trygg_forward_cfg 
  * item, or a missing on-call address, is logged and skipped: the item stays
  * with its routed destination in the queue. Returns only errors that must
  * roll the intake back (store / memory errors). */
-trygg_err trygg_forward_intake(trygg_store *st, const trygg_forward_cfg *fc, const trygg_item *item,
-                               const trygg_route_result *rr, const char *actor);
+TRYGG_MUST_CHECK trygg_err trygg_forward_intake(trygg_store *st, const trygg_forward_cfg *fc,
+                                                const trygg_item *item,
+                                                const trygg_route_result *rr, const char *actor);
 
 /* 1 when `e` from the functions above means the transaction must roll back. */
 int trygg_forward_fatal(trygg_err e);

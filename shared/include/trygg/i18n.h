@@ -21,7 +21,8 @@ typedef struct trygg_i18n trygg_i18n;
 /* Loads every <lang>.po in `dir` (e.g. ".../assets/i18n/kiosk"). sv.po is
  * required. Parse errors give TRYGG_ERR_CONFIG with "file:line: message" in
  * err[errcap] (may be NULL). */
-trygg_err trygg_i18n_load(const char *dir, trygg_i18n **out, char *err, size_t errcap);
+TRYGG_MUST_CHECK trygg_err trygg_i18n_load(const char *dir, trygg_i18n **out, char *err,
+                                           size_t errcap);
 void trygg_i18n_free(trygg_i18n *t);
 
 /* Translated text for `key` in `lang`; never NULL (fallback: sv, then key).

@@ -114,12 +114,12 @@ trygg_err trygg_close_reason_parse(const char *s, trygg_close_reason *out);
 /* Copies NUL-terminated `src` into dst[cap]. Returns TRYGG_ERR_TOOBIG (and
  * copies nothing) if src does not fit including its NUL, TRYGG_ERR_INVALID if
  * src is not valid UTF-8. NULL src copies "". */
-trygg_err trygg_strset(char *dst, size_t cap, const char *src);
+TRYGG_MUST_CHECK trygg_err trygg_strset(char *dst, size_t cap, const char *src);
 
 /* Checks the fields a submission must have (client_key, kind/channel in
  * range, UTF-8 everywhere, date format). On failure returns
  * TRYGG_ERR_INVALID and, if field != NULL, points *field at the name of the
  * first bad field ("client_key", "when_date", ...). */
-trygg_err trygg_item_validate(const trygg_item *item, const char **field);
+TRYGG_MUST_CHECK trygg_err trygg_item_validate(const trygg_item *item, const char **field);
 
 #endif

@@ -15,6 +15,7 @@ const char *trygg_asset_dir(void);
 /* Joins asset dir and `rel` into out[cap]; TRYGG_ERR_TOOBIG if it does not fit. */
 trygg_err trygg_asset_path(const char *rel, char *out, size_t cap);
 /* snprintf that reports truncation as TRYGG_ERR_TOOBIG. */
-trygg_err trygg_path_join(char *out, size_t cap, const char *dir, const char *name);
+TRYGG_MUST_CHECK trygg_err trygg_path_join(char *out, size_t cap, const char *dir,
+                                           const char *name);
 
 #endif

@@ -30,16 +30,17 @@
  * "https://polisen.se"; NULL leaves them). Malformed JSON or a top level
  * that is not an array gives TRYGG_ERR_INVALID, a message in err[errcap] and
  * no change. */
-trygg_err trygg_police_store_json(trygg_store *st, const char *json, size_t len, const char *origin,
-                                  int *stored, int *skipped, char *err, size_t errcap);
+TRYGG_MUST_CHECK trygg_err trygg_police_store_json(trygg_store *st, const char *json, size_t len,
+                                                   const char *origin, int *stored, int *skipped,
+                                                   char *err, size_t errcap);
 
 /* Number of stored events. */
-trygg_err trygg_police_count(trygg_store *st, int64_t *n);
+TRYGG_MUST_CHECK trygg_err trygg_police_count(trygg_store *st, int64_t *n);
 
 /* Records when a fetch was last tried ("police_last_try") or last
  * succeeded ("police_last_ok") at unix time `at` (report_meta; shown with
  * the report's sources). TRYGG_ERR_INVALID for another key. */
-trygg_err trygg_police_note(trygg_store *st, const char *what, int64_t at);
+TRYGG_MUST_CHECK trygg_err trygg_police_note(trygg_store *st, const char *what, int64_t at);
 
 /* Parses the feed's "YYYY-MM-DD H:MM:SS +HH:MM" into unix seconds; -1 on error. */
 int64_t trygg_police_parse_time(const char *s);

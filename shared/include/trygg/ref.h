@@ -43,7 +43,7 @@ void trygg_ref_new(char out[TRYGG_REF_LEN + 1]);
 void trygg_ref_from_key(const char *key, char out[TRYGG_REF_LEN + 1]);
 /* Normalises user-typed input (case, spaces, dash) into out; TRYGG_ERR_INVALID
  * if it cannot be a reference. */
-trygg_err trygg_ref_normalise(const char *in, char out[TRYGG_REF_LEN + 1]);
+TRYGG_MUST_CHECK trygg_err trygg_ref_normalise(const char *in, char out[TRYGG_REF_LEN + 1]);
 
 /* 1 when ref (normalised, "PP-SSSS") has the kiosk shape: first symbol a
  * digit. 0 otherwise (a server reference, or not a reference). */
@@ -59,9 +59,11 @@ void trygg_ref_prefix_nth(int n, char out[TRYGG_REF_PREFIX_LEN + 1]);
  * (0 <= seq < TRYGG_REF_SEQ_COUNT) into out. TRYGG_ERR_INVALID for a bad
  * prefix or a sequence number out of range. Distinct seq give distinct
  * references (a bijection on the 4 symbols). */
-trygg_err trygg_ref_kiosk(const char *prefix, long seq, char out[TRYGG_REF_LEN + 1]);
+TRYGG_MUST_CHECK trygg_err trygg_ref_kiosk(const char *prefix, long seq,
+                                           char out[TRYGG_REF_LEN + 1]);
 /* Splits a normalised kiosk reference into its prefix (out[3]) and sequence
  * number (*seq); TRYGG_ERR_INVALID when ref is not kiosk-shaped. */
-trygg_err trygg_ref_kiosk_parse(const char *ref, char prefix[TRYGG_REF_PREFIX_LEN + 1], long *seq);
+TRYGG_MUST_CHECK trygg_err trygg_ref_kiosk_parse(const char *ref,
+                                                 char prefix[TRYGG_REF_PREFIX_LEN + 1], long *seq);
 
 #endif

@@ -19,9 +19,9 @@
  * (differences, averages, medians) are suppressed whenever one of their
  * inputs is (trygg_suppress_diff, trygg_suppress_avg).
  *
- * Time: trygg_tz_offset implements the EU summer-time rule for Stockholm
- * (CET+1, CEST+2 from the last Sunday of March 01:00 UTC to the last Sunday
- * of October 01:00 UTC), so results never depend on the process TZ.
+ * Time: local time comes from the time module (trygg/time.h: the
+ * configured zone from the tz database), so results never depend on the
+ * process TZ.
  *
  * Threading: a trygg_report is immutable after build; render it from any
  * thread. Read first: trygg_week_parse, trygg_report_build, trygg_suppress.
@@ -32,10 +32,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 #include "item.h"
 #include "store.h"
 #include "i18n.h"
+#include "time.h"
 
 /* ---- Local time and ISO weeks --------------------------------------------- */
 
@@ -46,23 +48,11 @@ typedef struct trygg_week {
     int64_t end;   /* unix seconds of the next Monday 00:00 local */
 } trygg_week;
 
-/* Unix seconds of UTC civil time (proleptic Gregorian, no range checks). */
-int64_t trygg_civil_to_unix(int y, int m, int d, int h, int mi, int s);
-/* Seconds east of UTC in Europe/Stockholm at unix time `utc` (3600 or 7200). */
-int trygg_tz_offset(int64_t utc);
-/* Unix seconds of local civil time y-m-d h:mi (Europe/Stockholm). A time in
- * the skipped spring hour is read as standard time; a time in the repeated
- * autumn hour is the first (summer-time) one. */
-int64_t trygg_local_to_utc(int y, int m, int d, int h, int mi);
-/* Local civil fields of `utc`: wday 0 = Monday .. 6 = Sunday. Any pointer
- * may be NULL. */
-void trygg_utc_to_local(int64_t utc, int *y, int *m, int *d, int *h, int *mi, int *wday);
-
 /* Parses "2026-W47" (also "2026W47", "2026-w7"). TRYGG_ERR_INVALID for
  * anything else or a week the year does not have. */
-trygg_err trygg_week_parse(const char *s, trygg_week *out);
+TRYGG_MUST_CHECK trygg_err trygg_week_parse(const char *s, trygg_week *out);
 /* Sets *out from ISO year and week; TRYGG_ERR_INVALID if out of range. */
-trygg_err trygg_week_make(int year, int week, trygg_week *out);
+TRYGG_MUST_CHECK trygg_err trygg_week_make(int year, int week, trygg_week *out);
 /* The local week containing `utc`. */
 void trygg_week_containing(int64_t utc, trygg_week *out);
 /* The week `delta` weeks after *w (negative = before). */
@@ -143,8 +133,8 @@ typedef struct trygg_report_areas {
  * lines "ID = Label | Group"; and small_count from [server]. Unknown keys
  * in [area ...] are errors; other sections are skipped. On error returns TRYGG_ERR_CONFIG/IO with
  * "file:line: msg" in err[errcap]. */
-trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out, char *err,
-                                  size_t errcap);
+TRYGG_MUST_CHECK trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out,
+                                                   char *err, size_t errcap);
 
 /* ---- The report --------------------------------------------------------------- */
 
@@ -246,8 +236,9 @@ typedef struct trygg_report {
 /* Builds the report for week *w from the store, at time `now`. `areas` (may
  * be NULL) gives labels and groups. *out is allocated (it is large); free
  * with trygg_report_free. */
-trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_report_areas *areas,
-                             int64_t now, trygg_report **out);
+TRYGG_MUST_CHECK trygg_err trygg_report_build(trygg_store *st, const trygg_week *w,
+                                              const trygg_report_areas *areas, int64_t now,
+                                              trygg_report **out);
 void trygg_report_free(trygg_report *r);
 
 /* Sum of the 12 history weeks n[0..CUR) of a row (the average is this / 12). */
@@ -295,19 +286,16 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
 
 /* ---- Rendering ---------------------------------------------------------------- */
 
-/* A growable byte buffer with a hard cap. `full` is set (and further
- * appends ignored) when an append would pass the cap or memory runs out. */
-typedef struct trygg_rbuf {
-    char *data;
-    size_t len, cap, max;
-    int full;
-} trygg_rbuf;
+/* The render target: the one buffer (trygg/buf.h). The trygg_rbuf_*
+ * appends drop each piece's result because the buffer's error is sticky:
+ * whoever sends or writes the result checks trygg_buf_err() once. */
+typedef trygg_buf trygg_rbuf;
 void trygg_rbuf_init(trygg_rbuf *b, size_t max);
 void trygg_rbuf_free(trygg_rbuf *b);
 void trygg_rbuf_add(trygg_rbuf *b, const char *s, size_t n);
 void trygg_rbuf_puts(trygg_rbuf *b, const char *s);
 void trygg_rbuf_printf(trygg_rbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Appends s escaped for HTML/SVG text and attributes (& < > " '). */
+/* Appends s escaped for HTML/SVG text and attributes (trygg_html_esc). */
 void trygg_rbuf_esc(trygg_rbuf *b, const char *s);
 
 typedef struct trygg_report_opts {

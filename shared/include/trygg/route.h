@@ -59,10 +59,10 @@ typedef struct trygg_cfg_error {
 /* Loads rules from `path`. On success *out is a new rule set. On failure
  * returns TRYGG_ERR_CONFIG (or IO) and fills errs[0..*nerr-1] (up to maxerr)
  * with every problem found, each as file:line: message. */
-trygg_err trygg_routes_load(const char *path, trygg_routes **out, trygg_cfg_error *errs, int maxerr,
-                            int *nerr);
-/* The built-in defaults of DESIGN.md (used when no file is given). */
-trygg_err trygg_routes_default(trygg_routes **out);
+TRYGG_MUST_CHECK trygg_err trygg_routes_load(const char *path, trygg_routes **out,
+                                             trygg_cfg_error *errs, int maxerr, int *nerr);
+/* The built-in routing defaults (used when no file is given). */
+TRYGG_MUST_CHECK trygg_err trygg_routes_default(trygg_routes **out);
 void trygg_routes_free(trygg_routes *r);
 
 typedef struct trygg_route_result {
@@ -77,7 +77,8 @@ typedef struct trygg_route_result {
 /* Routes `item` (kind, category, area, text, lang). Detects urgent signals
  * and person-naming in the text (text.h). Always succeeds when rules loaded
  * (a fallback rule is implied: destination "security"). */
-trygg_err trygg_route_item(const trygg_routes *r, const trygg_item *item, trygg_route_result *out);
+TRYGG_MUST_CHECK trygg_err trygg_route_item(const trygg_routes *r, const trygg_item *item,
+                                            trygg_route_result *out);
 
 /* Configured link or number by key ("police_tip_url", "emergency", ...);
  * NULL if unknown. Pointer valid for the lifetime of r. */
@@ -86,8 +87,8 @@ const char *trygg_routes_link(const trygg_routes *r, const char *key);
  * and the i-th one's name, label and company flag (0 <= i < count; returns
  * TRYGG_ERR_NOTFOUND outside that). Pointers valid for the lifetime of r. */
 int trygg_routes_dest_count(const trygg_routes *r);
-trygg_err trygg_routes_dest_at(const trygg_routes *r, int i, const char **name, const char **label,
-                               int *company);
+TRYGG_MUST_CHECK trygg_err trygg_routes_dest_at(const trygg_routes *r, int i, const char **name,
+                                                const char **label, int *company);
 
 /* A recipient as the routing config declares it (the one place recipients
  * are declared). full_access is never 1 for a company. has_email /
@@ -99,16 +100,19 @@ typedef struct trygg_route_dest {
     int company, full_access;
 } trygg_route_dest;
 /* The i-th declared recipient; TRYGG_ERR_NOTFOUND outside 0..count-1. */
-trygg_err trygg_routes_dest_info(const trygg_routes *r, int i, trygg_route_dest *out);
+TRYGG_MUST_CHECK trygg_err trygg_routes_dest_info(const trygg_routes *r, int i,
+                                                  trygg_route_dest *out);
 /* The recipient `name`; TRYGG_ERR_NOTFOUND when the config does not declare it. */
-trygg_err trygg_routes_dest_find(const trygg_routes *r, const char *name, trygg_route_dest *out);
+TRYGG_MUST_CHECK trygg_err trygg_routes_dest_find(const trygg_routes *r, const char *name,
+                                                  trygg_route_dest *out);
 /* Makes the store's destinations table follow the config (server start and
  * `tryggctl init`), in one transaction: every declared recipient is written
  * with its label, full access (company: never) and the addresses the config
  * gives (addresses it does not give, and the webhook secret, are kept);
  * rows of recipients the config does not declare are deleted (audited) and
  * counted in *removed (may be NULL). Must not run inside a transaction. */
-trygg_err trygg_routes_sync_store(const trygg_routes *r, trygg_store *st, int *removed);
+TRYGG_MUST_CHECK trygg_err trygg_routes_sync_store(const trygg_routes *r, trygg_store *st,
+                                                   int *removed);
 
 /* On-call e-mail address ("" if none). */
 const char *trygg_routes_oncall(const trygg_routes *r);

@@ -22,11 +22,11 @@ trygg_err trygg_secret_init(void);
 
 /* Normalises a phone number to E.164 (+46 default for national "07..."):
  * keeps + and digits, 00 -> +. TRYGG_ERR_INVALID if not 6..15 digits. */
-trygg_err trygg_phone_normalise(const char *in, char out[20]);
+TRYGG_MUST_CHECK trygg_err trygg_phone_normalise(const char *in, char out[20]);
 
 /* Creates a key file of `len` random bytes with mode 0600 if it does not
  * exist (existing files are left alone). */
-trygg_err trygg_key_create(const char *path, size_t len);
+TRYGG_MUST_CHECK trygg_err trygg_key_create(const char *path, size_t len);
 /* Reads exactly `len` bytes; TRYGG_ERR_CRYPTO if size differs or mode is
  * readable by others. */
 trygg_err trygg_key_read(const char *path, unsigned char *key, size_t len);
@@ -38,38 +38,41 @@ trygg_err trygg_key_read(const char *path, unsigned char *key, size_t len);
  * the name upper-cased (ASCII), trimmed, inner blanks collapsed. Its own
  * namespace: never equal to a number's pseudonym, and such a sender can
  * never be answered (there is no number to encrypt). */
-trygg_err trygg_sender_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN], const char *name,
-                                 char out[65]);
-trygg_err trygg_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN], const char *number,
-                          char out[65]);
+TRYGG_MUST_CHECK trygg_err trygg_sender_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN],
+                                                  const char *name, char out[65]);
+TRYGG_MUST_CHECK trygg_err trygg_pseudonym(const unsigned char key[TRYGG_PSEUDO_KEY_LEN],
+                                           const char *number, char out[65]);
 
 /* Number encryption: sealed boxes (crypto_box_seal) to the gateway's public
  * key. Key pair file holds pk||sk (64 bytes); trygg_numkey_create makes it. */
 #define TRYGG_NUMKEY_LEN 64
-trygg_err trygg_numkey_create(const char *path);
+TRYGG_MUST_CHECK trygg_err trygg_numkey_create(const char *path);
 /* Public half of a number key pair (32 bytes). */
 #define TRYGG_NUMPUB_LEN 32
 /* Writes the public half of the key pair in `keypair_path` to `pub_path`
  * (mode 0644) if `pub_path` does not exist (an existing file is left alone).
  * Errors of trygg_key_read for the key pair. */
-trygg_err trygg_numkey_write_pub(const char *keypair_path, const char *pub_path);
+TRYGG_MUST_CHECK trygg_err trygg_numkey_write_pub(const char *keypair_path, const char *pub_path);
 /* Reads a public key file: a regular file of exactly 32 bytes, not writable
  * by group or others (it may be readable by anyone); TRYGG_ERR_CRYPTO
  * otherwise. */
-trygg_err trygg_numkey_pub_read(const char *path, unsigned char pk[TRYGG_NUMPUB_LEN]);
+TRYGG_MUST_CHECK trygg_err trygg_numkey_pub_read(const char *path,
+                                                 unsigned char pk[TRYGG_NUMPUB_LEN]);
 /* cipher[cap] gets the sealed number; *len its length (< 128 for any number). */
-trygg_err trygg_number_encrypt(const unsigned char keypair_or_pk[32], const char *number,
-                               unsigned char *cipher, size_t cap, size_t *len);
-trygg_err trygg_number_decrypt(const unsigned char keypair[TRYGG_NUMKEY_LEN],
-                               const unsigned char *cipher, size_t len, char out[20]);
+TRYGG_MUST_CHECK trygg_err trygg_number_encrypt(const unsigned char keypair_or_pk[32],
+                                                const char *number, unsigned char *cipher,
+                                                size_t cap, size_t *len);
+TRYGG_MUST_CHECK trygg_err trygg_number_decrypt(const unsigned char keypair[TRYGG_NUMKEY_LEN],
+                                                const unsigned char *cipher, size_t len,
+                                                char out[20]);
 
 /* Password hashing, argon2id (crypto_pwhash_str, interactive limits). */
-trygg_err trygg_password_hash(const char *password, char out[128]);
+TRYGG_MUST_CHECK trygg_err trygg_password_hash(const char *password, char out[128]);
 /* TRYGG_OK if it matches, TRYGG_ERR_AUTH otherwise. */
 trygg_err trygg_password_verify(const char *hash, const char *password);
 
 /* Random token, URL-safe base64 of 32 bytes (43 chars + NUL). */
-trygg_err trygg_token_new(char out[64]);
+TRYGG_MUST_CHECK trygg_err trygg_token_new(char out[64]);
 /* Hex SHA-256 of a token (tokens are high-entropy; no slow hash needed). */
 void trygg_token_hash(const char *token, char out[65]);
 

@@ -33,7 +33,7 @@ typedef struct trygg_store trygg_store;
 /* Opens (creating if missing) the database at `path` and migrates it to the
  * latest schema. On success *out is a new handle the caller closes with
  * trygg_store_close. On failure *out is NULL. */
-trygg_err trygg_store_open(const char *path, trygg_store **out);
+TRYGG_MUST_CHECK trygg_err trygg_store_open(const char *path, trygg_store **out);
 void trygg_store_close(trygg_store *st);
 /* Details of the last error on this handle ("" if none); valid until the next call. */
 const char *trygg_store_errmsg(const trygg_store *st);
@@ -82,17 +82,21 @@ void trygg_store_set_wal_limit(trygg_store *st, int64_t bytes);
  *    warning logged.
  * Without in->ref a random server reference (trygg_ref_new) is assigned.
  * `out` may equal `in`. Audit: "created" by in->source. */
-trygg_err trygg_store_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created);
+TRYGG_MUST_CHECK trygg_err trygg_store_submit(trygg_store *st, const trygg_item *in,
+                                              trygg_item *out, int *created);
 
 /* The full item (for the store's own callers, the gateway and tryggctl;
  * anything shown to a person goes through trygg_store_get_view). */
-trygg_err trygg_store_get(trygg_store *st, int64_t id, trygg_item *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_get(trygg_store *st, int64_t id, trygg_item *out);
 /* The item as `view` shows it (see Views above), by id or by reference. */
-trygg_err trygg_store_get_view(trygg_store *st, int64_t id, trygg_view view, trygg_item *out);
-trygg_err trygg_store_get_by_ref_view(trygg_store *st, const char *ref, trygg_view view,
-                                      trygg_item *out);
-trygg_err trygg_store_get_by_ref(trygg_store *st, const char *ref, trygg_item *out);
-trygg_err trygg_store_get_by_key(trygg_store *st, const char *client_key, trygg_item *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_get_view(trygg_store *st, int64_t id, trygg_view view,
+                                                trygg_item *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_get_by_ref_view(trygg_store *st, const char *ref,
+                                                       trygg_view view, trygg_item *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_get_by_ref(trygg_store *st, const char *ref,
+                                                  trygg_item *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_get_by_key(trygg_store *st, const char *client_key,
+                                                  trygg_item *out);
 
 /* Filter for listing; trygg_filter_init() sets "any" everywhere and the
  * shared view. */
@@ -123,56 +127,60 @@ typedef struct trygg_cursor {
 
 /* Lists up to `max` items matching *f after *after (may be NULL) into
  * items[]; *n gets the count; *next (may be NULL) gets the cursor for the
- * next page (next->valid = 0 when there is none). Full-text queries are
- * passed to FTS5 as quoted terms, so user input cannot break the query:
- * every whitespace-separated term must occur as a whole word (case and
- * diacritics folded); a term ending in '*' matches as a prefix ("cyk*"). */
-trygg_err trygg_store_list(trygg_store *st, const trygg_filter *f, const trygg_cursor *after,
-                           trygg_item *items, int max, int *n, trygg_cursor *next);
+ * next page (next->valid = 0 when there is none). f->query is the store's
+ * own query language, not the engine's: every whitespace-separated term must
+ * occur as a whole word (case and diacritics folded); a term ending in '*'
+ * matches as a prefix ("cyk*"); nothing in it is syntax the backend would
+ * interpret (the SQLite backend passes each term to FTS5 quoted). */
+TRYGG_MUST_CHECK trygg_err trygg_store_list(trygg_store *st, const trygg_filter *f,
+                                            const trygg_cursor *after, trygg_item *items, int max,
+                                            int *n, trygg_cursor *next);
 /* counts[s] = number of items with status s matching *f (f->status ignored). */
-trygg_err trygg_store_count_by_status(trygg_store *st, const trygg_filter *f,
-                                      int64_t counts[TRYGG_STATUS_COUNT]);
+TRYGG_MUST_CHECK trygg_err trygg_store_count_by_status(trygg_store *st, const trygg_filter *f,
+                                                       int64_t counts[TRYGG_STATUS_COUNT]);
 
 /* Changes category/area/kind (NULL or "" leaves a field unchanged; kind -1
  * leaves kind). Audited as "edit" by `actor` with old -> new values. */
-trygg_err trygg_store_update(trygg_store *st, int64_t id, const char *actor, const char *category,
-                             const char *area, int kind);
+TRYGG_MUST_CHECK trygg_err trygg_store_update(trygg_store *st, int64_t id, const char *actor,
+                                              const char *category, const char *area, int kind);
 /* Sets urgent 0/1, audited. */
-trygg_err trygg_store_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent);
+TRYGG_MUST_CHECK trygg_err trygg_store_set_urgent(trygg_store *st, int64_t id, const char *actor,
+                                                  int urgent);
 /* Status change with the rules new -> triaged -> forwarded|in_progress ->
  * closed (also forwarded <-> in_progress, and closing straight from any open
  * status, e.g. spam from new); close needs a reason (TRYGG_CLOSE_DUPLICATE needs duplicate_of of an
  * existing other item); reopening a closed item (to triaged) is allowed.
  * Invalid transitions give TRYGG_ERR_STATE and change nothing. */
-trygg_err trygg_store_set_status(trygg_store *st, int64_t id, const char *actor,
-                                 trygg_status status, trygg_close_reason reason,
-                                 int64_t duplicate_of);
+TRYGG_MUST_CHECK trygg_err trygg_store_set_status(trygg_store *st, int64_t id, const char *actor,
+                                                  trygg_status status, trygg_close_reason reason,
+                                                  int64_t duplicate_of);
 /* Possible duplicates of item `id`: same area and category, created within
  * `days` days of it, not itself, newest first, as `view` shows them. */
-trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_view view,
-                                         trygg_item *items, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days,
+                                                          trygg_view view, trygg_item *items,
+                                                          int max, int *n);
 
 /* Moderation: replaces the recipients' copy of item `id` (what the shared
  * view shows, searches and what forwards to recipients without full access
  * carry) with `text` and `place` as edited by the security department; both
  * are scrubbed again on the way in. Sets redacted = 1. Audited as "redact"
  * by `actor` without the words (so the audit shows who and when, not what). */
-trygg_err trygg_store_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
-                             const char *place);
+TRYGG_MUST_CHECK trygg_err trygg_store_redact(trygg_store *st, int64_t id, const char *actor,
+                                              const char *text, const char *place);
 /* Re-routes item `id` to destination `dest` (must exist), so the
  * destination's users find it in their queue; audited as "route" by `actor`
  * with "old -> new". Call it inside the same begin/commit as the status
  * change and the outbox row. TRYGG_ERR_NOTFOUND for a missing item or
  * destination. */
-trygg_err trygg_store_set_destination(trygg_store *st, int64_t id, const char *actor,
-                                      const char *dest);
+TRYGG_MUST_CHECK trygg_err trygg_store_set_destination(trygg_store *st, int64_t id,
+                                                       const char *actor, const char *dest);
 /* Writes the caller's number into the contact field of call-back item `id`
  * (kind callback only; TRYGG_ERR_STATE otherwise) so that staff allowed to
  * call back see it. Only after the caller consented (RING). The audit row
  * says that the number was made visible, never the number. Purged with the
  * item. */
-trygg_err trygg_store_set_callback_number(trygg_store *st, int64_t id, const char *actor,
-                                          const char *number);
+TRYGG_MUST_CHECK trygg_err trygg_store_set_callback_number(trygg_store *st, int64_t id,
+                                                           const char *actor, const char *number);
 
 /* ---- Thread and audit ------------------------------------------------------ */
 
@@ -197,16 +205,19 @@ typedef struct trygg_message {
 } trygg_message;
 
 /* Appends an internal message to an item's thread (and an audit row). */
-trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
-                                  const char *author, const char *text, int64_t *msg_id);
+TRYGG_MUST_CHECK trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id,
+                                                   trygg_msg_dir dir, const char *author,
+                                                   const char *text, int64_t *msg_id);
 /* Same, for `audience`; a recipient message also gets its scrubbed copy. */
-trygg_err trygg_store_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
-                                      trygg_audience audience, const char *author, const char *text,
-                                      int64_t *msg_id);
+TRYGG_MUST_CHECK trygg_err trygg_store_add_message_for(trygg_store *st, int64_t item_id,
+                                                       trygg_msg_dir dir, trygg_audience audience,
+                                                       const char *author, const char *text,
+                                                       int64_t *msg_id);
 /* Oldest first, as `view` shows them (the shared view: recipient messages
  * only, scrubbed). */
-trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id, trygg_view view,
-                                    trygg_message *out, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_list_messages(trygg_store *st, int64_t item_id,
+                                                     trygg_view view, trygg_message *out, int max,
+                                                     int *n);
 
 typedef struct trygg_audit {
     int64_t id;
@@ -217,10 +228,10 @@ typedef struct trygg_audit {
     int64_t at;
 } trygg_audit;
 /* Records an audit row outside the built-in actions. */
-trygg_err trygg_store_audit(trygg_store *st, int64_t item_id, const char *actor, const char *action,
-                            const char *detail);
-trygg_err trygg_store_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,
-                                 int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_audit(trygg_store *st, int64_t item_id, const char *actor,
+                                             const char *action, const char *detail);
+TRYGG_MUST_CHECK trygg_err trygg_store_list_audit(trygg_store *st, int64_t item_id,
+                                                  trygg_audit *out, int max, int *n);
 
 /* ---- Access log of personal data ------------------------------------------
  * Every view of an unscrubbed tip or of a call-back number, and every export,
@@ -235,17 +246,18 @@ typedef struct trygg_access {
     int64_t item_id; /* 0 = not about one item (exports) */
     char detail[256];
 } trygg_access;
-trygg_err trygg_store_access_add(trygg_store *st, const char *actor, const char *action,
-                                 int64_t item_id, const char *detail);
+TRYGG_MUST_CHECK trygg_err trygg_store_access_add(trygg_store *st, const char *actor,
+                                                  const char *action, int64_t item_id,
+                                                  const char *detail);
 /* Newest first, at most `max` rows with at in [from, to) (0 = unbounded). */
-trygg_err trygg_store_access_list(trygg_store *st, int64_t from, int64_t to, trygg_access *out,
-                                  int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_access_list(trygg_store *st, int64_t from, int64_t to,
+                                                   trygg_access *out, int max, int *n);
 
 /* ---- Transactions ----------------------------------------------------------
  * For composite changes (e.g. a status change plus an outbox row), wrap calls
  * in begin/commit; on any error call rollback. Nested begin is an error. */
-trygg_err trygg_store_begin(trygg_store *st);
-trygg_err trygg_store_commit(trygg_store *st);
+TRYGG_MUST_CHECK trygg_err trygg_store_begin(trygg_store *st);
+TRYGG_MUST_CHECK trygg_err trygg_store_commit(trygg_store *st);
 void trygg_store_rollback(trygg_store *st);
 
 /* ---- Units of work -----------------------------------------------------------
@@ -253,12 +265,12 @@ void trygg_store_rollback(trygg_store *st);
  * trygg_store_begin (or another unit) a savepoint, so one message of a batch
  * can be rolled back without losing the others. end(err) commits/releases
  * when err == TRYGG_OK, else rolls back; it returns err or the commit error. */
-trygg_err trygg_store_unit_begin(trygg_store *st);
-trygg_err trygg_store_unit_end(trygg_store *st, trygg_err err);
+TRYGG_MUST_CHECK trygg_err trygg_store_unit_begin(trygg_store *st);
+TRYGG_MUST_CHECK trygg_err trygg_store_unit_end(trygg_store *st, trygg_err err);
 /* Test hook: limits this handle's database to its current size plus `extra`
  * pages, so writes fail with TRYGG_ERR_FULL as on a full disk; extra < 0
  * lifts the limit. */
-trygg_err trygg_store_test_limit_pages(trygg_store *st, int extra);
+TRYGG_MUST_CHECK trygg_err trygg_store_test_limit_pages(trygg_store *st, int extra);
 
 /* ---- Destinations, users ---------------------------------------------------- */
 
@@ -270,12 +282,16 @@ typedef struct trygg_destination {
     char webhook_secret[128];      /* HMAC key for the webhook signature */
     int full_access;               /* 1 = sees unscrubbed text (security dept) */
 } trygg_destination;
-trygg_err trygg_store_dest_put(trygg_store *st, const trygg_destination *d); /* insert or replace */
-trygg_err trygg_store_dest_get(trygg_store *st, const char *name, trygg_destination *out);
-trygg_err trygg_store_dest_list(trygg_store *st, trygg_destination *out, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_dest_put(trygg_store *st,
+                                                const trygg_destination *d); /* insert or replace */
+TRYGG_MUST_CHECK trygg_err trygg_store_dest_get(trygg_store *st, const char *name,
+                                                trygg_destination *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_dest_list(trygg_store *st, trygg_destination *out, int max,
+                                                 int *n);
 /* Deletes destination `name` (audited as `actor`); NOTFOUND if absent. Used
  * by the routing-config sync (route.h): recipients are declared there. */
-trygg_err trygg_store_dest_delete(trygg_store *st, const char *name, const char *actor);
+TRYGG_MUST_CHECK trygg_err trygg_store_dest_delete(trygg_store *st, const char *name,
+                                                   const char *actor);
 
 typedef struct trygg_user {
     int64_t id;
@@ -288,16 +304,19 @@ typedef struct trygg_user {
     int64_t created;
 } trygg_user;
 /* Adds a user; the password is hashed with argon2id (secret.h). */
-trygg_err trygg_store_user_add(trygg_store *st, const trygg_user *u, const char *password);
-trygg_err trygg_store_user_get(trygg_store *st, const char *username, trygg_user *out);
-trygg_err trygg_store_user_list(trygg_store *st, trygg_user *out, int max, int *n);
-trygg_err trygg_store_user_set_disabled(trygg_store *st, const char *username, int disabled);
-trygg_err trygg_store_user_set_password(trygg_store *st, const char *username,
-                                        const char *password);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_add(trygg_store *st, const trygg_user *u,
+                                                const char *password);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_get(trygg_store *st, const char *username,
+                                                trygg_user *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_list(trygg_store *st, trygg_user *out, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_set_disabled(trygg_store *st, const char *username,
+                                                         int disabled);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_set_password(trygg_store *st, const char *username,
+                                                         const char *password);
 /* TRYGG_OK and *out filled if the user exists, is enabled and the password
  * matches; TRYGG_ERR_AUTH otherwise (same error for every failure). */
-trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const char *password,
-                                  trygg_user *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_verify(trygg_store *st, const char *username,
+                                                   const char *password, trygg_user *out);
 
 /* Two-factor login (TOTP, RFC 6238: SHA-1, 6 digits, 30 s steps, accepted
  * one step either side; liboath). Mandatory for users who can see tips or
@@ -311,29 +330,33 @@ trygg_err trygg_store_user_verify(trygg_store *st, const char *username, const c
 /* 1 if `u` must use two-factor login (roles security/admin, call-back rights). */
 int trygg_store_user_needs_2fa(const trygg_user *u);
 /* *enabled (may be NULL) and the secret (pending or active; "" = none; may be NULL). */
-trygg_err trygg_store_user_totp_get(trygg_store *st, const char *username, int *enabled,
-                                    char secret[TRYGG_TOTP_SECRET_LEN]);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_totp_get(trygg_store *st, const char *username,
+                                                     int *enabled,
+                                                     char secret[TRYGG_TOTP_SECRET_LEN]);
 /* Starts enrolment of a user without active 2FA: stores `secret` (base32;
  * NULL = a new random 160-bit one) as pending and copies it to secret_out
  * (may be NULL). NOTFOUND if the user does not exist or already has 2FA. */
-trygg_err trygg_store_user_totp_begin(trygg_store *st, const char *username, const char *secret,
-                                      char secret_out[TRYGG_TOTP_SECRET_LEN]);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_totp_begin(trygg_store *st, const char *username,
+                                                       const char *secret,
+                                                       char secret_out[TRYGG_TOTP_SECRET_LEN]);
 /* Finishes enrolment when `code` is right for the pending secret at `now`
  * (unix seconds): 2FA is on, new recovery codes are written to codes[]
  * (the only time they exist in clear) and the enrolment is audited.
  * TRYGG_ERR_AUTH for a wrong code. */
-trygg_err trygg_store_user_totp_enable(trygg_store *st, const char *username, const char *code,
-                                       int64_t now,
-                                       char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN]);
+TRYGG_MUST_CHECK trygg_err
+trygg_store_user_totp_enable(trygg_store *st, const char *username, const char *code, int64_t now,
+                             char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN]);
 /* The login's second step: TRYGG_OK when `code` is a current 6-digit code
  * whose time step was not used before (replay protection), or an unused
  * recovery code (then used up, audited, *recovery_used = 1). TRYGG_ERR_AUTH
  * for every failure, also when the user has no 2FA. */
-trygg_err trygg_store_user_totp_verify(trygg_store *st, const char *username, const char *code,
-                                       int64_t now, int *recovery_used);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_totp_verify(trygg_store *st, const char *username,
+                                                        const char *code, int64_t now,
+                                                        int *recovery_used);
 /* Turns 2FA off and deletes the secret and recovery codes (audited as
  * `actor`); the user enrols again at the next login. */
-trygg_err trygg_store_user_totp_reset(trygg_store *st, const char *username, const char *actor);
+TRYGG_MUST_CHECK trygg_err trygg_store_user_totp_reset(trygg_store *st, const char *username,
+                                                       const char *actor);
 
 /* ---- Kiosks ---------------------------------------------------------------- */
 
@@ -354,24 +377,30 @@ typedef struct trygg_kiosk {
  * In the same transaction the kiosk is issued its reference prefix (see
  * trygg_store_kiosk_new_prefix; read it back with trygg_store_kiosk_get);
  * TRYGG_ERR_LIMIT and nothing added when every prefix is taken. */
-trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64]);
+TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k,
+                                                 char token[64]);
 /* Finds the non-revoked kiosk whose token hash matches; TRYGG_ERR_AUTH otherwise. */
-trygg_err trygg_store_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk *out);
-trygg_err trygg_store_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out);
-trygg_err trygg_store_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int *n);
-trygg_err trygg_store_kiosk_revoke(trygg_store *st, const char *id);
-trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id, const char *version,
-                                      int outbox_depth, const char *last_error);
+TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_auth(trygg_store *st, const char *token,
+                                                  trygg_kiosk *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_list(trygg_store *st, trygg_kiosk *out, int max,
+                                                  int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_revoke(trygg_store *st, const char *id);
+TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_heartbeat(trygg_store *st, const char *id,
+                                                       const char *version, int outbox_depth,
+                                                       const char *last_error);
 /* Issues kiosk `id` a new reference prefix (the first of
  * trygg_ref_prefix_nth's order never issued to anyone, ever), makes it the
  * kiosk's current one and writes it to out[4]. Its earlier prefixes stay the
  * kiosk's (references it queued under them remain valid). Audited as
  * "kiosk_prefix" by "system". TRYGG_ERR_NOTFOUND for an unknown kiosk,
  * TRYGG_ERR_LIMIT when all TRYGG_REF_PREFIX_COUNT prefixes are used up. */
-trygg_err trygg_store_kiosk_new_prefix(trygg_store *st, const char *id, char out[4]);
+TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_new_prefix(trygg_store *st, const char *id,
+                                                        char out[4]);
 /* TRYGG_OK when `prefix` was ever issued to kiosk `id` (current or retired),
  * TRYGG_ERR_NOTFOUND when it was not (never issued, or another kiosk's). */
-trygg_err trygg_store_kiosk_owns_prefix(trygg_store *st, const char *id, const char *prefix);
+TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_owns_prefix(trygg_store *st, const char *id,
+                                                         const char *prefix);
 
 /* ---- Safety walks ------------------------------------------------------------ */
 
@@ -385,10 +414,12 @@ typedef struct trygg_walk {
     int signups;             /* filled by get/list: walk_signup items for it */
     int cancelled;
 } trygg_walk;
-trygg_err trygg_store_walk_put(trygg_store *st, trygg_walk *w); /* w->id 0 = insert (sets id) */
-trygg_err trygg_store_walk_get(trygg_store *st, int64_t id, trygg_walk *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_walk_put(trygg_store *st,
+                                                trygg_walk *w); /* w->id 0 = insert (sets id) */
+TRYGG_MUST_CHECK trygg_err trygg_store_walk_get(trygg_store *st, int64_t id, trygg_walk *out);
 /* Walks starting at or after `from`, soonest first, not cancelled. */
-trygg_err trygg_store_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_walk_list(trygg_store *st, int64_t from, trygg_walk *out,
+                                                 int max, int *n);
 
 /* ---- Notices (shown on kiosks) -------------------------------------------- */
 typedef struct trygg_notice {
@@ -397,9 +428,10 @@ typedef struct trygg_notice {
     char text[512];
     int64_t from, to; /* shown while from <= now < to */
 } trygg_notice;
-trygg_err trygg_store_notice_put(trygg_store *st, trygg_notice *n);
-trygg_err trygg_store_notice_delete(trygg_store *st, int64_t id);
-trygg_err trygg_store_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_notice_put(trygg_store *st, trygg_notice *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_notice_delete(trygg_store *st, int64_t id);
+TRYGG_MUST_CHECK trygg_err trygg_store_notice_list(trygg_store *st, int64_t now, trygg_notice *out,
+                                                   int max, int *n);
 
 /* ---- SMS contacts (pseudonymous) --------------------------------------------- */
 
@@ -418,21 +450,27 @@ typedef struct trygg_contact {
  * (prefix from `alias_prefix`, e.g. "Tipsare T-"). If the contact exists and
  * has no cipher (after STOP) but cipher_len > 0, stores the new cipher and
  * clears `stopped` only if `restart` is set. */
-trygg_err trygg_store_contact_get_or_create(trygg_store *st, const char *pseudonym,
-                                            const unsigned char *cipher, int cipher_len,
-                                            const char *alias_prefix, trygg_contact *out);
-trygg_err trygg_store_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_contact_get_or_create(trygg_store *st, const char *pseudonym,
+                                                             const unsigned char *cipher,
+                                                             int cipher_len,
+                                                             const char *alias_prefix,
+                                                             trygg_contact *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_contact_get(trygg_store *st, const char *pseudonym,
+                                                   trygg_contact *out);
 /* STOP: sets stopped = 1, deletes the cipher and cancels queued SMS to it. */
-trygg_err trygg_store_contact_stop(trygg_store *st, const char *pseudonym);
+TRYGG_MUST_CHECK trygg_err trygg_store_contact_stop(trygg_store *st, const char *pseudonym);
 /* The contact asked to start again (e.g. texted START): clears `stopped`. */
-trygg_err trygg_store_contact_restart(trygg_store *st, const char *pseudonym);
-trygg_err trygg_store_contact_set_blocked(trygg_store *st, const char *pseudonym, int blocked);
-trygg_err trygg_store_contact_set_callback(trygg_store *st, const char *pseudonym, int consent);
-trygg_err trygg_store_contact_set_lang(trygg_store *st, const char *pseudonym, const char *lang);
+TRYGG_MUST_CHECK trygg_err trygg_store_contact_restart(trygg_store *st, const char *pseudonym);
+TRYGG_MUST_CHECK trygg_err trygg_store_contact_set_blocked(trygg_store *st, const char *pseudonym,
+                                                           int blocked);
+TRYGG_MUST_CHECK trygg_err trygg_store_contact_set_callback(trygg_store *st, const char *pseudonym,
+                                                            int consent);
+TRYGG_MUST_CHECK trygg_err trygg_store_contact_set_lang(trygg_store *st, const char *pseudonym,
+                                                        const char *lang);
 /* Newest open (status != closed) item from this sender created at or after
  * `since`; TRYGG_ERR_NOTFOUND if none. */
-trygg_err trygg_store_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
-                                          trygg_item *out);
+TRYGG_MUST_CHECK trygg_err trygg_store_open_item_of_sender(trygg_store *st, const char *pseudonym,
+                                                           int64_t since, trygg_item *out);
 
 /* ---- The SMS channel: inbound keys, counters, calls ---------------------------
  * The idempotency key of every inbound SMS ("sms:" + hex SHA-256, see the
@@ -447,34 +485,38 @@ trygg_err trygg_store_open_item_of_sender(trygg_store *st, const char *pseudonym
 
 /* TRYGG_OK and *item_id (may be NULL) if `key` was recorded,
  * TRYGG_ERR_NOTFOUND if not. */
-trygg_err trygg_store_sms_inbound_get(trygg_store *st, const char *key, int64_t *item_id);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_inbound_get(trygg_store *st, const char *key,
+                                                       int64_t *item_id);
 /* Records `key` from sender pseudonym `sender` at unix time `at`
  * (TRYGG_ERR_EXISTS if already recorded). */
-trygg_err trygg_store_sms_inbound_put(trygg_store *st, const char *key, int64_t item_id,
-                                      const char *sender, int64_t at);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_inbound_put(trygg_store *st, const char *key,
+                                                       int64_t item_id, const char *sender,
+                                                       int64_t at);
 /* Number of inbound messages recorded from `sender` at or after `since`. */
-trygg_err trygg_store_sms_inbound_count(trygg_store *st, const char *sender, int64_t since,
-                                        int *count);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_inbound_count(trygg_store *st, const char *sender,
+                                                         int64_t since, int *count);
 /* Adds `delta` to counter `name` of `day` ("YYYY-MM-DD"). */
-trygg_err trygg_store_sms_counter_add(trygg_store *st, const char *day, const char *name,
-                                      int delta);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_counter_add(trygg_store *st, const char *day,
+                                                       const char *name, int delta);
 /* Counter value (0 if never set). */
-trygg_err trygg_store_sms_counter_get(trygg_store *st, const char *day, const char *name,
-                                      int64_t *count);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_counter_get(trygg_store *st, const char *day,
+                                                       const char *name, int64_t *count);
 /* Records a call from sender pseudonym `sender` at unix time `at`. */
-trygg_err trygg_store_call_put(trygg_store *st, const char *sender, int64_t at);
+TRYGG_MUST_CHECK trygg_err trygg_store_call_put(trygg_store *st, const char *sender, int64_t at);
 /* Number of calls recorded from `sender` at or after `since`. */
-trygg_err trygg_store_call_count(trygg_store *st, const char *sender, int64_t since, int *count);
+TRYGG_MUST_CHECK trygg_err trygg_store_call_count(trygg_store *st, const char *sender,
+                                                  int64_t since, int *count);
 /* Withdraws call-back consent of `sender` (STOP): every call-back item of
  * the sender loses its number (contact = '') and consent, each audited by
  * `actor` as "consent" without the number, and the contact's
  * callback_consent is cleared. *n (may be NULL) gets the items changed. */
-trygg_err trygg_store_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
-                                        int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_callback_withdraw(trygg_store *st, const char *sender,
+                                                         const char *actor, int *n);
 /* Number of SMS outbox rows to `recipient` by `author` queued at or after
  * unix time `since` (the bound on urgent replies over the flood limit). */
-trygg_err trygg_store_sms_sent_count(trygg_store *st, const char *recipient, const char *author,
-                                     int64_t since, int *count);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_sent_count(trygg_store *st, const char *recipient,
+                                                      const char *author, int64_t since,
+                                                      int *count);
 
 /* ---- SMS outbox ---------------------------------------------------------------- */
 
@@ -500,15 +542,18 @@ typedef struct trygg_sms_out {
     int64_t created, next_attempt, sent_at;
 } trygg_sms_out;
 /* Queues an SMS to `recipient`. TRYGG_ERR_STATE if the contact has stopped. */
-trygg_err trygg_store_sms_enqueue(trygg_store *st, int64_t item_id, const char *recipient,
-                                  const char *author, const char *text, int64_t *id);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_enqueue(trygg_store *st, int64_t item_id,
+                                                   const char *recipient, const char *author,
+                                                   const char *text, int64_t *id);
 /* Up to `max` messages due at `now` (pending, or failed with next_attempt <= now). */
-trygg_err trygg_store_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out,
+                                               int max, int *n);
 /* Records the result of a send attempt. */
-trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
-                               const char *error, int64_t next_attempt);
-trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max,
-                               int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id,
+                                                trygg_out_status status, int parts,
+                                                const char *error, int64_t next_attempt);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id,
+                                                trygg_sms_out *out, int max, int *n);
 
 /* ---- Notification outbox (forwards: e-mail, webhooks) ---------------------- */
 
@@ -524,13 +569,17 @@ typedef struct trygg_notify {
     int64_t created, next_attempt, sent_at;
 } trygg_notify;
 /* Queues a forward; call inside the same transaction as the state change. */
-trygg_err trygg_store_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,
-                                     const char *channel, const char *payload, int64_t *id);
-trygg_err trygg_store_notify_due(trygg_store *st, int64_t now, trygg_notify *out, int max, int *n);
-trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
-                                  const char *error, int64_t next_attempt);
+TRYGG_MUST_CHECK trygg_err trygg_store_notify_enqueue(trygg_store *st, int64_t item_id,
+                                                      const char *destination, const char *channel,
+                                                      const char *payload, int64_t *id);
+TRYGG_MUST_CHECK trygg_err trygg_store_notify_due(trygg_store *st, int64_t now, trygg_notify *out,
+                                                  int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id,
+                                                   trygg_out_status status, const char *error,
+                                                   int64_t next_attempt);
 /* All rows with `status` (or -1 for all), newest first. */
-trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out,
+                                                   int max, int *n);
 
 /* ---- Leases: outbox workers and run-once jobs -----------------------------------
  * A worker (`owner`: an instance name unique per process and host, e.g.
@@ -540,45 +589,48 @@ trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out
  * e-mail, and a crashed worker's rows come back after lease_s seconds.
  * Claims return rows in send order (urgent SMS replies first) and at most
  * 256 at a time. */
-trygg_err trygg_store_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
-                                trygg_sms_out *out, int max, int *n);
-trygg_err trygg_store_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
-                                   trygg_notify *out, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_claim(trygg_store *st, const char *owner, int64_t now,
+                                                 int lease_s, trygg_sms_out *out, int max, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_notify_claim(trygg_store *st, const char *owner, int64_t now,
+                                                    int lease_s, trygg_notify *out, int max,
+                                                    int *n);
 /* Jobs that must run once at a time across processes and hosts (purge,
  * police fetch, checkpoints): TRYGG_OK when `owner` holds the lease on
  * `job` until now + lease_s (taken, renewed, or taken over after it ran
  * out), TRYGG_ERR_BUSY while another owner holds it. Release when done. */
-trygg_err trygg_store_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
-                                int lease_s);
-trygg_err trygg_store_job_release(trygg_store *st, const char *job, const char *owner);
+TRYGG_MUST_CHECK trygg_err trygg_store_job_lease(trygg_store *st, const char *job,
+                                                 const char *owner, int64_t now, int lease_s);
+TRYGG_MUST_CHECK trygg_err trygg_store_job_release(trygg_store *st, const char *job,
+                                                   const char *owner);
 
 /* ---- Health and maintenance ------------------------------------------------ */
 /* Free-form status of a channel component as a JSON object text (signal,
  * network, battery, last poll, last error, ...), with the time it was set. */
-trygg_err trygg_store_health_put(trygg_store *st, const char *component, const char *json);
-trygg_err trygg_store_health_get(trygg_store *st, const char *component, char *json, int cap,
-                                 int64_t *updated);
+TRYGG_MUST_CHECK trygg_err trygg_store_health_put(trygg_store *st, const char *component,
+                                                  const char *json);
+TRYGG_MUST_CHECK trygg_err trygg_store_health_get(trygg_store *st, const char *component,
+                                                  char *json, int cap, int64_t *updated);
 /* A trivial query: TRYGG_OK if the database answers (liveness probe). */
-trygg_err trygg_store_ping(trygg_store *st);
+TRYGG_MUST_CHECK trygg_err trygg_store_ping(trygg_store *st);
 /* counts[s] = rows in the SMS outbox ("sms") or the notification outbox
  * ("notify") with status s (trygg_out_status); *attempts_failed (may be
  * NULL) gets the sum of attempts over rows not sent (failures so far). */
-trygg_err trygg_store_outbox_counts(trygg_store *st, const char *which, int64_t counts[5],
-                                    int64_t *attempts_failed);
+TRYGG_MUST_CHECK trygg_err trygg_store_outbox_counts(trygg_store *st, const char *which,
+                                                     int64_t counts[5], int64_t *attempts_failed);
 /* Log checkpointing off the commit path: pages = 0 stops this handle from
  * checkpointing after its own commits; the caller then runs
  * trygg_store_checkpoint from a background job. */
-trygg_err trygg_store_set_autocheckpoint(trygg_store *st, int pages);
+TRYGG_MUST_CHECK trygg_err trygg_store_set_autocheckpoint(trygg_store *st, int pages);
 /* A checkpoint that never blocks readers or writers; *wal_pages (may be
  * NULL) gets the log size in pages after it. */
-trygg_err trygg_store_checkpoint(trygg_store *st, int *wal_pages);
+TRYGG_MUST_CHECK trygg_err trygg_store_checkpoint(trygg_store *st, int *wal_pages);
 
 /* ---- Retention ------------------------------------------------------------- */
 /* Purges every item with purge_at <= now: text, contact, place and thread
  * texts are removed, SMS/notify payloads deleted; the item row keeps kind,
  * category, area, channel, status, dates (the anonymous counts). *n gets
  * the number of items purged. Audited as "purge" by "system". */
-trygg_err trygg_store_purge(trygg_store *st, int64_t now, int *n);
+TRYGG_MUST_CHECK trygg_err trygg_store_purge(trygg_store *st, int64_t now, int *n);
 
 /* ---- Counting (situation picture) -------------------------------------------- */
 /* Runs a read-only aggregate: rows of (key, count) for items created in
@@ -588,7 +640,7 @@ trygg_err trygg_store_purge(trygg_store *st, int64_t now, int *n);
  * afternoon 12-18, evening 18-24), "day" (local "YYYY-MM-DD"). f may be NULL.
  * cb is called per row; returning non-zero stops. */
 typedef int (*trygg_count_cb)(void *ctx, const char *key, int64_t count);
-trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f, const char *group,
-                            trygg_count_cb cb, void *ctx);
+TRYGG_MUST_CHECK trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f,
+                                             const char *group, trygg_count_cb cb, void *ctx);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * text.h — text tools: UTF-8 checks, scrubbing personal data, urgent signals.
+ * text.h — text tools: scrubbing personal data, urgent signals (UTF-8 itself
+ * is in utf8.h).
  *
  * Scrubbing removes what could identify a person before a copy leaves the
  * security department: phone numbers (Swedish and international forms, in
@@ -23,14 +24,7 @@
 
 #include <stddef.h>
 #include "err.h"
-
-/* 1 if s[0..len) is valid UTF-8 without NUL bytes or C0 controls other than
- * tab/newline/CR; 0 otherwise. */
-int trygg_utf8_valid(const char *s, size_t len);
-/* Number of code points in a valid UTF-8 string. */
-size_t trygg_utf8_len(const char *s);
-/* Byte length of the last code point of s (0 if empty) — for backspace. */
-size_t trygg_utf8_last_len(const char *s);
+#include "utf8.h" /* trygg_utf8_valid and friends, for the callers of text.h */
 
 /* Writes `in` with personal data replaced into out[cap]. Returns
  * TRYGG_ERR_TOOBIG if it does not fit (out then holds ""). *found (may be
@@ -38,13 +32,13 @@ size_t trygg_utf8_last_len(const char *s);
  * replaces ("0520-12345" -> "[telefonnummer]"), but never more than twice:
  * cap = 2 * strlen(in) + 1 always fits. Valid UTF-8 in gives valid UTF-8
  * out, and scrubbing a scrubbed text changes nothing (both fuzz-checked). */
-trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found);
+TRYGG_MUST_CHECK trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found);
 
 typedef struct trygg_keywords trygg_keywords;
 /* Loads every assets/keywords/<lang>.txt under `dir` (NULL = the asset dir,
  * see paths.h). File format: "[urgent]" and "[person]" sections, one word or
  * phrase per line, # comments. */
-trygg_err trygg_keywords_load(const char *dir, trygg_keywords **out);
+TRYGG_MUST_CHECK trygg_err trygg_keywords_load(const char *dir, trygg_keywords **out);
 void trygg_keywords_free(trygg_keywords *k);
 /* Process-wide keywords loaded on first use from the asset dir (NULL if that failed). */
 const trygg_keywords *trygg_keywords_default(void);

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "store_fixture.h"
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 
 /* ---- A VFS shim: the default VFS, but writes fail with SQLITE_FULL once
  * `budget` bytes have been written (-1 = no limit). */

@@ -1,5 +1,5 @@
 /*
- * store_report.c — the SQL side of the weekly situation picture: the
+ * store_sqlite_report.c — the SQL side of the weekly situation picture: the
  * report's own database objects and one build pass over a week.
  *
  * The objects it reads (created by schema step v6, shared/schema/sqlite/v6.sql):
@@ -14,7 +14,7 @@
  * covering index fills every dimension; one query over the report week adds
  * what needs the row (status, urgency, place, time to close).
  */
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 #include "trygg/log.h"
 #include "trygg/report.h"
 #include "trygg/police_events.h"

@@ -1,9 +1,9 @@
 /*
- * store_items.c — items: idempotent submit, lookups, filtered keyset
+ * store_sqlite_items.c — items: idempotent submit, lookups, filtered keyset
  * listing with full-text search, status rules, thread, audit, retention
  * purge and the grouped counts behind the situation picture.
  */
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 
 #include <math.h>
 #include <stddef.h>

@@ -1,10 +1,10 @@
 /*
- * store_police.c — storing the police's public events feed (jansson, SQLite):
+ * store_sqlite_police.c — storing the police's public events feed (jansson, SQLite):
  * parsing, upserting by id, and the fetch bookkeeping in report_meta. The
  * fetch itself (libcurl) is the server's, server/police_fetch.c. See
  * police_events.h for the contract.
  */
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 #include "trygg/police_events.h"
 #include "trygg/report.h"
 #include "trygg/log.h"

@@ -1,11 +1,11 @@
 /*
- * store_access.c — the access log of personal data: who viewed an
+ * store_sqlite_access.c — the access log of personal data: who viewed an
  * unscrubbed tip or a call-back number, and who exported what, and when.
  * Rows hold the staff member's user name, the action and the item id, never
  * the viewed text itself, so the log can be shown to the data protection
  * officer without widening who sees a tip.
  */
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /*
- * store_admin.c — destinations, staff users, kiosks, safety walks and
+ * store_sqlite_admin.c — destinations, staff users, kiosks, safety walks and
  * kiosk notices.
  */
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 
 #include <liboath/oath.h>
 #include <pthread.h>

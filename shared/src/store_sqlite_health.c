@@ -1,5 +1,5 @@
 /*
- * store_health.c — health and maintenance of the queue: the components'
+ * store_sqlite_health.c — health and maintenance of the queue: the components'
  * health records (kiosk channel, modem), a liveness probe, outbox depths for
  * /metrics, and WAL checkpoints off the commit path. See store.h "Health and
  * maintenance".
@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 
 trygg_err trygg_sqlite_ping(trygg_store *st)
 {

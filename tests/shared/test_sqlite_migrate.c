@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "store_fixture.h"
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 #include "trygg/police_events.h"
 
 static int mk_dir(void **state)

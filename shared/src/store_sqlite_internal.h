@@ -1,5 +1,5 @@
 /*
- * store_internal.h — private to the SQLite backend (store_*.c) and its own
+ * store_sqlite_internal.h — private to the SQLite backend (store_*.c) and its own
  * tests.
  *
  * The handle, the error helpers (every SQLite failure goes through

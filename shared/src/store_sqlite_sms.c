@@ -1,8 +1,8 @@
 /*
- * store_sms.c — pseudonymous SMS contacts, the SMS outbox, the notification
+ * store_sqlite_sms.c — pseudonymous SMS contacts, the SMS outbox, the notification
  * outbox (forwards) and channel health rows.
  */
-#include "store_internal.h"
+#include "store_sqlite_internal.h"
 
 #include <jansson.h>
 #include <stdio.h>
