@@ -23,36 +23,21 @@
 #ifndef SMSGW_CONFIG_H
 #define SMSGW_CONFIG_H
 
+#include "sms_dialog.h"
 #include "trygg/cfg.h"
 #include "trygg/item.h"
-
-#define SMSGW_KW_MAX 8  /* words per keyword */
-#define SMSGW_KW_LEN 24 /* bytes per word */
-
-enum smsgw_kw {
-    SMSGW_KW_STOP = 0,
-    SMSGW_KW_HELP,
-    SMSGW_KW_FAULT,
-    SMSGW_KW_NEW,
-    SMSGW_KW_RING,
-    SMSGW_KW_COUNT
-};
 
 typedef struct smsgw_cfg {
     char model[50], connection[64], device[512];
     int poll_interval, send_timeout;
     char database[512], pseudonym_key[512], number_key[512], quarantine[512];
     char routing[512], catalogs[512];
-    int thread_days, multipart_timeout, call_debounce;
-    int ring_window;     /* minutes: RING creates a call-back only this soon after a call */
+    int multipart_timeout, call_debounce;
     int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */
-    char alias_prefix[24];
-    char default_lang[TRYGG_LANG_MAX + 1];
-    int replies_per_hour, replies_per_day;
     int max_attempts, retry_base, retry_max;
-    char kw[SMSGW_KW_COUNT][SMSGW_KW_MAX][SMSGW_KW_LEN]; /* upper-case */
-    int nkw[SMSGW_KW_COUNT];
-    char emergency[32], police_phone[32], police_url[64];
+    /* [dialog] thread_days, ring_window, alias_prefix, default_lang;
+     * [limits] replies_per_*; [keywords]; [links] (server/sms_dialog.h) */
+    sms_dialog_cfg dlg;
 } smsgw_cfg;
 
 /* Fills *c with the defaults. */
@@ -62,9 +47,5 @@ void smsgw_cfg_defaults(smsgw_cfg *c);
  * TRYGG_ERR_IO with every problem in *e (file:line). Also checks that the
  * required keys are set. */
 trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e);
-
-/* Upper-cases ASCII and the Latin-1 letters of UTF-8 `in` (å -> Å, ...)
- * into out[cap] without the C locale. */
-void smsgw_upper(const char *in, char *out, size_t cap);
 
 #endif

@@ -17,7 +17,7 @@
 #include "assemble.h"
 #include "dialog.h"
 #include "modem.h"
-#include "replies.h"
+#include "sms_replies.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
 #include "trygg/smsgw_extra.h"
@@ -94,7 +94,7 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
                  g->st ? trygg_store_errmsg(g->st) : "");
         goto fail;
     }
-    e = replies_load(cfg->catalogs, cfg, &g->rp, err, cap);
+    e = replies_load(cfg->catalogs, &cfg->dlg, &g->rp, err, cap);
     if (e)
         goto fail;
     if (cfg->routing[0]) {

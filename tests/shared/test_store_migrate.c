@@ -9,6 +9,7 @@
 
 #include "store_fixture.h"
 #include "store_internal.h"
+#include "trygg/gateway_extra.h"
 
 static int mk_dir(void **state)
 {
@@ -73,6 +74,11 @@ static void fill_old(const char *path, int version)
     exec_ok(db, "INSERT INTO kiosks (id, name, area, token_hash, created) VALUES "
                 "('halsa-1', 'Vårdcentralen', 'Göta', 'def', 1700000001)");
     exec_ok(db, "INSERT INTO walks (starts, area, place) VALUES (1800000000, 'Centrum', 'Torget')");
+    if (version >= 5) { /* v5's code issued each kiosk its prefix as it was added */
+        exec_ok(db, "UPDATE kiosks SET ref_prefix = CASE id WHEN 'bibl-1' THEN '22' ELSE '23' END");
+        exec_ok(db, "INSERT INTO kiosk_prefixes (prefix, kiosk_id, issued) VALUES "
+                    "('22', 'bibl-1', 1700000000), ('23', 'halsa-1', 1700000001)");
+    }
     if (version >= 2) {
         exec_ok(db, "INSERT INTO contacts (pseudonym, alias, first_seen, last_seen) VALUES "
                     "('1111111111111111111111111111111111111111111111111111111111111111', "
@@ -113,6 +119,10 @@ static void check_migrated(fixture *f, int from)
     assert_string_equal(k.ref_prefix, "23");
     assert_int_equal(trygg_store_kiosk_owns_prefix(f->st, "halsa-1", "23"), TRYGG_OK);
     assert_int_equal(trygg_store_kiosk_owns_prefix(f->st, "halsa-1", "22"), TRYGG_ERR_NOTFOUND);
+    /* v6: every client registered before is a kiosk (not a gateway). */
+    char role[16];
+    assert_int_equal(trygg_gateway_role_get(f->st, "bibl-1", role), TRYGG_OK);
+    assert_string_equal(role, TRYGG_ROLE_KIOSK);
     /* A kiosk added after the migration gets the next free one. */
     trygg_kiosk nk = {0};
     char tok[64], np[4];
