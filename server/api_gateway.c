@@ -20,6 +20,7 @@
 #include "sms_dialog.h"
 #include "trygg/gateway_extra.h"
 #include "trygg/log.h"
+#include "trygg/smsgw_extra.h"
 #include "trygg/ref.h"
 #include "trygg/secret.h"
 #include "trygg/text.h"
@@ -84,8 +85,7 @@ static trygg_store *gateway_store(server_ctx *ctx, const http_req *req, http_res
     return NULL;
 }
 
-int api_gateway_precheck(void *vctx, const http_route *route, const http_req *req,
-                         http_resp *resp)
+int api_gateway_precheck(void *vctx, const http_route *route, const http_req *req, http_resp *resp)
 {
     (void)route;
     trygg_kiosk k;
@@ -199,6 +199,16 @@ static void dialog_load(void)
 static int dialog_of(server_ctx *ctx, trygg_store *st, sms_dialog *d)
 {
     pthread_once(&dlg.once, dialog_load);
+    /* The dialog's side tables (smsgw_extra.h; created if missing, until
+     * the lead's v6 folds them into the migrations). */
+    static volatile int tables;
+    if (!tables) {
+        if (trygg_smsgw_extra_init(st) != TRYGG_OK) {
+            TRYGG_ERR("gateway api: %s", trygg_store_errmsg(st));
+            return 0;
+        }
+        tables = 1;
+    }
     *d = (sms_dialog){.st = st, .cfg = &dlg.cfg, .rp = dlg.rp, .routes = ctx->routes};
     return dlg.rp != NULL;
 }
@@ -334,7 +344,7 @@ static void h_messages(void *vctx, const http_req *req, http_resp *resp)
     sms_dialog d;
     if (!dialog_of(ctx, st, &d)) {
         json_decref(o);
-        error_json(resp, 503, "texts", NULL);
+        error_json(resp, 503, "dialog", NULL);
         return;
     }
     int64_t now = (int64_t)time(NULL);
@@ -511,8 +521,7 @@ static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
     int changed = 0;
     trygg_err e = trygg_store_begin(st);
     if (!e) {
-        e = record_delivery(ctx, st, (int64_t)id, status, (int)parts, error ? error : "",
-                            &changed);
+        e = record_delivery(ctx, st, (int64_t)id, status, (int)parts, error ? error : "", &changed);
         if (e)
             trygg_store_rollback(st);
         else

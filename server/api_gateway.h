@@ -22,7 +22,6 @@ int api_client_role_ok(trygg_store *st, const trygg_kiosk *k, const char *role, 
 
 /* The precheck of a gateway route (see api_precheck): the bearer token must
  * be a gateway's. 0, or the status with resp set. */
-int api_gateway_precheck(void *ctx, const http_route *route, const http_req *req,
-                         http_resp *resp);
+int api_gateway_precheck(void *ctx, const http_route *route, const http_req *req, http_resp *resp);
 
 #endif

@@ -83,8 +83,7 @@ static trygg_err identify(dlg_ctx *c, const char *raw, int restart, who *w)
     e = trygg_number_encrypt(c->numkey, w->number, cipher, sizeof cipher, &clen);
     if (e)
         return e;
-    if (!restart && trygg_store_contact_get(c->st, w->pseudo, &w->ct) == TRYGG_OK &&
-        w->ct.stopped)
+    if (!restart && trygg_store_contact_get(c->st, w->pseudo, &w->ct) == TRYGG_OK && w->ct.stopped)
         clen = 0;
     e = trygg_store_contact_get_or_create(c->st, w->pseudo, clen ? cipher : NULL, (int)clen,
                                           c->cfg->dlg.alias_prefix, &w->ct);

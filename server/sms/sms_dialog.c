@@ -436,8 +436,8 @@ static trygg_err do_ring(sms_dialog *c, who *w, const sms_in *in, const char *wh
         return TRYGG_OK;
     }
     int calls = 0;
-    trygg_err e = trygg_smsgw_call_count(c->st, w->pseudo,
-                                         now - (int64_t)c->cfg->ring_window * 60, &calls);
+    trygg_err e =
+        trygg_smsgw_call_count(c->st, w->pseudo, now - (int64_t)c->cfg->ring_window * 60, &calls);
     if (e)
         return e;
     if (calls == 0) {
@@ -493,8 +493,7 @@ static trygg_err do_text(sms_dialog *c, who *w, const sms_in *in, int kw, const 
                       undec       ? REPLY_HELP
                       : r->urgent ? REPLY_ACK_URGENT
                                   : REPLY_ACK_THREAD,
-                      it.id, it.ref, r->urgent ? DLG_AUTHOR_URGENT : DLG_AUTHOR, in->answered,
-                      r);
+                      it.id, it.ref, r->urgent ? DLG_AUTHOR_URGENT : DLG_AUTHOR, in->answered, r);
         return e;
     }
     r->action = DLG_NEW_ITEM;
@@ -649,8 +648,8 @@ trygg_err sms_dialog_stop_sent(sms_dialog *c, const char *pseudonym)
 
 const char *sms_action_name(sms_action a)
 {
-    static const char *const names[] = {"new_item",  "thread", "stop", "help",
-                                        "callback",  "duplicate", "start", "call"};
+    static const char *const names[] = {"new_item", "thread",    "stop",  "help",
+                                        "callback", "duplicate", "start", "call"};
     return (unsigned)a < sizeof names / sizeof names[0] ? names[a] : "unknown";
 }
 

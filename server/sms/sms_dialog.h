@@ -117,8 +117,8 @@ typedef struct sms_result {
     char ref[TRYGG_REF_LEN + 1];
     int64_t reply_id; /* outbox row, 0 if not answered */
     int urgent;
-    char why_silent[32]; /* "", "flood", "blocked", "stopped", "no-number", "answered" */
-    char reply_text[1600];                 /* the queued reply, "" if none */
+    char why_silent[32];   /* "", "flood", "blocked", "stopped", "no-number", "answered" */
+    char reply_text[1600]; /* the queued reply, "" if none */
     char reply_author[TRYGG_NAME_MAX + 1]; /* DLG_AUTHOR, DLG_AUTHOR_STOP or DLG_AUTHOR_URGENT */
 } sms_result;
 

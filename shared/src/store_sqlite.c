@@ -259,10 +259,11 @@ static const char migration_v5[] =
 /* v6 (helper-G, lead merges into the real v6): a registered client's role,
  * 'kiosk' or 'gateway' (trygg-smsgw, docs/gateway-protocol.md); a token works
  * only on its own role's routes. */
-static const char migration_v6[] = "ALTER TABLE kiosks ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk';";
+static const char migration_v6[] =
+    "ALTER TABLE kiosks ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk';";
 
-static const char *const migrations[] = {migration_v1, migration_v2, migration_v3, migration_v4,
-                                         migration_v5, migration_v6};
+static const char *const migrations[] = {migration_v1, migration_v2, migration_v3,
+                                         migration_v4, migration_v5, migration_v6};
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
 static const int default_retention[TRYGG_KIND_COUNT] = {365, 365, 180, 730, 90, 30};
