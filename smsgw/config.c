@@ -47,7 +47,7 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     smsgw_cfg *c = user;
     if (name == NULL) { /* a section header */
         static const char *const known[] = {"modem",  "paths",    "dialog", "limits",
-                                            "outbox", "keywords", "links"};
+                                            "outbox", "keywords", "links",  "server"};
         for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
             if (strcmp(section, known[i]) == 0)
                 return 1;
@@ -59,6 +59,9 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     INT("modem", "poll_interval", poll_interval, 1, 3600)
     INT("modem", "send_timeout", send_timeout, 1, 600)
     STR("paths", "database", database)
+    STR("paths", "store", store)
+    STR("server", "url", server_url)
+    STR("server", "token_file", token_file)
     STR("paths", "pseudonym_key", pseudonym_key)
     STR("paths", "number_key", number_key)
     STR("paths", "quarantine", quarantine)
@@ -102,7 +105,6 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
         size_t off;
     } req[] = {
         {"modem", "device", offsetof(smsgw_cfg, device)},
-        {"paths", "database", offsetof(smsgw_cfg, database)},
         {"paths", "pseudonym_key", offsetof(smsgw_cfg, pseudonym_key)},
         {"paths", "number_key", offsetof(smsgw_cfg, number_key)},
         {"paths", "quarantine", offsetof(smsgw_cfg, quarantine)},
@@ -112,6 +114,20 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
             trygg_cfg_fail(e, 0, "[%s] %s is required", req[i].sec, req[i].key);
             err = TRYGG_ERR_CONFIG;
         }
+    if (c->server_url[0]) {
+        if (strncmp(c->server_url, "http://", 7) != 0 &&
+            strncmp(c->server_url, "https://", 8) != 0) {
+            trygg_cfg_fail(e, 0, "[server] url must start with http:// or https://");
+            err = TRYGG_ERR_CONFIG;
+        }
+        if (!c->token_file[0] || !c->store[0]) {
+            trygg_cfg_fail(e, 0, "[server] url needs [server] token_file and [paths] store");
+            err = TRYGG_ERR_CONFIG;
+        }
+    } else if (!c->database[0]) {
+        trygg_cfg_fail(e, 0, "[paths] database is required (or [server] url)");
+        err = TRYGG_ERR_CONFIG;
+    }
     if (strcmp(c->model, "dummy") == 0 && strcmp(c->connection, "none") != 0) {
         trygg_cfg_fail(e, 0, "[modem] model = dummy needs connection = none");
         err = TRYGG_ERR_CONFIG;

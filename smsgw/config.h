@@ -4,7 +4,11 @@
  * Sections and keys (defaults in parentheses; see docs/smsgw.md):
  *   [modem]    model (dummy), connection (none), device (required),
  *              poll_interval seconds (1), send_timeout seconds (60)
- *   [paths]    database, pseudonym_key, number_key, quarantine (required),
+ *   [server]   url (the server's base URL), token_file (the gateway's token,
+ *              tryggctl gateway add): the gateway is a client of the server
+ *   [paths]    store (the gateway's own store; required with [server] url),
+ *              database (without [server] url: the shared trygg.db, the old
+ *              way), pseudonym_key, number_key, quarantine (required),
  *              routing ("" = built-in rules), catalogs ("" = assets/i18n/sms)
  *   [dialog]   thread_days (7), multipart_timeout seconds (300),
  *              alias_prefix ("Tipsare T-"), call_debounce seconds (60),
@@ -31,6 +35,10 @@ typedef struct smsgw_cfg {
     char model[50], connection[64], device[512];
     int poll_interval, send_timeout;
     char database[512], pseudonym_key[512], number_key[512], quarantine[512];
+    /* The gateway as a client of the server (docs/gateway-protocol.md):
+     * [server] url, token_file; [paths] store (its own SQLite file). With a
+     * url, the gateway never opens `database`. */
+    char server_url[512], token_file[512], store[512];
     char routing[512], catalogs[512];
     int multipart_timeout, call_debounce;
     int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */

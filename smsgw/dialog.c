@@ -26,20 +26,26 @@ void dlg_message_key(const char *pseudonym, const char *stamp, const char *text,
 /* Pseudonym of a sender: of the normalised number (number[] gets it), or,
  * for an operator's name or a short code, of the name in its own namespace
  * (number[] = ""): such a sender threads but can never be answered. */
-static trygg_err sender_id(const dlg_ctx *c, const char *raw, char number[20], char pseudo[65])
+trygg_err dlg_sender_id(const unsigned char *pkey, const char *raw, char number[20],
+                        char pseudo[65])
 {
     if (trygg_phone_normalise(raw, number) == TRYGG_OK)
-        return trygg_pseudonym(c->pkey, number, pseudo);
+        return trygg_pseudonym(pkey, number, pseudo);
     number[0] = '\0';
-    return trygg_sender_pseudonym(c->pkey, raw, pseudo);
+    return trygg_sender_pseudonym(pkey, raw, pseudo);
+}
+
+static trygg_err sender_id(const dlg_ctx *c, const char *raw, char number[20], char pseudo[65])
+{
+    return dlg_sender_id(c->pkey, raw, number, pseudo);
 }
 
 /* "part:" + hex SHA-256 of the sender, reference, total, sequence, SMSC time
  * and code units of one part. */
-static void part_key(dlg_ctx *c, const modem_part *p, char out[69])
+void dlg_part_key(const unsigned char *pkey, const modem_part *p, char out[72])
 {
     char pseudo[TRYGG_PSEUDO_HEX + 1] = "", norm[20];
-    if (sender_id(c, p->number, norm, pseudo) != TRYGG_OK)
+    if (dlg_sender_id(pkey, p->number, norm, pseudo) != TRYGG_OK)
         pseudo[0] = '\0'; /* no sender at all: keyed by the part alone */
     crypto_hash_sha256_state h;
     unsigned char d[crypto_hash_sha256_BYTES];
@@ -53,6 +59,11 @@ static void part_key(dlg_ctx *c, const modem_part *p, char out[69])
     crypto_hash_sha256_final(&h, d);
     memcpy(out, "part:", 5);
     sodium_bin2hex(out + 5, 65, d, sizeof d);
+}
+
+static void part_key(dlg_ctx *c, const modem_part *p, char out[72])
+{
+    dlg_part_key(c->pkey, p, out);
 }
 
 int dlg_part_seen(dlg_ctx *c, const modem_part *p)

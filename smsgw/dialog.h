@@ -50,6 +50,15 @@ int dlg_part_seen(dlg_ctx *c, const modem_part *p);
  * queues the "this number takes no calls" SMS. */
 trygg_err dlg_handle_call(dlg_ctx *c, const char *number, int64_t now, dlg_result *r);
 
+/* Pseudonym of a sender (pkey: the pseudonym key): of the normalised
+ * number (number[] gets it), or, for an operator's name or a short code,
+ * of the name in its own namespace (number[] = ""). */
+trygg_err dlg_sender_id(const unsigned char *pkey, const char *raw, char number[20],
+                        char pseudo[65]);
+
+/* The key of one part of a concatenated message: "part:" + 64 hex digits. */
+void dlg_part_key(const unsigned char *pkey, const modem_part *p, char out[72]);
+
 /* The idempotency key of a message: "sms:" + 64 hex digits into out[69]. */
 void dlg_message_key(const char *pseudonym, const char *stamp, const char *text, char out[69]);
 
