@@ -389,6 +389,20 @@ trygg_err ls_inbound_pending(lstore *s, ls_inbound *out, int max, int *n)
     return collect_inbound(s, st, out, max, n);
 }
 
+trygg_err ls_inbound_undecided(lstore *s, ls_inbound *out, int max, int *n)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    trygg_err e = prep(s,
+                       "SELECT " INBOUND_COLS " FROM inbound WHERE state = 'pending' "
+                       "AND offline_done = 0 ORDER BY id LIMIT ?1",
+                       &st);
+    if (e)
+        return e;
+    sqlite3_bind_int(st, 1, max);
+    return collect_inbound(s, st, out, max, n);
+}
+
 trygg_err ls_inbound_get(lstore *s, const char *key, ls_inbound *out)
 {
     sqlite3_stmt *st;

@@ -75,6 +75,8 @@ typedef struct ls_inbound {
 trygg_err ls_inbound_add(lstore *s, const ls_inbound *m, int *added);
 /* Up to max pending rows, oldest first. */
 trygg_err ls_inbound_pending(lstore *s, ls_inbound *out, int max, int *n);
+/* Up to max pending rows without an offline decision, oldest first. */
+trygg_err ls_inbound_undecided(lstore *s, ls_inbound *out, int max, int *n);
 /* The server answered (state "uploaded", or "rejected" for good). */
 trygg_err ls_inbound_done(lstore *s, int64_t id, const char *state, const char *answer);
 /* Records the offline decision: the reference given ("" none) and whether

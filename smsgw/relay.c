@@ -341,15 +341,24 @@ static trygg_err offline_answer(relay *r, const ls_inbound *m, int64_t now)
     return e;
 }
 
+/* Uploads what waits, oldest first; when the server cannot be reached,
+ * every waiting message without one gets its offline decision. */
 static trygg_err upload(relay *r, int64_t now, int *down)
 {
     int n = 0;
-    trygg_err e = ls_inbound_pending(r->ls, r->batch, UPLOAD_BATCH, &n);
-    for (int i = 0; !e && i < n; i++) {
-        if (!*down && now >= r->next_try && !upload_one(r, &r->batch[i], now, &e))
-            *down = 1;
-        if (!e && *down && !r->batch[i].offline_done)
+    trygg_err e = TRYGG_OK;
+    if (!*down) {
+        e = ls_inbound_pending(r->ls, r->batch, UPLOAD_BATCH, &n);
+        for (int i = 0; !e && i < n && !*down; i++)
+            if (!upload_one(r, &r->batch[i], now, &e))
+                *down = 1;
+    }
+    for (int round = 0; !e && *down && round < 64; round++) {
+        e = ls_inbound_undecided(r->ls, r->batch, UPLOAD_BATCH, &n);
+        for (int i = 0; !e && i < n; i++)
             e = offline_answer(r, &r->batch[i], now);
+        if (n < UPLOAD_BATCH)
+            break;
     }
     return e;
 }
