@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api_gateway.h"
 #include "config.h"
 #include "intake.h"
 #include "trygg/log.h"
@@ -64,8 +65,8 @@ static int auth(server_ctx *ctx, trygg_store *st, const http_req *req, http_resp
             tok++;
         if (*tok && strlen(tok) < 64) {
             trygg_err rc = trygg_store_kiosk_auth(st, tok, k);
-            if (rc == TRYGG_OK)
-                return 1;
+            if (rc == TRYGG_OK) /* a gateway's token is no kiosk's */
+                return api_client_role_ok(st, k, TRYGG_ROLE_KIOSK, resp);
             if (rc != TRYGG_ERR_AUTH && rc != TRYGG_ERR_NOTFOUND) {
                 error_json(resp, api_status_for(rc), "store", NULL);
                 return 0;
@@ -96,6 +97,8 @@ int api_precheck(void *vctx, const http_route *route, const http_req *req, http_
     const char *expect = http_header(req, "Expect");
     if (strncmp(route->pattern, "/api/v1/", 8) != 0 || expect == NULL)
         return 0;
+    if (strncmp(route->pattern, "/api/v1/gateway/", 16) == 0)
+        return api_gateway_precheck(vctx, route, req, resp);
     trygg_kiosk k;
     if (kiosk_store(vctx, req, resp, &k) != NULL)
         return 0;

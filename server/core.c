@@ -4,6 +4,7 @@
 #include "core.h"
 
 #include "api.h"
+#include "api_gateway.h"
 #include "report_web.h"
 
 #include <errno.h>
@@ -261,16 +262,19 @@ void core_free(server_ctx *ctx)
 
 http_route *core_routes(int *n)
 {
-    const http_route *tabs[] = {api_routes, open311_routes, ops_routes, web_routes, report_routes};
-    const int counts[] = {api_nroutes, open311_nroutes, ops_nroutes, web_nroutes, report_nroutes};
+    const http_route *tabs[] = {api_routes, open311_routes, ops_routes,
+                                web_routes, report_routes,  gateway_routes};
+    const int counts[] = {api_nroutes, open311_nroutes, ops_nroutes,
+                          web_nroutes, report_nroutes,  gateway_nroutes};
+    enum { NTABS = sizeof counts / sizeof counts[0] };
     int total = 0;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < NTABS; i++)
         total += counts[i];
     http_route *all = calloc((size_t)total + 1, sizeof *all);
     if (all == NULL)
         return NULL;
     int k = 0;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < NTABS; i++)
         for (int j = 0; j < counts[i]; j++)
             all[k++] = tabs[i][j];
     *n = k;

@@ -7,46 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const kw_names[SMSGW_KW_COUNT] = {"stop", "help", "fault", "new", "ring"};
-
-void smsgw_upper(const char *in, char *out, size_t cap)
-{
-    size_t k = 0;
-    const unsigned char *p = (const unsigned char *)in;
-    while (*p && k + 2 < cap) {
-        if (*p >= 'a' && *p <= 'z') {
-            out[k++] = (char)(*p - 32);
-            p++;
-        } else if (*p == 0xC3 && p[1] >= 0xA0 && p[1] <= 0xBE && p[1] != 0xB7) {
-            /* U+00E0..U+00FE (not ÷) -> U+00C0..U+00DE */
-            out[k++] = (char)0xC3;
-            out[k++] = (char)(p[1] - 0x20);
-            p += 2;
-        } else {
-            out[k++] = (char)*p++;
-        }
-    }
-    out[k] = '\0';
-}
-
-static void set_kw(smsgw_cfg *c, int which, const char *list)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", list);
-    c->nkw[which] = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t && c->nkw[which] < SMSGW_KW_MAX;
-         t = strtok_r(NULL, ",", &save)) {
-        while (*t == ' ' || *t == '\t')
-            t++;
-        size_t l = strlen(t);
-        while (l && (t[l - 1] == ' ' || t[l - 1] == '\t'))
-            t[--l] = '\0';
-        if (l == 0 || l >= SMSGW_KW_LEN)
-            continue;
-        smsgw_upper(t, c->kw[which][c->nkw[which]++], SMSGW_KW_LEN);
-    }
-}
+static const char *const kw_names[SMS_KW_COUNT] = {"stop", "help", "fault", "new", "ring"};
 
 void smsgw_cfg_defaults(smsgw_cfg *c)
 {
@@ -55,26 +16,13 @@ void smsgw_cfg_defaults(smsgw_cfg *c)
     snprintf(c->connection, sizeof c->connection, "none");
     c->poll_interval = 1;
     c->send_timeout = 60;
-    c->thread_days = 7;
     c->multipart_timeout = 300;
     c->call_debounce = 60;
-    c->ring_window = 30;
     c->quarantine_days = 7;
-    snprintf(c->alias_prefix, sizeof c->alias_prefix, "Tipsare T-");
-    snprintf(c->default_lang, sizeof c->default_lang, "sv");
-    c->replies_per_hour = 5;
-    c->replies_per_day = 20;
     c->max_attempts = 8;
     c->retry_base = 30;
     c->retry_max = 3600;
-    set_kw(c, SMSGW_KW_STOP, "STOPP,STOP,AVSLUTA");
-    set_kw(c, SMSGW_KW_HELP, "HJÄLP,HJALP,HELP,INFO");
-    set_kw(c, SMSGW_KW_FAULT, "FEL,FAULT");
-    set_kw(c, SMSGW_KW_NEW, "NYTT,NY,NEW");
-    set_kw(c, SMSGW_KW_RING, "RING,CALL");
-    snprintf(c->emergency, sizeof c->emergency, "112");
-    snprintf(c->police_phone, sizeof c->police_phone, "114 14");
-    snprintf(c->police_url, sizeof c->police_url, "polisen.se/tipsa");
+    sms_dialog_cfg_defaults(&c->dlg);
 }
 
 #define STR(sec, key, field)                                                                       \
@@ -99,7 +47,7 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     smsgw_cfg *c = user;
     if (name == NULL) { /* a section header */
         static const char *const known[] = {"modem",  "paths",    "dialog", "limits",
-                                            "outbox", "keywords", "links"};
+                                            "outbox", "keywords", "links",  "server"};
         for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
             if (strcmp(section, known[i]) == 0)
                 return 1;
@@ -111,33 +59,35 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     INT("modem", "poll_interval", poll_interval, 1, 3600)
     INT("modem", "send_timeout", send_timeout, 1, 600)
     STR("paths", "database", database)
+    STR("paths", "store", store)
+    STR("server", "url", server_url)
+    STR("server", "token_file", token_file)
     STR("paths", "pseudonym_key", pseudonym_key)
     STR("paths", "number_key", number_key)
     STR("paths", "quarantine", quarantine)
     STR("paths", "routing", routing)
     STR("paths", "catalogs", catalogs)
-    INT("dialog", "thread_days", thread_days, 0, 365)
+    INT("dialog", "thread_days", dlg.thread_days, 0, 365)
     INT("dialog", "multipart_timeout", multipart_timeout, 0, 7 * 86400)
     INT("dialog", "call_debounce", call_debounce, 0, 3600)
-    INT("dialog", "ring_window", ring_window, 1, 24 * 60)
+    INT("dialog", "ring_window", dlg.ring_window, 1, 24 * 60)
     INT("limits", "quarantine_days", quarantine_days, 0, 365)
-    STR("dialog", "alias_prefix", alias_prefix)
-    STR("dialog", "default_lang", default_lang)
-    INT("limits", "replies_per_hour", replies_per_hour, 0, 100000)
-    INT("limits", "replies_per_day", replies_per_day, 0, 1000000)
+    STR("dialog", "alias_prefix", dlg.alias_prefix)
+    STR("dialog", "default_lang", dlg.default_lang)
+    INT("limits", "replies_per_hour", dlg.replies_per_hour, 0, 100000)
+    INT("limits", "replies_per_day", dlg.replies_per_day, 0, 1000000)
     INT("outbox", "max_attempts", max_attempts, 1, 100)
     INT("outbox", "retry_base", retry_base, 1, 86400)
     INT("outbox", "retry_max", retry_max, 1, 7 * 86400)
-    STR("links", "emergency", emergency)
-    STR("links", "police_phone", police_phone)
-    STR("links", "police_url", police_url)
+    STR("links", "emergency", dlg.emergency)
+    STR("links", "police_phone", dlg.police_phone)
+    STR("links", "police_url", dlg.police_url)
     if (strcmp(section, "keywords") == 0) {
-        for (int k = 0; k < SMSGW_KW_COUNT; k++)
+        for (int k = 0; k < SMS_KW_COUNT; k++)
             if (strcmp(name, kw_names[k]) == 0) {
                 if (strlen(value) > 200)
                     return trygg_cfg_fail(e, line, "[keywords] %s: too long", name);
-                set_kw(c, k, value);
-                if (c->nkw[k] == 0)
+                if (sms_dialog_set_keywords(&c->dlg, k, value) == 0)
                     return trygg_cfg_fail(e, line, "[keywords] %s: no keyword given", name);
                 return 1;
             }
@@ -155,7 +105,6 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
         size_t off;
     } req[] = {
         {"modem", "device", offsetof(smsgw_cfg, device)},
-        {"paths", "database", offsetof(smsgw_cfg, database)},
         {"paths", "pseudonym_key", offsetof(smsgw_cfg, pseudonym_key)},
         {"paths", "number_key", offsetof(smsgw_cfg, number_key)},
         {"paths", "quarantine", offsetof(smsgw_cfg, quarantine)},
@@ -165,6 +114,20 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
             trygg_cfg_fail(e, 0, "[%s] %s is required", req[i].sec, req[i].key);
             err = TRYGG_ERR_CONFIG;
         }
+    if (c->server_url[0]) {
+        if (strncmp(c->server_url, "http://", 7) != 0 &&
+            strncmp(c->server_url, "https://", 8) != 0) {
+            trygg_cfg_fail(e, 0, "[server] url must start with http:// or https://");
+            err = TRYGG_ERR_CONFIG;
+        }
+        if (!c->token_file[0] || !c->store[0]) {
+            trygg_cfg_fail(e, 0, "[server] url needs [server] token_file and [paths] store");
+            err = TRYGG_ERR_CONFIG;
+        }
+    } else if (!c->database[0]) {
+        trygg_cfg_fail(e, 0, "[paths] database is required (or [server] url)");
+        err = TRYGG_ERR_CONFIG;
+    }
     if (strcmp(c->model, "dummy") == 0 && strcmp(c->connection, "none") != 0) {
         trygg_cfg_fail(e, 0, "[modem] model = dummy needs connection = none");
         err = TRYGG_ERR_CONFIG;

@@ -4,7 +4,11 @@
  * Sections and keys (defaults in parentheses; see docs/smsgw.md):
  *   [modem]    model (dummy), connection (none), device (required),
  *              poll_interval seconds (1), send_timeout seconds (60)
- *   [paths]    database, pseudonym_key, number_key, quarantine (required),
+ *   [server]   url (the server's base URL), token_file (the gateway's token,
+ *              tryggctl gateway add): the gateway is a client of the server
+ *   [paths]    store (the gateway's own store; required with [server] url),
+ *              database (without [server] url: the shared trygg.db, the old
+ *              way), pseudonym_key, number_key, quarantine (required),
  *              routing ("" = built-in rules), catalogs ("" = assets/i18n/sms)
  *   [dialog]   thread_days (7), multipart_timeout seconds (300),
  *              alias_prefix ("Tipsare T-"), call_debounce seconds (60),
@@ -23,36 +27,25 @@
 #ifndef SMSGW_CONFIG_H
 #define SMSGW_CONFIG_H
 
+#include "sms_dialog.h"
 #include "trygg/cfg.h"
 #include "trygg/item.h"
-
-#define SMSGW_KW_MAX 8  /* words per keyword */
-#define SMSGW_KW_LEN 24 /* bytes per word */
-
-enum smsgw_kw {
-    SMSGW_KW_STOP = 0,
-    SMSGW_KW_HELP,
-    SMSGW_KW_FAULT,
-    SMSGW_KW_NEW,
-    SMSGW_KW_RING,
-    SMSGW_KW_COUNT
-};
 
 typedef struct smsgw_cfg {
     char model[50], connection[64], device[512];
     int poll_interval, send_timeout;
     char database[512], pseudonym_key[512], number_key[512], quarantine[512];
+    /* The gateway as a client of the server (docs/gateway-protocol.md):
+     * [server] url, token_file; [paths] store (its own SQLite file). With a
+     * url, the gateway never opens `database`. */
+    char server_url[512], token_file[512], store[512];
     char routing[512], catalogs[512];
-    int thread_days, multipart_timeout, call_debounce;
-    int ring_window;     /* minutes: RING creates a call-back only this soon after a call */
+    int multipart_timeout, call_debounce;
     int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */
-    char alias_prefix[24];
-    char default_lang[TRYGG_LANG_MAX + 1];
-    int replies_per_hour, replies_per_day;
     int max_attempts, retry_base, retry_max;
-    char kw[SMSGW_KW_COUNT][SMSGW_KW_MAX][SMSGW_KW_LEN]; /* upper-case */
-    int nkw[SMSGW_KW_COUNT];
-    char emergency[32], police_phone[32], police_url[64];
+    /* [dialog] thread_days, ring_window, alias_prefix, default_lang;
+     * [limits] replies_per_*; [keywords]; [links] (server/sms/sms_dialog.h) */
+    sms_dialog_cfg dlg;
 } smsgw_cfg;
 
 /* Fills *c with the defaults. */
@@ -62,9 +55,5 @@ void smsgw_cfg_defaults(smsgw_cfg *c);
  * TRYGG_ERR_IO with every problem in *e (file:line). Also checks that the
  * required keys are set. */
 trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e);
-
-/* Upper-cases ASCII and the Latin-1 letters of UTF-8 `in` (å -> Å, ...)
- * into out[cap] without the C locale. */
-void smsgw_upper(const char *in, char *out, size_t cap);
 
 #endif

@@ -16,8 +16,10 @@
 
 #include "assemble.h"
 #include "dialog.h"
+#include "local_store.h"
 #include "modem.h"
-#include "replies.h"
+#include "relay.h"
+#include "sms_replies.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
 #include "trygg/store.h"
@@ -33,7 +35,8 @@
 struct gw {
     const smsgw_cfg *cfg;
     volatile sig_atomic_t *stop;
-    trygg_store *st;
+    trygg_store *st; /* the shared trygg.db (without [server] url), else NULL */
+    relay *rl;       /* the gateway as a client of the server, else NULL */
     replies *rp;
     trygg_routes *routes;
     modem *md;
@@ -85,16 +88,25 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
         snprintf(err, cap, "%s: %s", cfg->number_key, trygg_strerror(e));
         goto fail;
     }
-    e = trygg_store_open(cfg->database, &g->st);
-    if (e) {
-        snprintf(err, cap, "%s: %s %s", cfg->database, trygg_strerror(e),
-                 g->st ? trygg_store_errmsg(g->st) : "");
-        goto fail;
-    }
-    e = replies_load(cfg->catalogs, cfg, &g->rp, err, cap);
+    e = replies_load(cfg->catalogs, &cfg->dlg, &g->rp, err, cap);
     if (e)
         goto fail;
-    if (cfg->routing[0]) {
+    if (cfg->server_url[0]) {
+        /* A client of the server: its own store, never trygg.db. */
+        e = relay_open(cfg, g->rp, g->dc.pkey, g->dc.numkey, &g->rl, err, cap);
+        if (e)
+            goto fail;
+    } else {
+        e = trygg_store_open(cfg->database, &g->st);
+        if (e) {
+            snprintf(err, cap, "%s: %s %s", cfg->database, trygg_strerror(e),
+                     g->st ? trygg_store_errmsg(g->st) : "");
+            goto fail;
+        }
+    }
+    if (g->rl) {
+        g->routes = NULL; /* the server routes */
+    } else if (cfg->routing[0]) {
         trygg_cfg_error errs[8];
         int nerr = 0;
         e = trygg_routes_load(cfg->routing, &g->routes, errs, 8, &nerr);
@@ -151,6 +163,7 @@ void gw_close(gw *g)
     replies_free(g->rp);
     trygg_routes_free(g->routes);
     trygg_store_close(g->st);
+    relay_close(g->rl);
     memset(&g->dc, 0, sizeof g->dc);
     free(g);
 }
@@ -170,14 +183,23 @@ trygg_store *gw_test_store(gw *g)
     return g->st;
 }
 
+lstore *gw_test_lstore(gw *g)
+{
+    return g->rl ? relay_store(g->rl) : NULL;
+}
+
+static const char *store_errmsg(gw *g)
+{
+    return g->rl ? ls_errmsg(relay_store(g->rl)) : trygg_store_errmsg(g->st);
+}
+
 /* The store refused a write (a full disk, an I/O error): counted every
  * time, logged once until it clears, and shown in the health record. */
 static void store_problem(gw *g, trygg_err e, int waiting)
 {
     g->stats.store_errors++;
     g->store_waiting = waiting;
-    snprintf(g->store_error, sizeof g->store_error, "%s %s", trygg_strerror(e),
-             trygg_store_errmsg(g->st));
+    snprintf(g->store_error, sizeof g->store_error, "%s %s", trygg_strerror(e), store_errmsg(g));
     if (!g->store_failing)
         TRYGG_ERR("store: %s; %d message%s wait on the modem (logged once until it clears)",
                   g->store_error, waiting, waiting == 1 ? "" : "s");
@@ -191,6 +213,43 @@ static void store_ok(gw *g)
                    g->stats.store_errors == 1 ? "" : "s");
     g->store_failing = 0;
     g->store_waiting = 0;
+}
+
+/* Parts of a message committed before a crash cut its deletion short are
+ * deleted now instead of being stored again as an incomplete message; the
+ * other parts of g->parts[0..n) are packed to the front, *kept of them. */
+static trygg_err drop_seen_parts(gw *g, int n, int *kept)
+{
+    *kept = 0;
+    for (int i = 0; i < n; i++) {
+        if (g->rl ? relay_part_seen(g->rl, &g->parts[i]) : dlg_part_seen(&g->dc, &g->parts[i])) {
+            g->stats.duplicates++;
+            if (modem_delete(g->md, &g->parts[i]) == TRYGG_ERR_IO)
+                return TRYGG_ERR_IO;
+            continue;
+        }
+        if (*kept != i)
+            g->parts[*kept] = g->parts[i];
+        (*kept)++;
+    }
+    return TRYGG_OK;
+}
+
+/* Deletes from the modem every part of the first `done` messages that were
+ * committed (g->ok). An I/O error stops: the rest is recognised as
+ * duplicates at the next poll. */
+static trygg_err delete_committed(gw *g, int done)
+{
+    for (int i = 0; i < done; i++) {
+        if (!g->ok[i])
+            continue;
+        for (int k = 0; k < g->msgs[i].nidx; k++) {
+            trygg_err de = modem_delete(g->md, &g->parts[g->msgs[i].idx[k]]);
+            if (de == TRYGG_ERR_IO)
+                return de;
+        }
+    }
+    return TRYGG_OK;
 }
 
 /* Inbound: poll, assemble, commit, delete. All messages of one poll are
@@ -207,21 +266,9 @@ static trygg_err do_inbound(gw *g, int64_t now)
     g->stats.last_poll = now;
     if (e)
         return e;
-    /* Parts of a message committed before a crash cut its deletion short:
-     * delete them now instead of storing them again as an incomplete one. */
-    int kept = 0;
-    for (int i = 0; i < n; i++) {
-        if (dlg_part_seen(&g->dc, &g->parts[i])) {
-            g->stats.duplicates++;
-            if (modem_delete(g->md, &g->parts[i]) == TRYGG_ERR_IO)
-                return TRYGG_ERR_IO;
-            continue;
-        }
-        if (kept != i)
-            g->parts[kept] = g->parts[i];
-        kept++;
-    }
-    int read = n;
+    int read = n, kept = 0;
+    if (drop_seen_parts(g, n, &kept) != TRYGG_OK)
+        return TRYGG_ERR_IO;
     n = kept;
     int nm = asm_run(g->as, g->parts, n, now, g->msgs, MSG_MAX);
     /* A full read with no whole message (only parts of long ones): read
@@ -232,7 +279,7 @@ static trygg_err do_inbound(gw *g, int64_t now)
         g->poll_limit = POLL_BATCH;
     if (nm == 0)
         return TRYGG_OK;
-    e = trygg_store_begin(g->st);
+    e = g->rl ? ls_begin(relay_store(g->rl)) : trygg_store_begin(g->st);
     if (e) {
         store_problem(g, e, nm);
         return TRYGG_OK; /* everything stays on the modem for the next poll */
@@ -244,7 +291,20 @@ static trygg_err do_inbound(gw *g, int64_t now)
         asm_msg *m = &g->msgs[i];
         dlg_result r;
         g->ok[i] = 0;
-        e = dlg_handle_sms(&g->dc, m, g->parts, now, &r);
+        if (g->rl) {
+            int dup = 0;
+            e = relay_commit(g->rl, m, g->parts, now, &dup);
+            r.action = dup ? DLG_DUPLICATE : DLG_NEW_ITEM;
+            if (e && e != TRYGG_ERR_TOOBIG) {
+                /* No savepoints in the gateway's store: the whole batch
+                 * stays on the modem for the next poll. */
+                ls_rollback(relay_store(g->rl));
+                store_problem(g, e, nm);
+                return TRYGG_OK;
+            }
+        } else {
+            e = dlg_handle_sms(&g->dc, m, g->parts, now, &r);
+        }
         if (e == TRYGG_ERR_INVALID || e == TRYGG_ERR_TOOBIG) {
             /* The store rejects this message for good: move it aside. */
             TRYGG_ERR("message rejected (%s): moved to quarantine", trygg_strerror(e));
@@ -267,7 +327,7 @@ static trygg_err do_inbound(gw *g, int64_t now)
     }
     if (failed)
         store_problem(g, fail_e, failed);
-    e = trygg_store_commit(g->st);
+    e = g->rl ? ls_commit(relay_store(g->rl)) : trygg_store_commit(g->st);
     if (e) {
         store_problem(g, e, nm);
         return TRYGG_OK; /* nothing was stored: nothing is deleted */
@@ -278,16 +338,7 @@ static trygg_err do_inbound(gw *g, int64_t now)
     g->stats.duplicates += dups;
     if (g->crash_after > 0 && g->stats.messages_in >= g->crash_after)
         _exit(99); /* test hook: committed, not deleted */
-    for (int i = 0; i < done; i++) {
-        if (!g->ok[i])
-            continue;
-        for (int k = 0; k < g->msgs[i].nidx; k++) {
-            trygg_err de = modem_delete(g->md, &g->parts[g->msgs[i].idx[k]]);
-            if (de == TRYGG_ERR_IO)
-                return de; /* the rest is recognised as duplicates later */
-        }
-    }
-    return TRYGG_OK;
+    return delete_committed(g, done);
 }
 
 static void do_calls(gw *g, int64_t now)
@@ -315,9 +366,10 @@ static void do_calls(gw *g, int64_t now)
         }
         g->recent[slot].at = now;
         dlg_result r;
-        trygg_err e = dlg_handle_call(&g->dc, number, now, &r);
+        trygg_err e =
+            g->rl ? relay_call(g->rl, number, now) : dlg_handle_call(&g->dc, number, now, &r);
         if (e)
-            TRYGG_ERR("call: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+            TRYGG_ERR("call: %s %s", trygg_strerror(e), store_errmsg(g));
         else
             g->stats.calls++;
     }
@@ -428,9 +480,80 @@ static trygg_err do_outbox_batch(gw *g, int64_t now, int *handled)
     return e;
 }
 
+/* The gateway's own send queue (a client of the server): what the server
+ * answered or staff wrote, and the offline answers. Each result is
+ * recorded right after its send. */
+static trygg_err do_sendq(gw *g, int64_t now, int *handled)
+{
+    lstore *ls = relay_store(g->rl);
+    ls_send *rows = calloc(SEND_BATCH, sizeof *rows);
+    if (!rows)
+        return TRYGG_ERR_NOMEM;
+    int n = 0;
+    *handled = 0;
+    int64_t wall = (int64_t)time(NULL);
+    trygg_err e = ls_send_due(ls, now > wall ? now : wall, rows, SEND_BATCH, &n);
+    for (int i = 0; !e && i < n && !stopping(g) && modem_connected(g->md); i++) {
+        (*handled)++;
+        ls_send *o = &rows[i];
+        char number[20], error[256] = "";
+        int parts = 0;
+        /* Checked at send time: nothing goes to a stopped number. */
+        if (!relay_number(g->rl, o->pseudo, number)) {
+            e = ls_send_mark(ls, o->id, "cancelled", 0, "recipient stopped or unknown", 0);
+            continue;
+        }
+        trygg_err se;
+        if (g->fail_sends > 0) {
+            g->fail_sends--;
+            se = TRYGG_ERR_IO;
+            snprintf(error, sizeof error, "network refused (simulated)");
+        } else {
+            se = modem_send(g->md, number, o->text, &parts, error, sizeof error);
+        }
+        sodium_memzero(number, sizeof number);
+        if (se == TRYGG_OK) {
+            g->stats.messages_out++;
+            e = ls_send_mark(ls, o->id, "sent", parts, "", 0);
+        } else {
+            g->stats.send_failures++;
+            int attempts = o->attempts + 1;
+            int dead = attempts >= g->cfg->max_attempts || se == TRYGG_ERR_INVALID;
+            e = ls_send_mark(ls, o->id, dead ? "dead" : "failed", 0, error,
+                             dead ? 0 : now + retry_delay(g->cfg, attempts));
+            TRYGG_WARN("send %lld: attempt %d failed: %s", (long long)o->id, attempts, error);
+            if (!dead)
+                continue;
+        }
+        /* STOP: the gateway's copy of the number goes once the
+         * confirmation is sent or given up on. */
+        if (!e && o->stop)
+            e = ls_number_stop(ls, o->pseudo);
+    }
+    free(rows);
+    if (!e && !modem_connected(g->md))
+        e = TRYGG_ERR_IO;
+    return e;
+}
+
 /* Sends everything due (bounded per round so inbound is not starved). */
 static trygg_err do_outbox(gw *g, int64_t now)
 {
+    if (g->rl) {
+        trygg_err se = relay_sync(g->rl, now);
+        if (se)
+            return se;
+        for (int round = 0; round < 64 && !stopping(g); round++) {
+            int handled = 0;
+            trygg_err e = do_sendq(g, now, &handled);
+            if (e)
+                return e;
+            if (handled < SEND_BATCH)
+                break;
+        }
+        /* What was just sent is reported at once. */
+        return relay_sync(g->rl, now);
+    }
     for (int round = 0; round < 64 && !stopping(g); round++) {
         int handled = 0;
         trygg_err e = do_outbox_batch(g, now, &handled);
@@ -482,7 +605,12 @@ static void do_health(gw *g, int64_t now, int force)
     json_object_set_new(j, "store_waiting", json_integer(g->store_failing ? g->store_waiting : 0));
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
-    if (s) {
+    if (s && g->rl) {
+        /* A client of the server keeps its health in its own store. */
+        if (ls_meta_set(relay_store(g->rl), "health", s) != TRYGG_OK)
+            TRYGG_WARN("health: %s", store_errmsg(g));
+        free(s);
+    } else if (s) {
         if (trygg_store_health_put(g->st, "smsgw", s) != TRYGG_OK)
             TRYGG_WARN("health: %s", trygg_store_errmsg(g->st));
         free(s);
@@ -545,7 +673,7 @@ trygg_err gw_step(gw *g, int64_t now)
             e = do_outbox(g, now);
         if (e && e != TRYGG_ERR_IO) {
             g->stats.store_errors++;
-            TRYGG_ERR("outbox: %s %s", trygg_strerror(e), trygg_store_errmsg(g->st));
+            TRYGG_ERR("outbox: %s %s", trygg_strerror(e), store_errmsg(g));
             e = TRYGG_OK;
         }
         do_calls(g, now);

@@ -55,5 +55,8 @@ void gw_test_fail_sends(gw *g, int n);
 /* Test hook: the gateway's own store handle (e.g. to make it run out of
  * space with trygg_store_test_limit_pages). */
 trygg_store *gw_test_store(gw *g);
+/* Test hook: the gateway's own store when it is a client of the server
+ * ([server] url), else NULL. */
+struct lstore *gw_test_lstore(gw *g);
 
 #endif

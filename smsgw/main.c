@@ -88,6 +88,17 @@ int main(int argc, char **argv)
         if (!ke && (ke = trygg_key_read(cfg.number_key, k, TRYGG_NUMKEY_LEN)) != TRYGG_OK)
             bad = fprintf(stderr, "%s: %s\n", cfg.number_key, trygg_strerror(ke)) > 0;
         sodium_memzero(k, sizeof k);
+        /* A client of the server: the token must be there. */
+        if (cfg.server_url[0]) {
+            FILE *tf = fopen(cfg.token_file, "r");
+            char tok[128] = "";
+            if (!tf || !fgets(tok, sizeof tok, tf) || tok[strspn(tok, " \t\r\n")] == '\0')
+                bad = fprintf(stderr, "%s: no gateway token (tryggctl gateway add)\n",
+                              cfg.token_file) > 0;
+            if (tf)
+                fclose(tf);
+            sodium_memzero(tok, sizeof tok);
+        }
         if (bad || ke)
             return 1;
         printf("%s: ok\n", path);

@@ -438,6 +438,20 @@ trygg_err trygg_store_kiosk_owns_prefix(trygg_store *st, const char *id, const c
     return OPS(st)->kiosk_owns_prefix(st, id, prefix);
 }
 
+trygg_err trygg_store_client_role_get(trygg_store *st, const char *id, char role[16])
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->client_role_get(st, id, role);
+}
+
+trygg_err trygg_store_client_role_set(trygg_store *st, const char *id, const char *role)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->client_role_set(st, id, role);
+}
+
 trygg_err trygg_store_walk_put(trygg_store *st, trygg_walk *w)
 {
     if (!st)
@@ -628,6 +642,13 @@ trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id, trygg_out_status sta
     if (!st)
         return TRYGG_ERR_INVALID;
     return OPS(st)->sms_mark(st, id, status, parts, error, next_attempt);
+}
+
+trygg_err trygg_store_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->sms_get(st, id, out);
 }
 
 trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max,

@@ -101,6 +101,8 @@ typedef struct trygg_store_ops {
                                  int outbox_depth, const char *last_error);
     trygg_err (*kiosk_new_prefix)(trygg_store *st, const char *id, char out[4]);
     trygg_err (*kiosk_owns_prefix)(trygg_store *st, const char *id, const char *prefix);
+    trygg_err (*client_role_get)(trygg_store *st, const char *id, char role[16]);
+    trygg_err (*client_role_set)(trygg_store *st, const char *id, const char *role);
     trygg_err (*walk_put)(trygg_store *st, trygg_walk *w);
     trygg_err (*walk_get)(trygg_store *st, int64_t id, trygg_walk *out);
     trygg_err (*walk_list)(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n);
@@ -135,6 +137,7 @@ typedef struct trygg_store_ops {
     trygg_err (*sms_due)(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n);
     trygg_err (*sms_mark)(trygg_store *st, int64_t id, trygg_out_status status, int parts,
                           const char *error, int64_t next_attempt);
+    trygg_err (*sms_get)(trygg_store *st, int64_t id, trygg_sms_out *out);
     trygg_err (*sms_list)(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max, int *n);
     trygg_err (*notify_enqueue)(trygg_store *st, int64_t item_id, const char *destination,
                                 const char *channel, const char *payload, int64_t *id);

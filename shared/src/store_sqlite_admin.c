@@ -1016,3 +1016,41 @@ trygg_err trygg_sqlite_notice_list(trygg_store *st, int64_t now, trygg_notice *o
     *n = err ? 0 : count;
     return err;
 }
+
+/* ---- Client roles (kiosk, gateway) ----------------------------------------- */
+
+trygg_err trygg_sqlite_client_role_get(trygg_store *st, const char *id, char role[16])
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "SELECT role FROM kiosks WHERE id = ?1", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        trygg_st_col_text(s, 0, role, 16);
+        err = TRYGG_OK;
+    } else if (rc == SQLITE_DONE) {
+        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such client %s", id);
+    } else {
+        err = trygg_st_fail(st, rc, "client role");
+    }
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_sqlite_client_role_set(trygg_store *st, const char *id, const char *role)
+{
+    if (strcmp(role, TRYGG_ROLE_KIOSK) != 0 && strcmp(role, TRYGG_ROLE_GATEWAY) != 0)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "unknown role %s", role);
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "UPDATE kiosks SET role = ?1 WHERE id = ?2", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, role);
+    trygg_st_bind_text(s, 2, id);
+    err = trygg_st_run(st, s, "client role");
+    if (!err && sqlite3_changes(st->db) == 0)
+        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such client %s", id);
+    return err;
+}

@@ -91,6 +91,8 @@ trygg_err trygg_sqlite_kiosk_heartbeat(trygg_store *st, const char *id, const ch
                                        int outbox_depth, const char *last_error);
 trygg_err trygg_sqlite_kiosk_new_prefix(trygg_store *st, const char *id, char out[4]);
 trygg_err trygg_sqlite_kiosk_owns_prefix(trygg_store *st, const char *id, const char *prefix);
+trygg_err trygg_sqlite_client_role_get(trygg_store *st, const char *id, char role[16]);
+trygg_err trygg_sqlite_client_role_set(trygg_store *st, const char *id, const char *role);
 trygg_err trygg_sqlite_walk_put(trygg_store *st, trygg_walk *w);
 trygg_err trygg_sqlite_walk_get(trygg_store *st, int64_t id, trygg_walk *out);
 trygg_err trygg_sqlite_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n);
@@ -129,6 +131,7 @@ trygg_err trygg_sqlite_sms_enqueue(trygg_store *st, int64_t item_id, const char 
 trygg_err trygg_sqlite_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n);
 trygg_err trygg_sqlite_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
                                 const char *error, int64_t next_attempt);
+trygg_err trygg_sqlite_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out);
 trygg_err trygg_sqlite_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max,
                                 int *n);
 trygg_err trygg_sqlite_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,

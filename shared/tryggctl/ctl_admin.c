@@ -412,3 +412,65 @@ CTL_COMMAND(kiosk, "kiosk",
             "  kiosk list\n"
             "  kiosk revoke ID",
             cmd_kiosk)
+
+/* ---- gateway (trygg-smsgw as a client of the server) -------------------------- */
+
+/* tryggctl gateway add ID [--name TEXT]: registered like a kiosk (a token
+ * and a reference prefix for the references it issues while the server is
+ * unreachable), with the role 'gateway' (docs/gateway-protocol.md). */
+static int gateway_add(ctl_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+                                         {NULL, 0, NULL, 0}};
+    const char *name = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c != 'n')
+            return CTL_USAGE;
+        name = optarg;
+    }
+    if (optind != argc - 1) {
+        ctl_error("usage: tryggctl gateway add ID [--name TEXT]");
+        return CTL_USAGE;
+    }
+    trygg_kiosk k;
+    memset(&k, 0, sizeof k);
+    if (trygg_strset(k.id, sizeof k.id, argv[optind]) ||
+        trygg_strset(k.name, sizeof k.name, name ? name : "SMS gateway")) {
+        ctl_error("id or name too long or not UTF-8");
+        return CTL_USAGE;
+    }
+    int rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    char token[64];
+    trygg_err err = trygg_store_begin(ctx->st);
+    if (!err)
+        err = trygg_store_kiosk_add(ctx->st, &k, token);
+    if (!err)
+        err = trygg_store_client_role_set(ctx->st, k.id, TRYGG_ROLE_GATEWAY);
+    if (!err)
+        err = trygg_store_commit(ctx->st);
+    else
+        trygg_store_rollback(ctx->st);
+    if (err)
+        return ctl_store_fail(ctx, err, "gateway add");
+    printf("%s\n", token);
+    /* stdout stays the token alone (scripts read it; smsgw.ini token_file). */
+    trygg_kiosk made;
+    if (trygg_store_kiosk_get(ctx->st, k.id, &made) == TRYGG_OK)
+        fprintf(stderr, "gateway %s: ref_prefix = %s\n", k.id, made.ref_prefix);
+    return CTL_OK;
+}
+
+static int cmd_gateway(ctl_ctx *ctx, int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "add") == 0)
+        return gateway_add(ctx, argc - 1, argv + 1);
+    ctl_error("usage: tryggctl gateway add ID [--name TEXT]   (list and revoke: tryggctl kiosk)");
+    return CTL_USAGE;
+}
+CTL_COMMAND(gateway, "gateway",
+            "  gateway add ID [--name TEXT]           add an SMS gateway; prints its token once\n"
+            "                                         (and its reference prefix on stderr)",
+            cmd_gateway)

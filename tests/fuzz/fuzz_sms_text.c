@@ -1,7 +1,7 @@
 /*
  * fuzz_sms_text.c — libFuzzer target: the gateway's text code on arbitrary
  * bytes (smsgw/ucs2.c conversions and part counting, smsgw/dialog.c
- * keyword detection with the default keywords, smsgw_upper).
+ * keyword detection with the default keywords, sms_upper).
  *
  * Checks, with the input taken as UTF-8 text s:
  *  - trygg_utf8_valid(s) implies ucs2_from_utf8 accepts it; whatever it
@@ -12,7 +12,7 @@
  *    the alphabet, 1 part up to 160 septets / 70 units, otherwise parts of
  *    at most 153 septets / 67 units that are never emptier than one
  *    character short of full;
- *  - dlg_keyword: a keyword's rest lies inside s; STOP/HELP/RING only as
+ *  - sms_keyword: a keyword's rest lies inside s; STOP/HELP/RING only as
  *    the whole message; the result does not change when s is upper-cased;
  * and with the input taken as UTF-16BE code units: ucs2_to_utf8 always
  * gives UTF-8 of at most 3 bytes per unit that ucs2_from_utf8 accepts and
@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "dialog.h"
+#include "sms_dialog.h"
 #include "trygg/text.h"
 #include "ucs2.h"
 
@@ -73,24 +73,24 @@ static void check_parts(const char *s, const uint16_t *u, size_t n)
 static void check_keyword(const char *s)
 {
     const char *rest = NULL;
-    int k = dlg_keyword(&cfg, s, &rest);
-    if (k < -1 || k >= SMSGW_KW_COUNT)
+    int k = sms_keyword(&cfg.dlg, s, &rest);
+    if (k < -1 || k >= SMS_KW_COUNT)
         abort();
     if (k >= 0) {
         size_t len = strlen(s);
         if (rest == NULL || rest < s || rest > s + len)
             abort();
-        if ((k == SMSGW_KW_STOP || k == SMSGW_KW_HELP || k == SMSGW_KW_RING) && *rest)
+        if ((k == SMS_KW_STOP || k == SMS_KW_HELP || k == SMS_KW_RING) && *rest)
             abort();
     }
     size_t len = strlen(s);
     char *up = malloc(2 * len + 3);
     if (up == NULL)
         abort();
-    smsgw_upper(s, up, 2 * len + 3);
+    sms_upper(s, up, 2 * len + 3);
     if (strlen(up) != len)
         abort(); /* upper-casing keeps every byte length */
-    if (dlg_keyword(&cfg, up, NULL) != k)
+    if (sms_keyword(&cfg.dlg, up, NULL) != k)
         abort();
     free(up);
 }

@@ -209,6 +209,10 @@ static void check_migrated(fixture *f, int from)
     assert_string_equal(k.ref_prefix, "23");
     assert_int_equal(trygg_store_kiosk_owns_prefix(f->st, "halsa-1", "23"), TRYGG_OK);
     assert_int_equal(trygg_store_kiosk_owns_prefix(f->st, "halsa-1", "22"), TRYGG_ERR_NOTFOUND);
+    /* v6: every client registered before is a kiosk (not a gateway). */
+    char role[16];
+    assert_int_equal(trygg_store_client_role_get(f->st, "bibl-1", role), TRYGG_OK);
+    assert_string_equal(role, TRYGG_ROLE_KIOSK);
     /* A kiosk added after the migration gets the next free one. */
     trygg_kiosk nk = {0};
     char tok[64], np[4];

@@ -47,11 +47,11 @@ static void test_good(void **state)
     assert_string_equal(c.model, "");
     assert_string_equal(c.device, "/dev/ttyUSB0");
     assert_int_equal(c.poll_interval, 5);
-    assert_int_equal(c.thread_days, 14);
-    assert_int_equal(c.replies_per_hour, 3);
-    assert_int_equal(c.nkw[SMSGW_KW_STOP], 3);
-    assert_string_equal(c.kw[SMSGW_KW_STOP][0], "SLUTA");
-    assert_string_equal(c.police_phone, "114 14");
+    assert_int_equal(c.dlg.thread_days, 14);
+    assert_int_equal(c.dlg.replies_per_hour, 3);
+    assert_int_equal(c.dlg.nkw[SMS_KW_STOP], 3);
+    assert_string_equal(c.dlg.kw[SMS_KW_STOP][0], "SLUTA");
+    assert_string_equal(c.dlg.police_phone, "114 14");
     tu_env_free(&t);
 }
 
@@ -113,21 +113,21 @@ static void test_keywords(void **state)
     smsgw_cfg c;
     smsgw_cfg_defaults(&c);
     const char *rest;
-    assert_int_equal(dlg_keyword(&c, "stopp", NULL), SMSGW_KW_STOP);
-    assert_int_equal(dlg_keyword(&c, " Stop! ", NULL), SMSGW_KW_STOP);
-    assert_int_equal(dlg_keyword(&c, "Stop the fights at the square", NULL), -1);
-    assert_int_equal(dlg_keyword(&c, "hjälp", NULL), SMSGW_KW_HELP);
-    assert_int_equal(dlg_keyword(&c, "HJÄLP", NULL), SMSGW_KW_HELP);
-    assert_int_equal(dlg_keyword(&c, "Help", NULL), SMSGW_KW_HELP);
-    assert_int_equal(dlg_keyword(&c, "fel: trasig lampa i parken", &rest), SMSGW_KW_FAULT);
+    assert_int_equal(sms_keyword(&c.dlg, "stopp", NULL), SMS_KW_STOP);
+    assert_int_equal(sms_keyword(&c.dlg, " Stop! ", NULL), SMS_KW_STOP);
+    assert_int_equal(sms_keyword(&c.dlg, "Stop the fights at the square", NULL), -1);
+    assert_int_equal(sms_keyword(&c.dlg, "hjälp", NULL), SMS_KW_HELP);
+    assert_int_equal(sms_keyword(&c.dlg, "HJÄLP", NULL), SMS_KW_HELP);
+    assert_int_equal(sms_keyword(&c.dlg, "Help", NULL), SMS_KW_HELP);
+    assert_int_equal(sms_keyword(&c.dlg, "fel: trasig lampa i parken", &rest), SMS_KW_FAULT);
     assert_string_equal(rest, "trasig lampa i parken");
-    assert_int_equal(dlg_keyword(&c, "NYTT Bråk vid torget", &rest), SMSGW_KW_NEW);
+    assert_int_equal(sms_keyword(&c.dlg, "NYTT Bråk vid torget", &rest), SMS_KW_NEW);
     assert_string_equal(rest, "Bråk vid torget");
-    assert_int_equal(dlg_keyword(&c, "ring", NULL), SMSGW_KW_RING);
-    assert_int_equal(dlg_keyword(&c, "Felix bor här", NULL), -1);
-    assert_int_equal(dlg_keyword(&c, "", NULL), -1);
+    assert_int_equal(sms_keyword(&c.dlg, "ring", NULL), SMS_KW_RING);
+    assert_int_equal(sms_keyword(&c.dlg, "Felix bor här", NULL), -1);
+    assert_int_equal(sms_keyword(&c.dlg, "", NULL), -1);
     char up[32];
-    smsgw_upper("åäö éü xyz", up, sizeof up);
+    sms_upper("åäö éü xyz", up, sizeof up);
     assert_string_equal(up, "ÅÄÖ ÉÜ XYZ");
 }
 

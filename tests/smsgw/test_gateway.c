@@ -601,7 +601,7 @@ static void test_crash_before_delete(void **state)
     smsgw_cfg cfg = f->t.cfg;
     replies *rp = NULL;
     char err[256];
-    assert_int_equal(replies_load(NULL, &cfg, &rp, err, sizeof err), TRYGG_OK);
+    assert_int_equal(replies_load(NULL, &cfg.dlg, &rp, err, sizeof err), TRYGG_OK);
     dlg_ctx dc = {.st = f->st, .cfg = &cfg, .rp = rp};
     trygg_key_read(cfg.pseudonym_key, dc.pkey, sizeof dc.pkey);
     trygg_key_read(cfg.number_key, dc.numkey, sizeof dc.numkey);
@@ -649,7 +649,7 @@ static void test_crash_mid_delete(void **state)
     smsgw_cfg cfg = f->t.cfg;
     replies *rp = NULL;
     char err[256];
-    assert_int_equal(replies_load(NULL, &cfg, &rp, err, sizeof err), TRYGG_OK);
+    assert_int_equal(replies_load(NULL, &cfg.dlg, &rp, err, sizeof err), TRYGG_OK);
     dlg_ctx dc = {.st = f->st, .cfg = &cfg, .rp = rp};
     trygg_key_read(cfg.pseudonym_key, dc.pkey, sizeof dc.pkey);
     trygg_key_read(cfg.number_key, dc.numkey, sizeof dc.numkey);

@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "replies.h"
+#include "sms_replies.h"
 
 static void test_corpus(void **state)
 {

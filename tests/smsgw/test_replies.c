@@ -12,7 +12,8 @@
 
 #include <cmocka.h>
 
-#include "replies.h"
+#include "config.h"
+#include "sms_replies.h"
 #include "ucs2.h"
 
 static void test_table(void **state)
@@ -22,7 +23,7 @@ static void test_table(void **state)
     smsgw_cfg_defaults(&cfg);
     replies *r = NULL;
     char err[256] = "";
-    assert_int_equal(replies_load(NULL, &cfg, &r, err, sizeof err), TRYGG_OK);
+    assert_int_equal(replies_load(NULL, &cfg.dlg, &r, err, sizeof err), TRYGG_OK);
     const char *langs[8];
     int nl = replies_langs(r, langs, 8);
     assert_true(nl >= 2);

@@ -402,6 +402,22 @@ TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_new_prefix(trygg_store *st, const c
 TRYGG_MUST_CHECK trygg_err trygg_store_kiosk_owns_prefix(trygg_store *st, const char *id,
                                                          const char *prefix);
 
+/* ---- Client roles ------------------------------------------------------------
+ * A registered client (kiosks table: a token and a reference prefix) is a
+ * lobby kiosk or an SMS gateway (schema v6 kiosks.role); each may use only
+ * its own API: a kiosk token is refused on the gateway's routes and the
+ * reverse (docs/gateway-protocol.md). */
+#define TRYGG_ROLE_KIOSK   "kiosk"
+#define TRYGG_ROLE_GATEWAY "gateway"
+/* The role of registered client `id` into role[16]; TRYGG_ERR_NOTFOUND for
+ * an unknown id. */
+TRYGG_MUST_CHECK trygg_err trygg_store_client_role_get(trygg_store *st, const char *id,
+                                                       char role[16]);
+/* Sets the role of client `id`; TRYGG_ERR_INVALID for a role that is
+ * neither, TRYGG_ERR_NOTFOUND for an unknown id. */
+TRYGG_MUST_CHECK trygg_err trygg_store_client_role_set(trygg_store *st, const char *id,
+                                                       const char *role);
+
 /* ---- Safety walks ------------------------------------------------------------ */
 
 typedef struct trygg_walk {
@@ -552,6 +568,8 @@ TRYGG_MUST_CHECK trygg_err trygg_store_sms_due(trygg_store *st, int64_t now, try
 TRYGG_MUST_CHECK trygg_err trygg_store_sms_mark(trygg_store *st, int64_t id,
                                                 trygg_out_status status, int parts,
                                                 const char *error, int64_t next_attempt);
+/* The SMS outbox row `id` (every field); TRYGG_ERR_NOTFOUND if none. */
+TRYGG_MUST_CHECK trygg_err trygg_store_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out);
 TRYGG_MUST_CHECK trygg_err trygg_store_sms_list(trygg_store *st, int64_t item_id,
                                                 trygg_sms_out *out, int max, int *n);
 

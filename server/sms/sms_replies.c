@@ -1,13 +1,14 @@
 /*
- * replies.c — SMS reply texts from the PO catalogs, and a language guess.
+ * sms_replies.c — SMS reply texts from the PO catalogs, and a language guess.
  */
-#include "replies.h"
+#include "sms_replies.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "trygg/i18n.h"
+#include "sms_dialog.h"
 #include "trygg/paths.h"
 
 const char *const replies_keys[] = {REPLY_ACK,       REPLY_ACK_URGENT, REPLY_ACK_THREAD,
@@ -20,7 +21,8 @@ struct replies {
     char emergency[32], police_phone[32], police_url[64];
 };
 
-trygg_err replies_load(const char *dir, const smsgw_cfg *cfg, replies **out, char *err, size_t cap)
+trygg_err replies_load(const char *dir, const sms_dialog_cfg *cfg, replies **out, char *err,
+                       size_t cap)
 {
     *out = NULL;
     char path[1024];

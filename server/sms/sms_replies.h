@@ -1,21 +1,24 @@
 /*
- * replies.h — the gateway's SMS texts: catalog lookup, placeholders, and the
- * language guess for replies.
+ * sms_replies.h — the SMS texts of the tip line: catalog lookup,
+ * placeholders, and the language guess for replies. Used by the server's
+ * dialog (sms_dialog.c) and by trygg-smsgw for the answers it gives while
+ * the server is unreachable.
  *
  * Texts live in assets/i18n/sms/<lang>.po (msgid = key, Swedish in sv.po).
  * Placeholders: {ref} (the item's reference), {emergency}, {police_phone},
- * {police_url} (from [links] in smsgw.ini). Every default reply is meant to
+ * {police_url} (sms_dialog_cfg: [links] in smsgw.ini). Every default reply is meant to
  * fit one GSM-7 part in Swedish and English; tests print the part count of
  * every key in every language.
  *
  * Plain C. Read first: replies_render.
  */
-#ifndef SMSGW_REPLIES_H
-#define SMSGW_REPLIES_H
+#ifndef TRYGG_SMS_REPLIES_H
+#define TRYGG_SMS_REPLIES_H
 
 #include <stddef.h>
-#include "config.h"
 #include "trygg/err.h"
+
+struct sms_dialog_cfg;
 
 /* Reply keys (msgids in the sms catalogs). */
 #define REPLY_ACK          "sms.ack"          /* new tip/concern received */
@@ -39,7 +42,8 @@ typedef struct replies replies;
 
 /* Loads the catalogs in `dir` (NULL/"" = assets/i18n/sms); links from *cfg
  * are copied. On failure returns the i18n error with a message in err[cap]. */
-trygg_err replies_load(const char *dir, const smsgw_cfg *cfg, replies **out, char *err, size_t cap);
+trygg_err replies_load(const char *dir, const struct sms_dialog_cfg *cfg, replies **out, char *err,
+                       size_t cap);
 void replies_free(replies *r);
 
 /* Renders `key` in `lang` (fallback Swedish) with ref (may be NULL) into
@@ -61,7 +65,7 @@ int replies_langs(const replies *r, const char **langs, int max);
 const char *replies_guess_lang(const char *text, const char *fallback);
 /* The same guess, conservative (Swedish unless the text is clearly another
  * language); *strong = 1 when it is clear enough to change the language of
- * a thread (see replies.c). */
+ * a thread (see sms_replies.c). */
 const char *replies_guess_lang_strength(const char *text, const char *fallback, int *strong);
 
 #endif

@@ -1,0 +1,535 @@
+/*
+ * api_gateway.c — the SMS gateway's API, as docs/gateway-protocol.md
+ * describes it: uploads run the server's SMS dialog (sms/sms_dialog.c) in
+ * one store transaction; the gateway claims the SMS outbox and reports what
+ * it sent. The server never sees a number (except the one a texter gives
+ * for a call-back with RING) nor its ciphertext: contacts are pseudonyms.
+ */
+#include "api_gateway.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api.h"
+#include "sms_dialog.h"
+#include "trygg/log.h"
+#include "trygg/ref.h"
+#include "trygg/secret.h"
+#include "trygg/text.h"
+
+#define GW_MAX_BODY      (64 * 1024)
+#define GW_CLAIM_MAX     100 /* rows per claim, at most */
+#define GW_LEASE_DEFAULT 300 /* seconds */
+#define GW_LEASE_MAX     3600
+/* A message "received" further ahead of the server's clock than this is
+ * taken as received now (a gateway with a wrong clock). */
+#define GW_CLOCK_SKEW 300
+
+static void error_json(http_resp *resp, int status, const char *code, const char *field)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "error", json_string(code));
+    if (field)
+        json_object_set_new(o, "field", json_string(field));
+    http_resp_json(resp, status, o);
+}
+
+int api_client_role_ok(trygg_store *st, const trygg_kiosk *k, const char *role, http_resp *resp)
+{
+    char have[16];
+    trygg_err e = trygg_store_client_role_get(st, k->id, have);
+    if (e == TRYGG_OK && strcmp(have, role) == 0)
+        return 1;
+    if (e == TRYGG_OK || e == TRYGG_ERR_NOTFOUND)
+        error_json(resp, 403, "role", NULL);
+    else
+        error_json(resp, api_status_for(e), "store", NULL);
+    return 0;
+}
+
+/* The thread's store and the calling gateway; NULL with resp set (503
+ * store, 401 token, 403 not a gateway). */
+static trygg_store *gateway_store(server_ctx *ctx, const http_req *req, http_resp *resp,
+                                  trygg_kiosk *k)
+{
+    trygg_store *st = server_store(ctx);
+    if (st == NULL) {
+        error_json(resp, 503, "store", NULL);
+        return NULL;
+    }
+    const char *h = http_header(req, "Authorization");
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        const char *tok = h + 7;
+        while (*tok == ' ')
+            tok++;
+        if (*tok && strlen(tok) < 64) {
+            trygg_err rc = trygg_store_kiosk_auth(st, tok, k);
+            if (rc == TRYGG_OK)
+                return api_client_role_ok(st, k, TRYGG_ROLE_GATEWAY, resp) ? st : NULL;
+            if (rc != TRYGG_ERR_AUTH && rc != TRYGG_ERR_NOTFOUND) {
+                error_json(resp, api_status_for(rc), "store", NULL);
+                return NULL;
+            }
+        }
+    }
+    error_json(resp, 401, "token", NULL);
+    http_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"trygg\"");
+    return NULL;
+}
+
+int api_gateway_precheck(void *vctx, const http_route *route, const http_req *req, http_resp *resp)
+{
+    (void)route;
+    trygg_kiosk k;
+    if (gateway_store(vctx, req, resp, &k) != NULL)
+        return 0;
+    return resp->status ? resp->status : 401;
+}
+
+/* The body as a JSON object; NULL with resp set when it is not one. */
+static json_t *body_object(const http_req *req, http_resp *resp)
+{
+    const char *ct = http_header(req, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+        error_json(resp, 415, "content_type", NULL);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (o == NULL || !json_is_object(o)) {
+        json_decref(o);
+        error_json(resp, 400, "json", NULL);
+        return NULL;
+    }
+    return o;
+}
+
+/* Member `name` as a string: *out = NULL when absent or null; 0 when it is
+ * there but not a string (or not UTF-8, or `max` bytes or more). */
+static int get_str(json_t *o, const char *name, size_t max, const char **out)
+{
+    json_t *v = json_object_get(o, name);
+    *out = NULL;
+    if (v == NULL || json_is_null(v))
+        return 1;
+    if (!json_is_string(v) || json_string_length(v) >= max ||
+        !trygg_utf8_valid(json_string_value(v), json_string_length(v)))
+        return 0;
+    *out = json_string_value(v);
+    return 1;
+}
+
+/* Member `name` as a boolean (absent: `dflt`); 0 when it is not one. */
+static int get_bool(json_t *o, const char *name, int dflt, int *out)
+{
+    json_t *v = json_object_get(o, name);
+    *out = dflt;
+    if (v == NULL || json_is_null(v))
+        return 1;
+    if (!json_is_boolean(v))
+        return 0;
+    *out = json_is_true(v);
+    return 1;
+}
+
+/* Member `name` as an integer in lo..hi (absent: `dflt`); 0 otherwise. */
+static int get_int(json_t *o, const char *name, json_int_t lo, json_int_t hi, json_int_t dflt,
+                   json_int_t *out)
+{
+    json_t *v = json_object_get(o, name);
+    *out = dflt;
+    if (v == NULL || json_is_null(v))
+        return 1;
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return 0;
+    *out = json_integer_value(v);
+    return 1;
+}
+
+/* "sms:" or "call:" and 64 lower-case hex digits. */
+static int valid_key(const char *k, const char *type)
+{
+    size_t tl = strlen(type);
+    if (strncmp(k, type, tl) != 0 || k[tl] != ':' || strlen(k + tl + 1) != 64)
+        return 0;
+    for (const char *p = k + tl + 1; *p; p++)
+        if (!isdigit((unsigned char)*p) && !(*p >= 'a' && *p <= 'f'))
+            return 0;
+    return 1;
+}
+
+static int valid_pseudonym(const char *p)
+{
+    if (strlen(p) != TRYGG_PSEUDO_HEX)
+        return 0;
+    for (; *p; p++)
+        if (!isxdigit((unsigned char)*p))
+            return 0;
+    return 1;
+}
+
+/* The dialog's settings and texts, loaded once per process (read-only
+ * afterwards). The server uses the dialog's defaults (docs/smsgw.md). */
+static struct {
+    pthread_once_t once;
+    sms_dialog_cfg cfg;
+    replies *rp;
+} dlg = {.once = PTHREAD_ONCE_INIT};
+
+static void dialog_load(void)
+{
+    sms_dialog_cfg_defaults(&dlg.cfg);
+    char err[256] = "";
+    if (replies_load(NULL, &dlg.cfg, &dlg.rp, err, sizeof err) != TRYGG_OK) {
+        TRYGG_ERR("gateway api: SMS texts: %s", err);
+        dlg.rp = NULL;
+    }
+}
+
+/* The server's SMS dialog on store `st`; 0 when its texts could not be
+ * loaded. */
+static int dialog_of(server_ctx *ctx, trygg_store *st, sms_dialog *d)
+{
+    pthread_once(&dlg.once, dialog_load);
+    *d = (sms_dialog){.st = st, .cfg = &dlg.cfg, .rp = dlg.rp, .routes = ctx->routes};
+    return dlg.rp != NULL;
+}
+
+/* TODO(lease): trygg_store_sms_claim — the lead's leased claim replaces
+ * this at merge. Up to `max` rows due at `now`, each leased to the caller
+ * for lease_s seconds (pending, next attempt at now + lease_s) so the next
+ * claim does not hand it out again before the lease runs out; rows to a
+ * contact the server knows as stopped or blocked are cancelled instead.
+ * Call inside a transaction. */
+static trygg_err claim_rows(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                            trygg_sms_out *out, int max, int *n)
+{
+    (void)owner;
+    int due = 0;
+    *n = 0;
+    trygg_err e = trygg_store_sms_due(st, now, out, max, &due);
+    for (int i = 0; !e && i < due; i++) {
+        trygg_contact ct;
+        trygg_err ce = trygg_store_contact_get(st, out[i].recipient, &ct);
+        if (ce != TRYGG_OK && ce != TRYGG_ERR_NOTFOUND) {
+            e = ce;
+            break;
+        }
+        if (ce == TRYGG_ERR_NOTFOUND || ct.stopped || ct.blocked) {
+            e = trygg_store_sms_mark(st, out[i].id, TRYGG_OUT_CANCELLED, 0,
+                                     "recipient stopped, blocked or unknown", 0);
+            continue;
+        }
+        e = trygg_store_sms_mark(st, out[i].id, TRYGG_OUT_PENDING, 0, "", now + lease_s);
+        if (!e && *n != i)
+            out[*n] = out[i];
+        if (!e)
+            (*n)++;
+    }
+    if (e)
+        *n = 0;
+    return e;
+}
+
+/* Parses an upload into *in (strings point into o); NULL, or the name of
+ * the first field that is wrong. */
+static const char *parse_message(json_t *o, sms_in *in, int *is_call, int64_t *received,
+                                 char number[20])
+{
+    const char *type = NULL, *s = NULL;
+    memset(in, 0, sizeof *in);
+    if (!get_str(o, "type", 16, &type))
+        return "type";
+    *is_call = type && strcmp(type, "call") == 0;
+    if (type && !*is_call && strcmp(type, "sms") != 0)
+        return "type";
+    if (!get_str(o, "key", 80, &in->key) || !in->key ||
+        !valid_key(in->key, *is_call ? "call" : "sms"))
+        return "key";
+    if (!get_str(o, "pseudonym", 80, &in->pseudonym) ||
+        (in->pseudonym && !valid_pseudonym(in->pseudonym)) || (!in->pseudonym && !*is_call))
+        return "pseudonym";
+    if (!get_str(o, "text", TRYGG_TEXT_MAX + 1, &in->text) || (!in->text && !*is_call))
+        return "text";
+    json_int_t rcv;
+    if (!get_int(o, "received", 1, INT64_MAX / 2, 0, &rcv) || rcv == 0)
+        return "received";
+    *received = (int64_t)rcv;
+    if (!get_str(o, "smsc_time", 64, &s))
+        return "smsc_time";
+    if (!get_str(o, "lang_hint", 8, &s))
+        return "lang_hint";
+    in->national = !s || strcmp(s, "sv") == 0;
+    if (!get_bool(o, "reachable", 1, &in->reachable))
+        return "reachable";
+    if (!get_bool(o, "incomplete", 0, &in->incomplete))
+        return "incomplete";
+    if (!get_bool(o, "answered", 0, &in->answered))
+        return "answered";
+    if (!get_str(o, "offline_ref", 16, &in->offline_ref))
+        return "offline_ref";
+    if (!get_str(o, "number", 32, &s))
+        return "number";
+    number[0] = '\0';
+    if (s && s[0] && trygg_phone_normalise(s, number) != TRYGG_OK)
+        return "number";
+    in->callback_number = number;
+    return NULL;
+}
+
+/* An offline reference must be kiosk-shaped under one of this gateway's
+ * prefixes. 1 ok; 0 with resp set. */
+static int check_offline_ref(trygg_store *st, const trygg_kiosk *k, const char *ref,
+                             http_resp *resp)
+{
+    char norm[TRYGG_REF_LEN + 1], pfx[TRYGG_REF_PREFIX_LEN + 1];
+    long seq = 0;
+    if (trygg_ref_normalise(ref, norm) != TRYGG_OK ||
+        trygg_ref_kiosk_parse(norm, pfx, &seq) != TRYGG_OK) {
+        error_json(resp, 400, "validation", "offline_ref");
+        return 0;
+    }
+    trygg_err e = trygg_store_kiosk_owns_prefix(st, k->id, pfx);
+    if (e == TRYGG_OK)
+        return 1;
+    if (e == TRYGG_ERR_NOTFOUND)
+        error_json(resp, 400, "prefix", "offline_ref");
+    else
+        error_json(resp, api_status_for(e), "store", NULL);
+    return 0;
+}
+
+static void h_messages(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    if (st == NULL)
+        return;
+    json_t *o = body_object(req, resp);
+    if (o == NULL)
+        return;
+    sms_in in;
+    int is_call = 0;
+    int64_t received = 0;
+    char number[20];
+    const char *bad = parse_message(o, &in, &is_call, &received, number);
+    if (bad) {
+        json_decref(o);
+        error_json(resp, 400, "validation", bad);
+        return;
+    }
+    if (in.offline_ref && in.offline_ref[0] && !check_offline_ref(st, &k, in.offline_ref, resp)) {
+        json_decref(o);
+        return;
+    }
+    sms_dialog d;
+    if (!dialog_of(ctx, st, &d)) {
+        json_decref(o);
+        error_json(resp, 503, "dialog", NULL);
+        return;
+    }
+    int64_t now = (int64_t)time(NULL);
+    if (received > now + GW_CLOCK_SKEW)
+        received = now;
+    sms_result *r = malloc(sizeof *r);
+    trygg_err e = r ? TRYGG_OK : TRYGG_ERR_NOMEM;
+    if (!e && is_call)
+        e = sms_dialog_call(&d, in.key, in.pseudonym, in.reachable, received, r);
+    else if (!e)
+        e = sms_dialog_message(&d, &in, received, r);
+    json_decref(o);
+    if (e == TRYGG_ERR_EXISTS) {
+        TRYGG_ERR("gateway api: %s: offline reference taken by another item", k.id);
+        error_json(resp, 409, "ref_taken", NULL);
+    } else if (e == TRYGG_ERR_INVALID || e == TRYGG_ERR_TOOBIG) {
+        error_json(resp, 400, "validation", "text");
+    } else if (e) {
+        TRYGG_ERR("gateway api: %s: %s", k.id, trygg_store_errmsg(st));
+        error_json(resp, api_status_for(e), "store", NULL);
+    } else {
+        json_t *out = json_object();
+        json_object_set_new(out, "ref", json_string(r->ref));
+        json_object_set_new(out, "action", json_string(sms_action_name(r->action)));
+        json_object_set_new(out, "item_id", json_integer(r->item_id));
+        json_object_set_new(out, "duplicate", json_boolean(r->action == DLG_DUPLICATE));
+        json_object_set_new(out, "urgent", json_boolean(r->urgent));
+        if (r->reply_id) {
+            json_t *rep = json_object();
+            json_object_set_new(rep, "id", json_integer(r->reply_id));
+            json_object_set_new(rep, "text", json_string(r->reply_text));
+            json_object_set_new(rep, "author", json_string(r->reply_author));
+            json_object_set_new(rep, "urgent",
+                                json_boolean(strcmp(r->reply_author, DLG_AUTHOR_URGENT) == 0));
+            json_object_set_new(rep, "stop",
+                                json_boolean(strcmp(r->reply_author, DLG_AUTHOR_STOP) == 0));
+            json_object_set_new(out, "reply", rep);
+        } else {
+            json_object_set_new(out, "reply", json_null());
+            json_object_set_new(out, "silent", json_string(r->why_silent));
+        }
+        http_resp_json(resp, 200, out);
+    }
+    free(r);
+}
+
+static void h_claim(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    if (st == NULL)
+        return;
+    json_t *o = body_object(req, resp);
+    if (o == NULL)
+        return;
+    json_int_t max, lease;
+    int ok = get_int(o, "max", 1, GW_CLAIM_MAX, 16, &max);
+    int ok2 = get_int(o, "lease_seconds", 10, GW_LEASE_MAX, GW_LEASE_DEFAULT, &lease);
+    json_decref(o);
+    if (!ok || !ok2) {
+        error_json(resp, 400, "validation", ok ? "lease_seconds" : "max");
+        return;
+    }
+    trygg_sms_out *rows = calloc((size_t)max, sizeof *rows);
+    int n = 0;
+    trygg_err e = rows ? trygg_store_begin(st) : TRYGG_ERR_NOMEM;
+    if (!e) {
+        e = claim_rows(st, k.id, (int64_t)time(NULL), (int)lease, rows, (int)max, &n);
+        if (e)
+            trygg_store_rollback(st);
+        else
+            e = trygg_store_commit(st);
+    }
+    if (e) {
+        free(rows);
+        error_json(resp, api_status_for(e), "store", NULL);
+        return;
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *m = json_object();
+        json_object_set_new(m, "id", json_integer(rows[i].id));
+        json_object_set_new(m, "pseudonym", json_string(rows[i].recipient));
+        json_object_set_new(m, "text", json_string(rows[i].text));
+        json_object_set_new(m, "author", json_string(rows[i].author));
+        json_object_set_new(m, "urgent",
+                            json_boolean(strcmp(rows[i].author, DLG_AUTHOR_URGENT) == 0));
+        json_object_set_new(m, "stop", json_boolean(strcmp(rows[i].author, DLG_AUTHOR_STOP) == 0));
+        json_array_append_new(arr, m);
+    }
+    free(rows);
+    json_t *out = json_object();
+    json_object_set_new(out, "messages", arr);
+    json_object_set_new(out, "ref_prefix", json_string(k.ref_prefix));
+    http_resp_json(resp, 200, out);
+}
+
+static int parse_status(const char *s, trygg_out_status *out)
+{
+    static const struct {
+        const char *name;
+        trygg_out_status st;
+    } map[] = {{"sent", TRYGG_OUT_SENT},
+               {"failed", TRYGG_OUT_FAILED},
+               {"dead", TRYGG_OUT_DEAD},
+               {"cancelled", TRYGG_OUT_CANCELLED}};
+    for (size_t i = 0; s && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(s, map[i].name) == 0) {
+            *out = map[i].st;
+            return 1;
+        }
+    return 0;
+}
+
+/* Records one delivery report inside a transaction; *changed = 0 when the
+ * row was already final (a report sent again). */
+static trygg_err record_delivery(server_ctx *ctx, trygg_store *st, int64_t id,
+                                 trygg_out_status status, int parts, const char *error,
+                                 int *changed)
+{
+    trygg_sms_out *row = malloc(sizeof *row);
+    if (!row)
+        return TRYGG_ERR_NOMEM;
+    trygg_err e = trygg_store_sms_get(st, id, row);
+    *changed = 0;
+    int final = e || row->status == TRYGG_OUT_SENT || row->status == TRYGG_OUT_DEAD ||
+                row->status == TRYGG_OUT_CANCELLED;
+    if (!e && !final) {
+        /* A failed attempt: the gateway retries it itself; the row stays
+         * leased to it meanwhile. */
+        int64_t next = status == TRYGG_OUT_FAILED ? (int64_t)time(NULL) + GW_LEASE_DEFAULT : 0;
+        e = trygg_store_sms_mark(st, id, status, parts, error, next);
+        *changed = !e;
+        /* STOP: the contact is stopped once its confirmation is sent or
+         * given up on. */
+        if (!e && status != TRYGG_OUT_FAILED && strcmp(row->author, DLG_AUTHOR_STOP) == 0) {
+            sms_dialog d;
+            dialog_of(ctx, st, &d);
+            e = sms_dialog_stop_sent(&d, row->recipient);
+        }
+    }
+    free(row);
+    return e;
+}
+
+static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    if (st == NULL)
+        return;
+    json_t *o = body_object(req, resp);
+    if (o == NULL)
+        return;
+    json_int_t id, parts;
+    const char *status_s = NULL, *error = NULL;
+    trygg_out_status status = TRYGG_OUT_SENT;
+    const char *bad = NULL;
+    if (!get_int(o, "id", 1, INT64_MAX, 0, &id) || id == 0)
+        bad = "id";
+    else if (!get_str(o, "status", 16, &status_s) || !parse_status(status_s, &status))
+        bad = "status";
+    else if (!get_int(o, "parts", 0, 255, 0, &parts))
+        bad = "parts";
+    else if (!get_str(o, "error", 256, &error))
+        bad = "error";
+    if (bad) {
+        json_decref(o);
+        error_json(resp, 400, "validation", bad);
+        return;
+    }
+    int changed = 0;
+    trygg_err e = trygg_store_begin(st);
+    if (!e) {
+        e = record_delivery(ctx, st, (int64_t)id, status, (int)parts, error ? error : "", &changed);
+        if (e)
+            trygg_store_rollback(st);
+        else
+            e = trygg_store_commit(st);
+    }
+    json_decref(o);
+    if (e == TRYGG_ERR_NOTFOUND) {
+        error_json(resp, 404, "unknown_id", NULL);
+    } else if (e) {
+        error_json(resp, api_status_for(e), "store", NULL);
+    } else {
+        json_t *out = json_object();
+        json_object_set_new(out, "changed", json_boolean(changed));
+        http_resp_json(resp, 200, out);
+    }
+}
+
+const http_route gateway_routes[] = {
+    {"POST", "/api/v1/gateway/messages", GW_MAX_BODY, h_messages},
+    {"POST", "/api/v1/gateway/claim", GW_MAX_BODY, h_claim},
+    {"POST", "/api/v1/gateway/delivered", GW_MAX_BODY, h_delivered},
+};
+const int gateway_nroutes = sizeof gateway_routes / sizeof gateway_routes[0];

@@ -1,0 +1,27 @@
+/*
+ * api_gateway.h — the SMS gateway's API (docs/gateway-protocol.md):
+ *   POST /api/v1/gateway/messages   one SMS or call; the server runs the
+ *                                   dialog (sms/sms_dialog.h); idempotent by key
+ *   POST /api/v1/gateway/claim      SMS outbox rows to send, leased
+ *   POST /api/v1/gateway/delivered  a row's delivery state
+ * Every call needs "Authorization: Bearer <token>" of a client registered
+ * with the role 'gateway' (tryggctl gateway add); a kiosk token is refused
+ * here, and a gateway token on the kiosk API (api.c).
+ */
+#ifndef TRYGG_SERVER_API_GATEWAY_H
+#define TRYGG_SERVER_API_GATEWAY_H
+
+#include "server.h"
+
+extern const http_route gateway_routes[];
+extern const int gateway_nroutes;
+
+/* 1 when registered client k has `role` (store.h); otherwise 0 with
+ * resp set: 403 {"error":"role"}, or 503/500 when the store fails. */
+int api_client_role_ok(trygg_store *st, const trygg_kiosk *k, const char *role, http_resp *resp);
+
+/* The precheck of a gateway route (see api_precheck): the bearer token must
+ * be a gateway's. 0, or the status with resp set. */
+int api_gateway_precheck(void *ctx, const http_route *route, const http_req *req, http_resp *resp);
+
+#endif

@@ -1,0 +1,435 @@
+/*
+ * relay.c — the gateway's side of the gateway <-> server protocol (relay.h).
+ */
+#include "relay.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "dialog.h"
+#include "sms_dialog.h"
+#include "trygg/log.h"
+#include "trygg/ref.h"
+
+#define UPLOAD_BATCH 32
+#define CLAIM_MAX    16
+#define LEASE_S      300
+#define BACKOFF_MAX  60 /* seconds between tries while the server is down */
+
+struct relay {
+    const smsgw_cfg *cfg;
+    const replies *rp;
+    const unsigned char *pkey, *numkey;
+    lstore *ls;
+    gw_client *cl;
+    int64_t next_try, backoff;
+    relay_stats stats;
+    ls_inbound *batch; /* UPLOAD_BATCH rows */
+};
+
+trygg_err relay_open(const smsgw_cfg *cfg, const replies *rp, const unsigned char *pkey,
+                     const unsigned char *numkey, relay **out, char *err, size_t cap)
+{
+    *out = NULL;
+    relay *r = calloc(1, sizeof *r);
+    if (!r)
+        return TRYGG_ERR_NOMEM;
+    r->cfg = cfg;
+    r->rp = rp;
+    r->pkey = pkey;
+    r->numkey = numkey;
+    r->backoff = 1;
+    r->batch = calloc(UPLOAD_BATCH, sizeof *r->batch);
+    trygg_err e = r->batch ? ls_open(cfg->store, &r->ls, err, cap) : TRYGG_ERR_NOMEM;
+    if (!e)
+        e = client_open(cfg->server_url, cfg->token_file, &r->cl, err, cap);
+    if (e) {
+        relay_close(r);
+        return e;
+    }
+    *out = r;
+    return TRYGG_OK;
+}
+
+void relay_close(relay *r)
+{
+    if (!r)
+        return;
+    client_close(r->cl);
+    ls_close(r->ls);
+    free(r->batch);
+    free(r);
+}
+
+lstore *relay_store(relay *r)
+{
+    return r->ls;
+}
+
+const relay_stats *relay_get_stats(const relay *r)
+{
+    return &r->stats;
+}
+
+int relay_part_seen(relay *r, const modem_part *p)
+{
+    if (p->concat_ref < 0 || p->concat_total <= 1)
+        return 0;
+    char key[72];
+    dlg_part_key(r->pkey, p, key);
+    return ls_part_seen(r->ls, key);
+}
+
+/* The sender's pseudonym; the number's ciphertext is kept (or, for START
+ * after STOP, kept again). *reachable: a number the gateway can text. */
+static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65], int *reachable,
+                          int *national)
+{
+    char number[20];
+    trygg_err e = dlg_sender_id(r->pkey, raw, number, pseudo);
+    *reachable = *national = 0;
+    if (e || !number[0])
+        return e;
+    unsigned char cipher[128];
+    size_t clen = 0;
+    e = trygg_number_encrypt(r->numkey, number, cipher, sizeof cipher, &clen);
+    *national = strncmp(number, "+46", 3) == 0;
+    sodium_memzero(number, sizeof number);
+    if (!e)
+        e = start ? ls_number_start(r->ls, pseudo, cipher, (int)clen)
+                  : ls_number_put(r->ls, pseudo, cipher, (int)clen);
+    sodium_memzero(cipher, sizeof cipher);
+    /* A stopped number is still a number: the server decides what STOP or
+     * START mean; the gateway never texts a stopped one (relay_number). */
+    *reachable = 1;
+    return e;
+}
+
+trygg_err relay_commit(relay *r, const asm_msg *m, const modem_part *parts, int64_t now, int *dup)
+{
+    *dup = 0;
+    ls_inbound in;
+    memset(&in, 0, sizeof in);
+    if (trygg_strset(in.text, sizeof in.text, m->text))
+        return TRYGG_ERR_TOOBIG;
+    int start = !sms_undecodable(m->text) && sms_stop_start(&r->cfg->dlg, m->text) == 2;
+    trygg_err e = identify(r, m->number, start, in.pseudo, &in.reachable, &in.national);
+    if (e)
+        return e;
+    dlg_message_key(in.pseudo, m->stamp, m->text, in.key);
+    snprintf(in.type, sizeof in.type, "sms");
+    in.received = now;
+    snprintf(in.stamp, sizeof in.stamp, "%s", m->stamp);
+    in.incomplete = m->incomplete;
+    int added = 0;
+    e = ls_inbound_add(r->ls, &in, &added);
+    *dup = !e && !added;
+    for (int i = 0; !e && parts && m->total > 1 && i < m->nidx; i++) {
+        const modem_part *p = &parts[m->idx[i]];
+        if (p->concat_ref < 0 || p->concat_total <= 1)
+            continue;
+        char key[72];
+        dlg_part_key(r->pkey, p, key);
+        e = ls_part_put(r->ls, key, now);
+    }
+    return e;
+}
+
+trygg_err relay_call(relay *r, const char *number, int64_t now)
+{
+    ls_inbound in;
+    memset(&in, 0, sizeof in);
+    snprintf(in.type, sizeof in.type, "call");
+    trygg_err e = TRYGG_OK;
+    if (number && number[0])
+        e = identify(r, number, 0, in.pseudo, &in.reachable, &in.national);
+    if (e)
+        return e;
+    /* "call:" + SHA-256(pseudonym, time): a call is taken from the modem
+     * once, so the key only has to tell calls apart. */
+    char stamp[32], key[69];
+    snprintf(stamp, sizeof stamp, "call@%lld", (long long)now);
+    dlg_message_key(in.pseudo, stamp, "", key);
+    snprintf(in.key, sizeof in.key, "call:%s", key + 4);
+    in.received = now;
+    int added = 0;
+    e = ls_begin(r->ls);
+    if (!e)
+        e = ls_inbound_add(r->ls, &in, &added);
+    if (!e)
+        return ls_commit(r->ls);
+    ls_rollback(r->ls);
+    return e;
+}
+
+int relay_number(relay *r, const char *pseudo, char number[20])
+{
+    ls_number n;
+    if (ls_number_get(r->ls, pseudo, &n) != TRYGG_OK || n.stopped || n.cipher_len <= 0)
+        return 0;
+    int ok = trygg_number_decrypt(r->numkey, n.cipher, (size_t)n.cipher_len, number) == TRYGG_OK;
+    sodium_memzero(&n, sizeof n);
+    return ok;
+}
+
+static void server_failed(relay *r, int64_t now, const char *err)
+{
+    if (r->stats.server_up || !r->stats.server_error[0])
+        TRYGG_WARN("server: %s (answering from the gateway until it is back)", err);
+    r->stats.server_up = 0;
+    snprintf(r->stats.server_error, sizeof r->stats.server_error, "%s", err);
+    r->next_try = now + r->backoff;
+    r->backoff = r->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : r->backoff * 2;
+}
+
+static void server_ok(relay *r)
+{
+    if (!r->stats.server_up)
+        TRYGG_INFO("server: reachable");
+    r->stats.server_up = 1;
+    r->stats.server_error[0] = '\0';
+    r->backoff = 1;
+    r->next_try = 0;
+}
+
+/* Queues the server's reply (or nothing when it is null). */
+static trygg_err queue_reply(relay *r, const char *pseudo, json_t *rep)
+{
+    if (!json_is_object(rep))
+        return TRYGG_OK;
+    ls_send s;
+    memset(&s, 0, sizeof s);
+    s.server_id = json_integer_value(json_object_get(rep, "id"));
+    snprintf(s.pseudo, sizeof s.pseudo, "%s", pseudo);
+    const char *text = json_string_value(json_object_get(rep, "text"));
+    const char *author = json_string_value(json_object_get(rep, "author"));
+    if (!text || s.server_id <= 0)
+        return TRYGG_OK;
+    snprintf(s.text, sizeof s.text, "%s", text);
+    snprintf(s.author, sizeof s.author, "%s", author ? author : DLG_AUTHOR);
+    s.urgent = json_is_true(json_object_get(rep, "urgent"));
+    s.stop = json_is_true(json_object_get(rep, "stop"));
+    int added = 0;
+    return ls_send_add(r->ls, &s, &added);
+}
+
+/* The upload of one message, as docs/gateway-protocol.md describes it. */
+static json_t *upload_body(relay *r, const ls_inbound *m)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "key", json_string(m->key));
+    json_object_set_new(o, "type", json_string(m->type));
+    if (m->pseudo[0])
+        json_object_set_new(o, "pseudonym", json_string(m->pseudo));
+    if (strcmp(m->type, "sms") == 0) {
+        json_object_set_new(o, "text", json_string(m->text));
+        json_object_set_new(o, "smsc_time", json_string(m->stamp));
+        json_object_set_new(o, "incomplete", json_boolean(m->incomplete));
+    }
+    json_object_set_new(o, "received", json_integer(m->received));
+    if (m->national)
+        json_object_set_new(o, "lang_hint", json_string("sv"));
+    else
+        json_object_set_new(o, "lang_hint", json_string(""));
+    json_object_set_new(o, "reachable", json_boolean(m->reachable));
+    if (m->offline_ref[0])
+        json_object_set_new(o, "offline_ref", json_string(m->offline_ref));
+    json_object_set_new(o, "answered", json_boolean(m->answered));
+    /* RING: the number goes along for the call-back item (consent). */
+    char number[20];
+    if (strcmp(m->type, "sms") == 0 && sms_keyword(&r->cfg->dlg, m->text, NULL) == SMS_KW_RING &&
+        relay_number(r, m->pseudo, number)) {
+        json_object_set_new(o, "number", json_string(number));
+        sodium_memzero(number, sizeof number);
+    }
+    return o;
+}
+
+/* Uploads one message; 1 done (uploaded or rejected), 0 server down. */
+static int upload_one(relay *r, const ls_inbound *m, int64_t now, trygg_err *err)
+{
+    json_t *body = upload_body(r, m), *ans = NULL;
+    char e[300] = "";
+    long st = client_post(r->cl, "/api/v1/gateway/messages", body, &ans, e, sizeof e);
+    json_decref(body);
+    if (st == 0 || st >= 500 || st == 401 || st == 403 || st == 429) {
+        json_decref(ans);
+        server_failed(r, now, e);
+        return 0;
+    }
+    server_ok(r);
+    char *text = ans ? json_dumps(ans, JSON_COMPACT) : NULL;
+    *err = ls_begin(r->ls);
+    if (!*err && st == 200) {
+        *err = ls_inbound_done(r->ls, m->id, "uploaded", text ? text : "");
+        if (!*err && !m->answered)
+            *err = queue_reply(r, m->pseudo, json_object_get(ans, "reply"));
+        r->stats.uploaded++;
+    } else if (!*err) {
+        /* Refused for good (4xx): kept in the store, never uploaded again. */
+        TRYGG_ERR("server refused message %lld: %s", (long long)m->id, e);
+        *err = ls_inbound_done(r->ls, m->id, "rejected", text ? text : e);
+    }
+    free(text);
+    json_decref(ans);
+    if (!*err)
+        *err = ls_commit(r->ls);
+    else
+        ls_rollback(r->ls);
+    return 1;
+}
+
+/* Over this many replies an hour a texter gets no offline answer (bar the
+ * urgent one). */
+static int flooded(relay *r, const char *pseudo, int64_t now)
+{
+    int n = 0;
+    return ls_send_count_since(r->ls, pseudo, now - 3600, &n) != TRYGG_OK ||
+           n >= r->cfg->dlg.replies_per_hour;
+}
+
+/* The offline answer to a waiting tip, decided once: a reference under the
+ * gateway's prefix and the acknowledgement (112 first when urgent). Keyword
+ * texts, calls and texts nobody can be answered get none: the server
+ * answers them when they are uploaded. */
+static trygg_err offline_answer(relay *r, const ls_inbound *m, int64_t now)
+{
+    char prefix[8] = "", ref[TRYGG_REF_LEN + 1] = "";
+    int answer = strcmp(m->type, "sms") == 0 && m->reachable && !sms_blank(m->text) &&
+                 !sms_undecodable(m->text) && sms_stop_start(&r->cfg->dlg, m->text) == 0 &&
+                 sms_keyword(&r->cfg->dlg, m->text, NULL) < 0;
+    char number[20];
+    if (answer && !relay_number(r, m->pseudo, number))
+        answer = 0;
+    sodium_memzero(number, sizeof number);
+    int urgent = answer && sms_text_urgent(m->text);
+    if (answer && !urgent && flooded(r, m->pseudo, now))
+        answer = 0;
+    trygg_err e = ls_begin(r->ls);
+    if (!e && answer)
+        e = ls_meta_get(r->ls, "ref_prefix", prefix, sizeof prefix);
+    long seq = 0;
+    if (!e && answer && trygg_ref_prefix_valid(prefix)) {
+        e = ls_next_seq(r->ls, &seq);
+        if (!e && trygg_ref_kiosk(prefix, seq, ref) != TRYGG_OK)
+            ref[0] = '\0'; /* the sequence space is used up: no reference */
+    }
+    ls_send s;
+    memset(&s, 0, sizeof s);
+    if (!e && ref[0]) {
+        const char *lang = replies_guess_lang(m->text, r->cfg->dlg.default_lang);
+        e = replies_render(r->rp, lang, urgent ? REPLY_ACK_URGENT : REPLY_ACK, ref, s.text,
+                           sizeof s.text);
+        snprintf(s.pseudo, sizeof s.pseudo, "%s", m->pseudo);
+        snprintf(s.author, sizeof s.author, "%s", urgent ? DLG_AUTHOR_URGENT : DLG_AUTHOR);
+        s.urgent = urgent;
+        int added = 0;
+        if (!e)
+            e = ls_send_add(r->ls, &s, &added);
+        if (!e)
+            r->stats.offline_answers++;
+    }
+    if (!e)
+        e = ls_inbound_offline(r->ls, m->id, ref, ref[0] != '\0');
+    if (!e)
+        return ls_commit(r->ls);
+    ls_rollback(r->ls);
+    return e;
+}
+
+/* Uploads what waits, oldest first; when the server cannot be reached,
+ * every waiting message without one gets its offline decision. */
+static trygg_err upload(relay *r, int64_t now, int *down)
+{
+    int n = 0;
+    trygg_err e = TRYGG_OK;
+    if (!*down) {
+        e = ls_inbound_pending(r->ls, r->batch, UPLOAD_BATCH, &n);
+        for (int i = 0; !e && i < n && !*down; i++)
+            if (!upload_one(r, &r->batch[i], now, &e))
+                *down = 1;
+    }
+    for (int round = 0; !e && *down && round < 64; round++) {
+        e = ls_inbound_undecided(r->ls, r->batch, UPLOAD_BATCH, &n);
+        for (int i = 0; !e && i < n; i++)
+            e = offline_answer(r, &r->batch[i], now);
+        if (n < UPLOAD_BATCH)
+            break;
+    }
+    return e;
+}
+
+static trygg_err claim(relay *r, int64_t now)
+{
+    json_t *body = json_pack("{s:i, s:i}", "max", CLAIM_MAX, "lease_seconds", LEASE_S), *ans = NULL;
+    char err[300] = "";
+    long st = client_post(r->cl, "/api/v1/gateway/claim", body, &ans, err, sizeof err);
+    json_decref(body);
+    if (st != 200) {
+        json_decref(ans);
+        if (st == 0 || st >= 500)
+            server_failed(r, now, err);
+        else
+            TRYGG_ERR("claim: %s", err);
+        return TRYGG_OK;
+    }
+    server_ok(r);
+    trygg_err e = ls_begin(r->ls);
+    const char *prefix = json_string_value(json_object_get(ans, "ref_prefix"));
+    if (!e && prefix && trygg_ref_prefix_valid(prefix))
+        e = ls_meta_set(r->ls, "ref_prefix", prefix);
+    json_t *msgs = json_object_get(ans, "messages");
+    for (size_t i = 0; !e && i < json_array_size(msgs); i++) {
+        json_t *m = json_array_get(msgs, i);
+        const char *pseudo = json_string_value(json_object_get(m, "pseudonym"));
+        if (pseudo) {
+            e = queue_reply(r, pseudo, m);
+            r->stats.claimed++;
+        }
+    }
+    json_decref(ans);
+    if (!e)
+        return ls_commit(r->ls);
+    ls_rollback(r->ls);
+    return e;
+}
+
+static trygg_err report(relay *r, int64_t now)
+{
+    ls_send rows[16];
+    int n = 0;
+    trygg_err e = ls_send_unreported(r->ls, rows, 16, &n);
+    for (int i = 0; !e && i < n; i++) {
+        json_t *body =
+            json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)rows[i].server_id, "status",
+                      rows[i].state, "parts", rows[i].parts, "error", rows[i].error);
+        char err[300] = "";
+        long st = client_post(r->cl, "/api/v1/gateway/delivered", body, NULL, err, sizeof err);
+        json_decref(body);
+        if (st == 0 || st >= 500) {
+            server_failed(r, now, err);
+            return TRYGG_OK;
+        }
+        if (st != 200)
+            TRYGG_ERR("delivery report %lld: %s", (long long)rows[i].server_id, err);
+        e = ls_send_reported(r->ls, rows[i].id);
+        r->stats.reported++;
+    }
+    return e;
+}
+
+trygg_err relay_sync(relay *r, int64_t now)
+{
+    int down = now < r->next_try;
+    trygg_err e = upload(r, now, &down);
+    if (e || down || now < r->next_try)
+        return e;
+    e = claim(r, now);
+    if (!e && r->stats.server_up)
+        e = report(r, now);
+    return e;
+}

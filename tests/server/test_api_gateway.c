@@ -1,0 +1,359 @@
+/*
+ * test_api_gateway.c — the SMS gateway's API (server/api_gateway.c,
+ * docs/gateway-protocol.md) over real loopback HTTP against an in-process
+ * server on a temporary SQLite database: uploads are idempotent by key,
+ * tokens work only for their own role, offline references are stored
+ * exactly (and only under the gateway's prefix), outbox rows are claimed
+ * under a lease and reported back, STOP stops the contact once its
+ * confirmation is sent, and no number reaches the database except the one
+ * a texter gives with RING.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <time.h>
+
+#include "server_fixture.h"
+#include "trygg/ref.h"
+
+static sfx F;
+static char gw_token[64], gw_prefix[4];
+
+/* A pseudonym or a key body: 64 hex digits ending in n. */
+static void hex64(unsigned n, char out[65])
+{
+    snprintf(out, 65, "%056x%08x", 0u, n);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (sfx_start(&F, NULL) != 0)
+        return -1;
+    trygg_store *st = server_store(&F.ctx);
+    trygg_kiosk k = {0};
+    snprintf(k.id, sizeof k.id, "gw-test");
+    snprintf(k.name, sizeof k.name, "SMS gateway");
+    if (trygg_store_kiosk_add(st, &k, gw_token) != TRYGG_OK ||
+        trygg_store_client_role_set(st, "gw-test", TRYGG_ROLE_GATEWAY) != TRYGG_OK ||
+        trygg_store_kiosk_get(st, "gw-test", &k) != TRYGG_OK)
+        return -1;
+    snprintf(gw_prefix, sizeof gw_prefix, "%s", k.ref_prefix);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sfx_stop(&F);
+    return 0;
+}
+
+static json_t *post(const char *path, const char *token, const char *body, long want)
+{
+    sfx_resp r;
+    assert_int_equal(sfx_post_json(&F, path, token, body, &r), 0);
+    if (r.status != want)
+        fail_msg("%s: %ld, wanted %ld: %s", path, r.status, want, r.body);
+    json_error_t e;
+    json_t *o = json_loads(r.body, 0, &e);
+    sfx_resp_free(&r);
+    assert_non_null(o);
+    return o;
+}
+
+/* Uploads one SMS; extra is more JSON members (",\"x\":1") or "". */
+static json_t *upload(unsigned key, unsigned sender, const char *text, const char *extra, long want)
+{
+    char k[65], p[65], body[2048];
+    hex64(key, k);
+    hex64(sender, p);
+    snprintf(body, sizeof body,
+             "{\"key\":\"sms:%s\",\"pseudonym\":\"%s\",\"text\":\"%s\",\"received\":%lld,"
+             "\"smsc_time\":\"2026-12-06T10:00:00\",\"lang_hint\":\"sv\"%s}",
+             k, p, text, (long long)time(NULL), extra);
+    return post("/api/v1/gateway/messages", gw_token, body, want);
+}
+
+static const char *str(json_t *o, const char *name)
+{
+    const char *s = json_string_value(json_object_get(o, name));
+    assert_non_null(s);
+    return s;
+}
+
+static int64_t count_items(void)
+{
+    trygg_store *st = server_store(&F.ctx);
+    trygg_filter f;
+    trygg_filter_init(&f);
+    int64_t counts[TRYGG_STATUS_COUNT];
+    assert_int_equal(trygg_store_count_by_status(st, &f, counts), TRYGG_OK);
+    int64_t n = 0;
+    for (int i = 0; i < TRYGG_STATUS_COUNT; i++)
+        n += counts[i];
+    return n;
+}
+
+/* The same message uploaded twice (the gateway retried after a lost
+ * answer): one item, the same reference, duplicate = true, no second reply. */
+static void test_upload_idempotent(void **state)
+{
+    (void)state;
+    int64_t before = count_items();
+    json_t *a = upload(1, 1, "Det är mörkt vid busshållplatsen", "", 200);
+    assert_string_equal(str(a, "action"), "new_item");
+    assert_false(json_is_true(json_object_get(a, "duplicate")));
+    char ref[TRYGG_REF_LEN + 1];
+    snprintf(ref, sizeof ref, "%s", str(a, "ref"));
+    json_t *rep = json_object_get(a, "reply");
+    assert_true(json_is_object(rep));
+    assert_non_null(strstr(str(rep, "text"), ref)); /* the receipt names the reference */
+    assert_true(json_integer_value(json_object_get(rep, "id")) > 0);
+    assert_int_equal(count_items(), before + 1);
+
+    json_t *b = upload(1, 1, "Det är mörkt vid busshållplatsen", "", 200);
+    assert_true(json_is_true(json_object_get(b, "duplicate")));
+    assert_string_equal(str(b, "ref"), ref);
+    assert_true(json_is_null(json_object_get(b, "reply")));
+    assert_int_equal(json_integer_value(json_object_get(b, "item_id")),
+                     json_integer_value(json_object_get(a, "item_id")));
+    assert_int_equal(count_items(), before + 1);
+    json_decref(a);
+    json_decref(b);
+}
+
+/* A kiosk token is refused on the gateway's routes, a gateway token on the
+ * kiosk's, and no token at all is 401. */
+static void test_tokens_by_role(void **state)
+{
+    (void)state;
+    char k[65], p[65], body[512];
+    hex64(2, k);
+    hex64(2, p);
+    snprintf(body, sizeof body,
+             "{\"key\":\"sms:%s\",\"pseudonym\":\"%s\",\"text\":\"Hej\",\"received\":%lld}", k, p,
+             (long long)time(NULL));
+    int64_t before = count_items();
+    json_decref(post("/api/v1/gateway/messages", F.token, body, 403));
+    json_decref(post("/api/v1/gateway/claim", F.token, "{}", 403));
+    json_decref(post("/api/v1/gateway/delivered", F.token, "{\"id\":1,\"status\":\"sent\"}", 403));
+    json_decref(post("/api/v1/gateway/messages", NULL, body, 401));
+    json_decref(post("/api/v1/gateway/messages", "not-a-token", body, 401));
+    assert_int_equal(count_items(), before);
+    const char *sub = "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-00000000gw01\",\"kind\":\"concern\","
+                      "\"category\":\"lighting\",\"area\":\"centrum\",\"text\":\"Mörkt\"}";
+    json_decref(post("/api/v1/submissions", gw_token, sub, 403));
+    json_decref(post("/api/v1/kiosk/heartbeat", gw_token, "{\"version\":\"1\"}", 403));
+    sfx_resp r;
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", gw_token);
+    const char *h[] = {auth, NULL};
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/kiosk/config", h, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 403);
+    sfx_resp_free(&r);
+    assert_int_equal(count_items(), before);
+    /* The kiosk's own token still works on its routes. */
+    const char *sub2 = "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-00000000gw02\",\"kind\":\"concern\","
+                       "\"category\":\"lighting\",\"area\":\"centrum\",\"text\":\"Mörkt\"}";
+    json_decref(post("/api/v1/submissions", F.token, sub2, 201));
+}
+
+/* A reference the gateway issued offline (its prefix + a sequence number)
+ * is the item's reference exactly — even when the sender has an open
+ * thread — and the gateway's offline answer is not repeated. A prefix that
+ * is not the gateway's is refused. */
+static void test_offline_ref(void **state)
+{
+    (void)state;
+    json_decref(upload(10, 3, "Klotter i tunneln", "", 200)); /* opens a thread */
+    char ref[TRYGG_REF_LEN + 1], extra[128];
+    assert_int_equal(trygg_ref_kiosk(gw_prefix, 7, ref), TRYGG_OK);
+    snprintf(extra, sizeof extra, ",\"offline_ref\":\"%s\",\"answered\":true", ref);
+    json_t *a = upload(11, 3, "Nu brinner det i papperskorgen", extra, 200);
+    assert_string_equal(str(a, "action"), "new_item");
+    assert_string_equal(str(a, "ref"), ref);
+    assert_true(json_is_null(json_object_get(a, "reply")));
+    assert_string_equal(str(a, "silent"), "answered");
+    trygg_item it;
+    assert_int_equal(trygg_store_get(server_store(&F.ctx),
+                                     json_integer_value(json_object_get(a, "item_id")), &it),
+                     TRYGG_OK);
+    assert_string_equal(it.ref, ref);
+    json_decref(a);
+    /* Uploaded again (the answer was lost): the same item. */
+    a = upload(11, 3, "Nu brinner det i papperskorgen", extra, 200);
+    assert_true(json_is_true(json_object_get(a, "duplicate")));
+    assert_string_equal(str(a, "ref"), ref);
+    json_decref(a);
+    /* Another client's prefix (the kiosk's), or no reference at all. */
+    trygg_kiosk kk;
+    assert_int_equal(trygg_store_kiosk_get(server_store(&F.ctx), "test-kiosk", &kk), TRYGG_OK);
+    assert_int_equal(trygg_ref_kiosk(kk.ref_prefix, 7, ref), TRYGG_OK);
+    snprintf(extra, sizeof extra, ",\"offline_ref\":\"%s\"", ref);
+    json_decref(upload(12, 3, "Annan", extra, 400));
+    json_decref(upload(13, 3, "Annan", ",\"offline_ref\":\"nonsense\"", 400));
+}
+
+/* Replies are claimed under a lease (not handed out twice while it runs),
+ * reported back once; a STOP confirmation stops the contact when sent. */
+static void test_claim_and_delivery(void **state)
+{
+    (void)state;
+    json_t *a = upload(20, 4, "Trasig lampa vid skolan", "", 200);
+    int64_t reply_id = json_integer_value(json_object_get(json_object_get(a, "reply"), "id"));
+    int64_t item_id = json_integer_value(json_object_get(a, "item_id"));
+    json_decref(a);
+    /* A reply written by staff. */
+    char p[65];
+    hex64(4, p);
+    int64_t staff_id = 0;
+    assert_int_equal(trygg_store_sms_enqueue(server_store(&F.ctx), item_id, p, "anna",
+                                             "Tack, vi byter lampan", &staff_id),
+                     TRYGG_OK);
+    json_t *c = post("/api/v1/gateway/claim", gw_token, "{\"max\":50,\"lease_seconds\":600}", 200);
+    assert_string_equal(str(c, "ref_prefix"), gw_prefix);
+    json_t *msgs = json_object_get(c, "messages");
+    int seen_reply = 0, seen_staff = 0;
+    for (size_t i = 0; i < json_array_size(msgs); i++) {
+        json_t *m = json_array_get(msgs, i);
+        int64_t id = json_integer_value(json_object_get(m, "id"));
+        assert_null(json_object_get(m, "number"));
+        seen_reply += id == reply_id;
+        if (id == staff_id) {
+            seen_staff++;
+            assert_string_equal(str(m, "pseudonym"), p);
+            assert_string_equal(str(m, "text"), "Tack, vi byter lampan");
+            assert_string_equal(str(m, "author"), "anna");
+        }
+    }
+    assert_int_equal(seen_reply, 1);
+    assert_int_equal(seen_staff, 1);
+    json_decref(c);
+    /* Leased: the next claim does not hand them out again. */
+    c = post("/api/v1/gateway/claim", gw_token, "{}", 200);
+    for (size_t i = 0; i < json_array_size(json_object_get(c, "messages")); i++) {
+        int64_t id = json_integer_value(
+            json_object_get(json_array_get(json_object_get(c, "messages"), i), "id"));
+        assert_true(id != reply_id && id != staff_id);
+    }
+    json_decref(c);
+    char body[160];
+    snprintf(body, sizeof body, "{\"id\":%lld,\"status\":\"sent\",\"parts\":1}",
+             (long long)staff_id);
+    json_t *d = post("/api/v1/gateway/delivered", gw_token, body, 200);
+    assert_true(json_is_true(json_object_get(d, "changed")));
+    json_decref(d);
+    d = post("/api/v1/gateway/delivered", gw_token, body, 200); /* reported twice */
+    assert_false(json_is_true(json_object_get(d, "changed")));
+    json_decref(d);
+    json_decref(
+        post("/api/v1/gateway/delivered", gw_token, "{\"id\":99999999,\"status\":\"sent\"}", 404));
+    json_decref(post("/api/v1/gateway/delivered", gw_token, "{\"id\":1,\"status\":\"lost\"}", 400));
+    trygg_sms_out row;
+    assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), staff_id, &row), TRYGG_OK);
+    assert_int_equal(row.status, TRYGG_OUT_SENT);
+
+    /* STOP: a confirmation; the contact stops when it has been sent. */
+    a = upload(21, 4, "STOPP", "", 200);
+    assert_string_equal(str(a, "action"), "stop");
+    json_t *rep = json_object_get(a, "reply");
+    assert_true(json_is_true(json_object_get(rep, "stop")));
+    int64_t stop_id = json_integer_value(json_object_get(rep, "id"));
+    json_decref(a);
+    trygg_contact ct;
+    assert_int_equal(trygg_store_contact_get(server_store(&F.ctx), p, &ct), TRYGG_OK);
+    assert_int_equal(ct.stopped, 0);
+    snprintf(body, sizeof body, "{\"id\":%lld,\"status\":\"sent\",\"parts\":1}",
+             (long long)stop_id);
+    json_decref(post("/api/v1/gateway/delivered", gw_token, body, 200));
+    assert_int_equal(trygg_store_contact_get(server_store(&F.ctx), p, &ct), TRYGG_OK);
+    assert_int_equal(ct.stopped, 1);
+    int64_t id2 = 0;
+    assert_int_equal(
+        trygg_store_sms_enqueue(server_store(&F.ctx), item_id, p, "anna", "Hallå?", &id2),
+        TRYGG_ERR_STATE);
+}
+
+/* A call, then RING with the number: a call-back item holding the number
+ * (consent); a plain text that carries a number stores none of it. Neither
+ * the number nor any ciphertext is anywhere else in the database file. */
+static void test_numbers_stay_out(void **state)
+{
+    (void)state;
+    char k[65], p[65], body[512];
+    hex64(30, k);
+    hex64(5, p);
+    snprintf(body, sizeof body,
+             "{\"type\":\"call\",\"key\":\"call:%s\",\"pseudonym\":\"%s\",\"received\":%lld}", k, p,
+             (long long)time(NULL));
+    json_t *c = post("/api/v1/gateway/messages", gw_token, body, 200);
+    assert_string_equal(str(c, "action"), "call");
+    json_decref(c);
+    c = post("/api/v1/gateway/messages", gw_token, body, 200);
+    assert_true(json_is_true(json_object_get(c, "duplicate")));
+    json_decref(c);
+    json_t *a = upload(31, 5, "RING", ",\"number\":\"+46701234599\"", 200);
+    assert_string_equal(str(a, "action"), "callback");
+    trygg_item it;
+    assert_int_equal(trygg_store_get(server_store(&F.ctx),
+                                     json_integer_value(json_object_get(a, "item_id")), &it),
+                     TRYGG_OK);
+    assert_string_equal(it.contact, "+46701234599");
+    json_decref(a);
+    /* Not RING: the number that came along is dropped. */
+    a = upload(32, 6, "Bilar kör för fort vid skolan", ",\"number\":\"+46707654321\"", 200);
+    assert_string_equal(str(a, "action"), "new_item");
+    json_decref(a);
+    /* Not a phone number (an operator's name): stored, never answered. */
+    a = upload(33, 7, "Ditt saldo är 0 kr", ",\"reachable\":false", 200);
+    assert_true(json_is_null(json_object_get(a, "reply")));
+    assert_string_equal(str(a, "silent"), "no-number");
+    json_decref(a);
+    char path[400];
+    snprintf(path, sizeof path, "%s/trygg.db", F.dir);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s' \"PRAGMA wal_checkpoint(TRUNCATE); SELECT count(*) FROM contacts "
+             "WHERE length(cipher) > 0\" | tail -1 | grep -qx 0",
+             path);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "cat '%s' '%s-wal' 2>/dev/null | grep -a -c -e 707654321 -e 0707654321", path, path);
+    assert_int_not_equal(system(cmd), 0); /* grep found nothing */
+}
+
+/* Field validation: each wrong field is named. */
+static void test_validation(void **state)
+{
+    (void)state;
+    char p[65], body[512];
+    hex64(8, p);
+    snprintf(body, sizeof body,
+             "{\"key\":\"sms:%s\",\"pseudonym\":\"%s\",\"text\":\"Hej\",\"received\":\"igår\"}", p,
+             p);
+    json_t *o = post("/api/v1/gateway/messages", gw_token, body, 400);
+    assert_string_equal(str(o, "field"), "received");
+    json_decref(o);
+    o = post("/api/v1/gateway/messages", gw_token,
+             "{\"key\":\"sms:abc\",\"pseudonym\":\"x\",\"text\":\"Hej\",\"received\":1}", 400);
+    assert_string_equal(str(o, "field"), "key");
+    json_decref(o);
+    o = post("/api/v1/gateway/claim", gw_token, "{\"max\":0}", 400);
+    assert_string_equal(str(o, "field"), "max");
+    json_decref(o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_upload_idempotent), cmocka_unit_test(test_tokens_by_role),
+        cmocka_unit_test(test_offline_ref),       cmocka_unit_test(test_claim_and_delivery),
+        cmocka_unit_test(test_numbers_stay_out),  cmocka_unit_test(test_validation),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
