@@ -19,6 +19,7 @@
 
 #include "trygg/log.h"
 #include "trygg/text.h"
+#include "trygg/time.h"
 
 /* The migration steps, shared/schema/sqlite/v1.sql ... vN.sql, compiled in by
  * shared/schema/embed.cmake. */
@@ -314,6 +315,25 @@ static void sql_scrub(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, out, -1, sqlite3_free);
 }
 
+/* trygg_local_day(unix) = "YYYY-MM-DD" and trygg_local_band(unix) =
+ * "tue/evening" (night 00-06, morning 06-12, afternoon 12-18, evening 18-24)
+ * in the configured zone (trygg/time.h), never the process's TZ, for the
+ * statistics of trygg_store_count. */
+static void sql_local(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    static const char *const bands[4] = {"night", "morning", "afternoon", "evening"};
+    (void)argc;
+    trygg_tm t;
+    trygg_time_local(sqlite3_value_int64(argv[0]), &t);
+    char out[32];
+    if (sqlite3_user_data(ctx) != NULL)
+        snprintf(out, sizeof out, "%s/%s", days[t.wday % 7], bands[(t.hour / 6) % 4]);
+    else
+        snprintf(out, sizeof out, "%04d-%02d-%02d", t.year, t.month, t.day);
+    sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
 /* Opens the file and applies the pragmas; checks the version before
  * touching anything so a newer file stays as it is. */
 static trygg_err open_db(const char *path, trygg_store *st)
@@ -331,6 +351,14 @@ static trygg_err open_db(const char *path, trygg_store *st)
                                  sql_scrub, NULL, NULL);
     if (rc != SQLITE_OK)
         return trygg_st_fail(st, rc, "register trygg_scrub");
+    static int band_tag;
+    rc = sqlite3_create_function(st->db, "trygg_local_day", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL,
+                                 sql_local, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(st->db, "trygg_local_band", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS,
+                                     &band_tag, sql_local, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return trygg_st_fail(st, rc, "register the local-time functions");
     int v = 0;
     rc = user_version(st->db, &v);
     if (rc != SQLITE_OK)

@@ -1081,12 +1081,9 @@ trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char 
         {"channel", "i.channel"},
         {"status", "i.status"},
         {"kind_category", "i.kind || '/' || i.category"},
-        {"weekday_band",
-         "substr('sunmontuewedthufrisat', "
-         "1 + 3 * cast(strftime('%w', i.created, 'unixepoch', 'localtime') AS integer), 3) || '/' "
-         "|| CASE cast(strftime('%H', i.created, 'unixepoch', 'localtime') AS integer) / 6 "
-         "WHEN 0 THEN 'night' WHEN 1 THEN 'morning' WHEN 2 THEN 'afternoon' ELSE 'evening' END"},
-        {"day", "date(i.created, 'unixepoch', 'localtime')"},
+        /* In the configured zone (store_sqlite.c registers these). */
+        {"weekday_band", "trygg_local_band(i.created)"},
+        {"day", "trygg_local_day(i.created)"},
     };
     const char *expr = NULL;
     for (size_t i = 0; group && i < sizeof groups / sizeof groups[0]; i++)
