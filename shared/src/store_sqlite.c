@@ -1,12 +1,18 @@
 /*
- * store_sqlite.c — opening the queue database, schema migrations, error
- * mapping and transactions. Items are in store_sqlite_items.c, users/kiosks/walks
- * in store_sqlite_admin.c, SMS contacts and outboxes in store_sqlite_sms.c.
+ * store_sqlite.c — the SQLite backend: opening the queue database, schema
+ * migrations, error mapping, transactions and units of work. The backend's
+ * other files, by concern: store_sqlite_items.c (read, submit),
+ * store_sqlite_search.c (listing, search, counts), store_sqlite_changes.c,
+ * store_sqlite_thread.c, store_sqlite_purge.c, store_sqlite_admin.c (users,
+ * clients, walks, notices), store_sqlite_sms.c (contacts, outboxes, leases,
+ * the SMS channel), store_sqlite_health.c, store_sqlite_report.c,
+ * store_sqlite_police.c, store_sqlite_access.c. docs/store.md is the contract.
  *
- * Migrations are an ordered list of SQL steps; step N brings the schema from
- * version N-1 to N and runs in its own BEGIN IMMEDIATE transaction together
- * with PRAGMA user_version = N, so two processes opening a fresh file at the
- * same time migrate it exactly once. Only ever append steps.
+ * Migrations are the files shared/schema/sqlite/vN.sql, compiled in; step N
+ * brings the schema from version N-1 to N and runs in its own BEGIN
+ * IMMEDIATE transaction together with PRAGMA user_version = N, so two
+ * processes opening a fresh file at the same time migrate it exactly once.
+ * Only ever add steps.
  */
 #include "store_sqlite_internal.h"
 

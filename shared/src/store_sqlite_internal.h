@@ -73,6 +73,16 @@ enum trygg_st_fts_plan { TRYGG_ST_FTS_IN, TRYGG_ST_FTS_PROBE };
 /* The plan for FTS5 query `fts` (already quoted) on the index of `view`. */
 enum trygg_st_fts_plan trygg_st_fts_plan(trygg_store *st, const char *fts, trygg_view view);
 
+/* ---- Shared by the item files of the backend (items, search, changes, thread) - */
+/* The column list trygg_st_read_item reads, for table alias "i", in `view`. */
+const char *trygg_st_item_cols(trygg_view view);
+/* Reads one row of trygg_st_item_cols into a trygg_item (row). */
+void trygg_st_read_item(sqlite3_stmt *s, void *row);
+/* The recipients' copy of a citizen's text: scrubbed, into out[cap]. */
+void trygg_st_shared_copy(const char *in, char *out, size_t cap);
+/* Sets item `id`'s updated time to now. */
+trygg_err trygg_st_touch_item(trygg_store *st, int64_t id);
+
 /* ---- For tests ------------------------------------------------------------ */
 /* Number of migration steps (== latest schema version). */
 int trygg_st_migration_count(void);

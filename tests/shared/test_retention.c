@@ -1,6 +1,6 @@
 /*
  * test_retention.c — every table of the database is classified here: it
- * holds no personal data, or trygg_store_purge (shared/src/store_sqlite_items.c)
+ * holds no personal data, or trygg_store_purge (shared/src/store_sqlite_purge.c)
  * has a rule for it. The list of tables comes from a fresh database with
  * every module's side tables (report, police events, SMS gateway), so a new
  * table without a classification fails test_every_table_classified. A

@@ -1,0 +1,176 @@
+/*
+ * store_sqlite_thread.c — an item's thread (messages in both views) and
+ * its audit trail.
+ */
+#include "store_sqlite_internal.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trygg/log.h"
+#include "trygg/ref.h"
+#include "trygg/text.h"
+
+/* ---- Thread and audit ---------------------------------------------------- */
+
+static const char *const dir_names[] = {"in", "out", "note"};
+
+trygg_err trygg_st_audit_add(trygg_store *st, int64_t item_id, const char *actor,
+                             const char *action, const char *detail)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(
+        st, "INSERT INTO audit (item_id, actor, action, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, item_id);
+    trygg_st_bind_text(s, 2, actor && *actor ? actor : "system");
+    trygg_st_bind_text(s, 3, action);
+    trygg_st_bind_text(s, 4, detail);
+    sqlite3_bind_int64(s, 5, trygg_st_now());
+    return trygg_st_run(st, s, "audit");
+}
+
+trygg_err trygg_sqlite_audit(trygg_store *st, int64_t item_id, const char *actor,
+                             const char *action, const char *detail)
+{
+    trygg_audit a;
+    if (!action || !*action || trygg_strset(a.action, sizeof a.action, action) ||
+        trygg_strset(a.detail, sizeof a.detail, detail) ||
+        trygg_strset(a.actor, sizeof a.actor, actor))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid audit entry");
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    return trygg_st_tx_end(st, trygg_st_audit_add(st, item_id, actor, action, detail));
+}
+
+trygg_err trygg_sqlite_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,
+                                  int *n)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT id, item_id, actor, action, detail, at FROM audit "
+                                     "WHERE item_id = ?1 ORDER BY id LIMIT ?2",
+                                     &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, item_id);
+    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        trygg_audit *a = &out[count++];
+        a->id = sqlite3_column_int64(s, 0);
+        a->item_id = sqlite3_column_int64(s, 1);
+        trygg_st_col_text(s, 2, a->actor, sizeof a->actor);
+        trygg_st_col_text(s, 3, a->action, sizeof a->action);
+        trygg_st_col_text(s, 4, a->detail, sizeof a->detail);
+        a->at = sqlite3_column_int64(s, 5);
+    }
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "list audit");
+    sqlite3_finalize(s);
+    *n = err ? 0 : count;
+    return err;
+}
+
+trygg_err trygg_sqlite_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
+                                   const char *author, const char *text, int64_t *msg_id)
+{
+    return trygg_store_add_message_for(st, item_id, dir, TRYGG_AUD_INTERNAL, author, text, msg_id);
+}
+
+trygg_err trygg_sqlite_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
+                                       trygg_audience audience, const char *author,
+                                       const char *text, int64_t *msg_id)
+{
+    char buf[TRYGG_TEXT_MAX + 1];
+    char shared[2 * TRYGG_TEXT_MAX + 1] = "";
+    if ((int)dir < 0 || dir > TRYGG_MSG_NOTE)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid message direction");
+    if (audience != TRYGG_AUD_INTERNAL && audience != TRYGG_AUD_RECIPIENT)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid message audience");
+    trygg_err e = trygg_strset(buf, sizeof buf, text);
+    if (e)
+        return trygg_st_failf(st, e, "message text too long or not UTF-8");
+    if (!text || !*text)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "empty message");
+    if (audience == TRYGG_AUD_RECIPIENT)
+        trygg_st_shared_copy(text, shared, sizeof shared);
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    trygg_item it;
+    err = trygg_store_get(st, item_id, &it);
+    sqlite3_stmt *s = NULL;
+    int64_t now = trygg_st_now();
+    if (!err)
+        err = trygg_st_prepare(st,
+                               "INSERT INTO messages (item_id, dir, author, text, created, "
+                               "audience, shared_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                               &s);
+    if (!err) {
+        sqlite3_bind_int64(s, 1, item_id);
+        trygg_st_bind_text(s, 2, dir_names[dir]);
+        trygg_st_bind_text(s, 3, author);
+        trygg_st_bind_text(s, 4, text);
+        sqlite3_bind_int64(s, 5, now);
+        trygg_st_bind_text(s, 6, audience == TRYGG_AUD_RECIPIENT ? "recipient" : "internal");
+        trygg_st_bind_text(s, 7, shared);
+        err = trygg_st_run(st, s, "add message");
+    }
+    if (!err && msg_id)
+        *msg_id = sqlite3_last_insert_rowid(st->db);
+    if (!err)
+        err = trygg_st_touch_item(st, item_id);
+    if (!err) {
+        static const char *const actions[] = {"message", "reply", "note"};
+        err = trygg_st_audit_add(st, item_id, author, actions[dir],
+                                 audience == TRYGG_AUD_RECIPIENT ? "recipient" : "");
+    }
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_sqlite_list_messages(trygg_store *st, int64_t item_id, trygg_view view,
+                                     trygg_message *out, int max, int *n)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(
+        st,
+        view == TRYGG_VIEW_FULL
+            ? "SELECT id, item_id, dir, author, text, created, audience FROM messages "
+              "WHERE item_id = ?1 ORDER BY id LIMIT ?2"
+            : "SELECT id, item_id, dir, author, shared_text, created, audience FROM messages "
+              "WHERE item_id = ?1 AND audience = 'recipient' ORDER BY id LIMIT ?2",
+        &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, item_id);
+    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        trygg_message *m = &out[count++];
+        char dir[16];
+        m->id = sqlite3_column_int64(s, 0);
+        m->item_id = sqlite3_column_int64(s, 1);
+        trygg_st_col_text(s, 2, dir, sizeof dir);
+        m->dir = strcmp(dir, "in") == 0    ? TRYGG_MSG_IN
+                 : strcmp(dir, "out") == 0 ? TRYGG_MSG_OUT
+                                           : TRYGG_MSG_NOTE;
+        trygg_st_col_text(s, 3, m->author, sizeof m->author);
+        trygg_st_col_text(s, 4, m->text, sizeof m->text);
+        m->created = sqlite3_column_int64(s, 5);
+        trygg_st_col_text(s, 6, dir, sizeof dir);
+        m->audience = strcmp(dir, "recipient") == 0 ? TRYGG_AUD_RECIPIENT : TRYGG_AUD_INTERNAL;
+    }
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "list messages");
+    sqlite3_finalize(s);
+    *n = err ? 0 : count;
+    return err;
+}
