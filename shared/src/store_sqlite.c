@@ -141,6 +141,37 @@ trygg_err trygg_st_exec(trygg_store *st, const char *sql)
     return TRYGG_OK;
 }
 
+trygg_err trygg_st_run_one(trygg_store *st, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    trygg_err err = TRYGG_OK;
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, what);
+    else if (sqlite3_changes(st->db) == 0)
+        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
+    sqlite3_finalize(s);
+    return err;
+}
+
+trygg_err trygg_st_get_row(trygg_store *st, const char *sql, const char *key,
+                           void (*read)(sqlite3_stmt *s, void *row), void *out, const char *what)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, sql, &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, key);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        read(s, out);
+    else if (rc == SQLITE_DONE)
+        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
+    else
+        err = trygg_st_fail(st, rc, what);
+    sqlite3_finalize(s);
+    return err;
+}
+
 trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what)
 {
     int rc = sqlite3_step(s);

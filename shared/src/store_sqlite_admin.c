@@ -36,19 +36,6 @@ static trygg_err step_row(trygg_store *st, sqlite3_stmt *s, const char *what)
     return trygg_st_fail(st, rc, what);
 }
 
-/* Runs a write that must change exactly one row (else NOTFOUND). */
-static trygg_err run_one(trygg_store *st, sqlite3_stmt *s, const char *what)
-{
-    int rc = sqlite3_step(s);
-    trygg_err err = TRYGG_OK;
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, what);
-    else if (sqlite3_changes(st->db) == 0)
-        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
-    sqlite3_finalize(s);
-    return err;
-}
-
 /* ---- Destinations ---------------------------------------------------------- */
 
 trygg_err trygg_sqlite_dest_put(trygg_store *st, const trygg_destination *d)
@@ -90,17 +77,8 @@ static void read_dest(sqlite3_stmt *s, void *row)
 
 trygg_err trygg_sqlite_dest_get(trygg_store *st, const char *name, trygg_destination *out)
 {
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "SELECT " DEST_COLS " FROM destinations WHERE name = ?1", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, name);
-    err = step_row(st, s, "destination");
-    if (!err)
-        read_dest(s, out);
-    sqlite3_finalize(s);
-    return err;
+    return trygg_st_get_row(st, "SELECT " DEST_COLS " FROM destinations WHERE name = ?1", name,
+                            read_dest, out, "destination");
 }
 
 trygg_err trygg_sqlite_dest_list(trygg_store *st, trygg_destination *out, int max, int *n)
@@ -124,7 +102,7 @@ trygg_err trygg_sqlite_dest_delete(trygg_store *st, const char *name, const char
     err = trygg_st_prepare(st, "DELETE FROM destinations WHERE name = ?1", &s);
     if (!err) {
         trygg_st_bind_text(s, 1, name);
-        err = run_one(st, s, "destination");
+        err = trygg_st_run_one(st, s, "destination");
     }
     if (!err)
         err = trygg_st_audit_add(st, 0, actor ? actor : "admin", "dest_delete", name);
@@ -220,16 +198,8 @@ trygg_err trygg_sqlite_user_add(trygg_store *st, const trygg_user *u, const char
 
 trygg_err trygg_sqlite_user_get(trygg_store *st, const char *username, trygg_user *out)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "SELECT " USER_COLS " FROM users WHERE username = ?1", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, username);
-    err = step_row(st, s, "user");
-    if (!err)
-        read_user(s, out);
-    sqlite3_finalize(s);
-    return err;
+    return trygg_st_get_row(st, "SELECT " USER_COLS " FROM users WHERE username = ?1", username,
+                            read_user, out, "user");
 }
 
 trygg_err trygg_sqlite_user_list(trygg_store *st, trygg_user *out, int max, int *n)
@@ -254,7 +224,7 @@ trygg_err trygg_sqlite_user_set_disabled(trygg_store *st, const char *username, 
     if (!err) {
         sqlite3_bind_int(s, 1, disabled ? 1 : 0);
         trygg_st_bind_text(s, 2, username);
-        err = run_one(st, s, "user");
+        err = trygg_st_run_one(st, s, "user");
     }
     if (!err)
         err =
@@ -278,7 +248,7 @@ trygg_err trygg_sqlite_user_set_password(trygg_store *st, const char *username,
     if (!err) {
         trygg_st_bind_text(s, 1, hash);
         trygg_st_bind_text(s, 2, username);
-        err = run_one(st, s, "user");
+        err = trygg_st_run_one(st, s, "user");
     }
     if (!err)
         err = trygg_st_audit_add(st, 0, "admin", "user_password", username);
@@ -431,7 +401,7 @@ trygg_err trygg_sqlite_user_totp_begin(trygg_store *st, const char *username, co
     if (!err) {
         trygg_st_bind_text(s, 1, sec);
         trygg_st_bind_text(s, 2, username);
-        err = run_one(st, s, "user without two-factor login");
+        err = trygg_st_run_one(st, s, "user without two-factor login");
     }
     err = trygg_st_tx_end(st, err);
     if (!err && secret_out)
@@ -505,7 +475,7 @@ trygg_err trygg_sqlite_user_totp_enable(trygg_store *st, const char *username, c
     if (!err) {
         sqlite3_bind_int64(s, 1, step);
         sqlite3_bind_int64(s, 2, id);
-        err = run_one(st, s, "user");
+        err = trygg_st_run_one(st, s, "user");
     }
     if (!err && (err = trygg_st_prepare(st, "DELETE FROM user_recovery WHERE user_id = ?1", &s)) ==
                     TRYGG_OK) {
@@ -570,7 +540,7 @@ trygg_err trygg_sqlite_user_totp_verify(trygg_store *st, const char *username, c
         if (!err) {
             sqlite3_bind_int64(s, 1, step);
             sqlite3_bind_int64(s, 2, id);
-            err = run_one(st, s, "unused code");
+            err = trygg_st_run_one(st, s, "unused code");
         }
         err = trygg_st_tx_end(st, err);
         return err == TRYGG_ERR_NOTFOUND ? trygg_st_failf(st, TRYGG_ERR_AUTH, "code already used")
@@ -589,7 +559,7 @@ trygg_err trygg_sqlite_user_totp_verify(trygg_store *st, const char *username, c
         sqlite3_bind_int64(s, 1, now > 0 ? now : 1);
         sqlite3_bind_int64(s, 2, id);
         trygg_st_bind_text(s, 3, hex);
-        err = run_one(st, s, "recovery code");
+        err = trygg_st_run_one(st, s, "recovery code");
     }
     if (!err)
         err = trygg_st_audit_add(st, 0, username, "user_2fa_recovery", username);
@@ -613,7 +583,7 @@ trygg_err trygg_sqlite_user_totp_reset(trygg_store *st, const char *username, co
                            &s);
     if (!err) {
         trygg_st_bind_text(s, 1, username);
-        err = run_one(st, s, "user");
+        err = trygg_st_run_one(st, s, "user");
     }
     if (!err && (err = trygg_st_prepare(st,
                                         "DELETE FROM user_recovery WHERE user_id = "
@@ -691,7 +661,7 @@ static trygg_err issue_prefix(trygg_store *st, const char *id, char out[4])
     if (!err) {
         trygg_st_bind_text(s, 1, p);
         trygg_st_bind_text(s, 2, id);
-        err = run_one(st, s, "kiosk");
+        err = trygg_st_run_one(st, s, "kiosk");
     }
     if (!err)
         memcpy(out, p, sizeof p);
@@ -762,16 +732,8 @@ trygg_err trygg_sqlite_kiosk_auth(trygg_store *st, const char *token, trygg_kios
 
 trygg_err trygg_sqlite_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "SELECT " KIOSK_COLS " FROM kiosks WHERE id = ?1", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, id);
-    err = step_row(st, s, "kiosk");
-    if (!err)
-        read_kiosk(s, out);
-    sqlite3_finalize(s);
-    return err;
+    return trygg_st_get_row(st, "SELECT " KIOSK_COLS " FROM kiosks WHERE id = ?1", id, read_kiosk,
+                            out, "kiosk");
 }
 
 trygg_err trygg_sqlite_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int *n)
@@ -795,7 +757,7 @@ trygg_err trygg_sqlite_kiosk_revoke(trygg_store *st, const char *id)
     err = trygg_st_prepare(st, "UPDATE kiosks SET revoked = 1 WHERE id = ?1", &s);
     if (!err) {
         trygg_st_bind_text(s, 1, id);
-        err = run_one(st, s, "kiosk");
+        err = trygg_st_run_one(st, s, "kiosk");
     }
     if (!err)
         err = trygg_st_audit_add(st, 0, "admin", "kiosk_revoke", id);
@@ -821,7 +783,7 @@ trygg_err trygg_sqlite_kiosk_heartbeat(trygg_store *st, const char *id, const ch
     sqlite3_bind_int(s, 3, outbox_depth);
     trygg_st_bind_text(s, 4, last_error);
     trygg_st_bind_text(s, 5, id);
-    return run_one(st, s, "kiosk");
+    return trygg_st_run_one(st, s, "kiosk");
 }
 
 trygg_err trygg_sqlite_kiosk_new_prefix(trygg_store *st, const char *id, char out[4])
@@ -908,7 +870,7 @@ trygg_err trygg_sqlite_walk_put(trygg_store *st, trygg_walk *w)
     sqlite3_bind_int(s, 6, w->cancelled ? 1 : 0);
     if (w->id) {
         sqlite3_bind_int64(s, 7, w->id);
-        return run_one(st, s, "walk");
+        return trygg_st_run_one(st, s, "walk");
     }
     err = trygg_st_run(st, s, "add walk");
     if (!err)
@@ -969,7 +931,7 @@ trygg_err trygg_sqlite_notice_put(trygg_store *st, trygg_notice *nt)
     sqlite3_bind_int64(s, 4, nt->to);
     if (nt->id) {
         sqlite3_bind_int64(s, 5, nt->id);
-        return run_one(st, s, "notice");
+        return trygg_st_run_one(st, s, "notice");
     }
     err = trygg_st_run(st, s, "add notice");
     if (!err)
@@ -984,7 +946,7 @@ trygg_err trygg_sqlite_notice_delete(trygg_store *st, int64_t id)
     if (err)
         return err;
     sqlite3_bind_int64(s, 1, id);
-    return run_one(st, s, "notice");
+    return trygg_st_run_one(st, s, "notice");
 }
 
 trygg_err trygg_sqlite_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max, int *n)

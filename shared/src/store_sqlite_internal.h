@@ -41,6 +41,13 @@ trygg_err trygg_st_map(sqlite3 *db, int rc);
 
 trygg_err trygg_st_prepare(trygg_store *st, const char *sql, sqlite3_stmt **out);
 trygg_err trygg_st_exec(trygg_store *st, const char *sql);
+/* Runs a write that must change exactly one row (TRYGG_ERR_NOTFOUND if it
+ * changed none) and finalizes it. */
+trygg_err trygg_st_run_one(trygg_store *st, sqlite3_stmt *s, const char *what);
+/* Reads the one row of `sql` (one text parameter ?1 = key) into *out with
+ * read(); TRYGG_ERR_NOTFOUND ("no such <what>") when there is none. */
+trygg_err trygg_st_get_row(trygg_store *st, const char *sql, const char *key,
+                           void (*read)(sqlite3_stmt *s, void *row), void *out, const char *what);
 /* Steps a statement expected to finish (SQLITE_DONE) and finalizes it. */
 trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what);
 

@@ -5,6 +5,7 @@
 #include "store_sqlite_internal.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,25 +40,14 @@ static int pseudo_ok(const char *p)
     return 1;
 }
 
-static trygg_err run_one(trygg_store *st, sqlite3_stmt *s, const char *what)
-{
-    int rc = sqlite3_step(s);
-    trygg_err err = TRYGG_OK;
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, what);
-    else if (sqlite3_changes(st->db) == 0)
-        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
-    sqlite3_finalize(s);
-    return err;
-}
-
 /* ---- Contacts ----------------------------------------------------------------- */
 
 #define CONTACT_COLS                                                                               \
     "pseudonym, alias, cipher, stopped, blocked, callback_consent, lang, first_seen, last_seen"
 
-static void read_contact(sqlite3_stmt *s, trygg_contact *c)
+static void read_contact(sqlite3_stmt *s, void *row)
 {
+    trygg_contact *c = row;
     memset(c, 0, sizeof *c);
     trygg_st_col_text(s, 0, c->pseudonym, sizeof c->pseudonym);
     trygg_st_col_text(s, 1, c->alias, sizeof c->alias);
@@ -77,21 +67,8 @@ static void read_contact(sqlite3_stmt *s, trygg_contact *c)
 
 trygg_err trygg_sqlite_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out)
 {
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "SELECT " CONTACT_COLS " FROM contacts WHERE pseudonym = ?1", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, pseudonym);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        read_contact(s, out);
-    else if (rc == SQLITE_DONE)
-        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such contact");
-    else
-        err = trygg_st_fail(st, rc, "read contact");
-    sqlite3_finalize(s);
-    return err;
+    return trygg_st_get_row(st, "SELECT " CONTACT_COLS " FROM contacts WHERE pseudonym = ?1",
+                            pseudonym, read_contact, out, "contact");
 }
 
 trygg_err trygg_sqlite_contact_get_or_create(trygg_store *st, const char *pseudonym,
@@ -175,7 +152,7 @@ static trygg_err contact_flag(trygg_store *st, const char *pseudonym, const char
         return err;
     sqlite3_bind_int(s, 1, v ? 1 : 0);
     trygg_st_bind_text(s, 2, pseudonym);
-    return run_one(st, s, "contact");
+    return trygg_st_run_one(st, s, "contact");
 }
 
 trygg_err trygg_sqlite_contact_stop(trygg_store *st, const char *pseudonym)
@@ -190,7 +167,7 @@ trygg_err trygg_sqlite_contact_stop(trygg_store *st, const char *pseudonym)
         &s);
     if (!err) {
         trygg_st_bind_text(s, 1, pseudonym);
-        err = run_one(st, s, "contact");
+        err = trygg_st_run_one(st, s, "contact");
     }
     /* STOP withdraws call-back consent: no call-back item keeps the number
      * (the gateway's dialog has already done and audited this; kept here so
@@ -243,7 +220,7 @@ trygg_err trygg_sqlite_contact_set_lang(trygg_store *st, const char *pseudonym, 
         return err;
     trygg_st_bind_text(s, 1, lang);
     trygg_st_bind_text(s, 2, pseudonym);
-    return run_one(st, s, "contact");
+    return trygg_st_run_one(st, s, "contact");
 }
 
 trygg_err trygg_sqlite_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
@@ -377,7 +354,7 @@ trygg_err trygg_sqlite_sms_mark(trygg_store *st, int64_t id, trygg_out_status st
     sqlite3_bind_int(s, 5, attempt);
     sqlite3_bind_int64(s, 6, trygg_st_now());
     sqlite3_bind_int64(s, 7, id);
-    return run_one(st, s, "sms");
+    return trygg_st_run_one(st, s, "sms");
 }
 
 trygg_err trygg_sqlite_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max,
@@ -497,64 +474,60 @@ static int lease_args_ok(const char *owner, int lease_s, int max)
     return owner && *owner && strlen(owner) <= TRYGG_NAME_MAX && lease_s > 0 && max >= 0;
 }
 
-trygg_err trygg_sqlite_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
-                                 trygg_sms_out *out, int max, int *n)
+_Static_assert(offsetof(trygg_sms_out, id) == 0, "claim_rows reads the id first");
+_Static_assert(offsetof(trygg_notify, id) == 0, "claim_rows reads the id first");
+
+/* Claims up to `max` due rows of `table` with `sql` (?1 = now, ?2 = max)
+ * into out[] (rows of `size` bytes that start with their int64_t id) and
+ * leases them, in one write transaction. */
+static trygg_err claim_rows(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                            const char *table, const char *sql,
+                            void (*read)(sqlite3_stmt *s, void *row), void *out, size_t size,
+                            int max, int *n)
 {
     *n = 0;
     if (!lease_args_ok(owner, lease_s, max))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid lease owner, time or count");
+    if (max > 256)
+        max = 256;
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
     sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "SELECT " SMS_COLS " FROM sms_out WHERE status IN "
-                           "('pending', 'failed') AND next_attempt <= ?1 AND lease_until <= ?1 "
-                           "ORDER BY author = 'smsgw-urgent' DESC, next_attempt, id LIMIT ?2",
-                           &s);
+    err = trygg_st_prepare(st, sql, &s);
     if (!err) {
         sqlite3_bind_int64(s, 1, now);
         sqlite3_bind_int(s, 2, max);
-        err = trygg_st_collect(st, s, out, sizeof *out, read_sms, n, "claim sms");
+        err = trygg_st_collect(st, s, out, size, read, n, table);
     }
     int64_t ids[256];
-    int k = *n < 256 ? *n : 256;
-    for (int i = 0; i < k; i++)
-        ids[i] = out[i].id;
+    for (int i = 0; i < *n; i++)
+        memcpy(&ids[i], (const char *)out + (size_t)i * size, sizeof ids[i]);
     if (!err)
-        err = lease_rows(st, "sms_out", ids, k, owner, now + lease_s);
-    *n = err ? 0 : k;
+        err = lease_rows(st, table, ids, *n, owner, now + lease_s);
+    if (err)
+        *n = 0;
     return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_sqlite_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                 trygg_sms_out *out, int max, int *n)
+{
+    return claim_rows(st, owner, now, lease_s, "sms_out",
+                      "SELECT " SMS_COLS " FROM sms_out WHERE status IN ('pending', 'failed')"
+                      " AND next_attempt <= ?1 AND lease_until <= ?1"
+                      " ORDER BY author = 'smsgw-urgent' DESC, next_attempt, id LIMIT ?2",
+                      read_sms, out, sizeof *out, max, n);
 }
 
 trygg_err trygg_sqlite_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
                                     trygg_notify *out, int max, int *n)
 {
-    *n = 0;
-    if (!lease_args_ok(owner, lease_s, max))
-        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid lease owner, time or count");
-    trygg_err err = trygg_st_tx_begin(st);
-    if (err)
-        return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "SELECT " NOTIFY_COLS " FROM notify_out WHERE status IN "
-                           "('pending', 'failed') AND next_attempt <= ?1 AND lease_until <= ?1 "
-                           "ORDER BY next_attempt, id LIMIT ?2",
-                           &s);
-    if (!err) {
-        sqlite3_bind_int64(s, 1, now);
-        sqlite3_bind_int(s, 2, max);
-        err = trygg_st_collect(st, s, out, sizeof *out, read_notify, n, "claim forwards");
-    }
-    int64_t ids[256];
-    int k = *n < 256 ? *n : 256;
-    for (int i = 0; i < k; i++)
-        ids[i] = out[i].id;
-    if (!err)
-        err = lease_rows(st, "notify_out", ids, k, owner, now + lease_s);
-    *n = err ? 0 : k;
-    return trygg_st_tx_end(st, err);
+    return claim_rows(st, owner, now, lease_s, "notify_out",
+                      "SELECT " NOTIFY_COLS " FROM notify_out WHERE status IN ('pending', 'failed')"
+                      " AND next_attempt <= ?1 AND lease_until <= ?1"
+                      " ORDER BY next_attempt, id LIMIT ?2",
+                      read_notify, out, sizeof *out, max, n);
 }
 
 trygg_err trygg_sqlite_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
@@ -623,7 +596,7 @@ trygg_err trygg_sqlite_notify_mark(trygg_store *st, int64_t id, trygg_out_status
     sqlite3_bind_int(s, 4, attempt);
     sqlite3_bind_int64(s, 5, trygg_st_now());
     sqlite3_bind_int64(s, 6, id);
-    return run_one(st, s, "forward");
+    return trygg_st_run_one(st, s, "forward");
 }
 
 trygg_err trygg_sqlite_notify_list(trygg_store *st, int status, trygg_notify *out, int max, int *n)
