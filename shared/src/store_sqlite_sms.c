@@ -71,6 +71,77 @@ trygg_err trygg_sqlite_contact_get(trygg_store *st, const char *pseudonym, trygg
                             pseudonym, read_contact, out, "contact");
 }
 
+/* Inserts contact `pseudonym` with a fresh alias unless the pseudonym (or
+ * the alias) is taken: *made = 1 when it was inserted. An alias of the
+ * prefix and 4 random digits (6 after many collisions), unique by the
+ * table's key; a taken alias is retried, a taken pseudonym is left alone. */
+static trygg_err insert_contact(trygg_store *st, const char *pseudonym, const unsigned char *cipher,
+                                int cipher_len, const char *alias_prefix, int64_t now, int *made)
+{
+    *made = 0;
+    for (int tries = 0; tries < 200; tries++) {
+        char alias[TRYGG_ALIAS_MAX + 1];
+        if (tries < 100)
+            snprintf(alias, sizeof alias, "%s%04u", alias_prefix,
+                     (unsigned)trygg_random_uniform(10000));
+        else
+            snprintf(alias, sizeof alias, "%s%06u", alias_prefix,
+                     (unsigned)trygg_random_uniform(1000000));
+        sqlite3_stmt *s;
+        trygg_err err = trygg_st_prepare(st,
+                                         "INSERT INTO contacts (pseudonym, alias, cipher, "
+                                         "first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?4) "
+                                         "ON CONFLICT DO NOTHING",
+                                         &s);
+        if (err)
+            return err;
+        trygg_st_bind_text(s, 1, pseudonym);
+        trygg_st_bind_text(s, 2, alias);
+        if (cipher_len > 0)
+            sqlite3_bind_blob(s, 3, cipher, cipher_len, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(s, 3);
+        sqlite3_bind_int64(s, 4, now);
+        err = trygg_st_run(st, s, "add contact");
+        if (err)
+            return err;
+        if (sqlite3_changes(st->db) == 1) {
+            *made = 1;
+            return TRYGG_OK;
+        }
+        trygg_contact c;
+        err = trygg_store_contact_get(st, pseudonym, &c);
+        if (err != TRYGG_ERR_NOTFOUND)
+            return err; /* the pseudonym exists (OK) or the read failed */
+    }
+    return trygg_st_failf(st, TRYGG_ERR_EXISTS, "no free alias after 200 tries");
+}
+
+/* An existing contact was seen again: last_seen, and a new cipher if it had
+ * none (after STOP). */
+static trygg_err touch_contact(trygg_store *st, const char *pseudonym, const unsigned char *cipher,
+                               int cipher_len, int had_cipher, int64_t now)
+{
+    int store_cipher = cipher_len > 0 && !had_cipher;
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare(st,
+                         store_cipher ? "UPDATE contacts SET last_seen = ?1, cipher = ?3 "
+                                        "WHERE pseudonym = ?2"
+                                      : "UPDATE contacts SET last_seen = ?1 WHERE pseudonym = ?2",
+                         &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, now);
+    trygg_st_bind_text(s, 2, pseudonym);
+    if (store_cipher)
+        sqlite3_bind_blob(s, 3, cipher, cipher_len, SQLITE_TRANSIENT);
+    return trygg_st_run(st, s, "update contact");
+}
+
+/* Insert-or-get on the pseudonym's key, correct without relying on a
+ * database-wide write lock: two gateways (or server threads) meeting a new
+ * sender at once end with one contact and one alias. */
 trygg_err trygg_sqlite_contact_get_or_create(trygg_store *st, const char *pseudonym,
                                              const unsigned char *cipher, int cipher_len,
                                              const char *alias_prefix, trygg_contact *out)
@@ -87,54 +158,12 @@ trygg_err trygg_sqlite_contact_get_or_create(trygg_store *st, const char *pseudo
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    err = trygg_store_contact_get(st, pseudonym, out);
-    sqlite3_stmt *s;
-    if (err == TRYGG_OK) {
-        int store_cipher = cipher_len > 0 && out->cipher_len == 0;
-        err = trygg_st_prepare(st,
-                               store_cipher
-                                   ? "UPDATE contacts SET last_seen = ?1, cipher = ?3 "
-                                     "WHERE pseudonym = ?2"
-                                   : "UPDATE contacts SET last_seen = ?1 WHERE pseudonym = ?2",
-                               &s);
-        if (!err) {
-            sqlite3_bind_int64(s, 1, now);
-            trygg_st_bind_text(s, 2, pseudonym);
-            if (store_cipher)
-                sqlite3_bind_blob(s, 3, cipher, cipher_len, SQLITE_TRANSIENT);
-            err = trygg_st_run(st, s, "update contact");
-        }
+    int made = 0;
+    err = insert_contact(st, pseudonym, cipher, cipher_len, alias_prefix, now, &made);
+    if (!err && !made) {
+        err = trygg_store_contact_get(st, pseudonym, out);
         if (!err)
-            err = trygg_store_contact_get(st, pseudonym, out);
-        return trygg_st_tx_end(st, err);
-    }
-    if (err != TRYGG_ERR_NOTFOUND)
-        return trygg_st_tx_end(st, err);
-    /* New contact: an alias of the prefix and 4 random digits (6 after many
-     * collisions), unique by the table's constraint. */
-    err = TRYGG_ERR_EXISTS;
-    for (int tries = 0; err == TRYGG_ERR_EXISTS && tries < 200; tries++) {
-        char alias[TRYGG_ALIAS_MAX + 1];
-        if (tries < 100)
-            snprintf(alias, sizeof alias, "%s%04u", alias_prefix,
-                     (unsigned)trygg_random_uniform(10000));
-        else
-            snprintf(alias, sizeof alias, "%s%06u", alias_prefix,
-                     (unsigned)trygg_random_uniform(1000000));
-        err = trygg_st_prepare(st,
-                               "INSERT INTO contacts (pseudonym, alias, cipher, first_seen, "
-                               "last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
-                               &s);
-        if (err)
-            break;
-        trygg_st_bind_text(s, 1, pseudonym);
-        trygg_st_bind_text(s, 2, alias);
-        if (cipher_len > 0)
-            sqlite3_bind_blob(s, 3, cipher, cipher_len, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(s, 3);
-        sqlite3_bind_int64(s, 4, now);
-        err = trygg_st_run(st, s, "add contact");
+            err = touch_contact(st, pseudonym, cipher, cipher_len, out->cipher_len > 0, now);
     }
     if (!err)
         err = trygg_store_contact_get(st, pseudonym, out);
