@@ -4,6 +4,9 @@
  *                                   dialog (sms/sms_dialog.h); idempotent by key
  *   POST /api/v1/gateway/claim      SMS outbox rows to send, leased
  *   POST /api/v1/gateway/delivered  a row's delivery state
+ *   POST /api/v1/gateway/health     the gateway's health record (kept as "smsgw")
+ *   POST /api/v1/gateway/contacts   which of the gateway's pseudonyms the
+ *                                   server no longer knows, or knows as stopped
  * Every call needs "Authorization: Bearer <token>" of a client registered
  * with the role 'gateway' (tryggctl gateway add); a kiosk token is refused
  * here, and a gateway token on the kiosk API (api.c).

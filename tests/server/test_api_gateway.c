@@ -242,6 +242,26 @@ static void test_claim_and_delivery(void **state)
         assert_true(id != reply_id && id != staff_id);
     }
     json_decref(c);
+    /* A store lease (store.h "Leases"), not a reschedule: the row stays due
+     * (staff see it waiting, not postponed), and no other worker gets it
+     * while the lease runs; it comes back once the lease has run out. */
+    trygg_sms_out *rows = calloc(64, sizeof *rows);
+    assert_non_null(rows);
+    assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), reply_id, &rows[0]), TRYGG_OK);
+    assert_true(rows[0].next_attempt <= (int64_t)time(NULL));
+    int n = 0, back = 0;
+    assert_int_equal(trygg_store_sms_claim(server_store(&F.ctx), "other-worker", time(NULL), 60,
+                                           rows, 64, &n),
+                     TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        assert_true(rows[i].id != reply_id && rows[i].id != staff_id);
+    assert_int_equal(trygg_store_sms_claim(server_store(&F.ctx), "other-worker",
+                                           time(NULL) + 601, 1, rows, 64, &n),
+                     TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        back += rows[i].id == reply_id;
+    assert_int_equal(back, 1);
+    free(rows);
     char body[160];
     snprintf(body, sizeof body, "{\"id\":%lld,\"status\":\"sent\",\"parts\":1}",
              (long long)staff_id);
