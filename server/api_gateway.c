@@ -31,6 +31,20 @@
  * taken as received now (a gateway with a wrong clock). */
 #define GW_CLOCK_SKEW 300
 
+/* The gateway API's clock: the wall clock, or a test's (api_gateway_test_clock). */
+static _Atomic int64_t test_now;
+
+void api_gateway_test_clock(int64_t now)
+{
+    test_now = now;
+}
+
+static int64_t gw_now(void)
+{
+    int64_t t = test_now;
+    return t ? t : (int64_t)time(NULL);
+}
+
 static void error_json(http_resp *resp, int status, const char *code, const char *field)
 {
     json_t *o = json_object();
@@ -331,7 +345,7 @@ static void h_messages(void *vctx, const http_req *req, http_resp *resp)
         error_json(resp, 503, "dialog", NULL);
         return;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = gw_now();
     if (received > now + GW_CLOCK_SKEW)
         received = now;
     sms_result *r = malloc(sizeof *r);
@@ -397,7 +411,7 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
     int n = 0;
     trygg_err e = rows ? trygg_store_begin(st) : TRYGG_ERR_NOMEM;
     if (!e) {
-        e = claim_rows(st, k.id, (int64_t)time(NULL), (int)lease, rows, (int)max, &n);
+        e = claim_rows(st, k.id, gw_now(), (int)lease, rows, (int)max, &n);
         if (e)
             trygg_store_rollback(st);
         else
@@ -460,7 +474,7 @@ static trygg_err record_delivery(server_ctx *ctx, trygg_store *st, int64_t id,
     if (!e && !final) {
         /* A failed attempt: the gateway retries it itself; the row stays
          * leased to it meanwhile. */
-        int64_t next = status == TRYGG_OUT_FAILED ? (int64_t)time(NULL) + GW_LEASE_DEFAULT : 0;
+        int64_t next = status == TRYGG_OUT_FAILED ? gw_now() + GW_LEASE_DEFAULT : 0;
         e = trygg_store_sms_mark(st, id, status, parts, error, next);
         *changed = !e;
         /* STOP: the contact is stopped once its confirmation is sent or

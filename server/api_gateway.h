@@ -27,4 +27,8 @@ int api_client_role_ok(trygg_store *st, const trygg_kiosk *k, const char *role, 
  * be a gateway's. 0, or the status with resp set. */
 int api_gateway_precheck(void *ctx, const http_route *route, const http_req *req, http_resp *resp);
 
+/* Test hook: the gateway API's clock reads `now` (unix seconds) instead of
+ * the wall clock; 0 returns to the wall clock. */
+void api_gateway_test_clock(int64_t now);
+
 #endif

@@ -590,6 +590,18 @@ trygg_err ls_send_unreported(lstore *s, ls_send *out, int max, int *n)
     return collect_send(s, st, out, max, n);
 }
 
+trygg_err ls_send_get_server(lstore *s, int64_t server_id, ls_send *out)
+{
+    sqlite3_stmt *st;
+    trygg_err e = prep(s, "SELECT " SEND_COLS " FROM sendq WHERE server_id = ?1", &st);
+    if (e)
+        return e;
+    sqlite3_bind_int64(st, 1, server_id);
+    int n = 0;
+    e = collect_send(s, st, out, 1, &n);
+    return !e && n == 0 ? TRYGG_ERR_NOTFOUND : e;
+}
+
 trygg_err ls_send_reported(lstore *s, int64_t id)
 {
     sqlite3_stmt *st;

@@ -118,6 +118,9 @@ trygg_err ls_send_mark(lstore *s, int64_t id, const char *state, int parts, cons
 /* Server rows in a final state whose state the server has not been told. */
 trygg_err ls_send_unreported(lstore *s, ls_send *out, int max, int *n);
 trygg_err ls_send_reported(lstore *s, int64_t id);
+/* The queued row of the server's outbox row `server_id`; TRYGG_ERR_NOTFOUND
+ * if none. */
+trygg_err ls_send_get_server(lstore *s, int64_t server_id, ls_send *out);
 /* Replies queued to `pseudo` at or after `since` (the offline flood bound). */
 trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int *n);
 
