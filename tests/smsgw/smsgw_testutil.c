@@ -44,13 +44,22 @@ void tu_env_init(tu_env *t)
     snprintf(t->cfg.quarantine, sizeof t->cfg.quarantine, "%s", p);
 }
 
-int tu_serve(tu_env *t, const char *oncall)
+int tu_serve(tu_env *t, const char *routing)
 {
     sfx *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (sfx_prepare(f, NULL, oncall) != 0 || sfx_serve(f, 1) != 0) {
+    int bad = sfx_prepare(f, NULL, NULL) != 0;
+    if (!bad && routing) {
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s/routing.ini", f->dir);
+        FILE *o = fopen(p, "w");
+        bad = !o || fputs(routing, o) < 0;
+        if (o)
+            bad |= fclose(o) != 0;
+    }
+    if (bad || sfx_serve(f, 1) != 0) {
         free(f);
         return -1;
     }

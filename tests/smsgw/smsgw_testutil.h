@@ -23,11 +23,11 @@ typedef struct tu_env {
 
 /* Creates a temp dir with keys and a config using the dummy phone. */
 void tu_env_init(tu_env *t);
-/* Starts trygg-server in-process on a data directory of its own (routing
- * with on-call `oncall`, may be NULL), registers the gateway "gw-test" and
+/* Starts trygg-server in-process on a data directory of its own (its
+ * routing.ini is `routing`, or the shipped one when NULL), registers the gateway "gw-test" and
  * points t->cfg at it ([server] url, token_file, [paths] store). 0 on
  * success. */
-int tu_serve(tu_env *t, const char *oncall);
+int tu_serve(tu_env *t, const char *routing);
 /* The server's store (its own handle, through store.h). */
 trygg_store *tu_server_store(tu_env *t);
 /* The server's data directory ("" without tu_serve). */
