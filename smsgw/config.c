@@ -122,8 +122,9 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
         }
     /* The gateway is a client of the server, only (docs/gateway-protocol.md). */
     if (!c->server_url[0]) {
-        trygg_cfg_fail(e, 0, "[server] url is required: the server's base URL, e.g. "
-                             "https://trygg.example.se");
+        trygg_cfg_fail(e, 0,
+                       "[server] url is required: the server's base URL, e.g. "
+                       "https://trygg.example.se");
         err = TRYGG_ERR_CONFIG;
     } else if (strncmp(c->server_url, "http://", 7) != 0 &&
                strncmp(c->server_url, "https://", 8) != 0) {
@@ -131,8 +132,9 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
         err = TRYGG_ERR_CONFIG;
     }
     if (!c->token_file[0]) {
-        trygg_cfg_fail(e, 0, "[server] token_file is required: the file with the gateway's "
-                             "token (tryggctl gateway add)");
+        trygg_cfg_fail(e, 0,
+                       "[server] token_file is required: the file with the gateway's "
+                       "token (tryggctl gateway add)");
         err = TRYGG_ERR_CONFIG;
     }
     if (!c->store[0]) {

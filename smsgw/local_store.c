@@ -658,8 +658,8 @@ trygg_err ls_purge(lstore *s, int64_t now, int *n)
     return e;
 }
 
-trygg_err ls_numbers_idle(lstore *s, const char *after, char (*out)[TRYGG_PSEUDO_HEX + 1],
-                          int max, int *n)
+trygg_err ls_numbers_idle(lstore *s, const char *after, char (*out)[TRYGG_PSEUDO_HEX + 1], int max,
+                          int *n)
 {
     sqlite3_stmt *st;
     *n = 0;

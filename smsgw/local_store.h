@@ -125,7 +125,7 @@ trygg_err ls_send_get_server(lstore *s, int64_t server_id, ls_send *out);
 trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int *n);
 
 /* ---- retention (docs/gateway-protocol.md "Retention on the gateway") -------- */
-#define LS_KEEP_UPLOADED_DAYS 7 /* inbound rows the server has, and part keys */
+#define LS_KEEP_UPLOADED_DAYS 7  /* inbound rows the server has, and part keys */
 #define LS_KEEP_SENT_DAYS     30 /* send-queue rows in a final state, reported */
 /* Deletes inbound rows the server has (or refused) received more than
  * LS_KEEP_UPLOADED_DAYS before `now`, part keys as old, and send-queue rows
@@ -135,8 +135,8 @@ trygg_err ls_purge(lstore *s, int64_t now, int *n);
 /* Up to max pseudonyms (sorted, after `after`; "" from the start) with a
  * numbers row and nothing waiting for them: no pending upload, no send or
  * report due. Those are the ones to ask the server about. */
-trygg_err ls_numbers_idle(lstore *s, const char *after, char (*out)[TRYGG_PSEUDO_HEX + 1],
-                          int max, int *n);
+trygg_err ls_numbers_idle(lstore *s, const char *after, char (*out)[TRYGG_PSEUDO_HEX + 1], int max,
+                          int *n);
 /* Deletes the numbers row of `pseudo` (the server no longer knows it). */
 trygg_err ls_number_forget(lstore *s, const char *pseudo);
 

@@ -91,8 +91,8 @@ int main(int argc, char **argv)
         FILE *tf = fopen(cfg.token_file, "r");
         char tok[128] = "";
         if (!tf || !fgets(tok, sizeof tok, tf) || tok[strspn(tok, " \t\r\n")] == '\0')
-            bad = fprintf(stderr, "%s: no gateway token (tryggctl gateway add)\n",
-                          cfg.token_file) > 0;
+            bad = fprintf(stderr, "%s: no gateway token (tryggctl gateway add)\n", cfg.token_file) >
+                  0;
         if (tf)
             fclose(tf);
         sodium_memzero(tok, sizeof tok);

@@ -18,7 +18,7 @@
 #define UPLOAD_BATCH 32
 #define CLAIM_MAX    16
 #define LEASE_S      300
-#define BACKOFF_MAX  60 /* seconds between tries while the server is down */
+#define BACKOFF_MAX  60    /* seconds between tries while the server is down */
 #define PURGE_EVERY  86400 /* seconds between retention runs */
 #define ASK_BATCH    200   /* pseudonyms per /contacts call */
 

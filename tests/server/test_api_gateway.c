@@ -250,13 +250,13 @@ static void test_claim_and_delivery(void **state)
     assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), reply_id, &rows[0]), TRYGG_OK);
     assert_true(rows[0].next_attempt <= (int64_t)time(NULL));
     int n = 0, back = 0;
-    assert_int_equal(trygg_store_sms_claim(server_store(&F.ctx), "other-worker", time(NULL), 60,
-                                           rows, 64, &n),
-                     TRYGG_OK);
+    assert_int_equal(
+        trygg_store_sms_claim(server_store(&F.ctx), "other-worker", time(NULL), 60, rows, 64, &n),
+        TRYGG_OK);
     for (int i = 0; i < n; i++)
         assert_true(rows[i].id != reply_id && rows[i].id != staff_id);
-    assert_int_equal(trygg_store_sms_claim(server_store(&F.ctx), "other-worker",
-                                           time(NULL) + 601, 1, rows, 64, &n),
+    assert_int_equal(trygg_store_sms_claim(server_store(&F.ctx), "other-worker", time(NULL) + 601,
+                                           1, rows, 64, &n),
                      TRYGG_OK);
     for (int i = 0; i < n; i++)
         back += rows[i].id == reply_id;
@@ -362,8 +362,8 @@ static void test_health(void **state)
     json_decref(o);
     char js[1024];
     int64_t updated = 0;
-    assert_int_equal(
-        trygg_store_health_get(server_store(&F.ctx), "smsgw", js, sizeof js, &updated), TRYGG_OK);
+    assert_int_equal(trygg_store_health_get(server_store(&F.ctx), "smsgw", js, sizeof js, &updated),
+                     TRYGG_OK);
     assert_non_null(strstr(js, "\"signal\":42"));
     assert_non_null(strstr(js, "\"uploads_waiting\":3"));
     assert_non_null(strstr(js, "\"gateway\":\"gw-test\""));

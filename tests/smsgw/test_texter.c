@@ -2,11 +2,10 @@
  * test_texter.c — the tip line as texters use it, through the gateway
  * in-process on the REAL Gammu dummy phone (tools/fake-sms), its own store,
  * and a real trygg-server in-process on its own data directory, spoken to
- * over loopback HTTP only (smsgw_testutil.h): alphanumeric and short-code senders, Swedish short texts and
- * a thread's language, urgent texts over the flood limit, STOP variants and
- * START, blank and badly encoded texts, a full database, and a corpus of
- * realistic and hostile texts checked for what each texter receives.
- * Runs under LC_ALL=C (see CMakeLists.txt).
+ * over loopback HTTP only (smsgw_testutil.h): alphanumeric and short-code senders, Swedish short
+ * texts and a thread's language, urgent texts over the flood limit, STOP variants and START, blank
+ * and badly encoded texts, a full database, and a corpus of realistic and hostile texts checked for
+ * what each texter receives. Runs under LC_ALL=C (see CMakeLists.txt).
  */
 #include <setjmp.h>
 #include <stdarg.h>
