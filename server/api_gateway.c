@@ -31,6 +31,20 @@
  * taken as received now (a gateway with a wrong clock). */
 #define GW_CLOCK_SKEW 300
 
+/* The gateway API's clock: the wall clock, or a test's (api_gateway_test_clock). */
+static _Atomic int64_t test_now;
+
+void api_gateway_test_clock(int64_t now)
+{
+    test_now = now;
+}
+
+static int64_t gw_now(void)
+{
+    int64_t t = test_now;
+    return t ? t : (int64_t)time(NULL);
+}
+
 static void error_json(http_resp *resp, int status, const char *code, const char *field)
 {
     json_t *o = json_object();
@@ -201,20 +215,18 @@ static int dialog_of(server_ctx *ctx, trygg_store *st, sms_dialog *d)
     return dlg.rp != NULL;
 }
 
-/* TODO(lease): trygg_store_sms_claim — the lead's leased claim replaces
- * this at merge. Up to `max` rows due at `now`, each leased to the caller
- * for lease_s seconds (pending, next attempt at now + lease_s) so the next
- * claim does not hand it out again before the lease runs out; rows to a
- * contact the server knows as stopped or blocked are cancelled instead.
- * Call inside a transaction. */
+/* Up to `max` rows due at `now`, leased to the calling gateway `owner` for
+ * lease_s seconds (trygg_store_sms_claim, store.h "Leases": no other worker
+ * gets them until the lease runs out or a delivery report marks them); rows
+ * to a contact the server knows as stopped or blocked are cancelled
+ * instead (the mark ends their lease). Call inside a transaction. */
 static trygg_err claim_rows(trygg_store *st, const char *owner, int64_t now, int lease_s,
                             trygg_sms_out *out, int max, int *n)
 {
-    (void)owner;
-    int due = 0;
+    int got = 0;
     *n = 0;
-    trygg_err e = trygg_store_sms_due(st, now, out, max, &due);
-    for (int i = 0; !e && i < due; i++) {
+    trygg_err e = trygg_store_sms_claim(st, owner, now, lease_s, out, max, &got);
+    for (int i = 0; !e && i < got; i++) {
         trygg_contact ct;
         trygg_err ce = trygg_store_contact_get(st, out[i].recipient, &ct);
         if (ce != TRYGG_OK && ce != TRYGG_ERR_NOTFOUND) {
@@ -226,11 +238,9 @@ static trygg_err claim_rows(trygg_store *st, const char *owner, int64_t now, int
                                      "recipient stopped, blocked or unknown", 0);
             continue;
         }
-        e = trygg_store_sms_mark(st, out[i].id, TRYGG_OUT_PENDING, 0, "", now + lease_s);
-        if (!e && *n != i)
+        if (*n != i)
             out[*n] = out[i];
-        if (!e)
-            (*n)++;
+        (*n)++;
     }
     if (e)
         *n = 0;
@@ -335,7 +345,7 @@ static void h_messages(void *vctx, const http_req *req, http_resp *resp)
         error_json(resp, 503, "dialog", NULL);
         return;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = gw_now();
     if (received > now + GW_CLOCK_SKEW)
         received = now;
     sms_result *r = malloc(sizeof *r);
@@ -401,7 +411,7 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
     int n = 0;
     trygg_err e = rows ? trygg_store_begin(st) : TRYGG_ERR_NOMEM;
     if (!e) {
-        e = claim_rows(st, k.id, (int64_t)time(NULL), (int)lease, rows, (int)max, &n);
+        e = claim_rows(st, k.id, gw_now(), (int)lease, rows, (int)max, &n);
         if (e)
             trygg_store_rollback(st);
         else
@@ -464,7 +474,7 @@ static trygg_err record_delivery(server_ctx *ctx, trygg_store *st, int64_t id,
     if (!e && !final) {
         /* A failed attempt: the gateway retries it itself; the row stays
          * leased to it meanwhile. */
-        int64_t next = status == TRYGG_OUT_FAILED ? (int64_t)time(NULL) + GW_LEASE_DEFAULT : 0;
+        int64_t next = status == TRYGG_OUT_FAILED ? gw_now() + GW_LEASE_DEFAULT : 0;
         e = trygg_store_sms_mark(st, id, status, parts, error, next);
         *changed = !e;
         /* STOP: the contact is stopped once its confirmation is sent or
@@ -527,9 +537,103 @@ static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
     }
 }
 
+/* The health record kept under "smsgw" must fit the readers' buffers
+ * (server/ops.c reads it into 1024 bytes). */
+#define GW_HEALTH_MAX 1000
+
+static void h_health(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    if (st == NULL)
+        return;
+    json_t *o = body_object(req, resp);
+    if (o == NULL)
+        return;
+    /* Stored as the gateway sent it (compact), with the gateway's id: the
+     * server's /healthz, /metrics and channels page read "smsgw". */
+    json_object_set_new(o, "gateway", json_string(k.id));
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (text == NULL || strlen(text) > GW_HEALTH_MAX) {
+        free(text);
+        error_json(resp, 400, "validation", "health");
+        return;
+    }
+    trygg_err e = trygg_store_health_put(st, "smsgw", text);
+    free(text);
+    if (e) {
+        error_json(resp, api_status_for(e), "store", NULL);
+        return;
+    }
+    json_t *out = json_object();
+    json_object_set_new(out, "ok", json_true());
+    http_resp_json(resp, 200, out);
+}
+
+#define GW_CONTACTS_MAX 500 /* pseudonyms per /contacts call */
+
+/* Sorts each pseudonym of `list` into unknown (no contact: never seen, or
+ * purged) or stopped; the others are still known. NULL, or the bad field. */
+static const char *sort_contacts(trygg_store *st, json_t *list, json_t *unknown, json_t *stopped,
+                                 trygg_err *e)
+{
+    *e = TRYGG_OK;
+    if (!json_is_array(list) || json_array_size(list) > GW_CONTACTS_MAX)
+        return "pseudonyms";
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        const char *p = json_string_value(json_array_get(list, i));
+        if (!p || !valid_pseudonym(p))
+            return "pseudonyms";
+        trygg_contact ct;
+        trygg_err ce = trygg_store_contact_get(st, p, &ct);
+        if (ce == TRYGG_ERR_NOTFOUND)
+            json_array_append_new(unknown, json_string(p));
+        else if (ce != TRYGG_OK)
+            *e = ce;
+        else if (ct.stopped)
+            json_array_append_new(stopped, json_string(p));
+        if (*e)
+            return NULL;
+    }
+    return NULL;
+}
+
+static void h_contacts(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    if (st == NULL)
+        return;
+    json_t *o = body_object(req, resp);
+    if (o == NULL)
+        return;
+    json_t *unknown = json_array(), *stopped = json_array();
+    trygg_err e = TRYGG_OK;
+    const char *bad = sort_contacts(st, json_object_get(o, "pseudonyms"), unknown, stopped, &e);
+    json_decref(o);
+    if (bad || e) {
+        json_decref(unknown);
+        json_decref(stopped);
+        if (bad)
+            error_json(resp, 400, "validation", bad);
+        else
+            error_json(resp, api_status_for(e), "store", NULL);
+        return;
+    }
+    json_t *out = json_object();
+    json_object_set_new(out, "unknown", unknown);
+    json_object_set_new(out, "stopped", stopped);
+    http_resp_json(resp, 200, out);
+}
+
 const http_route gateway_routes[] = {
     {"POST", "/api/v1/gateway/messages", GW_MAX_BODY, h_messages},
     {"POST", "/api/v1/gateway/claim", GW_MAX_BODY, h_claim},
     {"POST", "/api/v1/gateway/delivered", GW_MAX_BODY, h_delivered},
+    {"POST", "/api/v1/gateway/health", GW_MAX_BODY, h_health},
+    {"POST", "/api/v1/gateway/contacts", GW_MAX_BODY, h_contacts},
 };
 const int gateway_nroutes = sizeof gateway_routes / sizeof gateway_routes[0];

@@ -58,14 +58,20 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     STR("modem", "device", device)
     INT("modem", "poll_interval", poll_interval, 1, 3600)
     INT("modem", "send_timeout", send_timeout, 1, 600)
-    STR("paths", "database", database)
+    if (strcmp(section, "paths") == 0 && strcmp(name, "database") == 0)
+        return trygg_cfg_fail(e, line,
+                              "[paths] database is gone: the gateway never opens the server's "
+                              "database; set [server] url, token_file and [paths] store "
+                              "(docs/gateway-protocol.md)");
+    if (strcmp(section, "paths") == 0 && strcmp(name, "routing") == 0)
+        return trygg_cfg_fail(e, line,
+                              "[paths] routing is gone: the server routes (its routing.ini)");
     STR("paths", "store", store)
     STR("server", "url", server_url)
     STR("server", "token_file", token_file)
     STR("paths", "pseudonym_key", pseudonym_key)
     STR("paths", "number_key", number_key)
     STR("paths", "quarantine", quarantine)
-    STR("paths", "routing", routing)
     STR("paths", "catalogs", catalogs)
     INT("dialog", "thread_days", dlg.thread_days, 0, 365)
     INT("dialog", "multipart_timeout", multipart_timeout, 0, 7 * 86400)
@@ -114,18 +120,25 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
             trygg_cfg_fail(e, 0, "[%s] %s is required", req[i].sec, req[i].key);
             err = TRYGG_ERR_CONFIG;
         }
-    if (c->server_url[0]) {
-        if (strncmp(c->server_url, "http://", 7) != 0 &&
-            strncmp(c->server_url, "https://", 8) != 0) {
-            trygg_cfg_fail(e, 0, "[server] url must start with http:// or https://");
-            err = TRYGG_ERR_CONFIG;
-        }
-        if (!c->token_file[0] || !c->store[0]) {
-            trygg_cfg_fail(e, 0, "[server] url needs [server] token_file and [paths] store");
-            err = TRYGG_ERR_CONFIG;
-        }
-    } else if (!c->database[0]) {
-        trygg_cfg_fail(e, 0, "[paths] database is required (or [server] url)");
+    /* The gateway is a client of the server, only (docs/gateway-protocol.md). */
+    if (!c->server_url[0]) {
+        trygg_cfg_fail(e, 0,
+                       "[server] url is required: the server's base URL, e.g. "
+                       "https://trygg.example.se");
+        err = TRYGG_ERR_CONFIG;
+    } else if (strncmp(c->server_url, "http://", 7) != 0 &&
+               strncmp(c->server_url, "https://", 8) != 0) {
+        trygg_cfg_fail(e, 0, "[server] url must start with http:// or https://");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (!c->token_file[0]) {
+        trygg_cfg_fail(e, 0,
+                       "[server] token_file is required: the file with the gateway's "
+                       "token (tryggctl gateway add)");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (!c->store[0]) {
+        trygg_cfg_fail(e, 0, "[paths] store is required: the gateway's own SQLite file");
         err = TRYGG_ERR_CONFIG;
     }
     if (strcmp(c->model, "dummy") == 0 && strcmp(c->connection, "none") != 0) {

@@ -5,11 +5,11 @@
  *   [modem]    model (dummy), connection (none), device (required),
  *              poll_interval seconds (1), send_timeout seconds (60)
  *   [server]   url (the server's base URL), token_file (the gateway's token,
- *              tryggctl gateway add): the gateway is a client of the server
- *   [paths]    store (the gateway's own store; required with [server] url),
- *              database (without [server] url: the shared trygg.db, the old
- *              way), pseudonym_key, number_key, quarantine (required),
- *              routing ("" = built-in rules), catalogs ("" = assets/i18n/sms)
+ *              tryggctl gateway add), both required: the gateway is a client
+ *              of the server and never opens its database
+ *   [paths]    store (the gateway's own store), pseudonym_key, number_key,
+ *              quarantine (all required), catalogs ("" = assets/i18n/sms);
+ *              `database` and `routing` are refused with a clear message
  *   [dialog]   thread_days (7), multipart_timeout seconds (300),
  *              alias_prefix ("Tipsare T-"), call_debounce seconds (60),
  *              ring_window minutes (30: RING needs a call from the number
@@ -34,12 +34,11 @@
 typedef struct smsgw_cfg {
     char model[50], connection[64], device[512];
     int poll_interval, send_timeout;
-    char database[512], pseudonym_key[512], number_key[512], quarantine[512];
+    char pseudonym_key[512], number_key[512], quarantine[512];
     /* The gateway as a client of the server (docs/gateway-protocol.md):
-     * [server] url, token_file; [paths] store (its own SQLite file). With a
-     * url, the gateway never opens `database`. */
+     * [server] url, token_file; [paths] store (its own SQLite file). */
     char server_url[512], token_file[512], store[512];
-    char routing[512], catalogs[512];
+    char catalogs[512];
     int multipart_timeout, call_debounce;
     int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */
     int max_attempts, retry_base, retry_max;

@@ -15,14 +15,12 @@
 #include <unistd.h>
 
 #include "assemble.h"
-#include "dialog.h"
 #include "local_store.h"
 #include "modem.h"
 #include "relay.h"
 #include "sms_replies.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
-#include "trygg/store.h"
 
 #define POLL_MAX     512 /* parts read per poll, at most */
 #define POLL_BATCH   64  /* parts read per poll normally: commits come in small steps */
@@ -35,13 +33,12 @@
 struct gw {
     const smsgw_cfg *cfg;
     volatile sig_atomic_t *stop;
-    trygg_store *st; /* the shared trygg.db (without [server] url), else NULL */
-    relay *rl;       /* the gateway as a client of the server, else NULL */
+    relay *rl; /* the gateway's store and its client of the server */
     replies *rp;
-    trygg_routes *routes;
     modem *md;
     asm_state *as;
-    dlg_ctx dc;
+    unsigned char pkey[TRYGG_PSEUDO_KEY_LEN];
+    unsigned char numkey[TRYGG_NUMKEY_LEN];
     modem_part *parts;
     asm_msg *msgs;
     int *ok;        /* per message of a batch: committed */
@@ -78,12 +75,12 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
     g->stop = stop;
     trygg_err e = trygg_secret_init();
     if (!e)
-        e = trygg_key_read(cfg->pseudonym_key, g->dc.pkey, sizeof g->dc.pkey);
+        e = trygg_key_read(cfg->pseudonym_key, g->pkey, sizeof g->pkey);
     if (e) {
         snprintf(err, cap, "%s: %s", cfg->pseudonym_key, trygg_strerror(e));
         goto fail;
     }
-    e = trygg_key_read(cfg->number_key, g->dc.numkey, sizeof g->dc.numkey);
+    e = trygg_key_read(cfg->number_key, g->numkey, sizeof g->numkey);
     if (e) {
         snprintf(err, cap, "%s: %s", cfg->number_key, trygg_strerror(e));
         goto fail;
@@ -91,33 +88,10 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
     e = replies_load(cfg->catalogs, &cfg->dlg, &g->rp, err, cap);
     if (e)
         goto fail;
-    if (cfg->server_url[0]) {
-        /* A client of the server: its own store, never trygg.db. */
-        e = relay_open(cfg, g->rp, g->dc.pkey, g->dc.numkey, &g->rl, err, cap);
-        if (e)
-            goto fail;
-    } else {
-        e = trygg_store_open(cfg->database, &g->st);
-        if (e) {
-            snprintf(err, cap, "%s: %s %s", cfg->database, trygg_strerror(e),
-                     g->st ? trygg_store_errmsg(g->st) : "");
-            goto fail;
-        }
-    }
-    if (g->rl) {
-        g->routes = NULL; /* the server routes */
-    } else if (cfg->routing[0]) {
-        trygg_cfg_error errs[8];
-        int nerr = 0;
-        e = trygg_routes_load(cfg->routing, &g->routes, errs, 8, &nerr);
-        if (e) {
-            snprintf(err, cap, "%s:%d: %s", nerr ? errs[0].file : cfg->routing,
-                     nerr ? errs[0].line : 0, nerr ? errs[0].msg : trygg_strerror(e));
-            goto fail;
-        }
-    } else if (trygg_routes_default(&g->routes) != TRYGG_OK) {
-        g->routes = NULL; /* intake still works; the server routes at triage */
-    }
+    /* A client of the server: its own store, never the server's database. */
+    e = relay_open(cfg, g->rp, g->pkey, g->numkey, &g->rl, err, cap);
+    if (e)
+        goto fail;
     modem_cfg mc;
     memset(&mc, 0, sizeof mc);
     snprintf(mc.model, sizeof mc.model, "%s", cfg->model);
@@ -135,10 +109,6 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
         snprintf(err, cap, "out of memory");
         goto fail;
     }
-    g->dc.st = g->st;
-    g->dc.cfg = cfg;
-    g->dc.rp = g->rp;
-    g->dc.routes = g->routes;
     g->backoff = 1;
     const char *crash = getenv("TRYGG_SMSGW_CRASH_BEFORE_DELETE");
     g->crash_after = crash ? atoi(crash) : 0;
@@ -161,10 +131,9 @@ void gw_close(gw *g)
     free(g->msgs);
     free(g->ok);
     replies_free(g->rp);
-    trygg_routes_free(g->routes);
-    trygg_store_close(g->st);
     relay_close(g->rl);
-    memset(&g->dc, 0, sizeof g->dc);
+    sodium_memzero(g->pkey, sizeof g->pkey);
+    sodium_memzero(g->numkey, sizeof g->numkey);
     free(g);
 }
 
@@ -178,19 +147,14 @@ void gw_test_fail_sends(gw *g, int n)
     g->fail_sends = n;
 }
 
-trygg_store *gw_test_store(gw *g)
-{
-    return g->st;
-}
-
 lstore *gw_test_lstore(gw *g)
 {
-    return g->rl ? relay_store(g->rl) : NULL;
+    return relay_store(g->rl);
 }
 
 static const char *store_errmsg(gw *g)
 {
-    return g->rl ? ls_errmsg(relay_store(g->rl)) : trygg_store_errmsg(g->st);
+    return ls_errmsg(relay_store(g->rl));
 }
 
 /* The store refused a write (a full disk, an I/O error): counted every
@@ -222,7 +186,7 @@ static trygg_err drop_seen_parts(gw *g, int n, int *kept)
 {
     *kept = 0;
     for (int i = 0; i < n; i++) {
-        if (g->rl ? relay_part_seen(g->rl, &g->parts[i]) : dlg_part_seen(&g->dc, &g->parts[i])) {
+        if (relay_part_seen(g->rl, &g->parts[i])) {
             g->stats.duplicates++;
             if (modem_delete(g->md, &g->parts[i]) == TRYGG_ERR_IO)
                 return TRYGG_ERR_IO;
@@ -279,61 +243,44 @@ static trygg_err do_inbound(gw *g, int64_t now)
         g->poll_limit = POLL_BATCH;
     if (nm == 0)
         return TRYGG_OK;
-    e = g->rl ? ls_begin(relay_store(g->rl)) : trygg_store_begin(g->st);
+    e = ls_begin(relay_store(g->rl));
     if (e) {
         store_problem(g, e, nm);
         return TRYGG_OK; /* everything stays on the modem for the next poll */
     }
-    int done = 0, failed = 0;
-    trygg_err fail_e = TRYGG_OK;
+    int done = 0;
     int64_t in = 0, dups = 0;
     for (int i = 0; i < nm && !stopping(g); i++, done++) {
         asm_msg *m = &g->msgs[i];
-        dlg_result r;
+        int dup = 0;
         g->ok[i] = 0;
-        if (g->rl) {
-            int dup = 0;
-            e = relay_commit(g->rl, m, g->parts, now, &dup);
-            r.action = dup ? DLG_DUPLICATE : DLG_NEW_ITEM;
-            if (e && e != TRYGG_ERR_TOOBIG) {
-                /* No savepoints in the gateway's store: the whole batch
-                 * stays on the modem for the next poll. */
-                ls_rollback(relay_store(g->rl));
-                store_problem(g, e, nm);
-                return TRYGG_OK;
-            }
-        } else {
-            e = dlg_handle_sms(&g->dc, m, g->parts, now, &r);
+        e = relay_commit(g->rl, m, g->parts, now, &dup);
+        if (e && e != TRYGG_ERR_TOOBIG) {
+            /* No savepoints in the gateway's store: the whole batch stays
+             * on the modem for the next poll. */
+            ls_rollback(relay_store(g->rl));
+            store_problem(g, e, nm);
+            return TRYGG_OK;
         }
-        if (e == TRYGG_ERR_INVALID || e == TRYGG_ERR_TOOBIG) {
+        if (e == TRYGG_ERR_TOOBIG) {
             /* The store rejects this message for good: move it aside. */
             TRYGG_ERR("message rejected (%s): moved to quarantine", trygg_strerror(e));
             for (int k = 0; k < m->nidx; k++)
                 modem_quarantine(g->md, &g->parts[m->idx[k]], "rejected by the store");
             continue;
         }
-        if (e) {
-            /* Transient (busy, full, I/O): it stays on the modem for the
-             * next poll; reported once for the whole batch below. */
-            failed++;
-            fail_e = e;
-            continue;
-        }
         g->ok[i] = 1;
-        if (r.action == DLG_DUPLICATE)
+        if (dup)
             dups++;
         else
             in++;
     }
-    if (failed)
-        store_problem(g, fail_e, failed);
-    e = g->rl ? ls_commit(relay_store(g->rl)) : trygg_store_commit(g->st);
+    e = ls_commit(relay_store(g->rl));
     if (e) {
         store_problem(g, e, nm);
         return TRYGG_OK; /* nothing was stored: nothing is deleted */
     }
-    if (!failed)
-        store_ok(g);
+    store_ok(g);
     g->stats.messages_in += in;
     g->stats.duplicates += dups;
     if (g->crash_after > 0 && g->stats.messages_in >= g->crash_after)
@@ -365,9 +312,7 @@ static void do_calls(gw *g, int64_t now)
             snprintf(g->recent[slot].number, sizeof g->recent[slot].number, "%s", number);
         }
         g->recent[slot].at = now;
-        dlg_result r;
-        trygg_err e =
-            g->rl ? relay_call(g->rl, number, now) : dlg_handle_call(&g->dc, number, now, &r);
+        trygg_err e = relay_call(g->rl, number, now);
         if (e)
             TRYGG_ERR("call: %s %s", trygg_strerror(e), store_errmsg(g));
         else
@@ -381,103 +326,6 @@ static int64_t retry_delay(const smsgw_cfg *c, int attempts)
     for (int i = 1; i < attempts && d < c->retry_max; i++)
         d *= 2;
     return d > c->retry_max ? c->retry_max : d;
-}
-
-/* Outbox: decrypt, send, record. The results of one batch are recorded in
- * one transaction after the sends (one fsync, and no write lock held while
- * a real modem takes seconds per SMS). A crash between a send and its record
- * sends that batch again: replies are delivered at least once. */
-typedef struct send_result {
-    int64_t id;
-    trygg_out_status status;
-    int parts, stop_after;
-    char error[256];
-    int64_t next_attempt;
-    char recipient[TRYGG_PSEUDO_HEX + 1];
-} send_result;
-
-static trygg_err record_results(gw *g, const send_result *res, int n)
-{
-    if (n == 0)
-        return TRYGG_OK;
-    trygg_err e = trygg_store_begin(g->st);
-    for (int i = 0; !e && i < n; i++) {
-        e = trygg_store_sms_mark(g->st, res[i].id, res[i].status, res[i].parts, res[i].error,
-                                 res[i].next_attempt);
-        /* STOP: the contact is stopped (ciphertext deleted) once its
-         * confirmation is sent or given up on. */
-        if (!e && res[i].stop_after)
-            e = trygg_store_contact_stop(g->st, res[i].recipient);
-    }
-    if (e) {
-        trygg_store_rollback(g->st);
-        return e;
-    }
-    return trygg_store_commit(g->st);
-}
-
-static trygg_err do_outbox_batch(gw *g, int64_t now, int *handled)
-{
-    trygg_sms_out *rows = calloc(SEND_BATCH, sizeof *rows);
-    send_result *res = calloc(SEND_BATCH, sizeof *res);
-    if (!rows || !res) {
-        free(rows);
-        free(res);
-        return TRYGG_ERR_NOMEM;
-    }
-    int n = 0, nres = 0;
-    *handled = 0;
-    /* Rows are queued with the wall clock; `now` may be a test's clock. */
-    int64_t wall = (int64_t)time(NULL);
-    trygg_err e = trygg_store_sms_due(g->st, now > wall ? now : wall, rows, SEND_BATCH, &n);
-    for (int i = 0; !e && i < n && !stopping(g) && modem_connected(g->md); i++) {
-        (*handled)++;
-        trygg_sms_out *o = &rows[i];
-        send_result *r = &res[nres++];
-        r->id = o->id;
-        snprintf(r->recipient, sizeof r->recipient, "%s", o->recipient);
-        int is_stop = strcmp(o->author, DLG_AUTHOR_STOP) == 0;
-        trygg_contact ct;
-        char number[20];
-        /* Checked again at send time: nothing goes to a stopped contact. */
-        if (trygg_store_contact_get(g->st, o->recipient, &ct) != TRYGG_OK || ct.stopped ||
-            ct.blocked || ct.cipher_len <= 0 ||
-            trygg_number_decrypt(g->dc.numkey, ct.cipher, (size_t)ct.cipher_len, number) !=
-                TRYGG_OK) {
-            r->status = TRYGG_OUT_CANCELLED;
-            snprintf(r->error, sizeof r->error, "recipient stopped, blocked or unknown");
-            continue;
-        }
-        trygg_err se;
-        if (g->fail_sends > 0) {
-            g->fail_sends--;
-            se = TRYGG_ERR_IO;
-            snprintf(r->error, sizeof r->error, "network refused (simulated)");
-        } else {
-            se = modem_send(g->md, number, o->text, &r->parts, r->error, sizeof r->error);
-        }
-        sodium_memzero(number, sizeof number);
-        if (se == TRYGG_OK) {
-            r->status = TRYGG_OUT_SENT;
-            r->stop_after = is_stop;
-            g->stats.messages_out++;
-            continue;
-        }
-        g->stats.send_failures++;
-        int attempts = o->attempts + 1;
-        int dead = attempts >= g->cfg->max_attempts || se == TRYGG_ERR_INVALID;
-        r->status = dead ? TRYGG_OUT_DEAD : TRYGG_OUT_FAILED;
-        r->next_attempt = dead ? 0 : now + retry_delay(g->cfg, attempts);
-        r->stop_after = dead && is_stop;
-        TRYGG_WARN("outbox %lld: attempt %d failed: %s", (long long)o->id, attempts, r->error);
-    }
-    if (!e)
-        e = record_results(g, res, nres);
-    free(rows);
-    free(res);
-    if (!e && !modem_connected(g->md))
-        e = TRYGG_ERR_IO;
-    return e;
 }
 
 /* The gateway's own send queue (a client of the server): what the server
@@ -536,33 +384,22 @@ static trygg_err do_sendq(gw *g, int64_t now, int *handled)
     return e;
 }
 
-/* Sends everything due (bounded per round so inbound is not starved). */
+/* Talks to the server, sends everything due (bounded per round so inbound
+ * is not starved), then reports what was just sent at once. */
 static trygg_err do_outbox(gw *g, int64_t now)
 {
-    if (g->rl) {
-        trygg_err se = relay_sync(g->rl, now);
-        if (se)
-            return se;
-        for (int round = 0; round < 64 && !stopping(g); round++) {
-            int handled = 0;
-            trygg_err e = do_sendq(g, now, &handled);
-            if (e)
-                return e;
-            if (handled < SEND_BATCH)
-                break;
-        }
-        /* What was just sent is reported at once. */
-        return relay_sync(g->rl, now);
-    }
+    trygg_err se = relay_sync(g->rl, now);
+    if (se)
+        return se;
     for (int round = 0; round < 64 && !stopping(g); round++) {
         int handled = 0;
-        trygg_err e = do_outbox_batch(g, now, &handled);
+        trygg_err e = do_sendq(g, now, &handled);
         if (e)
             return e;
         if (handled < SEND_BATCH)
             break;
     }
-    return TRYGG_OK;
+    return relay_sync(g->rl, now);
 }
 
 static void do_health(gw *g, int64_t now, int force)
@@ -603,16 +440,21 @@ static void do_health(gw *g, int64_t now, int force)
     json_object_set_new(j, "store_errors", json_integer((json_int_t)g->stats.store_errors));
     json_object_set_new(j, "store_error", json_string(g->store_error));
     json_object_set_new(j, "store_waiting", json_integer(g->store_failing ? g->store_waiting : 0));
+    /* Queue depth: messages the server does not have yet. */
+    int waiting = 0;
+    if (ls_inbound_count(relay_store(g->rl), "pending", &waiting) != TRYGG_OK)
+        waiting = -1;
+    json_object_set_new(j, "uploads_waiting", json_integer(waiting));
+    const relay_stats *rs = relay_get_stats(g->rl);
+    json_object_set_new(j, "server", json_string(rs->server_up ? "ok" : "unreachable"));
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
-    if (s && g->rl) {
-        /* A client of the server keeps its health in its own store. */
+    if (s) {
+        /* Kept in the gateway's own store, and posted to the server
+         * (relay_health) so its /healthz, /metrics and channels page see it. */
         if (ls_meta_set(relay_store(g->rl), "health", s) != TRYGG_OK)
             TRYGG_WARN("health: %s", store_errmsg(g));
-        free(s);
-    } else if (s) {
-        if (trygg_store_health_put(g->st, "smsgw", s) != TRYGG_OK)
-            TRYGG_WARN("health: %s", trygg_store_errmsg(g->st));
+        relay_health(g->rl, s, now);
         free(s);
     }
 }

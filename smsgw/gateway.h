@@ -1,9 +1,10 @@
 /*
- * gateway.h — the gateway's loop: poll the modem, assemble, hand each
- * message to dialog.c, delete it after the commit; send the SMS outbox with
- * retries; answer calls; report modem health. main.c only parses arguments
- * and signals; tests drive gw_step in-process against a real dummy phone and
- * a real SQLite file.
+ * gateway.h — the gateway's loop: poll the modem, assemble, commit each
+ * message to the gateway's own store (relay.h), delete it after the commit;
+ * talk to the server (upload, claim, report, health); send the send queue
+ * with retries; answer calls. main.c only parses arguments and signals;
+ * tests drive gw_step in-process against a real dummy phone and a real
+ * server (tests/smsgw/smsgw_testutil.h).
  *
  * Stop: when *stop becomes non-zero the current message is finished (its
  * commit and delete) and gw_run returns.
@@ -16,7 +17,6 @@
 #include <stdint.h>
 #include "config.h"
 #include "trygg/err.h"
-#include "trygg/store.h"
 
 typedef struct gw gw;
 
@@ -32,7 +32,8 @@ typedef struct gw_stats {
     int64_t store_errors;
 } gw_stats;
 
-/* Opens the store, keys, catalogs, routing rules and the modem (connects
+/* Opens the keys, catalogs, the gateway's store, its client of the server
+ * and the modem (connects
  * once; failure to connect is not fatal, gw_run retries). On failure
  * returns the error with a message in err[cap]. `stop` may be NULL. */
 trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, char *err,
@@ -52,11 +53,8 @@ const gw_stats *gw_get_stats(const gw *g);
 
 /* For tests: the next `n` sends fail as if the network refused them. */
 void gw_test_fail_sends(gw *g, int n);
-/* Test hook: the gateway's own store handle (e.g. to make it run out of
- * space with trygg_store_test_limit_pages). */
-trygg_store *gw_test_store(gw *g);
-/* Test hook: the gateway's own store when it is a client of the server
- * ([server] url), else NULL. */
+/* Test hook: the gateway's own store (e.g. to make it run out of space with
+ * ls_test_limit_pages). */
 struct lstore *gw_test_lstore(gw *g);
 
 #endif

@@ -590,6 +590,18 @@ trygg_err ls_send_unreported(lstore *s, ls_send *out, int max, int *n)
     return collect_send(s, st, out, max, n);
 }
 
+trygg_err ls_send_get_server(lstore *s, int64_t server_id, ls_send *out)
+{
+    sqlite3_stmt *st;
+    trygg_err e = prep(s, "SELECT " SEND_COLS " FROM sendq WHERE server_id = ?1", &st);
+    if (e)
+        return e;
+    sqlite3_bind_int64(st, 1, server_id);
+    int n = 0;
+    e = collect_send(s, st, out, 1, &n);
+    return !e && n == 0 ? TRYGG_ERR_NOTFOUND : e;
+}
+
 trygg_err ls_send_reported(lstore *s, int64_t id)
 {
     sqlite3_stmt *st;
@@ -616,6 +628,71 @@ trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int 
         e = fail(s, rc, "count");
     sqlite3_finalize(st);
     return e;
+}
+
+/* ---- retention ------------------------------------------------------------------------ */
+
+trygg_err ls_purge(lstore *s, int64_t now, int *n)
+{
+    /* Bound parameters: ?1 = uploaded cutoff, ?2 = sent cutoff. */
+    static const char *const sql[] = {
+        "DELETE FROM inbound WHERE state <> 'pending' AND received <= ?1",
+        "DELETE FROM parts WHERE at <= ?1",
+        "DELETE FROM sendq WHERE state IN ('sent', 'dead', 'cancelled') AND created <= ?2"
+        " AND (reported = 1 OR server_id IS NULL OR server_id = 0)",
+    };
+    *n = 0;
+    trygg_err e = TRYGG_OK;
+    for (size_t i = 0; !e && i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st;
+        e = prep(s, sql[i], &st);
+        if (e)
+            break;
+        sqlite3_bind_int64(st, 1, now - (int64_t)LS_KEEP_UPLOADED_DAYS * 86400);
+        if (sqlite3_bind_parameter_count(st) >= 2)
+            sqlite3_bind_int64(st, 2, now - (int64_t)LS_KEEP_SENT_DAYS * 86400);
+        e = run(s, st, "purge");
+        if (!e)
+            *n += sqlite3_changes(s->db);
+    }
+    return e;
+}
+
+trygg_err ls_numbers_idle(lstore *s, const char *after, char (*out)[TRYGG_PSEUDO_HEX + 1], int max,
+                          int *n)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    trygg_err e = prep(s,
+                       "SELECT pseudonym FROM numbers WHERE pseudonym > ?1"
+                       " AND NOT EXISTS (SELECT 1 FROM inbound WHERE inbound.pseudonym ="
+                       " numbers.pseudonym AND inbound.state = 'pending')"
+                       " AND NOT EXISTS (SELECT 1 FROM sendq WHERE sendq.pseudonym ="
+                       " numbers.pseudonym AND (sendq.state IN ('pending', 'failed')"
+                       " OR (sendq.reported = 0 AND sendq.server_id > 0)))"
+                       " ORDER BY pseudonym LIMIT ?2",
+                       &st);
+    if (e)
+        return e;
+    bind_text(st, 1, after);
+    sqlite3_bind_int(st, 2, max);
+    int rc;
+    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        col_text(st, 0, out[(*n)++], TRYGG_PSEUDO_HEX + 1);
+    if (*n < max && rc != SQLITE_DONE)
+        e = fail(s, rc, "idle numbers");
+    sqlite3_finalize(st);
+    return e;
+}
+
+trygg_err ls_number_forget(lstore *s, const char *pseudo)
+{
+    sqlite3_stmt *st;
+    trygg_err e = prep(s, "DELETE FROM numbers WHERE pseudonym = ?1", &st);
+    if (e)
+        return e;
+    bind_text(st, 1, pseudo);
+    return run(s, st, "forget");
 }
 
 /* ---- meta ---------------------------------------------------------------------------- */

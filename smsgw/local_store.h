@@ -14,6 +14,8 @@
  *             server is unreachable, with attempts, next try and whether
  *             the delivery state was reported back;
  *   meta      the reference prefix and the offline sequence number.
+ * Rows are kept only as long as needed (ls_purge), and numbers the server
+ * no longer knows are forgotten (ls_numbers_idle, ls_number_forget).
  * Versioned with PRAGMA user_version and a list of migrations. The only
  * file of the gateway that names sqlite3_. Read first: ls_open.
  */
@@ -116,8 +118,27 @@ trygg_err ls_send_mark(lstore *s, int64_t id, const char *state, int parts, cons
 /* Server rows in a final state whose state the server has not been told. */
 trygg_err ls_send_unreported(lstore *s, ls_send *out, int max, int *n);
 trygg_err ls_send_reported(lstore *s, int64_t id);
+/* The queued row of the server's outbox row `server_id`; TRYGG_ERR_NOTFOUND
+ * if none. */
+trygg_err ls_send_get_server(lstore *s, int64_t server_id, ls_send *out);
 /* Replies queued to `pseudo` at or after `since` (the offline flood bound). */
 trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int *n);
+
+/* ---- retention (docs/gateway-protocol.md "Retention on the gateway") -------- */
+#define LS_KEEP_UPLOADED_DAYS 7  /* inbound rows the server has, and part keys */
+#define LS_KEEP_SENT_DAYS     30 /* send-queue rows in a final state, reported */
+/* Deletes inbound rows the server has (or refused) received more than
+ * LS_KEEP_UPLOADED_DAYS before `now`, part keys as old, and send-queue rows
+ * in a final state (reported to the server) created more than
+ * LS_KEEP_SENT_DAYS before; *n gets the rows deleted. Pending rows stay. */
+trygg_err ls_purge(lstore *s, int64_t now, int *n);
+/* Up to max pseudonyms (sorted, after `after`; "" from the start) with a
+ * numbers row and nothing waiting for them: no pending upload, no send or
+ * report due. Those are the ones to ask the server about. */
+trygg_err ls_numbers_idle(lstore *s, const char *after, char (*out)[TRYGG_PSEUDO_HEX + 1], int max,
+                          int *n);
+/* Deletes the numbers row of `pseudo` (the server no longer knows it). */
+trygg_err ls_number_forget(lstore *s, const char *pseudo);
 
 /* ---- meta ------------------------------------------------------------------- */
 /* Value of `name` into out[cap] ("" if unset). */

@@ -18,7 +18,9 @@
 #define UPLOAD_BATCH 32
 #define CLAIM_MAX    16
 #define LEASE_S      300
-#define BACKOFF_MAX  60 /* seconds between tries while the server is down */
+#define BACKOFF_MAX  60    /* seconds between tries while the server is down */
+#define PURGE_EVERY  86400 /* seconds between retention runs */
+#define ASK_BATCH    200   /* pseudonyms per /contacts call */
 
 struct relay {
     const smsgw_cfg *cfg;
@@ -27,6 +29,7 @@ struct relay {
     lstore *ls;
     gw_client *cl;
     int64_t next_try, backoff;
+    int64_t last_purge; /* unix seconds of the last retention run, 0 never */
     relay_stats stats;
     ls_inbound *batch; /* UPLOAD_BATCH rows */
 };
@@ -422,6 +425,79 @@ static trygg_err report(relay *r, int64_t now)
     return e;
 }
 
+/* Asks the server about one batch of idle pseudonyms and forgets the
+ * numbers it no longer knows (a stopped one keeps only its STOP flag).
+ * *more = 1 when a full batch was asked (there may be more after *after). */
+static trygg_err ask_contacts(relay *r, int64_t now, char after[TRYGG_PSEUDO_HEX + 1], int *more,
+                              int *forgotten)
+{
+    static char batch[ASK_BATCH][TRYGG_PSEUDO_HEX + 1];
+    int n = 0;
+    *more = 0;
+    trygg_err e = ls_numbers_idle(r->ls, after, batch, ASK_BATCH, &n);
+    if (e || n == 0)
+        return e;
+    json_t *list = json_array(), *ans = NULL;
+    for (int i = 0; i < n; i++)
+        json_array_append_new(list, json_string(batch[i]));
+    json_t *body = json_pack("{s:o}", "pseudonyms", list);
+    char err[300] = "";
+    long st = client_post(r->cl, "/api/v1/gateway/contacts", body, &ans, err, sizeof err);
+    json_decref(body);
+    if (st != 200) {
+        json_decref(ans);
+        if (st == 0 || st >= 500)
+            server_failed(r, now, err);
+        else
+            TRYGG_ERR("contacts: %s", err);
+        return TRYGG_OK;
+    }
+    e = ls_begin(r->ls);
+    json_t *unknown = json_object_get(ans, "unknown"), *stopped = json_object_get(ans, "stopped");
+    for (size_t i = 0; !e && i < json_array_size(unknown); i++) {
+        const char *p = json_string_value(json_array_get(unknown, i));
+        if (p && (e = ls_number_forget(r->ls, p)) == TRYGG_OK)
+            (*forgotten)++;
+    }
+    for (size_t i = 0; !e && i < json_array_size(stopped); i++) {
+        const char *p = json_string_value(json_array_get(stopped, i));
+        if (p)
+            e = ls_number_stop(r->ls, p);
+    }
+    json_decref(ans);
+    if (!e)
+        e = ls_commit(r->ls);
+    else
+        ls_rollback(r->ls);
+    snprintf(after, TRYGG_PSEUDO_HEX + 1, "%s", batch[n - 1]);
+    *more = !e && n == ASK_BATCH;
+    return e;
+}
+
+/* Retention on the gateway, daily: rows kept only as long as needed
+ * (ls_purge), and numbers of pseudonyms the server no longer knows
+ * forgotten. */
+static trygg_err retention(relay *r, int64_t now)
+{
+    if (r->last_purge && now >= r->last_purge && now - r->last_purge < PURGE_EVERY)
+        return TRYGG_OK;
+    int purged = 0, forgotten = 0, more = 1;
+    trygg_err e = ls_purge(r->ls, now, &purged);
+    char after[TRYGG_PSEUDO_HEX + 1] = "";
+    for (int round = 0; !e && more && r->stats.server_up && round < 1000; round++)
+        e = ask_contacts(r, now, after, &more, &forgotten);
+    if (e)
+        return e;
+    if (!r->stats.server_up)
+        return TRYGG_OK; /* asked again at the next sync */
+    r->last_purge = now;
+    if (purged || forgotten)
+        TRYGG_INFO("retention: %d old row%s deleted, %d number%s the server no longer knows "
+                   "forgotten",
+                   purged, purged == 1 ? "" : "s", forgotten, forgotten == 1 ? "" : "s");
+    return TRYGG_OK;
+}
+
 trygg_err relay_sync(relay *r, int64_t now)
 {
     int down = now < r->next_try;
@@ -431,5 +507,25 @@ trygg_err relay_sync(relay *r, int64_t now)
     e = claim(r, now);
     if (!e && r->stats.server_up)
         e = report(r, now);
+    if (!e && r->stats.server_up)
+        e = retention(r, now);
     return e;
+}
+
+void relay_health(relay *r, const char *json, int64_t now)
+{
+    if (now < r->next_try)
+        return; /* the server is down: the next record goes when it is back */
+    json_error_t jerr;
+    json_t *body = json_loads(json, 0, &jerr), *ans = NULL;
+    if (!body)
+        return;
+    char err[300] = "";
+    long st = client_post(r->cl, "/api/v1/gateway/health", body, &ans, err, sizeof err);
+    json_decref(body);
+    json_decref(ans);
+    if (st == 0 || st >= 500)
+        server_failed(r, now, err);
+    else if (st != 200)
+        TRYGG_ERR("health: %s", err);
 }

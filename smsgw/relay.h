@@ -57,6 +57,11 @@ trygg_err relay_call(relay *r, const char *number, int64_t now);
  * returned; the server being down is not an error. */
 trygg_err relay_sync(relay *r, int64_t now);
 
+/* Posts the gateway's health record (a JSON object text) to the server,
+ * which keeps it under "smsgw" for its /healthz, /metrics and channels
+ * page. Skipped while the server is unreachable; never an error. */
+void relay_health(relay *r, const char *json, int64_t now);
+
 /* The number of pseudonym `pseudo` for a send, into number[20]; 0 when it
  * must not be texted (stopped, unknown, no ciphertext). */
 int relay_number(relay *r, const char *pseudo, char number[20]);

@@ -242,6 +242,26 @@ static void test_claim_and_delivery(void **state)
         assert_true(id != reply_id && id != staff_id);
     }
     json_decref(c);
+    /* A store lease (store.h "Leases"), not a reschedule: the row stays due
+     * (staff see it waiting, not postponed), and no other worker gets it
+     * while the lease runs; it comes back once the lease has run out. */
+    trygg_sms_out *rows = calloc(64, sizeof *rows);
+    assert_non_null(rows);
+    assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), reply_id, &rows[0]), TRYGG_OK);
+    assert_true(rows[0].next_attempt <= (int64_t)time(NULL));
+    int n = 0, back = 0;
+    assert_int_equal(
+        trygg_store_sms_claim(server_store(&F.ctx), "other-worker", time(NULL), 60, rows, 64, &n),
+        TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        assert_true(rows[i].id != reply_id && rows[i].id != staff_id);
+    assert_int_equal(trygg_store_sms_claim(server_store(&F.ctx), "other-worker", time(NULL) + 601,
+                                           1, rows, 64, &n),
+                     TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        back += rows[i].id == reply_id;
+    assert_int_equal(back, 1);
+    free(rows);
     char body[160];
     snprintf(body, sizeof body, "{\"id\":%lld,\"status\":\"sent\",\"parts\":1}",
              (long long)staff_id);
@@ -327,6 +347,68 @@ static void test_numbers_stay_out(void **state)
     assert_int_not_equal(system(cmd), 0); /* grep found nothing */
 }
 
+/* The gateway's health record is kept under "smsgw", where /healthz,
+ * /metrics and the channels page read it; gateway token only; a record too
+ * big for the readers is refused. */
+static void test_health(void **state)
+{
+    (void)state;
+    json_decref(post("/api/v1/gateway/health", F.token, "{\"signal\":1}", 403));
+    json_decref(post("/api/v1/gateway/health", NULL, "{\"signal\":1}", 401));
+    json_t *o = post("/api/v1/gateway/health", gw_token,
+                     "{\"connected\":true,\"signal\":42,\"network\":\"Telia\","
+                     "\"last_poll\":1,\"store\":\"ok\",\"uploads_waiting\":3}",
+                     200);
+    json_decref(o);
+    char js[1024];
+    int64_t updated = 0;
+    assert_int_equal(trygg_store_health_get(server_store(&F.ctx), "smsgw", js, sizeof js, &updated),
+                     TRYGG_OK);
+    assert_non_null(strstr(js, "\"signal\":42"));
+    assert_non_null(strstr(js, "\"uploads_waiting\":3"));
+    assert_non_null(strstr(js, "\"gateway\":\"gw-test\""));
+    assert_true(updated > 0);
+    /* /healthz sees a gateway that reported. */
+    sfx_resp r;
+    assert_int_equal(sfx_http(F.base, "GET", "/healthz", NULL, NULL, 0, &r), 0);
+    assert_non_null(strstr(r.body, "\"smsgw_age_s\":"));
+    assert_null(strstr(r.body, "\"smsgw_age_s\":null"));
+    sfx_resp_free(&r);
+    char big[2048];
+    snprintf(big, sizeof big, "{\"last_error\":\"%01500d\"}", 0);
+    o = post("/api/v1/gateway/health", gw_token, big, 400);
+    assert_string_equal(str(o, "field"), "health");
+    json_decref(o);
+    json_decref(post("/api/v1/gateway/health", gw_token, "[1]", 400));
+}
+
+/* /contacts: which pseudonyms the server no longer knows (never seen or
+ * purged) or knows as stopped, so the gateway forgets their numbers. */
+static void test_contacts(void **state)
+{
+    (void)state;
+    json_decref(upload(40, 40, "Trasig lampa vid bron", "", 200));
+    json_decref(upload(41, 41, "Klotter vid skolan", "", 200));
+    char p40[65], p41[65], p42[65], body[512];
+    hex64(40, p40);
+    hex64(41, p41);
+    hex64(42, p42); /* never seen */
+    trygg_store *st = server_store(&F.ctx);
+    assert_int_equal(trygg_store_contact_stop(st, p41), TRYGG_OK);
+    snprintf(body, sizeof body, "{\"pseudonyms\":[\"%s\",\"%s\",\"%s\"]}", p40, p41, p42);
+    json_decref(post("/api/v1/gateway/contacts", F.token, body, 403));
+    json_t *o = post("/api/v1/gateway/contacts", gw_token, body, 200);
+    json_t *unknown = json_object_get(o, "unknown"), *stopped = json_object_get(o, "stopped");
+    assert_int_equal(json_array_size(unknown), 1);
+    assert_string_equal(json_string_value(json_array_get(unknown, 0)), p42);
+    assert_int_equal(json_array_size(stopped), 1);
+    assert_string_equal(json_string_value(json_array_get(stopped, 0)), p41);
+    json_decref(o);
+    o = post("/api/v1/gateway/contacts", gw_token, "{\"pseudonyms\":[\"+46701234567\"]}", 400);
+    assert_string_equal(str(o, "field"), "pseudonyms");
+    json_decref(o);
+}
+
 /* Field validation: each wrong field is named. */
 static void test_validation(void **state)
 {
@@ -353,7 +435,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_upload_idempotent), cmocka_unit_test(test_tokens_by_role),
         cmocka_unit_test(test_offline_ref),       cmocka_unit_test(test_claim_and_delivery),
-        cmocka_unit_test(test_numbers_stay_out),  cmocka_unit_test(test_validation),
+        cmocka_unit_test(test_numbers_stay_out),  cmocka_unit_test(test_health),
+        cmocka_unit_test(test_contacts),          cmocka_unit_test(test_validation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

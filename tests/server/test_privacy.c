@@ -336,6 +336,8 @@ static const struct rule {
     {"POST", "/api/v1/gateway/messages", P_PUBLIC},
     {"POST", "/api/v1/gateway/claim", P_PUBLIC},
     {"POST", "/api/v1/gateway/delivered", P_PUBLIC},
+    {"POST", "/api/v1/gateway/health", P_PUBLIC},
+    {"POST", "/api/v1/gateway/contacts", P_PUBLIC},
     {"GET", "/open311/v2/services.json", P_PUBLIC},
     {"POST", "/open311/v2/requests.json", P_PUBLIC},
     {"GET", "/open311/v2/requests.json", P_PUBLIC},

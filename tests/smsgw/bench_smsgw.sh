@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # bench_smsgw.sh — 200 SMS on the Gammu dummy phone: how long until
-# trygg-smsgw has committed every one and sent every acknowledgement, and
+# trygg-smsgw (a client of a local trygg-server, each on its own data
+# directory) has had every one stored and sent every acknowledgement, and
 # how long gammu-smsd (files backend, ReceiveFrequency = 1) takes to store
 # the same 200 messages. Prints both times and the ratio. Not a test: times
 # depend on the machine (fsync cost above all).
 #
 # Usage: tests/smsgw/bench_smsgw.sh BUILD-DIR [COUNT]
-#   BUILD-DIR holds smsgw/trygg-smsgw and shared/tryggctl/tryggctl
+#   BUILD-DIR holds smsgw/trygg-smsgw, server/trygg-server and shared/tryggctl/tryggctl
 #   (use a Release build: cmake -B build-rel -DCMAKE_BUILD_TYPE=Release).
 set -euo pipefail
 B=$(cd "$1" && pwd) N=${2:-200}
@@ -14,8 +15,8 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PY=$(command -v /usr/bin/python3 || command -v python3)
 export LC_ALL=C LANG=C
 D=$(mktemp -d "${TMPDIR:-/tmp}/bench-smsgw-XXXXXX")
-PID=
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$D"; }
+PID= SPID=
+cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; [ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$D"; }
 trap cleanup EXIT
 now() { date +%s.%N; }
 
@@ -29,11 +30,25 @@ mkdir -p "$D/phone"
 cp -a "$D/phone" "$D/phone-smsd"
 
 # ---- trygg-smsgw
-T=$D/trygg
-mkdir -p "$T"
-"$B/shared/tryggctl/tryggctl" -d "$T" init >/dev/null
-sed "s|@DATA@|$T|g; s|@PORT@|8080|g" "$SRC/assets/config/smsgw.ini" > "$T/smsgw.ini"
+# The server on its data directory ($T), the gateway on its own ($G).
+T=$D/trygg G=$D/gateway
+mkdir -p "$T" "$G/keys"
+CTL=$B/shared/tryggctl/tryggctl
+"$CTL" -d "$T" init >/dev/null
+mv "$T/keys/number.key" "$G/keys/number.key"
+cp "$T/keys/pseudonym.key" "$G/keys/pseudonym.key"
+sed "s|@DATA@|$T|g; s|@PORT@|0|g" "$SRC/assets/config/server.ini" > "$T/server.ini"
 cp "$SRC/assets/config/routing.ini" "$T/"
+"$B/server/trygg-server" -c "$T/server.ini" 2> "$T/server.log" & SPID=$!
+PORT=
+for _ in $(seq 1 100); do
+    PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/server.log" | head -1)
+    [ -n "$PORT" ] && break
+    sleep 0.1
+done
+[ -n "$PORT" ] || { echo "trygg-server did not start:"; cat "$T/server.log"; exit 1; }
+"$CTL" -d "$T" gateway add bench > "$G/token" 2>/dev/null
+sed "s|@DATA@|$G|g; s|@PORT@|$PORT|g" "$SRC/assets/config/smsgw.ini" > "$T/smsgw.ini"
 sed -i "s|^device = .*|device = $D/phone|; s/^replies_per_hour = .*/replies_per_hour = 10000/; s/^replies_per_day = .*/replies_per_day = 10000/" "$T/smsgw.ini"
 t0=$(now)
 "$B/smsgw/trygg-smsgw" -c "$T/smsgw.ini" 2> "$T/log" & PID=$!
@@ -48,6 +63,7 @@ while :; do
 done
 t1=$(now)
 kill -TERM "$PID"; wait "$PID" || true; PID=
+kill "$SPID"; wait "$SPID" || true; SPID=
 items=$(sqlite3 "$T/trygg.db" "select count(*) from items")
 [ "$items" = "$N" ] || { echo "trygg-smsgw stored $items of $N"; exit 1; }
 trygg=$(echo "$t1 - $t0" | bc -l)

@@ -42,9 +42,7 @@ chmod 600 "$G/keys/"*
 "$CTL" -d "$D" gateway add gw-1 > "$G/token" 2> "$G/prefix.txt"
 PREFIX=$(sed -n 's/.*ref_prefix = //p' "$G/prefix.txt")
 [ -n "$PREFIX" ] || fail "no prefix printed"
-sed "s|@DATA@|$G|g; s|^database = .*|store = $G/smsgw.db|" "$ASSETS/config/smsgw.ini" > "$G/smsgw.ini"
-printf '[server]\nurl = http://127.0.0.1:%s\ntoken_file = %s/token\n' "$PORT" "$G" >> "$G/smsgw.ini"
-cp "$ASSETS/config/routing.ini" "$G/routing.ini"
+sed "s|@DATA@|$G|g; s|@PORT@|$PORT|g" "$ASSETS/config/smsgw.ini" > "$G/smsgw.ini"
 
 # -n checks [server]: the token file must be there.
 "$BIN" -n -c "$G/smsgw.ini" > /dev/null 2> "$G/n.err" || fail "-n: $(cat "$G/n.err")"

@@ -31,9 +31,7 @@ cp "$D/keys/pseudonym.key" "$G/keys/pseudonym.key"
 mv "$D/gateway-number.key" "$G/keys/number.key"
 chmod 600 "$G/keys/"*
 "$CTL" -d "$D" gateway add gw-crash > "$G/token" 2>/dev/null
-sed "s|@DATA@|$G|g; s|^database = .*|store = $G/smsgw.db|" "$ASSETS/config/smsgw.ini" > "$G/smsgw.ini"
-printf '[server]\nurl = http://127.0.0.1:%s\ntoken_file = %s/token\n' "$PORT" "$G" >> "$G/smsgw.ini"
-cp "$ASSETS/config/routing.ini" "$G/routing.ini"
+sed "s|@DATA@|$G|g; s|@PORT@|$PORT|g" "$ASSETS/config/smsgw.ini" > "$G/smsgw.ini"
 sed -i "s|^port *=.*|port = $PORT|" "$D/server.ini" # the same port after a restart
 # One contact with the server: the gateway learns its reference prefix.
 "$BIN" -c "$G/smsgw.ini" 2>> "$G/log" & GPID=$!

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api_gateway.h"
+#include "server_fixture.h"
 #include "trygg/secret.h"
 
 void tu_env_init(tu_env *t)
@@ -25,8 +27,11 @@ void tu_env_init(tu_env *t)
     trygg_secret_init();
     smsgw_cfg_defaults(&t->cfg);
     snprintf(t->cfg.device, sizeof t->cfg.device, "%s", t->modem);
-    snprintf(p, sizeof p, "%s/trygg.db", t->dir);
-    snprintf(t->cfg.database, sizeof t->cfg.database, "%s", p);
+    snprintf(p, sizeof p, "%s/smsgw.db", t->dir);
+    snprintf(t->cfg.store, sizeof t->cfg.store, "%s", p);
+    snprintf(t->cfg.server_url, sizeof t->cfg.server_url, "http://127.0.0.1:1");
+    snprintf(p, sizeof p, "%s/token", t->dir);
+    snprintf(t->cfg.token_file, sizeof t->cfg.token_file, "%s", p);
     snprintf(p, sizeof p, "%s/pseudonym.key", t->dir);
     snprintf(t->cfg.pseudonym_key, sizeof t->cfg.pseudonym_key, "%s", p);
     if (trygg_key_create(p, TRYGG_PSEUDO_KEY_LEN) != TRYGG_OK)
@@ -39,9 +44,67 @@ void tu_env_init(tu_env *t)
     snprintf(t->cfg.quarantine, sizeof t->cfg.quarantine, "%s", p);
 }
 
+int tu_serve(tu_env *t, const char *routing)
+{
+    sfx *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int bad = sfx_prepare(f, NULL, NULL) != 0;
+    if (!bad && routing) {
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s/routing.ini", f->dir);
+        FILE *o = fopen(p, "w");
+        bad = !o || fputs(routing, o) < 0;
+        if (o)
+            bad |= fclose(o) != 0;
+    }
+    if (bad || sfx_serve(f, 1) != 0) {
+        free(f);
+        return -1;
+    }
+    t->srv = f;
+    trygg_store *st = server_store(&f->ctx);
+    trygg_kiosk k = {0};
+    char token[64];
+    snprintf(k.id, sizeof k.id, "gw-test");
+    snprintf(k.name, sizeof k.name, "SMS gateway");
+    if (trygg_store_kiosk_add(st, &k, token) != TRYGG_OK ||
+        trygg_store_client_role_set(st, "gw-test", TRYGG_ROLE_GATEWAY) != TRYGG_OK)
+        return -1;
+    FILE *tf = fopen(t->cfg.token_file, "w");
+    if (!tf)
+        return -1;
+    fprintf(tf, "%s\n", token);
+    fclose(tf);
+    snprintf(t->cfg.server_url, sizeof t->cfg.server_url, "%s", f->base);
+    return 0;
+}
+
+trygg_store *tu_server_store(tu_env *t)
+{
+    return t->srv ? server_store(&t->srv->ctx) : NULL;
+}
+
+const char *tu_server_dir(const tu_env *t)
+{
+    return t->srv ? t->srv->dir : "";
+}
+
+void tu_server_clock(int64_t now)
+{
+    api_gateway_test_clock(now);
+}
+
 void tu_env_free(tu_env *t)
 {
     char cmd[400];
+    api_gateway_test_clock(0);
+    if (t->srv) {
+        sfx_stop(t->srv);
+        free(t->srv);
+        t->srv = NULL;
+    }
     if (getenv("SMSGW_TEST_KEEP"))
         return;
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);

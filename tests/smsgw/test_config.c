@@ -1,6 +1,8 @@
 /*
  * test_config.c — smsgw.ini: defaults, every key, file:line errors, the
- * shipped default config, keyword matching.
+ * shipped default config, keyword matching; the gateway is a client of the
+ * server only: [server] url, token_file and [paths] store are required and
+ * the old shared-database setting is refused with a clear message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,7 +34,8 @@ static void test_good(void **state)
     char p[400];
     snprintf(p, sizeof p, "%s/smsgw.ini", t.dir);
     write_file(p, "[modem]\nmodel =\nconnection = at\ndevice = /dev/ttyUSB0\npoll_interval = 5\n"
-                  "[paths]\ndatabase = /var/lib/trygg/trygg.db\npseudonym_key = /k/p\n"
+                  "[server]\nurl = https://trygg.example.se\ntoken_file = /k/token\n"
+                  "[paths]\nstore = /var/lib/trygg-smsgw/smsgw.db\npseudonym_key = /k/p\n"
                   "number_key = /k/n\nquarantine = /q\n"
                   "[dialog]\nthread_days = 14\nmultipart_timeout = 120\n"
                   "[limits]\nreplies_per_hour = 3\n"
@@ -46,6 +49,8 @@ static void test_good(void **state)
     assert_string_equal(c.connection, "at");
     assert_string_equal(c.model, "");
     assert_string_equal(c.device, "/dev/ttyUSB0");
+    assert_string_equal(c.server_url, "https://trygg.example.se");
+    assert_string_equal(c.store, "/var/lib/trygg-smsgw/smsgw.db");
     assert_int_equal(c.poll_interval, 5);
     assert_int_equal(c.dlg.thread_days, 14);
     assert_int_equal(c.dlg.replies_per_hour, 3);
@@ -63,22 +68,27 @@ static void test_errors(void **state)
     char p[400];
     snprintf(p, sizeof p, "%s/bad.ini", t.dir);
     write_file(p, "[modem]\ndevice = /x\npoll_interval = zero\n[paths]\ndatabse = typo\n"
-                  "[nosuch]\n");
+                  "[nosuch]\n[paths]\ndatabase = /var/lib/trygg/trygg.db\n");
     smsgw_cfg c;
     smsgw_cfg_defaults(&c);
     trygg_cfg_error errs[16];
     trygg_cfg_errors e = {.errs = errs, .max = 16};
     assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_ERR_CONFIG);
-    int saw3 = 0, saw5 = 0, saw6 = 0, saw_req = 0;
+    int saw3 = 0, saw5 = 0, saw6 = 0, saw_req = 0, saw_db = 0, saw_tok = 0, saw_store = 0;
     for (int i = 0; i < e.n; i++) {
         saw3 |= errs[i].line == 3 && strstr(errs[i].msg, "poll_interval") != NULL;
         saw5 |= errs[i].line == 5 && strstr(errs[i].msg, "databse") != NULL;
         saw6 |= errs[i].line == 6 && strstr(errs[i].msg, "nosuch") != NULL;
-        saw_req |= strstr(errs[i].msg, "database is required") != NULL;
+        saw_req |= strstr(errs[i].msg, "[server] url is required") != NULL;
+        /* The old mode is gone: the setting says where to go instead. */
+        saw_db |= errs[i].line == 8 && strstr(errs[i].msg, "database is gone") != NULL &&
+                  strstr(errs[i].msg, "[server] url") != NULL;
+        saw_tok |= strstr(errs[i].msg, "token_file is required") != NULL;
+        saw_store |= strstr(errs[i].msg, "[paths] store is required") != NULL;
     }
     for (int i = 0; i < e.n; i++)
         printf("%d: %s\n", errs[i].line, errs[i].msg);
-    assert_true(saw3 && saw5 && saw6 && saw_req);
+    assert_true(saw3 && saw5 && saw6 && saw_req && saw_db && saw_tok && saw_store);
     assert_int_equal(smsgw_cfg_load("/nonexistent/smsgw.ini", &c, &e), TRYGG_ERR_IO);
     tu_env_free(&t);
 }
@@ -104,6 +114,8 @@ static void test_shipped_default(void **state)
     assert_int_equal(err, TRYGG_OK);
     assert_string_equal(c.model, "dummy");
     assert_non_null(strstr(c.device, t.dir));
+    assert_string_equal(c.server_url, "http://127.0.0.1:8080");
+    assert_non_null(strstr(c.store, t.dir));
     tu_env_free(&t);
 }
 

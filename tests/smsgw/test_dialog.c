@@ -1,8 +1,10 @@
 /*
  * test_dialog.c — SMS items are forwarded at intake by the same rules as
- * kiosk items (trygg/forward.h), in the same transaction as the item: the
- * gateway in-process against the REAL Gammu dummy phone (tools/fake-sms) and
- * a real SQLite file, with a routing file of its own. SMS items carry no
+ * kiosk items (trygg/forward.h), in the same transaction as the item, by
+ * the server's dialog (server/sms/sms_dialog.c): the gateway in-process
+ * against the REAL Gammu dummy phone (tools/fake-sms), uploading over HTTP
+ * to a real trygg-server in-process on its own data directory with a
+ * routing file of its own (smsgw_testutil.h). SMS items carry no
  * area, so this file gives SMS faults the shape of the concern rule
  * (security, scrubbed copy to the housing company); tips go to security
  * only; urgent messages e-mail the on-call address; no sender number is in
@@ -45,19 +47,14 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     tu_env_init(&f->t);
-    char path[400];
-    snprintf(path, sizeof path, "%s/routing.ini", f->t.dir);
-    FILE *fp = fopen(path, "w");
-    if (!fp || fputs(ROUTING, fp) < 0 || fclose(fp) != 0)
+    if (tu_serve(&f->t, ROUTING) != 0)
         return -1;
-    snprintf(f->t.cfg.routing, sizeof f->t.cfg.routing, "%s", path);
     char err[512] = "";
     if (gw_open(&f->t.cfg, NULL, &f->g, err, sizeof err) != TRYGG_OK) {
         fprintf(stderr, "gw_open: %s\n", err);
         return -1;
     }
-    if (trygg_store_open(f->t.cfg.database, &f->st) != TRYGG_OK)
-        return -1;
+    f->st = tu_server_store(&f->t);
     trygg_key_read(f->t.cfg.pseudonym_key, f->pkey, sizeof f->pkey);
     trygg_destination sec = {.name = "security",
                              .label = "Säkerhetsavdelningen",
@@ -77,7 +74,6 @@ static int teardown(void **state)
     if (!f)
         return 0;
     gw_close(f->g);
-    trygg_store_close(f->st);
     tu_env_free(&f->t);
     free(f);
     return 0;
@@ -116,6 +112,7 @@ static int rows_of(fx *f, int64_t id, const char *dest, trygg_notify *out)
 static void receive(fx *f, const char *number, const char *text, int64_t now)
 {
     assert_int_equal(tu_fake_sms(&f->t, "", number, text), 0);
+    tu_server_clock(now);
     assert_int_equal(gw_step(f->g, now), TRYGG_OK);
 }
 

@@ -1,9 +1,12 @@
 /*
  * test_gateway.c — the gateway in-process against the REAL Gammu dummy phone
- * (messages written by tools/fake-sms) and a real SQLite file: receiving
- * GSM-7/UCS-2/multipart texts, a missing part timing out, poison files,
- * keywords, threading, urgent, flood, blocklist, a staff reply, a call and
- * RING, crash-before-delete idempotency, and no number in the database.
+ * (messages written by tools/fake-sms), its own store, and a real
+ * trygg-server in-process on a data directory of its own, spoken to over
+ * loopback HTTP only (smsgw_testutil.h): receiving GSM-7/UCS-2/multipart
+ * texts, a missing part timing out, poison files and the health record the
+ * server sees, keywords, threading, urgent, flood, blocklist, a staff reply,
+ * send retries, a call and RING, crash-before-delete idempotency, retention
+ * on the gateway, and no number in the server's database.
  * Runs under LC_ALL=C (see CMakeLists.txt).
  */
 #include <setjmp.h>
@@ -23,7 +26,10 @@
 #include "assemble.h"
 #include "dialog.h"
 #include "gateway.h"
+#include "local_store.h"
 #include "modem.h"
+#include "relay.h"
+#include "sms_dialog.h"
 #include "smsgw_testutil.h"
 #include "trygg/secret.h"
 #include "trygg/store.h"
@@ -32,7 +38,7 @@
 typedef struct fx {
     tu_env t;
     gw *g;
-    trygg_store *st; /* a second handle, like the server's */
+    trygg_store *st; /* the server's store */
     unsigned char pkey[TRYGG_PSEUDO_KEY_LEN];
 } fx;
 
@@ -40,13 +46,14 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     tu_env_init(&f->t);
+    if (tu_serve(&f->t, NULL) != 0)
+        return -1;
     char err[512] = "";
     if (gw_open(&f->t.cfg, NULL, &f->g, err, sizeof err) != TRYGG_OK) {
         fprintf(stderr, "gw_open: %s\n", err);
         return -1;
     }
-    if (trygg_store_open(f->t.cfg.database, &f->st) != TRYGG_OK)
-        return -1;
+    f->st = tu_server_store(&f->t);
     trygg_key_read(f->t.cfg.pseudonym_key, f->pkey, sizeof f->pkey);
     *state = f;
     return 0;
@@ -56,7 +63,6 @@ static int teardown(void **state)
 {
     fx *f = *state;
     gw_close(f->g);
-    trygg_store_close(f->st);
     tu_env_free(&f->t);
     free(f);
     return 0;
@@ -111,6 +117,13 @@ static int sms_to(fx *f, const char *number, trygg_sms_out *rows, int max)
     return k;
 }
 
+/* One round of the gateway at `now`, with the server's clock at `now` too. */
+static void step(fx *f, int64_t now)
+{
+    tu_server_clock(now);
+    gw_step(f->g, now);
+}
+
 static int inbox_files(fx *f)
 {
     return tu_count_files(f->t.modem, "sms/1");
@@ -146,7 +159,7 @@ static void test_receive_texts(void **state)
     for (size_t i = 0; i < nin; i++)
         assert_int_equal(tu_fake_sms(&f->t, in[i].opts, in[i].number, in[i].text), 0);
     assert_true(inbox_files(f) >= 8);
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(inbox_files(f), 0);
     for (size_t i = 0; i < nin; i++) {
         assert_int_equal(items_of(f, in[i].number, items, 32), 1);
@@ -181,12 +194,12 @@ static void test_missing_part(void **state)
         strcat(text, "del-text ");
     assert_int_equal(strlen(text), 360); /* 3 GSM-7 parts */
     assert_int_equal(tu_fake_sms(&f->t, "--parts 1,3", "+46700000010", text), 0);
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(items_of(f, "+46700000010", items, 32), 0); /* waiting */
     assert_int_equal(inbox_files(f), 2);
-    gw_step(f->g, now + 299);
+    step(f, now + 299);
     assert_int_equal(items_of(f, "+46700000010", items, 32), 0);
-    gw_step(f->g, now + 301);
+    step(f, now + 301);
     assert_int_equal(items_of(f, "+46700000010", items, 32), 1);
     assert_int_equal(items[0].incomplete, 1);
     assert_non_null(strstr(items[0].text, "…"));
@@ -222,14 +235,14 @@ static void test_poison(void **state)
                                  "Folder = 1\nLength = 4\nClass = -1\n";
     tu_write_raw(&f->t, 6, binary, sizeof binary - 1);
     assert_int_equal(tu_fake_sms(&f->t, "", "+46700000022", "Andra bra"), 0); /* -> 7 */
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(items_of(f, "+46700000020", items, 32), 1);
     assert_int_equal(items_of(f, "+46700000022", items, 32), 1);
     assert_int_equal(inbox_files(f), 0);
     int q = tu_count_files(f->t.dir, "quarantine");
     assert_int_equal(q, 5);
     /* Reported once: a second poll finds nothing and changes nothing. */
-    gw_step(f->g, now + 1);
+    step(f, now + 1);
     assert_int_equal(tu_count_files(f->t.dir, "quarantine"), 5);
     char json[2048];
     int64_t upd;
@@ -267,9 +280,9 @@ static void test_mutated_files(void **state)
     assert_int_equal(tu_fake_sms(&f->t, "", "+46700000082", "Bra efter åäö"), 0);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    gw_step(f->g, now);
-    gw_step(f->g, now + 1);
-    gw_step(f->g, now + 400); /* damaged multipart headers time out */
+    step(f, now);
+    step(f, now + 1);
+    step(f, now + 400); /* damaged multipart headers time out */
     clock_gettime(CLOCK_MONOTONIC, &t1);
     assert_true(t1.tv_sec - t0.tv_sec < 60);
     assert_int_equal(inbox_files(f), 0);
@@ -286,12 +299,12 @@ static void test_keywords_and_threads(void **state)
     char pa[65];
     pseudo(f, A, pa);
     tu_fake_sms(&f->t, "", A, "Det luktar rök i källaren på Ågatan 3");
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(items_of(f, A, items, 32), 1);
     int64_t first = items[0].id;
     /* A follow-up joins the thread. */
     tu_fake_sms(&f->t, "", A, "Nu har det slutat lukta");
-    gw_step(f->g, now + 1);
+    step(f, now + 1);
     assert_int_equal(items_of(f, A, items, 32), 1);
     trygg_message msgs[8];
     int nm = 0;
@@ -303,24 +316,24 @@ static void test_keywords_and_threads(void **state)
     assert_true(found);
     /* HJÄLP: information, no item. */
     tu_fake_sms(&f->t, "", A, "hjälp");
-    gw_step(f->g, now + 2);
+    step(f, now + 2);
     assert_int_equal(items_of(f, A, items, 32), 1);
     int n = sms_to(f, A, rows, 32);
     assert_non_null(strstr(rows[n - 1].text, "FEL"));
     /* NYTT starts a new item even with an open one. */
     tu_fake_sms(&f->t, "", A, "NYTT Någon har sprejat på skolan");
-    gw_step(f->g, now + 3);
+    step(f, now + 3);
     assert_int_equal(items_of(f, A, items, 32), 2);
     assert_string_equal(items[1].text, "Någon har sprejat på skolan");
     /* FEL files a fault. */
     tu_fake_sms(&f->t, "", A, "FEL trasig gatlykta vid lekplatsen");
-    gw_step(f->g, now + 4);
+    step(f, now + 4);
     assert_int_equal(items_of(f, A, items, 32), 3);
     assert_int_equal(items[2].kind, TRYGG_KIND_FAULT);
     assert_string_equal(items[2].text, "trasig gatlykta vid lekplatsen");
     /* STOPP: confirmation sent, then stopped and the ciphertext deleted. */
     tu_fake_sms(&f->t, "", A, "STOPP");
-    gw_step(f->g, now + 5);
+    step(f, now + 5);
     n = sms_to(f, A, rows, 32);
     assert_int_equal(rows[n - 1].status, TRYGG_OUT_SENT);
     assert_string_equal(rows[n - 1].author, DLG_AUTHOR_STOP);
@@ -328,12 +341,17 @@ static void test_keywords_and_threads(void **state)
     assert_int_equal(trygg_store_contact_get(f->st, pa, &ct), TRYGG_OK);
     assert_int_equal(ct.stopped, 1);
     assert_int_equal(ct.cipher_len, 0);
+    /* The gateway's copy of the number is gone too. */
+    ls_number num;
+    assert_int_equal(ls_number_get(gw_test_lstore(f->g), pa, &num), TRYGG_OK);
+    assert_int_equal(num.stopped, 1);
+    assert_int_equal(num.cipher_len, 0);
     /* Nothing more is ever sent: staff cannot queue, texts are stored silently. */
     int64_t id;
     assert_int_equal(trygg_store_sms_enqueue(f->st, items[0].id, pa, "anna", "Hej", &id),
                      TRYGG_ERR_STATE);
     tu_fake_sms(&f->t, "", A, "Det brinner igen");
-    gw_step(f->g, now + 6);
+    step(f, now + 6);
     assert_int_equal(sms_to(f, A, rows, 32), n);
     assert_int_equal(trygg_store_contact_get(f->st, pa, &ct), TRYGG_OK);
     assert_int_equal(ct.cipher_len, 0); /* no new ciphertext after STOP */
@@ -344,7 +362,7 @@ static void test_urgent_flood_block(void **state)
     fx *f = *state;
     int64_t now = time(NULL);
     tu_fake_sms(&f->t, "", "+46700000040", "Han har en kniv och hotar folk vid stationen");
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(items_of(f, "+46700000040", items, 32), 1);
     assert_int_equal(items[0].urgent, 1);
     assert_int_equal(sms_to(f, "+46700000040", rows, 32), 1);
@@ -356,7 +374,7 @@ static void test_urgent_flood_block(void **state)
         char t[64];
         snprintf(t, sizeof t, "Meddelande nummer %d om bullret", i);
         tu_fake_sms(&f->t, "", B, t);
-        gw_step(f->g, now + i);
+        step(f, now + i);
     }
     assert_int_equal(items_of(f, B, items, 32), 1); /* one item, a thread of 8 */
     trygg_message msgs[16];
@@ -369,12 +387,12 @@ static void test_urgent_flood_block(void **state)
     /* Blocked by staff: stored, never answered. */
     const char *C = "+46700000042";
     tu_fake_sms(&f->t, "", C, "Första");
-    gw_step(f->g, now);
+    step(f, now);
     char pc[65];
     pseudo(f, C, pc);
     assert_int_equal(trygg_store_contact_set_blocked(f->st, pc, 1), TRYGG_OK);
     tu_fake_sms(&f->t, "", C, "NYTT Andra");
-    gw_step(f->g, now + 1);
+    step(f, now + 1);
     assert_int_equal(items_of(f, C, items, 32), 2);
     assert_int_equal(sms_to(f, C, rows, 32), 1);
 }
@@ -385,7 +403,7 @@ static void test_staff_reply(void **state)
     int64_t now = time(NULL);
     const char *D = "+46700000050";
     tu_fake_sms(&f->t, "", D, "Cyklar slängs i ån");
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(items_of(f, D, items, 32), 1);
     char pd[65];
     pseudo(f, D, pd);
@@ -394,7 +412,7 @@ static void test_staff_reply(void **state)
                         "följer vi upp. Mvh Anna, säkerhetsavdelningen";
     int64_t id;
     assert_int_equal(trygg_store_sms_enqueue(f->st, items[0].id, pd, "anna", reply, &id), TRYGG_OK);
-    gw_step(f->g, now + 1);
+    step(f, now + 1);
     int n = sms_to(f, D, rows, 32);
     assert_int_equal(n, 2);
     assert_string_equal(rows[1].text, reply);
@@ -413,13 +431,24 @@ static trygg_sms_out *row_by_id(fx *f, const char *number, int64_t id)
     return NULL;
 }
 
+/* The gateway's copy of server row `id` (its own send queue). */
+static ls_send *queued(fx *f, int64_t id)
+{
+    static ls_send q;
+    assert_int_equal(ls_send_get_server(gw_test_lstore(f->g), id, &q), TRYGG_OK);
+    return &q;
+}
+
+/* The gateway retries refused sends itself (delays from retry_base,
+ * doubling); the server's row stays leased to it until the final state is
+ * reported: sent, or dead after max_attempts. */
 static void test_send_retries(void **state)
 {
     fx *f = *state;
     int64_t now = time(NULL) + 10; /* ahead of the wall clock */
     const char *G = "+46700000070";
     tu_fake_sms(&f->t, "", G, "Trasigt staket vid skolan");
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(items_of(f, G, items, 32), 1);
     char pg[65];
     pseudo(f, G, pg);
@@ -429,22 +458,24 @@ static void test_send_retries(void **state)
         trygg_store_sms_enqueue(f->st, items[0].id, pg, "anna", "Tack, vi fixar det", &id),
         TRYGG_OK);
     gw_test_fail_sends(f->g, 2);
-    gw_step(f->g, now);
+    step(f, now);
+    ls_send *q = queued(f, id);
+    assert_string_equal(q->state, "failed");
+    assert_int_equal(q->attempts, 1);
+    assert_int_equal(q->next_try, now + 30);
+    assert_non_null(strstr(q->error, "refused"));
+    assert_int_not_equal(row_by_id(f, G, id)->status, TRYGG_OUT_SENT);
+    step(f, now + 20); /* not due yet */
+    assert_int_equal(queued(f, id)->attempts, 1);
+    step(f, now + 30);
+    q = queued(f, id);
+    assert_int_equal(q->attempts, 2);
+    assert_int_equal(q->next_try, now + 90);
+    step(f, now + 90);
+    assert_string_equal(queued(f, id)->state, "sent");
+    assert_int_equal(queued(f, id)->attempts, 3);
     trygg_sms_out *r = row_by_id(f, G, id);
-    assert_int_equal(r->status, TRYGG_OUT_FAILED);
-    assert_int_equal(r->attempts, 1);
-    assert_int_equal(r->next_attempt, now + 30);
-    assert_non_null(strstr(r->error, "refused"));
-    gw_step(f->g, now + 20); /* not due yet */
-    assert_int_equal(row_by_id(f, G, id)->attempts, 1);
-    gw_step(f->g, now + 30);
-    r = row_by_id(f, G, id);
-    assert_int_equal(r->attempts, 2);
-    assert_int_equal(r->next_attempt, now + 90);
-    gw_step(f->g, now + 90);
-    r = row_by_id(f, G, id);
     assert_int_equal(r->status, TRYGG_OUT_SENT);
-    assert_int_equal(r->attempts, 3);
     assert_int_equal(r->parts, 1);
     /* Always refused: dead after max_attempts (8), then never tried again. */
     assert_int_equal(trygg_store_sms_enqueue(f->st, items[0].id, pg, "anna", "Hallå?", &id),
@@ -452,10 +483,10 @@ static void test_send_retries(void **state)
     gw_test_fail_sends(f->g, 100);
     int64_t t = now + 100;
     for (int i = 0; i < 10; i++, t += 4000)
-        gw_step(f->g, t);
-    r = row_by_id(f, G, id);
-    assert_int_equal(r->status, TRYGG_OUT_DEAD);
-    assert_int_equal(r->attempts, 8);
+        step(f, t);
+    assert_string_equal(queued(f, id)->state, "dead");
+    assert_int_equal(queued(f, id)->attempts, 8);
+    assert_int_equal(row_by_id(f, G, id)->status, TRYGG_OUT_DEAD);
     gw_test_fail_sends(f->g, 0);
 }
 
@@ -472,7 +503,7 @@ static void test_call_and_ring(void **state)
     snprintf(p, sizeof p, "%s/incoming-call", f->t.modem);
     FILE *fp = fopen(p, "w");
     fclose(fp);
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(access(p, F_OK), -1); /* consumed */
     int64_t calls = 0, unanswered = 0;
     assert_int_equal(trygg_store_sms_counter_get(f->st, day, "calls", &calls), TRYGG_OK);
@@ -487,13 +518,13 @@ static void test_call_and_ring(void **state)
     /* A second ring of the same call is debounced. */
     fp = fopen(p, "w");
     fclose(fp);
-    gw_step(f->g, now + 5);
+    step(f, now + 5);
     assert_int_equal(trygg_store_sms_counter_get(f->st, day, "calls", &calls), TRYGG_OK);
     assert_int_equal(calls, 1);
     assert_int_equal(sms_to(f, caller, rows, 32), 1);
     /* The caller answers RING: a call-back item with consent. */
     tu_fake_sms(&f->t, "", caller, "RING");
-    gw_step(f->g, now + 6);
+    step(f, now + 6);
     assert_int_equal(items_of(f, caller, items, 32), 1);
     assert_int_equal(items[0].kind, TRYGG_KIND_CALLBACK);
     assert_int_equal(items[0].consent, 1);
@@ -508,7 +539,7 @@ static void test_call_and_ring(void **state)
     /* RING long after the call (ring_window, 30 minutes): no second
      * call-back item, a help-like answer instead. */
     tu_fake_sms(&f->t, "--time 20300101T000000", caller, "RING"); /* not a duplicate */
-    gw_step(f->g, now + 31 * 60);
+    step(f, now + 31 * 60);
     assert_int_equal(items_of(f, caller, items, 32), 1);
     int n = sms_to(f, caller, rows, 32);
     assert_int_equal(n, 3);
@@ -516,7 +547,7 @@ static void test_call_and_ring(void **state)
     /* RING from a number that never called: no call-back item at all. */
     const char *stranger = "+46700000071";
     tu_fake_sms(&f->t, "", stranger, "RING");
-    gw_step(f->g, now + 31 * 60 + 1);
+    step(f, now + 31 * 60 + 1);
     trygg_filter fl;
     trygg_filter_init(&fl);
     fl.view = TRYGG_VIEW_FULL;
@@ -530,7 +561,7 @@ static void test_call_and_ring(void **state)
      * the audit says so without the number, the confirmation says what was
      * deleted, and the ciphertext goes once it has been sent. */
     tu_fake_sms(&f->t, "", caller, "STOPP");
-    gw_step(f->g, now + 31 * 60 + 2);
+    step(f, now + 31 * 60 + 2);
     assert_int_equal(items_of(f, caller, items, 32), 1);
     assert_string_equal(items[0].contact, "");
     assert_int_equal(items[0].consent, 0);
@@ -571,10 +602,33 @@ static void test_quarantine_purged(void **state)
     struct timespec ts[2] = {{.tv_sec = (time_t)(now - 8 * 86400)},
                              {.tv_sec = (time_t)(now - 8 * 86400)}};
     assert_int_equal(utimensat(AT_FDCWD, oldp, ts, 0), 0);
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(access(oldp, F_OK), -1);
     assert_int_equal(access(newp, F_OK), 0);
     unlink(newp);
+}
+
+/* What a gateway that crashed right after its commit left: message m
+ * committed to the gateway's store (a second handle on the same file, as
+ * the crashed process had), not deleted from the modem, not uploaded. */
+static int commit_by_hand(fx *f, const asm_msg *m, const modem_part *parts, int64_t now)
+{
+    smsgw_cfg cfg = f->t.cfg;
+    replies *rp = NULL;
+    relay *r = NULL;
+    char err[256];
+    unsigned char pkey[TRYGG_PSEUDO_KEY_LEN], numkey[TRYGG_NUMKEY_LEN];
+    int dup = 1, bad = replies_load(NULL, &cfg.dlg, &rp, err, sizeof err) != TRYGG_OK ||
+                       trygg_key_read(cfg.pseudonym_key, pkey, sizeof pkey) != TRYGG_OK ||
+                       trygg_key_read(cfg.number_key, numkey, sizeof numkey) != TRYGG_OK ||
+                       relay_open(&cfg, rp, pkey, numkey, &r, err, sizeof err) != TRYGG_OK;
+    if (!bad)
+        bad = ls_begin(relay_store(r)) != TRYGG_OK ||
+              relay_commit(r, m, parts, now, &dup) != TRYGG_OK ||
+              ls_commit(relay_store(r)) != TRYGG_OK || dup;
+    relay_close(r);
+    replies_free(rp);
+    return bad ? -1 : 0;
 }
 
 static void test_crash_before_delete(void **state)
@@ -598,23 +652,13 @@ static void test_crash_before_delete(void **state)
     asm_state *as = asm_new(300);
     asm_msg msg;
     assert_int_equal(asm_run(as, parts, n, now, &msg, 1), 1);
-    smsgw_cfg cfg = f->t.cfg;
-    replies *rp = NULL;
-    char err[256];
-    assert_int_equal(replies_load(NULL, &cfg.dlg, &rp, err, sizeof err), TRYGG_OK);
-    dlg_ctx dc = {.st = f->st, .cfg = &cfg, .rp = rp};
-    trygg_key_read(cfg.pseudonym_key, dc.pkey, sizeof dc.pkey);
-    trygg_key_read(cfg.number_key, dc.numkey, sizeof dc.numkey);
-    dlg_result r;
-    assert_int_equal(dlg_handle_sms(&dc, &msg, parts, now, &r), TRYGG_OK);
-    assert_int_equal(r.action, DLG_NEW_ITEM);
+    assert_int_equal(commit_by_hand(f, &msg, parts, now), 0);
     modem_free(m);
     asm_free(as);
-    replies_free(rp);
     assert_int_equal(inbox_files(f), 1);
     /* "Restart": the gateway reads it again and recognises it. */
     int64_t dups = gw_get_stats(f->g)->duplicates;
-    gw_step(f->g, now + 1);
+    step(f, now + 1);
     assert_int_equal(gw_get_stats(f->g)->duplicates, dups + 1);
     assert_int_equal(inbox_files(f), 0);
     assert_int_equal(items_of(f, E, items, 32), 1);
@@ -646,22 +690,13 @@ static void test_crash_mid_delete(void **state)
     asm_state *as = asm_new(300);
     asm_msg msg;
     assert_int_equal(asm_run(as, parts, n, now, &msg, 1), 1);
-    smsgw_cfg cfg = f->t.cfg;
-    replies *rp = NULL;
-    char err[256];
-    assert_int_equal(replies_load(NULL, &cfg.dlg, &rp, err, sizeof err), TRYGG_OK);
-    dlg_ctx dc = {.st = f->st, .cfg = &cfg, .rp = rp};
-    trygg_key_read(cfg.pseudonym_key, dc.pkey, sizeof dc.pkey);
-    trygg_key_read(cfg.number_key, dc.numkey, sizeof dc.numkey);
-    dlg_result r;
-    assert_int_equal(dlg_handle_sms(&dc, &msg, parts, now, &r), TRYGG_OK);
+    assert_int_equal(commit_by_hand(f, &msg, parts, now), 0);
     assert_int_equal(modem_delete(m, &parts[msg.idx[0]]), TRYGG_OK); /* then the crash */
     modem_free(m);
     asm_free(as);
-    replies_free(rp);
     assert_int_equal(inbox_files(f), 1);
-    gw_step(f->g, now + 1);
-    gw_step(f->g, now + 400); /* past the multipart timeout */
+    step(f, now + 1);
+    step(f, now + 400); /* past the multipart timeout */
     assert_int_equal(inbox_files(f), 0);
     assert_int_equal(items_of(f, H, items, 32), 1);
     assert_int_equal(items[0].incomplete, 0);
@@ -674,30 +709,78 @@ static void test_crash_mid_delete(void **state)
     assert_int_equal(sms_to(f, H, rows, 32), 1);         /* acknowledged once */
 }
 
-/* Runs last: no number that texted is readable anywhere in the database
- * (except the one that gave call-back consent, in that item's contact). */
+/* Retention reaches the gateway: uploaded rows and part keys go after 7
+ * days, sent rows after 30; the numbers of pseudonyms the server no longer
+ * knows (purged contacts) are forgotten, a stopped one keeps only its STOP
+ * flag; a number the server still knows stays. */
+static void test_retention(void **state)
+{
+    fx *f = *state;
+    lstore *ls = gw_test_lstore(f->g);
+    const char *K = "+46700000095", *L = "+46700000096";
+    int64_t now = time(NULL) + 3 * 86400;
+    tu_fake_sms(&f->t, "", K, "Klotter på muren vid ån");
+    step(f, now);
+    char pk[65], pl[65];
+    pseudo(f, K, pk);
+    pseudo(f, L, pl);
+    ls_number num;
+    assert_int_equal(ls_number_get(ls, pk, &num), TRYGG_OK);
+    assert_true(num.cipher_len > 0);
+    /* A number the server has never heard of (its contact purged). */
+    unsigned char numkey[TRYGG_NUMKEY_LEN], cipher[128];
+    size_t clen = 0;
+    assert_int_equal(trygg_key_read(f->t.cfg.number_key, numkey, sizeof numkey), TRYGG_OK);
+    assert_int_equal(trygg_number_encrypt(numkey, L, cipher, sizeof cipher, &clen), TRYGG_OK);
+    assert_int_equal(ls_number_put(ls, pl, cipher, (int)clen), TRYGG_OK);
+    int uploaded = 0;
+    assert_int_equal(ls_inbound_count(ls, "uploaded", &uploaded), TRYGG_OK);
+    assert_true(uploaded > 0);
+    /* A day later (the daily run): the unknown number is forgotten, the
+     * known one stays; rows are still young. */
+    step(f, now + 86400 + 1);
+    assert_int_equal(ls_number_get(ls, pl, &num), TRYGG_ERR_NOTFOUND);
+    assert_int_equal(ls_number_get(ls, pk, &num), TRYGG_OK);
+    assert_true(num.cipher_len > 0);
+    int left = 0;
+    assert_int_equal(ls_inbound_count(ls, "uploaded", &left), TRYGG_OK);
+    assert_int_equal(left, uploaded);
+    /* 40 days on: uploaded and sent rows are gone, pending ones would stay. */
+    step(f, now + 40 * 86400);
+    assert_int_equal(ls_inbound_count(ls, "uploaded", &left), TRYGG_OK);
+    assert_int_equal(left, 0);
+    ls_send due[4];
+    int nd = 0;
+    assert_int_equal(ls_send_due(ls, now + 41 * 86400, due, 4, &nd), TRYGG_OK);
+    assert_int_equal(nd, 0);
+}
+
+/* Runs last: no number that texted is readable anywhere in the server's
+ * database (except the one that gave call-back consent, in that item's
+ * contact), nor in the gateway's store (ciphertexts only). */
 static void test_no_numbers_in_db(void **state)
 {
     fx *f = *state;
-    trygg_store_close(f->st);
-    f->st = NULL;
     gw_close(f->g);
     f->g = NULL;
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "cat '%s'* | grep -a -c -E '(\\+?46|0)70000000[0-9]{2}' > '%s/grep.out'; "
-             "test \"$(cat '%s/grep.out')\" = 0",
-             f->t.cfg.database, f->t.dir, f->t.dir);
-    assert_int_equal(system(cmd), 0);
-    /* The dump of every table, too (WAL contents included via sqlite3). */
-    snprintf(cmd, sizeof cmd,
-             "sqlite3 '%s' .dump | grep -E '70000000[0-9]{2}' | grep -c . | grep -qx 0",
-             f->t.cfg.database);
-    assert_int_equal(system(cmd), 0);
+    char db[400], cmd[2048];
+    snprintf(db, sizeof db, "%s/trygg.db", tu_server_dir(&f->t));
+    const char *files[] = {db, f->t.cfg.store};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "cat '%s'* | grep -a -c -E '(\\+?46|0)70000000[0-9]{2}' > '%s/grep.out'; "
+                 "test \"$(cat '%s/grep.out')\" = 0",
+                 files[i], f->t.dir, f->t.dir);
+        assert_int_equal(system(cmd), 0);
+        /* The dump of every table, too (WAL contents included via sqlite3). */
+        snprintf(cmd, sizeof cmd,
+                 "sqlite3 '%s' .dump | grep -E '70000000[0-9]{2}' | grep -c . | grep -qx 0",
+                 files[i]);
+        assert_int_equal(system(cmd), 0);
+    }
     /* Reopen for teardown symmetry. */
     char err[256];
     assert_int_equal(gw_open(&f->t.cfg, NULL, &f->g, err, sizeof err), TRYGG_OK);
-    assert_int_equal(trygg_store_open(f->t.cfg.database, &f->st), TRYGG_OK);
 }
 
 int main(void)
@@ -715,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_quarantine_purged),
         cmocka_unit_test(test_crash_before_delete),
         cmocka_unit_test(test_crash_mid_delete),
+        cmocka_unit_test(test_retention),
         cmocka_unit_test(test_no_numbers_in_db),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,11 +1,11 @@
 /*
  * test_texter.c — the tip line as texters use it, through the gateway
- * in-process on the REAL Gammu dummy phone (tools/fake-sms) and a real
- * SQLite file: alphanumeric and short-code senders, Swedish short texts and
- * a thread's language, urgent texts over the flood limit, STOP variants and
- * START, blank and badly encoded texts, a full database, and a corpus of
- * realistic and hostile texts checked for what each texter receives.
- * Runs under LC_ALL=C (see CMakeLists.txt).
+ * in-process on the REAL Gammu dummy phone (tools/fake-sms), its own store,
+ * and a real trygg-server in-process on its own data directory, spoken to
+ * over loopback HTTP only (smsgw_testutil.h): alphanumeric and short-code senders, Swedish short
+ * texts and a thread's language, urgent texts over the flood limit, STOP variants and START, blank
+ * and badly encoded texts, a full database, and a corpus of realistic and hostile texts checked for
+ * what each texter receives. Runs under LC_ALL=C (see CMakeLists.txt).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "gateway.h"
+#include "local_store.h"
 #include "smsgw_testutil.h"
 #include "trygg/secret.h"
 #include "trygg/store.h"
@@ -34,13 +35,14 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     tu_env_init(&f->t);
+    if (tu_serve(&f->t, NULL) != 0)
+        return -1;
     char err[512] = "";
     if (gw_open(&f->t.cfg, NULL, &f->g, err, sizeof err) != TRYGG_OK) {
         fprintf(stderr, "gw_open: %s\n", err);
         return -1;
     }
-    if (trygg_store_open(f->t.cfg.database, &f->st) != TRYGG_OK)
-        return -1;
+    f->st = tu_server_store(&f->t);
     trygg_key_read(f->t.cfg.pseudonym_key, f->pkey, sizeof f->pkey);
     *state = f;
     return 0;
@@ -50,7 +52,6 @@ static int teardown(void **state)
 {
     fx *f = *state;
     gw_close(f->g);
-    trygg_store_close(f->st);
     tu_env_free(&f->t);
     free(f);
     return 0;
@@ -142,6 +143,13 @@ static const char *last_reply(fx *f, const char *number)
     return buf;
 }
 
+/* One round of the gateway at `now`, with the server's clock at `now` too. */
+static void step(fx *f, int64_t now)
+{
+    tu_server_clock(now);
+    gw_step(f->g, now);
+}
+
 static int inbox_files(fx *f)
 {
     return tu_count_files(f->t.modem, "sms/1");
@@ -159,7 +167,7 @@ static void test_alphanumeric_senders(void **state)
     for (int i = 0; i < 25; i++)
         strcat(longtext, "Bank info ");
     assert_int_equal(tu_fake_sms(&f->t, "", "Bank", longtext), 0); /* multipart */
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(inbox_files(f), 0);
     assert_int_equal(tu_count_files(f->t.dir, "quarantine"), 0);
     assert_int_equal(items_with_text(f, "Telia: Ditt saldo är 0 kr", items, 4), 1);
@@ -179,7 +187,7 @@ static void test_alphanumeric_senders(void **state)
     assert_int_equal(trygg_store_sms_enqueue(f->st, 0, telia, "anna", "Hej", &id), TRYGG_ERR_STATE);
     /* The same name again (any case) joins the thread. */
     assert_int_equal(tu_fake_sms(&f->t, "", "TELIA", "Telia: Faktura 99 kr"), 0);
-    gw_step(f->g, now + 1);
+    step(f, now + 1);
     assert_int_equal(items_by(f, telia, items, 8), 1);
     /* The sender's name is a namespace of its own: a number never collides. */
     char p72[65];
@@ -196,17 +204,17 @@ static void test_language(void **state)
     tu_fake_sms(&f->t, "", "+46700000101", "Inbrott i förrådet");
     tu_fake_sms(&f->t, "", "+46700000102", "Klotter i tunneln");
     tu_fake_sms(&f->t, "", "+46700000103", "There is a fight outside the school");
-    gw_step(f->g, now);
+    step(f, now);
     assert_non_null(strstr(last_reply(f, "+46700000101"), "Tack"));
     assert_non_null(strstr(last_reply(f, "+46700000102"), "Tack"));
     assert_non_null(strstr(last_reply(f, "+46700000103"), "Thank"));
     /* One short English-looking message in a Swedish thread: still Swedish. */
     tu_fake_sms(&f->t, "", "+46700000101", "ok thanks");
-    gw_step(f->g, now + 1);
+    step(f, now + 1);
     assert_non_null(strstr(last_reply(f, "+46700000101"), "Tack"));
     /* An English thread stays English on a Swedish word. */
     tu_fake_sms(&f->t, "", "+46700000103", "Tack");
-    gw_step(f->g, now + 2);
+    step(f, now + 2);
     assert_non_null(strstr(last_reply(f, "+46700000103"), "Thank"));
 }
 
@@ -221,28 +229,28 @@ static void test_urgent_over_flood(void **state)
         char t[64];
         snprintf(t, sizeof t, "Bullret fortsätter, meddelande %d", i);
         tu_fake_sms(&f->t, "", A, t);
-        gw_step(f->g, now + i);
+        step(f, now + i);
     }
     assert_int_equal(sms_to(f, A, rows, 64), 5); /* the flood limit */
     tu_fake_sms(&f->t, "", A, "Nu har han en kniv och hotar grannen");
-    gw_step(f->g, now + 10);
+    step(f, now + 10);
     int n = sms_to(f, A, rows, 64);
     assert_int_equal(n, 6);
     assert_int_equal(strncmp(rows[n - 1].text, "112", 3), 0);
     assert_int_equal(rows[n - 1].status, TRYGG_OUT_SENT);
     /* Bounded: a second urgent text within 10 minutes gets nothing more. */
     tu_fake_sms(&f->t, "", A, "Det brinner i trapphuset nu");
-    gw_step(f->g, now + 60);
+    step(f, now + 60);
     assert_int_equal(sms_to(f, A, rows, 64), 6);
     /* After 10 minutes one more. */
     tu_fake_sms(&f->t, "", A, "Det brinner fortfarande, rök överallt");
-    gw_step(f->g, now + 700);
+    step(f, now + 700);
     assert_int_equal(sms_to(f, A, rows, 64), 7);
 
     /* Urgent replies are due first, even behind a queue of other replies. */
     const char *B = "+46700000111";
     tu_fake_sms(&f->t, "", B, "Trasig lampa vid skolan");
-    gw_step(f->g, now + 800);
+    step(f, now + 800);
     assert_int_equal(items_of(f, B, items, 8), 1);
     char pb[65];
     pseudo(f, B, pb);
@@ -282,7 +290,7 @@ static void test_stop_variants(void **state)
         char p[65];
         pseudo(f, num, p);
         tu_fake_sms(&f->t, "", num, stops[i]);
-        gw_step(f->g, now + (int64_t)i);
+        step(f, now + (int64_t)i);
         trygg_contact ct;
         assert_int_equal(trygg_store_contact_get(f->st, p, &ct), TRYGG_OK);
         if (!ct.stopped)
@@ -295,26 +303,31 @@ static void test_stop_variants(void **state)
     }
     /* A foreign number saying "stop please" gets English. */
     tu_fake_sms(&f->t, "", "+447700900123", "stop please");
-    gw_step(f->g, now + 20);
+    step(f, now + 20);
     assert_non_null(strstr(last_reply(f, "+447700900123"), "no more texts"));
     /* A tip that starts with Stopp stays a tip. */
     tu_fake_sms(&f->t, "", "+46700000130", "Stopp vid busshållplatsen, bilarna kör för fort");
-    gw_step(f->g, now + 21);
+    step(f, now + 21);
     assert_int_equal(items_of(f, "+46700000130", items, 8), 1);
     assert_non_null(strstr(last_reply(f, "+46700000130"), "Tack"));
     /* START opts back in, confirmed in Swedish; replies flow again. */
     const char *S = "+46700000120";
     tu_fake_sms(&f->t, "", S, "START");
-    gw_step(f->g, now + 30);
+    step(f, now + 30);
     char ps[65];
     pseudo(f, S, ps);
     trygg_contact ct;
     assert_int_equal(trygg_store_contact_get(f->st, ps, &ct), TRYGG_OK);
     assert_int_equal(ct.stopped, 0);
-    assert_true(ct.cipher_len > 0);
+    /* A fresh ciphertext, in the gateway's store (the server has none). */
+    ls_number num;
+    assert_int_equal(ls_number_get(gw_test_lstore(f->g), ps, &num), TRYGG_OK);
+    assert_int_equal(num.stopped, 0);
+    assert_true(num.cipher_len > 0);
+    assert_int_equal(ct.cipher_len, 0);
     assert_non_null(strstr(last_reply(f, S), "igen"));
     tu_fake_sms(&f->t, "", "+46700000121", "Börja");
-    gw_step(f->g, now + 31);
+    step(f, now + 31);
     pseudo(f, "+46700000121", ps);
     assert_int_equal(trygg_store_contact_get(f->st, ps, &ct), TRYGG_OK);
     assert_int_equal(ct.stopped, 0);
@@ -329,7 +342,7 @@ static void test_blank_and_mojibake(void **state)
     int64_t now = time(NULL);
     const char *A = "+46700000140";
     tu_fake_sms(&f->t, "", A, "   ");
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(inbox_files(f), 0);
     assert_int_equal(items_of(f, A, items, 8), 0);
     assert_non_null(strstr(last_reply(f, A), "FEL"));         /* the help text */
@@ -337,7 +350,7 @@ static void test_blank_and_mojibake(void **state)
 
     const char *B = "+46700000141";
     tu_fake_sms(&f->t, "", B, "Det är mörkt vid skolan och lampan är trasig");
-    gw_step(f->g, now + 1);
+    step(f, now + 1);
     char pb[65];
     pseudo(f, B, pb);
     trygg_contact ct;
@@ -351,7 +364,7 @@ static void test_blank_and_mojibake(void **state)
                               "Coding = Unicode\nFolder = 1\nLength = 9\nClass = -1\n";
     tu_write_raw(&f->t, 50, bad, sizeof bad - 1);
     tu_fake_sms(&f->t, "", "+46700000142", "NYTT");
-    gw_step(f->g, now + 2);
+    step(f, now + 2);
     assert_int_equal(inbox_files(f), 0);
     assert_int_equal(trygg_store_contact_get(f->st, pb, &ct), TRYGG_OK);
     assert_string_equal(ct.lang, "sv");
@@ -373,7 +386,7 @@ static void test_blank_and_mojibake(void **state)
                                "Text00 = 4272E56B0645206B4E00D8003A200628FFFD\n"
                                "Coding = Unicode\nFolder = 1\nLength = 9\nClass = -1\n";
     tu_write_raw(&f->t, 51, bad2, sizeof bad2 - 1);
-    gw_step(f->g, now + 3);
+    step(f, now + 3);
     assert_int_equal(items_of(f, "+46700000143", items, 8), 1);
     assert_int_equal(items[0].incomplete, 1);
     char pc[65];
@@ -383,37 +396,42 @@ static void test_blank_and_mojibake(void **state)
     assert_non_null(strstr(last_reply(f, "+46700000143"), "FEL"));
 }
 
-/* Defect 10: a full database is reported once, counted and shown in the
- * health record; nothing is lost and everything is stored once it clears. */
+/* Defect 10: a full disk under the gateway's store is reported once,
+ * counted and shown in the health record the server keeps; nothing is lost
+ * and everything is stored once it clears. */
 static void test_store_full(void **state)
 {
     fx *f = *state;
     int64_t now = time(NULL);
     char json[4096];
     int64_t upd;
-    gw_step(f->g, now);
+    step(f, now);
     assert_int_equal(trygg_store_health_get(f->st, "smsgw", json, sizeof json, &upd), TRYGG_OK);
     assert_non_null(strstr(json, "\"store_errors\":0"));
-    assert_int_equal(trygg_store_test_limit_pages(gw_test_store(f->g), 0), TRYGG_OK);
+    assert_int_equal(ls_test_limit_pages(gw_test_lstore(f->g), 0), TRYGG_OK);
     for (int i = 0; i < 12; i++) {
-        char num[20], t[200];
+        char num[20], t[600];
         snprintf(num, sizeof num, "+467000002%02d", i);
+        /* Long enough that the batch needs pages the store cannot get. */
         snprintf(t, sizeof t,
                  "Tips %d under full disk: det lyser inte vid skolan sedan i fredags, "
-                 "och det är mörkt på hela gångvägen ner mot ån %d",
+                 "och det är mörkt på hela gångvägen ner mot ån %d. Lamporna vid "
+                 "parkeringen är också släckta, och vid cykelstället bakom idrottshallen "
+                 "har någon slagit sönder armaturen. Barnen går hem den vägen efter "
+                 "träningen och föräldrarna är oroliga. Snälla laga belysningen snart.",
                  i, i * 7919);
         tu_fake_sms(&f->t, "", num, t);
     }
     for (int i = 1; i <= 3; i++)
-        gw_step(f->g, now + i * 10);
+        step(f, now + i * 10);
     assert_true(inbox_files(f) > 0); /* what did not fit waits on the modem */
     assert_int_equal(trygg_store_health_get(f->st, "smsgw", json, sizeof json, &upd), TRYGG_OK);
     assert_null(strstr(json, "\"store_errors\":0"));
     assert_non_null(strstr(json, "\"store\":\"failing\""));
     assert_non_null(strstr(json, "\"store_error\":\""));
-    assert_int_equal(trygg_store_test_limit_pages(gw_test_store(f->g), -1), TRYGG_OK);
-    gw_step(f->g, now + 100);
-    gw_step(f->g, now + 101);
+    assert_int_equal(ls_test_limit_pages(gw_test_lstore(f->g), -1), TRYGG_OK);
+    step(f, now + 100);
+    step(f, now + 101);
     assert_int_equal(inbox_files(f), 0);
     for (int i = 0; i < 12; i++) { /* nothing lost, nothing twice */
         char num[20];
@@ -465,10 +483,10 @@ static void test_corpus(void **state)
         snprintf(t, sizeof t, "Grannen spelar hög musik igen, nr %d", i);
         tu_fake_sms(&f->t, "", F, t);
     }
-    gw_step(f->g, now);
-    gw_step(f->g, now + 1);
+    step(f, now);
+    step(f, now + 1);
     tu_fake_sms(&f->t, "", F, "Nu slåss de med kniv i trapphuset");
-    gw_step(f->g, now + 2);
+    step(f, now + 2);
     assert_int_equal(inbox_files(f), 0);
     assert_int_equal(tu_count_files(f->t.dir, "quarantine"), 0);
     int bad = 0;
