@@ -695,8 +695,8 @@ TRYGG_MUST_CHECK trygg_err trygg_store_report_cache_info(trygg_store *st, int *w
 TRYGG_MUST_CHECK trygg_err trygg_store_test_age(trygg_store *st, int64_t seconds);
 /* Test hook: sets item `id`'s creation time and/or purge time (0 leaves
  * that one unchanged). TRYGG_ERR_NOTFOUND for a missing item. */
-TRYGG_MUST_CHECK trygg_err trygg_store_test_item_times(trygg_store *st, int64_t id,
-                                                       int64_t created, int64_t purge_at);
+TRYGG_MUST_CHECK trygg_err trygg_store_test_item_times(trygg_store *st, int64_t id, int64_t created,
+                                                       int64_t purge_at);
 /* Test hook: the audit rows of item `item_id` with `action` get time `at`.
  * TRYGG_ERR_NOTFOUND when there are none. */
 TRYGG_MUST_CHECK trygg_err trygg_store_test_audit_time(trygg_store *st, int64_t item_id,
@@ -704,8 +704,7 @@ TRYGG_MUST_CHECK trygg_err trygg_store_test_audit_time(trygg_store *st, int64_t 
 /* Test hook: kiosk `id` was last seen at `at`, as if its heartbeat had come
  * then (it feeds the availability log like trygg_store_kiosk_heartbeat).
  * TRYGG_ERR_NOTFOUND for an unknown kiosk. */
-TRYGG_MUST_CHECK trygg_err trygg_store_test_kiosk_seen(trygg_store *st, const char *id,
-                                                       int64_t at);
+TRYGG_MUST_CHECK trygg_err trygg_store_test_kiosk_seen(trygg_store *st, const char *id, int64_t at);
 /* Test hook: trygg_store_health_put as of time `at`. */
 TRYGG_MUST_CHECK trygg_err trygg_store_test_health_at(trygg_store *st, const char *component,
                                                       const char *json, int64_t at);
