@@ -779,6 +779,73 @@ trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f, const char *
     return OPS(st)->count(st, f, group, cb, ctx);
 }
 
+trygg_err trygg_store_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->table_rows(st, cb, ctx);
+}
+
+trygg_err trygg_store_rows_containing(trygg_store *st, const char *text, trygg_count_cb cb,
+                                      void *ctx)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->rows_containing(st, text, cb, ctx);
+}
+
+trygg_err trygg_store_report_cache_info(trygg_store *st, int *weeks, int64_t *last_end)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->report_cache_info(st, weeks, last_end);
+}
+
+trygg_err trygg_store_test_age(trygg_store *st, int64_t seconds)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->test_age(st, seconds);
+}
+
+trygg_err trygg_store_test_item_times(trygg_store *st, int64_t id, int64_t created,
+                                      int64_t purge_at)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->test_item_times(st, id, created, purge_at);
+}
+
+trygg_err trygg_store_test_audit_time(trygg_store *st, int64_t item_id, const char *action,
+                                      int64_t at)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->test_audit_time(st, item_id, action, at);
+}
+
+trygg_err trygg_store_test_kiosk_seen(trygg_store *st, const char *id, int64_t at)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->test_kiosk_seen(st, id, at);
+}
+
+trygg_err trygg_store_test_health_at(trygg_store *st, const char *component, const char *json,
+                                     int64_t at)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->test_health_at(st, component, json, at);
+}
+
+trygg_err trygg_store_test_history_since(trygg_store *st, int64_t at)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->test_history_since(st, at);
+}
+
 trygg_err trygg_police_store_json(trygg_store *st, const char *json, size_t len, const char *origin,
                                   int *stored, int *skipped, char *err, size_t errcap)
 {

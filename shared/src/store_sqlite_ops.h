@@ -158,6 +158,19 @@ trygg_err trygg_sqlite_checkpoint(trygg_store *st, int *wal_pages);
 trygg_err trygg_sqlite_purge(trygg_store *st, int64_t now, int *n);
 trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char *group,
                              trygg_count_cb cb, void *ctx);
+trygg_err trygg_sqlite_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx);
+trygg_err trygg_sqlite_rows_containing(trygg_store *st, const char *text, trygg_count_cb cb,
+                                       void *ctx);
+trygg_err trygg_sqlite_report_cache_info(trygg_store *st, int *weeks, int64_t *last_end);
+trygg_err trygg_sqlite_test_age(trygg_store *st, int64_t seconds);
+trygg_err trygg_sqlite_test_item_times(trygg_store *st, int64_t id, int64_t created,
+                                       int64_t purge_at);
+trygg_err trygg_sqlite_test_audit_time(trygg_store *st, int64_t item_id, const char *action,
+                                       int64_t at);
+trygg_err trygg_sqlite_test_kiosk_seen(trygg_store *st, const char *id, int64_t at);
+trygg_err trygg_sqlite_test_health_at(trygg_store *st, const char *component, const char *json,
+                                      int64_t at);
+trygg_err trygg_sqlite_test_history_since(trygg_store *st, int64_t at);
 trygg_err trygg_sqlite_police_store_json(trygg_store *st, const char *json, size_t len,
                                          const char *origin, int *stored, int *skipped, char *err,
                                          size_t errcap);

@@ -17,7 +17,6 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <sqlite3.h>
 
 #include "server_fixture.h"
 
@@ -661,16 +660,7 @@ static void set_created(const char *ref, int64_t created)
     trygg_store *st = server_store(&F.ctx);
     trygg_item it;
     assert_int_equal(trygg_store_get_by_ref(st, ref, &it), TRYGG_OK);
-    char sql[160];
-    snprintf(sql, sizeof sql, "UPDATE items SET created = %lld WHERE id = %lld", (long long)created,
-             (long long)it.id);
-    sqlite3 *db = NULL;
-    char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s/trygg.db", F.dir);
-    assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    assert_int_equal(trygg_store_test_item_times(st, it.id, created, 0), TRYGG_OK);
 }
 
 static int listed(const char *query, const char *ref)

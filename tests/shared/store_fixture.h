@@ -64,4 +64,33 @@ static inline void fx_item(trygg_item *it, const char *key, trygg_kind kind, con
     snprintf(it->text, sizeof it->text, "%s", text);
 }
 
+/* Sums the rows trygg_store_table_rows / trygg_store_rows_containing report
+ * for `table` (NULL: for every table). */
+typedef struct fx_count {
+    const char *table;
+    int64_t n;
+} fx_count;
+
+static inline int fx_count_cb(void *ctx, const char *table, int64_t rows)
+{
+    fx_count *c = ctx;
+    if (!c->table || strcmp(c->table, table) == 0)
+        c->n += rows;
+    return 0;
+}
+
+/* Rows of `table` (-1 on error). */
+static inline int64_t fx_table_rows(trygg_store *st, const char *table)
+{
+    fx_count c = {table, 0};
+    return trygg_store_table_rows(st, fx_count_cb, &c) == TRYGG_OK ? c.n : -1;
+}
+
+/* Rows in which `text` occurs, in `table` (NULL: in any table); -1 on error. */
+static inline int64_t fx_rows_containing(trygg_store *st, const char *text, const char *table)
+{
+    fx_count c = {table, 0};
+    return trygg_store_rows_containing(st, text, fx_count_cb, &c) == TRYGG_OK ? c.n : -1;
+}
+
 #endif

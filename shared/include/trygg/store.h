@@ -661,4 +661,55 @@ typedef int (*trygg_count_cb)(void *ctx, const char *key, int64_t count);
 TRYGG_MUST_CHECK trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f,
                                              const char *group, trygg_count_cb cb, void *ctx);
 
+/* ---- Inspection and test hooks ---------------------------------------------
+ * Read-only looks into what the store holds, for an admin tool as much as
+ * for the tests (tryggctl check: how big each table is, whether a word or a
+ * number is still anywhere), and hooks that set up state no other store
+ * function can: stored times in the past. The hooks (trygg_store_test_*)
+ * are for the conformance tests (tests/shared/test_store*.c,
+ * test_retention.c, test_report.c, tests/server/test_open311_ops.c), which
+ * every backend must pass, so every backend implements them; nothing else
+ * calls them. */
+
+/* Calls cb(ctx, table, rows) for every data table of the store, by name
+ * (not the engine's own tables, nor a search index's internal ones);
+ * cb returning non-zero stops. */
+TRYGG_MUST_CHECK trygg_err trygg_store_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx);
+/* Calls cb(ctx, table, rows) for every data table with rows in which `text`
+ * (not empty) occurs inside a text field, with the number of such rows;
+ * tables without one are not reported. Exact bytes, case-sensitive. Finds
+ * what the store keeps in the clear: a purged item's words, a password, a
+ * token. */
+TRYGG_MUST_CHECK trygg_err trygg_store_rows_containing(trygg_store *st, const char *text,
+                                                       trygg_count_cb cb, void *ctx);
+/* The report's week cache: *weeks (may be NULL) gets the number of cached
+ * weeks, *last_end (may be NULL) the end of the latest cached week (0 when
+ * none). */
+TRYGG_MUST_CHECK trygg_err trygg_store_report_cache_info(trygg_store *st, int *weeks,
+                                                         int64_t *last_end);
+/* Test hook: every time stored so far at which something happened or falls
+ * due (created, updated, sent, seen, used, leased, fetched, purge times;
+ * not the times of walks and notices, nor the report's week cache) becomes
+ * `seconds` earlier, as if the clock had moved on by `seconds` since; a
+ * time of 0 ("never") stays 0. */
+TRYGG_MUST_CHECK trygg_err trygg_store_test_age(trygg_store *st, int64_t seconds);
+/* Test hook: sets item `id`'s creation time and/or purge time (0 leaves
+ * that one unchanged). TRYGG_ERR_NOTFOUND for a missing item. */
+TRYGG_MUST_CHECK trygg_err trygg_store_test_item_times(trygg_store *st, int64_t id, int64_t created,
+                                                       int64_t purge_at);
+/* Test hook: the audit rows of item `item_id` with `action` get time `at`.
+ * TRYGG_ERR_NOTFOUND when there are none. */
+TRYGG_MUST_CHECK trygg_err trygg_store_test_audit_time(trygg_store *st, int64_t item_id,
+                                                       const char *action, int64_t at);
+/* Test hook: kiosk `id` was last seen at `at`, as if its heartbeat had come
+ * then (it feeds the availability log like trygg_store_kiosk_heartbeat).
+ * TRYGG_ERR_NOTFOUND for an unknown kiosk. */
+TRYGG_MUST_CHECK trygg_err trygg_store_test_kiosk_seen(trygg_store *st, const char *id, int64_t at);
+/* Test hook: trygg_store_health_put as of time `at`. */
+TRYGG_MUST_CHECK trygg_err trygg_store_test_health_at(trygg_store *st, const char *component,
+                                                      const char *json, int64_t at);
+/* Test hook: availability logging (for the report) began at `at`, and every
+ * kiosk registered now was registered then. */
+TRYGG_MUST_CHECK trygg_err trygg_store_test_history_since(trygg_store *st, int64_t at);
+
 #endif
