@@ -5,6 +5,7 @@
  *   POST /api/v1/kiosk/heartbeat  version, outbox depth, last error -> 204
  * Every call needs "Authorization: Bearer <kiosk token>".
  */
+#include "trygg/copy.h"
 #include "trygg/time.h"
 #include "api.h"
 
@@ -195,7 +196,8 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
     } else if (!valid_uuid(uuid)) {
         json_object_set_new(fields, "uuid", json_string("invalid"));
     } else {
-        snprintf(item->client_key, sizeof item->client_key, "%s", uuid);
+        if (!TRYGG_COPY(item->client_key, uuid))
+json_object_set_new(fields, "uuid", json_string("invalid"));
     }
 
     const char *kind = opt_str(o, "kind", fields);
@@ -225,7 +227,8 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
          * refused for that. */
         if (needs_cat && config_category_find(&ctx->cfg, (int)k, cat) == NULL)
             TRYGG_INFO("api: category '%s' not in the current config", cat);
-        snprintf(item->category, sizeof item->category, "%s", cat);
+        if (!TRYGG_COPY(item->category, cat))
+json_object_set_new(fields, "category", json_string("invalid"));
     }
 
     const char *area = opt_str(o, "area", fields);
@@ -237,7 +240,8 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
     } else if (!valid_name(area)) {
         json_object_set_new(fields, "area", json_string("invalid"));
     } else {
-        snprintf(item->area, sizeof item->area, "%s", area);
+        if (!TRYGG_COPY(item->area, area))
+json_object_set_new(fields, "area", json_string("invalid"));
     }
 
     const char *when = opt_str(o, "when", fields);
@@ -245,11 +249,13 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
         int ok = 0;
         for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++)
             if (strcmp(when, bands[i]) == 0) {
-                snprintf(item->when_band, sizeof item->when_band, "%s", when);
+                if (!TRYGG_COPY(item->when_band, when))
+json_object_set_new(fields, "when", json_string("invalid"));
                 ok = 1;
             }
         if (!ok && valid_date(when)) {
-            snprintf(item->when_date, sizeof item->when_date, "%s", when);
+            if (!TRYGG_COPY(item->when_date, when))
+json_object_set_new(fields, "when", json_string("invalid"));
             ok = 1;
         }
         if (!ok)
@@ -275,7 +281,8 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
         if (!ok)
             json_object_set_new(fields, "lang", json_string("invalid"));
         else
-            snprintf(item->lang, sizeof item->lang, "%s", lang);
+            if (!TRYGG_COPY(item->lang, lang))
+json_object_set_new(fields, "lang", json_string("invalid"));
     }
 
     json_t *consent = json_object_get(o, "consent");
@@ -362,7 +369,7 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     }
     trygg_item_init(item);
     item->channel = TRYGG_CHANNEL_KIOSK;
-    snprintf(item->source, sizeof item->source, "%s", k.id);
+    TRYGG_COPY_FIT(item->source, k.id);
     parse_submission(ctx, o, item, fields);
     if (json_object_size(fields) == 0 && item->kind == TRYGG_KIND_WALK_SIGNUP) {
         /* A sign-up must name a walk the server knows (a full one is still

@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trygg/copy.h"
 #include "trygg/log.h"
 
 /* Bodies larger than their cap are read and dropped up to this much, then
@@ -333,9 +334,9 @@ static void remote_addr(struct http_server *s, http_ctx *c, struct MHD_Connectio
             last = last ? last + 1 : xff;
             while (*last == ' ')
                 last++;
-            if (strlen(last) < sizeof c->ip &&
-                strspn(last, "0123456789abcdefABCDEF.:") == strlen(last))
-                snprintf(c->ip, sizeof c->ip, "%s", last);
+            char ip[sizeof c->ip];
+            if (strspn(last, "0123456789abcdefABCDEF.:") == strlen(last) && TRYGG_COPY(ip, last))
+                TRYGG_COPY_FIT(c->ip, ip);
         }
         const char *xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
         if (xfp && strcasecmp(xfp, "https") == 0)

@@ -30,6 +30,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "trygg/copy.h"
 #include "trygg/time.h"
 #include "api.h"
 #include "config.h"
@@ -422,7 +423,7 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     if (cat == NULL)
         add_error(errs, "service_code was not provided");
     else
-        snprintf(it->category, sizeof it->category, "%s", cat->id);
+        TRYGG_COPY_FIT(it->category, cat->id);
 
     const char *desc = opt(&p, "description"); /* optional in the specification */
     if (desc && strlen(desc) > TRYGG_TEXT_MAX)
@@ -430,7 +431,8 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     else if (desc && !trygg_utf8_valid(desc, strlen(desc)))
         add_error(errs, "description is not valid UTF-8");
     else if (desc)
-        snprintf(it->text, sizeof it->text, "%s", desc);
+        if (!TRYGG_COPY(it->text, desc))
+add_error(errs, "description is longer than 4000 bytes");
 
     /* Location: lat+long, address_string or address_id (one is required). */
     double lat = 0, lon = 0;
@@ -444,7 +446,8 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
         if (strlen(addr) > TRYGG_NAME_MAX || !trygg_utf8_valid(addr, strlen(addr)))
             add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
         else
-            snprintf(it->place, sizeof it->place, "%s", addr);
+            if (!TRYGG_COPY(it->place, addr))
+add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
     } else if (hl == 1 && hg == 1) {
         snprintf(it->place, sizeof it->place, "%.6f,%.6f", lat, lon);
     } else if (addr_id) {
@@ -464,7 +467,8 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
         if (config_area_find(&ctx->cfg, area) == NULL)
             add_error(errs, "area is not a known area");
         else
-            snprintf(it->area, sizeof it->area, "%s", area);
+            if (!TRYGG_COPY(it->area, area))
+add_error(errs, "area is not a known area");
     } else {
         snprintf(it->area, sizeof it->area, "other");
     }
@@ -491,7 +495,7 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
             add_error(errs, "contact fields are longer than 400 bytes or not UTF-8");
         else if (n > 0) {
             it->consent = 1;
-            snprintf(it->contact, sizeof it->contact, "%s", contact);
+            TRYGG_COPY_FIT(it->contact, contact);
         }
     }
     json_decref(p.obj);
@@ -700,9 +704,8 @@ static const char *list_filter(server_ctx *ctx, const http_req *req, trygg_filte
     const char *code = http_query(req, "service_code");
     if (code && *code) {
         char buf[CODES_MAX * (TRYGG_NAME_MAX + 2)];
-        if (strlen(code) >= sizeof buf)
+        if (!TRYGG_COPY(buf, code))
             return "service_code lists at most 8 services";
-        snprintf(buf, sizeof buf, "%s", code);
         char *save = NULL;
         for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             if (*ncodes == CODES_MAX)
@@ -716,9 +719,8 @@ static const char *list_filter(server_ctx *ctx, const http_req *req, trygg_filte
     if (status && *status) {
         int open = 0, closed = 0;
         char buf[64];
-        if (strlen(status) >= sizeof buf)
+        if (!TRYGG_COPY(buf, status))
             return "status is a comma list of open and closed";
-        snprintf(buf, sizeof buf, "%s", status);
         char *save = NULL;
         for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             if (strcmp(t, "open") == 0)
@@ -774,7 +776,7 @@ static void h_list(void *vctx, const http_req *req, http_resp *resp)
     const char *ids = http_query(req, "service_request_id");
     if (ids && *ids) {
         char buf[1024];
-        snprintf(buf, sizeof buf, "%s", ids);
+        TRYGG_COPY_TRUNC(buf, ids); /* at most LIST_MAX ids are read; a cut id is not a reference and matches nothing */
         char *save = NULL;
         int k = 0;
         for (char *t = strtok_r(buf, ",", &save); t && k < LIST_MAX;
@@ -803,9 +805,8 @@ static void h_list(void *vctx, const http_req *req, http_resp *resp)
         int nrows = 0;
         rc = rows ? TRYGG_OK : TRYGG_ERR_NOMEM;
         for (int c = 0; rc == TRYGG_OK && c < (ncodes ? ncodes : 1); c++) {
-            _Static_assert(sizeof flt.category == sizeof codes[0], "one code fits the filter");
             if (ncodes)
-                memcpy(flt.category, codes[c], sizeof flt.category); /* NUL-terminated there */
+                TRYGG_COPY_FIT(flt.category, codes[c]);
             int n = 0;
             rc = trygg_store_list(st, &flt, NULL, items, LIST_MAX, &n, NULL);
             for (int i = 0; rc == TRYGG_OK && i < n; i++)
