@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 ui_el *kit_add(ctx *c, ui_kind kind, const char *id, const char *label, int x, int y, int w, int h)
 {
     ui_list *l = c->l;
@@ -13,8 +15,9 @@ ui_el *kit_add(ctx *c, ui_kind kind, const char *id, const char *label, int x, i
     ui_el *e = &l->el[l->n++];
     memset(e, 0, sizeof *e);
     e->kind = kind;
-    snprintf(e->id, sizeof e->id, "%s", id ? id : "");
-    snprintf(e->label, sizeof e->label, "%s", label ? label : "");
+    TRYGG_COPY_TRUNC(e->id,
+                     id ? id : ""); /* ids come from the layout code and the checked catalog ids */
+    TRYGG_COPY_TRUNC(e->label, label ? label : ""); /* display text */
     e->x = x, e->y = y, e->w = w, e->h = h;
     e->rtl = l->rtl;
     return e;

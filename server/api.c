@@ -197,7 +197,7 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
         json_object_set_new(fields, "uuid", json_string("invalid"));
     } else {
         if (!TRYGG_COPY(item->client_key, uuid))
-json_object_set_new(fields, "uuid", json_string("invalid"));
+            json_object_set_new(fields, "uuid", json_string("invalid"));
     }
 
     const char *kind = opt_str(o, "kind", fields);
@@ -228,7 +228,7 @@ json_object_set_new(fields, "uuid", json_string("invalid"));
         if (needs_cat && config_category_find(&ctx->cfg, (int)k, cat) == NULL)
             TRYGG_INFO("api: category '%s' not in the current config", cat);
         if (!TRYGG_COPY(item->category, cat))
-json_object_set_new(fields, "category", json_string("invalid"));
+            json_object_set_new(fields, "category", json_string("invalid"));
     }
 
     const char *area = opt_str(o, "area", fields);
@@ -241,7 +241,7 @@ json_object_set_new(fields, "category", json_string("invalid"));
         json_object_set_new(fields, "area", json_string("invalid"));
     } else {
         if (!TRYGG_COPY(item->area, area))
-json_object_set_new(fields, "area", json_string("invalid"));
+            json_object_set_new(fields, "area", json_string("invalid"));
     }
 
     const char *when = opt_str(o, "when", fields);
@@ -250,12 +250,12 @@ json_object_set_new(fields, "area", json_string("invalid"));
         for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++)
             if (strcmp(when, bands[i]) == 0) {
                 if (!TRYGG_COPY(item->when_band, when))
-json_object_set_new(fields, "when", json_string("invalid"));
+                    json_object_set_new(fields, "when", json_string("invalid"));
                 ok = 1;
             }
         if (!ok && valid_date(when)) {
             if (!TRYGG_COPY(item->when_date, when))
-json_object_set_new(fields, "when", json_string("invalid"));
+                json_object_set_new(fields, "when", json_string("invalid"));
             ok = 1;
         }
         if (!ok)
@@ -280,9 +280,8 @@ json_object_set_new(fields, "when", json_string("invalid"));
             ok |= strcmp(lang, config_langs[i]) == 0;
         if (!ok)
             json_object_set_new(fields, "lang", json_string("invalid"));
-        else
-            if (!TRYGG_COPY(item->lang, lang))
-json_object_set_new(fields, "lang", json_string("invalid"));
+        else if (!TRYGG_COPY(item->lang, lang))
+            json_object_set_new(fields, "lang", json_string("invalid"));
     }
 
     json_t *consent = json_object_get(o, "consent");

@@ -182,7 +182,9 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
                                           "api_keys: at most %d keys of 16..127 characters",
                                           CONFIG_MAX_APIKEYS);
                 if (!TRYGG_COPY(k->open311_keys[k->nopen311_keys++], t))
-return trygg_cfg_fail(e, line, "api_keys: at most %d keys of 16..127 characters", CONFIG_MAX_APIKEYS);
+                    return trygg_cfg_fail(e, line,
+                                          "api_keys: at most %d keys of 16..127 characters",
+                                          CONFIG_MAX_APIKEYS);
             }
             return 1;
         }
@@ -208,7 +210,7 @@ return trygg_cfg_fail(e, line, "api_keys: at most %d keys of 16..127 characters"
                 return trygg_cfg_fail(e, line, "more than %d categories", CONFIG_MAX_CATS);
             cat = &k->cats[k->ncats++];
             if (!TRYGG_COPY(cat->id, id))
-return trygg_cfg_fail(e, line, "bad category id '%s'", id);
+                return trygg_cfg_fail(e, line, "bad category id '%s'", id);
             cat->kind = TRYGG_KIND_CONCERN;
         }
         int li = label_key(name);
@@ -245,7 +247,7 @@ return trygg_cfg_fail(e, line, "bad category id '%s'", id);
                 return trygg_cfg_fail(e, line, "more than %d areas", CONFIG_MAX_AREAS);
             a = &k->areas[k->nareas++];
             if (!TRYGG_COPY(a->id, id))
-return trygg_cfg_fail(e, line, "bad area id '%s'", id);
+                return trygg_cfg_fail(e, line, "bad area id '%s'", id);
         }
         int li = label_key(name);
         if (li >= 0) {

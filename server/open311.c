@@ -432,7 +432,7 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
         add_error(errs, "description is not valid UTF-8");
     else if (desc)
         if (!TRYGG_COPY(it->text, desc))
-add_error(errs, "description is longer than 4000 bytes");
+            add_error(errs, "description is longer than 4000 bytes");
 
     /* Location: lat+long, address_string or address_id (one is required). */
     double lat = 0, lon = 0;
@@ -445,9 +445,8 @@ add_error(errs, "description is longer than 4000 bytes");
     if (addr) {
         if (strlen(addr) > TRYGG_NAME_MAX || !trygg_utf8_valid(addr, strlen(addr)))
             add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
-        else
-            if (!TRYGG_COPY(it->place, addr))
-add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
+        else if (!TRYGG_COPY(it->place, addr))
+            add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
     } else if (hl == 1 && hg == 1) {
         snprintf(it->place, sizeof it->place, "%.6f,%.6f", lat, lon);
     } else if (addr_id) {
@@ -466,9 +465,8 @@ add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
     if (area) {
         if (config_area_find(&ctx->cfg, area) == NULL)
             add_error(errs, "area is not a known area");
-        else
-            if (!TRYGG_COPY(it->area, area))
-add_error(errs, "area is not a known area");
+        else if (!TRYGG_COPY(it->area, area))
+            add_error(errs, "area is not a known area");
     } else {
         snprintf(it->area, sizeof it->area, "other");
     }
@@ -776,7 +774,8 @@ static void h_list(void *vctx, const http_req *req, http_resp *resp)
     const char *ids = http_query(req, "service_request_id");
     if (ids && *ids) {
         char buf[1024];
-        TRYGG_COPY_TRUNC(buf, ids); /* at most LIST_MAX ids are read; a cut id is not a reference and matches nothing */
+        TRYGG_COPY_TRUNC(buf, ids); /* at most LIST_MAX ids are read; a cut id is not a reference
+                                       and matches nothing */
         char *save = NULL;
         int k = 0;
         for (char *t = strtok_r(buf, ",", &save); t && k < LIST_MAX;

@@ -56,7 +56,8 @@ int rl_allow(rl_table *t, const char *key, int64_t now_ms, int *retry_s)
     if (t == NULL || t->per_ms <= 0)
         return 1;
     char k[64];
-    TRYGG_COPY_TRUNC(k, key ? key : ""); /* a longer key shares a slot with the keys of its first 63 bytes */
+    TRYGG_COPY_TRUNC(
+        k, key ? key : ""); /* a longer key shares a slot with the keys of its first 63 bytes */
     pthread_mutex_lock(&t->mu);
     slot *s = NULL, *oldest = &t->slots[0];
     for (int i = 0; i < t->n && !s; i++) {

@@ -57,14 +57,16 @@ static void areas_from_config(const server_config *cfg, trygg_report_areas *out)
     for (int i = 0; i < c->nareas && out->n < TRYGG_REPORT_AREAS; i++) {
         trygg_report_area *a = &out->a[out->n++];
         TRYGG_COPY_FIT(a->id, c->areas[i].id);
-        TRYGG_COPY_TRUNC(a->label, config_label(c->areas[i].label, "sv", c->areas[i].id)); /* a display label */
+        TRYGG_COPY_TRUNC(
+            a->label, config_label(c->areas[i].label, "sv", c->areas[i].id)); /* a display label */
         TRYGG_COPY_FIT(a->label_en, c->areas[i].label[1]);
         TRYGG_COPY_TRUNC(a->group, c->areas[i].group); /* the group name as shown */
     }
     for (int i = 0; i < c->ncats && out->ncats < TRYGG_REPORT_CATS; i++) {
         trygg_report_cat *k = &out->c[out->ncats++];
         TRYGG_COPY_FIT(k->id, c->cats[i].id);
-        TRYGG_COPY_TRUNC(k->label, config_label(c->cats[i].label, "sv", c->cats[i].id)); /* a display label */
+        TRYGG_COPY_TRUNC(k->label,
+                         config_label(c->cats[i].label, "sv", c->cats[i].id)); /* a display label */
         TRYGG_COPY_FIT(k->label_en, c->cats[i].label[1]);
     }
 }

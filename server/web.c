@@ -99,7 +99,8 @@ static void load_dests(web_ctx *w)
         n = 0;
     for (int i = 0; i < n; i++) {
         TRYGG_COPY_FIT(w->dests[i].name, d[i].name);
-        TRYGG_COPY_TRUNC(w->dests[i].label, d[i].label[0] ? d[i].label : d[i].name); /* a display label */
+        TRYGG_COPY_TRUNC(w->dests[i].label,
+                         d[i].label[0] ? d[i].label : d[i].name); /* a display label */
         w->dests[i].full_access = d[i].full_access;
     }
     w->ndests = n;

@@ -56,7 +56,10 @@ int trygg_cfg_fail(trygg_cfg_errors *e, int line, const char *fmt, ...)
     if (e->errs == NULL || e->n >= e->max)
         return 0;
     trygg_cfg_error *err = &e->errs[e->n++];
-    TRYGG_COPY_TRUNC(err->file, e->file != NULL ? e->file : "(config)"); /* a file name in an error report: shortened is fine */
+    TRYGG_COPY_TRUNC(err->file,
+                     e->file != NULL
+                         ? e->file
+                         : "(config)"); /* a file name in an error report: shortened is fine */
     err->line = line;
     va_list ap;
     va_start(ap, fmt);

@@ -78,7 +78,9 @@ static void record(int severity, const char *filename, size_t lineno, const char
     if (!pe->failed) {
         pe->failed = 1;
         char first[256];
-        TRYGG_COPY_TRUNC(first, text != NULL ? text : "error"); /* an error message for the log: shortened is fine */
+        TRYGG_COPY_TRUNC(
+            first,
+            text != NULL ? text : "error"); /* an error message for the log: shortened is fine */
         first[strcspn(first, "\n")] = '\0';
         if (filename != NULL && lineno != (size_t)-1)
             snprintf(pe->msg, sizeof pe->msg, "%s:%zu: %s", filename, lineno, first);

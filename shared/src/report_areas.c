@@ -19,7 +19,7 @@ static trygg_report_area *find_or_add(trygg_report_areas *out, const char *id)
     trygg_report_area *a = &out->a[out->n++];
     memset(a, 0, sizeof *a);
     if (!TRYGG_COPY(a->id, id))
-return NULL; /* ids are checked <= TRYGG_NAME_MAX by the callers */
+        return NULL; /* ids are checked <= TRYGG_NAME_MAX by the callers */
     TRYGG_COPY_FIT(a->label, a->id);
     return a;
 }
@@ -104,7 +104,7 @@ static int on_value(void *user, trygg_cfg_errors *e, const char *section, const 
             c = &out->c[out->ncats++];
             memset(c, 0, sizeof *c);
             if (!TRYGG_COPY(c->id, id))
-return trygg_cfg_fail(e, line, "category id too long: %s", id);
+                return trygg_cfg_fail(e, line, "category id too long: %s", id);
             TRYGG_COPY_FIT(c->label, c->id);
         }
         if (strcmp(name, "label_sv") == 0 && !trygg_cfg_str(value, c->label, sizeof c->label))

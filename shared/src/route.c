@@ -198,7 +198,7 @@ static int enter_section(struct load_ctx *c, trygg_cfg_errors *e, const char *se
         struct rule *ru = &r->rules[r->nrules++];
         memset(ru, 0, sizeof *ru);
         if (!TRYGG_COPY(ru->name, name))
-return trygg_cfg_fail(e, line, "rule name too long");
+            return trygg_cfg_fail(e, line, "rule name too long");
         ru->line = line;
         ru->kinds = ALL_KINDS;
         ru->names_person = -1;
@@ -224,7 +224,7 @@ return trygg_cfg_fail(e, line, "rule name too long");
         d = &r->dests[r->ndests++];
         memset(d, 0, sizeof *d);
         if (!TRYGG_COPY(d->name, name))
-return trygg_cfg_fail(e, line, "destination name too long");
+            return trygg_cfg_fail(e, line, "destination name too long");
         d->line = line;
         d->full_access = -1;
         c->cur_dest = d;
@@ -287,7 +287,7 @@ static int rule_key(struct rule *ru, trygg_cfg_errors *e, const char *name, cons
         if (!is_name(value))
             return trygg_cfg_fail(e, line, "destination: bad name '%s'", value);
         if (!TRYGG_COPY(ru->destination, value))
-return trygg_cfg_fail(e, line, "destination: name too long");
+            return trygg_cfg_fail(e, line, "destination: name too long");
         ru->dest_line = line;
         return 1;
     }
@@ -299,7 +299,7 @@ return trygg_cfg_fail(e, line, "destination: name too long");
         if (!is_name(value))
             return trygg_cfg_fail(e, line, "copy_to: bad name '%s'", value);
         if (!TRYGG_COPY(ru->copy_to, value))
-return trygg_cfg_fail(e, line, "copy_to: name too long");
+            return trygg_cfg_fail(e, line, "copy_to: name too long");
         ru->copy_line = line;
         return 1;
     }
@@ -315,7 +315,7 @@ return trygg_cfg_fail(e, line, "copy_to: name too long");
             if (!is_name(t) || strlen(t) >= sizeof ru->tell[0])
                 return trygg_cfg_fail(e, line, "tell: bad message key '%s'", t);
             if (!TRYGG_COPY(ru->tell[ru->ntell++], t))
-return trygg_cfg_fail(e, line, "tell: bad message key '%s'", t);
+                return trygg_cfg_fail(e, line, "tell: bad message key '%s'", t);
         }
         return 1;
     }
@@ -537,7 +537,8 @@ static void add_tell(trygg_route_result *out, const char *key, int first)
                 return;
             /* move it to the front */
             memmove(out->tell[1], out->tell[0], (size_t)i * sizeof out->tell[0]);
-            TRYGG_COPY_TRUNC(out->tell[0], key); /* keys are tell[] entries or short literals: they fit */
+            TRYGG_COPY_TRUNC(out->tell[0],
+                             key); /* keys are tell[] entries or short literals: they fit */
             return;
         }
     }
@@ -545,9 +546,11 @@ static void add_tell(trygg_route_result *out, const char *key, int first)
         out->ntell = 7; /* make room; the last key gives way */
     if (first) {
         memmove(out->tell[1], out->tell[0], (size_t)out->ntell * sizeof out->tell[0]);
-        TRYGG_COPY_TRUNC(out->tell[0], key); /* keys are tell[] entries or short literals: they fit */
+        TRYGG_COPY_TRUNC(out->tell[0],
+                         key); /* keys are tell[] entries or short literals: they fit */
     } else {
-        TRYGG_COPY_TRUNC(out->tell[out->ntell], key); /* keys are tell[] entries or short literals: they fit */
+        TRYGG_COPY_TRUNC(out->tell[out->ntell],
+                         key); /* keys are tell[] entries or short literals: they fit */
     }
     out->ntell++;
 }

@@ -803,7 +803,7 @@ trygg_err trygg_keywords_load(const char *dir, trygg_keywords **out)
     if (d == NULL) {
         /* `dir` may be the keywords directory itself */
         if (!TRYGG_COPY(kdir, dir))
-return TRYGG_ERR_TOOBIG;
+            return TRYGG_ERR_TOOBIG;
         d = opendir(kdir);
         if (d == NULL)
             return errno == ENOENT ? TRYGG_ERR_NOTFOUND : TRYGG_ERR_IO;

@@ -34,7 +34,7 @@ static trygg_err apply_status(trygg_store *st, const trygg_item *it, const char 
     trygg_close_reason reason = TRYGG_CLOSE_NONE;
     char name[32];
     if (!TRYGG_COPY(name, status))
-return TRYGG_ERR_INVALID;
+        return TRYGG_ERR_INVALID;
     char *colon = strchr(name, ':');
     if (colon) {
         *colon = '\0';
@@ -106,8 +106,10 @@ static int cmd_demo(ctl_ctx *ctx, int argc, char **argv)
             break;
         }
         snprintf(it.client_key, sizeof it.client_key, "demo-%03d", lineno);
-        if (!TRYGG_COPY(it.source, it.channel == TRYGG_CHANNEL_KIOSK ? "demo-kiosk" : "demo"))
-{ err = TRYGG_ERR_TOOBIG; break; }
+        if (!TRYGG_COPY(it.source, it.channel == TRYGG_CHANNEL_KIOSK ? "demo-kiosk" : "demo")) {
+            err = TRYGG_ERR_TOOBIG;
+            break;
+        }
         it.created = demo_time(atoi(fields[0]), atoi(fields[1]));
         if (it.channel == TRYGG_CHANNEL_SMS || it.channel == TRYGG_CHANNEL_VOICE) {
             /* An invented pseudonymous sender with an alias, as the gateway
