@@ -255,7 +255,7 @@ static char *cfg_reader(char *str, int num, void *stream)
     trim_value(c->value);
     c->has_long = 1;
     memcpy(str, s, eq + 1);
-    strcpy(str + eq + 1, LONG_MARK "\n");
+    memcpy(str + eq + 1, LONG_MARK "\n", sizeof LONG_MARK "\n"); /* room checked above */
     return str;
 }
 
