@@ -601,17 +601,6 @@ static int digits(const char *s, int n, int *out)
     return 0;
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* A W3C date-time (the specification's format): YYYY-MM-DD, or
  * YYYY-MM-DDThh:mm[:ss[.fraction]] and a zone, Z or ±hh:mm (±hhmm; a space
  * for the sign is a "+" that the query string decoded). Returns 2 for a
@@ -619,18 +608,21 @@ static int64_t days_from_civil(int y, int m, int d)
  * midnight that day), 0 for anything else, a time without zone included. */
 static int parse_when(const char *s, int64_t *out)
 {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, mo, d, h, mi, sec = 0;
-    if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-        digits(s + 8, 2, &d) || y < 1970 || y > 2999 || mo < 1 || mo > 12 || d < 1)
+    char day[11];
+    int64_t midnight;
+    if (strlen(s) < 10)
         return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[mo - 1] + (mo == 2 && leap))
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    if (trygg_time_parse_day(day, &midnight) != TRYGG_OK)
         return 0;
     if (s[10] == '\0') {
-        *out = trygg_time_from_local(y, mo, d, 0, 0, 0);
+        *out = midnight;
         return 1;
     }
+    int y, mo, d, h, mi, sec = 0;
+    if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d))
+        return 0;
     const char *p = s + 11;
     if (s[10] != 'T' || digits(p, 2, &h) || p[2] != ':' || digits(p + 3, 2, &mi) || h > 23 ||
         mi > 59)
@@ -667,7 +659,7 @@ static int parse_when(const char *s, int64_t *out)
     }
     if (*p != '\0')
         return 0;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    *out = trygg_civil_to_unix(y, mo, d, h, mi, sec) - off;
     return 2;
 }
 
