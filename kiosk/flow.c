@@ -180,7 +180,9 @@ static void announce_with(flow *f, const char *prefix_key)
         char text[512];
         const char *names[] = {"ref", NULL};
         const char *vals[] = {spelled, NULL};
-        trygg_i18n_format(spoken(f, "receipt.spoken"), names, vals, text, sizeof text);
+        trygg_ignore(trygg_i18n_format(
+            spoken(f, "receipt.spoken"), names, vals, text,
+            sizeof text)); /* display: a text too long for its buffer shows empty */
         say(f, text);
         return;
     }
@@ -863,7 +865,9 @@ void flow_tick(flow *f, uint64_t now)
         const char *names[] = {"seconds", NULL};
         const char *vals[] = {secs, NULL};
         char body[400];
-        trygg_i18n_format(spoken(f, "idle.body"), names, vals, body, sizeof body);
+        trygg_ignore(trygg_i18n_format(
+            spoken(f, "idle.body"), names, vals, body,
+            sizeof body)); /* display: a text too long for its buffer shows empty */
         snprintf(text, sizeof text, "%s %s", spoken(f, "idle.title"), body);
         say(f, text);
     }

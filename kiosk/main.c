@@ -664,7 +664,10 @@ static int start_parts(app *a, const char *script_path, const char *wav)
 {
     char err[512];
     char fonts[600];
-    trygg_asset_path("fonts", fonts, sizeof fonts);
+    if (trygg_asset_path("fonts", fonts, sizeof fonts) != TRYGG_OK) {
+        fprintf(stderr, "trygg-kiosk: asset path too long\n");
+        return -1;
+    }
     a->w = a->cfg.width;
     a->h = a->cfg.height;
     ui_opts uo = {.headless = script_path != NULL,

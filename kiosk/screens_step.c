@@ -51,7 +51,9 @@ static void walk_label(ctx *c, const rc_walk *w, char *out, size_t cap)
         snprintf(ts, sizeof ts, "%02d.%02d", hh, mi);
         const char *n[] = {"day", "month", "time", NULL};
         const char *v[] = {ds, T(c, mk), ts, NULL};
-        trygg_i18n_format(T(c, "walk.when"), n, v, date, sizeof date);
+        trygg_ignore(trygg_i18n_format(
+            T(c, "walk.when"), n, v, date,
+            sizeof date)); /* display: a text too long for its buffer shows empty */
     } else {
         TRYGG_COPY_TRUNC(date, w->starts); /* display text */
     }
@@ -66,8 +68,9 @@ static void walk_label(ctx *c, const rc_walk *w, char *out, size_t cap)
         snprintf(ns, sizeof ns, "%d", left);
         const char *n[] = {"n", NULL};
         const char *v[] = {ns, NULL};
-        trygg_i18n_format(T(c, left == 1 ? "walk.place_left" : "walk.places_left"), n, v, txt,
-                          sizeof txt);
+        trygg_ignore(trygg_i18n_format(
+            T(c, left == 1 ? "walk.place_left" : "walk.places_left"), n, v, txt,
+            sizeof txt)); /* display: a text too long for its buffer shows empty */
         snprintf(places, sizeof places, " \xC2\xB7 %s", txt);
     }
     int n = snprintf(out, cap, "%s \xE2\x80\x93 %s%s%s%s", date, w->place,
