@@ -58,8 +58,11 @@ int main(void)
     rc_defaults(&cat, &cfg);
     char dir[600], fonts[600], err[256];
     trygg_i18n *tr = NULL;
-    trygg_asset_path("i18n/kiosk", dir, sizeof dir);
-    trygg_asset_path("fonts", fonts, sizeof fonts);
+    if (trygg_asset_path("i18n/kiosk", dir, sizeof dir) != TRYGG_OK ||
+        trygg_asset_path("fonts", fonts, sizeof fonts) != TRYGG_OK) {
+        fprintf(stderr, "bench_kiosk: asset path too long\n");
+        return 1;
+    }
     double t0 = now_ms();
     if (trygg_i18n_load(dir, &tr, err, sizeof err) != TRYGG_OK) {
         fprintf(stderr, "bench_kiosk: %s\n", err);

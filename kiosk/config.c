@@ -1,5 +1,6 @@
 /* config.c — kiosk.ini loading and checking. */
 #include "config.h"
+#include "trygg/copy.h"
 #include "trygg/ref.h"
 
 #include <ctype.h>
@@ -43,8 +44,8 @@ void kcfg_defaults(kiosk_config *c)
     static const char *ids[] = {"centrum", "gota", "lodose", "nygard", "hjartum"};
     static const char *labels[] = {"Centrum", "Göta", "Lödöse", "Nygård", "Hjärtum"};
     for (int i = 0; i < 5; i++) {
-        snprintf(c->areas[i].id, sizeof c->areas[i].id, "%s", ids[i]);
-        snprintf(c->areas[i].label, sizeof c->areas[i].label, "%s", labels[i]);
+        TRYGG_COPY_TRUNC(c->areas[i].id, ids[i]);       /* fixed short defaults */
+        TRYGG_COPY_TRUNC(c->areas[i].label, labels[i]); /* fixed short defaults */
     }
     c->n_areas = 5;
 }
@@ -235,7 +236,7 @@ trygg_err kcfg_load(const char *path, kiosk_config *c, trygg_cfg_errors *e)
         trygg_cfg_fail(e, 0, "default_lang '%s' is not in languages", c->default_lang);
     {
         char tmp[sizeof c->languages];
-        snprintf(tmp, sizeof tmp, "%s", c->languages);
+        TRYGG_COPY_FIT(tmp, c->languages);
         for (char *save = NULL, *t = strtok_r(tmp, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
             if (!known_lang(t))
                 trygg_cfg_fail(e, 0, "languages: '%s' is not one of sv, en, ar, so", t);

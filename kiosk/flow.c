@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 #define CORNER_TAPS   5
 #define CORNER_WINDOW 3000
 #define ARM_TIMEOUT   8000
@@ -44,8 +46,8 @@ static int has_voice(const flow *f, const char *lang)
  * one, else English (the fallback voice; Somali has none). */
 static void pick_voice(flow *f)
 {
-    snprintf(f->speech_lang, sizeof f->speech_lang, "%s",
-             has_voice(f, f->lang) ? f->lang : FLOW_FALLBACK_VOICE);
+    if (!has_voice(f, f->lang) || !TRYGG_COPY(f->speech_lang, f->lang))
+        TRYGG_COPY_FIT(f->speech_lang, FLOW_FALLBACK_VOICE);
 }
 
 int flow_lang_has_voice(const flow *f)
@@ -178,7 +180,9 @@ static void announce_with(flow *f, const char *prefix_key)
         char text[512];
         const char *names[] = {"ref", NULL};
         const char *vals[] = {spelled, NULL};
-        trygg_i18n_format(spoken(f, "receipt.spoken"), names, vals, text, sizeof text);
+        trygg_ignore(trygg_i18n_format(
+            spoken(f, "receipt.spoken"), names, vals, text,
+            sizeof text)); /* display: a text too long for its buffer shows empty */
         say(f, text);
         return;
     }
@@ -258,7 +262,7 @@ void flow_reset(flow *f, uint64_t now)
 {
     clear_form(&f->form);
     f->nsteps = f->step = 0;
-    snprintf(f->lang, sizeof f->lang, "%s", f->cfg->default_lang);
+    TRYGG_COPY_FIT(f->lang, f->cfg->default_lang);
     if (f->host.speech_reset)
         f->host.speech_reset(f->host.user);
     f->speech = 0;
@@ -366,7 +370,7 @@ static const char *validate(flow *f)
 
 static void show_error(flow *f, const char *key)
 {
-    snprintf(f->error, sizeof f->error, "%s", key);
+    TRYGG_COPY_TRUNC(f->error, key); /* catalog keys of errors are short literals */
     f->dirty = 1;
     say_key(f, key);
 }
@@ -493,8 +497,8 @@ static void key(flow *f, const char *k)
         snprintf(ch, sizeof ch, " ");
     else if (f->shift)
         upper(k, ch, sizeof ch);
-    else
-        snprintf(ch, sizeof ch, "%s", k);
+    else if (!TRYGG_COPY(ch, k))
+        return;
     if (strlen(ch) > 4 || !ch[0])
         return;
     if (digits && !(isdigit((unsigned char)ch[0]) || ch[0] == '+' || ch[0] == '-' || ch[0] == ' '))
@@ -547,15 +551,18 @@ static void option(flow *f, const char *v)
     flow_form *m = &f->form;
     switch (flow_current_step(f)) {
     case ST_CATEGORY:
-        snprintf(m->category, sizeof m->category, "%s", v);
+        if (!TRYGG_COPY(m->category, v))
+            return; /* ids come from the catalog, which checks their length */
         break;
     case ST_AREA:
-        snprintf(m->area, sizeof m->area, "%s", v);
+        if (!TRYGG_COPY(m->area, v))
+            return;
         if (strcmp(v, "other") != 0)
             m->place[0] = 0;
         break;
     case ST_WHEN:
-        snprintf(m->when, sizeof m->when, "%s", v);
+        if (!TRYGG_COPY(m->when, v))
+            return;
         break;
     case ST_FEEDBACK:
         m->feedback = strcmp(v, "yes") == 0;
@@ -762,8 +769,9 @@ static void activate(flow *f, const char *id)
         return;
     }
     if (prefix(id, "lang.")) {
-        if (kcfg_has_lang(f->cfg, id + 5) && strlen(id + 5) < sizeof f->lang) {
-            snprintf(f->lang, sizeof f->lang, "%s", id + 5);
+        char lang[sizeof f->lang];
+        if (kcfg_has_lang(f->cfg, id + 5) && TRYGG_COPY(lang, id + 5)) {
+            TRYGG_COPY_FIT(f->lang, lang);
             f->kbd_other = 0;
             f->dirty = 1;
             if (f->speech)
@@ -806,7 +814,8 @@ void flow_touch(flow *f, const char *id, const char *label, uint64_t now)
     int at_once = prefix(id, "speech.") || (f->warning && strcmp(id, "idle.continue") == 0);
     if (f->speech && !at_once) {
         if (strcmp(f->armed, id) != 0 || now - f->armed_at > ARM_TIMEOUT) {
-            snprintf(f->armed, sizeof f->armed, "%s", id);
+            TRYGG_COPY_TRUNC(f->armed,
+                             id); /* element ids are shorter than armed (kiosk/layout_kit.h) */
             f->armed_at = now;
             f->dirty = 1;
             say(f, label && *label ? label : id);
@@ -856,7 +865,9 @@ void flow_tick(flow *f, uint64_t now)
         const char *names[] = {"seconds", NULL};
         const char *vals[] = {secs, NULL};
         char body[400];
-        trygg_i18n_format(spoken(f, "idle.body"), names, vals, body, sizeof body);
+        trygg_ignore(trygg_i18n_format(
+            spoken(f, "idle.body"), names, vals, body,
+            sizeof body)); /* display: a text too long for its buffer shows empty */
         snprintf(text, sizeof text, "%s %s", spoken(f, "idle.title"), body);
         say(f, text);
     }

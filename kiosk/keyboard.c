@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 /* ---- keyboard ---- */
 
 /* The digit pad (phone numbers, the PIN). */
@@ -175,7 +177,7 @@ void kit_field(ctx *c, const char *value, int masked, int multiline, const char 
             }
         shown[o] = 0;
     } else {
-        snprintf(shown, sizeof shown, "%s", value);
+        TRYGG_COPY_TRUNC(shown, value); /* display text */
         o = strlen(shown);
     }
     if (o + 2 < sizeof shown) { /* caret */

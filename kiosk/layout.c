@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out)
 {
     ctx c = {.f = f, .st = st, .t = layout_theme(f->high_contrast), .l = out, .W = w, .H = h};
@@ -18,7 +20,7 @@ void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out
                strcmp(trygg_i18n_get(f->tr, f->lang, "meta.rtl"), "1") == 0;
     if (!strcmp(f->lang, "ar"))
         out->rtl = 1;
-    snprintf(out->lang, sizeof out->lang, "%s", f->lang);
+    TRYGG_COPY_FIT(out->lang, f->lang);
     flow_screen_name(f, out->screen, sizeof out->screen);
     out->bg = c.t->bg;
     c.portrait = h > w;
@@ -74,9 +76,9 @@ int layout_label_in(const flow *f, const ui_status *st, int w, int h, const char
     flow *g = malloc(sizeof *g);
     ui_list *l = malloc(sizeof *l);
     int found = 0;
-    if (g && l && strlen(lang) < sizeof g->lang) {
+    if (g && l)
         *g = *f;
-        snprintf(g->lang, sizeof g->lang, "%s", lang);
+    if (g && l && TRYGG_COPY(g->lang, lang)) {
         layout_build(g, st, w, h, l);
         for (int i = 0; i < l->n && !found; i++)
             if (strcmp(l->el[i].id, id) == 0 && l->el[i].label[0]) {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 ui_el *kit_add(ctx *c, ui_kind kind, const char *id, const char *label, int x, int y, int w, int h)
 {
     ui_list *l = c->l;
@@ -13,8 +15,9 @@ ui_el *kit_add(ctx *c, ui_kind kind, const char *id, const char *label, int x, i
     ui_el *e = &l->el[l->n++];
     memset(e, 0, sizeof *e);
     e->kind = kind;
-    snprintf(e->id, sizeof e->id, "%s", id ? id : "");
-    snprintf(e->label, sizeof e->label, "%s", label ? label : "");
+    TRYGG_COPY_TRUNC(e->id,
+                     id ? id : ""); /* ids come from the layout code and the checked catalog ids */
+    TRYGG_COPY_TRUNC(e->label, label ? label : ""); /* display text */
     e->x = x, e->y = y, e->w = w, e->h = h;
     e->rtl = l->rtl;
     return e;
@@ -104,7 +107,9 @@ void kit_header(ctx *c)
     char badge[128];
     const char *names[] = {"number", NULL};
     const char *vals[] = {f->cat->emergency, NULL};
-    trygg_i18n_format(T(c, "emergency.badge"), names, vals, badge, sizeof badge);
+    trygg_ignore(
+        trygg_i18n_format(T(c, "emergency.badge"), names, vals, badge,
+                          sizeof badge)); /* display: a text too long for its buffer shows empty */
     int bpx = P(c, 36);
     int bw = layout_measure(badge, bpx, 1, c->l->rtl) + S(c, 60);
     int bh = hh - S(c, 28);
@@ -211,7 +216,9 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
         snprintf(v, sizeof v, "%d", f->volume);
         const char *n[] = {"percent", NULL};
         const char *vv[] = {v, NULL};
-        trygg_i18n_format(T(c, "speech.volume"), n, vv, vol, sizeof vol);
+        trygg_ignore(trygg_i18n_format(
+            T(c, "speech.volume"), n, vv, vol,
+            sizeof vol)); /* display: a text too long for its buffer shows empty */
         ui_el *e = kit_text(c, "speech.volume", vol, sx, sy, c->W - sx - c->pad, sh, P(c, 28), 0,
                             t->text, t->bg);
         e->vcenter = 1;
@@ -240,7 +247,9 @@ void kit_progress(ctx *c)
     snprintf(b, sizeof b, "%d", total);
     const char *n[] = {"n", "total", NULL};
     const char *v[] = {a, b, NULL};
-    trygg_i18n_format(T(c, "progress"), n, v, out, sizeof out);
+    trygg_ignore(
+        trygg_i18n_format(T(c, "progress"), n, v, out,
+                          sizeof out)); /* display: a text too long for its buffer shows empty */
     int px = P(c, 28);
     int y = c->top;
     ui_el *e = kit_text(c, "progress", out, c->pad, y, c->W / 2, (int)(px * 1.35), px, 0,
@@ -313,7 +322,9 @@ void kit_choices(ctx *c, const choice *ch, int n, const char *selected)
         snprintf(b, sizeof b, "%d", pages);
         const char *nn[] = {"n", "total", NULL};
         const char *vv[] = {a, b, NULL};
-        trygg_i18n_format(T(c, "page.of"), nn, vv, out, sizeof out);
+        trygg_ignore(trygg_i18n_format(
+            T(c, "page.of"), nn, vv, out,
+            sizeof out)); /* display: a text too long for its buffer shows empty */
         ui_el *e = kit_text(c, "page", out, c->pad + w + c->gap, y, w, bh, P(c, 30), 0, c->t->text,
                             c->t->bg);
         e->align = UI_ALIGN_CENTER;

@@ -26,6 +26,7 @@
 #include "outbox.h"
 #include "remote_config.h"
 #include "speech.h"
+#include "trygg/copy.h"
 #include "trygg/i18n.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
@@ -152,12 +153,12 @@ static char *submission_json(const flow_form *m, const char *uuid, const char *l
     if (strcmp(m->area, "other") == 0 && m->place[0])
         snprintf(text, sizeof text, "%s%s%s", m->place, m->text[0] ? "\n" : "", m->text);
     else
-        snprintf(text, sizeof text, "%s", m->text);
+        TRYGG_COPY_FIT(text, m->text);
     if (text[0])
         json_object_set_new(j, "text", json_string(text));
     char contact[FLOW_NAME_MAX + FLOW_CONTACT_MAX + 8] = "";
     if (m->kind == FLOW_FAULT && m->feedback == 1 && m->consent)
-        snprintf(contact, sizeof contact, "%s", m->phone);
+        TRYGG_COPY_FIT(contact, m->phone);
     else if ((m->kind == FLOW_WATCH || m->kind == FLOW_WALK) && m->consent)
         snprintf(contact, sizeof contact, "%s, %s", m->name, m->contact);
     if (contact[0]) {
@@ -273,8 +274,8 @@ static int run_loop(app *a)
             const ui_el *e = layout_hit(a->list, in.x, in.y);
             if (e) {
                 char id[64], label[UI_LABEL_MAX];
-                snprintf(id, sizeof id, "%s", e->id);
-                snprintf(label, sizeof label, "%s", e->label);
+                TRYGG_COPY_FIT(id, e->id);
+                TRYGG_COPY_FIT(label, e->label);
                 voice_label(a, id, label, sizeof label);
                 flow_touch(&a->f, id, label, ui_ticks());
             }
@@ -333,8 +334,8 @@ static void advance(script *s, uint64_t ms)
 static int touch(script *s, const ui_el *e)
 {
     char id[64], label[UI_LABEL_MAX];
-    snprintf(id, sizeof id, "%s", e->id);
-    snprintf(label, sizeof label, "%s", e->label);
+    TRYGG_COPY_FIT(id, e->id);
+    TRYGG_COPY_FIT(label, e->label);
     voice_label(s->a, id, label, sizeof label);
     advance(s, 300);
     flow_touch(&s->a->f, id, label, s->now);
@@ -663,7 +664,10 @@ static int start_parts(app *a, const char *script_path, const char *wav)
 {
     char err[512];
     char fonts[600];
-    trygg_asset_path("fonts", fonts, sizeof fonts);
+    if (trygg_asset_path("fonts", fonts, sizeof fonts) != TRYGG_OK) {
+        fprintf(stderr, "trygg-kiosk: asset path too long\n");
+        return -1;
+    }
     a->w = a->cfg.width;
     a->h = a->cfg.height;
     ui_opts uo = {.headless = script_path != NULL,

@@ -1,5 +1,6 @@
 /* remote_config.c — the kiosk catalog: defaults, server JSON, cache file. */
 #include "remote_config.h"
+#include "trygg/copy.h"
 #include "trygg/ref.h"
 
 #include <errno.h>
@@ -25,7 +26,7 @@ static void set_ids(rc_entry *list, int *n, const char *const *ids)
     *n = 0;
     for (; *ids && *n < RC_CATS; ids++, (*n)++) {
         memset(&list[*n], 0, sizeof list[*n]);
-        snprintf(list[*n].id, sizeof list[*n].id, "%s", *ids);
+        TRYGG_COPY_TRUNC(list[*n].id, *ids); /* fixed short ids */
     }
 }
 
@@ -36,7 +37,7 @@ void rc_defaults(rc_catalog *c, const kiosk_config *cfg)
     static const char *const fault[] = {"street_light", "road",     "playground", "park",
                                         "litter",       "graffiti", "other",      NULL};
     memset(c, 0, sizeof *c);
-    snprintf(c->ref_prefix, sizeof c->ref_prefix, "%s", cfg->ref_prefix);
+    TRYGG_COPY_FIT(c->ref_prefix, cfg->ref_prefix);
     set_ids(c->concern, &c->n_concern, concern);
     set_ids(c->fault, &c->n_fault, fault);
     for (int i = 0; i < cfg->n_areas && i < RC_AREAS; i++) {
@@ -45,12 +46,12 @@ void rc_defaults(rc_catalog *c, const kiosk_config *cfg)
             snprintf(c->areas[i].label[l], RC_LABEL, "%s", cfg->areas[i].label);
         c->n_areas++;
     }
-    snprintf(c->police_tip_url, sizeof c->police_tip_url, "%s", cfg->police_tip_url);
-    snprintf(c->police_tip_phone, sizeof c->police_tip_phone, "%s", cfg->police_tip_phone);
-    snprintf(c->emergency, sizeof c->emergency, "%s", cfg->emergency);
-    snprintf(c->police_report_url, sizeof c->police_report_url, "%s", cfg->police_report_url);
-    snprintf(c->child_concern_url, sizeof c->child_concern_url, "%s", cfg->child_concern_url);
-    snprintf(c->child_concern_phone, sizeof c->child_concern_phone, "%s", cfg->child_concern_phone);
+    TRYGG_COPY_FIT(c->police_tip_url, cfg->police_tip_url);
+    TRYGG_COPY_FIT(c->police_tip_phone, cfg->police_tip_phone);
+    TRYGG_COPY_FIT(c->emergency, cfg->emergency);
+    TRYGG_COPY_FIT(c->police_report_url, cfg->police_report_url);
+    TRYGG_COPY_FIT(c->child_concern_url, cfg->child_concern_url);
+    TRYGG_COPY_FIT(c->child_concern_phone, cfg->child_concern_phone);
 }
 
 static int copy_str(json_t *v, char *out, size_t cap)
@@ -260,7 +261,10 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
             snprintf(err, errcap, "ref_prefix: not a kiosk prefix");
             goto out;
         }
-        snprintf(c->ref_prefix, sizeof c->ref_prefix, "%s", json_string_value(a));
+        if (!TRYGG_COPY(c->ref_prefix, json_string_value(a))) {
+            snprintf(err, errcap, "ref_prefix: not a kiosk prefix");
+            goto out;
+        }
     }
     if (c->n_concern == 0 || c->n_fault == 0 || c->n_areas == 0) {
         snprintf(err, errcap, "categories and areas must not be empty");

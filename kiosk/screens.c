@@ -152,7 +152,9 @@ void screen_help(ctx *c)
         char phone[128];
         const char *nn[] = {"number", NULL};
         const char *vv[] = {cards[i].phone, NULL};
-        trygg_i18n_format(T(c, cards[i].phone_key), nn, vv, phone, sizeof phone);
+        trygg_ignore(trygg_i18n_format(
+            T(c, cards[i].phone_key), nn, vv, phone,
+            sizeof phone)); /* display: a text too long for its buffer shows empty */
         kit_para(c, T(c, cards[i].tk), tx, &ty, tw, P(c, 38), 1, t->text, t->panel_bg);
         ty += S(c, 8);
         kit_para(c, T(c, cards[i].bk), tx, &ty, tw, P(c, 28), 0, t->text, t->panel_bg);
@@ -212,7 +214,9 @@ void screen_receipt(ctx *c)
     char em[256];
     const char *n[] = {"number", NULL};
     const char *v[] = {f->cat->emergency, NULL};
-    trygg_i18n_format(T(c, "receipt.emergency"), n, v, em, sizeof em);
+    trygg_ignore(
+        trygg_i18n_format(T(c, "receipt.emergency"), n, v, em,
+                          sizeof em)); /* display: a text too long for its buffer shows empty */
     kit_para(c, em, c->pad, &y, w, P(c, 34), 1, t->error_fg == 0xFF9C9C ? t->text : t->danger_bg,
              t->bg);
 }
@@ -237,7 +241,9 @@ void screen_idle(ctx *c)
     snprintf(secs, sizeof secs, "%d", flow_warning_left(f));
     const char *n[] = {"seconds", NULL};
     const char *v[] = {secs, NULL};
-    trygg_i18n_format(T(c, "idle.body"), n, v, body, sizeof body);
+    trygg_ignore(
+        trygg_i18n_format(T(c, "idle.body"), n, v, body,
+                          sizeof body)); /* display: a text too long for its buffer shows empty */
     int y = c->top;
     kit_para(c, body, c->pad, &y, w, P(c, 40), 0, t->text, t->bg);
     y += S(c, 30);
@@ -327,7 +333,9 @@ void screen_maint(ctx *c)
         const char *k = keys[i];
         if (i == 2)
             k = st && st->server_ok ? "maint.server_ok" : "maint.server_down";
-        trygg_i18n_format(T(c, k), n, v, line, sizeof line);
+        trygg_ignore(trygg_i18n_format(
+            T(c, k), n, v, line,
+            sizeof line)); /* display: a text too long for its buffer shows empty */
         ui_el *e = kit_para(c, line, c->pad, &y, w, px, i == 2, t->text, t->bg);
         e->rtl = 0;
         y += S(c, 8);

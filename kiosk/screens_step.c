@@ -7,12 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void copy_str(char *dst, size_t cap, const char *src)
-{
-    size_t n = strnlen(src, cap - 1);
-    memcpy(dst, src, n);
-    dst[n] = 0;
-}
+#include "trygg/copy.h"
 
 static void entry_choices(ctx *c, const rc_entry *list, int n, const char *prefix,
                           const char *selected, int own_first)
@@ -24,22 +19,22 @@ static void entry_choices(ctx *c, const rc_entry *list, int n, const char *prefi
     if (own_first)
         for (int i = 0; i < n; i++)
             if (strcmp(list[i].id, own) == 0) {
-                copy_str(ch[m].id, sizeof ch[m].id, list[i].id);
-                snprintf(ch[m].label, sizeof ch[m].label, "%s",
-                         rc_label(&list[i], c->f->lang, c->f->tr, prefix, buf, sizeof buf));
+                TRYGG_COPY_FIT(ch[m].id, list[i].id);
+                TRYGG_COPY_TRUNC(ch[m].label, rc_label(&list[i], c->f->lang, c->f->tr, prefix, buf,
+                                                       sizeof buf)); /* display text */
                 m++;
             }
     for (int i = 0; i < n && m < RC_AREAS + 1; i++) {
         if (own_first && strcmp(list[i].id, own) == 0)
             continue;
-        copy_str(ch[m].id, sizeof ch[m].id, list[i].id);
-        snprintf(ch[m].label, sizeof ch[m].label, "%s",
-                 rc_label(&list[i], c->f->lang, c->f->tr, prefix, buf, sizeof buf));
+        TRYGG_COPY_FIT(ch[m].id, list[i].id);
+        TRYGG_COPY_TRUNC(ch[m].label, rc_label(&list[i], c->f->lang, c->f->tr, prefix, buf,
+                                               sizeof buf)); /* display text */
         m++;
     }
     if (own_first) { /* areas end with "other" */
         snprintf(ch[m].id, sizeof ch[m].id, "other");
-        snprintf(ch[m].label, sizeof ch[m].label, "%s", T(c, "area.other"));
+        TRYGG_COPY_TRUNC(ch[m].label, T(c, "area.other")); /* display text */
         m++;
     }
     kit_choices(c, ch, m, selected);
@@ -56,9 +51,11 @@ static void walk_label(ctx *c, const rc_walk *w, char *out, size_t cap)
         snprintf(ts, sizeof ts, "%02d.%02d", hh, mi);
         const char *n[] = {"day", "month", "time", NULL};
         const char *v[] = {ds, T(c, mk), ts, NULL};
-        trygg_i18n_format(T(c, "walk.when"), n, v, date, sizeof date);
+        trygg_ignore(trygg_i18n_format(
+            T(c, "walk.when"), n, v, date,
+            sizeof date)); /* display: a text too long for its buffer shows empty */
     } else {
-        snprintf(date, sizeof date, "%s", w->starts);
+        TRYGG_COPY_TRUNC(date, w->starts); /* display text */
     }
     /* Places left from the server's config: "12 platser kvar", "Fullbokad";
      * nothing for a walk without a limit. */
@@ -71,8 +68,9 @@ static void walk_label(ctx *c, const rc_walk *w, char *out, size_t cap)
         snprintf(ns, sizeof ns, "%d", left);
         const char *n[] = {"n", NULL};
         const char *v[] = {ns, NULL};
-        trygg_i18n_format(T(c, left == 1 ? "walk.place_left" : "walk.places_left"), n, v, txt,
-                          sizeof txt);
+        trygg_ignore(trygg_i18n_format(
+            T(c, left == 1 ? "walk.place_left" : "walk.places_left"), n, v, txt,
+            sizeof txt)); /* display: a text too long for its buffer shows empty */
         snprintf(places, sizeof places, " \xC2\xB7 %s", txt);
     }
     int n = snprintf(out, cap, "%s \xE2\x80\x93 %s%s%s%s", date, w->place,
@@ -119,26 +117,26 @@ static void screen_review(ctx *c)
         const rc_entry *list = m->kind == FLOW_CONCERN ? f->cat->concern : f->cat->fault;
         int n = m->kind == FLOW_CONCERN ? f->cat->n_concern : f->cat->n_fault;
         if ((e = rc_find(list, n, m->category)))
-            snprintf(cat, sizeof cat, "%s",
-                     rc_label(e, f->lang, f->tr,
-                              m->kind == FLOW_CONCERN ? "cat.concern." : "cat.fault.", buf,
-                              sizeof buf));
+            TRYGG_COPY_TRUNC(cat, rc_label(e, f->lang, f->tr, /* display text */
+                                           m->kind == FLOW_CONCERN ? "cat.concern." : "cat.fault.",
+                                           buf, sizeof buf));
     }
     if (strcmp(m->area, "other") == 0)
-        snprintf(area, sizeof area, "%s", m->place);
+        TRYGG_COPY_FIT(area, m->place);
     else if ((e = rc_find(f->cat->areas, f->cat->n_areas, m->area)))
-        snprintf(area, sizeof area, "%s", rc_label(e, f->lang, f->tr, NULL, buf, sizeof buf));
+        TRYGG_COPY_TRUNC(area,
+                         rc_label(e, f->lang, f->tr, NULL, buf, sizeof buf)); /* display text */
     if (m->when[0]) {
         char k[32];
         snprintf(k, sizeof k, "when.%s", m->when);
-        snprintf(when, sizeof when, "%s", T(c, k));
+        TRYGG_COPY_TRUNC(when, T(c, k)); /* display text */
     }
     for (int i = 0; i < f->cat->n_walks; i++)
         if (f->cat->walks[i].id == m->walk_id)
             walk_label(c, &f->cat->walks[i], walk, sizeof walk);
     if (m->kind == FLOW_FAULT)
-        snprintf(feedback, sizeof feedback, "%s",
-                 T(c, m->feedback == 1 ? "feedback.yes" : "feedback.no"));
+        TRYGG_COPY_TRUNC(
+            feedback, T(c, m->feedback == 1 ? "feedback.yes" : "feedback.no")); /* display text */
     char phone_masked[64] = "";
     if (m->phone[0]) {
         /* Show only the last two digits on screen. */
@@ -215,9 +213,9 @@ static void step_when(ctx *c)
     choice ch[6];
     for (int i = 0; i < 6; i++) {
         char k[32];
-        snprintf(ch[i].id, sizeof ch[i].id, "%s", w[i]);
+        TRYGG_COPY_TRUNC(ch[i].id, w[i]); /* fixed short ids */
         snprintf(k, sizeof k, "when.%s", w[i]);
-        snprintf(ch[i].label, sizeof ch[i].label, "%s", T(c, k));
+        TRYGG_COPY_TRUNC(ch[i].label, T(c, k)); /* display text */
     }
     kit_choices(c, ch, 6, m->when);
 }
@@ -227,9 +225,9 @@ static void step_feedback(ctx *c)
     const flow_form *m = &c->f->form;
     choice ch[2];
     snprintf(ch[0].id, sizeof ch[0].id, "yes");
-    snprintf(ch[0].label, sizeof ch[0].label, "%s", T(c, "feedback.yes"));
+    TRYGG_COPY_TRUNC(ch[0].label, T(c, "feedback.yes")); /* display text */
     snprintf(ch[1].id, sizeof ch[1].id, "no");
-    snprintf(ch[1].label, sizeof ch[1].label, "%s", T(c, "feedback.no"));
+    TRYGG_COPY_TRUNC(ch[1].label, T(c, "feedback.no")); /* display text */
     const char *sel = m->feedback == 1 ? "yes" : m->feedback == 0 ? "no" : NULL;
     kit_choices(c, ch, 2, sel);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "trygg/copy.h"
 #include "trygg/log.h"
 
 #define LANG_CAP      16
@@ -67,19 +68,6 @@ static int g_rate; /* espeak-ng's sample rate once initialised */
 static void wipe(void *p, size_t n)
 {
     explicit_bzero(p, n);
-}
-
-/* Copies src into dst[cap], cutting at a UTF-8 character boundary. */
-static void copy_utf8(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(dst, src, n);
-    dst[n] = '\0';
 }
 
 /* Language tag normalised to lower case up to '-' or '_' ("ar-SE" -> "ar"). */
@@ -314,7 +302,8 @@ speech *speech_open(const char *wav_dir)
     if (!s)
         goto fail_unlock;
     if (wav_dir)
-        snprintf(s->wav_dir, sizeof s->wav_dir, "%s", wav_dir);
+        if (!TRYGG_COPY(s->wav_dir, wav_dir))
+            goto fail_free;
     s->volume = SPEECH_VOLUME_DEFAULT;
     atomic_init(&s->gen, 0);
 
@@ -391,8 +380,8 @@ void speech_say(speech *s, const char *lang, const char *text)
     }
     pthread_mutex_lock(&s->mu);
     interrupt_locked(s);
-    snprintf(s->lang, sizeof s->lang, "%s", base);
-    copy_utf8(s->text, sizeof s->text, text);
+    TRYGG_COPY_FIT(s->lang, base);
+    TRYGG_COPY_TRUNC(s->text, text); /* spoken text: a cut is heard, not lost data */
     if (s->last_text != text) {
         wipe(s->last_text, sizeof s->last_text);
         memcpy(s->last_text, s->text, sizeof s->last_text);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "trygg/copy.h"
+
 #include "bidi.h"
 
 #define FONT_SLOTS 48
@@ -404,7 +406,11 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
         return NULL;
     }
     u->headless = o->headless;
-    snprintf(u->font_dir, sizeof u->font_dir, "%s", o->font_dir);
+    if (!TRYGG_COPY(u->font_dir, o->font_dir)) {
+        snprintf(err, cap, "font directory: path too long");
+        free(u);
+        return NULL;
+    }
     if (o->headless)
         SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");

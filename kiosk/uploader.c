@@ -4,7 +4,6 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "outbox.h"
 #include "remote_config.h"
+#include "trygg/backoff.h"
 #include "trygg/log.h"
 
 #define BODY_CAP (256 * 1024)
@@ -158,15 +158,11 @@ static long request(uploader *u, const char *method, const char *path, const cha
     return status;
 }
 
+/* Delay before the n-th try (n >= 1): retry_min_ms doubling up to
+ * retry_max_ms, plus up to 25 % jitter so many kiosks do not return in step. */
 static uint64_t backoff_ms(const kiosk_config *cfg, int n)
 {
-    uint64_t d = (uint64_t)cfg->retry_min_ms;
-    for (int i = 1; i < n && d < (uint64_t)cfg->retry_max_ms; i++)
-        d *= 2;
-    if (d > (uint64_t)cfg->retry_max_ms)
-        d = (uint64_t)cfg->retry_max_ms;
-    /* up to +25 % jitter so many kiosks do not return in step */
-    return d + randombytes_uniform((uint32_t)(d / 4 + 1));
+    return (uint64_t)trygg_backoff(cfg->retry_min_ms, cfg->retry_max_ms, n - 1, 25);
 }
 
 static void network_failed(uploader *u, const char *err)

@@ -5,6 +5,7 @@
  *   POST /api/v1/kiosk/heartbeat  version, outbox depth, last error -> 204
  * Every call needs "Authorization: Bearer <kiosk token>".
  */
+#include "trygg/copy.h"
 #include "trygg/time.h"
 #include "api.h"
 
@@ -185,71 +186,21 @@ static const char *opt_str(json_t *o, const char *name, json_t *fields)
     return json_string_value(v);
 }
 
-/* Fills *item from the submission; errors per field into `fields`. */
-static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_t *fields)
+/* The submission's when, text and lang; errors per field into `fields`. */
+static void parse_when_text_lang(json_t *o, trygg_item *item, json_t *fields)
 {
-    const char *uuid = opt_str(o, "uuid", fields);
-    if (uuid == NULL) {
-        if (!json_object_get(fields, "uuid"))
-            json_object_set_new(fields, "uuid", json_string("required"));
-    } else if (!valid_uuid(uuid)) {
-        json_object_set_new(fields, "uuid", json_string("invalid"));
-    } else {
-        snprintf(item->client_key, sizeof item->client_key, "%s", uuid);
-    }
-
-    const char *kind = opt_str(o, "kind", fields);
-    trygg_kind k = TRYGG_KIND_CONCERN;
-    if (kind == NULL) {
-        if (!json_object_get(fields, "kind"))
-            json_object_set_new(fields, "kind", json_string("required"));
-    } else if (trygg_kind_parse(kind, &k) != TRYGG_OK ||
-               (k != TRYGG_KIND_CONCERN && k != TRYGG_KIND_FAULT && k != TRYGG_KIND_WATCH_SIGNUP &&
-                k != TRYGG_KIND_WALK_SIGNUP)) {
-        json_object_set_new(fields, "kind", json_string("invalid"));
-    }
-    item->kind = k;
-    int needs_cat = k == TRYGG_KIND_CONCERN || k == TRYGG_KIND_FAULT;
-
-    const char *cat = opt_str(o, "category", fields);
-    if (cat && *cat == '\0')
-        cat = NULL; /* "" = none (sign-ups) */
-    if (cat == NULL) {
-        if (needs_cat && !json_object_get(fields, "category"))
-            json_object_set_new(fields, "category", json_string("required"));
-    } else if (!valid_name(cat)) {
-        json_object_set_new(fields, "category", json_string("invalid"));
-    } else {
-        /* Unknown ids are accepted: a kiosk that was offline may hold an
-         * item made with an older config, and a citizen's report is never
-         * refused for that. */
-        if (needs_cat && config_category_find(&ctx->cfg, (int)k, cat) == NULL)
-            TRYGG_INFO("api: category '%s' not in the current config", cat);
-        snprintf(item->category, sizeof item->category, "%s", cat);
-    }
-
-    const char *area = opt_str(o, "area", fields);
-    if (area && *area == '\0')
-        area = NULL;
-    if (area == NULL) {
-        if (needs_cat && !json_object_get(fields, "area"))
-            json_object_set_new(fields, "area", json_string("required"));
-    } else if (!valid_name(area)) {
-        json_object_set_new(fields, "area", json_string("invalid"));
-    } else {
-        snprintf(item->area, sizeof item->area, "%s", area);
-    }
-
     const char *when = opt_str(o, "when", fields);
     if (when != NULL) {
         int ok = 0;
         for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++)
             if (strcmp(when, bands[i]) == 0) {
-                snprintf(item->when_band, sizeof item->when_band, "%s", when);
+                if (!TRYGG_COPY(item->when_band, when))
+                    json_object_set_new(fields, "when", json_string("invalid"));
                 ok = 1;
             }
         if (!ok && valid_date(when)) {
-            snprintf(item->when_date, sizeof item->when_date, "%s", when);
+            if (!TRYGG_COPY(item->when_date, when))
+                json_object_set_new(fields, "when", json_string("invalid"));
             ok = 1;
         }
         if (!ok)
@@ -274,10 +225,15 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
             ok |= strcmp(lang, config_langs[i]) == 0;
         if (!ok)
             json_object_set_new(fields, "lang", json_string("invalid"));
-        else
-            snprintf(item->lang, sizeof item->lang, "%s", lang);
+        else if (!TRYGG_COPY(item->lang, lang))
+            json_object_set_new(fields, "lang", json_string("invalid"));
     }
+}
 
+/* The submission's consent, contact and walk (required for a walk sign-up
+ * of kind k); errors per field into `fields`. */
+static void parse_contact_walk(json_t *o, trygg_item *item, trygg_kind k, json_t *fields)
+{
     json_t *consent = json_object_get(o, "consent");
     if (consent && !json_is_null(consent)) {
         if (!json_is_boolean(consent))
@@ -307,6 +263,62 @@ static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_
     } else if (k == TRYGG_KIND_WALK_SIGNUP) {
         json_object_set_new(fields, "walk_id", json_string("required"));
     }
+}
+
+/* Fills *item from the submission; errors per field into `fields`. */
+static void parse_submission(server_ctx *ctx, json_t *o, trygg_item *item, json_t *fields)
+{
+    const char *uuid = opt_str(o, "uuid", fields);
+    if (uuid == NULL) {
+        if (!json_object_get(fields, "uuid"))
+            json_object_set_new(fields, "uuid", json_string("required"));
+    } else if (!valid_uuid(uuid) || !TRYGG_COPY(item->client_key, uuid)) {
+        json_object_set_new(fields, "uuid", json_string("invalid"));
+    }
+
+    const char *kind = opt_str(o, "kind", fields);
+    trygg_kind k = TRYGG_KIND_CONCERN;
+    if (kind == NULL) {
+        if (!json_object_get(fields, "kind"))
+            json_object_set_new(fields, "kind", json_string("required"));
+    } else if (trygg_kind_parse(kind, &k) != TRYGG_OK ||
+               (k != TRYGG_KIND_CONCERN && k != TRYGG_KIND_FAULT && k != TRYGG_KIND_WATCH_SIGNUP &&
+                k != TRYGG_KIND_WALK_SIGNUP)) {
+        json_object_set_new(fields, "kind", json_string("invalid"));
+    }
+    item->kind = k;
+    int needs_cat = k == TRYGG_KIND_CONCERN || k == TRYGG_KIND_FAULT;
+
+    const char *cat = opt_str(o, "category", fields);
+    if (cat && *cat == '\0')
+        cat = NULL; /* "" = none (sign-ups) */
+    if (cat == NULL) {
+        if (needs_cat && !json_object_get(fields, "category"))
+            json_object_set_new(fields, "category", json_string("required"));
+    } else if (!valid_name(cat)) {
+        json_object_set_new(fields, "category", json_string("invalid"));
+    } else {
+        /* Unknown ids are accepted: a kiosk that was offline may hold an
+         * item made with an older config, and a citizen's report is never
+         * refused for that. */
+        if (needs_cat && config_category_find(&ctx->cfg, (int)k, cat) == NULL)
+            TRYGG_INFO("api: category '%s' not in the current config", cat);
+        if (!TRYGG_COPY(item->category, cat))
+            json_object_set_new(fields, "category", json_string("invalid"));
+    }
+
+    const char *area = opt_str(o, "area", fields);
+    if (area && *area == '\0')
+        area = NULL;
+    if (area == NULL) {
+        if (needs_cat && !json_object_get(fields, "area"))
+            json_object_set_new(fields, "area", json_string("required"));
+    } else if (!valid_name(area) || !TRYGG_COPY(item->area, area)) {
+        json_object_set_new(fields, "area", json_string("invalid"));
+    }
+
+    parse_when_text_lang(o, item, fields);
+    parse_contact_walk(o, item, k, fields);
 }
 
 /* After a new walk sign-up was committed: when the walk now has more
@@ -341,6 +353,64 @@ static int same_submission(const trygg_item *sent, const trygg_item *had)
            strcmp(sent->contact, had->contact) == 0 && strcmp(sent->source, had->source) == 0;
 }
 
+/* A walk sign-up must name a walk the server knows (a full one is still
+ * taken, see intake.c: audit_over_capacity): "unknown" into `fields` if not.
+ * Returns the store's error when it cannot tell. */
+static trygg_err check_walk(trygg_store *st, const trygg_item *item, json_t *fields)
+{
+    if (json_object_size(fields) != 0 || item->kind != TRYGG_KIND_WALK_SIGNUP)
+        return TRYGG_OK;
+    trygg_walk w;
+    trygg_err we = trygg_store_walk_get(st, item->walk_id, &w);
+    if (we == TRYGG_ERR_NOTFOUND) {
+        json_object_set_new(fields, "walk_id", json_string("unknown"));
+        return TRYGG_OK;
+    }
+    return we;
+}
+
+/* The submission's reference: a kiosk-issued one ("ref", one of this
+ * kiosk's prefixes; *kiosk_ref = 1) is stored exactly or refused (409);
+ * without one, the legacy hash of the uuid as an older kiosk printed it
+ * (docs/kiosk-api.md). Field errors into `fields`; returns the store's error
+ * when it cannot tell. */
+static trygg_err submission_ref(trygg_store *st, const trygg_kiosk *k, json_t *o, trygg_item *item,
+                                json_t *fields, int *kiosk_ref)
+{
+    json_t *jref = json_object_get(o, "ref");
+    if (jref) {
+        char pfx[TRYGG_REF_PREFIX_LEN + 1];
+        long seq = 0;
+        const char *r = json_string_value(jref);
+        if (!r || trygg_ref_normalise(r, item->ref) != TRYGG_OK ||
+            trygg_ref_kiosk_parse(item->ref, pfx, &seq) != TRYGG_OK) {
+            json_object_set_new(fields, "ref", json_string("invalid"));
+        } else {
+            trygg_err pe = trygg_store_kiosk_owns_prefix(st, k->id, pfx);
+            if (pe == TRYGG_ERR_NOTFOUND) {
+                json_object_set_new(fields, "ref", json_string("prefix"));
+            } else if (pe != TRYGG_OK) {
+                return pe;
+            }
+            *kiosk_ref = 1;
+            /* Near the end of the current prefix's sequence space: issue the
+             * next prefix now, the kiosk takes it with its next config
+             * download while numbers are left under the old one. */
+            if (pe == TRYGG_OK && strcmp(pfx, k->ref_prefix) == 0 &&
+                seq >= TRYGG_REF_SEQ_COUNT - API_PREFIX_RESERVE) {
+                char np[4];
+                trygg_err ne = trygg_store_kiosk_new_prefix(st, k->id, np);
+                if (ne == TRYGG_OK)
+                    TRYGG_INFO("api: kiosk %s gets reference prefix %s after %s", k->id, np, pfx);
+                else
+                    TRYGG_ERR("api: no new reference prefix for kiosk %s: %s", k->id,
+                              trygg_store_errmsg(st));
+            }
+        }
+    }
+    return TRYGG_OK;
+}
+
 static void h_submit(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
@@ -362,61 +432,18 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     }
     trygg_item_init(item);
     item->channel = TRYGG_CHANNEL_KIOSK;
-    snprintf(item->source, sizeof item->source, "%s", k.id);
+    TRYGG_COPY_FIT(item->source, k.id);
     parse_submission(ctx, o, item, fields);
-    if (json_object_size(fields) == 0 && item->kind == TRYGG_KIND_WALK_SIGNUP) {
-        /* A sign-up must name a walk the server knows (a full one is still
-         * taken, see intake.c: audit_over_capacity). */
-        trygg_walk w;
-        trygg_err we = trygg_store_walk_get(st, item->walk_id, &w);
-        if (we == TRYGG_ERR_NOTFOUND) {
-            json_object_set_new(fields, "walk_id", json_string("unknown"));
-        } else if (we != TRYGG_OK) {
-            json_decref(o);
-            json_decref(fields);
-            free(item);
-            error_json(resp, api_status_for(we), "store", NULL);
-            return;
-        }
-    }
-    /* The reference: a kiosk-issued one ("ref", one of this kiosk's
-     * prefixes) is stored exactly or refused (409); without one, the legacy
-     * hash of the uuid as an older kiosk printed it (docs/kiosk-api.md). */
     int kiosk_ref = 0;
-    json_t *jref = json_object_get(o, "ref");
-    if (jref) {
-        char pfx[TRYGG_REF_PREFIX_LEN + 1];
-        long seq = 0;
-        const char *r = json_string_value(jref);
-        if (!r || trygg_ref_normalise(r, item->ref) != TRYGG_OK ||
-            trygg_ref_kiosk_parse(item->ref, pfx, &seq) != TRYGG_OK) {
-            json_object_set_new(fields, "ref", json_string("invalid"));
-        } else {
-            trygg_err pe = trygg_store_kiosk_owns_prefix(st, k.id, pfx);
-            if (pe == TRYGG_ERR_NOTFOUND) {
-                json_object_set_new(fields, "ref", json_string("prefix"));
-            } else if (pe != TRYGG_OK) {
-                json_decref(o);
-                json_decref(fields);
-                free(item);
-                error_json(resp, api_status_for(pe), "store", NULL);
-                return;
-            }
-            kiosk_ref = 1;
-            /* Near the end of the current prefix's sequence space: issue the
-             * next prefix now, the kiosk takes it with its next config
-             * download while numbers are left under the old one. */
-            if (pe == TRYGG_OK && strcmp(pfx, k.ref_prefix) == 0 &&
-                seq >= TRYGG_REF_SEQ_COUNT - API_PREFIX_RESERVE) {
-                char np[4];
-                trygg_err ne = trygg_store_kiosk_new_prefix(st, k.id, np);
-                if (ne == TRYGG_OK)
-                    TRYGG_INFO("api: kiosk %s gets reference prefix %s after %s", k.id, np, pfx);
-                else
-                    TRYGG_ERR("api: no new reference prefix for kiosk %s: %s", k.id,
-                              trygg_store_errmsg(st));
-            }
-        }
+    trygg_err pe = check_walk(st, item, fields);
+    if (pe == TRYGG_OK)
+        pe = submission_ref(st, &k, o, item, fields, &kiosk_ref);
+    if (pe != TRYGG_OK) {
+        json_decref(o);
+        json_decref(fields);
+        free(item);
+        error_json(resp, api_status_for(pe), "store", NULL);
+        return;
     }
     json_decref(o);
     if (json_object_size(fields) > 0) {

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "trygg/cfg.h"
+#include "trygg/copy.h"
 
 const char *const config_langs[CONFIG_NLANGS] = {"sv", "en", "ar", "so"};
 
@@ -180,7 +181,10 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
                     return trygg_cfg_fail(e, line,
                                           "api_keys: at most %d keys of 16..127 characters",
                                           CONFIG_MAX_APIKEYS);
-                snprintf(k->open311_keys[k->nopen311_keys++], sizeof k->open311_keys[0], "%s", t);
+                if (!TRYGG_COPY(k->open311_keys[k->nopen311_keys++], t))
+                    return trygg_cfg_fail(e, line,
+                                          "api_keys: at most %d keys of 16..127 characters",
+                                          CONFIG_MAX_APIKEYS);
             }
             return 1;
         }
@@ -205,7 +209,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
             if (k->ncats >= CONFIG_MAX_CATS)
                 return trygg_cfg_fail(e, line, "more than %d categories", CONFIG_MAX_CATS);
             cat = &k->cats[k->ncats++];
-            snprintf(cat->id, sizeof cat->id, "%s", id);
+            if (!TRYGG_COPY(cat->id, id))
+                return trygg_cfg_fail(e, line, "bad category id '%s'", id);
             cat->kind = TRYGG_KIND_CONCERN;
         }
         int li = label_key(name);
@@ -241,7 +246,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
             if (k->nareas >= CONFIG_MAX_AREAS)
                 return trygg_cfg_fail(e, line, "more than %d areas", CONFIG_MAX_AREAS);
             a = &k->areas[k->nareas++];
-            snprintf(a->id, sizeof a->id, "%s", id);
+            if (!TRYGG_COPY(a->id, id))
+                return trygg_cfg_fail(e, line, "bad area id '%s'", id);
         }
         int li = label_key(name);
         if (li >= 0) {
@@ -297,12 +303,13 @@ trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *err
 {
     memset(cfg, 0, sizeof *cfg);
     *nerr = 0;
+    if (!TRYGG_COPY(cfg->config_file, path))
+        return TRYGG_ERR_TOOBIG;
     server_catalog *k = calloc(1, sizeof *k);
     if (k == NULL)
         return TRYGG_ERR_NOMEM;
     cfg->catalog = k;
     defaults(cfg, k);
-    snprintf(cfg->config_file, sizeof cfg->config_file, "%s", path);
 
     struct load l = {.cfg = cfg, .cat = k};
     trygg_cfg_errors e = {.errs = errs, .max = maxerr, .file = path};
@@ -329,7 +336,7 @@ trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *err
             !resolve(cfg->tls_key, sizeof cfg->tls_key, cfg->data_dir) ||
             !resolve(k->smtp_ca_file, sizeof k->smtp_ca_file, cfg->data_dir))
             trygg_cfg_fail(&e, 0, "a path is too long");
-        snprintf(cfg->routing_file, sizeof cfg->routing_file, "%s", l.routing);
+        TRYGG_COPY_FIT(cfg->routing_file, l.routing);
     }
     /* "\n" in templates (INI values are one line). */
     for (char *p = k->mail_body; (p = strstr(p, "\\n")) != NULL;) {

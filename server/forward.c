@@ -10,6 +10,7 @@
  * The webhook URL and secret are looked up when sending, so no secret is
  * ever stored in the outbox.
  */
+#include "trygg/copy.h"
 #include "trygg/backoff.h"
 #include "trygg/time.h"
 #include "forward.h"
@@ -126,12 +127,12 @@ static void encode_subject(const char *s, char *out, size_t cap)
 static char *build_message(const char *from, const char *to, const char *subject, const char *body,
                            int64_t id)
 {
-    char date[64], subj[1024], host[128] = "trygg.invalid";
+    char date[64], subj[1024], host[128];
     trygg_time_format((int64_t)time(NULL), "%a, %d %b %Y %H:%M:%S %z", date, sizeof date);
     encode_subject(subject, subj, sizeof subj);
     const char *at = strrchr(from, '@');
-    if (at && strlen(at + 1) < sizeof host && strlen(at + 1) > 0)
-        snprintf(host, sizeof host, "%s", at + 1);
+    if (at == NULL || at[1] == '\0' || !TRYGG_COPY(host, at + 1))
+        TRYGG_COPY_FIT(host, "trygg.invalid");
     unsigned char rnd[8];
     char rhex[17];
     trygg_random_bytes(rnd, sizeof rnd);

@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trygg/buf.h"
+#include "trygg/copy.h"
 #include "trygg/log.h"
 
 /* Bodies larger than their cap are read and dropped up to this much, then
@@ -95,8 +97,8 @@ typedef struct http_ctx {
     int bad_form;     /* a form field held a NUL byte, or too many fields */
     http_resp early;  /* the precheck's answer, when it gave one */
     char allow[64];
-    char *buf;
-    size_t len, cap, discarded;
+    trygg_buf body; /* the request body, capped at the route's max_body */
+    size_t discarded;
     int too_big;
     struct MHD_PostProcessor *pp;
     char *strs[HTTP_MAX_FIELDS * 2 + 8]; /* owned copies (form fields, ip) */
@@ -333,9 +335,9 @@ static void remote_addr(struct http_server *s, http_ctx *c, struct MHD_Connectio
             last = last ? last + 1 : xff;
             while (*last == ' ')
                 last++;
-            if (strlen(last) < sizeof c->ip &&
-                strspn(last, "0123456789abcdefABCDEF.:") == strlen(last))
-                snprintf(c->ip, sizeof c->ip, "%s", last);
+            char ip[sizeof c->ip];
+            if (strspn(last, "0123456789abcdefABCDEF.:") == strlen(last) && TRYGG_COPY(ip, last))
+                TRYGG_COPY_FIT(c->ip, ip);
         }
         const char *xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
         if (xfp && strcasecmp(xfp, "https") == 0)
@@ -506,110 +508,112 @@ static int protocol_refusal(struct MHD_Connection *conn, const char *version)
     return 0;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **req_cls)
+/* The first call for a request: its context, the checks that need only the
+ * headers (protocol, route, Content-Length, the precheck) and the form parser. */
+static enum MHD_Result on_headers(struct http_server *s, struct MHD_Connection *conn,
+                                  const char *url, const char *method, const char *version,
+                                  void **req_cls)
 {
-    struct http_server *s = cls;
-    http_ctx *c = *req_cls;
-
-    if (c == NULL) {
-        c = calloc(1, sizeof *c);
-        if (c == NULL)
-            return MHD_NO;
-        *req_cls = c;
-        c->req.started_us = mono_us();
-        c->req.method = method;
-        c->req.path = url;
-        c->req.body = "";
-        c->req.conn = conn;
-        remote_addr(s, c, conn);
-        MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, query_iter, c);
-        set_phase(s, conn, 1);
-        int refuse = protocol_refusal(conn, version);
-        if (refuse || c->bad_form) {
-            atomic_fetch_add(&st_protocol, 1);
-            c->close_after = 1;
-            c->early_status = refuse ? refuse : 400;
-            return send_error(s, c, conn, c->early_status);
-        }
-        find_route(s, c, method, url);
-        if (c->early_status)
-            return send_error(s, c, conn, c->early_status);
-        const char *cl =
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl) {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(cl, &end, 10);
-            if (errno || *end || v > c->route->max_body)
-                return send_error(s, c, conn, 413);
-        }
-        if (s->opt.precheck) {
-            /* Before "100 Continue": e.g. a kiosk's token, so nobody uploads
-             * a body that will be refused anyway. */
-            int st = s->opt.precheck(s->ctx, c->route, &c->req, &c->early);
-            if (st) {
-                c->early_status = st;
-                c->close_after = 1;
-                if (c->early.status == 0) {
-                    http_resp_free(&c->early);
-                    return send_error(s, c, conn, st);
-                }
-                http_resp early = c->early;
-                memset(&c->early, 0, sizeof c->early);
-                return send_resp(s, c, conn, &early);
-            }
-        }
-        const char *ct =
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-        if (ct && strncasecmp(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
-                              strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0)
-            c->pp = MHD_create_post_processor(conn, 4096, post_iter, c);
-        return MHD_YES;
+    http_ctx *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return MHD_NO;
+    *req_cls = c;
+    c->req.started_us = mono_us();
+    c->req.method = method;
+    c->req.path = url;
+    c->req.body = "";
+    c->req.conn = conn;
+    remote_addr(s, c, conn);
+    MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, query_iter, c);
+    set_phase(s, conn, 1);
+    int refuse = protocol_refusal(conn, version);
+    if (refuse || c->bad_form) {
+        atomic_fetch_add(&st_protocol, 1);
+        c->close_after = 1;
+        c->early_status = refuse ? refuse : 400;
+        return send_error(s, c, conn, c->early_status);
     }
+    find_route(s, c, method, url);
+    if (c->early_status)
+        return send_error(s, c, conn, c->early_status);
+    trygg_buf_init(&c->body, c->route->max_body + 1);
+    const char *cl =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(cl, &end, 10);
+        if (errno || *end || v > c->route->max_body)
+            return send_error(s, c, conn, 413);
+    }
+    if (s->opt.precheck) {
+        /* Before "100 Continue": e.g. a kiosk's token, so nobody uploads
+         * a body that will be refused anyway. */
+        int st = s->opt.precheck(s->ctx, c->route, &c->req, &c->early);
+        if (st) {
+            c->early_status = st;
+            c->close_after = 1;
+            if (c->early.status == 0) {
+                http_resp_free(&c->early);
+                return send_error(s, c, conn, st);
+            }
+            http_resp early = c->early;
+            memset(&c->early, 0, sizeof c->early);
+            return send_resp(s, c, conn, &early);
+        }
+    }
+    const char *ct =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (ct && strncasecmp(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
+                          strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0)
+        c->pp = MHD_create_post_processor(conn, 4096, post_iter, c);
+    return MHD_YES;
+}
 
+/* A piece of the body: kept (up to the route's max_body) and fed to the form
+ * parser; past the cap it is counted and dropped, and the answer is 413. */
+static enum MHD_Result on_body(http_ctx *c, const char *upload_data, size_t *upload_data_size)
+{
     if (c->early_status) {
         /* Answered already; the body that still arrives is dropped (the
          * connection closes after the answer). */
         *upload_data_size = 0;
         return MHD_YES;
     }
-
-    if (*upload_data_size > 0) {
-        size_t n = *upload_data_size;
-        *upload_data_size = 0;
-        if (c->too_big || c->len + n > c->route->max_body) {
+    size_t n = *upload_data_size;
+    *upload_data_size = 0;
+    if (!c->too_big) {
+        trygg_err err = trygg_buf_add(&c->body, upload_data, n);
+        if (err == TRYGG_ERR_NOMEM)
+            return MHD_NO;
+        if (err != TRYGG_OK) { /* past max_body */
             c->too_big = 1;
-            c->discarded += n;
-            free(c->buf);
-            c->buf = NULL;
-            c->len = 0;
-            return c->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+            trygg_buf_free(&c->body);
         }
-        if (c->len + n + 1 > c->cap) {
-            size_t ncap = c->cap ? c->cap : 1024;
-            while (ncap < c->len + n + 1)
-                ncap *= 2;
-            if (ncap > c->route->max_body + 1)
-                ncap = c->route->max_body + 1;
-            char *nb = realloc(c->buf, ncap);
-            if (nb == NULL)
-                return MHD_NO;
-            c->buf = nb;
-            c->cap = ncap;
-        }
-        memcpy(c->buf + c->len, upload_data, n);
-        c->len += n;
-        c->buf[c->len] = '\0';
-        if (c->pp && MHD_post_process(c->pp, upload_data, n) != MHD_YES) {
-            /* Malformed form encoding: the handler sees no form fields. */
-            MHD_destroy_post_processor(c->pp);
-            c->pp = NULL;
-            c->req.nform = 0;
-        }
-        return MHD_YES;
     }
+    if (c->too_big) {
+        c->discarded += n;
+        return c->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+    }
+    if (c->pp && MHD_post_process(c->pp, upload_data, n) != MHD_YES) {
+        /* Malformed form encoding: the handler sees no form fields. */
+        MHD_destroy_post_processor(c->pp);
+        c->pp = NULL;
+        c->req.nform = 0;
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    struct http_server *s = cls;
+    http_ctx *c = *req_cls;
+    if (c == NULL)
+        return on_headers(s, conn, url, method, version, req_cls);
+    if (c->early_status || *upload_data_size > 0)
+        return on_body(c, upload_data, upload_data_size);
 
     /* Whole request received: answer exactly once. */
     set_phase(s, conn, 2);
@@ -624,9 +628,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->close_after = 1;
         return send_error(s, c, conn, 400);
     }
-    if (c->buf) {
-        c->req.body = c->buf;
-        c->req.body_len = c->len;
+    if (c->body.data) {
+        c->req.body = trygg_buf_str(&c->body);
+        c->req.body_len = c->body.len;
     }
     http_resp resp = {0};
     atomic_fetch_add(&st_busy, 1);
@@ -652,7 +656,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         MHD_destroy_post_processor(c->pp);
     for (int i = 0; i < c->nstrs; i++)
         free(c->strs[i]);
-    free(c->buf);
+    trygg_buf_free(&c->body);
     free(c);
     *req_cls = NULL;
 }

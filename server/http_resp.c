@@ -11,10 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 /* ---- responses ------------------------------------------------------------ */
 
 int http_resp_set(http_resp *resp, int status, const char *ctype, const char *body, size_t len)
 {
+    char ctype_copy[sizeof resp->content_type];
+    if (!TRYGG_COPY(ctype_copy, ctype ? ctype : "text/plain"))
+        return -1;
     char *copy = malloc(len + 1);
     if (copy == NULL)
         return -1;
@@ -25,7 +30,7 @@ int http_resp_set(http_resp *resp, int status, const char *ctype, const char *bo
     resp->body = copy;
     resp->len = len;
     resp->status = status;
-    snprintf(resp->content_type, sizeof resp->content_type, "%s", ctype ? ctype : "text/plain");
+    TRYGG_COPY_FIT(resp->content_type, ctype_copy);
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "forward.h"
+#include "trygg/copy.h"
 #include "trygg/log.h"
 
 #define BATCH_MAX 256
@@ -230,7 +231,7 @@ trygg_err intake_submit(server_ctx *ctx, trygg_item *item, int *created, const c
     }
     job j = {.item = item};
     if (ctx->routes && trygg_route_item(ctx->routes, item, &j.route) == TRYGG_OK) {
-        snprintf(item->destination, sizeof item->destination, "%s", j.route.destination);
+        TRYGG_COPY_FIT(item->destination, j.route.destination);
         if (j.route.urgent)
             item->urgent = 1;
     } else {

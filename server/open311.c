@@ -30,6 +30,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "trygg/copy.h"
 #include "trygg/time.h"
 #include "api.h"
 #include "config.h"
@@ -422,7 +423,7 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     if (cat == NULL)
         add_error(errs, "service_code was not provided");
     else
-        snprintf(it->category, sizeof it->category, "%s", cat->id);
+        TRYGG_COPY_FIT(it->category, cat->id);
 
     const char *desc = opt(&p, "description"); /* optional in the specification */
     if (desc && strlen(desc) > TRYGG_TEXT_MAX)
@@ -430,7 +431,8 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     else if (desc && !trygg_utf8_valid(desc, strlen(desc)))
         add_error(errs, "description is not valid UTF-8");
     else if (desc)
-        snprintf(it->text, sizeof it->text, "%s", desc);
+        if (!TRYGG_COPY(it->text, desc))
+            add_error(errs, "description is longer than 4000 bytes");
 
     /* Location: lat+long, address_string or address_id (one is required). */
     double lat = 0, lon = 0;
@@ -443,8 +445,8 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     if (addr) {
         if (strlen(addr) > TRYGG_NAME_MAX || !trygg_utf8_valid(addr, strlen(addr)))
             add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
-        else
-            snprintf(it->place, sizeof it->place, "%s", addr);
+        else if (!TRYGG_COPY(it->place, addr))
+            add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
     } else if (hl == 1 && hg == 1) {
         snprintf(it->place, sizeof it->place, "%.6f,%.6f", lat, lon);
     } else if (addr_id) {
@@ -463,8 +465,8 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
     if (area) {
         if (config_area_find(&ctx->cfg, area) == NULL)
             add_error(errs, "area is not a known area");
-        else
-            snprintf(it->area, sizeof it->area, "%s", area);
+        else if (!TRYGG_COPY(it->area, area))
+            add_error(errs, "area is not a known area");
     } else {
         snprintf(it->area, sizeof it->area, "other");
     }
@@ -491,7 +493,7 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
             add_error(errs, "contact fields are longer than 400 bytes or not UTF-8");
         else if (n > 0) {
             it->consent = 1;
-            snprintf(it->contact, sizeof it->contact, "%s", contact);
+            TRYGG_COPY_FIT(it->contact, contact);
         }
     }
     json_decref(p.obj);
@@ -599,17 +601,6 @@ static int digits(const char *s, int n, int *out)
     return 0;
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* A W3C date-time (the specification's format): YYYY-MM-DD, or
  * YYYY-MM-DDThh:mm[:ss[.fraction]] and a zone, Z or ±hh:mm (±hhmm; a space
  * for the sign is a "+" that the query string decoded). Returns 2 for a
@@ -617,18 +608,21 @@ static int64_t days_from_civil(int y, int m, int d)
  * midnight that day), 0 for anything else, a time without zone included. */
 static int parse_when(const char *s, int64_t *out)
 {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, mo, d, h, mi, sec = 0;
-    if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-        digits(s + 8, 2, &d) || y < 1970 || y > 2999 || mo < 1 || mo > 12 || d < 1)
+    char day[11];
+    int64_t midnight;
+    if (strlen(s) < 10)
         return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[mo - 1] + (mo == 2 && leap))
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    if (trygg_time_parse_day(day, &midnight) != TRYGG_OK)
         return 0;
     if (s[10] == '\0') {
-        *out = trygg_time_from_local(y, mo, d, 0, 0, 0);
+        *out = midnight;
         return 1;
     }
+    int y, mo, d, h, mi, sec = 0;
+    if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d))
+        return 0;
     const char *p = s + 11;
     if (s[10] != 'T' || digits(p, 2, &h) || p[2] != ':' || digits(p + 3, 2, &mi) || h > 23 ||
         mi > 59)
@@ -665,7 +659,7 @@ static int parse_when(const char *s, int64_t *out)
     }
     if (*p != '\0')
         return 0;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    *out = trygg_civil_to_unix(y, mo, d, h, mi, sec) - off;
     return 2;
 }
 
@@ -700,9 +694,8 @@ static const char *list_filter(server_ctx *ctx, const http_req *req, trygg_filte
     const char *code = http_query(req, "service_code");
     if (code && *code) {
         char buf[CODES_MAX * (TRYGG_NAME_MAX + 2)];
-        if (strlen(code) >= sizeof buf)
+        if (!TRYGG_COPY(buf, code))
             return "service_code lists at most 8 services";
-        snprintf(buf, sizeof buf, "%s", code);
         char *save = NULL;
         for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             if (*ncodes == CODES_MAX)
@@ -716,9 +709,8 @@ static const char *list_filter(server_ctx *ctx, const http_req *req, trygg_filte
     if (status && *status) {
         int open = 0, closed = 0;
         char buf[64];
-        if (strlen(status) >= sizeof buf)
+        if (!TRYGG_COPY(buf, status))
             return "status is a comma list of open and closed";
-        snprintf(buf, sizeof buf, "%s", status);
         char *save = NULL;
         for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             if (strcmp(t, "open") == 0)
@@ -774,7 +766,8 @@ static void h_list(void *vctx, const http_req *req, http_resp *resp)
     const char *ids = http_query(req, "service_request_id");
     if (ids && *ids) {
         char buf[1024];
-        snprintf(buf, sizeof buf, "%s", ids);
+        TRYGG_COPY_TRUNC(buf, ids); /* at most LIST_MAX ids are read; a cut id is not a reference
+                                       and matches nothing */
         char *save = NULL;
         int k = 0;
         for (char *t = strtok_r(buf, ",", &save); t && k < LIST_MAX;
@@ -803,9 +796,8 @@ static void h_list(void *vctx, const http_req *req, http_resp *resp)
         int nrows = 0;
         rc = rows ? TRYGG_OK : TRYGG_ERR_NOMEM;
         for (int c = 0; rc == TRYGG_OK && c < (ncodes ? ncodes : 1); c++) {
-            _Static_assert(sizeof flt.category == sizeof codes[0], "one code fits the filter");
             if (ncodes)
-                memcpy(flt.category, codes[c], sizeof flt.category); /* NUL-terminated there */
+                TRYGG_COPY_FIT(flt.category, codes[c]);
             int n = 0;
             rc = trygg_store_list(st, &flt, NULL, items, LIST_MAX, &n, NULL);
             for (int i = 0; rc == TRYGG_OK && i < n; i++)

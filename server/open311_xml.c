@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_libxml(void)
@@ -98,7 +100,7 @@ static int write_children(xmlTextWriterPtr w, const char *name, const json_t *v,
     else if (json_is_real(v))
         snprintf(num, sizeof num, "%.10g", json_real_value(v));
     else if (json_is_boolean(v))
-        snprintf(num, sizeof num, "%s", json_is_true(v) ? "true" : "false");
+        TRYGG_COPY_TRUNC(num, json_is_true(v) ? "true" : "false"); /* "true" or "false": fits */
     else
         return 0; /* null: an empty element */
     return write_text(w, num);

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "trygg/buf.h"
 #include "trygg/log.h"
 #include <fcntl.h>
 
@@ -118,44 +119,18 @@ void ops_observe(void *ctx, const http_req *req, int status, int64_t elapsed_us)
     }
 }
 
-/* ---- a small growable text buffer with a cap ------------------------------- */
+/* ---- the metrics text ------------------------------------------------------- */
 
-typedef struct tbuf {
-    char *p;
-    size_t len, cap;
-    int failed;
-} tbuf;
+#define METRICS_MAX (4 * 1024 * 1024)
 
-#define TBUF_MAX (4 * 1024 * 1024)
-
-__attribute__((format(printf, 2, 3))) static void tb_printf(tbuf *b, const char *fmt, ...)
+/* Appends to the metrics text. A failure (cap passed, no memory) is sticky in
+ * the buffer and checked once, at the end of h_metrics (trygg_buf_err). */
+__attribute__((format(printf, 2, 3))) static void tb_printf(trygg_buf *b, const char *fmt, ...)
 {
-    if (b->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = 1;
-            return;
-        }
-        if (b->p && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t ncap = b->cap ? b->cap * 2 : 8192;
-        while (ncap < b->len + (size_t)n + 1)
-            ncap *= 2;
-        char *np = ncap <= TBUF_MAX ? realloc(b->p, ncap) : NULL;
-        if (np == NULL) {
-            b->failed = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = ncap;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    trygg_ignore(trygg_buf_vprintf(b, fmt, ap)); /* sticky: checked at the end */
+    va_end(ap);
 }
 
 /* Prometheus label value escaping: backslash, quote, newline. */
@@ -214,7 +189,7 @@ static void h_healthz(void *vctx, const http_req *req, http_resp *resp)
 static int count_cb(void *vctx, const char *key, int64_t count)
 {
     void **a = vctx;
-    tbuf *b = a[0];
+    trygg_buf *b = a[0];
     const char *metric = a[1], *label = a[2];
     char k[128];
     esc_label(key, k, sizeof k);
@@ -222,7 +197,7 @@ static int count_cb(void *vctx, const char *key, int64_t count)
     return 0;
 }
 
-static void route_metrics(tbuf *b)
+static void route_metrics(trygg_buf *b)
 {
     int n = atomic_load_explicit(&nrstats, memory_order_acquire);
     tb_printf(b, "# HELP trygg_http_route_requests_total Answered HTTP requests by route "
@@ -290,7 +265,7 @@ static long long open_fds(long long max_fds)
     return n;
 }
 
-static void process_metrics(tbuf *b)
+static void process_metrics(trygg_buf *b)
 {
     long long rss = -1;
     FILE *f = fopen("/proc/self/statm", "r");
@@ -316,7 +291,7 @@ static void process_metrics(tbuf *b)
 
 /* Sizes of the database file and its write-ahead log (0 when there is no
  * -wal file, e.g. after a clean shutdown). */
-static void db_file_metrics(tbuf *b, const char *db_path)
+static void db_file_metrics(trygg_buf *b, const char *db_path)
 {
     char wal[sizeof((server_config *)0)->db_path + 8];
     snprintf(wal, sizeof wal, "%s-wal", db_path);
@@ -331,134 +306,129 @@ static void db_file_metrics(tbuf *b, const char *db_path)
               db, wb);
 }
 
-static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
+/* Items by status and channel, the outboxes and forwards. */
+static void queue_metrics(trygg_buf *b, trygg_store *st)
 {
-    (void)req;
-    server_ctx *ctx = vctx;
-    tbuf b = {0};
-    int64_t now = (int64_t)time(NULL);
-    trygg_store *st = server_store(ctx);
-    int db_ok = st && trygg_store_ping(st) == TRYGG_OK;
+    trygg_filter f;
+    trygg_filter_init(&f);
+    tb_printf(b, "# HELP trygg_items Items in the queue by status.\n"
+                 "# TYPE trygg_items gauge\n");
+    void *a1[] = {b, "trygg_items", "status"};
+    int count_failed = trygg_store_count(st, &f, "status", count_cb, a1) != TRYGG_OK;
+    tb_printf(b, "# HELP trygg_items_by_channel Items in the queue by channel.\n"
+                 "# TYPE trygg_items_by_channel gauge\n");
+    void *a2[] = {b, "trygg_items_by_channel", "channel"};
+    count_failed |= trygg_store_count(st, &f, "channel", count_cb, a2) != TRYGG_OK;
+    if (count_failed)
+        TRYGG_WARN("metrics: counting items failed: %s", trygg_store_errmsg(st));
 
-    tb_printf(&b,
-              "# HELP trygg_up 1 if the database answers.\n# TYPE trygg_up gauge\n"
-              "trygg_up %d\n",
-              db_ok);
-    tb_printf(&b,
-              "# HELP trygg_uptime_seconds Seconds since the server started.\n"
-              "# TYPE trygg_uptime_seconds gauge\ntrygg_uptime_seconds %lld\n",
-              (long long)(now - ctx->started));
-    if (db_ok) {
-        trygg_filter f;
-        trygg_filter_init(&f);
-        tb_printf(&b, "# HELP trygg_items Items in the queue by status.\n"
-                      "# TYPE trygg_items gauge\n");
-        void *a1[] = {&b, "trygg_items", "status"};
-        int count_failed = trygg_store_count(st, &f, "status", count_cb, a1) != TRYGG_OK;
-        tb_printf(&b, "# HELP trygg_items_by_channel Items in the queue by channel.\n"
-                      "# TYPE trygg_items_by_channel gauge\n");
-        void *a2[] = {&b, "trygg_items_by_channel", "channel"};
-        count_failed |= trygg_store_count(st, &f, "channel", count_cb, a2) != TRYGG_OK;
-        if (count_failed)
-            TRYGG_WARN("metrics: counting items failed: %s", trygg_store_errmsg(st));
-
-        static const char *const names[2] = {"sms", "notify"};
-        static const char *const help[2] = {"SMS outbox rows by status.",
-                                            "Notification (forward) outbox rows by status."};
-        int64_t failures[2] = {0, 0}, dead[2] = {0, 0};
-        for (int o = 0; o < 2; o++) {
-            int64_t counts[5];
-            if (trygg_store_outbox_counts(st, names[o], counts, &failures[o]) != TRYGG_OK)
-                continue;
-            dead[o] = counts[TRYGG_OUT_DEAD];
-            tb_printf(&b, "# HELP trygg_%s_outbox %s\n# TYPE trygg_%s_outbox gauge\n", names[o],
-                      help[o], names[o]);
-            for (int s = 0; s < 5; s++)
-                tb_printf(&b, "trygg_%s_outbox{status=\"%s\"} %lld\n", names[o],
-                          trygg_out_status_name((trygg_out_status)s), (long long)counts[s]);
-        }
-        tb_printf(&b,
-                  "# HELP trygg_forward_failed_attempts Failed send attempts of forwards not "
-                  "yet sent.\n# TYPE trygg_forward_failed_attempts gauge\n"
-                  "trygg_forward_failed_attempts %lld\n"
-                  "# HELP trygg_forward_dead Forwards that gave up (dead letters).\n"
-                  "# TYPE trygg_forward_dead gauge\ntrygg_forward_dead %lld\n",
-                  (long long)failures[1], (long long)dead[1]);
-
-        trygg_kiosk *ks = calloc(256, sizeof *ks);
-        int nk = 0;
-        if (ks && trygg_store_kiosk_list(st, ks, 256, &nk) == TRYGG_OK) {
-            tb_printf(&b, "# HELP trygg_kiosk_heartbeat_age_seconds Seconds since each "
-                          "kiosk's last heartbeat (-1 = never).\n"
-                          "# TYPE trygg_kiosk_heartbeat_age_seconds gauge\n");
-            for (int i = 0; i < nk; i++) {
-                if (ks[i].revoked)
-                    continue;
-                char id[2 * TRYGG_NAME_MAX + 2];
-                esc_label(ks[i].id, id, sizeof id);
-                tb_printf(&b, "trygg_kiosk_heartbeat_age_seconds{kiosk=\"%s\"} %lld\n", id,
-                          (long long)(ks[i].last_seen ? now - ks[i].last_seen : -1));
-            }
-            tb_printf(&b, "# HELP trygg_kiosk_outbox_depth Items waiting in each kiosk.\n"
-                          "# TYPE trygg_kiosk_outbox_depth gauge\n");
-            for (int i = 0; i < nk; i++) {
-                if (ks[i].revoked)
-                    continue;
-                char id[2 * TRYGG_NAME_MAX + 2];
-                esc_label(ks[i].id, id, sizeof id);
-                tb_printf(&b, "trygg_kiosk_outbox_depth{kiosk=\"%s\"} %d\n", id,
-                          ks[i].outbox_depth);
-            }
-        }
-        free(ks);
-        char js[1024];
-        int64_t updated = 0;
-        tb_printf(&b, "# HELP trygg_smsgw_health_age_seconds Seconds since the SMS gateway "
-                      "last reported (-1 = never).\n"
-                      "# TYPE trygg_smsgw_health_age_seconds gauge\n");
-        tb_printf(
-            &b, "trygg_smsgw_health_age_seconds %lld\n",
-            (long long)(trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK
-                            ? now - updated
-                            : -1));
+    static const char *const names[2] = {"sms", "notify"};
+    static const char *const help[2] = {"SMS outbox rows by status.",
+                                        "Notification (forward) outbox rows by status."};
+    int64_t failures[2] = {0, 0}, dead[2] = {0, 0};
+    for (int o = 0; o < 2; o++) {
+        int64_t counts[5];
+        if (trygg_store_outbox_counts(st, names[o], counts, &failures[o]) != TRYGG_OK)
+            continue;
+        dead[o] = counts[TRYGG_OUT_DEAD];
+        tb_printf(b, "# HELP trygg_%s_outbox %s\n# TYPE trygg_%s_outbox gauge\n", names[o], help[o],
+                  names[o]);
+        for (int s = 0; s < 5; s++)
+            tb_printf(b, "trygg_%s_outbox{status=\"%s\"} %lld\n", names[o],
+                      trygg_out_status_name((trygg_out_status)s), (long long)counts[s]);
     }
+    tb_printf(b,
+              "# HELP trygg_forward_failed_attempts Failed send attempts of forwards not "
+              "yet sent.\n# TYPE trygg_forward_failed_attempts gauge\n"
+              "trygg_forward_failed_attempts %lld\n"
+              "# HELP trygg_forward_dead Forwards that gave up (dead letters).\n"
+              "# TYPE trygg_forward_dead gauge\ntrygg_forward_dead %lld\n",
+              (long long)failures[1], (long long)dead[1]);
+}
 
+/* Heartbeat age and outbox depth of each kiosk. */
+static void kiosk_metrics(trygg_buf *b, trygg_store *st, int64_t now)
+{
+    trygg_kiosk *ks = calloc(256, sizeof *ks);
+    int nk = 0;
+    if (ks && trygg_store_kiosk_list(st, ks, 256, &nk) == TRYGG_OK) {
+        tb_printf(b, "# HELP trygg_kiosk_heartbeat_age_seconds Seconds since each "
+                     "kiosk's last heartbeat (-1 = never).\n"
+                     "# TYPE trygg_kiosk_heartbeat_age_seconds gauge\n");
+        for (int i = 0; i < nk; i++) {
+            if (ks[i].revoked)
+                continue;
+            char id[2 * TRYGG_NAME_MAX + 2];
+            esc_label(ks[i].id, id, sizeof id);
+            tb_printf(b, "trygg_kiosk_heartbeat_age_seconds{kiosk=\"%s\"} %lld\n", id,
+                      (long long)(ks[i].last_seen ? now - ks[i].last_seen : -1));
+        }
+        tb_printf(b, "# HELP trygg_kiosk_outbox_depth Items waiting in each kiosk.\n"
+                     "# TYPE trygg_kiosk_outbox_depth gauge\n");
+        for (int i = 0; i < nk; i++) {
+            if (ks[i].revoked)
+                continue;
+            char id[2 * TRYGG_NAME_MAX + 2];
+            esc_label(ks[i].id, id, sizeof id);
+            tb_printf(b, "trygg_kiosk_outbox_depth{kiosk=\"%s\"} %d\n", id, ks[i].outbox_depth);
+        }
+    }
+    free(ks);
+}
+
+/* Age of the SMS gateway's last health report. */
+static void smsgw_metrics(trygg_buf *b, trygg_store *st, int64_t now)
+{
+    char js[1024];
+    int64_t updated = 0;
+    tb_printf(b, "# HELP trygg_smsgw_health_age_seconds Seconds since the SMS gateway "
+                 "last reported (-1 = never).\n"
+                 "# TYPE trygg_smsgw_health_age_seconds gauge\n");
+    tb_printf(b, "trygg_smsgw_health_age_seconds %lld\n",
+              (long long)(trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK
+                              ? now - updated
+                              : -1));
+}
+
+/* Group commits and the request counters and latency histogram. */
+static void request_metrics(trygg_buf *b)
+{
     int64_t batches = 0, items = 0;
     intake_stats(&batches, &items);
-    tb_printf(&b,
+    tb_printf(b,
               "# HELP trygg_intake_commits_total Group commits of new items.\n"
               "# TYPE trygg_intake_commits_total counter\ntrygg_intake_commits_total %lld\n"
               "# HELP trygg_intake_items_total Items handled by group commits.\n"
               "# TYPE trygg_intake_items_total counter\ntrygg_intake_items_total %lld\n",
               (long long)batches, (long long)items);
 
-    tb_printf(&b, "# HELP trygg_http_requests_total Answered HTTP requests by status class.\n"
-                  "# TYPE trygg_http_requests_total counter\n");
+    tb_printf(b, "# HELP trygg_http_requests_total Answered HTTP requests by status class.\n"
+                 "# TYPE trygg_http_requests_total counter\n");
     for (int c = 1; c <= 5; c++)
-        tb_printf(&b, "trygg_http_requests_total{code=\"%dxx\"} %lld\n", c,
+        tb_printf(b, "trygg_http_requests_total{code=\"%dxx\"} %lld\n", c,
                   (long long)atomic_load(&by_class[c]));
-    tb_printf(&b, "# HELP trygg_http_request_duration_seconds Time from request arrival to "
-                  "answer.\n# TYPE trygg_http_request_duration_seconds histogram\n");
+    tb_printf(b, "# HELP trygg_http_request_duration_seconds Time from request arrival to "
+                 "answer.\n# TYPE trygg_http_request_duration_seconds histogram\n");
     long long cum = 0;
     for (int i = 0; i <= NB; i++) {
         cum += atomic_load(&bucket[i]);
         if (i < NB)
-            tb_printf(&b, "trygg_http_request_duration_seconds_bucket{le=\"%g\"} %lld\n", bounds[i],
+            tb_printf(b, "trygg_http_request_duration_seconds_bucket{le=\"%g\"} %lld\n", bounds[i],
                       cum);
         else
-            tb_printf(&b, "trygg_http_request_duration_seconds_bucket{le=\"+Inf\"} %lld\n", cum);
+            tb_printf(b, "trygg_http_request_duration_seconds_bucket{le=\"+Inf\"} %lld\n", cum);
     }
-    tb_printf(&b, "trygg_http_request_duration_seconds_sum %.6f\n",
+    tb_printf(b, "trygg_http_request_duration_seconds_sum %.6f\n",
               (double)atomic_load(&sum_us) / 1e6);
-    tb_printf(&b, "trygg_http_request_duration_seconds_count %lld\n", cum);
+    tb_printf(b, "trygg_http_request_duration_seconds_count %lld\n", cum);
+}
 
-    route_metrics(&b);
-    process_metrics(&b);
-    db_file_metrics(&b, ctx->cfg.db_path);
-
+/* Connections and worker threads of the HTTP server. */
+static void connection_metrics(trygg_buf *b)
+{
     http_stats hs;
     http_stats_get(&hs);
-    tb_printf(&b,
+    tb_printf(b,
               "# HELP trygg_http_connections Open HTTP connections.\n"
               "# TYPE trygg_http_connections gauge\ntrygg_http_connections %lld\n"
               "# HELP trygg_http_connections_max The connection limit.\n"
@@ -479,15 +449,45 @@ static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
               (long long)hs.connections, (long long)hs.max_connections, (long long)hs.busy,
               (long long)hs.threads, (long long)hs.rejected_per_ip, (long long)hs.closed_deadline,
               (long long)hs.refused_protocol);
+}
 
-    if (b.failed) {
-        free(b.p);
+static void h_metrics(void *vctx, const http_req *req, http_resp *resp)
+{
+    (void)req;
+    server_ctx *ctx = vctx;
+    trygg_buf b;
+    trygg_buf_init(&b, METRICS_MAX);
+    int64_t now = (int64_t)time(NULL);
+    trygg_store *st = server_store(ctx);
+    int db_ok = st && trygg_store_ping(st) == TRYGG_OK;
+
+    tb_printf(&b,
+              "# HELP trygg_up 1 if the database answers.\n# TYPE trygg_up gauge\n"
+              "trygg_up %d\n",
+              db_ok);
+    tb_printf(&b,
+              "# HELP trygg_uptime_seconds Seconds since the server started.\n"
+              "# TYPE trygg_uptime_seconds gauge\ntrygg_uptime_seconds %lld\n",
+              (long long)(now - ctx->started));
+    if (db_ok) {
+        queue_metrics(&b, st);
+        kiosk_metrics(&b, st, now);
+        smsgw_metrics(&b, st, now);
+    }
+    request_metrics(&b);
+    route_metrics(&b);
+    process_metrics(&b);
+    db_file_metrics(&b, ctx->cfg.db_path);
+    connection_metrics(&b);
+
+    if (trygg_buf_err(&b) != TRYGG_OK) {
+        trygg_buf_free(&b);
         http_resp_set(resp, 500, "text/plain; charset=utf-8", "metrics too large\n", 18);
         return;
     }
     /* 200 even when the database is down: Prometheus must read trygg_up 0. */
-    http_resp_set(resp, 200, "text/plain; version=0.0.4; charset=utf-8", b.p ? b.p : "", b.len);
-    free(b.p);
+    http_resp_set(resp, 200, "text/plain; version=0.0.4; charset=utf-8", trygg_buf_str(&b), b.len);
+    trygg_buf_free(&b);
 }
 
 const http_route ops_routes[] = {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 typedef struct slot {
     char key[64];
     double tokens;
@@ -54,7 +56,8 @@ int rl_allow(rl_table *t, const char *key, int64_t now_ms, int *retry_s)
     if (t == NULL || t->per_ms <= 0)
         return 1;
     char k[64];
-    snprintf(k, sizeof k, "%s", key ? key : "");
+    TRYGG_COPY_TRUNC(
+        k, key ? key : ""); /* a longer key shares a slot with the keys of its first 63 bytes */
     pthread_mutex_lock(&t->mu);
     slot *s = NULL, *oldest = &t->slots[0];
     for (int i = 0; i < t->n && !s; i++) {
@@ -66,7 +69,7 @@ int rl_allow(rl_table *t, const char *key, int64_t now_ms, int *retry_s)
     }
     if (s == NULL) {
         s = oldest;
-        snprintf(s->key, sizeof s->key, "%s", k);
+        TRYGG_COPY_FIT(s->key, k);
         s->tokens = t->burst;
         s->last_ms = now_ms;
     }

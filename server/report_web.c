@@ -11,6 +11,7 @@
 #include "config.h"
 #include "web.h"
 
+#include "trygg/copy.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
 #include "police_fetch.h"
@@ -55,18 +56,18 @@ static void areas_from_config(const server_config *cfg, trygg_report_areas *out)
         return;
     for (int i = 0; i < c->nareas && out->n < TRYGG_REPORT_AREAS; i++) {
         trygg_report_area *a = &out->a[out->n++];
-        snprintf(a->id, sizeof a->id, "%s", c->areas[i].id);
-        snprintf(a->label, sizeof a->label, "%s",
-                 config_label(c->areas[i].label, "sv", c->areas[i].id));
-        snprintf(a->label_en, sizeof a->label_en, "%s", c->areas[i].label[1]);
-        snprintf(a->group, sizeof a->group, "%s", c->areas[i].group);
+        TRYGG_COPY_FIT(a->id, c->areas[i].id);
+        TRYGG_COPY_TRUNC(
+            a->label, config_label(c->areas[i].label, "sv", c->areas[i].id)); /* a display label */
+        TRYGG_COPY_FIT(a->label_en, c->areas[i].label[1]);
+        TRYGG_COPY_TRUNC(a->group, c->areas[i].group); /* the group name as shown */
     }
     for (int i = 0; i < c->ncats && out->ncats < TRYGG_REPORT_CATS; i++) {
         trygg_report_cat *k = &out->c[out->ncats++];
-        snprintf(k->id, sizeof k->id, "%s", c->cats[i].id);
-        snprintf(k->label, sizeof k->label, "%s",
-                 config_label(c->cats[i].label, "sv", c->cats[i].id));
-        snprintf(k->label_en, sizeof k->label_en, "%s", c->cats[i].label[1]);
+        TRYGG_COPY_FIT(k->id, c->cats[i].id);
+        TRYGG_COPY_TRUNC(k->label,
+                         config_label(c->cats[i].label, "sv", c->cats[i].id)); /* a display label */
+        TRYGG_COPY_FIT(k->label_en, c->cats[i].label[1]);
     }
 }
 

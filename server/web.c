@@ -3,6 +3,7 @@
  * session check (web_begin), catalog text, page layout, error pages, time
  * formatting and the static files (assets/web).
  */
+#include "trygg/copy.h"
 #include "trygg/time.h"
 #include "web.h"
 
@@ -97,9 +98,9 @@ static void load_dests(web_ctx *w)
     if (!d || trygg_store_dest_list(w->st, d, WEB_MAX_DESTS, &n) != TRYGG_OK)
         n = 0;
     for (int i = 0; i < n; i++) {
-        snprintf(w->dests[i].name, sizeof w->dests[i].name, "%s", d[i].name);
-        snprintf(w->dests[i].label, sizeof w->dests[i].label, "%s",
-                 d[i].label[0] ? d[i].label : d[i].name);
+        TRYGG_COPY_FIT(w->dests[i].name, d[i].name);
+        TRYGG_COPY_TRUNC(w->dests[i].label,
+                         d[i].label[0] ? d[i].label : d[i].name); /* a display label */
         w->dests[i].full_access = d[i].full_access;
     }
     w->ndests = n;
@@ -249,9 +250,9 @@ int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
     if (strcmp(u.role, w->sess.user.role) != 0 ||
         strcmp(u.destination, w->sess.user.destination) != 0 ||
         u.can_call_back != w->sess.user.can_call_back || strcmp(u.display, w->sess.user.display)) {
-        snprintf(w->sess.user.role, sizeof w->sess.user.role, "%s", u.role);
-        snprintf(w->sess.user.destination, sizeof w->sess.user.destination, "%s", u.destination);
-        snprintf(w->sess.user.display, sizeof w->sess.user.display, "%s", u.display);
+        TRYGG_COPY_FIT(w->sess.user.role, u.role);
+        TRYGG_COPY_FIT(w->sess.user.destination, u.destination);
+        TRYGG_COPY_FIT(w->sess.user.display, u.display);
         w->sess.user.can_call_back = u.can_call_back;
         web_session_update(w->token, &w->sess.user, NULL);
     }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
 #include "trygg/text.h"
 
 int web_access_is_security(const web_user *u)
@@ -83,7 +84,7 @@ int web_access_filter(const web_user *u, trygg_filter *f)
         return 0;
     if (f->kind == TRYGG_KIND_TIP || f->kind == TRYGG_KIND_CALLBACK)
         return 0;
-    strcpy(f->destination, u->destination); /* both TRYGG_NAME_MAX + 1 */
+    TRYGG_COPY_FIT(f->destination, u->destination);
     f->view = TRYGG_VIEW_SHARED;
     return 1;
 }

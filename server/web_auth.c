@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
 #include "trygg/store.h"
@@ -163,10 +164,10 @@ void web_login_post(void *ctx, const http_req *req, http_resp *resp)
     }
     web_user wu;
     memset(&wu, 0, sizeof wu);
-    snprintf(wu.username, sizeof wu.username, "%s", u.username);
-    snprintf(wu.display, sizeof wu.display, "%s", u.display);
-    snprintf(wu.role, sizeof wu.role, "%s", u.role);
-    snprintf(wu.destination, sizeof wu.destination, "%s", u.destination);
+    TRYGG_COPY_FIT(wu.username, u.username);
+    TRYGG_COPY_FIT(wu.display, u.display);
+    TRYGG_COPY_FIT(wu.role, u.role);
+    TRYGG_COPY_FIT(wu.destination, u.destination);
     wu.can_call_back = u.can_call_back;
     int enabled = 0;
     if (trygg_store_user_totp_get(st, u.username, &enabled, NULL) != TRYGG_OK) {

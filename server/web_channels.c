@@ -6,6 +6,7 @@
  */
 #include "web.h"
 
+#include "trygg/copy.h"
 #include "trygg/route.h"
 
 #include <jansson.h>
@@ -86,13 +87,13 @@ static void gateway(html_buf *b, web_ctx *w, int64_t now)
         {
             char buf[512];
             if (json_is_string(val))
-                snprintf(buf, sizeof buf, "%s", json_string_value(val));
+                TRYGG_COPY_TRUNC(buf, json_string_value(val)); /* a value shown in a table cell */
             else if (json_is_integer(val))
                 snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(val));
             else if (json_is_real(val))
                 snprintf(buf, sizeof buf, "%g", json_real_value(val));
             else if (json_is_boolean(val))
-                snprintf(buf, sizeof buf, "%s", json_is_true(val) ? "✓" : "✗");
+                TRYGG_COPY_TRUNC(buf, json_is_true(val) ? "✓" : "✗"); /* a check mark: fits */
             else
                 continue;
             char k[64];

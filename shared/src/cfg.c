@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "trygg/copy.h"
 #include "trygg/text.h"
 
 #define CFG_LINE_MAX 1000
@@ -55,7 +56,10 @@ int trygg_cfg_fail(trygg_cfg_errors *e, int line, const char *fmt, ...)
     if (e->errs == NULL || e->n >= e->max)
         return 0;
     trygg_cfg_error *err = &e->errs[e->n++];
-    snprintf(err->file, sizeof err->file, "%s", e->file != NULL ? e->file : "(config)");
+    TRYGG_COPY_TRUNC(err->file,
+                     e->file != NULL
+                         ? e->file
+                         : "(config)"); /* a file name in an error report: shortened is fine */
     err->line = line;
     va_list ap;
     va_start(ap, fmt);
@@ -242,11 +246,16 @@ static char *cfg_reader(char *str, int num, void *stream)
         trygg_cfg_fail(c->e, c->line, "name too long");
         return str;
     }
-    snprintf(c->value, sizeof c->value, "%s", s + eq + 1);
+    if (!TRYGG_COPY(c->value, s + eq + 1)) {
+        c->line_failed = 1;
+        c->nfail++;
+        trygg_cfg_fail(c->e, c->line, "value too long");
+        return str;
+    }
     trim_value(c->value);
     c->has_long = 1;
     memcpy(str, s, eq + 1);
-    strcpy(str + eq + 1, LONG_MARK "\n");
+    memcpy(str + eq + 1, LONG_MARK "\n", sizeof LONG_MARK "\n"); /* room checked above */
     return str;
 }
 

@@ -3,6 +3,7 @@
  * (see trygg/forward.h). Moved here from trygg-server so every intake path
  * forwards by the same rules; the sending stays in server/forward.c.
  */
+#include "trygg/copy.h"
 #include "trygg/forward.h"
 
 #include <jansson.h>
@@ -74,8 +75,8 @@ static trygg_err make_view(trygg_store *st, const trygg_forward_cfg *fc, const t
     memset(v, 0, sizeof *v);
     int full_access = of == VIEW_FULL;
     if (full_access) {
-        snprintf(v->text, sizeof v->text, "%s", it->text);
-        snprintf(v->place, sizeof v->place, "%s", it->place);
+        TRYGG_COPY_FIT(v->text, it->text);
+        TRYGG_COPY_FIT(v->place, it->place);
         v->alias = it->alias;
     } else if (of == VIEW_SCRUB_OWN) {
         trygg_err rc = trygg_scrub(it->text, v->text, sizeof v->text, NULL);
@@ -90,8 +91,8 @@ static trygg_err make_view(trygg_store *st, const trygg_forward_cfg *fc, const t
             return TRYGG_ERR_NOMEM;
         trygg_err rc = trygg_store_get_view(st, it->id, TRYGG_VIEW_SHARED, sh);
         if (rc == TRYGG_OK) {
-            snprintf(v->text, sizeof v->text, "%s", sh->text);
-            snprintf(v->place, sizeof v->place, "%s", sh->place);
+            TRYGG_COPY_FIT(v->text, sh->text);
+            TRYGG_COPY_FIT(v->place, sh->place);
         }
         free(sh);
         if (rc != TRYGG_OK)

@@ -12,6 +12,7 @@
  * must not return, so the handler jumps back to the loader (setjmp), which
  * then reports the first problem as "file:line: message".
  */
+#include "trygg/copy.h"
 #include "trygg/i18n.h"
 
 #include <dirent.h>
@@ -77,14 +78,16 @@ static void record(int severity, const char *filename, size_t lineno, const char
     if (!pe->failed) {
         pe->failed = 1;
         char first[256];
-        snprintf(first, sizeof first, "%s", text != NULL ? text : "error");
+        TRYGG_COPY_TRUNC(
+            first,
+            text != NULL ? text : "error"); /* an error message for the log: shortened is fine */
         first[strcspn(first, "\n")] = '\0';
         if (filename != NULL && lineno != (size_t)-1)
             snprintf(pe->msg, sizeof pe->msg, "%s:%zu: %s", filename, lineno, first);
         else if (filename != NULL)
             snprintf(pe->msg, sizeof pe->msg, "%s: %s", filename, first);
         else
-            snprintf(pe->msg, sizeof pe->msg, "%s", first);
+            TRYGG_COPY_TRUNC(pe->msg, first);
     }
 }
 

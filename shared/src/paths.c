@@ -5,6 +5,7 @@
  * source tree's assets/ (TRYGG_ASSET_DIR_SOURCE, a compile definition) if it
  * exists, else the installed directory (TRYGG_ASSET_DIR_INSTALLED).
  */
+#include "trygg/copy.h"
 #include "trygg/paths.h"
 
 #include <pthread.h>
@@ -30,13 +31,14 @@ static void choose_asset_dir(void)
 {
     const char *env = getenv("TRYGG_ASSETS");
     const char *dir = TRYGG_ASSET_DIR_INSTALLED;
-    if (env != NULL && env[0] != '\0' && strlen(env) < sizeof asset_dir)
-        dir = env;
+    if (env != NULL && env[0] != '\0' && TRYGG_COPY(asset_dir, env))
+        return;
 #ifdef TRYGG_ASSET_DIR_SOURCE
-    else if (is_dir(TRYGG_ASSET_DIR_SOURCE))
+    if (is_dir(TRYGG_ASSET_DIR_SOURCE))
         dir = TRYGG_ASSET_DIR_SOURCE;
 #endif
-    snprintf(asset_dir, sizeof asset_dir, "%s", dir);
+    if (!TRYGG_COPY(asset_dir, dir))
+        asset_dir[0] = '\0'; /* an install path that does not fit: no assets */
     (void)is_dir;
 }
 

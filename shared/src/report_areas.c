@@ -2,6 +2,7 @@
  * report_areas.c — areas and their groups for the situation picture, read
  * from the same INI config the server uses (other sections are skipped).
  */
+#include "trygg/copy.h"
 #include "trygg/report.h"
 #include "trygg/cfg.h"
 
@@ -17,8 +18,9 @@ static trygg_report_area *find_or_add(trygg_report_areas *out, const char *id)
         return NULL;
     trygg_report_area *a = &out->a[out->n++];
     memset(a, 0, sizeof *a);
-    snprintf(a->id, sizeof a->id, "%s", id);
-    snprintf(a->label, sizeof a->label, "%s", id);
+    if (!TRYGG_COPY(a->id, id))
+        return NULL; /* ids are checked <= TRYGG_NAME_MAX by the callers */
+    TRYGG_COPY_FIT(a->label, a->id);
     return a;
 }
 
@@ -101,8 +103,9 @@ static int on_value(void *user, trygg_cfg_errors *e, const char *section, const 
                 return trygg_cfg_fail(e, line, "more than %d categories", TRYGG_REPORT_CATS);
             c = &out->c[out->ncats++];
             memset(c, 0, sizeof *c);
-            snprintf(c->id, sizeof c->id, "%s", id);
-            snprintf(c->label, sizeof c->label, "%s", id);
+            if (!TRYGG_COPY(c->id, id))
+                return trygg_cfg_fail(e, line, "category id too long: %s", id);
+            TRYGG_COPY_FIT(c->label, c->id);
         }
         if (strcmp(name, "label_sv") == 0 && !trygg_cfg_str(value, c->label, sizeof c->label))
             return trygg_cfg_fail(e, line, "category label too long");

@@ -8,6 +8,7 @@
  * All text comes from the "report" catalog; every dynamic string is escaped
  * by trygg_html_esc (HTML) or trygg_csv_field (CSV).
  */
+#include "trygg/copy.h"
 #include "trygg/report.h"
 
 #include "trygg/csv.h"
@@ -189,14 +190,14 @@ static const char *row_label(const view *v, int d, const char *key, char *buf, s
         return area_label(v, key, buf, cap);
     case TRYGG_DIM_CATEGORY: {
         char kind[80];
-        snprintf(kind, sizeof kind, "%s", key);
+        TRYGG_COPY_TRUNC(kind, key); /* a category key; the kind part is short */
         char *slash = strchr(kind, '/');
         const char *cat = slash ? slash + 1 : "";
         if (slash)
             *slash = '\0';
         const char *kl = tr_or(v->o, "kind", kind, kind, tmp, sizeof tmp);
         char kl_copy[160];
-        snprintf(kl_copy, sizeof kl_copy, "%s", kl);
+        TRYGG_COPY_TRUNC(kl_copy, kl); /* display text */
         char cb[160];
         const char *cl = cat[0] ? tr_or(v->o, "category", cat, cat, cb, sizeof cb)
                                 : tr(v->o, "report.no_category");
@@ -273,15 +274,15 @@ static void csv_dim(trygg_rbuf *b, const view *v, int d, const char *name)
         cell_diff(v, row->n[CUR], v->c.dim[d].cur[i], row->n[CUR - 1], v->c.dim[d].prev[i], ch,
                   sizeof ch);
         cell_avg(v, trygg_report_hist_sum(row->n), v->c.dim[d].avg[i], a, sizeof a);
-        snprintf(key, sizeof key, "%s", row->key);
+        TRYGG_COPY_FIT(key, row->key);
         if (d == TRYGG_DIM_CATEGORY) {
             char *slash = strchr(key, '/');
             if (slash) {
-                snprintf(sub, sizeof sub, "%s", slash + 1);
+                TRYGG_COPY_TRUNC(sub, slash + 1); /* display text */
                 *slash = '\0';
             }
         } else if (d == TRYGG_DIM_AREA) {
-            snprintf(sub, sizeof sub, "%s", area_group_of(v->r, key));
+            TRYGG_COPY_TRUNC(sub, area_group_of(v->r, key)); /* display text */
         }
         csv_row(b, name, key, sub, c, p, ch, a);
     }
@@ -454,7 +455,7 @@ static void html_dim(trygg_rbuf *b, const view *v, int d, const char *id, const 
     for (int i = 0; i < t->n; i++) {
         labels[n] = row_label(v, d, t->rows[i].key, lbuf[n], sizeof lbuf[n]);
         if (labels[n] != lbuf[n]) {
-            snprintf(lbuf[n], sizeof lbuf[n], "%s", labels[n]);
+            TRYGG_COPY_TRUNC(lbuf[n], labels[n]); /* display text */
             labels[n] = lbuf[n];
         }
         vals[n++] = t->rows[i].n[CUR];
@@ -578,7 +579,7 @@ static void html_summary(trygg_rbuf *b, const view *v)
     if (r->close_median_s >= 0 && (!o->suppress || v->c.median == TRYGG_CELL_SHOWN))
         fmt_dur(o, r->close_median_s, tmp, sizeof tmp);
     else
-        snprintf(tmp, sizeof tmp, "%s", r->close_median_s < 0 ? "–" : "x");
+        TRYGG_COPY_TRUNC(tmp, r->close_median_s < 0 ? "–" : "x");
     figure(b, o, "report.median_close", tmp, NULL);
     cell(v, r->urgent, v->c.urgent[0], c, sizeof c);
     figure(b, o, "report.urgent", c, NULL);
@@ -624,7 +625,7 @@ static void html_heat(trygg_rbuf *b, const view *v)
     for (int d = 0; d < 7; d++) {
         char key[32];
         snprintf(key, sizeof key, "weekday.%d", d + 1);
-        snprintf(rb[d], sizeof rb[d], "%s", tr(o, key));
+        TRYGG_COPY_TRUNC(rb[d], tr(o, key)); /* display text */
         rows[d] = rb[d];
     }
     for (int i = 0; i < TRYGG_REPORT_BANDS; i++)
@@ -653,7 +654,7 @@ static void html_top(trygg_rbuf *b, const view *v)
         cell(v, r->top[i].n, v->c.top[i], c, sizeof c);
         /* "area: place" — show the area's label */
         char label[sizeof r->top[0].label];
-        snprintf(label, sizeof label, "%s", r->top[i].label);
+        TRYGG_COPY_FIT(label, r->top[i].label);
         char *colon = strstr(label, ": ");
         trygg_rbuf_puts(b, "<tr><th scope=\"row\">");
         if (colon) {
@@ -740,7 +741,7 @@ static void html_sources(trygg_rbuf *b, const view *v)
         const char *names[] = {"time", NULL};
         const char *vals[] = {t, NULL};
         if (trygg_i18n_format(tr(o, "report.history_partial"), names, vals, msg, sizeof msg))
-            snprintf(msg, sizeof msg, "%s", tr(o, "report.history_partial"));
+            TRYGG_COPY_TRUNC(msg, tr(o, "report.history_partial")); /* display text */
         trygg_rbuf_puts(b, "<p class=\"note\">");
         h(b, msg);
         trygg_rbuf_puts(b, "</p>");
@@ -873,7 +874,7 @@ void trygg_report_html(const trygg_report *r, const trygg_report_opts *o, trygg_
         const char *names[] = {"week", "year", "from", "to", NULL};
         const char *vals[] = {wn, yr, from, to, NULL};
         if (trygg_i18n_format(tr(o, "report.heading"), names, vals, title, sizeof title))
-            snprintf(title, sizeof title, "%s", wk);
+            TRYGG_COPY_TRUNC(title, wk); /* display text */
     }
     if (o->standalone) {
         trygg_rbuf_printf(b,
@@ -901,7 +902,7 @@ void trygg_report_html(const trygg_report *r, const trygg_report_opts *o, trygg_
         const char *vals[] = {t, NULL};
         const char *fmt = tr(o, o->suppress ? "report.note_suppressed" : "report.note_full");
         if (trygg_i18n_format(fmt, names, vals, msg, sizeof msg))
-            snprintf(msg, sizeof msg, "%s", fmt);
+            TRYGG_COPY_TRUNC(msg, fmt); /* display text */
         h(b, msg);
     }
     trygg_rbuf_puts(b, "</p>");
@@ -923,7 +924,7 @@ void trygg_report_html(const trygg_report *r, const trygg_report_opts *o, trygg_
         const char *names[] = {"time", NULL};
         const char *vals[] = {gen, NULL};
         if (trygg_i18n_format(tr(o, "report.generated"), names, vals, msg, sizeof msg))
-            snprintf(msg, sizeof msg, "%s", gen);
+            TRYGG_COPY_TRUNC(msg, gen); /* display text */
         h(b, msg);
     }
     trygg_rbuf_puts(b, "</p></footer></div>");

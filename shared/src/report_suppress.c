@@ -12,6 +12,7 @@
  * a group, weeks x kinds) apply the same rule to every sub-total's cells
  * and repeat until nothing changes.
  */
+#include "trygg/copy.h"
 #include "trygg/report.h"
 
 #include <stdio.h>
@@ -286,7 +287,7 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
             pc = &c->dim[pd];
             for (int i = 0; i < t->n; i++) {
                 char key[sizeof t->rows[0].key];
-                snprintf(key, sizeof key, "%s", t->rows[i].key);
+                TRYGG_COPY_FIT(key, t->rows[i].key);
                 if (d == TRYGG_DIM_CATEGORY) {
                     char *slash = strchr(key, '/');
                     if (slash)

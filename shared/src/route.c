@@ -8,6 +8,7 @@
  * that can be a tip, or can name a person, reaches a company destination.
  * Routing an item is a linear scan over at most ROUTE_MAX_RULES rules.
  */
+#include "trygg/copy.h"
 #include "trygg/route.h"
 
 #include <stdio.h>
@@ -173,7 +174,7 @@ static struct dest *find_dest(trygg_routes *r, const char *name)
 static int enter_section(struct load_ctx *c, trygg_cfg_errors *e, const char *section, int line)
 {
     trygg_routes *r = c->r;
-    snprintf(c->section, sizeof c->section, "%s", section);
+    TRYGG_COPY_TRUNC(c->section, section); /* only used in error messages */
     c->cur_rule = NULL;
     c->cur_dest = NULL;
     c->bad_section = 0;
@@ -196,7 +197,8 @@ static int enter_section(struct load_ctx *c, trygg_cfg_errors *e, const char *se
         }
         struct rule *ru = &r->rules[r->nrules++];
         memset(ru, 0, sizeof *ru);
-        snprintf(ru->name, sizeof ru->name, "%s", name);
+        if (!TRYGG_COPY(ru->name, name))
+            return trygg_cfg_fail(e, line, "rule name too long");
         ru->line = line;
         ru->kinds = ALL_KINDS;
         ru->names_person = -1;
@@ -221,7 +223,8 @@ static int enter_section(struct load_ctx *c, trygg_cfg_errors *e, const char *se
         }
         d = &r->dests[r->ndests++];
         memset(d, 0, sizeof *d);
-        snprintf(d->name, sizeof d->name, "%s", name);
+        if (!TRYGG_COPY(d->name, name))
+            return trygg_cfg_fail(e, line, "destination name too long");
         d->line = line;
         d->full_access = -1;
         c->cur_dest = d;
@@ -283,7 +286,8 @@ static int rule_key(struct rule *ru, trygg_cfg_errors *e, const char *name, cons
     if (strcmp(name, "destination") == 0) {
         if (!is_name(value))
             return trygg_cfg_fail(e, line, "destination: bad name '%s'", value);
-        snprintf(ru->destination, sizeof ru->destination, "%s", value);
+        if (!TRYGG_COPY(ru->destination, value))
+            return trygg_cfg_fail(e, line, "destination: name too long");
         ru->dest_line = line;
         return 1;
     }
@@ -294,7 +298,8 @@ static int rule_key(struct rule *ru, trygg_cfg_errors *e, const char *name, cons
         }
         if (!is_name(value))
             return trygg_cfg_fail(e, line, "copy_to: bad name '%s'", value);
-        snprintf(ru->copy_to, sizeof ru->copy_to, "%s", value);
+        if (!TRYGG_COPY(ru->copy_to, value))
+            return trygg_cfg_fail(e, line, "copy_to: name too long");
         ru->copy_line = line;
         return 1;
     }
@@ -309,7 +314,8 @@ static int rule_key(struct rule *ru, trygg_cfg_errors *e, const char *name, cons
                 return trygg_cfg_fail(e, line, "tell: more than %d keys", ROUTE_MAX_TELL);
             if (!is_name(t) || strlen(t) >= sizeof ru->tell[0])
                 return trygg_cfg_fail(e, line, "tell: bad message key '%s'", t);
-            snprintf(ru->tell[ru->ntell++], sizeof ru->tell[0], "%s", t);
+            if (!TRYGG_COPY(ru->tell[ru->ntell++], t))
+                return trygg_cfg_fail(e, line, "tell: bad message key '%s'", t);
         }
         return 1;
     }
@@ -531,7 +537,8 @@ static void add_tell(trygg_route_result *out, const char *key, int first)
                 return;
             /* move it to the front */
             memmove(out->tell[1], out->tell[0], (size_t)i * sizeof out->tell[0]);
-            snprintf(out->tell[0], sizeof out->tell[0], "%s", key);
+            TRYGG_COPY_TRUNC(out->tell[0],
+                             key); /* keys are tell[] entries or short literals: they fit */
             return;
         }
     }
@@ -539,9 +546,11 @@ static void add_tell(trygg_route_result *out, const char *key, int first)
         out->ntell = 7; /* make room; the last key gives way */
     if (first) {
         memmove(out->tell[1], out->tell[0], (size_t)out->ntell * sizeof out->tell[0]);
-        snprintf(out->tell[0], sizeof out->tell[0], "%s", key);
+        TRYGG_COPY_TRUNC(out->tell[0],
+                         key); /* keys are tell[] entries or short literals: they fit */
     } else {
-        snprintf(out->tell[out->ntell], sizeof out->tell[0], "%s", key);
+        TRYGG_COPY_TRUNC(out->tell[out->ntell],
+                         key); /* keys are tell[] entries or short literals: they fit */
     }
     out->ntell++;
 }
@@ -566,12 +575,12 @@ trygg_err trygg_route_item(const trygg_routes *r, const trygg_item *item, trygg_
         hit = ru;
     }
     if (hit == NULL) {
-        snprintf(out->rule, sizeof out->rule, "%s", "(fallback)");
-        snprintf(out->destination, sizeof out->destination, "%s", "security");
+        TRYGG_COPY_FIT(out->rule, "(fallback)");
+        TRYGG_COPY_FIT(out->destination, "security");
         add_tell(out, "ack", 0);
     } else {
-        snprintf(out->rule, sizeof out->rule, "%s", hit->name);
-        snprintf(out->destination, sizeof out->destination, "%s", hit->destination);
+        TRYGG_COPY_FIT(out->rule, hit->name);
+        TRYGG_COPY_FIT(out->destination, hit->destination);
         if (hit->copy_to[0] != '\0' && list_has(hit->copy_areas, item->area)) {
             /* The load check makes this impossible for tips and person-naming
              * text; keep the guard anyway, it is cheap. */
@@ -580,7 +589,7 @@ trygg_err trygg_route_item(const trygg_routes *r, const trygg_item *item, trygg_
                 if (strcmp(r->dests[i].name, hit->copy_to) == 0)
                     cp = &r->dests[i];
             if (cp != NULL && !(cp->company && (names || item->kind == TRYGG_KIND_TIP)))
-                snprintf(out->copy_to, sizeof out->copy_to, "%s", hit->copy_to);
+                TRYGG_COPY_FIT(out->copy_to, hit->copy_to);
         }
         for (int i = 0; i < hit->ntell; i++)
             add_tell(out, hit->tell[i], 0);
@@ -681,12 +690,12 @@ trygg_err trygg_routes_sync_store(const trygg_routes *r, trygg_store *st, int *r
         for (int k = 0; k < n; k++)
             if (strcmp(have[k].name, cd.name) == 0)
                 d = have[k]; /* keeps the webhook secret and unset addresses */
-        snprintf(d.name, sizeof d.name, "%s", cd.name);
-        snprintf(d.label, sizeof d.label, "%s", cd.label);
-        if (cd.has_email)
-            snprintf(d.email, sizeof d.email, "%s", cd.email);
-        if (cd.has_webhook)
-            snprintf(d.webhook_url, sizeof d.webhook_url, "%s", cd.webhook_url);
+        if (!TRYGG_COPY(d.name, cd.name) || !TRYGG_COPY(d.label, cd.label) ||
+            (cd.has_email && !TRYGG_COPY(d.email, cd.email)) ||
+            (cd.has_webhook && !TRYGG_COPY(d.webhook_url, cd.webhook_url))) {
+            err = TRYGG_ERR_TOOBIG;
+            break;
+        }
         d.full_access = cd.full_access;
         err = trygg_store_dest_put(st, &d);
     }

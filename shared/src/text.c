@@ -28,6 +28,7 @@
  * Arabic-Indic digits as ASCII, punctuation as single spaces) and looks for
  * " phrase " in it; a phrase ending in '*' matches any word continuation.
  */
+#include "trygg/copy.h"
 #include "trygg/text.h"
 
 #include <dirent.h>
@@ -713,10 +714,14 @@ static trygg_err kw_add(trygg_keywords *k, const char *phrase, int kind, const c
         free(f);
         return TRYGG_ERR_NOMEM;
     }
+    if (!TRYGG_COPY(w->lang, lang)) {
+        free(w->phrase);
+        free(f);
+        return TRYGG_ERR_INVALID;
+    }
     w->folded = f;
     w->prefix = prefix;
     w->kind = kind;
-    snprintf(w->lang, sizeof w->lang, "%s", lang);
     k->n++;
     return TRYGG_OK;
 }
@@ -797,7 +802,8 @@ trygg_err trygg_keywords_load(const char *dir, trygg_keywords **out)
     DIR *d = opendir(kdir);
     if (d == NULL) {
         /* `dir` may be the keywords directory itself */
-        snprintf(kdir, sizeof kdir, "%s", dir);
+        if (!TRYGG_COPY(kdir, dir))
+            return TRYGG_ERR_TOOBIG;
         d = opendir(kdir);
         if (d == NULL)
             return errno == ENOENT ? TRYGG_ERR_NOTFOUND : TRYGG_ERR_IO;

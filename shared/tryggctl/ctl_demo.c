@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "ctl.h"
+#include "trygg/copy.h"
 #include "trygg/paths.h"
 #include "trygg/route.h"
 #include "trygg/secret.h"
@@ -32,7 +33,8 @@ static trygg_err apply_status(trygg_store *st, const trygg_item *it, const char 
     trygg_status target;
     trygg_close_reason reason = TRYGG_CLOSE_NONE;
     char name[32];
-    snprintf(name, sizeof name, "%s", status);
+    if (!TRYGG_COPY(name, status))
+        return TRYGG_ERR_INVALID;
     char *colon = strchr(name, ':');
     if (colon) {
         *colon = '\0';
@@ -104,8 +106,10 @@ static int cmd_demo(ctl_ctx *ctx, int argc, char **argv)
             break;
         }
         snprintf(it.client_key, sizeof it.client_key, "demo-%03d", lineno);
-        snprintf(it.source, sizeof it.source, "%s",
-                 it.channel == TRYGG_CHANNEL_KIOSK ? "demo-kiosk" : "demo");
+        if (!TRYGG_COPY(it.source, it.channel == TRYGG_CHANNEL_KIOSK ? "demo-kiosk" : "demo")) {
+            err = TRYGG_ERR_TOOBIG;
+            break;
+        }
         it.created = demo_time(atoi(fields[0]), atoi(fields[1]));
         if (it.channel == TRYGG_CHANNEL_SMS || it.channel == TRYGG_CHANNEL_VOICE) {
             /* An invented pseudonymous sender with an alias, as the gateway
@@ -117,12 +121,12 @@ static int cmd_demo(ctl_ctx *ctx, int argc, char **argv)
             if (err)
                 break;
             memcpy(it.sender, pseudo, sizeof pseudo);
-            snprintf(it.alias, sizeof it.alias, "%s", c.alias);
+            TRYGG_COPY_FIT(it.alias, c.alias);
         }
         if (routes) {
             trygg_route_result r;
             if (trygg_route_item(routes, &it, &r) == TRYGG_OK) {
-                snprintf(it.destination, sizeof it.destination, "%s", r.destination);
+                TRYGG_COPY_FIT(it.destination, r.destination);
                 it.urgent = r.urgent;
             }
         }

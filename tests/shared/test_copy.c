@@ -32,10 +32,26 @@ static void test_copy(void **state)
     assert_string_equal(d, "åå");
 }
 
+/* TRYGG_COPY_FIT copies whole between arrays whose sizes the compiler
+ * checked (a smaller dst does not compile). */
+static void test_copy_fit(void **state)
+{
+    (void)state;
+    char src[6] = "abcde";
+    char same[6], bigger[9];
+    TRYGG_COPY_FIT(same, src);
+    assert_string_equal(same, "abcde");
+    TRYGG_COPY_FIT(bigger, src);
+    assert_string_equal(bigger, "abcde");
+    TRYGG_COPY_FIT(bigger, "literal");
+    assert_string_equal(bigger, "literal");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_copy_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,7 +141,10 @@ int main(int argc, char **argv)
     snprintf(ctx.cfg.db_path, sizeof ctx.cfg.db_path, "%s", argv[1]);
     ctx.cfg.session_minutes = 30;
     char dir[1024], err[256];
-    trygg_asset_path("i18n/web", dir, sizeof dir);
+    if (trygg_asset_path("i18n/web", dir, sizeof dir) != TRYGG_OK) {
+        fprintf(stderr, "asset path too long\n");
+        return 1;
+    }
     if (trygg_i18n_load(dir, &ctx.web_text, err, sizeof err) != TRYGG_OK) {
         fprintf(stderr, "%s\n", err);
         return 1;

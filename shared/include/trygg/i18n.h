@@ -38,7 +38,7 @@ int trygg_i18n_keys(const trygg_i18n *t, const char **keys, int max);
 /* Replaces {name} placeholders in `fmt` with values from the NULL-terminated
  * list names[i]/values[i]; unknown placeholders stay as they are. Returns
  * TRYGG_ERR_TOOBIG if out[cap] is too small. */
-trygg_err trygg_i18n_format(const char *fmt, const char *const *names, const char *const *values,
-                            char *out, size_t cap);
+TRYGG_MUST_CHECK trygg_err trygg_i18n_format(const char *fmt, const char *const *names,
+                                             const char *const *values, char *out, size_t cap);
 
 #endif

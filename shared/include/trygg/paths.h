@@ -13,7 +13,7 @@
 /* Static string, never NULL. */
 const char *trygg_asset_dir(void);
 /* Joins asset dir and `rel` into out[cap]; TRYGG_ERR_TOOBIG if it does not fit. */
-trygg_err trygg_asset_path(const char *rel, char *out, size_t cap);
+TRYGG_MUST_CHECK trygg_err trygg_asset_path(const char *rel, char *out, size_t cap);
 /* snprintf that reports truncation as TRYGG_ERR_TOOBIG. */
 TRYGG_MUST_CHECK trygg_err trygg_path_join(char *out, size_t cap, const char *dir,
                                            const char *name);
