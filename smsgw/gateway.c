@@ -19,6 +19,7 @@
 #include "modem.h"
 #include "relay.h"
 #include "sms_replies.h"
+#include "trygg/backoff.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
 
@@ -44,7 +45,8 @@ struct gw {
     int *ok;        /* per message of a batch: committed */
     int poll_limit; /* parts to read in the next poll */
     gw_stats stats;
-    int64_t next_connect, backoff;
+    int64_t next_connect;
+    int connect_failures; /* in a row; the delay is trygg_backoff of it */
     int64_t last_status, last_health, last_quarantine_purge;
     int health_connected, health_store_failing;
     modem_status ms;
@@ -109,7 +111,7 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
         snprintf(err, cap, "out of memory");
         goto fail;
     }
-    g->backoff = 1;
+    g->connect_failures = 0;
     const char *crash = getenv("TRYGG_SMSGW_CRASH_BEFORE_DELETE");
     g->crash_after = crash ? atoi(crash) : 0;
     if (modem_connect(g->md) != TRYGG_OK)
@@ -497,15 +499,14 @@ trygg_err gw_step(gw *g, int64_t now)
             return TRYGG_ERR_IO;
         }
         if (modem_connect(g->md) != TRYGG_OK) {
-            TRYGG_WARN("modem: %s (next try in %lld s)", modem_last_error(g->md),
-                       (long long)g->backoff);
-            g->next_connect = now + g->backoff;
-            g->backoff = g->backoff * 2 > 60 ? 60 : g->backoff * 2;
+            int64_t wait = trygg_backoff(1, 60, g->connect_failures++, 0);
+            TRYGG_WARN("modem: %s (next try in %lld s)", modem_last_error(g->md), (long long)wait);
+            g->next_connect = now + wait;
             do_health(g, now, 0);
             return TRYGG_ERR_IO;
         }
         TRYGG_INFO("modem connected");
-        g->backoff = 1;
+        g->connect_failures = 0;
         do_health(g, now, 1);
     }
     trygg_err e = do_inbound(g, now);
@@ -523,7 +524,7 @@ trygg_err gw_step(gw *g, int64_t now)
     if (e == TRYGG_ERR_IO) {
         TRYGG_WARN("modem lost: %s", modem_last_error(g->md));
         modem_disconnect(g->md);
-        g->next_connect = now + g->backoff;
+        g->next_connect = now + trygg_backoff(1, 60, g->connect_failures, 0);
     }
     do_health(g, now, 0);
     return e;

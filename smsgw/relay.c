@@ -12,6 +12,7 @@
 #include "client.h"
 #include "dialog.h"
 #include "sms_dialog.h"
+#include "trygg/backoff.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
 
@@ -28,7 +29,8 @@ struct relay {
     const unsigned char *pkey, *numkey;
     lstore *ls;
     gw_client *cl;
-    int64_t next_try, backoff;
+    int64_t next_try;
+    int failures;       /* server unreachable, in a row: trygg_backoff of it */
     int64_t last_purge; /* unix seconds of the last retention run, 0 never */
     relay_stats stats;
     ls_inbound *batch; /* UPLOAD_BATCH rows */
@@ -45,7 +47,7 @@ trygg_err relay_open(const smsgw_cfg *cfg, const replies *rp, const unsigned cha
     r->rp = rp;
     r->pkey = pkey;
     r->numkey = numkey;
-    r->backoff = 1;
+    r->failures = 0;
     r->batch = calloc(UPLOAD_BATCH, sizeof *r->batch);
     trygg_err e = r->batch ? ls_open(cfg->store, &r->ls, err, cap) : TRYGG_ERR_NOMEM;
     if (!e)
@@ -185,8 +187,7 @@ static void server_failed(relay *r, int64_t now, const char *err)
         TRYGG_WARN("server: %s (answering from the gateway until it is back)", err);
     r->stats.server_up = 0;
     snprintf(r->stats.server_error, sizeof r->stats.server_error, "%s", err);
-    r->next_try = now + r->backoff;
-    r->backoff = r->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : r->backoff * 2;
+    r->next_try = now + trygg_backoff(1, BACKOFF_MAX, r->failures++, 0);
 }
 
 static void server_ok(relay *r)
@@ -195,7 +196,7 @@ static void server_ok(relay *r)
         TRYGG_INFO("server: reachable");
     r->stats.server_up = 1;
     r->stats.server_error[0] = '\0';
-    r->backoff = 1;
+    r->failures = 0;
     r->next_try = 0;
 }
 
