@@ -138,6 +138,108 @@ static int smtp_key(struct load *l, trygg_cfg_errors *e, const char *name, const
     return trygg_cfg_fail(e, line, "unknown key '%s' in [smtp]", name);
 }
 
+/* [open311]: the API keys, the rate limit and the service notice. */
+static int open311_key(server_catalog *k, trygg_cfg_errors *e, const char *name, const char *value,
+                       int line)
+{
+    if (strcmp(name, "require_key") == 0)
+        BOOL(k->open311_require_key);
+    if (strcmp(name, "service_notice") == 0)
+        STR(k->open311_notice);
+    if (strcmp(name, "rate_per_minute") == 0)
+        INT(k->open311_per_minute, 0, 100000);
+    if (strcmp(name, "rate_burst") == 0)
+        INT(k->open311_burst, 1, 100000);
+    if (strcmp(name, "api_keys") == 0) {
+        char buf[1024];
+        if (!trygg_cfg_str(value, buf, sizeof buf))
+            return trygg_cfg_fail(e, line, "api_keys: too long");
+        k->nopen311_keys = 0;
+        char *save = NULL;
+        for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+            if (k->nopen311_keys >= CONFIG_MAX_APIKEYS || strlen(t) < 16 ||
+                strlen(t) >= sizeof k->open311_keys[0])
+                return trygg_cfg_fail(e, line, "api_keys: at most %d keys of 16..127 characters",
+                                      CONFIG_MAX_APIKEYS);
+            if (!TRYGG_COPY(k->open311_keys[k->nopen311_keys++], t))
+                return trygg_cfg_fail(e, line, "api_keys: at most %d keys of 16..127 characters",
+                                      CONFIG_MAX_APIKEYS);
+        }
+        return 1;
+    }
+    return trygg_cfg_fail(e, line, "unknown key '%s' in [open311]", name);
+}
+
+/* [category ID]: labels per language, kind, group, description, keywords. */
+static int category_key(server_catalog *k, trygg_cfg_errors *e, const char *section,
+                        const char *name, const char *value, int line)
+{
+    const char *id = section + 9;
+    if (!is_id(id))
+        return trygg_cfg_fail(e, line, "bad category id '%s'", id);
+    config_category *cat = NULL;
+    for (int i = 0; i < k->ncats; i++)
+        if (strcmp(k->cats[i].id, id) == 0)
+            cat = &k->cats[i];
+    if (cat == NULL) {
+        if (k->ncats >= CONFIG_MAX_CATS)
+            return trygg_cfg_fail(e, line, "more than %d categories", CONFIG_MAX_CATS);
+        cat = &k->cats[k->ncats++];
+        if (!TRYGG_COPY(cat->id, id))
+            return trygg_cfg_fail(e, line, "bad category id '%s'", id);
+        cat->kind = TRYGG_KIND_CONCERN;
+    }
+    int li = label_key(name);
+    if (li >= 0) {
+        if (!trygg_cfg_str(value, cat->label[li], sizeof cat->label[li]))
+            return trygg_cfg_fail(e, line, "%s: too long or not UTF-8", name);
+        return 1;
+    }
+    if (strcmp(name, "kind") == 0) {
+        trygg_kind kd;
+        if (trygg_kind_parse(value, &kd) != TRYGG_OK)
+            return trygg_cfg_fail(e, line, "kind: unknown kind '%s'", value);
+        cat->kind = kd;
+        return 1;
+    }
+    if (strcmp(name, "group") == 0)
+        STR(cat->group);
+    if (strcmp(name, "description") == 0)
+        STR(cat->description);
+    if (strcmp(name, "keywords") == 0)
+        STR(cat->keywords);
+    return trygg_cfg_fail(e, line, "unknown key '%s' in [category %s]", name, id);
+}
+
+/* [area ID]: labels per language and the group. */
+static int area_key(server_catalog *k, trygg_cfg_errors *e, const char *section, const char *name,
+                    const char *value, int line)
+{
+    const char *id = section + 5;
+    if (!is_id(id))
+        return trygg_cfg_fail(e, line, "bad area id '%s'", id);
+    config_area *a = NULL;
+    for (int i = 0; i < k->nareas; i++)
+        if (strcmp(k->areas[i].id, id) == 0)
+            a = &k->areas[i];
+    if (a == NULL) {
+        if (k->nareas >= CONFIG_MAX_AREAS)
+            return trygg_cfg_fail(e, line, "more than %d areas", CONFIG_MAX_AREAS);
+        a = &k->areas[k->nareas++];
+        if (!TRYGG_COPY(a->id, id))
+            return trygg_cfg_fail(e, line, "bad area id '%s'", id);
+    }
+    int li = label_key(name);
+    if (li >= 0) {
+        if (!trygg_cfg_str(value, a->label[li], sizeof a->label[li]))
+            return trygg_cfg_fail(e, line, "%s: too long or not UTF-8", name);
+        return 1;
+    }
+    if (strcmp(name, "group") == 0)
+        STR(a->group);
+    return trygg_cfg_fail(e, line, "unknown key '%s' in [area %s]", name, id);
+}
+
 static int handler(void *user, trygg_cfg_errors *e, const char *section, const char *name,
                    const char *value, int line)
 {
@@ -160,36 +262,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
                 INT(k->retention[i], 1, 3650);
         return trygg_cfg_fail(e, line, "unknown kind '%s' in [retention]", name);
     }
-    if (strcmp(section, "open311") == 0) {
-        if (strcmp(name, "require_key") == 0)
-            BOOL(k->open311_require_key);
-        if (strcmp(name, "service_notice") == 0)
-            STR(k->open311_notice);
-        if (strcmp(name, "rate_per_minute") == 0)
-            INT(k->open311_per_minute, 0, 100000);
-        if (strcmp(name, "rate_burst") == 0)
-            INT(k->open311_burst, 1, 100000);
-        if (strcmp(name, "api_keys") == 0) {
-            char buf[1024];
-            if (!trygg_cfg_str(value, buf, sizeof buf))
-                return trygg_cfg_fail(e, line, "api_keys: too long");
-            k->nopen311_keys = 0;
-            char *save = NULL;
-            for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-                if (k->nopen311_keys >= CONFIG_MAX_APIKEYS || strlen(t) < 16 ||
-                    strlen(t) >= sizeof k->open311_keys[0])
-                    return trygg_cfg_fail(e, line,
-                                          "api_keys: at most %d keys of 16..127 characters",
-                                          CONFIG_MAX_APIKEYS);
-                if (!TRYGG_COPY(k->open311_keys[k->nopen311_keys++], t))
-                    return trygg_cfg_fail(e, line,
-                                          "api_keys: at most %d keys of 16..127 characters",
-                                          CONFIG_MAX_APIKEYS);
-            }
-            return 1;
-        }
-        return trygg_cfg_fail(e, line, "unknown key '%s' in [open311]", name);
-    }
+    if (strcmp(section, "open311") == 0)
+        return open311_key(k, e, name, value, line);
     if (strcmp(section, "mail") == 0) {
         if (strcmp(name, "subject") == 0)
             STR(k->mail_subject);
@@ -197,68 +271,10 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
             STR(k->mail_body);
         return trygg_cfg_fail(e, line, "unknown key '%s' in [mail]", name);
     }
-    if (strncmp(section, "category ", 9) == 0) {
-        const char *id = section + 9;
-        if (!is_id(id))
-            return trygg_cfg_fail(e, line, "bad category id '%s'", id);
-        config_category *cat = NULL;
-        for (int i = 0; i < k->ncats; i++)
-            if (strcmp(k->cats[i].id, id) == 0)
-                cat = &k->cats[i];
-        if (cat == NULL) {
-            if (k->ncats >= CONFIG_MAX_CATS)
-                return trygg_cfg_fail(e, line, "more than %d categories", CONFIG_MAX_CATS);
-            cat = &k->cats[k->ncats++];
-            if (!TRYGG_COPY(cat->id, id))
-                return trygg_cfg_fail(e, line, "bad category id '%s'", id);
-            cat->kind = TRYGG_KIND_CONCERN;
-        }
-        int li = label_key(name);
-        if (li >= 0) {
-            if (!trygg_cfg_str(value, cat->label[li], sizeof cat->label[li]))
-                return trygg_cfg_fail(e, line, "%s: too long or not UTF-8", name);
-            return 1;
-        }
-        if (strcmp(name, "kind") == 0) {
-            trygg_kind kd;
-            if (trygg_kind_parse(value, &kd) != TRYGG_OK)
-                return trygg_cfg_fail(e, line, "kind: unknown kind '%s'", value);
-            cat->kind = kd;
-            return 1;
-        }
-        if (strcmp(name, "group") == 0)
-            STR(cat->group);
-        if (strcmp(name, "description") == 0)
-            STR(cat->description);
-        if (strcmp(name, "keywords") == 0)
-            STR(cat->keywords);
-        return trygg_cfg_fail(e, line, "unknown key '%s' in [category %s]", name, id);
-    }
-    if (strncmp(section, "area ", 5) == 0) {
-        const char *id = section + 5;
-        if (!is_id(id))
-            return trygg_cfg_fail(e, line, "bad area id '%s'", id);
-        config_area *a = NULL;
-        for (int i = 0; i < k->nareas; i++)
-            if (strcmp(k->areas[i].id, id) == 0)
-                a = &k->areas[i];
-        if (a == NULL) {
-            if (k->nareas >= CONFIG_MAX_AREAS)
-                return trygg_cfg_fail(e, line, "more than %d areas", CONFIG_MAX_AREAS);
-            a = &k->areas[k->nareas++];
-            if (!TRYGG_COPY(a->id, id))
-                return trygg_cfg_fail(e, line, "bad area id '%s'", id);
-        }
-        int li = label_key(name);
-        if (li >= 0) {
-            if (!trygg_cfg_str(value, a->label[li], sizeof a->label[li]))
-                return trygg_cfg_fail(e, line, "%s: too long or not UTF-8", name);
-            return 1;
-        }
-        if (strcmp(name, "group") == 0)
-            STR(a->group);
-        return trygg_cfg_fail(e, line, "unknown key '%s' in [area %s]", name, id);
-    }
+    if (strncmp(section, "category ", 9) == 0)
+        return category_key(k, e, section, name, value, line);
+    if (strncmp(section, "area ", 5) == 0)
+        return area_key(k, e, section, name, value, line);
     return trygg_cfg_fail(e, line, "unknown section [%s]", section);
 }
 
