@@ -53,7 +53,8 @@ typedef struct kiosk_config {
     int dpi;           /* panel DPI, for the 15 mm target check */
     int large_text;    /* start with "Större text" on */
     int high_contrast; /* start with the high-contrast theme */
-    /* [links] (defaults from DESIGN.md; the municipality confirms them) */
+    /* [links] (defaults in assets/config/kiosk.ini, docs/kiosk.md; the municipality confirms them)
+     */
     char police_tip_url[KCFG_STR];
     char police_tip_phone[32];
     char police_report_url[KCFG_STR];

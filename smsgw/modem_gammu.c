@@ -1,7 +1,7 @@
 /*
  * modem_gammu.c — the one file that talks to libGammu.
  *
- * Traps handled here (PLATFORM-NOTES.md): Gammu's text converters depend on
+ * Traps handled here (docs/smsgw.md, "libGammu's traps"): Gammu's text converters depend on
  * the C locale, so every UTF-16 string is converted by ucs2.c; callbacks are
  * set after GSM_InitConnection (which resets them) and the send-status
  * callback must be set or the dummy phone crashes in GSM_SendSMS; the

@@ -3,7 +3,7 @@
  *
  * SMS text travels as GSM-7 septets or as UCS-2/UTF-16BE code units; the
  * rest of Trygg speaks UTF-8. libGammu's own converters go through the C
- * locale (PLATFORM-NOTES.md: under LC_ALL=C they drop every non-ASCII
+ * locale (docs/smsgw.md, "libGammu's traps": under LC_ALL=C they drop every non-ASCII
  * character), so the gateway converts with this module only.
  *
  * Code units are host-order uint16_t; ucs2_*_be() pack/unpack the big-endian

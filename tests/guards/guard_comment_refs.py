@@ -2,7 +2,7 @@
 """guard_comment_refs — a file named in a comment of a C file exists in the
 repository: a path with a slash (`server/web_html.c`, `assets/i18n/web/sv.po`,
 taken from the repository root, the commenting file's folder or any folder
-above it) or a bare file name (`web_html.c`, `PLATFORM-NOTES.md`, found
+above it) or a bare file name (`web_html.c`, `kiosk.ini`, found
 anywhere in the repository). Also accepted: a header under shared/include
 (`trygg/time.h`), a system header some file #includes (`cmocka.h`), a
 placeholder folder in capitals (`DATADIR/server.ini`) and the names in
