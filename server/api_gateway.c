@@ -6,6 +6,7 @@
  * for a call-back with RING) nor its ciphertext: contacts are pseudonyms.
  */
 #include "api_gateway.h"
+#include "config.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -188,31 +189,14 @@ static int valid_pseudonym(const char *p)
     return 1;
 }
 
-/* The dialog's settings and texts, loaded once per process (read-only
- * afterwards). The server uses the dialog's defaults (docs/smsgw.md). */
-static struct {
-    pthread_once_t once;
-    sms_dialog_cfg cfg;
-    replies *rp;
-} dlg = {.once = PTHREAD_ONCE_INIT};
-
-static void dialog_load(void)
-{
-    sms_dialog_cfg_defaults(&dlg.cfg);
-    char err[256] = "";
-    if (replies_load(NULL, &dlg.cfg, &dlg.rp, err, sizeof err) != TRYGG_OK) {
-        TRYGG_ERR("gateway api: SMS texts: %s", err);
-        dlg.rp = NULL;
-    }
-}
-
-/* The server's SMS dialog on store `st`; 0 when its texts could not be
- * loaded. */
+/* The server's SMS dialog on store `st`, with the settings of server.ini's
+ * [sms] and [sms keywords] and the texts core_load read; 0 when there are
+ * no texts. */
 static int dialog_of(server_ctx *ctx, trygg_store *st, sms_dialog *d)
 {
-    pthread_once(&dlg.once, dialog_load);
-    *d = (sms_dialog){.st = st, .cfg = &dlg.cfg, .rp = dlg.rp, .routes = ctx->routes};
-    return dlg.rp != NULL;
+    *d = (sms_dialog){
+        .st = st, .cfg = &ctx->cfg.catalog->sms, .rp = ctx->sms_replies, .routes = ctx->routes};
+    return ctx->sms_replies != NULL;
 }
 
 /* Up to `max` rows due at `now`, leased to the calling gateway `owner` for

@@ -240,6 +240,57 @@ static int area_key(server_catalog *k, trygg_cfg_errors *e, const char *section,
     return trygg_cfg_fail(e, line, "unknown key '%s' in [area %s]", name, id);
 }
 
+/* [sms]: the SMS dialog's settings (docs/smsgw.md, "The server's [sms]"). */
+static int sms_key(server_catalog *k, trygg_cfg_errors *e, const char *name, const char *value,
+                   int line)
+{
+    sms_dialog_cfg *d = &k->sms;
+    if (strcmp(name, "thread_days") == 0)
+        INT(d->thread_days, 0, 365);
+    if (strcmp(name, "ring_window") == 0)
+        INT(d->ring_window, 1, 24 * 60);
+    if (strcmp(name, "replies_per_hour") == 0)
+        INT(d->replies_per_hour, 0, 100000);
+    if (strcmp(name, "replies_per_day") == 0)
+        INT(d->replies_per_day, 0, 1000000);
+    if (strcmp(name, "alias_prefix") == 0) {
+        if (value[0] == '\0')
+            return trygg_cfg_fail(e, line, "alias_prefix: must not be empty");
+        STR(d->alias_prefix);
+    }
+    if (strcmp(name, "default_lang") == 0) {
+        for (int i = 0; i < CONFIG_NLANGS; i++)
+            if (strcmp(value, config_langs[i]) == 0)
+                STR(d->default_lang);
+        return trygg_cfg_fail(e, line, "default_lang: expected sv, en, ar or so");
+    }
+    if (strcmp(name, "emergency") == 0)
+        STR(d->emergency);
+    if (strcmp(name, "police_phone") == 0)
+        STR(d->police_phone);
+    if (strcmp(name, "police_url") == 0)
+        STR(d->police_url);
+    if (strcmp(name, "catalogs") == 0)
+        STR(k->sms_catalogs);
+    return trygg_cfg_fail(e, line, "unknown key '%s' in [sms]", name);
+}
+
+/* [sms keywords]: comma lists of the words that start each command. */
+static int sms_keyword_key(server_catalog *k, trygg_cfg_errors *e, const char *name,
+                           const char *value, int line)
+{
+    static const char *const names[SMS_KW_COUNT] = {"stop", "help", "fault", "new", "ring"};
+    for (int w = 0; w < SMS_KW_COUNT; w++)
+        if (strcmp(name, names[w]) == 0) {
+            if (strlen(value) > 200)
+                return trygg_cfg_fail(e, line, "%s: too long", name);
+            if (sms_dialog_set_keywords(&k->sms, w, value) == 0)
+                return trygg_cfg_fail(e, line, "%s: no keyword given", name);
+            return 1;
+        }
+    return trygg_cfg_fail(e, line, "unknown key '%s' in [sms keywords]", name);
+}
+
 static int handler(void *user, trygg_cfg_errors *e, const char *section, const char *name,
                    const char *value, int line)
 {
@@ -271,6 +322,10 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
             STR(k->mail_body);
         return trygg_cfg_fail(e, line, "unknown key '%s' in [mail]", name);
     }
+    if (strcmp(section, "sms") == 0)
+        return sms_key(k, e, name, value, line);
+    if (strcmp(section, "sms keywords") == 0)
+        return sms_keyword_key(k, e, name, value, line);
     if (strncmp(section, "category ", 9) == 0)
         return category_key(k, e, section, name, value, line);
     if (strncmp(section, "area ", 5) == 0)
@@ -295,6 +350,7 @@ static void defaults(server_config *c, server_catalog *k)
     k->per_ip_connections = -1; /* not set: 32, or none behind a reverse proxy */
     k->header_deadline = 10;
     k->body_deadline = 30;
+    sms_dialog_cfg_defaults(&k->sms);
     snprintf(k->mail_subject, sizeof k->mail_subject, "Trygg {ref}: {kind} {category} {area}");
     snprintf(k->mail_body, sizeof k->mail_body,
              "{ref}\\n{kind} / {category} / {area} {place}\\n{when}\\n\\n{text}\\n\\n{contact}"
@@ -350,7 +406,8 @@ trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *err
             !resolve(l.routing, sizeof l.routing, cfg->data_dir) ||
             !resolve(cfg->tls_cert, sizeof cfg->tls_cert, cfg->data_dir) ||
             !resolve(cfg->tls_key, sizeof cfg->tls_key, cfg->data_dir) ||
-            !resolve(k->smtp_ca_file, sizeof k->smtp_ca_file, cfg->data_dir))
+            !resolve(k->smtp_ca_file, sizeof k->smtp_ca_file, cfg->data_dir) ||
+            !resolve(k->sms_catalogs, sizeof k->sms_catalogs, cfg->data_dir))
             trygg_cfg_fail(&e, 0, "a path is too long");
         TRYGG_COPY_FIT(cfg->routing_file, l.routing);
     }

@@ -12,6 +12,10 @@
  *   [retention] <kind> = days
  *   [open311]  api_keys (comma list), require_key, service_notice
  *   [mail]     subject, body (templates with {ref} {kind} {category} ...)
+ *   [sms]      the SMS dialog (server/sms/sms_dialog.h): thread_days,
+ *              ring_window, alias_prefix, default_lang, replies_per_hour,
+ *              replies_per_day, emergency, police_phone, police_url, catalogs
+ *   [sms keywords] stop, help, fault, new, ring (comma lists)
  *   [category ID]  kind, group, description, keywords, label_sv, label_en, ...
  *   [area ID]      group, label_sv, label_en, ...
  * Read first: config_load.
@@ -20,6 +24,7 @@
 #define TRYGG_SERVER_CONFIG_H
 
 #include "server.h"
+#include "sms/sms_dialog.h"
 #include "trygg/route.h"
 
 #define CONFIG_NLANGS      4 /* sv, en, ar, so */
@@ -69,6 +74,8 @@ typedef struct server_catalog {
     int header_deadline;    /* seconds for the request line and headers */
     int body_deadline;      /* seconds for a request body */
     char smtp_ca_file[512]; /* [smtp] ca_file: CA bundle for the SMTP server ("" = system) */
+    sms_dialog_cfg sms;     /* [sms], [sms keywords]: the server's SMS dialog */
+    char sms_catalogs[512]; /* [sms] catalogs: SMS texts ("" = the installed assets/i18n/sms) */
 } server_catalog;
 
 /* Loads `path` into *cfg (defaults first, then the file; paths that are

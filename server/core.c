@@ -19,6 +19,7 @@
 #include "config.h"
 #include "ops.h"
 #include "ratelimit.h"
+#include "sms/sms_replies.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
 #include "trygg/secret.h"
@@ -205,6 +206,20 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
         TRYGG_WARN("no web catalogs in %s", dir);
     }
 
+    /* The SMS dialog's texts with server.ini's [sms] settings. */
+    {
+        const server_catalog *k = ctx->cfg.catalog;
+        char err[256] = "";
+        rc = replies_load(k->sms_catalogs[0] ? k->sms_catalogs : NULL, &k->sms, &ctx->sms_replies,
+                          err, sizeof err);
+        if (rc != TRYGG_OK) {
+            fprintf(stderr, "%s:0: SMS texts: %s\n", config_path,
+                    err[0] ? err : trygg_strerror(rc));
+            ctx->sms_replies = NULL;
+            bad++;
+        }
+    }
+
     if (!check_only && bad == 0 && ctx->routes) {
         /* Recipients are declared in the routing config: the database's
          * destinations follow it (route.h, trygg_routes_sync_store). */
@@ -257,6 +272,8 @@ void core_free(server_ctx *ctx)
     if (ctx->web_text)
         trygg_i18n_free(ctx->web_text);
     ctx->web_text = NULL;
+    replies_free(ctx->sms_replies);
+    ctx->sms_replies = NULL;
     config_free(&ctx->cfg);
 }
 

@@ -53,7 +53,8 @@ typedef struct server_config {
 typedef struct server_ctx {
     server_config cfg;
     trygg_routes *routes;
-    trygg_i18n *web_text; /* assets/i18n/web */
+    trygg_i18n *web_text;        /* assets/i18n/web */
+    struct replies *sms_replies; /* the SMS dialog's texts (server.ini [sms]) */
     unsigned char pseudo_key[32];
     unsigned char number_pk[32]; /* public half only: the server can't decrypt numbers */
     int64_t started;

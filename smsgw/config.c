@@ -66,6 +66,14 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     if (strcmp(section, "paths") == 0 && strcmp(name, "routing") == 0)
         return trygg_cfg_fail(e, line,
                               "[paths] routing is gone: the server routes (its routing.ini)");
+    if ((strcmp(section, "dialog") == 0 &&
+         (strcmp(name, "thread_days") == 0 || strcmp(name, "ring_window") == 0 ||
+          strcmp(name, "alias_prefix") == 0)) ||
+        (strcmp(section, "limits") == 0 && strcmp(name, "replies_per_day") == 0))
+        return trygg_cfg_fail(e, line,
+                              "[%s] %s has moved: the server runs the dialog, set it in "
+                              "server.ini [sms] (docs/smsgw.md)",
+                              section, name);
     STR("paths", "store", store)
     STR("server", "url", server_url)
     STR("server", "token_file", token_file)
@@ -73,15 +81,11 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     STR("paths", "number_key", number_key)
     STR("paths", "quarantine", quarantine)
     STR("paths", "catalogs", catalogs)
-    INT("dialog", "thread_days", dlg.thread_days, 0, 365)
     INT("dialog", "multipart_timeout", multipart_timeout, 0, 7 * 86400)
     INT("dialog", "call_debounce", call_debounce, 0, 3600)
-    INT("dialog", "ring_window", dlg.ring_window, 1, 24 * 60)
     INT("limits", "quarantine_days", quarantine_days, 0, 365)
-    STR("dialog", "alias_prefix", dlg.alias_prefix)
     STR("dialog", "default_lang", dlg.default_lang)
     INT("limits", "replies_per_hour", dlg.replies_per_hour, 0, 100000)
-    INT("limits", "replies_per_day", dlg.replies_per_day, 0, 1000000)
     INT("outbox", "max_attempts", max_attempts, 1, 100)
     INT("outbox", "retry_base", retry_base, 1, 86400)
     INT("outbox", "retry_max", retry_max, 1, 7 * 86400)

@@ -10,17 +10,19 @@
  *   [paths]    store (the gateway's own store), pseudonym_key, number_key,
  *              quarantine (all required), catalogs ("" = assets/i18n/sms);
  *              `database` and `routing` are refused with a clear message
- *   [dialog]   thread_days (7), multipart_timeout seconds (300),
- *              alias_prefix ("Tipsare T-"), call_debounce seconds (60),
- *              ring_window minutes (30: RING needs a call from the number
- *              this recently),
- *              default_lang (sv)
- *   [limits]   replies_per_hour (5), replies_per_day (20): over the limit a
- *              sender's messages are stored but not answered;
+ *   [dialog]   multipart_timeout seconds (300), call_debounce seconds (60),
+ *              default_lang (sv: offline replies when the text gives no clue)
+ *   [limits]   replies_per_hour (5): offline, over the limit a sender's
+ *              messages are kept but not answered;
  *              quarantine_days (7): quarantined modem files are then deleted
+ *   thread_days, ring_window, alias_prefix and replies_per_day are the
+ *   server's (server.ini [sms]) and refused here with a message saying so.
  *   [outbox]   max_attempts (8), retry_base seconds (30), retry_max seconds (3600)
  *   [keywords] stop, help, fault, new, ring: comma lists, case-insensitive
  *   [links]    emergency (112), police_phone (114 14), police_url (polisen.se/tipsa)
+ *   [keywords] and [links] serve the gateway's own replies while the server
+ *   is unreachable (112 first, STOP/START, RING); keep them equal to
+ *   server.ini's [sms keywords] and [sms].
  * Unknown sections and keys are errors; errors carry file:line.
  * Read first: smsgw_cfg_load.
  */
@@ -42,8 +44,8 @@ typedef struct smsgw_cfg {
     int multipart_timeout, call_debounce;
     int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */
     int max_attempts, retry_base, retry_max;
-    /* [dialog] thread_days, ring_window, alias_prefix, default_lang;
-     * [limits] replies_per_*; [keywords]; [links] (server/sms/sms_dialog.h) */
+    /* [dialog] default_lang; [limits] replies_per_hour; [keywords]; [links]
+     * (server/sms/sms_dialog.h): what the offline replies need */
     sms_dialog_cfg dlg;
 } smsgw_cfg;
 

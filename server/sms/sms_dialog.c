@@ -469,7 +469,7 @@ static trygg_err do_text(sms_dialog *c, who *w, const sms_in *in, int kw, const 
     int fault = kw == SMS_KW_FAULT, fresh = kw == SMS_KW_NEW;
     int offline = in->offline_ref && in->offline_ref[0];
     const char *body = (fault || fresh) && rest[0] ? rest : in->text;
-    if (!fault && !fresh && !offline &&
+    if (!fault && !fresh && !offline && c->cfg->thread_days > 0 &&
         trygg_store_open_item_of_sender(c->st, w->pseudo, since, &it) == TRYGG_OK) {
         r->action = DLG_THREAD;
         r->item_id = it.id;

@@ -49,10 +49,11 @@
 
 enum sms_kw { SMS_KW_STOP = 0, SMS_KW_HELP, SMS_KW_FAULT, SMS_KW_NEW, SMS_KW_RING, SMS_KW_COUNT };
 
-/* The dialog's settings ([dialog], [limits], [keywords], [links] in
- * smsgw.ini; the server uses sms_dialog_cfg_defaults). */
+/* The dialog's settings: the server's come from server.ini's [sms] and
+ * [sms keywords] (server/config.h); the gateway reads the few it needs for
+ * its offline replies from smsgw.ini (smsgw/config.h). */
 typedef struct sms_dialog_cfg {
-    int thread_days; /* an SMS joins the sender's open item of the last N days */
+    int thread_days; /* an SMS joins the sender's open item of the last N days (0: never) */
     int ring_window; /* minutes: RING creates a call-back only this soon after a call */
     char alias_prefix[24];
     char default_lang[TRYGG_LANG_MAX + 1];

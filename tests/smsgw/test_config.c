@@ -37,7 +37,7 @@ static void test_good(void **state)
                   "[server]\nurl = https://trygg.example.se\ntoken_file = /k/token\n"
                   "[paths]\nstore = /var/lib/trygg-smsgw/smsgw.db\npseudonym_key = /k/p\n"
                   "number_key = /k/n\nquarantine = /q\n"
-                  "[dialog]\nthread_days = 14\nmultipart_timeout = 120\n"
+                  "[dialog]\nmultipart_timeout = 120\n"
                   "[limits]\nreplies_per_hour = 3\n"
                   "[keywords]\nstop = sluta, stopp , STOP\n"
                   "[links]\npolice_phone = 114 14 ; comment\n");
@@ -52,7 +52,7 @@ static void test_good(void **state)
     assert_string_equal(c.server_url, "https://trygg.example.se");
     assert_string_equal(c.store, "/var/lib/trygg-smsgw/smsgw.db");
     assert_int_equal(c.poll_interval, 5);
-    assert_int_equal(c.dlg.thread_days, 14);
+    assert_int_equal(c.multipart_timeout, 120);
     assert_int_equal(c.dlg.replies_per_hour, 3);
     assert_int_equal(c.dlg.nkw[SMS_KW_STOP], 3);
     assert_string_equal(c.dlg.kw[SMS_KW_STOP][0], "SLUTA");
@@ -68,13 +68,16 @@ static void test_errors(void **state)
     char p[400];
     snprintf(p, sizeof p, "%s/bad.ini", t.dir);
     write_file(p, "[modem]\ndevice = /x\npoll_interval = zero\n[paths]\ndatabse = typo\n"
-                  "[nosuch]\n[paths]\ndatabase = /var/lib/trygg/trygg.db\n");
+                  "[nosuch]\n[paths]\ndatabase = /var/lib/trygg/trygg.db\n"
+                  "[dialog]\nthread_days = 7\nring_window = 30\nalias_prefix = T-\n"
+                  "[limits]\nreplies_per_day = 20\n");
     smsgw_cfg c;
     smsgw_cfg_defaults(&c);
     trygg_cfg_error errs[16];
     trygg_cfg_errors e = {.errs = errs, .max = 16};
     assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_ERR_CONFIG);
-    int saw3 = 0, saw5 = 0, saw6 = 0, saw_req = 0, saw_db = 0, saw_tok = 0, saw_store = 0;
+    int saw3 = 0, saw5 = 0, saw6 = 0, saw_req = 0, saw_db = 0, saw_tok = 0, saw_store = 0,
+        saw_moved = 0;
     for (int i = 0; i < e.n; i++) {
         saw3 |= errs[i].line == 3 && strstr(errs[i].msg, "poll_interval") != NULL;
         saw5 |= errs[i].line == 5 && strstr(errs[i].msg, "databse") != NULL;
@@ -85,10 +88,14 @@ static void test_errors(void **state)
                   strstr(errs[i].msg, "[server] url") != NULL;
         saw_tok |= strstr(errs[i].msg, "token_file is required") != NULL;
         saw_store |= strstr(errs[i].msg, "[paths] store is required") != NULL;
+        /* The server's dialog settings moved to server.ini's [sms]. */
+        saw_moved += errs[i].line >= 10 && errs[i].line <= 14 &&
+                     strstr(errs[i].msg, "server.ini [sms]") != NULL;
     }
     for (int i = 0; i < e.n; i++)
         printf("%d: %s\n", errs[i].line, errs[i].msg);
     assert_true(saw3 && saw5 && saw6 && saw_req && saw_db && saw_tok && saw_store);
+    assert_int_equal(saw_moved, 4);
     assert_int_equal(smsgw_cfg_load("/nonexistent/smsgw.ini", &c, &e), TRYGG_ERR_IO);
     tu_env_free(&t);
 }
