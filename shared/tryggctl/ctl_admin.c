@@ -188,9 +188,22 @@ static int user_add(ctl_ctx *ctx, int argc, char **argv)
         ctl_error("cannot read the password from stdin (one line, at most 1000 bytes)");
         return CTL_USAGE;
     }
+    if (strcmp(u.role, "destination") != 0 && u.destination[0]) {
+        ctl_error("--destination is only for --role destination");
+        return CTL_USAGE;
+    }
     int rc = ctl_open_store(ctx, 0);
     if (rc)
         return rc;
+    trygg_destination d;
+    if (strcmp(u.role, "destination") == 0 && u.destination[0] &&
+        trygg_store_dest_get(ctx->st, u.destination, &d) != TRYGG_OK) {
+        ctl_error("unknown recipient '%s': declare it as [destination %s] in the routing config "
+                  "and run tryggctl "
+                  "init",
+                  u.destination, u.destination);
+        return CTL_USAGE;
+    }
     trygg_err err = trygg_store_user_add(ctx->st, &u, password);
     if (err)
         return ctl_store_fail(ctx, err, "user add");

@@ -57,6 +57,13 @@ expect 1 user add carl --role chief --random-password
 contains "$ERR" "role"
 expect 1 user add carl --role security
 expect 1 user add carl --role destination --random-password
+# a recipient user needs a recipient the routing config declares
+expect 1 user add carl --role destination --destination nosuchdest --random-password
+contains "$ERR" "nosuchdest"
+[ "$(sqlite3 "$D/trygg.db" "SELECT count(*) FROM users WHERE username = 'carl'")" = 0 ] \
+  || fail "user with an unknown recipient was added"
+expect 1 user add carl --role security --destination housing --random-password
+contains "$ERR" "destination"
 OUT="$(printf 'ett-långt-lösenord\n' | "$CTL" -d "$D" user add bo --role destination \
     --destination housing --password-stdin)" || fail "user add --password-stdin"
 [ -z "$OUT" ] || fail "--password-stdin printed something: $OUT"
