@@ -151,6 +151,49 @@ static void set_instance(server_ctx *ctx)
     snprintf(ctx->instance, sizeof ctx->instance, "server@%.63s:%ld", host, (long)getpid());
 }
 
+/* The SMS dialog's texts with server.ini's [sms] settings; 1 on error. */
+static int load_sms_texts(server_ctx *ctx, const char *config_path)
+{
+    const server_catalog *k = ctx->cfg.catalog;
+    char err[256] = "";
+    trygg_err rc = replies_load(k->sms_catalogs[0] ? k->sms_catalogs : NULL, &k->sms,
+                                &ctx->sms_replies, err, sizeof err);
+    if (rc == TRYGG_OK)
+        return 0;
+    fprintf(stderr, "%s:0: SMS texts: %s\n", config_path, err[0] ? err : trygg_strerror(rc));
+    ctx->sms_replies = NULL;
+    return 1;
+}
+
+/* -n: the database, the TLS files; the number of problems found. */
+static int check_files(const server_ctx *ctx)
+{
+    int bad = 0;
+    if (!file_exists(ctx->cfg.db_path)) {
+        fprintf(stderr, "%s:0: database missing (create it with tryggctl init)\n",
+                ctx->cfg.db_path);
+        bad++;
+    } else {
+        trygg_store *st = NULL;
+        trygg_err rc = trygg_store_open(ctx->cfg.db_path, &st);
+        if (rc != TRYGG_OK) {
+            fprintf(stderr, "%s:0: %s\n", ctx->cfg.db_path, trygg_strerror(rc));
+            bad++;
+        }
+        trygg_store_close(st);
+    }
+    if (ctx->cfg.tls_cert[0] && access(ctx->cfg.tls_cert, R_OK) != 0) {
+        fprintf(stderr, "%s:0: TLS certificate unreadable: %s\n", ctx->cfg.tls_cert,
+                strerror(errno));
+        bad++;
+    }
+    if (ctx->cfg.tls_key[0] && access(ctx->cfg.tls_key, R_OK) != 0) {
+        fprintf(stderr, "%s:0: TLS key unreadable: %s\n", ctx->cfg.tls_key, strerror(errno));
+        bad++;
+    }
+    return bad;
+}
+
 int core_load(server_ctx *ctx, const char *config_path, int check_only)
 {
     memset(ctx, 0, sizeof *ctx);
@@ -206,19 +249,7 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
         TRYGG_WARN("no web catalogs in %s", dir);
     }
 
-    /* The SMS dialog's texts with server.ini's [sms] settings. */
-    {
-        const server_catalog *k = ctx->cfg.catalog;
-        char err[256] = "";
-        rc = replies_load(k->sms_catalogs[0] ? k->sms_catalogs : NULL, &k->sms, &ctx->sms_replies,
-                          err, sizeof err);
-        if (rc != TRYGG_OK) {
-            fprintf(stderr, "%s:0: SMS texts: %s\n", config_path,
-                    err[0] ? err : trygg_strerror(rc));
-            ctx->sms_replies = NULL;
-            bad++;
-        }
-    }
+    bad += load_sms_texts(ctx, config_path);
 
     if (!check_only && bad == 0 && ctx->routes) {
         /* Recipients are declared in the routing config: the database's
@@ -236,30 +267,8 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
         }
     }
 
-    if (check_only) {
-        if (!file_exists(ctx->cfg.db_path)) {
-            fprintf(stderr, "%s:0: database missing (create it with tryggctl init)\n",
-                    ctx->cfg.db_path);
-            bad++;
-        } else {
-            trygg_store *st = NULL;
-            rc = trygg_store_open(ctx->cfg.db_path, &st);
-            if (rc != TRYGG_OK) {
-                fprintf(stderr, "%s:0: %s\n", ctx->cfg.db_path, trygg_strerror(rc));
-                bad++;
-            }
-            trygg_store_close(st);
-        }
-        if (ctx->cfg.tls_cert[0] && access(ctx->cfg.tls_cert, R_OK) != 0) {
-            fprintf(stderr, "%s:0: TLS certificate unreadable: %s\n", ctx->cfg.tls_cert,
-                    strerror(errno));
-            bad++;
-        }
-        if (ctx->cfg.tls_key[0] && access(ctx->cfg.tls_key, R_OK) != 0) {
-            fprintf(stderr, "%s:0: TLS key unreadable: %s\n", ctx->cfg.tls_key, strerror(errno));
-            bad++;
-        }
-    }
+    if (check_only)
+        bad += check_files(ctx);
     return bad;
 }
 

@@ -29,6 +29,7 @@
  * " phrase " in it; a phrase ending in '*' matches any word continuation.
  */
 #include "trygg/copy.h"
+#include "trygg/item.h"
 #include "trygg/text.h"
 
 #include <dirent.h>
@@ -574,7 +575,7 @@ trygg_err trygg_scrub(const char *in, char *out, size_t cap, int *found)
 
 /* ---------------------------------------------------------------- keywords */
 
-enum kw_kind { KW_URGENT = 0, KW_PERSON = 1 };
+enum kw_kind { KW_URGENT = 0, KW_PERSON = 1, KW_CATEGORY = 2 };
 
 struct kw {
     char *phrase; /* as written in the file (for `which`) */
@@ -582,6 +583,7 @@ struct kw {
     int prefix;   /* 1 = last word may continue ("kniv*") */
     int kind;
     char lang[8];
+    char category[TRYGG_NAME_MAX + 1]; /* KW_CATEGORY: the [category ID] */
 };
 
 struct trygg_keywords {
@@ -681,7 +683,8 @@ void trygg_keywords_free(trygg_keywords *k)
     free(k);
 }
 
-static trygg_err kw_add(trygg_keywords *k, const char *phrase, int kind, const char *lang)
+static trygg_err kw_add(trygg_keywords *k, const char *phrase, int kind, const char *lang,
+                        const char *category)
 {
     size_t len = strlen(phrase);
     int prefix = 0;
@@ -719,6 +722,11 @@ static trygg_err kw_add(trygg_keywords *k, const char *phrase, int kind, const c
         free(f);
         return TRYGG_ERR_INVALID;
     }
+    if (!TRYGG_COPY(w->category, category)) {
+        free(w->phrase);
+        free(f);
+        return TRYGG_ERR_INVALID;
+    }
     w->folded = f;
     w->prefix = prefix;
     w->kind = kind;
@@ -732,6 +740,7 @@ static trygg_err kw_load_file(trygg_keywords *k, const char *path, const char *l
     if (f == NULL)
         return TRYGG_ERR_IO;
     char line[512];
+    char category[TRYGG_NAME_MAX + 1] = "";
     int kind = -1;
     int lineno = 0;
     trygg_err err = TRYGG_OK;
@@ -764,12 +773,25 @@ static trygg_err kw_load_file(trygg_keywords *k, const char *path, const char *l
             kind = KW_PERSON;
             continue;
         }
+        if (strncmp(s, "[category ", 10) == 0 && s[strlen(s) - 1] == ']') {
+            size_t idlen = strlen(s) - 11;
+            if (idlen == 0 || idlen > TRYGG_NAME_MAX || memchr(s + 10, ' ', idlen) != NULL) {
+                fprintf(stderr, "%s:%d: bad category id\n", path, lineno);
+                err = TRYGG_ERR_CONFIG;
+                break;
+            }
+            memcpy(category, s + 10, idlen);
+            category[idlen] = '\0';
+            kind = KW_CATEGORY;
+            continue;
+        }
         if (*s == '[' || kind < 0) {
-            fprintf(stderr, "%s:%d: expected [urgent] or [person] section\n", path, lineno);
+            fprintf(stderr, "%s:%d: expected [urgent], [person] or [category ID] section\n", path,
+                    lineno);
             err = TRYGG_ERR_CONFIG;
             break;
         }
-        err = kw_add(k, s, kind, lang);
+        err = kw_add(k, s, kind, lang, kind == KW_CATEGORY ? category : "");
         if (err == TRYGG_ERR_INVALID) {
             fprintf(stderr, "%s:%d: empty keyword\n", path, lineno);
             err = TRYGG_ERR_CONFIG;
@@ -904,4 +926,64 @@ int trygg_text_is_urgent(const trygg_keywords *k, const char *text, const char *
 int trygg_text_names_person(const trygg_keywords *k, const char *text)
 {
     return kw_find(k, text, KW_PERSON, NULL);
+}
+
+/* See text.h: the category with the most keywords in the text, no ties. */
+int trygg_text_suggest_category(const trygg_keywords *k, const char *text, char *id, size_t cap)
+{
+    if (id != NULL && cap > 0)
+        id[0] = '\0';
+    if (k == NULL || text == NULL || id == NULL || cap == 0)
+        return 0;
+    char *t = fold(text, strlen(text));
+    if (t == NULL)
+        return 0;
+    /* Hits per category, in the order categories first appear. */
+    enum { MAXC = 64 };
+    const char *cat[MAXC];
+    int hits[MAXC], nc = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        const struct kw *w = &k->v[i];
+        if (w->kind != KW_CATEGORY || !kw_match(t, w))
+            continue;
+        int c = 0;
+        while (c < nc && strcmp(cat[c], w->category) != 0)
+            c++;
+        if (c == nc) {
+            if (nc == MAXC)
+                continue;
+            cat[nc] = w->category;
+            hits[nc++] = 0;
+        }
+        hits[c]++;
+    }
+    free(t);
+    int best = -1, tie = 0;
+    for (int c = 0; c < nc; c++) {
+        if (best < 0 || hits[c] > hits[best]) {
+            best = c;
+            tie = 0;
+        } else if (hits[c] == hits[best]) {
+            tie = 1;
+        }
+    }
+    if (best < 0 || tie || !trygg_copy(id, cap, cat[best]))
+        return 0;
+    return hits[best];
+}
+
+int trygg_keywords_category_count(const trygg_keywords *k, const char *category)
+{
+    int n = 0;
+    for (size_t i = 0; k != NULL && i < k->n; i++)
+        n += k->v[i].kind == KW_CATEGORY && strcmp(k->v[i].category, category) == 0;
+    return n;
+}
+
+const char *trygg_keywords_category_at(const trygg_keywords *k, size_t i)
+{
+    for (size_t j = 0; k != NULL && j < k->n; j++)
+        if (k->v[j].kind == KW_CATEGORY && i-- == 0)
+            return k->v[j].category;
+    return NULL;
 }

@@ -15,9 +15,10 @@
  * "08.05.2024"), times ("21.30"), clock ranges ("18-22", "08-12 13-17"),
  * amounts, house numbers and 112 / 114 14 stay as they are.
  *
- * Urgent signals and person-naming cues come from keyword lists per language
- * in assets/keywords/<lang>.txt (never in code); matching is case-insensitive
- * for Latin and Arabic-normalised, on word boundaries.
+ * Urgent signals, person-naming cues and the words that suggest a category
+ * come from keyword lists per language in assets/keywords/<lang>.txt (never
+ * in code); matching is case-insensitive for Latin and Arabic-normalised, on
+ * word boundaries.
  */
 #ifndef TRYGG_TEXT_H
 #define TRYGG_TEXT_H
@@ -48,5 +49,16 @@ const trygg_keywords *trygg_keywords_default(void);
 int trygg_text_is_urgent(const trygg_keywords *k, const char *text, const char **which);
 /* 1 if the text names or suspects a person (a name cue, "han som bor", ...). */
 int trygg_text_names_person(const trygg_keywords *k, const char *text);
+/* Suggests a category for a free text (an SMS tip) from the keyword files'
+ * [category ID] sections: the category with the most keywords found, each
+ * keyword counted once. Writes its id to id[cap] and returns the number of
+ * keywords found; returns 0 (id "") when none is found or two categories tie
+ * — a suggestion only when the text is clear. */
+int trygg_text_suggest_category(const trygg_keywords *k, const char *text, char *id, size_t cap);
+/* Number of keywords listed for `category` (0: the files do not know it). */
+int trygg_keywords_category_count(const trygg_keywords *k, const char *category);
+/* The category of the i-th category keyword (one entry per keyword, so ids
+ * repeat), NULL past the end: for checking the files against a catalog. */
+const char *trygg_keywords_category_at(const trygg_keywords *k, size_t i);
 
 #endif
