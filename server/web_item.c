@@ -483,9 +483,9 @@ static void audit_html(html_buf *b, const page *p)
     web_ctx *w = p->w;
     web_see see = p->see;
     char k[64], when[32];
-    html_lit(b, "<section class=\"card\" aria-labelledby=\"h-p->audit\"><h2 id=\"h-p->audit\">");
-    html_t(b, w, "item.p->audit");
-    html_lit(b, "</h2><table class=\"p->audit\"><thead><tr><th scope=\"col\">");
+    html_lit(b, "<section class=\"card\" aria-labelledby=\"h-audit\"><h2 id=\"h-audit\">");
+    html_t(b, w, "item.audit");
+    html_lit(b, "</h2><table class=\"audit\"><thead><tr><th scope=\"col\">");
     html_t(b, w, "audit.when");
     html_lit(b, "</th><th scope=\"col\">");
     html_t(b, w, "audit.who");
@@ -501,7 +501,7 @@ static void audit_html(html_buf *b, const page *p)
         html_lit(b, "</td><td>");
         html_text(b, p->audit[i].actor);
         html_lit(b, "</td><td>");
-        html_t(b, w, web_enum_key("p->audit", p->audit[i].action, k));
+        html_t(b, w, web_enum_key("audit", p->audit[i].action, k));
         if (p->audit[i].detail[0]) {
             html_lit(b, ": ");
             html_text(b, p->audit[i].detail);

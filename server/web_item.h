@@ -27,6 +27,9 @@ void web_item_section_head(html_buf *b, const web_ctx *w, const char *id, const 
  * or blocked and its encrypted number still there. *why gets a message key
  * otherwise. */
 int web_item_can_sms(web_ctx *w, const trygg_item *it, const char **why);
+/* The category its own words suggest, with one button that takes it, for an
+ * item without a category (web_item_suggest.c); nothing otherwise. */
+void web_item_suggest_html(html_buf *b, web_ctx *w, const trygg_item *it);
 /* The action forms user w may use on it, with the suggested duplicates
  * dups[ndups] to choose from (web_item_forms.c). */
 void web_item_actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_item *dups,

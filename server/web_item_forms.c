@@ -145,6 +145,7 @@ static void edit_form(html_buf *b, web_ctx *w, const trygg_item *it)
     if (!web_access_action(u, it, WEB_ACT_EDIT))
         return;
     web_item_section_head(b, w, "h-edit", "act.edit_title");
+    web_item_suggest_html(b, w, it);
     web_item_form_open(b, w, it->id, "edit", "grid");
     html_lit(b, "<div class=\"field\"><label for=\"ed-kind\">");
     html_t(b, w, "item.kind");

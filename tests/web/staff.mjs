@@ -61,8 +61,13 @@ async function step(name, fn) {
     console.log(`FAIL ${name}: ${e.stack || e}`);
   }
 }
+// A catalog key on screen ("item.audit", "audit.created") means a text a
+// person reads did not come from the catalog.
+const RAW_KEY = /\b(adm|item|act|flash|tfa|ch|acl|filter|audit|queue|error|csv|login|nav|gw|kind|col|band|status|reason|out|lang|channel|role|reply|msg|sms|report|open311|app)\.[a-z_][a-z_0-9]*\b/;
 async function shot(page, name) {
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+  const raw = (await page.innerText('body')).match(RAW_KEY);
+  if (raw) throw new Error(`${name}: untranslated catalog key on screen: ${raw[0]}`);
 }
 async function newPage(viewport, opts = {}) {
   const ctx = await browser.newContext({ viewport, locale: 'sv-SE', ...opts });
