@@ -20,7 +20,15 @@
  * and intake ÷ HTTP-only.
  *
  *   bench_server [-c 1,16,64] [-t SECONDS] [-n MAX_PER_FIGURE]
+ *   bench_server -w RATE [-t SECONDS]
+ *
+ * -w: the WAL under sustained load instead: kiosk submits paced at RATE per
+ * second (16 clients) for SECONDS while two staff readers list the queue
+ * without pause (readers are what keep SQLite from recycling the WAL); the
+ * WAL file's size is sampled every 100 ms and its maximum printed with the
+ * store's bound (64 MiB, then a truncating checkpoint).
  */
+#include <sys/stat.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -48,6 +56,7 @@ typedef struct result {
 typedef struct worker {
     int kind; /* 0 raw, 1 intake, 2 HTTP-only */
     int id;
+    double interval; /* > 0: one request every `interval` seconds (paced) */
     double deadline;
     atomic_long *budget;
     double *lat;
@@ -153,8 +162,17 @@ static void *http_main(void *arg)
     curl_easy_setopt(cu, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(cu, CURLOPT_TIMEOUT, 30L);
     char body[512];
+    double next = now_s() + w->interval * (w->id % 16) / 16.0;
     while (more(w)) {
         long want = 200;
+        if (w->interval > 0) {
+            double d = next - now_s();
+            if (d > 0) {
+                struct timespec ts = {(time_t)d, (long)((d - (double)(time_t)d) * 1e9)};
+                nanosleep(&ts, NULL);
+            }
+            next += w->interval;
+        }
         if (w->kind == 1) {
             long i = atomic_fetch_add(&seq, 1);
             snprintf(body, sizeof body,
@@ -221,6 +239,87 @@ static result run(int kind, int clients)
     return r;
 }
 
+/* -w: a staff reader listing the queue's first page without pause. */
+static atomic_int wal_stop;
+static atomic_long reads;
+
+static void *reader_main(void *arg)
+{
+    (void)arg;
+    trygg_store *st = NULL;
+    if (trygg_store_open(F.ctx.cfg.db_path, &st) != TRYGG_OK)
+        return NULL;
+    trygg_item *items = calloc(50, sizeof *items);
+    trygg_filter f;
+    trygg_filter_init(&f);
+    while (items && !atomic_load(&wal_stop)) {
+        int n = 0;
+        if (trygg_store_list(st, &f, NULL, items, 50, &n, NULL) == TRYGG_OK)
+            atomic_fetch_add(&reads, 1);
+    }
+    free(items);
+    trygg_store_close(st);
+    return NULL;
+}
+
+static long long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+/* -w RATE: paced intake with readers; the WAL's largest size. */
+static int wal_run(double rate)
+{
+    enum { CLIENTS = 16, READERS = 2 };
+    static worker ws[CLIENTS];
+    pthread_t th[CLIENTS], rd[READERS];
+    atomic_long budget = 0;
+    char wal[600];
+    snprintf(wal, sizeof wal, "%s-wal", F.ctx.cfg.db_path);
+    double t0 = now_s();
+    for (int i = 0; i < READERS; i++)
+        pthread_create(&rd[i], NULL, reader_main, NULL);
+    for (int i = 0; i < CLIENTS; i++) {
+        ws[i] = (worker){.kind = 1,
+                         .id = i,
+                         .deadline = t0 + run_s,
+                         .budget = &budget,
+                         .interval = CLIENTS / rate};
+        pthread_create(&th[i], NULL, http_main, &ws[i]);
+    }
+    long long max_wal = 0;
+    double max_at = 0;
+    while (now_s() < t0 + run_s) {
+        long long sz = file_size(wal);
+        if (sz > max_wal) {
+            max_wal = sz;
+            max_at = now_s() - t0;
+        }
+        struct timespec ts = {0, 100000000L};
+        nanosleep(&ts, NULL);
+    }
+    long ops = 0, errors = 0;
+    for (int i = 0; i < CLIENTS; i++) {
+        pthread_join(th[i], NULL);
+        ops += ws[i].n, errors += ws[i].errors;
+        free(ws[i].lat);
+    }
+    atomic_store(&wal_stop, 1);
+    for (int i = 0; i < READERS; i++)
+        pthread_join(rd[i], NULL);
+    double dt = now_s() - t0;
+    printf("bench_server -w: %.0f submits/s asked for %.0f s, %d clients, %d readers\n", rate,
+           run_s, CLIENTS, READERS);
+    printf("  intake %.0f submits/s (%ld stored, %ld errors), %ld queue reads\n", (double)ops / dt,
+           ops, errors, reads);
+    printf("  WAL largest %.1f MB (at %.1f s), at the end %.1f MB; database %.1f MB; "
+           "the store's bound: 64 MiB, then a truncating checkpoint\n",
+           (double)max_wal / 1e6, max_at, (double)file_size(wal) / 1e6,
+           (double)file_size(F.ctx.cfg.db_path) / 1e6);
+    return errors ? 1 : 0;
+}
+
 static void noop(void *ctx, const http_req *req, http_resp *resp)
 {
     (void)ctx, (void)req;
@@ -261,6 +360,7 @@ static int serve(void)
 int main(int argc, char **argv)
 {
     int levels[MAX_LEVELS] = {1, 16, 64}, nlev = 3;
+    double wal_rate = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "-c") == 0) {
             nlev = 0;
@@ -277,6 +377,10 @@ int main(int argc, char **argv)
             run_s = atof(argv[i + 1]);
         } else if (strcmp(argv[i], "-n") == 0) {
             max_ops = atol(argv[i + 1]);
+        } else if (strcmp(argv[i], "-w") == 0) {
+            wal_rate = atof(argv[i + 1]);
+            if (wal_rate <= 0 || wal_rate > 100000)
+                nlev = -1;
         } else {
             nlev = -1;
         }
@@ -285,7 +389,8 @@ int main(int argc, char **argv)
     for (int i = 0; ok && i < nlev; i++)
         ok = levels[i] >= 1 && levels[i] <= MAX_CLIENTS;
     if (!ok || argc % 2 == 0) {
-        fprintf(stderr, "usage: bench_server [-c 1,16,64] [-t SECONDS] [-n MAX_PER_FIGURE]\n");
+        fprintf(stderr, "usage: bench_server [-c 1,16,64] [-t SECONDS] [-n MAX_PER_FIGURE]\n"
+                        "       bench_server -w RATE [-t SECONDS]\n");
         return 2;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -294,6 +399,11 @@ int main(int argc, char **argv)
         return 1;
     }
     trygg_log_set_level(TRYGG_LOG_ERR);
+    if (wal_rate > 0) {
+        int rc = wal_run(wal_rate);
+        sfx_stop(&F);
+        return rc;
+    }
 
     snprintf(raw_path, sizeof raw_path, "%s/raw.db", F.dir);
     sqlite3 *db;

@@ -300,8 +300,10 @@ static trygg_err migrate(trygg_store *st, int target)
 #define WAL_PASSIVE_PAGES 1000                 /* SQLite's own autocheckpoint size */
 #define WAL_LIMIT_DEFAULT (64LL * 1024 * 1024) /* bytes */
 
-/* After every commit: a passive checkpoint every WAL_PASSIVE_PAGES, and a
- * truncating one past the handle's limit (see trygg_store_set_wal_limit). */
+/* After every commit: a passive checkpoint every passive_pages (unless
+ * trygg_store_set_autocheckpoint turned them off), and a truncating one past
+ * the handle's limit (see trygg_store_set_wal_limit) in any case: only the
+ * committing handle can be sure to get the write lock for it. */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
     trygg_store *st = arg;
@@ -310,7 +312,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
         int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, &logged, &done);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             TRYGG_WARN("store: truncating checkpoint at %d pages: %s", pages, sqlite3_errstr(rc));
-    } else if (pages >= WAL_PASSIVE_PAGES) {
+    } else if (st->passive_pages > 0 && pages >= st->passive_pages) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     }
     return SQLITE_OK;
@@ -420,6 +422,7 @@ static trygg_err open_db(const char *path, trygg_store *st)
     sqlite3_finalize(s);
     err = trygg_st_exec(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     if (!err) {
+        st->passive_pages = WAL_PASSIVE_PAGES;
         sqlite3_wal_hook(st->db, wal_hook, st);
         trygg_store_set_wal_limit(st, WAL_LIMIT_DEFAULT);
     }

@@ -58,8 +58,12 @@ trygg_err trygg_sqlite_outbox_counts(trygg_store *st, const char *which, int64_t
 
 trygg_err trygg_sqlite_set_autocheckpoint(trygg_store *st, int pages)
 {
-    int rc = sqlite3_wal_autocheckpoint(st->db, pages);
-    return rc == SQLITE_OK ? TRYGG_OK : trygg_st_fail(st, rc, "wal_autocheckpoint");
+    /* Not sqlite3_wal_autocheckpoint: it would replace the handle's WAL hook,
+     * and with it the truncating checkpoint that bounds the log. */
+    if (pages < 0)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "autocheckpoint: %d pages", pages);
+    st->passive_pages = pages;
+    return TRYGG_OK;
 }
 
 trygg_err trygg_sqlite_checkpoint(trygg_store *st, int *wal_pages)

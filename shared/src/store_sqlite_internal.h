@@ -26,6 +26,7 @@ struct trygg_store {
     int user_tx; /* 1 inside trygg_store_begin */
     int retention[TRYGG_KIND_COUNT];
     int wal_limit_pages; /* past this the committing handle truncates the log */
+    int passive_pages;   /* passive checkpoint after a commit past this (0: never) */
     char errmsg[512];
 };
 

@@ -27,6 +27,10 @@
 static char path[512];
 static atomic_int stop_flag;
 static atomic_long written;
+/* 1: as trygg-server runs it: the committing handle does not checkpoint
+ * after its commits (trygg_store_set_autocheckpoint 0) and a background job
+ * calls trygg_store_checkpoint on its own handle (server/intake.c). */
+static int server_mode;
 
 static void *writer(void *arg)
 {
@@ -35,6 +39,10 @@ static void *writer(void *arg)
     if (trygg_store_open(path, &st) != TRYGG_OK)
         return NULL;
     trygg_store_set_wal_limit(st, WAL_LIMIT);
+    if (server_mode && trygg_store_set_autocheckpoint(st, 0) != TRYGG_OK) {
+        trygg_store_close(st);
+        return NULL;
+    }
     char text[TRYGG_TEXT_MAX + 1];
     memset(text, 'a', 3900);
     text[3900] = '\0';
@@ -77,15 +85,30 @@ static void *reader(void *arg)
     return NULL;
 }
 
+static void *checkpointer(void *arg)
+{
+    (void)arg;
+    trygg_store *st = NULL;
+    if (trygg_store_open(path, &st) != TRYGG_OK)
+        return NULL;
+    trygg_store_set_wal_limit(st, WAL_LIMIT);
+    struct timespec tick = {0, 100 * 1000 * 1000};
+    while (!atomic_load(&stop_flag)) {
+        nanosleep(&tick, NULL);
+        assert_int_equal(trygg_store_checkpoint(st, NULL), TRYGG_OK);
+    }
+    trygg_store_close(st);
+    return NULL;
+}
+
 static long long file_size(const char *p)
 {
     struct stat sb;
     return stat(p, &sb) == 0 ? (long long)sb.st_size : 0;
 }
 
-static void test_wal_bounded_under_load(void **state)
+static void run_load(void)
 {
-    (void)state;
     /* On tmpfs fsync costs nothing, like a fast disk: writes are not
      * waiting on the disk, so the log grows as fast as it can. */
     char dir[256];
@@ -100,7 +123,12 @@ static void test_wal_bounded_under_load(void **state)
     assert_int_equal(trygg_store_open(path, &st), TRYGG_OK);
     trygg_store_set_wal_limit(st, WAL_LIMIT);
 
-    pthread_t t[WRITERS + READERS];
+    atomic_store(&stop_flag, 0);
+    atomic_store(&written, 0);
+    pthread_t t[WRITERS + READERS + 1];
+    int nt = WRITERS + READERS;
+    if (server_mode)
+        assert_int_equal(pthread_create(&t[nt++], NULL, checkpointer, NULL), 0);
     for (int i = 0; i < WRITERS; i++)
         assert_int_equal(pthread_create(&t[i], NULL, writer, (void *)(intptr_t)i), 0);
     for (int i = 0; i < READERS; i++)
@@ -116,10 +144,11 @@ static void test_wal_bounded_under_load(void **state)
             max = sz;
     }
     atomic_store(&stop_flag, 1); /* readers stop; the writer stops at ITEMS */
-    for (int i = 0; i < WRITERS + READERS; i++)
+    for (int i = 0; i < nt; i++)
         pthread_join(t[i], NULL);
-    printf("wal: %ld items written by %d writer with %d readers; largest log %.1f MB\n",
-           (long)atomic_load(&written), WRITERS, READERS, (double)max / 1048576.0);
+    printf("wal%s: %ld items written by %d writer with %d readers; largest log %.1f MB\n",
+           server_mode ? " (server mode)" : "", (long)atomic_load(&written), WRITERS, READERS,
+           (double)max / 1048576.0);
     trygg_store_close(st);
     /* Enough was written that an unbounded log would have passed the bound
      * (the database holds all of it), yet the log never did. */
@@ -131,10 +160,28 @@ static void test_wal_bounded_under_load(void **state)
     fx_rmdir(dir);
 }
 
+/* Every handle checkpoints after its own commits. */
+static void test_wal_bounded_under_load(void **state)
+{
+    (void)state;
+    server_mode = 0;
+    run_load();
+}
+
+/* The committer leaves checkpoints to a background job, as the server's
+ * intake does: that job must bound the log too. */
+static void test_wal_bounded_with_background_checkpoints(void **state)
+{
+    (void)state;
+    server_mode = 1;
+    run_load();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wal_bounded_under_load),
+        cmocka_unit_test(test_wal_bounded_with_background_checkpoints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -637,7 +637,9 @@ TRYGG_MUST_CHECK trygg_err trygg_store_outbox_counts(trygg_store *st, const char
                                                      int64_t counts[5], int64_t *attempts_failed);
 /* Log checkpointing off the commit path: pages = 0 stops this handle from
  * checkpointing after its own commits; the caller then runs
- * trygg_store_checkpoint from a background job. */
+ * trygg_store_checkpoint from a background job. The log's bound
+ * (trygg_store_set_wal_limit) still holds: past it the committing handle
+ * truncates the log after its commit (waiting for readers in flight). */
 TRYGG_MUST_CHECK trygg_err trygg_store_set_autocheckpoint(trygg_store *st, int pages);
 /* A checkpoint that never blocks readers or writers; *wal_pages (may be
  * NULL) gets the log size in pages after it. */
