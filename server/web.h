@@ -149,6 +149,7 @@ typedef enum web_action {
     WEB_ACT_TRIAGE,
     WEB_ACT_CLOSE_ANY, /* close with any reason (police, spam, duplicate) */
     WEB_ACT_REDACT,    /* edit the recipients' copy (moderation) */
+    WEB_ACT_ASSIGN,    /* assign to a staff member, reassign, unassign */
 } web_action;
 
 /* 1 if role is one of admin, security (sees everything, unscrubbed). */
@@ -159,6 +160,11 @@ int web_access_is_security(const web_user *u);
 web_see web_access_item(const web_user *u, const trygg_item *it);
 /* 1 if `u` may do `a` on `it` (implies web_access_item != NONE). */
 int web_access_action(const web_user *u, const trygg_item *it, web_action a);
+/* 1 if `u` may assign `it` to `target` (NULL: unassign): `u` may assign the
+ * item, and `target` is enabled and of the item's recipient department or
+ * the security department. A destination user assigns within their own
+ * organisation only: `target` must be a user of the same destination. */
+int web_access_assign(const web_user *u, const trygg_item *it, const trygg_user *target);
 /* 1 if `u` may use the admin and channels pages. */
 int web_access_admin(const web_user *u);
 /* Narrows a list filter to what `u` may see (destination users: their

@@ -60,12 +60,29 @@ int web_access_action(const web_user *u, const trygg_item *it, web_action a)
     case WEB_ACT_VIEW:
     case WEB_ACT_NOTE:
     case WEB_ACT_PROGRESS:
+    case WEB_ACT_ASSIGN:
         return 1;
     case WEB_ACT_CLOSE:
         return it->status != TRYGG_STATUS_CLOSED;
     default:
         return 0;
     }
+}
+
+int web_access_assign(const web_user *u, const trygg_item *it, const trygg_user *target)
+{
+    if (!web_access_action(u, it, WEB_ACT_ASSIGN))
+        return 0;
+    if (!target)
+        return 1;
+    if (target->disabled)
+        return 0;
+    int target_dest = strcmp(target->role, "destination") == 0 &&
+                      strcmp(target->destination, it->destination) == 0;
+    if (!web_access_is_security(u)) /* within the user's own organisation */
+        return target_dest && strcmp(target->destination, u->destination) == 0;
+    return target_dest || strcmp(target->role, "security") == 0 ||
+           strcmp(target->role, "admin") == 0;
 }
 
 int web_access_admin(const web_user *u)

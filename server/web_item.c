@@ -357,6 +357,10 @@ static void facts_html(html_buf *b, const page *p)
         dl_row_t(b, w, "item.when_band", web_enum_key("band", it->when_band, k));
     dl_row(b, w, "item.lang", it->lang);
     dl_row(b, w, "item.destination", web_dest_label(w, it->destination));
+    if (it->assignee[0])
+        dl_row(b, w, "item.assignee", it->assignee);
+    else
+        dl_row_t(b, w, "item.assignee", "item.assignee_none");
     if (it->status == TRYGG_STATUS_CLOSED && it->close_reason != TRYGG_CLOSE_NONE)
         dl_row_t(b, w, "item.close_reason",
                  web_enum_key("reason", trygg_close_reason_name(it->close_reason), k));
@@ -477,6 +481,20 @@ static void thread_html(html_buf *b, const page *p)
     html_lit(b, "</section>");
 }
 
+/* An "assign" audit row ("old -> new"): "Tilldelat: new" or "Tilldelning borttagen". */
+static void audit_assign_html(html_buf *b, const web_ctx *w, const char *detail)
+{
+    const char *arrow = strstr(detail, " -> ");
+    const char *to = arrow ? arrow + 4 : "";
+    if (to[0]) {
+        html_t(b, w, "audit.assign");
+        html_lit(b, ": ");
+        html_text(b, to);
+    } else {
+        html_t(b, w, "audit.unassign");
+    }
+}
+
 /* The audit trail (a recipient sees only the rows shared with it). */
 static void audit_html(html_buf *b, const page *p)
 {
@@ -501,10 +519,14 @@ static void audit_html(html_buf *b, const page *p)
         html_lit(b, "</td><td>");
         html_text(b, p->audit[i].actor);
         html_lit(b, "</td><td>");
-        html_t(b, w, web_enum_key("audit", p->audit[i].action, k));
-        if (p->audit[i].detail[0]) {
-            html_lit(b, ": ");
-            html_text(b, p->audit[i].detail);
+        if (strcmp(p->audit[i].action, "assign") == 0) {
+            audit_assign_html(b, w, p->audit[i].detail);
+        } else {
+            html_t(b, w, web_enum_key("audit", p->audit[i].action, k));
+            if (p->audit[i].detail[0]) {
+                html_lit(b, ": ");
+                html_text(b, p->audit[i].detail);
+            }
         }
         html_lit(b, "</td></tr>");
     }

@@ -3,6 +3,7 @@
  * forward, edit, duplicate, close, reopen). They post to web_item_post.c. */
 #include "web_item.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Status steps. */
@@ -98,6 +99,56 @@ static void note_form(html_buf *b, web_ctx *w, const trygg_item *it)
     html_lit(b, "<div>");
     web_item_button(b, w, "act.note", "");
     html_lit(b, "</div></form></section>");
+}
+
+#define WEB_MAX_USERS 256
+
+/* Assign to a staff member of the recipient department (or security),
+ * reassign, unassign. */
+static void assign_form(html_buf *b, web_ctx *w, const trygg_item *it)
+{
+    const web_user *u = &w->sess.user;
+    if (it->status == TRYGG_STATUS_CLOSED || !web_access_assign(u, it, NULL))
+        return;
+    trygg_user *users = calloc(WEB_MAX_USERS, sizeof *users);
+    int n = 0;
+    if (!users || trygg_store_user_list(w->st, users, WEB_MAX_USERS, &n) != TRYGG_OK)
+        n = 0;
+    web_item_section_head(b, w, "h-assign", "act.assign_title");
+    web_item_form_open(b, w, it->id, "assign", "stack");
+    html_lit(b, "<label for=\"assign-user\">");
+    html_t(b, w, "act.assign_label");
+    html_lit(b, "</label><select id=\"assign-user\" name=\"assignee\"><option value=\"\">");
+    html_t(b, w, "act.assign_nobody");
+    html_lit(b, "</option>");
+    int me = -1;
+    for (int i = 0; i < n; i++) {
+        if (!web_access_assign(u, it, &users[i]))
+            continue;
+        if (strcmp(users[i].username, u->username) == 0)
+            me = i;
+        html_lit(b, "<option value=\"");
+        html_attr(b, users[i].username);
+        html_lit(b, "\"");
+        if (strcmp(users[i].username, it->assignee) == 0)
+            html_lit(b, " selected");
+        html_lit(b, ">");
+        html_text(b, users[i].display[0] ? users[i].display : users[i].username);
+        html_lit(b, "</option>");
+    }
+    html_lit(b, "</select><div>");
+    web_item_button(b, w, "act.assign", "");
+    html_lit(b, "</div></form>");
+    if (me >= 0 && strcmp(it->assignee, u->username) != 0) {
+        web_item_form_open(b, w, it->id, "assign", "inline");
+        html_lit(b, "<input type=\"hidden\" name=\"assignee\" value=\"");
+        html_attr(b, users[me].username);
+        html_lit(b, "\">");
+        web_item_button(b, w, "act.assign_me", "");
+        html_lit(b, "</form>");
+    }
+    free(users);
+    html_lit(b, "</section>");
 }
 
 /* Forward (route) to a destination. */
@@ -276,6 +327,7 @@ void web_item_actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_
 {
     html_lit(b, "<div class=\"actions\">");
     status_forms(b, w, it);
+    assign_form(b, w, it);
     reply_form(b, w, it);
     note_form(b, w, it);
     forward_form(b, w, it);

@@ -355,6 +355,28 @@ static trygg_err do_reopen(posted *a)
     return e;
 }
 
+/* Assign to a staff member ("" unassigns). web_access_assign decides who
+ * may be chosen (a destination user: their own organisation only); the
+ * store checks the recipient department again. */
+static trygg_err do_assign(posted *a)
+{
+    const char *v = http_form(a->req, "assignee");
+    char name[TRYGG_NAME_MAX + 1];
+    if (!v || trygg_strset(name, sizeof name, v) != TRYGG_OK) {
+        a->errkey = "flash.invalid";
+        return TRYGG_ERR_INVALID;
+    }
+    trygg_user target;
+    if (name[0] && (trygg_store_user_get(a->st, name, &target) != TRYGG_OK ||
+                    !web_access_assign(&a->w->sess.user, a->it, &target))) {
+        TRYGG_WARN("web: %s may not assign item %" PRId64 " to %s", a->user, a->id, name);
+        a->errkey = "flash.assign_refused";
+        return TRYGG_ERR_INVALID;
+    }
+    a->okkey = name[0] ? "flash.assigned" : "flash.unassigned";
+    return trygg_store_assign(a->st, a->id, a->user, name);
+}
+
 static const struct {
     const char *name;
     web_action act;
@@ -371,6 +393,7 @@ static const struct {
     {"duplicate", WEB_ACT_DUPLICATE, do_duplicate},
     {"close", WEB_ACT_CLOSE, do_close},
     {"reopen", WEB_ACT_REOPEN, do_reopen},
+    {"assign", WEB_ACT_ASSIGN, do_assign},
 };
 
 /* The index in actions[] of the action named `name`, or -1. */

@@ -76,8 +76,15 @@ static trygg_err counts_get(trygg_store *st, const trygg_filter *f, int64_t out[
     return TRYGG_OK;
 }
 
-static const char *const filter_args[] = {"q",    "status", "kind",        "channel", "category",
-                                          "area", "urgent", "destination", "from",    "to"};
+static const char *const filter_args[] = {"q",        "status", "kind",   "channel",
+                                          "category", "area",   "urgent", "destination",
+                                          "from",     "to",     "mine"};
+/* The arguments of the case-work tabs ("Mina ärenden"): the status tabs
+ * leave them, the filter box does not show them. */
+static int tab_arg(const char *name)
+{
+    return strcmp(name, "mine") == 0;
+}
 #define NFILTER_ARGS (sizeof filter_args / sizeof filter_args[0])
 
 static void copy_arg(char *dst, size_t cap, const char *v)
@@ -140,6 +147,8 @@ static void filter_args_out(html_buf *b, const http_req *req, const char *skip)
     for (size_t i = 0; i < NFILTER_ARGS; i++) {
         const char *v = http_query(req, filter_args[i]);
         if (!v || !*v || (skip && strcmp(skip, filter_args[i]) == 0))
+            continue;
+        if (skip && strcmp(skip, "status") == 0 && tab_arg(filter_args[i]))
             continue;
         html_lit(b, "&amp;");
         html_attr(b, filter_args[i]);
@@ -239,6 +248,50 @@ void web_status_badge(html_buf *b, const web_ctx *w, const trygg_item *it)
     html_lit(b, "</span>");
 }
 
+/* Open items matching `f` (counted through the cache). */
+static int64_t open_count(trygg_store *st, const trygg_filter *f)
+{
+    int64_t counts[TRYGG_STATUS_COUNT] = {0}, open = 0;
+    if (counts_get(st, f, counts) != TRYGG_OK)
+        return 0;
+    for (int s = 0; s < TRYGG_STATUS_COUNT; s++)
+        if (s != TRYGG_STATUS_CLOSED)
+            open += counts[s];
+    return open;
+}
+
+/* One tab of the case-work tabs: /queue?<arg>=1 with its count. */
+static void casework_tab(html_buf *b, web_ctx *w, const char *arg, const char *label_key,
+                         int64_t count)
+{
+    const char *v = http_query(w->req, arg);
+    html_lit(b, "<li><a href=\"/queue?");
+    html_attr(b, arg);
+    html_lit(b, "=1\"");
+    if (v && strcmp(v, "1") == 0)
+        html_lit(b, " aria-current=\"page\"");
+    html_lit(b, ">");
+    html_t(b, w, label_key);
+    html_lit(b, " <span class=\"count\">");
+    html_int(b, count);
+    html_lit(b, "</span></a></li>");
+}
+
+/* "Mina ärenden": open items assigned to the user, within what the user may
+ * see. */
+static void casework_tabs(html_buf *b, web_ctx *w, int allowed)
+{
+    int64_t mine = 0;
+    if (allowed) {
+        trygg_filter f;
+        trygg_filter_init(&f);
+        memcpy(f.assignee, w->sess.user.username, sizeof f.assignee);
+        if (web_access_filter(&w->sess.user, &f))
+            mine = open_count(w->st, &f);
+    }
+    casework_tab(b, w, "mine", "queue.mine", mine);
+}
+
 static void status_tabs(html_buf *b, web_ctx *w, const trygg_filter *base, int allowed)
 {
     int64_t counts[TRYGG_STATUS_COUNT] = {0};
@@ -255,10 +308,13 @@ static void status_tabs(html_buf *b, web_ctx *w, const trygg_filter *base, int a
         f.from = base->from;
         f.to = base->to;
         memcpy(f.query, base->query, sizeof f.query);
+        memcpy(f.assignee, base->assignee, sizeof f.assignee);
+        f.due_before = base->due_before;
         if (counts_get(w->st, &f, counts) != TRYGG_OK)
             memset(counts, 0, sizeof counts);
     }
     const char *cur = http_query(w->req, "status");
+    int on_tab = base->assignee[0] != '\0';
     int64_t open = 0;
     for (int s = 0; s < TRYGG_STATUS_COUNT; s++)
         if (s != TRYGG_STATUS_CLOSED)
@@ -268,7 +324,7 @@ static void status_tabs(html_buf *b, web_ctx *w, const trygg_filter *base, int a
     html_lit(b, "\"><ul><li><a href=\"/queue?status=");
     filter_args_out(b, w->req, "status");
     html_lit(b, "\"");
-    if (!cur || !*cur)
+    if ((!cur || !*cur) && !on_tab)
         html_lit(b, " aria-current=\"page\"");
     html_lit(b, ">");
     html_t(b, w, "queue.open");
@@ -290,6 +346,7 @@ static void status_tabs(html_buf *b, web_ctx *w, const trygg_filter *base, int a
         html_int(b, counts[s]);
         html_lit(b, "</span></a></li>");
     }
+    casework_tabs(b, w, allowed);
     html_lit(b, "<li><a href=\"/queue?status=all");
     filter_args_out(b, w->req, "status");
     html_lit(b, "\"");
@@ -487,6 +544,14 @@ static void pager(html_buf *b, web_ctx *w, const http_req *req, const trygg_curs
     html_lit(b, "</nav>");
 }
 
+/* The case-work tab's filter: mine=1 (assigned to the user). */
+static void casework_filter(web_ctx *w, trygg_filter *f)
+{
+    const char *v = http_query(w->req, "mine");
+    if (v && strcmp(v, "1") == 0)
+        memcpy(f->assignee, w->sess.user.username, sizeof f->assignee);
+}
+
 void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
@@ -494,6 +559,7 @@ void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
         return;
     trygg_filter f;
     web_filter_from_query(req, &f);
+    casework_filter(&w, &f);
     int allowed = web_access_filter(&w.sess.user, &f);
     trygg_cursor after;
     if (web_cursor_parse(http_query(req, "after"), &after) != 0) {
@@ -531,7 +597,7 @@ void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
     int any = 0;
     for (size_t i = 0; i < NFILTER_ARGS; i++) {
         const char *v = http_query(req, filter_args[i]);
-        if (v && *v && strcmp(filter_args[i], "status") != 0)
+        if (v && *v && strcmp(filter_args[i], "status") != 0 && !tab_arg(filter_args[i]))
             any = 1;
     }
     if (any)

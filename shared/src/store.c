@@ -172,6 +172,27 @@ trygg_err trygg_store_set_callback_number(trygg_store *st, int64_t id, const cha
     return OPS(st)->set_callback_number(st, id, actor, number);
 }
 
+trygg_err trygg_store_assign(trygg_store *st, int64_t id, const char *actor, const char *assignee)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->assign(st, id, actor, assignee);
+}
+
+trygg_err trygg_store_set_due(trygg_store *st, int64_t id, int64_t due_at)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->set_due(st, id, due_at);
+}
+
+trygg_err trygg_store_list_undue(trygg_store *st, int64_t *ids, int max, int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->list_undue(st, ids, max, n);
+}
+
 trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
                                   const char *author, const char *text, int64_t *msg_id)
 {

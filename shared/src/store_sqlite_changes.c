@@ -42,6 +42,13 @@ static trygg_err set_text_col(trygg_store *st, int64_t id, const char *col, cons
     return trygg_st_run(st, s, "update item");
 }
 
+/* Forgets the deadline of item `id`: its kind, category or urgency changed,
+ * so the server computes it again (trygg_store_list_undue). */
+static trygg_err reset_due(trygg_store *st, int64_t id)
+{
+    return trygg_sqlite_set_due(st, id, 0);
+}
+
 static void append_change(char *detail, size_t cap, const char *field, const char *from,
                           const char *to)
 {
@@ -78,6 +85,8 @@ trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, co
     if (!err && detail[0]) {
         err = trygg_st_touch_item(st, id);
         if (!err)
+            err = reset_due(st, id);
+        if (!err)
             err = trygg_st_audit_add(st, id, actor, "edit", detail);
     }
     return trygg_st_tx_end(st, err);
@@ -100,6 +109,8 @@ trygg_err trygg_sqlite_set_urgent(trygg_store *st, int64_t id, const char *actor
             sqlite3_bind_int64(s, 3, id);
             err = trygg_st_run(st, s, "set urgent");
         }
+        if (!err)
+            err = reset_due(st, id);
         if (!err)
             err = trygg_st_audit_add(st, id, actor, "urgent", urgent ? "raised" : "lowered");
     }
@@ -289,4 +300,75 @@ trygg_err trygg_sqlite_set_callback_number(trygg_store *st, int64_t id, const ch
     if (!err)
         err = trygg_st_audit_add(st, id, actor, "callback", "number visible to call-back staff");
     return trygg_st_tx_end(st, err);
+}
+
+/* ---- Case work: assignment and deadlines ------------------------------------ */
+
+/* 1 if user `u` may be assigned an item routed to `dest`. */
+static int assignable(const trygg_user *u, const char *dest)
+{
+    if (u->disabled)
+        return 0;
+    if (strcmp(u->role, "security") == 0 || strcmp(u->role, "admin") == 0)
+        return 1;
+    return strcmp(u->role, "destination") == 0 && u->destination[0] &&
+           strcmp(u->destination, dest) == 0;
+}
+
+trygg_err trygg_sqlite_assign(trygg_store *st, int64_t id, const char *actor, const char *assignee)
+{
+    if (!assignee)
+        assignee = "";
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    trygg_item it;
+    err = trygg_store_get(st, id, &it);
+    if (!err && assignee[0]) {
+        trygg_user u;
+        err = trygg_store_user_get(st, assignee, &u);
+        if (err == TRYGG_ERR_NOTFOUND || (!err && !assignable(&u, it.destination)))
+            err =
+                trygg_st_failf(st, TRYGG_ERR_INVALID, "%s cannot be assigned this item", assignee);
+    }
+    if (!err && strcmp(it.assignee, assignee) != 0) {
+        err = set_text_col(st, id, "assignee", assignee);
+        if (!err)
+            err = trygg_st_touch_item(st, id);
+        char detail[2 * TRYGG_NAME_MAX + 8];
+        snprintf(detail, sizeof detail, "%s -> %s", it.assignee, assignee);
+        if (!err)
+            err = trygg_st_audit_add(st, id, actor, "assign", detail);
+    }
+    return trygg_st_tx_end(st, err);
+}
+
+trygg_err trygg_sqlite_set_due(trygg_store *st, int64_t id, int64_t due_at)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, "UPDATE items SET due_at = ?1 WHERE id = ?2", &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, due_at < 0 ? 0 : due_at);
+    sqlite3_bind_int64(s, 2, id);
+    return trygg_st_run_one(st, s, "item");
+}
+
+static void read_id(sqlite3_stmt *s, void *row)
+{
+    *(int64_t *)row = sqlite3_column_int64(s, 0);
+}
+
+trygg_err trygg_sqlite_list_undue(trygg_store *st, int64_t *ids, int max, int *n)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT id FROM items WHERE due_at = 0 AND status <> 'closed' "
+                                     "ORDER BY created, id LIMIT ?1",
+                                     &s);
+    if (err)
+        return err;
+    sqlite3_bind_int(s, 1, max);
+    return trygg_st_collect(st, s, ids, sizeof *ids, read_id, n, "list undue");
 }

@@ -22,12 +22,12 @@
     "i.id, i.ref, i.client_key, i.channel, i.source, i.kind, i.category, i.area, i.place, "        \
     "i.when_date, i.when_band, i.text, i.lang, i.contact, i.consent, i.urgent, i.incomplete, "     \
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, i.sender, i.alias, "    \
-    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted"
+    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at"
 #define ITEM_COLS_SHARED                                                                           \
     "i.id, i.ref, '', i.channel, i.source, i.kind, i.category, i.area, i.shared_place, "           \
     "i.when_date, i.when_band, i.shared_text, i.lang, '', i.consent, i.urgent, i.incomplete, "     \
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, '', '', "               \
-    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted"
+    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at"
 
 const char *trygg_st_item_cols(trygg_view view)
 {
@@ -72,6 +72,8 @@ void trygg_st_read_item(sqlite3_stmt *s, void *row)
     it->purge_at = sqlite3_column_int64(s, 26);
     it->purged = sqlite3_column_int(s, 27);
     it->redacted = sqlite3_column_int(s, 28);
+    trygg_st_col_text(s, 29, it->assignee, sizeof it->assignee);
+    it->due_at = sqlite3_column_int64(s, 30);
 }
 
 /* Runs a one-row item query with a text or integer parameter. */

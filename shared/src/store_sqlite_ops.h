@@ -39,6 +39,9 @@ trygg_err trygg_sqlite_set_destination(trygg_store *st, int64_t id, const char *
                                        const char *dest);
 trygg_err trygg_sqlite_set_callback_number(trygg_store *st, int64_t id, const char *actor,
                                            const char *number);
+trygg_err trygg_sqlite_assign(trygg_store *st, int64_t id, const char *actor, const char *assignee);
+trygg_err trygg_sqlite_set_due(trygg_store *st, int64_t id, int64_t due_at);
+trygg_err trygg_sqlite_list_undue(trygg_store *st, int64_t *ids, int max, int *n);
 trygg_err trygg_sqlite_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
                                    const char *author, const char *text, int64_t *msg_id);
 trygg_err trygg_sqlite_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_dir dir,

@@ -177,6 +177,10 @@ static void filter_where(sqlbuf *b, const trygg_filter *f, char *ftsbuf, size_t 
         sb_num(b, " AND i.created >= ?", f->from);
     if (f->to)
         sb_num(b, " AND i.created < ?", f->to);
+    if (f->assignee[0])
+        sb_text(b, " AND i.assignee = ?", f->assignee);
+    if (f->due_before > 0)
+        sb_num(b, " AND i.status <> 'closed' AND i.due_at > 0 AND i.due_at <= ?", f->due_before);
     if (f->query[0] && fts_query(f->query, ftsbuf, ftscap)) {
         /* The shared view searches only the recipients' copy: a scrubbed
          * word is not in that index, so no query (prefix or whole) finds it. */

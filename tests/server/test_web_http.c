@@ -952,6 +952,113 @@ static void test_admin_company_never_full_access(void **state)
     assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
 }
 
+/* Case work: a destination user assigns within their own organisation
+ * only; the assignee finds the item under "Mina ärenden"; the audit trail
+ * says it in Swedish from the catalog. */
+static void add_dest_user(const char *name, const char *display, const char *dest)
+{
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.username, sizeof u.username, "%s", name);
+    snprintf(u.display, sizeof u.display, "%s", display);
+    snprintf(u.role, sizeof u.role, "destination");
+    snprintf(u.destination, sizeof u.destination, "%s", dest);
+    assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+}
+
+static void test_assign_and_mine(void **state)
+{
+    (void)state;
+    trygg_destination d;
+    memset(&d, 0, sizeof d);
+    if (trygg_store_dest_get(st, "streets", &d) != TRYGG_OK) {
+        strcpy(d.name, "streets");
+        strcpy(d.label, "Gatukontoret");
+        assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
+    }
+    add_dest_user("bostad2", "Berit Bostad", "housing");
+    add_dest_user("gatukontor", "Gun Gata", "streets");
+    int64_t id = submit(TRYGG_KIND_FAULT, TRYGG_CHANNEL_KIOSK, "housing",
+                        "Porten går inte att låsa", NULL, NULL, NULL);
+    session s;
+    assert_int_equal(login_as("bostad", PASSWORD, &s), 303);
+    reply r;
+    char path[64];
+    snprintf(path, sizeof path, "/item/%" PRId64, id);
+    /* The form offers only the user's own colleagues, not other organisations
+     * nor the security department. */
+    req(&r, "GET", path, s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "value=\"bostad2\""));
+    assert_null(strstr(r.body, "value=\"gatukontor\""));
+    assert_null(strstr(r.body, "value=\"sakerhet\""));
+    assert_non_null(strstr(r.body, "Ingen tilldelad"));
+    reply_free(&r);
+    /* Outside the organisation: refused, nothing changes, nothing audited. */
+    post_action(&s, id, "assign", "assignee=gatukontor", &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "err=flash.assign_refused"));
+    reply_free(&r);
+    post_action(&s, id, "assign", "assignee=sakerhet", &r);
+    assert_non_null(strstr(r.location, "err=flash.assign_refused"));
+    reply_free(&r);
+    trygg_item it;
+    assert_int_equal(trygg_store_get(st, id, &it), TRYGG_OK);
+    assert_string_equal(it.assignee, "");
+    trygg_audit rows[32];
+    int n = 0;
+    assert_int_equal(trygg_store_list_audit(st, id, rows, 32, &n), TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        assert_string_not_equal(rows[i].action, "assign");
+    /* Within the organisation: assigned, audited, shown in Swedish. */
+    post_action(&s, id, "assign", "assignee=bostad2", &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "ok=flash.assigned"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_get(st, id, &it), TRYGG_OK);
+    assert_string_equal(it.assignee, "bostad2");
+    req(&r, "GET", path, s.cookie, NULL);
+    assert_non_null(strstr(r.body, "Händelselogg"));
+    assert_non_null(strstr(r.body, "Tilldelat: bostad2"));
+    assert_null(strstr(r.body, "p-&gt;audit"));
+    reply_free(&r);
+    /* The assignee's "Mina ärenden" tab lists it with its count. */
+    session s2;
+    assert_int_equal(login_as("bostad2", PASSWORD, &s2), 303);
+    req(&r, "GET", "/queue", s2.cookie, NULL);
+    assert_non_null(strstr(r.body, "Mina ärenden <span class=\"count\">1</span>"));
+    reply_free(&r);
+    req(&r, "GET", "/queue?mine=1", s2.cookie, NULL);
+    assert_non_null(strstr(r.body, "Porten"));
+    assert_null(strstr(r.body, "Trappan")); /* a housing item not assigned to bostad2 */
+    reply_free(&r);
+    req(&r, "GET", "/queue?mine=1", s.cookie, NULL);
+    assert_null(strstr(r.body, "Porten"));
+    reply_free(&r);
+    /* Taking it back and unassigning. */
+    post_action(&s, id, "assign", "assignee=bostad", &r);
+    assert_non_null(strstr(r.location, "ok=flash.assigned"));
+    reply_free(&r);
+    post_action(&s, id, "assign", "assignee=", &r);
+    assert_non_null(strstr(r.location, "ok=flash.unassigned"));
+    reply_free(&r);
+    req(&r, "GET", path, s.cookie, NULL);
+    assert_non_null(strstr(r.body, "Tilldelning borttagen"));
+    reply_free(&r);
+    /* Security may assign anyone of the recipient department or itself, not
+     * another department's user (the store refuses that too). */
+    session sec;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &sec), 303);
+    post_action(&sec, id, "assign", "assignee=gatukontor", &r);
+    assert_non_null(strstr(r.location, "err=flash.assign_refused"));
+    reply_free(&r);
+    post_action(&sec, id, "assign", "assignee=sakerhet", &r);
+    assert_non_null(strstr(r.location, "ok=flash.assigned"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_get(st, id, &it), TRYGG_OK);
+    assert_string_equal(it.assignee, "sakerhet");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -973,6 +1080,7 @@ int main(void)
         cmocka_unit_test(test_keyset_paging),
         cmocka_unit_test(test_lang_switch_no_open_redirect),
         cmocka_unit_test(test_callback_number_only_for_call_back_staff),
+        cmocka_unit_test(test_assign_and_mine),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -92,9 +92,11 @@ typedef struct trygg_item {
     int64_t walk_id;                      /* walk_signup: which walk */
     int64_t created;                      /* unix seconds UTC */
     int64_t updated;
-    int64_t purge_at; /* 0 = store computes from the kind's retention */
-    int purged;       /* 1 = text and contact removed by retention */
-    int redacted;     /* 1 = the security department edited the recipients' copy */
+    int64_t purge_at;                  /* 0 = store computes from the kind's retention */
+    int purged;                        /* 1 = text and contact removed by retention */
+    int redacted;                      /* 1 = the security department edited the recipients' copy */
+    char assignee[TRYGG_NAME_MAX + 1]; /* staff user working on it, "" = nobody */
+    int64_t due_at; /* answer due before this instant (0 = not set); see trygg/workdays.h */
 } trygg_item;
 
 /* Zeroes *item and sets defaults (status new, lang "sv"). */

@@ -113,6 +113,8 @@ typedef struct trygg_filter {
     int64_t from, to; /* created in [from, to); 0 = unbounded */
     char query[256];  /* full-text over text, place, ref (and alias in the full view); "" = none */
     trygg_view view;  /* which copy is returned and searched (default shared) */
+    char assignee[TRYGG_NAME_MAX + 1]; /* "" = any, else items assigned to this user */
+    int64_t due_before; /* > 0: open items whose due_at is set and <= due_before (overdue) */
 } trygg_filter;
 void trygg_filter_init(trygg_filter *f);
 
@@ -181,6 +183,22 @@ TRYGG_MUST_CHECK trygg_err trygg_store_set_destination(trygg_store *st, int64_t 
  * item. */
 TRYGG_MUST_CHECK trygg_err trygg_store_set_callback_number(trygg_store *st, int64_t id,
                                                            const char *actor, const char *number);
+
+/* Assigns item `id` to staff user `assignee` ("" or NULL unassigns). The
+ * assignee must be an enabled user of role security or admin, or of role
+ * destination whose destination is the item's; anyone else gives
+ * TRYGG_ERR_INVALID and nothing changes. TRYGG_ERR_NOTFOUND for a missing
+ * item. Audited as "assign" by `actor` with "old -> new" (usernames, "" for
+ * nobody); assigning the current assignee again writes nothing. */
+TRYGG_MUST_CHECK trygg_err trygg_store_assign(trygg_store *st, int64_t id, const char *actor,
+                                              const char *assignee);
+/* Sets the response deadline of item `id` (unix seconds; 0 = none), as
+ * computed by the caller from its configured response times. Not audited:
+ * it is derived from the item's kind, category and time of arrival. */
+TRYGG_MUST_CHECK trygg_err trygg_store_set_due(trygg_store *st, int64_t id, int64_t due_at);
+/* Up to `max` ids of open items without a deadline (due_at = 0), oldest
+ * first, into ids[]; *n gets the count. */
+TRYGG_MUST_CHECK trygg_err trygg_store_list_undue(trygg_store *st, int64_t *ids, int max, int *n);
 
 /* ---- Thread and audit ------------------------------------------------------ */
 
