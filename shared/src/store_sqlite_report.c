@@ -398,15 +398,20 @@ static trygg_err scan_urgent(trygg_store *st, trygg_report *r)
         trygg_st_col_text(s, 0, u->ref, sizeof u->ref);
         u->created = sqlite3_column_int64(s, 1);
         trygg_st_col_text(s, 2, kind_s, sizeof kind_s);
-        u->kind = TRYGG_KIND_CONCERN;
-        trygg_kind_parse(kind_s, &u->kind);
         trygg_st_col_text(s, 3, u->category, sizeof u->category);
         trygg_st_col_text(s, 4, u->area, sizeof u->area);
         trygg_st_col_text(s, 5, status_s, sizeof status_s);
-        u->status = TRYGG_STATUS_NEW;
-        trygg_status_parse(status_s, &u->status);
+        /* A name this program does not know is a corrupt row. */
+        if (trygg_kind_parse(kind_s, &u->kind) != TRYGG_OK ||
+            trygg_status_parse(status_s, &u->status) != TRYGG_OK) {
+            err = trygg_st_failf(st, TRYGG_ERR_DB, "corrupt urgent item %s: unknown kind or status",
+                                 u->ref);
+            break;
+        }
     }
     sqlite3_finalize(s);
+    if (err)
+        return err;
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return trygg_st_fail(st, rc, "report urgent");
     return TRYGG_OK;
@@ -582,8 +587,11 @@ static int cmp_cat_row(const void *a, const void *b)
     snprintf(kx, sizeof kx, "%.*s", (int)strcspn(x->key, "/"), x->key);
     snprintf(ky, sizeof ky, "%.*s", (int)strcspn(y->key, "/"), y->key);
     trygg_kind a_k = TRYGG_KIND_COUNT, b_k = TRYGG_KIND_COUNT;
-    trygg_kind_parse(kx, &a_k);
-    trygg_kind_parse(ky, &b_k);
+    /* A category key whose prefix is no kind sorts after every kind. */
+    if (trygg_kind_parse(kx, &a_k) != TRYGG_OK)
+        a_k = TRYGG_KIND_COUNT;
+    if (trygg_kind_parse(ky, &b_k) != TRYGG_OK)
+        b_k = TRYGG_KIND_COUNT;
     if (a_k != b_k)
         return a_k < b_k ? -1 : 1;
     return strcmp(x->key, y->key);
