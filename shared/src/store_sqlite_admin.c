@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
 #include "trygg/ref.h"
 #include "trygg/secret.h"
 
@@ -376,7 +377,8 @@ trygg_err trygg_sqlite_user_totp_begin(trygg_store *st, const char *username, co
             return trygg_st_failf(st, TRYGG_ERR_INVALID, "TOTP secret: not base32 of 10+ bytes");
         }
         free(bin);
-        snprintf(sec, sizeof sec, "%s", secret);
+        if (!TRYGG_COPY(sec, secret)) /* length checked above */
+            return trygg_st_failf(st, TRYGG_ERR_INVALID, "TOTP secret: too long");
     } else {
         /* 160 random bits (RFC 4226's recommendation), base32 without padding. */
         unsigned char raw[20];
