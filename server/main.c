@@ -91,17 +91,17 @@ static int drop_privileges(const char *user)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Reads the command line. Returns -1 to go on, otherwise the exit code. */
+static int parse_args(int argc, char **argv, const char **cfg_path, int *check)
 {
-    const char *cfg_path = NULL;
-    int check = 0, opt;
+    int opt;
     while ((opt = getopt(argc, argv, "c:nVh")) != -1) {
         switch (opt) {
         case 'c':
-            cfg_path = optarg;
+            *cfg_path = optarg;
             break;
         case 'n':
-            check = 1;
+            *check = 1;
             break;
         case 'V':
             printf("trygg-server %s\n", TRYGG_VERSION);
@@ -111,19 +111,19 @@ int main(int argc, char **argv)
             return opt == 'h' ? 0 : 2;
         }
     }
-    if (cfg_path == NULL || optind != argc) {
+    if (*cfg_path == NULL || optind != argc) {
         usage();
         return 2;
     }
-    trygg_log_init("server");
-    if (trygg_secret_init() != TRYGG_OK) {
-        TRYGG_ERR("libsodium failed to initialise");
-        return 1;
-    }
+    return -1;
+}
 
-    static server_ctx ctx;
-    int bad = core_load(&ctx, cfg_path, check);
-    int no_oncall = bad == 0 && (!ctx.routes || trygg_routes_oncall(ctx.routes)[0] == '\0');
+/* Loads the configuration (and, with -n, reports on it). Returns -1 to go on
+ * serving, otherwise the exit code; ctx is freed unless -1 is returned. */
+static int load_config(server_ctx *ctx, const char *cfg_path, int check)
+{
+    int bad = core_load(ctx, cfg_path, check);
+    int no_oncall = bad == 0 && (!ctx->routes || trygg_routes_oncall(ctx->routes)[0] == '\0');
     if (no_oncall)
         TRYGG_WARN("%s", trygg_routes_no_oncall);
     if (check) {
@@ -131,63 +131,68 @@ int main(int argc, char **argv)
             printf("%s: configuration ok\n", cfg_path);
         if (no_oncall)
             printf("%s: %s\n", cfg_path, trygg_routes_no_oncall);
-        core_free(&ctx);
+        core_free(ctx);
         return bad ? 1 : 0;
     }
     if (bad) {
-        core_free(&ctx);
+        core_free(ctx);
         return 1;
     }
+    return -1;
+}
 
-    /* Signals are handled by sigwait in this thread only. */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+/* Signals are handled by sigwait in the main thread only. */
+static void block_signals(sigset_t *sigs)
+{
+    sigemptyset(sigs);
+    sigaddset(sigs, SIGTERM);
+    sigaddset(sigs, SIGINT);
+    sigaddset(sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
 
-    http_options hopt;
-    core_http_options(&ctx, &hopt);
-    if (ctx.cfg.user[0] && geteuid() == 0) {
-        hopt.listen_fd = bind_socket(ctx.cfg.bind, ctx.cfg.port);
-        hopt.use_listen_fd = 1;
-        if (hopt.listen_fd < 0 || drop_privileges(ctx.cfg.user) != 0 ||
-            core_check_number_key(&ctx) != 0) {
-            core_free(&ctx);
-            return 1;
-        }
-    } else if (ctx.cfg.user[0]) {
-        TRYGG_INFO("not root: 'user = %s' ignored", ctx.cfg.user);
+/* As root with 'user =' set: binds the socket, then drops root. -1 on failure. */
+static int bind_and_drop(server_ctx *ctx, http_options *hopt)
+{
+    if (ctx->cfg.user[0] && geteuid() == 0) {
+        hopt->listen_fd = bind_socket(ctx->cfg.bind, ctx->cfg.port);
+        hopt->use_listen_fd = 1;
+        if (hopt->listen_fd < 0 || drop_privileges(ctx->cfg.user) != 0 ||
+            core_check_number_key(ctx) != 0)
+            return -1;
+    } else if (ctx->cfg.user[0]) {
+        TRYGG_INFO("not root: 'user = %s' ignored", ctx->cfg.user);
     }
+    return 0;
+}
 
-    /* Open (and migrate) the database before accepting requests. */
-    if (server_store(&ctx) == NULL) {
-        core_free(&ctx);
-        return 1;
-    }
+/* Starts the workers and the HTTP server; *http stays NULL on failure. */
+static int start_workers(server_ctx *ctx, const http_options *hopt, http_route *routes, int nroutes,
+                         http_server **http)
+{
+    if (routes == NULL || intake_start(ctx) != 0)
+        return -1;
+    if (forward_worker_start(ctx) != 0)
+        return -1;
+    if (core_purge_start(ctx) != 0)
+        return -1;
+    if (report_start(ctx) != 0) /* availability log triggers, police events fetch */
+        return -1;
+    *http = http_server_start(hopt, routes, nroutes, ctx);
+    if (*http == NULL)
+        return -1;
+    TRYGG_INFO("trygg-server %s listening on %s:%d%s", TRYGG_VERSION, ctx->cfg.bind,
+               http_server_port(*http), ctx->cfg.tls_cert[0] ? " (TLS)" : "");
+    return 0;
+}
 
-    int rc = 1, nroutes = 0;
-    http_route *routes = core_routes(&nroutes);
-    http_server *http = NULL;
-    if (routes == NULL || intake_start(&ctx) != 0)
-        goto out;
-    if (forward_worker_start(&ctx) != 0)
-        goto out;
-    if (core_purge_start(&ctx) != 0)
-        goto out;
-    if (report_start(&ctx) != 0) /* availability log triggers, police events fetch */
-        goto out;
-    http = http_server_start(&hopt, routes, nroutes, &ctx);
-    if (http == NULL)
-        goto out;
-    TRYGG_INFO("trygg-server %s listening on %s:%d%s", TRYGG_VERSION, ctx.cfg.bind,
-               http_server_port(http), ctx.cfg.tls_cert[0] ? " (TLS)" : "");
-
+/* Waits for SIGTERM or SIGINT; SIGHUP is logged and ignored. */
+static void wait_for_stop(const sigset_t *sigs)
+{
     for (;;) {
         int sig = 0;
-        if (sigwait(&sigs, &sig) != 0)
+        if (sigwait(sigs, &sig) != 0)
             break;
         if (sig == SIGHUP) {
             TRYGG_INFO("SIGHUP ignored: restart the service to reload the configuration");
@@ -196,9 +201,13 @@ int main(int argc, char **argv)
         TRYGG_INFO("signal %d: stopping", sig);
         break;
     }
-    rc = 0;
-out:
-    ctx.stopping = 1;
+}
+
+/* Stops everything start_workers started (each stop is safe if never started). */
+static void shutdown_server(server_ctx *ctx, http_server *http, http_route *routes,
+                            const http_options *hopt)
+{
+    ctx->stopping = 1;
     http_server_stop(http);
     core_purge_stop();
     report_stop();
@@ -206,8 +215,48 @@ out:
     intake_stop();
     server_store_shutdown();
     free(routes);
-    core_free(&ctx);
-    if (http == NULL && hopt.use_listen_fd && hopt.listen_fd >= 0)
-        close(hopt.listen_fd); /* otherwise closed by the HTTP library */
+    core_free(ctx);
+    if (http == NULL && hopt->use_listen_fd && hopt->listen_fd >= 0)
+        close(hopt->listen_fd); /* otherwise closed by the HTTP library */
+}
+
+int main(int argc, char **argv)
+{
+    const char *cfg_path = NULL;
+    int check = 0;
+    int rc = parse_args(argc, argv, &cfg_path, &check);
+    if (rc >= 0)
+        return rc;
+    trygg_log_init("server");
+    if (trygg_secret_init() != TRYGG_OK) {
+        TRYGG_ERR("libsodium failed to initialise");
+        return 1;
+    }
+
+    static server_ctx ctx;
+    rc = load_config(&ctx, cfg_path, check);
+    if (rc >= 0)
+        return rc;
+
+    sigset_t sigs;
+    block_signals(&sigs);
+
+    http_options hopt;
+    core_http_options(&ctx, &hopt);
+    /* Open (and migrate) the database before accepting requests. */
+    if (bind_and_drop(&ctx, &hopt) != 0 || server_store(&ctx) == NULL) {
+        core_free(&ctx);
+        return 1;
+    }
+
+    int nroutes = 0;
+    http_route *routes = core_routes(&nroutes);
+    http_server *http = NULL;
+    rc = 1;
+    if (start_workers(&ctx, &hopt, routes, nroutes, &http) == 0) {
+        wait_for_stop(&sigs);
+        rc = 0;
+    }
+    shutdown_server(&ctx, http, routes, &hopt);
     return rc;
 }

@@ -352,49 +352,181 @@ static int form_has_nul(const http_req *req)
     return 0;
 }
 
+/* Reads the body of a POST into p (JSON object or form). On failure the
+ * answer is written to resp and -1 returned. */
+static int post_read_body(params *p, const http_req *req, http_resp *resp, fmt f)
+{
+    const char *ct = http_header(req, "Content-Type");
+    if (ct && strncasecmp(ct, "application/json", 16) == 0) {
+        json_error_t je;
+        p->obj = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
+        if (!json_is_object(p->obj)) {
+            json_decref(p->obj);
+            p->obj = NULL;
+            one_error(resp, f, 400, "body is not a JSON object");
+            return -1;
+        }
+    } else if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+        one_error(resp, f, 415, "use application/x-www-form-urlencoded or application/json");
+        return -1;
+    } else if (form_has_nul(req)) {
+        one_error(resp, f, 400, "a form field contains a NUL character (%00)");
+        return -1;
+    }
+    return 0;
+}
+
+/* The api_key check and, without a key, the per-address rate limit. On
+ * refusal the answer is written to resp and -1 returned. */
+static int post_allowed(server_ctx *ctx, params *p, const http_req *req, http_resp *resp, fmt f)
+{
+    /* The key as clients send it: a form (or JSON) field, or in the query. */
+    const char *key = opt(p, "api_key");
+    if (key == NULL) {
+        key = http_query(req, "api_key");
+        key = key && *key ? key : NULL;
+    }
+    if (!key_ok(ctx, key)) {
+        one_error(resp, f, 403, "api_key is missing or not valid");
+        return -1;
+    }
+    /* Anyone may file without a key: per address, a few at a time. */
+    int retry = 0;
+    if (key == NULL &&
+        !rl_allow(ctx->open311_limit, req->remote_ip, (int64_t)time(NULL) * 1000, &retry)) {
+        one_error(resp, f, 429, "too many requests from this address; try again later");
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", retry);
+        http_resp_header(resp, "Retry-After", ra);
+        return -1;
+    }
+    return 0;
+}
+
+static void post_description(params *p, trygg_item *it, json_t *errs)
+{
+    const char *desc = opt(p, "description"); /* optional in the specification */
+    if (desc && strlen(desc) > TRYGG_TEXT_MAX)
+        add_error(errs, "description is longer than 4000 bytes");
+    else if (desc && !trygg_utf8_valid(desc, strlen(desc)))
+        add_error(errs, "description is not valid UTF-8");
+    else if (desc)
+        if (!TRYGG_COPY(it->text, desc))
+            add_error(errs, "description is longer than 4000 bytes");
+}
+
+/* Location: lat+long, address_string or address_id (one is required). */
+static void post_location(params *p, trygg_item *it, json_t *errs)
+{
+    double lat = 0, lon = 0;
+    int hl = parse_coord(param(p, "lat"), -90, 90, &lat);
+    int hg = parse_coord(param(p, "long"), -180, 180, &lon);
+    const char *addr = opt(p, "address_string");
+    const char *addr_id = opt(p, "address_id");
+    if (hl < 0 || hg < 0 || hl != hg)
+        add_error(errs, "lat and long must both be given as decimal degrees");
+    if (addr) {
+        if (strlen(addr) > TRYGG_NAME_MAX || !trygg_utf8_valid(addr, strlen(addr)))
+            add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
+        else if (!TRYGG_COPY(it->place, addr))
+            add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
+    } else if (hl == 1 && hg == 1) {
+        snprintf(it->place, sizeof it->place, "%.6f,%.6f", lat, lon);
+    } else if (addr_id) {
+        if (strlen(addr_id) > TRYGG_NAME_MAX - strlen(ADDRESS_ID_PREFIX) ||
+            !trygg_utf8_valid(addr_id, strlen(addr_id)))
+            add_error(errs, "address_id is longer than 52 bytes or not UTF-8");
+        else
+            snprintf(it->place, sizeof it->place, ADDRESS_ID_PREFIX "%s", addr_id);
+    } else if (hl >= 0 && hg >= 0) {
+        add_error(errs, "lat/long, address_string or address_id is required");
+    }
+}
+
+static void post_area(server_ctx *ctx, params *p, trygg_item *it, json_t *errs)
+{
+    const char *area = opt(p, "attribute[area]");
+    if (area == NULL)
+        area = opt(p, "area");
+    if (area) {
+        if (config_area_find(&ctx->cfg, area) == NULL)
+            add_error(errs, "area is not a known area");
+        else if (!TRYGG_COPY(it->area, area))
+            add_error(errs, "area is not a known area");
+    } else {
+        snprintf(it->area, sizeof it->area, "other");
+    }
+}
+
+/* Contact data only with explicit consent; otherwise not kept at all. */
+static void post_contact(params *p, trygg_item *it, json_t *errs)
+{
+    if (!truthy(param(p, "consent")))
+        return;
+    const char *parts[] = {param(p, "first_name"), param(p, "last_name"), param(p, "email"),
+                           param(p, "phone")};
+    char contact[TRYGG_CONTACT_MAX + 1] = "";
+    size_t n = 0;
+    int over = 0;
+    for (int i = 0; i < 4; i++) {
+        if (parts[i] == NULL || *parts[i] == '\0')
+            continue;
+        if (!trygg_utf8_valid(parts[i], strlen(parts[i])))
+            over = 1;
+        int w = snprintf(contact + n, sizeof contact - n, "%s%s", n ? " " : "", parts[i]);
+        if (w < 0 || (size_t)w >= sizeof contact - n)
+            over = 1;
+        else
+            n += (size_t)w;
+    }
+    if (over)
+        add_error(errs, "contact fields are longer than 400 bytes or not UTF-8");
+    else if (n > 0) {
+        it->consent = 1;
+        TRYGG_COPY_FIT(it->contact, contact);
+    }
+}
+
+/* Files a checked fault and writes the answer (201 with its id, or the error). */
+static void post_submit(server_ctx *ctx, trygg_item *it, http_resp *resp, fmt f)
+{
+    char tok[64];
+    if (trygg_token_new(tok) != TRYGG_OK) {
+        one_error(resp, f, 500, "internal error");
+        return;
+    }
+    snprintf(it->client_key, sizeof it->client_key, "o311-%.40s", tok);
+    int created = 0;
+    const char *bad = NULL;
+    trygg_err rc = intake_submit(ctx, it, &created, &bad);
+    if (rc == TRYGG_ERR_INVALID) {
+        char d[128];
+        snprintf(d, sizeof d, "invalid field %s", bad ? bad : "?");
+        one_error(resp, f, 400, d);
+    } else if (rc != TRYGG_OK) {
+        one_error(resp, f, api_status_for(rc), "the request could not be stored, try again");
+    } else {
+        json_t *a = json_array();
+        json_t *o = json_object();
+        json_object_set_new(o, "service_request_id", json_string(it->ref));
+        server_catalog *k = ctx->cfg.catalog;
+        json_object_set_new(o, "service_notice", json_string(k ? k->open311_notice : ""));
+        json_object_set_new(o, "account_id", json_null());
+        json_array_append_new(a, o);
+        send_doc(resp, 201, f, "service_requests", a);
+    }
+}
+
 /* POST /open311/v2/requests.{fmt}: files a fault. */
 static void h_post(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
     fmt f = fmt_of(req->path);
     params p = {.req = req};
-    const char *ct = http_header(req, "Content-Type");
-    if (ct && strncasecmp(ct, "application/json", 16) == 0) {
-        json_error_t je;
-        p.obj = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
-        if (!json_is_object(p.obj)) {
-            json_decref(p.obj);
-            one_error(resp, f, 400, "body is not a JSON object");
-            return;
-        }
-    } else if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
-        one_error(resp, f, 415, "use application/x-www-form-urlencoded or application/json");
+    if (post_read_body(&p, req, resp, f) != 0)
         return;
-    } else if (form_has_nul(req)) {
-        one_error(resp, f, 400, "a form field contains a NUL character (%00)");
-        return;
-    }
-
-    /* The key as clients send it: a form (or JSON) field, or in the query. */
-    const char *key = opt(&p, "api_key");
-    if (key == NULL) {
-        key = http_query(req, "api_key");
-        key = key && *key ? key : NULL;
-    }
-    if (!key_ok(ctx, key)) {
+    if (post_allowed(ctx, &p, req, resp, f) != 0) {
         json_decref(p.obj);
-        one_error(resp, f, 403, "api_key is missing or not valid");
-        return;
-    }
-    /* Anyone may file without a key: per address, a few at a time. */
-    int retry = 0;
-    if (key == NULL &&
-        !rl_allow(ctx->open311_limit, req->remote_ip, (int64_t)time(NULL) * 1000, &retry)) {
-        json_decref(p.obj);
-        one_error(resp, f, 429, "too many requests from this address; try again later");
-        char ra[16];
-        snprintf(ra, sizeof ra, "%d", retry);
-        http_resp_header(resp, "Retry-After", ra);
         return;
     }
 
@@ -424,112 +556,17 @@ static void h_post(void *vctx, const http_req *req, http_resp *resp)
         add_error(errs, "service_code was not provided");
     else
         TRYGG_COPY_FIT(it->category, cat->id);
-
-    const char *desc = opt(&p, "description"); /* optional in the specification */
-    if (desc && strlen(desc) > TRYGG_TEXT_MAX)
-        add_error(errs, "description is longer than 4000 bytes");
-    else if (desc && !trygg_utf8_valid(desc, strlen(desc)))
-        add_error(errs, "description is not valid UTF-8");
-    else if (desc)
-        if (!TRYGG_COPY(it->text, desc))
-            add_error(errs, "description is longer than 4000 bytes");
-
-    /* Location: lat+long, address_string or address_id (one is required). */
-    double lat = 0, lon = 0;
-    int hl = parse_coord(param(&p, "lat"), -90, 90, &lat);
-    int hg = parse_coord(param(&p, "long"), -180, 180, &lon);
-    const char *addr = opt(&p, "address_string");
-    const char *addr_id = opt(&p, "address_id");
-    if (hl < 0 || hg < 0 || hl != hg)
-        add_error(errs, "lat and long must both be given as decimal degrees");
-    if (addr) {
-        if (strlen(addr) > TRYGG_NAME_MAX || !trygg_utf8_valid(addr, strlen(addr)))
-            add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
-        else if (!TRYGG_COPY(it->place, addr))
-            add_error(errs, "address_string is longer than 63 bytes or not UTF-8");
-    } else if (hl == 1 && hg == 1) {
-        snprintf(it->place, sizeof it->place, "%.6f,%.6f", lat, lon);
-    } else if (addr_id) {
-        if (strlen(addr_id) > TRYGG_NAME_MAX - strlen(ADDRESS_ID_PREFIX) ||
-            !trygg_utf8_valid(addr_id, strlen(addr_id)))
-            add_error(errs, "address_id is longer than 52 bytes or not UTF-8");
-        else
-            snprintf(it->place, sizeof it->place, ADDRESS_ID_PREFIX "%s", addr_id);
-    } else if (hl >= 0 && hg >= 0) {
-        add_error(errs, "lat/long, address_string or address_id is required");
-    }
-
-    const char *area = opt(&p, "attribute[area]");
-    if (area == NULL)
-        area = opt(&p, "area");
-    if (area) {
-        if (config_area_find(&ctx->cfg, area) == NULL)
-            add_error(errs, "area is not a known area");
-        else if (!TRYGG_COPY(it->area, area))
-            add_error(errs, "area is not a known area");
-    } else {
-        snprintf(it->area, sizeof it->area, "other");
-    }
-
-    /* Contact data only with explicit consent; otherwise not kept at all. */
-    if (truthy(param(&p, "consent"))) {
-        const char *parts[] = {param(&p, "first_name"), param(&p, "last_name"), param(&p, "email"),
-                               param(&p, "phone")};
-        char contact[TRYGG_CONTACT_MAX + 1] = "";
-        size_t n = 0;
-        int over = 0;
-        for (int i = 0; i < 4; i++) {
-            if (parts[i] == NULL || *parts[i] == '\0')
-                continue;
-            if (!trygg_utf8_valid(parts[i], strlen(parts[i])))
-                over = 1;
-            int w = snprintf(contact + n, sizeof contact - n, "%s%s", n ? " " : "", parts[i]);
-            if (w < 0 || (size_t)w >= sizeof contact - n)
-                over = 1;
-            else
-                n += (size_t)w;
-        }
-        if (over)
-            add_error(errs, "contact fields are longer than 400 bytes or not UTF-8");
-        else if (n > 0) {
-            it->consent = 1;
-            TRYGG_COPY_FIT(it->contact, contact);
-        }
-    }
+    post_description(&p, it, errs);
+    post_location(&p, it, errs);
+    post_area(ctx, &p, it, errs);
+    post_contact(&p, it, errs);
     json_decref(p.obj);
 
-    if (json_array_size(errs) > 0) {
+    if (json_array_size(errs) > 0)
         send_doc(resp, 400, f, "errors", errs);
-        free(it);
-        return;
-    }
-    json_decref(errs);
-
-    char tok[64];
-    if (trygg_token_new(tok) != TRYGG_OK) {
-        one_error(resp, f, 500, "internal error");
-        free(it);
-        return;
-    }
-    snprintf(it->client_key, sizeof it->client_key, "o311-%.40s", tok);
-    int created = 0;
-    const char *bad = NULL;
-    trygg_err rc = intake_submit(ctx, it, &created, &bad);
-    if (rc == TRYGG_ERR_INVALID) {
-        char d[128];
-        snprintf(d, sizeof d, "invalid field %s", bad ? bad : "?");
-        one_error(resp, f, 400, d);
-    } else if (rc != TRYGG_OK) {
-        one_error(resp, f, api_status_for(rc), "the request could not be stored, try again");
-    } else {
-        json_t *a = json_array();
-        json_t *o = json_object();
-        json_object_set_new(o, "service_request_id", json_string(it->ref));
-        server_catalog *k = ctx->cfg.catalog;
-        json_object_set_new(o, "service_notice", json_string(k ? k->open311_notice : ""));
-        json_object_set_new(o, "account_id", json_null());
-        json_array_append_new(a, o);
-        send_doc(resp, 201, f, "service_requests", a);
+    else {
+        json_decref(errs);
+        post_submit(ctx, it, resp, f);
     }
     free(it);
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 #define BODY_CAP (256 * 1024)
 
 struct gw_client {
@@ -52,7 +54,10 @@ trygg_err client_open(const char *url, const char *token_file, gw_client **out, 
     gw_client *c = calloc(1, sizeof *c);
     if (!c)
         return TRYGG_ERR_NOMEM;
-    snprintf(c->url, sizeof c->url, "%s", url);
+    if (!TRYGG_COPY(c->url, url)) { /* a cut URL would be another server */
+        free(c);
+        return TRYGG_ERR_TOOBIG;
+    }
     size_t ul = strlen(c->url);
     while (ul && c->url[ul - 1] == '/')
         c->url[--ul] = '\0';

@@ -19,6 +19,7 @@
 #include "modem.h"
 #include "relay.h"
 #include "sms_replies.h"
+#include "trygg/copy.h"
 #include "trygg/backoff.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
@@ -96,10 +97,10 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
         goto fail;
     modem_cfg mc;
     memset(&mc, 0, sizeof mc);
-    snprintf(mc.model, sizeof mc.model, "%s", cfg->model);
-    snprintf(mc.connection, sizeof mc.connection, "%s", cfg->connection);
-    snprintf(mc.device, sizeof mc.device, "%s", cfg->device);
-    snprintf(mc.quarantine, sizeof mc.quarantine, "%s", cfg->quarantine);
+    TRYGG_COPY_FIT(mc.model, cfg->model);
+    TRYGG_COPY_FIT(mc.connection, cfg->connection);
+    TRYGG_COPY_FIT(mc.device, cfg->device);
+    TRYGG_COPY_FIT(mc.quarantine, cfg->quarantine);
     mc.send_timeout = cfg->send_timeout;
     g->md = modem_new(&mc);
     g->as = asm_new(cfg->multipart_timeout);
@@ -311,7 +312,9 @@ static void do_calls(gw *g, int64_t now)
         }
         if (slot < 0) {
             slot = oldest;
-            snprintf(g->recent[slot].number, sizeof g->recent[slot].number, "%s", number);
+            /* A cut number could debounce another caller: remember none. */
+            if (!TRYGG_COPY(g->recent[slot].number, number))
+                g->recent[slot].number[0] = '\0';
         }
         g->recent[slot].at = now;
         trygg_err e = relay_call(g->rl, number, now);

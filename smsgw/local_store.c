@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+
 struct lstore {
     sqlite3 *db;
     char errmsg[256];
@@ -107,7 +109,7 @@ static trygg_err exec(lstore *s, const char *sql)
     char *msg = NULL;
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
-        snprintf(s->errmsg, sizeof s->errmsg, "%s", msg ? msg : sqlite3_errstr(rc));
+        TRYGG_COPY_TRUNC(s->errmsg, msg ? msg : sqlite3_errstr(rc)); /* a message */
         sqlite3_free(msg);
         trygg_err e = map(rc);
         return e ? e : TRYGG_ERR_DB;

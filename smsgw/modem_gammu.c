@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trygg/copy.h"
 #include "trygg/log.h"
 #include "ucs2.h"
 
@@ -184,7 +185,7 @@ trygg_err modem_connect(modem *m)
         return TRYGG_ERR_NOMEM;
     }
     GSM_Config *c = GSM_GetConfig(m->sm, 0);
-    snprintf(c->Model, sizeof c->Model, "%s", m->cfg.model);
+    TRYGG_COPY_FIT(c->Model, m->cfg.model);
     c->DebugLevel[0] = '\0';
     free(c->Device);
     free(c->Connection);
@@ -682,7 +683,7 @@ trygg_err modem_status_get(modem *m, modem_status *st)
         default:
             break;
         }
-        snprintf(m->st.network, sizeof m->st.network, "%s", s);
+        TRYGG_COPY_TRUNC(m->st.network, s); /* status display */
         snprintf(m->st.network_code, sizeof m->st.network_code, "%.15s", net.NetworkCode);
     }
     GSM_BatteryCharge bat;

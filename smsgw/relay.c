@@ -12,6 +12,7 @@
 #include "client.h"
 #include "dialog.h"
 #include "sms_dialog.h"
+#include "trygg/copy.h"
 #include "trygg/backoff.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
@@ -128,7 +129,7 @@ trygg_err relay_commit(relay *r, const asm_msg *m, const modem_part *parts, int6
     dlg_message_key(in.pseudo, m->stamp, m->text, in.key);
     snprintf(in.type, sizeof in.type, "sms");
     in.received = now;
-    snprintf(in.stamp, sizeof in.stamp, "%s", m->stamp);
+    TRYGG_COPY_FIT(in.stamp, m->stamp);
     in.incomplete = m->incomplete;
     int added = 0;
     e = ls_inbound_add(r->ls, &in, &added);
@@ -186,7 +187,7 @@ static void server_failed(relay *r, int64_t now, const char *err)
     if (r->stats.server_up || !r->stats.server_error[0])
         TRYGG_WARN("server: %s (answering from the gateway until it is back)", err);
     r->stats.server_up = 0;
-    snprintf(r->stats.server_error, sizeof r->stats.server_error, "%s", err);
+    TRYGG_COPY_TRUNC(r->stats.server_error, err); /* status display */
     r->next_try = now + trygg_backoff(1, BACKOFF_MAX, r->failures++, 0);
 }
 
@@ -208,13 +209,14 @@ static trygg_err queue_reply(relay *r, const char *pseudo, json_t *rep)
     ls_send s;
     memset(&s, 0, sizeof s);
     s.server_id = json_integer_value(json_object_get(rep, "id"));
-    snprintf(s.pseudo, sizeof s.pseudo, "%s", pseudo);
+    if (!TRYGG_COPY(s.pseudo, pseudo))
+        return TRYGG_ERR_INVALID;
     const char *text = json_string_value(json_object_get(rep, "text"));
     const char *author = json_string_value(json_object_get(rep, "author"));
     if (!text || s.server_id <= 0)
         return TRYGG_OK;
-    snprintf(s.text, sizeof s.text, "%s", text);
-    snprintf(s.author, sizeof s.author, "%s", author ? author : DLG_AUTHOR);
+    TRYGG_COPY_TRUNC(s.text, text); /* as before: cut at a character boundary */
+    TRYGG_COPY_TRUNC(s.author, author ? author : DLG_AUTHOR); /* a display name */
     s.urgent = json_is_true(json_object_get(rep, "urgent"));
     s.stop = json_is_true(json_object_get(rep, "stop"));
     int added = 0;
@@ -328,8 +330,8 @@ static trygg_err offline_answer(relay *r, const ls_inbound *m, int64_t now)
         const char *lang = replies_guess_lang(m->text, r->cfg->dlg.default_lang);
         e = replies_render(r->rp, lang, urgent ? REPLY_ACK_URGENT : REPLY_ACK, ref, s.text,
                            sizeof s.text);
-        snprintf(s.pseudo, sizeof s.pseudo, "%s", m->pseudo);
-        snprintf(s.author, sizeof s.author, "%s", urgent ? DLG_AUTHOR_URGENT : DLG_AUTHOR);
+        TRYGG_COPY_FIT(s.pseudo, m->pseudo);
+        TRYGG_COPY_TRUNC(s.author, urgent ? DLG_AUTHOR_URGENT : DLG_AUTHOR);
         s.urgent = urgent;
         int added = 0;
         if (!e)

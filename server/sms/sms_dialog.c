@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "trygg/copy.h"
 #include "trygg/forward.h"
 #include "trygg/log.h"
 #include "trygg/text.h"
@@ -132,7 +133,7 @@ static const char *keyword_lang(int national, const char *text)
     if (!strcmp(first, "STOP") || !strcmp(first, "HELP") || !strcmp(first, "NEW") ||
         !strcmp(first, "CALL") || !strcmp(first, "FAULT"))
         return national ? NULL : "en";
-    snprintf(up, sizeof up, "%s", first);
+    TRYGG_COPY_FIT(up, first);
     if (!strcmp(up, "STOPP") || !strcmp(up, "HJÄLP") || !strcmp(up, "HJALP") || !strcmp(up, "NYTT"))
         return "sv";
     return NULL;
@@ -236,15 +237,15 @@ static void pick_lang(sms_dialog *c, who *w, const char *text, int undecodable, 
         if (!g && words)
             g = replies_guess_lang_strength(text, NULL, &strong);
     }
-    if (g && (!w->ct.lang[0] || strong)) {
-        snprintf(w->lang, sizeof w->lang, "%s", g);
+    /* A guess that does not fit is no guess (the branches below overwrite). */
+    if (g && (!w->ct.lang[0] || strong) && TRYGG_COPY(w->lang, g)) {
         /* Remembering the language is a nicety: the reply is in it anyway. */
         if (strcmp(w->ct.lang, g) != 0)
             trygg_ignore(trygg_store_contact_set_lang(c->st, w->pseudo, g));
     } else if (w->ct.lang[0]) {
-        snprintf(w->lang, sizeof w->lang, "%s", w->ct.lang);
+        TRYGG_COPY_FIT(w->lang, w->ct.lang);
     } else {
-        snprintf(w->lang, sizeof w->lang, "%s", c->cfg->default_lang);
+        TRYGG_COPY_FIT(w->lang, c->cfg->default_lang);
     }
 }
 
@@ -289,13 +290,14 @@ static trygg_err reply(sms_dialog *c, const who *w, const char *why, const char 
                        int64_t item_id, const char *ref, const char *author, int answered,
                        sms_result *r)
 {
-    snprintf(r->why_silent, sizeof r->why_silent, "%s", answered && !why[0] ? "answered" : why);
+    /* One of the fixed reasons listed in sms_dialog.h, all shorter. */
+    TRYGG_COPY_TRUNC(r->why_silent, answered && !why[0] ? "answered" : why);
     if (r->why_silent[0])
         return TRYGG_OK;
     trygg_err e = replies_render(c->rp, w->lang, key, ref, r->reply_text, sizeof r->reply_text);
     if (e)
         return e;
-    snprintf(r->reply_author, sizeof r->reply_author, "%s", author);
+    TRYGG_COPY_TRUNC(r->reply_author, author); /* a display name */
     e = trygg_store_sms_enqueue(c->st, item_id, w->pseudo, author, r->reply_text, &r->reply_id);
     if (e == TRYGG_ERR_STATE) { /* stopped in the meantime */
         snprintf(r->why_silent, sizeof r->why_silent, "stopped");
@@ -348,7 +350,8 @@ static trygg_err new_item(sms_dialog *c, const who *w, const sms_in *in, trygg_k
                           trygg_item *it)
 {
     trygg_item_init(it);
-    snprintf(it->client_key, sizeof it->client_key, "%s", in->key);
+    if (!TRYGG_COPY(it->client_key, in->key))
+        return TRYGG_ERR_INVALID;
     if (in->offline_ref && in->offline_ref[0] &&
         trygg_ref_normalise(in->offline_ref, it->ref) != TRYGG_OK)
         return TRYGG_ERR_INVALID;
@@ -358,13 +361,14 @@ static trygg_err new_item(sms_dialog *c, const who *w, const sms_in *in, trygg_k
     trygg_err e = trygg_strset(it->text, sizeof it->text, text);
     if (e)
         return e;
-    snprintf(it->lang, sizeof it->lang, "%s", w->lang);
-    snprintf(it->sender, sizeof it->sender, "%s", w->pseudo);
-    snprintf(it->alias, sizeof it->alias, "%s", w->ct.alias);
+    TRYGG_COPY_FIT(it->lang, w->lang);
+    if (!TRYGG_COPY(it->sender, w->pseudo))
+        return TRYGG_ERR_INVALID;
+    TRYGG_COPY_TRUNC(it->alias, w->ct.alias); /* a display name */
     it->incomplete = in->incomplete || undecodable;
     if (kind == TRYGG_KIND_CALLBACK) {
-        snprintf(it->contact, sizeof it->contact, "%s",
-                 in->callback_number ? in->callback_number : "");
+        if (!TRYGG_COPY(it->contact, in->callback_number ? in->callback_number : ""))
+            return TRYGG_ERR_INVALID;
         it->consent = 1;
     }
     it->created = now;
@@ -372,7 +376,7 @@ static trygg_err new_item(sms_dialog *c, const who *w, const sms_in *in, trygg_k
     trygg_route_result rr;
     int routed = c->routes && trygg_route_item(c->routes, it, &rr) == TRYGG_OK;
     if (routed) {
-        snprintf(it->destination, sizeof it->destination, "%s", rr.destination);
+        TRYGG_COPY_FIT(it->destination, rr.destination);
         it->urgent |= rr.urgent;
     }
     int created = 0;
@@ -456,7 +460,7 @@ static trygg_err do_ring(sms_dialog *c, who *w, const sms_in *in, const char *wh
     if (e)
         return e;
     r->item_id = it.id;
-    snprintf(r->ref, sizeof r->ref, "%s", it.ref);
+    TRYGG_COPY_FIT(r->ref, it.ref);
     return reply(c, w, why, REPLY_RING, it.id, it.ref, DLG_AUTHOR, in->answered, r);
 }
 
@@ -473,7 +477,7 @@ static trygg_err do_text(sms_dialog *c, who *w, const sms_in *in, int kw, const 
         trygg_store_open_item_of_sender(c->st, w->pseudo, since, &it) == TRYGG_OK) {
         r->action = DLG_THREAD;
         r->item_id = it.id;
-        snprintf(r->ref, sizeof r->ref, "%s", it.ref);
+        TRYGG_COPY_FIT(r->ref, it.ref);
         e = trygg_store_add_message(c->st, it.id, TRYGG_MSG_IN, w->ct.alias, in->text, NULL);
         if (e)
             return e;
@@ -503,7 +507,7 @@ static trygg_err do_text(sms_dialog *c, who *w, const sms_in *in, int kw, const 
         return e;
     r->item_id = it.id;
     r->urgent = it.urgent;
-    snprintf(r->ref, sizeof r->ref, "%s", it.ref);
+    TRYGG_COPY_FIT(r->ref, it.ref);
     if (undec) {
         /* Stored, flagged (incomplete, with a note), answered with help. */
         e = trygg_store_audit(c->st, it.id, DLG_AUTHOR, "note",
@@ -528,7 +532,7 @@ static trygg_err handle(sms_dialog *c, const sms_in *in, int64_t now, sms_result
         r->item_id = prev;
         trygg_item it;
         if (prev && trygg_store_get(c->st, prev, &it) == TRYGG_OK)
-            snprintf(r->ref, sizeof r->ref, "%s", it.ref);
+            TRYGG_COPY_FIT(r->ref, it.ref);
         return TRYGG_OK;
     }
     if (e != TRYGG_ERR_NOTFOUND)
@@ -626,7 +630,10 @@ trygg_err sms_dialog_call(sms_dialog *c, const char *key, const char *pseudonym,
         if (!e)
             e = trygg_store_call_put(c->st, w.pseudo, now);
         if (!e) {
-            snprintf(w.lang, sizeof w.lang, "%s", w.ct.lang[0] ? w.ct.lang : c->cfg->default_lang);
+            if (w.ct.lang[0])
+                TRYGG_COPY_FIT(w.lang, w.ct.lang);
+            else
+                TRYGG_COPY_FIT(w.lang, c->cfg->default_lang);
             e = reply(c, &w, silence(c, &w, now), REPLY_CALL, 0, NULL, DLG_AUTHOR, 0, r);
         }
     } else if (!e) {
@@ -656,8 +663,9 @@ const char *sms_action_name(sms_action a)
 int sms_dialog_set_keywords(sms_dialog_cfg *c, int which, const char *list)
 {
     char buf[256];
-    snprintf(buf, sizeof buf, "%s", list);
     c->nkw[which] = 0;
+    if (!TRYGG_COPY(buf, list)) /* a cut list could end in a cut word */
+        return 0;
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t && c->nkw[which] < SMS_KW_MAX;
          t = strtok_r(NULL, ",", &save)) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trygg/copy.h"
 #include "trygg/i18n.h"
 #include "sms_dialog.h"
 #include "trygg/paths.h"
@@ -40,9 +41,9 @@ trygg_err replies_load(const char *dir, const sms_dialog_cfg *cfg, replies **out
         free(r);
         return e;
     }
-    snprintf(r->emergency, sizeof r->emergency, "%s", cfg->emergency);
-    snprintf(r->police_phone, sizeof r->police_phone, "%s", cfg->police_phone);
-    snprintf(r->police_url, sizeof r->police_url, "%s", cfg->police_url);
+    TRYGG_COPY_FIT(r->emergency, cfg->emergency);
+    TRYGG_COPY_FIT(r->police_phone, cfg->police_phone);
+    TRYGG_COPY_FIT(r->police_url, cfg->police_url);
     *out = r;
     return TRYGG_OK;
 }

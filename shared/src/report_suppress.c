@@ -203,16 +203,18 @@ static void place_area(const char *label, char *out, size_t cap)
         out[0] = '\0';
 }
 
-void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_cells *c)
+/* Suppression state of the week totals and of the 12-week average. */
+static void suppress_totals(const trygg_report *r, int T, trygg_report_cells *c)
 {
-    memset(c, 0, sizeof *c);
-    int T = threshold > 0 ? threshold : TRYGG_SUPPRESS_DEFAULT;
     c->threshold = T;
     for (int w = 0; w < NW; w++)
         c->total[w] = trygg_suppress_avg(r->total[w], T) == TRYGG_CELL_SHOWN ? TRYGG_CELL_SHOWN
                                                                              : TRYGG_CELL_SMALL;
     c->total_avg = trygg_suppress_avg(trygg_report_hist_sum(r->total), T);
+}
 
+static void suppress_kinds(const trygg_report *r, int T, trygg_report_cells *c)
+{
     /* Kinds: the 12-week sums first (they sum to the total's), then the
      * kinds x weeks grid of the trend, which also gives the kind table's
      * report week and previous week. */
@@ -270,7 +272,10 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
         c->dim[TRYGG_DIM_KIND].cur[row] = c->trend[k * NW + CUR];
         c->dim[TRYGG_DIM_KIND].prev[row] = c->trend[k * NW + CUR - 1];
     }
+}
 
+static void suppress_nested_dims(const trygg_report *r, int T, trygg_report_cells *c)
+{
     /* Tables that partition the week's total, and the tables nested in
      * them: groups before areas, kinds (above) before categories. */
     static const int order[] = {TRYGG_DIM_GROUP, TRYGG_DIM_CHANNEL, TRYGG_DIM_SOURCE,
@@ -315,7 +320,12 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
         column(t, CUR - 1, part, parent, pc ? pc->prev : tp, T, c->dim[d].prev);
         column(t, HIST, part, parent, pc ? pc->avg : ta, T, c->dim[d].avg);
     }
+}
 
+/* The heat map, open/closed, the median and urgent/other: each a table of
+ * the week's total, hidden when that total is. */
+static void suppress_week_tables(const trygg_report *r, int T, trygg_report_cells *c)
+{
     trygg_suppress_grid(&r->heat[0][0], 7, TRYGG_REPORT_BANDS, T, c->heat);
     int64_t st[2] = {r->open, r->closed};
     trygg_suppress(st, 2, T, c->status);
@@ -336,7 +346,10 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
                 c->urgent[i] = TRYGG_CELL_WITHHELD;
         }
     }
+}
 
+static void suppress_top_places(const trygg_report *r, int T, trygg_report_cells *c)
+{
     /* Most-reported places: each place lies in an area, so the places of
      * one area, with "the rest of that area", are a table whose total (the
      * area's count) is known when the area is shown; all places with the
@@ -395,7 +408,10 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
     for (int i = 0; i < np; i++)
         c->top[i] = ps[i];
     c->top[np] = ps[n - 1];
+}
 
+static void suppress_kiosks(const trygg_report *r, int T, trygg_report_cells *c)
+{
     /* Items per kiosk: a table within the kiosk channel's count. */
     int64_t ks[TRYGG_REPORT_KIOSKS + 1];
     int kr = find_row(&r->dim[TRYGG_DIM_CHANNEL], "kiosk");
@@ -411,4 +427,16 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
         for (int i = 0; i <= nk; i++)
             if (c->kiosk[i] == TRYGG_CELL_SHOWN)
                 c->kiosk[i] = TRYGG_CELL_WITHHELD;
+}
+
+void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_cells *c)
+{
+    memset(c, 0, sizeof *c);
+    int T = threshold > 0 ? threshold : TRYGG_SUPPRESS_DEFAULT;
+    suppress_totals(r, T, c);
+    suppress_kinds(r, T, c);
+    suppress_nested_dims(r, T, c);
+    suppress_week_tables(r, T, c);
+    suppress_top_places(r, T, c);
+    suppress_kiosks(r, T, c);
 }

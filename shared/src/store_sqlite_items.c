@@ -34,19 +34,21 @@ const char *trygg_st_item_cols(trygg_view view)
     return view == TRYGG_VIEW_FULL ? ITEM_COLS_FULL : ITEM_COLS_SHARED;
 }
 
-void trygg_st_read_item(sqlite3_stmt *s, void *row)
+trygg_err trygg_st_read_item(trygg_store *st, sqlite3_stmt *s, trygg_item *it)
 {
-    trygg_item *it = row;
     char buf[32];
+    const char *bad = NULL;
     trygg_item_init(it);
     it->id = sqlite3_column_int64(s, 0);
     trygg_st_col_text(s, 1, it->ref, sizeof it->ref);
     trygg_st_col_text(s, 2, it->client_key, sizeof it->client_key);
     trygg_st_col_text(s, 3, buf, sizeof buf);
-    trygg_channel_parse(buf, &it->channel);
+    if (trygg_channel_parse(buf, &it->channel) != TRYGG_OK)
+        bad = "channel";
     trygg_st_col_text(s, 4, it->source, sizeof it->source);
     trygg_st_col_text(s, 5, buf, sizeof buf);
-    trygg_kind_parse(buf, &it->kind);
+    if (trygg_kind_parse(buf, &it->kind) != TRYGG_OK)
+        bad = "kind";
     trygg_st_col_text(s, 6, it->category, sizeof it->category);
     trygg_st_col_text(s, 7, it->area, sizeof it->area);
     trygg_st_col_text(s, 8, it->place, sizeof it->place);
@@ -59,9 +61,11 @@ void trygg_st_read_item(sqlite3_stmt *s, void *row)
     it->urgent = sqlite3_column_int(s, 15);
     it->incomplete = sqlite3_column_int(s, 16);
     trygg_st_col_text(s, 17, buf, sizeof buf);
-    trygg_status_parse(buf, &it->status);
+    if (trygg_status_parse(buf, &it->status) != TRYGG_OK)
+        bad = "status";
     trygg_st_col_text(s, 18, buf, sizeof buf);
-    trygg_close_reason_parse(buf, &it->close_reason);
+    if (trygg_close_reason_parse(buf, &it->close_reason) != TRYGG_OK)
+        bad = "close_reason";
     it->duplicate_of = sqlite3_column_int64(s, 19);
     trygg_st_col_text(s, 20, it->destination, sizeof it->destination);
     trygg_st_col_text(s, 21, it->sender, sizeof it->sender);
@@ -74,6 +78,11 @@ void trygg_st_read_item(sqlite3_stmt *s, void *row)
     it->redacted = sqlite3_column_int(s, 28);
     trygg_st_col_text(s, 29, it->assignee, sizeof it->assignee);
     it->due_at = sqlite3_column_int64(s, 30);
+    /* A name this program does not know is a corrupt row, not kind 0. */
+    if (bad)
+        return trygg_st_failf(st, TRYGG_ERR_DB, "corrupt item row %lld: unknown %s",
+                              (long long)it->id, bad);
+    return TRYGG_OK;
 }
 
 /* Runs a one-row item query with a text or integer parameter. */
@@ -92,8 +101,7 @@ static trygg_err get_one_view(trygg_store *st, trygg_view view, const char *wher
         sqlite3_bind_int64(s, 1, num);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        trygg_st_read_item(s, out);
-        err = TRYGG_OK;
+        err = trygg_st_read_item(st, s, out);
     } else if (rc == SQLITE_DONE) {
         err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such item");
     } else {

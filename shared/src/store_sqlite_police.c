@@ -5,6 +5,7 @@
  * police_events.h for the contract.
  */
 #include "store_sqlite_internal.h"
+#include "trygg/copy.h"
 #include "trygg/police_events.h"
 #include "trygg/report.h"
 #include "trygg/log.h"
@@ -109,7 +110,7 @@ trygg_err trygg_sqlite_police_store_json(trygg_store *st, const char *json, size
         if (origin && url[0] == '/')
             snprintf(full, sizeof full, "%s%s", origin, url);
         else
-            snprintf(full, sizeof full, "%s", url);
+            TRYGG_COPY_TRUNC(full, url); /* cut like the origin + url case above */
         sqlite3_reset(s);
         sqlite3_bind_int64(s, 1, (sqlite3_int64)json_integer_value(jid));
         sqlite3_bind_int64(s, 2, at);

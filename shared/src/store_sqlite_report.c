@@ -15,6 +15,7 @@
  * what needs the row (status, urgency, place, time to close).
  */
 #include "store_sqlite_internal.h"
+#include "trygg/copy.h"
 #include "trygg/log.h"
 #include "trygg/report.h"
 #include "trygg/police_events.h"
@@ -83,7 +84,7 @@ static int keymap_row(keymap *m, const char *key, size_t n)
         if (m->other < 0) {
             m->other = m->t->n++;
             memset(&m->t->rows[m->other], 0, sizeof m->t->rows[0]);
-            strcpy(m->t->rows[m->other].key, TRYGG_REPORT_OTHER);
+            TRYGG_COPY_FIT(m->t->rows[m->other].key, TRYGG_REPORT_OTHER);
         }
         return m->other;
     }
@@ -167,7 +168,7 @@ static void add_place(build_state *b, const char *area, const char *place)
     if (place[0])
         snprintf(label, sizeof label, "%s: %s", area[0] ? area : "-", place);
     else
-        snprintf(label, sizeof label, "%s", area[0] ? area : "-");
+        TRYGG_COPY_TRUNC(label, area[0] ? area : "-"); /* a label, cut like "area: place" */
     for (int i = 0; i < b->nplaces; i++)
         if (strcmp(b->places[i].label, label) == 0) {
             b->places[i].n++;
@@ -175,7 +176,7 @@ static void add_place(build_state *b, const char *area, const char *place)
         }
     if (b->nplaces >= PLACE_MAX)
         return; /* the long tail cannot reach the top ten anyway */
-    snprintf(b->places[b->nplaces].label, sizeof b->places[0].label, "%s", label);
+    TRYGG_COPY_FIT(b->places[b->nplaces].label, label);
     b->places[b->nplaces++].n = 1;
 }
 
@@ -270,7 +271,7 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b, int64_t 
     }
     qsort(b->places, (size_t)b->nplaces, sizeof *b->places, cmp_place);
     for (int i = 0; i < b->nplaces && r->ntop < TRYGG_REPORT_TOP; i++) {
-        snprintf(r->top[r->ntop].label, sizeof r->top[0].label, "%s", b->places[i].label);
+        TRYGG_COPY_FIT(r->top[r->ntop].label, b->places[i].label);
         r->top[r->ntop++].n = b->places[i].n;
     }
     return TRYGG_OK;
@@ -398,15 +399,20 @@ static trygg_err scan_urgent(trygg_store *st, trygg_report *r)
         trygg_st_col_text(s, 0, u->ref, sizeof u->ref);
         u->created = sqlite3_column_int64(s, 1);
         trygg_st_col_text(s, 2, kind_s, sizeof kind_s);
-        u->kind = TRYGG_KIND_CONCERN;
-        trygg_kind_parse(kind_s, &u->kind);
         trygg_st_col_text(s, 3, u->category, sizeof u->category);
         trygg_st_col_text(s, 4, u->area, sizeof u->area);
         trygg_st_col_text(s, 5, status_s, sizeof status_s);
-        u->status = TRYGG_STATUS_NEW;
-        trygg_status_parse(status_s, &u->status);
+        /* A name this program does not know is a corrupt row. */
+        if (trygg_kind_parse(kind_s, &u->kind) != TRYGG_OK ||
+            trygg_status_parse(status_s, &u->status) != TRYGG_OK) {
+            err = trygg_st_failf(st, TRYGG_ERR_DB, "corrupt urgent item %s: unknown kind or status",
+                                 u->ref);
+            break;
+        }
     }
     sqlite3_finalize(s);
+    if (err)
+        return err;
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return trygg_st_fail(st, rc, "report urgent");
     return TRYGG_OK;
@@ -582,8 +588,11 @@ static int cmp_cat_row(const void *a, const void *b)
     snprintf(kx, sizeof kx, "%.*s", (int)strcspn(x->key, "/"), x->key);
     snprintf(ky, sizeof ky, "%.*s", (int)strcspn(y->key, "/"), y->key);
     trygg_kind a_k = TRYGG_KIND_COUNT, b_k = TRYGG_KIND_COUNT;
-    trygg_kind_parse(kx, &a_k);
-    trygg_kind_parse(ky, &b_k);
+    /* A category key whose prefix is no kind sorts after every kind. */
+    if (trygg_kind_parse(kx, &a_k) != TRYGG_OK)
+        a_k = TRYGG_KIND_COUNT;
+    if (trygg_kind_parse(ky, &b_k) != TRYGG_OK)
+        b_k = TRYGG_KIND_COUNT;
     if (a_k != b_k)
         return a_k < b_k ? -1 : 1;
     return strcmp(x->key, y->key);

@@ -266,9 +266,11 @@ trygg_err trygg_sqlite_list(trygg_store *st, const trygg_filter *f, const trygg_
             }
             break;
         }
-        trygg_st_read_item(s, &items[count++]);
+        err = trygg_st_read_item(st, s, &items[count++]);
+        if (err)
+            break;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    if (!err && rc != SQLITE_ROW && rc != SQLITE_DONE)
         err = trygg_st_fail(st, rc, "list items");
     sqlite3_finalize(s);
     *n = err ? 0 : count;
@@ -302,10 +304,13 @@ trygg_err trygg_sqlite_count_by_status(trygg_store *st, const trygg_filter *f,
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         trygg_status status;
-        if (trygg_status_parse((const char *)sqlite3_column_text(s, 0), &status) == TRYGG_OK)
-            counts[status] = sqlite3_column_int64(s, 1);
+        if (trygg_status_parse((const char *)sqlite3_column_text(s, 0), &status) != TRYGG_OK) {
+            err = trygg_st_failf(st, TRYGG_ERR_DB, "corrupt item rows: unknown status");
+            break;
+        }
+        counts[status] = sqlite3_column_int64(s, 1);
     }
-    if (rc != SQLITE_DONE)
+    if (!err && rc != SQLITE_DONE)
         err = trygg_st_fail(st, rc, "count items");
     sqlite3_finalize(s);
     return err;
@@ -338,8 +343,14 @@ trygg_err trygg_sqlite_suggest_duplicates(trygg_store *st, int64_t id, int days,
     sqlite3_bind_int64(s, 4, it.created - span);
     sqlite3_bind_int64(s, 5, it.created + span);
     sqlite3_bind_int(s, 6, max);
-    return trygg_st_collect(st, s, items, sizeof *items, trygg_st_read_item, n,
-                            "suggest duplicates");
+    int rc = SQLITE_DONE, count = 0;
+    while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        err = trygg_st_read_item(st, s, &items[count++]);
+    if (!err && rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "suggest duplicates");
+    sqlite3_finalize(s);
+    *n = err ? 0 : count;
+    return err;
 }
 
 trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char *group,

@@ -3,6 +3,7 @@
  * queue from the command line, retention by hand, config checks.
  */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,94 @@ static int set_field(char *dst, size_t cap, const char *v, const char *opt)
     return 0;
 }
 
+/* The text filters: option letter, name, and where the value goes. */
+static const struct {
+    int letter;
+    const char *name;
+    size_t off, cap;
+} text_opts[] = {
+    {'a', "area", offsetof(trygg_filter, area), sizeof((trygg_filter *)0)->area},
+    {'c', "category", offsetof(trygg_filter, category), sizeof((trygg_filter *)0)->category},
+    {'D', "destination", offsetof(trygg_filter, destination),
+     sizeof((trygg_filter *)0)->destination},
+    {'q', "query", offsetof(trygg_filter, query), sizeof((trygg_filter *)0)->query},
+};
+
+/* --status, --kind, --channel: a name of the item model. */
+static int set_enum_opt(int c, const char *v, list_opts *o)
+{
+    trygg_status st;
+    trygg_kind kd;
+    trygg_channel ch;
+    if (c == 's') {
+        if (trygg_status_parse(v, &st) != TRYGG_OK) {
+            ctl_error("--status: one of new, triaged, forwarded, in_progress, closed");
+            return CTL_USAGE;
+        }
+        o->f.status = (int)st;
+    } else if (c == 'k') {
+        if (trygg_kind_parse(v, &kd) != TRYGG_OK) {
+            ctl_error("--kind: one of concern, fault, tip, watch_signup, walk_signup, "
+                      "callback");
+            return CTL_USAGE;
+        }
+        o->f.kind = (int)kd;
+    } else {
+        if (trygg_channel_parse(v, &ch) != TRYGG_OK) {
+            ctl_error("--channel: one of kiosk, sms, voice, open311, staff");
+            return CTL_USAGE;
+        }
+        o->f.channel = (int)ch;
+    }
+    return CTL_OK;
+}
+
+/* Applies one option (getopt_long's letter c, its argument v) to o. */
+static int apply_list_opt(int c, const char *v, list_opts *o)
+{
+    char *end;
+    for (size_t i = 0; i < sizeof text_opts / sizeof text_opts[0]; i++)
+        if (text_opts[i].letter == c)
+            return set_field((char *)&o->f + text_opts[i].off, text_opts[i].cap, v,
+                             text_opts[i].name)
+                       ? CTL_USAGE
+                       : CTL_OK;
+    switch (c) {
+    case 's':
+    case 'k':
+    case 'C':
+        return set_enum_opt(c, v, o);
+    case 'u':
+        o->f.urgent = 1;
+        return CTL_OK;
+    case 'o':
+        o->f.open_only = 1;
+        return CTL_OK;
+    case 'F':
+    case 'T':
+        if (parse_day(v, c == 'F' ? &o->f.from : &o->f.to)) {
+            ctl_error("--%s: expected YYYY-MM-DD", c == 'F' ? "from" : "to");
+            return CTL_USAGE;
+        }
+        return CTL_OK;
+    case 'n':
+        o->limit = strtol(v, &end, 10);
+        if (*end || o->limit < 1 || o->limit > 100000) {
+            ctl_error("--limit: a number 1..100000");
+            return CTL_USAGE;
+        }
+        return CTL_OK;
+    case 'f':
+        o->format = v;
+        return CTL_OK;
+    case 'S':
+        o->scrubbed = 1;
+        return CTL_OK;
+    default:
+        return CTL_USAGE;
+    }
+}
+
 /* Parses the filter options shared by list and export. */
 static int parse_list_opts(int argc, char **argv, list_opts *o, int export)
 {
@@ -62,80 +151,9 @@ static int parse_list_opts(int argc, char **argv, list_opts *o, int export)
     o->limit = export ? 0 : 50;
     o->format = "csv";
     int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        trygg_status st;
-        trygg_kind kd;
-        trygg_channel ch;
-        char *end;
-        switch (c) {
-        case 's':
-            if (trygg_status_parse(optarg, &st)) {
-                ctl_error("--status: one of new, triaged, forwarded, in_progress, closed");
-                return CTL_USAGE;
-            }
-            o->f.status = (int)st;
-            break;
-        case 'k':
-            if (trygg_kind_parse(optarg, &kd)) {
-                ctl_error("--kind: one of concern, fault, tip, watch_signup, walk_signup, "
-                          "callback");
-                return CTL_USAGE;
-            }
-            o->f.kind = (int)kd;
-            break;
-        case 'C':
-            if (trygg_channel_parse(optarg, &ch)) {
-                ctl_error("--channel: one of kiosk, sms, voice, open311, staff");
-                return CTL_USAGE;
-            }
-            o->f.channel = (int)ch;
-            break;
-        case 'a':
-            if (set_field(o->f.area, sizeof o->f.area, optarg, "area"))
-                return CTL_USAGE;
-            break;
-        case 'c':
-            if (set_field(o->f.category, sizeof o->f.category, optarg, "category"))
-                return CTL_USAGE;
-            break;
-        case 'D':
-            if (set_field(o->f.destination, sizeof o->f.destination, optarg, "destination"))
-                return CTL_USAGE;
-            break;
-        case 'q':
-            if (set_field(o->f.query, sizeof o->f.query, optarg, "query"))
-                return CTL_USAGE;
-            break;
-        case 'u':
-            o->f.urgent = 1;
-            break;
-        case 'o':
-            o->f.open_only = 1;
-            break;
-        case 'F':
-        case 'T':
-            if (parse_day(optarg, c == 'F' ? &o->f.from : &o->f.to)) {
-                ctl_error("--%s: expected YYYY-MM-DD", c == 'F' ? "from" : "to");
-                return CTL_USAGE;
-            }
-            break;
-        case 'n':
-            o->limit = strtol(optarg, &end, 10);
-            if (*end || o->limit < 1 || o->limit > 100000) {
-                ctl_error("--limit: a number 1..100000");
-                return CTL_USAGE;
-            }
-            break;
-        case 'f':
-            o->format = optarg;
-            break;
-        case 'S':
-            o->scrubbed = 1;
-            break;
-        default:
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if (apply_list_opt(c, optarg, o) != CTL_OK)
             return CTL_USAGE;
-        }
-    }
     if (optind != argc) {
         ctl_error("unexpected argument '%s'", argv[optind]);
         return CTL_USAGE;

@@ -56,44 +56,48 @@ static int write_out(const char *path, const char *data, size_t len)
     return CTL_OK;
 }
 
-static int cmd_report(ctl_ctx *ctx, int argc, char **argv)
+typedef struct report_args {
+    const char *week_s, *format, *out, *config, *lang, *police_url;
+    long threshold; /* 0 = small_count from the config */
+} report_args;
+
+/* Reads the options of tryggctl report into a. CTL_OK or CTL_USAGE. */
+static int parse_report_args(int argc, char **argv, report_args *a)
 {
     static const struct option opts[] = {
         {"week", required_argument, NULL, 'w'},         {"format", required_argument, NULL, 'f'},
         {"out", required_argument, NULL, 'o'},          {"config", required_argument, NULL, 'c'},
         {"threshold", required_argument, NULL, 't'},    {"lang", required_argument, NULL, 'l'},
         {"fetch-police", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
-    const char *week_s = NULL, *format = "html", *out = NULL, *config = NULL, *lang = "sv";
-    const char *police_url = NULL;
-    long threshold = 0;
+    *a = (report_args){.format = "html", .lang = "sv"};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'w':
-            week_s = optarg;
+            a->week_s = optarg;
             break;
         case 'f':
-            format = optarg;
+            a->format = optarg;
             break;
         case 'o':
-            out = optarg;
+            a->out = optarg;
             break;
         case 'c':
-            config = optarg;
+            a->config = optarg;
             break;
         case 't':
-            threshold = strtol(optarg, &end, 10);
-            if (*end || threshold < 1 || threshold > 100) {
+            a->threshold = strtol(optarg, &end, 10);
+            if (*end || a->threshold < 1 || a->threshold > 100) {
                 ctl_error("--threshold: a number 1..100");
                 return CTL_USAGE;
             }
             break;
         case 'l':
-            lang = optarg;
+            a->lang = optarg;
             break;
         case 'p':
-            police_url = optarg;
+            a->police_url = optarg;
             break;
         default:
             return CTL_USAGE;
@@ -103,43 +107,57 @@ static int cmd_report(ctl_ctx *ctx, int argc, char **argv)
         ctl_error("report: unexpected argument '%s'", argv[optind]);
         return CTL_USAGE;
     }
-    int rc = ctl_open_store(ctx, 0);
-    if (rc)
-        return rc;
-    if (police_url) {
-        trygg_police_opts po = {.url = police_url, .timeout_s = 20, .max_bytes = 0};
-        char err[256] = "";
-        int stored = 0;
-        trygg_err e = trygg_police_fetch(ctx->st, &po, &stored, err, sizeof err);
-        if (e) {
-            ctl_error("police events: %s", err);
-            return e == TRYGG_ERR_INVALID || e == TRYGG_ERR_TOOBIG ? CTL_USAGE : CTL_STORE;
-        }
-        printf("%d\n", stored);
-        return CTL_OK;
+    return CTL_OK;
+}
+
+/* tryggctl report --fetch-police URL: prints how many events were stored. */
+static int fetch_police(ctl_ctx *ctx, const char *url)
+{
+    trygg_police_opts po = {.url = url, .timeout_s = 20, .max_bytes = 0};
+    char err[256] = "";
+    int stored = 0;
+    trygg_err e = trygg_police_fetch(ctx->st, &po, &stored, err, sizeof err);
+    if (e) {
+        ctl_error("police events: %s", err);
+        return e == TRYGG_ERR_INVALID || e == TRYGG_ERR_TOOBIG ? CTL_USAGE : CTL_STORE;
     }
-    if (strcmp(format, "html") != 0 && strcmp(format, "csv") != 0) {
+    printf("%d\n", stored);
+    return CTL_OK;
+}
+
+/* Checks --format, --lang and --week; *week is the report's week. */
+static int check_report_args(const report_args *a, trygg_week *week)
+{
+    if (strcmp(a->format, "html") != 0 && strcmp(a->format, "csv") != 0) {
         ctl_error("--format: html or csv");
         return CTL_USAGE;
     }
-    if (strcmp(lang, "sv") != 0 && strcmp(lang, "en") != 0) {
+    if (strcmp(a->lang, "sv") != 0 && strcmp(a->lang, "en") != 0) {
         ctl_error("--lang: sv or en");
         return CTL_USAGE;
     }
-    trygg_week week;
-    if (week_s) {
-        if (trygg_week_parse(week_s, &week) != TRYGG_OK) {
+    if (a->week_s) {
+        if (trygg_week_parse(a->week_s, week) != TRYGG_OK) {
             ctl_error("--week: an ISO week such as 2026-W47");
             return CTL_USAGE;
         }
     } else {
-        trygg_week_containing((int64_t)time(NULL), &week);
+        trygg_week_containing((int64_t)time(NULL), week);
     }
+    return CTL_OK;
+}
+
+/* Builds the week's report with the areas of --config (or the default
+ * server.ini when it exists); *small is the config's small_count. */
+static int build_report(ctl_ctx *ctx, const report_args *a, const trygg_week *week,
+                        trygg_report **r, int *small)
+{
     trygg_report_areas *areas = calloc(1, sizeof *areas);
     if (!areas) {
         ctl_error("out of memory");
         return CTL_STORE;
     }
+    const char *config = a->config;
     char defcfg[PATH_MAX];
     if (!config &&
         snprintf(defcfg, sizeof defcfg, "%s/server.ini", ctx->datadir) < (int)sizeof defcfg &&
@@ -153,12 +171,17 @@ static int cmd_report(ctl_ctx *ctx, int argc, char **argv)
             return CTL_USAGE;
         }
     }
-    trygg_report *r = NULL;
-    trygg_err e = trygg_report_build(ctx->st, &week, areas, (int64_t)time(NULL), &r);
-    int small = areas->small_count;
+    trygg_err e = trygg_report_build(ctx->st, week, areas, (int64_t)time(NULL), r);
+    *small = areas->small_count;
     free(areas);
     if (e)
         return ctl_store_fail(ctx, e, "report");
+    return CTL_OK;
+}
+
+/* Renders r as --format (always suppressed: an export) and writes it out. */
+static int render_report(const report_args *a, const trygg_report *r, int small)
+{
     trygg_i18n *cat = NULL;
     char dir[PATH_MAX], err[256] = "";
     if (trygg_asset_path("i18n/report", dir, sizeof dir) != TRYGG_OK ||
@@ -167,14 +190,15 @@ static int cmd_report(ctl_ctx *ctx, int argc, char **argv)
     trygg_report_opts o;
     trygg_report_opts_init(&o);
     o.suppress = 1; /* an export: always */
-    o.threshold = threshold ? (int)threshold : small ? small : TRYGG_SUPPRESS_DEFAULT;
-    o.lang = lang;
+    o.threshold = a->threshold ? (int)a->threshold : small ? small : TRYGG_SUPPRESS_DEFAULT;
+    o.lang = a->lang;
     o.t = cat;
     o.print = 1;
     o.standalone = 1;
+    int rc;
     trygg_rbuf b;
     trygg_rbuf_init(&b, REPORT_OUT_MAX);
-    if (strcmp(format, "csv") == 0)
+    if (strcmp(a->format, "csv") == 0)
         trygg_report_csv(r, &o, &b);
     else
         trygg_report_html(r, &o, &b);
@@ -182,12 +206,36 @@ static int cmd_report(ctl_ctx *ctx, int argc, char **argv)
         ctl_error("report larger than %u bytes", REPORT_OUT_MAX);
         rc = CTL_STORE;
     } else {
-        rc = write_out(out, b.data ? b.data : "", b.len);
+        rc = write_out(a->out, b.data ? b.data : "", b.len);
     }
     trygg_rbuf_free(&b);
-    trygg_report_free(r);
     if (cat)
         trygg_i18n_free(cat);
+    return rc;
+}
+
+static int cmd_report(ctl_ctx *ctx, int argc, char **argv)
+{
+    report_args a;
+    int rc = parse_report_args(argc, argv, &a);
+    if (rc)
+        return rc;
+    rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    if (a.police_url)
+        return fetch_police(ctx, a.police_url);
+    trygg_week week;
+    rc = check_report_args(&a, &week);
+    if (rc)
+        return rc;
+    trygg_report *r = NULL;
+    int small = 0;
+    rc = build_report(ctx, &a, &week, &r, &small);
+    if (rc)
+        return rc;
+    rc = render_report(&a, r, small);
+    trygg_report_free(r);
     return rc;
 }
 

@@ -145,6 +145,37 @@ static void test_newer_schema_is_refused_untouched(void **state)
     assert_int_equal(trygg_store_open(f->path, &f->st), TRYGG_ERR_SCHEMA);
 }
 
+/* A row whose kind, channel, status or close reason is no known name is a
+ * corrupt row: reading it fails (TRYGG_ERR_DB) instead of giving kind 0. */
+static void test_corrupt_enum_column_is_an_error(void **state)
+{
+    fixture *f = *state;
+    static const char *const cols[] = {"kind", "channel", "status", "close_reason"};
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        char key[32], ref[8], sql[512];
+        snprintf(key, sizeof key, "corrupt-%zu", c);
+        trygg_ref_from_key(key, ref);
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO items (ref, client_key, channel, kind, area, text, status, "
+                 "urgent, created, updated, purge_at) VALUES ('%s', '%s', 'kiosk', "
+                 "'concern', 'Centrum', 'x', 'new', 0, 1700000000, 1700000000, 1700086400);"
+                 "UPDATE items SET %s = 'bogus' WHERE client_key = '%s'",
+                 ref, key, cols[c], key);
+        assert_int_equal(sqlite3_exec(f->st->db, sql, NULL, NULL, NULL), SQLITE_OK);
+        trygg_item it;
+        assert_int_equal(trygg_store_get_by_ref(f->st, ref, &it), TRYGG_ERR_DB);
+        int n = -1;
+        trygg_item items[4];
+        trygg_filter flt;
+        trygg_filter_init(&flt);
+        trygg_cursor cur = {0}, next;
+        assert_int_equal(trygg_store_list(f->st, &flt, &cur, items, 4, &n, &next), TRYGG_ERR_DB);
+        assert_int_equal(n, 0);
+        snprintf(sql, sizeof sql, "DELETE FROM items WHERE client_key = '%s'", key);
+        assert_int_equal(sqlite3_exec(f->st->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+}
+
 int main(void)
 {
     if (trygg_secret_init() != TRYGG_OK)
@@ -154,6 +185,7 @@ int main(void)
         T(test_open_sets_pragmas),
         T(test_list_fulltext_plans_agree),
         T(test_newer_schema_is_refused_untouched),
+        T(test_corrupt_enum_column_is_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

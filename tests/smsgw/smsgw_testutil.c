@@ -24,7 +24,8 @@ void tu_env_init(tu_env *t)
     snprintf(t->modem, sizeof t->modem, "%s/modem", t->dir);
     mkdir(t->modem, 0700);
     char p[512];
-    trygg_secret_init();
+    if (trygg_secret_init() != TRYGG_OK)
+        abort();
     smsgw_cfg_defaults(&t->cfg);
     snprintf(t->cfg.device, sizeof t->cfg.device, "%s", t->modem);
     snprintf(p, sizeof p, "%s/smsgw.db", t->dir);

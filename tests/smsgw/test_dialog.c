@@ -55,7 +55,10 @@ static int setup(void **state)
         return -1;
     }
     f->st = tu_server_store(&f->t);
-    trygg_key_read(f->t.cfg.pseudonym_key, f->pkey, sizeof f->pkey);
+    if (trygg_key_read(f->t.cfg.pseudonym_key, f->pkey, sizeof f->pkey) != TRYGG_OK) {
+        fprintf(stderr, "cannot read the pseudonym key\n");
+        return -1;
+    }
     trygg_destination sec = {.name = "security",
                              .label = "Säkerhetsavdelningen",
                              .email = "sak@example.se",
@@ -222,10 +225,27 @@ static void test_no_number_in_payloads(void **state)
         assert_null(strstr(all[i].payload, "70000005"));
 }
 
+/* A keyword list too long to hold is refused whole (0 words): cut, its
+ * last word would be a shorter keyword ("STO" for "STOPP"). */
+static void test_keywords_too_long_refused(void **state)
+{
+    (void)state;
+    sms_dialog_cfg c;
+    sms_dialog_cfg_defaults(&c);
+    char list[400] = "";
+    while (strlen(list) < 250)
+        strcat(list, "AB,");
+    strcat(list, "STOPPA");
+    assert_true(strlen(list) > 255);
+    assert_int_equal(sms_dialog_set_keywords(&c, SMS_KW_STOP, list), 0);
+    assert_int_equal(sms_dialog_set_keywords(&c, SMS_KW_STOP, "STOPP,STOP"), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fault_copy_scrubbed),
+        cmocka_unit_test(test_keywords_too_long_refused),
         cmocka_unit_test(test_tip_security_only),
         cmocka_unit_test(test_urgent_oncall),
         cmocka_unit_test(test_no_number_in_payloads),

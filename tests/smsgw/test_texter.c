@@ -43,7 +43,10 @@ static int setup(void **state)
         return -1;
     }
     f->st = tu_server_store(&f->t);
-    trygg_key_read(f->t.cfg.pseudonym_key, f->pkey, sizeof f->pkey);
+    if (trygg_key_read(f->t.cfg.pseudonym_key, f->pkey, sizeof f->pkey) != TRYGG_OK) {
+        fprintf(stderr, "cannot read the pseudonym key\n");
+        return -1;
+    }
     *state = f;
     return 0;
 }

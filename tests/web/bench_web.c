@@ -135,7 +135,10 @@ int main(int argc, char **argv)
     }
     long n = argc > 2 ? atol(argv[2]) : 1000000;
     int reqs = argc > 3 ? atoi(argv[3]) : 200;
-    trygg_secret_init();
+    if (trygg_secret_init() != TRYGG_OK) {
+        fprintf(stderr, "libsodium failed to initialise\n");
+        return 1;
+    }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     static server_ctx ctx;
     snprintf(ctx.cfg.db_path, sizeof ctx.cfg.db_path, "%s", argv[1]);

@@ -108,10 +108,10 @@ const char *trygg_kind_name(trygg_kind k);
 const char *trygg_channel_name(trygg_channel c);
 const char *trygg_status_name(trygg_status s);
 const char *trygg_close_reason_name(trygg_close_reason r);
-trygg_err trygg_kind_parse(const char *s, trygg_kind *out);
-trygg_err trygg_channel_parse(const char *s, trygg_channel *out);
-trygg_err trygg_status_parse(const char *s, trygg_status *out);
-trygg_err trygg_close_reason_parse(const char *s, trygg_close_reason *out);
+TRYGG_MUST_CHECK trygg_err trygg_kind_parse(const char *s, trygg_kind *out);
+TRYGG_MUST_CHECK trygg_err trygg_channel_parse(const char *s, trygg_channel *out);
+TRYGG_MUST_CHECK trygg_err trygg_status_parse(const char *s, trygg_status *out);
+TRYGG_MUST_CHECK trygg_err trygg_close_reason_parse(const char *s, trygg_close_reason *out);
 
 /* Copies NUL-terminated `src` into dst[cap]. Returns TRYGG_ERR_TOOBIG (and
  * copies nothing) if src does not fit including its NUL, TRYGG_ERR_INVALID if

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include "err.h"
 
-trygg_err trygg_secret_init(void);
+TRYGG_MUST_CHECK trygg_err trygg_secret_init(void);
 
 /* Normalises a phone number to E.164 (+46 default for national "07..."):
  * keeps + and digits, 00 -> +. TRYGG_ERR_INVALID if not 6..15 digits. */
@@ -29,7 +29,7 @@ TRYGG_MUST_CHECK trygg_err trygg_phone_normalise(const char *in, char out[20]);
 TRYGG_MUST_CHECK trygg_err trygg_key_create(const char *path, size_t len);
 /* Reads exactly `len` bytes; TRYGG_ERR_CRYPTO if size differs or mode is
  * readable by others. */
-trygg_err trygg_key_read(const char *path, unsigned char *key, size_t len);
+TRYGG_MUST_CHECK trygg_err trygg_key_read(const char *path, unsigned char *key, size_t len);
 #define TRYGG_PSEUDO_KEY_LEN 32
 
 /* Keyed pseudonym of a normalised number: hex of HMAC-SHA-256 (64 chars + NUL). */
@@ -69,7 +69,7 @@ TRYGG_MUST_CHECK trygg_err trygg_number_decrypt(const unsigned char keypair[TRYG
 /* Password hashing, argon2id (crypto_pwhash_str, interactive limits). */
 TRYGG_MUST_CHECK trygg_err trygg_password_hash(const char *password, char out[128]);
 /* TRYGG_OK if it matches, TRYGG_ERR_AUTH otherwise. */
-trygg_err trygg_password_verify(const char *hash, const char *password);
+TRYGG_MUST_CHECK trygg_err trygg_password_verify(const char *hash, const char *password);
 
 /* Random token, URL-safe base64 of 32 bytes (43 chars + NUL). */
 TRYGG_MUST_CHECK trygg_err trygg_token_new(char out[64]);
