@@ -789,6 +789,18 @@ static void activate(flow *f, const char *id)
     screen_control(f, id);
 }
 
+/* 1 for a key that types into a masked field (phone number, PIN): in speech
+ * mode it acts at the first touch and is read as "dold", so the field's
+ * content is never spoken, not even as the key is found. */
+static int masked_key(flow *f, const char *id)
+{
+    if (!prefix(id, "key.") && !prefix(id, "pin."))
+        return 0;
+    size_t cap;
+    int masked, digits;
+    return flow_field(f, &cap, &masked, &digits) != NULL && masked;
+}
+
 void flow_touch(flow *f, const char *id, const char *label, uint64_t now)
 {
     f->now = now;
@@ -811,7 +823,8 @@ void flow_touch(flow *f, const char *id, const char *label, uint64_t now)
      * touch on the same control activates it. The speech controls and
      * "Fortsätt" in the idle warning (one tap must extend the session,
      * WCAG 2.2.1) act at once. */
-    int at_once = prefix(id, "speech.") || (f->warning && strcmp(id, "idle.continue") == 0);
+    int at_once = prefix(id, "speech.") || (f->warning && strcmp(id, "idle.continue") == 0) ||
+                  masked_key(f, id);
     if (f->speech && !at_once) {
         if (strcmp(f->armed, id) != 0 || now - f->armed_at > ARM_TIMEOUT) {
             TRYGG_COPY_TRUNC(f->armed,

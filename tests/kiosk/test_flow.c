@@ -367,6 +367,43 @@ static void test_speech_touch_twice(void **state)
     assert_false(e->f.speech); /* reset ends speech */
 }
 
+/* Issue 16 defect 5: in speech mode a masked field's content is never
+ * spoken, not even one digit as its key is touched: keys act at the first
+ * touch there and each is read as "dold". The number still arrives whole. */
+static void test_speech_never_says_masked_digits(void **state)
+{
+    env *e = *state;
+    tap(e, "speech.toggle");
+    static const char *const path[] = {"home.fault", "opt.street_light", "opt.centrum", "nav.skip",
+                                       "opt.yes"};
+    for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
+        tap(e, path[i]);
+        tap(e, path[i]); /* speech mode: the second touch activates */
+    }
+    assert_string_equal(screen(e), "fault.phone");
+    e->nsaid = 0;
+    const char *number = "0701234567";
+    for (const char *p = number; *p; p++) {
+        char id[16], label[4];
+        snprintf(id, sizeof id, "key.%c", *p);
+        snprintf(label, sizeof label, "%c", *p);
+        e->now += 500;
+        flow_touch(&e->f, id, label, e->now);
+    }
+    assert_string_equal(e->f.form.phone, number);
+    const char *hidden = trygg_i18n_get(e->tr, "sv", "speech.hidden");
+    assert_true(e->nsaid > 0);
+    for (int i = 0; i < e->nsaid; i++) {
+        for (const char *p = e->said[i]; *p; p++)
+            if (*p >= '0' && *p <= '9')
+                fail_msg("spoke a digit of the masked number: \"%s\"", e->said[i]);
+        assert_string_equal(e->said[i], hidden);
+    }
+    /* Outside a masked field keys are still spoken on the first touch. */
+    tap(e, "nav.restart");
+    tap(e, "nav.restart");
+}
+
 /* One anonymous concern, from home to the receipt. */
 static void send_concern(env *e)
 {
@@ -639,6 +676,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_maintenance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_speech_touch_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_speech_idle_one_tap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_speech_never_says_masked_digits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalog_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_capacity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_somali_speech_english_voice, setup, teardown),
