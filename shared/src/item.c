@@ -20,6 +20,16 @@ static const char *const status_names[TRYGG_STATUS_COUNT] = {
 static const char *const reason_names[TRYGG_CLOSE_COUNT] = {
     "", "resolved", "police", "not_ours", "duplicate", "spam",
 };
+static const char *const event_type_names[TRYGG_EVENT_TYPE_COUNT] = {
+    "damage",   "graffiti",    "fire",  "litter",  "gathering", "threat_staff",
+    "burglary", "disturbance", "drugs", "traffic", "other",
+};
+static const char *const event_band_names[TRYGG_EVENT_BAND_COUNT] = {
+    "night",
+    "morning",
+    "afternoon",
+    "evening",
+};
 
 void trygg_item_init(trygg_item *item)
 {
@@ -243,4 +253,55 @@ fail:
     if (field)
         *field = bad;
     return TRYGG_ERR_INVALID;
+}
+
+const char *trygg_event_type_name(trygg_event_type t)
+{
+    return name_of(event_type_names, TRYGG_EVENT_TYPE_COUNT, (int)t);
+}
+
+trygg_err trygg_event_type_parse(const char *s, trygg_event_type *out)
+{
+    int v;
+    trygg_err e = parse_in(event_type_names, TRYGG_EVENT_TYPE_COUNT, s, &v);
+    if (!e)
+        *out = (trygg_event_type)v;
+    return e;
+}
+
+const char *trygg_event_band_name(int i)
+{
+    return name_of(event_band_names, TRYGG_EVENT_BAND_COUNT, i);
+}
+
+static const char *event_bad_field(const trygg_event *ev)
+{
+    int band;
+    if ((int)ev->type < 0 || ev->type >= TRYGG_EVENT_TYPE_COUNT)
+        return "type";
+    if (!field_ok(ev->day, sizeof ev->day) || !date_ok(ev->day))
+        return "day";
+    if (parse_in(event_band_names, TRYGG_EVENT_BAND_COUNT, ev->band, &band) != TRYGG_OK)
+        return "band";
+    if (!field_ok(ev->area, sizeof ev->area) || !ev->area[0])
+        return "area";
+    if (!field_ok(ev->place, sizeof ev->place))
+        return "place";
+    if (ev->count < 1 || ev->count > TRYGG_EVENT_COUNT_MAX)
+        return "count";
+    if (!field_ok(ev->text, sizeof ev->text))
+        return "text";
+    if (!field_ok(ev->org, sizeof ev->org) || !ev->org[0])
+        return "org";
+    if (!field_ok(ev->reporter, sizeof ev->reporter) || !ev->reporter[0])
+        return "reporter";
+    return NULL;
+}
+
+trygg_err trygg_event_validate(const trygg_event *ev, const char **field)
+{
+    const char *bad = event_bad_field(ev);
+    if (field)
+        *field = bad;
+    return bad ? TRYGG_ERR_INVALID : TRYGG_OK;
 }

@@ -800,6 +800,50 @@ trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f, const char *
     return OPS(st)->count(st, f, group, cb, ctx);
 }
 
+trygg_err trygg_store_event_add(trygg_store *st, const trygg_event *ev, int64_t *id)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->event_add(st, ev, id);
+}
+
+trygg_err trygg_store_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->event_get(st, id, org, out);
+}
+
+trygg_err trygg_store_event_update(trygg_store *st, const trygg_event *ev, const char *org)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->event_update(st, ev, org);
+}
+
+trygg_err trygg_store_event_delete(trygg_store *st, int64_t id, const char *org)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->event_delete(st, id, org);
+}
+
+trygg_err trygg_store_event_list(trygg_store *st, const char *org, const char *from_day,
+                                 const char *to_day, trygg_event *out, int max, int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->event_list(st, org, from_day, to_day, out, max, n);
+}
+
+trygg_err trygg_store_event_totals(trygg_store *st, const char *from_day, const char *to_day,
+                                   int counts[TRYGG_EVENT_TYPE_COUNT])
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->event_totals(st, from_day, to_day, counts);
+}
+
 trygg_err trygg_store_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx)
 {
     if (!st)

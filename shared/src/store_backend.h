@@ -166,6 +166,14 @@ typedef struct trygg_store_ops {
     trygg_err (*purge)(trygg_store *st, int64_t now, int *n);
     trygg_err (*count)(trygg_store *st, const trygg_filter *f, const char *group, trygg_count_cb cb,
                        void *ctx);
+    trygg_err (*event_add)(trygg_store *st, const trygg_event *ev, int64_t *id);
+    trygg_err (*event_get)(trygg_store *st, int64_t id, const char *org, trygg_event *out);
+    trygg_err (*event_update)(trygg_store *st, const trygg_event *ev, const char *org);
+    trygg_err (*event_delete)(trygg_store *st, int64_t id, const char *org);
+    trygg_err (*event_list)(trygg_store *st, const char *org, const char *from_day,
+                            const char *to_day, trygg_event *out, int max, int *n);
+    trygg_err (*event_totals)(trygg_store *st, const char *from_day, const char *to_day,
+                              int counts[TRYGG_EVENT_TYPE_COUNT]);
     trygg_err (*table_rows)(trygg_store *st, trygg_count_cb cb, void *ctx);
     trygg_err (*rows_containing)(trygg_store *st, const char *text, trygg_count_cb cb, void *ctx);
     trygg_err (*report_cache_info)(trygg_store *st, int *weeks, int64_t *last_end);

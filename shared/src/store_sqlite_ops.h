@@ -161,6 +161,14 @@ trygg_err trygg_sqlite_checkpoint(trygg_store *st, int *wal_pages);
 trygg_err trygg_sqlite_purge(trygg_store *st, int64_t now, int *n);
 trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char *group,
                              trygg_count_cb cb, void *ctx);
+trygg_err trygg_sqlite_event_add(trygg_store *st, const trygg_event *ev, int64_t *id);
+trygg_err trygg_sqlite_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out);
+trygg_err trygg_sqlite_event_update(trygg_store *st, const trygg_event *ev, const char *org);
+trygg_err trygg_sqlite_event_delete(trygg_store *st, int64_t id, const char *org);
+trygg_err trygg_sqlite_event_list(trygg_store *st, const char *org, const char *from_day,
+                                  const char *to_day, trygg_event *out, int max, int *n);
+trygg_err trygg_sqlite_event_totals(trygg_store *st, const char *from_day, const char *to_day,
+                                    int counts[TRYGG_EVENT_TYPE_COUNT]);
 trygg_err trygg_sqlite_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx);
 trygg_err trygg_sqlite_rows_containing(trygg_store *st, const char *text, trygg_count_cb cb,
                                        void *ctx);

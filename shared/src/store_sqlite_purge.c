@@ -50,6 +50,8 @@ trygg_err trygg_sqlite_purge(trygg_store *st, int64_t now, int *n)
          * notifications without an item: 30 days. */
         "DELETE FROM sms_out WHERE item_id = 0 AND created <= ?2 - 30*86400",
         "DELETE FROM notify_out WHERE item_id = 0 AND created <= ?2 - 30*86400",
+        /* Partner events: 365 days after they were filed, like a concern. */
+        "DELETE FROM events WHERE created <= ?2 - 365*86400",
         /* Staff actions (audit, access log): 2 years. */
         "DELETE FROM audit WHERE at <= ?2 - 730*86400",
         "DELETE FROM access_log WHERE at <= ?2 - 730*86400",

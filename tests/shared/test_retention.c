@@ -44,6 +44,7 @@ static const table_rule rules[] = {
     {"smsgw_inbound", "sender pseudonym and item id: 7 days, or when the item is purged"},
     {"smsgw_calls", "caller pseudonym: 1 day"},
     {"police_events", "public police notices: 400 days"},
+    {"events", "partner events: 365 days"},
     {"report_uptime", "kiosk uptime intervals: 400 days"},
     /* No personal data: */
     {"destinations", NULL},

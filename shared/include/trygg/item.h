@@ -124,4 +124,56 @@ TRYGG_MUST_CHECK trygg_err trygg_strset(char *dst, size_t cap, const char *src);
  * first bad field ("client_key", "when_date", ...). */
 TRYGG_MUST_CHECK trygg_err trygg_item_validate(const trygg_item *item, const char **field);
 
+/* ---- Partner events ----------------------------------------------------------
+ * An event is what a partner of the operational group saw and registers
+ * itself (the housing company's caretakers, municipal staff, security guards,
+ * the police officer): not a citizen item — no thread, no reply — but counted
+ * in the group's weekly picture. Types follow the EST method's weekly
+ * reporting. Stable names: "damage", "graffiti", "fire", "litter",
+ * "gathering", "threat_staff", "burglary", "disturbance", "drugs",
+ * "traffic", "other". */
+typedef enum trygg_event_type {
+    TRYGG_EVENT_DAMAGE = 0,   /* skadegörelse */
+    TRYGG_EVENT_GRAFFITI,     /* klotter */
+    TRYGG_EVENT_FIRE,         /* brand / anlagd brand */
+    TRYGG_EVENT_LITTER,       /* nedskräpning */
+    TRYGG_EVENT_GATHERING,    /* samlingar / ungdomsgrupperingar */
+    TRYGG_EVENT_THREAT_STAFF, /* hot / våld mot personal */
+    TRYGG_EVENT_BURGLARY,     /* inbrott / inbrottsförsök */
+    TRYGG_EVENT_DISTURBANCE,  /* störning */
+    TRYGG_EVENT_DRUGS,        /* narkotikaindikation (sprutor, försäljning) */
+    TRYGG_EVENT_TRAFFIC,      /* trafik / mopedbuskörning */
+    TRYGG_EVENT_OTHER,        /* annat */
+    TRYGG_EVENT_TYPE_COUNT
+} trygg_event_type;
+
+/* The time of day an event happened when the exact time is not known:
+ * "night" 00–06, "morning" 06–12, "afternoon" 12–18, "evening" 18–24. */
+#define TRYGG_EVENT_BAND_COUNT 4
+#define TRYGG_EVENT_TEXT_MAX   500 /* short description, bytes of UTF-8 */
+#define TRYGG_EVENT_COUNT_MAX  999 /* how many of the same at once */
+
+typedef struct trygg_event {
+    int64_t id;
+    trygg_event_type type;
+    char day[11];                      /* local date YYYY-MM-DD */
+    char band[TRYGG_NAME_MAX + 1];     /* one of the bands above */
+    char area[TRYGG_NAME_MAX + 1];     /* area name from the server's catalog */
+    char place[TRYGG_NAME_MAX + 1];    /* place within the area, free text */
+    int count;                         /* 1..TRYGG_EVENT_COUNT_MAX */
+    char text[TRYGG_EVENT_TEXT_MAX + 1];
+    char org[TRYGG_NAME_MAX + 1];      /* reporting organisation (destination name or "security") */
+    char reporter[TRYGG_NAME_MAX + 1]; /* staff username who filed it */
+    int64_t created, updated;
+} trygg_event;
+
+const char *trygg_event_type_name(trygg_event_type t);
+TRYGG_MUST_CHECK trygg_err trygg_event_type_parse(const char *s, trygg_event_type *out);
+/* The band's name for index 0..TRYGG_EVENT_BAND_COUNT-1 ("?" otherwise). */
+const char *trygg_event_band_name(int i);
+/* Checks type, day (a real calendar date), band, count range, UTF-8 and
+ * that org/reporter are set. On failure TRYGG_ERR_INVALID and *field (if
+ * not NULL) names the first bad field. */
+TRYGG_MUST_CHECK trygg_err trygg_event_validate(const trygg_event *ev, const char **field);
+
 #endif

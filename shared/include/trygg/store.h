@@ -681,6 +681,37 @@ typedef int (*trygg_count_cb)(void *ctx, const char *key, int64_t count);
 TRYGG_MUST_CHECK trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f,
                                              const char *group, trygg_count_cb cb, void *ctx);
 
+/* ---- Partner events -----------------------------------------------------------
+ * The operational group's own reports (trygg_event in item.h). Every call
+ * takes the caller's organisation: `org` NULL reaches every organisation's
+ * events (the security department), otherwise only that organisation's — an
+ * event of another organisation is TRYGG_ERR_NOTFOUND, never revealed. */
+
+/* Stores `ev` (validated with trygg_event_validate: TRYGG_ERR_INVALID names
+ * nothing on failure) with its text and place scrubbed of personal data, and
+ * sets *id. ev->id, created and updated are ignored. */
+TRYGG_MUST_CHECK trygg_err trygg_store_event_add(trygg_store *st, const trygg_event *ev,
+                                                 int64_t *id);
+/* Reads event `id` of `org` (NULL = any) into *out. */
+TRYGG_MUST_CHECK trygg_err trygg_store_event_get(trygg_store *st, int64_t id, const char *org,
+                                                 trygg_event *out);
+/* Replaces what was seen of event ev->id (type, day, band, area, place,
+ * count, text; scrubbed again); org, reporter and created stay. */
+TRYGG_MUST_CHECK trygg_err trygg_store_event_update(trygg_store *st, const trygg_event *ev,
+                                                    const char *org);
+/* Deletes event `id` of `org` (NULL = any). */
+TRYGG_MUST_CHECK trygg_err trygg_store_event_delete(trygg_store *st, int64_t id, const char *org);
+/* Lists up to `max` events of `org` (NULL = all) with from_day <= day <=
+ * to_day ("" or NULL = open end), latest day first, into out[]. */
+TRYGG_MUST_CHECK trygg_err trygg_store_event_list(trygg_store *st, const char *org,
+                                                  const char *from_day, const char *to_day,
+                                                  trygg_event *out, int max, int *n);
+/* Adds up each type's counts over from_day..to_day (inclusive) for every
+ * organisation into counts[] (zeroed first): the group's internal picture. */
+TRYGG_MUST_CHECK trygg_err trygg_store_event_totals(trygg_store *st, const char *from_day,
+                                                    const char *to_day,
+                                                    int counts[TRYGG_EVENT_TYPE_COUNT]);
+
 /* ---- Inspection and test hooks ---------------------------------------------
  * Read-only looks into what the store holds, for an admin tool as much as
  * for the tests (tryggctl check: how big each table is, whether a word or a
