@@ -305,6 +305,7 @@ void web_page_begin(html_buf *b, const web_ctx *w, const char *title_key, const 
         html_t(b, w, "nav.label");
         html_lit(b, "\"><ul>");
         nav_link(b, w, "nav.queue", "queue", nav);
+        nav_link(b, w, "nav.events", "events", nav);
         nav_link(b, w, "nav.report", "report", nav);
         if (web_access_is_security(&w->sess.user))
             nav_link(b, w, "nav.access_log", "access-log", nav);
@@ -443,6 +444,10 @@ const http_route web_routes[] = {
     {"GET", "/export.csv", 0, web_export_get},
     {"GET", "/item/*", 0, web_item_get},
     {"POST", "/item/*", 32768, web_item_post},
+    {"GET", "/events", 0, web_events_get},
+    {"POST", "/events", 8192, web_events_post},
+    {"GET", "/events/*", 0, web_event_get},
+    {"POST", "/events/*", 8192, web_event_post},
     {"GET", "/channels", 0, web_channels_get},
     {"GET", "/access-log", 0, web_access_log_get},
     {"GET", "/admin", 0, web_admin_get},

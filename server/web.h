@@ -269,6 +269,11 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp);
 void web_item_post(void *ctx, const http_req *req, http_resp *resp);
 void web_export_get(void *ctx, const http_req *req, http_resp *resp);
 void web_channels_get(void *ctx, const http_req *req, http_resp *resp);
+/* Partner events (web_events.c): the list with the form, and one event. */
+void web_events_get(void *ctx, const http_req *req, http_resp *resp);
+void web_events_post(void *ctx, const http_req *req, http_resp *resp);
+void web_event_get(void *ctx, const http_req *req, http_resp *resp);
+void web_event_post(void *ctx, const http_req *req, http_resp *resp);
 /* GET /access-log: the access log of personal data (security department). */
 void web_access_log_get(void *ctx, const http_req *req, http_resp *resp);
 /* Records an export (`what`: "export_csv", "export_report_csv", ...) of `rows`

@@ -358,6 +358,34 @@ await step('housing company cannot open a tip by its URL', async () => {
   assert.equal((await housing.goto(`${base}/access-log`)).status(), 403);
 });
 
+const caretaker = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+await step('phone: a caretaker files an event in one form', async () => {
+  await login(caretaker, 'bostad');
+  await caretaker.waitForURL(/\/queue/);
+  await caretaker.getByRole('link', { name: 'Händelser' }).click();
+  await caretaker.getByRole('heading', { level: 1, name: 'Händelser' }).waitFor();
+  const width = await caretaker.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page scrolls sideways: ${width}px`);
+  await shot(caretaker, 'events-phone');
+  await a11yCheck(caretaker, 'events (phone)');
+  // Date and time of day are already filled in: type, area, place, send.
+  const started = Date.now();
+  await caretaker.getByRole('radio', { name: 'Klotter' }).check();
+  const area = caretaker.getByLabel('Område');
+  if ((await area.evaluate((e) => e.tagName)) === 'SELECT') await area.selectOption({ index: 1 });
+  else await area.fill('centrum'); // the fixture's server.ini lists no areas
+  await caretaker.getByLabel('Plats (frivilligt)').fill('Gångtunneln');
+  await caretaker.getByRole('button', { name: 'Skicka rapporten' }).click();
+  await caretaker.getByText('Tack! Händelsen är rapporterad.').waitFor();
+  assert.ok(Date.now() - started < 30000);
+  const list = await caretaker.locator('table').innerText();
+  assert.match(list, /Klotter/);
+  assert.match(list, /Gångtunneln/);
+  const after = await caretaker.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(after <= 390, `page scrolls sideways with the list: ${after}px`);
+  await shot(caretaker, 'events-filed-phone');
+});
+
 await browser.close();
 fixture.stdin.end();
 await new Promise((r) => fixture.once('exit', r));

@@ -1,0 +1,245 @@
+/*
+ * test_web_events.c — partner events in the staff web UI (server/web_events.c)
+ * over real HTTP against the in-process server with the shipped config:
+ * a caretaker of the housing company files an event in one post; a refused
+ * form keeps its values and names the field; one organisation never sees,
+ * edits or deletes another's events (by list or by id); the security
+ * department sees every organisation's; CSRF is required; personal data in
+ * the description never reaches the database.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../shared/store_fixture.h"
+#include "server_fixture.h"
+#include "trygg/time.h"
+#include "web.h"
+#include "web_client.h"
+
+#define PASSWORD "correct horse battery staple"
+
+static sfx F;
+static char today[11];
+
+static void add_user(trygg_store *st, const char *name, const char *role, const char *dest)
+{
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.username, sizeof u.username, "%s", name);
+    snprintf(u.display, sizeof u.display, "%s", name);
+    snprintf(u.role, sizeof u.role, "%s", role);
+    snprintf(u.destination, sizeof u.destination, "%s", dest);
+    assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    assert_int_equal(sfx_prepare(&F, NULL, NULL), 0);
+    char p[300];
+    snprintf(p, sizeof p, "%s/trygg.db", F.dir);
+    trygg_store *st = NULL;
+    assert_int_equal(trygg_store_open(p, &st), TRYGG_OK);
+    add_user(st, "sakerhet", "security", "");
+    add_user(st, "hanna", "destination", "housing");
+    add_user(st, "gustav", "destination", "streets");
+    fake_now = (int64_t)time(NULL);
+    web_set_clock(fake_clock);
+    wc_enrol(st, "sakerhet", NULL);
+    trygg_store_close(st);
+    assert_int_equal(sfx_serve(&F, 0), 0);
+    wc_port = F.port;
+    assert_true(trygg_time_format(fake_now, "%Y-%m-%d", today, sizeof today) > 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sfx_stop(&F);
+    return 0;
+}
+
+static void post(const session *s, const char *path, const char *fields, reply *r)
+{
+    char form[2048];
+    snprintf(form, sizeof form, "csrf=%s&%s", s->csrf, fields);
+    req(r, "POST", path, s->cookie, form);
+}
+
+static char *get(const session *s, const char *path, long want)
+{
+    reply r;
+    req(&r, "GET", path, s->cookie, NULL);
+    assert_int_equal(r.status, want);
+    return r.body; /* the caller frees */
+}
+
+/* The newest event of `org` in the store. */
+static trygg_event newest(const char *org)
+{
+    trygg_event ev[4];
+    int n = 0;
+    assert_int_equal(trygg_store_event_list(server_store(&F.ctx), org, NULL, NULL, ev, 4, &n),
+                     TRYGG_OK);
+    assert_true(n > 0);
+    return ev[0];
+}
+
+static void test_caretaker_files_in_one_post(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("hanna", PASSWORD, &s), 303);
+    char *body = get(&s, "/events", 200);
+    assert_non_null(strstr(body, "Rapportera en händelse"));
+    assert_non_null(strstr(body, "value=\"graffiti\""));
+    assert_non_null(strstr(body, "Klotter"));
+    assert_non_null(strstr(body, "href=\"/events\" aria-current=\"page\""));
+    free(body);
+    char fields[512];
+    snprintf(fields, sizeof fields,
+             "type=graffiti&day=%s&band=evening&area=centrum&place=Gångtunneln&count=3&"
+             "text=Nya+taggar,+ring+mig+0701234567",
+             today);
+    reply r;
+    post(&s, "/events", fields, &r);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/events?ok=flash.event_filed");
+    reply_free(&r);
+    trygg_event ev = newest("housing");
+    assert_int_equal(ev.type, TRYGG_EVENT_GRAFFITI);
+    assert_int_equal(ev.count, 3);
+    assert_string_equal(ev.org, "housing");
+    assert_string_equal(ev.reporter, "hanna");
+    assert_string_equal(ev.day, today);
+    assert_null(strstr(ev.text, "0701234567"));
+    assert_int_equal(fx_rows_containing(server_store(&F.ctx), "0701234567", NULL), 0);
+    body = get(&s, "/events?ok=flash.event_filed", 200);
+    assert_non_null(strstr(body, "Tack! Händelsen är rapporterad."));
+    assert_non_null(strstr(body, "Gångtunneln"));
+    free(body);
+}
+
+static void test_refused_form_keeps_values(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("hanna", PASSWORD, &s), 303);
+    int64_t before = fx_table_rows(server_store(&F.ctx), "events");
+    struct {
+        const char *fields, *message;
+    } bad[] = {
+        {"day=%s&band=night&area=centrum&count=1&place=Torget", "Välj vad som hände."},
+        {"type=fire&day=2999-01-01&band=night&area=centrum&count=1&place=Torget",
+         "Ange ett datum som inte ligger i framtiden."},
+        {"type=fire&day=%s&band=night&area=centrum&count=0&place=Torget",
+         "Antal ska vara ett tal från 1 till 999."},
+        {"type=fire&day=%s&band=night&area=centrum&count=12x&place=Torget",
+         "Antal ska vara ett tal från 1 till 999."},
+        {"type=fire&day=%s&band=lunch&area=centrum&count=1&place=Torget", "Välj tid på dygnet."},
+        {"type=fire&day=%s&band=night&area=&count=1&place=Torget", "Välj ett område."},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char fields[512];
+        snprintf(fields, sizeof fields, bad[i].fields, today);
+        reply r;
+        post(&s, "/events", fields, &r);
+        assert_int_equal(r.status, 400);
+        assert_non_null(strstr(r.body, "Rapporten sparades inte."));
+        assert_non_null(strstr(r.body, bad[i].message));
+        assert_non_null(strstr(r.body, "value=\"Torget\"")); /* what was typed stays */
+        reply_free(&r);
+    }
+    assert_int_equal(fx_table_rows(server_store(&F.ctx), "events"), before);
+    /* Without the CSRF field nothing is stored either. */
+    reply r;
+    req(&r, "POST", "/events", s.cookie,
+        "type=fire&day=2026-01-01&band=night&area=centrum&count=1");
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    assert_int_equal(fx_table_rows(server_store(&F.ctx), "events"), before);
+}
+
+static void test_organisations_apart(void **state)
+{
+    (void)state;
+    session hanna, gustav, sara;
+    assert_int_equal(login_as("hanna", PASSWORD, &hanna), 303);
+    assert_int_equal(login_as("gustav", PASSWORD, &gustav), 303);
+    assert_int_equal(login_as("sakerhet", PASSWORD, &sara), 303);
+    char fields[512];
+    snprintf(fields, sizeof fields,
+             "type=litter&day=%s&band=morning&area=strom&place=Lekplatsen+Ström&count=1&text=Sopor",
+             today);
+    reply r;
+    post(&gustav, "/events", fields, &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    trygg_event streets = newest("streets");
+
+    char *body = get(&hanna, "/events", 200);
+    assert_null(strstr(body, "Lekplatsen Ström")); /* not in another organisation's list */
+    free(body);
+    char path[64];
+    snprintf(path, sizeof path, "/events/%" PRId64, streets.id);
+    free(get(&hanna, path, 404));
+    snprintf(fields, sizeof fields,
+             "type=fire&day=%s&band=night&area=centrum&place=Hackad&count=9&text=x", today);
+    post(&hanna, path, fields, &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    post(&hanna, path, "action=delete", &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    trygg_event still;
+    assert_int_equal(trygg_store_event_get(server_store(&F.ctx), streets.id, NULL, &still),
+                     TRYGG_OK);
+    assert_int_equal(still.type, TRYGG_EVENT_LITTER);
+    assert_int_equal(still.count, 1);
+
+    /* The security department sees both, with the organisation named. */
+    body = get(&sara, "/events", 200);
+    assert_non_null(strstr(body, "Lekplatsen Ström"));
+    assert_non_null(strstr(body, "Gångtunneln"));
+    assert_non_null(strstr(body, "Organisation"));
+    free(body);
+    free(get(&sara, path, 200));
+
+    /* The owner edits, then deletes. */
+    snprintf(fields, sizeof fields,
+             "type=litter&day=%s&band=afternoon&area=strom&place=Lekplatsen+Ström&count=4&text=Mer",
+             today);
+    post(&gustav, path, fields, &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    assert_int_equal(trygg_store_event_get(server_store(&F.ctx), streets.id, "streets", &still),
+                     TRYGG_OK);
+    assert_int_equal(still.count, 4);
+    assert_string_equal(still.band, "afternoon");
+    post(&gustav, path, "action=delete", &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    assert_int_equal(trygg_store_event_get(server_store(&F.ctx), streets.id, NULL, &still),
+                     TRYGG_ERR_NOTFOUND);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_caretaker_files_in_one_post),
+        cmocka_unit_test(test_refused_form_keeps_values),
+        cmocka_unit_test(test_organisations_apart),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
