@@ -176,8 +176,7 @@ static void event_row(html_buf *b, const web_ctx *w, const trygg_event *ev, int 
                                                       : web_dest_label(w, ev->org));
         html_lit(b, "</td>");
     }
-    web_td(b, w, "event.edit");
-    html_lit(b, "<a href=\"/events/");
+    html_lit(b, "<td><a href=\"/events/");
     html_int(b, ev->id);
     html_lit(b, "\">");
     html_t(b, w, "event.edit");
