@@ -291,6 +291,86 @@ static int sms_keyword_key(server_catalog *k, trygg_cfg_errors *e, const char *n
     return trygg_cfg_fail(e, line, "unknown key '%s' in [sms keywords]", name);
 }
 
+void config_deadlines_defaults(config_deadlines *d)
+{
+    static const int days[TRYGG_KIND_COUNT] = {3, 5, 2, 10, 10, 1};
+    memset(d, 0, sizeof *d);
+    memcpy(d->kind_days, days, sizeof d->kind_days);
+    d->urgent = 1;
+    d->mail_hour = 7;
+}
+
+/* A [deadlines] value: "none" or working days 0..365. */
+static int due_days(const char *value, int *out)
+{
+    long v;
+    if (strcasecmp(value, "none") == 0) {
+        *out = CONFIG_DUE_NONE;
+        return 1;
+    }
+    if (!trygg_cfg_int(value, 0, 365, &v))
+        return 0;
+    *out = (int)v;
+    return 1;
+}
+
+/* [deadlines]: working days per kind, category.<id> overrides, urgent, mail_hour. */
+static int deadlines_key(server_catalog *k, trygg_cfg_errors *e, const char *name,
+                         const char *value, int line)
+{
+    config_deadlines *d = &k->deadlines;
+    int days;
+    if (strcmp(name, "mail_hour") == 0)
+        INT(d->mail_hour, 0, 23);
+    int is_cat = strncmp(name, "category.", 9) == 0;
+    int kind = -1;
+    for (int i = 0; i < TRYGG_KIND_COUNT; i++)
+        if (strcmp(name, kind_keys[i]) == 0)
+            kind = i;
+    if (!is_cat && kind < 0 && strcmp(name, "urgent") != 0)
+        return trygg_cfg_fail(e, line, "unknown key '%s' in [deadlines]", name);
+    if (!due_days(value, &days))
+        return trygg_cfg_fail(e, line, "%s: expected working days 0..365 or none, not '%s'", name,
+                              value);
+    if (kind >= 0) {
+        d->kind_days[kind] = days;
+        return 1;
+    }
+    if (!is_cat) {
+        d->urgent = days;
+        return 1;
+    }
+    if (!is_id(name + 9))
+        return trygg_cfg_fail(e, line, "%s: bad category id", name);
+    config_due_cat *c = NULL;
+    for (int i = 0; i < d->ncats; i++)
+        if (strcmp(d->cats[i].id, name + 9) == 0)
+            c = &d->cats[i];
+    if (c == NULL) {
+        if (d->ncats >= CONFIG_MAX_CATS)
+            return trygg_cfg_fail(e, line, "more than %d category deadlines", CONFIG_MAX_CATS);
+        c = &d->cats[d->ncats++];
+        if (!TRYGG_COPY(c->id, name + 9))
+            return trygg_cfg_fail(e, line, "%s: bad category id", name);
+    }
+    c->days = days;
+    c->line = line;
+    return 1;
+}
+
+/* Every category.<id> of [deadlines] names a [category ID] of the file. */
+static void deadlines_check(server_catalog *k, trygg_cfg_errors *e)
+{
+    for (int i = 0; i < k->deadlines.ncats; i++) {
+        const config_due_cat *c = &k->deadlines.cats[i];
+        int found = 0;
+        for (int j = 0; j < k->ncats; j++)
+            found |= strcmp(k->cats[j].id, c->id) == 0;
+        if (!found)
+            trygg_cfg_fail(e, c->line, "category.%s: no [category %s] in this file", c->id, c->id);
+    }
+}
+
 static int handler(void *user, trygg_cfg_errors *e, const char *section, const char *name,
                    const char *value, int line)
 {
@@ -324,6 +404,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     }
     if (strcmp(section, "sms") == 0)
         return sms_key(k, e, name, value, line);
+    if (strcmp(section, "deadlines") == 0)
+        return deadlines_key(k, e, name, value, line);
     if (strcmp(section, "sms keywords") == 0)
         return sms_keyword_key(k, e, name, value, line);
     if (strncmp(section, "category ", 9) == 0)
@@ -351,6 +433,7 @@ static void defaults(server_config *c, server_catalog *k)
     k->header_deadline = 10;
     k->body_deadline = 30;
     sms_dialog_cfg_defaults(&k->sms);
+    config_deadlines_defaults(&k->deadlines);
     snprintf(k->mail_subject, sizeof k->mail_subject, "Trygg {ref}: {kind} {category} {area}");
     snprintf(k->mail_body, sizeof k->mail_body,
              "{ref}\\n{kind} / {category} / {area} {place}\\n{when}\\n\\n{text}\\n\\n{contact}"
@@ -391,6 +474,7 @@ trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *err
             trygg_cfg_fail(&e, 0, "[server] data_dir is required");
         if ((cfg->tls_cert[0] == '\0') != (cfg->tls_key[0] == '\0'))
             trygg_cfg_fail(&e, 0, "[server] tls_cert and tls_key go together");
+        deadlines_check(k, &e);
         if (cfg->smtp_starttls && strncmp(cfg->smtp_url, "smtps://", 8) == 0)
             cfg->smtp_starttls = 0; /* implicit TLS already */
     }

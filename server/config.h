@@ -12,6 +12,8 @@
  *   [retention] <kind> = days
  *   [open311]  api_keys (comma list), require_key, service_notice
  *   [mail]     subject, body (templates with {ref} {kind} {category} ...)
+ *   [deadlines] <kind> = working days | none, category.<id> = N | none,
+ *              urgent = N | none, mail_hour (server/deadline.h)
  *   [sms]      the SMS dialog (server/sms/sms_dialog.h): thread_days,
  *              ring_window, alias_prefix, default_lang, replies_per_hour,
  *              replies_per_day, emergency, police_phone, police_url, catalogs
@@ -51,6 +53,30 @@ typedef struct config_area {
     char label[CONFIG_NLANGS][CONFIG_LABEL_MAX];
 } config_area;
 
+/* [deadlines] value "none": no response time. */
+#define CONFIG_DUE_NONE (-1)
+
+/* A [deadlines] category.<id> override. */
+typedef struct config_due_cat {
+    char id[TRYGG_NAME_MAX + 1];
+    int days; /* working days, or CONFIG_DUE_NONE */
+    int line; /* where it was set (checked once every category is known) */
+} config_due_cat;
+
+/* [deadlines]: response times in Swedish working days (server/deadline.h).
+ * Defaults (config_deadlines_defaults): concern 3, fault 5, tip 2,
+ * watch_signup 10, walk_signup 10, callback 1, urgent 1, mail_hour 7. */
+typedef struct config_deadlines {
+    int kind_days[TRYGG_KIND_COUNT]; /* working days, or CONFIG_DUE_NONE */
+    int urgent;                      /* urgent items; CONFIG_DUE_NONE = as the others */
+    config_due_cat cats[CONFIG_MAX_CATS];
+    int ncats;
+    int mail_hour; /* local hour (trygg/time.h zone) of the daily overdue mail */
+} config_deadlines;
+
+/* The built-in [deadlines] (also used when no server.ini is loaded). */
+void config_deadlines_defaults(config_deadlines *d);
+
 /* Everything server.ini holds beyond struct server_config's fixed fields. */
 typedef struct server_catalog {
     config_category cats[CONFIG_MAX_CATS];
@@ -66,16 +92,17 @@ typedef struct server_catalog {
     int open311_burst;      /* ... of which this many at once */
     char mail_subject[256];
     char mail_body[2048];
-    int trust_proxy;        /* take X-Forwarded-For/-Proto from a local reverse proxy */
-    int max_connections;    /* concurrent HTTP connections */
-    int conn_timeout;       /* seconds */
-    int threads;            /* HTTP worker threads */
-    int per_ip_connections; /* open connections per client address (0 = no limit) */
-    int header_deadline;    /* seconds for the request line and headers */
-    int body_deadline;      /* seconds for a request body */
-    char smtp_ca_file[512]; /* [smtp] ca_file: CA bundle for the SMTP server ("" = system) */
-    sms_dialog_cfg sms;     /* [sms], [sms keywords]: the server's SMS dialog */
-    char sms_catalogs[512]; /* [sms] catalogs: SMS texts ("" = the installed assets/i18n/sms) */
+    int trust_proxy;            /* take X-Forwarded-For/-Proto from a local reverse proxy */
+    int max_connections;        /* concurrent HTTP connections */
+    int conn_timeout;           /* seconds */
+    int threads;                /* HTTP worker threads */
+    int per_ip_connections;     /* open connections per client address (0 = no limit) */
+    int header_deadline;        /* seconds for the request line and headers */
+    int body_deadline;          /* seconds for a request body */
+    char smtp_ca_file[512];     /* [smtp] ca_file: CA bundle for the SMTP server ("" = system) */
+    sms_dialog_cfg sms;         /* [sms], [sms keywords]: the server's SMS dialog */
+    char sms_catalogs[512];     /* [sms] catalogs: SMS texts ("" = the installed assets/i18n/sms) */
+    config_deadlines deadlines; /* [deadlines] */
 } server_catalog;
 
 /* Loads `path` into *cfg (defaults first, then the file; paths that are

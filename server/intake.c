@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "deadline.h"
 #include "forward.h"
 #include "trygg/copy.h"
 #include "trygg/log.h"
@@ -46,6 +47,9 @@ static trygg_err process(server_ctx *ctx, trygg_store *st, job *j)
         return rc;
     if (!j->created)
         return TRYGG_OK;
+    rc = deadline_set(&ctx->cfg, st, j->item);
+    if (rc != TRYGG_OK)
+        return rc;
     trygg_forward_cfg fc;
     forward_cfg(ctx, &fc);
     return trygg_forward_intake(st, &fc, j->item, &j->route, "system");

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "deadline.h"
 #include "forward.h"
 #include "intake.h"
 #include "report_web.h"
@@ -177,6 +178,8 @@ static int start_workers(server_ctx *ctx, const http_options *hopt, http_route *
         return -1;
     if (core_purge_start(ctx) != 0)
         return -1;
+    if (deadline_start(ctx) != 0) /* due dates, the daily overdue mail */
+        return -1;
     if (report_start(ctx) != 0) /* availability log triggers, police events fetch */
         return -1;
     *http = http_server_start(hopt, routes, nroutes, ctx);
@@ -210,6 +213,7 @@ static void shutdown_server(server_ctx *ctx, http_server *http, http_route *rout
     ctx->stopping = 1;
     http_server_stop(http);
     core_purge_stop();
+    deadline_stop();
     report_stop();
     forward_worker_stop();
     intake_stop();

@@ -228,6 +228,11 @@ void web_area_select(html_buf *b, const web_ctx *w, const char *id, const char *
 
 /* Text from the web catalog in the session's language (never NULL). */
 const char *web_t(const web_ctx *w, const char *key);
+/* "Svar senast <date>" of an open item with a due date (and "Försenad" past
+ * it), nothing otherwise (web_deadline.c). */
+void web_due_html(html_buf *b, const web_ctx *w, const trygg_item *it);
+/* "3 arbetsdagar gammalt": the item's age in working days. */
+void web_age_html(html_buf *b, const web_ctx *w, const trygg_item *it);
 /* Escaped catalog text. */
 void html_t(html_buf *b, const web_ctx *w, const char *key);
 /* Opens a table cell labelled with the catalog text of `key`

@@ -344,7 +344,20 @@ static void facts_html(html_buf *b, const page *p)
     html_t(b, w, "item.facts");
     html_lit(b, "</h2><dl class=\"facts\">");
     web_fmt_time(it->created, when);
-    dl_row(b, w, "item.received", when);
+    html_lit(b, "<dt>");
+    html_t(b, w, "item.received");
+    html_lit(b, "</dt><dd>");
+    html_text(b, when);
+    html_lit(b, " <span class=\"muted\">(");
+    web_age_html(b, w, it);
+    html_lit(b, ")</span></dd>");
+    if (it->due_at > 0 && it->status != TRYGG_STATUS_CLOSED) {
+        html_lit(b, "<dt>");
+        html_t(b, w, "item.deadline");
+        html_lit(b, "</dt><dd>");
+        web_due_html(b, w, it);
+        html_lit(b, "</dd>");
+    }
     dl_row_t(b, w, "item.channel", web_enum_key("channel", trygg_channel_name(it->channel), k));
     if (see == WEB_SEE_FULL)
         dl_row(b, w, "item.source", it->source);

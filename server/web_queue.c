@@ -78,12 +78,12 @@ static trygg_err counts_get(trygg_store *st, const trygg_filter *f, int64_t out[
 
 static const char *const filter_args[] = {"q",        "status", "kind",   "channel",
                                           "category", "area",   "urgent", "destination",
-                                          "from",     "to",     "mine"};
-/* The arguments of the case-work tabs ("Mina ärenden"): the status tabs
- * leave them, the filter box does not show them. */
+                                          "from",     "to",     "mine",   "late"};
+/* The arguments of the case-work tabs ("Mina ärenden", "Försenade"): the
+ * status tabs leave them, the filter box does not show them. */
 static int tab_arg(const char *name)
 {
-    return strcmp(name, "mine") == 0;
+    return strcmp(name, "mine") == 0 || strcmp(name, "late") == 0;
 }
 #define NFILTER_ARGS (sizeof filter_args / sizeof filter_args[0])
 
@@ -248,6 +248,13 @@ void web_status_badge(html_buf *b, const web_ctx *w, const trygg_item *it)
     html_lit(b, "</span>");
 }
 
+/* The instant before which a due date is past: now, to the minute (so the
+ * counts cache can serve the tab for a while). */
+static int64_t overdue_at(void)
+{
+    return web_now() / 60 * 60;
+}
+
 /* Open items matching `f` (counted through the cache). */
 static int64_t open_count(trygg_store *st, const trygg_filter *f)
 {
@@ -277,19 +284,24 @@ static void casework_tab(html_buf *b, web_ctx *w, const char *arg, const char *l
     html_lit(b, "</span></a></li>");
 }
 
-/* "Mina ärenden": open items assigned to the user, within what the user may
- * see. */
+/* "Mina ärenden" (open items assigned to the user) and "Försenade" (open
+ * items past their due date), counted within what the user may see. */
 static void casework_tabs(html_buf *b, web_ctx *w, int allowed)
 {
-    int64_t mine = 0;
+    int64_t mine = 0, late = 0;
     if (allowed) {
         trygg_filter f;
         trygg_filter_init(&f);
         memcpy(f.assignee, w->sess.user.username, sizeof f.assignee);
         if (web_access_filter(&w->sess.user, &f))
             mine = open_count(w->st, &f);
+        trygg_filter_init(&f);
+        f.due_before = overdue_at();
+        if (web_access_filter(&w->sess.user, &f))
+            late = open_count(w->st, &f);
     }
     casework_tab(b, w, "mine", "queue.mine", mine);
+    casework_tab(b, w, "late", "queue.overdue", late);
 }
 
 static void status_tabs(html_buf *b, web_ctx *w, const trygg_filter *base, int allowed)
@@ -314,7 +326,7 @@ static void status_tabs(html_buf *b, web_ctx *w, const trygg_filter *base, int a
             memset(counts, 0, sizeof counts);
     }
     const char *cur = http_query(w->req, "status");
-    int on_tab = base->assignee[0] != '\0';
+    int on_tab = base->assignee[0] || base->due_before > 0;
     int64_t open = 0;
     for (int s = 0; s < TRYGG_STATUS_COUNT; s++)
         if (s != TRYGG_STATUS_CLOSED)
@@ -452,7 +464,12 @@ static void item_row(html_buf *b, web_ctx *w, const trygg_item *v)
     html_text(b, when);
     html_lit(b, "<br><span class=\"muted\">");
     html_t(b, w, web_enum_key("channel", trygg_channel_name(v->channel), k));
-    html_lit(b, "</span></td><td data-label=\"");
+    html_lit(b, "</span>");
+    if (v->due_at > 0 && v->status != TRYGG_STATUS_CLOSED) {
+        html_lit(b, "<br>");
+        web_due_html(b, w, v);
+    }
+    html_lit(b, "</td><td data-label=\"");
     html_t(b, w, "col.kind");
     html_lit(b, "\">");
     html_t(b, w, web_enum_key("kind", trygg_kind_name(v->kind), k));
@@ -544,12 +561,16 @@ static void pager(html_buf *b, web_ctx *w, const http_req *req, const trygg_curs
     html_lit(b, "</nav>");
 }
 
-/* The case-work tab's filter: mine=1 (assigned to the user). */
+/* The case-work tabs' filters: mine=1 (assigned to the user), late=1
+ * (open and past the due date). */
 static void casework_filter(web_ctx *w, trygg_filter *f)
 {
     const char *v = http_query(w->req, "mine");
     if (v && strcmp(v, "1") == 0)
         memcpy(f->assignee, w->sess.user.username, sizeof f->assignee);
+    v = http_query(w->req, "late");
+    if (v && strcmp(v, "1") == 0)
+        f->due_before = overdue_at();
 }
 
 void web_queue_get(void *ctx, const http_req *req, http_resp *resp)

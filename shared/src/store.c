@@ -741,6 +741,13 @@ trygg_err trygg_store_job_release(trygg_store *st, const char *job, const char *
     return OPS(st)->job_release(st, job, owner);
 }
 
+trygg_err trygg_store_job_done(trygg_store *st, const char *job, int64_t period, int *first)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->job_done(st, job, period, first);
+}
+
 trygg_err trygg_store_health_put(trygg_store *st, const char *component, const char *json)
 {
     if (!st)

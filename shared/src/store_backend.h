@@ -155,6 +155,7 @@ typedef struct trygg_store_ops {
     trygg_err (*job_lease)(trygg_store *st, const char *job, const char *owner, int64_t now,
                            int lease_s);
     trygg_err (*job_release)(trygg_store *st, const char *job, const char *owner);
+    trygg_err (*job_done)(trygg_store *st, const char *job, int64_t period, int *first);
     trygg_err (*health_put)(trygg_store *st, const char *component, const char *json);
     trygg_err (*health_get)(trygg_store *st, const char *component, char *json, int cap,
                             int64_t *updated);

@@ -349,7 +349,7 @@ trygg_err trygg_sqlite_set_due(trygg_store *st, int64_t id, int64_t due_at)
     trygg_err err = trygg_st_prepare(st, "UPDATE items SET due_at = ?1 WHERE id = ?2", &s);
     if (err)
         return err;
-    sqlite3_bind_int64(s, 1, due_at < 0 ? 0 : due_at);
+    sqlite3_bind_int64(s, 1, due_at < 0 ? TRYGG_DUE_NONE : due_at);
     sqlite3_bind_int64(s, 2, id);
     return trygg_st_run_one(st, s, "item");
 }

@@ -104,6 +104,7 @@ const trygg_store_ops trygg_sqlite_ops = {
     .notify_claim = trygg_sqlite_notify_claim,
     .job_lease = trygg_sqlite_job_lease,
     .job_release = trygg_sqlite_job_release,
+    .job_done = trygg_sqlite_job_done,
     .health_put = trygg_sqlite_health_put,
     .health_get = trygg_sqlite_health_get,
     .ping = trygg_sqlite_ping,

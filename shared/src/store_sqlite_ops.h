@@ -150,6 +150,7 @@ trygg_err trygg_sqlite_notify_claim(trygg_store *st, const char *owner, int64_t 
 trygg_err trygg_sqlite_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
                                  int lease_s);
 trygg_err trygg_sqlite_job_release(trygg_store *st, const char *job, const char *owner);
+trygg_err trygg_sqlite_job_done(trygg_store *st, const char *job, int64_t period, int *first);
 trygg_err trygg_sqlite_health_put(trygg_store *st, const char *component, const char *json);
 trygg_err trygg_sqlite_health_get(trygg_store *st, const char *component, char *json, int cap,
                                   int64_t *updated);

@@ -590,6 +590,33 @@ trygg_err trygg_sqlite_job_lease(trygg_store *st, const char *job, const char *o
                : trygg_st_failf(st, TRYGG_ERR_BUSY, "job %s is leased by another worker", job);
 }
 
+/* The last period a run-once job was done for is a row of report_meta
+ * ("job_done:<job>"): one statement that moves it forward only. */
+trygg_err trygg_sqlite_job_done(trygg_store *st, const char *job, int64_t period, int *first)
+{
+    *first = 0;
+    char key[TRYGG_NAME_MAX + 16];
+    if (!job || !*job || strlen(job) > TRYGG_NAME_MAX)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid job name");
+    snprintf(key, sizeof key, "job_done:%s", job);
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "INSERT INTO report_meta (key, value) VALUES (?1, ?2)"
+                                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                                     " WHERE report_meta.value < excluded.value",
+                                     &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, key);
+    sqlite3_bind_int64(s, 2, period);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return trygg_st_fail(st, rc, "job done");
+    *first = sqlite3_changes(st->db) == 1;
+    return TRYGG_OK;
+}
+
 trygg_err trygg_sqlite_job_release(trygg_store *st, const char *job, const char *owner)
 {
     sqlite3_stmt *s;

@@ -132,3 +132,20 @@ int64_t trygg_workdays_due(int64_t from, int n)
     trygg_workdays_add_date(y, m, d, n, &dy, &dm, &dd);
     return trygg_time_from_local(dy, dm, dd + 1, 0, 0, 0);
 }
+
+int trygg_workdays_between(int64_t from, int64_t now)
+{
+    if (now <= from)
+        return 0;
+    int y, m, d;
+    trygg_utc_to_local(from, &y, &m, &d, NULL, NULL, NULL);
+    int64_t day = day_number(y, m, d);
+    trygg_utc_to_local(now, &y, &m, &d, NULL, NULL, NULL);
+    int64_t last = day_number(y, m, d);
+    int n = 0;
+    while (++day <= last && n < 100000) {
+        trygg_days_to_civil(day, &y, &m, &d);
+        n += trygg_is_workday(y, m, d);
+    }
+    return n;
+}

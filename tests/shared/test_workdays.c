@@ -155,6 +155,24 @@ static void test_due_instants(void **state)
     assert_int_equal(trygg_workdays_due(from, 6), trygg_civil_to_unix(2026, 4, 7, 22, 0, 0));
 }
 
+/* Ages in working days: a Monday item is 3 days old on Thursday; Christmas
+ * and the weekend after it do not count. */
+static void test_age(void **state)
+{
+    (void)state;
+    assert_int_equal(trygg_time_set_zone("Europe/Stockholm"), TRYGG_OK);
+    int64_t mon = trygg_time_from_local(2026, 11, 30, 9, 0, 0);
+    assert_int_equal(trygg_workdays_between(mon, mon + 3600), 0);
+    assert_int_equal(trygg_workdays_between(mon, trygg_time_from_local(2026, 12, 3, 16, 0, 0)), 3);
+    assert_int_equal(trygg_workdays_between(mon, mon - 60), 0);
+    int64_t dec23 = trygg_time_from_local(2026, 12, 23, 14, 0, 0);
+    /* 24, 25 (holidays), 26, 27 (weekend), 28 Monday = 1, 29 = 2 */
+    assert_int_equal(trygg_workdays_between(dec23, trygg_time_from_local(2026, 12, 27, 12, 0, 0)),
+                     0);
+    assert_int_equal(trygg_workdays_between(dec23, trygg_time_from_local(2026, 12, 29, 8, 0, 0)),
+                     2);
+}
+
 static void test_zone_matters(void **state)
 {
     (void)state;
@@ -169,9 +187,13 @@ static void test_zone_matters(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_easter),          cmocka_unit_test(test_holidays_2026),
-        cmocka_unit_test(test_movable_windows), cmocka_unit_test(test_add_dates),
-        cmocka_unit_test(test_due_instants),    cmocka_unit_test(test_zone_matters),
+        cmocka_unit_test(test_easter),
+        cmocka_unit_test(test_holidays_2026),
+        cmocka_unit_test(test_movable_windows),
+        cmocka_unit_test(test_add_dates),
+        cmocka_unit_test(test_due_instants),
+        cmocka_unit_test(test_zone_matters),
+        cmocka_unit_test(test_age),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,7 +96,8 @@ typedef struct trygg_item {
     int purged;                        /* 1 = text and contact removed by retention */
     int redacted;                      /* 1 = the security department edited the recipients' copy */
     char assignee[TRYGG_NAME_MAX + 1]; /* staff user working on it, "" = nobody */
-    int64_t due_at; /* answer due before this instant (0 = not set); see trygg/workdays.h */
+    int64_t due_at; /* answer due before this instant (0 = not set, -1 = no deadline); see
+                       trygg/workdays.h */
 } trygg_item;
 
 /* Zeroes *item and sets defaults (status new, lang "sv"). */

@@ -192,9 +192,13 @@ TRYGG_MUST_CHECK trygg_err trygg_store_set_callback_number(trygg_store *st, int6
  * nobody); assigning the current assignee again writes nothing. */
 TRYGG_MUST_CHECK trygg_err trygg_store_assign(trygg_store *st, int64_t id, const char *actor,
                                               const char *assignee);
-/* Sets the response deadline of item `id` (unix seconds; 0 = none), as
- * computed by the caller from its configured response times. Not audited:
- * it is derived from the item's kind, category and time of arrival. */
+/* due_at of an item that has no response time (its kind's is "none"): it
+ * is never overdue and trygg_store_list_undue does not list it again. */
+#define TRYGG_DUE_NONE (-1)
+/* Sets the response deadline of item `id` (unix seconds; 0 = not computed,
+ * TRYGG_DUE_NONE = no deadline), as computed by the caller from its
+ * configured response times. Not audited: it is derived from the item's
+ * kind, category, urgency and time of arrival. */
 TRYGG_MUST_CHECK trygg_err trygg_store_set_due(trygg_store *st, int64_t id, int64_t due_at);
 /* Up to `max` ids of open items without a deadline (due_at = 0), oldest
  * first, into ids[]; *n gets the count. */
@@ -638,6 +642,14 @@ TRYGG_MUST_CHECK trygg_err trygg_store_job_lease(trygg_store *st, const char *jo
                                                  const char *owner, int64_t now, int lease_s);
 TRYGG_MUST_CHECK trygg_err trygg_store_job_release(trygg_store *st, const char *job,
                                                    const char *owner);
+/* Records that run-once job `job` ran for `period` (a number that grows,
+ * e.g. the unix time of the local day's start). *first = 1 when no run for
+ * `period` or a later one was recorded (it is recorded now), 0 otherwise.
+ * Call it inside the transaction that does the job's work, so the record
+ * and the work commit (or roll back) together: across processes and hosts
+ * the work is then done once per period. */
+TRYGG_MUST_CHECK trygg_err trygg_store_job_done(trygg_store *st, const char *job, int64_t period,
+                                                int *first);
 
 /* ---- Health and maintenance ------------------------------------------------ */
 /* Free-form status of a channel component as a JSON object text (signal,

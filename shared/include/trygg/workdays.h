@@ -36,4 +36,10 @@ void trygg_workdays_add_date(int y, int m, int d, int n, int *oy, int *om, int *
  * is a working day, else of the next working day. */
 int64_t trygg_workdays_due(int64_t from, int n);
 
+/* The age in working days of something received at `from`, at `now`: the
+ * working days after the local day of `from` up to and including the local
+ * day of `now` (received on a Monday, on Thursday it is 3 days old). 0 when
+ * now <= from; at most 100000. */
+int trygg_workdays_between(int64_t from, int64_t now);
+
 #endif
