@@ -36,6 +36,7 @@ static int64_t tip_id, callback_id, concern_id, sms_concern_id, person_id, fault
 static char tip_ref[16], callback_ref[16], concern_ref[16], sms_ref[16], person_ref[16],
     fault_ref[16];
 static char pseudo[65];
+static int64_t sec_event_id;
 
 /* Nothing here may ever reach the housing user or an anonymous client. */
 static const char *const secrets[] = {
@@ -51,6 +52,7 @@ static const char *const secrets[] = {
     "kalle@edet.se",  /* e-mail address in the SMS concern */
     "Mustafa",        /* the person named in a concern */
     "321 54 76",      /* phone number in a public fault's place (Open311) */
+    "POLISNOTERING",  /* a partner event of the security department */
 };
 
 /* `what` names the request; a secret the attacker typed into it (a search
@@ -176,6 +178,19 @@ static int setup(void **state)
     assert_int_equal(trygg_store_add_message(st, tip_id, TRYGG_MSG_NOTE, "sakerhet",
                                              "HEMLIGT anteckning om Johan Svensson", NULL),
                      TRYGG_OK);
+    /* A partner event of the security department, in the area of a housing item. */
+    trygg_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = TRYGG_EVENT_DRUGS;
+    snprintf(ev.day, sizeof ev.day, "2026-12-01");
+    snprintf(ev.band, sizeof ev.band, "night");
+    snprintf(ev.area, sizeof ev.area, "centrum");
+    snprintf(ev.place, sizeof ev.place, "Torget");
+    ev.count = 1;
+    snprintf(ev.text, sizeof ev.text, "POLISNOTERING om försäljning");
+    snprintf(ev.org, sizeof ev.org, "security");
+    snprintf(ev.reporter, sizeof ev.reporter, "sakerhet");
+    assert_int_equal(trygg_store_event_add(st, &ev, &sec_event_id), TRYGG_OK);
     trygg_store_close(st);
     assert_int_equal(sfx_serve(&F, 0), 0);
     wc_port = F.port;
@@ -364,6 +379,10 @@ static const struct rule {
     {"GET", "/export.csv", P_GET},
     {"GET", "/item/*", P_GET},
     {"POST", "/item/*", P_POST_FORM},
+    {"GET", "/events", P_GET},
+    {"POST", "/events", P_POST_FORM},
+    {"GET", "/events/*", P_GET},
+    {"POST", "/events/*", P_POST_FORM},
     {"GET", "/channels", P_GET},
     {"GET", "/access-log", P_GET},
     {"GET", "/admin", P_GET},
@@ -446,6 +465,8 @@ static int paths_of(const char *pattern, char out[][160], int max)
                                         "/admin/users", "/admin/notice"};
         for (size_t i = 0; i < sizeof a / sizeof a[0] && n < max; i++)
             snprintf(out[n++], 160, "%s", a[i]);
+    } else if (strncmp(pattern, "/events/", pre) == 0) {
+        snprintf(out[n++], 160, "/events/%" PRId64, sec_event_id);
     } else if (strncmp(pattern, "/static/", pre) == 0) {
         snprintf(out[n++], 160, "/static/staff.css");
         snprintf(out[n++], 160, "/static/../trygg.db");
@@ -546,8 +567,14 @@ static void test_every_route(void **state)
             if (!acts) {
                 char form[256];
                 snprintf(form, sizeof form, "csrf=%s&lang=en&back=/item/%" PRId64, s.csrf, tip_id);
+                if (strncmp(paths[p], "/events/", 8) == 0) /* another organisation's event */
+                    snprintf(form, sizeof form, "csrf=%s&action=delete", s.csrf);
                 req(&r, "POST", paths[p], s.cookie, form);
                 assert_no_secret(paths[p], r.body);
+                if (strncmp(paths[p], "/events/", 8) == 0 && r.status != 404) {
+                    print_error("POST %s (%ld): expected 404\n", paths[p], r.status);
+                    fail();
+                }
                 reply_free(&r);
                 probed++;
                 continue;
@@ -597,6 +624,9 @@ static void test_every_route(void **state)
     assert_int_equal(count_messages(st, tip_id), tip_msgs);
     assert_int_equal(trygg_store_get(st, callback_id, &after), TRYGG_OK);
     assert_int_equal(after.updated, cb_before.updated);
+    trygg_event ev;
+    assert_int_equal(trygg_store_event_get(st, sec_event_id, "security", &ev), TRYGG_OK);
+    assert_non_null(strstr(ev.text, "POLISNOTERING"));
     assert_int_equal(trygg_store_user_list(st, users, 16, &nusers1), TRYGG_OK);
     assert_int_equal(nusers1, nusers0);
     trygg_destination d;

@@ -157,11 +157,11 @@ typedef enum trygg_event_type {
 typedef struct trygg_event {
     int64_t id;
     trygg_event_type type;
-    char day[11];                      /* local date YYYY-MM-DD */
-    char band[TRYGG_NAME_MAX + 1];     /* one of the bands above */
-    char area[TRYGG_NAME_MAX + 1];     /* area name from the server's catalog */
-    char place[TRYGG_NAME_MAX + 1];    /* place within the area, free text */
-    int count;                         /* 1..TRYGG_EVENT_COUNT_MAX */
+    char day[11];                   /* local date YYYY-MM-DD */
+    char band[TRYGG_NAME_MAX + 1];  /* one of the bands above */
+    char area[TRYGG_NAME_MAX + 1];  /* area name from the server's catalog */
+    char place[TRYGG_NAME_MAX + 1]; /* place within the area, free text */
+    int count;                      /* 1..TRYGG_EVENT_COUNT_MAX */
     char text[TRYGG_EVENT_TEXT_MAX + 1];
     char org[TRYGG_NAME_MAX + 1];      /* reporting organisation (destination name or "security") */
     char reporter[TRYGG_NAME_MAX + 1]; /* staff username who filed it */
