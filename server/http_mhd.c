@@ -95,6 +95,7 @@ typedef struct http_ctx {
     int early_status; /* 400/404/405/413/501 decided before the body */
     int close_after;  /* answer with Connection: close */
     int bad_form;     /* a form field held a NUL byte, or too many fields */
+    int binary_field; /* 1 + index of an uploaded file that held a NUL byte, else 0 */
     http_resp early;  /* the precheck's answer, when it gave one */
     char allow[64];
     trygg_buf body; /* the request body, capped at the route's max_body */
@@ -168,14 +169,28 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
                                  const char *transfer_encoding, const char *data, uint64_t off,
                                  size_t size)
 {
-    (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
+    (void)kind, (void)content_type, (void)transfer_encoding;
     http_ctx *c = cls;
     http_req *r = &c->req;
+    int cont = off > 0 && r->nform > 0 && strcmp(r->form[r->nform - 1].name, key) == 0;
+    if (filename && cont && c->binary_field == r->nform) /* the rest of a binary file */
+        return MHD_YES;
     if (size > 0 && memchr(data, '\0', size) != NULL) {
-        c->bad_form = 1; /* %00 would silently cut the value short */
-        return MHD_NO;
+        if (!filename) {
+            c->bad_form = 1; /* %00 would silently cut the value short */
+            return MHD_NO;
+        }
+        /* A file that is not text (an .xlsx where a CSV was asked for):
+         * its field arrives empty, so the handler can say what to upload. */
+        if (cont) {
+            ((char *)r->form[r->nform - 1].value)[0] = '\0';
+            c->binary_field = r->nform;
+            return MHD_YES;
+        }
+        size = 0;
+        c->binary_field = r->nform + 1;
     }
-    if (off > 0 && r->nform > 0 && strcmp(r->form[r->nform - 1].name, key) == 0) {
+    if (cont) {
         /* Continuation of the previous value. */
         char *old = (char *)r->form[r->nform - 1].value;
         size_t ol = strlen(old);
@@ -564,8 +579,12 @@ static enum MHD_Result on_headers(struct http_server *s, struct MHD_Connection *
     }
     const char *ct =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (ct && strncasecmp(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
-                          strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0)
+    /* Forms, and file uploads (a partner's CSV list): a file's content is
+     * the value of its field; a file with a NUL byte is refused like %00. */
+    if (ct && (strncasecmp(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
+                           strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0 ||
+               strncasecmp(ct, MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA,
+                           strlen(MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) == 0))
         c->pp = MHD_create_post_processor(conn, 4096, post_iter, c);
     return MHD_YES;
 }

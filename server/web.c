@@ -446,6 +446,7 @@ const http_route web_routes[] = {
     {"POST", "/item/*", 32768, web_item_post},
     {"GET", "/events", 0, web_events_get},
     {"POST", "/events", 8192, web_events_post},
+    {"POST", "/events/import", 1 << 20, web_events_import_post},
     {"GET", "/events/*", 0, web_event_get},
     {"POST", "/events/*", 8192, web_event_post},
     {"GET", "/channels", 0, web_channels_get},

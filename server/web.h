@@ -279,6 +279,15 @@ void web_events_get(void *ctx, const http_req *req, http_resp *resp);
 void web_events_post(void *ctx, const http_req *req, http_resp *resp);
 void web_event_get(void *ctx, const http_req *req, http_resp *resp);
 void web_event_post(void *ctx, const http_req *req, http_resp *resp);
+/* A partner's weekly list as CSV (web_events_import.c). */
+void web_events_import_post(void *ctx, const http_req *req, http_resp *resp);
+/* The events page with its form blank (web_events.c); `errors` (may be
+ * NULL) draws the import's refusal under the import form. */
+struct events_import;
+/* The organisation a user files events as: "security" for the security
+ * department, else the user's destination. */
+const char *web_event_org(const web_user *u);
+void web_events_page(web_ctx *w, const struct events_import *errors, int status);
 /* GET /access-log: the access log of personal data (security department). */
 void web_access_log_get(void *ctx, const http_req *req, http_resp *resp);
 /* Records an export (`what`: "export_csv", "export_report_csv", ...) of `rows`

@@ -16,6 +16,7 @@
  */
 #include "web.h"
 
+#include "events_import.h"
 #include "trygg/copy.h"
 #include "trygg/time.h"
 
@@ -25,6 +26,11 @@
 
 #define LIST_DAYS 14
 #define LIST_MAX  200
+
+const char *web_event_org(const web_user *u)
+{
+    return web_access_is_security(u) ? "security" : u->destination;
+}
 
 /* The store scope the user reads with (NULL = every organisation). */
 static const char *user_scope(const web_user *u)
@@ -239,9 +245,73 @@ static void event_list(html_buf *b, web_ctx *w, int64_t now)
     free(evs);
 }
 
-/* The page: the form (blank, or a refused one with its values) and the list. */
+static void import_errors(html_buf *b, const web_ctx *w, const events_import *imp)
+{
+    html_lit(b, "<div role=\"alert\"><p class=\"flash error\">");
+    html_t(b, w, "import.refused");
+    html_lit(b, "</p><table class=\"queue\"><thead><tr><th scope=\"col\">");
+    html_t(b, w, "import.line");
+    html_lit(b, "</th><th scope=\"col\">");
+    html_t(b, w, "import.column");
+    html_lit(b, "</th><th scope=\"col\">");
+    html_t(b, w, "import.value");
+    html_lit(b, "</th><th scope=\"col\">");
+    html_t(b, w, "import.reason");
+    html_lit(b, "</th></tr></thead><tbody>");
+    for (int i = 0; i < imp->nerrs; i++) {
+        const events_import_error *e = &imp->errs[i];
+        html_lit(b, "<tr>");
+        web_td(b, w, "import.line");
+        if (e->line > 0)
+            html_int(b, e->line);
+        html_lit(b, "</td>");
+        web_td(b, w, "import.column");
+        html_text(b, e->column);
+        html_lit(b, "</td>");
+        web_td(b, w, "import.value");
+        html_text(b, e->value);
+        html_lit(b, "</td>");
+        web_td(b, w, "import.reason");
+        html_t(b, w, e->reason_key);
+        html_lit(b, "</td></tr>");
+    }
+    html_lit(b, "</tbody></table>");
+    if (imp->more_errors) {
+        html_lit(b, "<p>");
+        html_t(b, w, "import.more_errors");
+        html_lit(b, " ");
+        html_int(b, imp->more_errors);
+        html_lit(b, "</p>");
+    }
+    html_lit(b, "</div>");
+}
+
+/* The import card: a CSV file upload, and the refusal of the last try. */
+static void import_card(html_buf *b, const web_ctx *w, const events_import *imp)
+{
+    html_lit(b, "<section class=\"card\" aria-labelledby=\"h-ev-import\"><h2 id=\"h-ev-import\">");
+    html_t(b, w, "import.title");
+    html_lit(b, "</h2><p class=\"hint\">");
+    html_t(b, w, "import.hint");
+    html_lit(b, "</p>");
+    if (imp)
+        import_errors(b, w, imp);
+    html_lit(b, "<form method=\"post\" action=\"/events/import\" "
+                "enctype=\"multipart/form-data\">");
+    web_csrf_field(b, w);
+    html_lit(b, "<div class=\"field\"><label for=\"ev-file\">");
+    html_t(b, w, "import.file");
+    html_lit(b, "</label><input id=\"ev-file\" name=\"file\" type=\"file\" required "
+                "accept=\".csv,text/csv\"></div><div class=\"field actions\">"
+                "<button type=\"submit\">");
+    html_t(b, w, "import.send");
+    html_lit(b, "</button></div></form></section>");
+}
+
+/* The page: the form (blank, or a refused one with its values), the list
+ * and the import card. */
 static void events_page(web_ctx *w, const trygg_event *shown, int have_type, const char *bad,
-                        int status)
+                        const events_import *imp, int status)
 {
     int64_t now = web_now();
     char today[11];
@@ -262,6 +332,7 @@ static void events_page(web_ctx *w, const trygg_event *shown, int have_type, con
     event_form(&b, w, shown ? shown : &blank, shown ? have_type : 0, bad, today);
     html_lit(&b, "</section>");
     event_list(&b, w, now);
+    import_card(&b, w, imp);
     web_page_end(&b, w);
     html_send(&b, w->resp, status);
 }
@@ -338,7 +409,7 @@ void web_events_get(void *ctx, const http_req *req, http_resp *resp)
     web_ctx w;
     if (web_begin(&w, ctx, req, resp) != 0)
         return;
-    events_page(&w, NULL, 0, NULL, 200);
+    events_page(&w, NULL, 0, NULL, NULL, 200);
 }
 
 void web_events_post(void *ctx, const http_req *req, http_resp *resp)
@@ -348,16 +419,15 @@ void web_events_post(void *ctx, const http_req *req, http_resp *resp)
         return;
     trygg_event ev;
     memset(&ev, 0, sizeof ev);
-    /* The organisation the user files as. */
-    if (web_access_is_security(&w.sess.user))
-        TRYGG_COPY_FIT(ev.org, "security");
-    else
-        TRYGG_COPY_FIT(ev.org, w.sess.user.destination);
+    if (!TRYGG_COPY(ev.org, web_event_org(&w.sess.user))) {
+        web_error(&w, 500, "error.500");
+        return;
+    }
     TRYGG_COPY_FIT(ev.reporter, w.sess.user.username);
     int have_type = 0;
     const char *bad = read_form(&w, &ev, &have_type);
     if (bad) {
-        events_page(&w, &ev, have_type, bad, 400);
+        events_page(&w, &ev, have_type, bad, NULL, 400);
         return;
     }
     int64_t id = 0;
@@ -366,6 +436,11 @@ void web_events_post(void *ctx, const http_req *req, http_resp *resp)
         return;
     }
     http_resp_redirect(resp, "/events?ok=flash.event_filed");
+}
+
+void web_events_page(web_ctx *w, const events_import *errors, int status)
+{
+    events_page(w, NULL, 0, NULL, errors, status);
 }
 
 /* "/events/<id>" → id (> 0), or -1. */

@@ -814,6 +814,13 @@ trygg_err trygg_store_event_add(trygg_store *st, const trygg_event *ev, int64_t 
     return OPS(st)->event_add(st, ev, id);
 }
 
+trygg_err trygg_store_event_add_many(trygg_store *st, const trygg_event *evs, int n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->event_add_many(st, evs, n);
+}
+
 trygg_err trygg_store_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out)
 {
     if (!st)

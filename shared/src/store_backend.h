@@ -168,6 +168,7 @@ typedef struct trygg_store_ops {
     trygg_err (*count)(trygg_store *st, const trygg_filter *f, const char *group, trygg_count_cb cb,
                        void *ctx);
     trygg_err (*event_add)(trygg_store *st, const trygg_event *ev, int64_t *id);
+    trygg_err (*event_add_many)(trygg_store *st, const trygg_event *evs, int n);
     trygg_err (*event_get)(trygg_store *st, int64_t id, const char *org, trygg_event *out);
     trygg_err (*event_update)(trygg_store *st, const trygg_event *ev, const char *org);
     trygg_err (*event_delete)(trygg_store *st, int64_t id, const char *org);

@@ -64,7 +64,30 @@ static void bind_seen(sqlite3_stmt *s, const trygg_event *ev)
     trygg_st_bind_text(s, 7, ev->text);
 }
 
+static trygg_err insert_event(trygg_store *st, const trygg_event *ev, int64_t *id);
+
 trygg_err trygg_sqlite_event_add(trygg_store *st, const trygg_event *ev, int64_t *id)
+{
+    return insert_event(st, ev, id);
+}
+
+trygg_err trygg_sqlite_event_add_many(trygg_store *st, const trygg_event *evs, int n)
+{
+    if (n < 0)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "negative event count");
+    trygg_err err = trygg_st_tx_begin(st);
+    for (int i = 0; !err && i < n; i++) {
+        err = insert_event(st, &evs[i], NULL);
+        if (err == TRYGG_ERR_INVALID) {
+            char msg[sizeof st->errmsg];
+            TRYGG_COPY_TRUNC(msg, st->errmsg);
+            err = trygg_st_failf(st, TRYGG_ERR_INVALID, "event %d: %s", i, msg);
+        }
+    }
+    return trygg_st_tx_end(st, err);
+}
+
+static trygg_err insert_event(trygg_store *st, const trygg_event *ev, int64_t *id)
 {
     trygg_event clean;
     trygg_err err = prepare_event(st, ev, &clean);

@@ -114,6 +114,7 @@ const trygg_store_ops trygg_sqlite_ops = {
     .purge = trygg_sqlite_purge,
     .count = trygg_sqlite_count,
     .event_add = trygg_sqlite_event_add,
+    .event_add_many = trygg_sqlite_event_add_many,
     .event_get = trygg_sqlite_event_get,
     .event_update = trygg_sqlite_event_update,
     .event_delete = trygg_sqlite_event_delete,

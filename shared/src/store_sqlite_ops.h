@@ -163,6 +163,7 @@ trygg_err trygg_sqlite_purge(trygg_store *st, int64_t now, int *n);
 trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char *group,
                              trygg_count_cb cb, void *ctx);
 trygg_err trygg_sqlite_event_add(trygg_store *st, const trygg_event *ev, int64_t *id);
+trygg_err trygg_sqlite_event_add_many(trygg_store *st, const trygg_event *evs, int n);
 trygg_err trygg_sqlite_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out);
 trygg_err trygg_sqlite_event_update(trygg_store *st, const trygg_event *ev, const char *org);
 trygg_err trygg_sqlite_event_delete(trygg_store *st, int64_t id, const char *org);

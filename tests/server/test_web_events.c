@@ -234,12 +234,73 @@ static void test_organisations_apart(void **state)
                      TRYGG_ERR_NOTFOUND);
 }
 
+static void test_weekly_list_import(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("hanna", PASSWORD, &s), 303);
+    trygg_store *st = server_store(&F.ctx);
+    int64_t before = fx_table_rows(st, "events");
+    const char *bad = "Datum;Tid;Typ;Område;Plats;Antal\r\n"
+                      "2026-11-30;22:15;Klotter;Lödöse;Importtunneln;3\r\n"
+                      "2026-11-31;22:15;Klotter;Lödöse;Importtunneln;3\r\n"
+                      "2026-12-01;kväll (18–24);Sprayfärg;Centrum;Importtorget;1\r\n";
+    reply r;
+    req_upload(&r, "/events/import", s.cookie, s.csrf, "file", "vecka49.csv", bad, strlen(bad));
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "Ingenting importerades."));
+    assert_non_null(strstr(r.body, "2026-11-31"));
+    assert_non_null(strstr(r.body, "Sprayfärg"));
+    assert_non_null(strstr(r.body, "Välj vad som hände."));
+    reply_free(&r);
+    assert_int_equal(fx_table_rows(st, "events"), before); /* not the good first row either */
+
+    /* An Excel file (binary, with NUL bytes) is refused with how to save it. */
+    static const char xlsx[] = "PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00";
+    req_upload(&r, "/events/import", s.cookie, s.csrf, "file", "vecka49.xlsx", xlsx,
+               sizeof xlsx - 1);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "CSV UTF-8"));
+    reply_free(&r);
+    /* Without the CSRF field: refused. */
+    const char *good =
+        "datum,typ,område,tid,plats\n2026-12-01,Klotter,Centrum,morning,Importtorget\n"
+        "2026-12-02,Brand,lodose,03:10,Importtunneln\n";
+    req_upload(&r, "/events/import", s.cookie, "nope", "file", "v.csv", good, strlen(good));
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    assert_int_equal(fx_table_rows(st, "events"), before);
+
+    req_upload(&r, "/events/import", s.cookie, s.csrf, "file", "v.csv", good, strlen(good));
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/events?ok=flash.events_imported");
+    reply_free(&r);
+    assert_int_equal(fx_table_rows(st, "events"), before + 2);
+    trygg_event evs[4];
+    int n = 0;
+    assert_int_equal(trygg_store_event_list(st, "housing", "2026-12-02", "2026-12-02", evs, 4, &n),
+                     TRYGG_OK);
+    assert_int_equal(n, 1);
+    trygg_event ev = evs[0];
+    assert_string_equal(ev.place, "Importtunneln");
+    assert_int_equal(ev.type, TRYGG_EVENT_FIRE);
+    assert_string_equal(ev.band, "night");
+    assert_string_equal(ev.reporter, "hanna");
+    /* Filed as the user's organisation: not visible to another. */
+    session g;
+    assert_int_equal(login_as("gustav", PASSWORD, &g), 303);
+    char *body = get(&g, "/events", 200);
+    assert_null(strstr(body, "Importtunneln"));
+    free(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caretaker_files_in_one_post),
         cmocka_unit_test(test_refused_form_keeps_values),
         cmocka_unit_test(test_organisations_apart),
+        cmocka_unit_test(test_weekly_list_import),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

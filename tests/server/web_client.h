@@ -109,9 +109,8 @@ static inline void reply_free(reply *r)
     memset(r, 0, sizeof *r);
 }
 
-/* method GET/POST; cookie "a=b; c=d" or NULL; form urlencoded or NULL. */
-static inline void req(reply *r, const char *method, const char *path, const char *cookie,
-                       const char *form)
+/* A handle for `path` on the test server that collects the answer into r. */
+static inline CURL *wc_handle(reply *r, const char *path, const char *cookie)
 {
     memset(r, 0, sizeof *r);
     CURL *c = curl_easy_init();
@@ -126,13 +125,46 @@ static inline void req(reply *r, const char *method, const char *path, const cha
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     if (cookie)
         curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
-    if (strcmp(method, "POST") == 0)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, form ? form : "");
+    return c;
+}
+
+static inline void wc_perform(reply *r, CURL *c)
+{
     assert_int_equal(curl_easy_perform(c), CURLE_OK);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
     curl_easy_cleanup(c);
     if (!r->body)
         r->body = calloc(1, 1);
+}
+
+/* method GET/POST; cookie "a=b; c=d" or NULL; form urlencoded or NULL. */
+static inline void req(reply *r, const char *method, const char *path, const char *cookie,
+                       const char *form)
+{
+    CURL *c = wc_handle(r, path, cookie);
+    if (strcmp(method, "POST") == 0)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, form ? form : "");
+    wc_perform(r, c);
+}
+
+/* POSTs a multipart form: the CSRF field and a file `data[0..len)` named
+ * `filename` in field `field`. */
+static inline void req_upload(reply *r, const char *path, const char *cookie, const char *csrf,
+                              const char *field, const char *filename, const char *data, size_t len)
+{
+    CURL *c = wc_handle(r, path, cookie);
+    curl_mime *m = curl_mime_init(c);
+    curl_mimepart *p = curl_mime_addpart(m);
+    curl_mime_name(p, "csrf");
+    curl_mime_data(p, csrf, CURL_ZERO_TERMINATED);
+    p = curl_mime_addpart(m);
+    curl_mime_name(p, field);
+    curl_mime_filename(p, filename);
+    curl_mime_type(p, "text/csv");
+    curl_mime_data(p, data, len);
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, m);
+    wc_perform(r, c);
+    curl_mime_free(m);
 }
 
 /* Copies the value after `marker` up to `end` into out[cap]. */

@@ -63,12 +63,64 @@ static void test_cap(void **state)
     trygg_buf_free(&b);
 }
 
+/* Reads all of `text` with delimiter `d`: the fields joined by '|', records
+ * by '/', into out; returns the first error other than the end. */
+static trygg_err read_all(const char *text, size_t len, char d, char *out, size_t cap, int *lines)
+{
+    trygg_csv_reader r;
+    trygg_csv_reader_init(&r, text, len, d);
+    out[0] = '\0';
+    const char *f[8];
+    int n = 0, k = 0;
+    trygg_err e;
+    while ((e = trygg_csv_read(&r, f, 8, &n)) == TRYGG_OK) {
+        if (lines)
+            lines[k++] = r.line;
+        for (int i = 0; i < n; i++) {
+            strncat(out, f[i], cap - strlen(out) - 1);
+            strncat(out, i + 1 < n ? "|" : "/", cap - strlen(out) - 1);
+        }
+    }
+    trygg_csv_reader_free(&r);
+    return e == TRYGG_ERR_NOTFOUND ? TRYGG_OK : e;
+}
+
+static void test_read(void **state)
+{
+    (void)state;
+    char out[256];
+    int lines[8];
+    const char *t = "\xEF\xBB\xBF"
+                    "datum;typ;text\r\n"
+                    "2026-12-01;klotter;\"Nya taggar; tre st\"\r\n"
+                    "\r\n"
+                    "2026-12-02;brand;\"rad ett\nrad \"\"två\"\"\"\n"
+                    "2026-12-03;;\n";
+    assert_int_equal(trygg_csv_sniff(t + 3, strlen(t + 3)), ';');
+    assert_int_equal(read_all(t, strlen(t), ';', out, sizeof out, lines), TRYGG_OK);
+    assert_string_equal(out, "datum|typ|text/2026-12-01|klotter|Nya taggar; tre st/"
+                             "2026-12-02|brand|rad ett\nrad \"två\"/2026-12-03||/");
+    assert_int_equal(lines[0], 1);
+    assert_int_equal(lines[1], 2);
+    assert_int_equal(lines[2], 4); /* after the empty line */
+    assert_int_equal(lines[3], 6); /* the quoted line break counts */
+    assert_int_equal(trygg_csv_sniff("a,b;c,d", 7), ',');
+    assert_int_equal(trygg_csv_sniff("\"a;b;c\",d", 9), ',');
+    /* What a spreadsheet never writes is refused, not guessed. */
+    assert_int_equal(read_all("a,\"b\nc", 6, ',', out, sizeof out, NULL), TRYGG_ERR_INVALID);
+    assert_int_equal(read_all("a,\"b\"x,c\n", 9, ',', out, sizeof out, NULL), TRYGG_ERR_INVALID);
+    assert_int_equal(read_all("a,b\0c,d\n", 8, ',', out, sizeof out, NULL), TRYGG_ERR_INVALID);
+    assert_int_equal(read_all("1,2,3,4,5,6,7,8,9\n", 18, ',', out, sizeof out, NULL),
+                     TRYGG_ERR_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quoting),
         cmocka_unit_test(test_formula_guard),
         cmocka_unit_test(test_cap),
+        cmocka_unit_test(test_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

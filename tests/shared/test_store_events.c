@@ -193,6 +193,21 @@ static void test_purged_after_a_year(void **state)
     assert_int_equal(fx_table_rows(f->st, "events"), 0);
 }
 
+static void test_add_many_all_or_none(void **state)
+{
+    fixture *f = *state;
+    trygg_event evs[3];
+    for (int i = 0; i < 3; i++)
+        evs[i] = make("housing", TRYGG_EVENT_LITTER, "2026-12-01", i + 1);
+    evs[2].count = 0; /* the last one is refused */
+    assert_int_equal(trygg_store_event_add_many(f->st, evs, 3), TRYGG_ERR_INVALID);
+    assert_non_null(strstr(trygg_store_errmsg(f->st), "event 2"));
+    assert_int_equal(fx_table_rows(f->st, "events"), 0);
+    evs[2].count = 3;
+    assert_int_equal(trygg_store_event_add_many(f->st, evs, 3), TRYGG_OK);
+    assert_int_equal(fx_table_rows(f->st, "events"), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +218,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_week_totals, fx_setup, fx_teardown),
         cmocka_unit_test(test_names_round_trip),
         cmocka_unit_test_setup_teardown(test_purged_after_a_year, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_add_many_all_or_none, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

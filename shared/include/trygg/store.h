@@ -704,6 +704,11 @@ TRYGG_MUST_CHECK trygg_err trygg_store_count(trygg_store *st, const trygg_filter
  * sets *id. ev->id, created and updated are ignored. */
 TRYGG_MUST_CHECK trygg_err trygg_store_event_add(trygg_store *st, const trygg_event *ev,
                                                  int64_t *id);
+/* Stores evs[0..n) as trygg_store_event_add does, all in one transaction:
+ * when one is refused (TRYGG_ERR_INVALID, message naming its index) or a
+ * write fails, none is stored. */
+TRYGG_MUST_CHECK trygg_err trygg_store_event_add_many(trygg_store *st, const trygg_event *evs,
+                                                      int n);
 /* Reads event `id` of `org` (NULL = any) into *out. */
 TRYGG_MUST_CHECK trygg_err trygg_store_event_get(trygg_store *st, int64_t id, const char *org,
                                                  trygg_event *out);
