@@ -31,22 +31,6 @@ const char *trygg_rr_area_group(const trygg_report *r, const char *area)
     return TRYGG_REPORT_OTHER;
 }
 
-trygg_err trygg_rr_view_new(const trygg_report *r, const trygg_report_opts *o, trygg_buf *b,
-                            trygg_rr_view **out)
-{
-    trygg_rr_view *v = *out = calloc(1, sizeof *v);
-    if (!v) {
-        if (!b->err)
-            b->err = TRYGG_ERR_NOMEM; /* sticky, as after a failed append */
-        return b->err;
-    }
-    v->r = r;
-    v->o = o;
-    v->T = o->threshold > 0 ? o->threshold : TRYGG_SUPPRESS_DEFAULT;
-    trygg_report_suppress(r, v->T, &v->c);
-    return TRYGG_OK;
-}
-
 /* Text of a count in this view: the number in full mode (with "*" when it
  * would be hidden outside the security department), else via suppression. */
 void trygg_rr_cell(const trygg_rr_view *v, int64_t n, trygg_cell s, char *out, size_t cap)
@@ -57,8 +41,8 @@ void trygg_rr_cell(const trygg_rr_view *v, int64_t n, trygg_cell s, char *out, s
         snprintf(out, cap, "%lld%s", (long long)n, s == TRYGG_CELL_SHOWN ? "" : "*");
 }
 
-void trygg_rr_cell_diff(const trygg_rr_view *v, int64_t a, trygg_cell sa, int64_t b, trygg_cell sb,
-                        char *out, size_t cap)
+static void cell_diff(const trygg_rr_view *v, int64_t a, trygg_cell sa, int64_t b, trygg_cell sb,
+                      char *out, size_t cap)
 {
     if (v->o->suppress && trygg_suppress_diff(sa, sb) != TRYGG_CELL_SHOWN)
         snprintf(out, cap, "x");
@@ -67,7 +51,7 @@ void trygg_rr_cell_diff(const trygg_rr_view *v, int64_t a, trygg_cell sa, int64_
 }
 
 /* Average of 12 weeks (sum/12, one decimal). */
-void trygg_rr_cell_avg(const trygg_rr_view *v, int64_t sum, trygg_cell s, char *out, size_t cap)
+static void cell_avg(const trygg_rr_view *v, int64_t sum, trygg_cell s, char *out, size_t cap)
 {
     if (v->o->suppress && s != TRYGG_CELL_SHOWN)
         snprintf(out, cap, "x");
@@ -75,13 +59,24 @@ void trygg_rr_cell_avg(const trygg_rr_view *v, int64_t sum, trygg_cell s, char *
         snprintf(out, cap, "%.1f", (double)sum / TRYGG_REPORT_HIST);
 }
 
-void trygg_rr_cell_diff_avg(const trygg_rr_view *v, int64_t cur, trygg_cell sc, int64_t sum,
-                            trygg_cell sa, char *out, size_t cap)
+static void cell_diff_avg(const trygg_rr_view *v, int64_t cur, trygg_cell sc, int64_t sum,
+                          trygg_cell sa, char *out, size_t cap)
 {
     if (v->o->suppress && trygg_suppress_diff(sc, sa) != TRYGG_CELL_SHOWN)
         snprintf(out, cap, "x");
     else
         snprintf(out, cap, "%+.1f", (double)cur - (double)sum / TRYGG_REPORT_HIST);
+}
+
+void trygg_rr_figs_of(const trygg_rr_view *v, const int64_t *n, trygg_cell cur, trygg_cell prev,
+                      trygg_cell avg, trygg_rr_figs *f)
+{
+    int64_t sum = trygg_report_hist_sum(n);
+    trygg_rr_cell(v, n[CUR], cur, f->count, sizeof f->count);
+    trygg_rr_cell(v, n[CUR - 1], prev, f->prev, sizeof f->prev);
+    cell_diff(v, n[CUR], cur, n[CUR - 1], prev, f->change, sizeof f->change);
+    cell_avg(v, sum, avg, f->avg, sizeof f->avg);
+    cell_diff_avg(v, n[CUR], cur, sum, avg, f->change_avg, sizeof f->change_avg);
 }
 
 const char *trygg_rr_tr(const trygg_report_opts *o, const char *key)
@@ -194,3 +189,23 @@ void trygg_rr_fmt_dur(const trygg_report_opts *o, int64_t s, char *out, size_t c
 
 const char *const trygg_rr_band_names[TRYGG_REPORT_BANDS] = {"00-04", "04-08", "08-12",
                                                              "12-16", "16-20", "20-24"};
+
+trygg_err trygg_rr_render(const trygg_report *r, const trygg_report_opts *o, trygg_buf *b,
+                          const trygg_rr_part *parts, int nparts)
+{
+    trygg_rr_view *v = calloc(1, sizeof *v); /* large: trygg_report_cells */
+    if (!v) {
+        if (!b->err)
+            b->err = TRYGG_ERR_NOMEM; /* sticky, as after a failed append */
+        return b->err;
+    }
+    v->r = r;
+    v->o = o;
+    v->T = o->threshold > 0 ? o->threshold : TRYGG_SUPPRESS_DEFAULT;
+    trygg_report_suppress(r, v->T, &v->c);
+    trygg_err e = TRYGG_OK;
+    for (int i = 0; i < nparts && !e; i++)
+        e = parts[i](b, v);
+    free(v);
+    return e;
+}

@@ -40,25 +40,31 @@ typedef struct trygg_rr_view {
     trygg_report_cells c; /* every cell's state */
 } trygg_rr_view;
 
-/* The view of r under o in *out (allocated, as it is large: free() it).
- * Running out of memory here fails b as a failed append would, and returns
- * b's error. */
-TRYGG_MUST_CHECK trygg_err trygg_rr_view_new(const trygg_report *r, const trygg_report_opts *o,
-                                             trygg_buf *b, trygg_rr_view **out);
+/* One piece of a rendering: appends to b, returns the first failed append. */
+typedef trygg_err (*trygg_rr_part)(trygg_buf *b, const trygg_rr_view *v);
+
+/* Builds the view of r under o and renders the parts into b in order,
+ * stopping at the first that fails; returns its error (b's error). Out of
+ * memory for the view fails b as a failed append would. */
+TRYGG_MUST_CHECK trygg_err trygg_rr_render(const trygg_report *r, const trygg_report_opts *o,
+                                           trygg_buf *b, const trygg_rr_part *parts, int nparts);
 
 /* ---- Cell texts (report_render.c) ------------------------------------------------ */
 
 /* A count: the number in full mode (with "*" when it would be hidden outside
  * the security department), else its suppressed text ("<3", "x"). */
 void trygg_rr_cell(const trygg_rr_view *v, int64_t n, trygg_cell s, char *out, size_t cap);
-/* The change a - b ("+2"), "x" when either side hides it. */
-void trygg_rr_cell_diff(const trygg_rr_view *v, int64_t a, trygg_cell sa, int64_t b, trygg_cell sb,
-                        char *out, size_t cap);
-/* The 12-week average of a 12-week sum, one decimal. */
-void trygg_rr_cell_avg(const trygg_rr_view *v, int64_t sum, trygg_cell s, char *out, size_t cap);
-/* The change of cur against the 12-week average of sum ("+1.5"). */
-void trygg_rr_cell_diff_avg(const trygg_rr_view *v, int64_t cur, trygg_cell sc, int64_t sum,
-                            trygg_cell sa, char *out, size_t cap);
+
+/* The published figures of a row of weekly counts n (n[CUR] the report
+ * week) whose cells have the states cur (report week), prev (the week
+ * before) and avg (the 12-week sum): the count, the previous week's, the
+ * change ("+2"), the 12-week average (one decimal) and the change against
+ * it ("+1.5"); a figure a hidden cell would give away is "x". */
+typedef struct trygg_rr_figs {
+    char count[32], prev[32], change[32], avg[32], change_avg[32];
+} trygg_rr_figs;
+void trygg_rr_figs_of(const trygg_rr_view *v, const int64_t *n, trygg_cell cur, trygg_cell prev,
+                      trygg_cell avg, trygg_rr_figs *f);
 /* Local date "2026-11-16", date and time "2026-11-16 09:00", and a duration
  * in days/hours/minutes with the catalog's units. */
 void trygg_rr_fmt_date(int64_t t, char *out, size_t cap);

@@ -10,7 +10,6 @@
 #include "trygg/csv.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static trygg_err csv_row(trygg_buf *b, const char *view_, const char *key, const char *sub,
@@ -38,13 +37,10 @@ static trygg_err csv_dim(trygg_buf *b, const trygg_rr_view *v, int d, const char
     const trygg_report_table *t = &v->r->dim[d];
     const trygg_report_dimcells *s = &v->c.dim[d];
     for (int i = 0; i < t->n; i++) {
-        const trygg_report_row *row = &t->rows[i];
-        char c[32], p[32], ch[32], a[32], key[160], sub[80] = "";
-        trygg_rr_cell(v, row->n[CUR], s->cur[i], c, sizeof c);
-        trygg_rr_cell(v, row->n[CUR - 1], s->prev[i], p, sizeof p);
-        trygg_rr_cell_diff(v, row->n[CUR], s->cur[i], row->n[CUR - 1], s->prev[i], ch, sizeof ch);
-        trygg_rr_cell_avg(v, trygg_report_hist_sum(row->n), s->avg[i], a, sizeof a);
-        TRYGG_COPY_FIT(key, row->key);
+        trygg_rr_figs f;
+        trygg_rr_figs_of(v, t->rows[i].n, s->cur[i], s->prev[i], s->avg[i], &f);
+        char key[160], sub[80] = "";
+        TRYGG_COPY_FIT(key, t->rows[i].key);
         if (d == TRYGG_DIM_CATEGORY) {
             char *slash = strchr(key, '/');
             if (slash) {
@@ -54,7 +50,7 @@ static trygg_err csv_dim(trygg_buf *b, const trygg_rr_view *v, int d, const char
         } else if (d == TRYGG_DIM_AREA) {
             TRYGG_COPY_TRUNC(sub, trygg_rr_area_group(v->r, key)); /* display text */
         }
-        TRY(csv_row(b, name, key, sub, c, p, ch, a));
+        TRY(csv_row(b, name, key, sub, f.count, f.prev, f.change, f.avg));
     }
     return TRYGG_OK;
 }
@@ -63,15 +59,12 @@ static trygg_err csv_dim(trygg_buf *b, const trygg_rr_view *v, int d, const char
 static trygg_err csv_totals(trygg_buf *b, const trygg_rr_view *v)
 {
     const trygg_report *r = v->r;
-    char wk[16], c[32], p[32], ch[32], a[32];
+    char wk[16];
     trygg_week_format(&r->week, wk, sizeof wk);
     TRY(trygg_buf_puts(b, "view,key,subkey,count,previous,change,avg12\r\n"));
-    trygg_rr_cell(v, r->total[CUR], v->c.total[CUR], c, sizeof c);
-    trygg_rr_cell(v, r->total[CUR - 1], v->c.total[CUR - 1], p, sizeof p);
-    trygg_rr_cell_diff(v, r->total[CUR], v->c.total[CUR], r->total[CUR - 1], v->c.total[CUR - 1],
-                       ch, sizeof ch);
-    trygg_rr_cell_avg(v, trygg_report_hist_sum(r->total), v->c.total_avg, a, sizeof a);
-    TRY(csv_row(b, "total", wk, "", c, p, ch, a));
+    trygg_rr_figs f;
+    trygg_rr_figs_of(v, r->total, v->c.total[CUR], v->c.total[CUR - 1], v->c.total_avg, &f);
+    TRY(csv_row(b, "total", wk, "", f.count, f.prev, f.change, f.avg));
     TRY(csv_dim(b, v, TRYGG_DIM_KIND, "kind"));
     TRY(csv_dim(b, v, TRYGG_DIM_CATEGORY, "category"));
     TRY(csv_dim(b, v, TRYGG_DIM_AREA, "area"));
@@ -159,15 +152,6 @@ static trygg_err csv_sources(trygg_buf *b, const trygg_rr_view *v)
 
 trygg_err trygg_report_csv(const trygg_report *r, const trygg_report_opts *o, trygg_buf *b)
 {
-    trygg_rr_view *v;
-    TRY(trygg_rr_view_new(r, o, b, &v));
-    trygg_err e = csv_totals(b, v);
-    if (!e)
-        e = csv_heat_trend(b, v);
-    if (!e)
-        e = csv_status(b, v);
-    if (!e)
-        e = csv_sources(b, v);
-    free(v);
-    return e;
+    static const trygg_rr_part parts[] = {csv_totals, csv_heat_trend, csv_status, csv_sources};
+    return trygg_rr_render(r, o, b, parts, (int)(sizeof parts / sizeof parts[0]));
 }

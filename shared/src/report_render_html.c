@@ -11,7 +11,6 @@
 #include "trygg/html.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char report_css[] =
@@ -48,27 +47,44 @@ static trygg_err style(trygg_buf *b, const trygg_report_opts *o)
     if (o->css_href) {
         TRY(trygg_buf_puts(b, "<link rel=\"stylesheet\" href=\""));
         TRY(trygg_html_esc(b, o->css_href));
-        TRY(trygg_buf_puts(b, "\">"));
-    } else {
-        TRY(trygg_buf_puts(b, "<style>"));
-        TRY(trygg_buf_puts(b, report_css));
-        TRY(trygg_buf_puts(b, "</style>"));
+        return trygg_buf_puts(b, "\">");
     }
-    return TRYGG_OK;
+    TRY(trygg_buf_puts(b, "<style>"));
+    TRY(trygg_buf_puts(b, report_css));
+    return trygg_buf_puts(b, "</style>");
 }
 
-static trygg_err th(trygg_buf *b, const trygg_report_opts *o, const char *key, int num)
+/* open, then text escaped, then close: markup around one dynamic text. */
+static trygg_err elem(trygg_buf *b, const char *open, const char *text, const char *close)
 {
-    TRY(trygg_buf_puts(b, num ? "<th scope=\"col\" class=\"n\">" : "<th scope=\"col\">"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, key)));
-    return trygg_buf_puts(b, "</th>");
+    TRY(trygg_buf_puts(b, open));
+    TRY(trygg_html_esc(b, text));
+    return trygg_buf_puts(b, close);
 }
 
 static trygg_err td(trygg_buf *b, const char *s, int num)
 {
-    TRY(trygg_buf_puts(b, num ? "<td class=\"n\">" : "<td>"));
-    TRY(trygg_html_esc(b, s));
-    return trygg_buf_puts(b, "</td>");
+    return elem(b, num ? "<td class=\"n\">" : "<td>", s, "</td>");
+}
+
+/* A row header cell (the row's name). */
+static trygg_err th_row(trygg_buf *b, const char *s)
+{
+    return elem(b, "<th scope=\"row\">", s, "</th>");
+}
+
+/* A table's start and its header row: the catalog texts of keys; a key
+ * starting with '#' is a number column ("#report.col.count"). */
+static trygg_err table_begin(trygg_buf *b, const trygg_report_opts *o, const char *const *keys,
+                             int n)
+{
+    TRY(trygg_buf_puts(b, "<table><thead><tr>"));
+    for (int i = 0; i < n; i++) {
+        int num = keys[i][0] == '#';
+        TRY(elem(b, num ? "<th scope=\"col\" class=\"n\">" : "<th scope=\"col\">",
+                 trygg_rr_tr(o, keys[i] + num), "</th>"));
+    }
+    return trygg_buf_puts(b, "</tr></thead><tbody>");
 }
 
 static trygg_err section_begin(trygg_buf *b, const trygg_report_opts *o, const char *id,
@@ -76,8 +92,19 @@ static trygg_err section_begin(trygg_buf *b, const trygg_report_opts *o, const c
 {
     TRY(trygg_buf_printf(b, "<section id=\"%s\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">", id, id,
                          id));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, key)));
-    return trygg_buf_puts(b, "</h2>");
+    return elem(b, "", trygg_rr_tr(o, key), "</h2>");
+}
+
+/* The catalog text of key with its one placeholder {name} set to value;
+ * fallback when that fails (too long, a bad placeholder). */
+static const char *format1(const trygg_report_opts *o, const char *key, const char *name,
+                           const char *value, const char *fallback, char *out, size_t cap)
+{
+    const char *names[] = {name, NULL};
+    const char *vals[] = {value, NULL};
+    if (trygg_i18n_format(trygg_rr_tr(o, key), names, vals, out, cap))
+        return fallback;
+    return out;
 }
 
 /* Table of one dimension (count, previous, change, avg, change vs avg) with
@@ -85,60 +112,59 @@ static trygg_err section_begin(trygg_buf *b, const trygg_report_opts *o, const c
 static trygg_err html_dim(trygg_buf *b, const trygg_rr_view *v, int d, const char *id,
                           const char *key, int chart)
 {
+    static const char *const cols[] = {"report.col.key",       "#report.col.count",
+                                       "#report.col.previous", "#report.col.change",
+                                       "#report.col.avg12",    "#report.col.change_avg"};
+    static const char *const area_cols[] = {
+        "report.col.area",    "report.col.group",  "#report.col.count",     "#report.col.previous",
+        "#report.col.change", "#report.col.avg12", "#report.col.change_avg"};
     const trygg_report_table *t = &v->r->dim[d];
+    const trygg_report_dimcells *s = &v->c.dim[d];
     const trygg_report_opts *o = v->o;
     TRY(section_begin(b, o, id, key));
     const char *labels[NK];
     char lbuf[NK][160];
     int64_t vals[NK];
-    int n = 0;
     for (int i = 0; i < t->n; i++) {
-        labels[n] = trygg_rr_row_label(v, d, t->rows[i].key, lbuf[n], sizeof lbuf[n]);
-        if (labels[n] != lbuf[n]) {
-            TRYGG_COPY_TRUNC(lbuf[n], labels[n]); /* display text */
-            labels[n] = lbuf[n];
-        }
-        vals[n++] = t->rows[i].n[CUR];
+        const char *label = trygg_rr_row_label(v, d, t->rows[i].key, lbuf[i], sizeof lbuf[i]);
+        if (label != lbuf[i])
+            TRYGG_COPY_TRUNC(lbuf[i], label); /* display text */
+        labels[i] = lbuf[i];
+        vals[i] = t->rows[i].n[CUR];
     }
-    if (chart && n > 0)
-        TRY(trygg_svg_bars(b, trygg_rr_tr(o, key), labels, vals,
-                           o->suppress ? v->c.dim[d].cur : NULL, n, v->T));
-    TRY(trygg_buf_puts(b, "<table><thead><tr>"));
-    TRY(th(b, o, d == TRYGG_DIM_AREA ? "report.col.area" : "report.col.key", 0));
+    if (chart && t->n > 0)
+        TRY(trygg_svg_bars(b, trygg_rr_tr(o, key), labels, vals, o->suppress ? s->cur : NULL, t->n,
+                           v->T));
     if (d == TRYGG_DIM_AREA)
-        TRY(th(b, o, "report.col.group", 0));
-    TRY(th(b, o, "report.col.count", 1));
-    TRY(th(b, o, "report.col.previous", 1));
-    TRY(th(b, o, "report.col.change", 1));
-    TRY(th(b, o, "report.col.avg12", 1));
-    TRY(th(b, o, "report.col.change_avg", 1));
-    TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
+        TRY(table_begin(b, o, area_cols, 7));
+    else
+        TRY(table_begin(b, o, cols, 6));
     for (int i = 0; i < t->n; i++) {
-        const trygg_report_row *row = &t->rows[i];
-        char c[32], p[32], ch[32], a[32], ca[32];
-        int64_t hs = trygg_report_hist_sum(row->n);
-        trygg_rr_cell(v, row->n[CUR], v->c.dim[d].cur[i], c, sizeof c);
-        trygg_rr_cell(v, row->n[CUR - 1], v->c.dim[d].prev[i], p, sizeof p);
-        trygg_rr_cell_diff(v, row->n[CUR], v->c.dim[d].cur[i], row->n[CUR - 1], v->c.dim[d].prev[i],
-                           ch, sizeof ch);
-        trygg_rr_cell_avg(v, hs, v->c.dim[d].avg[i], a, sizeof a);
-        trygg_rr_cell_diff_avg(v, row->n[CUR], v->c.dim[d].cur[i], hs, v->c.dim[d].avg[i], ca,
-                               sizeof ca);
-        TRY(trygg_buf_puts(b, "<tr><th scope=\"row\">"));
-        TRY(trygg_html_esc(b, labels[i]));
-        TRY(trygg_buf_puts(b, "</th>"));
+        trygg_rr_figs f;
+        trygg_rr_figs_of(v, t->rows[i].n, s->cur[i], s->prev[i], s->avg[i], &f);
+        TRY(trygg_buf_puts(b, "<tr>"));
+        TRY(th_row(b, labels[i]));
         if (d == TRYGG_DIM_AREA) {
-            const char *g = trygg_rr_area_group(v->r, row->key);
+            const char *g = trygg_rr_area_group(v->r, t->rows[i].key);
             TRY(td(b, strcmp(g, TRYGG_REPORT_OTHER) == 0 ? "" : g, 0));
         }
-        TRY(td(b, c, 1));
-        TRY(td(b, p, 1));
-        TRY(td(b, ch, 1));
-        TRY(td(b, a, 1));
-        TRY(td(b, ca, 1));
+        const char *fig[] = {f.count, f.prev, f.change, f.avg, f.change_avg};
+        for (int k = 0; k < 5; k++)
+            TRY(td(b, fig[k], 1));
         TRY(trygg_buf_puts(b, "</tr>"));
     }
     return trygg_buf_puts(b, "</tbody></table></section>");
+}
+
+/* A link of the week chooser: base_url + the printf'd path, then the label. */
+static trygg_err chooser_link(trygg_buf *b, const trygg_report_opts *o, const char *path,
+                              const char *week, const char *key)
+{
+    TRY(trygg_buf_puts(b, "<a href=\""));
+    TRY(trygg_html_esc(b, o->base_url));
+    TRY(trygg_buf_puts(b, path));
+    TRY(trygg_buf_puts(b, week));
+    return elem(b, "\">", trygg_rr_tr(o, key), "</a>");
 }
 
 static trygg_err html_chooser(trygg_buf *b, const trygg_rr_view *v)
@@ -151,49 +177,28 @@ static trygg_err html_chooser(trygg_buf *b, const trygg_rr_view *v)
     trygg_week_format(&v->r->week, wk, sizeof wk);
     trygg_week_format(&prev, pw, sizeof pw);
     trygg_week_format(&next, nw, sizeof nw);
-    TRY(trygg_buf_puts(b, "<nav class=\"weeks\" aria-label=\""));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.weeks_nav")));
-    TRY(trygg_buf_puts(b, "\"><a href=\""));
-    TRY(trygg_html_esc(b, o->base_url));
-    TRY(trygg_buf_printf(b, "?week=%s\">", pw));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.prev_week")));
-    TRY(trygg_buf_puts(b, "</a><form method=\"get\" action=\""));
-    TRY(trygg_html_esc(b, o->base_url));
-    TRY(trygg_buf_puts(b, "\"><label for=\"week\">"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.choose_week")));
+    TRY(elem(b, "<nav class=\"weeks\" aria-label=\"", trygg_rr_tr(o, "report.weeks_nav"), "\">"));
+    TRY(chooser_link(b, o, "?week=", pw, "report.prev_week"));
+    TRY(elem(b, "<form method=\"get\" action=\"", o->base_url, "\">"));
+    TRY(elem(b, "<label for=\"week\">", trygg_rr_tr(o, "report.choose_week"), "</label>"));
     TRY(trygg_buf_printf(b,
-                         "</label> <input id=\"week\" name=\"week\" type=\"week\" value=\"%s\""
-                         " pattern=\"[0-9]{4}-W[0-9]{2}\" required> <button type=\"submit\">",
+                         " <input id=\"week\" name=\"week\" type=\"week\" value=\"%s\""
+                         " pattern=\"[0-9]{4}-W[0-9]{2}\" required> ",
                          wk));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.show")));
-    TRY(trygg_buf_puts(b, "</button></form><a href=\""));
-    TRY(trygg_html_esc(b, o->base_url));
-    TRY(trygg_buf_printf(b, "?week=%s\">", nw));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.next_week")));
-    TRY(trygg_buf_puts(b, "</a><a href=\""));
-    TRY(trygg_html_esc(b, o->base_url));
-    TRY(trygg_buf_printf(b, "/week.csv?week=%s\">", wk));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.download_csv")));
-    TRY(trygg_buf_puts(b, "</a><a href=\""));
-    TRY(trygg_html_esc(b, o->base_url));
-    TRY(trygg_buf_printf(b, "/print?week=%s\">", wk));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.printable")));
-    return trygg_buf_puts(b, "</a></nav>");
+    TRY(elem(b, "<button type=\"submit\">", trygg_rr_tr(o, "report.show"), "</button></form>"));
+    TRY(chooser_link(b, o, "?week=", nw, "report.next_week"));
+    TRY(chooser_link(b, o, "/week.csv?week=", wk, "report.download_csv"));
+    TRY(chooser_link(b, o, "/print?week=", wk, "report.printable"));
+    return trygg_buf_puts(b, "</nav>");
 }
 
 static trygg_err figure(trygg_buf *b, const trygg_report_opts *o, const char *key,
                         const char *value, const char *sub)
 {
-    TRY(trygg_buf_puts(b, "<li>"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, key)));
-    TRY(trygg_buf_puts(b, "<b>"));
-    TRY(trygg_html_esc(b, value));
-    TRY(trygg_buf_puts(b, "</b>"));
-    if (sub) {
-        TRY(trygg_buf_puts(b, "<small>"));
-        TRY(trygg_html_esc(b, sub));
-        TRY(trygg_buf_puts(b, "</small>"));
-    }
+    TRY(elem(b, "<li>", trygg_rr_tr(o, key), ""));
+    TRY(elem(b, "<b>", value, "</b>"));
+    if (sub)
+        TRY(elem(b, "<small>", sub, "</small>"));
     return trygg_buf_puts(b, "</li>");
 }
 
@@ -201,19 +206,14 @@ static trygg_err html_summary(trygg_buf *b, const trygg_rr_view *v)
 {
     const trygg_report *r = v->r;
     const trygg_report_opts *o = v->o;
-    char c[32], p[32], ch[32], a[32], sub[200], tmp[64];
-    int64_t hs = trygg_report_hist_sum(r->total);
-    trygg_cell as = v->c.total_avg;
-    trygg_rr_cell(v, r->total[CUR], v->c.total[CUR], c, sizeof c);
-    trygg_rr_cell(v, r->total[CUR - 1], v->c.total[CUR - 1], p, sizeof p);
-    trygg_rr_cell_diff(v, r->total[CUR], v->c.total[CUR], r->total[CUR - 1], v->c.total[CUR - 1],
-                       ch, sizeof ch);
-    trygg_rr_cell_avg(v, hs, as, a, sizeof a);
+    char c[32], sub[200], tmp[64];
+    trygg_rr_figs f;
+    trygg_rr_figs_of(v, r->total, v->c.total[CUR], v->c.total[CUR - 1], v->c.total_avg, &f);
     TRY(section_begin(b, o, "summary", "report.summary"));
     TRY(trygg_buf_puts(b, "<ul class=\"figures\">"));
-    snprintf(sub, sizeof sub, "%s %s (%s) · %s %s", trygg_rr_tr(o, "report.col.previous"), p, ch,
-             trygg_rr_tr(o, "report.col.avg12"), a);
-    TRY(figure(b, o, "report.total", c, sub));
+    snprintf(sub, sizeof sub, "%s %s (%s) · %s %s", trygg_rr_tr(o, "report.col.previous"), f.prev,
+             f.change, trygg_rr_tr(o, "report.col.avg12"), f.avg);
+    TRY(figure(b, o, "report.total", f.count, sub));
     trygg_rr_cell(v, r->open, v->c.status[0], c, sizeof c);
     TRY(figure(b, o, "report.open", c, NULL));
     trygg_rr_cell(v, r->closed, v->c.status[1], c, sizeof c);
@@ -274,21 +274,17 @@ static trygg_err html_heat(trygg_buf *b, const trygg_rr_view *v)
         cols[i] = trygg_rr_band_names[i];
     TRY(trygg_svg_heat(b, trygg_rr_tr(o, "report.heatmap"), rows, cols, &v->r->heat[0][0],
                        o->suppress ? v->c.heat : NULL, 7, TRYGG_REPORT_BANDS, v->T));
-    TRY(trygg_buf_puts(b, "<p class=\"caption\">"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.heatmap_caption")));
-    return trygg_buf_puts(b, "</p></section>");
+    return elem(b, "<p class=\"caption\">", trygg_rr_tr(o, "report.heatmap_caption"),
+                "</p></section>");
 }
 
 static trygg_err html_top(trygg_buf *b, const trygg_rr_view *v)
 {
+    static const char *const cols[] = {"report.col.place", "#report.col.count"};
     const trygg_report *r = v->r;
     const trygg_report_opts *o = v->o;
     TRY(section_begin(b, o, "places", "report.top_places"));
-    TRY(trygg_buf_puts(b, "<table><thead><tr>"));
-    TRY(th(b, o, "report.col.place", 0));
-    TRY(th(b, o, "report.col.count", 1));
-    TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
-    int shown_rows = 0;
+    TRY(table_begin(b, o, cols, 2));
     for (int i = 0; i < r->ntop; i++) {
         if (o->suppress && v->c.top[i] != TRYGG_CELL_SHOWN)
             continue;
@@ -298,76 +294,116 @@ static trygg_err html_top(trygg_buf *b, const trygg_rr_view *v)
         char label[sizeof r->top[0].label];
         TRYGG_COPY_FIT(label, r->top[i].label);
         char *colon = strstr(label, ": ");
-        TRY(trygg_buf_puts(b, "<tr><th scope=\"row\">"));
         if (colon) {
             *colon = '\0';
-            TRY(trygg_html_esc(b, trygg_rr_area_label(v, label, lb, sizeof lb)));
-            TRY(trygg_buf_puts(b, ": "));
-            TRY(trygg_html_esc(b, colon + 2));
+            TRY(elem(b, "<tr><th scope=\"row\">", trygg_rr_area_label(v, label, lb, sizeof lb),
+                     ": "));
+            TRY(elem(b, "", colon + 2, "</th>"));
         } else {
-            TRY(trygg_html_esc(
-                b, trygg_rr_area_label(v, strcmp(label, "-") == 0 ? "" : label, lb, sizeof lb)));
+            const char *area = strcmp(label, "-") == 0 ? "" : label;
+            TRY(elem(b, "<tr><th scope=\"row\">", trygg_rr_area_label(v, area, lb, sizeof lb),
+                     "</th>"));
         }
-        TRY(trygg_buf_puts(b, "</th>"));
         TRY(td(b, c, 1));
         TRY(trygg_buf_puts(b, "</tr>"));
-        shown_rows++;
     }
     TRY(trygg_buf_puts(b, "</tbody></table>"));
     if (o->suppress) {
-        TRY(trygg_buf_puts(b, "<p class=\"caption\">"));
-        TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.top_places_note")));
-        TRY(trygg_buf_puts(b, " "));
-        TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.top_places_note_nested")));
-        TRY(trygg_buf_puts(b, "</p>"));
+        TRY(elem(b, "<p class=\"caption\">", trygg_rr_tr(o, "report.top_places_note"), " "));
+        TRY(elem(b, "", trygg_rr_tr(o, "report.top_places_note_nested"), "</p>"));
     }
-    (void)shown_rows;
     return trygg_buf_puts(b, "</section>");
+}
+
+/* The urgent items one by one: only on the security department's own
+ * screen. */
+static trygg_err urgent_list(trygg_buf *b, const trygg_rr_view *v)
+{
+    static const char *const cols[] = {"report.col.ref", "report.col.time", "report.col.kind",
+                                       "report.col.area", "report.col.status"};
+    const trygg_report *r = v->r;
+    TRY(table_begin(b, v->o, cols, 5));
+    for (int i = 0; i < r->nurgent_list; i++) {
+        const trygg_report_urgent *u = &r->urgent_list[i];
+        char t[32], kb[64], ab[160], sb[64], cb[200];
+        trygg_rr_fmt_time(u->created, t, sizeof t);
+        TRY(elem(b, "<tr><td><a href=\"/item/", u->ref, "\">"));
+        TRY(elem(b, "", u->ref, "</a></td>"));
+        TRY(td(b, t, 0));
+        snprintf(cb, sizeof cb, "%s/%s", trygg_kind_name(u->kind), u->category);
+        TRY(td(b, trygg_rr_row_label(v, TRYGG_DIM_CATEGORY, cb, kb, sizeof kb), 0));
+        TRY(td(b, trygg_rr_area_label(v, u->area, ab, sizeof ab), 0));
+        const char *status = trygg_status_name(u->status);
+        TRY(td(b, trygg_rr_tr_or(v->o, "status", status, status, sb, sizeof sb), 0));
+        TRY(trygg_buf_puts(b, "</tr>"));
+    }
+    return trygg_buf_puts(b, "</tbody></table>");
 }
 
 static trygg_err html_urgent(trygg_buf *b, const trygg_rr_view *v)
 {
-    const trygg_report *r = v->r;
     const trygg_report_opts *o = v->o;
     TRY(section_begin(b, o, "urgent", "report.urgent"));
     char c[32];
-    trygg_rr_cell(v, r->urgent, v->c.urgent[0], c, sizeof c);
-    TRY(trygg_buf_puts(b, "<p>"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.urgent_count")));
-    TRY(trygg_buf_puts(b, " <strong>"));
-    TRY(trygg_html_esc(b, c));
-    TRY(trygg_buf_puts(b, "</strong></p>"));
-    if (!o->suppress && r->nurgent_list > 0) {
-        /* Only on the security department's own screen: single items. */
-        TRY(trygg_buf_puts(b, "<table><thead><tr>"));
-        TRY(th(b, o, "report.col.ref", 0));
-        TRY(th(b, o, "report.col.time", 0));
-        TRY(th(b, o, "report.col.kind", 0));
-        TRY(th(b, o, "report.col.area", 0));
-        TRY(th(b, o, "report.col.status", 0));
-        TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
-        for (int i = 0; i < r->nurgent_list; i++) {
-            const trygg_report_urgent *u = &r->urgent_list[i];
-            char t[32], kb[64], ab[160], sb[64], cb[200];
-            trygg_rr_fmt_time(u->created, t, sizeof t);
-            TRY(trygg_buf_puts(b, "<tr><td><a href=\"/item/"));
-            TRY(trygg_html_esc(b, u->ref));
-            TRY(trygg_buf_puts(b, "\">"));
-            TRY(trygg_html_esc(b, u->ref));
-            TRY(trygg_buf_puts(b, "</a></td>"));
-            TRY(td(b, t, 0));
-            snprintf(cb, sizeof cb, "%s/%s", trygg_kind_name(u->kind), u->category);
-            TRY(td(b, trygg_rr_row_label(v, TRYGG_DIM_CATEGORY, cb, kb, sizeof kb), 0));
-            TRY(td(b, trygg_rr_area_label(v, u->area, ab, sizeof ab), 0));
-            TRY(td(b,
-                   trygg_rr_tr_or(o, "status", trygg_status_name(u->status),
-                                  trygg_status_name(u->status), sb, sizeof sb),
-                   0));
-            TRY(trygg_buf_puts(b, "</tr>"));
-        }
-        TRY(trygg_buf_puts(b, "</tbody></table>"));
-    }
+    trygg_rr_cell(v, v->r->urgent, v->c.urgent[0], c, sizeof c);
+    TRY(elem(b, "<p>", trygg_rr_tr(o, "report.urgent_count"), " "));
+    TRY(elem(b, "<strong>", c, "</strong></p>"));
+    if (!o->suppress && v->r->nurgent_list > 0)
+        TRY(urgent_list(b, v));
     return trygg_buf_puts(b, "</section>");
+}
+
+/* Kiosks: items from each and how long it was offline. */
+static trygg_err html_kiosks(trygg_buf *b, const trygg_rr_view *v)
+{
+    static const char *const cols[] = {"report.col.kiosk", "report.col.area", "#report.col.count",
+                                       "#report.col.offline", "#report.col.longest"};
+    const trygg_report *r = v->r;
+    const trygg_report_opts *o = v->o;
+    TRY(elem(b, "<h3>", trygg_rr_tr(o, "report.kiosks"), "</h3>"));
+    if (r->nkiosks == 0)
+        return elem(b, "<p>", trygg_rr_tr(o, "report.no_kiosks"), "</p>");
+    TRY(table_begin(b, o, cols, 5));
+    for (int i = 0; i < r->nkiosks; i++) {
+        const trygg_report_kiosk *k = &r->kiosks[i];
+        char c[32], off[64], lon[64], ab[160];
+        trygg_rr_cell(v, k->items, v->c.kiosk[i], c, sizeof c);
+        trygg_rr_fmt_dur(o, k->offline_s, off, sizeof off);
+        trygg_rr_fmt_dur(o, k->longest_s, lon, sizeof lon);
+        TRY(trygg_buf_puts(b, "<tr>"));
+        TRY(th_row(b, k->name[0] ? k->name : k->id));
+        TRY(td(b, trygg_rr_area_label(v, k->area, ab, sizeof ab), 0));
+        TRY(td(b, c, 1));
+        TRY(td(b, off, 1));
+        TRY(td(b, lon, 1));
+        TRY(trygg_buf_puts(b, "</tr>"));
+    }
+    return trygg_buf_puts(b, "</tbody></table>");
+}
+
+/* The SMS and voice gateway's components and how long each was down. */
+static trygg_err html_gateways(trygg_buf *b, const trygg_rr_view *v)
+{
+    static const char *const cols[] = {"report.col.component", "#report.col.down",
+                                       "#report.col.longest"};
+    const trygg_report *r = v->r;
+    const trygg_report_opts *o = v->o;
+    TRY(elem(b, "<h3>", trygg_rr_tr(o, "report.gateway"), "</h3>"));
+    if (r->ngateways == 0)
+        return elem(b, "<p>", trygg_rr_tr(o, "report.no_gateway"), "</p>");
+    TRY(table_begin(b, o, cols, 3));
+    for (int i = 0; i < r->ngateways; i++) {
+        const trygg_report_kiosk *g = &r->gateways[i];
+        char off[64], lon[64];
+        trygg_rr_fmt_dur(o, g->offline_s, off, sizeof off);
+        trygg_rr_fmt_dur(o, g->longest_s, lon, sizeof lon);
+        TRY(trygg_buf_puts(b, "<tr>"));
+        TRY(th_row(b, g->id));
+        TRY(td(b, off, 1));
+        TRY(td(b, lon, 1));
+        TRY(trygg_buf_puts(b, "</tr>"));
+    }
+    return trygg_buf_puts(b, "</tbody></table>");
 }
 
 static trygg_err html_sources(trygg_buf *b, const trygg_rr_view *v)
@@ -375,127 +411,52 @@ static trygg_err html_sources(trygg_buf *b, const trygg_rr_view *v)
     const trygg_report *r = v->r;
     const trygg_report_opts *o = v->o;
     TRY(section_begin(b, o, "sources", "report.sources"));
-    TRY(trygg_buf_puts(b, "<p>"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.sources_intro")));
-    TRY(trygg_buf_puts(b, "</p>"));
+    TRY(elem(b, "<p>", trygg_rr_tr(o, "report.sources_intro"), "</p>"));
     if (r->history_since == 0 || r->history_since > r->week.start) {
         char t[32], msg[256];
         trygg_rr_fmt_time(r->history_since, t, sizeof t);
-        const char *names[] = {"time", NULL};
-        const char *vals[] = {t, NULL};
-        if (trygg_i18n_format(trygg_rr_tr(o, "report.history_partial"), names, vals, msg,
-                              sizeof msg))
-            TRYGG_COPY_TRUNC(msg, trygg_rr_tr(o, "report.history_partial")); /* display text */
-        TRY(trygg_buf_puts(b, "<p class=\"note\">"));
-        TRY(trygg_html_esc(b, msg));
-        TRY(trygg_buf_puts(b, "</p>"));
+        TRY(elem(b, "<p class=\"note\">",
+                 format1(o, "report.history_partial", "time", t,
+                         trygg_rr_tr(o, "report.history_partial"), msg, sizeof msg),
+                 "</p>"));
     }
-    TRY(trygg_buf_puts(b, "<h3>"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.kiosks")));
-    TRY(trygg_buf_puts(b, "</h3>"));
-    if (r->nkiosks == 0) {
-        TRY(trygg_buf_puts(b, "<p>"));
-        TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.no_kiosks")));
-        TRY(trygg_buf_puts(b, "</p>"));
-    } else {
-        TRY(trygg_buf_puts(b, "<table><thead><tr>"));
-        TRY(th(b, o, "report.col.kiosk", 0));
-        TRY(th(b, o, "report.col.area", 0));
-        TRY(th(b, o, "report.col.count", 1));
-        TRY(th(b, o, "report.col.offline", 1));
-        TRY(th(b, o, "report.col.longest", 1));
-        TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
-        for (int i = 0; i < r->nkiosks; i++) {
-            const trygg_report_kiosk *k = &r->kiosks[i];
-            char c[32], off[64], lon[64], ab[160];
-            trygg_rr_cell(v, k->items, v->c.kiosk[i], c, sizeof c);
-            trygg_rr_fmt_dur(o, k->offline_s, off, sizeof off);
-            trygg_rr_fmt_dur(o, k->longest_s, lon, sizeof lon);
-            TRY(trygg_buf_puts(b, "<tr><th scope=\"row\">"));
-            TRY(trygg_html_esc(b, k->name[0] ? k->name : k->id));
-            TRY(trygg_buf_puts(b, "</th>"));
-            TRY(td(b, trygg_rr_area_label(v, k->area, ab, sizeof ab), 0));
-            TRY(td(b, c, 1));
-            TRY(td(b, off, 1));
-            TRY(td(b, lon, 1));
-            TRY(trygg_buf_puts(b, "</tr>"));
-        }
-        TRY(trygg_buf_puts(b, "</tbody></table>"));
-    }
-    TRY(trygg_buf_puts(b, "<h3>"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.gateway")));
-    TRY(trygg_buf_puts(b, "</h3>"));
-    if (r->ngateways == 0) {
-        TRY(trygg_buf_puts(b, "<p>"));
-        TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.no_gateway")));
-        TRY(trygg_buf_puts(b, "</p>"));
-    } else {
-        TRY(trygg_buf_puts(b, "<table><thead><tr>"));
-        TRY(th(b, o, "report.col.component", 0));
-        TRY(th(b, o, "report.col.down", 1));
-        TRY(th(b, o, "report.col.longest", 1));
-        TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
-        for (int i = 0; i < r->ngateways; i++) {
-            const trygg_report_kiosk *g = &r->gateways[i];
-            char off[64], lon[64];
-            trygg_rr_fmt_dur(o, g->offline_s, off, sizeof off);
-            trygg_rr_fmt_dur(o, g->longest_s, lon, sizeof lon);
-            TRY(trygg_buf_puts(b, "<tr><th scope=\"row\">"));
-            TRY(trygg_html_esc(b, g->id));
-            TRY(trygg_buf_puts(b, "</th>"));
-            TRY(td(b, off, 1));
-            TRY(td(b, lon, 1));
-            TRY(trygg_buf_puts(b, "</tr>"));
-        }
-        TRY(trygg_buf_puts(b, "</tbody></table>"));
-    }
-    TRY(trygg_buf_puts(b, "<p class=\"note\">"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.not_covered")));
-    return trygg_buf_puts(b, "</p></section>");
+    TRY(html_kiosks(b, v));
+    TRY(html_gateways(b, v));
+    return elem(b, "<p class=\"note\">", trygg_rr_tr(o, "report.not_covered"), "</p></section>");
 }
 
 static trygg_err html_police(trygg_buf *b, const trygg_rr_view *v)
 {
+    static const char *const cols[] = {"report.col.time", "report.col.type", "report.col.place",
+                                       "report.col.summary"};
     const trygg_report *r = v->r;
     const trygg_report_opts *o = v->o;
     TRY(section_begin(b, o, "police", "report.police"));
-    TRY(trygg_buf_puts(b, "<p>"));
-    TRY(trygg_html_esc(
-        b, trygg_rr_tr(o, r->police_fetched ? "report.police_intro" : "report.police_none")));
-    TRY(trygg_buf_puts(b, "</p>"));
-    if (r->npolice > 0) {
-        TRY(trygg_buf_puts(b, "<table><thead><tr>"));
-        TRY(th(b, o, "report.col.time", 0));
-        TRY(th(b, o, "report.col.type", 0));
-        TRY(th(b, o, "report.col.place", 0));
-        TRY(th(b, o, "report.col.summary", 0));
-        TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
-        for (int i = 0; i < r->npolice; i++) {
-            const trygg_report_police *p = &r->police[i];
-            char t[32];
-            trygg_rr_fmt_time(p->at, t, sizeof t);
-            TRY(trygg_buf_puts(b, "<tr>"));
-            TRY(td(b, t, 0));
-            TRY(trygg_buf_puts(b, "<td>"));
-            if (strncmp(p->url, "https://", 8) == 0) {
-                TRY(trygg_buf_puts(b, "<a href=\""));
-                TRY(trygg_html_esc(b, p->url));
-                TRY(trygg_buf_puts(b, "\" rel=\"noopener noreferrer\">"));
-                TRY(trygg_html_esc(b, p->type));
-                TRY(trygg_buf_puts(b, "</a>"));
-            } else {
-                TRY(trygg_html_esc(b, p->type));
-            }
-            TRY(trygg_buf_puts(b, "</td>"));
-            TRY(td(b, p->location, 0));
-            TRY(td(b, p->summary, 0));
-            TRY(trygg_buf_puts(b, "</tr>"));
+    TRY(elem(b, "<p>",
+             trygg_rr_tr(o, r->police_fetched ? "report.police_intro" : "report.police_none"),
+             "</p>"));
+    if (r->npolice == 0)
+        return trygg_buf_puts(b, "</section>");
+    TRY(table_begin(b, o, cols, 4));
+    for (int i = 0; i < r->npolice; i++) {
+        const trygg_report_police *p = &r->police[i];
+        char t[32];
+        trygg_rr_fmt_time(p->at, t, sizeof t);
+        TRY(trygg_buf_puts(b, "<tr>"));
+        TRY(td(b, t, 0));
+        if (strncmp(p->url, "https://", 8) == 0) {
+            TRY(elem(b, "<td><a href=\"", p->url, "\" rel=\"noopener noreferrer\">"));
+            TRY(elem(b, "", p->type, "</a></td>"));
+        } else {
+            TRY(td(b, p->type, 0));
         }
-        TRY(trygg_buf_puts(b, "</tbody></table>"));
-        if (r->police_total > r->npolice) {
-            TRY(trygg_buf_printf(b, "<p>+%lld</p>", (long long)(r->police_total - r->npolice)));
-        }
+        TRY(td(b, p->location, 0));
+        TRY(td(b, p->summary, 0));
+        TRY(trygg_buf_puts(b, "</tr>"));
     }
+    TRY(trygg_buf_puts(b, "</tbody></table>"));
+    if (r->police_total > r->npolice)
+        TRY(trygg_buf_printf(b, "<p>+%lld</p>", (long long)(r->police_total - r->npolice)));
     return trygg_buf_puts(b, "</section>");
 }
 
@@ -519,31 +480,23 @@ static trygg_err html_head(trygg_buf *b, const trygg_rr_view *v)
     if (o->standalone) {
         TRY(trygg_buf_printf(b,
                              "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
-                             "<meta name=\"viewport\" content=\"width=device-width\"><title>",
+                             "<meta name=\"viewport\" content=\"width=device-width\">",
                              (o->lang && strcmp(o->lang, "en") == 0) ? "en" : "sv"));
-        TRY(trygg_html_esc(b, title));
-        TRY(trygg_buf_puts(b, "</title>"));
-        TRY(style(b, o));
-        TRY(trygg_buf_puts(b, "</head><body class=\"report-page\">"));
-    } else {
-        TRY(style(b, o));
+        TRY(elem(b, "<title>", title, "</title>"));
     }
-    TRY(trygg_buf_printf(b, "<div class=\"report\" data-week=\"%s\" data-mode=\"%s\"><h1>", wk,
+    TRY(style(b, o));
+    if (o->standalone)
+        TRY(trygg_buf_puts(b, "</head><body class=\"report-page\">"));
+    TRY(trygg_buf_printf(b, "<div class=\"report\" data-week=\"%s\" data-mode=\"%s\">", wk,
                          o->suppress ? "suppressed" : "full"));
-    TRY(trygg_html_esc(b, title));
-    TRY(trygg_buf_puts(b, "</h1>"));
+    TRY(elem(b, "<h1>", title, "</h1>"));
     if (!o->print)
         TRY(html_chooser(b, v));
     char t[16], msg[512];
     snprintf(t, sizeof t, "%d", v->T);
-    const char *tnames[] = {"t", NULL};
-    const char *tvals[] = {t, NULL};
-    const char *fmt = trygg_rr_tr(o, o->suppress ? "report.note_suppressed" : "report.note_full");
-    if (trygg_i18n_format(fmt, tnames, tvals, msg, sizeof msg))
-        TRYGG_COPY_TRUNC(msg, fmt); /* display text */
-    TRY(trygg_buf_puts(b, "<p class=\"note\">"));
-    TRY(trygg_html_esc(b, msg));
-    return trygg_buf_puts(b, "</p>");
+    const char *note = o->suppress ? "report.note_suppressed" : "report.note_full";
+    return elem(b, "<p class=\"note\">",
+                format1(o, note, "t", t, trygg_rr_tr(o, note), msg, sizeof msg), "</p>");
 }
 
 static trygg_err html_sections(trygg_buf *b, const trygg_rr_view *v)
@@ -567,25 +520,13 @@ static trygg_err html_foot(trygg_buf *b, const trygg_rr_view *v)
 {
     char gen[32], msg[256];
     trygg_rr_fmt_time(v->r->generated, gen, sizeof gen);
-    const char *names[] = {"time", NULL};
-    const char *vals[] = {gen, NULL};
-    if (trygg_i18n_format(trygg_rr_tr(v->o, "report.generated"), names, vals, msg, sizeof msg))
-        TRYGG_COPY_TRUNC(msg, gen); /* display text */
-    TRY(trygg_buf_puts(b, "<footer><p>"));
-    TRY(trygg_html_esc(b, msg));
-    TRY(trygg_buf_puts(b, "</p></footer></div>"));
+    TRY(elem(b, "<footer><p>", format1(v->o, "report.generated", "time", gen, gen, msg, sizeof msg),
+             "</p></footer></div>"));
     return v->o->standalone ? trygg_buf_puts(b, "</body></html>") : TRYGG_OK;
 }
 
 trygg_err trygg_report_html(const trygg_report *r, const trygg_report_opts *o, trygg_buf *b)
 {
-    trygg_rr_view *v;
-    TRY(trygg_rr_view_new(r, o, b, &v));
-    trygg_err e = html_head(b, v);
-    if (!e)
-        e = html_sections(b, v);
-    if (!e)
-        e = html_foot(b, v);
-    free(v);
-    return e;
+    static const trygg_rr_part parts[] = {html_head, html_sections, html_foot};
+    return trygg_rr_render(r, o, b, parts, (int)(sizeof parts / sizeof parts[0]));
 }

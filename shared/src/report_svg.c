@@ -99,94 +99,110 @@ static trygg_err marker(trygg_buf *b, int shape, double x, double y, int hollow)
     return TRYGG_OK;
 }
 
-trygg_err trygg_svg_trend(trygg_buf *b, const char *title, const char *const *xlabels,
-                          const trygg_svg_series *s, int ns, int threshold)
+/* Where a trend chart draws: the plot's left edge, top and height, the
+ * chart's height, the step between points and the value at the top. */
+typedef struct trend_geo {
+    int left, top, plot_h, h;
+    double step;
+    int64_t max;
+} trend_geo;
+
+/* One series of a trend chart: its line (broken at suppressed points), a
+ * marker and the text of every point, and its label under the chart when
+ * there are several. */
+static trygg_err trend_series(trygg_buf *b, const trygg_svg_series *s, int k, int ns,
+                              const trend_geo *g, int threshold)
 {
     static const char *const dash[] = {"", " stroke-dasharray=\"6 3\"", " stroke-dasharray=\"2 3\"",
                                        " stroke-dasharray=\"8 3 2 3\""};
-    const int left = 50, right = 14, top = 34, plot_h = 100, w = 440;
+    int open = 0;
+    for (int i = 0; i < s->n; i++) {
+        if (!shown(s->state, i)) {
+            if (open)
+                TRY(trygg_buf_puts(b, "\"/>"));
+            open = 0;
+            continue;
+        }
+        double x = g->left + i * g->step;
+        double y = g->top + g->plot_h - (double)s->v[i] * g->plot_h / g->max;
+        if (!open) {
+            TRY(trygg_buf_printf(b,
+                                 "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\"%s"
+                                 " points=\"",
+                                 dash[k % 4]));
+            open = 1;
+        }
+        TRY(trygg_buf_printf(b, "%.1f,%.1f ", x, y));
+    }
+    if (open)
+        TRY(trygg_buf_puts(b, "\"/>"));
+    for (int i = 0; i < s->n; i++) {
+        char txt[32];
+        cell_text(s->v[i], s->state, i, threshold, txt, sizeof txt);
+        double x = g->left + i * g->step;
+        double y = shown(s->state, i) ? g->top + g->plot_h - (double)s->v[i] * g->plot_h / g->max
+                                      : g->top + g->plot_h;
+        TRY(marker(b, k, x, y, !shown(s->state, i)));
+        TRY(trygg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\"%s>", x, y - 7,
+                             shown(s->state, i) ? "" : " font-style=\"italic\""));
+        TRY(trygg_html_esc(b, txt));
+        TRY(trygg_buf_puts(b, "</text>"));
+    }
+    if (!s->label || ns < 2)
+        return TRYGG_OK;
+    TRY(trygg_buf_printf(b, "<text x=\"%d\" y=\"%d\">", g->left + k * 110, g->h - 6));
+    TRY(trygg_html_esc(b, s->label));
+    return trygg_buf_puts(b, "</text>");
+}
+
+trygg_err trygg_svg_trend(trygg_buf *b, const char *title, const char *const *xlabels,
+                          const trygg_svg_series *s, int ns, int threshold)
+{
+    const int right = 14, w = 440;
+    trend_geo g = {.left = 50, .top = 34, .plot_h = 100, .max = threshold > 1 ? threshold : 1};
     int npts = 0;
-    int64_t max = threshold > 1 ? threshold : 1;
     for (int k = 0; k < ns; k++) {
         if (s[k].n > npts)
             npts = s[k].n;
         for (int i = 0; i < s[k].n; i++)
-            if (shown(s[k].state, i) && s[k].v[i] > max)
-                max = s[k].v[i];
+            if (shown(s[k].state, i) && s[k].v[i] > g.max)
+                g.max = s[k].v[i];
     }
     if (npts < 2)
         npts = 2;
-    int h = top + plot_h + 44;
-    double step = (double)(w - left - right) / (npts - 1);
+    g.h = g.top + g.plot_h + 44;
+    g.step = (double)(w - g.left - right) / (npts - 1);
     TRY(trygg_buf_printf(
         b,
         "<svg class=\"chart trend\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\""
         " height=\"%d\" " FONT " font-size=\"12\"><title>",
-        w, h, w, h));
+        w, g.h, w, g.h));
     TRY(trygg_html_esc(b, title));
     TRY(trygg_buf_puts(b, "</title>"));
     TRY(trygg_buf_printf(b, "<text x=\"%d\" y=\"15\" font-size=\"14\" font-weight=\"bold\">",
-                         left));
+                         g.left));
     TRY(trygg_html_esc(b, title));
     TRY(trygg_buf_puts(b, "</text>"));
     /* Axes and the 0 / max grid lines with their numbers. */
+    int bottom = g.top + g.plot_h;
     TRY(trygg_buf_printf(b,
                          "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>"
                          "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#bbb\""
                          " stroke-dasharray=\"2 2\"/>"
                          "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
                          "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld</text>",
-                         left, top + plot_h, w - right, top + plot_h, left, top, w - right, top,
-                         left - 16, top + plot_h + 4, left - 16, top + 4, (long long)max));
+                         g.left, bottom, w - right, bottom, g.left, g.top, w - right, g.top,
+                         g.left - 16, bottom + 4, g.left - 16, g.top + 4, (long long)g.max));
     for (int i = 0; i < npts; i++) {
         if (!xlabels || !xlabels[i])
             continue;
         TRY(trygg_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
-                             left + i * step, top + plot_h + 16));
+                             g.left + i * g.step, bottom + 16));
         TRY(trygg_html_esc(b, xlabels[i]));
         TRY(trygg_buf_puts(b, "</text>"));
     }
-    for (int k = 0; k < ns; k++) {
-        /* The line, broken at suppressed points. */
-        int open = 0;
-        for (int i = 0; i < s[k].n; i++) {
-            if (!shown(s[k].state, i)) {
-                if (open)
-                    TRY(trygg_buf_puts(b, "\"/>"));
-                open = 0;
-                continue;
-            }
-            double x = left + i * step, y = top + plot_h - (double)s[k].v[i] * plot_h / max;
-            if (!open) {
-                TRY(trygg_buf_printf(
-                    b,
-                    "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\"%s"
-                    " points=\"",
-                    dash[k % 4]));
-                open = 1;
-            }
-            TRY(trygg_buf_printf(b, "%.1f,%.1f ", x, y));
-        }
-        if (open)
-            TRY(trygg_buf_puts(b, "\"/>"));
-        for (int i = 0; i < s[k].n; i++) {
-            char txt[32];
-            cell_text(s[k].v[i], s[k].state, i, threshold, txt, sizeof txt);
-            double x = left + i * step;
-            double y = shown(s[k].state, i) ? top + plot_h - (double)s[k].v[i] * plot_h / max
-                                            : top + plot_h;
-            TRY(marker(b, k, x, y, !shown(s[k].state, i)));
-            TRY(trygg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\"%s>", x,
-                                 y - 7, shown(s[k].state, i) ? "" : " font-style=\"italic\""));
-            TRY(trygg_html_esc(b, txt));
-            TRY(trygg_buf_puts(b, "</text>"));
-        }
-        if (s[k].label && ns > 1) {
-            TRY(trygg_buf_printf(b, "<text x=\"%d\" y=\"%d\">", left + k * 110, h - 6));
-            TRY(trygg_html_esc(b, s[k].label));
-            TRY(trygg_buf_puts(b, "</text>"));
-        }
-    }
+    for (int k = 0; k < ns; k++)
+        TRY(trend_series(b, &s[k], k, ns, &g, threshold));
     return trygg_buf_puts(b, "</svg>");
 }
 
