@@ -353,52 +353,34 @@ static trygg_err html_urgent(trygg_buf *b, const trygg_rr_view *v)
     return trygg_buf_puts(b, "</section>");
 }
 
-/* Kiosks: items from each and how long it was offline. */
-static trygg_err html_kiosks(trygg_buf *b, const trygg_rr_view *v)
+/* Availability: of the kiosks (kiosks = 1: their area, items and time
+ * offline) or of the SMS and voice gateway's components (time down). */
+static trygg_err html_avail(trygg_buf *b, const trygg_rr_view *v, int kiosks)
 {
-    static const char *const cols[] = {"report.col.kiosk", "report.col.area", "#report.col.count",
-                                       "#report.col.offline", "#report.col.longest"};
-    const trygg_report *r = v->r;
+    static const char *const kcols[] = {"report.col.kiosk", "report.col.area", "#report.col.count",
+                                        "#report.col.offline", "#report.col.longest"};
+    static const char *const gcols[] = {"report.col.component", "#report.col.down",
+                                        "#report.col.longest"};
     const trygg_report_opts *o = v->o;
-    TRY(elem(b, "<h3>", trygg_rr_tr(o, "report.kiosks"), "</h3>"));
-    if (r->nkiosks == 0)
-        return elem(b, "<p>", trygg_rr_tr(o, "report.no_kiosks"), "</p>");
-    TRY(table_begin(b, o, cols, 5));
-    for (int i = 0; i < r->nkiosks; i++) {
-        const trygg_report_kiosk *k = &r->kiosks[i];
+    const trygg_report_kiosk *list = kiosks ? v->r->kiosks : v->r->gateways;
+    int n = kiosks ? v->r->nkiosks : v->r->ngateways;
+    TRY(elem(b, "<h3>", trygg_rr_tr(o, kiosks ? "report.kiosks" : "report.gateway"), "</h3>"));
+    if (n == 0)
+        return elem(b, "<p>", trygg_rr_tr(o, kiosks ? "report.no_kiosks" : "report.no_gateway"),
+                    "</p>");
+    TRY(kiosks ? table_begin(b, o, kcols, 5) : table_begin(b, o, gcols, 3));
+    for (int i = 0; i < n; i++) {
+        const trygg_report_kiosk *k = &list[i];
         char c[32], off[64], lon[64], ab[160];
-        trygg_rr_cell(v, k->items, v->c.kiosk[i], c, sizeof c);
         trygg_rr_fmt_dur(o, k->offline_s, off, sizeof off);
         trygg_rr_fmt_dur(o, k->longest_s, lon, sizeof lon);
         TRY(trygg_buf_puts(b, "<tr>"));
-        TRY(th_row(b, k->name[0] ? k->name : k->id));
-        TRY(td(b, trygg_rr_area_label(v, k->area, ab, sizeof ab), 0));
-        TRY(td(b, c, 1));
-        TRY(td(b, off, 1));
-        TRY(td(b, lon, 1));
-        TRY(trygg_buf_puts(b, "</tr>"));
-    }
-    return trygg_buf_puts(b, "</tbody></table>");
-}
-
-/* The SMS and voice gateway's components and how long each was down. */
-static trygg_err html_gateways(trygg_buf *b, const trygg_rr_view *v)
-{
-    static const char *const cols[] = {"report.col.component", "#report.col.down",
-                                       "#report.col.longest"};
-    const trygg_report *r = v->r;
-    const trygg_report_opts *o = v->o;
-    TRY(elem(b, "<h3>", trygg_rr_tr(o, "report.gateway"), "</h3>"));
-    if (r->ngateways == 0)
-        return elem(b, "<p>", trygg_rr_tr(o, "report.no_gateway"), "</p>");
-    TRY(table_begin(b, o, cols, 3));
-    for (int i = 0; i < r->ngateways; i++) {
-        const trygg_report_kiosk *g = &r->gateways[i];
-        char off[64], lon[64];
-        trygg_rr_fmt_dur(o, g->offline_s, off, sizeof off);
-        trygg_rr_fmt_dur(o, g->longest_s, lon, sizeof lon);
-        TRY(trygg_buf_puts(b, "<tr>"));
-        TRY(th_row(b, g->id));
+        TRY(th_row(b, kiosks && k->name[0] ? k->name : k->id));
+        if (kiosks) {
+            trygg_rr_cell(v, k->items, v->c.kiosk[i], c, sizeof c);
+            TRY(td(b, trygg_rr_area_label(v, k->area, ab, sizeof ab), 0));
+            TRY(td(b, c, 1));
+        }
         TRY(td(b, off, 1));
         TRY(td(b, lon, 1));
         TRY(trygg_buf_puts(b, "</tr>"));
@@ -420,8 +402,8 @@ static trygg_err html_sources(trygg_buf *b, const trygg_rr_view *v)
                          trygg_rr_tr(o, "report.history_partial"), msg, sizeof msg),
                  "</p>"));
     }
-    TRY(html_kiosks(b, v));
-    TRY(html_gateways(b, v));
+    TRY(html_avail(b, v, 1));
+    TRY(html_avail(b, v, 0));
     return elem(b, "<p class=\"note\">", trygg_rr_tr(o, "report.not_covered"), "</p></section>");
 }
 

@@ -359,6 +359,18 @@ static trygg_report_areas areas_fixture(void)
     return a;
 }
 
+/* The report of 2026-W47 over gen_w47's items, with areas_fixture's areas. */
+static trygg_report *build_w47(fixture *f)
+{
+    gen_w47(f);
+    trygg_week w;
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
+    trygg_report_areas areas = areas_fixture();
+    trygg_report *r;
+    assert_int_equal(trygg_report_build(f->st, &w, &areas, w.end + 3600, &r), TRYGG_OK);
+    return r;
+}
+
 static void test_build_counts(void **state)
 {
     fixture *f = *state;
@@ -614,13 +626,7 @@ static void csv_count(const char *csv, const char *view, const char *key, const 
 
 static void test_csv_suppressed(void **state)
 {
-    fixture *f = *state;
-    gen_w47(f);
-    trygg_week w;
-    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
-    trygg_report_areas areas = areas_fixture();
-    trygg_report *r;
-    assert_int_equal(trygg_report_build(f->st, &w, &areas, w.end + 3600, &r), TRYGG_OK);
+    trygg_report *r = build_w47(*state);
     trygg_report_opts o;
     trygg_report_opts_init(&o);
     trygg_buf b;
@@ -796,13 +802,7 @@ static void check_render_cap(const trygg_report *r, const trygg_report_opts *o, 
 
 static void test_render_cap(void **state)
 {
-    fixture *f = *state;
-    gen_w47(f);
-    trygg_week w;
-    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
-    trygg_report_areas areas = areas_fixture();
-    trygg_report *r;
-    assert_int_equal(trygg_report_build(f->st, &w, &areas, w.end + 3600, &r), TRYGG_OK);
+    trygg_report *r = build_w47(*state);
     trygg_report_opts o;
     trygg_report_opts_init(&o);
     check_render_cap(r, &o, 1);
