@@ -328,20 +328,22 @@ int main(int argc, char **argv)
             double b = now_s();
             trygg_report_opts o;
             trygg_report_opts_init(&o);
-            trygg_rbuf out;
-            trygg_rbuf_init(&out, 16u << 20);
+            trygg_buf out;
+            trygg_buf_init(&out, 16u << 20);
             if (mode == 0) {
-                trygg_report_html(r, &o, &out);
+                if (trygg_report_html(r, &o, &out))
+                    die("render html", NULL);
                 page[i] = (now_s() - a) * 1000.0;
                 build[i] = (b - a) * 1000.0;
                 html_len = out.len;
             } else {
-                trygg_report_csv(r, &o, &out);
+                if (trygg_report_csv(r, &o, &out))
+                    die("render csv", NULL);
                 csv[i] = (now_s() - a) * 1000.0;
                 csv_len = out.len;
             }
             total = r->total[TRYGG_REPORT_CUR];
-            trygg_rbuf_free(&out);
+            trygg_buf_free(&out);
             trygg_report_free(r);
         }
     }

@@ -132,16 +132,21 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
     o.css_href = "/report/report.css"; /* the CSP allows no inline style */
     /* Exact counts only on the security department's own screen. */
     o.suppress = !(kind == OUT_PAGE && web_access_is_security(&w.sess.user));
-    trygg_rbuf out;
-    trygg_rbuf_init(&out, REPORT_PAGE_MAX);
+    trygg_buf out;
+    trygg_buf_init(&out, REPORT_PAGE_MAX);
     char wk[16];
     trygg_week_format(&week, wk, sizeof wk);
     if (kind != OUT_PAGE) /* what leaves the screen is an export: in the access log */
         web_log_export(&w, kind == OUT_CSV ? "export_report_csv" : "export_report_print", 0, wk);
+    if (kind == OUT_PRINT) {
+        o.print = 1;
+        o.standalone = 1;
+    }
+    err = kind == OUT_CSV ? trygg_report_csv(r, &o, &out) : trygg_report_html(r, &o, &out);
+    if (err)
+        TRYGG_ERR("report %s: rendering failed: %s", wk, trygg_strerror(err));
     if (kind == OUT_CSV) {
-        trygg_report_csv(r, &o, &out);
-        if (!trygg_buf_err(&out) &&
-            http_resp_set(resp, 200, "text/csv; charset=utf-8", out.data, out.len) == 0) {
+        if (!err && http_resp_set(resp, 200, "text/csv; charset=utf-8", out.data, out.len) == 0) {
             char disp[96];
             snprintf(disp, sizeof disp, "attachment; filename=\"lagesbild-%s.csv\"", wk);
             http_resp_header(resp, "Content-Disposition", disp);
@@ -150,29 +155,24 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
             http_resp_set(resp, 500, "text/plain; charset=utf-8", "500\n", 4);
         }
     } else if (kind == OUT_PRINT) {
-        o.print = 1;
-        o.standalone = 1;
-        trygg_report_html(r, &o, &out);
-        if (trygg_buf_err(&out) ||
-            http_resp_set(resp, 200, "text/html; charset=utf-8", out.data, out.len) != 0)
+        if (err || http_resp_set(resp, 200, "text/html; charset=utf-8", out.data, out.len) != 0)
             http_resp_set(resp, 500, "text/plain; charset=utf-8", "500\n", 4);
         else
             http_resp_header(resp, "Cache-Control", "no-store");
     } else {
-        trygg_report_html(r, &o, &out);
         html_buf b;
         html_init(&b, REPORT_PAGE_MAX + 256 * 1024);
         web_page_begin(&b, &w, "report.title", "report");
-        if (!trygg_buf_err(&out))
+        if (!err)
             /* The fragment is finished markup: libtrygg's renderer escaped
              * every dynamic value (trygg_html_esc), so it is appended as is. */
             html_raw_(&b, out.data, out.len);
         else
-            b.err = TRYGG_ERR_TOOBIG;
+            b.err = err; /* html_send answers 500 */
         web_page_end(&b, &w);
         html_send(&b, resp, 200);
     }
-    trygg_rbuf_free(&out);
+    trygg_buf_free(&out);
     trygg_report_free(r);
 }
 

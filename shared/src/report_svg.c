@@ -5,7 +5,9 @@
  * differ by marker shape and dash pattern; suppressed cells show their
  * "<3"/"x" text and a dashed outline instead of a value.
  */
-#include "trygg/report.h"
+#include "report_render.h"
+
+#include "trygg/html.h"
 
 #include <stdio.h>
 
@@ -22,8 +24,8 @@ static int shown(const trygg_cell *state, int i)
     return !state || state[i] == TRYGG_CELL_SHOWN;
 }
 
-void trygg_svg_bars(trygg_rbuf *b, const char *title, const char *const *labels, const int64_t *v,
-                    const trygg_cell *state, int n, int threshold)
+trygg_err trygg_svg_bars(trygg_buf *b, const char *title, const char *const *labels,
+                         const int64_t *v, const trygg_cell *state, int n, int threshold)
 {
     const int label_w = 190, bar_w = 380, row_h = 22, top = 8;
     int64_t max = 1;
@@ -31,159 +33,182 @@ void trygg_svg_bars(trygg_rbuf *b, const char *title, const char *const *labels,
         if (shown(state, i) && v[i] > max)
             max = v[i];
     int h = top + n * row_h + 8;
-    trygg_rbuf_printf(b,
-                      "<svg class=\"chart bars\" role=\"img\" viewBox=\"0 0 640 %d\" width=\"640\""
-                      " height=\"%d\" " FONT " font-size=\"13\"><title>",
-                      h, h);
-    trygg_rbuf_esc(b, title);
-    trygg_rbuf_puts(b, "</title>");
+    TRY(trygg_buf_printf(
+        b,
+        "<svg class=\"chart bars\" role=\"img\" viewBox=\"0 0 640 %d\" width=\"640\""
+        " height=\"%d\" " FONT " font-size=\"13\"><title>",
+        h, h));
+    TRY(trygg_html_esc(b, title));
+    TRY(trygg_buf_puts(b, "</title>"));
     for (int i = 0; i < n; i++) {
         int y = top + i * row_h;
         char txt[32];
         cell_text(v[i], state, i, threshold, txt, sizeof txt);
-        trygg_rbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 8, y + 15);
-        trygg_rbuf_esc(b, labels[i]);
-        trygg_rbuf_puts(b, "</text>");
+        TRY(trygg_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 8,
+                             y + 15));
+        TRY(trygg_html_esc(b, labels[i]));
+        TRY(trygg_buf_puts(b, "</text>"));
         if (shown(state, i)) {
             int w = (int)(v[i] * bar_w / max);
             if (v[i] > 0 && w < 2)
                 w = 2;
-            trygg_rbuf_printf(
+            TRY(trygg_buf_printf(
                 b,
                 "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#4a4a4a\"/>"
                 "<text x=\"%d\" y=\"%d\">%s</text>",
-                label_w, y + 2, w, label_w + w + 6, y + 15, txt);
+                label_w, y + 2, w, label_w + w + 6, y + 15, txt));
         } else {
-            trygg_rbuf_printf(b,
-                              "<rect x=\"%d\" y=\"%d\" width=\"24\" height=\"16\" fill=\"none\""
-                              " stroke=\"#000\" stroke-dasharray=\"3 2\"/>"
-                              "<text x=\"%d\" y=\"%d\" font-style=\"italic\">",
-                              label_w, y + 2, label_w + 30, y + 15);
-            trygg_rbuf_esc(b, txt);
-            trygg_rbuf_puts(b, "</text>");
+            TRY(trygg_buf_printf(b,
+                                 "<rect x=\"%d\" y=\"%d\" width=\"24\" height=\"16\" fill=\"none\""
+                                 " stroke=\"#000\" stroke-dasharray=\"3 2\"/>"
+                                 "<text x=\"%d\" y=\"%d\" font-style=\"italic\">",
+                                 label_w, y + 2, label_w + 30, y + 15));
+            TRY(trygg_html_esc(b, txt));
+            TRY(trygg_buf_puts(b, "</text>"));
         }
     }
-    trygg_rbuf_puts(b, "</svg>");
+    return trygg_buf_puts(b, "</svg>");
 }
 
-static void marker(trygg_rbuf *b, int shape, double x, double y, int hollow)
+static trygg_err marker(trygg_buf *b, int shape, double x, double y, int hollow)
 {
     const char *fill = hollow ? "#fff" : "#000";
     switch (shape % 4) {
     case 0:
-        trygg_rbuf_printf(
-            b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"#000\"/>", x, y, fill);
+        TRY(trygg_buf_printf(
+            b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"#000\"/>", x, y,
+            fill));
         break;
     case 1:
-        trygg_rbuf_printf(b,
-                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\""
-                          " stroke=\"#000\"/>",
-                          x - 4, y - 4, fill);
+        TRY(trygg_buf_printf(b,
+                             "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\""
+                             " stroke=\"#000\"/>",
+                             x - 4, y - 4, fill));
         break;
     case 2:
-        trygg_rbuf_printf(
+        TRY(trygg_buf_printf(
             b, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fZ\" fill=\"%s\" stroke=\"#000\"/>", x,
-            y - 5, x + 5, y + 4, x - 5, y + 4, fill);
+            y - 5, x + 5, y + 4, x - 5, y + 4, fill));
         break;
     default:
-        trygg_rbuf_printf(b,
-                          "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fL%.1f %.1fZ\" fill=\"%s\""
-                          " stroke=\"#000\"/>",
-                          x, y - 5, x + 5, y, x, y + 5, x - 5, y, fill);
+        TRY(trygg_buf_printf(b,
+                             "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fL%.1f %.1fZ\" fill=\"%s\""
+                             " stroke=\"#000\"/>",
+                             x, y - 5, x + 5, y, x, y + 5, x - 5, y, fill));
     }
+    return TRYGG_OK;
 }
 
-void trygg_svg_trend(trygg_rbuf *b, const char *title, const char *const *xlabels,
-                     const trygg_svg_series *s, int ns, int threshold)
+/* Where a trend chart draws: the plot's left edge, top and height, the
+ * chart's height, the step between points and the value at the top. */
+typedef struct trend_geo {
+    int left, top, plot_h, h;
+    double step;
+    int64_t max;
+} trend_geo;
+
+/* One series of a trend chart: its line (broken at suppressed points), a
+ * marker and the text of every point, and its label under the chart when
+ * there are several. */
+static trygg_err trend_series(trygg_buf *b, const trygg_svg_series *s, int k, int ns,
+                              const trend_geo *g, int threshold)
 {
     static const char *const dash[] = {"", " stroke-dasharray=\"6 3\"", " stroke-dasharray=\"2 3\"",
                                        " stroke-dasharray=\"8 3 2 3\""};
-    const int left = 50, right = 14, top = 34, plot_h = 100, w = 440;
+    int open = 0;
+    for (int i = 0; i < s->n; i++) {
+        if (!shown(s->state, i)) {
+            if (open)
+                TRY(trygg_buf_puts(b, "\"/>"));
+            open = 0;
+            continue;
+        }
+        double x = g->left + i * g->step;
+        double y = g->top + g->plot_h - (double)s->v[i] * g->plot_h / g->max;
+        if (!open) {
+            TRY(trygg_buf_printf(b,
+                                 "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\"%s"
+                                 " points=\"",
+                                 dash[k % 4]));
+            open = 1;
+        }
+        TRY(trygg_buf_printf(b, "%.1f,%.1f ", x, y));
+    }
+    if (open)
+        TRY(trygg_buf_puts(b, "\"/>"));
+    for (int i = 0; i < s->n; i++) {
+        char txt[32];
+        cell_text(s->v[i], s->state, i, threshold, txt, sizeof txt);
+        double x = g->left + i * g->step;
+        double y = shown(s->state, i) ? g->top + g->plot_h - (double)s->v[i] * g->plot_h / g->max
+                                      : g->top + g->plot_h;
+        TRY(marker(b, k, x, y, !shown(s->state, i)));
+        TRY(trygg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\"%s>", x, y - 7,
+                             shown(s->state, i) ? "" : " font-style=\"italic\""));
+        TRY(trygg_html_esc(b, txt));
+        TRY(trygg_buf_puts(b, "</text>"));
+    }
+    if (!s->label || ns < 2)
+        return TRYGG_OK;
+    TRY(trygg_buf_printf(b, "<text x=\"%d\" y=\"%d\">", g->left + k * 110, g->h - 6));
+    TRY(trygg_html_esc(b, s->label));
+    return trygg_buf_puts(b, "</text>");
+}
+
+trygg_err trygg_svg_trend(trygg_buf *b, const char *title, const char *const *xlabels,
+                          const trygg_svg_series *s, int ns, int threshold)
+{
+    const int right = 14, w = 440;
+    trend_geo g = {.left = 50, .top = 34, .plot_h = 100, .max = threshold > 1 ? threshold : 1};
     int npts = 0;
-    int64_t max = threshold > 1 ? threshold : 1;
     for (int k = 0; k < ns; k++) {
         if (s[k].n > npts)
             npts = s[k].n;
         for (int i = 0; i < s[k].n; i++)
-            if (shown(s[k].state, i) && s[k].v[i] > max)
-                max = s[k].v[i];
+            if (shown(s[k].state, i) && s[k].v[i] > g.max)
+                g.max = s[k].v[i];
     }
     if (npts < 2)
         npts = 2;
-    int h = top + plot_h + 44;
-    double step = (double)(w - left - right) / (npts - 1);
-    trygg_rbuf_printf(b,
-                      "<svg class=\"chart trend\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\""
-                      " height=\"%d\" " FONT " font-size=\"12\"><title>",
-                      w, h, w, h);
-    trygg_rbuf_esc(b, title);
-    trygg_rbuf_puts(b, "</title>");
-    trygg_rbuf_printf(b, "<text x=\"%d\" y=\"15\" font-size=\"14\" font-weight=\"bold\">", left);
-    trygg_rbuf_esc(b, title);
-    trygg_rbuf_puts(b, "</text>");
+    g.h = g.top + g.plot_h + 44;
+    g.step = (double)(w - g.left - right) / (npts - 1);
+    TRY(trygg_buf_printf(
+        b,
+        "<svg class=\"chart trend\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\""
+        " height=\"%d\" " FONT " font-size=\"12\"><title>",
+        w, g.h, w, g.h));
+    TRY(trygg_html_esc(b, title));
+    TRY(trygg_buf_puts(b, "</title>"));
+    TRY(trygg_buf_printf(b, "<text x=\"%d\" y=\"15\" font-size=\"14\" font-weight=\"bold\">",
+                         g.left));
+    TRY(trygg_html_esc(b, title));
+    TRY(trygg_buf_puts(b, "</text>"));
     /* Axes and the 0 / max grid lines with their numbers. */
-    trygg_rbuf_printf(b,
-                      "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>"
-                      "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#bbb\""
-                      " stroke-dasharray=\"2 2\"/>"
-                      "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
-                      "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld</text>",
-                      left, top + plot_h, w - right, top + plot_h, left, top, w - right, top,
-                      left - 16, top + plot_h + 4, left - 16, top + 4, (long long)max);
+    int bottom = g.top + g.plot_h;
+    TRY(trygg_buf_printf(b,
+                         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>"
+                         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#bbb\""
+                         " stroke-dasharray=\"2 2\"/>"
+                         "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
+                         "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lld</text>",
+                         g.left, bottom, w - right, bottom, g.left, g.top, w - right, g.top,
+                         g.left - 16, bottom + 4, g.left - 16, g.top + 4, (long long)g.max));
     for (int i = 0; i < npts; i++) {
         if (!xlabels || !xlabels[i])
             continue;
-        trygg_rbuf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", left + i * step,
-                          top + plot_h + 16);
-        trygg_rbuf_esc(b, xlabels[i]);
-        trygg_rbuf_puts(b, "</text>");
+        TRY(trygg_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
+                             g.left + i * g.step, bottom + 16));
+        TRY(trygg_html_esc(b, xlabels[i]));
+        TRY(trygg_buf_puts(b, "</text>"));
     }
-    for (int k = 0; k < ns; k++) {
-        /* The line, broken at suppressed points. */
-        int open = 0;
-        for (int i = 0; i < s[k].n; i++) {
-            if (!shown(s[k].state, i)) {
-                if (open)
-                    trygg_rbuf_puts(b, "\"/>");
-                open = 0;
-                continue;
-            }
-            double x = left + i * step, y = top + plot_h - (double)s[k].v[i] * plot_h / max;
-            if (!open) {
-                trygg_rbuf_printf(b,
-                                  "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\"%s"
-                                  " points=\"",
-                                  dash[k % 4]);
-                open = 1;
-            }
-            trygg_rbuf_printf(b, "%.1f,%.1f ", x, y);
-        }
-        if (open)
-            trygg_rbuf_puts(b, "\"/>");
-        for (int i = 0; i < s[k].n; i++) {
-            char txt[32];
-            cell_text(s[k].v[i], s[k].state, i, threshold, txt, sizeof txt);
-            double x = left + i * step;
-            double y = shown(s[k].state, i) ? top + plot_h - (double)s[k].v[i] * plot_h / max
-                                            : top + plot_h;
-            marker(b, k, x, y, !shown(s[k].state, i));
-            trygg_rbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\"%s>", x, y - 7,
-                              shown(s[k].state, i) ? "" : " font-style=\"italic\"");
-            trygg_rbuf_esc(b, txt);
-            trygg_rbuf_puts(b, "</text>");
-        }
-        if (s[k].label && ns > 1) {
-            trygg_rbuf_printf(b, "<text x=\"%d\" y=\"%d\">", left + k * 110, h - 6);
-            trygg_rbuf_esc(b, s[k].label);
-            trygg_rbuf_puts(b, "</text>");
-        }
-    }
-    trygg_rbuf_puts(b, "</svg>");
+    for (int k = 0; k < ns; k++)
+        TRY(trend_series(b, &s[k], k, ns, &g, threshold));
+    return trygg_buf_puts(b, "</svg>");
 }
 
-void trygg_svg_heat(trygg_rbuf *b, const char *title, const char *const *rowlabels,
-                    const char *const *collabels, const int64_t *v, const trygg_cell *state,
-                    int rows, int cols, int threshold)
+trygg_err trygg_svg_heat(trygg_buf *b, const char *title, const char *const *rowlabels,
+                         const char *const *collabels, const int64_t *v, const trygg_cell *state,
+                         int rows, int cols, int threshold)
 {
     const int left = 70, top = 24, cw = 88, ch = 30;
     int64_t max = 1;
@@ -191,24 +216,24 @@ void trygg_svg_heat(trygg_rbuf *b, const char *title, const char *const *rowlabe
         if (shown(state, i) && v[i] > max)
             max = v[i];
     int w = left + cols * cw + 4, h = top + rows * ch + 4;
-    trygg_rbuf_printf(b,
-                      "<svg class=\"chart heat\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\""
-                      " height=\"%d\" " FONT " font-size=\"13\"><title>",
-                      w, h, w, h);
-    trygg_rbuf_esc(b, title);
-    trygg_rbuf_puts(b, "</title>");
+    TRY(trygg_buf_printf(b,
+                         "<svg class=\"chart heat\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\""
+                         " height=\"%d\" " FONT " font-size=\"13\"><title>",
+                         w, h, w, h));
+    TRY(trygg_html_esc(b, title));
+    TRY(trygg_buf_puts(b, "</title>"));
     for (int c = 0; c < cols; c++) {
-        trygg_rbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
-                          left + c * cw + cw / 2, top - 8);
-        trygg_rbuf_esc(b, collabels[c]);
-        trygg_rbuf_puts(b, "</text>");
+        TRY(trygg_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+                             left + c * cw + cw / 2, top - 8));
+        TRY(trygg_html_esc(b, collabels[c]));
+        TRY(trygg_buf_puts(b, "</text>"));
     }
     for (int r = 0; r < rows; r++) {
         int y = top + r * ch;
-        trygg_rbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 8,
-                          y + ch / 2 + 5);
-        trygg_rbuf_esc(b, rowlabels[r]);
-        trygg_rbuf_puts(b, "</text>");
+        TRY(trygg_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 8,
+                             y + ch / 2 + 5));
+        TRY(trygg_html_esc(b, rowlabels[r]));
+        TRY(trygg_buf_puts(b, "</text>"));
         for (int c = 0; c < cols; c++) {
             int i = r * cols + c, x = left + c * cw;
             char txt[32];
@@ -216,24 +241,25 @@ void trygg_svg_heat(trygg_rbuf *b, const char *title, const char *const *rowlabe
             if (shown(state, i)) {
                 /* Grey level 245 (none) .. 40 (max); white text on dark cells. */
                 int g = 245 - (int)(v[i] * 205 / max);
-                trygg_rbuf_printf(b,
-                                  "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\""
-                                  " fill=\"rgb(%d,%d,%d)\" stroke=\"#fff\"/>"
-                                  "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">%s"
-                                  "</text>",
-                                  x, y, cw, ch, g, g, g, x + cw / 2, y + ch / 2 + 5,
-                                  g < 140 ? "#fff" : "#000", txt);
+                TRY(trygg_buf_printf(b,
+                                     "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\""
+                                     " fill=\"rgb(%d,%d,%d)\" stroke=\"#fff\"/>"
+                                     "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">%s"
+                                     "</text>",
+                                     x, y, cw, ch, g, g, g, x + cw / 2, y + ch / 2 + 5,
+                                     g < 140 ? "#fff" : "#000", txt));
             } else {
-                trygg_rbuf_printf(b,
-                                  "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fff\""
-                                  " stroke=\"#999\" stroke-dasharray=\"3 2\"/>"
-                                  "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\""
-                                  " font-style=\"italic\">",
-                                  x + 1, y + 1, cw - 2, ch - 2, x + cw / 2, y + ch / 2 + 5);
-                trygg_rbuf_esc(b, txt);
-                trygg_rbuf_puts(b, "</text>");
+                TRY(trygg_buf_printf(
+                    b,
+                    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fff\""
+                    " stroke=\"#999\" stroke-dasharray=\"3 2\"/>"
+                    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\""
+                    " font-style=\"italic\">",
+                    x + 1, y + 1, cw - 2, ch - 2, x + cw / 2, y + ch / 2 + 5));
+                TRY(trygg_html_esc(b, txt));
+                TRY(trygg_buf_puts(b, "</text>"));
             }
         }
     }
-    trygg_rbuf_puts(b, "</svg>");
+    return trygg_buf_puts(b, "</svg>");
 }

@@ -196,19 +196,20 @@ static int render_report(const report_args *a, const trygg_report *r, int small)
     o.print = 1;
     o.standalone = 1;
     int rc;
-    trygg_rbuf b;
-    trygg_rbuf_init(&b, REPORT_OUT_MAX);
-    if (strcmp(a->format, "csv") == 0)
-        trygg_report_csv(r, &o, &b);
-    else
-        trygg_report_html(r, &o, &b);
-    if (trygg_buf_err(&b)) {
+    trygg_buf b;
+    trygg_buf_init(&b, REPORT_OUT_MAX);
+    trygg_err e =
+        strcmp(a->format, "csv") == 0 ? trygg_report_csv(r, &o, &b) : trygg_report_html(r, &o, &b);
+    if (e == TRYGG_ERR_TOOBIG) {
         ctl_error("report larger than %u bytes", REPORT_OUT_MAX);
+        rc = CTL_STORE;
+    } else if (e) {
+        ctl_error("report: %s", trygg_strerror(e));
         rc = CTL_STORE;
     } else {
         rc = write_out(a->out, b.data ? b.data : "", b.len);
     }
-    trygg_rbuf_free(&b);
+    trygg_buf_free(&b);
     if (cat)
         trygg_i18n_free(cat);
     return rc;

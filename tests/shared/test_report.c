@@ -359,6 +359,18 @@ static trygg_report_areas areas_fixture(void)
     return a;
 }
 
+/* The report of 2026-W47 over gen_w47's items, with areas_fixture's areas. */
+static trygg_report *build_w47(fixture *f)
+{
+    gen_w47(f);
+    trygg_week w;
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
+    trygg_report_areas areas = areas_fixture();
+    trygg_report *r;
+    assert_int_equal(trygg_report_build(f->st, &w, &areas, w.end + 3600, &r), TRYGG_OK);
+    return r;
+}
+
 static void test_build_counts(void **state)
 {
     fixture *f = *state;
@@ -614,19 +626,12 @@ static void csv_count(const char *csv, const char *view, const char *key, const 
 
 static void test_csv_suppressed(void **state)
 {
-    fixture *f = *state;
-    gen_w47(f);
-    trygg_week w;
-    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
-    trygg_report_areas areas = areas_fixture();
-    trygg_report *r;
-    assert_int_equal(trygg_report_build(f->st, &w, &areas, w.end + 3600, &r), TRYGG_OK);
+    trygg_report *r = build_w47(*state);
     trygg_report_opts o;
     trygg_report_opts_init(&o);
-    trygg_rbuf b;
-    trygg_rbuf_init(&b, 1 << 20);
-    trygg_report_csv(r, &o, &b);
-    assert_false(trygg_buf_err(&b));
+    trygg_buf b;
+    trygg_buf_init(&b, 1 << 20);
+    assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
     char v[32];
     assert_true(strncmp(b.data, "view,key,subkey,count,previous,change,avg12\r\n", 45) == 0);
     csv_count(b.data, "total", "2026-W47", "", v, sizeof v);
@@ -698,12 +703,12 @@ static void test_csv_suppressed(void **state)
     csv_count(b.data, "urgent", "urgent", "", v, sizeof v);
     assert_string_equal(v, "<3");
     assert_null(strstr(b.data, "top_place,\"nygard\""));
-    trygg_rbuf_free(&b);
+    trygg_buf_free(&b);
 
     /* Full mode (security department's screen): exact numbers, starred. */
     o.suppress = 0;
-    trygg_rbuf_init(&b, 1 << 20);
-    trygg_report_csv(r, &o, &b);
+    trygg_buf_init(&b, 1 << 20);
+    assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
     csv_count(b.data, "kind", "tip", "", v, sizeof v);
     assert_string_equal(v, "2*");
     csv_count(b.data, "channel", "sms", "", v, sizeof v);
@@ -712,16 +717,16 @@ static void test_csv_suppressed(void **state)
     assert_non_null(fault);
     csv_field(fault, 5, v, sizeof v);
     assert_string_equal(v, "+1");
-    trygg_rbuf_free(&b);
+    trygg_buf_free(&b);
 
     /* Threshold 5: callback 3 becomes "<5". */
     o.suppress = 1;
     o.threshold = 5;
-    trygg_rbuf_init(&b, 1 << 20);
-    trygg_report_csv(r, &o, &b);
+    trygg_buf_init(&b, 1 << 20);
+    assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
     csv_count(b.data, "kind", "callback", "", v, sizeof v);
     assert_string_equal(v, "<5");
-    trygg_rbuf_free(&b);
+    trygg_buf_free(&b);
     trygg_report_free(r);
 }
 
@@ -740,10 +745,9 @@ static void test_html(void **state)
     trygg_report_opts_init(&o);
     o.standalone = 1;
     o.print = 1;
-    trygg_rbuf b;
-    trygg_rbuf_init(&b, 4 << 20);
-    trygg_report_html(r, &o, &b);
-    assert_false(trygg_buf_err(&b));
+    trygg_buf b;
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
     assert_non_null(strstr(b.data, "<!doctype html>"));
     assert_non_null(strstr(b.data, "@page{size:A4"));
     assert_non_null(strstr(b.data, "<svg class=\"chart heat\""));
@@ -753,12 +757,60 @@ static void test_html(void **state)
     assert_non_null(strstr(b.data, "&lt;script&gt;"));
     assert_null(strstr(b.data, "nav class=\"weeks\"")); /* print: no navigation */
     assert_non_null(strstr(b.data, "data-mode=\"suppressed\""));
-    trygg_rbuf_free(&b);
-    /* Buffer cap: output stops and says so. */
-    trygg_rbuf_init(&b, 1000);
-    trygg_report_html(r, &o, &b);
-    assert_true(trygg_buf_err(&b));
-    trygg_rbuf_free(&b);
+    trygg_buf_free(&b);
+    /* Buffer cap: output stops and says so (test_render_cap in detail). */
+    trygg_buf_init(&b, 1000);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_ERR_TOOBIG);
+    trygg_buf_free(&b);
+    trygg_report_free(r);
+}
+
+/* Rendering returns the buffer's error (issue 11): a report larger than the
+ * buffer's cap is an error the caller gets back from trygg_report_csv /
+ * trygg_report_html itself, at every cap below the report's size, and a
+ * buffer that fits exactly is enough. */
+static void check_render_cap(const trygg_report *r, const trygg_report_opts *o, int csv)
+{
+    trygg_buf b;
+    trygg_buf_init(&b, 4 << 20);
+    trygg_err e = csv ? trygg_report_csv(r, o, &b) : trygg_report_html(r, o, &b);
+    assert_int_equal(e, TRYGG_OK);
+    size_t full = b.len;
+    assert_true(full > 1000);
+    trygg_buf_free(&b);
+    const size_t caps[] = {1, 2, 100, full / 3, full / 2, full - 1, full};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        trygg_buf_init(&b, caps[i]); /* holds caps[i] - 1 bytes */
+        e = csv ? trygg_report_csv(r, o, &b) : trygg_report_html(r, o, &b);
+        assert_int_equal(e, TRYGG_ERR_TOOBIG);
+        assert_int_equal(trygg_buf_err(&b), TRYGG_ERR_TOOBIG);
+        assert_true(b.len < caps[i]);
+        trygg_buf_free(&b);
+    }
+    trygg_buf_init(&b, full + 1);
+    e = csv ? trygg_report_csv(r, o, &b) : trygg_report_html(r, o, &b);
+    assert_int_equal(e, TRYGG_OK);
+    assert_int_equal(b.len, full);
+    trygg_buf_free(&b);
+    /* A buffer that already failed stays failed: the render reports it. */
+    trygg_buf_init(&b, 4);
+    assert_int_equal(trygg_buf_puts(&b, "12345"), TRYGG_ERR_TOOBIG);
+    e = csv ? trygg_report_csv(r, o, &b) : trygg_report_html(r, o, &b);
+    assert_int_equal(e, TRYGG_ERR_TOOBIG);
+    trygg_buf_free(&b);
+}
+
+static void test_render_cap(void **state)
+{
+    trygg_report *r = build_w47(*state);
+    trygg_report_opts o;
+    trygg_report_opts_init(&o);
+    check_render_cap(r, &o, 1);
+    check_render_cap(r, &o, 0);
+    o.standalone = 1;
+    o.print = 1;
+    o.suppress = 0;
+    check_render_cap(r, &o, 0);
     trygg_report_free(r);
 }
 
@@ -907,6 +959,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dst_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_suppressed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_render_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_availability, setup, teardown),
         cmocka_unit_test_setup_teardown(test_areas_load, setup, teardown),
     };

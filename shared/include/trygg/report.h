@@ -286,18 +286,6 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
 
 /* ---- Rendering ---------------------------------------------------------------- */
 
-/* The render target: the one buffer (trygg/buf.h). The trygg_rbuf_*
- * appends drop each piece's result because the buffer's error is sticky:
- * whoever sends or writes the result checks trygg_buf_err() once. */
-typedef trygg_buf trygg_rbuf;
-void trygg_rbuf_init(trygg_rbuf *b, size_t max);
-void trygg_rbuf_free(trygg_rbuf *b);
-void trygg_rbuf_add(trygg_rbuf *b, const char *s, size_t n);
-void trygg_rbuf_puts(trygg_rbuf *b, const char *s);
-void trygg_rbuf_printf(trygg_rbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Appends s escaped for HTML/SVG text and attributes (trygg_html_esc). */
-void trygg_rbuf_esc(trygg_rbuf *b, const char *s);
-
 typedef struct trygg_report_opts {
     int suppress;         /* 1 = small counts hidden (everything but security's screen) */
     int threshold;        /* default TRYGG_SUPPRESS_DEFAULT */
@@ -314,37 +302,21 @@ void trygg_report_opts_init(trygg_report_opts *o);
 /* The report's stylesheet (screen and A4 print), for serving as a file. */
 const char *trygg_report_css(void);
 
+/* Both renderers append to `out` (trygg/buf.h) and return its error: the
+ * first append that failed (TRYGG_ERR_TOOBIG when the report passes out's
+ * cap, TRYGG_ERR_NOMEM), which ends the render with out holding only what
+ * fit; a buffer that had already failed returns its error. The renderers
+ * are report_render.c, report_render_csv.c and report_render_html.c. */
+
 /* Tidy CSV: header "view,key,subkey,count,previous,change,avg12" and one
  * row per cell; views: total, kind, category, area, area_group, channel,
  * source, heatmap, trend, status, urgent, top_place, kiosk_offline,
  * gateway_down, police. Cells go through trygg_suppress when o->suppress. */
-void trygg_report_csv(const trygg_report *r, const trygg_report_opts *o, trygg_rbuf *out);
+TRYGG_MUST_CHECK trygg_err trygg_report_csv(const trygg_report *r, const trygg_report_opts *o,
+                                            trygg_buf *out);
 /* HTML: a body fragment (o->standalone = 0, to be framed by the web UI) or
  * a full document with print CSS for A4 (o->standalone = 1). */
-void trygg_report_html(const trygg_report *r, const trygg_report_opts *o, trygg_rbuf *out);
-
-/* ---- SVG charts (report_svg.c) ---------------------------------------------- */
-
-typedef struct trygg_svg_series {
-    const char *label;
-    const int64_t *v;
-    const trygg_cell *state; /* may be NULL: all shown */
-    int n;
-} trygg_svg_series;
-
-/* Horizontal bar chart: one bar per value with its label and its text
- * value (suppressed cells get a hatched stub and their "<3"/"x" text). */
-void trygg_svg_bars(trygg_rbuf *b, const char *title, const char *const *labels, const int64_t *v,
-                    const trygg_cell *state, int n, int threshold);
-/* Trend lines: one polyline per series over n points with x labels; each
- * series also gets a distinct marker shape and a label at its end, so it
- * can be told apart without colour. Suppressed points are drawn hollow at
- * the threshold line and labelled. */
-void trygg_svg_trend(trygg_rbuf *b, const char *title, const char *const *xlabels,
-                     const trygg_svg_series *s, int ns, int threshold);
-/* Heat map of rows x cols with the count written in every cell. */
-void trygg_svg_heat(trygg_rbuf *b, const char *title, const char *const *rowlabels,
-                    const char *const *collabels, const int64_t *v, const trygg_cell *state,
-                    int rows, int cols, int threshold);
+TRYGG_MUST_CHECK trygg_err trygg_report_html(const trygg_report *r, const trygg_report_opts *o,
+                                             trygg_buf *out);
 
 #endif
