@@ -259,8 +259,9 @@ trygg_err ls_number_start(lstore *s, const char *pseudo, const unsigned char *ci
     "id, key, type, pseudonym, text, received, smsc_time, reachable, national, incomplete, "       \
     "offline_ref, answered, offline_done, state"
 
-static void read_inbound(sqlite3_stmt *st, ls_inbound *m)
+static void read_inbound(sqlite3_stmt *st, void *row)
 {
+    ls_inbound *m = row;
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(st, 0);
     trygg_sql_col_text(st, 1, m->key, sizeof m->key);
@@ -306,43 +307,35 @@ trygg_err ls_inbound_add(lstore *s, const ls_inbound *m, int *added)
 
 static trygg_err collect_inbound(lstore *s, sqlite3_stmt *st, ls_inbound *out, int max, int *n)
 {
-    int rc;
+    return trygg_sql_collect(s->db, st, out, sizeof *out, max, read_inbound, n, "inbound",
+                             s->errmsg, sizeof s->errmsg);
+}
+
+/* Pending messages (and `and`, more of the WHERE clause), oldest first. */
+static trygg_err inbound_pending(lstore *s, const char *sql, ls_inbound *out, int max, int *n)
+{
+    sqlite3_stmt *st;
     *n = 0;
-    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_inbound(st, &out[(*n)++]);
-    trygg_err e = *n == max || rc == SQLITE_DONE ? TRYGG_OK : fail(s, rc, "inbound");
-    sqlite3_finalize(st);
+    trygg_err e = prep(s, sql, &st);
     if (e)
-        *n = 0;
-    return e;
+        return e;
+    sqlite3_bind_int(st, 1, max);
+    return collect_inbound(s, st, out, max, n);
 }
 
 trygg_err ls_inbound_pending(lstore *s, ls_inbound *out, int max, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s,
-                       "SELECT " INBOUND_COLS " FROM inbound WHERE state = 'pending' "
-                       "ORDER BY id LIMIT ?1",
-                       &st);
-    if (e)
-        return e;
-    sqlite3_bind_int(st, 1, max);
-    return collect_inbound(s, st, out, max, n);
+    return inbound_pending(
+        s, "SELECT " INBOUND_COLS " FROM inbound WHERE state = 'pending' ORDER BY id LIMIT ?1", out,
+        max, n);
 }
 
 trygg_err ls_inbound_undecided(lstore *s, ls_inbound *out, int max, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s,
-                       "SELECT " INBOUND_COLS " FROM inbound WHERE state = 'pending' "
-                       "AND offline_done = 0 ORDER BY id LIMIT ?1",
-                       &st);
-    if (e)
-        return e;
-    sqlite3_bind_int(st, 1, max);
-    return collect_inbound(s, st, out, max, n);
+    return inbound_pending(s,
+                           "SELECT " INBOUND_COLS " FROM inbound WHERE state = 'pending' "
+                           "AND offline_done = 0 ORDER BY id LIMIT ?1",
+                           out, max, n);
 }
 
 trygg_err ls_inbound_get(lstore *s, const char *key, ls_inbound *out)
@@ -387,6 +380,19 @@ trygg_err ls_inbound_offline(lstore *s, int64_t id, const char *ref, int answere
     return run(s, st, "inbound");
 }
 
+/* The one number a SELECT count(*) statement gives, into *n; finalizes it. */
+static trygg_err count_of(lstore *s, sqlite3_stmt *st, int *n)
+{
+    int rc = sqlite3_step(st);
+    trygg_err e = TRYGG_OK;
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int(st, 0);
+    else
+        e = fail(s, rc, "count");
+    sqlite3_finalize(st);
+    return e;
+}
+
 trygg_err ls_inbound_count(lstore *s, const char *state, int *n)
 {
     sqlite3_stmt *st;
@@ -395,13 +401,7 @@ trygg_err ls_inbound_count(lstore *s, const char *state, int *n)
     if (e)
         return e;
     trygg_sql_bind_text(st, 1, state);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    else
-        e = fail(s, rc, "count");
-    sqlite3_finalize(st);
-    return e;
+    return count_of(s, st, n);
 }
 
 /* ---- parts --------------------------------------------------------------------- */
@@ -434,31 +434,28 @@ trygg_err ls_part_put(lstore *s, const char *key, int64_t at)
     "id, coalesce(server_id, 0), pseudonym, text, author, urgent, stop, attempts, next_try, "      \
     "state, parts, error"
 
+static void read_send(sqlite3_stmt *st, void *row)
+{
+    ls_send *m = row;
+    memset(m, 0, sizeof *m);
+    m->id = sqlite3_column_int64(st, 0);
+    m->server_id = sqlite3_column_int64(st, 1);
+    trygg_sql_col_text(st, 2, m->pseudo, sizeof m->pseudo);
+    trygg_sql_col_text(st, 3, m->text, sizeof m->text);
+    trygg_sql_col_text(st, 4, m->author, sizeof m->author);
+    m->urgent = sqlite3_column_int(st, 5);
+    m->stop = sqlite3_column_int(st, 6);
+    m->attempts = sqlite3_column_int(st, 7);
+    m->next_try = sqlite3_column_int64(st, 8);
+    trygg_sql_col_text(st, 9, m->state, sizeof m->state);
+    m->parts = sqlite3_column_int(st, 10);
+    trygg_sql_col_text(st, 11, m->error, sizeof m->error);
+}
+
 static trygg_err collect_send(lstore *s, sqlite3_stmt *st, ls_send *out, int max, int *n)
 {
-    int rc = SQLITE_DONE;
-    *n = 0;
-    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ls_send *m = &out[(*n)++];
-        memset(m, 0, sizeof *m);
-        m->id = sqlite3_column_int64(st, 0);
-        m->server_id = sqlite3_column_int64(st, 1);
-        trygg_sql_col_text(st, 2, m->pseudo, sizeof m->pseudo);
-        trygg_sql_col_text(st, 3, m->text, sizeof m->text);
-        trygg_sql_col_text(st, 4, m->author, sizeof m->author);
-        m->urgent = sqlite3_column_int(st, 5);
-        m->stop = sqlite3_column_int(st, 6);
-        m->attempts = sqlite3_column_int(st, 7);
-        m->next_try = sqlite3_column_int64(st, 8);
-        trygg_sql_col_text(st, 9, m->state, sizeof m->state);
-        m->parts = sqlite3_column_int(st, 10);
-        trygg_sql_col_text(st, 11, m->error, sizeof m->error);
-    }
-    trygg_err e = *n == max || rc == SQLITE_DONE ? TRYGG_OK : fail(s, rc, "sendq");
-    sqlite3_finalize(st);
-    if (e)
-        *n = 0;
-    return e;
+    return trygg_sql_collect(s->db, st, out, sizeof *out, max, read_send, n, "sendq", s->errmsg,
+                             sizeof s->errmsg);
 }
 
 trygg_err ls_send_add(lstore *s, const ls_send *m, int *added)
@@ -563,13 +560,7 @@ trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int 
         return e;
     trygg_sql_bind_text(st, 1, pseudo);
     sqlite3_bind_int64(st, 2, since);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    else
-        e = fail(s, rc, "count");
-    sqlite3_finalize(st);
-    return e;
+    return count_of(s, st, n);
 }
 
 /* ---- retention ------------------------------------------------------------------------ */

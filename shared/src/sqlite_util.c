@@ -130,6 +130,21 @@ trygg_err trygg_sql_run(sqlite3 *db, sqlite3_stmt *s, const char *what, char *er
     return e;
 }
 
+trygg_err trygg_sql_collect(sqlite3 *db, sqlite3_stmt *s, void *out, size_t size, int max,
+                            void (*read)(sqlite3_stmt *s, void *row), int *n, const char *what,
+                            char *err, size_t cap)
+{
+    char *row = out;
+    int rc = SQLITE_DONE, count = 0;
+    while (count < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        read(s, row + (size_t)count++ * size);
+    trygg_err e =
+        count == max || rc == SQLITE_DONE ? TRYGG_OK : trygg_sql_fail(db, rc, what, err, cap);
+    sqlite3_finalize(s);
+    *n = e ? 0 : count;
+    return e;
+}
+
 int trygg_sql_bind_text(sqlite3_stmt *s, int idx, const char *v)
 {
     return sqlite3_bind_text(s, idx, v ? v : "", -1, SQLITE_TRANSIENT);

@@ -16,6 +16,7 @@
  */
 #include "store_sqlite_internal.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,14 +65,8 @@ trygg_err trygg_st_fail(trygg_store *st, int rc, const char *what)
 trygg_err trygg_st_collect(trygg_store *st, sqlite3_stmt *s, void *out, size_t size,
                            void (*read)(sqlite3_stmt *s, void *row), int *n, const char *what)
 {
-    char *row = out;
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read(s, row + (size_t)count++ * size);
-    trygg_err err = rc == SQLITE_DONE ? TRYGG_OK : trygg_st_fail(st, rc, what);
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_sql_collect(st->db, s, out, size, INT_MAX, read, n, what, st->errmsg,
+                             sizeof st->errmsg);
 }
 
 trygg_err trygg_st_failf(trygg_store *st, trygg_err err, const char *fmt, ...)

@@ -51,6 +51,13 @@ TRYGG_MUST_CHECK trygg_err trygg_sql_exec(sqlite3 *db, const char *sql, const ch
 TRYGG_MUST_CHECK trygg_err trygg_sql_run(sqlite3 *db, sqlite3_stmt *s, const char *what, char *err,
                                          size_t cap);
 
+/* Steps a SELECT, calling read(s, row) for each result row with
+ * row = out + i * size, up to max rows, then finalizes it. *n gets the row
+ * count, 0 on error. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_collect(sqlite3 *db, sqlite3_stmt *s, void *out, size_t size,
+                                             int max, void (*read)(sqlite3_stmt *s, void *row),
+                                             int *n, const char *what, char *err, size_t cap);
+
 /* Binds a NUL-terminated string, copied (NULL binds ""). */
 int trygg_sql_bind_text(sqlite3_stmt *s, int idx, const char *v);
 /* Copies column text into dst[cap] ("" for NULL), cut at a UTF-8 boundary
