@@ -16,10 +16,11 @@ ALLOWED = ["shared/src/store_sqlite*.c", "shared/src/store_sqlite*.h", "tests/*/
            "kiosk/outbox.c", "tests/kiosk/test_outbox.c", "smsgw/local_store.c", "smsgw/local_store.h",
            "tests/smsgw/test_local_store.c", "bench/*", "server/bench/*",
            # The statement helpers (prepare/exec/step with the error text,
-           # open with busy timeout, WAL pragmas) that the backend and the
-           # gateway's local store share: the gateway's store is deliberately
-           # SQLite-only (its own file, never behind store.h), so both need
-           # them and neither may copy them.
+           # open with busy timeout, WAL pragmas) that the backend, the
+           # gateway's local store and the kiosk's outbox share: those two
+           # stores are deliberately SQLite-only (their own files, never
+           # behind store.h), so all three need the helpers and none may
+           # copy them.
            "shared/src/sqlite_util.c", "shared/include/trygg/sqlite_util.h"]
 
 root = repo_root()

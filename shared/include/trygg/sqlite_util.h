@@ -1,12 +1,13 @@
 /*
  * sqlite_util.h — the SQLite statement helpers that every SQLite file of
- * the project shares: the queue's backend (shared/src/store_sqlite*.c) and
- * the SMS gateway's own local store (smsgw/local_store.c).
+ * the project shares: the queue's backend (shared/src/store_sqlite*.c), the
+ * SMS gateway's own local store (smsgw/local_store.c) and the kiosk's
+ * outbox (kiosk/outbox.c).
  *
  * Each helper takes the connection and the caller's error buffer err[cap]:
  * a failure writes "what: <SQLite's message> (sqlite <extended code>)"
  * there and returns the mapped trygg_err (trygg_sql_map). Only these files
- * and the two stores name SQLite (tests/guards/guard_sqlite.py).
+ * and those stores name SQLite (tests/guards/guard_sqlite.py).
  */
 #ifndef TRYGG_SQLITE_UTIL_H
 #define TRYGG_SQLITE_UTIL_H
