@@ -2,6 +2,7 @@
  * with PRAGMA user_version and the migrations[] list below. */
 #include "outbox.h"
 #include "trygg/ref.h"
+#include "trygg/sqlite_util.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -34,19 +35,6 @@ static const char *const migrations[] = {
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
-static int user_version(sqlite3 *db, int *out)
-{
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return rc;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
 /* Brings the file to the newest version in one transaction (so two handles
  * opening a fresh file migrate it once). 0, or -1 with the reason in err[cap]. */
 static int migrate(sqlite3 *db, const char *path, char *err, size_t cap)
@@ -54,7 +42,7 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t cap)
     char *msg = NULL;
     int v = 0, rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
     if (rc == SQLITE_OK)
-        rc = user_version(db, &v);
+        rc = trygg_sql_user_version(db, &v);
     if (rc == SQLITE_OK && v > MIGRATION_COUNT) {
         snprintf(err, cap, "%s: outbox schema version %d is newer than this kiosk's (%d)", path, v,
                  MIGRATION_COUNT);
@@ -85,21 +73,17 @@ outbox *outbox_open(const char *path, char *err, size_t cap)
         snprintf(err, cap, "out of memory");
         return NULL;
     }
-    if (sqlite3_open_v2(path, &o->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        NULL) != SQLITE_OK) {
-        snprintf(err, cap, "%s: %s", path, o->db ? sqlite3_errmsg(o->db) : "cannot open");
-        outbox_close(o);
-        return NULL;
-    }
-    sqlite3_busy_timeout(o->db, 5000);
-    char *msg = NULL;
-    if (sqlite3_exec(o->db,
-                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                     " PRAGMA secure_delete=ON;", /* sent texts do not linger in free pages */
-                     NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(err, cap, "%s: %s", path, msg ? msg : sqlite3_errmsg(o->db));
-        sqlite3_free(msg);
+    char why[256];
+    trygg_err e =
+        trygg_sql_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                       &o->db, why, sizeof why);
+    if (!e)
+        e = trygg_sql_pragmas(o->db, path, why, sizeof why);
+    /* Sent texts do not linger in free pages. */
+    if (!e)
+        e = trygg_sql_exec(o->db, "PRAGMA secure_delete=ON;", "secure_delete", why, sizeof why);
+    if (e) {
+        snprintf(err, cap, "%s: %s", path, why);
         outbox_close(o);
         return NULL;
     }
@@ -118,23 +102,10 @@ void outbox_close(outbox *o)
     free(o);
 }
 
-static trygg_err db_err(int rc)
+/* The trygg_err of a failed SQLite call on the outbox. */
+static trygg_err db_err(outbox *o, int rc)
 {
-    switch (rc & 0xFF) {
-    case SQLITE_FULL:
-        return TRYGG_ERR_FULL;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return TRYGG_ERR_BUSY;
-    case SQLITE_READONLY:
-        return TRYGG_ERR_READONLY;
-    case SQLITE_IOERR:
-        return TRYGG_ERR_IO;
-    case SQLITE_CONSTRAINT:
-        return TRYGG_ERR_EXISTS;
-    default:
-        return TRYGG_ERR_DB;
-    }
+    return trygg_sql_map(o->db, rc);
 }
 
 trygg_err outbox_add(outbox *o, const char *uuid, const char *body, uint64_t now_ms)
@@ -146,14 +117,14 @@ trygg_err outbox_add(outbox *o, const char *uuid, const char *body, uint64_t now
         o->db, "INSERT INTO outbox(uuid, created, body, next_try) VALUES(?1, ?2, ?3, 0)", -1, &st,
         NULL);
     if (rc != SQLITE_OK)
-        return db_err(rc);
+        return db_err(o, rc);
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)now_ms);
     sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     /* Autocommit with synchronous=FULL: on SQLITE_DONE the row is durable. */
-    return rc == SQLITE_DONE ? TRYGG_OK : db_err(rc);
+    return rc == SQLITE_DONE ? TRYGG_OK : db_err(o, rc);
 }
 
 /* Runs sql (no result rows wanted); SQLite's result code. */
@@ -204,7 +175,7 @@ trygg_err outbox_add_ref(outbox *o, const char *uuid, const char *body, const ch
         return outbox_add(o, uuid, body, now_ms);
     int rc = exec_sql(o, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK)
-        return db_err(rc);
+        return db_err(o, rc);
     char r[8] = "";
     rc = take_ref(o, prefix, r);
     char *full = NULL;
@@ -218,13 +189,13 @@ trygg_err outbox_add_ref(outbox *o, const char *uuid, const char *body, const ch
         else
             snprintf(full, n + 32, "{\"ref\":\"%s\"%s%s", r, body[1] == '}' ? "" : ",", body + 1);
     }
-    trygg_err e = rc == SQLITE_OK ? outbox_add(o, uuid, full ? full : body, now_ms) : db_err(rc);
+    trygg_err e = rc == SQLITE_OK ? outbox_add(o, uuid, full ? full : body, now_ms) : db_err(o, rc);
     free(full);
     if (e == TRYGG_OK) {
         /* synchronous=FULL: on COMMIT the row and the sequence are durable. */
         rc = exec_sql(o, "COMMIT");
         if (rc != SQLITE_OK)
-            e = db_err(rc);
+            e = db_err(o, rc);
     }
     if (e != TRYGG_OK) {
         exec_sql(o, "ROLLBACK");
@@ -277,13 +248,13 @@ static trygg_err exec_uuid(outbox *o, const char *sql, const char *uuid, sqlite3
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(o->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return db_err(rc);
+        return db_err(o, rc);
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, a);
     sqlite3_bind_text(st, 3, text ? text : "", -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? TRYGG_OK : db_err(rc);
+    return rc == SQLITE_DONE ? TRYGG_OK : db_err(o, rc);
 }
 
 trygg_err outbox_done(outbox *o, const char *uuid)

@@ -1,7 +1,6 @@
 /* uploader.c — background HTTP client: submissions, heartbeat, config. */
 #include "uploader.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -13,6 +12,8 @@
 #include "outbox.h"
 #include "remote_config.h"
 #include "trygg/backoff.h"
+#include "trygg/buf.h"
+#include "trygg/http_client.h"
 #include "trygg/log.h"
 
 #define BODY_CAP (256 * 1024)
@@ -25,64 +26,18 @@ struct uploader {
     int stop, kicked;
     ui_status status; /* under mu */
     atomic_int config_changed;
-    CURL *curl;
+    trygg_http *http;
     outbox *ob;
     char token[256];
     int net_failures;
     uint64_t backoff_until;
 };
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
 static uint64_t wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static size_t on_body(char *ptr, size_t size, size_t nmemb, void *user)
-{
-    buf *b = user;
-    size_t n = size * nmemb;
-    if (b->n + n + 1 > b->cap) {
-        if (b->n + n + 1 > BODY_CAP)
-            return 0; /* too big: abort the transfer */
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return 0;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, ptr, n);
-    b->n += n;
-    b->p[b->n] = 0;
-    return n;
-}
-
-static size_t on_header(char *ptr, size_t size, size_t nmemb, void *user)
-{
-    char *etag = user;
-    size_t n = size * nmemb;
-    if (n > 5 && strncasecmp(ptr, "ETag:", 5) == 0) {
-        const char *v = ptr + 5;
-        while (*v == ' ' && v < ptr + n)
-            v++;
-        size_t len = (size_t)(ptr + n - v);
-        while (len && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' '))
-            len--;
-        if (len < 128) {
-            memcpy(etag, v, len);
-            etag[len] = 0;
-        }
-    }
-    return n;
 }
 
 static void set_error(uploader *u, int ok, const char *err)
@@ -103,59 +58,27 @@ static void load_token(uploader *u)
         u->token[0] = 0;
 }
 
-/* One request. Returns the HTTP status, or 0 on a network error (text in
- * err). etag_in/out are for the config request. */
-static long request(uploader *u, const char *method, const char *path, const char *body, buf *resp,
-                    const char *etag_in, char *etag_out, char *err, size_t errcap)
+/* One request (body: POST it, NULL: GET). Returns the HTTP status, or 0
+ * on a network error (text in err). etag_in/out are for the config request. */
+static long request(uploader *u, const char *path, const char *body, trygg_buf *resp,
+                    const char *etag_in, char etag_out[128], char *err, size_t errcap)
 {
     char url[600];
     snprintf(url, sizeof url, "%s%s", u->o.cfg->server_url, path);
-    CURL *c = u->curl;
-    curl_easy_reset(c);
-    char errbuf[CURL_ERROR_SIZE] = "";
-    struct curl_slist *h = NULL;
-    char auth[300];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", u->token);
-    h = curl_slist_append(h, auth);
-    if (body)
-        h = curl_slist_append(h, "Content-Type: application/json");
-    char inm[200];
-    if (etag_in && *etag_in) {
-        snprintf(inm, sizeof inm, "If-None-Match: %s", etag_in);
-        h = curl_slist_append(h, inm);
-    }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)u->o.cfg->http_timeout_s);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "trygg-kiosk/" TRYGG_VERSION);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, u->o.cfg->tls_verify ? 1L : 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, u->o.cfg->tls_verify ? 2L : 0L);
-    if (u->o.cfg->ca_file[0])
-        curl_easy_setopt(c, CURLOPT_CAINFO, u->o.cfg->ca_file);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-    if (etag_out) {
-        etag_out[0] = 0;
-        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(c, CURLOPT_HEADERDATA, etag_out);
-    }
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    (void)method;
-    CURLcode rc = curl_easy_perform(c);
-    long status = 0;
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    else
-        snprintf(err, errcap, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
-    curl_slist_free_all(h);
-    return status;
+    trygg_http_req req = {
+        .url = url,
+        .bearer = u->token,
+        .json = body,
+        .if_none_match = etag_in,
+        .etag = etag_out,
+        .etag_cap = etag_out ? 128 : 0,
+        .user_agent = "trygg-kiosk/" TRYGG_VERSION,
+        .connect_timeout_s = 5,
+        .timeout_s = (long)u->o.cfg->http_timeout_s,
+        .tls_insecure = !u->o.cfg->tls_verify,
+        .ca_file = u->o.cfg->ca_file,
+    };
+    return trygg_http_do(u->http, &req, resp, err, errcap);
 }
 
 /* Delay before the n-th try (n >= 1): retry_min_ms doubling up to
@@ -187,9 +110,10 @@ static int send_one(uploader *u)
         return 0;
     if (!u->token[0])
         load_token(u);
-    buf resp = {0};
-    char err[CURL_ERROR_SIZE + 64] = "";
-    long st = request(u, "POST", "/api/v1/submissions", body, &resp, NULL, NULL, err, sizeof err);
+    trygg_buf resp;
+    trygg_buf_init(&resp, BODY_CAP);
+    char err[TRYGG_HTTP_ERR_MAX + 64] = "";
+    long st = request(u, "/api/v1/submissions", body, &resp, NULL, NULL, err, sizeof err);
     free(body);
     int more = 1;
     if (st >= 200 && st < 300) {
@@ -201,7 +125,7 @@ static int send_one(uploader *u)
         /* 409: the uuid or the receipt's reference belongs to another item;
          * kept as dead for staff, never sent again under another reference. */
         network_ok(u);
-        snprintf(err, sizeof err, "HTTP %ld for %s: %.200s", st, uuid, resp.p ? resp.p : "");
+        snprintf(err, sizeof err, "HTTP %ld for %s: %.200s", st, uuid, trygg_buf_str(&resp));
         outbox_dead(u->ob, uuid, err);
         set_error(u, 1, err);
         TRYGG_ERR("server refused submission %s for good: HTTP %ld", uuid, st);
@@ -221,7 +145,7 @@ static int send_one(uploader *u)
         TRYGG_WARN("upload of %s failed: %s", uuid, err);
         more = 0;
     }
-    free(resp.p);
+    trygg_buf_free(&resp);
     return more;
 }
 
@@ -229,21 +153,21 @@ static void fetch_config(uploader *u)
 {
     char etag[128], new_etag[128] = "";
     rc_cache_etag(u->o.cache_path, etag, sizeof etag);
-    buf resp = {0};
-    char err[CURL_ERROR_SIZE + 64] = "";
+    trygg_buf resp;
+    trygg_buf_init(&resp, BODY_CAP);
+    char err[TRYGG_HTTP_ERR_MAX + 64] = "";
     if (!u->token[0])
         load_token(u);
-    long st =
-        request(u, "GET", "/api/v1/kiosk/config", NULL, &resp, etag, new_etag, err, sizeof err);
-    if (st == 200 && resp.p) {
+    long st = request(u, "/api/v1/kiosk/config", NULL, &resp, etag, new_etag, err, sizeof err);
+    if (st == 200 && resp.data) {
         network_ok(u);
         /* Check the body parses before it replaces the cache. */
         rc_catalog *base = calloc(1, sizeof *base), *tmp = calloc(1, sizeof *tmp);
         char perr[256];
         if (base && tmp) {
             rc_defaults(base, u->o.cfg);
-            if (rc_parse(resp.p, resp.n, base, tmp, perr, sizeof perr) == TRYGG_OK) {
-                if (rc_save_cache(u->o.cache_path, new_etag, resp.p, resp.n) == TRYGG_OK) {
+            if (rc_parse(resp.data, resp.len, base, tmp, perr, sizeof perr) == TRYGG_OK) {
+                if (rc_save_cache(u->o.cache_path, new_etag, resp.data, resp.len) == TRYGG_OK) {
                     atomic_store(&u->config_changed, 1);
                     set_error(u, 1, "");
                 } else {
@@ -267,7 +191,7 @@ static void fetch_config(uploader *u)
         if (st == 401 || st == 403)
             u->token[0] = 0;
     }
-    free(resp.p);
+    trygg_buf_free(&resp);
 }
 
 static void heartbeat(uploader *u)
@@ -280,12 +204,12 @@ static void heartbeat(uploader *u)
     json_decref(j);
     if (!body)
         return;
-    buf resp = {0};
-    char err[CURL_ERROR_SIZE + 64] = "";
+    trygg_buf resp;
+    trygg_buf_init(&resp, BODY_CAP);
+    char err[TRYGG_HTTP_ERR_MAX + 64] = "";
     if (!u->token[0])
         load_token(u);
-    long st =
-        request(u, "POST", "/api/v1/kiosk/heartbeat", body, &resp, NULL, NULL, err, sizeof err);
+    long st = request(u, "/api/v1/kiosk/heartbeat", body, &resp, NULL, NULL, err, sizeof err);
     if (st == 0)
         network_failed(u, err);
     else if (st >= 200 && st < 300) {
@@ -293,7 +217,7 @@ static void heartbeat(uploader *u)
         set_error(u, 1, NULL);
     }
     free(body);
-    free(resp.p);
+    trygg_buf_free(&resp);
 }
 
 static void update_counts(uploader *u)
@@ -375,13 +299,11 @@ uploader *uploader_start(const uploader_opts *o, char *err, size_t cap)
     }
     u->o = *o;
     u->ob = outbox_open(o->outbox_path, err, cap);
-    u->curl = curl_easy_init();
-    if (!u->ob || !u->curl) {
-        if (u->ob && !u->curl)
+    trygg_err he = u->ob ? trygg_http_new(&u->http) : TRYGG_ERR_IO;
+    if (he != TRYGG_OK) {
+        if (u->ob)
             snprintf(err, cap, "curl_easy_init failed");
         outbox_close(u->ob);
-        if (u->curl)
-            curl_easy_cleanup(u->curl);
         free(u);
         return NULL;
     }
@@ -393,7 +315,7 @@ uploader *uploader_start(const uploader_opts *o, char *err, size_t cap)
     if (pthread_create(&u->thread, NULL, run, u) != 0) {
         snprintf(err, cap, "cannot start uploader thread");
         outbox_close(u->ob);
-        curl_easy_cleanup(u->curl);
+        trygg_http_free(u->http);
         free(u);
         return NULL;
     }
@@ -431,7 +353,7 @@ void uploader_stop(uploader *u)
     pthread_mutex_unlock(&u->mu);
     pthread_join(u->thread, NULL);
     outbox_close(u->ob);
-    curl_easy_cleanup(u->curl);
+    trygg_http_free(u->http);
     pthread_mutex_destroy(&u->mu);
     pthread_cond_destroy(&u->cv);
     free(u);

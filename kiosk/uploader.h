@@ -1,5 +1,6 @@
 /*
- * uploader.h — the background thread that talks to the server (libcurl).
+ * uploader.h — the background thread that talks to the server
+ * (shared/http/include/trygg/http_client.h).
  *
  * It posts queued submissions from the outbox (POST /api/v1/submissions,
  * bearer token, the client uuid makes retries idempotent), sends heartbeats

@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
+#include "api_common.h"
 #include "api_gateway.h"
 #include "config.h"
 #include "intake.h"
@@ -33,64 +33,13 @@
 
 static const char *const bands[] = {"now", "today", "evenings", "nights", "weekends", "recurring"};
 
-int api_status_for(trygg_err e)
-{
-    switch (e) {
-    case TRYGG_ERR_BUSY:
-    case TRYGG_ERR_FULL:
-    case TRYGG_ERR_READONLY:
-    case TRYGG_ERR_NOMEM:
-        return 503;
-    default:
-        return 500;
-    }
-}
-
-static void error_json(http_resp *resp, int status, const char *code, json_t *fields)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "error", json_string(code));
-    if (fields)
-        json_object_set_new(o, "fields", fields);
-    http_resp_json(resp, status, o);
-}
-
-/* Bearer token -> kiosk. 0 and a 401 response when missing or wrong. */
-static int auth(server_ctx *ctx, trygg_store *st, const http_req *req, http_resp *resp,
-                trygg_kiosk *k)
-{
-    const char *h = http_header(req, "Authorization");
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        const char *tok = h + 7;
-        while (*tok == ' ')
-            tok++;
-        if (*tok && strlen(tok) < 64) {
-            trygg_err rc = trygg_store_kiosk_auth(st, tok, k);
-            if (rc == TRYGG_OK) /* a gateway's token is no kiosk's */
-                return api_client_role_ok(st, k, TRYGG_ROLE_KIOSK, resp);
-            if (rc != TRYGG_ERR_AUTH && rc != TRYGG_ERR_NOTFOUND) {
-                error_json(resp, api_status_for(rc), "store", NULL);
-                return 0;
-            }
-        }
-    }
-    (void)ctx;
-    error_json(resp, 401, "token", NULL);
-    http_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"trygg\"");
-    return 0;
-}
-
 /* The start of every kiosk call: the thread's store handle and the calling
- * kiosk. NULL with the response set (503 store unavailable, 401 token). */
+ * kiosk. NULL with the response set (503 store unavailable, 401 token, 403
+ * not a kiosk). */
 static trygg_store *kiosk_store(server_ctx *ctx, const http_req *req, http_resp *resp,
                                 trygg_kiosk *k)
 {
-    trygg_store *st = server_store(ctx);
-    if (st == NULL) {
-        error_json(resp, 503, "store", NULL);
-        return NULL;
-    }
-    return auth(ctx, st, req, resp, k) ? st : NULL;
+    return api_client_store(ctx, req, resp, TRYGG_ROLE_KIOSK, k);
 }
 
 int api_precheck(void *vctx, const http_route *route, const http_req *req, http_resp *resp)
@@ -103,35 +52,7 @@ int api_precheck(void *vctx, const http_route *route, const http_req *req, http_
     trygg_kiosk k;
     if (kiosk_store(vctx, req, resp, &k) != NULL)
         return 0;
-    return resp->status ? resp->status : 401;
-}
-
-static int is_json(const http_req *req)
-{
-    const char *ct = http_header(req, "Content-Type");
-    return ct && strncasecmp(ct, "application/json", 16) == 0 &&
-           (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
-}
-
-/* Parses the body; NULL and an error response when it is not a JSON object. */
-static json_t *body_object(const http_req *req, http_resp *resp)
-{
-    if (!is_json(req)) {
-        error_json(resp, 415, "content_type", NULL);
-        return NULL;
-    }
-    if (req->body_len > API_MAX_BODY) {
-        error_json(resp, 413, "too_big", NULL);
-        return NULL;
-    }
-    json_error_t jerr;
-    json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (o == NULL || !json_is_object(o)) {
-        json_decref(o);
-        error_json(resp, 400, "json", NULL);
-        return NULL;
-    }
-    return o;
+    return api_precheck_status(resp);
 }
 
 static int valid_uuid(const char *s)
@@ -415,11 +336,9 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
     trygg_kiosk k;
-    trygg_store *st = kiosk_store(ctx, req, resp, &k);
+    json_t *o;
+    trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_KIOSK, API_MAX_BODY, &k, &o);
     if (st == NULL)
-        return;
-    json_t *o = body_object(req, resp);
-    if (o == NULL)
         return;
     trygg_item *item = malloc(sizeof *item);
     json_t *fields = json_object();
@@ -427,7 +346,7 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
         free(item);
         json_decref(fields);
         json_decref(o);
-        error_json(resp, 503, "memory", NULL);
+        api_error(resp, 503, "memory");
         return;
     }
     trygg_item_init(item);
@@ -442,12 +361,12 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
         json_decref(o);
         json_decref(fields);
         free(item);
-        error_json(resp, api_status_for(pe), "store", NULL);
+        api_error_store(resp, pe);
         return;
     }
     json_decref(o);
     if (json_object_size(fields) > 0) {
-        error_json(resp, 400, "validation", fields);
+        api_error_fields(resp, 400, "validation", fields);
         free(item);
         return;
     }
@@ -472,7 +391,7 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
         TRYGG_ERR("api: kiosk %s reference %s (uuid %s) is taken by another item", k.id, sent->ref,
                   sent->client_key);
         json_decref(fields);
-        error_json(resp, 409, "ref_taken", NULL);
+        api_error(resp, 409, "ref_taken");
         free(sent);
         free(item);
         return;
@@ -483,7 +402,7 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
          * UUID already taken is a client error, never silently the old item. */
         TRYGG_WARN("api: kiosk %s reused uuid %s with a different body", k.id, item->client_key);
         json_decref(fields);
-        error_json(resp, 409, "uuid_conflict", NULL);
+        api_error(resp, 409, "uuid_conflict");
         free(sent);
         free(item);
         return;
@@ -491,10 +410,10 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     free(sent);
     if (rc == TRYGG_ERR_INVALID) {
         json_object_set_new(fields, bad ? bad : "item", json_string("invalid"));
-        error_json(resp, 400, "validation", fields);
+        api_error_fields(resp, 400, "validation", fields);
     } else if (rc != TRYGG_OK) {
         json_decref(fields);
-        error_json(resp, api_status_for(rc), "store", NULL);
+        api_error_store(resp, rc);
     } else {
         json_decref(fields);
         if (created && item->kind == TRYGG_KIND_WALK_SIGNUP)
@@ -643,7 +562,7 @@ static void h_config(void *vctx, const http_req *req, http_resp *resp)
     char *body = cfg ? json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(cfg);
     if (body == NULL) {
-        error_json(resp, 503, "store", NULL);
+        api_error(resp, 503, "store");
         return;
     }
     char hash[65], etag[40];
@@ -663,11 +582,9 @@ static void h_heartbeat(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
     trygg_kiosk k;
-    trygg_store *st = kiosk_store(ctx, req, resp, &k);
+    json_t *o;
+    trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_KIOSK, API_MAX_BODY, &k, &o);
     if (st == NULL)
-        return;
-    json_t *o = body_object(req, resp);
-    if (o == NULL)
         return;
     json_t *fields = json_object();
     const char *version = opt_str(o, "version", fields);
@@ -689,7 +606,7 @@ static void h_heartbeat(void *vctx, const http_req *req, http_resp *resp)
     }
     if (json_object_size(fields) > 0) {
         json_decref(o);
-        error_json(resp, 400, "validation", fields);
+        api_error_fields(resp, 400, "validation", fields);
         return;
     }
     json_decref(fields);
@@ -697,7 +614,7 @@ static void h_heartbeat(void *vctx, const http_req *req, http_resp *resp)
                                                last_error ? last_error : "");
     json_decref(o);
     if (rc != TRYGG_OK) {
-        error_json(resp, api_status_for(rc), "store", NULL);
+        api_error_store(resp, rc);
         return;
     }
     http_resp_set(resp, 204, "application/json", "", 0);

@@ -1,13 +1,12 @@
 /*
- * api.h — helpers the kiosk API shares with Open311 (JSON error bodies).
+ * api.h — the kiosk API's config and precheck; api_status_for (api_common.h)
+ * is shared with Open311.
  */
 #ifndef TRYGG_SERVER_API_H
 #define TRYGG_SERVER_API_H
 
+#include "api_common.h"
 #include "server.h"
-
-/* Status code for a store error: 503 for busy/locked/full, 500 otherwise. */
-int api_status_for(trygg_err e);
 
 /* Builds the kiosk config JSON (categories, areas, walks, notices, links,
  * and "ref_prefix": kiosk k's current reference prefix when k is given and

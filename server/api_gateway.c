@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "api.h"
+#include "api_common.h"
 #include "sms_dialog.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
@@ -46,56 +46,12 @@ static int64_t gw_now(void)
     return t ? t : (int64_t)time(NULL);
 }
 
-static void error_json(http_resp *resp, int status, const char *code, const char *field)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "error", json_string(code));
-    if (field)
-        json_object_set_new(o, "field", json_string(field));
-    http_resp_json(resp, status, o);
-}
-
-int api_client_role_ok(trygg_store *st, const trygg_kiosk *k, const char *role, http_resp *resp)
-{
-    char have[16];
-    trygg_err e = trygg_store_client_role_get(st, k->id, have);
-    if (e == TRYGG_OK && strcmp(have, role) == 0)
-        return 1;
-    if (e == TRYGG_OK || e == TRYGG_ERR_NOTFOUND)
-        error_json(resp, 403, "role", NULL);
-    else
-        error_json(resp, api_status_for(e), "store", NULL);
-    return 0;
-}
-
 /* The thread's store and the calling gateway; NULL with resp set (503
  * store, 401 token, 403 not a gateway). */
 static trygg_store *gateway_store(server_ctx *ctx, const http_req *req, http_resp *resp,
                                   trygg_kiosk *k)
 {
-    trygg_store *st = server_store(ctx);
-    if (st == NULL) {
-        error_json(resp, 503, "store", NULL);
-        return NULL;
-    }
-    const char *h = http_header(req, "Authorization");
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        const char *tok = h + 7;
-        while (*tok == ' ')
-            tok++;
-        if (*tok && strlen(tok) < 64) {
-            trygg_err rc = trygg_store_kiosk_auth(st, tok, k);
-            if (rc == TRYGG_OK)
-                return api_client_role_ok(st, k, TRYGG_ROLE_GATEWAY, resp) ? st : NULL;
-            if (rc != TRYGG_ERR_AUTH && rc != TRYGG_ERR_NOTFOUND) {
-                error_json(resp, api_status_for(rc), "store", NULL);
-                return NULL;
-            }
-        }
-    }
-    error_json(resp, 401, "token", NULL);
-    http_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"trygg\"");
-    return NULL;
+    return api_client_store(ctx, req, resp, TRYGG_ROLE_GATEWAY, k);
 }
 
 int api_gateway_precheck(void *vctx, const http_route *route, const http_req *req, http_resp *resp)
@@ -104,25 +60,7 @@ int api_gateway_precheck(void *vctx, const http_route *route, const http_req *re
     trygg_kiosk k;
     if (gateway_store(vctx, req, resp, &k) != NULL)
         return 0;
-    return resp->status ? resp->status : 401;
-}
-
-/* The body as a JSON object; NULL with resp set when it is not one. */
-static json_t *body_object(const http_req *req, http_resp *resp)
-{
-    const char *ct = http_header(req, "Content-Type");
-    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-        error_json(resp, 415, "content_type", NULL);
-        return NULL;
-    }
-    json_error_t jerr;
-    json_t *o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (o == NULL || !json_is_object(o)) {
-        json_decref(o);
-        error_json(resp, 400, "json", NULL);
-        return NULL;
-    }
-    return o;
+    return api_precheck_status(resp);
 }
 
 /* Member `name` as a string: *out = NULL when absent or null; 0 when it is
@@ -286,16 +224,16 @@ static int check_offline_ref(trygg_store *st, const trygg_kiosk *k, const char *
     long seq = 0;
     if (trygg_ref_normalise(ref, norm) != TRYGG_OK ||
         trygg_ref_kiosk_parse(norm, pfx, &seq) != TRYGG_OK) {
-        error_json(resp, 400, "validation", "offline_ref");
+        api_error_field(resp, 400, "validation", "offline_ref");
         return 0;
     }
     trygg_err e = trygg_store_kiosk_owns_prefix(st, k->id, pfx);
     if (e == TRYGG_OK)
         return 1;
     if (e == TRYGG_ERR_NOTFOUND)
-        error_json(resp, 400, "prefix", "offline_ref");
+        api_error_field(resp, 400, "prefix", "offline_ref");
     else
-        error_json(resp, api_status_for(e), "store", NULL);
+        api_error_store(resp, e);
     return 0;
 }
 
@@ -303,11 +241,9 @@ static void h_messages(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
     trygg_kiosk k;
-    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    json_t *o;
+    trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
     if (st == NULL)
-        return;
-    json_t *o = body_object(req, resp);
-    if (o == NULL)
         return;
     sms_in in;
     int is_call = 0;
@@ -316,7 +252,7 @@ static void h_messages(void *vctx, const http_req *req, http_resp *resp)
     const char *bad = parse_message(o, &in, &is_call, &received, number);
     if (bad) {
         json_decref(o);
-        error_json(resp, 400, "validation", bad);
+        api_error_field(resp, 400, "validation", bad);
         return;
     }
     if (in.offline_ref && in.offline_ref[0] && !check_offline_ref(st, &k, in.offline_ref, resp)) {
@@ -326,7 +262,7 @@ static void h_messages(void *vctx, const http_req *req, http_resp *resp)
     sms_dialog d;
     if (!dialog_of(ctx, st, &d)) {
         json_decref(o);
-        error_json(resp, 503, "dialog", NULL);
+        api_error(resp, 503, "dialog");
         return;
     }
     int64_t now = gw_now();
@@ -341,12 +277,12 @@ static void h_messages(void *vctx, const http_req *req, http_resp *resp)
     json_decref(o);
     if (e == TRYGG_ERR_EXISTS) {
         TRYGG_ERR("gateway api: %s: offline reference taken by another item", k.id);
-        error_json(resp, 409, "ref_taken", NULL);
+        api_error(resp, 409, "ref_taken");
     } else if (e == TRYGG_ERR_INVALID || e == TRYGG_ERR_TOOBIG) {
-        error_json(resp, 400, "validation", "text");
+        api_error_field(resp, 400, "validation", "text");
     } else if (e) {
         TRYGG_ERR("gateway api: %s: %s", k.id, trygg_store_errmsg(st));
-        error_json(resp, api_status_for(e), "store", NULL);
+        api_error_store(resp, e);
     } else {
         json_t *out = json_object();
         json_object_set_new(out, "ref", json_string(r->ref));
@@ -377,18 +313,16 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
     trygg_kiosk k;
-    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    json_t *o;
+    trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
     if (st == NULL)
-        return;
-    json_t *o = body_object(req, resp);
-    if (o == NULL)
         return;
     json_int_t max, lease;
     int ok = get_int(o, "max", 1, GW_CLAIM_MAX, 16, &max);
     int ok2 = get_int(o, "lease_seconds", 10, GW_LEASE_MAX, GW_LEASE_DEFAULT, &lease);
     json_decref(o);
     if (!ok || !ok2) {
-        error_json(resp, 400, "validation", ok ? "lease_seconds" : "max");
+        api_error_field(resp, 400, "validation", ok ? "lease_seconds" : "max");
         return;
     }
     trygg_sms_out *rows = calloc((size_t)max, sizeof *rows);
@@ -403,7 +337,7 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
     }
     if (e) {
         free(rows);
-        error_json(resp, api_status_for(e), "store", NULL);
+        api_error_store(resp, e);
         return;
     }
     json_t *arr = json_array();
@@ -477,11 +411,9 @@ static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
     trygg_kiosk k;
-    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    json_t *o;
+    trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
     if (st == NULL)
-        return;
-    json_t *o = body_object(req, resp);
-    if (o == NULL)
         return;
     json_int_t id, parts;
     const char *status_s = NULL, *error = NULL;
@@ -497,7 +429,7 @@ static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
         bad = "error";
     if (bad) {
         json_decref(o);
-        error_json(resp, 400, "validation", bad);
+        api_error_field(resp, 400, "validation", bad);
         return;
     }
     int changed = 0;
@@ -511,9 +443,9 @@ static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
     }
     json_decref(o);
     if (e == TRYGG_ERR_NOTFOUND) {
-        error_json(resp, 404, "unknown_id", NULL);
+        api_error(resp, 404, "unknown_id");
     } else if (e) {
-        error_json(resp, api_status_for(e), "store", NULL);
+        api_error_store(resp, e);
     } else {
         json_t *out = json_object();
         json_object_set_new(out, "changed", json_boolean(changed));
@@ -529,11 +461,9 @@ static void h_health(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
     trygg_kiosk k;
-    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    json_t *o;
+    trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
     if (st == NULL)
-        return;
-    json_t *o = body_object(req, resp);
-    if (o == NULL)
         return;
     /* Stored as the gateway sent it (compact), with the gateway's id: the
      * server's /healthz, /metrics and channels page read "smsgw". */
@@ -542,13 +472,13 @@ static void h_health(void *vctx, const http_req *req, http_resp *resp)
     json_decref(o);
     if (text == NULL || strlen(text) > GW_HEALTH_MAX) {
         free(text);
-        error_json(resp, 400, "validation", "health");
+        api_error_field(resp, 400, "validation", "health");
         return;
     }
     trygg_err e = trygg_store_health_put(st, "smsgw", text);
     free(text);
     if (e) {
-        error_json(resp, api_status_for(e), "store", NULL);
+        api_error_store(resp, e);
         return;
     }
     json_t *out = json_object();
@@ -588,11 +518,9 @@ static void h_contacts(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
     trygg_kiosk k;
-    trygg_store *st = gateway_store(ctx, req, resp, &k);
+    json_t *o;
+    trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
     if (st == NULL)
-        return;
-    json_t *o = body_object(req, resp);
-    if (o == NULL)
         return;
     json_t *unknown = json_array(), *stopped = json_array();
     trygg_err e = TRYGG_OK;
@@ -602,9 +530,9 @@ static void h_contacts(void *vctx, const http_req *req, http_resp *resp)
         json_decref(unknown);
         json_decref(stopped);
         if (bad)
-            error_json(resp, 400, "validation", bad);
+            api_error_field(resp, 400, "validation", bad);
         else
-            error_json(resp, api_status_for(e), "store", NULL);
+            api_error_store(resp, e);
         return;
     }
     json_t *out = json_object();

@@ -19,10 +19,6 @@
 extern const http_route gateway_routes[];
 extern const int gateway_nroutes;
 
-/* 1 when registered client k has `role` (store.h); otherwise 0 with
- * resp set: 403 {"error":"role"}, or 503/500 when the store fails. */
-int api_client_role_ok(trygg_store *st, const trygg_kiosk *k, const char *role, http_resp *resp);
-
 /* The precheck of a gateway route (see api_precheck): the bearer token must
  * be a gateway's. 0, or the status with resp set. */
 int api_gateway_precheck(void *ctx, const http_route *route, const http_req *req, http_resp *resp);

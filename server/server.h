@@ -6,6 +6,8 @@
  *   http_mhd.c    the only libmicrohttpd file (http.h)
  *   main.c        config, start-up (-n check), signals, privilege drop, workers
  *   api.c         kiosk API  /api/v1/...          (api_routes)
+ *   api_gateway.c SMS gateway API /api/v1/gateway/... (gateway_routes)
+ *   api_common.c  bearer token, JSON body and error answers of both APIs
  *   open311.c     GeoReport v2 /open311/v2/...    (open311_routes)
  *   ops.c         /healthz, /metrics              (ops_routes)
  *   forward.c     notification outbox worker: SMTP e-mail, signed webhooks

@@ -1,7 +1,7 @@
 /*
  * client.h — the one file of the gateway that talks HTTP: JSON requests to
  * trygg-server's gateway API (docs/gateway-protocol.md) with the gateway's
- * bearer token, over libcurl. Synchronous, short timeouts.
+ * bearer token, over shared/http (trygg_http). Synchronous, short timeouts.
  * Read first: client_post.
  */
 #ifndef SMSGW_CLIENT_H

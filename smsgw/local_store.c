@@ -4,12 +4,11 @@
 #include "local_store.h"
 
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "trygg/copy.h"
+#include "trygg/sqlite_util.h"
 
 struct lstore {
     sqlite3 *db;
@@ -72,87 +71,31 @@ const char *ls_errmsg(const lstore *s)
     return s ? s->errmsg : "";
 }
 
-static trygg_err map(int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return TRYGG_OK;
-    case SQLITE_FULL:
-        return TRYGG_ERR_FULL;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return TRYGG_ERR_BUSY;
-    case SQLITE_READONLY:
-        return TRYGG_ERR_READONLY;
-    case SQLITE_CONSTRAINT:
-        return TRYGG_ERR_EXISTS;
-    case SQLITE_NOMEM:
-        return TRYGG_ERR_NOMEM;
-    case SQLITE_IOERR:
-        return TRYGG_ERR_IO;
-    default:
-        return TRYGG_ERR_DB;
-    }
-}
-
 static trygg_err fail(lstore *s, int rc, const char *what)
 {
-    snprintf(s->errmsg, sizeof s->errmsg, "%s: %s", what, sqlite3_errmsg(s->db));
-    trygg_err e = map(rc);
-    return e ? e : TRYGG_ERR_DB;
+    return trygg_sql_fail(s->db, rc, what, s->errmsg, sizeof s->errmsg);
 }
 
 static trygg_err exec(lstore *s, const char *sql)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK) {
-        TRYGG_COPY_TRUNC(s->errmsg, msg ? msg : sqlite3_errstr(rc)); /* a message */
-        sqlite3_free(msg);
-        trygg_err e = map(rc);
-        return e ? e : TRYGG_ERR_DB;
-    }
-    return TRYGG_OK;
+    return trygg_sql_exec(s->db, sql, "exec", s->errmsg, sizeof s->errmsg);
 }
 
 static trygg_err prep(lstore *s, const char *sql, sqlite3_stmt **st)
 {
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
-    return rc == SQLITE_OK ? TRYGG_OK : fail(s, rc, "prepare");
+    return trygg_sql_prepare(s->db, sql, st, s->errmsg, sizeof s->errmsg);
 }
 
 /* Steps a write to its end and finalizes it. */
 static trygg_err run(lstore *s, sqlite3_stmt *st, const char *what)
 {
-    int rc = sqlite3_step(st);
-    trygg_err e = rc == SQLITE_DONE || rc == SQLITE_ROW ? TRYGG_OK : fail(s, rc, what);
-    sqlite3_finalize(st);
-    return e;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-    sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
-}
-
-static void col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    snprintf(out, cap, "%s", t ? (const char *)t : "");
+    return trygg_sql_run(s->db, st, what, s->errmsg, sizeof s->errmsg);
 }
 
 int ls_schema_version(lstore *s)
 {
-    sqlite3_stmt *st;
     int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
-    return v;
+    return trygg_sql_user_version(s->db, &v) == SQLITE_OK ? v : -1;
 }
 
 static trygg_err migrate(lstore *s)
@@ -189,13 +132,10 @@ trygg_err ls_open(const char *path, lstore **out, char *err, size_t cap)
     lstore *s = calloc(1, sizeof *s);
     if (!s)
         return TRYGG_ERR_NOMEM;
-    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    trygg_err e = rc == SQLITE_OK ? TRYGG_OK : fail(s, rc, "open");
-    if (!e) {
-        sqlite3_busy_timeout(s->db, 5000);
-        e = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                    "PRAGMA foreign_keys = ON;");
-    }
+    trygg_err e = trygg_sql_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s->db,
+                                 s->errmsg, sizeof s->errmsg);
+    if (!e)
+        e = trygg_sql_pragmas(s->db, path, s->errmsg, sizeof s->errmsg);
     if (!e)
         e = migrate(s);
     if (e) {
@@ -246,7 +186,7 @@ trygg_err ls_number_put(lstore *s, const char *pseudo, const unsigned char *ciph
                        &st);
     if (e)
         return e;
-    bind_text(st, 1, pseudo);
+    trygg_sql_bind_text(st, 1, pseudo);
     if (cipher && len > 0)
         sqlite3_bind_blob(st, 2, cipher, len, SQLITE_TRANSIENT);
     return run(s, st, "number");
@@ -258,7 +198,7 @@ trygg_err ls_number_get(lstore *s, const char *pseudo, ls_number *out)
     trygg_err e = prep(s, "SELECT cipher, stopped FROM numbers WHERE pseudonym = ?1", &st);
     if (e)
         return e;
-    bind_text(st, 1, pseudo);
+    trygg_sql_bind_text(st, 1, pseudo);
     memset(out, 0, sizeof *out);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -285,7 +225,7 @@ trygg_err ls_number_stop(lstore *s, const char *pseudo)
                        &st);
     if (e)
         return e;
-    bind_text(st, 1, pseudo);
+    trygg_sql_bind_text(st, 1, pseudo);
     e = run(s, st, "stop");
     if (e)
         return e;
@@ -295,7 +235,7 @@ trygg_err ls_number_stop(lstore *s, const char *pseudo)
                   "WHERE pseudonym = ?1 AND state IN ('pending', 'failed') AND stop = 0",
                   &st)) != TRYGG_OK)
         return e;
-    bind_text(st, 1, pseudo);
+    trygg_sql_bind_text(st, 1, pseudo);
     return run(s, st, "stop");
 }
 
@@ -308,7 +248,7 @@ trygg_err ls_number_start(lstore *s, const char *pseudo, const unsigned char *ci
                        &st);
     if (e)
         return e;
-    bind_text(st, 1, pseudo);
+    trygg_sql_bind_text(st, 1, pseudo);
     sqlite3_bind_blob(st, 2, cipher, len, SQLITE_TRANSIENT);
     return run(s, st, "start");
 }
@@ -319,23 +259,24 @@ trygg_err ls_number_start(lstore *s, const char *pseudo, const unsigned char *ci
     "id, key, type, pseudonym, text, received, smsc_time, reachable, national, incomplete, "       \
     "offline_ref, answered, offline_done, state"
 
-static void read_inbound(sqlite3_stmt *st, ls_inbound *m)
+static void read_inbound(sqlite3_stmt *st, void *row)
 {
+    ls_inbound *m = row;
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, m->key, sizeof m->key);
-    col_text(st, 2, m->type, sizeof m->type);
-    col_text(st, 3, m->pseudo, sizeof m->pseudo);
-    col_text(st, 4, m->text, sizeof m->text);
+    trygg_sql_col_text(st, 1, m->key, sizeof m->key);
+    trygg_sql_col_text(st, 2, m->type, sizeof m->type);
+    trygg_sql_col_text(st, 3, m->pseudo, sizeof m->pseudo);
+    trygg_sql_col_text(st, 4, m->text, sizeof m->text);
     m->received = sqlite3_column_int64(st, 5);
-    col_text(st, 6, m->stamp, sizeof m->stamp);
+    trygg_sql_col_text(st, 6, m->stamp, sizeof m->stamp);
     m->reachable = sqlite3_column_int(st, 7);
     m->national = sqlite3_column_int(st, 8);
     m->incomplete = sqlite3_column_int(st, 9);
-    col_text(st, 10, m->offline_ref, sizeof m->offline_ref);
+    trygg_sql_col_text(st, 10, m->offline_ref, sizeof m->offline_ref);
     m->answered = sqlite3_column_int(st, 11);
     m->offline_done = sqlite3_column_int(st, 12);
-    col_text(st, 13, m->state, sizeof m->state);
+    trygg_sql_col_text(st, 13, m->state, sizeof m->state);
 }
 
 trygg_err ls_inbound_add(lstore *s, const ls_inbound *m, int *added)
@@ -349,12 +290,12 @@ trygg_err ls_inbound_add(lstore *s, const ls_inbound *m, int *added)
                        &st);
     if (e)
         return e;
-    bind_text(st, 1, m->key);
-    bind_text(st, 2, m->type[0] ? m->type : "sms");
-    bind_text(st, 3, m->pseudo);
-    bind_text(st, 4, m->text);
+    trygg_sql_bind_text(st, 1, m->key);
+    trygg_sql_bind_text(st, 2, m->type[0] ? m->type : "sms");
+    trygg_sql_bind_text(st, 3, m->pseudo);
+    trygg_sql_bind_text(st, 4, m->text);
     sqlite3_bind_int64(st, 5, m->received);
-    bind_text(st, 6, m->stamp);
+    trygg_sql_bind_text(st, 6, m->stamp);
     sqlite3_bind_int(st, 7, m->reachable);
     sqlite3_bind_int(st, 8, m->national);
     sqlite3_bind_int(st, 9, m->incomplete);
@@ -366,43 +307,35 @@ trygg_err ls_inbound_add(lstore *s, const ls_inbound *m, int *added)
 
 static trygg_err collect_inbound(lstore *s, sqlite3_stmt *st, ls_inbound *out, int max, int *n)
 {
-    int rc;
+    return trygg_sql_collect(s->db, st, out, sizeof *out, max, read_inbound, n, "inbound",
+                             s->errmsg, sizeof s->errmsg);
+}
+
+/* Pending messages (and `and`, more of the WHERE clause), oldest first. */
+static trygg_err inbound_pending(lstore *s, const char *sql, ls_inbound *out, int max, int *n)
+{
+    sqlite3_stmt *st;
     *n = 0;
-    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        read_inbound(st, &out[(*n)++]);
-    trygg_err e = *n == max || rc == SQLITE_DONE ? TRYGG_OK : fail(s, rc, "inbound");
-    sqlite3_finalize(st);
+    trygg_err e = prep(s, sql, &st);
     if (e)
-        *n = 0;
-    return e;
+        return e;
+    sqlite3_bind_int(st, 1, max);
+    return collect_inbound(s, st, out, max, n);
 }
 
 trygg_err ls_inbound_pending(lstore *s, ls_inbound *out, int max, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s,
-                       "SELECT " INBOUND_COLS " FROM inbound WHERE state = 'pending' "
-                       "ORDER BY id LIMIT ?1",
-                       &st);
-    if (e)
-        return e;
-    sqlite3_bind_int(st, 1, max);
-    return collect_inbound(s, st, out, max, n);
+    return inbound_pending(
+        s, "SELECT " INBOUND_COLS " FROM inbound WHERE state = 'pending' ORDER BY id LIMIT ?1", out,
+        max, n);
 }
 
 trygg_err ls_inbound_undecided(lstore *s, ls_inbound *out, int max, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s,
-                       "SELECT " INBOUND_COLS " FROM inbound WHERE state = 'pending' "
-                       "AND offline_done = 0 ORDER BY id LIMIT ?1",
-                       &st);
-    if (e)
-        return e;
-    sqlite3_bind_int(st, 1, max);
-    return collect_inbound(s, st, out, max, n);
+    return inbound_pending(s,
+                           "SELECT " INBOUND_COLS " FROM inbound WHERE state = 'pending' "
+                           "AND offline_done = 0 ORDER BY id LIMIT ?1",
+                           out, max, n);
 }
 
 trygg_err ls_inbound_get(lstore *s, const char *key, ls_inbound *out)
@@ -412,7 +345,7 @@ trygg_err ls_inbound_get(lstore *s, const char *key, ls_inbound *out)
     trygg_err e = prep(s, "SELECT " INBOUND_COLS " FROM inbound WHERE key = ?1", &st);
     if (e)
         return e;
-    bind_text(st, 1, key);
+    trygg_sql_bind_text(st, 1, key);
     e = collect_inbound(s, st, out, 1, &n);
     return e ? e : n ? TRYGG_OK : TRYGG_ERR_NOTFOUND;
 }
@@ -426,8 +359,8 @@ trygg_err ls_inbound_done(lstore *s, int64_t id, const char *state, const char *
                        &st);
     if (e)
         return e;
-    bind_text(st, 1, state);
-    bind_text(st, 2, answer);
+    trygg_sql_bind_text(st, 1, state);
+    trygg_sql_bind_text(st, 2, answer);
     sqlite3_bind_int64(st, 3, id);
     return run(s, st, "inbound");
 }
@@ -441,10 +374,23 @@ trygg_err ls_inbound_offline(lstore *s, int64_t id, const char *ref, int answere
                        &st);
     if (e)
         return e;
-    bind_text(st, 1, ref);
+    trygg_sql_bind_text(st, 1, ref);
     sqlite3_bind_int(st, 2, answered);
     sqlite3_bind_int64(st, 3, id);
     return run(s, st, "inbound");
+}
+
+/* The one number a SELECT count(*) statement gives, into *n; finalizes it. */
+static trygg_err count_of(lstore *s, sqlite3_stmt *st, int *n)
+{
+    int rc = sqlite3_step(st);
+    trygg_err e = TRYGG_OK;
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int(st, 0);
+    else
+        e = fail(s, rc, "count");
+    sqlite3_finalize(st);
+    return e;
 }
 
 trygg_err ls_inbound_count(lstore *s, const char *state, int *n)
@@ -454,14 +400,8 @@ trygg_err ls_inbound_count(lstore *s, const char *state, int *n)
     trygg_err e = prep(s, "SELECT count(*) FROM inbound WHERE state = ?1", &st);
     if (e)
         return e;
-    bind_text(st, 1, state);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    else
-        e = fail(s, rc, "count");
-    sqlite3_finalize(st);
-    return e;
+    trygg_sql_bind_text(st, 1, state);
+    return count_of(s, st, n);
 }
 
 /* ---- parts --------------------------------------------------------------------- */
@@ -471,7 +411,7 @@ int ls_part_seen(lstore *s, const char *key)
     sqlite3_stmt *st;
     if (prep(s, "SELECT 1 FROM parts WHERE key = ?1", &st) != TRYGG_OK)
         return 0;
-    bind_text(st, 1, key);
+    trygg_sql_bind_text(st, 1, key);
     int seen = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
     return seen;
@@ -483,7 +423,7 @@ trygg_err ls_part_put(lstore *s, const char *key, int64_t at)
     trygg_err e = prep(s, "INSERT OR IGNORE INTO parts (key, at) VALUES (?1, ?2)", &st);
     if (e)
         return e;
-    bind_text(st, 1, key);
+    trygg_sql_bind_text(st, 1, key);
     sqlite3_bind_int64(st, 2, at);
     return run(s, st, "part");
 }
@@ -494,31 +434,28 @@ trygg_err ls_part_put(lstore *s, const char *key, int64_t at)
     "id, coalesce(server_id, 0), pseudonym, text, author, urgent, stop, attempts, next_try, "      \
     "state, parts, error"
 
+static void read_send(sqlite3_stmt *st, void *row)
+{
+    ls_send *m = row;
+    memset(m, 0, sizeof *m);
+    m->id = sqlite3_column_int64(st, 0);
+    m->server_id = sqlite3_column_int64(st, 1);
+    trygg_sql_col_text(st, 2, m->pseudo, sizeof m->pseudo);
+    trygg_sql_col_text(st, 3, m->text, sizeof m->text);
+    trygg_sql_col_text(st, 4, m->author, sizeof m->author);
+    m->urgent = sqlite3_column_int(st, 5);
+    m->stop = sqlite3_column_int(st, 6);
+    m->attempts = sqlite3_column_int(st, 7);
+    m->next_try = sqlite3_column_int64(st, 8);
+    trygg_sql_col_text(st, 9, m->state, sizeof m->state);
+    m->parts = sqlite3_column_int(st, 10);
+    trygg_sql_col_text(st, 11, m->error, sizeof m->error);
+}
+
 static trygg_err collect_send(lstore *s, sqlite3_stmt *st, ls_send *out, int max, int *n)
 {
-    int rc = SQLITE_DONE;
-    *n = 0;
-    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ls_send *m = &out[(*n)++];
-        memset(m, 0, sizeof *m);
-        m->id = sqlite3_column_int64(st, 0);
-        m->server_id = sqlite3_column_int64(st, 1);
-        col_text(st, 2, m->pseudo, sizeof m->pseudo);
-        col_text(st, 3, m->text, sizeof m->text);
-        col_text(st, 4, m->author, sizeof m->author);
-        m->urgent = sqlite3_column_int(st, 5);
-        m->stop = sqlite3_column_int(st, 6);
-        m->attempts = sqlite3_column_int(st, 7);
-        m->next_try = sqlite3_column_int64(st, 8);
-        col_text(st, 9, m->state, sizeof m->state);
-        m->parts = sqlite3_column_int(st, 10);
-        col_text(st, 11, m->error, sizeof m->error);
-    }
-    trygg_err e = *n == max || rc == SQLITE_DONE ? TRYGG_OK : fail(s, rc, "sendq");
-    sqlite3_finalize(st);
-    if (e)
-        *n = 0;
-    return e;
+    return trygg_sql_collect(s->db, st, out, sizeof *out, max, read_send, n, "sendq", s->errmsg,
+                             sizeof s->errmsg);
 }
 
 trygg_err ls_send_add(lstore *s, const ls_send *m, int *added)
@@ -533,9 +470,9 @@ trygg_err ls_send_add(lstore *s, const ls_send *m, int *added)
         return e;
     if (m->server_id > 0)
         sqlite3_bind_int64(st, 1, m->server_id);
-    bind_text(st, 2, m->pseudo);
-    bind_text(st, 3, m->text);
-    bind_text(st, 4, m->author);
+    trygg_sql_bind_text(st, 2, m->pseudo);
+    trygg_sql_bind_text(st, 3, m->text);
+    trygg_sql_bind_text(st, 4, m->author);
     sqlite3_bind_int(st, 5, m->urgent);
     sqlite3_bind_int(st, 6, m->stop);
     e = run(s, st, "sendq");
@@ -569,9 +506,9 @@ trygg_err ls_send_mark(lstore *s, int64_t id, const char *state, int parts, cons
                        &st);
     if (e)
         return e;
-    bind_text(st, 1, state);
+    trygg_sql_bind_text(st, 1, state);
     sqlite3_bind_int(st, 2, parts);
-    bind_text(st, 3, error);
+    trygg_sql_bind_text(st, 3, error);
     sqlite3_bind_int64(st, 4, next_try);
     sqlite3_bind_int64(st, 5, id);
     return run(s, st, "sendq");
@@ -621,15 +558,9 @@ trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int 
     trygg_err e = prep(s, "SELECT count(*) FROM sendq WHERE pseudonym = ?1 AND created >= ?2", &st);
     if (e)
         return e;
-    bind_text(st, 1, pseudo);
+    trygg_sql_bind_text(st, 1, pseudo);
     sqlite3_bind_int64(st, 2, since);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    else
-        e = fail(s, rc, "count");
-    sqlite3_finalize(st);
-    return e;
+    return count_of(s, st, n);
 }
 
 /* ---- retention ------------------------------------------------------------------------ */
@@ -676,11 +607,11 @@ trygg_err ls_numbers_idle(lstore *s, const char *after, char (*out)[TRYGG_PSEUDO
                        &st);
     if (e)
         return e;
-    bind_text(st, 1, after);
+    trygg_sql_bind_text(st, 1, after);
     sqlite3_bind_int(st, 2, max);
     int rc;
     while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        col_text(st, 0, out[(*n)++], TRYGG_PSEUDO_HEX + 1);
+        trygg_sql_col_text(st, 0, out[(*n)++], TRYGG_PSEUDO_HEX + 1);
     if (*n < max && rc != SQLITE_DONE)
         e = fail(s, rc, "idle numbers");
     sqlite3_finalize(st);
@@ -693,7 +624,7 @@ trygg_err ls_number_forget(lstore *s, const char *pseudo)
     trygg_err e = prep(s, "DELETE FROM numbers WHERE pseudonym = ?1", &st);
     if (e)
         return e;
-    bind_text(st, 1, pseudo);
+    trygg_sql_bind_text(st, 1, pseudo);
     return run(s, st, "forget");
 }
 
@@ -706,10 +637,10 @@ trygg_err ls_meta_get(lstore *s, const char *name, char *out, size_t cap)
     trygg_err e = prep(s, "SELECT value FROM meta WHERE name = ?1", &st);
     if (e)
         return e;
-    bind_text(st, 1, name);
+    trygg_sql_bind_text(st, 1, name);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        col_text(st, 0, out, cap);
+        trygg_sql_col_text(st, 0, out, cap);
     else if (rc != SQLITE_DONE)
         e = fail(s, rc, "meta");
     sqlite3_finalize(st);
@@ -722,8 +653,8 @@ trygg_err ls_meta_set(lstore *s, const char *name, const char *value)
     trygg_err e = prep(s, "INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)", &st);
     if (e)
         return e;
-    bind_text(st, 1, name);
-    bind_text(st, 2, value);
+    trygg_sql_bind_text(st, 1, name);
+    trygg_sql_bind_text(st, 2, value);
     return run(s, st, "meta");
 }
 

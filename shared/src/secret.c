@@ -82,6 +82,33 @@ trygg_err trygg_phone_normalise(const char *in, char out[20])
     return TRYGG_OK;
 }
 
+/* Finishes a new key file open as fd: writes data[len] unless err is
+ * already set, syncs and closes it; on any failure the file is removed.
+ * Returns err or the first failure (FULL when the disk is). */
+static trygg_err key_file_finish(int fd, const void *data, size_t len, trygg_err err,
+                                 const char *path)
+{
+    const unsigned char *p = data;
+    size_t off = 0;
+    while (err == TRYGG_OK && off < len) {
+        ssize_t w = write(fd, p + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            err = errno == ENOSPC ? TRYGG_ERR_FULL : TRYGG_ERR_IO;
+            break;
+        }
+        off += (size_t)w;
+    }
+    if (err == TRYGG_OK && fsync(fd) != 0)
+        err = TRYGG_ERR_IO;
+    if (close(fd) != 0 && err == TRYGG_OK)
+        err = TRYGG_ERR_IO;
+    if (err != TRYGG_OK)
+        unlink(path);
+    return err;
+}
+
 trygg_err trygg_key_create(const char *path, size_t len)
 {
     if (path == NULL || len == 0 || len > 4096)
@@ -91,25 +118,8 @@ trygg_err trygg_key_create(const char *path, size_t len)
         return errno == EEXIST ? TRYGG_OK : TRYGG_ERR_IO;
     unsigned char buf[4096];
     randombytes_buf(buf, len);
-    size_t off = 0;
-    trygg_err err = TRYGG_OK;
-    while (off < len) {
-        ssize_t w = write(fd, buf + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            err = errno == ENOSPC ? TRYGG_ERR_FULL : TRYGG_ERR_IO;
-            break;
-        }
-        off += (size_t)w;
-    }
+    trygg_err err = key_file_finish(fd, buf, len, TRYGG_OK, path);
     sodium_memzero(buf, sizeof buf);
-    if (err == TRYGG_OK && fsync(fd) != 0)
-        err = TRYGG_ERR_IO;
-    if (close(fd) != 0 && err == TRYGG_OK)
-        err = TRYGG_ERR_IO;
-    if (err != TRYGG_OK)
-        unlink(path);
     return err;
 }
 
@@ -206,25 +216,8 @@ trygg_err trygg_numkey_create(const char *path)
         sodium_memzero(kp, sizeof kp);
         return errno == EEXIST ? TRYGG_OK : TRYGG_ERR_IO;
     }
-    size_t off = 0;
-    trygg_err err = TRYGG_OK;
-    while (off < sizeof kp) {
-        ssize_t w = write(fd, kp + off, sizeof kp - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            err = errno == ENOSPC ? TRYGG_ERR_FULL : TRYGG_ERR_IO;
-            break;
-        }
-        off += (size_t)w;
-    }
+    trygg_err err = key_file_finish(fd, kp, sizeof kp, TRYGG_OK, path);
     sodium_memzero(kp, sizeof kp);
-    if (err == TRYGG_OK && fsync(fd) != 0)
-        err = TRYGG_ERR_IO;
-    if (close(fd) != 0 && err == TRYGG_OK)
-        err = TRYGG_ERR_IO;
-    if (err != TRYGG_OK)
-        unlink(path);
     return err;
 }
 
@@ -246,24 +239,8 @@ trygg_err trygg_numkey_write_pub(const char *keypair_path, const char *pub_path)
     /* fchmod: the public half is meant to be readable whatever the umask */
     if (fchmod(fd, 0644) != 0)
         err = TRYGG_ERR_IO;
-    size_t off = 0;
-    while (err == TRYGG_OK && off < crypto_box_PUBLICKEYBYTES) {
-        ssize_t w = write(fd, kp + off, crypto_box_PUBLICKEYBYTES - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            err = errno == ENOSPC ? TRYGG_ERR_FULL : TRYGG_ERR_IO;
-            break;
-        }
-        off += (size_t)w;
-    }
+    err = key_file_finish(fd, kp, crypto_box_PUBLICKEYBYTES, err, pub_path);
     sodium_memzero(kp, sizeof kp);
-    if (err == TRYGG_OK && fsync(fd) != 0)
-        err = TRYGG_ERR_IO;
-    if (close(fd) != 0 && err == TRYGG_OK)
-        err = TRYGG_ERR_IO;
-    if (err != TRYGG_OK)
-        unlink(pub_path);
     return err;
 }
 

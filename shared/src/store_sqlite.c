@@ -16,7 +16,7 @@
  */
 #include "store_sqlite_internal.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "trygg/log.h"
+#include "trygg/sqlite_util.h"
 #include "trygg/text.h"
 #include "trygg/time.h"
 
@@ -53,65 +54,19 @@ int64_t trygg_st_now(void)
 
 trygg_err trygg_st_map(sqlite3 *db, int rc)
 {
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return TRYGG_OK;
-    case SQLITE_FULL:
-        return TRYGG_ERR_FULL;
-    case SQLITE_READONLY:
-        return TRYGG_ERR_READONLY;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return TRYGG_ERR_BUSY;
-    case SQLITE_NOMEM:
-        return TRYGG_ERR_NOMEM;
-    case SQLITE_CONSTRAINT:
-        return TRYGG_ERR_EXISTS;
-    case SQLITE_TOOBIG:
-        return TRYGG_ERR_TOOBIG;
-    case SQLITE_IOERR: {
-        int e = db ? sqlite3_system_errno(db) : 0;
-        if (e == ENOSPC || e == EFBIG || e == EDQUOT)
-            return TRYGG_ERR_FULL;
-        if (e == EROFS)
-            return TRYGG_ERR_READONLY;
-        return TRYGG_ERR_IO;
-    }
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-        return TRYGG_ERR_IO;
-    default:
-        return TRYGG_ERR_DB;
-    }
+    return trygg_sql_map(db, rc);
 }
 
 trygg_err trygg_st_fail(trygg_store *st, int rc, const char *what)
 {
-    trygg_err err = trygg_st_map(st->db, rc);
-    const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
-    int e = st->db ? sqlite3_system_errno(st->db) : 0;
-    int ext = st->db ? sqlite3_extended_errcode(st->db) : rc;
-    if (e && (rc & 0xff) == SQLITE_IOERR)
-        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s (%s; sqlite %d)", what, msg, strerror(e),
-                 ext);
-    else
-        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s (sqlite %d)", what, msg, ext);
-    return err ? err : TRYGG_ERR_DB;
+    return trygg_sql_fail(st->db, rc, what, st->errmsg, sizeof st->errmsg);
 }
 
 trygg_err trygg_st_collect(trygg_store *st, sqlite3_stmt *s, void *out, size_t size,
                            void (*read)(sqlite3_stmt *s, void *row), int *n, const char *what)
 {
-    char *row = out;
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read(s, row + (size_t)count++ * size);
-    trygg_err err = rc == SQLITE_DONE ? TRYGG_OK : trygg_st_fail(st, rc, what);
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_sql_collect(st->db, s, out, size, INT_MAX, read, n, what, st->errmsg,
+                             sizeof st->errmsg);
 }
 
 trygg_err trygg_st_failf(trygg_store *st, trygg_err err, const char *fmt, ...)
@@ -125,20 +80,12 @@ trygg_err trygg_st_failf(trygg_store *st, trygg_err err, const char *fmt, ...)
 
 trygg_err trygg_st_prepare(trygg_store *st, const char *sql, sqlite3_stmt **out)
 {
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
-    if (rc != SQLITE_OK) {
-        *out = NULL;
-        return trygg_st_fail(st, rc, "prepare");
-    }
-    return TRYGG_OK;
+    return trygg_sql_prepare(st->db, sql, out, st->errmsg, sizeof st->errmsg);
 }
 
 trygg_err trygg_st_exec(trygg_store *st, const char *sql)
 {
-    int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        return trygg_st_fail(st, rc, "exec");
-    return TRYGG_OK;
+    return trygg_sql_exec(st->db, sql, "exec", st->errmsg, sizeof st->errmsg);
 }
 
 trygg_err trygg_st_run_one(trygg_store *st, sqlite3_stmt *s, const char *what)
@@ -174,34 +121,17 @@ trygg_err trygg_st_get_row(trygg_store *st, const char *sql, const char *key,
 
 trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what)
 {
-    int rc = sqlite3_step(s);
-    trygg_err err = TRYGG_OK;
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        err = trygg_st_fail(st, rc, what);
-    sqlite3_finalize(s);
-    return err;
+    return trygg_sql_run(st->db, s, what, st->errmsg, sizeof st->errmsg);
 }
 
 int trygg_st_bind_text(sqlite3_stmt *s, int idx, const char *v)
 {
-    return sqlite3_bind_text(s, idx, v ? v : "", -1, SQLITE_TRANSIENT);
+    return trygg_sql_bind_text(s, idx, v);
 }
 
 void trygg_st_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap)
 {
-    const unsigned char *t = sqlite3_column_text(s, col);
-    size_t len = t ? (size_t)sqlite3_column_bytes(s, col) : 0;
-    if (cap == 0)
-        return;
-    if (len >= cap) {
-        len = cap - 1;
-        /* Do not cut a UTF-8 sequence in half. */
-        while (len > 0 && (t[len] & 0xC0) == 0x80)
-            len--;
-    }
-    if (len)
-        memcpy(dst, t, len);
-    dst[len] = '\0';
+    trygg_sql_col_text(s, col, dst, cap);
 }
 
 trygg_err trygg_st_tx_begin(trygg_store *st)
@@ -240,27 +170,12 @@ trygg_err trygg_st_tx_end(trygg_store *st, trygg_err err)
     return err;
 }
 
-static int user_version(sqlite3 *db, int *out)
-{
-    sqlite3_stmt *s;
-    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return rc;
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *out = sqlite3_column_int(s, 0);
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
 /* Runs migration steps until the schema is at `target`. */
 static trygg_err migrate(trygg_store *st, int target)
 {
     /* Up to date: no write transaction at all, so a read-only file opens. */
     int cur = 0;
-    int rc0 = user_version(st->db, &cur);
+    int rc0 = trygg_sql_user_version(st->db, &cur);
     if (rc0 != SQLITE_OK)
         return trygg_st_fail(st, rc0, "read schema version");
     if (cur == target)
@@ -270,7 +185,7 @@ static trygg_err migrate(trygg_store *st, int target)
         trygg_err err = trygg_st_tx_begin(st);
         if (err)
             return err;
-        int rc = user_version(st->db, &v);
+        int rc = trygg_sql_user_version(st->db, &v);
         if (rc != SQLITE_OK)
             return trygg_st_tx_end(st, trygg_st_fail(st, rc, "read schema version"));
         if (v > MIGRATION_COUNT)
@@ -377,17 +292,14 @@ static void sql_local(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * touching anything so a newer file stays as it is. */
 static trygg_err open_db(const char *path, trygg_store *st)
 {
-    int rc = sqlite3_open_v2(
-        path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        trygg_err err = trygg_st_fail(st, rc, "open");
+    trygg_err err =
+        trygg_sql_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       &st->db, st->errmsg, sizeof st->errmsg);
+    if (err)
         return err == TRYGG_ERR_DB ? TRYGG_ERR_IO : err;
-    }
-    sqlite3_extended_result_codes(st->db, 1);
-    sqlite3_busy_timeout(st->db, 5000);
-    rc = sqlite3_create_function(st->db, "trygg_scrub", 1,
-                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                 sql_scrub, NULL, NULL);
+    int rc = sqlite3_create_function(st->db, "trygg_scrub", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                     sql_scrub, NULL, NULL);
     if (rc != SQLITE_OK)
         return trygg_st_fail(st, rc, "register trygg_scrub");
     static int band_tag;
@@ -399,28 +311,14 @@ static trygg_err open_db(const char *path, trygg_store *st)
     if (rc != SQLITE_OK)
         return trygg_st_fail(st, rc, "register the local-time functions");
     int v = 0;
-    rc = user_version(st->db, &v);
+    rc = trygg_sql_user_version(st->db, &v);
     if (rc != SQLITE_OK)
         return trygg_st_fail(st, rc, "read schema version");
     if (v > MIGRATION_COUNT)
         return trygg_st_failf(st, TRYGG_ERR_SCHEMA,
                               "database schema %d is newer than this program (%d)", v,
                               MIGRATION_COUNT);
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "PRAGMA journal_mode=WAL", &s);
-    if (err)
-        return err;
-    rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        err = trygg_st_fail(st, rc, "set WAL mode");
-        sqlite3_finalize(s);
-        return err;
-    }
-    const char *mode = (const char *)sqlite3_column_text(s, 0);
-    if (!mode || strcmp(mode, "wal") != 0)
-        TRYGG_WARN("store: %s is not in WAL mode (%s)", path, mode ? mode : "?");
-    sqlite3_finalize(s);
-    err = trygg_st_exec(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    err = trygg_sql_pragmas(st->db, path, st->errmsg, sizeof st->errmsg);
     if (!err) {
         st->passive_pages = WAL_PASSIVE_PAGES;
         sqlite3_wal_hook(st->db, wal_hook, st);
@@ -484,7 +382,7 @@ const char *trygg_sqlite_errmsg(const trygg_store *st)
 int trygg_sqlite_schema_version(trygg_store *st)
 {
     int v = 0;
-    if (user_version(st->db, &v) != SQLITE_OK)
+    if (trygg_sql_user_version(st->db, &v) != SQLITE_OK)
         return -1;
     return v;
 }

@@ -1,6 +1,6 @@
 /*
  * fuzz_api.c — libFuzzer target: the kiosk API's submission parser
- * (server/api.c: body_object + parse_submission, the code between the
+ * (server/api.c: api_body_object + parse_submission, the code between the
  * request body and intake_submit in h_submit) on arbitrary bodies.
  *
  * api.c is included so its static parser is reachable without changing it;
@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_req_init(&f, "POST", "/api/v1/submissions", (const char *)data, size);
     fuzz_req_header(&f, "Content-Type", "application/json; charset=utf-8");
     http_resp resp = {0};
-    json_t *o = body_object(&f.req, &resp);
+    json_t *o = api_body_object(&f.req, &resp, API_MAX_BODY);
     if (o == NULL) {
         if (resp.status != 400 && resp.status != 413)
             abort();
@@ -133,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_decref(o);
     if (json_object_size(fields) > 0) {
         check_rejected(fields);
-        error_json(&resp, 400, "validation", fields);
+        api_error_fields(&resp, 400, "validation", fields);
         fuzz_resp_check(&resp, JSON_OBJECT);
     } else {
         json_decref(fields);

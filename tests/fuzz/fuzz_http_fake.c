@@ -76,13 +76,7 @@ trygg_store *server_store(server_ctx *ctx)
 }
 
 /* The gateway API (api_gateway.c) is not part of the parser targets; api.c
- * calls its role check and precheck only after a store was found. */
-int api_client_role_ok(trygg_store *st, const trygg_kiosk *k, const char *role, http_resp *resp)
-{
-    (void)st, (void)k, (void)role, (void)resp;
-    return 1;
-}
-
+ * calls its precheck only after a store was found. */
 int api_gateway_precheck(void *ctx, const http_route *route, const http_req *req, http_resp *resp)
 {
     (void)ctx, (void)route, (void)req, (void)resp;

@@ -430,6 +430,30 @@ static void test_validation(void **state)
     json_decref(o);
 }
 
+/* The body must be JSON by its Content-Type, exactly as on the kiosk API
+ * (server/api_common.c): a type that only starts like it is refused. */
+static void test_content_type(void **state)
+{
+    (void)state;
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", gw_token);
+    const char *types[] = {"Content-Type: text/plain", "Content-Type: application/jsonl",
+                           "Content-Type: application/json-seq"};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        const char *h[] = {types[i], auth, NULL};
+        sfx_resp r;
+        assert_int_equal(sfx_http(F.base, "POST", "/api/v1/gateway/claim", h, "{}", 2, &r), 0);
+        if (r.status != 415)
+            fail_msg("%s: %ld, wanted 415", types[i], r.status);
+        sfx_resp_free(&r);
+    }
+    const char *ok[] = {"Content-Type: application/json; charset=utf-8", auth, NULL};
+    sfx_resp r;
+    assert_int_equal(sfx_http(F.base, "POST", "/api/v1/gateway/claim", ok, "{}", 2, &r), 0);
+    assert_int_equal(r.status, 200);
+    sfx_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_offline_ref),       cmocka_unit_test(test_claim_and_delivery),
         cmocka_unit_test(test_numbers_stay_out),  cmocka_unit_test(test_health),
         cmocka_unit_test(test_contacts),          cmocka_unit_test(test_validation),
+        cmocka_unit_test(test_content_type),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

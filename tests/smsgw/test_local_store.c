@@ -205,6 +205,21 @@ static void test_disk_full(void **state)
     assert_int_equal(added, 1);
 }
 
+/* A value read into a buffer too small for it is cut at a character
+ * boundary, as the queue's backend cuts (trygg/sqlite_util.h), never
+ * inside a UTF-8 sequence. */
+static void test_text_cut_at_character(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(ls_meta_set(f->s, "name", "\xc3\xa5\xc3\xa4\xc3\xb6"), TRYGG_OK); /* åäö */
+    char out[4];
+    assert_int_equal(ls_meta_get(f->s, "name", out, sizeof out), TRYGG_OK);
+    assert_string_equal(out, "\xc3\xa5");
+    char all[8];
+    assert_int_equal(ls_meta_get(f->s, "name", all, sizeof all), TRYGG_OK);
+    assert_string_equal(all, "\xc3\xa5\xc3\xa4\xc3\xb6");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +228,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sendq_and_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_offline_seq_unique, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_cut_at_character, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,68 @@
+/*
+ * sqlite_util.h — the SQLite statement helpers that every SQLite file of
+ * the project shares: the queue's backend (shared/src/store_sqlite*.c), the
+ * SMS gateway's own local store (smsgw/local_store.c) and the kiosk's
+ * outbox (kiosk/outbox.c).
+ *
+ * Each helper takes the connection and the caller's error buffer err[cap]:
+ * a failure writes "what: <SQLite's message> (sqlite <extended code>)"
+ * there and returns the mapped trygg_err (trygg_sql_map). Only these files
+ * and those stores name SQLite (tests/guards/guard_sqlite.py).
+ */
+#ifndef TRYGG_SQLITE_UTIL_H
+#define TRYGG_SQLITE_UTIL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "trygg/err.h"
+
+/* How long a connection waits for another's lock before SQLITE_BUSY. */
+#define TRYGG_SQL_BUSY_MS 5000
+
+/* Maps a SQLite result code: OK/DONE/ROW -> OK, FULL (and ENOSPC/EFBIG/
+ * EDQUOT behind an I/O error) -> FULL, READONLY (and EROFS) -> READONLY,
+ * BUSY/LOCKED -> BUSY, NOMEM, CONSTRAINT -> EXISTS, TOOBIG, IOERR/CANTOPEN/
+ * PERM -> IO, anything else -> DB. db (may be NULL) gives the errno. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_map(sqlite3 *db, int rc);
+/* Records `what` and db's message for result code rc into err[cap];
+ * returns the mapped code (TRYGG_ERR_DB if rc maps to OK). */
+TRYGG_MUST_CHECK trygg_err trygg_sql_fail(sqlite3 *db, int rc, const char *what, char *err,
+                                          size_t cap);
+
+/* Opens (flags: SQLITE_OPEN_*) the file at path with extended result codes
+ * and a busy timeout of TRYGG_SQL_BUSY_MS. *db is set even on failure
+ * (close it with sqlite3_close). */
+TRYGG_MUST_CHECK trygg_err trygg_sql_open(const char *path, int flags, sqlite3 **db, char *err,
+                                          size_t cap);
+/* The durable settings: WAL journal (a warning is logged when the file
+ * cannot use it), synchronous = FULL, foreign keys on. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_pragmas(sqlite3 *db, const char *path, char *err, size_t cap);
+/* PRAGMA user_version into *out; a SQLite result code (SQLITE_OK). */
+int trygg_sql_user_version(sqlite3 *db, int *out);
+
+/* Prepares one statement (*out = NULL on failure). */
+TRYGG_MUST_CHECK trygg_err trygg_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out,
+                                             char *err, size_t cap);
+/* Runs SQL text without results (one or more statements). */
+TRYGG_MUST_CHECK trygg_err trygg_sql_exec(sqlite3 *db, const char *sql, const char *what, char *err,
+                                          size_t cap);
+/* Steps a statement expected to finish (DONE, or ROW for a RETURNING or
+ * PRAGMA) and finalizes it. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_run(sqlite3 *db, sqlite3_stmt *s, const char *what, char *err,
+                                         size_t cap);
+
+/* Steps a SELECT, calling read(s, row) for each result row with
+ * row = out + i * size, up to max rows, then finalizes it. *n gets the row
+ * count, 0 on error. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_collect(sqlite3 *db, sqlite3_stmt *s, void *out, size_t size,
+                                             int max, void (*read)(sqlite3_stmt *s, void *row),
+                                             int *n, const char *what, char *err, size_t cap);
+
+/* Binds a NUL-terminated string, copied (NULL binds ""). */
+int trygg_sql_bind_text(sqlite3_stmt *s, int idx, const char *v);
+/* Copies column text into dst[cap] ("" for NULL), cut at a UTF-8 boundary
+ * when it does not fit. */
+void trygg_sql_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * sqlite_util.c — SQLite statement helpers of the queue's backend and the
+ * gateway's local store (trygg/sqlite_util.h).
+ */
+#include "trygg/sqlite_util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trygg/log.h"
+
+trygg_err trygg_sql_map(sqlite3 *db, int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return TRYGG_OK;
+    case SQLITE_FULL:
+        return TRYGG_ERR_FULL;
+    case SQLITE_READONLY:
+        return TRYGG_ERR_READONLY;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return TRYGG_ERR_BUSY;
+    case SQLITE_NOMEM:
+        return TRYGG_ERR_NOMEM;
+    case SQLITE_CONSTRAINT:
+        return TRYGG_ERR_EXISTS;
+    case SQLITE_TOOBIG:
+        return TRYGG_ERR_TOOBIG;
+    case SQLITE_IOERR: {
+        int e = db ? sqlite3_system_errno(db) : 0;
+        if (e == ENOSPC || e == EFBIG || e == EDQUOT)
+            return TRYGG_ERR_FULL;
+        if (e == EROFS)
+            return TRYGG_ERR_READONLY;
+        return TRYGG_ERR_IO;
+    }
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+        return TRYGG_ERR_IO;
+    default:
+        return TRYGG_ERR_DB;
+    }
+}
+
+trygg_err trygg_sql_fail(sqlite3 *db, int rc, const char *what, char *err, size_t cap)
+{
+    trygg_err mapped = trygg_sql_map(db, rc);
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    int e = db ? sqlite3_system_errno(db) : 0;
+    int ext = db ? sqlite3_extended_errcode(db) : rc;
+    if (e && (rc & 0xff) == SQLITE_IOERR)
+        snprintf(err, cap, "%s: %s (%s; sqlite %d)", what, msg, strerror(e), ext);
+    else
+        snprintf(err, cap, "%s: %s (sqlite %d)", what, msg, ext);
+    return mapped ? mapped : TRYGG_ERR_DB;
+}
+
+trygg_err trygg_sql_open(const char *path, int flags, sqlite3 **db, char *err, size_t cap)
+{
+    int rc = sqlite3_open_v2(path, db, flags, NULL);
+    if (rc != SQLITE_OK)
+        return trygg_sql_fail(*db, rc, "open", err, cap);
+    sqlite3_extended_result_codes(*db, 1);
+    sqlite3_busy_timeout(*db, TRYGG_SQL_BUSY_MS);
+    return TRYGG_OK;
+}
+
+trygg_err trygg_sql_pragmas(sqlite3 *db, const char *path, char *err, size_t cap)
+{
+    sqlite3_stmt *s;
+    trygg_err e = trygg_sql_prepare(db, "PRAGMA journal_mode=WAL", &s, err, cap);
+    if (e)
+        return e;
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        e = trygg_sql_fail(db, rc, "set WAL mode", err, cap);
+        sqlite3_finalize(s);
+        return e;
+    }
+    const char *mode = (const char *)sqlite3_column_text(s, 0);
+    if (!mode || strcmp(mode, "wal") != 0)
+        TRYGG_WARN("sqlite: %s is not in WAL mode (%s)", path, mode ? mode : "?");
+    sqlite3_finalize(s);
+    return trygg_sql_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", "pragmas", err,
+                          cap);
+}
+
+int trygg_sql_user_version(sqlite3 *db, int *out)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int(s, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+trygg_err trygg_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, char *err, size_t cap)
+{
+    int rc = sqlite3_prepare_v2(db, sql, -1, out, NULL);
+    if (rc != SQLITE_OK) {
+        *out = NULL;
+        return trygg_sql_fail(db, rc, "prepare", err, cap);
+    }
+    return TRYGG_OK;
+}
+
+trygg_err trygg_sql_exec(sqlite3 *db, const char *sql, const char *what, char *err, size_t cap)
+{
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? TRYGG_OK : trygg_sql_fail(db, rc, what, err, cap);
+}
+
+trygg_err trygg_sql_run(sqlite3 *db, sqlite3_stmt *s, const char *what, char *err, size_t cap)
+{
+    int rc = sqlite3_step(s);
+    trygg_err e = TRYGG_OK;
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        e = trygg_sql_fail(db, rc, what, err, cap);
+    sqlite3_finalize(s);
+    return e;
+}
+
+trygg_err trygg_sql_collect(sqlite3 *db, sqlite3_stmt *s, void *out, size_t size, int max,
+                            void (*read)(sqlite3_stmt *s, void *row), int *n, const char *what,
+                            char *err, size_t cap)
+{
+    char *row = out;
+    int rc = SQLITE_DONE, count = 0;
+    while (count < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        read(s, row + (size_t)count++ * size);
+    trygg_err e =
+        count == max || rc == SQLITE_DONE ? TRYGG_OK : trygg_sql_fail(db, rc, what, err, cap);
+    sqlite3_finalize(s);
+    *n = e ? 0 : count;
+    return e;
+}
+
+int trygg_sql_bind_text(sqlite3_stmt *s, int idx, const char *v)
+{
+    return sqlite3_bind_text(s, idx, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+void trygg_sql_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    size_t len = t ? (size_t)sqlite3_column_bytes(s, col) : 0;
+    if (cap == 0)
+        return;
+    if (len >= cap) {
+        len = cap - 1;
+        /* Do not cut a UTF-8 sequence in half. */
+        while (len > 0 && (t[len] & 0xC0) == 0x80)
+            len--;
+    }
+    if (len)
+        memcpy(dst, t, len);
+    dst[len] = '\0';
+}
