@@ -26,6 +26,7 @@ void kcfg_defaults(kiosk_config *c)
     c->config_refresh_s = 300;
     c->retry_min_ms = 2000;
     c->retry_max_ms = 300000;
+    c->offline_probe_ms = 15000;
     c->http_timeout_s = 15;
     c->width = 1920;
     c->height = 1080;
@@ -98,6 +99,7 @@ static const key_int int_keys[] = {
     I("timing", config_refresh_s, 1, 86400),
     I("timing", retry_min_ms, 10, 3600000),
     I("timing", retry_max_ms, 10, 3600000),
+    I("timing", offline_probe_ms, 100, 600000),
     I("timing", http_timeout_s, 1, 300),
     I("display", width, 640, 7680),
     I("display", height, 480, 7680),

@@ -45,6 +45,7 @@ typedef struct kiosk_config {
     int heartbeat_s;
     int config_refresh_s;
     int retry_min_ms, retry_max_ms; /* uploader backoff bounds */
+    int offline_probe_ms;           /* longest wait between tries while the server is unreachable */
     int http_timeout_s;
     /* [display] */
     int width, height; /* logical size */

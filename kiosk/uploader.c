@@ -88,10 +88,17 @@ static uint64_t backoff_ms(const kiosk_config *cfg, int n)
     return (uint64_t)trygg_backoff(cfg->retry_min_ms, cfg->retry_max_ms, n - 1, 25);
 }
 
+/* While the server cannot be reached, tries grow apart only up to
+ * offline_probe_ms: reports made during an outage (each one tries at once
+ * and fails) must not push the next try minutes away, so the outbox drains
+ * within one probe interval of the server coming back. */
 static void network_failed(uploader *u, const char *err)
 {
+    const kiosk_config *cfg = u->o.cfg;
+    int cap = cfg->offline_probe_ms < cfg->retry_max_ms ? cfg->offline_probe_ms : cfg->retry_max_ms;
+    int floor = cfg->retry_min_ms < cap ? cfg->retry_min_ms : cap;
     u->net_failures++;
-    u->backoff_until = wall_ms() + backoff_ms(u->o.cfg, u->net_failures);
+    u->backoff_until = wall_ms() + (uint64_t)trygg_backoff(floor, cap, u->net_failures - 1, 25);
     set_error(u, 0, err);
 }
 

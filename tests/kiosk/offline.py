@@ -83,7 +83,8 @@ area = centrum
 ref_prefix = 3K
 [timing]
 retry_min_ms = 100
-retry_max_ms = 800
+retry_max_ms = 300000
+offline_probe_ms = 1000
 heartbeat_s = 1
 config_refresh_s = 1
 http_timeout_s = 5
