@@ -1,5 +1,7 @@
 /* remote_config.c — the kiosk catalog: defaults, server JSON, cache file. */
 #include "remote_config.h"
+
+#include "trygg/log.h"
 #include "trygg/copy.h"
 #include "trygg/ref.h"
 
@@ -160,8 +162,10 @@ static int parse_walks(json_t *arr, rc_catalog *c, char *err, size_t errcap)
     return 1;
 }
 
-/* The notices shown on the home screen (at most RC_NOTICES). 1, or 0 with
- * the reason in err. */
+/* The notices shown on the home screen (at most RC_NOTICES). A notice that
+ * is not an object with a known-size lang and text is dropped alone (and
+ * logged): one bad notice must not keep a new walk or link off every kiosk.
+ * 1, or 0 with the reason in err when "notices" is not an array. */
 static int parse_notices(json_t *a, rc_catalog *c, char *err, size_t errcap)
 {
     if (!json_is_array(a)) {
@@ -175,10 +179,13 @@ static int parse_notices(json_t *a, rc_catalog *c, char *err, size_t errcap)
     {
         if (c->n_notices >= RC_NOTICES)
             break;
-        if (!copy_str(json_object_get(v, "lang"), c->notices[c->n_notices].lang, 8) ||
-            !copy_str(json_object_get(v, "text"), c->notices[c->n_notices].text, 256)) {
-            snprintf(err, errcap, "notices[%zu]: bad lang or text", i);
-            return 0;
+        if (!copy_str(json_object_get(v, "lang"), c->notices[c->n_notices].lang,
+                      sizeof c->notices[0].lang) ||
+            !copy_str(json_object_get(v, "text"), c->notices[c->n_notices].text,
+                      sizeof c->notices[0].text)) {
+            TRYGG_WARN("server config: notices[%zu] dropped (bad lang, or text over %d bytes)", i,
+                       TRYGG_NOTICE_MAX);
+            continue;
         }
         c->n_notices++;
     }

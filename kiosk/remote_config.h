@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include "config.h"
 #include "trygg/i18n.h"
+#include "trygg/item.h" /* TRYGG_NOTICE_MAX */
 
 #define RC_ID      64
 #define RC_LABEL   160
@@ -53,7 +54,7 @@ typedef struct rc_catalog {
     int n_walks;
     struct {
         char lang[8];
-        char text[256];
+        char text[TRYGG_NOTICE_MAX + 1];
     } notices[RC_NOTICES];
     int n_notices;
     char police_tip_url[256], police_tip_phone[32], emergency[16];

@@ -397,7 +397,7 @@ static void notices_section(html_buf *b, web_ctx *w)
         html_lit(b, "</option>");
     }
     html_lit(b, "</select></div>");
-    input(b, w, "n-text", "text", "adm.notice_text", "text", "", 1, 500);
+    input(b, w, "n-text", "text", "adm.notice_text", "text", "", 1, TRYGG_NOTICE_MAX);
     input(b, w, "n-from", "from", "adm.notice_from", "date", "", 1, 10);
     input(b, w, "n-to", "to", "adm.notice_to", "date", "", 1, 10);
     html_lit(b, "<div class=\"field actions\">");
@@ -759,6 +759,11 @@ static trygg_err notice_add(web_ctx *w, const http_req *req)
     memset(&nt, 0, sizeof nt);
     int64_t from = web_parse_date(http_form(req, "from"));
     int64_t to = web_parse_date(http_form(req, "to"));
+    const char *text = http_form(req, "text");
+    if (text && strlen(text) > TRYGG_NOTICE_MAX) { /* what a kiosk can show */
+        done(w, "notices", "err", "flash.notice_too_long");
+        return TRYGG_OK;
+    }
     int ok = from > 0 && to >= from && fcopy(req, "text", nt.text, sizeof nt.text, 1) &&
              fcopy(req, "lang", nt.lang, sizeof nt.lang, 1);
     int lang_ok = 0;

@@ -154,6 +154,29 @@ static void test_remote_parse(void **state)
         assert_true(strlen(err) > 0);
         assert_memory_equal(&before, c, sizeof before);
     }
+    /* One notice the kiosk cannot show is dropped alone: the rest of the
+     * config (a new walk) still arrives. */
+    char with_long[4096];
+    char long_text[TRYGG_NOTICE_MAX + 2];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    snprintf(with_long, sizeof with_long,
+             "{\"walks\": [{\"id\": 9, \"starts\": \"2026-12-10T18:00:00+01:00\", \"area\": "
+             "\"centrum\", \"place\": \"Torget\", \"capacity\": 20, \"signups\": 0}], "
+             "\"notices\": [{\"lang\": \"sv\", \"text\": \"%s\"}, {\"lang\": 7}, "
+             "{\"lang\": \"sv\", \"text\": \"Trygghetsvandring på torsdag\"}]}",
+             long_text);
+    assert_int_equal(rc_parse(with_long, strlen(with_long), base, c, err, sizeof err), TRYGG_OK);
+    assert_int_equal(c->n_walks, 1);
+    assert_int_equal(c->walks[0].id, 9);
+    assert_int_equal(c->n_notices, 1);
+    assert_string_equal(c->notices[0].text, "Trygghetsvandring på torsdag");
+    long_text[TRYGG_NOTICE_MAX] = '\0'; /* exactly the limit: shown */
+    snprintf(with_long, sizeof with_long, "{\"notices\": [{\"lang\": \"sv\", \"text\": \"%s\"}]}",
+             long_text);
+    assert_int_equal(rc_parse(with_long, strlen(with_long), base, c, err, sizeof err), TRYGG_OK);
+    assert_int_equal(c->n_notices, 1);
+    assert_int_equal(strlen(c->notices[0].text), TRYGG_NOTICE_MAX);
     /* too many entries */
     char big[40000] = "{\"areas\": [";
     for (int i = 0; i < RC_AREAS + 1; i++) {

@@ -545,6 +545,18 @@ static void test_admin_pages(void **state)
     req(&r, "POST", "/admin/notice/add", s.cookie, form);
     assert_non_null(strstr(r.location, "ok=flash.saved"));
     reply_free(&r);
+    /* A notice longer than a kiosk can show is refused with the reason, and
+     * not stored (it used to be stored, and froze every kiosk's config). */
+    {
+        char longform[2048];
+        int len = snprintf(longform, sizeof longform,
+                           "csrf=%s&lang=sv&from=2020-01-01&to=2099-01-01&text=", s.csrf);
+        for (int i = 0; i < TRYGG_NOTICE_MAX / 2 + 1; i++) /* "å" is 2 bytes: one over */
+            len += snprintf(longform + len, sizeof longform - (size_t)len, "%%C3%%A5");
+        req(&r, "POST", "/admin/notice/add", s.cookie, longform);
+        assert_non_null(strstr(r.location, "err=flash.notice_too_long"));
+        reply_free(&r);
+    }
     /* The admin page offers one-button forms to cancel the walk and delete
      * the notice; posting them removes both. */
     trygg_notice nt[4];

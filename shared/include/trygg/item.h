@@ -26,6 +26,7 @@
 #define TRYGG_ALIAS_MAX   31   /* "Tipsare T-4821" */
 #define TRYGG_LANG_MAX    7    /* "sv", "en", "ar", "so" */
 #define TRYGG_PSEUDO_HEX  64   /* hex of a 32-byte keyed pseudonym */
+#define TRYGG_NOTICE_MAX  300  /* a kiosk notice, bytes of UTF-8: staff UI, store, API, kiosk */
 
 typedef enum trygg_kind {
     TRYGG_KIND_CONCERN = 0,  /* something feels unsafe (otrygghet) */

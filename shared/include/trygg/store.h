@@ -463,7 +463,7 @@ TRYGG_MUST_CHECK trygg_err trygg_store_walk_list(trygg_store *st, int64_t from, 
 typedef struct trygg_notice {
     int64_t id;
     char lang[TRYGG_LANG_MAX + 1];
-    char text[512];
+    char text[TRYGG_NOTICE_MAX + 1];
     int64_t from, to; /* shown while from <= now < to */
 } trygg_notice;
 TRYGG_MUST_CHECK trygg_err trygg_store_notice_put(trygg_store *st, trygg_notice *n);
