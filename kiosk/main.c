@@ -33,6 +33,7 @@
 #include "trygg/ref.h"
 #include "ui_sdl.h"
 #include "uploader.h"
+#include "wipe.h"
 
 typedef struct app {
     kiosk_config cfg;
@@ -169,6 +170,8 @@ static char *submission_json(const flow_form *m, const char *uuid, const char *l
         json_object_set_new(j, "walk_id", json_integer(m->walk_id));
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
+    sodium_memzero(text, sizeof text);
+    sodium_memzero(contact, sizeof contact);
     return s;
 }
 
@@ -185,7 +188,7 @@ static int host_submit(void *user, const flow_form *form, char ref[8])
     trygg_err e =
         a->ob ? outbox_add_ref(a->ob, uuid, body, a->cat.ref_prefix, wall_ms(), ref) : TRYGG_ERR_IO;
     sodium_memzero(body, strlen(body));
-    free(body);
+    wipe_json_free(body);
     if (e != TRYGG_OK) {
         TRYGG_ERR("could not store a submission in the outbox: %s", trygg_strerror(e));
         return -1;
@@ -727,6 +730,10 @@ int main(int argc, char **argv)
     trygg_log_init("kiosk");
     if (sodium_init() < 0) {
         fprintf(stderr, "trygg-kiosk: libsodium init failed\n");
+        return 1;
+    }
+    if (wipe_install() != 0) {
+        fprintf(stderr, "trygg-kiosk: could not install the wiping allocator\n");
         return 1;
     }
     app *a = calloc(1, sizeof *a);

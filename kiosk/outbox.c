@@ -1,16 +1,20 @@
 /* outbox.c — durable local queue of submissions (SQLite), its schema versioned
  * with PRAGMA user_version and the migrations[] list below. */
 #include "outbox.h"
+#include "trygg/log.h"
+#include "trygg/copy.h"
 #include "trygg/ref.h"
 #include "trygg/sqlite_util.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 struct outbox {
     sqlite3 *db;
+    char path[1024];
 };
 
 /* The outbox's schema: one step per version, PRAGMA user_version is the number
@@ -66,13 +70,10 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t cap)
     return -1;
 }
 
-outbox *outbox_open(const char *path, char *err, size_t cap)
+/* Opens o->db on o->path with the outbox's settings. 0, or -1 with err. */
+static int open_db(outbox *o, char *err, size_t cap)
 {
-    outbox *o = calloc(1, sizeof *o);
-    if (!o) {
-        snprintf(err, cap, "out of memory");
-        return NULL;
-    }
+    const char *path = o->path;
     char why[256];
     trygg_err e =
         trygg_sql_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -84,10 +85,24 @@ outbox *outbox_open(const char *path, char *err, size_t cap)
         e = trygg_sql_exec(o->db, "PRAGMA secure_delete=ON;", "secure_delete", why, sizeof why);
     if (e) {
         snprintf(err, cap, "%s: %s", path, why);
-        outbox_close(o);
+        return -1;
+    }
+    return migrate(o->db, path, err, cap);
+}
+
+outbox *outbox_open(const char *path, char *err, size_t cap)
+{
+    outbox *o = calloc(1, sizeof *o);
+    if (!o) {
+        snprintf(err, cap, "out of memory");
         return NULL;
     }
-    if (migrate(o->db, path, err, cap) != 0) {
+    if (!TRYGG_COPY(o->path, path)) {
+        snprintf(err, cap, "outbox path too long");
+        free(o);
+        return NULL;
+    }
+    if (open_db(o, err, cap) != 0) {
         outbox_close(o);
         return NULL;
     }
@@ -108,6 +123,20 @@ static trygg_err db_err(outbox *o, int rc)
     return trygg_sql_map(o->db, rc);
 }
 
+/* Closes and reopens this connection, so all its memory goes back through
+ * the wiping allocator (kiosk/wipe.h): cached pages, the b-tree's cell
+ * buffer and statement memory may otherwise still hold a report that is
+ * already uploaded and deleted from the file. The outbox is a few pages and
+ * opening it takes about a millisecond. */
+static void forget_pages(outbox *o)
+{
+    sqlite3_close(o->db);
+    o->db = NULL;
+    char err[300];
+    if (open_db(o, err, sizeof err) != 0)
+        TRYGG_ERR("outbox: could not reopen: %s", err);
+}
+
 trygg_err outbox_add(outbox *o, const char *uuid, const char *body, uint64_t now_ms)
 {
     if (!uuid || strlen(uuid) > OUTBOX_UUID_MAX || !body)
@@ -124,7 +153,10 @@ trygg_err outbox_add(outbox *o, const char *uuid, const char *body, uint64_t now
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     /* Autocommit with synchronous=FULL: on SQLITE_DONE the row is durable. */
-    return rc == SQLITE_DONE ? TRYGG_OK : db_err(o, rc);
+    trygg_err e = rc == SQLITE_DONE ? TRYGG_OK : db_err(o, rc);
+    if (sqlite3_get_autocommit(o->db)) /* not inside outbox_add_ref's transaction */
+        forget_pages(o);
+    return e;
 }
 
 /* Runs sql (no result rows wanted); SQLite's result code. */
@@ -190,12 +222,15 @@ trygg_err outbox_add_ref(outbox *o, const char *uuid, const char *body, const ch
             snprintf(full, n + 32, "{\"ref\":\"%s\"%s%s", r, body[1] == '}' ? "" : ",", body + 1);
     }
     trygg_err e = rc == SQLITE_OK ? outbox_add(o, uuid, full ? full : body, now_ms) : db_err(o, rc);
+    if (full) /* a resident's report */
+        sodium_memzero(full, strlen(body) + 32);
     free(full);
     if (e == TRYGG_OK) {
         /* synchronous=FULL: on COMMIT the row and the sequence are durable. */
         rc = exec_sql(o, "COMMIT");
         if (rc != SQLITE_OK)
             e = db_err(o, rc);
+        forget_pages(o);
     }
     if (e != TRYGG_OK) {
         exec_sql(o, "ROLLBACK");
@@ -254,7 +289,9 @@ static trygg_err exec_uuid(outbox *o, const char *sql, const char *uuid, sqlite3
     sqlite3_bind_text(st, 3, text ? text : "", -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? TRYGG_OK : db_err(o, rc);
+    trygg_err e = rc == SQLITE_DONE ? TRYGG_OK : db_err(o, rc);
+    forget_pages(o);
+    return e;
 }
 
 trygg_err outbox_done(outbox *o, const char *uuid)
@@ -290,6 +327,7 @@ static int count(outbox *o, int state)
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
+    forget_pages(o);
     return n;
 }
 

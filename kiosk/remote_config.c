@@ -1,5 +1,6 @@
 /* remote_config.c — the kiosk catalog: defaults, server JSON, cache file. */
 #include "remote_config.h"
+#include "wipe.h"
 
 #include "trygg/log.h"
 #include "trygg/copy.h"
@@ -326,7 +327,7 @@ trygg_err rc_save_cache(const char *path, const char *etag, const char *body, si
         if (rc != TRYGG_OK)
             unlink(tmp);
     }
-    free(text);
+    wipe_json_free(text);
     return rc;
 }
 
@@ -364,7 +365,7 @@ trygg_err rc_load_cache(const char *path, const rc_catalog *base, rc_catalog *ou
         return TRYGG_ERR_INVALID;
     char err[256];
     trygg_err rc = rc_parse(body, strlen(body), base, out, err, sizeof err);
-    free(body);
+    wipe_json_free(body);
     return rc;
 }
 

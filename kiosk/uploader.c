@@ -1,11 +1,13 @@
 /* uploader.c — background HTTP client: submissions, heartbeat, config. */
 #include "uploader.h"
+#include "wipe.h"
 
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 #include <time.h>
 
@@ -121,6 +123,8 @@ static int send_one(uploader *u)
     trygg_buf_init(&resp, BODY_CAP);
     char err[TRYGG_HTTP_ERR_MAX + 64] = "";
     long st = request(u, "/api/v1/submissions", body, &resp, NULL, NULL, err, sizeof err);
+    if (body) /* a resident's report */
+        sodium_memzero(body, strlen(body));
     free(body);
     int more = 1;
     if (st >= 200 && st < 300) {
@@ -223,7 +227,7 @@ static void heartbeat(uploader *u)
         network_ok(u);
         set_error(u, 1, NULL);
     }
-    free(body);
+    wipe_json_free(body);
     trygg_buf_free(&resp);
 }
 

@@ -3,6 +3,8 @@
  */
 #include "trygg/buf.h"
 
+#include <sodium.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,8 @@ void trygg_buf_init(trygg_buf *b, size_t max)
 void trygg_buf_free(trygg_buf *b)
 {
     size_t max = b->max;
+    if (b->data) /* request and answer bodies may hold a resident's words */
+        sodium_memzero(b->data, b->cap);
     free(b->data);
     trygg_buf_init(b, max);
 }
