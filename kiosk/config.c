@@ -38,9 +38,9 @@ void kcfg_defaults(kiosk_config *c)
     snprintf(c->police_report_url, sizeof c->police_report_url,
              "https://polisen.se/utsatt-for-brott/polisanmalan/");
     snprintf(c->emergency, sizeof c->emergency, "112");
-    snprintf(c->child_concern_url, sizeof c->child_concern_url,
-             "https://www.lillaedet.se/omsorg-och-stod/barn-och-familj/"
-             "orosanmalan.html");
+    /* Not configured until the municipality confirms its page for reporting
+     * concern about a child: no QR code, and `-n` says so. */
+    c->child_concern_url[0] = '\0';
     snprintf(c->child_concern_phone, sizeof c->child_concern_phone, "0520-65 95 00");
     static const char *ids[] = {"centrum", "gota", "lodose", "nygard", "hjartum"};
     static const char *labels[] = {"Centrum", "Göta", "Lödöse", "Nygård", "Hjärtum"};
@@ -214,6 +214,58 @@ static int known_lang(const char *l)
     return !strcmp(l, "sv") || !strcmp(l, "en") || !strcmp(l, "ar") || !strcmp(l, "so");
 }
 
+int kcfg_link_url_ok(const char *s)
+{
+    if (!s[0])
+        return 1;
+    if (strncmp(s, "https://", 8) != 0 || !s[8])
+        return 0;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+            return 0;
+    return 1;
+}
+
+int kcfg_phone_ok(const char *s)
+{
+    int digits = 0;
+    for (const char *p = s; *p; p++) {
+        if (isdigit((unsigned char)*p))
+            digits++;
+        else if (!(*p == ' ' || *p == '-' || (*p == '+' && p == s)))
+            return 0;
+    }
+    return digits >= 2 && digits <= 20;
+}
+
+int kcfg_emergency_ok(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 2 && n <= 6 && all_digits(s);
+}
+
+/* The [links] section: the same rules as links from the server. */
+static void check_links(const kiosk_config *c, trygg_cfg_errors *e)
+{
+    const struct {
+        const char *name, *v;
+        int (*ok)(const char *);
+    } links[] = {
+        {"police_tip_url", c->police_tip_url, kcfg_link_url_ok},
+        {"police_report_url", c->police_report_url, kcfg_link_url_ok},
+        {"child_concern_url", c->child_concern_url, kcfg_link_url_ok},
+        {"police_tip_phone", c->police_tip_phone, kcfg_phone_ok},
+        {"child_concern_phone", c->child_concern_phone, kcfg_phone_ok},
+        {"emergency", c->emergency, kcfg_emergency_ok},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        if (!links[i].ok(links[i].v))
+            trygg_cfg_fail(e, 0, "[links] %s '%s' is not a valid %s", links[i].name, links[i].v,
+                           links[i].ok == kcfg_link_url_ok ? "https:// address"
+                           : links[i].ok == kcfg_phone_ok  ? "phone number"
+                                                           : "emergency number");
+}
+
 trygg_err kcfg_load(const char *path, kiosk_config *c, trygg_cfg_errors *e)
 {
     kcfg_defaults(c);
@@ -259,6 +311,7 @@ trygg_err kcfg_load(const char *path, kiosk_config *c, trygg_cfg_errors *e)
         trygg_cfg_fail(e, 0, "token_file is required");
     if (!valid_id(c->kiosk_id))
         trygg_cfg_fail(e, 0, "kiosk_id '%s': use a-z, 0-9, _ and -", c->kiosk_id);
+    check_links(c, e);
     return e->n ? TRYGG_ERR_CONFIG : TRYGG_OK;
 }
 

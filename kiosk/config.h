@@ -67,6 +67,15 @@ typedef struct kiosk_config {
     int n_areas;
 } kiosk_config;
 
+/* What a link the kiosk shows may be (the same rules for kiosk.ini and the
+ * server's config): a QR link is an https:// address of printable ASCII
+ * without spaces ("" = not configured: no QR code is drawn); a phone number
+ * has 2 to 20 digits with spaces, '-' or a leading '+'; the emergency number
+ * is 2 to 6 digits. 1 when `s` is acceptable. */
+int kcfg_link_url_ok(const char *s);
+int kcfg_phone_ok(const char *s);
+int kcfg_emergency_ok(const char *s);
+
 /* Fills c with the built-in defaults (no file needed; used by tests). */
 void kcfg_defaults(kiosk_config *c);
 

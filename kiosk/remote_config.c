@@ -193,28 +193,38 @@ static int parse_notices(json_t *a, rc_catalog *c, char *err, size_t errcap)
     return 1;
 }
 
-/* The links (police, emergency, child concern) the help screen shows. 1, or
- * 0 with the reason in err. */
+/* The links (police, emergency, child concern) the help screen shows. A
+ * link that breaks the rules of kiosk.ini's [links] (kcfg_link_url_ok and
+ * friends: no javascript: QR codes, no empty emergency number) is dropped
+ * alone and logged; the kiosk keeps the value it had. Always 1. */
 static int parse_links(json_t *links, rc_catalog *c, char *err, size_t errcap)
 {
+    (void)err, (void)errcap;
     struct {
         const char *k;
         char *dst;
         size_t cap;
+        int (*ok)(const char *);
     } lk[] = {
-        {"police_tip_url", c->police_tip_url, sizeof c->police_tip_url},
-        {"police_tip_phone", c->police_tip_phone, sizeof c->police_tip_phone},
-        {"emergency", c->emergency, sizeof c->emergency},
-        {"police_report_url", c->police_report_url, sizeof c->police_report_url},
-        {"child_concern_url", c->child_concern_url, sizeof c->child_concern_url},
-        {"child_concern_phone", c->child_concern_phone, sizeof c->child_concern_phone},
+        {"police_tip_url", c->police_tip_url, sizeof c->police_tip_url, kcfg_link_url_ok},
+        {"police_tip_phone", c->police_tip_phone, sizeof c->police_tip_phone, kcfg_phone_ok},
+        {"emergency", c->emergency, sizeof c->emergency, kcfg_emergency_ok},
+        {"police_report_url", c->police_report_url, sizeof c->police_report_url, kcfg_link_url_ok},
+        {"child_concern_url", c->child_concern_url, sizeof c->child_concern_url, kcfg_link_url_ok},
+        {"child_concern_phone", c->child_concern_phone, sizeof c->child_concern_phone,
+         kcfg_phone_ok},
     };
     for (size_t i = 0; i < sizeof lk / sizeof *lk; i++) {
         json_t *s = json_object_get(links, lk[i].k);
-        if (s && !copy_str(s, lk[i].dst, lk[i].cap)) {
-            snprintf(err, errcap, "links.%s: bad or too long", lk[i].k);
-            return 0;
+        if (!s)
+            continue;
+        char v[300];
+        if (!copy_str(s, v, sizeof v < lk[i].cap ? sizeof v : lk[i].cap) || !lk[i].ok(v)) {
+            TRYGG_WARN("server config: links.%s dropped (not a valid value); keeping '%s'", lk[i].k,
+                       lk[i].dst);
+            continue;
         }
+        trygg_copy_trunc(lk[i].dst, lk[i].cap, v); /* fits: checked above */
     }
     return 1;
 }

@@ -133,15 +133,20 @@ void screen_help(ctx *c)
         int ip = S(c, 24);
         int qs;
         int tx, tw, ty = y + ip;
+        /* A link the municipality has not configured (child concern until it
+         * confirms its page) gets no QR code: only the number is shown. */
+        int has_link = cards[i].url[0] != '\0';
         if (c->portrait) {
             qs = ch - 2 * ip;
             if (qs > S(c, 360))
                 qs = S(c, 360);
             tx = x + ip;
-            tw = cw - 3 * ip - qs;
-            ui_el *q =
-                kit_add(c, UI_QR, "", cards[i].url, x + cw - ip - qs, y + (ch - qs) / 2, qs, qs);
-            q->fg = 0x000000, q->bg = 0xFFFFFF, q->no_mirror = 0;
+            tw = has_link ? cw - 3 * ip - qs : cw - 2 * ip;
+            if (has_link) {
+                ui_el *q = kit_add(c, UI_QR, "", cards[i].url, x + cw - ip - qs, y + (ch - qs) / 2,
+                                   qs, qs);
+                q->fg = 0x000000, q->bg = 0xFFFFFF, q->no_mirror = 0;
+            }
         } else {
             qs = cw - 2 * ip;
             if (qs > S(c, 300))
@@ -163,6 +168,8 @@ void screen_help(ctx *c)
         const char *u = cards[i].url;
         if (strncmp(u, "https://", 8) == 0)
             u += 8;
+        if (!has_link)
+            continue;
         if (!c->portrait) {
             ty += S(c, 12);
             int below = kit_text_h(c, T(c, "help.scan"), P(c, 26), 0, tw) +

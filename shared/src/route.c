@@ -378,7 +378,12 @@ static int load_handler(void *user, trygg_cfg_errors *e, const char *section, co
     if (strcmp(section, "links") == 0) {
         for (size_t i = 0; i < NLINKS; i++) {
             if (strcmp(name, link_keys[i]) == 0) {
-                if (!trygg_cfg_str(value, r->links[i], sizeof r->links[i]) || value[0] == '\0')
+                /* Only the child-concern page may be empty: "not configured"
+                 * until the municipality confirms it (the kiosks then show the
+                 * number alone, and the checks say so). */
+                int may_be_empty = strcmp(name, "child_concern_url") == 0;
+                if (!trygg_cfg_str(value, r->links[i], sizeof r->links[i]) ||
+                    (value[0] == '\0' && !may_be_empty))
                     return trygg_cfg_fail(e, line, "%s: empty, too long or not UTF-8", name);
                 r->has_link[i] = 1;
                 return 1;

@@ -96,6 +96,19 @@ static void test_bad_ini(void **state)
         l9 |= errs[i].line == 9;
     }
     assert_true(l3 && l5 && l7 && l9);
+    /* [links] follow the same rules as links from the server. */
+    write_file("links.ini",
+               "[kiosk]\ntoken_file = /x\n[links]\npolice_tip_url = javascript:alert(1)\n"
+               "emergency =\n",
+               p, sizeof p);
+    trygg_cfg_errors e3 = {.errs = errs, .max = 16, .file = p};
+    assert_int_equal(kcfg_load(p, &c, &e3), TRYGG_ERR_CONFIG);
+    int url = 0, sos = 0;
+    for (int i = 0; i < e3.n; i++) {
+        url |= strstr(errs[i].msg, "police_tip_url") != NULL;
+        sos |= strstr(errs[i].msg, "emergency") != NULL;
+    }
+    assert_true(url && sos);
     char missing[400];
     snprintf(missing, sizeof missing, "%s/none.ini", dir);
     trygg_cfg_errors e2 = {.errs = errs, .max = 16, .file = missing};
@@ -145,7 +158,6 @@ static void test_remote_parse(void **state)
         "{\"areas\": [{\"label\": \"x\"}]}",
         "{\"areas\": [{\"id\": \"Bad Id\"}]}",
         "{\"walks\": [{\"id\": \"three\", \"starts\": \"x\"}]}",
-        "{\"links\": {\"emergency\": \"11111111111111111111112\"}}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         rc_catalog before = *c;
@@ -154,6 +166,27 @@ static void test_remote_parse(void **state)
         assert_true(strlen(err) > 0);
         assert_memory_equal(&before, c, sizeof before);
     }
+    /* Links that break kiosk.ini's rules are dropped alone: the kiosk keeps
+     * what it had (no javascript: QR code, never an empty emergency number). */
+    static const char bad_links[] =
+        "{\"links\": {\"emergency\": \"\", \"police_tip_url\": \"javascript:alert(1)\", "
+        "\"police_report_url\": \"http://polisen.example/\", \"police_tip_phone\": \"ring oss\", "
+        "\"child_concern_phone\": \"11111111111111111111112\", \"child_concern_url\": "
+        "\"https://lillaedet.example/oro\"}, \"notices\": []}";
+    assert_int_equal(rc_parse(bad_links, strlen(bad_links), base, c, err, sizeof err), TRYGG_OK);
+    assert_string_equal(c->emergency, base->emergency);
+    assert_string_equal(c->police_tip_url, base->police_tip_url);
+    assert_string_equal(c->police_report_url, base->police_report_url);
+    assert_string_equal(c->police_tip_phone, base->police_tip_phone);
+    assert_string_equal(c->child_concern_phone, base->child_concern_phone);
+    assert_string_equal(c->child_concern_url, "https://lillaedet.example/oro"); /* a good one */
+    assert_true(kcfg_link_url_ok(""));
+    assert_false(kcfg_link_url_ok("https://"));
+    assert_false(kcfg_link_url_ok("https://a b"));
+    assert_true(kcfg_phone_ok("+46 520-65 95 00"));
+    assert_false(kcfg_phone_ok("46+520"));
+    assert_true(kcfg_emergency_ok("112"));
+    assert_false(kcfg_emergency_ok("1"));
     /* One notice the kiosk cannot show is dropped alone: the rest of the
      * config (a new walk) still arrives. */
     char with_long[4096];
