@@ -505,6 +505,70 @@ static void test_week_cache(void **state)
     assert_true(last_end > 0 && last_end <= now);
 }
 
+/* Items closed as duplicate or spam are not counted anywhere: not in the
+ * report week (totals, tables, heat map, places, status), not in a cached
+ * history week, and closing one in a cached week drops that week's cache. */
+static void test_excludes_duplicate_spam(void **state)
+{
+    fixture *f = *state;
+    trygg_week w, w45;
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
+    assert_int_equal(trygg_week_parse("2026-W45", &w45), TRYGG_OK);
+    int64_t mon = w.start + 9 * 3600, now = w.end + 3600;
+    const int C = TRYGG_REPORT_CUR;
+    int64_t keep = add_item(f, mon, TRYGG_KIND_FAULT, "street_light", "centrum",
+                            TRYGG_CHANNEL_KIOSK, "bibl-1", 0);
+    int64_t dup = add_item(f, mon + 60, TRYGG_KIND_FAULT, "street_light", "centrum",
+                           TRYGG_CHANNEL_KIOSK, "bibl-1", 0);
+    int64_t spam = add_item(f, mon + 120, TRYGG_KIND_TIP, "crime", "lodose", TRYGG_CHANNEL_SMS,
+                            "smsgw", 1);
+    int64_t old_spam = add_item(f, w45.start + 3600, TRYGG_KIND_CONCERN, "lighting", "gota",
+                                TRYGG_CHANNEL_KIOSK, "gota-1", 0);
+    add_item(f, w45.start + 7200, TRYGG_KIND_CONCERN, "lighting", "gota", TRYGG_CHANNEL_KIOSK,
+             "gota-1", 0);
+    trygg_report *r;
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    assert_int_equal(r->total[C], 3);
+    assert_int_equal(r->total[C - 2], 2);
+    trygg_report_free(r);
+    assert_int_equal(cached_weeks(f), 12);
+    assert_int_equal(trygg_store_set_status(f->st, dup, "tester", TRYGG_STATUS_CLOSED,
+                                            TRYGG_CLOSE_DUPLICATE, keep),
+                     TRYGG_OK);
+    assert_int_equal(trygg_store_set_status(f->st, spam, "tester", TRYGG_STATUS_CLOSED,
+                                            TRYGG_CLOSE_SPAM, 0),
+                     TRYGG_OK);
+    assert_int_equal(trygg_store_set_status(f->st, old_spam, "tester", TRYGG_STATUS_CLOSED,
+                                            TRYGG_CLOSE_SPAM, 0),
+                     TRYGG_OK);
+    assert_int_equal(cached_weeks(f), 11); /* W45's cache went with the spam */
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    assert_int_equal(r->total[C], 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_KIND, "fault", C), 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_KIND, "tip", C), 0);
+    assert_int_equal(row_count(r, TRYGG_DIM_CATEGORY, "fault/street_light", C), 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_CHANNEL, "sms", C), 0);
+    assert_int_equal(r->open, 1);
+    assert_int_equal(r->closed, 0);
+    assert_int_equal(r->urgent, 0);
+    assert_int_equal(r->nurgent_list, 0);
+    assert_int_equal(r->ntop, 1);
+    assert_int_equal(r->top[0].n, 1);
+    int64_t heat = 0;
+    for (int d = 0; d < 7; d++)
+        for (int b = 0; b < TRYGG_REPORT_BANDS; b++)
+            heat += r->heat[d][b];
+    assert_int_equal(heat, 1);
+    assert_int_equal(r->total[C - 2], 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_AREA, "gota", C - 2), 1);
+    trygg_report_free(r);
+    /* A second build reads W45 from the refilled cache: still without the spam. */
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    assert_int_equal(r->total[C - 2], 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_SOURCE, "gota-1", C - 2), 1);
+    trygg_report_free(r);
+}
+
 static void test_close_median(void **state)
 {
     fixture *f = *state;
@@ -955,6 +1019,7 @@ int main(void)
         cmocka_unit_test(test_suppress_derived),
         cmocka_unit_test_setup_teardown(test_build_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_week_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_excludes_duplicate_spam, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_median, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dst_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_suppressed, setup, teardown),
