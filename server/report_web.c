@@ -71,15 +71,19 @@ static void areas_from_config(const server_config *cfg, trygg_report_areas *out)
     }
 }
 
-/* The week asked for (?week=), or the current one. 0, or -1 if invalid. */
+/* The week asked for (?week=), or the last complete one (the meeting looks
+ * back at a whole week; the running one is chosen on purpose). 0, -1 if
+ * invalid, -2 if the week has not begun. */
 static int requested_week(const http_req *req, trygg_week *w)
 {
     const char *s = http_query(req, "week");
     if (!s || !s[0]) {
-        trygg_week_containing(web_now(), w);
+        trygg_week_last_complete(web_now(), w);
         return 0;
     }
-    return trygg_week_parse(s, w) == TRYGG_OK ? 0 : -1;
+    if (trygg_week_parse(s, w) != TRYGG_OK)
+        return -1;
+    return w->start > web_now() ? -2 : 0;
 }
 
 static void plain_error(web_ctx *w, int status, const char *key)
@@ -104,8 +108,9 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
         return;
     server_ctx *srv = ctx;
     trygg_week week;
-    if (requested_week(req, &week) != 0) {
-        plain_error(&w, 400, "report.bad_week");
+    int wrc = requested_week(req, &week);
+    if (wrc != 0) {
+        plain_error(&w, 400, wrc == -2 ? "report.future_week" : "report.bad_week");
         return;
     }
     trygg_report_areas *areas = malloc(sizeof *areas);

@@ -472,6 +472,13 @@ static trygg_err html_head(trygg_buf *b, const trygg_rr_view *v)
     TRY(trygg_buf_printf(b, "<div class=\"report\" data-week=\"%s\" data-mode=\"%s\">", wk,
                          o->suppress ? "suppressed" : "full"));
     TRY(elem(b, "<h1>", title, "</h1>"));
+    if (r->running) { /* "pågående vecka": the figures end at the cut-off */
+        char cut[32], rmsg[256];
+        trygg_rr_fmt_time(r->generated, cut, sizeof cut);
+        TRY(elem(b, "<p class=\"note running\" data-running=\"", cut, "\"><strong>"));
+        TRY(elem(b, "", format1(o, "report.running_week", "time", cut, cut, rmsg, sizeof rmsg),
+                 "</strong></p>"));
+    }
     if (!o->print)
         TRY(html_chooser(b, v));
     char t[16], msg[512];

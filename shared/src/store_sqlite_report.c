@@ -387,12 +387,13 @@ static trygg_err scan_urgent(trygg_store *st, trygg_report *r)
     if (r->urgent == 0)
         return TRYGG_OK;
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT ref, created, kind, category, area, status"
-                                     " FROM items INDEXED BY report_items_scan_v3"
-                                     " WHERE created >= ?1 AND created < ?2 AND urgent = 1 AND " COUNTED("")
-                                     " ORDER BY created LIMIT ?3",
-                                     &s);
+    trygg_err err =
+        trygg_st_prepare(st,
+                         "SELECT ref, created, kind, category, area, status"
+                         " FROM items INDEXED BY report_items_scan_v3"
+                         " WHERE created >= ?1 AND created < ?2 AND urgent = 1 AND " COUNTED(
+                             "") " ORDER BY created LIMIT ?3",
+                         &s);
     if (err)
         return err;
     sqlite3_bind_int64(s, 1, r->week.start);

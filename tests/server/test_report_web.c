@@ -135,6 +135,7 @@ static void test_security_sees_exact(void **state)
     assert_non_null(strstr(r.body, ">17<"));            /* total */
     assert_non_null(strstr(r.body, "Dålig belysning")); /* category label from server.ini */
     assert_non_null(strstr(r.body, "Lödöse"));          /* area label from server.ini */
+    assert_non_null(strstr(r.body, "stängts som dubbletter eller skräp räknas inte"));
     assert_non_null(strstr(r.body, "<svg class=\"chart heat\""));
     assert_non_null(strstr(r.body, "href=\"/report/week.csv?week=2026-W47\""));
     assert_non_null(strstr(r.body, "<link rel=\"stylesheet\" href=\"/report/report.css\">"));
@@ -194,15 +195,37 @@ static void test_week_and_login(void **state)
     assert_int_equal(r.status, 400);
     assert_null(strstr(r.body, "<script>"));
     sfx_resp_free(&r);
-    get("/report", sec_cookie, &r); /* the current week */
+    get("/report", sec_cookie, &r); /* opens on the last complete week */
     assert_int_equal(r.status, 200);
     trygg_week w;
-    char wk[16], attr[40];
-    trygg_week_containing(web_now(), &w);
+    char wk[16], attr[40], path[64];
+    trygg_week_last_complete(web_now(), &w);
     trygg_week_format(&w, wk, sizeof wk);
     snprintf(attr, sizeof attr, "data-week=\"%s\"", wk);
     assert_non_null(strstr(r.body, attr));
+    assert_null(strstr(r.body, "data-running"));
     sfx_resp_free(&r);
+    /* The running week is marked, with its cut-off time. */
+    trygg_week_containing(web_now(), &w);
+    trygg_week_format(&w, wk, sizeof wk);
+    snprintf(path, sizeof path, "/report?week=%s", wk);
+    get(path, sec_cookie, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "data-running=\""));
+    assert_non_null(strstr(r.body, "Pågående vecka – data till och med "));
+    sfx_resp_free(&r);
+    /* A week that has not begun: 400 with a clear message, on every route. */
+    trygg_week_shift(&w, 1, &w);
+    trygg_week_format(&w, wk, sizeof wk);
+    const char *const routes[] = {"/report", "/report/print", "/report/week.csv"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s?week=%s", routes[i], wk);
+        get(path, sec_cookie, &r);
+        assert_int_equal(r.status, 400);
+        assert_non_null(strstr(r.body, "Veckan har inte börjat än."));
+        assert_null(strstr(r.body, "data-week"));
+        sfx_resp_free(&r);
+    }
     /* No session: to the login page, nothing of the report. */
     get("/report?week=2026-W47", NULL, &r);
     assert_int_equal(r.status, 303);

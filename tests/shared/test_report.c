@@ -520,8 +520,8 @@ static void test_excludes_duplicate_spam(void **state)
                             TRYGG_CHANNEL_KIOSK, "bibl-1", 0);
     int64_t dup = add_item(f, mon + 60, TRYGG_KIND_FAULT, "street_light", "centrum",
                            TRYGG_CHANNEL_KIOSK, "bibl-1", 0);
-    int64_t spam = add_item(f, mon + 120, TRYGG_KIND_TIP, "crime", "lodose", TRYGG_CHANNEL_SMS,
-                            "smsgw", 1);
+    int64_t spam =
+        add_item(f, mon + 120, TRYGG_KIND_TIP, "crime", "lodose", TRYGG_CHANNEL_SMS, "smsgw", 1);
     int64_t old_spam = add_item(f, w45.start + 3600, TRYGG_KIND_CONCERN, "lighting", "gota",
                                 TRYGG_CHANNEL_KIOSK, "gota-1", 0);
     add_item(f, w45.start + 7200, TRYGG_KIND_CONCERN, "lighting", "gota", TRYGG_CHANNEL_KIOSK,
@@ -535,12 +535,12 @@ static void test_excludes_duplicate_spam(void **state)
     assert_int_equal(trygg_store_set_status(f->st, dup, "tester", TRYGG_STATUS_CLOSED,
                                             TRYGG_CLOSE_DUPLICATE, keep),
                      TRYGG_OK);
-    assert_int_equal(trygg_store_set_status(f->st, spam, "tester", TRYGG_STATUS_CLOSED,
-                                            TRYGG_CLOSE_SPAM, 0),
-                     TRYGG_OK);
-    assert_int_equal(trygg_store_set_status(f->st, old_spam, "tester", TRYGG_STATUS_CLOSED,
-                                            TRYGG_CLOSE_SPAM, 0),
-                     TRYGG_OK);
+    assert_int_equal(
+        trygg_store_set_status(f->st, spam, "tester", TRYGG_STATUS_CLOSED, TRYGG_CLOSE_SPAM, 0),
+        TRYGG_OK);
+    assert_int_equal(
+        trygg_store_set_status(f->st, old_spam, "tester", TRYGG_STATUS_CLOSED, TRYGG_CLOSE_SPAM, 0),
+        TRYGG_OK);
     assert_int_equal(cached_weeks(f), 11); /* W45's cache went with the spam */
     assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
     assert_int_equal(r->total[C], 1);
@@ -794,6 +794,55 @@ static void test_csv_suppressed(void **state)
     trygg_report_free(r);
 }
 
+/* The running week is marked with its cut-off time (HTML and CSV); a week
+ * that has not begun is refused; the last complete week is the one before
+ * the running one, and at Monday 00:00 the week that just ended. */
+static void test_running_week(void **state)
+{
+    fixture *f = *state;
+    gen_w47(f);
+    trygg_week w, last;
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
+    int64_t wed = trygg_local_to_utc(2026, 11, 18, 10, 30);
+    trygg_report *r = NULL;
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, w.start - 1, &r), TRYGG_ERR_INVALID);
+    assert_null(r);
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, wed, &r), TRYGG_OK);
+    assert_int_equal(r->running, 1);
+    trygg_report_opts o;
+    trygg_report_opts_init(&o);
+    trygg_buf b;
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
+    assert_non_null(strstr(b.data, "data-running=\"2026-11-18 10:30\""));
+    assert_non_null(strstr(b.data, "report.running_week"));
+    trygg_buf_free(&b);
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
+    assert_non_null(strstr(b.data, "\ncutoff,\"running\",\"2026-11-18 10:30\","));
+    trygg_buf_free(&b);
+    trygg_report_free(r);
+    /* Over: no mark, the CSV says complete. */
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, w.end, &r), TRYGG_OK);
+    assert_int_equal(r->running, 0);
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
+    assert_null(strstr(b.data, "data-running"));
+    assert_null(strstr(b.data, "report.running_week"));
+    trygg_buf_free(&b);
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
+    assert_non_null(strstr(b.data, "\ncutoff,\"complete\","));
+    trygg_buf_free(&b);
+    trygg_report_free(r);
+    trygg_week_last_complete(wed, &last);
+    assert_int_equal(last.week, 46);
+    trygg_week_last_complete(w.end, &last); /* Monday 00:00 of W48 */
+    assert_int_equal(last.week, 47);
+    trygg_week_last_complete(w.end - 1, &last);
+    assert_int_equal(last.week, 46);
+}
+
 static void test_html(void **state)
 {
     fixture *f = *state;
@@ -1023,6 +1072,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_close_median, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dst_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_suppressed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_running_week, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_availability, setup, teardown),
