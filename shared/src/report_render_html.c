@@ -239,6 +239,10 @@ static trygg_err html_trend(trygg_buf *b, const trygg_rr_view *v)
         snprintf(xl[w], sizeof xl[w], "v%d", r->weeks[w].week);
         xlabels[w] = xl[w];
     }
+    char t[16], gapmsg[256];
+    snprintf(t, sizeof t, "%d", v->T);
+    const char *gap = format1(o, "report.trend_gap", "t", t, trygg_rr_tr(o, "report.trend_gap"),
+                              gapmsg, sizeof gapmsg);
     TRY(trygg_buf_puts(b, "<div class=\"trends\">"));
     for (int k = 0; k < TRYGG_KIND_COUNT; k++) {
         int row = v->c.kind_row[k];
@@ -252,7 +256,7 @@ static trygg_err html_trend(trygg_buf *b, const trygg_rr_view *v)
             .n = NW,
         };
         TRY(trygg_buf_puts(b, "<figure>"));
-        TRY(trygg_svg_trend(b, s.label, xlabels, &s, 1, v->T));
+        TRY(trygg_svg_trend(b, s.label, xlabels, &s, 1, v->T, gap));
         TRY(trygg_buf_puts(b, "</figure>"));
     }
     return trygg_buf_puts(b, "</div></section>");

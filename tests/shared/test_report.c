@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "trygg/report.h"
+#include "report_render.h"
 
 /* ---- helpers -------------------------------------------------------------------- */
 
@@ -843,6 +844,46 @@ static void test_running_week(void **state)
     assert_int_equal(last.week, 46);
 }
 
+static int occurrences(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* A trend chart draws a suppressed week as a gap: no point, no "<3" on the
+ * zero line, the line broken there, and a legend that says what a gap is. */
+static void test_trend_gaps(void **state)
+{
+    (void)state;
+    const int64_t v[5] = {4, 1, 6, 7, 9};
+    const trygg_cell st[5] = {TRYGG_CELL_SHOWN, TRYGG_CELL_SMALL, TRYGG_CELL_SHOWN,
+                              TRYGG_CELL_SHOWN, TRYGG_CELL_WITHHELD};
+    const char *const xl[5] = {"v1", "v2", "v3", "v4", "v5"};
+    trygg_svg_series s = {.label = "Oro", .v = v, .state = st, .n = 5};
+    trygg_buf b;
+    trygg_buf_init(&b, 1 << 20);
+    assert_int_equal(trygg_svg_trend(&b, "Oro", xl, &s, 1, 3, "GAP-NOTE"), TRYGG_OK);
+    assert_int_equal(occurrences(b.data, "<circle"), 3);   /* the shown weeks only */
+    assert_int_equal(occurrences(b.data, "<polyline"), 2); /* broken at week 2 */
+    assert_int_equal(occurrences(b.data, "class=\"gap\""), 2);
+    assert_null(strstr(b.data, "&lt;3"));
+    assert_null(strstr(b.data, ">x<"));
+    assert_non_null(strstr(b.data, ">GAP-NOTE</text>"));
+    /* No point below the shown values' line: the lowest circle is at 4, not 0. */
+    assert_null(strstr(b.data, "cy=\"134.0\""));
+    trygg_buf_free(&b);
+    /* Nothing hidden: no gap, no legend. */
+    trygg_buf_init(&b, 1 << 20);
+    s.state = NULL;
+    assert_int_equal(trygg_svg_trend(&b, "Oro", xl, &s, 1, 3, "GAP-NOTE"), TRYGG_OK);
+    assert_int_equal(occurrences(b.data, "<circle"), 5);
+    assert_int_equal(occurrences(b.data, "<polyline"), 1);
+    assert_null(strstr(b.data, "GAP-NOTE"));
+    trygg_buf_free(&b);
+}
+
 static void test_html(void **state)
 {
     fixture *f = *state;
@@ -1073,6 +1114,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dst_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_suppressed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_week, setup, teardown),
+        cmocka_unit_test(test_trend_gaps),
         cmocka_unit_test_setup_teardown(test_html, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_availability, setup, teardown),
