@@ -950,12 +950,7 @@ trygg_err trygg_police_note(trygg_store *st, const char *what, int64_t at)
 trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_report_areas *areas,
                              int64_t now, trygg_report **out)
 {
-    if (out)
-        *out = NULL;
-    if (!st || !w || w->start > now)
-        return TRYGG_ERR_INVALID; /* a week that has not begun has no picture */
-    trygg_err err = OPS(st)->report_build(st, w, areas, now, out);
-    if (!err)
-        (*out)->running = w->end > now;
-    return err;
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->report_build(st, w, areas, now, out);
 }

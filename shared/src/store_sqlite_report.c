@@ -587,6 +587,34 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
     return TRYGG_OK;
 }
 
+/* The partner events of the report's 13 weeks by type, through
+ * trygg_store_event_totals (every type a row, so the table never depends on
+ * which counts are 0). An event has a local day: a week is Monday..Sunday. */
+static trygg_err scan_events(trygg_store *st, trygg_report *r)
+{
+    trygg_report_table *t = &r->dim[TRYGG_DIM_EVENT];
+    memset(t, 0, sizeof *t);
+    for (int k = 0; k < TRYGG_EVENT_TYPE_COUNT; k++)
+        if (!TRYGG_COPY(t->rows[k].key, trygg_event_type_name((trygg_event_type)k)))
+            return TRYGG_ERR_INVALID; /* a type name is a short fixed word */
+    t->n = TRYGG_EVENT_TYPE_COUNT;
+    for (int w = 0; w < TRYGG_REPORT_NWEEKS; w++) {
+        int y1, m1, d1, y2, m2, d2;
+        trygg_utc_to_local(r->weeks[w].start, &y1, &m1, &d1, NULL, NULL, NULL);
+        trygg_utc_to_local(r->weeks[w].end - 1, &y2, &m2, &d2, NULL, NULL, NULL);
+        char from[16], to[16];
+        snprintf(from, sizeof from, "%04d-%02d-%02d", y1, m1, d1);
+        snprintf(to, sizeof to, "%04d-%02d-%02d", y2, m2, d2);
+        int counts[TRYGG_EVENT_TYPE_COUNT];
+        trygg_err err = trygg_store_event_totals(st, from, to, counts);
+        if (err)
+            return err;
+        for (int k = 0; k < TRYGG_EVENT_TYPE_COUNT; k++)
+            t->rows[k].n[w] = counts[k];
+    }
+    return TRYGG_OK;
+}
+
 /* Category rows in kind order, then by category id. */
 static int cmp_cat_row(const void *a, const void *b)
 {
@@ -612,6 +640,8 @@ trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
     if (!st || !w || !out)
         return TRYGG_ERR_INVALID;
     *out = NULL;
+    if (w->start > now)
+        return TRYGG_ERR_INVALID; /* a week that has not begun has no picture */
     trygg_err err = TRYGG_OK;
     trygg_report *r = calloc(1, sizeof *r);
     build_state *b = calloc(1, sizeof *b);
@@ -626,6 +656,7 @@ trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
     b->areas = areas;
     r->week = *w;
     r->generated = now;
+    r->running = w->end > now;
     r->close_median_s = -1;
     if (areas)
         r->areas = *areas;
@@ -670,6 +701,8 @@ trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
             err = scan_sources(st, r, now);
         if (!err)
             err = scan_police(st, r);
+        if (!err)
+            err = scan_events(st, r);
         if (own_tx)
             trygg_st_exec(st, "COMMIT");
     }

@@ -884,6 +884,74 @@ static void test_trend_gaps(void **state)
     trygg_buf_free(&b);
 }
 
+static void add_event(fixture *f, trygg_event_type type, const char *day, int count)
+{
+    trygg_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    snprintf(ev.day, sizeof ev.day, "%s", day);
+    snprintf(ev.band, sizeof ev.band, "night");
+    snprintf(ev.area, sizeof ev.area, "centrum");
+    ev.count = count;
+    snprintf(ev.org, sizeof ev.org, "housing");
+    snprintf(ev.reporter, sizeof ev.reporter, "vaktmastare");
+    int64_t id;
+    assert_int_equal(trygg_store_event_add(f->st, &ev, &id), TRYGG_OK);
+}
+
+/* Partner events per week by type (Monday..Sunday in local days), with the
+ * previous week and the 12-week history; trygg_report_suppress decides the
+ * event table like every other: small cells and a complementary one. */
+static void test_events(void **state)
+{
+    fixture *f = *state;
+    add_event(f, TRYGG_EVENT_GRAFFITI, "2026-11-16", 4); /* W47 Monday */
+    add_event(f, TRYGG_EVENT_GRAFFITI, "2026-11-22", 3); /* W47 Sunday */
+    add_event(f, TRYGG_EVENT_DRUGS, "2026-11-18", 2);
+    add_event(f, TRYGG_EVENT_DRUGS, "2026-11-23", 9);  /* W48 */
+    add_event(f, TRYGG_EVENT_LITTER, "2026-11-15", 6); /* W46 */
+    add_event(f, TRYGG_EVENT_LITTER, "2026-09-01", 5); /* W36: in the 12 weeks */
+    trygg_week w;
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
+    trygg_report *r;
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, w.end + 3600, &r), TRYGG_OK);
+    const int C = TRYGG_REPORT_CUR;
+    const trygg_report_table *t = &r->dim[TRYGG_DIM_EVENT];
+    assert_int_equal(t->n, TRYGG_EVENT_TYPE_COUNT);
+    assert_int_equal(row_count(r, TRYGG_DIM_EVENT, "graffiti", C), 7);
+    assert_int_equal(row_count(r, TRYGG_DIM_EVENT, "drugs", C), 2);
+    assert_int_equal(row_count(r, TRYGG_DIM_EVENT, "litter", C), 0);
+    assert_int_equal(row_count(r, TRYGG_DIM_EVENT, "litter", C - 1), 6);
+    int li = -1, gi = -1, di = -1;
+    for (int i = 0; i < t->n; i++) {
+        if (strcmp(t->rows[i].key, "litter") == 0)
+            li = i;
+        if (strcmp(t->rows[i].key, "graffiti") == 0)
+            gi = i;
+        if (strcmp(t->rows[i].key, "drugs") == 0)
+            di = i;
+    }
+    assert_int_equal(trygg_report_hist_sum(t->rows[li].n), 11);
+    assert_int_equal(r->total[C], 0); /* events are not items */
+    trygg_report_cells c;
+    trygg_report_suppress(r, 5, &c);
+    assert_int_equal(c.dim[TRYGG_DIM_EVENT].cur[di], TRYGG_CELL_SMALL);
+    assert_int_equal(c.dim[TRYGG_DIM_EVENT].cur[gi], TRYGG_CELL_WITHHELD);
+    assert_int_equal(c.dim[TRYGG_DIM_EVENT].prev[li], TRYGG_CELL_SHOWN);
+    assert_int_equal(c.dim[TRYGG_DIM_EVENT].avg[li], TRYGG_CELL_SHOWN);
+    trygg_report_opts o;
+    trygg_report_opts_init(&o);
+    o.threshold = 5;
+    trygg_buf b;
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
+    assert_non_null(strstr(b.data, "\nevent,\"drugs\",\"\",<5,"));
+    assert_non_null(strstr(b.data, "\nevent,\"graffiti\",\"\",x,"));
+    assert_non_null(strstr(b.data, "\nevent,\"litter\",\"\",<5,6,x,"));
+    trygg_buf_free(&b);
+    trygg_report_free(r);
+}
+
 static void test_html(void **state)
 {
     fixture *f = *state;
@@ -1115,6 +1183,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv_suppressed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_week, setup, teardown),
         cmocka_unit_test(test_trend_gaps),
+        cmocka_unit_test_setup_teardown(test_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_availability, setup, teardown),

@@ -160,6 +160,9 @@ typedef enum trygg_report_dim {
     TRYGG_DIM_GROUP, /* area group from config ("" areas pool as "(other)") */
     TRYGG_DIM_CHANNEL,
     TRYGG_DIM_SOURCE, /* kiosk id or gateway that brought the item */
+    TRYGG_DIM_EVENT,  /* partner events by type (trygg_event in item.h): the
+                         sum of their counts, from trygg_store_event_totals;
+                         a table of its own, not part of the items' total */
     TRYGG_DIM_COUNT
 } trygg_report_dim;
 
