@@ -402,6 +402,13 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
             STR(k->mail_body);
         return trygg_cfg_fail(e, line, "unknown key '%s' in [mail]", name);
     }
+    if (strcmp(section, "report") == 0) {
+        if (strcmp(name, "internal_roles") == 0)
+            STR(c->report_internal_roles);
+        if (strcmp(name, "internal_destinations") == 0)
+            STR(c->report_internal_destinations);
+        return trygg_cfg_fail(e, line, "unknown key '%s' in [report]", name);
+    }
     if (strcmp(section, "sms") == 0)
         return sms_key(k, e, name, value, line);
     if (strcmp(section, "deadlines") == 0)
@@ -421,6 +428,7 @@ static void defaults(server_config *c, server_catalog *k)
     c->port = 8080;
     c->session_minutes = 480;
     c->small_count = 5;
+    snprintf(c->report_internal_roles, sizeof c->report_internal_roles, "security, admin");
     c->smtp_starttls = 1;
     c->forward_max_attempts = 8;
     snprintf(c->smtp_from, sizeof c->smtp_from, "trygg@localhost");

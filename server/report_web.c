@@ -2,10 +2,12 @@
  * report_web.c — HTTP routes of the weekly situation picture and the police
  * events fetch thread. The report itself is built and rendered by libtrygg
  * (trygg/report.h); this file decides who sees what:
- *   - the security department (roles admin, security) on /report: exact counts;
- *   - every other role on /report: suppressed;
- *   - /report/week.csv and /report/print: always suppressed (they leave the
- *     department), whoever asks.
+ *   - the roles of server.ini [report] internal_roles / internal_destinations
+ *     (default: security, admin) get the internal view (exact counts) on
+ *     /report, and in /report/week.csv and /report/print when they ask for
+ *     it with ?view=internal;
+ *   - everyone else, and every export by default, gets the published view
+ *     (small-count and complementary suppression).
  */
 #include "report_web.h"
 #include "config.h"
@@ -71,15 +73,19 @@ static void areas_from_config(const server_config *cfg, trygg_report_areas *out)
     }
 }
 
-/* The week asked for (?week=), or the current one. 0, or -1 if invalid. */
+/* The week asked for (?week=), or the last complete one (the meeting looks
+ * back at a whole week; the running one is chosen on purpose). 0, -1 if
+ * invalid, -2 if the week has not begun. */
 static int requested_week(const http_req *req, trygg_week *w)
 {
     const char *s = http_query(req, "week");
     if (!s || !s[0]) {
-        trygg_week_containing(web_now(), w);
+        trygg_week_last_complete(web_now(), w);
         return 0;
     }
-    return trygg_week_parse(s, w) == TRYGG_OK ? 0 : -1;
+    if (trygg_week_parse(s, w) != TRYGG_OK)
+        return -1;
+    return w->start > web_now() ? -2 : 0;
 }
 
 static void plain_error(web_ctx *w, int status, const char *key)
@@ -95,6 +101,35 @@ static void plain_error(web_ctx *w, int status, const char *key)
     html_send(&b, w->resp, status);
 }
 
+/* 1 if `name` is one of the comma-separated names of `list`. */
+static int in_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0)
+        return 0;
+    for (const char *p = list; *p;) {
+        p += strspn(p, " \t,");
+        size_t len = strcspn(p, ",");
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len == n && strncmp(p, name, n) == 0)
+            return 1;
+        p += strcspn(p, ",");
+    }
+    return 0;
+}
+
+/* May this user see the internal view (exact counts)? server.ini [report]:
+ * internal_roles (default "security, admin") and internal_destinations
+ * (destination names whose users get it, e.g. "housing"). */
+static int internal_allowed(const server_config *cfg, const web_user *u)
+{
+    if (in_list(cfg->report_internal_roles, u->role))
+        return 1;
+    return strcmp(u->role, "destination") == 0 &&
+           in_list(cfg->report_internal_destinations, u->destination);
+}
+
 typedef enum { OUT_PAGE, OUT_CSV, OUT_PRINT } out_kind;
 
 static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind)
@@ -104,8 +139,9 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
         return;
     server_ctx *srv = ctx;
     trygg_week week;
-    if (requested_week(req, &week) != 0) {
-        plain_error(&w, 400, "report.bad_week");
+    int wrc = requested_week(req, &week);
+    if (wrc != 0) {
+        plain_error(&w, 400, wrc == -2 ? "report.future_week" : "report.bad_week");
         return;
     }
     trygg_report_areas *areas = malloc(sizeof *areas);
@@ -130,8 +166,14 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
     o.t = report_catalog();
     o.base_url = "/report";
     o.css_href = "/report/report.css"; /* the CSP allows no inline style */
-    /* Exact counts only on the security department's own screen. */
-    o.suppress = !(kind == OUT_PAGE && web_access_is_security(&w.sess.user));
+    /* Two views of one report: the internal one (exact counts) only for the
+     * roles [report] names — on the page by default, in an export only when
+     * asked for (?view=internal); everyone else, and every export by
+     * default, gets the published (suppressed) one. */
+    const char *view = http_query(req, "view");
+    int want_internal = kind == OUT_PAGE ? !(view && strcmp(view, "published") == 0)
+                                         : (view && strcmp(view, "internal") == 0);
+    o.suppress = !(want_internal && internal_allowed(&srv->cfg, &w.sess.user));
     trygg_buf out;
     trygg_buf_init(&out, REPORT_PAGE_MAX);
     char wk[16];

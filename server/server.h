@@ -39,7 +39,11 @@ typedef struct server_config {
     char public_url[256]; /* how staff reach the UI, for links in e-mails */
     int session_minutes;  /* staff session expiry */
     int small_count;      /* situation picture: counts below this show "<N" */
-    char smtp_url[256];   /* smtp://host:port or smtps://...; "" = no e-mail */
+    /* [report]: who gets the situation picture's internal view (exact
+     * counts): roles, and destination names whose users get it. */
+    char report_internal_roles[256];
+    char report_internal_destinations[256];
+    char smtp_url[256]; /* smtp://host:port or smtps://...; "" = no e-mail */
     char smtp_from[256];
     char smtp_user[128], smtp_password[128];
     int smtp_starttls;           /* 1 = require STARTTLS on smtp:// */

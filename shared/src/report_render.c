@@ -134,6 +134,8 @@ const char *trygg_rr_row_label(const trygg_rr_view *v, int d, const char *key, c
         return trygg_rr_tr_or(v->o, "channel", key, key, buf, cap);
     case TRYGG_DIM_AREA:
         return trygg_rr_area_label(v, key, buf, cap);
+    case TRYGG_DIM_EVENT:
+        return trygg_rr_tr_or(v->o, "event.type", key, key, buf, cap);
     case TRYGG_DIM_CATEGORY: {
         char kind[80];
         TRYGG_COPY_TRUNC(kind, key); /* a category key; the kind part is short */

@@ -107,11 +107,12 @@ TRYGG_MUST_CHECK trygg_err trygg_svg_bars(trygg_buf *b, const char *title,
                                           const trygg_cell *state, int n, int threshold);
 /* Trend lines: one polyline per series over n points with x labels; each
  * series also gets a distinct marker shape and a label at its end, so it
- * can be told apart without colour. Suppressed points are drawn hollow at
- * the threshold line and labelled. */
+ * can be told apart without colour. A suppressed point is a gap: no marker,
+ * no value, the line broken there and a faint dotted rule; when the chart
+ * has a gap, gap_note (may be NULL) is its legend, under the chart. */
 TRYGG_MUST_CHECK trygg_err trygg_svg_trend(trygg_buf *b, const char *title,
                                            const char *const *xlabels, const trygg_svg_series *s,
-                                           int ns, int threshold);
+                                           int ns, int threshold, const char *gap_note);
 /* Heat map of rows x cols with the count written in every cell. */
 TRYGG_MUST_CHECK trygg_err trygg_svg_heat(trygg_buf *b, const char *title,
                                           const char *const *rowlabels,

@@ -62,6 +62,11 @@ static trygg_err csv_totals(trygg_buf *b, const trygg_rr_view *v)
     char wk[16];
     trygg_week_format(&r->week, wk, sizeof wk);
     TRY(trygg_buf_puts(b, "view,key,subkey,count,previous,change,avg12\r\n"));
+    /* How far the figures reach: the cut-off of a running week, else its end. */
+    char cut[32];
+    trygg_rr_fmt_time(r->running ? r->generated : r->week.end, cut, sizeof cut);
+    TRY(csv_count(b, "cutoff", r->running ? "running" : "complete", cut, NULL));
+    TRY(csv_count(b, "view_shown", v->o->suppress ? "published" : "internal", "", NULL));
     trygg_rr_figs f;
     trygg_rr_figs_of(v, r->total, v->c.total[CUR], v->c.total[CUR - 1], v->c.total_avg, &f);
     TRY(csv_row(b, "total", wk, "", f.count, f.prev, f.change, f.avg));
@@ -69,7 +74,8 @@ static trygg_err csv_totals(trygg_buf *b, const trygg_rr_view *v)
     TRY(csv_dim(b, v, TRYGG_DIM_CATEGORY, "category"));
     TRY(csv_dim(b, v, TRYGG_DIM_AREA, "area"));
     TRY(csv_dim(b, v, TRYGG_DIM_GROUP, "area_group"));
-    return csv_dim(b, v, TRYGG_DIM_CHANNEL, "channel");
+    TRY(csv_dim(b, v, TRYGG_DIM_CHANNEL, "channel"));
+    return csv_dim(b, v, TRYGG_DIM_EVENT, "event");
 }
 
 /* The heat map (weekday x time band) and the 13-week trend of every kind. */

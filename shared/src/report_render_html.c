@@ -153,7 +153,10 @@ static trygg_err html_dim(trygg_buf *b, const trygg_rr_view *v, int d, const cha
             TRY(td(b, fig[k], 1));
         TRY(trygg_buf_puts(b, "</tr>"));
     }
-    return trygg_buf_puts(b, "</tbody></table></section>");
+    TRY(trygg_buf_puts(b, "</tbody></table>"));
+    if (d == TRYGG_DIM_EVENT)
+        TRY(elem(b, "<p class=\"caption\">", trygg_rr_tr(o, "report.events_note"), "</p>"));
+    return trygg_buf_puts(b, "</section>");
 }
 
 /* A link of the week chooser: base_url + the printf'd path, then the label. */
@@ -188,6 +191,9 @@ static trygg_err html_chooser(trygg_buf *b, const trygg_rr_view *v)
     TRY(elem(b, "<button type=\"submit\">", trygg_rr_tr(o, "report.show"), "</button></form>"));
     TRY(chooser_link(b, o, "?week=", nw, "report.next_week"));
     TRY(chooser_link(b, o, "/week.csv?week=", wk, "report.download_csv"));
+    if (!o->suppress) /* the internal view may be exported on purpose */
+        TRY(chooser_link(b, o, "/week.csv?view=internal&amp;week=", wk,
+                         "report.download_csv_internal"));
     TRY(chooser_link(b, o, "/print?week=", wk, "report.printable"));
     return trygg_buf_puts(b, "</nav>");
 }
@@ -239,6 +245,10 @@ static trygg_err html_trend(trygg_buf *b, const trygg_rr_view *v)
         snprintf(xl[w], sizeof xl[w], "v%d", r->weeks[w].week);
         xlabels[w] = xl[w];
     }
+    char t[16], gapmsg[256];
+    snprintf(t, sizeof t, "%d", v->T);
+    const char *gap = format1(o, "report.trend_gap", "t", t, trygg_rr_tr(o, "report.trend_gap"),
+                              gapmsg, sizeof gapmsg);
     TRY(trygg_buf_puts(b, "<div class=\"trends\">"));
     for (int k = 0; k < TRYGG_KIND_COUNT; k++) {
         int row = v->c.kind_row[k];
@@ -252,7 +262,7 @@ static trygg_err html_trend(trygg_buf *b, const trygg_rr_view *v)
             .n = NW,
         };
         TRY(trygg_buf_puts(b, "<figure>"));
-        TRY(trygg_svg_trend(b, s.label, xlabels, &s, 1, v->T));
+        TRY(trygg_svg_trend(b, s.label, xlabels, &s, 1, v->T, gap));
         TRY(trygg_buf_puts(b, "</figure>"));
     }
     return trygg_buf_puts(b, "</div></section>");
@@ -472,10 +482,21 @@ static trygg_err html_head(trygg_buf *b, const trygg_rr_view *v)
     TRY(trygg_buf_printf(b, "<div class=\"report\" data-week=\"%s\" data-mode=\"%s\">", wk,
                          o->suppress ? "suppressed" : "full"));
     TRY(elem(b, "<h1>", title, "</h1>"));
+    if (r->running) { /* "pågående vecka": the figures end at the cut-off */
+        char cut[32], rmsg[256];
+        trygg_rr_fmt_time(r->generated, cut, sizeof cut);
+        TRY(elem(b, "<p class=\"note running\" data-running=\"", cut, "\"><strong>"));
+        TRY(elem(b, "", format1(o, "report.running_week", "time", cut, cut, rmsg, sizeof rmsg),
+                 "</strong></p>"));
+    }
     if (!o->print)
         TRY(html_chooser(b, v));
     char t[16], msg[512];
     snprintf(t, sizeof t, "%d", v->T);
+    /* Which of the two views this is, in words. */
+    TRY(elem(b, "<p class=\"note view\"><strong>",
+             trygg_rr_tr(o, o->suppress ? "report.view_published" : "report.view_internal"),
+             "</strong></p>"));
     const char *note = o->suppress ? "report.note_suppressed" : "report.note_full";
     return elem(b, "<p class=\"note\">",
                 format1(o, note, "t", t, trygg_rr_tr(o, note), msg, sizeof msg), "</p>");
@@ -490,6 +511,7 @@ static trygg_err html_sections(trygg_buf *b, const trygg_rr_view *v)
     TRY(html_dim(b, v, TRYGG_DIM_GROUP, "group", "report.by_group", 1));
     TRY(html_dim(b, v, TRYGG_DIM_AREA, "area", "report.by_area", 1));
     TRY(html_dim(b, v, TRYGG_DIM_CHANNEL, "channel", "report.by_channel", 1));
+    TRY(html_dim(b, v, TRYGG_DIM_EVENT, "events", "report.by_event", 1));
     TRY(html_heat(b, v));
     TRY(html_top(b, v));
     TRY(html_urgent(b, v));

@@ -429,6 +429,18 @@ static void suppress_kiosks(const trygg_report *r, int T, trygg_report_cells *c)
                 c->kiosk[i] = TRYGG_CELL_WITHHELD;
 }
 
+/* The partner events by type: a table of its own (its total is not the
+ * items' total), under the same primary and complementary rule in each of
+ * its columns — the report week, the week before and the 12-week sum. */
+static void suppress_events(const trygg_report *r, int T, trygg_report_cells *c)
+{
+    const trygg_report_table *t = &r->dim[TRYGG_DIM_EVENT];
+    trygg_report_dimcells *dc = &c->dim[TRYGG_DIM_EVENT];
+    column(t, CUR, NULL, NULL, NULL, T, dc->cur);
+    column(t, CUR - 1, NULL, NULL, NULL, T, dc->prev);
+    column(t, HIST, NULL, NULL, NULL, T, dc->avg);
+}
+
 void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_cells *c)
 {
     memset(c, 0, sizeof *c);
@@ -439,4 +451,5 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
     suppress_week_tables(r, T, c);
     suppress_top_places(r, T, c);
     suppress_kiosks(r, T, c);
+    suppress_events(r, T, c);
 }

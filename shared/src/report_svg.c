@@ -3,7 +3,9 @@
  * plain C. Made for paper: black, greys and text. Every bar, point and cell
  * carries its number as text, so nothing is told by colour alone; series
  * differ by marker shape and dash pattern; suppressed cells show their
- * "<3"/"x" text and a dashed outline instead of a value.
+ * "<3"/"x" text and a dashed outline instead of a value, except in a trend
+ * line, where a suppressed week is a gap (no point, the line broken, a
+ * faint dotted rule) explained in the chart's legend — never a point at 0.
  */
 #include "report_render.h"
 
@@ -137,14 +139,14 @@ static trygg_err trend_series(trygg_buf *b, const trygg_svg_series *s, int k, in
     if (open)
         TRY(trygg_buf_puts(b, "\"/>"));
     for (int i = 0; i < s->n; i++) {
+        if (!shown(s->state, i))
+            continue; /* a gap: drawn once per week by trend_gaps */
         char txt[32];
         cell_text(s->v[i], s->state, i, threshold, txt, sizeof txt);
         double x = g->left + i * g->step;
-        double y = shown(s->state, i) ? g->top + g->plot_h - (double)s->v[i] * g->plot_h / g->max
-                                      : g->top + g->plot_h;
-        TRY(marker(b, k, x, y, !shown(s->state, i)));
-        TRY(trygg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\"%s>", x, y - 7,
-                             shown(s->state, i) ? "" : " font-style=\"italic\""));
+        double y = g->top + g->plot_h - (double)s->v[i] * g->plot_h / g->max;
+        TRY(marker(b, k, x, y, 0));
+        TRY(trygg_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x, y - 7));
         TRY(trygg_html_esc(b, txt));
         TRY(trygg_buf_puts(b, "</text>"));
     }
@@ -155,8 +157,48 @@ static trygg_err trend_series(trygg_buf *b, const trygg_svg_series *s, int k, in
     return trygg_buf_puts(b, "</text>");
 }
 
+/* The weeks where some series has no published value: a faint dotted rule
+ * across the plot (class "gap"), so the break in the line reads as "not
+ * shown" on paper; returns in *any whether there was one. */
+static trygg_err trend_gaps(trygg_buf *b, const trygg_svg_series *s, int ns, int npts,
+                            const trend_geo *g, int *any)
+{
+    *any = 0;
+    for (int i = 0; i < npts; i++) {
+        int gap = 0;
+        for (int k = 0; k < ns; k++)
+            if (i < s[k].n && !shown(s[k].state, i))
+                gap = 1;
+        if (!gap)
+            continue;
+        *any = 1;
+        double x = g->left + i * g->step;
+        TRY(trygg_buf_printf(b,
+                             "<line class=\"gap\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\""
+                             " stroke=\"#999\" stroke-dasharray=\"1 3\"/>",
+                             x, g->top, x, g->top + g->plot_h));
+    }
+    return TRYGG_OK;
+}
+
+/* The legend of the gaps: a line, a break, a line, and what a break means. */
+static trygg_err trend_gap_legend(trygg_buf *b, const trend_geo *g, int y, const char *note)
+{
+    int x = g->left;
+    TRY(trygg_buf_printf(b,
+                         "<g class=\"gap-legend\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+                         " stroke=\"#000\" stroke-width=\"1.5\"/><line x1=\"%d\" y1=\"%d\""
+                         " x2=\"%d\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"1 3\"/>"
+                         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\""
+                         " stroke-width=\"1.5\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">",
+                         x, y - 4, x + 12, y - 4, x + 18, y - 10, x + 18, y + 2, x + 24, y - 4,
+                         x + 36, y - 4, x + 42, y));
+    TRY(trygg_html_esc(b, note));
+    return trygg_buf_puts(b, "</text></g>");
+}
+
 trygg_err trygg_svg_trend(trygg_buf *b, const char *title, const char *const *xlabels,
-                          const trygg_svg_series *s, int ns, int threshold)
+                          const trygg_svg_series *s, int ns, int threshold, const char *gap_note)
 {
     const int right = 14, w = 440;
     trend_geo g = {.left = 50, .top = 34, .plot_h = 100, .max = threshold > 1 ? threshold : 1};
@@ -170,7 +212,11 @@ trygg_err trygg_svg_trend(trygg_buf *b, const char *title, const char *const *xl
     }
     if (npts < 2)
         npts = 2;
-    g.h = g.top + g.plot_h + 44;
+    int gaps = 0;
+    for (int k = 0; k < ns; k++)
+        for (int i = 0; i < s[k].n; i++)
+            gaps |= !shown(s[k].state, i);
+    g.h = g.top + g.plot_h + 44 + (gaps && gap_note ? 18 : 0);
     g.step = (double)(w - g.left - right) / (npts - 1);
     TRY(trygg_buf_printf(
         b,
@@ -201,8 +247,12 @@ trygg_err trygg_svg_trend(trygg_buf *b, const char *title, const char *const *xl
         TRY(trygg_html_esc(b, xlabels[i]));
         TRY(trygg_buf_puts(b, "</text>"));
     }
+    int any = 0;
+    TRY(trend_gaps(b, s, ns, npts, &g, &any));
     for (int k = 0; k < ns; k++)
         TRY(trend_series(b, &s[k], k, ns, &g, threshold));
+    if (any && gap_note)
+        TRY(trend_gap_legend(b, &g, g.h - 6, gap_note));
     return trygg_buf_puts(b, "</svg>");
 }
 

@@ -95,6 +95,13 @@ void trygg_week_containing(int64_t utc, trygg_week *out)
     week_from_monday(days - weekday_mon0(days), out);
 }
 
+void trygg_week_last_complete(int64_t now, trygg_week *out)
+{
+    trygg_week cur;
+    trygg_week_containing(now, &cur);
+    trygg_week_shift(&cur, -1, out);
+}
+
 void trygg_week_shift(const trygg_week *w, int delta, trygg_week *out)
 {
     int y, m, d;

@@ -3,7 +3,7 @@
  * report's own database objects and one build pass over a week.
  *
  * The objects it reads (created by schema step v6, shared/schema/sqlite/v6.sql):
- * the covering index report_items_scan_v2 for the 13-week scan,
+ * the covering index report_items_scan_v3 for the 13-week scan (v9.sql),
  * report_audit_status for the time to close, report_uptime and report_meta
  * (availability history, filled by triggers), and the per-week cache
  * report_week_done / report_week_counts of complete past weeks, so a report
@@ -27,6 +27,11 @@
 /* Seconds a heartbeat or health record counts as "up"; the same number is in
  * the availability triggers of shared/schema/sqlite/v6.sql. */
 #define REPORT_GRACE 600
+
+/* The SQL condition for an item the report counts: every item but those
+ * closed as a duplicate of another or as spam (close_reason, trygg/item.h).
+ * Every query over items below uses it, so no figure counts them. */
+#define COUNTED(p) p "close_reason NOT IN ('duplicate', 'spam')"
 
 void trygg_report_free(trygg_report *r)
 {
@@ -193,7 +198,8 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b, int64_t 
                               security department */
         " CASE WHEN i.created >= ?3 AND i.status = 'closed' THEN (SELECT max(a.at) FROM audit a"
         "  INDEXED BY report_audit_status WHERE a.item_id = i.id AND a.action = 'status') END"
-        " FROM items i INDEXED BY report_items_scan_v2 WHERE i.created >= ?1 AND i.created < ?2",
+        " FROM items i INDEXED BY report_items_scan_v3 WHERE i.created >= ?1 AND i.created < ?2"
+        " AND " COUNTED("i."),
         &s);
     if (err)
         return err;
@@ -285,23 +291,23 @@ static trygg_err cache_fill(trygg_store *st, const trygg_week *w, int64_t now)
     static const char *const fill[] = {
         "DELETE FROM report_week_counts WHERE week_start = ?1",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 0, kind, count(*)"
-        " FROM items INDEXED BY report_items_scan_v2 WHERE created >= ?1 AND created < ?2"
-        " GROUP BY kind",
+        " FROM items INDEXED BY report_items_scan_v3 WHERE created >= ?1 AND created < ?2"
+        " AND " COUNTED("") " GROUP BY kind",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 1,"
-        " kind || '/' || category, count(*) FROM items INDEXED BY report_items_scan_v2"
-        " WHERE created >= ?1 AND created < ?2 GROUP BY 3",
+        " kind || '/' || category, count(*) FROM items INDEXED BY report_items_scan_v3"
+        " WHERE created >= ?1 AND created < ?2 AND " COUNTED("") " GROUP BY 3",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 2, area, count(*)"
-        " FROM items INDEXED BY report_items_scan_v2 WHERE created >= ?1 AND created < ?2"
-        " GROUP BY area",
+        " FROM items INDEXED BY report_items_scan_v3 WHERE created >= ?1 AND created < ?2"
+        " AND " COUNTED("") " GROUP BY area",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 4, channel,"
-        " count(*) FROM items INDEXED BY report_items_scan_v2 WHERE created >= ?1"
-        " AND created < ?2 GROUP BY channel",
+        " count(*) FROM items INDEXED BY report_items_scan_v3 WHERE created >= ?1"
+        " AND created < ?2 AND " COUNTED("") " GROUP BY channel",
         "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT ?1, 5, source,"
-        " count(*) FROM items INDEXED BY report_items_scan_v2 WHERE created >= ?1"
-        " AND created < ?2 GROUP BY source",
+        " count(*) FROM items INDEXED BY report_items_scan_v3 WHERE created >= ?1"
+        " AND created < ?2 AND " COUNTED("") " GROUP BY source",
         "INSERT OR REPLACE INTO report_week_done(week_start, week_end, total, computed)"
-        " SELECT ?1, ?2, count(*), ?3 FROM items INDEXED BY report_items_scan_v2"
-        " WHERE created >= ?1 AND created < ?2",
+        " SELECT ?1, ?2, count(*), ?3 FROM items INDEXED BY report_items_scan_v3"
+        " WHERE created >= ?1 AND created < ?2 AND " COUNTED(""),
     };
     trygg_err err = trygg_st_tx_begin(st);
     for (size_t i = 0; !err && i < sizeof fill / sizeof fill[0]; i++) {
@@ -381,12 +387,13 @@ static trygg_err scan_urgent(trygg_store *st, trygg_report *r)
     if (r->urgent == 0)
         return TRYGG_OK;
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT ref, created, kind, category, area, status"
-                                     " FROM items INDEXED BY report_items_scan_v2"
-                                     " WHERE created >= ?1 AND created < ?2 AND urgent = 1"
-                                     " ORDER BY created LIMIT ?3",
-                                     &s);
+    trygg_err err =
+        trygg_st_prepare(st,
+                         "SELECT ref, created, kind, category, area, status"
+                         " FROM items INDEXED BY report_items_scan_v3"
+                         " WHERE created >= ?1 AND created < ?2 AND urgent = 1 AND " COUNTED(
+                             "") " ORDER BY created LIMIT ?3",
+                         &s);
     if (err)
         return err;
     sqlite3_bind_int64(s, 1, r->week.start);
@@ -580,6 +587,34 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
     return TRYGG_OK;
 }
 
+/* The partner events of the report's 13 weeks by type, through
+ * trygg_store_event_totals (every type a row, so the table never depends on
+ * which counts are 0). An event has a local day: a week is Monday..Sunday. */
+static trygg_err scan_events(trygg_store *st, trygg_report *r)
+{
+    trygg_report_table *t = &r->dim[TRYGG_DIM_EVENT];
+    memset(t, 0, sizeof *t);
+    for (int k = 0; k < TRYGG_EVENT_TYPE_COUNT; k++)
+        if (!TRYGG_COPY(t->rows[k].key, trygg_event_type_name((trygg_event_type)k)))
+            return TRYGG_ERR_INVALID; /* a type name is a short fixed word */
+    t->n = TRYGG_EVENT_TYPE_COUNT;
+    for (int w = 0; w < TRYGG_REPORT_NWEEKS; w++) {
+        int y1, m1, d1, y2, m2, d2;
+        trygg_utc_to_local(r->weeks[w].start, &y1, &m1, &d1, NULL, NULL, NULL);
+        trygg_utc_to_local(r->weeks[w].end - 1, &y2, &m2, &d2, NULL, NULL, NULL);
+        char from[16], to[16];
+        snprintf(from, sizeof from, "%04d-%02d-%02d", y1, m1, d1);
+        snprintf(to, sizeof to, "%04d-%02d-%02d", y2, m2, d2);
+        int counts[TRYGG_EVENT_TYPE_COUNT];
+        trygg_err err = trygg_store_event_totals(st, from, to, counts);
+        if (err)
+            return err;
+        for (int k = 0; k < TRYGG_EVENT_TYPE_COUNT; k++)
+            t->rows[k].n[w] = counts[k];
+    }
+    return TRYGG_OK;
+}
+
 /* Category rows in kind order, then by category id. */
 static int cmp_cat_row(const void *a, const void *b)
 {
@@ -605,6 +640,8 @@ trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
     if (!st || !w || !out)
         return TRYGG_ERR_INVALID;
     *out = NULL;
+    if (w->start > now)
+        return TRYGG_ERR_INVALID; /* a week that has not begun has no picture */
     trygg_err err = TRYGG_OK;
     trygg_report *r = calloc(1, sizeof *r);
     build_state *b = calloc(1, sizeof *b);
@@ -619,6 +656,7 @@ trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
     b->areas = areas;
     r->week = *w;
     r->generated = now;
+    r->running = w->end > now;
     r->close_median_s = -1;
     if (areas)
         r->areas = *areas;
@@ -663,6 +701,8 @@ trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
             err = scan_sources(st, r, now);
         if (!err)
             err = scan_police(st, r);
+        if (!err)
+            err = scan_events(st, r);
         if (own_tx)
             trygg_st_exec(st, "COMMIT");
     }

@@ -125,7 +125,8 @@ static int fetch_police(ctl_ctx *ctx, const char *url)
     return CTL_OK;
 }
 
-/* Checks --format, --lang and --week; *week is the report's week. */
+/* Checks --format, --lang and --week; *week is the report's week (default:
+ * the last complete week; one that has not begun is refused). */
 static int check_report_args(const report_args *a, trygg_week *week)
 {
     if (strcmp(a->format, "html") != 0 && strcmp(a->format, "csv") != 0) {
@@ -141,8 +142,13 @@ static int check_report_args(const report_args *a, trygg_week *week)
             ctl_error("--week: an ISO week such as 2026-W47");
             return CTL_USAGE;
         }
+        if (week->start > (int64_t)time(NULL)) {
+            ctl_error("--week: %s has not begun; a report covers a past or the running week",
+                      a->week_s);
+            return CTL_USAGE;
+        }
     } else {
-        trygg_week_containing((int64_t)time(NULL), week);
+        trygg_week_last_complete((int64_t)time(NULL), week);
     }
     return CTL_OK;
 }

@@ -431,8 +431,10 @@ static int paths_of(const char *pattern, char out[][160], int max)
                      callback_ref, concern_ref, fault_ref);
             snprintf(out[n++], 160, "%s?status=open", pattern);
         }
-        if (strncmp(pattern, "/report", 7) == 0 && pattern[7] != '/')
+        if (strncmp(pattern, "/report", 7) == 0 && pattern[7] != '/') {
             snprintf(out[n++], 160, "%s?internal=1", pattern);
+            snprintf(out[n++], 160, "%s?view=internal", pattern);
+        }
         return n;
     }
     size_t pre = (size_t)(star - pattern);
@@ -732,6 +734,49 @@ static int access_rows(trygg_store *st, const char *actor, const char *action, i
     return found;
 }
 
+/* The situation picture's two views: a role without the internal view
+ * (here the housing company, not named in [report]) gets the published
+ * view on every report route, whatever it asks for, and so never an
+ * unsuppressed cell: the security department's single partner event of the
+ * week is "<5", never "1", and no "*" (the internal mark) appears. */
+static void test_report_published_view(void **state)
+{
+    (void)state;
+    session s, sec;
+    login_housing(&s);
+    login_security(&sec);
+    reply r;
+    static const char *const paths[] = {
+        "/report?week=2026-W49",          "/report?week=2026-W49&view=internal",
+        "/report/print?week=2026-W49",    "/report/print?week=2026-W49&view=internal",
+        "/report/week.csv?week=2026-W49", "/report/week.csv?week=2026-W49&view=internal"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        get_ok(&r, &s, paths[i]);
+        if (strstr(paths[i], ".csv")) {
+            assert_non_null(strstr(r.body, "\nevent,\"drugs\",\"\",<5,"));
+            assert_null(strstr(r.body, "\nevent,\"drugs\",\"\",1,"));
+        } else {
+            assert_non_null(strstr(r.body, "data-mode=\"suppressed\""));
+            assert_null(strstr(r.body, "data-mode=\"full\""));
+            assert_non_null(strstr(r.body, "Publicerad vy"));
+        }
+        assert_null(strstr(r.body, "*<"));
+        reply_free(&r);
+    }
+    /* The security department sees the exact count on its page and in an
+     * internal export; the export's default is the published view. */
+    get_ok(&r, &sec, "/report?week=2026-W49");
+    assert_non_null(strstr(r.body, "data-mode=\"full\""));
+    assert_non_null(strstr(r.body, "Intern vy"));
+    reply_free(&r);
+    get_ok(&r, &sec, "/report/week.csv?week=2026-W49");
+    assert_non_null(strstr(r.body, "\nevent,\"drugs\",\"\",<5,"));
+    reply_free(&r);
+    get_ok(&r, &sec, "/report/week.csv?week=2026-W49&view=internal");
+    assert_non_null(strstr(r.body, "\nevent,\"drugs\",\"\",1*,")); /* exact, marked */
+    reply_free(&r);
+}
+
 static void test_access_log(void **state)
 {
     (void)state;
@@ -792,6 +837,7 @@ int main(void)
         cmocka_unit_test(test_notes_internal_unless_for_recipient),
         cmocka_unit_test(test_moderation_before_forwarding),
         cmocka_unit_test(test_access_log),
+        cmocka_unit_test(test_report_published_view), /* after: adds export rows */
         cmocka_unit_test(test_every_route),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -17,7 +17,7 @@
 #include "trygg/report.h"
 
 static sfx F;
-static char sec_cookie[128], housing_cookie[128];
+static char sec_cookie[128], housing_cookie[128], police_cookie[128], admin_cookie[128];
 
 static void add(trygg_store *st, int *seq, int64_t t, trygg_kind kind, const char *cat,
                 const char *area, trygg_channel ch, const char *src)
@@ -63,7 +63,10 @@ static int setup(void **state)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     /* The police feed points at a closed port: the fetch thread must fail
      * quietly and never hold up the server. */
-    if (sfx_prepare(&F, "[server]\npolice_events_url = http://127.0.0.1:9/events", NULL) != 0)
+    if (sfx_prepare(&F,
+                    "[server]\npolice_events_url = http://127.0.0.1:9/events\n"
+                    "[report]\ninternal_roles = security\ninternal_destinations = police",
+                    NULL) != 0)
         return -1;
     if (core_load(&F.ctx, F.ini, 0) != 0)
         return -1;
@@ -98,7 +101,31 @@ static int setup(void **state)
     for (int i = 0; i < 6; i++)
         add(st, &seq, mon + 2 * 86400 + i, TRYGG_KIND_FAULT, "street_light", "gota",
             TRYGG_CHANNEL_KIOSK, "test-kiosk");
+    /* Partner events of W47: graffiti 7 (two reports), drugs 2. */
+    const struct {
+        trygg_event_type type;
+        const char *day;
+        int count;
+    } evs[] = {{TRYGG_EVENT_GRAFFITI, "2026-11-17", 4},
+               {TRYGG_EVENT_GRAFFITI, "2026-11-22", 3},
+               {TRYGG_EVENT_DRUGS, "2026-11-19", 2},
+               {TRYGG_EVENT_DRUGS, "2026-11-23", 9}}; /* W48: not counted */
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++) {
+        trygg_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = evs[i].type;
+        snprintf(ev.day, sizeof ev.day, "%s", evs[i].day);
+        snprintf(ev.band, sizeof ev.band, "evening");
+        snprintf(ev.area, sizeof ev.area, "centrum");
+        ev.count = evs[i].count;
+        snprintf(ev.org, sizeof ev.org, "housing");
+        snprintf(ev.reporter, sizeof ev.reporter, "bolaget");
+        int64_t id;
+        assert_int_equal(trygg_store_event_add(st, &ev, &id), TRYGG_OK);
+    }
     session_for("sakra", "security", "", sec_cookie, sizeof sec_cookie);
+    session_for("polisen", "destination", "police", police_cookie, sizeof police_cookie);
+    session_for("admin1", "admin", "", admin_cookie, sizeof admin_cookie);
     session_for("bolaget", "destination", "housing", housing_cookie, sizeof housing_cookie);
     return 0;
 }
@@ -135,6 +162,7 @@ static void test_security_sees_exact(void **state)
     assert_non_null(strstr(r.body, ">17<"));            /* total */
     assert_non_null(strstr(r.body, "Dålig belysning")); /* category label from server.ini */
     assert_non_null(strstr(r.body, "Lödöse"));          /* area label from server.ini */
+    assert_non_null(strstr(r.body, "stängts som dubbletter eller skräp räknas inte"));
     assert_non_null(strstr(r.body, "<svg class=\"chart heat\""));
     assert_non_null(strstr(r.body, "href=\"/report/week.csv?week=2026-W47\""));
     assert_non_null(strstr(r.body, "<link rel=\"stylesheet\" href=\"/report/report.css\">"));
@@ -183,6 +211,51 @@ static void test_exports_always_suppressed(void **state)
     sfx_resp_free(&r);
 }
 
+/* Which roles get the internal view is config ([report] in server.ini);
+ * the page says which view it shows; exports default to the published view
+ * and give the internal one only on request, and only to those roles. The
+ * partner events are a table of their own, suppressed in the published view. */
+static void test_views_and_events(void **state)
+{
+    (void)state;
+    sfx_resp r;
+    get("/report?week=2026-W47", police_cookie, &r); /* a destination named in config */
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "data-mode=\"full\""));
+    assert_non_null(strstr(r.body, "Intern vy"));
+    assert_non_null(strstr(r.body, "Klotter"));
+    sfx_resp_free(&r);
+    get("/report?week=2026-W47", admin_cookie, &r); /* admin is not in internal_roles here */
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "data-mode=\"suppressed\""));
+    assert_non_null(strstr(r.body, "Publicerad vy"));
+    sfx_resp_free(&r);
+    get("/report/week.csv?week=2026-W47&view=internal", sec_cookie, &r);
+    assert_int_equal(r.status, 200);
+    /* exact; "*" marks what the published view hides (graffiti is withheld
+     * there, or 7 minus the total would give drugs' 2) */
+    assert_non_null(strstr(r.body, "\nevent,\"graffiti\",\"\",7*,"));
+    assert_non_null(strstr(r.body, "\nevent,\"drugs\",\"\",2*,"));
+    assert_non_null(strstr(r.body, "\nview_shown,\"internal\","));
+    sfx_resp_free(&r);
+    get("/report/week.csv?week=2026-W47", sec_cookie, &r);
+    assert_non_null(strstr(r.body, "\nevent,\"drugs\",\"\",<5,"));
+    assert_null(strstr(r.body, "\nevent,\"graffiti\",\"\",7,")); /* complementary: withheld */
+    assert_non_null(strstr(r.body, "\nview_shown,\"published\","));
+    sfx_resp_free(&r);
+    get("/report/week.csv?week=2026-W47&view=internal", housing_cookie, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\nevent,\"drugs\",\"\",<5,"));
+    assert_non_null(strstr(r.body, "\nview_shown,\"published\","));
+    sfx_resp_free(&r);
+    get("/report/print?week=2026-W47&view=internal", police_cookie, &r);
+    assert_non_null(strstr(r.body, "data-mode=\"full\""));
+    sfx_resp_free(&r);
+    get("/report/print?week=2026-W47", police_cookie, &r);
+    assert_non_null(strstr(r.body, "data-mode=\"suppressed\""));
+    sfx_resp_free(&r);
+}
+
 static void test_week_and_login(void **state)
 {
     (void)state;
@@ -194,15 +267,37 @@ static void test_week_and_login(void **state)
     assert_int_equal(r.status, 400);
     assert_null(strstr(r.body, "<script>"));
     sfx_resp_free(&r);
-    get("/report", sec_cookie, &r); /* the current week */
+    get("/report", sec_cookie, &r); /* opens on the last complete week */
     assert_int_equal(r.status, 200);
     trygg_week w;
-    char wk[16], attr[40];
-    trygg_week_containing(web_now(), &w);
+    char wk[16], attr[40], path[64];
+    trygg_week_last_complete(web_now(), &w);
     trygg_week_format(&w, wk, sizeof wk);
     snprintf(attr, sizeof attr, "data-week=\"%s\"", wk);
     assert_non_null(strstr(r.body, attr));
+    assert_null(strstr(r.body, "data-running"));
     sfx_resp_free(&r);
+    /* The running week is marked, with its cut-off time. */
+    trygg_week_containing(web_now(), &w);
+    trygg_week_format(&w, wk, sizeof wk);
+    snprintf(path, sizeof path, "/report?week=%s", wk);
+    get(path, sec_cookie, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "data-running=\""));
+    assert_non_null(strstr(r.body, "Pågående vecka – data till och med "));
+    sfx_resp_free(&r);
+    /* A week that has not begun: 400 with a clear message, on every route. */
+    trygg_week_shift(&w, 1, &w);
+    trygg_week_format(&w, wk, sizeof wk);
+    const char *const routes[] = {"/report", "/report/print", "/report/week.csv"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s?week=%s", routes[i], wk);
+        get(path, sec_cookie, &r);
+        assert_int_equal(r.status, 400);
+        assert_non_null(strstr(r.body, "Veckan har inte börjat än."));
+        assert_null(strstr(r.body, "data-week"));
+        sfx_resp_free(&r);
+    }
     /* No session: to the login page, nothing of the report. */
     get("/report?week=2026-W47", NULL, &r);
     assert_int_equal(r.status, 303);
@@ -219,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_security_sees_exact),
         cmocka_unit_test(test_other_roles_suppressed),
         cmocka_unit_test(test_exports_always_suppressed),
+        cmocka_unit_test(test_views_and_events),
         cmocka_unit_test(test_week_and_login),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -37,6 +37,15 @@ BAD="$(printf '%s\n' "$OUT" | awk -F, '$1 != "view" && $1 !~ /^(kiosk_offline_mi
     for (i = 4; i <= 5; i++) if ($i ~ /^[0-9]+$/ && $i + 0 < 3) print }')"
 [ -z "$BAD" ] || fail "small counts in the export: $BAD"
 
+# This week is running: marked with its cut-off. Without --week: the last
+# complete week. A week that has not begun is an error.
+contains "$OUT" "cutoff,\"running\","
+expect 0 report --format csv
+contains "$OUT" "cutoff,\"complete\","
+contains "$OUT" "total,\"$(date -d '7 days ago' +%G-W%V)\""
+expect 1 report --week "$(date -d '7 days' +%G-W%V)"
+contains "$ERR" "has not begun"
+
 # Threshold from the command line.
 expect 0 report --week "$WEEK" --format csv --threshold 50
 contains "$OUT" "<50"

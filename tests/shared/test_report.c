@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "trygg/report.h"
+#include "report_render.h"
 
 /* ---- helpers -------------------------------------------------------------------- */
 
@@ -505,6 +506,70 @@ static void test_week_cache(void **state)
     assert_true(last_end > 0 && last_end <= now);
 }
 
+/* Items closed as duplicate or spam are not counted anywhere: not in the
+ * report week (totals, tables, heat map, places, status), not in a cached
+ * history week, and closing one in a cached week drops that week's cache. */
+static void test_excludes_duplicate_spam(void **state)
+{
+    fixture *f = *state;
+    trygg_week w, w45;
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
+    assert_int_equal(trygg_week_parse("2026-W45", &w45), TRYGG_OK);
+    int64_t mon = w.start + 9 * 3600, now = w.end + 3600;
+    const int C = TRYGG_REPORT_CUR;
+    int64_t keep = add_item(f, mon, TRYGG_KIND_FAULT, "street_light", "centrum",
+                            TRYGG_CHANNEL_KIOSK, "bibl-1", 0);
+    int64_t dup = add_item(f, mon + 60, TRYGG_KIND_FAULT, "street_light", "centrum",
+                           TRYGG_CHANNEL_KIOSK, "bibl-1", 0);
+    int64_t spam =
+        add_item(f, mon + 120, TRYGG_KIND_TIP, "crime", "lodose", TRYGG_CHANNEL_SMS, "smsgw", 1);
+    int64_t old_spam = add_item(f, w45.start + 3600, TRYGG_KIND_CONCERN, "lighting", "gota",
+                                TRYGG_CHANNEL_KIOSK, "gota-1", 0);
+    add_item(f, w45.start + 7200, TRYGG_KIND_CONCERN, "lighting", "gota", TRYGG_CHANNEL_KIOSK,
+             "gota-1", 0);
+    trygg_report *r;
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    assert_int_equal(r->total[C], 3);
+    assert_int_equal(r->total[C - 2], 2);
+    trygg_report_free(r);
+    assert_int_equal(cached_weeks(f), 12);
+    assert_int_equal(trygg_store_set_status(f->st, dup, "tester", TRYGG_STATUS_CLOSED,
+                                            TRYGG_CLOSE_DUPLICATE, keep),
+                     TRYGG_OK);
+    assert_int_equal(
+        trygg_store_set_status(f->st, spam, "tester", TRYGG_STATUS_CLOSED, TRYGG_CLOSE_SPAM, 0),
+        TRYGG_OK);
+    assert_int_equal(
+        trygg_store_set_status(f->st, old_spam, "tester", TRYGG_STATUS_CLOSED, TRYGG_CLOSE_SPAM, 0),
+        TRYGG_OK);
+    assert_int_equal(cached_weeks(f), 11); /* W45's cache went with the spam */
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    assert_int_equal(r->total[C], 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_KIND, "fault", C), 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_KIND, "tip", C), 0);
+    assert_int_equal(row_count(r, TRYGG_DIM_CATEGORY, "fault/street_light", C), 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_CHANNEL, "sms", C), 0);
+    assert_int_equal(r->open, 1);
+    assert_int_equal(r->closed, 0);
+    assert_int_equal(r->urgent, 0);
+    assert_int_equal(r->nurgent_list, 0);
+    assert_int_equal(r->ntop, 1);
+    assert_int_equal(r->top[0].n, 1);
+    int64_t heat = 0;
+    for (int d = 0; d < 7; d++)
+        for (int b = 0; b < TRYGG_REPORT_BANDS; b++)
+            heat += r->heat[d][b];
+    assert_int_equal(heat, 1);
+    assert_int_equal(r->total[C - 2], 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_AREA, "gota", C - 2), 1);
+    trygg_report_free(r);
+    /* A second build reads W45 from the refilled cache: still without the spam. */
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
+    assert_int_equal(r->total[C - 2], 1);
+    assert_int_equal(row_count(r, TRYGG_DIM_SOURCE, "gota-1", C - 2), 1);
+    trygg_report_free(r);
+}
+
 static void test_close_median(void **state)
 {
     fixture *f = *state;
@@ -726,6 +791,163 @@ static void test_csv_suppressed(void **state)
     assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
     csv_count(b.data, "kind", "callback", "", v, sizeof v);
     assert_string_equal(v, "<5");
+    trygg_buf_free(&b);
+    trygg_report_free(r);
+}
+
+/* The running week is marked with its cut-off time (HTML and CSV); a week
+ * that has not begun is refused; the last complete week is the one before
+ * the running one, and at Monday 00:00 the week that just ended. */
+static void test_running_week(void **state)
+{
+    fixture *f = *state;
+    gen_w47(f);
+    trygg_week w, last;
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
+    int64_t wed = trygg_local_to_utc(2026, 11, 18, 10, 30);
+    trygg_report *r = NULL;
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, w.start - 1, &r), TRYGG_ERR_INVALID);
+    assert_null(r);
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, wed, &r), TRYGG_OK);
+    assert_int_equal(r->running, 1);
+    trygg_report_opts o;
+    trygg_report_opts_init(&o);
+    trygg_buf b;
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
+    assert_non_null(strstr(b.data, "data-running=\"2026-11-18 10:30\""));
+    assert_non_null(strstr(b.data, "report.running_week"));
+    trygg_buf_free(&b);
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
+    assert_non_null(strstr(b.data, "\ncutoff,\"running\",\"2026-11-18 10:30\","));
+    trygg_buf_free(&b);
+    trygg_report_free(r);
+    /* Over: no mark, the CSV says complete. */
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, w.end, &r), TRYGG_OK);
+    assert_int_equal(r->running, 0);
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
+    assert_null(strstr(b.data, "data-running"));
+    assert_null(strstr(b.data, "report.running_week"));
+    trygg_buf_free(&b);
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
+    assert_non_null(strstr(b.data, "\ncutoff,\"complete\","));
+    trygg_buf_free(&b);
+    trygg_report_free(r);
+    trygg_week_last_complete(wed, &last);
+    assert_int_equal(last.week, 46);
+    trygg_week_last_complete(w.end, &last); /* Monday 00:00 of W48 */
+    assert_int_equal(last.week, 47);
+    trygg_week_last_complete(w.end - 1, &last);
+    assert_int_equal(last.week, 46);
+}
+
+static int occurrences(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* A trend chart draws a suppressed week as a gap: no point, no "<3" on the
+ * zero line, the line broken there, and a legend that says what a gap is. */
+static void test_trend_gaps(void **state)
+{
+    (void)state;
+    const int64_t v[5] = {4, 1, 6, 7, 9};
+    const trygg_cell st[5] = {TRYGG_CELL_SHOWN, TRYGG_CELL_SMALL, TRYGG_CELL_SHOWN,
+                              TRYGG_CELL_SHOWN, TRYGG_CELL_WITHHELD};
+    const char *const xl[5] = {"v1", "v2", "v3", "v4", "v5"};
+    trygg_svg_series s = {.label = "Oro", .v = v, .state = st, .n = 5};
+    trygg_buf b;
+    trygg_buf_init(&b, 1 << 20);
+    assert_int_equal(trygg_svg_trend(&b, "Oro", xl, &s, 1, 3, "GAP-NOTE"), TRYGG_OK);
+    assert_int_equal(occurrences(b.data, "<circle"), 3);   /* the shown weeks only */
+    assert_int_equal(occurrences(b.data, "<polyline"), 2); /* broken at week 2 */
+    assert_int_equal(occurrences(b.data, "class=\"gap\""), 2);
+    assert_null(strstr(b.data, "&lt;3"));
+    assert_null(strstr(b.data, ">x<"));
+    assert_non_null(strstr(b.data, ">GAP-NOTE</text>"));
+    /* No point below the shown values' line: the lowest circle is at 4, not 0. */
+    assert_null(strstr(b.data, "cy=\"134.0\""));
+    trygg_buf_free(&b);
+    /* Nothing hidden: no gap, no legend. */
+    trygg_buf_init(&b, 1 << 20);
+    s.state = NULL;
+    assert_int_equal(trygg_svg_trend(&b, "Oro", xl, &s, 1, 3, "GAP-NOTE"), TRYGG_OK);
+    assert_int_equal(occurrences(b.data, "<circle"), 5);
+    assert_int_equal(occurrences(b.data, "<polyline"), 1);
+    assert_null(strstr(b.data, "GAP-NOTE"));
+    trygg_buf_free(&b);
+}
+
+static void add_event(fixture *f, trygg_event_type type, const char *day, int count)
+{
+    trygg_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    snprintf(ev.day, sizeof ev.day, "%s", day);
+    snprintf(ev.band, sizeof ev.band, "night");
+    snprintf(ev.area, sizeof ev.area, "centrum");
+    ev.count = count;
+    snprintf(ev.org, sizeof ev.org, "housing");
+    snprintf(ev.reporter, sizeof ev.reporter, "vaktmastare");
+    int64_t id;
+    assert_int_equal(trygg_store_event_add(f->st, &ev, &id), TRYGG_OK);
+}
+
+/* Partner events per week by type (Monday..Sunday in local days), with the
+ * previous week and the 12-week history; trygg_report_suppress decides the
+ * event table like every other: small cells and a complementary one. */
+static void test_events(void **state)
+{
+    fixture *f = *state;
+    add_event(f, TRYGG_EVENT_GRAFFITI, "2026-11-16", 4); /* W47 Monday */
+    add_event(f, TRYGG_EVENT_GRAFFITI, "2026-11-22", 3); /* W47 Sunday */
+    add_event(f, TRYGG_EVENT_DRUGS, "2026-11-18", 2);
+    add_event(f, TRYGG_EVENT_DRUGS, "2026-11-23", 9);  /* W48 */
+    add_event(f, TRYGG_EVENT_LITTER, "2026-11-15", 6); /* W46 */
+    add_event(f, TRYGG_EVENT_LITTER, "2026-09-01", 5); /* W36: in the 12 weeks */
+    trygg_week w;
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
+    trygg_report *r;
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, w.end + 3600, &r), TRYGG_OK);
+    const int C = TRYGG_REPORT_CUR;
+    const trygg_report_table *t = &r->dim[TRYGG_DIM_EVENT];
+    assert_int_equal(t->n, TRYGG_EVENT_TYPE_COUNT);
+    assert_int_equal(row_count(r, TRYGG_DIM_EVENT, "graffiti", C), 7);
+    assert_int_equal(row_count(r, TRYGG_DIM_EVENT, "drugs", C), 2);
+    assert_int_equal(row_count(r, TRYGG_DIM_EVENT, "litter", C), 0);
+    assert_int_equal(row_count(r, TRYGG_DIM_EVENT, "litter", C - 1), 6);
+    int li = -1, gi = -1, di = -1;
+    for (int i = 0; i < t->n; i++) {
+        if (strcmp(t->rows[i].key, "litter") == 0)
+            li = i;
+        if (strcmp(t->rows[i].key, "graffiti") == 0)
+            gi = i;
+        if (strcmp(t->rows[i].key, "drugs") == 0)
+            di = i;
+    }
+    assert_int_equal(trygg_report_hist_sum(t->rows[li].n), 11);
+    assert_int_equal(r->total[C], 0); /* events are not items */
+    trygg_report_cells c;
+    trygg_report_suppress(r, 5, &c);
+    assert_int_equal(c.dim[TRYGG_DIM_EVENT].cur[di], TRYGG_CELL_SMALL);
+    assert_int_equal(c.dim[TRYGG_DIM_EVENT].cur[gi], TRYGG_CELL_WITHHELD);
+    assert_int_equal(c.dim[TRYGG_DIM_EVENT].prev[li], TRYGG_CELL_SHOWN);
+    assert_int_equal(c.dim[TRYGG_DIM_EVENT].avg[li], TRYGG_CELL_SHOWN);
+    trygg_report_opts o;
+    trygg_report_opts_init(&o);
+    o.threshold = 5;
+    trygg_buf b;
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_csv(r, &o, &b), TRYGG_OK);
+    assert_non_null(strstr(b.data, "\nevent,\"drugs\",\"\",<5,"));
+    assert_non_null(strstr(b.data, "\nevent,\"graffiti\",\"\",x,"));
+    assert_non_null(strstr(b.data, "\nevent,\"litter\",\"\",<5,6,x,"));
     trygg_buf_free(&b);
     trygg_report_free(r);
 }
@@ -955,9 +1177,13 @@ int main(void)
         cmocka_unit_test(test_suppress_derived),
         cmocka_unit_test_setup_teardown(test_build_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_week_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_excludes_duplicate_spam, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_median, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dst_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_suppressed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_running_week, setup, teardown),
+        cmocka_unit_test(test_trend_gaps),
+        cmocka_unit_test_setup_teardown(test_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_availability, setup, teardown),

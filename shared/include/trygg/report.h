@@ -55,6 +55,10 @@ TRYGG_MUST_CHECK trygg_err trygg_week_parse(const char *s, trygg_week *out);
 TRYGG_MUST_CHECK trygg_err trygg_week_make(int year, int week, trygg_week *out);
 /* The local week containing `utc`. */
 void trygg_week_containing(int64_t utc, trygg_week *out);
+/* The last week that is over at `now`: the week before the one containing
+ * `now` (at Monday 00:00 exactly, the week that just ended). The report
+ * pages open on it. */
+void trygg_week_last_complete(int64_t now, trygg_week *out);
 /* The week `delta` weeks after *w (negative = before). */
 void trygg_week_shift(const trygg_week *w, int delta, trygg_week *out);
 /* Writes "2026-W47" into out[cap] (cap >= 9). */
@@ -156,6 +160,9 @@ typedef enum trygg_report_dim {
     TRYGG_DIM_GROUP, /* area group from config ("" areas pool as "(other)") */
     TRYGG_DIM_CHANNEL,
     TRYGG_DIM_SOURCE, /* kiosk id or gateway that brought the item */
+    TRYGG_DIM_EVENT,  /* partner events by type (trygg_event in item.h): the
+                         sum of their counts, from trygg_store_event_totals;
+                         a table of its own, not part of the items' total */
     TRYGG_DIM_COUNT
 } trygg_report_dim;
 
@@ -208,7 +215,9 @@ typedef struct trygg_report {
     trygg_week week;
     trygg_week weeks[TRYGG_REPORT_NWEEKS]; /* weeks[CUR] == week */
     int64_t generated;                     /* when built */
-    int64_t total[TRYGG_REPORT_NWEEKS];    /* items per week */
+    int running; /* 1 = the week was not over at `generated` ("pågående vecka"):
+                    its figures are up to `generated`, the cut-off */
+    int64_t total[TRYGG_REPORT_NWEEKS]; /* items per week */
     trygg_report_table dim[TRYGG_DIM_COUNT];
     int64_t heat[7][TRYGG_REPORT_BANDS]; /* [weekday Mon=0][band] of the report week */
     /* Of the items created in the week, as of `generated`: */
@@ -233,8 +242,10 @@ typedef struct trygg_report {
     trygg_report_areas areas;
 } trygg_report;
 
-/* Builds the report for week *w from the store, at time `now`. `areas` (may
- * be NULL) gives labels and groups. *out is allocated (it is large); free
+/* Builds the report for week *w from the store, at time `now`. A week that
+ * has not begun at `now` is TRYGG_ERR_INVALID (no picture of the future);
+ * the week containing `now` is built up to `now` and marked running.
+ * `areas` (may be NULL) gives labels and groups. *out is allocated (it is large); free
  * with trygg_report_free. */
 TRYGG_MUST_CHECK trygg_err trygg_report_build(trygg_store *st, const trygg_week *w,
                                               const trygg_report_areas *areas, int64_t now,
