@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "api.h"
 #include "api_common.h"
 #include "sms_dialog.h"
+#include "trygg/copy.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
 #include "trygg/secret.h"
@@ -541,11 +543,107 @@ static void h_contacts(void *vctx, const http_req *req, http_resp *resp)
     http_resp_json(resp, 200, out);
 }
 
+#define GW_CIPHERS_MAX 100 /* contacts per /ciphers answer, pseudonyms per /ciphers/done */
+
+/* The ciphertexts an older gateway left in the server's contacts, for the
+ * hand-over (docs/gateway-protocol.md "Hand-over of old ciphertexts"). */
+static void h_ciphers(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    json_t *o;
+    trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
+    if (st == NULL)
+        return;
+    const char *after = NULL;
+    json_int_t max;
+    const char *bad = NULL;
+    if (!get_str(o, "after", TRYGG_PSEUDO_HEX + 1, &after) ||
+        (after && after[0] && !valid_pseudonym(after)))
+        bad = "after";
+    else if (!get_int(o, "max", 1, GW_CIPHERS_MAX, GW_CIPHERS_MAX, &max))
+        bad = "max";
+    char from[TRYGG_PSEUDO_HEX + 1] = "";
+    if (!bad && after && !TRYGG_COPY(from, after))
+        bad = "after";
+    json_decref(o);
+    if (bad) {
+        api_error_field(resp, 400, "validation", bad);
+        return;
+    }
+    trygg_contact *rows = calloc((size_t)max, sizeof *rows);
+    int n = 0;
+    trygg_err e =
+        rows ? trygg_store_contact_ciphers(st, from, rows, (int)max, &n) : TRYGG_ERR_NOMEM;
+    if (e) {
+        free(rows);
+        api_error_store(resp, e);
+        return;
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        char hex[2 * sizeof rows[i].cipher + 1];
+        sodium_bin2hex(hex, sizeof hex, rows[i].cipher, (size_t)rows[i].cipher_len);
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "pseudonym", rows[i].pseudonym,
+                                             "cipher", hex, "stopped", rows[i].stopped));
+    }
+    sodium_memzero(rows, (size_t)max * sizeof *rows);
+    free(rows);
+    json_t *out = json_object();
+    json_object_set_new(out, "contacts", arr);
+    json_object_set_new(out, "more", json_boolean(n == (int)max));
+    http_resp_json(resp, 200, out);
+}
+
+/* The gateway has the ciphertexts of these pseudonyms in its own store:
+ * the server blanks its copies. */
+static void h_ciphers_done(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    json_t *o;
+    trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
+    if (st == NULL)
+        return;
+    json_t *list = json_object_get(o, "pseudonyms");
+    const char *ps[GW_CIPHERS_MAX];
+    size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    int ok = json_is_array(list) && n <= GW_CIPHERS_MAX;
+    for (size_t i = 0; ok && i < n; i++) {
+        ps[i] = json_string_value(json_array_get(list, i));
+        ok = ps[i] && valid_pseudonym(ps[i]);
+    }
+    int blanked = 0, final = 0;
+    ok = ok && get_bool(o, "final", 0, &final);
+    trygg_err e = ok ? trygg_store_contact_ciphers_blank(st, ps, (int)n, &blanked) : TRYGG_OK;
+    /* The last batch: copies SQLite left in free or reused pages go too. */
+    if (ok && !e && final)
+        e = trygg_store_compact(st);
+    json_decref(o);
+    if (!ok || e == TRYGG_ERR_INVALID) {
+        api_error_field(resp, 400, "validation", "pseudonyms");
+        return;
+    }
+    if (e) {
+        TRYGG_ERR("gateway api: %s: blanking ciphertexts: %s", k.id, trygg_store_errmsg(st));
+        api_error_store(resp, e);
+        return;
+    }
+    if (blanked)
+        TRYGG_INFO("gateway api: %s took %d old ciphertext%s; blanked on the server", k.id, blanked,
+                   blanked == 1 ? "" : "s");
+    json_t *out = json_object();
+    json_object_set_new(out, "blanked", json_integer(blanked));
+    http_resp_json(resp, 200, out);
+}
+
 const http_route gateway_routes[] = {
     {"POST", "/api/v1/gateway/messages", GW_MAX_BODY, h_messages},
     {"POST", "/api/v1/gateway/claim", GW_MAX_BODY, h_claim},
     {"POST", "/api/v1/gateway/delivered", GW_MAX_BODY, h_delivered},
     {"POST", "/api/v1/gateway/health", GW_MAX_BODY, h_health},
     {"POST", "/api/v1/gateway/contacts", GW_MAX_BODY, h_contacts},
+    {"POST", "/api/v1/gateway/ciphers", GW_MAX_BODY, h_ciphers},
+    {"POST", "/api/v1/gateway/ciphers/done", GW_MAX_BODY, h_ciphers_done},
 };
 const int gateway_nroutes = sizeof gateway_routes / sizeof gateway_routes[0];

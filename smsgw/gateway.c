@@ -155,6 +155,11 @@ lstore *gw_test_lstore(gw *g)
     return relay_store(g->rl);
 }
 
+void gw_test_handover_stop(gw *g, int on)
+{
+    relay_test_stop_before_done(g->rl, on);
+}
+
 static const char *store_errmsg(gw *g)
 {
     return ls_errmsg(relay_store(g->rl));

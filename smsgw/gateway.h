@@ -56,5 +56,8 @@ void gw_test_fail_sends(gw *g, int n);
 /* Test hook: the gateway's own store (e.g. to make it run out of space with
  * ls_test_limit_pages). */
 struct lstore *gw_test_lstore(gw *g);
+/* Test hook: the hand-over of old ciphertexts stops before its
+ * acknowledgement (relay_test_stop_before_done). */
+void gw_test_handover_stop(gw *g, int on);
 
 #endif

@@ -23,6 +23,7 @@
 #define BACKOFF_MAX  60    /* seconds between tries while the server is down */
 #define PURGE_EVERY  86400 /* seconds between retention runs */
 #define ASK_BATCH    200   /* pseudonyms per /contacts call */
+#define HANDOVER_MAX 100   /* old ciphertexts per /ciphers call */
 
 struct relay {
     const smsgw_cfg *cfg;
@@ -31,8 +32,10 @@ struct relay {
     lstore *ls;
     gw_client *cl;
     int64_t next_try;
-    int failures;       /* server unreachable, in a row: trygg_backoff of it */
-    int64_t last_purge; /* unix seconds of the last retention run, 0 never */
+    int failures;              /* server unreachable, in a row: trygg_backoff of it */
+    int64_t last_purge;        /* unix seconds of the last retention run, 0 never */
+    int handed_over;           /* the server has no old ciphertext left for us */
+    int test_stop_before_done; /* test hook: a crash between fetch and ack */
     relay_stats stats;
     ls_inbound *batch; /* UPLOAD_BATCH rows */
 };
@@ -501,11 +504,138 @@ static trygg_err retention(relay *r, int64_t now)
     return TRYGG_OK;
 }
 
+/* One old ciphertext from the server into the gateway's store: 1 when it is
+ * the gateway's now (it opens with the number key and is the number of that
+ * pseudonym), 0 when it is left on the server. A number the gateway already
+ * holds (or that said STOP) keeps the gateway's own row. */
+static int take_cipher(relay *r, json_t *c, trygg_err *e)
+{
+    const char *p = json_string_value(json_object_get(c, "pseudonym"));
+    const char *hex = json_string_value(json_object_get(c, "cipher"));
+    unsigned char cipher[128];
+    size_t len = 0;
+    char number[20] = "", check[TRYGG_PSEUDO_HEX + 1] = "";
+    if (!p || !hex || strlen(p) != TRYGG_PSEUDO_HEX ||
+        sodium_hex2bin(cipher, sizeof cipher, hex, strlen(hex), NULL, &len, NULL) != 0 || !len)
+        return 0;
+    int ok = trygg_number_decrypt(r->numkey, cipher, len, number) == TRYGG_OK &&
+             trygg_pseudonym(r->pkey, number, check) == TRYGG_OK && strcmp(check, p) == 0;
+    sodium_memzero(number, sizeof number);
+    if (!ok) {
+        TRYGG_ERR("hand-over: the ciphertext of pseudonym %.8s... does not open with this "
+                  "gateway's number key; it stays on the server",
+                  p);
+        return 0;
+    }
+    ls_number have;
+    *e = ls_number_get(r->ls, p, &have);
+    if (*e == TRYGG_ERR_NOTFOUND)
+        *e = json_is_true(json_object_get(c, "stopped"))
+                 ? ls_number_stop(r->ls, p)
+                 : ls_number_put(r->ls, p, cipher, (int)len);
+    sodium_memzero(cipher, sizeof cipher);
+    return *e == TRYGG_OK;
+}
+
+/* Tells the server which ciphertexts the gateway now keeps (it blanks
+ * them). 1 when the server has it. */
+static int handover_done(relay *r, int64_t now, json_t *taken, int final)
+{
+    json_t *body = json_pack("{s:O, s:b}", "pseudonyms", taken, "final", final);
+    char err[300] = "";
+    long st = client_post(r->cl, "/api/v1/gateway/ciphers/done", body, NULL, err, sizeof err);
+    json_decref(body);
+    if (st == 0 || st >= 500)
+        server_failed(r, now, err);
+    else if (st != 200)
+        TRYGG_ERR("hand-over: %s", err);
+    return st == 200;
+}
+
+/* One batch of the hand-over: fetch, commit to the gateway's store, and
+ * only then acknowledge. A crash anywhere loses nothing: the server keeps
+ * every ciphertext until the acknowledgement, and taking one again changes
+ * nothing. *more: another batch follows (after *after); *failed: the
+ * server could not be asked (the next sync tries again). */
+static trygg_err handover_batch(relay *r, int64_t now, char after[TRYGG_PSEUDO_HEX + 1], int *more,
+                                int *failed, int *taken_n)
+{
+    *more = 0;
+    json_t *body = json_pack("{s:s, s:i}", "after", after, "max", HANDOVER_MAX), *ans = NULL;
+    char err[300] = "";
+    long st = client_post(r->cl, "/api/v1/gateway/ciphers", body, &ans, err, sizeof err);
+    json_decref(body);
+    if (st != 200) {
+        json_decref(ans);
+        if (st == 0 || st >= 500) {
+            server_failed(r, now, err);
+            *failed = 1;
+        } else {
+            TRYGG_ERR("hand-over: %s", err); /* a server without the route: nothing to take */
+        }
+        return TRYGG_OK;
+    }
+    server_ok(r);
+    json_t *list = json_object_get(ans, "contacts"), *taken = json_array();
+    trygg_err e = ls_begin(r->ls);
+    for (size_t i = 0; !e && i < json_array_size(list); i++) {
+        json_t *c = json_array_get(list, i);
+        if (take_cipher(r, c, &e))
+            json_array_append(taken, json_object_get(c, "pseudonym"));
+        const char *p = json_string_value(json_object_get(c, "pseudonym"));
+        if (p && strlen(p) == TRYGG_PSEUDO_HEX)
+            snprintf(after, TRYGG_PSEUDO_HEX + 1, "%s", p);
+    }
+    if (!e)
+        e = ls_commit(r->ls);
+    else
+        ls_rollback(r->ls);
+    int last = !json_is_true(json_object_get(ans, "more"));
+    if (!e && r->test_stop_before_done)
+        *failed = 1;
+    else if (!e && (json_array_size(taken) > 0 || (last && *taken_n > 0)) &&
+             !handover_done(r, now, taken, last))
+        *failed = 1;
+    else if (!e)
+        *taken_n += (int)json_array_size(taken);
+    *more = !e && !*failed && !last;
+    json_decref(taken);
+    json_decref(ans);
+    return e;
+}
+
+/* The hand-over of the ciphertexts an older gateway left in the server's
+ * contacts (docs/gateway-protocol.md "Hand-over of old ciphertexts"): once
+ * after the gateway starts, again at each sync until it went through. */
+static trygg_err handover(relay *r, int64_t now)
+{
+    char after[TRYGG_PSEUDO_HEX + 1] = "";
+    int more = 1, failed = 0, taken = 0;
+    trygg_err e = TRYGG_OK;
+    for (int round = 0; !e && more && !failed && round < 100000; round++)
+        e = handover_batch(r, now, after, &more, &failed, &taken);
+    if (taken)
+        TRYGG_INFO("hand-over: %d number%s taken from the server's contacts", taken,
+                   taken == 1 ? "" : "s");
+    r->handed_over = !e && !failed;
+    return e;
+}
+
+void relay_test_stop_before_done(relay *r, int on)
+{
+    r->test_stop_before_done = on;
+}
+
 trygg_err relay_sync(relay *r, int64_t now)
 {
     int down = now < r->next_try;
     trygg_err e = upload(r, now, &down);
     if (e || down || now < r->next_try)
+        return e;
+    /* The hand-over first: a claimed reply to an old contact needs its number. */
+    if (!r->handed_over)
+        e = handover(r, now);
+    if (e || now < r->next_try)
         return e;
     e = claim(r, now);
     if (!e && r->stats.server_up)

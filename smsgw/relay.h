@@ -51,16 +51,21 @@ trygg_err relay_commit(relay *r, const asm_msg *m, const modem_part *parts, int6
  * a withheld number). */
 trygg_err relay_call(relay *r, const char *number, int64_t now);
 
-/* Talks to the server: uploads what waits, queues the answers, claims the
- * server's outbox, reports delivery states; when the server cannot be
- * reached, answers waiting tips itself (once each). Store errors are
- * returned; the server being down is not an error. */
+/* Talks to the server: uploads what waits, queues the answers, takes over
+ * the ciphertexts an older gateway left on the server (once after the
+ * start, until it went through), claims the server's outbox, reports delivery states; when the
+ * server cannot be reached, answers waiting tips itself (once each). Store errors are returned; the
+ * server being down is not an error. */
 trygg_err relay_sync(relay *r, int64_t now);
 
 /* Posts the gateway's health record (a JSON object text) to the server,
  * which keeps it under "smsgw" for its /healthz, /metrics and channels
  * page. Skipped while the server is unreachable; never an error. */
 void relay_health(relay *r, const char *json, int64_t now);
+
+/* Test hook: the hand-over of old ciphertexts stops after the gateway
+ * committed them and before it acknowledges (as a crash there would). */
+void relay_test_stop_before_done(relay *r, int on);
 
 /* The number of pseudonym `pseudo` for a send, into number[20]; 0 when it
  * must not be texted (stopped, unknown, no ciphertext). */

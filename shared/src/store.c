@@ -566,6 +566,22 @@ trygg_err trygg_store_contact_set_lang(trygg_store *st, const char *pseudonym, c
     return OPS(st)->contact_set_lang(st, pseudonym, lang);
 }
 
+trygg_err trygg_store_contact_ciphers(trygg_store *st, const char *after, trygg_contact *out,
+                                      int max, int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->contact_ciphers(st, after, out, max, n);
+}
+
+trygg_err trygg_store_contact_ciphers_blank(trygg_store *st, const char *const *pseudonyms, int n,
+                                            int *blanked)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->contact_ciphers_blank(st, pseudonyms, n, blanked);
+}
+
 trygg_err trygg_store_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
                                           trygg_item *out)
 {
@@ -761,6 +777,13 @@ trygg_err trygg_store_health_get(trygg_store *st, const char *component, char *j
     if (!st)
         return TRYGG_ERR_INVALID;
     return OPS(st)->health_get(st, component, json, cap, updated);
+}
+
+trygg_err trygg_store_compact(trygg_store *st)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->compact(st);
 }
 
 trygg_err trygg_store_ping(trygg_store *st)

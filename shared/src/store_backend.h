@@ -121,6 +121,10 @@ typedef struct trygg_store_ops {
     trygg_err (*contact_set_blocked)(trygg_store *st, const char *pseudonym, int blocked);
     trygg_err (*contact_set_callback)(trygg_store *st, const char *pseudonym, int consent);
     trygg_err (*contact_set_lang)(trygg_store *st, const char *pseudonym, const char *lang);
+    trygg_err (*contact_ciphers)(trygg_store *st, const char *after, trygg_contact *out, int max,
+                                 int *n);
+    trygg_err (*contact_ciphers_blank)(trygg_store *st, const char *const *pseudonyms, int n,
+                                       int *blanked);
     trygg_err (*open_item_of_sender)(trygg_store *st, const char *pseudonym, int64_t since,
                                      trygg_item *out);
     trygg_err (*sms_inbound_get)(trygg_store *st, const char *key, int64_t *item_id);
@@ -159,6 +163,7 @@ typedef struct trygg_store_ops {
     trygg_err (*health_put)(trygg_store *st, const char *component, const char *json);
     trygg_err (*health_get)(trygg_store *st, const char *component, char *json, int cap,
                             int64_t *updated);
+    trygg_err (*compact)(trygg_store *st);
     trygg_err (*ping)(trygg_store *st);
     trygg_err (*outbox_counts)(trygg_store *st, const char *which, int64_t counts[5],
                                int64_t *attempts_failed);

@@ -77,6 +77,17 @@ trygg_err trygg_sqlite_checkpoint(trygg_store *st, int *wal_pages)
     return rc == SQLITE_OK ? TRYGG_OK : trygg_st_fail(st, rc, "wal_checkpoint");
 }
 
+trygg_err trygg_sqlite_compact(trygg_store *st)
+{
+    if (st->txdepth > 0)
+        return trygg_st_failf(st, TRYGG_ERR_STATE, "compact inside a transaction");
+    trygg_err err = trygg_st_exec(st, "VACUUM");
+    if (err)
+        return err;
+    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    return rc == SQLITE_OK ? TRYGG_OK : trygg_st_fail(st, rc, "checkpoint after VACUUM");
+}
+
 /* ---- Health ---------------------------------------------------------------------- */
 
 trygg_err trygg_sqlite_health_put(trygg_store *st, const char *component, const char *json)

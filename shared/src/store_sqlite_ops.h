@@ -112,6 +112,10 @@ trygg_err trygg_sqlite_contact_restart(trygg_store *st, const char *pseudonym);
 trygg_err trygg_sqlite_contact_set_blocked(trygg_store *st, const char *pseudonym, int blocked);
 trygg_err trygg_sqlite_contact_set_callback(trygg_store *st, const char *pseudonym, int consent);
 trygg_err trygg_sqlite_contact_set_lang(trygg_store *st, const char *pseudonym, const char *lang);
+trygg_err trygg_sqlite_contact_ciphers(trygg_store *st, const char *after, trygg_contact *out,
+                                       int max, int *n);
+trygg_err trygg_sqlite_contact_ciphers_blank(trygg_store *st, const char *const *pseudonyms, int n,
+                                             int *blanked);
 trygg_err trygg_sqlite_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
                                            trygg_item *out);
 trygg_err trygg_sqlite_sms_inbound_get(trygg_store *st, const char *key, int64_t *item_id);
@@ -154,6 +158,7 @@ trygg_err trygg_sqlite_job_done(trygg_store *st, const char *job, int64_t period
 trygg_err trygg_sqlite_health_put(trygg_store *st, const char *component, const char *json);
 trygg_err trygg_sqlite_health_get(trygg_store *st, const char *component, char *json, int cap,
                                   int64_t *updated);
+trygg_err trygg_sqlite_compact(trygg_store *st);
 trygg_err trygg_sqlite_ping(trygg_store *st);
 trygg_err trygg_sqlite_outbox_counts(trygg_store *st, const char *which, int64_t counts[5],
                                      int64_t *attempts_failed);

@@ -223,6 +223,73 @@ trygg_err trygg_sqlite_contact_stop(trygg_store *st, const char *pseudonym)
     return trygg_st_tx_end(st, err);
 }
 
+trygg_err trygg_sqlite_contact_ciphers(trygg_store *st, const char *after, trygg_contact *out,
+                                       int max, int *n)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT " CONTACT_COLS " FROM contacts WHERE cipher IS NOT "
+                                     "NULL AND pseudonym > ?1 ORDER BY pseudonym LIMIT ?2",
+                                     &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, after);
+    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
+    return trygg_st_collect(st, s, out, sizeof *out, read_contact, n, "contact ciphers");
+}
+
+/* Blanks one contact's ciphertext; *blanked + 1 when it had one. */
+static trygg_err blank_cipher(trygg_store *st, const char *pseudonym, int *blanked)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(
+        st, "UPDATE contacts SET cipher = NULL WHERE pseudonym = ?1 AND cipher IS NOT NULL", &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, pseudonym);
+    err = trygg_st_run(st, s, "blank ciphertext");
+    if (!err)
+        *blanked += sqlite3_changes(st->db);
+    return err;
+}
+
+/* secure_delete overwrites the cells and pages the UPDATEs free, so the
+ * ciphertexts stay in no page; the truncating checkpoint then copies the
+ * new pages over the old ones and empties the log (it is skipped while a
+ * reader holds the log: the next truncating checkpoint does it). */
+trygg_err trygg_sqlite_contact_ciphers_blank(trygg_store *st, const char *const *pseudonyms, int n,
+                                             int *blanked)
+{
+    int count = 0;
+    if (blanked)
+        *blanked = 0;
+    if (st->txdepth > 0)
+        return trygg_st_failf(st, TRYGG_ERR_STATE, "blanking ciphertexts inside a transaction");
+    if (n < 0 || (n > 0 && !pseudonyms))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid pseudonym list");
+    trygg_err err = trygg_st_exec(st, "PRAGMA secure_delete = ON");
+    if (!err)
+        err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    for (int i = 0; !err && i < n; i++)
+        err = pseudo_ok(pseudonyms[i]) ? blank_cipher(st, pseudonyms[i], &count)
+                                       : trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid pseudonym");
+    err = trygg_st_tx_end(st, err);
+    trygg_err off = trygg_st_exec(st, "PRAGMA secure_delete = OFF");
+    if (!err)
+        err = off;
+    if (!err && count > 0) {
+        int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            err = trygg_st_fail(st, rc, "checkpoint after blanking");
+    }
+    if (!err && blanked)
+        *blanked = count;
+    return err;
+}
+
 trygg_err trygg_sqlite_contact_restart(trygg_store *st, const char *pseudonym)
 {
     return contact_flag(st, pseudonym, "stopped", 0);

@@ -354,6 +354,8 @@ static const struct rule {
     {"POST", "/api/v1/gateway/delivered", P_PUBLIC},
     {"POST", "/api/v1/gateway/health", P_PUBLIC},
     {"POST", "/api/v1/gateway/contacts", P_PUBLIC},
+    {"POST", "/api/v1/gateway/ciphers", P_PUBLIC},
+    {"POST", "/api/v1/gateway/ciphers/done", P_PUBLIC},
     {"GET", "/open311/v2/services.json", P_PUBLIC},
     {"POST", "/open311/v2/requests.json", P_PUBLIC},
     {"GET", "/open311/v2/requests.json", P_PUBLIC},

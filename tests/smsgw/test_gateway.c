@@ -6,7 +6,8 @@
  * texts, a missing part timing out, poison files and the health record the
  * server sees, keywords, threading, urgent, flood, blocklist, a staff reply,
  * send retries, a call and RING, crash-before-delete idempotency, retention
- * on the gateway, and no number in the server's database.
+ * on the gateway, the hand-over of an older install's ciphertexts, and no
+ * number in the server's database.
  * Runs under LC_ALL=C (see CMakeLists.txt).
  */
 #include <setjmp.h>
@@ -16,12 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "assemble.h"
 #include "dialog.h"
@@ -758,6 +761,115 @@ static void test_retention(void **state)
     assert_int_equal(nd, 0);
 }
 
+/* 1 when file `path` contains the bytes b[len]. */
+static int file_has(const char *path, const unsigned char *b, size_t len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return 0;
+    static unsigned char data[64 << 20];
+    size_t n = fread(data, 1, sizeof data, fp);
+    fclose(fp);
+    return n >= len && memmem(data, n, b, len) != NULL;
+}
+
+/* Files of the server's data directory that contain b[len]. */
+static int server_files_with(fx *f, const unsigned char *b, size_t len)
+{
+    DIR *d = opendir(tu_server_dir(&f->t));
+    assert_non_null(d);
+    int hits = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", tu_server_dir(&f->t), de->d_name);
+        struct stat sb;
+        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && file_has(path, b, len)) {
+            printf("# found in %s\n", de->d_name);
+            hits++;
+        }
+    }
+    closedir(d);
+    return hits;
+}
+
+static void reopen_gateway(fx *f)
+{
+    gw_close(f->g);
+    char err[512] = "";
+    assert_int_equal(gw_open(&f->t.cfg, NULL, &f->g, err, sizeof err), TRYGG_OK);
+}
+
+/* An install from before the split: the server's contacts still hold the
+ * ciphertexts an older gateway wrote there. At its next start the gateway
+ * takes them into its own store and only then does the server blank them;
+ * a crash between the two loses nothing. Afterwards no file of the server
+ * holds the bytes, and a staff reply still reaches the texter. A ciphertext
+ * the gateway's key does not open stays on the server. */
+static void test_handover_old_ciphers(void **state)
+{
+    fx *f = *state;
+    lstore *ls;
+    int64_t now = time(NULL);
+    const char *H = "+46700000073", *J = "+46700000074";
+    unsigned char numkey[TRYGG_NUMKEY_LEN], ch[128], cj[128], junk[60];
+    size_t lh = 0, lj = 0;
+    assert_int_equal(trygg_key_read(f->t.cfg.number_key, numkey, sizeof numkey), TRYGG_OK);
+    assert_int_equal(trygg_number_encrypt(numkey, H, ch, sizeof ch, &lh), TRYGG_OK);
+    assert_int_equal(trygg_number_encrypt(numkey, J, cj, sizeof cj, &lj), TRYGG_OK);
+    randombytes_buf(junk, sizeof junk);
+    char ph[65], pj[65], px[65];
+    pseudo(f, H, ph);
+    pseudo(f, J, pj);
+    memset(px, 'e', 64);
+    px[64] = '\0';
+    trygg_contact c;
+    assert_int_equal(trygg_store_contact_get_or_create(f->st, ph, ch, (int)lh, "Tipsare T-", &c),
+                     TRYGG_OK);
+    assert_int_equal(trygg_store_contact_get_or_create(f->st, pj, cj, (int)lj, "Tipsare T-", &c),
+                     TRYGG_OK);
+    assert_int_equal(
+        trygg_store_contact_get_or_create(f->st, px, junk, sizeof junk, "Tipsare T-", &c),
+        TRYGG_OK);
+    assert_true(server_files_with(f, ch, lh) > 0);
+
+    /* The gateway starts, takes them, and "crashes" before acknowledging. */
+    reopen_gateway(f);
+    gw_test_handover_stop(f->g, 1);
+    step(f, now);
+    ls = gw_test_lstore(f->g);
+    ls_number num;
+    assert_int_equal(ls_number_get(ls, ph, &num), TRYGG_OK);
+    assert_int_equal(num.cipher_len, (int)lh);
+    assert_int_equal(trygg_store_contact_get(f->st, ph, &c), TRYGG_OK);
+    assert_int_equal(c.cipher_len, (int)lh);
+
+    /* The next start finishes the hand-over. */
+    reopen_gateway(f);
+    step(f, now + 1);
+    ls = gw_test_lstore(f->g);
+    assert_int_equal(ls_number_get(ls, pj, &num), TRYGG_OK);
+    assert_memory_equal(num.cipher, cj, lj);
+    assert_int_equal(trygg_store_contact_get(f->st, ph, &c), TRYGG_OK);
+    assert_int_equal(c.cipher_len, 0);
+    assert_int_equal(trygg_store_contact_get(f->st, pj, &c), TRYGG_OK);
+    assert_int_equal(c.cipher_len, 0);
+    assert_int_equal(trygg_store_contact_get(f->st, px, &c), TRYGG_OK);
+    assert_int_equal(c.cipher_len, (int)sizeof junk);
+    assert_int_equal(ls_number_get(ls, px, &num), TRYGG_ERR_NOTFOUND);
+    assert_int_equal(server_files_with(f, ch, lh), 0);
+    assert_int_equal(server_files_with(f, cj, lj), 0);
+    assert_true(server_files_with(f, junk, sizeof junk) > 0); /* the search finds what is there */
+
+    /* Staff can still answer H: the gateway opens the number it took. */
+    int64_t id;
+    assert_int_equal(trygg_store_sms_enqueue(f->st, 0, ph, "anna", "Tack, vi tittar på det.", &id),
+                     TRYGG_OK);
+    step(f, now + 2);
+    trygg_sms_out *r = row_by_id(f, H, id);
+    assert_int_equal(r->status, TRYGG_OUT_SENT);
+}
+
 /* Runs last: no number that texted is readable anywhere in the server's
  * database (except the one that gave call-back consent, in that item's
  * contact), nor in the gateway's store (ciphertexts only). */
@@ -802,6 +914,7 @@ int main(void)
         cmocka_unit_test(test_crash_before_delete),
         cmocka_unit_test(test_crash_mid_delete),
         cmocka_unit_test(test_retention),
+        cmocka_unit_test(test_handover_old_ciphers),
         cmocka_unit_test(test_no_numbers_in_db),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -505,6 +505,24 @@ TRYGG_MUST_CHECK trygg_err trygg_store_contact_set_callback(trygg_store *st, con
                                                             int consent);
 TRYGG_MUST_CHECK trygg_err trygg_store_contact_set_lang(trygg_store *st, const char *pseudonym,
                                                         const char *lang);
+/* Ciphertexts from before the split: an install whose gateway once shared
+ * the server's database has contacts that still hold the number's
+ * ciphertext. Nothing writes one now; the gateway takes them over into its
+ * own store and the server then blanks them (docs/gateway-protocol.md
+ * "Hand-over of old ciphertexts"). */
+/* Up to max contacts that still hold a ciphertext, pseudonym greater than
+ * `after` ("" from the start), in pseudonym order. */
+TRYGG_MUST_CHECK trygg_err trygg_store_contact_ciphers(trygg_store *st, const char *after,
+                                                       trygg_contact *out, int max, int *n);
+/* Blanks the ciphertexts of the n pseudonyms in one transaction of its own
+ * (not inside trygg_store_begin) and leaves their bytes in no file of the
+ * store's live pages: freed space is overwritten and the log emptied when
+ * no reader holds it. Copies SQLite left earlier in reused or free pages
+ * are reached only by trygg_store_compact. *blanked (may be NULL) gets how
+ * many had one. */
+TRYGG_MUST_CHECK trygg_err trygg_store_contact_ciphers_blank(trygg_store *st,
+                                                             const char *const *pseudonyms, int n,
+                                                             int *blanked);
 /* Newest open (status != closed) item from this sender created at or after
  * `since`; TRYGG_ERR_NOTFOUND if none. */
 TRYGG_MUST_CHECK trygg_err trygg_store_open_item_of_sender(trygg_store *st, const char *pseudonym,
@@ -658,6 +676,12 @@ TRYGG_MUST_CHECK trygg_err trygg_store_health_put(trygg_store *st, const char *c
                                                   const char *json);
 TRYGG_MUST_CHECK trygg_err trygg_store_health_get(trygg_store *st, const char *component,
                                                   char *json, int cap, int64_t *updated);
+/* Rewrites the whole store so that nothing deleted or overwritten before
+ * survives anywhere in its files (SQLite: VACUUM, then a truncating
+ * checkpoint). Slow on a large store and it holds the write lock
+ * meanwhile: for rare maintenance (the end of the hand-over of old
+ * ciphertexts), never on a hot path. Not inside trygg_store_begin. */
+TRYGG_MUST_CHECK trygg_err trygg_store_compact(trygg_store *st);
 /* A trivial query: TRYGG_OK if the database answers (liveness probe). */
 TRYGG_MUST_CHECK trygg_err trygg_store_ping(trygg_store *st);
 /* counts[s] = rows in the SMS outbox ("sms") or the notification outbox
