@@ -55,8 +55,8 @@ static void assign_row(html_buf *b, web_ctx *w)
     for (int i = 0; i < n; i++) {
         const trygg_user *t = &users[i];
         int dest = strcmp(t->role, "destination") == 0;
-        if (t->disabled || (!web_access_is_security(u) &&
-                            (!dest || strcmp(t->destination, u->destination) != 0)))
+        if (t->disabled ||
+            (!web_access_is_security(u) && (!dest || strcmp(t->destination, u->destination) != 0)))
             continue;
         html_lit(b, "<option value=\"");
         html_attr(b, t->username);
@@ -327,8 +327,8 @@ static void confirm_page(web_ctx *w, const bulk *k)
     html_t(&b, w, "bulk.title");
     html_lit(&b, "</h1><section class=\"card\"><ul class=\"plain refs\">");
     for (int i = 0; it && i < k->n; i++) {
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s%" PRId64, i ? "," : "",
-                                k->ids[i]);
+        len +=
+            (size_t)snprintf(list + len, sizeof list - len, "%s%" PRId64, i ? "," : "", k->ids[i]);
         if (web_access_get(&w->sess.user, w->st, k->ids[i], it) == WEB_SEE_NONE)
             continue;
         visible++;
@@ -349,9 +349,10 @@ static void confirm_page(web_ctx *w, const bulk *k)
     web_csrf_field(&b, w);
     hidden(&b, "ids", list);
     hidden(&b, "op", k->op);
-    hidden(&b, strcmp(k->op, "assign") == 0    ? "assignee"
-               : strcmp(k->op, "forward") == 0 ? "destination"
-                                               : "reason",
+    hidden(&b,
+           strcmp(k->op, "assign") == 0    ? "assignee"
+           : strcmp(k->op, "forward") == 0 ? "destination"
+                                           : "reason",
            k->param);
     hidden(&b, "dup_ref", k->dup_ref);
     html_lit(&b, "<button type=\"submit\" class=\"primary\" name=\"confirm\" value=\"1\">");

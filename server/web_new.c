@@ -247,8 +247,8 @@ void web_new_post(void *ctx, const http_req *req, http_resp *resp)
         new_page(&w, &f, e == TRYGG_ERR_INVALID ? "new.invalid" : "error.unavailable");
         return;
     }
-    if (created && trygg_store_audit(w.st, it.id, w.sess.user.username, "received", f.how) !=
-                       TRYGG_OK)
+    if (created &&
+        trygg_store_audit(w.st, it.id, w.sess.user.username, "received", f.how) != TRYGG_OK)
         TRYGG_WARN("web: item %" PRId64 ": could not audit how it came in: %s", it.id,
                    trygg_store_errmsg(w.st));
     web_counts_invalidate();

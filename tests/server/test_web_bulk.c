@@ -225,8 +225,7 @@ static void test_bulk_foreign_item_untouched(void **state)
     reply r;
     char form[512];
     snprintf(form, sizeof form,
-             "csrf=%s&op=close&reason=resolved&confirm=1&id=%" PRId64 "&id=%" PRId64
-             "&id=%" PRId64,
+             "csrf=%s&op=close&reason=resolved&confirm=1&id=%" PRId64 "&id=%" PRId64 "&id=%" PRId64,
              s.csrf, own, foreign, tip);
     req(&r, "POST", "/queue/bulk", s.cookie, form);
     assert_int_equal(r.status, 303);
@@ -244,8 +243,7 @@ static void test_bulk_foreign_item_untouched(void **state)
     assert_int_equal(audit_count(tip, "status"), 0);
     /* Spam is the security department's: refused item by item, nothing changes. */
     int64_t mine = submit(TRYGG_KIND_FAULT, "housing", "Dörren slår");
-    snprintf(form, sizeof form, "csrf=%s&op=close&reason=spam&confirm=1&id=%" PRId64, s.csrf,
-             mine);
+    snprintf(form, sizeof form, "csrf=%s&op=close&reason=spam&confirm=1&id=%" PRId64, s.csrf, mine);
     req(&r, "POST", "/queue/bulk", s.cookie, form);
     assert_non_null(strstr(r.location, "bulk_done=0"));
     reply_free(&r);
@@ -266,8 +264,8 @@ static void test_bulk_assign_forward_duplicate(void **state)
     reply r;
     char form[512];
     snprintf(form, sizeof form,
-             "csrf=%s&op=assign&assignee=sakerhet&confirm=1&id=%" PRId64 "&id=%" PRId64, s.csrf,
-             a, b);
+             "csrf=%s&op=assign&assignee=sakerhet&confirm=1&id=%" PRId64 "&id=%" PRId64, s.csrf, a,
+             b);
     req(&r, "POST", "/queue/bulk", s.cookie, form);
     assert_non_null(strstr(r.location, "bulk_done=2"));
     reply_free(&r);
@@ -283,8 +281,8 @@ static void test_bulk_assign_forward_duplicate(void **state)
     assert_non_null(strstr(r.body, "Vidarebefordra 2 ärenden till Gatukontoret?"));
     reply_free(&r);
     snprintf(form, sizeof form,
-             "csrf=%s&op=forward&destination=streets&confirm=1&id=%" PRId64 "&id=%" PRId64,
-             s.csrf, a, b);
+             "csrf=%s&op=forward&destination=streets&confirm=1&id=%" PRId64 "&id=%" PRId64, s.csrf,
+             a, b);
     req(&r, "POST", "/queue/bulk", s.cookie, form);
     assert_non_null(strstr(r.location, "bulk_done=2"));
     reply_free(&r);
