@@ -305,6 +305,8 @@ void web_page_begin(html_buf *b, const web_ctx *w, const char *title_key, const 
         html_t(b, w, "nav.label");
         html_lit(b, "\"><ul>");
         nav_link(b, w, "nav.queue", "queue", nav);
+        if (web_access_register(&w->sess.user))
+            nav_link(b, w, "nav.new", "new", nav);
         nav_link(b, w, "nav.events", "events", nav);
         nav_link(b, w, "nav.report", "report", nav);
         if (web_access_is_security(&w->sess.user))
@@ -441,6 +443,9 @@ const http_route web_routes[] = {
     {"POST", "/logout", 4096, web_logout_post},
     {"POST", "/lang", 4096, web_lang_post},
     {"GET", "/queue", 0, web_queue_get},
+    {"POST", "/queue/bulk", 32768, web_bulk_post},
+    {"GET", "/new", 0, web_new_get},
+    {"POST", "/new", 32768, web_new_post},
     {"GET", "/export.csv", 0, web_export_get},
     {"GET", "/item/*", 0, web_item_get},
     {"POST", "/item/*", 32768, web_item_post},

@@ -165,6 +165,10 @@ int web_access_action(const web_user *u, const trygg_item *it, web_action a);
  * the security department. A destination user assigns within their own
  * organisation only: `target` must be a user of the same destination. */
 int web_access_assign(const web_user *u, const trygg_item *it, const trygg_user *target);
+/* 1 if `u` may register items that came in by phone, visit, letter or
+ * e-mail (web_new.c): the security department only, because the routing
+ * rules, not the user, decide the recipient. */
+int web_access_register(const web_user *u);
 /* 1 if `u` may use the admin and channels pages. */
 int web_access_admin(const web_user *u);
 /* Narrows a list filter to what `u` may see (destination users: their
@@ -272,6 +276,30 @@ void web_lang_post(void *ctx, const http_req *req, http_resp *resp);
 void web_queue_get(void *ctx, const http_req *req, http_resp *resp);
 void web_item_get(void *ctx, const http_req *req, http_resp *resp);
 void web_item_post(void *ctx, const http_req *req, http_resp *resp);
+/* What web_item_apply did. */
+typedef enum web_apply {
+    WEB_APPLY_OK = 0,    /* done (and the queue's counts dropped) */
+    WEB_APPLY_HIDDEN,    /* no such item, or the user may not see it (404) */
+    WEB_APPLY_UNKNOWN,   /* no such action (404) */
+    WEB_APPLY_FORBIDDEN, /* the user may see the item but not do this (403) */
+    WEB_APPLY_FAILED     /* refused or failed; *key names why */
+} web_apply;
+/* Runs item action `action` ("close", "forward", "assign", "duplicate", ...)
+ * on item `id` as w's user with the form fields of w->req, through the same
+ * access checks (web_access.c) as POST /item/<id>/<action>
+ * (web_item_post.c). *key gets the flash message key of the outcome. */
+web_apply web_item_apply(web_ctx *w, int64_t id, const char *action, const char **key);
+/* POST /queue/bulk (web_bulk.c): one action on the selected items, after a
+ * confirmation that states the count. */
+void web_bulk_post(void *ctx, const http_req *req, http_resp *resp);
+/* The bulk form's opening tag and its controls above the queue table, and
+ * the outcome of the last bulk action (bulk_done, bulk_skipped). */
+void web_bulk_form_open(html_buf *b, web_ctx *w);
+void web_bulk_result_html(html_buf *b, web_ctx *w);
+/* Staff-made items (web_new.c): GET/POST /new registers a phone call, a
+ * visit, a letter or an e-mail as an item of channel staff. */
+void web_new_get(void *ctx, const http_req *req, http_resp *resp);
+void web_new_post(void *ctx, const http_req *req, http_resp *resp);
 void web_export_get(void *ctx, const http_req *req, http_resp *resp);
 void web_channels_get(void *ctx, const http_req *req, http_resp *resp);
 /* Partner events (web_events.c): the list with the form, and one event. */

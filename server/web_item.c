@@ -534,6 +534,11 @@ static void audit_html(html_buf *b, const page *p)
         html_lit(b, "</td><td>");
         if (strcmp(p->audit[i].action, "assign") == 0) {
             audit_assign_html(b, w, p->audit[i].detail);
+        } else if (strcmp(p->audit[i].action, "received") == 0) {
+            /* How a staff-made item came in (web_new.c). */
+            html_t(b, w, "audit.received");
+            html_lit(b, ": ");
+            html_t(b, w, web_enum_key("received", p->audit[i].detail, k));
         } else {
             html_t(b, w, web_enum_key("audit", p->audit[i].action, k));
             if (p->audit[i].detail[0]) {

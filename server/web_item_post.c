@@ -107,7 +107,7 @@ typedef struct posted {
     const char *user;
     trygg_store *st;
     const char *okkey, *errkey;
-    int answered; /* the action sent the response itself */
+    int forbidden; /* the action is not the user's to take on this item (403) */
 } posted;
 
 /* New -> triaged. */
@@ -329,9 +329,8 @@ static trygg_err do_close(posted *a)
         a->errkey = "flash.invalid";
     } else if (r != TRYGG_CLOSE_RESOLVED && r != TRYGG_CLOSE_NOT_OURS &&
                !web_access_action(&a->w->sess.user, a->it, WEB_ACT_CLOSE_ANY)) {
-        web_error(a->w, 403, "error.forbidden");
-        a->answered = 1;
-        return TRYGG_OK;
+        a->forbidden = 1;
+        return TRYGG_ERR_PERM;
     } else if ((e = trygg_store_begin(st)) == TRYGG_OK) {
         int sent = 0;
         e = trygg_store_set_status(st, id, user, TRYGG_STATUS_CLOSED, r, 0);
@@ -405,6 +404,46 @@ static int action_index(const char *name)
     return -1;
 }
 
+web_apply web_item_apply(web_ctx *w, int64_t id, const char *action, const char **key)
+{
+    *key = "flash.failed";
+    trygg_item it;
+    if (id <= 0 || trygg_store_get(w->st, id, &it) != TRYGG_OK ||
+        web_access_item(&w->sess.user, &it) == WEB_SEE_NONE)
+        return WEB_APPLY_HIDDEN;
+    int ai = action_index(action);
+    if (ai < 0)
+        return WEB_APPLY_UNKNOWN;
+    if (!web_access_action(&w->sess.user, &it, actions[ai].act)) {
+        TRYGG_WARN("web: %s may not %s item %" PRId64, w->sess.user.username, action, id);
+        return WEB_APPLY_FORBIDDEN;
+    }
+    posted a = {.w = w,
+                .req = w->req,
+                .it = &it,
+                .id = id,
+                .user = w->sess.user.username,
+                .st = w->st,
+                .okkey = "flash.saved",
+                .errkey = "flash.failed"};
+    trygg_err e = actions[ai].run(&a);
+    if (a.forbidden) {
+        TRYGG_WARN("web: %s may not %s item %" PRId64 " this way", a.user, action, id);
+        return WEB_APPLY_FORBIDDEN;
+    }
+    if (e != TRYGG_OK) {
+        if (e == TRYGG_ERR_STATE && strcmp(a.errkey, "flash.failed") == 0)
+            a.errkey = "flash.state";
+        TRYGG_INFO("web: %s on item %" PRId64 " by %s failed: %s (%s)", action, id, a.user,
+                   trygg_strerror(e), trygg_store_errmsg(w->st));
+        *key = a.errkey;
+        return WEB_APPLY_FAILED;
+    }
+    web_counts_invalidate();
+    *key = a.okkey;
+    return WEB_APPLY_OK;
+}
+
 void web_item_post(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
@@ -412,41 +451,22 @@ void web_item_post(void *ctx, const http_req *req, http_resp *resp)
         return;
     char action[32];
     int64_t id = web_item_parse_path(req->path, action, sizeof action);
-    trygg_item it;
-    if (id <= 0 || trygg_store_get(w.st, id, &it) != TRYGG_OK ||
-        web_access_item(&w.sess.user, &it) == WEB_SEE_NONE) {
+    const char *key;
+    switch (web_item_apply(&w, id, action, &key)) {
+    case WEB_APPLY_HIDDEN:
         web_error(&w, 404, "error.no_item");
         return;
-    }
-    int ai = action_index(action);
-    if (ai < 0) {
+    case WEB_APPLY_UNKNOWN:
         web_error(&w, 404, "error.not_found");
         return;
-    }
-    if (!web_access_action(&w.sess.user, &it, actions[ai].act)) {
-        TRYGG_WARN("web: %s may not %s item %" PRId64, w.sess.user.username, action, id);
+    case WEB_APPLY_FORBIDDEN:
         web_error(&w, 403, "error.forbidden");
         return;
-    }
-    posted a = {.w = &w,
-                .req = req,
-                .it = &it,
-                .id = id,
-                .user = w.sess.user.username,
-                .st = w.st,
-                .okkey = "flash.saved",
-                .errkey = "flash.failed"};
-    trygg_err e = actions[ai].run(&a);
-    if (a.answered)
+    case WEB_APPLY_FAILED:
+        back(&w, id, "err", key);
         return;
-    if (e != TRYGG_OK) {
-        if (e == TRYGG_ERR_STATE && strcmp(a.errkey, "flash.failed") == 0)
-            a.errkey = "flash.state";
-        TRYGG_INFO("web: %s on item %" PRId64 " by %s failed: %s (%s)", action, id, a.user,
-                   trygg_strerror(e), trygg_store_errmsg(w.st));
-        back(&w, id, "err", a.errkey);
-        return;
+    case WEB_APPLY_OK:
+        break;
     }
-    web_counts_invalidate();
-    back(&w, id, "ok", a.okkey);
+    back(&w, id, "ok", key);
 }

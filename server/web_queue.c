@@ -448,7 +448,18 @@ static void item_row(html_buf *b, web_ctx *w, const trygg_item *v)
         html_lit(b, " class=\"urgent\"");
     html_lit(b, "><td data-label=\"");
     html_t(b, w, "col.ref");
-    html_lit(b, "\"><a href=\"/item/");
+    /* The row's box for the bulk actions (web_bulk.c), labelled with its reference. */
+    html_lit(b, "\"><input type=\"checkbox\" name=\"id\" value=\"");
+    html_int(b, v->id);
+    html_lit(b, "\" id=\"sel-");
+    html_int(b, v->id);
+    html_lit(b, "\"><label class=\"sr\" for=\"sel-");
+    html_int(b, v->id);
+    html_lit(b, "\">");
+    html_t(b, w, "bulk.select");
+    html_lit(b, " ");
+    html_text(b, v->ref);
+    html_lit(b, "</label><a href=\"/item/");
     html_int(b, v->id);
     html_lit(b, "\" class=\"ref\">");
     html_text(b, v->ref);
@@ -506,9 +517,18 @@ static void item_row(html_buf *b, web_ctx *w, const trygg_item *v)
     html_lit(b, "</td></tr>");
 }
 
-/* The queue table of items[n] (rows the user may not see are left out). */
+/* The queue table of items[n] (rows the user may not see are left out),
+ * inside the bulk form with the ids of the page for "all on this page". */
 static void items_table(html_buf *b, web_ctx *w, const trygg_item *items, int n)
 {
+    web_bulk_form_open(b, w);
+    html_lit(b, "<input type=\"hidden\" name=\"page_ids\" value=\"");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            html_lit(b, ",");
+        html_int(b, items[i].id);
+    }
+    html_lit(b, "\">");
     html_lit(b, "<table class=\"queue items\"><caption class=\"sr\">");
     html_t(b, w, "queue.caption");
     html_lit(b, "</caption><thead><tr><th scope=\"col\">");
@@ -530,7 +550,7 @@ static void items_table(html_buf *b, web_ctx *w, const trygg_item *items, int n)
             continue; /* belt and braces: the filter already narrowed it */
         item_row(b, w, &v);
     }
-    html_lit(b, "</tbody></table>");
+    html_lit(b, "</tbody></table></form>");
 }
 
 /* Links to the first page (when not on it) and the next one (when the page is full). */
@@ -628,6 +648,7 @@ void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
     html_lit(&b, "</summary>");
     filter_form(&b, &w);
     html_lit(&b, "</details>");
+    web_bulk_result_html(&b, &w);
 
     if (e != TRYGG_OK) {
         html_lit(&b, "<p class=\"flash error\" role=\"alert\">");

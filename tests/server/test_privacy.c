@@ -379,6 +379,9 @@ static const struct rule {
     {"POST", "/logout", P_SKIP_LOGIN},
     {"POST", "/lang", P_POST_FORM},
     {"GET", "/queue", P_GET},
+    {"POST", "/queue/bulk", P_POST_FORM},
+    {"GET", "/new", P_GET},
+    {"POST", "/new", P_POST_FORM},
     {"GET", "/export.csv", P_GET},
     {"GET", "/item/*", P_GET},
     {"POST", "/item/*", P_POST_FORM},
@@ -577,6 +580,12 @@ static void test_every_route(void **state)
                     strncmp(paths[p], "/events/", 8) == 0 && isdigit((unsigned char)paths[p][8]);
                 if (event) /* another organisation's event */
                     snprintf(form, sizeof form, "csrf=%s&action=delete", s.csrf);
+                if (strcmp(paths[p], "/queue/bulk") ==
+                    0) /* a tip and a call-back in a bulk close */
+                    snprintf(form, sizeof form,
+                             "csrf=%s&op=close&reason=resolved&confirm=1&id=%" PRId64
+                             "&id=%" PRId64,
+                             s.csrf, tip_id, callback_id);
                 req(&r, "POST", paths[p], s.cookie, form);
                 assert_no_secret(paths[p], r.body);
                 if (event && r.status != 404) {

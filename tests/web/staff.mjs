@@ -386,6 +386,57 @@ await step('phone: a caretaker files an event in one form', async () => {
   await shot(caretaker, 'events-filed-phone');
 });
 
+await step('security: closes three spam texts in one action, confirmed with the count', async () => {
+  await sec.goto(`${base}/queue?q=iphone`);
+  await sec.getByLabel('Alla ärenden på den här sidan').check();
+  await sec.getByLabel('Avsluta som').selectOption('spam');
+  await shot(sec, 'queue-bulk-desktop');
+  await a11yCheck(sec, 'queue with bulk actions');
+  await sec.getByRole('button', { name: 'Avsluta', exact: true }).click();
+  await sec.getByText('Stänga 3 ärenden som skräp?').waitFor();
+  await shot(sec, 'bulk-confirm-desktop');
+  await a11yCheck(sec, 'bulk confirmation');
+  await sec.getByRole('button', { name: 'Ja, gör det' }).click();
+  await sec.getByText('3 ärenden ändrades.').waitFor();
+  await sec.goto(`${base}/queue?q=iphone`);
+  assert.match(await sec.locator('main').innerText(), /Inga ärenden/);
+});
+await step('security: registers a phone call as an item', async () => {
+  await sec.getByRole('link', { name: 'Registrera ärende' }).click();
+  await sec.getByRole('heading', { level: 1, name: 'Registrera ärende' }).waitFor();
+  await sec.getByLabel('Telefonsamtal').check();
+  await sec.locator('#n-kind').selectOption('fault');
+  await sec.getByLabel('Vad gäller det?').fill('Ringde: lampan vid lekplatsen i Strömparken är trasig igen.');
+  await a11yCheck(sec, 'register an item');
+  await shot(sec, 'new-item-desktop');
+  await sec.getByRole('button', { name: 'Registrera', exact: true }).click();
+  await sec.waitForURL(/\/item\/\d+/);
+  const main = await sec.locator('main').innerText();
+  assert.match(main, /Ärendet är registrerat/);
+  assert.match(main, /Inkommet: Telefonsamtal/);
+  await shot(sec, 'new-item-done-desktop');
+});
+await step('phone: bulk actions and the registration form do not scroll sideways', async () => {
+  for (const where of ['/queue', '/new']) {
+    await phone.goto(`${base}${where}`);
+    await phone.getByRole('heading', { level: 1 }).waitFor();
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `${where} scrolls sideways: ${width}px`);
+  }
+  await shot(phone, 'new-item-phone');
+  await phone.goto(`${base}/queue?status=all`);
+  await phone.locator('input[name=id]').first().check();
+  await phone.getByLabel('Avsluta som').selectOption('resolved');
+  await phone.getByRole('button', { name: 'Avsluta', exact: true }).click();
+  await phone.getByText('Stänga 1 ärende som åtgärdat?').waitFor();
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `confirmation scrolls sideways: ${width}px`);
+  await shot(phone, 'bulk-confirm-phone');
+  await phone.getByRole('link', { name: 'Avbryt' }).click();
+  await phone.waitForURL(/\/queue$/);
+  await shot(phone, 'queue-bulk-phone');
+});
+
 await browser.close();
 fixture.stdin.end();
 await new Promise((r) => fixture.once('exit', r));

@@ -182,6 +182,11 @@ int main(void)
     item(st, TRYGG_KIND_CALLBACK, TRYGG_CHANNEL_VOICE, "callback", "", "security",
          "Bad om att bli uppringd.", pseudo, c.alias, 0, 1800, "");
 
+    /* Spam texts for the bulk close (staff.mjs). */
+    for (int i = 0; i < 3; i++)
+        item(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_SMS, "", "", "security",
+             "VINN EN IPHONE! Klicka på länken och svara JA", pseudo, c.alias, 0, 900 + i, "");
+
     trygg_kiosk k;
     memset(&k, 0, sizeof k);
     char token[64];
