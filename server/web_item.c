@@ -131,7 +131,9 @@ int web_item_can_sms(web_ctx *w, const trygg_item *it, const char **why)
         *why = "reply.no_sender";
         return 0;
     }
-    if (c.stopped || c.cipher_len == 0) {
+    /* The number itself is the gateway's (never on the server): a contact
+     * without a ciphertext here is the normal case, not a stopped one. */
+    if (c.stopped) {
         *why = "reply.stopped";
         return 0;
     }

@@ -114,16 +114,15 @@ static int setup(void **state)
     strcpy(u.destination, "housing");
     assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
 
-    /* An SMS tip with a live contact, carrying an XSS payload. */
+    /* An SMS tip with a live contact, carrying an XSS payload. The contact
+     * is made as the server's dialog makes it: without the number's
+     * ciphertext, which only the gateway keeps. */
     char pseudo[65];
     memset(pseudo, 'a', 64);
     pseudo[64] = '\0';
-    unsigned char cipher[48];
-    memset(cipher, 7, sizeof cipher);
     trygg_contact c;
-    assert_int_equal(
-        trygg_store_contact_get_or_create(st, pseudo, cipher, sizeof cipher, "Tipsare T-", &c),
-        TRYGG_OK);
+    assert_int_equal(trygg_store_contact_get_or_create(st, pseudo, NULL, 0, "Tipsare T-", &c),
+                     TRYGG_OK);
     tip_id = submit(TRYGG_KIND_TIP, TRYGG_CHANNEL_SMS, "security",
                     "<script>alert('xss')</script><img src=x onerror=alert(2)> knark vid torget",
                     pseudo, c.alias, tip_ref);
