@@ -707,6 +707,33 @@ static int start_parts(app *a, const char *script_path, const char *wav)
     return 0;
 }
 
+/* `-n` beyond the config file itself: what the kiosk needs to run (its
+ * token, its fonts) and what it would show unconfigured. The exit code. */
+static int check_setup(app *a, const char *cfg_path)
+{
+    int bad = 0;
+    char token[256], fonts[600], err[800] = "fonts: asset path too long";
+    if (kcfg_read_token(&a->cfg, token, sizeof token) != TRYGG_OK) {
+        printf("%s: token_file %s is missing, unreadable or empty: every upload would be "
+               "refused (`tryggctl kiosk add` writes it)\n",
+               cfg_path, a->cfg.token_file);
+        bad = 1;
+    }
+    sodium_memzero(token, sizeof token);
+    if (trygg_asset_path("fonts", fonts, sizeof fonts) != TRYGG_OK ||
+        ui_check_fonts(fonts, err, sizeof err) != 0) {
+        printf("%s: %s\n", cfg_path, err);
+        bad = 1;
+    }
+    if (!a->cfg.child_concern_url[0])
+        printf("%s: WARNING: [links] child_concern_url is not configured: the help screen shows "
+               "the number only (the server's routing.ini can set it)\n",
+               cfg_path);
+    if (!bad)
+        printf("%s: OK\n", cfg_path);
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     const char *cfg_path = NULL, *script_path = NULL, *shots = NULL, *wav = NULL;
@@ -762,8 +789,7 @@ int main(int argc, char **argv)
     }
     warn_missing_catalogs(a);
     if (check) {
-        printf("%s: OK\n", cfg_path);
-        rc = 0;
+        rc = check_setup(a, cfg_path);
         goto out;
     }
     if (open_outbox(a) != 0)

@@ -398,6 +398,33 @@ int ui_set_size(ui *u, int w, int h)
     return make_target(u, w, h);
 }
 
+static const char *const names[2][2] = {{"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"},
+                                        {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"}};
+
+int ui_check_fonts(const char *font_dir, char *err, size_t cap)
+{
+    int was = TTF_WasInit();
+    if (!was && TTF_Init() != 0) {
+        snprintf(err, cap, "SDL_ttf: %s", TTF_GetError());
+        return -1;
+    }
+    int rc = 0;
+    for (int a = 0; a < 2 && rc == 0; a++)
+        for (int b = 0; b < 2 && rc == 0; b++) {
+            char path[700];
+            snprintf(path, sizeof path, "%s/%s", font_dir, names[a][b]);
+            TTF_Font *f = TTF_OpenFont(path, 24);
+            if (!f) {
+                snprintf(err, cap, "font %s: %s", path, TTF_GetError());
+                rc = -1;
+            } else
+                TTF_CloseFont(f);
+        }
+    if (!was)
+        TTF_Quit();
+    return rc;
+}
+
 ui *ui_open(const ui_opts *o, char *err, size_t cap)
 {
     ui *u = calloc(1, sizeof *u);
@@ -426,9 +453,10 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
         return NULL;
     }
     u->wake_event = SDL_RegisterEvents(1);
-    static const char *const names[2][2] = {
-        {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"},
-        {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"}};
+    if (ui_check_fonts(u->font_dir, err, cap) != 0) {
+        ui_close(u);
+        return NULL;
+    }
     for (int a = 0; a < 2; a++)
         for (int b = 0; b < 2; b++) {
             char path[700];

@@ -44,6 +44,11 @@ typedef struct ui_input {
 /* Opens the window (or the headless surface) and loads the fonts. NULL on
  * failure with the reason in err[cap]. */
 ui *ui_open(const ui_opts *o, char *err, size_t cap);
+/* Checks that the four Noto fonts in font_dir exist and open as fonts
+ * (`trygg-kiosk -n`; ui_open checks the same): a missing or corrupt Arabic
+ * font would otherwise leave the Arabic screens blank. 0, or -1 with the
+ * reason in err. */
+int ui_check_fonts(const char *font_dir, char *err, size_t cap);
 void ui_close(ui *u);
 
 /* Changes the logical size (headless: a new surface). 0 on success. */

@@ -125,13 +125,18 @@ static int load_config(server_ctx *ctx, const char *cfg_path, int check)
 {
     int bad = core_load(ctx, cfg_path, check);
     int no_oncall = bad == 0 && (!ctx->routes || trygg_routes_oncall(ctx->routes)[0] == '\0');
+    int no_child = bad == 0 && trygg_routes_child_concern_missing(ctx->routes);
     if (no_oncall)
         TRYGG_WARN("%s", trygg_routes_no_oncall);
+    if (no_child)
+        TRYGG_WARN("%s", trygg_routes_no_child_concern);
     if (check) {
         if (bad == 0)
             printf("%s: configuration ok\n", cfg_path);
         if (no_oncall)
             printf("%s: %s\n", cfg_path, trygg_routes_no_oncall);
+        if (no_child)
+            printf("%s: %s\n", cfg_path, trygg_routes_no_child_concern);
         core_free(ctx);
         return bad ? 1 : 0;
     }

@@ -259,6 +259,15 @@ void web_channels_get(void *ctx, const http_req *req, http_resp *resp)
         html_t(&b, &w, "ch.oncall_missing");
         html_lit(&b, "</p></section>");
     }
+    if (trygg_routes_child_concern_missing(w.srv->routes)) {
+        /* The kiosks' help screen then has no QR code for it. */
+        html_lit(&b, "<section class=\"card\" id=\"child-concern\"><p class=\"stale-row\">"
+                     "<span class=\"badge bad\">");
+        html_t(&b, &w, "ch.child_missing_badge");
+        html_lit(&b, "</span> ");
+        html_t(&b, &w, "ch.child_missing");
+        html_lit(&b, "</p></section>");
+    }
     gateway(&b, &w, now);
     kiosks(&b, &w, now);
     forwards(&b, &w);

@@ -712,6 +712,16 @@ trygg_err trygg_routes_sync_store(const trygg_routes *r, trygg_store *st, int *r
     return err;
 }
 
+const char *const trygg_routes_no_child_concern =
+    "WARNING: [links] child_concern_url is not configured: the kiosks show the number only, no "
+    "QR code for reporting concern about a child";
+
+int trygg_routes_child_concern_missing(const trygg_routes *r)
+{
+    const char *v = r ? trygg_routes_link(r, "child_concern_url") : NULL;
+    return !v || !v[0];
+}
+
 const char *const trygg_routes_no_oncall =
     "WARNING: no on-call address ([oncall] email in the routing config): urgent texts and "
     "reports (weapon, fire, violence now) alert nobody";

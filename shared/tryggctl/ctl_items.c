@@ -468,6 +468,7 @@ static int cmd_check(ctl_ctx *ctx, int argc, char **argv)
     trygg_routes *r = NULL;
     trygg_err err = trygg_routes_load(file, &r, errs, MAXERR, &nerr);
     int no_oncall = err == TRYGG_OK && trygg_routes_oncall(r)[0] == '\0';
+    int no_child = err == TRYGG_OK && trygg_routes_child_concern_missing(r);
     trygg_routes_free(r);
     for (int i = 0; i < nerr; i++)
         fprintf(stderr, "%s:%d: %s\n", errs[i].file[0] ? errs[i].file : file, errs[i].line,
@@ -482,6 +483,8 @@ static int cmd_check(ctl_ctx *ctx, int argc, char **argv)
         printf("%s: %s\n", file, trygg_routes_no_oncall);
         fprintf(stderr, "%s: %s\n", file, trygg_routes_no_oncall);
     }
+    if (no_child)
+        printf("%s: %s\n", file, trygg_routes_no_child_concern);
     return CTL_OK;
 }
 CTL_COMMAND(check, "check",

@@ -9,8 +9,23 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 sed "s|@DATA@|$T|g; s|@PORT@|8080|g" "$SRC/assets/config/kiosk.ini" > "$T/good.ini"
+# Without its token the kiosk would take reports it can never upload: -n says so.
+if "$KIOSK" -n -c "$T/good.ini" > "$T/out" 2>&1; then cat "$T/out"; fail "missing token accepted"; fi
+grep -q "token_file .* is missing" "$T/out" || { cat "$T/out"; fail "no token message"; }
+echo "kiosk-token-for-test" > "$T/kiosk-token"
 "$KIOSK" -n -c "$T/good.ini" > "$T/out" 2>&1 || { cat "$T/out"; fail "shipped kiosk.ini rejected"; }
 grep -q "OK" "$T/out" || fail "no OK line"
+# The shipped child-concern page is not configured: a warning, not an error.
+grep -q "child_concern_url is not configured" "$T/out" || fail "no child-concern warning"
+# A corrupt Arabic font would leave the Arabic screens blank: -n refuses it.
+cp -r "$SRC/assets" "$T/assets"
+head -c 4096 /dev/urandom > "$T/assets/fonts/NotoSansArabic-Regular.ttf"
+if TRYGG_ASSETS="$T/assets" "$KIOSK" -n -c "$T/good.ini" > "$T/out" 2>&1; then
+    cat "$T/out"; fail "corrupt font accepted"; fi
+grep -q "NotoSansArabic-Regular.ttf" "$T/out" || { cat "$T/out"; fail "no font message"; }
+rm "$T/assets/fonts/NotoSansArabic-Bold.ttf"
+if TRYGG_ASSETS="$T/assets" "$KIOSK" -n -c "$T/good.ini" > "$T/out" 2>&1; then
+    fail "missing font accepted"; fi
 
 cat > "$T/bad.ini" <<'INI'
 [kiosk]

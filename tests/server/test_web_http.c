@@ -586,6 +586,9 @@ static void test_admin_pages(void **state)
     /* The built-in routing has no on-call address: the page says so in red. */
     assert_non_null(strstr(r.body, "id=\"oncall\""));
     assert_non_null(strstr(r.body, "larmar ingen"));
+    /* Nor does it configure a page for concern about a child. */
+    assert_non_null(strstr(r.body, "id=\"child-concern\""));
+    assert_non_null(strstr(r.body, "orosanmälan om barn"));
     reply_free(&r);
 }
 

@@ -123,7 +123,11 @@ ASSETS="${TRYGG_ASSETS:-$(dirname "$0")/../../assets}"
 expect 0 check -c "$ASSETS/config/routing.ini"
 # The shipped config has no on-call address: urgent items would alert nobody.
 contains "$OUT$ERR" "WARNING: no on-call address"
-sed 's/^email =$/email = jour@kommun.example/' "$ASSETS/config/routing.ini" >"$WORK/oncall.ini"
+# Nor a page for reporting concern about a child: the kiosks show the number only.
+contains "$OUT$ERR" "child_concern_url is not configured"
+sed -e 's/^email =$/email = jour@kommun.example/' \
+    -e 's|^child_concern_url =$|child_concern_url = https://kommun.example/orosanmalan|' \
+    "$ASSETS/config/routing.ini" >"$WORK/oncall.ini"
 expect 0 check -c "$WORK/oncall.ini"
 lacks "$OUT$ERR" "WARNING"
 printf '[rule crime]\nkind = tip\ndestination = housing\n[destination housing]\ncompany = yes\n[rule broken]\nkind = nonsense\n' >"$WORK/bad.ini"

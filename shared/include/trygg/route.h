@@ -120,5 +120,9 @@ const char *trygg_routes_oncall(const trygg_routes *r);
  * command lines; the staff UI has its own catalog text): urgent items then
  * alert nobody. */
 extern const char *const trygg_routes_no_oncall;
+/* 1 when [links] child_concern_url is empty ("not configured"), and the
+ * warning the checks print then. */
+int trygg_routes_child_concern_missing(const trygg_routes *r);
+extern const char *const trygg_routes_no_child_concern;
 
 #endif
