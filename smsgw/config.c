@@ -16,6 +16,7 @@ void smsgw_cfg_defaults(smsgw_cfg *c)
     snprintf(c->connection, sizeof c->connection, "none");
     c->poll_interval = 1;
     c->send_timeout = 60;
+    c->send_slice = 10;
     c->multipart_timeout = 300;
     c->call_debounce = 60;
     c->quarantine_days = 7;
@@ -58,6 +59,7 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     STR("modem", "device", device)
     INT("modem", "poll_interval", poll_interval, 1, 3600)
     INT("modem", "send_timeout", send_timeout, 1, 600)
+    INT("modem", "send_slice", send_slice, 1, 600)
     if (strcmp(section, "paths") == 0 && strcmp(name, "database") == 0)
         return trygg_cfg_fail(e, line,
                               "[paths] database is gone: the gateway never opens the server's "

@@ -3,7 +3,8 @@
  *
  * Sections and keys (defaults in parentheses; see docs/smsgw.md):
  *   [modem]    model (dummy), connection (none), device (required),
- *              poll_interval seconds (1), send_timeout seconds (60)
+ *              poll_interval seconds (1), send_timeout seconds (60),
+ *              send_slice seconds (10)
  *   [server]   url (the server's base URL), token_file (the gateway's token,
  *              tryggctl gateway add), both required: the gateway is a client
  *              of the server and never opens its database
@@ -36,6 +37,7 @@
 typedef struct smsgw_cfg {
     char model[50], connection[64], device[512];
     int poll_interval, send_timeout;
+    int send_slice; /* seconds of sending before the modem's inbox is read again */
     char pseudonym_key[512], number_key[512], quarantine[512];
     /* The gateway as a client of the server (docs/gateway-protocol.md):
      * [server] url, token_file; [paths] store (its own SQLite file). */

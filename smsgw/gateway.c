@@ -60,6 +60,7 @@ struct gw {
     int store_waiting;     /* messages left on the modem by the last failure */
     int crash_after;       /* test hook: _exit before the delete after N commits */
     int fail_sends;        /* test hook: sends to fail */
+    int send_delay_ms;     /* test hook: the time one send takes */
 };
 
 static int stopping(const gw *g)
@@ -143,6 +144,19 @@ void gw_close(gw *g)
 const gw_stats *gw_get_stats(const gw *g)
 {
     return &g->stats;
+}
+
+void gw_test_send_delay(gw *g, int ms)
+{
+    g->send_delay_ms = ms;
+}
+
+/* Monotonic milliseconds: the sending slice is wall-clock-jump proof. */
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void gw_test_fail_sends(gw *g, int n)
@@ -341,7 +355,7 @@ static int64_t retry_delay(const smsgw_cfg *c, int attempts)
 /* The gateway's own send queue (a client of the server): what the server
  * answered or staff wrote, and the offline answers. Each result is
  * recorded right after its send. */
-static trygg_err do_sendq(gw *g, int64_t now, int *handled)
+static trygg_err do_sendq(gw *g, int64_t now, int64_t until_ms, int *handled)
 {
     lstore *ls = relay_store(g->rl);
     ls_send *rows = calloc(SEND_BATCH, sizeof *rows);
@@ -351,7 +365,8 @@ static trygg_err do_sendq(gw *g, int64_t now, int *handled)
     *handled = 0;
     int64_t wall = (int64_t)time(NULL);
     trygg_err e = ls_send_due(ls, now > wall ? now : wall, rows, SEND_BATCH, &n);
-    for (int i = 0; !e && i < n && !stopping(g) && modem_connected(g->md); i++) {
+    for (int i = 0; !e && i < n && !stopping(g) && modem_connected(g->md) && mono_ms() < until_ms;
+         i++) {
         (*handled)++;
         ls_send *o = &rows[i];
         char number[20], error[256] = "";
@@ -367,6 +382,10 @@ static trygg_err do_sendq(gw *g, int64_t now, int *handled)
             se = TRYGG_ERR_IO;
             snprintf(error, sizeof error, "network refused (simulated)");
         } else {
+            if (g->send_delay_ms > 0) {
+                struct timespec d = {g->send_delay_ms / 1000, (g->send_delay_ms % 1000) * 1000000L};
+                nanosleep(&d, NULL);
+            }
             se = modem_send(g->md, number, o->text, &parts, error, sizeof error);
         }
         sodium_memzero(number, sizeof number);
@@ -394,16 +413,19 @@ static trygg_err do_sendq(gw *g, int64_t now, int *handled)
     return e;
 }
 
-/* Talks to the server, sends everything due (bounded per round so inbound
- * is not starved), then reports what was just sent at once. */
+/* Talks to the server, sends what is due for at most send_slice seconds
+ * (a real modem takes seconds per SMS: a long queue of replies must not keep
+ * an incoming urgent text or STOP waiting in the modem), then reports what
+ * was just sent at once. The rest goes in the next step, after the inbox. */
 static trygg_err do_outbox(gw *g, int64_t now)
 {
     trygg_err se = relay_sync(g->rl, now);
     if (se)
         return se;
-    for (int round = 0; round < 64 && !stopping(g); round++) {
+    int64_t until = mono_ms() + (int64_t)g->cfg->send_slice * 1000;
+    for (int round = 0; round < 64 && !stopping(g) && mono_ms() < until; round++) {
         int handled = 0;
-        trygg_err e = do_sendq(g, now, &handled);
+        trygg_err e = do_sendq(g, now, until, &handled);
         if (e)
             return e;
         if (handled < SEND_BATCH)

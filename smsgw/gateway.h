@@ -53,6 +53,8 @@ const gw_stats *gw_get_stats(const gw *g);
 
 /* For tests: the next `n` sends fail as if the network refused them. */
 void gw_test_fail_sends(gw *g, int n);
+/* For tests: each send takes `ms` milliseconds, as on a real modem. */
+void gw_test_send_delay(gw *g, int ms);
 /* Test hook: the gateway's own store (e.g. to make it run out of space with
  * ls_test_limit_pages). */
 struct lstore *gw_test_lstore(gw *g);

@@ -496,6 +496,55 @@ static void test_send_retries(void **state)
     gw_test_fail_sends(f->g, 0);
 }
 
+static int sent_to(fx *f, const char *number)
+{
+    static trygg_sms_out rows[64];
+    int n = sms_to(f, number, rows, 64), sent = 0;
+    for (int i = 0; i < n; i++)
+        sent += rows[i].status == TRYGG_OUT_SENT;
+    return sent;
+}
+
+/* A real modem takes seconds per SMS: a long queue of replies is sent in
+ * slices of send_slice seconds, and the inbox is read between them, so an
+ * urgent text arriving meanwhile is stored (and answered) without waiting
+ * for the whole queue. */
+static void test_sending_leaves_room_for_inbound(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL) + 20;
+    const char *G = "+46700000061", *U = "+46700000062";
+    tu_fake_sms(&f->t, "", G, "Klotter på skolan igen");
+    step(f, now);
+    assert_int_equal(items_of(f, G, items, 32), 1);
+    assert_int_equal(sent_to(f, G), 1); /* the acknowledgement */
+    char pg[65];
+    pseudo(f, G, pg);
+    for (int i = 0; i < 20; i++) {
+        char text[40];
+        int64_t id;
+        snprintf(text, sizeof text, "Svar nummer %d", i);
+        assert_int_equal(trygg_store_sms_enqueue(f->st, items[0].id, pg, "anna", text, &id),
+                         TRYGG_OK);
+    }
+    f->t.cfg.send_slice = 1;
+    gw_test_send_delay(f->g, 150); /* 20 replies: 3 s of sending */
+    step(f, now + 1);
+    int first = sent_to(f, G) - 1;
+    assert_true(first >= 1);
+    assert_true(first <= 8); /* one second's worth, not the whole queue */
+    tu_fake_sms(&f->t, "", U, "Det brinner i soprummet nu");
+    step(f, now + 2);
+    assert_int_equal(items_of(f, U, items, 32), 1);
+    assert_int_equal(items[0].urgent, 1);
+    assert_true(sent_to(f, G) - 1 < 20); /* stored while replies still wait */
+    for (int i = 0; i < 10 && sent_to(f, G) - 1 < 20; i++)
+        step(f, now + 3 + i);
+    assert_int_equal(sent_to(f, G) - 1, 20); /* and the queue still drains */
+    f->t.cfg.send_slice = 10;
+    gw_test_send_delay(f->g, 0);
+}
+
 static void test_call_and_ring(void **state)
 {
     fx *f = *state;
@@ -909,6 +958,7 @@ int main(void)
         cmocka_unit_test(test_urgent_flood_block),
         cmocka_unit_test(test_staff_reply),
         cmocka_unit_test(test_send_retries),
+        cmocka_unit_test(test_sending_leaves_room_for_inbound),
         cmocka_unit_test(test_call_and_ring),
         cmocka_unit_test(test_quarantine_purged),
         cmocka_unit_test(test_crash_before_delete),
