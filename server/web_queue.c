@@ -5,6 +5,8 @@
  */
 #include "web.h"
 
+#include "trygg/ref.h"
+
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -593,10 +595,37 @@ static void casework_filter(web_ctx *w, trygg_filter *f)
         f->due_before = overdue_at();
 }
 
+/* A search for a reference in any form ("52zp9j", "52 ZP9J", "52-zp9j")
+ * goes straight to the item, when the user may see it. Otherwise (not a
+ * reference, no such item, not the user's) it is an ordinary search, so
+ * the answer never tells whether someone else's item exists. 1 when it
+ * redirected. */
+static int goto_reference(web_ctx *w, const http_req *req)
+{
+    const char *q = http_query(req, "q");
+    char ref[TRYGG_REF_LEN + 1];
+    if (!q || trygg_ref_normalise(q, ref) != TRYGG_OK)
+        return 0;
+    trygg_item *it = malloc(sizeof *it);
+    int found = it &&
+                trygg_store_get_by_ref_view(w->st, ref, web_access_store_view(&w->sess.user), it) ==
+                    TRYGG_OK &&
+                web_access_item(&w->sess.user, it) != WEB_SEE_NONE;
+    if (found) {
+        char path[64];
+        snprintf(path, sizeof path, "/item/%" PRId64, it->id);
+        http_resp_redirect(w->resp, path);
+    }
+    free(it);
+    return found;
+}
+
 void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
     if (web_begin(&w, ctx, req, resp) != 0)
+        return;
+    if (goto_reference(&w, req))
         return;
     trygg_filter f;
     web_filter_from_query(req, &f);

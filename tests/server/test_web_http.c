@@ -277,6 +277,26 @@ static void test_xss_inert_and_queue(void **state)
     req(&r, "GET", "/queue?after=garbage", s.cookie, NULL);
     assert_int_equal(r.status, 400);
     reply_free(&r);
+    /* A reference in any form (no dash, lower case, spaces) goes straight
+     * to its item. */
+    char typed[32], q[64];
+    snprintf(typed, sizeof typed, "%c%c%s", tip_ref[0] | 0x20, tip_ref[1] | 0x20, tip_ref + 3);
+    for (char *p = typed; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p |= 0x20;
+    const char *const forms[] = {"%s", "+%s+", "%.2s+%s"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char v[32];
+        if (i < 2)
+            snprintf(v, sizeof v, forms[i], typed);
+        else
+            snprintf(v, sizeof v, forms[i], typed, typed + 2);
+        snprintf(q, sizeof q, "/queue?q=%s", v);
+        req(&r, "GET", q, s.cookie, NULL);
+        assert_int_equal(r.status, 303);
+        assert_string_equal(r.location, path);
+        reply_free(&r);
+    }
 }
 
 static void test_housing_cannot_open_tip(void **state)
@@ -307,6 +327,14 @@ static void test_housing_cannot_open_tip(void **state)
     /* Queue and export list only housing items, scrubbed. */
     req(&r, "GET", "/queue?status=all", s.cookie, NULL);
     assert_null(strstr(r.body, tip_ref));
+    reply_free(&r);
+    /* A reference it may not see is an ordinary search that finds nothing:
+     * no redirect tells it the item exists. */
+    char q[64];
+    snprintf(q, sizeof q, "/queue?q=%s", tip_ref);
+    req(&r, "GET", q, s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "knark"));
     reply_free(&r);
     req(&r, "GET", "/export.csv?status=all", s.cookie, NULL);
     assert_int_equal(r.status, 200);
