@@ -152,6 +152,65 @@ static void text_input(html_buf *b, const char *id, const char *name, const char
     html_lit(b, "\">");
 }
 
+/* The categories of one kind as an <optgroup>; `cur` is selected in the
+ * group of `cur_kind` only (an id may be listed under several kinds). */
+static void cat_group(html_buf *b, const web_ctx *w, const server_catalog *cat, trygg_kind k,
+                      const char *cur, int cur_kind, int *found)
+{
+    int any = 0;
+    for (int i = 0; i < cat->ncats && !any; i++)
+        any = cat->cats[i].kind == k;
+    if (!any)
+        return;
+    char key[64];
+    html_lit(b, "<optgroup label=\"");
+    html_attr(b, web_t(w, web_enum_key("kind", trygg_kind_name(k), key)));
+    html_lit(b, "\">");
+    for (int i = 0; i < cat->ncats; i++) {
+        if (cat->cats[i].kind != k)
+            continue;
+        int sel = (int)k == cur_kind && cur && strcmp(cur, cat->cats[i].id) == 0;
+        *found |= sel;
+        select_option(b, cat->cats[i].id,
+                      config_label(cat->cats[i].label, w->lang, cat->cats[i].id),
+                      sel ? cat->cats[i].id : NULL);
+    }
+    html_lit(b, "</optgroup>");
+}
+
+void web_cat_choice(html_buf *b, const web_ctx *w, const char *id, const char *name,
+                    const char *cur, int cur_kind)
+{
+    const server_catalog *cat = w->srv ? w->srv->cfg.catalog : NULL;
+    if (!cat || cat->ncats == 0) {
+        text_input(b, id, name, cur);
+        return;
+    }
+    html_lit(b, "<select id=\"");
+    html_attr(b, id);
+    html_lit(b, "\" name=\"");
+    html_attr(b, name);
+    html_lit(b, "\">");
+    select_option(b, "", web_t(w, "item.no_category"), cur ? cur : "");
+    int found = 0;
+    for (int k = 0; k < TRYGG_KIND_COUNT; k++)
+        cat_group(b, w, cat, (trygg_kind)k, cur, cur_kind, &found);
+    if (cur && cur[0] && !found) /* an id the config no longer lists */
+        select_option(b, cur, cur, cur);
+    html_lit(b, "</select>");
+}
+
+int web_cat_fits(const web_ctx *w, const char *category, trygg_kind kind)
+{
+    const server_catalog *cat = w->srv ? w->srv->cfg.catalog : NULL;
+    if (!category[0] || !cat || cat->ncats == 0)
+        return 1;
+    for (int i = 0; i < cat->ncats; i++)
+        if (cat->cats[i].kind == kind && strcmp(cat->cats[i].id, category) == 0)
+            return 1;
+    return 0;
+}
+
 void web_cat_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
                     const char *cur, int any)
 {

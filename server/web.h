@@ -229,6 +229,13 @@ void web_cat_select(html_buf *b, const web_ctx *w, const char *id, const char *n
                     const char *cur, int any);
 void web_area_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
                      const char *cur, int any);
+/* The category of an item (edit and new forms): "no category" first, then
+ * the categories grouped by kind; `cur` is selected under `cur_kind`. */
+void web_cat_choice(html_buf *b, const web_ctx *w, const char *id, const char *name,
+                    const char *cur, int cur_kind);
+/* 1 when `category` ("" = none) is listed under `kind` in server.ini (or
+ * server.ini lists no categories). */
+int web_cat_fits(const web_ctx *w, const char *category, trygg_kind kind);
 
 /* Text from the web catalog in the session's language (never NULL). */
 const char *web_t(const web_ctx *w, const char *key);

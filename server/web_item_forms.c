@@ -216,7 +216,7 @@ static void edit_form(html_buf *b, web_ctx *w, const trygg_item *it)
     html_lit(b, "</select></div><div class=\"field\"><label for=\"ed-cat\">");
     html_t(b, w, "item.category");
     html_lit(b, "</label>");
-    web_cat_select(b, w, "ed-cat", "category", it->category, 0);
+    web_cat_choice(b, w, "ed-cat", "category", it->category, (int)it->kind);
     html_lit(b, "</div><div class=\"field\"><label for=\"ed-area\">");
     html_t(b, w, "item.area");
     html_lit(b, "</label>");

@@ -166,6 +166,9 @@ static trygg_err do_edit(posted *a)
         trygg_kind_parse(ks, &kind) != TRYGG_OK) {
         e = TRYGG_ERR_INVALID;
         a->errkey = "flash.invalid";
+    } else if (!web_cat_fits(a->w, cat, kind)) {
+        e = TRYGG_ERR_INVALID;
+        a->errkey = "flash.category_kind";
     } else {
         e = trygg_store_update(st, id, user, cat, area, (int)kind);
     }

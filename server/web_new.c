@@ -110,6 +110,16 @@ static void text_input(html_buf *b, const web_ctx *w, const char *id, const char
     html_lit(b, "\"></div>");
 }
 
+static int known_kind(const char *s, trygg_kind *out)
+{
+    if (trygg_kind_parse(s, out) != TRYGG_OK)
+        return 0;
+    for (size_t i = 0; i < NKINDS; i++)
+        if (kinds[i] == *out)
+            return 1;
+    return 0;
+}
+
 /* The page with the form; `err` (a catalog key, may be NULL) above it. */
 static void new_page(web_ctx *w, const new_form *f, const char *err)
 {
@@ -137,7 +147,9 @@ static void new_page(web_ctx *w, const new_form *f, const char *err)
     how_and_kind(&b, w, f);
     html_lit(&b, "<div class=\"field\">");
     label_for(&b, w, "n-category", "filter.category");
-    web_cat_select(&b, w, "n-category", "category", f->category, 0);
+    trygg_kind shown_kind;
+    web_cat_choice(&b, w, "n-category", "category", f->category,
+                   known_kind(f->kind, &shown_kind) ? (int)shown_kind : -1);
     html_lit(&b, "</div><div class=\"field\">");
     label_for(&b, w, "n-area", "filter.area");
     web_area_select(&b, w, "n-area", "area", f->area, 0);
@@ -184,16 +196,6 @@ static int known_how(const char *how)
     return 0;
 }
 
-static int known_kind(const char *s, trygg_kind *out)
-{
-    if (trygg_kind_parse(s, out) != TRYGG_OK)
-        return 0;
-    for (size_t i = 0; i < NKINDS; i++)
-        if (kinds[i] == *out)
-            return 1;
-    return 0;
-}
-
 /* The item of a checked form; NULL (the message key) when it is complete. */
 static const char *form_item(const web_ctx *w, const new_form *f, trygg_item *it)
 {
@@ -207,6 +209,8 @@ static const char *form_item(const web_ctx *w, const new_form *f, trygg_item *it
         return "new.need_text";
     if (f->contact[0] && !f->consent)
         return "new.need_consent";
+    if (!web_cat_fits(w, f->category, it->kind))
+        return "flash.category_kind";
     it->channel = TRYGG_CHANNEL_STAFF;
     if (snprintf(it->client_key, sizeof it->client_key, "staff-%s", f->key) >=
             (int)sizeof it->client_key ||

@@ -69,7 +69,7 @@ trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, co
     trygg_item it;
     err = trygg_store_get(st, id, &it);
     char detail[512] = "";
-    if (!err && category && *category && strcmp(category, it.category) != 0) {
+    if (!err && category && strcmp(category, it.category) != 0) { /* "" clears it */
         append_change(detail, sizeof detail, "category", it.category, category);
         err = set_text_col(st, id, "category", category);
     }

@@ -135,11 +135,45 @@ static void test_no_suggestion(void **state)
     free(body);
 }
 
+/* The edit form: "no category" is a choice (and what an item without one
+ * shows, so saving an area change cannot set a category by itself); the
+ * categories are grouped by kind; a category that does not belong to the
+ * chosen kind is refused; choosing "no category" clears it. */
+static void test_edit_categories(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    char *body = item_page(&s, vague_id);
+    const char *ed = strstr(body, "id=\"ed-cat\"");
+    assert_non_null(ed);
+    assert_non_null(strstr(ed, "<option value=\"\" selected>Ingen kategori</option>"));
+    assert_non_null(strstr(ed, "<optgroup label=\"Otrygghet\">"));
+    assert_non_null(strstr(ed, "<optgroup label=\"Felanmälan\">"));
+    free(body);
+    reply r;
+    post_action(&s, kiosk_id, "edit", "kind=fault&category=lighting&area=centrum", &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "err=flash.category_kind"));
+    reply_free(&r);
+    trygg_item it;
+    assert_int_equal(trygg_store_get(server_store(&F.ctx), kiosk_id, &it), TRYGG_OK);
+    assert_int_equal(it.kind, TRYGG_KIND_CONCERN);
+    assert_string_equal(it.category, "lighting");
+    post_action(&s, kiosk_id, "edit", "kind=concern&category=&area=centrum", &r);
+    assert_int_equal(r.status, 303);
+    assert_null(strstr(r.location, "err="));
+    reply_free(&r);
+    assert_int_equal(trygg_store_get(server_store(&F.ctx), kiosk_id, &it), TRYGG_OK);
+    assert_string_equal(it.category, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_suggested_and_taken),
         cmocka_unit_test(test_no_suggestion),
+        cmocka_unit_test(test_edit_categories),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -141,8 +141,9 @@ TRYGG_MUST_CHECK trygg_err trygg_store_list(trygg_store *st, const trygg_filter 
 TRYGG_MUST_CHECK trygg_err trygg_store_count_by_status(trygg_store *st, const trygg_filter *f,
                                                        int64_t counts[TRYGG_STATUS_COUNT]);
 
-/* Changes category/area/kind (NULL or "" leaves a field unchanged; kind -1
- * leaves kind). Audited as "edit" by `actor` with old -> new values. */
+/* Changes category/area/kind: a NULL category or area, an "" area and kind
+ * -1 leave the field unchanged; category "" means "no category". Audited as
+ * "edit" by `actor` with old -> new values. */
 TRYGG_MUST_CHECK trygg_err trygg_store_update(trygg_store *st, int64_t id, const char *actor,
                                               const char *category, const char *area, int kind);
 /* Sets urgent 0/1, audited. */
