@@ -16,7 +16,15 @@
 static void back(web_ctx *w, int64_t id, const char *param, const char *key)
 {
     char loc[160];
-    snprintf(loc, sizeof loc, "/item/%" PRId64 "?%s=%s", id, param, key);
+    /* After an action that took the item out of the user's hands (a
+     * recipient returning it to the security department), the queue. */
+    trygg_item *it = malloc(sizeof *it);
+    int sees = it && web_access_get(&w->sess.user, w->st, id, it) != WEB_SEE_NONE;
+    free(it);
+    if (sees)
+        snprintf(loc, sizeof loc, "/item/%" PRId64 "?%s=%s", id, param, key);
+    else
+        snprintf(loc, sizeof loc, "/queue?%s=%s", param, key);
     http_resp_redirect(w->resp, loc);
 }
 
@@ -319,6 +327,27 @@ static trygg_err do_duplicate(posted *a)
 }
 
 /* Closes with a reason; "referred to police" queues the police-links SMS. */
+/* "Not ours" from a recipient: the item goes back to the security
+ * department, open (triaged), for re-routing; the audit trail has the
+ * recipient's destination change and status change, and an internal note
+ * says why. Closing it is the security department's decision. */
+static trygg_err return_to_security(posted *a)
+{
+    trygg_store *st = a->st;
+    trygg_err e = trygg_store_begin(st);
+    if (e)
+        return e;
+    e = trygg_store_set_destination(st, a->id, a->user, "security");
+    if (!e && a->it->status != TRYGG_STATUS_TRIAGED)
+        e = trygg_store_set_status(st, a->id, a->user, TRYGG_STATUS_TRIAGED, TRYGG_CLOSE_NONE, 0);
+    if (!e)
+        e = trygg_store_add_message_for(st, a->id, TRYGG_MSG_NOTE, TRYGG_AUD_INTERNAL, a->user,
+                                        web_t(a->w, "note.returned_not_ours"), NULL);
+    e = e ? (trygg_store_rollback(st), e) : trygg_store_commit(st);
+    a->okkey = "flash.returned";
+    return e;
+}
+
 static trygg_err do_close(posted *a)
 {
     trygg_store *st = a->st;
@@ -334,6 +363,8 @@ static trygg_err do_close(posted *a)
                !web_access_action(&a->w->sess.user, a->it, WEB_ACT_CLOSE_ANY)) {
         a->forbidden = 1;
         return TRYGG_ERR_PERM;
+    } else if (r == TRYGG_CLOSE_NOT_OURS && !web_access_is_security(&a->w->sess.user)) {
+        return return_to_security(a);
     } else if ((e = trygg_store_begin(st)) == TRYGG_OK) {
         int sent = 0;
         e = trygg_store_set_status(st, id, user, TRYGG_STATUS_CLOSED, r, 0);

@@ -119,15 +119,16 @@ trygg_err trygg_sqlite_set_urgent(trygg_store *st, int64_t id, const char *actor
 
 /* The allowed moves: forward along new -> triaged -> forwarded|in_progress
  * -> closed, between forwarded and in_progress, closing from any open state
- * (spam or a duplicate can be closed straight from new), and reopening a
- * closed item to triaged. */
+ * (spam or a duplicate can be closed straight from new), reopening a closed
+ * item to triaged, and back to triaged from forwarded or in progress (a
+ * recipient returning an item that is not theirs). */
 static int transition_ok(trygg_status from, trygg_status to)
 {
     switch (to) {
     case TRYGG_STATUS_NEW:
         return 0;
     case TRYGG_STATUS_TRIAGED:
-        return from == TRYGG_STATUS_NEW || from == TRYGG_STATUS_CLOSED;
+        return from != TRYGG_STATUS_TRIAGED;
     case TRYGG_STATUS_FORWARDED:
         return from == TRYGG_STATUS_TRIAGED || from == TRYGG_STATUS_IN_PROGRESS;
     case TRYGG_STATUS_IN_PROGRESS:

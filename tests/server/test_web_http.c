@@ -1101,6 +1101,53 @@ static void test_assign_and_mine(void **state)
     assert_string_equal(it.assignee, "sakerhet");
 }
 
+/* A recipient closing an item as "not ours" does not close it: it goes back
+ * to the security department for re-routing, in its open tab, and the audit
+ * trail says who returned it. */
+static void test_not_ours_returns_to_security(void **state)
+{
+    (void)state;
+    int64_t id = submit(TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "security",
+                        "Mörkt i parken, fel mottagare", NULL, NULL, NULL);
+    assert_int_equal(
+        trygg_store_set_status(st, id, "sakerhet", TRYGG_STATUS_TRIAGED, TRYGG_CLOSE_NONE, 0),
+        TRYGG_OK);
+    session sec, housing;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &sec), 303);
+    reply r;
+    post_action(&sec, id, "forward", "destination=housing", &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    assert_int_equal(login_as("bostad", PASSWORD, &housing), 303);
+    post_action(&housing, id, "close", "reason=not_ours", &r);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(r.location, "/queue?ok=flash.returned");
+    reply_free(&r);
+    trygg_item it;
+    assert_int_equal(trygg_store_get(st, id, &it), TRYGG_OK);
+    assert_int_not_equal(it.status, TRYGG_STATUS_CLOSED);
+    assert_int_equal(it.status, TRYGG_STATUS_TRIAGED);
+    assert_string_equal(it.destination, "security");
+    trygg_audit rows[32];
+    int n = 0, returned = 0;
+    assert_int_equal(trygg_store_list_audit(st, id, rows, 32, &n), TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        returned |= strcmp(rows[i].actor, "bostad") == 0 && strstr(rows[i].detail, "security");
+    assert_true(returned);
+    char path[64];
+    snprintf(path, sizeof path, "/item/%" PRId64, id);
+    req(&r, "GET", path, housing.cookie, NULL); /* no longer theirs */
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    req(&r, "GET", path, sec.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "inte vårt ärende"));
+    reply_free(&r);
+    req(&r, "GET", "/queue", sec.cookie, NULL); /* the open tab */
+    assert_non_null(strstr(r.body, it.ref));
+    reply_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1123,6 +1170,7 @@ int main(void)
         cmocka_unit_test(test_lang_switch_no_open_redirect),
         cmocka_unit_test(test_callback_number_only_for_call_back_staff),
         cmocka_unit_test(test_assign_and_mine),
+        cmocka_unit_test(test_not_ours_returns_to_security),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
