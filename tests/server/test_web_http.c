@@ -1148,6 +1148,48 @@ static void test_not_ours_returns_to_security(void **state)
     reply_free(&r);
 }
 
+/* A forward to a recipient with no e-mail, no webhook and no user in the
+ * staff UI would reach nobody: refused with the reason, nothing changes.
+ * With a user who works that queue it is delivered there. */
+static void test_forward_that_reaches_nobody_refused(void **state)
+{
+    (void)state;
+    trygg_destination d;
+    memset(&d, 0, sizeof d);
+    strcpy(d.name, "walks");
+    strcpy(d.label, "Trygghetsvandringar");
+    assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
+    int64_t id = submit(TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "security",
+                        "Vi vill ha en trygghetsvandring i Ström", NULL, NULL, NULL);
+    assert_int_equal(
+        trygg_store_set_status(st, id, "sakerhet", TRYGG_STATUS_TRIAGED, TRYGG_CLOSE_NONE, 0),
+        TRYGG_OK);
+    session sec;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &sec), 303);
+    reply r;
+    post_action(&sec, id, "forward", "destination=walks", &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "err=flash.forward_nowhere"));
+    reply_free(&r);
+    trygg_item it;
+    assert_int_equal(trygg_store_get(st, id, &it), TRYGG_OK);
+    assert_int_equal(it.status, TRYGG_STATUS_TRIAGED);
+    assert_string_equal(it.destination, "security");
+    trygg_user u;
+    memset(&u, 0, sizeof u);
+    strcpy(u.username, "vandring");
+    strcpy(u.display, "Vera Vandring");
+    strcpy(u.role, "destination");
+    strcpy(u.destination, "walks");
+    assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+    post_action(&sec, id, "forward", "destination=walks", &r);
+    assert_int_equal(r.status, 303);
+    assert_non_null(strstr(r.location, "ok=flash.forwarded"));
+    reply_free(&r);
+    assert_int_equal(trygg_store_get(st, id, &it), TRYGG_OK);
+    assert_string_equal(it.destination, "walks");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1171,6 +1213,7 @@ int main(void)
         cmocka_unit_test(test_callback_number_only_for_call_back_staff),
         cmocka_unit_test(test_assign_and_mine),
         cmocka_unit_test(test_not_ours_returns_to_security),
+        cmocka_unit_test(test_forward_that_reaches_nobody_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
