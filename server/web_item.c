@@ -545,7 +545,7 @@ static void audit_html(html_buf *b, const page *p)
             html_t(b, w, web_enum_key("audit", p->audit[i].action, k));
             if (p->audit[i].detail[0]) {
                 html_lit(b, ": ");
-                html_text(b, p->audit[i].detail);
+                web_item_audit_detail(b, w, p->audit[i].action, p->audit[i].detail);
             }
         }
         html_lit(b, "</td></tr>");

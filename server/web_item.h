@@ -27,6 +27,8 @@ void web_item_section_head(html_buf *b, const web_ctx *w, const char *id, const 
  * or blocked and its encrypted number still there. *why gets a message key
  * otherwise. */
 int web_item_can_sms(web_ctx *w, const trygg_item *it, const char **why);
+/* The detail of an audit row of `action` in words (web_item_audit.c). */
+void web_item_audit_detail(html_buf *b, const web_ctx *w, const char *action, const char *d);
 /* The category its own words suggest, with one button that takes it, for an
  * item without a category (web_item_suggest.c); nothing otherwise. */
 void web_item_suggest_html(html_buf *b, web_ctx *w, const trygg_item *it);

@@ -1142,6 +1142,16 @@ static void test_not_ours_returns_to_security(void **state)
     req(&r, "GET", path, sec.cookie, NULL);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "inte vårt ärende"));
+    /* The audit trail reads in Swedish: no raw ids, no "->". */
+    const char *trail = strstr(r.body, "id=\"h-audit\"");
+    assert_non_null(trail);
+    assert_non_null(strstr(trail, "Vidarebefordrad → Bedömd"));
+    assert_non_null(strstr(trail, "Bostadsbolaget → Säkerhetsavdelningen"));
+    assert_non_null(strstr(trail, "Otrygghet"));
+    assert_null(strstr(trail, "-&gt;"));
+    assert_null(strstr(trail, "triaged"));
+    assert_null(strstr(trail, "forwarded"));
+    assert_null(strstr(trail, " via kiosk"));
     reply_free(&r);
     req(&r, "GET", "/queue", sec.cookie, NULL); /* the open tab */
     assert_non_null(strstr(r.body, it.ref));
