@@ -25,7 +25,9 @@ static void entry_choices(ctx *c, const rc_entry *list, int n, const char *prefi
                 m++;
             }
     for (int i = 0; i < n && m < RC_AREAS + 1; i++) {
-        if (own_first && strcmp(list[i].id, own) == 0)
+        /* The kiosk's own area comes first and "Annan plats" last (the
+         * server's config may list an area "other" too: shown once). */
+        if (own_first && (strcmp(list[i].id, own) == 0 || strcmp(list[i].id, "other") == 0))
             continue;
         TRYGG_COPY_FIT(ch[m].id, list[i].id);
         TRYGG_COPY_TRUNC(ch[m].label, rc_label(&list[i], c->f->lang, c->f->tr, prefix, buf,

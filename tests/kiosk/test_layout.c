@@ -117,6 +117,25 @@ static void visit_all(env *e, int w, int h)
     assert_non_null(layout_find(&e->l, "idle.continue"));
 }
 
+/* The server's config lists an area "other" (server.ini [area other]); the
+ * area step still shows "Annan plats" once (check() fails on a repeated id). */
+static void test_area_other_once(void **state)
+{
+    env *e = *state;
+    int n = e->cat.n_areas;
+    snprintf(e->cat.areas[n].id, sizeof e->cat.areas[n].id, "other");
+    snprintf(e->cat.areas[n].label[0], sizeof e->cat.areas[n].label[0], "Annan plats");
+    e->cat.n_areas = n + 1;
+    flow_reset(&e->f, 1000);
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    check(e, 1920, 1080);
+    int others = 0;
+    for (int i = 0; i < e->l.n; i++)
+        others += strcmp(e->l.el[i].id, "opt.other") == 0;
+    assert_int_equal(others, 1);
+}
+
 static void test_sizes(void **state)
 {
     env *e = *state;
@@ -358,6 +377,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sizes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_area_other_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rtl_mirror, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_typed_direction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hit_find_json, setup, teardown),
