@@ -495,6 +495,20 @@ static void iso_local(int64_t t, char out[32])
     trygg_time_iso(t, out, 32);
 }
 
+/* Where a receipt's QR code points: the public status page
+ * (docs/follow-up.md), when the server knows its public https address. */
+static void add_status_url(const server_ctx *ctx, json_t *root)
+{
+    char su[sizeof ctx->cfg.public_url + 4];
+    size_t pl = strlen(ctx->cfg.public_url);
+    while (pl > 0 && ctx->cfg.public_url[pl - 1] == '/')
+        pl--;
+    if (pl > 0 && strncmp(ctx->cfg.public_url, "https://", 8) == 0) {
+        snprintf(su, sizeof su, "%.*s/s/", (int)pl, ctx->cfg.public_url);
+        json_object_set_new(root, "status_url", json_string(su));
+    }
+}
+
 json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
 {
     server_catalog *cat = ctx->cfg.catalog;
@@ -585,16 +599,7 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
      * one replaces it when its sequence space runs low (see h_submit). */
     if (k && trygg_ref_prefix_valid(k->ref_prefix))
         json_object_set_new(root, "ref_prefix", json_string(k->ref_prefix));
-    /* Where a receipt's QR code points: the public status page
-     * (docs/follow-up.md), when the server knows its public address. */
-    char su[sizeof ctx->cfg.public_url + 4];
-    size_t pl = strlen(ctx->cfg.public_url);
-    while (pl > 0 && ctx->cfg.public_url[pl - 1] == '/')
-        pl--;
-    if (pl > 0 && strncmp(ctx->cfg.public_url, "https://", 8) == 0) {
-        snprintf(su, sizeof su, "%.*s/s/", (int)pl, ctx->cfg.public_url);
-        json_object_set_new(root, "status_url", json_string(su));
-    }
+    add_status_url(ctx, root);
     return root;
 }
 

@@ -246,6 +246,32 @@ static trygg_err do_reply(posted *a)
     return e;
 }
 
+/* A reply to the reporter for the public status page (docs/follow-up.md):
+ * only for an item with a follow-up code. */
+static trygg_err do_public_reply(posted *a)
+{
+    char text[1001];
+    if (!form_text(a->req, "text", text, sizeof text) || !text[0]) {
+        a->errkey = "flash.empty";
+        return TRYGG_ERR_INVALID;
+    }
+    trygg_follow *f = malloc(sizeof *f);
+    if (f == NULL)
+        return TRYGG_ERR_NOMEM;
+    trygg_err e = trygg_store_follow_get(a->st, a->it->ref, f);
+    int has = e == TRYGG_OK && f->hash[0];
+    free(f);
+    if (e != TRYGG_OK && e != TRYGG_ERR_NOTFOUND)
+        return e;
+    if (!has) {
+        a->errkey = "flash.no_follow_code";
+        return TRYGG_ERR_STATE;
+    }
+    a->okkey = "flash.public_replied";
+    return trygg_store_add_message_for(a->st, a->id, TRYGG_MSG_OUT, TRYGG_AUD_PUBLIC, a->user,
+                                       text, NULL);
+}
+
 /* Forwards the item to a destination and queues its outbox rows. */
 static trygg_err do_forward(posted *a)
 {
@@ -388,6 +414,7 @@ static const struct {
     {"note", WEB_ACT_NOTE, do_note},
     {"redact", WEB_ACT_REDACT, do_redact},
     {"reply", WEB_ACT_REPLY, do_reply},
+    {"public_reply", WEB_ACT_REPLY, do_public_reply},
     {"forward", WEB_ACT_FORWARD, do_forward},
     {"duplicate", WEB_ACT_DUPLICATE, do_duplicate},
     {"close", WEB_ACT_CLOSE, do_close},

@@ -167,8 +167,12 @@ static void test_page_shows_nothing_personal(void **state)
     sfx_resp_free(&r);
 
     /* Closed with a public reply: the reply shows, in plain words. */
+    assert_int_equal(trygg_store_add_message_for(st, it.id, TRYGG_MSG_OUT, TRYGG_AUD_PUBLIC,
+                                                 "sakerhet", "Tack, lampan är lagad.", NULL),
+                     TRYGG_OK);
+    /* A later reply that is not for the status page stays off it. */
     assert_int_equal(trygg_store_add_message(st, it.id, TRYGG_MSG_OUT, "sakerhet",
-                                             "Tack, lampan är lagad.", NULL),
+                                             "Internt svar HEMLIGSVAR", NULL),
                      TRYGG_OK);
     assert_int_equal(
         trygg_store_set_status(st, it.id, "sakerhet", TRYGG_STATUS_CLOSED, TRYGG_CLOSE_RESOLVED, 0),
@@ -177,6 +181,7 @@ static void test_page_shows_nothing_personal(void **state)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "Tack, lampan är lagad."));
     assert_non_null(strstr(r.body, "Klart"));
+    assert_null(strstr(r.body, "HEMLIGSVAR"));
     assert_nothing_personal(r.body);
     sfx_resp_free(&r);
 

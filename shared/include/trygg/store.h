@@ -222,7 +222,7 @@ typedef struct trygg_follow {
     char lang[TRYGG_LANG_MAX + 1]; /* the reporter's language */
     int64_t created;
     int64_t updated;
-    char reply[TRYGG_TEXT_MAX + 1]; /* the latest reply to the reporter, "" if none */
+    char reply[TRYGG_TEXT_MAX + 1]; /* the latest TRYGG_AUD_PUBLIC reply, "" if none */
     int64_t reply_at;
 } trygg_follow;
 /* By reference (any spelling trygg_ref_normalise takes). TRYGG_ERR_NOTFOUND
@@ -239,8 +239,13 @@ typedef enum trygg_msg_dir {
 } trygg_msg_dir;
 
 /* Who a thread message is for. Internal is the default: notes and replies
- * are the security department's unless written for the recipient. */
-typedef enum trygg_audience { TRYGG_AUD_INTERNAL = 0, TRYGG_AUD_RECIPIENT } trygg_audience;
+ * are the security department's unless written for the recipient. PUBLIC is
+ * a reply to the reporter shown on the public status page (trygg_follow). */
+typedef enum trygg_audience {
+    TRYGG_AUD_INTERNAL = 0,
+    TRYGG_AUD_RECIPIENT,
+    TRYGG_AUD_PUBLIC
+} trygg_audience;
 
 typedef struct trygg_message {
     int64_t id;
