@@ -268,8 +268,8 @@ static trygg_err do_public_reply(posted *a)
         return TRYGG_ERR_STATE;
     }
     a->okkey = "flash.public_replied";
-    return trygg_store_add_message_for(a->st, a->id, TRYGG_MSG_OUT, TRYGG_AUD_PUBLIC, a->user,
-                                       text, NULL);
+    return trygg_store_add_message_for(a->st, a->id, TRYGG_MSG_OUT, TRYGG_AUD_PUBLIC, a->user, text,
+                                       NULL);
 }
 
 /* Forwards the item to a destination and queues its outbox rows. */
@@ -407,18 +407,12 @@ static const struct {
     web_action act;
     trygg_err (*run)(posted *a);
 } actions[] = {
-    {"triage", WEB_ACT_TRIAGE, do_triage},
-    {"progress", WEB_ACT_PROGRESS, do_progress},
-    {"urgent", WEB_ACT_EDIT, do_urgent},
-    {"edit", WEB_ACT_EDIT, do_edit},
-    {"note", WEB_ACT_NOTE, do_note},
-    {"redact", WEB_ACT_REDACT, do_redact},
-    {"reply", WEB_ACT_REPLY, do_reply},
-    {"public_reply", WEB_ACT_REPLY, do_public_reply},
-    {"forward", WEB_ACT_FORWARD, do_forward},
-    {"duplicate", WEB_ACT_DUPLICATE, do_duplicate},
-    {"close", WEB_ACT_CLOSE, do_close},
-    {"reopen", WEB_ACT_REOPEN, do_reopen},
+    {"triage", WEB_ACT_TRIAGE, do_triage},    {"progress", WEB_ACT_PROGRESS, do_progress},
+    {"urgent", WEB_ACT_EDIT, do_urgent},      {"edit", WEB_ACT_EDIT, do_edit},
+    {"note", WEB_ACT_NOTE, do_note},          {"redact", WEB_ACT_REDACT, do_redact},
+    {"reply", WEB_ACT_REPLY, do_reply},       {"public_reply", WEB_ACT_REPLY, do_public_reply},
+    {"forward", WEB_ACT_FORWARD, do_forward}, {"duplicate", WEB_ACT_DUPLICATE, do_duplicate},
+    {"close", WEB_ACT_CLOSE, do_close},       {"reopen", WEB_ACT_REOPEN, do_reopen},
     {"assign", WEB_ACT_ASSIGN, do_assign},
 };
 

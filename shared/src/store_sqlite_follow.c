@@ -59,9 +59,11 @@ trygg_err trygg_sqlite_follow_get(trygg_store *st, const char *ref, trygg_follow
         return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "not a reference");
     static const char sql[] =
         "SELECT i.id, i.follow_hash, i.status, i.close_reason, i.lang, i.created, i.updated, "
-        "(SELECT m.text FROM messages m WHERE m.item_id = i.id AND m.dir = 'out' AND m.audience = 'public' "
+        "(SELECT m.text FROM messages m WHERE m.item_id = i.id AND m.dir = 'out' AND m.audience = "
+        "'public' "
         " ORDER BY m.id DESC LIMIT 1), "
-        "(SELECT m.created FROM messages m WHERE m.item_id = i.id AND m.dir = 'out' AND m.audience = 'public' "
+        "(SELECT m.created FROM messages m WHERE m.item_id = i.id AND m.dir = 'out' AND m.audience "
+        "= 'public' "
         " ORDER BY m.id DESC LIMIT 1) FROM items i WHERE i.ref = ?1";
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(st, sql, &s);
