@@ -268,8 +268,15 @@ static trygg_err do_public_reply(posted *a)
         return TRYGG_ERR_STATE;
     }
     a->okkey = "flash.public_replied";
-    return trygg_store_add_message_for(a->st, a->id, TRYGG_MSG_OUT, TRYGG_AUD_PUBLIC, a->user, text,
-                                       NULL);
+    /* As with an SMS reply, answering a new item triages it. */
+    if ((e = trygg_store_begin(a->st)) != TRYGG_OK)
+        return e;
+    e = trygg_store_add_message_for(a->st, a->id, TRYGG_MSG_OUT, TRYGG_AUD_PUBLIC, a->user, text,
+                                    NULL);
+    if (!e && a->it->status == TRYGG_STATUS_NEW)
+        e = trygg_store_set_status(a->st, a->id, a->user, TRYGG_STATUS_TRIAGED, TRYGG_CLOSE_NONE,
+                                   0);
+    return e ? (trygg_store_rollback(a->st), e) : trygg_store_commit(a->st);
 }
 
 /* Forwards the item to a destination and queues its outbox rows. */
