@@ -289,8 +289,9 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
      * dropped alone (the kiosk.ini one stays). */
     if ((a = json_object_get(root, "status_url")) && json_is_string(a) &&
         kcfg_link_url_ok(json_string_value(a)) &&
-        strlen(json_string_value(a)) < sizeof c->status_url)
-        snprintf(c->status_url, sizeof c->status_url, "%s", json_string_value(a));
+        strlen(json_string_value(a)) < sizeof c->status_url &&
+        !TRYGG_COPY(c->status_url, json_string_value(a)))
+        c->status_url[0] = '\0'; /* cannot happen: the length was checked */
     if (c->n_concern == 0 || c->n_fault == 0 || c->n_areas == 0) {
         snprintf(err, errcap, "categories and areas must not be empty");
         goto out;
