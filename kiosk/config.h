@@ -61,6 +61,10 @@ typedef struct kiosk_config {
     char police_report_url[KCFG_STR];
     char emergency[16];
     char child_concern_url[KCFG_STR];
+    /* The public status page of follow-up codes (docs/follow-up.md), e.g.
+     * "https://trygg.example.se/s/": the receipt's QR code is this and the
+     * code; "" = no QR code until the server's config gives one. */
+    char status_url[KCFG_STR];
     char child_concern_phone[32];
     /* [areas] */
     kcfg_area areas[KCFG_AREAS];

@@ -277,6 +277,7 @@ void flow_reset(flow *f, uint64_t now)
     memset(f->pin, 0, sizeof f->pin);
     f->pin_fails = 0;
     memset(f->ref, 0, sizeof f->ref);
+    memset(f->follow, 0, sizeof f->follow);
     f->last_input = now;
     f->now = now;
     enter_screen(f, SCR_HOME);
@@ -529,9 +530,10 @@ static int pin_equal(const char *a, const char *b)
 
 static void submit(flow *f)
 {
-    char ref[8] = "";
-    if (f->host.submit && f->host.submit(f->host.user, &f->form, ref) == 0) {
+    char ref[8] = "", follow[9] = "";
+    if (f->host.submit && f->host.submit(f->host.user, &f->form, ref, follow) == 0) {
         memcpy(f->ref, ref, sizeof f->ref);
+        memcpy(f->follow, follow, sizeof f->follow);
         f->receipt_kind = f->form.kind;
         clear_form(&f->form);
         f->form.kind = f->receipt_kind;

@@ -101,8 +101,10 @@ typedef struct flow_host {
     /* 1 when there is a voice for lang (NULL: every language has one). */
     int (*has_voice)(void *user, const char *lang);
     /* Commit the form durably; on success write the public reference to
-     * ref[8] and return 0. Only after 0 does the flow show the receipt. */
-    int (*submit)(void *user, const flow_form *form, char ref[8]);
+     * ref[8] and the follow-up code's secret part to follow[9] ("" = none,
+     * docs/follow-up.md) and return 0. Only after 0 does the flow show the
+     * receipt. */
+    int (*submit)(void *user, const flow_form *form, char ref[8], char follow[9]);
     /* Staff chose "exit" in maintenance mode. */
     void (*quit)(void *user);
 } flow_host;
@@ -124,6 +126,7 @@ typedef struct flow {
                          (Arabic UI: Arabic <-> Latin, key "key.kbd") */
     char error[64];   /* catalog key of the current error, "" none */
     char ref[8];      /* receipt reference */
+    char follow[9];   /* receipt follow-up secret ("" = none) */
     flow_kind receipt_kind;
 
     /* idle */

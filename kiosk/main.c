@@ -27,6 +27,7 @@
 #include "remote_config.h"
 #include "speech.h"
 #include "trygg/copy.h"
+#include "trygg/follow.h"
 #include "trygg/i18n.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
@@ -138,7 +139,8 @@ static const char *kind_name(flow_kind k)
 }
 
 /* The submission body of docs/kiosk-api.md. NULL on allocation failure. */
-static char *submission_json(const flow_form *m, const char *uuid, const char *lang)
+static char *submission_json(const flow_form *m, const char *uuid, const char *lang,
+                             const char *follow)
 {
     json_t *j = json_object();
     json_object_set_new(j, "uuid", json_string(uuid));
@@ -168,6 +170,7 @@ static char *submission_json(const flow_form *m, const char *uuid, const char *l
     }
     if (m->kind == FLOW_WALK && m->walk_id >= 0)
         json_object_set_new(j, "walk_id", json_integer(m->walk_id));
+    json_object_set_new(j, "follow", json_string(follow));
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     sodium_memzero(text, sizeof text);
@@ -175,12 +178,16 @@ static char *submission_json(const flow_form *m, const char *uuid, const char *l
     return s;
 }
 
-static int host_submit(void *user, const flow_form *form, char ref[8])
+static int host_submit(void *user, const flow_form *form, char ref[8], char follow[9])
 {
     app *a = user;
     char uuid[37];
     new_uuid(uuid);
-    char *body = submission_json(form, uuid, a->f.lang);
+    /* The follow-up code's secret is drawn here, so an offline receipt has
+     * it too; the server keeps only its hash (docs/follow-up.md). */
+    char secret[TRYGG_FOLLOW_SECRET_LEN + 1];
+    trygg_follow_secret_new(secret);
+    char *body = submission_json(form, uuid, a->f.lang, secret);
     if (!body)
         return -1;
     /* The reference is the kiosk's own (prefix + sequence, unique by
@@ -197,6 +204,10 @@ static int host_submit(void *user, const flow_form *form, char ref[8])
         TRYGG_WARN("no reference prefix known (kiosk.ini ref_prefix or the server's config): "
                    "the receipt shows no number");
     TRYGG_INFO("queued %s (%s)", uuid, ref[0] ? ref : "no reference");
+    /* Without a reference the code could not be read back: no code either. */
+    if (ref[0])
+        memcpy(follow, secret, sizeof secret);
+    sodium_memzero(secret, sizeof secret);
     if (a->up)
         uploader_kick(a->up);
     return 0;

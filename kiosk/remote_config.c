@@ -41,6 +41,7 @@ void rc_defaults(rc_catalog *c, const kiosk_config *cfg)
                                         "litter",       "graffiti", "other",      NULL};
     memset(c, 0, sizeof *c);
     TRYGG_COPY_FIT(c->ref_prefix, cfg->ref_prefix);
+    TRYGG_COPY_FIT(c->status_url, cfg->status_url);
     set_ids(c->concern, &c->n_concern, concern);
     set_ids(c->fault, &c->n_fault, fault);
     for (int i = 0; i < cfg->n_areas && i < RC_AREAS; i++) {
@@ -284,6 +285,13 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
             goto out;
         }
     }
+    /* The status page's address: the same rules as a link; a bad one is
+     * dropped alone (the kiosk.ini one stays). */
+    if ((a = json_object_get(root, "status_url")) && json_is_string(a) &&
+        kcfg_link_url_ok(json_string_value(a)) &&
+        strlen(json_string_value(a)) < sizeof c->status_url &&
+        !TRYGG_COPY(c->status_url, json_string_value(a)))
+        c->status_url[0] = '\0'; /* cannot happen: the length was checked */
     if (c->n_concern == 0 || c->n_fault == 0 || c->n_areas == 0) {
         snprintf(err, errcap, "categories and areas must not be empty");
         goto out;

@@ -59,9 +59,10 @@ typedef struct rc_catalog {
     int n_notices;
     char police_tip_url[256], police_tip_phone[32], emergency[16];
     char police_report_url[256], child_concern_url[256], child_concern_phone[32];
-    char ref_prefix[4]; /* prefix for the kiosk's own references (ref.h); "" = none known:
-                         * receipts then show no number (docs/kiosk.md) */
-    int from_server;    /* 1 when parsed from a server body */
+    char status_url[256]; /* public status page, docs/follow-up.md ("" = none) */
+    char ref_prefix[4];   /* prefix for the kiosk's own references (ref.h); "" = none known:
+                           * receipts then show no number (docs/kiosk.md) */
+    int from_server;      /* 1 when parsed from a server body */
 } rc_catalog;
 
 /* Index of lang in the label arrays (sv 0, en 1, ar 2, so 3), -1 if unknown. */

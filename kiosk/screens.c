@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "trygg/follow.h"
 
 void screen_home(ctx *c)
 {
@@ -200,19 +201,45 @@ void screen_receipt(ctx *c)
     int bw = c->portrait ? w : w * 2 / 3;
     int bh = S(c, 230);
     kit_panel(c, c->pad, y, bw, bh, t->panel_bg, t->border, S(c, 4));
-    ui_el *l = kit_text(c, "", T(c, "receipt.ref_label"), c->pad + S(c, 36), y + S(c, 24),
-                        bw - S(c, 72), S(c, 50), P(c, 32), 0, t->text, t->panel_bg);
+    /* The follow-up code (docs/follow-up.md) and, when the status page's
+     * address is known, its QR code at the panel's end. */
+    char code[TRYGG_FOLLOW_CODE_LEN + 1] = "", url[UI_LABEL_MAX] = "";
+    if (f->ref[0] && trygg_follow_code(f->ref, f->follow, code) != TRYGG_OK)
+        code[0] = '\0';
+    if (code[0] && f->cat->status_url[0] &&
+        (size_t)snprintf(url, sizeof url, "%s%s", f->cat->status_url, code) >= sizeof url)
+        url[0] = '\0';
+    int qs = url[0] ? bh - S(c, 40) : 0;
+    int tw = bw - S(c, 72) - (qs ? qs + S(c, 24) : 0);
+    ui_el *l = kit_text(c, "", T(c, "receipt.ref_label"), c->pad + S(c, 36), y + S(c, 24), tw,
+                        S(c, 50), P(c, 32), 0, t->text, t->panel_bg);
     (void)l;
     /* No number known yet (no reference prefix, docs/kiosk.md): say so in
      * words instead of a number. */
-    ui_el *r = f->ref[0] ? kit_text(c, "receipt.ref", f->ref, c->pad + S(c, 36), y + S(c, 76),
-                                    bw - S(c, 72), S(c, 130), P(c, 96), 1, t->text, t->panel_bg)
-                         : kit_text(c, "receipt.ref_none", T(c, "receipt.ref_none"),
-                                    c->pad + S(c, 36), y + S(c, 76), bw - S(c, 72), S(c, 130),
-                                    P(c, 34), 0, t->text, t->panel_bg);
+    ui_el *r = f->ref[0]
+                   ? kit_text(c, "receipt.ref", f->ref, c->pad + S(c, 36), y + S(c, 76), tw,
+                              S(c, 130), P(c, 96), 1, t->text, t->panel_bg)
+                   : kit_text(c, "receipt.ref_none", T(c, "receipt.ref_none"), c->pad + S(c, 36),
+                              y + S(c, 76), tw, S(c, 130), P(c, 34), 0, t->text, t->panel_bg);
     r->rtl = 0;
     r->vcenter = 1;
+    if (qs) {
+        ui_el *q = kit_add(c, UI_QR, "receipt.qr", url, c->pad + bw - S(c, 20) - qs,
+                           y + (bh - qs) / 2, qs, qs);
+        q->fg = 0x000000, q->bg = 0xFFFFFF;
+    }
     y += bh + S(c, 30);
+    if (code[0]) {
+        int lw = w * 2 / 5;
+        kit_text(c, "", T(c, "receipt.follow_label"), c->pad, y, lw, S(c, 56), P(c, 32), 0, t->text,
+                 t->bg);
+        ui_el *fc = kit_text(c, "receipt.follow", code, c->pad + lw, y, w - lw, S(c, 56), P(c, 44),
+                             1, t->text, t->bg);
+        fc->rtl = 0;
+        y += S(c, 64);
+        kit_para(c, T(c, "receipt.follow_hint"), c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
+        y += S(c, 16);
+    }
     char nk[48];
     static const char *const kn[] = {"", "concern", "fault", "watch", "walk"};
     snprintf(nk, sizeof nk, "receipt.%s.next", kn[f->receipt_kind]);

@@ -20,6 +20,7 @@
 #include "api_gateway.h"
 #include "config.h"
 #include "intake.h"
+#include "trygg/follow.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
 #include "trygg/secret.h"
@@ -332,6 +333,61 @@ static trygg_err submission_ref(trygg_store *st, const trygg_kiosk *k, json_t *o
     return TRYGG_OK;
 }
 
+/* The submission's follow-up secret ("follow", docs/kiosk-api.md) into
+ * secret[]: 1 when the kiosk sent one, 0 when not; "invalid" into `fields`
+ * for a malformed one. */
+static int follow_secret(json_t *o, char secret[TRYGG_FOLLOW_SECRET_LEN + 1], json_t *fields)
+{
+    const char *s = opt_str(o, "follow", fields);
+    if (s == NULL)
+        return 0;
+    if (!trygg_follow_secret_valid(s)) {
+        json_object_set_new(fields, "follow", json_string("invalid"));
+        return 0;
+    }
+    memcpy(secret, s, TRYGG_FOLLOW_SECRET_LEN + 1);
+    return 1;
+}
+
+/* The 2xx answer to a stored submission, with the follow-up code: the
+ * kiosk's secret (`secret`) is hashed and kept; without one the server draws
+ * it for a new item (an older kiosk), and a retry of such an item gets no
+ * code (only its hash is kept). The hash is committed before the answer. */
+static void answer_submission(server_ctx *ctx, trygg_store *st, http_resp *resp,
+                              const trygg_item *item, int created, const char *secret)
+{
+    char drawn[TRYGG_FOLLOW_SECRET_LEN + 1];
+    if (secret == NULL && created) {
+        trygg_follow_secret_new(drawn);
+        secret = drawn;
+    }
+    char code[TRYGG_FOLLOW_CODE_LEN + 1] = "";
+    if (secret != NULL) {
+        char hash[65];
+        trygg_follow_hash(ctx->pseudo_key, item->ref, secret, hash);
+        trygg_err fe = trygg_store_follow_set(st, item->id, hash);
+        if (fe == TRYGG_ERR_EXISTS) {
+            TRYGG_WARN("api: %s retried with another follow-up secret", item->ref);
+            api_error(resp, 409, "uuid_conflict");
+            return;
+        }
+        if (fe != TRYGG_OK) {
+            api_error_store(resp, fe);
+            return;
+        }
+        if (trygg_follow_code(item->ref, secret, code) != TRYGG_OK)
+            code[0] = '\0';
+    }
+    if (created && item->kind == TRYGG_KIND_WALK_SIGNUP)
+        audit_over_capacity(st, item);
+    json_t *out = json_object();
+    json_object_set_new(out, "ref", json_string(item->ref));
+    json_object_set_new(out, "status", json_string(trygg_status_name(item->status)));
+    if (code[0])
+        json_object_set_new(out, "follow_code", json_string(code));
+    http_resp_json(resp, created ? 201 : 200, out);
+}
+
 static void h_submit(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
@@ -353,6 +409,8 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     item->channel = TRYGG_CHANNEL_KIOSK;
     TRYGG_COPY_FIT(item->source, k.id);
     parse_submission(ctx, o, item, fields);
+    char secret[TRYGG_FOLLOW_SECRET_LEN + 1] = "";
+    int kiosk_secret = follow_secret(o, secret, fields);
     int kiosk_ref = 0;
     trygg_err pe = check_walk(st, item, fields);
     if (pe == TRYGG_OK)
@@ -416,12 +474,7 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
         api_error_store(resp, rc);
     } else {
         json_decref(fields);
-        if (created && item->kind == TRYGG_KIND_WALK_SIGNUP)
-            audit_over_capacity(st, item);
-        json_t *out = json_object();
-        json_object_set_new(out, "ref", json_string(item->ref));
-        json_object_set_new(out, "status", json_string(trygg_status_name(item->status)));
-        http_resp_json(resp, created ? 201 : 200, out);
+        answer_submission(ctx, st, resp, item, created, kiosk_secret ? secret : NULL);
     }
     free(item);
 }
@@ -440,6 +493,20 @@ static json_t *labels(const char label[CONFIG_NLANGS][CONFIG_LABEL_MAX], const c
 static void iso_local(int64_t t, char out[32])
 {
     trygg_time_iso(t, out, 32);
+}
+
+/* Where a receipt's QR code points: the public status page
+ * (docs/follow-up.md), when the server knows its public https address. */
+static void add_status_url(const server_ctx *ctx, json_t *root)
+{
+    char su[sizeof ctx->cfg.public_url + 4];
+    size_t pl = strlen(ctx->cfg.public_url);
+    while (pl > 0 && ctx->cfg.public_url[pl - 1] == '/')
+        pl--;
+    if (pl > 0 && strncmp(ctx->cfg.public_url, "https://", 8) == 0) {
+        snprintf(su, sizeof su, "%.*s/s/", (int)pl, ctx->cfg.public_url);
+        json_object_set_new(root, "status_url", json_string(su));
+    }
 }
 
 json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
@@ -532,6 +599,7 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
      * one replaces it when its sequence space runs low (see h_submit). */
     if (k && trygg_ref_prefix_valid(k->ref_prefix))
         json_object_set_new(root, "ref_prefix", json_string(k->ref_prefix));
+    add_status_url(ctx, root);
     return root;
 }
 

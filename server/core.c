@@ -6,6 +6,7 @@
 #include "api.h"
 #include "api_gateway.h"
 #include "report_web.h"
+#include "web_status.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -214,6 +215,7 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
     if (ctx->cfg.catalog)
         ctx->open311_limit =
             rl_new(4096, ctx->cfg.catalog->open311_per_minute, ctx->cfg.catalog->open311_burst);
+    ctx->status_limit = rl_new(4096, STATUS_PER_MINUTE, STATUS_BURST);
 
     if (file_exists(ctx->cfg.routing_file)) {
         int nr = 0;
@@ -275,6 +277,8 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
 void core_free(server_ctx *ctx)
 {
     rl_free(ctx->open311_limit);
+    rl_free(ctx->status_limit);
+    ctx->status_limit = NULL;
     ctx->open311_limit = NULL;
     trygg_routes_free(ctx->routes);
     ctx->routes = NULL;
@@ -288,10 +292,10 @@ void core_free(server_ctx *ctx)
 
 http_route *core_routes(int *n)
 {
-    const http_route *tabs[] = {api_routes, open311_routes, ops_routes,
-                                web_routes, report_routes,  gateway_routes};
-    const int counts[] = {api_nroutes, open311_nroutes, ops_nroutes,
-                          web_nroutes, report_nroutes,  gateway_nroutes};
+    const http_route *tabs[] = {api_routes,    open311_routes, ops_routes,   web_routes,
+                                report_routes, gateway_routes, status_routes};
+    const int counts[] = {api_nroutes,    open311_nroutes, ops_nroutes,   web_nroutes,
+                          report_nroutes, gateway_nroutes, status_nroutes};
     enum { NTABS = sizeof counts / sizeof counts[0] };
     int total = 0;
     for (int i = 0; i < NTABS; i++)

@@ -69,6 +69,7 @@ typedef struct server_ctx {
     char instance[96];
     volatile int stopping;
     struct rl_table *open311_limit; /* anonymous Open311 intake per address */
+    struct rl_table *status_limit;  /* public status page look-ups per address */
 } server_ctx;
 
 /* The calling thread's store handle, opened on first use (one per thread,

@@ -480,9 +480,11 @@ static void thread_html(html_buf *b, const page *p)
             web_fmt_time(m->created, when);
             html_lit(b, " · ");
             html_text(b, when);
-            if (see == WEB_SEE_FULL && m->audience == TRYGG_AUD_RECIPIENT) {
+            if (see == WEB_SEE_FULL && m->audience != TRYGG_AUD_INTERNAL) {
                 html_lit(b, " · <span class=\"badge\">");
-                html_t(b, w, "item.for_recipient");
+                html_t(b, w,
+                       m->audience == TRYGG_AUD_PUBLIC ? "item.on_status_page"
+                                                       : "item.for_recipient");
                 html_lit(b, "</span>");
             }
             /* The store gives a recipient only messages written for them, scrubbed. */

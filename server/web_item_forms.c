@@ -76,6 +76,30 @@ static void reply_form(html_buf *b, web_ctx *w, const trygg_item *it)
     html_lit(b, "</button></div></form></section>");
 }
 
+/* A reply to the reporter on the public status page (docs/follow-up.md),
+ * for an item that has a follow-up code. */
+static void public_reply_form(html_buf *b, web_ctx *w, const trygg_item *it)
+{
+    if (!web_access_action(&w->sess.user, it, WEB_ACT_REPLY))
+        return;
+    trygg_follow *f = malloc(sizeof *f);
+    int has = f && trygg_store_follow_get(w->st, it->ref, f) == TRYGG_OK && f->hash[0];
+    free(f);
+    if (!has)
+        return;
+    web_item_section_head(b, w, "h-public-reply", "act.public_reply_title");
+    web_item_form_open(b, w, it->id, "public_reply", "stack");
+    html_lit(b, "<label for=\"public-reply-text\">");
+    html_t(b, w, "act.public_reply_label");
+    html_lit(b, "</label><textarea id=\"public-reply-text\" name=\"text\" rows=\"3\" "
+                "maxlength=\"1000\" required aria-describedby=\"public-reply-hint\"></textarea>"
+                "<p class=\"hint\" id=\"public-reply-hint\">");
+    html_t(b, w, "act.public_reply_hint");
+    html_lit(b, "</p><div>");
+    web_item_button(b, w, "act.public_reply", "");
+    html_lit(b, "</div></form></section>");
+}
+
 /* Note: internal to the security department unless ticked for the
  * recipient; a recipient's own notes are always in its copy. */
 static void note_form(html_buf *b, web_ctx *w, const trygg_item *it)
@@ -329,6 +353,7 @@ void web_item_actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_
     status_forms(b, w, it);
     assign_form(b, w, it);
     reply_form(b, w, it);
+    public_reply_form(b, w, it);
     note_form(b, w, it);
     forward_form(b, w, it);
     edit_form(b, w, it);

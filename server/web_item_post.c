@@ -257,6 +257,39 @@ static trygg_err do_reply(posted *a)
     return e;
 }
 
+/* A reply to the reporter for the public status page (docs/follow-up.md):
+ * only for an item with a follow-up code. */
+static trygg_err do_public_reply(posted *a)
+{
+    char text[1001];
+    if (!form_text(a->req, "text", text, sizeof text) || !text[0]) {
+        a->errkey = "flash.empty";
+        return TRYGG_ERR_INVALID;
+    }
+    trygg_follow *f = malloc(sizeof *f);
+    if (f == NULL)
+        return TRYGG_ERR_NOMEM;
+    trygg_err e = trygg_store_follow_get(a->st, a->it->ref, f);
+    int has = e == TRYGG_OK && f->hash[0];
+    free(f);
+    if (e != TRYGG_OK && e != TRYGG_ERR_NOTFOUND)
+        return e;
+    if (!has) {
+        a->errkey = "flash.no_follow_code";
+        return TRYGG_ERR_STATE;
+    }
+    a->okkey = "flash.public_replied";
+    /* As with an SMS reply, answering a new item triages it. */
+    if ((e = trygg_store_begin(a->st)) != TRYGG_OK)
+        return e;
+    e = trygg_store_add_message_for(a->st, a->id, TRYGG_MSG_OUT, TRYGG_AUD_PUBLIC, a->user, text,
+                                    NULL);
+    if (!e && a->it->status == TRYGG_STATUS_NEW)
+        e = trygg_store_set_status(a->st, a->id, a->user, TRYGG_STATUS_TRIAGED, TRYGG_CLOSE_NONE,
+                                   0);
+    return e ? (trygg_store_rollback(a->st), e) : trygg_store_commit(a->st);
+}
+
 /* Forwards the item to a destination and queues its outbox rows. */
 /* 1 when a forward to `d` reaches someone: an e-mail address, a webhook, or
  * a user of the staff UI who works that recipient's queue. */
@@ -435,17 +468,12 @@ static const struct {
     web_action act;
     trygg_err (*run)(posted *a);
 } actions[] = {
-    {"triage", WEB_ACT_TRIAGE, do_triage},
-    {"progress", WEB_ACT_PROGRESS, do_progress},
-    {"urgent", WEB_ACT_EDIT, do_urgent},
-    {"edit", WEB_ACT_EDIT, do_edit},
-    {"note", WEB_ACT_NOTE, do_note},
-    {"redact", WEB_ACT_REDACT, do_redact},
-    {"reply", WEB_ACT_REPLY, do_reply},
-    {"forward", WEB_ACT_FORWARD, do_forward},
-    {"duplicate", WEB_ACT_DUPLICATE, do_duplicate},
-    {"close", WEB_ACT_CLOSE, do_close},
-    {"reopen", WEB_ACT_REOPEN, do_reopen},
+    {"triage", WEB_ACT_TRIAGE, do_triage},    {"progress", WEB_ACT_PROGRESS, do_progress},
+    {"urgent", WEB_ACT_EDIT, do_urgent},      {"edit", WEB_ACT_EDIT, do_edit},
+    {"note", WEB_ACT_NOTE, do_note},          {"redact", WEB_ACT_REDACT, do_redact},
+    {"reply", WEB_ACT_REPLY, do_reply},       {"public_reply", WEB_ACT_REPLY, do_public_reply},
+    {"forward", WEB_ACT_FORWARD, do_forward}, {"duplicate", WEB_ACT_DUPLICATE, do_duplicate},
+    {"close", WEB_ACT_CLOSE, do_close},       {"reopen", WEB_ACT_REOPEN, do_reopen},
     {"assign", WEB_ACT_ASSIGN, do_assign},
 };
 

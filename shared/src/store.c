@@ -193,6 +193,20 @@ trygg_err trygg_store_list_undue(trygg_store *st, int64_t *ids, int max, int *n)
     return OPS(st)->list_undue(st, ids, max, n);
 }
 
+trygg_err trygg_store_follow_set(trygg_store *st, int64_t id, const char *hash)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->follow_set(st, id, hash);
+}
+
+trygg_err trygg_store_follow_get(trygg_store *st, const char *ref, trygg_follow *out)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->follow_get(st, ref, out);
+}
+
 trygg_err trygg_store_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
                                   const char *author, const char *text, int64_t *msg_id)
 {

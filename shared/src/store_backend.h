@@ -54,6 +54,8 @@ typedef struct trygg_store_ops {
     trygg_err (*assign)(trygg_store *st, int64_t id, const char *actor, const char *assignee);
     trygg_err (*set_due)(trygg_store *st, int64_t id, int64_t due_at);
     trygg_err (*list_undue)(trygg_store *st, int64_t *ids, int max, int *n);
+    trygg_err (*follow_set)(trygg_store *st, int64_t id, const char *hash);
+    trygg_err (*follow_get)(trygg_store *st, const char *ref, trygg_follow *out);
     trygg_err (*add_message)(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
                              const char *author, const char *text, int64_t *msg_id);
     trygg_err (*add_message_for)(trygg_store *st, int64_t item_id, trygg_msg_dir dir,

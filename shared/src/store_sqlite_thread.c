@@ -16,6 +16,7 @@
 /* ---- Thread and audit ---------------------------------------------------- */
 
 static const char *const dir_names[] = {"in", "out", "note"};
+static const char *const aud_names[] = {"internal", "recipient", "public"};
 
 trygg_err trygg_st_audit_add(trygg_store *st, int64_t item_id, const char *actor,
                              const char *action, const char *detail)
@@ -92,7 +93,8 @@ trygg_err trygg_sqlite_add_message_for(trygg_store *st, int64_t item_id, trygg_m
     char shared[2 * TRYGG_TEXT_MAX + 1] = "";
     if ((int)dir < 0 || dir > TRYGG_MSG_NOTE)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid message direction");
-    if (audience != TRYGG_AUD_INTERNAL && audience != TRYGG_AUD_RECIPIENT)
+    if (audience != TRYGG_AUD_INTERNAL && audience != TRYGG_AUD_RECIPIENT &&
+        audience != TRYGG_AUD_PUBLIC)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid message audience");
     trygg_err e = trygg_strset(buf, sizeof buf, text);
     if (e)
@@ -119,7 +121,7 @@ trygg_err trygg_sqlite_add_message_for(trygg_store *st, int64_t item_id, trygg_m
         trygg_st_bind_text(s, 3, author);
         trygg_st_bind_text(s, 4, text);
         sqlite3_bind_int64(s, 5, now);
-        trygg_st_bind_text(s, 6, audience == TRYGG_AUD_RECIPIENT ? "recipient" : "internal");
+        trygg_st_bind_text(s, 6, aud_names[audience]);
         trygg_st_bind_text(s, 7, shared);
         err = trygg_st_run(st, s, "add message");
     }
@@ -130,7 +132,7 @@ trygg_err trygg_sqlite_add_message_for(trygg_store *st, int64_t item_id, trygg_m
     if (!err) {
         static const char *const actions[] = {"message", "reply", "note"};
         err = trygg_st_audit_add(st, item_id, author, actions[dir],
-                                 audience == TRYGG_AUD_RECIPIENT ? "recipient" : "");
+                                 audience == TRYGG_AUD_INTERNAL ? "" : aud_names[audience]);
     }
     return trygg_st_tx_end(st, err);
 }
@@ -166,7 +168,9 @@ trygg_err trygg_sqlite_list_messages(trygg_store *st, int64_t item_id, trygg_vie
         trygg_st_col_text(s, 4, m->text, sizeof m->text);
         m->created = sqlite3_column_int64(s, 5);
         trygg_st_col_text(s, 6, dir, sizeof dir);
-        m->audience = strcmp(dir, "recipient") == 0 ? TRYGG_AUD_RECIPIENT : TRYGG_AUD_INTERNAL;
+        m->audience = strcmp(dir, "recipient") == 0 ? TRYGG_AUD_RECIPIENT
+                      : strcmp(dir, "public") == 0  ? TRYGG_AUD_PUBLIC
+                                                    : TRYGG_AUD_INTERNAL;
     }
     if (rc != SQLITE_DONE)
         err = trygg_st_fail(st, rc, "list messages");

@@ -25,6 +25,8 @@ sys.path.insert(0, HERE)
 KIOSK = sys.argv[1]
 # The child-concern page is not configured in the shipped kiosk.ini (the
 # municipality must confirm it): its card shows the number and no QR code.
+# The public status page the receipt's QR code points to (docs/follow-up.md).
+STATUS_URL = "https://trygg.example.se/s/"
 URLS = {
     "tip": "https://polisen.se/kontakt/tipsa-polisen/",
     "report": "https://polisen.se/utsatt-for-brott/polisanmalan/",
@@ -239,6 +241,7 @@ warn_s = 30
 retry_min_ms = 60000
 """)
     cache = {"etag": '"t"', "body": {
+        "status_url": STATUS_URL,
         "walks": [{"id": 3, "starts": "2026-12-03T18:00:00+01:00", "area": "gota",
                    "place": "Göta centrum", "meeting_point": "vid ICA", "capacity": 30,
                    "signups": 4},
@@ -311,12 +314,22 @@ retry_min_ms = 60000
                     assert "nav.restart" in ids, ("no restart", k)
             # receipts show the reference of a uuid in the outbox
             db = sqlite3.connect(os.path.join(data, "outbox.db"))
-            refs = {json.loads(b).get("ref") for (b,) in db.execute("SELECT body FROM outbox")}
+            bodies = [json.loads(b) for (b,) in db.execute("SELECT body FROM outbox")]
             db.close()
+            refs = {b.get("ref") for b in bodies}
+            sent = {(b.get("ref"), b.get("follow")) for b in bodies}
             for k in ("receipt.concern", "receipt.fault", "receipt.watch", "receipt.walk"):
                 r = [e["label"] for e in docs[k]["elements"] if e["id"] == "receipt.ref"][0]
                 assert re.fullmatch(r"3K-[2-9A-HJKMNP-TW-Z]{4}", r), r
                 assert r in refs, ("receipt ref not in outbox", k, r)
+                # the follow-up code: the reference and the secret the outbox sends
+                code = [e["label"] for e in docs[k]["elements"] if e["id"] == "receipt.follow"]
+                assert code and re.fullmatch(r + r"-[2-9A-HJKMNP-TW-Z]{4}-[2-9A-HJKMNP-TW-Z]{4}",
+                                             code[0]), ("no follow-up code", k, code)
+                assert (r, code[0][8:].replace("-", "")) in sent, ("code not sent", k, code)
+                # its QR code decodes to the status page of that code
+                got = qr_urls(os.path.join(shots, p + k + ".png"))
+                assert got == {STATUS_URL + code[0]}, ("receipt QR", k, got)
     for lang in ("sv", "en"):
         p = run(tmp, shots, lang, 1280, 800, SMALL)
         for k in ("home", "help", "concern.place"):

@@ -45,8 +45,9 @@ static void say(void *u, const char *lang, const char *text)
     }
 }
 
-static int submit(void *u, const flow_form *form, char ref[8])
+static int submit(void *u, const flow_form *form, char ref[8], char follow[9])
 {
+    follow[0] = '\0';
     env *e = u;
     if (e->fail_submit)
         return -1;

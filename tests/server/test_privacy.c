@@ -27,6 +27,8 @@
 #include <time.h>
 
 #include "server_fixture.h"
+#include "ratelimit.h"
+#include "trygg/follow.h"
 #include "web.h"
 #include "web_client.h"
 
@@ -123,6 +125,24 @@ static trygg_store *open_store(void)
     return st;
 }
 
+/* Every item gets a follow-up code with this secret, so the status page is
+ * probed as the reporter would see it; the limiter is off for the probes. */
+#define FOLLOW_SECRET        "7M9PK2ZD"
+#define FOLLOW_SECRET_DASHED "7M9P-K2ZD"
+static void follow_codes(void)
+{
+    trygg_store *st = server_store(&F.ctx);
+    const int64_t ids[] = {tip_id, callback_id, concern_id, sms_concern_id, person_id, fault_id};
+    const char *refs[] = {tip_ref, callback_ref, concern_ref, sms_ref, person_ref, fault_ref};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        char h[65];
+        trygg_follow_hash(F.ctx.pseudo_key, refs[i], FOLLOW_SECRET, h);
+        assert_int_equal(trygg_store_follow_set(st, ids[i], h), TRYGG_OK);
+    }
+    rl_free(F.ctx.status_limit);
+    F.ctx.status_limit = NULL;
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -195,6 +215,7 @@ static int setup(void **state)
     trygg_store_close(st);
     assert_int_equal(sfx_serve(&F, 0), 0);
     wc_port = F.port;
+    follow_codes();
     return 0;
 }
 
@@ -400,6 +421,9 @@ static const struct rule {
     {"GET", "/report", P_GET},
     {"GET", "/report/week.csv", P_GET},
     {"GET", "/report/print", P_GET},
+    /* The public status page, with the real codes of every item (setup). */
+    {"GET", "/s", P_GET},
+    {"GET", "/s/*", P_GET},
 };
 
 static const struct rule *rule_of(const http_route *rt)
@@ -436,6 +460,8 @@ static int paths_of(const char *pattern, char out[][160], int max)
                      callback_ref, concern_ref, fault_ref);
             snprintf(out[n++], 160, "%s?status=open", pattern);
         }
+        if (strcmp(pattern, "/s") == 0)
+            snprintf(out[n++], 160, "/s?code=%s-" FOLLOW_SECRET_DASHED, concern_ref);
         if (strncmp(pattern, "/report", 7) == 0 && pattern[7] != '/') {
             snprintf(out[n++], 160, "%s?internal=1", pattern);
             snprintf(out[n++], 160, "%s?view=internal", pattern);
@@ -469,6 +495,11 @@ static int paths_of(const char *pattern, char out[][160], int max)
             snprintf(out[n++], 160, "/open311/v2/requests/%s.json", refs[i]);
             snprintf(out[n++], 160, "/open311/v2/requests/%s.xml", refs[i]);
         }
+    } else if (strcmp(pattern, "/s/*") == 0) {
+        const char *refs[] = {tip_ref, callback_ref, concern_ref, sms_ref, person_ref, fault_ref};
+        for (size_t i = 0; i < sizeof refs / sizeof refs[0] && n + 1 < max; i++)
+            snprintf(out[n++], 160, "/s/%s-" FOLLOW_SECRET_DASHED, refs[i]);
+        snprintf(out[n++], 160, "/s/%s-2222-2222", concern_ref);
     } else if (strncmp(pattern, "/admin/", pre) == 0) {
         static const char *const a[] = {"/admin/walk/1", "/admin/user", "/admin/dest",
                                         "/admin/users", "/admin/notice"};

@@ -63,7 +63,7 @@ async function step(name, fn) {
 }
 // A catalog key on screen ("item.audit", "audit.created") means a text a
 // person reads did not come from the catalog.
-const RAW_KEY = /\b(adm|item|act|flash|tfa|ch|acl|filter|audit|queue|error|csv|login|nav|gw|kind|col|band|status|reason|out|lang|channel|role|reply|msg|sms|report|open311|app)\.[a-z_][a-z_0-9]*\b/;
+const RAW_KEY = /\b(adm|item|act|flash|tfa|ch|acl|filter|audit|queue|error|csv|login|nav|gw|follow|kind|col|band|status|reason|out|lang|channel|role|reply|msg|sms|report|open311|app)\.[a-z_][a-z_0-9]*\b/;
 async function shot(page, name) {
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
   const raw = (await page.innerText('body')).match(RAW_KEY);
@@ -435,6 +435,39 @@ await step('phone: bulk actions and the registration form do not scroll sideways
   await phone.getByRole('link', { name: 'Avbryt' }).click();
   await phone.waitForURL(/\/queue$/);
   await shot(phone, 'queue-bulk-phone');
+});
+
+await step('security: a public reply for the reporter of a kiosk report', async () => {
+  await sec.goto(`${base}/item/${info.concern}`);
+  await sec.getByLabel('Svar till den som anmälde').fill('Tack! Lampan byts på måndag.');
+  await sec.getByRole('button', { name: 'Publicera svaret' }).click();
+  await sec.locator('.flash').waitFor();
+  assert.match(await sec.locator('.flash').innerText(), /statussidan/);
+  assert.match(await sec.locator('ol.thread').innerText(), /På statussidan/);
+});
+await step('phone: the resident follows the report with the receipt code', async () => {
+  const resident = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  await resident.goto(`${base}/s`);
+  await resident.getByRole('heading', { level: 1, name: 'Följ ditt ärende' }).waitFor();
+  // Typed as a person would: lower case, no dashes.
+  await resident.getByLabel('Uppföljningskod').fill(info.follow.toLowerCase().replace(/-/g, ' '));
+  await resident.getByRole('button', { name: 'Visa status' }).click();
+  await resident.locator('.follow-status').waitFor();
+  const main = await resident.locator('main').innerText();
+  assert.match(main, /Tack! Lampan byts på måndag\./);
+  assert.match(main, /Mottaget/);
+  assert.match(main, /Vi arbetar med ditt ärende/); // answered, so triaged
+  for (const never of ['Storgatan', '070-123', 'Trapphuset', 'Johan', 'Belysning'])
+    assert.ok(!main.includes(never), `the status page shows ${never}`);
+  const width = await resident.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `status page scrolls sideways: ${width}px`);
+  await a11yCheck(resident, 'status page');
+  await shot(resident, 'status-phone');
+  const wrong = info.follow.slice(0, 8) + '2222-2222';
+  await resident.goto(`${base}/s/${wrong}`);
+  assert.match(await resident.locator('main').innerText(), /Vi hittar inget ärende/);
+  assert.ok(!(await resident.locator('main').innerText()).includes(info.follow.slice(0, 7)));
+  await shot(resident, 'status-unknown-phone');
 });
 
 await browser.close();

@@ -16,7 +16,9 @@
 
 #include <liboath/oath.h>
 
+#include "core.h"
 #include "server.h"
+#include "trygg/follow.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
 #include "trygg/secret.h"
@@ -165,6 +167,16 @@ int main(void)
              "Trapphuset på Storgatan 12 är mörkt, lampan har varit trasig i två "
              "veckor. Ring mig på 070-123 45 67.",
              NULL, NULL, 0, 7200, "evenings");
+    /* The concern's follow-up code, as a kiosk would have printed it. */
+    char follow_code[TRYGG_FOLLOW_CODE_LEN + 1] = "";
+    {
+        trygg_item ci;
+        char h[65];
+        check(trygg_store_get(st, concern, &ci), "get concern");
+        trygg_follow_hash(ctx.pseudo_key, ci.ref, "7M9PK2ZD", h);
+        check(trygg_store_follow_set(st, concern, h), "follow set");
+        check(trygg_follow_code(ci.ref, "7M9PK2ZD", follow_code), "follow code");
+    }
     /* An internal note the housing company must never see (privacy steps). */
     check(trygg_store_add_message(st, concern, TRYGG_MSG_NOTE, "sakerhet",
                                   "Polisen misstänker grannen Johan Svensson på Storgatan 12.",
@@ -219,18 +231,23 @@ int main(void)
     opt.threads = 2;
     opt.conn_timeout_s = 30;
     opt.max_connections = 64;
-    http_server *srv = http_server_start(&opt, web_routes, web_nroutes, &ctx);
+    /* The staff UI and the public status page (web_status.c). */
+    int nroutes = 0;
+    http_route *routes = core_routes(&nroutes);
+    http_server *srv = routes ? http_server_start(&opt, routes, nroutes, &ctx) : NULL;
     if (!srv)
         return 1;
     printf("{\"port\":%d,\"tip\":%" PRId64 ",\"urgent\":%" PRId64 ",\"concern\":%" PRId64
            ",\"fault\":%" PRId64 ",\"password\":\"%s\",\"totp_secret\":\"%s\","
-           "\"totp_step\":%" PRId64 "}\n",
-           http_server_port(srv), tip, urgent, concern, fault, PASSWORD, TOTP_SECRET, step);
+           "\"totp_step\":%" PRId64 ",\"follow\":\"%s\"}\n",
+           http_server_port(srv), tip, urgent, concern, fault, PASSWORD, TOTP_SECRET, step,
+           follow_code);
     fflush(stdout);
     char buf[256];
     while (fread(buf, 1, sizeof buf, stdin) > 0) {
     }
     http_server_stop(srv);
+    free(routes);
     trygg_store_close(st);
     trygg_routes_free(ctx.routes);
     trygg_i18n_free(ctx.web_text);

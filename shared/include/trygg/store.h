@@ -205,6 +205,32 @@ TRYGG_MUST_CHECK trygg_err trygg_store_set_due(trygg_store *st, int64_t id, int6
  * first, into ids[]; *n gets the count. */
 TRYGG_MUST_CHECK trygg_err trygg_store_list_undue(trygg_store *st, int64_t *ids, int max, int *n);
 
+/* ---- Follow-up codes (docs/follow-up.md) ------------------------------------
+ * A resident follows an item with its reference and a secret part; the store
+ * keeps only a keyed hash of the two (64 hex), never the secret. */
+#define TRYGG_FOLLOW_HASH_LEN 64
+/* Sets item `id`'s follow-up hash when it has none. The same hash again is
+ * TRYGG_OK (a retried submission); a different one is TRYGG_ERR_EXISTS and
+ * changes nothing. Not audited: it holds nothing a person reads. */
+TRYGG_MUST_CHECK trygg_err trygg_store_follow_set(trygg_store *st, int64_t id, const char *hash);
+
+/* What the public status page may show of an item, and nothing else. */
+typedef struct trygg_follow {
+    int64_t item_id;
+    char hash[TRYGG_FOLLOW_HASH_LEN + 1]; /* "" = no follow-up code */
+    trygg_status status;
+    trygg_close_reason close_reason;
+    char lang[TRYGG_LANG_MAX + 1]; /* the reporter's language */
+    int64_t created;
+    int64_t updated;
+    char reply[TRYGG_TEXT_MAX + 1]; /* the latest TRYGG_AUD_PUBLIC reply, "" if none */
+    int64_t reply_at;
+} trygg_follow;
+/* By reference (any spelling trygg_ref_normalise takes). TRYGG_ERR_NOTFOUND
+ * when no item has it. */
+TRYGG_MUST_CHECK trygg_err trygg_store_follow_get(trygg_store *st, const char *ref,
+                                                  trygg_follow *out);
+
 /* ---- Thread and audit ------------------------------------------------------ */
 
 typedef enum trygg_msg_dir {
@@ -214,8 +240,13 @@ typedef enum trygg_msg_dir {
 } trygg_msg_dir;
 
 /* Who a thread message is for. Internal is the default: notes and replies
- * are the security department's unless written for the recipient. */
-typedef enum trygg_audience { TRYGG_AUD_INTERNAL = 0, TRYGG_AUD_RECIPIENT } trygg_audience;
+ * are the security department's unless written for the recipient. PUBLIC is
+ * a reply to the reporter shown on the public status page (trygg_follow). */
+typedef enum trygg_audience {
+    TRYGG_AUD_INTERNAL = 0,
+    TRYGG_AUD_RECIPIENT,
+    TRYGG_AUD_PUBLIC
+} trygg_audience;
 
 typedef struct trygg_message {
     int64_t id;

@@ -1,0 +1,16 @@
+/*
+ * web_status.h — the public status page of follow-up codes (web_status.c).
+ */
+#ifndef TRYGG_SERVER_WEB_STATUS_H
+#define TRYGG_SERVER_WEB_STATUS_H
+
+#include "http.h"
+
+/* Look-ups per address (docs/follow-up.md): a burst of 20, then 10 a minute. */
+#define STATUS_PER_MINUTE 10
+#define STATUS_BURST      20
+
+extern const http_route status_routes[];
+extern const int status_nroutes;
+
+#endif
