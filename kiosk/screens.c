@@ -209,8 +209,17 @@ void screen_receipt(ctx *c)
     if (code[0] && f->cat->status_url[0] &&
         (size_t)snprintf(url, sizeof url, "%s%s", f->cat->status_url, code) >= sizeof url)
         url[0] = '\0';
-    int qs = url[0] ? bh - S(c, 40) : 0;
-    int tw = bw - S(c, 72) - (qs ? qs + S(c, 24) : 0);
+    /* Landscape: the QR code stands beside the panel, large enough to scan
+     * from a step away; portrait: inside the panel. */
+    int qs = url[0] ? bh - S(c, 40) : 0, qx = c->pad + bw - S(c, 20) - qs, qy = y + (bh - qs) / 2;
+    if (qs && !c->portrait) {
+        qs = w - bw - S(c, 40);
+        if (qs > S(c, 330))
+            qs = S(c, 330);
+        qx = c->pad + bw + S(c, 40);
+        qy = y;
+    }
+    int tw = bw - S(c, 72) - (qs && c->portrait ? qs + S(c, 24) : 0);
     ui_el *l = kit_text(c, "", T(c, "receipt.ref_label"), c->pad + S(c, 36), y + S(c, 24), tw,
                         S(c, 50), P(c, 32), 0, t->text, t->panel_bg);
     (void)l;
@@ -224,19 +233,21 @@ void screen_receipt(ctx *c)
     r->rtl = 0;
     r->vcenter = 1;
     if (qs) {
-        ui_el *q = kit_add(c, UI_QR, "receipt.qr", url, c->pad + bw - S(c, 20) - qs,
-                           y + (bh - qs) / 2, qs, qs);
+        ui_el *q = kit_add(c, UI_QR, "receipt.qr", url, qx, qy, qs, qs);
         q->fg = 0x000000, q->bg = 0xFFFFFF;
     }
     y += bh + S(c, 30);
     if (code[0]) {
-        int lw = w * 2 / 5;
-        kit_text(c, "", T(c, "receipt.follow_label"), c->pad, y, lw, S(c, 56), P(c, 32), 0, t->text,
+        /* Label above the code, both where the eye is (the panel's edge). */
+        int cw = !c->portrait && qs ? bw : w;
+        kit_text(c, "", T(c, "receipt.follow_label"), c->pad, y, cw, S(c, 44), P(c, 30), 0, t->text,
                  t->bg);
-        ui_el *fc = kit_text(c, "receipt.follow", code, c->pad + lw, y, w - lw, S(c, 56), P(c, 44),
-                             1, t->text, t->bg);
+        ui_el *fc = kit_text(c, "receipt.follow", code, c->pad, y + S(c, 44), cw, S(c, 60),
+                             P(c, 48), 1, t->text, t->bg);
         fc->rtl = 0;
-        y += S(c, 64);
+        y += S(c, 116);
+        if (!c->portrait && qs && y < c->top + qs + S(c, 16))
+            y = c->top + qs + S(c, 16); /* below the QR code before the full-width text */
         kit_para(c, T(c, "receipt.follow_hint"), c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
         y += S(c, 16);
     }
