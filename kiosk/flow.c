@@ -103,6 +103,8 @@ const char *flow_screen_name(const flow *f, char *buf, size_t cap)
     const char *s = "home";
     if (f->warning)
         s = "idle";
+    else if (f->confirm_restart)
+        s = "restart";
     else
         switch (f->screen) {
         case SCR_HOME:
@@ -272,6 +274,7 @@ void flow_reset(flow *f, uint64_t now)
     f->large_text = f->cfg->large_text;
     f->high_contrast = f->cfg->high_contrast;
     f->warning = 0;
+    f->confirm_restart = 0;
     f->extensions = 0;
     f->corner_taps = 0;
     memset(f->pin, 0, sizeof f->pin);
@@ -755,9 +758,32 @@ static void screen_control(flow *f, const char *id)
     }
 }
 
+/* 1 when starting over would throw away something the resident chose or
+ * wrote (a flow under way); then "Börja om" asks first. */
+static int has_answers(const flow *f)
+{
+    return f->screen == SCR_STEP && (f->step > 0 || f->form.category[0] || f->form.text[0]);
+}
+
 static void activate(flow *f, const char *id)
 {
+    if (f->confirm_restart) { /* only the two answers count */
+        if (strcmp(id, "restart.yes") == 0)
+            flow_reset(f, f->now);
+        else if (strcmp(id, "restart.no") == 0) {
+            f->confirm_restart = 0;
+            f->dirty = 1;
+            announce(f);
+        }
+        return;
+    }
     if (strcmp(id, "nav.restart") == 0) {
+        if (!f->warning && has_answers(f)) {
+            f->confirm_restart = 1;
+            f->dirty = 1;
+            announce(f);
+            return;
+        }
         flow_reset(f, f->now);
         return;
     }

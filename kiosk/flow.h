@@ -131,7 +131,8 @@ typedef struct flow {
 
     /* idle */
     uint64_t last_input;
-    int warning; /* idle warning shown */
+    int warning;         /* idle warning shown */
+    int confirm_restart; /* "Börja om?" asked: answers would be wiped */
     uint64_t warn_until;
     int extensions;
 

@@ -33,6 +33,8 @@ void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out
     c.bottom = h - S(&c, 20);
     if (f->warning)
         screen_idle(&c);
+    else if (f->confirm_restart)
+        screen_restart(&c);
     else
         switch (f->screen) {
         case SCR_HOME:

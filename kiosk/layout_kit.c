@@ -156,7 +156,7 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
     int wn = 0, wa = 0, wx = 0;
     int navw[2], a11yw[3];
     for (int i = 0; i < nnav; i++)
-        wn += (navw[i] = kit_btn_w(c, nav[i].label, px)) + gap;
+        wn += (navw[i] = kit_btn_w(c, nav[i].label, px)) + (i == 0 && nnav > 1 ? 3 * gap : gap);
     for (int i = 0; i < 3; i++)
         wa += (a11yw[i] = kit_btn_w(c, a11y[i].label, px)) + gap;
     /* A long speech label (Somali: "no Somali voice · listen in English")
@@ -180,7 +180,8 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
     for (int i = 0; i < nnav; i++) {
         ui_el *e = kit_button(c, nav[i].id, nav[i].label, x, y1, navw[i], bh, nav[i].s);
         e->px = px;
-        x += navw[i] + gap;
+        /* "Börja om" stands well apart from "Tillbaka" (a slip must not hit it). */
+        x += navw[i] + (i == 0 && nnav > 1 ? 3 * gap : gap);
     }
     if (next_id) {
         ui_el *e = kit_button(c, next_id, next_label, c->W - c->pad - wx, y1, wx, bh, ST_PRIMARY);

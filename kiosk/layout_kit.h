@@ -101,6 +101,8 @@ void screen_receipt(ctx *c);
 void screen_save_error(ctx *c);
 /* The "are you still there?" warning before the kiosk goes back to start. */
 void screen_idle(ctx *c);
+/* "Börja om?": asked before answers are wiped (flow.confirm_restart). */
+void screen_restart(ctx *c);
 /* Maintenance: the PIN pad, then the status screen. */
 void screen_pin(ctx *c);
 void screen_maint(ctx *c);

@@ -308,6 +308,27 @@ void screen_idle(ctx *c)
     r->px = P(c, 32);
 }
 
+void screen_restart(ctx *c)
+{
+    const ui_theme *t = c->t;
+    int w = c->W - 2 * c->pad;
+    c->bottom = c->H - c->pad;
+    kit_title(c, T(c, "restart.title"), NULL);
+    int y = c->top;
+    kit_para(c, T(c, "restart.body"), c->pad, &y, w, P(c, 40), 0, t->text, t->bg);
+    y += S(c, 60);
+    /* Keeping the answers is the big, first choice; wiping them the small one. */
+    int bw = kit_btn_w(c, T(c, "restart.no"), P(c, 44)) + S(c, 120);
+    ui_el *b = kit_button(c, "restart.no", T(c, "restart.no"), (c->W - bw) / 2, y, bw, S(c, 150),
+                          ST_PRIMARY);
+    b->px = P(c, 44);
+    y += S(c, 230);
+    int rw = kit_btn_w(c, T(c, "restart.yes"), P(c, 32)) + S(c, 60);
+    ui_el *r = kit_button(c, "restart.yes", T(c, "restart.yes"), (c->W - rw) / 2, y, rw, S(c, 96),
+                          ST_SECONDARY);
+    r->px = P(c, 32);
+}
+
 void screen_pin(ctx *c)
 {
     const flow *f = c->f;

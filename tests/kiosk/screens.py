@@ -136,6 +136,12 @@ tap #home.fault
 tap #opt.road
 shot fault.area.contrast
 tap #nav.restart
+expect screen restart
+shot restart
+tap #restart.no
+expect screen fault.area
+tap #nav.restart
+tap #restart.yes
 tap #a11y.large
 shot home.large
 tap #home.concern
@@ -160,6 +166,7 @@ tap #opt.other
 type Gångtunneln
 shot concern.place
 tap #nav.restart
+tap #restart.yes
 tap #home.walks
 tap #opt.4
 expect screen walk.list
@@ -175,6 +182,7 @@ def run(tmp, shots, lang, w, h, body):
         if line.startswith("shot "):
             line = "shot " + prefix + line[5:]
         if line == "expect screen home" or line.startswith("tap #nav.restart") or \
+                line == "tap #restart.yes" or \
                 line == "tap #receipt.done" or line == "tap #maint.back":
             # a reset returns to the default language: choose ours again
             lines.append(line)

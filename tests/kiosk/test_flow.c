@@ -120,6 +120,39 @@ static const char *screen(env *e)
     return flow_screen_name(&e->f, buf, sizeof buf);
 }
 
+/* "Börja om" with answers given asks first ("Nej, fortsätt" keeps every
+ * answer, "Ja, börja om" wipes them); with nothing given it starts over at
+ * once; the idle screen's "Börja om nu" never asks. */
+static void test_restart_asks_first(void **state)
+{
+    env *e = *state;
+    tap(e, "nav.restart"); /* on the home screen: nothing to lose */
+    assert_string_equal(screen(e), "home");
+    assert_int_equal(e->f.confirm_restart, 0);
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    tap(e, "opt.centrum");
+    tap(e, "nav.restart");
+    assert_int_equal(e->f.confirm_restart, 1);
+    assert_string_equal(e->f.form.category, "lighting"); /* nothing wiped yet */
+    tap(e, "restart.no");
+    assert_int_equal(e->f.confirm_restart, 0);
+    assert_string_equal(screen(e), "concern.when");
+    assert_string_equal(e->f.form.area, "centrum");
+    tap(e, "nav.restart");
+    tap(e, "restart.yes");
+    assert_string_equal(screen(e), "home");
+    assert_string_equal(e->f.form.category, "");
+    /* The idle warning's own restart needs no second question. */
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    flow_tick(&e->f, e->now + (uint64_t)e->cfg.idle_s * 1000 + 10);
+    assert_true(e->f.warning);
+    flow_touch(&e->f, "nav.restart", "nav.restart", e->now + (uint64_t)e->cfg.idle_s * 1000 + 20);
+    assert_string_equal(screen(e), "home");
+    assert_int_equal(e->f.confirm_restart, 0);
+}
+
 static void test_concern_flow(void **state)
 {
     env *e = *state;
@@ -301,6 +334,7 @@ static void test_restart_everywhere(void **state)
     tap(e, "nav.next");
     type(e, "anna");
     tap(e, "nav.restart");
+    tap(e, "restart.yes"); /* answers given: it asks first */
     assert_string_equal(screen(e), "home");
     assert_string_equal(e->f.form.name, "");
     assert_false(e->f.large_text);
@@ -365,6 +399,8 @@ static void test_speech_touch_twice(void **state)
     tap(e, "opt.centrum");
     tap(e, "nav.restart");
     tap(e, "nav.restart");
+    tap(e, "restart.yes"); /* spoken first, then taken */
+    tap(e, "restart.yes");
     assert_false(e->f.speech); /* reset ends speech */
 }
 
@@ -616,6 +652,7 @@ static void test_arabic_keyboard(void **state)
     assert_string_equal(screen(e), "concern.place");
     assert_false(flow_kbd_arabic(&e->f)); /* Swedish */
     tap(e, "nav.restart");
+    tap(e, "restart.yes");
     tap(e, "lang.ar");
     tap(e, "home.concern");
     tap(e, "opt.lighting");
@@ -645,6 +682,7 @@ static void test_arabic_keyboard(void **state)
     assert_true(flow_kbd_arabic(&e->f));
     /* Sign-up: the name in Arabic, the contact starts in Latin. */
     tap(e, "nav.restart");
+    tap(e, "restart.yes");
     tap(e, "lang.ar");
     tap(e, "home.watch");
     tap(e, "nav.next");
@@ -682,6 +720,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_walk_capacity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_somali_speech_english_voice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arabic_keyboard, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_asks_first, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
