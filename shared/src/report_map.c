@@ -93,7 +93,7 @@ static int shade_of(int64_t n, int64_t max)
 {
     if (n <= 0 || max <= 0)
         return 0;
-    int64_t k = 1 + (n - 1) * NSHADES / max;
+    int64_t k = (n * NSHADES + max - 1) / max; /* class k holds (k-1)/5 < n/max <= k/5 */
     return k > NSHADES ? NSHADES : (int)k;
 }
 
@@ -204,7 +204,9 @@ static trygg_err draw_areas(trygg_buf *b, const trygg_rr_view *v, const map_fram
         TRY(area_path(b, f, g, a));
         TRY(trygg_buf_puts(b, "><title>"));
         TRY(trygg_html_esc(b, trygg_rr_area_label(v, a->id, lb, sizeof lb)));
-        TRY(trygg_buf_printf(b, ": %s</title></path>", txt));
+        TRY(trygg_buf_puts(b, ": "));
+        TRY(trygg_html_esc(b, txt));
+        TRY(trygg_buf_puts(b, "</title></path>"));
     }
     /* Labels after all areas, so no neighbour is drawn over them. */
     for (int i = 0; i < g->nareas; i++)
@@ -256,12 +258,6 @@ static trygg_err draw_places(trygg_buf *b, const trygg_rr_view *v, const map_fra
     return TRYGG_OK;
 }
 
-/* Ceiling of a / b for a >= 0, b > 0. */
-static int64_t ceil_div(int64_t a, int64_t b)
-{
-    return (a + b - 1) / b;
-}
-
 static trygg_err legend_swatch(trygg_buf *b, double x, double y, const char *fill, const char *cls,
                                const char *text)
 {
@@ -290,7 +286,7 @@ static trygg_err draw_legend(trygg_buf *b, const trygg_rr_view *v, int64_t amax,
         y += 20;
     }
     for (int k = 1; k <= NSHADES && amax > 0; k++) {
-        int64_t lo = ceil_div((k - 1) * amax, NSHADES) + 1, hi = ceil_div(k * amax, NSHADES);
+        int64_t lo = (k - 1) * amax / NSHADES + 1, hi = k * amax / NSHADES;
         if (lo > hi)
             continue;
         char txt[48], cls[16];

@@ -40,7 +40,7 @@ typedef struct trygg_place {
     char area[TRYGG_NAME_MAX + 1];     /* area id of server.ini */
     double lat, lon;                   /* WGS84 degrees */
     int has_lat, has_lon;
-    int line; /* line of the section header, for errors */
+    int line; /* line of the section's first key, for errors */
 } trygg_place;
 
 typedef struct trygg_geo_ring {
