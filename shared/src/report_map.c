@@ -88,12 +88,21 @@ static int row_of(const trygg_report_table *t, const char *key)
     return -1;
 }
 
-/* Shade class 1..5 of count n on a scale up to max (0 for n <= 0). */
-static int shade_of(int64_t n, int64_t max)
+/* The scale runs from base + 1 to max: base is 0 in the internal view and
+ * T - 1 in the published one, whose smallest shown count is T (a class of
+ * "1-4" there would suggest counts it never shows). */
+static int64_t scale_base(const trygg_rr_view *v)
 {
-    if (n <= 0 || max <= 0)
+    return v->o->suppress && v->T > 1 ? v->T - 1 : 0;
+}
+
+/* Shade class 1..5 of count n on the scale base+1 .. max (0 for n <= base). */
+static int shade_of(int64_t n, int64_t base, int64_t max)
+{
+    if (n <= base || max <= base)
         return 0;
-    int64_t k = (n * NSHADES + max - 1) / max; /* class k holds (k-1)/5 < n/max <= k/5 */
+    int64_t span = max - base;
+    int64_t k = ((n - base) * NSHADES + span - 1) / span; /* (k-1)/5 < (n-base)/span <= k/5 */
     return k > NSHADES ? NSHADES : (int)k;
 }
 
@@ -130,7 +139,8 @@ static trygg_err area_path(trygg_buf *b, const map_frame *f, const trygg_geo *g,
     return trygg_buf_puts(b, "\"");
 }
 
-/* Where an area's label goes: the centre of its largest ring's box. */
+/* Where an area's label goes: the top middle of its largest ring's box
+ * (the places are drawn in the areas, usually away from their edges). */
 static void label_point(const map_frame *f, const trygg_geo *g, const trygg_geo_area *a, double *x,
                         double *y)
 {
@@ -147,7 +157,7 @@ static void label_point(const map_frame *f, const trygg_geo *g, const trygg_geo_
         if ((x1 - x0) * (y1 - y0) > best) {
             best = (x1 - x0) * (y1 - y0);
             *x = (x0 + x1) / 2;
-            *y = (y0 + y1) / 2;
+            *y = y0 + 16;
         }
     }
 }
@@ -177,7 +187,7 @@ static trygg_err draw_area_label(trygg_buf *b, const trygg_rr_view *v, const map
                          " text-anchor=\"middle\" font-size=\"12\" stroke=\"#fff\""
                          " stroke-width=\"3\" paint-order=\"stroke\" fill=\"#000\">"
                          "<tspan font-weight=\"bold\">",
-                         x, y - 4));
+                         x, y));
     TRY(trygg_html_esc(b, trygg_rr_area_label(v, a->id, lb, sizeof lb)));
     TRY(trygg_buf_printf(b, "</tspan><tspan x=\"%.1f\" dy=\"14\"%s>", x,
                          shown ? "" : " font-style=\"italic\""));
@@ -193,7 +203,7 @@ static trygg_err draw_areas(trygg_buf *b, const trygg_rr_view *v, const map_fram
         int64_t n;
         char lb[160], txt[32];
         int shown = area_text(v, a->id, &n, txt, sizeof txt);
-        int k = shade_of(n, max);
+        int k = shade_of(n, scale_base(v), max);
         if (shown)
             TRY(trygg_buf_printf(b, "<path class=\"area shade-%d\" fill=\"%s\"", k, shade_fill[k]));
         else
@@ -285,8 +295,9 @@ static trygg_err draw_legend(trygg_buf *b, const trygg_rr_view *v, int64_t amax,
         TRY(legend_swatch(b, x, y, shade_fill[0], "shade-0", "0"));
         y += 20;
     }
-    for (int k = 1; k <= NSHADES && amax > 0; k++) {
-        int64_t lo = (k - 1) * amax / NSHADES + 1, hi = k * amax / NSHADES;
+    int64_t base = scale_base(v), span = amax - base;
+    for (int k = 1; k <= NSHADES && span > 0; k++) {
+        int64_t lo = base + (k - 1) * span / NSHADES + 1, hi = base + k * span / NSHADES;
         if (lo > hi)
             continue;
         char txt[48], cls[16];
@@ -313,7 +324,8 @@ static trygg_err draw_legend(trygg_buf *b, const trygg_rr_view *v, int64_t amax,
     TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.map_legend_places")));
     TRY(trygg_buf_puts(b, "</text>"));
     y += 8;
-    int64_t sizes[3] = {pmax, (pmax + 1) / 2, 1};
+    int64_t least = base + 1 < pmax ? base + 1 : pmax; /* published: no dot below T */
+    int64_t sizes[3] = {pmax, (pmax + least + 1) / 2, least};
     for (int i = 0; i < 3 && pmax > 0; i++) {
         if (i && sizes[i] >= sizes[i - 1])
             continue;
