@@ -131,6 +131,69 @@ static void test_caretaker_files_in_one_post(void **state)
     free(body);
 }
 
+/* The place register (server.ini [place ID]) is offered as a list grouped
+ * by area, with "annan plats" and its free text kept; a place from the list
+ * becomes the event's place text and, when none was chosen, its area. */
+static void test_place_from_list(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("hanna", PASSWORD, &s), 303);
+    char *body = get(&s, "/events", 200);
+    assert_non_null(strstr(body, "name=\"place_id\""));
+    assert_non_null(strstr(body, "<option value=\"\">Annan plats (skriv nedan)</option>"));
+    const char *strom = strstr(body, "<optgroup label=\"Ström\">");
+    assert_non_null(strom);
+    const char *end = strstr(strom, "</optgroup>");
+    const char *skola = strstr(strom, "value=\"strom_skola\">Ströms skola<");
+    assert_true(skola && skola < end);
+    const char *rc = strstr(body, "value=\"resecentrum\"");
+    assert_true(rc && (rc < strom || rc > end));     /* Centrum's, not Ström's */
+    assert_non_null(strstr(body, "name=\"place\"")); /* the free text stays */
+    free(body);
+    char fields[512];
+    reply r;
+    snprintf(fields, sizeof fields,
+             "type=graffiti&day=%s&band=evening&area=strom&place_id=strom_skola&place=&count=1",
+             today);
+    post(&s, "/events", fields, &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    trygg_event ev = newest("housing");
+    assert_string_equal(ev.area, "strom");
+    assert_string_equal(ev.place, "Ströms skola");
+    /* No area chosen: the place's own. */
+    snprintf(fields, sizeof fields,
+             "type=litter&day=%s&band=evening&area=&place_id=resecentrum&count=2", today);
+    post(&s, "/events", fields, &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    ev = newest("housing");
+    assert_string_equal(ev.area, "centrum");
+    assert_string_equal(ev.place, "Resecentrum");
+    /* A place of another area, or a list place and a written one: refused. */
+    snprintf(fields, sizeof fields,
+             "type=graffiti&day=%s&band=evening&area=gota&place_id=strom_skola&count=1", today);
+    post(&s, "/events", fields, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "Den valda platsen finns inte i det valda området."));
+    reply_free(&r);
+    snprintf(fields, sizeof fields,
+             "type=graffiti&day=%s&band=evening&area=strom&place_id=strom_skola&place=Bron&"
+             "count=1",
+             today);
+    post(&s, "/events", fields, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "inte båda"));
+    reply_free(&r);
+    /* The edit page shows the registered place chosen in the list. */
+    char path[64];
+    snprintf(path, sizeof path, "/events/%" PRId64, ev.id);
+    body = get(&s, path, 200);
+    assert_non_null(strstr(body, "value=\"resecentrum\" selected>"));
+    free(body);
+}
+
 static void test_refused_form_keeps_values(void **state)
 {
     (void)state;
@@ -298,6 +361,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caretaker_files_in_one_post),
+        cmocka_unit_test(test_place_from_list),
         cmocka_unit_test(test_refused_form_keeps_values),
         cmocka_unit_test(test_organisations_apart),
         cmocka_unit_test(test_weekly_list_import),
