@@ -130,9 +130,17 @@ static trygg_err area_path(trygg_buf *b, const map_frame *f, const trygg_geo *g,
     TRY(trygg_buf_puts(b, " d=\""));
     for (int r = a->ring0; r < a->ring0 + a->nrings; r++) {
         const trygg_geo_ring *ring = &g->rings[r];
+        double lx = 0, ly = 0;
         for (int i = 0; i < ring->n - 1; i++) {
             const double *p = &g->pts[2 * (ring->first + i)];
-            TRY(trygg_buf_printf(b, "%s%.1f %.1f", i ? " L" : "M", px(f, p[0]), py(f, p[1])));
+            double x = px(f, p[0]), y = py(f, p[1]);
+            /* a GIS export has far more points than the map has pixels:
+             * a point within a pixel of the last one drawn adds nothing */
+            if (i && fabs(x - lx) < 1.0 && fabs(y - ly) < 1.0)
+                continue;
+            TRY(trygg_buf_printf(b, "%s%.1f %.1f", i ? " L" : "M", x, y));
+            lx = x;
+            ly = y;
         }
         TRY(trygg_buf_puts(b, " Z"));
     }

@@ -397,6 +397,53 @@ static void test_published_map_hides(void **state)
     trygg_report_free(r);
 }
 
+/* A detailed GIS export (a ring of 20 000 points) is drawn with no more
+ * points than the map has pixels along it, and still as one closed path. */
+static void test_detailed_polygon(void **state)
+{
+    fixture *f = *state;
+    size_t cap = 1u << 20;
+    char *json = malloc(cap);
+    assert_non_null(json);
+    size_t n = (size_t)snprintf(json, cap,
+                                "{\"type\": \"FeatureCollection\", \"features\": [{\"type\":"
+                                " \"Feature\", \"properties\": {\"area\": \"centrum\"},"
+                                " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[");
+    const int N = 20000;
+    for (int i = 0; i <= N; i++) {
+        double a = 2 * 3.14159265358979 * (i % N) / N;
+        n += (size_t)snprintf(json + n, cap - n, "%s[%.7f, %.7f]", i ? ", " : "",
+                              12.15 + 0.05 * __builtin_cos(a), 58.12 + 0.025 * __builtin_sin(a));
+    }
+    snprintf(json + n, cap - n, "]]}}]}");
+    trygg_report_areas *a = calloc(1, sizeof *a);
+    char err[700] = "";
+    assert_int_equal(load_ini(f, "", json, a, err, sizeof err), TRYGG_OK);
+    free(json);
+    assert_int_equal(a->geo->npts, N + 1);
+    trygg_report *r = calloc(1, sizeof *r);
+    r->geo = trygg_geo_dup(a->geo);
+    r->areas = *a;
+    r->areas.geo = r->geo;
+    r->areas.own_geo = NULL;
+    trygg_report_areas_free(a);
+    free(a);
+    assert_int_equal(trygg_week_make(2026, 47, &r->week), TRYGG_OK);
+    r->weeks[TRYGG_REPORT_CUR] = r->week;
+    char *html = render(r, 0);
+    char el[1 << 16];
+    area_elem(html, "centrum", el, sizeof el);
+    int segs = 0;
+    for (const char *p = el; (p = strstr(p, " L")) != NULL; p++)
+        segs++;
+    assert_true(segs > 100); /* still a round shape */
+    if (segs >= 4000)
+        fail_msg("%d segments for 20 000 points", segs);
+    assert_non_null(strstr(el, " Z\""));
+    free(html);
+    trygg_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +452,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_svg_hidden_hatched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dot_radius_grows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_published_map_hides, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_detailed_polygon, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
