@@ -147,9 +147,21 @@ static void place_select(html_buf *b, const web_ctx *w, const trygg_place *cur)
     html_lit(b, "</select></div>");
 }
 
+/* The place chosen in a refused form's list, NULL if none. */
+static const trygg_place *place_posted(const web_ctx *w)
+{
+    const char *pid = w->req ? http_form(w->req, "place_id") : NULL;
+    const trygg_geo *g = w->srv && w->srv->cfg.catalog ? w->srv->cfg.catalog->geo : NULL;
+    for (int i = 0; pid && g && i < g->nplaces; i++)
+        if (strcmp(g->places[i].id, pid) == 0)
+            return &g->places[i];
+    return NULL;
+}
+
 static void where_fields(html_buf *b, const web_ctx *w, const trygg_event *ev)
 {
-    const trygg_place *cur = place_of_event(w, ev->area, ev->place);
+    const trygg_place *posted = place_posted(w);
+    const trygg_place *cur = posted ? posted : place_of_event(w, ev->area, ev->place);
     html_lit(b, "<div class=\"field\"><label for=\"ev-area\">");
     html_t(b, w, "event.area");
     html_lit(b, "</label>");
@@ -163,7 +175,7 @@ static void where_fields(html_buf *b, const web_ctx *w, const trygg_event *ev)
                ? "event.place_other_text"
                : "event.place");
     html_lit(b, "</label><input id=\"ev-place\" name=\"place\" maxlength=\"63\" value=\"");
-    html_attr(b, cur ? "" : ev->place);
+    html_attr(b, cur && !posted ? "" : ev->place);
     html_lit(b, "\"></div><div class=\"field\"><label for=\"ev-count\">");
     html_t(b, w, "event.count");
     html_lit(b, "</label><input id=\"ev-count\" name=\"count\" type=\"number\" min=\"1\" "
@@ -186,11 +198,7 @@ static const char *read_place(const web_ctx *w, trygg_event *ev)
     const char *pid = http_form(w->req, "place_id");
     if (!pid || !pid[0])
         return NULL; /* "annan plats": the free text, as before */
-    const trygg_geo *g = w->srv && w->srv->cfg.catalog ? w->srv->cfg.catalog->geo : NULL;
-    const trygg_place *p = NULL;
-    for (int i = 0; g && i < g->nplaces; i++)
-        if (strcmp(g->places[i].id, pid) == 0)
-            p = &g->places[i];
+    const trygg_place *p = place_posted(w);
     if (!p)
         return "place_id";
     if (ev->place[0] && strcmp(ev->place, p->label) != 0)
