@@ -419,6 +419,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
         return category_key(k, e, section, name, value, line);
     if (strncmp(section, "area ", 5) == 0)
         return area_key(k, e, section, name, value, line);
+    if (strcmp(section, "map") == 0 || strncmp(section, "place ", 6) == 0)
+        return trygg_geo_place_key(k->geo, e, section, name, value, line);
     return trygg_cfg_fail(e, line, "unknown section [%s]", section);
 }
 
@@ -461,6 +463,19 @@ static int resolve(char *path, size_t cap, const char *dir)
     return 1;
 }
 
+/* The place register's areas and the area polygons, once every [area] is
+ * known. */
+static void map_load(const server_config *cfg, server_catalog *k, trygg_cfg_errors *e)
+{
+    const char *ids[CONFIG_MAX_AREAS];
+    for (int i = 0; i < k->nareas; i++)
+        ids[i] = k->areas[i].id;
+    trygg_geo_check(k->geo, e, ids, k->nareas);
+    char err[700];
+    if (trygg_geo_load_config(k->geo, cfg->data_dir, ids, k->nareas, err, sizeof err) != TRYGG_OK)
+        trygg_cfg_fail(e, k->geo->areas_file[0] ? k->geo->areas_line : 0, "%s", err);
+}
+
 trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *errs, int maxerr,
                       int *nerr)
 {
@@ -472,6 +487,9 @@ trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *err
     if (k == NULL)
         return TRYGG_ERR_NOMEM;
     cfg->catalog = k;
+    k->geo = calloc(1, sizeof *k->geo);
+    if (k->geo == NULL)
+        return TRYGG_ERR_NOMEM;
     defaults(cfg, k);
 
     struct load l = {.cfg = cfg, .cat = k};
@@ -503,6 +521,8 @@ trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *err
             trygg_cfg_fail(&e, 0, "a path is too long");
         TRYGG_COPY_FIT(cfg->routing_file, l.routing);
     }
+    if (rc == TRYGG_OK)
+        map_load(cfg, k, &e);
     /* "\n" in templates (INI values are one line). */
     for (char *p = k->mail_body; (p = strstr(p, "\\n")) != NULL;) {
         *p = '\n';
@@ -516,6 +536,8 @@ trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *err
 
 void config_free(server_config *cfg)
 {
+    if (cfg->catalog)
+        trygg_geo_destroy(cfg->catalog->geo);
     free(cfg->catalog);
     cfg->catalog = NULL;
 }
@@ -549,4 +571,15 @@ const char *config_label(const char label[CONFIG_NLANGS][CONFIG_LABEL_MAX], cons
         if (strcmp(lang, config_langs[i]) == 0 && label[i][0])
             return label[i];
     return label[0][0] ? label[0] : id;
+}
+
+int config_places_in(const server_config *cfg, const char *area_id, const trygg_place **out,
+                     int max)
+{
+    int n = 0;
+    const trygg_geo *g = cfg->catalog ? cfg->catalog->geo : NULL;
+    for (int i = 0; g && i < g->nplaces && n < max; i++)
+        if (strcmp(g->places[i].area, area_id) == 0)
+            out[n++] = &g->places[i];
+    return n;
 }

@@ -20,6 +20,8 @@
  *   [sms keywords] stop, help, fault, new, ring (comma lists)
  *   [category ID]  kind, group, description, keywords, label_sv, label_en, ...
  *   [area ID]      group, label_sv, label_en, ...
+ *   [place ID]     label, area, lat, lon (trygg/geo.h: the place register)
+ *   [map]          areas = GeoJSON file of the area polygons (trygg/geo.h)
  * Read first: config_load.
  */
 #ifndef TRYGG_SERVER_CONFIG_H
@@ -27,6 +29,7 @@
 
 #include "server.h"
 #include "sms/sms_dialog.h"
+#include "trygg/geo.h"
 #include "trygg/route.h"
 
 #define CONFIG_NLANGS      4 /* sv, en, ar, so */
@@ -103,6 +106,7 @@ typedef struct server_catalog {
     sms_dialog_cfg sms;         /* [sms], [sms keywords]: the server's SMS dialog */
     char sms_catalogs[512];     /* [sms] catalogs: SMS texts ("" = the installed assets/i18n/sms) */
     config_deadlines deadlines; /* [deadlines] */
+    trygg_geo *geo;             /* [place ID] and [map]: places and area polygons */
 } server_catalog;
 
 /* Loads `path` into *cfg (defaults first, then the file; paths that are
@@ -116,6 +120,10 @@ void config_free(server_config *cfg);
 /* Category / area by id; NULL if unknown. `kind` -1 = any kind. */
 const config_category *config_category_find(const server_config *cfg, int kind, const char *id);
 const config_area *config_area_find(const server_config *cfg, const char *id);
+/* The places of area `area_id` in config order: fills out[0..max) with
+ * pointers and returns how many. */
+int config_places_in(const server_config *cfg, const char *area_id, const trygg_place **out,
+                     int max);
 /* Label in `lang`, falling back to Swedish, then the id. */
 const char *config_label(const char label[CONFIG_NLANGS][CONFIG_LABEL_MAX], const char *lang,
                          const char *id);

@@ -71,6 +71,7 @@ static void areas_from_config(const server_config *cfg, trygg_report_areas *out)
                          config_label(c->cats[i].label, "sv", c->cats[i].id)); /* a display label */
         TRYGG_COPY_FIT(k->label_en, c->cats[i].label[1]);
     }
+    out->geo = c->geo; /* the report copies it */
 }
 
 /* The week asked for (?week=), or the last complete one (the meeting looks

@@ -15,6 +15,7 @@
  * form with a bad field is shown again with the values and the field named.
  */
 #include "web.h"
+#include "config.h"
 
 #include "events_import.h"
 #include "trygg/copy.h"
@@ -100,16 +101,81 @@ static void when_fields(html_buf *b, const web_ctx *w, const trygg_event *ev, co
     html_lit(b, "</fieldset>");
 }
 
+/* The registered place (server.ini [place ID], trygg/geo.h) with this
+ * label in this area, NULL if none: an event's place is its label. */
+static const trygg_place *place_of_event(const web_ctx *w, const char *area, const char *label)
+{
+    const trygg_geo *g = w->srv && w->srv->cfg.catalog ? w->srv->cfg.catalog->geo : NULL;
+    for (int i = 0; g && label[0] && i < g->nplaces; i++)
+        if (strcmp(g->places[i].area, area) == 0 && strcmp(g->places[i].label, label) == 0)
+            return &g->places[i];
+    return NULL;
+}
+
+/* The places as a list grouped by area (no script: every area's places
+ * are under its name), "annan plats" first; NULL-safe without places. */
+static void place_select(html_buf *b, const web_ctx *w, const trygg_place *cur)
+{
+    const server_catalog *cat = w->srv ? w->srv->cfg.catalog : NULL;
+    if (!cat || !cat->geo || cat->geo->nplaces == 0)
+        return;
+    html_lit(b, "<div class=\"field\"><label for=\"ev-place-id\">");
+    html_t(b, w, "event.place_pick");
+    html_lit(b, "</label><select id=\"ev-place-id\" name=\"place_id\"><option value=\"\">");
+    html_t(b, w, "event.place_other");
+    html_lit(b, "</option>");
+    for (int a = 0; a < cat->nareas; a++) {
+        const trygg_place *in[TRYGG_GEO_PLACES];
+        int n = config_places_in(&w->srv->cfg, cat->areas[a].id, in, TRYGG_GEO_PLACES);
+        if (n == 0)
+            continue;
+        html_lit(b, "<optgroup label=\"");
+        html_attr(b, web_area_label(w, cat->areas[a].id));
+        html_lit(b, "\">");
+        for (int i = 0; i < n; i++) {
+            html_lit(b, "<option value=\"");
+            html_attr(b, in[i]->id);
+            if (in[i] == cur)
+                html_lit(b, "\" selected>");
+            else
+                html_lit(b, "\">");
+            html_text(b, in[i]->label);
+            html_lit(b, "</option>");
+        }
+        html_lit(b, "</optgroup>");
+    }
+    html_lit(b, "</select></div>");
+}
+
+/* The place chosen in a refused form's list, NULL if none. */
+static const trygg_place *place_posted(const web_ctx *w)
+{
+    const char *pid = w->req ? http_form(w->req, "place_id") : NULL;
+    const trygg_geo *g = w->srv && w->srv->cfg.catalog ? w->srv->cfg.catalog->geo : NULL;
+    for (int i = 0; pid && g && i < g->nplaces; i++)
+        if (strcmp(g->places[i].id, pid) == 0)
+            return &g->places[i];
+    return NULL;
+}
+
 static void where_fields(html_buf *b, const web_ctx *w, const trygg_event *ev)
 {
+    const trygg_place *posted = place_posted(w);
+    const trygg_place *cur = posted ? posted : place_of_event(w, ev->area, ev->place);
     html_lit(b, "<div class=\"field\"><label for=\"ev-area\">");
     html_t(b, w, "event.area");
     html_lit(b, "</label>");
     web_area_select(b, w, "ev-area", "area", ev->area, 0);
-    html_lit(b, "</div><div class=\"field\"><label for=\"ev-place\">");
-    html_t(b, w, "event.place");
+    html_lit(b, "</div>");
+    place_select(b, w, cur);
+    html_lit(b, "<div class=\"field\"><label for=\"ev-place\">");
+    html_t(b, w,
+           cur || (w->srv && w->srv->cfg.catalog && w->srv->cfg.catalog->geo &&
+                   w->srv->cfg.catalog->geo->nplaces)
+               ? "event.place_other_text"
+               : "event.place");
     html_lit(b, "</label><input id=\"ev-place\" name=\"place\" maxlength=\"63\" value=\"");
-    html_attr(b, ev->place);
+    html_attr(b, cur && !posted ? "" : ev->place);
     html_lit(b, "\"></div><div class=\"field\"><label for=\"ev-count\">");
     html_t(b, w, "event.count");
     html_lit(b, "</label><input id=\"ev-count\" name=\"count\" type=\"number\" min=\"1\" "
@@ -122,6 +188,26 @@ static void where_fields(html_buf *b, const web_ctx *w, const trygg_event *ev)
     html_lit(b, "</textarea><p class=\"hint\">");
     html_t(b, w, "event.text_hint");
     html_lit(b, "</p></div>");
+}
+
+/* A place chosen from the list (place_id) becomes the event's place text
+ * (its label) and, when no area was chosen, its area. Returns the bad
+ * field or NULL. */
+static const char *read_place(const web_ctx *w, trygg_event *ev)
+{
+    const char *pid = http_form(w->req, "place_id");
+    if (!pid || !pid[0])
+        return NULL; /* "annan plats": the free text, as before */
+    const trygg_place *p = place_posted(w);
+    if (!p)
+        return "place_id";
+    if (ev->place[0] && strcmp(ev->place, p->label) != 0)
+        return "place_both"; /* a place from the list and another one written */
+    if (ev->area[0] && strcmp(ev->area, p->area) != 0)
+        return "place_id"; /* not in the chosen area */
+    TRYGG_COPY_FIT(ev->area, p->area);
+    TRYGG_COPY_FIT(ev->place, p->label);
+    return NULL;
 }
 
 /* The form; `bad` names the field to point out (NULL for none). */
@@ -390,6 +476,8 @@ static const char *read_form(const web_ctx *w, trygg_event *ev, int *have_type)
     long c = count ? strtol(count, &end, 10) : 0;
     ev->count =
         (end && end != count && *end == '\0' && c >= 1 && c <= TRYGG_EVENT_COUNT_MAX) ? (int)c : 0;
+    if (!bad)
+        bad = read_place(w, ev);
     if (!*have_type)
         return "type";
     if (bad)

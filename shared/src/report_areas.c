@@ -7,6 +7,7 @@
 #include "trygg/cfg.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static trygg_report_area *find_or_add(trygg_report_areas *out, const char *id)
@@ -35,10 +36,24 @@ static void trim(char *s)
     memmove(s, s + i, strlen(s + i) + 1);
 }
 
+typedef struct areas_load {
+    trygg_report_areas *out;
+    trygg_geo *geo;
+    char data_dir[1024];
+} areas_load;
+
 static int on_value(void *user, trygg_cfg_errors *e, const char *section, const char *name,
                     const char *value, int line)
 {
-    trygg_report_areas *out = user;
+    areas_load *l = user;
+    trygg_report_areas *out = l->out;
+    if (strcmp(section, "map") == 0 || strncmp(section, "place ", 6) == 0)
+        return trygg_geo_place_key(l->geo, e, section, name, value, line);
+    if (strcmp(section, "server") == 0 && strcmp(name, "data_dir") == 0) {
+        if (!trygg_cfg_str(value, l->data_dir, sizeof l->data_dir))
+            return trygg_cfg_fail(e, line, "data_dir too long");
+        return 1;
+    }
     if (strcmp(section, "server") == 0 && strcmp(name, "small_count") == 0) {
         long v;
         if (!trygg_cfg_int(value, 1, 100, &v))
@@ -122,7 +137,31 @@ trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out, cha
     memset(out, 0, sizeof *out);
     trygg_cfg_error errs[4];
     trygg_cfg_errors e = {.errs = errs, .max = 4, .n = 0, .file = path, .total = 0};
-    trygg_err rc = trygg_cfg_parse(path, on_value, out, &e);
+    areas_load l = {.out = out, .geo = calloc(1, sizeof(trygg_geo))};
+    if (!l.geo)
+        return TRYGG_ERR_NOMEM;
+    trygg_err rc = trygg_cfg_parse(path, on_value, &l, &e);
+    const char *ids[TRYGG_REPORT_AREAS];
+    for (int i = 0; i < out->n; i++)
+        ids[i] = out->a[i].id;
+    if (rc == TRYGG_OK) {
+        trygg_geo_check(l.geo, &e, ids, out->n);
+        rc = e.n ? TRYGG_ERR_CONFIG : TRYGG_OK;
+    }
+    if (rc == TRYGG_OK) {
+        char msg[700] = "";
+        rc = trygg_geo_load_config(l.geo, l.data_dir, ids, out->n, msg, sizeof msg);
+        if (rc) {
+            if (err && errcap)
+                snprintf(err, errcap, "%s:%d: %s", path, l.geo->areas_line, msg);
+            trygg_geo_destroy(l.geo);
+            return rc;
+        }
+    }
+    if (rc)
+        trygg_geo_destroy(l.geo);
+    else
+        out->geo = out->own_geo = l.geo;
     if (rc && err && errcap) {
         if (e.n > 0)
             snprintf(err, errcap, "%s:%d: %s", errs[0].file, errs[0].line, errs[0].msg);
@@ -130,4 +169,11 @@ trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out, cha
             snprintf(err, errcap, "%s: %s", path, trygg_strerror(rc));
     }
     return rc;
+}
+
+void trygg_report_areas_free(trygg_report_areas *a)
+{
+    trygg_geo_destroy(a->own_geo);
+    a->own_geo = NULL;
+    a->geo = NULL;
 }

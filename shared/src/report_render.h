@@ -120,4 +120,10 @@ TRYGG_MUST_CHECK trygg_err trygg_svg_heat(trygg_buf *b, const char *title,
                                           const trygg_cell *state, int rows, int cols,
                                           int threshold);
 
+/* ---- The map (report_map.c) ------------------------------------------------------- */
+
+/* The map section (areas shaded by count, places as dots, legend) when the
+ * report has a map (r->geo), else nothing. */
+TRYGG_MUST_CHECK trygg_err trygg_rr_map(trygg_buf *b, const trygg_rr_view *v);
+
 #endif

@@ -510,6 +510,7 @@ static trygg_err html_sections(trygg_buf *b, const trygg_rr_view *v)
     TRY(html_dim(b, v, TRYGG_DIM_CATEGORY, "category", "report.by_category", 0));
     TRY(html_dim(b, v, TRYGG_DIM_GROUP, "group", "report.by_group", 1));
     TRY(html_dim(b, v, TRYGG_DIM_AREA, "area", "report.by_area", 1));
+    TRY(trygg_rr_map(b, v));
     TRY(html_dim(b, v, TRYGG_DIM_CHANNEL, "channel", "report.by_channel", 1));
     TRY(html_dim(b, v, TRYGG_DIM_EVENT, "events", "report.by_event", 1));
     TRY(html_heat(b, v));

@@ -453,3 +453,17 @@ void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_ce
     suppress_kiosks(r, T, c);
     suppress_events(r, T, c);
 }
+
+trygg_cell trygg_report_place_cell(const trygg_report *r, const trygg_report_cells *c, int i)
+{
+    if (!r->geo || i < 0 || i >= r->geo->nplaces)
+        return TRYGG_CELL_WITHHELD;
+    const trygg_place *p = &r->geo->places[i];
+    char label[sizeof r->top[0].label];
+    snprintf(label, sizeof label, "%s: %s", p->area, p->label);
+    int np = r->ntop < TRYGG_REPORT_TOP ? r->ntop : TRYGG_REPORT_TOP;
+    for (int j = 0; j < np; j++)
+        if (strcmp(r->top[j].label, label) == 0 && r->top[j].n == r->place_n[i])
+            return c->top[j];
+    return TRYGG_CELL_WITHHELD;
+}

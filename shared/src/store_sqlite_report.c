@@ -35,6 +35,8 @@
 
 void trygg_report_free(trygg_report *r)
 {
+    if (r)
+        trygg_geo_destroy(r->geo);
     free(r);
 }
 
@@ -123,6 +125,21 @@ typedef struct build_state {
     place_acc *places;
     int nplaces;
 } build_state;
+
+/* The map's place counts: a registered place is the item place text equal
+ * to its label within its area, the same "area: place" key as the top list,
+ * so the published map can show exactly what the top list shows. */
+static void place_counts(trygg_report *r, const build_state *b)
+{
+    for (int i = 0; r->geo && i < r->geo->nplaces; i++) {
+        const trygg_place *p = &r->geo->places[i];
+        char label[sizeof b->places[0].label];
+        snprintf(label, sizeof label, "%s: %s", p->area, p->label);
+        for (int j = 0; j < b->nplaces; j++)
+            if (strcmp(b->places[j].label, label) == 0)
+                r->place_n[i] = b->places[j].n;
+    }
+}
 
 static const char *area_group(const trygg_report_areas *areas, const char *area, size_t n)
 {
@@ -276,6 +293,7 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b, int64_t 
         r->close_median_s = b->nclose % 2 ? b->close_s[m] : (b->close_s[m - 1] + b->close_s[m]) / 2;
     }
     qsort(b->places, (size_t)b->nplaces, sizeof *b->places, cmp_place);
+    place_counts(r, b);
     for (int i = 0; i < b->nplaces && r->ntop < TRYGG_REPORT_TOP; i++) {
         TRYGG_COPY_FIT(r->top[r->ntop].label, b->places[i].label);
         r->top[r->ntop++].n = b->places[i].n;
@@ -658,8 +676,18 @@ trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
     r->generated = now;
     r->running = w->end > now;
     r->close_median_s = -1;
-    if (areas)
+    if (areas) {
         r->areas = *areas;
+        r->areas.geo = NULL;
+        r->areas.own_geo = NULL;
+        if (areas->geo && (r->geo = trygg_geo_dup(areas->geo)) == NULL) {
+            free(r);
+            free(b);
+            free(places);
+            return TRYGG_ERR_NOMEM;
+        }
+        r->areas.geo = r->geo;
+    }
     for (int i = 0; i < TRYGG_REPORT_NWEEKS; i++)
         trygg_week_shift(w, i - TRYGG_REPORT_CUR, &r->weeks[i]);
     for (int d = 0; d < TRYGG_DIM_COUNT; d++)
@@ -712,7 +740,7 @@ trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
     free(b->places);
     free(b);
     if (err) {
-        free(r);
+        trygg_report_free(r);
         return err;
     }
     *out = r;

@@ -179,6 +179,7 @@ static int build_report(ctl_ctx *ctx, const report_args *a, const trygg_week *we
     }
     trygg_err e = trygg_report_build(ctx->st, week, areas, (int64_t)time(NULL), r);
     *small = areas->small_count;
+    trygg_report_areas_free(areas);
     free(areas);
     if (e)
         return ctl_store_fail(ctx, e, "report");

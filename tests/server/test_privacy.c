@@ -781,6 +781,39 @@ static int access_rows(trygg_store *st, const char *actor, const char *action, i
  * view on every report route, whatever it asks for, and so never an
  * unsuppressed cell: the security department's single partner event of the
  * week is "<5", never "1", and no "*" (the internal mark) appears. */
+/* 1 if the report page's map (its <section id="map">) writes a count below
+ * 5 anywhere: an area's or place's title ": N" or a place label "(N)", or
+ * shades an area (a shade is a count too) whose title is not a number. */
+static int map_reveals_small(const char *body)
+{
+    const char *m = strstr(body, "<section id=\"map\"");
+    assert_non_null(m);
+    const char *end = strstr(m, "</section>");
+    assert_non_null(end);
+    for (const char *p = m; p < end; p++) {
+        long n = -1;
+        if (strncmp(p, "</title>", 8) == 0) {
+            const char *q = p;
+            while (q > m && q[-1] >= '0' && q[-1] <= '9')
+                q--;
+            if (q < p && q[-1] == ' ' && q[-2] == ':')
+                n = strtol(q, NULL, 10);
+        } else if (*p == '(' && p[1] >= '0' && p[1] <= '9') {
+            char *e;
+            n = strtol(p + 1, &e, 10);
+            if (*e != ')')
+                n = -1;
+        } else if (strncmp(p, "<path class=\"area shade-", 24) == 0) {
+            const char *t = strstr(p, "</title>");
+            if (t && (t[-1] < '0' || t[-1] > '9'))
+                return 1;
+        }
+        if (n >= 0 && n < 5)
+            return 1;
+    }
+    return 0;
+}
+
 static void test_report_published_view(void **state)
 {
     (void)state;
@@ -801,6 +834,9 @@ static void test_report_published_view(void **state)
             assert_non_null(strstr(r.body, "data-mode=\"suppressed\""));
             assert_null(strstr(r.body, "data-mode=\"full\""));
             assert_non_null(strstr(r.body, "Publicerad vy"));
+            /* the map: hidden areas hatched, never a small count */
+            assert_non_null(strstr(r.body, "class=\"area hatch\""));
+            assert_false(map_reveals_small(r.body));
         }
         assert_null(strstr(r.body, "*<"));
         reply_free(&r);
@@ -810,6 +846,7 @@ static void test_report_published_view(void **state)
     get_ok(&r, &sec, "/report?week=2026-W49");
     assert_non_null(strstr(r.body, "data-mode=\"full\""));
     assert_non_null(strstr(r.body, "Intern vy"));
+    assert_true(map_reveals_small(r.body)); /* the internal map has the real small counts */
     reply_free(&r);
     get_ok(&r, &sec, "/report/week.csv?week=2026-W49");
     assert_non_null(strstr(r.body, "\nevent,\"drugs\",\"\",<5,"));

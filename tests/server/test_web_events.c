@@ -22,6 +22,7 @@
 #include "../shared/store_fixture.h"
 #include "server_fixture.h"
 #include "trygg/time.h"
+#include "config.h"
 #include "web.h"
 #include "web_client.h"
 
@@ -129,6 +130,123 @@ static void test_caretaker_files_in_one_post(void **state)
     assert_non_null(strstr(body, "Tack! Händelsen är rapporterad."));
     assert_non_null(strstr(body, "Gångtunneln"));
     free(body);
+}
+
+/* The place register (server.ini [place ID]) is offered as a list grouped
+ * by area, with "annan plats" and its free text kept; a place from the list
+ * becomes the event's place text and, when none was chosen, its area. */
+static void test_place_from_list(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login_as("hanna", PASSWORD, &s), 303);
+    char *body = get(&s, "/events", 200);
+    assert_non_null(strstr(body, "name=\"place_id\""));
+    assert_non_null(strstr(body, "<option value=\"\">Annan plats (skriv nedan)</option>"));
+    const char *strom = strstr(body, "<optgroup label=\"Ström\">");
+    assert_non_null(strom);
+    const char *end = strstr(strom, "</optgroup>");
+    const char *skola = strstr(strom, "value=\"strom_skola\">Ströms skola<");
+    assert_true(skola && skola < end);
+    const char *rc = strstr(body, "value=\"resecentrum\"");
+    assert_true(rc && (rc < strom || rc > end));     /* Centrum's, not Ström's */
+    assert_non_null(strstr(body, "name=\"place\"")); /* the free text stays */
+    free(body);
+    char fields[512];
+    reply r;
+    snprintf(fields, sizeof fields,
+             "type=graffiti&day=%s&band=evening&area=strom&place_id=strom_skola&place=&count=1",
+             today);
+    post(&s, "/events", fields, &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    trygg_event ev = newest("housing");
+    assert_string_equal(ev.area, "strom");
+    assert_string_equal(ev.place, "Ströms skola");
+    /* No area chosen: the place's own. */
+    snprintf(fields, sizeof fields,
+             "type=litter&day=%s&band=evening&area=&place_id=resecentrum&count=2", today);
+    post(&s, "/events", fields, &r);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    ev = newest("housing");
+    assert_string_equal(ev.area, "centrum");
+    assert_string_equal(ev.place, "Resecentrum");
+    /* A place of another area, or a list place and a written one: refused. */
+    snprintf(fields, sizeof fields,
+             "type=graffiti&day=%s&band=evening&area=gota&place_id=strom_skola&count=1", today);
+    post(&s, "/events", fields, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "Den valda platsen finns inte i det valda området."));
+    assert_non_null(strstr(r.body, "value=\"strom_skola\" selected>")); /* kept for a fix */
+    reply_free(&r);
+    snprintf(fields, sizeof fields,
+             "type=graffiti&day=%s&band=evening&area=strom&place_id=strom_skola&place=Bron&"
+             "count=1",
+             today);
+    post(&s, "/events", fields, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "inte båda"));
+    reply_free(&r);
+    /* The edit page shows the registered place chosen in the list. */
+    char path[64];
+    snprintf(path, sizeof path, "/events/%" PRId64, ev.id);
+    body = get(&s, path, 200);
+    assert_non_null(strstr(body, "value=\"resecentrum\" selected>"));
+    free(body);
+}
+
+/* server.ini with `extra` appended (and `json` as data_dir/areas.geojson
+ * when not NULL) must be refused with msg at a line of the file. */
+static void expect_config_error(const char *extra, const char *json, const char *msg)
+{
+    sfx f;
+    assert_int_equal(sfx_prepare(&f, extra, NULL), 0);
+    if (json) {
+        char p[400];
+        snprintf(p, sizeof p, "%s/areas.geojson", f.dir);
+        FILE *fp = fopen(p, "w");
+        assert_non_null(fp);
+        fputs(json, fp);
+        fclose(fp);
+    }
+    server_config cfg;
+    trygg_cfg_error errs[8];
+    int nerr = 0;
+    assert_int_equal(config_load(f.ini, &cfg, errs, 8, &nerr), TRYGG_ERR_CONFIG);
+    int found = 0;
+    for (int i = 0; i < nerr && i < 8; i++)
+        found |= strstr(errs[i].msg, msg) != NULL && errs[i].line > 0;
+    if (!found)
+        fail_msg("no error '%s' (%d errors, first: %s)", msg, nerr, nerr ? errs[0].msg : "");
+    config_free(&cfg);
+    sfx_rmdir(f.dir);
+}
+
+/* The server refuses a bad place register or area file at start, with the
+ * line; the shipped file loads its places and the schematic areas. */
+static void test_place_config(void **state)
+{
+    (void)state;
+    const trygg_geo *g = F.ctx.cfg.catalog->geo;
+    assert_non_null(g);
+    assert_true(g->nplaces >= 5);
+    assert_int_equal(g->nareas, 8); /* the schematic Lilla Edet */
+    assert_true(g->schematic);
+    expect_config_error("[place x]\nlabel = X\narea = nowhere\nlat = 58.1\nlon = 12.1\n", NULL,
+                        "unknown area 'nowhere'");
+    expect_config_error("[place x]\nlabel = X\narea = centrum\nlat = 91\nlon = 12.1\n", NULL,
+                        "lat must be degrees -90..90");
+    expect_config_error("[place x]\nlabel = X\narea = centrum\nlat = 58\nlon = east\n", NULL,
+                        "lon must be degrees");
+    expect_config_error("[map]\nareas = areas.geojson\n", "{\"type\": \"FeatureCollection\",",
+                        "invalid JSON");
+    expect_config_error("[map]\nareas = areas.geojson\n",
+                        "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": "
+                        "\"Feature\", \"properties\": {\"area\": \"atlantis\"}, \"geometry\": "
+                        "{\"type\": \"Polygon\", \"coordinates\": [[[1,1],[2,1],[2,2],[1,1]]]}}]}",
+                        "unknown area 'atlantis'");
+    expect_config_error("[map]\nareas = missing.geojson\n", NULL, "cannot read");
 }
 
 static void test_refused_form_keeps_values(void **state)
@@ -298,6 +416,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caretaker_files_in_one_post),
+        cmocka_unit_test(test_place_from_list),
+        cmocka_unit_test(test_place_config),
         cmocka_unit_test(test_refused_form_keeps_values),
         cmocka_unit_test(test_organisations_apart),
         cmocka_unit_test(test_weekly_list_import),

@@ -1136,6 +1136,7 @@ static void test_areas_load(void **state)
     assert_string_equal(a.a[2].group, "Hjärtum");
     assert_string_equal(a.a[3].label, "Nygård");
     assert_string_equal(a.a[3].group, "");
+    trygg_report_areas_free(&a);
     /* The server's own config file gives the same areas, groups and labels. */
     char ini[512];
     const char *assets = getenv("TRYGG_ASSETS");
@@ -1160,6 +1161,7 @@ static void test_areas_load(void **state)
     for (int i = 0; i < a.ncats; i++)
         if (strcmp(a.c[i].id, "lighting") == 0)
             assert_string_equal(a.c[i].label_en, "Poor lighting");
+    trygg_report_areas_free(&a);
     fp = fopen(path, "w");
     fputs("[area centrum]\nlabel = Centrum\ngrupp = typo\n", fp);
     fclose(fp);

@@ -34,6 +34,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "geo.h"
 #include "item.h"
 #include "store.h"
 #include "i18n.h"
@@ -128,6 +129,10 @@ typedef struct trygg_report_areas {
     trygg_report_cat c[TRYGG_REPORT_CATS];
     int ncats;
     int small_count; /* [server] small_count of the file; 0 = not given */
+    /* The place register and area polygons of the map (trygg/geo.h); NULL =
+     * no map. Borrowed: trygg_report_build copies it into the report. */
+    const trygg_geo *geo;
+    trygg_geo *own_geo; /* set by trygg_report_areas_load; trygg_report_areas_free */
 } trygg_report_areas;
 
 /* Loads areas and category labels from an INI file — the server's
@@ -139,6 +144,11 @@ typedef struct trygg_report_areas {
  * "file:line: msg" in err[errcap]. */
 TRYGG_MUST_CHECK trygg_err trygg_report_areas_load(const char *path, trygg_report_areas *out,
                                                    char *err, size_t errcap);
+/* The file also gives the map (trygg/geo.h): "[place ID]" sections (label,
+ * area, lat, lon; the area must be configured) and "[map] areas = FILE"
+ * (GeoJSON, relative to [server] data_dir; none = the shipped schematic),
+ * loaded into out->own_geo (out->geo points at it). Free it with: */
+void trygg_report_areas_free(trygg_report_areas *a);
 
 /* ---- The report --------------------------------------------------------------- */
 
@@ -240,6 +250,11 @@ typedef struct trygg_report {
     int npolice;
     int police_fetched; /* 1 if any fetch has ever stored events */
     trygg_report_areas areas;
+    /* The map: a copy of areas->geo (owned, NULL = no map) and, for each of
+     * its places, the items of the report week whose place text is the
+     * place's label in its area (counted like the most-reported places). */
+    trygg_geo *geo;
+    int64_t place_n[TRYGG_GEO_PLACES];
 } trygg_report;
 
 /* Builds the report for week *w from the store, at time `now`. A week that
@@ -294,6 +309,13 @@ typedef struct trygg_report_cells {
  *   table within each shown area and within the week's total.
  * threshold <= 0 means TRYGG_SUPPRESS_DEFAULT. */
 void trygg_report_suppress(const trygg_report *r, int threshold, trygg_report_cells *c);
+
+/* The published state of the map's place i (r->geo->places[i]) under the
+ * decision c: the place's count is exactly one entry of the most-reported
+ * places (the same "area: label" key), so it is SHOWN only when that entry
+ * is listed and SHOWN; otherwise (not among the listed places, small,
+ * withheld) it is WITHHELD and the map draws it without a count. */
+trygg_cell trygg_report_place_cell(const trygg_report *r, const trygg_report_cells *c, int i);
 
 /* ---- Rendering ---------------------------------------------------------------- */
 

@@ -1,0 +1,458 @@
+/*
+ * test_report_map.c — the situation picture's map (shared/src/report_map.c)
+ * and its configuration (shared/src/geo.c via trygg_report_areas_load):
+ * bad places and broken GeoJSON are refused with file:line, every area is
+ * one path with the shade of its count, a hidden count is hatched (never a
+ * shade, never 0), a place's dot grows with its count, and the published
+ * view's map never shows a count the published tables hide.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trygg/report.h"
+#include "trygg/store.h"
+#include "trygg/time.h"
+
+typedef struct fixture {
+    char dir[256];
+    char db[300];
+    trygg_store *st;
+    int seq;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "%s/trygg-map-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->db, sizeof f->db, "%s/trygg.db", f->dir);
+    assert_int_equal(trygg_store_open(f->db, &f->st), TRYGG_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    trygg_store_close(f->st);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", f->dir);
+    free(f);
+    return 0;
+}
+
+static void write_file(const fixture *f, const char *name, const char *text)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* Two areas side by side, as a GeoJSON file. */
+static const char *const two_areas_json =
+    "{\"type\": \"FeatureCollection\", \"features\": ["
+    "{\"type\": \"Feature\", \"properties\": {\"area\": \"centrum\"}, \"geometry\": {\"type\":"
+    " \"Polygon\", \"coordinates\": [[[12.10, 58.10], [12.15, 58.10], [12.15, 58.15],"
+    " [12.10, 58.15], [12.10, 58.10]]]}},"
+    "{\"type\": \"Feature\", \"properties\": {\"area\": \"gota\"}, \"geometry\": {\"type\":"
+    " \"MultiPolygon\", \"coordinates\": [[[[12.15, 58.10], [12.20, 58.10], [12.20, 58.15],"
+    " [12.15, 58.15], [12.15, 58.10]]]]}}]}\n";
+
+/* server.ini with two areas, the GeoJSON above and `extra` appended. */
+static trygg_err load_ini(fixture *f, const char *extra, const char *json, trygg_report_areas *a,
+                          char *err, size_t cap)
+{
+    char ini[2048];
+    snprintf(ini, sizeof ini,
+             "[server]\ndata_dir = %s\nsmall_count = 5\n"            /* 1-3 */
+             "[area centrum]\nlabel = Centrum\ngroup = Lilla Edet\n" /* 4-6 */
+             "[area gota]\nlabel = Göta\ngroup = Göta\n"             /* 7-9 */
+             "[map]\nareas = areas.geojson\n"                        /* 10-11 */
+             "%s",
+             f->dir, extra);
+    write_file(f, "server.ini", ini);
+    write_file(f, "areas.geojson", json);
+    char path[400];
+    snprintf(path, sizeof path, "%s/server.ini", f->dir);
+    return trygg_report_areas_load(path, a, err, cap);
+}
+
+static void expect_error(fixture *f, const char *extra, const char *json, const char *where,
+                         const char *what)
+{
+    trygg_report_areas *a = calloc(1, sizeof *a);
+    char err[700] = "";
+    assert_int_not_equal(load_ini(f, extra, json, a, err, sizeof err), TRYGG_OK);
+    if (!strstr(err, where) || !strstr(err, what))
+        fail_msg("expected '%s' and '%s' in: %s", where, what, err);
+    assert_null(a->geo);
+    free(a);
+}
+
+static void test_config_errors(void **state)
+{
+    fixture *f = *state;
+    const char *place = "[place torget]\nlabel = Torget\narea = centrum\n"; /* 12-14 */
+    char extra[512];
+    /* The good file loads: places and polygons. */
+    trygg_report_areas *a = calloc(1, sizeof *a);
+    char err[700] = "";
+    snprintf(extra, sizeof extra, "%slat = 58.12\nlon = 12.12\n", place);
+    assert_int_equal(load_ini(f, extra, two_areas_json, a, err, sizeof err), TRYGG_OK);
+    assert_non_null(a->geo);
+    assert_int_equal(a->geo->nplaces, 1);
+    assert_string_equal(a->geo->places[0].label, "Torget");
+    assert_int_equal(a->geo->nareas, 2);
+    assert_int_equal(a->geo->nrings, 2);
+    trygg_report_areas_free(a);
+    free(a);
+    /* Bad coordinates, at their own line. */
+    snprintf(extra, sizeof extra, "%slat = 95\nlon = 12.12\n", place);
+    expect_error(f, extra, two_areas_json, "server.ini:15:", "lat");
+    snprintf(extra, sizeof extra, "%slat = 58.1\nlon = 12,12\n", place);
+    expect_error(f, extra, two_areas_json, "server.ini:16:", "lon");
+    snprintf(extra, sizeof extra, "%slat = 58.1\n", place);
+    expect_error(f, extra, two_areas_json, "server.ini:13:", "lat and lon are required");
+    /* A place in an area that is not configured. */
+    expect_error(f, "[place x]\nlabel = X\narea = tunge\nlat = 58.1\nlon = 12.1\n", two_areas_json,
+                 "server.ini:13:", "unknown area 'tunge'");
+    expect_error(f, "[place x]\nlabel = X\narea = centrum\nlat = 58.1\nlon = 12.1\nfoo = 1\n",
+                 two_areas_json, "server.ini:17:", "unknown key 'foo'");
+    /* Broken GeoJSON: the [map] line, the file and what is wrong. */
+    expect_error(f, "", "{\"type\": \"FeatureCollection\", \"features\": [\n{\"type\": }\n]}\n",
+                 "server.ini:11:", "line 2");
+    expect_error(f, "", "{\"type\": \"Feature\"}", "server.ini:11:", "FeatureCollection");
+    expect_error(f, "",
+                 "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\","
+                 " \"properties\": {\"area\": \"tunge\"}, \"geometry\": {\"type\": \"Polygon\","
+                 " \"coordinates\": [[[1,1],[2,1],[2,2],[1,1]]]}}]}",
+                 "server.ini:11:", "unknown area 'tunge'");
+    expect_error(f, "",
+                 "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\","
+                 " \"properties\": {\"area\": \"gota\"}, \"geometry\": {\"type\": \"Polygon\","
+                 " \"coordinates\": [[[1,1],[2,1],[2,2],[1,2]]]}}]}",
+                 "server.ini:11:", "not closed");
+    expect_error(f, "",
+                 "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\","
+                 " \"properties\": {\"area\": \"gota\"}, \"geometry\": {\"type\": \"Polygon\","
+                 " \"coordinates\": [[[1,1],[200,1],[2,2],[1,1]]]}}]}",
+                 "server.ini:11:", "outside WGS84");
+    expect_error(f, "",
+                 "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\","
+                 " \"properties\": {\"area\": \"gota\"}, \"geometry\": {\"type\": \"Point\","
+                 " \"coordinates\": [1, 1]}}]}",
+                 "server.ini:11:", "Polygon or a MultiPolygon");
+}
+
+/* A report built by hand: areas centrum and gota with the given counts
+ * in the report week and places "torget" (centrum) and "skolan" (gota). */
+static trygg_report *hand_report(fixture *f, int64_t centrum, int64_t gota, int64_t torget,
+                                 int64_t skolan)
+{
+    trygg_report_areas *a = calloc(1, sizeof *a);
+    char err[700] = "";
+    assert_int_equal(load_ini(f,
+                              "[place torget]\nlabel = Torget\narea = centrum\nlat = 58.12\n"
+                              "lon = 12.12\n[place skolan]\nlabel = Skolan\narea = gota\n"
+                              "lat = 58.13\nlon = 12.18\n",
+                              two_areas_json, a, err, sizeof err),
+                     TRYGG_OK);
+    trygg_report *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    r->areas = *a;
+    r->geo = trygg_geo_dup(a->geo);
+    r->areas.geo = r->geo;
+    r->areas.own_geo = NULL;
+    trygg_report_areas_free(a);
+    free(a);
+    trygg_report_table *t = &r->dim[TRYGG_DIM_AREA];
+    snprintf(t->rows[0].key, sizeof t->rows[0].key, "centrum");
+    snprintf(t->rows[1].key, sizeof t->rows[1].key, "gota");
+    t->rows[0].n[TRYGG_REPORT_CUR] = centrum;
+    t->rows[1].n[TRYGG_REPORT_CUR] = gota;
+    t->n = 2;
+    r->total[TRYGG_REPORT_CUR] = centrum + gota;
+    r->place_n[0] = torget;
+    r->place_n[1] = skolan;
+    assert_int_equal(trygg_week_make(2026, 47, &r->week), TRYGG_OK);
+    r->weeks[TRYGG_REPORT_CUR] = r->week;
+    return r;
+}
+
+static char *render(const trygg_report *r, int suppress)
+{
+    trygg_report_opts o;
+    trygg_report_opts_init(&o);
+    o.suppress = suppress;
+    o.threshold = 5;
+    trygg_buf b;
+    trygg_buf_init(&b, 4u << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
+    char *s = trygg_buf_take(&b, NULL);
+    trygg_buf_free(&b);
+    char *map = strstr(s, "<section id=\"map\"");
+    assert_non_null(map);
+    return s;
+}
+
+/* The <path ...> element of area id in html (NUL-terminated copy). */
+static void area_elem(const char *html, const char *id, char *out, size_t cap)
+{
+    char key[64];
+    snprintf(key, sizeof key, "data-area=\"%s\"", id);
+    const char *p = strstr(html, key);
+    assert_non_null(p);
+    assert_null(strstr(p + 1, key)); /* one path per area */
+    const char *start = p;
+    while (start > html && strncmp(start, "<path", 5) != 0)
+        start--;
+    const char *end = strstr(p, "</path>");
+    assert_non_null(end);
+    snprintf(out, cap, "%.*s", (int)(end - start), start);
+}
+
+static double dot_radius(const char *html, const char *id)
+{
+    char key[64];
+    snprintf(key, sizeof key, "data-place=\"%s\"", id);
+    const char *p = strstr(html, key);
+    assert_non_null(p);
+    const char *r = strstr(p, " r=\"");
+    assert_non_null(r);
+    return atof(r + 4);
+}
+
+static void test_svg_shades(void **state)
+{
+    fixture *f = *state;
+    trygg_report *r = hand_report(f, 40, 8, 10, 2);
+    char *html = render(r, 0);
+    char el[4096];
+    area_elem(html, "centrum", el, sizeof el);
+    assert_non_null(strstr(el, "class=\"area shade-5\"")); /* the largest: darkest */
+    assert_non_null(strstr(el, "Centrum: 40"));
+    area_elem(html, "gota", el, sizeof el);
+    assert_non_null(strstr(el, "class=\"area shade-1\"")); /* 8 of 40: the lightest class */
+    assert_non_null(strstr(el, "Göta: 8"));
+    free(html);
+    trygg_report_free(r);
+    /* Zero is drawn as none (internal view), the other as the darkest. */
+    r = hand_report(f, 0, 3, 0, 0);
+    html = render(r, 0);
+    area_elem(html, "centrum", el, sizeof el);
+    assert_non_null(strstr(el, "class=\"area shade-0\""));
+    area_elem(html, "gota", el, sizeof el);
+    assert_non_null(strstr(el, "class=\"area shade-5\""));
+    free(html);
+    trygg_report_free(r);
+}
+
+static void test_svg_hidden_hatched(void **state)
+{
+    fixture *f = *state;
+    /* gota (2) is below 5; centrum (40) is shown; the total is shown. */
+    trygg_report *r = hand_report(f, 40, 2, 0, 0);
+    char *html = render(r, 1);
+    char el[4096];
+    area_elem(html, "gota", el, sizeof el);
+    assert_non_null(strstr(el, "class=\"area hatch\""));
+    assert_null(strstr(el, "shade-"));
+    assert_non_null(strstr(el, "Göta: &lt;5"));
+    assert_null(strstr(el, "Göta: 2"));
+    assert_null(strstr(el, "Göta: 0"));
+    area_elem(html, "centrum", el, sizeof el);
+    /* complementary: centrum = total - gota would give gota away */
+    assert_true(strstr(el, "class=\"area hatch\"") || strstr(el, "class=\"area shade-5\""));
+    free(html);
+    trygg_report_free(r);
+    /* A zero count in the published view is "<5", hatched, never 0. */
+    r = hand_report(f, 0, 0, 0, 0);
+    html = render(r, 1);
+    area_elem(html, "centrum", el, sizeof el);
+    assert_non_null(strstr(el, "class=\"area hatch\""));
+    assert_null(strstr(el, "shade-0"));
+    free(html);
+    trygg_report_free(r);
+}
+
+static void test_dot_radius_grows(void **state)
+{
+    fixture *f = *state;
+    trygg_report *r = hand_report(f, 40, 8, 9, 1);
+    char *html = render(r, 0);
+    double big = dot_radius(html, "torget"), small = dot_radius(html, "skolan");
+    assert_true(big > small);
+    free(html);
+    trygg_report_free(r);
+    r = hand_report(f, 40, 8, 9, 4);
+    html = render(r, 0);
+    double bigger_small = dot_radius(html, "skolan");
+    assert_true(bigger_small > small);                          /* 4 > 1 */
+    assert_true(dot_radius(html, "torget") == big);             /* the largest keeps its size */
+    assert_true(bigger_small * bigger_small < big * big * 0.6); /* area ~ count: 4/9 */
+    free(html);
+    trygg_report_free(r);
+}
+
+/* ---- The published view of a real week -------------------------------------- */
+
+static void add_item(fixture *f, int64_t created, const char *area, const char *place)
+{
+    trygg_item it, out;
+    int was_new = 0;
+    trygg_item_init(&it);
+    snprintf(it.client_key, sizeof it.client_key, "map-%08d", ++f->seq);
+    it.kind = TRYGG_KIND_CONCERN;
+    it.channel = TRYGG_CHANNEL_KIOSK;
+    snprintf(it.category, sizeof it.category, "lighting");
+    snprintf(it.area, sizeof it.area, "%s", area);
+    snprintf(it.place, sizeof it.place, "%s", place);
+    snprintf(it.source, sizeof it.source, "k1");
+    snprintf(it.text, sizeof it.text, "generated");
+    it.created = created;
+    assert_int_equal(trygg_store_submit(f->st, &it, &out, &was_new), TRYGG_OK);
+}
+
+static void test_published_map_hides(void **state)
+{
+    fixture *f = *state;
+    trygg_report_areas *a = calloc(1, sizeof *a);
+    char err[700] = "";
+    assert_int_equal(load_ini(f,
+                              "[place torget]\nlabel = Torget\narea = centrum\nlat = 58.12\n"
+                              "lon = 12.12\n[place skolan]\nlabel = Skolan\narea = gota\n"
+                              "lat = 58.13\nlon = 12.18\n",
+                              two_areas_json, a, err, sizeof err),
+                     TRYGG_OK);
+    trygg_week w;
+    assert_int_equal(trygg_week_make(2026, 47, &w), TRYGG_OK);
+    for (int i = 0; i < 12; i++)
+        add_item(f, w.start + 3600 * (i + 1), "centrum", i < 7 ? "Torget" : "");
+    for (int i = 0; i < 3; i++)
+        add_item(f, w.start + 7200 * (i + 1), "gota", "Skolan");
+    trygg_report *r = NULL;
+    assert_int_equal(trygg_report_build(f->st, &w, a, w.end + 3600, &r), TRYGG_OK);
+    trygg_report_areas_free(a);
+    free(a);
+    assert_int_equal(r->place_n[0], 7);
+    assert_int_equal(r->place_n[1], 3);
+    /* Internal: the real counts. */
+    char *html = render(r, 0);
+    char el[4096];
+    area_elem(html, "gota", el, sizeof el);
+    assert_non_null(strstr(el, "Göta: 3"));
+    assert_non_null(strstr(html, ">Skolan (3)<"));
+    free(html);
+    /* Published: gota (3) and its place (3) are hidden; so is centrum (the
+     * total minus it would give gota); nothing says 3. */
+    html = render(r, 1);
+    area_elem(html, "gota", el, sizeof el);
+    assert_non_null(strstr(el, "class=\"area hatch\""));
+    assert_null(strstr(el, "Göta: 3"));
+    const char *map = strstr(html, "<section id=\"map\"");
+    const char *map_end = strstr(map, "</section>");
+    char *m = strndup(map, (size_t)(map_end - map));
+    assert_null(strstr(m, "(3)"));
+    assert_null(strstr(m, "Skolan: 3"));
+    assert_null(strstr(m, ": 3<"));
+    assert_non_null(strstr(m, "class=\"place hidden\" data-place=\"skolan\""));
+    /* Every count the map shows is one the published tables show too. */
+    trygg_report_cells *c = calloc(1, sizeof *c);
+    trygg_report_suppress(r, 5, c);
+    for (int i = 0; i < r->dim[TRYGG_DIM_AREA].n; i++) {
+        char key[128];
+        snprintf(key, sizeof key, "data-area=\"%s\"", r->dim[TRYGG_DIM_AREA].rows[i].key);
+        const char *p = strstr(m, key);
+        if (!p)
+            continue;
+        const char *cls = p;
+        while (strncmp(cls, "<path", 5) != 0)
+            cls--;
+        int hatched = strncmp(cls, "<path class=\"area hatch\"", 24) == 0;
+        assert_int_equal(hatched, c->dim[TRYGG_DIM_AREA].cur[i] != TRYGG_CELL_SHOWN);
+    }
+    for (int i = 0; i < r->geo->nplaces; i++)
+        if (trygg_report_place_cell(r, c, i) != TRYGG_CELL_SHOWN) {
+            char key[128];
+            snprintf(key, sizeof key, "class=\"place hidden\" data-place=\"%s\"",
+                     r->geo->places[i].id);
+            assert_non_null(strstr(m, key));
+        }
+    free(c);
+    free(m);
+    free(html);
+    trygg_report_free(r);
+}
+
+/* A detailed GIS export (a ring of 20 000 points) is drawn with no more
+ * points than the map has pixels along it, and still as one closed path. */
+static void test_detailed_polygon(void **state)
+{
+    fixture *f = *state;
+    size_t cap = 1u << 20;
+    char *json = malloc(cap);
+    assert_non_null(json);
+    size_t n = (size_t)snprintf(json, cap,
+                                "{\"type\": \"FeatureCollection\", \"features\": [{\"type\":"
+                                " \"Feature\", \"properties\": {\"area\": \"centrum\"},"
+                                " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[");
+    const int N = 20000;
+    for (int i = 0; i <= N; i++) {
+        double a = 2 * 3.14159265358979 * (i % N) / N;
+        n += (size_t)snprintf(json + n, cap - n, "%s[%.7f, %.7f]", i ? ", " : "",
+                              12.15 + 0.05 * __builtin_cos(a), 58.12 + 0.025 * __builtin_sin(a));
+    }
+    snprintf(json + n, cap - n, "]]}}]}");
+    trygg_report_areas *a = calloc(1, sizeof *a);
+    char err[700] = "";
+    assert_int_equal(load_ini(f, "", json, a, err, sizeof err), TRYGG_OK);
+    free(json);
+    assert_int_equal(a->geo->npts, N + 1);
+    trygg_report *r = calloc(1, sizeof *r);
+    r->geo = trygg_geo_dup(a->geo);
+    r->areas = *a;
+    r->areas.geo = r->geo;
+    r->areas.own_geo = NULL;
+    trygg_report_areas_free(a);
+    free(a);
+    assert_int_equal(trygg_week_make(2026, 47, &r->week), TRYGG_OK);
+    r->weeks[TRYGG_REPORT_CUR] = r->week;
+    char *html = render(r, 0);
+    char el[1 << 16];
+    area_elem(html, "centrum", el, sizeof el);
+    int segs = 0;
+    for (const char *p = el; (p = strstr(p, " L")) != NULL; p++)
+        segs++;
+    assert_true(segs > 100); /* still a round shape */
+    if (segs >= 4000)
+        fail_msg("%d segments for 20 000 points", segs);
+    assert_non_null(strstr(el, " Z\""));
+    free(html);
+    trygg_report_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_svg_shades, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_svg_hidden_hatched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dot_radius_grows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_published_map_hides, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_detailed_polygon, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
