@@ -119,6 +119,11 @@ trygg_err trygg_st_get_row(trygg_store *st, const char *sql, const char *key,
     return err;
 }
 
+trygg_err trygg_st_int64(trygg_store *st, sqlite3_stmt *s, int64_t *out, const char *what)
+{
+    return trygg_sql_int64(st->db, s, out, what, st->errmsg, sizeof st->errmsg);
+}
+
 trygg_err trygg_st_list(trygg_store *st, const char *sql, const int64_t *key, int max,
                         void (*read)(sqlite3_stmt *s, void *row), void *out, size_t size, int *n,
                         const char *what)

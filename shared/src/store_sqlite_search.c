@@ -76,6 +76,18 @@ static void sb_bind(const sqlbuf *b, sqlite3_stmt *s)
     }
 }
 
+/* Prepares the built statement with its parameters bound; TRYGG_ERR_TOOBIG
+ * when it did not fit. */
+static trygg_err sb_prepare(trygg_store *st, const sqlbuf *b, sqlite3_stmt **s)
+{
+    if (b->overflow)
+        return trygg_st_failf(st, TRYGG_ERR_TOOBIG, "filter too large");
+    trygg_err err = trygg_st_prepare(st, b->sql, s);
+    if (!err)
+        sb_bind(b, *s);
+    return err;
+}
+
 /* Turns user input into an FTS5 query of quoted terms, all of which must
  * match: `vägg "klotter` -> `"vägg" """klotter"`. A term ending in '*' is
  * a prefix search (`cyk*` -> `"cyk"*`). Returns 0 when the input has no
@@ -246,13 +258,10 @@ trygg_err trygg_sqlite_list(trygg_store *st, const trygg_filter *f, const trygg_
     }
     /* One more than asked tells whether a next page exists. */
     sb_num(bp, " ORDER BY i.urgent DESC, i.created DESC, i.id DESC LIMIT ?", max + 1);
-    if (bp->overflow)
-        return trygg_st_failf(st, TRYGG_ERR_TOOBIG, "filter too large");
     sqlite3_stmt *s;
-    err = trygg_st_prepare(st, bp->sql, &s);
+    err = sb_prepare(st, bp, &s);
     if (err)
         return err;
-    sb_bind(bp, s);
     int rc;
     int count = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -294,13 +303,10 @@ trygg_err trygg_sqlite_count_by_status(trygg_store *st, const trygg_filter *f,
     sb_add(&b, "SELECT i.status, count(*) FROM items i WHERE 1");
     filter_where(&b, f ? &g : NULL, fts, sizeof fts, NULL);
     sb_add(&b, " GROUP BY i.status");
-    if (b.overflow)
-        return trygg_st_failf(st, TRYGG_ERR_TOOBIG, "filter too large");
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, b.sql, &s);
+    trygg_err err = sb_prepare(st, &b, &s);
     if (err)
         return err;
-    sb_bind(&b, s);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         trygg_status status;
@@ -386,13 +392,10 @@ trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char 
     sb_add(&b, " AS k, count(*) FROM items i WHERE 1");
     filter_where(&b, f, fts, sizeof fts, NULL);
     sb_add(&b, " GROUP BY k ORDER BY k");
-    if (b.overflow)
-        return trygg_st_failf(st, TRYGG_ERR_TOOBIG, "filter too large");
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, b.sql, &s);
+    trygg_err err = sb_prepare(st, &b, &s);
     if (err)
         return err;
-    sb_bind(&b, s);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(s, 0);

@@ -790,12 +790,15 @@ trygg_err trygg_sqlite_sms_counter_get(trygg_store *st, const char *day, const c
         return err;
     trygg_st_bind_text(s, 1, day);
     trygg_st_bind_text(s, 2, name);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(s, 0);
-    else if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "smsgw counter get");
-    sqlite3_finalize(s);
+    return trygg_st_int64(st, s, count, "smsgw counter get");
+}
+
+/* A count(*) statement's result as an int (the SMS channel's rate limits). */
+static trygg_err count_to_int(trygg_store *st, sqlite3_stmt *s, int *count, const char *what)
+{
+    int64_t n;
+    trygg_err err = trygg_st_int64(st, s, &n, what);
+    *count = (int)n;
     return err;
 }
 
@@ -810,13 +813,7 @@ trygg_err trygg_sqlite_sms_inbound_count(trygg_store *st, const char *sender, in
         return err;
     trygg_st_bind_text(s, 1, sender);
     sqlite3_bind_int64(s, 2, since);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int(s, 0);
-    else
-        err = trygg_st_fail(st, rc, "smsgw inbound count");
-    sqlite3_finalize(s);
-    return err;
+    return count_to_int(st, s, count, "smsgw inbound count");
 }
 
 trygg_err trygg_sqlite_call_put(trygg_store *st, const char *sender, int64_t at)
@@ -840,13 +837,7 @@ trygg_err trygg_sqlite_call_count(trygg_store *st, const char *sender, int64_t s
         return err;
     trygg_st_bind_text(s, 1, sender);
     sqlite3_bind_int64(s, 2, since);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int(s, 0);
-    else
-        err = trygg_st_fail(st, rc, "smsgw call count");
-    sqlite3_finalize(s);
-    return err;
+    return count_to_int(st, s, count, "smsgw call count");
 }
 
 trygg_err trygg_sqlite_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
@@ -900,13 +891,7 @@ trygg_err trygg_sqlite_sms_sent_count(trygg_store *st, const char *recipient, co
     trygg_st_bind_text(s, 1, recipient);
     trygg_st_bind_text(s, 2, author);
     sqlite3_bind_int64(s, 3, since);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int(s, 0);
-    else
-        err = trygg_st_fail(st, rc, "smsgw sent count");
-    sqlite3_finalize(s);
-    return err;
+    return count_to_int(st, s, count, "smsgw sent count");
 }
 
 trygg_err trygg_sqlite_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out)
