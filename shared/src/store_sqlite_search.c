@@ -42,28 +42,28 @@ static void sb_add(sqlbuf *b, const char *s)
     b->len += n;
 }
 
-static void sb_text(sqlbuf *b, const char *cond, const char *v)
+/* Adds `cond` and the value of its one parameter: text when is_text, else num. */
+static void sb_param(sqlbuf *b, const char *cond, int is_text, const char *text, int64_t num)
 {
     if (b->nbind >= MAX_BINDS) {
         b->overflow = 1;
         return;
     }
     sb_add(b, cond);
-    b->bind[b->nbind].is_text = 1;
-    b->bind[b->nbind].text = v;
+    b->bind[b->nbind].is_text = is_text;
+    b->bind[b->nbind].text = text;
+    b->bind[b->nbind].num = num;
     b->nbind++;
+}
+
+static void sb_text(sqlbuf *b, const char *cond, const char *v)
+{
+    sb_param(b, cond, 1, v, 0);
 }
 
 static void sb_num(sqlbuf *b, const char *cond, int64_t v)
 {
-    if (b->nbind >= MAX_BINDS) {
-        b->overflow = 1;
-        return;
-    }
-    sb_add(b, cond);
-    b->bind[b->nbind].is_text = 0;
-    b->bind[b->nbind].num = v;
-    b->nbind++;
+    sb_param(b, cond, 0, NULL, v);
 }
 
 static void sb_bind(const sqlbuf *b, sqlite3_stmt *s)
