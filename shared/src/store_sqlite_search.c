@@ -286,39 +286,70 @@ trygg_err trygg_sqlite_list(trygg_store *st, const trygg_filter *f, const trygg_
     return err;
 }
 
-trygg_err trygg_sqlite_count_by_status(trygg_store *st, const trygg_filter *f,
-                                       int64_t counts[TRYGG_STATUS_COUNT])
+/* Counts the items matching f per value of the SQL expression `expr`
+ * (in order), calling cb(ctx, value, count) until it returns non-zero. */
+static trygg_err count_groups(trygg_store *st, const trygg_filter *f, const char *expr,
+                              trygg_count_cb cb, void *ctx, const char *what)
 {
-    memset(counts, 0, sizeof(int64_t) * TRYGG_STATUS_COUNT);
     if (view_check(st, f))
         return TRYGG_ERR_INVALID;
     sqlbuf b;
     memset(&b, 0, offsetof(sqlbuf, bind));
     char fts[600];
-    trygg_filter g;
-    if (f) {
-        g = *f;
-        g.status = -1;
-    }
-    sb_add(&b, "SELECT i.status, count(*) FROM items i WHERE 1");
-    filter_where(&b, f ? &g : NULL, fts, sizeof fts, NULL);
-    sb_add(&b, " GROUP BY i.status");
+    sb_add(&b, "SELECT ");
+    sb_add(&b, expr);
+    sb_add(&b, " AS k, count(*) FROM items i WHERE 1");
+    filter_where(&b, f, fts, sizeof fts, NULL);
+    sb_add(&b, " GROUP BY k ORDER BY k");
     sqlite3_stmt *s;
     trygg_err err = sb_prepare(st, &b, &s);
     if (err)
         return err;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        trygg_status status;
-        if (trygg_status_parse((const char *)sqlite3_column_text(s, 0), &status) != TRYGG_OK) {
-            err = trygg_st_failf(st, TRYGG_ERR_DB, "corrupt item rows: unknown status");
+        const char *k = (const char *)sqlite3_column_text(s, 0);
+        if (cb(ctx, k ? k : "", sqlite3_column_int64(s, 1)) != 0) {
+            rc = SQLITE_DONE;
             break;
         }
-        counts[status] = sqlite3_column_int64(s, 1);
     }
-    if (!err && rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "count items");
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, what);
     sqlite3_finalize(s);
+    return err;
+}
+
+struct status_counts {
+    int64_t *counts;
+    int corrupt;
+};
+
+static int add_status_count(void *ctx, const char *key, int64_t count)
+{
+    struct status_counts *c = ctx;
+    trygg_status status;
+    if (trygg_status_parse(key, &status) != TRYGG_OK) {
+        c->corrupt = 1;
+        return 1;
+    }
+    c->counts[status] = count;
+    return 0;
+}
+
+trygg_err trygg_sqlite_count_by_status(trygg_store *st, const trygg_filter *f,
+                                       int64_t counts[TRYGG_STATUS_COUNT])
+{
+    memset(counts, 0, sizeof(int64_t) * TRYGG_STATUS_COUNT);
+    trygg_filter g;
+    if (f) {
+        g = *f;
+        g.status = -1;
+    }
+    struct status_counts c = {counts, 0};
+    trygg_err err =
+        count_groups(st, f ? &g : NULL, "i.status", add_status_count, &c, "count items");
+    if (!err && c.corrupt)
+        err = trygg_st_failf(st, TRYGG_ERR_DB, "corrupt item rows: unknown status");
     return err;
 }
 
@@ -382,30 +413,5 @@ trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char 
             expr = groups[i].expr;
     if (!expr)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "unknown grouping '%s'", group ? group : "");
-    if (view_check(st, f))
-        return TRYGG_ERR_INVALID;
-    sqlbuf b;
-    memset(&b, 0, offsetof(sqlbuf, bind));
-    char fts[600];
-    sb_add(&b, "SELECT ");
-    sb_add(&b, expr);
-    sb_add(&b, " AS k, count(*) FROM items i WHERE 1");
-    filter_where(&b, f, fts, sizeof fts, NULL);
-    sb_add(&b, " GROUP BY k ORDER BY k");
-    sqlite3_stmt *s;
-    trygg_err err = sb_prepare(st, &b, &s);
-    if (err)
-        return err;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *k = (const char *)sqlite3_column_text(s, 0);
-        if (cb(ctx, k ? k : "", sqlite3_column_int64(s, 1)) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "count");
-    sqlite3_finalize(s);
-    return err;
+    return count_groups(st, f, expr, cb, ctx, "count");
 }
