@@ -383,13 +383,10 @@ trygg_err ls_inbound_offline(lstore *s, int64_t id, const char *ref, int answere
 /* The one number a SELECT count(*) statement gives, into *n; finalizes it. */
 static trygg_err count_of(lstore *s, sqlite3_stmt *st, int *n)
 {
-    int rc = sqlite3_step(st);
-    trygg_err e = TRYGG_OK;
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    else
-        e = fail(s, rc, "count");
-    sqlite3_finalize(st);
+    int64_t v;
+    trygg_err e = trygg_sql_int64(s->db, st, &v, "count", s->errmsg, sizeof s->errmsg);
+    if (!e)
+        *n = (int)v;
     return e;
 }
 

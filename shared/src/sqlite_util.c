@@ -130,6 +130,17 @@ trygg_err trygg_sql_run(sqlite3 *db, sqlite3_stmt *s, const char *what, char *er
     return e;
 }
 
+trygg_err trygg_sql_int64(sqlite3 *db, sqlite3_stmt *s, int64_t *out, const char *what, char *err,
+                          size_t cap)
+{
+    int rc = sqlite3_step(s);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    trygg_err e =
+        rc == SQLITE_ROW || rc == SQLITE_DONE ? TRYGG_OK : trygg_sql_fail(db, rc, what, err, cap);
+    sqlite3_finalize(s);
+    return e;
+}
+
 trygg_err trygg_sql_collect(sqlite3 *db, sqlite3_stmt *s, void *out, size_t size, int max,
                             void (*read)(sqlite3_stmt *s, void *row), int *n, const char *what,
                             char *err, size_t cap)

@@ -119,6 +119,27 @@ trygg_err trygg_st_get_row(trygg_store *st, const char *sql, const char *key,
     return err;
 }
 
+trygg_err trygg_st_int64(trygg_store *st, sqlite3_stmt *s, int64_t *out, const char *what)
+{
+    return trygg_sql_int64(st->db, s, out, what, st->errmsg, sizeof st->errmsg);
+}
+
+trygg_err trygg_st_list(trygg_store *st, const char *sql, const int64_t *key, int max,
+                        void (*read)(sqlite3_stmt *s, void *row), void *out, size_t size, int *n,
+                        const char *what)
+{
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, sql, &s);
+    if (err)
+        return err;
+    int limit = 1;
+    if (key)
+        sqlite3_bind_int64(s, limit++, *key);
+    sqlite3_bind_int(s, limit, max < 0 ? 0 : max);
+    return trygg_st_collect(st, s, out, size, read, n, what);
+}
+
 trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what)
 {
     return trygg_sql_run(st->db, s, what, st->errmsg, sizeof st->errmsg);

@@ -84,14 +84,8 @@ trygg_err trygg_sqlite_dest_get(trygg_store *st, const char *name, trygg_destina
 
 trygg_err trygg_sqlite_dest_list(trygg_store *st, trygg_destination *out, int max, int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "SELECT " DEST_COLS " FROM destinations ORDER BY name LIMIT ?1", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
-    return trygg_st_collect(st, s, out, sizeof *out, read_dest, n, "list destinations");
+    return trygg_st_list(st, "SELECT " DEST_COLS " FROM destinations ORDER BY name LIMIT ?1", NULL,
+                         max, read_dest, out, sizeof *out, n, "list destinations");
 }
 
 trygg_err trygg_sqlite_dest_delete(trygg_store *st, const char *name, const char *actor)
@@ -205,14 +199,8 @@ trygg_err trygg_sqlite_user_get(trygg_store *st, const char *username, trygg_use
 
 trygg_err trygg_sqlite_user_list(trygg_store *st, trygg_user *out, int max, int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "SELECT " USER_COLS " FROM users ORDER BY username LIMIT ?1", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
-    return trygg_st_collect(st, s, out, sizeof *out, read_user, n, "list users");
+    return trygg_st_list(st, "SELECT " USER_COLS " FROM users ORDER BY username LIMIT ?1", NULL,
+                         max, read_user, out, sizeof *out, n, "list users");
 }
 
 trygg_err trygg_sqlite_user_set_disabled(trygg_store *st, const char *username, int disabled)
@@ -743,14 +731,8 @@ trygg_err trygg_sqlite_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *o
 
 trygg_err trygg_sqlite_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "SELECT " KIOSK_COLS " FROM kiosks ORDER BY id LIMIT ?1", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int(s, 1, max < 0 ? 0 : max);
-    return trygg_st_collect(st, s, out, sizeof *out, read_kiosk, n, "list kiosks");
+    return trygg_st_list(st, "SELECT " KIOSK_COLS " FROM kiosks ORDER BY id LIMIT ?1", NULL, max,
+                         read_kiosk, out, sizeof *out, n, "list kiosks");
 }
 
 trygg_err trygg_sqlite_kiosk_revoke(trygg_store *st, const char *id)
@@ -899,17 +881,10 @@ trygg_err trygg_sqlite_walk_get(trygg_store *st, int64_t id, trygg_walk *out)
 
 trygg_err trygg_sqlite_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT " WALK_COLS " FROM walks w WHERE w.starts >= ?1 "
-                                     "AND w.cancelled = 0 ORDER BY w.starts, w.id LIMIT ?2",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    return trygg_st_collect(st, s, out, sizeof *out, read_walk, n, "list walks");
+    return trygg_st_list(st,
+                         "SELECT " WALK_COLS " FROM walks w WHERE w.starts >= ?1 "
+                         "AND w.cancelled = 0 ORDER BY w.starts, w.id LIMIT ?2",
+                         &from, max, read_walk, out, sizeof *out, n, "list walks");
 }
 
 /* ---- Notices ------------------------------------------------------------------ */
@@ -954,34 +929,23 @@ trygg_err trygg_sqlite_notice_delete(trygg_store *st, int64_t id)
     return trygg_st_run_one(st, s, "notice");
 }
 
+static void read_notice(sqlite3_stmt *s, void *row)
+{
+    trygg_notice *nt = row;
+    memset(nt, 0, sizeof *nt);
+    nt->id = sqlite3_column_int64(s, 0);
+    trygg_st_col_text(s, 1, nt->lang, sizeof nt->lang);
+    trygg_st_col_text(s, 2, nt->text, sizeof nt->text);
+    nt->from = sqlite3_column_int64(s, 3);
+    nt->to = sqlite3_column_int64(s, 4);
+}
+
 trygg_err trygg_sqlite_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max, int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT id, lang, text, starts, ends FROM notices "
-                                     "WHERE starts <= ?1 AND ends > ?1 ORDER BY starts, id "
-                                     "LIMIT ?2",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        trygg_notice *nt = &out[count++];
-        memset(nt, 0, sizeof *nt);
-        nt->id = sqlite3_column_int64(s, 0);
-        trygg_st_col_text(s, 1, nt->lang, sizeof nt->lang);
-        trygg_st_col_text(s, 2, nt->text, sizeof nt->text);
-        nt->from = sqlite3_column_int64(s, 3);
-        nt->to = sqlite3_column_int64(s, 4);
-    }
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "list notices");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_list(st,
+                         "SELECT id, lang, text, starts, ends FROM notices "
+                         "WHERE starts <= ?1 AND ends > ?1 ORDER BY starts, id LIMIT ?2",
+                         &now, max, read_notice, out, sizeof *out, n, "list notices");
 }
 
 /* ---- Client roles (kiosk, gateway) ----------------------------------------- */

@@ -34,10 +34,7 @@ static trygg_err count_of(trygg_store *st, const char *sql, const char *text, in
         return err;
     if (text)
         trygg_st_bind_text(s, 1, text);
-    int rc = sqlite3_step(s);
-    *n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW ? TRYGG_OK : trygg_st_fail(st, rc, "inspect count");
+    return trygg_st_int64(st, s, n, "inspect count");
 }
 
 /* The names of the data tables into names[max][64]; *n gets the count. */

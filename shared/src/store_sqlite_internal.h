@@ -57,6 +57,14 @@ trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what);
  * rows (the caller's array size). *n gets the row count, 0 on error. */
 trygg_err trygg_st_collect(trygg_store *st, sqlite3_stmt *s, void *out, size_t size,
                            void (*read)(sqlite3_stmt *s, void *row), int *n, const char *what);
+/* Steps a one-integer statement (trygg_sql_int64) and finalizes it. */
+trygg_err trygg_st_int64(trygg_store *st, sqlite3_stmt *s, int64_t *out, const char *what);
+/* Prepares `sql` and collects its rows as trygg_st_collect does. Without
+ * `key` the statement's only parameter ?1 is the LIMIT; with it, ?1 is
+ * *key and ?2 the LIMIT. The LIMIT is max (0 when negative). */
+trygg_err trygg_st_list(trygg_store *st, const char *sql, const int64_t *key, int max,
+                        void (*read)(sqlite3_stmt *s, void *row), void *out, size_t size, int *n,
+                        const char *what);
 
 /* Starts a write (BEGIN IMMEDIATE or SAVEPOINT). Pair with trygg_st_tx_end. */
 trygg_err trygg_st_tx_begin(trygg_store *st);

@@ -163,9 +163,5 @@ trygg_err trygg_sqlite_police_count(trygg_store *st, int64_t *n)
     trygg_err e = trygg_st_prepare(st, "SELECT count(*) FROM police_events", &s);
     if (e)
         return e;
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW ? TRYGG_OK : trygg_st_fail(st, rc, "count police events");
+    return trygg_st_int64(st, s, n, "count police events");
 }

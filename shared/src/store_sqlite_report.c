@@ -488,6 +488,24 @@ static trygg_err offline_time(trygg_store *st, const char *component, int64_t fr
     return TRYGG_OK;
 }
 
+/* A kiosk's or gateway's week: the items it brought (its row of the source
+ * dimension) and its offline time from health component "<prefix><id>". */
+static trygg_err client_week(trygg_store *st, const trygg_report *r, const char *prefix,
+                             int64_t until, trygg_report_kiosk *k)
+{
+    const trygg_report_table *src = &r->dim[TRYGG_DIM_SOURCE];
+    for (int i = 0; i < src->n; i++)
+        if (strcmp(src->rows[i].key, k->id) == 0)
+            k->items = src->rows[i].n[TRYGG_REPORT_CUR];
+    char comp[TRYGG_NAME_MAX + 8];
+    snprintf(comp, sizeof comp, "%s%s", prefix, k->id);
+    int64_t from = r->week.start;
+    k->history = r->history_since && r->history_since <= from;
+    if (r->history_since > from)
+        from = r->history_since;
+    return offline_time(st, comp, from, until, &k->offline_s, &k->longest_s);
+}
+
 static trygg_err scan_sources(trygg_store *st, trygg_report *r, int64_t now)
 {
     sqlite3_stmt *s;
@@ -518,25 +536,13 @@ static trygg_err scan_sources(trygg_store *st, trygg_report *r, int64_t now)
         if (created >= until)
             continue; /* did not exist in the week */
         r->nkiosks++;
-        const trygg_report_table *src = &r->dim[TRYGG_DIM_SOURCE];
-        for (int i = 0; i < src->n; i++)
-            if (strcmp(src->rows[i].key, k->id) == 0)
-                k->items = src->rows[i].n[TRYGG_REPORT_CUR];
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return trygg_st_fail(st, rc, "report kiosks");
-    for (int i = 0; i < r->nkiosks; i++) {
-        trygg_report_kiosk *k = &r->kiosks[i];
-        char comp[TRYGG_NAME_MAX + 8];
-        snprintf(comp, sizeof comp, "kiosk:%s", k->id);
-        int64_t from = r->week.start;
-        k->history = r->history_since && r->history_since <= from;
-        if (r->history_since > from)
-            from = r->history_since;
-        if ((err = offline_time(st, comp, from, until, &k->offline_s, &k->longest_s)))
+    for (int i = 0; i < r->nkiosks; i++)
+        if ((err = client_week(st, r, "kiosk:", until, &r->kiosks[i])))
             return err;
-    }
     /* Gateway components: every health component ever logged. */
     err = trygg_st_prepare(st,
                            "SELECT DISTINCT substr(component, 4) FROM report_uptime"
@@ -550,21 +556,9 @@ static trygg_err scan_sources(trygg_store *st, trygg_report *r, int64_t now)
         trygg_st_col_text(s, 0, g->id, sizeof g->id);
     }
     sqlite3_finalize(s);
-    for (int i = 0; i < r->ngateways; i++) {
-        trygg_report_kiosk *g = &r->gateways[i];
-        char comp[TRYGG_NAME_MAX + 8];
-        snprintf(comp, sizeof comp, "gw:%s", g->id);
-        int64_t from = r->week.start;
-        g->history = r->history_since && r->history_since <= from;
-        if (r->history_since > from)
-            from = r->history_since;
-        if ((err = offline_time(st, comp, from, until, &g->offline_s, &g->longest_s)))
+    for (int i = 0; i < r->ngateways; i++)
+        if ((err = client_week(st, r, "gw:", until, &r->gateways[i])))
             return err;
-        const trygg_report_table *src = &r->dim[TRYGG_DIM_SOURCE];
-        for (int j = 0; j < src->n; j++)
-            if (strcmp(src->rows[j].key, g->id) == 0)
-                g->items = src->rows[j].n[TRYGG_REPORT_CUR];
-    }
     return TRYGG_OK;
 }
 

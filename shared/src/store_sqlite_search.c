@@ -42,28 +42,28 @@ static void sb_add(sqlbuf *b, const char *s)
     b->len += n;
 }
 
-static void sb_text(sqlbuf *b, const char *cond, const char *v)
+/* Adds `cond` and the value of its one parameter: text when is_text, else num. */
+static void sb_param(sqlbuf *b, const char *cond, int is_text, const char *text, int64_t num)
 {
     if (b->nbind >= MAX_BINDS) {
         b->overflow = 1;
         return;
     }
     sb_add(b, cond);
-    b->bind[b->nbind].is_text = 1;
-    b->bind[b->nbind].text = v;
+    b->bind[b->nbind].is_text = is_text;
+    b->bind[b->nbind].text = text;
+    b->bind[b->nbind].num = num;
     b->nbind++;
+}
+
+static void sb_text(sqlbuf *b, const char *cond, const char *v)
+{
+    sb_param(b, cond, 1, v, 0);
 }
 
 static void sb_num(sqlbuf *b, const char *cond, int64_t v)
 {
-    if (b->nbind >= MAX_BINDS) {
-        b->overflow = 1;
-        return;
-    }
-    sb_add(b, cond);
-    b->bind[b->nbind].is_text = 0;
-    b->bind[b->nbind].num = v;
-    b->nbind++;
+    sb_param(b, cond, 0, NULL, v);
 }
 
 static void sb_bind(const sqlbuf *b, sqlite3_stmt *s)
@@ -74,6 +74,18 @@ static void sb_bind(const sqlbuf *b, sqlite3_stmt *s)
         else
             sqlite3_bind_int64(s, i + 1, b->bind[i].num);
     }
+}
+
+/* Prepares the built statement with its parameters bound; TRYGG_ERR_TOOBIG
+ * when it did not fit. */
+static trygg_err sb_prepare(trygg_store *st, const sqlbuf *b, sqlite3_stmt **s)
+{
+    if (b->overflow)
+        return trygg_st_failf(st, TRYGG_ERR_TOOBIG, "filter too large");
+    trygg_err err = trygg_st_prepare(st, b->sql, s);
+    if (!err)
+        sb_bind(b, *s);
+    return err;
 }
 
 /* Turns user input into an FTS5 query of quoted terms, all of which must
@@ -246,13 +258,10 @@ trygg_err trygg_sqlite_list(trygg_store *st, const trygg_filter *f, const trygg_
     }
     /* One more than asked tells whether a next page exists. */
     sb_num(bp, " ORDER BY i.urgent DESC, i.created DESC, i.id DESC LIMIT ?", max + 1);
-    if (bp->overflow)
-        return trygg_st_failf(st, TRYGG_ERR_TOOBIG, "filter too large");
     sqlite3_stmt *s;
-    err = trygg_st_prepare(st, bp->sql, &s);
+    err = sb_prepare(st, bp, &s);
     if (err)
         return err;
-    sb_bind(bp, s);
     int rc;
     int count = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -277,42 +286,70 @@ trygg_err trygg_sqlite_list(trygg_store *st, const trygg_filter *f, const trygg_
     return err;
 }
 
-trygg_err trygg_sqlite_count_by_status(trygg_store *st, const trygg_filter *f,
-                                       int64_t counts[TRYGG_STATUS_COUNT])
+/* Counts the items matching f per value of the SQL expression `expr`
+ * (in order), calling cb(ctx, value, count) until it returns non-zero. */
+static trygg_err count_groups(trygg_store *st, const trygg_filter *f, const char *expr,
+                              trygg_count_cb cb, void *ctx, const char *what)
 {
-    memset(counts, 0, sizeof(int64_t) * TRYGG_STATUS_COUNT);
     if (view_check(st, f))
         return TRYGG_ERR_INVALID;
     sqlbuf b;
     memset(&b, 0, offsetof(sqlbuf, bind));
     char fts[600];
+    sb_add(&b, "SELECT ");
+    sb_add(&b, expr);
+    sb_add(&b, " AS k, count(*) FROM items i WHERE 1");
+    filter_where(&b, f, fts, sizeof fts, NULL);
+    sb_add(&b, " GROUP BY k ORDER BY k");
+    sqlite3_stmt *s;
+    trygg_err err = sb_prepare(st, &b, &s);
+    if (err)
+        return err;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(s, 0);
+        if (cb(ctx, k ? k : "", sqlite3_column_int64(s, 1)) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, what);
+    sqlite3_finalize(s);
+    return err;
+}
+
+struct status_counts {
+    int64_t *counts;
+    int corrupt;
+};
+
+static int add_status_count(void *ctx, const char *key, int64_t count)
+{
+    struct status_counts *c = ctx;
+    trygg_status status;
+    if (trygg_status_parse(key, &status) != TRYGG_OK) {
+        c->corrupt = 1;
+        return 1;
+    }
+    c->counts[status] = count;
+    return 0;
+}
+
+trygg_err trygg_sqlite_count_by_status(trygg_store *st, const trygg_filter *f,
+                                       int64_t counts[TRYGG_STATUS_COUNT])
+{
+    memset(counts, 0, sizeof(int64_t) * TRYGG_STATUS_COUNT);
     trygg_filter g;
     if (f) {
         g = *f;
         g.status = -1;
     }
-    sb_add(&b, "SELECT i.status, count(*) FROM items i WHERE 1");
-    filter_where(&b, f ? &g : NULL, fts, sizeof fts, NULL);
-    sb_add(&b, " GROUP BY i.status");
-    if (b.overflow)
-        return trygg_st_failf(st, TRYGG_ERR_TOOBIG, "filter too large");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, b.sql, &s);
-    if (err)
-        return err;
-    sb_bind(&b, s);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        trygg_status status;
-        if (trygg_status_parse((const char *)sqlite3_column_text(s, 0), &status) != TRYGG_OK) {
-            err = trygg_st_failf(st, TRYGG_ERR_DB, "corrupt item rows: unknown status");
-            break;
-        }
-        counts[status] = sqlite3_column_int64(s, 1);
-    }
-    if (!err && rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "count items");
-    sqlite3_finalize(s);
+    struct status_counts c = {counts, 0};
+    trygg_err err =
+        count_groups(st, f ? &g : NULL, "i.status", add_status_count, &c, "count items");
+    if (!err && c.corrupt)
+        err = trygg_st_failf(st, TRYGG_ERR_DB, "corrupt item rows: unknown status");
     return err;
 }
 
@@ -376,33 +413,5 @@ trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char 
             expr = groups[i].expr;
     if (!expr)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "unknown grouping '%s'", group ? group : "");
-    if (view_check(st, f))
-        return TRYGG_ERR_INVALID;
-    sqlbuf b;
-    memset(&b, 0, offsetof(sqlbuf, bind));
-    char fts[600];
-    sb_add(&b, "SELECT ");
-    sb_add(&b, expr);
-    sb_add(&b, " AS k, count(*) FROM items i WHERE 1");
-    filter_where(&b, f, fts, sizeof fts, NULL);
-    sb_add(&b, " GROUP BY k ORDER BY k");
-    if (b.overflow)
-        return trygg_st_failf(st, TRYGG_ERR_TOOBIG, "filter too large");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, b.sql, &s);
-    if (err)
-        return err;
-    sb_bind(&b, s);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *k = (const char *)sqlite3_column_text(s, 0);
-        if (cb(ctx, k ? k : "", sqlite3_column_int64(s, 1)) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "count");
-    sqlite3_finalize(s);
-    return err;
+    return count_groups(st, f, expr, cb, ctx, "count");
 }

@@ -346,30 +346,79 @@ trygg_err trygg_sqlite_open_item_of_sender(trygg_store *st, const char *pseudony
     return trygg_store_get(st, id, out);
 }
 
+/* ---- Outboxes: SMS and notifications --------------------------------------------- */
+
+/* Both outboxes end their rows with the same delivery state. */
+#define OUT_STATE_COLS "status, attempts, error, created, next_attempt, sent_at"
+
+/* Reads the OUT_STATE_COLS that start at column `col` into the outbox row
+ * m (a trygg_sms_out or a trygg_notify). */
+#define READ_OUT_STATE(s, col, m)                                                                  \
+    read_out_state(s, col, &(m)->status, &(m)->attempts, (m)->error, sizeof(m)->error,             \
+                   &(m)->created, &(m)->next_attempt, &(m)->sent_at)
+
+static void read_out_state(sqlite3_stmt *s, int col, trygg_out_status *status, int *attempts,
+                           char *error, size_t error_cap, int64_t *created, int64_t *next_attempt,
+                           int64_t *sent_at)
+{
+    char buf[16];
+    trygg_st_col_text(s, col, buf, sizeof buf);
+    *status = out_parse(buf);
+    *attempts = sqlite3_column_int(s, col + 1);
+    trygg_st_col_text(s, col + 2, error, error_cap);
+    *created = sqlite3_column_int64(s, col + 3);
+    *next_attempt = sqlite3_column_int64(s, col + 4);
+    *sent_at = sqlite3_column_int64(s, col + 5);
+}
+
+/* Records the result of a send attempt on row `id` of `table`; parts (the
+ * SMS parts used) only for the SMS outbox, NULL for the other. Ends the
+ * row's lease. */
+static trygg_err mark_out_row(trygg_store *st, const char *table, int64_t id,
+                              trygg_out_status status, const int *parts, const char *error,
+                              int64_t next_attempt, const char *what)
+{
+    char tmp[256];
+    if ((int)status < 0 || (int)status >= OUT_COUNT || trygg_strset(tmp, sizeof tmp, error))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid status or error text");
+    int attempt =
+        status == TRYGG_OUT_SENT || status == TRYGG_OUT_FAILED || status == TRYGG_OUT_DEAD;
+    char sql[320];
+    snprintf(sql, sizeof sql,
+             "UPDATE %s SET status = ?1, %serror = ?2, next_attempt = ?3, "
+             "attempts = attempts + ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, "
+             "lease_owner = '', lease_until = 0 WHERE id = ?6",
+             table, parts ? "parts = ?7, " : "");
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, sql, &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, trygg_out_status_name(status));
+    trygg_st_bind_text(s, 2, error);
+    sqlite3_bind_int64(s, 3, next_attempt);
+    sqlite3_bind_int(s, 4, attempt);
+    sqlite3_bind_int64(s, 5, trygg_st_now());
+    sqlite3_bind_int64(s, 6, id);
+    if (parts)
+        sqlite3_bind_int(s, 7, *parts);
+    return trygg_st_run_one(st, s, what);
+}
+
 /* ---- SMS outbox ------------------------------------------------------------------ */
 
-#define SMS_COLS                                                                                   \
-    "id, item_id, recipient, text, author, status, parts, attempts, error, created, "              \
-    "next_attempt, sent_at"
+#define SMS_COLS "id, item_id, recipient, text, author, parts, " OUT_STATE_COLS
 
 static void read_sms(sqlite3_stmt *s, void *row)
 {
     trygg_sms_out *m = row;
-    char buf[16];
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(s, 0);
     m->item_id = sqlite3_column_int64(s, 1);
     trygg_st_col_text(s, 2, m->recipient, sizeof m->recipient);
     trygg_st_col_text(s, 3, m->text, sizeof m->text);
     trygg_st_col_text(s, 4, m->author, sizeof m->author);
-    trygg_st_col_text(s, 5, buf, sizeof buf);
-    m->status = out_parse(buf);
-    m->parts = sqlite3_column_int(s, 6);
-    m->attempts = sqlite3_column_int(s, 7);
-    trygg_st_col_text(s, 8, m->error, sizeof m->error);
-    m->created = sqlite3_column_int64(s, 9);
-    m->next_attempt = sqlite3_column_int64(s, 10);
-    m->sent_at = sqlite3_column_int64(s, 11);
+    m->parts = sqlite3_column_int(s, 5);
+    READ_OUT_STATE(s, 6, m);
 }
 
 trygg_err trygg_sqlite_sms_enqueue(trygg_store *st, int64_t item_id, const char *recipient,
@@ -411,85 +460,41 @@ trygg_err trygg_sqlite_sms_enqueue(trygg_store *st, int64_t item_id, const char 
  * before everything else queued. */
 trygg_err trygg_sqlite_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st,
+    return trygg_st_list(st,
                          "SELECT " SMS_COLS " FROM sms_out WHERE status IN "
                          "('pending', 'failed') AND next_attempt <= ?1 "
                          "ORDER BY author = 'smsgw-urgent' DESC, next_attempt, id LIMIT ?2",
-                         &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    return trygg_st_collect(st, s, out, sizeof *out, read_sms, n, "due sms");
+                         &now, max, read_sms, out, sizeof *out, n, "due sms");
 }
 
 trygg_err trygg_sqlite_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
                                 const char *error, int64_t next_attempt)
 {
-    char tmp[256];
-    if ((int)status < 0 || (int)status >= OUT_COUNT || trygg_strset(tmp, sizeof tmp, error))
-        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid status or error text");
-    int attempt =
-        status == TRYGG_OUT_SENT || status == TRYGG_OUT_FAILED || status == TRYGG_OUT_DEAD;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "UPDATE sms_out SET status = ?1, parts = ?2, error = ?3, "
-                                     "next_attempt = ?4, attempts = attempts + ?5, "
-                                     "sent_at = CASE WHEN ?1 = 'sent' THEN ?6 ELSE sent_at END, "
-                                     "lease_owner = '', lease_until = 0 WHERE id = ?7",
-                                     &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, trygg_out_status_name(status));
-    sqlite3_bind_int(s, 2, parts);
-    trygg_st_bind_text(s, 3, error);
-    sqlite3_bind_int64(s, 4, next_attempt);
-    sqlite3_bind_int(s, 5, attempt);
-    sqlite3_bind_int64(s, 6, trygg_st_now());
-    sqlite3_bind_int64(s, 7, id);
-    return trygg_st_run_one(st, s, "sms");
+    return mark_out_row(st, "sms_out", id, status, &parts, error, next_attempt, "sms");
 }
 
 trygg_err trygg_sqlite_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max,
                                 int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(
-        st, "SELECT " SMS_COLS " FROM sms_out WHERE item_id = ?1 ORDER BY id LIMIT ?2", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, item_id);
-    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    return trygg_st_collect(st, s, out, sizeof *out, read_sms, n, "list sms");
+    return trygg_st_list(st,
+                         "SELECT " SMS_COLS " FROM sms_out WHERE item_id = ?1 ORDER BY id LIMIT ?2",
+                         &item_id, max, read_sms, out, sizeof *out, n, "list sms");
 }
 
 /* ---- Notification outbox ------------------------------------------------------------ */
 
-#define NOTIFY_COLS                                                                                \
-    "id, item_id, destination, channel, payload, status, attempts, error, created, "               \
-    "next_attempt, sent_at"
+#define NOTIFY_COLS "id, item_id, destination, channel, payload, " OUT_STATE_COLS
 
 static void read_notify(sqlite3_stmt *s, void *row)
 {
     trygg_notify *m = row;
-    char buf[16];
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(s, 0);
     m->item_id = sqlite3_column_int64(s, 1);
     trygg_st_col_text(s, 2, m->destination, sizeof m->destination);
     trygg_st_col_text(s, 3, m->channel, sizeof m->channel);
     trygg_st_col_text(s, 4, m->payload, sizeof m->payload);
-    trygg_st_col_text(s, 5, buf, sizeof buf);
-    m->status = out_parse(buf);
-    m->attempts = sqlite3_column_int(s, 6);
-    trygg_st_col_text(s, 7, m->error, sizeof m->error);
-    m->created = sqlite3_column_int64(s, 8);
-    m->next_attempt = sqlite3_column_int64(s, 9);
-    m->sent_at = sqlite3_column_int64(s, 10);
+    READ_OUT_STATE(s, 5, m);
 }
 
 trygg_err trygg_sqlite_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,
@@ -524,18 +529,11 @@ trygg_err trygg_sqlite_notify_enqueue(trygg_store *st, int64_t item_id, const ch
 
 trygg_err trygg_sqlite_notify_due(trygg_store *st, int64_t now, trygg_notify *out, int max, int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT " NOTIFY_COLS " FROM notify_out WHERE status IN "
-                                     "('pending', 'failed') AND next_attempt <= ?1 "
-                                     "ORDER BY next_attempt, id LIMIT ?2",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    return trygg_st_collect(st, s, out, sizeof *out, read_notify, n, "due forwards");
+    return trygg_st_list(st,
+                         "SELECT " NOTIFY_COLS " FROM notify_out WHERE status IN "
+                         "('pending', 'failed') AND next_attempt <= ?1 "
+                         "ORDER BY next_attempt, id LIMIT ?2",
+                         &now, max, read_notify, out, sizeof *out, n, "due forwards");
 }
 
 /* ---- Leases ------------------------------------------------------------------
@@ -699,27 +697,7 @@ trygg_err trygg_sqlite_job_release(trygg_store *st, const char *job, const char 
 trygg_err trygg_sqlite_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
                                    const char *error, int64_t next_attempt)
 {
-    char tmp[256];
-    if ((int)status < 0 || (int)status >= OUT_COUNT || trygg_strset(tmp, sizeof tmp, error))
-        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid status or error text");
-    int attempt =
-        status == TRYGG_OUT_SENT || status == TRYGG_OUT_FAILED || status == TRYGG_OUT_DEAD;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "UPDATE notify_out SET status = ?1, error = ?2, "
-                                     "next_attempt = ?3, attempts = attempts + ?4, "
-                                     "sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, "
-                                     "lease_owner = '', lease_until = 0 WHERE id = ?6",
-                                     &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, trygg_out_status_name(status));
-    trygg_st_bind_text(s, 2, error);
-    sqlite3_bind_int64(s, 3, next_attempt);
-    sqlite3_bind_int(s, 4, attempt);
-    sqlite3_bind_int64(s, 5, trygg_st_now());
-    sqlite3_bind_int64(s, 6, id);
-    return trygg_st_run_one(st, s, "forward");
+    return mark_out_row(st, "notify_out", id, status, NULL, error, next_attempt, "forward");
 }
 
 trygg_err trygg_sqlite_notify_list(trygg_store *st, int status, trygg_notify *out, int max, int *n)
@@ -812,12 +790,15 @@ trygg_err trygg_sqlite_sms_counter_get(trygg_store *st, const char *day, const c
         return err;
     trygg_st_bind_text(s, 1, day);
     trygg_st_bind_text(s, 2, name);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(s, 0);
-    else if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "smsgw counter get");
-    sqlite3_finalize(s);
+    return trygg_st_int64(st, s, count, "smsgw counter get");
+}
+
+/* A count(*) statement's result as an int (the SMS channel's rate limits). */
+static trygg_err count_to_int(trygg_store *st, sqlite3_stmt *s, int *count, const char *what)
+{
+    int64_t n;
+    trygg_err err = trygg_st_int64(st, s, &n, what);
+    *count = (int)n;
     return err;
 }
 
@@ -832,13 +813,7 @@ trygg_err trygg_sqlite_sms_inbound_count(trygg_store *st, const char *sender, in
         return err;
     trygg_st_bind_text(s, 1, sender);
     sqlite3_bind_int64(s, 2, since);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int(s, 0);
-    else
-        err = trygg_st_fail(st, rc, "smsgw inbound count");
-    sqlite3_finalize(s);
-    return err;
+    return count_to_int(st, s, count, "smsgw inbound count");
 }
 
 trygg_err trygg_sqlite_call_put(trygg_store *st, const char *sender, int64_t at)
@@ -862,13 +837,7 @@ trygg_err trygg_sqlite_call_count(trygg_store *st, const char *sender, int64_t s
         return err;
     trygg_st_bind_text(s, 1, sender);
     sqlite3_bind_int64(s, 2, since);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int(s, 0);
-    else
-        err = trygg_st_fail(st, rc, "smsgw call count");
-    sqlite3_finalize(s);
-    return err;
+    return count_to_int(st, s, count, "smsgw call count");
 }
 
 trygg_err trygg_sqlite_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
@@ -922,52 +891,15 @@ trygg_err trygg_sqlite_sms_sent_count(trygg_store *st, const char *recipient, co
     trygg_st_bind_text(s, 1, recipient);
     trygg_st_bind_text(s, 2, author);
     sqlite3_bind_int64(s, 3, since);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int(s, 0);
-    else
-        err = trygg_st_fail(st, rc, "smsgw sent count");
-    sqlite3_finalize(s);
-    return err;
+    return count_to_int(st, s, count, "smsgw sent count");
 }
 
 trygg_err trygg_sqlite_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT id, item_id, recipient, text, author, status, parts, "
-                                     "attempts, error, created, next_attempt, sent_at "
-                                     "FROM sms_out WHERE id = ?1",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(s, 0);
-        out->item_id = sqlite3_column_int64(s, 1);
-        trygg_st_col_text(s, 2, out->recipient, sizeof out->recipient);
-        trygg_st_col_text(s, 3, out->text, sizeof out->text);
-        trygg_st_col_text(s, 4, out->author, sizeof out->author);
-        char buf[16];
-        trygg_st_col_text(s, 5, buf, sizeof buf);
-        out->status = TRYGG_OUT_PENDING;
-        for (int i = 0; i <= (int)TRYGG_OUT_CANCELLED; i++)
-            if (strcmp(buf, trygg_out_status_name((trygg_out_status)i)) == 0)
-                out->status = (trygg_out_status)i;
-        out->parts = sqlite3_column_int(s, 6);
-        out->attempts = sqlite3_column_int(s, 7);
-        trygg_st_col_text(s, 8, out->error, sizeof out->error);
-        out->created = sqlite3_column_int64(s, 9);
-        out->next_attempt = sqlite3_column_int64(s, 10);
-        out->sent_at = sqlite3_column_int64(s, 11);
-        err = TRYGG_OK;
-    } else if (rc == SQLITE_DONE) {
+    int n;
+    trygg_err err = trygg_st_list(st, "SELECT " SMS_COLS " FROM sms_out WHERE id = ?1 LIMIT ?2",
+                                  &id, 1, read_sms, out, sizeof *out, &n, "sms");
+    if (!err && n == 0)
         err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such sms %lld", (long long)id);
-    } else {
-        err = trygg_st_fail(st, rc, "sms");
-    }
-    sqlite3_finalize(s);
     return err;
 }

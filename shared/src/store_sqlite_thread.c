@@ -49,34 +49,24 @@ trygg_err trygg_sqlite_audit(trygg_store *st, int64_t item_id, const char *actor
     return trygg_st_tx_end(st, trygg_st_audit_add(st, item_id, actor, action, detail));
 }
 
+static void read_audit(sqlite3_stmt *s, void *row)
+{
+    trygg_audit *a = row;
+    a->id = sqlite3_column_int64(s, 0);
+    a->item_id = sqlite3_column_int64(s, 1);
+    trygg_st_col_text(s, 2, a->actor, sizeof a->actor);
+    trygg_st_col_text(s, 3, a->action, sizeof a->action);
+    trygg_st_col_text(s, 4, a->detail, sizeof a->detail);
+    a->at = sqlite3_column_int64(s, 5);
+}
+
 trygg_err trygg_sqlite_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,
                                   int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT id, item_id, actor, action, detail, at FROM audit "
-                                     "WHERE item_id = ?1 ORDER BY id LIMIT ?2",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, item_id);
-    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        trygg_audit *a = &out[count++];
-        a->id = sqlite3_column_int64(s, 0);
-        a->item_id = sqlite3_column_int64(s, 1);
-        trygg_st_col_text(s, 2, a->actor, sizeof a->actor);
-        trygg_st_col_text(s, 3, a->action, sizeof a->action);
-        trygg_st_col_text(s, 4, a->detail, sizeof a->detail);
-        a->at = sqlite3_column_int64(s, 5);
-    }
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "list audit");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+    return trygg_st_list(st,
+                         "SELECT id, item_id, actor, action, detail, at FROM audit "
+                         "WHERE item_id = ?1 ORDER BY id LIMIT ?2",
+                         &item_id, max, read_audit, out, sizeof *out, n, "list audit");
 }
 
 trygg_err trygg_sqlite_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
@@ -137,44 +127,34 @@ trygg_err trygg_sqlite_add_message_for(trygg_store *st, int64_t item_id, trygg_m
     return trygg_st_tx_end(st, err);
 }
 
+static void read_message(sqlite3_stmt *s, void *row)
+{
+    trygg_message *m = row;
+    char dir[16];
+    m->id = sqlite3_column_int64(s, 0);
+    m->item_id = sqlite3_column_int64(s, 1);
+    trygg_st_col_text(s, 2, dir, sizeof dir);
+    m->dir = strcmp(dir, "in") == 0    ? TRYGG_MSG_IN
+             : strcmp(dir, "out") == 0 ? TRYGG_MSG_OUT
+                                       : TRYGG_MSG_NOTE;
+    trygg_st_col_text(s, 3, m->author, sizeof m->author);
+    trygg_st_col_text(s, 4, m->text, sizeof m->text);
+    m->created = sqlite3_column_int64(s, 5);
+    trygg_st_col_text(s, 6, dir, sizeof dir);
+    m->audience = strcmp(dir, "recipient") == 0 ? TRYGG_AUD_RECIPIENT
+                  : strcmp(dir, "public") == 0  ? TRYGG_AUD_PUBLIC
+                                                : TRYGG_AUD_INTERNAL;
+}
+
 trygg_err trygg_sqlite_list_messages(trygg_store *st, int64_t item_id, trygg_view view,
                                      trygg_message *out, int max, int *n)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(
+    return trygg_st_list(
         st,
         view == TRYGG_VIEW_FULL
             ? "SELECT id, item_id, dir, author, text, created, audience FROM messages "
               "WHERE item_id = ?1 ORDER BY id LIMIT ?2"
             : "SELECT id, item_id, dir, author, shared_text, created, audience FROM messages "
               "WHERE item_id = ?1 AND audience = 'recipient' ORDER BY id LIMIT ?2",
-        &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, item_id);
-    sqlite3_bind_int(s, 2, max < 0 ? 0 : max);
-    int rc, count = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        trygg_message *m = &out[count++];
-        char dir[16];
-        m->id = sqlite3_column_int64(s, 0);
-        m->item_id = sqlite3_column_int64(s, 1);
-        trygg_st_col_text(s, 2, dir, sizeof dir);
-        m->dir = strcmp(dir, "in") == 0    ? TRYGG_MSG_IN
-                 : strcmp(dir, "out") == 0 ? TRYGG_MSG_OUT
-                                           : TRYGG_MSG_NOTE;
-        trygg_st_col_text(s, 3, m->author, sizeof m->author);
-        trygg_st_col_text(s, 4, m->text, sizeof m->text);
-        m->created = sqlite3_column_int64(s, 5);
-        trygg_st_col_text(s, 6, dir, sizeof dir);
-        m->audience = strcmp(dir, "recipient") == 0 ? TRYGG_AUD_RECIPIENT
-                      : strcmp(dir, "public") == 0  ? TRYGG_AUD_PUBLIC
-                                                    : TRYGG_AUD_INTERNAL;
-    }
-    if (rc != SQLITE_DONE)
-        err = trygg_st_fail(st, rc, "list messages");
-    sqlite3_finalize(s);
-    *n = err ? 0 : count;
-    return err;
+        &item_id, max, read_message, out, sizeof *out, n, "list messages");
 }

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "trygg/err.h"
 
@@ -51,6 +52,12 @@ TRYGG_MUST_CHECK trygg_err trygg_sql_exec(sqlite3 *db, const char *sql, const ch
  * PRAGMA) and finalizes it. */
 TRYGG_MUST_CHECK trygg_err trygg_sql_run(sqlite3 *db, sqlite3_stmt *s, const char *what, char *err,
                                          size_t cap);
+
+/* Steps a statement that gives one integer (a count, a stored number) and
+ * finalizes it: *out is the first column of its first row, 0 when it has
+ * no row. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_int64(sqlite3 *db, sqlite3_stmt *s, int64_t *out,
+                                           const char *what, char *err, size_t cap);
 
 /* Steps a SELECT, calling read(s, row) for each result row with
  * row = out + i * size, up to max rows, then finalizes it. *n gets the row
