@@ -145,6 +145,9 @@ static char *submission_json(const flow_form *m, const char *uuid, const char *l
     json_t *j = json_object();
     json_object_set_new(j, "uuid", json_string(uuid));
     json_object_set_new(j, "kind", json_string(kind_name(m->kind)));
+    /* When the resident sent it: kept apart from its arrival, which may be
+     * much later after an outage. */
+    json_object_set_new(j, "reported_at", json_integer((json_int_t)time(NULL)));
     json_object_set_new(j, "lang", json_string(lang));
     if (m->category[0])
         json_object_set_new(j, "category", json_string(m->category));

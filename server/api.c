@@ -129,6 +129,24 @@ static void parse_when_text_lang(json_t *o, trygg_item *item, json_t *fields)
             json_object_set_new(fields, "when", json_string("invalid"));
     }
 
+    /* When the resident sent it (the kiosk's clock, unix seconds): kept apart
+     * from the arrival. A time that cannot be right (ahead of the server by
+     * more than 5 minutes, or older than 60 days: a kiosk with a bad clock)
+     * is ignored; it is never a reason to refuse a report. */
+    json_t *rep = json_object_get(o, "reported_at");
+    if (rep && !json_is_null(rep)) {
+        if (!json_is_integer(rep))
+            json_object_set_new(fields, "reported_at", json_string("type"));
+        else {
+            int64_t at = (int64_t)json_integer_value(rep), now = (int64_t)time(NULL);
+            if (at <= now + 300 && at >= now - 60 * 86400)
+                item->reported = at;
+            else
+                TRYGG_WARN("api: reported_at %lld ignored (server clock %lld)", (long long)at,
+                           (long long)now);
+        }
+    }
+
     const char *text = opt_str(o, "text", fields);
     if (text != NULL) {
         size_t n = strlen(text);

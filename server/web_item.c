@@ -353,6 +353,15 @@ static void facts_html(html_buf *b, const page *p)
     html_lit(b, " <span class=\"muted\">(");
     web_age_html(b, w, it);
     html_lit(b, ")</span></dd>");
+    if (it->reported > 0 && it->created - it->reported >= 60) {
+        /* Sent from a kiosk during an outage: when the resident reported it. */
+        web_fmt_time(it->reported, when);
+        html_lit(b, "<dt>");
+        html_t(b, w, "item.reported");
+        html_lit(b, "</dt><dd>");
+        html_text(b, when);
+        html_lit(b, "</dd>");
+    }
     if (it->due_at > 0 && it->status != TRYGG_STATUS_CLOSED) {
         html_lit(b, "<dt>");
         html_t(b, w, "item.deadline");

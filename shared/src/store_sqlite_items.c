@@ -22,12 +22,14 @@
     "i.id, i.ref, i.client_key, i.channel, i.source, i.kind, i.category, i.area, i.place, "        \
     "i.when_date, i.when_band, i.text, i.lang, i.contact, i.consent, i.urgent, i.incomplete, "     \
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, i.sender, i.alias, "    \
-    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at"
+    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at, "    \
+    "i.reported"
 #define ITEM_COLS_SHARED                                                                           \
     "i.id, i.ref, '', i.channel, i.source, i.kind, i.category, i.area, i.shared_place, "           \
     "i.when_date, i.when_band, i.shared_text, i.lang, '', i.consent, i.urgent, i.incomplete, "     \
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, '', '', "               \
-    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at"
+    "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at, "    \
+    "i.reported"
 
 const char *trygg_st_item_cols(trygg_view view)
 {
@@ -78,6 +80,7 @@ trygg_err trygg_st_read_item(trygg_store *st, sqlite3_stmt *s, trygg_item *it)
     it->redacted = sqlite3_column_int(s, 28);
     trygg_st_col_text(s, 29, it->assignee, sizeof it->assignee);
     it->due_at = sqlite3_column_int64(s, 30);
+    it->reported = sqlite3_column_int64(s, 31);
     /* A name this program does not know is a corrupt row, not kind 0. */
     if (bad)
         return trygg_st_failf(st, TRYGG_ERR_DB, "corrupt item row %lld: unknown %s",
@@ -168,9 +171,10 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
         "INSERT INTO items (ref, client_key, channel, source, kind, category, area, place, "
         "when_date, when_band, text, lang, contact, consent, urgent, incomplete, status, "
         "close_reason, duplicate_of, destination, sender, alias, walk_id, created, updated, "
-        "purge_at, purged, shared_text, shared_place) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10, ?11, ?12, ?13, ?14, ?15, ?16, 'new', '', NULL, ?17, ?18, ?19, ?20, ?21, ?22, ?23, 0, "
-        "?24, ?25) ON CONFLICT DO NOTHING";
+        "purge_at, purged, shared_text, shared_place, reported) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+        "?7, "
+        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 'new', '', NULL, ?17, ?18, ?19, ?20, ?21, ?22, "
+        "?23, 0, ?24, ?25, ?26) ON CONFLICT DO NOTHING";
     *inserted = 0;
     char shared_text[2 * TRYGG_TEXT_MAX + 1];
     char shared_place[2 * TRYGG_NAME_MAX + 1];
@@ -205,6 +209,7 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
     sqlite3_bind_int64(s, 23, it->purge_at);
     trygg_st_bind_text(s, 24, shared_text);
     trygg_st_bind_text(s, 25, shared_place);
+    sqlite3_bind_int64(s, 26, it->reported);
     err = trygg_st_run(st, s, "insert item");
     if (!err && sqlite3_changes(st->db) == 1) {
         *inserted = 1;

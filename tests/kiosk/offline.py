@@ -115,6 +115,7 @@ http_timeout_s = 5
     p2 = subprocess.Popen([KIOSK, "-c", ini, "--script", s2, "--shots", shots], env=env)
     wait_for(lambda: depth(db) == N_FIRST + N_SECOND, 120, "50 queued")
     log = os.path.join(tmp, "requests.jsonl")
+    server_up = time.time()
     srv = subprocess.Popen([sys.executable, os.path.join(HERE, "fake_server.py"), "--port",
                             str(port), "--log", log, "--token", "test-token",
                             "--fail-every", "5", "--drop-every", "7"], stdout=subprocess.PIPE,
@@ -139,6 +140,9 @@ http_timeout_s = 5
         assert b["kind"] == "concern" and b["category"] == "lighting" and b["area"] == "centrum"
         assert b["when"] == "now" and b["lang"] == "sv" and b["text"].startswith("Lampa ")
         assert "contact" not in b, "an anonymous report must carry no contact"
+        # the time the resident sent it, not when it finally arrived
+        assert isinstance(b.get("reported_at"), int), "no reported_at"
+        assert b["reported_at"] <= server_up + 1, "reported_at is the upload time"
     texts = {r["body"]["text"] for r in subs}
     assert len(texts) == N_FIRST, "texts: %d" % len(texts)  # "Lampa 0..24" from each run
     # Every receipt's reference belongs to exactly one arrived uuid.

@@ -11,6 +11,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "server_fixture.h"
 #include "trygg/ref.h"
@@ -50,6 +53,53 @@ static json_t *parse(const sfx_resp *r)
     if (o == NULL)
         fail_msg("not JSON: %s", r->body);
     return o;
+}
+
+/* A report made at a kiosk during an outage keeps the time the resident sent
+ * it ("reported_at", the kiosk's clock) apart from its arrival; a time that
+ * cannot be right (in the future, or months old: a kiosk with a bad clock)
+ * is ignored, never a reason to refuse the report; a wrong type is a 400. */
+static void test_reported_time(void **state)
+{
+    (void)state;
+    int64_t now = (int64_t)time(NULL);
+    struct {
+        const char *uuid;
+        int64_t at;
+        int64_t want;
+    } cases[] = {
+        {"6f1c2d3e-aaaa-bbbb-cccc-0000000000a1", now - 3600, now - 3600},
+        {"6f1c2d3e-aaaa-bbbb-cccc-0000000000a2", now + 86400, 0},
+        {"6f1c2d3e-aaaa-bbbb-cccc-0000000000a3", now - 200 * 86400, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[512];
+        snprintf(body, sizeof body,
+                 "{\"uuid\":\"%s\",\"kind\":\"concern\",\"category\":\"lighting\","
+                 "\"area\":\"centrum\",\"text\":\"Lampan vid bron\",\"lang\":\"sv\","
+                 "\"reported_at\":%lld}",
+                 cases[i].uuid, (long long)cases[i].at);
+        sfx_resp r;
+        assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, body, &r), 0);
+        assert_int_equal(r.status, 201);
+        json_t *o = parse(&r);
+        trygg_item it;
+        assert_int_equal(trygg_store_get_by_ref(server_store(&F.ctx),
+                                                json_string_value(json_object_get(o, "ref")), &it),
+                         TRYGG_OK);
+        json_decref(o);
+        sfx_resp_free(&r);
+        assert_int_equal(it.reported, cases[i].want);
+        assert_true(it.created >= now - 5);
+    }
+    const char *bad = "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-0000000000a4\",\"kind\":\"concern\","
+                      "\"category\":\"lighting\",\"area\":\"centrum\",\"lang\":\"sv\","
+                      "\"reported_at\":\"igår\"}";
+    sfx_resp r;
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, bad, &r), 0);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "reported_at"));
+    sfx_resp_free(&r);
 }
 
 static void test_submit_idempotent(void **state)
@@ -592,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_heartbeat),
         cmocka_unit_test(test_not_found_and_method),
         cmocka_unit_test(test_concurrent),
+        cmocka_unit_test(test_reported_time),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

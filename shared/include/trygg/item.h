@@ -91,7 +91,8 @@ typedef struct trygg_item {
     char sender[TRYGG_PSEUDO_HEX + 1];    /* SMS/voice: keyed pseudonym (hex), else "" */
     char alias[TRYGG_ALIAS_MAX + 1];      /* what staff see instead of a number */
     int64_t walk_id;                      /* walk_signup: which walk */
-    int64_t created;                      /* unix seconds UTC */
+    int64_t created;                      /* unix seconds UTC: when it reached the server */
+    int64_t reported; /* when the resident sent it from a kiosk (its clock); 0 = on arrival */
     int64_t updated;
     int64_t purge_at;                  /* 0 = store computes from the kind's retention */
     int purged;                        /* 1 = text and contact removed by retention */
