@@ -152,6 +152,22 @@ static void text_input(html_buf *b, const char *id, const char *name, const char
     html_lit(b, "\">");
 }
 
+/* Opens <select id name> when the catalog has `n` entries; otherwise writes
+ * a text input for `cur` and returns 0 (server.ini lists none). */
+static int select_open(html_buf *b, const char *id, const char *name, const char *cur, int n)
+{
+    if (n == 0) {
+        text_input(b, id, name, cur);
+        return 0;
+    }
+    html_lit(b, "<select id=\"");
+    html_attr(b, id);
+    html_lit(b, "\" name=\"");
+    html_attr(b, name);
+    html_lit(b, "\">");
+    return 1;
+}
+
 /* The categories of one kind as an <optgroup>; `cur` is selected in the
  * group of `cur_kind` only (an id may be listed under several kinds). */
 static void cat_group(html_buf *b, const web_ctx *w, const server_catalog *cat, trygg_kind k,
@@ -182,15 +198,8 @@ void web_cat_choice(html_buf *b, const web_ctx *w, const char *id, const char *n
                     const char *cur, int cur_kind)
 {
     const server_catalog *cat = w->srv ? w->srv->cfg.catalog : NULL;
-    if (!cat || cat->ncats == 0) {
-        text_input(b, id, name, cur);
+    if (!select_open(b, id, name, cur, cat ? cat->ncats : 0))
         return;
-    }
-    html_lit(b, "<select id=\"");
-    html_attr(b, id);
-    html_lit(b, "\" name=\"");
-    html_attr(b, name);
-    html_lit(b, "\">");
     select_option(b, "", web_t(w, "item.no_category"), cur ? cur : "");
     int found = 0;
     for (int k = 0; k < TRYGG_KIND_COUNT; k++)
@@ -212,21 +221,13 @@ int web_cat_fits(const web_ctx *w, const char *category, trygg_kind kind)
 }
 
 void web_cat_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
-                    const char *cur, int any)
+                    const char *cur)
 {
     const server_catalog *cat = w->srv ? w->srv->cfg.catalog : NULL;
-    if (!cat || cat->ncats == 0) {
-        text_input(b, id, name, cur);
+    if (!select_open(b, id, name, cur, cat ? cat->ncats : 0))
         return;
-    }
-    html_lit(b, "<select id=\"");
-    html_attr(b, id);
-    html_lit(b, "\" name=\"");
-    html_attr(b, name);
-    html_lit(b, "\">");
     int found = 0;
-    if (any)
-        select_option(b, "", web_t(w, "filter.any"), cur ? cur : "");
+    select_option(b, "", web_t(w, "filter.any"), cur ? cur : "");
     for (int i = 0; i < cat->ncats; i++) {
         /* The same id may be listed under several kinds: show it once. */
         int dup = 0;
@@ -248,15 +249,8 @@ void web_area_select(html_buf *b, const web_ctx *w, const char *id, const char *
                      const char *cur, int any)
 {
     const server_catalog *cat = w->srv ? w->srv->cfg.catalog : NULL;
-    if (!cat || cat->nareas == 0) {
-        text_input(b, id, name, cur);
+    if (!select_open(b, id, name, cur, cat ? cat->nareas : 0))
         return;
-    }
-    html_lit(b, "<select id=\"");
-    html_attr(b, id);
-    html_lit(b, "\" name=\"");
-    html_attr(b, name);
-    html_lit(b, "\">");
     int found = 0;
     if (any)
         select_option(b, "", web_t(w, "filter.any"), cur ? cur : "");

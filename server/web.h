@@ -222,11 +222,11 @@ const char *web_dest_label(const web_ctx *w, const char *name);
  * when the catalog has no entry). */
 const char *web_cat_label(const web_ctx *w, const char *id);
 const char *web_area_label(const web_ctx *w, const char *id);
-/* A <select> (or a text input when server.ini lists none) for a category
- * or area with id `id`, name `name`, current value `cur`; `any` adds an
- * "any" option first (filters). */
+/* A <select> (or a text input when server.ini lists none) with id `id`,
+ * name `name`, current value `cur`: the category filter (an "any" option
+ * first, each category once) and the area (`any` adds the "any" option). */
 void web_cat_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
-                    const char *cur, int any);
+                    const char *cur);
 void web_area_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
                      const char *cur, int any);
 /* The category of an item (edit and new forms): "no category" first, then

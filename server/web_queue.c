@@ -399,7 +399,7 @@ static void filter_form(html_buf *b, web_ctx *w)
     html_lit(b, "<div class=\"field\"><label for=\"f-category\">");
     html_t(b, w, "filter.category");
     html_lit(b, "</label>");
-    web_cat_select(b, w, "f-category", "category", http_query(r, "category"), 1);
+    web_cat_select(b, w, "f-category", "category", http_query(r, "category"));
     html_lit(b, "</div><div class=\"field\"><label for=\"f-area\">");
     html_t(b, w, "filter.area");
     html_lit(b, "</label>");

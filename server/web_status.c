@@ -156,20 +156,29 @@ static void found_page(html_buf *b, const server_ctx *ctx, const char *lang, con
     html_lit(b, "</p>");
 }
 
-/* The one answer for a code that does not open an item, whatever the reason. */
-static void not_found(const server_ctx *ctx, const http_req *req, http_resp *resp)
+/* The page with the code form under one message: the introduction (200),
+ * or the one answer for a code that opens nothing, whatever the reason (404). */
+static void form_page(const server_ctx *ctx, const http_req *req, http_resp *resp, int status)
 {
     const char *lang = page_lang(req, "sv");
     html_buf b;
     html_init(&b, 64 * 1024);
     page_begin(&b, ctx, lang);
-    html_lit(&b, "<p class=\"flash error\" role=\"alert\">");
-    html_text(&b, st_t(ctx, lang, "follow.not_found"));
+    if (status == 404)
+        html_lit(&b, "<p class=\"flash error\" role=\"alert\">");
+    else
+        html_lit(&b, "<p>");
+    html_text(&b, st_t(ctx, lang, status == 404 ? "follow.not_found" : "follow.intro"));
     html_lit(&b, "</p>");
     code_form(&b, ctx, lang);
     page_end(&b);
     st_headers(resp);
-    html_send(&b, resp, 404);
+    html_send(&b, resp, status);
+}
+
+static void not_found(const server_ctx *ctx, const http_req *req, http_resp *resp)
+{
+    form_page(ctx, req, resp, 404);
 }
 
 /* Hash of the secret given with `ref`, compared in constant time with the
@@ -246,17 +255,7 @@ static void h_form(void *vctx, const http_req *req, http_resp *resp)
         lookup(ctx, req, resp, code);
         return;
     }
-    const char *lang = page_lang(req, "sv");
-    html_buf b;
-    html_init(&b, 16 * 1024);
-    page_begin(&b, ctx, lang);
-    html_lit(&b, "<p>");
-    html_text(&b, st_t(ctx, lang, "follow.intro"));
-    html_lit(&b, "</p>");
-    code_form(&b, ctx, lang);
-    page_end(&b);
-    st_headers(resp);
-    html_send(&b, resp, 200);
+    form_page(ctx, req, resp, 200);
 }
 
 static void h_code(void *vctx, const http_req *req, http_resp *resp)

@@ -202,6 +202,27 @@ static inline int sfx_prepare(sfx *f, const char *extra_ini, const char *oncall)
 }
 
 /* Loads the data directory like main.c and serves it on a free port. */
+/* Loads f's server.ini, which must be refused: 1 when one of the errors
+ * carries `msg` and a line number. Frees the config and removes f's
+ * directory; `first` gets the first error for the failure message. */
+#ifdef TRYGG_SERVER_CONFIG_H /* server tests (the gateway's tests have their own config.h) */
+static inline int sfx_config_refused(sfx *f, const char *msg, char *first, size_t cap)
+{
+    server_config cfg;
+    trygg_cfg_error errs[8];
+    int nerr = 0, found = 0;
+    if (config_load(f->ini, &cfg, errs, 8, &nerr) != TRYGG_ERR_CONFIG)
+        snprintf(first, cap, "(accepted)");
+    else
+        snprintf(first, cap, "%s", nerr ? errs[0].msg : "");
+    for (int i = 0; i < nerr && i < 8; i++)
+        found |= strstr(errs[i].msg, msg) != NULL && errs[i].line > 0;
+    config_free(&cfg);
+    sfx_rmdir(f->dir);
+    return found;
+}
+#endif
+
 static inline int sfx_serve(sfx *f, int with_intake)
 {
     if (core_load(&f->ctx, f->ini, 0) != 0)
