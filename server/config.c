@@ -444,10 +444,10 @@ static void defaults(server_config *c, server_catalog *k)
     k->body_deadline = 30;
     sms_dialog_cfg_defaults(&k->sms);
     config_deadlines_defaults(&k->deadlines);
-    snprintf(k->mail_subject, sizeof k->mail_subject, "Trygg {ref}: {kind} {category} {area}");
-    snprintf(k->mail_body, sizeof k->mail_body,
-             "{ref}\\n{kind} / {category} / {area} {place}\\n{when}\\n\\n{text}\\n\\n{contact}"
-             "\\n{link}");
+    /* the same as trygg_forward_default_subject/_body, "\\n" written out */
+    TRYGG_COPY_FIT(k->mail_subject, "Trygg {ref}: {summary}");
+    TRYGG_COPY_FIT(k->mail_body,
+                   "{ref}\\n{summary}\\n{place}\\n{when}\\n\\n{text}\\n\\n{contact}\\n{link}");
 }
 
 /* Resolves a path relative to data_dir in place. */

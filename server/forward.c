@@ -42,6 +42,12 @@ static int valid_address(const char *a)
 static const char *label_cb(void *user, const char *what, int kind, const char *id)
 {
     server_ctx *ctx = user;
+    if (strcmp(what, "kind") == 0) {
+        char key[64];
+        snprintf(key, sizeof key, "kind.%s", id);
+        const char *l = ctx->web_text ? trygg_i18n_get(ctx->web_text, "sv", key) : NULL;
+        return l && strcmp(l, key) != 0 ? l : NULL;
+    }
     if (strcmp(what, "category") == 0) {
         const config_category *c = config_category_find(&ctx->cfg, kind, id);
         return c ? config_label(c->label, "sv", c->id) : NULL;

@@ -36,7 +36,7 @@ static trygg_err csv_row(trygg_buf *b, const char *const *cells, int n)
 {
     trygg_err e = TRYGG_OK;
     for (int i = 0; i < n && !e; i++)
-        e = trygg_csv_field(b, cells[i], i == 0);
+        e = trygg_csv_field_sep(b, cells[i], i == 0 ? '\0' : TRYGG_CSV_SPREADSHEET);
     return e ? e : trygg_csv_end(b);
 }
 
@@ -46,7 +46,10 @@ static void csv_out(web_ctx *w, const trygg_access *rows, int n)
     trygg_buf_init(&buf, 1024 + (size_t)n * 4096);
     const char *head[] = {web_t(w, "acl.when"), web_t(w, "acl.who"), web_t(w, "acl.what"),
                           web_t(w, "acl.item"), web_t(w, "acl.detail")};
-    trygg_err e = csv_row(&buf, head, 5);
+    /* UTF-8 BOM and ';': a Swedish spreadsheet opens it in columns */
+    trygg_err e = trygg_buf_puts(&buf, "\xEF\xBB\xBF");
+    if (!e)
+        e = csv_row(&buf, head, 5);
     for (int r = 0; !e && r < n; r++) {
         char when[32], id[24], key[64];
         web_fmt_time(rows[r].at, when);

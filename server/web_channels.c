@@ -52,6 +52,95 @@ static void age(html_buf *b, const web_ctx *w, int64_t then, int64_t now)
     html_lit(b, ")</span>");
 }
 
+/* The gateway reports its state as JSON with English keys, states and Unix
+ * times (smsgw/gateway.c). The page shows the fields it knows, in this order,
+ * in words from the catalog; a key it does not know is not shown. */
+typedef enum { GF_COUNT, GF_PERCENT, GF_TIME, GF_YESNO, GF_STATE, GF_TEXT, GF_ERROR } gf_type;
+
+typedef struct {
+    const char *key;
+    gf_type type;
+} gw_field;
+
+static const gw_field gw_fields[] = {
+    {"server", GF_STATE},       {"connected", GF_YESNO},       {"signal", GF_PERCENT},
+    {"network", GF_STATE},      {"network_code", GF_TEXT},     {"battery", GF_PERCENT},
+    {"last_poll", GF_TIME},     {"messages_in", GF_COUNT},     {"messages_out", GF_COUNT},
+    {"calls", GF_COUNT},        {"uploads_waiting", GF_COUNT}, {"send_failures", GF_COUNT},
+    {"duplicates", GF_COUNT},   {"quarantined", GF_COUNT},     {"errors", GF_COUNT},
+    {"last_error", GF_ERROR},   {"store", GF_STATE},           {"store_waiting", GF_COUNT},
+    {"store_errors", GF_COUNT}, {"store_error", GF_ERROR},
+};
+
+/* A state's words: "gw.<key>.<value>" in the catalog; a value without words
+ * is shown as "okänt" rather than as the gateway's English. */
+static const char *gw_state(const web_ctx *w, const char *key, const char *value, char *k,
+                            size_t kcap)
+{
+    snprintf(k, kcap, "gw.%s.%s", key, value);
+    const char *label = web_t(w, k);
+    return strcmp(label, k) == 0 ? web_t(w, "gw.unknown") : label;
+}
+
+static void gateway_fact(html_buf *b, const web_ctx *w, const gw_field *f, const json_t *val)
+{
+    char buf[512], k[96];
+    const char *shown = buf;
+    int bad = 0;
+    buf[0] = '\0';
+    if (!val)
+        return;
+    switch (f->type) {
+    case GF_COUNT:
+    case GF_PERCENT:
+        if (!json_is_integer(val) || json_integer_value(val) < 0)
+            return;
+        snprintf(buf, sizeof buf, f->type == GF_PERCENT ? "%lld %%" : "%lld",
+                 (long long)json_integer_value(val));
+        bad = f->type == GF_COUNT && json_integer_value(val) > 0 &&
+              (strstr(f->key, "fail") || strstr(f->key, "error") ||
+               strcmp(f->key, "store_waiting") == 0); /* uploads wait briefly: normal */
+        break;
+    case GF_TIME:
+        if (!json_is_integer(val) || json_integer_value(val) <= 0)
+            return;
+        web_fmt_time((int64_t)json_integer_value(val), buf);
+        break;
+    case GF_YESNO:
+        if (!json_is_boolean(val))
+            return;
+        shown = web_t(w, json_is_true(val) ? "gw.yes" : "gw.no");
+        bad = !json_is_true(val);
+        break;
+    case GF_STATE:
+        if (!json_is_string(val))
+            return;
+        shown = gw_state(w, f->key, json_string_value(val), k, sizeof k);
+        if (strcmp(f->key, "network") == 0)
+            bad = strcmp(json_string_value(val), "home") != 0 &&
+                  strcmp(json_string_value(val), "roaming") != 0;
+        else
+            bad = strcmp(json_string_value(val), "ok") != 0;
+        break;
+    case GF_TEXT:
+    case GF_ERROR:
+        if (!json_is_string(val) || !*json_string_value(val))
+            return;
+        TRYGG_COPY_TRUNC(buf, json_string_value(val)); /* a value shown in a table cell */
+        bad = f->type == GF_ERROR;
+        break;
+    }
+    snprintf(k, sizeof k, "gw.%s", f->key);
+    html_lit(b, "<dt>");
+    html_t(b, w, k);
+    html_lit(b, "</dt><dd");
+    if (bad)
+        html_lit(b, " class=\"error-text\"");
+    html_lit(b, ">");
+    html_text(b, shown);
+    html_lit(b, "</dd>");
+}
+
 static void gateway(html_buf *b, web_ctx *w, int64_t now)
 {
     char json[4096];
@@ -81,32 +170,8 @@ static void gateway(html_buf *b, web_ctx *w, int64_t now)
     json_error_t jerr;
     json_t *obj = json_loads(json, 0, &jerr);
     if (obj && json_is_object(obj)) {
-        const char *key;
-        json_t *val;
-        json_object_foreach(obj, key, val)
-        {
-            char buf[512];
-            if (json_is_string(val))
-                TRYGG_COPY_TRUNC(buf, json_string_value(val)); /* a value shown in a table cell */
-            else if (json_is_integer(val))
-                snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(val));
-            else if (json_is_real(val))
-                snprintf(buf, sizeof buf, "%g", json_real_value(val));
-            else if (json_is_boolean(val))
-                TRYGG_COPY_TRUNC(buf, json_is_true(val) ? "✓" : "✗"); /* a check mark: fits */
-            else
-                continue;
-            char k[64];
-            const char *label = web_t(w, web_enum_key("gw", key, k));
-            html_lit(b, "<dt>");
-            html_text(b, strcmp(label, k) == 0 ? key : label);
-            html_lit(b, "</dt><dd");
-            if (strstr(key, "error") && buf[0])
-                html_lit(b, " class=\"error-text\"");
-            html_lit(b, ">");
-            html_text(b, buf);
-            html_lit(b, "</dd>");
-        }
+        for (size_t i = 0; i < sizeof gw_fields / sizeof gw_fields[0]; i++)
+            gateway_fact(b, w, &gw_fields[i], json_object_get(obj, gw_fields[i].key));
     }
     json_decref(obj);
     html_lit(b, "</dl></section>");

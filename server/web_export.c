@@ -21,7 +21,14 @@
  * checked once after the last row. */
 static void cell(trygg_buf *o, const char *v, int first)
 {
-    trygg_ignore(trygg_csv_field(o, v, first));
+    trygg_ignore(trygg_csv_field_sep(o, v, first ? '\0' : TRYGG_CSV_SPREADSHEET));
+}
+
+/* A value in the reader's words: the catalog's label of an enum id. */
+static const char *word(const web_ctx *w, const char *prefix, const char *id)
+{
+    char k[64];
+    return web_t(w, web_enum_key(prefix, id, k));
 }
 
 static void row_end(trygg_buf *o)
@@ -70,15 +77,19 @@ void web_export_get(void *ctx, const http_req *req, http_resp *resp)
             web_fmt_time(v.created, when);
             cell(&o, v.ref, 1);
             cell(&o, when, 0);
-            cell(&o, trygg_channel_name(v.channel), 0);
-            cell(&o, trygg_kind_name(v.kind), 0);
-            cell(&o, v.category, 0);
-            cell(&o, v.area, 0);
+            cell(&o, word(&w, "channel", trygg_channel_name(v.channel)), 0);
+            cell(&o, word(&w, "kind", trygg_kind_name(v.kind)), 0);
+            cell(&o, v.category[0] ? web_cat_label(&w, v.category) : "", 0);
+            cell(&o, v.area[0] ? web_area_label(&w, v.area) : "", 0);
             cell(&o, v.place, 0);
-            cell(&o, trygg_status_name(v.status), 0);
-            cell(&o, trygg_close_reason_name(v.close_reason), 0);
-            cell(&o, v.urgent ? "1" : "0", 0);
-            cell(&o, v.destination, 0);
+            cell(&o, word(&w, "status", trygg_status_name(v.status)), 0);
+            cell(&o,
+                 v.close_reason == TRYGG_CLOSE_NONE
+                     ? ""
+                     : word(&w, "reason", trygg_close_reason_name(v.close_reason)),
+                 0);
+            cell(&o, web_t(&w, v.urgent ? "gw.yes" : "gw.no"), 0);
+            cell(&o, web_dest_label(&w, v.destination), 0);
             cell(&o, v.purged ? "" : v.text, 0);
             row_end(&o);
             rows++;

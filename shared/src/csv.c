@@ -12,8 +12,15 @@ int trygg_csv_is_formula(const char *v)
 
 trygg_err trygg_csv_field(trygg_buf *b, const char *value, int first)
 {
+    return trygg_csv_field_sep(b, value, first ? '\0' : ',');
+}
+
+trygg_err trygg_csv_field_sep(trygg_buf *b, const char *value, char sep)
+{
     const char *v = value ? value : "";
-    trygg_err e = trygg_buf_puts(b, first ? "\"" : ",\"");
+    trygg_err e = sep ? trygg_buf_add(b, &sep, 1) : TRYGG_OK;
+    if (!e)
+        e = trygg_buf_add(b, "\"", 1);
     if (!e && trygg_csv_is_formula(v))
         e = trygg_buf_add(b, "'", 1);
     while (!e && *v) {

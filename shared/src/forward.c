@@ -19,9 +19,9 @@
 
 #define PAYLOAD_MAX 8000 /* the store's cap is 8 KiB including NUL */
 
-const char *const trygg_forward_default_subject = "Trygg {ref}: {kind} {category} {area}";
+const char *const trygg_forward_default_subject = "Trygg {ref}: {summary}";
 const char *const trygg_forward_default_body =
-    "{ref}\n{kind} / {category} / {area} {place}\n{when}\n\n{text}\n\n{contact}\n{link}";
+    "{ref}\n{summary}\n{place}\n{when}\n\n{text}\n\n{contact}\n{link}";
 
 static int names_person(trygg_store *st, const trygg_item *it)
 {
@@ -120,6 +120,9 @@ static json_t *item_json(const trygg_forward_cfg *fc, const trygg_item *it, cons
     const char *al = label_of(fc, "area", (int)it->kind, it->area);
     json_object_set_new(o, "ref", json_string(it->ref));
     json_object_set_new(o, "kind", json_string(trygg_kind_name(it->kind)));
+    const char *kl = label_of(fc, "kind", (int)it->kind, trygg_kind_name(it->kind));
+    if (kl)
+        json_object_set_new(o, "kind_label", json_string(kl));
     json_object_set_new(o, "channel", json_string(trygg_channel_name(it->channel)));
     json_object_set_new(o, "category", json_string(it->category));
     if (cl)
@@ -144,27 +147,89 @@ static json_t *item_json(const trygg_forward_cfg *fc, const trygg_item *it, cons
     return o;
 }
 
+/* 1 when the template line [p, end) names at least one placeholder and every
+ * one it names is empty for this item: such a line ("Kategori: {category}"
+ * for an item without a category) has nothing to say and is left out. */
+static int line_is_empty(const char *p, const char *end, const char *const *names,
+                         const char *const *values)
+{
+    int named = 0;
+    for (const char *q = p; q < end; q++) {
+        if (*q != '{')
+            continue;
+        const char *c = memchr(q, '}', (size_t)(end - q));
+        if (!c)
+            break;
+        for (size_t i = 0; names[i]; i++) {
+            if (strlen(names[i]) == (size_t)(c - q - 1) &&
+                strncmp(names[i], q + 1, (size_t)(c - q - 1)) == 0) {
+                if (values[i] && values[i][0])
+                    return 0;
+                named = 1;
+            }
+        }
+        q = c;
+    }
+    return named;
+}
+
+/* "Otrygghet, Dålig belysning, Centrum": the kind, category and area that the
+ * item has, in words, for a subject line. */
+static void summary_text(const char *kind, const char *cat, const char *area, char *out, size_t cap)
+{
+    const char *parts[] = {kind, cat, area};
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < 3 && o < cap; i++) {
+        if (!parts[i] || !parts[i][0])
+            continue;
+        int k = snprintf(out + o, cap - o, "%s%s", o ? ", " : "", parts[i]);
+        o = k < 0 ? cap : o + (size_t)k;
+    }
+}
+
 static trygg_err render(const char *tmpl, const trygg_forward_cfg *fc, const trygg_item *it,
                         const view *v, const char *dest_label, char *out, size_t cap)
 {
-    char when[80];
+    char when[80], summary[400];
     when_text(it, when);
     const char *cl = label_of(fc, "category", (int)it->kind, it->category);
     const char *al = label_of(fc, "area", (int)it->kind, it->area);
-    const char *names[] = {"ref",  "kind",    "category", "area",        "place", "when",
-                           "text", "contact", "link",     "destination", NULL};
-    const char *values[] = {it->ref,
-                            trygg_kind_name(it->kind),
-                            cl ? cl : it->category,
-                            al ? al : it->area,
-                            v->place,
-                            when,
-                            v->text,
-                            v->contact,
-                            v->link,
-                            dest_label,
-                            NULL};
-    return trygg_i18n_format(tmpl, names, values, out, cap);
+    const char *kl = label_of(fc, "kind", (int)it->kind, trygg_kind_name(it->kind));
+    const char *kind = kl ? kl : trygg_kind_name(it->kind);
+    const char *cat = cl ? cl : it->category, *area = al ? al : it->area;
+    summary_text(kind, cat, area, summary, sizeof summary);
+    const char *names[] = {"ref",  "kind",    "category", "area",        "place",   "when",
+                           "text", "contact", "link",     "destination", "summary", NULL};
+    const char *values[] = {it->ref, kind,       cat,     area,       v->place, when,
+                            v->text, v->contact, v->link, dest_label, summary,  NULL};
+    /* The template without its empty lines; then no more than one blank line
+     * in a row. */
+    size_t tl = strlen(tmpl);
+    char *t = malloc(tl + 1);
+    if (!t)
+        return TRYGG_ERR_NOMEM;
+    size_t o = 0;
+    for (const char *p = tmpl; *p;) {
+        const char *nl = strchr(p, '\n');
+        const char *end = nl ? nl + 1 : p + strlen(p);
+        if (!line_is_empty(p, nl ? nl : end, names, values)) {
+            memcpy(t + o, p, (size_t)(end - p));
+            o += (size_t)(end - p);
+        }
+        p = end;
+    }
+    t[o] = '\0';
+    trygg_err e = trygg_i18n_format(t, names, values, out, cap);
+    free(t);
+    char *w = out;
+    for (const char *r = out; *r; r++) {
+        if (*r == '\n' && w - out >= 2 && w[-1] == '\n' && w[-2] == '\n')
+            continue;
+        *w++ = *r;
+    }
+    *w = '\0';
+    return e;
 }
 
 /* Builds the e-mail payload; shortens the text until it fits. */

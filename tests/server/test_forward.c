@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "server_fixture.h"
+#include "trygg/copy.h"
 
 #ifndef TRYGG_TEST_PYTHON
 #define TRYGG_TEST_PYTHON "python3"
@@ -542,12 +543,52 @@ static void test_starttls(void **state)
     free(rows);
 }
 
+/* The forward e-mail reads in words: the kind as the staff UI says it, and
+ * nothing left of a field the item does not have (no "Trygg X: , ", no
+ * "Typ: concern", no "Kategori:" line with nothing after it). */
+static void test_email_in_words(void **state)
+{
+    (void)state;
+    trygg_store *st = server_store(&F.ctx);
+    trygg_item it, out;
+    trygg_item_init(&it);
+    TRYGG_COPY_FIT(it.client_key, "fwd-0000-0031");
+    it.kind = TRYGG_KIND_CONCERN;
+    it.channel = TRYGG_CHANNEL_SMS;
+    TRYGG_COPY_FIT(it.source, "smsgw");
+    TRYGG_COPY_FIT(it.destination, "security");
+    TRYGG_COPY_FIT(it.text, "Det känns otryggt vid stationen");
+    int created;
+    assert_int_equal(trygg_store_submit(st, &it, &out, &created), TRYGG_OK);
+    assert_int_equal(forward_enqueue(&F.ctx, st, &out, "security", "test"), TRYGG_OK);
+    int sent = forward_run_once(&F.ctx, (int64_t)time(NULL));
+    assert_true(sent >= 1);
+    mail m[8];
+    int n = read_mail(m, 8);
+    const mail *sec = NULL;
+    for (int i = 0; i < n; i++)
+        if (strstr(m[i].body, "otryggt vid stationen"))
+            sec = &m[i];
+    assert_non_null(sec);
+    if (strstr(sec->subject, ", ") || strstr(sec->subject, ": ,") ||
+        sec->subject[strlen(sec->subject) - 1] == ' ')
+        fail_msg("subject with holes: '%s'", sec->subject);
+    assert_non_null(strstr(sec->subject, "Otrygghet"));
+    assert_non_null(strstr(sec->body, "Typ: Otrygghet"));
+    assert_null(strstr(sec->body, "concern"));
+    assert_null(strstr(sec->body, "Kategori:"));
+    assert_null(strstr(sec->body, "Område:"));
+    for (int i = 0; i < n; i++)
+        free(m[i].body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_email_and_webhook),    cmocka_unit_test(test_urgent_oncall),
-        cmocka_unit_test(test_retry_then_delivered), cmocka_unit_test(test_dead_letter),
-        cmocka_unit_test(test_tip_never_to_company), cmocka_unit_test(test_starttls),
+        cmocka_unit_test(test_email_and_webhook), cmocka_unit_test(test_email_in_words),
+        cmocka_unit_test(test_urgent_oncall),     cmocka_unit_test(test_retry_then_delivered),
+        cmocka_unit_test(test_dead_letter),       cmocka_unit_test(test_tip_never_to_company),
+        cmocka_unit_test(test_starttls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -900,6 +900,9 @@ static void test_access_log(void **state)
     reply_free(&r);
     get_ok(&r, &sec, "/access-log?format=csv");
     assert_non_null(strstr(r.body, "bostad"));
+    /* for a Swedish spreadsheet: BOM, then fields split on ';' */
+    assert_memory_equal(r.body, "\xEF\xBB\xBF\"", 4);
+    assert_non_null(strstr(r.body, "\";\""));
     reply_free(&r);
     req(&r, "GET", "/access-log", s.cookie, NULL);
     assert_int_equal(r.status, 403);

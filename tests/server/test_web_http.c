@@ -1200,6 +1200,69 @@ static void test_forward_that_reaches_nobody_refused(void **state)
     assert_string_equal(it.destination, "walks");
 }
 
+/* The channels page speaks Swedish: the gateway's status arrives as JSON with
+ * English keys, states and Unix times; none of them may reach the page. */
+static void test_channels_page_in_words(void **state)
+{
+    (void)state;
+    const char *health =
+        "{\"connected\":true,\"signal\":64,\"network\":\"home\",\"network_code\":\"240 01\","
+        "\"battery\":90,\"last_poll\":1796000000,\"errors\":2,\"quarantined\":1,"
+        "\"last_error\":\"\",\"messages_in\":12,\"messages_out\":9,\"send_failures\":0,"
+        "\"calls\":1,\"duplicates\":0,\"updated\":1796000001,\"store\":\"failing\","
+        "\"store_errors\":3,\"store_error\":\"disk full\",\"store_waiting\":4,"
+        "\"uploads_waiting\":5,\"server\":\"unreachable\",\"future_key\":\"x\"}";
+    assert_int_equal(trygg_store_health_put(st, "smsgw", health), TRYGG_OK);
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "GET", "/channels", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    const char *raw[] = {"messages_in",   "messages_out",    "last_poll",     "network_code",
+                         "send_failures", "uploads_waiting", "store_waiting", "store_errors",
+                         "quarantined",   "future_key",      "1796000000",    "1796000001",
+                         ">failing<",     ">unreachable<",   ">home<",        ">connected<"};
+    for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++) {
+        if (strstr(r.body, raw[i]))
+            fail_msg("the channels page shows '%s'", raw[i]);
+    }
+    assert_non_null(strstr(r.body, "Mottagna sms"));
+    assert_non_null(strstr(r.body, "Servern nås inte"));
+    reply_free(&r);
+}
+
+/* The export is for a Swedish spreadsheet: values in words from the catalog
+ * (never the English ids), separated by ';' behind a BOM. */
+static void test_export_in_words(void **state)
+{
+    (void)state;
+    char ref[32], row[256];
+    submit(TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "security", "Mörkt i gångtunneln", NULL, NULL,
+           ref);
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "GET", "/export.csv?status=all", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    const char *head = "\xEF\xBB\xBF\"Referens\";";
+    assert_memory_equal(r.body, head, strlen(head));
+    const char *line = strstr(r.body, ref);
+    assert_non_null(line);
+    const char *eol = strstr(line, "\r\n");
+    assert_non_null(eol);
+    snprintf(row, sizeof row, "%.*s", (int)(eol - line), line);
+    /* (this fixture loads no server.ini: category and area stay ids here) */
+    if (!strstr(row, ";\"Kiosk\";\"Otrygghet\";"))
+        fail_msg("row not in words: %s", row);
+    assert_non_null(strstr(row, ";\"Ny\";\"\";\"Nej\";\"Säkerhetsavdelningen\";"));
+    const char *ids[] = {"\"concern\"", "\"kiosk\"", "\"new\"", "\"security\"", "\"0\""};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        if (strstr(row, ids[i]))
+            fail_msg("the export shows the id %s: %s", ids[i], row);
+    }
+    reply_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1224,6 +1287,8 @@ int main(void)
         cmocka_unit_test(test_assign_and_mine),
         cmocka_unit_test(test_not_ours_returns_to_security),
         cmocka_unit_test(test_forward_that_reaches_nobody_refused),
+        cmocka_unit_test(test_channels_page_in_words),
+        cmocka_unit_test(test_export_in_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -212,8 +212,13 @@ int main(void)
     snprintf(k.area, sizeof k.area, "Göta");
     check(trygg_store_kiosk_add(st, &k, token), "kiosk");
     check(trygg_store_health_put(st, "smsgw",
-                                 "{\"signal\":\"62 %\",\"network\":\"Telia\",\"outbox\":0,"
-                                 "\"last_error\":\"\"}"),
+                                 "{\"connected\":true,\"signal\":62,\"network\":\"home\","
+                                 "\"network_code\":\"240 01\",\"battery\":100,\"last_poll\":"
+                                 "1796000000,\"errors\":0,\"quarantined\":0,\"last_error\":\"\","
+                                 "\"messages_in\":41,\"messages_out\":38,\"send_failures\":0,"
+                                 "\"calls\":3,\"duplicates\":1,\"store\":\"ok\",\"store_errors\":0,"
+                                 "\"store_error\":\"\",\"store_waiting\":0,\"uploads_waiting\":2,"
+                                 "\"server\":\"ok\"}"),
           "health");
     trygg_walk wk;
     memset(&wk, 0, sizeof wk);

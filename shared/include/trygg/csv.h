@@ -15,6 +15,12 @@
 /* Appends one quoted, formula-guarded text field; first = 1 for the first
  * field of a row (no ',' before it). NULL is the empty field. */
 TRYGG_MUST_CHECK trygg_err trygg_csv_field(trygg_buf *b, const char *value, int first);
+/* The same, separated from the field before by `sep` ('\0' for the first
+ * field of a row). Exports meant for a spreadsheet use
+ * TRYGG_CSV_SPREADSHEET: a Swedish spreadsheet splits on ';' (its list
+ * separator, since ',' is the decimal comma) and reads UTF-8 after a BOM. */
+#define TRYGG_CSV_SPREADSHEET ';'
+TRYGG_MUST_CHECK trygg_err trygg_csv_field_sep(trygg_buf *b, const char *value, char sep);
 /* Appends one field as it is (numbers, fixed names: no quoting; the caller
  * vouches that it has no , " CR or LF and cannot start a formula). */
 TRYGG_MUST_CHECK trygg_err trygg_csv_raw(trygg_buf *b, const char *value, int first);

@@ -35,9 +35,12 @@
 #include "route.h"
 #include "store.h"
 
-/* Labels for categories and areas in e-mails and webhooks: returns the
- * Swedish label of `id` (what = "category" or "area"; kind is the item's
- * kind for categories), or NULL to use the id. */
+/* Labels in e-mails and webhooks: returns the Swedish label of `id`
+ * (what = "kind", "category" or "area"; kind is the item's kind for
+ * categories), or NULL to use the id. Templates may use {ref} {kind}
+ * {category} {area} {place} {when} {text} {contact} {link} {destination}
+ * and {summary} (kind, category and area that the item has, joined by ", ");
+ * a template line whose placeholders are all empty is left out. */
 typedef const char *(*trygg_forward_label_fn)(void *user, const char *what, int kind,
                                               const char *id);
 
