@@ -91,12 +91,41 @@ static void test_police_sms_placeholders(void **state)
     }
 }
 
+/* One vocabulary: a key the report's catalog shares with the staff UI's
+ * (kinds, statuses, channels, event types) reads the same in both, so the
+ * lägesbild never says "Stängd" where the queue says "Avslutad". */
+static void test_report_speaks_like_the_staff_ui(void **state)
+{
+    (void)state;
+    char dir[1024], err[256];
+    trygg_i18n *rep = NULL;
+    assert_int_equal(trygg_asset_path("i18n/report", dir, sizeof dir), TRYGG_OK);
+    assert_int_equal(trygg_i18n_load(dir, &rep, err, sizeof err), TRYGG_OK);
+    const char *keys[1024];
+    int n = trygg_i18n_keys(rep, keys, 1024), shared = 0;
+    const char *langs[] = {"sv", "en"};
+    for (int i = 0; i < n; i++) {
+        if (strcmp(keys[i], "report.title") == 0 || !trygg_i18n_has(t, "sv", keys[i]))
+            continue;
+        shared++;
+        for (int l = 0; l < 2; l++) {
+            const char *a = trygg_i18n_get(t, langs[l], keys[i]);
+            const char *b = trygg_i18n_get(rep, langs[l], keys[i]);
+            if (strcmp(a, b) != 0)
+                fail_msg("%s %s: staff UI '%s', report '%s'", langs[l], keys[i], a, b);
+        }
+    }
+    assert_true(shared >= 20);
+    trygg_i18n_free(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_enums_covered),
         cmocka_unit_test(test_english_complete),
         cmocka_unit_test(test_police_sms_placeholders),
+        cmocka_unit_test(test_report_speaks_like_the_staff_ui),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
