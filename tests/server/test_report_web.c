@@ -162,7 +162,7 @@ static void test_security_sees_exact(void **state)
     assert_non_null(strstr(r.body, ">17<"));            /* total */
     assert_non_null(strstr(r.body, "Dålig belysning")); /* category label from server.ini */
     assert_non_null(strstr(r.body, "Lödöse"));          /* area label from server.ini */
-    assert_non_null(strstr(r.body, "stängts som dubbletter eller skräp räknas inte"));
+    assert_non_null(strstr(r.body, "avslutats som dubbletter eller skräp räknas inte"));
     assert_non_null(strstr(r.body, "<svg class=\"chart heat\""));
     assert_non_null(strstr(r.body, "href=\"/report/week.csv?week=2026-W47\""));
     assert_non_null(strstr(r.body, "<link rel=\"stylesheet\" href=\"/report/report.css\">"));
