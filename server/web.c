@@ -500,6 +500,7 @@ const http_route web_routes[] = {
     {"GET", "/new", 0, web_new_get},
     {"POST", "/new", 32768, web_new_post},
     {"GET", "/export.csv", 0, web_export_get},
+    {"GET", "/export.xlsx", 0, web_export_xlsx_get},
     {"GET", "/item/*", 0, web_item_get},
     {"POST", "/item/*", 32768, web_item_post},
     {"GET", "/events", 0, web_events_get},

@@ -308,6 +308,7 @@ void web_bulk_result_html(html_buf *b, web_ctx *w);
 void web_new_get(void *ctx, const http_req *req, http_resp *resp);
 void web_new_post(void *ctx, const http_req *req, http_resp *resp);
 void web_export_get(void *ctx, const http_req *req, http_resp *resp);
+void web_export_xlsx_get(void *ctx, const http_req *req, http_resp *resp);
 void web_channels_get(void *ctx, const http_req *req, http_resp *resp);
 /* Partner events (web_events.c): the list with the form, and one event. */
 void web_events_get(void *ctx, const http_req *req, http_resp *resp);

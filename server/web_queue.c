@@ -656,6 +656,10 @@ void web_queue_get(void *ctx, const http_req *req, http_resp *resp)
     filter_args_out(&b, req, NULL);
     html_lit(&b, "\" download>");
     html_t(&b, &w, "queue.export");
+    html_lit(&b, "</a><a class=\"button\" href=\"/export.xlsx?x=1");
+    filter_args_out(&b, req, NULL);
+    html_lit(&b, "\" download>");
+    html_t(&b, &w, "queue.export_xlsx");
     html_lit(&b, "</a></div>");
     if (!web_access_is_security(&w.sess.user)) {
         html_lit(&b, "<p class=\"note\">");

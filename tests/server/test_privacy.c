@@ -404,6 +404,7 @@ static const struct rule {
     {"GET", "/new", P_GET},
     {"POST", "/new", P_POST_FORM},
     {"GET", "/export.csv", P_GET},
+    {"GET", "/export.xlsx", P_GET},
     {"GET", "/item/*", P_GET},
     {"POST", "/item/*", P_POST_FORM},
     {"GET", "/events", P_GET},
@@ -441,7 +442,8 @@ static int paths_of(const char *pattern, char out[][160], int max)
     const char *star = strchr(pattern, '*');
     if (!star) {
         snprintf(out[n++], 160, "%s", pattern);
-        if (strcmp(pattern, "/queue") == 0 || strcmp(pattern, "/export.csv") == 0) {
+        if (strcmp(pattern, "/queue") == 0 || strcmp(pattern, "/export.csv") == 0 ||
+            strcmp(pattern, "/export.xlsx") == 0) {
             static const char *const q[] = {
                 "?status=all",
                 "?status=all&kind=tip",

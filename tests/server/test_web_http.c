@@ -79,6 +79,7 @@ static int setup(void **state)
     assert_non_null(mkdtemp(tmpdir));
     memset(&ctx, 0, sizeof ctx);
     snprintf(ctx.cfg.db_path, sizeof ctx.cfg.db_path, "%s/trygg.db", tmpdir);
+    snprintf(ctx.cfg.data_dir, sizeof ctx.cfg.data_dir, "%s", tmpdir);
     ctx.cfg.session_minutes = 30;
     char dir[1024], err[256];
     assert_int_equal(trygg_asset_path("i18n/web", dir, sizeof dir), TRYGG_OK);
@@ -1263,6 +1264,49 @@ static void test_export_in_words(void **state)
     reply_free(&r);
 }
 
+/* The spreadsheet export: a real XLSX (a zip the client opens), the same rows
+ * in words, the date a typed date cell (a number with a date format, not
+ * text), filter buttons on the header, and recorded in the access log. */
+static void test_export_xlsx(void **state)
+{
+    (void)state;
+    char ref[32];
+    submit(TRYGG_KIND_FAULT, TRYGG_CHANNEL_KIOSK, "security", "Trasig lampa vid =SUMMA(A1)", NULL,
+           NULL, ref);
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "GET", "/export.xlsx?status=all", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_true(r.zipped);
+    assert_non_null(strstr(r.body, "xl/worksheets/sheet1.xml"));
+    assert_non_null(strstr(r.body, ref));
+    assert_non_null(strstr(r.body, "<t>Felanmälan</t>"));
+    assert_non_null(strstr(r.body, "<t>Referens</t>"));
+    assert_non_null(strstr(r.body, "<autoFilter ref=\"A1:L"));
+    assert_non_null(strstr(r.body, "yyyy-mm-dd hh:mm"));
+    /* B2, the first row's creation time: a styled number, not a string */
+    const char *b2 = strstr(r.body, "<c r=\"B2\"");
+    assert_non_null(b2);
+    const char *end = strstr(b2, "</c>");
+    assert_non_null(end);
+    char cell[128];
+    snprintf(cell, sizeof cell, "%.*s", (int)(end - b2), b2);
+    assert_null(strstr(cell, "t=\"s\""));
+    assert_non_null(strstr(cell, " s=\""));
+    assert_non_null(strstr(cell, "<v>4"));
+    /* a text that looks like a formula stays text */
+    assert_null(strstr(r.body, "<f>"));
+    reply_free(&r);
+    trygg_access a[64];
+    int n = 0;
+    assert_int_equal(trygg_store_access_list(st, 0, INT64_MAX, a, 64, &n), TRYGG_OK);
+    int logged = 0;
+    for (int i = 0; i < n; i++)
+        logged += strcmp(a[i].action, "export_xlsx") == 0 && strcmp(a[i].actor, "sakerhet") == 0;
+    assert_int_equal(logged, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1289,6 +1333,7 @@ int main(void)
         cmocka_unit_test(test_forward_that_reaches_nobody_refused),
         cmocka_unit_test(test_channels_page_in_words),
         cmocka_unit_test(test_export_in_words),
+        cmocka_unit_test(test_export_xlsx),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

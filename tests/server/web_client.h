@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "trygg/store.h"
 
@@ -71,6 +72,7 @@ typedef struct reply {
     char location[512];
     char set_cookie[4][256];
     int ncookies;
+    int zipped; /* the answer was a zip (XLSX): body is now its members' text */
 } reply;
 
 static inline size_t on_body(char *p, size_t sz, size_t n, void *arg)
@@ -128,6 +130,36 @@ static inline CURL *wc_handle(reply *r, const char *path, const char *cookie)
     return c;
 }
 
+/* A zip answer (an XLSX export) is read as a person's spreadsheet would
+ * show it: the body becomes the text of every member (the sheet's XML and
+ * its shared strings), so every check on bodies sees what is inside. */
+static inline void wc_unzip(reply *r)
+{
+    char path[] = "/tmp/trygg-wc-zip-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, r->body, r->len), (ssize_t)r->len);
+    close(fd);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "python3 -c 'import sys,zipfile\n"
+             "z=zipfile.ZipFile(sys.argv[1])\n"
+             "for n in z.namelist(): sys.stdout.write(n+\"\\n\"+z.read(n).decode()+\"\\n\")' %s",
+             path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    free(r->body);
+    r->body = NULL;
+    r->len = 0;
+    char chunk[8192];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, p)) > 0)
+        assert_int_equal(on_body(chunk, 1, k, r), k);
+    assert_int_equal(pclose(p), 0);
+    unlink(path);
+    r->zipped = 1;
+}
+
 static inline void wc_perform(reply *r, CURL *c)
 {
     assert_int_equal(curl_easy_perform(c), CURLE_OK);
@@ -135,6 +167,8 @@ static inline void wc_perform(reply *r, CURL *c)
     curl_easy_cleanup(c);
     if (!r->body)
         r->body = calloc(1, 1);
+    if (r->len > 4 && memcmp(r->body, "PK\x03\x04", 4) == 0)
+        wc_unzip(r);
 }
 
 /* method GET/POST; cookie "a=b; c=d" or NULL; form urlencoded or NULL. */
