@@ -279,9 +279,8 @@ static int sms_key(server_catalog *k, trygg_cfg_errors *e, const char *name, con
 static int sms_keyword_key(server_catalog *k, trygg_cfg_errors *e, const char *name,
                            const char *value, int line)
 {
-    static const char *const names[SMS_KW_COUNT] = {"stop", "help", "fault", "new", "ring"};
     for (int w = 0; w < SMS_KW_COUNT; w++)
-        if (strcmp(name, names[w]) == 0) {
+        if (strcmp(name, sms_kw_names[w]) == 0) {
             if (strlen(value) > 200)
                 return trygg_cfg_fail(e, line, "%s: too long", name);
             if (sms_dialog_set_keywords(&k->sms, w, value) == 0)

@@ -99,38 +99,22 @@ static void day(int64_t t, char out[16])
         out[0] = '\0';
 }
 
-/* The plain-words status key of a found item. */
-static const char *status_key(const trygg_follow *f)
+/* The plain-words status key of a found item (the tip line's STATUS says
+ * the same, trygg_follow_state). */
+static const char *status_key(const trygg_follow *f, char out[64])
 {
-    switch (f->status) {
-    case TRYGG_STATUS_NEW:
-        return "follow.status.new";
-    case TRYGG_STATUS_CLOSED:
-        switch (f->close_reason) {
-        case TRYGG_CLOSE_RESOLVED:
-            return "follow.status.resolved";
-        case TRYGG_CLOSE_POLICE:
-            return "follow.status.police";
-        case TRYGG_CLOSE_NOT_OURS:
-            return "follow.status.not_ours";
-        case TRYGG_CLOSE_DUPLICATE:
-            return "follow.status.duplicate";
-        default:
-            return "follow.status.closed";
-        }
-    default:
-        return "follow.status.working";
-    }
+    snprintf(out, 64, "follow.status.%s", trygg_follow_state(f->status, f->close_reason));
+    return out;
 }
 
 static void found_page(html_buf *b, const server_ctx *ctx, const char *lang, const trygg_follow *f)
 {
-    char d1[16], d2[16];
+    char d1[16], d2[16], key[64];
     day(f->created, d1);
     day(f->updated, d2);
     html_lit(b, "<section class=\"card follow-status\" aria-labelledby=\"h-status\">"
                 "<h2 id=\"h-status\">");
-    html_text(b, st_t(ctx, lang, status_key(f)));
+    html_text(b, st_t(ctx, lang, status_key(f, key)));
     html_lit(b, "</h2><dl><dt>");
     html_text(b, st_t(ctx, lang, "follow.received"));
     html_lit(b, "</dt><dd>");

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const kw_names[SMS_KW_COUNT] = {"stop", "help", "fault", "new", "ring"};
-
 void smsgw_cfg_defaults(smsgw_cfg *c)
 {
     memset(c, 0, sizeof *c);
@@ -96,7 +94,7 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     STR("links", "police_url", dlg.police_url)
     if (strcmp(section, "keywords") == 0) {
         for (int k = 0; k < SMS_KW_COUNT; k++)
-            if (strcmp(name, kw_names[k]) == 0) {
+            if (strcmp(name, sms_kw_names[k]) == 0) {
                 if (strlen(value) > 200)
                     return trygg_cfg_fail(e, line, "[keywords] %s: too long", name);
                 if (sms_dialog_set_keywords(&c->dlg, k, value) == 0)

@@ -10,9 +10,11 @@
 #include <time.h>
 
 #include "trygg/copy.h"
+#include "trygg/follow.h"
 #include "trygg/forward.h"
 #include "trygg/log.h"
 #include "trygg/text.h"
+#include "trygg/time.h"
 
 static int is_sep(unsigned char ch)
 {
@@ -82,6 +84,8 @@ int sms_stop_start(const sms_dialog_cfg *cfg, const char *text)
     return stop ? 1 : start ? 2 : 0;
 }
 
+const char *const sms_kw_names[SMS_KW_COUNT] = {"stop", "help", "fault", "new", "ring", "status"};
+
 int sms_keyword(const sms_dialog_cfg *cfg, const char *text, const char **rest)
 {
     const char *p = text;
@@ -106,6 +110,10 @@ int sms_keyword(const sms_dialog_cfg *cfg, const char *text, const char **rest)
             /* STOP, HELP and RING only as the whole message, so a tip that
              * starts with "Stop ..." stays a tip. */
             if ((k == SMS_KW_STOP || k == SMS_KW_HELP || k == SMS_KW_RING) && *p)
+                return -1;
+            /* STATUS alone or with one word (the reference): "Status på
+             * lampan är dålig" stays a text. */
+            if (k == SMS_KW_STATUS && *p && strpbrk(p, " \t\r\n"))
                 return -1;
             if (rest)
                 *rest = p;
@@ -286,15 +294,17 @@ static const char *silence(sms_dialog *c, const who *w, int64_t now)
 
 /* Queues reply `key` unless silenced (or the gateway answered already);
  * r->reply_id gets the outbox row, r->reply_text its text. */
-static trygg_err reply(sms_dialog *c, const who *w, const char *why, const char *key,
-                       int64_t item_id, const char *ref, const char *author, int answered,
-                       sms_result *r)
+static trygg_err reply_as(sms_dialog *c, const who *w, const char *why, const char *key,
+                          int64_t item_id, const char *ref, const char *const *names,
+                          const char *const *values, const char *author, int answered,
+                          sms_result *r)
 {
     /* One of the fixed reasons listed in sms_dialog.h, all shorter. */
     TRYGG_COPY_TRUNC(r->why_silent, answered && !why[0] ? "answered" : why);
     if (r->why_silent[0])
         return TRYGG_OK;
-    trygg_err e = replies_render(c->rp, w->lang, key, ref, r->reply_text, sizeof r->reply_text);
+    trygg_err e = replies_render_ext(c->rp, w->lang, key, ref, names, values, r->reply_text,
+                                     sizeof r->reply_text);
     if (e)
         return e;
     TRYGG_COPY_TRUNC(r->reply_author, author); /* a display name */
@@ -306,6 +316,21 @@ static trygg_err reply(sms_dialog *c, const who *w, const char *why, const char 
         return TRYGG_OK;
     }
     return e;
+}
+
+static trygg_err reply(sms_dialog *c, const who *w, const char *why, const char *key,
+                       int64_t item_id, const char *ref, const char *author, int answered,
+                       sms_result *r)
+{
+    return reply_as(c, w, why, key, item_id, ref, NULL, NULL, author, answered, r);
+}
+
+/* A reply of the dialog's own (DLG_AUTHOR) with more placeholders. */
+static trygg_err reply_with(sms_dialog *c, const who *w, const char *why, const char *key,
+                            int64_t item_id, const char *ref, const char *const *names,
+                            const char *const *values, int answered, sms_result *r)
+{
+    return reply_as(c, w, why, key, item_id, ref, names, values, DLG_AUTHOR, answered, r);
 }
 
 /* Forwards through the store's notification outbox, by the same rules and
@@ -464,6 +489,55 @@ static trygg_err do_ring(sms_dialog *c, who *w, const sms_in *in, const char *wh
     return reply(c, w, why, REPLY_RING, it.id, it.ref, DLG_AUTHOR, in->answered, r);
 }
 
+/* STATUS [ref]: the state of one of the sender's own items (the newest
+ * when no reference is given), in the words of the public status page. A
+ * reference that is not this sender's gets the same answer as one that
+ * does not exist, so STATUS reveals nothing about other people's items.
+ * Nothing is stored but the inbound key (the caller). */
+static trygg_err do_status(sms_dialog *c, who *w, const sms_in *in, const char *rest,
+                           const char *why, sms_result *r)
+{
+    r->action = DLG_STATUS;
+    trygg_item *it = malloc(sizeof *it);
+    if (!it)
+        return TRYGG_ERR_NOMEM;
+    char asked[TRYGG_REF_LEN + 1] = "";
+    int found = 0;
+    trygg_err e = TRYGG_OK;
+    if (rest && *rest) {
+        if (trygg_ref_normalise(rest, asked) != TRYGG_OK)
+            TRYGG_COPY_TRUNC(asked, rest); /* echoed as asked, cut to a reference's length */
+        else if ((e = trygg_store_get_by_ref(c->st, asked, it)) == TRYGG_OK)
+            found = strcmp(it->sender, w->pseudo) == 0;
+        else if (e == TRYGG_ERR_NOTFOUND)
+            e = TRYGG_OK;
+    } else {
+        trygg_filter f;
+        trygg_filter_init(&f);
+        f.view = TRYGG_VIEW_FULL; /* only status and dates are read */
+        int n = 0;
+        if (TRYGG_COPY(f.sender, w->pseudo)) { /* a pseudonym always fits */
+            e = trygg_store_list(c->st, &f, NULL, it, 1, &n, NULL);
+            found = e == TRYGG_OK && n == 1;
+        }
+    }
+    if (e == TRYGG_OK && !found) {
+        e = reply_with(c, w, why, REPLY_STATUS_UNKNOWN, 0, asked, NULL, NULL, in->answered, r);
+    } else if (e == TRYGG_OK) {
+        char state[48], day[16];
+        snprintf(state, sizeof state, "sms.status.%s",
+                 trygg_follow_state(it->status, it->close_reason));
+        trygg_time_format(it->updated > 0 ? it->updated : it->created, "%Y-%m-%d", day, sizeof day);
+        const char *names[] = {"state", "date", NULL};
+        const char *values[] = {replies_text(c->rp, w->lang, state), day, NULL};
+        r->item_id = it->id;
+        TRYGG_COPY_FIT(r->ref, it->ref);
+        e = reply_with(c, w, why, REPLY_STATUS, it->id, it->ref, names, values, in->answered, r);
+    }
+    free(it);
+    return e;
+}
+
 /* A text (not a keyword of its own): joins the open thread, or a new item. */
 static trygg_err do_text(sms_dialog *c, who *w, const sms_in *in, int kw, const char *rest,
                          int undec, const char *why, int64_t now, int64_t since, sms_result *r)
@@ -547,7 +621,8 @@ static trygg_err handle(sms_dialog *c, const sms_in *in, int64_t now, sms_result
     int kw = ss == 1 ? SMS_KW_STOP : ss == 2 ? -1 : sms_keyword(c->cfg, in->text, &rest);
     /* Keyword messages (STOP please, HELP) take the keyword's language or
      * the thread's, never a guess from the polite words around them. */
-    int words = !ss && kw != SMS_KW_STOP && kw != SMS_KW_HELP && kw != SMS_KW_RING;
+    int words =
+        !ss && kw != SMS_KW_STOP && kw != SMS_KW_HELP && kw != SMS_KW_RING && kw != SMS_KW_STATUS;
     pick_lang(c, &w, in->text, undec, words);
     const char *why = silence(c, &w, now);
     int64_t since = now - (int64_t)c->cfg->thread_days * 86400;
@@ -575,6 +650,8 @@ static trygg_err handle(sms_dialog *c, const sms_in *in, int64_t now, sms_result
         e = reply(c, &w, why, REPLY_HELP, 0, NULL, DLG_AUTHOR, in->answered, r);
     } else if (kw == SMS_KW_RING) {
         e = do_ring(c, &w, in, why, now, r);
+    } else if (kw == SMS_KW_STATUS) {
+        e = do_status(c, &w, in, rest, why, r);
     } else {
         e = do_text(c, &w, in, kw, rest, undec, why, now, since, r);
     }
@@ -655,8 +732,8 @@ trygg_err sms_dialog_stop_sent(sms_dialog *c, const char *pseudonym)
 
 const char *sms_action_name(sms_action a)
 {
-    static const char *const names[] = {"new_item", "thread",    "stop",  "help",
-                                        "callback", "duplicate", "start", "call"};
+    static const char *const names[] = {"new_item",  "thread", "stop", "help",  "callback",
+                                        "duplicate", "start",  "call", "status"};
     return (unsigned)a < sizeof names / sizeof names[0] ? names[a] : "unknown";
 }
 
@@ -695,6 +772,7 @@ void sms_dialog_cfg_defaults(sms_dialog_cfg *c)
     sms_dialog_set_keywords(c, SMS_KW_FAULT, "FEL,FAULT");
     sms_dialog_set_keywords(c, SMS_KW_NEW, "NYTT,NY,NEW");
     sms_dialog_set_keywords(c, SMS_KW_RING, "RING,CALL");
+    sms_dialog_set_keywords(c, SMS_KW_STATUS, "STATUS");
     snprintf(c->emergency, sizeof c->emergency, "112");
     snprintf(c->police_phone, sizeof c->police_phone, "114 14");
     snprintf(c->police_url, sizeof c->police_url, "polisen.se/tipsa");

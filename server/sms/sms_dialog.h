@@ -15,7 +15,9 @@
  *   3. keywords: STOPP/STOP (confirm, then the contact is stopped once the
  *      confirmation has gone out), START/BÖRJA, HJÄLP/HELP, FEL ... (a fault
  *      item), NYTT/NEW ... (a new item even with an open thread), RING (a
- *      call-back item with consent; the one case the number comes along);
+ *      call-back item with consent; the one case the number comes along),
+ *      STATUS [ref] (the state of the sender's own item, in the status
+ *      page's words; nothing is stored);
  *   4. otherwise the text joins the sender's open item from the last
  *      thread_days days, or becomes a new tip item, routed (route.h) and
  *      raised when text.h finds an urgent signal; a message the gateway
@@ -47,7 +49,19 @@
 #define SMS_KW_MAX 8  /* words per keyword */
 #define SMS_KW_LEN 24 /* bytes per word */
 
-enum sms_kw { SMS_KW_STOP = 0, SMS_KW_HELP, SMS_KW_FAULT, SMS_KW_NEW, SMS_KW_RING, SMS_KW_COUNT };
+enum sms_kw {
+    SMS_KW_STOP = 0,
+    SMS_KW_HELP,
+    SMS_KW_FAULT,
+    SMS_KW_NEW,
+    SMS_KW_RING,
+    SMS_KW_STATUS,
+    SMS_KW_COUNT
+};
+
+/* The keywords' names in [sms keywords] (server.ini) and [keywords]
+ * (smsgw.ini): "stop", "help", "fault", "new", "ring", "status". */
+extern const char *const sms_kw_names[SMS_KW_COUNT];
 
 /* The dialog's settings: the server's come from server.ini's [sms] and
  * [sms keywords] (server/config.h); the gateway reads the few it needs for
@@ -106,10 +120,11 @@ typedef enum sms_action {
     DLG_DUPLICATE, /* seen before: nothing changed */
     DLG_START,     /* START/BÖRJA after STOP */
     DLG_CALL,      /* an incoming call */
+    DLG_STATUS,    /* STATUS [ref]: the state of the sender's item */
 } sms_action;
 
 /* "new_item", "thread", "stop", "help", "callback", "duplicate", "start",
- * "call". */
+ * "call", "status". */
 const char *sms_action_name(sms_action a);
 
 typedef struct sms_result {

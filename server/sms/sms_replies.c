@@ -59,11 +59,30 @@ void replies_free(replies *r)
 trygg_err replies_render(const replies *r, const char *lang, const char *key, const char *ref,
                          char *out, size_t cap)
 {
-    const char *fmt = trygg_i18n_get(r->cat, lang && lang[0] ? lang : "sv", key);
-    const char *const names[] = {"ref", "emergency", "police_phone", "police_url", NULL};
-    const char *const values[] = {ref ? ref : "", r->emergency, r->police_phone, r->police_url,
-                                  NULL};
-    return trygg_i18n_format(fmt, names, values, out, cap);
+    return replies_render_ext(r, lang, key, ref, NULL, NULL, out, cap);
+}
+
+#define REPLY_MAX_NAMES 8
+
+trygg_err replies_render_ext(const replies *r, const char *lang, const char *key, const char *ref,
+                             const char *const *xnames, const char *const *xvalues, char *out,
+                             size_t cap)
+{
+    const char *names[REPLY_MAX_NAMES + 5] = {"ref", "emergency", "police_phone", "police_url"};
+    const char *values[REPLY_MAX_NAMES + 5] = {ref ? ref : "", r->emergency, r->police_phone,
+                                               r->police_url};
+    int n = 4;
+    for (int i = 0; xnames && xnames[i] && i < REPLY_MAX_NAMES; i++, n++) {
+        names[n] = xnames[i];
+        values[n] = xvalues[i];
+    }
+    names[n] = values[n] = NULL;
+    return trygg_i18n_format(replies_text(r, lang, key), names, values, out, cap);
+}
+
+const char *replies_text(const replies *r, const char *lang, const char *key)
+{
+    return trygg_i18n_get(r->cat, lang && lang[0] ? lang : "sv", key);
 }
 
 trygg_err replies_render_with(const replies *r, const char *key, const char *const *names,

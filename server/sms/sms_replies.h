@@ -21,16 +21,18 @@
 struct sms_dialog_cfg;
 
 /* Reply keys (msgids in the sms catalogs). */
-#define REPLY_ACK          "sms.ack"          /* new tip/concern received */
-#define REPLY_ACK_URGENT   "sms.ack_urgent"   /* urgent signal: 112 first */
-#define REPLY_ACK_THREAD   "sms.ack_thread"   /* added to an open item */
-#define REPLY_ACK_FAULT    "sms.ack_fault"    /* FEL ...: fault report */
-#define REPLY_HELP         "sms.help"         /* HJÄLP/HELP */
-#define REPLY_STOP         "sms.stop"         /* STOPP/STOP confirmation */
-#define REPLY_CALL         "sms.call"         /* after an incoming call */
-#define REPLY_RING         "sms.ring"         /* RING: call-back item created */
-#define REPLY_RING_NO_CALL "sms.ring_no_call" /* RING without a recent call: nothing stored */
-#define REPLY_START        "sms.start"        /* START/BÖRJA after STOP: texts again */
+#define REPLY_ACK            "sms.ack"            /* new tip/concern received */
+#define REPLY_ACK_URGENT     "sms.ack_urgent"     /* urgent signal: 112 first */
+#define REPLY_ACK_THREAD     "sms.ack_thread"     /* added to an open item */
+#define REPLY_ACK_FAULT      "sms.ack_fault"      /* FEL ...: fault report */
+#define REPLY_HELP           "sms.help"           /* HJÄLP/HELP */
+#define REPLY_STOP           "sms.stop"           /* STOPP/STOP confirmation */
+#define REPLY_CALL           "sms.call"           /* after an incoming call */
+#define REPLY_RING           "sms.ring"           /* RING: call-back item created */
+#define REPLY_RING_NO_CALL   "sms.ring_no_call"   /* RING without a recent call: nothing stored */
+#define REPLY_START          "sms.start"          /* START/BÖRJA after STOP: texts again */
+#define REPLY_STATUS         "sms.status"         /* STATUS: {ref} {state} {date} */
+#define REPLY_STATUS_UNKNOWN "sms.status_unknown" /* STATUS: no such item of this sender */
 /* Staff-facing: the e-mail to the on-call address for an urgent SMS. */
 #define ONCALL_SUBJECT "sms.oncall_subject"
 #define ONCALL_BODY    "sms.oncall_body"
@@ -50,6 +52,14 @@ void replies_free(replies *r);
  * out[cap]. TRYGG_ERR_TOOBIG if it does not fit. */
 trygg_err replies_render(const replies *r, const char *lang, const char *key, const char *ref,
                          char *out, size_t cap);
+
+/* The same with more placeholders: the NULL-terminated names[]/values[]
+ * (may be NULL) beside {ref} and the links. */
+trygg_err replies_render_ext(const replies *r, const char *lang, const char *key, const char *ref,
+                             const char *const *names, const char *const *values, char *out,
+                             size_t cap);
+/* The catalog text of `key` in `lang` (fallback Swedish), unformatted. */
+const char *replies_text(const replies *r, const char *lang, const char *key);
 
 /* Renders `key` in Swedish with the NULL-terminated names[]/values[]
  * placeholders (for staff-facing texts). */

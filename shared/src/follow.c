@@ -96,3 +96,23 @@ int trygg_follow_hash_equal(const char *a, const char *b)
         return 0;
     return sodium_memcmp(a, b, 64) == 0;
 }
+
+const char *trygg_follow_state(trygg_status status, trygg_close_reason reason)
+{
+    if (status == TRYGG_STATUS_NEW)
+        return "new";
+    if (status != TRYGG_STATUS_CLOSED)
+        return "working";
+    switch (reason) {
+    case TRYGG_CLOSE_RESOLVED:
+        return "resolved";
+    case TRYGG_CLOSE_POLICE:
+        return "police";
+    case TRYGG_CLOSE_NOT_OURS:
+        return "not_ours";
+    case TRYGG_CLOSE_DUPLICATE:
+        return "duplicate";
+    default:
+        return "closed";
+    }
+}

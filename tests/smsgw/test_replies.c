@@ -15,6 +15,8 @@
 #include "config.h"
 #include "sms_replies.h"
 #include "ucs2.h"
+#include "trygg/i18n.h"
+#include "trygg/paths.h"
 
 static void test_table(void **state)
 {
@@ -81,6 +83,50 @@ static void test_table(void **state)
     replies_free(r);
 }
 
+/* STATUS: every state in every language renders into one reply with every
+ * placeholder filled, one GSM-7 part in sv/en/so; and the states say, in
+ * Swedish and English, exactly what the public status page says. */
+static void test_status_replies(void **state)
+{
+    (void)state;
+    smsgw_cfg cfg;
+    smsgw_cfg_defaults(&cfg);
+    replies *r = NULL;
+    char err[256] = "", dir[1024];
+    assert_int_equal(replies_load(NULL, &cfg.dlg, &r, err, sizeof err), TRYGG_OK);
+    trygg_i18n *web = NULL;
+    assert_int_equal(trygg_asset_path("i18n/web", dir, sizeof dir), TRYGG_OK);
+    assert_int_equal(trygg_i18n_load(dir, &web, err, sizeof err), TRYGG_OK);
+    static const char *const states[] = {"new",      "working",   "resolved", "police",
+                                         "not_ours", "duplicate", "closed"};
+    const char *langs[8];
+    int nl = replies_langs(r, langs, 8);
+    assert_int_equal(nl, 4);
+    for (int l = 0; l < nl; l++)
+        for (size_t s = 0; s < sizeof states / sizeof states[0]; s++) {
+            char key[48], webkey[48], text[1600];
+            snprintf(key, sizeof key, "sms.status.%s", states[s]);
+            const char *words = replies_text(r, langs[l], key);
+            assert_string_not_equal(words, key);
+            const char *names[] = {"state", "date", NULL};
+            const char *values[] = {words, "2026-12-06", NULL};
+            assert_int_equal(replies_render_ext(r, langs[l], REPLY_STATUS, "K7-4QX2", names, values,
+                                                text, sizeof text),
+                             TRYGG_OK);
+            assert_null(strchr(text, '{'));
+            assert_non_null(strstr(text, "K7-4QX2"));
+            enum ucs2_coding c;
+            int parts = ucs2_sms_parts(text, &c);
+            if (strcmp(langs[l], "ar") != 0 && (parts != 1 || c != UCS2_CODING_GSM7))
+                fail_msg("%s %s: %d parts: %s", langs[l], states[s], parts, text);
+            snprintf(webkey, sizeof webkey, "follow.status.%s", states[s]);
+            if (!strcmp(langs[l], "sv") || !strcmp(langs[l], "en"))
+                assert_string_equal(words, trygg_i18n_get(web, langs[l], webkey));
+        }
+    trygg_i18n_free(web);
+    replies_free(r);
+}
+
 static void test_guess(void **state)
 {
     (void)state;
@@ -96,6 +142,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_status_replies),
         cmocka_unit_test(test_guess),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

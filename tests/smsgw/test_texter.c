@@ -280,6 +280,64 @@ static void test_urgent_over_flood(void **state)
 
 /* Defect 6: STOP variants stop, START/BÖRJA opts back in, the confirmation
  * is in the texter's language; a tip starting with "Stopp" stays a tip. */
+/* STATUS <ref> (issue 14, "a way back in"): the texter who sent the item
+ * gets its status in plain words, in the thread's language, as the public
+ * status page says it; another number asking for the same reference learns
+ * nothing (the same answer as for a reference that does not exist); STATUS
+ * alone answers for the sender's latest item; no item is made. */
+static void test_status_by_sms(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL) + 5000;
+    const char *A = "+46700000301", *B = "+46700000302";
+    tu_fake_sms(&f->t, "", A, "Det är mörkt och otryggt vid gångtunneln på kvällarna");
+    step(f, now);
+    assert_int_equal(items_of(f, A, items, 8), 1);
+    char ref[16];
+    snprintf(ref, sizeof ref, "%s", items[0].ref);
+    /* New: received, not handled yet. Lower case and without the dash. */
+    char ask[64], bare[16];
+    size_t k = 0;
+    for (const char *c = ref; *c; c++)
+        if (*c != '-')
+            bare[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    bare[k] = '\0';
+    snprintf(ask, sizeof ask, "status %s", bare);
+    tu_fake_sms(&f->t, "", A, ask);
+    step(f, now + 60);
+    const char *r = last_reply(f, A);
+    if (!strstr(r, ref) || !strstr(r, "inte behandlats"))
+        fail_msg("status reply: %s", r);
+    assert_int_equal(items_of(f, A, items, 8), 1); /* no new item, no thread message */
+    /* Closed as resolved by staff: the words say so. */
+    assert_int_equal(trygg_store_set_status(f->st, items[0].id, "sakerhet", TRYGG_STATUS_CLOSED,
+                                            TRYGG_CLOSE_RESOLVED, 0),
+                     TRYGG_OK);
+    tu_fake_sms(&f->t, "", A, "STATUS");
+    step(f, now + 120);
+    r = last_reply(f, A);
+    if (!strstr(r, ref) || !strstr(r, "åtgärdat"))
+        fail_msg("status reply after closing: %s", r);
+    /* Another number, the same reference: told nothing about it. */
+    snprintf(ask, sizeof ask, "STATUS %s", ref);
+    tu_fake_sms(&f->t, "", B, ask);
+    step(f, now + 180);
+    char other[1600];
+    snprintf(other, sizeof other, "%s", last_reply(f, B));
+    assert_null(strstr(other, "åtgärdat"));
+    assert_null(strstr(other, "behandlats"));
+    tu_fake_sms(&f->t, "", B, "STATUS ZZ-ZZZZ");
+    step(f, now + 240);
+    /* the reference is echoed as asked; otherwise the same words */
+    char unknown[1600];
+    snprintf(unknown, sizeof unknown, "%s", last_reply(f, B));
+    char *p = strstr(other, ref);
+    assert_non_null(p);
+    memcpy(p, "ZZ-ZZZZ", 7);
+    assert_string_equal(other, unknown);
+    assert_int_equal(items_of(f, B, items, 8), 0);
+}
+
 static void test_stop_variants(void **state)
 {
     fx *f = *state;
@@ -520,6 +578,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_language, setup, teardown),
         cmocka_unit_test_setup_teardown(test_urgent_over_flood, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_variants, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_by_sms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blank_and_mojibake, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corpus, setup, teardown),

@@ -38,4 +38,10 @@ void trygg_follow_hash(const unsigned char key[TRYGG_FOLLOW_KEY_LEN], const char
  * equal. Takes the same time for any two 64-character inputs. */
 int trygg_follow_hash_equal(const char *a, const char *b);
 
+/* What a reporter is told of an item's state, as a catalog key suffix:
+ * "new", "working", "resolved", "police", "not_ours", "duplicate" or
+ * "closed" (the status page's "follow.status.<state>" and the tip line's
+ * "sms.status.<state>" say the same words). */
+const char *trygg_follow_state(trygg_status status, trygg_close_reason reason);
+
 #endif
