@@ -59,11 +59,11 @@ static void plan_row(html_buf *b, const web_ctx *w, const trygg_measure *m)
     places_text(b, w, m);
     html_lit(b, "</td><td>");
     html_text(b, org_text(w, m->org));
-    html_lit(b, "</td><td>");
+    html_lit(b, "</td><td><span class=\"nowrap\">");
     html_text(b, m->start_day);
-    html_lit(b, " – ");
+    html_lit(b, " –</span> <span class=\"nowrap\">");
     html_text(b, m->end_day);
-    html_lit(b, "</td><td>");
+    html_lit(b, "</span></td><td>");
     html_t(b, w, web_enum_key("measure.status", m->status, k));
     html_lit(b, "</td><td class=\"num\">");
     if (m->cost >= 0)
@@ -75,13 +75,18 @@ static void plan_row(html_buf *b, const web_ctx *w, const trygg_measure *m)
 
 static void plan_table(html_buf *b, const web_ctx *w, const trygg_measure *ms, int n)
 {
-    static const char *const cols[] = {"measure.priority", "measure.title",    "measure.places",
-                                       "measure.org",      "measure.period",   "measure.status",
-                                       "measure.cost_kr",  "measure.indicator"};
+    static const struct {
+        const char *key, *cls;
+    } cols[] = {{"measure.priority", "c-prio"}, {"measure.title", "c-title"},
+                {"measure.places", "c-places"}, {"measure.org", "c-org"},
+                {"measure.period", "c-period"}, {"measure.status", "c-status"},
+                {"measure.cost_kr", "c-cost"},  {"measure.indicator", "c-indicator"}};
     html_lit(b, "<table class=\"plan\"><thead><tr>");
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-        html_lit(b, "<th scope=\"col\">");
-        html_t(b, w, cols[i]);
+        html_lit(b, "<th scope=\"col\" class=\"");
+        html_attr(b, cols[i].cls);
+        html_lit(b, "\">");
+        html_t(b, w, cols[i].key);
         html_lit(b, "</th>");
     }
     html_lit(b, "</tr></thead><tbody>");
@@ -112,8 +117,8 @@ static void tl_months(html_buf *b, int64_t t0, int64_t t1, int height)
         int64_t t = trygg_local_to_utc(y + (m - 1 + i) / 12, (m - 1 + i) % 12 + 1, 1, 0, 0);
         if (t > t1)
             break;
-        if (t < t0)
-            continue;
+        if (t < t0 || tl_x(t, t0, t1) > TL_LEFT + TL_WIDTH - 36)
+            continue; /* no label cut at the right edge */
         char lab[16];
         snprintf(lab, sizeof lab, "%04d-%02d", y + (m - 1 + i) / 12, (m - 1 + i) % 12 + 1);
         int x = tl_x(t, t0, t1);
