@@ -406,6 +406,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
             STR(c->report_internal_roles);
         if (strcmp(name, "internal_destinations") == 0)
             STR(c->report_internal_destinations);
+        if (strcmp(name, "before_after_weeks") == 0)
+            INT(c->before_after_weeks, 1, 52);
         return trygg_cfg_fail(e, line, "unknown key '%s' in [report]", name);
     }
     if (strcmp(section, "sms") == 0)
@@ -430,6 +432,7 @@ static void defaults(server_config *c, server_catalog *k)
     c->session_minutes = 480;
     c->small_count = 5;
     snprintf(c->report_internal_roles, sizeof c->report_internal_roles, "security, admin");
+    c->before_after_weeks = 8;
     c->smtp_starttls = 1;
     c->forward_max_attempts = 8;
     snprintf(c->smtp_from, sizeof c->smtp_from, "trygg@localhost");

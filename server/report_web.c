@@ -123,7 +123,7 @@ static int in_list(const char *list, const char *name)
 /* May this user see the internal view (exact counts)? server.ini [report]:
  * internal_roles (default "security, admin") and internal_destinations
  * (destination names whose users get it, e.g. "housing"). */
-static int internal_allowed(const server_config *cfg, const web_user *u)
+int report_internal_allowed(const server_config *cfg, const web_user *u)
 {
     if (in_list(cfg->report_internal_roles, u->role))
         return 1;
@@ -162,7 +162,7 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
     }
     trygg_report_opts o;
     trygg_report_opts_init(&o);
-    o.threshold = srv->cfg.small_count > 0 ? srv->cfg.small_count : TRYGG_SUPPRESS_DEFAULT;
+    o.threshold = report_threshold(&srv->cfg);
     o.lang = w.lang;
     o.t = report_catalog();
     o.base_url = "/report";
@@ -174,7 +174,7 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
     const char *view = http_query(req, "view");
     int want_internal = kind == OUT_PAGE ? !(view && strcmp(view, "published") == 0)
                                          : (view && strcmp(view, "internal") == 0);
-    o.suppress = !(want_internal && internal_allowed(&srv->cfg, &w.sess.user));
+    o.suppress = !(want_internal && report_internal_allowed(&srv->cfg, &w.sess.user));
     trygg_buf out;
     trygg_buf_init(&out, REPORT_PAGE_MAX);
     char wk[16];
@@ -217,6 +217,39 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
     }
     trygg_buf_free(&out);
     trygg_report_free(r);
+}
+
+int report_week_fragment(web_ctx *w, const trygg_week *week, int suppress, trygg_buf *out)
+{
+    trygg_report_areas *areas = malloc(sizeof *areas);
+    if (!areas)
+        return 500;
+    areas_from_config(&w->srv->cfg, areas);
+    trygg_report *r = NULL;
+    trygg_err err = trygg_report_build(w->st, week, areas, web_now(), &r);
+    free(areas);
+    if (err) {
+        TRYGG_ERR("report %d-W%02d: %s (%s)", week->year, week->week, trygg_strerror(err),
+                  trygg_store_errmsg(w->st));
+        return err == TRYGG_ERR_INVALID ? 400 : 503;
+    }
+    trygg_report_opts o;
+    trygg_report_opts_init(&o);
+    o.threshold = report_threshold(&w->srv->cfg);
+    o.lang = w->lang;
+    o.t = report_catalog();
+    o.base_url = "/report";
+    o.css_href = "/report/report.css";
+    o.print = 1;
+    o.suppress = suppress || !report_internal_allowed(&w->srv->cfg, &w->sess.user);
+    err = trygg_report_html(r, &o, out);
+    trygg_report_free(r);
+    return err ? 500 : 0;
+}
+
+int report_threshold(const server_config *cfg)
+{
+    return cfg->small_count > 0 ? cfg->small_count : TRYGG_SUPPRESS_DEFAULT;
 }
 
 static void report_page_get(void *ctx, const http_req *req, http_resp *resp)

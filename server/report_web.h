@@ -18,9 +18,24 @@
 #define TRYGG_REPORT_WEB_H
 
 #include "server.h"
+#include "web.h"
+
+#include "trygg/buf.h"
+#include "trygg/report.h"
 
 extern const http_route report_routes[];
 extern const int report_nroutes;
+
+/* May this user see the internal view? server.ini [report] internal_roles
+ * (default "security, admin") and internal_destinations. */
+int report_internal_allowed(const server_config *cfg, const web_user *u);
+/* The small-count threshold of the published view ([server] small_count). */
+int report_threshold(const server_config *cfg);
+/* Renders week *week's picture as a print fragment (no document head) into
+ * *out for the meeting pages (server/web_meeting.c): the published view
+ * when `suppress` is set or the user may not see the internal one. 0, or
+ * the HTTP status to answer (400 a week not begun, 500, 503). */
+int report_week_fragment(web_ctx *w, const trygg_week *week, int suppress, trygg_buf *out);
 
 /* Call once after the configuration is loaded and before serving. Failures
  * are logged, never fatal; returns 0. */

@@ -43,7 +43,8 @@ typedef struct server_config {
      * counts): roles, and destination names whose users get it. */
     char report_internal_roles[256];
     char report_internal_destinations[256];
-    char smtp_url[256]; /* smtp://host:port or smtps://...; "" = no e-mail */
+    int before_after_weeks; /* [report]: weeks before/after a measure's start (default 8) */
+    char smtp_url[256];     /* smtp://host:port or smtps://...; "" = no e-mail */
     char smtp_from[256];
     char smtp_user[128], smtp_password[128];
     int smtp_starttls;           /* 1 = require STARTTLS on smtp:// */

@@ -362,6 +362,10 @@ void web_page_begin(html_buf *b, const web_ctx *w, const char *title_key, const 
             nav_link(b, w, "nav.new", "new", nav);
         nav_link(b, w, "nav.events", "events", nav);
         nav_link(b, w, "nav.report", "report", nav);
+        if (web_meeting_allowed(w)) {
+            nav_link(b, w, "nav.meeting", "meeting", nav);
+            nav_link(b, w, "nav.measures", "measures", nav);
+        }
         if (web_access_is_security(&w->sess.user))
             nav_link(b, w, "nav.access_log", "access-log", nav);
         if (web_access_admin(&w->sess.user)) {
@@ -452,6 +456,7 @@ void web_static_get(void *ctx, const http_req *req, http_resp *resp)
     } files[] = {
         {"web.css", "text/css; charset=utf-8"},
         {"icon.svg", "image/svg+xml"},
+        {"print.css", "text/css; charset=utf-8"},
     };
     const char *name = req->path + strlen("/static/");
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -508,6 +513,15 @@ const http_route web_routes[] = {
     {"POST", "/events/import", 1 << 20, web_events_import_post},
     {"GET", "/events/*", 0, web_event_get},
     {"POST", "/events/*", 8192, web_event_post},
+    {"GET", "/meeting", 0, web_meeting_get},
+    {"POST", "/meeting", 16384, web_meeting_post},
+    {"GET", "/meeting/versions", 0, web_meeting_versions_get},
+    {"GET", "/meeting/print", 0, web_meeting_print_get},
+    {"GET", "/measures", 0, web_measures_get},
+    {"GET", "/measures/plan", 0, web_measures_plan_get},
+    {"POST", "/measures/plan", 16384, web_measures_plan_post},
+    {"GET", "/measures/*", 0, web_measure_get},
+    {"POST", "/measures/*", 16384, web_measure_post},
     {"GET", "/channels", 0, web_channels_get},
     {"GET", "/access-log", 0, web_access_log_get},
     {"GET", "/admin", 0, web_admin_get},

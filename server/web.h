@@ -42,6 +42,8 @@ void html_free(html_buf *b);
  * variable), so dynamic data can never become markup. */
 void html_raw_(html_buf *b, const char *lit, size_t len);
 #define html_lit(b, s) html_raw_((b), "" s "", sizeof("" s "") - 1)
+/* html_lit of literal `a` when `cond` holds, else of literal `c`. */
+#define html_pick(b, cond, a, c) ((cond) ? html_lit((b), a) : html_lit((b), c))
 /* Appends text escaped for element content: & < > " ' become entities; C0
  * controls other than tab/newline/CR and invalid UTF-8 bytes become U+FFFD.
  * NULL appends nothing. */
@@ -326,6 +328,29 @@ const char *web_event_org(const web_user *u);
 void web_events_page(web_ctx *w, const struct events_import *errors, int status);
 /* GET /access-log: the access log of personal data (security department). */
 void web_access_log_get(void *ctx, const http_req *req, http_resp *resp);
+/* The meeting and measures (web_meeting.c, web_measures.c, web_plan.c):
+ * who may use them — the security department and the [report] internal
+ * roles (report_internal_allowed). */
+int web_meeting_allowed(const web_ctx *w);
+void web_meeting_get(void *ctx, const http_req *req, http_resp *resp);
+void web_meeting_post(void *ctx, const http_req *req, http_resp *resp);
+void web_meeting_versions_get(void *ctx, const http_req *req, http_resp *resp);
+void web_meeting_print_get(void *ctx, const http_req *req, http_resp *resp);
+void web_measures_get(void *ctx, const http_req *req, http_resp *resp);
+void web_measure_get(void *ctx, const http_req *req, http_resp *resp);
+void web_measure_post(void *ctx, const http_req *req, http_resp *resp);
+void web_measures_plan_get(void *ctx, const http_req *req, http_resp *resp);
+void web_measures_plan_post(void *ctx, const http_req *req, http_resp *resp);
+/* A <select> of the responsible organisation: the group ("", with_group),
+ * the security department and every destination. */
+void web_org_select(html_buf *b, const web_ctx *w, const char *id, const char *name,
+                    const char *cur, int with_group);
+/* A printable document's head (A4 print CSS, /static/print.css) and <body>. */
+void web_print_head(html_buf *b, const web_ctx *w, const char *title);
+/* Before/after of measure *m (its places, linked categories and types) as
+ * a table with the caveat; `suppress` shows counts below the published
+ * view's threshold as "<T". */
+void web_measure_effect(html_buf *b, web_ctx *w, const trygg_measure *m, int suppress);
 /* Records an export (`what`: "export_csv", "export_report_csv", ...) of `rows`
  * rows with the filter used, by the session's user, in the access log. */
 void web_log_export(web_ctx *w, const char *what, int rows, const char *filter);

@@ -895,6 +895,100 @@ trygg_err trygg_store_event_totals(trygg_store *st, const char *from_day, const 
     return OPS(st)->event_totals(st, from_day, to_day, counts);
 }
 
+trygg_err trygg_store_note_save(trygg_store *st, const trygg_week_note *n, int *version)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->note_save(st, n, version);
+}
+
+trygg_err trygg_store_note_get(trygg_store *st, const char *week, int version, trygg_week_note *out)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->note_get(st, week, version, out);
+}
+
+trygg_err trygg_store_note_versions(trygg_store *st, const char *week, trygg_week_note *out,
+                                    int max, int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->note_versions(st, week, out, max, n);
+}
+
+trygg_err trygg_store_decision_add(trygg_store *st, const trygg_decision *d, int64_t *id)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->decision_add(st, d, id);
+}
+
+trygg_err trygg_store_decision_status(trygg_store *st, int64_t id, const char *status)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->decision_status(st, id, status);
+}
+
+trygg_err trygg_store_decision_list(trygg_store *st, const char *week, trygg_decision *out, int max,
+                                    int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->decision_list(st, week, out, max, n);
+}
+
+trygg_err trygg_store_measure_add(trygg_store *st, const trygg_measure *m, int64_t *id)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->measure_add(st, m, id);
+}
+
+trygg_err trygg_store_measure_update(trygg_store *st, const trygg_measure *m)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->measure_update(st, m);
+}
+
+trygg_err trygg_store_measure_get(trygg_store *st, int64_t id, trygg_measure *out)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->measure_get(st, id, out);
+}
+
+trygg_err trygg_store_measure_list(trygg_store *st, trygg_measure *out, int max, int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->measure_list(st, out, max, n);
+}
+
+trygg_err trygg_store_plan_get(trygg_store *st, char *out, size_t cap, int64_t *updated)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->plan_get(st, out, cap, updated);
+}
+
+trygg_err trygg_store_plan_set(trygg_store *st, const char *text)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->plan_set(st, text);
+}
+
+trygg_err trygg_store_measure_effect(trygg_store *st, const trygg_effect_query *q, int64_t now,
+                                     trygg_effect *out)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->measure_effect(st, q, now, out);
+}
+
 trygg_err trygg_store_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx)
 {
     if (!st)

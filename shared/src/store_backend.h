@@ -183,6 +183,22 @@ typedef struct trygg_store_ops {
                             const char *to_day, trygg_event *out, int max, int *n);
     trygg_err (*event_totals)(trygg_store *st, const char *from_day, const char *to_day,
                               int counts[TRYGG_EVENT_TYPE_COUNT]);
+    trygg_err (*note_save)(trygg_store *st, const trygg_week_note *n, int *version);
+    trygg_err (*note_get)(trygg_store *st, const char *week, int version, trygg_week_note *out);
+    trygg_err (*note_versions)(trygg_store *st, const char *week, trygg_week_note *out, int max,
+                               int *n);
+    trygg_err (*decision_add)(trygg_store *st, const trygg_decision *d, int64_t *id);
+    trygg_err (*decision_status)(trygg_store *st, int64_t id, const char *status);
+    trygg_err (*decision_list)(trygg_store *st, const char *week, trygg_decision *out, int max,
+                               int *n);
+    trygg_err (*measure_add)(trygg_store *st, const trygg_measure *m, int64_t *id);
+    trygg_err (*measure_update)(trygg_store *st, const trygg_measure *m);
+    trygg_err (*measure_get)(trygg_store *st, int64_t id, trygg_measure *out);
+    trygg_err (*measure_list)(trygg_store *st, trygg_measure *out, int max, int *n);
+    trygg_err (*plan_get)(trygg_store *st, char *out, size_t cap, int64_t *updated);
+    trygg_err (*plan_set)(trygg_store *st, const char *text);
+    trygg_err (*measure_effect)(trygg_store *st, const trygg_effect_query *q, int64_t now,
+                                trygg_effect *out);
     trygg_err (*table_rows)(trygg_store *st, trygg_count_cb cb, void *ctx);
     trygg_err (*rows_containing)(trygg_store *st, const char *text, trygg_count_cb cb, void *ctx);
     trygg_err (*report_cache_info)(trygg_store *st, int *weeks, int64_t *last_end);

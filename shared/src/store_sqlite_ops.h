@@ -178,6 +178,23 @@ trygg_err trygg_sqlite_event_list(trygg_store *st, const char *org, const char *
                                   const char *to_day, trygg_event *out, int max, int *n);
 trygg_err trygg_sqlite_event_totals(trygg_store *st, const char *from_day, const char *to_day,
                                     int counts[TRYGG_EVENT_TYPE_COUNT]);
+trygg_err trygg_sqlite_note_save(trygg_store *st, const trygg_week_note *n, int *version);
+trygg_err trygg_sqlite_note_get(trygg_store *st, const char *week, int version,
+                                trygg_week_note *out);
+trygg_err trygg_sqlite_note_versions(trygg_store *st, const char *week, trygg_week_note *out,
+                                     int max, int *n);
+trygg_err trygg_sqlite_decision_add(trygg_store *st, const trygg_decision *d, int64_t *id);
+trygg_err trygg_sqlite_decision_status(trygg_store *st, int64_t id, const char *status);
+trygg_err trygg_sqlite_decision_list(trygg_store *st, const char *week, trygg_decision *out,
+                                     int max, int *n);
+trygg_err trygg_sqlite_measure_add(trygg_store *st, const trygg_measure *m, int64_t *id);
+trygg_err trygg_sqlite_measure_update(trygg_store *st, const trygg_measure *m);
+trygg_err trygg_sqlite_measure_get(trygg_store *st, int64_t id, trygg_measure *out);
+trygg_err trygg_sqlite_measure_list(trygg_store *st, trygg_measure *out, int max, int *n);
+trygg_err trygg_sqlite_plan_get(trygg_store *st, char *out, size_t cap, int64_t *updated);
+trygg_err trygg_sqlite_plan_set(trygg_store *st, const char *text);
+trygg_err trygg_sqlite_measure_effect(trygg_store *st, const trygg_effect_query *q, int64_t now,
+                                      trygg_effect *out);
 trygg_err trygg_sqlite_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx);
 trygg_err trygg_sqlite_rows_containing(trygg_store *st, const char *text, trygg_count_cb cb,
                                        void *ctx);

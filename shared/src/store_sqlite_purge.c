@@ -52,6 +52,10 @@ trygg_err trygg_sqlite_purge(trygg_store *st, int64_t now, int *n)
         "DELETE FROM notify_out WHERE item_id = 0 AND created <= ?2 - 30*86400",
         /* Partner events: 365 days after they were filed, like a concern. */
         "DELETE FROM events WHERE created <= ?2 - 365*86400",
+        /* A week's assessment: versions older than 2 years go, the latest
+         * of each week stays (the group's record; the author is staff). */
+        "DELETE FROM week_notes WHERE created <= ?2 - 730*86400 AND version < "
+        "(SELECT max(version) FROM week_notes n WHERE n.week = week_notes.week)",
         /* Staff actions (audit, access log): 2 years. */
         "DELETE FROM audit WHERE at <= ?2 - 730*86400",
         "DELETE FROM access_log WHERE at <= ?2 - 730*86400",

@@ -26,9 +26,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "../shared/store_fixture.h"
 #include "server_fixture.h"
 #include "ratelimit.h"
 #include "trygg/follow.h"
+#include "trygg/report.h"
 #include "web.h"
 #include "web_client.h"
 
@@ -40,6 +42,8 @@ static char tip_ref[16], callback_ref[16], concern_ref[16], sms_ref[16], person_
     fault_ref[16];
 static char pseudo[65];
 static int64_t sec_event_id;
+static int64_t measure_id;
+static char meeting_week[16];
 
 /* Nothing here may ever reach the housing user or an anonymous client. */
 static const char *const secrets[] = {
@@ -56,6 +60,9 @@ static const char *const secrets[] = {
     "Mustafa",        /* the person named in a concern */
     "321 54 76",      /* phone number in a public fault's place (Open311) */
     "POLISNOTERING",  /* a partner event of the security department */
+    "MOTESBEDOMNING", /* the group's assessment of a week (internal) */
+    "BESLUTHEMLIG",   /* a decision of the operational group */
+    "INSATSHEMLIG",   /* a measure of the register */
 };
 
 /* `what` names the request; a secret the attacker typed into it (a search
@@ -143,6 +150,30 @@ static void follow_codes(void)
     F.ctx.status_limit = NULL;
 }
 
+/* The group's meeting of the last complete week and one measure: only the
+ * security department and the [report] internal roles may see them. */
+static void seed_meeting(trygg_store *st)
+{
+    trygg_week w;
+    trygg_week_last_complete(fake_now, &w);
+    trygg_week_format(&w, meeting_week, sizeof meeting_week);
+    trygg_week_note n = {.author = "sakerhet"};
+    snprintf(n.week, sizeof n.week, "%s", meeting_week);
+    snprintf(n.assessment, sizeof n.assessment, "MOTESBEDOMNING: oro vid torget");
+    assert_int_equal(trygg_store_note_save(st, &n, NULL), TRYGG_OK);
+    trygg_decision d = {.org = "housing"};
+    snprintf(d.week, sizeof d.week, "%s", meeting_week);
+    snprintf(d.text, sizeof d.text, "BESLUTHEMLIG: extra rond");
+    assert_int_equal(trygg_store_decision_add(st, &d, NULL), TRYGG_OK);
+    trygg_measure m = {.nplaces = 0, .priority = 1, .cost = -1};
+    snprintf(m.title, sizeof m.title, "INSATSHEMLIG kamera");
+    snprintf(m.org, sizeof m.org, "security");
+    snprintf(m.start_day, sizeof m.start_day, "2026-10-01");
+    snprintf(m.status, sizeof m.status, "ongoing");
+    assert_int_equal(trygg_store_measure_add(st, &m, &measure_id), TRYGG_OK);
+    assert_int_equal(trygg_store_plan_set(st, "Planen INSATSHEMLIG"), TRYGG_OK);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -212,6 +243,7 @@ static int setup(void **state)
     snprintf(ev.org, sizeof ev.org, "security");
     snprintf(ev.reporter, sizeof ev.reporter, "sakerhet");
     assert_int_equal(trygg_store_event_add(st, &ev, &sec_event_id), TRYGG_OK);
+    seed_meeting(st);
     trygg_store_close(st);
     assert_int_equal(sfx_serve(&F, 0), 0);
     wc_port = F.port;
@@ -412,6 +444,17 @@ static const struct rule {
     {"POST", "/events/import", P_POST_FORM},
     {"GET", "/events/*", P_GET},
     {"POST", "/events/*", P_POST_FORM},
+    /* The meeting and the measures: 403 for the housing user (not in
+     * [report] here), the login page for nobody (test_meeting_forbidden). */
+    {"GET", "/meeting", P_GET},
+    {"POST", "/meeting", P_POST_FORM},
+    {"GET", "/meeting/versions", P_GET},
+    {"GET", "/meeting/print", P_GET},
+    {"GET", "/measures", P_GET},
+    {"GET", "/measures/plan", P_GET},
+    {"POST", "/measures/plan", P_POST_FORM},
+    {"GET", "/measures/*", P_GET},
+    {"POST", "/measures/*", P_POST_FORM},
     {"GET", "/channels", P_GET},
     {"GET", "/access-log", P_GET},
     {"GET", "/admin", P_GET},
@@ -464,6 +507,10 @@ static int paths_of(const char *pattern, char out[][160], int max)
         }
         if (strcmp(pattern, "/s") == 0)
             snprintf(out[n++], 160, "/s?code=%s-" FOLLOW_SECRET_DASHED, concern_ref);
+        if (strncmp(pattern, "/meeting", 8) == 0) {
+            snprintf(out[n++], 160, "%s?week=%s", pattern, meeting_week);
+            snprintf(out[n++], 160, "%s?week=%s&view=internal", pattern, meeting_week);
+        }
         if (strncmp(pattern, "/report", 7) == 0 && pattern[7] != '/') {
             snprintf(out[n++], 160, "%s?internal=1", pattern);
             snprintf(out[n++], 160, "%s?view=internal", pattern);
@@ -507,6 +554,9 @@ static int paths_of(const char *pattern, char out[][160], int max)
                                         "/admin/users", "/admin/notice"};
         for (size_t i = 0; i < sizeof a / sizeof a[0] && n < max; i++)
             snprintf(out[n++], 160, "%s", a[i]);
+    } else if (strncmp(pattern, "/measures/", pre) == 0) {
+        snprintf(out[n++], 160, "/measures/%" PRId64, measure_id);
+        snprintf(out[n++], 160, "/measures/new");
     } else if (strncmp(pattern, "/events/", pre) == 0) {
         snprintf(out[n++], 160, "/events/%" PRId64, sec_event_id);
     } else if (strncmp(pattern, "/static/", pre) == 0) {
@@ -816,6 +866,69 @@ static int map_reveals_small(const char *body)
     return 0;
 }
 
+/* The meeting and the measures: the housing user (its destination is not
+ * in [report] internal_destinations) gets 403 on every page and every post,
+ * and nothing changes; an anonymous client is sent to the login; the
+ * security department gets the pages. */
+static void test_meeting_forbidden(void **state)
+{
+    (void)state;
+    session s, sec;
+    login_housing(&s);
+    login_security(&sec);
+    char gets[8][160], form[512];
+    int n = 0;
+    snprintf(gets[n++], 160, "/meeting?week=%s", meeting_week);
+    snprintf(gets[n++], 160, "/meeting/versions?week=%s&v=1", meeting_week);
+    snprintf(gets[n++], 160, "/meeting/print?week=%s", meeting_week);
+    snprintf(gets[n++], 160, "/meeting/print?week=%s&view=published", meeting_week);
+    snprintf(gets[n++], 160, "/measures");
+    snprintf(gets[n++], 160, "/measures/plan");
+    snprintf(gets[n++], 160, "/measures/%" PRId64, measure_id);
+    snprintf(gets[n++], 160, "/measures/new");
+    for (int i = 0; i < n; i++) {
+        reply r;
+        req(&r, "GET", gets[i], s.cookie, NULL);
+        if (r.status != 403)
+            fail_msg("GET %s as housing: %ld", gets[i], r.status);
+        assert_no_secret(gets[i], r.body);
+        reply_free(&r);
+        req(&r, "GET", gets[i], NULL, NULL);
+        assert_int_equal(r.status, 303);
+        reply_free(&r);
+        req(&r, "GET", gets[i], sec.cookie, NULL);
+        if (r.status != 200)
+            fail_msg("GET %s as security: %ld", gets[i], r.status);
+        reply_free(&r);
+    }
+    const char *posts[][2] = {
+        {"/meeting", "action=note&assessment=INTRANG&publish=1"},
+        {"/meeting", "action=decision&text=INTRANG&org=housing"},
+        {"/meeting", "action=status&id=1&status=dropped"},
+        {"/measures/new", "title=INTRANG&org=housing&start_day=2026-01-01&status=planned&"
+                          "priority=1"},
+        {"/measures/1", "title=INTRANG&org=housing&start_day=2026-01-01&status=planned&"
+                        "priority=1"},
+        {"/measures/plan", "preamble=INTRANG"},
+    };
+    for (size_t i = 0; i < sizeof posts / sizeof posts[0]; i++) {
+        reply r;
+        snprintf(form, sizeof form, "csrf=%s&week=%s&%s", s.csrf, meeting_week, posts[i][1]);
+        req(&r, "POST", posts[i][0], s.cookie, form);
+        if (r.status != 403)
+            fail_msg("POST %s as housing: %ld", posts[i][0], r.status);
+        reply_free(&r);
+    }
+    trygg_store *st = open_store();
+    assert_int_equal(fx_rows_containing(st, "INTRANG", NULL), 0);
+    trygg_decision d[4];
+    int nd = 0;
+    assert_int_equal(trygg_store_decision_list(st, meeting_week, d, 4, &nd), TRYGG_OK);
+    assert_int_equal(nd, 1);
+    assert_string_equal(d[0].status, "open");
+    trygg_store_close(st);
+}
+
 static void test_report_published_view(void **state)
 {
     (void)state;
@@ -923,6 +1036,7 @@ int main(void)
         cmocka_unit_test(test_access_log),
         cmocka_unit_test(test_report_published_view), /* after: adds export rows */
         cmocka_unit_test(test_every_route),
+        cmocka_unit_test(test_meeting_forbidden),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "store_fixture.h"
+#include "trygg/copy.h"
 #include "trygg/police_events.h"
 #include "trygg/report.h"
 #include "trygg/time.h"
@@ -45,6 +46,7 @@ static const table_rule rules[] = {
     {"smsgw_calls", "caller pseudonym: 1 day"},
     {"police_events", "public police notices: 400 days"},
     {"events", "partner events: 365 days"},
+    {"week_notes", "assessment versions (staff author): 2 years, the latest of a week stays"},
     {"report_uptime", "kiosk uptime intervals: 400 days"},
     /* No personal data: */
     {"destinations", NULL},
@@ -58,6 +60,11 @@ static const table_rule rules[] = {
     {"report_week_done", NULL},
     {"report_week_counts", NULL},
     {"report_meta", NULL},
+    /* The group's decisions, measures and plan: texts scrubbed on write,
+     * organisations only. */
+    {"decisions", NULL},
+    {"measures", NULL},
+    {"plan_preamble", NULL},
     /* Search indexes over items (SQLite's items_fts, items_shared_fts) are
      * not data tables: they follow items. */
 };
@@ -124,6 +131,10 @@ static void seed(trygg_store *st, const char *tag, int police_id)
     assert_int_equal(trygg_store_sms_inbound_put(st, tag, 0, PSEUDO, now), TRYGG_OK);
     assert_int_equal(trygg_store_call_put(st, PSEUDO, now), TRYGG_OK);
     assert_int_equal(trygg_store_health_put(st, "modem", "{\"ok\": true}"), TRYGG_OK);
+    trygg_week_note note = {.week = "2026-W10", .author = "u"};
+    trygg_copy_trunc(note.assessment, sizeof note.assessment, tag);
+    assert_int_equal(trygg_store_note_save(st, &note, NULL), TRYGG_OK);
+    assert_int_equal(trygg_store_note_save(st, &note, NULL), TRYGG_OK);
     char when[40], json[256], err[128];
     assert_true(trygg_time_format_utc(now, "%Y-%m-%d %H:%M:%S +00:00", when, sizeof when) > 0);
     snprintf(json, sizeof json,
@@ -211,6 +222,11 @@ static void test_purge_removes_old_rows(void **state)
     assert_int_equal(trygg_police_count(st, &events), TRYGG_OK);
     assert_int_equal(events, 1);
     assert_int_equal(fx_table_rows(st, "report_uptime"), 1);
+    /* The old versions of a week's assessment went; the new ones stay. */
+    trygg_week_note kept[4];
+    assert_int_equal(trygg_store_note_versions(st, "2026-W10", kept, 4, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(kept[1].version, 3);
 }
 
 /* Purge works on a database without the modules' side tables. */

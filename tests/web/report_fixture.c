@@ -6,7 +6,8 @@
  * with a heartbeat log (one kiosk off for 6 hours), gateway health records
  * and a few police events. Serves report_routes and the web UI over
  * loopback, prints {"port":N,"password":"...","week":"2026-W47"} on stdout
- * and runs until stdin closes.
+ * and runs until stdin closes. With --meeting it also seeds the group's
+ * meeting and measures (seed_meeting, for tests/web/meeting.mjs).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,7 +225,96 @@ static void seed(trygg_store *st, const trygg_week *week)
           "police events");
 }
 
-int main(void)
+/* With --meeting (tests/web/meeting.mjs): the group's meeting of 2026-W47
+ * and its measures — an assessment in two versions, decisions of W46 to
+ * follow up and of W47, three measures at registered places, the plan's
+ * preamble, and items at Resecentrum before and after the first measure. */
+static void seed_meeting(trygg_store *st)
+{
+    trygg_week_note n = {.week = "2026-W47", .author = "sakerhet"};
+    snprintf(n.assessment, sizeof n.assessment,
+             "Fler rapporter om skadegörelse vid Resecentrum kvällstid.");
+    check(trygg_store_note_save(st, &n, NULL) != TRYGG_OK, "note");
+    snprintf(n.assessment, sizeof n.assessment,
+             "Fler rapporter om skadegörelse vid Resecentrum kvällstid, främst fredag och "
+             "lördag. Belysningen i gångtunneln i Lödöse är fortfarande trasig.");
+    n.publish = 1;
+    check(trygg_store_note_save(st, &n, NULL) != TRYGG_OK, "note");
+    static const struct {
+        const char *week, *text, *org, *status;
+    } dec[] = {
+        {"2026-W46", "Edethus byter belysning i gångtunneln, Lödöse", "housing", "open"},
+        {"2026-W46", "Extra väktarrond vid Resecentrum fredag kväll", "security", "done"},
+        {"2026-W46", "Kontakta skolan om klotter", "", "dropped"},
+        {"2026-W47", "Följ upp belysningen i tunneln nästa vecka", "housing", "open"},
+    };
+    for (size_t i = 0; i < sizeof dec / sizeof dec[0]; i++) {
+        trygg_decision d;
+        memset(&d, 0, sizeof d);
+        snprintf(d.week, sizeof d.week, "%s", dec[i].week);
+        snprintf(d.text, sizeof d.text, "%s", dec[i].text);
+        snprintf(d.org, sizeof d.org, "%s", dec[i].org);
+        snprintf(d.status, sizeof d.status, "%s", dec[i].status);
+        check(trygg_store_decision_add(st, &d, NULL) != TRYGG_OK, "decision");
+    }
+    static const struct {
+        const char *title, *place, *org, *start, *end, *status;
+        int prio;
+        long cost;
+    } ms[] = {
+        {"Kameraövervakning vid Resecentrum", "resecentrum", "security", "2026-11-02", "",
+         "ongoing", 1, 120000},
+        {"Ny belysning i gångtunneln", "lodose_tunnel", "housing", "2026-12-14", "2027-02-28",
+         "planned", 1, 45000},
+        {"Trygghetsvandring i Ström", "strom_skola", "security", "2026-09-14", "2026-09-14", "done",
+         3, -1},
+    };
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+        trygg_measure m;
+        memset(&m, 0, sizeof m);
+        snprintf(m.title, sizeof m.title, "%s", ms[i].title);
+        snprintf(m.problem, sizeof m.problem, "Skadegörelse och otrygghet kvällstid.");
+        snprintf(m.places[0], sizeof m.places[0], "%s", ms[i].place);
+        m.nplaces = 1;
+        snprintf(m.cats[0], sizeof m.cats[0], "vandalism");
+        m.ncats = 1;
+        m.types = 1u << TRYGG_EVENT_DAMAGE | 1u << TRYGG_EVENT_GRAFFITI;
+        snprintf(m.org, sizeof m.org, "%s", ms[i].org);
+        snprintf(m.start_day, sizeof m.start_day, "%s", ms[i].start);
+        snprintf(m.end_day, sizeof m.end_day, "%s", ms[i].end);
+        snprintf(m.status, sizeof m.status, "%s", ms[i].status);
+        m.priority = ms[i].prio;
+        m.cost = ms[i].cost;
+        snprintf(m.indicator, sizeof m.indicator, "Anmäld skadegörelse per vecka på platsen");
+        check(trygg_store_measure_add(st, &m, NULL) != TRYGG_OK, "measure");
+    }
+    check(trygg_store_plan_set(st, "Åtgärdsplanen bygger på lägesbilden för hösten 2026 och "
+                                   "gäller till och med juni 2027.") != TRYGG_OK,
+          "preamble");
+    /* Resecentrum: 3 items a week in W37..W44, 1 a week in W45..W47. */
+    for (int wk = 37; wk <= 47; wk++) {
+        trygg_week w;
+        check(trygg_week_make(2026, wk, &w) != TRYGG_OK, "week");
+        for (int i = 0; i < (wk < 45 ? 3 : 1); i++) {
+            trygg_item it, out;
+            trygg_item_init(&it);
+            snprintf(it.client_key, sizeof it.client_key, "mfx-%d-%d", wk, i);
+            it.kind = TRYGG_KIND_CONCERN;
+            it.channel = TRYGG_CHANNEL_KIOSK;
+            snprintf(it.source, sizeof it.source, "bibl-1");
+            snprintf(it.category, sizeof it.category, "vandalism");
+            snprintf(it.area, sizeof it.area, "centrum");
+            snprintf(it.place, sizeof it.place, "Resecentrum");
+            snprintf(it.text, sizeof it.text, "Krossad ruta");
+            snprintf(it.destination, sizeof it.destination, "security");
+            it.created = w.start + 4 * 86400 + 20 * 3600 + i * 600;
+            int created;
+            check(trygg_store_submit(st, &it, &out, &created) != TRYGG_OK, "submit");
+        }
+    }
+}
+
+int main(int argc, char **argv)
 {
     trygg_log_init("report_fixture");
     check(trygg_secret_init() != TRYGG_OK, "secret init");
@@ -278,6 +368,8 @@ int main(void)
     trygg_week week;
     check(trygg_week_parse("2026-W47", &week) != TRYGG_OK, "week");
     seed(st, &week);
+    if (argc > 1 && strcmp(argv[1], "--meeting") == 0)
+        seed_meeting(st);
     check(report_start(&ctx) != 0, "report_start");
 
     int n = report_nroutes + web_nroutes;

@@ -785,6 +785,143 @@ TRYGG_MUST_CHECK trygg_err trygg_store_event_totals(trygg_store *st, const char 
                                                     const char *to_day,
                                                     int counts[TRYGG_EVENT_TYPE_COUNT]);
 
+/* ---- Meeting and measures ------------------------------------------------------
+ * The operational group's own records (docs/report.md, "Mötet" and "Insatser
+ * och åtgärdsplan"): per ISO week the group's assessment (bedömning), every
+ * save a new version; the decisions (beslut) taken in a week's meeting with
+ * their status; the measures register (insatser/åtgärder) and the
+ * åtgärdsplan's preamble. Every text is scrubbed of personal data (phone
+ * numbers, e-mail addresses, personal identity numbers) before it is
+ * written, like a partner event's. Weeks are "2026-W47" (trygg_week_format),
+ * days local "YYYY-MM-DD". */
+
+#define TRYGG_NOTE_MAX      4000 /* an assessment, bytes of UTF-8 */
+#define TRYGG_DECISION_MAX  500
+#define TRYGG_MEASURE_TEXT  1000
+#define TRYGG_MEASURE_LINKS 8 /* places, categories */
+
+typedef struct trygg_week_note {
+    char week[16];
+    int version; /* 1, 2, ... in the order of saving */
+    char assessment[TRYGG_NOTE_MAX + 1];
+    int publish; /* 1: may be printed with the published view */
+    char author[TRYGG_NAME_MAX + 1];
+    int64_t created;
+} trygg_week_note;
+
+typedef struct trygg_decision {
+    int64_t id;
+    char week[16]; /* the meeting's week */
+    char text[TRYGG_DECISION_MAX + 1];
+    char org[TRYGG_NAME_MAX + 1]; /* responsible organisation ("" = the group) */
+    char status[16];              /* "open", "done", "dropped" */
+    int64_t created, updated;
+} trygg_decision;
+
+typedef struct trygg_measure {
+    int64_t id;
+    char title[256];                                      /* what */
+    char problem[TRYGG_MEASURE_TEXT + 1];                 /* why: the problem it answers */
+    char places[TRYGG_MEASURE_LINKS][TRYGG_NAME_MAX + 1]; /* [place ID]s */
+    int nplaces;
+    char cats[TRYGG_MEASURE_LINKS][TRYGG_NAME_MAX + 1]; /* [category ID]s */
+    int ncats;
+    unsigned types;                         /* bit (1u << trygg_event_type) per linked event type */
+    char org[TRYGG_NAME_MAX + 1];           /* responsible organisation */
+    char start_day[11], end_day[11];        /* end "" = open */
+    char status[16];                        /* "planned", "ongoing", "done", "dropped" */
+    int priority;                           /* 1 high, 2, 3 low */
+    int64_t cost;                           /* kronor, -1 = not given */
+    char indicator[TRYGG_MEASURE_TEXT + 1]; /* what to watch */
+    int64_t created, updated;
+} trygg_measure;
+
+/* Checks a measure's fields (title and org set, days real dates with end >=
+ * start, status and priority known, links at most TRYGG_MEASURE_LINKS,
+ * cost >= -1, UTF-8). TRYGG_ERR_INVALID and *field names the first bad one. */
+TRYGG_MUST_CHECK trygg_err trygg_measure_validate(const trygg_measure *m, const char **field);
+/* 1 if `s` is a measure status name. */
+int trygg_measure_status_ok(const char *s);
+
+/* Saves a new version of week `n->week`'s assessment (text, publish,
+ * author; version and created are set) and sets *version (may be NULL).
+ * TRYGG_ERR_INVALID for a malformed week, a missing author or a text over
+ * TRYGG_NOTE_MAX or not UTF-8. */
+TRYGG_MUST_CHECK trygg_err trygg_store_note_save(trygg_store *st, const trygg_week_note *n,
+                                                 int *version);
+/* Reads version `version` of `week`'s assessment (0 = the latest) into *out;
+ * TRYGG_ERR_NOTFOUND when there is none. */
+TRYGG_MUST_CHECK trygg_err trygg_store_note_get(trygg_store *st, const char *week, int version,
+                                                trygg_week_note *out);
+/* Lists up to `max` versions of `week`'s assessment, newest first. */
+TRYGG_MUST_CHECK trygg_err trygg_store_note_versions(trygg_store *st, const char *week,
+                                                     trygg_week_note *out, int max, int *n);
+
+/* Stores decision `d` (week, text, org; status "open" when empty) and sets
+ * *id (may be NULL). TRYGG_ERR_INVALID for an empty or too long text, a
+ * malformed week or an unknown status. */
+TRYGG_MUST_CHECK trygg_err trygg_store_decision_add(trygg_store *st, const trygg_decision *d,
+                                                    int64_t *id);
+/* Sets decision `id`'s status ("open", "done", "dropped"). */
+TRYGG_MUST_CHECK trygg_err trygg_store_decision_status(trygg_store *st, int64_t id,
+                                                       const char *status);
+/* Lists up to `max` decisions of `week`, in the order they were taken. */
+TRYGG_MUST_CHECK trygg_err trygg_store_decision_list(trygg_store *st, const char *week,
+                                                     trygg_decision *out, int max, int *n);
+
+/* Stores measure `m` (trygg_measure_validate; id, created, updated set
+ * here) and sets *id (may be NULL). */
+TRYGG_MUST_CHECK trygg_err trygg_store_measure_add(trygg_store *st, const trygg_measure *m,
+                                                   int64_t *id);
+/* Replaces every field of measure m->id but created. */
+TRYGG_MUST_CHECK trygg_err trygg_store_measure_update(trygg_store *st, const trygg_measure *m);
+TRYGG_MUST_CHECK trygg_err trygg_store_measure_get(trygg_store *st, int64_t id, trygg_measure *out);
+/* Lists up to `max` measures: by priority, then start day, then id. */
+TRYGG_MUST_CHECK trygg_err trygg_store_measure_list(trygg_store *st, trygg_measure *out, int max,
+                                                    int *n);
+
+/* The åtgärdsplan's preamble into out[cap] ("" when never set) and when it
+ * was last saved (*updated, may be NULL; 0 = never). */
+TRYGG_MUST_CHECK trygg_err trygg_store_plan_get(trygg_store *st, char *out, size_t cap,
+                                                int64_t *updated);
+TRYGG_MUST_CHECK trygg_err trygg_store_plan_set(trygg_store *st, const char *text);
+
+/* Before and after a measure (uppföljning): the counts of its linked
+ * categories and event types at its places in the `weeks` ISO weeks before
+ * the week its start day falls in, and in that week and the weeks - 1
+ * after it. A place is an area and a label, matched like the report's map:
+ * an item's area and place text, an event's area and place. No category
+ * linked counts every citizen item there, no type every partner event.
+ * Items closed as duplicate or spam are not counted. */
+typedef struct trygg_place_ref {
+    char area[TRYGG_NAME_MAX + 1];
+    char label[TRYGG_NAME_MAX + 1];
+} trygg_place_ref;
+
+typedef struct trygg_effect_query {
+    trygg_place_ref places[TRYGG_MEASURE_LINKS];
+    int nplaces;
+    char cats[TRYGG_MEASURE_LINKS][TRYGG_NAME_MAX + 1];
+    int ncats;
+    unsigned types;
+    char start_day[11];
+    int weeks; /* 1..52 */
+} trygg_effect_query;
+
+typedef struct trygg_effect {
+    char before_from[16], before_to[16]; /* first and last week before */
+    char after_from[16], after_to[16];   /* the start's week and the last after */
+    int after_done;                      /* weeks after that are over at `now` (0..weeks) */
+    int64_t items_before, items_after;
+    int64_t events_before, events_after;
+} trygg_effect;
+
+/* Fills *out for query *q at time `now` (the after window counts up to
+ * `now`). TRYGG_ERR_INVALID for a bad start day, weeks out of range or no
+ * place. */
+TRYGG_MUST_CHECK trygg_err trygg_store_measure_effect(trygg_store *st, const trygg_effect_query *q,
+                                                      int64_t now, trygg_effect *out);
+
 /* ---- Inspection and test hooks ---------------------------------------------
  * Read-only looks into what the store holds, for an admin tool as much as
  * for the tests (tryggctl check: how big each table is, whether a word or a
