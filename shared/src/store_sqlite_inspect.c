@@ -208,16 +208,11 @@ trygg_err trygg_sqlite_test_age(trygg_store *st, int64_t seconds)
     for (int i = 0; !err && i < n; i++)
         err = age_table(st, names[i], seconds);
     /* history_since is a row of report_meta, not a column. */
-    sqlite3_stmt *s;
     if (!err)
-        err = trygg_st_prepare(st,
-                               "UPDATE report_meta SET value = value - ?1"
-                               " WHERE key = 'history_since' AND value > 0",
-                               &s);
-    if (!err) {
-        sqlite3_bind_int64(s, 1, seconds);
-        err = trygg_st_run(st, s, "age");
-    }
+        err = trygg_st_write(st,
+                             "UPDATE report_meta SET value = value - ?1"
+                             " WHERE key = 'history_since' AND value > 0",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(seconds)), "age");
     return trygg_st_tx_end(st, err);
 }
 
@@ -281,17 +276,12 @@ trygg_err trygg_sqlite_test_health_at(trygg_store *st, const char *component, co
     json_decref(v);
     if (!component || !*component || !is_obj)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid health component or JSON");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "INSERT OR REPLACE INTO health (component, json, updated)"
-                                     " VALUES (?1, ?2, ?3)",
-                                     &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, component);
-    trygg_st_bind_text(s, 2, json);
-    sqlite3_bind_int64(s, 3, at);
-    return trygg_st_run(st, s, "health at");
+    return trygg_st_write(
+        st,
+        "INSERT OR REPLACE INTO health (component, json, updated)"
+        " VALUES (?1, ?2, ?3)",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(component), TRYGG_SQL_TEXT(json), TRYGG_SQL_INT(at)),
+        "health at");
 }
 
 trygg_err trygg_sqlite_test_history_since(trygg_store *st, int64_t at)

@@ -175,13 +175,8 @@ static trygg_err contact_flag(trygg_store *st, const char *pseudonym, const char
 {
     char sql[128];
     snprintf(sql, sizeof sql, "UPDATE contacts SET %s = ?1 WHERE pseudonym = ?2", col);
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
-    if (err)
-        return err;
-    sqlite3_bind_int(s, 1, v ? 1 : 0);
-    trygg_st_bind_text(s, 2, pseudonym);
-    return trygg_st_run_one(st, s, "contact");
+    return trygg_st_write_one(
+        st, sql, TRYGG_SQL_ARGS(TRYGG_SQL_INT(v ? 1 : 0), TRYGG_SQL_TEXT(pseudonym)), "contact");
 }
 
 trygg_err trygg_sqlite_contact_stop(trygg_store *st, const char *pseudonym)
@@ -189,37 +184,24 @@ trygg_err trygg_sqlite_contact_stop(trygg_store *st, const char *pseudonym)
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(
+    err = trygg_st_write_one(
         st,
         "UPDATE contacts SET stopped = 1, cipher = NULL, callback_consent = 0 WHERE pseudonym = ?1",
-        &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, pseudonym);
-        err = trygg_st_run_one(st, s, "contact");
-    }
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudonym)), "contact");
     /* STOP withdraws call-back consent: no call-back item keeps the number
      * (the gateway's dialog has already done and audited this; kept here so
      * no other path to a stopped contact can leave a number behind). */
     if (!err)
-        err = trygg_st_prepare(st,
-                               "UPDATE items SET contact = '', consent = 0 WHERE sender = ?1 AND "
-                               "kind = 'callback' AND (contact <> '' OR consent <> 0)",
-                               &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, pseudonym);
-        err = trygg_st_run(st, s, "withdraw call-back");
-    }
+        err = trygg_st_write(st,
+                             "UPDATE items SET contact = '', consent = 0 WHERE sender = ?1 AND "
+                             "kind = 'callback' AND (contact <> '' OR consent <> 0)",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudonym)), "withdraw call-back");
     /* Nothing more is sent to someone who said STOP. */
     if (!err)
-        err = trygg_st_prepare(st,
-                               "UPDATE sms_out SET status = 'cancelled', error = 'stopped' "
-                               "WHERE recipient = ?1 AND status IN ('pending', 'failed')",
-                               &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, pseudonym);
-        err = trygg_st_run(st, s, "cancel sms");
-    }
+        err = trygg_st_write(st,
+                             "UPDATE sms_out SET status = 'cancelled', error = 'stopped' "
+                             "WHERE recipient = ?1 AND status IN ('pending', 'failed')",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudonym)), "cancel sms");
     return trygg_st_tx_end(st, err);
 }
 
@@ -310,13 +292,9 @@ trygg_err trygg_sqlite_contact_set_lang(trygg_store *st, const char *pseudonym, 
     char tmp[TRYGG_LANG_MAX + 1];
     if (trygg_strset(tmp, sizeof tmp, lang) != TRYGG_OK)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid language");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "UPDATE contacts SET lang = ?1 WHERE pseudonym = ?2", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, lang);
-    trygg_st_bind_text(s, 2, pseudonym);
-    return trygg_st_run_one(st, s, "contact");
+    return trygg_st_write_one(st, "UPDATE contacts SET lang = ?1 WHERE pseudonym = ?2",
+                              TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(lang), TRYGG_SQL_TEXT(pseudonym)),
+                              "contact");
 }
 
 trygg_err trygg_sqlite_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
@@ -436,21 +414,15 @@ trygg_err trygg_sqlite_sms_enqueue(trygg_store *st, int64_t item_id, const char 
     if (!err && (c.stopped || c.blocked))
         err = trygg_st_failf(st, TRYGG_ERR_STATE, "recipient has %s",
                              c.stopped ? "said STOP" : "been blocked");
-    sqlite3_stmt *s;
     int64_t now = trygg_st_now();
     if (!err)
-        err = trygg_st_prepare(st,
-                               "INSERT INTO sms_out (item_id, recipient, text, author, created, "
-                               "next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                               &s);
-    if (!err) {
-        sqlite3_bind_int64(s, 1, item_id);
-        trygg_st_bind_text(s, 2, recipient);
-        trygg_st_bind_text(s, 3, text);
-        trygg_st_bind_text(s, 4, author);
-        sqlite3_bind_int64(s, 5, now);
-        err = trygg_st_run(st, s, "enqueue sms");
-    }
+        err = trygg_st_write(st,
+                             "INSERT INTO sms_out (item_id, recipient, text, author, created, "
+                             "next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(recipient),
+                                            TRYGG_SQL_TEXT(text), TRYGG_SQL_TEXT(author),
+                                            TRYGG_SQL_INT(now)),
+                             "enqueue sms");
     if (!err && id)
         *id = sqlite3_last_insert_rowid(st->db);
     return trygg_st_tx_end(st, err);
@@ -684,14 +656,9 @@ trygg_err trygg_sqlite_job_done(trygg_store *st, const char *job, int64_t period
 
 trygg_err trygg_sqlite_job_release(trygg_store *st, const char *job, const char *owner)
 {
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "DELETE FROM job_leases WHERE name = ?1 AND owner = ?2", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, job);
-    trygg_st_bind_text(s, 2, owner);
-    return trygg_st_run(st, s, "job release");
+    return trygg_st_write(st, "DELETE FROM job_leases WHERE name = ?1 AND owner = ?2",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(job), TRYGG_SQL_TEXT(owner)),
+                          "job release");
 }
 
 trygg_err trygg_sqlite_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
@@ -744,18 +711,12 @@ trygg_err trygg_sqlite_sms_inbound_put(trygg_store *st, const char *key, int64_t
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "INSERT INTO smsgw_inbound(key, item_id, sender, created)"
-                           " VALUES (?,?,?,?)",
-                           &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, key);
-        sqlite3_bind_int64(s, 2, item_id);
-        trygg_st_bind_text(s, 3, sender);
-        sqlite3_bind_int64(s, 4, at);
-        err = trygg_st_run(st, s, "smsgw inbound put");
-    }
+    err = trygg_st_write(st,
+                         "INSERT INTO smsgw_inbound(key, item_id, sender, created)"
+                         " VALUES (?,?,?,?)",
+                         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(key), TRYGG_SQL_INT(item_id),
+                                        TRYGG_SQL_TEXT(sender), TRYGG_SQL_INT(at)),
+                         "smsgw inbound put");
     return trygg_st_tx_end(st, err);
 }
 
@@ -765,17 +726,12 @@ trygg_err trygg_sqlite_sms_counter_add(trygg_store *st, const char *day, const c
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "INSERT INTO smsgw_counters(day, name, count) VALUES (?,?,?)"
-                           " ON CONFLICT(day, name) DO UPDATE SET count = count + excluded.count",
-                           &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, day);
-        trygg_st_bind_text(s, 2, name);
-        sqlite3_bind_int(s, 3, delta);
-        err = trygg_st_run(st, s, "smsgw counter add");
-    }
+    err = trygg_st_write(
+        st,
+        "INSERT INTO smsgw_counters(day, name, count) VALUES (?,?,?)"
+        " ON CONFLICT(day, name) DO UPDATE SET count = count + excluded.count",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(day), TRYGG_SQL_TEXT(name), TRYGG_SQL_INT(delta)),
+        "smsgw counter add");
     return trygg_st_tx_end(st, err);
 }
 
@@ -818,13 +774,9 @@ trygg_err trygg_sqlite_sms_inbound_count(trygg_store *st, const char *sender, in
 
 trygg_err trygg_sqlite_call_put(trygg_store *st, const char *sender, int64_t at)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "INSERT INTO smsgw_calls(sender, at) VALUES (?,?)", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, sender);
-    sqlite3_bind_int64(s, 2, at);
-    return trygg_st_run(st, s, "smsgw call put");
+    return trygg_st_write(st, "INSERT INTO smsgw_calls(sender, at) VALUES (?,?)",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(sender), TRYGG_SQL_INT(at)),
+                          "smsgw call put");
 }
 
 trygg_err trygg_sqlite_call_count(trygg_store *st, const char *sender, int64_t since, int *count)
