@@ -29,11 +29,10 @@ static trygg_err put_ident(trygg_buf *b, const char *name)
 static trygg_err count_of(trygg_store *st, const char *sql, const char *text, int64_t *n)
 {
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
+    trygg_err err = trygg_st_prepare_args(
+        st, sql, text ? TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(text)) : TRYGG_SQL_NO_ARGS, &s);
     if (err)
         return err;
-    if (text)
-        trygg_st_bind_text(s, 1, text);
     return trygg_st_int64(st, s, n, "inspect count");
 }
 

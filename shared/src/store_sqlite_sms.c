@@ -45,24 +45,25 @@ static int pseudo_ok(const char *p)
 #define CONTACT_COLS                                                                               \
     "pseudonym, alias, cipher, stopped, blocked, callback_consent, lang, first_seen, last_seen"
 
+/* CONTACT_COLS but the cipher (column 2). */
+static const trygg_sql_field contact_names[] = {TRYGG_SQL_FTEXT(trygg_contact, pseudonym),
+                                                TRYGG_SQL_FTEXT(trygg_contact, alias)};
+static const trygg_sql_field contact_state[] = {
+    TRYGG_SQL_FINT(trygg_contact, stopped),          TRYGG_SQL_FINT(trygg_contact, blocked),
+    TRYGG_SQL_FINT(trygg_contact, callback_consent), TRYGG_SQL_FTEXT(trygg_contact, lang),
+    TRYGG_SQL_FINT(trygg_contact, first_seen),       TRYGG_SQL_FINT(trygg_contact, last_seen)};
+
 static void read_contact(sqlite3_stmt *s, void *row)
 {
     trygg_contact *c = row;
-    memset(c, 0, sizeof *c);
-    trygg_st_col_text(s, 0, c->pseudonym, sizeof c->pseudonym);
-    trygg_st_col_text(s, 1, c->alias, sizeof c->alias);
+    TRYGG_SQL_READ(s, contact_names, c, sizeof *c);
     int len = sqlite3_column_bytes(s, 2);
     const void *blob = sqlite3_column_blob(s, 2);
     if (blob && len > 0 && (size_t)len <= sizeof c->cipher) {
         memcpy(c->cipher, blob, (size_t)len);
         c->cipher_len = len;
     }
-    c->stopped = sqlite3_column_int(s, 3);
-    c->blocked = sqlite3_column_int(s, 4);
-    c->callback_consent = sqlite3_column_int(s, 5);
-    trygg_st_col_text(s, 6, c->lang, sizeof c->lang);
-    c->first_seen = sqlite3_column_int64(s, 7);
-    c->last_seen = sqlite3_column_int64(s, 8);
+    trygg_sql_read_fields(s, 3, contact_state, TRYGG_SQL_COUNT(contact_state), c);
 }
 
 trygg_err trygg_sqlite_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out)
@@ -367,35 +368,28 @@ static trygg_err mark_out_row(trygg_store *st, const char *table, int64_t id,
              "attempts = attempts + ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, "
              "lease_owner = '', lease_until = 0 WHERE id = ?6",
              table, parts ? "parts = ?7, " : "");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, trygg_out_status_name(status));
-    trygg_st_bind_text(s, 2, error);
-    sqlite3_bind_int64(s, 3, next_attempt);
-    sqlite3_bind_int(s, 4, attempt);
-    sqlite3_bind_int64(s, 5, trygg_st_now());
-    sqlite3_bind_int64(s, 6, id);
-    if (parts)
-        sqlite3_bind_int(s, 7, *parts);
-    return trygg_st_run_one(st, s, what);
+    trygg_sql_args a = TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(trygg_out_status_name(status)),
+                                      TRYGG_SQL_TEXT(error), TRYGG_SQL_INT(next_attempt),
+                                      TRYGG_SQL_INT(attempt), TRYGG_SQL_INT(trygg_st_now()),
+                                      TRYGG_SQL_INT(id), TRYGG_SQL_INT(parts ? *parts : 0));
+    if (!parts)
+        a.n--; /* no ?7 */
+    return trygg_st_write_one(st, sql, a, what);
 }
 
 /* ---- SMS outbox ------------------------------------------------------------------ */
 
 #define SMS_COLS "id, item_id, recipient, text, author, parts, " OUT_STATE_COLS
 
+static const trygg_sql_field sms_fields[] = {
+    TRYGG_SQL_FINT(trygg_sms_out, id),         TRYGG_SQL_FINT(trygg_sms_out, item_id),
+    TRYGG_SQL_FTEXT(trygg_sms_out, recipient), TRYGG_SQL_FTEXT(trygg_sms_out, text),
+    TRYGG_SQL_FTEXT(trygg_sms_out, author),    TRYGG_SQL_FINT(trygg_sms_out, parts)};
+
 static void read_sms(sqlite3_stmt *s, void *row)
 {
     trygg_sms_out *m = row;
-    memset(m, 0, sizeof *m);
-    m->id = sqlite3_column_int64(s, 0);
-    m->item_id = sqlite3_column_int64(s, 1);
-    trygg_st_col_text(s, 2, m->recipient, sizeof m->recipient);
-    trygg_st_col_text(s, 3, m->text, sizeof m->text);
-    trygg_st_col_text(s, 4, m->author, sizeof m->author);
-    m->parts = sqlite3_column_int(s, 5);
+    TRYGG_SQL_READ(s, sms_fields, m, sizeof *m);
     READ_OUT_STATE(s, 6, m);
 }
 
@@ -457,15 +451,15 @@ trygg_err trygg_sqlite_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out 
 
 #define NOTIFY_COLS "id, item_id, destination, channel, payload, " OUT_STATE_COLS
 
+static const trygg_sql_field notify_fields[] = {
+    TRYGG_SQL_FINT(trygg_notify, id), TRYGG_SQL_FINT(trygg_notify, item_id),
+    TRYGG_SQL_FTEXT(trygg_notify, destination), TRYGG_SQL_FTEXT(trygg_notify, channel),
+    TRYGG_SQL_FTEXT(trygg_notify, payload)};
+
 static void read_notify(sqlite3_stmt *s, void *row)
 {
     trygg_notify *m = row;
-    memset(m, 0, sizeof *m);
-    m->id = sqlite3_column_int64(s, 0);
-    m->item_id = sqlite3_column_int64(s, 1);
-    trygg_st_col_text(s, 2, m->destination, sizeof m->destination);
-    trygg_st_col_text(s, 3, m->channel, sizeof m->channel);
-    trygg_st_col_text(s, 4, m->payload, sizeof m->payload);
+    TRYGG_SQL_READ(s, notify_fields, m, sizeof *m);
     READ_OUT_STATE(s, 5, m);
 }
 

@@ -43,15 +43,14 @@ trygg_err trygg_sqlite_audit(trygg_store *st, int64_t item_id, const char *actor
     return trygg_st_tx_end(st, trygg_st_audit_add(st, item_id, actor, action, detail));
 }
 
+static const trygg_sql_field audit_fields[] = {
+    TRYGG_SQL_FINT(trygg_audit, id),      TRYGG_SQL_FINT(trygg_audit, item_id),
+    TRYGG_SQL_FTEXT(trygg_audit, actor),  TRYGG_SQL_FTEXT(trygg_audit, action),
+    TRYGG_SQL_FTEXT(trygg_audit, detail), TRYGG_SQL_FINT(trygg_audit, at)};
+
 static void read_audit(sqlite3_stmt *s, void *row)
 {
-    trygg_audit *a = row;
-    a->id = sqlite3_column_int64(s, 0);
-    a->item_id = sqlite3_column_int64(s, 1);
-    trygg_st_col_text(s, 2, a->actor, sizeof a->actor);
-    trygg_st_col_text(s, 3, a->action, sizeof a->action);
-    trygg_st_col_text(s, 4, a->detail, sizeof a->detail);
-    a->at = sqlite3_column_int64(s, 5);
+    TRYGG_SQL_READ(s, audit_fields, row, sizeof(trygg_audit));
 }
 
 trygg_err trygg_sqlite_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,

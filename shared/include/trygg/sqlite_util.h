@@ -148,10 +148,11 @@ typedef struct {
 /* Reads columns first .. first+n-1 of the current row into the members
  * f[0..n-1] of row. */
 void trygg_sql_read_fields(sqlite3_stmt *s, int first, const trygg_sql_field *f, int n, void *row);
+/* The number of fields in the table f (an array). */
+#define TRYGG_SQL_COUNT(f) ((int)(sizeof(f) / sizeof((f)[0])))
 /* Zeroes *row (a struct of `size` bytes) and reads columns 0.. by the table
  * f (an array). */
 #define TRYGG_SQL_READ(s, f, row, size)                                                            \
-    (memset((row), 0, (size)),                                                                     \
-     trygg_sql_read_fields((s), 0, (f), (int)(sizeof(f) / sizeof((f)[0])), (row)))
+    (memset((row), 0, (size)), trygg_sql_read_fields((s), 0, (f), TRYGG_SQL_COUNT(f), (row)))
 
 #endif
