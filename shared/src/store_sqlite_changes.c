@@ -47,6 +47,17 @@ static void append_change(char *detail, size_t cap, const char *field, const cha
     snprintf(detail + len, cap - len, "%s%s: %s -> %s", len ? "; " : "", field, from, to);
 }
 
+/* Starts a write and reads item `id` into *it; when the item cannot be
+ * read the write is rolled back and its error returned. */
+static trygg_err begin_item(trygg_store *st, int64_t id, trygg_item *it)
+{
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    err = trygg_store_get(st, id, it);
+    return err ? trygg_st_tx_end(st, err) : TRYGG_OK;
+}
+
 trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, const char *category,
                               const char *area, int kind)
 {
@@ -54,13 +65,12 @@ trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, co
     if ((category && trygg_strset(tmp, sizeof tmp, category)) ||
         (area && trygg_strset(tmp, sizeof tmp, area)) || kind < -1 || kind >= TRYGG_KIND_COUNT)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid category, area or kind");
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
     char detail[512] = "";
-    if (!err && category && strcmp(category, it.category) != 0) { /* "" clears it */
+    if (category && strcmp(category, it.category) != 0) { /* "" clears it */
         append_change(detail, sizeof detail, "category", it.category, category);
         err = set_text_col(st, id, "category", category);
     }
@@ -86,12 +96,11 @@ trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, co
 trygg_err trygg_sqlite_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent)
 {
     urgent = urgent ? 1 : 0;
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (!err && it.urgent != urgent) {
+    if (it.urgent != urgent) {
         err = trygg_st_write(
             st, "UPDATE items SET urgent = ?1, updated = ?2 WHERE id = ?3",
             TRYGG_SQL_ARGS(TRYGG_SQL_INT(urgent), TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_INT(id)),
@@ -202,12 +211,11 @@ trygg_err trygg_sqlite_redact(trygg_store *st, int64_t id, const char *actor, co
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "redacted text too long or not UTF-8");
     trygg_st_shared_copy(text, t, sizeof t);
     trygg_st_shared_copy(place, p, sizeof p);
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (!err && it.purged)
+    if (it.purged)
         err = trygg_st_failf(st, TRYGG_ERR_STATE, "item is purged");
     if (!err)
         err = trygg_st_write(st,
@@ -232,13 +240,10 @@ trygg_err trygg_sqlite_set_destination(trygg_store *st, int64_t id, const char *
     trygg_err err = trygg_store_dest_get(st, dest, &d);
     if (err)
         return err;
-    err = trygg_st_tx_begin(st);
+    trygg_item it;
+    err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (err)
-        return trygg_st_tx_end(st, err);
     err = trygg_st_write(
         st, "UPDATE items SET destination = ?1, updated = ?2 WHERE id = ?3",
         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(dest), TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_INT(id)),
@@ -256,13 +261,10 @@ trygg_err trygg_sqlite_set_callback_number(trygg_store *st, int64_t id, const ch
 {
     if (!number || !number[0] || !actor || strlen(number) > TRYGG_CONTACT_MAX)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "number and actor required");
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (err)
-        return trygg_st_tx_end(st, err);
     if (it.kind != TRYGG_KIND_CALLBACK || it.purged)
         return trygg_st_tx_end(st, trygg_st_failf(st, TRYGG_ERR_STATE, "not a call-back item"));
     err = trygg_st_write(
@@ -291,12 +293,11 @@ trygg_err trygg_sqlite_assign(trygg_store *st, int64_t id, const char *actor, co
 {
     if (!assignee)
         assignee = "";
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (!err && assignee[0]) {
+    if (assignee[0]) {
         trygg_user u;
         err = trygg_store_user_get(st, assignee, &u);
         if (err == TRYGG_ERR_NOTFOUND || (!err && !assignable(&u, it.destination)))

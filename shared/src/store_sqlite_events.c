@@ -39,8 +39,11 @@ static trygg_err check_rows(trygg_store *st, const trygg_event *evs, int n)
     return TRYGG_OK;
 }
 
-/* Validates `ev` and fills the scrubbed copies of its place and text. */
-static trygg_err prepare_event(trygg_store *st, const trygg_event *ev, trygg_event *clean)
+/* Validates `ev`, fills *clean with it and the scrubbed copies of its place
+ * and text, and v[0..6] with the values of type..text of *clean (the
+ * parameters ?1..?7 of the insert and the update). */
+static trygg_err event_vals(trygg_store *st, const trygg_event *ev, trygg_event *clean,
+                            trygg_sql_val v[7])
 {
     const char *field = NULL;
     if (trygg_event_validate(ev, &field) != TRYGG_OK)
@@ -48,19 +51,14 @@ static trygg_err prepare_event(trygg_store *st, const trygg_event *ev, trygg_eve
     *clean = *ev;
     trygg_st_shared_copy(ev->place, clean->place, sizeof clean->place);
     trygg_st_shared_copy(ev->text, clean->text, sizeof clean->text);
+    v[0] = TRYGG_SQL_TEXT(trygg_event_type_name(clean->type));
+    v[1] = TRYGG_SQL_TEXT(clean->day);
+    v[2] = TRYGG_SQL_TEXT(clean->band);
+    v[3] = TRYGG_SQL_TEXT(clean->area);
+    v[4] = TRYGG_SQL_TEXT(clean->place);
+    v[5] = TRYGG_SQL_INT(clean->count);
+    v[6] = TRYGG_SQL_TEXT(clean->text);
     return TRYGG_OK;
-}
-
-/* The values of type..text of `ev` (parameters ?1..?7) into v[0..6]. */
-static void seen_vals(const trygg_event *ev, trygg_sql_val v[7])
-{
-    v[0] = TRYGG_SQL_TEXT(trygg_event_type_name(ev->type));
-    v[1] = TRYGG_SQL_TEXT(ev->day);
-    v[2] = TRYGG_SQL_TEXT(ev->band);
-    v[3] = TRYGG_SQL_TEXT(ev->area);
-    v[4] = TRYGG_SQL_TEXT(ev->place);
-    v[5] = TRYGG_SQL_INT(ev->count);
-    v[6] = TRYGG_SQL_TEXT(ev->text);
 }
 
 /* An organisation scope: NULL (every organisation) binds SQL NULL. */
@@ -101,11 +99,10 @@ trygg_err trygg_sqlite_event_add_many(trygg_store *st, const trygg_event *evs, i
 static trygg_err insert_event(trygg_store *st, const trygg_event *ev, int64_t *id)
 {
     trygg_event clean;
-    trygg_err err = prepare_event(st, ev, &clean);
+    trygg_sql_val v[10];
+    trygg_err err = event_vals(st, ev, &clean, v);
     if (err)
         return err;
-    trygg_sql_val v[10];
-    seen_vals(&clean, v);
     v[7] = TRYGG_SQL_TEXT(clean.org);
     v[8] = TRYGG_SQL_TEXT(clean.reporter);
     v[9] = TRYGG_SQL_INT(trygg_st_now());
@@ -135,11 +132,10 @@ trygg_err trygg_sqlite_event_get(trygg_store *st, int64_t id, const char *org, t
 trygg_err trygg_sqlite_event_update(trygg_store *st, const trygg_event *ev, const char *org)
 {
     trygg_event clean;
-    trygg_err err = prepare_event(st, ev, &clean);
+    trygg_sql_val v[10];
+    trygg_err err = event_vals(st, ev, &clean, v);
     if (err)
         return err;
-    trygg_sql_val v[10];
-    seen_vals(&clean, v);
     v[7] = TRYGG_SQL_INT(trygg_st_now());
     v[8] = TRYGG_SQL_INT(ev->id);
     v[9] = org_val(org);
