@@ -66,12 +66,6 @@ trygg_err replies_render(const replies *r, const char *lang, const char *key, co
     return trygg_i18n_format(fmt, names, values, out, cap);
 }
 
-trygg_err replies_render_with(const replies *r, const char *key, const char *const *names,
-                              const char *const *values, char *out, size_t cap)
-{
-    return trygg_i18n_format(trygg_i18n_get(r->cat, "sv", key), names, values, out, cap);
-}
-
 int replies_langs(const replies *r, const char **langs, int max)
 {
     return trygg_i18n_langs(r->cat, langs, max);

@@ -51,11 +51,6 @@ void replies_free(replies *r);
 trygg_err replies_render(const replies *r, const char *lang, const char *key, const char *ref,
                          char *out, size_t cap);
 
-/* Renders `key` in Swedish with the NULL-terminated names[]/values[]
- * placeholders (for staff-facing texts). */
-trygg_err replies_render_with(const replies *r, const char *key, const char *const *names,
-                              const char *const *values, char *out, size_t cap);
-
 /* Languages loaded; returns count. */
 int replies_langs(const replies *r, const char **langs, int max);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "trygg/log.h"
+#include "trygg/utf8.h"
 
 trygg_err trygg_sql_map(sqlite3 *db, int rc)
 {
@@ -168,12 +169,8 @@ void trygg_sql_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap)
     size_t len = t ? (size_t)sqlite3_column_bytes(s, col) : 0;
     if (cap == 0)
         return;
-    if (len >= cap) {
-        len = cap - 1;
-        /* Do not cut a UTF-8 sequence in half. */
-        while (len > 0 && (t[len] & 0xC0) == 0x80)
-            len--;
-    }
+    if (len >= cap) /* never half a character */
+        len = trygg_utf8_prefix((const char *)t, len, cap - 1);
     if (len)
         memcpy(dst, t, len);
     dst[len] = '\0';
