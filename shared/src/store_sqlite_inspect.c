@@ -216,10 +216,12 @@ trygg_err trygg_sqlite_test_age(trygg_store *st, int64_t seconds)
 }
 
 /* Runs an UPDATE prepared in *s; TRYGG_ERR_NOTFOUND when it changed nothing. */
-static trygg_err update_some(trygg_store *st, sqlite3_stmt *s, const char *what)
+/* Runs a test hook's write, which must change at least one row. */
+static trygg_err update_some(trygg_store *st, const char *sql, trygg_sql_args a, const char *what)
 {
-    trygg_err err = trygg_st_run(st, s, what);
-    if (!err && sqlite3_changes(st->db) == 0)
+    int changes = 0;
+    trygg_err err = trygg_sql_write(st->db, sql, a, &changes, what, st->errmsg, sizeof st->errmsg);
+    if (!err && changes == 0)
         err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "%s: nothing to change", what);
     return err;
 }
@@ -227,43 +229,28 @@ static trygg_err update_some(trygg_store *st, sqlite3_stmt *s, const char *what)
 trygg_err trygg_sqlite_test_item_times(trygg_store *st, int64_t id, int64_t created,
                                        int64_t purge_at)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "UPDATE items SET created = CASE WHEN ?2 > 0 THEN ?2 ELSE"
-                                     " created END, purge_at = CASE WHEN ?3 > 0 THEN ?3 ELSE"
-                                     " purge_at END WHERE id = ?1",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, created);
-    sqlite3_bind_int64(s, 3, purge_at);
-    return update_some(st, s, "item times");
+    return update_some(
+        st,
+        "UPDATE items SET created = CASE WHEN ?2 > 0 THEN ?2 ELSE"
+        " created END, purge_at = CASE WHEN ?3 > 0 THEN ?3 ELSE"
+        " purge_at END WHERE id = ?1",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_INT(created), TRYGG_SQL_INT(purge_at)),
+        "item times");
 }
 
 trygg_err trygg_sqlite_test_audit_time(trygg_store *st, int64_t item_id, const char *action,
                                        int64_t at)
 {
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "UPDATE audit SET at = ?3 WHERE item_id = ?1 AND action = ?2", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, item_id);
-    trygg_st_bind_text(s, 2, action);
-    sqlite3_bind_int64(s, 3, at);
-    return update_some(st, s, "audit time");
+    return update_some(
+        st, "UPDATE audit SET at = ?3 WHERE item_id = ?1 AND action = ?2",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(action), TRYGG_SQL_INT(at)),
+        "audit time");
 }
 
 trygg_err trygg_sqlite_test_kiosk_seen(trygg_store *st, const char *id, int64_t at)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "UPDATE kiosks SET last_seen = ?2 WHERE id = ?1", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, id);
-    sqlite3_bind_int64(s, 2, at);
-    return update_some(st, s, "kiosk seen");
+    return update_some(st, "UPDATE kiosks SET last_seen = ?2 WHERE id = ?1",
+                       TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(id), TRYGG_SQL_INT(at)), "kiosk seen");
 }
 
 trygg_err trygg_sqlite_test_health_at(trygg_store *st, const char *component, const char *json,

@@ -225,13 +225,9 @@ trygg_err trygg_sqlite_contact_ciphers(trygg_store *st, const char *after, trygg
 /* Blanks one contact's ciphertext; *blanked + 1 when it had one. */
 static trygg_err blank_cipher(trygg_store *st, const char *pseudonym, int *blanked)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(
-        st, "UPDATE contacts SET cipher = NULL WHERE pseudonym = ?1 AND cipher IS NOT NULL", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, pseudonym);
-    err = trygg_st_run(st, s, "blank ciphertext");
+    trygg_err err = trygg_st_write(
+        st, "UPDATE contacts SET cipher = NULL WHERE pseudonym = ?1 AND cipher IS NOT NULL",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudonym)), "blank ciphertext");
     if (!err)
         *blanked += sqlite3_changes(st->db);
     return err;
@@ -474,20 +470,14 @@ trygg_err trygg_sqlite_notify_enqueue(trygg_store *st, int64_t item_id, const ch
         return trygg_st_failf(st, TRYGG_ERR_INVALID,
                               "invalid forward (destination, channel "
                               "email|webhook, payload < 8 KiB)");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "INSERT INTO notify_out (item_id, destination, channel, "
-                                     "payload, created, next_attempt) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, item_id);
-    trygg_st_bind_text(s, 2, destination);
-    trygg_st_bind_text(s, 3, channel);
-    trygg_st_bind_text(s, 4, payload);
-    sqlite3_bind_int64(s, 5, trygg_st_now());
-    err = trygg_st_run(st, s, "enqueue forward");
+    trygg_err err = trygg_st_write(
+        st,
+        "INSERT INTO notify_out (item_id, destination, channel, "
+        "payload, created, next_attempt) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(destination), TRYGG_SQL_TEXT(channel),
+                       TRYGG_SQL_TEXT(payload), TRYGG_SQL_INT(trygg_st_now())),
+        "enqueue forward");
     if (!err && id)
         *id = sqlite3_last_insert_rowid(st->db);
     return err;
