@@ -15,6 +15,7 @@
 struct outbox {
     sqlite3 *db;
     char path[1024];
+    char errmsg[256]; /* the last SQLite failure (trygg/sqlite_util.h) */
 };
 
 /* The outbox's schema: one step per version, PRAGMA user_version is the number
@@ -39,34 +40,43 @@ static const char *const migrations[] = {
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
+/* Rolls back the open transaction, if one is open. */
+static void rollback(sqlite3 *db)
+{
+    char why[256];
+    if (!sqlite3_get_autocommit(db) &&
+        trygg_sql_exec(db, "ROLLBACK", "rollback", why, sizeof why) != TRYGG_OK)
+        TRYGG_WARN("outbox: %s", why);
+}
+
 /* Brings the file to the newest version in one transaction (so two handles
  * opening a fresh file migrate it once). 0, or -1 with the reason in err[cap]. */
 static int migrate(sqlite3 *db, const char *path, char *err, size_t cap)
 {
-    char *msg = NULL;
-    int v = 0, rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
-    if (rc == SQLITE_OK)
-        rc = trygg_sql_user_version(db, &v);
-    if (rc == SQLITE_OK && v > MIGRATION_COUNT) {
+    char why[256] = "";
+    int v = 0;
+    trygg_err e = trygg_sql_exec(db, "BEGIN IMMEDIATE", "begin", why, sizeof why);
+    if (!e && trygg_sql_user_version(db, &v) != SQLITE_OK)
+        e = trygg_sql_fail(db, sqlite3_errcode(db), "user_version", why, sizeof why);
+    if (!e && v > MIGRATION_COUNT) {
         snprintf(err, cap, "%s: outbox schema version %d is newer than this kiosk's (%d)", path, v,
                  MIGRATION_COUNT);
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        rollback(db);
         return -1;
     }
-    for (; rc == SQLITE_OK && v < MIGRATION_COUNT; v++) {
+    for (; !e && v < MIGRATION_COUNT; v++) {
         char pragma[40];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        rc = sqlite3_exec(db, migrations[v], NULL, NULL, &msg);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(db, pragma, NULL, NULL, &msg);
+        e = trygg_sql_exec(db, migrations[v], "migrate", why, sizeof why);
+        if (!e)
+            e = trygg_sql_exec(db, pragma, "user_version", why, sizeof why);
     }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
-    if (rc == SQLITE_OK)
+    if (!e)
+        e = trygg_sql_exec(db, "COMMIT", "commit", why, sizeof why);
+    if (!e)
         return 0;
-    snprintf(err, cap, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
-    sqlite3_free(msg);
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    snprintf(err, cap, "%s: %s", path, why);
+    rollback(db);
     return -1;
 }
 
@@ -117,10 +127,26 @@ void outbox_close(outbox *o)
     free(o);
 }
 
-/* The trygg_err of a failed SQLite call on the outbox. */
-static trygg_err db_err(outbox *o, int rc)
+/* Runs one write with parameters a (bound without a copy: the report
+ * stays in the caller's memory, which the caller wipes); *changes may be
+ * NULL. */
+static trygg_err write_sql(outbox *o, const char *sql, trygg_sql_args a, int *changes)
 {
-    return trygg_sql_map(o->db, rc);
+    return trygg_sql_write(o->db, sql, a, changes, "outbox", o->errmsg, sizeof o->errmsg);
+}
+
+/* Reads the first row of sql with read (TRYGG_ERR_NOTFOUND when none). */
+static trygg_err read_row(outbox *o, const char *sql, trygg_sql_args a,
+                          void (*read)(sqlite3_stmt *s, void *row), void *out)
+{
+    return trygg_sql_row(o->db, sql, a, read, out, "outbox", o->errmsg, sizeof o->errmsg);
+}
+
+/* The first column of a row as a 64-bit integer (-1 for SQL NULL). */
+static void read_int64(sqlite3_stmt *s, void *row)
+{
+    int64_t *v = row;
+    *v = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 0);
 }
 
 /* Closes and reopens this connection, so all its memory goes back through
@@ -141,60 +167,37 @@ trygg_err outbox_add(outbox *o, const char *uuid, const char *body, uint64_t now
 {
     if (!uuid || strlen(uuid) > OUTBOX_UUID_MAX || !body)
         return TRYGG_ERR_INVALID;
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(
-        o->db, "INSERT INTO outbox(uuid, created, body, next_try) VALUES(?1, ?2, ?3, 0)", -1, &st,
-        NULL);
-    if (rc != SQLITE_OK)
-        return db_err(o, rc);
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)now_ms);
-    sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    /* Autocommit with synchronous=FULL: on SQLITE_DONE the row is durable. */
-    trygg_err e = rc == SQLITE_DONE ? TRYGG_OK : db_err(o, rc);
+    /* Autocommit with synchronous=FULL: on TRYGG_OK the row is durable. */
+    trygg_err e = write_sql(
+        o, "INSERT INTO outbox(uuid, created, body, next_try) VALUES(?1, ?2, ?3, 0)",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(uuid), TRYGG_SQL_INT(now_ms), TRYGG_SQL_TEXT(body)), NULL);
     if (sqlite3_get_autocommit(o->db)) /* not inside outbox_add_ref's transaction */
         forget_pages(o);
     return e;
 }
 
-/* Runs sql (no result rows wanted); SQLite's result code. */
-static int exec_sql(outbox *o, const char *sql)
-{
-    return sqlite3_exec(o->db, sql, NULL, NULL, NULL);
-}
-
 /* Inside the transaction: takes the next sequence number of prefix and
  * writes its reference to ref ("" when the prefix's numbers are used up). */
-static int take_ref(outbox *o, const char *prefix, char ref[8])
+static trygg_err take_ref(outbox *o, const char *prefix, char ref[8])
 {
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(o->db, "SELECT next FROM ref_seq WHERE prefix = ?1", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-    long next = 0;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        next = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return rc;
+    int64_t next = 0;
+    trygg_sql_args p = TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(prefix));
+    trygg_err e = read_row(o, "SELECT next FROM ref_seq WHERE prefix = ?1", p, read_int64, &next);
+    if (e && e != TRYGG_ERR_NOTFOUND) /* no row yet: the prefix starts at 0 */
+        return e;
     ref[0] = '\0';
-    if (trygg_ref_kiosk(prefix, next, ref) != TRYGG_OK)
-        return SQLITE_OK; /* used up: no number until the server's next prefix */
-    rc = sqlite3_prepare_v2(o->db,
-                            "INSERT INTO ref_seq(prefix, next) VALUES(?1, ?2) "
-                            "ON CONFLICT(prefix) DO UPDATE SET next = excluded.next",
-                            -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)next + 1);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (trygg_ref_kiosk(prefix, (long)next, ref) != TRYGG_OK)
+        return TRYGG_OK; /* used up: no number until the server's next prefix */
+    return write_sql(o,
+                     "INSERT INTO ref_seq(prefix, next) VALUES(?1, ?2) "
+                     "ON CONFLICT(prefix) DO UPDATE SET next = excluded.next",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(prefix), TRYGG_SQL_INT(next + 1)), NULL);
+}
+
+/* Runs sql (no result rows wanted). */
+static trygg_err exec_sql(outbox *o, const char *sql)
+{
+    return trygg_sql_exec(o->db, sql, sql, o->errmsg, sizeof o->errmsg);
 }
 
 trygg_err outbox_add_ref(outbox *o, const char *uuid, const char *body, const char *prefix,
@@ -205,91 +208,88 @@ trygg_err outbox_add_ref(outbox *o, const char *uuid, const char *body, const ch
         return TRYGG_ERR_INVALID;
     if (!prefix || !trygg_ref_prefix_valid(prefix))
         return outbox_add(o, uuid, body, now_ms);
-    int rc = exec_sql(o, "BEGIN IMMEDIATE");
-    if (rc != SQLITE_OK)
-        return db_err(o, rc);
+    trygg_err e = exec_sql(o, "BEGIN IMMEDIATE");
+    if (e)
+        return e;
     char r[8] = "";
-    rc = take_ref(o, prefix, r);
+    e = take_ref(o, prefix, r);
     char *full = NULL;
-    if (rc == SQLITE_OK && r[0]) {
+    if (!e && r[0]) {
         /* The body is a JSON object: the reference goes in as its first
          * member, "ref" (docs/kiosk-api.md). */
         size_t n = strlen(body);
         full = malloc(n + 32);
         if (!full)
-            rc = SQLITE_NOMEM;
+            e = TRYGG_ERR_NOMEM;
         else
             snprintf(full, n + 32, "{\"ref\":\"%s\"%s%s", r, body[1] == '}' ? "" : ",", body + 1);
     }
-    trygg_err e = rc == SQLITE_OK ? outbox_add(o, uuid, full ? full : body, now_ms) : db_err(o, rc);
+    if (!e)
+        e = outbox_add(o, uuid, full ? full : body, now_ms);
     if (full) /* a resident's report */
         sodium_memzero(full, strlen(body) + 32);
     free(full);
-    if (e == TRYGG_OK) {
+    if (!e) {
         /* synchronous=FULL: on COMMIT the row and the sequence are durable. */
-        rc = exec_sql(o, "COMMIT");
-        if (rc != SQLITE_OK)
-            e = db_err(o, rc);
+        e = exec_sql(o, "COMMIT");
         forget_pages(o);
     }
-    if (e != TRYGG_OK) {
-        exec_sql(o, "ROLLBACK");
+    if (e) {
+        rollback(o->db);
         return e;
     }
     memcpy(ref, r, sizeof r);
     return TRYGG_OK;
 }
 
+/* The oldest due row's columns; body is malloc'd (NULL when out of memory). */
+typedef struct {
+    char uuid[OUTBOX_UUID_MAX + 1];
+    char *body;
+    int attempts;
+} next_row;
+
+static void read_next(sqlite3_stmt *s, void *row)
+{
+    next_row *r = row;
+    const char *b = (const char *)sqlite3_column_text(s, 1);
+    trygg_sql_col_text(s, 0, r->uuid, sizeof r->uuid);
+    r->body = strdup(b ? b : "");
+    r->attempts = sqlite3_column_int(s, 2);
+}
+
 int outbox_next(outbox *o, uint64_t now_ms, char *uuid, char **body, int *attempts)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(o->db,
+    next_row r = {.body = NULL};
+    trygg_err e = read_row(o,
                            "SELECT uuid, body, attempts FROM outbox WHERE state = 0 AND "
                            "next_try <= ?1 ORDER BY next_try, created LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)now_ms);
-    int rc = sqlite3_step(st), found = 0;
-    if (rc == SQLITE_ROW) {
-        const char *u = (const char *)sqlite3_column_text(st, 0);
-        const char *b = (const char *)sqlite3_column_text(st, 1);
-        snprintf(uuid, OUTBOX_UUID_MAX + 1, "%s", u ? u : "");
-        *body = strdup(b ? b : "");
-        *attempts = sqlite3_column_int(st, 2);
-        found = *body ? 1 : -1;
-    } else if (rc != SQLITE_DONE) {
-        found = -1;
-    }
-    sqlite3_finalize(st);
-    return found;
+                           TRYGG_SQL_ARGS(TRYGG_SQL_INT(now_ms)), read_next, &r);
+    if (e)
+        return e == TRYGG_ERR_NOTFOUND ? 0 : -1;
+    memcpy(uuid, r.uuid, sizeof r.uuid);
+    *body = r.body;
+    *attempts = r.attempts;
+    return r.body ? 1 : -1;
 }
 
 uint64_t outbox_next_due(outbox *o)
 {
-    sqlite3_stmt *st;
-    uint64_t due = UINT64_MAX;
-    if (sqlite3_prepare_v2(o->db, "SELECT min(next_try) FROM outbox WHERE state = 0", -1, &st,
-                           NULL) != SQLITE_OK)
-        return due;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        due = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return due;
+    int64_t due = -1;
+    if (read_row(o, "SELECT min(next_try) FROM outbox WHERE state = 0", TRYGG_SQL_NO_ARGS,
+                 read_int64, &due) != TRYGG_OK ||
+        due < 0)
+        return UINT64_MAX;
+    return (uint64_t)due;
 }
 
-static trygg_err exec_uuid(outbox *o, const char *sql, const char *uuid, sqlite3_int64 a,
+/* Runs a write on row uuid with ?2 = a and ?3 = text, then forgets the
+ * connection's pages. */
+static trygg_err exec_uuid(outbox *o, const char *sql, const char *uuid, int64_t a,
                            const char *text)
 {
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(o->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return db_err(o, rc);
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, a);
-    sqlite3_bind_text(st, 3, text ? text : "", -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    trygg_err e = rc == SQLITE_DONE ? TRYGG_OK : db_err(o, rc);
+    trygg_err e = write_sql(
+        o, sql, TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(uuid), TRYGG_SQL_INT(a), TRYGG_SQL_TEXT(text)), NULL);
     forget_pages(o);
     return e;
 }
@@ -305,7 +305,7 @@ trygg_err outbox_retry(outbox *o, const char *uuid, uint64_t next_try, const cha
     return exec_uuid(o,
                      "UPDATE outbox SET attempts = attempts + 1, next_try = ?2, "
                      "last_error = substr(?3, 1, 200) WHERE uuid = ?1",
-                     uuid, (sqlite3_int64)next_try, err);
+                     uuid, (int64_t)next_try, err);
 }
 
 trygg_err outbox_dead(outbox *o, const char *uuid, const char *err)
@@ -318,17 +318,12 @@ trygg_err outbox_dead(outbox *o, const char *uuid, const char *err)
 
 static int count(outbox *o, int state)
 {
-    sqlite3_stmt *st;
-    int n = -1;
-    if (sqlite3_prepare_v2(o->db, "SELECT count(*) FROM outbox WHERE state = ?1", -1, &st, NULL) !=
-        SQLITE_OK)
-        return -1;
-    sqlite3_bind_int(st, 1, state);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int64_t n = -1;
+    if (read_row(o, "SELECT count(*) FROM outbox WHERE state = ?1",
+                 TRYGG_SQL_ARGS(TRYGG_SQL_INT(state)), read_int64, &n) != TRYGG_OK)
+        n = -1;
     forget_pages(o);
-    return n;
+    return (int)n;
 }
 
 int outbox_depth(outbox *o)
@@ -343,12 +338,9 @@ int outbox_dead_count(outbox *o)
 
 int outbox_purge_dead(outbox *o, uint64_t before_ms)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(o->db, "DELETE FROM outbox WHERE state = 2 AND created < ?1", -1, &st,
-                           NULL) != SQLITE_OK)
+    int changes = 0;
+    if (write_sql(o, "DELETE FROM outbox WHERE state = 2 AND created < ?1",
+                  TRYGG_SQL_ARGS(TRYGG_SQL_INT(before_ms)), &changes) != TRYGG_OK)
         return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)before_ms);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? sqlite3_changes(o->db) : -1;
+    return changes;
 }

@@ -12,6 +12,7 @@
  */
 #include "trygg/copy.h"
 #include "trygg/backoff.h"
+#include "trygg/utf8.h"
 #include "trygg/time.h"
 #include "forward.h"
 
@@ -113,9 +114,7 @@ static void encode_subject(const char *s, char *out, size_t cap)
     size_t o = 0, n = strlen(s), i = 0;
     out[0] = '\0';
     while (i < n) {
-        size_t chunk = n - i > 45 ? 45 : n - i;
-        while (chunk > 0 && i + chunk < n && ((unsigned char)s[i + chunk] & 0xC0) == 0x80)
-            chunk--;
+        size_t chunk = trygg_utf8_prefix(s + i, n - i, 45); /* whole characters */
         if (chunk == 0)
             break;
         char b64[80];

@@ -86,10 +86,33 @@ static trygg_err prep(lstore *s, const char *sql, sqlite3_stmt **st)
     return trygg_sql_prepare(s->db, sql, st, s->errmsg, sizeof s->errmsg);
 }
 
-/* Steps a write to its end and finalizes it. */
-static trygg_err run(lstore *s, sqlite3_stmt *st, const char *what)
+/* Runs one write with its parameters; *changes (may be NULL) gets the rows
+ * it changed. */
+static trygg_err write_sql_n(lstore *s, const char *sql, trygg_sql_args a, int *changes,
+                             const char *what)
 {
-    return trygg_sql_run(s->db, st, what, s->errmsg, sizeof s->errmsg);
+    return trygg_sql_write(s->db, sql, a, changes, what, s->errmsg, sizeof s->errmsg);
+}
+
+static trygg_err write_sql(lstore *s, const char *sql, trygg_sql_args a, const char *what)
+{
+    return write_sql_n(s, sql, a, NULL, what);
+}
+
+/* Reads the first row of sql (TRYGG_ERR_NOTFOUND when none). */
+static trygg_err row(lstore *s, const char *sql, trygg_sql_args a,
+                     void (*read)(sqlite3_stmt *st, void *row), void *out, const char *what)
+{
+    return trygg_sql_row(s->db, sql, a, read, out, what, s->errmsg, sizeof s->errmsg);
+}
+
+/* Collects up to max rows of sql. */
+static trygg_err select_rows(lstore *s, const char *sql, trygg_sql_args a, void *out, size_t size,
+                             int max, void (*read)(sqlite3_stmt *st, void *row), int *n,
+                             const char *what)
+{
+    return trygg_sql_select(s->db, sql, a, out, size, max, read, n, what, s->errmsg,
+                            sizeof s->errmsg);
 }
 
 int ls_schema_version(lstore *s)
@@ -178,79 +201,53 @@ void ls_rollback(lstore *s)
 
 trygg_err ls_number_put(lstore *s, const char *pseudo, const unsigned char *cipher, int len)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s,
-                       "INSERT INTO numbers (pseudonym, cipher) VALUES (?1, ?2) "
-                       "ON CONFLICT(pseudonym) DO UPDATE SET cipher = excluded.cipher "
-                       "WHERE stopped = 0 AND (cipher IS NULL OR cipher <> excluded.cipher)",
-                       &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, pseudo);
-    if (cipher && len > 0)
-        sqlite3_bind_blob(st, 2, cipher, len, SQLITE_TRANSIENT);
-    return run(s, st, "number");
+    return write_sql(s,
+                     "INSERT INTO numbers (pseudonym, cipher) VALUES (?1, ?2) "
+                     "ON CONFLICT(pseudonym) DO UPDATE SET cipher = excluded.cipher "
+                     "WHERE stopped = 0 AND (cipher IS NULL OR cipher <> excluded.cipher)",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo), TRYGG_SQL_BLOB(cipher, len)), "number");
+}
+
+static void read_number(sqlite3_stmt *st, void *row)
+{
+    ls_number *out = row;
+    int n = sqlite3_column_bytes(st, 0);
+    if (n > 0 && n <= (int)sizeof out->cipher) {
+        memcpy(out->cipher, sqlite3_column_blob(st, 0), (size_t)n);
+        out->cipher_len = n;
+    }
+    out->stopped = sqlite3_column_int(st, 1);
 }
 
 trygg_err ls_number_get(lstore *s, const char *pseudo, ls_number *out)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s, "SELECT cipher, stopped FROM numbers WHERE pseudonym = ?1", &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, pseudo);
     memset(out, 0, sizeof *out);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(st, 0);
-        if (n > 0 && n <= (int)sizeof out->cipher) {
-            memcpy(out->cipher, sqlite3_column_blob(st, 0), (size_t)n);
-            out->cipher_len = n;
-        }
-        out->stopped = sqlite3_column_int(st, 1);
-        e = TRYGG_OK;
-    } else {
-        e = rc == SQLITE_DONE ? TRYGG_ERR_NOTFOUND : fail(s, rc, "number");
-    }
-    sqlite3_finalize(st);
-    return e;
+    return row(s, "SELECT cipher, stopped FROM numbers WHERE pseudonym = ?1",
+               TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo)), read_number, out, "number");
 }
 
 trygg_err ls_number_stop(lstore *s, const char *pseudo)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s,
-                       "INSERT INTO numbers (pseudonym, cipher, stopped) VALUES (?1, NULL, 1) "
-                       "ON CONFLICT(pseudonym) DO UPDATE SET cipher = NULL, stopped = 1",
-                       &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, pseudo);
-    e = run(s, st, "stop");
+    trygg_sql_args who = TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo));
+    trygg_err e = write_sql(s,
+                            "INSERT INTO numbers (pseudonym, cipher, stopped) VALUES (?1, NULL, 1) "
+                            "ON CONFLICT(pseudonym) DO UPDATE SET cipher = NULL, stopped = 1",
+                            who, "stop");
     if (e)
         return e;
     /* Nothing is ever sent to it again. */
-    if ((e = prep(s,
-                  "UPDATE sendq SET state = 'cancelled', error = 'recipient stopped' "
-                  "WHERE pseudonym = ?1 AND state IN ('pending', 'failed') AND stop = 0",
-                  &st)) != TRYGG_OK)
-        return e;
-    trygg_sql_bind_text(st, 1, pseudo);
-    return run(s, st, "stop");
+    return write_sql(s,
+                     "UPDATE sendq SET state = 'cancelled', error = 'recipient stopped' "
+                     "WHERE pseudonym = ?1 AND state IN ('pending', 'failed') AND stop = 0",
+                     who, "stop");
 }
 
 trygg_err ls_number_start(lstore *s, const char *pseudo, const unsigned char *cipher, int len)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s,
-                       "INSERT INTO numbers (pseudonym, cipher, stopped) VALUES (?1, ?2, 0) "
-                       "ON CONFLICT(pseudonym) DO UPDATE SET cipher = excluded.cipher, stopped = 0",
-                       &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, pseudo);
-    sqlite3_bind_blob(st, 2, cipher, len, SQLITE_TRANSIENT);
-    return run(s, st, "start");
+    return write_sql(s,
+                     "INSERT INTO numbers (pseudonym, cipher, stopped) VALUES (?1, ?2, 0) "
+                     "ON CONFLICT(pseudonym) DO UPDATE SET cipher = excluded.cipher, stopped = 0",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo), TRYGG_SQL_BLOB(cipher, len)), "start");
 }
 
 /* ---- inbound ----------------------------------------------------------------- */
@@ -259,68 +256,49 @@ trygg_err ls_number_start(lstore *s, const char *pseudo, const unsigned char *ci
     "id, key, type, pseudonym, text, received, smsc_time, reachable, national, incomplete, "       \
     "offline_ref, answered, offline_done, state"
 
+static const trygg_sql_field inbound_fields[] = {
+    TRYGG_SQL_FINT(ls_inbound, id),           TRYGG_SQL_FTEXT(ls_inbound, key),
+    TRYGG_SQL_FTEXT(ls_inbound, type),        TRYGG_SQL_FTEXT(ls_inbound, pseudo),
+    TRYGG_SQL_FTEXT(ls_inbound, text),        TRYGG_SQL_FINT(ls_inbound, received),
+    TRYGG_SQL_FTEXT(ls_inbound, stamp),       TRYGG_SQL_FINT(ls_inbound, reachable),
+    TRYGG_SQL_FINT(ls_inbound, national),     TRYGG_SQL_FINT(ls_inbound, incomplete),
+    TRYGG_SQL_FTEXT(ls_inbound, offline_ref), TRYGG_SQL_FINT(ls_inbound, answered),
+    TRYGG_SQL_FINT(ls_inbound, offline_done), TRYGG_SQL_FTEXT(ls_inbound, state)};
+
 static void read_inbound(sqlite3_stmt *st, void *row)
 {
-    ls_inbound *m = row;
-    memset(m, 0, sizeof *m);
-    m->id = sqlite3_column_int64(st, 0);
-    trygg_sql_col_text(st, 1, m->key, sizeof m->key);
-    trygg_sql_col_text(st, 2, m->type, sizeof m->type);
-    trygg_sql_col_text(st, 3, m->pseudo, sizeof m->pseudo);
-    trygg_sql_col_text(st, 4, m->text, sizeof m->text);
-    m->received = sqlite3_column_int64(st, 5);
-    trygg_sql_col_text(st, 6, m->stamp, sizeof m->stamp);
-    m->reachable = sqlite3_column_int(st, 7);
-    m->national = sqlite3_column_int(st, 8);
-    m->incomplete = sqlite3_column_int(st, 9);
-    trygg_sql_col_text(st, 10, m->offline_ref, sizeof m->offline_ref);
-    m->answered = sqlite3_column_int(st, 11);
-    m->offline_done = sqlite3_column_int(st, 12);
-    trygg_sql_col_text(st, 13, m->state, sizeof m->state);
+    TRYGG_SQL_READ(st, inbound_fields, row, sizeof(ls_inbound));
 }
 
 trygg_err ls_inbound_add(lstore *s, const ls_inbound *m, int *added)
 {
-    sqlite3_stmt *st;
-    *added = 0;
-    trygg_err e = prep(s,
-                       "INSERT OR IGNORE INTO inbound (key, type, pseudonym, text, received, "
-                       "smsc_time, reachable, national, incomplete, updated) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?5)",
-                       &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, m->key);
-    trygg_sql_bind_text(st, 2, m->type[0] ? m->type : "sms");
-    trygg_sql_bind_text(st, 3, m->pseudo);
-    trygg_sql_bind_text(st, 4, m->text);
-    sqlite3_bind_int64(st, 5, m->received);
-    trygg_sql_bind_text(st, 6, m->stamp);
-    sqlite3_bind_int(st, 7, m->reachable);
-    sqlite3_bind_int(st, 8, m->national);
-    sqlite3_bind_int(st, 9, m->incomplete);
-    e = run(s, st, "inbound");
-    if (!e)
-        *added = sqlite3_changes(s->db) > 0;
+    int changes = 0;
+    trygg_err e = write_sql_n(
+        s,
+        "INSERT OR IGNORE INTO inbound (key, type, pseudonym, text, received, "
+        "smsc_time, reachable, national, incomplete, updated) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?5)",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(m->key), TRYGG_SQL_TEXT(m->type[0] ? m->type : "sms"),
+                       TRYGG_SQL_TEXT(m->pseudo), TRYGG_SQL_TEXT(m->text),
+                       TRYGG_SQL_INT(m->received), TRYGG_SQL_TEXT(m->stamp),
+                       TRYGG_SQL_INT(m->reachable), TRYGG_SQL_INT(m->national),
+                       TRYGG_SQL_INT(m->incomplete)),
+        &changes, "inbound");
+    *added = changes > 0;
     return e;
 }
 
-static trygg_err collect_inbound(lstore *s, sqlite3_stmt *st, ls_inbound *out, int max, int *n)
+/* The inbound rows of sql with parameters a. */
+static trygg_err inbound_rows(lstore *s, const char *sql, trygg_sql_args a, ls_inbound *out,
+                              int max, int *n)
 {
-    return trygg_sql_collect(s->db, st, out, sizeof *out, max, read_inbound, n, "inbound",
-                             s->errmsg, sizeof s->errmsg);
+    return select_rows(s, sql, a, out, sizeof *out, max, read_inbound, n, "inbound");
 }
 
 /* Pending messages (and `and`, more of the WHERE clause), oldest first. */
 static trygg_err inbound_pending(lstore *s, const char *sql, ls_inbound *out, int max, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s, sql, &st);
-    if (e)
-        return e;
-    sqlite3_bind_int(st, 1, max);
-    return collect_inbound(s, st, out, max, n);
+    return inbound_rows(s, sql, TRYGG_SQL_ARGS(TRYGG_SQL_INT(max)), out, max, n);
 }
 
 trygg_err ls_inbound_pending(lstore *s, ls_inbound *out, int max, int *n)
@@ -340,51 +318,40 @@ trygg_err ls_inbound_undecided(lstore *s, ls_inbound *out, int max, int *n)
 
 trygg_err ls_inbound_get(lstore *s, const char *key, ls_inbound *out)
 {
-    sqlite3_stmt *st;
     int n = 0;
-    trygg_err e = prep(s, "SELECT " INBOUND_COLS " FROM inbound WHERE key = ?1", &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, key);
-    e = collect_inbound(s, st, out, 1, &n);
+    trygg_err e = inbound_rows(s, "SELECT " INBOUND_COLS " FROM inbound WHERE key = ?1",
+                               TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(key)), out, 1, &n);
     return e ? e : n ? TRYGG_OK : TRYGG_ERR_NOTFOUND;
 }
 
 trygg_err ls_inbound_done(lstore *s, int64_t id, const char *state, const char *answer)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s,
-                       "UPDATE inbound SET state = ?1, answer = ?2, "
-                       "updated = strftime('%s','now') WHERE id = ?3",
-                       &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, state);
-    trygg_sql_bind_text(st, 2, answer);
-    sqlite3_bind_int64(st, 3, id);
-    return run(s, st, "inbound");
+    return write_sql(
+        s,
+        "UPDATE inbound SET state = ?1, answer = ?2, "
+        "updated = strftime('%s','now') WHERE id = ?3",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(state), TRYGG_SQL_TEXT(answer), TRYGG_SQL_INT(id)),
+        "inbound");
 }
 
 trygg_err ls_inbound_offline(lstore *s, int64_t id, const char *ref, int answered)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s,
-                       "UPDATE inbound SET offline_ref = ?1, answered = ?2, offline_done = 1 "
-                       "WHERE id = ?3",
-                       &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, ref);
-    sqlite3_bind_int(st, 2, answered);
-    sqlite3_bind_int64(st, 3, id);
-    return run(s, st, "inbound");
+    return write_sql(
+        s,
+        "UPDATE inbound SET offline_ref = ?1, answered = ?2, offline_done = 1 "
+        "WHERE id = ?3",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(ref), TRYGG_SQL_INT(answered), TRYGG_SQL_INT(id)), "inbound");
 }
 
-/* The one number a SELECT count(*) statement gives, into *n; finalizes it. */
-static trygg_err count_of(lstore *s, sqlite3_stmt *st, int *n)
+/* The one number a SELECT count(*) statement with parameters a gives. */
+static trygg_err count_of(lstore *s, const char *sql, trygg_sql_args a, int *n)
 {
+    sqlite3_stmt *st;
     int64_t v;
-    trygg_err e = trygg_sql_int64(s->db, st, &v, "count", s->errmsg, sizeof s->errmsg);
+    *n = 0;
+    trygg_err e = trygg_sql_prepare_args(s->db, sql, a, &st, s->errmsg, sizeof s->errmsg);
+    if (!e)
+        e = trygg_sql_int64(s->db, st, &v, "count", s->errmsg, sizeof s->errmsg);
     if (!e)
         *n = (int)v;
     return e;
@@ -392,37 +359,29 @@ static trygg_err count_of(lstore *s, sqlite3_stmt *st, int *n)
 
 trygg_err ls_inbound_count(lstore *s, const char *state, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s, "SELECT count(*) FROM inbound WHERE state = ?1", &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, state);
-    return count_of(s, st, n);
+    return count_of(s, "SELECT count(*) FROM inbound WHERE state = ?1",
+                    TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(state)), n);
 }
 
 /* ---- parts --------------------------------------------------------------------- */
 
+/* The reader of a lookup that only asks whether a row exists. */
+static void read_nothing(sqlite3_stmt *st, void *row)
+{
+    (void)st;
+    (void)row;
+}
+
 int ls_part_seen(lstore *s, const char *key)
 {
-    sqlite3_stmt *st;
-    if (prep(s, "SELECT 1 FROM parts WHERE key = ?1", &st) != TRYGG_OK)
-        return 0;
-    trygg_sql_bind_text(st, 1, key);
-    int seen = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return seen;
+    return row(s, "SELECT 1 FROM parts WHERE key = ?1", TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(key)),
+               read_nothing, NULL, "part") == TRYGG_OK;
 }
 
 trygg_err ls_part_put(lstore *s, const char *key, int64_t at)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s, "INSERT OR IGNORE INTO parts (key, at) VALUES (?1, ?2)", &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, key);
-    sqlite3_bind_int64(st, 2, at);
-    return run(s, st, "part");
+    return write_sql(s, "INSERT OR IGNORE INTO parts (key, at) VALUES (?1, ?2)",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(key), TRYGG_SQL_INT(at)), "part");
 }
 
 /* ---- send queue ------------------------------------------------------------------ */
@@ -431,133 +390,88 @@ trygg_err ls_part_put(lstore *s, const char *key, int64_t at)
     "id, coalesce(server_id, 0), pseudonym, text, author, urgent, stop, attempts, next_try, "      \
     "state, parts, error"
 
+static const trygg_sql_field send_fields[] = {
+    TRYGG_SQL_FINT(ls_send, id),       TRYGG_SQL_FINT(ls_send, server_id),
+    TRYGG_SQL_FTEXT(ls_send, pseudo),  TRYGG_SQL_FTEXT(ls_send, text),
+    TRYGG_SQL_FTEXT(ls_send, author),  TRYGG_SQL_FINT(ls_send, urgent),
+    TRYGG_SQL_FINT(ls_send, stop),     TRYGG_SQL_FINT(ls_send, attempts),
+    TRYGG_SQL_FINT(ls_send, next_try), TRYGG_SQL_FTEXT(ls_send, state),
+    TRYGG_SQL_FINT(ls_send, parts),    TRYGG_SQL_FTEXT(ls_send, error)};
+
 static void read_send(sqlite3_stmt *st, void *row)
 {
-    ls_send *m = row;
-    memset(m, 0, sizeof *m);
-    m->id = sqlite3_column_int64(st, 0);
-    m->server_id = sqlite3_column_int64(st, 1);
-    trygg_sql_col_text(st, 2, m->pseudo, sizeof m->pseudo);
-    trygg_sql_col_text(st, 3, m->text, sizeof m->text);
-    trygg_sql_col_text(st, 4, m->author, sizeof m->author);
-    m->urgent = sqlite3_column_int(st, 5);
-    m->stop = sqlite3_column_int(st, 6);
-    m->attempts = sqlite3_column_int(st, 7);
-    m->next_try = sqlite3_column_int64(st, 8);
-    trygg_sql_col_text(st, 9, m->state, sizeof m->state);
-    m->parts = sqlite3_column_int(st, 10);
-    trygg_sql_col_text(st, 11, m->error, sizeof m->error);
+    TRYGG_SQL_READ(st, send_fields, row, sizeof(ls_send));
 }
 
-static trygg_err collect_send(lstore *s, sqlite3_stmt *st, ls_send *out, int max, int *n)
+/* The send-queue rows of sql with parameters a. */
+static trygg_err send_rows(lstore *s, const char *sql, trygg_sql_args a, ls_send *out, int max,
+                           int *n)
 {
-    return trygg_sql_collect(s->db, st, out, sizeof *out, max, read_send, n, "sendq", s->errmsg,
-                             sizeof s->errmsg);
+    return select_rows(s, sql, a, out, sizeof *out, max, read_send, n, "sendq");
 }
 
 trygg_err ls_send_add(lstore *s, const ls_send *m, int *added)
 {
-    sqlite3_stmt *st;
-    *added = 0;
-    trygg_err e = prep(s,
-                       "INSERT OR IGNORE INTO sendq (server_id, pseudonym, text, author, urgent, "
-                       "stop) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                       &st);
-    if (e)
-        return e;
-    if (m->server_id > 0)
-        sqlite3_bind_int64(st, 1, m->server_id);
-    trygg_sql_bind_text(st, 2, m->pseudo);
-    trygg_sql_bind_text(st, 3, m->text);
-    trygg_sql_bind_text(st, 4, m->author);
-    sqlite3_bind_int(st, 5, m->urgent);
-    sqlite3_bind_int(st, 6, m->stop);
-    e = run(s, st, "sendq");
-    if (!e)
-        *added = sqlite3_changes(s->db) > 0;
+    int changes = 0;
+    trygg_err e = write_sql_n(
+        s,
+        "INSERT OR IGNORE INTO sendq (server_id, pseudonym, text, author, urgent, "
+        "stop) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        TRYGG_SQL_ARGS(m->server_id > 0 ? TRYGG_SQL_INT(m->server_id) : TRYGG_SQL_NULL,
+                       TRYGG_SQL_TEXT(m->pseudo), TRYGG_SQL_TEXT(m->text),
+                       TRYGG_SQL_TEXT(m->author), TRYGG_SQL_INT(m->urgent), TRYGG_SQL_INT(m->stop)),
+        &changes, "sendq");
+    *added = changes > 0;
     return e;
 }
 
 trygg_err ls_send_due(lstore *s, int64_t now, ls_send *out, int max, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s,
-                       "SELECT " SEND_COLS " FROM sendq WHERE state IN ('pending', 'failed') "
-                       "AND next_try <= ?1 ORDER BY urgent DESC, next_try, id LIMIT ?2",
-                       &st);
-    if (e)
-        return e;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int(st, 2, max);
-    return collect_send(s, st, out, max, n);
+    return send_rows(s,
+                     "SELECT " SEND_COLS " FROM sendq WHERE state IN ('pending', 'failed') "
+                     "AND next_try <= ?1 ORDER BY urgent DESC, next_try, id LIMIT ?2",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_INT(now), TRYGG_SQL_INT(max)), out, max, n);
 }
 
 trygg_err ls_send_mark(lstore *s, int64_t id, const char *state, int parts, const char *error,
                        int64_t next_try)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s,
-                       "UPDATE sendq SET state = ?1, parts = ?2, error = ?3, next_try = ?4, "
-                       "attempts = attempts + (?1 IN ('sent', 'failed', 'dead')) WHERE id = ?5",
-                       &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, state);
-    sqlite3_bind_int(st, 2, parts);
-    trygg_sql_bind_text(st, 3, error);
-    sqlite3_bind_int64(st, 4, next_try);
-    sqlite3_bind_int64(st, 5, id);
-    return run(s, st, "sendq");
+    return write_sql(s,
+                     "UPDATE sendq SET state = ?1, parts = ?2, error = ?3, next_try = ?4, "
+                     "attempts = attempts + (?1 IN ('sent', 'failed', 'dead')) WHERE id = ?5",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(state), TRYGG_SQL_INT(parts),
+                                    TRYGG_SQL_TEXT(error), TRYGG_SQL_INT(next_try),
+                                    TRYGG_SQL_INT(id)),
+                     "sendq");
 }
 
 trygg_err ls_send_unreported(lstore *s, ls_send *out, int max, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s,
-                       "SELECT " SEND_COLS " FROM sendq WHERE server_id IS NOT NULL "
-                       "AND reported = 0 AND state IN ('sent', 'dead', 'cancelled') "
-                       "ORDER BY id LIMIT ?1",
-                       &st);
-    if (e)
-        return e;
-    sqlite3_bind_int(st, 1, max);
-    return collect_send(s, st, out, max, n);
+    return send_rows(s,
+                     "SELECT " SEND_COLS " FROM sendq WHERE server_id IS NOT NULL "
+                     "AND reported = 0 AND state IN ('sent', 'dead', 'cancelled') "
+                     "ORDER BY id LIMIT ?1",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_INT(max)), out, max, n);
 }
 
 trygg_err ls_send_get_server(lstore *s, int64_t server_id, ls_send *out)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s, "SELECT " SEND_COLS " FROM sendq WHERE server_id = ?1", &st);
-    if (e)
-        return e;
-    sqlite3_bind_int64(st, 1, server_id);
     int n = 0;
-    e = collect_send(s, st, out, 1, &n);
+    trygg_err e = send_rows(s, "SELECT " SEND_COLS " FROM sendq WHERE server_id = ?1",
+                            TRYGG_SQL_ARGS(TRYGG_SQL_INT(server_id)), out, 1, &n);
     return !e && n == 0 ? TRYGG_ERR_NOTFOUND : e;
 }
 
 trygg_err ls_send_reported(lstore *s, int64_t id)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s, "UPDATE sendq SET reported = 1 WHERE id = ?1", &st);
-    if (e)
-        return e;
-    sqlite3_bind_int64(st, 1, id);
-    return run(s, st, "sendq");
+    return write_sql(s, "UPDATE sendq SET reported = 1 WHERE id = ?1",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), "sendq");
 }
 
 trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s, "SELECT count(*) FROM sendq WHERE pseudonym = ?1 AND created >= ?2", &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, pseudo);
-    sqlite3_bind_int64(st, 2, since);
-    return count_of(s, st, n);
+    return count_of(s, "SELECT count(*) FROM sendq WHERE pseudonym = ?1 AND created >= ?2",
+                    TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo), TRYGG_SQL_INT(since)), n);
 }
 
 /* ---- retention ------------------------------------------------------------------------ */
@@ -571,29 +485,28 @@ trygg_err ls_purge(lstore *s, int64_t now, int *n)
         "DELETE FROM sendq WHERE state IN ('sent', 'dead', 'cancelled') AND created <= ?2"
         " AND (reported = 1 OR server_id IS NULL OR server_id = 0)",
     };
+    trygg_sql_args a = TRYGG_SQL_ARGS(TRYGG_SQL_INT(now - (int64_t)LS_KEEP_UPLOADED_DAYS * 86400),
+                                      TRYGG_SQL_INT(now - (int64_t)LS_KEEP_SENT_DAYS * 86400));
     *n = 0;
     trygg_err e = TRYGG_OK;
     for (size_t i = 0; !e && i < sizeof sql / sizeof sql[0]; i++) {
-        sqlite3_stmt *st;
-        e = prep(s, sql[i], &st);
-        if (e)
-            break;
-        sqlite3_bind_int64(st, 1, now - (int64_t)LS_KEEP_UPLOADED_DAYS * 86400);
-        if (sqlite3_bind_parameter_count(st) >= 2)
-            sqlite3_bind_int64(st, 2, now - (int64_t)LS_KEEP_SENT_DAYS * 86400);
-        e = run(s, st, "purge");
-        if (!e)
-            *n += sqlite3_changes(s->db);
+        int changes = 0;
+        a.n = strstr(sql[i], "?2") ? 2 : 1;
+        e = write_sql_n(s, sql[i], a, &changes, "purge");
+        *n += changes;
     }
     return e;
+}
+
+static void read_pseudo(sqlite3_stmt *st, void *row)
+{
+    trygg_sql_col_text(st, 0, row, TRYGG_PSEUDO_HEX + 1);
 }
 
 trygg_err ls_numbers_idle(lstore *s, const char *after, char (*out)[TRYGG_PSEUDO_HEX + 1], int max,
                           int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    trygg_err e = prep(s,
+    return select_rows(s,
                        "SELECT pseudonym FROM numbers WHERE pseudonym > ?1"
                        " AND NOT EXISTS (SELECT 1 FROM inbound WHERE inbound.pseudonym ="
                        " numbers.pseudonym AND inbound.state = 'pending')"
@@ -601,58 +514,43 @@ trygg_err ls_numbers_idle(lstore *s, const char *after, char (*out)[TRYGG_PSEUDO
                        " numbers.pseudonym AND (sendq.state IN ('pending', 'failed')"
                        " OR (sendq.reported = 0 AND sendq.server_id > 0)))"
                        " ORDER BY pseudonym LIMIT ?2",
-                       &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, after);
-    sqlite3_bind_int(st, 2, max);
-    int rc;
-    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        trygg_sql_col_text(st, 0, out[(*n)++], TRYGG_PSEUDO_HEX + 1);
-    if (*n < max && rc != SQLITE_DONE)
-        e = fail(s, rc, "idle numbers");
-    sqlite3_finalize(st);
-    return e;
+                       TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(after), TRYGG_SQL_INT(max)), out, sizeof *out,
+                       max, read_pseudo, n, "idle numbers");
 }
 
 trygg_err ls_number_forget(lstore *s, const char *pseudo)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s, "DELETE FROM numbers WHERE pseudonym = ?1", &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, pseudo);
-    return run(s, st, "forget");
+    return write_sql(s, "DELETE FROM numbers WHERE pseudonym = ?1",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo)), "forget");
 }
 
 /* ---- meta ---------------------------------------------------------------------------- */
 
+/* A text column into a caller's buffer. */
+typedef struct {
+    char *out;
+    size_t cap;
+} text_out;
+
+static void read_text(sqlite3_stmt *st, void *row)
+{
+    text_out *t = row;
+    trygg_sql_col_text(st, 0, t->out, t->cap);
+}
+
 trygg_err ls_meta_get(lstore *s, const char *name, char *out, size_t cap)
 {
-    sqlite3_stmt *st;
     out[0] = '\0';
-    trygg_err e = prep(s, "SELECT value FROM meta WHERE name = ?1", &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, name);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        trygg_sql_col_text(st, 0, out, cap);
-    else if (rc != SQLITE_DONE)
-        e = fail(s, rc, "meta");
-    sqlite3_finalize(st);
-    return e;
+    text_out t = {out, cap};
+    trygg_err e = row(s, "SELECT value FROM meta WHERE name = ?1",
+                      TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(name)), read_text, &t, "meta");
+    return e == TRYGG_ERR_NOTFOUND ? TRYGG_OK : e;
 }
 
 trygg_err ls_meta_set(lstore *s, const char *name, const char *value)
 {
-    sqlite3_stmt *st;
-    trygg_err e = prep(s, "INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)", &st);
-    if (e)
-        return e;
-    trygg_sql_bind_text(st, 1, name);
-    trygg_sql_bind_text(st, 2, value);
-    return run(s, st, "meta");
+    return write_sql(s, "INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(name), TRYGG_SQL_TEXT(value)), "meta");
 }
 
 trygg_err ls_next_seq(lstore *s, long *seq)

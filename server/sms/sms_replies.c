@@ -85,12 +85,6 @@ const char *replies_text(const replies *r, const char *lang, const char *key)
     return trygg_i18n_get(r->cat, lang && lang[0] ? lang : "sv", key);
 }
 
-trygg_err replies_render_with(const replies *r, const char *key, const char *const *names,
-                              const char *const *values, char *out, size_t cap)
-{
-    return trygg_i18n_format(trygg_i18n_get(r->cat, "sv", key), names, values, out, cap);
-}
-
 int replies_langs(const replies *r, const char **langs, int max)
 {
     return trygg_i18n_langs(r->cat, langs, max);

@@ -61,11 +61,6 @@ trygg_err replies_render_ext(const replies *r, const char *lang, const char *key
 /* The catalog text of `key` in `lang` (fallback Swedish), unformatted. */
 const char *replies_text(const replies *r, const char *lang, const char *key);
 
-/* Renders `key` in Swedish with the NULL-terminated names[]/values[]
- * placeholders (for staff-facing texts). */
-trygg_err replies_render_with(const replies *r, const char *key, const char *const *names,
-                              const char *const *values, char *out, size_t cap);
-
 /* Languages loaded; returns count. */
 int replies_langs(const replies *r, const char **langs, int max);
 

@@ -1,14 +1,16 @@
 /*
- * sqlite_util.c — SQLite statement helpers of the queue's backend and the
- * gateway's local store (trygg/sqlite_util.h).
+ * sqlite_util.c — SQLite statement helpers of the queue's backend, the
+ * gateway's local store and the kiosk's outbox (trygg/sqlite_util.h).
  */
 #include "trygg/sqlite_util.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "trygg/log.h"
+#include "trygg/utf8.h"
 
 trygg_err trygg_sql_map(sqlite3 *db, int rc)
 {
@@ -167,13 +169,120 @@ void trygg_sql_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap)
     size_t len = t ? (size_t)sqlite3_column_bytes(s, col) : 0;
     if (cap == 0)
         return;
-    if (len >= cap) {
-        len = cap - 1;
-        /* Do not cut a UTF-8 sequence in half. */
-        while (len > 0 && (t[len] & 0xC0) == 0x80)
-            len--;
-    }
+    if (len >= cap) /* never half a character */
+        len = trygg_utf8_prefix((const char *)t, len, cap - 1);
     if (len)
         memcpy(dst, t, len);
     dst[len] = '\0';
+}
+
+int trygg_sql_bind_args(sqlite3_stmt *s, trygg_sql_args a, int copy)
+{
+    sqlite3_destructor_type how = copy ? SQLITE_TRANSIENT : SQLITE_STATIC;
+    int rc = SQLITE_OK;
+    for (int i = 0; rc == SQLITE_OK && i < a.n; i++) {
+        const trygg_sql_val *v = &a.v[i];
+        switch (v->kind) {
+        case TRYGG_SQLV_TEXT:
+            rc = sqlite3_bind_text(s, i + 1, v->p ? v->p : "", -1, how);
+            break;
+        case TRYGG_SQLV_INT:
+            rc = sqlite3_bind_int64(s, i + 1, v->i);
+            break;
+        case TRYGG_SQLV_BLOB:
+            rc = v->p && v->i > 0 ? sqlite3_bind_blob64(s, i + 1, v->p, (sqlite3_uint64)v->i, how)
+                                  : sqlite3_bind_null(s, i + 1);
+            break;
+        case TRYGG_SQLV_NULL:
+            rc = sqlite3_bind_null(s, i + 1);
+            break;
+        }
+    }
+    return rc;
+}
+
+/* Prepares sql and binds a (copy as trygg_sql_bind_args). */
+static trygg_err prepare_bound(sqlite3 *db, const char *sql, trygg_sql_args a, int copy,
+                               sqlite3_stmt **out, char *err, size_t cap)
+{
+    trygg_err e = trygg_sql_prepare(db, sql, out, err, cap);
+    if (e)
+        return e;
+    int rc = trygg_sql_bind_args(*out, a, copy);
+    if (rc != SQLITE_OK) {
+        e = trygg_sql_fail(db, rc, "bind", err, cap);
+        sqlite3_finalize(*out);
+        *out = NULL;
+    }
+    return e;
+}
+
+trygg_err trygg_sql_prepare_args(sqlite3 *db, const char *sql, trygg_sql_args a, sqlite3_stmt **out,
+                                 char *err, size_t cap)
+{
+    return prepare_bound(db, sql, a, 1, out, err, cap);
+}
+
+trygg_err trygg_sql_write(sqlite3 *db, const char *sql, trygg_sql_args a, int *changes,
+                          const char *what, char *err, size_t cap)
+{
+    sqlite3_stmt *s;
+    if (changes)
+        *changes = 0;
+    trygg_err e = prepare_bound(db, sql, a, 0, &s, err, cap);
+    if (!e)
+        e = trygg_sql_run(db, s, what, err, cap);
+    if (!e && changes)
+        *changes = sqlite3_changes(db);
+    return e;
+}
+
+trygg_err trygg_sql_row(sqlite3 *db, const char *sql, trygg_sql_args a,
+                        void (*read)(sqlite3_stmt *s, void *row), void *row, const char *what,
+                        char *err, size_t cap)
+{
+    sqlite3_stmt *s;
+    trygg_err e = prepare_bound(db, sql, a, 0, &s, err, cap);
+    if (e)
+        return e;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        read(s, row);
+    else if (rc == SQLITE_DONE)
+        e = TRYGG_ERR_NOTFOUND;
+    else
+        e = trygg_sql_fail(db, rc, what, err, cap);
+    sqlite3_finalize(s);
+    return e;
+}
+
+trygg_err trygg_sql_select(sqlite3 *db, const char *sql, trygg_sql_args a, void *out, size_t size,
+                           int max, void (*read)(sqlite3_stmt *s, void *row), int *n,
+                           const char *what, char *err, size_t cap)
+{
+    sqlite3_stmt *s;
+    *n = 0;
+    trygg_err e = prepare_bound(db, sql, a, 0, &s, err, cap);
+    if (e)
+        return e;
+    return trygg_sql_collect(db, s, out, size, max, read, n, what, err, cap);
+}
+
+void trygg_sql_read_fields(sqlite3_stmt *s, int first, const trygg_sql_field *f, int n, void *row)
+{
+    char *base = row;
+    for (int i = 0; i < n; i++) {
+        char *m = base + f[i].off;
+        int col = first + i;
+        if (f[i].type == TRYGG_SQLF_TEXT) {
+            trygg_sql_col_text(s, col, m, f[i].size);
+        } else if (f[i].size == sizeof(int64_t)) {
+            int64_t v = sqlite3_column_int64(s, col);
+            memcpy(m, &v, sizeof v);
+        } else {
+            assert(f[i].size == sizeof(int)); /* an int or an int64_t member */
+            int v = sqlite3_column_int(s, col);
+            memcpy(m, &v, sizeof v);
+        }
+    }
 }

@@ -100,23 +100,47 @@ trygg_err trygg_st_run_one(trygg_store *st, sqlite3_stmt *s, const char *what)
     return err;
 }
 
+trygg_err trygg_st_row(trygg_store *st, const char *sql, trygg_sql_args a,
+                       void (*read)(sqlite3_stmt *s, void *row), void *out, const char *what)
+{
+    trygg_err err = trygg_sql_row(st->db, sql, a, read, out, what, st->errmsg, sizeof st->errmsg);
+    if (err == TRYGG_ERR_NOTFOUND)
+        trygg_st_failf(st, err, "no such %s", what);
+    return err;
+}
+
 trygg_err trygg_st_get_row(trygg_store *st, const char *sql, const char *key,
                            void (*read)(sqlite3_stmt *s, void *row), void *out, const char *what)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, key);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        read(s, out);
-    else if (rc == SQLITE_DONE)
+    return trygg_st_row(st, sql, TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(key)), read, out, what);
+}
+
+trygg_err trygg_st_prepare_args(trygg_store *st, const char *sql, trygg_sql_args a,
+                                sqlite3_stmt **out)
+{
+    return trygg_sql_prepare_args(st->db, sql, a, out, st->errmsg, sizeof st->errmsg);
+}
+
+trygg_err trygg_st_write(trygg_store *st, const char *sql, trygg_sql_args a, const char *what)
+{
+    return trygg_sql_write(st->db, sql, a, NULL, what, st->errmsg, sizeof st->errmsg);
+}
+
+trygg_err trygg_st_write_one(trygg_store *st, const char *sql, trygg_sql_args a, const char *what)
+{
+    int changes = 0;
+    trygg_err err = trygg_sql_write(st->db, sql, a, &changes, what, st->errmsg, sizeof st->errmsg);
+    if (!err && changes == 0)
         err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
-    else
-        err = trygg_st_fail(st, rc, what);
-    sqlite3_finalize(s);
     return err;
+}
+
+trygg_err trygg_st_select(trygg_store *st, const char *sql, trygg_sql_args a, void *out,
+                          size_t size, void (*read)(sqlite3_stmt *s, void *row), int *n,
+                          const char *what)
+{
+    return trygg_sql_select(st->db, sql, a, out, size, INT_MAX, read, n, what, st->errmsg,
+                            sizeof st->errmsg);
 }
 
 trygg_err trygg_st_int64(trygg_store *st, sqlite3_stmt *s, int64_t *out, const char *what)
@@ -128,16 +152,9 @@ trygg_err trygg_st_list(trygg_store *st, const char *sql, const int64_t *key, in
                         void (*read)(sqlite3_stmt *s, void *row), void *out, size_t size, int *n,
                         const char *what)
 {
-    *n = 0;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
-    if (err)
-        return err;
-    int limit = 1;
-    if (key)
-        sqlite3_bind_int64(s, limit++, *key);
-    sqlite3_bind_int(s, limit, max < 0 ? 0 : max);
-    return trygg_st_collect(st, s, out, size, read, n, what);
+    trygg_sql_val limit = TRYGG_SQL_INT(max < 0 ? 0 : max);
+    trygg_sql_args a = key ? TRYGG_SQL_ARGS(TRYGG_SQL_INT(*key), limit) : TRYGG_SQL_ARGS(limit);
+    return trygg_st_select(st, sql, a, out, size, read, n, what);
 }
 
 trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what)

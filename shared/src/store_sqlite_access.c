@@ -20,31 +20,23 @@ trygg_err trygg_sqlite_access_add(trygg_store *st, const char *actor, const char
         trygg_strset(a.action, sizeof a.action, action) != TRYGG_OK ||
         trygg_strset(a.detail, sizeof a.detail, detail) != TRYGG_OK)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid access log entry");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "INSERT INTO access_log (at, actor, action, item_id, detail) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5)",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, trygg_st_now());
-    trygg_st_bind_text(s, 2, a.actor);
-    trygg_st_bind_text(s, 3, a.action);
-    sqlite3_bind_int64(s, 4, item_id);
-    trygg_st_bind_text(s, 5, a.detail);
-    return trygg_st_run(st, s, "access log");
+    return trygg_st_write(st,
+                          "INSERT INTO access_log (at, actor, action, item_id, detail) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5)",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_TEXT(a.actor),
+                                         TRYGG_SQL_TEXT(a.action), TRYGG_SQL_INT(item_id),
+                                         TRYGG_SQL_TEXT(a.detail)),
+                          "access log");
 }
+
+static const trygg_sql_field access_fields[] = {
+    TRYGG_SQL_FINT(trygg_access, id),      TRYGG_SQL_FINT(trygg_access, at),
+    TRYGG_SQL_FTEXT(trygg_access, actor),  TRYGG_SQL_FTEXT(trygg_access, action),
+    TRYGG_SQL_FINT(trygg_access, item_id), TRYGG_SQL_FTEXT(trygg_access, detail)};
 
 static void read_access(sqlite3_stmt *s, void *row)
 {
-    trygg_access *a = row;
-    memset(a, 0, sizeof *a);
-    a->id = sqlite3_column_int64(s, 0);
-    a->at = sqlite3_column_int64(s, 1);
-    trygg_st_col_text(s, 2, a->actor, sizeof a->actor);
-    trygg_st_col_text(s, 3, a->action, sizeof a->action);
-    a->item_id = sqlite3_column_int64(s, 4);
-    trygg_st_col_text(s, 5, a->detail, sizeof a->detail);
+    TRYGG_SQL_READ(s, access_fields, row, sizeof(trygg_access));
 }
 
 trygg_err trygg_sqlite_access_list(trygg_store *st, int64_t from, int64_t to, trygg_access *out,

@@ -26,15 +26,11 @@ static int str_ok(const char *v, size_t cap)
     return trygg_strset(tmp, cap, v) == TRYGG_OK;
 }
 
-/* Steps a one-row lookup; NOTFOUND with `what` when there is no row. */
-static trygg_err step_row(trygg_store *st, sqlite3_stmt *s, const char *what)
+/* The reader of a lookup that only asks whether a row exists. */
+static void read_nothing(sqlite3_stmt *s, void *row)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        return TRYGG_OK;
-    if (rc == SQLITE_DONE)
-        return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
-    return trygg_st_fail(st, rc, what);
+    (void)s;
+    (void)row;
 }
 
 /* ---- Destinations ---------------------------------------------------------- */
@@ -45,33 +41,27 @@ trygg_err trygg_sqlite_dest_put(trygg_store *st, const trygg_destination *d)
         !str_ok(d->email, sizeof d->email) || !str_ok(d->webhook_url, sizeof d->webhook_url) ||
         !str_ok(d->webhook_secret, sizeof d->webhook_secret))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid destination");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "INSERT OR REPLACE INTO destinations (name, label, email, "
-                                     "webhook_url, webhook_secret, full_access) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                     &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, d->name);
-    trygg_st_bind_text(s, 2, d->label);
-    trygg_st_bind_text(s, 3, d->email);
-    trygg_st_bind_text(s, 4, d->webhook_url);
-    trygg_st_bind_text(s, 5, d->webhook_secret);
-    sqlite3_bind_int(s, 6, d->full_access ? 1 : 0);
-    return trygg_st_run(st, s, "put destination");
+    return trygg_st_write(st,
+                          "INSERT OR REPLACE INTO destinations (name, label, email, "
+                          "webhook_url, webhook_secret, full_access) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(d->name), TRYGG_SQL_TEXT(d->label),
+                                         TRYGG_SQL_TEXT(d->email), TRYGG_SQL_TEXT(d->webhook_url),
+                                         TRYGG_SQL_TEXT(d->webhook_secret),
+                                         TRYGG_SQL_INT(d->full_access ? 1 : 0)),
+                          "put destination");
 }
+
+static const trygg_sql_field dest_fields[] = {TRYGG_SQL_FTEXT(trygg_destination, name),
+                                              TRYGG_SQL_FTEXT(trygg_destination, label),
+                                              TRYGG_SQL_FTEXT(trygg_destination, email),
+                                              TRYGG_SQL_FTEXT(trygg_destination, webhook_url),
+                                              TRYGG_SQL_FTEXT(trygg_destination, webhook_secret),
+                                              TRYGG_SQL_FINT(trygg_destination, full_access)};
 
 static void read_dest(sqlite3_stmt *s, void *row)
 {
-    trygg_destination *d = row;
-    memset(d, 0, sizeof *d);
-    trygg_st_col_text(s, 0, d->name, sizeof d->name);
-    trygg_st_col_text(s, 1, d->label, sizeof d->label);
-    trygg_st_col_text(s, 2, d->email, sizeof d->email);
-    trygg_st_col_text(s, 3, d->webhook_url, sizeof d->webhook_url);
-    trygg_st_col_text(s, 4, d->webhook_secret, sizeof d->webhook_secret);
-    d->full_access = sqlite3_column_int(s, 5);
+    TRYGG_SQL_READ(s, dest_fields, row, sizeof(trygg_destination));
 }
 
 #define DEST_COLS "name, label, email, webhook_url, webhook_secret, full_access"
@@ -93,12 +83,8 @@ trygg_err trygg_sqlite_dest_delete(trygg_store *st, const char *name, const char
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st, "DELETE FROM destinations WHERE name = ?1", &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, name);
-        err = trygg_st_run_one(st, s, "destination");
-    }
+    err = trygg_st_write_one(st, "DELETE FROM destinations WHERE name = ?1",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(name)), "destination");
     if (!err)
         err = trygg_st_audit_add(st, 0, actor ? actor : "admin", "dest_delete", name);
     return trygg_st_tx_end(st, err);
@@ -108,18 +94,15 @@ trygg_err trygg_sqlite_dest_delete(trygg_store *st, const char *name, const char
 
 #define USER_COLS "id, username, display, role, destination, can_call_back, disabled, created"
 
+static const trygg_sql_field user_fields[] = {
+    TRYGG_SQL_FINT(trygg_user, id),           TRYGG_SQL_FTEXT(trygg_user, username),
+    TRYGG_SQL_FTEXT(trygg_user, display),     TRYGG_SQL_FTEXT(trygg_user, role),
+    TRYGG_SQL_FTEXT(trygg_user, destination), TRYGG_SQL_FINT(trygg_user, can_call_back),
+    TRYGG_SQL_FINT(trygg_user, disabled),     TRYGG_SQL_FINT(trygg_user, created)};
+
 static void read_user(sqlite3_stmt *s, void *row)
 {
-    trygg_user *u = row;
-    memset(u, 0, sizeof *u);
-    u->id = sqlite3_column_int64(s, 0);
-    trygg_st_col_text(s, 1, u->username, sizeof u->username);
-    trygg_st_col_text(s, 2, u->display, sizeof u->display);
-    trygg_st_col_text(s, 3, u->role, sizeof u->role);
-    trygg_st_col_text(s, 4, u->destination, sizeof u->destination);
-    u->can_call_back = sqlite3_column_int(s, 5);
-    u->disabled = sqlite3_column_int(s, 6);
-    u->created = sqlite3_column_int64(s, 7);
+    TRYGG_SQL_READ(s, user_fields, row, sizeof(trygg_user));
 }
 
 /* Usernames: 1..63 characters of a-z, 0-9, '.', '_', '-' (case-folded
@@ -161,28 +144,21 @@ trygg_err trygg_sqlite_user_add(trygg_store *st, const trygg_user *u, const char
     char hash[128];
     if (trygg_password_hash(password, hash) != TRYGG_OK)
         return trygg_st_failf(st, TRYGG_ERR_CRYPTO, "password hashing failed");
-    sqlite3_stmt *s;
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    err = trygg_st_prepare(st,
-                           "INSERT INTO users (username, display, role, destination, "
-                           "can_call_back, disabled, pwhash, created) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                           &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, u->username);
-        trygg_st_bind_text(s, 2, u->display);
-        trygg_st_bind_text(s, 3, u->role);
-        trygg_st_bind_text(s, 4, u->destination);
-        sqlite3_bind_int(s, 5, u->can_call_back ? 1 : 0);
-        sqlite3_bind_int(s, 6, u->disabled ? 1 : 0);
-        trygg_st_bind_text(s, 7, hash);
-        sqlite3_bind_int64(s, 8, trygg_st_now());
-        err = trygg_st_run(st, s, "add user");
-        if (err == TRYGG_ERR_EXISTS)
-            trygg_st_failf(st, err, "user '%s' already exists", u->username);
-    }
+    err = trygg_st_write(st,
+                         "INSERT INTO users (username, display, role, destination, "
+                         "can_call_back, disabled, pwhash, created) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(u->username), TRYGG_SQL_TEXT(u->display),
+                                        TRYGG_SQL_TEXT(u->role), TRYGG_SQL_TEXT(u->destination),
+                                        TRYGG_SQL_INT(u->can_call_back ? 1 : 0),
+                                        TRYGG_SQL_INT(u->disabled ? 1 : 0), TRYGG_SQL_TEXT(hash),
+                                        TRYGG_SQL_INT(trygg_st_now())),
+                         "add user");
+    if (err == TRYGG_ERR_EXISTS)
+        trygg_st_failf(st, err, "user '%s' already exists", u->username);
     if (!err) {
         char detail[160];
         snprintf(detail, sizeof detail, "user %s role %s", u->username, u->role);
@@ -208,13 +184,9 @@ trygg_err trygg_sqlite_user_set_disabled(trygg_store *st, const char *username, 
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st, "UPDATE users SET disabled = ?1 WHERE username = ?2", &s);
-    if (!err) {
-        sqlite3_bind_int(s, 1, disabled ? 1 : 0);
-        trygg_st_bind_text(s, 2, username);
-        err = trygg_st_run_one(st, s, "user");
-    }
+    err = trygg_st_write_one(
+        st, "UPDATE users SET disabled = ?1 WHERE username = ?2",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(disabled ? 1 : 0), TRYGG_SQL_TEXT(username)), "user");
     if (!err)
         err =
             trygg_st_audit_add(st, 0, "admin", disabled ? "user_disable" : "user_enable", username);
@@ -232,13 +204,9 @@ trygg_err trygg_sqlite_user_set_password(trygg_store *st, const char *username,
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st, "UPDATE users SET pwhash = ?1 WHERE username = ?2", &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, hash);
-        trygg_st_bind_text(s, 2, username);
-        err = trygg_st_run_one(st, s, "user");
-    }
+    err =
+        trygg_st_write_one(st, "UPDATE users SET pwhash = ?1 WHERE username = ?2",
+                           TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(hash), TRYGG_SQL_TEXT(username)), "user");
     if (!err)
         err = trygg_st_audit_add(st, 0, "admin", "user_password", username);
     return trygg_st_tx_end(st, err);
@@ -312,26 +280,39 @@ int trygg_store_user_needs_2fa(const trygg_user *u)
            (strcmp(u->role, "security") == 0 || strcmp(u->role, "admin") == 0 || u->can_call_back);
 }
 
+/* A user's two-factor columns. */
+typedef struct {
+    int64_t id;
+    char secret[64];
+    int enabled;
+    int64_t last_step;
+} totp_cols;
+
+static const trygg_sql_field totp_fields[] = {
+    TRYGG_SQL_FINT(totp_cols, id), TRYGG_SQL_FTEXT(totp_cols, secret),
+    TRYGG_SQL_FINT(totp_cols, enabled), TRYGG_SQL_FINT(totp_cols, last_step)};
+
+static void read_totp(sqlite3_stmt *s, void *row)
+{
+    TRYGG_SQL_READ(s, totp_fields, row, sizeof(totp_cols));
+}
+
 /* Reads the TOTP columns of `username`. */
 static trygg_err totp_row(trygg_store *st, const char *username, int64_t *id, char secret[64],
                           int *enabled, int64_t *last_step)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT id, totp_secret, totp_enabled, totp_last_step "
-                                     "FROM users WHERE username = ?1 AND disabled = 0",
-                                     &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, username);
-    err = step_row(st, s, "user");
+    totp_cols c;
+    trygg_err err = trygg_st_row(st,
+                                 "SELECT id, totp_secret, totp_enabled, totp_last_step "
+                                 "FROM users WHERE username = ?1 AND disabled = 0",
+                                 TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(username)), read_totp, &c, "user");
     if (!err) {
-        *id = sqlite3_column_int64(s, 0);
-        trygg_st_col_text(s, 1, secret, 64);
-        *enabled = sqlite3_column_int(s, 2);
-        *last_step = sqlite3_column_int64(s, 3);
+        *id = c.id;
+        memcpy(secret, c.secret, sizeof c.secret);
+        *enabled = c.enabled;
+        *last_step = c.last_step;
     }
-    sqlite3_finalize(s);
+    sodium_memzero(&c, sizeof c);
     return err;
 }
 
@@ -386,16 +367,11 @@ trygg_err trygg_sqlite_user_totp_begin(trygg_store *st, const char *username, co
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "UPDATE users SET totp_secret = ?1, totp_enabled = 0, "
-                           "totp_last_step = 0 WHERE username = ?2 AND totp_enabled = 0",
-                           &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, sec);
-        trygg_st_bind_text(s, 2, username);
-        err = trygg_st_run_one(st, s, "user without two-factor login");
-    }
+    err = trygg_st_write_one(st,
+                             "UPDATE users SET totp_secret = ?1, totp_enabled = 0, "
+                             "totp_last_step = 0 WHERE username = ?2 AND totp_enabled = 0",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(sec), TRYGG_SQL_TEXT(username)),
+                             "user without two-factor login");
     err = trygg_st_tx_end(st, err);
     if (!err && secret_out)
         snprintf(secret_out, TRYGG_TOTP_SECRET_LEN, "%s", sec);
@@ -460,21 +436,13 @@ trygg_err trygg_sqlite_user_totp_enable(trygg_store *st, const char *username, c
         return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
     if ((err = trygg_st_tx_begin(st)) != TRYGG_OK)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "UPDATE users SET totp_enabled = 1, totp_last_step = ?1 "
-                           "WHERE id = ?2 AND totp_enabled = 0",
-                           &s);
-    if (!err) {
-        sqlite3_bind_int64(s, 1, step);
-        sqlite3_bind_int64(s, 2, id);
-        err = trygg_st_run_one(st, s, "user");
-    }
-    if (!err && (err = trygg_st_prepare(st, "DELETE FROM user_recovery WHERE user_id = ?1", &s)) ==
-                    TRYGG_OK) {
-        sqlite3_bind_int64(s, 1, id);
-        err = trygg_st_run(st, s, "clear recovery codes");
-    }
+    err = trygg_st_write_one(st,
+                             "UPDATE users SET totp_enabled = 1, totp_last_step = ?1 "
+                             "WHERE id = ?2 AND totp_enabled = 0",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(step), TRYGG_SQL_INT(id)), "user");
+    if (!err)
+        err = trygg_st_write(st, "DELETE FROM user_recovery WHERE user_id = ?1",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), "clear recovery codes");
     static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789"; /* no 0/o, 1/l/i */
     for (int i = 0; !err && i < TRYGG_RECOVERY_CODES; i++) {
         char c[16];
@@ -488,13 +456,9 @@ trygg_err trygg_sqlite_user_totp_enable(trygg_store *st, const char *username, c
         char hex[65];
         recovery_hash(c, hex);
         snprintf(codes[i], TRYGG_RECOVERY_LEN, "%s", c);
-        err = trygg_st_prepare(st, "INSERT INTO user_recovery (user_id, code_hash) VALUES (?1, ?2)",
-                               &s);
-        if (!err) {
-            sqlite3_bind_int64(s, 1, id);
-            trygg_st_bind_text(s, 2, hex);
-            err = trygg_st_run(st, s, "add recovery code");
-        }
+        err = trygg_st_write(st, "INSERT INTO user_recovery (user_id, code_hash) VALUES (?1, ?2)",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(hex)),
+                             "add recovery code");
     }
     if (!err)
         err = trygg_st_audit_add(st, 0, username, "user_2fa_enable", username);
@@ -520,21 +484,16 @@ trygg_err trygg_sqlite_user_totp_verify(trygg_store *st, const char *username, c
     }
     int64_t step = totp_match(sec, code, now);
     sodium_memzero(sec, sizeof sec);
-    sqlite3_stmt *s;
     if (step >= 0) {
         /* Replay protection: a step is accepted once, and never one older
          * than the last accepted. */
         if ((err = trygg_st_tx_begin(st)) != TRYGG_OK)
             return err;
-        err = trygg_st_prepare(st,
-                               "UPDATE users SET totp_last_step = ?1 "
-                               "WHERE id = ?2 AND totp_last_step < ?1",
-                               &s);
-        if (!err) {
-            sqlite3_bind_int64(s, 1, step);
-            sqlite3_bind_int64(s, 2, id);
-            err = trygg_st_run_one(st, s, "unused code");
-        }
+        err = trygg_st_write_one(st,
+                                 "UPDATE users SET totp_last_step = ?1 "
+                                 "WHERE id = ?2 AND totp_last_step < ?1",
+                                 TRYGG_SQL_ARGS(TRYGG_SQL_INT(step), TRYGG_SQL_INT(id)),
+                                 "unused code");
         err = trygg_st_tx_end(st, err);
         return err == TRYGG_ERR_NOTFOUND ? trygg_st_failf(st, TRYGG_ERR_AUTH, "code already used")
                                          : err;
@@ -544,16 +503,12 @@ trygg_err trygg_sqlite_user_totp_verify(trygg_store *st, const char *username, c
         return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
     if ((err = trygg_st_tx_begin(st)) != TRYGG_OK)
         return err;
-    err = trygg_st_prepare(st,
-                           "UPDATE user_recovery SET used_at = ?1 "
-                           "WHERE user_id = ?2 AND code_hash = ?3 AND used_at = 0",
-                           &s);
-    if (!err) {
-        sqlite3_bind_int64(s, 1, now > 0 ? now : 1);
-        sqlite3_bind_int64(s, 2, id);
-        trygg_st_bind_text(s, 3, hex);
-        err = trygg_st_run_one(st, s, "recovery code");
-    }
+    err = trygg_st_write_one(
+        st,
+        "UPDATE user_recovery SET used_at = ?1 "
+        "WHERE user_id = ?2 AND code_hash = ?3 AND used_at = 0",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(now > 0 ? now : 1), TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(hex)),
+        "recovery code");
     if (!err)
         err = trygg_st_audit_add(st, 0, username, "user_2fa_recovery", username);
     err = trygg_st_tx_end(st, err);
@@ -569,22 +524,16 @@ trygg_err trygg_sqlite_user_totp_reset(trygg_store *st, const char *username, co
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "UPDATE users SET totp_secret = '', totp_enabled = 0, "
-                           "totp_last_step = 0 WHERE username = ?1",
-                           &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, username);
-        err = trygg_st_run_one(st, s, "user");
-    }
-    if (!err && (err = trygg_st_prepare(st,
-                                        "DELETE FROM user_recovery WHERE user_id = "
-                                        "(SELECT id FROM users WHERE username = ?1)",
-                                        &s)) == TRYGG_OK) {
-        trygg_st_bind_text(s, 1, username);
-        err = trygg_st_run(st, s, "clear recovery codes");
-    }
+    trygg_sql_args who = TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(username));
+    err = trygg_st_write_one(st,
+                             "UPDATE users SET totp_secret = '', totp_enabled = 0, "
+                             "totp_last_step = 0 WHERE username = ?1",
+                             who, "user");
+    if (!err)
+        err = trygg_st_write(st,
+                             "DELETE FROM user_recovery WHERE user_id = "
+                             "(SELECT id FROM users WHERE username = ?1)",
+                             who, "clear recovery codes");
     if (!err)
         err = trygg_st_audit_add(st, 0, actor ? actor : "admin", "user_2fa_reset", username);
     return trygg_st_tx_end(st, err);
@@ -596,20 +545,16 @@ trygg_err trygg_sqlite_user_totp_reset(trygg_store *st, const char *username, co
     "id, name, area, revoked, last_seen, version, outbox_depth, last_error, created, "             \
     "coalesce(ref_prefix, '')"
 
+static const trygg_sql_field kiosk_fields[] = {
+    TRYGG_SQL_FTEXT(trygg_kiosk, id),          TRYGG_SQL_FTEXT(trygg_kiosk, name),
+    TRYGG_SQL_FTEXT(trygg_kiosk, area),        TRYGG_SQL_FINT(trygg_kiosk, revoked),
+    TRYGG_SQL_FINT(trygg_kiosk, last_seen),    TRYGG_SQL_FTEXT(trygg_kiosk, version),
+    TRYGG_SQL_FINT(trygg_kiosk, outbox_depth), TRYGG_SQL_FTEXT(trygg_kiosk, last_error),
+    TRYGG_SQL_FINT(trygg_kiosk, created),      TRYGG_SQL_FTEXT(trygg_kiosk, ref_prefix)};
+
 static void read_kiosk(sqlite3_stmt *s, void *row)
 {
-    trygg_kiosk *k = row;
-    memset(k, 0, sizeof *k);
-    trygg_st_col_text(s, 0, k->id, sizeof k->id);
-    trygg_st_col_text(s, 1, k->name, sizeof k->name);
-    trygg_st_col_text(s, 2, k->area, sizeof k->area);
-    k->revoked = sqlite3_column_int(s, 3);
-    k->last_seen = sqlite3_column_int64(s, 4);
-    trygg_st_col_text(s, 5, k->version, sizeof k->version);
-    k->outbox_depth = sqlite3_column_int(s, 6);
-    trygg_st_col_text(s, 7, k->last_error, sizeof k->last_error);
-    k->created = sqlite3_column_int64(s, 8);
-    trygg_st_col_text(s, 9, k->ref_prefix, sizeof k->ref_prefix);
+    TRYGG_SQL_READ(s, kiosk_fields, row, sizeof(trygg_kiosk));
 }
 
 /* Inside a transaction: issues kiosk `id` the first prefix never issued
@@ -639,23 +584,13 @@ static trygg_err issue_prefix(trygg_store *st, const char *id, char out[4])
     if (!found)
         return trygg_st_failf(st, TRYGG_ERR_LIMIT, "all %d kiosk reference prefixes are used",
                               TRYGG_REF_PREFIX_COUNT);
-    err = trygg_st_prepare(st,
-                           "INSERT INTO kiosk_prefixes (prefix, kiosk_id, issued) "
-                           "VALUES (?1, ?2, ?3)",
-                           &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, p);
-        trygg_st_bind_text(s, 2, id);
-        sqlite3_bind_int64(s, 3, trygg_st_now());
-        err = trygg_st_run(st, s, "issue kiosk prefix");
-    }
+    err = trygg_st_write(
+        st, "INSERT INTO kiosk_prefixes (prefix, kiosk_id, issued) VALUES (?1, ?2, ?3)",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(p), TRYGG_SQL_TEXT(id), TRYGG_SQL_INT(trygg_st_now())),
+        "issue kiosk prefix");
     if (!err)
-        err = trygg_st_prepare(st, "UPDATE kiosks SET ref_prefix = ?1 WHERE id = ?2", &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, p);
-        trygg_st_bind_text(s, 2, id);
-        err = trygg_st_run_one(st, s, "kiosk");
-    }
+        err = trygg_st_write_one(st, "UPDATE kiosks SET ref_prefix = ?1 WHERE id = ?2",
+                                 TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(p), TRYGG_SQL_TEXT(id)), "kiosk");
     if (!err)
         memcpy(out, p, sizeof p);
     return err;
@@ -676,21 +611,15 @@ trygg_err trygg_sqlite_kiosk_add(trygg_store *st, const trygg_kiosk *k, char tok
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "INSERT INTO kiosks (id, name, area, token_hash, created) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5)",
-                           &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, k->id);
-        trygg_st_bind_text(s, 2, k->name);
-        trygg_st_bind_text(s, 3, k->area);
-        trygg_st_bind_text(s, 4, hash);
-        sqlite3_bind_int64(s, 5, trygg_st_now());
-        err = trygg_st_run(st, s, "add kiosk");
-        if (err == TRYGG_ERR_EXISTS)
-            trygg_st_failf(st, err, "kiosk '%s' already exists", k->id);
-    }
+    err = trygg_st_write(st,
+                         "INSERT INTO kiosks (id, name, area, token_hash, created) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)",
+                         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(k->id), TRYGG_SQL_TEXT(k->name),
+                                        TRYGG_SQL_TEXT(k->area), TRYGG_SQL_TEXT(hash),
+                                        TRYGG_SQL_INT(trygg_st_now())),
+                         "add kiosk");
+    if (err == TRYGG_ERR_EXISTS)
+        trygg_st_failf(st, err, "kiosk '%s' already exists", k->id);
     char prefix[4];
     if (!err)
         err = issue_prefix(st, k->id, prefix);
@@ -708,16 +637,12 @@ trygg_err trygg_sqlite_kiosk_auth(trygg_store *st, const char *token, trygg_kios
         return trygg_st_failf(st, TRYGG_ERR_AUTH, "unknown or revoked token");
     char hash[65];
     trygg_token_hash(token, hash);
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(
-        st, "SELECT " KIOSK_COLS " FROM kiosks WHERE token_hash = ?1 AND revoked = 0", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, hash);
-    err = step_row(st, s, "kiosk");
+    trygg_kiosk k;
+    trygg_err err =
+        trygg_st_row(st, "SELECT " KIOSK_COLS " FROM kiosks WHERE token_hash = ?1 AND revoked = 0",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(hash)), read_kiosk, &k, "kiosk");
     if (!err && out)
-        read_kiosk(s, out);
-    sqlite3_finalize(s);
+        *out = k;
     if (err == TRYGG_ERR_NOTFOUND)
         err = trygg_st_failf(st, TRYGG_ERR_AUTH, "unknown or revoked token");
     return err;
@@ -740,12 +665,8 @@ trygg_err trygg_sqlite_kiosk_revoke(trygg_store *st, const char *id)
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st, "UPDATE kiosks SET revoked = 1 WHERE id = ?1", &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, id);
-        err = trygg_st_run_one(st, s, "kiosk");
-    }
+    err = trygg_st_write_one(st, "UPDATE kiosks SET revoked = 1 WHERE id = ?1",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(id)), "kiosk");
     if (!err)
         err = trygg_st_audit_add(st, 0, "admin", "kiosk_revoke", id);
     return trygg_st_tx_end(st, err);
@@ -758,19 +679,13 @@ trygg_err trygg_sqlite_kiosk_heartbeat(trygg_store *st, const char *id, const ch
     if (!str_ok(version, sizeof k.version) || !str_ok(last_error, sizeof k.last_error) ||
         outbox_depth < 0)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid heartbeat");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "UPDATE kiosks SET last_seen = ?1, version = ?2, "
-                                     "outbox_depth = ?3, last_error = ?4 WHERE id = ?5",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, trygg_st_now());
-    trygg_st_bind_text(s, 2, version);
-    sqlite3_bind_int(s, 3, outbox_depth);
-    trygg_st_bind_text(s, 4, last_error);
-    trygg_st_bind_text(s, 5, id);
-    return trygg_st_run_one(st, s, "kiosk");
+    return trygg_st_write_one(st,
+                              "UPDATE kiosks SET last_seen = ?1, version = ?2, "
+                              "outbox_depth = ?3, last_error = ?4 WHERE id = ?5",
+                              TRYGG_SQL_ARGS(TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_TEXT(version),
+                                             TRYGG_SQL_INT(outbox_depth),
+                                             TRYGG_SQL_TEXT(last_error), TRYGG_SQL_TEXT(id)),
+                              "kiosk");
 }
 
 trygg_err trygg_sqlite_kiosk_new_prefix(trygg_store *st, const char *id, char out[4])
@@ -797,16 +712,9 @@ trygg_err trygg_sqlite_kiosk_new_prefix(trygg_store *st, const char *id, char ou
 
 trygg_err trygg_sqlite_kiosk_owns_prefix(trygg_store *st, const char *id, const char *prefix)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(
-        st, "SELECT 1 FROM kiosk_prefixes WHERE prefix = ?1 AND kiosk_id = ?2", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, prefix);
-    trygg_st_bind_text(s, 2, id);
-    err = step_row(st, s, "kiosk prefix");
-    sqlite3_finalize(s);
-    return err;
+    return trygg_st_row(st, "SELECT 1 FROM kiosk_prefixes WHERE prefix = ?1 AND kiosk_id = ?2",
+                        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(prefix), TRYGG_SQL_TEXT(id)), read_nothing,
+                        NULL, "kiosk prefix");
 }
 
 /* ---- Walks ------------------------------------------------------------------ */
@@ -816,18 +724,18 @@ trygg_err trygg_sqlite_kiosk_owns_prefix(trygg_store *st, const char *id, const 
     "(SELECT count(*) FROM items i WHERE i.kind = 'walk_signup' AND i.walk_id = w.id "             \
     "AND i.status <> 'closed')"
 
+static const trygg_sql_field walk_fields[] = {TRYGG_SQL_FINT(trygg_walk, id),
+                                              TRYGG_SQL_FINT(trygg_walk, starts),
+                                              TRYGG_SQL_FTEXT(trygg_walk, area),
+                                              TRYGG_SQL_FTEXT(trygg_walk, place),
+                                              TRYGG_SQL_FTEXT(trygg_walk, meeting_point),
+                                              TRYGG_SQL_FINT(trygg_walk, capacity),
+                                              TRYGG_SQL_FINT(trygg_walk, cancelled),
+                                              TRYGG_SQL_FINT(trygg_walk, signups)};
+
 static void read_walk(sqlite3_stmt *s, void *row)
 {
-    trygg_walk *w = row;
-    memset(w, 0, sizeof *w);
-    w->id = sqlite3_column_int64(s, 0);
-    w->starts = sqlite3_column_int64(s, 1);
-    trygg_st_col_text(s, 2, w->area, sizeof w->area);
-    trygg_st_col_text(s, 3, w->place, sizeof w->place);
-    trygg_st_col_text(s, 4, w->meeting_point, sizeof w->meeting_point);
-    w->capacity = sqlite3_column_int(s, 5);
-    w->cancelled = sqlite3_column_int(s, 6);
-    w->signups = sqlite3_column_int(s, 7);
+    TRYGG_SQL_READ(s, walk_fields, row, sizeof(trygg_walk));
 }
 
 trygg_err trygg_sqlite_walk_put(trygg_store *st, trygg_walk *w)
@@ -835,31 +743,20 @@ trygg_err trygg_sqlite_walk_put(trygg_store *st, trygg_walk *w)
     if (w->starts <= 0 || w->capacity < 0 || !str_ok(w->area, sizeof w->area) ||
         !str_ok(w->place, sizeof w->place) || !str_ok(w->meeting_point, sizeof w->meeting_point))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid walk");
-    sqlite3_stmt *s;
-    trygg_err err;
-    if (w->id == 0)
-        err = trygg_st_prepare(st,
-                               "INSERT INTO walks (starts, area, place, meeting_point, capacity, "
-                               "cancelled) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                               &s);
-    else
-        err = trygg_st_prepare(st,
-                               "UPDATE walks SET starts = ?1, area = ?2, place = ?3, "
-                               "meeting_point = ?4, capacity = ?5, cancelled = ?6 WHERE id = ?7",
-                               &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, w->starts);
-    trygg_st_bind_text(s, 2, w->area);
-    trygg_st_bind_text(s, 3, w->place);
-    trygg_st_bind_text(s, 4, w->meeting_point);
-    sqlite3_bind_int(s, 5, w->capacity);
-    sqlite3_bind_int(s, 6, w->cancelled ? 1 : 0);
-    if (w->id) {
-        sqlite3_bind_int64(s, 7, w->id);
-        return trygg_st_run_one(st, s, "walk");
-    }
-    err = trygg_st_run(st, s, "add walk");
+    trygg_sql_args a =
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(w->starts), TRYGG_SQL_TEXT(w->area), TRYGG_SQL_TEXT(w->place),
+                       TRYGG_SQL_TEXT(w->meeting_point), TRYGG_SQL_INT(w->capacity),
+                       TRYGG_SQL_INT(w->cancelled ? 1 : 0), TRYGG_SQL_INT(w->id));
+    if (w->id)
+        return trygg_st_write_one(st,
+                                  "UPDATE walks SET starts = ?1, area = ?2, place = ?3, "
+                                  "meeting_point = ?4, capacity = ?5, cancelled = ?6 WHERE id = ?7",
+                                  a, "walk");
+    a.n--; /* no ?7 */
+    trygg_err err = trygg_st_write(st,
+                                   "INSERT INTO walks (starts, area, place, meeting_point, "
+                                   "capacity, cancelled) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                   a, "add walk");
     if (!err)
         w->id = sqlite3_last_insert_rowid(st->db);
     return err;
@@ -867,16 +764,8 @@ trygg_err trygg_sqlite_walk_put(trygg_store *st, trygg_walk *w)
 
 trygg_err trygg_sqlite_walk_get(trygg_store *st, int64_t id, trygg_walk *out)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "SELECT " WALK_COLS " FROM walks w WHERE w.id = ?1", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, id);
-    err = step_row(st, s, "walk");
-    if (!err)
-        read_walk(s, out);
-    sqlite3_finalize(s);
-    return err;
+    return trygg_st_row(st, "SELECT " WALK_COLS " FROM walks w WHERE w.id = ?1",
+                        TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), read_walk, out, "walk");
 }
 
 trygg_err trygg_sqlite_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n)
@@ -894,26 +783,17 @@ trygg_err trygg_sqlite_notice_put(trygg_store *st, trygg_notice *nt)
     if (!nt->text[0] || !str_ok(nt->text, sizeof nt->text) || !str_ok(nt->lang, sizeof nt->lang) ||
         nt->to <= nt->from)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid notice (text, lang, from < to)");
-    sqlite3_stmt *s;
-    trygg_err err;
-    if (nt->id == 0)
-        err = trygg_st_prepare(
-            st, "INSERT INTO notices (lang, text, starts, ends) VALUES (?1, ?2, ?3, ?4)", &s);
-    else
-        err = trygg_st_prepare(
-            st, "UPDATE notices SET lang = ?1, text = ?2, starts = ?3, ends = ?4 WHERE id = ?5",
-            &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, nt->lang);
-    trygg_st_bind_text(s, 2, nt->text);
-    sqlite3_bind_int64(s, 3, nt->from);
-    sqlite3_bind_int64(s, 4, nt->to);
-    if (nt->id) {
-        sqlite3_bind_int64(s, 5, nt->id);
-        return trygg_st_run_one(st, s, "notice");
-    }
-    err = trygg_st_run(st, s, "add notice");
+    trygg_sql_args a =
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(nt->lang), TRYGG_SQL_TEXT(nt->text), TRYGG_SQL_INT(nt->from),
+                       TRYGG_SQL_INT(nt->to), TRYGG_SQL_INT(nt->id));
+    if (nt->id)
+        return trygg_st_write_one(
+            st, "UPDATE notices SET lang = ?1, text = ?2, starts = ?3, ends = ?4 WHERE id = ?5", a,
+            "notice");
+    a.n--; /* no ?5 */
+    trygg_err err =
+        trygg_st_write(st, "INSERT INTO notices (lang, text, starts, ends) VALUES (?1, ?2, ?3, ?4)",
+                       a, "add notice");
     if (!err)
         nt->id = sqlite3_last_insert_rowid(st->db);
     return err;
@@ -921,23 +801,18 @@ trygg_err trygg_sqlite_notice_put(trygg_store *st, trygg_notice *nt)
 
 trygg_err trygg_sqlite_notice_delete(trygg_store *st, int64_t id)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "DELETE FROM notices WHERE id = ?1", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, id);
-    return trygg_st_run_one(st, s, "notice");
+    return trygg_st_write_one(st, "DELETE FROM notices WHERE id = ?1",
+                              TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), "notice");
 }
+
+static const trygg_sql_field notice_fields[] = {
+    TRYGG_SQL_FINT(trygg_notice, id), TRYGG_SQL_FTEXT(trygg_notice, lang),
+    TRYGG_SQL_FTEXT(trygg_notice, text), TRYGG_SQL_FINT(trygg_notice, from),
+    TRYGG_SQL_FINT(trygg_notice, to)};
 
 static void read_notice(sqlite3_stmt *s, void *row)
 {
-    trygg_notice *nt = row;
-    memset(nt, 0, sizeof *nt);
-    nt->id = sqlite3_column_int64(s, 0);
-    trygg_st_col_text(s, 1, nt->lang, sizeof nt->lang);
-    trygg_st_col_text(s, 2, nt->text, sizeof nt->text);
-    nt->from = sqlite3_column_int64(s, 3);
-    nt->to = sqlite3_column_int64(s, 4);
+    TRYGG_SQL_READ(s, notice_fields, row, sizeof(trygg_notice));
 }
 
 trygg_err trygg_sqlite_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max, int *n)
@@ -950,23 +825,19 @@ trygg_err trygg_sqlite_notice_list(trygg_store *st, int64_t now, trygg_notice *o
 
 /* ---- Client roles (kiosk, gateway) ----------------------------------------- */
 
+/* Reads a client's role into a char[16]. */
+static void read_role(sqlite3_stmt *s, void *row)
+{
+    trygg_st_col_text(s, 0, row, 16);
+}
+
 trygg_err trygg_sqlite_client_role_get(trygg_store *st, const char *id, char role[16])
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "SELECT role FROM kiosks WHERE id = ?1", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        trygg_st_col_text(s, 0, role, 16);
-        err = TRYGG_OK;
-    } else if (rc == SQLITE_DONE) {
-        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such client %s", id);
-    } else {
-        err = trygg_st_fail(st, rc, "client role");
-    }
-    sqlite3_finalize(s);
+    trygg_err err =
+        trygg_st_row(st, "SELECT role FROM kiosks WHERE id = ?1",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(id)), read_role, role, "client role");
+    if (err == TRYGG_ERR_NOTFOUND)
+        trygg_st_failf(st, err, "no such client %s", id);
     return err;
 }
 
@@ -974,14 +845,10 @@ trygg_err trygg_sqlite_client_role_set(trygg_store *st, const char *id, const ch
 {
     if (strcmp(role, TRYGG_ROLE_KIOSK) != 0 && strcmp(role, TRYGG_ROLE_GATEWAY) != 0)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "unknown role %s", role);
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "UPDATE kiosks SET role = ?1 WHERE id = ?2", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, role);
-    trygg_st_bind_text(s, 2, id);
-    err = trygg_st_run(st, s, "client role");
-    if (!err && sqlite3_changes(st->db) == 0)
-        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such client %s", id);
+    trygg_err err =
+        trygg_st_write_one(st, "UPDATE kiosks SET role = ?1 WHERE id = ?2",
+                           TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(role), TRYGG_SQL_TEXT(id)), "client role");
+    if (err == TRYGG_ERR_NOTFOUND)
+        trygg_st_failf(st, err, "no such client %s", id);
     return err;
 }

@@ -19,13 +19,9 @@
 
 trygg_err trygg_st_touch_item(trygg_store *st, int64_t id)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "UPDATE items SET updated = ?1 WHERE id = ?2", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, trygg_st_now());
-    sqlite3_bind_int64(s, 2, id);
-    return trygg_st_run(st, s, "update item");
+    return trygg_st_write(st, "UPDATE items SET updated = ?1 WHERE id = ?2",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_INT(id)),
+                          "update item");
 }
 
 /* Sets one text column (name from a fixed list, never user input). */
@@ -33,13 +29,8 @@ static trygg_err set_text_col(trygg_store *st, int64_t id, const char *col, cons
 {
     char sql[128];
     snprintf(sql, sizeof sql, "UPDATE items SET %s = ?1 WHERE id = ?2", col);
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, v);
-    sqlite3_bind_int64(s, 2, id);
-    return trygg_st_run(st, s, "update item");
+    return trygg_st_write(st, sql, TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(v), TRYGG_SQL_INT(id)),
+                          "update item");
 }
 
 /* Forgets the deadline of item `id`: its kind, category or urgency changed,
@@ -56,6 +47,17 @@ static void append_change(char *detail, size_t cap, const char *field, const cha
     snprintf(detail + len, cap - len, "%s%s: %s -> %s", len ? "; " : "", field, from, to);
 }
 
+/* Starts a write and reads item `id` into *it; when the item cannot be
+ * read the write is rolled back and its error returned. */
+static trygg_err begin_item(trygg_store *st, int64_t id, trygg_item *it)
+{
+    trygg_err err = trygg_st_tx_begin(st);
+    if (err)
+        return err;
+    err = trygg_store_get(st, id, it);
+    return err ? trygg_st_tx_end(st, err) : TRYGG_OK;
+}
+
 trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, const char *category,
                               const char *area, int kind)
 {
@@ -63,13 +65,12 @@ trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, co
     if ((category && trygg_strset(tmp, sizeof tmp, category)) ||
         (area && trygg_strset(tmp, sizeof tmp, area)) || kind < -1 || kind >= TRYGG_KIND_COUNT)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid category, area or kind");
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
     char detail[512] = "";
-    if (!err && category && strcmp(category, it.category) != 0) { /* "" clears it */
+    if (category && strcmp(category, it.category) != 0) { /* "" clears it */
         append_change(detail, sizeof detail, "category", it.category, category);
         err = set_text_col(st, id, "category", category);
     }
@@ -95,20 +96,15 @@ trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, co
 trygg_err trygg_sqlite_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent)
 {
     urgent = urgent ? 1 : 0;
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (!err && it.urgent != urgent) {
-        sqlite3_stmt *s;
-        err = trygg_st_prepare(st, "UPDATE items SET urgent = ?1, updated = ?2 WHERE id = ?3", &s);
-        if (!err) {
-            sqlite3_bind_int(s, 1, urgent);
-            sqlite3_bind_int64(s, 2, trygg_st_now());
-            sqlite3_bind_int64(s, 3, id);
-            err = trygg_st_run(st, s, "set urgent");
-        }
+    if (it.urgent != urgent) {
+        err = trygg_st_write(
+            st, "UPDATE items SET urgent = ?1, updated = ?2 WHERE id = ?3",
+            TRYGG_SQL_ARGS(TRYGG_SQL_INT(urgent), TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_INT(id)),
+            "set urgent");
         if (!err)
             err = reset_due(st, id);
         if (!err)
@@ -215,27 +211,19 @@ trygg_err trygg_sqlite_redact(trygg_store *st, int64_t id, const char *actor, co
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "redacted text too long or not UTF-8");
     trygg_st_shared_copy(text, t, sizeof t);
     trygg_st_shared_copy(place, p, sizeof p);
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (!err && it.purged)
+    if (it.purged)
         err = trygg_st_failf(st, TRYGG_ERR_STATE, "item is purged");
-    sqlite3_stmt *s = NULL;
     if (!err)
-        err =
-            trygg_st_prepare(st,
+        err = trygg_st_write(st,
                              "UPDATE items SET shared_text = ?1, shared_place = ?2, redacted = 1, "
                              "updated = ?3 WHERE id = ?4",
-                             &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, t);
-        trygg_st_bind_text(s, 2, p);
-        sqlite3_bind_int64(s, 3, trygg_st_now());
-        sqlite3_bind_int64(s, 4, id);
-        err = trygg_st_run(st, s, "redact");
-    }
+                             TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(t), TRYGG_SQL_TEXT(p),
+                                            TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_INT(id)),
+                             "redact");
     if (!err)
         err = trygg_st_audit_add(st, id, actor, "redact", "");
     return trygg_st_tx_end(st, err);
@@ -252,21 +240,14 @@ trygg_err trygg_sqlite_set_destination(trygg_store *st, int64_t id, const char *
     trygg_err err = trygg_store_dest_get(st, dest, &d);
     if (err)
         return err;
-    err = trygg_st_tx_begin(st);
+    trygg_item it;
+    err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (err)
-        return trygg_st_tx_end(st, err);
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st, "UPDATE items SET destination = ?1, updated = ?2 WHERE id = ?3", &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, dest);
-        sqlite3_bind_int64(s, 2, trygg_st_now());
-        sqlite3_bind_int64(s, 3, id);
-        err = trygg_st_run(st, s, "set destination");
-    }
+    err = trygg_st_write(
+        st, "UPDATE items SET destination = ?1, updated = ?2 WHERE id = ?3",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(dest), TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_INT(id)),
+        "set destination");
     if (!err) {
         char detail[160];
         snprintf(detail, sizeof detail, "%s -> %s", it.destination[0] ? it.destination : "-", dest);
@@ -280,24 +261,16 @@ trygg_err trygg_sqlite_set_callback_number(trygg_store *st, int64_t id, const ch
 {
     if (!number || !number[0] || !actor || strlen(number) > TRYGG_CONTACT_MAX)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "number and actor required");
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (err)
-        return trygg_st_tx_end(st, err);
     if (it.kind != TRYGG_KIND_CALLBACK || it.purged)
         return trygg_st_tx_end(st, trygg_st_failf(st, TRYGG_ERR_STATE, "not a call-back item"));
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(
-        st, "UPDATE items SET contact = ?1, consent = 1, updated = ?2 WHERE id = ?3", &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, number);
-        sqlite3_bind_int64(s, 2, trygg_st_now());
-        sqlite3_bind_int64(s, 3, id);
-        err = trygg_st_run(st, s, "set call-back number");
-    }
+    err = trygg_st_write(
+        st, "UPDATE items SET contact = ?1, consent = 1, updated = ?2 WHERE id = ?3",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(number), TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_INT(id)),
+        "set call-back number");
     if (!err)
         err = trygg_st_audit_add(st, id, actor, "callback", "number visible to call-back staff");
     return trygg_st_tx_end(st, err);
@@ -320,12 +293,11 @@ trygg_err trygg_sqlite_assign(trygg_store *st, int64_t id, const char *actor, co
 {
     if (!assignee)
         assignee = "";
-    trygg_err err = trygg_st_tx_begin(st);
+    trygg_item it;
+    trygg_err err = begin_item(st, id, &it);
     if (err)
         return err;
-    trygg_item it;
-    err = trygg_store_get(st, id, &it);
-    if (!err && assignee[0]) {
+    if (assignee[0]) {
         trygg_user u;
         err = trygg_store_user_get(st, assignee, &u);
         if (err == TRYGG_ERR_NOTFOUND || (!err && !assignable(&u, it.destination)))
@@ -346,13 +318,10 @@ trygg_err trygg_sqlite_assign(trygg_store *st, int64_t id, const char *actor, co
 
 trygg_err trygg_sqlite_set_due(trygg_store *st, int64_t id, int64_t due_at)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "UPDATE items SET due_at = ?1 WHERE id = ?2", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, due_at < 0 ? TRYGG_DUE_NONE : due_at);
-    sqlite3_bind_int64(s, 2, id);
-    return trygg_st_run_one(st, s, "item");
+    return trygg_st_write_one(
+        st, "UPDATE items SET due_at = ?1 WHERE id = ?2",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(due_at < 0 ? TRYGG_DUE_NONE : due_at), TRYGG_SQL_INT(id)),
+        "item");
 }
 
 static void read_id(sqlite3_stmt *s, void *row)

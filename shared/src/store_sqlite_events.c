@@ -11,6 +11,14 @@
 
 #define EVENT_COLS "id, type, day, band, area, place, count, text, org, reporter, created, updated"
 
+/* EVENT_COLS from `day` on. */
+static const trygg_sql_field event_fields[] = {
+    TRYGG_SQL_FTEXT(trygg_event, day),    TRYGG_SQL_FTEXT(trygg_event, band),
+    TRYGG_SQL_FTEXT(trygg_event, area),   TRYGG_SQL_FTEXT(trygg_event, place),
+    TRYGG_SQL_FINT(trygg_event, count),   TRYGG_SQL_FTEXT(trygg_event, text),
+    TRYGG_SQL_FTEXT(trygg_event, org),    TRYGG_SQL_FTEXT(trygg_event, reporter),
+    TRYGG_SQL_FINT(trygg_event, created), TRYGG_SQL_FINT(trygg_event, updated)};
+
 /* Reads one EVENT_COLS row; an unknown type name becomes -1, which the
  * callers turn into an error (a corrupt row is never shown as another type). */
 static void read_event(sqlite3_stmt *s, void *row)
@@ -20,16 +28,7 @@ static void read_event(sqlite3_stmt *s, void *row)
     ev->id = sqlite3_column_int64(s, 0);
     if (trygg_event_type_parse((const char *)sqlite3_column_text(s, 1), &ev->type) != TRYGG_OK)
         ev->type = (trygg_event_type)-1;
-    trygg_st_col_text(s, 2, ev->day, sizeof ev->day);
-    trygg_st_col_text(s, 3, ev->band, sizeof ev->band);
-    trygg_st_col_text(s, 4, ev->area, sizeof ev->area);
-    trygg_st_col_text(s, 5, ev->place, sizeof ev->place);
-    ev->count = sqlite3_column_int(s, 6);
-    trygg_st_col_text(s, 7, ev->text, sizeof ev->text);
-    trygg_st_col_text(s, 8, ev->org, sizeof ev->org);
-    trygg_st_col_text(s, 9, ev->reporter, sizeof ev->reporter);
-    ev->created = sqlite3_column_int64(s, 10);
-    ev->updated = sqlite3_column_int64(s, 11);
+    trygg_sql_read_fields(s, 2, event_fields, TRYGG_SQL_COUNT(event_fields), ev);
 }
 
 static trygg_err check_rows(trygg_store *st, const trygg_event *evs, int n)
@@ -40,8 +39,11 @@ static trygg_err check_rows(trygg_store *st, const trygg_event *evs, int n)
     return TRYGG_OK;
 }
 
-/* Validates `ev` and fills the scrubbed copies of its place and text. */
-static trygg_err prepare_event(trygg_store *st, const trygg_event *ev, trygg_event *clean)
+/* Validates `ev`, fills *clean with it and the scrubbed copies of its place
+ * and text, and v[0..6] with the values of type..text of *clean (the
+ * parameters ?1..?7 of the insert and the update). */
+static trygg_err event_vals(trygg_store *st, const trygg_event *ev, trygg_event *clean,
+                            trygg_sql_val v[7])
 {
     const char *field = NULL;
     if (trygg_event_validate(ev, &field) != TRYGG_OK)
@@ -49,19 +51,26 @@ static trygg_err prepare_event(trygg_store *st, const trygg_event *ev, trygg_eve
     *clean = *ev;
     trygg_st_shared_copy(ev->place, clean->place, sizeof clean->place);
     trygg_st_shared_copy(ev->text, clean->text, sizeof clean->text);
+    v[0] = TRYGG_SQL_TEXT(trygg_event_type_name(clean->type));
+    v[1] = TRYGG_SQL_TEXT(clean->day);
+    v[2] = TRYGG_SQL_TEXT(clean->band);
+    v[3] = TRYGG_SQL_TEXT(clean->area);
+    v[4] = TRYGG_SQL_TEXT(clean->place);
+    v[5] = TRYGG_SQL_INT(clean->count);
+    v[6] = TRYGG_SQL_TEXT(clean->text);
     return TRYGG_OK;
 }
 
-/* Binds type..text (parameters 1..7) of `ev`. */
-static void bind_seen(sqlite3_stmt *s, const trygg_event *ev)
+/* An organisation scope: NULL (every organisation) binds SQL NULL. */
+static trygg_sql_val org_val(const char *org)
 {
-    trygg_st_bind_text(s, 1, trygg_event_type_name(ev->type));
-    trygg_st_bind_text(s, 2, ev->day);
-    trygg_st_bind_text(s, 3, ev->band);
-    trygg_st_bind_text(s, 4, ev->area);
-    trygg_st_bind_text(s, 5, ev->place);
-    sqlite3_bind_int(s, 6, ev->count);
-    trygg_st_bind_text(s, 7, ev->text);
+    return org ? TRYGG_SQL_TEXT(org) : TRYGG_SQL_NULL;
+}
+
+/* An optional day bound: NULL or "" binds SQL NULL (open). */
+static trygg_sql_val day_val(const char *day)
+{
+    return day && *day ? TRYGG_SQL_TEXT(day) : TRYGG_SQL_NULL;
 }
 
 static trygg_err insert_event(trygg_store *st, const trygg_event *ev, int64_t *id);
@@ -90,22 +99,18 @@ trygg_err trygg_sqlite_event_add_many(trygg_store *st, const trygg_event *evs, i
 static trygg_err insert_event(trygg_store *st, const trygg_event *ev, int64_t *id)
 {
     trygg_event clean;
-    trygg_err err = prepare_event(st, ev, &clean);
+    trygg_sql_val v[10];
+    trygg_err err = event_vals(st, ev, &clean, v);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "INSERT INTO events (type, day, band, area, place, count, text, org, "
-                           "reporter, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                           "?9, ?10, ?10)",
-                           &s);
-    if (err)
-        return err;
-    bind_seen(s, &clean);
-    trygg_st_bind_text(s, 8, clean.org);
-    trygg_st_bind_text(s, 9, clean.reporter);
-    sqlite3_bind_int64(s, 10, trygg_st_now());
-    err = trygg_st_run(st, s, "add event");
+    v[7] = TRYGG_SQL_TEXT(clean.org);
+    v[8] = TRYGG_SQL_TEXT(clean.reporter);
+    v[9] = TRYGG_SQL_INT(trygg_st_now());
+    err = trygg_st_write(st,
+                         "INSERT INTO events (type, day, band, area, place, count, text, org, "
+                         "reporter, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                         "?9, ?10, ?10)",
+                         (trygg_sql_args){v, 10}, "add event");
     if (!err && id)
         *id = sqlite3_last_insert_rowid(st->db);
     return err;
@@ -113,18 +118,12 @@ static trygg_err insert_event(trygg_store *st, const trygg_event *ev, int64_t *i
 
 trygg_err trygg_sqlite_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT " EVENT_COLS " FROM events WHERE id = ?1 AND "
-                                     "(?2 IS NULL OR org = ?2)",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, id);
-    if (org)
-        trygg_st_bind_text(s, 2, org);
     int n = 0;
-    err = trygg_st_collect(st, s, out, sizeof *out, read_event, &n, "get event");
+    trygg_err err = trygg_st_select(st,
+                                    "SELECT " EVENT_COLS " FROM events WHERE id = ?1 AND "
+                                    "(?2 IS NULL OR org = ?2) LIMIT 1",
+                                    TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), org_val(org)), out,
+                                    sizeof *out, read_event, &n, "get event");
     if (!err && n == 0)
         return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such event");
     return err ? err : check_rows(st, out, n);
@@ -133,43 +132,24 @@ trygg_err trygg_sqlite_event_get(trygg_store *st, int64_t id, const char *org, t
 trygg_err trygg_sqlite_event_update(trygg_store *st, const trygg_event *ev, const char *org)
 {
     trygg_event clean;
-    trygg_err err = prepare_event(st, ev, &clean);
+    trygg_sql_val v[10];
+    trygg_err err = event_vals(st, ev, &clean, v);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "UPDATE events SET type = ?1, day = ?2, band = ?3, area = ?4, "
-                           "place = ?5, count = ?6, text = ?7, updated = ?8 WHERE id = ?9 AND "
-                           "(?10 IS NULL OR org = ?10)",
-                           &s);
-    if (err)
-        return err;
-    bind_seen(s, &clean);
-    sqlite3_bind_int64(s, 8, trygg_st_now());
-    sqlite3_bind_int64(s, 9, ev->id);
-    if (org)
-        trygg_st_bind_text(s, 10, org);
-    return trygg_st_run_one(st, s, "update event");
+    v[7] = TRYGG_SQL_INT(trygg_st_now());
+    v[8] = TRYGG_SQL_INT(ev->id);
+    v[9] = org_val(org);
+    return trygg_st_write_one(st,
+                              "UPDATE events SET type = ?1, day = ?2, band = ?3, area = ?4, "
+                              "place = ?5, count = ?6, text = ?7, updated = ?8 WHERE id = ?9 AND "
+                              "(?10 IS NULL OR org = ?10)",
+                              (trygg_sql_args){v, 10}, "update event");
 }
 
 trygg_err trygg_sqlite_event_delete(trygg_store *st, int64_t id, const char *org)
 {
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "DELETE FROM events WHERE id = ?1 AND (?2 IS NULL OR org = ?2)", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, id);
-    if (org)
-        trygg_st_bind_text(s, 2, org);
-    return trygg_st_run_one(st, s, "delete event");
-}
-
-/* Binds an optional day bound: NULL or "" leaves the parameter NULL (open). */
-static void bind_day(sqlite3_stmt *s, int idx, const char *day)
-{
-    if (day && *day)
-        trygg_st_bind_text(s, idx, day);
+    return trygg_st_write_one(st, "DELETE FROM events WHERE id = ?1 AND (?2 IS NULL OR org = ?2)",
+                              TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), org_val(org)), "delete event");
 }
 
 trygg_err trygg_sqlite_event_list(trygg_store *st, const char *org, const char *from_day,
@@ -178,21 +158,13 @@ trygg_err trygg_sqlite_event_list(trygg_store *st, const char *org, const char *
     *n = 0;
     if (max <= 0)
         return TRYGG_OK;
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT " EVENT_COLS " FROM events WHERE "
-                                     "(?1 IS NULL OR org = ?1) AND (?2 IS NULL OR day >= ?2) AND "
-                                     "(?3 IS NULL OR day <= ?3) ORDER BY day DESC, id DESC "
-                                     "LIMIT ?4",
-                                     &s);
-    if (err)
-        return err;
-    if (org)
-        trygg_st_bind_text(s, 1, org);
-    bind_day(s, 2, from_day);
-    bind_day(s, 3, to_day);
-    sqlite3_bind_int(s, 4, max);
-    err = trygg_st_collect(st, s, out, sizeof *out, read_event, n, "list events");
+    trygg_err err = trygg_st_select(
+        st,
+        "SELECT " EVENT_COLS " FROM events WHERE "
+        "(?1 IS NULL OR org = ?1) AND (?2 IS NULL OR day >= ?2) AND "
+        "(?3 IS NULL OR day <= ?3) ORDER BY day DESC, id DESC LIMIT ?4",
+        TRYGG_SQL_ARGS(org_val(org), day_val(from_day), day_val(to_day), TRYGG_SQL_INT(max)), out,
+        sizeof *out, read_event, n, "list events");
     if (!err)
         err = check_rows(st, out, *n);
     if (err)
@@ -205,15 +177,13 @@ trygg_err trygg_sqlite_event_totals(trygg_store *st, const char *from_day, const
 {
     memset(counts, 0, sizeof(int) * TRYGG_EVENT_TYPE_COUNT);
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "SELECT type, SUM(count) FROM events WHERE "
-                                     "(?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) "
-                                     "GROUP BY type",
-                                     &s);
+    trygg_err err = trygg_st_prepare_args(st,
+                                          "SELECT type, SUM(count) FROM events WHERE "
+                                          "(?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) "
+                                          "GROUP BY type",
+                                          TRYGG_SQL_ARGS(day_val(from_day), day_val(to_day)), &s);
     if (err)
         return err;
-    bind_day(s, 1, from_day);
-    bind_day(s, 2, to_day);
     int rc;
     while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         trygg_event_type t;

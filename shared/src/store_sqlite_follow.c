@@ -23,13 +23,9 @@ trygg_err trygg_sqlite_follow_set(trygg_store *st, int64_t id, const char *hash)
     if (!hex_hash(hash))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "follow-up hash is not 64 hex");
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(
-        st, "UPDATE items SET follow_hash = ?1 WHERE id = ?2 AND follow_hash = ''", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, hash);
-    sqlite3_bind_int64(s, 2, id);
-    err = trygg_st_run(st, s, "follow set");
+    trygg_err err =
+        trygg_st_write(st, "UPDATE items SET follow_hash = ?1 WHERE id = ?2 AND follow_hash = ''",
+                       TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(hash), TRYGG_SQL_INT(id)), "follow set");
     if (err || sqlite3_changes(st->db) == 1)
         return err;
     /* Nothing changed: no such item, or it has a hash already. */

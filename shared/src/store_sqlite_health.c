@@ -102,17 +102,12 @@ trygg_err trygg_sqlite_health_put(trygg_store *st, const char *component, const 
     json_decref(v);
     if (!is_obj)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "health status is not a JSON object");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "INSERT OR REPLACE INTO health (component, json, updated) "
-                                     "VALUES (?1, ?2, ?3)",
-                                     &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, component);
-    trygg_st_bind_text(s, 2, json);
-    sqlite3_bind_int64(s, 3, trygg_st_now());
-    return trygg_st_run(st, s, "put health");
+    return trygg_st_write(st,
+                          "INSERT OR REPLACE INTO health (component, json, updated) "
+                          "VALUES (?1, ?2, ?3)",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(component), TRYGG_SQL_TEXT(json),
+                                         TRYGG_SQL_INT(trygg_st_now())),
+                          "put health");
 }
 
 trygg_err trygg_sqlite_health_get(trygg_store *st, const char *component, char *json, int cap,

@@ -29,11 +29,10 @@ static trygg_err put_ident(trygg_buf *b, const char *name)
 static trygg_err count_of(trygg_store *st, const char *sql, const char *text, int64_t *n)
 {
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
+    trygg_err err = trygg_st_prepare_args(
+        st, sql, text ? TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(text)) : TRYGG_SQL_NO_ARGS, &s);
     if (err)
         return err;
-    if (text)
-        trygg_st_bind_text(s, 1, text);
     return trygg_st_int64(st, s, n, "inspect count");
 }
 
@@ -208,24 +207,21 @@ trygg_err trygg_sqlite_test_age(trygg_store *st, int64_t seconds)
     for (int i = 0; !err && i < n; i++)
         err = age_table(st, names[i], seconds);
     /* history_since is a row of report_meta, not a column. */
-    sqlite3_stmt *s;
     if (!err)
-        err = trygg_st_prepare(st,
-                               "UPDATE report_meta SET value = value - ?1"
-                               " WHERE key = 'history_since' AND value > 0",
-                               &s);
-    if (!err) {
-        sqlite3_bind_int64(s, 1, seconds);
-        err = trygg_st_run(st, s, "age");
-    }
+        err = trygg_st_write(st,
+                             "UPDATE report_meta SET value = value - ?1"
+                             " WHERE key = 'history_since' AND value > 0",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(seconds)), "age");
     return trygg_st_tx_end(st, err);
 }
 
 /* Runs an UPDATE prepared in *s; TRYGG_ERR_NOTFOUND when it changed nothing. */
-static trygg_err update_some(trygg_store *st, sqlite3_stmt *s, const char *what)
+/* Runs a test hook's write, which must change at least one row. */
+static trygg_err update_some(trygg_store *st, const char *sql, trygg_sql_args a, const char *what)
 {
-    trygg_err err = trygg_st_run(st, s, what);
-    if (!err && sqlite3_changes(st->db) == 0)
+    int changes = 0;
+    trygg_err err = trygg_sql_write(st->db, sql, a, &changes, what, st->errmsg, sizeof st->errmsg);
+    if (!err && changes == 0)
         err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "%s: nothing to change", what);
     return err;
 }
@@ -233,43 +229,28 @@ static trygg_err update_some(trygg_store *st, sqlite3_stmt *s, const char *what)
 trygg_err trygg_sqlite_test_item_times(trygg_store *st, int64_t id, int64_t created,
                                        int64_t purge_at)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "UPDATE items SET created = CASE WHEN ?2 > 0 THEN ?2 ELSE"
-                                     " created END, purge_at = CASE WHEN ?3 > 0 THEN ?3 ELSE"
-                                     " purge_at END WHERE id = ?1",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, created);
-    sqlite3_bind_int64(s, 3, purge_at);
-    return update_some(st, s, "item times");
+    return update_some(
+        st,
+        "UPDATE items SET created = CASE WHEN ?2 > 0 THEN ?2 ELSE"
+        " created END, purge_at = CASE WHEN ?3 > 0 THEN ?3 ELSE"
+        " purge_at END WHERE id = ?1",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_INT(created), TRYGG_SQL_INT(purge_at)),
+        "item times");
 }
 
 trygg_err trygg_sqlite_test_audit_time(trygg_store *st, int64_t item_id, const char *action,
                                        int64_t at)
 {
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "UPDATE audit SET at = ?3 WHERE item_id = ?1 AND action = ?2", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, item_id);
-    trygg_st_bind_text(s, 2, action);
-    sqlite3_bind_int64(s, 3, at);
-    return update_some(st, s, "audit time");
+    return update_some(
+        st, "UPDATE audit SET at = ?3 WHERE item_id = ?1 AND action = ?2",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(action), TRYGG_SQL_INT(at)),
+        "audit time");
 }
 
 trygg_err trygg_sqlite_test_kiosk_seen(trygg_store *st, const char *id, int64_t at)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "UPDATE kiosks SET last_seen = ?2 WHERE id = ?1", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, id);
-    sqlite3_bind_int64(s, 2, at);
-    return update_some(st, s, "kiosk seen");
+    return update_some(st, "UPDATE kiosks SET last_seen = ?2 WHERE id = ?1",
+                       TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(id), TRYGG_SQL_INT(at)), "kiosk seen");
 }
 
 trygg_err trygg_sqlite_test_health_at(trygg_store *st, const char *component, const char *json,
@@ -281,17 +262,12 @@ trygg_err trygg_sqlite_test_health_at(trygg_store *st, const char *component, co
     json_decref(v);
     if (!component || !*component || !is_obj)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid health component or JSON");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "INSERT OR REPLACE INTO health (component, json, updated)"
-                                     " VALUES (?1, ?2, ?3)",
-                                     &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, component);
-    trygg_st_bind_text(s, 2, json);
-    sqlite3_bind_int64(s, 3, at);
-    return trygg_st_run(st, s, "health at");
+    return trygg_st_write(
+        st,
+        "INSERT OR REPLACE INTO health (component, json, updated)"
+        " VALUES (?1, ?2, ?3)",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(component), TRYGG_SQL_TEXT(json), TRYGG_SQL_INT(at)),
+        "health at");
 }
 
 trygg_err trygg_sqlite_test_history_since(trygg_store *st, int64_t at)

@@ -17,6 +17,7 @@
 
 #include "store_backend.h"
 #include "store_sqlite_ops.h"
+#include "trygg/sqlite_util.h"
 #include "trygg/store.h"
 
 struct trygg_store {
@@ -51,6 +52,24 @@ trygg_err trygg_st_get_row(trygg_store *st, const char *sql, const char *key,
                            void (*read)(sqlite3_stmt *s, void *row), void *out, const char *what);
 /* Steps a statement expected to finish (SQLITE_DONE) and finalizes it. */
 trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what);
+
+/* The same with the parameters ?1.. given as TRYGG_SQL_ARGS(...)
+ * (trygg/sqlite_util.h). trygg_st_prepare_args binds copies. */
+trygg_err trygg_st_prepare_args(trygg_store *st, const char *sql, trygg_sql_args a,
+                                sqlite3_stmt **out);
+/* Runs one write to its end. */
+trygg_err trygg_st_write(trygg_store *st, const char *sql, trygg_sql_args a, const char *what);
+/* Runs one write that must change exactly one row: TRYGG_ERR_NOTFOUND
+ * ("no such <what>") when it changed none. */
+trygg_err trygg_st_write_one(trygg_store *st, const char *sql, trygg_sql_args a, const char *what);
+/* Reads the first row of `sql` into *out with read(); TRYGG_ERR_NOTFOUND
+ * ("no such <what>") when there is none. */
+trygg_err trygg_st_row(trygg_store *st, const char *sql, trygg_sql_args a,
+                       void (*read)(sqlite3_stmt *s, void *row), void *out, const char *what);
+/* Collects the rows of `sql` as trygg_st_collect (its LIMIT one of a). */
+trygg_err trygg_st_select(trygg_store *st, const char *sql, trygg_sql_args a, void *out,
+                          size_t size, void (*read)(sqlite3_stmt *s, void *row), int *n,
+                          const char *what);
 
 /* Steps a SELECT to its end, calling read(s, row) for each result row with
  * row = out + i * size, then finalizes it. The statement's LIMIT bounds the

@@ -36,6 +36,24 @@ const char *trygg_st_item_cols(trygg_view view)
     return view == TRYGG_VIEW_FULL ? ITEM_COLS_FULL : ITEM_COLS_SHARED;
 }
 
+/* The item columns that are plain values: 6..16 (what was reported) and
+ * 19..31 (routing, times, case work); see trygg_st_item_cols. */
+static const trygg_sql_field item_what[] = {
+    TRYGG_SQL_FTEXT(trygg_item, category),  TRYGG_SQL_FTEXT(trygg_item, area),
+    TRYGG_SQL_FTEXT(trygg_item, place),     TRYGG_SQL_FTEXT(trygg_item, when_date),
+    TRYGG_SQL_FTEXT(trygg_item, when_band), TRYGG_SQL_FTEXT(trygg_item, text),
+    TRYGG_SQL_FTEXT(trygg_item, lang),      TRYGG_SQL_FTEXT(trygg_item, contact),
+    TRYGG_SQL_FINT(trygg_item, consent),    TRYGG_SQL_FINT(trygg_item, urgent),
+    TRYGG_SQL_FINT(trygg_item, incomplete)};
+static const trygg_sql_field item_case[] = {
+    TRYGG_SQL_FINT(trygg_item, duplicate_of), TRYGG_SQL_FTEXT(trygg_item, destination),
+    TRYGG_SQL_FTEXT(trygg_item, sender),      TRYGG_SQL_FTEXT(trygg_item, alias),
+    TRYGG_SQL_FINT(trygg_item, walk_id),      TRYGG_SQL_FINT(trygg_item, created),
+    TRYGG_SQL_FINT(trygg_item, updated),      TRYGG_SQL_FINT(trygg_item, purge_at),
+    TRYGG_SQL_FINT(trygg_item, purged),       TRYGG_SQL_FINT(trygg_item, redacted),
+    TRYGG_SQL_FTEXT(trygg_item, assignee),    TRYGG_SQL_FINT(trygg_item, due_at),
+    TRYGG_SQL_FINT(trygg_item, reported)};
+
 trygg_err trygg_st_read_item(trygg_store *st, sqlite3_stmt *s, trygg_item *it)
 {
     char buf[32];
@@ -51,36 +69,14 @@ trygg_err trygg_st_read_item(trygg_store *st, sqlite3_stmt *s, trygg_item *it)
     trygg_st_col_text(s, 5, buf, sizeof buf);
     if (trygg_kind_parse(buf, &it->kind) != TRYGG_OK)
         bad = "kind";
-    trygg_st_col_text(s, 6, it->category, sizeof it->category);
-    trygg_st_col_text(s, 7, it->area, sizeof it->area);
-    trygg_st_col_text(s, 8, it->place, sizeof it->place);
-    trygg_st_col_text(s, 9, it->when_date, sizeof it->when_date);
-    trygg_st_col_text(s, 10, it->when_band, sizeof it->when_band);
-    trygg_st_col_text(s, 11, it->text, sizeof it->text);
-    trygg_st_col_text(s, 12, it->lang, sizeof it->lang);
-    trygg_st_col_text(s, 13, it->contact, sizeof it->contact);
-    it->consent = sqlite3_column_int(s, 14);
-    it->urgent = sqlite3_column_int(s, 15);
-    it->incomplete = sqlite3_column_int(s, 16);
+    trygg_sql_read_fields(s, 6, item_what, TRYGG_SQL_COUNT(item_what), it);
     trygg_st_col_text(s, 17, buf, sizeof buf);
     if (trygg_status_parse(buf, &it->status) != TRYGG_OK)
         bad = "status";
     trygg_st_col_text(s, 18, buf, sizeof buf);
     if (trygg_close_reason_parse(buf, &it->close_reason) != TRYGG_OK)
         bad = "close_reason";
-    it->duplicate_of = sqlite3_column_int64(s, 19);
-    trygg_st_col_text(s, 20, it->destination, sizeof it->destination);
-    trygg_st_col_text(s, 21, it->sender, sizeof it->sender);
-    trygg_st_col_text(s, 22, it->alias, sizeof it->alias);
-    it->walk_id = sqlite3_column_int64(s, 23);
-    it->created = sqlite3_column_int64(s, 24);
-    it->updated = sqlite3_column_int64(s, 25);
-    it->purge_at = sqlite3_column_int64(s, 26);
-    it->purged = sqlite3_column_int(s, 27);
-    it->redacted = sqlite3_column_int(s, 28);
-    trygg_st_col_text(s, 29, it->assignee, sizeof it->assignee);
-    it->due_at = sqlite3_column_int64(s, 30);
-    it->reported = sqlite3_column_int64(s, 31);
+    trygg_sql_read_fields(s, 19, item_case, TRYGG_SQL_COUNT(item_case), it);
     /* A name this program does not know is a corrupt row, not kind 0. */
     if (bad)
         return trygg_st_failf(st, TRYGG_ERR_DB, "corrupt item row %lld: unknown %s",
@@ -95,13 +91,10 @@ static trygg_err get_one_view(trygg_store *st, trygg_view view, const char *wher
     char sql[768];
     snprintf(sql, sizeof sql, "SELECT %s FROM items i WHERE %s", trygg_st_item_cols(view), where);
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
+    trygg_err err = trygg_st_prepare_args(
+        st, sql, TRYGG_SQL_ARGS(text ? TRYGG_SQL_TEXT(text) : TRYGG_SQL_INT(num)), &s);
     if (err)
         return err;
-    if (text)
-        trygg_st_bind_text(s, 1, text);
-    else
-        sqlite3_bind_int64(s, 1, num);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         err = trygg_st_read_item(st, s, out);
@@ -180,37 +173,19 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
     char shared_place[2 * TRYGG_NAME_MAX + 1];
     trygg_st_shared_copy(it->text, shared_text, sizeof shared_text);
     trygg_st_shared_copy(it->place, shared_place, sizeof shared_place);
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, it->ref);
-    trygg_st_bind_text(s, 2, it->client_key);
-    trygg_st_bind_text(s, 3, trygg_channel_name(it->channel));
-    trygg_st_bind_text(s, 4, it->source);
-    trygg_st_bind_text(s, 5, trygg_kind_name(it->kind));
-    trygg_st_bind_text(s, 6, it->category);
-    trygg_st_bind_text(s, 7, it->area);
-    trygg_st_bind_text(s, 8, it->place);
-    trygg_st_bind_text(s, 9, it->when_date);
-    trygg_st_bind_text(s, 10, it->when_band);
-    trygg_st_bind_text(s, 11, it->text);
-    trygg_st_bind_text(s, 12, it->lang[0] ? it->lang : "sv");
-    trygg_st_bind_text(s, 13, it->contact);
-    sqlite3_bind_int(s, 14, it->consent ? 1 : 0);
-    sqlite3_bind_int(s, 15, it->urgent ? 1 : 0);
-    sqlite3_bind_int(s, 16, it->incomplete ? 1 : 0);
-    trygg_st_bind_text(s, 17, it->destination);
-    trygg_st_bind_text(s, 18, it->sender);
-    trygg_st_bind_text(s, 19, it->alias);
-    sqlite3_bind_int64(s, 20, it->walk_id);
-    sqlite3_bind_int64(s, 21, it->created);
-    sqlite3_bind_int64(s, 22, it->updated);
-    sqlite3_bind_int64(s, 23, it->purge_at);
-    trygg_st_bind_text(s, 24, shared_text);
-    trygg_st_bind_text(s, 25, shared_place);
-    sqlite3_bind_int64(s, 26, it->reported);
-    err = trygg_st_run(st, s, "insert item");
+    trygg_sql_args a = TRYGG_SQL_ARGS(
+        TRYGG_SQL_TEXT(it->ref), TRYGG_SQL_TEXT(it->client_key),
+        TRYGG_SQL_TEXT(trygg_channel_name(it->channel)), TRYGG_SQL_TEXT(it->source),
+        TRYGG_SQL_TEXT(trygg_kind_name(it->kind)), TRYGG_SQL_TEXT(it->category),
+        TRYGG_SQL_TEXT(it->area), TRYGG_SQL_TEXT(it->place), TRYGG_SQL_TEXT(it->when_date),
+        TRYGG_SQL_TEXT(it->when_band), TRYGG_SQL_TEXT(it->text),
+        TRYGG_SQL_TEXT(it->lang[0] ? it->lang : "sv"), TRYGG_SQL_TEXT(it->contact),
+        TRYGG_SQL_INT(it->consent ? 1 : 0), TRYGG_SQL_INT(it->urgent ? 1 : 0),
+        TRYGG_SQL_INT(it->incomplete ? 1 : 0), TRYGG_SQL_TEXT(it->destination),
+        TRYGG_SQL_TEXT(it->sender), TRYGG_SQL_TEXT(it->alias), TRYGG_SQL_INT(it->walk_id),
+        TRYGG_SQL_INT(it->created), TRYGG_SQL_INT(it->updated), TRYGG_SQL_INT(it->purge_at),
+        TRYGG_SQL_TEXT(shared_text), TRYGG_SQL_TEXT(shared_place), TRYGG_SQL_INT(it->reported));
+    trygg_err err = trygg_st_write(st, sql, a, "insert item");
     if (!err && sqlite3_changes(st->db) == 1) {
         *inserted = 1;
         it->id = sqlite3_last_insert_rowid(st->db);

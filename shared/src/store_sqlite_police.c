@@ -144,14 +144,8 @@ trygg_err trygg_sqlite_police_note(trygg_store *st, const char *what, int64_t at
     if (!st || !what ||
         (strcmp(what, "police_last_try") != 0 && strcmp(what, "police_last_ok") != 0))
         return TRYGG_ERR_INVALID;
-    sqlite3_stmt *s;
-    trygg_err e =
-        trygg_st_prepare(st, "INSERT OR REPLACE INTO report_meta(key, value) VALUES (?1, ?2)", &s);
-    if (e)
-        return e;
-    trygg_st_bind_text(s, 1, what);
-    sqlite3_bind_int64(s, 2, at);
-    return trygg_st_run(st, s, "report meta");
+    return trygg_st_write(st, "INSERT OR REPLACE INTO report_meta(key, value) VALUES (?1, ?2)",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(what), TRYGG_SQL_INT(at)), "report meta");
 }
 
 trygg_err trygg_sqlite_police_count(trygg_store *st, int64_t *n)

@@ -45,24 +45,25 @@ static int pseudo_ok(const char *p)
 #define CONTACT_COLS                                                                               \
     "pseudonym, alias, cipher, stopped, blocked, callback_consent, lang, first_seen, last_seen"
 
+/* CONTACT_COLS but the cipher (column 2). */
+static const trygg_sql_field contact_names[] = {TRYGG_SQL_FTEXT(trygg_contact, pseudonym),
+                                                TRYGG_SQL_FTEXT(trygg_contact, alias)};
+static const trygg_sql_field contact_state[] = {
+    TRYGG_SQL_FINT(trygg_contact, stopped),          TRYGG_SQL_FINT(trygg_contact, blocked),
+    TRYGG_SQL_FINT(trygg_contact, callback_consent), TRYGG_SQL_FTEXT(trygg_contact, lang),
+    TRYGG_SQL_FINT(trygg_contact, first_seen),       TRYGG_SQL_FINT(trygg_contact, last_seen)};
+
 static void read_contact(sqlite3_stmt *s, void *row)
 {
     trygg_contact *c = row;
-    memset(c, 0, sizeof *c);
-    trygg_st_col_text(s, 0, c->pseudonym, sizeof c->pseudonym);
-    trygg_st_col_text(s, 1, c->alias, sizeof c->alias);
+    TRYGG_SQL_READ(s, contact_names, c, sizeof *c);
     int len = sqlite3_column_bytes(s, 2);
     const void *blob = sqlite3_column_blob(s, 2);
     if (blob && len > 0 && (size_t)len <= sizeof c->cipher) {
         memcpy(c->cipher, blob, (size_t)len);
         c->cipher_len = len;
     }
-    c->stopped = sqlite3_column_int(s, 3);
-    c->blocked = sqlite3_column_int(s, 4);
-    c->callback_consent = sqlite3_column_int(s, 5);
-    trygg_st_col_text(s, 6, c->lang, sizeof c->lang);
-    c->first_seen = sqlite3_column_int64(s, 7);
-    c->last_seen = sqlite3_column_int64(s, 8);
+    trygg_sql_read_fields(s, 3, contact_state, TRYGG_SQL_COUNT(contact_state), c);
 }
 
 trygg_err trygg_sqlite_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out)
@@ -175,13 +176,8 @@ static trygg_err contact_flag(trygg_store *st, const char *pseudonym, const char
 {
     char sql[128];
     snprintf(sql, sizeof sql, "UPDATE contacts SET %s = ?1 WHERE pseudonym = ?2", col);
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
-    if (err)
-        return err;
-    sqlite3_bind_int(s, 1, v ? 1 : 0);
-    trygg_st_bind_text(s, 2, pseudonym);
-    return trygg_st_run_one(st, s, "contact");
+    return trygg_st_write_one(
+        st, sql, TRYGG_SQL_ARGS(TRYGG_SQL_INT(v ? 1 : 0), TRYGG_SQL_TEXT(pseudonym)), "contact");
 }
 
 trygg_err trygg_sqlite_contact_stop(trygg_store *st, const char *pseudonym)
@@ -189,37 +185,24 @@ trygg_err trygg_sqlite_contact_stop(trygg_store *st, const char *pseudonym)
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(
+    err = trygg_st_write_one(
         st,
         "UPDATE contacts SET stopped = 1, cipher = NULL, callback_consent = 0 WHERE pseudonym = ?1",
-        &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, pseudonym);
-        err = trygg_st_run_one(st, s, "contact");
-    }
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudonym)), "contact");
     /* STOP withdraws call-back consent: no call-back item keeps the number
      * (the gateway's dialog has already done and audited this; kept here so
      * no other path to a stopped contact can leave a number behind). */
     if (!err)
-        err = trygg_st_prepare(st,
-                               "UPDATE items SET contact = '', consent = 0 WHERE sender = ?1 AND "
-                               "kind = 'callback' AND (contact <> '' OR consent <> 0)",
-                               &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, pseudonym);
-        err = trygg_st_run(st, s, "withdraw call-back");
-    }
+        err = trygg_st_write(st,
+                             "UPDATE items SET contact = '', consent = 0 WHERE sender = ?1 AND "
+                             "kind = 'callback' AND (contact <> '' OR consent <> 0)",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudonym)), "withdraw call-back");
     /* Nothing more is sent to someone who said STOP. */
     if (!err)
-        err = trygg_st_prepare(st,
-                               "UPDATE sms_out SET status = 'cancelled', error = 'stopped' "
-                               "WHERE recipient = ?1 AND status IN ('pending', 'failed')",
-                               &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, pseudonym);
-        err = trygg_st_run(st, s, "cancel sms");
-    }
+        err = trygg_st_write(st,
+                             "UPDATE sms_out SET status = 'cancelled', error = 'stopped' "
+                             "WHERE recipient = ?1 AND status IN ('pending', 'failed')",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudonym)), "cancel sms");
     return trygg_st_tx_end(st, err);
 }
 
@@ -242,13 +225,9 @@ trygg_err trygg_sqlite_contact_ciphers(trygg_store *st, const char *after, trygg
 /* Blanks one contact's ciphertext; *blanked + 1 when it had one. */
 static trygg_err blank_cipher(trygg_store *st, const char *pseudonym, int *blanked)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(
-        st, "UPDATE contacts SET cipher = NULL WHERE pseudonym = ?1 AND cipher IS NOT NULL", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, pseudonym);
-    err = trygg_st_run(st, s, "blank ciphertext");
+    trygg_err err = trygg_st_write(
+        st, "UPDATE contacts SET cipher = NULL WHERE pseudonym = ?1 AND cipher IS NOT NULL",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudonym)), "blank ciphertext");
     if (!err)
         *blanked += sqlite3_changes(st->db);
     return err;
@@ -310,13 +289,9 @@ trygg_err trygg_sqlite_contact_set_lang(trygg_store *st, const char *pseudonym, 
     char tmp[TRYGG_LANG_MAX + 1];
     if (trygg_strset(tmp, sizeof tmp, lang) != TRYGG_OK)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid language");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "UPDATE contacts SET lang = ?1 WHERE pseudonym = ?2", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, lang);
-    trygg_st_bind_text(s, 2, pseudonym);
-    return trygg_st_run_one(st, s, "contact");
+    return trygg_st_write_one(st, "UPDATE contacts SET lang = ?1 WHERE pseudonym = ?2",
+                              TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(lang), TRYGG_SQL_TEXT(pseudonym)),
+                              "contact");
 }
 
 trygg_err trygg_sqlite_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
@@ -389,35 +364,28 @@ static trygg_err mark_out_row(trygg_store *st, const char *table, int64_t id,
              "attempts = attempts + ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, "
              "lease_owner = '', lease_until = 0 WHERE id = ?6",
              table, parts ? "parts = ?7, " : "");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, sql, &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, trygg_out_status_name(status));
-    trygg_st_bind_text(s, 2, error);
-    sqlite3_bind_int64(s, 3, next_attempt);
-    sqlite3_bind_int(s, 4, attempt);
-    sqlite3_bind_int64(s, 5, trygg_st_now());
-    sqlite3_bind_int64(s, 6, id);
-    if (parts)
-        sqlite3_bind_int(s, 7, *parts);
-    return trygg_st_run_one(st, s, what);
+    trygg_sql_args a = TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(trygg_out_status_name(status)),
+                                      TRYGG_SQL_TEXT(error), TRYGG_SQL_INT(next_attempt),
+                                      TRYGG_SQL_INT(attempt), TRYGG_SQL_INT(trygg_st_now()),
+                                      TRYGG_SQL_INT(id), TRYGG_SQL_INT(parts ? *parts : 0));
+    if (!parts)
+        a.n--; /* no ?7 */
+    return trygg_st_write_one(st, sql, a, what);
 }
 
 /* ---- SMS outbox ------------------------------------------------------------------ */
 
 #define SMS_COLS "id, item_id, recipient, text, author, parts, " OUT_STATE_COLS
 
+static const trygg_sql_field sms_fields[] = {
+    TRYGG_SQL_FINT(trygg_sms_out, id),         TRYGG_SQL_FINT(trygg_sms_out, item_id),
+    TRYGG_SQL_FTEXT(trygg_sms_out, recipient), TRYGG_SQL_FTEXT(trygg_sms_out, text),
+    TRYGG_SQL_FTEXT(trygg_sms_out, author),    TRYGG_SQL_FINT(trygg_sms_out, parts)};
+
 static void read_sms(sqlite3_stmt *s, void *row)
 {
     trygg_sms_out *m = row;
-    memset(m, 0, sizeof *m);
-    m->id = sqlite3_column_int64(s, 0);
-    m->item_id = sqlite3_column_int64(s, 1);
-    trygg_st_col_text(s, 2, m->recipient, sizeof m->recipient);
-    trygg_st_col_text(s, 3, m->text, sizeof m->text);
-    trygg_st_col_text(s, 4, m->author, sizeof m->author);
-    m->parts = sqlite3_column_int(s, 5);
+    TRYGG_SQL_READ(s, sms_fields, m, sizeof *m);
     READ_OUT_STATE(s, 6, m);
 }
 
@@ -436,21 +404,15 @@ trygg_err trygg_sqlite_sms_enqueue(trygg_store *st, int64_t item_id, const char 
     if (!err && (c.stopped || c.blocked))
         err = trygg_st_failf(st, TRYGG_ERR_STATE, "recipient has %s",
                              c.stopped ? "said STOP" : "been blocked");
-    sqlite3_stmt *s;
     int64_t now = trygg_st_now();
     if (!err)
-        err = trygg_st_prepare(st,
-                               "INSERT INTO sms_out (item_id, recipient, text, author, created, "
-                               "next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                               &s);
-    if (!err) {
-        sqlite3_bind_int64(s, 1, item_id);
-        trygg_st_bind_text(s, 2, recipient);
-        trygg_st_bind_text(s, 3, text);
-        trygg_st_bind_text(s, 4, author);
-        sqlite3_bind_int64(s, 5, now);
-        err = trygg_st_run(st, s, "enqueue sms");
-    }
+        err = trygg_st_write(st,
+                             "INSERT INTO sms_out (item_id, recipient, text, author, created, "
+                             "next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(recipient),
+                                            TRYGG_SQL_TEXT(text), TRYGG_SQL_TEXT(author),
+                                            TRYGG_SQL_INT(now)),
+                             "enqueue sms");
     if (!err && id)
         *id = sqlite3_last_insert_rowid(st->db);
     return trygg_st_tx_end(st, err);
@@ -485,15 +447,15 @@ trygg_err trygg_sqlite_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out 
 
 #define NOTIFY_COLS "id, item_id, destination, channel, payload, " OUT_STATE_COLS
 
+static const trygg_sql_field notify_fields[] = {
+    TRYGG_SQL_FINT(trygg_notify, id), TRYGG_SQL_FINT(trygg_notify, item_id),
+    TRYGG_SQL_FTEXT(trygg_notify, destination), TRYGG_SQL_FTEXT(trygg_notify, channel),
+    TRYGG_SQL_FTEXT(trygg_notify, payload)};
+
 static void read_notify(sqlite3_stmt *s, void *row)
 {
     trygg_notify *m = row;
-    memset(m, 0, sizeof *m);
-    m->id = sqlite3_column_int64(s, 0);
-    m->item_id = sqlite3_column_int64(s, 1);
-    trygg_st_col_text(s, 2, m->destination, sizeof m->destination);
-    trygg_st_col_text(s, 3, m->channel, sizeof m->channel);
-    trygg_st_col_text(s, 4, m->payload, sizeof m->payload);
+    TRYGG_SQL_READ(s, notify_fields, m, sizeof *m);
     READ_OUT_STATE(s, 5, m);
 }
 
@@ -508,20 +470,14 @@ trygg_err trygg_sqlite_notify_enqueue(trygg_store *st, int64_t item_id, const ch
         return trygg_st_failf(st, TRYGG_ERR_INVALID,
                               "invalid forward (destination, channel "
                               "email|webhook, payload < 8 KiB)");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st,
-                                     "INSERT INTO notify_out (item_id, destination, channel, "
-                                     "payload, created, next_attempt) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                                     &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, item_id);
-    trygg_st_bind_text(s, 2, destination);
-    trygg_st_bind_text(s, 3, channel);
-    trygg_st_bind_text(s, 4, payload);
-    sqlite3_bind_int64(s, 5, trygg_st_now());
-    err = trygg_st_run(st, s, "enqueue forward");
+    trygg_err err = trygg_st_write(
+        st,
+        "INSERT INTO notify_out (item_id, destination, channel, "
+        "payload, created, next_attempt) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(destination), TRYGG_SQL_TEXT(channel),
+                       TRYGG_SQL_TEXT(payload), TRYGG_SQL_INT(trygg_st_now())),
+        "enqueue forward");
     if (!err && id)
         *id = sqlite3_last_insert_rowid(st->db);
     return err;
@@ -684,14 +640,9 @@ trygg_err trygg_sqlite_job_done(trygg_store *st, const char *job, int64_t period
 
 trygg_err trygg_sqlite_job_release(trygg_store *st, const char *job, const char *owner)
 {
-    sqlite3_stmt *s;
-    trygg_err err =
-        trygg_st_prepare(st, "DELETE FROM job_leases WHERE name = ?1 AND owner = ?2", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, job);
-    trygg_st_bind_text(s, 2, owner);
-    return trygg_st_run(st, s, "job release");
+    return trygg_st_write(st, "DELETE FROM job_leases WHERE name = ?1 AND owner = ?2",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(job), TRYGG_SQL_TEXT(owner)),
+                          "job release");
 }
 
 trygg_err trygg_sqlite_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
@@ -744,18 +695,12 @@ trygg_err trygg_sqlite_sms_inbound_put(trygg_store *st, const char *key, int64_t
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "INSERT INTO smsgw_inbound(key, item_id, sender, created)"
-                           " VALUES (?,?,?,?)",
-                           &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, key);
-        sqlite3_bind_int64(s, 2, item_id);
-        trygg_st_bind_text(s, 3, sender);
-        sqlite3_bind_int64(s, 4, at);
-        err = trygg_st_run(st, s, "smsgw inbound put");
-    }
+    err = trygg_st_write(st,
+                         "INSERT INTO smsgw_inbound(key, item_id, sender, created)"
+                         " VALUES (?,?,?,?)",
+                         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(key), TRYGG_SQL_INT(item_id),
+                                        TRYGG_SQL_TEXT(sender), TRYGG_SQL_INT(at)),
+                         "smsgw inbound put");
     return trygg_st_tx_end(st, err);
 }
 
@@ -765,17 +710,12 @@ trygg_err trygg_sqlite_sms_counter_add(trygg_store *st, const char *day, const c
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
-    sqlite3_stmt *s;
-    err = trygg_st_prepare(st,
-                           "INSERT INTO smsgw_counters(day, name, count) VALUES (?,?,?)"
-                           " ON CONFLICT(day, name) DO UPDATE SET count = count + excluded.count",
-                           &s);
-    if (!err) {
-        trygg_st_bind_text(s, 1, day);
-        trygg_st_bind_text(s, 2, name);
-        sqlite3_bind_int(s, 3, delta);
-        err = trygg_st_run(st, s, "smsgw counter add");
-    }
+    err = trygg_st_write(
+        st,
+        "INSERT INTO smsgw_counters(day, name, count) VALUES (?,?,?)"
+        " ON CONFLICT(day, name) DO UPDATE SET count = count + excluded.count",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(day), TRYGG_SQL_TEXT(name), TRYGG_SQL_INT(delta)),
+        "smsgw counter add");
     return trygg_st_tx_end(st, err);
 }
 
@@ -818,13 +758,9 @@ trygg_err trygg_sqlite_sms_inbound_count(trygg_store *st, const char *sender, in
 
 trygg_err trygg_sqlite_call_put(trygg_store *st, const char *sender, int64_t at)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "INSERT INTO smsgw_calls(sender, at) VALUES (?,?)", &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, sender);
-    sqlite3_bind_int64(s, 2, at);
-    return trygg_st_run(st, s, "smsgw call put");
+    return trygg_st_write(st, "INSERT INTO smsgw_calls(sender, at) VALUES (?,?)",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(sender), TRYGG_SQL_INT(at)),
+                          "smsgw call put");
 }
 
 trygg_err trygg_sqlite_call_count(trygg_store *st, const char *sender, int64_t since, int *count)

@@ -21,18 +21,12 @@ static const char *const aud_names[] = {"internal", "recipient", "public"};
 trygg_err trygg_st_audit_add(trygg_store *st, int64_t item_id, const char *actor,
                              const char *action, const char *detail)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(
+    return trygg_st_write(
         st, "INSERT INTO audit (item_id, actor, action, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, item_id);
-    trygg_st_bind_text(s, 2, actor && *actor ? actor : "system");
-    trygg_st_bind_text(s, 3, action);
-    trygg_st_bind_text(s, 4, detail);
-    sqlite3_bind_int64(s, 5, trygg_st_now());
-    return trygg_st_run(st, s, "audit");
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(actor && *actor ? actor : "system"),
+                       TRYGG_SQL_TEXT(action), TRYGG_SQL_TEXT(detail),
+                       TRYGG_SQL_INT(trygg_st_now())),
+        "audit");
 }
 
 trygg_err trygg_sqlite_audit(trygg_store *st, int64_t item_id, const char *actor,
@@ -49,15 +43,14 @@ trygg_err trygg_sqlite_audit(trygg_store *st, int64_t item_id, const char *actor
     return trygg_st_tx_end(st, trygg_st_audit_add(st, item_id, actor, action, detail));
 }
 
+static const trygg_sql_field audit_fields[] = {
+    TRYGG_SQL_FINT(trygg_audit, id),      TRYGG_SQL_FINT(trygg_audit, item_id),
+    TRYGG_SQL_FTEXT(trygg_audit, actor),  TRYGG_SQL_FTEXT(trygg_audit, action),
+    TRYGG_SQL_FTEXT(trygg_audit, detail), TRYGG_SQL_FINT(trygg_audit, at)};
+
 static void read_audit(sqlite3_stmt *s, void *row)
 {
-    trygg_audit *a = row;
-    a->id = sqlite3_column_int64(s, 0);
-    a->item_id = sqlite3_column_int64(s, 1);
-    trygg_st_col_text(s, 2, a->actor, sizeof a->actor);
-    trygg_st_col_text(s, 3, a->action, sizeof a->action);
-    trygg_st_col_text(s, 4, a->detail, sizeof a->detail);
-    a->at = sqlite3_column_int64(s, 5);
+    TRYGG_SQL_READ(s, audit_fields, row, sizeof(trygg_audit));
 }
 
 trygg_err trygg_sqlite_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,
@@ -98,23 +91,16 @@ trygg_err trygg_sqlite_add_message_for(trygg_store *st, int64_t item_id, trygg_m
         return err;
     trygg_item it;
     err = trygg_store_get(st, item_id, &it);
-    sqlite3_stmt *s = NULL;
     int64_t now = trygg_st_now();
     if (!err)
-        err = trygg_st_prepare(st,
-                               "INSERT INTO messages (item_id, dir, author, text, created, "
-                               "audience, shared_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                               &s);
-    if (!err) {
-        sqlite3_bind_int64(s, 1, item_id);
-        trygg_st_bind_text(s, 2, dir_names[dir]);
-        trygg_st_bind_text(s, 3, author);
-        trygg_st_bind_text(s, 4, text);
-        sqlite3_bind_int64(s, 5, now);
-        trygg_st_bind_text(s, 6, aud_names[audience]);
-        trygg_st_bind_text(s, 7, shared);
-        err = trygg_st_run(st, s, "add message");
-    }
+        err = trygg_st_write(st,
+                             "INSERT INTO messages (item_id, dir, author, text, created, "
+                             "audience, shared_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(dir_names[dir]),
+                                            TRYGG_SQL_TEXT(author), TRYGG_SQL_TEXT(text),
+                                            TRYGG_SQL_INT(now), TRYGG_SQL_TEXT(aud_names[audience]),
+                                            TRYGG_SQL_TEXT(shared)),
+                             "add message");
     if (!err && msg_id)
         *msg_id = sqlite3_last_insert_rowid(st->db);
     if (!err)

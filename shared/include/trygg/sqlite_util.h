@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "trygg/err.h"
 
@@ -71,5 +72,87 @@ int trygg_sql_bind_text(sqlite3_stmt *s, int idx, const char *v);
 /* Copies column text into dst[cap] ("" for NULL), cut at a UTF-8 boundary
  * when it does not fit. */
 void trygg_sql_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap);
+
+/* ---- Statements with typed parameters ------------------------------------ */
+
+/* One value for a statement parameter: text (NULL binds ""), a 64-bit
+ * integer, a blob (NULL or length 0 binds SQL NULL) or SQL NULL. */
+enum trygg_sql_kind { TRYGG_SQLV_TEXT, TRYGG_SQLV_INT, TRYGG_SQLV_BLOB, TRYGG_SQLV_NULL };
+typedef struct {
+    enum trygg_sql_kind kind;
+    const void *p; /* the text or the blob */
+    int64_t i;     /* the integer, or the blob's length in bytes */
+} trygg_sql_val;
+
+#define TRYGG_SQL_TEXT(v)    ((trygg_sql_val){.kind = TRYGG_SQLV_TEXT, .p = (v)})
+#define TRYGG_SQL_INT(v)     ((trygg_sql_val){.kind = TRYGG_SQLV_INT, .i = (int64_t)(v)})
+#define TRYGG_SQL_BLOB(v, n) ((trygg_sql_val){.kind = TRYGG_SQLV_BLOB, .p = (v), .i = (int64_t)(n)})
+#define TRYGG_SQL_NULL       ((trygg_sql_val){.kind = TRYGG_SQLV_NULL})
+
+/* The values of ?1, ?2, ... ?n, in order. */
+typedef struct {
+    const trygg_sql_val *v;
+    int n;
+} trygg_sql_args;
+
+/* TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(name), TRYGG_SQL_INT(id)): the list, which
+ * lives until the end of the enclosing block. */
+#define TRYGG_SQL_ARGS(...)                                                                        \
+    ((trygg_sql_args){                                                                             \
+        (const trygg_sql_val[]){__VA_ARGS__},                                                      \
+        (int)(sizeof((const trygg_sql_val[]){__VA_ARGS__}) / sizeof(trygg_sql_val))})
+#define TRYGG_SQL_NO_ARGS ((trygg_sql_args){NULL, 0})
+
+/* Binds a to ?1..?n of s. copy = 0 binds text and blobs without a copy
+ * (SQLITE_STATIC: they must outlive the statement). A SQLite result code. */
+int trygg_sql_bind_args(sqlite3_stmt *s, trygg_sql_args a, int copy);
+/* Prepares sql and binds a (copied, so the values need not outlive *out);
+ * *out = NULL on failure. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_prepare_args(sqlite3 *db, const char *sql, trygg_sql_args a,
+                                                  sqlite3_stmt **out, char *err, size_t cap);
+/* Prepares sql, binds a and steps it to its end (one write, or a RETURNING
+ * or PRAGMA row ignored). *changes (may be NULL) gets the rows it changed. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_write(sqlite3 *db, const char *sql, trygg_sql_args a,
+                                           int *changes, const char *what, char *err, size_t cap);
+/* Prepares sql, binds a and reads its first row with read(s, row).
+ * TRYGG_ERR_NOTFOUND (err[cap] left as it is) when it has no row. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_row(sqlite3 *db, const char *sql, trygg_sql_args a,
+                                         void (*read)(sqlite3_stmt *s, void *row), void *row,
+                                         const char *what, char *err, size_t cap);
+/* Prepares sql, binds a and collects up to max rows as trygg_sql_collect. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_select(sqlite3 *db, const char *sql, trygg_sql_args a,
+                                            void *out, size_t size, int max,
+                                            void (*read)(sqlite3_stmt *s, void *row), int *n,
+                                            const char *what, char *err, size_t cap);
+
+/* ---- Reading a row into a struct by a field table -------------------------- */
+
+/* One column: text into a char array, or an integer into an int-sized or
+ * int64_t member (by the member's size). */
+enum trygg_sql_ftype { TRYGG_SQLF_TEXT, TRYGG_SQLF_INT };
+typedef struct {
+    enum trygg_sql_ftype type;
+    size_t off;  /* offsetof the member */
+    size_t size; /* sizeof the member */
+} trygg_sql_field;
+
+#define TRYGG_SQL_FTEXT(T, m)                                                                      \
+    {                                                                                              \
+        TRYGG_SQLF_TEXT, offsetof(T, m), sizeof(((T *)0)->m)                                       \
+    }
+#define TRYGG_SQL_FINT(T, m)                                                                       \
+    {                                                                                              \
+        TRYGG_SQLF_INT, offsetof(T, m), sizeof(((T *)0)->m)                                        \
+    }
+
+/* Reads columns first .. first+n-1 of the current row into the members
+ * f[0..n-1] of row. */
+void trygg_sql_read_fields(sqlite3_stmt *s, int first, const trygg_sql_field *f, int n, void *row);
+/* The number of fields in the table f (an array). */
+#define TRYGG_SQL_COUNT(f) ((int)(sizeof(f) / sizeof((f)[0])))
+/* Zeroes *row (a struct of `size` bytes) and reads columns 0.. by the table
+ * f (an array). */
+#define TRYGG_SQL_READ(s, f, row, size)                                                            \
+    (memset((row), 0, (size)), trygg_sql_read_fields((s), 0, (f), TRYGG_SQL_COUNT(f), (row)))
 
 #endif

@@ -2,14 +2,15 @@
  * store.h — the queue store, the only door to the queue: every item,
  * thread, audit entry, user, kiosk, walk and outbox row lives behind it, and
  * no other part of Trygg talks to the database. The SQLite implementation is
- * shared/src/store_*.c (store_sqlite.c opens, migrates and runs
+ * shared/src/store_sqlite*.c (store_sqlite.c opens, migrates and runs
  * transactions; the schema is shared/schema/sqlite/vN.sql). The contract is
  * described in docs/store.md.
  *
  * Durability: the database runs in WAL mode with synchronous=FULL, so when a
  * function that writes returns TRYGG_OK the change is on disk; anything
  * acknowledged to a citizen is committed first. A busy timeout (5 s) lets
- * several processes (server, smsgw, tryggctl) share one file. The schema is
+ * several processes (servers, tryggctl) share one file; the SMS gateway
+ * never opens it (it is a client of the server's HTTP API). The schema is
  * versioned with PRAGMA user_version and migrated on open; a file newer than
  * this program gives TRYGG_ERR_SCHEMA and is not touched.
  *
