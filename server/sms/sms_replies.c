@@ -72,6 +72,11 @@ trygg_err replies_render_with(const replies *r, const char *key, const char *con
     return trygg_i18n_format(trygg_i18n_get(r->cat, "sv", key), names, values, out, cap);
 }
 
+const trygg_i18n *replies_catalog(const replies *r)
+{
+    return r ? r->cat : NULL;
+}
+
 int replies_langs(const replies *r, const char **langs, int max)
 {
     return trygg_i18n_langs(r->cat, langs, max);

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include "trygg/err.h"
+#include "trygg/i18n.h"
 
 struct sms_dialog_cfg;
 
@@ -55,6 +56,9 @@ trygg_err replies_render(const replies *r, const char *lang, const char *key, co
  * placeholders (for staff-facing texts). */
 trygg_err replies_render_with(const replies *r, const char *key, const char *const *names,
                               const char *const *values, char *out, size_t cap);
+
+/* The catalogs themselves (for the staff UI's reply templates, keys tpl.*). */
+const trygg_i18n *replies_catalog(const replies *r);
 
 /* Languages loaded; returns count. */
 int replies_langs(const replies *r, const char **langs, int max);

@@ -26,7 +26,7 @@
 #include "config.h"
 #include "sms_dialog.h"
 #include "trygg/text.h"
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 #define MAXIN 4096
 

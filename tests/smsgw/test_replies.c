@@ -14,7 +14,7 @@
 
 #include "config.h"
 #include "sms_replies.h"
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 static void test_table(void **state)
 {
