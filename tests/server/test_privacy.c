@@ -628,9 +628,9 @@ static void test_every_route(void **state)
                 req(&r, "POST", paths[p], s.cookie, form);
                 assert_no_secret(paths[p], r.body);
                 trygg_template tpl;
-                if (templates && (r.status != 403 || trygg_store_template_get(
-                                                         st, "tpl.resolved.tip", "sv", &tpl) !=
-                                                         TRYGG_ERR_NOTFOUND)) {
+                if (templates &&
+                    (r.status != 403 || trygg_store_template_get(st, "tpl.resolved.tip", "sv",
+                                                                 &tpl) != TRYGG_ERR_NOTFOUND)) {
                     print_error("POST %s (%ld): expected 403, nothing saved\n", paths[p], r.status);
                     fail();
                 }
