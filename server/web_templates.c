@@ -48,13 +48,29 @@ static void tpl_title(html_buf *b, const web_ctx *w, int ev, int kind)
     html_t(b, w, web_enum_key("kind", reply_tpl_kinds[kind], k));
 }
 
-static void edit_link(html_buf *b, const char *key, const char *lang)
+/* The link to one template in one language, named in full for screen
+ * readers ("Mottaget – Otrygghet, Svenska: Standard"). */
+static void edit_link(html_buf *b, const web_ctx *w, int ev, int kind, const char *key,
+                      const char *lang, const char *state_key)
 {
+    char k[64], lk[32];
+    snprintf(k, sizeof k, "tpl.event.%s", reply_tpl_event_name((reply_event)ev));
+    snprintf(lk, sizeof lk, "lang.%s", lang);
     html_lit(b, "<a href=\"/templates?key=");
     html_urlarg(b, key);
     html_lit(b, "&amp;lang=");
     html_urlarg(b, lang);
+    html_lit(b, "\" aria-label=\"");
+    html_attr(b, web_t(w, k));
+    html_lit(b, " – ");
+    html_attr(b, web_t(w, web_enum_key("kind", reply_tpl_kinds[kind], k)));
+    html_lit(b, ", ");
+    html_attr(b, web_t(w, lk));
+    html_lit(b, ": ");
+    html_attr(b, web_t(w, state_key));
     html_lit(b, "\">");
+    html_t(b, w, state_key);
+    html_lit(b, "</a>");
 }
 
 /* The list: every template, with its state in each language. */
@@ -95,9 +111,9 @@ static void list_html(html_buf *b, web_ctx *w)
                 char lk[32];
                 snprintf(lk, sizeof lk, "lang.%s", reply_tpl_langs[l]);
                 web_td(b, w, lk);
-                edit_link(b, key, reply_tpl_langs[l]);
-                html_t(b, w, edited ? "tpl.edited" : "tpl.default");
-                html_lit(b, "</a></td>");
+                edit_link(b, w, e, k, key, reply_tpl_langs[l],
+                          edited ? "tpl.edited" : "tpl.default");
+                html_lit(b, "</td>");
             }
             html_lit(b, "</tr>");
         }
