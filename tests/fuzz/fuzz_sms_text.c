@@ -1,6 +1,6 @@
 /*
  * fuzz_sms_text.c — libFuzzer target: the gateway's text code on arbitrary
- * bytes (smsgw/ucs2.c conversions and part counting, smsgw/dialog.c
+ * bytes (shared/src/ucs2.c conversions and part counting, smsgw/dialog.c
  * keyword detection with the default keywords, sms_upper).
  *
  * Checks, with the input taken as UTF-8 text s:
