@@ -179,7 +179,9 @@ void reply_tpl_values_for(const server_ctx *srv, const trygg_item *it, const cha
     const server_catalog *k = srv ? srv->cfg.catalog : NULL;
     memset(v, 0, sizeof *v);
     v->ref = it->ref;
-    v->category = it->category;
+    /* Only a label from server.ini, never a raw id: without one the
+     * catalog's words ("det du beskrev") stand in. */
+    v->category = NULL;
     if (k && it->category[0]) {
         const config_category *c = config_category_find(&srv->cfg, (int)it->kind, it->category);
         if (!c)

@@ -9,7 +9,8 @@
  * set is filled by plain C (trygg_i18n_format): {ref}, {category}, {place},
  * {emergency}; {tip_url}, {tip_phone}, {report_url} (police links) and
  * {contact} (whom to contact instead of us). A missing category or place is
- * filled with the catalog's words for it ("det du beskrev").
+ * filled with the catalog's words for it ("det du beskrev"), and so is a
+ * category server.ini has no label for (a texter never reads a raw id).
  *
  * Read first: reply_tpl_event_of, reply_tpl_build.
  */

@@ -176,6 +176,16 @@ static void test_reply_form(void **state)
     assert_non_null(strstr(r.body, " SMS (GSM)</p>"));
     assert_non_null(strstr(r.body, "/static/reply.js"));
     reply_free(&r);
+    /* A category server.ini has no label for never reaches the texter as
+     * its id: the catalog's words stand in. */
+    int64_t dark = sms_item(TRYGG_KIND_CONCERN, "sv", "Mörkt vid torget");
+    assert_int_equal(trygg_store_update(st, dark, "test", "drugs", "", TRYGG_KIND_CONCERN),
+                     TRYGG_OK);
+    snprintf(path, sizeof path, "/item/%" PRId64 "?tpl=resolved", dark);
+    get_ok(&r, &s, path);
+    assert_non_null(strstr(r.body, "om det du beskrev vid Torget"));
+    assert_null(strstr(r.body, "om drugs"));
+    reply_free(&r);
     /* Another template and language, chosen without JavaScript. */
     snprintf(path, sizeof path, "/item/%" PRId64 "?tpl=police&tpl_lang=ar", tip);
     get_ok(&r, &s, path);
