@@ -88,8 +88,11 @@ static trygg_err close_sms(web_ctx *w, const trygg_item *it, trygg_close_reason 
     char text[1600];
     trygg_err e = reply_tpl_build(w->srv, w->st, it, (reply_event)ev,
                                   reply_tpl_lang(NULL, c.lang, it->lang), text, sizeof text);
-    if (e)
-        return e;
+    if (e) { /* an edited template too long once filled: close without it */
+        TRYGG_WARN("web: item %" PRId64 ": closing message not sent: %s", it->id,
+                   trygg_strerror(e));
+        return TRYGG_OK;
+    }
     const char *user = w->sess.user.username;
     int64_t sms_id;
     e = trygg_store_sms_enqueue(w->st, it->id, it->sender, user, text, &sms_id);

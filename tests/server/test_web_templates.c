@@ -356,6 +356,21 @@ static void test_auto_close(void **state)
     post_action(&s, spam, "close", "reason=spam", &r);
     reply_free(&r);
     assert_false(outbox_has(spam, NULL));
+    /* An edited template too long once filled does not keep the item open. */
+    char big[TRYGG_TEMPLATE_TEXT_MAX + 1] = "";
+    while (strlen(big) + 9 <= TRYGG_TEMPLATE_TEXT_MAX)
+        strcat(big, "{contact}");
+    assert_int_equal(trygg_store_template_set(st, "tpl.resolved.fault", "sv", big, "test"),
+                     TRYGG_OK);
+    int64_t longer = sms_item(TRYGG_KIND_FAULT, "sv", "Trasig skylt");
+    post_action(&s, longer, "close", "reason=resolved", &r);
+    assert_non_null(strstr(r.location, "ok=flash.closed"));
+    reply_free(&r);
+    trygg_item it;
+    assert_int_equal(trygg_store_get(st, longer, &it), TRYGG_OK);
+    assert_int_equal(it.status, TRYGG_STATUS_CLOSED);
+    assert_false(outbox_has(longer, NULL));
+    assert_int_equal(trygg_store_template_reset(st, "tpl.resolved.fault", "sv", "test"), TRYGG_OK);
     /* The audit trail says it in words. */
     char path[64];
     snprintf(path, sizeof path, "/item/%" PRId64, on);
