@@ -272,6 +272,10 @@ static int sms_key(server_catalog *k, trygg_cfg_errors *e, const char *name, con
         STR(d->police_url);
     if (strcmp(name, "catalogs") == 0)
         STR(k->sms_catalogs);
+    if (strcmp(name, "auto_close") == 0)
+        BOOL(k->sms_auto_close);
+    if (strcmp(name, "not_ours_contact") == 0)
+        STR(k->sms_not_ours_contact);
     return trygg_cfg_fail(e, line, "unknown key '%s' in [sms]", name);
 }
 

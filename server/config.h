@@ -95,18 +95,20 @@ typedef struct server_catalog {
     int open311_burst;      /* ... of which this many at once */
     char mail_subject[256];
     char mail_body[2048];
-    int trust_proxy;            /* take X-Forwarded-For/-Proto from a local reverse proxy */
-    int max_connections;        /* concurrent HTTP connections */
-    int conn_timeout;           /* seconds */
-    int threads;                /* HTTP worker threads */
-    int per_ip_connections;     /* open connections per client address (0 = no limit) */
-    int header_deadline;        /* seconds for the request line and headers */
-    int body_deadline;          /* seconds for a request body */
-    char smtp_ca_file[512];     /* [smtp] ca_file: CA bundle for the SMTP server ("" = system) */
-    sms_dialog_cfg sms;         /* [sms], [sms keywords]: the server's SMS dialog */
-    char sms_catalogs[512];     /* [sms] catalogs: SMS texts ("" = the installed assets/i18n/sms) */
-    config_deadlines deadlines; /* [deadlines] */
-    trygg_geo *geo;             /* [place ID] and [map]: places and area polygons */
+    int trust_proxy;        /* take X-Forwarded-For/-Proto from a local reverse proxy */
+    int max_connections;    /* concurrent HTTP connections */
+    int conn_timeout;       /* seconds */
+    int threads;            /* HTTP worker threads */
+    int per_ip_connections; /* open connections per client address (0 = no limit) */
+    int header_deadline;    /* seconds for the request line and headers */
+    int body_deadline;      /* seconds for a request body */
+    char smtp_ca_file[512]; /* [smtp] ca_file: CA bundle for the SMTP server ("" = system) */
+    sms_dialog_cfg sms;     /* [sms], [sms keywords]: the server's SMS dialog */
+    char sms_catalogs[512]; /* [sms] catalogs: SMS texts ("" = the installed assets/i18n/sms) */
+    int sms_auto_close;     /* [sms] auto_close: an SMS to the texter on closing (reply_tpl.h) */
+    char sms_not_ours_contact[160]; /* [sms] not_ours_contact: whom to contact instead */
+    config_deadlines deadlines;     /* [deadlines] */
+    trygg_geo *geo;                 /* [place ID] and [map]: places and area polygons */
 } server_catalog;
 
 /* Loads `path` into *cfg (defaults first, then the file; paths that are

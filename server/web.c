@@ -32,12 +32,13 @@ void web_set_clock(int64_t (*fn)(void))
     clock_fn = fn ? fn : clock_real;
 }
 
-/* Headers on every staff page: no caching, no framing, no inline script. */
+/* Headers on every staff page: no caching, no framing, no inline script
+ * (the one script is the reply form's part counter, /static/reply.js). */
 static void security_headers(http_resp *resp)
 {
     http_resp_header(resp, "Content-Security-Policy",
-                     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                     "frame-ancestors 'none'; base-uri 'none'");
+                     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     http_resp_header(resp, "X-Content-Type-Options", "nosniff");
     http_resp_header(resp, "Referrer-Policy", "no-referrer");
     http_resp_header(resp, "Cache-Control", "no-store");
@@ -370,6 +371,7 @@ void web_page_begin(html_buf *b, const web_ctx *w, const char *title_key, const 
             nav_link(b, w, "nav.access_log", "access-log", nav);
         if (web_access_admin(&w->sess.user)) {
             nav_link(b, w, "nav.channels", "channels", nav);
+            nav_link(b, w, "nav.templates", "templates", nav);
             nav_link(b, w, "nav.admin", "admin", nav);
         }
         html_lit(b, "</ul></nav><div class=\"who\"><span>");
@@ -457,6 +459,7 @@ void web_static_get(void *ctx, const http_req *req, http_resp *resp)
         {"web.css", "text/css; charset=utf-8"},
         {"icon.svg", "image/svg+xml"},
         {"print.css", "text/css; charset=utf-8"},
+        {"reply.js", "text/javascript; charset=utf-8"},
     };
     const char *name = req->path + strlen("/static/");
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -524,6 +527,8 @@ const http_route web_routes[] = {
     {"POST", "/measures/*", 16384, web_measure_post},
     {"GET", "/channels", 0, web_channels_get},
     {"GET", "/access-log", 0, web_access_log_get},
+    {"GET", "/templates", 0, web_templates_get},
+    {"POST", "/templates", 8192, web_templates_post},
     {"GET", "/admin", 0, web_admin_get},
     {"GET", "/admin/*", 0, web_admin_get},
     {"POST", "/admin/*", 32768, web_admin_post},

@@ -354,6 +354,10 @@ void web_measure_effect(html_buf *b, web_ctx *w, const trygg_measure *m, int sup
 /* Records an export (`what`: "export_csv", "export_report_csv", ...) of `rows`
  * rows with the filter used, by the session's user, in the access log. */
 void web_log_export(web_ctx *w, const char *what, int rows, const char *filter);
+/* The reply templates (web_templates.c): the list, one template's edit
+ * form, and saving or resetting it (admin pages' users only). */
+void web_templates_get(void *ctx, const http_req *req, http_resp *resp);
+void web_templates_post(void *ctx, const http_req *req, http_resp *resp);
 void web_admin_get(void *ctx, const http_req *req, http_resp *resp);
 void web_admin_post(void *ctx, const http_req *req, http_resp *resp);
 void web_static_get(void *ctx, const http_req *req, http_resp *resp);

@@ -564,6 +564,37 @@ static void audit_html(html_buf *b, const page *p)
     html_lit(b, "</tbody></table></section>");
 }
 
+void web_item_page(web_ctx *w, int64_t id, const web_reply_draft *draft, int status)
+{
+    page p = {.w = w};
+    p.see = web_access_get(&w->sess.user, w->st, id, &p.it);
+    if (p.see == WEB_SEE_NONE) {
+        web_error(w, 404, "error.no_item");
+        return;
+    }
+    log_personal_view(w, &p.it, p.see);
+    if (page_load(&p) != 0) {
+        web_error(w, 503, "error.unavailable");
+        return;
+    }
+    html_buf b;
+    html_init(&b, 8 * 1024 * 1024);
+    web_page_begin(&b, w, "item.title", "queue");
+    head_html(&b, &p);
+    html_lit(&b, "<div class=\"itemgrid\"><div class=\"main\">");
+    text_html(&b, &p);
+    recipient_copy_html(&b, w, &p.it);
+    facts_html(&b, &p);
+    thread_html(&b, &p);
+    audit_html(&b, &p);
+    html_lit(&b, "</div><div class=\"side\">");
+    web_item_actions_html(&b, w, &p.it, p.dups, p.ndups, draft);
+    html_lit(&b, "</div></div>");
+    web_page_end(&b, w);
+    page_free(&p);
+    html_send(&b, w->resp, status);
+}
+
 void web_item_get(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
@@ -571,31 +602,11 @@ void web_item_get(void *ctx, const http_req *req, http_resp *resp)
         return;
     char action[32];
     int64_t id = web_item_parse_path(req->path, action, sizeof action);
-    page p = {.w = &w};
-    p.see = action[0] ? WEB_SEE_NONE : web_access_get(&w.sess.user, w.st, id, &p.it);
-    if (p.see == WEB_SEE_NONE) {
+    if (action[0] || id <= 0) {
         web_error(&w, 404, "error.no_item");
         return;
     }
-    log_personal_view(&w, &p.it, p.see);
-    if (page_load(&p) != 0) {
-        web_error(&w, 503, "error.unavailable");
-        return;
-    }
-    html_buf b;
-    html_init(&b, 8 * 1024 * 1024);
-    web_page_begin(&b, &w, "item.title", "queue");
-    head_html(&b, &p);
-    html_lit(&b, "<div class=\"itemgrid\"><div class=\"main\">");
-    text_html(&b, &p);
-    recipient_copy_html(&b, &w, &p.it);
-    facts_html(&b, &p);
-    thread_html(&b, &p);
-    audit_html(&b, &p);
-    html_lit(&b, "</div><div class=\"side\">");
-    web_item_actions_html(&b, &w, &p.it, p.dups, p.ndups);
-    html_lit(&b, "</div></div>");
-    web_page_end(&b, &w);
-    page_free(&p);
-    html_send(&b, resp, 200);
+    web_reply_draft d;
+    web_reply_draft_from(req, 0, &d);
+    web_item_page(&w, id, &d, 200);
 }

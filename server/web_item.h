@@ -32,9 +32,30 @@ void web_item_audit_detail(html_buf *b, const web_ctx *w, const char *action, co
 /* The category its own words suggest, with one button that takes it, for an
  * item without a category (web_item_suggest.c); nothing otherwise. */
 void web_item_suggest_html(html_buf *b, web_ctx *w, const trygg_item *it);
+/* What the reply form shows (web_item_reply.c): the text posted for a
+ * preview (NULL: the template's), the language chosen ("" or NULL: the
+ * texter's) and the template event chosen (-1: the one of the item's state). */
+typedef struct web_reply_draft {
+    const char *text;
+    const char *lang;
+    int event;
+} web_reply_draft;
+/* The draft from the query (tpl, tpl_lang) or, when `posted`, the form
+ * (tpl, tpl_lang, text). */
+void web_reply_draft_from(const http_req *req, int posted, web_reply_draft *d);
+/* "Svara med SMS": template chooser, textarea (the draft or the template),
+ * part counter, preview and send (nothing when w may not reply). */
+void web_item_reply_form(html_buf *b, web_ctx *w, const trygg_item *it,
+                         const web_reply_draft *draft);
+/* The part counter line of `text` ("45 tecken, 1 sms (GSM)") with element
+ * id `id` and the texts assets/web/reply.js needs to count live. */
+void web_sms_count_html(html_buf *b, const web_ctx *w, const char *id, const char *text);
+/* The item page of `id` as w's user may see it (404 if not), with the reply
+ * form showing `draft` (may be NULL), answered with `status`. */
+void web_item_page(web_ctx *w, int64_t id, const web_reply_draft *draft, int status);
 /* The action forms user w may use on it, with the suggested duplicates
- * dups[ndups] to choose from (web_item_forms.c). */
+ * dups[ndups] to choose from and the reply draft (web_item_forms.c). */
 void web_item_actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_item *dups,
-                           int ndups);
+                           int ndups, const web_reply_draft *draft);
 
 #endif

@@ -161,7 +161,8 @@ void web_item_audit_detail(html_buf *b, const web_ctx *w, const char *action, co
         html_text(b, web_dest_label(w, to));
     } else if (strcmp(action, "urgent") == 0 || strcmp(action, "purge") == 0 ||
                strcmp(action, "callback") == 0 || strcmp(action, "note") == 0 ||
-               strcmp(action, "message") == 0 || strcmp(action, "reply") == 0) {
+               strcmp(action, "message") == 0 || strcmp(action, "reply") == 0 ||
+               strcmp(action, "auto_reply") == 0) {
         char k[64];
         snprintf(k, sizeof k, "audit.%s.%s", action,
                  strcmp(action, "callback") == 0 ? "visible" : d);

@@ -40,42 +40,6 @@ static void status_forms(html_buf *b, web_ctx *w, const trygg_item *it)
     html_lit(b, "</div></section>");
 }
 
-/* Reply by SMS. */
-static void reply_form(html_buf *b, web_ctx *w, const trygg_item *it)
-{
-    const web_user *u = &w->sess.user;
-    int closed = it->status == TRYGG_STATUS_CLOSED;
-    if (closed || !web_access_action(u, it, WEB_ACT_REPLY) ||
-        (it->channel != TRYGG_CHANNEL_SMS && it->channel != TRYGG_CHANNEL_VOICE))
-        return;
-    const char *why = NULL;
-    int ok = web_item_can_sms(w, it, &why);
-    web_item_section_head(b, w, "h-reply", "act.reply_title");
-    if (!ok) {
-        html_lit(b, "<p class=\"note\">");
-        html_t(b, w, why);
-        html_lit(b, "</p>");
-    }
-    web_item_form_open(b, w, it->id, "reply", "stack");
-    html_lit(b, "<label for=\"reply-text\">");
-    html_t(b, w, "act.reply_label");
-    html_lit(b, " <span class=\"muted\">");
-    html_text(b, it->alias);
-    html_lit(b, "</span></label><textarea id=\"reply-text\" name=\"text\" rows=\"3\" "
-                "maxlength=\"1000\" required aria-describedby=\"reply-hint\"");
-    if (!ok)
-        html_lit(b, " disabled");
-    html_lit(b, "></textarea><p class=\"hint\" id=\"reply-hint\">");
-    html_t(b, w, "act.reply_hint");
-    html_lit(b, "</p>");
-    html_lit(b, "<div><button type=\"submit\" class=\"primary\"");
-    if (!ok)
-        html_lit(b, " disabled");
-    html_lit(b, ">");
-    html_t(b, w, "act.reply");
-    html_lit(b, "</button></div></form></section>");
-}
-
 /* A reply to the reporter on the public status page (docs/follow-up.md),
  * for an item that has a follow-up code. */
 static void public_reply_form(html_buf *b, web_ctx *w, const trygg_item *it)
@@ -347,12 +311,12 @@ static void reopen_form(html_buf *b, web_ctx *w, const trygg_item *it)
 }
 
 void web_item_actions_html(html_buf *b, web_ctx *w, const trygg_item *it, trygg_item *dups,
-                           int ndups)
+                           int ndups, const web_reply_draft *draft)
 {
     html_lit(b, "<div class=\"actions\">");
     status_forms(b, w, it);
     assign_form(b, w, it);
-    reply_form(b, w, it);
+    web_item_reply_form(b, w, it, draft);
     public_reply_form(b, w, it);
     note_form(b, w, it);
     forward_form(b, w, it);

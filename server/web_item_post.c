@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "forward.h"
+#include "reply_tpl.h"
 #include "trygg/log.h"
 #include "trygg/text.h"
 
@@ -67,39 +69,37 @@ static trygg_err step_to(trygg_store *st, trygg_item *it, const char *actor, try
     return e;
 }
 
-/* Queues the police-links SMS for an item closed as "referred to police". */
-static trygg_err police_sms(web_ctx *w, const trygg_item *it, int *sent)
+/* The SMS to the texter on closing with reason `r` (reply_tpl.h): referred
+ * to the police always (the police's links), resolved and not ours when
+ * server.ini [sms] auto_close is on. The template in the contact's language,
+ * through the outbox like a staff reply, in the thread and audited
+ * ("auto_reply"). Inside the caller's transaction. */
+static trygg_err close_sms(web_ctx *w, const trygg_item *it, trygg_close_reason r, int *sent)
 {
     *sent = 0;
+    int ev = reply_tpl_close_event(r);
+    const server_catalog *k = w->srv->cfg.catalog;
+    if (ev < 0 || (r != TRYGG_CLOSE_POLICE && !(k && k->sms_auto_close)))
+        return TRYGG_OK;
     const char *why;
-    if (!web_item_can_sms(w, it, &why))
+    trygg_contact c;
+    if (!web_item_can_sms(w, it, &why) || trygg_store_contact_get(w->st, it->sender, &c))
         return TRYGG_OK; /* nothing to send to; closing goes on */
-    const trygg_routes *r = w->srv->routes;
-    const char *names[] = {"ref", "tip_url", "tip_phone", "report_url", "emergency", NULL};
-    const char *values[] = {it->ref,
-                            r ? trygg_routes_link(r, "police_tip_url") : NULL,
-                            r ? trygg_routes_link(r, "police_tip_phone") : NULL,
-                            r ? trygg_routes_link(r, "police_report_url") : NULL,
-                            r ? trygg_routes_link(r, "emergency") : NULL,
-                            NULL};
-    static const char *const fallback[] = {
-        "", "https://polisen.se/kontakt/tipsa-polisen/", "114 14",
-        "https://polisen.se/utsatt-for-brott/polisanmalan/", "112"};
-    for (int i = 1; i < 5; i++)
-        if (!values[i] || !values[i][0])
-            values[i] = fallback[i];
-    const char *fmt = w->srv->web_text
-                          ? trygg_i18n_get(w->srv->web_text, it->lang, "sms.police_referral")
-                          : "sms.police_referral";
     char text[1600];
-    if (trygg_i18n_format(fmt, names, values, text, sizeof text) != TRYGG_OK)
-        return TRYGG_ERR_TOOBIG;
+    trygg_err e = reply_tpl_build(w->srv, w->st, it, (reply_event)ev,
+                                  reply_tpl_lang(NULL, c.lang, it->lang), text, sizeof text);
+    if (e) { /* an edited template too long once filled: close without it */
+        TRYGG_WARN("web: item %" PRId64 ": closing message not sent: %s", it->id,
+                   trygg_strerror(e));
+        return TRYGG_OK;
+    }
+    const char *user = w->sess.user.username;
     int64_t sms_id;
-    trygg_err e =
-        trygg_store_sms_enqueue(w->st, it->id, it->sender, w->sess.user.username, text, &sms_id);
+    e = trygg_store_sms_enqueue(w->st, it->id, it->sender, user, text, &sms_id);
     if (!e)
-        e = trygg_store_add_message(w->st, it->id, TRYGG_MSG_OUT, w->sess.user.username, text,
-                                    NULL);
+        e = trygg_store_add_message(w->st, it->id, TRYGG_MSG_OUT, user, text, NULL);
+    if (!e)
+        e = trygg_store_audit(w->st, it->id, user, "auto_reply", trygg_close_reason_name(r));
     if (!e)
         *sent = 1;
     return e;
@@ -421,10 +421,12 @@ static trygg_err do_close(posted *a)
     } else if ((e = trygg_store_begin(st)) == TRYGG_OK) {
         int sent = 0;
         e = trygg_store_set_status(st, id, user, TRYGG_STATUS_CLOSED, r, 0);
-        if (!e && r == TRYGG_CLOSE_POLICE)
-            e = police_sms(a->w, a->it, &sent);
+        if (!e)
+            e = close_sms(a->w, a->it, r, &sent);
         e = e ? (trygg_store_rollback(st), e) : trygg_store_commit(st);
-        a->okkey = sent ? "flash.closed_police" : "flash.closed";
+        a->okkey = !sent                     ? "flash.closed"
+                   : r == TRYGG_CLOSE_POLICE ? "flash.closed_police"
+                                             : "flash.closed_sms";
     }
     return e;
 }
@@ -526,6 +528,21 @@ web_apply web_item_apply(web_ctx *w, int64_t id, const char *action, const char 
     return WEB_APPLY_OK;
 }
 
+/* "Förhandsgranska" on the reply form: the item page again with the text
+ * and its part count, nothing sent. 1 when answered; 0 when the user may
+ * not reply (web_item_apply then answers 403/404). */
+static int reply_preview(web_ctx *w, int64_t id)
+{
+    trygg_item it;
+    if (id <= 0 || trygg_store_get(w->st, id, &it) != TRYGG_OK ||
+        !web_access_action(&w->sess.user, &it, WEB_ACT_REPLY))
+        return 0;
+    web_reply_draft d;
+    web_reply_draft_from(w->req, 1, &d);
+    web_item_page(w, id, &d, 200);
+    return 1;
+}
+
 void web_item_post(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
@@ -533,6 +550,9 @@ void web_item_post(void *ctx, const http_req *req, http_resp *resp)
         return;
     char action[32];
     int64_t id = web_item_parse_path(req->path, action, sizeof action);
+    const char *pv = http_form(req, "preview");
+    if (strcmp(action, "reply") == 0 && pv && strcmp(pv, "1") == 0 && reply_preview(&w, id))
+        return;
     const char *key;
     switch (web_item_apply(&w, id, action, &key)) {
     case WEB_APPLY_HIDDEN:

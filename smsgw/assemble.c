@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "trygg/log.h"
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 #define PENDING_MAX 256
 

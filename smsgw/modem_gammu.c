@@ -24,7 +24,7 @@
 
 #include "trygg/copy.h"
 #include "trygg/log.h"
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 #define DUMMY_MAX_FILE (64 * 1024) /* a real backup file of one SMS is < 2 KiB */
 #define DUMMY_STRIDE   10000       /* dummy locations are folder * 10000 + N */

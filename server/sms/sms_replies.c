@@ -85,6 +85,11 @@ const char *replies_text(const replies *r, const char *lang, const char *key)
     return trygg_i18n_get(r->cat, lang && lang[0] ? lang : "sv", key);
 }
 
+const trygg_i18n *replies_catalog(const replies *r)
+{
+    return r ? r->cat : NULL;
+}
+
 int replies_langs(const replies *r, const char **langs, int max)
 {
     return trygg_i18n_langs(r->cat, langs, max);

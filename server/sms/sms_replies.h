@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include "trygg/err.h"
+#include "trygg/i18n.h"
 
 struct sms_dialog_cfg;
 
@@ -60,6 +61,9 @@ trygg_err replies_render_ext(const replies *r, const char *lang, const char *key
                              size_t cap);
 /* The catalog text of `key` in `lang` (fallback Swedish), unformatted. */
 const char *replies_text(const replies *r, const char *lang, const char *key);
+
+/* The catalogs themselves (for the staff UI's reply templates, keys tpl.*). */
+const trygg_i18n *replies_catalog(const replies *r);
 
 /* Languages loaded; returns count. */
 int replies_langs(const replies *r, const char **langs, int max);

@@ -529,6 +529,37 @@ trygg_err trygg_store_notice_list(trygg_store *st, int64_t now, trygg_notice *ou
     return OPS(st)->notice_list(st, now, out, max, n);
 }
 
+trygg_err trygg_store_template_set(trygg_store *st, const char *key, const char *lang,
+                                   const char *text, const char *actor)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->template_set(st, key, lang, text, actor);
+}
+
+trygg_err trygg_store_template_get(trygg_store *st, const char *key, const char *lang,
+                                   trygg_template *out)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->template_get(st, key, lang, out);
+}
+
+trygg_err trygg_store_template_reset(trygg_store *st, const char *key, const char *lang,
+                                     const char *actor)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->template_reset(st, key, lang, actor);
+}
+
+trygg_err trygg_store_template_list(trygg_store *st, trygg_template *out, int max, int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->template_list(st, out, max, n);
+}
+
 trygg_err trygg_store_contact_get_or_create(trygg_store *st, const char *pseudonym,
                                             const unsigned char *cipher, int cipher_len,
                                             const char *alias_prefix, trygg_contact *out)

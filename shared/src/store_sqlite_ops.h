@@ -105,6 +105,13 @@ trygg_err trygg_sqlite_notice_put(trygg_store *st, trygg_notice *n);
 trygg_err trygg_sqlite_notice_delete(trygg_store *st, int64_t id);
 trygg_err trygg_sqlite_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max,
                                    int *n);
+trygg_err trygg_sqlite_template_set(trygg_store *st, const char *key, const char *lang,
+                                    const char *text, const char *actor);
+trygg_err trygg_sqlite_template_get(trygg_store *st, const char *key, const char *lang,
+                                    trygg_template *out);
+trygg_err trygg_sqlite_template_reset(trygg_store *st, const char *key, const char *lang,
+                                      const char *actor);
+trygg_err trygg_sqlite_template_list(trygg_store *st, trygg_template *out, int max, int *n);
 trygg_err trygg_sqlite_contact_get_or_create(trygg_store *st, const char *pseudonym,
                                              const unsigned char *cipher, int cipher_len,
                                              const char *alias_prefix, trygg_contact *out);

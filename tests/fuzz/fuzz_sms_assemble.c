@@ -25,7 +25,7 @@
 #include "assemble.h"
 #include "trygg/log.h"
 #include "trygg/text.h"
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 #define MAXPARTS 96
 #define MAXOUT   8

@@ -1,6 +1,6 @@
 /*
  * fuzz_sms_text.c — libFuzzer target: the gateway's text code on arbitrary
- * bytes (smsgw/ucs2.c conversions and part counting, smsgw/dialog.c
+ * bytes (shared/src/ucs2.c conversions and part counting, smsgw/dialog.c
  * keyword detection with the default keywords, sms_upper).
  *
  * Checks, with the input taken as UTF-8 text s:
@@ -26,7 +26,7 @@
 #include "config.h"
 #include "sms_dialog.h"
 #include "trygg/text.h"
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 #define MAXIN 4096
 

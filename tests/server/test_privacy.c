@@ -457,6 +457,9 @@ static const struct rule {
     {"POST", "/measures/*", P_POST_FORM},
     {"GET", "/channels", P_GET},
     {"GET", "/access-log", P_GET},
+    /* Reply templates: the admin pages' users only (test_web_templates.c). */
+    {"GET", "/templates", P_GET},
+    {"POST", "/templates", P_POST_FORM},
     {"GET", "/admin", P_GET},
     {"GET", "/admin/*", P_GET},
     {"POST", "/admin/*", P_POST_FORM},
@@ -572,6 +575,7 @@ static int paths_of(const char *pattern, char out[][160], int max)
 static const char *const item_actions[] = {
     "note/text=x",
     "reply/text=x",
+    "reply/text=x&preview=1",
     "forward/destination=housing",
     "edit/kind=concern&category=dark&area=centrum",
     "urgent/urgent=1",
@@ -669,8 +673,19 @@ static void test_every_route(void **state)
                              "csrf=%s&op=close&reason=resolved&confirm=1&id=%" PRId64
                              "&id=%" PRId64,
                              s.csrf, tip_id, callback_id);
+                int templates = strcmp(paths[p], "/templates") == 0;
+                if (templates) /* an edit of a reply template */
+                    snprintf(form, sizeof form,
+                             "csrf=%s&key=tpl.resolved.tip&lang=sv&op=save&text=evil", s.csrf);
                 req(&r, "POST", paths[p], s.cookie, form);
                 assert_no_secret(paths[p], r.body);
+                trygg_template tpl;
+                if (templates &&
+                    (r.status != 403 || trygg_store_template_get(st, "tpl.resolved.tip", "sv",
+                                                                 &tpl) != TRYGG_ERR_NOTFOUND)) {
+                    print_error("POST %s (%ld): expected 403, nothing saved\n", paths[p], r.status);
+                    fail();
+                }
                 if (event && r.status != 404) {
                     print_error("POST %s (%ld): expected 404\n", paths[p], r.status);
                     fail();

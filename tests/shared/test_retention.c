@@ -54,6 +54,7 @@ static const table_rule rules[] = {
     {"kiosk_prefixes", NULL}, /* which kiosk holds which reference prefix */
     {"walks", NULL},
     {"notices", NULL},
+    {"reply_templates", NULL}, /* admins' texts of the reply templates */
     {"health", NULL},
     {"smsgw_counters", NULL},
     {"job_leases", NULL}, /* which worker instance runs a job until when */

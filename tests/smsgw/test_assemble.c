@@ -13,7 +13,7 @@
 
 #include "assemble.h"
 #include "trygg/text.h"
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 static void part(modem_part *p, const char *number, int ref, int total, int seq, const char *text,
                  int64_t t)

@@ -36,7 +36,7 @@
 #include "smsgw_testutil.h"
 #include "trygg/secret.h"
 #include "trygg/store.h"
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 typedef struct fx {
     tu_env t;

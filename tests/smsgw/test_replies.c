@@ -14,7 +14,7 @@
 
 #include "config.h"
 #include "sms_replies.h"
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 #include "trygg/i18n.h"
 #include "trygg/paths.h"
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 static void roundtrip(const char *s, size_t units)
 {

@@ -190,6 +190,70 @@ await step('reply by SMS to the alias', async () => {
   assert.match(await desk.locator('ol.thread').innerText(), /Tack för tipset/);
 });
 
+await step('reply form: the fitting template fills the box, the counter counts while typing', async () => {
+  const box = desk.locator('#reply-text');
+  // Answered once, the tip is triaged: the triage template, in Swedish.
+  assert.match(await box.inputValue(), /Vi har läst ditt tips/);
+  const count = desk.locator('#reply-count');
+  assert.match(await count.innerText(), /^\d+ tecken, 1 SMS \(GSM\)$/);
+  await box.fill('a'.repeat(161));
+  assert.equal(await count.innerText(), '161 tecken, 2 SMS (GSM)');
+  await box.fill('ب'.repeat(71));
+  assert.equal(await count.innerText(), '71 tecken, 2 SMS (Unicode)');
+  await box.fill('{[€]}');
+  assert.equal(await count.innerText(), '10 tecken, 1 SMS (GSM)');
+  // Another template and language, chosen on the page.
+  await desk.getByLabel('Mall').selectOption('police');
+  await desk.getByLabel('Språk', { exact: true }).selectOption('en');
+  await desk.getByRole('button', { name: 'Använd mallen' }).click();
+  await desk.locator('#reply-text').waitFor();
+  assert.match(await desk.locator('#reply-text').inputValue(), /Thank you for your tip\. Give it directly to the police/);
+  assert.ok(!dialogs.some((d) => d.startsWith('pageerror')), dialogs.join('; '));
+  await shot(desk, 'item-reply-template-desktop');
+  await a11yCheck(desk, 'item with reply template');
+});
+
+await step('reply form without JavaScript: the preview counts as the live counter does', async () => {
+  const nojs = await newPage({ width: 1366, height: 900 }, { javaScriptEnabled: false });
+  await login(nojs, 'sakerhet');
+  await nojs.waitForURL(/\/queue/);
+  const samples = ['Hej på dig! Kl 21 vid {torget} [€]', 'ب'.repeat(71), 'a'.repeat(307),
+    'Rad ett – och\nrad två 😀', '  mellanslag runt  ', 'x'.repeat(153) + '€'];
+  for (const text of samples) {
+    await nojs.goto(`${base}/item/${info.tip}`);
+    await nojs.locator('#reply-text').fill(text);
+    await nojs.getByRole('button', { name: 'Förhandsgranska' }).click();
+    await nojs.locator('#reply-count').waitFor();
+    const server = await nojs.locator('#reply-count').innerText();
+    assert.equal(await nojs.locator('#reply-text').inputValue(), text.replace(/\n/g, '\n'));
+    await desk.locator('#reply-text').fill(text);
+    const live = await desk.locator('#reply-count').innerText();
+    assert.equal(live, server, `counter for ${JSON.stringify(text.slice(0, 20))}`);
+  }
+  await shot(nojs, 'item-reply-preview-nojs');
+  await nojs.context().close();
+});
+
+await step('reply templates: an admin edits one, the list says it is edited, reset restores it', async () => {
+  await desk.goto(`${base}/templates`);
+  await desk.getByRole('heading', { level: 1, name: 'Svarsmallar' }).waitFor();
+  await shot(desk, 'templates-desktop');
+  await a11yCheck(desk, 'templates');
+  await desk.goto(`${base}/templates?key=tpl.resolved.fault&lang=sv`);
+  await desk.getByLabel('Text', { exact: true }).fill('Lagat! {ref} vid {place} är klart.');
+  assert.match(await desk.locator('#tpl-count').innerText(), /tecken, 1 SMS \(GSM\)/);
+  await desk.getByRole('button', { name: 'Spara' }).click();
+  await desk.locator('.flash').waitFor();
+  assert.match(await desk.locator('.flash').innerText(), /Mallen är sparad/);
+  assert.match(await desk.locator('main').innerText(), /Lagat! K7-4QX2 vid Torget är klart\./);
+  await shot(desk, 'template-edit-desktop');
+  await a11yCheck(desk, 'template edit');
+  await desk.getByRole('button', { name: 'Återställ till standard' }).click();
+  await desk.locator('.flash').waitFor();
+  assert.match(await desk.getByLabel('Text', { exact: true }).inputValue(), /är åtgärdat/);
+});
+
+await desk.goto(`${base}/item/${info.tip}`);
 await step('close as referred to the police', async () => {
   await desk.getByLabel('Orsak').selectOption('police');
   await desk.getByRole('button', { name: 'Avsluta ärendet' }).click();
@@ -263,6 +327,21 @@ await step('phone: queue and item', async () => {
   assert.ok(width <= 390, `page scrolls sideways: ${width}px`);
   await shot(phone, 'item-phone');
   await a11yCheck(phone, 'item (phone)');
+});
+
+await step('phone: the reply form and the templates do not scroll sideways', async () => {
+  for (const where of [`/item/${info.callback}`, `/item/${info.callback}?tpl=not_ours&tpl_lang=ar`,
+    '/templates', '/templates?key=tpl.police.tip&lang=ar']) {
+    await phone.goto(`${base}${where}`);
+    await phone.getByRole('heading', { level: 1 }).waitFor();
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `${where} scrolls sideways: ${width}px`);
+  }
+  await phone.goto(`${base}/item/${info.callback}?tpl=not_ours&tpl_lang=ar`);
+  await phone.locator('#h-reply').scrollIntoViewIfNeeded();
+  await shot(phone, 'item-reply-phone');
+  await phone.goto(`${base}/templates`);
+  await shot(phone, 'templates-phone');
 });
 
 const fresh = await newPage({ width: 1366, height: 900 });

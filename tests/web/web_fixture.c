@@ -191,8 +191,8 @@ int main(void)
          "Klotter på bron över ån.", NULL, NULL, 0, 2 * 86400, "");
     item(st, TRYGG_KIND_WATCH_SIGNUP, TRYGG_CHANNEL_KIOSK, "watch", "Ström", "security",
          "Vill gå med i grannsamverkan på Ekvägen.", NULL, NULL, 0, 3 * 86400, "");
-    item(st, TRYGG_KIND_CALLBACK, TRYGG_CHANNEL_VOICE, "callback", "", "security",
-         "Bad om att bli uppringd.", pseudo, c.alias, 0, 1800, "");
+    int64_t callback = item(st, TRYGG_KIND_CALLBACK, TRYGG_CHANNEL_VOICE, "callback", "",
+                            "security", "Bad om att bli uppringd.", pseudo, c.alias, 0, 1800, "");
 
     /* Spam texts for the bulk close (staff.mjs). */
     for (int i = 0; i < 3; i++)
@@ -243,10 +243,10 @@ int main(void)
     if (!srv)
         return 1;
     printf("{\"port\":%d,\"tip\":%" PRId64 ",\"urgent\":%" PRId64 ",\"concern\":%" PRId64
-           ",\"fault\":%" PRId64 ",\"password\":\"%s\",\"totp_secret\":\"%s\","
-           "\"totp_step\":%" PRId64 ",\"follow\":\"%s\"}\n",
-           http_server_port(srv), tip, urgent, concern, fault, PASSWORD, TOTP_SECRET, step,
-           follow_code);
+           ",\"fault\":%" PRId64 ",\"callback\":%" PRId64 ",\"password\":\"%s\","
+           "\"totp_secret\":\"%s\",\"totp_step\":%" PRId64 ",\"follow\":\"%s\"}\n",
+           http_server_port(srv), tip, urgent, concern, fault, callback, PASSWORD, TOTP_SECRET,
+           step, follow_code);
     fflush(stdout);
     char buf[256];
     while (fread(buf, 1, sizeof buf, stdin) > 0) {

@@ -504,6 +504,39 @@ TRYGG_MUST_CHECK trygg_err trygg_store_notice_delete(trygg_store *st, int64_t id
 TRYGG_MUST_CHECK trygg_err trygg_store_notice_list(trygg_store *st, int64_t now, trygg_notice *out,
                                                    int max, int *n);
 
+/* ---- Reply templates (server/reply_tpl.c, docs/staff-ui.md) ----------------
+ * The texts of the reply templates come from the SMS catalogs
+ * (assets/i18n/sms, keys "tpl.*"). An admin's edit of one template in one
+ * language is kept here and overrides the catalog's text until it is reset.
+ * Every set and reset is audited (item 0, actions "template_set" and
+ * "template_reset", detail "<key> <lang>", never the text). */
+#define TRYGG_TEMPLATE_KEY_MAX  63
+#define TRYGG_TEMPLATE_TEXT_MAX 1000
+typedef struct trygg_template {
+    char key[TRYGG_TEMPLATE_KEY_MAX + 1]; /* "tpl.resolved.fault" */
+    char lang[TRYGG_LANG_MAX + 1];        /* "sv", "en", "ar", "so" */
+    char text[TRYGG_TEMPLATE_TEXT_MAX + 1];
+    char updated_by[TRYGG_NAME_MAX + 1];
+    int64_t updated_at;
+} trygg_template;
+/* Stores `text` as the edit of template `key` in `lang` (replacing an
+ * earlier edit) by `actor`. TRYGG_ERR_INVALID for an empty or too long key,
+ * language or text. */
+TRYGG_MUST_CHECK trygg_err trygg_store_template_set(trygg_store *st, const char *key,
+                                                    const char *lang, const char *text,
+                                                    const char *actor);
+/* The edit of `key` in `lang` into *out; TRYGG_ERR_NOTFOUND when there is
+ * none (the catalog's text applies). */
+TRYGG_MUST_CHECK trygg_err trygg_store_template_get(trygg_store *st, const char *key,
+                                                    const char *lang, trygg_template *out);
+/* Removes the edit of `key` in `lang` ("reset to default"): the catalog's
+ * text applies again. TRYGG_ERR_NOTFOUND when there was none. */
+TRYGG_MUST_CHECK trygg_err trygg_store_template_reset(trygg_store *st, const char *key,
+                                                      const char *lang, const char *actor);
+/* Every edit, by key and language. */
+TRYGG_MUST_CHECK trygg_err trygg_store_template_list(trygg_store *st, trygg_template *out, int max,
+                                                     int *n);
+
 /* ---- SMS contacts (pseudonymous) --------------------------------------------- */
 
 typedef struct trygg_contact {

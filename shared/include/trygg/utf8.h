@@ -2,7 +2,8 @@
  * utf8.h — the one UTF-8 implementation of libtrygg, on GNU libunistring
  * (validation, code points, UTF-16, case folding, cutting at a character
  * boundary). Code elsewhere does not decode UTF-8 by hand; the GSM-7 septet
- * rules of SMS stay in the gateway (no library has them).
+ * rules of SMS are in trygg/ucs2.h (no library has them), shared by the
+ * gateway and the staff UI's part counter.
  *
  * All functions are thread-safe and never read past `len`/`max`.
  */

@@ -1,7 +1,7 @@
 /*
  * ucs2.c — UTF-8 <-> UTF-16 and GSM-7 part counting without the C locale.
  */
-#include "ucs2.h"
+#include "trygg/ucs2.h"
 
 #include <string.h>
 
@@ -166,9 +166,16 @@ int ucs2_gsm7_septets(const uint16_t *u, size_t n)
 
 int ucs2_sms_parts(const char *s, enum ucs2_coding *coding)
 {
+    return ucs2_sms_count(s, coding, NULL);
+}
+
+int ucs2_sms_count(const char *s, enum ucs2_coding *coding, int *units)
+{
     enum { MAXU = 255 * 70 };
     static _Thread_local uint16_t u[MAXU];
     size_t n;
+    if (units)
+        *units = 0;
     if (ucs2_from_utf8(s, u, MAXU, &n) != TRYGG_OK)
         return -1;
     if (n == 0) {
@@ -178,6 +185,8 @@ int ucs2_sms_parts(const char *s, enum ucs2_coding *coding)
     }
     int septets = ucs2_gsm7_septets(u, n);
     int parts = 0;
+    if (units)
+        *units = septets >= 0 ? septets : (int)n;
     if (septets >= 0) {
         if (coding)
             *coding = UCS2_CODING_GSM7;

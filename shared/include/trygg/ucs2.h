@@ -4,7 +4,9 @@
  * SMS text travels as GSM-7 septets or as UCS-2/UTF-16BE code units; the
  * rest of Trygg speaks UTF-8. libGammu's own converters go through the C
  * locale (docs/smsgw.md, "libGammu's traps": under LC_ALL=C they drop every non-ASCII
- * character), so the gateway converts with this module only.
+ * character), so the gateway converts with this module only. The staff UI
+ * counts a reply's parts with the same code (ucs2_sms_count), so what it
+ * shows before sending is what the gateway sends.
  *
  * Code units are host-order uint16_t; ucs2_*_be() pack/unpack the big-endian
  * byte strings Gammu uses. Surrogate pairs (emoji) are handled; a lone
@@ -15,8 +17,8 @@
  *
  * Read first: ucs2_from_utf8, ucs2_to_utf8, ucs2_sms_parts.
  */
-#ifndef SMSGW_UCS2_H
-#define SMSGW_UCS2_H
+#ifndef TRYGG_UCS2_H
+#define TRYGG_UCS2_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -46,5 +48,10 @@ enum ucs2_coding { UCS2_CODING_GSM7 = 0, UCS2_CODING_UCS2 = 1 };
  * in the alphabet, else UCS-2); *coding (may be NULL) gets which. Returns 0
  * for an empty text and -1 for invalid UTF-8 or a text over 255 parts. */
 int ucs2_sms_parts(const char *s, enum ucs2_coding *coding);
+
+/* The same count with the length it is based on: *units (may be NULL) gets
+ * the septets (GSM-7, an extension character counts 2) or the UTF-16 code
+ * units (UCS-2) of `s`. Returns the parts as ucs2_sms_parts does. */
+int ucs2_sms_count(const char *s, enum ucs2_coding *coding, int *units);
 
 #endif
