@@ -120,6 +120,13 @@ static void kbd_rows(const ui_list *l, kbd *k)
         if (k->n[r] < KBD_COLS)
             k->key[r][k->n[r]++] = i;
     }
+    if (l->rtl) /* the keys are not mirrored, but an Arabic reader scans from the right */
+        for (int r = 0; r < k->rows; r++)
+            for (int a = 0, b = k->n[r] - 1; a < b; a++, b--) {
+                int t = k->key[r][a];
+                k->key[r][a] = k->key[r][b];
+                k->key[r][b] = t;
+            }
 }
 
 static void bbox(const ui_list *l, const int *idx, int n, int *x, int *y, int *w, int *h)

@@ -13,7 +13,7 @@
  * home tile is one stop with its description. The keys of the on-screen
  * keyboard are one stop: "select" enters it, up/down choose a row, "select"
  * enters the row, up/down choose a key, "select" types it; "back" leaves
- * the row, then the keyboard.
+ * the row, then the keyboard. In Arabic a row is scanned from the right.
  *
  * The state (focus position, scanning) lives in the flow (flow.focus,
  * flow.kbd_*); layout_build() calls focus_order() and focus_ring() so the

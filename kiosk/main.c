@@ -633,6 +633,34 @@ static int cmd_key(script *s, char *arg)
     return 0;
 }
 
+/* seek ID: presses the keypad's first "down" key until the focus is on ID
+ * (each press is a real key press: spoken, logged), at most 200 times. */
+static int cmd_seek(script *s, char *arg)
+{
+    app *a = s->a;
+    char down[KCFG_KEYS];
+    snprintf(down, sizeof down, "%.*s", (int)strcspn(a->cfg.keypad[KP_DOWN], ","),
+             a->cfg.keypad[KP_DOWN]);
+    for (int i = 0; i < 200; i++) {
+        int p = focus_pos(&a->f, a->list);
+        if (p >= 0 && a->f.kbd_scan == 0 && strcmp(a->list->el[a->list->order[p]].id, arg) == 0)
+            return 0;
+        if (cmd_key(s, down) != 0)
+            return -1;
+    }
+    return fail(s, "seek: no stop '%s' on this screen", arg);
+}
+
+/* mark TEXT: writes "#<TAB>TEXT" into the speech log (where a test's part begins). */
+static int cmd_mark(script *s, char *arg)
+{
+    if (!s->a->speech_log)
+        return fail(s, "mark needs --speech-log FILE%s", "");
+    fprintf(s->a->speech_log, "#\t%s\n", arg);
+    fflush(s->a->speech_log);
+    return 0;
+}
+
 /* audio added|removed: headphones plugged in or out (SDL audio device events). */
 static int cmd_audio(script *s, char *arg)
 {
@@ -668,6 +696,7 @@ static const struct {
     {"tap", cmd_tap},           {"type", cmd_type}, {"wait", cmd_wait}, {"sleep", cmd_sleep},
     {"shot", cmd_shot},         {"lang", cmd_lang}, {"size", cmd_size}, {"expect", cmd_expect},
     {"waitsent", cmd_waitsent}, {"quit", cmd_quit}, {"key", cmd_key},   {"audio", cmd_audio},
+    {"seek", cmd_seek},         {"mark", cmd_mark},
 };
 
 static int command(script *s, char *line)
