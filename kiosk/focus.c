@@ -303,6 +303,14 @@ static void say_stop(flow *f, const ui_list *l, const ui_list *voice, int pos)
                  trygg_i18n_get(f->tr, flow_voice_lang(f), "speech.keyboard"));
     else
         stop_text(f, l, voice, el, text, sizeof text);
+    /* A language button says its name in its own voice ("العربية" read by
+     * the Swedish voice would be noise), when there is one. */
+    const char *id = l->el[el].id;
+    if (strncmp(id, "lang.", 5) == 0 && f->speech && f->host.say &&
+        (!f->host.has_voice || f->host.has_voice(f->host.user, id + 5))) {
+        f->host.say(f->host.user, id + 5, text);
+        return;
+    }
     flow_say(f, text);
 }
 

@@ -195,7 +195,13 @@ def check_ring(shots, name, failures):
 
 def check_report(parts, lang, letter, failures):
     t = catalog(lang)
-    langs = {l for p in parts.values() for l, _ in p}
+    # a language button is read in its own voice; all else in the screen's
+    lang_names = {catalog(c)["lang." + c]: c for c in ("sv", "en", "ar")}
+    for p in parts.values():
+        for l, said in p:
+            if said in lang_names and l != lang_names[said]:
+                failures.append("%s: %s read in the %s voice" % (lang, said, l))
+    langs = {l for p in parts.values() for l, s in p if s not in lang_names}
     if langs != {lang}:
         failures.append("%s: utterances in %s" % (lang, sorted(langs)))
     home = [s for _, s in parts.get("home", [])]
