@@ -174,9 +174,10 @@ void focus_ring(const flow *f, ui_list *l, const ui_theme *t)
         for (int r = 0; r < k.rows; r++)
             for (int c = 0; c < k.n[r]; c++)
                 all[n++] = k.key[r][c];
-        if (f->kbd_scan == 2 && k.rows)
+        if (f->kbd_scan == 2 && k.rows) {
             bbox(l, &k.key[row][col], 1, &x, &y, &w, &h);
-        else if (f->kbd_scan == 1 && k.rows)
+            el = k.key[row][col];
+        } else if (f->kbd_scan == 1 && k.rows)
             bbox(l, k.key[row], k.n[row], &x, &y, &w, &h);
         else
             bbox(l, all, n, &x, &y, &w, &h);
@@ -188,6 +189,7 @@ void focus_ring(const flow *f, ui_list *l, const ui_theme *t)
     l->ring_in = (int)lround(4 * u) > 2 ? (int)lround(4 * u) : 2;
     l->ring_out = (int)lround(6 * u) > 3 ? (int)lround(6 * u) : 3;
     l->ring_x = x, l->ring_y = y, l->ring_w = w, l->ring_h = h;
+    l->ring_el = el;
     l->ring_inner = t->focus_inner;
     l->ring_outer = t->focus_outer;
     l->ring_shown = 1;

@@ -74,6 +74,7 @@ typedef struct ui_list {
     int order[UI_MAX_ELS];
     int norder;
     int focus_pos;  /* position in order of the focused stop, -1 none */
+    int ring_el;    /* element the ring is on (the key being scanned) */
     int ring_shown; /* the focus ring is drawn around ring_x/y/w/h: a band
                        of ring_in pixels of ring_inner next to the box, then
                        ring_out pixels of ring_outer outside it */

@@ -36,7 +36,7 @@ int layout_write_json(const ui_list *l, const char *path)
                              "rtl", l->rtl, "width", l->w, "height", l->h, "elements", els);
     if (root && l->ring_shown && l->focus_pos >= 0) {
         /* The keypad's focus: the stop, and the ring drawn around ring_x.. */
-        const ui_el *e = &l->el[l->order[l->focus_pos]];
+        const ui_el *e = &l->el[l->ring_el];
         char outer[8], inner[8];
         hex(outer, l->ring_outer);
         hex(inner, l->ring_inner);

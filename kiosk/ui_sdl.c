@@ -514,7 +514,7 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
         if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
             TRYGG_WARN("no audio subsystem (%s): plugging in headphones will not start speech",
                        SDL_GetError());
-        u->audio_since = SDL_GetTicks64();
+        u->audio_since = SDL_GetTicks64() | 1; /* never 0: 0 = not started here */
     }
     wake_target = u;
     layout_set_measure(ui_measure, u);
@@ -572,7 +572,8 @@ static int translate_audio(ui *u, const SDL_Event *ev, ui_input *in)
 {
     if (ev->adevice.iscapture)
         return 0;
-    if (ev->type == SDL_AUDIODEVICEADDED && SDL_GetTicks64() < u->audio_since + AUDIO_SETTLE_MS)
+    if (ev->type == SDL_AUDIODEVICEADDED && u->audio_since &&
+        SDL_GetTicks64() < u->audio_since + AUDIO_SETTLE_MS)
         return 0;
     in->kind = ev->type == SDL_AUDIODEVICEADDED ? UI_IN_AUDIO_ADDED : UI_IN_AUDIO_REMOVED;
     return 1;
