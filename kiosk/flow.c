@@ -661,6 +661,13 @@ static int speech_control(flow *f, const char *id)
         if (f->host.speech_volume)
             f->host.speech_volume(f->host.user, f->volume);
         f->dirty = 1;
+        char v[8], text[128];
+        snprintf(v, sizeof v, "%d", f->volume);
+        const char *n[] = {"percent", NULL};
+        const char *vv[] = {v, NULL};
+        /* the new volume, heard at that volume; a text too long is said empty */
+        trygg_ignore(trygg_i18n_format(spoken(f, "speech.volume"), n, vv, text, sizeof text));
+        say(f, text);
         return 1;
     }
     return 0;
@@ -706,6 +713,7 @@ static void step_control(flow *f, const char *id)
         f->form.consent = !f->form.consent;
         f->error[0] = 0;
         f->dirty = 1;
+        say_key(f, f->form.consent ? "speech.checked" : "speech.unchecked");
     } else if (strcmp(id, "review.send") == 0 && flow_current_step(f) == ST_REVIEW)
         submit(f);
 }
@@ -719,6 +727,7 @@ static void pin_control(flow *f, const char *id)
             f->pin[n] = id[4];
             f->pin[n + 1] = 0;
         }
+        say_key(f, "speech.hidden");
         f->error[0] = 0;
         f->dirty = 1;
     } else if (strcmp(id, "pin.bksp") == 0) {

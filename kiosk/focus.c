@@ -274,6 +274,14 @@ void focus_text(const flow *f, const ui_list *l, int i, char *out, size_t cap)
 static void stop_text(const flow *f, const ui_list *l, const ui_list *voice, int i, char *out,
                       size_t cap)
 {
+    if (voice && l->el[i].id[0]) /* the same control, by id */
+        for (int j = 0; j < voice->n; j++)
+            if (voice->el[j].kind == l->el[i].kind && strcmp(voice->el[j].id, l->el[i].id) == 0) {
+                focus_text(f, voice, j, out, cap);
+                return;
+            }
+    /* a text without id: the same place in a list of the same shape; else
+     * (the layouts differ) the screen's own text */
     if (voice && voice->n == l->n && voice->el[i].kind == l->el[i].kind)
         focus_text(f, voice, i, out, cap);
     else

@@ -112,6 +112,17 @@ def high_contrast_script():
                       "shot sv-category-focus-contrast", "quit"]) + "\n"
 
 
+def somali_script():
+    """Somali screen, English voice: what the keypad's focus reaches is read
+    in English, the screen stays Somali."""
+    en = catalog("en")
+    return "\n".join(["size 1920 1080", "lang so", "audio added",
+                      "expect said %s" % en["speech.welcome_other"][:20],
+                      "seek home.concern", "expect said %s" % en["home.concern"],
+                      "expect screen home", "key %s" % SELECT,
+                      "expect said %s" % en["concern.category.title"], "quit"]) + "\n"
+
+
 def run(tmp, name, text, shots):
     path = os.path.join(tmp, name + ".txt")
     log = os.path.join(tmp, name + ".log")
@@ -279,6 +290,11 @@ softer = Keypad -
         check_report(parts, lang, letter, failures)
         for s in ("home", "row", "key", "review", "receipt"):
             check_ring(shots, "%s-%s-focus" % (lang, s), failures)
+    parts = run(tmp, "somali", somali_script(), shots)
+    names = {catalog(c)["lang." + c] for c in ("sv", "en", "ar")}
+    langs = {l for p in parts.values() for l, said in p if said not in names}
+    if langs != {"en"}:
+        failures.append("somali: voices %s, want only en" % sorted(langs))
     check_phone(run(tmp, "phone", phone_script(), shots), failures)
     check_ring(shots, "sv-phone-focus", failures)
     run(tmp, "contrast", high_contrast_script(), shots)
