@@ -165,7 +165,7 @@ static void title_text(const flow *f, char *out, size_t cap)
         focus_spell_digits(title, out, cap);
         return;
     }
-    snprintf(out, cap, "%s", spoken(f, key));
+    trygg_copy_trunc(out, cap, spoken(f, key)); /* spoken text */
 }
 
 static void announce(flow *f)
@@ -987,8 +987,9 @@ void flow_headphones(flow *f, int plugged, uint64_t now)
     f->armed[0] = 0;
     pick_voice(f);
     char text[2048], title[512];
-    snprintf(text, sizeof text, "%s",
-             spoken(f, flow_lang_has_voice(f) ? "speech.welcome" : "speech.welcome_other"));
+    /* spoken text: a catalog text too long for the buffer is cut */
+    TRYGG_COPY_TRUNC(text,
+                     spoken(f, flow_lang_has_voice(f) ? "speech.welcome" : "speech.welcome_other"));
     keys_text(f, "speech.keys", text, sizeof text);
     title_text(f, title, sizeof title);
     size_t len = strlen(text);
@@ -1006,7 +1007,7 @@ void flow_help(flow *f, uint64_t now)
         snprintf(key, sizeof key, "purpose.step.%s", step_names[flow_current_step(f)]);
     else
         snprintf(key, sizeof key, "purpose.%s", name);
-    snprintf(text, sizeof text, "%s", spoken(f, key));
+    TRYGG_COPY_TRUNC(text, spoken(f, key)); /* spoken text: cut if too long */
     keys_text(f, "speech.keys", text, sizeof text);
     say(f, text);
 }

@@ -227,7 +227,7 @@ void focus_spell_digits(const char *text, char *out, size_t cap)
 /* The text of element i without the caret of a text field. */
 static void plain_label(const ui_el *e, char *out, size_t cap)
 {
-    snprintf(out, cap, "%s", e->label);
+    trygg_copy_trunc(out, cap, e->label); /* spoken text */
     size_t n = strlen(out);
     if (strcmp(e->id, "field") == 0 && n && out[n - 1] == '|')
         out[n - 1] = 0;
@@ -246,15 +246,15 @@ void focus_text(const flow *f, const ui_list *l, int i, char *out, size_t cap)
     const char *voice = flow_voice_lang(f);
     out[0] = 0;
     if (e->masked) { /* never the content, not even its length */
-        snprintf(out, cap, "%s", trygg_i18n_get(f->tr, voice, "speech.hidden_field"));
+        trygg_copy_trunc(out, cap, trygg_i18n_get(f->tr, voice, "speech.hidden_field"));
         return;
     }
     char label[UI_LABEL_MAX];
     plain_label(e, label, sizeof label);
     if (strcmp(e->id, "field") == 0 && !label[0])
-        snprintf(label, sizeof label, "%s", trygg_i18n_get(f->tr, voice, "speech.empty_field"));
+        TRYGG_COPY_TRUNC(label, trygg_i18n_get(f->tr, voice, "speech.empty_field")); /* spoken */
     if (e->kind == UI_KEY && strcmp(e->id, "key.space") == 0)
-        snprintf(label, sizeof label, "%s", trygg_i18n_get(f->tr, voice, "key.space"));
+        TRYGG_COPY_TRUNC(label, trygg_i18n_get(f->tr, voice, "key.space")); /* spoken */
     if (e->say_digits)
         focus_spell_digits(e->label, label, sizeof label);
     append(out, cap, "", label);
@@ -309,8 +309,7 @@ static void say_stop(flow *f, const ui_list *l, const ui_list *voice, int pos)
     char text[2048];
     int el = l->order[pos];
     if (l->el[el].kind == UI_KEY)
-        snprintf(text, sizeof text, "%s",
-                 trygg_i18n_get(f->tr, flow_voice_lang(f), "speech.keyboard"));
+        TRYGG_COPY_TRUNC(text, trygg_i18n_get(f->tr, flow_voice_lang(f), "speech.keyboard"));
     else
         stop_text(f, l, voice, el, text, sizeof text);
     /* A language button says its name in its own voice ("العربية" read by

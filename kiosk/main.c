@@ -62,7 +62,7 @@ static void host_say(void *user, const char *lang, const char *text)
     if (a->sp && !speech_lang_available(a->sp, lang))
         return;          /* Somali: the control says so; nothing is read in a wrong voice */
     if (a->speech_log) { /* script mode only (--speech-log) */
-        snprintf(a->said, sizeof a->said, "%s", text);
+        TRYGG_COPY_TRUNC(a->said, text); /* the speech engine takes as much */
         fprintf(a->speech_log, "%s\t%s\n", lang, text);
         fflush(a->speech_log);
     }

@@ -98,8 +98,7 @@ void screen_home(ctx *c)
                      ty + th - (by + tth + S(c, 10)) - S(c, 8), dpx, 0, fg, bg);
     }
     if (cols == 3) {
-        /* The sixth cell: what a resident may wonder before starting (after
-         * the tiles, so the keypad reaches it last). */
+        /* The sixth cell (after the tiles: the keypad reaches it last). */
         int tx = c->pad + 2 * (tw + c->gap), ty = c->top + th + c->gap, ip = S(c, 28);
         int y = ty + ip;
         kit_para(c, T(c, "home.info.title"), tx + ip, &y, tw - 2 * ip, P(c, 34), 1, t->text, t->bg);

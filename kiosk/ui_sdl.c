@@ -586,7 +586,8 @@ static int translate(ui *u, const SDL_Event *ev, ui_input *in)
         if (ev->key.repeat)
             return 0;
         in->kind = UI_IN_KEY;
-        snprintf(in->key, sizeof in->key, "%s", SDL_GetScancodeName(ev->key.keysym.scancode));
+        /* SDL's names are short; a cut one would match no [keypad] key */
+        TRYGG_COPY_TRUNC(in->key, SDL_GetScancodeName(ev->key.keysym.scancode));
         return in->key[0] != 0;
     case SDL_AUDIODEVICEADDED:
     case SDL_AUDIODEVICEREMOVED:
