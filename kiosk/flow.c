@@ -692,6 +692,15 @@ static int display_control(flow *f, const char *id)
         if (p >= 0 && p < f->npages) {
             f->page = p;
             f->dirty = 1;
+            f->focus = -1; /* the keypad starts the new page at the title */
+            char a[16], b[16], text[128];
+            snprintf(a, sizeof a, "%d", p + 1);
+            snprintf(b, sizeof b, "%d", f->npages);
+            const char *n[] = {"n", "total", NULL};
+            const char *v[] = {a, b, NULL};
+            /* spoken: a text too long for its buffer is said empty */
+            trygg_ignore(trygg_i18n_format(spoken(f, "page.of"), n, v, text, sizeof text));
+            say(f, text);
         }
         return 1;
     }

@@ -381,6 +381,25 @@ static void test_emergency_screen(void **state)
     assert_string_equal(e->f.form.category, "lighting");
 }
 
+/* "Nästa sida" by keypad: the new page is said and the focus starts at the
+ * title again, so the next "down" reaches the new page's first choice. */
+static void test_paging(void **state)
+{
+    env *e = *state;
+    flow_headphones(&e->f, 1, e->now);
+    flow_activate(&e->f, "a11y.large", e->now);
+    flow_activate(&e->f, "home.concern", e->now);
+    flow_activate(&e->f, "opt.lighting", e->now);
+    layout_build(&e->f, NULL, 1280, 800, &e->l);
+    e->f.npages = e->l.npages;
+    assert_true(e->l.npages > 1);
+    e->f.focus = 5;
+    flow_activate(&e->f, "page.next", e->now);
+    assert_int_equal(e->f.page, 1);
+    assert_int_equal(e->f.focus, -1);
+    assert_non_null(strstr(last(e), "Sida 2 av"));
+}
+
 static void test_config_keypad(void **state)
 {
     (void)state;
@@ -419,6 +438,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_masked_never_spoken, setup, teardown),
         cmocka_unit_test(test_spell_digits),
         cmocka_unit_test_setup_teardown(test_emergency_screen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
         cmocka_unit_test(test_config_keypad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
