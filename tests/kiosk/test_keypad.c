@@ -389,7 +389,15 @@ static void test_paging(void **state)
     flow_headphones(&e->f, 1, e->now);
     flow_activate(&e->f, "a11y.large", e->now);
     flow_activate(&e->f, "home.concern", e->now);
+    /* a municipality with many areas: the list is paged */
+    for (int i = e->cat.n_areas; i < 30; i++) {
+        snprintf(e->cat.areas[i].id, sizeof e->cat.areas[i].id, "a%d", i);
+        for (int k = 0; k < RC_LANGS; k++)
+            snprintf(e->cat.areas[i].label[k], sizeof e->cat.areas[i].label[k], "Område %d", i);
+    }
+    e->cat.n_areas = 30;
     flow_activate(&e->f, "opt.lighting", e->now);
+    assert_string_equal(screen(e), "concern.area");
     layout_build(&e->f, NULL, 1280, 800, &e->l);
     e->f.npages = e->l.npages;
     assert_true(e->l.npages > 1);
