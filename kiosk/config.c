@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 void kcfg_defaults(kiosk_config *c)
 {
@@ -42,6 +43,20 @@ void kcfg_defaults(kiosk_config *c)
      * concern about a child: no QR code, and `-n` says so. */
     c->child_concern_url[0] = '\0';
     snprintf(c->child_concern_phone, sizeof c->child_concern_phone, "0520-65 95 00");
+    /* A USB numeric keypad (EZ Access-style: 8 up, 2 down, 5 select, 0
+     * back, the decimal key help, + and - volume); the arrow keys and
+     * Enter of a full keyboard work too. */
+    static const char *const keys[KP_N] = {
+        [KP_UP] = "Keypad 8, Up",
+        [KP_DOWN] = "Keypad 2, Down",
+        [KP_SELECT] = "Keypad 5, Keypad Enter, Return",
+        [KP_BACK] = "Keypad 0, Backspace",
+        [KP_HELP] = "Keypad ., F1",
+        [KP_LOUDER] = "Keypad +",
+        [KP_SOFTER] = "Keypad -",
+    };
+    for (int i = 0; i < KP_N; i++)
+        TRYGG_COPY_TRUNC(c->keypad[i], keys[i]); /* fixed short defaults */
     static const char *ids[] = {"centrum", "gota", "lodose", "nygard", "hjartum"};
     static const char *labels[] = {"Centrum", "Göta", "Lödöse", "Nygård", "Hjärtum"};
     for (int i = 0; i < 5; i++) {
@@ -131,10 +146,114 @@ static int valid_id(const char *s)
     return 1;
 }
 
+static const char *const key_names[KP_N] = {
+    [KP_UP] = "up",     [KP_DOWN] = "down",     [KP_SELECT] = "select", [KP_BACK] = "back",
+    [KP_HELP] = "help", [KP_LOUDER] = "louder", [KP_SOFTER] = "softer",
+};
+
+const char *kcfg_key_name(kcfg_key k)
+{
+    return (int)k >= 0 && k < KP_N ? key_names[k] : "";
+}
+
+/* Calls fn for each key name in a comma-separated list (trimmed, not
+ * empty); stops and returns what fn returns when it is not 0. */
+static int each_key(const char *list, int (*fn)(void *u, const char *name), void *u)
+{
+    for (const char *p = list; *p;) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        size_t n = strcspn(p, ",");
+        while (n && p[n - 1] == ' ')
+            n--;
+        if (n) {
+            char name[KCFG_KEYS];
+            snprintf(name, sizeof name, "%.*s", (int)n, p);
+            int r = fn(u, name);
+            if (r)
+                return r;
+        }
+        p += n;
+        while (*p && *p != ',')
+            p++;
+    }
+    return 0;
+}
+
+static int same_name(void *u, const char *name)
+{
+    return strcasecmp(u, name) == 0;
+}
+
+int kcfg_key_action(const kiosk_config *c, const char *name)
+{
+    for (int i = 0; i < KP_N; i++)
+        if (each_key(c->keypad[i], same_name, (void *)name))
+            return i;
+    return -1;
+}
+
+/* A key name is printable ASCII (SDL's names: "Keypad 8", "Return"). */
+static int bad_key_name(void *u, const char *name)
+{
+    (void)u;
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            return 1;
+    return 0;
+}
+
+static int keypad_key(kiosk_config *c, trygg_cfg_errors *e, const char *name, const char *value,
+                      int line)
+{
+    for (int i = 0; i < KP_N; i++) {
+        if (strcmp(name, key_names[i]) != 0)
+            continue;
+        if (!trygg_cfg_str(value, c->keypad[i], sizeof c->keypad[i]) ||
+            each_key(value, bad_key_name, NULL))
+            return trygg_cfg_fail(e, line, "%s: key names are ASCII, at most %d bytes in all", name,
+                                  KCFG_KEYS - 1);
+        return 1;
+    }
+    return trygg_cfg_fail(e, line, "unknown key '%s' in section [keypad]", name);
+}
+
+typedef struct dup_ctx {
+    const kiosk_config *c;
+    int action;
+    const char *dup;
+} dup_ctx;
+
+static int dup_key(void *u, const char *name)
+{
+    dup_ctx *d = u;
+    int a = kcfg_key_action(d->c, name);
+    if (a >= 0 && a != d->action) {
+        d->dup = key_names[a];
+        return 1;
+    }
+    return 0;
+}
+
+/* No key may do two things; every action needs a key. */
+static void check_keypad(const kiosk_config *c, trygg_cfg_errors *e)
+{
+    for (int i = 0; i < KP_N; i++) {
+        dup_ctx d = {c, i, NULL};
+        if (each_key(c->keypad[i], dup_key, &d))
+            trygg_cfg_fail(e, 0, "[keypad] %s and %s share a key", d.dup, key_names[i]);
+        else if (i <= KP_BACK && !each_key(c->keypad[i], bad_key_name, NULL) &&
+                 strspn(c->keypad[i], ", ") == strlen(c->keypad[i]))
+            trygg_cfg_fail(e, 0, "[keypad] %s needs a key", key_names[i]);
+    }
+}
+
 static int handler(void *user, trygg_cfg_errors *e, const char *section, const char *name,
                    const char *value, int line)
 {
     kiosk_config *c = user;
+    if (strcmp(section, "keypad") == 0)
+        return keypad_key(c, e, name, value, line);
     if (strcmp(section, "areas") == 0) {
         if (!valid_id(name))
             return trygg_cfg_fail(e, line, "area id '%s': use a-z, 0-9, _ and -", name);
@@ -314,6 +433,7 @@ trygg_err kcfg_load(const char *path, kiosk_config *c, trygg_cfg_errors *e)
     if (!valid_id(c->kiosk_id))
         trygg_cfg_fail(e, 0, "kiosk_id '%s': use a-z, 0-9, _ and -", c->kiosk_id);
     check_links(c, e);
+    check_keypad(c, e);
     return e->n ? TRYGG_ERR_CONFIG : TRYGG_OK;
 }
 

@@ -23,6 +23,21 @@ typedef struct kcfg_area {
     char label[KCFG_STR];
 } kcfg_area;
 
+/* The keypad's actions ([keypad] in kiosk.ini, docs/kiosk.md): each is
+ * bound to one or more key names (SDL scancode names, "Keypad 8"). */
+typedef enum kcfg_key {
+    KP_UP = 0, /* previous control */
+    KP_DOWN,   /* next control */
+    KP_SELECT, /* activate the focused control */
+    KP_BACK,   /* back (or out of the keyboard) */
+    KP_HELP,   /* say what the screen is for */
+    KP_LOUDER,
+    KP_SOFTER,
+    KP_N,
+} kcfg_key;
+
+#define KCFG_KEYS 96 /* bytes of one action's key list */
+
 typedef struct kiosk_config {
     /* [kiosk] */
     char kiosk_id[KCFG_ID];
@@ -66,6 +81,8 @@ typedef struct kiosk_config {
      * code; "" = no QR code until the server's config gives one. */
     char status_url[KCFG_STR];
     char child_concern_phone[32];
+    /* [keypad]: comma-separated key names per action (kcfg_key) */
+    char keypad[KP_N][KCFG_KEYS];
     /* [areas] */
     kcfg_area areas[KCFG_AREAS];
     int n_areas;
@@ -88,6 +105,14 @@ void kcfg_defaults(kiosk_config *c);
  * caller sets up with room for errors). Cross-field checks (area must be
  * listed, warn_s >= 20, retry_min <= retry_max) are reported at line 0. */
 trygg_err kcfg_load(const char *path, kiosk_config *c, trygg_cfg_errors *e);
+
+/* The name of a keypad action in kiosk.ini ("up", "down", "select", "back",
+ * "help", "louder", "softer"). */
+const char *kcfg_key_name(kcfg_key k);
+
+/* The action bound to the key called `name` (an SDL scancode name, compared
+ * without regard to case), or -1 when it is not bound. */
+int kcfg_key_action(const kiosk_config *c, const char *name);
 
 /* 1 if `lang` is in c->languages. */
 int kcfg_has_lang(const kiosk_config *c, const char *lang);

@@ -1,9 +1,11 @@
 /* flow.c — screens, steps, validation, idle and maintenance logic (no SDL). */
 #include "flow.h"
+#include "focus.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "trygg/copy.h"
 
@@ -125,6 +127,9 @@ const char *flow_screen_name(const flow *f, char *buf, size_t cap)
         case SCR_MAINT:
             s = "maint";
             break;
+        case SCR_EMERGENCY:
+            s = "emergency";
+            break;
         case SCR_STEP:
             snprintf(buf, cap, "%s.%s", kind_names[f->form.kind], step_names[flow_current_step(f)]);
             return buf;
@@ -145,6 +150,24 @@ static void title_key(const flow *f, char *key, size_t cap)
 
 static void announce_with(flow *f, const char *prefix_key);
 
+/* The current screen's title as spoken (the emergency screen's with its
+ * number, read digit by digit). */
+static void title_text(const flow *f, char *out, size_t cap)
+{
+    char key[96];
+    title_key(f, key, sizeof key);
+    if (f->screen == SCR_EMERGENCY && !f->warning && !f->confirm_restart) {
+        char title[256];
+        const char *n[] = {"number", NULL};
+        const char *v[] = {f->cat->emergency, NULL};
+        /* display: a text too long for its buffer is said empty */
+        trygg_ignore(trygg_i18n_format(spoken(f, "emergency.title"), n, v, title, sizeof title));
+        focus_spell_digits(title, out, cap);
+        return;
+    }
+    trygg_copy_trunc(out, cap, spoken(f, key)); /* spoken text */
+}
+
 static void announce(flow *f)
 {
     announce_with(f, NULL);
@@ -156,11 +179,12 @@ static void announce_with(flow *f, const char *prefix_key)
 {
     if (!f->speech)
         return;
-    char key[96];
+    char key[96], title[512];
     title_key(f, key, sizeof key);
+    title_text(f, title, sizeof title);
     if (prefix_key && f->screen != SCR_RECEIPT) {
         char text[1024];
-        snprintf(text, sizeof text, "%s %s", spoken(f, prefix_key), spoken(f, key));
+        snprintf(text, sizeof text, "%s %s", spoken(f, prefix_key), title);
         say(f, text);
         return;
     }
@@ -188,7 +212,7 @@ static void announce_with(flow *f, const char *prefix_key)
         say(f, text);
         return;
     }
-    say_key(f, key);
+    say(f, title);
 }
 
 static void enter_screen(flow *f, flow_screen s)
@@ -198,6 +222,8 @@ static void enter_screen(flow *f, flow_screen s)
     f->page = 0;
     f->shift = 0;
     f->kbd_other = 0;
+    f->focus = -1;
+    f->kbd_scan = 0;
     f->dirty = 1;
     announce(f);
 }
@@ -270,6 +296,8 @@ void flow_reset(flow *f, uint64_t now)
     f->speech = 0;
     f->speech_lang[0] = 0;
     f->armed[0] = 0;
+    f->keypad = 0;
+    f->headphones = 0;
     f->volume = 100;
     f->large_text = f->cfg->large_text;
     f->high_contrast = f->cfg->high_contrast;
@@ -633,6 +661,13 @@ static int speech_control(flow *f, const char *id)
         if (f->host.speech_volume)
             f->host.speech_volume(f->host.user, f->volume);
         f->dirty = 1;
+        char v[8], text[128];
+        snprintf(v, sizeof v, "%d", f->volume);
+        const char *n[] = {"percent", NULL};
+        const char *vv[] = {v, NULL};
+        /* the new volume, heard at that volume; a text too long is said empty */
+        trygg_ignore(trygg_i18n_format(spoken(f, "speech.volume"), n, vv, text, sizeof text));
+        say(f, text);
         return 1;
     }
     return 0;
@@ -657,6 +692,15 @@ static int display_control(flow *f, const char *id)
         if (p >= 0 && p < f->npages) {
             f->page = p;
             f->dirty = 1;
+            f->focus = -1; /* the keypad starts the new page at the title */
+            char a[16], b[16], text[128];
+            snprintf(a, sizeof a, "%d", p + 1);
+            snprintf(b, sizeof b, "%d", f->npages);
+            const char *n[] = {"n", "total", NULL};
+            const char *v[] = {a, b, NULL};
+            /* spoken: a text too long for its buffer is said empty */
+            trygg_ignore(trygg_i18n_format(spoken(f, "page.of"), n, v, text, sizeof text));
+            say(f, text);
         }
         return 1;
     }
@@ -678,6 +722,7 @@ static void step_control(flow *f, const char *id)
         f->form.consent = !f->form.consent;
         f->error[0] = 0;
         f->dirty = 1;
+        say_key(f, f->form.consent ? "speech.checked" : "speech.unchecked");
     } else if (strcmp(id, "review.send") == 0 && flow_current_step(f) == ST_REVIEW)
         submit(f);
 }
@@ -691,6 +736,7 @@ static void pin_control(flow *f, const char *id)
             f->pin[n] = id[4];
             f->pin[n + 1] = 0;
         }
+        say_key(f, "speech.hidden");
         f->error[0] = 0;
         f->dirty = 1;
     } else if (strcmp(id, "pin.bksp") == 0) {
@@ -749,6 +795,10 @@ static void screen_control(flow *f, const char *id)
     case SCR_PIN:
         pin_control(f, id);
         return;
+    case SCR_EMERGENCY:
+        if (strcmp(id, "nav.back") == 0)
+            enter_screen(f, f->back_to);
+        return;
     case SCR_MAINT:
         if (strcmp(id, "maint.exit") == 0 && f->host.quit)
             f->host.quit(f->host.user);
@@ -772,6 +822,8 @@ static void activate(flow *f, const char *id)
             flow_reset(f, f->now);
         else if (strcmp(id, "restart.no") == 0) {
             f->confirm_restart = 0;
+            f->focus = -1;
+            f->kbd_scan = 0;
             f->dirty = 1;
             announce(f);
         }
@@ -780,6 +832,8 @@ static void activate(flow *f, const char *id)
     if (strcmp(id, "nav.restart") == 0) {
         if (!f->warning && has_answers(f)) {
             f->confirm_restart = 1;
+            f->focus = -1;
+            f->kbd_scan = 0;
             f->dirty = 1;
             announce(f);
             return;
@@ -791,6 +845,8 @@ static void activate(flow *f, const char *id)
         if (strcmp(id, "idle.continue") == 0) {
             f->warning = 0;
             f->extensions++;
+            f->focus = -1;
+            f->kbd_scan = 0;
             f->dirty = 1;
             announce(f);
         }
@@ -810,6 +866,14 @@ static void activate(flow *f, const char *id)
     }
     if (speech_control(f, id) || display_control(f, id))
         return;
+    if (strcmp(id, "emergency") == 0) {
+        /* The 112 badge: what to do now; "back" returns with the answers kept. */
+        if (f->screen != SCR_EMERGENCY && f->screen != SCR_PIN && f->screen != SCR_MAINT) {
+            f->back_to = f->screen;
+            enter_screen(f, SCR_EMERGENCY);
+        }
+        return;
+    }
     if (prefix(id, "key.")) {
         key(f, id + 4);
         return;
@@ -867,10 +931,101 @@ void flow_touch(flow *f, const char *id, const char *label, uint64_t now)
     activate(f, id);
 }
 
+void flow_activate(flow *f, const char *id, uint64_t now)
+{
+    f->now = now;
+    f->last_input = now;
+    f->armed[0] = 0;
+    activate(f, id);
+}
+
+void flow_say(flow *f, const char *text)
+{
+    say(f, text);
+}
+
+int flow_time_factor(const flow *f)
+{
+    return f->speech || f->keypad ? FLOW_SLOW_FACTOR : 1;
+}
+
+/* The keypad's keys as the voice names them ("Keypad 8" -> "8"), filled
+ * into the catalog text `key` and appended to out. */
+static void keys_text(const flow *f, const char *key, char *out, size_t cap)
+{
+    const char *names[KP_N + 1];
+    const char *vals[KP_N + 1];
+    char spoken_keys[KP_N][32];
+    for (int i = 0; i < KP_N; i++) {
+        const char *k = f->cfg->keypad[i];
+        size_t n = strcspn(k, ",");
+        if (strncasecmp(k, "Keypad ", 7) == 0 && n > 7)
+            k += 7, n -= 7;
+        snprintf(spoken_keys[i], sizeof spoken_keys[i], "%.*s", (int)n, k);
+        names[i] = kcfg_key_name((kcfg_key)i);
+        vals[i] = spoken_keys[i];
+    }
+    names[KP_N] = vals[KP_N] = NULL;
+    size_t len = strlen(out);
+    if (len + 2 < cap) {
+        out[len++] = ' ';
+        out[len] = 0;
+        /* display: a text too long for its buffer is left out */
+        trygg_ignore(trygg_i18n_format(spoken(f, key), names, vals, out + len, cap - len));
+    }
+}
+
+void flow_headphones(flow *f, int plugged, uint64_t now)
+{
+    f->now = now;
+    f->dirty = 1;
+    if (!plugged) {
+        /* The listener left: stop, forget what was said, end slow mode. */
+        if (f->host.speech_reset)
+            f->host.speech_reset(f->host.user);
+        f->speech = 0;
+        f->speech_lang[0] = 0;
+        f->armed[0] = 0;
+        f->keypad = 0;
+        f->headphones = 0;
+        return;
+    }
+    f->last_input = now;
+    f->headphones = 1;
+    f->speech = 1;
+    f->armed[0] = 0;
+    pick_voice(f);
+    char text[2048], title[512];
+    /* spoken text: a catalog text too long for the buffer is cut */
+    TRYGG_COPY_TRUNC(text,
+                     spoken(f, flow_lang_has_voice(f) ? "speech.welcome" : "speech.welcome_other"));
+    keys_text(f, "speech.keys", text, sizeof text);
+    title_text(f, title, sizeof title);
+    size_t len = strlen(text);
+    snprintf(text + len, sizeof text - len, " %s", title);
+    say(f, text);
+}
+
+void flow_help(flow *f, uint64_t now)
+{
+    f->now = now;
+    f->last_input = now;
+    char name[64], key[96], text[2048];
+    flow_screen_name(f, name, sizeof name);
+    if (f->screen == SCR_STEP && !f->warning && !f->confirm_restart)
+        snprintf(key, sizeof key, "purpose.step.%s", step_names[flow_current_step(f)]);
+    else
+        snprintf(key, sizeof key, "purpose.%s", name);
+    TRYGG_COPY_TRUNC(text, spoken(f, key)); /* spoken text: cut if too long */
+    keys_text(f, "speech.keys", text, sizeof text);
+    say(f, text);
+}
+
 static int session_active(const flow *f)
 {
     return f->screen != SCR_HOME || strcmp(f->lang, f->cfg->default_lang) != 0 || f->speech ||
-           f->large_text != f->cfg->large_text || f->high_contrast != f->cfg->high_contrast;
+           f->keypad || f->large_text != f->cfg->large_text ||
+           f->high_contrast != f->cfg->high_contrast;
 }
 
 int flow_warning_left(const flow *f)
@@ -883,9 +1038,10 @@ int flow_warning_left(const flow *f)
 void flow_tick(flow *f, uint64_t now)
 {
     int before = flow_warning_left(f);
+    uint64_t slow = (uint64_t)flow_time_factor(f);
     f->now = now;
     if (f->screen == SCR_RECEIPT && !f->warning) {
-        if (now - f->last_input >= (uint64_t)f->cfg->receipt_s * 1000)
+        if (now - f->last_input >= (uint64_t)f->cfg->receipt_s * 1000 * slow)
             flow_reset(f, now);
         return;
     }
@@ -896,13 +1052,15 @@ void flow_tick(flow *f, uint64_t now)
             f->dirty = 1;
         return;
     }
-    if (session_active(f) && now - f->last_input >= (uint64_t)f->cfg->idle_s * 1000) {
+    if (session_active(f) && now - f->last_input >= (uint64_t)f->cfg->idle_s * 1000 * slow) {
         f->warning = 1;
-        f->warn_until = now + (uint64_t)f->cfg->warn_s * 1000;
+        f->warn_until = now + (uint64_t)f->cfg->warn_s * 1000 * slow;
         f->dirty = 1;
+        f->focus = -1;
+        f->kbd_scan = 0;
         char text[512];
         char secs[16];
-        snprintf(secs, sizeof secs, "%d", f->cfg->warn_s);
+        snprintf(secs, sizeof secs, "%d", f->cfg->warn_s * (int)slow);
         const char *names[] = {"seconds", NULL};
         const char *vals[] = {secs, NULL};
         char body[400];
@@ -921,9 +1079,10 @@ uint64_t flow_next_deadline(const flow *f)
         uint64_t step = left % 1000 ? left % 1000 : 1000;
         return f->now + step;
     }
+    uint64_t slow = (uint64_t)flow_time_factor(f);
     if (f->screen == SCR_RECEIPT)
-        return f->last_input + (uint64_t)f->cfg->receipt_s * 1000;
+        return f->last_input + (uint64_t)f->cfg->receipt_s * 1000 * slow;
     if (session_active(f))
-        return f->last_input + (uint64_t)f->cfg->idle_s * 1000;
+        return f->last_input + (uint64_t)f->cfg->idle_s * 1000 * slow;
     return UINT64_MAX;
 }

@@ -53,9 +53,14 @@ typedef enum flow_screen {
     SCR_HELP,    /* police tip / crime report / child concern, with QR codes */
     SCR_RECEIPT, /* after a committed submission */
     SCR_SAVE_ERROR,
-    SCR_PIN,   /* maintenance PIN entry */
-    SCR_MAINT, /* maintenance status */
+    SCR_PIN,       /* maintenance PIN entry */
+    SCR_MAINT,     /* maintenance status */
+    SCR_EMERGENCY, /* "Akut? Ring 112" tapped: what to do in an emergency */
 } flow_screen;
+
+/* Time limits are this many times longer while speech or the keypad is in
+ * use (no-time-limit mode, docs/accessibility.md). */
+#define FLOW_SLOW_FACTOR 10
 
 typedef enum flow_step {
     ST_CATEGORY = 0,
@@ -151,6 +156,15 @@ typedef struct flow {
     int volume; /* percent */
     int large_text, high_contrast;
 
+    /* keypad (kiosk/focus.h): position in the screen's focus order (-1: the
+     * screen's title), the on-screen keyboard's row/column scanning (0 not
+     * entered, 1 choosing a row, 2 choosing a key in kbd_row) */
+    int focus;
+    int kbd_scan, kbd_row, kbd_col;
+    int keypad;          /* the keypad was used this session: focus ring, slow mode */
+    int headphones;      /* speech was turned on by plugging in headphones */
+    flow_screen back_to; /* where "back" leaves the emergency screen for */
+
     int dirty;
     uint64_t now;
 } flow;
@@ -163,6 +177,26 @@ void flow_init(flow *f, const kiosk_config *cfg, const rc_catalog *cat, const tr
 /* A tap on the control `id`; `label` is its visible text (spoken in speech
  * mode). Unknown ids are ignored. */
 void flow_touch(flow *f, const char *id, const char *label, uint64_t now);
+
+/* Activates control `id` at once (the keypad's "select": the control was
+ * already spoken when it got the focus, so no second touch). */
+void flow_activate(flow *f, const char *id, uint64_t now);
+
+/* Speaks text in the voice's language when speech is on. */
+void flow_say(flow *f, const char *text);
+
+/* An audio output device came (headphones plugged in, 1) or went (0).
+ * Plugging in turns speech on with a welcome that explains the keypad;
+ * unplugging turns it off and forgets what was said (speech_reset), and
+ * ends the slow mode it started. */
+void flow_headphones(flow *f, int plugged, uint64_t now);
+
+/* The keypad's "help": says what the current screen is for and which keys
+ * do what. */
+void flow_help(flow *f, uint64_t now);
+
+/* FLOW_SLOW_FACTOR while speech is on or the keypad was used, else 1. */
+int flow_time_factor(const flow *f);
 
 /* Advances timers (idle warning, countdown, receipt). */
 void flow_tick(flow *f, uint64_t now);

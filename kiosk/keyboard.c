@@ -192,6 +192,7 @@ void kit_field(ctx *c, const char *value, int masked, int multiline, const char 
     ui_el *e = kit_text(c, "field", shown, c->pad + S(c, 20), c->top + S(c, 10), w - S(c, 40),
                         h - S(c, 20), px, 0, t->text, t->panel_bg);
     e->vcenter = !multiline;
+    e->masked = masked;
     /* Typed text runs in its own direction: Latin input in the Arabic UI
      * is a left-to-right paragraph (the caret at its end, on the right),
      * typed Arabic is right-to-left in any UI. */

@@ -3,6 +3,8 @@
  * and mirrors the list for right-to-left languages. */
 #include "layout_kit.h"
 
+#include "focus.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,9 @@ void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out
         case SCR_MAINT:
             screen_maint(&c);
             break;
+        case SCR_EMERGENCY:
+            screen_emergency(&c);
+            break;
         }
     if (out->rtl)
         for (int i = 0; i < out->n; i++) {
@@ -70,6 +75,8 @@ void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out
             else if (e->align == UI_ALIGN_END)
                 e->align = UI_ALIGN_START;
         }
+    focus_order(out);
+    focus_ring(f, out, c.t);
 }
 
 int layout_label_in(const flow *f, const ui_status *st, int w, int h, const char *lang,

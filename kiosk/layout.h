@@ -51,9 +51,14 @@ typedef struct ui_el {
     int vcenter;
     int rtl; /* paragraph direction of the text */
     int no_mirror;
-    int check;   /* checkbox drawn at the start of a button: 1 empty, 2 ticked */
-    int nolabel; /* button whose label is drawn by separate text boxes */
+    int check;      /* checkbox drawn at the start of a button: 1 empty, 2 ticked */
+    int nolabel;    /* button whose label is drawn by separate text boxes */
+    int zone;       /* UI_ZONE_*: where the keypad's focus order puts it */
+    int masked;     /* shows (part of) a masked field: its text is never spoken */
+    int say_digits; /* phone numbers: the voice reads them digit by digit */
 } ui_el;
+
+enum { UI_ZONE_CONTENT = 0, UI_ZONE_FOOTER, UI_ZONE_HEADER };
 
 typedef struct ui_list {
     ui_el el[UI_MAX_ELS];
@@ -64,12 +69,24 @@ typedef struct ui_list {
     int rtl;
     int npages; /* pages of the current choice list (for flow->npages) */
     uint32_t bg;
+    /* The keypad's focus order (kiosk/focus.h): indices into el; the keys
+     * of the on-screen keyboard are one stop (the first key). */
+    int order[UI_MAX_ELS];
+    int norder;
+    int focus_pos;  /* position in order of the focused stop, -1 none */
+    int ring_el;    /* element the ring is on (the key being scanned) */
+    int ring_shown; /* the focus ring is drawn around ring_x/y/w/h: a band
+                       of ring_in pixels of ring_inner next to the box, then
+                       ring_out pixels of ring_outer outside it */
+    int ring_x, ring_y, ring_w, ring_h, ring_in, ring_out;
+    uint32_t ring_outer, ring_inner;
 } ui_list;
 
 typedef struct ui_theme {
     uint32_t bg, text, muted, header_bg, header_fg, primary_bg, primary_fg, secondary_bg,
         secondary_fg, border, selected_bg, selected_fg, danger_bg, danger_fg, panel_bg, key_bg,
-        key_fg, key_border, error_fg, focus, notice_bg, notice_fg;
+        key_fg, key_border, error_fg, focus, notice_bg, notice_fg, focus_outer,
+        focus_inner; /* the keypad's two-tone focus ring */
 } ui_theme;
 
 /* What maintenance mode shows (filled by the host). */

@@ -34,6 +34,18 @@ int layout_write_json(const ui_list *l, const char *path)
     }
     json_t *root = json_pack("{s:s, s:s, s:b, s:i, s:i, s:o}", "screen", l->screen, "lang", l->lang,
                              "rtl", l->rtl, "width", l->w, "height", l->h, "elements", els);
+    if (root && l->ring_shown && l->focus_pos >= 0) {
+        /* The keypad's focus: the stop, and the ring drawn around ring_x.. */
+        const ui_el *e = &l->el[l->ring_el];
+        char outer[8], inner[8];
+        hex(outer, l->ring_outer);
+        hex(inner, l->ring_inner);
+        json_object_set_new(root, "focus",
+                            json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:s}", "id",
+                                      e->id, "label", e->label, "x", l->ring_x, "y", l->ring_y, "w",
+                                      l->ring_w, "h", l->ring_h, "in", l->ring_in, "out",
+                                      l->ring_out, "inner", inner, "outer", outer));
+    }
     int rc = root ? json_dump_file(root, path, JSON_INDENT(1)) : -1;
     json_decref(root);
     return rc;

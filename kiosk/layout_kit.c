@@ -20,6 +20,7 @@ ui_el *kit_add(ctx *c, ui_kind kind, const char *id, const char *label, int x, i
     TRYGG_COPY_TRUNC(e->label, label ? label : ""); /* display text */
     e->x = x, e->y = y, e->w = w, e->h = h;
     e->rtl = l->rtl;
+    e->zone = c->zone;
     return e;
 }
 
@@ -113,18 +114,22 @@ void kit_header(ctx *c)
     int bpx = P(c, 36);
     int bw = layout_measure(badge, bpx, 1, c->l->rtl) + S(c, 60);
     int bh = hh - S(c, 28);
-    ui_el *b = kit_text(c, "emergency", badge, c->W - c->pad - bw, S(c, 14), bw, bh, bpx, 1,
-                        t->danger_fg, t->danger_bg);
-    b->align = UI_ALIGN_CENTER;
-    b->vcenter = 1;
-    if (t->danger_bg == 0xFFFFFF) {
-        b->border = t->danger_fg;
-        b->border_w = S(c, 3);
-    }
+    /* The badge is a button: it opens the screen that says what to do. */
+    c->zone = UI_ZONE_HEADER;
+    ui_el *b = kit_button(c, "emergency", badge, c->W - c->pad - bw, S(c, 14), bw, bh, ST_PRIMARY);
+    b->px = bpx;
+    b->fg = t->danger_fg;
+    b->bg = t->danger_bg;
+    b->border = t->danger_bg == 0xFFFFFF ? t->danger_fg : t->header_fg;
+    b->border_w = S(c, 3);
+    b->say_digits = 1;
+    c->zone = UI_ZONE_CONTENT;
+    c->zone = UI_ZONE_HEADER;
     ui_el *m = kit_text(c, "header.title", f->cfg->municipality, c->pad, 0, c->W - 3 * c->pad - bw,
                         hh, P(c, 40), 1, t->header_fg, t->header_bg);
     m->vcenter = 1;
     kit_add(c, UI_HIDDEN, "maint.corner", "", 0, 0, hh * 2, hh);
+    c->zone = UI_ZONE_CONTENT;
     c->top = hh + S(c, 28);
 }
 
@@ -154,6 +159,7 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
     int bh = S(c, 88);
     int gap = S(c, 16);
     int wn = 0, wa = 0, wx = 0;
+    c->zone = UI_ZONE_FOOTER;
     int navw[2], a11yw[3];
     for (int i = 0; i < nnav; i++)
         wn += (navw[i] = kit_btn_w(c, nav[i].label, px)) + (i == 0 && nnav > 1 ? 3 * gap : gap);
@@ -225,13 +231,15 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
         e->vcenter = 1;
         c->bottom = sy - S(c, 20);
     }
+    c->zone = UI_ZONE_CONTENT;
 }
 
 void kit_title(ctx *c, const char *s, const char *sub)
 {
     int w = c->W - 2 * c->pad;
     int y = c->top;
-    kit_para(c, s, c->pad, &y, w, P(c, 52), 1, c->t->text, c->t->bg);
+    ui_el *e = kit_para(c, s, c->pad, &y, w, P(c, 52), 1, c->t->text, c->t->bg);
+    TRYGG_COPY_FIT(e->id, "title");
     if (sub && *sub) {
         y += S(c, 6);
         kit_para(c, sub, c->pad, &y, w, P(c, 32), 0, c->t->muted, c->t->bg);

@@ -28,6 +28,7 @@ typedef struct ctx {
     int pad, gap;
     int top, bottom; /* content area between header and footer */
     int portrait;
+    int zone; /* UI_ZONE_* given to the boxes being added */
 } ctx;
 
 enum style { ST_PRIMARY, ST_SECONDARY, ST_SELECTED, ST_TILE };
@@ -106,6 +107,8 @@ void screen_restart(ctx *c);
 /* Maintenance: the PIN pad, then the status screen. */
 void screen_pin(ctx *c);
 void screen_maint(ctx *c);
+/* What to do in an emergency (the 112 badge). */
+void screen_emergency(ctx *c);
 /* One step of a report (screens_step.c): choices, text entry, consent, review. */
 void screen_step(ctx *c);
 

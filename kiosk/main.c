@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "flow.h"
+#include "focus.h"
 #include "layout.h"
 #include "outbox.h"
 #include "remote_config.h"
@@ -47,6 +48,8 @@ typedef struct app {
     uploader *up;
     speech *sp;
     char outbox_path[600], cache_path[600];
+    FILE *speech_log;           /* script mode: every utterance, one a line */
+    char said[SPEECH_MAX_TEXT]; /* script mode: the last utterance (expect said) */
     int quit;
     int w, h;
 } app;
@@ -56,11 +59,15 @@ typedef struct app {
 static void host_say(void *user, const char *lang, const char *text)
 {
     app *a = user;
-    if (!a->sp)
-        return;
-    if (!speech_lang_available(a->sp, lang))
-        return; /* Somali: the control says so; nothing is read in a wrong voice */
-    speech_say(a->sp, lang, text);
+    if (a->sp && !speech_lang_available(a->sp, lang))
+        return;          /* Somali: the control says so; nothing is read in a wrong voice */
+    if (a->speech_log) { /* script mode only (--speech-log) */
+        TRYGG_COPY_TRUNC(a->said, text); /* the speech engine takes as much */
+        fprintf(a->speech_log, "%s\t%s\n", lang, text);
+        fflush(a->speech_log);
+    }
+    if (a->sp)
+        speech_say(a->sp, lang, text);
 }
 
 static int host_has_voice(void *user, const char *lang)
@@ -95,6 +102,7 @@ static void host_volume(void *user, int percent)
 static void host_reset(void *user)
 {
     app *a = user;
+    sodium_memzero(a->said, sizeof a->said);
     if (a->sp)
         speech_reset(a->sp);
 }
@@ -272,6 +280,32 @@ static void voice_label(app *a, const char *id, char *label, size_t cap)
     layout_label_in(&a->f, &st, a->w, a->h, v, id, label, cap);
 }
 
+/* A key of the keypad (kiosk.ini [keypad]); other keys do nothing. */
+static void keypad(app *a, const char *name, uint64_t now)
+{
+    int k = kcfg_key_action(&a->cfg, name);
+    if (k < 0)
+        return;
+    /* Somali screen, English voice: the same screen in English to read from. */
+    ui_list *voice = NULL;
+    const char *v = flow_voice_lang(&a->f);
+    if (a->f.speech && strcmp(v, a->f.lang) != 0 && (voice = malloc(sizeof *voice))) {
+        flow *g = malloc(sizeof *g);
+        ui_status st;
+        status(a, &st);
+        if (g && (*g = a->f, TRYGG_COPY(g->lang, v))) {
+            layout_build(g, &st, a->w, a->h, voice);
+            free(g);
+        } else {
+            free(g);
+            free(voice);
+            voice = NULL;
+        }
+    }
+    focus_key(&a->f, a->list, voice, (kcfg_key)k, now);
+    free(voice);
+}
+
 /* ---- the event loop ---- */
 
 static int run_loop(app *a)
@@ -308,6 +342,15 @@ static int run_loop(app *a)
             break;
         case UI_IN_EXPOSE:
             a->f.dirty = 1;
+            break;
+        case UI_IN_KEY:
+            keypad(a, in.key, ui_ticks());
+            break;
+        case UI_IN_AUDIO_ADDED:
+        case UI_IN_AUDIO_REMOVED:
+            TRYGG_INFO("audio output device %s",
+                       in.kind == UI_IN_AUDIO_ADDED ? "added" : "removed");
+            flow_headphones(&a->f, in.kind == UI_IN_AUDIO_ADDED, ui_ticks());
             break;
         case UI_IN_QUIT:
             a->quit = 1;
@@ -534,6 +577,25 @@ static int cmd_expect(script *s, char *arg)
                 return 0;
         return fail(s, "no text containing '%s' on screen", val);
     }
+    if (!strcmp(what, "said")) {
+        if (!a->speech_log)
+            return fail(s, "expect said needs --speech-log FILE%s", "");
+        if (!strstr(a->said, val)) {
+            fprintf(stderr, "%s:%d: last utterance '%s' does not contain '%s'\n", s->file, s->line,
+                    a->said, val);
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(what, "focus")) {
+        int p = focus_pos(&a->f, a->list);
+        const char *id = p >= 0 ? a->list->el[a->list->order[p]].id : "";
+        if (strcmp(id, val) != 0) {
+            fprintf(stderr, "%s:%d: focus on '%s', expected '%s'\n", s->file, s->line, id, val);
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(what, "outbox")) {
         int n = a->ob ? outbox_depth(a->ob) : -1;
         if (n != atoi(val)) {
@@ -560,6 +622,57 @@ static int cmd_waitsent(script *s, char *arg)
     return 0;
 }
 
+/* key NAME: a key of the keypad by its name ("Keypad 2"), as kiosk.ini maps it. */
+static int cmd_key(script *s, char *arg)
+{
+    if (kcfg_key_action(&s->a->cfg, arg) < 0)
+        return fail(s, "key '%s' is not mapped in [keypad]", arg);
+    advance(s, 300);
+    keypad(s->a, arg, s->now);
+    relayout(s->a);
+    return 0;
+}
+
+/* seek ID: presses the keypad's first "down" key until the focus is on ID
+ * (each press is a real key press: spoken, logged), at most 200 times. */
+static int cmd_seek(script *s, char *arg)
+{
+    app *a = s->a;
+    char down[KCFG_KEYS];
+    snprintf(down, sizeof down, "%.*s", (int)strcspn(a->cfg.keypad[KP_DOWN], ","),
+             a->cfg.keypad[KP_DOWN]);
+    for (int i = 0; i < 200; i++) {
+        int p = focus_pos(&a->f, a->list);
+        if (p >= 0 && a->f.kbd_scan == 0 && strcmp(a->list->el[a->list->order[p]].id, arg) == 0)
+            return 0;
+        if (cmd_key(s, down) != 0)
+            return -1;
+    }
+    return fail(s, "seek: no stop '%s' on this screen", arg);
+}
+
+/* mark TEXT: writes "#<TAB>TEXT" into the speech log (where a test's part begins). */
+static int cmd_mark(script *s, char *arg)
+{
+    if (!s->a->speech_log)
+        return fail(s, "mark needs --speech-log FILE%s", "");
+    fprintf(s->a->speech_log, "#\t%s\n", arg);
+    fflush(s->a->speech_log);
+    return 0;
+}
+
+/* audio added|removed: headphones plugged in or out (SDL audio device events). */
+static int cmd_audio(script *s, char *arg)
+{
+    int added = !strcmp(arg, "added");
+    if (!added && strcmp(arg, "removed") != 0)
+        return fail(s, "audio: want added or removed, got '%s'", arg);
+    advance(s, 300);
+    flow_headphones(&s->a->f, added, s->now);
+    relayout(s->a);
+    return 0;
+}
+
 /* quit: ends the script. */
 static int cmd_quit(script *s, char *arg)
 {
@@ -582,7 +695,8 @@ static const struct {
 } commands[] = {
     {"tap", cmd_tap},           {"type", cmd_type}, {"wait", cmd_wait}, {"sleep", cmd_sleep},
     {"shot", cmd_shot},         {"lang", cmd_lang}, {"size", cmd_size}, {"expect", cmd_expect},
-    {"waitsent", cmd_waitsent}, {"quit", cmd_quit},
+    {"waitsent", cmd_waitsent}, {"quit", cmd_quit}, {"key", cmd_key},   {"audio", cmd_audio},
+    {"seek", cmd_seek},         {"mark", cmd_mark},
 };
 
 static int command(script *s, char *line)
@@ -638,7 +752,8 @@ static void usage(void)
                     "  -n               check the config and exit\n"
                     "  --script FILE    run a script headless (see docs/kiosk.md)\n"
                     "  --shots DIR      where the script's shot command writes PNG + JSON\n"
-                    "  --wav DIR        speech to WAV files instead of the sound card\n");
+                    "  --wav DIR        speech to WAV files instead of the sound card\n"
+                    "  --speech-log F   script mode: write every utterance to F (lang TAB text)\n");
 }
 
 /* Warns about each configured language without a catalog. */
@@ -739,6 +854,24 @@ static int check_setup(app *a, const char *cfg_path)
         printf("%s: %s\n", cfg_path, err);
         bad = 1;
     }
+    for (int k = 0; k < KP_N; k++)
+        for (const char *p = a->cfg.keypad[k]; *p;) {
+            size_t n = strcspn(p, ",");
+            char name[KCFG_KEYS];
+            snprintf(name, sizeof name, "%.*s", (int)n, p);
+            char *t = name;
+            while (*t == ' ')
+                t++;
+            for (size_t e = strlen(t); e && t[e - 1] == ' ';)
+                t[--e] = 0;
+            if (*t && !ui_key_known(t)) {
+                printf("%s: [keypad] %s: '%s' is not a key name (SDL scancode names, e.g. "
+                       "'Keypad 8')\n",
+                       cfg_path, kcfg_key_name((kcfg_key)k), t);
+                bad = 1;
+            }
+            p += n + (p[n] == ',');
+        }
     if (!a->cfg.child_concern_url[0])
         printf("%s: WARNING: [links] child_concern_url is not configured: the help screen shows "
                "the number only (the server's routing.ini can set it)\n",
@@ -750,7 +883,8 @@ static int check_setup(app *a, const char *cfg_path)
 
 int main(int argc, char **argv)
 {
-    const char *cfg_path = NULL, *script_path = NULL, *shots = NULL, *wav = NULL;
+    const char *cfg_path = NULL, *script_path = NULL, *shots = NULL, *wav = NULL,
+               *speech_log = NULL;
     int check = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-c") && i + 1 < argc)
@@ -763,6 +897,8 @@ int main(int argc, char **argv)
             shots = argv[++i];
         else if (!strcmp(argv[i], "--wav") && i + 1 < argc)
             wav = argv[++i];
+        else if (!strcmp(argv[i], "--speech-log") && i + 1 < argc)
+            speech_log = argv[++i];
         else {
             usage();
             return 2;
@@ -811,6 +947,10 @@ int main(int argc, char **argv)
     rc_defaults(&a->base, &a->cfg);
     load_catalog(a);
 
+    if (speech_log && (!script_path || !(a->speech_log = fopen(speech_log, "w")))) {
+        fprintf(stderr, "trygg-kiosk: --speech-log needs --script and a writable file\n");
+        goto out;
+    }
     if (start_parts(a, script_path, wav) != 0)
         goto out;
     TRYGG_INFO("kiosk %s started, server %s", a->cfg.kiosk_id, a->cfg.server_url);
@@ -820,6 +960,8 @@ out:
     speech_close(a->sp);
     ui_close(a->u);
     outbox_close(a->ob);
+    if (a->speech_log)
+        fclose(a->speech_log);
     if (a->tr)
         trygg_i18n_free(a->tr);
     free(a->list);

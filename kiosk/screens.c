@@ -53,14 +53,6 @@ void screen_home(ctx *c)
     int avail_w = c->W - 2 * c->pad, avail_h = c->bottom - c->top;
     int tw = (avail_w - (cols - 1) * c->gap) / cols;
     int th = (avail_h - (rows - 1) * c->gap) / rows;
-    if (cols == 3) {
-        /* The sixth cell: what a resident may wonder before starting. */
-        int tx = c->pad + 2 * (tw + c->gap), ty = c->top + th + c->gap, ip = S(c, 28);
-        int y = ty + ip;
-        kit_para(c, T(c, "home.info.title"), tx + ip, &y, tw - 2 * ip, P(c, 34), 1, t->text, t->bg);
-        y += S(c, 8);
-        kit_para(c, T(c, "home.info.body"), tx + ip, &y, tw - 2 * ip, P(c, 28), 0, t->text, t->bg);
-    }
     /* Descriptions only when every tile has room for its own: tiles look
      * alike. */
     int all_desc = 1;
@@ -104,6 +96,14 @@ void screen_home(ctx *c)
         if (show_desc)
             kit_text(c, "", T(c, dk), tx + ipad, by + tth + S(c, 10), tw - 2 * ipad,
                      ty + th - (by + tth + S(c, 10)) - S(c, 8), dpx, 0, fg, bg);
+    }
+    if (cols == 3) {
+        /* The sixth cell (after the tiles: the keypad reaches it last). */
+        int tx = c->pad + 2 * (tw + c->gap), ty = c->top + th + c->gap, ip = S(c, 28);
+        int y = ty + ip;
+        kit_para(c, T(c, "home.info.title"), tx + ip, &y, tw - 2 * ip, P(c, 34), 1, t->text, t->bg);
+        y += S(c, 8);
+        kit_para(c, T(c, "home.info.body"), tx + ip, &y, tw - 2 * ip, P(c, 28), 0, t->text, t->bg);
     }
 }
 
@@ -165,7 +165,7 @@ void screen_help(ctx *c)
         ty += S(c, 8);
         kit_para(c, T(c, cards[i].bk), tx, &ty, tw, P(c, 28), 0, t->text, t->panel_bg);
         ty += S(c, 8);
-        kit_para(c, phone, tx, &ty, tw, P(c, 34), 1, t->text, t->panel_bg);
+        kit_para(c, phone, tx, &ty, tw, P(c, 34), 1, t->text, t->panel_bg)->say_digits = 1;
         const char *u = cards[i].url;
         if (strncmp(u, "https://", 8) == 0)
             u += 8;
@@ -263,7 +263,8 @@ void screen_receipt(ctx *c)
         trygg_i18n_format(T(c, "receipt.emergency"), n, v, em,
                           sizeof em)); /* display: a text too long for its buffer shows empty */
     kit_para(c, em, c->pad, &y, w, P(c, 34), 1, t->error_fg == 0xFF9C9C ? t->text : t->danger_bg,
-             t->bg);
+             t->bg)
+        ->say_digits = 1;
 }
 
 void screen_save_error(ctx *c)
@@ -346,6 +347,7 @@ void screen_pin(ctx *c)
         kit_panel(c, (c->W - fw) / 2, c->top, fw, S(c, 90), c->t->panel_bg, c->t->border, S(c, 3));
     ui_el *e = kit_text(c, "field", dots, p->x + S(c, 10), p->y, fw - S(c, 20), S(c, 90), px, 1,
                         c->t->text, c->t->panel_bg);
+    e->masked = 1;
     e->align = UI_ALIGN_CENTER;
     e->vcenter = 1;
     c->top += S(c, 110);
@@ -414,4 +416,26 @@ void screen_maint(ctx *c)
     int bw2 = kit_btn_w(c, T(c, "maint.back"), P(c, 34));
     kit_button(c, "maint.back", T(c, "maint.back"), c->pad + bw + c->gap, y, bw2, S(c, 100),
                ST_SECONDARY);
+}
+
+void screen_emergency(ctx *c)
+{
+    const ui_theme *t = c->t;
+    const rc_catalog *k = c->f->cat;
+    kit_footer(c, 1, NULL, NULL);
+    char title[256], body[1024], tip[512];
+    const char *n[] = {"number", "tip", NULL};
+    const char *v[] = {k->emergency, k->police_tip_phone, NULL};
+    /* display: a text too long for its buffer shows empty */
+    trygg_ignore(trygg_i18n_format(T(c, "emergency.title"), n, v, title, sizeof title));
+    trygg_ignore(trygg_i18n_format(T(c, "emergency.body"), n, v, body, sizeof body));
+    trygg_ignore(trygg_i18n_format(T(c, "emergency.tip"), n, v, tip, sizeof tip));
+    kit_title(c, title, NULL);
+    int w = c->W - 2 * c->pad, y = c->top;
+    c->l->el[c->l->n - 1].say_digits = 1;
+    kit_para(c, body, c->pad, &y, w, P(c, 36), 0, t->text, t->bg)->say_digits = 1;
+    y += S(c, 24);
+    kit_para(c, tip, c->pad, &y, w, P(c, 32), 0, t->text, t->bg)->say_digits = 1;
+    y += S(c, 24);
+    kit_para(c, T(c, "emergency.kiosk"), c->pad, &y, w, P(c, 32), 0, t->muted, t->bg);
 }

@@ -167,7 +167,10 @@ static void screen_review(ctx *c)
         if (!m->text[0])
             review_row(c, &y, "review.text", T(c, "review.none"));
     review_row(c, &y, "review.feedback", feedback);
+    int before = c->l->n;
     review_row(c, &y, "review.phone", phone_masked);
+    if (c->l->n > before)
+        c->l->el[c->l->n - 1].masked = 1; /* the last digits are shown, never said */
     review_row_dir(c, &y, "review.contact", m->contact, 1);
     p->h = y - p->y + S(c, 6);
     y += S(c, 20);

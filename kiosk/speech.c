@@ -34,7 +34,8 @@ struct speech {
     pthread_cond_t work_cv; /* worker waits for a request or quit */
     pthread_cond_t idle_cv; /* speech_wait_idle waits for idle */
     char wav_dir[PATH_CAP]; /* "" = play through SDL */
-    SDL_AudioDeviceID dev;
+    int audio;              /* the SDL audio subsystem is ours to quit */
+    SDL_AudioDeviceID dev;  /* open only while an utterance plays (under mu) */
     int rate;
 
     /* Request state, under mu. */
@@ -183,6 +184,38 @@ static void select_voice(const char *lang)
         TRYGG_WARN("speech: no voice for %s", lang);
 }
 
+/* Opens the default output device for an utterance: only while speaking,
+ * so SDL's audio thread does not wake the idle kiosk, and the device that
+ * is the default now (headphones just plugged in) is the one used. Caller
+ * holds mu. 0, or -1 (logged). */
+static int open_device(speech *s)
+{
+    if (s->dev)
+        return 0;
+    SDL_AudioSpec want, have;
+    SDL_zero(want);
+    want.freq = s->rate;
+    want.format = AUDIO_S16SYS;
+    want.channels = 1;
+    want.samples = 2048;
+    s->dev = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
+    if (s->dev == 0) {
+        TRYGG_ERR("speech: cannot open audio device: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_PauseAudioDevice(s->dev, 0);
+    return 0;
+}
+
+/* Closes the device once nothing is left to play. Caller holds mu. */
+static void close_device(speech *s)
+{
+    if (s->dev) {
+        SDL_CloseAudioDevice(s->dev);
+        s->dev = 0;
+    }
+}
+
 static void *worker(void *arg)
 {
     speech *s = arg;
@@ -202,14 +235,18 @@ static void *worker(void *arg)
         memcpy(s->job_lang, s->lang, sizeof s->job_lang);
         memcpy(s->job_text, s->text, sizeof s->job_text);
         wipe(s->text, sizeof s->text);
+        int no_device = !s->wav_dir[0] && open_device(s) != 0;
         pthread_mutex_unlock(&s->mu);
+        if (no_device)
+            wipe(s->job_text, sizeof s->job_text); /* nothing to say it with */
 
         s->nbuf = 0;
         s->overflow = 0;
         select_voice(s->job_lang);
         espeak_SetParameter(espeakVOLUME, volume, 0);
-        espeak_ERROR e = espeak_Synth(s->job_text, strlen(s->job_text) + 1, 0, POS_CHARACTER, 0,
-                                      espeakCHARS_UTF8, NULL, NULL);
+        espeak_ERROR e = no_device ? EE_INTERNAL_ERROR
+                                   : espeak_Synth(s->job_text, strlen(s->job_text) + 1, 0,
+                                                  POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL);
         if (e != EE_OK)
             TRYGG_WARN("speech: synthesis failed (%d)", (int)e);
         wipe(s->job_text, sizeof s->job_text);
@@ -239,6 +276,8 @@ static void *worker(void *arg)
         }
         if (complete)
             s->done++;
+        if (!s->pending)
+            close_device(s);
         s->busy = 0;
     }
     pthread_mutex_unlock(&s->mu);
@@ -317,19 +356,13 @@ speech *speech_open(const char *wav_dir)
             TRYGG_ERR("speech: SDL audio: %s", SDL_GetError());
             goto fail_free;
         }
-        SDL_AudioSpec want, have;
-        SDL_zero(want);
-        want.freq = s->rate;
-        want.format = AUDIO_S16SYS;
-        want.channels = 1;
-        want.samples = 2048;
-        s->dev = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
-        if (s->dev == 0) {
-            TRYGG_ERR("speech: cannot open audio device: %s", SDL_GetError());
+        s->audio = 1;
+        /* Opened once to know it works, then closed until something is said. */
+        if (open_device(s) != 0) {
             SDL_QuitSubSystem(SDL_INIT_AUDIO);
             goto fail_free;
         }
-        SDL_PauseAudioDevice(s->dev, 0);
+        close_device(s);
     }
 
     pthread_mutex_init(&s->mu, NULL);
@@ -342,10 +375,8 @@ speech *speech_open(const char *wav_dir)
         pthread_cond_destroy(&s->idle_cv);
         pthread_cond_destroy(&s->work_cv);
         pthread_mutex_destroy(&s->mu);
-        if (s->dev) {
-            SDL_CloseAudioDevice(s->dev);
+        if (s->audio)
             SDL_QuitSubSystem(SDL_INIT_AUDIO);
-        }
         goto fail_free;
     }
     pthread_mutex_unlock(&g_open_mu);
@@ -497,6 +528,16 @@ int speech_count(const speech *s)
     return n;
 }
 
+int speech_device_open(speech *s)
+{
+    if (!s)
+        return 0;
+    pthread_mutex_lock(&s->mu);
+    int open = s->dev != 0;
+    pthread_mutex_unlock(&s->mu);
+    return open;
+}
+
 void speech_close(speech *s)
 {
     if (!s)
@@ -511,10 +552,9 @@ void speech_close(speech *s)
     pthread_mutex_lock(&g_open_mu);
     g_active = NULL;
     pthread_mutex_unlock(&g_open_mu);
-    if (s->dev) {
-        SDL_CloseAudioDevice(s->dev);
+    close_device(s);
+    if (s->audio)
         SDL_QuitSubSystem(SDL_INIT_AUDIO);
-    }
     pthread_cond_destroy(&s->idle_cv);
     pthread_cond_destroy(&s->work_cv);
     pthread_mutex_destroy(&s->mu);

@@ -19,7 +19,11 @@
  * produced it (so a test knows which file holds which text); an utterance
  * interrupted by speech_stop() or a later say writes no file. Without wav_dir
  * the audio goes to the default SDL audio device (SDL_OpenAudioDevice +
- * SDL_QueueAudio; the only SDL use in this file).
+ * SDL_QueueAudio; the only SDL use in this file). The device is open only
+ * while an utterance plays (opened by the worker when one starts, closed
+ * when nothing is left): an idle kiosk has no audio thread waking it, and
+ * headphones plugged in meanwhile are the default device the next
+ * utterance opens.
  *
  * Languages: espeak-ng voices are looked up by language code. Debian 12's
  * espeak-ng has Swedish, English and Arabic but no Somali voice, so
@@ -84,6 +88,10 @@ int speech_wait_idle(speech *s, int timeout_ms);
 /* Number of utterances completed so far (written or fully queued for
  * playback); for tests and the script mode. */
 int speech_count(const speech *s);
+
+/* 1 while the audio device is open (an utterance plays), else 0; for
+ * tests: an idle kiosk keeps it closed. */
+int speech_device_open(speech *s);
 
 /* Stops the worker, closes the audio device and frees s. espeak-ng itself
  * stays loaded for the next speech_open() (it cannot be restarted within a

@@ -24,6 +24,9 @@ static const ui_theme normal = {
     .focus = 0xE07B00,
     .notice_bg = 0xFFF4CC,
     .notice_fg = 0x1B1F24,
+    /* Near-black outside (light page), yellow inside (dark tiles). */
+    .focus_outer = 0x1B1F24,
+    .focus_inner = 0xFFD34E,
 };
 
 static const ui_theme contrast = {
@@ -49,6 +52,9 @@ static const ui_theme contrast = {
     .focus = 0x00E5FF,
     .notice_bg = 0x000000,
     .notice_fg = 0xFFE600,
+    /* Cyan outside (black page), black inside (yellow and white buttons). */
+    .focus_outer = 0x00E5FF,
+    .focus_inner = 0x000000,
 };
 
 const ui_theme *layout_theme(int high_contrast)

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "trygg/log.h"
+
 #include "trygg/copy.h"
 
 #include "bidi.h"
@@ -44,6 +46,7 @@ struct ui {
     size_t font_size[2][2];
     int tex_next;
     Uint32 wake_event;
+    uint64_t audio_since; /* when the audio subsystem started (headphone events) */
 };
 
 static ui *wake_target;
@@ -321,6 +324,13 @@ void ui_draw(ui *u, ui_list *l)
         }
         }
     }
+    if (l->ring_shown) { /* the keypad's focus ring, outside the focused box */
+        int a = l->ring_in, b = l->ring_in + l->ring_out;
+        frame(u, l->ring_x - b, l->ring_y - b, l->ring_w + 2 * b, l->ring_h + 2 * b, l->ring_out,
+              l->ring_outer);
+        frame(u, l->ring_x - a, l->ring_y - a, l->ring_w + 2 * a, l->ring_h + 2 * a, l->ring_in,
+              l->ring_inner);
+    }
     SDL_RenderPresent(u->r);
 }
 
@@ -500,6 +510,11 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
             SDL_ShowCursor(SDL_DISABLE);
         SDL_DisableScreenSaver();
         SDL_StopTextInput();
+        /* For the headphone events (no device is opened here). */
+        if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
+            TRYGG_WARN("no audio subsystem (%s): plugging in headphones will not start speech",
+                       SDL_GetError());
+        u->audio_since = SDL_GetTicks64() | 1; /* never 0: 0 = not started here */
     }
     wake_target = u;
     layout_set_measure(ui_measure, u);
@@ -543,9 +558,40 @@ void ui_wake(void *user)
     SDL_PushEvent(&ev); /* thread-safe */
 }
 
+int ui_key_known(const char *name)
+{
+    return SDL_GetScancodeFromName(name) != SDL_SCANCODE_UNKNOWN;
+}
+
+/* Headphones: SDL reports a new output device. The devices present when
+ * the audio subsystem starts are reported too; those are not a person
+ * plugging in, so they are ignored for AUDIO_SETTLE_MS. */
+#define AUDIO_SETTLE_MS 2000
+
+static int translate_audio(ui *u, const SDL_Event *ev, ui_input *in)
+{
+    if (ev->adevice.iscapture)
+        return 0;
+    if (ev->type == SDL_AUDIODEVICEADDED && u->audio_since &&
+        SDL_GetTicks64() < u->audio_since + AUDIO_SETTLE_MS)
+        return 0;
+    in->kind = ev->type == SDL_AUDIODEVICEADDED ? UI_IN_AUDIO_ADDED : UI_IN_AUDIO_REMOVED;
+    return 1;
+}
+
 static int translate(ui *u, const SDL_Event *ev, ui_input *in)
 {
     switch (ev->type) {
+    case SDL_KEYDOWN:
+        if (ev->key.repeat)
+            return 0;
+        in->kind = UI_IN_KEY;
+        /* SDL's names are short; a cut one would match no [keypad] key */
+        TRYGG_COPY_TRUNC(in->key, SDL_GetScancodeName(ev->key.keysym.scancode));
+        return in->key[0] != 0;
+    case SDL_AUDIODEVICEADDED:
+    case SDL_AUDIODEVICEREMOVED:
+        return translate_audio(u, ev, in);
     case SDL_QUIT:
         in->kind = UI_IN_QUIT;
         return 1;

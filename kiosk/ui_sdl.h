@@ -29,16 +29,20 @@ typedef struct ui_opts {
 } ui_opts;
 
 typedef enum ui_input_kind {
-    UI_IN_NONE = 0, /* timeout */
-    UI_IN_TAP,      /* x, y in logical pixels */
-    UI_IN_WAKE,     /* ui_wake() was called */
-    UI_IN_QUIT,     /* window closed / SIGTERM */
-    UI_IN_EXPOSE,   /* needs a redraw */
+    UI_IN_NONE = 0,      /* timeout */
+    UI_IN_TAP,           /* x, y in logical pixels */
+    UI_IN_WAKE,          /* ui_wake() was called */
+    UI_IN_QUIT,          /* window closed / SIGTERM */
+    UI_IN_EXPOSE,        /* needs a redraw */
+    UI_IN_KEY,           /* a key went down: its SDL scancode name in key */
+    UI_IN_AUDIO_ADDED,   /* an audio output device appeared (headphones) */
+    UI_IN_AUDIO_REMOVED, /* an audio output device went away */
 } ui_input_kind;
 
 typedef struct ui_input {
     ui_input_kind kind;
     int x, y;
+    char key[32]; /* UI_IN_KEY: "Keypad 8", "Return" ... (kiosk.ini [keypad]) */
 } ui_input;
 
 /* Opens the window (or the headless surface) and loads the fonts. NULL on
@@ -73,6 +77,9 @@ int ui_measure(void *u, const char *utf8, int px, int bold, int rtl);
 
 /* Milliseconds since start (monotonic). */
 uint64_t ui_ticks(void);
+
+/* 1 when `name` is a key name SDL knows (kiosk.ini [keypad], `-n`). */
+int ui_key_known(const char *name);
 
 /* Statistics for the bench: number of cached textures and fonts. */
 void ui_cache_stats(const ui *u, int *textures, int *fonts);

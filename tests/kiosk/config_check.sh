@@ -27,6 +27,12 @@ rm "$T/assets/fonts/NotoSansArabic-Bold.ttf"
 if TRYGG_ASSETS="$T/assets" "$KIOSK" -n -c "$T/good.ini" > "$T/out" 2>&1; then
     fail "missing font accepted"; fi
 
+# A keypad key SDL does not know (a typo) would leave that action dead: -n says so.
+sed 's|^up = .*|up = Keypad 8, Keypad Eight|' "$T/good.ini" > "$T/keys.ini"
+grep -q "^up = Keypad 8, Keypad Eight" "$T/keys.ini" || fail "shipped kiosk.ini has no [keypad] up"
+if "$KIOSK" -n -c "$T/keys.ini" > "$T/out" 2>&1; then cat "$T/out"; fail "unknown key accepted"; fi
+grep -q "\[keypad\] up: 'Keypad Eight' is not a key name" "$T/out" || { cat "$T/out"; fail "no key message"; }
+
 cat > "$T/bad.ini" <<'INI'
 [kiosk]
 kiosk_id = demo

@@ -249,7 +249,9 @@ static void test_hit_find_json(void **state)
     assert_ptr_equal(layout_hit(&e->l, t->x + 5, t->y + 5), t);
     assert_string_equal(layout_hit(&e->l, 3, 3)->id, "maint.corner");
     const ui_el *em = by_id(&e->l, "emergency");
-    assert_null(layout_hit(&e->l, em->x + 2, em->y + 2)); /* a text, not a control */
+    /* "Akut? Ring 112" is a control: it opens the emergency screen (issue 16) */
+    assert_ptr_equal(layout_hit(&e->l, em->x + 2, em->y + 2), em);
+    assert_int_equal(em->kind, UI_BUTTON);
     char path[256];
     snprintf(path, sizeof path, "%s/layout-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     int fd = mkstemp(path);

@@ -346,9 +346,19 @@ static void sdl_playback(void **state)
     setenv("SDL_AUDIODRIVER", "dummy", 1);
     speech *s = g_s = speech_open(NULL);
     assert_non_null(s);
+    /* The device is open only while something plays (no idle wake-ups). */
+    assert_false(speech_device_open(s));
     double t0 = now();
     speech_say(s, "sv", "Lyssna");
+    struct timespec ms10 = {0, 10 * 1000000L};
+    int opened = 0;
+    for (int i = 0; i < 200 && !opened && speech_count(s) == 0; i++) {
+        opened = speech_device_open(s);
+        nanosleep(&ms10, NULL);
+    }
+    assert_true(opened);
     assert_int_equal(speech_wait_idle(s, 10000), 0);
+    assert_false(speech_device_open(s));
     double played = now() - t0;
     assert_int_equal(speech_count(s), 1);
     print_message("played 'Lyssna' in %.2f s\n", played);
@@ -364,6 +374,7 @@ static void sdl_playback(void **state)
     speech_stop(s);
     assert_int_equal(speech_wait_idle(s, 2000), 0);
     assert_int_equal(speech_count(s), 1);
+    assert_false(speech_device_open(s));
     speech_close(s);
     g_s = NULL;
 }

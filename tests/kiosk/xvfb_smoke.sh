@@ -2,7 +2,8 @@
 # Xvfb smoke test: trygg-kiosk in a real X11 window (SDL x11 driver, software
 # renderer), a tap with xdotool, screenshots with ImageMagick import. The
 # window must show the same pixels as the headless script mode: first the
-# home screen, after the tap the concern category screen.
+# home screen, after the tap the concern category screen, after keypad 2 the
+# focus ring on the first choice, after keypad 5 the area screen.
 # usage: xvfb_smoke.sh KIOSK
 set -u
 KIOSK=$1
@@ -36,7 +37,8 @@ fullscreen = yes
 INI
 
 # Reference frames from the headless path.
-printf 'shot home\ntap #home.concern\nshot category\n' > "$T/ref.txt"
+printf 'shot home\ntap #home.concern\nshot category\nkey Keypad 2\nshot focus\nkey Keypad 5\nshot area\n' \
+    > "$T/ref.txt"
 mkdir -p "$T/ref"
 SDL_VIDEODRIVER=dummy "$KIOSK" -c "$T/kiosk.ini" --script "$T/ref.txt" --shots "$T/ref" \
     2>"$T/ref.log" || fail "headless reference run"
@@ -80,6 +82,19 @@ sleep 1.5
 import -window root "$T/after.png" || fail "import"
 same "$T/after.png" "$T/ref/category.png" || fail "the tap did not open the category screen"
 same "$T/after.png" "$T/before.png" && fail "screen did not change"
+
+# The keypad in the real window (issue 16): down draws the focus ring on the
+# first choice, select takes it.
+xdotool key KP_2
+sleep 1.5
+import -window root "$T/focus.png" || fail "import"
+same "$T/focus.png" "$T/ref/focus.png" || fail "keypad 2 did not move the focus ring"
+n=$(compare -metric AE "$T/focus.png" "$T/after.png" null: 2>&1 | cut -d' ' -f1)
+[ "${n%.*}" -gt 5000 ] || fail "no focus ring drawn ($n pixels changed)"
+xdotool key KP_5
+sleep 1.5
+import -window root "$T/area.png" || fail "import"
+same "$T/area.png" "$T/ref/area.png" || fail "keypad 5 did not choose"
 
 kill -TERM "$KPID"
 wait "$KPID"

@@ -128,7 +128,9 @@ def idle_script(lang, speech):
         # The speech control acts at once; other controls want two touches.
         lines += ["tap #speech.toggle", "sleep 1500"]
         lines += ["tap #home.concern", "tap #home.concern", "sleep 3000"]
-        lines += ["wait %d" % (IDLE_S + 1), "expect screen idle"]
+        # speech on: no-time-limit mode, every limit x10 (issue 16)
+        lines += ["wait %d" % (IDLE_S - 2), "expect screen concern.category"]
+        lines += ["wait %d" % (IDLE_S * 9 + 3), "expect screen idle"]
         if speech == "spoken":
             lines += ["sleep 6000"]
         else:
