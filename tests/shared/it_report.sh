@@ -25,7 +25,10 @@ contains() { case "$1" in *"$2"*) ;; *) fail "expected '$2' in: $1" ;; esac; }
 expect 3 report --week 2026-W47            # no database yet
 expect 0 init
 expect 0 demo-data
-WEEK="$(date +%G-W%V)"
+# Weeks as the report counts them: in the configured zone (Europe/Stockholm by
+# default), not the machine's (an hour apart around midnight on a Sunday).
+zdate() { TZ=Europe/Stockholm date "$@"; }
+WEEK="$(zdate +%G-W%V)"
 
 # CSV of this week: the tidy header, every kind listed, nothing below 3 shown.
 expect 0 report --week "$WEEK" --format csv
@@ -42,8 +45,8 @@ BAD="$(printf '%s\n' "$OUT" | awk -F, '$1 != "view" && $1 !~ /^(kiosk_offline_mi
 contains "$OUT" "cutoff,\"running\","
 expect 0 report --format csv
 contains "$OUT" "cutoff,\"complete\","
-contains "$OUT" "total,\"$(date -d '7 days ago' +%G-W%V)\""
-expect 1 report --week "$(date -d '7 days' +%G-W%V)"
+contains "$OUT" "total,\"$(zdate -d '7 days ago' +%G-W%V)\""
+expect 1 report --week "$(zdate -d '7 days' +%G-W%V)"
 contains "$ERR" "has not begun"
 
 # Threshold from the command line.
