@@ -332,6 +332,9 @@ void web_access_log_get(void *ctx, const http_req *req, http_resp *resp);
  * who may use them — the security department and the [report] internal
  * roles (report_internal_allowed). */
 int web_meeting_allowed(const web_ctx *w);
+/* Starts a meeting, measures or plan request: the session, then
+ * web_meeting_allowed (403 answered). 0 to go on, -1 when answered. */
+int web_meeting_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp);
 void web_meeting_get(void *ctx, const http_req *req, http_resp *resp);
 void web_meeting_post(void *ctx, const http_req *req, http_resp *resp);
 void web_meeting_versions_get(void *ctx, const http_req *req, http_resp *resp);

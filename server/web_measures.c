@@ -33,17 +33,6 @@
 static const char *const STATUSES[] = {"planned", "ongoing", "done", "dropped"};
 #define NSTATUS ((int)(sizeof STATUSES / sizeof STATUSES[0]))
 
-static int measures_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
-{
-    if (web_begin(w, ctx, req, resp) != 0)
-        return -1;
-    if (!web_meeting_allowed(w)) {
-        web_error(w, 403, "error.forbidden");
-        return -1;
-    }
-    return 0;
-}
-
 static const trygg_geo *geo_of(const web_ctx *w)
 {
     return w->srv && w->srv->cfg.catalog ? w->srv->cfg.catalog->geo : NULL;
@@ -498,7 +487,7 @@ static void preamble_card(html_buf *b, web_ctx *w)
 void web_measures_get(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
-    if (measures_begin(&w, ctx, req, resp) != 0)
+    if (web_meeting_begin(&w, ctx, req, resp) != 0)
         return;
     trygg_measure *ms = calloc(MEASURES_MAX, sizeof *ms);
     int n = 0;
@@ -554,7 +543,7 @@ static int64_t measure_id(const char *path)
 void web_measure_get(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
-    if (measures_begin(&w, ctx, req, resp) != 0)
+    if (web_meeting_begin(&w, ctx, req, resp) != 0)
         return;
     trygg_measure *m = calloc(1, sizeof *m);
     int64_t id = measure_id(req->path);
@@ -576,7 +565,7 @@ void web_measure_get(void *ctx, const http_req *req, http_resp *resp)
 void web_measure_post(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
-    if (measures_begin(&w, ctx, req, resp) != 0)
+    if (web_meeting_begin(&w, ctx, req, resp) != 0)
         return;
     trygg_measure *m = calloc(1, sizeof *m);
     int64_t id = measure_id(req->path);
@@ -606,7 +595,7 @@ void web_measure_post(void *ctx, const http_req *req, http_resp *resp)
 void web_measures_plan_post(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
-    if (measures_begin(&w, ctx, req, resp) != 0)
+    if (web_meeting_begin(&w, ctx, req, resp) != 0)
         return;
     const char *text = http_form(req, "preamble");
     trygg_err err = trygg_store_plan_set(w.st, text ? text : "");

@@ -40,8 +40,7 @@ int web_meeting_allowed(const web_ctx *w)
            (w->srv && report_internal_allowed(&w->srv->cfg, &w->sess.user));
 }
 
-/* Starts a meeting request: the session, then the access rule (403). */
-static int meeting_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
+int web_meeting_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
 {
     if (web_begin(w, ctx, req, resp) != 0)
         return -1;
@@ -353,7 +352,7 @@ void web_meeting_get(void *ctx, const http_req *req, http_resp *resp)
     web_ctx w;
     trygg_week wk;
     char name[16];
-    if (meeting_begin(&w, ctx, req, resp) != 0 || meeting_week(&w, &wk, name) != 0)
+    if (web_meeting_begin(&w, ctx, req, resp) != 0 || meeting_week(&w, &wk, name) != 0)
         return;
     meeting_page(&w, &wk, name);
 }
@@ -405,7 +404,7 @@ void web_meeting_post(void *ctx, const http_req *req, http_resp *resp)
     web_ctx w;
     trygg_week wk;
     char name[16];
-    if (meeting_begin(&w, ctx, req, resp) != 0 || meeting_week(&w, &wk, name) != 0)
+    if (web_meeting_begin(&w, ctx, req, resp) != 0 || meeting_week(&w, &wk, name) != 0)
         return;
     const char *flash = meeting_apply(&w, name);
     if (!flash)
@@ -448,7 +447,7 @@ void web_meeting_versions_get(void *ctx, const http_req *req, http_resp *resp)
     web_ctx w;
     trygg_week wk;
     char name[16];
-    if (meeting_begin(&w, ctx, req, resp) != 0 || meeting_week(&w, &wk, name) != 0)
+    if (web_meeting_begin(&w, ctx, req, resp) != 0 || meeting_week(&w, &wk, name) != 0)
         return;
     trygg_week_note *v = calloc(VERSIONS_MAX, sizeof *v);
     int n = 0;
@@ -572,7 +571,7 @@ void web_meeting_print_get(void *ctx, const http_req *req, http_resp *resp)
     web_ctx w;
     trygg_week wk;
     char name[16];
-    if (meeting_begin(&w, ctx, req, resp) != 0 || meeting_week(&w, &wk, name) != 0)
+    if (web_meeting_begin(&w, ctx, req, resp) != 0 || meeting_week(&w, &wk, name) != 0)
         return;
     const char *view = http_query(req, "view");
     int published = view && strcmp(view, "published") == 0;

@@ -262,12 +262,8 @@ static void plan_doc(html_buf *b, web_ctx *w, const trygg_measure *ms, int n, in
 void web_measures_plan_get(void *ctx, const http_req *req, http_resp *resp)
 {
     web_ctx w;
-    if (web_begin(&w, ctx, req, resp) != 0)
+    if (web_meeting_begin(&w, ctx, req, resp) != 0)
         return;
-    if (!web_meeting_allowed(&w)) {
-        web_error(&w, 403, "error.forbidden");
-        return;
-    }
     const char *view = http_query(req, "view");
     int published = view && strcmp(view, "published") == 0;
     trygg_measure *ms = calloc(PLAN_MAX, sizeof *ms);
