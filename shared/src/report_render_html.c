@@ -26,6 +26,9 @@ static const char report_css[] =
     ".report svg{max-width:100%;height:auto;display:block}"
     ".report .trends{display:grid;grid-template-columns:repeat(auto-fill,minmax(24rem,1fr));"
     "gap:.5rem}"
+    ".report .hotspots{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));"
+    "gap:.5rem}.report .hotspots figure{margin:0}"
+    ".report .hotspots figcaption{font-weight:600}"
     ".report nav.weeks{display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center;"
     "margin:.5rem 0}"
     ".report nav.weeks form{display:flex;gap:.4rem;align-items:center;margin:0}"
@@ -33,6 +36,7 @@ static const char report_css[] =
     ".report section{break-inside:avoid;page-break-inside:avoid}"
     "@media print{.report nav.weeks{display:none}.report{max-width:none;font-size:10pt}"
     ".report h2{font-size:13pt;margin:.6rem 0 .2rem}.report .trends{grid-template-columns:1fr 1fr}"
+    ".report .hotspots{grid-template-columns:1fr 1fr}"
     "a{color:#000;text-decoration:none}}"
     "@page{size:A4;margin:14mm 12mm}"
     "body.report-page{margin:1rem;background:#fff}";
@@ -325,6 +329,51 @@ static trygg_err html_top(trygg_buf *b, const trygg_rr_view *v)
     return trygg_buf_puts(b, "</section>");
 }
 
+/* Hot spots and hot times: for the most-reported places (up to HOT_PLACES
+ * with at least two items), when their items came in, weekday × time band.
+ * Internal view only: the published view never breaks a place down. */
+#define HOT_PLACES 4
+
+static trygg_err html_hotspots(trygg_buf *b, const trygg_rr_view *v)
+{
+    const trygg_report *r = v->r;
+    const trygg_report_opts *o = v->o;
+    int n = 0;
+    while (n < r->ntop && n < HOT_PLACES && r->top[n].n >= 2)
+        n++;
+    if (o->suppress || n == 0)
+        return TRYGG_OK;
+    TRY(section_begin(b, o, "hotspots", "report.hotspots"));
+    TRY(elem(b, "<p class=\"caption\">", trygg_rr_tr(o, "report.hotspots_caption"), "</p>"));
+    const char *rows[7], *cols[TRYGG_REPORT_BANDS];
+    char rb[7][64];
+    for (int d = 0; d < 7; d++) {
+        char key[32];
+        snprintf(key, sizeof key, "weekday.%d", d + 1);
+        TRYGG_COPY_TRUNC(rb[d], trygg_rr_tr(o, key)); /* display text */
+        rows[d] = rb[d];
+    }
+    for (int i = 0; i < TRYGG_REPORT_BANDS; i++)
+        cols[i] = trygg_rr_band_names[i];
+    TRY(trygg_buf_puts(b, "<div class=\"hotspots\">"));
+    for (int i = 0; i < n; i++) {
+        char label[sizeof r->top[0].label], lb[160], title[400];
+        TRYGG_COPY_FIT(label, r->top[i].label);
+        char *colon = strstr(label, ": ");
+        const char *place = colon ? colon + 2 : "";
+        if (colon)
+            *colon = '\0';
+        snprintf(title, sizeof title, "%s%s%s (%lld)",
+                 trygg_rr_area_label(v, strcmp(label, "-") == 0 ? "" : label, lb, sizeof lb),
+                 place[0] ? ": " : "", place, (long long)r->top[i].n);
+        TRY(elem(b, "<figure><figcaption>", title, "</figcaption>"));
+        TRY(trygg_svg_heat(b, title, rows, cols, &r->top[i].heat[0][0], NULL, 7, TRYGG_REPORT_BANDS,
+                           v->T));
+        TRY(trygg_buf_puts(b, "</figure>"));
+    }
+    return trygg_buf_puts(b, "</div></section>");
+}
+
 /* The urgent items one by one: only on the security department's own
  * screen. */
 static trygg_err urgent_list(trygg_buf *b, const trygg_rr_view *v)
@@ -515,6 +564,7 @@ static trygg_err html_sections(trygg_buf *b, const trygg_rr_view *v)
     TRY(html_dim(b, v, TRYGG_DIM_EVENT, "events", "report.by_event", 1));
     TRY(html_heat(b, v));
     TRY(html_top(b, v));
+    TRY(html_hotspots(b, v));
     TRY(html_urgent(b, v));
     TRY(html_sources(b, v));
     return html_police(b, v);

@@ -113,6 +113,7 @@ static int keymap_row_s(keymap *m, const char *key)
 typedef struct place_acc {
     char label[sizeof(((trygg_report_place *)0)->label)];
     int64_t n;
+    int64_t heat[7][TRYGG_REPORT_BANDS];
 } place_acc;
 
 #define PLACE_MAX 512
@@ -184,7 +185,7 @@ static int cmp_place(const void *a, const void *b)
     return strcmp(x->label, y->label);
 }
 
-static void add_place(build_state *b, const char *area, const char *place)
+static void add_place(build_state *b, const char *area, const char *place, int wd, int band)
 {
     char label[sizeof b->places[0].label];
     if (place[0])
@@ -194,11 +195,13 @@ static void add_place(build_state *b, const char *area, const char *place)
     for (int i = 0; i < b->nplaces; i++)
         if (strcmp(b->places[i].label, label) == 0) {
             b->places[i].n++;
+            b->places[i].heat[wd][band]++;
             return;
         }
     if (b->nplaces >= PLACE_MAX)
         return; /* the long tail cannot reach the top ten anyway */
     TRYGG_COPY_FIT(b->places[b->nplaces].label, label);
+    b->places[b->nplaces].heat[wd][band] = 1;
     b->places[b->nplaces++].n = 1;
 }
 
@@ -251,7 +254,8 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b, int64_t 
             continue;
         int h, wd;
         trygg_utc_to_local(t, NULL, NULL, NULL, &h, NULL, &wd);
-        r->heat[wd][h / (24 / TRYGG_REPORT_BANDS)]++;
+        int band = h / (24 / TRYGG_REPORT_BANDS);
+        r->heat[wd][band]++;
         size_t ns, np;
         const char *status = col(s, 6, &ns), *place = col(s, 8, &np);
         if (ns == 6 && memcmp(status, "closed", 6) == 0) {
@@ -278,7 +282,7 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b, int64_t 
         char a[TRYGG_NAME_MAX + 1], pl[TRYGG_NAME_MAX + 1];
         snprintf(a, sizeof a, "%.*s", (int)(na < sizeof a ? na : sizeof a - 1), area);
         snprintf(pl, sizeof pl, "%.*s", (int)(np < sizeof pl ? np : sizeof pl - 1), place);
-        add_place(b, a, pl);
+        add_place(b, a, pl, wd, band);
         if (sqlite3_column_int(s, 7))
             r->urgent++;
     }
@@ -296,6 +300,7 @@ static trygg_err scan(trygg_store *st, trygg_report *r, build_state *b, int64_t 
     place_counts(r, b);
     for (int i = 0; i < b->nplaces && r->ntop < TRYGG_REPORT_TOP; i++) {
         TRYGG_COPY_FIT(r->top[r->ntop].label, b->places[i].label);
+        memcpy(r->top[r->ntop].heat, b->places[i].heat, sizeof r->top[0].heat);
         r->top[r->ntop++].n = b->places[i].n;
     }
     return TRYGG_OK;

@@ -52,6 +52,25 @@ static int teardown(void **state)
     return 0;
 }
 
+static int64_t add_item_at(fixture *f, int64_t created, trygg_kind kind, const char *category,
+                           const char *area, const char *place)
+{
+    trygg_item it, out;
+    int was_new = 0;
+    trygg_item_init(&it);
+    snprintf(it.client_key, sizeof it.client_key, "gen-%08d", ++f->seq);
+    it.kind = kind;
+    it.channel = TRYGG_CHANNEL_KIOSK;
+    snprintf(it.category, sizeof it.category, "%s", category);
+    snprintf(it.area, sizeof it.area, "%s", area);
+    snprintf(it.place, sizeof it.place, "%s", place);
+    snprintf(it.source, sizeof it.source, "bibl-1");
+    snprintf(it.text, sizeof it.text, "generated");
+    it.created = created;
+    assert_int_equal(trygg_store_submit(f->st, &it, &out, &was_new), TRYGG_OK);
+    return out.id;
+}
+
 static int64_t add_item(fixture *f, int64_t created, trygg_kind kind, const char *category,
                         const char *area, trygg_channel ch, const char *source, int urgent)
 {
@@ -567,6 +586,55 @@ static void test_excludes_duplicate_spam(void **state)
     assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
     assert_int_equal(r->total[C - 2], 1);
     assert_int_equal(row_count(r, TRYGG_DIM_SOURCE, "gota-1", C - 2), 1);
+    trygg_report_free(r);
+}
+
+/* Hot spots and hot times (issue 15): the most-reported places carry their
+ * own weekday × time band counts, drawn in the internal view only (the
+ * published view never breaks a place down further). */
+static void test_place_hot_times(void **state)
+{
+    fixture *f = *state;
+    trygg_week w;
+    assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
+    /* Friday 20 Nov 2026: three reports at the tunnel between 21 and 23
+     * local time, one on Saturday at 02; one in the square on Monday 09. */
+    static const int when[][3] = {{20, 21, 0}, {20, 22, 0}, {20, 23, 30}, {21, 2, 0}};
+    for (size_t i = 0; i < sizeof when / sizeof when[0]; i++) {
+        int64_t t = trygg_local_to_utc(2026, 11, when[i][0], when[i][1], when[i][2]);
+        add_item_at(f, t, TRYGG_KIND_CONCERN, "lighting", "lodose", "Gångtunneln");
+    }
+    add_item_at(f, trygg_local_to_utc(2026, 11, 16, 9, 0), TRYGG_KIND_FAULT, "street_light",
+                "centrum", "Torget");
+    trygg_report *r;
+    assert_int_equal(trygg_report_build(f->st, &w, NULL, w.end + 60, &r), TRYGG_OK);
+    assert_true(r->ntop >= 2);
+    const trygg_report_place *p = &r->top[0];
+    assert_int_equal(p->n, 4);
+    const int B = 24 / TRYGG_REPORT_BANDS;
+    assert_int_equal(p->heat[4][20 / B], 3); /* Friday, 20-24 */
+    assert_int_equal(p->heat[5][0], 1);      /* Saturday, 00-04 */
+    int64_t sum = 0;
+    for (int d = 0; d < 7; d++)
+        for (int b = 0; b < TRYGG_REPORT_BANDS; b++)
+            sum += p->heat[d][b];
+    assert_int_equal(sum, 4);
+    assert_int_equal(r->top[1].heat[0][8 / B], 1); /* the square, Monday 08-12 */
+    trygg_report_opts o;
+    trygg_report_opts_init(&o);
+    trygg_buf b;
+    o.suppress = 0;
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
+    const char *sec = strstr(b.data, "id=\"hotspots\"");
+    assert_non_null(sec);
+    assert_non_null(strstr(sec, "Gångtunneln"));
+    trygg_buf_free(&b);
+    o.suppress = 1;
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
+    assert_null(strstr(b.data, "id=\"hotspots\""));
+    trygg_buf_free(&b);
     trygg_report_free(r);
 }
 
@@ -1184,6 +1252,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dst_weeks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_suppressed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_running_week, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_place_hot_times, setup, teardown),
         cmocka_unit_test(test_trend_gaps),
         cmocka_unit_test_setup_teardown(test_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html, setup, teardown),

@@ -189,6 +189,9 @@ typedef struct trygg_report_table {
 typedef struct trygg_report_place {
     char label[TRYGG_NAME_MAX * 2 + 4]; /* "Göta: Ströms slott" or the area id */
     int64_t n;
+    /* When: [weekday Mon=0][band] of the report week (the hot-spot view;
+     * internal only, never published: a place is not broken down further) */
+    int64_t heat[7][TRYGG_REPORT_BANDS];
 } trygg_report_place;
 
 typedef struct trygg_report_urgent {
