@@ -190,6 +190,19 @@ static void test_page_shows_nothing_personal(void **state)
     get(path, &r);
     assert_non_null(strstr(r.body, "Done: the report has been dealt with."));
     sfx_resp_free(&r);
+    /* Arabic (right to left) and Somali reporters read their own language,
+     * in the same words as the tip line's STATUS answer. */
+    snprintf(path, sizeof path, "/s/%s?lang=ar", code);
+    get(path, &r);
+    assert_non_null(strstr(r.body, "dir=\"rtl\""));
+    assert_non_null(strstr(r.body, "تم: تمت معالجة البلاغ."));
+    assert_null(strstr(r.body, "Klart"));
+    sfx_resp_free(&r);
+    snprintf(path, sizeof path, "/s/%s?lang=so", code);
+    get(path, &r);
+    assert_non_null(strstr(r.body, "Dhammaaday: warbixinta waa la xalliyay."));
+    assert_null(strstr(r.body, "Senast ändrat"));
+    sfx_resp_free(&r);
 }
 
 /* One connection for many requests: status and body of GET path. */
