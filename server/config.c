@@ -398,6 +398,14 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     }
     if (strcmp(section, "open311") == 0)
         return open311_key(k, e, name, value, line);
+    if (strcmp(section, "status") == 0) {
+        /* The public status page /s: look-ups per address; never unlimited. */
+        if (strcmp(name, "per_minute") == 0)
+            INT(k->status_per_minute, 1, 600);
+        if (strcmp(name, "burst") == 0)
+            INT(k->status_burst, 1, 1000);
+        return trygg_cfg_fail(e, line, "unknown key '%s' in [status]", name);
+    }
     if (strcmp(section, "mail") == 0) {
         if (strcmp(name, "subject") == 0)
             STR(k->mail_subject);
@@ -445,6 +453,8 @@ static void defaults(server_config *c, server_catalog *k)
     k->threads = 16;
     k->open311_per_minute = 6;
     k->open311_burst = 10;
+    k->status_per_minute = 10;
+    k->status_burst = 20;
     k->per_ip_connections = -1; /* not set: 32, or none behind a reverse proxy */
     k->header_deadline = 10;
     k->body_deadline = 30;

@@ -93,6 +93,8 @@ typedef struct server_catalog {
     char open311_notice[256];
     int open311_per_minute; /* anonymous POSTs per address and minute (0 = no limit) */
     int open311_burst;      /* ... of which this many at once */
+    int status_per_minute;  /* [status]: public status page look-ups per address and minute */
+    int status_burst;       /* ... of which this many at once */
     char mail_subject[256];
     char mail_body[2048];
     int trust_proxy;        /* take X-Forwarded-For/-Proto from a local reverse proxy */

@@ -215,7 +215,9 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
     if (ctx->cfg.catalog)
         ctx->open311_limit =
             rl_new(4096, ctx->cfg.catalog->open311_per_minute, ctx->cfg.catalog->open311_burst);
-    ctx->status_limit = rl_new(4096, STATUS_PER_MINUTE, STATUS_BURST);
+    ctx->status_limit = ctx->cfg.catalog ? rl_new(4096, ctx->cfg.catalog->status_per_minute,
+                                                  ctx->cfg.catalog->status_burst)
+                                         : rl_new(4096, STATUS_PER_MINUTE, STATUS_BURST);
 
     if (file_exists(ctx->cfg.routing_file)) {
         int nr = 0;

@@ -7,6 +7,7 @@
 #include "http.h"
 
 /* Look-ups per address (docs/follow-up.md): a burst of 20, then 10 a minute. */
+/* Defaults of server.ini [status] per_minute and burst. */
 #define STATUS_PER_MINUTE 10
 #define STATUS_BURST      20
 

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "config.h"
 #include "ratelimit.h"
 #include "server_fixture.h"
 #include "trygg/follow.h"
@@ -292,12 +293,43 @@ static void test_enumeration(void **state)
     sfx_resp_free(&r);
 }
 
+/* The page's limits are the municipality's to set (server.ini [status]):
+ * a server started with a burst of 3 stops the 4th look-up from one
+ * address; 0 per minute (no limit on a public guessing page) is refused. */
+static void test_limits_from_config(void **state)
+{
+    (void)state;
+    sfx g;
+    assert_int_equal(sfx_start(&g, "[status]\nper_minute = 2\nburst = 3\n"), 0);
+    long st[5];
+    for (int i = 0; i < 5; i++) {
+        sfx_resp r;
+        assert_int_equal(sfx_http(g.base, "GET", "/s/ZZ-ZZZZ-2222-2222", NULL, NULL, 0, &r), 0);
+        st[i] = r.status;
+        sfx_resp_free(&r);
+    }
+    sfx_stop(&g);
+    assert_int_equal(st[2], 404);
+    assert_int_equal(st[3], 429);
+    static const char *const bad[][2] = {{"[status]\nper_minute = 0\n", "per_minute"},
+                                         {"[status]\nburst = 0\n", "burst"},
+                                         {"[status]\nguesses = 5\n", "[status]"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sfx f;
+        assert_int_equal(sfx_prepare(&f, bad[i][0], NULL), 0);
+        char first[300];
+        if (!sfx_config_refused(&f, bad[i][1], first, sizeof first))
+            fail_msg("accepted '%s' (%s)", bad[i][0], first);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_code_from_kiosk_secret),
         cmocka_unit_test(test_page_shows_nothing_personal),
         cmocka_unit_test(test_enumeration),
+        cmocka_unit_test(test_limits_from_config),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
