@@ -269,6 +269,21 @@ static trygg_err html_trend(trygg_buf *b, const trygg_rr_view *v)
         TRY(trygg_svg_trend(b, s.label, xlabels, &s, 1, v->T, gap));
         TRY(trygg_buf_puts(b, "</figure>"));
     }
+    /* The partners' own events, all types summed: beside the citizens'
+     * reports, inside the group only (published, they are a table with
+     * suppression). */
+    const trygg_report_table *ev = &r->dim[TRYGG_DIM_EVENT];
+    if (!o->suppress && ev->n > 0) {
+        int64_t sum[NW] = {0};
+        for (int i = 0; i < ev->n; i++)
+            for (int w = 0; w < NW; w++)
+                sum[w] += ev->rows[i].n[w];
+        trygg_svg_series s = {
+            .label = trygg_rr_tr(o, "report.trend_events"), .v = sum, .state = NULL, .n = NW};
+        TRY(trygg_buf_puts(b, "<figure id=\"trend-events\">"));
+        TRY(trygg_svg_trend(b, s.label, xlabels, &s, 1, v->T, gap));
+        TRY(trygg_buf_puts(b, "</figure>"));
+    }
     return trygg_buf_puts(b, "</div></section>");
 }
 

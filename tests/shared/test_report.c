@@ -1017,6 +1017,16 @@ static void test_events(void **state)
     assert_non_null(strstr(b.data, "\nevent,\"graffiti\",\"\",x,"));
     assert_non_null(strstr(b.data, "\nevent,\"litter\",\"\",<5,6,x,"));
     trygg_buf_free(&b);
+    /* The trend of all partner events: inside the group only. */
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
+    assert_null(strstr(b.data, "id=\"trend-events\""));
+    trygg_buf_free(&b);
+    o.suppress = 0;
+    trygg_buf_init(&b, 4 << 20);
+    assert_int_equal(trygg_report_html(r, &o, &b), TRYGG_OK);
+    assert_non_null(strstr(b.data, "id=\"trend-events\""));
+    trygg_buf_free(&b);
     trygg_report_free(r);
 }
 
