@@ -97,7 +97,8 @@ grep -q "stopping" "$D/log" || fail "no stop message"
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v runuser >/dev/null &&
     chown -R nobody "$D" && runuser -u nobody -- test -w "$D"; then
     sed 's|^user =$|user = nobody|' "$D/server.ini" > "$D/user.ini"
-    "$SERVER" -c "$D/user.ini" 2> "$D/userlog" &
+    : > "$D/userlog" # exists before the loop below reads it (set -e)
+    "$SERVER" -c "$D/user.ini" 2>> "$D/userlog" &
     PID=$!
     PORT=""
     for _ in $(seq 1 100); do
@@ -123,7 +124,8 @@ if command -v openssl >/dev/null; then
     sed 's|^tls_cert =$|tls_cert = tls.crt|; s|^tls_key =$|tls_key = tls.key|' \
         "$D/server.ini" > "$D/tls.ini"
     "$SERVER" -n -c "$D/tls.ini" >/dev/null 2>&1 || fail "-n on the TLS config"
-    "$SERVER" -c "$D/tls.ini" 2> "$D/tlslog" &
+    : > "$D/tlslog" # exists before the loop below reads it (set -e)
+    "$SERVER" -c "$D/tls.ini" 2>> "$D/tlslog" &
     PID=$!
     PORT=""
     for _ in $(seq 1 100); do

@@ -42,7 +42,8 @@ sed "s|@DATA@|$D|g; s|@PORT@|0|g; s|^trust_proxy = .*|trust_proxy = yes|" \
 grep -q '^trust_proxy = yes' "$D/server.ini" || fail "server.ini has no trust_proxy line"
 cp "$ASSETS/config/routing.ini" "$D/routing.ini"
 TOKEN="$("$CTL" -d "$D" kiosk add proxy-kiosk --name "Proxy" --area centrum)"
-"$SERVER" -c "$D/server.ini" 2> "$D/log" &
+: > "$D/log" # exists before the loop below reads it (set -e)
+"$SERVER" -c "$D/server.ini" 2>> "$D/log" &
 PID=$!
 PORT=""
 for _ in $(seq 1 100); do

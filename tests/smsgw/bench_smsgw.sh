@@ -46,7 +46,8 @@ mv "$T/keys/number.key" "$G/keys/number.key"
 cp "$T/keys/pseudonym.key" "$G/keys/pseudonym.key"
 sed "s|@DATA@|$T|g; s|@PORT@|0|g" "$SRC/assets/config/server.ini" > "$T/server.ini"
 cp "$SRC/assets/config/routing.ini" "$T/"
-"$B/server/trygg-server" -c "$T/server.ini" 2> "$T/server.log" & SPID=$!
+: > "$T/server.log"
+"$B/server/trygg-server" -c "$T/server.ini" 2>> "$T/server.log" & SPID=$!
 PORT=
 for _ in $(seq 1 100); do
     PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/server.log" | head -1)
