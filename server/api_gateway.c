@@ -366,10 +366,9 @@ static int parse_status(const char *s, trygg_out_status *out)
     static const struct {
         const char *name;
         trygg_out_status st;
-    } map[] = {{"sent", TRYGG_OUT_SENT},
-               {"failed", TRYGG_OUT_FAILED},
-               {"dead", TRYGG_OUT_DEAD},
-               {"cancelled", TRYGG_OUT_CANCELLED}};
+    } map[] = {{"sent", TRYGG_OUT_SENT},           {"failed", TRYGG_OUT_FAILED},
+               {"dead", TRYGG_OUT_DEAD},           {"cancelled", TRYGG_OUT_CANCELLED},
+               {"delivered", TRYGG_OUT_DELIVERED}, {"undelivered", TRYGG_OUT_UNDELIVERED}};
     for (size_t i = 0; s && i < sizeof map / sizeof map[0]; i++)
         if (strcmp(s, map[i].name) == 0) {
             *out = map[i].st;
@@ -389,9 +388,26 @@ static trygg_err record_delivery(server_ctx *ctx, trygg_store *st, int64_t id,
         return TRYGG_ERR_NOMEM;
     trygg_err e = trygg_store_sms_get(st, id, row);
     *changed = 0;
-    int final = e || row->status == TRYGG_OUT_SENT || row->status == TRYGG_OUT_DEAD ||
-                row->status == TRYGG_OUT_CANCELLED;
-    if (!e && !final) {
+    int report = status == TRYGG_OUT_DELIVERED || status == TRYGG_OUT_UNDELIVERED;
+    /* A status report follows "sent" (or comes first, when the gateway's
+     * "sent" was not reported yet); every other state is final. */
+    int final = e || row->status == TRYGG_OUT_DEAD || row->status == TRYGG_OUT_CANCELLED ||
+                row->status == TRYGG_OUT_DELIVERED || row->status == TRYGG_OUT_UNDELIVERED ||
+                (row->status == TRYGG_OUT_SENT && !report);
+    if (!e && !final && report && row->status != TRYGG_OUT_SENT) {
+        e = trygg_store_sms_mark(st, id, TRYGG_OUT_SENT, parts, error, 0);
+        if (!e && strcmp(row->author, DLG_AUTHOR_STOP) == 0) {
+            sms_dialog d;
+            dialog_of(ctx, st, &d);
+            e = sms_dialog_stop_sent(&d, row->recipient);
+        }
+        if (!e)
+            row->status = TRYGG_OUT_SENT;
+    }
+    if (!e && !final && row->status == TRYGG_OUT_SENT) {
+        e = trygg_store_sms_mark(st, id, status, parts > 0 ? parts : row->parts, error, 0);
+        *changed = !e;
+    } else if (!e && !final) {
         /* A failed attempt: the gateway retries it itself; the row stays
          * leased to it meanwhile. */
         int64_t next = status == TRYGG_OUT_FAILED ? gw_now() + GW_LEASE_DEFAULT : 0;

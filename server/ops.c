@@ -327,13 +327,13 @@ static void queue_metrics(trygg_buf *b, trygg_store *st)
                                         "Notification (forward) outbox rows by status."};
     int64_t failures[2] = {0, 0}, dead[2] = {0, 0};
     for (int o = 0; o < 2; o++) {
-        int64_t counts[5];
+        int64_t counts[TRYGG_OUT_COUNT];
         if (trygg_store_outbox_counts(st, names[o], counts, &failures[o]) != TRYGG_OK)
             continue;
         dead[o] = counts[TRYGG_OUT_DEAD];
         tb_printf(b, "# HELP trygg_%s_outbox %s\n# TYPE trygg_%s_outbox gauge\n", names[o], help[o],
                   names[o]);
-        for (int s = 0; s < 5; s++)
+        for (int s = 0; s < TRYGG_OUT_COUNT; s++)
             tb_printf(b, "trygg_%s_outbox{status=\"%s\"} %lld\n", names[o],
                       trygg_out_status_name((trygg_out_status)s), (long long)counts[s]);
     }
