@@ -23,6 +23,7 @@
 #include "trygg/copy.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
+#include "trygg/route.h"
 #include "trygg/secret.h"
 #include "trygg/text.h"
 
@@ -475,6 +476,50 @@ static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
  * (server/ops.c reads it into 1024 bytes). */
 #define GW_HEALTH_MAX 1000
 
+static const char *gw_text(const server_ctx *ctx, const char *key)
+{
+    return ctx->web_text ? trygg_i18n_get(ctx->web_text, "sv", key) : key;
+}
+
+/* The gateway's "alert" (its modem watchdog gave up, the SIM wants its PIN,
+ * the balance is low: docs/smsgw.md) e-mails on-call once when it starts,
+ * through the notification outbox like an urgent item's on-call copy. */
+static void health_alert(server_ctx *ctx, trygg_store *st, const json_t *o)
+{
+    const char *alert = json_string_value(json_object_get(o, "alert"));
+    if (!alert || strcmp(alert, "ok") == 0 || strlen(alert) > 32)
+        return;
+    char js[1024], key[64];
+    int64_t updated = 0;
+    if (trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK) {
+        json_t *prev = json_loads(js, 0, NULL);
+        const char *was = json_string_value(json_object_get(prev, "alert"));
+        int same = was && strcmp(was, alert) == 0;
+        json_decref(prev);
+        if (same)
+            return; /* already told */
+    }
+    const char *to = ctx->routes ? trygg_routes_oncall(ctx->routes) : "";
+    if (!to || !to[0]) {
+        TRYGG_ERR("gateway alert '%s': no on-call address to tell", alert);
+        return;
+    }
+    snprintf(key, sizeof key, "gw.alert.%s", alert);
+    char subject[300], body[1200];
+    snprintf(subject, sizeof subject, "!!! %s", gw_text(ctx, "gw.oncall_subject"));
+    snprintf(body, sizeof body, "%s\n\n%s: %s\n", gw_text(ctx, "gw.oncall_body"),
+             gw_text(ctx, "gw.alert"), gw_text(ctx, key));
+    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:b}", "to", to, "subject", subject, "body", body,
+                          "ref", "", "urgent", 1);
+    char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
+    json_decref(p);
+    if (!payload || trygg_store_notify_enqueue(st, 0, "oncall", "email", payload, NULL) != TRYGG_OK)
+        TRYGG_ERR("gateway alert '%s': on-call mail not queued", alert);
+    else
+        TRYGG_WARN("gateway alert '%s': on-call told", alert);
+    free(payload);
+}
+
 static void h_health(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
@@ -487,12 +532,14 @@ static void h_health(void *vctx, const http_req *req, http_resp *resp)
      * server's /healthz, /metrics and channels page read "smsgw". */
     json_object_set_new(o, "gateway", json_string(k.id));
     char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
     if (text == NULL || strlen(text) > GW_HEALTH_MAX) {
+        json_decref(o);
         free(text);
         api_error_field(resp, 400, "validation", "health");
         return;
     }
+    health_alert(ctx, st, o);
+    json_decref(o);
     trygg_err e = trygg_store_health_put(st, "smsgw", text);
     free(text);
     if (e) {

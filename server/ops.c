@@ -175,9 +175,15 @@ static void h_healthz(void *vctx, const http_req *req, http_resp *resp)
     if (db_ok) {
         char js[1024];
         int64_t updated = 0;
-        if (trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK)
+        if (trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK) {
             json_object_set_new(o, "smsgw_age_s", json_integer(now - updated));
-        else
+            /* The gateway's alert (modem watchdog, SIM, balance: docs/smsgw.md). */
+            json_t *h = json_loads(js, 0, NULL);
+            const char *alert = json_string_value(json_object_get(h, "alert"));
+            if (alert && strcmp(alert, "ok") != 0)
+                json_array_append_new(warnings, json_string("smsgw_alert"));
+            json_decref(h);
+        } else
             json_object_set_new(o, "smsgw_age_s", json_null());
     }
     http_resp_json(resp, db_ok ? 200 : 503, o);

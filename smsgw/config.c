@@ -131,6 +131,30 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     return trygg_cfg_fail(e, line, "unknown key '%s' in [%s]", name, section);
 }
 
+/* [watchdog] and [sim]: what -n reports beyond the ranges. */
+static trygg_err check_healing(const smsgw_cfg *c, trygg_cfg_errors *e)
+{
+    trygg_err err = TRYGG_OK;
+    const char *num = c->wd_canary_number + (c->wd_canary_number[0] == '+');
+    if (c->wd_canary_number[0] && (strlen(num) < 3 || strspn(num, "0123456789") != strlen(num))) {
+        trygg_cfg_fail(e, 0, "[watchdog] canary_number must be a phone number (+46701234567)");
+        err = TRYGG_ERR_CONFIG;
+    } else if (c->wd_quiet_after > 0 && c->wd_canary_number[0] &&
+               c->wd_canary_timeout >= c->wd_quiet_after) {
+        trygg_cfg_fail(e, 0, "[watchdog] canary_timeout must be shorter than quiet_after");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (c->balance_ussd[0] && strspn(c->balance_ussd, "0123456789*#") != strlen(c->balance_ussd)) {
+        trygg_cfg_fail(e, 0, "[sim] balance_ussd must be a USSD code such as *111#");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (c->balance_low > 0 && !c->balance_ussd[0]) {
+        trygg_cfg_fail(e, 0, "[sim] balance_low needs balance_ussd (the code that asks for it)");
+        err = TRYGG_ERR_CONFIG;
+    }
+    return err;
+}
+
 trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
 {
     trygg_err err = trygg_cfg_parse_sections(path, handler, c, e);
@@ -175,25 +199,8 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
         trygg_cfg_fail(e, 0, "[modem] model = dummy needs connection = none");
         err = TRYGG_ERR_CONFIG;
     }
-    if (c->wd_canary_number[0] &&
-        strspn(c->wd_canary_number + (c->wd_canary_number[0] == '+'), "0123456789") !=
-            strlen(c->wd_canary_number) - (c->wd_canary_number[0] == '+')) {
-        trygg_cfg_fail(e, 0, "[watchdog] canary_number must be a phone number (+46701234567)");
+    if (check_healing(c, e) != TRYGG_OK)
         err = TRYGG_ERR_CONFIG;
-    }
-    if (c->wd_quiet_after > 0 && c->wd_canary_number[0] &&
-        c->wd_canary_timeout >= c->wd_quiet_after) {
-        trygg_cfg_fail(e, 0, "[watchdog] canary_timeout must be shorter than quiet_after");
-        err = TRYGG_ERR_CONFIG;
-    }
-    if (c->balance_ussd[0] && strspn(c->balance_ussd, "0123456789*#") != strlen(c->balance_ussd)) {
-        trygg_cfg_fail(e, 0, "[sim] balance_ussd must be a USSD code such as *111#");
-        err = TRYGG_ERR_CONFIG;
-    }
-    if (c->balance_low > 0 && !c->balance_ussd[0]) {
-        trygg_cfg_fail(e, 0, "[sim] balance_low needs balance_ussd (the code that asks for it)");
-        err = TRYGG_ERR_CONFIG;
-    }
     if (c->retry_max < c->retry_base) {
         trygg_cfg_fail(e, 0, "[outbox] retry_max must be >= retry_base");
         err = TRYGG_ERR_CONFIG;

@@ -26,6 +26,11 @@
 #include "trygg/secret.h"
 #include "trygg/store.h"
 
+static const char *const ROUTING =
+    "[destination security]\nlabel = Säkerhetsavdelningen\ncompany = no\n"
+    "[rule fallback]\ndestination = security\n"
+    "[oncall]\nemail = jour@example.se\n";
+
 typedef struct fx {
     tu_env t;
     gw *g;
@@ -38,7 +43,7 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     standin_reset();
     tu_env_init(&f->t);
-    if (tu_serve(&f->t, NULL) != 0)
+    if (tu_serve(&f->t, ROUTING) != 0)
         return -1;
     f->st = tu_server_store(&f->t);
     if (trygg_key_read(f->t.cfg.pseudonym_key, f->pkey, sizeof f->pkey) != TRYGG_OK)
@@ -117,6 +122,21 @@ static long long health_int(fx *f, const char *key)
 }
 
 static trygg_sms_out rows[16];
+
+/* On-call mails in the server's notification outbox (urgent, "!!!"). */
+static int oncall_mails(fx *f)
+{
+    static trygg_notify nt[16];
+    int n = 0, k = 0;
+    assert_int_equal(trygg_store_notify_list(f->st, -1, nt, 16, &n), TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(nt[i].destination, "oncall")) {
+            assert_non_null(strstr(nt[i].payload, "jour@example.se"));
+            assert_non_null(strstr(nt[i].payload, "!!! "));
+            k++;
+        }
+    return k;
+}
 
 /* Two texters; the network reports one reply delivered and one not: the
  * server's rows (the thread's SMS on the staff page) say so. */
@@ -247,13 +267,19 @@ static void test_watchdog_drop(void **state)
     assert_string_equal(health_str(f, "watchdog", s, sizeof s), "ok");
     assert_true(health_int(f, "recoveries") >= 1);
 
-    /* Gone for good, no command: alert. */
+    assert_int_equal(oncall_mails(f), 0);
+
+    /* Gone for good, no command: alert, and on-call is mailed once. */
     f->t.cfg.wd_command[0] = '\0';
     standin_mode_set(STANDIN_DROP, STANDIN_HEAL_NEVER);
     for (int64_t t = now + 51; t <= now + 120; t++)
         step(f, t);
     assert_string_equal(health_str(f, "watchdog", s, sizeof s), "alert");
     assert_string_equal(health_str(f, "alert", s, sizeof s), "modem");
+    assert_int_equal(oncall_mails(f), 1);
+    for (int64_t t = now + 121; t <= now + 140; t++)
+        step(f, t);
+    assert_int_equal(oncall_mails(f), 1);
 }
 
 /* Sends that keep failing (the modem takes them but never confirms) make
