@@ -401,9 +401,19 @@ static void test_health(void **state)
     sfx_resp_free(&r);
     /* The gateway's alert (its modem watchdog gave up) is a /healthz warning. */
     json_decref(post("/api/v1/gateway/health", gw_token,
-                     "{\"connected\":false,\"watchdog\":\"alert\",\"alert\":\"modem\"}", 200));
+                     "{\"connected\":false,\"watchdog\":\"alert\",\"alert\":\"modem\","
+                     "\"watchdog_actions\":4,\"delivered\":7,\"undelivered\":1}",
+                     200));
     assert_int_equal(sfx_http(F.base, "GET", "/healthz", NULL, NULL, 0, &r), 0);
     assert_non_null(strstr(r.body, "\"smsgw_alert\""));
+    sfx_resp_free(&r);
+    /* ... and every watchdog step and delivery count is in /metrics. */
+    assert_int_equal(sfx_http(F.base, "GET", "/metrics", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_watchdog_step 5\n"));
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_watchdog_actions 4\n"));
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_delivered 7\n"));
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_undelivered 1\n"));
     sfx_resp_free(&r);
     char big[2048];
     snprintf(big, sizeof big, "{\"last_error\":\"%01500d\"}", 0);
