@@ -34,6 +34,7 @@
 #define HEALTH_EVERY 30 /* seconds between modem status queries */
 #define HEALTH_WRITE 5  /* seconds between health rows when nothing changed */
 #define REPORT_DAYS  7  /* a status report older than this matches no sent message */
+#define HEALTH_TEXT  81 /* bytes of an error text in the health record, with the NUL */
 
 struct gw {
     const smsgw_cfg *cfg;
@@ -519,13 +520,18 @@ static void do_health(gw *g, int64_t now, int force)
     } else {
         modem_status_cached(g->md, &g->ms);
     }
+    /* The server takes at most 1000 bytes: the two free texts are cut so
+     * every field fits (docs/gateway-protocol.md "/health"). */
+    char last_error[HEALTH_TEXT], store_error[HEALTH_TEXT];
+    TRYGG_COPY_TRUNC(last_error, g->ms.last_error); /* display text */
+    TRYGG_COPY_TRUNC(store_error, g->store_error);  /* display text */
     json_t *j = json_pack(
         "{s:b, s:i, s:s, s:s, s:i, s:I, s:i, s:i, s:s, s:I, s:I, s:I, s:I, "
         "s:I, s:I}",
         "connected", modem_connected(g->md), "signal", g->ms.signal_percent, "network",
         g->ms.network, "network_code", g->ms.network_code, "battery", g->ms.battery_percent,
         "last_poll", (json_int_t)g->stats.last_poll, "errors", g->ms.errors, "quarantined",
-        g->ms.quarantined, "last_error", g->ms.last_error, "messages_in",
+        g->ms.quarantined, "last_error", last_error, "messages_in",
         (json_int_t)g->stats.messages_in, "messages_out", (json_int_t)g->stats.messages_out,
         "send_failures", (json_int_t)g->stats.send_failures, "calls", (json_int_t)g->stats.calls,
         "duplicates", (json_int_t)g->stats.duplicates, "updated", (json_int_t)now);
@@ -535,7 +541,7 @@ static void do_health(gw *g, int64_t now, int force)
      * on the modem), the count of refused writes, and the last error. */
     json_object_set_new(j, "store", json_string(g->store_failing ? "failing" : "ok"));
     json_object_set_new(j, "store_errors", json_integer((json_int_t)g->stats.store_errors));
-    json_object_set_new(j, "store_error", json_string(g->store_error));
+    json_object_set_new(j, "store_error", json_string(store_error));
     json_object_set_new(j, "store_waiting", json_integer(g->store_failing ? g->store_waiting : 0));
     /* Queue depth: messages the server does not have yet. */
     int waiting = 0;
