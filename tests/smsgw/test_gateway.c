@@ -256,6 +256,13 @@ static void test_poison(void **state)
     assert_non_null(strstr(json, "\"quarantined\":5"));
     assert_non_null(strstr(json, "\"signal\":42"));
     assert_non_null(strstr(json, "\"battery\":100"));
+    /* The SIM checks through Gammu (smsgw/modem_gammu.c): the dummy phone's
+     * SIM is ready and its SMS memory (0 of 20000) nearly empty; the
+     * watchdog has had nothing to do. */
+    assert_non_null(strstr(json, "\"sim\":\"ok\""));
+    assert_non_null(strstr(json, "\"sim_memory\":0"));
+    assert_non_null(strstr(json, "\"watchdog\":\"ok\""));
+    assert_non_null(strstr(json, "\"alert\":\"ok\""));
 }
 
 /* 40 randomly damaged copies of a valid backup file among good messages:
