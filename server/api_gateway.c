@@ -23,6 +23,7 @@
 #include "trygg/copy.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
+#include "trygg/route.h"
 #include "trygg/secret.h"
 #include "trygg/text.h"
 
@@ -366,10 +367,9 @@ static int parse_status(const char *s, trygg_out_status *out)
     static const struct {
         const char *name;
         trygg_out_status st;
-    } map[] = {{"sent", TRYGG_OUT_SENT},
-               {"failed", TRYGG_OUT_FAILED},
-               {"dead", TRYGG_OUT_DEAD},
-               {"cancelled", TRYGG_OUT_CANCELLED}};
+    } map[] = {{"sent", TRYGG_OUT_SENT},           {"failed", TRYGG_OUT_FAILED},
+               {"dead", TRYGG_OUT_DEAD},           {"cancelled", TRYGG_OUT_CANCELLED},
+               {"delivered", TRYGG_OUT_DELIVERED}, {"undelivered", TRYGG_OUT_UNDELIVERED}};
     for (size_t i = 0; s && i < sizeof map / sizeof map[0]; i++)
         if (strcmp(s, map[i].name) == 0) {
             *out = map[i].st;
@@ -389,9 +389,26 @@ static trygg_err record_delivery(server_ctx *ctx, trygg_store *st, int64_t id,
         return TRYGG_ERR_NOMEM;
     trygg_err e = trygg_store_sms_get(st, id, row);
     *changed = 0;
-    int final = e || row->status == TRYGG_OUT_SENT || row->status == TRYGG_OUT_DEAD ||
-                row->status == TRYGG_OUT_CANCELLED;
-    if (!e && !final) {
+    int report = status == TRYGG_OUT_DELIVERED || status == TRYGG_OUT_UNDELIVERED;
+    /* A status report follows "sent" (or comes first, when the gateway's
+     * "sent" was not reported yet); every other state is final. */
+    int final = e || row->status == TRYGG_OUT_DEAD || row->status == TRYGG_OUT_CANCELLED ||
+                row->status == TRYGG_OUT_DELIVERED || row->status == TRYGG_OUT_UNDELIVERED ||
+                (row->status == TRYGG_OUT_SENT && !report);
+    if (!e && !final && report && row->status != TRYGG_OUT_SENT) {
+        e = trygg_store_sms_mark(st, id, TRYGG_OUT_SENT, parts, error, 0);
+        if (!e && strcmp(row->author, DLG_AUTHOR_STOP) == 0) {
+            sms_dialog d;
+            dialog_of(ctx, st, &d);
+            e = sms_dialog_stop_sent(&d, row->recipient);
+        }
+        if (!e)
+            row->status = TRYGG_OUT_SENT;
+    }
+    if (!e && !final && row->status == TRYGG_OUT_SENT) {
+        e = trygg_store_sms_mark(st, id, status, parts > 0 ? parts : row->parts, error, 0);
+        *changed = !e;
+    } else if (!e && !final) {
         /* A failed attempt: the gateway retries it itself; the row stays
          * leased to it meanwhile. */
         int64_t next = status == TRYGG_OUT_FAILED ? gw_now() + GW_LEASE_DEFAULT : 0;
@@ -459,6 +476,50 @@ static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
  * (server/ops.c reads it into 1024 bytes). */
 #define GW_HEALTH_MAX 1000
 
+static const char *gw_text(const server_ctx *ctx, const char *key)
+{
+    return ctx->web_text ? trygg_i18n_get(ctx->web_text, "sv", key) : key;
+}
+
+/* The gateway's "alert" (its modem watchdog gave up, the SIM wants its PIN,
+ * the balance is low: docs/smsgw.md) e-mails on-call once when it starts,
+ * through the notification outbox like an urgent item's on-call copy. */
+static void health_alert(server_ctx *ctx, trygg_store *st, const json_t *o)
+{
+    const char *alert = json_string_value(json_object_get(o, "alert"));
+    if (!alert || strcmp(alert, "ok") == 0 || strlen(alert) > 32)
+        return;
+    char js[1024], key[64];
+    int64_t updated = 0;
+    if (trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK) {
+        json_t *prev = json_loads(js, 0, NULL);
+        const char *was = json_string_value(json_object_get(prev, "alert"));
+        int same = was && strcmp(was, alert) == 0;
+        json_decref(prev);
+        if (same)
+            return; /* already told */
+    }
+    const char *to = ctx->routes ? trygg_routes_oncall(ctx->routes) : "";
+    if (!to || !to[0]) {
+        TRYGG_ERR("gateway alert '%s': no on-call address to tell", alert);
+        return;
+    }
+    snprintf(key, sizeof key, "gw.alert.%s", alert);
+    char subject[300], body[1200];
+    snprintf(subject, sizeof subject, "!!! %s", gw_text(ctx, "gw.oncall_subject"));
+    snprintf(body, sizeof body, "%s\n\n%s: %s\n", gw_text(ctx, "gw.oncall_body"),
+             gw_text(ctx, "gw.alert"), gw_text(ctx, key));
+    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:b}", "to", to, "subject", subject, "body", body,
+                          "ref", "", "urgent", 1);
+    char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
+    json_decref(p);
+    if (!payload || trygg_store_notify_enqueue(st, 0, "oncall", "email", payload, NULL) != TRYGG_OK)
+        TRYGG_ERR("gateway alert '%s': on-call mail not queued", alert);
+    else
+        TRYGG_WARN("gateway alert '%s': on-call told", alert);
+    free(payload);
+}
+
 static void h_health(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
@@ -471,12 +532,14 @@ static void h_health(void *vctx, const http_req *req, http_resp *resp)
      * server's /healthz, /metrics and channels page read "smsgw". */
     json_object_set_new(o, "gateway", json_string(k.id));
     char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
     if (text == NULL || strlen(text) > GW_HEALTH_MAX) {
+        json_decref(o);
         free(text);
         api_error_field(resp, 400, "validation", "health");
         return;
     }
+    health_alert(ctx, st, o);
+    json_decref(o);
     trygg_err e = trygg_store_health_put(st, "smsgw", text);
     free(text);
     if (e) {

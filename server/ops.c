@@ -175,9 +175,15 @@ static void h_healthz(void *vctx, const http_req *req, http_resp *resp)
     if (db_ok) {
         char js[1024];
         int64_t updated = 0;
-        if (trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK)
+        if (trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK) {
             json_object_set_new(o, "smsgw_age_s", json_integer(now - updated));
-        else
+            /* The gateway's alert (modem watchdog, SIM, balance: docs/smsgw.md). */
+            json_t *h = json_loads(js, 0, NULL);
+            const char *alert = json_string_value(json_object_get(h, "alert"));
+            if (alert && strcmp(alert, "ok") != 0)
+                json_array_append_new(warnings, json_string("smsgw_alert"));
+            json_decref(h);
+        } else
             json_object_set_new(o, "smsgw_age_s", json_null());
     }
     http_resp_json(resp, db_ok ? 200 : 503, o);
@@ -327,13 +333,13 @@ static void queue_metrics(trygg_buf *b, trygg_store *st)
                                         "Notification (forward) outbox rows by status."};
     int64_t failures[2] = {0, 0}, dead[2] = {0, 0};
     for (int o = 0; o < 2; o++) {
-        int64_t counts[5];
+        int64_t counts[TRYGG_OUT_COUNT];
         if (trygg_store_outbox_counts(st, names[o], counts, &failures[o]) != TRYGG_OK)
             continue;
         dead[o] = counts[TRYGG_OUT_DEAD];
         tb_printf(b, "# HELP trygg_%s_outbox %s\n# TYPE trygg_%s_outbox gauge\n", names[o], help[o],
                   names[o]);
-        for (int s = 0; s < 5; s++)
+        for (int s = 0; s < TRYGG_OUT_COUNT; s++)
             tb_printf(b, "trygg_%s_outbox{status=\"%s\"} %lld\n", names[o],
                       trygg_out_status_name((trygg_out_status)s), (long long)counts[s]);
     }
@@ -376,6 +382,43 @@ static void kiosk_metrics(trygg_buf *b, trygg_store *st, int64_t now)
     free(ks);
 }
 
+/* The gateway's delivery reports, modem watchdog and SIM from its health
+ * record (docs/smsgw.md "A modem that heals itself"). */
+static void smsgw_healing_metrics(trygg_buf *b, const char *js)
+{
+    static const char *const steps[] = {"ok",         "reconnect", "soft_reset",
+                                        "hard_reset", "command",   "alert"};
+    static const struct {
+        const char *key, *metric, *help;
+    } counts[] = {
+        {"watchdog_actions", "trygg_smsgw_watchdog_actions", "Watchdog steps taken."},
+        {"recoveries", "trygg_smsgw_watchdog_recoveries", "Times the modem recovered."},
+        {"delivered", "trygg_smsgw_delivered", "SMS the network reported delivered."},
+        {"undelivered", "trygg_smsgw_undelivered", "SMS the network reported not delivered."},
+        {"sim_memory", "trygg_smsgw_sim_memory_percent", "SMS memory used (percent)."},
+        {"balance", "trygg_smsgw_balance", "Prepaid balance (-1 = unknown)."},
+    };
+    json_t *h = json_loads(js, 0, NULL);
+    if (!h)
+        return;
+    const char *wd = json_string_value(json_object_get(h, "watchdog"));
+    for (size_t i = 0; wd && i < sizeof steps / sizeof steps[0]; i++)
+        if (strcmp(wd, steps[i]) == 0)
+            tb_printf(b,
+                      "# HELP trygg_smsgw_watchdog_step The modem watchdog's step (0 ok, 1 "
+                      "reconnect, 2 soft reset, 3 hard reset, 4 command, 5 alert).\n"
+                      "# TYPE trygg_smsgw_watchdog_step gauge\ntrygg_smsgw_watchdog_step %d\n",
+                      (int)i);
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        json_t *v = json_object_get(h, counts[i].key);
+        if (json_is_integer(v))
+            tb_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", counts[i].metric,
+                      counts[i].help, counts[i].metric, counts[i].metric,
+                      (long long)json_integer_value(v));
+    }
+    json_decref(h);
+}
+
 /* Age of the SMS gateway's last health report. */
 static void smsgw_metrics(trygg_buf *b, trygg_store *st, int64_t now)
 {
@@ -384,10 +427,10 @@ static void smsgw_metrics(trygg_buf *b, trygg_store *st, int64_t now)
     tb_printf(b, "# HELP trygg_smsgw_health_age_seconds Seconds since the SMS gateway "
                  "last reported (-1 = never).\n"
                  "# TYPE trygg_smsgw_health_age_seconds gauge\n");
-    tb_printf(b, "trygg_smsgw_health_age_seconds %lld\n",
-              (long long)(trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK
-                              ? now - updated
-                              : -1));
+    int have = trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK;
+    tb_printf(b, "trygg_smsgw_health_age_seconds %lld\n", (long long)(have ? now - updated : -1));
+    if (have)
+        smsgw_healing_metrics(b, js);
 }
 
 /* Group commits and the request counters and latency histogram. */

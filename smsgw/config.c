@@ -21,6 +21,15 @@ void smsgw_cfg_defaults(smsgw_cfg *c)
     c->max_attempts = 8;
     c->retry_base = 30;
     c->retry_max = 3600;
+    c->delivery_reports = 1;
+    c->wd_quiet_after = 1800;
+    c->wd_step_wait = 120;
+    c->wd_send_failures = 3;
+    c->wd_canary_timeout = 300;
+    c->wd_command_timeout = 60;
+    c->sim_check_interval = 300;
+    c->sim_clear_percent = 90;
+    c->balance_interval = 86400;
     sms_dialog_cfg_defaults(&c->dlg);
 }
 
@@ -45,8 +54,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
 {
     smsgw_cfg *c = user;
     if (name == NULL) { /* a section header */
-        static const char *const known[] = {"modem",  "paths",    "dialog", "limits",
-                                            "outbox", "keywords", "links",  "server"};
+        static const char *const known[] = {"modem",    "paths", "dialog", "limits",   "outbox",
+                                            "keywords", "links", "server", "watchdog", "sim"};
         for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
             if (strcmp(section, known[i]) == 0)
                 return 1;
@@ -58,6 +67,23 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     INT("modem", "poll_interval", poll_interval, 1, 3600)
     INT("modem", "send_timeout", send_timeout, 1, 600)
     INT("modem", "send_slice", send_slice, 1, 600)
+    if (strcmp(section, "modem") == 0 && strcmp(name, "delivery_reports") == 0) {
+        if (!trygg_cfg_bool(value, &c->delivery_reports))
+            return trygg_cfg_fail(e, line, "[modem] delivery_reports: expected yes or no");
+        return 1;
+    }
+    INT("watchdog", "quiet_after", wd_quiet_after, 0, 7 * 86400)
+    INT("watchdog", "step_wait", wd_step_wait, 1, 86400)
+    INT("watchdog", "send_failures", wd_send_failures, 1, 1000)
+    STR("watchdog", "canary_number", wd_canary_number)
+    INT("watchdog", "canary_timeout", wd_canary_timeout, 10, 86400)
+    STR("watchdog", "command", wd_command)
+    INT("watchdog", "command_timeout", wd_command_timeout, 1, 3600)
+    INT("sim", "check_interval", sim_check_interval, 0, 86400)
+    INT("sim", "memory_clear_percent", sim_clear_percent, 1, 100)
+    STR("sim", "balance_ussd", balance_ussd)
+    INT("sim", "balance_interval", balance_interval, 60, 30 * 86400)
+    INT("sim", "balance_low", balance_low, 0, 1000000)
     if (strcmp(section, "paths") == 0 && strcmp(name, "database") == 0)
         return trygg_cfg_fail(e, line,
                               "[paths] database is gone: the gateway never opens the server's "
@@ -105,6 +131,30 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     return trygg_cfg_fail(e, line, "unknown key '%s' in [%s]", name, section);
 }
 
+/* [watchdog] and [sim]: what -n reports beyond the ranges. */
+static trygg_err check_healing(const smsgw_cfg *c, trygg_cfg_errors *e)
+{
+    trygg_err err = TRYGG_OK;
+    const char *num = c->wd_canary_number + (c->wd_canary_number[0] == '+');
+    if (c->wd_canary_number[0] && (strlen(num) < 3 || strspn(num, "0123456789") != strlen(num))) {
+        trygg_cfg_fail(e, 0, "[watchdog] canary_number must be a phone number (+46701234567)");
+        err = TRYGG_ERR_CONFIG;
+    } else if (c->wd_quiet_after > 0 && c->wd_canary_number[0] &&
+               c->wd_canary_timeout >= c->wd_quiet_after) {
+        trygg_cfg_fail(e, 0, "[watchdog] canary_timeout must be shorter than quiet_after");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (c->balance_ussd[0] && strspn(c->balance_ussd, "0123456789*#") != strlen(c->balance_ussd)) {
+        trygg_cfg_fail(e, 0, "[sim] balance_ussd must be a USSD code such as *111#");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (c->balance_low > 0 && !c->balance_ussd[0]) {
+        trygg_cfg_fail(e, 0, "[sim] balance_low needs balance_ussd (the code that asks for it)");
+        err = TRYGG_ERR_CONFIG;
+    }
+    return err;
+}
+
 trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
 {
     trygg_err err = trygg_cfg_parse_sections(path, handler, c, e);
@@ -149,6 +199,8 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
         trygg_cfg_fail(e, 0, "[modem] model = dummy needs connection = none");
         err = TRYGG_ERR_CONFIG;
     }
+    if (check_healing(c, e) != TRYGG_OK)
+        err = TRYGG_ERR_CONFIG;
     if (c->retry_max < c->retry_base) {
         trygg_cfg_fail(e, 0, "[outbox] retry_max must be >= retry_base");
         err = TRYGG_ERR_CONFIG;

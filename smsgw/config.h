@@ -19,6 +19,13 @@
  *   thread_days, ring_window, alias_prefix and replies_per_day are the
  *   server's (server.ini [sms]) and refused here with a message saying so.
  *   [outbox]   max_attempts (8), retry_base seconds (30), retry_max seconds (3600)
+ *   [modem]    delivery_reports (yes): ask for a status report per SMS part
+ *   [watchdog] quiet_after seconds (1800, 0 = off), step_wait seconds (120),
+ *              send_failures (3), canary_number (""), canary_timeout seconds
+ *              (300), command (""), command_timeout seconds (60)
+ *   [sim]      check_interval seconds (300), memory_clear_percent (90),
+ *              balance_ussd (""), balance_interval seconds (86400),
+ *              balance_low (0 = no alert)
  *   [keywords] stop, help, fault, new, ring: comma lists, case-insensitive
  *   [links]    emergency (112), police_phone (114 14), police_url (polisen.se/tipsa)
  *   [keywords] and [links] serve the gateway's own replies while the server
@@ -46,6 +53,13 @@ typedef struct smsgw_cfg {
     int multipart_timeout, call_debounce;
     int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */
     int max_attempts, retry_base, retry_max;
+    int delivery_reports; /* [modem] delivery_reports */
+    /* [watchdog] (docs/smsgw.md "A modem that heals itself") */
+    int wd_quiet_after, wd_step_wait, wd_send_failures, wd_canary_timeout, wd_command_timeout;
+    char wd_canary_number[24], wd_command[512];
+    /* [sim] */
+    int sim_check_interval, sim_clear_percent, balance_interval, balance_low;
+    char balance_ussd[32];
     /* [dialog] default_lang; [limits] replies_per_hour; [keywords]; [links]
      * (server/sms/sms_dialog.h): what the offline replies need */
     sms_dialog_cfg dlg;

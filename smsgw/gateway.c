@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "assemble.h"
+#include "dialog.h"
 #include "local_store.h"
 #include "modem.h"
 #include "relay.h"
 #include "sms_replies.h"
+#include "watchdog.h"
 #include "trygg/copy.h"
 #include "trygg/backoff.h"
 #include "trygg/log.h"
@@ -31,6 +33,8 @@
 #define DEBOUNCE_MAX 64
 #define HEALTH_EVERY 30 /* seconds between modem status queries */
 #define HEALTH_WRITE 5  /* seconds between health rows when nothing changed */
+#define REPORT_DAYS  7  /* a status report older than this matches no sent message */
+#define HEALTH_TEXT  81 /* bytes of an error text in the health record, with the NUL */
 
 struct gw {
     const smsgw_cfg *cfg;
@@ -49,7 +53,9 @@ struct gw {
     int64_t next_connect;
     int connect_failures; /* in a row; the delay is trygg_backoff of it */
     int64_t last_status, last_health, last_quarantine_purge;
-    int health_connected, health_store_failing;
+    int health_connected, health_store_failing, health_wd_step;
+    watchdog wd;
+    int64_t delivered, undelivered; /* status reports matched to sent messages */
     modem_status ms;
     struct {
         char number[MODEM_NUMBER_MAX + 1];
@@ -103,6 +109,8 @@ trygg_err gw_open(const smsgw_cfg *cfg, volatile sig_atomic_t *stop, gw **out, c
     TRYGG_COPY_FIT(mc.device, cfg->device);
     TRYGG_COPY_FIT(mc.quarantine, cfg->quarantine);
     mc.send_timeout = cfg->send_timeout;
+    mc.delivery_reports = cfg->delivery_reports;
+    wd_init(&g->wd, cfg, (int64_t)time(NULL));
     g->md = modem_new(&mc);
     g->as = asm_new(cfg->multipart_timeout);
     g->parts = calloc(POLL_MAX, sizeof *g->parts);
@@ -238,6 +246,52 @@ static trygg_err delete_committed(gw *g, int done)
     return TRYGG_OK;
 }
 
+/* The watchdog's canary coming back is deleted, never stored; the other
+ * parts of g->parts[0..n) are packed to the front, *kept of them. */
+static trygg_err drop_canaries(gw *g, int n, int64_t now, int *kept)
+{
+    *kept = 0;
+    for (int i = 0; i < n; i++) {
+        if (wd_is_canary(&g->wd, &g->parts[i], now)) {
+            if (modem_delete(g->md, &g->parts[i]) == TRYGG_ERR_IO)
+                return TRYGG_ERR_IO;
+            continue;
+        }
+        if (*kept != i)
+            g->parts[*kept] = g->parts[i];
+        (*kept)++;
+    }
+    return TRYGG_OK;
+}
+
+/* Status reports the poll found: each is matched to the sent message by
+ * the recipient's pseudonym and the message reference, which then becomes
+ * "delivered" or "undelivered" and is reported to the server (relay.c).
+ * A report that matches nothing (too old, or for the canary) is dropped. */
+static trygg_err take_reports(gw *g, int64_t now)
+{
+    modem_report r;
+    while (modem_take_report(g->md, &r)) {
+        char number[20], pseudo[TRYGG_PSEUDO_HEX + 1];
+        int64_t id = 0;
+        if (r.delivered < 0 || r.ref < 0 ||
+            dlg_sender_id(g->pkey, r.number, number, pseudo) != TRYGG_OK)
+            continue; /* the network still tries: its final report follows */
+        sodium_memzero(number, sizeof number);
+        trygg_err e = ls_send_report(relay_store(g->rl), pseudo, r.ref,
+                                     now - (int64_t)REPORT_DAYS * 86400, r.delivered, &id);
+        if (e) {
+            store_problem(g, e, 0);
+            return TRYGG_OK; /* the report is lost; the message stays "sent" */
+        }
+        if (id && r.delivered)
+            g->delivered++;
+        else if (id)
+            g->undelivered++;
+    }
+    return TRYGG_OK;
+}
+
 /* Inbound: poll, assemble, commit, delete. All messages of one poll are
  * committed in one transaction (one fsync), each in its own savepoint so a
  * failing message rolls back alone; only after the commit are they deleted
@@ -252,7 +306,12 @@ static trygg_err do_inbound(gw *g, int64_t now)
     g->stats.last_poll = now;
     if (e)
         return e;
+    e = take_reports(g, now);
+    if (e)
+        return e;
     int read = n, kept = 0;
+    if (drop_canaries(g, n, now, &n) != TRYGG_OK)
+        return TRYGG_ERR_IO;
     if (drop_seen_parts(g, n, &kept) != TRYGG_OK)
         return TRYGG_ERR_IO;
     n = kept;
@@ -303,6 +362,8 @@ static trygg_err do_inbound(gw *g, int64_t now)
         return TRYGG_OK; /* nothing was stored: nothing is deleted */
     }
     store_ok(g);
+    if (in + dups > 0)
+        wd_received(&g->wd, now);
     g->stats.messages_in += in;
     g->stats.duplicates += dups;
     if (g->crash_after > 0 && g->stats.messages_in >= g->crash_after)
@@ -377,6 +438,7 @@ static trygg_err do_sendq(gw *g, int64_t now, int64_t until_ms, int *handled)
             continue;
         }
         trygg_err se;
+        int ref = -1;
         if (g->fail_sends > 0) {
             g->fail_sends--;
             se = TRYGG_ERR_IO;
@@ -386,12 +448,15 @@ static trygg_err do_sendq(gw *g, int64_t now, int64_t until_ms, int *handled)
                 struct timespec d = {g->send_delay_ms / 1000, (g->send_delay_ms % 1000) * 1000000L};
                 nanosleep(&d, NULL);
             }
-            se = modem_send(g->md, number, o->text, &parts, error, sizeof error);
+            se = modem_send(g->md, number, o->text, &parts, &ref, error, sizeof error);
         }
         sodium_memzero(number, sizeof number);
+        wd_send_result(&g->wd, se == TRYGG_OK, now);
         if (se == TRYGG_OK) {
             g->stats.messages_out++;
             e = ls_send_mark(ls, o->id, "sent", parts, "", 0);
+            if (!e && ref >= 0)
+                e = ls_send_sent_ref(ls, o->id, ref, now);
         } else {
             g->stats.send_failures++;
             int attempts = o->attempts + 1;
@@ -441,12 +506,13 @@ static void do_health(gw *g, int64_t now, int force)
     modem_status_cached(g->md, &cur);
     int changed = cur.quarantined != g->ms.quarantined || cur.errors != g->ms.errors ||
                   modem_connected(g->md) != g->health_connected ||
-                  g->store_failing != g->health_store_failing;
+                  g->store_failing != g->health_store_failing || g->wd.step != g->health_wd_step;
     if (!force && !changed && now >= g->last_health && now - g->last_health < HEALTH_WRITE)
         return;
     g->last_health = now;
     g->health_connected = modem_connected(g->md);
     g->health_store_failing = g->store_failing;
+    g->health_wd_step = g->wd.step;
     if (modem_connected(g->md) &&
         (force || now - g->last_status >= HEALTH_EVERY || now < g->last_status)) {
         modem_status_get(g->md, &g->ms);
@@ -454,13 +520,18 @@ static void do_health(gw *g, int64_t now, int force)
     } else {
         modem_status_cached(g->md, &g->ms);
     }
+    /* The server takes at most 1000 bytes: the two free texts are cut so
+     * every field fits (docs/gateway-protocol.md "/health"). */
+    char last_error[HEALTH_TEXT], store_error[HEALTH_TEXT];
+    TRYGG_COPY_TRUNC(last_error, g->ms.last_error); /* display text */
+    TRYGG_COPY_TRUNC(store_error, g->store_error);  /* display text */
     json_t *j = json_pack(
         "{s:b, s:i, s:s, s:s, s:i, s:I, s:i, s:i, s:s, s:I, s:I, s:I, s:I, "
         "s:I, s:I}",
         "connected", modem_connected(g->md), "signal", g->ms.signal_percent, "network",
         g->ms.network, "network_code", g->ms.network_code, "battery", g->ms.battery_percent,
         "last_poll", (json_int_t)g->stats.last_poll, "errors", g->ms.errors, "quarantined",
-        g->ms.quarantined, "last_error", g->ms.last_error, "messages_in",
+        g->ms.quarantined, "last_error", last_error, "messages_in",
         (json_int_t)g->stats.messages_in, "messages_out", (json_int_t)g->stats.messages_out,
         "send_failures", (json_int_t)g->stats.send_failures, "calls", (json_int_t)g->stats.calls,
         "duplicates", (json_int_t)g->stats.duplicates, "updated", (json_int_t)now);
@@ -470,7 +541,7 @@ static void do_health(gw *g, int64_t now, int force)
      * on the modem), the count of refused writes, and the last error. */
     json_object_set_new(j, "store", json_string(g->store_failing ? "failing" : "ok"));
     json_object_set_new(j, "store_errors", json_integer((json_int_t)g->stats.store_errors));
-    json_object_set_new(j, "store_error", json_string(g->store_error));
+    json_object_set_new(j, "store_error", json_string(store_error));
     json_object_set_new(j, "store_waiting", json_integer(g->store_failing ? g->store_waiting : 0));
     /* Queue depth: messages the server does not have yet. */
     int waiting = 0;
@@ -479,6 +550,9 @@ static void do_health(gw *g, int64_t now, int force)
     json_object_set_new(j, "uploads_waiting", json_integer(waiting));
     const relay_stats *rs = relay_get_stats(g->rl);
     json_object_set_new(j, "server", json_string(rs->server_up ? "ok" : "unreachable"));
+    json_object_set_new(j, "delivered", json_integer((json_int_t)g->delivered));
+    json_object_set_new(j, "undelivered", json_integer((json_int_t)g->undelivered));
+    wd_health(&g->wd, j);
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     if (s) {
@@ -523,6 +597,7 @@ static void purge_quarantine(gw *g, int64_t now)
 trygg_err gw_step(gw *g, int64_t now)
 {
     purge_quarantine(g, now);
+    wd_step(&g->wd, g->md, now);
     if (!modem_connected(g->md)) {
         if (now < g->next_connect) {
             do_health(g, now, 0);

@@ -58,6 +58,12 @@ static const char *const migrations[] = {
     " created INTEGER NOT NULL DEFAULT (strftime('%s','now')));"
     "CREATE INDEX sendq_due ON sendq(state, next_try);"
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* v2: delivery reports. mr = the message reference of the last part
+     * sent (-1 none); sent_at = when it was sent; the report turns state
+     * 'sent' into 'delivered' or 'undelivered' (and reported back to 0). */
+    "ALTER TABLE sendq ADD COLUMN mr INTEGER NOT NULL DEFAULT -1;"
+    "ALTER TABLE sendq ADD COLUMN sent_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX sendq_report ON sendq(pseudonym, mr) WHERE state = 'sent';",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -449,7 +455,8 @@ trygg_err ls_send_unreported(lstore *s, ls_send *out, int max, int *n)
 {
     return send_rows(s,
                      "SELECT " SEND_COLS " FROM sendq WHERE server_id IS NOT NULL "
-                     "AND reported = 0 AND state IN ('sent', 'dead', 'cancelled') "
+                     "AND reported = 0 AND state IN ('sent', 'dead', 'cancelled', 'delivered', "
+                     "'undelivered') "
                      "ORDER BY id LIMIT ?1",
                      TRYGG_SQL_ARGS(TRYGG_SQL_INT(max)), out, max, n);
 }
@@ -468,6 +475,37 @@ trygg_err ls_send_reported(lstore *s, int64_t id)
                      TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), "sendq");
 }
 
+trygg_err ls_send_sent_ref(lstore *s, int64_t id, int mr, int64_t now)
+{
+    return write_sql(s, "UPDATE sendq SET mr = ?2, sent_at = ?3 WHERE id = ?1",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_INT(mr), TRYGG_SQL_INT(now)),
+                     "sendq");
+}
+
+trygg_err ls_send_report(lstore *s, const char *pseudo, int mr, int64_t since, int delivered,
+                         int64_t *id)
+{
+    *id = 0;
+    ls_send row;
+    int n = 0;
+    trygg_err e =
+        send_rows(s,
+                  "SELECT " SEND_COLS " FROM sendq WHERE pseudonym = ?1 AND mr = ?2 "
+                  "AND state = 'sent' AND sent_at >= ?3 ORDER BY sent_at DESC, id DESC "
+                  "LIMIT 1",
+                  TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo), TRYGG_SQL_INT(mr), TRYGG_SQL_INT(since)),
+                  &row, 1, &n);
+    if (e || n == 0)
+        return e;
+    e = write_sql(s, "UPDATE sendq SET state = ?2, reported = 0 WHERE id = ?1",
+                  TRYGG_SQL_ARGS(TRYGG_SQL_INT(row.id),
+                                 TRYGG_SQL_TEXT(delivered ? "delivered" : "undelivered")),
+                  "sendq");
+    if (!e)
+        *id = row.id;
+    return e;
+}
+
 trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int *n)
 {
     return count_of(s, "SELECT count(*) FROM sendq WHERE pseudonym = ?1 AND created >= ?2",
@@ -482,7 +520,8 @@ trygg_err ls_purge(lstore *s, int64_t now, int *n)
     static const char *const sql[] = {
         "DELETE FROM inbound WHERE state <> 'pending' AND received <= ?1",
         "DELETE FROM parts WHERE at <= ?1",
-        "DELETE FROM sendq WHERE state IN ('sent', 'dead', 'cancelled') AND created <= ?2"
+        "DELETE FROM sendq WHERE state IN ('sent', 'dead', 'cancelled', 'delivered',"
+        " 'undelivered') AND created <= ?2"
         " AND (reported = 1 OR server_id IS NULL OR server_id = 0)",
     };
     trygg_sql_args a = TRYGG_SQL_ARGS(TRYGG_SQL_INT(now - (int64_t)LS_KEEP_UPLOADED_DAYS * 86400),

@@ -103,7 +103,8 @@ typedef struct ls_send {
     int urgent, stop;
     int attempts;
     int64_t next_try;
-    char state[12]; /* "pending", "failed", "sent", "dead", "cancelled" */
+    char state[12]; /* "pending", "failed", "sent", "dead", "cancelled", "delivered", "undelivered"
+                     */
     int parts;
     char error[256];
 } ls_send;
@@ -121,6 +122,15 @@ trygg_err ls_send_reported(lstore *s, int64_t id);
 /* The queued row of the server's outbox row `server_id`; TRYGG_ERR_NOTFOUND
  * if none. */
 trygg_err ls_send_get_server(lstore *s, int64_t server_id, ls_send *out);
+/* Records the message reference `mr` of sent row `id` (sent at `now`) for
+ * matching its status report. */
+trygg_err ls_send_sent_ref(lstore *s, int64_t id, int mr, int64_t now);
+/* A status report for (pseudo, mr): the newest row in state 'sent' with
+ * that reference, sent at or after `since`, becomes 'delivered' or
+ * 'undelivered' and is reported to the server again; *id gets it (0: no
+ * such row, e.g. a report for a message older than `since`). */
+trygg_err ls_send_report(lstore *s, const char *pseudo, int mr, int64_t since, int delivered,
+                         int64_t *id);
 /* Replies queued to `pseudo` at or after `since` (the offline flood bound). */
 trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int *n);
 

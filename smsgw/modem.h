@@ -34,6 +34,7 @@ typedef struct modem_cfg {
     char device[512];     /* dummy: directory; real: "/dev/ttyUSB0" */
     char quarantine[512]; /* directory for poison entries (created 0700) */
     int send_timeout;     /* seconds to wait for a send status (real modem) */
+    int delivery_reports; /* 1 = ask the network for a status report per part */
 } modem_cfg;
 
 /* One SMS part as read from the modem. */
@@ -59,6 +60,21 @@ typedef struct modem_status {
     int errors;      /* Gammu errors since start */
     char last_error[128];
 } modem_status;
+
+/* A status report (delivery report) read from the modem: the network's
+ * answer about an SMS part sent earlier with delivery_reports on. Matched to
+ * the sent message by recipient and message reference (TP-MR, 0..255). */
+typedef struct modem_report {
+    char number[MODEM_NUMBER_MAX + 1]; /* the recipient of the sent part */
+    int ref;                           /* TP-MR of the sent part */
+    int delivered;                     /* 1 delivered, 0 failed for good, -1 still trying */
+} modem_report;
+
+/* The SIM as the modem sees it. */
+typedef struct modem_sim {
+    char state[16]; /* "ready", "pin", "puk", "pin2", "puk2", "phone", "unknown" */
+    int used, size; /* SMS storage in use / size (SIM and phone together); -1 unknown */
+} modem_sim;
 
 typedef struct modem modem;
 
@@ -86,10 +102,34 @@ trygg_err modem_delete(modem *m, const modem_part *p);
 trygg_err modem_quarantine(modem *m, const modem_part *p, const char *why);
 
 /* Sends UTF-8 `text` to `number`, split into as many parts as needed
- * (GSM-7 when possible, else UCS-2). *parts gets the number of parts sent.
+ * (GSM-7 when possible, else UCS-2). *parts gets the number of parts sent,
+ * *ref the message reference of the last part (-1 if the modem gave none):
+ * its status report decides the message's delivery state.
  * On failure returns TRYGG_ERR_IO with a reason in err[errcap]. */
-trygg_err modem_send(modem *m, const char *number, const char *text, int *parts, char *err,
-                     size_t errcap);
+trygg_err modem_send(modem *m, const char *number, const char *text, int *parts, int *ref,
+                     char *err, size_t errcap);
+
+/* 1 and *r filled if modem_poll found a status report since the last call
+ * (the poll deletes it from the modem at once: a report is never retried),
+ * 0 when none waits. */
+int modem_take_report(modem *m, modem_report *r);
+
+/* Resets the modem (soft: the firmware restarts; hard: as if the power went).
+ * The connection is closed afterwards; the caller connects again. */
+trygg_err modem_reset(modem *m, int hard);
+
+/* SIM state and SMS memory. TRYGG_ERR_IO if the modem failed. */
+trygg_err modem_sim_get(modem *m, modem_sim *s);
+
+/* Deletes what fills the modem's SMS memory but is not ours to read: sent
+ * copies, drafts and other non-inbox entries. Inbox messages are only ever
+ * deleted after their commit (modem_delete). *n gets the count deleted. */
+trygg_err modem_clear_memory(modem *m, int *n);
+
+/* Dials the USSD `code` (e.g. "*111#" for the balance) and waits up to
+ * `timeout` seconds for the network's answer (UTF-8, into reply[cap]).
+ * TRYGG_ERR_NOTFOUND if no answer came, TRYGG_ERR_IO if the modem failed. */
+trygg_err modem_ussd(modem *m, const char *code, int timeout, char *reply, size_t cap);
 
 /* 1 if an incoming call was seen since the last call (number copied into
  * number[cap], "" if hidden), 0 otherwise. The Gammu callback only records

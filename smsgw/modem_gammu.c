@@ -28,6 +28,7 @@
 
 #define DUMMY_MAX_FILE (64 * 1024) /* a real backup file of one SMS is < 2 KiB */
 #define DUMMY_STRIDE   10000       /* dummy locations are folder * 10000 + N */
+#define REPORTS_MAX    64          /* status reports read but not yet taken */
 
 struct modem {
     modem_cfg cfg;
@@ -39,7 +40,11 @@ struct modem {
     GSM_SMSC smsc;
     int have_smsc;
     /* Written by the callbacks only. */
-    volatile int send_done, send_status;
+    volatile int send_done, send_status, send_ref;
+    int ussd_done;
+    char ussd[200];
+    modem_report reports[REPORTS_MAX];
+    int nreports;
     int call_pending, call_id, call_id_valid;
     char call_number[MODEM_NUMBER_MAX + 1];
     modem_status st;
@@ -118,10 +123,23 @@ static void on_call(GSM_StateMachine *sm, GSM_Call *call, void *user)
 
 static void on_send_status(GSM_StateMachine *sm, int status, int ref, void *user)
 {
-    (void)sm, (void)ref;
+    (void)sm;
     modem *m = user;
     m->send_status = status;
+    m->send_ref = ref;
     m->send_done = 1;
+}
+
+static void on_ussd(GSM_StateMachine *sm, GSM_USSDMessage *ussd, void *user)
+{
+    (void)sm;
+    modem *m = user;
+    /* Record only, like the call callback. */
+    gammu_str(ussd->Text, GSM_MAX_USSD_LENGTH, m->ussd, sizeof m->ussd);
+    m->ussd_done = ussd->Status == USSD_NoActionNeeded || ussd->Status == USSD_ActionNeeded ||
+                           ussd->Status == USSD_Unknown
+                       ? 1
+                       : -1;
 }
 
 modem *modem_new(const modem_cfg *cfg)
@@ -211,6 +229,7 @@ trygg_err modem_connect(modem *m)
     /* Callbacks after InitConnection, which resets them. */
     GSM_SetSendSMSStatusCallback(m->sm, on_send_status, m);
     GSM_SetIncomingCallCallback(m->sm, on_call, m);
+    GSM_SetIncomingUSSDCallback(m->sm, on_ussd, m);
     e = GSM_SetIncomingCall(m->sm, TRUE);
     if (e != ERR_NONE && e != ERR_NOTSUPPORTED && e != ERR_NOTIMPLEMENTED)
         TRYGG_WARN("modem: incoming call notification not enabled: %s", GSM_ErrorString(e));
@@ -427,6 +446,49 @@ static const char *convert_part(const GSM_SMSMessage *sms, modem_part *p)
     return NULL;
 }
 
+/* TP-Status (GSM 03.40 9.2.3.15) of a status report: 0x00..0x1F the
+ * message was delivered (or replaced), 0x20..0x3F the network still tries,
+ * the rest failed for good. */
+static int report_state(unsigned char tp)
+{
+    if (tp < 0x20)
+        return 1;
+    if (tp < 0x40)
+        return -1;
+    return 0;
+}
+
+/* Queues a status report for modem_take_report and deletes it: a report
+ * is read once (a full queue drops the oldest, which is logged). */
+static void take_status_report(modem *m, GSM_SMSMessage *sms)
+{
+    if (m->nreports == REPORTS_MAX) {
+        TRYGG_WARN("modem: status report queue full, oldest report dropped");
+        memmove(m->reports, m->reports + 1, (REPORTS_MAX - 1) * sizeof m->reports[0]);
+        m->nreports--;
+    }
+    modem_report *r = &m->reports[m->nreports];
+    memset(r, 0, sizeof *r);
+    gammu_str(sms->Number, GSM_MAX_NUMBER_LENGTH, r->number, sizeof r->number);
+    r->ref = sms->MessageReference;
+    r->delivered = report_state(sms->DeliveryStatus);
+    if (r->number[0])
+        m->nreports++;
+    GSM_Error e = GSM_DeleteSMS(m->sm, sms);
+    if (e != ERR_NONE)
+        set_err(m, "delete status report", e);
+}
+
+int modem_take_report(modem *m, modem_report *r)
+{
+    if (m->nreports == 0)
+        return 0;
+    *r = m->reports[0];
+    memmove(m->reports, m->reports + 1, (size_t)(m->nreports - 1) * sizeof m->reports[0]);
+    m->nreports--;
+    return 1;
+}
+
 trygg_err modem_poll(modem *m, modem_part *parts, int max, int *n)
 {
     *n = 0;
@@ -493,7 +555,7 @@ trygg_err modem_poll(modem *m, modem_part *parts, int max, int *n)
         if (!msm->SMS[0].InboxFolder)
             continue; /* outbox, sent, templates: not ours */
         if (msm->SMS[0].PDU == SMS_Status_Report) {
-            GSM_DeleteSMS(m->sm, &msm->SMS[0]);
+            take_status_report(m, &msm->SMS[0]);
             continue;
         }
         /* Convert every part of this entry or none. */
@@ -558,10 +620,11 @@ trygg_err modem_quarantine(modem *m, const modem_part *p, const char *why)
     return TRYGG_OK;
 }
 
-trygg_err modem_send(modem *m, const char *number, const char *text, int *parts, char *err,
-                     size_t errcap)
+trygg_err modem_send(modem *m, const char *number, const char *text, int *parts, int *ref,
+                     char *err, size_t errcap)
 {
     *parts = 0;
+    *ref = -1;
     err[0] = '\0';
     if (!m->connected) {
         snprintf(err, errcap, "modem not connected");
@@ -595,7 +658,9 @@ trygg_err modem_send(modem *m, const char *number, const char *text, int *parts,
     }
     for (int i = 0; i < msm->Number; i++) {
         GSM_SMSMessage *sms = &msm->SMS[i];
-        sms->PDU = SMS_Submit;
+        /* Gammu asks for a status report (TP-SRR) when a submitted
+         * message's PDU type says Status_Report. */
+        sms->PDU = m->cfg.delivery_reports ? SMS_Status_Report : SMS_Submit;
         if (to_gammu_str(number, sms->Number, sizeof sms->Number) != 0) {
             snprintf(err, errcap, "bad recipient");
             return TRYGG_ERR_INVALID;
@@ -608,6 +673,7 @@ trygg_err modem_send(modem *m, const char *number, const char *text, int *parts,
         }
         m->send_done = 0;
         m->send_status = -1;
+        m->send_ref = -1;
         e = GSM_SendSMS(m->sm, sms);
         if (e != ERR_NONE) {
             set_err(m, "send", e);
@@ -629,6 +695,7 @@ trygg_err modem_send(modem *m, const char *number, const char *text, int *parts,
             return TRYGG_ERR_IO;
         }
         (*parts)++;
+        *ref = m->send_ref >= 0 && m->send_ref <= 255 ? m->send_ref : -1;
     }
     return TRYGG_OK;
 }
@@ -697,4 +764,126 @@ trygg_err modem_status_get(modem *m, modem_status *st)
 void modem_status_cached(const modem *m, modem_status *st)
 {
     *st = m->st;
+}
+
+trygg_err modem_reset(modem *m, int hard)
+{
+    if (!m->connected)
+        return TRYGG_ERR_IO;
+    GSM_Error e = GSM_Reset(m->sm, hard ? TRUE : FALSE);
+    if (e != ERR_NONE)
+        set_err(m, hard ? "hard reset" : "soft reset", e);
+    modem_disconnect(m);
+    return e == ERR_NONE ? TRYGG_OK : TRYGG_ERR_IO;
+}
+
+static const char *sim_state_name(GSM_SecurityCodeType t)
+{
+    switch (t) {
+    case SEC_None:
+        return "ready";
+    case SEC_Pin:
+        return "pin";
+    case SEC_Puk:
+        return "puk";
+    case SEC_Pin2:
+        return "pin2";
+    case SEC_Puk2:
+        return "puk2";
+    case SEC_Phone:
+    case SEC_SecurityCode:
+    case SEC_Network:
+        return "phone";
+    default:
+        return "unknown";
+    }
+}
+
+trygg_err modem_sim_get(modem *m, modem_sim *s)
+{
+    TRYGG_COPY_FIT(s->state, "unknown");
+    s->used = s->size = -1;
+    if (!m->connected)
+        return TRYGG_ERR_IO;
+    GSM_SecurityCodeType t;
+    GSM_Error e = GSM_GetSecurityStatus(m->sm, &t);
+    if (is_link_error(e)) {
+        set_err(m, "SIM state", e);
+        return TRYGG_ERR_IO;
+    }
+    if (e == ERR_NONE)
+        TRYGG_COPY_TRUNC(s->state, sim_state_name(t)); /* fits */
+    GSM_SMSMemoryStatus ms;
+    memset(&ms, 0, sizeof ms);
+    e = GSM_GetSMSStatus(m->sm, &ms);
+    if (is_link_error(e)) {
+        set_err(m, "SMS memory", e);
+        return TRYGG_ERR_IO;
+    }
+    if (e == ERR_NONE && ms.SIMSize + ms.PhoneSize > 0) {
+        s->used = ms.SIMUsed + ms.PhoneUsed;
+        s->size = ms.SIMSize + ms.PhoneSize;
+    }
+    return TRYGG_OK;
+}
+
+trygg_err modem_clear_memory(modem *m, int *n)
+{
+    *n = 0;
+    if (!m->connected)
+        return TRYGG_ERR_IO;
+    GSM_MultiSMSMessage *msm = m->in;
+    memset(msm, 0, sizeof *msm);
+    gboolean start = TRUE;
+    int prev_folder = -1, prev_loc = -1;
+    for (int guard = 0; guard < 4 * DUMMY_STRIDE; guard++) {
+        msm->Number = 0;
+        GSM_Error e = GSM_GetNextSMS(m->sm, msm, start);
+        start = FALSE;
+        if (e == ERR_EMPTY)
+            break;
+        if (is_link_error(e)) {
+            set_err(m, "clear memory", e);
+            m->connected = 0;
+            return TRYGG_ERR_IO;
+        }
+        int folder = msm->SMS[0].Folder, loc = msm->SMS[0].Location;
+        if (folder == prev_folder && loc == prev_loc)
+            break;
+        prev_folder = folder, prev_loc = loc;
+        if (e != ERR_NONE || msm->Number <= 0 || msm->SMS[0].InboxFolder)
+            continue; /* the inbox is read and deleted by modem_poll alone */
+        if (GSM_DeleteSMS(m->sm, &msm->SMS[0]) == ERR_NONE)
+            (*n)++;
+    }
+    return TRYGG_OK;
+}
+
+trygg_err modem_ussd(modem *m, const char *code, int timeout, char *reply, size_t cap)
+{
+    reply[0] = '\0';
+    if (!m->connected)
+        return TRYGG_ERR_IO;
+    m->ussd_done = 0;
+    GSM_Error e = GSM_SetIncomingUSSD(m->sm, TRUE);
+    if (e == ERR_NONE) {
+        char buf[64];
+        if (!TRYGG_COPY(buf, code))
+            return TRYGG_ERR_INVALID;
+        e = GSM_DialService(m->sm, buf);
+    }
+    if (e != ERR_NONE) {
+        set_err(m, "USSD", e);
+        if (is_link_error(e))
+            m->connected = 0;
+        return is_link_error(e) ? TRYGG_ERR_IO : TRYGG_ERR_NOTFOUND;
+    }
+    time_t until = time(NULL) + (timeout > 0 ? timeout : 30);
+    while (!m->ussd_done && time(NULL) < until)
+        if (GSM_ReadDevice(m->sm, TRUE) < 0)
+            break;
+    if (m->ussd_done != 1)
+        return TRYGG_ERR_NOTFOUND;
+    trygg_copy_trunc(reply, cap, m->ussd); /* display text */
+    return TRYGG_OK;
 }

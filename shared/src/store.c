@@ -838,8 +838,8 @@ trygg_err trygg_store_ping(trygg_store *st)
     return OPS(st)->ping(st);
 }
 
-trygg_err trygg_store_outbox_counts(trygg_store *st, const char *which, int64_t counts[5],
-                                    int64_t *attempts_failed)
+trygg_err trygg_store_outbox_counts(trygg_store *st, const char *which,
+                                    int64_t counts[TRYGG_OUT_COUNT], int64_t *attempts_failed)
 {
     if (!st)
         return TRYGG_ERR_INVALID;

@@ -174,7 +174,7 @@ typedef struct trygg_store_ops {
                             int64_t *updated);
     trygg_err (*compact)(trygg_store *st);
     trygg_err (*ping)(trygg_store *st);
-    trygg_err (*outbox_counts)(trygg_store *st, const char *which, int64_t counts[5],
+    trygg_err (*outbox_counts)(trygg_store *st, const char *which, int64_t counts[TRYGG_OUT_COUNT],
                                int64_t *attempts_failed);
     trygg_err (*set_autocheckpoint)(trygg_store *st, int pages);
     trygg_err (*checkpoint)(trygg_store *st, int *wal_pages);

@@ -22,8 +22,8 @@ trygg_err trygg_sqlite_ping(trygg_store *st)
     return err;
 }
 
-trygg_err trygg_sqlite_outbox_counts(trygg_store *st, const char *which, int64_t counts[5],
-                                     int64_t *attempts_failed)
+trygg_err trygg_sqlite_outbox_counts(trygg_store *st, const char *which,
+                                     int64_t counts[TRYGG_OUT_COUNT], int64_t *attempts_failed)
 {
     const char *sql;
     if (strcmp(which, "sms") == 0)
@@ -34,7 +34,7 @@ trygg_err trygg_sqlite_outbox_counts(trygg_store *st, const char *which, int64_t
               " FROM notify_out GROUP BY status";
     else
         return TRYGG_ERR_INVALID;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < TRYGG_OUT_COUNT; i++)
         counts[i] = 0;
     if (attempts_failed)
         *attempts_failed = 0;
@@ -45,7 +45,7 @@ trygg_err trygg_sqlite_outbox_counts(trygg_store *st, const char *which, int64_t
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
-        for (int i = 0; name && i < 5; i++)
+        for (int i = 0; name && i < TRYGG_OUT_COUNT; i++)
             if (strcmp(name, trygg_out_status_name((trygg_out_status)i)) == 0)
                 counts[i] = sqlite3_column_int64(s, 1);
         if (attempts_failed)

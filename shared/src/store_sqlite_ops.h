@@ -169,8 +169,8 @@ trygg_err trygg_sqlite_health_get(trygg_store *st, const char *component, char *
                                   int64_t *updated);
 trygg_err trygg_sqlite_compact(trygg_store *st);
 trygg_err trygg_sqlite_ping(trygg_store *st);
-trygg_err trygg_sqlite_outbox_counts(trygg_store *st, const char *which, int64_t counts[5],
-                                     int64_t *attempts_failed);
+trygg_err trygg_sqlite_outbox_counts(trygg_store *st, const char *which,
+                                     int64_t counts[TRYGG_OUT_COUNT], int64_t *attempts_failed);
 trygg_err trygg_sqlite_set_autocheckpoint(trygg_store *st, int pages);
 trygg_err trygg_sqlite_checkpoint(trygg_store *st, int *wal_pages);
 trygg_err trygg_sqlite_purge(trygg_store *st, int64_t now, int *n);

@@ -11,7 +11,8 @@
 
 #include "trygg/secret.h"
 
-static const char *const out_names[] = {"pending", "sent", "failed", "dead", "cancelled"};
+static const char *const out_names[] = {"pending",   "sent",      "failed",     "dead",
+                                        "cancelled", "delivered", "undelivered"};
 #define OUT_COUNT ((int)(sizeof out_names / sizeof out_names[0]))
 
 const char *trygg_out_status_name(trygg_out_status s)

@@ -277,6 +277,30 @@ static void test_claim_and_delivery(void **state)
     trygg_sms_out row;
     assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), staff_id, &row), TRYGG_OK);
     assert_int_equal(row.status, TRYGG_OUT_SENT);
+    /* The network's status report follows "sent" (docs/gateway-protocol.md):
+     * delivered once, then final; a report may also come before "sent" was
+     * reported (the row is then sent and delivered at once). */
+    snprintf(body, sizeof body, "{\"id\":%lld,\"status\":\"delivered\"}", (long long)staff_id);
+    d = post("/api/v1/gateway/delivered", gw_token, body, 200);
+    assert_true(json_is_true(json_object_get(d, "changed")));
+    json_decref(d);
+    snprintf(body, sizeof body, "{\"id\":%lld,\"status\":\"undelivered\"}", (long long)staff_id);
+    d = post("/api/v1/gateway/delivered", gw_token, body, 200);
+    assert_false(json_is_true(json_object_get(d, "changed")));
+    json_decref(d);
+    assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), staff_id, &row), TRYGG_OK);
+    assert_int_equal(row.status, TRYGG_OUT_DELIVERED);
+    assert_int_equal(row.parts, 1);
+    int64_t early = 0;
+    assert_int_equal(
+        trygg_store_sms_enqueue(server_store(&F.ctx), item_id, p, "anna", "Tack!", &early),
+        TRYGG_OK);
+    snprintf(body, sizeof body, "{\"id\":%lld,\"status\":\"undelivered\",\"parts\":1}",
+             (long long)early);
+    json_decref(post("/api/v1/gateway/delivered", gw_token, body, 200));
+    assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), early, &row), TRYGG_OK);
+    assert_int_equal(row.status, TRYGG_OUT_UNDELIVERED);
+    assert_true(row.sent_at > 0);
 
     /* STOP: a confirmation; the contact stops when it has been sent. */
     a = upload(21, 4, "STOPP", "", 200);
@@ -373,6 +397,23 @@ static void test_health(void **state)
     assert_int_equal(sfx_http(F.base, "GET", "/healthz", NULL, NULL, 0, &r), 0);
     assert_non_null(strstr(r.body, "\"smsgw_age_s\":"));
     assert_null(strstr(r.body, "\"smsgw_age_s\":null"));
+    assert_null(strstr(r.body, "smsgw_alert"));
+    sfx_resp_free(&r);
+    /* The gateway's alert (its modem watchdog gave up) is a /healthz warning. */
+    json_decref(post("/api/v1/gateway/health", gw_token,
+                     "{\"connected\":false,\"watchdog\":\"alert\",\"alert\":\"modem\","
+                     "\"watchdog_actions\":4,\"delivered\":7,\"undelivered\":1}",
+                     200));
+    assert_int_equal(sfx_http(F.base, "GET", "/healthz", NULL, NULL, 0, &r), 0);
+    assert_non_null(strstr(r.body, "\"smsgw_alert\""));
+    sfx_resp_free(&r);
+    /* ... and every watchdog step and delivery count is in /metrics. */
+    assert_int_equal(sfx_http(F.base, "GET", "/metrics", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_watchdog_step 5\n"));
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_watchdog_actions 4\n"));
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_delivered 7\n"));
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_undelivered 1\n"));
     sfx_resp_free(&r);
     char big[2048];
     snprintf(big, sizeof big, "{\"last_error\":\"%01500d\"}", 0);

@@ -100,6 +100,83 @@ static void test_errors(void **state)
     tu_env_free(&t);
 }
 
+/* [watchdog] and [sim] (docs/smsgw.md "A modem that heals itself"): every
+ * key read, and the checks -n reports. */
+static void test_watchdog_sim(void **state)
+{
+    (void)state;
+    tu_env t;
+    tu_env_init(&t);
+    char p[400];
+    snprintf(p, sizeof p, "%s/wd.ini", t.dir);
+    static const char base[] = "[modem]\ndevice = /x\n[server]\nurl = http://127.0.0.1:1\n"
+                               "token_file = /t\n[paths]\nstore = /s\npseudonym_key = /p\n"
+                               "number_key = /n\nquarantine = /q\n";
+    char ini[2000];
+    snprintf(ini, sizeof ini,
+             "%s[modem]\ndelivery_reports = no\n[watchdog]\nquiet_after = 900\nstep_wait = 60\n"
+             "send_failures = 4\ncanary_number = +46700009999\ncanary_timeout = 120\n"
+             "command = /usr/local/sbin/usb-power-cycle 1-1\ncommand_timeout = 30\n"
+             "[sim]\ncheck_interval = 600\nmemory_clear_percent = 80\nbalance_ussd = *111#\n"
+             "balance_interval = 3600\nbalance_low = 50\n",
+             base);
+    write_file(p, ini);
+    smsgw_cfg c;
+    smsgw_cfg_defaults(&c);
+    assert_int_equal(c.delivery_reports, 1);
+    assert_int_equal(c.wd_quiet_after, 1800);
+    trygg_cfg_error errs[16];
+    trygg_cfg_errors e = {.errs = errs, .max = 16};
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_OK);
+    assert_int_equal(c.delivery_reports, 0);
+    assert_int_equal(c.wd_quiet_after, 900);
+    assert_int_equal(c.wd_step_wait, 60);
+    assert_int_equal(c.wd_send_failures, 4);
+    assert_string_equal(c.wd_canary_number, "+46700009999");
+    assert_int_equal(c.wd_canary_timeout, 120);
+    assert_string_equal(c.wd_command, "/usr/local/sbin/usb-power-cycle 1-1");
+    assert_int_equal(c.wd_command_timeout, 30);
+    assert_int_equal(c.sim_check_interval, 600);
+    assert_int_equal(c.sim_clear_percent, 80);
+    assert_string_equal(c.balance_ussd, "*111#");
+    assert_int_equal(c.balance_interval, 3600);
+    assert_int_equal(c.balance_low, 50);
+    /* Wrong values: each one named. */
+    snprintf(ini, sizeof ini,
+             "%s[watchdog]\nquiet_after = 100\ncanary_number = ring me\ncanary_timeout = 200\n"
+             "[sim]\nbalance_ussd = saldo\nmemory_clear_percent = 0\n",
+             base);
+    write_file(p, ini);
+    smsgw_cfg_defaults(&c);
+    e.n = 0;
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_ERR_CONFIG);
+    int canary = 0, ussd = 0, pct = 0, timeout = 0;
+    for (int i = 0; i < e.n; i++) {
+        canary |= strstr(errs[i].msg, "canary_number must be a phone number") != NULL;
+        ussd |= strstr(errs[i].msg, "balance_ussd must be a USSD code") != NULL;
+        pct |= strstr(errs[i].msg, "memory_clear_percent") != NULL;
+        timeout |= strstr(errs[i].msg, "canary_timeout must be shorter") != NULL;
+    }
+    assert_true(canary && ussd && pct);
+    assert_false(timeout); /* the number was wrong: no canary */
+    snprintf(ini, sizeof ini,
+             "%s[watchdog]\nquiet_after = 100\ncanary_number = +46700009999\n"
+             "canary_timeout = 200\n[sim]\nbalance_low = 20\n",
+             base);
+    write_file(p, ini);
+    smsgw_cfg_defaults(&c);
+    e.n = 0;
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_ERR_CONFIG);
+    int low = 0;
+    timeout = 0;
+    for (int i = 0; i < e.n; i++) {
+        timeout |= strstr(errs[i].msg, "canary_timeout must be shorter") != NULL;
+        low |= strstr(errs[i].msg, "balance_low needs balance_ussd") != NULL;
+    }
+    assert_true(timeout && low);
+    tu_env_free(&t);
+}
+
 static void test_shipped_default(void **state)
 {
     (void)state;
@@ -153,9 +230,8 @@ static void test_keywords(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_shipped_default),
+        cmocka_unit_test(test_good),         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_watchdog_sim), cmocka_unit_test(test_shipped_default),
         cmocka_unit_test(test_keywords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -256,6 +256,13 @@ static void test_poison(void **state)
     assert_non_null(strstr(json, "\"quarantined\":5"));
     assert_non_null(strstr(json, "\"signal\":42"));
     assert_non_null(strstr(json, "\"battery\":100"));
+    /* The SIM checks through Gammu (smsgw/modem_gammu.c): the dummy phone's
+     * SIM is ready and its SMS memory (0 of 20000) nearly empty; the
+     * watchdog has had nothing to do. */
+    assert_non_null(strstr(json, "\"sim\":\"ok\""));
+    assert_non_null(strstr(json, "\"sim_memory\":0"));
+    assert_non_null(strstr(json, "\"watchdog\":\"ok\""));
+    assert_non_null(strstr(json, "\"alert\":\"ok\""));
 }
 
 /* 40 randomly damaged copies of a valid backup file among good messages:
@@ -425,6 +432,48 @@ static void test_staff_reply(void **state)
     assert_int_equal(rows[1].status, TRYGG_OUT_SENT);
     assert_int_equal(rows[1].parts, 2);
     assert_int_equal(rows[1].parts, ucs2_sms_parts(reply, NULL));
+}
+
+/* Delivery reports on the real Gammu path (smsgw/modem_gammu.c): the dummy
+ * phone sends with message reference 255 and reads a status report file
+ * (PDU = Status_Report) back as one; its backup format has no delivery
+ * status, so a dummy report always says "delivered". The staff reply's row
+ * on the server (the thread's SMS) flips from "sent" to "delivered"; the
+ * report is deleted from the modem and never stored as a message.
+ * Undelivered, hangs and drops: tests/smsgw/test_standin.c. */
+static void test_delivery_report_dummy(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    const char *D = "+46700000051";
+    tu_fake_sms(&f->t, "", D, "Trasig lykta vid busshållplatsen");
+    step(f, now);
+    step(f, now + 1);
+    int n = sms_to(f, D, rows, 32);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].status, TRYGG_OUT_SENT);
+    int64_t id = rows[0].id;
+    char report[400];
+    int len = snprintf(report, sizeof report,
+                       "[SMSBackup000]\nSMSC = \"+46700000000\"\nPDU = Status_Report\n"
+                       "DateTime = 20261206T120000\nState = UnRead\nNumber = \"%s\"\n"
+                       "MessageReference = 255\nCoding = Default\nText00 = 00\n\n",
+                       D);
+    tu_write_raw(&f->t, 77, report, (size_t)len);
+    step(f, now + 2);
+    step(f, now + 8);
+    assert_int_equal(inbox_files(f), 0);
+    n = sms_to(f, D, rows, 32);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].id, id);
+    assert_int_equal(rows[0].status, TRYGG_OUT_DELIVERED);
+    assert_int_equal(items_of(f, D, items, 32), 1); /* the report is no message */
+    int nm = 0;
+    trygg_message msgs[8];
+    assert_int_equal(trygg_store_list_messages(f->st, items[0].id, TRYGG_VIEW_FULL, msgs, 8, &nm),
+                     TRYGG_OK);
+    for (int i = 0; i < nm; i++)
+        assert_null(strstr(msgs[i].text, "SMSBackup"));
 }
 
 static trygg_sms_out *row_by_id(fx *f, const char *number, int64_t id)
@@ -964,6 +1013,7 @@ int main(void)
         cmocka_unit_test(test_crash_before_delete),
         cmocka_unit_test(test_crash_mid_delete),
         cmocka_unit_test(test_retention),
+        cmocka_unit_test(test_delivery_report_dummy),
         cmocka_unit_test(test_handover_old_ciphers),
         cmocka_unit_test(test_no_numbers_in_db),
     };

@@ -255,6 +255,8 @@ await step('reply templates: an admin edits one, the list says it is edited, res
 
 await desk.goto(`${base}/item/${info.tip}`);
 await step('close as referred to the police', async () => {
+  // The acknowledgement's delivery report.
+  assert.match(await desk.locator('main').innerText(), /Levererat/);
   await desk.getByLabel('Orsak').selectOption('police');
   await desk.getByRole('button', { name: 'Avsluta ärendet' }).click();
   await desk.locator('.flash').waitFor();
@@ -290,6 +292,11 @@ await step('channels and admin pages', async () => {
   await desk.getByRole('heading', { level: 1, name: 'Kanaler' }).waitFor();
   // The kiosk that never reported is red.
   assert.ok(await desk.locator('tr.stale-row').count() >= 1);
+  // The modem watchdog's step, in words, red while it acts.
+  const gwText = await desk.locator('main').innerText();
+  assert.match(gwText, /Modemvakten/);
+  assert.match(gwText, /Startar om modemet/);
+  assert.match(gwText, /Levererade sms/);
   await shot(desk, 'channels-desktop');
   await a11yCheck(desk, 'channels');
   await desk.goto(`${base}/admin`);

@@ -159,6 +159,15 @@ int main(void)
     check(trygg_store_add_message(st, tip, TRYGG_MSG_IN, "smsgw",
                                   "Det säljs knark vid busstorget varje kväll efter 21.", NULL),
           "message");
+    /* The acknowledgement, delivered by the network (a delivery report). */
+    {
+        int64_t sid = 0;
+        check(trygg_store_sms_enqueue(st, tip, pseudo, "smsgw", "Tack! Ditt tips har nått oss.",
+                                      &sid),
+              "sms");
+        check(trygg_store_sms_mark(st, sid, TRYGG_OUT_SENT, 1, "", 0), "sms sent");
+        check(trygg_store_sms_mark(st, sid, TRYGG_OUT_DELIVERED, 1, "", 0), "sms delivered");
+    }
     int64_t urgent =
         item(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "violence", "Göta", "security",
              "Bråk med kniv utanför ICA just nu!", NULL, NULL, 1, 600, "now");
@@ -218,7 +227,10 @@ int main(void)
                                  "\"messages_in\":41,\"messages_out\":38,\"send_failures\":0,"
                                  "\"calls\":3,\"duplicates\":1,\"store\":\"ok\",\"store_errors\":0,"
                                  "\"store_error\":\"\",\"store_waiting\":0,\"uploads_waiting\":2,"
-                                 "\"server\":\"ok\"}"),
+                                 "\"server\":\"ok\",\"delivered\":36,\"undelivered\":1,"
+                                 "\"watchdog\":\"soft_reset\",\"watchdog_actions\":2,"
+                                 "\"recoveries\":1,\"sim\":\"ok\",\"sim_memory\":12,"
+                                 "\"sim_cleared\":0,\"alert\":\"ok\"}"),
           "health");
     trygg_walk wk;
     memset(&wk, 0, sizeof wk);

@@ -645,9 +645,14 @@ TRYGG_MUST_CHECK trygg_err trygg_store_sms_sent_count(trygg_store *st, const cha
 typedef enum trygg_out_status {
     TRYGG_OUT_PENDING = 0,
     TRYGG_OUT_SENT,
-    TRYGG_OUT_FAILED,   /* will be retried at next_attempt */
-    TRYGG_OUT_DEAD,     /* gave up; shown to staff */
-    TRYGG_OUT_CANCELLED /* e.g. recipient said STOP */
+    TRYGG_OUT_FAILED,    /* will be retried at next_attempt */
+    TRYGG_OUT_DEAD,      /* gave up; shown to staff */
+    TRYGG_OUT_CANCELLED, /* e.g. recipient said STOP */
+    /* SMS only, after sent: the network's status report (the gateway's
+     * delivery reports, docs/smsgw.md) */
+    TRYGG_OUT_DELIVERED,
+    TRYGG_OUT_UNDELIVERED,
+    TRYGG_OUT_COUNT
 } trygg_out_status;
 const char *trygg_out_status_name(trygg_out_status s);
 
@@ -754,7 +759,8 @@ TRYGG_MUST_CHECK trygg_err trygg_store_ping(trygg_store *st);
  * ("notify") with status s (trygg_out_status); *attempts_failed (may be
  * NULL) gets the sum of attempts over rows not sent (failures so far). */
 TRYGG_MUST_CHECK trygg_err trygg_store_outbox_counts(trygg_store *st, const char *which,
-                                                     int64_t counts[5], int64_t *attempts_failed);
+                                                     int64_t counts[TRYGG_OUT_COUNT],
+                                                     int64_t *attempts_failed);
 /* Log checkpointing off the commit path: pages = 0 stops this handle from
  * checkpointing after its own commits; the caller then runs
  * trygg_store_checkpoint from a background job. The log's bound
