@@ -1086,3 +1086,20 @@ uint64_t flow_next_deadline(const flow *f)
         return f->last_input + (uint64_t)f->cfg->idle_s * 1000 * slow;
     return UINT64_MAX;
 }
+
+void flow_consent_text(const flow *f, char *out, size_t cap)
+{
+    const char *kind = "walk";
+    int days = f->cat->keep_days.walk_signup;
+    if (f->form.kind == FLOW_FAULT)
+        kind = "fault", days = f->cat->keep_days.fault;
+    else if (f->form.kind == FLOW_WATCH)
+        kind = "watch", days = f->cat->keep_days.watch_signup;
+    char key[48], d[16];
+    snprintf(key, sizeof key, "consent.%s.body%s", kind, days > 0 ? "" : "_unknown");
+    snprintf(d, sizeof d, "%d", days);
+    const char *n[] = {"days", NULL};
+    const char *v[] = {d, NULL};
+    if (trygg_i18n_format(flow_text(f, key), n, v, out, cap) != TRYGG_OK && cap > 0)
+        out[0] = 0; /* display: a text too long for its buffer shows empty */
+}

@@ -247,6 +247,13 @@ int flow_valid_contact(const char *s); /* phone or e-mail */
  * 0 when it is full (signing up is refused with "err.walk_full"). */
 int flow_walk_places_left(const rc_walk *w);
 
+/* The consent text for the form's kind in the screen's language, with the
+ * number of days the server keeps it (rc_catalog keep_days, from the
+ * server's [retention]); without that number the "_unknown" text, which
+ * promises no period. The one source of every consent text shown or
+ * spoken (issue 16, defect 1). */
+void flow_consent_text(const flow *f, char *out, size_t cap);
+
 /* Removes the last UTF-8 character of s (in place). */
 void flow_utf8_pop(char *s);
 

@@ -230,6 +230,32 @@ static int parse_links(json_t *links, rc_catalog *c, char *err, size_t errcap)
     return 1;
 }
 
+/* How long the server keeps each kind ("retention": {"fault": 365, ...}).
+ * A value that is not a whole number of days from 1 to 3650 is dropped
+ * alone: that kind's consent text then gives no number. Always 1. */
+static int parse_retention(json_t *o, rc_catalog *c)
+{
+    struct {
+        const char *k;
+        int *dst;
+    } r[] = {{"concern", &c->keep_days.concern},
+             {"fault", &c->keep_days.fault},
+             {"watch_signup", &c->keep_days.watch_signup},
+             {"walk_signup", &c->keep_days.walk_signup}};
+    for (size_t i = 0; i < sizeof r / sizeof *r; i++) {
+        json_t *v = json_object_get(o, r[i].k);
+        if (!v)
+            continue;
+        if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 3650) {
+            TRYGG_WARN("server config: retention.%s dropped (not 1..3650 days)", r[i].k);
+            *r[i].dst = 0;
+            continue;
+        }
+        *r[i].dst = (int)json_integer_value(v);
+    }
+    return 1;
+}
+
 trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_catalog *out, char *err,
                    size_t errcap)
 {
@@ -292,6 +318,8 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
         strlen(json_string_value(a)) < sizeof c->status_url &&
         !TRYGG_COPY(c->status_url, json_string_value(a)))
         c->status_url[0] = '\0'; /* cannot happen: the length was checked */
+    if ((a = json_object_get(root, "retention")) && json_is_object(a))
+        parse_retention(a, c);
     if (c->n_concern == 0 || c->n_fault == 0 || c->n_areas == 0) {
         snprintf(err, errcap, "categories and areas must not be empty");
         goto out;

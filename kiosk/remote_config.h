@@ -62,7 +62,13 @@ typedef struct rc_catalog {
     char status_url[256]; /* public status page, docs/follow-up.md ("" = none) */
     char ref_prefix[4];   /* prefix for the kiosk's own references (ref.h); "" = none known:
                            * receipts then show no number (docs/kiosk.md) */
-    int from_server;      /* 1 when parsed from a server body */
+    /* Days the server keeps each kind before purging its text and contact
+     * (config "retention", server.ini [retention]); 0 = not known (no server
+     * config yet): the consent texts then give no number (issue 16). */
+    struct {
+        int concern, fault, watch_signup, walk_signup;
+    } keep_days;
+    int from_server; /* 1 when parsed from a server body */
 } rc_catalog;
 
 /* Index of lang in the label arrays (sv 0, en 1, ar 2, so 3), -1 if unknown. */

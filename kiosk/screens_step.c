@@ -264,18 +264,15 @@ static void step_consent(ctx *c)
 {
     const flow_form *m = &c->f->form;
     const ui_theme *t = c->t;
-    char bk[64];
-    snprintf(bk, sizeof bk, "consent.%s.body",
-             m->kind == FLOW_FAULT   ? "fault"
-             : m->kind == FLOW_WATCH ? "watch"
-                                     : "walk");
+    char body[1024];
+    flow_consent_text(c->f, body, sizeof body);
     int y = c->top;
     int w = c->W - 2 * c->pad;
     int px = P(c, 30);
-    int h = kit_text_h(c, T(c, bk), px, 0, w - S(c, 48)) + S(c, 40);
+    int h = kit_text_h(c, body, px, 0, w - S(c, 48)) + S(c, 40);
     kit_panel(c, c->pad, y, w, h, t->panel_bg, t->border, S(c, 2));
     int ty = y + S(c, 20);
-    kit_para(c, T(c, bk), c->pad + S(c, 24), &ty, w - S(c, 48), px, 0, t->text, t->panel_bg);
+    kit_para(c, body, c->pad + S(c, 24), &ty, w - S(c, 48), px, 0, t->text, t->panel_bg);
     y += h + S(c, 24);
     int bw = kit_btn_w(c, T(c, "consent.toggle"), P(c, 34)) + S(c, 80);
     if (bw > w)

@@ -1,7 +1,7 @@
 /*
  * api.c — the kiosk API, exactly as docs/kiosk-api.md describes it:
  *   POST /api/v1/submissions      idempotent submit (uuid), 201 new / 200 seen
- *   GET  /api/v1/kiosk/config     categories, areas, walks, notices, links; ETag
+ *   GET  /api/v1/kiosk/config     categories, areas, walks, notices, links, retention; ETag
  *   POST /api/v1/kiosk/heartbeat  version, outbox depth, last error -> 204
  * Every call needs "Authorization: Bearer <kiosk token>".
  */
@@ -618,6 +618,14 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
     if (k && trygg_ref_prefix_valid(k->ref_prefix))
         json_object_set_new(root, "ref_prefix", json_string(k->ref_prefix));
     add_status_url(ctx, root);
+    /* Days each kind is kept, as the purge enforces them (server.ini
+     * [retention], else the store's defaults): the kiosk's consent texts show
+     * these numbers and no others (issue 16, defect 1). */
+    json_t *ret = json_object();
+    for (int kind = 0; kind < TRYGG_KIND_COUNT; kind++)
+        json_object_set_new(ret, trygg_kind_name((trygg_kind)kind),
+                            json_integer(trygg_store_retention(st, (trygg_kind)kind)));
+    json_object_set_new(root, "retention", ret);
     return root;
 }
 

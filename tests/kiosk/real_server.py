@@ -39,6 +39,12 @@ def main():
     port = free_port()
     ini = open(os.path.join(SRC, "assets/config/server.ini"), encoding="utf-8").read()
     ini = ini.replace("@DATA@", data).replace("@PORT@", str(port))
+    # Retention periods no catalog text could hold by chance: the consent
+    # texts must show these (issue 16, defect 1).
+    keep = {"fault": 123, "watch_signup": 456}
+    for kind, days in keep.items():
+        ini, n = re.subn(r"(?m)^%s = \d+$" % kind, "%s = %d" % (kind, days), ini, count=1)
+        assert n == 1, kind
     open(os.path.join(data, "server.ini"), "w", encoding="utf-8").write(ini)
     subprocess.run([CTL, "-d", data, "init"], check=True, capture_output=True)
     # trygg-server refuses to start if it can read the gateway's key pair
@@ -96,6 +102,8 @@ tap #nav.skip
 tap #opt.yes
 type 0701234567
 tap #nav.next
+expect screen fault.consent
+shot c2
 tap #consent.toggle
 tap #nav.next
 tap #review.send
@@ -108,6 +116,8 @@ tap #nav.next
 tap #opt.centrum
 type anna@example.se
 tap #nav.next
+expect screen watch.consent
+shot c3
 tap #consent.toggle
 tap #nav.next
 tap #review.send
@@ -130,7 +140,18 @@ waitsent 30
     db = sqlite3.connect(os.path.join(data, "trygg.db"))
     items = {row[0]: row[1:] for row in
              db.execute("SELECT ref, kind, channel, area, text FROM items WHERE channel = 'kiosk'")}
+    # Every consent text shown is what the server enforces: the days in the
+    # text are the days between the item's arrival and its purge.
+    purge = {row[0]: (row[1] - row[2]) // 86400 for row in
+             db.execute("SELECT kind, purge_at, created FROM items WHERE channel = 'kiosk'")}
     db.close()
+    for shot, kind in (("c2", "fault"), ("c3", "watch_signup")):
+        texts = [e["label"] for e in json.load(open(os.path.join(shots, shot + ".json")))["elements"]
+                 if e["kind"] == "text"]
+        said = [t for t in texts if "raderas" in t]
+        assert len(said) == 1, (shot, texts)
+        days = [int(d) for d in re.findall(r"(\d+) dagar", said[0])]
+        assert days == [keep[kind]] == [purge[kind]], (shot, said[0], purge)
     for ref in refs:
         assert ref in items, ("receipt reference not stored by the server", ref, list(items))
         assert ref.startswith(prefix + "-"), ("not the kiosk's own reference", ref, prefix)

@@ -704,6 +704,58 @@ static void test_arabic_keyboard(void **state)
     assert_true(flow_kbd_arabic(&e->f));
 }
 
+/* Issue 16, defect 1: every consent text shows the days the server keeps the
+ * data (config "retention"), in every catalog language, and promises no
+ * period (no other number, no "när ärendet är avslutat") when the kiosk does
+ * not know them. */
+static void test_consent_retention(void **state)
+{
+    env *e = *state;
+    static const char body[] =
+        "{\"retention\": {\"concern\": 11, \"fault\": 123, \"watch_signup\": 456,"
+        " \"walk_signup\": 78}}";
+    static const flow_kind kinds[] = {FLOW_FAULT, FLOW_WATCH, FLOW_WALK};
+    static const char *const days[] = {"123", "456", "78"};
+    static const char *const langs[] = {"sv", "en", "ar", "so"};
+    char text[1024];
+    /* Before any server config: no number at all. */
+    for (size_t k = 0; k < 3; k++)
+        for (size_t l = 0; l < 4; l++) {
+            snprintf(e->f.lang, sizeof e->f.lang, "%s", langs[l]);
+            e->f.form.kind = kinds[k];
+            flow_consent_text(&e->f, text, sizeof text);
+            assert_true(strlen(text) > 40);
+            assert_null(strchr(text, '{'));
+            for (const char *p = text; *p; p++)
+                assert_false(*p >= '0' && *p <= '9');
+        }
+    char err[128];
+    rc_catalog base = e->cat;
+    assert_int_equal(rc_parse(body, strlen(body), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_int_equal(e->cat.keep_days.fault, 123);
+    for (size_t k = 0; k < 3; k++)
+        for (size_t l = 0; l < 4; l++) {
+            snprintf(e->f.lang, sizeof e->f.lang, "%s", langs[l]);
+            e->f.form.kind = kinds[k];
+            flow_consent_text(&e->f, text, sizeof text);
+            assert_non_null(strstr(text, days[k]));
+            assert_null(strchr(text, '{'));
+            /* the only number in the text is the server's */
+            char digits[32] = "";
+            size_t n = 0;
+            for (const char *p = text; *p && n + 1 < sizeof digits; p++)
+                if (*p >= '0' && *p <= '9')
+                    digits[n++] = *p;
+            digits[n] = 0;
+            assert_string_equal(digits, days[k]);
+        }
+    /* A bad value is dropped alone: that kind falls back to no number. */
+    static const char bad[] = "{\"retention\": {\"fault\": \"ett år\", \"walk_signup\": 0}}";
+    assert_int_equal(rc_parse(bad, strlen(bad), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_int_equal(e->cat.keep_days.fault, 0);
+    assert_int_equal(e->cat.keep_days.walk_signup, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -724,6 +776,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_somali_speech_english_voice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arabic_keyboard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_asks_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent_retention, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

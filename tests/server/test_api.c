@@ -389,6 +389,53 @@ static void test_kiosk_issued_refs(void **state)
     sfx_resp_free(&r);
 }
 
+/* Issue 16, defect 1: the config tells the kiosk how long each kind is kept,
+ * and it is what the purge enforces: the purge time the store sets on an
+ * item that arrives now (server.ini [retention]: fault 365 days). */
+static void test_config_retention(void **state)
+{
+    (void)state;
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", F.token);
+    const char *hdrs[] = {auth, NULL};
+    sfx_resp r;
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/kiosk/config", hdrs, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    json_t *o = parse(&r);
+    sfx_resp_free(&r);
+    json_t *ret = json_object_get(o, "retention");
+    assert_non_null(ret);
+    for (int k = 0; k < TRYGG_KIND_COUNT; k++) {
+        json_t *d = json_object_get(ret, trygg_kind_name((trygg_kind)k));
+        assert_true(json_is_integer(d));
+        assert_int_equal(json_integer_value(d),
+                         trygg_store_retention(server_store(&F.ctx), (trygg_kind)k));
+    }
+    const char *kinds[] = {"fault", "watch_signup"};
+    const char *bodies[] = {
+        "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-0000000000c1\",\"kind\":\"fault\","
+        "\"category\":\"street_light\",\"area\":\"centrum\",\"text\":\"Släckt\","
+        "\"lang\":\"sv\",\"contact\":\"070-123 45 67\",\"consent\":true}",
+        "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-0000000000c2\",\"kind\":\"watch_signup\","
+        "\"area\":\"centrum\",\"text\":\"Anna\",\"lang\":\"sv\","
+        "\"contact\":\"070-123 45 67\",\"consent\":true}"};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, bodies[i], &r), 0);
+        assert_int_equal(r.status, 201);
+        sfx_resp_free(&r);
+        trygg_item it;
+        assert_int_equal(trygg_store_get_by_key(server_store(&F.ctx),
+                                                i ? "6f1c2d3e-aaaa-bbbb-cccc-0000000000c2"
+                                                  : "6f1c2d3e-aaaa-bbbb-cccc-0000000000c1",
+                                                &it),
+                         TRYGG_OK);
+        json_int_t days = json_integer_value(json_object_get(ret, kinds[i]));
+        assert_int_equal(it.purge_at - it.created, (int64_t)days * 86400);
+    }
+    assert_int_equal(json_integer_value(json_object_get(ret, "fault")), 365);
+    json_decref(o);
+}
+
 static void test_config_etag(void **state)
 {
     (void)state;
@@ -638,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_size_cap),
         cmocka_unit_test(test_config_etag),
+        cmocka_unit_test(test_config_retention),
         cmocka_unit_test(test_kiosk_issued_refs),
         cmocka_unit_test(test_heartbeat),
         cmocka_unit_test(test_not_found_and_method),
