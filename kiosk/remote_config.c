@@ -56,6 +56,8 @@ void rc_defaults(rc_catalog *c, const kiosk_config *cfg)
     TRYGG_COPY_FIT(c->police_report_url, cfg->police_report_url);
     TRYGG_COPY_FIT(c->child_concern_url, cfg->child_concern_url);
     TRYGG_COPY_FIT(c->child_concern_phone, cfg->child_concern_phone);
+    TRYGG_COPY_FIT(c->parent_municipality_url, cfg->parent_municipality_url);
+    TRYGG_COPY_FIT(c->parent_police_url, cfg->parent_police_url);
 }
 
 static int copy_str(json_t *v, char *out, size_t cap)
@@ -155,6 +157,7 @@ static int parse_walks(json_t *arr, rc_catalog *c, char *err, size_t errcap)
             w->capacity = (int)json_integer_value(s);
         if ((s = json_object_get(v, "signups")) && json_is_integer(s))
             w->signups = (int)json_integer_value(s);
+        w->round = json_is_true(json_object_get(v, "round")); /* a safety round */
         c->n_walks++;
         continue;
     bad:
@@ -214,6 +217,9 @@ static int parse_links(json_t *links, rc_catalog *c, char *err, size_t errcap)
         {"child_concern_url", c->child_concern_url, sizeof c->child_concern_url, kcfg_link_url_ok},
         {"child_concern_phone", c->child_concern_phone, sizeof c->child_concern_phone,
          kcfg_phone_ok},
+        {"parent_municipality_url", c->parent_municipality_url, sizeof c->parent_municipality_url,
+         kcfg_link_url_ok},
+        {"parent_police_url", c->parent_police_url, sizeof c->parent_police_url, kcfg_link_url_ok},
     };
     for (size_t i = 0; i < sizeof lk / sizeof *lk; i++) {
         json_t *s = json_object_get(links, lk[i].k);
@@ -286,6 +292,15 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
         if ((a = json_object_get(cats, "concern")) &&
             !parse_entries(a, c->concern, &c->n_concern, RC_CATS, "concern", err, errcap))
             goto out;
+        /* Questions have their own tile ("Har du frågor ..."): the server's
+         * concern category "question" is not one to choose. */
+        for (int i = 0; i < c->n_concern; i++)
+            if (strcmp(c->concern[i].id, "question") == 0) {
+                memmove(&c->concern[i], &c->concern[i + 1],
+                        (size_t)(c->n_concern - i - 1) * sizeof c->concern[0]);
+                c->n_concern--;
+                break;
+            }
         if ((a = json_object_get(cats, "fault")) &&
             !parse_entries(a, c->fault, &c->n_fault, RC_CATS, "fault", err, errcap))
             goto out;

@@ -41,6 +41,7 @@ typedef struct rc_walk {
     char place[RC_LABEL];
     char meeting_point[RC_LABEL];
     int capacity, signups;
+    int round; /* 1: the housing company's safety round (trygghetsrond, "round": true) */
 } rc_walk;
 
 typedef struct rc_catalog {
@@ -59,6 +60,9 @@ typedef struct rc_catalog {
     int n_notices;
     char police_tip_url[256], police_tip_phone[32], emergency[16];
     char police_report_url[256], child_concern_url[256], child_concern_phone[32];
+    /* Advice for parents (issue 16): the municipality's and the police's
+     * pages, the same rules as the other links; "" = not configured. */
+    char parent_municipality_url[256], parent_police_url[256];
     char status_url[256]; /* public status page, docs/follow-up.md ("" = none) */
     char ref_prefix[4];   /* prefix for the kiosk's own references (ref.h); "" = none known:
                            * receipts then show no number (docs/kiosk.md) */

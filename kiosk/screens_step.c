@@ -136,9 +136,11 @@ static void screen_review(ctx *c)
     for (int i = 0; i < f->cat->n_walks; i++)
         if (f->cat->walks[i].id == m->walk_id)
             walk_label(c, &f->cat->walks[i], walk, sizeof walk);
-    if (m->kind == FLOW_FAULT)
-        TRYGG_COPY_TRUNC(
-            feedback, T(c, m->feedback == 1 ? "feedback.yes" : "feedback.no")); /* display text */
+    if (m->kind == FLOW_FAULT || m->kind == FLOW_QUESTION)
+        TRYGG_COPY_TRUNC(feedback,
+                         T(c, m->feedback == 1
+                                  ? (m->kind == FLOW_QUESTION ? "question.yes" : "feedback.yes")
+                                  : (m->kind == FLOW_QUESTION ? "question.no" : "feedback.no")));
     char phone_masked[64] = "";
     if (m->phone[0]) {
         /* Show only the last two digits on screen. */
@@ -162,7 +164,8 @@ static void screen_review(ctx *c)
     review_row_dir(c, &y, "review.name", m->name, 1);
     review_row(c, &y, "review.area", area);
     review_row(c, &y, "review.when", when);
-    review_row_dir(c, &y, "review.text", m->text[0] ? m->text : NULL, 1);
+    review_row_dir(c, &y, m->kind == FLOW_QUESTION ? "review.question" : "review.text",
+                   m->text[0] ? m->text : NULL, 1);
     if (m->kind == FLOW_CONCERN || m->kind == FLOW_FAULT)
         if (!m->text[0])
             review_row(c, &y, "review.text", T(c, "review.none"));
@@ -174,11 +177,13 @@ static void screen_review(ctx *c)
     review_row_dir(c, &y, "review.contact", m->contact, 1);
     p->h = y - p->y + S(c, 6);
     y += S(c, 20);
-    kit_para(c,
-             T(c, m->kind == FLOW_CONCERN || (m->kind == FLOW_FAULT && m->feedback != 1)
-                      ? "review.anonymous"
-                      : "review.personal"),
-             c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
+    kit_para(
+        c,
+        T(c, m->kind == FLOW_CONCERN ||
+                     ((m->kind == FLOW_FAULT || m->kind == FLOW_QUESTION) && m->feedback != 1)
+                 ? (m->kind == FLOW_QUESTION ? "review.question_anonymous" : "review.anonymous")
+                 : "review.personal"),
+        c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
 }
 
 /* The step's footer: back, and the button that moves on (none where
@@ -198,6 +203,8 @@ static void step_footer(ctx *c, flow_step s)
     case ST_DESC:
         if (!m->text[0])
             next_id = "nav.skip", next_label = T(c, "nav.skip");
+        break;
+    case ST_QUESTION:
         break;
     case ST_WATCH_INFO:
         next_label = T(c, "watch.signup");
@@ -229,12 +236,22 @@ static void step_feedback(ctx *c)
 {
     const flow_form *m = &c->f->form;
     choice ch[2];
+    int q = m->kind == FLOW_QUESTION;
     snprintf(ch[0].id, sizeof ch[0].id, "yes");
-    TRYGG_COPY_TRUNC(ch[0].label, T(c, "feedback.yes")); /* display text */
+    TRYGG_COPY_TRUNC(ch[0].label, T(c, q ? "question.yes" : "feedback.yes")); /* display text */
     snprintf(ch[1].id, sizeof ch[1].id, "no");
-    TRYGG_COPY_TRUNC(ch[1].label, T(c, "feedback.no")); /* display text */
+    TRYGG_COPY_TRUNC(ch[1].label, T(c, q ? "question.no" : "feedback.no")); /* display text */
     const char *sel = m->feedback == 1 ? "yes" : m->feedback == 0 ? "no" : NULL;
     kit_choices(c, ch, 2, sel);
+}
+
+/* How many walks (or, signing up for a round, rounds) the list shows. */
+static int walks_listed(const flow *f)
+{
+    int n = 0;
+    for (int i = 0; i < f->cat->n_walks; i++)
+        n += flow_walk_listed(f, &f->cat->walks[i]);
+    return n;
 }
 
 /* The planned walks to choose from, or a calm text when none is planned. */
@@ -243,20 +260,25 @@ static void step_walk(ctx *c)
     const flow *f = c->f;
     const flow_form *m = &f->form;
     const ui_theme *t = c->t;
-    if (f->cat->n_walks == 0) {
+    if (walks_listed(f) == 0) {
         int y = c->top;
-        kit_para(c, T(c, "walk.none"), c->pad, &y, c->W - 2 * c->pad, P(c, 34), 0, t->text, t->bg);
+        kit_para(c, T(c, m->kind == FLOW_ROUND ? "round.none" : "walk.none"), c->pad, &y,
+                 c->W - 2 * c->pad, P(c, 34), 0, t->text, t->bg);
         return;
     }
     choice ch[RC_WALKS];
     char sel[16] = "";
+    int n = 0;
     for (int i = 0; i < f->cat->n_walks; i++) {
-        snprintf(ch[i].id, sizeof ch[i].id, "%d", f->cat->walks[i].id);
-        walk_label(c, &f->cat->walks[i], ch[i].label, sizeof ch[i].label);
+        if (!flow_walk_listed(f, &f->cat->walks[i]))
+            continue;
+        snprintf(ch[n].id, sizeof ch[n].id, "%d", f->cat->walks[i].id);
+        walk_label(c, &f->cat->walks[i], ch[n].label, sizeof ch[n].label);
         if (f->cat->walks[i].id == m->walk_id)
             snprintf(sel, sizeof sel, "%d", m->walk_id);
+        n++;
     }
-    kit_choices(c, ch, f->cat->n_walks, sel);
+    kit_choices(c, ch, n, sel);
 }
 
 /* The consent text in a panel and its check button. */
@@ -301,7 +323,7 @@ void screen_step(ctx *c)
 
     /* Footer first: it decides how much room the content has. */
     step_footer(c, s);
-    if (!(s == ST_WALK && f->cat->n_walks == 0)) /* nothing to go through */
+    if (!(s == ST_WALK && walks_listed(f) == 0)) /* nothing to go through */
         kit_progress(c);
     size_t cap;
     int masked, digits;
@@ -309,7 +331,7 @@ void screen_step(ctx *c)
     /* Steps with a keyboard keep the title short (no hint under it). */
     /* No walks planned: the calm "none planned" text replaces the hint
      * that asks to choose one. */
-    if (s == ST_WALK && f->cat->n_walks == 0)
+    if (s == ST_WALK && walks_listed(f) == 0)
         hint_text = NULL;
     kit_title(c, T(c, key), fld ? NULL : hint_text);
     kit_error_line(c);
@@ -347,10 +369,11 @@ void screen_step(ctx *c)
         break;
     case ST_PLACE:
     case ST_DESC:
+    case ST_QUESTION:
     case ST_PHONE:
     case ST_NAME:
     case ST_CONTACT:
-        kit_field(c, fld, masked, s == ST_DESC, hint_text);
+        kit_field(c, fld, masked, s == ST_DESC || s == ST_QUESTION, hint_text);
         kit_keyboard(c, digits);
         break;
     }

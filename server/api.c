@@ -3,6 +3,7 @@
  *   POST /api/v1/submissions      idempotent submit (uuid), 201 new / 200 seen
  *   GET  /api/v1/kiosk/config     categories, areas, walks, notices, links, retention; ETag
  *   POST /api/v1/kiosk/heartbeat  version, outbox depth, last error -> 204
+ *   POST /api/v1/kiosk/status     "Följ ditt ärende": a follow-up code's status words
  * Every call needs "Authorization: Bearer <kiosk token>".
  */
 #include "trygg/copy.h"
@@ -20,6 +21,8 @@
 #include "api_gateway.h"
 #include "config.h"
 #include "intake.h"
+#include "ratelimit.h"
+#include "web_status.h"
 #include "trygg/follow.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
@@ -295,8 +298,10 @@ static int same_submission(const trygg_item *sent, const trygg_item *had)
 
 /* A walk sign-up must name a walk the server knows (a full one is still
  * taken, see intake.c: audit_over_capacity): "unknown" into `fields` if not.
- * Returns the store's error when it cannot tell. */
-static trygg_err check_walk(trygg_store *st, const trygg_item *item, json_t *fields)
+ * A sign-up for a safety round (walks.round, issue 16) gets the category
+ * "round", so routing.ini sends it to the rounds' coordinator. Returns the
+ * store's error when it cannot tell. */
+static trygg_err check_walk(trygg_store *st, trygg_item *item, json_t *fields)
 {
     if (json_object_size(fields) != 0 || item->kind != TRYGG_KIND_WALK_SIGNUP)
         return TRYGG_OK;
@@ -306,6 +311,10 @@ static trygg_err check_walk(trygg_store *st, const trygg_item *item, json_t *fie
         json_object_set_new(fields, "walk_id", json_string("unknown"));
         return TRYGG_OK;
     }
+    if (we == TRYGG_OK && w.round)
+        TRYGG_COPY_FIT(item->category, "round");
+    else if (we == TRYGG_OK)
+        item->category[0] = '\0';
     return we;
 }
 
@@ -589,6 +598,8 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
         json_object_set_new(e, "meeting_point", json_string(walks[i].meeting_point));
         json_object_set_new(e, "capacity", json_integer(walks[i].capacity));
         json_object_set_new(e, "signups", json_integer(walks[i].signups));
+        if (walks[i].round)
+            json_object_set_new(e, "round", json_true());
         json_array_append_new(wa, e);
     }
     json_object_set_new(root, "walks", wa);
@@ -603,9 +614,10 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
     free(walks);
     free(notices);
 
-    static const char *const link_keys[] = {"police_tip_url",    "police_tip_phone",
-                                            "emergency",         "police_report_url",
-                                            "child_concern_url", "child_concern_phone"};
+    static const char *const link_keys[] = {
+        "police_tip_url",          "police_tip_phone",  "emergency",
+        "police_report_url",       "child_concern_url", "child_concern_phone",
+        "parent_municipality_url", "parent_police_url"};
     json_t *links = json_object();
     for (size_t i = 0; i < sizeof link_keys / sizeof link_keys[0]; i++) {
         const char *v = ctx->routes ? trygg_routes_link(ctx->routes, link_keys[i]) : NULL;
@@ -714,9 +726,69 @@ static void h_heartbeat(void *vctx, const http_req *req, http_resp *resp)
     http_resp_set(resp, 204, "application/json", "", 0);
 }
 
+/* "Följ ditt ärende" on the kiosk (issue 16): the status of a follow-up
+ * code typed at the kiosk, by the status page's own look-up (web_status.c:
+ * constant-time, one answer for every code that opens nothing). Limited per
+ * kiosk like the page per address: a burst of STATUS_BURST, then
+ * STATUS_PER_MINUTE a minute (429 with Retry-After). Only the state word
+ * and two dates: never the text, place, contact or reply. */
+static void h_status(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    json_t *o;
+    if (api_client_body(ctx, req, resp, TRYGG_ROLE_KIOSK, 1024, &k, &o) == NULL)
+        return;
+    const char *code = json_string_value(json_object_get(o, "code"));
+    if (code == NULL || strlen(code) > 64) {
+        json_decref(o);
+        api_error_fields(resp, 400, "validation", json_pack("{s:s}", "code", "invalid"));
+        return;
+    }
+    char key[TRYGG_NAME_MAX + 8];
+    snprintf(key, sizeof key, "kiosk:%s", k.id);
+    int retry = 0;
+    if (!rl_allow(ctx->status_limit, key, (int64_t)time(NULL) * 1000, &retry)) {
+        json_decref(o);
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", retry > 0 ? retry : 1);
+        api_error(resp, 429, "too_many");
+        http_resp_header(resp, "Retry-After", ra);
+        return;
+    }
+    char state[24] = "";
+    int64_t created = 0, updated = 0;
+    int found = status_lookup(ctx, code, state, &created, &updated);
+    json_decref(o);
+    if (found < 0) {
+        api_error(resp, 503, "store");
+        return;
+    }
+    if (found == 0) {
+        api_error(resp, 404, "not_found");
+        return;
+    }
+    char d1[16], d2[16];
+    if (trygg_time_format(created, "%Y-%m-%d", d1, sizeof d1) == 0)
+        d1[0] = '\0';
+    if (trygg_time_format(updated, "%Y-%m-%d", d2, sizeof d2) == 0)
+        d2[0] = '\0';
+    json_t *a = json_pack("{s:s, s:s, s:s}", "status", state, "received", d1, "changed", d2);
+    char *body = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    if (body == NULL) {
+        api_error(resp, 503, "store");
+        return;
+    }
+    http_resp_set(resp, 200, "application/json", body, strlen(body));
+    http_resp_header(resp, "Cache-Control", "no-store");
+    free(body);
+}
+
 const http_route api_routes[] = {
     {"POST", "/api/v1/submissions", API_MAX_BODY, h_submit},
     {"GET", "/api/v1/kiosk/config", 0, h_config},
     {"POST", "/api/v1/kiosk/heartbeat", API_MAX_BODY, h_heartbeat},
+    {"POST", "/api/v1/kiosk/status", 1024, h_status},
 };
 const int api_nroutes = sizeof api_routes / sizeof api_routes[0];

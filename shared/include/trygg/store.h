@@ -488,6 +488,7 @@ typedef struct trygg_walk {
     int capacity;            /* 0 = unlimited */
     int signups;             /* filled by get/list: walk_signup items for it */
     int cancelled;
+    int round; /* 1 = the housing company's safety round (trygghetsrond), schema v14 */
 } trygg_walk;
 TRYGG_MUST_CHECK trygg_err trygg_store_walk_put(trygg_store *st,
                                                 trygg_walk *w); /* w->id 0 = insert (sets id) */
