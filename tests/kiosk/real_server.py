@@ -130,6 +130,34 @@ waitsent 30
         r = subprocess.run([KIOSK, "-c", kini, "--script", script, "--shots", shots], env=env,
                            capture_output=True, text=True, timeout=120)
         assert r.returncode == 0, r.stderr + open(os.path.join(tmp, "srv.log")).read()
+        # "Följ ditt ärende" (issue 16): the code on the first receipt, typed
+        # on the kiosk's keyboard, shows the status page's words; a wrong
+        # code shows "not found".
+        code = [e["label"] for e in json.load(open(os.path.join(shots, "r1.json")))["elements"]
+                if e["id"] == "receipt.follow"][0]
+        wrong = code[:-1] + ("2" if code[-1] != "2" else "3")
+        follow = os.path.join(tmp, "f.txt")
+        open(follow, "w").write(f"""tap #home.follow
+type {code.lower()}
+tap #follow.check
+sleep 2500
+shot f1
+tap #follow.again
+type {wrong}
+tap #follow.check
+sleep 2500
+shot f2
+""")
+        r = subprocess.run([KIOSK, "-c", kini, "--script", follow, "--shots", shots], env=env,
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        f1 = [e["label"] for e in json.load(open(os.path.join(shots, "f1.json")))["elements"]]
+        f2 = [e["label"] for e in json.load(open(os.path.join(shots, "f2.json")))["elements"]]
+        web_sv = open(os.path.join(SRC, "assets/i18n/web/sv.po"), encoding="utf-8").read()
+        new_words = re.search(r'msgid "follow.status.new"\nmsgstr "(.*)"', web_sv).group(1)
+        assert new_words in f1, ("status words not the status page's", f1)
+        assert any("Vi hittar inget ärende" in l for l in f2), f2
+        assert not any(new_words in l for l in f2), f2
     finally:
         srv.terminate()
         srv.wait()

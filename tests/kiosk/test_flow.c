@@ -756,6 +756,134 @@ static void test_consent_retention(void **state)
     assert_int_equal(e->cat.keep_days.walk_signup, 0);
 }
 
+static int fake_lookups;
+static char fake_code[32];
+static int follow_lookup(void *u, const char *code)
+{
+    (void)u;
+    fake_lookups++;
+    snprintf(fake_code, sizeof fake_code, "%s", code);
+    return 0;
+}
+
+/* Issue 16: a question asks for a contact only when the resident wants an
+ * answer; the text is required. */
+static void test_question_flow(void **state)
+{
+    env *e = *state;
+    char name[64];
+    tap(e, "home.question");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.question");
+    tap(e, "nav.next");
+    assert_string_equal(e->f.error, "err.question_required");
+    type(e, "Varfor ar det morkt");
+    tap(e, "nav.next");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.feedback");
+    tap(e, "opt.no");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.review");
+    int pos, total;
+    flow_progress(&e->f, &pos, &total);
+    assert_int_equal(total, 3);
+    tap(e, "nav.back");
+    tap(e, "opt.yes");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.contact");
+    type(e, "anna@example.se");
+    tap(e, "nav.next");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.consent");
+    tap(e, "consent.toggle");
+    tap(e, "nav.next");
+    tap(e, "review.send");
+    assert_int_equal(e->submits, 1);
+    assert_int_equal(e->last.kind, FLOW_QUESTION);
+    assert_string_equal(e->last.contact, "anna@example.se");
+    assert_string_equal(e->last.text, "Varfor ar det morkt");
+}
+
+/* Rounds and walks are listed apart; a walk cannot be taken as a round. */
+static void test_rounds_apart(void **state)
+{
+    env *e = *state;
+    static const char body[] =
+        "{\"walks\": [{\"id\": 3, \"starts\": \"2026-12-03T18:00:00+01:00\", \"area\": \"gota\","
+        " \"place\": \"Göta\", \"meeting_point\": \"ICA\", \"capacity\": 0, \"signups\": 0},"
+        " {\"id\": 5, \"starts\": \"2027-02-10T17:00:00+01:00\", \"area\": \"strom\","
+        " \"place\": \"Ströms gård\", \"meeting_point\": \"\", \"capacity\": 12, \"signups\": 2,"
+        " \"round\": true}]}";
+    char err[128];
+    rc_catalog base = e->cat;
+    assert_int_equal(rc_parse(body, strlen(body), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_int_equal(e->cat.walks[1].round, 1);
+    tap(e, "home.rounds");
+    assert_true(flow_walk_listed(&e->f, &e->cat.walks[1]));
+    assert_false(flow_walk_listed(&e->f, &e->cat.walks[0]));
+    tap(e, "opt.3"); /* a walk, not a round: nothing happens */
+    assert_int_equal(e->f.form.walk_id, -1);
+    tap(e, "opt.5");
+    assert_int_equal(e->f.form.walk_id, 5);
+    flow_reset(&e->f, e->now);
+    tap(e, "home.walks");
+    assert_true(flow_walk_listed(&e->f, &e->cat.walks[0]));
+    assert_false(flow_walk_listed(&e->f, &e->cat.walks[1]));
+}
+
+/* "Följ ditt ärende": the code goes to the host, the answer is shown, and
+ * the code is wiped with the session. */
+static void test_follow(void **state)
+{
+    env *e = *state;
+    e->f.host.follow_lookup = follow_lookup;
+    fake_lookups = 0;
+    tap(e, "home.follow");
+    assert_int_equal(e->f.screen, SCR_FOLLOW);
+    tap(e, "follow.check");
+    assert_string_equal(e->f.error, "err.follow_code");
+    assert_int_equal(fake_lookups, 0);
+    type(e, "3k4qx2");
+    tap(e, "follow.check");
+    assert_int_equal(fake_lookups, 1);
+    assert_string_equal(fake_code, "3k4qx2");
+    assert_int_equal(e->f.follow_state, FOLLOW_WAITING);
+    tap(e, "follow.check"); /* one question at a time */
+    assert_int_equal(fake_lookups, 1);
+    flow_follow_result(&e->f, FOLLOW_FOUND, "working", "2026-12-01", "2026-12-03");
+    assert_int_equal(e->f.follow_state, FOLLOW_FOUND);
+    assert_string_equal(e->f.follow_status, "working");
+    flow_follow_result(&e->f, FOLLOW_NOT_FOUND, NULL, NULL, NULL); /* not waiting: ignored */
+    assert_int_equal(e->f.follow_state, FOLLOW_FOUND);
+    tap(e, "nav.restart");
+    assert_int_equal(e->f.screen, SCR_HOME);
+    assert_string_equal(e->f.follow_code, "");
+    assert_string_equal(e->f.follow_status, "");
+    /* without a host that can ask: "offline" at once */
+    e->f.host.follow_lookup = NULL;
+    tap(e, "home.follow");
+    type(e, "3k4qx2");
+    tap(e, "follow.check");
+    assert_int_equal(e->f.follow_state, FOLLOW_OFFLINE);
+}
+
+/* The status words on the kiosk are the public status page's (sv, en). */
+static void test_follow_words_match_web(void **state)
+{
+    env *e = *state;
+    char dir[1024], err[256];
+    snprintf(dir, sizeof dir, "%s/i18n/web", getenv("TRYGG_ASSETS"));
+    trygg_i18n *web = NULL;
+    assert_int_equal(trygg_i18n_load(dir, &web, err, sizeof err), TRYGG_OK);
+    static const char *const st[] = {"new",      "working",   "resolved", "police",
+                                     "not_ours", "duplicate", "closed"};
+    static const char *const langs[] = {"sv", "en"};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < sizeof st / sizeof *st; i++) {
+            char key[64];
+            snprintf(key, sizeof key, "follow.status.%s", st[i]);
+            assert_true(trygg_i18n_has(web, langs[l], key));
+            assert_string_equal(trygg_i18n_get(e->tr, langs[l], key),
+                                trygg_i18n_get(web, langs[l], key));
+        }
+    trygg_i18n_free(web);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -777,6 +905,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_arabic_keyboard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_asks_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_question_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rounds_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_follow_words_match_web, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,6 +133,18 @@ static void test_defaults(void **state)
     it = make_item(TRYGG_KIND_WALK_SIGNUP, "centrum", "");
     assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
     assert_string_equal(res.destination, "walks");
+    /* Issue 16: a safety round's sign-up (category "round") goes to the
+     * rounds' coordinator; a question asked at a kiosk (concern "question")
+     * to security alone, even in a housing area. */
+    it = make_item(TRYGG_KIND_WALK_SIGNUP, "strom", "");
+    snprintf(it.category, sizeof it.category, "round");
+    assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
+    assert_string_equal(res.destination, "rounds");
+    it = make_item(TRYGG_KIND_CONCERN, "centrum", "Varför är det så mörkt i parken?");
+    snprintf(it.category, sizeof it.category, "question");
+    assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
+    assert_string_equal(res.destination, "security");
+    assert_string_equal(res.copy_to, "");
 
     /* Urgent signal: raised, 112 first, still no copy for a person. */
     it = make_item(TRYGG_KIND_CONCERN, "centrum", "En man hotar med kniv vid torget");
