@@ -19,7 +19,7 @@ static const char *const step_names[] = {
     [ST_WHEN] = "when",         [ST_DESC] = "desc",         [ST_FEEDBACK] = "feedback",
     [ST_PHONE] = "phone",       [ST_WATCH_INFO] = "info",   [ST_WALK] = "list",
     [ST_NAME] = "name",         [ST_CONTACT] = "contact",   [ST_CONSENT] = "consent",
-    [ST_REVIEW] = "review",     [ST_QUESTION] = "question",
+    [ST_REVIEW] = "review",     [ST_QUESTION] = "question", [ST_SPOT] = "spot",
 };
 static const char *const kind_names[] = {"",     "concern",  "fault", "watch",
                                          "walk", "question", "round"};
@@ -77,8 +77,13 @@ flow_step flow_current_step(const flow *f)
 static int step_visible(const flow *f, flow_step s)
 {
     switch (s) {
-    case ST_PLACE:
-        return strcmp(f->form.area, "other") == 0;
+    case ST_PLACE: /* typed: "Annan plats", or a fault's place not in the list */
+        if (strcmp(f->form.area, "other") == 0)
+            return 1;
+        return f->form.kind == FLOW_FAULT &&
+               (strcmp(f->form.spot, "other") == 0 || flow_area_places(f) == 0);
+    case ST_SPOT:
+        return strcmp(f->form.area, "other") != 0 && flow_area_places(f) > 0;
     case ST_PHONE:
         return f->form.feedback == 1;
     case ST_CONSENT:
@@ -251,7 +256,7 @@ static void set_steps(flow *f, flow_kind kind)
 {
     static const flow_step concern[] = {ST_CATEGORY, ST_AREA, ST_PLACE,
                                         ST_WHEN,     ST_DESC, ST_REVIEW};
-    static const flow_step fault[] = {ST_CATEGORY, ST_AREA,  ST_PLACE,   ST_DESC,
+    static const flow_step fault[] = {ST_CATEGORY, ST_AREA,  ST_SPOT,    ST_PLACE, ST_DESC,
                                       ST_FEEDBACK, ST_PHONE, ST_CONSENT, ST_REVIEW};
     static const flow_step watch[] = {ST_WATCH_INFO, ST_NAME,    ST_AREA,  ST_PLACE,
                                       ST_CONTACT,    ST_CONSENT, ST_REVIEW};
@@ -415,6 +420,8 @@ static const char *validate(flow *f)
         return m->consent ? NULL : "err.consent";
     case ST_QUESTION:
         return blank(m->text) ? "err.question_required" : NULL;
+    case ST_SPOT:
+        return m->spot[0] ? NULL : "err.choose";
     case ST_DESC:
     case ST_WATCH_INFO:
     case ST_REVIEW:
@@ -617,6 +624,15 @@ static void option(flow *f, const char *v)
         break;
     case ST_AREA:
         if (!TRYGG_COPY(m->area, v))
+            return;
+        if (strcmp(v, "other") != 0)
+            m->place[0] = 0;
+        m->spot[0] = 0; /* the places are the new area's */
+        break;
+    case ST_SPOT:
+        if (strcmp(v, "other") != 0 && !flow_spot(f, v))
+            return;
+        if (!TRYGG_COPY(m->spot, v))
             return;
         if (strcmp(v, "other") != 0)
             m->place[0] = 0;
@@ -1198,4 +1214,21 @@ void flow_follow_result(flow *f, flow_follow_state state, const char *status, co
                  : f->follow_state == FOLLOW_OFFLINE ? "offline"
                                                      : "not_found");
     say_key(f, key);
+}
+
+const rc_place *flow_spot(const flow *f, const char *id)
+{
+    for (int i = 0; i < f->cat->n_places; i++)
+        if (strcmp(f->cat->places[i].area, f->form.area) == 0 &&
+            strcmp(f->cat->places[i].id, id) == 0)
+            return &f->cat->places[i];
+    return NULL;
+}
+
+int flow_area_places(const flow *f)
+{
+    int n = 0;
+    for (int i = 0; i < f->cat->n_places; i++)
+        n += strcmp(f->cat->places[i].area, f->form.area) == 0;
+    return n;
 }

@@ -93,13 +93,15 @@ typedef enum flow_step {
     ST_CONSENT,
     ST_REVIEW,
     ST_QUESTION, /* the question's text (required) */
+    ST_SPOT,     /* a fault: where exactly, from the area's registered places */
 } flow_step;
 
 typedef struct flow_form {
     flow_kind kind;
     char category[FLOW_ID_MAX];
     char area[FLOW_ID_MAX];
-    char place[FLOW_PLACE_MAX + 1];
+    char place[FLOW_PLACE_MAX + 1]; /* typed: area "other", or spot "other" */
+    char spot[FLOW_ID_MAX];         /* a fault's registered place id, or "other" */
     char when[16];
     char text[FLOW_TEXT_MAX + 1];
     int feedback; /* -1 not asked, 0 no, 1 yes */
@@ -286,6 +288,11 @@ void flow_consent_text(const flow *f, char *out, size_t cap);
  * state. Ignored unless a look-up is waiting. */
 void flow_follow_result(flow *f, flow_follow_state state, const char *status, const char *received,
                         const char *changed);
+
+/* The registered place `id` of the form's area (NULL if none), and how
+ * many places the area has (a fault asks where exactly: issue 16). */
+const rc_place *flow_spot(const flow *f, const char *id);
+int flow_area_places(const flow *f);
 
 /* Safety walks or rounds (FLOW_ROUND) as the current flow lists them. */
 int flow_walk_listed(const flow *f, const rc_walk *w);

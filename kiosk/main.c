@@ -150,7 +150,7 @@ static const char *kind_name(flow_kind k)
 }
 
 /* The submission body of docs/kiosk-api.md. NULL on allocation failure. */
-static char *submission_json(const flow_form *m, const char *uuid, const char *lang,
+static char *submission_json(const flow *f, const flow_form *m, const char *uuid, const char *lang,
                              const char *follow)
 {
     json_t *j = json_object();
@@ -170,8 +170,13 @@ static char *submission_json(const flow_form *m, const char *uuid, const char *l
         json_object_set_new(j, "area", json_string(m->area));
     if (m->when[0])
         json_object_set_new(j, "when", json_string(m->when));
+    /* A fault's registered place goes by its label (as the map counts it);
+     * a typed place starts the text, as for "Annan plats". */
+    const rc_place *spot = m->kind == FLOW_FAULT ? flow_spot(f, m->spot) : NULL;
+    if (spot)
+        json_object_set_new(j, "place", json_string(spot->label));
     char text[FLOW_TEXT_MAX + FLOW_PLACE_MAX + 8] = "";
-    if (strcmp(m->area, "other") == 0 && m->place[0])
+    if (m->place[0])
         snprintf(text, sizeof text, "%s%s%s", m->place, m->text[0] ? "\n" : "", m->text);
     else
         TRYGG_COPY_FIT(text, m->text);
@@ -207,7 +212,7 @@ static int host_submit(void *user, const flow_form *form, char ref[8], char foll
      * it too; the server keeps only its hash (docs/follow-up.md). */
     char secret[TRYGG_FOLLOW_SECRET_LEN + 1];
     trygg_follow_secret_new(secret);
-    char *body = submission_json(form, uuid, a->f.lang, secret);
+    char *body = submission_json(&a->f, form, uuid, a->f.lang, secret);
     if (!body)
         return -1;
     /* The reference is the kiosk's own (prefix + sequence, unique by

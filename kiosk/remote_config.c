@@ -236,6 +236,32 @@ static int parse_links(json_t *links, rc_catalog *c, char *err, size_t errcap)
     return 1;
 }
 
+/* The place register ("places": [{"id", "label", "area"}]). A place with a
+ * bad or too long member is dropped alone; past RC_PLACES the rest is
+ * dropped. Always 1. */
+static int parse_places(json_t *a, rc_catalog *c)
+{
+    if (!json_is_array(a))
+        return 1;
+    c->n_places = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (c->n_places >= RC_PLACES)
+            break;
+        rc_place *p = &c->places[c->n_places];
+        if (!copy_str(json_object_get(v, "id"), p->id, sizeof p->id) ||
+            !copy_str(json_object_get(v, "label"), p->label, sizeof p->label) ||
+            !copy_str(json_object_get(v, "area"), p->area, sizeof p->area) || !p->label[0]) {
+            TRYGG_WARN("server config: places[%zu] dropped (bad id, label or area)", i);
+            continue;
+        }
+        c->n_places++;
+    }
+    return 1;
+}
+
 /* How long the server keeps each kind ("retention": {"fault": 365, ...}).
  * A value that is not a whole number of days from 1 to 3650 is dropped
  * alone: that kind's consent text then gives no number. Always 1. */
@@ -335,6 +361,8 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
         c->status_url[0] = '\0'; /* cannot happen: the length was checked */
     if ((a = json_object_get(root, "retention")) && json_is_object(a))
         parse_retention(a, c);
+    if ((a = json_object_get(root, "places")))
+        parse_places(a, c);
     if (c->n_concern == 0 || c->n_fault == 0 || c->n_areas == 0) {
         snprintf(err, errcap, "categories and areas must not be empty");
         goto out;

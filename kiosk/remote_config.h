@@ -28,6 +28,8 @@
 #define RC_AREAS   40
 #define RC_WALKS   16
 #define RC_NOTICES 8
+#define RC_PLACES  64
+#define RC_PLACE   64 /* bytes of a place's label (trygg/geo.h TRYGG_GEO_PLACE_LABEL) */
 
 typedef struct rc_entry {
     char id[RC_ID];
@@ -44,6 +46,14 @@ typedef struct rc_walk {
     int round; /* 1: the housing company's safety round (trygghetsrond, "round": true) */
 } rc_walk;
 
+/* A place of the server's register ([place ID]): a fault asks where
+ * exactly from the places of its area (issue 16). */
+typedef struct rc_place {
+    char id[RC_ID];
+    char label[RC_PLACE];
+    char area[RC_ID];
+} rc_place;
+
 typedef struct rc_catalog {
     rc_entry concern[RC_CATS];
     int n_concern;
@@ -53,6 +63,8 @@ typedef struct rc_catalog {
     int n_areas;
     rc_walk walks[RC_WALKS];
     int n_walks;
+    rc_place places[RC_PLACES]; /* none until the server's config gives them */
+    int n_places;
     struct {
         char lang[8];
         char text[TRYGG_NOTICE_MAX + 1];

@@ -125,9 +125,16 @@ static void screen_review(ctx *c)
     }
     if (strcmp(m->area, "other") == 0)
         TRYGG_COPY_FIT(area, m->place);
-    else if ((e = rc_find(f->cat->areas, f->cat->n_areas, m->area)))
+    else if ((e = rc_find(f->cat->areas, f->cat->n_areas, m->area))) {
         TRYGG_COPY_TRUNC(area,
                          rc_label(e, f->lang, f->tr, NULL, buf, sizeof buf)); /* display text */
+        /* a fault's place: the registered one, or what was typed */
+        const rc_place *sp = flow_spot(f, m->spot);
+        const char *where = sp ? sp->label : m->place;
+        size_t n = strlen(area);
+        if (where[0] && n + 3 < sizeof area)
+            snprintf(area + n, sizeof area - n, ", %s", where);
+    }
     if (m->when[0]) {
         char k[32];
         snprintf(k, sizeof k, "when.%s", m->when);
@@ -198,6 +205,7 @@ static void step_footer(ctx *c, flow_step s)
     case ST_WHEN:
     case ST_FEEDBACK:
     case ST_WALK:
+    case ST_SPOT:
         next_id = NULL; /* choosing an option moves on */
         break;
     case ST_DESC:
@@ -243,6 +251,27 @@ static void step_feedback(ctx *c)
     TRYGG_COPY_TRUNC(ch[1].label, T(c, q ? "question.no" : "feedback.no")); /* display text */
     const char *sel = m->feedback == 1 ? "yes" : m->feedback == 0 ? "no" : NULL;
     kit_choices(c, ch, 2, sel);
+}
+
+/* A fault's place: the registered places of its area, then "Annan plats"
+ * (typed on the next step). */
+static void step_spot(ctx *c)
+{
+    const flow *f = c->f;
+    choice ch[RC_PLACES + 1];
+    int n = 0;
+    for (int i = 0; i < f->cat->n_places && n < RC_PLACES; i++) {
+        const rc_place *p = &f->cat->places[i];
+        if (strcmp(p->area, f->form.area) != 0)
+            continue;
+        TRYGG_COPY_FIT(ch[n].id, p->id);
+        TRYGG_COPY_TRUNC(ch[n].label, p->label); /* display text */
+        n++;
+    }
+    snprintf(ch[n].id, sizeof ch[n].id, "other");
+    TRYGG_COPY_TRUNC(ch[n].label, T(c, "spot.other")); /* display text */
+    n++;
+    kit_choices(c, ch, n, f->form.spot[0] ? f->form.spot : NULL);
 }
 
 /* How many walks (or, signing up for a round, rounds) the list shows. */
@@ -344,6 +373,9 @@ void screen_step(ctx *c)
         break;
     case ST_AREA:
         entry_choices(c, f->cat->areas, f->cat->n_areas, NULL, m->area, 1);
+        break;
+    case ST_SPOT:
+        step_spot(c);
         break;
     case ST_WHEN:
         step_when(c);

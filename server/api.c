@@ -150,6 +150,17 @@ static void parse_when_text_lang(json_t *o, trygg_item *item, json_t *fields)
         }
     }
 
+    /* Where exactly (issue 16): a place of the register (server.ini [place
+     * ID]) chosen on the kiosk, by its label, as the map counts it. */
+    const char *place = opt_str(o, "place", fields);
+    if (place != NULL && place[0]) {
+        size_t n = strlen(place);
+        if (!trygg_utf8_valid(place, n))
+            json_object_set_new(fields, "place", json_string("invalid"));
+        else if (!TRYGG_COPY(item->place, place))
+            json_object_set_new(fields, "place", json_string("too_long"));
+    }
+
     const char *text = opt_str(o, "text", fields);
     if (text != NULL) {
         size_t n = strlen(text);
@@ -569,6 +580,19 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
         json_array_append_new(areas, e);
     }
     json_object_set_new(root, "areas", areas);
+
+    /* The place register (server.ini [place ID]): a fault asks where
+     * exactly, from the places of its area (issue 16, defect 7). */
+    json_t *places = json_array();
+    const trygg_geo *geo = cat ? cat->geo : NULL;
+    for (int i = 0; geo && i < geo->nplaces; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_string(geo->places[i].id));
+        json_object_set_new(e, "label", json_string(geo->places[i].label));
+        json_object_set_new(e, "area", json_string(geo->places[i].area));
+        json_array_append_new(places, e);
+    }
+    json_object_set_new(root, "places", places);
 
     int64_t now = (int64_t)time(NULL);
     enum { MAXW = 32, MAXN = 16 };

@@ -98,6 +98,8 @@ tap #receipt.done
 tap #home.fault
 tap #opt.street_light
 tap #opt.centrum
+expect screen fault.spot
+tap #opt.resecentrum
 tap #nav.skip
 tap #opt.yes
 type 0701234567
@@ -168,6 +170,10 @@ shot f2
     db = sqlite3.connect(os.path.join(data, "trygg.db"))
     items = {row[0]: row[1:] for row in
              db.execute("SELECT ref, kind, channel, area, text FROM items WHERE channel = 'kiosk'")}
+    # a street light in Centrum: the registered place, to street maintenance
+    # (by category, not the housing company by area: issue 16, defect 7)
+    fault = db.execute("SELECT place, destination FROM items WHERE kind = 'fault'").fetchall()
+    assert fault == [("Resecentrum", "streets")], fault
     # Every consent text shown is what the server enforces: the days in the
     # text are the days between the item's arrival and its purge.
     purge = {row[0]: (row[1] - row[2]) // 86400 for row in

@@ -117,6 +117,8 @@ tap #home.fault
 shot fault.category
 tap #opt.playground
 tap #opt.centrum
+shot fault.spot
+tap #opt.resecentrum
 tap #nav.skip
 shot fault.feedback
 tap #opt.yes
@@ -370,6 +372,8 @@ retry_min_ms = 60000
                   {"id": 5, "starts": "2027-02-10T17:00:00+01:00", "area": "strom",
                    "place": "Ströms gård", "meeting_point": "vid tvättstugan", "capacity": 12,
                    "signups": 2, "round": True}],
+        "places": [{"id": "resecentrum", "label": "Resecentrum", "area": "centrum"},
+                   {"id": "gota_centrum", "label": "Göta centrum", "area": "gota"}],
         "links": {"parent_municipality_url": "https://kommun.example.se/foraldrar",
                   "parent_police_url": "https://polisen.example.se/foraldrar"},
         "notices": [{"lang": "sv", "text": "Trygghetsvandring i Göta den 3 december kl. 18.00. "
@@ -387,7 +391,8 @@ retry_min_ms = 60000
                 "concern.area": "concern.area", "concern.place": "concern.place",
                 "concern.when": "concern.when", "concern.desc": "concern.desc",
                 "concern.review": "concern.review", "receipt.concern": "receipt",
-                "fault.category": "fault.category", "fault.feedback": "fault.feedback",
+                "fault.category": "fault.category", "fault.spot": "fault.spot",
+                "fault.feedback": "fault.feedback",
                 "fault.phone": "fault.phone", "fault.consent_error": "fault.consent",
                 "fault.consent": "fault.consent", "fault.review": "fault.review",
                 "receipt.fault": "receipt", "watch.info": "watch.info",
@@ -419,6 +424,13 @@ retry_min_ms = 60000
             assert not any("0701234567" in l for l in labels("fault.phone") +
                            labels("fault.review")), "phone number visible"
             assert any("Göta centrum" in l for l in labels("walk.list")), "no walk"
+            # a fault asks where exactly: the area's registered places and
+            # "Annan plats" (issue 16, defect 7); the choice is sent by label
+            spot = labels("fault.spot")
+            assert "Resecentrum" in spot and not any("Göta centrum" in l for l in spot), spot
+            assert any(l.startswith("Annan plats" if lang == "sv" else "Other place")
+                       for l in spot), spot
+            assert any("Resecentrum" in l for l in labels("fault.review")), "place not reviewed"
             # places left and a full walk from the server's config; a full walk is refused
             full, left = ("Fullbokad", "26 platser kvar") if lang == "sv" else \
                 ("Fully booked", "26 places left")
@@ -525,6 +537,7 @@ retry_min_ms = 60000
     assert kinds.count("concern") == 8 and kinds.count("walk_signup") == 8, kinds
     fault = [b for b in bodies if b["kind"] == "fault"][0]
     assert fault["contact"] == "0701234567" and fault["consent"] is True
+    assert fault["place"] == "Resecentrum", fault
     concern = [b for b in bodies if b["kind"] == "concern"][0]
     assert concern["area"] == "other" and concern["text"].startswith("Gångtunneln vid Ålvägen\n")
     assert "contact" not in concern

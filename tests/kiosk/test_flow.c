@@ -229,6 +229,10 @@ static void test_fault_feedback_and_phone(void **state)
     tap(e, "home.fault");
     tap(e, "opt.street_light");
     tap(e, "opt.centrum");
+    /* no registered places for Centrum here: where exactly, typed */
+    assert_string_equal(screen(e), "fault.place");
+    type(e, "Vid bron");
+    tap(e, "nav.next");
     tap(e, "nav.skip");
     assert_string_equal(screen(e), "fault.feedback");
     tap(e, "opt.no");
@@ -411,8 +415,8 @@ static void test_speech_never_says_masked_digits(void **state)
 {
     env *e = *state;
     tap(e, "speech.toggle");
-    static const char *const path[] = {"home.fault", "opt.street_light", "opt.centrum", "nav.skip",
-                                       "opt.yes"};
+    static const char *const path[] = {"home.fault", "opt.street_light", "opt.centrum", "key.b",
+                                       "nav.next",   "nav.skip",         "opt.yes"};
     for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
         tap(e, path[i]);
         tap(e, path[i]); /* speech mode: the second touch activates */
@@ -884,6 +888,52 @@ static void test_follow_words_match_web(void **state)
     trygg_i18n_free(web);
 }
 
+/* Issue 16, defect 7: a fault asks where exactly: the registered places of
+ * its area (from the server's config) or "Annan plats", typed; an area
+ * without registered places asks for the place as text. The place is
+ * required. */
+static void test_fault_spot(void **state)
+{
+    env *e = *state;
+    static const char body[] =
+        "{\"places\": [{\"id\": \"resecentrum\", \"label\": \"Resecentrum\", \"area\": "
+        "\"centrum\"}, {\"id\": \"gota_centrum\", \"label\": \"Göta centrum\", \"area\": "
+        "\"gota\"}]}";
+    char err[128], name[64];
+    rc_catalog base = e->cat;
+    assert_int_equal(rc_parse(body, strlen(body), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_int_equal(e->cat.n_places, 2);
+    tap(e, "home.fault");
+    tap(e, "opt.street_light");
+    tap(e, "opt.centrum");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.spot");
+    tap(e, "opt.gota_centrum"); /* not a place of Centrum: nothing */
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.spot");
+    tap(e, "opt.resecentrum");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.desc");
+    assert_string_equal(e->f.form.spot, "resecentrum");
+    tap(e, "nav.back");
+    tap(e, "opt.other");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.place");
+    tap(e, "nav.next");
+    assert_string_equal(e->f.error, "err.place_required");
+    type(e, "Vid bron");
+    tap(e, "nav.next");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.desc");
+    /* an area without registered places: typed at once */
+    flow_reset(&e->f, e->now);
+    tap(e, "home.fault");
+    tap(e, "opt.street_light");
+    tap(e, "opt.lodose");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.place");
+    /* a concern keeps its steps: no place list */
+    flow_reset(&e->f, e->now);
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    tap(e, "opt.centrum");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "concern.when");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -906,6 +956,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restart_asks_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_retention, setup, teardown),
         cmocka_unit_test_setup_teardown(test_question_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fault_spot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rounds_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_follow_words_match_web, setup, teardown),

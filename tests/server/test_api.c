@@ -433,6 +433,25 @@ static void test_config_retention(void **state)
         assert_int_equal(it.purge_at - it.created, (int64_t)days * 86400);
     }
     assert_int_equal(json_integer_value(json_object_get(ret, "fault")), 365);
+    /* the place register: a fault asks where exactly (issue 16, defect 7) */
+    json_t *places = json_object_get(o, "places");
+    int resecentrum = 0;
+    size_t i;
+    json_t *p;
+    json_array_foreach(places, i, p)
+    {
+        if (strcmp(json_string_value(json_object_get(p, "id")), "resecentrum") == 0) {
+            assert_string_equal(json_string_value(json_object_get(p, "label")), "Resecentrum");
+            assert_string_equal(json_string_value(json_object_get(p, "area")), "centrum");
+            resecentrum = 1;
+        }
+    }
+    assert_true(resecentrum);
+    trygg_item fault;
+    assert_int_equal(trygg_store_get_by_key(server_store(&F.ctx),
+                                            "6f1c2d3e-aaaa-bbbb-cccc-0000000000c1", &fault),
+                     TRYGG_OK);
+    assert_string_equal(fault.destination, "streets"); /* a street light in Centrum */
     json_decref(o);
 }
 
