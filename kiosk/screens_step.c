@@ -405,7 +405,11 @@ void screen_step(ctx *c)
     case ST_PHONE:
     case ST_NAME:
     case ST_CONTACT:
-        kit_field(c, fld, masked, s == ST_DESC || s == ST_QUESTION, hint_text);
+        /* With an error above the field there is no room for the hint and
+         * three lines too: the keys keep their size (the error says what to
+         * do, and the question it refused is empty). */
+        kit_field(c, fld, masked, s == ST_DESC || (s == ST_QUESTION && !f->error[0]),
+                  f->error[0] ? NULL : hint_text);
         kit_keyboard(c, digits);
         break;
     }
