@@ -6,21 +6,10 @@
 #include <string.h>
 #include "trygg/follow.h"
 
-void screen_home(ctx *c)
+/* The language buttons under the home screen's title. */
+static void home_langs(ctx *c)
 {
-    const ui_theme *t = c->t;
     const flow *f = c->f;
-    kit_footer(c, 0, NULL, NULL);
-    /* The seed's tips (issue 16): reports first, then sign-ups, following a
-     * case, advice for parents and the police's services. */
-    static const char *const tiles[] = {"concern", "fault",  "question", "watch", "walks",
-                                        "rounds",  "follow", "parent",   "help"};
-    enum { NT = sizeof tiles / sizeof *tiles };
-    int cols = c->portrait || c->fs > 1.01 ? 2 : 3;
-    /* "Kiosken sparar ingenting om dig": in the free cell after the tiles,
-     * or under the title when the tiles fill the grid. */
-    kit_title(c, T(c, "home.title"), NT % cols ? NULL : T(c, "home.info.body"));
-    /* Language choice */
     static const char *const langs[] = {"sv", "en", "ar", "so"};
     int x = c->pad, y = c->top, bh = S(c, 84);
     for (int i = 0; i < 4; i++) {
@@ -38,6 +27,23 @@ void screen_home(ctx *c)
         x += w + S(c, 16);
     }
     c->top = y + bh + S(c, 28);
+}
+
+void screen_home(ctx *c)
+{
+    const ui_theme *t = c->t;
+    const flow *f = c->f;
+    kit_footer(c, 0, NULL, NULL);
+    /* The seed's tips (issue 16): reports first, then sign-ups, following a
+     * case, advice for parents and the police's services. */
+    static const char *const tiles[] = {"concern", "fault",  "question", "watch", "walks",
+                                        "rounds",  "follow", "parent",   "help"};
+    enum { NT = sizeof tiles / sizeof *tiles };
+    int cols = c->portrait || c->fs > 1.01 ? 2 : 3;
+    /* "Kiosken sparar ingenting om dig": in the free cell after the tiles,
+     * or under the title when the tiles fill the grid. */
+    kit_title(c, T(c, "home.title"), NT % cols ? NULL : T(c, "home.info.body"));
+    home_langs(c);
     /* A notice from the server (first one in this language). */
     for (int i = 0; i < f->cat->n_notices; i++) {
         if (strcmp(f->cat->notices[i].lang, f->lang) != 0)

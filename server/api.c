@@ -547,6 +547,30 @@ static void add_status_url(const server_ctx *ctx, json_t *root)
     }
 }
 
+/* The place register (server.ini [place ID]): a fault asks where exactly,
+ * from the places of its area (issue 16, defect 7). And the days each kind
+ * is kept, as the purge enforces them (server.ini [retention], else the
+ * store's defaults): the kiosk's consent texts show these numbers and no
+ * others (issue 16, defect 1). */
+static void add_places_retention(const server_ctx *ctx, trygg_store *st, json_t *root)
+{
+    json_t *places = json_array();
+    const trygg_geo *geo = ctx->cfg.catalog ? ctx->cfg.catalog->geo : NULL;
+    for (int i = 0; geo && i < geo->nplaces; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_string(geo->places[i].id));
+        json_object_set_new(e, "label", json_string(geo->places[i].label));
+        json_object_set_new(e, "area", json_string(geo->places[i].area));
+        json_array_append_new(places, e);
+    }
+    json_object_set_new(root, "places", places);
+    json_t *ret = json_object();
+    for (int kind = 0; kind < TRYGG_KIND_COUNT; kind++)
+        json_object_set_new(ret, trygg_kind_name((trygg_kind)kind),
+                            json_integer(trygg_store_retention(st, (trygg_kind)kind)));
+    json_object_set_new(root, "retention", ret);
+}
+
 json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
 {
     server_catalog *cat = ctx->cfg.catalog;
@@ -580,19 +604,6 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
         json_array_append_new(areas, e);
     }
     json_object_set_new(root, "areas", areas);
-
-    /* The place register (server.ini [place ID]): a fault asks where
-     * exactly, from the places of its area (issue 16, defect 7). */
-    json_t *places = json_array();
-    const trygg_geo *geo = cat ? cat->geo : NULL;
-    for (int i = 0; geo && i < geo->nplaces; i++) {
-        json_t *e = json_object();
-        json_object_set_new(e, "id", json_string(geo->places[i].id));
-        json_object_set_new(e, "label", json_string(geo->places[i].label));
-        json_object_set_new(e, "area", json_string(geo->places[i].area));
-        json_array_append_new(places, e);
-    }
-    json_object_set_new(root, "places", places);
 
     int64_t now = (int64_t)time(NULL);
     enum { MAXW = 32, MAXN = 16 };
@@ -654,14 +665,7 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
     if (k && trygg_ref_prefix_valid(k->ref_prefix))
         json_object_set_new(root, "ref_prefix", json_string(k->ref_prefix));
     add_status_url(ctx, root);
-    /* Days each kind is kept, as the purge enforces them (server.ini
-     * [retention], else the store's defaults): the kiosk's consent texts show
-     * these numbers and no others (issue 16, defect 1). */
-    json_t *ret = json_object();
-    for (int kind = 0; kind < TRYGG_KIND_COUNT; kind++)
-        json_object_set_new(ret, trygg_kind_name((trygg_kind)kind),
-                            json_integer(trygg_store_retention(st, (trygg_kind)kind)));
-    json_object_set_new(root, "retention", ret);
+    add_places_retention(ctx, st, root);
     return root;
 }
 
