@@ -934,6 +934,25 @@ static void test_fault_spot(void **state)
     assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "concern.when");
 }
 
+/* The parents' pages follow the rules of the other links: https:// only; a
+ * javascript: address from the server is dropped alone. */
+static void test_parent_links(void **state)
+{
+    env *e = *state;
+    static const char body[] =
+        "{\"links\": {\"parent_municipality_url\": \"https://kommun.example.se/foraldrar\","
+        " \"parent_police_url\": \"javascript:alert(1)\"}}";
+    char err[128];
+    rc_catalog base = e->cat;
+    assert_int_equal(rc_parse(body, strlen(body), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_string_equal(e->cat.parent_municipality_url, "https://kommun.example.se/foraldrar");
+    assert_string_equal(e->cat.parent_police_url, "");
+    tap(e, "home.parent");
+    assert_int_equal(e->f.screen, SCR_PARENT);
+    tap(e, "nav.back");
+    assert_int_equal(e->f.screen, SCR_HOME);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -959,6 +978,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fault_spot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rounds_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parent_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_follow_words_match_web, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
