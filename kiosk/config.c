@@ -93,6 +93,8 @@ static const key_str str_keys[] = {
     S("links", emergency),
     S("links", child_concern_url),
     S("links", child_concern_phone),
+    S("links", parent_municipality_url),
+    S("links", parent_police_url),
     S("links", status_url),
 };
 #undef S
@@ -374,6 +376,8 @@ static void check_links(const kiosk_config *c, trygg_cfg_errors *e)
         {"police_tip_url", c->police_tip_url, kcfg_link_url_ok},
         {"police_report_url", c->police_report_url, kcfg_link_url_ok},
         {"child_concern_url", c->child_concern_url, kcfg_link_url_ok},
+        {"parent_municipality_url", c->parent_municipality_url, kcfg_link_url_ok},
+        {"parent_police_url", c->parent_police_url, kcfg_link_url_ok},
         {"status_url", c->status_url, kcfg_link_url_ok},
         {"police_tip_phone", c->police_tip_phone, kcfg_phone_ok},
         {"child_concern_phone", c->child_concern_phone, kcfg_phone_ok},

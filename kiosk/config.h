@@ -76,6 +76,9 @@ typedef struct kiosk_config {
     char police_report_url[KCFG_STR];
     char emergency[16];
     char child_concern_url[KCFG_STR];
+    /* Advice for parents of teenagers (issue 16): "" = not configured */
+    char parent_municipality_url[KCFG_STR];
+    char parent_police_url[KCFG_STR];
     /* The public status page of follow-up codes (docs/follow-up.md), e.g.
      * "https://trygg.example.se/s/": the receipt's QR code is this and the
      * code; "" = no QR code until the server's config gives one. */

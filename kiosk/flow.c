@@ -15,13 +15,14 @@
 #define PIN_MAX_FAILS 3
 
 static const char *const step_names[] = {
-    [ST_CATEGORY] = "category", [ST_AREA] = "area",       [ST_PLACE] = "place",
-    [ST_WHEN] = "when",         [ST_DESC] = "desc",       [ST_FEEDBACK] = "feedback",
-    [ST_PHONE] = "phone",       [ST_WATCH_INFO] = "info", [ST_WALK] = "list",
-    [ST_NAME] = "name",         [ST_CONTACT] = "contact", [ST_CONSENT] = "consent",
-    [ST_REVIEW] = "review",
+    [ST_CATEGORY] = "category", [ST_AREA] = "area",         [ST_PLACE] = "place",
+    [ST_WHEN] = "when",         [ST_DESC] = "desc",         [ST_FEEDBACK] = "feedback",
+    [ST_PHONE] = "phone",       [ST_WATCH_INFO] = "info",   [ST_WALK] = "list",
+    [ST_NAME] = "name",         [ST_CONTACT] = "contact",   [ST_CONSENT] = "consent",
+    [ST_REVIEW] = "review",     [ST_QUESTION] = "question", [ST_SPOT] = "spot",
 };
-static const char *const kind_names[] = {"", "concern", "fault", "watch", "walk"};
+static const char *const kind_names[] = {"",     "concern",  "fault", "watch",
+                                         "walk", "question", "round"};
 
 const char *flow_text(const flow *f, const char *key)
 {
@@ -76,12 +77,20 @@ flow_step flow_current_step(const flow *f)
 static int step_visible(const flow *f, flow_step s)
 {
     switch (s) {
-    case ST_PLACE:
-        return strcmp(f->form.area, "other") == 0;
+    case ST_PLACE: /* typed: "Annan plats", or a fault's place not in the list */
+        if (strcmp(f->form.area, "other") == 0)
+            return 1;
+        return f->form.kind == FLOW_FAULT &&
+               (strcmp(f->form.spot, "other") == 0 || flow_area_places(f) == 0);
+    case ST_SPOT:
+        return strcmp(f->form.area, "other") != 0 && flow_area_places(f) > 0;
     case ST_PHONE:
         return f->form.feedback == 1;
     case ST_CONSENT:
-        return f->form.kind != FLOW_FAULT || f->form.feedback == 1;
+        return (f->form.kind != FLOW_FAULT && f->form.kind != FLOW_QUESTION) ||
+               f->form.feedback == 1;
+    case ST_CONTACT: /* a question is answered only with a contact */
+        return f->form.kind != FLOW_QUESTION || f->form.feedback == 1;
     default:
         return 1;
     }
@@ -129,6 +138,12 @@ const char *flow_screen_name(const flow *f, char *buf, size_t cap)
             break;
         case SCR_EMERGENCY:
             s = "emergency";
+            break;
+        case SCR_PARENT:
+            s = "parent";
+            break;
+        case SCR_FOLLOW:
+            s = "follow";
             break;
         case SCR_STEP:
             snprintf(buf, cap, "%s.%s", kind_names[f->form.kind], step_names[flow_current_step(f)]);
@@ -241,11 +256,13 @@ static void set_steps(flow *f, flow_kind kind)
 {
     static const flow_step concern[] = {ST_CATEGORY, ST_AREA, ST_PLACE,
                                         ST_WHEN,     ST_DESC, ST_REVIEW};
-    static const flow_step fault[] = {ST_CATEGORY, ST_AREA,  ST_PLACE,   ST_DESC,
+    static const flow_step fault[] = {ST_CATEGORY, ST_AREA,  ST_SPOT,    ST_PLACE, ST_DESC,
                                       ST_FEEDBACK, ST_PHONE, ST_CONSENT, ST_REVIEW};
     static const flow_step watch[] = {ST_WATCH_INFO, ST_NAME,    ST_AREA,  ST_PLACE,
                                       ST_CONTACT,    ST_CONSENT, ST_REVIEW};
     static const flow_step walk[] = {ST_WALK, ST_NAME, ST_CONTACT, ST_CONSENT, ST_REVIEW};
+    static const flow_step question[] = {ST_QUESTION, ST_FEEDBACK, ST_CONTACT, ST_CONSENT,
+                                         ST_REVIEW};
     const flow_step *s = concern;
     int n = 0;
     switch (kind) {
@@ -259,7 +276,11 @@ static void set_steps(flow *f, flow_kind kind)
         s = watch, n = (int)(sizeof watch / sizeof *watch);
         break;
     case FLOW_WALK:
+    case FLOW_ROUND:
         s = walk, n = (int)(sizeof walk / sizeof *walk);
+        break;
+    case FLOW_QUESTION:
+        s = question, n = (int)(sizeof question / sizeof *question);
         break;
     case FLOW_NONE:
         break;
@@ -309,6 +330,11 @@ void flow_reset(flow *f, uint64_t now)
     f->pin_fails = 0;
     memset(f->ref, 0, sizeof f->ref);
     memset(f->follow, 0, sizeof f->follow);
+    memset(f->follow_code, 0, sizeof f->follow_code);
+    f->follow_state = FOLLOW_IDLE;
+    memset(f->follow_status, 0, sizeof f->follow_status);
+    memset(f->follow_received, 0, sizeof f->follow_received);
+    memset(f->follow_changed, 0, sizeof f->follow_changed);
     f->last_input = now;
     f->now = now;
     enter_screen(f, SCR_HOME);
@@ -392,6 +418,10 @@ static const char *validate(flow *f)
         return flow_valid_contact(m->contact) ? NULL : "err.contact";
     case ST_CONSENT:
         return m->consent ? NULL : "err.consent";
+    case ST_QUESTION:
+        return blank(m->text) ? "err.question_required" : NULL;
+    case ST_SPOT:
+        return m->spot[0] ? NULL : "err.choose";
     case ST_DESC:
     case ST_WATCH_INFO:
     case ST_REVIEW:
@@ -449,6 +479,10 @@ char *flow_field(flow *f, size_t *cap, int *masked, int *digits_only)
         *digits_only = 1;
         return f->pin;
     }
+    if (f->screen == SCR_FOLLOW && f->follow_state != FOLLOW_WAITING) {
+        *cap = sizeof f->follow_code;
+        return f->follow_code;
+    }
     if (f->screen != SCR_STEP)
         return NULL;
     switch (flow_current_step(f)) {
@@ -456,6 +490,7 @@ char *flow_field(flow *f, size_t *cap, int *masked, int *digits_only)
         *cap = sizeof f->form.place;
         return f->form.place;
     case ST_DESC:
+    case ST_QUESTION:
         *cap = sizeof f->form.text;
         return f->form.text;
     case ST_PHONE:
@@ -592,6 +627,15 @@ static void option(flow *f, const char *v)
             return;
         if (strcmp(v, "other") != 0)
             m->place[0] = 0;
+        m->spot[0] = 0; /* the places are the new area's */
+        break;
+    case ST_SPOT:
+        if (strcmp(v, "other") != 0 && !flow_spot(f, v))
+            return;
+        if (!TRYGG_COPY(m->spot, v))
+            return;
+        if (strcmp(v, "other") != 0)
+            m->place[0] = 0;
         break;
     case ST_WHEN:
         if (!TRYGG_COPY(m->when, v))
@@ -610,7 +654,7 @@ static void option(flow *f, const char *v)
             return;
         const rc_walk *w = NULL;
         for (int i = 0; i < f->cat->n_walks; i++)
-            if (f->cat->walks[i].id == id)
+            if (f->cat->walks[i].id == id && flow_walk_listed(f, &f->cat->walks[i]))
                 w = &f->cat->walks[i];
         if (!w)
             return;
@@ -757,6 +801,30 @@ static void pin_control(flow *f, const char *id)
         flow_reset(f, f->now);
 }
 
+/* "Följ ditt ärende": look up the typed code, or type another one. */
+static void follow_control(flow *f, const char *id)
+{
+    if (strcmp(id, "nav.back") == 0) {
+        flow_reset(f, f->now); /* the code is wiped with the session */
+    } else if (strcmp(id, "follow.check") == 0 && f->follow_state != FOLLOW_WAITING) {
+        if (blank(f->follow_code)) {
+            show_error(f, "err.follow_code");
+            return;
+        }
+        f->error[0] = 0;
+        f->follow_state = FOLLOW_WAITING;
+        f->dirty = 1;
+        if (!f->host.follow_lookup || f->host.follow_lookup(f->host.user, f->follow_code) != 0)
+            flow_follow_result(f, FOLLOW_OFFLINE, NULL, NULL, NULL);
+        else
+            say_key(f, "follow.waiting");
+    } else if (strcmp(id, "follow.again") == 0) {
+        memset(f->follow_code, 0, sizeof f->follow_code);
+        f->follow_state = FOLLOW_IDLE;
+        enter_screen(f, SCR_FOLLOW);
+    }
+}
+
 /* A tap on the current screen's own controls. */
 static void screen_control(flow *f, const char *id)
 {
@@ -772,10 +840,22 @@ static void screen_control(flow *f, const char *id)
             start_flow(f, FLOW_WALK);
         else if (strcmp(id, "home.help") == 0)
             enter_screen(f, SCR_HELP);
+        else if (strcmp(id, "home.question") == 0)
+            start_flow(f, FLOW_QUESTION);
+        else if (strcmp(id, "home.rounds") == 0)
+            start_flow(f, FLOW_ROUND);
+        else if (strcmp(id, "home.parent") == 0)
+            enter_screen(f, SCR_PARENT);
+        else if (strcmp(id, "home.follow") == 0)
+            enter_screen(f, SCR_FOLLOW);
         return;
     case SCR_HELP:
+    case SCR_PARENT:
         if (strcmp(id, "nav.back") == 0)
             enter_screen(f, SCR_HOME);
+        return;
+    case SCR_FOLLOW:
+        follow_control(f, id);
         return;
     case SCR_STEP:
         step_control(f, id);
@@ -1085,4 +1165,70 @@ uint64_t flow_next_deadline(const flow *f)
     if (session_active(f))
         return f->last_input + (uint64_t)f->cfg->idle_s * 1000 * slow;
     return UINT64_MAX;
+}
+
+void flow_consent_text(const flow *f, char *out, size_t cap)
+{
+    const char *kind = "walk";
+    int days = f->cat->keep_days.walk_signup;
+    if (f->form.kind == FLOW_FAULT)
+        kind = "fault", days = f->cat->keep_days.fault;
+    else if (f->form.kind == FLOW_WATCH)
+        kind = "watch", days = f->cat->keep_days.watch_signup;
+    else if (f->form.kind == FLOW_ROUND)
+        kind = "round"; /* a walk_signup for a round */
+    else if (f->form.kind == FLOW_QUESTION)
+        kind = "question", days = f->cat->keep_days.concern; /* sent as a concern */
+    char key[48], d[16];
+    snprintf(key, sizeof key, "consent.%s.body%s", kind, days > 0 ? "" : "_unknown");
+    snprintf(d, sizeof d, "%d", days);
+    const char *n[] = {"days", NULL};
+    const char *v[] = {d, NULL};
+    if (trygg_i18n_format(flow_text(f, key), n, v, out, cap) != TRYGG_OK && cap > 0)
+        out[0] = 0; /* display: a text too long for its buffer shows empty */
+}
+
+int flow_walk_listed(const flow *f, const rc_walk *w)
+{
+    return (f->form.kind == FLOW_ROUND) == (w->round != 0);
+}
+
+void flow_follow_result(flow *f, flow_follow_state state, const char *status, const char *received,
+                        const char *changed)
+{
+    if (f->screen != SCR_FOLLOW || f->follow_state != FOLLOW_WAITING)
+        return;
+    f->follow_state = state;
+    if (state == FOLLOW_FOUND && (!status || !TRYGG_COPY(f->follow_status, status) ||
+                                  !TRYGG_COPY(f->follow_received, received ? received : "") ||
+                                  !TRYGG_COPY(f->follow_changed, changed ? changed : "")))
+        f->follow_state = FOLLOW_NOT_FOUND; /* an answer the kiosk cannot show */
+    f->dirty = 1;
+    f->focus = -1;
+    char key[64];
+    if (f->follow_state == FOLLOW_FOUND)
+        snprintf(key, sizeof key, "follow.status.%s", f->follow_status);
+    else
+        snprintf(key, sizeof key, "follow.%s",
+                 f->follow_state == FOLLOW_BUSY      ? "busy"
+                 : f->follow_state == FOLLOW_OFFLINE ? "offline"
+                                                     : "not_found");
+    say_key(f, key);
+}
+
+const rc_place *flow_spot(const flow *f, const char *id)
+{
+    for (int i = 0; i < f->cat->n_places; i++)
+        if (strcmp(f->cat->places[i].area, f->form.area) == 0 &&
+            strcmp(f->cat->places[i].id, id) == 0)
+            return &f->cat->places[i];
+    return NULL;
+}
+
+int flow_area_places(const flow *f)
+{
+    int n = 0;
+    for (int i = 0; i < f->cat->n_places; i++)
+        n += strcmp(f->cat->places[i].area, f->form.area) == 0;
+    return n;
 }

@@ -45,6 +45,8 @@ typedef enum flow_kind {
     FLOW_FAULT,
     FLOW_WATCH,
     FLOW_WALK,
+    FLOW_QUESTION, /* "Har du frågor eller funderingar kring trygghet?" (issue 16) */
+    FLOW_ROUND,    /* sign-up for the housing company's safety round (trygghetsrond) */
 } flow_kind;
 
 typedef enum flow_screen {
@@ -56,7 +58,21 @@ typedef enum flow_screen {
     SCR_PIN,       /* maintenance PIN entry */
     SCR_MAINT,     /* maintenance status */
     SCR_EMERGENCY, /* "Akut? Ring 112" tapped: what to do in an emergency */
+    SCR_PARENT,    /* advice for parents and other adults of teenagers, QR codes */
+    SCR_FOLLOW,    /* "Följ ditt ärende": type the follow-up code, see the status */
 } flow_screen;
+
+/* "Följ ditt ärende": where the look-up of a typed code stands. */
+typedef enum flow_follow_state {
+    FOLLOW_IDLE = 0, /* typing */
+    FOLLOW_WAITING,  /* asked the server */
+    FOLLOW_FOUND,    /* status words and dates below */
+    FOLLOW_NOT_FOUND,
+    FOLLOW_BUSY,    /* too many look-ups from this kiosk: try again in a minute */
+    FOLLOW_OFFLINE, /* the server cannot be reached */
+} flow_follow_state;
+
+#define FLOW_FOLLOW_MAX 24 /* typed follow-up code (19 symbols with dashes, blanks) */
 
 /* Time limits are this many times longer while speech or the keypad is in
  * use (no-time-limit mode, docs/accessibility.md). */
@@ -76,13 +92,16 @@ typedef enum flow_step {
     ST_CONTACT, /* phone or e-mail */
     ST_CONSENT,
     ST_REVIEW,
+    ST_QUESTION, /* the question's text (required) */
+    ST_SPOT,     /* a fault: where exactly, from the area's registered places */
 } flow_step;
 
 typedef struct flow_form {
     flow_kind kind;
     char category[FLOW_ID_MAX];
     char area[FLOW_ID_MAX];
-    char place[FLOW_PLACE_MAX + 1];
+    char place[FLOW_PLACE_MAX + 1]; /* typed: area "other", or spot "other" */
+    char spot[FLOW_ID_MAX];         /* a fault's registered place id, or "other" */
     char when[16];
     char text[FLOW_TEXT_MAX + 1];
     int feedback; /* -1 not asked, 0 no, 1 yes */
@@ -110,6 +129,10 @@ typedef struct flow_host {
      * docs/follow-up.md) and return 0. Only after 0 does the flow show the
      * receipt. */
     int (*submit)(void *user, const flow_form *form, char ref[8], char follow[9]);
+    /* Ask the server for the status of a typed follow-up code, in the
+     * background; the answer comes back through flow_follow_result. Returns
+     * 0 when the question was sent on its way. */
+    int (*follow_lookup)(void *user, const char *code);
     /* Staff chose "exit" in maintenance mode. */
     void (*quit)(void *user);
 } flow_host;
@@ -164,6 +187,12 @@ typedef struct flow {
     int keypad;          /* the keypad was used this session: focus ring, slow mode */
     int headphones;      /* speech was turned on by plugging in headphones */
     flow_screen back_to; /* where "back" leaves the emergency screen for */
+
+    /* "Följ ditt ärende" (wiped on reset like the form) */
+    char follow_code[FLOW_FOLLOW_MAX + 1];
+    flow_follow_state follow_state;
+    char follow_status[24];                       /* state word: new, working, resolved, ... */
+    char follow_received[16], follow_changed[16]; /* YYYY-MM-DD */
 
     int dirty;
     uint64_t now;
@@ -246,6 +275,27 @@ int flow_valid_contact(const char *s); /* phone or e-mail */
 /* Places left on a safety walk: -1 when the walk has no limit (capacity 0),
  * 0 when it is full (signing up is refused with "err.walk_full"). */
 int flow_walk_places_left(const rc_walk *w);
+
+/* The consent text for the form's kind in the screen's language, with the
+ * number of days the server keeps it (rc_catalog keep_days, from the
+ * server's [retention]); without that number the "_unknown" text, which
+ * promises no period. The one source of every consent text shown or
+ * spoken (issue 16, defect 1). */
+void flow_consent_text(const flow *f, char *out, size_t cap);
+
+/* The answer to a follow-up look-up (the host calls this on the UI
+ * thread): FOLLOW_FOUND with the state word and the two dates, or another
+ * state. Ignored unless a look-up is waiting. */
+void flow_follow_result(flow *f, flow_follow_state state, const char *status, const char *received,
+                        const char *changed);
+
+/* The registered place `id` of the form's area (NULL if none), and how
+ * many places the area has (a fault asks where exactly: issue 16). */
+const rc_place *flow_spot(const flow *f, const char *id);
+int flow_area_places(const flow *f);
+
+/* Safety walks or rounds (FLOW_ROUND) as the current flow lists them. */
+int flow_walk_listed(const flow *f, const rc_walk *w);
 
 /* Removes the last UTF-8 character of s (in place). */
 void flow_utf8_pop(char *s);

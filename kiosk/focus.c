@@ -258,11 +258,21 @@ void focus_text(const flow *f, const ui_list *l, int i, char *out, size_t cap)
     if (e->say_digits)
         focus_spell_digits(e->label, label, sizeof label);
     append(out, cap, "", label);
-    if (e->kind == UI_BUTTON && e->nolabel) /* a tile: its description too */
+    if (e->kind == UI_BUTTON && e->nolabel) { /* a tile: its description too */
+        int described = 0;
         for (int j = 0; j < l->n; j++)
             if (l->el[j].kind == UI_TEXT && inside(&l->el[j], e) &&
-                strcmp(l->el[j].label, e->label) != 0)
+                strcmp(l->el[j].label, e->label) != 0) {
                 append(out, cap, ". ", l->el[j].label);
+                described = 1;
+            }
+        /* Nine tiles leave no room to draw descriptions on a 1080-pixel
+         * screen (issue 16): the voice still reads the catalog's. */
+        char dk[96];
+        if (!described && (size_t)snprintf(dk, sizeof dk, "%s.desc", e->id) < sizeof dk &&
+            trygg_i18n_has(f->tr, "sv", dk))
+            append(out, cap, ". ", trygg_i18n_get(f->tr, voice, dk));
+    }
     if (e->check)
         append(out, cap, ", ",
                trygg_i18n_get(f->tr, voice, e->check == 2 ? "speech.checked" : "speech.unchecked"));

@@ -63,6 +63,12 @@ void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out
         case SCR_EMERGENCY:
             screen_emergency(&c);
             break;
+        case SCR_PARENT:
+            screen_parent(&c);
+            break;
+        case SCR_FOLLOW:
+            screen_follow(&c);
+            break;
         }
     if (out->rtl)
         for (int i = 0; i < out->n; i++) {

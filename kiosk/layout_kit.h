@@ -111,5 +111,8 @@ void screen_maint(ctx *c);
 void screen_emergency(ctx *c);
 /* One step of a report (screens_step.c): choices, text entry, consent, review. */
 void screen_step(ctx *c);
+/* screens_more.c: advice for parents, "Följ ditt ärende" (issue 16) */
+void screen_parent(ctx *c);
+void screen_follow(ctx *c);
 
 #endif

@@ -140,14 +140,17 @@ static const char *kind_name(flow_kind k)
     case FLOW_WATCH:
         return "watch_signup";
     case FLOW_WALK:
+    case FLOW_ROUND: /* a round is a walk the server marks "round" */
         return "walk_signup";
+    case FLOW_QUESTION: /* a concern of category "question" (routing.ini) */
+        return "concern";
     default:
         return "concern";
     }
 }
 
 /* The submission body of docs/kiosk-api.md. NULL on allocation failure. */
-static char *submission_json(const flow_form *m, const char *uuid, const char *lang,
+static char *submission_json(const flow *f, const flow_form *m, const char *uuid, const char *lang,
                              const char *follow)
 {
     json_t *j = json_object();
@@ -157,14 +160,23 @@ static char *submission_json(const flow_form *m, const char *uuid, const char *l
      * much later after an outage. */
     json_object_set_new(j, "reported_at", json_integer((json_int_t)time(NULL)));
     json_object_set_new(j, "lang", json_string(lang));
+    if (m->kind == FLOW_QUESTION) { /* a question has no place */
+        json_object_set_new(j, "category", json_string("question"));
+        json_object_set_new(j, "area", json_string("other"));
+    }
     if (m->category[0])
         json_object_set_new(j, "category", json_string(m->category));
     if (m->area[0])
         json_object_set_new(j, "area", json_string(m->area));
     if (m->when[0])
         json_object_set_new(j, "when", json_string(m->when));
+    /* A fault's registered place goes by its label (as the map counts it);
+     * a typed place starts the text, as for "Annan plats". */
+    const rc_place *spot = m->kind == FLOW_FAULT ? flow_spot(f, m->spot) : NULL;
+    if (spot)
+        json_object_set_new(j, "place", json_string(spot->label));
     char text[FLOW_TEXT_MAX + FLOW_PLACE_MAX + 8] = "";
-    if (strcmp(m->area, "other") == 0 && m->place[0])
+    if (m->place[0])
         snprintf(text, sizeof text, "%s%s%s", m->place, m->text[0] ? "\n" : "", m->text);
     else
         TRYGG_COPY_FIT(text, m->text);
@@ -173,13 +185,15 @@ static char *submission_json(const flow_form *m, const char *uuid, const char *l
     char contact[FLOW_NAME_MAX + FLOW_CONTACT_MAX + 8] = "";
     if (m->kind == FLOW_FAULT && m->feedback == 1 && m->consent)
         TRYGG_COPY_FIT(contact, m->phone);
-    else if ((m->kind == FLOW_WATCH || m->kind == FLOW_WALK) && m->consent)
+    else if ((m->kind == FLOW_WATCH || m->kind == FLOW_WALK || m->kind == FLOW_ROUND) && m->consent)
         snprintf(contact, sizeof contact, "%s, %s", m->name, m->contact);
+    else if (m->kind == FLOW_QUESTION && m->feedback == 1 && m->consent)
+        TRYGG_COPY_FIT(contact, m->contact);
     if (contact[0]) {
         json_object_set_new(j, "contact", json_string(contact));
         json_object_set_new(j, "consent", json_true());
     }
-    if (m->kind == FLOW_WALK && m->walk_id >= 0)
+    if ((m->kind == FLOW_WALK || m->kind == FLOW_ROUND) && m->walk_id >= 0)
         json_object_set_new(j, "walk_id", json_integer(m->walk_id));
     json_object_set_new(j, "follow", json_string(follow));
     char *s = json_dumps(j, JSON_COMPACT);
@@ -198,7 +212,7 @@ static int host_submit(void *user, const flow_form *form, char ref[8], char foll
      * it too; the server keeps only its hash (docs/follow-up.md). */
     char secret[TRYGG_FOLLOW_SECRET_LEN + 1];
     trygg_follow_secret_new(secret);
-    char *body = submission_json(form, uuid, a->f.lang, secret);
+    char *body = submission_json(&a->f, form, uuid, a->f.lang, secret);
     if (!body)
         return -1;
     /* The reference is the kiosk's own (prefix + sequence, unique by
@@ -222,6 +236,22 @@ static int host_submit(void *user, const flow_form *form, char ref[8], char foll
     if (a->up)
         uploader_kick(a->up);
     return 0;
+}
+
+/* "Följ ditt ärende": the uploader thread asks the server. */
+static int host_follow_lookup(void *user, const char *code)
+{
+    app *a = user;
+    return a->up ? uploader_follow_ask(a->up, code) : -1;
+}
+
+/* Hands a follow-up answer that arrived to the flow (UI thread). */
+static void follow_poll(app *a)
+{
+    flow_follow_state st;
+    char status[24], received[16], changed[16];
+    if (a->up && uploader_follow_answer(a->up, &st, status, received, changed))
+        flow_follow_result(&a->f, st, status, received, changed);
 }
 
 /* ---- catalog ---- */
@@ -333,6 +363,7 @@ static int run_loop(app *a)
             break;
         }
         case UI_IN_WAKE:
+            follow_poll(a);
             if (a->up && uploader_config_changed(a->up)) {
                 load_catalog(a);
                 a->f.dirty = 1;
@@ -711,6 +742,7 @@ static int command(script *s, char *line)
     arg = trim(arg);
     if (a->up && uploader_config_changed(a->up))
         load_catalog(a); /* what the event loop does on the uploader's wake-up */
+    follow_poll(a);
     relayout(a);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(cmd, commands[i].name))
@@ -831,6 +863,7 @@ static int start_parts(app *a, const char *script_path, const char *wav)
                       .speech_reset = host_reset,
                       .has_voice = host_has_voice,
                       .submit = host_submit,
+                      .follow_lookup = host_follow_lookup,
                       .quit = host_quit};
     flow_init(&a->f, &a->cfg, &a->cat, a->tr, &host, script_path ? 1000000 : ui_ticks());
     return 0;
@@ -875,6 +908,11 @@ static int check_setup(app *a, const char *cfg_path)
     if (!a->cfg.child_concern_url[0])
         printf("%s: WARNING: [links] child_concern_url is not configured: the help screen shows "
                "the number only (the server's routing.ini can set it)\n",
+               cfg_path);
+    if (!a->cfg.parent_municipality_url[0] || !a->cfg.parent_police_url[0])
+        printf("%s: WARNING: [links] parent_municipality_url or parent_police_url is not "
+               "configured: the advice for parents shows no QR code for it (the server's "
+               "routing.ini can set them)\n",
                cfg_path);
     if (!bad)
         printf("%s: OK\n", cfg_path);

@@ -56,6 +56,8 @@ void rc_defaults(rc_catalog *c, const kiosk_config *cfg)
     TRYGG_COPY_FIT(c->police_report_url, cfg->police_report_url);
     TRYGG_COPY_FIT(c->child_concern_url, cfg->child_concern_url);
     TRYGG_COPY_FIT(c->child_concern_phone, cfg->child_concern_phone);
+    TRYGG_COPY_FIT(c->parent_municipality_url, cfg->parent_municipality_url);
+    TRYGG_COPY_FIT(c->parent_police_url, cfg->parent_police_url);
 }
 
 static int copy_str(json_t *v, char *out, size_t cap)
@@ -155,6 +157,7 @@ static int parse_walks(json_t *arr, rc_catalog *c, char *err, size_t errcap)
             w->capacity = (int)json_integer_value(s);
         if ((s = json_object_get(v, "signups")) && json_is_integer(s))
             w->signups = (int)json_integer_value(s);
+        w->round = json_is_true(json_object_get(v, "round")); /* a safety round */
         c->n_walks++;
         continue;
     bad:
@@ -214,6 +217,9 @@ static int parse_links(json_t *links, rc_catalog *c, char *err, size_t errcap)
         {"child_concern_url", c->child_concern_url, sizeof c->child_concern_url, kcfg_link_url_ok},
         {"child_concern_phone", c->child_concern_phone, sizeof c->child_concern_phone,
          kcfg_phone_ok},
+        {"parent_municipality_url", c->parent_municipality_url, sizeof c->parent_municipality_url,
+         kcfg_link_url_ok},
+        {"parent_police_url", c->parent_police_url, sizeof c->parent_police_url, kcfg_link_url_ok},
     };
     for (size_t i = 0; i < sizeof lk / sizeof *lk; i++) {
         json_t *s = json_object_get(links, lk[i].k);
@@ -226,6 +232,58 @@ static int parse_links(json_t *links, rc_catalog *c, char *err, size_t errcap)
             continue;
         }
         trygg_copy_trunc(lk[i].dst, lk[i].cap, v); /* fits: checked above */
+    }
+    return 1;
+}
+
+/* The place register ("places": [{"id", "label", "area"}]). A place with a
+ * bad or too long member is dropped alone; past RC_PLACES the rest is
+ * dropped. Always 1. */
+static int parse_places(json_t *a, rc_catalog *c)
+{
+    if (!json_is_array(a))
+        return 1;
+    c->n_places = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (c->n_places >= RC_PLACES)
+            break;
+        rc_place *p = &c->places[c->n_places];
+        if (!copy_str(json_object_get(v, "id"), p->id, sizeof p->id) ||
+            !copy_str(json_object_get(v, "label"), p->label, sizeof p->label) ||
+            !copy_str(json_object_get(v, "area"), p->area, sizeof p->area) || !p->label[0]) {
+            TRYGG_WARN("server config: places[%zu] dropped (bad id, label or area)", i);
+            continue;
+        }
+        c->n_places++;
+    }
+    return 1;
+}
+
+/* How long the server keeps each kind ("retention": {"fault": 365, ...}).
+ * A value that is not a whole number of days from 1 to 3650 is dropped
+ * alone: that kind's consent text then gives no number. Always 1. */
+static int parse_retention(json_t *o, rc_catalog *c)
+{
+    struct {
+        const char *k;
+        int *dst;
+    } r[] = {{"concern", &c->keep_days.concern},
+             {"fault", &c->keep_days.fault},
+             {"watch_signup", &c->keep_days.watch_signup},
+             {"walk_signup", &c->keep_days.walk_signup}};
+    for (size_t i = 0; i < sizeof r / sizeof *r; i++) {
+        json_t *v = json_object_get(o, r[i].k);
+        if (!v)
+            continue;
+        if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 3650) {
+            TRYGG_WARN("server config: retention.%s dropped (not 1..3650 days)", r[i].k);
+            *r[i].dst = 0;
+            continue;
+        }
+        *r[i].dst = (int)json_integer_value(v);
     }
     return 1;
 }
@@ -260,6 +318,15 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
         if ((a = json_object_get(cats, "concern")) &&
             !parse_entries(a, c->concern, &c->n_concern, RC_CATS, "concern", err, errcap))
             goto out;
+        /* Questions have their own tile ("Har du frågor ..."): the server's
+         * concern category "question" is not one to choose. */
+        for (int i = 0; i < c->n_concern; i++)
+            if (strcmp(c->concern[i].id, "question") == 0) {
+                memmove(&c->concern[i], &c->concern[i + 1],
+                        (size_t)(c->n_concern - i - 1) * sizeof c->concern[0]);
+                c->n_concern--;
+                break;
+            }
         if ((a = json_object_get(cats, "fault")) &&
             !parse_entries(a, c->fault, &c->n_fault, RC_CATS, "fault", err, errcap))
             goto out;
@@ -292,6 +359,10 @@ trygg_err rc_parse(const char *json, size_t len, const rc_catalog *base, rc_cata
         strlen(json_string_value(a)) < sizeof c->status_url &&
         !TRYGG_COPY(c->status_url, json_string_value(a)))
         c->status_url[0] = '\0'; /* cannot happen: the length was checked */
+    if ((a = json_object_get(root, "retention")) && json_is_object(a))
+        parse_retention(a, c);
+    if ((a = json_object_get(root, "places")))
+        parse_places(a, c);
     if (c->n_concern == 0 || c->n_fault == 0 || c->n_areas == 0) {
         snprintf(err, errcap, "categories and areas must not be empty");
         goto out;

@@ -28,6 +28,8 @@
 #define RC_AREAS   40
 #define RC_WALKS   16
 #define RC_NOTICES 8
+#define RC_PLACES  64
+#define RC_PLACE   64 /* bytes of a place's label (trygg/geo.h TRYGG_GEO_PLACE_LABEL) */
 
 typedef struct rc_entry {
     char id[RC_ID];
@@ -41,7 +43,16 @@ typedef struct rc_walk {
     char place[RC_LABEL];
     char meeting_point[RC_LABEL];
     int capacity, signups;
+    int round; /* 1: the housing company's safety round (trygghetsrond, "round": true) */
 } rc_walk;
+
+/* A place of the server's register ([place ID]): a fault asks where
+ * exactly from the places of its area (issue 16). */
+typedef struct rc_place {
+    char id[RC_ID];
+    char label[RC_PLACE];
+    char area[RC_ID];
+} rc_place;
 
 typedef struct rc_catalog {
     rc_entry concern[RC_CATS];
@@ -52,6 +63,8 @@ typedef struct rc_catalog {
     int n_areas;
     rc_walk walks[RC_WALKS];
     int n_walks;
+    rc_place places[RC_PLACES]; /* none until the server's config gives them */
+    int n_places;
     struct {
         char lang[8];
         char text[TRYGG_NOTICE_MAX + 1];
@@ -59,10 +72,19 @@ typedef struct rc_catalog {
     int n_notices;
     char police_tip_url[256], police_tip_phone[32], emergency[16];
     char police_report_url[256], child_concern_url[256], child_concern_phone[32];
+    /* Advice for parents (issue 16): the municipality's and the police's
+     * pages, the same rules as the other links; "" = not configured. */
+    char parent_municipality_url[256], parent_police_url[256];
     char status_url[256]; /* public status page, docs/follow-up.md ("" = none) */
     char ref_prefix[4];   /* prefix for the kiosk's own references (ref.h); "" = none known:
                            * receipts then show no number (docs/kiosk.md) */
-    int from_server;      /* 1 when parsed from a server body */
+    /* Days the server keeps each kind before purging its text and contact
+     * (config "retention", server.ini [retention]); 0 = not known (no server
+     * config yet): the consent texts then give no number (issue 16). */
+    struct {
+        int concern, fault, watch_signup, walk_signup;
+    } keep_days;
+    int from_server; /* 1 when parsed from a server body */
 } rc_catalog;
 
 /* Index of lang in the label arrays (sv 0, en 1, ar 2, so 3), -1 if unknown. */

@@ -6,13 +6,10 @@
 #include <string.h>
 #include "trygg/follow.h"
 
-void screen_home(ctx *c)
+/* The language buttons under the home screen's title. */
+static void home_langs(ctx *c)
 {
-    const ui_theme *t = c->t;
     const flow *f = c->f;
-    kit_footer(c, 0, NULL, NULL);
-    kit_title(c, T(c, "home.title"), NULL);
-    /* Language choice */
     static const char *const langs[] = {"sv", "en", "ar", "so"};
     int x = c->pad, y = c->top, bh = S(c, 84);
     for (int i = 0; i < 4; i++) {
@@ -30,6 +27,23 @@ void screen_home(ctx *c)
         x += w + S(c, 16);
     }
     c->top = y + bh + S(c, 28);
+}
+
+void screen_home(ctx *c)
+{
+    const ui_theme *t = c->t;
+    const flow *f = c->f;
+    kit_footer(c, 0, NULL, NULL);
+    /* The seed's tips (issue 16): reports first, then sign-ups, following a
+     * case, advice for parents and the police's services. */
+    static const char *const tiles[] = {"concern", "fault",  "question", "watch", "walks",
+                                        "rounds",  "follow", "parent",   "help"};
+    enum { NT = sizeof tiles / sizeof *tiles };
+    int cols = c->portrait || c->fs > 1.01 ? 2 : 3;
+    /* "Kiosken sparar ingenting om dig": in the free cell after the tiles,
+     * or under the title when the tiles fill the grid. */
+    kit_title(c, T(c, "home.title"), NT % cols ? NULL : T(c, "home.info.body"));
+    home_langs(c);
     /* A notice from the server (first one in this language). */
     for (int i = 0; i < f->cat->n_notices; i++) {
         if (strcmp(f->cat->notices[i].lang, f->lang) != 0)
@@ -45,18 +59,14 @@ void screen_home(ctx *c)
         c->top += h + S(c, 24);
         break;
     }
-    static const char *const tiles[] = {"concern", "fault", "watch", "walks", "help"};
-    int cols = c->portrait ? 1 : 3;
-    if (c->fs > 1.01 && !c->portrait)
-        cols = 2;
-    int rows = (5 + cols - 1) / cols;
+    int rows = (NT + cols - 1) / cols;
     int avail_w = c->W - 2 * c->pad, avail_h = c->bottom - c->top;
     int tw = (avail_w - (cols - 1) * c->gap) / cols;
     int th = (avail_h - (rows - 1) * c->gap) / rows;
     /* Descriptions only when every tile has room for its own: tiles look
      * alike. */
     int all_desc = 1;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < NT; i++) {
         char tk[48], dk[48];
         snprintf(tk, sizeof tk, "home.%s", tiles[i]);
         snprintf(dk, sizeof dk, "home.%s.desc", tiles[i]);
@@ -66,14 +76,15 @@ void screen_home(ctx *c)
             th - S(c, 28))
             all_desc = 0;
     }
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < NT; i++) {
         int tx = c->pad + (i % cols) * (tw + c->gap);
         int ty = c->top + (i / cols) * (th + c->gap);
         char id[32], tk[48], dk[48];
         snprintf(id, sizeof id, "home.%s", tiles[i]);
         snprintf(tk, sizeof tk, "home.%s", tiles[i]);
         snprintf(dk, sizeof dk, "home.%s.desc", tiles[i]);
-        ui_el *b = kit_button(c, id, T(c, tk), tx, ty, tw, th, i == 4 ? ST_SECONDARY : ST_TILE);
+        ui_el *b =
+            kit_button(c, id, T(c, tk), tx, ty, tw, th, i == NT - 1 ? ST_SECONDARY : ST_TILE);
         /* The label is drawn by the two texts below; the button keeps it
          * for hit-testing, speech and the script mode. */
         b->nolabel = 1;
@@ -97,9 +108,10 @@ void screen_home(ctx *c)
             kit_text(c, "", T(c, dk), tx + ipad, by + tth + S(c, 10), tw - 2 * ipad,
                      ty + th - (by + tth + S(c, 10)) - S(c, 8), dpx, 0, fg, bg);
     }
-    if (cols == 3) {
-        /* The sixth cell (after the tiles: the keypad reaches it last). */
-        int tx = c->pad + 2 * (tw + c->gap), ty = c->top + th + c->gap, ip = S(c, 28);
+    if (NT % cols) {
+        /* The free cell after the tiles (the keypad reaches it last). */
+        int tx = c->pad + (NT % cols) * (tw + c->gap), ty = c->top + (rows - 1) * (th + c->gap),
+            ip = S(c, 28);
         int y = ty + ip;
         kit_para(c, T(c, "home.info.title"), tx + ip, &y, tw - 2 * ip, P(c, 34), 1, t->text, t->bg);
         y += S(c, 8);
@@ -252,7 +264,7 @@ void screen_receipt(ctx *c)
         y += S(c, 16);
     }
     char nk[48];
-    static const char *const kn[] = {"", "concern", "fault", "watch", "walk"};
+    static const char *const kn[] = {"", "concern", "fault", "watch", "walk", "question", "round"};
     snprintf(nk, sizeof nk, "receipt.%s.next", kn[f->receipt_kind]);
     kit_para(c, T(c, nk), c->pad, &y, w, P(c, 34), 0, t->text, t->bg);
     y += S(c, 20);

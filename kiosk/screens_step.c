@@ -125,9 +125,16 @@ static void screen_review(ctx *c)
     }
     if (strcmp(m->area, "other") == 0)
         TRYGG_COPY_FIT(area, m->place);
-    else if ((e = rc_find(f->cat->areas, f->cat->n_areas, m->area)))
+    else if ((e = rc_find(f->cat->areas, f->cat->n_areas, m->area))) {
         TRYGG_COPY_TRUNC(area,
                          rc_label(e, f->lang, f->tr, NULL, buf, sizeof buf)); /* display text */
+        /* a fault's place: the registered one, or what was typed */
+        const rc_place *sp = flow_spot(f, m->spot);
+        const char *where = sp ? sp->label : m->place;
+        size_t n = strlen(area);
+        if (where[0] && n + 3 < sizeof area)
+            snprintf(area + n, sizeof area - n, ", %s", where);
+    }
     if (m->when[0]) {
         char k[32];
         snprintf(k, sizeof k, "when.%s", m->when);
@@ -136,9 +143,11 @@ static void screen_review(ctx *c)
     for (int i = 0; i < f->cat->n_walks; i++)
         if (f->cat->walks[i].id == m->walk_id)
             walk_label(c, &f->cat->walks[i], walk, sizeof walk);
-    if (m->kind == FLOW_FAULT)
-        TRYGG_COPY_TRUNC(
-            feedback, T(c, m->feedback == 1 ? "feedback.yes" : "feedback.no")); /* display text */
+    if (m->kind == FLOW_FAULT || m->kind == FLOW_QUESTION)
+        TRYGG_COPY_TRUNC(feedback,
+                         T(c, m->feedback == 1
+                                  ? (m->kind == FLOW_QUESTION ? "question.yes" : "feedback.yes")
+                                  : (m->kind == FLOW_QUESTION ? "question.no" : "feedback.no")));
     char phone_masked[64] = "";
     if (m->phone[0]) {
         /* Show only the last two digits on screen. */
@@ -162,7 +171,8 @@ static void screen_review(ctx *c)
     review_row_dir(c, &y, "review.name", m->name, 1);
     review_row(c, &y, "review.area", area);
     review_row(c, &y, "review.when", when);
-    review_row_dir(c, &y, "review.text", m->text[0] ? m->text : NULL, 1);
+    review_row_dir(c, &y, m->kind == FLOW_QUESTION ? "review.question" : "review.text",
+                   m->text[0] ? m->text : NULL, 1);
     if (m->kind == FLOW_CONCERN || m->kind == FLOW_FAULT)
         if (!m->text[0])
             review_row(c, &y, "review.text", T(c, "review.none"));
@@ -174,11 +184,13 @@ static void screen_review(ctx *c)
     review_row_dir(c, &y, "review.contact", m->contact, 1);
     p->h = y - p->y + S(c, 6);
     y += S(c, 20);
-    kit_para(c,
-             T(c, m->kind == FLOW_CONCERN || (m->kind == FLOW_FAULT && m->feedback != 1)
-                      ? "review.anonymous"
-                      : "review.personal"),
-             c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
+    kit_para(
+        c,
+        T(c, m->kind == FLOW_CONCERN ||
+                     ((m->kind == FLOW_FAULT || m->kind == FLOW_QUESTION) && m->feedback != 1)
+                 ? (m->kind == FLOW_QUESTION ? "review.question_anonymous" : "review.anonymous")
+                 : "review.personal"),
+        c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
 }
 
 /* The step's footer: back, and the button that moves on (none where
@@ -193,11 +205,14 @@ static void step_footer(ctx *c, flow_step s)
     case ST_WHEN:
     case ST_FEEDBACK:
     case ST_WALK:
+    case ST_SPOT:
         next_id = NULL; /* choosing an option moves on */
         break;
     case ST_DESC:
         if (!m->text[0])
             next_id = "nav.skip", next_label = T(c, "nav.skip");
+        break;
+    case ST_QUESTION:
         break;
     case ST_WATCH_INFO:
         next_label = T(c, "watch.signup");
@@ -229,12 +244,43 @@ static void step_feedback(ctx *c)
 {
     const flow_form *m = &c->f->form;
     choice ch[2];
+    int q = m->kind == FLOW_QUESTION;
     snprintf(ch[0].id, sizeof ch[0].id, "yes");
-    TRYGG_COPY_TRUNC(ch[0].label, T(c, "feedback.yes")); /* display text */
+    TRYGG_COPY_TRUNC(ch[0].label, T(c, q ? "question.yes" : "feedback.yes")); /* display text */
     snprintf(ch[1].id, sizeof ch[1].id, "no");
-    TRYGG_COPY_TRUNC(ch[1].label, T(c, "feedback.no")); /* display text */
+    TRYGG_COPY_TRUNC(ch[1].label, T(c, q ? "question.no" : "feedback.no")); /* display text */
     const char *sel = m->feedback == 1 ? "yes" : m->feedback == 0 ? "no" : NULL;
     kit_choices(c, ch, 2, sel);
+}
+
+/* A fault's place: the registered places of its area, then "Annan plats"
+ * (typed on the next step). */
+static void step_spot(ctx *c)
+{
+    const flow *f = c->f;
+    choice ch[RC_PLACES + 1];
+    int n = 0;
+    for (int i = 0; i < f->cat->n_places && n < RC_PLACES; i++) {
+        const rc_place *p = &f->cat->places[i];
+        if (strcmp(p->area, f->form.area) != 0)
+            continue;
+        TRYGG_COPY_FIT(ch[n].id, p->id);
+        TRYGG_COPY_TRUNC(ch[n].label, p->label); /* display text */
+        n++;
+    }
+    snprintf(ch[n].id, sizeof ch[n].id, "other");
+    TRYGG_COPY_TRUNC(ch[n].label, T(c, "spot.other")); /* display text */
+    n++;
+    kit_choices(c, ch, n, f->form.spot[0] ? f->form.spot : NULL);
+}
+
+/* How many walks (or, signing up for a round, rounds) the list shows. */
+static int walks_listed(const flow *f)
+{
+    int n = 0;
+    for (int i = 0; i < f->cat->n_walks; i++)
+        n += flow_walk_listed(f, &f->cat->walks[i]);
+    return n;
 }
 
 /* The planned walks to choose from, or a calm text when none is planned. */
@@ -243,20 +289,25 @@ static void step_walk(ctx *c)
     const flow *f = c->f;
     const flow_form *m = &f->form;
     const ui_theme *t = c->t;
-    if (f->cat->n_walks == 0) {
+    if (walks_listed(f) == 0) {
         int y = c->top;
-        kit_para(c, T(c, "walk.none"), c->pad, &y, c->W - 2 * c->pad, P(c, 34), 0, t->text, t->bg);
+        kit_para(c, T(c, m->kind == FLOW_ROUND ? "round.none" : "walk.none"), c->pad, &y,
+                 c->W - 2 * c->pad, P(c, 34), 0, t->text, t->bg);
         return;
     }
     choice ch[RC_WALKS];
     char sel[16] = "";
+    int n = 0;
     for (int i = 0; i < f->cat->n_walks; i++) {
-        snprintf(ch[i].id, sizeof ch[i].id, "%d", f->cat->walks[i].id);
-        walk_label(c, &f->cat->walks[i], ch[i].label, sizeof ch[i].label);
+        if (!flow_walk_listed(f, &f->cat->walks[i]))
+            continue;
+        snprintf(ch[n].id, sizeof ch[n].id, "%d", f->cat->walks[i].id);
+        walk_label(c, &f->cat->walks[i], ch[n].label, sizeof ch[n].label);
         if (f->cat->walks[i].id == m->walk_id)
             snprintf(sel, sizeof sel, "%d", m->walk_id);
+        n++;
     }
-    kit_choices(c, ch, f->cat->n_walks, sel);
+    kit_choices(c, ch, n, sel);
 }
 
 /* The consent text in a panel and its check button. */
@@ -264,18 +315,15 @@ static void step_consent(ctx *c)
 {
     const flow_form *m = &c->f->form;
     const ui_theme *t = c->t;
-    char bk[64];
-    snprintf(bk, sizeof bk, "consent.%s.body",
-             m->kind == FLOW_FAULT   ? "fault"
-             : m->kind == FLOW_WATCH ? "watch"
-                                     : "walk");
+    char body[1024];
+    flow_consent_text(c->f, body, sizeof body);
     int y = c->top;
     int w = c->W - 2 * c->pad;
     int px = P(c, 30);
-    int h = kit_text_h(c, T(c, bk), px, 0, w - S(c, 48)) + S(c, 40);
+    int h = kit_text_h(c, body, px, 0, w - S(c, 48)) + S(c, 40);
     kit_panel(c, c->pad, y, w, h, t->panel_bg, t->border, S(c, 2));
     int ty = y + S(c, 20);
-    kit_para(c, T(c, bk), c->pad + S(c, 24), &ty, w - S(c, 48), px, 0, t->text, t->panel_bg);
+    kit_para(c, body, c->pad + S(c, 24), &ty, w - S(c, 48), px, 0, t->text, t->panel_bg);
     y += h + S(c, 24);
     int bw = kit_btn_w(c, T(c, "consent.toggle"), P(c, 34)) + S(c, 80);
     if (bw > w)
@@ -304,7 +352,7 @@ void screen_step(ctx *c)
 
     /* Footer first: it decides how much room the content has. */
     step_footer(c, s);
-    if (!(s == ST_WALK && f->cat->n_walks == 0)) /* nothing to go through */
+    if (!(s == ST_WALK && walks_listed(f) == 0)) /* nothing to go through */
         kit_progress(c);
     size_t cap;
     int masked, digits;
@@ -312,7 +360,7 @@ void screen_step(ctx *c)
     /* Steps with a keyboard keep the title short (no hint under it). */
     /* No walks planned: the calm "none planned" text replaces the hint
      * that asks to choose one. */
-    if (s == ST_WALK && f->cat->n_walks == 0)
+    if (s == ST_WALK && walks_listed(f) == 0)
         hint_text = NULL;
     kit_title(c, T(c, key), fld ? NULL : hint_text);
     kit_error_line(c);
@@ -325,6 +373,9 @@ void screen_step(ctx *c)
         break;
     case ST_AREA:
         entry_choices(c, f->cat->areas, f->cat->n_areas, NULL, m->area, 1);
+        break;
+    case ST_SPOT:
+        step_spot(c);
         break;
     case ST_WHEN:
         step_when(c);
@@ -350,10 +401,15 @@ void screen_step(ctx *c)
         break;
     case ST_PLACE:
     case ST_DESC:
+    case ST_QUESTION:
     case ST_PHONE:
     case ST_NAME:
     case ST_CONTACT:
-        kit_field(c, fld, masked, s == ST_DESC, hint_text);
+        /* With an error above the field there is no room for the hint and
+         * three lines too: the keys keep their size (the error says what to
+         * do, and the question it refused is empty). */
+        kit_field(c, fld, masked, s == ST_DESC || (s == ST_QUESTION && !f->error[0]),
+                  f->error[0] ? NULL : hint_text);
         kit_keyboard(c, digits);
         break;
     }

@@ -33,6 +33,12 @@ struct uploader {
     char token[256];
     int net_failures;
     uint64_t backoff_until;
+    /* "Följ ditt ärende", under mu: the code to ask about (follow_ask set),
+     * the answer (follow_done set) */
+    char follow_code[FLOW_FOLLOW_MAX + 1];
+    int follow_ask, follow_done;
+    flow_follow_state follow_state;
+    char follow_status[24], follow_received[16], follow_changed[16];
 };
 
 static uint64_t wall_ms(void)
@@ -231,6 +237,92 @@ static void heartbeat(uploader *u)
     trygg_buf_free(&resp);
 }
 
+/* Copies the string member `k` of o into out[cap]; "" when absent or too long. */
+static void json_str(json_t *o, const char *k, char *out, size_t cap)
+{
+    const char *v = json_string_value(json_object_get(o, k));
+    if (!v || strlen(v) >= cap)
+        v = "";
+    memcpy(out, v, strlen(v) + 1);
+}
+
+/* Asks the server about the waiting follow-up code, if any: the status
+ * words come from the same look-up as the public status page (docs/follow-up.md). */
+static void follow_lookup(uploader *u)
+{
+    char code[FLOW_FOLLOW_MAX + 1];
+    pthread_mutex_lock(&u->mu);
+    int ask = u->follow_ask;
+    memcpy(code, u->follow_code, sizeof code);
+    sodium_memzero(u->follow_code, sizeof u->follow_code);
+    u->follow_ask = 0;
+    pthread_mutex_unlock(&u->mu);
+    if (!ask)
+        return;
+    json_t *j = json_pack("{s:s}", "code", code);
+    sodium_memzero(code, sizeof code);
+    char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    trygg_buf resp;
+    trygg_buf_init(&resp, BODY_CAP);
+    char err[TRYGG_HTTP_ERR_MAX + 64] = "";
+    if (!u->token[0])
+        load_token(u);
+    long st =
+        body ? request(u, "/api/v1/kiosk/status", body, &resp, NULL, NULL, err, sizeof err) : 0;
+    if (body)
+        wipe_json_free(body);
+    flow_follow_state fs = st == 404 ? FOLLOW_NOT_FOUND : st == 429 ? FOLLOW_BUSY : FOLLOW_OFFLINE;
+    char status[24] = "", received[16] = "", changed[16] = "";
+    if (st == 200 && resp.data) {
+        json_t *o = json_loadb(resp.data, resp.len, 0, NULL);
+        json_str(o, "status", status, sizeof status);
+        json_str(o, "received", received, sizeof received);
+        json_str(o, "changed", changed, sizeof changed);
+        json_decref(o);
+        fs = status[0] ? FOLLOW_FOUND : FOLLOW_NOT_FOUND;
+    }
+    trygg_buf_free(&resp);
+    pthread_mutex_lock(&u->mu);
+    u->follow_state = fs;
+    memcpy(u->follow_status, status, sizeof status);
+    memcpy(u->follow_received, received, sizeof received);
+    memcpy(u->follow_changed, changed, sizeof changed);
+    u->follow_done = 1;
+    pthread_mutex_unlock(&u->mu);
+    if (u->o.wake)
+        u->o.wake(u->o.wake_user);
+}
+
+int uploader_follow_ask(uploader *u, const char *code)
+{
+    if (strlen(code) >= sizeof u->follow_code)
+        return -1;
+    pthread_mutex_lock(&u->mu);
+    memcpy(u->follow_code, code, strlen(code) + 1);
+    u->follow_ask = 1;
+    u->follow_done = 0;
+    pthread_cond_signal(&u->cv);
+    pthread_mutex_unlock(&u->mu);
+    return 0;
+}
+
+int uploader_follow_answer(uploader *u, flow_follow_state *state, char status[24],
+                           char received[16], char changed[16])
+{
+    pthread_mutex_lock(&u->mu);
+    int done = u->follow_done;
+    if (done) {
+        *state = u->follow_state;
+        memcpy(status, u->follow_status, 24);
+        memcpy(received, u->follow_received, 16);
+        memcpy(changed, u->follow_changed, 16);
+        u->follow_done = 0;
+    }
+    pthread_mutex_unlock(&u->mu);
+    return done;
+}
+
 static void update_counts(uploader *u)
 {
     int d = outbox_depth(u->ob), dead = outbox_dead_count(u->ob);
@@ -256,6 +348,7 @@ static void *run(void *arg)
         pthread_mutex_unlock(&u->mu);
         if (stop)
             break;
+        follow_lookup(u); /* a resident is waiting at the screen: first */
         uint64_t now = wall_ms();
         if (now >= u->backoff_until) {
             if (now >= next_config) {
@@ -293,7 +386,7 @@ static void *run(void *arg)
             wake = now + 60000;
         struct timespec ts = {(time_t)(wake / 1000), (long)(wake % 1000) * 1000000};
         pthread_mutex_lock(&u->mu);
-        while (!u->stop && !u->kicked)
+        while (!u->stop && !u->kicked && !u->follow_ask)
             if (pthread_cond_timedwait(&u->cv, &u->mu, &ts) != 0)
                 break;
         pthread_mutex_unlock(&u->mu);

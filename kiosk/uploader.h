@@ -39,6 +39,15 @@ void uploader_kick(uploader *u);
 void uploader_status(uploader *u, ui_status *st);
 /* 1 once after a new config was written to the cache file. */
 int uploader_config_changed(uploader *u);
+/* "Följ ditt ärende" (issue 16): asks the server for the status of a typed
+ * follow-up code (POST /api/v1/kiosk/status) at the thread's next turn. One
+ * question at a time; a new one replaces one not yet asked. 0 on success. */
+int uploader_follow_ask(uploader *u, const char *code);
+/* The answer, once: 1 when one arrived (state FOLLOW_*, and for
+ * FOLLOW_FOUND the state word and the dates), else 0. The code is wiped
+ * when the question has been asked. */
+int uploader_follow_answer(uploader *u, flow_follow_state *state, char status[24],
+                           char received[16], char changed[16]);
 /* Stops and joins the thread (an upload in flight is finished or timed out). */
 void uploader_stop(uploader *u);
 

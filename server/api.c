@@ -1,8 +1,9 @@
 /*
  * api.c — the kiosk API, exactly as docs/kiosk-api.md describes it:
  *   POST /api/v1/submissions      idempotent submit (uuid), 201 new / 200 seen
- *   GET  /api/v1/kiosk/config     categories, areas, walks, notices, links; ETag
+ *   GET  /api/v1/kiosk/config     categories, areas, walks, notices, links, retention; ETag
  *   POST /api/v1/kiosk/heartbeat  version, outbox depth, last error -> 204
+ *   POST /api/v1/kiosk/status     "Följ ditt ärende": a follow-up code's status words
  * Every call needs "Authorization: Bearer <kiosk token>".
  */
 #include "trygg/copy.h"
@@ -20,6 +21,8 @@
 #include "api_gateway.h"
 #include "config.h"
 #include "intake.h"
+#include "ratelimit.h"
+#include "web_status.h"
 #include "trygg/follow.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
@@ -145,6 +148,17 @@ static void parse_when_text_lang(json_t *o, trygg_item *item, json_t *fields)
                 TRYGG_WARN("api: reported_at %lld ignored (server clock %lld)", (long long)at,
                            (long long)now);
         }
+    }
+
+    /* Where exactly (issue 16): a place of the register (server.ini [place
+     * ID]) chosen on the kiosk, by its label, as the map counts it. */
+    const char *place = opt_str(o, "place", fields);
+    if (place != NULL && place[0]) {
+        size_t n = strlen(place);
+        if (!trygg_utf8_valid(place, n))
+            json_object_set_new(fields, "place", json_string("invalid"));
+        else if (!TRYGG_COPY(item->place, place))
+            json_object_set_new(fields, "place", json_string("too_long"));
     }
 
     const char *text = opt_str(o, "text", fields);
@@ -295,8 +309,10 @@ static int same_submission(const trygg_item *sent, const trygg_item *had)
 
 /* A walk sign-up must name a walk the server knows (a full one is still
  * taken, see intake.c: audit_over_capacity): "unknown" into `fields` if not.
- * Returns the store's error when it cannot tell. */
-static trygg_err check_walk(trygg_store *st, const trygg_item *item, json_t *fields)
+ * A sign-up for a safety round (walks.round, issue 16) gets the category
+ * "round", so routing.ini sends it to the rounds' coordinator. Returns the
+ * store's error when it cannot tell. */
+static trygg_err check_walk(trygg_store *st, trygg_item *item, json_t *fields)
 {
     if (json_object_size(fields) != 0 || item->kind != TRYGG_KIND_WALK_SIGNUP)
         return TRYGG_OK;
@@ -306,6 +322,10 @@ static trygg_err check_walk(trygg_store *st, const trygg_item *item, json_t *fie
         json_object_set_new(fields, "walk_id", json_string("unknown"));
         return TRYGG_OK;
     }
+    if (we == TRYGG_OK && w.round)
+        TRYGG_COPY_FIT(item->category, "round");
+    else if (we == TRYGG_OK)
+        item->category[0] = '\0';
     return we;
 }
 
@@ -527,6 +547,30 @@ static void add_status_url(const server_ctx *ctx, json_t *root)
     }
 }
 
+/* The place register (server.ini [place ID]): a fault asks where exactly,
+ * from the places of its area (issue 16, defect 7). And the days each kind
+ * is kept, as the purge enforces them (server.ini [retention], else the
+ * store's defaults): the kiosk's consent texts show these numbers and no
+ * others (issue 16, defect 1). */
+static void add_places_retention(const server_ctx *ctx, trygg_store *st, json_t *root)
+{
+    json_t *places = json_array();
+    const trygg_geo *geo = ctx->cfg.catalog ? ctx->cfg.catalog->geo : NULL;
+    for (int i = 0; geo && i < geo->nplaces; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_string(geo->places[i].id));
+        json_object_set_new(e, "label", json_string(geo->places[i].label));
+        json_object_set_new(e, "area", json_string(geo->places[i].area));
+        json_array_append_new(places, e);
+    }
+    json_object_set_new(root, "places", places);
+    json_t *ret = json_object();
+    for (int kind = 0; kind < TRYGG_KIND_COUNT; kind++)
+        json_object_set_new(ret, trygg_kind_name((trygg_kind)kind),
+                            json_integer(trygg_store_retention(st, (trygg_kind)kind)));
+    json_object_set_new(root, "retention", ret);
+}
+
 json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
 {
     server_catalog *cat = ctx->cfg.catalog;
@@ -589,6 +633,8 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
         json_object_set_new(e, "meeting_point", json_string(walks[i].meeting_point));
         json_object_set_new(e, "capacity", json_integer(walks[i].capacity));
         json_object_set_new(e, "signups", json_integer(walks[i].signups));
+        if (walks[i].round)
+            json_object_set_new(e, "round", json_true());
         json_array_append_new(wa, e);
     }
     json_object_set_new(root, "walks", wa);
@@ -603,9 +649,10 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
     free(walks);
     free(notices);
 
-    static const char *const link_keys[] = {"police_tip_url",    "police_tip_phone",
-                                            "emergency",         "police_report_url",
-                                            "child_concern_url", "child_concern_phone"};
+    static const char *const link_keys[] = {
+        "police_tip_url",          "police_tip_phone",  "emergency",
+        "police_report_url",       "child_concern_url", "child_concern_phone",
+        "parent_municipality_url", "parent_police_url"};
     json_t *links = json_object();
     for (size_t i = 0; i < sizeof link_keys / sizeof link_keys[0]; i++) {
         const char *v = ctx->routes ? trygg_routes_link(ctx->routes, link_keys[i]) : NULL;
@@ -618,6 +665,7 @@ json_t *api_kiosk_config(server_ctx *ctx, trygg_store *st, const trygg_kiosk *k)
     if (k && trygg_ref_prefix_valid(k->ref_prefix))
         json_object_set_new(root, "ref_prefix", json_string(k->ref_prefix));
     add_status_url(ctx, root);
+    add_places_retention(ctx, st, root);
     return root;
 }
 
@@ -706,9 +754,69 @@ static void h_heartbeat(void *vctx, const http_req *req, http_resp *resp)
     http_resp_set(resp, 204, "application/json", "", 0);
 }
 
+/* "Följ ditt ärende" on the kiosk (issue 16): the status of a follow-up
+ * code typed at the kiosk, by the status page's own look-up (web_status.c:
+ * constant-time, one answer for every code that opens nothing). Limited per
+ * kiosk like the page per address: a burst of STATUS_BURST, then
+ * STATUS_PER_MINUTE a minute (429 with Retry-After). Only the state word
+ * and two dates: never the text, place, contact or reply. */
+static void h_status(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    json_t *o;
+    if (api_client_body(ctx, req, resp, TRYGG_ROLE_KIOSK, 1024, &k, &o) == NULL)
+        return;
+    const char *code = json_string_value(json_object_get(o, "code"));
+    if (code == NULL || strlen(code) > 64) {
+        json_decref(o);
+        api_error_fields(resp, 400, "validation", json_pack("{s:s}", "code", "invalid"));
+        return;
+    }
+    char key[TRYGG_NAME_MAX + 8];
+    snprintf(key, sizeof key, "kiosk:%s", k.id);
+    int retry = 0;
+    if (!rl_allow(ctx->status_limit, key, (int64_t)time(NULL) * 1000, &retry)) {
+        json_decref(o);
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", retry > 0 ? retry : 1);
+        api_error(resp, 429, "too_many");
+        http_resp_header(resp, "Retry-After", ra);
+        return;
+    }
+    char state[24] = "";
+    int64_t created = 0, updated = 0;
+    int found = status_lookup(ctx, code, state, &created, &updated);
+    json_decref(o);
+    if (found < 0) {
+        api_error(resp, 503, "store");
+        return;
+    }
+    if (found == 0) {
+        api_error(resp, 404, "not_found");
+        return;
+    }
+    char d1[16], d2[16];
+    if (trygg_time_format(created, "%Y-%m-%d", d1, sizeof d1) == 0)
+        d1[0] = '\0';
+    if (trygg_time_format(updated, "%Y-%m-%d", d2, sizeof d2) == 0)
+        d2[0] = '\0';
+    json_t *a = json_pack("{s:s, s:s, s:s}", "status", state, "received", d1, "changed", d2);
+    char *body = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    if (body == NULL) {
+        api_error(resp, 503, "store");
+        return;
+    }
+    http_resp_set(resp, 200, "application/json", body, strlen(body));
+    http_resp_header(resp, "Cache-Control", "no-store");
+    free(body);
+}
+
 const http_route api_routes[] = {
     {"POST", "/api/v1/submissions", API_MAX_BODY, h_submit},
     {"GET", "/api/v1/kiosk/config", 0, h_config},
     {"POST", "/api/v1/kiosk/heartbeat", API_MAX_BODY, h_heartbeat},
+    {"POST", "/api/v1/kiosk/status", 1024, h_status},
 };
 const int api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -309,6 +309,11 @@ static void walks_section(html_buf *b, web_ctx *w)
             html_lit(b, "<tr>");
             td(b, w, "adm.walk_when", when);
             web_td(b, w, "adm.walk_place");
+            if (wk[i].round) { /* a safety round (issue 16) */
+                html_lit(b, "<strong>");
+                html_t(b, w, "adm.walk_kind_round");
+                html_lit(b, ":</strong> ");
+            }
             html_text(b, wk[i].place);
             html_lit(b, "<br><span class=\"muted\">");
             html_text(b, web_area_label(w, wk[i].area));
@@ -334,6 +339,15 @@ static void walks_section(html_buf *b, web_ctx *w)
     html_t(b, w, "adm.walk_add");
     html_lit(b, "</h3>");
     form_open(b, w, "walk/save", "grid");
+    /* A safety walk, or the housing company's safety round (issue 16): the
+     * kiosk lists them on their own tiles, and round sign-ups go to the
+     * rounds' coordinator (routing.ini). */
+    field_open(b, w, "w-kind", "adm.walk_kind");
+    html_lit(b, "<select id=\"w-kind\" name=\"round\"><option value=\"0\">");
+    html_t(b, w, "adm.walk_kind_walk");
+    html_lit(b, "</option><option value=\"1\">");
+    html_t(b, w, "adm.walk_kind_round");
+    html_lit(b, "</option></select></div>");
     input(b, w, "w-date", "date", "adm.walk_date", "date", "", 1, 10);
     input(b, w, "w-time", "time", "adm.walk_time", "time", "18:00", 1, 5);
     field_open(b, w, "w-area", "adm.walk_area");
@@ -709,6 +723,8 @@ static trygg_err walk_save(web_ctx *w, const http_req *req)
     const char *date = http_form(req, "date");
     const char *tm = http_form(req, "time");
     const char *cap = http_form(req, "capacity");
+    const char *round = http_form(req, "round");
+    wk.round = round && strcmp(round, "1") == 0;
     int64_t day = web_parse_date(date);
     int hh = -1, mm = -1;
     char tail;

@@ -29,8 +29,10 @@
 
 /* Keys allowed in [links]. */
 static const char *const link_keys[] = {
-    "police_tip_url", "police_tip_form_url", "police_tip_phone",  "police_phone",
-    "emergency",      "police_report_url",   "child_concern_url", "child_concern_phone",
+    "police_tip_url",    "police_tip_form_url", "police_tip_phone",
+    "police_phone",      "emergency",           "police_report_url",
+    "child_concern_url", "child_concern_phone", "parent_municipality_url",
+    "parent_police_url",
 };
 #define NLINKS (sizeof link_keys / sizeof link_keys[0])
 
@@ -381,7 +383,8 @@ static int load_handler(void *user, trygg_cfg_errors *e, const char *section, co
                 /* Only the child-concern page may be empty: "not configured"
                  * until the municipality confirms it (the kiosks then show the
                  * number alone, and the checks say so). */
-                int may_be_empty = strcmp(name, "child_concern_url") == 0;
+                int may_be_empty =
+                    strcmp(name, "child_concern_url") == 0 || strncmp(name, "parent_", 7) == 0;
                 if (!trygg_cfg_str(value, r->links[i], sizeof r->links[i]) ||
                     (value[0] == '\0' && !may_be_empty))
                     return trygg_cfg_fail(e, line, "%s: empty, too long or not UTF-8", name);

@@ -51,6 +51,13 @@ void trygg_store_set_retention(trygg_store *st, trygg_kind kind, int days)
         OPS(st)->set_retention(st, kind, days);
 }
 
+int trygg_store_retention(trygg_store *st, trygg_kind kind)
+{
+    if (!st)
+        return -1;
+    return OPS(st)->retention(st, kind);
+}
+
 void trygg_store_set_wal_limit(trygg_store *st, int64_t bytes)
 {
     if (st)

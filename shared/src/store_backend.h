@@ -27,6 +27,7 @@ typedef struct trygg_store_ops {
     const char *(*errmsg)(const trygg_store *st);
     int (*schema_version)(trygg_store *st);
     void (*set_retention)(trygg_store *st, trygg_kind kind, int days);
+    int (*retention)(trygg_store *st, trygg_kind kind);
     void (*set_wal_limit)(trygg_store *st, int64_t bytes);
     trygg_err (*submit)(trygg_store *st, const trygg_item *in, trygg_item *out, int *created);
     trygg_err (*get)(trygg_store *st, int64_t id, trygg_item *out);

@@ -432,6 +432,13 @@ void trygg_sqlite_set_retention(trygg_store *st, trygg_kind kind, int days)
     st->retention[kind] = days;
 }
 
+int trygg_sqlite_retention(trygg_store *st, trygg_kind kind)
+{
+    if ((int)kind < 0 || kind >= TRYGG_KIND_COUNT)
+        return 0;
+    return st->retention[kind];
+}
+
 trygg_err trygg_sqlite_begin(trygg_store *st)
 {
     if (st->user_tx)

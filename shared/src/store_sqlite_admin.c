@@ -722,7 +722,7 @@ trygg_err trygg_sqlite_kiosk_owns_prefix(trygg_store *st, const char *id, const 
 #define WALK_COLS                                                                                  \
     "w.id, w.starts, w.area, w.place, w.meeting_point, w.capacity, w.cancelled, "                  \
     "(SELECT count(*) FROM items i WHERE i.kind = 'walk_signup' AND i.walk_id = w.id "             \
-    "AND i.status <> 'closed')"
+    "AND i.status <> 'closed'), w.round"
 
 static const trygg_sql_field walk_fields[] = {TRYGG_SQL_FINT(trygg_walk, id),
                                               TRYGG_SQL_FINT(trygg_walk, starts),
@@ -731,7 +731,8 @@ static const trygg_sql_field walk_fields[] = {TRYGG_SQL_FINT(trygg_walk, id),
                                               TRYGG_SQL_FTEXT(trygg_walk, meeting_point),
                                               TRYGG_SQL_FINT(trygg_walk, capacity),
                                               TRYGG_SQL_FINT(trygg_walk, cancelled),
-                                              TRYGG_SQL_FINT(trygg_walk, signups)};
+                                              TRYGG_SQL_FINT(trygg_walk, signups),
+                                              TRYGG_SQL_FINT(trygg_walk, round)};
 
 static void read_walk(sqlite3_stmt *s, void *row)
 {
@@ -743,20 +744,22 @@ trygg_err trygg_sqlite_walk_put(trygg_store *st, trygg_walk *w)
     if (w->starts <= 0 || w->capacity < 0 || !str_ok(w->area, sizeof w->area) ||
         !str_ok(w->place, sizeof w->place) || !str_ok(w->meeting_point, sizeof w->meeting_point))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid walk");
-    trygg_sql_args a =
-        TRYGG_SQL_ARGS(TRYGG_SQL_INT(w->starts), TRYGG_SQL_TEXT(w->area), TRYGG_SQL_TEXT(w->place),
-                       TRYGG_SQL_TEXT(w->meeting_point), TRYGG_SQL_INT(w->capacity),
-                       TRYGG_SQL_INT(w->cancelled ? 1 : 0), TRYGG_SQL_INT(w->id));
+    trygg_sql_args a = TRYGG_SQL_ARGS(
+        TRYGG_SQL_INT(w->starts), TRYGG_SQL_TEXT(w->area), TRYGG_SQL_TEXT(w->place),
+        TRYGG_SQL_TEXT(w->meeting_point), TRYGG_SQL_INT(w->capacity),
+        TRYGG_SQL_INT(w->cancelled ? 1 : 0), TRYGG_SQL_INT(w->round ? 1 : 0), TRYGG_SQL_INT(w->id));
     if (w->id)
         return trygg_st_write_one(st,
                                   "UPDATE walks SET starts = ?1, area = ?2, place = ?3, "
-                                  "meeting_point = ?4, capacity = ?5, cancelled = ?6 WHERE id = ?7",
+                                  "meeting_point = ?4, capacity = ?5, cancelled = ?6, round = ?7 "
+                                  "WHERE id = ?8",
                                   a, "walk");
-    a.n--; /* no ?7 */
-    trygg_err err = trygg_st_write(st,
-                                   "INSERT INTO walks (starts, area, place, meeting_point, "
-                                   "capacity, cancelled) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                   a, "add walk");
+    a.n--; /* no ?8 */
+    trygg_err err =
+        trygg_st_write(st,
+                       "INSERT INTO walks (starts, area, place, meeting_point, "
+                       "capacity, cancelled, round) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                       a, "add walk");
     if (!err)
         w->id = sqlite3_last_insert_rowid(st->db);
     return err;

@@ -11,6 +11,7 @@ const trygg_store_ops trygg_sqlite_ops = {
     .errmsg = trygg_sqlite_errmsg,
     .schema_version = trygg_sqlite_schema_version,
     .set_retention = trygg_sqlite_set_retention,
+    .retention = trygg_sqlite_retention,
     .set_wal_limit = trygg_sqlite_set_wal_limit,
     .submit = trygg_sqlite_submit,
     .get = trygg_sqlite_get,

@@ -13,6 +13,7 @@ void trygg_sqlite_close(trygg_store *st);
 const char *trygg_sqlite_errmsg(const trygg_store *st);
 int trygg_sqlite_schema_version(trygg_store *st);
 void trygg_sqlite_set_retention(trygg_store *st, trygg_kind kind, int days);
+int trygg_sqlite_retention(trygg_store *st, trygg_kind kind);
 void trygg_sqlite_set_wal_limit(trygg_store *st, int64_t bytes);
 trygg_err trygg_sqlite_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created);
 trygg_err trygg_sqlite_get(trygg_store *st, int64_t id, trygg_item *out);

@@ -17,6 +17,12 @@ echo "kiosk-token-for-test" > "$T/kiosk-token"
 grep -q "OK" "$T/out" || fail "no OK line"
 # The shipped child-concern page is not configured: a warning, not an error.
 grep -q "child_concern_url is not configured" "$T/out" || fail "no child-concern warning"
+# Nor are the pages for parents (issue 16); a javascript: one is refused.
+grep -q "parent_municipality_url or parent_police_url is not configured" "$T/out" ||
+    fail "no parent-links warning"
+sed 's|^parent_police_url =.*|parent_police_url = javascript:alert(1)|' "$T/good.ini" > "$T/js.ini"
+if "$KIOSK" -n -c "$T/js.ini" > "$T/out" 2>&1; then cat "$T/out"; fail "javascript: link accepted"; fi
+grep -q "parent_police_url" "$T/out" || { cat "$T/out"; fail "no parent link message"; }
 # A corrupt Arabic font would leave the Arabic screens blank: -n refuses it.
 cp -r "$SRC/assets" "$T/assets"
 head -c 4096 /dev/urandom > "$T/assets/fonts/NotoSansArabic-Regular.ttf"

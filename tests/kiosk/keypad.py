@@ -87,6 +87,7 @@ def phone_script():
     """A fault report with feedback: the phone number typed by keypad."""
     s = ["size 1920 1080", "audio added", "tap #home.fault", "tap #home.fault",
          "tap #opt.playground", "tap #opt.playground", "tap #opt.centrum", "tap #opt.centrum",
+         "tap #key.b", "tap #key.b", "tap #nav.next", "tap #nav.next",
          "tap #nav.skip", "tap #nav.skip", "tap #opt.yes", "tap #opt.yes",
          "expect screen fault.phone", "mark phone"]
     # the digit pad: rows 1 2 3 / 4 5 6 / 7 8 9 / + 0 bksp

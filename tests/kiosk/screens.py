@@ -31,6 +31,64 @@ URLS = {
     "tip": "https://polisen.se/kontakt/tipsa-polisen/",
     "report": "https://polisen.se/utsatt-for-brott/polisanmalan/",
 }
+# Advice for parents (issue 16): two pages from the server's config (test
+# addresses; the shipped config leaves them unconfigured).
+PARENT_URLS = {"https://kommun.example.se/foraldrar", "https://polisen.example.se/foraldrar"}
+
+# The seed's tips that had no tile (issue 16): advice for parents, a
+# question with a contact, a safety round, following a report (the server
+# cannot be reached here: the kiosk says so).
+TILES = """
+tap #home.parent
+shot parent
+tap #nav.back
+tap #home.question
+shot question.question
+tap #nav.next
+shot question.question_error
+type Varför är det så mörkt i parken?
+tap #nav.next
+shot question.feedback
+tap #opt.yes
+type anna@example.se
+tap #nav.next
+shot question.consent
+tap #consent.toggle
+tap #nav.next
+shot question.review
+tap #review.send
+expect screen receipt
+shot receipt.question
+tap #receipt.done
+tap #home.rounds
+shot round.list
+tap #opt.5
+type Bo Ek
+tap #nav.next
+type 0701234567
+tap #nav.next
+tap #consent.toggle
+tap #nav.next
+tap #review.send
+expect screen receipt
+shot receipt.round
+tap #receipt.done
+tap #home.walks
+shot walk.list.norounds
+tap #nav.restart
+tap #home.follow
+shot follow
+tap #follow.check
+shot follow.empty
+type 3k-4qx2-7m9p-k2zd
+shot follow.typed
+tap #follow.check
+sleep 1500
+expect screen follow
+shot follow.offline
+tap #follow.again
+shot follow.again
+"""
 
 FULL = """
 shot home
@@ -59,6 +117,8 @@ tap #home.fault
 shot fault.category
 tap #opt.playground
 tap #opt.centrum
+shot fault.spot
+tap #opt.resecentrum
 tap #nav.skip
 shot fault.feedback
 tap #opt.yes
@@ -229,6 +289,59 @@ def qr_urls(png):
     return set(l for l in r.stdout.splitlines() if l)
 
 
+def check_tiles(tmp, shots, data):
+    """The four new tiles in sv and en, landscape and portrait."""
+    checked = 0
+    for lang in ("sv", "en"):
+        for (w, h) in ((1920, 1080), (1080, 1920)):
+            p = run(tmp, shots, lang, w, h, TILES)
+            expect = {
+                "parent": "parent", "question.question": "question.question",
+                "question.question_error": "question.question",
+                "question.feedback": "question.feedback", "question.consent": "question.consent",
+                "question.review": "question.review", "receipt.question": "receipt",
+                "round.list": "round.list", "receipt.round": "receipt",
+                "walk.list.norounds": "walk.list", "follow": "follow",
+                "follow.empty": "follow", "follow.typed": "follow",
+                "follow.offline": "follow", "follow.again": "follow",
+            }
+            docs = {k: check_shot(shots, p + k, v) for k, v in expect.items()}
+            checked += len(docs)
+            labels = lambda k: [e["label"] for e in docs[k]["elements"]]
+            ids = lambda k: {e["id"] for e in docs[k]["elements"]}
+            for k in docs:
+                assert "emergency" in ids(k) and "nav.restart" in ids(k), ("112/restart", k)
+            # the parents' pages as QR codes, decoded
+            got = qr_urls(os.path.join(shots, p + "parent.png"))
+            assert got == PARENT_URLS, ("parent QR", p, got)
+            # rounds and walks are listed apart
+            assert any("Ströms gård" in l for l in labels("round.list")), "no round"
+            assert not any("Göta centrum" in l for l in labels("round.list")), "walk as round"
+            assert not any("Ströms gård" in l for l in labels("walk.list.norounds")), \
+                "round as walk"
+            # a question needs its text; the consent shows no period it cannot know
+            err = "Skriv din fråga först." if lang == "sv" else "Type your question first."
+            assert any(err in l for l in labels("question.question_error")), "no error"
+            assert not any(re.search(r"\d+ (dagar|days)", l) for l in labels("question.consent"))
+            # the typed code in capitals; offline: said so, never a status
+            assert any("3K-4QX2-7M9P-K2ZD" in l for l in labels("follow.typed")), "code"
+            off = "når inte kommunen" if lang == "sv" else "cannot reach the municipality"
+            assert any(off in l for l in labels("follow.offline")), labels("follow.offline")
+            assert "follow.again" in ids("follow.offline")
+            assert any(l == "|" for l in labels("follow.again")), "code not cleared"
+            # what was queued: a question is a concern "question" without a place
+            # but with the contact; a round sign-up names its round
+            db = sqlite3.connect(os.path.join(data, "outbox.db"))
+            bodies = [json.loads(b) for (b,) in db.execute("SELECT body FROM outbox")]
+            db.close()
+            q = [b for b in bodies if b.get("category") == "question"]
+            assert q and q[-1]["kind"] == "concern" and q[-1]["area"] == "other" and \
+                q[-1]["contact"] == "anna@example.se" and q[-1]["consent"] is True, q
+            r = [b for b in bodies if b.get("walk_id") == 5]
+            assert r and r[-1]["kind"] == "walk_signup", r
+    return checked
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="kiosk-screens-")
     shots = os.environ.get("KIOSK_SHOTS") or os.path.join(tmp, "shots")
@@ -255,7 +368,14 @@ retry_min_ms = 60000
                    "signups": 4},
                   {"id": 4, "starts": "2027-01-14T18:30:00+01:00", "area": "lodose",
                    "place": "Lödöse", "meeting_point": "vid kyrkan", "capacity": 20,
-                   "signups": 20}],
+                   "signups": 20},
+                  {"id": 5, "starts": "2027-02-10T17:00:00+01:00", "area": "strom",
+                   "place": "Ströms gård", "meeting_point": "vid tvättstugan", "capacity": 12,
+                   "signups": 2, "round": True}],
+        "places": [{"id": "resecentrum", "label": "Resecentrum", "area": "centrum"},
+                   {"id": "gota_centrum", "label": "Göta centrum", "area": "gota"}],
+        "links": {"parent_municipality_url": "https://kommun.example.se/foraldrar",
+                  "parent_police_url": "https://polisen.example.se/foraldrar"},
         "notices": [{"lang": "sv", "text": "Trygghetsvandring i Göta den 3 december kl. 18.00. "
                      "Välkommen!"},
                     {"lang": "en", "text": "Safety walk in Göta on 3 December at 18:00. "
@@ -271,7 +391,8 @@ retry_min_ms = 60000
                 "concern.area": "concern.area", "concern.place": "concern.place",
                 "concern.when": "concern.when", "concern.desc": "concern.desc",
                 "concern.review": "concern.review", "receipt.concern": "receipt",
-                "fault.category": "fault.category", "fault.feedback": "fault.feedback",
+                "fault.category": "fault.category", "fault.spot": "fault.spot",
+                "fault.feedback": "fault.feedback",
                 "fault.phone": "fault.phone", "fault.consent_error": "fault.consent",
                 "fault.consent": "fault.consent", "fault.review": "fault.review",
                 "receipt.fault": "receipt", "watch.info": "watch.info",
@@ -303,6 +424,13 @@ retry_min_ms = 60000
             assert not any("0701234567" in l for l in labels("fault.phone") +
                            labels("fault.review")), "phone number visible"
             assert any("Göta centrum" in l for l in labels("walk.list")), "no walk"
+            # a fault asks where exactly: the area's registered places and
+            # "Annan plats" (issue 16, defect 7); the choice is sent by label
+            spot = labels("fault.spot")
+            assert "Resecentrum" in spot and not any("Göta centrum" in l for l in spot), spot
+            assert any(l.startswith("Annan plats" if lang == "sv" else "Other place")
+                       for l in spot), spot
+            assert any("Resecentrum" in l for l in labels("fault.review")), "place not reviewed"
             # places left and a full walk from the server's config; a full walk is refused
             full, left = ("Fullbokad", "26 platser kvar") if lang == "sv" else \
                 ("Fully booked", "26 places left")
@@ -338,6 +466,7 @@ retry_min_ms = 60000
                 # its QR code decodes to the status page of that code
                 got = qr_urls(os.path.join(shots, p + k + ".png"))
                 assert got == {STATUS_URL + code[0]}, ("receipt QR", k, got)
+    checked += check_tiles(tmp, shots, data)
     for lang in ("sv", "en"):
         p = run(tmp, shots, lang, 1280, 800, SMALL)
         for k in ("home", "help", "concern.place"):
@@ -404,9 +533,11 @@ retry_min_ms = 60000
     db = sqlite3.connect(os.path.join(data, "outbox.db"))
     bodies = [json.loads(b) for (b,) in db.execute("SELECT body FROM outbox")]
     kinds = sorted(b["kind"] for b in bodies)
-    assert kinds.count("concern") == 4 and kinds.count("walk_signup") == 4, kinds
+    # four of each from FULL, four more of each from TILES (a question, a round)
+    assert kinds.count("concern") == 8 and kinds.count("walk_signup") == 8, kinds
     fault = [b for b in bodies if b["kind"] == "fault"][0]
     assert fault["contact"] == "0701234567" and fault["consent"] is True
+    assert fault["place"] == "Resecentrum", fault
     concern = [b for b in bodies if b["kind"] == "concern"][0]
     assert concern["area"] == "other" and concern["text"].startswith("Gångtunneln vid Ålvägen\n")
     assert "contact" not in concern

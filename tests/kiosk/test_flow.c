@@ -229,6 +229,10 @@ static void test_fault_feedback_and_phone(void **state)
     tap(e, "home.fault");
     tap(e, "opt.street_light");
     tap(e, "opt.centrum");
+    /* no registered places for Centrum here: where exactly, typed */
+    assert_string_equal(screen(e), "fault.place");
+    type(e, "Vid bron");
+    tap(e, "nav.next");
     tap(e, "nav.skip");
     assert_string_equal(screen(e), "fault.feedback");
     tap(e, "opt.no");
@@ -411,8 +415,8 @@ static void test_speech_never_says_masked_digits(void **state)
 {
     env *e = *state;
     tap(e, "speech.toggle");
-    static const char *const path[] = {"home.fault", "opt.street_light", "opt.centrum", "nav.skip",
-                                       "opt.yes"};
+    static const char *const path[] = {"home.fault", "opt.street_light", "opt.centrum", "key.b",
+                                       "nav.next",   "nav.skip",         "opt.yes"};
     for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
         tap(e, path[i]);
         tap(e, path[i]); /* speech mode: the second touch activates */
@@ -704,6 +708,251 @@ static void test_arabic_keyboard(void **state)
     assert_true(flow_kbd_arabic(&e->f));
 }
 
+/* Issue 16, defect 1: every consent text shows the days the server keeps the
+ * data (config "retention"), in every catalog language, and promises no
+ * period (no other number, no "när ärendet är avslutat") when the kiosk does
+ * not know them. */
+static void test_consent_retention(void **state)
+{
+    env *e = *state;
+    static const char body[] =
+        "{\"retention\": {\"concern\": 11, \"fault\": 123, \"watch_signup\": 456,"
+        " \"walk_signup\": 78}}";
+    static const flow_kind kinds[] = {FLOW_FAULT, FLOW_WATCH, FLOW_WALK};
+    static const char *const days[] = {"123", "456", "78"};
+    static const char *const langs[] = {"sv", "en", "ar", "so"};
+    char text[1024];
+    /* Before any server config: no number at all. */
+    for (size_t k = 0; k < 3; k++)
+        for (size_t l = 0; l < 4; l++) {
+            snprintf(e->f.lang, sizeof e->f.lang, "%s", langs[l]);
+            e->f.form.kind = kinds[k];
+            flow_consent_text(&e->f, text, sizeof text);
+            assert_true(strlen(text) > 40);
+            assert_null(strchr(text, '{'));
+            for (const char *p = text; *p; p++)
+                assert_false(*p >= '0' && *p <= '9');
+        }
+    char err[128];
+    rc_catalog base = e->cat;
+    assert_int_equal(rc_parse(body, strlen(body), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_int_equal(e->cat.keep_days.fault, 123);
+    for (size_t k = 0; k < 3; k++)
+        for (size_t l = 0; l < 4; l++) {
+            snprintf(e->f.lang, sizeof e->f.lang, "%s", langs[l]);
+            e->f.form.kind = kinds[k];
+            flow_consent_text(&e->f, text, sizeof text);
+            assert_non_null(strstr(text, days[k]));
+            assert_null(strchr(text, '{'));
+            /* the only number in the text is the server's */
+            char digits[32] = "";
+            size_t n = 0;
+            for (const char *p = text; *p && n + 1 < sizeof digits; p++)
+                if (*p >= '0' && *p <= '9')
+                    digits[n++] = *p;
+            digits[n] = 0;
+            assert_string_equal(digits, days[k]);
+        }
+    /* A bad value is dropped alone: that kind falls back to no number. */
+    static const char bad[] = "{\"retention\": {\"fault\": \"ett år\", \"walk_signup\": 0}}";
+    assert_int_equal(rc_parse(bad, strlen(bad), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_int_equal(e->cat.keep_days.fault, 0);
+    assert_int_equal(e->cat.keep_days.walk_signup, 0);
+}
+
+static int fake_lookups;
+static char fake_code[32];
+static int follow_lookup(void *u, const char *code)
+{
+    (void)u;
+    fake_lookups++;
+    snprintf(fake_code, sizeof fake_code, "%s", code);
+    return 0;
+}
+
+/* Issue 16: a question asks for a contact only when the resident wants an
+ * answer; the text is required. */
+static void test_question_flow(void **state)
+{
+    env *e = *state;
+    char name[64];
+    tap(e, "home.question");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.question");
+    tap(e, "nav.next");
+    assert_string_equal(e->f.error, "err.question_required");
+    type(e, "Varfor ar det morkt");
+    tap(e, "nav.next");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.feedback");
+    tap(e, "opt.no");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.review");
+    int pos, total;
+    flow_progress(&e->f, &pos, &total);
+    assert_int_equal(total, 3);
+    tap(e, "nav.back");
+    tap(e, "opt.yes");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.contact");
+    type(e, "anna@example.se");
+    tap(e, "nav.next");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "question.consent");
+    tap(e, "consent.toggle");
+    tap(e, "nav.next");
+    tap(e, "review.send");
+    assert_int_equal(e->submits, 1);
+    assert_int_equal(e->last.kind, FLOW_QUESTION);
+    assert_string_equal(e->last.contact, "anna@example.se");
+    assert_string_equal(e->last.text, "Varfor ar det morkt");
+}
+
+/* Rounds and walks are listed apart; a walk cannot be taken as a round. */
+static void test_rounds_apart(void **state)
+{
+    env *e = *state;
+    static const char body[] =
+        "{\"walks\": [{\"id\": 3, \"starts\": \"2026-12-03T18:00:00+01:00\", \"area\": \"gota\","
+        " \"place\": \"Göta\", \"meeting_point\": \"ICA\", \"capacity\": 0, \"signups\": 0},"
+        " {\"id\": 5, \"starts\": \"2027-02-10T17:00:00+01:00\", \"area\": \"strom\","
+        " \"place\": \"Ströms gård\", \"meeting_point\": \"\", \"capacity\": 12, \"signups\": 2,"
+        " \"round\": true}]}";
+    char err[128];
+    rc_catalog base = e->cat;
+    assert_int_equal(rc_parse(body, strlen(body), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_int_equal(e->cat.walks[1].round, 1);
+    tap(e, "home.rounds");
+    assert_true(flow_walk_listed(&e->f, &e->cat.walks[1]));
+    assert_false(flow_walk_listed(&e->f, &e->cat.walks[0]));
+    tap(e, "opt.3"); /* a walk, not a round: nothing happens */
+    assert_int_equal(e->f.form.walk_id, -1);
+    tap(e, "opt.5");
+    assert_int_equal(e->f.form.walk_id, 5);
+    flow_reset(&e->f, e->now);
+    tap(e, "home.walks");
+    assert_true(flow_walk_listed(&e->f, &e->cat.walks[0]));
+    assert_false(flow_walk_listed(&e->f, &e->cat.walks[1]));
+}
+
+/* "Följ ditt ärende": the code goes to the host, the answer is shown, and
+ * the code is wiped with the session. */
+static void test_follow(void **state)
+{
+    env *e = *state;
+    e->f.host.follow_lookup = follow_lookup;
+    fake_lookups = 0;
+    tap(e, "home.follow");
+    assert_int_equal(e->f.screen, SCR_FOLLOW);
+    tap(e, "follow.check");
+    assert_string_equal(e->f.error, "err.follow_code");
+    assert_int_equal(fake_lookups, 0);
+    type(e, "3k4qx2");
+    tap(e, "follow.check");
+    assert_int_equal(fake_lookups, 1);
+    assert_string_equal(fake_code, "3k4qx2");
+    assert_int_equal(e->f.follow_state, FOLLOW_WAITING);
+    tap(e, "follow.check"); /* one question at a time */
+    assert_int_equal(fake_lookups, 1);
+    flow_follow_result(&e->f, FOLLOW_FOUND, "working", "2026-12-01", "2026-12-03");
+    assert_int_equal(e->f.follow_state, FOLLOW_FOUND);
+    assert_string_equal(e->f.follow_status, "working");
+    flow_follow_result(&e->f, FOLLOW_NOT_FOUND, NULL, NULL, NULL); /* not waiting: ignored */
+    assert_int_equal(e->f.follow_state, FOLLOW_FOUND);
+    tap(e, "nav.restart");
+    assert_int_equal(e->f.screen, SCR_HOME);
+    assert_string_equal(e->f.follow_code, "");
+    assert_string_equal(e->f.follow_status, "");
+    /* without a host that can ask: "offline" at once */
+    e->f.host.follow_lookup = NULL;
+    tap(e, "home.follow");
+    type(e, "3k4qx2");
+    tap(e, "follow.check");
+    assert_int_equal(e->f.follow_state, FOLLOW_OFFLINE);
+}
+
+/* The status words on the kiosk are the public status page's (sv, en). */
+static void test_follow_words_match_web(void **state)
+{
+    env *e = *state;
+    char dir[1024], err[256];
+    snprintf(dir, sizeof dir, "%s/i18n/web", getenv("TRYGG_ASSETS"));
+    trygg_i18n *web = NULL;
+    assert_int_equal(trygg_i18n_load(dir, &web, err, sizeof err), TRYGG_OK);
+    static const char *const st[] = {"new",      "working",   "resolved", "police",
+                                     "not_ours", "duplicate", "closed"};
+    static const char *const langs[] = {"sv", "en"};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < sizeof st / sizeof *st; i++) {
+            char key[64];
+            snprintf(key, sizeof key, "follow.status.%s", st[i]);
+            assert_true(trygg_i18n_has(web, langs[l], key));
+            assert_string_equal(trygg_i18n_get(e->tr, langs[l], key),
+                                trygg_i18n_get(web, langs[l], key));
+        }
+    trygg_i18n_free(web);
+}
+
+/* Issue 16, defect 7: a fault asks where exactly: the registered places of
+ * its area (from the server's config) or "Annan plats", typed; an area
+ * without registered places asks for the place as text. The place is
+ * required. */
+static void test_fault_spot(void **state)
+{
+    env *e = *state;
+    static const char body[] =
+        "{\"places\": [{\"id\": \"resecentrum\", \"label\": \"Resecentrum\", \"area\": "
+        "\"centrum\"}, {\"id\": \"gota_centrum\", \"label\": \"Göta centrum\", \"area\": "
+        "\"gota\"}]}";
+    char err[128], name[64];
+    rc_catalog base = e->cat;
+    assert_int_equal(rc_parse(body, strlen(body), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_int_equal(e->cat.n_places, 2);
+    tap(e, "home.fault");
+    tap(e, "opt.street_light");
+    tap(e, "opt.centrum");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.spot");
+    tap(e, "opt.gota_centrum"); /* not a place of Centrum: nothing */
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.spot");
+    tap(e, "opt.resecentrum");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.desc");
+    assert_string_equal(e->f.form.spot, "resecentrum");
+    tap(e, "nav.back");
+    tap(e, "opt.other");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.place");
+    tap(e, "nav.next");
+    assert_string_equal(e->f.error, "err.place_required");
+    type(e, "Vid bron");
+    tap(e, "nav.next");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.desc");
+    /* an area without registered places: typed at once */
+    flow_reset(&e->f, e->now);
+    tap(e, "home.fault");
+    tap(e, "opt.street_light");
+    tap(e, "opt.lodose");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "fault.place");
+    /* a concern keeps its steps: no place list */
+    flow_reset(&e->f, e->now);
+    tap(e, "home.concern");
+    tap(e, "opt.lighting");
+    tap(e, "opt.centrum");
+    assert_string_equal(flow_screen_name(&e->f, name, sizeof name), "concern.when");
+}
+
+/* The parents' pages follow the rules of the other links: https:// only; a
+ * javascript: address from the server is dropped alone. */
+static void test_parent_links(void **state)
+{
+    env *e = *state;
+    static const char body[] =
+        "{\"links\": {\"parent_municipality_url\": \"https://kommun.example.se/foraldrar\","
+        " \"parent_police_url\": \"javascript:alert(1)\"}}";
+    char err[128];
+    rc_catalog base = e->cat;
+    assert_int_equal(rc_parse(body, strlen(body), &base, &e->cat, err, sizeof err), TRYGG_OK);
+    assert_string_equal(e->cat.parent_municipality_url, "https://kommun.example.se/foraldrar");
+    assert_string_equal(e->cat.parent_police_url, "");
+    tap(e, "home.parent");
+    assert_int_equal(e->f.screen, SCR_PARENT);
+    tap(e, "nav.back");
+    assert_int_equal(e->f.screen, SCR_HOME);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -724,6 +973,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_somali_speech_english_voice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arabic_keyboard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_asks_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_question_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fault_spot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rounds_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parent_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_follow_words_match_web, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

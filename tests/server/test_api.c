@@ -389,6 +389,225 @@ static void test_kiosk_issued_refs(void **state)
     sfx_resp_free(&r);
 }
 
+/* Issue 16, defect 1: the config tells the kiosk how long each kind is kept,
+ * and it is what the purge enforces: the purge time the store sets on an
+ * item that arrives now (server.ini [retention]: fault 365 days). */
+static void test_config_retention(void **state)
+{
+    (void)state;
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", F.token);
+    const char *hdrs[] = {auth, NULL};
+    sfx_resp r;
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/kiosk/config", hdrs, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    json_t *o = parse(&r);
+    sfx_resp_free(&r);
+    json_t *ret = json_object_get(o, "retention");
+    assert_non_null(ret);
+    for (int k = 0; k < TRYGG_KIND_COUNT; k++) {
+        json_t *d = json_object_get(ret, trygg_kind_name((trygg_kind)k));
+        assert_true(json_is_integer(d));
+        assert_int_equal(json_integer_value(d),
+                         trygg_store_retention(server_store(&F.ctx), (trygg_kind)k));
+    }
+    const char *kinds[] = {"fault", "watch_signup"};
+    const char *bodies[] = {
+        "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-0000000000c1\",\"kind\":\"fault\","
+        "\"category\":\"street_light\",\"area\":\"centrum\",\"text\":\"Släckt\","
+        "\"lang\":\"sv\",\"contact\":\"070-123 45 67\",\"consent\":true}",
+        "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-0000000000c2\",\"kind\":\"watch_signup\","
+        "\"area\":\"centrum\",\"text\":\"Anna\",\"lang\":\"sv\","
+        "\"contact\":\"070-123 45 67\",\"consent\":true}"};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, bodies[i], &r), 0);
+        assert_int_equal(r.status, 201);
+        sfx_resp_free(&r);
+        trygg_item it;
+        assert_int_equal(trygg_store_get_by_key(server_store(&F.ctx),
+                                                i ? "6f1c2d3e-aaaa-bbbb-cccc-0000000000c2"
+                                                  : "6f1c2d3e-aaaa-bbbb-cccc-0000000000c1",
+                                                &it),
+                         TRYGG_OK);
+        json_int_t days = json_integer_value(json_object_get(ret, kinds[i]));
+        assert_int_equal(it.purge_at - it.created, (int64_t)days * 86400);
+    }
+    assert_int_equal(json_integer_value(json_object_get(ret, "fault")), 365);
+    /* the place register: a fault asks where exactly (issue 16, defect 7) */
+    json_t *places = json_object_get(o, "places");
+    int resecentrum = 0;
+    size_t i;
+    json_t *p;
+    json_array_foreach(places, i, p)
+    {
+        if (strcmp(json_string_value(json_object_get(p, "id")), "resecentrum") == 0) {
+            assert_string_equal(json_string_value(json_object_get(p, "label")), "Resecentrum");
+            assert_string_equal(json_string_value(json_object_get(p, "area")), "centrum");
+            resecentrum = 1;
+        }
+    }
+    assert_true(resecentrum);
+    trygg_item fault;
+    assert_int_equal(trygg_store_get_by_key(server_store(&F.ctx),
+                                            "6f1c2d3e-aaaa-bbbb-cccc-0000000000c1", &fault),
+                     TRYGG_OK);
+    assert_string_equal(fault.destination, "streets"); /* a street light in Centrum */
+    json_decref(o);
+}
+
+static json_t *get_config(void)
+{
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", F.token);
+    const char *hdrs[] = {auth, NULL};
+    sfx_resp r;
+    assert_int_equal(sfx_http(F.base, "GET", "/api/v1/kiosk/config", hdrs, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    json_t *o = parse(&r);
+    sfx_resp_free(&r);
+    return o;
+}
+
+/* Issue 16: a safety round is a walk marked "round" in the config; a
+ * sign-up for it gets the category "round" and goes to the rounds'
+ * coordinator, one for a walk to the walks' coordinator. A question
+ * (concern "question") goes to the security department alone. */
+static void test_rounds_and_questions(void **state)
+{
+    (void)state;
+    trygg_store *st = server_store(&F.ctx);
+    trygg_walk w = {0};
+    w.starts = (int64_t)time(NULL) + 9 * 86400;
+    snprintf(w.area, sizeof w.area, "strom");
+    snprintf(w.place, sizeof w.place, "Ströms gård");
+    snprintf(w.meeting_point, sizeof w.meeting_point, "Vid tvättstugan");
+    w.capacity = 12;
+    w.round = 1;
+    assert_int_equal(trygg_store_walk_put(st, &w), TRYGG_OK);
+    trygg_walk back;
+    assert_int_equal(trygg_store_walk_get(st, w.id, &back), TRYGG_OK);
+    assert_int_equal(back.round, 1);
+    json_t *o = get_config();
+    int seen = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(o, "walks"), i, e)
+    {
+        if (json_integer_value(json_object_get(e, "id")) == w.id) {
+            assert_true(json_is_true(json_object_get(e, "round")));
+            seen = 1;
+        } else {
+            assert_null(json_object_get(e, "round"));
+        }
+    }
+    json_decref(o);
+    assert_true(seen);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-0000000000d1\",\"kind\":\"walk_signup\","
+             "\"walk_id\":%lld,\"lang\":\"sv\",\"contact\":\"Bo Ek, 070-123 45 67\","
+             "\"consent\":true}",
+             (long long)w.id);
+    sfx_resp r;
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, body, &r), 0);
+    assert_int_equal(r.status, 201);
+    sfx_resp_free(&r);
+    trygg_item it;
+    assert_int_equal(trygg_store_get_by_key(st, "6f1c2d3e-aaaa-bbbb-cccc-0000000000d1", &it),
+                     TRYGG_OK);
+    assert_string_equal(it.category, "round");
+    assert_string_equal(it.destination, "rounds");
+    const char *q = "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-0000000000d2\",\"kind\":\"concern\","
+                    "\"category\":\"question\",\"area\":\"other\",\"lang\":\"sv\","
+                    "\"text\":\"Varför är det så mörkt i parken?\","
+                    "\"contact\":\"anna@example.se\",\"consent\":true}";
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, q, &r), 0);
+    assert_int_equal(r.status, 201);
+    sfx_resp_free(&r);
+    assert_int_equal(trygg_store_get_by_key(st, "6f1c2d3e-aaaa-bbbb-cccc-0000000000d2", &it),
+                     TRYGG_OK);
+    assert_string_equal(it.destination, "security");
+    assert_string_equal(it.contact, "anna@example.se");
+}
+
+static int status_post(const char *code, sfx_resp *r)
+{
+    json_t *j = json_pack("{s:s}", "code", code);
+    char *body = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    int rc = sfx_post_json(&F, "/api/v1/kiosk/status", F.token, body, r);
+    free(body);
+    return rc;
+}
+
+/* Issue 16, "Följ ditt ärende": the kiosk API gives the status page's words
+ * for a code from a receipt (state and two dates, nothing else), the same 404
+ * for a wrong secret and an unknown reference, and 429 past the per-kiosk
+ * limit. */
+static void test_follow_status(void **state)
+{
+    (void)state;
+    const char *b = "{\"uuid\":\"6f1c2d3e-aaaa-bbbb-cccc-0000000000e1\",\"kind\":\"concern\","
+                    "\"category\":\"lighting\",\"area\":\"centrum\",\"lang\":\"sv\","
+                    "\"text\":\"Mörkt vid Storgatan 12, ring 070-123 45 67\"}";
+    sfx_resp r;
+    assert_int_equal(sfx_post_json(&F, "/api/v1/submissions", F.token, b, &r), 0);
+    assert_int_equal(r.status, 201);
+    json_t *o = parse(&r);
+    char code[32];
+    snprintf(code, sizeof code, "%s", json_string_value(json_object_get(o, "follow_code")));
+    json_decref(o);
+    sfx_resp_free(&r);
+    assert_int_equal(strlen(code), 17);
+    /* found, in any case and with blanks */
+    char typed[40];
+    snprintf(typed, sizeof typed, " %s ", code);
+    for (char *p = typed; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    assert_int_equal(status_post(typed, &r), 0);
+    assert_int_equal(r.status, 200);
+    o = parse(&r);
+    assert_string_equal(json_string_value(json_object_get(o, "status")), "new");
+    assert_int_equal(strlen(json_string_value(json_object_get(o, "received"))), 10);
+    assert_int_equal(json_object_size(o), 3); /* status, received, changed: nothing else */
+    json_decref(o);
+    assert_null(strstr(r.body, "Storgatan"));
+    assert_null(strstr(r.body, "070"));
+    sfx_resp_free(&r);
+    /* a wrong secret and an unknown reference: one answer */
+    char wrong[32], unknown[32] = "9Z-2222-2222-2222";
+    snprintf(wrong, sizeof wrong, "%s", code);
+    wrong[16] = wrong[16] == '2' ? '3' : '2';
+    char body1[256] = "", body2[256] = "";
+    assert_int_equal(status_post(wrong, &r), 0);
+    assert_int_equal(r.status, 404);
+    snprintf(body1, sizeof body1, "%s", r.body);
+    sfx_resp_free(&r);
+    assert_int_equal(status_post(unknown, &r), 0);
+    assert_int_equal(r.status, 404);
+    snprintf(body2, sizeof body2, "%s", r.body);
+    sfx_resp_free(&r);
+    assert_string_equal(body1, body2);
+    /* no token: 401 */
+    assert_int_equal(sfx_post_json(&F, "/api/v1/kiosk/status", "nope", "{\"code\":\"x\"}", &r), 0);
+    assert_int_equal(r.status, 401);
+    sfx_resp_free(&r);
+    /* the limit: a burst, then 429 with Retry-After */
+    int limited = 0;
+    for (int i = 0; i < 40 && !limited; i++) {
+        assert_int_equal(status_post(unknown, &r), 0);
+        if (r.status == 429) {
+            char ra[16];
+            assert_true(sfx_header(&r, "Retry-After", ra, sizeof ra));
+            limited = i + 4; /* the number of this look-up: three were above */
+        } else {
+            assert_int_equal(r.status, 404);
+        }
+        sfx_resp_free(&r);
+    }
+    assert_int_equal(limited, 21);
+}
+
 static void test_config_etag(void **state)
 {
     (void)state;
@@ -638,6 +857,9 @@ int main(void)
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_size_cap),
         cmocka_unit_test(test_config_etag),
+        cmocka_unit_test(test_config_retention),
+        cmocka_unit_test(test_rounds_and_questions),
+        cmocka_unit_test(test_follow_status),
         cmocka_unit_test(test_kiosk_issued_refs),
         cmocka_unit_test(test_heartbeat),
         cmocka_unit_test(test_not_found_and_method),

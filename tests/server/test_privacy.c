@@ -401,6 +401,9 @@ static const struct rule {
     {"POST", "/api/v1/submissions", P_PUBLIC},
     {"GET", "/api/v1/kiosk/config", P_PUBLIC},
     {"POST", "/api/v1/kiosk/heartbeat", P_PUBLIC},
+    /* "Följ ditt ärende": a kiosk token only, the status page's words
+     * (test_api.c follow_status) */
+    {"POST", "/api/v1/kiosk/status", P_PUBLIC},
     /* The SMS gateway's API: a gateway token only (test_api_gateway.c). */
     {"POST", "/api/v1/gateway/messages", P_PUBLIC},
     {"POST", "/api/v1/gateway/claim", P_PUBLIC},

@@ -42,7 +42,7 @@ expect 0 init
 [ "$(sqlite3 "$D/trygg.db" 'PRAGMA journal_mode')" = wal ] || fail "not WAL"
 # destinations of the routing config registered once; only security sees unscrubbed text
 [ "$(sqlite3 "$D/trygg.db" "SELECT group_concat(name || '=' || full_access, ',') FROM (SELECT * FROM destinations ORDER BY name)")" = \
-  "housing=0,security=1,streets=0,walks=0,watch=0" ] || fail "destinations not seeded from the routing config"
+  "housing=0,rounds=0,security=1,streets=0,walks=0,watch=0" ] || fail "destinations not seeded from the routing config"
 [ "$(sqlite3 "$D/trygg.db" "SELECT label FROM destinations WHERE name = 'security'")" = "Säkerhetsavdelningen" ] \
   || fail "destination label"
 

@@ -104,13 +104,27 @@ static void test_defaults(void **state)
     assert_string_equal(res.destination, "security");
     assert_string_equal(res.copy_to, "");
 
-    /* Faults: housing for its areas (case-insensitive ids), streets elsewhere. */
-    it = make_item(TRYGG_KIND_FAULT, "Gota", "Lampan i gången är trasig");
-    assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
-    assert_string_equal(res.destination, "housing");
-    it = make_item(TRYGG_KIND_FAULT, "lodose", "Lampan i parken är trasig");
-    assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
-    assert_string_equal(res.destination, "streets");
+    /* Faults route by category, not by area (issue 16, defect 7): the housing
+     * company's own categories (stairwell, laundry room, yard) go to housing
+     * wherever they are; a street light in Centrum (a housing area) goes to
+     * street and park maintenance. */
+    static const char *const housing_cats[] = {"stairwell", "laundry_room", "yard"};
+    static const char *const fault_areas[] = {"centrum", "Gota", "lodose", "other"};
+    for (size_t c = 0; c < 3; c++)
+        for (size_t a = 0; a < 4; a++) {
+            it = make_item(TRYGG_KIND_FAULT, fault_areas[a], "Lampan i trappan är trasig");
+            snprintf(it.category, sizeof it.category, "%s", housing_cats[c]);
+            assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
+            assert_string_equal(res.destination, "housing");
+        }
+    static const char *const street_cats[] = {"street_light", "pothole", "playground", "other"};
+    for (size_t c = 0; c < 4; c++)
+        for (size_t a = 0; a < 4; a++) {
+            it = make_item(TRYGG_KIND_FAULT, fault_areas[a], "Lampan i parken är trasig");
+            snprintf(it.category, sizeof it.category, "%s", street_cats[c]);
+            assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
+            assert_string_equal(res.destination, "streets");
+        }
 
     /* Sign-ups go to their coordinators. */
     it = make_item(TRYGG_KIND_WATCH_SIGNUP, "centrum", "");
@@ -119,6 +133,18 @@ static void test_defaults(void **state)
     it = make_item(TRYGG_KIND_WALK_SIGNUP, "centrum", "");
     assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
     assert_string_equal(res.destination, "walks");
+    /* Issue 16: a safety round's sign-up (category "round") goes to the
+     * rounds' coordinator; a question asked at a kiosk (concern "question")
+     * to security alone, even in a housing area. */
+    it = make_item(TRYGG_KIND_WALK_SIGNUP, "strom", "");
+    snprintf(it.category, sizeof it.category, "round");
+    assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
+    assert_string_equal(res.destination, "rounds");
+    it = make_item(TRYGG_KIND_CONCERN, "centrum", "Varför är det så mörkt i parken?");
+    snprintf(it.category, sizeof it.category, "question");
+    assert_int_equal(trygg_route_item(r, &it, &res), TRYGG_OK);
+    assert_string_equal(res.destination, "security");
+    assert_string_equal(res.copy_to, "");
 
     /* Urgent signal: raised, 112 first, still no copy for a person. */
     it = make_item(TRYGG_KIND_CONCERN, "centrum", "En man hotar med kniv vid torget");

@@ -46,6 +46,10 @@ int trygg_store_schema_version(trygg_store *st);
  * 365, fault 365, tip 180, watch_signup 730, walk_signup 90, callback 30).
  * Set by config at start-up; affects items submitted afterwards. */
 void trygg_store_set_retention(trygg_store *st, trygg_kind kind, int days);
+/* Days an item of `kind` submitted now is kept before its text and contact
+ * are purged (the value the purge enforces; 0 for a kind out of range). The
+ * kiosk's consent texts show it (GET /api/v1/kiosk/config "retention"). */
+int trygg_store_retention(trygg_store *st, trygg_kind kind);
 
 /* ---- Views ------------------------------------------------------------------
  * Every read that returns item or thread text takes a view. The shared view
@@ -484,6 +488,7 @@ typedef struct trygg_walk {
     int capacity;            /* 0 = unlimited */
     int signups;             /* filled by get/list: walk_signup items for it */
     int cancelled;
+    int round; /* 1 = the housing company's safety round (trygghetsrond), schema v14 */
 } trygg_walk;
 TRYGG_MUST_CHECK trygg_err trygg_store_walk_put(trygg_store *st,
                                                 trygg_walk *w); /* w->id 0 = insert (sets id) */

@@ -60,7 +60,13 @@ retry_min_ms = 60000
     cache = {"etag": '"t"', "body": {
         "walks": [{"id": 3, "starts": "2026-12-03T18:00:00+01:00", "area": "gota",
                    "place": "Göta centrum", "meeting_point": "vid ICA", "capacity": 30,
-                   "signups": 4}],
+                   "signups": 4},
+                  {"id": 5, "starts": "2027-02-10T17:00:00+01:00", "area": "strom",
+                   "place": "Ströms gård", "meeting_point": "vid tvättstugan", "capacity": 12,
+                   "signups": 2, "round": True}],
+        "places": [{"id": "resecentrum", "label": "Resecentrum", "area": "centrum"}],
+        "links": {"parent_municipality_url": "https://kommun.example.se/foraldrar",
+                  "parent_police_url": "https://polisen.example.se/foraldrar"},
         "notices": []}}
     with open(os.path.join(data, "config-cache.json"), "w") as f:
         json.dump(cache, f)
@@ -204,9 +210,11 @@ def main():
     os.makedirs(shots, exist_ok=True)
     setup(tmp)
     failures = []
-    names = shot_names(screens.FULL)
+    # every screen, the new tiles' screens too (issue 16)
+    names = shot_names(screens.FULL) + shot_names(screens.TILES)
     for lang in LANGS:
         screens.run(tmp, shots, lang, 1920, 1080, screens.FULL)
+        screens.run(tmp, shots, lang, 1920, 1080, screens.TILES)
     screens.run(tmp, shots, "ar", 1080, 1920, screens.FULL)
     for lang in LANGS:
         for n in names:
