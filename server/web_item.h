@@ -50,7 +50,7 @@ void web_item_reply_form(html_buf *b, web_ctx *w, const trygg_item *it,
 /* The part counter line of `text` ("45 tecken, 1 sms (GSM)") with element
  * id `id` and the texts assets/web/reply.js needs to count live. */
 void web_sms_count_html(html_buf *b, const web_ctx *w, const char *id, const char *text);
-/* The items closed as duplicates of `id` (full view; at most 100) into a
+/* The items closed as duplicates of `id` (the user's store view; at most 100) into a
  * new array *out[*n] the caller frees (web_item_dups.c). */
 trygg_err web_item_dups_load(web_ctx *w, int64_t id, trygg_item **out, int *n);
 /* "Dubbletter av det här ärendet": links to those of dups[n] the user may

@@ -23,7 +23,10 @@ trygg_err web_item_dups_load(web_ctx *w, int64_t id, trygg_item **out, int *n)
     *out = calloc(MAX_DUPLIST, sizeof **out);
     if (*out == NULL)
         return TRYGG_ERR_NOMEM;
-    trygg_err e = trygg_store_list_duplicates(w->st, id, TRYGG_VIEW_FULL, *out, MAX_DUPLIST, n);
+    /* A recipient reads the recipients' copy (as edited by the security
+     * department), never the full text. */
+    trygg_err e = trygg_store_list_duplicates(w->st, id, web_access_store_view(&w->sess.user), *out,
+                                              MAX_DUPLIST, n);
     if (e) {
         free(*out);
         *out = NULL;
