@@ -157,8 +157,9 @@ typedef enum web_action {
 /* 1 if role is one of admin, security (sees everything, unscrubbed). */
 int web_access_is_security(const web_user *u);
 /* What `u` may see of `it`. Security and admin: FULL. Role "destination":
- * SCRUBBED for items whose destination is the user's own, never tips or
- * call-backs; NONE otherwise (also for unknown roles). */
+ * SCRUBBED for items whose destination (or the routing rule's copy_to, to
+ * read only) is the user's own, never tips or call-backs; NONE otherwise
+ * (also for unknown roles). */
 web_see web_access_item(const web_user *u, const trygg_item *it);
 /* 1 if `u` may do `a` on `it` (implies web_access_item != NONE). */
 int web_access_action(const web_user *u, const trygg_item *it, web_action a);

@@ -5,8 +5,9 @@
  *
  * Rules (docs/privacy.md, Roles; docs/server.md, routing):
  *   - roles "security" and "admin" see every item, unscrubbed;
- *   - role "destination" sees only items routed to its own destination, as
- *     a scrubbed copy (no phone numbers, e-mail addresses or personal
+ *   - role "destination" sees only items routed to its own destination, or
+ *     copied to it by the routing rule's copy_to (to read only), as a
+ *     scrubbed copy (no phone numbers, e-mail addresses or personal
  *     identity numbers in the text, no sender alias, no contact data);
  *   - tips and call-back requests never reach a destination user, whatever
  *     the routing says (a housing company may not process data on suspected
@@ -41,9 +42,15 @@ web_see web_access_item(const web_user *u, const trygg_item *it)
         return WEB_SEE_NONE;
     if (it->kind == TRYGG_KIND_TIP || it->kind == TRYGG_KIND_CALLBACK)
         return WEB_SEE_NONE;
-    if (strcmp(it->destination, u->destination) != 0)
+    if (strcmp(it->destination, u->destination) != 0 && strcmp(it->copy_to, u->destination) != 0)
         return WEB_SEE_NONE;
     return WEB_SEE_SCRUBBED;
+}
+
+/* 1 when a destination user sees `it` only as the routing rule's copy. */
+static int only_a_copy(const web_user *u, const trygg_item *it)
+{
+    return strcmp(it->destination, u->destination) != 0;
 }
 
 int web_access_action(const web_user *u, const trygg_item *it, web_action a)
@@ -53,6 +60,8 @@ int web_access_action(const web_user *u, const trygg_item *it, web_action a)
         return 0;
     if (see == WEB_SEE_FULL)
         return 1;
+    if (only_a_copy(u, it)) /* a copy is to read; the case is the recipient's */
+        return a == WEB_ACT_VIEW;
     /* Destination users work their own copy: note, progress, close as
      * resolved or not ours. Everything that changes routing, talks to the
      * citizen or reopens is the security department's. */
@@ -107,6 +116,7 @@ int web_access_filter(const web_user *u, trygg_filter *f)
     if (f->kind == TRYGG_KIND_TIP || f->kind == TRYGG_KIND_CALLBACK)
         return 0;
     TRYGG_COPY_FIT(f->destination, u->destination);
+    f->with_copies = 1;
     f->view = TRYGG_VIEW_SHARED;
     return 1;
 }

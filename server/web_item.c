@@ -240,8 +240,9 @@ typedef struct page {
     trygg_message *msgs;
     trygg_audit *audit;
     trygg_sms_out *sms;
-    trygg_item *dups;
-    int nmsg, naudit, nsms, ndups;
+    trygg_item *dups;    /* suggested duplicates */
+    trygg_item *duplist; /* the items closed as duplicates of this one */
+    int nmsg, naudit, nsms, ndups, nduplist;
 } page;
 
 static void page_free(page *p)
@@ -250,6 +251,7 @@ static void page_free(page *p)
     free(p->audit);
     free(p->sms);
     free(p->dups);
+    free(p->duplist);
 }
 
 /* Loads the thread, audit trail, SMS sent and suggested duplicates of p->it.
@@ -279,6 +281,8 @@ static int page_load(page *p)
         trygg_store_suggest_duplicates(w->st, id, DUP_DAYS, TRYGG_VIEW_FULL, p->dups, MAX_DUPS,
                                        &p->ndups) != TRYGG_OK)
         p->ndups = 0;
+    if (web_item_dups_load(w, id, &p->duplist, &p->nduplist) != TRYGG_OK)
+        p->nduplist = 0;
     return 0;
 }
 
@@ -585,6 +589,7 @@ void web_item_page(web_ctx *w, int64_t id, const web_reply_draft *draft, int sta
     text_html(&b, &p);
     recipient_copy_html(&b, w, &p.it);
     facts_html(&b, &p);
+    web_item_dups_html(&b, w, &p.it, p.duplist, p.nduplist);
     thread_html(&b, &p);
     audit_html(&b, &p);
     html_lit(&b, "</div><div class=\"side\">");

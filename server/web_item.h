@@ -50,6 +50,18 @@ void web_item_reply_form(html_buf *b, web_ctx *w, const trygg_item *it,
 /* The part counter line of `text` ("45 tecken, 1 sms (GSM)") with element
  * id `id` and the texts assets/web/reply.js needs to count live. */
 void web_sms_count_html(html_buf *b, const web_ctx *w, const char *id, const char *text);
+/* The items closed as duplicates of `id` (the user's store view; at most 100) into a
+ * new array *out[*n] the caller frees (web_item_dups.c). */
+trygg_err web_item_dups_load(web_ctx *w, int64_t id, trygg_item **out, int *n);
+/* "Dubbletter av det här ärendet": links to those of dups[n] the user may
+ * see and, for the security department, the joint reply to their texters. */
+void web_item_dups_html(html_buf *b, web_ctx *w, const trygg_item *it, const trygg_item *dups,
+                        int n);
+/* Queues `text` by SMS to every texter of a duplicate of `orig` (one
+ * transaction; each a reply on its item, audited there; "dup_reply" on the
+ * original). *errkey when none can be answered. */
+trygg_err web_item_dup_reply(web_ctx *w, const trygg_item *orig, const char *text,
+                             const char **okkey, const char **errkey);
 /* The item page of `id` as w's user may see it (404 if not), with the reply
  * form showing `draft` (may be NULL), answered with `status`. */
 void web_item_page(web_ctx *w, int64_t id, const web_reply_draft *draft, int status);

@@ -159,6 +159,8 @@ void web_item_audit_detail(html_buf *b, const web_ctx *w, const char *action, co
         html_text(b, strcmp(from, "-") == 0 ? "-" : web_dest_label(w, from));
         html_lit(b, ARROW);
         html_text(b, web_dest_label(w, to));
+    } else if (strcmp(action, "copy") == 0) {
+        html_text(b, web_dest_label(w, d));
     } else if (strcmp(action, "urgent") == 0 || strcmp(action, "purge") == 0 ||
                strcmp(action, "callback") == 0 || strcmp(action, "note") == 0 ||
                strcmp(action, "message") == 0 || strcmp(action, "reply") == 0 ||

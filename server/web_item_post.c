@@ -345,6 +345,35 @@ static trygg_err do_forward(posted *a)
     return e;
 }
 
+/* 1 when `other` already is, through its chain of originals, a duplicate
+ * of item `id`: closing `id` as its duplicate would make a loop. */
+static int dup_loop(trygg_store *st, int64_t id, const trygg_item *other)
+{
+    int64_t at = other->duplicate_of;
+    for (int step = 0; at > 0 && step < 64; step++) {
+        if (at == id)
+            return 1;
+        trygg_item *next = malloc(sizeof *next);
+        if (!next || trygg_store_get(st, at, next) != TRYGG_OK)
+            at = 0;
+        else
+            at = next->duplicate_of;
+        free(next);
+    }
+    return at > 0;
+}
+
+/* Answers the texters of the item's duplicates together (web_item_dups.c). */
+static trygg_err do_dup_reply(posted *a)
+{
+    char text[1001];
+    if (!form_text(a->req, "text", text, sizeof text) || !text[0]) {
+        a->errkey = "flash.empty";
+        return TRYGG_ERR_INVALID;
+    }
+    return web_item_dup_reply(a->w, a->it, text, &a->okkey, &a->errkey);
+}
+
 /* Closes the item as a duplicate of another (by reference or suggestion). */
 static trygg_err do_duplicate(posted *a)
 {
@@ -371,6 +400,9 @@ static trygg_err do_duplicate(posted *a)
         web_access_item(&a->w->sess.user, &other) == WEB_SEE_NONE) {
         e = TRYGG_ERR_INVALID;
         a->errkey = "flash.dup_invalid";
+    } else if (dup_loop(st, id, &other)) {
+        e = TRYGG_ERR_STATE; /* the store refuses it too */
+        a->errkey = "flash.dup_loop";
     } else {
         e = trygg_store_set_status(st, id, user, TRYGG_STATUS_CLOSED, TRYGG_CLOSE_DUPLICATE,
                                    other.id);
@@ -476,7 +508,7 @@ static const struct {
     {"reply", WEB_ACT_REPLY, do_reply},       {"public_reply", WEB_ACT_REPLY, do_public_reply},
     {"forward", WEB_ACT_FORWARD, do_forward}, {"duplicate", WEB_ACT_DUPLICATE, do_duplicate},
     {"close", WEB_ACT_CLOSE, do_close},       {"reopen", WEB_ACT_REOPEN, do_reopen},
-    {"assign", WEB_ACT_ASSIGN, do_assign},
+    {"assign", WEB_ACT_ASSIGN, do_assign},    {"dup_reply", WEB_ACT_REPLY, do_dup_reply},
 };
 
 /* The index in actions[] of the action named `name`, or -1. */

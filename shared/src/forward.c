@@ -410,6 +410,15 @@ trygg_err trygg_forward_intake(trygg_store *st, const trygg_forward_cfg *fc, con
         if (fe != TRYGG_OK)
             TRYGG_WARN("intake: item %s not forwarded to '%s': %s", item->ref, dests[i],
                        trygg_strerror(fe));
+        if (i == 1 && fe != TRYGG_ERR_PERM) {
+            /* The copy also shows in the recipient's queue (scrubbed). */
+            fe = trygg_store_set_copy_to(st, item->id, actor, dests[1]);
+            if (trygg_forward_fatal(fe))
+                return fe;
+            if (fe != TRYGG_OK)
+                TRYGG_WARN("intake: item %s: no copy for '%s': %s", item->ref, dests[1],
+                           trygg_strerror(fe));
+        }
     }
     if (item->urgent) {
         trygg_err fe = trygg_forward_enqueue_oncall(st, fc, item, actor);

@@ -38,6 +38,11 @@ static const char report_css[] =
     ".report h2{font-size:13pt;margin:.6rem 0 .2rem}.report .trends{grid-template-columns:1fr 1fr}"
     ".report .hotspots{grid-template-columns:1fr 1fr}"
     "a{color:#000;text-decoration:none}}"
+    /* A phone's screen: nothing wider than the page (tests/web/report.mjs, 390 px). */
+    "@media screen and (max-width:600px){.report .trends{grid-template-columns:minmax(0,1fr)}"
+    ".report table{font-size:.8rem}.report th,.report td{padding:.15rem .25rem;hyphens:auto}"
+    ".report th{overflow-wrap:anywhere}.report td{overflow-wrap:break-word}"
+    ".report td.n{white-space:nowrap}body.report-page{margin:.5rem}}"
     "@page{size:A4;margin:14mm 12mm}"
     "body.report-page{margin:1rem;background:#fff}";
 

@@ -155,6 +155,21 @@ trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days, 
     return OPS(st)->suggest_duplicates(st, id, days, view, items, max, n);
 }
 
+trygg_err trygg_store_list_duplicates(trygg_store *st, int64_t id, trygg_view view,
+                                      trygg_item *items, int max, int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->list_duplicates(st, id, view, items, max, n);
+}
+
+trygg_err trygg_store_set_copy_to(trygg_store *st, int64_t id, const char *actor, const char *dest)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->set_copy_to(st, id, actor, dest);
+}
+
 trygg_err trygg_store_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
                              const char *place)
 {

@@ -47,6 +47,9 @@ typedef struct trygg_store_ops {
                             trygg_close_reason reason, int64_t duplicate_of);
     trygg_err (*suggest_duplicates)(trygg_store *st, int64_t id, int days, trygg_view view,
                                     trygg_item *items, int max, int *n);
+    trygg_err (*list_duplicates)(trygg_store *st, int64_t id, trygg_view view, trygg_item *items,
+                                 int max, int *n);
+    trygg_err (*set_copy_to)(trygg_store *st, int64_t id, const char *actor, const char *dest);
     trygg_err (*redact)(trygg_store *st, int64_t id, const char *actor, const char *text,
                         const char *place);
     trygg_err (*set_destination)(trygg_store *st, int64_t id, const char *actor, const char *dest);

@@ -167,6 +167,9 @@ trygg_err trygg_sqlite_set_status(trygg_store *st, int64_t id, const char *actor
             if (err)
                 return trygg_st_tx_end(
                     st, trygg_st_failf(st, TRYGG_ERR_STATE, "duplicate of a missing item"));
+            err = trygg_st_dup_loop(st, id, duplicate_of);
+            if (err)
+                return trygg_st_tx_end(st, err);
             snprintf(detail, sizeof detail, "%s -> closed (duplicate of %s)",
                      trygg_status_name(it.status), dup.ref);
         } else {

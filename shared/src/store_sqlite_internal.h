@@ -96,6 +96,11 @@ void trygg_st_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap);
 /* Binds a NUL-terminated string (NULL binds ""). */
 int trygg_st_bind_text(sqlite3_stmt *s, int idx, const char *v);
 
+/* TRYGG_ERR_STATE (with the message) when closing `id` as a duplicate of
+ * `of` would close a loop: `of`, or an item its duplicate_of chain leads
+ * to, is `id` (store_sqlite_duplicates.c). */
+trygg_err trygg_st_dup_loop(trygg_store *st, int64_t id, int64_t of);
+
 /* Appends an audit row (no transaction of its own). */
 trygg_err trygg_st_audit_add(trygg_store *st, int64_t item_id, const char *actor,
                              const char *action, const char *detail);

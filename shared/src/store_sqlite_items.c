@@ -23,13 +23,13 @@
     "i.when_date, i.when_band, i.text, i.lang, i.contact, i.consent, i.urgent, i.incomplete, "     \
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, i.sender, i.alias, "    \
     "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at, "    \
-    "i.reported"
+    "i.reported, i.copy_to"
 #define ITEM_COLS_SHARED                                                                           \
     "i.id, i.ref, '', i.channel, i.source, i.kind, i.category, i.area, i.shared_place, "           \
     "i.when_date, i.when_band, i.shared_text, i.lang, '', i.consent, i.urgent, i.incomplete, "     \
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, '', '', "               \
     "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at, "    \
-    "i.reported"
+    "i.reported, i.copy_to"
 
 const char *trygg_st_item_cols(trygg_view view)
 {
@@ -52,7 +52,7 @@ static const trygg_sql_field item_case[] = {
     TRYGG_SQL_FINT(trygg_item, updated),      TRYGG_SQL_FINT(trygg_item, purge_at),
     TRYGG_SQL_FINT(trygg_item, purged),       TRYGG_SQL_FINT(trygg_item, redacted),
     TRYGG_SQL_FTEXT(trygg_item, assignee),    TRYGG_SQL_FINT(trygg_item, due_at),
-    TRYGG_SQL_FINT(trygg_item, reported)};
+    TRYGG_SQL_FINT(trygg_item, reported),     TRYGG_SQL_FTEXT(trygg_item, copy_to)};
 
 trygg_err trygg_st_read_item(trygg_store *st, sqlite3_stmt *s, trygg_item *it)
 {

@@ -34,6 +34,10 @@ trygg_err trygg_sqlite_set_status(trygg_store *st, int64_t id, const char *actor
                                   int64_t duplicate_of);
 trygg_err trygg_sqlite_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_view view,
                                           trygg_item *items, int max, int *n);
+trygg_err trygg_sqlite_list_duplicates(trygg_store *st, int64_t id, trygg_view view,
+                                       trygg_item *items, int max, int *n);
+trygg_err trygg_sqlite_set_copy_to(trygg_store *st, int64_t id, const char *actor,
+                                   const char *dest);
 trygg_err trygg_sqlite_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
                               const char *place);
 trygg_err trygg_sqlite_set_destination(trygg_store *st, int64_t id, const char *actor,

@@ -181,8 +181,12 @@ static void filter_where(sqlbuf *b, const trygg_filter *f, char *ftsbuf, size_t 
         sb_text(b, " AND i.category = ?", f->category);
     if (f->area[0])
         sb_text(b, " AND i.area = ?", f->area);
-    if (f->destination[0])
+    if (f->destination[0] && f->with_copies) {
+        sb_text(b, " AND (i.destination = ?", f->destination);
+        sb_text(b, " OR i.copy_to = ?)", f->destination);
+    } else if (f->destination[0]) {
         sb_text(b, " AND i.destination = ?", f->destination);
+    }
     if (f->sender[0])
         sb_text(b, " AND i.sender = ?", f->sender);
     if (f->from)
@@ -368,6 +372,7 @@ trygg_err trygg_sqlite_suggest_duplicates(trygg_store *st, int64_t id, int days,
     snprintf(sql, sizeof sql,
              "SELECT %s FROM items i WHERE area = ?1 AND category = ?2 "
              "AND id <> ?3 AND created >= ?4 AND created <= ?5 AND purged = 0 "
+             "AND close_reason <> 'duplicate' "
              "ORDER BY created DESC, id DESC LIMIT ?6",
              trygg_st_item_cols(view));
     err = trygg_st_prepare(st, sql, &s);

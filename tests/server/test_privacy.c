@@ -38,6 +38,8 @@
 
 static sfx F;
 static int64_t tip_id, callback_id, concern_id, sms_concern_id, person_id, fault_id;
+static int64_t copy_id, dup_tip_id; /* a copy by rule to housing; a tip closed as a duplicate */
+static char copy_ref[16], dup_tip_ref[16];
 static char tip_ref[16], callback_ref[16], concern_ref[16], sms_ref[16], person_ref[16],
     fault_ref[16];
 static char pseudo[65];
@@ -63,6 +65,8 @@ static const char *const secrets[] = {
     "MOTESBEDOMNING", /* the group's assessment of a week (internal) */
     "BESLUTHEMLIG",   /* a decision of the operational group */
     "INSATSHEMLIG",   /* a measure of the register */
+    "468 13 57",      /* phone number in a concern copied to housing by rule */
+    "DUBBLETTIPS",    /* a tip closed as a duplicate of a housing item */
 };
 
 /* `what` names the request; a secret the attacker typed into it (a search
@@ -215,6 +219,17 @@ static int setup(void **state)
                        NULL, person_ref);
     fault_id = submit(st, TRYGG_KIND_FAULT, TRYGG_CHANNEL_KIOSK, "streets", "Gatlampan är släckt",
                       "Vid huset, ring 070-321 54 76", NULL, NULL, NULL, fault_ref);
+    /* The routing rule's copy_to: security's concern, a scrubbed copy to housing. */
+    copy_id = submit(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "security",
+                     "Mörkt vid garaget, ring 070-468 13 57", NULL, NULL, NULL, NULL, copy_ref);
+    assert_int_equal(trygg_store_set_copy_to(st, copy_id, "system", "housing"), TRYGG_OK);
+    /* A tip closed as a duplicate of a housing item; never a copy to housing. */
+    dup_tip_id = submit(st, TRYGG_KIND_TIP, TRYGG_CHANNEL_SMS, "security",
+                        "DUBBLETTIPS: samma trappa", NULL, pseudo, c.alias, NULL, dup_tip_ref);
+    assert_int_equal(trygg_store_set_copy_to(st, dup_tip_id, "system", "housing"), TRYGG_ERR_PERM);
+    assert_int_equal(trygg_store_set_status(st, dup_tip_id, "sakerhet", TRYGG_STATUS_CLOSED,
+                                            TRYGG_CLOSE_DUPLICATE, concern_id),
+                     TRYGG_OK);
     assert_int_equal(trygg_store_add_message(st, concern_id, TRYGG_MSG_NOTE, "sakerhet",
                                              "Polisen misstänker grannen Johan Svensson på "
                                              "Älvgatan 5",
@@ -339,6 +354,39 @@ static void test_search_cannot_reach_scrubbed_words(void **state)
     int n;
     assert_int_equal(trygg_store_list(st, &f, NULL, items, 2, &n, NULL), TRYGG_ERR_INVALID);
     trygg_store_close(st);
+}
+
+/* ---- Copies by rule and duplicates (issue 14) --------------------------------- */
+
+static void test_copy_and_duplicates(void **state)
+{
+    (void)state;
+    session s;
+    login_housing(&s);
+    reply r;
+    /* The copy by rule is in housing's queue and opens, scrubbed. */
+    get_ok(&r, &s, "/queue");
+    assert_no_secret("housing queue", r.body);
+    assert_non_null(strstr(r.body, copy_ref));
+    assert_null(strstr(r.body, dup_tip_ref));
+    reply_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/item/%" PRId64, copy_id);
+    get_ok(&r, &s, path);
+    assert_no_secret("housing copy page", r.body);
+    assert_non_null(strstr(r.body, "[telefonnummer]"));
+    reply_free(&r);
+    /* The original lists no tip among its duplicates for housing; the
+     * security department sees it. */
+    snprintf(path, sizeof path, "/item/%" PRId64, concern_id);
+    get_ok(&r, &s, path);
+    assert_null(strstr(r.body, dup_tip_ref));
+    reply_free(&r);
+    session sec;
+    login_security(&sec);
+    get_ok(&r, &sec, path);
+    assert_non_null(strstr(r.body, dup_tip_ref));
+    reply_free(&r);
 }
 
 /* ---- Leak 2: internal notes and SMS replies ------------------------------------- */
@@ -540,8 +588,8 @@ static int paths_of(const char *pattern, char out[][160], int max)
         snprintf(out[n++], 160, "/open311/v2/services/pothole.xml");
         snprintf(out[n++], 160, "/open311/v2/services/%s.xml", "lighting"); /* not a fault */
     } else if (strncmp(pattern, "/item/", pre) == 0) {
-        const int64_t ids[] = {tip_id,         callback_id, concern_id,
-                               sms_concern_id, person_id,   fault_id};
+        const int64_t ids[] = {tip_id,    callback_id, concern_id, sms_concern_id,
+                               person_id, fault_id,    copy_id,    dup_tip_id};
         for (size_t i = 0; i < sizeof ids / sizeof ids[0] && n < max; i++)
             snprintf(out[n++], 160, "/item/%" PRId64, ids[i]);
     } else if (strncmp(pattern, "/open311/v2/requests/", pre) == 0) {
@@ -588,6 +636,7 @@ static const char *const item_actions[] = {
     "triage/",
     "progress/",
     "redact/text=x&place=",
+    "dup_reply/text=x",
 };
 static const char *const admin_actions[] = {
     "user/username=evil&display=Evil&role=security&password=0123456789abcdef",
@@ -1050,6 +1099,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_search_cannot_reach_scrubbed_words),
         cmocka_unit_test(test_notes_internal_unless_for_recipient),
+        cmocka_unit_test(test_copy_and_duplicates),
         cmocka_unit_test(test_moderation_before_forwarding),
         cmocka_unit_test(test_access_log),
         cmocka_unit_test(test_report_published_view), /* after: adds export rows */

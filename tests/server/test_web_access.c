@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "web.h"
@@ -149,12 +150,43 @@ static void test_callback_number_rules(void **state)
     assert_string_equal(v.contact, "+46701234567");
 }
 
+/* The routing rule's copy_to: the copy's recipient reads it, scrubbed, and
+ * may do nothing else; a tip or call-back is never shown, copy or not. */
+static void test_copy_to_read_only(void **state)
+{
+    (void)state;
+    web_user housing = user("destination", "housing", 1);
+    web_user streets = user("destination", "streets", 0);
+    trygg_item c = item(TRYGG_KIND_CONCERN, "security", "Ring mig på 070-123 45 67");
+    snprintf(c.copy_to, sizeof c.copy_to, "housing");
+    assert_int_equal(web_access_item(&housing, &c), WEB_SEE_SCRUBBED);
+    assert_int_equal(web_access_item(&streets, &c), WEB_SEE_NONE);
+    trygg_item v;
+    assert_int_equal(web_access_view(&housing, &c, &v), WEB_SEE_SCRUBBED);
+    assert_null(strstr(v.text, "123 45 67"));
+    assert_true(web_access_action(&housing, &c, WEB_ACT_VIEW));
+    for (int a = WEB_ACT_VIEW + 1; a <= WEB_ACT_ASSIGN; a++)
+        assert_false(web_access_action(&housing, &c, (web_action)a));
+    trygg_item tip = item(TRYGG_KIND_TIP, "security", "x");
+    snprintf(tip.copy_to, sizeof tip.copy_to, "housing");
+    trygg_item cb = item(TRYGG_KIND_CALLBACK, "security", "x");
+    snprintf(cb.copy_to, sizeof cb.copy_to, "housing");
+    assert_int_equal(web_access_item(&housing, &tip), WEB_SEE_NONE);
+    assert_int_equal(web_access_item(&housing, &cb), WEB_SEE_NONE);
+    trygg_filter f;
+    trygg_filter_init(&f);
+    assert_true(web_access_filter(&housing, &f));
+    assert_int_equal(f.with_copies, 1);
+    assert_string_equal(f.destination, "housing");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_security_sees_all),
         cmocka_unit_test(test_destination_own_items_scrubbed),
         cmocka_unit_test(test_tips_never_reach_destination_users),
+        cmocka_unit_test(test_copy_to_read_only),
         cmocka_unit_test(test_destination_actions_limited),
         cmocka_unit_test(test_filter_narrowed),
         cmocka_unit_test(test_unknown_role_sees_nothing),

@@ -115,6 +115,16 @@ await step('week chooser: previous week link and the week input', async () => {
   await page.getByRole('button', { name: 'Visa' }).click();
   await page.getByRole('heading', { level: 1, name: /vecka 45 2026/ }).waitFor();
   await page.screenshot({ path: path.join(out, 'report-week-phone.png'), fullPage: false });
+  // No sideways scrolling on a phone (issue 14: the report was 595 px wide).
+  const wide = [];
+  for (const where of [`/report?week=${info.week}`, `/report/print?week=${info.week}`]) {
+    await page.goto(`${base}${where}`);
+    const w = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    if (w > 390) wide.push(`${where}: ${w}px`);
+    const name = where.startsWith('/report/print') ? 'report-print-phone' : 'report-full-phone';
+    await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+  }
+  assert.deepEqual(wide, [], `the report scrolls sideways at 390 px: ${wide.join(', ')}`);
 });
 
 await step('printable page to A4 PDF (chromium), then PNG pages', async () => {

@@ -556,6 +556,95 @@ await step('phone: the resident follows the report with the receipt code', async
   await shot(resident, 'status-unknown-phone');
 });
 
+await step('security: duplicates both ways, a loop refused, their texters answered together', async () => {
+  await sec.goto(`${base}/item/${info.concern}`);
+  const dups = sec.locator('section[aria-labelledby=h-dups]');
+  await dups.waitFor();
+  const dupRef = (await dups.locator('a').first().innerText()).trim();
+  assert.match(dupRef, /^[A-Z0-9]{2}-[A-Z0-9]{4}$/);
+  // The duplicate is not suggested again.
+  assert.ok(!(await sec.locator('section[aria-labelledby=h-dup]').innerText()).includes(dupRef));
+  // Marking the original as a duplicate of its own duplicate is refused.
+  await sec.getByLabel('Eller ange referens').fill(dupRef);
+  await sec.getByRole('button', { name: 'Avsluta som dubblett' }).click();
+  await sec.locator('.flash').waitFor();
+  assert.match(await sec.locator('.flash').innerText(), /redan en dubblett av det här/);
+  await shot(sec, 'dup-loop-refused-desktop');
+  await sec.getByLabel('Sms till var och en som skickat en dubblett').fill('Tack! Lampan byts på måndag.');
+  await sec.getByRole('button', { name: 'Skicka till alla' }).click();
+  await sec.locator('.flash').waitFor();
+  assert.match(await sec.locator('.flash').innerText(), /köat till alla/);
+  await sec.goto(`${base}/item/${info.dup}`);
+  assert.match(await sec.locator('ol.thread').innerText(), /Tack! Lampan byts på måndag\./);
+  await shot(sec, 'dup-answered-desktop');
+});
+
+// Every GET route of the staff UI (the fixture lists server/web.c's table),
+// as each role that can see it, on a 390x844 phone: nothing may scroll
+// sideways. A route added without a rule here fails the step.
+const NOT_PAGES = new Set(['/export.csv', '/export.xlsx', '/static/*']);
+async function linksOn(page, url, re) {
+  await page.goto(`${base}${url}`);
+  const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
+  return [...new Set(hrefs.filter((h) => re.test(h)))].slice(0, 6);
+}
+async function pathsOf(page, pattern) {
+  const items = [info.tip, info.urgent, info.concern, info.fault, info.callback, info.dup];
+  switch (pattern) {
+    case '/item/*': return items.map((id) => `/item/${id}`);
+    case '/events/*': return linksOn(page, '/events', /^\/events\/\d+$/);
+    case '/measures/*': return linksOn(page, '/measures', /^\/measures\/\d+$/);
+    case '/admin/*': return linksOn(page, '/admin', /^\/admin\/[a-z]+\/\d+$/);
+    case '/queue': return ['/queue', '/queue?status=all', '/queue?status=closed'];
+    case '/templates': return ['/templates', '/templates?key=tpl.police.tip&lang=so'];
+    default:
+      if (pattern.includes('*')) throw new Error(`no rule for the route ${pattern} in staff.mjs`);
+      return [pattern];
+  }
+}
+async function width390(page, where, wide) {
+  const w = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  if (w > 390) wide.push(`${where}: ${w}px`);
+}
+const phoneOpts = { isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+await step('phone: every staff page, as every role that can see it, fits 390 px', async () => {
+  const wide = [];
+  let visited = 0;
+  // Before logging in: the login page and its second step.
+  const anon = await newPage({ width: 390, height: 844 }, phoneOpts);
+  await anon.goto(`${base}/login`);
+  await width390(anon, 'anonymous /login', wide);
+  await anon.getByLabel('Användarnamn').fill('sakerhet');
+  await anon.getByLabel('Lösenord').fill(PASSWORD);
+  await anon.getByRole('button', { name: 'Logga in' }).click();
+  await anon.waitForURL(/\/login\/code$/);
+  await width390(anon, 'sakerhet /login/code', wide);
+  await shot(anon, 'all-login-code-phone');
+  visited += 2;
+  for (const role of ['sakerhet', 'admin', 'bostad']) {
+    const page = await newPage({ width: 390, height: 844 }, phoneOpts);
+    await login(page, role);
+    await page.waitForURL(/\/queue/);
+    for (const pattern of info.pages) {
+      if (NOT_PAGES.has(pattern) || pattern === '/login' || pattern === '/login/code') continue;
+      for (const p of await pathsOf(page, pattern)) {
+        const resp = await page.goto(`${base}${p}`);
+        if ([403, 404].includes(resp.status())) continue; // not this role's page
+        assert.equal(resp.status(), 200, `${role} ${p}: ${resp.status()}`);
+        await width390(page, `${role} ${p}`, wide);
+        const slug = p.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'root';
+        await shot(page, `all-${role}-${slug}-phone`);
+        visited++;
+      }
+    }
+    await page.context().close();
+  }
+  await anon.context().close();
+  console.log(`     ${visited} pages checked at 390 px`);
+  assert.ok(visited > 40, `only ${visited} pages visited`);
+  assert.deepEqual(wide, [], `pages scroll sideways at 390 px:\n  ${wide.join('\n  ')}`);
+});
+
 await browser.close();
 fixture.stdin.end();
 await new Promise((r) => fixture.once('exit', r));

@@ -193,6 +193,19 @@ int main(void)
           "note");
     item(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_KIOSK, "lighting", "Centrum", "housing",
          "Mörkt i trapphuset på Storgatan 12 igen.", NULL, NULL, 0, 5000, "nights");
+    /* A suggested duplicate of the concern with a long link in its words:
+     * the item page must still fit a phone (staff.mjs, 390 px). */
+    item(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_SMS, "lighting", "Centrum", "housing",
+         "Se bilden https://bilder.example.se/trapphus/lampa-trasig-i-trapphuset-kvallstid.jpg",
+         pseudo, c.alias, 0, 6500, "");
+    /* A duplicate of the concern, closed: the concern's page lists it (issue 14). */
+    int64_t dup = item(st, TRYGG_KIND_CONCERN, TRYGG_CHANNEL_SMS, "lighting", "Centrum", "housing",
+                       "Lampan i vårt trapphus är trasig, det är becksvart "
+                       "på kvällarna och barnen är rädda.",
+                       pseudo, c.alias, 0, 6000, "evenings");
+    check(trygg_store_set_status(st, dup, "sakerhet", TRYGG_STATUS_CLOSED, TRYGG_CLOSE_DUPLICATE,
+                                 concern),
+          "duplicate");
     int64_t fault =
         item(st, TRYGG_KIND_FAULT, TRYGG_CHANNEL_OPEN311, "streetlight", "Ström", "streets",
              "Gatlampan vid lekplatsen i Strömparken är släckt.", NULL, NULL, 0, 86400, "");
@@ -241,6 +254,32 @@ int main(void)
     wk.capacity = 25;
     check(trygg_store_walk_put(st, &wk), "walk");
 
+    /* An event and a measure, so that every page of the staff UI has
+     * something to show (staff.mjs visits them all on a phone). */
+    trygg_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = TRYGG_EVENT_GRAFFITI;
+    snprintf(ev.day, sizeof ev.day, "2026-11-30");
+    snprintf(ev.band, sizeof ev.band, "night");
+    snprintf(ev.area, sizeof ev.area, "Centrum");
+    snprintf(ev.place, sizeof ev.place, "Gångtunneln vid Järnvägsgatan");
+    ev.count = 1;
+    snprintf(ev.text, sizeof ev.text, "Nytt klotter på båda väggarna i gångtunneln.");
+    snprintf(ev.org, sizeof ev.org, "security");
+    snprintf(ev.reporter, sizeof ev.reporter, "sakerhet");
+    int64_t ev_id;
+    check(trygg_store_event_add(st, &ev, &ev_id), "event");
+    trygg_measure m;
+    memset(&m, 0, sizeof m);
+    snprintf(m.title, sizeof m.title, "Bättre belysning i gångtunneln vid Järnvägsgatan");
+    snprintf(m.problem, sizeof m.problem, "Mörkt och otryggt kvällstid, återkommande klotter.");
+    snprintf(m.org, sizeof m.org, "streets");
+    snprintf(m.start_day, sizeof m.start_day, "2026-10-01");
+    snprintf(m.status, sizeof m.status, "ongoing");
+    m.priority = 1;
+    m.cost = -1;
+    check(trygg_store_measure_add(st, &m, NULL), "measure");
+
     http_options opt;
     memset(&opt, 0, sizeof opt);
     opt.bind = "127.0.0.1";
@@ -256,9 +295,18 @@ int main(void)
         return 1;
     printf("{\"port\":%d,\"tip\":%" PRId64 ",\"urgent\":%" PRId64 ",\"concern\":%" PRId64
            ",\"fault\":%" PRId64 ",\"callback\":%" PRId64 ",\"password\":\"%s\","
-           "\"totp_secret\":\"%s\",\"totp_step\":%" PRId64 ",\"follow\":\"%s\"}\n",
+           "\"totp_secret\":\"%s\",\"totp_step\":%" PRId64 ",\"follow\":\"%s\",\"dup\":%" PRId64
+           ",\"pages\":[",
            http_server_port(srv), tip, urgent, concern, fault, callback, PASSWORD, TOTP_SECRET,
-           step, follow_code);
+           step, follow_code, dup);
+    /* The staff UI's GET routes (server/web.c), so the browser test can
+     * tell when a page is added that it does not visit. */
+    for (int i = 0, first = 1; i < web_nroutes; i++)
+        if (strcmp(web_routes[i].method, "GET") == 0) {
+            printf("%s\"%s\"", first ? "" : ",", web_routes[i].pattern);
+            first = 0;
+        }
+    printf("]}\n");
     fflush(stdout);
     char buf[256];
     while (fread(buf, 1, sizeof buf, stdin) > 0) {

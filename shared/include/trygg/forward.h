@@ -72,7 +72,8 @@ TRYGG_MUST_CHECK trygg_err trygg_forward_enqueue_oncall(trygg_store *st,
                                                         const trygg_item *item, const char *actor);
 
 /* The intake decision for a newly created item routed as `rr`: forwards to
- * rr->destination and rr->copy_to (when different), and the on-call e-mail
+ * rr->destination and rr->copy_to (when different; the copy's recipient is
+ * also recorded with trygg_store_set_copy_to, so it shows in its queue), and the on-call e-mail
  * when item->urgent. A destination that is unknown or may not receive the
  * item, or a missing on-call address, is logged and skipped: the item stays
  * with its routed destination in the queue. Returns only errors that must

@@ -100,6 +100,7 @@ typedef struct trygg_item {
     char assignee[TRYGG_NAME_MAX + 1]; /* staff user working on it, "" = nobody */
     int64_t due_at; /* answer due before this instant (0 = not set, -1 = no deadline); see
                        trygg/workdays.h */
+    char copy_to[TRYGG_NAME_MAX + 1]; /* recipient of the routing rule's scrubbed copy, "" = none */
 } trygg_item;
 
 /* Zeroes *item and sets defaults (status new, lang "sv"). */

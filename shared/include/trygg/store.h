@@ -120,6 +120,7 @@ typedef struct trygg_filter {
     trygg_view view;  /* which copy is returned and searched (default shared) */
     char assignee[TRYGG_NAME_MAX + 1]; /* "" = any, else items assigned to this user */
     int64_t due_before; /* > 0: open items whose due_at is set and <= due_before (overdue) */
+    int with_copies;    /* 1: destination also matches items whose copy_to it is */
 } trygg_filter;
 void trygg_filter_init(trygg_filter *f);
 
@@ -157,16 +158,31 @@ TRYGG_MUST_CHECK trygg_err trygg_store_set_urgent(trygg_store *st, int64_t id, c
 /* Status change with the rules new -> triaged -> forwarded|in_progress ->
  * closed (also forwarded <-> in_progress, and closing straight from any open
  * status, e.g. spam from new); close needs a reason (TRYGG_CLOSE_DUPLICATE needs duplicate_of of an
- * existing other item); reopening a closed item (to triaged) is allowed.
+ * existing other item that is not itself, through its own duplicate_of chain, a duplicate of
+ * `id`: a loop A -> B -> A or A -> B -> C -> A gives TRYGG_ERR_STATE); reopening a closed item
+ * (to triaged) is allowed.
  * Invalid transitions give TRYGG_ERR_STATE and change nothing. */
 TRYGG_MUST_CHECK trygg_err trygg_store_set_status(trygg_store *st, int64_t id, const char *actor,
                                                   trygg_status status, trygg_close_reason reason,
                                                   int64_t duplicate_of);
 /* Possible duplicates of item `id`: same area and category, created within
- * `days` days of it, not itself, newest first, as `view` shows them. */
+ * `days` days of it, not itself, not closed as a duplicate, newest first, as
+ * `view` shows them. */
 TRYGG_MUST_CHECK trygg_err trygg_store_suggest_duplicates(trygg_store *st, int64_t id, int days,
                                                           trygg_view view, trygg_item *items,
                                                           int max, int *n);
+/* The items closed as duplicates of item `id` (their duplicate_of is `id`),
+ * oldest first, up to `max`, as `view` shows them. */
+TRYGG_MUST_CHECK trygg_err trygg_store_list_duplicates(trygg_store *st, int64_t id, trygg_view view,
+                                                       trygg_item *items, int max, int *n);
+/* Records that the routing rule's copy_to gave recipient `dest` a scrubbed
+ * copy of item `id`, so that its users find the item in their queue (a
+ * filter with with_copies). Tips and call-backs only to a recipient with full
+ * access (TRYGG_ERR_PERM otherwise); TRYGG_ERR_NOTFOUND for a missing item or
+ * recipient. Audited as "copy" by `actor` with the recipient's name. Call it
+ * inside the intake's transaction. */
+TRYGG_MUST_CHECK trygg_err trygg_store_set_copy_to(trygg_store *st, int64_t id, const char *actor,
+                                                   const char *dest);
 
 /* Moderation: replaces the recipients' copy of item `id` (what the shared
  * view shows, searches and what forwards to recipients without full access
