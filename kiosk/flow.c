@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "trygg/copy.h"
+#include "trygg/utf8.h"
 
 #define CORNER_TAPS   5
 #define CORNER_WINDOW 3000
@@ -476,13 +477,7 @@ char *flow_field(flow *f, size_t *cap, int *masked, int *digits_only)
 
 void flow_utf8_pop(char *s)
 {
-    size_t n = strlen(s);
-    while (n > 0) {
-        n--;
-        if (((unsigned char)s[n] & 0xC0) != 0x80)
-            break;
-    }
-    s[n] = 0;
+    s[strlen(s) - trygg_utf8_last_len(s)] = 0;
 }
 
 /* Upper-case of one key's character (ASCII letters and å ä ö). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "trygg/copy.h"
+#include "trygg/utf8.h"
 
 /* ---- keyboard ---- */
 
@@ -170,11 +171,10 @@ void kit_field(ctx *c, const char *value, int masked, int multiline, const char 
     char shown[UI_LABEL_MAX];
     size_t o = 0;
     if (masked) {
-        for (const char *p = value; *p && o + 4 < sizeof shown; p++)
-            if (((unsigned char)*p & 0xC0) != 0x80) {
-                memcpy(shown + o, "\xE2\x80\xA2", 3); /* bullet */
-                o += 3;
-            }
+        for (size_t i = trygg_utf8_len(value); i > 0 && o + 4 < sizeof shown; i--) {
+            memcpy(shown + o, "\xE2\x80\xA2", 3); /* a bullet per character */
+            o += 3;
+        }
         shown[o] = 0;
     } else {
         TRYGG_COPY_TRUNC(shown, value); /* display text */

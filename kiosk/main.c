@@ -33,6 +33,7 @@
 #include "trygg/log.h"
 #include "trygg/paths.h"
 #include "trygg/ref.h"
+#include "trygg/utf8.h"
 #include "ui_sdl.h"
 #include "uploader.h"
 #include "wipe.h"
@@ -488,15 +489,10 @@ static int cmd_tap(script *s, char *arg)
 /* type TEXT: taps the keys of TEXT, one character at a time. */
 static int cmd_type(script *s, char *arg)
 {
+    size_t n = strlen(arg);
     for (const char *p = arg; *p;) {
-        size_t len = 1;
-        unsigned char c = (unsigned char)*p;
-        if (c >= 0xF0)
-            len = 4;
-        else if (c >= 0xE0)
-            len = 3;
-        else if (c >= 0xC0)
-            len = 2;
+        uint32_t cp;
+        size_t len = trygg_utf8_next_lossy(p, n - (size_t)(p - arg), &cp); /* never past the end */
         if (type_char(s, p, len) != 0)
             return -1;
         p += len;

@@ -6,6 +6,7 @@
 #include "web.h"
 
 #include "trygg/ref.h"
+#include "trygg/utf8.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -232,9 +233,7 @@ static void excerpt(html_buf *b, const char *s)
         html_text(b, s);
         return;
     }
-    n = 140;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
+    n = trygg_utf8_prefix(s, n, 140);
     memcpy(tmp, s, n);
     memcpy(tmp + n, "…", sizeof "…");
     html_text(b, tmp);

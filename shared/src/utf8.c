@@ -76,6 +76,26 @@ size_t trygg_utf8_next(const char *s, size_t len, uint32_t *cp)
     return (size_t)n;
 }
 
+size_t trygg_utf8_next_lossy(const char *s, size_t len, uint32_t *cp)
+{
+    if (len == 0)
+        return 0;
+    ucs4_t uc;
+    int n = u8_mbtouc(&uc, (const uint8_t *)s, len); /* U+FFFD and >= 1 when malformed */
+    *cp = uc;
+    return (size_t)n;
+}
+
+size_t trygg_utf16_next(const uint16_t *u, size_t n, uint32_t *cp)
+{
+    if (n == 0)
+        return 0;
+    ucs4_t uc;
+    int k = u16_mbtouc(&uc, u, n); /* U+FFFD and 1 for a lone surrogate */
+    *cp = uc;
+    return (size_t)k;
+}
+
 size_t trygg_utf8_put(char *out, uint32_t cp)
 {
     int n = u8_uctomb((uint8_t *)out, cp, 4);
