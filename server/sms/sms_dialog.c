@@ -756,20 +756,5 @@ void sms_dialog_cfg_defaults(sms_dialog_cfg *c)
 
 void sms_upper(const char *in, char *out, size_t cap)
 {
-    size_t k = 0;
-    const unsigned char *p = (const unsigned char *)in;
-    while (*p && k + 2 < cap) {
-        if (*p >= 'a' && *p <= 'z') {
-            out[k++] = (char)(*p - 32);
-            p++;
-        } else if (*p == 0xC3 && p[1] >= 0xA0 && p[1] <= 0xBE && p[1] != 0xB7) {
-            /* U+00E0..U+00FE (not ÷) -> U+00C0..U+00DE */
-            out[k++] = (char)0xC3;
-            out[k++] = (char)(p[1] - 0x20);
-            p += 2;
-        } else {
-            out[k++] = (char)*p++;
-        }
-    }
-    out[k] = '\0';
+    trygg_utf8_upper(in, out, cap);
 }

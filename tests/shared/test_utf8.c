@@ -143,6 +143,15 @@ static void test_fold(void **state)
     assert_int_equal(trygg_utf8_fold("\xFF", 1, &a, NULL), TRYGG_ERR_INVALID);
     assert_null(a);
     assert_int_equal(trygg_utf8_lower(0x0416), 0x0436); /* Cyrillic Zhe */
+    char up[16];
+    trygg_utf8_upper("straße åsa", up, sizeof up);
+    assert_string_equal(up, "STRASSE ÅSA");
+    trygg_utf8_upper("straße", up, 6); /* cut to fit, whole characters */
+    assert_string_equal(up, "STRAS");
+    trygg_utf8_upper("åäö", up, 6);
+    assert_string_equal(up, "ÅÄ");
+    trygg_utf8_upper("a\xC3 b", up, sizeof up); /* invalid: ASCII letters only */
+    assert_string_equal(up, "A\xC3 B");
 }
 
 int main(void)

@@ -56,6 +56,13 @@ TRYGG_MUST_CHECK trygg_err trygg_utf8_to_utf16(const char *s, size_t len, uint16
  * string *out (free() it); *outlen (may be NULL) gets its length.
  * TRYGG_ERR_INVALID for invalid UTF-8, TRYGG_ERR_NOMEM. */
 TRYGG_MUST_CHECK trygg_err trygg_utf8_fold(const char *s, size_t len, char **out, size_t *outlen);
+/* Upper case (full Unicode mapping, language-independent: "straße åsa"
+ * becomes "STRASSE ÅSA") of the NUL-terminated s into out[cap] (cap > 0),
+ * always NUL-terminated: cut to the longest whole-character prefix that
+ * fits; for invalid UTF-8 (or when memory runs out) s with only its ASCII
+ * letters upper-cased, cut at the byte. For matching words such as the SMS
+ * keywords, which are kept in upper case. */
+void trygg_utf8_upper(const char *s, char *out, size_t cap);
 /* Lower case of one code point (simple mapping), e.g. for per-character
  * normalisation where the string length must not change much. */
 uint32_t trygg_utf8_lower(uint32_t cp);
