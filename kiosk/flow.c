@@ -480,23 +480,6 @@ void flow_utf8_pop(char *s)
     s[strlen(s) - trygg_utf8_last_len(s)] = 0;
 }
 
-/* Upper-case of one key's character (ASCII letters and å ä ö). */
-static void upper(const char *in, char *out, size_t cap)
-{
-    static const char *const lower_u[] = {"å", "ä", "ö", "é", "ü"};
-    static const char *const upper_u[] = {"Å", "Ä", "Ö", "É", "Ü"};
-    if (in[0] && !in[1]) {
-        snprintf(out, cap, "%c", toupper((unsigned char)in[0]));
-        return;
-    }
-    for (size_t i = 0; i < sizeof lower_u / sizeof *lower_u; i++)
-        if (strcmp(in, lower_u[i]) == 0) {
-            snprintf(out, cap, "%s", upper_u[i]);
-            return;
-        }
-    snprintf(out, cap, "%s", in);
-}
-
 static void key(flow *f, const char *k)
 {
     size_t cap;
@@ -523,7 +506,7 @@ static void key(flow *f, const char *k)
     if (strcmp(k, "space") == 0)
         snprintf(ch, sizeof ch, " ");
     else if (f->shift)
-        upper(k, ch, sizeof ch);
+        trygg_utf8_upper(k, ch, sizeof ch); /* shift: å -> Å */
     else if (!TRYGG_COPY(ch, k))
         return;
     if (strlen(ch) > 4 || !ch[0])

@@ -59,17 +59,7 @@ static const char *key_label(const ctx *c, const char *kname, int ar_keys, doubl
         return *wu = 2, T(c, ar_keys ? "key.to_latin" : "key.to_arabic");
     if (!f->shift || strlen(kname) > 2)
         return kname;
-    /* show capitals */
-    if (kname[0] >= 'a' && kname[0] <= 'z' && !kname[1])
-        snprintf(up, 8, "%c", kname[0] - 32);
-    else if (strcmp(kname, "å") == 0)
-        snprintf(up, 8, "Å");
-    else if (strcmp(kname, "ä") == 0)
-        snprintf(up, 8, "Ä");
-    else if (strcmp(kname, "ö") == 0)
-        snprintf(up, 8, "Ö");
-    else
-        snprintf(up, 8, "%s", kname);
+    trygg_utf8_upper(kname, up, 8); /* capitals, as the key types them (flow.c) */
     return up;
 }
 

@@ -415,14 +415,9 @@ static int type_char(script *s, const char *ch, size_t len)
     const ui_el *e = layout_find(a->list, id);
     /* A capital: shift, then the small letter. */
     char lower[8] = "", lid[32];
-    if (len == 1 && ch[0] >= 'A' && ch[0] <= 'Z')
-        snprintf(lower, sizeof lower, "%c", ch[0] + 32);
-    else if (len == 2 && !strncmp(ch, "Å", 2))
-        snprintf(lower, sizeof lower, "å");
-    else if (len == 2 && !strncmp(ch, "Ä", 2))
-        snprintf(lower, sizeof lower, "ä");
-    else if (len == 2 && !strncmp(ch, "Ö", 2))
-        snprintf(lower, sizeof lower, "ö");
+    uint32_t cp;
+    if (trygg_utf8_next(ch, len, &cp) == len && trygg_utf8_lower(cp) != cp)
+        lower[trygg_utf8_put(lower, trygg_utf8_lower(cp))] = '\0';
     snprintf(lid, sizeof lid, "key.%s", lower);
     const ui_el *kbd = layout_find(a->list, "key.kbd");
     if (!e && kbd && !(lower[0] && layout_find(a->list, lid))) {
