@@ -9,10 +9,9 @@ septet rules (shared/src/ucs2.c) work on code points from trygg/utf8.h and
 need no exception. Files that must still do it are in
 tests/guards/utf8-allow.txt with a reason each; a line no longer needed
 fails the guard too."""
-import os
 import re
 
-from guardlib import allowlist, finish, repo_root, tracked
+from guardlib import finish, repo_root, scan_code_lines
 
 MODULE = {"shared/src/utf8.c", "shared/include/trygg/utf8.h"}
 HEX = r"0[xX]"
@@ -26,26 +25,13 @@ PATTERNS = [
                 r"|[fF]0\s*\|[^;]*>>\s*18)\b"), "six bits per byte (encoding)"),
 ]
 
-root = repo_root()
-allow = allowlist(os.path.join(root, "tests/guards/utf8-allow.txt"))
-problems = []
-seen = set()
-for path in tracked(root):
-    if path in MODULE:
-        continue
-    with open(os.path.join(root, path), encoding="utf-8", errors="replace") as f:
-        lines = f.read().splitlines()
-    for i, line in enumerate(lines):
-        code = line.strip()
-        if code.startswith(("/*", "*", "//")):
-            continue  # prose in a comment
-        for pattern, what in PATTERNS:
-            if pattern.search(line):
-                seen.add(path)
-                if path not in allow:
-                    problems.append(f"{path}:{i + 1}: {what} outside trygg/utf8.h "
-                                    f"(use trygg_utf8_next/_put/_prefix/_len...): {code}")
-                break
-for path in sorted(allow - seen):
-    problems.append(f"{path} is in utf8-allow.txt but no longer needs it: remove the line")
-finish("guard_utf8", problems)
+
+def find(lines, i):
+    for pattern, what in PATTERNS:
+        if pattern.search(lines[i]):
+            return (f"{what} outside trygg/utf8.h "
+                    "(use trygg_utf8_next/_next_lossy/_put/_prefix/_len/_upper)")
+    return None
+
+
+finish("guard_utf8", scan_code_lines(repo_root(), "utf8-allow.txt", MODULE, find))
