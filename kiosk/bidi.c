@@ -9,39 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CLS_SHARED = 0, CLS_ARABIC = 1, CLS_OTHER = 2 };
+#include "trygg/utf8.h"
 
-/* Strict UTF-8 decoding of one code point at s[0..n). Returns its byte length
- * (1..4) and stores it in *cp, or 0 when the sequence is invalid. */
-static int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    int len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if ((size_t)len > n)
-        return 0;
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
+enum { CLS_SHARED = 0, CLS_ARABIC = 1, CLS_OTHER = 2 };
 
 /* Which font a code point needs: Arabic script blocks, characters both Noto
  * Sans and Noto Sans Arabic carry, or everything else. */
@@ -151,7 +121,7 @@ int bidi_runs(const char *utf8, int base_rtl, bidi_run *runs, int max)
     size_t n = 0;
     for (size_t pos = 0; pos < nbytes;) {
         uint32_t cp;
-        int l = utf8_decode((const unsigned char *)utf8 + pos, nbytes - pos, &cp);
+        size_t l = trygg_utf8_next(utf8 + pos, nbytes - pos, &cp); /* strict */
         if (l == 0)
             goto out;
         cps[n] = cp;
@@ -210,7 +180,7 @@ int bidi_text_is_rtl(const char *utf8, int fallback)
     size_t nbytes = strlen(utf8);
     for (size_t pos = 0; pos < nbytes;) {
         uint32_t cp;
-        int l = utf8_decode((const unsigned char *)utf8 + pos, nbytes - pos, &cp);
+        size_t l = trygg_utf8_next(utf8 + pos, nbytes - pos, &cp); /* strict */
         if (l == 0)
             return fallback;
         FriBidiCharType t = fribidi_get_bidi_type(cp);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "trygg/copy.h"
+#include "trygg/utf8.h"
 
 #define CORNER_TAPS   5
 #define CORNER_WINDOW 3000
@@ -511,30 +512,7 @@ char *flow_field(flow *f, size_t *cap, int *masked, int *digits_only)
 
 void flow_utf8_pop(char *s)
 {
-    size_t n = strlen(s);
-    while (n > 0) {
-        n--;
-        if (((unsigned char)s[n] & 0xC0) != 0x80)
-            break;
-    }
-    s[n] = 0;
-}
-
-/* Upper-case of one key's character (ASCII letters and å ä ö). */
-static void upper(const char *in, char *out, size_t cap)
-{
-    static const char *const lower_u[] = {"å", "ä", "ö", "é", "ü"};
-    static const char *const upper_u[] = {"Å", "Ä", "Ö", "É", "Ü"};
-    if (in[0] && !in[1]) {
-        snprintf(out, cap, "%c", toupper((unsigned char)in[0]));
-        return;
-    }
-    for (size_t i = 0; i < sizeof lower_u / sizeof *lower_u; i++)
-        if (strcmp(in, lower_u[i]) == 0) {
-            snprintf(out, cap, "%s", upper_u[i]);
-            return;
-        }
-    snprintf(out, cap, "%s", in);
+    s[strlen(s) - trygg_utf8_last_len(s)] = 0;
 }
 
 static void key(flow *f, const char *k)
@@ -563,7 +541,7 @@ static void key(flow *f, const char *k)
     if (strcmp(k, "space") == 0)
         snprintf(ch, sizeof ch, " ");
     else if (f->shift)
-        upper(k, ch, sizeof ch);
+        trygg_utf8_upper(k, ch, sizeof ch); /* shift: å -> Å */
     else if (!TRYGG_COPY(ch, k))
         return;
     if (strlen(ch) > 4 || !ch[0])

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "trygg/copy.h"
+#include "trygg/utf8.h"
 
 /* ---- keyboard ---- */
 
@@ -58,17 +59,7 @@ static const char *key_label(const ctx *c, const char *kname, int ar_keys, doubl
         return *wu = 2, T(c, ar_keys ? "key.to_latin" : "key.to_arabic");
     if (!f->shift || strlen(kname) > 2)
         return kname;
-    /* show capitals */
-    if (kname[0] >= 'a' && kname[0] <= 'z' && !kname[1])
-        snprintf(up, 8, "%c", kname[0] - 32);
-    else if (strcmp(kname, "å") == 0)
-        snprintf(up, 8, "Å");
-    else if (strcmp(kname, "ä") == 0)
-        snprintf(up, 8, "Ä");
-    else if (strcmp(kname, "ö") == 0)
-        snprintf(up, 8, "Ö");
-    else
-        snprintf(up, 8, "%s", kname);
+    trygg_utf8_upper(kname, up, 8); /* capitals, as the key types them (flow.c) */
     return up;
 }
 
@@ -170,11 +161,10 @@ void kit_field(ctx *c, const char *value, int masked, int multiline, const char 
     char shown[UI_LABEL_MAX];
     size_t o = 0;
     if (masked) {
-        for (const char *p = value; *p && o + 4 < sizeof shown; p++)
-            if (((unsigned char)*p & 0xC0) != 0x80) {
-                memcpy(shown + o, "\xE2\x80\xA2", 3); /* bullet */
-                o += 3;
-            }
+        for (size_t i = trygg_utf8_len(value); i > 0 && o + 4 < sizeof shown; i--) {
+            memcpy(shown + o, "\xE2\x80\xA2", 3); /* a bullet per character */
+            o += 3;
+        }
         shown[o] = 0;
     } else {
         TRYGG_COPY_TRUNC(shown, value); /* display text */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trygg/utf8.h"
+
 static ui_measure_fn measure_fn;
 static void *measure_user;
 
@@ -17,9 +19,7 @@ int layout_measure(const char *utf8, int px, int bold, int rtl)
 {
     if (measure_fn)
         return measure_fn(measure_user, utf8, px, bold, rtl);
-    int chars = 0;
-    for (const char *p = utf8; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    size_t chars = trygg_utf8_len(utf8);
     return (int)(chars * px * (bold ? 0.6 : 0.55));
 }
 

@@ -33,6 +33,7 @@
 #include "trygg/log.h"
 #include "trygg/paths.h"
 #include "trygg/ref.h"
+#include "trygg/utf8.h"
 #include "ui_sdl.h"
 #include "uploader.h"
 #include "wipe.h"
@@ -445,14 +446,9 @@ static int type_char(script *s, const char *ch, size_t len)
     const ui_el *e = layout_find(a->list, id);
     /* A capital: shift, then the small letter. */
     char lower[8] = "", lid[32];
-    if (len == 1 && ch[0] >= 'A' && ch[0] <= 'Z')
-        snprintf(lower, sizeof lower, "%c", ch[0] + 32);
-    else if (len == 2 && !strncmp(ch, "Å", 2))
-        snprintf(lower, sizeof lower, "å");
-    else if (len == 2 && !strncmp(ch, "Ä", 2))
-        snprintf(lower, sizeof lower, "ä");
-    else if (len == 2 && !strncmp(ch, "Ö", 2))
-        snprintf(lower, sizeof lower, "ö");
+    uint32_t cp;
+    if (trygg_utf8_next(ch, len, &cp) == len && trygg_utf8_lower(cp) != cp)
+        lower[trygg_utf8_put(lower, trygg_utf8_lower(cp))] = '\0';
     snprintf(lid, sizeof lid, "key.%s", lower);
     const ui_el *kbd = layout_find(a->list, "key.kbd");
     if (!e && kbd && !(lower[0] && layout_find(a->list, lid))) {
@@ -519,15 +515,10 @@ static int cmd_tap(script *s, char *arg)
 /* type TEXT: taps the keys of TEXT, one character at a time. */
 static int cmd_type(script *s, char *arg)
 {
+    size_t n = strlen(arg);
     for (const char *p = arg; *p;) {
-        size_t len = 1;
-        unsigned char c = (unsigned char)*p;
-        if (c >= 0xF0)
-            len = 4;
-        else if (c >= 0xE0)
-            len = 3;
-        else if (c >= 0xC0)
-            len = 2;
+        uint32_t cp;
+        size_t len = trygg_utf8_next_lossy(p, n - (size_t)(p - arg), &cp); /* never past the end */
         if (type_char(s, p, len) != 0)
             return -1;
         p += len;

@@ -19,6 +19,7 @@
 
 #include "trygg/log.h"
 #include "trygg/text.h"
+#include "trygg/utf8.h"
 
 #define MAX_MSGS  200
 #define MAX_AUDIT 300
@@ -55,9 +56,7 @@ void web_item_excerpt(html_buf *b, const char *s, size_t max)
         html_text(b, s);
         return;
     }
-    n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
+    n = trygg_utf8_prefix(s, n, max);
     memcpy(tmp, s, n);
     memcpy(tmp + n, "…", sizeof "…");
     html_text(b, tmp);

@@ -4,6 +4,7 @@
  * by web_access_filter() and every row again by web_access_view().
  */
 #include "web.h"
+#include "web_item.h"
 
 #include "trygg/ref.h"
 
@@ -221,23 +222,6 @@ static void text_field(html_buf *b, const web_ctx *w, const char *name, const ch
     html_lit(b, "\" value=\"");
     html_attr(b, value ? value : "");
     html_lit(b, "\" maxlength=\"100\"></div>");
-}
-
-/* Writes the first ~140 bytes of s (cut at a UTF-8 boundary) escaped. */
-static void excerpt(html_buf *b, const char *s)
-{
-    char tmp[160];
-    size_t n = strlen(s);
-    if (n < 140) {
-        html_text(b, s);
-        return;
-    }
-    n = 140;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(tmp, s, n);
-    memcpy(tmp + n, "…", sizeof "…");
-    html_text(b, tmp);
 }
 
 void web_status_badge(html_buf *b, const web_ctx *w, const trygg_item *it)
@@ -506,7 +490,7 @@ static void item_row(html_buf *b, web_ctx *w, const trygg_item *v)
     if (v->purged)
         html_t(b, w, "item.purged");
     else
-        excerpt(b, v->text);
+        web_item_excerpt(b, v->text, 140);
     html_lit(b, "</td><td data-label=\"");
     html_t(b, w, "col.status");
     html_lit(b, "\">");

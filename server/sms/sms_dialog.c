@@ -15,6 +15,7 @@
 #include "trygg/log.h"
 #include "trygg/text.h"
 #include "trygg/time.h"
+#include "trygg/utf8.h"
 
 static int is_sep(unsigned char ch)
 {
@@ -157,49 +158,24 @@ int sms_blank(const char *t)
 }
 
 /* 1 if the text looks like a badly encoded message (mojibake): at least a
- * third of its characters are replacement characters, controls, private
- * use, unpaired surrogates, invisible format characters or CJK/Hangul
+ * third of its characters are replacement characters (what malformed bytes
+ * and encoded surrogates read as), controls, private use, invisible format
+ * characters or CJK/Hangul
  * (none of which the tip line's languages use, and which is what bytes in
  * the wrong coding turn into). */
 int sms_undecodable(const char *text)
 {
     int total = 0, bad = 0;
-    const unsigned char *p = (const unsigned char *)text;
-    while (*p) {
-        unsigned cp;
-        int n;
-        if (*p < 0x80) {
-            cp = *p;
-            n = 1;
-        } else if ((*p & 0xE0) == 0xC0) {
-            cp = *p & 0x1Fu;
-            n = 2;
-        } else if ((*p & 0xF0) == 0xE0) {
-            cp = *p & 0x0Fu;
-            n = 3;
-        } else if ((*p & 0xF8) == 0xF0) {
-            cp = *p & 0x07u;
-            n = 4;
-        } else {
-            cp = 0xFFFD;
-            n = 1;
-        }
-        for (int i = 1; i < n; i++) {
-            if ((p[i] & 0xC0) != 0x80) {
-                cp = 0xFFFD;
-                n = i;
-                break;
-            }
-            cp = (cp << 6) | (p[i] & 0x3Fu);
-        }
-        p += n;
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp; /* U+FFFD for each malformed piece (trygg/utf8.h) */
+        i += trygg_utf8_next_lossy(text + i, len - i, &cp);
         if (cp == ' ' || cp == '\n' || cp == '\r' || cp == '\t')
             continue;
         total++;
         if (cp == 0xFFFD || cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0xE000 && cp <= 0xF8FF) ||
-            (cp >= 0x2060 && cp <= 0x206F) || (cp >= 0x3400 && cp <= 0x9FFF) ||
-            (cp >= 0xAC00 && cp <= 0xD7AF) || cp >= 0xF0000)
+            (cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0x2060 && cp <= 0x206F) ||
+            (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || cp >= 0xF0000)
             bad++;
     }
     return bad > 0 && bad * 3 >= total;
@@ -780,20 +756,5 @@ void sms_dialog_cfg_defaults(sms_dialog_cfg *c)
 
 void sms_upper(const char *in, char *out, size_t cap)
 {
-    size_t k = 0;
-    const unsigned char *p = (const unsigned char *)in;
-    while (*p && k + 2 < cap) {
-        if (*p >= 'a' && *p <= 'z') {
-            out[k++] = (char)(*p - 32);
-            p++;
-        } else if (*p == 0xC3 && p[1] >= 0xA0 && p[1] <= 0xBE && p[1] != 0xB7) {
-            /* U+00E0..U+00FE (not ÷) -> U+00C0..U+00DE */
-            out[k++] = (char)0xC3;
-            out[k++] = (char)(p[1] - 0x20);
-            p += 2;
-        } else {
-            out[k++] = (char)*p++;
-        }
-    }
-    out[k] = '\0';
+    trygg_utf8_upper(in, out, cap);
 }

@@ -83,8 +83,8 @@ void sms_dialog_cfg_defaults(sms_dialog_cfg *c);
  * of words taken (0: none). */
 int sms_dialog_set_keywords(sms_dialog_cfg *c, int which, const char *list);
 
-/* Upper-cases ASCII and the Latin-1 letters of UTF-8 `in` (å -> Å, ...)
- * into out[cap] without the C locale. */
+/* Upper-cases UTF-8 `in` (å -> Å, every script with case) into out[cap]
+ * without the C locale: trygg_utf8_upper (trygg/utf8.h). */
 void sms_upper(const char *in, char *out, size_t cap);
 
 typedef struct sms_dialog {

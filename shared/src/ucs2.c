@@ -1,64 +1,21 @@
 /*
- * ucs2.c — UTF-8 <-> UTF-16 and GSM-7 part counting without the C locale.
+ * ucs2.c — UTF-8 <-> UTF-16 (through trygg/utf8.h) and GSM-7 part counting
+ * without the C locale.
  */
 #include "trygg/ucs2.h"
 
 #include <string.h>
 
-/* Decodes one UTF-8 code point at s; returns its byte length, 0 on error. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t len;
-    uint32_t c, min;
-    if ((s[0] & 0xE0) == 0xC0) {
-        len = 2, c = s[0] & 0x1F, min = 0x80;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        len = 3, c = s[0] & 0x0F, min = 0x800;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        len = 4, c = s[0] & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
+#include "trygg/utf8.h"
 
 trygg_err ucs2_from_utf8(const char *s, uint16_t *out, size_t cap, size_t *n)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t k = 0;
     *n = 0;
-    while (*p) {
-        uint32_t cp;
-        size_t len = utf8_decode(p, &cp);
-        if (len == 0)
-            return TRYGG_ERR_INVALID;
-        p += len;
-        if (cp >= 0x10000) {
-            if (k + 2 > cap)
-                return TRYGG_ERR_TOOBIG;
-            cp -= 0x10000;
-            out[k++] = (uint16_t)(0xD800 | (cp >> 10));
-            out[k++] = (uint16_t)(0xDC00 | (cp & 0x3FF));
-        } else {
-            if (k + 1 > cap)
-                return TRYGG_ERR_TOOBIG;
-            out[k++] = (uint16_t)cp;
-        }
-    }
-    *n = k;
-    return TRYGG_OK;
+    size_t k = 0;
+    trygg_err e = trygg_utf8_to_utf16(s, strlen(s), out, cap, &k);
+    if (e == TRYGG_OK)
+        *n = k;
+    return e;
 }
 
 trygg_err ucs2_to_utf8(const uint16_t *u, size_t n, char *out, size_t cap, size_t *len)
@@ -66,34 +23,11 @@ trygg_err ucs2_to_utf8(const uint16_t *u, size_t n, char *out, size_t cap, size_
     size_t k = 0;
     if (cap == 0)
         return TRYGG_ERR_TOOBIG;
-    for (size_t i = 0; i < n && u[i] != 0; i++) {
-        uint32_t cp = u[i];
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n && u[i + 1] >= 0xDC00 && u[i + 1] <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (u[i + 1] - 0xDC00);
-            i++;
-        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-            cp = 0xFFFD;
-        }
-        unsigned char b[4];
-        size_t bl;
-        if (cp < 0x80) {
-            b[0] = (unsigned char)cp, bl = 1;
-        } else if (cp < 0x800) {
-            b[0] = (unsigned char)(0xC0 | (cp >> 6));
-            b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-            bl = 2;
-        } else if (cp < 0x10000) {
-            b[0] = (unsigned char)(0xE0 | (cp >> 12));
-            b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-            b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-            bl = 3;
-        } else {
-            b[0] = (unsigned char)(0xF0 | (cp >> 18));
-            b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-            b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-            b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-            bl = 4;
-        }
+    for (size_t i = 0; i < n && u[i] != 0;) {
+        uint32_t cp;
+        i += trygg_utf16_next(u + i, n - i, &cp); /* a lone surrogate is U+FFFD */
+        char b[4];
+        size_t bl = trygg_utf8_put(b, cp);
         if (k + bl + 1 > cap) {
             out[0] = '\0';
             return TRYGG_ERR_TOOBIG;

@@ -76,6 +76,26 @@ size_t trygg_utf8_next(const char *s, size_t len, uint32_t *cp)
     return (size_t)n;
 }
 
+size_t trygg_utf8_next_lossy(const char *s, size_t len, uint32_t *cp)
+{
+    if (len == 0)
+        return 0;
+    ucs4_t uc;
+    int n = u8_mbtouc(&uc, (const uint8_t *)s, len); /* U+FFFD and >= 1 when malformed */
+    *cp = uc;
+    return (size_t)n;
+}
+
+size_t trygg_utf16_next(const uint16_t *u, size_t n, uint32_t *cp)
+{
+    if (n == 0)
+        return 0;
+    ucs4_t uc;
+    int k = u16_mbtouc(&uc, u, n); /* U+FFFD and 1 for a lone surrogate */
+    *cp = uc;
+    return (size_t)k;
+}
+
 size_t trygg_utf8_put(char *out, uint32_t cp)
 {
     int n = u8_uctomb((uint8_t *)out, cp, 4);
@@ -117,6 +137,36 @@ trygg_err trygg_utf8_fold(const char *s, size_t len, char **out, size_t *outlen)
     if (outlen)
         *outlen = n;
     return TRYGG_OK;
+}
+
+static void ascii_upper(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; s[n] && n + 1 < cap; n++)
+        out[n] = (char)(s[n] >= 'a' && s[n] <= 'z' ? s[n] - 'a' + 'A' : s[n]);
+    out[n] = '\0';
+}
+
+void trygg_utf8_upper(const char *s, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    size_t len = strlen(s), n = cap - 1; /* out's room without the NUL */
+    if (u8_check((const uint8_t *)s, len) != NULL) {
+        ascii_upper(s, out, cap);
+        return;
+    }
+    uint8_t *u = u8_toupper((const uint8_t *)s, len, NULL, NULL, (uint8_t *)out, &n);
+    if (u == NULL) {
+        ascii_upper(s, out, cap);
+        return;
+    }
+    if (u != (uint8_t *)out) { /* libunistring allocated: it did not fit */
+        n = trygg_utf8_prefix((const char *)u, n, cap - 1);
+        memcpy(out, u, n);
+        free(u);
+    }
+    out[n] = '\0';
 }
 
 uint32_t trygg_utf8_lower(uint32_t cp)

@@ -15,6 +15,7 @@
 #include "trygg/route.h"
 #include "trygg/text.h"
 #include "trygg/time.h"
+#include "trygg/utf8.h"
 
 #define PAGE 100
 
@@ -175,18 +176,19 @@ static int parse_list_opts(int argc, char **argv, list_opts *o, int export)
 /* Copies at most `max` characters (code points) of s, one line, into out. */
 static const char *excerpt(const char *s, size_t max, char *out, size_t cap)
 {
-    size_t o = 0, chars = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < cap; p++) {
-        if ((*p & 0xC0) != 0x80) {
-            if (chars == max) {
-                /* Replace the tail with an ellipsis. */
-                memcpy(out + o, "\xe2\x80\xa6", 3);
-                o += 3;
-                break;
-            }
-            chars++;
+    size_t o = 0, len = strlen(s);
+    for (size_t i = 0, chars = 0; i < len; chars++) {
+        uint32_t cp;
+        size_t n = trygg_utf8_next_lossy(s + i, len - i, &cp); /* a bad byte alone */
+        if (o + n + 4 >= cap)
+            break;
+        if (chars == max) {
+            memcpy(out + o, "\xe2\x80\xa6", 3); /* the tail becomes an ellipsis */
+            o += 3;
+            break;
         }
-        out[o++] = (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : (char)*p;
+        for (size_t k = 0; k < n; k++, i++)
+            out[o++] = (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') ? ' ' : s[i];
     }
     out[o] = '\0';
     return out;

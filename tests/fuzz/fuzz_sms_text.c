@@ -83,16 +83,21 @@ static void check_keyword(const char *s)
         if ((k == SMS_KW_STOP || k == SMS_KW_HELP || k == SMS_KW_RING) && *rest)
             abort();
     }
-    size_t len = strlen(s);
-    char *up = malloc(2 * len + 3);
-    if (up == NULL)
+    /* Full Unicode upper case at most triples the bytes ("ΐ" -> "Ϊ́"). */
+    size_t len = strlen(s), cap = 3 * len + 4;
+    char *up = malloc(cap), *up2 = malloc(cap);
+    if (up == NULL || up2 == NULL)
         abort();
-    sms_upper(s, up, 2 * len + 3);
-    if (strlen(up) != len)
-        abort(); /* upper-casing keeps every byte length */
+    sms_upper(s, up, cap);
+    if (strlen(up) >= cap - 1)
+        abort(); /* it was not cut */
     if (sms_keyword(&cfg.dlg, up, NULL) != k)
         abort();
+    sms_upper(up, up2, cap);
+    if (strcmp(up, up2) != 0)
+        abort(); /* upper case of upper case is itself */
     free(up);
+    free(up2);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,6 +9,7 @@
 
 #include "trygg/i18n.h"
 #include "trygg/text.h"
+#include "trygg/utf8.h"
 
 /* Reference: the well-formed byte sequences of Unicode 15, table 3-7,
  * plus the project rule (no NUL, no C0 controls but tab/LF/CR, no DEL). */
@@ -53,8 +54,38 @@ static int ref_valid(const uint8_t *s, size_t n)
     return 1;
 }
 
+/* The lenient decoder reads every byte, in pieces of 1..4, and agrees with
+ * the strict one wherever that one decodes; upper case of any input is
+ * NUL-terminated within its buffer, valid where the input was. */
+static void check_lossy_and_upper(const uint8_t *data, size_t size)
+{
+    const char *s = (const char *)data;
+    for (size_t i = 0; i < size;) {
+        uint32_t cp, strict;
+        size_t n = trygg_utf8_next_lossy(s + i, size - i, &cp);
+        if (n < 1 || n > 4 || n > size - i)
+            abort();
+        size_t m = trygg_utf8_next(s + i, size - i, &strict);
+        if (m ? (m != n || strict != cp) : cp != 0xFFFD)
+            abort();
+        i += n;
+    }
+    char *z = malloc(size + 1), up[64];
+    if (z == NULL)
+        return;
+    memcpy(z, data, size);
+    z[size] = '\0';
+    trygg_utf8_upper(z, up, sizeof up);
+    if (strlen(up) >= sizeof up)
+        abort();
+    if (trygg_utf8_valid(z, strlen(z)) && !trygg_utf8_valid(up, strlen(up)))
+        abort();
+    free(z);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    check_lossy_and_upper(data, size);
     int v = trygg_utf8_valid((const char *)data, size);
     if (v != ref_valid(data, size))
         abort();

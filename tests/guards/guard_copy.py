@@ -9,7 +9,7 @@ which may only shrink; a listed file that no longer needs its line fails too."""
 import os
 import re
 
-from guardlib import allowlist, finish, repo_root, tracked
+from guardlib import allowlist, finish, repo_root, stale, tracked
 
 DIRS = ("kiosk/", "server/", "shared/", "smsgw/")
 SNPRINTF_COPY = re.compile(r'\bsnprintf\s*\(\s*[^,;]+,\s*sizeof\b[^,;]*,\s*"%s"\s*,')
@@ -33,6 +33,5 @@ for path in tracked(root):
         for at in sorted(hits):
             line = text.count("\n", 0, at) + 1
             problems.append(f"{path}:{line}: unchecked string copy; use trygg/copy.h")
-for path in sorted(allow - seen):
-    problems.append(f"{path} is in copy-allow.txt but no longer needs it: remove the line")
+problems += stale(allow, seen, "copy-allow.txt")
 finish("guard_copy", problems)

@@ -10,7 +10,7 @@ import fnmatch
 import os
 import re
 
-from guardlib import allowlist, finish, repo_root, tracked
+from guardlib import allowlist, finish, repo_root, stale, tracked
 
 ALLOWED = ["shared/src/store_sqlite*.c", "shared/src/store_sqlite*.h", "tests/*/test_sqlite_*.c",
            "kiosk/outbox.c", "tests/kiosk/test_outbox.c", "smsgw/local_store.c", "smsgw/local_store.h",
@@ -39,6 +39,5 @@ for path in tracked(root):
         seen.add(path)
         if path not in allow:
             problems.append(f"{path} names sqlite3_ outside the SQLite backend")
-for path in sorted(allow - seen):
-    problems.append(f"{path} is in sqlite-allow.txt but no longer needs it: remove the line")
+problems += stale(allow, seen, "sqlite-allow.txt")
 finish("guard_sqlite", problems)

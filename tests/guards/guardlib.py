@@ -28,6 +28,38 @@ def allowlist(path):
     return names
 
 
+def stale(allow, seen, listname):
+    """Problems for allowlist entries that no longer match anything: the
+    lists may only shrink, so a line that is not needed must go."""
+    return [f"{path} is in {listname} but no longer needs it: remove the line"
+            for path in sorted(allow - seen)]
+
+
+def scan_code_lines(root, listname, skip, find):
+    """Runs find(lines, i) on every line of the tracked C files outside
+    `skip` that is not prose in a comment; find returns what is wrong there,
+    or None. Returns the problems: each hit in a file not listed in
+    tests/guards/<listname>, and each listed file without a hit."""
+    allow = allowlist(os.path.join(root, "tests/guards", listname))
+    problems = []
+    seen = set()
+    for path in tracked(root):
+        if path in skip:
+            continue
+        with open(os.path.join(root, path), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+        for i, line in enumerate(lines):
+            code = line.strip()
+            if code.startswith(("/*", "*", "//")):
+                continue  # prose in a comment
+            what = find(lines, i)
+            if what:
+                seen.add(path)
+                if path not in allow:
+                    problems.append(f"{path}:{i + 1}: {what}: {code}")
+    return problems + stale(allow, seen, listname)
+
+
 def finish(name, problems):
     for p in problems:
         print(f"{name}: {p}")

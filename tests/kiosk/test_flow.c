@@ -280,6 +280,11 @@ static void test_validation_helpers(void **state)
     flow_utf8_pop(s);
     flow_utf8_pop(s);
     assert_string_equal(s, "");
+    /* Stray bytes go one at a time, never with the character before. */
+    char t[16] = "a\x80\x80";
+    flow_utf8_pop(t);
+    flow_utf8_pop(t);
+    assert_string_equal(t, "a");
 }
 
 static void test_text_cap(void **state)

@@ -24,6 +24,7 @@
 
 #include "speech.h"
 #include "trygg/i18n.h"
+#include "trygg/utf8.h"
 
 static char g_dir[256];
 static speech *g_s; /* closed by teardown, also after a failed assertion */
@@ -69,14 +70,6 @@ static int exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
 }
 
 static int count_files(void)
@@ -206,7 +199,7 @@ static void speak_flow(const char *lang)
         assert_true(exists(path));
         wav_stat w;
         assert_int_equal(measure(path, &w), 0);
-        double chars = (double)utf8_chars(text);
+        double chars = (double)trygg_utf8_len(text);
         print_message("%s %-24s %3.0f chars %5.2f s rms %.3f %ld Hz\n", lang, flow_keys[i], chars,
                       w.seconds, w.rms, w.rate);
         assert_int_equal(w.rate, 22050);

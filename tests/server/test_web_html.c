@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "web.h"
+#include "web_item.h"
 
 static const char *render_text(html_buf *b, const char *s)
 {
@@ -103,6 +104,33 @@ static void test_int(void **state)
     html_free(&b);
 }
 
+static const char *render_excerpt(html_buf *b, const char *s, size_t max)
+{
+    html_init(b, 1 << 16);
+    web_item_excerpt(b, s, max);
+    return b->data ? b->data : "";
+}
+
+/* Excerpts in lists (queue, duplicates, SMS parts) cut at a character
+ * boundary, never in half a character, and add "…" only when they cut. */
+static void test_excerpt_cuts_whole_characters(void **state)
+{
+    (void)state;
+    html_buf b;
+    assert_string_equal(render_excerpt(&b, "abcd", 4), "abcd");
+    html_free(&b);
+    assert_string_equal(render_excerpt(&b, "abcde", 4), "abcd…");
+    html_free(&b);
+    assert_string_equal(render_excerpt(&b, "abcåä", 4), "abc…"); /* not half an å */
+    html_free(&b);
+    assert_string_equal(render_excerpt(&b, "abcåä", 5), "abcå…");
+    html_free(&b);
+    assert_string_equal(render_excerpt(&b, "a😀b", 4), "a…");
+    html_free(&b);
+    assert_string_equal(render_excerpt(&b, "<b>ok</b>", 3), "&lt;b&gt;…");
+    html_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -112,6 +140,7 @@ int main(void)
         cmocka_unit_test(test_urlarg_encodes),
         cmocka_unit_test(test_cap_marks_full),
         cmocka_unit_test(test_int),
+        cmocka_unit_test(test_excerpt_cuts_whole_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,6 +76,56 @@ static void test_utf16(void **state)
     assert_int_equal(trygg_utf8_to_utf16("\xC3", 1, out, 8, &n), TRYGG_ERR_INVALID);
 }
 
+/* The lenient decoder: every byte is read, a malformed piece is one U+FFFD,
+ * a valid character after it is never swallowed. */
+static void test_lossy(void **state)
+{
+    (void)state;
+    uint32_t cp = 0;
+    assert_int_equal(trygg_utf8_next_lossy("\xC3\xA5", 2, &cp), 2);
+    assert_int_equal(cp, 0xE5);
+    assert_int_equal(trygg_utf8_next_lossy("\x80"
+                                           "a",
+                                           2, &cp),
+                     1); /* stray */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf8_next_lossy("\xFF", 1, &cp), 1);
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf8_next_lossy("\xE2\x82z", 3, &cp), 2); /* cut before z */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf8_next_lossy("\xF0\x9F\x98", 3, &cp), 3); /* cut at the end */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf8_next_lossy("\xC3z", 2, &cp), 1);
+    assert_int_equal(trygg_utf8_next_lossy("\xC1\xA1", 2, &cp), 1); /* overlong */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf8_next_lossy("\xED\xA0\x80", 3, &cp), 3); /* surrogate */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf8_next_lossy("\xF4\x90\x80\x80", 4, &cp), 4); /* > U+10FFFF */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf8_next_lossy("\xF8\x80", 2, &cp), 1);
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf8_next_lossy("", 0, &cp), 0);
+}
+
+static void test_utf16_next(void **state)
+{
+    (void)state;
+    uint32_t cp = 0;
+    const uint16_t pair[] = {0xD83D, 0xDE00};
+    assert_int_equal(trygg_utf16_next(pair, 2, &cp), 2);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(trygg_utf16_next(pair, 1, &cp), 1); /* cut pair */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf16_next(pair + 1, 1, &cp), 1); /* lone low */
+    assert_int_equal(cp, 0xFFFD);
+    const uint16_t hi_a[] = {0xD83D, 0x0041};
+    assert_int_equal(trygg_utf16_next(hi_a, 2, &cp), 1);
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(trygg_utf16_next(hi_a + 1, 1, &cp), 1);
+    assert_int_equal(cp, 0x41);
+    assert_int_equal(trygg_utf16_next(pair, 0, &cp), 0);
+}
+
 static void test_fold(void **state)
 {
     (void)state;
@@ -93,13 +143,24 @@ static void test_fold(void **state)
     assert_int_equal(trygg_utf8_fold("\xFF", 1, &a, NULL), TRYGG_ERR_INVALID);
     assert_null(a);
     assert_int_equal(trygg_utf8_lower(0x0416), 0x0436); /* Cyrillic Zhe */
+    char up[16];
+    trygg_utf8_upper("straße åsa", up, sizeof up);
+    assert_string_equal(up, "STRASSE ÅSA");
+    trygg_utf8_upper("straße", up, 6); /* cut to fit, whole characters */
+    assert_string_equal(up, "STRAS");
+    trygg_utf8_upper("åäö", up, 6);
+    assert_string_equal(up, "ÅÄ");
+    trygg_utf8_upper("a\xC3 b", up, sizeof up); /* invalid: ASCII letters only */
+    assert_string_equal(up, "A\xC3 B");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid), cmocka_unit_test(test_lengths), cmocka_unit_test(test_cut),
-        cmocka_unit_test(test_utf16), cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_valid),      cmocka_unit_test(test_lengths),
+        cmocka_unit_test(test_cut),        cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_fold),       cmocka_unit_test(test_lossy),
+        cmocka_unit_test(test_utf16_next),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

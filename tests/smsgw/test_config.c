@@ -225,6 +225,15 @@ static void test_keywords(void **state)
     char up[32];
     sms_upper("åäö éü xyz", up, sizeof up);
     assert_string_equal(up, "ÅÄÖ ÉÜ XYZ");
+    /* Every script with case, not only Latin-1 (trygg/utf8.h). */
+    sms_upper("ÿ łódź στοπ", up, sizeof up);
+    assert_string_equal(up, "Ÿ ŁÓDŹ ΣΤΟΠ");
+    sms_upper("stopp tack", up, 6); /* cut to fit */
+    assert_string_equal(up, "STOPP");
+    sms_upper("åå", up, 4); /* never half a character */
+    assert_string_equal(up, "Å");
+    sms_upper("fel\xFF ok", up, sizeof up); /* invalid UTF-8: ASCII letters only */
+    assert_string_equal(up, "FEL\xFF OK");
 }
 
 int main(void)

@@ -57,6 +57,16 @@ static void test_surrogates(void **state)
     uint16_t nul[] = {0x0041, 0x0000, 0x0042};
     assert_int_equal(ucs2_to_utf8(nul, 3, out, sizeof out, NULL), TRYGG_OK);
     assert_string_equal(out, "A");
+    /* A high surrogate at the end, a pair in the wrong order. */
+    uint16_t cut[] = {0x0041, 0xD83D};
+    assert_int_equal(ucs2_to_utf8(cut, 2, out, sizeof out, NULL), TRYGG_OK);
+    assert_string_equal(out, "A\xEF\xBF\xBD");
+    uint16_t swapped[] = {0xDE00, 0xD83D, 0x0043};
+    size_t len = 0;
+    assert_int_equal(ucs2_to_utf8(swapped, 3, out, sizeof out, &len), TRYGG_OK);
+    assert_string_equal(out, "\xEF\xBF\xBD\xEF\xBF\xBD"
+                             "C");
+    assert_int_equal(len, 7);
 }
 
 static void test_invalid(void **state)
@@ -68,7 +78,15 @@ static void test_invalid(void **state)
     assert_int_equal(ucs2_from_utf8("\xC0\xAF", u, 8, &n), TRYGG_ERR_INVALID);     /* overlong */
     assert_int_equal(ucs2_from_utf8("\xED\xA0\x80", u, 8, &n), TRYGG_ERR_INVALID); /* surrogate */
     assert_int_equal(ucs2_from_utf8("\xF4\x90\x80\x80", u, 8, &n), TRYGG_ERR_INVALID);
+    assert_int_equal(ucs2_from_utf8("\xC1\xBF", u, 8, &n), TRYGG_ERR_INVALID); /* overlong */
+    assert_int_equal(ucs2_from_utf8("\xF5\x80\x80\x80", u, 8, &n), TRYGG_ERR_INVALID);
+    assert_int_equal(ucs2_from_utf8("\xF8\x88\x80\x80\x80", u, 8, &n), TRYGG_ERR_INVALID);
+    assert_int_equal(ucs2_from_utf8("ab\x80", u, 8, &n), TRYGG_ERR_INVALID); /* stray */
+    assert_int_equal(n, 0);
+    assert_int_equal(ucs2_from_utf8("\xE2\x82z", u, 8, &n), TRYGG_ERR_INVALID);
     assert_int_equal(ucs2_from_utf8("abcdefghi", u, 8, &n), TRYGG_ERR_TOOBIG);
+    assert_int_equal(ucs2_from_utf8("abcdefgh", u, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 8);
     char small[4];
     uint16_t a[] = {0x00E5, 0x00E4, 0x00F6};
     assert_int_equal(ucs2_to_utf8(a, 3, small, sizeof small, NULL), TRYGG_ERR_TOOBIG);

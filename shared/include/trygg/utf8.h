@@ -31,6 +31,18 @@ void trygg_utf8_cut(char *s, size_t max);
 /* Decodes the character at s[0..len): returns its byte length (1..4) and sets
  * *cp, or returns 0 if the bytes there are not valid UTF-8. */
 size_t trygg_utf8_next(const char *s, size_t len, uint32_t *cp);
+/* Decodes the character at s[0..len) leniently, for text that is read
+ * whatever its bytes are: returns its byte length (1..4, 0 only for len 0)
+ * and sets *cp. A malformed piece reads as one U+FFFD: a byte that cannot
+ * start a character (a stray continuation byte, 0xC0, 0xC1, 0xF8..0xFF)
+ * alone; a sequence cut off, or one that encodes no character (a surrogate,
+ * a 3- or 4-byte overlong form, beyond U+10FFFF), with the continuation
+ * bytes that belong to it. A valid character after it is never swallowed. */
+size_t trygg_utf8_next_lossy(const char *s, size_t len, uint32_t *cp);
+/* Decodes the code point at u[0..n) of UTF-16: returns the 16-bit units it
+ * takes (1 or 2; 0 only for n 0) and sets *cp; a lone or cut surrogate gives
+ * U+FFFD and 1. */
+size_t trygg_utf16_next(const uint16_t *u, size_t n, uint32_t *cp);
 /* Encodes code point cp (<= U+10FFFF, not a surrogate) at out, which has
  * room for 4 bytes; returns the bytes written (0 for an invalid cp). */
 size_t trygg_utf8_put(char *out, uint32_t cp);
@@ -44,6 +56,13 @@ TRYGG_MUST_CHECK trygg_err trygg_utf8_to_utf16(const char *s, size_t len, uint16
  * string *out (free() it); *outlen (may be NULL) gets its length.
  * TRYGG_ERR_INVALID for invalid UTF-8, TRYGG_ERR_NOMEM. */
 TRYGG_MUST_CHECK trygg_err trygg_utf8_fold(const char *s, size_t len, char **out, size_t *outlen);
+/* Upper case (full Unicode mapping, language-independent: "straße åsa"
+ * becomes "STRASSE ÅSA") of the NUL-terminated s into out[cap] (cap > 0),
+ * always NUL-terminated: cut to the longest whole-character prefix that
+ * fits; for invalid UTF-8 (or when memory runs out) s with only its ASCII
+ * letters upper-cased, cut at the byte. For matching words such as the SMS
+ * keywords, which are kept in upper case. */
+void trygg_utf8_upper(const char *s, char *out, size_t cap);
 /* Lower case of one code point (simple mapping), e.g. for per-character
  * normalisation where the string length must not change much. */
 uint32_t trygg_utf8_lower(uint32_t cp);
