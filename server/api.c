@@ -22,6 +22,7 @@
 #include "config.h"
 #include "intake.h"
 #include "ratelimit.h"
+#include "follow_lookup.h"
 #include "web_status.h"
 #include "trygg/follow.h"
 #include "trygg/log.h"

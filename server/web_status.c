@@ -11,6 +11,7 @@
  * constant time; each address may ask a few times a minute (429 above).
  */
 #include "web_status.h"
+#include "follow_lookup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,49 +169,6 @@ static void not_found(const server_ctx *ctx, const http_req *req, http_resp *res
     form_page(ctx, req, resp, 404);
 }
 
-/* Hash of the secret given with `ref`, compared in constant time with the
- * stored one; an unknown reference is compared with a hash that nothing
- * matches, so both cases do the same work. */
-static int code_matches(const server_ctx *ctx, const char *ref, const char *secret,
-                        const trygg_follow *f, int found)
-{
-    char given[65];
-    trygg_follow_hash(ctx->pseudo_key, ref, secret, given);
-    static const char nothing[] =
-        "----------------------------------------------------------------";
-    const char *stored = found && strlen(f->hash) == 64 ? f->hash : nothing;
-    int eq = trygg_follow_hash_equal(given, stored);
-    return eq && stored != nothing;
-}
-
-int status_lookup(server_ctx *ctx, const char *code, char state[24], int64_t *created,
-                  int64_t *updated)
-{
-    char ref[TRYGG_REF_LEN + 1] = "22-2222", secret[TRYGG_FOLLOW_SECRET_LEN + 1] = "22222222";
-    int parsed = trygg_follow_parse(code, ref, secret) == TRYGG_OK;
-    trygg_store *st = server_store(ctx);
-    trygg_follow *f = calloc(1, sizeof *f);
-    if (st == NULL || f == NULL) {
-        free(f);
-        return -1;
-    }
-    trygg_err e = trygg_store_follow_get(st, ref, f);
-    if (e != TRYGG_OK && e != TRYGG_ERR_NOTFOUND) {
-        TRYGG_ERR("status look-up: %s", trygg_store_errmsg(st));
-        free(f);
-        return -1;
-    }
-    int found = code_matches(ctx, ref, secret, f, e == TRYGG_OK) && parsed;
-    if (found) {
-        trygg_copy_trunc(state, 24, trygg_follow_state(f->status, f->close_reason)); /* a word */
-        *created = f->created;
-        *updated = f->updated;
-    }
-    sodium_memzero(secret, sizeof secret);
-    free(f);
-    return found;
-}
-
 static void lookup(server_ctx *ctx, const http_req *req, http_resp *resp, const char *code)
 {
     int retry = 0;
@@ -246,7 +204,7 @@ static void lookup(server_ctx *ctx, const http_req *req, http_resp *resp, const 
         http_resp_set(resp, 503, "text/plain; charset=utf-8", "503\n", 4);
         return;
     }
-    if (!code_matches(ctx, ref, secret, f, e == TRYGG_OK) || !parsed) {
+    if (!follow_code_matches(ctx, ref, secret, f, e == TRYGG_OK) || !parsed) {
         free(f);
         not_found(ctx, req, resp);
         return;
