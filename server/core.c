@@ -1,6 +1,7 @@
 /*
  * core.c — server_ctx set-up, the store handle pool and the purge thread.
  */
+#include "worker.h"
 #include "core.h"
 
 #include "api.h"
@@ -337,76 +338,43 @@ void core_http_options(const server_ctx *ctx, http_options *opt)
 
 /* ---- retention purge ------------------------------------------------------------ */
 
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_t thread;
-    int running, stopping;
-} purge = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+static worker purge = WORKER_INIT;
 
-static void *purge_main(void *arg)
+/* One pass; the next in a day, or in an hour after a failure or while
+ * another server purges. */
+static int64_t purge_job(void *arg)
 {
     server_ctx *ctx = arg;
-    int64_t wait_s = 60;
-    pthread_mutex_lock(&purge.mu);
-    while (!purge.stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += wait_s;
-        while (!purge.stopping && pthread_cond_timedwait(&purge.cv, &purge.mu, &until) != ETIMEDOUT)
-            ;
-        if (purge.stopping)
-            break;
-        pthread_mutex_unlock(&purge.mu);
-        trygg_store *st = server_store(ctx);
-        int n = 0;
-        int64_t now = (int64_t)time(NULL);
-        /* One purge at a time across every server of the queue. */
-        trygg_err rc =
-            st ? trygg_store_job_lease(st, "purge", ctx->instance, now, 3600) : TRYGG_ERR_DB;
-        if (rc == TRYGG_ERR_BUSY) {
-            TRYGG_INFO("retention purge: another server is purging; checking again in an hour");
-            wait_s = 3600;
-            pthread_mutex_lock(&purge.mu);
-            continue;
-        }
-        if (rc == TRYGG_OK) {
-            rc = trygg_store_purge(st, now, &n);
-            if (trygg_store_job_release(st, "purge", ctx->instance) != TRYGG_OK)
-                TRYGG_WARN("retention purge: releasing the job lease failed: %s",
-                           trygg_store_errmsg(st));
-        }
-        if (rc == TRYGG_OK) {
-            TRYGG_INFO("retention purge: %d items purged", n);
-            wait_s = 24 * 3600;
-        } else {
-            TRYGG_ERR("retention purge failed: %s (%s); retrying in an hour", trygg_strerror(rc),
-                      st ? trygg_store_errmsg(st) : "");
-            wait_s = 3600;
-        }
-        pthread_mutex_lock(&purge.mu);
+    trygg_store *st = server_store(ctx);
+    int n = 0;
+    int64_t now = (int64_t)time(NULL);
+    /* One purge at a time across every server of the queue. */
+    trygg_err rc = st ? trygg_store_job_lease(st, "purge", ctx->instance, now, 3600) : TRYGG_ERR_DB;
+    if (rc == TRYGG_ERR_BUSY) {
+        TRYGG_INFO("retention purge: another server is purging; checking again in an hour");
+        return 3600;
     }
-    pthread_mutex_unlock(&purge.mu);
-    return NULL;
+    if (rc == TRYGG_OK) {
+        rc = trygg_store_purge(st, now, &n);
+        if (trygg_store_job_release(st, "purge", ctx->instance) != TRYGG_OK)
+            TRYGG_WARN("retention purge: releasing the job lease failed: %s",
+                       trygg_store_errmsg(st));
+    }
+    if (rc == TRYGG_OK) {
+        TRYGG_INFO("retention purge: %d items purged", n);
+        return 24 * 3600;
+    }
+    TRYGG_ERR("retention purge failed: %s (%s); retrying in an hour", trygg_strerror(rc),
+              st ? trygg_store_errmsg(st) : "");
+    return 3600;
 }
 
 int core_purge_start(server_ctx *ctx)
 {
-    purge.stopping = 0;
-    if (pthread_create(&purge.thread, NULL, purge_main, ctx) != 0)
-        return -1;
-    purge.running = 1;
-    return 0;
+    return worker_start(&purge, purge_job, ctx, 60);
 }
 
 void core_purge_stop(void)
 {
-    if (!purge.running)
-        return;
-    pthread_mutex_lock(&purge.mu);
-    purge.stopping = 1;
-    pthread_cond_broadcast(&purge.cv);
-    pthread_mutex_unlock(&purge.mu);
-    pthread_join(purge.thread, NULL);
-    purge.running = 0;
+    worker_stop(&purge);
 }

@@ -2,6 +2,7 @@
  * deadline.c — due dates, the fill pass and the daily overdue mail (see
  * deadline.h).
  */
+#include "worker.h"
 #include "deadline.h"
 
 #include <errno.h>
@@ -281,12 +282,7 @@ trygg_err deadline_mail(const server_ctx *ctx, trygg_store *st, const char *owne
 
 /* ---- the thread -------------------------------------------------------------------- */
 
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_t thread;
-    int running, stopping;
-} bg = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+static worker bg = WORKER_INIT;
 
 static void run_once(server_ctx *ctx)
 {
@@ -307,43 +303,19 @@ static void run_once(server_ctx *ctx)
         TRYGG_ERR("overdue mail: %s (%s)", trygg_strerror(rc), trygg_store_errmsg(st));
 }
 
-static void *deadline_main(void *arg)
+/* Every minute: due dates, then the daily overdue mail. */
+static int64_t deadline_job(void *arg)
 {
-    server_ctx *ctx = arg;
-    pthread_mutex_lock(&bg.mu);
-    while (!bg.stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 60;
-        while (!bg.stopping && pthread_cond_timedwait(&bg.cv, &bg.mu, &until) != ETIMEDOUT)
-            ;
-        if (bg.stopping)
-            break;
-        pthread_mutex_unlock(&bg.mu);
-        run_once(ctx);
-        pthread_mutex_lock(&bg.mu);
-    }
-    pthread_mutex_unlock(&bg.mu);
-    return NULL;
+    run_once(arg);
+    return 60;
 }
 
 int deadline_start(server_ctx *ctx)
 {
-    bg.stopping = 0;
-    if (pthread_create(&bg.thread, NULL, deadline_main, ctx) != 0)
-        return -1;
-    bg.running = 1;
-    return 0;
+    return worker_start(&bg, deadline_job, ctx, 60);
 }
 
 void deadline_stop(void)
 {
-    if (!bg.running)
-        return;
-    pthread_mutex_lock(&bg.mu);
-    bg.stopping = 1;
-    pthread_cond_broadcast(&bg.cv);
-    pthread_mutex_unlock(&bg.mu);
-    pthread_join(bg.thread, NULL);
-    bg.running = 0;
+    worker_stop(&bg);
 }

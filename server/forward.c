@@ -10,6 +10,7 @@
  * The webhook URL and secret are looked up when sending, so no secret is
  * ever stored in the outbox.
  */
+#include "worker.h"
 #include "trygg/copy.h"
 #include "trygg/backoff.h"
 #include "trygg/utf8.h"
@@ -342,42 +343,21 @@ int forward_run_once(server_ctx *ctx, int64_t now)
 
 /* ---- worker thread ------------------------------------------------------------ */
 
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_t thread;
-    int running, stopping;
-} w = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+static worker w = WORKER_INIT;
 
-static void *worker(void *arg)
+/* Sends what is due; at once again while a whole batch was due. */
+static int64_t forward_job(void *arg)
 {
-    server_ctx *ctx = arg;
-    pthread_mutex_lock(&w.mu);
-    while (!w.stopping) {
-        pthread_mutex_unlock(&w.mu);
-        int n = forward_run_once(ctx, (int64_t)time(NULL));
-        pthread_mutex_lock(&w.mu);
-        if (n == DUE_BATCH)
-            continue; /* more due right away */
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 2;
-        if (!w.stopping)
-            pthread_cond_timedwait(&w.cv, &w.mu, &until);
-    }
-    pthread_mutex_unlock(&w.mu);
-    return NULL;
+    return forward_run_once(arg, (int64_t)time(NULL)) == DUE_BATCH ? 0 : 2;
 }
 
 int forward_worker_start(server_ctx *ctx)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    w.stopping = 0;
-    if (pthread_create(&w.thread, NULL, worker, ctx) != 0) {
+    if (worker_start(&w, forward_job, ctx, 0) != 0) {
         TRYGG_ERR("forward: cannot start the worker thread");
         return -1;
     }
-    w.running = 1;
     return 0;
 }
 
@@ -385,11 +365,6 @@ void forward_worker_stop(void)
 {
     if (!w.running)
         return;
-    pthread_mutex_lock(&w.mu);
-    w.stopping = 1;
-    pthread_cond_broadcast(&w.cv);
-    pthread_mutex_unlock(&w.mu);
-    pthread_join(w.thread, NULL);
-    w.running = 0;
+    worker_stop(&w);
     curl_global_cleanup();
 }

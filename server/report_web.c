@@ -9,6 +9,7 @@
  *   - everyone else, and every export by default, gets the published view
  *     (small-count and complementary suppression).
  */
+#include "worker.h"
 #include "report_web.h"
 #include "config.h"
 #include "web.h"
@@ -287,50 +288,31 @@ const int report_nroutes = (int)(sizeof report_routes / sizeof report_routes[0])
 
 /* ---- Start-up and the police events thread ------------------------------------ */
 
-static struct {
-    pthread_t thread;
-    int running;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int stop;
-} police = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+static worker police = WORKER_INIT;
+static trygg_store *police_st; /* the fetch's own connection, opened at its first run */
 
-static void *police_main(void *arg)
+/* One fetch per period across every server of the queue: the lease is kept
+ * for the period, so another server skips its turn. */
+static int64_t police_job(void *arg)
 {
     server_ctx *ctx = arg;
-    trygg_store *st = NULL;
-    if (trygg_store_open(ctx->cfg.db_path, &st) != TRYGG_OK) {
+    if (!police_st && trygg_store_open(ctx->cfg.db_path, &police_st) != TRYGG_OK) {
         TRYGG_ERR("police events: cannot open %s", ctx->cfg.db_path);
-        return NULL;
+        police_st = NULL;
+        return POLICE_PERIOD_S;
     }
-    for (;;) {
-        trygg_police_opts o = {.url = ctx->cfg.police_events_url,
-                               .timeout_s = POLICE_TIMEOUT_S,
-                               .max_bytes = TRYGG_POLICE_MAX_BYTES};
-        int stored = 0;
-        char err[256] = "";
-        /* One fetch per period across every server of the queue: the lease
-         * is kept for the period, so another server skips its turn. */
-        trygg_err le = trygg_store_job_lease(st, "police_fetch", ctx->instance, (int64_t)time(NULL),
-                                             POLICE_PERIOD_S - 5);
-        if (le == TRYGG_OK && trygg_police_fetch(st, &o, &stored, err, sizeof err) == TRYGG_OK)
-            TRYGG_INFO("police events: %d stored", stored);
-        else if (le != TRYGG_OK && le != TRYGG_ERR_BUSY)
-            TRYGG_WARN("police events: job lease: %s", trygg_store_errmsg(st));
-        pthread_mutex_lock(&police.mu);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += POLICE_PERIOD_S;
-        while (!police.stop && !ctx->stopping)
-            if (pthread_cond_timedwait(&police.cv, &police.mu, &until) != 0)
-                break;
-        int stop = police.stop || ctx->stopping;
-        pthread_mutex_unlock(&police.mu);
-        if (stop)
-            break;
-    }
-    trygg_store_close(st);
-    return NULL;
+    trygg_police_opts o = {.url = ctx->cfg.police_events_url,
+                           .timeout_s = POLICE_TIMEOUT_S,
+                           .max_bytes = TRYGG_POLICE_MAX_BYTES};
+    int stored = 0;
+    char err[256] = "";
+    trygg_err le = trygg_store_job_lease(police_st, "police_fetch", ctx->instance,
+                                         (int64_t)time(NULL), POLICE_PERIOD_S - 5);
+    if (le == TRYGG_OK && trygg_police_fetch(police_st, &o, &stored, err, sizeof err) == TRYGG_OK)
+        TRYGG_INFO("police events: %d stored", stored);
+    else if (le != TRYGG_OK && le != TRYGG_ERR_BUSY)
+        TRYGG_WARN("police events: job lease: %s", trygg_store_errmsg(police_st));
+    return POLICE_PERIOD_S;
 }
 
 int report_start(server_ctx *ctx)
@@ -341,24 +323,15 @@ int report_start(server_ctx *ctx)
         return -1;
     }
     trygg_store_close(st);
-    if (ctx->cfg.police_events_url[0] && !police.running) {
-        police.stop = 0;
-        if (pthread_create(&police.thread, NULL, police_main, ctx) == 0)
-            police.running = 1;
-        else
-            TRYGG_ERR("police events: cannot start the fetch thread");
-    }
+    if (ctx->cfg.police_events_url[0] && !police.running &&
+        worker_start(&police, police_job, ctx, 0) != 0)
+        TRYGG_ERR("police events: cannot start the fetch thread");
     return 0;
 }
 
 void report_stop(void)
 {
-    if (!police.running)
-        return;
-    pthread_mutex_lock(&police.mu);
-    police.stop = 1;
-    pthread_cond_signal(&police.cv);
-    pthread_mutex_unlock(&police.mu);
-    pthread_join(police.thread, NULL);
-    police.running = 0;
+    worker_stop(&police);
+    trygg_store_close(police_st);
+    police_st = NULL;
 }
