@@ -138,17 +138,15 @@ static trygg_err check_measure(trygg_store *st, const trygg_measure *m)
     return TRYGG_OK;
 }
 
-trygg_err trygg_sqlite_measure_add(trygg_store *st, const trygg_measure *m, int64_t *id)
+/* Writes m by `sql` (the measure's fields as ?1..?13, its id as ?14 when
+ * the statement has it): an insert (*id set) or an update of one row. */
+static trygg_err write_measure(trygg_store *st, const trygg_measure *m, const char *sql,
+                               int64_t *id, const char *what)
 {
     trygg_err err = check_measure(st, m);
     sqlite3_stmt *s;
     if (!err)
-        err = trygg_st_prepare(st,
-                               "INSERT INTO measures (title, problem, places, cats, types, org, "
-                               "start_day, end_day, status, priority, cost, indicator, created, "
-                               "updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                               "?12, ?13, ?13)",
-                               &s);
+        err = trygg_st_prepare(st, sql, &s);
     if (err)
         return err;
     err = bind_measure(st, s, m);
@@ -156,32 +154,38 @@ trygg_err trygg_sqlite_measure_add(trygg_store *st, const trygg_measure *m, int6
         sqlite3_finalize(s);
         return err;
     }
-    err = trygg_st_run(st, s, "add measure");
-    if (!err && id)
+    if (sqlite3_bind_parameter_count(s) >= 14)
+        sqlite3_bind_int64(s, 14, m->id);
+    if (!id)
+        return trygg_st_run_one(st, s, what);
+    err = trygg_st_run(st, s, what);
+    if (!err)
         *id = sqlite3_last_insert_rowid(st->db);
+    return err;
+}
+
+trygg_err trygg_sqlite_measure_add(trygg_store *st, const trygg_measure *m, int64_t *id)
+{
+    int64_t new_id = 0;
+    trygg_err err = write_measure(st, m,
+                                  "INSERT INTO measures (title, problem, places, cats, types, org, "
+                                  "start_day, end_day, status, priority, cost, indicator, created, "
+                                  "updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                  "?12, ?13, ?13)",
+                                  &new_id, "add measure");
+    if (!err && id)
+        *id = new_id;
     return err;
 }
 
 trygg_err trygg_sqlite_measure_update(trygg_store *st, const trygg_measure *m)
 {
-    trygg_err err = check_measure(st, m);
-    sqlite3_stmt *s;
-    if (!err)
-        err = trygg_st_prepare(st,
-                               "UPDATE measures SET title = ?1, problem = ?2, places = ?3, "
-                               "cats = ?4, types = ?5, org = ?6, start_day = ?7, end_day = ?8, "
-                               "status = ?9, priority = ?10, cost = ?11, indicator = ?12, "
-                               "updated = ?13 WHERE id = ?14",
-                               &s);
-    if (err)
-        return err;
-    err = bind_measure(st, s, m);
-    if (err) {
-        sqlite3_finalize(s);
-        return err;
-    }
-    sqlite3_bind_int64(s, 14, m->id);
-    return trygg_st_run_one(st, s, "update measure");
+    return write_measure(st, m,
+                         "UPDATE measures SET title = ?1, problem = ?2, places = ?3, "
+                         "cats = ?4, types = ?5, org = ?6, start_day = ?7, end_day = ?8, "
+                         "status = ?9, priority = ?10, cost = ?11, indicator = ?12, "
+                         "updated = ?13 WHERE id = ?14",
+                         NULL, "update measure");
 }
 
 trygg_err trygg_sqlite_measure_get(trygg_store *st, int64_t id, trygg_measure *out)

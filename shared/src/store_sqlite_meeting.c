@@ -21,6 +21,25 @@ static trygg_err canon_week(trygg_store *st, const char *in, char out[16])
     return TRYGG_OK;
 }
 
+/* The rows of `week` (any spelling canon_week takes) by `sql` (?1 the
+ * week, ?2 the limit max), read into out[] by `read`. */
+static trygg_err week_rows(trygg_store *st, const char *week, const char *sql, void *out,
+                           size_t size, void (*read)(sqlite3_stmt *s, void *row), int max, int *n,
+                           const char *what)
+{
+    *n = 0;
+    char w[16];
+    trygg_err err = canon_week(st, week, w);
+    sqlite3_stmt *s;
+    if (!err)
+        err = trygg_st_prepare(st, sql, &s);
+    if (err)
+        return err;
+    trygg_st_bind_text(s, 1, w);
+    sqlite3_bind_int(s, 2, max > 0 ? max : 0);
+    return trygg_st_collect(st, s, out, size, read, n, what);
+}
+
 static int text_ok(const char *s, size_t cap)
 {
     size_t len = strnlen(s, cap);
@@ -99,20 +118,10 @@ trygg_err trygg_sqlite_note_get(trygg_store *st, const char *week, int version,
 trygg_err trygg_sqlite_note_versions(trygg_store *st, const char *week, trygg_week_note *out,
                                      int max, int *n)
 {
-    *n = 0;
-    char w[16];
-    trygg_err err = canon_week(st, week, w);
-    sqlite3_stmt *s;
-    if (!err)
-        err = trygg_st_prepare(st,
-                               "SELECT " NOTE_COLS " FROM week_notes WHERE week = ?1 "
-                               "ORDER BY version DESC LIMIT ?2",
-                               &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, w);
-    sqlite3_bind_int(s, 2, max > 0 ? max : 0);
-    return trygg_st_collect(st, s, out, sizeof *out, read_note, n, "list assessments");
+    return week_rows(st, week,
+                     "SELECT " NOTE_COLS " FROM week_notes WHERE week = ?1 "
+                     "ORDER BY version DESC LIMIT ?2",
+                     out, sizeof *out, read_note, max, n, "list assessments");
 }
 
 /* ---- Decisions ------------------------------------------------------------------ */
@@ -185,20 +194,10 @@ trygg_err trygg_sqlite_decision_status(trygg_store *st, int64_t id, const char *
 trygg_err trygg_sqlite_decision_list(trygg_store *st, const char *week, trygg_decision *out,
                                      int max, int *n)
 {
-    *n = 0;
-    char w[16];
-    trygg_err err = canon_week(st, week, w);
-    sqlite3_stmt *s;
-    if (!err)
-        err = trygg_st_prepare(st,
-                               "SELECT " DECISION_COLS " FROM decisions WHERE week = ?1 "
-                               "ORDER BY id LIMIT ?2",
-                               &s);
-    if (err)
-        return err;
-    trygg_st_bind_text(s, 1, w);
-    sqlite3_bind_int(s, 2, max > 0 ? max : 0);
-    return trygg_st_collect(st, s, out, sizeof *out, read_decision, n, "list decisions");
+    return week_rows(st, week,
+                     "SELECT " DECISION_COLS " FROM decisions WHERE week = ?1 "
+                     "ORDER BY id LIMIT ?2",
+                     out, sizeof *out, read_decision, max, n, "list decisions");
 }
 
 /* ---- The åtgärdsplan's preamble ------------------------------------------------ */
