@@ -124,19 +124,15 @@ static int parse_args(int argc, char **argv, const char **cfg_path, int *check)
 static int load_config(server_ctx *ctx, const char *cfg_path, int check)
 {
     int bad = core_load(ctx, cfg_path, check);
-    int no_oncall = bad == 0 && (!ctx->routes || trygg_routes_oncall(ctx->routes)[0] == '\0');
-    int no_child = bad == 0 && trygg_routes_child_concern_missing(ctx->routes);
-    if (no_oncall)
-        TRYGG_WARN("%s", trygg_routes_no_oncall);
-    if (no_child)
-        TRYGG_WARN("%s", trygg_routes_no_child_concern);
+    const char *warn[TRYGG_ROUTES_WARNINGS_MAX];
+    int nwarn = bad == 0 ? trygg_routes_warnings(ctx->routes, warn, TRYGG_ROUTES_WARNINGS_MAX) : 0;
+    for (int i = 0; i < nwarn; i++)
+        TRYGG_WARN("%s", warn[i]);
     if (check) {
         if (bad == 0)
             printf("%s: configuration ok\n", cfg_path);
-        if (no_oncall)
-            printf("%s: %s\n", cfg_path, trygg_routes_no_oncall);
-        if (no_child)
-            printf("%s: %s\n", cfg_path, trygg_routes_no_child_concern);
+        for (int i = 0; i < nwarn; i++)
+            printf("%s: %s\n", cfg_path, warn[i]);
         core_free(ctx);
         return bad ? 1 : 0;
     }

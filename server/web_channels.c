@@ -358,6 +358,15 @@ void web_channels_get(void *ctx, const http_req *req, http_resp *resp)
         html_t(&b, &w, "ch.child_missing");
         html_lit(&b, "</p></section>");
     }
+    if (trygg_routes_parent_links_missing(w.srv->routes)) {
+        /* The kiosks' advice for parents then has no QR codes. */
+        html_lit(&b, "<section class=\"card\" id=\"parent-links\"><p class=\"stale-row\">"
+                     "<span class=\"badge bad\">");
+        html_t(&b, &w, "ch.child_missing_badge");
+        html_lit(&b, "</span> ");
+        html_t(&b, &w, "ch.parent_missing");
+        html_lit(&b, "</p></section>");
+    }
     gateway(&b, &w, now);
     kiosks(&b, &w, now);
     forwards(&b, &w);

@@ -725,6 +725,29 @@ int trygg_routes_child_concern_missing(const trygg_routes *r)
     return !v || !v[0];
 }
 
+const char *const trygg_routes_no_parent_links =
+    "WARNING: [links] parent_municipality_url and parent_police_url are not configured: the "
+    "kiosks' advice for parents shows no QR codes";
+
+int trygg_routes_parent_links_missing(const trygg_routes *r)
+{
+    const char *m = r ? trygg_routes_link(r, "parent_municipality_url") : NULL;
+    const char *p = r ? trygg_routes_link(r, "parent_police_url") : NULL;
+    return (!m || !m[0]) && (!p || !p[0]);
+}
+
+int trygg_routes_warnings(const trygg_routes *r, const char **out, int max)
+{
+    int n = 0;
+    if (n < max && (!r || trygg_routes_oncall(r)[0] == '\0'))
+        out[n++] = trygg_routes_no_oncall;
+    if (n < max && trygg_routes_child_concern_missing(r))
+        out[n++] = trygg_routes_no_child_concern;
+    if (n < max && trygg_routes_parent_links_missing(r))
+        out[n++] = trygg_routes_no_parent_links;
+    return n;
+}
+
 const char *const trygg_routes_no_oncall =
     "WARNING: no on-call address ([oncall] email in the routing config): urgent texts and "
     "reports (weapon, fire, violence now) alert nobody";

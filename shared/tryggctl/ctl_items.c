@@ -469,8 +469,8 @@ static int cmd_check(ctl_ctx *ctx, int argc, char **argv)
     int nerr = 0;
     trygg_routes *r = NULL;
     trygg_err err = trygg_routes_load(file, &r, errs, MAXERR, &nerr);
-    int no_oncall = err == TRYGG_OK && trygg_routes_oncall(r)[0] == '\0';
-    int no_child = err == TRYGG_OK && trygg_routes_child_concern_missing(r);
+    const char *warn[TRYGG_ROUTES_WARNINGS_MAX];
+    int nwarn = err == TRYGG_OK ? trygg_routes_warnings(r, warn, TRYGG_ROUTES_WARNINGS_MAX) : 0;
     trygg_routes_free(r);
     for (int i = 0; i < nerr; i++)
         fprintf(stderr, "%s:%d: %s\n", errs[i].file[0] ? errs[i].file : file, errs[i].line,
@@ -481,12 +481,11 @@ static int cmd_check(ctl_ctx *ctx, int argc, char **argv)
         return CTL_USAGE;
     }
     printf("%s: ok\n", file);
-    if (no_oncall) {
-        printf("%s: %s\n", file, trygg_routes_no_oncall);
-        fprintf(stderr, "%s: %s\n", file, trygg_routes_no_oncall);
+    for (int i = 0; i < nwarn; i++) {
+        printf("%s: %s\n", file, warn[i]);
+        if (warn[i] == trygg_routes_no_oncall) /* urgent texts alert nobody: loud */
+            fprintf(stderr, "%s: %s\n", file, warn[i]);
     }
-    if (no_child)
-        printf("%s: %s\n", file, trygg_routes_no_child_concern);
     return CTL_OK;
 }
 CTL_COMMAND(check, "check",

@@ -618,6 +618,8 @@ static void test_admin_pages(void **state)
     /* Nor does it configure a page for concern about a child. */
     assert_non_null(strstr(r.body, "id=\"child-concern\""));
     assert_non_null(strstr(r.body, "orosanmälan om barn"));
+    /* Nor the parents' advice pages (the kiosk shows the tips without QR codes). */
+    assert_non_null(strstr(r.body, "id=\"parent-links\""));
     reply_free(&r);
 }
 

@@ -125,8 +125,11 @@ expect 0 check -c "$ASSETS/config/routing.ini"
 contains "$OUT$ERR" "WARNING: no on-call address"
 # Nor a page for reporting concern about a child: the kiosks show the number only.
 contains "$OUT$ERR" "child_concern_url is not configured"
+contains "$OUT$ERR" "parent_municipality_url and parent_police_url are not configured"
 sed -e 's/^email =$/email = jour@kommun.example/' \
     -e 's|^child_concern_url =$|child_concern_url = https://kommun.example/orosanmalan|' \
+    -e 's|^parent_municipality_url =$|parent_municipality_url = https://kommun.example/foraldrar|' \
+    -e 's|^parent_police_url =$|parent_police_url = https://polisen.se/foraldrar|' \
     "$ASSETS/config/routing.ini" >"$WORK/oncall.ini"
 expect 0 check -c "$WORK/oncall.ini"
 lacks "$OUT$ERR" "WARNING"

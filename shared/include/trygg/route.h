@@ -124,5 +124,14 @@ extern const char *const trygg_routes_no_oncall;
  * warning the checks print then. */
 int trygg_routes_child_concern_missing(const trygg_routes *r);
 extern const char *const trygg_routes_no_child_concern;
+/* 1 when neither of [links] parent_municipality_url, parent_police_url is
+ * set: the kiosk's advice for parents then shows no QR codes. */
+int trygg_routes_parent_links_missing(const trygg_routes *r);
+extern const char *const trygg_routes_no_parent_links;
+/* What a routing config leaves undone that people rely on, as warning lines
+ * (no on-call address, no child-concern page, no parents' pages): up to max
+ * into out; returns how many. r may be NULL (the built-in routing). */
+#define TRYGG_ROUTES_WARNINGS_MAX 4
+int trygg_routes_warnings(const trygg_routes *r, const char **out, int max);
 
 #endif
