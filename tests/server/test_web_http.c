@@ -24,6 +24,7 @@
 #include "trygg/secret.h"
 #include "web.h"
 #include "web_client.h"
+#include "web_server_fixture.h"
 
 #define PASSWORD "correct horse battery staple"
 
@@ -72,21 +73,7 @@ static int64_t submit(trygg_kind kind, trygg_channel ch, const char *dest, const
 static int setup(void **state)
 {
     (void)state;
-    assert_int_equal(trygg_secret_init(), TRYGG_OK);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    snprintf(tmpdir, sizeof tmpdir, "%s/trygg-web-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : P_tmpdir);
-    assert_non_null(mkdtemp(tmpdir));
-    memset(&ctx, 0, sizeof ctx);
-    snprintf(ctx.cfg.db_path, sizeof ctx.cfg.db_path, "%s/trygg.db", tmpdir);
-    snprintf(ctx.cfg.data_dir, sizeof ctx.cfg.data_dir, "%s", tmpdir);
-    ctx.cfg.session_minutes = 30;
-    char dir[1024], err[256];
-    assert_int_equal(trygg_asset_path("i18n/web", dir, sizeof dir), TRYGG_OK);
-    assert_int_equal(trygg_i18n_load(dir, &ctx.web_text, err, sizeof err), TRYGG_OK);
-    assert_int_equal(trygg_routes_default(&ctx.routes), TRYGG_OK);
-
-    assert_int_equal(trygg_store_open(ctx.cfg.db_path, &st), TRYGG_OK);
+    wsf_open(&ctx, &st, tmpdir, "web");
     trygg_destination d;
     memset(&d, 0, sizeof d);
     strcpy(d.name, "security");
@@ -133,33 +120,15 @@ static int setup(void **state)
     fault_id = submit(TRYGG_KIND_FAULT, TRYGG_CHANNEL_KIOSK, "security",
                       "=HYPERLINK(\"http://evil\") lampan är trasig", NULL, NULL, NULL);
 
-    http_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.bind = "127.0.0.1";
-    opt.port = 0;
-    opt.threads = 2;
-    opt.conn_timeout_s = 10;
-    opt.max_connections = 32;
-    srv = http_server_start(&opt, web_routes, web_nroutes, &ctx);
-    assert_non_null(srv);
-    port = http_server_port(srv);
-    wc_port = port;
-    assert_true(port > 0);
+    srv = wsf_listen(&ctx);
+    port = wc_port;
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    http_server_stop(srv);
-    trygg_store_close(st);
-    trygg_i18n_free(ctx.web_text);
-    trygg_routes_free(ctx.routes);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-    curl_global_cleanup();
+    wsf_close(srv, &ctx, st, tmpdir);
     return 0;
 }
 

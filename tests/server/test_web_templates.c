@@ -27,6 +27,7 @@
 #include "trygg/secret.h"
 #include "web.h"
 #include "web_client.h"
+#include "web_server_fixture.h"
 
 #define PASSWORD "correct horse battery staple"
 
@@ -65,47 +66,23 @@ static int64_t sms_item(trygg_kind kind, const char *lang, const char *text)
 
 static void add_user(const char *name, const char *role, const char *dest)
 {
-    trygg_user u;
-    memset(&u, 0, sizeof u);
-    snprintf(u.username, sizeof u.username, "%s", name);
-    snprintf(u.display, sizeof u.display, "%s", name);
-    snprintf(u.role, sizeof u.role, "%s", role);
-    snprintf(u.destination, sizeof u.destination, "%s", dest ? dest : "");
-    assert_int_equal(trygg_store_user_add(st, &u, PASSWORD), TRYGG_OK);
+    wsf_user(st, name, name, role, dest, PASSWORD);
 }
 
 static void add_dest(const char *name, int full)
 {
-    trygg_destination d;
-    memset(&d, 0, sizeof d);
-    snprintf(d.name, sizeof d.name, "%s", name);
-    snprintf(d.label, sizeof d.label, "%s", name);
-    snprintf(d.email, sizeof d.email, "%s@example.se", name);
-    d.full_access = full;
-    assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
+    wsf_dest(st, name, name, full);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    assert_int_equal(trygg_secret_init(), TRYGG_OK);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    snprintf(tmpdir, sizeof tmpdir, "%s/trygg-tpl-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : P_tmpdir);
-    assert_non_null(mkdtemp(tmpdir));
-    memset(&ctx, 0, sizeof ctx);
+    wsf_open(&ctx, &st, tmpdir, "tpl");
     catalog = calloc(1, sizeof *catalog);
     assert_non_null(catalog);
     snprintf(catalog->sms_not_ours_contact, sizeof catalog->sms_not_ours_contact,
              "Ale Bostäder 0303-33 00 00");
     ctx.cfg.catalog = catalog;
-    snprintf(ctx.cfg.db_path, sizeof ctx.cfg.db_path, "%s/trygg.db", tmpdir);
-    ctx.cfg.session_minutes = 30;
-    char dir[1024], err[256];
-    assert_int_equal(trygg_asset_path("i18n/web", dir, sizeof dir), TRYGG_OK);
-    assert_int_equal(trygg_i18n_load(dir, &ctx.web_text, err, sizeof err), TRYGG_OK);
-    assert_int_equal(trygg_routes_default(&ctx.routes), TRYGG_OK);
-    assert_int_equal(trygg_store_open(ctx.cfg.db_path, &st), TRYGG_OK);
     add_dest("security", 1);
     add_dest("housing", 0);
     add_user("sakerhet", "security", NULL);
@@ -113,31 +90,15 @@ static int setup(void **state)
     web_set_clock(fake_clock);
     wc_enrol(st, "sakerhet", NULL);
     add_user("bostad", "destination", "housing");
-    http_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.bind = "127.0.0.1";
-    opt.threads = 2;
-    opt.conn_timeout_s = 10;
-    opt.max_connections = 32;
-    srv = http_server_start(&opt, web_routes, web_nroutes, &ctx);
-    assert_non_null(srv);
-    wc_port = http_server_port(srv);
+    srv = wsf_listen(&ctx);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    http_server_stop(srv);
-    trygg_store_close(st);
-    trygg_i18n_free(ctx.web_text);
-    trygg_routes_free(ctx.routes);
+    wsf_close(srv, &ctx, st, tmpdir);
     free(catalog);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-    curl_global_cleanup();
     return 0;
 }
 
