@@ -238,4 +238,8 @@ typedef struct trygg_store_base {
 extern const trygg_store_ops trygg_sqlite_ops;
 trygg_err trygg_sqlite_open(const char *path, trygg_store **out);
 
+/* The PostgreSQL backend (path: a libpq URI or service name). */
+extern const trygg_store_ops trygg_pg_ops;
+trygg_err trygg_pg_open(const char *conninfo, trygg_store **out);
+
 #endif

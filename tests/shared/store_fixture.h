@@ -9,14 +9,68 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "trygg/secret.h"
 #include "trygg/store.h"
 
+/* With TRYGG_TEST_PG set (a libpq URI to a test cluster's maintenance
+ * database, tests/pg/cluster.sh), every fixture gets a new PostgreSQL
+ * database instead of a SQLite file, and the same tests run on that
+ * backend: the store tests through store.h are the conformance suite. */
 typedef struct fixture {
     char dir[512];
     char path[600];
+    char pgdb[64]; /* the PostgreSQL database of this fixture, or "" */
     trygg_store *st;
 } fixture;
+
+/* Runs one statement on the test cluster's maintenance database. */
+static inline int fx_pg_admin(const char *sql)
+{
+    PGconn *c = PQconnectdb(getenv("TRYGG_TEST_PG"));
+    int ok = PQstatus(c) == CONNECTION_OK;
+    if (ok) {
+        PGresult *r = PQexec(c, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok)
+            fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+        PQclear(r);
+    } else {
+        fprintf(stderr, "test cluster: %s", PQerrorMessage(c));
+    }
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+
+/* The database path of a fixture: a SQLite file in dir, or a new
+ * PostgreSQL database when TRYGG_TEST_PG is set. */
+static inline int fx_db_path(fixture *f)
+{
+    const char *pg = getenv("TRYGG_TEST_PG");
+    if (!pg || !*pg) {
+        snprintf(f->path, sizeof f->path, "%s/trygg.db", f->dir);
+        return 0;
+    }
+    static int seq;
+    snprintf(f->pgdb, sizeof f->pgdb, "trygg_t%d_%d", (int)getpid(), ++seq);
+    char sql[160];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->pgdb);
+    if (fx_pg_admin(sql) != 0)
+        return -1;
+    const char *q = strchr(pg, '?');
+    snprintf(f->path, sizeof f->path, "postgresql:///%s%s", f->pgdb, q ? q : "");
+    return 0;
+}
+
+static inline void fx_db_drop(fixture *f)
+{
+    if (!f->pgdb[0])
+        return;
+    char sql[160];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->pgdb);
+    (void)fx_pg_admin(sql);
+}
 
 static inline void fx_rmdir(const char *dir)
 {
@@ -35,7 +89,8 @@ static inline int fx_setup(void **state)
     snprintf(f->dir, sizeof f->dir, "%s/trygg-store-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/trygg.db", f->dir);
+    if (fx_db_path(f) != 0)
+        return -1;
     if (trygg_store_open(f->path, &f->st) != TRYGG_OK)
         return -1;
     *state = f;
@@ -46,6 +101,7 @@ static inline int fx_teardown(void **state)
 {
     fixture *f = *state;
     trygg_store_close(f->st);
+    fx_db_drop(f);
     fx_rmdir(f->dir);
     free(f);
     return 0;
