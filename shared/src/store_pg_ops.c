@@ -989,18 +989,7 @@ static trygg_err missing_test_history_since(trygg_store *st, int64_t at)
     return trygg_pg_missing(st, "test_history_since");
 }
 
-static trygg_err missing_report_build(trygg_store *st, const trygg_week *w,
-                                      const trygg_report_areas *areas, int64_t now,
-                                      trygg_report **out)
-{
-    (void)w;
-    (void)areas;
-    (void)now;
-    (void)out;
-    return trygg_pg_missing(st, "report_build");
-}
-
-const int trygg_pg_ops_missing = 117;
+const int trygg_pg_ops_missing = 116;
 const int trygg_pg_ops_total = 151;
 
 const trygg_store_ops trygg_pg_ops = {
@@ -1155,5 +1144,5 @@ const trygg_store_ops trygg_pg_ops = {
     .police_store_json = trygg_pg_police_store_json,
     .police_count = trygg_pg_police_count,
     .police_note = trygg_pg_police_note,
-    .report_build = missing_report_build,
+    .report_build = trygg_pg_report_build,
 };

@@ -56,5 +56,7 @@ trygg_err trygg_pg_police_store_json(trygg_store *st, const char *json, size_t l
                                      size_t errcap);
 trygg_err trygg_pg_police_count(trygg_store *st, int64_t *n);
 trygg_err trygg_pg_police_note(trygg_store *st, const char *what, int64_t at);
+trygg_err trygg_pg_report_build(trygg_store *st, const trygg_week *w,
+                                const trygg_report_areas *areas, int64_t now, trygg_report **out);
 
 #endif
