@@ -438,6 +438,64 @@ trygg_err trygg_store_user_totp_reset(trygg_store *st, const char *username, con
     return OPS(st)->user_totp_reset(st, username, actor);
 }
 
+trygg_err trygg_store_session_put(trygg_store *st, const trygg_session *s)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->session_put(st, s);
+}
+
+trygg_err trygg_store_session_get(trygg_store *st, const char *token_hash, trygg_session *out)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->session_get(st, token_hash, out);
+}
+
+trygg_err trygg_store_session_update(trygg_store *st, const trygg_session *s)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->session_update(st, s);
+}
+
+trygg_err trygg_store_session_delete(trygg_store *st, const char *token_hash)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->session_delete(st, token_hash);
+}
+
+trygg_err trygg_store_session_delete_user(trygg_store *st, const char *username)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->session_delete_user(st, username);
+}
+
+trygg_err trygg_store_session_purge(trygg_store *st, int64_t idle_before, int64_t created_before,
+                                    int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->session_purge(st, idle_before, created_before, n);
+}
+
+trygg_err trygg_store_login_fails(trygg_store *st, const char *key, int64_t now, int64_t window,
+                                  int add, int *fails)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->login_fails(st, key, now, window, add, fails);
+}
+
+trygg_err trygg_store_login_clear(trygg_store *st, const char *key)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->login_clear(st, key);
+}
+
 trygg_err trygg_store_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64])
 {
     if (!st)

@@ -101,6 +101,16 @@ typedef struct trygg_store_ops {
     trygg_err (*user_totp_verify)(trygg_store *st, const char *username, const char *code,
                                   int64_t now, int *recovery_used);
     trygg_err (*user_totp_reset)(trygg_store *st, const char *username, const char *actor);
+    trygg_err (*session_put)(trygg_store *st, const trygg_session *s);
+    trygg_err (*session_get)(trygg_store *st, const char *token_hash, trygg_session *out);
+    trygg_err (*session_update)(trygg_store *st, const trygg_session *s);
+    trygg_err (*session_delete)(trygg_store *st, const char *token_hash);
+    trygg_err (*session_delete_user)(trygg_store *st, const char *username);
+    trygg_err (*session_purge)(trygg_store *st, int64_t idle_before, int64_t created_before,
+                               int *n);
+    trygg_err (*login_fails)(trygg_store *st, const char *key, int64_t now, int64_t window, int add,
+                             int *fails);
+    trygg_err (*login_clear)(trygg_store *st, const char *key);
     trygg_err (*kiosk_add)(trygg_store *st, const trygg_kiosk *k, char token[64]);
     trygg_err (*kiosk_auth)(trygg_store *st, const char *token, trygg_kiosk *out);
     trygg_err (*kiosk_get)(trygg_store *st, const char *id, trygg_kiosk *out);

@@ -990,7 +990,7 @@ static trygg_err missing_test_history_since(trygg_store *st, int64_t at)
 }
 
 const int trygg_pg_ops_missing = 116;
-const int trygg_pg_ops_total = 151;
+const int trygg_pg_ops_total = 159;
 
 const trygg_store_ops trygg_pg_ops = {
     .name = "postgresql",
@@ -1050,6 +1050,14 @@ const trygg_store_ops trygg_pg_ops = {
     .user_totp_enable = missing_user_totp_enable,
     .user_totp_verify = missing_user_totp_verify,
     .user_totp_reset = missing_user_totp_reset,
+    .session_put = trygg_pg_session_put,
+    .session_get = trygg_pg_session_get,
+    .session_update = trygg_pg_session_update,
+    .session_delete = trygg_pg_session_delete,
+    .session_delete_user = trygg_pg_session_delete_user,
+    .session_purge = trygg_pg_session_purge,
+    .login_fails = trygg_pg_login_fails,
+    .login_clear = trygg_pg_login_clear,
     .kiosk_add = missing_kiosk_add,
     .kiosk_auth = missing_kiosk_auth,
     .kiosk_get = missing_kiosk_get,

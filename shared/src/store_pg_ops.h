@@ -26,6 +26,16 @@ trygg_err trygg_pg_commit(trygg_store *st);
 void trygg_pg_rollback(trygg_store *st);
 trygg_err trygg_pg_unit_begin(trygg_store *st);
 trygg_err trygg_pg_unit_end(trygg_store *st, trygg_err err);
+trygg_err trygg_pg_session_put(trygg_store *st, const trygg_session *s);
+trygg_err trygg_pg_session_get(trygg_store *st, const char *token_hash, trygg_session *out);
+trygg_err trygg_pg_session_update(trygg_store *st, const trygg_session *s);
+trygg_err trygg_pg_session_delete(trygg_store *st, const char *token_hash);
+trygg_err trygg_pg_session_delete_user(trygg_store *st, const char *username);
+trygg_err trygg_pg_session_purge(trygg_store *st, int64_t idle_before, int64_t created_before,
+                                 int *n);
+trygg_err trygg_pg_login_fails(trygg_store *st, const char *key, int64_t now, int64_t window,
+                               int add, int *fails);
+trygg_err trygg_pg_login_clear(trygg_store *st, const char *key);
 trygg_err trygg_pg_event_add(trygg_store *st, const trygg_event *ev, int64_t *id);
 trygg_err trygg_pg_event_add_many(trygg_store *st, const trygg_event *evs, int n);
 trygg_err trygg_pg_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out);

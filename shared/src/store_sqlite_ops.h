@@ -92,6 +92,16 @@ trygg_err trygg_sqlite_user_totp_enable(trygg_store *st, const char *username, c
 trygg_err trygg_sqlite_user_totp_verify(trygg_store *st, const char *username, const char *code,
                                         int64_t now, int *recovery_used);
 trygg_err trygg_sqlite_user_totp_reset(trygg_store *st, const char *username, const char *actor);
+trygg_err trygg_sqlite_session_put(trygg_store *st, const trygg_session *s);
+trygg_err trygg_sqlite_session_get(trygg_store *st, const char *token_hash, trygg_session *out);
+trygg_err trygg_sqlite_session_update(trygg_store *st, const trygg_session *s);
+trygg_err trygg_sqlite_session_delete(trygg_store *st, const char *token_hash);
+trygg_err trygg_sqlite_session_delete_user(trygg_store *st, const char *username);
+trygg_err trygg_sqlite_session_purge(trygg_store *st, int64_t idle_before, int64_t created_before,
+                                     int *n);
+trygg_err trygg_sqlite_login_fails(trygg_store *st, const char *key, int64_t now, int64_t window,
+                                   int add, int *fails);
+trygg_err trygg_sqlite_login_clear(trygg_store *st, const char *key);
 trygg_err trygg_sqlite_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64]);
 trygg_err trygg_sqlite_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk *out);
 trygg_err trygg_sqlite_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out);

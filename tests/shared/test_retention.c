@@ -48,6 +48,8 @@ static const table_rule rules[] = {
     {"events", "partner events: 365 days"},
     {"week_notes", "assessment versions (staff author): 2 years, the latest of a week stays"},
     {"report_uptime", "kiosk uptime intervals: 400 days"},
+    {"staff_sessions", "staff user name: ended at logout, idle time or 12 hours (session purge)"},
+    {"login_failures", "address or user name of failed logins: cleared at login, session purge"},
     /* No personal data: */
     {"destinations", NULL},
     {"kiosks", NULL},

@@ -433,6 +433,52 @@ TRYGG_MUST_CHECK trygg_err trygg_store_user_totp_verify(trygg_store *st, const c
 TRYGG_MUST_CHECK trygg_err trygg_store_user_totp_reset(trygg_store *st, const char *username,
                                                        const char *actor);
 
+/* ---- Staff sessions and login limits ------------------------------------------
+ * Kept in the database, not in a server's memory, so that any of several
+ * servers in front of one database answers any request and a restart
+ * logs nobody out (docs/store.md). A session is found by the SHA-256 of
+ * its cookie token; the token itself is never stored. */
+#define TRYGG_SESSION_HASH  65 /* 64 hex digits + NUL */
+#define TRYGG_SESSION_TOKEN 64
+
+typedef struct trygg_session {
+    char token_hash[TRYGG_SESSION_HASH];
+    char csrf[TRYGG_SESSION_TOKEN];
+    char username[TRYGG_NAME_MAX + 1];
+    char display[128];
+    char role[32];
+    char destination[TRYGG_NAME_MAX + 1];
+    int can_call_back;
+    char lang[TRYGG_LANG_MAX + 1];
+    int stage; /* how far the login has come (server/web.h web_stage) */
+    int64_t created, last_seen;
+} trygg_session;
+/* Stores a new session; TRYGG_ERR_EXISTS if its hash is taken. */
+TRYGG_MUST_CHECK trygg_err trygg_store_session_put(trygg_store *st, const trygg_session *s);
+/* The session with this token hash; NOTFOUND when there is none. */
+TRYGG_MUST_CHECK trygg_err trygg_store_session_get(trygg_store *st, const char *token_hash,
+                                                   trygg_session *out);
+/* Writes the stage, language, user fields and last_seen of s (found by its
+ * hash); NOTFOUND when it is gone. */
+TRYGG_MUST_CHECK trygg_err trygg_store_session_update(trygg_store *st, const trygg_session *s);
+/* Ends one session (no error when it is gone). */
+TRYGG_MUST_CHECK trygg_err trygg_store_session_delete(trygg_store *st, const char *token_hash);
+/* Ends every session of `username`. */
+TRYGG_MUST_CHECK trygg_err trygg_store_session_delete_user(trygg_store *st, const char *username);
+/* Removes sessions idle since before `idle_before` or created before
+ * `created_before`, and login failures whose window started before
+ * `created_before`; *n (may be NULL) gets how many sessions. */
+TRYGG_MUST_CHECK trygg_err trygg_store_session_purge(trygg_store *st, int64_t idle_before,
+                                                     int64_t created_before, int *n);
+/* Login failures of `key` ("i:<address>", "u:<user>") in the window that
+ * started at the key's first failure, window seconds long: *fails gets the
+ * count at `now` (0 when the window is over). With add, one failure is
+ * counted first (a new window starts when the old one is over). */
+TRYGG_MUST_CHECK trygg_err trygg_store_login_fails(trygg_store *st, const char *key, int64_t now,
+                                                   int64_t window, int add, int *fails);
+/* Forgets the failures of `key` (a successful login). */
+TRYGG_MUST_CHECK trygg_err trygg_store_login_clear(trygg_store *st, const char *key);
+
 /* ---- Kiosks ---------------------------------------------------------------- */
 
 typedef struct trygg_kiosk {
