@@ -366,3 +366,10 @@ CREATE TABLE plan_preamble (
     text text NOT NULL,
     updated timestamptz NOT NULL
 );
+
+-- Small named values of the store, as in SQLite: "job_done:<job>" is the last
+-- period a run-once job was done for (trygg_store_job_done).
+CREATE TABLE report_meta (
+    key text PRIMARY KEY,
+    value bigint NOT NULL
+);
