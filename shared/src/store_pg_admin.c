@@ -26,14 +26,6 @@ static trygg_err audit_row(trygg_store *st, const char *actor, const char *actio
                           NULL, "audit");
 }
 
-/* The reader of a lookup that only asks whether a row exists. */
-static void read_nothing(const PGresult *r, int row, void *out)
-{
-    (void)r;
-    (void)row;
-    (void)out;
-}
-
 /* ---- Destinations ---------------------------------------------------------- */
 
 trygg_err trygg_pg_dest_put(trygg_store *st, const trygg_destination *d)
