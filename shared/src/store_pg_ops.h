@@ -129,8 +129,40 @@ trygg_err trygg_pg_outbox_counts(trygg_store *st, const char *which,
                                  int64_t counts[TRYGG_OUT_COUNT], int64_t *attempts_failed);
 trygg_err trygg_pg_set_autocheckpoint(trygg_store *st, int pages);
 trygg_err trygg_pg_checkpoint(trygg_store *st, int *wal_pages);
+trygg_err trygg_pg_event_add(trygg_store *st, const trygg_event *ev, int64_t *id);
+trygg_err trygg_pg_event_add_many(trygg_store *st, const trygg_event *evs, int n);
+trygg_err trygg_pg_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out);
+trygg_err trygg_pg_event_update(trygg_store *st, const trygg_event *ev, const char *org);
+trygg_err trygg_pg_event_delete(trygg_store *st, int64_t id, const char *org);
+trygg_err trygg_pg_event_list(trygg_store *st, const char *org, const char *from_day,
+                              const char *to_day, trygg_event *out, int max, int *n);
+trygg_err trygg_pg_event_totals(trygg_store *st, const char *from_day, const char *to_day,
+                                int counts[TRYGG_EVENT_TYPE_COUNT]);
+trygg_err trygg_pg_note_save(trygg_store *st, const trygg_week_note *n, int *version);
+trygg_err trygg_pg_note_get(trygg_store *st, const char *week, int version, trygg_week_note *out);
+trygg_err trygg_pg_note_versions(trygg_store *st, const char *week, trygg_week_note *out, int max,
+                                 int *n);
+trygg_err trygg_pg_decision_add(trygg_store *st, const trygg_decision *d, int64_t *id);
+trygg_err trygg_pg_decision_status(trygg_store *st, int64_t id, const char *status);
+trygg_err trygg_pg_decision_list(trygg_store *st, const char *week, trygg_decision *out, int max,
+                                 int *n);
+trygg_err trygg_pg_measure_add(trygg_store *st, const trygg_measure *m, int64_t *id);
+trygg_err trygg_pg_measure_update(trygg_store *st, const trygg_measure *m);
+trygg_err trygg_pg_measure_get(trygg_store *st, int64_t id, trygg_measure *out);
+trygg_err trygg_pg_measure_list(trygg_store *st, trygg_measure *out, int max, int *n);
+trygg_err trygg_pg_plan_get(trygg_store *st, char *out, size_t cap, int64_t *updated);
+trygg_err trygg_pg_plan_set(trygg_store *st, const char *text);
+trygg_err trygg_pg_measure_effect(trygg_store *st, const trygg_effect_query *q, int64_t now,
+                                  trygg_effect *out);
 trygg_err trygg_pg_test_kiosk_seen(trygg_store *st, const char *id, int64_t at);
 trygg_err trygg_pg_test_health_at(trygg_store *st, const char *component, const char *json,
                                   int64_t at);
+trygg_err trygg_pg_police_store_json(trygg_store *st, const char *json, size_t len,
+                                     const char *origin, int *stored, int *skipped, char *err,
+                                     size_t errcap);
+trygg_err trygg_pg_police_count(trygg_store *st, int64_t *n);
+trygg_err trygg_pg_police_note(trygg_store *st, const char *what, int64_t at);
+trygg_err trygg_pg_report_build(trygg_store *st, const trygg_week *w,
+                                const trygg_report_areas *areas, int64_t now, trygg_report **out);
 
 #endif

@@ -43,33 +43,46 @@ static inline int fx_pg_admin(const char *sql)
     return ok ? 0 : -1;
 }
 
-/* The database path of a fixture: a SQLite file in dir, or a new
- * PostgreSQL database when TRYGG_TEST_PG is set. */
-static inline int fx_db_path(fixture *f)
+/* A database for a test: a SQLite file trygg.db in dir, or a new
+ * PostgreSQL database (its name into pgdb[64]) when TRYGG_TEST_PG is set.
+ * The path to open goes into path[cap]. */
+static inline int fx_db_make(const char *dir, char *path, size_t cap, char pgdb[64])
 {
     const char *pg = getenv("TRYGG_TEST_PG");
+    pgdb[0] = '\0';
     if (!pg || !*pg) {
-        snprintf(f->path, sizeof f->path, "%s/trygg.db", f->dir);
+        snprintf(path, cap, "%s/trygg.db", dir);
         return 0;
     }
     static int seq;
-    snprintf(f->pgdb, sizeof f->pgdb, "trygg_t%d_%d", (int)getpid(), ++seq);
+    snprintf(pgdb, 64, "trygg_t%d_%d", (int)getpid(), ++seq);
     char sql[160];
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->pgdb);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", pgdb);
     if (fx_pg_admin(sql) != 0)
         return -1;
     const char *q = strchr(pg, '?');
-    snprintf(f->path, sizeof f->path, "postgresql:///%s%s", f->pgdb, q ? q : "");
+    snprintf(path, cap, "postgresql:///%s%s", pgdb, q ? q : "");
     return 0;
+}
+
+/* Drops the PostgreSQL database of fx_db_make, if any. */
+static inline void fx_db_drop_name(const char *pgdb)
+{
+    if (!pgdb[0])
+        return;
+    char sql[160];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pgdb);
+    (void)fx_pg_admin(sql);
+}
+
+static inline int fx_db_path(fixture *f)
+{
+    return fx_db_make(f->dir, f->path, sizeof f->path, f->pgdb);
 }
 
 static inline void fx_db_drop(fixture *f)
 {
-    if (!f->pgdb[0])
-        return;
-    char sql[160];
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->pgdb);
-    (void)fx_pg_admin(sql);
+    fx_db_drop_name(f->pgdb);
 }
 
 static inline void fx_rmdir(const char *dir)

@@ -16,25 +16,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "trygg/report.h"
 #include "report_render.h"
+#include "store_fixture.h"
+#include "trygg/report.h"
 
 /* ---- helpers -------------------------------------------------------------------- */
 
-typedef struct fixture {
+typedef struct rfixture {
     char dir[256];
     char path[300];
+    char pgdb[64];
     trygg_store *st;
     int seq;
-} fixture;
+} rfixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
+    rfixture *f = calloc(1, sizeof *f);
     snprintf(f->dir, sizeof f->dir, "%s/trygg-report-XXXXXX",
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/trygg.db", f->dir);
+    assert_int_equal(fx_db_make(f->dir, f->path, sizeof f->path, f->pgdb), 0);
     assert_int_equal(trygg_store_open(f->path, &f->st), TRYGG_OK);
     *state = f;
     return 0;
@@ -42,8 +44,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     trygg_store_close(f->st);
+    fx_db_drop_name(f->pgdb);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
     if (system(cmd) != 0)
@@ -52,7 +55,7 @@ static int teardown(void **state)
     return 0;
 }
 
-static int64_t add_item_at(fixture *f, int64_t created, trygg_kind kind, const char *category,
+static int64_t add_item_at(rfixture *f, int64_t created, trygg_kind kind, const char *category,
                            const char *area, const char *place)
 {
     trygg_item it, out;
@@ -71,7 +74,7 @@ static int64_t add_item_at(fixture *f, int64_t created, trygg_kind kind, const c
     return out.id;
 }
 
-static int64_t add_item(fixture *f, int64_t created, trygg_kind kind, const char *category,
+static int64_t add_item(rfixture *f, int64_t created, trygg_kind kind, const char *category,
                         const char *area, trygg_channel ch, const char *source, int urgent)
 {
     trygg_item it, out;
@@ -315,7 +318,7 @@ static void test_suppress_derived(void **state)
  *   areas: centrum 12, gota 6, lodose 2, nygard 1 (groups: Lilla Edet 12+2+1=15, Göta 6)
  * Boundary items: Sunday 22 Nov 23:59 local is in W47; Monday 23 Nov 00:00
  * local is W48; Sunday 15 Nov 23:59 local is W46 (previous week). */
-static void gen_w47(fixture *f)
+static void gen_w47(rfixture *f)
 {
     int64_t mon = trygg_local_to_utc(2026, 11, 16, 0, 0);
     int n = 0;
@@ -380,7 +383,7 @@ static trygg_report_areas areas_fixture(void)
 }
 
 /* The report of 2026-W47 over gen_w47's items, with areas_fixture's areas. */
-static trygg_report *build_w47(fixture *f)
+static trygg_report *build_w47(rfixture *f)
 {
     gen_w47(f);
     trygg_week w;
@@ -393,7 +396,7 @@ static trygg_report *build_w47(fixture *f)
 
 static void test_build_counts(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     gen_w47(f);
     trygg_week w;
     assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
@@ -458,7 +461,7 @@ static void test_build_counts(void **state)
 }
 
 /* Number of weeks in the report's week cache. */
-static int cached_weeks(fixture *f)
+static int cached_weeks(rfixture *f)
 {
     int n = -1;
     assert_int_equal(trygg_store_report_cache_info(f->st, &n, NULL), TRYGG_OK);
@@ -469,7 +472,7 @@ static int cached_weeks(fixture *f)
  * re-classifying or deleting an item of a cached week drops its cache. */
 static void test_week_cache(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     gen_w47(f);
     trygg_week w, w40, w45;
     assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
@@ -530,7 +533,7 @@ static void test_week_cache(void **state)
  * history week, and closing one in a cached week drops that week's cache. */
 static void test_excludes_duplicate_spam(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     trygg_week w, w45;
     assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
     assert_int_equal(trygg_week_parse("2026-W45", &w45), TRYGG_OK);
@@ -594,7 +597,7 @@ static void test_excludes_duplicate_spam(void **state)
  * published view never breaks a place down further). */
 static void test_place_hot_times(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     trygg_week w;
     assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
     /* Friday 20 Nov 2026: three reports at the tunnel between 21 and 23
@@ -640,7 +643,7 @@ static void test_place_hot_times(void **state)
 
 static void test_close_median(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     int64_t mon = trygg_local_to_utc(2026, 11, 16, 8, 0);
     int64_t ids[4];
     for (int i = 0; i < 4; i++)
@@ -669,7 +672,7 @@ static void test_close_median(void **state)
  * CEST = 29 March 22:00 UTC; 2026-W43 (19-25 October) is 169 hours. */
 static void test_dst_weeks(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     /* Sunday 29 March: 01:30 CET (before the switch), 03:30 CEST (after),
      * 23:59 CEST (last minute of W13); Monday 30 March 00:00 CEST is W14. */
     add_item(f, trygg_civil_to_unix(2026, 3, 29, 0, 30, 0), TRYGG_KIND_CONCERN, "a", "centrum",
@@ -868,7 +871,7 @@ static void test_csv_suppressed(void **state)
  * the running one, and at Monday 00:00 the week that just ended. */
 static void test_running_week(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     gen_w47(f);
     trygg_week w, last;
     assert_int_equal(trygg_week_parse("2026-W47", &w), TRYGG_OK);
@@ -952,7 +955,7 @@ static void test_trend_gaps(void **state)
     trygg_buf_free(&b);
 }
 
-static void add_event(fixture *f, trygg_event_type type, const char *day, int count)
+static void add_event(rfixture *f, trygg_event_type type, const char *day, int count)
 {
     trygg_event ev;
     memset(&ev, 0, sizeof ev);
@@ -972,7 +975,7 @@ static void add_event(fixture *f, trygg_event_type type, const char *day, int co
  * event table like every other: small cells and a complementary one. */
 static void test_events(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     add_event(f, TRYGG_EVENT_GRAFFITI, "2026-11-16", 4); /* W47 Monday */
     add_event(f, TRYGG_EVENT_GRAFFITI, "2026-11-22", 3); /* W47 Sunday */
     add_event(f, TRYGG_EVENT_DRUGS, "2026-11-18", 2);
@@ -1032,7 +1035,7 @@ static void test_events(void **state)
 
 static void test_html(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     gen_w47(f);
     /* A hostile area and category name must stay inert. */
     add_item(f, trygg_local_to_utc(2026, 11, 18, 12, 0), TRYGG_KIND_CONCERN, "<script>x</script>",
@@ -1117,7 +1120,7 @@ static void test_render_cap(void **state)
 /* Kiosk heartbeats and gateway health records fill the availability log. */
 static void test_availability(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     trygg_kiosk k;
     memset(&k, 0, sizeof k);
     snprintf(k.id, sizeof k.id, "bibl-1");
@@ -1193,7 +1196,7 @@ static void test_availability(void **state)
 
 static void test_areas_load(void **state)
 {
-    fixture *f = *state;
+    rfixture *f = *state;
     char path[400], err[256] = "";
     snprintf(path, sizeof path, "%s/areas.ini", f->dir);
     FILE *fp = fopen(path, "w");

@@ -243,6 +243,14 @@ CREATE TABLE access_log (
 );
 CREATE INDEX access_log_at ON access_log(at);
 
+-- Small named values, as in SQLite: the police feed's fetches (police_last_try,
+-- police_last_ok) and "job_done:<job>", the last period a run-once job was done
+-- for (trygg_store_job_done).
+CREATE TABLE report_meta (
+    key text PRIMARY KEY,
+    value bigint NOT NULL
+);
+
 -- Availability of kiosks ("kiosk:<id>") and gateways ("gw:<component>"):
 -- intervals of contact, extended while the gaps stay under ten minutes.
 CREATE TABLE report_uptime (
@@ -365,11 +373,4 @@ CREATE TABLE plan_preamble (
     id integer PRIMARY KEY CHECK (id = 1),
     text text NOT NULL,
     updated timestamptz NOT NULL
-);
-
--- Small named values of the store, as in SQLite: "job_done:<job>" is the last
--- period a run-once job was done for (trygg_store_job_done).
-CREATE TABLE report_meta (
-    key text PRIMARY KEY,
-    value bigint NOT NULL
 );

@@ -1,0 +1,75 @@
+/*
+ * store_report_common.h — the engine-neutral half of building the weekly
+ * situation picture (trygg_report_build, report.h), shared by both store
+ * backends: the report's tables keyed by name, the per-item accumulation,
+ * the top places and the median time to close, the partner-event rows and
+ * the availability arithmetic. A backend reads rows with its own SQL and
+ * feeds them here (store_sqlite_report.c, store_pg_report.c).
+ */
+#ifndef TRYGG_STORE_REPORT_COMMON_H
+#define TRYGG_STORE_REPORT_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trygg/report.h"
+#include "trygg/store.h"
+
+/* Seconds a heartbeat or health record counts as "up". */
+#define TRYGG_RB_GRACE 600
+
+/* The SQL condition for an item the report counts: every item but those
+ * closed as a duplicate of another or as spam (close_reason, trygg/item.h).
+ * Every query over items uses it, so no figure counts them. */
+#define TRYGG_RB_COUNTED(p) p "close_reason NOT IN ('duplicate', 'spam')"
+
+typedef struct trygg_rb trygg_rb;
+
+/* A text column: bytes and length (not NUL-terminated). */
+typedef struct trygg_rb_text {
+    const char *s;
+    size_t n;
+} trygg_rb_text;
+
+/* One counted item of the scan. */
+typedef struct trygg_rb_item {
+    int64_t created;
+    trygg_rb_text kind, category, area, channel, source, status, place; /* place: shared copy */
+    int urgent;
+    int has_close;    /* a closed item of the report week with a status change */
+    int64_t close_at; /* its last status change */
+} trygg_rb_item;
+
+/* Starts a report of week w: *r with its weeks and fixed rows, *b the
+ * accumulator. TRYGG_ERR_INVALID for a week that has not begun. */
+trygg_err trygg_rb_begin(const trygg_week *w, const trygg_report_areas *areas, int64_t now,
+                         trygg_report **r, trygg_rb **b);
+/* Adds one item. TRYGG_ERR_NOMEM when the close times cannot grow. */
+trygg_err trygg_rb_item_add(trygg_rb *b, trygg_report *r, const trygg_rb_item *it);
+/* Adds a cached count of history week w: dimension dim, key, n items. */
+void trygg_rb_cached(trygg_rb *b, trygg_report *r, int w, int dim, trygg_rb_text key, int64_t n);
+/* After the report week's items: the median time to close, the top
+ * places and the map's place counts. */
+void trygg_rb_week_done(trygg_rb *b, trygg_report *r);
+/* Partner events of the 13 weeks by type, through trygg_store_event_totals. */
+trygg_err trygg_rb_events(trygg_store *st, trygg_report *r);
+/* Sorts the category rows and frees b; on err also frees *r (NULL). */
+trygg_err trygg_rb_end(trygg_rb *b, trygg_report **r, trygg_err err);
+
+/* Availability of one kiosk or gateway: the time of [from, to) not
+ * covered by its intervals [first, last + grace), fed in order of first. */
+typedef struct trygg_rb_gaps {
+    int64_t cursor, to, offline, longest;
+} trygg_rb_gaps;
+void trygg_rb_gaps_begin(trygg_rb_gaps *g, int64_t from, int64_t to);
+/* Adds an interval; 1 when the window is covered to its end. */
+int trygg_rb_gaps_add(trygg_rb_gaps *g, int64_t first, int64_t last);
+void trygg_rb_gaps_end(trygg_rb_gaps *g);
+
+/* A kiosk's or gateway's week: its items (its row of the source dimension),
+ * its component name "<prefix><id>" into comp[cap] and the window start
+ * (*from, after history_since). */
+void trygg_rb_client(const trygg_report *r, const char *prefix, trygg_report_kiosk *k, char *comp,
+                     size_t cap, int64_t *from);
+
+#endif
