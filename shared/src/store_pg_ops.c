@@ -280,356 +280,6 @@ static trygg_err missing_access_list(trygg_store *st, int64_t from, int64_t to, 
     return trygg_pg_missing(st, "access_list");
 }
 
-static trygg_err missing_test_limit_pages(trygg_store *st, int extra)
-{
-    (void)extra;
-    return trygg_pg_missing(st, "test_limit_pages");
-}
-
-static trygg_err missing_dest_put(trygg_store *st, const trygg_destination *d)
-{
-    (void)d;
-    return trygg_pg_missing(st, "dest_put");
-}
-
-static trygg_err missing_dest_get(trygg_store *st, const char *name, trygg_destination *out)
-{
-    (void)name;
-    (void)out;
-    return trygg_pg_missing(st, "dest_get");
-}
-
-static trygg_err missing_dest_list(trygg_store *st, trygg_destination *out, int max, int *n)
-{
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "dest_list");
-}
-
-static trygg_err missing_dest_delete(trygg_store *st, const char *name, const char *actor)
-{
-    (void)name;
-    (void)actor;
-    return trygg_pg_missing(st, "dest_delete");
-}
-
-static trygg_err missing_user_add(trygg_store *st, const trygg_user *u, const char *password)
-{
-    (void)u;
-    (void)password;
-    return trygg_pg_missing(st, "user_add");
-}
-
-static trygg_err missing_user_get(trygg_store *st, const char *username, trygg_user *out)
-{
-    (void)username;
-    (void)out;
-    return trygg_pg_missing(st, "user_get");
-}
-
-static trygg_err missing_user_list(trygg_store *st, trygg_user *out, int max, int *n)
-{
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "user_list");
-}
-
-static trygg_err missing_user_set_disabled(trygg_store *st, const char *username, int disabled)
-{
-    (void)username;
-    (void)disabled;
-    return trygg_pg_missing(st, "user_set_disabled");
-}
-
-static trygg_err missing_user_set_password(trygg_store *st, const char *username,
-                                           const char *password)
-{
-    (void)username;
-    (void)password;
-    return trygg_pg_missing(st, "user_set_password");
-}
-
-static trygg_err missing_user_verify(trygg_store *st, const char *username, const char *password,
-                                     trygg_user *out)
-{
-    (void)username;
-    (void)password;
-    (void)out;
-    return trygg_pg_missing(st, "user_verify");
-}
-
-static trygg_err missing_user_totp_get(trygg_store *st, const char *username, int *enabled,
-                                       char secret[TRYGG_TOTP_SECRET_LEN])
-{
-    (void)username;
-    (void)enabled;
-    (void)secret;
-    return trygg_pg_missing(st, "user_totp_get");
-}
-
-static trygg_err missing_user_totp_begin(trygg_store *st, const char *username, const char *secret,
-                                         char secret_out[TRYGG_TOTP_SECRET_LEN])
-{
-    (void)username;
-    (void)secret;
-    (void)secret_out;
-    return trygg_pg_missing(st, "user_totp_begin");
-}
-
-static trygg_err missing_user_totp_enable(trygg_store *st, const char *username, const char *code,
-                                          int64_t now,
-                                          char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN])
-{
-    (void)username;
-    (void)code;
-    (void)now;
-    (void)codes;
-    return trygg_pg_missing(st, "user_totp_enable");
-}
-
-static trygg_err missing_user_totp_verify(trygg_store *st, const char *username, const char *code,
-                                          int64_t now, int *recovery_used)
-{
-    (void)username;
-    (void)code;
-    (void)now;
-    (void)recovery_used;
-    return trygg_pg_missing(st, "user_totp_verify");
-}
-
-static trygg_err missing_user_totp_reset(trygg_store *st, const char *username, const char *actor)
-{
-    (void)username;
-    (void)actor;
-    return trygg_pg_missing(st, "user_totp_reset");
-}
-
-static trygg_err missing_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64])
-{
-    (void)k;
-    (void)token;
-    return trygg_pg_missing(st, "kiosk_add");
-}
-
-static trygg_err missing_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk *out)
-{
-    (void)token;
-    (void)out;
-    return trygg_pg_missing(st, "kiosk_auth");
-}
-
-static trygg_err missing_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out)
-{
-    (void)id;
-    (void)out;
-    return trygg_pg_missing(st, "kiosk_get");
-}
-
-static trygg_err missing_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int *n)
-{
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "kiosk_list");
-}
-
-static trygg_err missing_kiosk_revoke(trygg_store *st, const char *id)
-{
-    (void)id;
-    return trygg_pg_missing(st, "kiosk_revoke");
-}
-
-static trygg_err missing_kiosk_heartbeat(trygg_store *st, const char *id, const char *version,
-                                         int outbox_depth, const char *last_error)
-{
-    (void)id;
-    (void)version;
-    (void)outbox_depth;
-    (void)last_error;
-    return trygg_pg_missing(st, "kiosk_heartbeat");
-}
-
-static trygg_err missing_kiosk_new_prefix(trygg_store *st, const char *id, char out[4])
-{
-    (void)id;
-    (void)out;
-    return trygg_pg_missing(st, "kiosk_new_prefix");
-}
-
-static trygg_err missing_kiosk_owns_prefix(trygg_store *st, const char *id, const char *prefix)
-{
-    (void)id;
-    (void)prefix;
-    return trygg_pg_missing(st, "kiosk_owns_prefix");
-}
-
-static trygg_err missing_client_role_get(trygg_store *st, const char *id, char role[16])
-{
-    (void)id;
-    (void)role;
-    return trygg_pg_missing(st, "client_role_get");
-}
-
-static trygg_err missing_client_role_set(trygg_store *st, const char *id, const char *role)
-{
-    (void)id;
-    (void)role;
-    return trygg_pg_missing(st, "client_role_set");
-}
-
-static trygg_err missing_walk_put(trygg_store *st, trygg_walk *w)
-{
-    (void)w;
-    return trygg_pg_missing(st, "walk_put");
-}
-
-static trygg_err missing_walk_get(trygg_store *st, int64_t id, trygg_walk *out)
-{
-    (void)id;
-    (void)out;
-    return trygg_pg_missing(st, "walk_get");
-}
-
-static trygg_err missing_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n)
-{
-    (void)from;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "walk_list");
-}
-
-static trygg_err missing_notice_put(trygg_store *st, trygg_notice *n)
-{
-    (void)n;
-    return trygg_pg_missing(st, "notice_put");
-}
-
-static trygg_err missing_notice_delete(trygg_store *st, int64_t id)
-{
-    (void)id;
-    return trygg_pg_missing(st, "notice_delete");
-}
-
-static trygg_err missing_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max,
-                                     int *n)
-{
-    (void)now;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "notice_list");
-}
-
-static trygg_err missing_template_set(trygg_store *st, const char *key, const char *lang,
-                                      const char *text, const char *actor)
-{
-    (void)key;
-    (void)lang;
-    (void)text;
-    (void)actor;
-    return trygg_pg_missing(st, "template_set");
-}
-
-static trygg_err missing_template_get(trygg_store *st, const char *key, const char *lang,
-                                      trygg_template *out)
-{
-    (void)key;
-    (void)lang;
-    (void)out;
-    return trygg_pg_missing(st, "template_get");
-}
-
-static trygg_err missing_template_reset(trygg_store *st, const char *key, const char *lang,
-                                        const char *actor)
-{
-    (void)key;
-    (void)lang;
-    (void)actor;
-    return trygg_pg_missing(st, "template_reset");
-}
-
-static trygg_err missing_template_list(trygg_store *st, trygg_template *out, int max, int *n)
-{
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "template_list");
-}
-
-static trygg_err missing_contact_get_or_create(trygg_store *st, const char *pseudonym,
-                                               const unsigned char *cipher, int cipher_len,
-                                               const char *alias_prefix, trygg_contact *out)
-{
-    (void)pseudonym;
-    (void)cipher;
-    (void)cipher_len;
-    (void)alias_prefix;
-    (void)out;
-    return trygg_pg_missing(st, "contact_get_or_create");
-}
-
-static trygg_err missing_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out)
-{
-    (void)pseudonym;
-    (void)out;
-    return trygg_pg_missing(st, "contact_get");
-}
-
-static trygg_err missing_contact_stop(trygg_store *st, const char *pseudonym)
-{
-    (void)pseudonym;
-    return trygg_pg_missing(st, "contact_stop");
-}
-
-static trygg_err missing_contact_restart(trygg_store *st, const char *pseudonym)
-{
-    (void)pseudonym;
-    return trygg_pg_missing(st, "contact_restart");
-}
-
-static trygg_err missing_contact_set_blocked(trygg_store *st, const char *pseudonym, int blocked)
-{
-    (void)pseudonym;
-    (void)blocked;
-    return trygg_pg_missing(st, "contact_set_blocked");
-}
-
-static trygg_err missing_contact_set_callback(trygg_store *st, const char *pseudonym, int consent)
-{
-    (void)pseudonym;
-    (void)consent;
-    return trygg_pg_missing(st, "contact_set_callback");
-}
-
-static trygg_err missing_contact_set_lang(trygg_store *st, const char *pseudonym, const char *lang)
-{
-    (void)pseudonym;
-    (void)lang;
-    return trygg_pg_missing(st, "contact_set_lang");
-}
-
-static trygg_err missing_contact_ciphers(trygg_store *st, const char *after, trygg_contact *out,
-                                         int max, int *n)
-{
-    (void)after;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "contact_ciphers");
-}
-
-static trygg_err missing_contact_ciphers_blank(trygg_store *st, const char *const *pseudonyms,
-                                               int n, int *blanked)
-{
-    (void)pseudonyms;
-    (void)n;
-    (void)blanked;
-    return trygg_pg_missing(st, "contact_ciphers_blank");
-}
-
 static trygg_err missing_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
                                              trygg_item *out)
 {
@@ -637,270 +287,6 @@ static trygg_err missing_open_item_of_sender(trygg_store *st, const char *pseudo
     (void)since;
     (void)out;
     return trygg_pg_missing(st, "open_item_of_sender");
-}
-
-static trygg_err missing_sms_inbound_get(trygg_store *st, const char *key, int64_t *item_id)
-{
-    (void)key;
-    (void)item_id;
-    return trygg_pg_missing(st, "sms_inbound_get");
-}
-
-static trygg_err missing_sms_inbound_put(trygg_store *st, const char *key, int64_t item_id,
-                                         const char *sender, int64_t at)
-{
-    (void)key;
-    (void)item_id;
-    (void)sender;
-    (void)at;
-    return trygg_pg_missing(st, "sms_inbound_put");
-}
-
-static trygg_err missing_sms_inbound_count(trygg_store *st, const char *sender, int64_t since,
-                                           int *count)
-{
-    (void)sender;
-    (void)since;
-    (void)count;
-    return trygg_pg_missing(st, "sms_inbound_count");
-}
-
-static trygg_err missing_sms_counter_add(trygg_store *st, const char *day, const char *name,
-                                         int delta)
-{
-    (void)day;
-    (void)name;
-    (void)delta;
-    return trygg_pg_missing(st, "sms_counter_add");
-}
-
-static trygg_err missing_sms_counter_get(trygg_store *st, const char *day, const char *name,
-                                         int64_t *count)
-{
-    (void)day;
-    (void)name;
-    (void)count;
-    return trygg_pg_missing(st, "sms_counter_get");
-}
-
-static trygg_err missing_call_put(trygg_store *st, const char *sender, int64_t at)
-{
-    (void)sender;
-    (void)at;
-    return trygg_pg_missing(st, "call_put");
-}
-
-static trygg_err missing_call_count(trygg_store *st, const char *sender, int64_t since, int *count)
-{
-    (void)sender;
-    (void)since;
-    (void)count;
-    return trygg_pg_missing(st, "call_count");
-}
-
-static trygg_err missing_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
-                                           int *n)
-{
-    (void)sender;
-    (void)actor;
-    (void)n;
-    return trygg_pg_missing(st, "callback_withdraw");
-}
-
-static trygg_err missing_sms_sent_count(trygg_store *st, const char *recipient, const char *author,
-                                        int64_t since, int *count)
-{
-    (void)recipient;
-    (void)author;
-    (void)since;
-    (void)count;
-    return trygg_pg_missing(st, "sms_sent_count");
-}
-
-static trygg_err missing_sms_enqueue(trygg_store *st, int64_t item_id, const char *recipient,
-                                     const char *author, const char *text, int64_t *id)
-{
-    (void)item_id;
-    (void)recipient;
-    (void)author;
-    (void)text;
-    (void)id;
-    return trygg_pg_missing(st, "sms_enqueue");
-}
-
-static trygg_err missing_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n)
-{
-    (void)now;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "sms_due");
-}
-
-static trygg_err missing_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
-                                  const char *error, int64_t next_attempt)
-{
-    (void)id;
-    (void)status;
-    (void)parts;
-    (void)error;
-    (void)next_attempt;
-    return trygg_pg_missing(st, "sms_mark");
-}
-
-static trygg_err missing_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out)
-{
-    (void)id;
-    (void)out;
-    return trygg_pg_missing(st, "sms_get");
-}
-
-static trygg_err missing_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max,
-                                  int *n)
-{
-    (void)item_id;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "sms_list");
-}
-
-static trygg_err missing_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,
-                                        const char *channel, const char *payload, int64_t *id)
-{
-    (void)item_id;
-    (void)destination;
-    (void)channel;
-    (void)payload;
-    (void)id;
-    return trygg_pg_missing(st, "notify_enqueue");
-}
-
-static trygg_err missing_notify_due(trygg_store *st, int64_t now, trygg_notify *out, int max,
-                                    int *n)
-{
-    (void)now;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "notify_due");
-}
-
-static trygg_err missing_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
-                                     const char *error, int64_t next_attempt)
-{
-    (void)id;
-    (void)status;
-    (void)error;
-    (void)next_attempt;
-    return trygg_pg_missing(st, "notify_mark");
-}
-
-static trygg_err missing_notify_list(trygg_store *st, int status, trygg_notify *out, int max,
-                                     int *n)
-{
-    (void)status;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "notify_list");
-}
-
-static trygg_err missing_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
-                                   trygg_sms_out *out, int max, int *n)
-{
-    (void)owner;
-    (void)now;
-    (void)lease_s;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "sms_claim");
-}
-
-static trygg_err missing_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
-                                      trygg_notify *out, int max, int *n)
-{
-    (void)owner;
-    (void)now;
-    (void)lease_s;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "notify_claim");
-}
-
-static trygg_err missing_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
-                                   int lease_s)
-{
-    (void)job;
-    (void)owner;
-    (void)now;
-    (void)lease_s;
-    return trygg_pg_missing(st, "job_lease");
-}
-
-static trygg_err missing_job_release(trygg_store *st, const char *job, const char *owner)
-{
-    (void)job;
-    (void)owner;
-    return trygg_pg_missing(st, "job_release");
-}
-
-static trygg_err missing_job_done(trygg_store *st, const char *job, int64_t period, int *first)
-{
-    (void)job;
-    (void)period;
-    (void)first;
-    return trygg_pg_missing(st, "job_done");
-}
-
-static trygg_err missing_health_put(trygg_store *st, const char *component, const char *json)
-{
-    (void)component;
-    (void)json;
-    return trygg_pg_missing(st, "health_put");
-}
-
-static trygg_err missing_health_get(trygg_store *st, const char *component, char *json, int cap,
-                                    int64_t *updated)
-{
-    (void)component;
-    (void)json;
-    (void)cap;
-    (void)updated;
-    return trygg_pg_missing(st, "health_get");
-}
-
-static trygg_err missing_compact(trygg_store *st)
-{
-    return trygg_pg_missing(st, "compact");
-}
-
-static trygg_err missing_ping(trygg_store *st)
-{
-    return trygg_pg_missing(st, "ping");
-}
-
-static trygg_err missing_outbox_counts(trygg_store *st, const char *which,
-                                       int64_t counts[TRYGG_OUT_COUNT], int64_t *attempts_failed)
-{
-    (void)which;
-    (void)counts;
-    (void)attempts_failed;
-    return trygg_pg_missing(st, "outbox_counts");
-}
-
-static trygg_err missing_set_autocheckpoint(trygg_store *st, int pages)
-{
-    (void)pages;
-    return trygg_pg_missing(st, "set_autocheckpoint");
-}
-
-static trygg_err missing_checkpoint(trygg_store *st, int *wal_pages)
-{
-    (void)wal_pages;
-    return trygg_pg_missing(st, "checkpoint");
 }
 
 static trygg_err missing_purge(trygg_store *st, int64_t now, int *n)
@@ -967,29 +353,13 @@ static trygg_err missing_test_audit_time(trygg_store *st, int64_t item_id, const
     return trygg_pg_missing(st, "test_audit_time");
 }
 
-static trygg_err missing_test_kiosk_seen(trygg_store *st, const char *id, int64_t at)
-{
-    (void)id;
-    (void)at;
-    return trygg_pg_missing(st, "test_kiosk_seen");
-}
-
-static trygg_err missing_test_health_at(trygg_store *st, const char *component, const char *json,
-                                        int64_t at)
-{
-    (void)component;
-    (void)json;
-    (void)at;
-    return trygg_pg_missing(st, "test_health_at");
-}
-
 static trygg_err missing_test_history_since(trygg_store *st, int64_t at)
 {
     (void)at;
     return trygg_pg_missing(st, "test_history_since");
 }
 
-const int trygg_pg_ops_missing = 116;
+const int trygg_pg_ops_missing = 39;
 const int trygg_pg_ops_total = 159;
 
 const trygg_store_ops trygg_pg_ops = {
@@ -1034,22 +404,22 @@ const trygg_store_ops trygg_pg_ops = {
     .rollback = trygg_pg_rollback,
     .unit_begin = trygg_pg_unit_begin,
     .unit_end = trygg_pg_unit_end,
-    .test_limit_pages = missing_test_limit_pages,
-    .dest_put = missing_dest_put,
-    .dest_get = missing_dest_get,
-    .dest_list = missing_dest_list,
-    .dest_delete = missing_dest_delete,
-    .user_add = missing_user_add,
-    .user_get = missing_user_get,
-    .user_list = missing_user_list,
-    .user_set_disabled = missing_user_set_disabled,
-    .user_set_password = missing_user_set_password,
-    .user_verify = missing_user_verify,
-    .user_totp_get = missing_user_totp_get,
-    .user_totp_begin = missing_user_totp_begin,
-    .user_totp_enable = missing_user_totp_enable,
-    .user_totp_verify = missing_user_totp_verify,
-    .user_totp_reset = missing_user_totp_reset,
+    .test_limit_pages = trygg_pg_test_limit_pages,
+    .dest_put = trygg_pg_dest_put,
+    .dest_get = trygg_pg_dest_get,
+    .dest_list = trygg_pg_dest_list,
+    .dest_delete = trygg_pg_dest_delete,
+    .user_add = trygg_pg_user_add,
+    .user_get = trygg_pg_user_get,
+    .user_list = trygg_pg_user_list,
+    .user_set_disabled = trygg_pg_user_set_disabled,
+    .user_set_password = trygg_pg_user_set_password,
+    .user_verify = trygg_pg_user_verify,
+    .user_totp_get = trygg_pg_user_totp_get,
+    .user_totp_begin = trygg_pg_user_totp_begin,
+    .user_totp_enable = trygg_pg_user_totp_enable,
+    .user_totp_verify = trygg_pg_user_totp_verify,
+    .user_totp_reset = trygg_pg_user_totp_reset,
     .session_put = trygg_pg_session_put,
     .session_get = trygg_pg_session_get,
     .session_update = trygg_pg_session_update,
@@ -1058,66 +428,66 @@ const trygg_store_ops trygg_pg_ops = {
     .session_purge = trygg_pg_session_purge,
     .login_fails = trygg_pg_login_fails,
     .login_clear = trygg_pg_login_clear,
-    .kiosk_add = missing_kiosk_add,
-    .kiosk_auth = missing_kiosk_auth,
-    .kiosk_get = missing_kiosk_get,
-    .kiosk_list = missing_kiosk_list,
-    .kiosk_revoke = missing_kiosk_revoke,
-    .kiosk_heartbeat = missing_kiosk_heartbeat,
-    .kiosk_new_prefix = missing_kiosk_new_prefix,
-    .kiosk_owns_prefix = missing_kiosk_owns_prefix,
-    .client_role_get = missing_client_role_get,
-    .client_role_set = missing_client_role_set,
-    .walk_put = missing_walk_put,
-    .walk_get = missing_walk_get,
-    .walk_list = missing_walk_list,
-    .notice_put = missing_notice_put,
-    .notice_delete = missing_notice_delete,
-    .notice_list = missing_notice_list,
-    .template_set = missing_template_set,
-    .template_get = missing_template_get,
-    .template_reset = missing_template_reset,
-    .template_list = missing_template_list,
-    .contact_get_or_create = missing_contact_get_or_create,
-    .contact_get = missing_contact_get,
-    .contact_stop = missing_contact_stop,
-    .contact_restart = missing_contact_restart,
-    .contact_set_blocked = missing_contact_set_blocked,
-    .contact_set_callback = missing_contact_set_callback,
-    .contact_set_lang = missing_contact_set_lang,
-    .contact_ciphers = missing_contact_ciphers,
-    .contact_ciphers_blank = missing_contact_ciphers_blank,
+    .kiosk_add = trygg_pg_kiosk_add,
+    .kiosk_auth = trygg_pg_kiosk_auth,
+    .kiosk_get = trygg_pg_kiosk_get,
+    .kiosk_list = trygg_pg_kiosk_list,
+    .kiosk_revoke = trygg_pg_kiosk_revoke,
+    .kiosk_heartbeat = trygg_pg_kiosk_heartbeat,
+    .kiosk_new_prefix = trygg_pg_kiosk_new_prefix,
+    .kiosk_owns_prefix = trygg_pg_kiosk_owns_prefix,
+    .client_role_get = trygg_pg_client_role_get,
+    .client_role_set = trygg_pg_client_role_set,
+    .walk_put = trygg_pg_walk_put,
+    .walk_get = trygg_pg_walk_get,
+    .walk_list = trygg_pg_walk_list,
+    .notice_put = trygg_pg_notice_put,
+    .notice_delete = trygg_pg_notice_delete,
+    .notice_list = trygg_pg_notice_list,
+    .template_set = trygg_pg_template_set,
+    .template_get = trygg_pg_template_get,
+    .template_reset = trygg_pg_template_reset,
+    .template_list = trygg_pg_template_list,
+    .contact_get_or_create = trygg_pg_contact_get_or_create,
+    .contact_get = trygg_pg_contact_get,
+    .contact_stop = trygg_pg_contact_stop,
+    .contact_restart = trygg_pg_contact_restart,
+    .contact_set_blocked = trygg_pg_contact_set_blocked,
+    .contact_set_callback = trygg_pg_contact_set_callback,
+    .contact_set_lang = trygg_pg_contact_set_lang,
+    .contact_ciphers = trygg_pg_contact_ciphers,
+    .contact_ciphers_blank = trygg_pg_contact_ciphers_blank,
     .open_item_of_sender = missing_open_item_of_sender,
-    .sms_inbound_get = missing_sms_inbound_get,
-    .sms_inbound_put = missing_sms_inbound_put,
-    .sms_inbound_count = missing_sms_inbound_count,
-    .sms_counter_add = missing_sms_counter_add,
-    .sms_counter_get = missing_sms_counter_get,
-    .call_put = missing_call_put,
-    .call_count = missing_call_count,
-    .callback_withdraw = missing_callback_withdraw,
-    .sms_sent_count = missing_sms_sent_count,
-    .sms_enqueue = missing_sms_enqueue,
-    .sms_due = missing_sms_due,
-    .sms_mark = missing_sms_mark,
-    .sms_get = missing_sms_get,
-    .sms_list = missing_sms_list,
-    .notify_enqueue = missing_notify_enqueue,
-    .notify_due = missing_notify_due,
-    .notify_mark = missing_notify_mark,
-    .notify_list = missing_notify_list,
-    .sms_claim = missing_sms_claim,
-    .notify_claim = missing_notify_claim,
-    .job_lease = missing_job_lease,
-    .job_release = missing_job_release,
-    .job_done = missing_job_done,
-    .health_put = missing_health_put,
-    .health_get = missing_health_get,
-    .compact = missing_compact,
-    .ping = missing_ping,
-    .outbox_counts = missing_outbox_counts,
-    .set_autocheckpoint = missing_set_autocheckpoint,
-    .checkpoint = missing_checkpoint,
+    .sms_inbound_get = trygg_pg_sms_inbound_get,
+    .sms_inbound_put = trygg_pg_sms_inbound_put,
+    .sms_inbound_count = trygg_pg_sms_inbound_count,
+    .sms_counter_add = trygg_pg_sms_counter_add,
+    .sms_counter_get = trygg_pg_sms_counter_get,
+    .call_put = trygg_pg_call_put,
+    .call_count = trygg_pg_call_count,
+    .callback_withdraw = trygg_pg_callback_withdraw,
+    .sms_sent_count = trygg_pg_sms_sent_count,
+    .sms_enqueue = trygg_pg_sms_enqueue,
+    .sms_due = trygg_pg_sms_due,
+    .sms_mark = trygg_pg_sms_mark,
+    .sms_get = trygg_pg_sms_get,
+    .sms_list = trygg_pg_sms_list,
+    .notify_enqueue = trygg_pg_notify_enqueue,
+    .notify_due = trygg_pg_notify_due,
+    .notify_mark = trygg_pg_notify_mark,
+    .notify_list = trygg_pg_notify_list,
+    .sms_claim = trygg_pg_sms_claim,
+    .notify_claim = trygg_pg_notify_claim,
+    .job_lease = trygg_pg_job_lease,
+    .job_release = trygg_pg_job_release,
+    .job_done = trygg_pg_job_done,
+    .health_put = trygg_pg_health_put,
+    .health_get = trygg_pg_health_get,
+    .compact = trygg_pg_compact,
+    .ping = trygg_pg_ping,
+    .outbox_counts = trygg_pg_outbox_counts,
+    .set_autocheckpoint = trygg_pg_set_autocheckpoint,
+    .checkpoint = trygg_pg_checkpoint,
     .purge = missing_purge,
     .count = missing_count,
     .event_add = trygg_pg_event_add,
@@ -1146,8 +516,8 @@ const trygg_store_ops trygg_pg_ops = {
     .test_age = missing_test_age,
     .test_item_times = missing_test_item_times,
     .test_audit_time = missing_test_audit_time,
-    .test_kiosk_seen = missing_test_kiosk_seen,
-    .test_health_at = missing_test_health_at,
+    .test_kiosk_seen = trygg_pg_test_kiosk_seen,
+    .test_health_at = trygg_pg_test_health_at,
     .test_history_since = missing_test_history_since,
     .police_store_json = trygg_pg_police_store_json,
     .police_count = trygg_pg_police_count,

@@ -26,6 +26,28 @@ trygg_err trygg_pg_commit(trygg_store *st);
 void trygg_pg_rollback(trygg_store *st);
 trygg_err trygg_pg_unit_begin(trygg_store *st);
 trygg_err trygg_pg_unit_end(trygg_store *st, trygg_err err);
+trygg_err trygg_pg_test_limit_pages(trygg_store *st, int extra);
+trygg_err trygg_pg_dest_put(trygg_store *st, const trygg_destination *d);
+trygg_err trygg_pg_dest_get(trygg_store *st, const char *name, trygg_destination *out);
+trygg_err trygg_pg_dest_list(trygg_store *st, trygg_destination *out, int max, int *n);
+trygg_err trygg_pg_dest_delete(trygg_store *st, const char *name, const char *actor);
+trygg_err trygg_pg_user_add(trygg_store *st, const trygg_user *u, const char *password);
+trygg_err trygg_pg_user_get(trygg_store *st, const char *username, trygg_user *out);
+trygg_err trygg_pg_user_list(trygg_store *st, trygg_user *out, int max, int *n);
+trygg_err trygg_pg_user_set_disabled(trygg_store *st, const char *username, int disabled);
+trygg_err trygg_pg_user_set_password(trygg_store *st, const char *username, const char *password);
+trygg_err trygg_pg_user_verify(trygg_store *st, const char *username, const char *password,
+                               trygg_user *out);
+trygg_err trygg_pg_user_totp_get(trygg_store *st, const char *username, int *enabled,
+                                 char secret[TRYGG_TOTP_SECRET_LEN]);
+trygg_err trygg_pg_user_totp_begin(trygg_store *st, const char *username, const char *secret,
+                                   char secret_out[TRYGG_TOTP_SECRET_LEN]);
+trygg_err trygg_pg_user_totp_enable(trygg_store *st, const char *username, const char *code,
+                                    int64_t now,
+                                    char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN]);
+trygg_err trygg_pg_user_totp_verify(trygg_store *st, const char *username, const char *code,
+                                    int64_t now, int *recovery_used);
+trygg_err trygg_pg_user_totp_reset(trygg_store *st, const char *username, const char *actor);
 trygg_err trygg_pg_session_put(trygg_store *st, const trygg_session *s);
 trygg_err trygg_pg_session_get(trygg_store *st, const char *token_hash, trygg_session *out);
 trygg_err trygg_pg_session_update(trygg_store *st, const trygg_session *s);
@@ -36,6 +58,87 @@ trygg_err trygg_pg_session_purge(trygg_store *st, int64_t idle_before, int64_t c
 trygg_err trygg_pg_login_fails(trygg_store *st, const char *key, int64_t now, int64_t window,
                                int add, int *fails);
 trygg_err trygg_pg_login_clear(trygg_store *st, const char *key);
+trygg_err trygg_pg_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64]);
+trygg_err trygg_pg_kiosk_auth(trygg_store *st, const char *token, trygg_kiosk *out);
+trygg_err trygg_pg_kiosk_get(trygg_store *st, const char *id, trygg_kiosk *out);
+trygg_err trygg_pg_kiosk_list(trygg_store *st, trygg_kiosk *out, int max, int *n);
+trygg_err trygg_pg_kiosk_revoke(trygg_store *st, const char *id);
+trygg_err trygg_pg_kiosk_heartbeat(trygg_store *st, const char *id, const char *version,
+                                   int outbox_depth, const char *last_error);
+trygg_err trygg_pg_kiosk_new_prefix(trygg_store *st, const char *id, char out[4]);
+trygg_err trygg_pg_kiosk_owns_prefix(trygg_store *st, const char *id, const char *prefix);
+trygg_err trygg_pg_client_role_get(trygg_store *st, const char *id, char role[16]);
+trygg_err trygg_pg_client_role_set(trygg_store *st, const char *id, const char *role);
+trygg_err trygg_pg_walk_put(trygg_store *st, trygg_walk *w);
+trygg_err trygg_pg_walk_get(trygg_store *st, int64_t id, trygg_walk *out);
+trygg_err trygg_pg_walk_list(trygg_store *st, int64_t from, trygg_walk *out, int max, int *n);
+trygg_err trygg_pg_notice_put(trygg_store *st, trygg_notice *n);
+trygg_err trygg_pg_notice_delete(trygg_store *st, int64_t id);
+trygg_err trygg_pg_notice_list(trygg_store *st, int64_t now, trygg_notice *out, int max, int *n);
+trygg_err trygg_pg_template_set(trygg_store *st, const char *key, const char *lang,
+                                const char *text, const char *actor);
+trygg_err trygg_pg_template_get(trygg_store *st, const char *key, const char *lang,
+                                trygg_template *out);
+trygg_err trygg_pg_template_reset(trygg_store *st, const char *key, const char *lang,
+                                  const char *actor);
+trygg_err trygg_pg_template_list(trygg_store *st, trygg_template *out, int max, int *n);
+trygg_err trygg_pg_contact_get_or_create(trygg_store *st, const char *pseudonym,
+                                         const unsigned char *cipher, int cipher_len,
+                                         const char *alias_prefix, trygg_contact *out);
+trygg_err trygg_pg_contact_get(trygg_store *st, const char *pseudonym, trygg_contact *out);
+trygg_err trygg_pg_contact_stop(trygg_store *st, const char *pseudonym);
+trygg_err trygg_pg_contact_restart(trygg_store *st, const char *pseudonym);
+trygg_err trygg_pg_contact_set_blocked(trygg_store *st, const char *pseudonym, int blocked);
+trygg_err trygg_pg_contact_set_callback(trygg_store *st, const char *pseudonym, int consent);
+trygg_err trygg_pg_contact_set_lang(trygg_store *st, const char *pseudonym, const char *lang);
+trygg_err trygg_pg_contact_ciphers(trygg_store *st, const char *after, trygg_contact *out, int max,
+                                   int *n);
+trygg_err trygg_pg_contact_ciphers_blank(trygg_store *st, const char *const *pseudonyms, int n,
+                                         int *blanked);
+trygg_err trygg_pg_sms_inbound_get(trygg_store *st, const char *key, int64_t *item_id);
+trygg_err trygg_pg_sms_inbound_put(trygg_store *st, const char *key, int64_t item_id,
+                                   const char *sender, int64_t at);
+trygg_err trygg_pg_sms_inbound_count(trygg_store *st, const char *sender, int64_t since,
+                                     int *count);
+trygg_err trygg_pg_sms_counter_add(trygg_store *st, const char *day, const char *name, int delta);
+trygg_err trygg_pg_sms_counter_get(trygg_store *st, const char *day, const char *name,
+                                   int64_t *count);
+trygg_err trygg_pg_call_put(trygg_store *st, const char *sender, int64_t at);
+trygg_err trygg_pg_call_count(trygg_store *st, const char *sender, int64_t since, int *count);
+trygg_err trygg_pg_callback_withdraw(trygg_store *st, const char *sender, const char *actor,
+                                     int *n);
+trygg_err trygg_pg_sms_sent_count(trygg_store *st, const char *recipient, const char *author,
+                                  int64_t since, int *count);
+trygg_err trygg_pg_sms_enqueue(trygg_store *st, int64_t item_id, const char *recipient,
+                               const char *author, const char *text, int64_t *id);
+trygg_err trygg_pg_sms_due(trygg_store *st, int64_t now, trygg_sms_out *out, int max, int *n);
+trygg_err trygg_pg_sms_mark(trygg_store *st, int64_t id, trygg_out_status status, int parts,
+                            const char *error, int64_t next_attempt);
+trygg_err trygg_pg_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out);
+trygg_err trygg_pg_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out *out, int max, int *n);
+trygg_err trygg_pg_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,
+                                  const char *channel, const char *payload, int64_t *id);
+trygg_err trygg_pg_notify_due(trygg_store *st, int64_t now, trygg_notify *out, int max, int *n);
+trygg_err trygg_pg_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
+                               const char *error, int64_t next_attempt);
+trygg_err trygg_pg_notify_list(trygg_store *st, int status, trygg_notify *out, int max, int *n);
+trygg_err trygg_pg_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                             trygg_sms_out *out, int max, int *n);
+trygg_err trygg_pg_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                trygg_notify *out, int max, int *n);
+trygg_err trygg_pg_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
+                             int lease_s);
+trygg_err trygg_pg_job_release(trygg_store *st, const char *job, const char *owner);
+trygg_err trygg_pg_job_done(trygg_store *st, const char *job, int64_t period, int *first);
+trygg_err trygg_pg_health_put(trygg_store *st, const char *component, const char *json);
+trygg_err trygg_pg_health_get(trygg_store *st, const char *component, char *json, int cap,
+                              int64_t *updated);
+trygg_err trygg_pg_compact(trygg_store *st);
+trygg_err trygg_pg_ping(trygg_store *st);
+trygg_err trygg_pg_outbox_counts(trygg_store *st, const char *which,
+                                 int64_t counts[TRYGG_OUT_COUNT], int64_t *attempts_failed);
+trygg_err trygg_pg_set_autocheckpoint(trygg_store *st, int pages);
+trygg_err trygg_pg_checkpoint(trygg_store *st, int *wal_pages);
 trygg_err trygg_pg_event_add(trygg_store *st, const trygg_event *ev, int64_t *id);
 trygg_err trygg_pg_event_add_many(trygg_store *st, const trygg_event *evs, int n);
 trygg_err trygg_pg_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out);
@@ -61,6 +164,9 @@ trygg_err trygg_pg_plan_get(trygg_store *st, char *out, size_t cap, int64_t *upd
 trygg_err trygg_pg_plan_set(trygg_store *st, const char *text);
 trygg_err trygg_pg_measure_effect(trygg_store *st, const trygg_effect_query *q, int64_t now,
                                   trygg_effect *out);
+trygg_err trygg_pg_test_kiosk_seen(trygg_store *st, const char *id, int64_t at);
+trygg_err trygg_pg_test_health_at(trygg_store *st, const char *component, const char *json,
+                                  int64_t at);
 trygg_err trygg_pg_police_store_json(trygg_store *st, const char *json, size_t len,
                                      const char *origin, int *stored, int *skipped, char *err,
                                      size_t errcap);

@@ -243,7 +243,9 @@ CREATE TABLE access_log (
 );
 CREATE INDEX access_log_at ON access_log(at);
 
--- Bookkeeping of the police feed's fetches (police_last_try, police_last_ok).
+-- Small named values, as in SQLite: the police feed's fetches (police_last_try,
+-- police_last_ok) and "job_done:<job>", the last period a run-once job was done
+-- for (trygg_store_job_done).
 CREATE TABLE report_meta (
     key text PRIMARY KEY,
     value bigint NOT NULL

@@ -1,0 +1,41 @@
+/*
+ * store_rules.h — checks and credential helpers of the administration
+ * operations that do not depend on the engine (usernames, roles, bounded
+ * strings, pseudonyms, TOTP codes, recovery codes, the timing-equal failed
+ * login). Private to the store backends. The PostgreSQL backend uses them;
+ * store_sqlite_admin.c still has its own copies of the same rules.
+ */
+#ifndef TRYGG_STORE_RULES_H
+#define TRYGG_STORE_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trygg/store.h"
+
+/* 1 when v (NULL counts as "") is valid UTF-8 that fits cap bytes with its NUL. */
+int trygg_rules_str_ok(const char *v, size_t cap);
+/* Usernames and kiosk ids: 1..63 of a-z, A-Z, 0-9, '.', '_', '-'. */
+int trygg_rules_username_ok(const char *u);
+/* admin, security or destination. */
+int trygg_rules_role_ok(const char *r);
+/* 64 lower-case hex characters. */
+int trygg_rules_pseudo_ok(const char *p);
+/* The message of a refused password, or NULL when it is 8..1000 bytes. */
+const char *trygg_rules_password_bad(const char *password);
+/* Spends the time of one password check on a hash nobody's password matches,
+ * so an unknown username answers as slowly as a wrong password. */
+void trygg_rules_verify_nobody(const char *password);
+/* A TOTP secret to store into sec: `given` checked (base32 of 10+ bytes;
+ * -1 when not) or, when NULL, 160 fresh random bits in base32. */
+int trygg_rules_totp_secret(const char *given, char sec[TRYGG_TOTP_SECRET_LEN]);
+/* The time step of a valid 6-digit `code` for base32 `secret` at `now`
+ * (one step either side), or -1. */
+int64_t trygg_rules_totp_match(const char *secret, const char *code, int64_t now);
+/* Normalises a recovery code (drops '-' and spaces, lower case) and hashes
+ * it into hex; -1 when it is not 12 characters. */
+int trygg_rules_recovery_hash(const char *code, char hex[65]);
+/* A new recovery code ("abcd-efgh-jkmn") into c. */
+void trygg_rules_recovery_new(char c[TRYGG_RECOVERY_LEN]);
+
+#endif
