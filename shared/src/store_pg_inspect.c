@@ -206,14 +206,14 @@ static trygg_err update_some(trygg_store *st, const char *sql, trygg_sql_args a,
 
 trygg_err trygg_pg_test_item_times(trygg_store *st, int64_t id, int64_t created, int64_t purge_at)
 {
-    return update_some(st,
-                       "UPDATE items SET created = CASE WHEN $2::bigint > 0 THEN " PG_TS(
-                           "$2::bigint") " ELSE created END, purge_at = CASE WHEN $3::bigint > 0 "
-                                         "THEN " PG_TS("$3::bigint") " ELSE purge_at END WHERE id "
-                                                                     "= $1",
-                       TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_INT(created),
-                                      TRYGG_SQL_INT(purge_at)),
-                       "item times");
+    return update_some(
+        st,
+        "UPDATE items SET created = CASE WHEN $2::bigint > 0 THEN " PG_TS(
+            "$2::bigint") " ELSE created END, purge_at = CASE WHEN $3::bigint > 0 "
+                          "THEN " PG_TS("$3::bigint") " ELSE purge_at END WHERE id "
+                                                      "= $1",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_INT(created), TRYGG_SQL_INT(purge_at)),
+        "item times");
 }
 
 trygg_err trygg_pg_test_audit_time(trygg_store *st, int64_t item_id, const char *action, int64_t at)

@@ -226,10 +226,12 @@ trygg_err trygg_pg_list(trygg_store *st, const trygg_filter *f, const trygg_curs
 
 /* ---- Grouped counts ------------------------------------------------------ */
 
-/* Runs "SELECT <expr> AS k, count(*) ... GROUP BY k ORDER BY k" over the
- * items matching f; *out gets the result (PQclear it). */
+/* Runs "SELECT (<expr>)<collate> AS k, count(*) ... GROUP BY k ORDER BY k"
+ * over the items matching f; *out gets the result (PQclear it). Text keys
+ * are ordered bytewise (collate ` COLLATE "C"`), as SQLite does, whatever
+ * the database's collation. */
 static trygg_err group_query(trygg_store *st, const trygg_filter *f, const char *expr,
-                             PGresult **out, const char *what)
+                             const char *collate, PGresult **out, const char *what)
 {
     *out = NULL;
     if (view_check(st, f))
@@ -239,7 +241,10 @@ static trygg_err group_query(trygg_store *st, const trygg_filter *f, const char 
         return trygg_pg_failf(st, TRYGG_ERR_NOMEM, "%s: out of memory", what);
     char terms[sizeof f->query];
     sb_add(b, "SELECT ");
+    sb_add(b, "(");
     sb_add(b, expr);
+    sb_add(b, ")");
+    sb_add(b, collate);
     sb_add(b, " AS k, count(*) FROM items i WHERE true");
     filter_where(b, f, terms, sizeof terms);
     sb_add(b, " GROUP BY k ORDER BY k");
@@ -255,7 +260,7 @@ static trygg_err count_groups(trygg_store *st, const trygg_filter *f, const char
                               trygg_count_cb cb, void *ctx, const char *what)
 {
     PGresult *r;
-    trygg_err err = group_query(st, f, expr, &r, what);
+    trygg_err err = group_query(st, f, expr, " COLLATE \"C\"", &r, what);
     if (err)
         return err;
     char key[512];
@@ -334,7 +339,7 @@ static trygg_err count_local(trygg_store *st, const trygg_filter *f, int band, t
 {
     PGresult *r;
     trygg_err err =
-        group_query(st, f, "floor(extract(epoch from i.created) / 900)::bigint", &r, "count");
+        group_query(st, f, "floor(extract(epoch from i.created) / 900)::bigint", "", &r, "count");
     if (err)
         return err;
     int rows = PQntuples(r), n = 0;
