@@ -8,6 +8,8 @@
  * outbox rows and audit rows are exactly those of the items purged; the
  * later steps run in the same transaction and see them purged.
  */
+#include <string.h>
+
 #include "store_pg_items.h"
 
 #define NOW PG_TS("$1")
@@ -63,7 +65,8 @@ trygg_err trygg_pg_purge(trygg_store *st, int64_t now, int *n)
     int64_t purged = 0;
     err = trygg_pg_int64(st, items_sql, a, &purged, "purge");
     for (size_t i = 0; !err && i < sizeof steps / sizeof steps[0]; i++)
-        err = trygg_pg_write(st, steps[i], a, NULL, "purge");
+        err = trygg_pg_write(st, steps[i], strstr(steps[i], "$1") ? a : TRYGG_SQL_NO_ARGS, NULL,
+                             "purge");
     err = trygg_pg_tx_end(st, err);
     if (!err && n)
         *n = (int)purged;
