@@ -622,164 +622,6 @@ static trygg_err missing_checkpoint(trygg_store *st, int *wal_pages)
     return trygg_pg_missing(st, "checkpoint");
 }
 
-static trygg_err missing_event_add(trygg_store *st, const trygg_event *ev, int64_t *id)
-{
-    (void)ev;
-    (void)id;
-    return trygg_pg_missing(st, "event_add");
-}
-
-static trygg_err missing_event_add_many(trygg_store *st, const trygg_event *evs, int n)
-{
-    (void)evs;
-    (void)n;
-    return trygg_pg_missing(st, "event_add_many");
-}
-
-static trygg_err missing_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out)
-{
-    (void)id;
-    (void)org;
-    (void)out;
-    return trygg_pg_missing(st, "event_get");
-}
-
-static trygg_err missing_event_update(trygg_store *st, const trygg_event *ev, const char *org)
-{
-    (void)ev;
-    (void)org;
-    return trygg_pg_missing(st, "event_update");
-}
-
-static trygg_err missing_event_delete(trygg_store *st, int64_t id, const char *org)
-{
-    (void)id;
-    (void)org;
-    return trygg_pg_missing(st, "event_delete");
-}
-
-static trygg_err missing_event_list(trygg_store *st, const char *org, const char *from_day,
-                                    const char *to_day, trygg_event *out, int max, int *n)
-{
-    (void)org;
-    (void)from_day;
-    (void)to_day;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "event_list");
-}
-
-static trygg_err missing_event_totals(trygg_store *st, const char *from_day, const char *to_day,
-                                      int counts[TRYGG_EVENT_TYPE_COUNT])
-{
-    (void)from_day;
-    (void)to_day;
-    (void)counts;
-    return trygg_pg_missing(st, "event_totals");
-}
-
-static trygg_err missing_note_save(trygg_store *st, const trygg_week_note *n, int *version)
-{
-    (void)n;
-    (void)version;
-    return trygg_pg_missing(st, "note_save");
-}
-
-static trygg_err missing_note_get(trygg_store *st, const char *week, int version,
-                                  trygg_week_note *out)
-{
-    (void)week;
-    (void)version;
-    (void)out;
-    return trygg_pg_missing(st, "note_get");
-}
-
-static trygg_err missing_note_versions(trygg_store *st, const char *week, trygg_week_note *out,
-                                       int max, int *n)
-{
-    (void)week;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "note_versions");
-}
-
-static trygg_err missing_decision_add(trygg_store *st, const trygg_decision *d, int64_t *id)
-{
-    (void)d;
-    (void)id;
-    return trygg_pg_missing(st, "decision_add");
-}
-
-static trygg_err missing_decision_status(trygg_store *st, int64_t id, const char *status)
-{
-    (void)id;
-    (void)status;
-    return trygg_pg_missing(st, "decision_status");
-}
-
-static trygg_err missing_decision_list(trygg_store *st, const char *week, trygg_decision *out,
-                                       int max, int *n)
-{
-    (void)week;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "decision_list");
-}
-
-static trygg_err missing_measure_add(trygg_store *st, const trygg_measure *m, int64_t *id)
-{
-    (void)m;
-    (void)id;
-    return trygg_pg_missing(st, "measure_add");
-}
-
-static trygg_err missing_measure_update(trygg_store *st, const trygg_measure *m)
-{
-    (void)m;
-    return trygg_pg_missing(st, "measure_update");
-}
-
-static trygg_err missing_measure_get(trygg_store *st, int64_t id, trygg_measure *out)
-{
-    (void)id;
-    (void)out;
-    return trygg_pg_missing(st, "measure_get");
-}
-
-static trygg_err missing_measure_list(trygg_store *st, trygg_measure *out, int max, int *n)
-{
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "measure_list");
-}
-
-static trygg_err missing_plan_get(trygg_store *st, char *out, size_t cap, int64_t *updated)
-{
-    (void)out;
-    (void)cap;
-    (void)updated;
-    return trygg_pg_missing(st, "plan_get");
-}
-
-static trygg_err missing_plan_set(trygg_store *st, const char *text)
-{
-    (void)text;
-    return trygg_pg_missing(st, "plan_set");
-}
-
-static trygg_err missing_measure_effect(trygg_store *st, const trygg_effect_query *q, int64_t now,
-                                        trygg_effect *out)
-{
-    (void)q;
-    (void)now;
-    (void)out;
-    return trygg_pg_missing(st, "measure_effect");
-}
-
 static trygg_err missing_report_cache_info(trygg_store *st, int *weeks, int64_t *last_end)
 {
     (void)weeks;
@@ -809,33 +651,6 @@ static trygg_err missing_test_history_since(trygg_store *st, int64_t at)
     return trygg_pg_missing(st, "test_history_since");
 }
 
-static trygg_err missing_police_store_json(trygg_store *st, const char *json, size_t len,
-                                           const char *origin, int *stored, int *skipped, char *err,
-                                           size_t errcap)
-{
-    (void)json;
-    (void)len;
-    (void)origin;
-    (void)stored;
-    (void)skipped;
-    (void)err;
-    (void)errcap;
-    return trygg_pg_missing(st, "police_store_json");
-}
-
-static trygg_err missing_police_count(trygg_store *st, int64_t *n)
-{
-    (void)n;
-    return trygg_pg_missing(st, "police_count");
-}
-
-static trygg_err missing_police_note(trygg_store *st, const char *what, int64_t at)
-{
-    (void)what;
-    (void)at;
-    return trygg_pg_missing(st, "police_note");
-}
-
 static trygg_err missing_report_build(trygg_store *st, const trygg_week *w,
                                       const trygg_report_areas *areas, int64_t now,
                                       trygg_report **out)
@@ -847,7 +662,7 @@ static trygg_err missing_report_build(trygg_store *st, const trygg_week *w,
     return trygg_pg_missing(st, "report_build");
 }
 
-const int trygg_pg_ops_missing = 103;
+const int trygg_pg_ops_missing = 80;
 const int trygg_pg_ops_total = 151;
 
 const trygg_store_ops trygg_pg_ops = {
@@ -970,26 +785,26 @@ const trygg_store_ops trygg_pg_ops = {
     .checkpoint = missing_checkpoint,
     .purge = trygg_pg_purge,
     .count = trygg_pg_count,
-    .event_add = missing_event_add,
-    .event_add_many = missing_event_add_many,
-    .event_get = missing_event_get,
-    .event_update = missing_event_update,
-    .event_delete = missing_event_delete,
-    .event_list = missing_event_list,
-    .event_totals = missing_event_totals,
-    .note_save = missing_note_save,
-    .note_get = missing_note_get,
-    .note_versions = missing_note_versions,
-    .decision_add = missing_decision_add,
-    .decision_status = missing_decision_status,
-    .decision_list = missing_decision_list,
-    .measure_add = missing_measure_add,
-    .measure_update = missing_measure_update,
-    .measure_get = missing_measure_get,
-    .measure_list = missing_measure_list,
-    .plan_get = missing_plan_get,
-    .plan_set = missing_plan_set,
-    .measure_effect = missing_measure_effect,
+    .event_add = trygg_pg_event_add,
+    .event_add_many = trygg_pg_event_add_many,
+    .event_get = trygg_pg_event_get,
+    .event_update = trygg_pg_event_update,
+    .event_delete = trygg_pg_event_delete,
+    .event_list = trygg_pg_event_list,
+    .event_totals = trygg_pg_event_totals,
+    .note_save = trygg_pg_note_save,
+    .note_get = trygg_pg_note_get,
+    .note_versions = trygg_pg_note_versions,
+    .decision_add = trygg_pg_decision_add,
+    .decision_status = trygg_pg_decision_status,
+    .decision_list = trygg_pg_decision_list,
+    .measure_add = trygg_pg_measure_add,
+    .measure_update = trygg_pg_measure_update,
+    .measure_get = trygg_pg_measure_get,
+    .measure_list = trygg_pg_measure_list,
+    .plan_get = trygg_pg_plan_get,
+    .plan_set = trygg_pg_plan_set,
+    .measure_effect = trygg_pg_measure_effect,
     .table_rows = trygg_pg_table_rows,
     .rows_containing = trygg_pg_rows_containing,
     .report_cache_info = missing_report_cache_info,
@@ -999,8 +814,8 @@ const trygg_store_ops trygg_pg_ops = {
     .test_kiosk_seen = missing_test_kiosk_seen,
     .test_health_at = missing_test_health_at,
     .test_history_since = missing_test_history_since,
-    .police_store_json = missing_police_store_json,
-    .police_count = missing_police_count,
-    .police_note = missing_police_note,
+    .police_store_json = trygg_pg_police_store_json,
+    .police_count = trygg_pg_police_count,
+    .police_note = trygg_pg_police_note,
     .report_build = missing_report_build,
 };

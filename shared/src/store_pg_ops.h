@@ -77,11 +77,41 @@ trygg_err trygg_pg_open_item_of_sender(trygg_store *st, const char *pseudonym, i
 trygg_err trygg_pg_purge(trygg_store *st, int64_t now, int *n);
 trygg_err trygg_pg_count(trygg_store *st, const trygg_filter *f, const char *group,
                          trygg_count_cb cb, void *ctx);
+trygg_err trygg_pg_event_add(trygg_store *st, const trygg_event *ev, int64_t *id);
+trygg_err trygg_pg_event_add_many(trygg_store *st, const trygg_event *evs, int n);
+trygg_err trygg_pg_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out);
+trygg_err trygg_pg_event_update(trygg_store *st, const trygg_event *ev, const char *org);
+trygg_err trygg_pg_event_delete(trygg_store *st, int64_t id, const char *org);
+trygg_err trygg_pg_event_list(trygg_store *st, const char *org, const char *from_day,
+                              const char *to_day, trygg_event *out, int max, int *n);
+trygg_err trygg_pg_event_totals(trygg_store *st, const char *from_day, const char *to_day,
+                                int counts[TRYGG_EVENT_TYPE_COUNT]);
+trygg_err trygg_pg_note_save(trygg_store *st, const trygg_week_note *n, int *version);
+trygg_err trygg_pg_note_get(trygg_store *st, const char *week, int version, trygg_week_note *out);
+trygg_err trygg_pg_note_versions(trygg_store *st, const char *week, trygg_week_note *out, int max,
+                                 int *n);
+trygg_err trygg_pg_decision_add(trygg_store *st, const trygg_decision *d, int64_t *id);
+trygg_err trygg_pg_decision_status(trygg_store *st, int64_t id, const char *status);
+trygg_err trygg_pg_decision_list(trygg_store *st, const char *week, trygg_decision *out, int max,
+                                 int *n);
+trygg_err trygg_pg_measure_add(trygg_store *st, const trygg_measure *m, int64_t *id);
+trygg_err trygg_pg_measure_update(trygg_store *st, const trygg_measure *m);
+trygg_err trygg_pg_measure_get(trygg_store *st, int64_t id, trygg_measure *out);
+trygg_err trygg_pg_measure_list(trygg_store *st, trygg_measure *out, int max, int *n);
+trygg_err trygg_pg_plan_get(trygg_store *st, char *out, size_t cap, int64_t *updated);
+trygg_err trygg_pg_plan_set(trygg_store *st, const char *text);
+trygg_err trygg_pg_measure_effect(trygg_store *st, const trygg_effect_query *q, int64_t now,
+                                  trygg_effect *out);
 trygg_err trygg_pg_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx);
 trygg_err trygg_pg_rows_containing(trygg_store *st, const char *text, trygg_count_cb cb, void *ctx);
 trygg_err trygg_pg_test_age(trygg_store *st, int64_t seconds);
 trygg_err trygg_pg_test_item_times(trygg_store *st, int64_t id, int64_t created, int64_t purge_at);
 trygg_err trygg_pg_test_audit_time(trygg_store *st, int64_t item_id, const char *action,
                                    int64_t at);
+trygg_err trygg_pg_police_store_json(trygg_store *st, const char *json, size_t len,
+                                     const char *origin, int *stored, int *skipped, char *err,
+                                     size_t errcap);
+trygg_err trygg_pg_police_count(trygg_store *st, int64_t *n);
+trygg_err trygg_pg_police_note(trygg_store *st, const char *what, int64_t at);
 
 #endif

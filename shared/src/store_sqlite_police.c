@@ -1,16 +1,17 @@
 /*
- * store_sqlite_police.c — storing the police's public events feed (jansson, SQLite):
- * parsing, upserting by id, and the fetch bookkeeping in report_meta. The
+ * store_sqlite_police.c — storing the police's public events feed in SQLite:
+ * upserting by id (the feed is parsed by store_common.c, for both
+ * backends), and the fetch bookkeeping in report_meta. The
  * fetch itself (libcurl) is the server's, server/police_fetch.c. See
  * police_events.h for the contract.
  */
+#include "store_common.h"
 #include "store_sqlite_internal.h"
 #include "trygg/copy.h"
 #include "trygg/police_events.h"
 #include "trygg/report.h"
 #include "trygg/log.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,16 +40,42 @@ int64_t trygg_police_parse_time(const char *s)
     return trygg_civil_to_unix(y, mo, d, h, mi, sec) - off;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? v : "";
-}
-
 static void fail(char *err, size_t cap, const char *msg)
 {
     if (err && cap)
-        snprintf(err, cap, "%s", msg);
+        trygg_copy_trunc(err, cap, msg);
+}
+
+typedef struct put_ctx {
+    trygg_store *st;
+    sqlite3_stmt *s;
+    int64_t now;
+    int stored;
+    int failed; /* the database refused a row (not the feed's form) */
+} put_ctx;
+
+static trygg_err put_event(void *arg, const trygg_stc_police *ev)
+{
+    put_ctx *c = arg;
+    sqlite3_stmt *s = c->s;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, ev->id);
+    sqlite3_bind_int64(s, 2, ev->at);
+    trygg_st_bind_text(s, 3, ev->datetime);
+    trygg_st_bind_text(s, 4, ev->name);
+    trygg_st_bind_text(s, 5, ev->summary);
+    trygg_st_bind_text(s, 6, ev->url);
+    trygg_st_bind_text(s, 7, ev->type);
+    trygg_st_bind_text(s, 8, ev->location);
+    trygg_st_bind_text(s, 9, ev->gps);
+    sqlite3_bind_int64(s, 10, c->now);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) {
+        c->failed = 1;
+        return trygg_st_fail(c->st, rc, "police event insert");
+    }
+    c->stored++;
+    return TRYGG_OK;
 }
 
 trygg_err trygg_sqlite_police_store_json(trygg_store *st, const char *json, size_t len,
@@ -63,20 +90,8 @@ trygg_err trygg_sqlite_police_store_json(trygg_store *st, const char *json, size
         fail(err, errcap, "no input");
         return TRYGG_ERR_INVALID;
     }
-    json_error_t je;
-    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        if (err && errcap)
-            snprintf(err, errcap, "malformed JSON at line %d: %s", je.line, je.text);
-        return TRYGG_ERR_INVALID;
-    }
-    if (!json_is_array(root)) {
-        json_decref(root);
-        fail(err, errcap, "feed is not a JSON array");
-        return TRYGG_ERR_INVALID;
-    }
+    put_ctx c = {st, NULL, trygg_st_now(), 0, 0};
     trygg_err e = trygg_st_tx_begin(st);
-    sqlite3_stmt *s = NULL;
     if (!e)
         e = trygg_st_prepare(st,
                              "INSERT INTO police_events(id, at, datetime, name, summary, url,"
@@ -87,56 +102,24 @@ trygg_err trygg_sqlite_police_store_json(trygg_store *st, const char *json, size
                              " summary = excluded.summary, url = excluded.url,"
                              " type = excluded.type, location_name = excluded.location_name,"
                              " gps = excluded.gps, fetched = excluded.fetched",
-                             &s);
-    int64_t now = trygg_st_now();
-    size_t i;
-    json_t *ev;
-    json_array_foreach(root, i, ev)
-    {
-        if (e)
-            break;
-        json_t *jid = json_object_get(ev, "id");
-        const char *dt = jstr(ev, "datetime");
-        int64_t at = trygg_police_parse_time(dt);
-        if (!json_is_object(ev) || !json_is_integer(jid) || json_integer_value(jid) <= 0 ||
-            at < 0) {
-            if (skipped)
-                (*skipped)++;
-            continue;
-        }
-        json_t *loc = json_object_get(ev, "location");
-        const char *url = jstr(ev, "url");
-        char full[1024];
-        if (origin && url[0] == '/')
-            snprintf(full, sizeof full, "%s%s", origin, url);
-        else
-            TRYGG_COPY_TRUNC(full, url); /* cut like the origin + url case above */
-        sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, (sqlite3_int64)json_integer_value(jid));
-        sqlite3_bind_int64(s, 2, at);
-        trygg_st_bind_text(s, 3, dt);
-        trygg_st_bind_text(s, 4, jstr(ev, "name"));
-        trygg_st_bind_text(s, 5, jstr(ev, "summary"));
-        trygg_st_bind_text(s, 6, full);
-        trygg_st_bind_text(s, 7, jstr(ev, "type"));
-        trygg_st_bind_text(s, 8, json_is_object(loc) ? jstr(loc, "name") : "");
-        trygg_st_bind_text(s, 9, json_is_object(loc) ? jstr(loc, "gps") : "");
-        sqlite3_bind_int64(s, 10, now);
-        int rc = sqlite3_step(s);
-        if (rc != SQLITE_DONE)
-            e = trygg_st_fail(st, rc, "police event insert");
-        else if (stored)
-            (*stored)++;
+                             &c.s);
+    int bad = 0, feed_error = 0;
+    if (!e) {
+        e = trygg_stc_police_each(json, len, origin, put_event, &c, &bad, err, errcap);
+        feed_error = e && !c.failed; /* err[] says why */
     }
-    sqlite3_finalize(s);
-    json_decref(root);
+    sqlite3_finalize(c.s);
     e = trygg_st_tx_end(st, e);
+    if (skipped)
+        *skipped = bad;
     if (e) {
-        if (stored)
-            *stored = 0;
-        fail(err, errcap, trygg_store_errmsg(st));
+        if (!feed_error)
+            fail(err, errcap, trygg_store_errmsg(st));
+        return e;
     }
-    return e;
+    if (stored)
+        *stored = c.stored;
+    return TRYGG_OK;
 }
 
 trygg_err trygg_sqlite_police_note(trygg_store *st, const char *what, int64_t at)

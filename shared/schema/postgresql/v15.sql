@@ -243,6 +243,12 @@ CREATE TABLE access_log (
 );
 CREATE INDEX access_log_at ON access_log(at);
 
+-- Bookkeeping of the police feed's fetches (police_last_try, police_last_ok).
+CREATE TABLE report_meta (
+    key text PRIMARY KEY,
+    value bigint NOT NULL
+);
+
 -- Availability of kiosks ("kiosk:<id>") and gateways ("gw:<component>"):
 -- intervals of contact, extended while the gaps stay under ten minutes.
 CREATE TABLE report_uptime (

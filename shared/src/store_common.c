@@ -1,0 +1,180 @@
+/*
+ * store_common.c — what both store backends share that touches no
+ * database (store_common.h).
+ */
+#include "store_common.h"
+#include "trygg/copy.h"
+#include "trygg/police_events.h"
+#include "trygg/report.h"
+#include "trygg/time.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Splits comma-separated `s` into out[max][cap]; returns the count. */
+int trygg_stc_split_ids(const char *s, char (*out)[TRYGG_NAME_MAX + 1], int max)
+{
+    int n = 0;
+    while (s && *s && n < max) {
+        size_t len = strcspn(s, ",");
+        if (len > 0 && len <= TRYGG_NAME_MAX) {
+            memcpy(out[n], s, len);
+            out[n++][len] = '\0';
+        }
+        s += len;
+        if (*s == ',')
+            s++;
+    }
+    return n;
+}
+
+/* Joins ids[0..n) with commas into out[cap] (cap fits TRYGG_MEASURE_LINKS ids). */
+void trygg_stc_join_ids(const char (*ids)[TRYGG_NAME_MAX + 1], int n, char *out, size_t cap)
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        int w = snprintf(out + at, cap - at, "%s%s", i ? "," : "", ids[i]);
+        if (w < 0 || (size_t)w >= cap - at)
+            break;
+        at += (size_t)w;
+    }
+}
+
+unsigned trygg_stc_parse_types(const char *s)
+{
+    unsigned mask = 0;
+    char names[TRYGG_EVENT_TYPE_COUNT][TRYGG_NAME_MAX + 1];
+    int n = trygg_stc_split_ids(s, names, TRYGG_EVENT_TYPE_COUNT);
+    for (int i = 0; i < n; i++) {
+        trygg_event_type t;
+        if (trygg_event_type_parse(names[i], &t) == TRYGG_OK)
+            mask |= 1u << t;
+    }
+    return mask;
+}
+
+void trygg_stc_join_types(unsigned mask, char *out, size_t cap)
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (int t = 0; t < TRYGG_EVENT_TYPE_COUNT; t++) {
+        if (!(mask & (1u << t)))
+            continue;
+        int w = snprintf(out + at, cap - at, "%s%s", at ? "," : "",
+                         trygg_event_type_name((trygg_event_type)t));
+        if (w < 0 || (size_t)w >= cap - at)
+            break;
+        at += (size_t)w;
+    }
+}
+
+/* The week the local day `day` ("YYYY-MM-DD") falls in. */
+static int week_of_day(const char *day, trygg_week *w)
+{
+    int y, m, d;
+    char tail;
+    if (sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return -1;
+    trygg_week_containing(trygg_local_to_utc(y, m, d, 12, 0), w);
+    return 0;
+}
+
+trygg_err trygg_stc_effect_windows(const trygg_effect_query *q, int64_t now, trygg_effect *out,
+                                   int64_t *before, int64_t *start, int64_t *after_end)
+{
+    memset(out, 0, sizeof *out);
+    trygg_week w, b0, b1, a1, a_end;
+    trygg_measure probe = {.title = "x", .org = "x", .status = "planned", .priority = 1};
+    TRYGG_COPY_FIT(probe.start_day, q->start_day);
+    if (q->weeks < 1 || q->weeks > 52 || q->nplaces < 1 || q->nplaces > TRYGG_MEASURE_LINKS ||
+        q->ncats < 0 || q->ncats > TRYGG_MEASURE_LINKS ||
+        trygg_measure_validate(&probe, NULL) != TRYGG_OK || week_of_day(q->start_day, &w) != 0)
+        return TRYGG_ERR_INVALID;
+    trygg_week_shift(&w, -q->weeks, &b0);
+    trygg_week_shift(&w, -1, &b1);
+    trygg_week_shift(&w, q->weeks - 1, &a1);
+    trygg_week_shift(&w, q->weeks, &a_end);
+    trygg_week_format(&b0, out->before_from, sizeof out->before_from);
+    trygg_week_format(&b1, out->before_to, sizeof out->before_to);
+    trygg_week_format(&w, out->after_from, sizeof out->after_from);
+    trygg_week_format(&a1, out->after_to, sizeof out->after_to);
+    for (int k = 0; k < q->weeks; k++) {
+        trygg_week x;
+        trygg_week_shift(&w, k, &x);
+        if (x.end <= now)
+            out->after_done++;
+    }
+    *before = b0.start;
+    *start = w.start;
+    *after_end = a_end.start;
+    return TRYGG_OK;
+}
+
+/* ---- The police's feed ------------------------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+/* Fills *ev from the feed's object o; -1 when it is not a usable event. */
+static int police_event(json_t *o, const char *origin, trygg_stc_police *ev)
+{
+    json_t *jid = json_object_get(o, "id");
+    ev->datetime = jstr(o, "datetime");
+    ev->at = trygg_police_parse_time(ev->datetime);
+    if (!json_is_object(o) || !json_is_integer(jid) || json_integer_value(jid) <= 0 || ev->at < 0)
+        return -1;
+    ev->id = (int64_t)json_integer_value(jid);
+    json_t *loc = json_object_get(o, "location");
+    const char *url = jstr(o, "url");
+    if (origin && url[0] == '/')
+        snprintf(ev->url, sizeof ev->url, "%s%s", origin, url);
+    else
+        TRYGG_COPY_TRUNC(ev->url, url); /* cut like the origin + url case above */
+    ev->name = jstr(o, "name");
+    ev->summary = jstr(o, "summary");
+    ev->type = jstr(o, "type");
+    ev->location = json_is_object(loc) ? jstr(loc, "name") : "";
+    ev->gps = json_is_object(loc) ? jstr(loc, "gps") : "";
+    return 0;
+}
+
+trygg_err trygg_stc_police_each(const char *json, size_t len, const char *origin,
+                                trygg_err (*put)(void *ctx, const trygg_stc_police *ev), void *ctx,
+                                int *skipped, char *err, size_t cap)
+{
+    json_error_t je;
+    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        if (err && cap)
+            snprintf(err, cap, "malformed JSON at line %d: %s", je.line, je.text);
+        return TRYGG_ERR_INVALID;
+    }
+    if (!json_is_array(root)) {
+        json_decref(root);
+        if (err && cap)
+            trygg_copy_trunc(err, cap, "feed is not a JSON array");
+        return TRYGG_ERR_INVALID;
+    }
+    trygg_err e = TRYGG_OK;
+    size_t i;
+    json_t *o;
+    json_array_foreach(root, i, o)
+    {
+        trygg_stc_police ev;
+        if (police_event(o, origin, &ev) != 0) {
+            if (skipped)
+                (*skipped)++;
+            continue;
+        }
+        e = put(ctx, &ev);
+        if (e)
+            break;
+    }
+    json_decref(root);
+    return e;
+}

@@ -1,0 +1,209 @@
+/*
+ * store_pg_events.c — partner events on PostgreSQL: the operational
+ * group's own reports. See store.h "Partner events" for the contract; the
+ * organisation scope is part of every statement's WHERE, so a caller can
+ * never reach another organisation's row by its id.
+ */
+#include "store_pg_internal.h"
+#include "trygg/copy.h"
+#include "trygg/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define EVENT_COLS                                                                                 \
+    "id, type, day, band, area, place, count, text, org, reporter, " PG_EPOCH(                     \
+        "created") ", " PG_EPOCH("updated")
+
+/* EVENT_COLS from `day` on. */
+static const trygg_sql_field event_fields[] = {
+    TRYGG_SQL_FTEXT(trygg_event, day),    TRYGG_SQL_FTEXT(trygg_event, band),
+    TRYGG_SQL_FTEXT(trygg_event, area),   TRYGG_SQL_FTEXT(trygg_event, place),
+    TRYGG_SQL_FINT(trygg_event, count),   TRYGG_SQL_FTEXT(trygg_event, text),
+    TRYGG_SQL_FTEXT(trygg_event, org),    TRYGG_SQL_FTEXT(trygg_event, reporter),
+    TRYGG_SQL_FINT(trygg_event, created), TRYGG_SQL_FINT(trygg_event, updated)};
+
+/* Reads one EVENT_COLS row; an unknown type name becomes -1, which the
+ * callers turn into an error (a corrupt row is never shown as another type). */
+static void read_event(const PGresult *r, int row, void *out)
+{
+    trygg_event *ev = out;
+    memset(ev, 0, sizeof *ev);
+    ev->id = trygg_pg_col_int(r, row, 0);
+    if (trygg_event_type_parse(PQgetvalue(r, row, 1), &ev->type) != TRYGG_OK)
+        ev->type = (trygg_event_type)-1;
+    trygg_pg_read_fields(r, row, 2, event_fields, TRYGG_SQL_COUNT(event_fields), ev);
+}
+
+static void scrubbed(const char *in, char *out, size_t cap)
+{
+    if (trygg_scrub(in ? in : "", out, cap, NULL) != TRYGG_OK)
+        out[0] = '\0';
+}
+
+static trygg_err check_rows(trygg_store *st, const trygg_event *evs, int n)
+{
+    for (int i = 0; i < n; i++)
+        if ((int)evs[i].type < 0)
+            return trygg_pg_failf(st, TRYGG_ERR_DB, "corrupt event row %lld", (long long)evs[i].id);
+    return TRYGG_OK;
+}
+
+/* Validates `ev`, fills *clean with it and the scrubbed copies of its place
+ * and text, and v[0..6] with the values of type..text of *clean (the
+ * parameters $1..$7 of the insert and the update). */
+static trygg_err event_vals(trygg_store *st, const trygg_event *ev, trygg_event *clean,
+                            trygg_sql_val v[7])
+{
+    const char *field = NULL;
+    if (trygg_event_validate(ev, &field) != TRYGG_OK)
+        return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid event field %s", field);
+    *clean = *ev;
+    scrubbed(ev->place, clean->place, sizeof clean->place);
+    scrubbed(ev->text, clean->text, sizeof clean->text);
+    v[0] = TRYGG_SQL_TEXT(trygg_event_type_name(clean->type));
+    v[1] = TRYGG_SQL_TEXT(clean->day);
+    v[2] = TRYGG_SQL_TEXT(clean->band);
+    v[3] = TRYGG_SQL_TEXT(clean->area);
+    v[4] = TRYGG_SQL_TEXT(clean->place);
+    v[5] = TRYGG_SQL_INT(clean->count);
+    v[6] = TRYGG_SQL_TEXT(clean->text);
+    return TRYGG_OK;
+}
+
+/* An organisation scope: NULL (every organisation) binds SQL NULL. */
+static trygg_sql_val org_val(const char *org)
+{
+    return org ? TRYGG_SQL_TEXT(org) : TRYGG_SQL_NULL;
+}
+
+/* An optional day bound: NULL or "" binds SQL NULL (open). */
+static trygg_sql_val day_val(const char *day)
+{
+    return day && *day ? TRYGG_SQL_TEXT(day) : TRYGG_SQL_NULL;
+}
+
+static trygg_err insert_event(trygg_store *st, const trygg_event *ev, int64_t *id);
+
+trygg_err trygg_pg_event_add(trygg_store *st, const trygg_event *ev, int64_t *id)
+{
+    return insert_event(st, ev, id);
+}
+
+trygg_err trygg_pg_event_add_many(trygg_store *st, const trygg_event *evs, int n)
+{
+    if (n < 0)
+        return trygg_pg_failf(st, TRYGG_ERR_INVALID, "negative event count");
+    trygg_err err = trygg_pg_tx_begin(st);
+    for (int i = 0; !err && i < n; i++) {
+        err = insert_event(st, &evs[i], NULL);
+        if (err == TRYGG_ERR_INVALID) {
+            char msg[sizeof st->errmsg];
+            TRYGG_COPY_TRUNC(msg, st->errmsg);
+            err = trygg_pg_failf(st, TRYGG_ERR_INVALID, "event %d: %s", i, msg);
+        }
+    }
+    return trygg_pg_tx_end(st, err);
+}
+
+static trygg_err insert_event(trygg_store *st, const trygg_event *ev, int64_t *id)
+{
+    trygg_event clean;
+    trygg_sql_val v[10];
+    trygg_err err = event_vals(st, ev, &clean, v);
+    if (err)
+        return err;
+    v[7] = TRYGG_SQL_TEXT(clean.org);
+    v[8] = TRYGG_SQL_TEXT(clean.reporter);
+    v[9] = TRYGG_SQL_INT(trygg_pg_now());
+    int64_t new_id = 0;
+    err = trygg_pg_int64(st,
+                         "INSERT INTO events (type, day, band, area, place, count, text, org, "
+                         "reporter, created, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                         "$9, " PG_TS("$10") ", " PG_TS("$10") ") RETURNING id",
+                         (trygg_sql_args){v, 10}, &new_id, "add event");
+    if (!err && id)
+        *id = new_id;
+    return err;
+}
+
+trygg_err trygg_pg_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out)
+{
+    int n = 0;
+    trygg_err err = trygg_pg_select(st,
+                                    "SELECT " EVENT_COLS " FROM events WHERE id = $1 AND "
+                                    "($2::text IS NULL OR org = $2) LIMIT 1",
+                                    TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), org_val(org)), out,
+                                    sizeof *out, 1, read_event, &n, "get event");
+    if (!err && n == 0)
+        return trygg_pg_failf(st, TRYGG_ERR_NOTFOUND, "no such event");
+    return err ? err : check_rows(st, out, n);
+}
+
+trygg_err trygg_pg_event_update(trygg_store *st, const trygg_event *ev, const char *org)
+{
+    trygg_event clean;
+    trygg_sql_val v[10];
+    trygg_err err = event_vals(st, ev, &clean, v);
+    if (err)
+        return err;
+    v[7] = TRYGG_SQL_INT(trygg_pg_now());
+    v[8] = TRYGG_SQL_INT(ev->id);
+    v[9] = org_val(org);
+    return trygg_pg_write_one(st,
+                              "UPDATE events SET type = $1, day = $2, band = $3, area = $4, "
+                              "place = $5, count = $6, text = $7, updated = " PG_TS(
+                                  "$8") " WHERE id = $9 AND ($10::text IS NULL OR org = $10)",
+                              (trygg_sql_args){v, 10}, "update event");
+}
+
+trygg_err trygg_pg_event_delete(trygg_store *st, int64_t id, const char *org)
+{
+    return trygg_pg_write_one(st,
+                              "DELETE FROM events WHERE id = $1 AND ($2::text IS NULL OR org = $2)",
+                              TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), org_val(org)), "delete event");
+}
+
+trygg_err trygg_pg_event_list(trygg_store *st, const char *org, const char *from_day,
+                              const char *to_day, trygg_event *out, int max, int *n)
+{
+    *n = 0;
+    if (max <= 0)
+        return TRYGG_OK;
+    trygg_err err = trygg_pg_select(
+        st,
+        "SELECT " EVENT_COLS " FROM events WHERE "
+        "($1::text IS NULL OR org = $1) AND ($2::text IS NULL OR day >= $2) AND "
+        "($3::text IS NULL OR day <= $3) ORDER BY day DESC, id DESC LIMIT $4",
+        TRYGG_SQL_ARGS(org_val(org), day_val(from_day), day_val(to_day), TRYGG_SQL_INT(max)), out,
+        sizeof *out, max, read_event, n, "list events");
+    if (!err)
+        err = check_rows(st, out, *n);
+    if (err)
+        *n = 0;
+    return err;
+}
+
+trygg_err trygg_pg_event_totals(trygg_store *st, const char *from_day, const char *to_day,
+                                int counts[TRYGG_EVENT_TYPE_COUNT])
+{
+    memset(counts, 0, sizeof(int) * TRYGG_EVENT_TYPE_COUNT);
+    PGresult *r;
+    trygg_err err =
+        trygg_pg_query(st,
+                       "SELECT type, SUM(count) FROM events WHERE "
+                       "($1::text IS NULL OR day >= $1) AND "
+                       "($2::text IS NULL OR day <= $2) GROUP BY type",
+                       TRYGG_SQL_ARGS(day_val(from_day), day_val(to_day)), &r, "event totals");
+    if (err)
+        return err;
+    for (int i = 0; !err && i < PQntuples(r); i++) {
+        trygg_event_type t;
+        if (trygg_event_type_parse(PQgetvalue(r, i, 0), &t) != TRYGG_OK)
+            err = trygg_pg_failf(st, TRYGG_ERR_DB, "corrupt event type in events");
+        else
+            counts[t] += (int)trygg_pg_col_int(r, i, 1);
+    }
+    PQclear(r);
+    return err;
+}
