@@ -191,6 +191,12 @@ trygg_err trygg_pg_test_age(trygg_store *st, int64_t seconds)
         return err;
     for (int i = 0; !err && i < n; i++)
         err = age_table(st, names[i], seconds);
+    /* history_since is a row of report_meta, not a column. */
+    if (!err)
+        err = trygg_pg_write(st,
+                             "UPDATE report_meta SET value = value - $1"
+                             " WHERE key = 'history_since' AND value > 0",
+                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(seconds)), NULL, "age");
     return trygg_pg_tx_end(st, err);
 }
 
@@ -222,4 +228,18 @@ trygg_err trygg_pg_test_audit_time(trygg_store *st, int64_t item_id, const char 
         st, "UPDATE audit SET at = " PG_TS("$3") " WHERE item_id = $1 AND action = $2",
         TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(action), TRYGG_SQL_INT(at)),
         "audit time");
+}
+
+trygg_err trygg_pg_test_history_since(trygg_store *st, int64_t at)
+{
+    static const char *const sql[] = {
+        "INSERT INTO report_meta (key, value) VALUES ('history_since', $1) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        "UPDATE kiosks SET created = " PG_TS("$1") " WHERE created > " PG_TS("$1")};
+    trygg_err err = trygg_pg_tx_begin(st);
+    if (err)
+        return err;
+    for (size_t i = 0; !err && i < sizeof sql / sizeof sql[0]; i++)
+        err = trygg_pg_write(st, sql[i], TRYGG_SQL_ARGS(TRYGG_SQL_INT(at)), NULL, "history since");
+    return trygg_pg_tx_end(st, err);
 }

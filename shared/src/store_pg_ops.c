@@ -645,12 +645,6 @@ static trygg_err missing_test_health_at(trygg_store *st, const char *component, 
     return trygg_pg_missing(st, "test_health_at");
 }
 
-static trygg_err missing_test_history_since(trygg_store *st, int64_t at)
-{
-    (void)at;
-    return trygg_pg_missing(st, "test_history_since");
-}
-
 static trygg_err missing_report_build(trygg_store *st, const trygg_week *w,
                                       const trygg_report_areas *areas, int64_t now,
                                       trygg_report **out)
@@ -662,7 +656,7 @@ static trygg_err missing_report_build(trygg_store *st, const trygg_week *w,
     return trygg_pg_missing(st, "report_build");
 }
 
-const int trygg_pg_ops_missing = 80;
+const int trygg_pg_ops_missing = 79;
 const int trygg_pg_ops_total = 151;
 
 const trygg_store_ops trygg_pg_ops = {
@@ -813,7 +807,7 @@ const trygg_store_ops trygg_pg_ops = {
     .test_audit_time = trygg_pg_test_audit_time,
     .test_kiosk_seen = missing_test_kiosk_seen,
     .test_health_at = missing_test_health_at,
-    .test_history_since = missing_test_history_since,
+    .test_history_since = trygg_pg_test_history_since,
     .police_store_json = trygg_pg_police_store_json,
     .police_count = trygg_pg_police_count,
     .police_note = trygg_pg_police_note,

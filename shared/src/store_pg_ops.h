@@ -108,6 +108,7 @@ trygg_err trygg_pg_test_age(trygg_store *st, int64_t seconds);
 trygg_err trygg_pg_test_item_times(trygg_store *st, int64_t id, int64_t created, int64_t purge_at);
 trygg_err trygg_pg_test_audit_time(trygg_store *st, int64_t item_id, const char *action,
                                    int64_t at);
+trygg_err trygg_pg_test_history_since(trygg_store *st, int64_t at);
 trygg_err trygg_pg_police_store_json(trygg_store *st, const char *json, size_t len,
                                      const char *origin, int *stored, int *skipped, char *err,
                                      size_t errcap);
