@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "store_pg_items.h"
+#include "trygg/copy.h"
 #include "trygg/time.h"
 
 /* ---- A statement under construction -------------------------------------- */
@@ -93,7 +94,7 @@ static trygg_sql_args sb_args(const sqlbuf *b)
 static void query_where(sqlbuf *b, const char *in, trygg_view view, char *terms, size_t cap)
 {
     const char *col = view == TRYGG_VIEW_FULL ? "i.fts" : "i.shared_fts";
-    snprintf(terms, cap, "%s", in);
+    trygg_copy_trunc(terms, cap, in);
     char *p = terms;
     for (int count = 0; *p && count < MAX_TERMS; count++) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
@@ -355,7 +356,7 @@ static trygg_err count_local(trygg_store *st, const trygg_filter *f, int band, t
         while (at < n && strcmp(g[at].key, key) != 0)
             at++;
         if (at == n)
-            snprintf(g[n++].key, sizeof g->key, "%s", key);
+            trygg_copy_trunc(g[n++].key, sizeof g->key, key);
         g[at].count += trygg_pg_col_int(r, i, 1);
     }
     PQclear(r);
