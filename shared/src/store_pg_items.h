@@ -1,8 +1,8 @@
 /*
  * store_pg_items.h — private to the item files of the PostgreSQL backend
- * (store_pg_items.c, _search.c, _changes.c, _thread.c, _inspect.c): the item
- * columns in both views, reading an item row, and small steps the changes
- * share.
+ * (store_pg_items.c, store_pg_search.c, store_pg_changes.c, store_pg_thread.c,
+ * store_pg_purge.c, store_pg_inspect.c): the item columns in both views,
+ * reading an item row, and small steps the changes share.
  */
 #ifndef TRYGG_STORE_PG_ITEMS_H
 #define TRYGG_STORE_PG_ITEMS_H
