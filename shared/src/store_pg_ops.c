@@ -8,358 +8,7 @@
  */
 #include "store_pg_internal.h"
 
-static trygg_err missing_submit(trygg_store *st, const trygg_item *in, trygg_item *out,
-                                int *created)
-{
-    (void)in;
-    (void)out;
-    (void)created;
-    return trygg_pg_missing(st, "submit");
-}
-
-static trygg_err missing_get(trygg_store *st, int64_t id, trygg_item *out)
-{
-    (void)id;
-    (void)out;
-    return trygg_pg_missing(st, "get");
-}
-
-static trygg_err missing_get_view(trygg_store *st, int64_t id, trygg_view view, trygg_item *out)
-{
-    (void)id;
-    (void)view;
-    (void)out;
-    return trygg_pg_missing(st, "get_view");
-}
-
-static trygg_err missing_get_by_ref_view(trygg_store *st, const char *ref, trygg_view view,
-                                         trygg_item *out)
-{
-    (void)ref;
-    (void)view;
-    (void)out;
-    return trygg_pg_missing(st, "get_by_ref_view");
-}
-
-static trygg_err missing_get_by_ref(trygg_store *st, const char *ref, trygg_item *out)
-{
-    (void)ref;
-    (void)out;
-    return trygg_pg_missing(st, "get_by_ref");
-}
-
-static trygg_err missing_get_by_key(trygg_store *st, const char *client_key, trygg_item *out)
-{
-    (void)client_key;
-    (void)out;
-    return trygg_pg_missing(st, "get_by_key");
-}
-
-static trygg_err missing_list(trygg_store *st, const trygg_filter *f, const trygg_cursor *after,
-                              trygg_item *items, int max, int *n, trygg_cursor *next)
-{
-    (void)f;
-    (void)after;
-    (void)items;
-    (void)max;
-    (void)n;
-    (void)next;
-    return trygg_pg_missing(st, "list");
-}
-
-static trygg_err missing_count_by_status(trygg_store *st, const trygg_filter *f,
-                                         int64_t counts[TRYGG_STATUS_COUNT])
-{
-    (void)f;
-    (void)counts;
-    return trygg_pg_missing(st, "count_by_status");
-}
-
-static trygg_err missing_update(trygg_store *st, int64_t id, const char *actor,
-                                const char *category, const char *area, int kind)
-{
-    (void)id;
-    (void)actor;
-    (void)category;
-    (void)area;
-    (void)kind;
-    return trygg_pg_missing(st, "update");
-}
-
-static trygg_err missing_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent)
-{
-    (void)id;
-    (void)actor;
-    (void)urgent;
-    return trygg_pg_missing(st, "set_urgent");
-}
-
-static trygg_err missing_set_status(trygg_store *st, int64_t id, const char *actor,
-                                    trygg_status status, trygg_close_reason reason,
-                                    int64_t duplicate_of)
-{
-    (void)id;
-    (void)actor;
-    (void)status;
-    (void)reason;
-    (void)duplicate_of;
-    return trygg_pg_missing(st, "set_status");
-}
-
-static trygg_err missing_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_view view,
-                                            trygg_item *items, int max, int *n)
-{
-    (void)id;
-    (void)days;
-    (void)view;
-    (void)items;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "suggest_duplicates");
-}
-
-static trygg_err missing_list_duplicates(trygg_store *st, int64_t id, trygg_view view,
-                                         trygg_item *items, int max, int *n)
-{
-    (void)id;
-    (void)view;
-    (void)items;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "list_duplicates");
-}
-
-static trygg_err missing_set_copy_to(trygg_store *st, int64_t id, const char *actor,
-                                     const char *dest)
-{
-    (void)id;
-    (void)actor;
-    (void)dest;
-    return trygg_pg_missing(st, "set_copy_to");
-}
-
-static trygg_err missing_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
-                                const char *place)
-{
-    (void)id;
-    (void)actor;
-    (void)text;
-    (void)place;
-    return trygg_pg_missing(st, "redact");
-}
-
-static trygg_err missing_set_destination(trygg_store *st, int64_t id, const char *actor,
-                                         const char *dest)
-{
-    (void)id;
-    (void)actor;
-    (void)dest;
-    return trygg_pg_missing(st, "set_destination");
-}
-
-static trygg_err missing_set_callback_number(trygg_store *st, int64_t id, const char *actor,
-                                             const char *number)
-{
-    (void)id;
-    (void)actor;
-    (void)number;
-    return trygg_pg_missing(st, "set_callback_number");
-}
-
-static trygg_err missing_assign(trygg_store *st, int64_t id, const char *actor,
-                                const char *assignee)
-{
-    (void)id;
-    (void)actor;
-    (void)assignee;
-    return trygg_pg_missing(st, "assign");
-}
-
-static trygg_err missing_set_due(trygg_store *st, int64_t id, int64_t due_at)
-{
-    (void)id;
-    (void)due_at;
-    return trygg_pg_missing(st, "set_due");
-}
-
-static trygg_err missing_list_undue(trygg_store *st, int64_t *ids, int max, int *n)
-{
-    (void)ids;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "list_undue");
-}
-
-static trygg_err missing_follow_set(trygg_store *st, int64_t id, const char *hash)
-{
-    (void)id;
-    (void)hash;
-    return trygg_pg_missing(st, "follow_set");
-}
-
-static trygg_err missing_follow_get(trygg_store *st, const char *ref, trygg_follow *out)
-{
-    (void)ref;
-    (void)out;
-    return trygg_pg_missing(st, "follow_get");
-}
-
-static trygg_err missing_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
-                                     const char *author, const char *text, int64_t *msg_id)
-{
-    (void)item_id;
-    (void)dir;
-    (void)author;
-    (void)text;
-    (void)msg_id;
-    return trygg_pg_missing(st, "add_message");
-}
-
-static trygg_err missing_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
-                                         trygg_audience audience, const char *author,
-                                         const char *text, int64_t *msg_id)
-{
-    (void)item_id;
-    (void)dir;
-    (void)audience;
-    (void)author;
-    (void)text;
-    (void)msg_id;
-    return trygg_pg_missing(st, "add_message_for");
-}
-
-static trygg_err missing_list_messages(trygg_store *st, int64_t item_id, trygg_view view,
-                                       trygg_message *out, int max, int *n)
-{
-    (void)item_id;
-    (void)view;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "list_messages");
-}
-
-static trygg_err missing_audit(trygg_store *st, int64_t item_id, const char *actor,
-                               const char *action, const char *detail)
-{
-    (void)item_id;
-    (void)actor;
-    (void)action;
-    (void)detail;
-    return trygg_pg_missing(st, "audit");
-}
-
-static trygg_err missing_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max,
-                                    int *n)
-{
-    (void)item_id;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "list_audit");
-}
-
-static trygg_err missing_access_add(trygg_store *st, const char *actor, const char *action,
-                                    int64_t item_id, const char *detail)
-{
-    (void)actor;
-    (void)action;
-    (void)item_id;
-    (void)detail;
-    return trygg_pg_missing(st, "access_add");
-}
-
-static trygg_err missing_access_list(trygg_store *st, int64_t from, int64_t to, trygg_access *out,
-                                     int max, int *n)
-{
-    (void)from;
-    (void)to;
-    (void)out;
-    (void)max;
-    (void)n;
-    return trygg_pg_missing(st, "access_list");
-}
-
-static trygg_err missing_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
-                                             trygg_item *out)
-{
-    (void)pseudonym;
-    (void)since;
-    (void)out;
-    return trygg_pg_missing(st, "open_item_of_sender");
-}
-
-static trygg_err missing_purge(trygg_store *st, int64_t now, int *n)
-{
-    (void)now;
-    (void)n;
-    return trygg_pg_missing(st, "purge");
-}
-
-static trygg_err missing_count(trygg_store *st, const trygg_filter *f, const char *group,
-                               trygg_count_cb cb, void *ctx)
-{
-    (void)f;
-    (void)group;
-    (void)cb;
-    (void)ctx;
-    return trygg_pg_missing(st, "count");
-}
-
-static trygg_err missing_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx)
-{
-    (void)cb;
-    (void)ctx;
-    return trygg_pg_missing(st, "table_rows");
-}
-
-static trygg_err missing_rows_containing(trygg_store *st, const char *text, trygg_count_cb cb,
-                                         void *ctx)
-{
-    (void)text;
-    (void)cb;
-    (void)ctx;
-    return trygg_pg_missing(st, "rows_containing");
-}
-
-static trygg_err missing_report_cache_info(trygg_store *st, int *weeks, int64_t *last_end)
-{
-    (void)weeks;
-    (void)last_end;
-    return trygg_pg_missing(st, "report_cache_info");
-}
-
-static trygg_err missing_test_age(trygg_store *st, int64_t seconds)
-{
-    (void)seconds;
-    return trygg_pg_missing(st, "test_age");
-}
-
-static trygg_err missing_test_item_times(trygg_store *st, int64_t id, int64_t created,
-                                         int64_t purge_at)
-{
-    (void)id;
-    (void)created;
-    (void)purge_at;
-    return trygg_pg_missing(st, "test_item_times");
-}
-
-static trygg_err missing_test_audit_time(trygg_store *st, int64_t item_id, const char *action,
-                                         int64_t at)
-{
-    (void)item_id;
-    (void)action;
-    (void)at;
-    return trygg_pg_missing(st, "test_audit_time");
-}
-
-static trygg_err missing_test_history_since(trygg_store *st, int64_t at)
-{
-    (void)at;
-    return trygg_pg_missing(st, "test_history_since");
-}
-
-const int trygg_pg_ops_missing = 39;
+const int trygg_pg_ops_missing = 0;
 const int trygg_pg_ops_total = 159;
 
 const trygg_store_ops trygg_pg_ops = {
@@ -370,35 +19,35 @@ const trygg_store_ops trygg_pg_ops = {
     .set_retention = trygg_pg_set_retention,
     .retention = trygg_pg_retention,
     .set_wal_limit = trygg_pg_set_wal_limit,
-    .submit = missing_submit,
-    .get = missing_get,
-    .get_view = missing_get_view,
-    .get_by_ref_view = missing_get_by_ref_view,
-    .get_by_ref = missing_get_by_ref,
-    .get_by_key = missing_get_by_key,
-    .list = missing_list,
-    .count_by_status = missing_count_by_status,
-    .update = missing_update,
-    .set_urgent = missing_set_urgent,
-    .set_status = missing_set_status,
-    .suggest_duplicates = missing_suggest_duplicates,
-    .list_duplicates = missing_list_duplicates,
-    .set_copy_to = missing_set_copy_to,
-    .redact = missing_redact,
-    .set_destination = missing_set_destination,
-    .set_callback_number = missing_set_callback_number,
-    .assign = missing_assign,
-    .set_due = missing_set_due,
-    .list_undue = missing_list_undue,
-    .follow_set = missing_follow_set,
-    .follow_get = missing_follow_get,
-    .add_message = missing_add_message,
-    .add_message_for = missing_add_message_for,
-    .list_messages = missing_list_messages,
-    .audit = missing_audit,
-    .list_audit = missing_list_audit,
-    .access_add = missing_access_add,
-    .access_list = missing_access_list,
+    .submit = trygg_pg_submit,
+    .get = trygg_pg_get,
+    .get_view = trygg_pg_get_view,
+    .get_by_ref_view = trygg_pg_get_by_ref_view,
+    .get_by_ref = trygg_pg_get_by_ref,
+    .get_by_key = trygg_pg_get_by_key,
+    .list = trygg_pg_list,
+    .count_by_status = trygg_pg_count_by_status,
+    .update = trygg_pg_update,
+    .set_urgent = trygg_pg_set_urgent,
+    .set_status = trygg_pg_set_status,
+    .suggest_duplicates = trygg_pg_suggest_duplicates,
+    .list_duplicates = trygg_pg_list_duplicates,
+    .set_copy_to = trygg_pg_set_copy_to,
+    .redact = trygg_pg_redact,
+    .set_destination = trygg_pg_set_destination,
+    .set_callback_number = trygg_pg_set_callback_number,
+    .assign = trygg_pg_assign,
+    .set_due = trygg_pg_set_due,
+    .list_undue = trygg_pg_list_undue,
+    .follow_set = trygg_pg_follow_set,
+    .follow_get = trygg_pg_follow_get,
+    .add_message = trygg_pg_add_message,
+    .add_message_for = trygg_pg_add_message_for,
+    .list_messages = trygg_pg_list_messages,
+    .audit = trygg_pg_audit,
+    .list_audit = trygg_pg_list_audit,
+    .access_add = trygg_pg_access_add,
+    .access_list = trygg_pg_access_list,
     .begin = trygg_pg_begin,
     .commit = trygg_pg_commit,
     .rollback = trygg_pg_rollback,
@@ -457,7 +106,7 @@ const trygg_store_ops trygg_pg_ops = {
     .contact_set_lang = trygg_pg_contact_set_lang,
     .contact_ciphers = trygg_pg_contact_ciphers,
     .contact_ciphers_blank = trygg_pg_contact_ciphers_blank,
-    .open_item_of_sender = missing_open_item_of_sender,
+    .open_item_of_sender = trygg_pg_open_item_of_sender,
     .sms_inbound_get = trygg_pg_sms_inbound_get,
     .sms_inbound_put = trygg_pg_sms_inbound_put,
     .sms_inbound_count = trygg_pg_sms_inbound_count,
@@ -488,8 +137,8 @@ const trygg_store_ops trygg_pg_ops = {
     .outbox_counts = trygg_pg_outbox_counts,
     .set_autocheckpoint = trygg_pg_set_autocheckpoint,
     .checkpoint = trygg_pg_checkpoint,
-    .purge = missing_purge,
-    .count = missing_count,
+    .purge = trygg_pg_purge,
+    .count = trygg_pg_count,
     .event_add = trygg_pg_event_add,
     .event_add_many = trygg_pg_event_add_many,
     .event_get = trygg_pg_event_get,
@@ -510,15 +159,15 @@ const trygg_store_ops trygg_pg_ops = {
     .plan_get = trygg_pg_plan_get,
     .plan_set = trygg_pg_plan_set,
     .measure_effect = trygg_pg_measure_effect,
-    .table_rows = missing_table_rows,
-    .rows_containing = missing_rows_containing,
-    .report_cache_info = missing_report_cache_info,
-    .test_age = missing_test_age,
-    .test_item_times = missing_test_item_times,
-    .test_audit_time = missing_test_audit_time,
+    .table_rows = trygg_pg_table_rows,
+    .rows_containing = trygg_pg_rows_containing,
+    .report_cache_info = trygg_pg_report_cache_info,
+    .test_age = trygg_pg_test_age,
+    .test_item_times = trygg_pg_test_item_times,
+    .test_audit_time = trygg_pg_test_audit_time,
     .test_kiosk_seen = trygg_pg_test_kiosk_seen,
     .test_health_at = trygg_pg_test_health_at,
-    .test_history_since = missing_test_history_since,
+    .test_history_since = trygg_pg_test_history_since,
     .police_store_json = trygg_pg_police_store_json,
     .police_count = trygg_pg_police_count,
     .police_note = trygg_pg_police_note,

@@ -21,6 +21,52 @@ int trygg_pg_schema_version(trygg_store *st);
 void trygg_pg_set_retention(trygg_store *st, trygg_kind kind, int days);
 int trygg_pg_retention(trygg_store *st, trygg_kind kind);
 void trygg_pg_set_wal_limit(trygg_store *st, int64_t bytes);
+trygg_err trygg_pg_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created);
+trygg_err trygg_pg_get(trygg_store *st, int64_t id, trygg_item *out);
+trygg_err trygg_pg_get_view(trygg_store *st, int64_t id, trygg_view view, trygg_item *out);
+trygg_err trygg_pg_get_by_ref_view(trygg_store *st, const char *ref, trygg_view view,
+                                   trygg_item *out);
+trygg_err trygg_pg_get_by_ref(trygg_store *st, const char *ref, trygg_item *out);
+trygg_err trygg_pg_get_by_key(trygg_store *st, const char *client_key, trygg_item *out);
+trygg_err trygg_pg_list(trygg_store *st, const trygg_filter *f, const trygg_cursor *after,
+                        trygg_item *items, int max, int *n, trygg_cursor *next);
+trygg_err trygg_pg_count_by_status(trygg_store *st, const trygg_filter *f,
+                                   int64_t counts[TRYGG_STATUS_COUNT]);
+trygg_err trygg_pg_update(trygg_store *st, int64_t id, const char *actor, const char *category,
+                          const char *area, int kind);
+trygg_err trygg_pg_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent);
+trygg_err trygg_pg_set_status(trygg_store *st, int64_t id, const char *actor, trygg_status status,
+                              trygg_close_reason reason, int64_t duplicate_of);
+trygg_err trygg_pg_suggest_duplicates(trygg_store *st, int64_t id, int days, trygg_view view,
+                                      trygg_item *items, int max, int *n);
+trygg_err trygg_pg_list_duplicates(trygg_store *st, int64_t id, trygg_view view, trygg_item *items,
+                                   int max, int *n);
+trygg_err trygg_pg_set_copy_to(trygg_store *st, int64_t id, const char *actor, const char *dest);
+trygg_err trygg_pg_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
+                          const char *place);
+trygg_err trygg_pg_set_destination(trygg_store *st, int64_t id, const char *actor,
+                                   const char *dest);
+trygg_err trygg_pg_set_callback_number(trygg_store *st, int64_t id, const char *actor,
+                                       const char *number);
+trygg_err trygg_pg_assign(trygg_store *st, int64_t id, const char *actor, const char *assignee);
+trygg_err trygg_pg_set_due(trygg_store *st, int64_t id, int64_t due_at);
+trygg_err trygg_pg_list_undue(trygg_store *st, int64_t *ids, int max, int *n);
+trygg_err trygg_pg_follow_set(trygg_store *st, int64_t id, const char *hash);
+trygg_err trygg_pg_follow_get(trygg_store *st, const char *ref, trygg_follow *out);
+trygg_err trygg_pg_add_message(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
+                               const char *author, const char *text, int64_t *msg_id);
+trygg_err trygg_pg_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_dir dir,
+                                   trygg_audience audience, const char *author, const char *text,
+                                   int64_t *msg_id);
+trygg_err trygg_pg_list_messages(trygg_store *st, int64_t item_id, trygg_view view,
+                                 trygg_message *out, int max, int *n);
+trygg_err trygg_pg_audit(trygg_store *st, int64_t item_id, const char *actor, const char *action,
+                         const char *detail);
+trygg_err trygg_pg_list_audit(trygg_store *st, int64_t item_id, trygg_audit *out, int max, int *n);
+trygg_err trygg_pg_access_add(trygg_store *st, const char *actor, const char *action,
+                              int64_t item_id, const char *detail);
+trygg_err trygg_pg_access_list(trygg_store *st, int64_t from, int64_t to, trygg_access *out,
+                               int max, int *n);
 trygg_err trygg_pg_begin(trygg_store *st);
 trygg_err trygg_pg_commit(trygg_store *st);
 void trygg_pg_rollback(trygg_store *st);
@@ -95,6 +141,8 @@ trygg_err trygg_pg_contact_ciphers(trygg_store *st, const char *after, trygg_con
                                    int *n);
 trygg_err trygg_pg_contact_ciphers_blank(trygg_store *st, const char *const *pseudonyms, int n,
                                          int *blanked);
+trygg_err trygg_pg_open_item_of_sender(trygg_store *st, const char *pseudonym, int64_t since,
+                                       trygg_item *out);
 trygg_err trygg_pg_sms_inbound_get(trygg_store *st, const char *key, int64_t *item_id);
 trygg_err trygg_pg_sms_inbound_put(trygg_store *st, const char *key, int64_t item_id,
                                    const char *sender, int64_t at);
@@ -139,6 +187,9 @@ trygg_err trygg_pg_outbox_counts(trygg_store *st, const char *which,
                                  int64_t counts[TRYGG_OUT_COUNT], int64_t *attempts_failed);
 trygg_err trygg_pg_set_autocheckpoint(trygg_store *st, int pages);
 trygg_err trygg_pg_checkpoint(trygg_store *st, int *wal_pages);
+trygg_err trygg_pg_purge(trygg_store *st, int64_t now, int *n);
+trygg_err trygg_pg_count(trygg_store *st, const trygg_filter *f, const char *group,
+                         trygg_count_cb cb, void *ctx);
 trygg_err trygg_pg_event_add(trygg_store *st, const trygg_event *ev, int64_t *id);
 trygg_err trygg_pg_event_add_many(trygg_store *st, const trygg_event *evs, int n);
 trygg_err trygg_pg_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out);
@@ -164,9 +215,17 @@ trygg_err trygg_pg_plan_get(trygg_store *st, char *out, size_t cap, int64_t *upd
 trygg_err trygg_pg_plan_set(trygg_store *st, const char *text);
 trygg_err trygg_pg_measure_effect(trygg_store *st, const trygg_effect_query *q, int64_t now,
                                   trygg_effect *out);
+trygg_err trygg_pg_table_rows(trygg_store *st, trygg_count_cb cb, void *ctx);
+trygg_err trygg_pg_rows_containing(trygg_store *st, const char *text, trygg_count_cb cb, void *ctx);
+trygg_err trygg_pg_report_cache_info(trygg_store *st, int *weeks, int64_t *last_end);
+trygg_err trygg_pg_test_age(trygg_store *st, int64_t seconds);
+trygg_err trygg_pg_test_item_times(trygg_store *st, int64_t id, int64_t created, int64_t purge_at);
+trygg_err trygg_pg_test_audit_time(trygg_store *st, int64_t item_id, const char *action,
+                                   int64_t at);
 trygg_err trygg_pg_test_kiosk_seen(trygg_store *st, const char *id, int64_t at);
 trygg_err trygg_pg_test_health_at(trygg_store *st, const char *component, const char *json,
                                   int64_t at);
+trygg_err trygg_pg_test_history_since(trygg_store *st, int64_t at);
 trygg_err trygg_pg_police_store_json(trygg_store *st, const char *json, size_t len,
                                      const char *origin, int *stored, int *skipped, char *err,
                                      size_t errcap);

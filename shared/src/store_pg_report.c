@@ -288,3 +288,14 @@ trygg_err trygg_pg_report_build(trygg_store *st, const trygg_week *w,
     *out = r;
     return err;
 }
+
+/* No week cache on PostgreSQL: every build aggregates (see the top). */
+trygg_err trygg_pg_report_cache_info(trygg_store *st, int *weeks, int64_t *last_end)
+{
+    (void)st;
+    if (weeks)
+        *weeks = -1;
+    if (last_end)
+        *last_end = 0;
+    return TRYGG_OK;
+}

@@ -460,12 +460,22 @@ static void test_build_counts(void **state)
     trygg_report_free(r);
 }
 
-/* Number of weeks in the report's week cache. */
+/* Number of weeks in the report's week cache (-1: the backend keeps none
+ * and aggregates every time, as PostgreSQL does). */
 static int cached_weeks(rfixture *f)
 {
-    int n = -1;
+    int n = -2;
     assert_int_equal(trygg_store_report_cache_info(f->st, &n, NULL), TRYGG_OK);
+    assert_true(n >= -1);
     return n;
+}
+
+/* The cache holds `want` weeks, where the backend has one. */
+static void assert_cached(rfixture *f, int want)
+{
+    int n = cached_weeks(f);
+    if (n != -1)
+        assert_int_equal(n, want);
 }
 
 /* History weeks come from the week cache after the first build; adding,
@@ -483,7 +493,7 @@ static void test_week_cache(void **state)
     trygg_report *r;
     assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
     trygg_report_free(r);
-    assert_int_equal(cached_weeks(f), 12);
+    assert_cached(f, 12);
     /* Second build from the cache: same figures. */
     assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
     assert_int_equal(r->total[C], 21);
@@ -495,7 +505,7 @@ static void test_week_cache(void **state)
     /* A kiosk that was offline delivers an old W40 item late. */
     add_item(f, w40.start + 3600, TRYGG_KIND_CONCERN, "lighting", "nygard", TRYGG_CHANNEL_KIOSK,
              "nygard-1", 0);
-    assert_int_equal(cached_weeks(f), 11);
+    assert_cached(f, 11);
     /* Staff re-classify a W45 fault as a concern in another area. */
     trygg_filter flt;
     trygg_filter_init(&flt);
@@ -518,14 +528,15 @@ static void test_week_cache(void **state)
     assert_int_equal(row_count(r, TRYGG_DIM_CATEGORY, "concern/vandalism", C - 2), 1);
     assert_int_equal(row_count(r, TRYGG_DIM_AREA, "centrum", C - 2), 1);
     trygg_report_free(r);
-    assert_int_equal(cached_weeks(f), 12);
+    assert_cached(f, 12);
     /* The report week itself and weeks not yet over are never cached. */
     trygg_week_shift(&w, 1, &w);
     assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
     trygg_report_free(r);
     int64_t last_end = -1;
     assert_int_equal(trygg_store_report_cache_info(f->st, NULL, &last_end), TRYGG_OK);
-    assert_true(last_end > 0 && last_end <= now);
+    if (cached_weeks(f) != -1)
+        assert_true(last_end > 0 && last_end <= now);
 }
 
 /* Items closed as duplicate or spam are not counted anywhere: not in the
@@ -554,7 +565,7 @@ static void test_excludes_duplicate_spam(void **state)
     assert_int_equal(r->total[C], 3);
     assert_int_equal(r->total[C - 2], 2);
     trygg_report_free(r);
-    assert_int_equal(cached_weeks(f), 12);
+    assert_cached(f, 12);
     assert_int_equal(trygg_store_set_status(f->st, dup, "tester", TRYGG_STATUS_CLOSED,
                                             TRYGG_CLOSE_DUPLICATE, keep),
                      TRYGG_OK);
@@ -564,7 +575,7 @@ static void test_excludes_duplicate_spam(void **state)
     assert_int_equal(
         trygg_store_set_status(f->st, old_spam, "tester", TRYGG_STATUS_CLOSED, TRYGG_CLOSE_SPAM, 0),
         TRYGG_OK);
-    assert_int_equal(cached_weeks(f), 11); /* W45's cache went with the spam */
+    assert_cached(f, 11); /* W45's cache went with the spam */
     assert_int_equal(trygg_report_build(f->st, &w, NULL, now, &r), TRYGG_OK);
     assert_int_equal(r->total[C], 1);
     assert_int_equal(row_count(r, TRYGG_DIM_KIND, "fault", C), 1);

@@ -1,5 +1,6 @@
-/* Several processes on one database file: the same client key submitted at
- * the same moment gives one item, and everyone gets its id and reference. */
+/* Several processes on one database (a SQLite file, or a PostgreSQL
+ * database under TRYGG_TEST_PG): the same client key submitted at the same
+ * moment gives one item, and everyone gets its id and reference. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,9 +24,8 @@ static int mk_dir(void **state)
     fixture *f = calloc(1, sizeof *f);
     const char *tmp = getenv("TMPDIR");
     snprintf(f->dir, sizeof f->dir, "%s/trygg-conc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (!mkdtemp(f->dir) || fx_db_path(f) != 0)
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/trygg.db", f->dir);
     *state = f;
     return 0;
 }
@@ -34,6 +34,7 @@ static int rm_dir(void **state)
 {
     fixture *f = *state;
     trygg_store_close(f->st);
+    fx_db_drop(f);
     fx_rmdir(f->dir);
     free(f);
     return 0;
