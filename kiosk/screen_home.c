@@ -137,13 +137,14 @@ static void plan_grid(const ctx *c, grid *g, int avail_h)
 }
 
 /* The language buttons (Lättläst next to Svenska: it is chosen like a
- * language) from x on the row at y; returns their total width. With
- * measure_only nothing is added. */
-static int home_langs(ctx *c, int x, int y, int measure_only)
+ * language) from x on the row at y, on more rows when they are wider than
+ * the screen; returns their width on one row. With measure_only nothing is
+ * added; *h (may be NULL) gets the height they take. */
+static int home_langs(ctx *c, int x, int y, int measure_only, int *h)
 {
     const flow *f = c->f;
     static const char *const langs[] = {"sv", KCFG_EASY_SV, "en", "ar", "so"};
-    int bh = S(c, 84), x0 = x;
+    int bh = S(c, 84), x0 = x, total = 0, rows = 1;
     for (int i = 0; i < (int)(sizeof langs / sizeof *langs); i++) {
         if (!kcfg_has_lang(f->cfg, langs[i]))
             continue;
@@ -151,6 +152,11 @@ static int home_langs(ctx *c, int x, int y, int measure_only)
         snprintf(id, sizeof id, "lang.%s", langs[i]);
         const char *lab = T(c, id);
         int w = kit_btn_w(c, lab, P(c, 30));
+        if (x > x0 && x + w > c->W - c->pad) { /* next row */
+            x = x0;
+            y += bh + S(c, 16);
+            rows++;
+        }
         if (!measure_only) {
             ui_el *e = kit_button(c, id, lab, x, y, w, bh,
                                   strcmp(f->lang, langs[i]) == 0 ? ST_SELECTED : ST_SECONDARY);
@@ -158,8 +164,11 @@ static int home_langs(ctx *c, int x, int y, int measure_only)
             e->rtl = strcmp(langs[i], "ar") == 0;
         }
         x += w + S(c, 16);
+        total += w + S(c, 16);
     }
-    return x > x0 ? x - x0 - S(c, 16) : 0;
+    if (h)
+        *h = rows * bh + (rows - 1) * S(c, 16);
+    return total > 0 ? total - S(c, 16) : 0;
 }
 
 /* The title, with the language buttons at the end of its row when they fit
@@ -168,7 +177,7 @@ static void home_head(ctx *c, const char *sub)
 {
     const char *title = T(c, "home.title");
     int tpx = P(c, 52), bh = S(c, 84), w = c->W - 2 * c->pad;
-    int langs_w = home_langs(c, 0, 0, 1);
+    int langs_w = home_langs(c, 0, 0, 1, NULL);
     /* one row when the title fits beside the buttons at 52 font units, or
      * a little smaller (down to 40): a row of buttons gives the tiles room */
     int title_w = layout_measure(title, tpx, 1, c->l->rtl);
@@ -192,11 +201,12 @@ static void home_head(ctx *c, const char *sub)
         kit_para(c, sub, c->pad, &y, w, P(c, 30), 0, c->t->muted, c->t->bg);
     }
     if (one_row) {
-        home_langs(c, c->W - c->pad - langs_w, c->top + (row_h - bh) / 2, 0);
+        home_langs(c, c->W - c->pad - langs_w, c->top + (row_h - bh) / 2, 0, NULL);
     } else {
+        int lh;
         y += S(c, 20);
-        home_langs(c, c->pad, y, 0);
-        y += bh;
+        home_langs(c, c->pad, y, 0, &lh);
+        y += lh;
     }
     c->top = y + S(c, 24);
 }
