@@ -17,7 +17,7 @@ void kcfg_defaults(kiosk_config *c)
     snprintf(c->data_dir, sizeof c->data_dir, ".");
     snprintf(c->area, sizeof c->area, "centrum");
     snprintf(c->default_lang, sizeof c->default_lang, "sv");
-    snprintf(c->languages, sizeof c->languages, "sv,en,ar,so");
+    snprintf(c->languages, sizeof c->languages, "sv,sv_LL,en,ar,so");
     snprintf(c->maintenance_pin, sizeof c->maintenance_pin, "2580");
     c->tls_verify = 1;
     c->idle_s = 90;
@@ -333,7 +333,13 @@ static int all_digits(const char *s)
 
 static int known_lang(const char *l)
 {
-    return !strcmp(l, "sv") || !strcmp(l, "en") || !strcmp(l, "ar") || !strcmp(l, "so");
+    return !strcmp(l, "sv") || !strcmp(l, KCFG_EASY_SV) || !strcmp(l, "en") || !strcmp(l, "ar") ||
+           !strcmp(l, "so");
+}
+
+const char *kcfg_item_lang(const char *lang)
+{
+    return strcmp(lang, KCFG_EASY_SV) == 0 ? "sv" : lang;
 }
 
 int kcfg_link_url_ok(const char *s)
@@ -410,7 +416,7 @@ trygg_err kcfg_load(const char *path, kiosk_config *c, trygg_cfg_errors *e)
     if (!found)
         trygg_cfg_fail(e, 0, "area '%s' is not listed in [areas]", c->area);
     if (!known_lang(c->default_lang))
-        trygg_cfg_fail(e, 0, "default_lang '%s': use sv, en, ar or so", c->default_lang);
+        trygg_cfg_fail(e, 0, "default_lang '%s': use sv, sv_LL, en, ar or so", c->default_lang);
     else if (!kcfg_has_lang(c, c->default_lang))
         trygg_cfg_fail(e, 0, "default_lang '%s' is not in languages", c->default_lang);
     {
@@ -418,7 +424,7 @@ trygg_err kcfg_load(const char *path, kiosk_config *c, trygg_cfg_errors *e)
         TRYGG_COPY_FIT(tmp, c->languages);
         for (char *save = NULL, *t = strtok_r(tmp, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
             if (!known_lang(t))
-                trygg_cfg_fail(e, 0, "languages: '%s' is not one of sv, en, ar, so", t);
+                trygg_cfg_fail(e, 0, "languages: '%s' is not one of sv, sv_LL, en, ar, so", t);
     }
     if (strlen(c->maintenance_pin) < 4 || strlen(c->maintenance_pin) > 12 ||
         !all_digits(c->maintenance_pin))

@@ -47,7 +47,7 @@ typedef struct kiosk_config {
     char data_dir[KCFG_PATH];    /* outbox.db and config-cache.json live here */
     char area[KCFG_ID];          /* the kiosk's own area id, listed first */
     char default_lang[8];
-    char languages[64];       /* comma-separated, e.g. "sv,en,ar,so" */
+    char languages[64];       /* comma-separated, e.g. "sv,sv_LL,en,ar,so" */
     char maintenance_pin[16]; /* 4-12 digits */
     char ca_file[KCFG_PATH];  /* optional CA bundle for HTTPS */
     char ref_prefix[4];       /* reference prefix from `tryggctl kiosk add` ("" = not yet
@@ -116,6 +116,17 @@ const char *kcfg_key_name(kcfg_key k);
 /* The action bound to the key called `name` (an SDL scancode name, compared
  * without regard to case), or -1 when it is not bound. */
 int kcfg_key_action(const kiosk_config *c, const char *name);
+
+/* Lättläst, easy-to-read Swedish (issue 16): a language of the kiosk's own
+ * (assets/i18n/kiosk/sv_LL.po, chosen with its own button), a variant of
+ * Swedish everywhere else. Its catalog holds only the texts it rewrites;
+ * every other key falls back to sv. */
+#define KCFG_EASY_SV "sv_LL"
+
+/* The language a submission is filed under at the server (item language,
+ * SMS replies): the base language of a variant ("sv_LL" -> "sv"), else
+ * lang itself. */
+const char *kcfg_item_lang(const char *lang);
 
 /* 1 if `lang` is in c->languages. */
 int kcfg_has_lang(const kiosk_config *c, const char *lang);

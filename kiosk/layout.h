@@ -56,7 +56,11 @@ typedef struct ui_el {
     int zone;       /* UI_ZONE_*: where the keypad's focus order puts it */
     int masked;     /* shows (part of) a masked field: its text is never spoken */
     int say_digits; /* phone numbers: the voice reads them digit by digit */
+    int fit;        /* written by the renderer: UI_FIT_* (how the label went in) */
 } ui_el;
+
+/* How a text went into its box (ui_el.fit, "fit" in the screenshot JSON). */
+enum { UI_FIT_OK = 0, UI_FIT_SHRUNK, UI_FIT_CLIPPED };
 
 enum { UI_ZONE_CONTENT = 0, UI_ZONE_FOOTER, UI_ZONE_HEADER };
 

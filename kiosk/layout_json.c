@@ -26,11 +26,13 @@ int layout_write_json(const ui_list *l, const char *path)
         char fg[8], bg[8];
         hex(fg, e->fg);
         hex(bg, e->bg);
+        static const char *const fits[] = {"ok", "shrunk", "clipped"};
         json_array_append_new(
             els,
-            json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:s, s:s, s:i, s:b, s:b}", "kind", kind,
-                      "id", e->id, "label", e->label, "x", e->x, "y", e->y, "w", e->w, "h", e->h,
-                      "fg", fg, "bg", bg, "px", e->px, "bold", e->bold, "rtl", e->rtl));
+            json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:s, s:s, s:i, s:b, s:b, s:s}", "kind",
+                      kind, "id", e->id, "label", e->label, "x", e->x, "y", e->y, "w", e->w, "h",
+                      e->h, "fg", fg, "bg", bg, "px", e->px, "bold", e->bold, "rtl", e->rtl, "fit",
+                      fits[e->fit >= 0 && e->fit <= UI_FIT_CLIPPED ? e->fit : 0]));
     }
     json_t *root = json_pack("{s:s, s:s, s:b, s:i, s:i, s:o}", "screen", l->screen, "lang", l->lang,
                              "rtl", l->rtl, "width", l->w, "height", l->h, "elements", els);

@@ -95,7 +95,8 @@ void kit_keyboard(ctx *c, int digits);
 /* The text field being typed in (masked: dots), with an optional hint under it. */
 void kit_field(ctx *c, const char *value, int masked, int multiline, const char *hint);
 
-/* The screens (screens.c): each fills the content area between header and footer. */
+/* The screens (screens.c, screen_home.c): each fills the content area between
+ * header and footer. */
 void screen_home(ctx *c);
 void screen_help(ctx *c);
 void screen_receipt(ctx *c);

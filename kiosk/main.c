@@ -64,7 +64,10 @@ static void host_say(void *user, const char *lang, const char *text)
         return;          /* Somali: the control says so; nothing is read in a wrong voice */
     if (a->speech_log) { /* script mode only (--speech-log) */
         TRYGG_COPY_TRUNC(a->said, text); /* the speech engine takes as much */
-        fprintf(a->speech_log, "%s\t%s\n", lang, text);
+        /* one utterance a line: a text's line breaks (lättläst) become spaces */
+        for (char *p = a->said; (p = strchr(p, '\n')) != NULL;)
+            *p = ' ';
+        fprintf(a->speech_log, "%s\t%s\n", lang, a->said);
         fflush(a->speech_log);
     }
     if (a->sp)
@@ -213,7 +216,8 @@ static int host_submit(void *user, const flow_form *form, char ref[8], char foll
      * it too; the server keeps only its hash (docs/follow-up.md). */
     char secret[TRYGG_FOLLOW_SECRET_LEN + 1];
     trygg_follow_secret_new(secret);
-    char *body = submission_json(&a->f, form, uuid, a->f.lang, secret);
+    /* Lättläst is filed as Swedish: the server knows the four languages. */
+    char *body = submission_json(&a->f, form, uuid, kcfg_item_lang(a->f.lang), secret);
     if (!body)
         return -1;
     /* The reference is the kiosk's own (prefix + sequence, unique by

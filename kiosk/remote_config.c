@@ -18,6 +18,8 @@ static const char *const langs[RC_LANGS] = {"sv", "en", "ar", "so"};
 
 int rc_lang_index(const char *lang)
 {
+    if (lang && strcmp(lang, KCFG_EASY_SV) == 0)
+        lang = "sv"; /* lättläst shows the server's Swedish labels and notices */
     for (int i = 0; i < RC_LANGS; i++)
         if (lang && strcmp(lang, langs[i]) == 0)
             return i;
@@ -461,11 +463,17 @@ trygg_err rc_load_cache(const char *path, const rc_catalog *base, rc_catalog *ou
 const char *rc_label(const rc_entry *e, const char *lang, const trygg_i18n *t,
                      const char *keyprefix, char *buf, size_t cap)
 {
+    char key[160];
+    snprintf(key, sizeof key, "%s%s", keyprefix ? keyprefix : "", e->id);
+    /* Lättläst rewrites a built-in category in its own words; the server's
+     * Swedish label otherwise. */
+    if (lang && strcmp(lang, KCFG_EASY_SV) == 0 && t && keyprefix && trygg_i18n_has(t, lang, key)) {
+        snprintf(buf, cap, "%s", trygg_i18n_get(t, lang, key));
+        return buf;
+    }
     int li = rc_lang_index(lang);
     if (li >= 0 && e->label[li][0])
         return e->label[li];
-    char key[160];
-    snprintf(key, sizeof key, "%s%s", keyprefix ? keyprefix : "", e->id);
     if (t && keyprefix && trygg_i18n_has(t, lang, key)) {
         snprintf(buf, cap, "%s", trygg_i18n_get(t, lang, key));
         return buf;

@@ -87,7 +87,8 @@ typedef struct rc_catalog {
     int from_server; /* 1 when parsed from a server body */
 } rc_catalog;
 
-/* Index of lang in the label arrays (sv 0, en 1, ar 2, so 3), -1 if unknown. */
+/* Index of lang in the label arrays (sv 0, en 1, ar 2, so 3; lättläst,
+ * KCFG_EASY_SV, counts as sv), -1 if unknown. */
 int rc_lang_index(const char *lang);
 
 /* Built-in catalog from kiosk.ini (areas, links) and the fixed category ids. */

@@ -196,15 +196,16 @@ static void frame(ui *u, int x, int y, int w, int h, int bw, uint32_t c)
 /* THE text function: every string on screen is drawn here. Wraps utf8
  * into the box, shrinks the font until it fits, reorders each line into
  * bidi runs and draws each run with the font for its script. Returns the
- * font size used. */
+ * font size used; *how (UI_FIT_*) says whether it had to shrink it or could not show
+ * all of the text (lines left out, or a line wider than the box). */
 static int draw_text(ui *u, const char *utf8, int rtl, int px, int bold, uint32_t fg, int bx,
-                     int by, int bw, int bh, int align, int vcenter, int keep_end)
+                     int by, int bw, int bh, int align, int vcenter, int keep_end, int *how)
 {
     ui_line lines[64];
-    int n = 0;
+    int n = 0, want = px, widest = 0;
     for (int tries = 0; px >= MIN_PX && tries < 12; tries++) {
         n = layout_wrap(utf8, px, bold, rtl, bw, lines, 64);
-        int widest = 0;
+        widest = 0;
         for (int i = 0; i < n; i++) {
             char line[UI_LABEL_MAX];
             snprintf(line, sizeof line, "%.*s", (int)lines[i].len, utf8 + lines[i].start);
@@ -228,6 +229,7 @@ static int draw_text(ui *u, const char *utf8, int rtl, int px, int bold, uint32_
     int lh = (int)(px * 1.35);
     int first = 0;
     int fit = bh / lh > 0 ? bh / lh : 1;
+    *how = n > fit || widest > bw ? UI_FIT_CLIPPED : px < want ? UI_FIT_SHRUNK : UI_FIT_OK;
     if (n > fit)
         first = keep_end ? n - fit : 0, n = keep_end ? n : fit;
     int total = (n - first) * lh;
@@ -298,7 +300,7 @@ void ui_draw(ui *u, ui_list *l)
                 fill(u, e->x, e->y, e->w, e->h, e->bg);
             frame(u, e->x, e->y, e->w, e->h, e->border_w, e->border);
             e->px = draw_text(u, e->label, e->rtl, e->px, e->bold, e->fg, e->x, e->y, e->w, e->h,
-                              e->align, e->vcenter, strcmp(e->id, "field") == 0);
+                              e->align, e->vcenter, strcmp(e->id, "field") == 0, &e->fit);
             break;
         case UI_BUTTON:
         case UI_KEY: {
@@ -319,7 +321,7 @@ void ui_draw(ui *u, ui_list *l)
                     tx += cs + pad;
             }
             e->px = draw_text(u, e->label, e->rtl, e->px, e->bold, e->fg, tx, e->y + 2, tw,
-                              e->h - 4, e->align, 1, 0);
+                              e->h - 4, e->align, 1, 0, &e->fit);
             break;
         }
         }
