@@ -99,9 +99,23 @@ static void read_measure(sqlite3_stmt *s, void *row)
 
 #define IDS_CAP (TRYGG_MEASURE_LINKS * (TRYGG_NAME_MAX + 2) + 1)
 
-/* Binds title..indicator (parameters 1..13) of the scrubbed copy of `m`. */
-static trygg_err bind_measure(trygg_store *st, sqlite3_stmt *s, const trygg_measure *m)
+static trygg_err check_measure(trygg_store *st, const trygg_measure *m)
 {
+    const char *field = NULL;
+    if (trygg_measure_validate(m, &field) != TRYGG_OK)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid measure field %s", field);
+    return TRYGG_OK;
+}
+
+/* Writes the scrubbed copy of m by `sql` (title..indicator and the time as
+ * ?1..?13; an update has the measure's id as ?14): an insert (*id set) or
+ * an update of one row (id NULL). */
+static trygg_err write_measure(trygg_store *st, const trygg_measure *m, const char *sql,
+                               int64_t *id, const char *what)
+{
+    trygg_err err = check_measure(st, m);
+    if (err)
+        return err;
     trygg_measure *c = malloc(sizeof *c);
     if (!c)
         return trygg_st_failf(st, TRYGG_ERR_NOMEM, "measure");
@@ -113,54 +127,17 @@ static trygg_err bind_measure(trygg_store *st, sqlite3_stmt *s, const trygg_meas
     join_ids((const char(*)[TRYGG_NAME_MAX + 1]) c->places, c->nplaces, places, sizeof places);
     join_ids((const char(*)[TRYGG_NAME_MAX + 1]) c->cats, c->ncats, cats, sizeof cats);
     join_types(c->types, types, sizeof types);
-    trygg_st_bind_text(s, 1, c->title);
-    trygg_st_bind_text(s, 2, c->problem);
-    trygg_st_bind_text(s, 3, places);
-    trygg_st_bind_text(s, 4, cats);
-    trygg_st_bind_text(s, 5, types);
-    trygg_st_bind_text(s, 6, c->org);
-    trygg_st_bind_text(s, 7, c->start_day);
-    trygg_st_bind_text(s, 8, c->end_day);
-    trygg_st_bind_text(s, 9, c->status);
-    sqlite3_bind_int(s, 10, c->priority);
-    sqlite3_bind_int64(s, 11, c->cost);
-    trygg_st_bind_text(s, 12, c->indicator);
-    sqlite3_bind_int64(s, 13, trygg_st_now());
-    free(c);
-    return TRYGG_OK;
-}
-
-static trygg_err check_measure(trygg_store *st, const trygg_measure *m)
-{
-    const char *field = NULL;
-    if (trygg_measure_validate(m, &field) != TRYGG_OK)
-        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid measure field %s", field);
-    return TRYGG_OK;
-}
-
-/* Writes m by `sql` (the measure's fields as ?1..?13, its id as ?14 when
- * the statement has it): an insert (*id set) or an update of one row. */
-static trygg_err write_measure(trygg_store *st, const trygg_measure *m, const char *sql,
-                               int64_t *id, const char *what)
-{
-    trygg_err err = check_measure(st, m);
-    sqlite3_stmt *s;
-    if (!err)
-        err = trygg_st_prepare(st, sql, &s);
-    if (err)
-        return err;
-    err = bind_measure(st, s, m);
-    if (err) {
-        sqlite3_finalize(s);
-        return err;
-    }
-    if (sqlite3_bind_parameter_count(s) >= 14)
-        sqlite3_bind_int64(s, 14, m->id);
-    if (!id)
-        return trygg_st_run_one(st, s, what);
-    err = trygg_st_run(st, s, what);
-    if (!err)
+    const trygg_sql_val v[] = {
+        TRYGG_SQL_TEXT(c->title),      TRYGG_SQL_TEXT(c->problem), TRYGG_SQL_TEXT(places),
+        TRYGG_SQL_TEXT(cats),          TRYGG_SQL_TEXT(types),      TRYGG_SQL_TEXT(c->org),
+        TRYGG_SQL_TEXT(c->start_day),  TRYGG_SQL_TEXT(c->end_day), TRYGG_SQL_TEXT(c->status),
+        TRYGG_SQL_INT(c->priority),    TRYGG_SQL_INT(c->cost),     TRYGG_SQL_TEXT(c->indicator),
+        TRYGG_SQL_INT(trygg_st_now()), TRYGG_SQL_INT(m->id)};
+    trygg_sql_args args = {v, id ? 13 : 14};
+    err = id ? trygg_st_write(st, sql, args, what) : trygg_st_write_one(st, sql, args, what);
+    if (!err && id)
         *id = sqlite3_last_insert_rowid(st->db);
+    free(c);
     return err;
 }
 
@@ -185,21 +162,13 @@ trygg_err trygg_sqlite_measure_update(trygg_store *st, const trygg_measure *m)
                          "cats = ?4, types = ?5, org = ?6, start_day = ?7, end_day = ?8, "
                          "status = ?9, priority = ?10, cost = ?11, indicator = ?12, "
                          "updated = ?13 WHERE id = ?14",
-                         NULL, "update measure");
+                         NULL, "measure");
 }
 
 trygg_err trygg_sqlite_measure_get(trygg_store *st, int64_t id, trygg_measure *out)
 {
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(st, "SELECT " MEASURE_COLS " FROM measures WHERE id = ?1", &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, id);
-    int n = 0;
-    err = trygg_st_collect(st, s, out, sizeof *out, read_measure, &n, "get measure");
-    if (!err && n == 0)
-        return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such measure");
-    return err;
+    return trygg_st_row(st, "SELECT " MEASURE_COLS " FROM measures WHERE id = ?1",
+                        TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), read_measure, out, "measure");
 }
 
 trygg_err trygg_sqlite_measure_list(trygg_store *st, trygg_measure *out, int max, int *n)
@@ -212,6 +181,13 @@ trygg_err trygg_sqlite_measure_list(trygg_store *st, trygg_measure *out, int max
 
 /* ---- Before and after -------------------------------------------------------------- */
 
+static void read_two(sqlite3_stmt *s, void *row)
+{
+    int64_t *v = row;
+    v[0] = sqlite3_column_int64(s, 0);
+    v[1] = sqlite3_column_int64(s, 1);
+}
+
 /* Items at one place in [from, to) in the linked categories (cats "" =
  * every category), and the summed counts of events there with from_day <=
  * day < to_day of the linked types (types "" = every type). */
@@ -223,32 +199,22 @@ static trygg_err count_place(trygg_store *st, const trygg_place_ref *p, const ch
     if (trygg_time_format(from, "%Y-%m-%d", from_day, sizeof from_day) == 0 ||
         trygg_time_format(to, "%Y-%m-%d", to_day, sizeof to_day) == 0)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "window out of range");
-    sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare(
+    int64_t got[2] = {0, 0};
+    trygg_err err = trygg_st_row(
         st,
         "SELECT (SELECT count(*) FROM items WHERE created >= ?1 AND created < ?2 AND area = ?3 "
         "AND shared_place = ?4 AND close_reason NOT IN ('duplicate', 'spam') AND (?5 = '' OR "
         "instr(',' || ?5 || ',', ',' || category || ',') > 0)), (SELECT coalesce(sum(count), 0) "
         "FROM events WHERE day >= ?6 AND day < ?7 AND area = ?3 AND place = ?4 AND (?8 = '' OR "
         "instr(',' || ?8 || ',', ',' || type || ',') > 0))",
-        &s);
-    if (err)
-        return err;
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
-    trygg_st_bind_text(s, 3, p->area);
-    trygg_st_bind_text(s, 4, p->label);
-    trygg_st_bind_text(s, 5, cats);
-    trygg_st_bind_text(s, 6, from_day);
-    trygg_st_bind_text(s, 7, to_day);
-    trygg_st_bind_text(s, 8, types);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *items += sqlite3_column_int64(s, 0);
-        *events += sqlite3_column_int64(s, 1);
-    } else
-        err = trygg_st_fail(st, rc, "measure effect");
-    sqlite3_finalize(s);
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(from), TRYGG_SQL_INT(to), TRYGG_SQL_TEXT(p->area),
+                       TRYGG_SQL_TEXT(p->label), TRYGG_SQL_TEXT(cats), TRYGG_SQL_TEXT(from_day),
+                       TRYGG_SQL_TEXT(to_day), TRYGG_SQL_TEXT(types)),
+        read_two, got, "measure effect");
+    if (!err) {
+        *items += got[0];
+        *events += got[1];
+    }
     return err;
 }
 
