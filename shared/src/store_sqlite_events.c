@@ -6,7 +6,10 @@
  */
 #include "store_sqlite_internal.h"
 #include "trygg/copy.h"
+#include "trygg/report.h"
+#include "trygg/time.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define EVENT_COLS "id, type, day, band, area, place, count, text, org, reporter, created, updated"
@@ -196,4 +199,52 @@ trygg_err trygg_sqlite_event_totals(trygg_store *st, const char *from_day, const
         err = trygg_st_fail(st, rc, "event totals");
     sqlite3_finalize(s);
     return err;
+}
+
+/* The local day of `t` as "YYYY-MM-DD" into out[16]. */
+static void local_day(int64_t t, char out[16])
+{
+    int y, m, d;
+    trygg_utc_to_local(t, &y, &m, &d, NULL, NULL, NULL);
+    snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+/* Adds one (area, place, sum) row to the map place it names, if any. */
+static void add_to_place(trygg_report *r, const char *area, const char *place, int64_t n)
+{
+    for (int i = 0; i < r->geo->nplaces; i++) {
+        const trygg_place *p = &r->geo->places[i];
+        if (strcmp(p->area, area) == 0 && strcmp(p->label, place) == 0)
+            r->event_place_n[i] += n;
+    }
+}
+
+trygg_err trygg_sqlite_report_event_places(trygg_store *st, trygg_report *r)
+{
+    memset(r->event_place_n, 0, sizeof r->event_place_n);
+    if (!r->geo || r->geo->nplaces == 0)
+        return TRYGG_OK;
+    char from[16], to[16];
+    local_day(r->week.start, from);
+    local_day(r->week.end - 1, to);
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare_args(st,
+                              "SELECT area, place, SUM(count) FROM events WHERE "
+                              "day >= ?1 AND day <= ?2 AND place <> '' "
+                              "GROUP BY area, place",
+                              TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(from), TRYGG_SQL_TEXT(to)), &s);
+    if (err)
+        return err;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *area = (const char *)sqlite3_column_text(s, 0);
+        const char *place = (const char *)sqlite3_column_text(s, 1);
+        if (area && place)
+            add_to_place(r, area, place, sqlite3_column_int64(s, 2));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return trygg_st_fail(st, rc, "events by place");
+    return TRYGG_OK;
 }
