@@ -209,7 +209,7 @@ static char *text_of(const xmlNode *n)
 
 /* ---- workbook, relationships, shared strings, styles ------------------------- */
 
-/* xl/workbook.xml: the first sheet's relationship id and the date system. */
+/* The workbook part: the first sheet's relationship id and the date system. */
 static int read_workbook(pkg *p, char *rid, size_t cap, int *date1904, int *nomem)
 {
     xmlDocPtr d = part_doc(p, "xl/workbook.xml", NULL, nomem);
@@ -245,7 +245,8 @@ static int ends_with(const char *s, const char *tail)
     return a >= b && strcmp(s + a - b, tail) == 0;
 }
 
-/* xl/_rels/workbook.xml.rels: the sheet `rid`, the shared strings and styles. */
+/* The workbook's relationships part: the sheet `rid`, the shared strings and
+ * the styles. */
 static int read_rels(pkg *p, const char *rid, char sheet[128], char sst[128], char styles[128],
                      int *nomem)
 {
@@ -340,7 +341,7 @@ static int custom_is_date(const xmlNode *fmts, int id)
     return 0;
 }
 
-/* xl/styles.xml: which cell styles (cellXfs) show a date. Optional. */
+/* The styles part: which cell styles (cellXfs) show a date. Optional. */
 static int read_styles(pkg *p, const char *name, sheet_ctx *sc, int *nomem)
 {
     if (!name[0])

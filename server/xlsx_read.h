@@ -4,12 +4,12 @@
  * reads its parts). The counterpart of xlsx.h, which writes one.
  *
  * What is read: the leftmost sheet of the workbook (the first <sheet> of
- * xl/workbook.xml; other sheets are ignored). A cell becomes text:
+ * the workbook part; other sheets are ignored). A cell becomes text:
  *   - shared strings (t="s"), inline strings (t="inlineStr") and formula
  *     strings (t="str") as their text (rich-text runs joined, phonetic
  *     guides left out);
  *   - numbers as written ("3", "2.5");
- *   - numbers in a date or time format (xl/styles.xml: built-in formats
+ *   - numbers in a date or time format (the styles part: built-in formats
  *     14-22 and 45-47, or a custom format with d, m, y, h or s outside
  *     quotes) as "YYYY-MM-DD", "HH:MM" (a value below 1) or
  *     "YYYY-MM-DD HH:MM", from serials in the 1900 date system (serial 60,
