@@ -1,12 +1,14 @@
 /*
  * events_import.c — a partner's weekly list read into events (see
- * events_import.h). Plain C over the CSV reader (trygg/csv.h).
+ * events_import.h). The CSV reader (trygg/csv.h) and the XLSX reader
+ * (xlsx_read.h) feed the same header and row reading.
  */
 #include "events_import.h"
 
 #include "trygg/copy.h"
 #include "trygg/csv.h"
 #include "trygg/utf8.h"
+#include "xlsx_read.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +246,22 @@ static void read_row(reader *rd, int line, const char **f, int n, trygg_event *e
     }
 }
 
+/* One data row, the same for CSV and XLSX: read into the next event. 0 when
+ * the file has too many rows (the error is added). */
+static int add_row(reader *rd, int line, const char **f, int n, const trygg_event *tmpl,
+                   const char *today)
+{
+    events_import *out = rd->out;
+    if (out->n >= EVENTS_IMPORT_MAX_ROWS) {
+        add_error(out, line, "", "", "import.bad.too_many");
+        return 0;
+    }
+    trygg_event *ev = &out->evs[out->n++];
+    *ev = *tmpl;
+    read_row(rd, line, f, n, ev, today);
+    return 1;
+}
+
 static trygg_err read_rows(reader *rd, trygg_csv_reader *r, const trygg_event *tmpl,
                            const char *today)
 {
@@ -251,15 +269,9 @@ static trygg_err read_rows(reader *rd, trygg_csv_reader *r, const trygg_event *t
     const char *f[32];
     int n = 0;
     trygg_err e;
-    while ((e = trygg_csv_read(r, f, 32, &n)) == TRYGG_OK) {
-        if (out->n >= EVENTS_IMPORT_MAX_ROWS) {
-            add_error(out, r->line, "", "", "import.bad.too_many");
+    while ((e = trygg_csv_read(r, f, 32, &n)) == TRYGG_OK)
+        if (!add_row(rd, r->line, f, n, tmpl, today))
             return TRYGG_OK;
-        }
-        trygg_event *ev = &out->evs[out->n++];
-        *ev = *tmpl;
-        read_row(rd, r->line, f, n, ev, today);
-    }
     if (e == TRYGG_ERR_NOMEM)
         return e;
     if (e != TRYGG_ERR_NOTFOUND)
@@ -269,19 +281,28 @@ static trygg_err read_rows(reader *rd, trygg_csv_reader *r, const trygg_event *t
     return TRYGG_OK;
 }
 
-trygg_err events_import_csv(const server_catalog *cat, const trygg_i18n *texts, const char *text,
-                            size_t len, const char *org, const char *reporter, const char *today,
-                            events_import *out)
+/* Sets up out and the event every row starts from. */
+static trygg_err import_begin(events_import *out, trygg_event *tmpl, const char *org,
+                              const char *reporter)
 {
     memset(out, 0, sizeof *out);
     out->evs = calloc(EVENTS_IMPORT_MAX_ROWS, sizeof *out->evs);
     if (!out->evs)
         return TRYGG_ERR_NOMEM;
-    reader rd = {.cat = cat, .texts = texts, .out = out};
+    memset(tmpl, 0, sizeof *tmpl);
+    trygg_copy_trunc(tmpl->org, sizeof tmpl->org, org);
+    trygg_copy_trunc(tmpl->reporter, sizeof tmpl->reporter, reporter);
+    return TRYGG_OK;
+}
+
+trygg_err events_import_csv(const server_catalog *cat, const trygg_i18n *texts, const char *text,
+                            size_t len, const char *org, const char *reporter, const char *today,
+                            events_import *out)
+{
     trygg_event tmpl;
-    memset(&tmpl, 0, sizeof tmpl);
-    trygg_copy_trunc(tmpl.org, sizeof tmpl.org, org);
-    trygg_copy_trunc(tmpl.reporter, sizeof tmpl.reporter, reporter);
+    if (import_begin(out, &tmpl, org, reporter) != TRYGG_OK)
+        return TRYGG_ERR_NOMEM;
+    reader rd = {.cat = cat, .texts = texts, .out = out};
     trygg_csv_reader r;
     trygg_csv_reader_init(&r, text, len, trygg_csv_sniff(text, len));
     const char *f[32];
@@ -298,6 +319,74 @@ trygg_err events_import_csv(const server_catalog *cat, const trygg_i18n *texts, 
     trygg_csv_reader_free(&r);
     if (e == TRYGG_ERR_NOMEM)
         return e;
+    return TRYGG_OK;
+}
+
+/* ---- XLSX: the first sheet, through the same header and row reading ------------ */
+
+static int row_fields(const xlsx_read_row *r, const char **f)
+{
+    for (int i = 0; i < r->n; i++)
+        f[i] = r->cell[i] ? r->cell[i] : "";
+    return r->n;
+}
+
+/* A column's name for an error: its header cell, or its letters ("AH"). */
+static void column_name(const xlsx_table *t, int col, char *out, size_t cap)
+{
+    const xlsx_read_row *h = t->nrows > 0 ? &t->rows[0] : NULL;
+    if (h && col < h->n && h->cell[col]) {
+        trygg_copy_trunc(out, cap, h->cell[col]);
+        return;
+    }
+    char rev[8];
+    int n = 0;
+    for (int c = col + 1; c > 0 && n < 7; c = (c - 1) / 26)
+        rev[n++] = (char)('A' + (c - 1) % 26);
+    size_t k = 0;
+    while (n > 0 && k + 1 < cap)
+        out[k++] = rev[--n];
+    out[k] = '\0';
+}
+
+static void read_table(reader *rd, const xlsx_table *t, const trygg_event *tmpl, const char *today)
+{
+    const char *f[XLSX_READ_MAX_COLS];
+    int n = t->nrows > 0 ? row_fields(&t->rows[0], f) : 0;
+    if (t->nrows > 0 && read_header(rd, f, n, t->rows[0].line)) {
+        for (int i = 1; i < t->nrows; i++) {
+            n = row_fields(&t->rows[i], f);
+            if (!add_row(rd, t->rows[i].line, f, n, tmpl, today))
+                break;
+        }
+        if (t->more_rows)
+            add_error(rd->out, 0, "", "", "import.bad.too_many");
+    }
+    for (int i = 0; i < t->nprobs; i++) {
+        char col[32];
+        column_name(t, t->probs[i].col, col, sizeof col);
+        add_error(rd->out, t->probs[i].line, col, "", t->probs[i].reason_key);
+    }
+}
+
+trygg_err events_import_xlsx(const server_catalog *cat, const trygg_i18n *texts, const void *data,
+                             size_t len, const char *org, const char *reporter, const char *today,
+                             events_import *out)
+{
+    trygg_event tmpl;
+    if (import_begin(out, &tmpl, org, reporter) != TRYGG_OK)
+        return TRYGG_ERR_NOMEM;
+    xlsx_table t;
+    if (xlsx_read(data, len, EVENTS_IMPORT_MAX_ROWS + 1, &t) != TRYGG_OK)
+        return TRYGG_ERR_NOMEM;
+    reader rd = {.cat = cat, .texts = texts, .out = out};
+    if (t.error_key)
+        add_error(out, 0, "", "", t.error_key);
+    else if (t.nrows == 0 && t.nprobs == 0)
+        add_error(out, 0, "", "", "import.bad.empty");
+    else
+        read_table(&rd, &t, &tmpl, today);
+    xlsx_table_free(&t);
     return TRYGG_OK;
 }
 

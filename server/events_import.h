@@ -1,5 +1,6 @@
 /*
- * events_import.h — a partner's weekly list (CSV, as a spreadsheet saves it)
+ * events_import.h — a partner's weekly list (CSV, as a spreadsheet saves it,
+ * or the spreadsheet itself, .xlsx)
  * read into partner events, row by row, with every error named by line and
  * column. Nothing is stored here: the caller stores all rows in one
  * transaction (trygg_store_event_add_many) or none when any row is wrong.
@@ -45,6 +46,13 @@ TRYGG_MUST_CHECK trygg_err events_import_csv(const server_catalog *cat, const tr
                                              const char *text, size_t len, const char *org,
                                              const char *reporter, const char *today,
                                              events_import *out);
+/* The same for an .xlsx workbook (xlsx_read.h): its first sheet, read like
+ * the CSV (same columns, same rules, one row reading); a line is the sheet's
+ * row number. A refused file or cell is an error like a wrong row. */
+TRYGG_MUST_CHECK trygg_err events_import_xlsx(const server_catalog *cat, const trygg_i18n *texts,
+                                              const void *data, size_t len, const char *org,
+                                              const char *reporter, const char *today,
+                                              events_import *out);
 void events_import_free(events_import *imp);
 
 #endif

@@ -38,6 +38,12 @@ typedef struct http_req {
     int nquery;
     http_kv form[HTTP_MAX_FIELDS]; /* decoded urlencoded form fields (POST) */
     int nform;
+    /* The one uploaded file of a multipart form, as bytes (a binary one
+     * too, whose form field is ""): its field name (NULL when no file
+     * came), its content (NUL-terminated) and length. */
+    const char *file_field;
+    const char *file_data;
+    size_t file_len;
     int tls;            /* 1 if the connection is TLS */
     int64_t started_us; /* monotonic time the request arrived */
     void *conn;         /* opaque, for http_header/http_cookie */
@@ -50,6 +56,8 @@ const char *http_cookie(const http_req *r, const char *name);
 /* Query argument / form field by name; NULL if absent. */
 const char *http_query(const http_req *r, const char *name);
 const char *http_form(const http_req *r, const char *name);
+/* The uploaded file of field `name` as bytes (*len set); NULL if none. */
+const char *http_form_file(const http_req *r, const char *name, size_t *len);
 
 #define HTTP_MAX_HEADERS 12
 

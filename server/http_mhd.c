@@ -96,6 +96,8 @@ typedef struct http_ctx {
     int close_after;  /* answer with Connection: close */
     int bad_form;     /* a form field held a NUL byte, or too many fields */
     int binary_field; /* 1 + index of an uploaded file that held a NUL byte, else 0 */
+    char *file_key;   /* the uploaded file's field (one per request) */
+    trygg_buf file;   /* its bytes, binary too */
     http_resp early;  /* the precheck's answer, when it gave one */
     char allow[64];
     trygg_buf body; /* the request body, capped at the route's max_body */
@@ -164,6 +166,23 @@ static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
+/* Keeps an uploaded file's bytes whole (http_form_file); a second file in
+ * one request is refused like a malformed form. */
+static int keep_file(http_ctx *c, const char *key, const char *data, uint64_t off, size_t size)
+{
+    if (off == 0) {
+        if (c->file_key) {
+            c->bad_form = 1;
+            return -1;
+        }
+        c->file_key = strdup(key);
+        if (!c->file_key)
+            return -1;
+        trygg_buf_init(&c->file, c->route->max_body + 1);
+    }
+    return size == 0 || trygg_buf_add(&c->file, data, size) == TRYGG_OK ? 0 : -1;
+}
+
 static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
                                  const char *filename, const char *content_type,
                                  const char *transfer_encoding, const char *data, uint64_t off,
@@ -173,6 +192,8 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
     http_ctx *c = cls;
     http_req *r = &c->req;
     int cont = off > 0 && r->nform > 0 && strcmp(r->form[r->nform - 1].name, key) == 0;
+    if (filename && keep_file(c, key, data, off, size) != 0)
+        return MHD_NO;
     if (filename && cont && c->binary_field == r->nform) /* the rest of a binary file */
         return MHD_YES;
     if (size > 0 && memchr(data, '\0', size) != NULL) {
@@ -651,6 +672,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->req.body = trygg_buf_str(&c->body);
         c->req.body_len = c->body.len;
     }
+    if (c->file_key) {
+        c->req.file_field = c->file_key;
+        c->req.file_data = trygg_buf_str(&c->file);
+        c->req.file_len = c->file.len;
+    }
     http_resp resp = {0};
     atomic_fetch_add(&st_busy, 1);
     c->route->handler(s->ctx, &c->req, &resp);
@@ -676,6 +702,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     for (int i = 0; i < c->nstrs; i++)
         free(c->strs[i]);
     trygg_buf_free(&c->body);
+    trygg_buf_free(&c->file);
+    free(c->file_key);
     free(c);
     *req_cls = NULL;
 }

@@ -104,3 +104,11 @@ const char *http_form(const http_req *r, const char *name)
             return r->form[i].value;
     return NULL;
 }
+
+const char *http_form_file(const http_req *r, const char *name, size_t *len)
+{
+    if (!r->file_field || strcmp(r->file_field, name) != 0)
+        return NULL;
+    *len = r->file_len;
+    return r->file_data;
+}

@@ -388,7 +388,9 @@ static void import_card(html_buf *b, const web_ctx *w, const events_import *imp)
     html_lit(b, "<div class=\"field\"><label for=\"ev-file\">");
     html_t(b, w, "import.file");
     html_lit(b, "</label><input id=\"ev-file\" name=\"file\" type=\"file\" required "
-                "accept=\".csv,text/csv\"></div><div class=\"field actions\">"
+                "accept=\".csv,text/csv,.xlsx,application/"
+                "vnd.openxmlformats-officedocument.spreadsheetml.sheet\"></div>"
+                "<div class=\"field actions\">"
                 "<button type=\"submit\">");
     html_t(b, w, "import.send");
     html_lit(b, "</button></div></form></section>");

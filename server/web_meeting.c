@@ -32,6 +32,7 @@
 #include <string.h>
 
 #define DECISIONS_MAX 100
+#define HISTORY_MAX   (DECISIONS_MAX * 8)
 #define VERSIONS_MAX  200
 
 int web_meeting_allowed(const web_ctx *w)
@@ -131,17 +132,54 @@ static void status_form(html_buf *b, const web_ctx *w, const trygg_decision *d, 
     html_lit(b, "</button></form>");
 }
 
-/* The decisions of week `list_week`, each with its status form (posting
- * back to the meeting of `page_week`). */
+/* Decision `id`'s history under its text, oldest first: "Öppet · sara ·
+ * 2026-11-30 10:12" for every status it was given. */
+static void decision_history(html_buf *b, const web_ctx *w, const trygg_decision_change *h, int nh,
+                             int64_t id)
+{
+    int count = 0;
+    for (int i = 0; i < nh; i++)
+        count += h[i].decision == id;
+    if (count == 0)
+        return;
+    html_lit(b, "<ol class=\"decision-history hint\" data-history=\"");
+    html_int(b, count);
+    html_lit(b, "\">");
+    for (int i = 0; i < nh; i++) {
+        if (h[i].decision != id)
+            continue;
+        char k[64], when[32];
+        web_fmt_time(h[i].at, when);
+        html_lit(b, "<li data-status=\"");
+        html_attr(b, h[i].status);
+        html_lit(b, "\">");
+        html_t(b, w, web_enum_key("meeting.status", h[i].status, k));
+        html_lit(b, " · ");
+        if (h[i].by[0])
+            html_text(b, h[i].by);
+        else
+            html_t(b, w, "meeting.history_unknown");
+        html_lit(b, " · ");
+        html_text(b, when);
+        html_lit(b, "</li>");
+    }
+    html_lit(b, "</ol>");
+}
+
+/* The decisions of week `list_week`, each with its history and its status
+ * form (posting back to the meeting of `page_week`). */
 static void decision_table(html_buf *b, web_ctx *w, const char *list_week, const char *page_week)
 {
     trygg_decision *d = calloc(DECISIONS_MAX, sizeof *d);
-    int n = 0;
-    if (!d || trygg_store_decision_list(w->st, list_week, d, DECISIONS_MAX, &n) != TRYGG_OK) {
+    trygg_decision_change *h = calloc(HISTORY_MAX, sizeof *h);
+    int n = 0, nh = 0;
+    if (!d || !h || trygg_store_decision_list(w->st, list_week, d, DECISIONS_MAX, &n) != TRYGG_OK ||
+        trygg_store_decision_history(w->st, list_week, h, HISTORY_MAX, &nh) != TRYGG_OK) {
         html_lit(b, "<p class=\"flash error\" role=\"alert\">");
         html_t(b, w, "error.unavailable");
         html_lit(b, "</p>");
         free(d);
+        free(h);
         return;
     }
     if (n == 0) {
@@ -165,7 +203,9 @@ static void decision_table(html_buf *b, web_ctx *w, const char *list_week, const
             html_text(b, d[i].text);
             html_lit(b, " <span class=\"badge\">");
             html_t(b, w, web_enum_key("meeting.status", d[i].status, k));
-            html_lit(b, "</span></td>");
+            html_lit(b, "</span>");
+            decision_history(b, w, h, nh, d[i].id);
+            html_lit(b, "</td>");
             web_td(b, w, "meeting.responsible");
             html_text(b, org_label(w, d[i].org));
             html_lit(b, "</td>");
@@ -176,6 +216,7 @@ static void decision_table(html_buf *b, web_ctx *w, const char *list_week, const
         html_lit(b, "</tbody></table>");
     }
     free(d);
+    free(h);
 }
 
 static void week_nav(html_buf *b, const web_ctx *w, const trygg_week *wk)
@@ -379,14 +420,16 @@ static const char *meeting_apply(web_ctx *w, const char *wk)
         memset(&d, 0, sizeof d);
         if (TRYGG_COPY(d.week, wk) &&
             trygg_strset(d.text, sizeof d.text, http_form(w->req, "text")) == TRYGG_OK &&
-            trygg_strset(d.org, sizeof d.org, http_form(w->req, "org")) == TRYGG_OK)
+            trygg_strset(d.org, sizeof d.org, http_form(w->req, "org")) == TRYGG_OK &&
+            TRYGG_COPY(d.by, w->sess.user.username))
             err = trygg_store_decision_add(w->st, &d, NULL);
     } else if (action && strcmp(action, "status") == 0) {
         const char *id = http_form(w->req, "id");
         char *end = NULL;
         long long v = id ? strtoll(id, &end, 10) : 0;
         if (end && end != id && *end == '\0' && v > 0)
-            err = trygg_store_decision_status(w->st, v, http_form(w->req, "status"));
+            err = trygg_store_decision_status(w->st, v, http_form(w->req, "status"),
+                                              w->sess.user.username);
     }
     if (err == TRYGG_ERR_INVALID || err == TRYGG_ERR_NOTFOUND) {
         web_error(w, 400, "meeting.invalid");

@@ -13,8 +13,14 @@
  *     root); in the published view a place shows a count only when the
  *     most-reported places list shows it (trygg_report_place_cell), else it
  *     is a hollow ring without a number;
- *   - a legend of the shades, the hatch and the dot sizes, and a caption
- *     (the schematic default says it is schematic).
+ *   - in the internal view only, the partners' events of the week at each
+ *     place as a white square with a black border left of its dot (area
+ *     grows with the count, the count under it): another shape than the
+ *     citizens' black dots, so it reads in greyscale; the published view
+ *     keeps partner events to their suppressed table. Police events have
+ *     only the municipality's centre as position and are never drawn;
+ *   - a legend of the shades, the hatch, the dot sizes and the squares, and
+ *     a caption (the schematic default says it is schematic).
  */
 #include "report_render.h"
 
@@ -31,6 +37,8 @@
 #define NSHADES 5
 #define R_MIN   3.0
 #define R_MAX   14.0
+#define S_MIN   5.0  /* a partner-event square's side for the smallest count */
+#define S_MAX   22.0 /* ... and the largest (about the largest dot's area) */
 
 /* Light to dark; each step darker in luminance too, so greyscale keeps the
  * order. [0] is "none" (internal view only: the published view never
@@ -276,6 +284,74 @@ static trygg_err draw_places(trygg_buf *b, const trygg_rr_view *v, const map_fra
     return TRYGG_OK;
 }
 
+/* The side of a partner-event square for count n when the largest is max. */
+static double square_side(int64_t n, int64_t max)
+{
+    if (n <= 0 || max <= 0)
+        return S_MIN;
+    return S_MIN + (S_MAX - S_MIN) * sqrt((double)n / (double)max);
+}
+
+/* The partners' events at each place (internal view; emax > 0). */
+static trygg_err draw_events(trygg_buf *b, const trygg_rr_view *v, const map_frame *f, int64_t pmax,
+                             int64_t emax)
+{
+    const trygg_geo *g = v->r->geo;
+    for (int i = 0; i < g->nplaces; i++) {
+        int64_t e = v->r->event_place_n[i], n;
+        if (e <= 0)
+            continue;
+        const trygg_place *p = &g->places[i];
+        int shown = place_count(v, i, &n);
+        double r = shown ? dot_r(n, pmax) : 4.0, side = square_side(e, emax);
+        double cx = px(f, p->lon) - r - 2 - side / 2, cy = py(f, p->lat);
+        char num[24], title[200];
+        snprintf(num, sizeof num, "%lld", (long long)e);
+        const char *names[] = {"place", "n", NULL}, *vals[] = {p->label, num, NULL};
+        if (trygg_i18n_format(trygg_rr_tr(v->o, "report.map_events_title"), names, vals, title,
+                              sizeof title) != TRYGG_OK)
+            snprintf(title, sizeof title, "%s: %s", p->label, num);
+        TRY(trygg_buf_puts(b, "<rect class=\"event\" data-event-place=\""));
+        TRY(trygg_html_esc(b, p->id));
+        TRY(trygg_buf_printf(b,
+                             "\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
+                             " fill=\"#fff\" stroke=\"#000\" stroke-width=\"1.5\"><title>",
+                             cx - side / 2, cy - side / 2, side, side));
+        TRY(trygg_html_esc(b, title));
+        TRY(trygg_buf_printf(b,
+                             "</title></rect><text class=\"event-count\" x=\"%.1f\" y=\"%.1f\""
+                             " font-size=\"9\" text-anchor=\"middle\" stroke=\"#fff\""
+                             " stroke-width=\"2.5\" paint-order=\"stroke\">%s</text>",
+                             cx, cy + side / 2 + 9, num));
+    }
+    return TRYGG_OK;
+}
+
+/* The squares' legend entry (internal view with events): two sizes. */
+static trygg_err legend_events(trygg_buf *b, const trygg_rr_view *v, int64_t emax, double x,
+                               double *y)
+{
+    *y += 14;
+    TRY(trygg_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", x, *y));
+    TRY(trygg_html_esc(b, trygg_rr_tr(v->o, "report.map_legend_events")));
+    TRY(trygg_buf_puts(b, "</text>"));
+    *y += 8;
+    int64_t sizes[2] = {emax, 1};
+    for (int i = 0; i < 2; i++) {
+        if (i && sizes[i] >= sizes[0])
+            continue;
+        double side = square_side(sizes[i], emax);
+        TRY(trygg_buf_printf(b,
+                             "<rect class=\"legend-event\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\""
+                             " height=\"%.1f\" fill=\"#fff\" stroke=\"#000\""
+                             " stroke-width=\"1.5\"/><text x=\"%.0f\" y=\"%.1f\">%lld</text>",
+                             x + 14 - side / 2, *y + S_MAX / 2 - side / 2, side, side, x + 36,
+                             *y + S_MAX / 2 + 4, (long long)sizes[i]));
+        *y += (i == 0 ? S_MAX : side) + 6;
+    }
+    return TRYGG_OK;
+}
+
 static trygg_err legend_swatch(trygg_buf *b, double x, double y, const char *fill, const char *cls,
                                const char *text)
 {
@@ -291,7 +367,7 @@ static trygg_err legend_swatch(trygg_buf *b, double x, double y, const char *fil
 /* The legend of the shades (ranges of counts), the hatch and the dots;
  * returns its height through *h. */
 static trygg_err draw_legend(trygg_buf *b, const trygg_rr_view *v, int64_t amax, int64_t pmax,
-                             int *h)
+                             int64_t emax, int *h)
 {
     const trygg_report_opts *o = v->o;
     double x = MAP_W + 14, y = 14;
@@ -352,16 +428,22 @@ static trygg_err draw_legend(trygg_buf *b, const trygg_rr_view *v, int64_t amax,
     TRY(trygg_html_esc(b, trygg_rr_tr(o, o->suppress ? "report.map_legend_place_hidden"
                                                      : "report.map_legend_place_none")));
     TRY(trygg_buf_puts(b, "</text>"));
-    *h = (int)(y + 24);
+    y += 16;
+    if (emax > 0)
+        TRY(legend_events(b, v, emax, x, &y));
+    *h = (int)(y + 8);
     return TRYGG_OK;
 }
 
 /* The largest shown count of the areas and of the places (the scales are
  * made from what the view shows, so a hidden count never sets them). */
-static void map_max(const trygg_rr_view *v, int64_t *amax, int64_t *pmax)
+static void map_max(const trygg_rr_view *v, int64_t *amax, int64_t *pmax, int64_t *emax)
 {
     const trygg_geo *g = v->r->geo;
-    *amax = *pmax = 0;
+    *amax = *pmax = *emax = 0;
+    for (int i = 0; !v->o->suppress && i < g->nplaces; i++)
+        if (v->r->event_place_n[i] > *emax)
+            *emax = v->r->event_place_n[i];
     for (int i = 0; i < g->nareas; i++) {
         int64_t n;
         if (area_count(v, g->areas[i].id, &n) && n > *amax)
@@ -382,13 +464,13 @@ trygg_err trygg_rr_map(trygg_buf *b, const trygg_rr_view *v)
         return TRYGG_OK;
     map_frame f;
     frame_of(g, &f);
-    int64_t amax, pmax;
-    map_max(v, &amax, &pmax);
+    int64_t amax, pmax, emax;
+    map_max(v, &amax, &pmax, &emax);
     /* The legend is drawn first into its own buffer to learn its height. */
     trygg_buf leg;
     trygg_buf_init(&leg, 64 * 1024);
     int lh = 0;
-    trygg_err e = draw_legend(&leg, v, amax, pmax, &lh);
+    trygg_err e = draw_legend(&leg, v, amax, pmax, emax, &lh);
     if (e) {
         trygg_buf_free(&leg);
         return e;
@@ -408,12 +490,15 @@ trygg_err trygg_rr_map(trygg_buf *b, const trygg_rr_view *v)
                           " fill=\"#fff\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\""
                           " stroke=\"#777\" stroke-width=\"2\"/></pattern></defs>"));
     TRY(draw_areas(b, v, &f, amax));
+    if (emax > 0)
+        TRY(draw_events(b, v, &f, pmax, emax));
     TRY(draw_places(b, v, &f, pmax));
     e = trygg_buf_puts(b, trygg_buf_str(&leg));
     trygg_buf_free(&leg);
     TRY(e);
     TRY(trygg_buf_puts(b, "</svg><figcaption class=\"caption\">"));
-    TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.map_caption")));
+    TRY(trygg_html_esc(
+        b, trygg_rr_tr(o, o->suppress ? "report.map_caption" : "report.map_caption_internal")));
     if (g->schematic) {
         TRY(trygg_buf_puts(b, " <strong>"));
         TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.map_schematic")));

@@ -1035,11 +1035,20 @@ trygg_err trygg_store_decision_add(trygg_store *st, const trygg_decision *d, int
     return OPS(st)->decision_add(st, d, id);
 }
 
-trygg_err trygg_store_decision_status(trygg_store *st, int64_t id, const char *status)
+trygg_err trygg_store_decision_status(trygg_store *st, int64_t id, const char *status,
+                                      const char *by)
 {
     if (!st)
         return TRYGG_ERR_INVALID;
-    return OPS(st)->decision_status(st, id, status);
+    return OPS(st)->decision_status(st, id, status, by);
+}
+
+trygg_err trygg_store_decision_history(trygg_store *st, const char *week,
+                                       trygg_decision_change *out, int max, int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->decision_history(st, week, out, max, n);
 }
 
 trygg_err trygg_store_decision_list(trygg_store *st, const char *week, trygg_decision *out, int max,

@@ -209,7 +209,9 @@ typedef struct trygg_store_ops {
     trygg_err (*note_versions)(trygg_store *st, const char *week, trygg_week_note *out, int max,
                                int *n);
     trygg_err (*decision_add)(trygg_store *st, const trygg_decision *d, int64_t *id);
-    trygg_err (*decision_status)(trygg_store *st, int64_t id, const char *status);
+    trygg_err (*decision_status)(trygg_store *st, int64_t id, const char *status, const char *by);
+    trygg_err (*decision_history)(trygg_store *st, const char *week, trygg_decision_change *out,
+                                  int max, int *n);
     trygg_err (*decision_list)(trygg_store *st, const char *week, trygg_decision *out, int max,
                                int *n);
     trygg_err (*measure_add)(trygg_store *st, const trygg_measure *m, int64_t *id);

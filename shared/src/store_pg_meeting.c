@@ -108,17 +108,34 @@ static int decision_status_ok(const char *s)
     return strcmp(s, "open") == 0 || strcmp(s, "done") == 0 || strcmp(s, "dropped") == 0;
 }
 
-#define DECISION_COLS "id, week, text, org, status, " PG_EPOCH("created") ", " PG_EPOCH("updated")
+#define DECISION_COLS                                                                              \
+    "id, week, text, org, status, " PG_EPOCH("created") ", " PG_EPOCH(                             \
+        "updated") ", "                                                                            \
+                   "coalesce((SELECT author FROM decision_history h WHERE h.decision = "           \
+                   "decisions.id "                                                                 \
+                   "ORDER BY h.id LIMIT 1), '')"
 
 static const trygg_sql_field decision_fields[] = {
     TRYGG_SQL_FINT(trygg_decision, id),      TRYGG_SQL_FTEXT(trygg_decision, week),
     TRYGG_SQL_FTEXT(trygg_decision, text),   TRYGG_SQL_FTEXT(trygg_decision, org),
     TRYGG_SQL_FTEXT(trygg_decision, status), TRYGG_SQL_FINT(trygg_decision, created),
-    TRYGG_SQL_FINT(trygg_decision, updated)};
+    TRYGG_SQL_FINT(trygg_decision, updated), TRYGG_SQL_FTEXT(trygg_decision, by)};
 
 static void read_decision(const PGresult *r, int row, void *out)
 {
     TRYGG_PG_READ(r, row, decision_fields, out, sizeof(trygg_decision));
+}
+
+/* The history entry of decision `id` now having `status`, by `by`. */
+static trygg_err add_change(trygg_store *st, int64_t id, const char *status, const char *by,
+                            int64_t at)
+{
+    return trygg_pg_write(st,
+                          "INSERT INTO decision_history (decision, status, author, at) "
+                          "VALUES ($1, $2, $3, " PG_TS("$4") ")",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(status),
+                                         TRYGG_SQL_TEXT(by), TRYGG_SQL_INT(at)),
+                          NULL, "decision history");
 }
 
 trygg_err trygg_pg_decision_add(trygg_store *st, const trygg_decision *d, int64_t *id)
@@ -129,31 +146,48 @@ trygg_err trygg_pg_decision_add(trygg_store *st, const trygg_decision *d, int64_
         return err;
     const char *status = d->status[0] ? d->status : "open";
     if (!text_ok(d->text, sizeof d->text) || !d->text[0] || !text_ok(d->org, sizeof d->org) ||
-        !text_ok(d->status, sizeof d->status) || !decision_status_ok(status))
+        !text_ok(d->status, sizeof d->status) || !decision_status_ok(status) ||
+        !text_ok(d->by, sizeof d->by))
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid decision");
     char clean[TRYGG_DECISION_MAX + 1];
     scrubbed(d->text, clean, sizeof clean);
-    int64_t new_id = 0;
-    err = trygg_pg_int64(st,
-                         "INSERT INTO decisions (week, text, org, status, created, updated) "
-                         "VALUES ($1, $2, $3, $4, " PG_TS("$5") ", " PG_TS("$5") ") RETURNING id",
-                         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(week), TRYGG_SQL_TEXT(clean),
-                                        TRYGG_SQL_TEXT(d->org), TRYGG_SQL_TEXT(status),
-                                        TRYGG_SQL_INT(trygg_pg_now())),
-                         &new_id, "add decision");
+    int64_t now = trygg_pg_now(), new_id = 0;
+    err = trygg_pg_tx_begin(st);
+    if (!err)
+        err = trygg_pg_int64(
+            st,
+            "INSERT INTO decisions (week, text, org, status, created, updated) "
+            "VALUES ($1, $2, $3, $4, " PG_TS("$5") ", " PG_TS("$5") ") RETURNING id",
+            TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(week), TRYGG_SQL_TEXT(clean), TRYGG_SQL_TEXT(d->org),
+                           TRYGG_SQL_TEXT(status), TRYGG_SQL_INT(now)),
+            &new_id, "add decision");
+    if (!err)
+        err = add_change(st, new_id, status, d->by, now);
+    err = trygg_pg_tx_end(st, err);
     if (!err && id)
         *id = new_id;
     return err;
 }
 
-trygg_err trygg_pg_decision_status(trygg_store *st, int64_t id, const char *status)
+trygg_err trygg_pg_decision_status(trygg_store *st, int64_t id, const char *status, const char *by)
 {
-    if (!status || !decision_status_ok(status))
+    if (!status || !decision_status_ok(status) || !by || !by[0] || !text_ok(by, TRYGG_NAME_MAX + 1))
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid decision status");
-    return trygg_pg_write_one(
-        st, "UPDATE decisions SET status = $2, updated = " PG_TS("$3") " WHERE id = $1",
-        TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(status), TRYGG_SQL_INT(trygg_pg_now())),
-        "decision");
+    int64_t now = trygg_pg_now();
+    trygg_err err = trygg_pg_tx_begin(st);
+    trygg_decision d;
+    if (!err)
+        err = trygg_pg_row(st, "SELECT " DECISION_COLS " FROM decisions WHERE id = $1 FOR UPDATE",
+                           TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), read_decision, &d, "decision");
+    if (!err && strcmp(d.status, status) != 0) {
+        err = trygg_pg_write_one(
+            st, "UPDATE decisions SET status = $2, updated = " PG_TS("$3") " WHERE id = $1",
+            TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(status), TRYGG_SQL_INT(now)),
+            "decision");
+        if (!err)
+            err = add_change(st, id, status, by, now);
+    }
+    return trygg_pg_tx_end(st, err);
 }
 
 trygg_err trygg_pg_decision_list(trygg_store *st, const char *week, trygg_decision *out, int max,
@@ -169,6 +203,32 @@ trygg_err trygg_pg_decision_list(trygg_store *st, const char *week, trygg_decisi
                            "ORDER BY id LIMIT $2",
                            TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(w), TRYGG_SQL_INT(max)), out, sizeof *out,
                            max, read_decision, n, "list decisions");
+}
+
+static const trygg_sql_field change_fields[] = {
+    TRYGG_SQL_FINT(trygg_decision_change, decision), TRYGG_SQL_FTEXT(trygg_decision_change, status),
+    TRYGG_SQL_FTEXT(trygg_decision_change, by), TRYGG_SQL_FINT(trygg_decision_change, at)};
+
+static void read_change(const PGresult *r, int row, void *out)
+{
+    TRYGG_PG_READ(r, row, change_fields, out, sizeof(trygg_decision_change));
+}
+
+trygg_err trygg_pg_decision_history(trygg_store *st, const char *week, trygg_decision_change *out,
+                                    int max, int *n)
+{
+    *n = 0;
+    char w[16];
+    trygg_err err = canon_week(st, week, w);
+    if (err || max <= 0)
+        return err;
+    return trygg_pg_select(
+        st,
+        "SELECT h.decision, h.status, h.author, " PG_EPOCH(
+            "h.at") " FROM decision_history h JOIN decisions d ON d.id = h.decision"
+                    " WHERE d.week = $1 ORDER BY h.decision, h.id LIMIT $2",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(w), TRYGG_SQL_INT(max)), out, sizeof *out, max, read_change,
+        n, "decision history");
 }
 
 /* ---- The åtgärdsplan's preamble ------------------------------------------------ */

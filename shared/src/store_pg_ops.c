@@ -9,7 +9,7 @@
 #include "store_pg_internal.h"
 
 const int trygg_pg_ops_missing = 0;
-const int trygg_pg_ops_total = 159;
+const int trygg_pg_ops_total = 160;
 
 const trygg_store_ops trygg_pg_ops = {
     .name = "postgresql",
@@ -151,6 +151,7 @@ const trygg_store_ops trygg_pg_ops = {
     .note_versions = trygg_pg_note_versions,
     .decision_add = trygg_pg_decision_add,
     .decision_status = trygg_pg_decision_status,
+    .decision_history = trygg_pg_decision_history,
     .decision_list = trygg_pg_decision_list,
     .measure_add = trygg_pg_measure_add,
     .measure_update = trygg_pg_measure_update,

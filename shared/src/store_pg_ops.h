@@ -204,7 +204,9 @@ trygg_err trygg_pg_note_get(trygg_store *st, const char *week, int version, tryg
 trygg_err trygg_pg_note_versions(trygg_store *st, const char *week, trygg_week_note *out, int max,
                                  int *n);
 trygg_err trygg_pg_decision_add(trygg_store *st, const trygg_decision *d, int64_t *id);
-trygg_err trygg_pg_decision_status(trygg_store *st, int64_t id, const char *status);
+trygg_err trygg_pg_decision_status(trygg_store *st, int64_t id, const char *status, const char *by);
+trygg_err trygg_pg_decision_history(trygg_store *st, const char *week, trygg_decision_change *out,
+                                    int max, int *n);
 trygg_err trygg_pg_decision_list(trygg_store *st, const char *week, trygg_decision *out, int max,
                                  int *n);
 trygg_err trygg_pg_measure_add(trygg_store *st, const trygg_measure *m, int64_t *id);

@@ -256,6 +256,29 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
     return err;
 }
 
+/* The week's partner events at the map's places (the internal map). */
+static trygg_err event_places(trygg_store *st, trygg_report *r)
+{
+    memset(r->event_place_n, 0, sizeof r->event_place_n);
+    if (!r->geo || r->geo->nplaces == 0)
+        return TRYGG_OK;
+    char from[16], to[16];
+    trygg_rb_week_days(r, from, to);
+    PGresult *res;
+    trygg_err err = trygg_pg_query(st,
+                                   "SELECT area, place, sum(count) FROM events WHERE day >= $1 AND"
+                                   " day <= $2 AND place <> '' GROUP BY area, place",
+                                   TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(from), TRYGG_SQL_TEXT(to)), &res,
+                                   "events by place");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(res); i++)
+        trygg_rb_event_place(r, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+                             trygg_pg_col_int(res, i, 2));
+    PQclear(res);
+    return TRYGG_OK;
+}
+
 trygg_err trygg_pg_report_build(trygg_store *st, const trygg_week *w,
                                 const trygg_report_areas *areas, int64_t now, trygg_report **out)
 {
@@ -282,6 +305,8 @@ trygg_err trygg_pg_report_build(trygg_store *st, const trygg_week *w,
         err = scan_police(st, r);
     if (!err)
         err = trygg_rb_events(st, r);
+    if (!err)
+        err = event_places(st, r);
     if (own_tx)
         (void)trygg_pg_exec(st, err ? "ROLLBACK" : "COMMIT", "report");
     err = trygg_rb_end(b, &r, err);

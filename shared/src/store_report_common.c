@@ -422,3 +422,25 @@ void trygg_rb_client(const trygg_report *r, const char *prefix, trygg_report_kio
     if (r->history_since > *from)
         *from = r->history_since;
 }
+
+static void local_day(int64_t t, char out[16])
+{
+    int y, m, d;
+    trygg_utc_to_local(t, &y, &m, &d, NULL, NULL, NULL);
+    snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+void trygg_rb_week_days(const trygg_report *r, char from[16], char to[16])
+{
+    local_day(r->week.start, from);
+    local_day(r->week.end - 1, to);
+}
+
+void trygg_rb_event_place(trygg_report *r, const char *area, const char *place, int64_t n)
+{
+    for (int i = 0; r->geo && i < r->geo->nplaces; i++) {
+        const trygg_place *p = &r->geo->places[i];
+        if (strcmp(p->area, area) == 0 && strcmp(p->label, place) == 0)
+            r->event_place_n[i] += n;
+    }
+}

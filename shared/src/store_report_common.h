@@ -56,6 +56,13 @@ trygg_err trygg_rb_events(trygg_store *st, trygg_report *r);
 /* Sorts the category rows and frees b; on err also frees *r (NULL). */
 trygg_err trygg_rb_end(trygg_rb *b, trygg_report **r, trygg_err err);
 
+/* The report week's first and last local days ("YYYY-MM-DD"), for the
+ * partner events, whose time is a local day. */
+void trygg_rb_week_days(const trygg_report *r, char from[16], char to[16]);
+/* Adds n partner events at (area, place) to the map place it names, if
+ * any (event_place_n). */
+void trygg_rb_event_place(trygg_report *r, const char *area, const char *place, int64_t n);
+
 /* Availability of one kiosk or gateway: the time of [from, to) not
  * covered by its intervals [first, last + grace), fed in order of first. */
 typedef struct trygg_rb_gaps {

@@ -4,9 +4,13 @@
  * contract; the organisation scope is part of every statement's WHERE, so a
  * caller can never reach another organisation's row by its id.
  */
+#include "store_report_common.h"
 #include "store_sqlite_internal.h"
 #include "trygg/copy.h"
+#include "trygg/report.h"
+#include "trygg/time.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define EVENT_COLS "id, type, day, band, area, place, count, text, org, reporter, created, updated"
@@ -196,4 +200,34 @@ trygg_err trygg_sqlite_event_totals(trygg_store *st, const char *from_day, const
         err = trygg_st_fail(st, rc, "event totals");
     sqlite3_finalize(s);
     return err;
+}
+
+/* The local day of `t` as "YYYY-MM-DD" into out[16]. */
+trygg_err trygg_sqlite_report_event_places(trygg_store *st, trygg_report *r)
+{
+    memset(r->event_place_n, 0, sizeof r->event_place_n);
+    if (!r->geo || r->geo->nplaces == 0)
+        return TRYGG_OK;
+    char from[16], to[16];
+    trygg_rb_week_days(r, from, to);
+    sqlite3_stmt *s;
+    trygg_err err =
+        trygg_st_prepare_args(st,
+                              "SELECT area, place, SUM(count) FROM events WHERE "
+                              "day >= ?1 AND day <= ?2 AND place <> '' "
+                              "GROUP BY area, place",
+                              TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(from), TRYGG_SQL_TEXT(to)), &s);
+    if (err)
+        return err;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *area = (const char *)sqlite3_column_text(s, 0);
+        const char *place = (const char *)sqlite3_column_text(s, 1);
+        if (area && place)
+            trygg_rb_event_place(r, area, place, sqlite3_column_int64(s, 2));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return trygg_st_fail(st, rc, "events by place");
+    return TRYGG_OK;
 }

@@ -85,6 +85,11 @@ trygg_err trygg_st_list(trygg_store *st, const char *sql, const int64_t *key, in
                         void (*read)(sqlite3_stmt *s, void *row), void *out, size_t size, int *n,
                         const char *what);
 
+/* The partner events of report r's week at each place of its map into
+ * r->event_place_n (store_sqlite_events.c; report.h). */
+struct trygg_report;
+trygg_err trygg_sqlite_report_event_places(trygg_store *st, struct trygg_report *r);
+
 /* Starts a write (BEGIN IMMEDIATE or SAVEPOINT). Pair with trygg_st_tx_end. */
 trygg_err trygg_st_tx_begin(trygg_store *st);
 /* Commits (err == TRYGG_OK) or rolls back; returns err, or the commit error. */

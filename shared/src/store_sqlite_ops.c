@@ -145,6 +145,7 @@ const trygg_store_ops trygg_sqlite_ops = {
     .note_versions = trygg_sqlite_note_versions,
     .decision_add = trygg_sqlite_decision_add,
     .decision_status = trygg_sqlite_decision_status,
+    .decision_history = trygg_sqlite_decision_history,
     .decision_list = trygg_sqlite_decision_list,
     .measure_add = trygg_sqlite_measure_add,
     .measure_update = trygg_sqlite_measure_update,

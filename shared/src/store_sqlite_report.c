@@ -386,6 +386,8 @@ trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
             err = scan_police(st, r);
         if (!err)
             err = trygg_rb_events(st, r);
+        if (!err)
+            err = trygg_sqlite_report_event_places(st, r);
         if (own_tx)
             trygg_st_exec(st, "COMMIT");
     }

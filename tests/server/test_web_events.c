@@ -5,7 +5,8 @@
  * form keeps its values and names the field; one organisation never sees,
  * edits or deletes another's events (by list or by id); the security
  * department sees every organisation's; CSRF is required; personal data in
- * the description never reaches the database.
+ * the description never reaches the database. A weekly list imports from CSV
+ * and from an Excel workbook, all rows or none.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 
 #include "../shared/store_fixture.h"
 #include "config.h"
@@ -365,13 +368,20 @@ static void test_weekly_list_import(void **state)
     reply_free(&r);
     assert_int_equal(fx_table_rows(st, "events"), before); /* not the good first row either */
 
-    /* An Excel file (binary, with NUL bytes) is refused with how to save it. */
+    /* A broken workbook (a zip cut short) is named as such; an old binary
+     * Excel file (.xls, with NUL bytes) is refused with how to save it. */
     static const char xlsx[] = "PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00";
     req_upload(&r, "/events/import", s.cookie, s.csrf, "file", "vecka49.xlsx", xlsx,
                sizeof xlsx - 1);
     assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "inte en läsbar Excel-arbetsbok"));
+    reply_free(&r);
+    static const char xls[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00\x00";
+    req_upload(&r, "/events/import", s.cookie, s.csrf, "file", "vecka49.xls", xls, sizeof xls - 1);
+    assert_int_equal(r.status, 400);
     assert_non_null(strstr(r.body, "CSV UTF-8"));
     reply_free(&r);
+    assert_int_equal(fx_table_rows(st, "events"), before);
     /* Without the CSRF field: refused. */
     const char *good =
         "datum,typ,område,tid,plats\n2026-12-01,Klotter,Centrum,morning,Importtorget\n"
@@ -404,6 +414,55 @@ static void test_weekly_list_import(void **state)
     free(body);
 }
 
+/* The same list as an Excel workbook (libxlsxwriter): a typed date cell, a
+ * clock time and a count; binary upload through the form, all rows stored. */
+static void test_weekly_workbook_import(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/trygg-wbimport-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/v.xlsx", dir);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    lxw_format *date = workbook_add_format(wb);
+    format_set_num_format(date, "yyyy-mm-dd");
+    static const char *const head[] = {"datum", "tid", "typ", "område", "plats", "antal"};
+    for (int c = 0; c < 6; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], NULL);
+    lxw_datetime d = {2026, 12, 3, 0, 0, 0};
+    worksheet_write_datetime(ws, 1, 0, &d, date);
+    worksheet_write_string(ws, 1, 1, "23:40", NULL);
+    worksheet_write_string(ws, 1, 2, "Nedskräpning", NULL);
+    worksheet_write_string(ws, 1, 3, "Centrum", NULL);
+    worksheet_write_string(ws, 1, 4, "Excelparken", NULL);
+    worksheet_write_number(ws, 1, 5, 7, NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char data[65536];
+    size_t len = fread(data, 1, sizeof data, f);
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+    assert_true(len > 100 && memchr(data, '\0', len) != NULL);
+    session s;
+    assert_int_equal(login_as("hanna", PASSWORD, &s), 303);
+    reply r;
+    req_upload(&r, "/events/import", s.cookie, s.csrf, "file", "vecka49.xlsx", data, len);
+    assert_int_equal(r.status, 303);
+    reply_free(&r);
+    trygg_event evs[4];
+    int n = 0;
+    assert_int_equal(trygg_store_event_list(server_store(&F.ctx), "housing", "2026-12-03",
+                                            "2026-12-03", evs, 4, &n),
+                     TRYGG_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(evs[0].place, "Excelparken");
+    assert_int_equal(evs[0].type, TRYGG_EVENT_LITTER);
+    assert_int_equal(evs[0].count, 7);
+    assert_string_equal(evs[0].band, "evening");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_refused_form_keeps_values),
         cmocka_unit_test(test_organisations_apart),
         cmocka_unit_test(test_weekly_list_import),
+        cmocka_unit_test(test_weekly_workbook_import),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -172,6 +172,19 @@ static void test_decisions_followed_up(void **state)
     body = get(&s, path, 200);
     assert_non_null(strstr(body, "<tr data-status=\"done\">"));
     free(body);
+    /* Another member reopens it: the history keeps both changes, who and when. */
+    session s2;
+    assert_int_equal(login_as("sakerhet2", PASSWORD, &s2), 303);
+    snprintf(f, sizeof f, "week=%s&action=status&id=%" PRId64 "&status=open", week, d[0].id);
+    post(&s2, "/meeting", f, 303);
+    body = get(&s, path, 200);
+    char *hist = strstr(body, "<ol class=\"decision-history hint\" data-history=\"3\">");
+    assert_non_null(hist);
+    char *first = strstr(hist, "<li data-status=\"open\">Pågår · sakerhet · ");
+    char *done = strstr(hist, "<li data-status=\"done\">Genomfört · sakerhet · ");
+    char *again = strstr(hist, "<li data-status=\"open\">Pågår · sakerhet2 · ");
+    assert_true(first && done && again && first < done && done < again);
+    free(body);
     snprintf(f, sizeof f, "week=%s&action=status&id=%" PRId64 "&status=finished", week, d[0].id);
     post(&s, "/meeting", f, 400);
     snprintf(f, sizeof f, "week=%s&action=decision&text=", week);

@@ -4,7 +4,8 @@
  * bad places and broken GeoJSON are refused with file:line, every area is
  * one path with the shade of its count, a hidden count is hatched (never a
  * shade, never 0), a place's dot grows with its count, and the published
- * view's map never shows a count the published tables hide.
+ * view's map never shows a count the published tables hide. Partner events
+ * are squares by place on the internal map only.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "trygg/paths.h"
 #include "trygg/report.h"
 #include "trygg/store.h"
 #include "trygg/time.h"
@@ -192,10 +194,11 @@ static trygg_report *hand_report(fixture *f, int64_t centrum, int64_t gota, int6
     return r;
 }
 
-static char *render(const trygg_report *r, int suppress)
+static char *render_with(const trygg_report *r, int suppress, const trygg_i18n *texts)
 {
     trygg_report_opts o;
     trygg_report_opts_init(&o);
+    o.t = texts;
     o.suppress = suppress;
     o.threshold = 5;
     trygg_buf b;
@@ -206,6 +209,11 @@ static char *render(const trygg_report *r, int suppress)
     char *map = strstr(s, "<section id=\"map\"");
     assert_non_null(map);
     return s;
+}
+
+static char *render(const trygg_report *r, int suppress)
+{
+    return render_with(r, suppress, NULL);
 }
 
 /* The <path ...> element of area id in html (NUL-terminated copy). */
@@ -397,6 +405,102 @@ static void test_published_map_hides(void **state)
     trygg_report_free(r);
 }
 
+static void add_event(fixture *f, const char *day, const char *area, const char *place, int count)
+{
+    trygg_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = TRYGG_EVENT_GRAFFITI;
+    snprintf(ev.day, sizeof ev.day, "%s", day);
+    snprintf(ev.band, sizeof ev.band, "evening");
+    snprintf(ev.area, sizeof ev.area, "%s", area);
+    snprintf(ev.place, sizeof ev.place, "%s", place);
+    ev.count = count;
+    snprintf(ev.org, sizeof ev.org, "housing");
+    snprintf(ev.reporter, sizeof ev.reporter, "hanna");
+    assert_int_equal(trygg_store_event_add(f->st, &ev, NULL), TRYGG_OK);
+}
+
+static int count_of(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* The map's section of html, as a copy. */
+static char *map_of(const char *html)
+{
+    const char *map = strstr(html, "<section id=\"map\"");
+    assert_non_null(map);
+    const char *end = strstr(map, "</section>");
+    assert_non_null(end);
+    return strndup(map, (size_t)(end - map));
+}
+
+/* Partner events on the internal map: by place (the label within its area,
+ * the report week's Monday..Sunday only), as squares whose area grows with
+ * the count and a legend entry of their own; never on the published map. */
+static void test_partner_events_on_map(void **state)
+{
+    fixture *f = *state;
+    trygg_report_areas *a = calloc(1, sizeof *a);
+    char err[700] = "";
+    assert_int_equal(load_ini(f,
+                              "[place torget]\nlabel = Torget\narea = centrum\nlat = 58.12\n"
+                              "lon = 12.12\n[place skolan]\nlabel = Skolan\narea = gota\n"
+                              "lat = 58.13\nlon = 12.18\n",
+                              two_areas_json, a, err, sizeof err),
+                     TRYGG_OK);
+    trygg_week w;
+    assert_int_equal(trygg_week_make(2026, 47, &w), TRYGG_OK); /* 16..22 November */
+    add_item(f, w.start + 3600, "centrum", "Torget");
+    add_event(f, "2026-11-16", "centrum", "Torget", 3);
+    add_event(f, "2026-11-22", "centrum", "Torget", 6);
+    add_event(f, "2026-11-23", "centrum", "Torget", 40); /* the next week */
+    add_event(f, "2026-11-15", "centrum", "Torget", 40); /* the week before */
+    add_event(f, "2026-11-18", "gota", "Torget", 40);    /* another area's "Torget" */
+    add_event(f, "2026-11-18", "gota", "Skolan", 1);
+    add_event(f, "2026-11-19", "centrum", "Annan plats", 5); /* not a registered place */
+    trygg_report *r = NULL;
+    assert_int_equal(trygg_report_build(f->st, &w, a, w.end + 3600, &r), TRYGG_OK);
+    trygg_report_areas_free(a);
+    free(a);
+    assert_int_equal(r->event_place_n[0], 9);
+    assert_int_equal(r->event_place_n[1], 1);
+    char dir[1024], msg[256];
+    trygg_i18n *texts = NULL;
+    assert_int_equal(trygg_asset_path("i18n/report", dir, sizeof dir), TRYGG_OK);
+    assert_int_equal(trygg_i18n_load(dir, &texts, msg, sizeof msg), TRYGG_OK);
+    char *html = render_with(r, 0, texts);
+    char *m = map_of(html);
+    assert_int_equal(count_of(m, "<rect class=\"event\""), 2);
+    assert_non_null(strstr(m, "data-event-place=\"torget\""));
+    assert_non_null(strstr(m, "<title>Torget: 9 partnerhändelser</title>"));
+    assert_non_null(strstr(m, "<title>Skolan: 1 partnerhändelser</title>"));
+    assert_non_null(strstr(m, "class=\"legend-event\""));
+    assert_non_null(strstr(m, "Partnernas händelser per plats"));
+    /* The larger count has the larger square (side ~ square root). */
+    const char *big = strstr(m, "data-event-place=\"torget\""),
+               *small = strstr(m, "data-event-place=\"skolan\"");
+    const char *wb = strstr(big, "width=\""), *ws = strstr(small, "width=\"");
+    assert_true(atof(wb + 7) > atof(ws + 7));
+    assert_non_null(strstr(m, "partnernas händelser per plats (kvadrater;"));
+    free(m);
+    free(html);
+    /* Published: no partner event on the map, and the caption says so. */
+    html = render_with(r, 1, texts);
+    m = map_of(html);
+    assert_null(strstr(m, "class=\"event\""));
+    assert_null(strstr(m, "data-event-place"));
+    assert_null(strstr(m, "legend-event"));
+    assert_non_null(strstr(m, "Partnernas och polisens händelser finns inte på kartan"));
+    free(m);
+    free(html);
+    trygg_i18n_free(texts);
+    trygg_report_free(r);
+}
+
 /* A detailed GIS export (a ring of 20 000 points) is drawn with no more
  * points than the map has pixels along it, and still as one closed path. */
 static void test_detailed_polygon(void **state)
@@ -452,6 +556,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_svg_hidden_hatched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dot_radius_grows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_published_map_hides, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_partner_events_on_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detailed_polygon, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,9 @@ static const table_rule rules[] = {
     /* The group's decisions, measures and plan: texts scrubbed on write,
      * organisations only. */
     {"decisions", NULL},
+    /* Who changed a decision's status when (staff user names): follows its
+     * decision (ON DELETE CASCADE). */
+    {"decision_history", NULL},
     {"measures", NULL},
     {"plan_preamble", NULL},
     /* Search indexes over items (SQLite's items_fts, items_shared_fts) are

@@ -70,9 +70,10 @@ static void test_decisions(void **state)
     snprintf(d.text, sizeof d.text, "Extra rond fredag kväll");
     d.org[0] = '\0';
     assert_int_equal(trygg_store_decision_add(f->st, &d, &b), TRYGG_OK);
-    assert_int_equal(trygg_store_decision_status(f->st, a, "done"), TRYGG_OK);
-    assert_int_equal(trygg_store_decision_status(f->st, b, "closed"), TRYGG_ERR_INVALID);
-    assert_int_equal(trygg_store_decision_status(f->st, b + 100, "done"), TRYGG_ERR_NOTFOUND);
+    assert_int_equal(trygg_store_decision_status(f->st, a, "done", "sara"), TRYGG_OK);
+    assert_int_equal(trygg_store_decision_status(f->st, b, "closed", "sara"), TRYGG_ERR_INVALID);
+    assert_int_equal(trygg_store_decision_status(f->st, b + 100, "done", "sara"),
+                     TRYGG_ERR_NOTFOUND);
     d.text[0] = '\0';
     assert_int_equal(trygg_store_decision_add(f->st, &d, NULL), TRYGG_ERR_INVALID);
     trygg_decision got[4];
@@ -85,6 +86,57 @@ static void test_decisions(void **state)
     assert_string_equal(got[1].status, "open");
     assert_int_equal(trygg_store_decision_list(f->st, "2026-W48", got, 4, &n), TRYGG_OK);
     assert_int_equal(n, 0);
+}
+
+/* A decision's status changes are kept with who and when; setting the
+ * status it has, a refused change and another week's decisions add nothing. */
+static void test_decision_history(void **state)
+{
+    fixture *f = *state;
+    trygg_decision d = {.week = "2026-W48", .org = "housing", .by = "sara"};
+    snprintf(d.text, sizeof d.text, "Klotterjour vid Resecentrum");
+    int64_t a = 0, b = 0, other = 0;
+    assert_int_equal(trygg_store_decision_add(f->st, &d, &a), TRYGG_OK);
+    snprintf(d.text, sizeof d.text, "Rond vid skolan");
+    d.by[0] = '\0';
+    assert_int_equal(trygg_store_decision_add(f->st, &d, &b), TRYGG_OK);
+    snprintf(d.week, sizeof d.week, "2026-W49");
+    assert_int_equal(trygg_store_decision_add(f->st, &d, &other), TRYGG_OK);
+    assert_int_equal(trygg_store_decision_status(f->st, a, "done", "olle"), TRYGG_OK);
+    assert_int_equal(trygg_store_decision_status(f->st, a, "done", "olle"), TRYGG_OK);
+    assert_int_equal(trygg_store_decision_status(f->st, a, "open", "sara"), TRYGG_OK);
+    assert_int_equal(trygg_store_decision_status(f->st, b, "dropped", ""), TRYGG_ERR_INVALID);
+    assert_int_equal(trygg_store_decision_status(f->st, b, "dropped", NULL), TRYGG_ERR_INVALID);
+    assert_int_equal(trygg_store_decision_status(f->st, b, "gone", "olle"), TRYGG_ERR_INVALID);
+    assert_int_equal(trygg_store_decision_status(f->st, other, "dropped", "olle"), TRYGG_OK);
+    trygg_decision_change h[8];
+    int n = 0;
+    assert_int_equal(trygg_store_decision_history(f->st, "2026-w48", h, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(h[0].decision, a);
+    assert_string_equal(h[0].status, "open");
+    assert_string_equal(h[0].by, "sara");
+    assert_true(h[0].at > 0);
+    assert_string_equal(h[1].status, "done");
+    assert_string_equal(h[1].by, "olle");
+    assert_true(h[1].at >= h[0].at);
+    assert_string_equal(h[2].status, "open");
+    assert_string_equal(h[2].by, "sara");
+    assert_int_equal(h[3].decision, b);
+    assert_string_equal(h[3].status, "open");
+    assert_string_equal(h[3].by, "");
+    trygg_decision got[2];
+    assert_int_equal(trygg_store_decision_list(f->st, "2026-W48", got, 2, &n), TRYGG_OK);
+    assert_string_equal(got[0].status, "open");
+    assert_string_equal(got[0].by, "sara");
+    assert_string_equal(got[1].status, "open");
+    /* The limit bounds the list. */
+    assert_int_equal(trygg_store_decision_history(f->st, "2026-W48", h, 2, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(trygg_store_decision_history(f->st, "2026-W49", h, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(h[1].status, "dropped");
+    assert_int_equal(trygg_store_decision_history(f->st, "2026-W60", h, 8, &n), TRYGG_ERR_INVALID);
 }
 
 static trygg_measure measure(const char *title, int priority, const char *start)
@@ -280,6 +332,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_note_versions, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_decisions, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_decision_history, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_measures_register, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_plan_preamble, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_effect_across_the_year, fx_setup, fx_teardown),

@@ -92,6 +92,14 @@ await step('security department: week page with exact counts', async () => {
   assert.match(sources, /Göta centrum/);
   assert.match(sources, /5 h 50 min/); // 6 h hole minus the 10-minute grace
   assert.match(await page.locator('#police').innerText(), /Skadegörelse/);
+  // the internal map: partner events as squares at four registered places (10, 3, 2, 1)
+  const squares = await page.locator('svg.map rect.event').evaluateAll(
+    (els) => els.map((e) => e.querySelector('title').textContent));
+  assert.deepEqual(squares.sort(), ['Gångtunneln under järnvägen, Lödöse: 2 partnerhändelser',
+    'Göta centrum: 3 partnerhändelser', 'Resecentrum: 10 partnerhändelser',
+    'Ströms skola: 1 partnerhändelser'].sort());
+  assert.equal(await page.locator('svg.map rect.legend-event').count(), 2);
+  await page.locator('#map').screenshot({ path: path.join(out, 'report-map-internal.png') });
   await page.screenshot({ path: path.join(out, 'report-week-security.png'), fullPage: true });
 });
 
@@ -103,6 +111,9 @@ await step('housing company: suppressed, no single urgent items', async () => {
   assert.match(text, /<5/);               // server.ini small_count = 5
   assert.doesNotMatch(text, /\d\*/);       // no starred exact small counts
   assert.equal(await page.locator('#urgent table').count(), 0);
+  // the published map has no partner events
+  assert.equal(await page.locator('svg.map rect.event, svg.map rect.legend-event').count(), 0);
+  await page.locator('#map').screenshot({ path: path.join(out, 'report-map-published.png') });
   await page.screenshot({ path: path.join(out, 'report-week-housing.png'), fullPage: true });
 });
 

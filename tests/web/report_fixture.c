@@ -4,10 +4,10 @@
  * category labels, small_count), a security user and a housing-company
  * user, 26 weeks of generated items up to 2026-W47 (deterministic), kiosks
  * with a heartbeat log (one kiosk off for 6 hours), gateway health records
- * and a few police events. Serves report_routes and the web UI over
- * loopback, prints {"port":N,"password":"...","week":"2026-W47"} on stdout
- * and runs until stdin closes. With --meeting it also seeds the group's
- * meeting and measures (seed_meeting, for tests/web/meeting.mjs).
+ * a few police events and partner events of the report week. Serves report_routes and the web UI
+ * over loopback, prints {"port":N,"password":"...","week":"2026-W47"} on stdout and runs until
+ * stdin closes. With --meeting it also seeds the group's meeting and measures (seed_meeting, for
+ * tests/web/meeting.mjs).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +225,36 @@ static void seed(trygg_store *st, const trygg_week *week)
           "police events");
 }
 
+/* Partner events of the report week (2026-W47, 16..22 November) at four
+ * registered places and one free-text place, for the internal map. */
+static void seed_events(trygg_store *st)
+{
+    static const struct {
+        const char *day, *area, *place;
+        int type, count;
+    } evs[] = {
+        {"2026-11-16", "centrum", "Resecentrum", TRYGG_EVENT_GRAFFITI, 6},
+        {"2026-11-20", "centrum", "Resecentrum", TRYGG_EVENT_DAMAGE, 4},
+        {"2026-11-18", "gota", "Göta centrum", TRYGG_EVENT_LITTER, 3},
+        {"2026-11-21", "lodose", "Gångtunneln under järnvägen, Lödöse", TRYGG_EVENT_GRAFFITI, 2},
+        {"2026-11-19", "strom", "Ströms skola", TRYGG_EVENT_GATHERING, 1},
+        {"2026-11-19", "strom", "Bakom affären", TRYGG_EVENT_LITTER, 5},
+    };
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++) {
+        trygg_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = (trygg_event_type)evs[i].type;
+        snprintf(ev.day, sizeof ev.day, "%s", evs[i].day);
+        snprintf(ev.band, sizeof ev.band, "evening");
+        snprintf(ev.area, sizeof ev.area, "%s", evs[i].area);
+        snprintf(ev.place, sizeof ev.place, "%s", evs[i].place);
+        ev.count = evs[i].count;
+        snprintf(ev.org, sizeof ev.org, "housing");
+        snprintf(ev.reporter, sizeof ev.reporter, "bostad");
+        check(trygg_store_event_add(st, &ev, NULL) != TRYGG_OK, "event");
+    }
+}
+
 /* With --meeting (tests/web/meeting.mjs): the group's meeting of 2026-W47
  * and its measures — an assessment in two versions, decisions of W46 to
  * follow up and of W47, three measures at registered places, the plan's
@@ -368,6 +398,7 @@ int main(int argc, char **argv)
     trygg_week week;
     check(trygg_week_parse("2026-W47", &week) != TRYGG_OK, "week");
     seed(st, &week);
+    seed_events(st);
     if (argc > 1 && strcmp(argv[1], "--meeting") == 0)
         seed_meeting(st);
     check(report_start(&ctx) != 0, "report_start");

@@ -258,6 +258,12 @@ typedef struct trygg_report {
      * place's label in its area (counted like the most-reported places). */
     trygg_geo *geo;
     int64_t place_n[TRYGG_GEO_PLACES];
+    /* For each place of the map, the partner events of the report week (the
+     * sum of their counts; an event's local day, Monday..Sunday) whose place
+     * text is the place's label in its area. Drawn only in the internal
+     * view: the published view keeps partner events to their suppressed
+     * table. Police events have no place and are never on the map. */
+    int64_t event_place_n[TRYGG_GEO_PLACES];
 } trygg_report;
 
 /* Builds the report for week *w from the store, at time `now`. A week that

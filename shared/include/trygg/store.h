@@ -922,8 +922,18 @@ typedef struct trygg_decision {
     char text[TRYGG_DECISION_MAX + 1];
     char org[TRYGG_NAME_MAX + 1]; /* responsible organisation ("" = the group) */
     char status[16];              /* "open", "done", "dropped" */
+    char by[TRYGG_NAME_MAX + 1];  /* who recorded it (the first history entry; "" = unknown) */
     int64_t created, updated;
 } trygg_decision;
+
+/* One entry of a decision's history: the status it was given, by whom and
+ * when. The first entry is the status it was taken with. */
+typedef struct trygg_decision_change {
+    int64_t decision;            /* trygg_decision.id */
+    char status[16];             /* "open", "done", "dropped" */
+    char by[TRYGG_NAME_MAX + 1]; /* staff user name ("" = before history was kept) */
+    int64_t at;
+} trygg_decision_change;
 
 typedef struct trygg_measure {
     int64_t id;
@@ -969,9 +979,18 @@ TRYGG_MUST_CHECK trygg_err trygg_store_note_versions(trygg_store *st, const char
  * malformed week or an unknown status. */
 TRYGG_MUST_CHECK trygg_err trygg_store_decision_add(trygg_store *st, const trygg_decision *d,
                                                     int64_t *id);
-/* Sets decision `id`'s status ("open", "done", "dropped"). */
+/* Sets decision `id`'s status ("open", "done", "dropped"), by staff user
+ * `by` (required); a change is kept in its history with who and when, in
+ * the same transaction (setting the status it has records nothing).
+ * TRYGG_ERR_NOTFOUND for no such decision, TRYGG_ERR_INVALID for an
+ * unknown status or no `by`. */
 TRYGG_MUST_CHECK trygg_err trygg_store_decision_status(trygg_store *st, int64_t id,
-                                                       const char *status);
+                                                       const char *status, const char *by);
+/* Lists up to `max` history entries of the decisions of `week`: by decision
+ * (the order they were taken), each oldest first. */
+TRYGG_MUST_CHECK trygg_err trygg_store_decision_history(trygg_store *st, const char *week,
+                                                        trygg_decision_change *out, int max,
+                                                        int *n);
 /* Lists up to `max` decisions of `week`, in the order they were taken. */
 TRYGG_MUST_CHECK trygg_err trygg_store_decision_list(trygg_store *st, const char *week,
                                                      trygg_decision *out, int max, int *n);
