@@ -7,7 +7,9 @@
  * roles of [report] internal_roles / internal_destinations get the internal
  * view on the page, and in the CSV and the printout when they ask for it
  * (?view=internal); everyone else, and every export by default, the
- * published view. Exports are in the access log.
+ * published view. Exports are in the access log. The measures (with their
+ * follow-up) are shown only to those who may see the measures register
+ * (web_meeting_allowed), in either view.
  *
  * Police events: the feed's coordinates are only the municipality's centre,
  * so no event ever gets a place from the feed. The security department
@@ -120,6 +122,8 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, int year_rout
         plain_error(&w, 503, "report.error");
         return;
     }
+    /* the measures register is the meeting's: not for every reader */
+    r->measures_hidden = !web_meeting_allowed(&w);
     trygg_report_opts o;
     trygg_report_opts_init(&o);
     o.threshold = report_threshold(&w.srv->cfg);

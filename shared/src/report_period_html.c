@@ -364,7 +364,8 @@ static trygg_err area_row(trygg_buf *b, const pview *v, int i)
         snprintf(t, sizeof t, "%lld", (long long)n);
         TRY(tdn(b, t));
     }
-    TRY(area_measures(b, v, it->key));
+    if (!r->measures_hidden)
+        TRY(area_measures(b, v, it->key));
     return trygg_buf_puts(b, "</tr>");
 }
 
@@ -390,7 +391,9 @@ static trygg_err areas_ranked(trygg_buf *b, const pview *v)
     TRY(elem(b, "<th scope=\"col\" class=\"n\">", tr(v, "period.col.events_prev"), "</th>"));
     if (!v->o->suppress)
         TRY(elem(b, "<th scope=\"col\" class=\"n\">", tr(v, "period.col.police_placed"), "</th>"));
-    TRY(elem(b, "<th scope=\"col\">", tr(v, "period.col.measures"), "</th></tr></thead><tbody>"));
+    if (!v->r->measures_hidden)
+        TRY(elem(b, "<th scope=\"col\">", tr(v, "period.col.measures"), "</th>"));
+    TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
     for (int i = 0; i < t->n; i++)
         TRY(area_row(b, v, rank[i].row));
     TRY(trygg_buf_puts(b, "</tbody></table>"));
@@ -609,6 +612,8 @@ static trygg_err measure_item(trygg_buf *b, const pview *v, int i, int follow)
 static trygg_err measures(trygg_buf *b, const pview *v)
 {
     int follow = v->r->period.kind != TRYGG_PERIOD_QUARTER;
+    if (v->r->measures_hidden)
+        return TRYGG_OK;
     TRY(section_begin(b, v, "measures", follow ? "period.followup" : "period.measures"));
     if (follow)
         TRY(elem(b, "<p>", tr(v, "period.followup_intro"), "</p>"));
@@ -775,7 +780,7 @@ static trygg_err csv_rest(trygg_buf *b, const pview *v)
     col_name(v, 0, cur, sizeof cur);
     for (int i = 0; !v->o->suppress && i < r->ntop; i++)
         TRY(csv_row(b, v, "top_place", r->top[i].label, "", cur, r->top[i].n, TRYGG_CELL_SHOWN));
-    for (int i = 0; i < r->nmeasures; i++) {
+    for (int i = 0; !r->measures_hidden && i < r->nmeasures; i++) {
         const trygg_period_measure *m = &r->measures[i];
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long)m->m.id);

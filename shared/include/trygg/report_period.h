@@ -126,6 +126,8 @@ typedef struct trygg_period_report {
     int ntop;
     trygg_period_measure measures[TRYGG_PERIOD_MEASURES]; /* overlapping the period */
     int nmeasures;
+    int measures_hidden; /* set by the caller: this reader may not see the measures register
+                            (the renderers leave the measures out) */
     /* Labels, groups and the map: a week report that holds only the
      * period's area counts and place counts (internal), so the week's
      * labels and map code draw the period. */
