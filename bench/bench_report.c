@@ -13,6 +13,11 @@
  * setup shortcut; the rows go through the store's triggers). The same
  * program makes the small demo database for screenshots (--items 3000).
  * An existing --db is reused as it is.
+ *
+ * The quarter and the year (trygg/report_period.h): a fresh database also
+ * gets 200,000 partner events over the same weeks (issue 15's scale), and
+ * the quarter and the year of the report week are built and rendered
+ * (internal view, HTML with the map), p50/p95 in ms. Goal: year < 2 s.
  */
 #include <getopt.h>
 #include <math.h>
@@ -25,6 +30,7 @@
 #include "store_sqlite_internal.h"
 #include "trygg/log.h"
 #include "trygg/report.h"
+#include "trygg/report_period.h"
 
 static double now_s(void)
 {
@@ -181,6 +187,78 @@ static void fill(trygg_store *st, long n, int weeks, const trygg_week *last)
     printf("fill: %ld items over %d weeks in %.1f s\n", n, weeks, now_s() - t0);
 }
 
+/* 200,000 partner events spread over the weeks before `last` (a setup
+ * shortcut through the store's handle, one transaction). */
+static void fill_events(trygg_store *st, long n, int weeks, const trygg_week *last)
+{
+    static const char *const types[] = {"damage",      "graffiti", "fire",    "litter", "gathering",
+                                        "disturbance", "drugs",    "traffic", "other"};
+    static const char *const areas[] = {"centrum", "strom", "gota", "lodose", "nygard"};
+    sqlite3_stmt *s;
+    if (trygg_st_exec(st, "BEGIN") ||
+        trygg_st_prepare(st,
+                         "INSERT INTO events(type, day, band, area, place, count, text, org,"
+                         " reporter, created, updated) VALUES (?1, ?2, 'evening', ?3, '', ?4,"
+                         " '', 'housing', 'bench', ?5, ?5)",
+                         &s))
+        die("events", st);
+    for (long i = 0; i < n; i++) {
+        int64_t t = last->end - (int64_t)(rnd() % ((uint64_t)weeks * 7 * 86400));
+        char day[16];
+        if (trygg_time_format(t, "%Y-%m-%d", day, sizeof day) == 0)
+            die("day", NULL);
+        sqlite3_reset(s);
+        trygg_st_bind_text(s, 1, types[rnd() % 9]);
+        trygg_st_bind_text(s, 2, day);
+        trygg_st_bind_text(s, 3, areas[rnd() % 5]);
+        sqlite3_bind_int(s, 4, 1 + (int)(rnd() % 3));
+        sqlite3_bind_int64(s, 5, t);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            die("event insert", st);
+    }
+    sqlite3_finalize(s);
+    if (trygg_st_exec(st, "COMMIT"))
+        die("events", st);
+}
+
+/* The quarter or the year containing the report week: build + HTML, runs
+ * times; p50/p95 printed. */
+static void bench_period(trygg_store *st, const trygg_week *w, trygg_period_kind kind, int runs)
+{
+    int y, m;
+    trygg_utc_to_local(w->start, &y, &m, NULL, NULL, NULL, NULL);
+    trygg_period p;
+    if (trygg_period_make(kind, y, kind == TRYGG_PERIOD_QUARTER ? (m - 1) / 3 + 1 : 0, &p))
+        die("period", NULL);
+    double *ms = calloc((size_t)runs, sizeof *ms);
+    int64_t total = 0;
+    size_t len = 0;
+    for (int i = 0; i < runs; i++) {
+        double a = now_s();
+        trygg_period_report *r = NULL;
+        if (trygg_period_build(st, &p, NULL, 8, (int64_t)time(NULL), &r))
+            die("period build", st);
+        trygg_report_opts o;
+        trygg_report_opts_init(&o);
+        o.suppress = 0;
+        trygg_buf out;
+        trygg_buf_init(&out, 16u << 20);
+        if (trygg_period_html(r, &o, &out))
+            die("period html", NULL);
+        ms[i] = (now_s() - a) * 1000.0;
+        total = r->total[TRYGG_PCOL_CUR];
+        len = out.len;
+        trygg_buf_free(&out);
+        trygg_period_free(r);
+    }
+    char name[16];
+    trygg_period_format(&p, name, sizeof name);
+    printf("%-7s %s (%lld items, %zu bytes): p50 %7.1f ms  p95 %7.1f ms\n",
+           kind == TRYGG_PERIOD_YEAR ? "year" : "quarter", name, (long long)total, len,
+           pct(ms, runs, 0.5), pct(ms, runs, 0.95));
+    free(ms);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"items", required_argument, NULL, 'n'},
@@ -249,6 +327,7 @@ int main(int argc, char **argv)
         die("open", st);
     if (fresh) {
         fill(st, items, weeks, &week);
+        fill_events(st, 200000, weeks, &week);
         /* Kiosks for the sources section, with a realistic heartbeat log. */
         static const char *const knames[] = {"Biblioteket, Lilla Edet", "Göta centrum",
                                              "Lödöse museum", "Nygårds skola"};
@@ -364,6 +443,8 @@ int main(int argc, char **argv)
            pct(page, runs, 0.95));
     printf("CSV export (build+CSV):   p50 %7.1f ms  p95 %7.1f ms\n", pct(csv, runs, 0.5),
            pct(csv, runs, 0.95));
+    bench_period(st, &week, TRYGG_PERIOD_QUARTER, runs < 10 ? runs : 10);
+    bench_period(st, &week, TRYGG_PERIOD_YEAR, runs < 10 ? runs : 10);
     free(page);
     free(csv);
     free(build);

@@ -295,10 +295,10 @@ void core_free(server_ctx *ctx)
 
 http_route *core_routes(int *n)
 {
-    const http_route *tabs[] = {api_routes,    open311_routes, ops_routes,   web_routes,
-                                report_routes, gateway_routes, status_routes};
-    const int counts[] = {api_nroutes,    open311_nroutes, ops_nroutes,   web_nroutes,
-                          report_nroutes, gateway_nroutes, status_nroutes};
+    const http_route *tabs[] = {api_routes,    open311_routes,       ops_routes,     web_routes,
+                                report_routes, report_period_routes, gateway_routes, status_routes};
+    const int counts[] = {api_nroutes,    open311_nroutes,       ops_nroutes,     web_nroutes,
+                          report_nroutes, report_period_nroutes, gateway_nroutes, status_nroutes};
     enum { NTABS = sizeof counts / sizeof counts[0] };
     int total = 0;
     for (int i = 0; i < NTABS; i++)

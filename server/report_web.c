@@ -43,7 +43,7 @@ static void catalog_load(void)
         TRYGG_WARN("report catalog: %s", err[0] ? err : dir);
 }
 
-static const trygg_i18n *report_catalog(void)
+const trygg_i18n *report_catalog(void)
 {
     pthread_once(&catalog_once, catalog_load);
     return catalog;
@@ -51,7 +51,7 @@ static const trygg_i18n *report_catalog(void)
 
 /* ---- Request helpers ------------------------------------------------------------ */
 
-static void areas_from_config(const server_config *cfg, trygg_report_areas *out)
+void report_areas_from_config(const server_config *cfg, trygg_report_areas *out)
 {
     memset(out, 0, sizeof *out);
     const server_catalog *c = cfg->catalog;
@@ -151,7 +151,7 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
         plain_error(&w, 500, "report.error");
         return;
     }
-    areas_from_config(&srv->cfg, areas);
+    report_areas_from_config(&srv->cfg, areas);
     trygg_report *r = NULL;
     trygg_err err = trygg_report_build(w.st, &week, areas, web_now(), &r);
     free(areas);
@@ -207,11 +207,18 @@ static void serve(void *ctx, const http_req *req, http_resp *resp, out_kind kind
         html_buf b;
         html_init(&b, REPORT_PAGE_MAX + 256 * 1024);
         web_page_begin(&b, &w, "report.title", "report");
-        if (!err)
+        if (!err) {
             /* The fragment is finished markup: libtrygg's renderer escaped
              * every dynamic value (trygg_html_esc), so it is appended as is. */
             html_raw_(&b, out.data, out.len);
-        else
+            if (web_access_is_security(&w.sess.user)) { /* placing police events */
+                html_lit(&b, "<p><a href=\"/report/police?week=");
+                html_attr(&b, wk);
+                html_lit(&b, "\">");
+                html_t(&b, &w, "report.police_link");
+                html_lit(&b, "</a></p>");
+            }
+        } else
             b.err = err; /* html_send answers 500 */
         web_page_end(&b, &w);
         html_send(&b, resp, 200);
@@ -225,7 +232,7 @@ int report_week_fragment(web_ctx *w, const trygg_week *week, int suppress, trygg
     trygg_report_areas *areas = malloc(sizeof *areas);
     if (!areas)
         return 500;
-    areas_from_config(&w->srv->cfg, areas);
+    report_areas_from_config(&w->srv->cfg, areas);
     trygg_report *r = NULL;
     trygg_err err = trygg_report_build(w->st, week, areas, web_now(), &r);
     free(areas);

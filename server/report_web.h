@@ -7,6 +7,7 @@
  *                          counts suppressed for every other role
  *   GET /report/week.csv   tidy CSV, always suppressed (an export)
  *   GET /report/print      printable A4 page, always suppressed
+ *   (the quarter and the year: report_period_routes below)
  * Every route needs a logged-in staff session (web_begin).
  *
  * Background: report_start() installs the report's database objects (the
@@ -36,6 +37,22 @@ int report_threshold(const server_config *cfg);
  * when `suppress` is set or the user may not see the internal one. 0, or
  * the HTTP status to answer (400 a week not begun, 500, 503). */
 int report_week_fragment(web_ctx *w, const trygg_week *week, int suppress, trygg_buf *out);
+
+/* The report catalog (assets/i18n/report), loaded once; NULL if missing. */
+const trygg_i18n *report_catalog(void);
+/* Areas, groups, category labels and the map of the configuration. */
+void report_areas_from_config(const server_config *cfg, trygg_report_areas *out);
+
+/* The quarter and the year (server/report_period_web.c), wired by core.c
+ * like report_routes:
+ *   GET /report/quarter[.csv|/print]?period=2026-Q3   the council's area analysis
+ *   GET /report/year[.csv|/print]?period=2026|2026-H1 the steering group's report
+ *   GET /report/police?week=2026-W47  police events of a week, placed by hand
+ *   POST /report/police/place         attach (place) or detach (place="")
+ * The views and roles are the week's; the police pages are the security
+ * department's (admin, security) only. */
+extern const http_route report_period_routes[];
+extern const int report_period_nroutes;
 
 /* Call once after the configuration is loaded and before serving. Failures
  * are logged, never fatal; returns 0. */

@@ -497,8 +497,9 @@ trygg_err trygg_rr_map(trygg_buf *b, const trygg_rr_view *v)
     trygg_buf_free(&leg);
     TRY(e);
     TRY(trygg_buf_puts(b, "</svg><figcaption class=\"caption\">"));
-    TRY(trygg_html_esc(
-        b, trygg_rr_tr(o, o->suppress ? "report.map_caption" : "report.map_caption_internal")));
+    TRY(trygg_html_esc(b, trygg_rr_tr(o, o->map_caption ? o->map_caption
+                                         : o->suppress  ? "report.map_caption"
+                                                        : "report.map_caption_internal")));
     if (g->schematic) {
         TRY(trygg_buf_puts(b, " <strong>"));
         TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.map_schematic")));

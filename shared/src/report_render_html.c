@@ -204,6 +204,8 @@ static trygg_err html_chooser(trygg_buf *b, const trygg_rr_view *v)
         TRY(chooser_link(b, o, "/week.csv?view=internal&amp;week=", wk,
                          "report.download_csv_internal"));
     TRY(chooser_link(b, o, "/print?week=", wk, "report.printable"));
+    TRY(chooser_link(b, o, "/quarter", "", "report.quarter_link"));
+    TRY(chooser_link(b, o, "/year", "", "report.year_link"));
     return trygg_buf_puts(b, "</nav>");
 }
 
@@ -394,6 +396,33 @@ static trygg_err html_hotspots(trygg_buf *b, const trygg_rr_view *v)
     return trygg_buf_puts(b, "</div></section>");
 }
 
+/* The week's police events that the security department placed by hand
+ * (trygg_police_place): internal only, since the placing is the group's
+ * own judgement; the feed itself never places an event. */
+static trygg_err html_police_placed(trygg_buf *b, const trygg_rr_view *v)
+{
+    const trygg_report *r = v->r;
+    int n = 0;
+    for (int i = 0; i < r->npolice; i++)
+        n += r->police[i].place_label[0] != '\0';
+    if (v->o->suppress || n == 0)
+        return TRYGG_OK;
+    TRY(section_begin(b, v->o, "police-places", "report.police_placed"));
+    TRY(trygg_buf_puts(b, "<ul class=\"police-placed\">"));
+    for (int i = 0; i < r->npolice; i++) {
+        const trygg_report_police *p = &r->police[i];
+        if (!p->place_label[0])
+            continue;
+        char t[32], lb[160];
+        trygg_rr_fmt_time(p->at, t, sizeof t);
+        TRY(elem(b, "<li><b>", trygg_rr_area_label(v, p->place_area, lb, sizeof lb), ": "));
+        TRY(elem(b, "", p->place_label, "</b> – "));
+        TRY(elem(b, "", p->type, " ("));
+        TRY(elem(b, "", t, ")</li>"));
+    }
+    return trygg_buf_puts(b, "</ul></section>");
+}
+
 /* The urgent items one by one: only on the security department's own
  * screen. */
 static trygg_err urgent_list(trygg_buf *b, const trygg_rr_view *v)
@@ -498,7 +527,9 @@ static trygg_err html_police(trygg_buf *b, const trygg_rr_view *v)
              "</p>"));
     if (r->npolice == 0)
         return trygg_buf_puts(b, "</section>");
-    TRY(table_begin(b, o, cols, 4));
+    static const char *const cols_in[] = {"report.col.time", "report.col.type", "report.col.place",
+                                          "report.col.police_place", "report.col.summary"};
+    TRY(o->suppress ? table_begin(b, o, cols, 4) : table_begin(b, o, cols_in, 5));
     for (int i = 0; i < r->npolice; i++) {
         const trygg_report_police *p = &r->police[i];
         char t[32];
@@ -512,6 +543,14 @@ static trygg_err html_police(trygg_buf *b, const trygg_rr_view *v)
             TRY(td(b, p->type, 0));
         }
         TRY(td(b, p->location, 0));
+        if (!o->suppress) { /* placed by hand: the group's own judgement, internal */
+            char pl[160];
+            if (p->place_label[0])
+                snprintf(pl, sizeof pl, "%s: %s", p->place_area, p->place_label);
+            else
+                TRYGG_COPY_FIT(pl, "–");
+            TRY(td(b, pl, 0));
+        }
         TRY(td(b, p->summary, 0));
         TRY(trygg_buf_puts(b, "</tr>"));
     }
@@ -585,6 +624,7 @@ static trygg_err html_sections(trygg_buf *b, const trygg_rr_view *v)
     TRY(html_heat(b, v));
     TRY(html_top(b, v));
     TRY(html_hotspots(b, v));
+    TRY(html_police_placed(b, v));
     TRY(html_urgent(b, v));
     TRY(html_sources(b, v));
     return html_police(b, v);

@@ -955,6 +955,21 @@ trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f, const char *
     return OPS(st)->count(st, f, group, cb, ctx);
 }
 
+trygg_err trygg_store_period_counts(trygg_store *st, const int64_t *edges, int nedges, int places,
+                                    trygg_period_cb cb, void *ctx)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->period_counts(st, edges, nedges, places, cb, ctx);
+}
+
+trygg_err trygg_store_first_item(trygg_store *st, int64_t *at)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->first_item(st, at);
+}
+
 trygg_err trygg_store_event_add(trygg_store *st, const trygg_event *ev, int64_t *id)
 {
     if (!st)
@@ -1196,6 +1211,29 @@ trygg_err trygg_police_note(trygg_store *st, const char *what, int64_t at)
     if (!st)
         return TRYGG_ERR_INVALID;
     return OPS(st)->police_note(st, what, at);
+}
+
+trygg_err trygg_police_place(trygg_store *st, int64_t id, const char *place_id,
+                             const trygg_place_ref *ref, const char *actor, int64_t now)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->police_place(st, id, place_id, ref, actor, now);
+}
+
+trygg_err trygg_police_list(trygg_store *st, int64_t from, int64_t to, trygg_police_event *out,
+                            int max, int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->police_list(st, from, to, out, max, n);
+}
+
+trygg_err trygg_police_place_audits(trygg_store *st, int64_t id, int64_t *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->police_place_audits(st, id, n);
 }
 
 trygg_err trygg_report_build(trygg_store *st, const trygg_week *w, const trygg_report_areas *areas,

@@ -195,6 +195,9 @@ typedef struct trygg_store_ops {
     trygg_err (*purge)(trygg_store *st, int64_t now, int *n);
     trygg_err (*count)(trygg_store *st, const trygg_filter *f, const char *group, trygg_count_cb cb,
                        void *ctx);
+    trygg_err (*period_counts)(trygg_store *st, const int64_t *edges, int nedges, int places,
+                               trygg_period_cb cb, void *ctx);
+    trygg_err (*first_item)(trygg_store *st, int64_t *at);
     trygg_err (*event_add)(trygg_store *st, const trygg_event *ev, int64_t *id);
     trygg_err (*event_add_many)(trygg_store *st, const trygg_event *evs, int n);
     trygg_err (*event_get)(trygg_store *st, int64_t id, const char *org, trygg_event *out);
@@ -237,6 +240,11 @@ typedef struct trygg_store_ops {
                                    size_t errcap);
     trygg_err (*police_count)(trygg_store *st, int64_t *n);
     trygg_err (*police_note)(trygg_store *st, const char *what, int64_t at);
+    trygg_err (*police_place)(trygg_store *st, int64_t id, const char *place_id,
+                              const trygg_place_ref *ref, const char *actor, int64_t now);
+    trygg_err (*police_list)(trygg_store *st, int64_t from, int64_t to, trygg_police_event *out,
+                             int max, int *n);
+    trygg_err (*police_place_audits)(trygg_store *st, int64_t id, int64_t *n);
     trygg_err (*report_build)(trygg_store *st, const trygg_week *w, const trygg_report_areas *areas,
                               int64_t now, trygg_report **out);
 } trygg_store_ops;

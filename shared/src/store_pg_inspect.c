@@ -133,9 +133,10 @@ trygg_err trygg_pg_rows_containing(trygg_store *st, const char *text, trygg_coun
 
 /* Columns that hold a time at which something happened or falls due (the
  * same list as SQLite's store_sqlite_inspect.c). */
-static const char *const TIME_COLUMNS[] = {
-    "created",    "updated", "at",       "sent_at", "next_attempt", "lease_until", "last_seen",
-    "first_seen", "used_at", "purge_at", "first",   "last",         "issued",      "fetched"};
+static const char *const TIME_COLUMNS[] = {"created",      "updated",     "at",        "sent_at",
+                                           "next_attempt", "lease_until", "last_seen", "first_seen",
+                                           "used_at",      "purge_at",    "first",     "last",
+                                           "issued",       "fetched",     "placed_at"};
 
 static int is_time_column(const char *table, const char *col)
 {

@@ -9,7 +9,7 @@
 #include "store_pg_internal.h"
 
 const int trygg_pg_ops_missing = 0;
-const int trygg_pg_ops_total = 160;
+const int trygg_pg_ops_total = 165;
 
 const trygg_store_ops trygg_pg_ops = {
     .name = "postgresql",
@@ -139,6 +139,8 @@ const trygg_store_ops trygg_pg_ops = {
     .checkpoint = trygg_pg_checkpoint,
     .purge = trygg_pg_purge,
     .count = trygg_pg_count,
+    .period_counts = trygg_pg_period_counts,
+    .first_item = trygg_pg_first_item,
     .event_add = trygg_pg_event_add,
     .event_add_many = trygg_pg_event_add_many,
     .event_get = trygg_pg_event_get,
@@ -172,5 +174,8 @@ const trygg_store_ops trygg_pg_ops = {
     .police_store_json = trygg_pg_police_store_json,
     .police_count = trygg_pg_police_count,
     .police_note = trygg_pg_police_note,
+    .police_place = trygg_pg_police_place,
+    .police_list = trygg_pg_police_list,
+    .police_place_audits = trygg_pg_police_place_audits,
     .report_build = trygg_pg_report_build,
 };

@@ -99,3 +99,79 @@ trygg_err trygg_pg_police_count(trygg_store *st, int64_t *n)
     return trygg_pg_int64(st, "SELECT count(*) FROM police_events", TRYGG_SQL_NO_ARGS, n,
                           "count police events");
 }
+
+/* ---- Police events on places, by hand ----------------------------------------- */
+
+trygg_err trygg_pg_police_place(trygg_store *st, int64_t id, const char *place_id,
+                                const trygg_place_ref *ref, const char *actor, int64_t now)
+{
+    if (!st || !place_id || !actor || !actor[0] ||
+        (place_id[0] && (!ref || !ref->area[0] || !ref->label[0])))
+        return TRYGG_ERR_INVALID;
+    const char *area = place_id[0] ? ref->area : "", *label = place_id[0] ? ref->label : "";
+    trygg_err e = trygg_pg_tx_begin(st);
+    if (!e)
+        e = trygg_pg_write_one(
+            st,
+            "UPDATE police_events SET place = $2, place_area = $3,"
+            " place_label = $4, placed_by = $5, placed_at = " PG_TS("$6") " WHERE id = $1",
+            TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(place_id), TRYGG_SQL_TEXT(area),
+                           TRYGG_SQL_TEXT(label), TRYGG_SQL_TEXT(place_id[0] ? actor : ""),
+                           TRYGG_SQL_INT(place_id[0] ? now : 0)),
+            "police event");
+    if (!e)
+        e = trygg_pg_write(st,
+                           "INSERT INTO police_place_audit(police_id, place, actor, at)"
+                           " VALUES ($1, $2, $3, " PG_TS("$4") ")",
+                           TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(place_id),
+                                          TRYGG_SQL_TEXT(actor), TRYGG_SQL_INT(now)),
+                           NULL, "police place audit");
+    return trygg_pg_tx_end(st, e);
+}
+
+static const trygg_sql_field police_fields[] = {TRYGG_SQL_FINT(trygg_police_event, id),
+                                                TRYGG_SQL_FINT(trygg_police_event, at),
+                                                TRYGG_SQL_FTEXT(trygg_police_event, type),
+                                                TRYGG_SQL_FTEXT(trygg_police_event, name),
+                                                TRYGG_SQL_FTEXT(trygg_police_event, summary),
+                                                TRYGG_SQL_FTEXT(trygg_police_event, location),
+                                                TRYGG_SQL_FTEXT(trygg_police_event, url),
+                                                TRYGG_SQL_FTEXT(trygg_police_event, place),
+                                                TRYGG_SQL_FTEXT(trygg_police_event, place_area),
+                                                TRYGG_SQL_FTEXT(trygg_police_event, place_label),
+                                                TRYGG_SQL_FTEXT(trygg_police_event, placed_by),
+                                                TRYGG_SQL_FINT(trygg_police_event, placed_at)};
+
+static void read_police(const PGresult *r, int row, void *out)
+{
+    TRYGG_PG_READ(r, row, police_fields, out, sizeof(trygg_police_event));
+}
+
+trygg_err trygg_pg_police_list(trygg_store *st, int64_t from, int64_t to, trygg_police_event *out,
+                               int max, int *n)
+{
+    if (n)
+        *n = 0;
+    if (!st || !out || !n || max < 0)
+        return TRYGG_ERR_INVALID;
+    if (max == 0)
+        return TRYGG_OK;
+    return trygg_pg_select(
+        st,
+        "SELECT id, " PG_EPOCH(
+            "at") ", type, name, summary, location_name, url, place,"
+                  " place_area, place_label, placed_by, " PG_EPOCH(
+                      "placed_at") " FROM police_events"
+                                   " WHERE at >= " PG_TS("$1") " AND at < " PG_TS(
+                                       "$2") " ORDER BY at, id LIMIT $3",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(from), TRYGG_SQL_INT(to), TRYGG_SQL_INT(max)), out,
+        sizeof *out, max, read_police, n, "list police events");
+}
+
+trygg_err trygg_pg_police_place_audits(trygg_store *st, int64_t id, int64_t *n)
+{
+    if (!st || !n)
+        return TRYGG_ERR_INVALID;
+    return trygg_pg_int64(st, "SELECT count(*) FROM police_place_audit WHERE police_id = $1",
+                          TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), n, "count police place audits");
+}

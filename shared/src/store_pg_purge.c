@@ -50,6 +50,8 @@ trygg_err trygg_pg_purge(trygg_store *st, int64_t now, int *n)
         /* Staff actions (audit, access log): 2 years. */
         "DELETE FROM audit WHERE at <= " NOW " - interval '730 days'",
         "DELETE FROM access_log WHERE at <= " NOW " - interval '730 days'",
+        /* Who placed a police event where: staff actions, 2 years like the audit. */
+        "DELETE FROM police_place_audit WHERE at <= " NOW " - interval '730 days'",
         /* Used recovery codes are worthless and name when a user logged in. */
         "DELETE FROM user_recovery WHERE used_at > 'epoch'",
         "DELETE FROM smsgw_inbound WHERE created <= " NOW " - interval '7 days' OR item_id IN "

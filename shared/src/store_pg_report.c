@@ -234,8 +234,8 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
     if (!err)
         err = trygg_pg_query(
             st,
-            "SELECT id, " PG_EPOCH("at") ", type, name, summary, location_name,"
-                                         " url FROM police_events WHERE at >= " PG_TS(
+            "SELECT id, " PG_EPOCH("at") ", type, name, summary, location_name, url, place_label,"
+                                         " place_area FROM police_events WHERE at >= " PG_TS(
                                              "$1") " AND at < " PG_TS("$2") " ORDER BY at, id",
             TRYGG_SQL_ARGS(TRYGG_SQL_INT(r->week.start), TRYGG_SQL_INT(r->week.end)), &res,
             "report police");
@@ -251,6 +251,8 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
         trygg_pg_col_text(res, i, 4, p->summary, sizeof p->summary);
         trygg_pg_col_text(res, i, 5, p->location, sizeof p->location);
         trygg_pg_col_text(res, i, 6, p->url, sizeof p->url);
+        trygg_pg_col_text(res, i, 7, p->place_label, sizeof p->place_label);
+        trygg_pg_col_text(res, i, 8, p->place_area, sizeof p->place_area);
     }
     PQclear(res);
     return err;

@@ -423,7 +423,7 @@ void trygg_rb_client(const trygg_report *r, const char *prefix, trygg_report_kio
         *from = r->history_since;
 }
 
-static void local_day(int64_t t, char out[16])
+void trygg_rb_local_day(int64_t t, char out[16])
 {
     int y, m, d;
     trygg_utc_to_local(t, &y, &m, &d, NULL, NULL, NULL);
@@ -432,8 +432,8 @@ static void local_day(int64_t t, char out[16])
 
 void trygg_rb_week_days(const trygg_report *r, char from[16], char to[16])
 {
-    local_day(r->week.start, from);
-    local_day(r->week.end - 1, to);
+    trygg_rb_local_day(r->week.start, from);
+    trygg_rb_local_day(r->week.end - 1, to);
 }
 
 void trygg_rb_event_place(trygg_report *r, const char *area, const char *place, int64_t n)

@@ -56,6 +56,8 @@ trygg_err trygg_rb_events(trygg_store *st, trygg_report *r);
 /* Sorts the category rows and frees b; on err also frees *r (NULL). */
 trygg_err trygg_rb_end(trygg_rb *b, trygg_report **r, trygg_err err);
 
+/* The local day ("YYYY-MM-DD") of time t in the configured zone. */
+void trygg_rb_local_day(int64_t t, char out[16]);
 /* The report week's first and last local days ("YYYY-MM-DD"), for the
  * partner events, whose time is a local day. */
 void trygg_rb_week_days(const trygg_report *r, char from[16], char to[16]);

@@ -142,9 +142,9 @@ trygg_err trygg_sqlite_report_cache_info(trygg_store *st, int *weeks, int64_t *l
 
 /* Columns that hold a time at which something happened or falls due. */
 static const char *const TIME_COLUMNS[] = {
-    "created",     "updated",   "at",         "sent_at", "next_attempt",
-    "lease_until", "last_seen", "first_seen", "used_at", "purge_at",
-    "first",       "last",      "issued",     "fetched", "history_since"};
+    "created",       "updated",  "at",       "sent_at", "next_attempt", "lease_until", "last_seen",
+    "first_seen",    "used_at",  "purge_at", "first",   "last",         "issued",      "fetched",
+    "history_since", "placed_at"};
 
 static int is_time_column(const char *table, const char *col)
 {

@@ -133,6 +133,8 @@ const trygg_store_ops trygg_sqlite_ops = {
     .checkpoint = trygg_sqlite_checkpoint,
     .purge = trygg_sqlite_purge,
     .count = trygg_sqlite_count,
+    .period_counts = trygg_sqlite_period_counts,
+    .first_item = trygg_sqlite_first_item,
     .event_add = trygg_sqlite_event_add,
     .event_add_many = trygg_sqlite_event_add_many,
     .event_get = trygg_sqlite_event_get,
@@ -166,5 +168,8 @@ const trygg_store_ops trygg_sqlite_ops = {
     .police_store_json = trygg_sqlite_police_store_json,
     .police_count = trygg_sqlite_police_count,
     .police_note = trygg_sqlite_police_note,
+    .police_place = trygg_sqlite_police_place,
+    .police_list = trygg_sqlite_police_list,
+    .police_place_audits = trygg_sqlite_police_place_audits,
     .report_build = trygg_sqlite_report_build,
 };

@@ -191,6 +191,9 @@ trygg_err trygg_sqlite_checkpoint(trygg_store *st, int *wal_pages);
 trygg_err trygg_sqlite_purge(trygg_store *st, int64_t now, int *n);
 trygg_err trygg_sqlite_count(trygg_store *st, const trygg_filter *f, const char *group,
                              trygg_count_cb cb, void *ctx);
+trygg_err trygg_sqlite_period_counts(trygg_store *st, const int64_t *edges, int nedges, int places,
+                                     trygg_period_cb cb, void *ctx);
+trygg_err trygg_sqlite_first_item(trygg_store *st, int64_t *at);
 trygg_err trygg_sqlite_event_add(trygg_store *st, const trygg_event *ev, int64_t *id);
 trygg_err trygg_sqlite_event_add_many(trygg_store *st, const trygg_event *evs, int n);
 trygg_err trygg_sqlite_event_get(trygg_store *st, int64_t id, const char *org, trygg_event *out);
@@ -238,6 +241,11 @@ trygg_err trygg_sqlite_police_store_json(trygg_store *st, const char *json, size
                                          size_t errcap);
 trygg_err trygg_sqlite_police_count(trygg_store *st, int64_t *n);
 trygg_err trygg_sqlite_police_note(trygg_store *st, const char *what, int64_t at);
+trygg_err trygg_sqlite_police_place(trygg_store *st, int64_t id, const char *place_id,
+                                    const trygg_place_ref *ref, const char *actor, int64_t now);
+trygg_err trygg_sqlite_police_list(trygg_store *st, int64_t from, int64_t to,
+                                   trygg_police_event *out, int max, int *n);
+trygg_err trygg_sqlite_police_place_audits(trygg_store *st, int64_t id, int64_t *n);
 trygg_err trygg_sqlite_report_build(trygg_store *st, const trygg_week *w,
                                     const trygg_report_areas *areas, int64_t now,
                                     trygg_report **out);

@@ -142,3 +142,79 @@ trygg_err trygg_sqlite_police_count(trygg_store *st, int64_t *n)
         return e;
     return trygg_st_int64(st, s, n, "count police events");
 }
+
+/* ---- Police events on places, by hand ----------------------------------------- */
+
+trygg_err trygg_sqlite_police_place(trygg_store *st, int64_t id, const char *place_id,
+                                    const trygg_place_ref *ref, const char *actor, int64_t now)
+{
+    if (!st || !place_id || !actor || !actor[0] ||
+        (place_id[0] && (!ref || !ref->area[0] || !ref->label[0])))
+        return TRYGG_ERR_INVALID;
+    const char *area = place_id[0] ? ref->area : "", *label = place_id[0] ? ref->label : "";
+    trygg_err e = trygg_st_tx_begin(st);
+    if (!e)
+        e = trygg_st_write_one(st,
+                               "UPDATE police_events SET place = ?2, place_area = ?3,"
+                               " place_label = ?4, placed_by = ?5, placed_at = ?6 WHERE id = ?1",
+                               TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(place_id),
+                                              TRYGG_SQL_TEXT(area), TRYGG_SQL_TEXT(label),
+                                              TRYGG_SQL_TEXT(place_id[0] ? actor : ""),
+                                              TRYGG_SQL_INT(place_id[0] ? now : 0)),
+                               "police event");
+    if (!e)
+        e = trygg_st_write(st,
+                           "INSERT INTO police_place_audit(police_id, place, actor, at)"
+                           " VALUES (?1, ?2, ?3, ?4)",
+                           TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(place_id),
+                                          TRYGG_SQL_TEXT(actor), TRYGG_SQL_INT(now)),
+                           "police place audit");
+    return trygg_st_tx_end(st, e);
+}
+
+static void read_police(sqlite3_stmt *s, void *row)
+{
+    trygg_police_event *p = row;
+    p->id = sqlite3_column_int64(s, 0);
+    p->at = sqlite3_column_int64(s, 1);
+    trygg_st_col_text(s, 2, p->type, sizeof p->type);
+    trygg_st_col_text(s, 3, p->name, sizeof p->name);
+    trygg_st_col_text(s, 4, p->summary, sizeof p->summary);
+    trygg_st_col_text(s, 5, p->location, sizeof p->location);
+    trygg_st_col_text(s, 6, p->url, sizeof p->url);
+    trygg_st_col_text(s, 7, p->place, sizeof p->place);
+    trygg_st_col_text(s, 8, p->place_area, sizeof p->place_area);
+    trygg_st_col_text(s, 9, p->place_label, sizeof p->place_label);
+    trygg_st_col_text(s, 10, p->placed_by, sizeof p->placed_by);
+    p->placed_at = sqlite3_column_int64(s, 11);
+}
+
+trygg_err trygg_sqlite_police_list(trygg_store *st, int64_t from, int64_t to,
+                                   trygg_police_event *out, int max, int *n)
+{
+    if (n)
+        *n = 0;
+    if (!st || !out || !n || max < 0)
+        return TRYGG_ERR_INVALID;
+    return trygg_st_select(
+        st,
+        "SELECT id, at, type, name, summary, location_name, url, place,"
+        " place_area, place_label, placed_by, placed_at FROM police_events"
+        " WHERE at >= ?1 AND at < ?2 ORDER BY at, id LIMIT ?3",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(from), TRYGG_SQL_INT(to), TRYGG_SQL_INT(max)), out,
+        sizeof *out, read_police, n, "list police events");
+}
+
+trygg_err trygg_sqlite_police_place_audits(trygg_store *st, int64_t id, int64_t *n)
+{
+    if (!st || !n)
+        return TRYGG_ERR_INVALID;
+    *n = 0;
+    sqlite3_stmt *s;
+    trygg_err e =
+        trygg_st_prepare(st, "SELECT count(*) FROM police_place_audit WHERE police_id = ?1", &s);
+    if (e)
+        return e;
+    sqlite3_bind_int64(s, 1, id);
+    return trygg_st_int64(st, s, n, "count police place audits");
+}

@@ -66,6 +66,8 @@ trygg_err trygg_sqlite_purge(trygg_store *st, int64_t now, int *n)
         "(SELECT id FROM items WHERE purged = 1)",
         "smsgw_calls:DELETE FROM smsgw_calls WHERE at <= ?2 - 86400",
         "police_events:DELETE FROM police_events WHERE at <= ?2 - 400*86400",
+        /* Who placed a police event where: staff actions, 2 years like the audit. */
+        "DELETE FROM police_place_audit WHERE at <= ?2 - 730*86400",
         "report_uptime:DELETE FROM report_uptime WHERE last <= ?2 - 400*86400",
     };
     int purged = 0;

@@ -319,10 +319,11 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
     if (sqlite3_step(s) == SQLITE_ROW)
         r->police_fetched = sqlite3_column_int64(s, 0) > 0;
     sqlite3_finalize(s);
-    err = trygg_st_prepare(st,
-                           "SELECT id, at, type, name, summary, location_name, url"
-                           " FROM police_events WHERE at >= ?1 AND at < ?2 ORDER BY at, id",
-                           &s);
+    err = trygg_st_prepare(
+        st,
+        "SELECT id, at, type, name, summary, location_name, url,"
+        " place_label, place_area FROM police_events WHERE at >= ?1 AND at < ?2 ORDER BY at, id",
+        &s);
     if (err)
         return err;
     sqlite3_bind_int64(s, 1, r->week.start);
@@ -340,6 +341,8 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
         trygg_st_col_text(s, 4, p->summary, sizeof p->summary);
         trygg_st_col_text(s, 5, p->location, sizeof p->location);
         trygg_st_col_text(s, 6, p->url, sizeof p->url);
+        trygg_st_col_text(s, 7, p->place_label, sizeof p->place_label);
+        trygg_st_col_text(s, 8, p->place_area, sizeof p->place_area);
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)

@@ -30,6 +30,7 @@
 #include "server_fixture.h"
 #include "ratelimit.h"
 #include "trygg/follow.h"
+#include "trygg/police_events.h"
 #include "trygg/report.h"
 #include "web.h"
 #include "web_client.h"
@@ -519,6 +520,17 @@ static const struct rule {
     {"GET", "/report", P_GET},
     {"GET", "/report/week.csv", P_GET},
     {"GET", "/report/print", P_GET},
+    /* The quarter and the year: published for the housing user, measures
+     * left out (test_period_published_view); police events placed by hand:
+     * the security department only (403). */
+    {"GET", "/report/quarter", P_GET},
+    {"GET", "/report/quarter.csv", P_GET},
+    {"GET", "/report/quarter/print", P_GET},
+    {"GET", "/report/year", P_GET},
+    {"GET", "/report/year.csv", P_GET},
+    {"GET", "/report/year/print", P_GET},
+    {"GET", "/report/police", P_GET},
+    {"POST", "/report/police/place", P_POST_FORM},
     /* The public status page, with the real codes of every item (setup). */
     {"GET", "/s", P_GET},
     {"GET", "/s/*", P_GET},
@@ -564,6 +576,12 @@ static int paths_of(const char *pattern, char out[][160], int max)
         if (strncmp(pattern, "/meeting", 8) == 0) {
             snprintf(out[n++], 160, "%s?week=%s", pattern, meeting_week);
             snprintf(out[n++], 160, "%s?week=%s&view=internal", pattern, meeting_week);
+        }
+        if (strncmp(pattern, "/report/quarter", 15) == 0 ||
+            strncmp(pattern, "/report/year", 12) == 0) {
+            snprintf(out[n++], 160, "%s?view=internal", pattern);
+            snprintf(out[n++], 160, "%s?view=internal&period=%s", pattern,
+                     strncmp(pattern, "/report/year", 12) == 0 ? "2026" : "2026-Q4");
         }
         if (strncmp(pattern, "/report", 7) == 0 && pattern[7] != '/') {
             snprintf(out[n++], 160, "%s?internal=1", pattern);
@@ -1038,6 +1056,64 @@ static void test_report_published_view(void **state)
     reply_free(&r);
 }
 
+/* The quarter and the year as the housing user: the published view on every
+ * route (also when it asks for the internal one), no measure of the
+ * register; the security department gets the internal view and the
+ * measures. The police placing pages are 403 for housing and change
+ * nothing. */
+static void test_period_published_view(void **state)
+{
+    (void)state;
+    session s, sec;
+    login_housing(&s);
+    login_security(&sec);
+    reply r;
+    static const char *const paths[] = {"/report/quarter",
+                                        "/report/quarter?view=internal",
+                                        "/report/quarter/print",
+                                        "/report/quarter/print?view=internal",
+                                        "/report/quarter.csv",
+                                        "/report/quarter.csv?view=internal",
+                                        "/report/year?period=2026",
+                                        "/report/year/print?view=internal&period=2026",
+                                        "/report/year.csv?view=internal&period=2026"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        get_ok(&r, &s, paths[i]);
+        if (strstr(paths[i], ".csv")) {
+            assert_non_null(strstr(r.body, "\nview_shown,published,"));
+            assert_null(strstr(r.body, "top_place"));
+        } else {
+            assert_non_null(strstr(r.body, "data-mode=\"suppressed\""));
+            assert_null(strstr(r.body, "data-mode=\"full\""));
+        }
+        assert_no_secret(paths[i], r.body);
+        reply_free(&r);
+    }
+    get_ok(&r, &sec, "/report/year?period=2026");
+    assert_non_null(strstr(r.body, "data-mode=\"full\""));
+    assert_non_null(strstr(r.body, "INSATSHEMLIG")); /* the measure, for the group */
+    reply_free(&r);
+    get_ok(&r, &sec, "/report/quarter.csv?view=internal&period=2026-Q4");
+    assert_non_null(strstr(r.body, "\nview_shown,internal,"));
+    reply_free(&r);
+    req(&r, "GET", "/report/police", s.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    char form[256];
+    snprintf(form, sizeof form, "csrf=%s&id=1&place=", s.csrf);
+    req(&r, "POST", "/report/police/place", s.cookie, form);
+    assert_int_equal(r.status, 403);
+    reply_free(&r);
+    req(&r, "GET", "/report/police", sec.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    trygg_store *st = open_store();
+    int64_t audits = -1;
+    assert_int_equal(trygg_police_place_audits(st, 1, &audits), TRYGG_OK);
+    assert_int_equal(audits, 0);
+    trygg_store_close(st);
+}
+
 static void test_access_log(void **state)
 {
     (void)state;
@@ -1101,6 +1177,7 @@ int main(void)
         cmocka_unit_test(test_notes_internal_unless_for_recipient),
         cmocka_unit_test(test_copy_and_duplicates),
         cmocka_unit_test(test_moderation_before_forwarding),
+        cmocka_unit_test(test_period_published_view),
         cmocka_unit_test(test_access_log),
         cmocka_unit_test(test_report_published_view), /* after: adds export rows */
         cmocka_unit_test(test_every_route),

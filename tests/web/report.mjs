@@ -160,6 +160,45 @@ await step('printable page to A4 PDF (chromium), then PNG pages', async () => {
   assert.match(text, /Källor och förbehåll/);
 });
 
+// The quarter (the council's area analysis) and the year (the steering
+// group's report): each page internal and published, printed to an A4 PDF
+// and turned into PNGs, and at 390 px without sideways scrolling.
+for (const [route, period, heading] of [['/report/quarter', '2026-Q3', /Kvartalsanalys 2026 kvartal 3/],
+  ['/report/year', '2026', /Årsrapport 2026/]]) {
+  const name = route.endsWith('quarter') ? 'quarter' : 'year';
+  await step(`${name}: page, A4 PDF and PNG, 390 px`, async () => {
+    const page = await loggedIn('sakerhet');
+    const resp = await page.goto(`${base}${route}?period=${period}`);
+    assert.equal(resp.status(), 200, (await page.content()).slice(0, 3000));
+    assert.equal(await page.locator('.report').getAttribute('data-mode'), 'full');
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    assert.ok(await page.locator('#areas table tbody tr').count() >= 3);
+    assert.equal(await page.locator('#map svg').count(), 1);
+    await page.screenshot({ path: path.join(out, `${name}-internal.png`), fullPage: true });
+    for (const view of ['internal', 'published']) {
+      await page.goto(`${base}${route}/print?period=${period}&view=${view}`);
+      assert.equal(await page.locator('.report').getAttribute('data-mode'),
+        view === 'internal' ? 'full' : 'suppressed');
+      const pdf = path.join(out, `${name}-print-${view}.pdf`);
+      await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+      const infoTxt = execFileSync('pdfinfo', [pdf]).toString();
+      assert.match(infoTxt, /Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)/);
+      execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(out, `${name}-print-${view}`)]);
+      const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+      assert.match(text, heading);
+      if (view === 'published') assert.doesNotMatch(text, /Mest rapporterade platser/);
+    }
+    const phone = await loggedIn('sakerhet', { width: 390, height: 844 });
+    for (const where of [`${route}?period=${period}`, `${route}/print?period=${period}`]) {
+      await phone.goto(`${base}${where}`);
+      const w = await phone.evaluate(() => document.scrollingElement.scrollWidth);
+      assert.ok(w <= 390, `${where} is ${w}px wide at 390 px`);
+    }
+    await phone.goto(`${base}${route}?period=${period}`);
+    await phone.screenshot({ path: path.join(out, `${name}-phone.png`), fullPage: true });
+  });
+}
+
 await browser.close();
 fixture.stdin.end();
 await new Promise((r) => fixture.once('exit', r));

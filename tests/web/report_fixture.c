@@ -4,9 +4,10 @@
  * category labels, small_count), a security user and a housing-company
  * user, 26 weeks of generated items up to 2026-W47 (deterministic), kiosks
  * with a heartbeat log (one kiosk off for 6 hours), gateway health records
- * a few police events and partner events of the report week. Serves report_routes and the web UI
- * over loopback, prints {"port":N,"password":"...","week":"2026-W47"} on stdout and runs until
- * stdin closes. With --meeting it also seeds the group's meeting and measures (seed_meeting, for
+ * a few police events and partner events of the report week. Serves report_routes,
+ * report_period_routes and the web UI over loopback, prints
+ * {"port":N,"password":"...","week":"2026-W47"} on stdout and runs until stdin closes. With
+ * --meeting it also seeds the group's meeting and measures (seed_meeting, for
  * tests/web/meeting.mjs).
  */
 #include <stdio.h>
@@ -403,11 +404,14 @@ int main(int argc, char **argv)
         seed_meeting(st);
     check(report_start(&ctx) != 0, "report_start");
 
-    int n = report_nroutes + web_nroutes;
+    int n = report_nroutes + report_period_nroutes + web_nroutes;
     http_route *routes = calloc((size_t)n, sizeof *routes);
     check(!routes, "routes");
     memcpy(routes, report_routes, sizeof *routes * (size_t)report_nroutes);
-    memcpy(routes + report_nroutes, web_routes, sizeof *routes * (size_t)web_nroutes);
+    memcpy(routes + report_nroutes, report_period_routes,
+           sizeof *routes * (size_t)report_period_nroutes);
+    memcpy(routes + report_nroutes + report_period_nroutes, web_routes,
+           sizeof *routes * (size_t)web_nroutes);
     http_options opt;
     memset(&opt, 0, sizeof opt);
     opt.bind = "127.0.0.1";

@@ -45,4 +45,39 @@ TRYGG_MUST_CHECK trygg_err trygg_police_note(trygg_store *st, const char *what, 
 /* Parses the feed's "YYYY-MM-DD H:MM:SS +HH:MM" into unix seconds; -1 on error. */
 int64_t trygg_police_parse_time(const char *s);
 
+/* ---- Police events on places, by hand --------------------------------------
+ * The feed's coordinates are only the municipality's centroid, so no event
+ * is ever placed from the feed (nor by the fetch's upsert, which leaves
+ * these fields alone). A user of the security department attaches an event
+ * to a place of the register, and may detach it again; each is recorded in
+ * the audit of police places (who, when, which place). */
+typedef struct trygg_police_event {
+    int64_t id;
+    int64_t at;
+    char type[96];
+    char name[256];
+    char summary[512];
+    char location[128];
+    char url[256];
+    char place[TRYGG_NAME_MAX + 1];       /* [place ID], "" = not placed */
+    char place_area[TRYGG_NAME_MAX + 1];  /* its area when it was placed */
+    char place_label[TRYGG_NAME_MAX + 1]; /* its label when it was placed */
+    char placed_by[TRYGG_NAME_MAX + 1];
+    int64_t placed_at;
+} trygg_police_event;
+
+/* Attaches event `id` to place `place_id` (area and label from the place
+ * register, *ref) or, with place_id "" (ref ignored), detaches it, as
+ * `actor` at `now`, with a row in the audit of police places, in one
+ * transaction. TRYGG_ERR_NOTFOUND for an unknown event, TRYGG_ERR_INVALID
+ * for a missing actor or a place id without its area and label. */
+TRYGG_MUST_CHECK trygg_err trygg_police_place(trygg_store *st, int64_t id, const char *place_id,
+                                              const trygg_place_ref *ref, const char *actor,
+                                              int64_t now);
+/* Lists up to `max` events with from <= at < to, oldest first, into out[]. */
+TRYGG_MUST_CHECK trygg_err trygg_police_list(trygg_store *st, int64_t from, int64_t to,
+                                             trygg_police_event *out, int max, int *n);
+/* The audit of police places: how many attach/detach rows event `id` has. */
+TRYGG_MUST_CHECK trygg_err trygg_police_place_audits(trygg_store *st, int64_t id, int64_t *n);
+
 #endif

@@ -222,6 +222,8 @@ typedef struct trygg_report_police {
     char summary[512];
     char location[128];
     char url[256];
+    char place_label[TRYGG_NAME_MAX + 1]; /* placed by hand (trygg_police_place), "" = none */
+    char place_area[TRYGG_NAME_MAX + 1];
 } trygg_report_police;
 
 typedef struct trygg_report {
@@ -329,15 +331,16 @@ trygg_cell trygg_report_place_cell(const trygg_report *r, const trygg_report_cel
 /* ---- Rendering ---------------------------------------------------------------- */
 
 typedef struct trygg_report_opts {
-    int suppress;         /* 1 = small counts hidden (everything but security's screen) */
-    int threshold;        /* default TRYGG_SUPPRESS_DEFAULT */
-    const char *lang;     /* "sv" (default) or "en" */
-    const trygg_i18n *t;  /* report catalog (assets/i18n/report); NULL = keys */
-    int print;            /* 1 = printable A4 page (no navigation) */
-    const char *base_url; /* link target of the week chooser, e.g. "/report" */
-    const char *csrf;     /* unused for GET pages; reserved */
-    int standalone;       /* 1 = full HTML document (print page, tryggctl) */
-    const char *css_href; /* link this stylesheet (a server with a CSP), NULL = inline <style> */
+    int suppress;            /* 1 = small counts hidden (everything but security's screen) */
+    int threshold;           /* default TRYGG_SUPPRESS_DEFAULT */
+    const char *lang;        /* "sv" (default) or "en" */
+    const trygg_i18n *t;     /* report catalog (assets/i18n/report); NULL = keys */
+    int print;               /* 1 = printable A4 page (no navigation) */
+    const char *base_url;    /* link target of the week chooser, e.g. "/report" */
+    const char *csrf;        /* unused for GET pages; reserved */
+    int standalone;          /* 1 = full HTML document (print page, tryggctl) */
+    const char *css_href;    /* link this stylesheet (a server with a CSP), NULL = inline <style> */
+    const char *map_caption; /* catalog key of the map's caption, NULL = the week's */
 } trygg_report_opts;
 void trygg_report_opts_init(trygg_report_opts *o);
 

@@ -856,6 +856,49 @@ typedef int (*trygg_count_cb)(void *ctx, const char *key, int64_t count);
 TRYGG_MUST_CHECK trygg_err trygg_store_count(trygg_store *st, const trygg_filter *f,
                                              const char *group, trygg_count_cb cb, void *ctx);
 
+/* ---- Periods: the quarter and the year (docs/report.md) -----------------------
+ * The counts behind the quarterly area analysis and the yearly report
+ * (trygg/report_period.h): for each bucket [edges[b], edges[b+1]) of
+ * b = 0 .. nedges - 2 (edges ascending unix times, at most 64), rows of
+ *   - citizen items (TRYGG_PERIOD_ITEMS) created in the bucket, except those
+ *     closed as duplicate or spam, by area and "kind/category";
+ *   - partner events (TRYGG_PERIOD_EVENTS) whose local day falls in the
+ *     bucket (Monday..Sunday like the week), the sum of their counts, by area
+ *     and type name;
+ *   - police events (TRYGG_PERIOD_POLICE) of the feed in the bucket by the
+ *     feed's type; area and place are those a user attached it to by hand
+ *     (trygg_police_place), "" for an event without a place — the feed's
+ *     own coordinates never place an event.
+ * With `places` the rows are also split by place: an item's place text
+ * (the recipients' copy, like the week's most-reported places), an event's
+ * place, a police event's place label; without it place is "". cb returning
+ * non-zero stops. TRYGG_ERR_INVALID for fewer than 2 or more than 64 edges
+ * or edges not ascending. */
+#define TRYGG_PERIOD_EDGES_MAX 64
+typedef enum trygg_period_source {
+    TRYGG_PERIOD_ITEMS = 0,
+    TRYGG_PERIOD_EVENTS,
+    TRYGG_PERIOD_POLICE
+} trygg_period_source;
+
+typedef struct trygg_period_row {
+    trygg_period_source source;
+    int bucket;
+    const char *area;
+    const char *key;
+    const char *place;
+    int64_t n;
+} trygg_period_row;
+
+typedef int (*trygg_period_cb)(void *ctx, const trygg_period_row *row);
+TRYGG_MUST_CHECK trygg_err trygg_store_period_counts(trygg_store *st, const int64_t *edges,
+                                                     int nedges, int places, trygg_period_cb cb,
+                                                     void *ctx);
+/* When the first counted citizen item came in (*at = 0 when none): a
+ * comparison with the same period a year before is only made when the data
+ * reach back that far. */
+TRYGG_MUST_CHECK trygg_err trygg_store_first_item(trygg_store *st, int64_t *at);
+
 /* ---- Partner events -----------------------------------------------------------
  * The operational group's own reports (trygg_event in item.h). Every call
  * takes the caller's organisation: `org` NULL reaches every organisation's
