@@ -7,6 +7,7 @@
 #include "api.h"
 #include "api_gateway.h"
 #include "report_web.h"
+#include "web.h"
 #include "web_status.h"
 
 #include <errno.h>
@@ -356,6 +357,12 @@ static int64_t purge_job(void *arg)
     }
     if (rc == TRYGG_OK) {
         rc = trygg_store_purge(st, now, &n);
+        /* Staff sessions past their idle time or age, and old login
+         * failures (they name users and addresses). */
+        int64_t idle = (int64_t)(ctx->cfg.session_minutes > 0 ? ctx->cfg.session_minutes : 30) * 60;
+        int ns = 0;
+        if (rc == TRYGG_OK)
+            rc = trygg_store_session_purge(st, now - idle, now - WEB_SESSION_MAX_AGE, &ns);
         if (trygg_store_job_release(st, "purge", ctx->instance) != TRYGG_OK)
             TRYGG_WARN("retention purge: releasing the job lease failed: %s",
                        trygg_store_errmsg(st));

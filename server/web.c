@@ -282,8 +282,8 @@ int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
         return -1;
     }
     w->token = http_cookie(req, WEB_COOKIE);
-    if (!w->token ||
-        web_session_lookup(w->token, web_now(), w->srv->cfg.session_minutes, &w->sess) != 0) {
+    if (!w->token || web_session_lookup(w->st, w->token, web_now(), w->srv->cfg.session_minutes,
+                                        &w->sess) != 0) {
         http_resp_redirect(resp, w->token ? "/login?expired=1" : "/login");
         return -1;
     }
@@ -297,7 +297,7 @@ int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
     /* The user may have been disabled or changed since login. */
     trygg_user u;
     if (trygg_store_user_get(w->st, w->sess.user.username, &u) != TRYGG_OK || u.disabled) {
-        web_session_destroy_user(w->sess.user.username);
+        web_session_destroy_user(w->st, w->sess.user.username);
         http_resp_redirect(resp, "/login");
         return -1;
     }
@@ -308,7 +308,7 @@ int web_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *resp)
         TRYGG_COPY_FIT(w->sess.user.destination, u.destination);
         TRYGG_COPY_FIT(w->sess.user.display, u.display);
         w->sess.user.can_call_back = u.can_call_back;
-        web_session_update(w->token, &w->sess.user, NULL);
+        web_session_update(w->st, w->token, &w->sess.user, NULL);
     }
     load_dests(w);
     if (strcmp(req->method, "POST") == 0 && !web_csrf_ok(&w->sess, http_form(req, "csrf"))) {

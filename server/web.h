@@ -12,8 +12,8 @@
  * Access to an item is decided by ONE function, web_access_item()
  * (web_access.c), called on every view and every action.
  *
- * Threading: the session and rate-limit tables are process-wide and guarded
- * by a mutex; everything else is per request. Read first: web_begin(),
+ * Threading: sessions and login failures live in the store (several servers
+ * share them); everything else is per request. Read first: web_begin(),
  * web_access_item(), html_lit().
  */
 #ifndef TRYGG_WEB_H
@@ -97,38 +97,40 @@ typedef struct web_session {
  * (only its hash is kept). *out (may be NULL) gets a copy. When the table is
  * full the least recently used session is dropped. 0 on success, -1 on
  * failure (randomness unavailable). */
-int web_session_create(const web_user *u, int64_t now, char token_out[WEB_TOKEN_LEN],
-                       web_session *out);
+int web_session_create(trygg_store *st, const web_user *u, int64_t now,
+                       char token_out[WEB_TOKEN_LEN], web_session *out);
 /* Finds the session of cookie `token` that is not idle for more than
  * `idle_minutes` nor older than WEB_SESSION_MAX_AGE at `now`; refreshes its
- * last_seen and copies it into *out. Expired sessions are removed. 0 when
- * found, -1 otherwise. */
-int web_session_lookup(const char *token, int64_t now, int idle_minutes, web_session *out);
+ * last_seen (written at most every WEB_SESSION_TOUCH seconds) and copies it
+ * into *out. Expired sessions are removed. 0 when found, -1 otherwise. */
+int web_session_lookup(trygg_store *st, const char *token, int64_t now, int idle_minutes,
+                       web_session *out);
 /* Sets the login stage of the session with `token` (unknown tokens ignored). */
-void web_session_set_stage(const char *token, web_stage stage);
+void web_session_set_stage(trygg_store *st, const char *token, web_stage stage);
 /* Updates the stored user data / language of the session with `token`. */
-void web_session_update(const char *token, const web_user *u, const char *lang);
+void web_session_update(trygg_store *st, const char *token, const web_user *u, const char *lang);
 /* Removes the session (logout). Unknown tokens are ignored. */
-void web_session_destroy(const char *token);
+void web_session_destroy(trygg_store *st, const char *token);
 /* Removes every session of `username` (disabled user). */
-void web_session_destroy_user(const char *username);
-/* Removes every session (tests). */
-void web_session_clear(void);
+void web_session_destroy_user(trygg_store *st, const char *username);
 /* 1 if `given` equals the session's CSRF token (constant time), else 0. */
 int web_csrf_ok(const web_session *s, const char *given);
+/* How often a session's last_seen is written, seconds. */
+#define WEB_SESSION_TOUCH 30
 
 /* Login rate limiting: at most WEB_RL_IP_FAILS failures per IP and
- * WEB_RL_USER_FAILS per username within WEB_RL_WINDOW seconds. */
+ * WEB_RL_USER_FAILS per username within WEB_RL_WINDOW seconds, counted in
+ * the store so that every server in front of one database counts them. */
 #define WEB_RL_WINDOW     900
 #define WEB_RL_IP_FAILS   20
 #define WEB_RL_USER_FAILS 5
-/* 1 if a login attempt from ip for username is allowed at `now`. */
-int web_ratelimit_allowed(const char *ip, const char *username, int64_t now);
+/* 1 if a login attempt from ip for username is allowed at `now`; 0 also
+ * when the store cannot say (never a free guess while the count is unknown). */
+int web_ratelimit_allowed(trygg_store *st, const char *ip, const char *username, int64_t now);
 /* Records a failed attempt. */
-void web_ratelimit_fail(const char *ip, const char *username, int64_t now);
+void web_ratelimit_fail(trygg_store *st, const char *ip, const char *username, int64_t now);
 /* Forgets the failures of `username` (after a successful login). */
-void web_ratelimit_success(const char *username);
-void web_ratelimit_clear(void);
+void web_ratelimit_success(trygg_store *st, const char *username);
 
 /* ---- Access rules (web_access.c) ------------------------------------------- */
 

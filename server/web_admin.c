@@ -644,7 +644,7 @@ static trygg_err set_disabled(web_ctx *w, const http_req *req, int dis)
         }
         e = trygg_store_user_set_disabled(w->st, name, dis);
         if (!e && dis)
-            web_session_destroy_user(name);
+            web_session_destroy_user(w->st, name);
         if (!e)
             TRYGG_INFO("web: %s %s user %s", me, dis ? "disabled" : "enabled", name);
     }

@@ -97,6 +97,7 @@ static void plain_ctx(web_ctx *w, void *ctx, const http_req *req, http_resp *res
     w->req = req;
     w->resp = resp;
     w->lang = "sv";
+    w->st = server_store(w->srv); /* NULL while the database is down */
     http_resp_header(resp, "Content-Security-Policy",
                      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                      "frame-ancestors 'none'; base-uri 'none'");
@@ -111,13 +112,13 @@ void web_login_get(void *ctx, const http_req *req, http_resp *resp)
     plain_ctx(&w, ctx, req, resp);
     const char *tok = http_cookie(req, WEB_COOKIE);
     web_session s;
-    if (tok && web_session_lookup(tok, web_now(), w.srv->cfg.session_minutes, &s) == 0) {
+    if (tok && web_session_lookup(w.st, tok, web_now(), w.srv->cfg.session_minutes, &s) == 0) {
         if (s.stage == WEB_STAGE_OK) {
             http_resp_redirect(resp, "/queue");
             return;
         }
         /* A login left at the code or enrolment step: start over. */
-        web_session_destroy(tok);
+        web_session_destroy(w.st, tok);
         cookie(resp, req, WEB_COOKIE, "", 1);
     }
     login_page(&w, 200, NULL, NULL);
@@ -144,20 +145,20 @@ void web_login_post(void *ctx, const http_req *req, http_resp *resp)
         login_page(&w, 400, "login.missing", user && strlen(user) <= TRYGG_NAME_MAX ? user : NULL);
         return;
     }
-    if (!web_ratelimit_allowed(ip, user, now)) {
-        TRYGG_WARN("web: login rate limit for user %s from %s", user, ip);
-        login_page(&w, 429, "login.limited", user);
-        return;
-    }
-    trygg_store *st = server_store(w.srv);
+    trygg_store *st = w.st;
     if (!st) {
         login_page(&w, 503, "error.unavailable", user);
+        return;
+    }
+    if (!web_ratelimit_allowed(st, ip, user, now)) {
+        TRYGG_WARN("web: login rate limit for user %s from %s", user, ip);
+        login_page(&w, 429, "login.limited", user);
         return;
     }
     trygg_user u;
     trygg_err e = trygg_store_user_verify(st, user, pass, &u);
     if (e != TRYGG_OK) {
-        web_ratelimit_fail(ip, user, now);
+        web_ratelimit_fail(st, ip, user, now);
         TRYGG_INFO("web: failed login for %s from %s", user, ip);
         login_page(&w, 401, "login.failed", user);
         return;
@@ -178,13 +179,13 @@ void web_login_post(void *ctx, const http_req *req, http_resp *resp)
                       : trygg_store_user_needs_2fa(&u) ? WEB_STAGE_ENROL
                                                        : WEB_STAGE_OK;
     if (stage == WEB_STAGE_OK)
-        web_ratelimit_success(user); /* else only once the code is right */
+        web_ratelimit_success(st, user); /* else only once the code is right */
     char token[WEB_TOKEN_LEN];
-    if (web_session_create(&wu, now, token, NULL) != 0) {
+    if (web_session_create(st, &wu, now, token, NULL) != 0) {
         login_page(&w, 503, "error.unavailable", user);
         return;
     }
-    web_session_set_stage(token, stage);
+    web_session_set_stage(st, token, stage);
     TRYGG_INFO("web: %s %s from %s", u.username,
                stage == WEB_STAGE_OK ? "logged in" : "gave the right password", ip);
     cookie(resp, req, WEB_COOKIE, token, 0);
@@ -204,9 +205,13 @@ static int pending_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *
                          web_stage want, int allow_ok)
 {
     plain_ctx(w, ctx, req, resp);
+    if (!w->st) {
+        http_resp_set(resp, 503, "text/plain; charset=utf-8", "503\n", 4);
+        return -1;
+    }
     w->token = http_cookie(req, WEB_COOKIE);
-    if (!w->token ||
-        web_session_lookup(w->token, web_now(), w->srv->cfg.session_minutes, &w->sess) != 0) {
+    if (!w->token || web_session_lookup(w->st, w->token, web_now(), w->srv->cfg.session_minutes,
+                                        &w->sess) != 0) {
         http_resp_redirect(resp, "/login");
         return -1;
     }
@@ -218,11 +223,6 @@ static int pending_begin(web_ctx *w, void *ctx, const http_req *req, http_resp *
     }
     if (w->sess.lang[0])
         w->lang = w->sess.lang;
-    w->st = server_store(w->srv);
-    if (!w->st) {
-        http_resp_set(resp, 503, "text/plain; charset=utf-8", "503\n", 4);
-        return -1;
-    }
     if (strcmp(req->method, "POST") == 0 && !web_csrf_ok(&w->sess, http_form(req, "csrf"))) {
         TRYGG_WARN("web: CSRF check failed for %s on %s", w->sess.user.username, req->path);
         http_resp_set(resp, 403, "text/plain; charset=utf-8", "403\n", 4);
@@ -236,8 +236,8 @@ static int finish_login(web_ctx *w)
 {
     char token[WEB_TOKEN_LEN];
     web_user u = w->sess.user;
-    web_session_destroy(w->token);
-    if (web_session_create(&u, web_now(), token, NULL) != 0)
+    web_session_destroy(w->st, w->token);
+    if (web_session_create(w->st, &u, web_now(), token, NULL) != 0)
         return -1;
     cookie(w->resp, w->req, WEB_COOKIE, token, 0);
     TRYGG_INFO("web: %s logged in with two-factor login", u.username);
@@ -308,7 +308,7 @@ static void code_page(web_ctx *w, int status, const char *msg_key)
 static int code_allowed(web_ctx *w, void (*page)(web_ctx *, int, const char *))
 {
     const char *ip = w->req->remote_ip ? w->req->remote_ip : "";
-    if (web_ratelimit_allowed(ip, w->sess.user.username, web_now()))
+    if (web_ratelimit_allowed(w->st, ip, w->sess.user.username, web_now()))
         return 1;
     TRYGG_WARN("web: code rate limit for user %s from %s", w->sess.user.username, ip);
     page(w, 429, "login.limited");
@@ -318,7 +318,7 @@ static int code_allowed(web_ctx *w, void (*page)(web_ctx *, int, const char *))
 static void code_failed(web_ctx *w)
 {
     const char *ip = w->req->remote_ip ? w->req->remote_ip : "";
-    web_ratelimit_fail(ip, w->sess.user.username, web_now());
+    web_ratelimit_fail(w->st, ip, w->sess.user.username, web_now());
     TRYGG_INFO("web: wrong one-time code for %s from %s", w->sess.user.username, ip);
 }
 
@@ -349,7 +349,7 @@ void web_code_post(void *ctx, const http_req *req, http_resp *resp)
                   e == TRYGG_ERR_AUTH ? "tfa.wrong" : "error.unavailable");
         return;
     }
-    web_ratelimit_success(w.sess.user.username);
+    web_ratelimit_success(w.st, w.sess.user.username);
     if (finish_login(&w) != 0) {
         code_page(&w, 503, "error.unavailable");
         return;
@@ -479,7 +479,7 @@ void web_enrol_post(void *ctx, const http_req *req, http_resp *resp)
                    e == TRYGG_ERR_AUTH ? "tfa.wrong" : "error.unavailable");
         return;
     }
-    web_ratelimit_success(w.sess.user.username);
+    web_ratelimit_success(w.st, w.sess.user.username);
     if (w.sess.stage != WEB_STAGE_OK && finish_login(&w) != 0) {
         enrol_page(&w, 503, "error.unavailable");
         return;
@@ -510,7 +510,7 @@ void web_logout_post(void *ctx, const http_req *req, http_resp *resp)
     web_ctx w;
     if (web_begin(&w, ctx, req, resp) != 0)
         return;
-    web_session_destroy(w.token);
+    web_session_destroy(w.st, w.token);
     cookie(resp, req, WEB_COOKIE, "", 1);
     http_resp_redirect(resp, "/login?bye=1");
 }
@@ -522,7 +522,7 @@ void web_lang_post(void *ctx, const http_req *req, http_resp *resp)
         return;
     const char *lang = http_form(req, "lang");
     if (lang && (strcmp(lang, "sv") == 0 || strcmp(lang, "en") == 0))
-        web_session_update(w.token, NULL, lang);
+        web_session_update(w.st, w.token, NULL, lang);
     /* Back to the page the switch was on: a local path only (no "//host",
      * no scheme, no control characters), else the queue. */
     const char *back = http_form(req, "back");

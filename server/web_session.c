@@ -1,36 +1,56 @@
 /*
  * web_session.c — staff sessions, CSRF tokens and login rate limits.
  *
- * Sessions live in a process-wide table in memory (a restart logs everyone
- * out, which is acceptable for a triage UI) guarded by one mutex. Only the
- * SHA-256 of the cookie token is kept, so the table never holds a usable
- * cookie. A session ends after `idle_minutes` without a request or
+ * Sessions and login failures live in the store (store.h "Staff sessions
+ * and login limits"), so every server in front of one database answers
+ * every request and a restart logs nobody out. Only the SHA-256 of the
+ * cookie token is kept, so the database never holds a usable cookie. A
+ * session ends after `idle_minutes` without a request or
  * WEB_SESSION_MAX_AGE after login, whichever comes first.
  */
 #include "web.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
+#include "trygg/copy.h"
+#include "trygg/log.h"
 #include "trygg/secret.h"
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static web_session sessions[WEB_MAX_SESSIONS];
-static int used[WEB_MAX_SESSIONS];
-
-static void copy(char *dst, size_t cap, const char *src)
+static void to_row(const web_session *s, trygg_session *row)
 {
-    size_t n = src ? strlen(src) : 0;
-    if (n >= cap)
-        n = cap - 1;
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
+    memset(row, 0, sizeof *row);
+    TRYGG_COPY_FIT(row->token_hash, s->token_hash);
+    TRYGG_COPY_FIT(row->csrf, s->csrf);
+    TRYGG_COPY_FIT(row->username, s->user.username);
+    TRYGG_COPY_FIT(row->display, s->user.display);
+    TRYGG_COPY_FIT(row->role, s->user.role);
+    TRYGG_COPY_FIT(row->destination, s->user.destination);
+    row->can_call_back = s->user.can_call_back;
+    TRYGG_COPY_FIT(row->lang, s->lang);
+    row->stage = (int)s->stage;
+    row->created = s->created;
+    row->last_seen = s->last_seen;
 }
 
-int web_session_create(const web_user *u, int64_t now, char token_out[WEB_TOKEN_LEN],
-                       web_session *out)
+static void from_row(const trygg_session *row, web_session *s)
+{
+    memset(s, 0, sizeof *s);
+    TRYGG_COPY_FIT(s->token_hash, row->token_hash);
+    TRYGG_COPY_FIT(s->csrf, row->csrf);
+    TRYGG_COPY_FIT(s->user.username, row->username);
+    TRYGG_COPY_FIT(s->user.display, row->display);
+    TRYGG_COPY_FIT(s->user.role, row->role);
+    TRYGG_COPY_FIT(s->user.destination, row->destination);
+    s->user.can_call_back = row->can_call_back;
+    TRYGG_COPY_FIT(s->lang, row->lang);
+    s->stage = (web_stage)row->stage;
+    s->created = row->created;
+    s->last_seen = row->last_seen;
+}
+
+int web_session_create(trygg_store *st, const web_user *u, int64_t now,
+                       char token_out[WEB_TOKEN_LEN], web_session *out)
 {
     web_session s;
     memset(&s, 0, sizeof s);
@@ -38,115 +58,100 @@ int web_session_create(const web_user *u, int64_t now, char token_out[WEB_TOKEN_
         return -1;
     trygg_token_hash(token_out, s.token_hash);
     s.user = *u;
-    copy(s.lang, sizeof s.lang, "sv");
+    TRYGG_COPY_FIT(s.lang, "sv");
     s.created = s.last_seen = now;
-
-    pthread_mutex_lock(&lock);
-    int slot = -1, oldest = 0;
-    for (int i = 0; i < WEB_MAX_SESSIONS; i++) {
-        if (!used[i]) {
-            slot = i;
-            break;
-        }
-        if (sessions[i].last_seen < sessions[oldest].last_seen)
-            oldest = i;
+    trygg_session row;
+    to_row(&s, &row);
+    if (trygg_store_session_put(st, &row) != TRYGG_OK) {
+        TRYGG_WARN("web: cannot store a session: %s", trygg_store_errmsg(st));
+        return -1;
     }
-    if (slot < 0)
-        slot = oldest;
-    sessions[slot] = s;
-    used[slot] = 1;
-    pthread_mutex_unlock(&lock);
     if (out)
         *out = s;
     return 0;
 }
 
-/* Index of the session with this token hash, or -1. Caller holds the lock. */
-static int find(const char *token)
+/* Reads the session of `token` into *out: 0, or -1 when there is none. */
+static int find(trygg_store *st, const char *token, web_session *out)
 {
     if (!token || strlen(token) < 20 || strlen(token) >= WEB_TOKEN_LEN)
         return -1;
-    char h[65];
+    char h[TRYGG_SESSION_HASH];
     trygg_token_hash(token, h);
-    for (int i = 0; i < WEB_MAX_SESSIONS; i++)
-        if (used[i] && sodium_memcmp(sessions[i].token_hash, h, 64) == 0)
-            return i;
-    return -1;
+    trygg_session row;
+    if (trygg_store_session_get(st, h, &row) != TRYGG_OK)
+        return -1;
+    /* The store found it by its hash; compare again in constant time. */
+    if (sodium_memcmp(row.token_hash, h, 64) != 0)
+        return -1;
+    from_row(&row, out);
+    return 0;
 }
 
-int web_session_lookup(const char *token, int64_t now, int idle_minutes, web_session *out)
+static void write_back(trygg_store *st, const web_session *s)
 {
-    int rc = -1;
-    pthread_mutex_lock(&lock);
-    int i = find(token);
-    if (i >= 0) {
-        web_session *s = &sessions[i];
-        int64_t idle = (int64_t)(idle_minutes > 0 ? idle_minutes : 30) * 60;
-        if (now - s->last_seen > idle || now - s->created > WEB_SESSION_MAX_AGE ||
-            now < s->created) {
-            used[i] = 0;
-            sodium_memzero(s, sizeof *s);
-        } else {
-            s->last_seen = now;
-            *out = *s;
-            rc = 0;
-        }
+    trygg_session row;
+    to_row(s, &row);
+    if (trygg_store_session_update(st, &row) != TRYGG_OK)
+        TRYGG_WARN("web: cannot update a session: %s", trygg_store_errmsg(st));
+}
+
+int web_session_lookup(trygg_store *st, const char *token, int64_t now, int idle_minutes,
+                       web_session *out)
+{
+    web_session s;
+    if (!st || find(st, token, &s) != 0)
+        return -1;
+    int64_t idle = (int64_t)(idle_minutes > 0 ? idle_minutes : 30) * 60;
+    if (now - s.last_seen > idle || now - s.created > WEB_SESSION_MAX_AGE || now < s.created) {
+        if (trygg_store_session_delete(st, s.token_hash) != TRYGG_OK)
+            TRYGG_WARN("web: cannot end a session: %s", trygg_store_errmsg(st));
+        sodium_memzero(&s, sizeof s);
+        return -1;
     }
-    pthread_mutex_unlock(&lock);
-    return rc;
-}
-
-void web_session_set_stage(const char *token, web_stage stage)
-{
-    pthread_mutex_lock(&lock);
-    int i = find(token);
-    if (i >= 0)
-        sessions[i].stage = stage;
-    pthread_mutex_unlock(&lock);
-}
-
-void web_session_update(const char *token, const web_user *u, const char *lang)
-{
-    pthread_mutex_lock(&lock);
-    int i = find(token);
-    if (i >= 0) {
-        if (u)
-            sessions[i].user = *u;
-        if (lang)
-            copy(sessions[i].lang, sizeof sessions[i].lang, lang);
+    if (now - s.last_seen >= WEB_SESSION_TOUCH) {
+        s.last_seen = now;
+        write_back(st, &s);
     }
-    pthread_mutex_unlock(&lock);
+    *out = s;
+    return 0;
 }
 
-void web_session_destroy(const char *token)
+void web_session_set_stage(trygg_store *st, const char *token, web_stage stage)
 {
-    pthread_mutex_lock(&lock);
-    int i = find(token);
-    if (i >= 0) {
-        used[i] = 0;
-        sodium_memzero(&sessions[i], sizeof sessions[i]);
+    web_session s;
+    if (st && find(st, token, &s) == 0) {
+        s.stage = stage;
+        write_back(st, &s);
     }
-    pthread_mutex_unlock(&lock);
 }
 
-void web_session_destroy_user(const char *username)
+void web_session_update(trygg_store *st, const char *token, const web_user *u, const char *lang)
 {
-    pthread_mutex_lock(&lock);
-    for (int i = 0; i < WEB_MAX_SESSIONS; i++) {
-        if (used[i] && strcmp(sessions[i].user.username, username) == 0) {
-            used[i] = 0;
-            sodium_memzero(&sessions[i], sizeof sessions[i]);
-        }
-    }
-    pthread_mutex_unlock(&lock);
+    web_session s;
+    if (!st || find(st, token, &s) != 0)
+        return;
+    if (u)
+        s.user = *u;
+    if (lang)
+        trygg_copy_trunc(s.lang, sizeof s.lang, lang);
+    write_back(st, &s);
 }
 
-void web_session_clear(void)
+void web_session_destroy(trygg_store *st, const char *token)
 {
-    pthread_mutex_lock(&lock);
-    memset(used, 0, sizeof used);
-    sodium_memzero(sessions, sizeof sessions);
-    pthread_mutex_unlock(&lock);
+    if (!st || !token)
+        return;
+    char h[TRYGG_SESSION_HASH];
+    trygg_token_hash(token, h);
+    if (trygg_store_session_delete(st, h) != TRYGG_OK)
+        TRYGG_WARN("web: cannot end a session: %s", trygg_store_errmsg(st));
+}
+
+void web_session_destroy_user(trygg_store *st, const char *username)
+{
+    if (st && trygg_store_session_delete_user(st, username) != TRYGG_OK)
+        TRYGG_WARN("web: cannot end the sessions of %s: %s", username, trygg_store_errmsg(st));
 }
 
 int web_csrf_ok(const web_session *s, const char *given)
@@ -160,85 +165,44 @@ int web_csrf_ok(const web_session *s, const char *given)
 }
 
 /* ---- Rate limits ------------------------------------------------------------
- * A small table of (key, failures in the current window). Keys are "i:<ip>"
- * and "u:<username>". When full, the entry with the oldest window start is
- * reused. */
+ * Failures per key "i:<ip>" and "u:<username>" in the store's window. */
 
-#define RL_SLOTS 2048
-typedef struct rl_entry {
-    char key[TRYGG_NAME_MAX + 8];
-    int64_t window_start;
-    int fails;
-} rl_entry;
-static rl_entry rl[RL_SLOTS];
-
-static rl_entry *rl_find(const char *prefix, const char *name, int64_t now, int create)
+static void rl_key(char *key, size_t cap, const char *prefix, const char *name)
 {
-    char key[sizeof rl[0].key];
-    copy(key, 3, prefix);
-    copy(key + 2, sizeof key - 2, name ? name : "");
-    int oldest = -1, empty = -1;
-    for (int i = 0; i < RL_SLOTS; i++) {
-        if (!rl[i].key[0]) {
-            if (empty < 0)
-                empty = i;
-            continue;
-        }
-        if (strcmp(rl[i].key, key) == 0) {
-            if (now - rl[i].window_start >= WEB_RL_WINDOW) {
-                rl[i].window_start = now;
-                rl[i].fails = 0;
-            }
-            return &rl[i];
-        }
-        if (oldest < 0 || rl[i].window_start < rl[oldest].window_start)
-            oldest = i;
-    }
-    if (!create)
-        return NULL;
-    int slot = empty >= 0 ? empty : oldest;
-    copy(rl[slot].key, sizeof rl[slot].key, key);
-    rl[slot].window_start = now;
-    rl[slot].fails = 0;
-    return &rl[slot];
+    snprintf(key, cap, "%s%s", prefix, name ? name : "");
 }
 
-int web_ratelimit_allowed(const char *ip, const char *username, int64_t now)
+int web_ratelimit_allowed(trygg_store *st, const char *ip, const char *username, int64_t now)
 {
-    int ok = 1;
-    pthread_mutex_lock(&lock);
-    rl_entry *e = rl_find("i:", ip, now, 0);
-    if (e && e->fails >= WEB_RL_IP_FAILS)
-        ok = 0;
-    e = rl_find("u:", username, now, 0);
-    if (e && e->fails >= WEB_RL_USER_FAILS)
-        ok = 0;
-    pthread_mutex_unlock(&lock);
-    return ok;
+    char k[TRYGG_NAME_MAX + 72];
+    int ip_fails = 0, user_fails = 0;
+    rl_key(k, sizeof k, "i:", ip);
+    if (!st || trygg_store_login_fails(st, k, now, WEB_RL_WINDOW, 0, &ip_fails) != TRYGG_OK)
+        return 0;
+    rl_key(k, sizeof k, "u:", username);
+    if (trygg_store_login_fails(st, k, now, WEB_RL_WINDOW, 0, &user_fails) != TRYGG_OK)
+        return 0;
+    return ip_fails < WEB_RL_IP_FAILS && user_fails < WEB_RL_USER_FAILS;
 }
 
-void web_ratelimit_fail(const char *ip, const char *username, int64_t now)
+void web_ratelimit_fail(trygg_store *st, const char *ip, const char *username, int64_t now)
 {
-    pthread_mutex_lock(&lock);
-    rl_entry *e = rl_find("i:", ip, now, 1);
-    e->fails++;
-    e = rl_find("u:", username, now, 1);
-    e->fails++;
-    pthread_mutex_unlock(&lock);
+    char k[TRYGG_NAME_MAX + 72];
+    int n = 0;
+    if (!st)
+        return;
+    rl_key(k, sizeof k, "i:", ip);
+    trygg_err e1 = trygg_store_login_fails(st, k, now, WEB_RL_WINDOW, 1, &n);
+    rl_key(k, sizeof k, "u:", username);
+    trygg_err e2 = trygg_store_login_fails(st, k, now, WEB_RL_WINDOW, 1, &n);
+    if (e1 || e2)
+        TRYGG_WARN("web: cannot count a failed login: %s", trygg_store_errmsg(st));
 }
 
-void web_ratelimit_success(const char *username)
+void web_ratelimit_success(trygg_store *st, const char *username)
 {
-    pthread_mutex_lock(&lock);
-    rl_entry *e = rl_find("u:", username, 0, 0);
-    if (e)
-        memset(e, 0, sizeof *e);
-    pthread_mutex_unlock(&lock);
-}
-
-void web_ratelimit_clear(void)
-{
-    pthread_mutex_lock(&lock);
-    memset(rl, 0, sizeof rl);
-    pthread_mutex_unlock(&lock);
+    char k[TRYGG_NAME_MAX + 72];
+    rl_key(k, sizeof k, "u:", username);
+    if (st && trygg_store_login_clear(st, k) != TRYGG_OK)
+        TRYGG_WARN("web: cannot clear failed logins: %s", trygg_store_errmsg(st));
 }

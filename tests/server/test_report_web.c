@@ -53,7 +53,7 @@ static void session_for(const char *user, const char *role, const char *dest, ch
     assert_non_null(st);
     assert_int_equal(trygg_store_user_add(st, &su, "correct horse battery"), TRYGG_OK);
     char tok[WEB_TOKEN_LEN];
-    assert_int_equal(web_session_create(&u, web_now(), tok, NULL), 0);
+    assert_int_equal(web_session_create(st, &u, web_now(), tok, NULL), 0);
     snprintf(cookie, cap, "Cookie: trygg_session=%s", tok);
 }
 

@@ -191,7 +191,7 @@ int main(int argc, char **argv)
     strcpy(wu.username, "bench");
     strcpy(wu.role, "security");
     char token[WEB_TOKEN_LEN];
-    if (web_session_create(&wu, web_now(), token, NULL) != 0) {
+    if (web_session_create(server_store(&ctx), &wu, web_now(), token, NULL) != 0) {
         fprintf(stderr, "login failed\n");
         return 1;
     }
