@@ -527,7 +527,8 @@ trygg_err config_load(const char *path, server_config *cfg, trygg_cfg_error *err
             snprintf(cfg->keys_dir, sizeof cfg->keys_dir, "keys");
         if (l.routing[0] == '\0')
             snprintf(l.routing, sizeof l.routing, "routing.ini");
-        if (!resolve(cfg->db_path, sizeof cfg->db_path, cfg->data_dir) ||
+        if ((!trygg_store_is_postgresql(cfg->db_path) &&
+             !resolve(cfg->db_path, sizeof cfg->db_path, cfg->data_dir)) ||
             !resolve(cfg->keys_dir, sizeof cfg->keys_dir, cfg->data_dir) ||
             !resolve(l.routing, sizeof l.routing, cfg->data_dir) ||
             !resolve(cfg->tls_cert, sizeof cfg->tls_cert, cfg->data_dir) ||

@@ -68,7 +68,8 @@ trygg_store *server_store(server_ctx *ctx)
     if (st == NULL) {
         trygg_err rc = trygg_store_open(ctx->cfg.db_path, &st);
         if (rc != TRYGG_OK) {
-            TRYGG_ERR("cannot open database %s: %s", ctx->cfg.db_path, trygg_strerror(rc));
+            TRYGG_ERR("cannot open database %s: %s", trygg_store_label(ctx->cfg.db_path),
+                      trygg_strerror(rc));
             return NULL;
         }
         for (int k = 0; ctx->cfg.catalog && k < TRYGG_KIND_COUNT; k++)
@@ -172,7 +173,7 @@ static int load_sms_texts(server_ctx *ctx, const char *config_path)
 static int check_files(const server_ctx *ctx)
 {
     int bad = 0;
-    if (!file_exists(ctx->cfg.db_path)) {
+    if (!trygg_store_is_postgresql(ctx->cfg.db_path) && !file_exists(ctx->cfg.db_path)) {
         fprintf(stderr, "%s:0: database missing (create it with tryggctl init)\n",
                 ctx->cfg.db_path);
         bad++;
@@ -180,7 +181,7 @@ static int check_files(const server_ctx *ctx)
         trygg_store *st = NULL;
         trygg_err rc = trygg_store_open(ctx->cfg.db_path, &st);
         if (rc != TRYGG_OK) {
-            fprintf(stderr, "%s:0: %s\n", ctx->cfg.db_path, trygg_strerror(rc));
+            fprintf(stderr, "%s:0: %s\n", trygg_store_label(ctx->cfg.db_path), trygg_strerror(rc));
             bad++;
         }
         trygg_store_close(st);
@@ -264,8 +265,8 @@ int core_load(server_ctx *ctx, const char *config_path, int check_only)
         int removed = 0;
         rc = st ? trygg_routes_sync_store(ctx->routes, st, &removed) : TRYGG_ERR_DB;
         if (rc != TRYGG_OK) {
-            fprintf(stderr, "%s:0: recipients from the routing config: %s\n", ctx->cfg.db_path,
-                    trygg_strerror(rc));
+            fprintf(stderr, "%s:0: recipients from the routing config: %s\n",
+                    trygg_store_label(ctx->cfg.db_path), trygg_strerror(rc));
             bad++;
         } else if (removed > 0) {
             TRYGG_WARN("%d recipient(s) not in the routing config removed from the database",

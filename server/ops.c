@@ -299,6 +299,8 @@ static void process_metrics(trygg_buf *b)
  * -wal file, e.g. after a clean shutdown). */
 static void db_file_metrics(trygg_buf *b, const char *db_path)
 {
+    if (trygg_store_is_postgresql(db_path))
+        return; /* PostgreSQL's own size and WAL are its exporter's (docs/postgresql.md) */
     char wal[sizeof((server_config *)0)->db_path + 8];
     snprintf(wal, sizeof wal, "%s-wal", db_path);
     struct stat sb;

@@ -304,7 +304,7 @@ static int64_t police_job(void *arg)
 {
     server_ctx *ctx = arg;
     if (!police_st && trygg_store_open(ctx->cfg.db_path, &police_st) != TRYGG_OK) {
-        TRYGG_ERR("police events: cannot open %s", ctx->cfg.db_path);
+        TRYGG_ERR("police events: cannot open %s", trygg_store_label(ctx->cfg.db_path));
         police_st = NULL;
         return POLICE_PERIOD_S;
     }
@@ -326,7 +326,7 @@ int report_start(server_ctx *ctx)
 {
     trygg_store *st = NULL;
     if (trygg_store_open(ctx->cfg.db_path, &st) != TRYGG_OK) {
-        TRYGG_ERR("report: cannot open %s", ctx->cfg.db_path);
+        TRYGG_ERR("report: cannot open %s", trygg_store_label(ctx->cfg.db_path));
         return -1;
     }
     trygg_store_close(st);

@@ -178,3 +178,16 @@ trygg_err trygg_stc_police_each(const char *json, size_t len, const char *origin
     json_decref(root);
     return e;
 }
+
+/* ---- Database settings ---------------------------------------------------------- */
+
+int trygg_store_is_postgresql(const char *db)
+{
+    return db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0 ||
+                  strncmp(db, "service=", 8) == 0);
+}
+
+const char *trygg_store_label(const char *db)
+{
+    return trygg_store_is_postgresql(db) ? "PostgreSQL" : db ? db : "";
+}

@@ -109,8 +109,8 @@ static int cmd_init(ctl_ctx *ctx, int argc, char **argv)
         return rc;
     if ((rc = seed_destinations(ctx)) != CTL_OK)
         return rc;
-    printf("database %s (schema %d)\nkeys %s\n", ctx->dbpath, trygg_store_schema_version(ctx->st),
-           ctx->keydir);
+    printf("database %s (schema %d)\nkeys %s\n", trygg_store_label(ctx->dbpath),
+           trygg_store_schema_version(ctx->st), ctx->keydir);
     return CTL_OK;
 }
 CTL_COMMAND(init, "init", "  init                      create the database and keys (idempotent)",

@@ -12,6 +12,7 @@
 
 #include "trygg/time.h"
 #include "ctl.h"
+#include "trygg/copy.h"
 #include "trygg/log.h"
 #include "trygg/paths.h"
 #include "trygg/secret.h"
@@ -66,13 +67,13 @@ int ctl_open_store(ctl_ctx *ctx, int create)
     if (ctx->st)
         return CTL_OK;
     struct stat sb;
-    if (!create && stat(ctx->dbpath, &sb) != 0) {
+    if (!create && !trygg_store_is_postgresql(ctx->dbpath) && stat(ctx->dbpath, &sb) != 0) {
         ctl_error("no database at %s (run `tryggctl -d %s init` first)", ctx->dbpath, ctx->datadir);
         return CTL_STORE;
     }
     trygg_err err = trygg_store_open(ctx->dbpath, &ctx->st);
     if (err) {
-        ctl_error("cannot open %s: %s", ctx->dbpath, trygg_strerror(err));
+        ctl_error("cannot open %s: %s", trygg_store_label(ctx->dbpath), trygg_strerror(err));
         return CTL_STORE;
     }
     return CTL_OK;
@@ -104,7 +105,8 @@ int ctl_read_password(char *out, size_t cap)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: tryggctl [-d DATADIR] COMMAND [ARGS]\n"
-               "DATADIR defaults to $TRYGG_DATA, else ./data (database DATADIR/trygg.db,\n"
+               "DATADIR defaults to $TRYGG_DATA, else ./data (database DATADIR/trygg.db or\n"
+               "$TRYGG_DATABASE, a SQLite file or postgresql://... / service=...,\n"
                "keys in DATADIR/keys/). Commands:\n");
     for (int i = 0; i < ncommands; i++)
         fprintf(f, "%s\n", commands[i]->usage);
@@ -155,7 +157,14 @@ int main(int argc, char **argv)
         usage(stdout);
         return CTL_OK;
     }
-    if (trygg_path_join(ctx.dbpath, sizeof ctx.dbpath, ctx.datadir, "trygg.db") ||
+    /* TRYGG_DATABASE names another database than DATADIR/trygg.db: a SQLite
+     * file or PostgreSQL (postgresql://... or service=...). */
+    const char *db = getenv("TRYGG_DATABASE");
+    if (db && *db && !TRYGG_COPY(ctx.dbpath, db)) {
+        ctl_error("TRYGG_DATABASE too long");
+        return CTL_USAGE;
+    }
+    if ((!(db && *db) && trygg_path_join(ctx.dbpath, sizeof ctx.dbpath, ctx.datadir, "trygg.db")) ||
         trygg_path_join(ctx.keydir, sizeof ctx.keydir, ctx.datadir, "keys")) {
         ctl_error("data directory path too long");
         return CTL_USAGE;

@@ -31,6 +31,14 @@ typedef struct trygg_store trygg_store;
 
 #define TRYGG_SCHEMA_VERSION_LATEST trygg_store_schema_latest()
 
+/* 1 when the database setting `db` names a PostgreSQL database (a libpq
+ * URI postgresql://... or postgres://..., or service=NAME), 0 for a SQLite
+ * file. */
+int trygg_store_is_postgresql(const char *db);
+/* How to name database `db` in logs and messages: the file's path, or
+ * "PostgreSQL" (a connection string may carry a password). */
+const char *trygg_store_label(const char *db);
+
 /* Opens (creating if missing) the database at `path` and migrates it to the
  * latest schema. On success *out is a new handle the caller closes with
  * trygg_store_close. On failure *out is NULL. */
