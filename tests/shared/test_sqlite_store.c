@@ -181,6 +181,49 @@ static void test_corrupt_enum_column_is_an_error(void **state)
     }
 }
 
+/* The handle keeps its prepared statements (issue 12: parsing every
+ * statement again was about half of the intake committer's time): a second
+ * submit and read in one transaction run the statements the first one
+ * prepared and prepare none, and no statement is left running (a cached
+ * SELECT left mid-way would hold a read snapshot and pin the WAL). */
+static void test_statements_are_reused(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *db = f->st->db;
+    enum { MAX = 256 };
+    sqlite3_stmt *first[MAX];
+    int n = 0, m = 0, created = 0, insert = 0;
+    for (int round = 0; round < 2; round++) {
+        trygg_item it, out;
+        char key[32];
+        snprintf(key, sizeof key, "reuse-%d", round);
+        fx_item(&it, key, TRYGG_KIND_CONCERN, "Centrum", "Lampan vid gångtunneln är trasig");
+        assert_int_equal(trygg_store_begin(f->st), TRYGG_OK);
+        assert_int_equal(trygg_store_submit(f->st, &it, &out, &created), TRYGG_OK);
+        assert_int_equal(created, 1);
+        assert_int_equal(trygg_store_commit(f->st), TRYGG_OK);
+        assert_int_equal(trygg_store_get_by_ref(f->st, out.ref, &it), TRYGG_OK);
+        for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL); s; s = sqlite3_next_stmt(db, s)) {
+            assert_int_equal(sqlite3_stmt_busy(s), 0);
+            if (round == 0) {
+                /* FTS5 keeps its own statements; the store's must be there too. */
+                insert |= strncmp(sqlite3_sql(s), "INSERT INTO items (", 19) == 0;
+                assert_true(n < MAX);
+                first[n++] = s;
+                continue;
+            }
+            int known = 0;
+            for (int i = 0; i < n; i++)
+                known |= first[i] == s;
+            if (!known)
+                fail_msg("prepared again: %s", sqlite3_sql(s));
+            m++;
+        }
+    }
+    assert_true(insert);
+    assert_int_equal(m, n);
+}
+
 int main(void)
 {
     if (trygg_secret_init() != TRYGG_OK)
@@ -191,6 +234,7 @@ int main(void)
         T(test_list_fulltext_plans_agree),
         T(test_newer_schema_is_refused_untouched),
         T(test_corrupt_enum_column_is_an_error),
+        T(test_statements_are_reused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
