@@ -316,6 +316,41 @@ void trygg_st_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap)
     trygg_sql_col_text(s, col, dst, cap);
 }
 
+/* SQLITE_ROW when items wait in fts_pending, SQLITE_DONE when none. */
+static int fts_waiting(trygg_store *st)
+{
+    sqlite3_stmt *s;
+    if (cached_stmt(st, "SELECT 1 FROM fts_pending LIMIT 1", &s) != TRYGG_OK)
+        return sqlite3_errcode(st->db);
+    int rc = sqlite3_step(s);
+    trygg_st_done(st, s);
+    return rc;
+}
+
+/* Indexes the items added in this transaction for full-text search, just
+ * before it commits (v16: the insert trigger only notes their ids in
+ * fts_pending). One statement per index, so FTS5 writes one segment for the
+ * whole transaction instead of one per item; an item is never committed
+ * without its index rows. */
+static int fts_flush(trygg_store *st)
+{
+    static const char *const steps[] = {
+        "INSERT INTO items_fts(rowid, text, place, ref, alias) SELECT i.id, i.text, i.place, "
+        "i.ref, i.alias FROM fts_pending p JOIN items i ON i.id = p.id",
+        "INSERT INTO items_shared_fts(rowid, shared_text, shared_place, ref) SELECT i.id, "
+        "i.shared_text, i.shared_place, i.ref FROM fts_pending p JOIN items i ON i.id = p.id",
+        "DELETE FROM fts_pending"};
+    if (!st->fts_pending)
+        return SQLITE_OK;
+    int rc = fts_waiting(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    rc = SQLITE_OK;
+    for (size_t i = 0; rc == SQLITE_OK && i < sizeof steps / sizeof steps[0]; i++)
+        rc = exec_cached(st, steps[i]);
+    return rc;
+}
+
 trygg_err trygg_st_tx_begin(trygg_store *st)
 {
     int rc = exec_cached(st, st->txdepth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT trygg_nested");
@@ -343,7 +378,9 @@ trygg_err trygg_st_tx_end(trygg_store *st, trygg_err err)
             exec_cached(st, "ROLLBACK");
         return err;
     }
-    int rc = exec_cached(st, "COMMIT");
+    int rc = fts_flush(st);
+    if (rc == SQLITE_OK)
+        rc = exec_cached(st, "COMMIT");
     if (rc != SQLITE_OK) {
         err = trygg_st_fail(st, rc, "commit");
         if (!sqlite3_get_autocommit(st->db))
@@ -524,6 +561,17 @@ trygg_err trygg_st_create_at_version(const char *path, int version)
     return err;
 }
 
+/* Items written by something other than the store (the sqlite3 shell, an
+ * import) wait in fts_pending until a store transaction commits: index
+ * them on open, so a search finds them. Never fails the open (a read-only
+ * file, a busy writer: the next commit does it). */
+static void fts_catch_up(trygg_store *st)
+{
+    if (fts_waiting(st) == SQLITE_ROW && trygg_st_tx_begin(st) == TRYGG_OK &&
+        trygg_st_tx_end(st, TRYGG_OK) != TRYGG_OK)
+        TRYGG_WARN("store: full-text index not caught up: %s", st->errmsg);
+}
+
 trygg_err trygg_sqlite_open(const char *path, trygg_store **out)
 {
     *out = NULL;
@@ -537,6 +585,9 @@ trygg_err trygg_sqlite_open(const char *path, trygg_store **out)
     trygg_err err = open_db(path, st);
     if (!err)
         err = migrate(st, MIGRATION_COUNT);
+    st->fts_pending = 1; /* the schema has fts_pending (v16) from here on */
+    if (!err)
+        fts_catch_up(st);
     if (err) {
         TRYGG_ERR("store: cannot open %s: %s", path, st->errmsg);
         trygg_st_cache_clear(st);

@@ -39,6 +39,7 @@ struct trygg_store {
     int retention[TRYGG_KIND_COUNT];
     int wal_limit_pages; /* past this the committing handle truncates the log */
     int passive_pages;   /* passive checkpoint after a commit past this (0: never) */
+    int fts_pending;     /* 1: index fts_pending's items before each commit (fts_flush) */
     char errmsg[512];
 };
 

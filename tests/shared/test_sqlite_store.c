@@ -39,7 +39,9 @@ static void test_list_fulltext_plans_agree(void **state)
 {
     fixture *f = *state;
     sqlite3 *db = f->st->db;
-    assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    /* Rows written with SQL inside the store's transaction: it indexes
+     * them for full-text search when it commits (v16, fts_pending). */
+    assert_int_equal(trygg_store_begin(f->st), TRYGG_OK);
     sqlite3_stmt *s;
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "INSERT INTO items (ref, client_key, channel, kind, area, "
@@ -67,7 +69,7 @@ static void test_list_fulltext_plans_agree(void **state)
         sqlite3_reset(s);
     }
     sqlite3_finalize(s);
-    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(trygg_store_commit(f->st), TRYGG_OK);
 
     assert_int_equal(trygg_st_fts_plan(f->st, "\"lampa\"", TRYGG_VIEW_FULL), TRYGG_ST_FTS_PROBE);
     assert_int_equal(trygg_st_fts_plan(f->st, "\"bänk\"", TRYGG_VIEW_FULL), TRYGG_ST_FTS_IN);
@@ -224,6 +226,87 @@ static void test_statements_are_reused(void **state)
     assert_int_equal(m, n);
 }
 
+/* The full-text indexes' blocks: their number and total size. */
+static void fts_blocks(sqlite3 *db, int64_t out[2])
+{
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT (SELECT count(*) + total(length(block)) FROM "
+                                        "items_fts_data), (SELECT count(*) + total(length(block)) "
+                                        "FROM items_shared_fts_data)",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    out[0] = sqlite3_column_int64(s, 0);
+    out[1] = sqlite3_column_int64(s, 1);
+    sqlite3_finalize(s);
+}
+
+/* Items added in one transaction (the intake's batch) are indexed for
+ * full-text search once, when it commits: before issue 12 the insert
+ * trigger wrote both FTS5 indexes at the end of every item's statement (a
+ * new segment each, then merges: most of a submit's cost). Inside the
+ * transaction the indexes are untouched; after the commit every item is
+ * found in both views, an item changed or deleted before the commit is
+ * indexed as it is at the commit, and the indexes are consistent. */
+static void test_fulltext_indexed_once_per_transaction(void **state)
+{
+    fixture *f = *state;
+    enum { N = 16 };
+    int64_t before[2], inside[2], after[2];
+    fts_blocks(f->st->db, before);
+    assert_int_equal(trygg_store_begin(f->st), TRYGG_OK);
+    int64_t ids[N];
+    for (int i = 0; i < N; i++) {
+        trygg_item it, out;
+        int created = 0;
+        char key[32];
+        snprintf(key, sizeof key, "batch-%d", i);
+        fx_item(&it, key, TRYGG_KIND_CONCERN, "Centrum", "Trasig gatlykta vid busshållplatsen");
+        assert_int_equal(trygg_store_submit(f->st, &it, &out, &created), TRYGG_OK);
+        assert_int_equal(created, 1);
+        ids[i] = out.id;
+    }
+    /* Changed in both views, and one deleted, before the commit. */
+    assert_int_equal(trygg_store_redact(f->st, ids[1], "anna", "Nedklottrad cykelbod", ""),
+                     TRYGG_OK);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE items SET text = 'Nedklottrad cykelbod' WHERE id = %lld; "
+             "DELETE FROM audit WHERE item_id = %lld; DELETE FROM items WHERE id = %lld",
+             (long long)ids[1], (long long)ids[2], (long long)ids[2]);
+    assert_int_equal(sqlite3_exec(f->st->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    fts_blocks(f->st->db, inside);
+    assert_int_equal(trygg_store_commit(f->st), TRYGG_OK);
+    fts_blocks(f->st->db, after);
+    assert_int_equal(inside[0], before[0]);
+    assert_int_equal(inside[1], before[1]);
+    assert_true(after[0] > before[0] && after[1] > before[1]);
+
+    static const struct {
+        const char *query;
+        int found;
+    } q[] = {{"gatlykta", N - 2}, {"cykelbod", 1}, {"busshållplatsen", N - 2}};
+    for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
+        for (int v = 0; v < 2; v++) {
+            trygg_filter flt;
+            trygg_filter_init(&flt);
+            flt.view = v ? TRYGG_VIEW_SHARED : TRYGG_VIEW_FULL;
+            snprintf(flt.query, sizeof flt.query, "%s", q[k].query);
+            static trygg_item page[N];
+            int n = -1;
+            assert_int_equal(trygg_store_list(f->st, &flt, NULL, page, N, &n, NULL), TRYGG_OK);
+            assert_int_equal(n, q[k].found);
+        }
+    assert_int_equal(sqlite3_exec(f->st->db,
+                                  "INSERT INTO items_fts(items_fts, rank) VALUES "
+                                  "('integrity-check', 1); INSERT INTO "
+                                  "items_shared_fts(items_shared_fts, rank) VALUES "
+                                  "('integrity-check', 1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+}
+
 int main(void)
 {
     if (trygg_secret_init() != TRYGG_OK)
@@ -235,6 +318,7 @@ int main(void)
         T(test_newer_schema_is_refused_untouched),
         T(test_corrupt_enum_column_is_an_error),
         T(test_statements_are_reused),
+        T(test_fulltext_indexed_once_per_transaction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
