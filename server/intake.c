@@ -25,12 +25,13 @@ typedef struct job {
     trygg_err rc;
     int created;
     int done;
+    pthread_cond_t cv; /* signalled when done: only this job's caller wakes */
     struct job *next;
 } job;
 
 static struct {
     pthread_mutex_t mu;
-    pthread_cond_t work, done, tick; /* tick: wakes the checkpointer to stop */
+    pthread_cond_t work, tick; /* tick: wakes the checkpointer to stop */
     job *head, *tail;
     int running, stopping;
     pthread_t thread, ckpt;
@@ -38,7 +39,6 @@ static struct {
     int64_t batches, items;
 } q = {.mu = PTHREAD_MUTEX_INITIALIZER,
        .work = PTHREAD_COND_INITIALIZER,
-       .done = PTHREAD_COND_INITIALIZER,
        .tick = PTHREAD_COND_INITIALIZER};
 
 /* The new item's follow-up hash: the caller's secret or a drawn one. */
@@ -187,9 +187,10 @@ static void *committer(void *arg)
         pthread_mutex_lock(&q.mu);
         q.batches++;
         q.items += n;
-        for (job *j = batch; j; j = j->next)
+        for (job *j = batch; j; j = j->next) {
             j->done = 1;
-        pthread_cond_broadcast(&q.done);
+            pthread_cond_signal(&j->cv);
+        }
     }
     pthread_mutex_unlock(&q.mu);
     return NULL;
@@ -281,6 +282,7 @@ trygg_err intake_submit_follow(server_ctx *ctx, trygg_item *item, char *secret, 
         *created = j.created;
         return j.rc;
     }
+    pthread_cond_init(&j.cv, NULL);
     if (q.tail)
         q.tail->next = &j;
     else
@@ -288,8 +290,9 @@ trygg_err intake_submit_follow(server_ctx *ctx, trygg_item *item, char *secret, 
     q.tail = &j;
     pthread_cond_signal(&q.work);
     while (!j.done)
-        pthread_cond_wait(&q.done, &q.mu);
+        pthread_cond_wait(&j.cv, &q.mu);
     pthread_mutex_unlock(&q.mu);
+    pthread_cond_destroy(&j.cv);
     *created = j.created;
     return j.rc;
 }
