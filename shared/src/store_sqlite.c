@@ -435,17 +435,20 @@ static trygg_err migrate(trygg_store *st, int target)
 #define WAL_LIMIT_DEFAULT (64LL * 1024 * 1024) /* bytes */
 
 /* After every commit: a passive checkpoint every passive_pages (unless
- * trygg_store_set_autocheckpoint turned them off), and a truncating one past
+ * trygg_store_set_autocheckpoint turned them off), and a restarting one past
  * the handle's limit (see trygg_store_set_wal_limit) in any case: only the
- * committing handle can be sure to get the write lock for it. */
+ * committing handle can be sure to get the write lock for it. RESTART, not
+ * TRUNCATE: the next commit writes the log from its start again and cuts the
+ * file to journal_size_limit (the same bound), so the file keeps its pages
+ * instead of being emptied and grown again at every turn (issue 12). */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
     trygg_store *st = arg;
     if (pages >= st->wal_limit_pages) {
         int logged = 0, done = 0;
-        int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, &logged, &done);
+        int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, &logged, &done);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-            TRYGG_WARN("store: truncating checkpoint at %d pages: %s", pages, sqlite3_errstr(rc));
+            TRYGG_WARN("store: restarting checkpoint at %d pages: %s", pages, sqlite3_errstr(rc));
     } else if (st->passive_pages > 0 && pages >= st->passive_pages) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     }
