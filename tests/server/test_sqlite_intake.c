@@ -2,10 +2,10 @@
  * test_sqlite_intake.c — what a kiosk submission costs the database (issue
  * 12, throughput on a fast disk): one write transaction per new item, in
  * which the item, its audit entry, deadline, forwards and follow-up hash are
- * committed together. Counted from the write-ahead log itself: every commit
- * ends with a frame whose "database size" field is set (the WAL format of
- * sqlite.org/fileformat2.html). A reader holds a snapshot while counting, so
- * the log cannot restart under the count.
+ * committed together. Counted from the write-ahead log itself: in SQLite's
+ * WAL format every commit ends with a frame whose second header field (the
+ * database size in pages) is set, 0 in every other frame. A reader holds a
+ * snapshot while counting, so the log cannot restart under the count.
  */
 #include <setjmp.h>
 #include <stdarg.h>
