@@ -447,6 +447,8 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     parse_submission(ctx, o, item, fields);
     char secret[TRYGG_FOLLOW_SECRET_LEN + 1] = "";
     int kiosk_secret = follow_secret(o, secret, fields);
+    if (!kiosk_secret) /* an older kiosk: drawn here, off the committer's thread */
+        trygg_follow_secret_new(secret);
     int kiosk_ref = 0;
     trygg_err pe = check_walk(st, item, fields);
     if (pe == TRYGG_OK)
