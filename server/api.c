@@ -388,20 +388,17 @@ static int follow_secret(json_t *o, char secret[TRYGG_FOLLOW_SECRET_LEN + 1], js
     return 1;
 }
 
-/* The 2xx answer to a stored submission, with the follow-up code: the
- * kiosk's secret (`secret`) is hashed and kept; without one the server draws
- * it for a new item (an older kiosk), and a retry of such an item gets no
- * code (only its hash is kept). The hash is committed before the answer. */
+/* The 2xx answer to a stored submission, with the follow-up code. A new
+ * item's hash was committed with it (intake_submit_follow: the kiosk's
+ * secret, or one drawn for an older kiosk; `secret` holds it). A retry
+ * with the kiosk's secret must match the stored hash (or gives the item
+ * its first one); a retry without one gets no code (only the hash is kept). */
 static void answer_submission(server_ctx *ctx, trygg_store *st, http_resp *resp,
-                              const trygg_item *item, int created, const char *secret)
+                              const trygg_item *item, int created, const char *secret,
+                              int kiosk_secret)
 {
-    char drawn[TRYGG_FOLLOW_SECRET_LEN + 1];
-    if (secret == NULL && created) {
-        trygg_follow_secret_new(drawn);
-        secret = drawn;
-    }
     char code[TRYGG_FOLLOW_CODE_LEN + 1] = "";
-    if (secret != NULL) {
+    if (!created && kiosk_secret) {
         char hash[65];
         trygg_follow_hash(ctx->pseudo_key, item->ref, secret, hash);
         trygg_err fe = trygg_store_follow_set(st, item->id, hash);
@@ -414,9 +411,9 @@ static void answer_submission(server_ctx *ctx, trygg_store *st, http_resp *resp,
             api_error_store(resp, fe);
             return;
         }
-        if (trygg_follow_code(item->ref, secret, code) != TRYGG_OK)
-            code[0] = '\0';
     }
+    if ((created || kiosk_secret) && trygg_follow_code(item->ref, secret, code) != TRYGG_OK)
+        code[0] = '\0';
     if (created && item->kind == TRYGG_KIND_WALK_SIGNUP)
         audit_over_capacity(st, item);
     json_t *out = json_object();
@@ -450,6 +447,8 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     parse_submission(ctx, o, item, fields);
     char secret[TRYGG_FOLLOW_SECRET_LEN + 1] = "";
     int kiosk_secret = follow_secret(o, secret, fields);
+    if (!kiosk_secret) /* an older kiosk: drawn here, off the committer's thread */
+        trygg_follow_secret_new(secret);
     int kiosk_ref = 0;
     trygg_err pe = check_walk(st, item, fields);
     if (pe == TRYGG_OK)
@@ -475,12 +474,12 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
     trygg_item *sent = malloc(sizeof *sent);
     if (sent)
         *sent = *item;
-    trygg_err rc = sent ? intake_submit(ctx, item, &created, &bad) : TRYGG_ERR_NOMEM;
+    trygg_err rc = sent ? intake_submit_follow(ctx, item, secret, &created, &bad) : TRYGG_ERR_NOMEM;
     if (rc == TRYGG_ERR_EXISTS && !kiosk_ref) {
         /* The legacy hash landed on a kiosk-shaped reference that is taken:
          * as before issue 12, the item gets a random server reference. */
         item->ref[0] = '\0';
-        rc = intake_submit(ctx, item, &created, &bad);
+        rc = intake_submit_follow(ctx, item, secret, &created, &bad);
     }
     if (rc == TRYGG_ERR_EXISTS) {
         /* The kiosk printed this reference; another item holds it. Never
@@ -513,7 +512,7 @@ static void h_submit(void *vctx, const http_req *req, http_resp *resp)
         api_error_store(resp, rc);
     } else {
         json_decref(fields);
-        answer_submission(ctx, st, resp, item, created, kiosk_secret ? secret : NULL);
+        answer_submission(ctx, st, resp, item, created, secret, kiosk_secret);
     }
     free(item);
 }

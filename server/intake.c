@@ -12,6 +12,7 @@
 #include "deadline.h"
 #include "forward.h"
 #include "trygg/copy.h"
+#include "trygg/follow.h"
 #include "trygg/log.h"
 
 #define BATCH_MAX 256
@@ -19,15 +20,18 @@
 typedef struct job {
     trygg_item *item;
     trygg_route_result route;
+    char *secret;                            /* intake_submit_follow's secret (in/out), or NULL */
+    char given[TRYGG_FOLLOW_SECRET_LEN + 1]; /* what the caller gave, for a redo */
     trygg_err rc;
     int created;
     int done;
+    pthread_cond_t cv; /* signalled when done: only this job's caller wakes */
     struct job *next;
 } job;
 
 static struct {
     pthread_mutex_t mu;
-    pthread_cond_t work, done, tick; /* tick: wakes the checkpointer to stop */
+    pthread_cond_t work, tick; /* tick: wakes the checkpointer to stop */
     job *head, *tail;
     int running, stopping;
     pthread_t thread, ckpt;
@@ -35,11 +39,22 @@ static struct {
     int64_t batches, items;
 } q = {.mu = PTHREAD_MUTEX_INITIALIZER,
        .work = PTHREAD_COND_INITIALIZER,
-       .done = PTHREAD_COND_INITIALIZER,
        .tick = PTHREAD_COND_INITIALIZER};
 
+/* The new item's follow-up hash: the caller's secret or a drawn one. */
+static trygg_err follow_set(server_ctx *ctx, trygg_store *st, job *j)
+{
+    memcpy(j->secret, j->given, sizeof j->given);
+    if (j->secret[0] == '\0')
+        trygg_follow_secret_new(j->secret);
+    char hash[65];
+    trygg_follow_hash(ctx->pseudo_key, j->item->ref, j->secret, hash);
+    return trygg_store_follow_set(st, j->item->id, hash);
+}
+
 /* Inside a transaction: submit plus its forwards (trygg_forward_intake:
- * non-fatal forward errors are logged, the item is committed regardless). */
+ * non-fatal forward errors are logged, the item is committed regardless)
+ * and its follow-up hash. */
 static trygg_err process(server_ctx *ctx, trygg_store *st, job *j)
 {
     trygg_err rc = trygg_store_submit(st, j->item, j->item, &j->created);
@@ -52,7 +67,10 @@ static trygg_err process(server_ctx *ctx, trygg_store *st, job *j)
         return rc;
     trygg_forward_cfg fc;
     forward_cfg(ctx, &fc);
-    return trygg_forward_intake(st, &fc, j->item, &j->route, "system");
+    rc = trygg_forward_intake(st, &fc, j->item, &j->route, "system");
+    if (rc == TRYGG_OK && j->secret)
+        rc = follow_set(ctx, st, j);
+    return rc;
 }
 
 static trygg_err one(server_ctx *ctx, trygg_store *st, job *j)
@@ -66,6 +84,8 @@ static trygg_err one(server_ctx *ctx, trygg_store *st, job *j)
         if (rc != TRYGG_OK) {
             trygg_store_rollback(st);
             *j->item = saved;
+            if (j->secret)
+                memcpy(j->secret, j->given, sizeof j->given);
         }
     }
     if (rc != TRYGG_OK)
@@ -167,9 +187,10 @@ static void *committer(void *arg)
         pthread_mutex_lock(&q.mu);
         q.batches++;
         q.items += n;
-        for (job *j = batch; j; j = j->next)
+        for (job *j = batch; j; j = j->next) {
             j->done = 1;
-        pthread_cond_broadcast(&q.done);
+            pthread_cond_signal(&j->cv);
+        }
     }
     pthread_mutex_unlock(&q.mu);
     return NULL;
@@ -224,6 +245,12 @@ void intake_stats(int64_t *batches, int64_t *items)
 
 trygg_err intake_submit(server_ctx *ctx, trygg_item *item, int *created, const char **field)
 {
+    return intake_submit_follow(ctx, item, NULL, created, field);
+}
+
+trygg_err intake_submit_follow(server_ctx *ctx, trygg_item *item, char *secret, int *created,
+                               const char **field)
+{
     *created = 0;
     if (field)
         *field = NULL;
@@ -233,7 +260,9 @@ trygg_err intake_submit(server_ctx *ctx, trygg_item *item, int *created, const c
             *field = bad;
         return TRYGG_ERR_INVALID;
     }
-    job j = {.item = item};
+    job j = {.item = item, .secret = secret};
+    if (secret)
+        TRYGG_COPY_TRUNC(j.given, secret);
     if (ctx->routes && trygg_route_item(ctx->routes, item, &j.route) == TRYGG_OK) {
         TRYGG_COPY_FIT(item->destination, j.route.destination);
         if (j.route.urgent)
@@ -253,6 +282,7 @@ trygg_err intake_submit(server_ctx *ctx, trygg_item *item, int *created, const c
         *created = j.created;
         return j.rc;
     }
+    pthread_cond_init(&j.cv, NULL);
     if (q.tail)
         q.tail->next = &j;
     else
@@ -260,8 +290,9 @@ trygg_err intake_submit(server_ctx *ctx, trygg_item *item, int *created, const c
     q.tail = &j;
     pthread_cond_signal(&q.work);
     while (!j.done)
-        pthread_cond_wait(&q.done, &q.mu);
+        pthread_cond_wait(&j.cv, &q.mu);
     pthread_mutex_unlock(&q.mu);
+    pthread_cond_destroy(&j.cv);
     *created = j.created;
     return j.rc;
 }

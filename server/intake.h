@@ -10,6 +10,10 @@
  * is rolled back and every item is retried in its own transaction, so one
  * bad item never takes others with it.
  *
+ * A kiosk submission's follow-up hash (intake_submit_follow) is written in
+ * the same transaction as its item: one commit per batch, and no write of
+ * a request thread ever waits for the committer's lock.
+ *
  * Without intake_start (unit tests), intake_submit commits in the calling
  * thread. Read first: intake_submit.
  */
@@ -29,6 +33,15 @@ void intake_stop(void);
  * Errors: TRYGG_ERR_INVALID (validation; *field names it), TRYGG_ERR_BUSY /
  * DB / FULL / IO (nothing committed). */
 trygg_err intake_submit(server_ctx *ctx, trygg_item *item, int *created, const char **field);
+
+/* As intake_submit, and for a NEW item the keyed hash of its follow-up
+ * secret (docs/follow-up.md) in the same transaction: `secret`
+ * (TRYGG_FOLLOW_SECRET_LEN + 1) holds the kiosk's secret, or "" to have one
+ * drawn; on TRYGG_OK with *created = 1 it holds the secret whose hash is
+ * stored. For a retry (*created = 0) nothing is written and `secret` is
+ * left as it was: the caller checks it against the stored hash. */
+trygg_err intake_submit_follow(server_ctx *ctx, trygg_item *item, char *secret, int *created,
+                               const char **field);
 
 /* Batches committed and items in them since start (for /metrics). */
 void intake_stats(int64_t *batches, int64_t *items);

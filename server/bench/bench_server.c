@@ -26,7 +26,7 @@
  * second (16 clients) for SECONDS while two staff readers list the queue
  * without pause (readers are what keep SQLite from recycling the WAL); the
  * WAL file's size is sampled every 100 ms and its maximum printed with the
- * store's bound (64 MiB, then a truncating checkpoint).
+ * store's bound (64 MiB, then a restarting checkpoint).
  */
 #include <sys/stat.h>
 #include <pthread.h>
@@ -314,7 +314,7 @@ static int wal_run(double rate)
     printf("  intake %.0f submits/s (%ld stored, %ld errors), %ld queue reads\n", (double)ops / dt,
            ops, errors, reads);
     printf("  WAL largest %.1f MB (at %.1f s), at the end %.1f MB; database %.1f MB; "
-           "the store's bound: 64 MiB, then a truncating checkpoint\n",
+           "the store's bound: 64 MiB, then a restarting checkpoint\n",
            (double)max_wal / 1e6, max_at, (double)file_size(wal) / 1e6,
            (double)file_size(F.ctx.cfg.db_path) / 1e6);
     return errors ? 1 : 0;

@@ -78,6 +78,113 @@ trygg_err trygg_st_failf(trygg_store *st, trygg_err err, const char *fmt, ...)
     return err;
 }
 
+/* ---- Kept statements (trygg_st_cached) ------------------------------------------ */
+
+static uint32_t sql_hash(const char *sql)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/* The slot for a new statement: a free one, else the least recently used
+ * one that is not handed out (finalized); NULL when all are in use. */
+static trygg_st_stmt *cache_slot(trygg_store *st)
+{
+    trygg_st_stmt *victim = NULL;
+    for (int i = 0; i < TRYGG_ST_CACHE; i++) {
+        trygg_st_stmt *c = &st->cache[i];
+        if (c->s == NULL)
+            return c;
+        if (!c->busy && (victim == NULL || c->used < victim->used))
+            victim = c;
+    }
+    if (victim) {
+        sqlite3_finalize(victim->s);
+        victim->s = NULL;
+    }
+    return victim;
+}
+
+static trygg_err cached_stmt(trygg_store *st, const char *sql, sqlite3_stmt **out)
+{
+    uint32_t h = sql_hash(sql);
+    int in_use = 0;
+    for (int i = 0; i < TRYGG_ST_CACHE; i++) {
+        trygg_st_stmt *c = &st->cache[i];
+        if (c->s && c->hash == h && strcmp(sqlite3_sql(c->s), sql) == 0) {
+            if (c->busy) {
+                in_use = 1;
+                break;
+            }
+            c->busy = 1;
+            c->used = ++st->clock;
+            *out = c->s;
+            return TRYGG_OK;
+        }
+    }
+    trygg_st_stmt *slot = in_use ? NULL : cache_slot(st);
+    int rc = sqlite3_prepare_v3(st->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+    if (rc != SQLITE_OK) {
+        *out = NULL;
+        return trygg_st_fail(st, rc, "prepare");
+    }
+    if (slot)
+        *slot = (trygg_st_stmt){.s = *out, .hash = h, .used = ++st->clock, .busy = 1};
+    return TRYGG_OK;
+}
+
+trygg_err trygg_st_cached(trygg_store *st, const char *sql, trygg_sql_args a, sqlite3_stmt **out)
+{
+    trygg_err err = cached_stmt(st, sql, out);
+    if (err)
+        return err;
+    int rc = trygg_sql_bind_args(*out, a, 0);
+    if (rc != SQLITE_OK) {
+        err = trygg_st_fail(st, rc, "bind");
+        trygg_st_done(st, *out);
+        *out = NULL;
+    }
+    return err;
+}
+
+void trygg_st_done(trygg_store *st, sqlite3_stmt *s)
+{
+    if (s == NULL)
+        return;
+    for (int i = 0; i < TRYGG_ST_CACHE; i++) {
+        trygg_st_stmt *c = &st->cache[i];
+        if (c->s == s) {
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            c->busy = 0;
+            return;
+        }
+    }
+    sqlite3_finalize(s);
+}
+
+void trygg_st_cache_clear(trygg_store *st)
+{
+    for (int i = 0; i < TRYGG_ST_CACHE; i++) {
+        sqlite3_finalize(st->cache[i].s);
+        st->cache[i] = (trygg_st_stmt){0};
+    }
+}
+
+/* Runs one statement without result rows through the cache (the
+ * transaction statements). */
+static int exec_cached(trygg_store *st, const char *sql)
+{
+    sqlite3_stmt *s;
+    if (cached_stmt(st, sql, &s) != TRYGG_OK)
+        return sqlite3_errcode(st->db);
+    int rc = sqlite3_step(s);
+    trygg_st_done(st, s);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
 trygg_err trygg_st_prepare(trygg_store *st, const char *sql, sqlite3_stmt **out)
 {
     return trygg_sql_prepare(st->db, sql, out, st->errmsg, sizeof st->errmsg);
@@ -103,9 +210,18 @@ trygg_err trygg_st_run_one(trygg_store *st, sqlite3_stmt *s, const char *what)
 trygg_err trygg_st_row(trygg_store *st, const char *sql, trygg_sql_args a,
                        void (*read)(sqlite3_stmt *s, void *row), void *out, const char *what)
 {
-    trygg_err err = trygg_sql_row(st->db, sql, a, read, out, what, st->errmsg, sizeof st->errmsg);
-    if (err == TRYGG_ERR_NOTFOUND)
-        trygg_st_failf(st, err, "no such %s", what);
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_cached(st, sql, a, &s);
+    if (err)
+        return err;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        read(s, out);
+    else if (rc == SQLITE_DONE)
+        err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
+    else
+        err = trygg_st_fail(st, rc, what);
+    trygg_st_done(st, s);
     return err;
 }
 
@@ -121,15 +237,32 @@ trygg_err trygg_st_prepare_args(trygg_store *st, const char *sql, trygg_sql_args
     return trygg_sql_prepare_args(st->db, sql, a, out, st->errmsg, sizeof st->errmsg);
 }
 
+/* Runs a write through the cache; *changes (may be NULL) its row count. */
+static trygg_err write_cached(trygg_store *st, const char *sql, trygg_sql_args a, int *changes,
+                              const char *what)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_cached(st, sql, a, &s);
+    if (err)
+        return err;
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        err = trygg_st_fail(st, rc, what);
+    else if (changes)
+        *changes = sqlite3_changes(st->db);
+    trygg_st_done(st, s);
+    return err;
+}
+
 trygg_err trygg_st_write(trygg_store *st, const char *sql, trygg_sql_args a, const char *what)
 {
-    return trygg_sql_write(st->db, sql, a, NULL, what, st->errmsg, sizeof st->errmsg);
+    return write_cached(st, sql, a, NULL, what);
 }
 
 trygg_err trygg_st_write_one(trygg_store *st, const char *sql, trygg_sql_args a, const char *what)
 {
     int changes = 0;
-    trygg_err err = trygg_sql_write(st->db, sql, a, &changes, what, st->errmsg, sizeof st->errmsg);
+    trygg_err err = write_cached(st, sql, a, &changes, what);
     if (!err && changes == 0)
         err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such %s", what);
     return err;
@@ -139,8 +272,19 @@ trygg_err trygg_st_select(trygg_store *st, const char *sql, trygg_sql_args a, vo
                           size_t size, void (*read)(sqlite3_stmt *s, void *row), int *n,
                           const char *what)
 {
-    return trygg_sql_select(st->db, sql, a, out, size, INT_MAX, read, n, what, st->errmsg,
-                            sizeof st->errmsg);
+    sqlite3_stmt *s;
+    *n = 0;
+    trygg_err err = trygg_st_cached(st, sql, a, &s);
+    if (err)
+        return err;
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read(s, (char *)out + (size_t)count++ * size);
+    if (rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, what);
+    trygg_st_done(st, s);
+    *n = err ? 0 : count;
+    return err;
 }
 
 trygg_err trygg_st_int64(trygg_store *st, sqlite3_stmt *s, int64_t *out, const char *what)
@@ -172,13 +316,48 @@ void trygg_st_col_text(sqlite3_stmt *s, int col, char *dst, size_t cap)
     trygg_sql_col_text(s, col, dst, cap);
 }
 
+/* SQLITE_ROW when items wait in fts_pending, SQLITE_DONE when none. */
+static int fts_waiting(trygg_store *st)
+{
+    sqlite3_stmt *s;
+    if (cached_stmt(st, "SELECT 1 FROM fts_pending LIMIT 1", &s) != TRYGG_OK)
+        return sqlite3_errcode(st->db);
+    int rc = sqlite3_step(s);
+    trygg_st_done(st, s);
+    return rc;
+}
+
+/* Indexes the items added in this transaction for full-text search, just
+ * before it commits (v19: the insert trigger only notes their ids in
+ * fts_pending). One statement per index, so FTS5 writes one segment for the
+ * whole transaction instead of one per item; an item is never committed
+ * without its index rows. */
+static int fts_flush(trygg_store *st)
+{
+    static const char *const steps[] = {
+        "INSERT INTO items_fts(rowid, text, place, ref, alias) SELECT i.id, i.text, i.place, "
+        "i.ref, i.alias FROM fts_pending p JOIN items i ON i.id = p.id",
+        "INSERT INTO items_shared_fts(rowid, shared_text, shared_place, ref) SELECT i.id, "
+        "i.shared_text, i.shared_place, i.ref FROM fts_pending p JOIN items i ON i.id = p.id",
+        "DELETE FROM fts_pending"};
+    if (!st->fts_pending)
+        return SQLITE_OK;
+    int rc = fts_waiting(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    rc = SQLITE_OK;
+    for (size_t i = 0; rc == SQLITE_OK && i < sizeof steps / sizeof steps[0]; i++)
+        rc = exec_cached(st, steps[i]);
+    return rc;
+}
+
 trygg_err trygg_st_tx_begin(trygg_store *st)
 {
-    trygg_err err =
-        trygg_st_exec(st, st->txdepth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT trygg_nested");
-    if (!err)
-        st->txdepth++;
-    return err;
+    int rc = exec_cached(st, st->txdepth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT trygg_nested");
+    if (rc != SQLITE_OK)
+        return trygg_st_fail(st, rc, "exec");
+    st->txdepth++;
+    return TRYGG_OK;
 }
 
 trygg_err trygg_st_tx_end(trygg_store *st, trygg_err err)
@@ -189,21 +368,23 @@ trygg_err trygg_st_tx_end(trygg_store *st, trygg_err err)
     if (st->txdepth > 0) {
         if (err) {
             /* Keep the error message of the failure, not of the rollback. */
-            sqlite3_exec(st->db, "ROLLBACK TO trygg_nested", NULL, NULL, NULL);
+            exec_cached(st, "ROLLBACK TO trygg_nested");
         }
-        sqlite3_exec(st->db, "RELEASE trygg_nested", NULL, NULL, NULL);
+        exec_cached(st, "RELEASE trygg_nested");
         return err;
     }
     if (err) {
         if (!sqlite3_get_autocommit(st->db))
-            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            exec_cached(st, "ROLLBACK");
         return err;
     }
-    int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    int rc = fts_flush(st);
+    if (rc == SQLITE_OK)
+        rc = exec_cached(st, "COMMIT");
     if (rc != SQLITE_OK) {
         err = trygg_st_fail(st, rc, "commit");
         if (!sqlite3_get_autocommit(st->db))
-            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            exec_cached(st, "ROLLBACK");
     }
     return err;
 }
@@ -254,17 +435,20 @@ static trygg_err migrate(trygg_store *st, int target)
 #define WAL_LIMIT_DEFAULT (64LL * 1024 * 1024) /* bytes */
 
 /* After every commit: a passive checkpoint every passive_pages (unless
- * trygg_store_set_autocheckpoint turned them off), and a truncating one past
+ * trygg_store_set_autocheckpoint turned them off), and a restarting one past
  * the handle's limit (see trygg_store_set_wal_limit) in any case: only the
- * committing handle can be sure to get the write lock for it. */
+ * committing handle can be sure to get the write lock for it. RESTART, not
+ * TRUNCATE: the next commit writes the log from its start again and cuts the
+ * file to journal_size_limit (the same bound), so the file keeps its pages
+ * instead of being emptied and grown again at every turn (issue 12). */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
     trygg_store *st = arg;
     if (pages >= st->wal_limit_pages) {
         int logged = 0, done = 0;
-        int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, &logged, &done);
+        int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, &logged, &done);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-            TRYGG_WARN("store: truncating checkpoint at %d pages: %s", pages, sqlite3_errstr(rc));
+            TRYGG_WARN("store: restarting checkpoint at %d pages: %s", pages, sqlite3_errstr(rc));
     } else if (st->passive_pages > 0 && pages >= st->passive_pages) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     }
@@ -375,8 +559,20 @@ trygg_err trygg_st_create_at_version(const char *path, int version)
     trygg_err err = open_db(path, &st);
     if (!err)
         err = migrate(&st, version);
+    trygg_st_cache_clear(&st);
     sqlite3_close(st.db);
     return err;
+}
+
+/* Items written by something other than the store (the sqlite3 shell, an
+ * import) wait in fts_pending until a store transaction commits: index
+ * them on open, so a search finds them. Never fails the open (a read-only
+ * file, a busy writer: the next commit does it). */
+static void fts_catch_up(trygg_store *st)
+{
+    if (fts_waiting(st) == SQLITE_ROW && trygg_st_tx_begin(st) == TRYGG_OK &&
+        trygg_st_tx_end(st, TRYGG_OK) != TRYGG_OK)
+        TRYGG_WARN("store: full-text index not caught up: %s", st->errmsg);
 }
 
 trygg_err trygg_sqlite_open(const char *path, trygg_store **out)
@@ -392,8 +588,12 @@ trygg_err trygg_sqlite_open(const char *path, trygg_store **out)
     trygg_err err = open_db(path, st);
     if (!err)
         err = migrate(st, MIGRATION_COUNT);
+    st->fts_pending = 1; /* the schema has fts_pending (v19) from here on */
+    if (!err)
+        fts_catch_up(st);
     if (err) {
         TRYGG_ERR("store: cannot open %s: %s", path, st->errmsg);
+        trygg_st_cache_clear(st);
         sqlite3_close(st->db);
         free(st);
         return err;
@@ -408,6 +608,7 @@ void trygg_sqlite_close(trygg_store *st)
         return;
     if (st->txdepth > 0 && st->db && !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    trygg_st_cache_clear(st);
     sqlite3_close(st->db);
     free(st);
 }

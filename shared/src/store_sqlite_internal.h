@@ -20,14 +20,26 @@
 #include "trygg/sqlite_util.h"
 #include "trygg/store.h"
 
+/* One prepared statement kept by the handle (trygg_st_cached). */
+typedef struct trygg_st_stmt {
+    sqlite3_stmt *s; /* NULL: free slot */
+    uint32_t hash;   /* of its SQL text */
+    uint32_t used;   /* the handle's clock at its last use (least recent goes first) */
+    int busy;        /* handed out, not yet given back */
+} trygg_st_stmt;
+#define TRYGG_ST_CACHE 64
+
 struct trygg_store {
     trygg_store_base base; /* first: the front dispatches through it */
     sqlite3 *db;
+    trygg_st_stmt cache[TRYGG_ST_CACHE];
+    uint32_t clock;
     int txdepth; /* nesting of trygg_st_tx_begin */
     int user_tx; /* 1 inside trygg_store_begin */
     int retention[TRYGG_KIND_COUNT];
     int wal_limit_pages; /* past this the committing handle truncates the log */
     int passive_pages;   /* passive checkpoint after a commit past this (0: never) */
+    int fts_pending;     /* 1: index fts_pending's items before each commit (fts_flush) */
     char errmsg[512];
 };
 
@@ -52,6 +64,19 @@ trygg_err trygg_st_get_row(trygg_store *st, const char *sql, const char *key,
                            void (*read)(sqlite3_stmt *s, void *row), void *out, const char *what);
 /* Steps a statement expected to finish (SQLITE_DONE) and finalizes it. */
 trygg_err trygg_st_run(trygg_store *st, sqlite3_stmt *s, const char *what);
+
+/* The handle's prepared statement for `sql` (one statement), prepared on
+ * first use and kept: the store's statements are few and run again and
+ * again, and parsing them was most of a submit's cost (issue 12). If that
+ * text is in use already (a nested call), a fresh statement. Bound with
+ * `a` (not copied: keep the values until trygg_st_done). Always give it back
+ * with trygg_st_done, which resets it: a cached SELECT left mid-way would
+ * hold its read snapshot and keep the WAL from being recycled. */
+trygg_err trygg_st_cached(trygg_store *st, const char *sql, trygg_sql_args a, sqlite3_stmt **out);
+/* Gives back a statement of trygg_st_cached (reset, bindings cleared). */
+void trygg_st_done(trygg_store *st, sqlite3_stmt *s);
+/* Finalizes every kept statement (before closing the handle). */
+void trygg_st_cache_clear(trygg_store *st);
 
 /* The same with the parameters ?1.. given as TRYGG_SQL_ARGS(...)
  * (trygg/sqlite_util.h). trygg_st_prepare_args binds copies. */

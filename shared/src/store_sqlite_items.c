@@ -91,7 +91,7 @@ static trygg_err get_one_view(trygg_store *st, trygg_view view, const char *wher
     char sql[768];
     snprintf(sql, sizeof sql, "SELECT %s FROM items i WHERE %s", trygg_st_item_cols(view), where);
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare_args(
+    trygg_err err = trygg_st_cached(
         st, sql, TRYGG_SQL_ARGS(text ? TRYGG_SQL_TEXT(text) : TRYGG_SQL_INT(num)), &s);
     if (err)
         return err;
@@ -103,7 +103,7 @@ static trygg_err get_one_view(trygg_store *st, trygg_view view, const char *wher
     } else {
         err = trygg_st_fail(st, rc, "read item");
     }
-    sqlite3_finalize(s);
+    trygg_st_done(st, s);
     return err;
 }
 

@@ -73,7 +73,9 @@ static const table_rule rules[] = {
     {"measures", NULL},
     {"plan_preamble", NULL},
     /* Search indexes over items (SQLite's items_fts, items_shared_fts) are
-     * not data tables: they follow items. */
+     * not data tables: they follow items. Nor is the list of items still
+     * to be indexed when their transaction commits (ids only). */
+    {"fts_pending", NULL},
 };
 
 /* A sender pseudonym (hex, as secret.h makes them). */

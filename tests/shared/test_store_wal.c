@@ -19,7 +19,7 @@
 #define READERS 3
 #define ITEMS   900 /* about 8 MB of database: the log's volume, several times its bound */
 /* The bound set on every handle here (the default is 64 MiB), and what the
- * log may reach past it: the transactions in flight while a truncating
+ * log may reach past it: the transactions in flight while a restarting
  * checkpoint waits for readers. */
 #define WAL_LIMIT (1LL * 1024 * 1024)
 #define WAL_BOUND (5 * WAL_LIMIT / 2)

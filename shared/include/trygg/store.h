@@ -73,8 +73,9 @@ typedef enum trygg_view { TRYGG_VIEW_SHARED = 0, TRYGG_VIEW_FULL = 1 } trygg_vie
 /* The write-ahead log's bound in bytes (default 64 MiB). SQLite checkpoints
  * passively every 1000 pages, which cannot reset the log while readers keep
  * overlapping under sustained load; past the bound the committing handle
- * runs a truncating checkpoint (waiting up to the busy timeout for readers
- * to move on), so the log cannot fill the disk. */
+ * runs a restarting checkpoint (waiting up to the busy timeout for readers
+ * to move on; the file is kept at the bound and written from its start
+ * again), so the log cannot fill the disk. */
 void trygg_store_set_wal_limit(trygg_store *st, int64_t bytes);
 
 /* ---- Items ---------------------------------------------------------------- */
