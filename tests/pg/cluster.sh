@@ -26,6 +26,11 @@ as_pg() {
 
 case "$cmd" in
 start)
+    # A cluster left running by an interrupted test run is used as it is.
+    if [ -f "$dir/data/PG_VERSION" ] && as_pg "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        echo "PostgreSQL test cluster already up: $("$0" url "$dir")"
+        exit 0
+    fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
         rm -rf "$dir"
         mkdir -p "$dir"
