@@ -2,8 +2,7 @@
  * store_rules.h — checks and credential helpers of the administration
  * operations that do not depend on the engine (usernames, roles, bounded
  * strings, pseudonyms, TOTP codes, recovery codes, the timing-equal failed
- * login). Private to the store backends. The PostgreSQL backend uses them;
- * store_sqlite_admin.c still has its own copies of the same rules.
+ * login). Private to the store backends; both backends use them.
  */
 #ifndef TRYGG_STORE_RULES_H
 #define TRYGG_STORE_RULES_H

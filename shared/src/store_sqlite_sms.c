@@ -3,6 +3,7 @@
  * outbox (forwards) and channel health rows.
  */
 #include "store_sqlite_internal.h"
+#include "store_rules.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -28,17 +29,6 @@ static trygg_out_status out_parse(const char *s)
         if (strcmp(s, out_names[i]) == 0)
             return (trygg_out_status)i;
     return TRYGG_OUT_DEAD;
-}
-
-/* A pseudonym is 64 lower-case hex characters. */
-static int pseudo_ok(const char *p)
-{
-    if (!p || strlen(p) != TRYGG_PSEUDO_HEX)
-        return 0;
-    for (const char *c = p; *c; c++)
-        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
-            return 0;
-    return 1;
 }
 
 /* ---- Contacts ----------------------------------------------------------------- */
@@ -148,7 +138,7 @@ trygg_err trygg_sqlite_contact_get_or_create(trygg_store *st, const char *pseudo
                                              const unsigned char *cipher, int cipher_len,
                                              const char *alias_prefix, trygg_contact *out)
 {
-    if (!pseudo_ok(pseudonym))
+    if (!trygg_rules_pseudo_ok(pseudonym))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid pseudonym");
     if (cipher_len < 0 || cipher_len > (int)sizeof out->cipher || (cipher_len > 0 && !cipher))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid cipher");
@@ -254,8 +244,9 @@ trygg_err trygg_sqlite_contact_ciphers_blank(trygg_store *st, const char *const 
     if (err)
         return err;
     for (int i = 0; !err && i < n; i++)
-        err = pseudo_ok(pseudonyms[i]) ? blank_cipher(st, pseudonyms[i], &count)
-                                       : trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid pseudonym");
+        err = trygg_rules_pseudo_ok(pseudonyms[i])
+                  ? blank_cipher(st, pseudonyms[i], &count)
+                  : trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid pseudonym");
     err = trygg_st_tx_end(st, err);
     trygg_err off = trygg_st_exec(st, "PRAGMA secure_delete = OFF");
     if (!err)
