@@ -4,6 +4,7 @@
  * (`decisions`) and the åtgärdsplan's preamble (`plan_preamble`). See
  * store.h "Meeting and measures" for the contract.
  */
+#include "store_common.h"
 #include "store_pg_internal.h"
 #include "trygg/report.h"
 #include "trygg/text.h"
@@ -25,12 +26,6 @@ static int text_ok(const char *s, size_t cap)
 {
     size_t len = strnlen(s, cap);
     return len < cap && trygg_utf8_valid(s, len);
-}
-
-static void scrubbed(const char *in, char *out, size_t cap)
-{
-    if (trygg_scrub(in ? in : "", out, cap, NULL) != TRYGG_OK)
-        out[0] = '\0';
 }
 
 #define NOTE_COLS_IN "week, version, assessment, publish, author, created"
@@ -56,7 +51,7 @@ trygg_err trygg_pg_note_save(trygg_store *st, const trygg_week_note *n, int *ver
         !n->author[0])
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid assessment or author");
     char clean[TRYGG_NOTE_MAX + 1];
-    scrubbed(n->assessment, clean, sizeof clean);
+    trygg_stc_shared_copy(n->assessment, clean, sizeof clean);
     int64_t v = 0;
     /* Two saves of one week at once: the primary key (week, version) makes
      * the later one fail rather than both get the same number. */
@@ -150,7 +145,7 @@ trygg_err trygg_pg_decision_add(trygg_store *st, const trygg_decision *d, int64_
         !text_ok(d->by, sizeof d->by))
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid decision");
     char clean[TRYGG_DECISION_MAX + 1];
-    scrubbed(d->text, clean, sizeof clean);
+    trygg_stc_shared_copy(d->text, clean, sizeof clean);
     int64_t now = trygg_pg_now(), new_id = 0;
     err = trygg_pg_tx_begin(st);
     if (!err)
@@ -269,7 +264,7 @@ trygg_err trygg_pg_plan_set(trygg_store *st, const char *text)
     if (!text || !text_ok(text, TRYGG_NOTE_MAX + 1))
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid preamble");
     char clean[TRYGG_NOTE_MAX + 1];
-    scrubbed(text, clean, sizeof clean);
+    trygg_stc_shared_copy(text, clean, sizeof clean);
     return trygg_pg_write(st,
                           "INSERT INTO plan_preamble (id, text, updated) VALUES "
                           "(1, $1, " PG_TS("$2") ") ON CONFLICT (id) DO UPDATE SET "

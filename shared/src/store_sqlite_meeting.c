@@ -4,6 +4,7 @@
  * (`decisions`) with their status history (`decision_history`, v17) and the åtgärdsplan's preamble
  * (`plan_preamble`). See store.h "Meeting and measures" for the contract.
  */
+#include "store_common.h"
 #include "store_sqlite_internal.h"
 #include "trygg/copy.h"
 #include "trygg/report.h"
@@ -67,7 +68,7 @@ trygg_err trygg_sqlite_note_save(trygg_store *st, const trygg_week_note *n, int 
         !n->author[0])
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid assessment or author");
     char clean[TRYGG_NOTE_MAX + 1];
-    trygg_st_shared_copy(n->assessment, clean, sizeof clean);
+    trygg_stc_shared_copy(n->assessment, clean, sizeof clean);
     sqlite3_stmt *s;
     err = trygg_st_tx_begin(st);
     if (!err)
@@ -162,7 +163,7 @@ trygg_err trygg_sqlite_decision_add(trygg_store *st, const trygg_decision *d, in
         !text_ok(d->by, sizeof d->by))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid decision");
     char clean[TRYGG_DECISION_MAX + 1];
-    trygg_st_shared_copy(d->text, clean, sizeof clean);
+    trygg_stc_shared_copy(d->text, clean, sizeof clean);
     int64_t now = trygg_st_now();
     err = trygg_st_tx_begin(st);
     if (!err)
@@ -263,7 +264,7 @@ trygg_err trygg_sqlite_plan_set(trygg_store *st, const char *text)
     if (!text || !text_ok(text, TRYGG_NOTE_MAX + 1))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid preamble");
     char clean[TRYGG_NOTE_MAX + 1];
-    trygg_st_shared_copy(text, clean, sizeof clean);
+    trygg_stc_shared_copy(text, clean, sizeof clean);
     return trygg_st_write(st,
                           "INSERT INTO plan_preamble (id, text, updated) VALUES "
                           "(1, ?1, ?2) ON CONFLICT (id) DO UPDATE SET "
