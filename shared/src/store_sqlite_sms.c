@@ -511,11 +511,6 @@ static trygg_err lease_rows(trygg_store *st, const char *table, const int64_t *i
     return err;
 }
 
-static int lease_args_ok(const char *owner, int lease_s, int max)
-{
-    return owner && *owner && strlen(owner) <= TRYGG_NAME_MAX && lease_s > 0 && max >= 0;
-}
-
 _Static_assert(offsetof(trygg_sms_out, id) == 0, "claim_rows reads the id first");
 _Static_assert(offsetof(trygg_notify, id) == 0, "claim_rows reads the id first");
 
@@ -528,7 +523,7 @@ static trygg_err claim_rows(trygg_store *st, const char *owner, int64_t now, int
                             int max, int *n)
 {
     *n = 0;
-    if (!lease_args_ok(owner, lease_s, max))
+    if (!trygg_rules_lease_args_ok(owner, lease_s, max))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid lease owner, time or count");
     if (max > 256)
         max = 256;
@@ -575,7 +570,8 @@ trygg_err trygg_sqlite_notify_claim(trygg_store *st, const char *owner, int64_t 
 trygg_err trygg_sqlite_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
                                  int lease_s)
 {
-    if (!job || !*job || strlen(job) > TRYGG_NAME_MAX || !lease_args_ok(owner, lease_s, 0))
+    if (!job || !*job || strlen(job) > TRYGG_NAME_MAX ||
+        !trygg_rules_lease_args_ok(owner, lease_s, 0))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid job lease");
     /* Insert-or-take on the job's unique name: the row is taken over only
      * when it is ours already or its lease ran out. */
