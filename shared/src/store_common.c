@@ -6,6 +6,7 @@
 #include "trygg/copy.h"
 #include "trygg/police_events.h"
 #include "trygg/report.h"
+#include "trygg/text.h"
 #include "trygg/time.h"
 
 #include <jansson.h>
@@ -190,4 +191,62 @@ int trygg_store_is_postgresql(const char *db)
 const char *trygg_store_label(const char *db)
 {
     return trygg_store_is_postgresql(db) ? "PostgreSQL" : db ? db : "";
+}
+
+void trygg_stc_shared_copy(const char *in, char *out, size_t cap)
+{
+    if (trygg_scrub(in ? in : "", out, cap, NULL) != TRYGG_OK)
+        out[0] = '\0';
+}
+
+trygg_err trygg_stc_event_vals(const trygg_event *ev, trygg_event *clean, trygg_sql_val v[7],
+                               const char **field)
+{
+    *field = NULL;
+    if (trygg_event_validate(ev, field) != TRYGG_OK)
+        return TRYGG_ERR_INVALID;
+    *clean = *ev;
+    trygg_stc_shared_copy(ev->place, clean->place, sizeof clean->place);
+    trygg_stc_shared_copy(ev->text, clean->text, sizeof clean->text);
+    v[0] = TRYGG_SQL_TEXT(trygg_event_type_name(clean->type));
+    v[1] = TRYGG_SQL_TEXT(clean->day);
+    v[2] = TRYGG_SQL_TEXT(clean->band);
+    v[3] = TRYGG_SQL_TEXT(clean->area);
+    v[4] = TRYGG_SQL_TEXT(clean->place);
+    v[5] = TRYGG_SQL_INT(clean->count);
+    v[6] = TRYGG_SQL_TEXT(clean->text);
+    return TRYGG_OK;
+}
+
+int trygg_stc_event_corrupt(const trygg_event *evs, int n)
+{
+    for (int i = 0; i < n; i++)
+        if ((int)evs[i].type < 0)
+            return i;
+    return -1;
+}
+
+void trygg_stc_append_change(char *detail, size_t cap, const char *field, const char *from,
+                             const char *to)
+{
+    size_t len = strlen(detail);
+    snprintf(detail + len, cap - len, "%s%s: %s -> %s", len ? "; " : "", field, from, to);
+}
+
+int trygg_stc_transition_ok(trygg_status from, trygg_status to)
+{
+    switch (to) {
+    case TRYGG_STATUS_NEW:
+        return 0;
+    case TRYGG_STATUS_TRIAGED:
+        return from != TRYGG_STATUS_TRIAGED;
+    case TRYGG_STATUS_FORWARDED:
+        return from == TRYGG_STATUS_TRIAGED || from == TRYGG_STATUS_IN_PROGRESS;
+    case TRYGG_STATUS_IN_PROGRESS:
+        return from == TRYGG_STATUS_TRIAGED || from == TRYGG_STATUS_FORWARDED;
+    case TRYGG_STATUS_CLOSED:
+        return from != TRYGG_STATUS_CLOSED;
+    default:
+        return 0;
+    }
 }

@@ -1,8 +1,9 @@
 /*
  * store_common.h — logic both store backends share that does not touch a
  * database: the measures register's linked ids kept as comma-separated
- * text, and the before/after windows of a measure (store.h "Meeting and
- * measures"). Private to the backends (store_sqlite_*.c, store_pg_*.c).
+ * text, the before/after windows of a measure (store.h "Meeting and
+ * measures"), the recipients' scrubbed copies, the checks and values of a
+ * partner event and of a status move. Private to the backends (store_sqlite_*.c, store_pg_*.c).
  */
 #ifndef TRYGG_STORE_COMMON_H
 #define TRYGG_STORE_COMMON_H
@@ -11,6 +12,8 @@
 #include <stdint.h>
 
 #include "trygg/err.h"
+#include "trygg/report.h"
+#include "trygg/sql_values.h"
 #include "trygg/store.h"
 
 /* The capacity of a measure's joined places or categories. */
@@ -47,4 +50,26 @@ trygg_err trygg_stc_police_each(const char *json, size_t len, const char *origin
                                 trygg_err (*put)(void *ctx, const trygg_stc_police *ev), void *ctx,
                                 int *skipped, char *err, size_t cap);
 
+/* The recipients' copy of `in` into out[cap] (scrubbed; "" when it cannot be
+ * scrubbed, so nothing unscrubbed is ever stored there). */
+void trygg_stc_shared_copy(const char *in, char *out, size_t cap);
+
+/* Validates `ev` (TRYGG_ERR_INVALID with the bad field's name in *field),
+ * fills *clean with it and the scrubbed copies of its place and text, and
+ * v[0..6] with the values of type..text of *clean (the first seven
+ * parameters of the insert and the update). */
+trygg_err trygg_stc_event_vals(const trygg_event *ev, trygg_event *clean, trygg_sql_val v[7],
+                               const char **field);
+/* The index of the first event read with an unknown type (-1), or -1. */
+int trygg_stc_event_corrupt(const trygg_event *evs, int n);
+
+/* Appends "field: from -> to" to the audit text detail[cap] ("; " between). */
+void trygg_stc_append_change(char *detail, size_t cap, const char *field, const char *from,
+                             const char *to);
+/* The allowed moves: forward along new -> triaged -> forwarded|in_progress
+ * -> closed, between forwarded and in_progress, closing from any open state
+ * (spam or a duplicate can be closed straight from new), reopening a closed
+ * item to triaged, and back to triaged from forwarded or in progress (a
+ * recipient returning an item that is not theirs). */
+int trygg_stc_transition_ok(trygg_status from, trygg_status to);
 #endif

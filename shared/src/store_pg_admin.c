@@ -565,14 +565,6 @@ static void read_template(const PGresult *r, int row, void *out)
     TRYGG_PG_READ(r, row, tpl_fields, out, sizeof(trygg_template));
 }
 
-/* 1 when key and lang are non-empty and fit their fields. */
-static int tpl_names_ok(const char *key, const char *lang)
-{
-    size_t k = key ? strnlen(key, TRYGG_TEMPLATE_KEY_MAX + 1) : 0;
-    size_t l = lang ? strnlen(lang, TRYGG_LANG_MAX + 1) : 0;
-    return k > 0 && k <= TRYGG_TEMPLATE_KEY_MAX && l > 0 && l <= TRYGG_LANG_MAX;
-}
-
 /* Audited without the text. */
 static trygg_err tpl_audit(trygg_store *st, const char *actor, const char *action, const char *key,
                            const char *lang)
@@ -586,7 +578,7 @@ trygg_err trygg_pg_template_set(trygg_store *st, const char *key, const char *la
                                 const char *text, const char *actor)
 {
     size_t n = text ? strnlen(text, TRYGG_TEMPLATE_TEXT_MAX + 1) : 0;
-    if (!tpl_names_ok(key, lang) || n == 0 || n > TRYGG_TEMPLATE_TEXT_MAX)
+    if (!trygg_rules_template_names_ok(key, lang) || n == 0 || n > TRYGG_TEMPLATE_TEXT_MAX)
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "template: bad key, language or text");
     trygg_err err = trygg_pg_tx_begin(st);
     if (err)
@@ -609,7 +601,7 @@ trygg_err trygg_pg_template_set(trygg_store *st, const char *key, const char *la
 trygg_err trygg_pg_template_get(trygg_store *st, const char *key, const char *lang,
                                 trygg_template *out)
 {
-    if (!tpl_names_ok(key, lang))
+    if (!trygg_rules_template_names_ok(key, lang))
         return trygg_pg_failf(st, TRYGG_ERR_NOTFOUND, "no such template");
     return trygg_pg_row(st, "SELECT " TPL_COLS " FROM reply_templates WHERE key = $1 AND lang = $2",
                         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(key), TRYGG_SQL_TEXT(lang)), read_template,
@@ -619,7 +611,7 @@ trygg_err trygg_pg_template_get(trygg_store *st, const char *key, const char *la
 trygg_err trygg_pg_template_reset(trygg_store *st, const char *key, const char *lang,
                                   const char *actor)
 {
-    if (!tpl_names_ok(key, lang))
+    if (!trygg_rules_template_names_ok(key, lang))
         return trygg_pg_failf(st, TRYGG_ERR_NOTFOUND, "no such template");
     trygg_err err = trygg_pg_tx_begin(st);
     if (err)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store_common.h"
 #include "store_pg_items.h"
 #include "trygg/text.h"
 
@@ -33,13 +34,6 @@ static trygg_err set_text_col(trygg_store *st, int64_t id, const char *col, cons
 static trygg_err reset_due(trygg_store *st, int64_t id)
 {
     return trygg_pg_set_due(st, id, 0);
-}
-
-static void append_change(char *detail, size_t cap, const char *field, const char *from,
-                          const char *to)
-{
-    size_t len = strlen(detail);
-    snprintf(detail + len, cap - len, "%s%s: %s -> %s", len ? "; " : "", field, from, to);
 }
 
 /* Reads item `id` into *it with its row locked until the transaction ends. */
@@ -77,16 +71,16 @@ trygg_err trygg_pg_update(trygg_store *st, int64_t id, const char *actor, const 
         return err;
     char detail[512] = "";
     if (category && strcmp(category, it.category) != 0) { /* "" clears it */
-        append_change(detail, sizeof detail, "category", it.category, category);
+        trygg_stc_append_change(detail, sizeof detail, "category", it.category, category);
         err = set_text_col(st, id, "category", category);
     }
     if (!err && area && *area && strcmp(area, it.area) != 0) {
-        append_change(detail, sizeof detail, "area", it.area, area);
+        trygg_stc_append_change(detail, sizeof detail, "area", it.area, area);
         err = set_text_col(st, id, "area", area);
     }
     if (!err && kind >= 0 && (trygg_kind)kind != it.kind) {
-        append_change(detail, sizeof detail, "kind", trygg_kind_name(it.kind),
-                      trygg_kind_name((trygg_kind)kind));
+        trygg_stc_append_change(detail, sizeof detail, "kind", trygg_kind_name(it.kind),
+                                trygg_kind_name((trygg_kind)kind));
         err = set_text_col(st, id, "kind", trygg_kind_name((trygg_kind)kind));
     }
     if (!err && detail[0]) {
@@ -120,35 +114,12 @@ trygg_err trygg_pg_set_urgent(trygg_store *st, int64_t id, const char *actor, in
     return trygg_pg_tx_end(st, err);
 }
 
-/* The allowed moves (the same rules as SQLite's store_sqlite_changes.c):
- * forward along new -> triaged -> forwarded|in_progress -> closed, between
- * forwarded and in_progress, closing from any open state, reopening a
- * closed item to triaged, and back to triaged from forwarded or in
- * progress. */
-static int transition_ok(trygg_status from, trygg_status to)
-{
-    switch (to) {
-    case TRYGG_STATUS_NEW:
-        return 0;
-    case TRYGG_STATUS_TRIAGED:
-        return from != TRYGG_STATUS_TRIAGED;
-    case TRYGG_STATUS_FORWARDED:
-        return from == TRYGG_STATUS_TRIAGED || from == TRYGG_STATUS_IN_PROGRESS;
-    case TRYGG_STATUS_IN_PROGRESS:
-        return from == TRYGG_STATUS_TRIAGED || from == TRYGG_STATUS_FORWARDED;
-    case TRYGG_STATUS_CLOSED:
-        return from != TRYGG_STATUS_CLOSED;
-    default:
-        return 0;
-    }
-}
-
 /* Checks a move of `it` to `status` and writes its audit text into detail;
  * *reason and *dup are cleared when they do not apply. */
 static trygg_err status_check(trygg_store *st, const trygg_item *it, trygg_status status,
                               trygg_close_reason *reason, int64_t *dup, char *detail, size_t cap)
 {
-    if (!transition_ok(it->status, status))
+    if (!trygg_stc_transition_ok(it->status, status))
         return trygg_pg_failf(st, TRYGG_ERR_STATE, "cannot go from %s to %s",
                               trygg_status_name(it->status), trygg_status_name(status));
     if (status != TRYGG_STATUS_CLOSED) {
@@ -213,8 +184,8 @@ trygg_err trygg_pg_redact(trygg_store *st, int64_t id, const char *actor, const 
         trygg_utf8_valid(place ? place : "", strlen(place ? place : "")) != 1 ||
         strlen(text ? text : "") > TRYGG_TEXT_MAX || strlen(place ? place : "") > TRYGG_NAME_MAX)
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "redacted text too long or not UTF-8");
-    trygg_pg_shared_copy(text, t, sizeof t);
-    trygg_pg_shared_copy(place, p, sizeof p);
+    trygg_stc_shared_copy(text, t, sizeof t);
+    trygg_stc_shared_copy(place, p, sizeof p);
     trygg_item it;
     trygg_err err = begin_item(st, id, &it);
     if (err)

@@ -101,8 +101,5 @@ int64_t trygg_pg_now(void);
 /* Appends an audit row (no transaction of its own; store_pg_thread.c). */
 trygg_err trygg_pg_audit_add(trygg_store *st, int64_t item_id, const char *actor,
                              const char *action, const char *detail);
-/* The recipients' copy of a citizen's text: scrubbed, into out[cap] (""
- * when it cannot be scrubbed; store_pg_items.c). */
-void trygg_pg_shared_copy(const char *in, char *out, size_t cap);
 
 #endif

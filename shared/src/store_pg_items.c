@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store_common.h"
 #include "store_pg_items.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
@@ -126,12 +127,6 @@ trygg_err trygg_pg_get_view(trygg_store *st, int64_t id, trygg_view view, trygg_
     return get_one(st, view, "i.id = $1", NULL, id, out);
 }
 
-void trygg_pg_shared_copy(const char *in, char *out, size_t cap)
-{
-    if (trygg_scrub(in ? in : "", out, cap, NULL) != TRYGG_OK)
-        out[0] = '\0';
-}
-
 trygg_err trygg_pg_get_by_ref(trygg_store *st, const char *ref, trygg_item *out)
 {
     return trygg_pg_get_by_ref_view(st, ref, TRYGG_VIEW_FULL, out);
@@ -171,8 +166,8 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
     *inserted = 0;
     char shared_text[2 * TRYGG_TEXT_MAX + 1];
     char shared_place[2 * TRYGG_NAME_MAX + 1];
-    trygg_pg_shared_copy(it->text, shared_text, sizeof shared_text);
-    trygg_pg_shared_copy(it->place, shared_place, sizeof shared_place);
+    trygg_stc_shared_copy(it->text, shared_text, sizeof shared_text);
+    trygg_stc_shared_copy(it->place, shared_place, sizeof shared_place);
     trygg_sql_args a = TRYGG_SQL_ARGS(
         TRYGG_SQL_TEXT(it->ref), TRYGG_SQL_TEXT(it->client_key),
         TRYGG_SQL_TEXT(trygg_channel_name(it->channel)), TRYGG_SQL_TEXT(it->source),

@@ -38,12 +38,6 @@ static void read_measure(const PGresult *r, int row, void *out)
     m->updated = trygg_pg_col_int(r, row, 14);
 }
 
-static void scrubbed(const char *in, char *out, size_t cap)
-{
-    if (trygg_scrub(in ? in : "", out, cap, NULL) != TRYGG_OK)
-        out[0] = '\0';
-}
-
 /* The text values of a measure's row (scrubbed where a person writes). */
 typedef struct measure_vals {
     trygg_measure c;
@@ -62,9 +56,9 @@ static trygg_err write_measure(trygg_store *st, const trygg_measure *m, const ch
     if (!v)
         return trygg_pg_failf(st, TRYGG_ERR_NOMEM, "measure");
     v->c = *m;
-    scrubbed(m->title, v->c.title, sizeof v->c.title);
-    scrubbed(m->problem, v->c.problem, sizeof v->c.problem);
-    scrubbed(m->indicator, v->c.indicator, sizeof v->c.indicator);
+    trygg_stc_shared_copy(m->title, v->c.title, sizeof v->c.title);
+    trygg_stc_shared_copy(m->problem, v->c.problem, sizeof v->c.problem);
+    trygg_stc_shared_copy(m->indicator, v->c.indicator, sizeof v->c.indicator);
     trygg_stc_join_ids((const char(*)[TRYGG_NAME_MAX + 1]) v->c.places, v->c.nplaces, v->places,
                        sizeof v->places);
     trygg_stc_join_ids((const char(*)[TRYGG_NAME_MAX + 1]) v->c.cats, v->c.ncats, v->cats,

@@ -4,6 +4,8 @@
  * (`decisions`) and the åtgärdsplan's preamble (`plan_preamble`). See
  * store.h "Meeting and measures" for the contract.
  */
+#include "store_common.h"
+#include "store_rules.h"
 #include "store_pg_internal.h"
 #include "trygg/report.h"
 #include "trygg/text.h"
@@ -19,18 +21,6 @@ static trygg_err canon_week(trygg_store *st, const char *in, char out[16])
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid week");
     trygg_week_format(&w, out, 16);
     return TRYGG_OK;
-}
-
-static int text_ok(const char *s, size_t cap)
-{
-    size_t len = strnlen(s, cap);
-    return len < cap && trygg_utf8_valid(s, len);
-}
-
-static void scrubbed(const char *in, char *out, size_t cap)
-{
-    if (trygg_scrub(in ? in : "", out, cap, NULL) != TRYGG_OK)
-        out[0] = '\0';
 }
 
 #define NOTE_COLS_IN "week, version, assessment, publish, author, created"
@@ -52,11 +42,11 @@ trygg_err trygg_pg_note_save(trygg_store *st, const trygg_week_note *n, int *ver
     trygg_err err = canon_week(st, n->week, week);
     if (err)
         return err;
-    if (!text_ok(n->assessment, sizeof n->assessment) || !text_ok(n->author, sizeof n->author) ||
-        !n->author[0])
+    if (!trygg_rules_text_ok(n->assessment, sizeof n->assessment) ||
+        !trygg_rules_text_ok(n->author, sizeof n->author) || !n->author[0])
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid assessment or author");
     char clean[TRYGG_NOTE_MAX + 1];
-    scrubbed(n->assessment, clean, sizeof clean);
+    trygg_stc_shared_copy(n->assessment, clean, sizeof clean);
     int64_t v = 0;
     /* Two saves of one week at once: the primary key (week, version) makes
      * the later one fail rather than both get the same number. */
@@ -103,11 +93,6 @@ trygg_err trygg_pg_note_versions(trygg_store *st, const char *week, trygg_week_n
 
 /* ---- Decisions ------------------------------------------------------------------ */
 
-static int decision_status_ok(const char *s)
-{
-    return strcmp(s, "open") == 0 || strcmp(s, "done") == 0 || strcmp(s, "dropped") == 0;
-}
-
 #define DECISION_COLS                                                                              \
     "id, week, text, org, status, " PG_EPOCH("created") ", " PG_EPOCH(                             \
         "updated") ", "                                                                            \
@@ -145,12 +130,13 @@ trygg_err trygg_pg_decision_add(trygg_store *st, const trygg_decision *d, int64_
     if (err)
         return err;
     const char *status = d->status[0] ? d->status : "open";
-    if (!text_ok(d->text, sizeof d->text) || !d->text[0] || !text_ok(d->org, sizeof d->org) ||
-        !text_ok(d->status, sizeof d->status) || !decision_status_ok(status) ||
-        !text_ok(d->by, sizeof d->by))
+    if (!trygg_rules_text_ok(d->text, sizeof d->text) || !d->text[0] ||
+        !trygg_rules_text_ok(d->org, sizeof d->org) ||
+        !trygg_rules_text_ok(d->status, sizeof d->status) ||
+        !trygg_rules_decision_status_ok(status) || !trygg_rules_text_ok(d->by, sizeof d->by))
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid decision");
     char clean[TRYGG_DECISION_MAX + 1];
-    scrubbed(d->text, clean, sizeof clean);
+    trygg_stc_shared_copy(d->text, clean, sizeof clean);
     int64_t now = trygg_pg_now(), new_id = 0;
     err = trygg_pg_tx_begin(st);
     if (!err)
@@ -171,7 +157,8 @@ trygg_err trygg_pg_decision_add(trygg_store *st, const trygg_decision *d, int64_
 
 trygg_err trygg_pg_decision_status(trygg_store *st, int64_t id, const char *status, const char *by)
 {
-    if (!status || !decision_status_ok(status) || !by || !by[0] || !text_ok(by, TRYGG_NAME_MAX + 1))
+    if (!status || !trygg_rules_decision_status_ok(status) || !by || !by[0] ||
+        !trygg_rules_text_ok(by, TRYGG_NAME_MAX + 1))
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid decision status");
     int64_t now = trygg_pg_now();
     trygg_err err = trygg_pg_tx_begin(st);
@@ -266,10 +253,10 @@ trygg_err trygg_pg_plan_get(trygg_store *st, char *out, size_t cap, int64_t *upd
 
 trygg_err trygg_pg_plan_set(trygg_store *st, const char *text)
 {
-    if (!text || !text_ok(text, TRYGG_NOTE_MAX + 1))
+    if (!text || !trygg_rules_text_ok(text, TRYGG_NOTE_MAX + 1))
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid preamble");
     char clean[TRYGG_NOTE_MAX + 1];
-    scrubbed(text, clean, sizeof clean);
+    trygg_stc_shared_copy(text, clean, sizeof clean);
     return trygg_pg_write(st,
                           "INSERT INTO plan_preamble (id, text, updated) VALUES "
                           "(1, $1, " PG_TS("$2") ") ON CONFLICT (id) DO UPDATE SET "

@@ -593,11 +593,6 @@ trygg_err trygg_pg_notify_list(trygg_store *st, int status, trygg_notify *out, i
  * lease by the lock, so two workers never get the same row. Marking a row
  * ends its lease; a lease that runs out (the worker crashed) frees it. */
 
-static int lease_args_ok(const char *owner, int lease_s, int max)
-{
-    return owner && *owner && strlen(owner) <= TRYGG_NAME_MAX && lease_s > 0 && max >= 0;
-}
-
 /* Claims up to `max` rows of `table` (due: `due`, order: `order`, columns
  * `cols`) into out[] read by `read`, leased to `owner` for lease_s. */
 static trygg_err claim_rows(trygg_store *st, const char *owner, int64_t now, int lease_s,
@@ -606,7 +601,7 @@ static trygg_err claim_rows(trygg_store *st, const char *owner, int64_t now, int
                             size_t size, int max, int *n)
 {
     *n = 0;
-    if (!lease_args_ok(owner, lease_s, max))
+    if (!trygg_rules_lease_args_ok(owner, lease_s, max))
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid lease owner, time or count");
     if (max > 256)
         max = 256;
@@ -649,7 +644,8 @@ trygg_err trygg_pg_notify_claim(trygg_store *st, const char *owner, int64_t now,
 trygg_err trygg_pg_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
                              int lease_s)
 {
-    if (!job || !*job || strlen(job) > TRYGG_NAME_MAX || !lease_args_ok(owner, lease_s, 0))
+    if (!job || !*job || strlen(job) > TRYGG_NAME_MAX ||
+        !trygg_rules_lease_args_ok(owner, lease_s, 0))
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid job lease");
     int changed = 0;
     trygg_err err = trygg_pg_write(

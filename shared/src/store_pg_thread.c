@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "store_common.h"
 #include "store_pg_items.h"
 #include "trygg/ref.h"
 #include "trygg/text.h"
@@ -108,7 +109,7 @@ trygg_err trygg_pg_add_message_for(trygg_store *st, int64_t item_id, trygg_msg_d
     if (!text || !*text)
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "empty message");
     if (audience == TRYGG_AUD_RECIPIENT)
-        trygg_pg_shared_copy(text, shared, sizeof shared);
+        trygg_stc_shared_copy(text, shared, sizeof shared);
     trygg_err err = trygg_pg_tx_begin(st);
     if (err)
         return err;

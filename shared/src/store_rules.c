@@ -13,6 +13,7 @@
 #include "trygg/copy.h"
 #include "trygg/item.h"
 #include "trygg/secret.h"
+#include "trygg/utf8.h"
 
 #define TOTP_STEP   30
 #define TOTP_DIGITS 6
@@ -167,4 +168,27 @@ void trygg_rules_recovery_new(char c[TRYGG_RECOVERY_LEN])
         c[o++] = alpha[randombytes_uniform(sizeof alpha - 1)];
     }
     c[o] = '\0';
+}
+
+int trygg_rules_text_ok(const char *s, size_t cap)
+{
+    size_t len = strnlen(s, cap);
+    return len < cap && trygg_utf8_valid(s, len);
+}
+
+int trygg_rules_decision_status_ok(const char *s)
+{
+    return strcmp(s, "open") == 0 || strcmp(s, "done") == 0 || strcmp(s, "dropped") == 0;
+}
+
+int trygg_rules_template_names_ok(const char *key, const char *lang)
+{
+    size_t k = key ? strnlen(key, TRYGG_TEMPLATE_KEY_MAX + 1) : 0;
+    size_t l = lang ? strnlen(lang, TRYGG_LANG_MAX + 1) : 0;
+    return k > 0 && k <= TRYGG_TEMPLATE_KEY_MAX && l > 0 && l <= TRYGG_LANG_MAX;
+}
+
+int trygg_rules_lease_args_ok(const char *owner, int lease_s, int max)
+{
+    return owner && *owner && strlen(owner) <= TRYGG_NAME_MAX && lease_s > 0 && max >= 0;
 }

@@ -2,8 +2,8 @@
  * store_rules.h — checks and credential helpers of the administration
  * operations that do not depend on the engine (usernames, roles, bounded
  * strings, pseudonyms, TOTP codes, recovery codes, the timing-equal failed
- * login). Private to the store backends. The PostgreSQL backend uses them;
- * store_sqlite_admin.c still has its own copies of the same rules.
+ * login, meeting texts, template names, lease arguments). Private to the store backends; both
+ * backends use them.
  */
 #ifndef TRYGG_STORE_RULES_H
 #define TRYGG_STORE_RULES_H
@@ -37,5 +37,14 @@ int64_t trygg_rules_totp_match(const char *secret, const char *code, int64_t now
 int trygg_rules_recovery_hash(const char *code, char hex[65]);
 /* A new recovery code ("abcd-efgh-jkmn") into c. */
 void trygg_rules_recovery_new(char c[TRYGG_RECOVERY_LEN]);
+
+/* 1 when s fits cap bytes with its NUL and is valid UTF-8 (meeting texts). */
+int trygg_rules_text_ok(const char *s, size_t cap);
+/* A decision's status: open, done or dropped. */
+int trygg_rules_decision_status_ok(const char *s);
+/* 1 when a template's key and lang are non-empty and fit their fields. */
+int trygg_rules_template_names_ok(const char *key, const char *lang);
+/* 1 for a lease by a named owner (1..TRYGG_NAME_MAX bytes), lease_s > 0, max >= 0. */
+int trygg_rules_lease_args_ok(const char *owner, int lease_s, int max);
 
 #endif

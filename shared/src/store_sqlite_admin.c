@@ -3,9 +3,8 @@
  * kiosk notices.
  */
 #include "store_sqlite_internal.h"
+#include "store_rules.h"
 
-#include <liboath/oath.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +13,6 @@
 #include "trygg/copy.h"
 #include "trygg/ref.h"
 #include "trygg/secret.h"
-
-/* Validates a bounded UTF-8 string argument (NULL counts as ""). */
-static int str_ok(const char *v, size_t cap)
-{
-    char tmp[8192];
-    if (!v)
-        return 1;
-    if (cap > sizeof tmp)
-        cap = sizeof tmp;
-    return trygg_strset(tmp, cap, v) == TRYGG_OK;
-}
 
 /* The reader of a lookup that only asks whether a row exists. */
 static void read_nothing(sqlite3_stmt *s, void *row)
@@ -37,9 +25,11 @@ static void read_nothing(sqlite3_stmt *s, void *row)
 
 trygg_err trygg_sqlite_dest_put(trygg_store *st, const trygg_destination *d)
 {
-    if (!d->name[0] || !str_ok(d->name, sizeof d->name) || !str_ok(d->label, sizeof d->label) ||
-        !str_ok(d->email, sizeof d->email) || !str_ok(d->webhook_url, sizeof d->webhook_url) ||
-        !str_ok(d->webhook_secret, sizeof d->webhook_secret))
+    if (!d->name[0] || !trygg_rules_str_ok(d->name, sizeof d->name) ||
+        !trygg_rules_str_ok(d->label, sizeof d->label) ||
+        !trygg_rules_str_ok(d->email, sizeof d->email) ||
+        !trygg_rules_str_ok(d->webhook_url, sizeof d->webhook_url) ||
+        !trygg_rules_str_ok(d->webhook_secret, sizeof d->webhook_secret))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid destination");
     return trygg_st_write(st,
                           "INSERT OR REPLACE INTO destinations (name, label, email, "
@@ -105,42 +95,22 @@ static void read_user(sqlite3_stmt *s, void *row)
     TRYGG_SQL_READ(s, user_fields, row, sizeof(trygg_user));
 }
 
-/* Usernames: 1..63 characters of a-z, 0-9, '.', '_', '-' (case-folded
- * input is the caller's business). */
-static int username_ok(const char *u)
-{
-    size_t len = u ? strnlen(u, TRYGG_NAME_MAX + 1) : 0;
-    if (len == 0 || len > TRYGG_NAME_MAX)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = u[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-' || (c >= 'A' && c <= 'Z')))
-            return 0;
-    }
-    return 1;
-}
-
-static int role_ok(const char *r)
-{
-    return r &&
-           (strcmp(r, "admin") == 0 || strcmp(r, "security") == 0 || strcmp(r, "destination") == 0);
-}
-
 trygg_err trygg_sqlite_user_add(trygg_store *st, const trygg_user *u, const char *password)
 {
-    if (!username_ok(u->username))
+    if (!trygg_rules_username_ok(u->username))
         return trygg_st_failf(st, TRYGG_ERR_INVALID,
                               "invalid username (use letters, digits, '.', '_', '-')");
-    if (!role_ok(u->role))
+    if (!trygg_rules_role_ok(u->role))
         return trygg_st_failf(st, TRYGG_ERR_INVALID,
                               "invalid role '%s' (admin, security or destination)", u->role);
     if (strcmp(u->role, "destination") == 0 && !u->destination[0])
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "role destination needs a destination");
-    if (!str_ok(u->display, sizeof u->display) || !str_ok(u->destination, sizeof u->destination))
+    if (!trygg_rules_str_ok(u->display, sizeof u->display) ||
+        !trygg_rules_str_ok(u->destination, sizeof u->destination))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid display name or destination");
-    if (!password || strlen(password) < 8 || strlen(password) > 1000)
-        return trygg_st_failf(st, TRYGG_ERR_INVALID, "password must be 8..1000 bytes");
+    const char *bad = trygg_rules_password_bad(password);
+    if (bad)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "%s", bad);
     char hash[128];
     if (trygg_password_hash(password, hash) != TRYGG_OK)
         return trygg_st_failf(st, TRYGG_ERR_CRYPTO, "password hashing failed");
@@ -196,8 +166,9 @@ trygg_err trygg_sqlite_user_set_disabled(trygg_store *st, const char *username, 
 trygg_err trygg_sqlite_user_set_password(trygg_store *st, const char *username,
                                          const char *password)
 {
-    if (!password || strlen(password) < 8 || strlen(password) > 1000)
-        return trygg_st_failf(st, TRYGG_ERR_INVALID, "password must be 8..1000 bytes");
+    const char *bad = trygg_rules_password_bad(password);
+    if (bad)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "%s", bad);
     char hash[128];
     if (trygg_password_hash(password, hash) != TRYGG_OK)
         return trygg_st_failf(st, TRYGG_ERR_CRYPTO, "password hashing failed");
@@ -210,17 +181,6 @@ trygg_err trygg_sqlite_user_set_password(trygg_store *st, const char *username,
     if (!err)
         err = trygg_st_audit_add(st, 0, "admin", "user_password", username);
     return trygg_st_tx_end(st, err);
-}
-
-/* A hash nobody's password matches, verified for unknown users so a wrong
- * username costs as much time as a wrong password. */
-static char dummy_hash[128];
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-static void make_dummy_hash(void)
-{
-    char pw[64];
-    if (trygg_token_new(pw) != TRYGG_OK || trygg_password_hash(pw, dummy_hash) != TRYGG_OK)
-        dummy_hash[0] = '\0';
 }
 
 trygg_err trygg_sqlite_user_verify(trygg_store *st, const char *username, const char *password,
@@ -247,12 +207,7 @@ trygg_err trygg_sqlite_user_verify(trygg_store *st, const char *username, const 
     if (!password)
         password = "";
     if (rc != SQLITE_ROW) {
-        pthread_once(&dummy_once, make_dummy_hash);
-        if (dummy_hash[0]) {
-            /* Only to take as long as a real check: the answer is no anyway. */
-            trygg_err same_time = trygg_password_verify(dummy_hash, password);
-            (void)same_time;
-        }
+        trygg_rules_verify_nobody(password);
         return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong username or password");
     }
     if (trygg_password_verify(hash, password) != TRYGG_OK || u.disabled)
@@ -263,16 +218,6 @@ trygg_err trygg_sqlite_user_verify(trygg_store *st, const char *username, const 
 }
 
 /* ---- Two-factor login (TOTP, RFC 6238) --------------------------------------- */
-
-#define TOTP_STEP   30
-#define TOTP_DIGITS 6
-
-static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
-static int oath_ready;
-static void init_oath(void)
-{
-    oath_ready = oath_init() == OATH_OK;
-}
 
 int trygg_store_user_needs_2fa(const trygg_user *u)
 {
@@ -336,34 +281,8 @@ trygg_err trygg_sqlite_user_totp_begin(trygg_store *st, const char *username, co
                                        char secret_out[TRYGG_TOTP_SECRET_LEN])
 {
     char sec[TRYGG_TOTP_SECRET_LEN];
-    if (secret) {
-        char *bin = NULL;
-        size_t binlen = 0;
-        pthread_once(&oath_once, init_oath);
-        if (strlen(secret) >= sizeof sec || !oath_ready ||
-            oath_base32_decode(secret, strlen(secret), &bin, &binlen) != OATH_OK || binlen < 10) {
-            free(bin);
-            return trygg_st_failf(st, TRYGG_ERR_INVALID, "TOTP secret: not base32 of 10+ bytes");
-        }
-        free(bin);
-        if (!TRYGG_COPY(sec, secret)) /* length checked above */
-            return trygg_st_failf(st, TRYGG_ERR_INVALID, "TOTP secret: too long");
-    } else {
-        /* 160 random bits (RFC 4226's recommendation), base32 without padding. */
-        unsigned char raw[20];
-        randombytes_buf(raw, sizeof raw);
-        static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        size_t o = 0;
-        for (size_t i = 0; i < sizeof raw; i += 5) {
-            uint64_t v = 0;
-            for (size_t k = 0; k < 5; k++)
-                v = v << 8 | raw[i + k];
-            for (int k = 7; k >= 0; k--)
-                sec[o++] = b32[(v >> (k * 5)) & 31];
-        }
-        sec[o] = '\0';
-        sodium_memzero(raw, sizeof raw);
-    }
+    if (trygg_rules_totp_secret(secret, sec) != 0)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "TOTP secret: not base32 of 10+ bytes");
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
@@ -379,47 +298,6 @@ trygg_err trygg_sqlite_user_totp_begin(trygg_store *st, const char *username, co
     return err;
 }
 
-/* The time step of a valid 6-digit `code` for base32 `secret` at `now`
- * (window one step either side), or -1. */
-static int64_t totp_match(const char *secret, const char *code, int64_t now)
-{
-    pthread_once(&oath_once, init_oath);
-    if (!oath_ready || strlen(code) != TOTP_DIGITS || strspn(code, "0123456789") != TOTP_DIGITS)
-        return -1;
-    char *bin = NULL;
-    size_t binlen = 0;
-    if (oath_base32_decode(secret, strlen(secret), &bin, &binlen) != OATH_OK)
-        return -1;
-    int pos = 0;
-    uint64_t counter = 0;
-    int rc = oath_totp_validate3(bin, binlen, (time_t)now, TOTP_STEP, 0, 1, &pos, &counter, code);
-    sodium_memzero(bin, binlen);
-    free(bin);
-    return rc >= 0 ? (int64_t)counter : -1;
-}
-
-/* Normalises a recovery code (drops '-' and spaces, lower case) and hashes it. */
-static int recovery_hash(const char *code, char hex[65])
-{
-    char norm[64];
-    size_t n = 0;
-    for (const char *p = code; *p && n + 1 < sizeof norm; p++) {
-        char c = *p;
-        if (c == '-' || c == ' ')
-            continue;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        norm[n++] = c;
-    }
-    norm[n] = '\0';
-    if (n != 12)
-        return -1;
-    unsigned char h[32];
-    crypto_generichash(h, sizeof h, (const unsigned char *)norm, n, NULL, 0);
-    sodium_bin2hex(hex, 65, h, sizeof h);
-    return 0;
-}
-
 trygg_err trygg_sqlite_user_totp_enable(trygg_store *st, const char *username, const char *code,
                                         int64_t now,
                                         char codes[TRYGG_RECOVERY_CODES][TRYGG_RECOVERY_LEN])
@@ -430,7 +308,7 @@ trygg_err trygg_sqlite_user_totp_enable(trygg_store *st, const char *username, c
     trygg_err err = totp_row(st, username, &id, sec, &en, &last);
     if (err)
         return err;
-    int64_t step = sec[0] && !en ? totp_match(sec, code ? code : "", now) : -1;
+    int64_t step = sec[0] && !en ? trygg_rules_totp_match(sec, code ? code : "", now) : -1;
     sodium_memzero(sec, sizeof sec);
     if (step < 0)
         return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
@@ -443,22 +321,15 @@ trygg_err trygg_sqlite_user_totp_enable(trygg_store *st, const char *username, c
     if (!err)
         err = trygg_st_write(st, "DELETE FROM user_recovery WHERE user_id = ?1",
                              TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), "clear recovery codes");
-    static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789"; /* no 0/o, 1/l/i */
     for (int i = 0; !err && i < TRYGG_RECOVERY_CODES; i++) {
-        char c[16];
-        int o = 0;
-        for (int k = 0; k < 12; k++) {
-            if (k == 4 || k == 8)
-                c[o++] = '-';
-            c[o++] = alpha[randombytes_uniform(sizeof alpha - 1)];
-        }
-        c[o] = '\0';
         char hex[65];
-        recovery_hash(c, hex);
-        snprintf(codes[i], TRYGG_RECOVERY_LEN, "%s", c);
-        err = trygg_st_write(st, "INSERT INTO user_recovery (user_id, code_hash) VALUES (?1, ?2)",
-                             TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(hex)),
-                             "add recovery code");
+        trygg_rules_recovery_new(codes[i]);
+        if (trygg_rules_recovery_hash(codes[i], hex) != 0)
+            err = trygg_st_failf(st, TRYGG_ERR_CRYPTO, "recovery code");
+        if (!err)
+            err = trygg_st_write(
+                st, "INSERT INTO user_recovery (user_id, code_hash) VALUES (?1, ?2)",
+                TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(hex)), "add recovery code");
     }
     if (!err)
         err = trygg_st_audit_add(st, 0, username, "user_2fa_enable", username);
@@ -482,7 +353,7 @@ trygg_err trygg_sqlite_user_totp_verify(trygg_store *st, const char *username, c
         sodium_memzero(sec, sizeof sec);
         return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
     }
-    int64_t step = totp_match(sec, code, now);
+    int64_t step = trygg_rules_totp_match(sec, code, now);
     sodium_memzero(sec, sizeof sec);
     if (step >= 0) {
         /* Replay protection: a step is accepted once, and never one older
@@ -499,7 +370,7 @@ trygg_err trygg_sqlite_user_totp_verify(trygg_store *st, const char *username, c
                                          : err;
     }
     char hex[65];
-    if (recovery_hash(code, hex) != 0)
+    if (trygg_rules_recovery_hash(code, hex) != 0)
         return trygg_st_failf(st, TRYGG_ERR_AUTH, "wrong code");
     if ((err = trygg_st_tx_begin(st)) != TRYGG_OK)
         return err;
@@ -599,10 +470,11 @@ static trygg_err issue_prefix(trygg_store *st, const char *id, char out[4])
 trygg_err trygg_sqlite_kiosk_add(trygg_store *st, const trygg_kiosk *k, char token[64])
 {
     token[0] = '\0';
-    if (!username_ok(k->id))
+    if (!trygg_rules_username_ok(k->id))
         return trygg_st_failf(st, TRYGG_ERR_INVALID,
                               "invalid kiosk id (use letters, digits, '.', '_', '-')");
-    if (!str_ok(k->name, sizeof k->name) || !str_ok(k->area, sizeof k->area))
+    if (!trygg_rules_str_ok(k->name, sizeof k->name) ||
+        !trygg_rules_str_ok(k->area, sizeof k->area))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid kiosk name or area");
     char tok[64], hash[65];
     if (trygg_token_new(tok) != TRYGG_OK)
@@ -676,8 +548,8 @@ trygg_err trygg_sqlite_kiosk_heartbeat(trygg_store *st, const char *id, const ch
                                        int outbox_depth, const char *last_error)
 {
     trygg_kiosk k;
-    if (!str_ok(version, sizeof k.version) || !str_ok(last_error, sizeof k.last_error) ||
-        outbox_depth < 0)
+    if (!trygg_rules_str_ok(version, sizeof k.version) ||
+        !trygg_rules_str_ok(last_error, sizeof k.last_error) || outbox_depth < 0)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid heartbeat");
     return trygg_st_write_one(st,
                               "UPDATE kiosks SET last_seen = ?1, version = ?2, "
@@ -741,8 +613,9 @@ static void read_walk(sqlite3_stmt *s, void *row)
 
 trygg_err trygg_sqlite_walk_put(trygg_store *st, trygg_walk *w)
 {
-    if (w->starts <= 0 || w->capacity < 0 || !str_ok(w->area, sizeof w->area) ||
-        !str_ok(w->place, sizeof w->place) || !str_ok(w->meeting_point, sizeof w->meeting_point))
+    if (w->starts <= 0 || w->capacity < 0 || !trygg_rules_str_ok(w->area, sizeof w->area) ||
+        !trygg_rules_str_ok(w->place, sizeof w->place) ||
+        !trygg_rules_str_ok(w->meeting_point, sizeof w->meeting_point))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid walk");
     trygg_sql_args a = TRYGG_SQL_ARGS(
         TRYGG_SQL_INT(w->starts), TRYGG_SQL_TEXT(w->area), TRYGG_SQL_TEXT(w->place),
@@ -783,8 +656,8 @@ trygg_err trygg_sqlite_walk_list(trygg_store *st, int64_t from, trygg_walk *out,
 
 trygg_err trygg_sqlite_notice_put(trygg_store *st, trygg_notice *nt)
 {
-    if (!nt->text[0] || !str_ok(nt->text, sizeof nt->text) || !str_ok(nt->lang, sizeof nt->lang) ||
-        nt->to <= nt->from)
+    if (!nt->text[0] || !trygg_rules_str_ok(nt->text, sizeof nt->text) ||
+        !trygg_rules_str_ok(nt->lang, sizeof nt->lang) || nt->to <= nt->from)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid notice (text, lang, from < to)");
     trygg_sql_args a =
         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(nt->lang), TRYGG_SQL_TEXT(nt->text), TRYGG_SQL_INT(nt->from),

@@ -4,6 +4,7 @@
  * destination and the call-back number. Each change is audited in the same
  * transaction.
  */
+#include "store_common.h"
 #include "store_sqlite_internal.h"
 
 #include <math.h>
@@ -40,13 +41,6 @@ static trygg_err reset_due(trygg_store *st, int64_t id)
     return trygg_sqlite_set_due(st, id, 0);
 }
 
-static void append_change(char *detail, size_t cap, const char *field, const char *from,
-                          const char *to)
-{
-    size_t len = strlen(detail);
-    snprintf(detail + len, cap - len, "%s%s: %s -> %s", len ? "; " : "", field, from, to);
-}
-
 /* Starts a write and reads item `id` into *it; when the item cannot be
  * read the write is rolled back and its error returned. */
 static trygg_err begin_item(trygg_store *st, int64_t id, trygg_item *it)
@@ -71,16 +65,16 @@ trygg_err trygg_sqlite_update(trygg_store *st, int64_t id, const char *actor, co
         return err;
     char detail[512] = "";
     if (category && strcmp(category, it.category) != 0) { /* "" clears it */
-        append_change(detail, sizeof detail, "category", it.category, category);
+        trygg_stc_append_change(detail, sizeof detail, "category", it.category, category);
         err = set_text_col(st, id, "category", category);
     }
     if (!err && area && *area && strcmp(area, it.area) != 0) {
-        append_change(detail, sizeof detail, "area", it.area, area);
+        trygg_stc_append_change(detail, sizeof detail, "area", it.area, area);
         err = set_text_col(st, id, "area", area);
     }
     if (!err && kind >= 0 && (trygg_kind)kind != it.kind) {
-        append_change(detail, sizeof detail, "kind", trygg_kind_name(it.kind),
-                      trygg_kind_name((trygg_kind)kind));
+        trygg_stc_append_change(detail, sizeof detail, "kind", trygg_kind_name(it.kind),
+                                trygg_kind_name((trygg_kind)kind));
         err = set_text_col(st, id, "kind", trygg_kind_name((trygg_kind)kind));
     }
     if (!err && detail[0]) {
@@ -113,29 +107,6 @@ trygg_err trygg_sqlite_set_urgent(trygg_store *st, int64_t id, const char *actor
     return trygg_st_tx_end(st, err);
 }
 
-/* The allowed moves: forward along new -> triaged -> forwarded|in_progress
- * -> closed, between forwarded and in_progress, closing from any open state
- * (spam or a duplicate can be closed straight from new), reopening a closed
- * item to triaged, and back to triaged from forwarded or in progress (a
- * recipient returning an item that is not theirs). */
-static int transition_ok(trygg_status from, trygg_status to)
-{
-    switch (to) {
-    case TRYGG_STATUS_NEW:
-        return 0;
-    case TRYGG_STATUS_TRIAGED:
-        return from != TRYGG_STATUS_TRIAGED;
-    case TRYGG_STATUS_FORWARDED:
-        return from == TRYGG_STATUS_TRIAGED || from == TRYGG_STATUS_IN_PROGRESS;
-    case TRYGG_STATUS_IN_PROGRESS:
-        return from == TRYGG_STATUS_TRIAGED || from == TRYGG_STATUS_FORWARDED;
-    case TRYGG_STATUS_CLOSED:
-        return from != TRYGG_STATUS_CLOSED;
-    default:
-        return 0;
-    }
-}
-
 trygg_err trygg_sqlite_set_status(trygg_store *st, int64_t id, const char *actor,
                                   trygg_status status, trygg_close_reason reason,
                                   int64_t duplicate_of)
@@ -151,7 +122,7 @@ trygg_err trygg_sqlite_set_status(trygg_store *st, int64_t id, const char *actor
     err = trygg_store_get(st, id, &it);
     if (err)
         return trygg_st_tx_end(st, err);
-    if (!transition_ok(it.status, status))
+    if (!trygg_stc_transition_ok(it.status, status))
         return trygg_st_tx_end(st, trygg_st_failf(st, TRYGG_ERR_STATE, "cannot go from %s to %s",
                                                   trygg_status_name(it.status),
                                                   trygg_status_name(status)));
@@ -212,8 +183,8 @@ trygg_err trygg_sqlite_redact(trygg_store *st, int64_t id, const char *actor, co
         trygg_utf8_valid(place ? place : "", strlen(place ? place : "")) != 1 ||
         strlen(text ? text : "") > TRYGG_TEXT_MAX || strlen(place ? place : "") > TRYGG_NAME_MAX)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "redacted text too long or not UTF-8");
-    trygg_st_shared_copy(text, t, sizeof t);
-    trygg_st_shared_copy(place, p, sizeof p);
+    trygg_stc_shared_copy(text, t, sizeof t);
+    trygg_stc_shared_copy(place, p, sizeof p);
     trygg_item it;
     trygg_err err = begin_item(st, id, &it);
     if (err)

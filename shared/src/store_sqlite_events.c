@@ -5,6 +5,7 @@
  * caller can never reach another organisation's row by its id.
  */
 #include "store_report_common.h"
+#include "store_common.h"
 #include "store_sqlite_internal.h"
 #include "trygg/copy.h"
 #include "trygg/report.h"
@@ -37,31 +38,19 @@ static void read_event(sqlite3_stmt *s, void *row)
 
 static trygg_err check_rows(trygg_store *st, const trygg_event *evs, int n)
 {
-    for (int i = 0; i < n; i++)
-        if ((int)evs[i].type < 0)
-            return trygg_st_failf(st, TRYGG_ERR_DB, "corrupt event row %lld", (long long)evs[i].id);
-    return TRYGG_OK;
+    int bad = trygg_stc_event_corrupt(evs, n);
+    return bad < 0
+               ? TRYGG_OK
+               : trygg_st_failf(st, TRYGG_ERR_DB, "corrupt event row %lld", (long long)evs[bad].id);
 }
 
-/* Validates `ev`, fills *clean with it and the scrubbed copies of its place
- * and text, and v[0..6] with the values of type..text of *clean (the
- * parameters ?1..?7 of the insert and the update). */
+/* trygg_stc_event_vals with the refusal in the store's message. */
 static trygg_err event_vals(trygg_store *st, const trygg_event *ev, trygg_event *clean,
                             trygg_sql_val v[7])
 {
     const char *field = NULL;
-    if (trygg_event_validate(ev, &field) != TRYGG_OK)
+    if (trygg_stc_event_vals(ev, clean, v, &field) != TRYGG_OK)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid event field %s", field);
-    *clean = *ev;
-    trygg_st_shared_copy(ev->place, clean->place, sizeof clean->place);
-    trygg_st_shared_copy(ev->text, clean->text, sizeof clean->text);
-    v[0] = TRYGG_SQL_TEXT(trygg_event_type_name(clean->type));
-    v[1] = TRYGG_SQL_TEXT(clean->day);
-    v[2] = TRYGG_SQL_TEXT(clean->band);
-    v[3] = TRYGG_SQL_TEXT(clean->area);
-    v[4] = TRYGG_SQL_TEXT(clean->place);
-    v[5] = TRYGG_SQL_INT(clean->count);
-    v[6] = TRYGG_SQL_TEXT(clean->text);
     return TRYGG_OK;
 }
 

@@ -149,8 +149,6 @@ const char *trygg_st_item_cols(trygg_view view);
 /* Reads one row of trygg_st_item_cols into *it. TRYGG_ERR_DB (message in
  * st) when its channel, kind, status or close reason is no known name. */
 TRYGG_MUST_CHECK trygg_err trygg_st_read_item(trygg_store *st, sqlite3_stmt *s, trygg_item *it);
-/* The recipients' copy of a citizen's text: scrubbed, into out[cap]. */
-void trygg_st_shared_copy(const char *in, char *out, size_t cap);
 /* Sets item `id`'s updated time to now. */
 trygg_err trygg_st_touch_item(trygg_store *st, int64_t id);
 

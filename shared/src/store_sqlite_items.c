@@ -4,6 +4,7 @@
  * and the status rules store_sqlite_changes.c, thread and audit
  * store_sqlite_thread.c, the retention purge store_sqlite_purge.c.
  */
+#include "store_common.h"
 #include "store_sqlite_internal.h"
 
 #include <math.h>
@@ -123,14 +124,6 @@ trygg_err trygg_sqlite_get_view(trygg_store *st, int64_t id, trygg_view view, tr
     return get_one_view(st, view, "id = ?1", NULL, id, out);
 }
 
-/* The recipients' copy of `in` into out[cap] (scrubbed; "" when it cannot be
- * scrubbed, so nothing unscrubbed is ever stored there). */
-void trygg_st_shared_copy(const char *in, char *out, size_t cap)
-{
-    if (trygg_scrub(in ? in : "", out, cap, NULL) != TRYGG_OK)
-        out[0] = '\0';
-}
-
 trygg_err trygg_sqlite_get_by_ref(trygg_store *st, const char *ref, trygg_item *out)
 {
     char norm[TRYGG_REF_LEN + 1];
@@ -171,8 +164,8 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
     *inserted = 0;
     char shared_text[2 * TRYGG_TEXT_MAX + 1];
     char shared_place[2 * TRYGG_NAME_MAX + 1];
-    trygg_st_shared_copy(it->text, shared_text, sizeof shared_text);
-    trygg_st_shared_copy(it->place, shared_place, sizeof shared_place);
+    trygg_stc_shared_copy(it->text, shared_text, sizeof shared_text);
+    trygg_stc_shared_copy(it->place, shared_place, sizeof shared_place);
     trygg_sql_args a = TRYGG_SQL_ARGS(
         TRYGG_SQL_TEXT(it->ref), TRYGG_SQL_TEXT(it->client_key),
         TRYGG_SQL_TEXT(trygg_channel_name(it->channel)), TRYGG_SQL_TEXT(it->source),

@@ -63,9 +63,9 @@ static trygg_err write_measure(trygg_store *st, const trygg_measure *m, const ch
     if (!c)
         return trygg_st_failf(st, TRYGG_ERR_NOMEM, "measure");
     *c = *m;
-    trygg_st_shared_copy(m->title, c->title, sizeof c->title);
-    trygg_st_shared_copy(m->problem, c->problem, sizeof c->problem);
-    trygg_st_shared_copy(m->indicator, c->indicator, sizeof c->indicator);
+    trygg_stc_shared_copy(m->title, c->title, sizeof c->title);
+    trygg_stc_shared_copy(m->problem, c->problem, sizeof c->problem);
+    trygg_stc_shared_copy(m->indicator, c->indicator, sizeof c->indicator);
     char places[TRYGG_STC_IDS_CAP], cats[TRYGG_STC_IDS_CAP], types[TRYGG_STC_TYPES_CAP];
     trygg_stc_join_ids((const char(*)[TRYGG_NAME_MAX + 1]) c->places, c->nplaces, places,
                        sizeof places);

@@ -4,6 +4,8 @@
  * (`decisions`) with their status history (`decision_history`, v17) and the åtgärdsplan's preamble
  * (`plan_preamble`). See store.h "Meeting and measures" for the contract.
  */
+#include "store_common.h"
+#include "store_rules.h"
 #include "store_sqlite_internal.h"
 #include "trygg/copy.h"
 #include "trygg/report.h"
@@ -37,12 +39,6 @@ static trygg_err week_rows(trygg_store *st, const char *week, const char *sql, v
                            size, read, n, what);
 }
 
-static int text_ok(const char *s, size_t cap)
-{
-    size_t len = strnlen(s, cap);
-    return len < cap && trygg_utf8_valid(s, len);
-}
-
 #define NOTE_COLS "week, version, assessment, publish, author, created"
 
 static void read_note(sqlite3_stmt *s, void *row)
@@ -63,11 +59,11 @@ trygg_err trygg_sqlite_note_save(trygg_store *st, const trygg_week_note *n, int 
     trygg_err err = canon_week(st, n->week, week);
     if (err)
         return err;
-    if (!text_ok(n->assessment, sizeof n->assessment) || !text_ok(n->author, sizeof n->author) ||
-        !n->author[0])
+    if (!trygg_rules_text_ok(n->assessment, sizeof n->assessment) ||
+        !trygg_rules_text_ok(n->author, sizeof n->author) || !n->author[0])
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid assessment or author");
     char clean[TRYGG_NOTE_MAX + 1];
-    trygg_st_shared_copy(n->assessment, clean, sizeof clean);
+    trygg_stc_shared_copy(n->assessment, clean, sizeof clean);
     sqlite3_stmt *s;
     err = trygg_st_tx_begin(st);
     if (!err)
@@ -114,11 +110,6 @@ trygg_err trygg_sqlite_note_versions(trygg_store *st, const char *week, trygg_we
 
 /* ---- Decisions ------------------------------------------------------------------ */
 
-static int decision_status_ok(const char *s)
-{
-    return strcmp(s, "open") == 0 || strcmp(s, "done") == 0 || strcmp(s, "dropped") == 0;
-}
-
 #define DECISION_COLS                                                                              \
     "id, week, text, org, status, created, updated, "                                              \
     "coalesce((SELECT author FROM decision_history h WHERE h.decision = decisions.id "             \
@@ -157,12 +148,13 @@ trygg_err trygg_sqlite_decision_add(trygg_store *st, const trygg_decision *d, in
     if (err)
         return err;
     const char *status = d->status[0] ? d->status : "open";
-    if (!text_ok(d->text, sizeof d->text) || !d->text[0] || !text_ok(d->org, sizeof d->org) ||
-        !text_ok(d->status, sizeof d->status) || !decision_status_ok(status) ||
-        !text_ok(d->by, sizeof d->by))
+    if (!trygg_rules_text_ok(d->text, sizeof d->text) || !d->text[0] ||
+        !trygg_rules_text_ok(d->org, sizeof d->org) ||
+        !trygg_rules_text_ok(d->status, sizeof d->status) ||
+        !trygg_rules_decision_status_ok(status) || !trygg_rules_text_ok(d->by, sizeof d->by))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid decision");
     char clean[TRYGG_DECISION_MAX + 1];
-    trygg_st_shared_copy(d->text, clean, sizeof clean);
+    trygg_stc_shared_copy(d->text, clean, sizeof clean);
     int64_t now = trygg_st_now();
     err = trygg_st_tx_begin(st);
     if (!err)
@@ -185,7 +177,8 @@ trygg_err trygg_sqlite_decision_add(trygg_store *st, const trygg_decision *d, in
 trygg_err trygg_sqlite_decision_status(trygg_store *st, int64_t id, const char *status,
                                        const char *by)
 {
-    if (!status || !decision_status_ok(status) || !by || !by[0] || !text_ok(by, TRYGG_NAME_MAX + 1))
+    if (!status || !trygg_rules_decision_status_ok(status) || !by || !by[0] ||
+        !trygg_rules_text_ok(by, TRYGG_NAME_MAX + 1))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid decision status");
     int64_t now = trygg_st_now();
     trygg_err err = trygg_st_tx_begin(st);
@@ -260,10 +253,10 @@ trygg_err trygg_sqlite_plan_get(trygg_store *st, char *out, size_t cap, int64_t 
 
 trygg_err trygg_sqlite_plan_set(trygg_store *st, const char *text)
 {
-    if (!text || !text_ok(text, TRYGG_NOTE_MAX + 1))
+    if (!text || !trygg_rules_text_ok(text, TRYGG_NOTE_MAX + 1))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid preamble");
     char clean[TRYGG_NOTE_MAX + 1];
-    trygg_st_shared_copy(text, clean, sizeof clean);
+    trygg_stc_shared_copy(text, clean, sizeof clean);
     return trygg_st_write(st,
                           "INSERT INTO plan_preamble (id, text, updated) VALUES "
                           "(1, ?1, ?2) ON CONFLICT (id) DO UPDATE SET "

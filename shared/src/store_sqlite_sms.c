@@ -3,6 +3,7 @@
  * outbox (forwards) and channel health rows.
  */
 #include "store_sqlite_internal.h"
+#include "store_rules.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -28,17 +29,6 @@ static trygg_out_status out_parse(const char *s)
         if (strcmp(s, out_names[i]) == 0)
             return (trygg_out_status)i;
     return TRYGG_OUT_DEAD;
-}
-
-/* A pseudonym is 64 lower-case hex characters. */
-static int pseudo_ok(const char *p)
-{
-    if (!p || strlen(p) != TRYGG_PSEUDO_HEX)
-        return 0;
-    for (const char *c = p; *c; c++)
-        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
-            return 0;
-    return 1;
 }
 
 /* ---- Contacts ----------------------------------------------------------------- */
@@ -148,7 +138,7 @@ trygg_err trygg_sqlite_contact_get_or_create(trygg_store *st, const char *pseudo
                                              const unsigned char *cipher, int cipher_len,
                                              const char *alias_prefix, trygg_contact *out)
 {
-    if (!pseudo_ok(pseudonym))
+    if (!trygg_rules_pseudo_ok(pseudonym))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid pseudonym");
     if (cipher_len < 0 || cipher_len > (int)sizeof out->cipher || (cipher_len > 0 && !cipher))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid cipher");
@@ -254,8 +244,9 @@ trygg_err trygg_sqlite_contact_ciphers_blank(trygg_store *st, const char *const 
     if (err)
         return err;
     for (int i = 0; !err && i < n; i++)
-        err = pseudo_ok(pseudonyms[i]) ? blank_cipher(st, pseudonyms[i], &count)
-                                       : trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid pseudonym");
+        err = trygg_rules_pseudo_ok(pseudonyms[i])
+                  ? blank_cipher(st, pseudonyms[i], &count)
+                  : trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid pseudonym");
     err = trygg_st_tx_end(st, err);
     trygg_err off = trygg_st_exec(st, "PRAGMA secure_delete = OFF");
     if (!err)
@@ -520,11 +511,6 @@ static trygg_err lease_rows(trygg_store *st, const char *table, const int64_t *i
     return err;
 }
 
-static int lease_args_ok(const char *owner, int lease_s, int max)
-{
-    return owner && *owner && strlen(owner) <= TRYGG_NAME_MAX && lease_s > 0 && max >= 0;
-}
-
 _Static_assert(offsetof(trygg_sms_out, id) == 0, "claim_rows reads the id first");
 _Static_assert(offsetof(trygg_notify, id) == 0, "claim_rows reads the id first");
 
@@ -537,7 +523,7 @@ static trygg_err claim_rows(trygg_store *st, const char *owner, int64_t now, int
                             int max, int *n)
 {
     *n = 0;
-    if (!lease_args_ok(owner, lease_s, max))
+    if (!trygg_rules_lease_args_ok(owner, lease_s, max))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid lease owner, time or count");
     if (max > 256)
         max = 256;
@@ -584,7 +570,8 @@ trygg_err trygg_sqlite_notify_claim(trygg_store *st, const char *owner, int64_t 
 trygg_err trygg_sqlite_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
                                  int lease_s)
 {
-    if (!job || !*job || strlen(job) > TRYGG_NAME_MAX || !lease_args_ok(owner, lease_s, 0))
+    if (!job || !*job || strlen(job) > TRYGG_NAME_MAX ||
+        !trygg_rules_lease_args_ok(owner, lease_s, 0))
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid job lease");
     /* Insert-or-take on the job's unique name: the row is taken over only
      * when it is ours already or its lease ran out. */

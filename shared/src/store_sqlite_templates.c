@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store_rules.h"
 #include "store_sqlite_internal.h"
 
 #define TPL_COLS "key, lang, text, updated_by, updated_at"
@@ -21,14 +22,6 @@ static void read_template(sqlite3_stmt *s, void *row)
     t->updated_at = sqlite3_column_int64(s, 4);
 }
 
-/* 1 when key and lang are non-empty and fit their fields. */
-static int names_ok(const char *key, const char *lang)
-{
-    size_t k = key ? strnlen(key, TRYGG_TEMPLATE_KEY_MAX + 1) : 0;
-    size_t l = lang ? strnlen(lang, TRYGG_LANG_MAX + 1) : 0;
-    return k > 0 && k <= TRYGG_TEMPLATE_KEY_MAX && l > 0 && l <= TRYGG_LANG_MAX;
-}
-
 static trygg_err audit(trygg_store *st, const char *actor, const char *action, const char *key,
                        const char *lang)
 {
@@ -41,7 +34,7 @@ trygg_err trygg_sqlite_template_set(trygg_store *st, const char *key, const char
                                     const char *text, const char *actor)
 {
     size_t n = text ? strnlen(text, TRYGG_TEMPLATE_TEXT_MAX + 1) : 0;
-    if (!names_ok(key, lang) || n == 0 || n > TRYGG_TEMPLATE_TEXT_MAX)
+    if (!trygg_rules_template_names_ok(key, lang) || n == 0 || n > TRYGG_TEMPLATE_TEXT_MAX)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "template: bad key, language or text");
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
@@ -68,7 +61,7 @@ trygg_err trygg_sqlite_template_set(trygg_store *st, const char *key, const char
 trygg_err trygg_sqlite_template_get(trygg_store *st, const char *key, const char *lang,
                                     trygg_template *out)
 {
-    if (!names_ok(key, lang))
+    if (!trygg_rules_template_names_ok(key, lang))
         return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such template");
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(
@@ -87,7 +80,7 @@ trygg_err trygg_sqlite_template_get(trygg_store *st, const char *key, const char
 trygg_err trygg_sqlite_template_reset(trygg_store *st, const char *key, const char *lang,
                                       const char *actor)
 {
-    if (!names_ok(key, lang))
+    if (!trygg_rules_template_names_ok(key, lang))
         return trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such template");
     trygg_err err = trygg_st_tx_begin(st);
     if (err)

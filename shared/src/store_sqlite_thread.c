@@ -2,6 +2,7 @@
  * store_sqlite_thread.c — an item's thread (messages in both views) and
  * its audit trail.
  */
+#include "store_common.h"
 #include "store_sqlite_internal.h"
 
 #include <math.h>
@@ -85,7 +86,7 @@ trygg_err trygg_sqlite_add_message_for(trygg_store *st, int64_t item_id, trygg_m
     if (!text || !*text)
         return trygg_st_failf(st, TRYGG_ERR_INVALID, "empty message");
     if (audience == TRYGG_AUD_RECIPIENT)
-        trygg_st_shared_copy(text, shared, sizeof shared);
+        trygg_stc_shared_copy(text, shared, sizeof shared);
     trygg_err err = trygg_st_tx_begin(st);
     if (err)
         return err;
