@@ -4,6 +4,8 @@
  */
 #include "store_common.h"
 #include "trygg/copy.h"
+#include "trygg/ref.h"
+#include "trygg/log.h"
 #include "trygg/police_events.h"
 #include "trygg/report.h"
 #include "trygg/text.h"
@@ -249,4 +251,45 @@ int trygg_stc_transition_ok(trygg_status from, trygg_status to)
     default:
         return 0;
     }
+}
+
+/* ---- Idempotent submit and counts shared by both backends ---------------- */
+
+trygg_err trygg_stc_claim_key_and_ref(trygg_store *st, trygg_item *it, trygg_item *out,
+                                      int *inserted, int *existing, trygg_stc_insert_fn insert,
+                                      trygg_stc_fail_fn fail)
+{
+    for (int tries = 0;; tries++) {
+        trygg_err err = insert(st, it, inserted);
+        if (err || *inserted)
+            return err;
+        err = trygg_store_get_by_key(st, it->client_key, out);
+        if (err == TRYGG_OK)
+            *existing = 1;
+        if (err != TRYGG_ERR_NOTFOUND)
+            return err;
+        if (trygg_ref_is_kiosk(it->ref)) {
+            TRYGG_WARN("store: kiosk reference %s of key %s is taken by another item", it->ref,
+                       it->client_key);
+            return fail(st, TRYGG_ERR_EXISTS, "reference %s is taken", it->ref);
+        }
+        if (tries == 50)
+            return fail(st, TRYGG_ERR_DB, "no free reference after 50 tries");
+        if (tries == 0)
+            TRYGG_WARN("store: reference %s of key %s is taken; assigning a random one", it->ref,
+                       it->client_key);
+        trygg_ref_new(it->ref);
+    }
+}
+
+int trygg_stc_status_count(void *ctx, const char *key, int64_t count)
+{
+    trygg_stc_status_counts *c = ctx;
+    trygg_status status;
+    if (trygg_status_parse(key, &status) != TRYGG_OK) {
+        c->corrupt = 1;
+        return 1;
+    }
+    c->counts[status] = count;
+    return 0;
 }

@@ -72,4 +72,29 @@ void trygg_stc_append_change(char *detail, size_t cap, const char *field, const 
  * item to triaged, and back to triaged from forwarded or in progress (a
  * recipient returning an item that is not theirs). */
 int trygg_stc_transition_ok(trygg_status from, trygg_status to);
+/* ---- Idempotent submit and counts shared by both backends ---------------- */
+
+/* One backend's insert of an item that does nothing when its client key
+ * or reference is taken (*inserted = 0), and its error recorder. */
+typedef trygg_err (*trygg_stc_insert_fn)(trygg_store *st, trygg_item *it, int *inserted);
+typedef trygg_err (*trygg_stc_fail_fn)(trygg_store *st, trygg_err err, const char *fmt, ...);
+/* Insert-or-get on the two unique keys: if the insert did nothing, the key
+ * decides. If an item has it, that item is the answer (*existing = 1,
+ * copied to *out). If not, the reference was someone else's: a kiosk's
+ * reference (shown on a receipt) is never replaced (TRYGG_ERR_EXISTS); any
+ * other gets a fresh random one (it->ref) and the insert is tried again. */
+trygg_err trygg_stc_claim_key_and_ref(trygg_store *st, trygg_item *it, trygg_item *out,
+                                      int *inserted, int *existing, trygg_stc_insert_fn insert,
+                                      trygg_stc_fail_fn fail);
+
+/* The counts by status of trygg_store_count_by_status, fed by a backend's
+ * grouped query: add one (status name, count) row with
+ * trygg_stc_status_count (ctx a trygg_stc_status_counts; 1 stops at a
+ * name this program does not know, corrupt set). */
+typedef struct trygg_stc_status_counts {
+    int64_t *counts;
+    int corrupt;
+} trygg_stc_status_counts;
+int trygg_stc_status_count(void *ctx, const char *key, int64_t count);
+
 #endif

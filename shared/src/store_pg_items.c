@@ -193,37 +193,6 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
     return TRYGG_OK;
 }
 
-/* Insert-or-get on the two unique keys: if the insert did nothing, the key
- * decides. If an item has it, that item is the answer (*existing = 1,
- * copied to *out). If not, the reference was someone else's: a kiosk's
- * reference (shown on a receipt) is never replaced (TRYGG_ERR_EXISTS); any
- * other gets a fresh random one. */
-static trygg_err claim_key_and_ref(trygg_store *st, trygg_item *it, trygg_item *out, int *inserted,
-                                   int *existing)
-{
-    for (int tries = 0;; tries++) {
-        trygg_err err = insert_item(st, it, inserted);
-        if (err || *inserted)
-            return err;
-        err = trygg_pg_get_by_key(st, it->client_key, out);
-        if (err == TRYGG_OK)
-            *existing = 1;
-        if (err != TRYGG_ERR_NOTFOUND)
-            return err;
-        if (trygg_ref_is_kiosk(it->ref)) {
-            TRYGG_WARN("store: kiosk reference %s of key %s is taken by another item", it->ref,
-                       it->client_key);
-            return trygg_pg_failf(st, TRYGG_ERR_EXISTS, "reference %s is taken", it->ref);
-        }
-        if (tries == 50)
-            return trygg_pg_failf(st, TRYGG_ERR_DB, "no free reference after 50 tries");
-        if (tries == 0)
-            TRYGG_WARN("store: reference %s of key %s is taken; assigning a random one", it->ref,
-                       it->client_key);
-        trygg_ref_new(it->ref);
-    }
-}
-
 /* One attempt of the submit in its own transaction (or savepoint). */
 static trygg_err submit_once(trygg_store *st, trygg_item *it, trygg_item *out, int *inserted)
 {
@@ -232,7 +201,8 @@ static trygg_err submit_once(trygg_store *st, trygg_item *it, trygg_item *out, i
         return err;
     int existing = 0;
     *inserted = 0;
-    err = claim_key_and_ref(st, it, out, inserted, &existing);
+    err =
+        trygg_stc_claim_key_and_ref(st, it, out, inserted, &existing, insert_item, trygg_pg_failf);
     if (!err && *inserted) {
         char detail[128];
         snprintf(detail, sizeof detail, "%s %s via %s", trygg_kind_name(it->kind), it->ref,

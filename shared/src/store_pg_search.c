@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_common.h"
 #include "store_pg_items.h"
 #include "trygg/copy.h"
 #include "trygg/time.h"
@@ -274,23 +275,6 @@ static trygg_err count_groups(trygg_store *st, const trygg_filter *f, const char
     return TRYGG_OK;
 }
 
-struct status_counts {
-    int64_t *counts;
-    int corrupt;
-};
-
-static int add_status_count(void *ctx, const char *key, int64_t count)
-{
-    struct status_counts *c = ctx;
-    trygg_status status;
-    if (trygg_status_parse(key, &status) != TRYGG_OK) {
-        c->corrupt = 1;
-        return 1;
-    }
-    c->counts[status] = count;
-    return 0;
-}
-
 trygg_err trygg_pg_count_by_status(trygg_store *st, const trygg_filter *f,
                                    int64_t counts[TRYGG_STATUS_COUNT])
 {
@@ -300,9 +284,9 @@ trygg_err trygg_pg_count_by_status(trygg_store *st, const trygg_filter *f,
         g = *f;
         g.status = -1;
     }
-    struct status_counts c = {counts, 0};
+    trygg_stc_status_counts c = {counts, 0};
     trygg_err err =
-        count_groups(st, f ? &g : NULL, "i.status", add_status_count, &c, "count items");
+        count_groups(st, f ? &g : NULL, "i.status", trygg_stc_status_count, &c, "count items");
     if (!err && c.corrupt)
         err = trygg_pg_failf(st, TRYGG_ERR_DB, "corrupt item rows: unknown status");
     return err;

@@ -186,38 +186,6 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
     return err;
 }
 
-/* Idempotent submit as insert-or-get on the two unique keys, correct without
- * relying on a database-wide write lock: the insert does nothing when the
- * client key or the reference is taken. Then the key decides: if an item
- * has it, that item is the answer (*existing = 1, copied to *out). If not,
- * the reference was someone else's: a kiosk's reference (shown on a receipt)
- * is never replaced (TRYGG_ERR_EXISTS); any other gets a fresh random one. */
-static trygg_err claim_key_and_ref(trygg_store *st, trygg_item *it, trygg_item *out, int *inserted,
-                                   int *existing)
-{
-    for (int tries = 0;; tries++) {
-        trygg_err err = insert_item(st, it, inserted);
-        if (err || *inserted)
-            return err;
-        err = trygg_store_get_by_key(st, it->client_key, out);
-        if (err == TRYGG_OK)
-            *existing = 1;
-        if (err != TRYGG_ERR_NOTFOUND)
-            return err;
-        if (trygg_ref_is_kiosk(it->ref)) {
-            TRYGG_WARN("store: kiosk reference %s of key %s is taken by another item", it->ref,
-                       it->client_key);
-            return trygg_st_failf(st, TRYGG_ERR_EXISTS, "reference %s is taken", it->ref);
-        }
-        if (tries == 50)
-            return trygg_st_failf(st, TRYGG_ERR_DB, "no free reference after 50 tries");
-        if (tries == 0)
-            TRYGG_WARN("store: reference %s of key %s is taken; assigning a random one", it->ref,
-                       it->client_key);
-        trygg_ref_new(it->ref);
-    }
-}
-
 trygg_err trygg_sqlite_submit(trygg_store *st, const trygg_item *in, trygg_item *out, int *created)
 {
     const char *field = NULL;
@@ -245,7 +213,8 @@ trygg_err trygg_sqlite_submit(trygg_store *st, const trygg_item *in, trygg_item 
     int inserted = 0, existing = 0;
     if (!it.ref[0])
         trygg_ref_new(it.ref);
-    err = claim_key_and_ref(st, &it, out, &inserted, &existing);
+    err = trygg_stc_claim_key_and_ref(st, &it, out, &inserted, &existing, insert_item,
+                                      trygg_st_failf);
     if (!err && inserted) {
         char detail[128];
         snprintf(detail, sizeof detail, "%s %s via %s", trygg_kind_name(it.kind), it.ref,

@@ -3,6 +3,7 @@
  * planner, status counts, duplicate suggestions and the grouped counts behind
  * the situation picture and /metrics.
  */
+#include "store_common.h"
 #include "store_sqlite_internal.h"
 
 #include <math.h>
@@ -323,23 +324,6 @@ static trygg_err count_groups(trygg_store *st, const trygg_filter *f, const char
     return err;
 }
 
-struct status_counts {
-    int64_t *counts;
-    int corrupt;
-};
-
-static int add_status_count(void *ctx, const char *key, int64_t count)
-{
-    struct status_counts *c = ctx;
-    trygg_status status;
-    if (trygg_status_parse(key, &status) != TRYGG_OK) {
-        c->corrupt = 1;
-        return 1;
-    }
-    c->counts[status] = count;
-    return 0;
-}
-
 trygg_err trygg_sqlite_count_by_status(trygg_store *st, const trygg_filter *f,
                                        int64_t counts[TRYGG_STATUS_COUNT])
 {
@@ -349,9 +333,9 @@ trygg_err trygg_sqlite_count_by_status(trygg_store *st, const trygg_filter *f,
         g = *f;
         g.status = -1;
     }
-    struct status_counts c = {counts, 0};
+    trygg_stc_status_counts c = {counts, 0};
     trygg_err err =
-        count_groups(st, f ? &g : NULL, "i.status", add_status_count, &c, "count items");
+        count_groups(st, f ? &g : NULL, "i.status", trygg_stc_status_count, &c, "count items");
     if (!err && c.corrupt)
         err = trygg_st_failf(st, TRYGG_ERR_DB, "corrupt item rows: unknown status");
     return err;
