@@ -18,9 +18,7 @@ trygg_err trygg_store_open(const char *path, trygg_store **out)
     *out = NULL;
     if (!path || !*path)
         return TRYGG_ERR_INVALID;
-    /* A PostgreSQL connection URI or service name. */
-    if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0 ||
-        strncmp(path, "service=", 8) == 0)
+    if (trygg_store_is_postgresql(path))
         return trygg_pg_open(path, out);
     return trygg_sqlite_open(path, out);
 }
