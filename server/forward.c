@@ -368,3 +368,20 @@ void forward_worker_stop(void)
     worker_stop(&w);
     curl_global_cleanup();
 }
+
+/* 1 when a forward to `d` reaches someone: an e-mail address, a webhook, or
+ * a user of the staff UI who works that recipient's queue. */
+int forward_reachable(trygg_store *st, const trygg_destination *d)
+{
+    if (d->email[0] || d->webhook_url[0] || strcmp(d->name, "security") == 0)
+        return 1;
+    enum { MAXU = 512 };
+    trygg_user *u = calloc(MAXU, sizeof *u);
+    int n = 0, found = 0;
+    if (u && trygg_store_user_list(st, u, MAXU, &n) == TRYGG_OK)
+        for (int i = 0; i < n && !found; i++)
+            found = !u[i].disabled && strcmp(u[i].role, "destination") == 0 &&
+                    strcmp(u[i].destination, d->name) == 0;
+    free(u);
+    return found;
+}

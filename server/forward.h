@@ -26,6 +26,11 @@ void forward_cfg(server_ctx *ctx, trygg_forward_cfg *fc);
 trygg_err forward_enqueue(server_ctx *ctx, trygg_store *st, const trygg_item *item,
                           const char *destination, const char *actor);
 
+/* 1 when a forward to `d` reaches someone: an e-mail address, a webhook, or
+ * an enabled user of the staff UI who works that recipient's queue (the
+ * security department always has one). */
+int forward_reachable(trygg_store *st, const trygg_destination *d);
+
 int forward_worker_start(server_ctx *ctx);
 void forward_worker_stop(void);
 /* Sends every due row once (used by the worker and by tests). */

@@ -5,6 +5,8 @@
  * or were dead-lettered, with their errors.
  */
 #include "web.h"
+#include "forward.h"
+#include "trygg/i18n.h"
 
 #include "trygg/copy.h"
 #include "trygg/route.h"
@@ -275,47 +277,107 @@ static void kiosks(html_buf *b, web_ctx *w, int64_t now)
     free(k);
 }
 
+/* One catalog text with {n} filled in, as text. */
+static void counted_line(html_buf *b, const web_ctx *w, const char *key, int64_t n)
+{
+    char num[24], out[512];
+    snprintf(num, sizeof num, "%lld", (long long)n);
+    const char *nm[] = {"n"}, *vl[] = {num};
+    if (trygg_i18n_format(web_t(w, key), nm, vl, out, sizeof out) != TRYGG_OK)
+        out[0] = '\0';
+    html_text(b, out);
+}
+
+/* One forward that failed or was given up: state, the item's reference,
+ * the recipient's name, the channel and the error, in words. */
+static void forward_row(html_buf *b, web_ctx *w, const trygg_notify *row)
+{
+    char when[32], k[64];
+    trygg_item it;
+    web_fmt_time(row->created, when);
+    html_lit(b, "<li class=\"stale-row\"><span class=\"badge bad\">");
+    html_t(b, w, web_enum_key("out", trygg_out_status_name(row->status), k));
+    html_lit(b, "</span> <a href=\"/item/");
+    html_int(b, row->item_id);
+    html_lit(b, "\">");
+    html_t(b, w, "ch.item");
+    html_lit(b, " ");
+    if (trygg_store_get(w->st, row->item_id, &it) == TRYGG_OK)
+        html_text(b, it.ref);
+    else
+        html_int(b, row->item_id);
+    html_lit(b, "</a> → ");
+    html_text(b, web_dest_label(w, row->destination));
+    html_lit(b, " (");
+    html_t(b, w, web_enum_key("fwdch", row->channel, k));
+    html_lit(b, ", ");
+    html_text(b, when);
+    html_lit(b, ", ");
+    html_int(b, row->attempts);
+    html_lit(b, "×) <span class=\"error-text\">");
+    html_text(b, row->error);
+    html_lit(b, "</span></li>");
+}
+
+/* Recipients no forward reaches (no e-mail, no webhook, no staff user):
+ * forwards to them are refused, so staff must see them here. Returns how
+ * many were listed. */
+static int unreachable_recipients(html_buf *b, web_ctx *w)
+{
+    enum { MAXD = 128 };
+    trygg_destination *d = calloc(MAXD, sizeof *d);
+    int n = 0, shown = 0;
+    if (d && trygg_store_dest_list(w->st, d, MAXD, &n) == TRYGG_OK) {
+        for (int i = 0; i < n; i++) {
+            if (forward_reachable(w->st, &d[i]))
+                continue;
+            if (shown++ == 0) {
+                html_lit(b, "<p class=\"error-text\">");
+                html_t(b, w, "ch.forwards_unreachable");
+                html_lit(b, "</p><ul class=\"plain\">");
+            }
+            html_lit(b, "<li class=\"stale-row\"><span class=\"badge bad\">");
+            html_t(b, w, "ch.unreachable_badge");
+            html_lit(b, "</span> ");
+            html_text(b, d[i].label[0] ? d[i].label : d[i].name);
+            html_lit(b, "</li>");
+        }
+    }
+    if (shown > 0)
+        html_lit(b, "</ul>");
+    free(d);
+    return shown;
+}
+
 static void forwards(html_buf *b, web_ctx *w)
 {
     trygg_notify *rows = calloc(MAX_NOTIFY, sizeof *rows);
+    int64_t counts[TRYGG_OUT_COUNT] = {0};
     int n = 0, total = 0;
     html_lit(b, "<section class=\"card\" aria-labelledby=\"h-fwd\"><h2 id=\"h-fwd\">");
     html_t(b, w, "ch.forwards");
     html_lit(b, "</h2>");
+    if (trygg_store_outbox_counts(w->st, "notify", counts, NULL) != TRYGG_OK)
+        counts[TRYGG_OUT_PENDING] = -1;
+    if (counts[TRYGG_OUT_PENDING] != 0) {
+        html_lit(b, "<p>");
+        counted_line(b, w, "ch.forwards_pending", counts[TRYGG_OUT_PENDING]);
+        html_lit(b, "</p>");
+    }
     static const trygg_out_status show[] = {TRYGG_OUT_DEAD, TRYGG_OUT_FAILED};
     for (size_t s = 0; rows && s < 2; s++) {
         if (trygg_store_notify_list(w->st, (int)show[s], rows, MAX_NOTIFY, &n) != TRYGG_OK)
             n = 0;
         if (n > 0 && total == 0)
             html_lit(b, "<ul class=\"plain\">");
-        for (int i = 0; i < n; i++) {
-            char when[32], k[64];
-            web_fmt_time(rows[i].created, when);
-            html_lit(b, "<li class=\"stale-row\"><span class=\"badge bad\">");
-            html_t(b, w, web_enum_key("out", trygg_out_status_name(rows[i].status), k));
-            html_lit(b, "</span> <a href=\"/item/");
-            html_int(b, rows[i].item_id);
-            html_lit(b, "\">");
-            html_t(b, w, "ch.item");
-            html_lit(b, " ");
-            html_int(b, rows[i].item_id);
-            html_lit(b, "</a> → ");
-            html_text(b, rows[i].destination);
-            html_lit(b, " (");
-            html_text(b, rows[i].channel);
-            html_lit(b, ", ");
-            html_text(b, when);
-            html_lit(b, ", ");
-            html_int(b, rows[i].attempts);
-            html_lit(b, "×) <span class=\"error-text\">");
-            html_text(b, rows[i].error);
-            html_lit(b, "</span></li>");
-        }
+        for (int i = 0; i < n; i++)
+            forward_row(b, w, &rows[i]);
         total += n;
     }
     if (total > 0)
         html_lit(b, "</ul>");
-    else {
+    int unreachable = unreachable_recipients(b, w);
+    if (total == 0 && unreachable == 0 && counts[TRYGG_OUT_PENDING] == 0) {
         html_lit(b, "<p class=\"muted\">");
         html_t(b, w, "ch.forwards_ok");
         html_lit(b, "</p>");

@@ -291,23 +291,6 @@ static trygg_err do_public_reply(posted *a)
 }
 
 /* Forwards the item to a destination and queues its outbox rows. */
-/* 1 when a forward to `d` reaches someone: an e-mail address, a webhook, or
- * a user of the staff UI who works that recipient's queue. */
-static int deliverable(trygg_store *st, const trygg_destination *d)
-{
-    if (d->email[0] || d->webhook_url[0] || strcmp(d->name, "security") == 0)
-        return 1;
-    enum { MAXU = 512 };
-    trygg_user *u = calloc(MAXU, sizeof *u);
-    int n = 0, found = 0;
-    if (u && trygg_store_user_list(st, u, MAXU, &n) == TRYGG_OK)
-        for (int i = 0; i < n && !found; i++)
-            found = !u[i].disabled && strcmp(u[i].role, "destination") == 0 &&
-                    strcmp(u[i].destination, d->name) == 0;
-    free(u);
-    return found;
-}
-
 static trygg_err do_forward(posted *a)
 {
     trygg_store *st = a->st;
@@ -326,7 +309,7 @@ static trygg_err do_forward(posted *a)
     } else if (a->it->status == TRYGG_STATUS_CLOSED) {
         e = TRYGG_ERR_STATE;
         a->errkey = "flash.state";
-    } else if (!deliverable(st, &d)) {
+    } else if (!forward_reachable(st, &d)) {
         e = TRYGG_ERR_STATE;
         a->errkey = "flash.forward_nowhere";
     } else if ((e = trygg_store_begin(st)) == TRYGG_OK) {

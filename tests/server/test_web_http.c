@@ -1215,6 +1215,64 @@ static void test_channels_page_in_words(void **state)
 
 /* The export is for a Swedish spreadsheet: values in words from the catalog
  * (never the English ids), separated by ';' behind a BOM. */
+/* The channels page tells the truth about forwards: "all arrived" only when
+ * nothing waits, fails or was given up; a recipient no forward can reach is
+ * named; a given-up forward shows the item's reference, the recipient's
+ * name and the channel in words (never ids). */
+static void test_channels_forwards_honest(void **state)
+{
+    (void)state;
+    trygg_destination d;
+    memset(&d, 0, sizeof d);
+    strcpy(d.name, "rounds");
+    strcpy(d.label, "Trygghetsronder Edethus");
+    assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
+    int64_t id = submit(TRYGG_KIND_FAULT, TRYGG_CHANNEL_KIOSK, "housing",
+                        "Lampan i trapphuset är trasig", NULL, NULL, NULL);
+    trygg_item it;
+    assert_int_equal(trygg_store_get(st, id, &it), TRYGG_OK);
+    int64_t waiting = 0, given_up = 0;
+    assert_int_equal(trygg_store_notify_enqueue(st, id, "housing", "email", "{}", &waiting),
+                     TRYGG_OK);
+    assert_int_equal(trygg_store_notify_enqueue(st, id, "housing", "email", "{}", &given_up),
+                     TRYGG_OK);
+    assert_int_equal(trygg_store_notify_mark(st, given_up, TRYGG_OUT_DEAD, "550 mailbox full", 0),
+                     TRYGG_OK);
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "GET", "/channels", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "Alla vidarebefordringar har gått fram"));
+    assert_non_null(strstr(r.body, "väntar på att skickas"));
+    assert_non_null(strstr(r.body, "Trygghetsronder Edethus"));
+    assert_non_null(strstr(r.body, it.ref));
+    assert_non_null(strstr(r.body, "Bostadsbolaget"));
+    assert_non_null(strstr(r.body, "E-post"));
+    assert_null(strstr(r.body, "(email,"));
+    assert_non_null(strstr(r.body, "550 mailbox full"));
+    reply_free(&r);
+    /* Nothing waiting (earlier tests' forwards included), nothing failed,
+     * every recipient reachable: all arrived. */
+    assert_int_equal(trygg_store_notify_mark(st, given_up, TRYGG_OUT_SENT, "", 0), TRYGG_OK);
+    trygg_notify *rows = calloc(64, sizeof *rows);
+    int n = 0;
+    assert_non_null(rows);
+    assert_int_equal(trygg_store_notify_list(st, TRYGG_OUT_PENDING, rows, 64, &n), TRYGG_OK);
+    assert_true(n >= 1);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(trygg_store_notify_mark(st, rows[i].id, TRYGG_OUT_SENT, "", 0), TRYGG_OK);
+    free(rows);
+    (void)waiting;
+    strcpy(d.email, "ronder@edethus.example");
+    assert_int_equal(trygg_store_dest_put(st, &d), TRYGG_OK);
+    req(&r, "GET", "/channels", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "Alla vidarebefordringar har gått fram"));
+    assert_null(strstr(r.body, "väntar på att skickas"));
+    reply_free(&r);
+}
+
 static void test_export_in_words(void **state)
 {
     (void)state;
@@ -1313,6 +1371,7 @@ int main(void)
         cmocka_unit_test(test_not_ours_returns_to_security),
         cmocka_unit_test(test_forward_that_reaches_nobody_refused),
         cmocka_unit_test(test_channels_page_in_words),
+        cmocka_unit_test(test_channels_forwards_honest),
         cmocka_unit_test(test_export_in_words),
         cmocka_unit_test(test_export_xlsx),
     };
