@@ -37,7 +37,12 @@ trygg_err trygg_html_esc(trygg_buf *b, const char *s)
 {
     if (s == NULL)
         return trygg_buf_err(b);
-    size_t len = strlen(s), i = 0;
+    return trygg_html_esc_n(b, s, strlen(s));
+}
+
+trygg_err trygg_html_esc_n(trygg_buf *b, const char *s, size_t len)
+{
+    size_t i = 0;
     while (i < len) {
         size_t run = i;
         /* The longest run that needs no escaping goes in one piece. */

@@ -11,6 +11,7 @@
 
 #include "trygg/copy.h"
 #include "trygg/html.h"
+#include "trygg/hyphen.h"
 #include "trygg/report_period.h"
 
 #include <stdio.h>
@@ -232,9 +233,10 @@ static trygg_err col_heads(trygg_buf *b, const pview *v)
         if (col == TRYGG_PCOL_YEAR && !v->r->has_year_ago)
             break;
         col_name(v, col, name, sizeof name);
-        TRY(elem(b, "<th scope=\"col\" class=\"n\">", name, "</th>"));
+        TRY(trygg_html_cell_hyph(b, v->o->lang, "<th scope=\"col\" class=\"n\">", name, "</th>"));
         if (col > 0)
-            TRY(elem(b, "<th scope=\"col\" class=\"n\">", tr(v, "report.col.change"), "</th>"));
+            TRY(trygg_html_cell_hyph(b, v->o->lang, "<th scope=\"col\" class=\"n\">",
+                                     tr(v, "report.col.change"), "</th>"));
     }
     return TRYGG_OK;
 }
@@ -274,7 +276,8 @@ static trygg_err dim_table(trygg_buf *b, const pview *v, int d, const char *id, 
 {
     const trygg_period_table *t = &v->r->dim[d];
     TRY(section_begin(b, v, id, key));
-    TRY(elem(b, "<table><thead><tr><th scope=\"col\">", tr(v, "report.col.key"), "</th>"));
+    TRY(trygg_html_cell_hyph(b, v->o->lang, "<table><thead><tr><th scope=\"col\">",
+                             tr(v, "report.col.key"), "</th>"));
     TRY(col_heads(b, v));
     TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
     for (int i = 0; i < t->n; i++) {
@@ -282,8 +285,8 @@ static trygg_err dim_table(trygg_buf *b, const pview *v, int d, const char *id, 
         for (int col = 0; col < TRYGG_PERIOD_COLS; col++)
             s[col] = d == TRYGG_PDIM_POLICE ? TRYGG_CELL_SHOWN : v->c.dim[d][col][i];
         char lb[200];
-        TRY(elem(b, "<tr><th scope=\"row\">", row_label(v, d, t->rows[i].key, lb, sizeof lb),
-                 "</th>"));
+        TRY(trygg_html_cell_hyph(b, v->o->lang, "<tr><th scope=\"row\">",
+                                 row_label(v, d, t->rows[i].key, lb, sizeof lb), "</th>"));
         TRY(col_cells(b, v, t->rows[i].col, s));
         TRY(trygg_buf_puts(b, "</tr>"));
     }
@@ -337,7 +340,8 @@ static trygg_err area_row(trygg_buf *b, const pview *v, int i)
     const trygg_period_rowc *it = &r->dim[TRYGG_PDIM_AREA_ITEMS].rows[i];
     char lb[200], t[32];
     TRY(elem(b, "<tr data-area=\"", it->key, "\"><th scope=\"row\">"));
-    TRY(elem(b, "", row_label(v, TRYGG_PDIM_AREA_ITEMS, it->key, lb, sizeof lb), "</th>"));
+    TRY(trygg_html_cell_hyph(b, v->o->lang, "",
+                             row_label(v, TRYGG_PDIM_AREA_ITEMS, it->key, lb, sizeof lb), "</th>"));
     trygg_cell s[TRYGG_PERIOD_COLS];
     for (int col = 0; col < TRYGG_PERIOD_COLS; col++)
         s[col] = v->c.dim[TRYGG_PDIM_AREA_ITEMS][col][i];
@@ -384,15 +388,19 @@ static trygg_err areas_ranked(trygg_buf *b, const pview *v)
     qsort(rank, (size_t)t->n, sizeof rank[0], cmp_rank);
     TRY(section_begin(b, v, "areas", "period.areas"));
     TRY(elem(b, "<p>", tr(v, "period.areas_intro"), "</p>"));
-    TRY(elem(b, "<table class=\"areas\"><thead><tr><th scope=\"col\">", tr(v, "report.col.area"),
-             "</th>"));
+    TRY(trygg_html_cell_hyph(b, v->o->lang, "<table class=\"areas\"><thead><tr><th scope=\"col\">",
+                             tr(v, "report.col.area"), "</th>"));
     TRY(col_heads(b, v));
-    TRY(elem(b, "<th scope=\"col\" class=\"n\">", tr(v, "period.col.events"), "</th>"));
-    TRY(elem(b, "<th scope=\"col\" class=\"n\">", tr(v, "period.col.events_prev"), "</th>"));
+    TRY(trygg_html_cell_hyph(b, v->o->lang, "<th scope=\"col\" class=\"n\">",
+                             tr(v, "period.col.events"), "</th>"));
+    TRY(trygg_html_cell_hyph(b, v->o->lang, "<th scope=\"col\" class=\"n\">",
+                             tr(v, "period.col.events_prev"), "</th>"));
     if (!v->o->suppress)
-        TRY(elem(b, "<th scope=\"col\" class=\"n\">", tr(v, "period.col.police_placed"), "</th>"));
+        TRY(trygg_html_cell_hyph(b, v->o->lang, "<th scope=\"col\" class=\"n\">",
+                                 tr(v, "period.col.police_placed"), "</th>"));
     if (!v->r->measures_hidden)
-        TRY(elem(b, "<th scope=\"col\">", tr(v, "period.col.measures"), "</th>"));
+        TRY(trygg_html_cell_hyph(b, v->o->lang, "<th scope=\"col\">", tr(v, "period.col.measures"),
+                                 "</th>"));
     TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
     for (int i = 0; i < t->n; i++)
         TRY(area_row(b, v, rank[i].row));
@@ -423,11 +431,12 @@ static trygg_err month_table(trygg_buf *b, const pview *v, int d, const int64_t 
     TRY(elem(b, "<table class=\"months\"><thead><tr><th scope=\"col\">", tr(v, "report.col.key"),
              "</th>"));
     for (int m = 0; m < nm; m++)
-        TRY(elem(b, "<th scope=\"col\" class=\"n\">", month_label(v, m), "</th>"));
+        TRY(trygg_html_cell_hyph(b, v->o->lang, "<th scope=\"col\" class=\"n\">", month_label(v, m),
+                                 "</th>"));
     TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
     for (int i = 0; i < t->n; i++) {
-        TRY(elem(b, "<tr><th scope=\"row\">", row_label(v, d, t->rows[i].key, lb, sizeof lb),
-                 "</th>"));
+        TRY(trygg_html_cell_hyph(b, v->o->lang, "<tr><th scope=\"row\">",
+                                 row_label(v, d, t->rows[i].key, lb, sizeof lb), "</th>"));
         for (int m = 0; m < nm; m++) {
             cell(v, t->rows[i].month[m], grid[i][m], c, sizeof c);
             TRY(tdn(b, c));
@@ -459,15 +468,17 @@ static trygg_err quarter_table(trygg_buf *b, const pview *v)
     trygg_cell(*grid)[TRYGG_PERIOD_MONTHS] = ((pview *)v)->c.kind_month;
     char lb[200], c[32], q[8];
     TRY(section_begin(b, v, "quarters", "period.by_quarter"));
-    TRY(elem(b, "<table><thead><tr><th scope=\"col\">", tr(v, "report.col.key"), "</th>"));
+    TRY(trygg_html_cell_hyph(b, v->o->lang, "<table><thead><tr><th scope=\"col\">",
+                             tr(v, "report.col.key"), "</th>"));
     for (int k = 1; k <= 4; k++) {
         snprintf(q, sizeof q, "Q%d", k);
-        TRY(elem(b, "<th scope=\"col\" class=\"n\">", q, "</th>"));
+        TRY(trygg_html_cell_hyph(b, v->o->lang, "<th scope=\"col\" class=\"n\">", q, "</th>"));
     }
     TRY(trygg_buf_puts(b, "</tr></thead><tbody>"));
     for (int i = 0; i < t->n; i++) {
-        TRY(elem(b, "<tr><th scope=\"row\">",
-                 row_label(v, TRYGG_PDIM_KIND, t->rows[i].key, lb, sizeof lb), "</th>"));
+        TRY(trygg_html_cell_hyph(b, v->o->lang, "<tr><th scope=\"row\">",
+                                 row_label(v, TRYGG_PDIM_KIND, t->rows[i].key, lb, sizeof lb),
+                                 "</th>"));
         for (int k = 0; k < 4; k++) {
             int64_t n = 0;
             for (int m = k * 3; m < k * 3 + 3; m++)
@@ -521,7 +532,8 @@ static trygg_err months(trygg_buf *b, const pview *v)
     static const trygg_cell shown[TRYGG_PERIOD_MONTHS] = {0};
     TRY(trygg_buf_puts(b, "<table class=\"months\"><thead><tr><td></td>"));
     for (int m = 0; m < r->period.nmonths; m++)
-        TRY(elem(b, "<th scope=\"col\" class=\"n\">", month_label(v, m), "</th>"));
+        TRY(trygg_html_cell_hyph(b, v->o->lang, "<th scope=\"col\" class=\"n\">", month_label(v, m),
+                                 "</th>"));
     TRY(elem(b, "</tr></thead><tbody><tr><th scope=\"row\">", tr(v, "period.total"), "</th>"));
     for (int m = 0; m < r->period.nmonths; m++) {
         char c[32];
@@ -556,7 +568,7 @@ static trygg_err effect_row(trygg_buf *b, const pview *v, const char *key, int64
     cell(v, before, sb, c1, sizeof c1);
     cell(v, after, sa, c2, sizeof c2);
     diff(v, after, sa, before, sb, d, sizeof d);
-    TRY(elem(b, "<tr><th scope=\"row\">", tr(v, key), "</th>"));
+    TRY(trygg_html_cell_hyph(b, v->o->lang, "<tr><th scope=\"row\">", tr(v, key), "</th>"));
     TRY(tdn(b, c1));
     TRY(tdn(b, c2));
     TRY(tdn(b, d));

@@ -9,6 +9,7 @@
 
 #include "trygg/copy.h"
 #include "trygg/html.h"
+#include "trygg/hyphen.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -77,9 +78,9 @@ static trygg_err td(trygg_buf *b, const char *s, int num)
 }
 
 /* A row header cell (the row's name). */
-static trygg_err th_row(trygg_buf *b, const char *s)
+static trygg_err th_row(trygg_buf *b, const char *lang, const char *s)
 {
-    return elem(b, "<th scope=\"row\">", s, "</th>");
+    return trygg_html_cell_hyph(b, lang, "<th scope=\"row\">", s, "</th>");
 }
 
 /* A table's start and its header row: the catalog texts of keys; a key
@@ -90,8 +91,9 @@ static trygg_err table_begin(trygg_buf *b, const trygg_report_opts *o, const cha
     TRY(trygg_buf_puts(b, "<table><thead><tr>"));
     for (int i = 0; i < n; i++) {
         int num = keys[i][0] == '#';
-        TRY(elem(b, num ? "<th scope=\"col\" class=\"n\">" : "<th scope=\"col\">",
-                 trygg_rr_tr(o, keys[i] + num), "</th>"));
+        TRY(trygg_html_cell_hyph(b, o->lang,
+                                 num ? "<th scope=\"col\" class=\"n\">" : "<th scope=\"col\">",
+                                 trygg_rr_tr(o, keys[i] + num), "</th>"));
     }
     return trygg_buf_puts(b, "</tr></thead><tbody>");
 }
@@ -152,7 +154,7 @@ static trygg_err html_dim(trygg_buf *b, const trygg_rr_view *v, int d, const cha
         trygg_rr_figs f;
         trygg_rr_figs_of(v, t->rows[i].n, s->cur[i], s->prev[i], s->avg[i], &f);
         TRY(trygg_buf_puts(b, "<tr>"));
-        TRY(th_row(b, labels[i]));
+        TRY(th_row(b, o->lang, labels[i]));
         if (d == TRYGG_DIM_AREA) {
             const char *g = trygg_rr_area_group(v->r, t->rows[i].key);
             TRY(td(b, strcmp(g, TRYGG_REPORT_OTHER) == 0 ? "" : g, 0));
@@ -332,13 +334,13 @@ static trygg_err html_top(trygg_buf *b, const trygg_rr_view *v)
         char *colon = strstr(label, ": ");
         if (colon) {
             *colon = '\0';
-            TRY(elem(b, "<tr><th scope=\"row\">", trygg_rr_area_label(v, label, lb, sizeof lb),
-                     ": "));
-            TRY(elem(b, "", colon + 2, "</th>"));
+            TRY(trygg_html_cell_hyph(b, o->lang, "<tr><th scope=\"row\">",
+                                     trygg_rr_area_label(v, label, lb, sizeof lb), ": "));
+            TRY(trygg_html_cell_hyph(b, o->lang, "", colon + 2, "</th>"));
         } else {
             const char *area = strcmp(label, "-") == 0 ? "" : label;
-            TRY(elem(b, "<tr><th scope=\"row\">", trygg_rr_area_label(v, area, lb, sizeof lb),
-                     "</th>"));
+            TRY(trygg_html_cell_hyph(b, o->lang, "<tr><th scope=\"row\">",
+                                     trygg_rr_area_label(v, area, lb, sizeof lb), "</th>"));
         }
         TRY(td(b, c, 1));
         TRY(trygg_buf_puts(b, "</tr>"));
@@ -483,7 +485,7 @@ static trygg_err html_avail(trygg_buf *b, const trygg_rr_view *v, int kiosks)
         trygg_rr_fmt_dur(o, k->offline_s, off, sizeof off);
         trygg_rr_fmt_dur(o, k->longest_s, lon, sizeof lon);
         TRY(trygg_buf_puts(b, "<tr>"));
-        TRY(th_row(b, kiosks && k->name[0] ? k->name : k->id));
+        TRY(th_row(b, o->lang, kiosks && k->name[0] ? k->name : k->id));
         if (kiosks) {
             trygg_rr_cell(v, k->items, v->c.kiosk[i], c, sizeof c);
             TRY(td(b, trygg_rr_area_label(v, k->area, ab, sizeof ab), 0));
