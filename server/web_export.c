@@ -64,11 +64,13 @@ static int put_row(export_out *o, const export_row *r)
 
 static int put_item(export_out *o, const web_ctx *w, const trygg_item *v)
 {
-    char when[32];
+    char when[32], channel[160];
     web_fmt_time(v->created, when);
+    /* A staff-made item's channel says how it came in: "Personal – Brev". */
+    snprintf(channel, sizeof channel, "%s%s%s", word(w, "channel", trygg_channel_name(v->channel)),
+             v->via[0] ? " – " : "", v->via[0] ? word(w, "received", v->via) : "");
     export_row r = {.created = v->created,
-                    .cells = {v->ref, when, word(w, "channel", trygg_channel_name(v->channel)),
-                              word(w, "kind", trygg_kind_name(v->kind)),
+                    .cells = {v->ref, when, channel, word(w, "kind", trygg_kind_name(v->kind)),
                               v->category[0] ? web_cat_label(w, v->category) : "",
                               v->area[0] ? web_area_label(w, v->area) : "", v->place,
                               word(w, "status", trygg_status_name(v->status)),

@@ -373,6 +373,8 @@ static void facts_html(html_buf *b, const page *p)
         html_lit(b, "</dd>");
     }
     dl_row_t(b, w, "item.channel", web_enum_key("channel", trygg_channel_name(it->channel), k));
+    if (it->via[0])
+        dl_row_t(b, w, "item.via", web_enum_key("received", it->via, k));
     if (see == WEB_SEE_FULL)
         dl_row(b, w, "item.source", it->source);
     dl_row_t(b, w, "item.kind", web_enum_key("kind", trygg_kind_name(it->kind), k));

@@ -219,7 +219,8 @@ static const char *form_item(const web_ctx *w, const new_form *f, trygg_item *it
         trygg_strset(it->area, sizeof it->area, f->area) != TRYGG_OK ||
         trygg_strset(it->place, sizeof it->place, f->place) != TRYGG_OK ||
         trygg_strset(it->text, sizeof it->text, f->text) != TRYGG_OK ||
-        trygg_strset(it->contact, sizeof it->contact, f->contact) != TRYGG_OK)
+        trygg_strset(it->contact, sizeof it->contact, f->contact) != TRYGG_OK ||
+        trygg_strset(it->via, sizeof it->via, f->how) != TRYGG_OK)
         return "new.invalid";
     it->consent = f->contact[0] ? 1 : 0;
     return NULL;

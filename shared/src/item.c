@@ -192,6 +192,19 @@ static int key_ok(const char *k)
         }                                                                                          \
     } while (0)
 
+int trygg_item_via_ok(trygg_channel channel, const char *via)
+{
+    static const char *const ways[] = {"phone", "visit", "letter", "email"};
+    if (via[0] == '\0')
+        return 1;
+    if (channel != TRYGG_CHANNEL_STAFF || strnlen(via, 16) >= 16)
+        return 0;
+    for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++)
+        if (strcmp(via, ways[i]) == 0)
+            return 1;
+    return 0;
+}
+
 trygg_err trygg_item_validate(const trygg_item *item, const char **field)
 {
     const char *bad = NULL;
@@ -246,6 +259,10 @@ trygg_err trygg_item_validate(const trygg_item *item, const char **field)
     }
     if (item->created < 0 || item->purge_at < 0) {
         bad = "created";
+        goto fail;
+    }
+    if (!trygg_item_via_ok(item->channel, item->via)) {
+        bad = "via";
         goto fail;
     }
     return TRYGG_OK;

@@ -15,11 +15,14 @@
 #include "trygg/text.h"
 
 /* Columns 24..26 and 30 are points in time, read as Unix seconds. */
-#define ITEM_COLS_TAIL                                                                             \
-    "i.walk_id, " PG_EPOCH("i.created") ", " PG_EPOCH("i.updated") ", " PG_EPOCH(                  \
-        "i.purge_at") ", i.purged, i.redacted, i.assignee, " PG_EPOCH("i.due_at") ", "             \
-                                                                                  "i.reported, "   \
-                                                                                  "i.copy_to"
+#define ITEM_COLS_TAIL                                                                                     \
+    "i.walk_id, " PG_EPOCH("i.created") ", " PG_EPOCH("i.updated") ", " PG_EPOCH(                          \
+        "i.purge_at") ", i.purged, i.redacted, i.assignee, " PG_EPOCH("i.due_at") ", "                     \
+                                                                                  "coalesce"               \
+                                                                                  "(" PG_EPOCH(            \
+                                                                                      "i."                 \
+                                                                                      "reported") ", 0), " \
+                                                                                                  "i.copy_to, i.via"
 #define ITEM_COLS_FULL                                                                             \
     "i.id, i.ref, i.client_key, i.channel, i.source, i.kind, i.category, i.area, i.place, "        \
     "i.when_date, i.when_band, i.text, i.lang, i.contact, i.consent, i.urgent, i.incomplete, "     \
@@ -52,7 +55,8 @@ static const trygg_sql_field item_case[] = {
     TRYGG_SQL_FINT(trygg_item, updated),      TRYGG_SQL_FINT(trygg_item, purge_at),
     TRYGG_SQL_FINT(trygg_item, purged),       TRYGG_SQL_FINT(trygg_item, redacted),
     TRYGG_SQL_FTEXT(trygg_item, assignee),    TRYGG_SQL_FINT(trygg_item, due_at),
-    TRYGG_SQL_FINT(trygg_item, reported),     TRYGG_SQL_FTEXT(trygg_item, copy_to)};
+    TRYGG_SQL_FINT(trygg_item, reported),     TRYGG_SQL_FTEXT(trygg_item, copy_to),
+    TRYGG_SQL_FTEXT(trygg_item, via)};
 
 trygg_err trygg_pg_read_item(trygg_store *st, const PGresult *r, int row, trygg_item *it)
 {
@@ -158,11 +162,14 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
         "INSERT INTO items (ref, client_key, channel, source, kind, category, area, place, "
         "when_date, when_band, text, lang, contact, consent, urgent, incomplete, status, "
         "close_reason, duplicate_of, destination, sender, alias, walk_id, created, updated, "
-        "purge_at, purged, shared_text, shared_place, reported) VALUES ($1, $2, $3, $4, $5, $6, "
+        "purge_at, purged, shared_text, shared_place, reported, via) VALUES ($1, $2, $3, $4, $5, "
+        "$6, "
         "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'new', '', NULL, $17, $18, $19, "
         "$20, " PG_TS("$21") ", " PG_TS("$22") ", " PG_TS(
-            "$23") ", false, $24, $25, $26) "
-                   "ON CONFLICT DO NOTHING RETURNING id";
+            "$23") ", false, $24, $25, "
+                   "CASE WHEN $26::bigint > 0 THEN " PG_TS(
+                       "$26::bigint") " END, $27) "
+                                      "ON CONFLICT DO NOTHING RETURNING id";
     *inserted = 0;
     char shared_text[2 * TRYGG_TEXT_MAX + 1];
     char shared_place[2 * TRYGG_NAME_MAX + 1];
@@ -179,8 +186,8 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
         TRYGG_SQL_INT(it->incomplete ? 1 : 0), TRYGG_SQL_TEXT(it->destination),
         TRYGG_SQL_TEXT(it->sender), TRYGG_SQL_TEXT(it->alias), TRYGG_SQL_INT(it->walk_id),
         TRYGG_SQL_INT(it->created), TRYGG_SQL_INT(it->updated), TRYGG_SQL_INT(it->purge_at),
-        TRYGG_SQL_TEXT(shared_text), TRYGG_SQL_TEXT(shared_place),
-        TRYGG_SQL_INT(it->reported ? 1 : 0));
+        TRYGG_SQL_TEXT(shared_text), TRYGG_SQL_TEXT(shared_place), TRYGG_SQL_INT(it->reported),
+        TRYGG_SQL_TEXT(it->via));
     PGresult *r;
     trygg_err err = trygg_pg_query(st, sql, a, &r, "insert item");
     if (err)

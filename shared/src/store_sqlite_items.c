@@ -24,13 +24,13 @@
     "i.when_date, i.when_band, i.text, i.lang, i.contact, i.consent, i.urgent, i.incomplete, "     \
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, i.sender, i.alias, "    \
     "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at, "    \
-    "i.reported, i.copy_to"
+    "i.reported, i.copy_to, i.via"
 #define ITEM_COLS_SHARED                                                                           \
     "i.id, i.ref, '', i.channel, i.source, i.kind, i.category, i.area, i.shared_place, "           \
     "i.when_date, i.when_band, i.shared_text, i.lang, '', i.consent, i.urgent, i.incomplete, "     \
     "i.status, i.close_reason, coalesce(i.duplicate_of, 0), i.destination, '', '', "               \
     "i.walk_id, i.created, i.updated, i.purge_at, i.purged, i.redacted, i.assignee, i.due_at, "    \
-    "i.reported, i.copy_to"
+    "i.reported, i.copy_to, i.via"
 
 const char *trygg_st_item_cols(trygg_view view)
 {
@@ -53,7 +53,8 @@ static const trygg_sql_field item_case[] = {
     TRYGG_SQL_FINT(trygg_item, updated),      TRYGG_SQL_FINT(trygg_item, purge_at),
     TRYGG_SQL_FINT(trygg_item, purged),       TRYGG_SQL_FINT(trygg_item, redacted),
     TRYGG_SQL_FTEXT(trygg_item, assignee),    TRYGG_SQL_FINT(trygg_item, due_at),
-    TRYGG_SQL_FINT(trygg_item, reported),     TRYGG_SQL_FTEXT(trygg_item, copy_to)};
+    TRYGG_SQL_FINT(trygg_item, reported),     TRYGG_SQL_FTEXT(trygg_item, copy_to),
+    TRYGG_SQL_FTEXT(trygg_item, via)};
 
 trygg_err trygg_st_read_item(trygg_store *st, sqlite3_stmt *s, trygg_item *it)
 {
@@ -157,10 +158,11 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
         "INSERT INTO items (ref, client_key, channel, source, kind, category, area, place, "
         "when_date, when_band, text, lang, contact, consent, urgent, incomplete, status, "
         "close_reason, duplicate_of, destination, sender, alias, walk_id, created, updated, "
-        "purge_at, purged, shared_text, shared_place, reported) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+        "purge_at, purged, shared_text, shared_place, reported, via) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, "
         "?7, "
         "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 'new', '', NULL, ?17, ?18, ?19, ?20, ?21, ?22, "
-        "?23, 0, ?24, ?25, ?26) ON CONFLICT DO NOTHING";
+        "?23, 0, ?24, ?25, ?26, ?27) ON CONFLICT DO NOTHING";
     *inserted = 0;
     char shared_text[2 * TRYGG_TEXT_MAX + 1];
     char shared_place[2 * TRYGG_NAME_MAX + 1];
@@ -177,7 +179,8 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
         TRYGG_SQL_INT(it->incomplete ? 1 : 0), TRYGG_SQL_TEXT(it->destination),
         TRYGG_SQL_TEXT(it->sender), TRYGG_SQL_TEXT(it->alias), TRYGG_SQL_INT(it->walk_id),
         TRYGG_SQL_INT(it->created), TRYGG_SQL_INT(it->updated), TRYGG_SQL_INT(it->purge_at),
-        TRYGG_SQL_TEXT(shared_text), TRYGG_SQL_TEXT(shared_place), TRYGG_SQL_INT(it->reported));
+        TRYGG_SQL_TEXT(shared_text), TRYGG_SQL_TEXT(shared_place), TRYGG_SQL_INT(it->reported),
+        TRYGG_SQL_TEXT(it->via));
     trygg_err err = trygg_st_write(st, sql, a, "insert item");
     if (!err && sqlite3_changes(st->db) == 1) {
         *inserted = 1;

@@ -350,6 +350,13 @@ static void test_staff_registers_phone_call(void **state)
     req(&r, "GET", path, s.cookie, NULL);
     assert_non_null(strstr(r.body, "Telefonsamtal"));
     reply_free(&r);
+    /* How it came in is a field of the item (not only an audit row, which a
+     * list or an export cannot see): the export's channel says it. */
+    assert_string_equal(it.via, "phone");
+    req(&r, "GET", "/export.csv?channel=staff", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "Personal – Telefonsamtal"));
+    reply_free(&r);
 }
 
 static void test_destination_user_cannot_register(void **state)

@@ -76,6 +76,49 @@ static void test_submit_and_get(void **state)
     assert_string_equal(a[0].actor, "bibl-1");
 }
 
+/* The time a resident reported at an offline kiosk is kept apart from the
+ * arrival time, to the second, on every backend. */
+static void test_submit_keeps_reported_time(void **state)
+{
+    fixture *f = *state;
+    trygg_item it, out, got;
+    int made = -1;
+    fx_item(&it, "k-reported", TRYGG_KIND_CONCERN, "Centrum", "Mörkt i gångtunneln");
+    it.reported = (int64_t)time(NULL) - 7201;
+    assert_int_equal(trygg_store_submit(f->st, &it, &out, &made), TRYGG_OK);
+    assert_int_equal(made, 1);
+    assert_int_equal(trygg_store_get(f->st, out.id, &got), TRYGG_OK);
+    assert_int_equal(got.reported, it.reported);
+    assert_true(got.created - got.reported >= 7200);
+    fx_item(&it, "k-on-arrival", TRYGG_KIND_CONCERN, "Centrum", "Mörkt vid stationen");
+    assert_int_equal(trygg_store_submit(f->st, &it, &out, &made), TRYGG_OK);
+    assert_int_equal(trygg_store_get(f->st, out.id, &got), TRYGG_OK);
+    assert_int_equal(got.reported, 0);
+}
+
+/* How a staff-made item came in is kept with it; other channels have none,
+ * and only the four known ways are taken. */
+static void test_submit_keeps_via(void **state)
+{
+    fixture *f = *state;
+    trygg_item it, out, got;
+    int made = -1;
+    fx_item(&it, "k-staff-phone", TRYGG_KIND_FAULT, "Centrum", "Ringde om trasig lampa");
+    it.channel = TRYGG_CHANNEL_STAFF;
+    strcpy(it.via, "phone");
+    assert_int_equal(trygg_store_submit(f->st, &it, &out, &made), TRYGG_OK);
+    assert_int_equal(trygg_store_get(f->st, out.id, &got), TRYGG_OK);
+    assert_string_equal(got.via, "phone");
+    fx_item(&it, "k-staff-fax", TRYGG_KIND_FAULT, "Centrum", "Fax om trasig lampa");
+    it.channel = TRYGG_CHANNEL_STAFF;
+    strcpy(it.via, "fax");
+    assert_int_equal(trygg_store_submit(f->st, &it, &out, &made), TRYGG_ERR_INVALID);
+    fx_item(&it, "k-kiosk-phone", TRYGG_KIND_FAULT, "Centrum", "Kiosk med telefon");
+    strcpy(it.via, "phone");
+    assert_int_equal(trygg_store_submit(f->st, &it, &out, &made), TRYGG_ERR_INVALID);
+    assert_int_equal(trygg_store_get_by_key(f->st, "k-kiosk-phone", &got), TRYGG_ERR_NOTFOUND);
+}
+
 static void test_submit_is_idempotent(void **state)
 {
     fixture *f = *state;
@@ -762,6 +805,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_open_gives_latest_schema),
         T(test_submit_and_get),
+        T(test_submit_keeps_reported_time),
+        T(test_submit_keeps_via),
         T(test_submit_is_idempotent),
         T(test_submit_uses_key_ref_and_handles_collision),
         T(test_submit_invalid_changes_nothing),

@@ -101,6 +101,7 @@ typedef struct trygg_item {
     int64_t due_at; /* answer due before this instant (0 = not set, -1 = no deadline); see
                        trygg/workdays.h */
     char copy_to[TRYGG_NAME_MAX + 1]; /* recipient of the routing rule's scrubbed copy, "" = none */
+    char via[16]; /* channel staff: "phone", "visit", "letter" or "email"; "" otherwise */
 } trygg_item;
 
 /* Zeroes *item and sets defaults (status new, lang "sv"). */
@@ -121,6 +122,10 @@ TRYGG_MUST_CHECK trygg_err trygg_close_reason_parse(const char *s, trygg_close_r
  * copies nothing) if src does not fit including its NUL, TRYGG_ERR_INVALID if
  * src is not valid UTF-8. NULL src copies "". */
 TRYGG_MUST_CHECK trygg_err trygg_strset(char *dst, size_t cap, const char *src);
+
+/* 1 when `via` suits `channel`: "" for any channel; "phone", "visit",
+ * "letter" or "email" only for TRYGG_CHANNEL_STAFF. */
+int trygg_item_via_ok(trygg_channel channel, const char *via);
 
 /* Checks the fields a submission must have (client_key, kind/channel in
  * range, UTF-8 everywhere, date format). On failure returns
