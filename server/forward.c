@@ -109,7 +109,7 @@ static void encode_subject(const char *s, char *out, size_t cap)
         if (*p >= 0x80 || *p < 0x20)
             ascii = 0;
     if (ascii && strlen(s) <= 70) {
-        snprintf(out, cap, "%s", s);
+        trygg_copy_trunc(out, cap, s);
         return;
     }
     size_t o = 0, n = strlen(s), i = 0;

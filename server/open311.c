@@ -227,7 +227,7 @@ static void h_definition(void *vctx, const http_req *req, http_resp *resp)
 static void base_url(server_ctx *ctx, const http_req *req, char *out, size_t cap)
 {
     if (ctx->cfg.public_url[0]) {
-        snprintf(out, cap, "%s", ctx->cfg.public_url);
+        trygg_copy_trunc(out, cap, ctx->cfg.public_url); /* the config's limit is below cap */
         size_t n = strlen(out);
         while (n > 0 && out[n - 1] == '/')
             out[--n] = '\0';
@@ -296,7 +296,7 @@ static const char *param(params *p, const char *name)
         else if (json_is_real(v))
             snprintf(out, 40, "%.8f", json_real_value(v));
         else
-            snprintf(out, 40, "%s", json_is_true(v) ? "true" : "false");
+            trygg_copy_trunc(out, 40, json_is_true(v) ? "true" : "false");
         return out;
     }
     return NULL;
@@ -739,7 +739,9 @@ static const char *list_filter(server_ctx *ctx, const http_req *req, trygg_filte
                 return "service_code lists at most 8 services";
             if (config_category_find(&ctx->cfg, TRYGG_KIND_FAULT, t) == NULL)
                 return "service_code is not a known service";
-            snprintf(codes[(*ncodes)++], TRYGG_NAME_MAX + 1, "%s", t);
+            if (!TRYGG_COPY(codes[*ncodes], t))
+                return "service_code is not a known service";
+            (*ncodes)++;
         }
     }
     const char *status = http_query(req, "status");

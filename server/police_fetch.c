@@ -3,6 +3,7 @@
  * (bounded: http/https only, timeouts, a size cap) and handing the body to
  * the store (trygg_police_store_json). See police_fetch.h.
  */
+#include "trygg/copy.h"
 #include "police_fetch.h"
 
 #include "trygg/log.h"
@@ -20,7 +21,7 @@
 static void fail(char *err, size_t cap, const char *msg)
 {
     if (err && cap)
-        snprintf(err, cap, "%s", msg);
+        trygg_copy_trunc(err, cap, msg);
 }
 
 typedef struct body {

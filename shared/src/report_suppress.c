@@ -195,7 +195,7 @@ static void column(const trygg_report_table *t, int w, const int *part, const in
 /* Area id of a top-place label ("area: place", "area", "-" = no area). */
 static void place_area(const char *label, char *out, size_t cap)
 {
-    snprintf(out, cap, "%s", label);
+    trygg_copy_trunc(out, cap, label);
     char *colon = strstr(out, ": ");
     if (colon)
         *colon = '\0';

@@ -272,8 +272,8 @@ trygg_err trygg_sqlite_user_totp_get(trygg_store *st, const char *username, int 
         return err;
     if (enabled)
         *enabled = en;
-    if (secret)
-        snprintf(secret, TRYGG_TOTP_SECRET_LEN, "%s", sec);
+    if (secret && !trygg_copy(secret, TRYGG_TOTP_SECRET_LEN, sec))
+        return trygg_st_failf(st, TRYGG_ERR_DB, "TOTP secret of %s: too long", username);
     return TRYGG_OK;
 }
 
@@ -292,8 +292,8 @@ trygg_err trygg_sqlite_user_totp_begin(trygg_store *st, const char *username, co
                              TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(sec), TRYGG_SQL_TEXT(username)),
                              "user without two-factor login");
     err = trygg_st_tx_end(st, err);
-    if (!err && secret_out)
-        snprintf(secret_out, TRYGG_TOTP_SECRET_LEN, "%s", sec);
+    if (!err && secret_out && !trygg_copy(secret_out, TRYGG_TOTP_SECRET_LEN, sec))
+        err = trygg_st_failf(st, TRYGG_ERR_INVALID, "TOTP secret: too long");
     sodium_memzero(sec, sizeof sec);
     return err;
 }
