@@ -30,6 +30,9 @@ struct trygg_store {
     PGconn *conn;
     int txdepth; /* nesting of trygg_pg_tx_begin */
     int user_tx; /* 1 inside trygg_store_begin */
+    int stale;   /* the session answered "read-only" (a standby): connect
+                  * again before the next statement outside a transaction */
+    int lost;    /* a reconnect failed and was logged; 0 once connected */
     int retention[TRYGG_KIND_COUNT];
     char errmsg[512];
 };
