@@ -167,7 +167,7 @@ static trygg_err session_setup(trygg_store *st)
     if (!r || !result_ok(r))
         return trygg_pg_fail(st, r, "session");
     PQclear(r);
-    return TRYGG_OK;
+    return st->listening ? trygg_pg_listen_again(st) : TRYGG_OK;
 }
 
 /* Connects again with the same connection string: with a multi-host
