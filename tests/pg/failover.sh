@@ -118,8 +118,8 @@ if not before or not after:
     sys.exit("FAIL: %d acknowledged before the kill, %d after" % (before, len(after)))
 fo = min(after) - t_kill
 print("ok   failover: %d submissions, %d acknowledged before the kill, all on the new primary "
-      "exactly once; %d requests refused during the switch (kept in outboxes, delivered after)"
-      % (load["made"], before, load["failed"]))
+      "exactly once; %d requests refused during the switch (kept in outboxes, delivered after): %s"
+      % (load["made"], before, load["failed"], json.dumps(load["codes"], sort_keys=True)))
 print("failover time: %.1f s (primary killed -> first acknowledged submit on the new primary; "
       "promoted %.1f s after the kill)" % (fo, t_prom - t_kill))
 if fo > goal:

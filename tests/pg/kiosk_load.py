@@ -15,7 +15,8 @@ usage: kiosk_load.py --servers URL[,URL...] --tokens FILE --stop FILE
                      --out FILE [--gap S] [--drain S] [--cacert PEM]
 --out gets JSON: {"acked": [[uuid, ref, t_sent, t_acked], ...],
 "made": n, "pending": [uuid, ...], "failed": requests not acknowledged,
-"refs_twice": uuids acknowledged twice with different references}.
+"refs_twice": uuids acknowledged twice with different references,
+"codes": the failed requests by HTTP status or error}.
 """
 import argparse
 import json
@@ -30,7 +31,7 @@ import uuid
 LOCK = threading.Lock()
 ACKED = []
 PENDING = []
-STATS = {"made": 0, "failed": 0, "refs_twice": []}
+STATS = {"made": 0, "failed": 0, "refs_twice": [], "codes": {}}
 
 
 def body_for(u, n):
@@ -40,6 +41,8 @@ def body_for(u, n):
 
 
 def send(url, token, u, n, ctx):
+    """The reference, or the reason there is none (an HTTP status or an
+    error name) as (None, reason)."""
     req = urllib.request.Request(url + "/api/v1/submissions", data=body_for(u, n),
                                  method="POST",
                                  headers={"Authorization": "Bearer " + token,
@@ -47,10 +50,12 @@ def send(url, token, u, n, ctx):
     try:
         with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
             if 200 <= r.status < 300:
-                return json.loads(r.read().decode()).get("ref")
-    except (urllib.error.URLError, OSError, ValueError):
-        pass
-    return None
+                return json.loads(r.read().decode()).get("ref"), None
+            return None, str(r.status)
+    except urllib.error.HTTPError as e:
+        return None, str(e.code)
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        return None, type(e).__name__
 
 
 def kiosk(idx, token, servers, args, ctx):
@@ -81,7 +86,7 @@ def kiosk(idx, token, servers, args, ctx):
         u, k = outbox[0]
         url = servers[turn % len(servers)]
         t0 = time.time()
-        ref = send(url, token, u, k, ctx)
+        ref, why = send(url, token, u, k, ctx)
         t1 = time.time()
         if ref:
             outbox.pop(0)
@@ -94,6 +99,7 @@ def kiosk(idx, token, servers, args, ctx):
             turn += 1
             with LOCK:
                 STATS["failed"] += 1
+                STATS["codes"][why] = STATS["codes"].get(why, 0) + 1
             time.sleep(0.2)
     with LOCK:
         PENDING.extend(u for u, _ in outbox)
