@@ -11,10 +11,11 @@
 #   - every submission a kiosk got a 2xx for is stored once, with the
 #     reference it was acknowledged with; nothing is left in an outbox;
 #   - every SMS is stored once and answered exactly once (outbox leases);
-#   - every forward e-mail went out once: no item's mail twice, and every
-#     forward is sent (or, if a server died between claiming it and sending
-#     it, still leased to that dead server: due again when the lease ends;
-#     counted and printed, never sent twice).
+#   - every forward e-mail went out at most once so far, and every forward
+#     is sent or still leased to a killed server (due again when the lease
+#     ends); a mail sent just before a kill and not yet marked sent (at most
+#     one per kill) is counted and printed: it goes out again when its lease
+#     ends (docs/postgresql.md).
 # usage: kill_under_load.sh TRYGG_SERVER TRYGGCTL TRYGG_SMSGW
 # env: KILL_KIOSKS (default 100), KILL_ROUNDS (kills, default 6),
 #      KILL_GATEWAYS (default 2), KILL_SMS (messages per gateway, default 40),
@@ -241,16 +242,30 @@ done
 sms_dead="$(q "SELECT count(*) FROM sms_out WHERE status NOT IN ('sent', 'delivered', 'undelivered', 'cancelled')")"
 echo "ok   SMS: $TOTAL_SMS messages stored once, $answers answers sent once ($sms_dead server replies still leased)"
 
-# Forwards: one mail per item at most; all sent but those leased to a
-# killed server (due again when the lease ends, not lost).
-mails="$(find "$D/mail/new" -type f | wc -l)"
-sent_rows="$(q "SELECT count(*) FROM notify_out WHERE status = 'sent'")"
+# Forwards: each row's mail (Message-ID <trygg.ROW.random@host>, server/forward.c)
+# at most once in the mailbox; every row sent, or leased to a killed server
+# (due again when the lease ends: delayed, not lost). A server killed between
+# the SMTP server's answer and marking the row leaves a row that was mailed but
+# is not marked sent: it will be mailed a second time when its lease ends
+# (at-least-once: SMTP cannot take a mail conditionally). There is at most
+# one such row per kill (a worker sends one row at a time); counted, printed.
+grep -h '^Message-ID: <trygg\.' "$D"/mail/new/* | sed 's/^Message-ID: <trygg\.\([0-9]*\)\..*/\1/' |
+    sort -n > "$D/mailed_ids"
+mails="$(wc -l < "$D/mailed_ids")"
+[ -z "$(uniq -d "$D/mailed_ids")" ] || fail "forwards mailed twice: $(uniq -d "$D/mailed_ids" | head -3 | tr '\n' ' ')"
+q "SELECT id FROM notify_out WHERE status = 'sent' ORDER BY id" > "$D/sent_ids"
+unmailed="$(comm -13 "$D/mailed_ids" "$D/sent_ids" | wc -l)"
+[ "$unmailed" = 0 ] || fail "$unmailed forwards marked sent but not in the mailbox"
+comm -23 "$D/mailed_ids" "$D/sent_ids" > "$D/unmarked_ids"
+unmarked="$(wc -l < "$D/unmarked_ids")"
+[ "$unmarked" -le "$ROUNDS" ] || fail "$unmarked forwards mailed but not marked sent (more than one per kill)"
 leased="$(q "SELECT count(*) FROM notify_out WHERE status IN ('pending', 'failed') AND lease_until > now()")"
 open_rows="$(q "SELECT count(*) FROM notify_out WHERE status IN ('pending', 'failed') AND lease_until <= now()")"
 total_rows="$(q "SELECT count(*) FROM notify_out")"
 [ "$open_rows" = 0 ] || fail "$open_rows forwards neither sent nor leased"
-[ "$mails" = "$sent_rows" ] || fail "$mails mails for $sent_rows forwards marked sent"
 dup_items="$(q "SELECT count(*) FROM (SELECT item_id, destination FROM notify_out GROUP BY 1, 2 HAVING count(*) > 1) d")"
-[ "$dup_items" = 0 ] || fail "$dup_items items forwarded twice to one destination"
-echo "ok   forwards: $total_rows queued, $mails mails sent once each, $leased leased to a killed server (sent when the lease ends)"
+[ "$dup_items" = 0 ] || fail "$dup_items items queued twice for one destination"
+echo "ok   forwards: $total_rows queued, $mails mailed once each; $leased leased to a killed server" \
+    "(sent when the lease ends), of them $unmarked mailed just before the kill and not marked" \
+    "(these go out a second time when the lease ends)"
 echo "ok   $ROUNDS kills of 2 servers under $KIOSKS kiosks and $GATEWAYS gateways"
