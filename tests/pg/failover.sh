@@ -11,18 +11,24 @@
 #   - both servers take submissions again by themselves (no restart);
 #   - every submission that got a 2xx, before, during and after, is in the
 #     new primary exactly once with the reference it was acknowledged with;
-#   - what was refused stayed in the kiosks' outboxes and was delivered
+#   - what was refused stayed in the kiosks' (and the gateway's) outboxes and was delivered
 #     after: nothing is left over, nothing is stored twice.
 # Prints the failover time (primary killed -> first acknowledged submit
 # that was sent after the kill) and the number of refused requests.
-# usage: failover.sh TRYGG_SERVER TRYGGCTL   (env: FAILOVER_KIOSKS, default 20;
+# A gateway (TRYGG_SMSGW given) gets SMS before and after the kill: each is
+# stored once on the new primary and answered once.
+# usage: failover.sh TRYGG_SERVER TRYGGCTL [TRYGG_SMSGW]
+#        (env: FAILOVER_KIOSKS, default 20; FAILOVER_SMS, default 20;
 #        FAILOVER_LOAD_S, seconds of load before and after, default 4;
 #        FAILOVER_DETECT_S, seconds from the kill to pg_ctl promote, default 1;
 #        FAILOVER_GOAL_S, the failover time the test requires, default 30)
 set -euo pipefail
 SERVER="$1"
 CTL="$2"
+SMSGW="${3:-}"
+NSMS="${FAILOVER_SMS:-20}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+SRC="$HERE/../.."
 ASSETS="${TRYGG_ASSETS:-$HERE/../../assets}"
 KIOSKS="${FAILOVER_KIOSKS:-20}"
 LOAD_S="${FAILOVER_LOAD_S:-4}"
@@ -72,6 +78,28 @@ start() { # start NAME: the server's pid and port into PID_<NAME>, PORT_<NAME>
 start A
 start B
 
+# A gateway (the real trygg-smsgw on Gammu's dummy phone) on server B: half
+# its messages arrive before the kill, half just after it.
+GW=""
+if [ -n "$SMSGW" ]; then
+    G="$D/gw"
+    mkdir -p "$G/keys"
+    cp "$D/keys/pseudonym.key" "$G/keys/pseudonym.key"
+    cp "$D/gateway-number.key" "$G/keys/number.key"
+    chmod 600 "$G/keys/"*
+    "$CTL" -d "$D" gateway add gw-failover > "$G/token" 2>/dev/null
+    sed "s|@DATA@|$G|g; s|@PORT@|$PORT_B|g" "$ASSETS/config/smsgw.ini" > "$G/smsgw.ini"
+    for i in $(seq 1 "$NSMS"); do
+        printf '+4670500%04d\tMörkt i gångtunneln vid skolan, nummer %d\n' "$i" "$i"
+    done > "$G/batch"
+    head -n $((NSMS / 2)) "$G/batch" > "$G/batch1"
+    tail -n +$((NSMS / 2 + 1)) "$G/batch" > "$G/batch2"
+    python3 "$SRC/tools/fake-sms" --batch "$G/batch1" "$G/modem"
+    "$SMSGW" -c "$G/smsgw.ini" 2>> "$G/log" &
+    GW=$!
+    PIDS+=("$GW")
+fi
+
 python3 "$HERE/kiosk_load.py" --servers "http://127.0.0.1:$PORT_A,http://127.0.0.1:$PORT_B" \
     --tokens "$D/tokens" --stop "$D/stop" --out "$D/load.json" --gap 0.3 --drain 90 &
 LOADPID=$!
@@ -79,6 +107,7 @@ sleep "$LOAD_S"
 before="$(pair_psql a trygg -Atc "SELECT count(*) FROM items")"
 [ "$before" -gt 0 ] || fail "no submission was stored before the failover"
 T_KILL="$(pair_kill a)" # kill -9 of the primary's postmaster and its processes
+[ -n "$GW" ] && python3 "$SRC/tools/fake-sms" --batch "$G/batch2" "$G/modem"
 sleep "$DETECT_S"
 pair_promote b
 T_PROMOTED="$(date +%s.%N)"
@@ -87,9 +116,26 @@ touch "$D/stop"
 wait "$LOADPID" || fail "the load client failed"
 LOADPID=""
 
+if [ -n "$GW" ]; then # the gateway delivers what was refused, every SMS answered once
+    end=$((SECONDS + 90))
+    while [ $SECONDS -lt $end ]; do
+        [ "$(pair_psql b trygg -Atc "SELECT count(*) FROM items WHERE channel = 'sms'")" = "$NSMS" ] &&
+            [ "$(sqlite3 "$G/smsgw.db" "SELECT count(*) FROM sendq WHERE state IN ('sent', 'delivered')")" -ge "$NSMS" ] &&
+            break
+        sleep 0.5
+    done
+    cut -f2 "$G/batch" | sort > "$G/want"
+    pair_psql b trygg -Atc "SELECT text FROM items WHERE channel = 'sms'" | sort > "$G/got"
+    diff -q "$G/want" "$G/got" >/dev/null || { diff "$G/want" "$G/got" | head; fail "SMS on the new primary differ from what was sent"; }
+    [ "$(sqlite3 "$G/smsgw.db" "SELECT count(*) FROM sendq")" = "$NSMS" ] ||
+        fail "$(sqlite3 "$G/smsgw.db" "SELECT count(*) FROM sendq") answers for $NSMS SMS"
+    [ "$(sqlite3 "$G/smsgw.db" "SELECT count(*) FROM sendq WHERE state IN ('sent', 'delivered')")" = "$NSMS" ] ||
+        fail "not every SMS answered"
+    echo "ok   gateway: $NSMS SMS (half after the kill) stored once on the new primary, each answered once"
+fi
 # The servers never restarted: still the same processes.
 kill -0 "$PID_A" && kill -0 "$PID_B" || fail "a server died during the failover"
-pair_psql b trygg -Atc "SELECT client_key || ' ' || ref FROM items" | sort > "$D/stored"
+pair_psql b trygg -Atc "SELECT client_key || ' ' || ref FROM items WHERE channel = 'kiosk'" | sort > "$D/stored"
 python3 - "$D/load.json" "$D/stored" "$T_KILL" "$T_PROMOTED" "$GOAL_S" <<'PY'
 import json, sys
 load = json.load(open(sys.argv[1]))
@@ -116,6 +162,10 @@ before = sum(1 for *_, t1 in acked if t1 < t_kill)
 after = [t1 for _, _, t0, t1 in acked if t0 >= t_kill]
 if not before or not after:
     sys.exit("FAIL: %d acknowledged before the kill, %d after" % (before, len(after)))
+bad = {c: n for c, n in load["codes"].items() if c.isdigit() and c != "503"}
+if bad:
+    sys.exit("FAIL: while the database was away the servers answered %s, not 503 "
+             "(try again later)" % bad)
 fo = min(after) - t_kill
 print("ok   failover: %d submissions, %d acknowledged before the kill, all on the new primary "
       "exactly once; %d requests refused during the switch (kept in outboxes, delivered after): %s"
