@@ -178,11 +178,14 @@ static void reconnect(trygg_store *st)
 {
     PQreset(st->conn);
     st->stale = 0;
-    if (PQstatus(st->conn) == CONNECTION_OK && session_setup(st) == TRYGG_OK) {
-        if (st->lost)
-            TRYGG_INFO("store: connected to PostgreSQL again");
-        st->lost = 0;
-        return;
+    if (PQstatus(st->conn) == CONNECTION_OK) {
+        if (session_setup(st) == TRYGG_OK) {
+            if (st->lost)
+                TRYGG_INFO("store: connected to PostgreSQL again");
+            st->lost = 0;
+            return;
+        }
+        st->stale = 1; /* connected without its settings: not to be used */
     }
     if (!st->lost)
         TRYGG_WARN("store: connection to PostgreSQL lost; trying again on each call: %.*s",
