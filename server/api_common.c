@@ -18,6 +18,7 @@ int api_status_for(trygg_err e)
     case TRYGG_ERR_FULL:
     case TRYGG_ERR_READONLY:
     case TRYGG_ERR_NOMEM:
+    case TRYGG_ERR_IO: /* e.g. the database server away (a failover): try again */
         return 503;
     default:
         return 500;

@@ -388,6 +388,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     if (strcmp(section, "forward") == 0) {
         if (strcmp(name, "max_attempts") == 0)
             INT(c->forward_max_attempts, 1, 100);
+        if (strcmp(name, "poll") == 0)
+            INT(c->forward_poll_s, 1, 3600);
         return trygg_cfg_fail(e, line, "unknown key '%s' in [forward]", name);
     }
     if (strcmp(section, "retention") == 0) {
@@ -447,6 +449,7 @@ static void defaults(server_config *c, server_catalog *k)
     c->before_after_weeks = 8;
     c->smtp_starttls = 1;
     c->forward_max_attempts = 8;
+    c->forward_poll_s = 2;
     snprintf(c->smtp_from, sizeof c->smtp_from, "trygg@localhost");
     k->max_connections = 1024;
     k->conn_timeout = 30;

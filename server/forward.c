@@ -345,15 +345,31 @@ int forward_run_once(server_ctx *ctx, int64_t now)
 
 static worker w = WORKER_INIT;
 
-/* Sends what is due; at once again while a whole batch was due. */
+/* Sends what is due; at once again while a whole batch was due, else after
+ * the poll interval (failed sends come due again; a new forward wakes the
+ * worker earlier where the store can, forward_wake). */
 static int64_t forward_job(void *arg)
 {
-    return forward_run_once(arg, (int64_t)time(NULL)) == DUE_BATCH ? 0 : 2;
+    server_ctx *ctx = arg;
+    int64_t poll = ctx->cfg.forward_poll_s > 0 ? ctx->cfg.forward_poll_s : 2;
+    return forward_run_once(ctx, (int64_t)time(NULL)) == DUE_BATCH ? 0 : poll;
+}
+
+/* On PostgreSQL a forward queued by any server wakes the worker at once
+ * (LISTEN/NOTIFY, trygg_store_outbox_wait); on SQLite -1: the timer. */
+static int forward_wake(void *arg, int ms)
+{
+    trygg_store *st = server_store(arg);
+    int woken = -1;
+    if (st == NULL || trygg_store_outbox_wait(st, "notify", ms, &woken) != TRYGG_OK)
+        return -1;
+    return woken;
 }
 
 int forward_worker_start(server_ctx *ctx)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    worker_set_wake(&w, forward_wake);
     if (worker_start(&w, forward_job, ctx, 0) != 0) {
         TRYGG_ERR("forward: cannot start the worker thread");
         return -1;

@@ -49,6 +49,7 @@ typedef struct server_config {
     char smtp_user[128], smtp_password[128];
     int smtp_starttls;           /* 1 = require STARTTLS on smtp:// */
     int forward_max_attempts;    /* then dead-letter */
+    int forward_poll_s;          /* between two looks at the forward outbox */
     char user[64];               /* drop privileges to this user after bind ("" = no) */
     char police_events_url[512]; /* optional public events feed ("" = off) */
     /* Added by the server core (additive): categories, areas, Open311 keys,

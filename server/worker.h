@@ -21,6 +21,10 @@ typedef struct worker {
     worker_job job;
     void *arg;
     int64_t first_wait; /* seconds before the first run */
+    /* Optional (worker_set_wake): waits up to ms for work on the job's own
+     * thread; 1 when work came (the job runs at once), 0 when the time ran
+     * out, -1 when it cannot wait (then the plain timer waits). */
+    int (*wake)(void *arg, int ms);
 } worker;
 
 #define WORKER_INIT                                                                                \
@@ -31,6 +35,12 @@ typedef struct worker {
 /* Starts w: job(arg) after first_wait seconds, then after each wait it
  * returns. 0, or -1 when the thread cannot be made (w stays stopped). */
 int worker_start(worker *w, worker_job job, void *arg, int64_t first_wait);
+/* Before worker_start: between runs, `wake` waits for work (in slices of
+ * at most WORKER_WAKE_SLICE_MS, so that stopping is never held up longer),
+ * e.g. the store's trygg_store_outbox_wait on PostgreSQL; the job's wait
+ * stays the longest time between two runs. */
+#define WORKER_WAKE_SLICE_MS 500
+void worker_set_wake(worker *w, int (*wake)(void *arg, int ms));
 /* Stops w (a running job finishes first) and joins it; nothing if stopped. */
 void worker_stop(worker *w);
 

@@ -849,6 +849,13 @@ trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out
     return OPS(st)->notify_list(st, status, out, max, n);
 }
 
+trygg_err trygg_store_outbox_wait(trygg_store *st, const char *outbox, int timeout_ms, int *woken)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->outbox_wait(st, outbox, timeout_ms, woken);
+}
+
 trygg_err trygg_store_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
                                 trygg_sms_out *out, int max, int *n)
 {

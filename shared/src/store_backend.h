@@ -175,6 +175,7 @@ typedef struct trygg_store_ops {
     trygg_err (*notify_mark)(trygg_store *st, int64_t id, trygg_out_status status,
                              const char *error, int64_t next_attempt);
     trygg_err (*notify_list)(trygg_store *st, int status, trygg_notify *out, int max, int *n);
+    trygg_err (*outbox_wait)(trygg_store *st, const char *outbox, int timeout_ms, int *woken);
     trygg_err (*sms_claim)(trygg_store *st, const char *owner, int64_t now, int lease_s,
                            trygg_sms_out *out, int max, int *n);
     trygg_err (*notify_claim)(trygg_store *st, const char *owner, int64_t now, int lease_s,

@@ -82,6 +82,8 @@ trygg_err trygg_pg_fail(trygg_store *st, PGresult *r, const char *what)
     snprintf(st->errmsg, sizeof st->errmsg, "%s: %.*s (postgresql %s)", what,
              (int)strcspn(msg, "\n"), msg, state ? state : "connection");
     trygg_err err = trygg_pg_map(r);
+    if (err == TRYGG_ERR_READONLY)
+        st->stale = 1; /* a standby: find the primary before the next call */
     PQclear(r);
     return err;
 }
@@ -156,6 +158,68 @@ static int result_ok(const PGresult *r)
     return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
 
+/* The session settings every connection gets, also after a reconnect:
+ * UTC on the wire (the configured zone is applied in C, trygg/time.h, as
+ * with SQLite), UTF-8. */
+static trygg_err session_setup(trygg_store *st)
+{
+    PGresult *r = PQexec(st->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
+    if (!r || !result_ok(r))
+        return trygg_pg_fail(st, r, "session");
+    PQclear(r);
+    return st->listening ? trygg_pg_listen_again(st) : TRYGG_OK;
+}
+
+/* Connects again with the same connection string: with a multi-host
+ * string and target_session_attrs=read-write, libpq tries every host and
+ * keeps the one that takes writes (the new primary after a failover).
+ * Logged once per outage, not once per call. */
+static void reconnect(trygg_store *st)
+{
+    PQreset(st->conn);
+    st->stale = 0;
+    if (PQstatus(st->conn) == CONNECTION_OK) {
+        if (session_setup(st) == TRYGG_OK) {
+            if (st->lost)
+                TRYGG_INFO("store: connected to PostgreSQL again");
+            st->lost = 0;
+            return;
+        }
+        st->stale = 1; /* connected without its settings: not to be used */
+    }
+    if (!st->lost)
+        TRYGG_WARN("store: connection to PostgreSQL lost; trying again on each call: %.*s",
+                   (int)strcspn(PQerrorMessage(st->conn), "\n"), PQerrorMessage(st->conn));
+    st->lost = 1;
+}
+
+/* Before a statement outside a transaction: a broken connection or a
+ * read-only session is replaced first (1: it was, just now). Inside a
+ * transaction the transaction fails instead (it cannot move to another
+ * connection). */
+static int ensure_connected(trygg_store *st)
+{
+    if (st->txdepth > 0 || (!st->stale && PQstatus(st->conn) == CONNECTION_OK))
+        return 0;
+    reconnect(st);
+    return 1;
+}
+
+/* After a failed statement outside a transaction on a connection that was
+ * not new (fresh = 0): 1 when it is worth one more try on a new connection
+ * (the connection broke between statements, or the server was a standby). */
+static int retry_elsewhere(trygg_store *st, const PGresult *r, int fresh)
+{
+    if (st->txdepth > 0 || fresh)
+        return 0;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (PQstatus(st->conn) != CONNECTION_OK || (state && strcmp(state, "25006") == 0)) {
+        reconnect(st);
+        return PQstatus(st->conn) == CONNECTION_OK;
+    }
+    return 0;
+}
+
 trygg_err trygg_pg_query(trygg_store *st, const char *sql, trygg_sql_args a, PGresult **out,
                          const char *what)
 {
@@ -166,19 +230,14 @@ trygg_err trygg_pg_query(trygg_store *st, const char *sql, trygg_sql_args a, PGr
         params_free(&p);
         return trygg_pg_failf(st, err, "%s: out of memory", what);
     }
+    int fresh = ensure_connected(st);
     PGresult *r = NULL;
     for (int attempt = 0; attempt < 2; attempt++) {
         r = PQexecParams(st->conn, sql, p.n, NULL, p.v, NULL, NULL, 0);
-        if (result_ok(r) || PQstatus(st->conn) != CONNECTION_BAD || st->txdepth > 0 || attempt > 0)
+        if (result_ok(r) || attempt > 0 || !retry_elsewhere(st, r, fresh))
             break;
-        /* The server went away between statements (a restart, a failover
-         * with a multi-host connection string): connect again, once. */
         PQclear(r);
         r = NULL;
-        TRYGG_WARN("store: connection to PostgreSQL lost; reconnecting");
-        PQreset(st->conn);
-        if (PQstatus(st->conn) != CONNECTION_OK)
-            break;
     }
     params_free(&p);
     if (!r || !result_ok(r))
@@ -189,7 +248,12 @@ trygg_err trygg_pg_query(trygg_store *st, const char *sql, trygg_sql_args a, PGr
 
 trygg_err trygg_pg_exec(trygg_store *st, const char *sql, const char *what)
 {
+    int fresh = ensure_connected(st);
     PGresult *r = PQexec(st->conn, sql);
+    if (!result_ok(r) && retry_elsewhere(st, r, fresh)) {
+        PQclear(r);
+        r = PQexec(st->conn, sql);
+    }
     if (!r || !result_ok(r))
         return trygg_pg_fail(st, r, what);
     PQclear(r);
@@ -487,9 +551,7 @@ trygg_err trygg_pg_open(const char *conninfo, trygg_store **out)
                              st->conn ? PQerrorMessage(st->conn) : "out of memory");
     } else {
         PQsetNoticeProcessor(st->conn, notice_quiet, NULL);
-        /* UTC on the wire; the configured zone is applied in C
-         * (trygg/time.h), as with SQLite. */
-        err = trygg_pg_exec(st, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'", "session");
+        err = session_setup(st);
     }
     if (!err)
         err = migrate(st, latest());

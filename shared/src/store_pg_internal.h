@@ -28,11 +28,26 @@
 struct trygg_store {
     trygg_store_base base; /* first: the front dispatches through it */
     PGconn *conn;
-    int txdepth; /* nesting of trygg_pg_tx_begin */
-    int user_tx; /* 1 inside trygg_store_begin */
+    int txdepth;        /* nesting of trygg_pg_tx_begin */
+    int user_tx;        /* 1 inside trygg_store_begin */
+    int stale;          /* the session answered "read-only" (a standby): connect
+                         * again before the next statement outside a transaction */
+    int lost;           /* a reconnect failed and was logged; 0 once connected */
+    unsigned listening; /* TRYGG_PG_LISTEN_* channels this session LISTENs on */
+    unsigned woken;     /* TRYGG_PG_LISTEN_* with a wake-up not yet returned */
     int retention[TRYGG_KIND_COUNT];
     char errmsg[512];
 };
+
+/* The NOTIFY channels of the outboxes (trygg_store_outbox_wait): a NOTIFY
+ * goes with every enqueue, in its transaction. */
+#define TRYGG_PG_CHANNEL_NOTIFY "trygg_notify_out"
+#define TRYGG_PG_CHANNEL_SMS    "trygg_sms_out"
+#define TRYGG_PG_LISTEN_NOTIFY  1u
+#define TRYGG_PG_LISTEN_SMS     2u
+/* LISTENs on the channels in `listening` (after a reconnect: a new session
+ * has none, and what was sent meanwhile is a wake-up, st->woken). */
+trygg_err trygg_pg_listen_again(trygg_store *st);
 
 /* SQL for a timestamptz column as Unix seconds, and a parameter given as
  * Unix seconds as a timestamptz. */

@@ -9,7 +9,7 @@
 #include "store_pg_internal.h"
 
 const int trygg_pg_ops_missing = 0;
-const int trygg_pg_ops_total = 165;
+const int trygg_pg_ops_total = 166;
 
 const trygg_store_ops trygg_pg_ops = {
     .name = "postgresql",
@@ -125,6 +125,7 @@ const trygg_store_ops trygg_pg_ops = {
     .notify_due = trygg_pg_notify_due,
     .notify_mark = trygg_pg_notify_mark,
     .notify_list = trygg_pg_notify_list,
+    .outbox_wait = trygg_pg_outbox_wait,
     .sms_claim = trygg_pg_sms_claim,
     .notify_claim = trygg_pg_notify_claim,
     .job_lease = trygg_pg_job_lease,

@@ -170,6 +170,7 @@ trygg_err trygg_pg_notify_due(trygg_store *st, int64_t now, trygg_notify *out, i
 trygg_err trygg_pg_notify_mark(trygg_store *st, int64_t id, trygg_out_status status,
                                const char *error, int64_t next_attempt);
 trygg_err trygg_pg_notify_list(trygg_store *st, int status, trygg_notify *out, int max, int *n);
+trygg_err trygg_pg_outbox_wait(trygg_store *st, const char *outbox, int timeout_ms, int *woken);
 trygg_err trygg_pg_sms_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
                              trygg_sms_out *out, int max, int *n);
 trygg_err trygg_pg_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,

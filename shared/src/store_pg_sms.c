@@ -478,9 +478,11 @@ trygg_err trygg_pg_sms_enqueue(trygg_store *st, int64_t item_id, const char *rec
     if (!err)
         err = insert_id(
             st,
-            "INSERT INTO sms_out (item_id, recipient, text, author, created, "
-            "next_attempt) VALUES ($1, $2, $3, $4, " PG_TS("$5") ", " PG_TS("$5") ") "
-                                                                                  "RETURNING id",
+            "WITH ins AS (INSERT INTO sms_out (item_id, recipient, text, author, created, "
+            "next_attempt) VALUES ($1, $2, $3, $4, " PG_TS("$5") ", " PG_TS(
+                "$5") ") "
+                      "RETURNING id) "
+                      "SELECT id, pg_notify('" TRYGG_PG_CHANNEL_SMS "', '') FROM ins",
             TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(recipient), TRYGG_SQL_TEXT(text),
                            TRYGG_SQL_TEXT(author ? author : ""), TRYGG_SQL_INT(trygg_pg_now())),
             id, "enqueue sms");
@@ -549,9 +551,11 @@ trygg_err trygg_pg_notify_enqueue(trygg_store *st, int64_t item_id, const char *
                               "email|webhook, payload < 8 KiB)");
     return insert_id(
         st,
-        "INSERT INTO notify_out (item_id, destination, channel, payload, created, "
-        "next_attempt) VALUES ($1, $2, $3, $4, " PG_TS("$5") ", " PG_TS("$5") ") "
-                                                                              "RETURNING id",
+        "WITH ins AS (INSERT INTO notify_out (item_id, destination, channel, payload, created, "
+        "next_attempt) VALUES ($1, $2, $3, $4, " PG_TS("$5") ", " PG_TS(
+            "$5") ") "
+                  "RETURNING id) "
+                  "SELECT id, pg_notify('" TRYGG_PG_CHANNEL_NOTIFY "', '') FROM ins",
         TRYGG_SQL_ARGS(TRYGG_SQL_INT(item_id), TRYGG_SQL_TEXT(destination), TRYGG_SQL_TEXT(channel),
                        TRYGG_SQL_TEXT(payload), TRYGG_SQL_INT(trygg_pg_now())),
         id, "enqueue forward");

@@ -119,6 +119,7 @@ const trygg_store_ops trygg_sqlite_ops = {
     .notify_due = trygg_sqlite_notify_due,
     .notify_mark = trygg_sqlite_notify_mark,
     .notify_list = trygg_sqlite_notify_list,
+    .outbox_wait = trygg_sqlite_outbox_wait,
     .sms_claim = trygg_sqlite_sms_claim,
     .notify_claim = trygg_sqlite_notify_claim,
     .job_lease = trygg_sqlite_job_lease,

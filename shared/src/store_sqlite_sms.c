@@ -827,3 +827,13 @@ trygg_err trygg_sqlite_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out)
         err = trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such sms %lld", (long long)id);
     return err;
 }
+
+/* One process writes a SQLite queue: nothing else wakes a worker. */
+trygg_err trygg_sqlite_outbox_wait(trygg_store *st, const char *outbox, int timeout_ms, int *woken)
+{
+    (void)st;
+    (void)outbox;
+    (void)timeout_ms;
+    *woken = -1;
+    return TRYGG_OK;
+}

@@ -118,8 +118,8 @@ subst() { # subst FROM TO: replace a line of the config that must be there
     grep -qF -- "$1" "$N/trygg.conf" || fail "assets/nginx/trygg.conf has no '$1'"
     FROM="$1" TO="$2" python3 -c 'import os,sys; p=sys.argv[1]; s=open(p).read(); open(p,"w").write(s.replace(os.environ["FROM"], os.environ["TO"], 1))' "$N/trygg.conf"
 }
-subst "server 127.0.0.1:8080;" "server 127.0.0.1:$PORT_A;"
-subst "# server 127.0.0.1:8081;" "server 127.0.0.1:$PORT_B;"
+subst "server 127.0.0.1:8080 " "server 127.0.0.1:$PORT_A "
+subst "# server 127.0.0.1:8081 " "server 127.0.0.1:$PORT_B "
 subst "listen 443 ssl http2;" "listen 127.0.0.1:$HTTPS ssl http2;"
 subst "listen 80;" "listen 127.0.0.1:$HTTP;"
 subst "/etc/letsencrypt/live/trygg.example.se/fullchain.pem" "$N/cert.pem"

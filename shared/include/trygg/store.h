@@ -786,6 +786,19 @@ TRYGG_MUST_CHECK trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id,
 TRYGG_MUST_CHECK trygg_err trygg_store_notify_list(trygg_store *st, int status, trygg_notify *out,
                                                    int max, int *n);
 
+/* ---- Waking outbox workers ----------------------------------------------------
+ * Waits up to timeout_ms until a row is queued in `outbox` ("notify": the
+ * forward outbox, "sms": the SMS outbox) by any process on the database, so
+ * that a worker sends at once instead of at its next poll: *woken = 1 when
+ * one was queued (or queued since the last call; several are one wake-up,
+ * and a wake-up may be spurious: claim and see), 0 when the time ran out.
+ * The first call subscribes; a row queued before it is found by the
+ * caller's claim. On PostgreSQL: LISTEN, and a NOTIFY at every enqueue
+ * (delivered at its commit). *woken = -1 at once where another process
+ * cannot wake the caller (SQLite): the caller waits with its own timer. */
+TRYGG_MUST_CHECK trygg_err trygg_store_outbox_wait(trygg_store *st, const char *outbox,
+                                                   int timeout_ms, int *woken);
+
 /* ---- Leases: outbox workers and run-once jobs -----------------------------------
  * A worker (`owner`: an instance name unique per process and host, e.g.
  * "server@host:pid") claims due outbox rows with an expiry: a claimed row is
