@@ -188,7 +188,7 @@ trygg_err trygg_pg_import_begin(trygg_store *st)
 {
     if (!st->user_tx)
         return trygg_pg_failf(st, TRYGG_ERR_STATE, "import outside trygg_store_begin");
-    return trygg_pg_exec(st, "SET CONSTRAINTS ALL DEFERRED", "import");
+    return trygg_pg_exec(st, "SET CONSTRAINTS ALL DEFERRED; DELETE FROM report_meta", "import");
 }
 
 /* One parameter of the import's VALUES, cast to its column's type. */

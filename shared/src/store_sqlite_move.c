@@ -176,12 +176,47 @@ trygg_err trygg_sqlite_export_rows(trygg_store *st, const char *table, trygg_row
     return rc == SQLITE_DONE ? TRYGG_OK : trygg_st_fail(st, rc, "export");
 }
 
+/* Runs the statements that query `sql` gives (one text column), after
+ * reading them all (no schema change while the query runs). */
+static trygg_err run_each(trygg_store *st, const char *sql)
+{
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(st, sql, &s);
+    if (err)
+        return err;
+    trygg_buf b;
+    trygg_buf_init(&b, (size_t)1 << 20);
+    int rc;
+    while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        err = trygg_buf_puts(&b, (const char *)sqlite3_column_text(s, 0));
+        if (!err)
+            err = trygg_buf_puts(&b, ";\n");
+    }
+    sqlite3_finalize(s);
+    if (!err && rc != SQLITE_DONE)
+        err = trygg_st_fail(st, rc, "import");
+    if (!err && trygg_buf_str(&b)[0])
+        err = trygg_st_exec(st, trygg_buf_str(&b));
+    trygg_buf_free(&b);
+    return err;
+}
+
 trygg_err trygg_sqlite_import_begin(trygg_store *st)
 {
     if (!st->user_tx)
         return trygg_st_failf(st, TRYGG_ERR_STATE, "import outside trygg_store_begin");
     /* Foreign keys are checked at the commit (reset by SQLite after it). */
-    return trygg_st_exec(st, "PRAGMA defer_foreign_keys = ON");
+    trygg_err err = trygg_st_exec(st, "PRAGMA defer_foreign_keys = ON");
+    if (!err)
+        err = trygg_st_exec(st, "DELETE FROM report_meta");
+    /* The rows come as they were: the triggers that derive rows from
+     * others (availability intervals from health, the week cache) are
+     * set aside until import_end, all but the search index's. */
+    if (!err)
+        err = trygg_st_exec(st, "CREATE TEMP TABLE trygg_import_triggers AS SELECT name, sql"
+                                " FROM sqlite_master WHERE type = 'trigger'"
+                                " AND name NOT LIKE 'items%fts%'");
+    return err ? err : run_each(st, "SELECT 'DROP TRIGGER ' || name FROM trygg_import_triggers");
 }
 
 /* "INSERT INTO t (cols) VALUES (?1, ..., ?n)" into b. */
@@ -223,10 +258,12 @@ trygg_err trygg_sqlite_import_rows(trygg_store *st, const char *table, const cha
 
 trygg_err trygg_sqlite_import_end(trygg_store *st)
 {
-    /* An INTEGER PRIMARY KEY continues after the highest id by itself. */
+    /* An INTEGER PRIMARY KEY continues after the highest id by itself;
+     * the triggers set aside by import_begin come back. */
     if (!st->user_tx)
         return trygg_st_failf(st, TRYGG_ERR_STATE, "import outside trygg_store_begin");
-    return TRYGG_OK;
+    trygg_err err = run_each(st, "SELECT sql FROM temp.trygg_import_triggers");
+    return err ? err : trygg_st_exec(st, "DROP TABLE temp.trygg_import_triggers");
 }
 
 /* Copies every page of `from` into `to`, waiting while a writer holds it. */

@@ -1175,7 +1175,9 @@ TRYGG_MUST_CHECK trygg_err trygg_store_export_rows(trygg_store *st, const char *
  * TRYGG_ERR_TOOBIG when cap is too small. */
 TRYGG_MUST_CHECK trygg_err trygg_store_table_columns(trygg_store *st, const char *table, char *out,
                                                      size_t cap);
-/* Starts an import inside trygg_store_begin: from here to the commit,
+/* Starts an import into an empty store, inside trygg_store_begin: the
+ * named values a new store sets itself (report_meta: when availability
+ * logging began) are removed for the source's; from here to the commit,
  * references between rows are checked at the commit, so tables and rows may
  * come in any order (an item marked as duplicate of a later one).
  * TRYGG_ERR_STATE outside trygg_store_begin. */
