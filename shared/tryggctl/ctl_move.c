@@ -130,3 +130,27 @@ CTL_COMMAND(backup, "backup",
             "  backup FILE               SQLite's online backup of the database into new FILE\n"
             "                            (safe while the server runs)",
             cmd_backup)
+
+static int print_count(void *ctx, const char *table, int64_t rows)
+{
+    (void)ctx;
+    printf("%s %lld\n", table, (long long)rows);
+    return 0;
+}
+
+static int cmd_tables(ctl_ctx *ctx, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        ctl_error("usage: tables");
+        return CTL_USAGE;
+    }
+    int rc = ctl_open_store(ctx, 0);
+    if (rc)
+        return rc;
+    trygg_err err = trygg_store_table_rows(ctx->st, print_count, NULL);
+    return err ? ctl_store_fail(ctx, err, "tables") : CTL_OK;
+}
+CTL_COMMAND(tables, "tables",
+            "  tables                    rows per data table (after a backup's restore or a move)",
+            cmd_tables)
