@@ -219,7 +219,7 @@ static void make_data(const char *dir, const char *db)
     token[strcspn(token, "\r\n")] = '\0';
 }
 
-/* Starts n servers on dir/server.ini; their pids into pids[]. */
+/* Starts n servers on the server.ini in `dir`; their pids into pids[]. */
 static void start_servers(const char *dir, int n, pid_t *pids)
 {
     char ini[600], log[600];

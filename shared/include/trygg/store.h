@@ -1192,7 +1192,7 @@ TRYGG_MUST_CHECK trygg_err trygg_store_import_rows(trygg_store *st, const char *
 /* Ends an import: new rows get ids after the highest imported one. */
 TRYGG_MUST_CHECK trygg_err trygg_store_import_end(trygg_store *st);
 /* SQLite only: the online backup of the open store into a new file at
- * `path` (sqlite3_backup, consistent while others write; never a copy of
+ * `path` (SQLite's backup API, consistent while others write; never a copy of
  * the live file). TRYGG_ERR_EXISTS when `path` exists. PostgreSQL gives
  * TRYGG_ERR_INVALID: its backups are pg_dump and pg_basebackup
  * (docs/postgresql.md, "Backups"). */
