@@ -86,10 +86,12 @@ static const char FILL_SQL[] =
     " ELSE (ARRAY['new','triaged','forwarded','in_progress'])[1 + g %% 4] END,"
     " CASE WHEN c.ts < now() - interval '30 days' THEN 'resolved' ELSE '' END,"
     " g %% 100 = 0, c.ts, c.ts, c.ts + interval '365 days', t.text, 'Plats ' || (g %% 977)"
-    " FROM generate_series(%lld, %lld) g, w,"
+    " FROM generate_series(%lld::bigint, %lld::bigint) g, w,"
     " LATERAL (SELECT to_timestamp(%lld - (%lld - g) * %f) AS ts) c,"
-    " LATERAL (SELECT w.a[1 + (g * 7919) %% 48] || ' ' || w.a[1 + (g * 104729) %% 48] || ' vid '"
-    " || w.a[1 + (g * 1299709) %% 48] || ' ' || w.a[1 + (g * 15485863) %% 48]"
+    " LATERAL (SELECT w.a[1 + abs(hashint8extended(g, 1) %% 48)] || ' '"
+    " || w.a[1 + abs(hashint8extended(g, 2) %% 48)] || ' vid '"
+    " || w.a[1 + abs(hashint8extended(g, 3) %% 48)] || ' '"
+    " || w.a[1 + abs(hashint8extended(g, 4) %% 48)]"
     " || CASE WHEN g %% 1000 = 0 THEN ' sparkcykeln' ELSE '' END AS text) t";
 
 static const char AUDIT_SQL[] =
