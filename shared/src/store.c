@@ -1196,6 +1196,49 @@ trygg_err trygg_store_test_history_since(trygg_store *st, int64_t at)
     return OPS(st)->test_history_since(st, at);
 }
 
+trygg_err trygg_store_export_rows(trygg_store *st, const char *table, trygg_row_cb cb, void *ctx)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->export_rows(st, table, cb, ctx);
+}
+
+trygg_err trygg_store_table_columns(trygg_store *st, const char *table, char *out, size_t cap)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->table_columns(st, table, out, cap);
+}
+
+trygg_err trygg_store_import_begin(trygg_store *st)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->import_begin(st);
+}
+
+trygg_err trygg_store_import_rows(trygg_store *st, const char *table, const char *cols,
+                                  const trygg_sql_val *v, int ncols, int nrows)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->import_rows(st, table, cols, v, ncols, nrows);
+}
+
+trygg_err trygg_store_import_end(trygg_store *st)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->import_end(st);
+}
+
+trygg_err trygg_store_backup(trygg_store *st, const char *path)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->backup(st, path);
+}
+
 trygg_err trygg_police_store_json(trygg_store *st, const char *json, size_t len, const char *origin,
                                   int *stored, int *skipped, char *err, size_t errcap)
 {

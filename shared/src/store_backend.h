@@ -236,6 +236,13 @@ typedef struct trygg_store_ops {
     trygg_err (*test_health_at)(trygg_store *st, const char *component, const char *json,
                                 int64_t at);
     trygg_err (*test_history_since)(trygg_store *st, int64_t at);
+    trygg_err (*export_rows)(trygg_store *st, const char *table, trygg_row_cb cb, void *ctx);
+    trygg_err (*table_columns)(trygg_store *st, const char *table, char *out, size_t cap);
+    trygg_err (*import_begin)(trygg_store *st);
+    trygg_err (*import_rows)(trygg_store *st, const char *table, const char *cols,
+                             const trygg_sql_val *v, int ncols, int nrows);
+    trygg_err (*import_end)(trygg_store *st);
+    trygg_err (*backup)(trygg_store *st, const char *path);
     trygg_err (*police_store_json)(trygg_store *st, const char *json, size_t len,
                                    const char *origin, int *stored, int *skipped, char *err,
                                    size_t errcap);

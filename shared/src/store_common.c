@@ -293,3 +293,40 @@ int trygg_stc_status_count(void *ctx, const char *key, int64_t count)
     c->counts[status] = count;
     return 0;
 }
+
+int trygg_stc_cols_count(const char *cols)
+{
+    if (!cols || !*cols)
+        return 0;
+    int n = 1;
+    for (const char *p = cols; *p; p++)
+        n += *p == ',';
+    return n;
+}
+
+/* 1 when name p[0..len) is one of the names of list `list`. */
+static int in_list(const char *list, const char *p, size_t len)
+{
+    for (const char *q = list; *q;) {
+        const char *end = strchr(q, ',');
+        size_t n = end ? (size_t)(end - q) : strlen(q);
+        if (n == len && memcmp(q, p, len) == 0)
+            return 1;
+        q += n + (end ? 1 : 0);
+    }
+    return 0;
+}
+
+int trygg_stc_cols_subset(const char *cols, const char *have)
+{
+    if (!cols || !have)
+        return 0;
+    for (const char *p = cols; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == 0 || !in_list(have, p, len) || (end && in_list(end + 1, p, len)))
+            return 0;
+        p += len + (end ? 1 : 0);
+    }
+    return 1;
+}

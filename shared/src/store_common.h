@@ -97,4 +97,10 @@ typedef struct trygg_stc_status_counts {
 } trygg_stc_status_counts;
 int trygg_stc_status_count(void *ctx, const char *key, int64_t count);
 
+/* Column lists of a move (store.h "Moving a store to another backend"),
+ * comma-separated names: the number of names in `cols` (0 for ""), and 1
+ * when every name of `cols` is in `have`, none of them twice. */
+int trygg_stc_cols_count(const char *cols);
+int trygg_stc_cols_subset(const char *cols, const char *have);
+
 #endif

@@ -9,7 +9,7 @@
 #include "store_pg_internal.h"
 
 const int trygg_pg_ops_missing = 0;
-const int trygg_pg_ops_total = 166;
+const int trygg_pg_ops_total = 172;
 
 const trygg_store_ops trygg_pg_ops = {
     .name = "postgresql",
@@ -172,6 +172,12 @@ const trygg_store_ops trygg_pg_ops = {
     .test_kiosk_seen = trygg_pg_test_kiosk_seen,
     .test_health_at = trygg_pg_test_health_at,
     .test_history_since = trygg_pg_test_history_since,
+    .export_rows = trygg_pg_export_rows,
+    .table_columns = trygg_pg_table_columns,
+    .import_begin = trygg_pg_import_begin,
+    .import_rows = trygg_pg_import_rows,
+    .import_end = trygg_pg_import_end,
+    .backup = trygg_pg_backup,
     .police_store_json = trygg_pg_police_store_json,
     .police_count = trygg_pg_police_count,
     .police_note = trygg_pg_police_note,

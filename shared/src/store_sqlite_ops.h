@@ -237,6 +237,13 @@ trygg_err trygg_sqlite_test_kiosk_seen(trygg_store *st, const char *id, int64_t 
 trygg_err trygg_sqlite_test_health_at(trygg_store *st, const char *component, const char *json,
                                       int64_t at);
 trygg_err trygg_sqlite_test_history_since(trygg_store *st, int64_t at);
+trygg_err trygg_sqlite_export_rows(trygg_store *st, const char *table, trygg_row_cb cb, void *ctx);
+trygg_err trygg_sqlite_table_columns(trygg_store *st, const char *table, char *out, size_t cap);
+trygg_err trygg_sqlite_import_begin(trygg_store *st);
+trygg_err trygg_sqlite_import_rows(trygg_store *st, const char *table, const char *cols,
+                                   const trygg_sql_val *v, int ncols, int nrows);
+trygg_err trygg_sqlite_import_end(trygg_store *st);
+trygg_err trygg_sqlite_backup(trygg_store *st, const char *path);
 trygg_err trygg_sqlite_police_store_json(trygg_store *st, const char *json, size_t len,
                                          const char *origin, int *stored, int *skipped, char *err,
                                          size_t errcap);

@@ -26,6 +26,7 @@
 
 #include <stdint.h>
 #include "item.h"
+#include "sql_values.h"
 
 typedef struct trygg_store trygg_store;
 
@@ -1164,5 +1165,55 @@ TRYGG_MUST_CHECK trygg_err trygg_store_test_health_at(trygg_store *st, const cha
 /* Test hook: availability logging (for the report) began at `at`, and every
  * kiosk registered now was registered then. */
 TRYGG_MUST_CHECK trygg_err trygg_store_test_history_since(trygg_store *st, int64_t at);
+
+/* ---- Moving a store to another backend -------------------------------------
+ * `tryggctl move` (trygg_store_move, trygg/store_move.h) copies every data
+ * table of one store into an empty store of another backend through these
+ * engine-neutral calls: a row is a list of values (trygg/sql_values.h:
+ * TRYGG_SQLV_TEXT, _INT, _BLOB, _NULL), every time is Unix seconds and every
+ * boolean 0/1 (each backend converts to and from its own types), and ids
+ * are kept, so every reference between rows stays valid. */
+
+/* One row of n values; non-zero stops the export. */
+typedef int (*trygg_row_cb)(void *ctx, const trygg_sql_val *v, int n);
+/* Calls cb(ctx, v, n) for every row of `table`, in primary key order, with
+ * the n values of its stored columns in the order trygg_store_table_columns
+ * gives; values live until cb returns; cb returning non-zero stops (then
+ * TRYGG_ERR_STATE). TRYGG_ERR_NOTFOUND for a table the store does not have. */
+TRYGG_MUST_CHECK trygg_err trygg_store_export_rows(trygg_store *st, const char *table,
+                                                   trygg_row_cb cb, void *ctx);
+/* The stored columns of data table `table` (not generated ones such as
+ * PostgreSQL's search vectors), comma-separated in table order, into
+ * out[cap]. TRYGG_ERR_NOTFOUND for a table the store does not have,
+ * TRYGG_ERR_TOOBIG when cap is too small. */
+TRYGG_MUST_CHECK trygg_err trygg_store_table_columns(trygg_store *st, const char *table, char *out,
+                                                     size_t cap);
+/* Starts an import into an empty store, inside trygg_store_begin: the
+ * named values a new store sets itself (report_meta: when availability
+ * logging began) are removed for the source's; from here to the commit,
+ * references between rows are checked at the commit, so tables and rows may
+ * come in any order (an item marked as duplicate of a later one).
+ * TRYGG_ERR_STATE outside trygg_store_begin. */
+TRYGG_MUST_CHECK trygg_err trygg_store_import_begin(trygg_store *st);
+/* Inserts `nrows` rows into `table`: v holds nrows * ncols values, row by
+ * row, for the columns `cols` (comma-separated, as trygg_store_table_columns
+ * gives them), ids as given. TRYGG_ERR_INVALID for a column the table does
+ * not have; a unique key taken gives TRYGG_ERR_EXISTS. */
+TRYGG_MUST_CHECK trygg_err trygg_store_import_rows(trygg_store *st, const char *table,
+                                                   const char *cols, const trygg_sql_val *v,
+                                                   int ncols, int nrows);
+/* Ends an import: new rows get ids after the highest imported one. */
+TRYGG_MUST_CHECK trygg_err trygg_store_import_end(trygg_store *st);
+/* SQLite only: the online backup of the open store into a new file at
+ * `path` (SQLite's backup API, consistent while others write; never a copy of
+ * the live file). TRYGG_ERR_EXISTS when `path` exists. PostgreSQL gives
+ * TRYGG_ERR_INVALID: its backups are pg_dump and pg_basebackup
+ * (docs/postgresql.md, "Backups"). */
+TRYGG_MUST_CHECK trygg_err trygg_store_backup(trygg_store *st, const char *path);
+/* The schema version of SQLite file `path` without opening it as a store
+ * (nothing is migrated or created): *version gets it, 0 for an empty file.
+ * TRYGG_ERR_NOTFOUND when there is no file, TRYGG_ERR_INVALID for a
+ * PostgreSQL setting. */
+TRYGG_MUST_CHECK trygg_err trygg_store_file_version(const char *path, int *version);
 
 #endif
