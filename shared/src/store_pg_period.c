@@ -2,11 +2,16 @@
  * store_pg_period.c — the counts behind the quarterly area analysis and the
  * yearly report on PostgreSQL (trygg_store_period_counts,
  * trygg_store_first_item in store.h; the report itself is
- * shared/src/report_period.c). One grouped query per bucket and source, in
- * one REPEATABLE READ snapshot, as with SQLite.
+ * shared/src/report_period.c). Items and partner events come piece by
+ * piece from the cache of schema v21 (report_piece_done /
+ * report_piece_counts, store_report_common.h), as with SQLite: each part of
+ * a bucket within one ISO week is counted once and kept until a trigger
+ * drops it; a piece not cached and police events are one grouped query
+ * each. Everything is read in one REPEATABLE READ snapshot.
  */
 #include "store_pg_internal.h"
 #include "store_report_common.h"
+#include "trygg/log.h"
 
 #include <string.h>
 
@@ -61,6 +66,124 @@ static trygg_err period_query(trygg_store *st, trygg_period_source src, int buck
     return TRYGG_OK;
 }
 
+/* ---- The piece cache (v21) ------------------------------------------------------ */
+
+/* Counts piece [from, to) into the cache, items and partner events, in its
+ * own short write transaction. The lock (SHARE ROW EXCLUSIVE conflicts with
+ * the ROW EXCLUSIVE of the triggers' DELETE) waits for every write that
+ * already dropped pieces to commit and makes later ones wait for this
+ * count, so a piece is never marked counted without an item or event that
+ * was written while it was being counted. */
+static trygg_err piece_fill(trygg_store *st, int64_t from, int64_t to)
+{
+    static const char *const fill[] = {
+        "LOCK TABLE report_piece_done IN SHARE ROW EXCLUSIVE MODE",
+        "DELETE FROM report_piece_counts WHERE piece_start = $1 AND piece_end = $2",
+        "INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
+        " SELECT $1::bigint, $2::bigint, 0, area, kind || '/' || category, shared_place,"
+        " count(*) FROM items WHERE " IN_BUCKET("created") " AND " TRYGG_RB_COUNTED(
+            "") " GROUP BY 4, 5, 6",
+        "INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
+        " SELECT $1::bigint, $2::bigint, 1, area, type, place, sum(count) FROM events"
+        " WHERE day >= $3 AND day <= $4 GROUP BY 4, 5, 6",
+        "INSERT INTO report_piece_done(piece_start, piece_end, first_day, last_day)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (piece_start, piece_end) DO UPDATE"
+        " SET first_day = excluded.first_day, last_day = excluded.last_day",
+    };
+    static const int nargs[] = {0, 2, 2, 4, 4};
+    char d1[16], d2[16];
+    trygg_rb_local_day(from, d1);
+    trygg_rb_local_day(to - 1, d2);
+    trygg_sql_val v[4] = {TRYGG_SQL_INT(from), TRYGG_SQL_INT(to), TRYGG_SQL_TEXT(d1),
+                          TRYGG_SQL_TEXT(d2)};
+    trygg_err err = trygg_pg_tx_begin(st);
+    for (size_t i = 0; !err && i < sizeof fill / sizeof fill[0]; i++)
+        err = trygg_pg_write(st, fill[i], (trygg_sql_args){v, nargs[i]}, NULL, "period cache");
+    return trygg_pg_tx_end(st, err);
+}
+
+static int piece_cached(trygg_store *st, int64_t from, int64_t to)
+{
+    int64_t hit = 0;
+    if (trygg_pg_int64(st,
+                       "SELECT 1 FROM report_piece_done WHERE piece_start = $1 AND piece_end = $2",
+                       TRYGG_SQL_ARGS(TRYGG_SQL_INT(from), TRYGG_SQL_INT(to)), &hit,
+                       "period cache") != TRYGG_OK)
+        return 0;
+    return hit == 1;
+}
+
+/* Fills the cache for every piece of the cacheable buckets not in it yet
+ * (a failure only means that piece is counted directly later). */
+static void pieces_fill(trygg_store *st, const int64_t *edges, int nedges)
+{
+    for (int b = 0; b + 1 < nedges; b++) {
+        if (!trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
+            continue;
+        for (int64_t t = edges[b], e; t < edges[b + 1]; t = e) {
+            e = trygg_rb_piece_end(t, edges[b + 1]);
+            if (!piece_cached(st, t, e) && piece_fill(st, t, e) != TRYGG_OK)
+                TRYGG_WARN("period cache: %s", trygg_store_errmsg(st));
+        }
+    }
+}
+
+/* Rows of cached piece [from, to) for bucket `bucket`; *hit = 0 when the
+ * piece is not (or no longer) cached in this snapshot. */
+static trygg_err piece_load(trygg_store *st, int bucket, int64_t from, int64_t to, int places,
+                            trygg_period_cb cb, void *ctx, int *stop, int *hit)
+{
+    *hit = piece_cached(st, from, to);
+    if (!*hit)
+        return TRYGG_OK;
+    PGresult *r;
+    trygg_err err = trygg_pg_query(
+        st,
+        places ? "SELECT src, area, key, place, n FROM report_piece_counts"
+                 " WHERE piece_start = $1 AND piece_end = $2"
+               : "SELECT src, area, key, '', sum(n) FROM report_piece_counts"
+                 " WHERE piece_start = $1 AND piece_end = $2 GROUP BY src, area, key",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(from), TRYGG_SQL_INT(to)), &r, "period cache load");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r); i++) {
+        trygg_period_row row = {.source = (trygg_period_source)trygg_pg_col_int(r, i, 0),
+                                .bucket = bucket,
+                                .area = PQgetvalue(r, i, 1),
+                                .key = PQgetvalue(r, i, 2),
+                                .place = PQgetvalue(r, i, 3),
+                                .n = trygg_pg_col_int(r, i, 4)};
+        if (cb(ctx, &row)) {
+            *stop = 1;
+            break;
+        }
+    }
+    PQclear(r);
+    return TRYGG_OK;
+}
+
+/* Items and partner events of bucket b: piece by piece from the cache,
+ * counting a piece directly when it is not cached. */
+static trygg_err bucket_counts(trygg_store *st, int b, int64_t from, int64_t to, int places,
+                               trygg_period_cb cb, void *ctx, int *stop)
+{
+    trygg_err err = TRYGG_OK;
+    if (!trygg_rb_piece_cacheable(from, to)) {
+        for (int src = TRYGG_PERIOD_ITEMS; !err && !*stop && src <= TRYGG_PERIOD_EVENTS; src++)
+            err = period_query(st, (trygg_period_source)src, b, from, to, places, cb, ctx, stop);
+        return err;
+    }
+    for (int64_t t = from, e; !err && !*stop && t < to; t = e) {
+        e = trygg_rb_piece_end(t, to);
+        int hit = 0;
+        err = piece_load(st, b, t, e, places, cb, ctx, stop, &hit);
+        for (int src = TRYGG_PERIOD_ITEMS; !err && !hit && !*stop && src <= TRYGG_PERIOD_EVENTS;
+             src++)
+            err = period_query(st, (trygg_period_source)src, b, t, e, places, cb, ctx, stop);
+    }
+    return err;
+}
+
 trygg_err trygg_pg_period_counts(trygg_store *st, const int64_t *edges, int nedges, int places,
                                  trygg_period_cb cb, void *ctx)
 {
@@ -70,14 +193,18 @@ trygg_err trygg_pg_period_counts(trygg_store *st, const int64_t *edges, int nedg
         if (edges[i] <= edges[i - 1])
             return TRYGG_ERR_INVALID;
     int own_tx = st->txdepth == 0;
+    if (own_tx)
+        pieces_fill(st, edges, nedges);
     trygg_err err =
         own_tx ? trygg_pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "period")
                : TRYGG_OK;
     int stop = 0;
-    for (int b = 0; !err && !stop && b + 1 < nedges; b++)
-        for (int src = 0; !err && !stop && src < 3; src++)
-            err = period_query(st, (trygg_period_source)src, b, edges[b], edges[b + 1], places, cb,
-                               ctx, &stop);
+    for (int b = 0; !err && !stop && b + 1 < nedges; b++) {
+        err = bucket_counts(st, b, edges[b], edges[b + 1], places, cb, ctx, &stop);
+        if (!err && !stop)
+            err = period_query(st, TRYGG_PERIOD_POLICE, b, edges[b], edges[b + 1], places, cb, ctx,
+                               &stop);
+    }
     if (own_tx) {
         trygg_err end = trygg_pg_exec(st, err ? "ROLLBACK" : "COMMIT", "period");
         if (!err)

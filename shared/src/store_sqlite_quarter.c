@@ -5,9 +5,16 @@
  * query per bucket and source: items through the report's covering index
  * (report_items_scan_v3, v9.sql), partner events by local day, police events
  * by time with the place a user attached them to (v18.sql).
+ *
+ * Items and partner events come from the piece cache of schema v21
+ * (report_piece_done / report_piece_counts, store_report_common.h): each
+ * part of a bucket within one ISO week is counted once, kept until a
+ * trigger drops it because an item or event in it changed, and read back
+ * as a few hundred rows, so the year does not scan a year of items again.
  */
 #include "store_report_common.h"
 #include "store_sqlite_internal.h"
+#include "trygg/log.h"
 #include "trygg/time.h"
 
 #include <stdio.h>
@@ -73,6 +80,135 @@ static trygg_err period_query(trygg_store *st, trygg_period_source src, int buck
     return TRYGG_OK;
 }
 
+/* ---- The piece cache (v21) ------------------------------------------------------ */
+
+/* Counts piece [from, to) into the cache, items and partner events, in its
+ * own short write transaction. */
+static trygg_err piece_fill(trygg_store *st, int64_t from, int64_t to)
+{
+    static const char *const fill[] = {
+        "DELETE FROM report_piece_counts WHERE piece_start = ?1 AND piece_end = ?2",
+        "INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
+        " SELECT ?1, ?2, 0, area, kind || '/' || category, shared_place, count(*) FROM items"
+        " INDEXED BY report_items_scan_v3 WHERE created >= ?1 AND created < ?2 AND " COUNTED
+        " GROUP BY 4, 5, 6",
+        "INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
+        " SELECT ?1, ?2, 1, area, type, place, sum(count) FROM events"
+        " WHERE day >= ?3 AND day <= ?4 GROUP BY 4, 5, 6",
+        "INSERT OR REPLACE INTO report_piece_done(piece_start, piece_end, first_day, last_day)"
+        " VALUES (?1, ?2, ?3, ?4)",
+    };
+    char d1[16], d2[16];
+    trygg_rb_local_day(from, d1);
+    trygg_rb_local_day(to - 1, d2);
+    trygg_err err = trygg_st_tx_begin(st);
+    for (size_t i = 0; !err && i < sizeof fill / sizeof fill[0]; i++) {
+        sqlite3_stmt *s;
+        err = trygg_st_prepare(st, fill[i], &s);
+        if (err)
+            break;
+        sqlite3_bind_int64(s, 1, from);
+        sqlite3_bind_int64(s, 2, to);
+        if (sqlite3_bind_parameter_count(s) >= 4) {
+            trygg_st_bind_text(s, 3, d1);
+            trygg_st_bind_text(s, 4, d2);
+        }
+        err = trygg_st_run(st, s, "period cache");
+    }
+    return trygg_st_tx_end(st, err);
+}
+
+static int piece_cached(trygg_store *st, int64_t from, int64_t to)
+{
+    sqlite3_stmt *s;
+    if (trygg_st_prepare(
+            st, "SELECT 1 FROM report_piece_done WHERE piece_start = ?1 AND piece_end = ?2", &s))
+        return 0;
+    sqlite3_bind_int64(s, 1, from);
+    sqlite3_bind_int64(s, 2, to);
+    int hit = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return hit;
+}
+
+/* Fills the cache for every piece of the cacheable buckets not in it yet
+ * (a failure only means that piece is counted directly later). */
+static void pieces_fill(trygg_store *st, const int64_t *edges, int nedges)
+{
+    for (int b = 0; b + 1 < nedges; b++) {
+        if (!trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
+            continue;
+        for (int64_t t = edges[b], e; t < edges[b + 1]; t = e) {
+            e = trygg_rb_piece_end(t, edges[b + 1]);
+            if (!piece_cached(st, t, e) && piece_fill(st, t, e) != TRYGG_OK)
+                TRYGG_WARN("period cache: %s", trygg_store_errmsg(st));
+        }
+    }
+}
+
+/* Rows of cached piece [from, to) for bucket `bucket`; *hit = 0 when the
+ * piece is not (or no longer) cached. */
+static trygg_err piece_load(trygg_store *st, int bucket, int64_t from, int64_t to, int places,
+                            trygg_period_cb cb, void *ctx, int *stop, int *hit)
+{
+    *hit = piece_cached(st, from, to);
+    if (!*hit)
+        return TRYGG_OK;
+    sqlite3_stmt *s;
+    trygg_err err = trygg_st_prepare(
+        st,
+        places ? "SELECT src, area, key, place, n FROM report_piece_counts"
+                 " WHERE piece_start = ?1 AND piece_end = ?2"
+               : "SELECT src, area, key, '', sum(n) FROM report_piece_counts"
+                 " WHERE piece_start = ?1 AND piece_end = ?2 GROUP BY src, area, key",
+        &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, from);
+    sqlite3_bind_int64(s, 2, to);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        trygg_period_row row = {.source = (trygg_period_source)sqlite3_column_int(s, 0),
+                                .bucket = bucket,
+                                .area = (const char *)sqlite3_column_text(s, 1),
+                                .key = (const char *)sqlite3_column_text(s, 2),
+                                .place = (const char *)sqlite3_column_text(s, 3),
+                                .n = sqlite3_column_int64(s, 4)};
+        if (!row.area || !row.key || !row.place)
+            row.area = row.key = row.place = ""; /* NOT NULL columns: out of memory only */
+        if (cb(ctx, &row)) {
+            *stop = 1;
+            break;
+        }
+    }
+    sqlite3_finalize(s);
+    if (!*stop && rc != SQLITE_DONE)
+        return trygg_st_fail(st, rc, "period cache load");
+    return TRYGG_OK;
+}
+
+/* Items and partner events of bucket b: piece by piece from the cache,
+ * counting a piece directly when it is not cached. */
+static trygg_err bucket_counts(trygg_store *st, int b, int64_t from, int64_t to, int places,
+                               trygg_period_cb cb, void *ctx, int *stop)
+{
+    trygg_err err = TRYGG_OK;
+    if (!trygg_rb_piece_cacheable(from, to)) {
+        for (int src = TRYGG_PERIOD_ITEMS; !err && !*stop && src <= TRYGG_PERIOD_EVENTS; src++)
+            err = period_query(st, (trygg_period_source)src, b, from, to, places, cb, ctx, stop);
+        return err;
+    }
+    for (int64_t t = from, e; !err && !*stop && t < to; t = e) {
+        e = trygg_rb_piece_end(t, to);
+        int hit = 0;
+        err = piece_load(st, b, t, e, places, cb, ctx, stop, &hit);
+        for (int src = TRYGG_PERIOD_ITEMS; !err && !hit && !*stop && src <= TRYGG_PERIOD_EVENTS;
+             src++)
+            err = period_query(st, (trygg_period_source)src, b, t, e, places, cb, ctx, stop);
+    }
+    return err;
+}
+
 trygg_err trygg_sqlite_period_counts(trygg_store *st, const int64_t *edges, int nedges, int places,
                                      trygg_period_cb cb, void *ctx)
 {
@@ -81,14 +217,18 @@ trygg_err trygg_sqlite_period_counts(trygg_store *st, const int64_t *edges, int 
     for (int i = 1; i < nedges; i++)
         if (edges[i] <= edges[i - 1])
             return TRYGG_ERR_INVALID;
-    /* One read transaction: every bucket from the same snapshot. */
     int own_tx = st->txdepth == 0 && !st->user_tx;
+    if (own_tx)
+        pieces_fill(st, edges, nedges);
+    /* One read transaction: every bucket from the same snapshot. */
     trygg_err err = own_tx ? trygg_st_exec(st, "BEGIN") : TRYGG_OK;
     int stop = 0;
-    for (int b = 0; !err && !stop && b + 1 < nedges; b++)
-        for (int src = 0; !err && !stop && src < 3; src++)
-            err = period_query(st, (trygg_period_source)src, b, edges[b], edges[b + 1], places, cb,
-                               ctx, &stop);
+    for (int b = 0; !err && !stop && b + 1 < nedges; b++) {
+        err = bucket_counts(st, b, edges[b], edges[b + 1], places, cb, ctx, &stop);
+        if (!err && !stop)
+            err = period_query(st, TRYGG_PERIOD_POLICE, b, edges[b], edges[b + 1], places, cb, ctx,
+                               &stop);
+    }
     if (own_tx && trygg_st_exec(st, "COMMIT") != TRYGG_OK && !err)
         err = TRYGG_ERR_DB;
     return err;
