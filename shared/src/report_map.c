@@ -354,7 +354,9 @@ static trygg_err draw_police(trygg_buf *b, const trygg_rr_view *v, const map_fra
         const trygg_place *p = &g->places[i];
         int shown = place_count(v, i, &n);
         double r = shown ? dot_r(n, pmax) : 4.0;
-        double cx = px(f, p->lon), by = py(f, p->lat) - r - 2;
+        /* above the dot, its left corner over the dot's centre: clear of the
+         * partners' square (left of the dot) and of the label (right) */
+        double cx = px(f, p->lon) + T_SIDE / 2 - 2, by = py(f, p->lat) - fmax(r + 2, 7);
         char num[24], title[200];
         snprintf(num, sizeof num, "%lld", (long long)e);
         const char *names[] = {"place", "n", NULL}, *vals[] = {p->label, num, NULL};
@@ -382,8 +384,10 @@ static trygg_err legend_police(trygg_buf *b, const trygg_rr_view *v, double x, d
     TRY(triangle(b, "legend-police", x + 14, *y + T_SIDE));
     TRY(trygg_buf_printf(b, "/><text x=\"%.0f\" y=\"%.1f\">", x + 36, *y + T_SIDE - 1));
     TRY(trygg_html_esc(b, trygg_rr_tr(v->o, "report.map_legend_police")));
-    TRY(trygg_buf_puts(b, "</text>"));
-    *y += T_SIDE + 8;
+    TRY(trygg_buf_printf(b, "<tspan x=\"%.0f\" dy=\"13\">", x + 36));
+    TRY(trygg_html_esc(b, trygg_rr_tr(v->o, "report.map_legend_police_how")));
+    TRY(trygg_buf_puts(b, "</tspan></text>"));
+    *y += T_SIDE + 21;
     return TRYGG_OK;
 }
 
