@@ -11,13 +11,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
-
 #include "server_fixture.h"
 #include "report_web.h"
 #include "web.h"
 #include "trygg/report.h"
-#include "trygg/time.h"
 
 static sfx F;
 static char sec_cookie[128], housing_cookie[128], police_cookie[128], admin_cookie[128];
@@ -311,43 +308,6 @@ static void test_week_and_login(void **state)
     sfx_resp_free(&r);
 }
 
-/* The pieces of the period cache (schema v21) that are counted. */
-static int64_t pieces_done(void)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    int64_t n = -1;
-    assert_int_equal(sqlite3_open_v2(F.ctx.cfg.db_path, &db, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT count(*) FROM report_piece_done"
-                                        " WHERE piece_start >= ?1 AND piece_end <= ?2",
-                                        -1, &s, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_int64(s, 1, trygg_local_to_utc(2024, 1, 1, 0, 0));
-    sqlite3_bind_int64(s, 2, trygg_local_to_utc(2027, 1, 1, 0, 0));
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return n;
-}
-
-/* The background job of report_start fills the period cache: after one run
- * in December 2026 every week piece of 2024, 2025 and 2026 is counted. */
-static void test_period_cache_warmed(void **state)
-{
-    (void)state;
-    trygg_store *st = server_store(&F.ctx);
-    int64_t now = trygg_local_to_utc(2026, 12, 7, 10, 0);
-    int64_t before = pieces_done();
-    report_warm_periods(st, now);
-    int64_t after = pieces_done();
-    /* 3 years: 157 ISO weeks cut at 36 month edges (some on a Monday) */
-    assert_true(after >= 3 * 52 + 30);
-    assert_true(after > before);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,7 +316,6 @@ int main(void)
         cmocka_unit_test(test_exports_always_suppressed),
         cmocka_unit_test(test_views_and_events),
         cmocka_unit_test(test_week_and_login),
-        cmocka_unit_test(test_period_cache_warmed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
