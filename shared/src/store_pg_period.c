@@ -13,6 +13,7 @@
 #include "store_report_common.h"
 #include "trygg/log.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define IN_BUCKET(col) col " >= " PG_TS("$1") " AND " col " < " PG_TS("$2")
@@ -102,57 +103,76 @@ static trygg_err piece_fill(trygg_store *st, int64_t from, int64_t to)
     return trygg_pg_tx_end(st, err);
 }
 
-static int piece_cached(trygg_store *st, int64_t from, int64_t to)
+/* Sets `hit` of the pieces p[0..n) that are counted (one query over the
+ * whole range). */
+static trygg_err pieces_mark(trygg_store *st, trygg_rb_piece *p, int n)
 {
-    int64_t hit = 0;
-    if (trygg_pg_int64(st,
-                       "SELECT 1 FROM report_piece_done WHERE piece_start = $1 AND piece_end = $2",
-                       TRYGG_SQL_ARGS(TRYGG_SQL_INT(from), TRYGG_SQL_INT(to)), &hit,
-                       "period cache") != TRYGG_OK)
-        return 0;
-    return hit == 1;
-}
-
-/* Fills the cache for every piece of the cacheable buckets not in it yet
- * (a failure only means that piece is counted directly later). */
-static void pieces_fill(trygg_store *st, const int64_t *edges, int nedges)
-{
-    for (int b = 0; b + 1 < nedges; b++) {
-        if (!trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
-            continue;
-        for (int64_t t = edges[b], e; t < edges[b + 1]; t = e) {
-            e = trygg_rb_piece_end(t, edges[b + 1]);
-            if (!piece_cached(st, t, e) && piece_fill(st, t, e) != TRYGG_OK)
-                TRYGG_WARN("period cache: %s", trygg_store_errmsg(st));
-        }
-    }
-}
-
-/* Rows of cached piece [from, to) for bucket `bucket`; *hit = 0 when the
- * piece is not (or no longer) cached in this snapshot. */
-static trygg_err piece_load(trygg_store *st, int bucket, int64_t from, int64_t to, int places,
-                            trygg_period_cb cb, void *ctx, int *stop, int *hit)
-{
-    *hit = piece_cached(st, from, to);
-    if (!*hit)
+    for (int i = 0; i < n; i++)
+        p[i].hit = 0;
+    if (n == 0)
         return TRYGG_OK;
     PGresult *r;
     trygg_err err = trygg_pg_query(
         st,
-        places ? "SELECT src, area, key, place, n FROM report_piece_counts"
-                 " WHERE piece_start = $1 AND piece_end = $2"
-               : "SELECT src, area, key, '', sum(n) FROM report_piece_counts"
-                 " WHERE piece_start = $1 AND piece_end = $2 GROUP BY src, area, key",
-        TRYGG_SQL_ARGS(TRYGG_SQL_INT(from), TRYGG_SQL_INT(to)), &r, "period cache load");
+        "SELECT piece_start, piece_end FROM report_piece_done"
+        " WHERE piece_start >= $1 AND piece_end <= $2",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(p[0].start), TRYGG_SQL_INT(p[n - 1].end)), &r, "period cache");
     if (err)
         return err;
     for (int i = 0; i < PQntuples(r); i++) {
-        trygg_period_row row = {.source = (trygg_period_source)trygg_pg_col_int(r, i, 0),
-                                .bucket = bucket,
-                                .area = PQgetvalue(r, i, 1),
-                                .key = PQgetvalue(r, i, 2),
-                                .place = PQgetvalue(r, i, 3),
-                                .n = trygg_pg_col_int(r, i, 4)};
+        int k = trygg_rb_piece_find(p, n, trygg_pg_col_int(r, i, 0), trygg_pg_col_int(r, i, 1));
+        if (k >= 0)
+            p[k].hit = 1;
+    }
+    PQclear(r);
+    return TRYGG_OK;
+}
+
+/* Counts every piece not in the cache yet, each in its own short write (a
+ * failure only means that piece is counted directly later). */
+static void pieces_fill(trygg_store *st, trygg_rb_piece *p, int n)
+{
+    if (pieces_mark(st, p, n) != TRYGG_OK)
+        return;
+    for (int i = 0; i < n; i++)
+        if (!p[i].hit && piece_fill(st, p[i].start, p[i].end) != TRYGG_OK)
+            TRYGG_WARN("period cache: %s", trygg_store_errmsg(st));
+}
+
+/* The rows of every counted piece of p[0..n) in one query, each for its
+ * bucket (a piece of the range that is not one of p, or not counted, is
+ * skipped). */
+static trygg_err pieces_load(trygg_store *st, const trygg_rb_piece *p, int n, int places,
+                             trygg_period_cb cb, void *ctx, int *stop)
+{
+    if (n == 0)
+        return TRYGG_OK;
+    PGresult *r;
+    trygg_err err = trygg_pg_query(
+        st,
+        places ? "SELECT c.piece_start, c.piece_end, c.src, c.area, c.key, c.place, c.n"
+                 " FROM report_piece_counts c JOIN report_piece_done d"
+                 " ON d.piece_start = c.piece_start AND d.piece_end = c.piece_end"
+                 " WHERE c.piece_start >= $1 AND c.piece_end <= $2"
+               : "SELECT c.piece_start, c.piece_end, c.src, c.area, c.key, '', sum(c.n)"
+                 " FROM report_piece_counts c JOIN report_piece_done d"
+                 " ON d.piece_start = c.piece_start AND d.piece_end = c.piece_end"
+                 " WHERE c.piece_start >= $1 AND c.piece_end <= $2"
+                 " GROUP BY c.piece_start, c.piece_end, c.src, c.area, c.key",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(p[0].start), TRYGG_SQL_INT(p[n - 1].end)), &r,
+        "period cache load");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r); i++) {
+        int k = trygg_rb_piece_find(p, n, trygg_pg_col_int(r, i, 0), trygg_pg_col_int(r, i, 1));
+        if (k < 0 || !p[k].hit)
+            continue;
+        trygg_period_row row = {.source = (trygg_period_source)trygg_pg_col_int(r, i, 2),
+                                .bucket = p[k].bucket,
+                                .area = PQgetvalue(r, i, 3),
+                                .key = PQgetvalue(r, i, 4),
+                                .place = PQgetvalue(r, i, 5),
+                                .n = trygg_pg_col_int(r, i, 6)};
         if (cb(ctx, &row)) {
             *stop = 1;
             break;
@@ -162,25 +182,22 @@ static trygg_err piece_load(trygg_store *st, int bucket, int64_t from, int64_t t
     return TRYGG_OK;
 }
 
-/* Items and partner events of bucket b: piece by piece from the cache,
- * counting a piece directly when it is not cached. */
-static trygg_err bucket_counts(trygg_store *st, int b, int64_t from, int64_t to, int places,
-                               trygg_period_cb cb, void *ctx, int *stop)
+/* Items and partner events counted directly: whole buckets that cannot be
+ * cached, and the pieces that are not counted in this snapshot. */
+static trygg_err direct_counts(trygg_store *st, const int64_t *edges, int nedges,
+                               const trygg_rb_piece *p, int n, int places, trygg_period_cb cb,
+                               void *ctx, int *stop)
 {
     trygg_err err = TRYGG_OK;
-    if (!trygg_rb_piece_cacheable(from, to)) {
-        for (int src = TRYGG_PERIOD_ITEMS; !err && !*stop && src <= TRYGG_PERIOD_EVENTS; src++)
-            err = period_query(st, (trygg_period_source)src, b, from, to, places, cb, ctx, stop);
-        return err;
-    }
-    for (int64_t t = from, e; !err && !*stop && t < to; t = e) {
-        e = trygg_rb_piece_end(t, to);
-        int hit = 0;
-        err = piece_load(st, b, t, e, places, cb, ctx, stop, &hit);
-        for (int src = TRYGG_PERIOD_ITEMS; !err && !hit && !*stop && src <= TRYGG_PERIOD_EVENTS;
-             src++)
-            err = period_query(st, (trygg_period_source)src, b, t, e, places, cb, ctx, stop);
-    }
+    for (int b = 0; !err && !*stop && b + 1 < nedges; b++)
+        for (int src = 0; !err && !*stop && src <= TRYGG_PERIOD_EVENTS; src++)
+            if (!p || !trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
+                err = period_query(st, (trygg_period_source)src, b, edges[b], edges[b + 1], places,
+                                   cb, ctx, stop);
+    for (int i = 0; !err && !*stop && i < n; i++)
+        for (int src = 0; !err && !*stop && !p[i].hit && src <= TRYGG_PERIOD_EVENTS; src++)
+            err = period_query(st, (trygg_period_source)src, p[i].bucket, p[i].start, p[i].end,
+                               places, cb, ctx, stop);
     return err;
 }
 
@@ -192,24 +209,30 @@ trygg_err trygg_pg_period_counts(trygg_store *st, const int64_t *edges, int nedg
     for (int i = 1; i < nedges; i++)
         if (edges[i] <= edges[i - 1])
             return TRYGG_ERR_INVALID;
+    int n = 0;
+    trygg_rb_piece *p = trygg_rb_pieces(edges, nedges, &n); /* NULL: all counted directly */
     int own_tx = st->txdepth == 0;
     if (own_tx)
-        pieces_fill(st, edges, nedges);
+        pieces_fill(st, p, n);
     trygg_err err =
         own_tx ? trygg_pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "period")
                : TRYGG_OK;
     int stop = 0;
-    for (int b = 0; !err && !stop && b + 1 < nedges; b++) {
-        err = bucket_counts(st, b, edges[b], edges[b + 1], places, cb, ctx, &stop);
-        if (!err && !stop)
-            err = period_query(st, TRYGG_PERIOD_POLICE, b, edges[b], edges[b + 1], places, cb, ctx,
-                               &stop);
-    }
+    if (!err)
+        err = pieces_mark(st, p, n);
+    if (!err)
+        err = pieces_load(st, p, n, places, cb, ctx, &stop);
+    if (!err && !stop)
+        err = direct_counts(st, edges, nedges, p, n, places, cb, ctx, &stop);
+    for (int b = 0; !err && !stop && b + 1 < nedges; b++)
+        err = period_query(st, TRYGG_PERIOD_POLICE, b, edges[b], edges[b + 1], places, cb, ctx,
+                           &stop);
     if (own_tx) {
         trygg_err end = trygg_pg_exec(st, err ? "ROLLBACK" : "COMMIT", "period");
         if (!err)
             err = end;
     }
+    free(p);
     return err;
 }
 

@@ -474,3 +474,38 @@ int trygg_rb_piece_cacheable(int64_t from, int64_t to)
 {
     return trygg_rb_local_midnight(from) && trygg_rb_local_midnight(to);
 }
+
+trygg_rb_piece *trygg_rb_pieces(const int64_t *edges, int nedges, int *n)
+{
+    size_t cap = 0;
+    *n = 0;
+    for (int b = 0; b + 1 < nedges; b++)
+        cap += (size_t)((edges[b + 1] - edges[b]) / (7 * 86400)) + 2;
+    trygg_rb_piece *p = calloc(cap ? cap : 1, sizeof *p);
+    if (!p)
+        return NULL;
+    for (int b = 0; b + 1 < nedges; b++) {
+        if (!trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
+            continue;
+        for (int64_t t = edges[b], e; t < edges[b + 1] && (size_t)*n < cap; t = e) {
+            e = trygg_rb_piece_end(t, edges[b + 1]);
+            p[(*n)++] = (trygg_rb_piece){.start = t, .end = e, .bucket = b};
+        }
+    }
+    return p;
+}
+
+int trygg_rb_piece_find(const trygg_rb_piece *p, int n, int64_t start, int64_t end)
+{
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (p[mid].start == start)
+            return p[mid].end == end ? mid : -1;
+        if (p[mid].start < start)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}

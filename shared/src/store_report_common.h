@@ -82,6 +82,18 @@ int64_t trygg_rb_piece_end(int64_t from, int64_t to);
  * is counted directly, as before). */
 int trygg_rb_piece_cacheable(int64_t from, int64_t to);
 
+/* The pieces of the cacheable buckets of edges[0..nedges) in time order
+ * (*n of them; calloc'd, NULL when out of memory): each with its bucket and
+ * `hit`, which the backend sets for the pieces it finds counted. */
+typedef struct trygg_rb_piece {
+    int64_t start, end;
+    int bucket;
+    int hit;
+} trygg_rb_piece;
+trygg_rb_piece *trygg_rb_pieces(const int64_t *edges, int nedges, int *n);
+/* The index of the piece [start, end) in p[0..n), or -1. */
+int trygg_rb_piece_find(const trygg_rb_piece *p, int n, int64_t start, int64_t end);
+
 /* Counts a police event of the report week attached by hand to the map
  * place (area, label) in police_place_n; an event without a place
  * (label "") counts nowhere. */

@@ -18,6 +18,7 @@
 #include "trygg/time.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define COUNTED TRYGG_RB_COUNTED("")
@@ -118,62 +119,80 @@ static trygg_err piece_fill(trygg_store *st, int64_t from, int64_t to)
     return trygg_st_tx_end(st, err);
 }
 
-static int piece_cached(trygg_store *st, int64_t from, int64_t to)
+/* Sets `hit` of the pieces p[0..n) that are counted (one query over the
+ * whole range). */
+static trygg_err pieces_mark(trygg_store *st, trygg_rb_piece *p, int n)
 {
+    for (int i = 0; i < n; i++)
+        p[i].hit = 0;
+    if (n == 0)
+        return TRYGG_OK;
     sqlite3_stmt *s;
-    if (trygg_st_prepare(
-            st, "SELECT 1 FROM report_piece_done WHERE piece_start = ?1 AND piece_end = ?2", &s))
-        return 0;
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
-    int hit = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
-    return hit;
-}
-
-/* Fills the cache for every piece of the cacheable buckets not in it yet
- * (a failure only means that piece is counted directly later). */
-static void pieces_fill(trygg_store *st, const int64_t *edges, int nedges)
-{
-    for (int b = 0; b + 1 < nedges; b++) {
-        if (!trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
-            continue;
-        for (int64_t t = edges[b], e; t < edges[b + 1]; t = e) {
-            e = trygg_rb_piece_end(t, edges[b + 1]);
-            if (!piece_cached(st, t, e) && piece_fill(st, t, e) != TRYGG_OK)
-                TRYGG_WARN("period cache: %s", trygg_store_errmsg(st));
-        }
+    trygg_err err = trygg_st_prepare(st,
+                                     "SELECT piece_start, piece_end FROM report_piece_done"
+                                     " WHERE piece_start >= ?1 AND piece_end <= ?2",
+                                     &s);
+    if (err)
+        return err;
+    sqlite3_bind_int64(s, 1, p[0].start);
+    sqlite3_bind_int64(s, 2, p[n - 1].end);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int k = trygg_rb_piece_find(p, n, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+        if (k >= 0)
+            p[k].hit = 1;
     }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? TRYGG_OK : trygg_st_fail(st, rc, "period cache");
 }
 
-/* Rows of cached piece [from, to) for bucket `bucket`; *hit = 0 when the
- * piece is not (or no longer) cached. */
-static trygg_err piece_load(trygg_store *st, int bucket, int64_t from, int64_t to, int places,
-                            trygg_period_cb cb, void *ctx, int *stop, int *hit)
+/* Counts every piece not in the cache yet, each in its own short write (a
+ * failure only means that piece is counted directly later). */
+static void pieces_fill(trygg_store *st, trygg_rb_piece *p, int n)
 {
-    *hit = piece_cached(st, from, to);
-    if (!*hit)
+    if (pieces_mark(st, p, n) != TRYGG_OK)
+        return;
+    for (int i = 0; i < n; i++)
+        if (!p[i].hit && piece_fill(st, p[i].start, p[i].end) != TRYGG_OK)
+            TRYGG_WARN("period cache: %s", trygg_store_errmsg(st));
+}
+
+/* The rows of every counted piece of p[0..n) in one query, each for its
+ * bucket (a piece of the range that is not one of p, or not counted, is
+ * skipped). */
+static trygg_err pieces_load(trygg_store *st, const trygg_rb_piece *p, int n, int places,
+                             trygg_period_cb cb, void *ctx, int *stop)
+{
+    if (n == 0)
         return TRYGG_OK;
     sqlite3_stmt *s;
     trygg_err err = trygg_st_prepare(
         st,
-        places ? "SELECT src, area, key, place, n FROM report_piece_counts"
-                 " WHERE piece_start = ?1 AND piece_end = ?2"
-               : "SELECT src, area, key, '', sum(n) FROM report_piece_counts"
-                 " WHERE piece_start = ?1 AND piece_end = ?2 GROUP BY src, area, key",
+        places ? "SELECT c.piece_start, c.piece_end, c.src, c.area, c.key, c.place, c.n"
+                 " FROM report_piece_counts c JOIN report_piece_done d"
+                 " ON d.piece_start = c.piece_start AND d.piece_end = c.piece_end"
+                 " WHERE c.piece_start >= ?1 AND c.piece_end <= ?2"
+               : "SELECT c.piece_start, c.piece_end, c.src, c.area, c.key, '', sum(c.n)"
+                 " FROM report_piece_counts c JOIN report_piece_done d"
+                 " ON d.piece_start = c.piece_start AND d.piece_end = c.piece_end"
+                 " WHERE c.piece_start >= ?1 AND c.piece_end <= ?2"
+                 " GROUP BY c.piece_start, c.piece_end, c.src, c.area, c.key",
         &s);
     if (err)
         return err;
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
+    sqlite3_bind_int64(s, 1, p[0].start);
+    sqlite3_bind_int64(s, 2, p[n - 1].end);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        trygg_period_row row = {.source = (trygg_period_source)sqlite3_column_int(s, 0),
-                                .bucket = bucket,
-                                .area = (const char *)sqlite3_column_text(s, 1),
-                                .key = (const char *)sqlite3_column_text(s, 2),
-                                .place = (const char *)sqlite3_column_text(s, 3),
-                                .n = sqlite3_column_int64(s, 4)};
+        int k = trygg_rb_piece_find(p, n, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+        if (k < 0 || !p[k].hit)
+            continue;
+        trygg_period_row row = {.source = (trygg_period_source)sqlite3_column_int(s, 2),
+                                .bucket = p[k].bucket,
+                                .area = (const char *)sqlite3_column_text(s, 3),
+                                .key = (const char *)sqlite3_column_text(s, 4),
+                                .place = (const char *)sqlite3_column_text(s, 5),
+                                .n = sqlite3_column_int64(s, 6)};
         if (!row.area || !row.key || !row.place)
             row.area = row.key = row.place = ""; /* NOT NULL columns: out of memory only */
         if (cb(ctx, &row)) {
@@ -187,25 +206,22 @@ static trygg_err piece_load(trygg_store *st, int bucket, int64_t from, int64_t t
     return TRYGG_OK;
 }
 
-/* Items and partner events of bucket b: piece by piece from the cache,
- * counting a piece directly when it is not cached. */
-static trygg_err bucket_counts(trygg_store *st, int b, int64_t from, int64_t to, int places,
-                               trygg_period_cb cb, void *ctx, int *stop)
+/* Items and partner events counted directly: whole buckets that cannot be
+ * cached, and the pieces that are not counted in this snapshot. */
+static trygg_err direct_counts(trygg_store *st, const int64_t *edges, int nedges,
+                               const trygg_rb_piece *p, int n, int places, trygg_period_cb cb,
+                               void *ctx, int *stop)
 {
     trygg_err err = TRYGG_OK;
-    if (!trygg_rb_piece_cacheable(from, to)) {
-        for (int src = TRYGG_PERIOD_ITEMS; !err && !*stop && src <= TRYGG_PERIOD_EVENTS; src++)
-            err = period_query(st, (trygg_period_source)src, b, from, to, places, cb, ctx, stop);
-        return err;
-    }
-    for (int64_t t = from, e; !err && !*stop && t < to; t = e) {
-        e = trygg_rb_piece_end(t, to);
-        int hit = 0;
-        err = piece_load(st, b, t, e, places, cb, ctx, stop, &hit);
-        for (int src = TRYGG_PERIOD_ITEMS; !err && !hit && !*stop && src <= TRYGG_PERIOD_EVENTS;
-             src++)
-            err = period_query(st, (trygg_period_source)src, b, t, e, places, cb, ctx, stop);
-    }
+    for (int b = 0; !err && !*stop && b + 1 < nedges; b++)
+        for (int src = 0; !err && !*stop && src <= TRYGG_PERIOD_EVENTS; src++)
+            if (!p || !trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
+                err = period_query(st, (trygg_period_source)src, b, edges[b], edges[b + 1], places,
+                                   cb, ctx, stop);
+    for (int i = 0; !err && !*stop && i < n; i++)
+        for (int src = 0; !err && !*stop && !p[i].hit && src <= TRYGG_PERIOD_EVENTS; src++)
+            err = period_query(st, (trygg_period_source)src, p[i].bucket, p[i].start, p[i].end,
+                               places, cb, ctx, stop);
     return err;
 }
 
@@ -217,20 +233,26 @@ trygg_err trygg_sqlite_period_counts(trygg_store *st, const int64_t *edges, int 
     for (int i = 1; i < nedges; i++)
         if (edges[i] <= edges[i - 1])
             return TRYGG_ERR_INVALID;
+    int n = 0;
+    trygg_rb_piece *p = trygg_rb_pieces(edges, nedges, &n); /* NULL: all counted directly */
     int own_tx = st->txdepth == 0 && !st->user_tx;
     if (own_tx)
-        pieces_fill(st, edges, nedges);
+        pieces_fill(st, p, n);
     /* One read transaction: every bucket from the same snapshot. */
     trygg_err err = own_tx ? trygg_st_exec(st, "BEGIN") : TRYGG_OK;
     int stop = 0;
-    for (int b = 0; !err && !stop && b + 1 < nedges; b++) {
-        err = bucket_counts(st, b, edges[b], edges[b + 1], places, cb, ctx, &stop);
-        if (!err && !stop)
-            err = period_query(st, TRYGG_PERIOD_POLICE, b, edges[b], edges[b + 1], places, cb, ctx,
-                               &stop);
-    }
+    if (!err)
+        err = pieces_mark(st, p, n);
+    if (!err)
+        err = pieces_load(st, p, n, places, cb, ctx, &stop);
+    if (!err && !stop)
+        err = direct_counts(st, edges, nedges, p, n, places, cb, ctx, &stop);
+    for (int b = 0; !err && !stop && b + 1 < nedges; b++)
+        err = period_query(st, TRYGG_PERIOD_POLICE, b, edges[b], edges[b + 1], places, cb, ctx,
+                           &stop);
     if (own_tx && trygg_st_exec(st, "COMMIT") != TRYGG_OK && !err)
         err = TRYGG_ERR_DB;
+    free(p);
     return err;
 }
 
