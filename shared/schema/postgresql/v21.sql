@@ -6,8 +6,8 @@
 -- and spam) by area, "kind/category" and the shared place, and the partner
 -- events' summed counts (src 1) by area, type and place. Times are Unix
 -- seconds, days local "YYYY-MM-DD" like events.day. The triggers drop a
--- piece whenever an item or a partner event in it is added, changed or
--- deleted; the backend fills it again on the next report, holding
+-- piece, and its counts (no place text outlives its item or event),
+-- whenever an item or a partner event in it is added, changed or deleted; the backend fills it again on the next report, holding
 -- report_piece_done in SHARE ROW EXCLUSIVE mode while it counts, so a
 -- trigger's DELETE of a concurrent write waits for the count and then drops
 -- it (store_pg_period.c).
@@ -32,11 +32,19 @@ CREATE TABLE report_piece_counts (
 CREATE FUNCTION report_piece_drop_item() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
+        DELETE FROM report_piece_counts
+         WHERE piece_start > extract(epoch from OLD.created) - 691200
+           AND piece_start <= extract(epoch from OLD.created)
+           AND piece_end > extract(epoch from OLD.created);
         DELETE FROM report_piece_done
          WHERE piece_start <= extract(epoch from OLD.created)
            AND piece_end > extract(epoch from OLD.created);
     END IF;
     IF TG_OP <> 'DELETE' THEN
+        DELETE FROM report_piece_counts
+         WHERE piece_start > extract(epoch from NEW.created) - 691200
+           AND piece_start <= extract(epoch from NEW.created)
+           AND piece_end > extract(epoch from NEW.created);
         DELETE FROM report_piece_done
          WHERE piece_start <= extract(epoch from NEW.created)
            AND piece_end > extract(epoch from NEW.created);
@@ -50,9 +58,15 @@ CREATE TRIGGER report_piece_item AFTER INSERT OR DELETE
 CREATE FUNCTION report_piece_drop_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
+        DELETE FROM report_piece_counts WHERE (piece_start, piece_end) IN
+            (SELECT piece_start, piece_end FROM report_piece_done
+              WHERE first_day <= OLD.day AND last_day >= OLD.day);
         DELETE FROM report_piece_done WHERE first_day <= OLD.day AND last_day >= OLD.day;
     END IF;
     IF TG_OP <> 'DELETE' THEN
+        DELETE FROM report_piece_counts WHERE (piece_start, piece_end) IN
+            (SELECT piece_start, piece_end FROM report_piece_done
+              WHERE first_day <= NEW.day AND last_day >= NEW.day);
         DELETE FROM report_piece_done WHERE first_day <= NEW.day AND last_day >= NEW.day;
     END IF;
     RETURN NULL;
