@@ -324,7 +324,17 @@ static void police_page(void *ctx, const http_req *req, http_resp *resp)
         html_t(&b, &w, "police.none");
         html_lit(&b, "</p>");
     } else {
-        html_lit(&b, "<table class=\"police\"><tbody>");
+        /* "queue": on a phone every event is a card with labelled fields
+         * (web.css), so the form fits 390 px without sideways scrolling */
+        static const char *const heads[] = {"police.time", "police.type", "police.place",
+                                            "police.attach"};
+        html_lit(&b, "<table class=\"queue police\"><thead><tr>");
+        for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+            html_lit(&b, "<th scope=\"col\">");
+            html_t(&b, &w, heads[i]);
+            html_lit(&b, "</th>");
+        }
+        html_lit(&b, "</tr></thead><tbody>");
         for (int i = 0; i < n; i++)
             police_row(&b, &w, &ev[i], name);
         html_lit(&b, "</tbody></table>");

@@ -19,6 +19,8 @@
 #include "trygg/paths.h"
 #include "police_fetch.h"
 #include "trygg/report.h"
+#include "trygg/report_period.h"
+#include "trygg/time.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -322,6 +324,43 @@ static int64_t police_job(void *arg)
     return POLICE_PERIOD_S;
 }
 
+/* The quarter's and the year's period cache (schema v22) is filled by the
+ * first report that needs a piece; this job fills it in the background, a
+ * minute after the start and then every hour, by building the running
+ * year and the last complete one (which cover every month of the last
+ * three years), so no reader waits for a first count. Once warm, a run
+ * reads the cache only. */
+static worker warm = WORKER_INIT;
+static trygg_store *warm_st;
+#define WARM_FIRST_S  60
+#define WARM_PERIOD_S 3600
+
+void report_warm_periods(trygg_store *st, int64_t now)
+{
+    int y;
+    trygg_utc_to_local(now, &y, NULL, NULL, NULL, NULL, NULL);
+    trygg_period p[2];
+    if (trygg_period_make(TRYGG_PERIOD_YEAR, y, 0, &p[0]) != TRYGG_OK)
+        return;
+    trygg_period_last_complete(TRYGG_PERIOD_YEAR, now, &p[1]);
+    for (int i = 0; i < 2; i++) {
+        trygg_period_report *r = NULL;
+        if (trygg_period_build(st, &p[i], NULL, 8, now, &r) != TRYGG_OK)
+            TRYGG_WARN("report: period cache: %s", trygg_store_errmsg(st));
+        trygg_period_free(r);
+    }
+}
+
+static int64_t warm_job(void *arg)
+{
+    server_ctx *ctx = arg;
+    if (!warm_st && trygg_store_open(ctx->cfg.db_path, &warm_st) != TRYGG_OK)
+        warm_st = NULL;
+    else
+        report_warm_periods(warm_st, (int64_t)time(NULL));
+    return WARM_PERIOD_S;
+}
+
 int report_start(server_ctx *ctx)
 {
     trygg_store *st = NULL;
@@ -333,6 +372,8 @@ int report_start(server_ctx *ctx)
     if (ctx->cfg.police_events_url[0] && !police.running &&
         worker_start(&police, police_job, ctx, 0) != 0)
         TRYGG_ERR("police events: cannot start the fetch thread");
+    if (!warm.running && worker_start(&warm, warm_job, ctx, WARM_FIRST_S) != 0)
+        TRYGG_ERR("report: cannot start the period cache thread");
     return 0;
 }
 
@@ -341,4 +382,7 @@ void report_stop(void)
     worker_stop(&police);
     trygg_store_close(police_st);
     police_st = NULL;
+    worker_stop(&warm);
+    trygg_store_close(warm_st);
+    warm_st = NULL;
 }

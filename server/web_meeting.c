@@ -542,9 +542,50 @@ void web_meeting_versions_get(void *ctx, const http_req *req, http_resp *resp)
 
 /* ---- The printed meeting --------------------------------------------------------- */
 
+/* The decisions of week `list_week` for the printout: text, responsible
+ * organisation and status, each with its history (who gave it which
+ * status, when), as on the meeting page but without the forms. */
+static void print_decisions(html_buf *b, web_ctx *w, const char *list_week)
+{
+    trygg_decision *d = calloc(DECISIONS_MAX, sizeof *d);
+    trygg_decision_change *h = calloc(HISTORY_MAX, sizeof *h);
+    int nd = 0, nh = 0;
+    if (!d || !h ||
+        trygg_store_decision_list(w->st, list_week, d, DECISIONS_MAX, &nd) != TRYGG_OK ||
+        trygg_store_decision_history(w->st, list_week, h, HISTORY_MAX, &nh) != TRYGG_OK) {
+        html_lit(b, "<p class=\"flash error\" role=\"alert\">");
+        html_t(b, w, "error.unavailable");
+        html_lit(b, "</p>");
+    } else if (nd == 0) {
+        html_lit(b, "<p class=\"hint\">");
+        html_t(b, w, "meeting.no_decisions");
+        html_lit(b, "</p>");
+    } else {
+        html_lit(b, "<ul class=\"print-decisions\">");
+        for (int i = 0; i < nd; i++) {
+            char k[64];
+            html_lit(b, "<li data-status=\"");
+            html_attr(b, d[i].status);
+            html_lit(b, "\">");
+            html_text(b, d[i].text);
+            html_lit(b, " (");
+            html_text(b, org_label(w, d[i].org));
+            html_lit(b, ", ");
+            html_t(b, w, web_enum_key("meeting.status", d[i].status, k));
+            html_lit(b, ")");
+            decision_history(b, w, h, nh, d[i].id);
+            html_lit(b, "</li>");
+        }
+        html_lit(b, "</ul>");
+    }
+    free(d);
+    free(h);
+}
+
 /* The assessment and the decisions in front of the picture; `published`
  * leaves the decisions out and the assessment unless it is marked. */
-static void print_front(html_buf *b, web_ctx *w, const char *wk, int published)
+static void print_front(html_buf *b, web_ctx *w, const trygg_week *week, const char *wk,
+                        int published)
 {
     trygg_week_note *n = calloc(1, sizeof *n);
     int have = n && trygg_store_note_get(w->st, wk, 0, n) == TRYGG_OK;
@@ -574,26 +615,20 @@ static void print_front(html_buf *b, web_ctx *w, const char *wk, int published)
     }
     free(n);
     if (!published) {
-        html_lit(b, "<h2>");
+        trygg_week prev;
+        char pname[16];
+        trygg_week_shift(week, -1, &prev);
+        trygg_week_format(&prev, pname, sizeof pname);
+        html_lit(b, "<h2 id=\"p-followup\">");
+        html_t(b, w, "meeting.last_decisions");
+        html_lit(b, " (");
+        html_text(b, pname);
+        html_lit(b, ")</h2>");
+        print_decisions(b, w, pname);
+        html_lit(b, "<h2 id=\"p-decisions\">");
         html_t(b, w, "meeting.decisions_now");
         html_lit(b, "</h2>");
-        trygg_decision *d = calloc(DECISIONS_MAX, sizeof *d);
-        int nd = 0;
-        if (d && trygg_store_decision_list(w->st, wk, d, DECISIONS_MAX, &nd) == TRYGG_OK) {
-            html_lit(b, "<ul>");
-            for (int i = 0; i < nd; i++) {
-                char k[64];
-                html_lit(b, "<li>");
-                html_text(b, d[i].text);
-                html_lit(b, " (");
-                html_text(b, org_label(w, d[i].org));
-                html_lit(b, ", ");
-                html_t(b, w, web_enum_key("meeting.status", d[i].status, k));
-                html_lit(b, ")</li>");
-            }
-            html_lit(b, "</ul>");
-        }
-        free(d);
+        print_decisions(b, w, wk);
     }
     html_lit(b, "</section>");
 }
@@ -632,7 +667,7 @@ void web_meeting_print_get(void *ctx, const http_req *req, http_resp *resp)
     char title[64];
     snprintf(title, sizeof title, "%s %s", web_t(&w, "meeting.title"), name);
     web_print_head(&b, &w, title);
-    print_front(&b, &w, name, published);
+    print_front(&b, &w, &wk, name, published);
     html_raw_(&b, frag.data, frag.len); /* escaped by libtrygg's renderer */
     html_lit(&b, "</body></html>\n");
     trygg_buf_free(&frag);

@@ -17,8 +17,12 @@
  *     place as a white square with a black border left of its dot (area
  *     grows with the count, the count under it): another shape than the
  *     citizens' black dots, so it reads in greyscale; the published view
- *     keeps partner events to their suppressed table. Police events have
- *     only the municipality's centre as position and are never drawn;
+ *     keeps partner events to their suppressed table;
+ *   - in the internal view only, the police events a user attached to a
+ *     place by hand (police_place_n) as a white triangle with a black
+ *     border above its dot, the count beside it: a third shape. The feed's
+ *     own position is only the municipality's centre, so an event without a
+ *     place is never drawn (not at the centre either);
  *   - a legend of the shades, the hatch, the dot sizes and the squares, and
  *     a caption (the schematic default says it is schematic).
  */
@@ -39,6 +43,7 @@
 #define R_MAX   14.0
 #define S_MIN   5.0  /* a partner-event square's side for the smallest count */
 #define S_MAX   22.0 /* ... and the largest (about the largest dot's area) */
+#define T_SIDE  11.0 /* a police triangle's side */
 
 /* Light to dark; each step darker in luminance too, so greyscale keeps the
  * order. [0] is "none" (internal view only: the published view never
@@ -327,6 +332,65 @@ static trygg_err draw_events(trygg_buf *b, const trygg_rr_view *v, const map_fra
     return TRYGG_OK;
 }
 
+/* An upward triangle of side T_SIDE whose base centre is (cx, by). */
+static trygg_err triangle(trygg_buf *b, const char *cls, double cx, double by)
+{
+    double h = T_SIDE * 0.866;
+    return trygg_buf_printf(b,
+                            "<path class=\"%s\" d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fZ\""
+                            " fill=\"#fff\" stroke=\"#000\" stroke-width=\"1.5\"",
+                            cls, cx - T_SIDE / 2, by, cx + T_SIDE / 2, by, cx, by - h);
+}
+
+/* The police events attached by hand at each place (internal view; a
+ * place without any has none; the municipality's centre is never used). */
+static trygg_err draw_police(trygg_buf *b, const trygg_rr_view *v, const map_frame *f, int64_t pmax)
+{
+    const trygg_geo *g = v->r->geo;
+    for (int i = 0; i < g->nplaces; i++) {
+        int64_t e = v->r->police_place_n[i], n;
+        if (e <= 0)
+            continue;
+        const trygg_place *p = &g->places[i];
+        int shown = place_count(v, i, &n);
+        double r = shown ? dot_r(n, pmax) : 4.0;
+        /* above the dot, its left corner over the dot's centre: clear of the
+         * partners' square (left of the dot) and of the label (right) */
+        double cx = px(f, p->lon) + T_SIDE / 2 - 2, by = py(f, p->lat) - fmax(r + 2, 7);
+        char num[24], title[200];
+        snprintf(num, sizeof num, "%lld", (long long)e);
+        const char *names[] = {"place", "n", NULL}, *vals[] = {p->label, num, NULL};
+        if (trygg_i18n_format(trygg_rr_tr(v->o, "report.map_police_title"), names, vals, title,
+                              sizeof title) != TRYGG_OK)
+            snprintf(title, sizeof title, "%s: %s", p->label, num);
+        TRY(triangle(b, "police", cx, by));
+        TRY(trygg_buf_puts(b, " data-police-place=\""));
+        TRY(trygg_html_esc(b, p->id));
+        TRY(trygg_buf_puts(b, "\"><title>"));
+        TRY(trygg_html_esc(b, title));
+        TRY(trygg_buf_printf(b,
+                             "</title></path><text class=\"police-count\" x=\"%.1f\" y=\"%.1f\""
+                             " font-size=\"9\" stroke=\"#fff\" stroke-width=\"2.5\""
+                             " paint-order=\"stroke\">%s</text>",
+                             cx + T_SIDE / 2 + 2, by - 1, num));
+    }
+    return TRYGG_OK;
+}
+
+/* The triangles' legend entry (internal view with placed police events). */
+static trygg_err legend_police(trygg_buf *b, const trygg_rr_view *v, double x, double *y)
+{
+    *y += 6;
+    TRY(triangle(b, "legend-police", x + 14, *y + T_SIDE));
+    TRY(trygg_buf_printf(b, "/><text x=\"%.0f\" y=\"%.1f\">", x + 36, *y + T_SIDE - 1));
+    TRY(trygg_html_esc(b, trygg_rr_tr(v->o, "report.map_legend_police")));
+    TRY(trygg_buf_printf(b, "<tspan x=\"%.0f\" dy=\"13\">", x + 36));
+    TRY(trygg_html_esc(b, trygg_rr_tr(v->o, "report.map_legend_police_how")));
+    TRY(trygg_buf_puts(b, "</tspan></text>"));
+    *y += T_SIDE + 21;
+    return TRYGG_OK;
+}
+
 /* The squares' legend entry (internal view with events): two sizes. */
 static trygg_err legend_events(trygg_buf *b, const trygg_rr_view *v, int64_t emax, double x,
                                double *y)
@@ -362,6 +426,15 @@ static trygg_err legend_swatch(trygg_buf *b, double x, double y, const char *fil
                          cls, x, y, fill, x + 30, y + 11));
     TRY(trygg_html_esc(b, text));
     return trygg_buf_puts(b, "</text>");
+}
+
+/* 1 when the internal view has a police event attached to a map place. */
+static int police_any(const trygg_rr_view *v)
+{
+    for (int i = 0; !v->o->suppress && i < v->r->geo->nplaces; i++)
+        if (v->r->police_place_n[i] > 0)
+            return 1;
+    return 0;
 }
 
 /* The legend of the shades (ranges of counts), the hatch and the dots;
@@ -431,6 +504,8 @@ static trygg_err draw_legend(trygg_buf *b, const trygg_rr_view *v, int64_t amax,
     y += 16;
     if (emax > 0)
         TRY(legend_events(b, v, emax, x, &y));
+    if (police_any(v))
+        TRY(legend_police(b, v, x, &y));
     *h = (int)(y + 8);
     return TRYGG_OK;
 }
@@ -493,6 +568,8 @@ trygg_err trygg_rr_map(trygg_buf *b, const trygg_rr_view *v)
     if (emax > 0)
         TRY(draw_events(b, v, &f, pmax, emax));
     TRY(draw_places(b, v, &f, pmax));
+    if (police_any(v))
+        TRY(draw_police(b, v, &f, pmax));
     e = trygg_buf_puts(b, trygg_buf_str(&leg));
     trygg_buf_free(&leg);
     TRY(e);
@@ -500,6 +577,10 @@ trygg_err trygg_rr_map(trygg_buf *b, const trygg_rr_view *v)
     TRY(trygg_html_esc(b, trygg_rr_tr(o, o->map_caption ? o->map_caption
                                          : o->suppress  ? "report.map_caption"
                                                         : "report.map_caption_internal")));
+    if (police_any(v)) {
+        TRY(trygg_buf_puts(b, " "));
+        TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.map_caption_police")));
+    }
     if (g->schematic) {
         TRY(trygg_buf_puts(b, " <strong>"));
         TRY(trygg_html_esc(b, trygg_rr_tr(o, "report.map_schematic")));

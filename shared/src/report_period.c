@@ -183,6 +183,11 @@ static int on_row(void *ctx, const trygg_period_row *x)
             r->police_month[month] += x->n;
         add(row_of(&r->dim[TRYGG_PDIM_AREA_POLICE], x->area), col, month, x->n);
         add(row_of(&r->dim[TRYGG_PDIM_POLICE], x->key[0] ? x->key : "?"), col, month, x->n);
+        const trygg_geo *g = r->shadow->geo;
+        for (int i = 0; col == TRYGG_PCOL_CUR && x->place[0] && g && i < g->nplaces; i++)
+            if (strcmp(g->places[i].area, x->area) == 0 &&
+                strcmp(g->places[i].label, x->place) == 0)
+                r->shadow->police_place_n[i] += x->n;
     }
     return b->err != TRYGG_OK;
 }

@@ -2,12 +2,18 @@
  * store_pg_period.c — the counts behind the quarterly area analysis and the
  * yearly report on PostgreSQL (trygg_store_period_counts,
  * trygg_store_first_item in store.h; the report itself is
- * shared/src/report_period.c). One grouped query per bucket and source, in
- * one REPEATABLE READ snapshot, as with SQLite.
+ * shared/src/report_period.c). Items and partner events come piece by
+ * piece from the cache of schema v22 (report_piece_done /
+ * report_piece_counts, store_report_common.h), as with SQLite: each part of
+ * a bucket within one ISO week is counted once and kept until a trigger
+ * drops it; a piece not cached and police events are one grouped query
+ * each. Everything is read in one REPEATABLE READ snapshot.
  */
 #include "store_pg_internal.h"
 #include "store_report_common.h"
+#include "trygg/log.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define IN_BUCKET(col) col " >= " PG_TS("$1") " AND " col " < " PG_TS("$2")
@@ -61,6 +67,140 @@ static trygg_err period_query(trygg_store *st, trygg_period_source src, int buck
     return TRYGG_OK;
 }
 
+/* ---- The piece cache (v22) ------------------------------------------------------ */
+
+/* Counts piece [from, to) into the cache, items and partner events, in its
+ * own short write transaction. The lock (SHARE ROW EXCLUSIVE conflicts with
+ * the ROW EXCLUSIVE of the triggers' DELETE) waits for every write that
+ * already dropped pieces to commit and makes later ones wait for this
+ * count, so a piece is never marked counted without an item or event that
+ * was written while it was being counted. */
+static trygg_err piece_fill(trygg_store *st, int64_t from, int64_t to)
+{
+    static const char *const fill[] = {
+        "LOCK TABLE report_piece_done IN SHARE ROW EXCLUSIVE MODE",
+        "DELETE FROM report_piece_counts WHERE piece_start = $1 AND piece_end = $2",
+        "INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
+        " SELECT $1::bigint, $2::bigint, 0, area, kind || '/' || category, shared_place,"
+        " count(*) FROM items WHERE " IN_BUCKET("created") " AND " TRYGG_RB_COUNTED(
+            "") " GROUP BY 4, 5, 6",
+        "INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
+        " SELECT $1::bigint, $2::bigint, 1, area, type, place, sum(count) FROM events"
+        " WHERE day >= $3 AND day <= $4 GROUP BY 4, 5, 6",
+        "INSERT INTO report_piece_done(piece_start, piece_end, first_day, last_day)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (piece_start, piece_end) DO UPDATE"
+        " SET first_day = excluded.first_day, last_day = excluded.last_day",
+    };
+    static const int nargs[] = {0, 2, 2, 4, 4};
+    char d1[16], d2[16];
+    trygg_rb_local_day(from, d1);
+    trygg_rb_local_day(to - 1, d2);
+    trygg_sql_val v[4] = {TRYGG_SQL_INT(from), TRYGG_SQL_INT(to), TRYGG_SQL_TEXT(d1),
+                          TRYGG_SQL_TEXT(d2)};
+    trygg_err err = trygg_pg_tx_begin(st);
+    for (size_t i = 0; !err && i < sizeof fill / sizeof fill[0]; i++)
+        err = trygg_pg_write(st, fill[i], (trygg_sql_args){v, nargs[i]}, NULL, "period cache");
+    return trygg_pg_tx_end(st, err);
+}
+
+/* Sets `hit` of the pieces p[0..n) that are counted (one query over the
+ * whole range). */
+static trygg_err pieces_mark(trygg_store *st, trygg_rb_piece *p, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i].hit = 0;
+    if (n == 0)
+        return TRYGG_OK;
+    PGresult *r;
+    trygg_err err = trygg_pg_query(
+        st,
+        "SELECT piece_start, piece_end FROM report_piece_done"
+        " WHERE piece_start >= $1 AND piece_end <= $2",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(p[0].start), TRYGG_SQL_INT(p[n - 1].end)), &r, "period cache");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r); i++) {
+        int k = trygg_rb_piece_find(p, n, trygg_pg_col_int(r, i, 0), trygg_pg_col_int(r, i, 1));
+        if (k >= 0)
+            p[k].hit = 1;
+    }
+    PQclear(r);
+    return TRYGG_OK;
+}
+
+/* Counts every piece not in the cache yet, each in its own short write (a
+ * failure only means that piece is counted directly later). */
+static void pieces_fill(trygg_store *st, trygg_rb_piece *p, int n)
+{
+    if (pieces_mark(st, p, n) != TRYGG_OK)
+        return;
+    for (int i = 0; i < n; i++)
+        if (!p[i].hit && piece_fill(st, p[i].start, p[i].end) != TRYGG_OK)
+            TRYGG_WARN("period cache: %s", trygg_store_errmsg(st));
+}
+
+/* The rows of every counted piece of p[0..n) in one query, each for its
+ * bucket (a piece of the range that is not one of p, or not counted, is
+ * skipped). */
+static trygg_err pieces_load(trygg_store *st, const trygg_rb_piece *p, int n, int places,
+                             trygg_period_cb cb, void *ctx, int *stop)
+{
+    if (n == 0)
+        return TRYGG_OK;
+    PGresult *r;
+    trygg_err err = trygg_pg_query(
+        st,
+        places ? "SELECT c.piece_start, c.piece_end, c.src, c.area, c.key, c.place, c.n"
+                 " FROM report_piece_counts c JOIN report_piece_done d"
+                 " ON d.piece_start = c.piece_start AND d.piece_end = c.piece_end"
+                 " WHERE c.piece_start >= $1 AND c.piece_end <= $2"
+               : "SELECT c.piece_start, c.piece_end, c.src, c.area, c.key, '', sum(c.n)"
+                 " FROM report_piece_counts c JOIN report_piece_done d"
+                 " ON d.piece_start = c.piece_start AND d.piece_end = c.piece_end"
+                 " WHERE c.piece_start >= $1 AND c.piece_end <= $2"
+                 " GROUP BY c.piece_start, c.piece_end, c.src, c.area, c.key",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(p[0].start), TRYGG_SQL_INT(p[n - 1].end)), &r,
+        "period cache load");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(r); i++) {
+        int k = trygg_rb_piece_find(p, n, trygg_pg_col_int(r, i, 0), trygg_pg_col_int(r, i, 1));
+        if (k < 0 || !p[k].hit)
+            continue;
+        trygg_period_row row = {.source = (trygg_period_source)trygg_pg_col_int(r, i, 2),
+                                .bucket = p[k].bucket,
+                                .area = PQgetvalue(r, i, 3),
+                                .key = PQgetvalue(r, i, 4),
+                                .place = PQgetvalue(r, i, 5),
+                                .n = trygg_pg_col_int(r, i, 6)};
+        if (cb(ctx, &row)) {
+            *stop = 1;
+            break;
+        }
+    }
+    PQclear(r);
+    return TRYGG_OK;
+}
+
+/* Items and partner events counted directly: whole buckets that cannot be
+ * cached, and the pieces that are not counted in this snapshot. */
+static trygg_err direct_counts(trygg_store *st, const int64_t *edges, int nedges,
+                               const trygg_rb_piece *p, int n, int places, trygg_period_cb cb,
+                               void *ctx, int *stop)
+{
+    trygg_err err = TRYGG_OK;
+    for (int b = 0; !err && !*stop && b + 1 < nedges; b++)
+        for (int src = 0; !err && !*stop && src <= TRYGG_PERIOD_EVENTS; src++)
+            if (!p || !trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
+                err = period_query(st, (trygg_period_source)src, b, edges[b], edges[b + 1], places,
+                                   cb, ctx, stop);
+    for (int i = 0; !err && !*stop && i < n; i++)
+        for (int src = 0; !err && !*stop && !p[i].hit && src <= TRYGG_PERIOD_EVENTS; src++)
+            err = period_query(st, (trygg_period_source)src, p[i].bucket, p[i].start, p[i].end,
+                               places, cb, ctx, stop);
+    return err;
+}
+
 trygg_err trygg_pg_period_counts(trygg_store *st, const int64_t *edges, int nedges, int places,
                                  trygg_period_cb cb, void *ctx)
 {
@@ -69,20 +209,30 @@ trygg_err trygg_pg_period_counts(trygg_store *st, const int64_t *edges, int nedg
     for (int i = 1; i < nedges; i++)
         if (edges[i] <= edges[i - 1])
             return TRYGG_ERR_INVALID;
+    int n = 0;
+    trygg_rb_piece *p = trygg_rb_pieces(edges, nedges, &n); /* NULL: all counted directly */
     int own_tx = st->txdepth == 0;
+    if (own_tx)
+        pieces_fill(st, p, n);
     trygg_err err =
         own_tx ? trygg_pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "period")
                : TRYGG_OK;
     int stop = 0;
+    if (!err)
+        err = pieces_mark(st, p, n);
+    if (!err)
+        err = pieces_load(st, p, n, places, cb, ctx, &stop);
+    if (!err && !stop)
+        err = direct_counts(st, edges, nedges, p, n, places, cb, ctx, &stop);
     for (int b = 0; !err && !stop && b + 1 < nedges; b++)
-        for (int src = 0; !err && !stop && src < 3; src++)
-            err = period_query(st, (trygg_period_source)src, b, edges[b], edges[b + 1], places, cb,
-                               ctx, &stop);
+        err = period_query(st, TRYGG_PERIOD_POLICE, b, edges[b], edges[b + 1], places, cb, ctx,
+                           &stop);
     if (own_tx) {
         trygg_err end = trygg_pg_exec(st, err ? "ROLLBACK" : "COMMIT", "period");
         if (!err)
             err = end;
     }
+    free(p);
     return err;
 }
 

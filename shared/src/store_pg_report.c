@@ -241,6 +241,7 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
             "report police");
     for (int i = 0; !err && i < PQntuples(res); i++) {
         r->police_total++;
+        trygg_rb_police_place(r, PQgetvalue(res, i, 8), PQgetvalue(res, i, 7));
         if (r->npolice >= TRYGG_REPORT_POLICE)
             continue;
         trygg_report_police *p = &r->police[r->npolice++];

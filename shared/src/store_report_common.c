@@ -436,6 +436,17 @@ void trygg_rb_week_days(const trygg_report *r, char from[16], char to[16])
     trygg_rb_local_day(r->week.end - 1, to);
 }
 
+void trygg_rb_police_place(trygg_report *r, const char *area, const char *label)
+{
+    if (!label[0])
+        return; /* not placed: never at a place, never at the centre */
+    for (int i = 0; r->geo && i < r->geo->nplaces; i++) {
+        const trygg_place *p = &r->geo->places[i];
+        if (strcmp(p->area, area) == 0 && strcmp(p->label, label) == 0)
+            r->police_place_n[i]++;
+    }
+}
+
 void trygg_rb_event_place(trygg_report *r, const char *area, const char *place, int64_t n)
 {
     for (int i = 0; r->geo && i < r->geo->nplaces; i++) {
@@ -443,4 +454,58 @@ void trygg_rb_event_place(trygg_report *r, const char *area, const char *place, 
         if (strcmp(p->area, area) == 0 && strcmp(p->label, place) == 0)
             r->event_place_n[i] += n;
     }
+}
+
+int trygg_rb_local_midnight(int64_t t)
+{
+    int y, m, d;
+    trygg_utc_to_local(t, &y, &m, &d, NULL, NULL, NULL);
+    return trygg_time_from_local(y, m, d, 0, 0, 0) == t;
+}
+
+int64_t trygg_rb_piece_end(int64_t from, int64_t to)
+{
+    trygg_week w;
+    trygg_week_containing(from, &w);
+    return w.end < to ? w.end : to;
+}
+
+int trygg_rb_piece_cacheable(int64_t from, int64_t to)
+{
+    return trygg_rb_local_midnight(from) && trygg_rb_local_midnight(to);
+}
+
+trygg_rb_piece *trygg_rb_pieces(const int64_t *edges, int nedges, int *n)
+{
+    size_t cap = 0;
+    *n = 0;
+    for (int b = 0; b + 1 < nedges; b++)
+        cap += (size_t)((edges[b + 1] - edges[b]) / (7 * 86400)) + 2;
+    trygg_rb_piece *p = calloc(cap ? cap : 1, sizeof *p);
+    if (!p)
+        return NULL;
+    for (int b = 0; b + 1 < nedges; b++) {
+        if (!trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
+            continue;
+        for (int64_t t = edges[b], e; t < edges[b + 1] && (size_t)*n < cap; t = e) {
+            e = trygg_rb_piece_end(t, edges[b + 1]);
+            p[(*n)++] = (trygg_rb_piece){.start = t, .end = e, .bucket = b};
+        }
+    }
+    return p;
+}
+
+int trygg_rb_piece_find(const trygg_rb_piece *p, int n, int64_t start, int64_t end)
+{
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (p[mid].start == start)
+            return p[mid].end == end ? mid : -1;
+        if (p[mid].start < start)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
 }

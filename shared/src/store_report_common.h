@@ -65,6 +65,40 @@ void trygg_rb_week_days(const trygg_report *r, char from[16], char to[16]);
  * any (event_place_n). */
 void trygg_rb_event_place(trygg_report *r, const char *area, const char *place, int64_t n);
 
+/* The period counts' cache (schema v21, report_piece_done and
+ * report_piece_counts): a bucket [from, to) of trygg_store_period_counts is
+ * cut into pieces, each its part of one ISO week, and a piece's counts are
+ * kept until an item or a partner event in it changes (triggers drop it).
+ * Months and weeks both begin at local midnight, so the quarter's and the
+ * year's months are made of whole cached pieces, shared by every report
+ * that covers them. */
+/* 1 when t is a local midnight in the configured zone. */
+int trygg_rb_local_midnight(int64_t t);
+/* The end of the piece of [from, to) that starts at `from`: the end of the
+ * ISO week containing `from`, or `to` if sooner. */
+int64_t trygg_rb_piece_end(int64_t from, int64_t to);
+/* 1 when a bucket's pieces may come from the cache: both edges are local
+ * midnights (a partner event has only a day, so a bucket cut within a day
+ * is counted directly, as before). */
+int trygg_rb_piece_cacheable(int64_t from, int64_t to);
+
+/* The pieces of the cacheable buckets of edges[0..nedges) in time order
+ * (*n of them; calloc'd, NULL when out of memory): each with its bucket and
+ * `hit`, which the backend sets for the pieces it finds counted. */
+typedef struct trygg_rb_piece {
+    int64_t start, end;
+    int bucket;
+    int hit;
+} trygg_rb_piece;
+trygg_rb_piece *trygg_rb_pieces(const int64_t *edges, int nedges, int *n);
+/* The index of the piece [start, end) in p[0..n), or -1. */
+int trygg_rb_piece_find(const trygg_rb_piece *p, int n, int64_t start, int64_t end);
+
+/* Counts a police event of the report week attached by hand to the map
+ * place (area, label) in police_place_n; an event without a place
+ * (label "") counts nowhere. */
+void trygg_rb_police_place(trygg_report *r, const char *area, const char *label);
+
 /* Availability of one kiosk or gateway: the time of [from, to) not
  * covered by its intervals [first, last + grace), fed in order of first. */
 typedef struct trygg_rb_gaps {

@@ -331,6 +331,9 @@ static trygg_err scan_police(trygg_store *st, trygg_report *r)
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         r->police_total++;
+        const char *label = (const char *)sqlite3_column_text(s, 7);
+        const char *area = (const char *)sqlite3_column_text(s, 8);
+        trygg_rb_police_place(r, area ? area : "", label ? label : "");
         if (r->npolice >= TRYGG_REPORT_POLICE)
             continue;
         trygg_report_police *p = &r->police[r->npolice++];

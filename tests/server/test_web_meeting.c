@@ -223,6 +223,52 @@ static void test_print_views(void **state)
     free(body);
 }
 
+/* The printed meeting shows every decision's history as the page does:
+ * last week's decisions followed up, then this week's, each with every
+ * status it was given, by whom and when. The published print has none. */
+static void test_print_decision_history(void **state)
+{
+    (void)state;
+    session a, b;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &a), 303);
+    assert_int_equal(login_as("sakerhet2", PASSWORD, &b), 303);
+    char f[512], path[160];
+    snprintf(f, sizeof f, "week=%s&action=decision&text=FORRABESLUTET&org=housing", prev_week);
+    post(&a, "/meeting", f, 303);
+    snprintf(f, sizeof f, "week=%s&action=decision&text=NYTTBESLUT&org=", week);
+    post(&a, "/meeting", f, 303);
+    trygg_decision d[8];
+    int n = 0, k = -1;
+    assert_int_equal(trygg_store_decision_list(server_store(&F.ctx), prev_week, d, 8, &n),
+                     TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        if (strcmp(d[i].text, "FORRABESLUTET") == 0)
+            k = i;
+    assert_true(k >= 0);
+    snprintf(f, sizeof f, "week=%s&action=status&id=%" PRId64 "&status=done", week, d[k].id);
+    post(&b, "/meeting", f, 303);
+    snprintf(path, sizeof path, "/meeting/print?week=%s", week);
+    char *body = get(&a, path, 200);
+    char *follow = strstr(body, "id=\"p-followup\"");
+    char *old = strstr(body, "FORRABESLUTET");
+    char *now = strstr(body, "NYTTBESLUT");
+    assert_true(follow && old && now && follow < old && old < now);
+    char *hist = strstr(old, "<ol class=\"decision-history hint\" data-history=\"2\">");
+    assert_true(hist && hist < now);
+    char *first = strstr(hist, "<li data-status=\"open\">Pågår · sakerhet · ");
+    char *done = strstr(hist, "<li data-status=\"done\">Genomfört · sakerhet2 · ");
+    assert_true(first && done && first < done && done < now);
+    assert_non_null(strstr(now, "<ol class=\"decision-history hint\" data-history=\"1\">"));
+    /* The page is a print: no status forms. */
+    assert_null(strstr(body, "action=\"/meeting\""));
+    free(body);
+    snprintf(path, sizeof path, "/meeting/print?week=%s&view=published", week);
+    body = get(&a, path, 200);
+    assert_null(strstr(body, "FORRABESLUTET"));
+    assert_null(strstr(body, "decision-history"));
+    free(body);
+}
+
 static void test_who_may(void **state)
 {
     (void)state;
@@ -311,8 +357,11 @@ static void test_measures_and_plan(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_assessment_versions), cmocka_unit_test(test_decisions_followed_up),
-        cmocka_unit_test(test_print_views),         cmocka_unit_test(test_who_may),
+        cmocka_unit_test(test_assessment_versions),
+        cmocka_unit_test(test_decisions_followed_up),
+        cmocka_unit_test(test_print_views),
+        cmocka_unit_test(test_print_decision_history),
+        cmocka_unit_test(test_who_may),
         cmocka_unit_test(test_measures_and_plan),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

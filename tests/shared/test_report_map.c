@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "trygg/paths.h"
+#include "trygg/police_events.h"
 #include "trygg/report.h"
 #include "trygg/store.h"
 #include "trygg/time.h"
@@ -501,6 +502,106 @@ static void test_partner_events_on_map(void **state)
     trygg_report_free(r);
 }
 
+/* Police events attached to a place by hand are on the internal map as
+ * triangles above their place's dot, with a legend entry and a caption
+ * line; an event without a place is drawn nowhere (not at the
+ * municipality's centre either, even where a registered place lies), an
+ * event of another week or attached to a label of another area is not
+ * counted, and the published map has none. */
+static void test_police_on_map(void **state)
+{
+    fixture *f = *state;
+    trygg_report_areas *a = calloc(1, sizeof *a);
+    char err[700] = "";
+    assert_int_equal(load_ini(f,
+                              "[place torget]\nlabel = Torget\narea = centrum\nlat = 58.12\n"
+                              "lon = 12.12\n[place skolan]\nlabel = Skolan\narea = gota\n"
+                              "lat = 58.13\nlon = 12.18\n[place mitt]\nlabel = Mitt\n"
+                              "area = centrum\nlat = 58.1333\nlon = 12.1333\n",
+                              two_areas_json, a, err, sizeof err),
+                     TRYGG_OK);
+    trygg_week w;
+    assert_int_equal(trygg_week_make(2026, 47, &w), TRYGG_OK); /* 16..22 November */
+    add_item(f, w.start + 3600, "centrum", "Torget");
+    const char *feed =
+        "[{\"id\": 1, \"datetime\": \"2026-11-17 22:00:00 +01:00\", \"type\": \"Brand\","
+        " \"location\": {\"name\": \"Lilla Edet\", \"gps\": \"58.1333,12.1333\"}},"
+        " {\"id\": 2, \"datetime\": \"2026-11-18 01:00:00 +01:00\", \"type\": \"Stöld\","
+        " \"location\": {\"name\": \"Lilla Edet\", \"gps\": \"58.1333,12.1333\"}},"
+        " {\"id\": 3, \"datetime\": \"2026-11-19 12:00:00 +01:00\", \"type\": \"Stöld\","
+        " \"location\": {\"name\": \"Lilla Edet\", \"gps\": \"58.1333,12.1333\"}},"
+        " {\"id\": 4, \"datetime\": \"2026-11-20 12:00:00 +01:00\", \"type\": \"Rån\","
+        " \"location\": {\"name\": \"Lilla Edet\", \"gps\": \"58.1333,12.1333\"}},"
+        " {\"id\": 5, \"datetime\": \"2026-11-12 12:00:00 +01:00\", \"type\": \"Rån\","
+        " \"location\": {\"name\": \"Lilla Edet\", \"gps\": \"58.1333,12.1333\"}}]";
+    char perr[256];
+    int stored = 0;
+    assert_int_equal(
+        trygg_police_store_json(f->st, feed, strlen(feed), NULL, &stored, NULL, perr, sizeof perr),
+        TRYGG_OK);
+    assert_int_equal(stored, 5);
+    trygg_place_ref torget, other;
+    memset(&torget, 0, sizeof torget);
+    snprintf(torget.area, sizeof torget.area, "centrum");
+    snprintf(torget.label, sizeof torget.label, "Torget");
+    other = torget;
+    snprintf(other.area, sizeof other.area, "gota"); /* "Torget" in another area */
+    assert_int_equal(trygg_police_place(f->st, 1, "torget", &torget, "sara", w.end), TRYGG_OK);
+    assert_int_equal(trygg_police_place(f->st, 2, "torget", &torget, "sara", w.end), TRYGG_OK);
+    assert_int_equal(trygg_police_place(f->st, 4, "x", &other, "sara", w.end), TRYGG_OK);
+    assert_int_equal(trygg_police_place(f->st, 5, "torget", &torget, "sara", w.end), TRYGG_OK);
+    /* id 3 stays without a place */
+    trygg_report *r = NULL;
+    assert_int_equal(trygg_report_build(f->st, &w, a, w.end + 3600, &r), TRYGG_OK);
+    trygg_report_areas_free(a);
+    free(a);
+    assert_int_equal(r->police_total, 4);
+    assert_int_equal(r->police_place_n[0], 2); /* torget: ids 1 and 2, not 5 (week before) */
+    assert_int_equal(r->police_place_n[1], 0);
+    assert_int_equal(r->police_place_n[2], 0); /* the centre: never */
+    char dir[1024], msg[256];
+    trygg_i18n *texts = NULL;
+    assert_int_equal(trygg_asset_path("i18n/report", dir, sizeof dir), TRYGG_OK);
+    assert_int_equal(trygg_i18n_load(dir, &texts, msg, sizeof msg), TRYGG_OK);
+    char *html = render_with(r, 0, texts);
+    char *m = map_of(html);
+    assert_int_equal(count_of(m, "<path class=\"police\""), 1);
+    assert_non_null(strstr(m, "data-police-place=\"torget\""));
+    assert_null(strstr(m, "data-police-place=\"mitt\""));
+    assert_non_null(strstr(m, "<title>Torget: 2 polishändelser kopplade för hand</title>"));
+    assert_non_null(strstr(m, "class=\"legend-police\""));
+    assert_non_null(strstr(m, ">Polisens händelse<tspan"));
+    assert_non_null(strstr(m, ">kopplad till platsen för hand</tspan>"));
+    assert_non_null(strstr(m, "Trianglar: polisens händelser"));
+    /* The triangle stands over its place's dot: its left corner above the
+     * dot's centre, clear of the square on the left and the label on the right. */
+    const char *dot = strstr(m, "data-place=\"torget\" cx=\"");
+    assert_non_null(dot);
+    double cx = atof(dot + strlen("data-place=\"torget\" cx=\""));
+    const char *cy_s = strstr(dot, "cy=\"");
+    double cy = atof(cy_s + 4);
+    const char *tri = strstr(m, "<path class=\"police\" d=\"M");
+    double x1, y1, x2, y2, x3, y3;
+    assert_int_equal(sscanf(tri + strlen("<path class=\"police\" d=\"M"), "%lf %lfL%lf %lfL%lf %lf",
+                            &x1, &y1, &x2, &y2, &x3, &y3),
+                     6);
+    assert_true(x1 > cx - 2.1 && x1 < cx + 0.1 && x2 > cx && x3 > x1 && x3 < x2);
+    assert_true(y1 < cy - 6 && y2 == y1 && y3 < y1);
+    free(m);
+    free(html);
+    /* Published: no police event on the map. */
+    html = render_with(r, 1, texts);
+    m = map_of(html);
+    assert_null(strstr(m, "class=\"police\""));
+    assert_null(strstr(m, "data-police-place"));
+    assert_null(strstr(m, "legend-police"));
+    assert_null(strstr(m, "Trianglar"));
+    free(m);
+    free(html);
+    trygg_i18n_free(texts);
+    trygg_report_free(r);
+}
+
 /* A detailed GIS export (a ring of 20 000 points) is drawn with no more
  * points than the map has pixels along it, and still as one closed path. */
 static void test_detailed_polygon(void **state)
@@ -557,6 +658,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dot_radius_grows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_published_map_hides, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partner_events_on_map, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_police_on_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detailed_polygon, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -63,6 +63,10 @@ static const table_rule rules[] = {
     {"job_leases", NULL}, /* which worker instance runs a job until when */
     {"report_week_done", NULL},
     {"report_week_counts", NULL},
+    /* The period cache (v21): counts by area, category and the scrubbed
+     * place; the triggers drop a piece's counts with its items and events. */
+    {"report_piece_done", NULL},
+    {"report_piece_counts", NULL},
     {"report_meta", NULL},
     /* The group's decisions, measures and plan: texts scrubbed on write,
      * organisations only. */

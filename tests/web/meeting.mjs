@@ -149,6 +149,13 @@ await step('printed meeting to A4 PDF', async () => {
   await page.goto(`${base}/meeting/print?week=2026-W47`);
   const text = await printA4(page, 'meeting-print', 10);
   assert.match(text, /Gruppens bedömning – 2026-W47/);
+  // The decisions with their history, as on the page: last week's lighting
+  // decision was taken open and set done on the phone above.
+  assert.match(text, /Uppföljning av förra veckans beslut \(2026-W46\)/);
+  assert.match(text, /Edethus byter belysning i gångtunneln/);
+  assert.match(text, /Pågår · okänd|Pågår · [a-z]+ · 2026/);
+  assert.match(text, /Genomfört · sakerhet · \d{4}-\d{2}-\d{2}/);
+  assert.match(text, /Följ upp belysningen i tunneln nästa vecka/);
   assert.match(text, /Skadegörelsen vid Resecentrum minskade/);
   assert.match(text, /Veckolägesbild vecka 47 2026/);
 });

@@ -2,7 +2,9 @@
 // playwright-core against report_fixture (26 generated weeks up to 2026-W47).
 // The security department's week page (exact counts), a housing-company
 // user's page (suppressed), the week chooser, and the printable page printed
-// to an A4 PDF by chromium; pdftoppm turns the PDF into PNGs to look at.
+// to an A4 PDF by chromium; pdftoppm turns the PDF into PNGs to look at. Then
+// a police event attached to a place by hand (desktop and phone), on the
+// map and in the quarter, and refused to the housing company.
 //
 //   node report.mjs --fixture PATH/report_fixture --out DIR
 import { spawn, execFileSync } from 'node:child_process';
@@ -198,6 +200,73 @@ for (const [route, period, heading] of [['/report/quarter', '2026-Q3', /Kvartals
     await phone.screenshot({ path: path.join(out, `${name}-phone.png`), fullPage: true });
   });
 }
+
+// Police events placed by hand (/report/police): a security user attaches
+// an event of the week to a registered place, on a desktop and on a
+// 390x844 phone; the event is then a triangle at that place on the
+// internal week map and counts for the place's area in the quarter. A
+// housing-company user gets 403 on the page and on the form's post.
+async function attach(page, id, placeId) {
+  const resp = await page.goto(`${base}/report/police?week=${info.week}`);
+  assert.equal(resp.status(), 200);
+  const row = page.locator(`tr[data-police="${id}"]`);
+  await row.getByLabel('Plats').selectOption(placeId);
+  await Promise.all([page.waitForURL(/\/report\/police\?week=/),
+    row.getByRole('button', { name: 'Koppla till plats' }).click()]);
+  return page.locator(`tr[data-police="${id}"] .placed`);
+}
+
+await step('police event placed by hand: desktop, then on the week map and in the quarter', async () => {
+  const page = await loggedIn('sakerhet');
+  const placed = await attach(page, 561234, 'resecentrum');
+  assert.equal((await placed.textContent()).trim(), 'Centrum: Resecentrum');
+  await page.screenshot({ path: path.join(out, 'police-attach-desktop.png'), fullPage: true });
+  await page.goto(`${base}/report?week=${info.week}`);
+  const tri = page.locator('#map path.police');
+  assert.equal(await tri.count(), 1);
+  assert.equal(await tri.getAttribute('data-police-place'), 'resecentrum');
+  assert.match(await tri.locator('title').textContent(), /Resecentrum: 1 polishändelser kopplade för hand/);
+  assert.equal(await page.locator('#map .legend-police').count(), 1);
+  await page.locator('#map').screenshot({ path: path.join(out, 'report-map-police.png') });
+  // The quarter: the event counts for its place's area (internal column).
+  await page.goto(`${base}/report/quarter?period=2026-Q4`);
+  const heads = await page.locator('#areas table thead th').allTextContents();
+  const col = heads.findIndex((h) => /polis/i.test(h));
+  assert.ok(col > 0, `no police column in ${heads.join(' | ')}`);
+  const cells = page.locator('#areas table tbody tr[data-area="centrum"] > *');
+  assert.equal((await cells.nth(col).textContent()).trim(), '1');
+  assert.equal(await page.locator('#map path.police[data-police-place="resecentrum"]').count(), 1);
+  // The housing company sees the published week map: no triangle.
+  const housing = await loggedIn('bostad');
+  await housing.goto(`${base}/report?week=${info.week}`);
+  assert.equal(await housing.locator('#map path.police').count(), 0);
+});
+
+await step('police event placed by hand on a 390x844 phone', async () => {
+  const phone = await loggedIn('sakerhet', { width: 390, height: 844 });
+  const placed = await attach(phone, 561101, 'gota_centrum');
+  assert.equal((await placed.textContent()).trim(), 'Göta: Göta centrum');
+  const w = await phone.evaluate(() => document.scrollingElement.scrollWidth);
+  assert.ok(w <= 390, `/report/police is ${w}px wide at 390 px`);
+  await phone.screenshot({ path: path.join(out, 'police-attach-phone.png'), fullPage: true });
+});
+
+await step('police events: a housing-company user gets 403', async () => {
+  const housing = await loggedIn('bostad');
+  const resp = await housing.goto(`${base}/report/police?week=${info.week}`);
+  assert.equal(resp.status(), 403);
+  await housing.goto(`${base}/report?week=${info.week}`);
+  const csrf = await housing.locator('input[name="csrf"]').first().getAttribute('value');
+  assert.ok(csrf, 'the housing page has a form token');
+  const post = await housing.request.post(`${base}/report/police/place`, {
+    form: { csrf, week: info.week, id: '561234', place: '' }, maxRedirects: 0 });
+  assert.equal(post.status(), 403);
+  // ... and nothing changed: the event is still at Resecentrum.
+  const page = await loggedIn('sakerhet');
+  await page.goto(`${base}/report/police?week=${info.week}`);
+  assert.equal((await page.locator('tr[data-police="561234"] .placed').textContent()).trim(),
+    'Centrum: Resecentrum');
+});
 
 await browser.close();
 fixture.stdin.end();

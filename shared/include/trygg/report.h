@@ -264,8 +264,14 @@ typedef struct trygg_report {
      * sum of their counts; an event's local day, Monday..Sunday) whose place
      * text is the place's label in its area. Drawn only in the internal
      * view: the published view keeps partner events to their suppressed
-     * table. Police events have no place and are never on the map. */
+     * table. */
     int64_t event_place_n[TRYGG_GEO_PLACES];
+    /* For each place of the map, the police events of the report week that
+     * a user attached to it by hand (trygg_police_place: its label and area
+     * then). The feed's own position (the municipality's centre) never
+     * places an event, so an event without a place is not counted here.
+     * Drawn only in the internal view. */
+    int64_t police_place_n[TRYGG_GEO_PLACES];
 } trygg_report;
 
 /* Builds the report for week *w from the store, at time `now`. A week that
