@@ -90,7 +90,9 @@ static int items_of(fx *f, const char *number, trygg_item *items, int max)
     fl.view = TRYGG_VIEW_FULL;
     pseudo(f, number, fl.sender);
     int n = 0;
-    assert_int_equal(trygg_store_list(f->st, &fl, NULL, items, max, &n, NULL), TRYGG_OK);
+    trygg_err e = trygg_store_list(f->st, &fl, NULL, items, max, &n, NULL);
+    if (e != TRYGG_OK)
+        fail_msg("trygg_store_list: %s", trygg_store_errmsg(f->st));
     for (int i = 0; i < n / 2; i++) { /* newest first -> oldest first */
         trygg_item tmp = items[i];
         items[i] = items[n - 1 - i];
@@ -1099,10 +1101,12 @@ int main(void)
         cmocka_unit_test(test_crash_mid_delete),
         cmocka_unit_test(test_retention),
         cmocka_unit_test(test_delivery_report_dummy),
-        cmocka_unit_test(test_handover_old_ciphers),
-        cmocka_unit_test(test_no_numbers_in_db),
+        /* Before the hand-over: after its compaction (VACUUM) the test's own
+         * handle on the server's file at times reads SQLITE_IOERR_SHORT_READ. */
         cmocka_unit_test(test_number_encrypted_once),
         cmocka_unit_test(test_settings_from_server),
+        cmocka_unit_test(test_handover_old_ciphers),
+        cmocka_unit_test(test_no_numbers_in_db),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
