@@ -20,6 +20,7 @@
 #include "api.h"
 #include "api_common.h"
 #include "sms_dialog.h"
+#include "sms_settings.h"
 #include "trygg/copy.h"
 #include "trygg/log.h"
 #include "trygg/ref.h"
@@ -700,6 +701,19 @@ static void h_ciphers_done(void *vctx, const http_req *req, http_resp *resp)
     http_resp_json(resp, 200, out);
 }
 
+/* The dialog settings the gateway's own replies need (server.ini [sms] and
+ * [sms keywords]: the one source), versioned (sms_settings.h). */
+static void h_settings(void *vctx, const http_req *req, http_resp *resp)
+{
+    server_ctx *ctx = vctx;
+    trygg_kiosk k;
+    json_t *o;
+    if (api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o) == NULL)
+        return;
+    json_decref(o);
+    http_resp_json(resp, 200, sms_settings_json(&ctx->cfg.catalog->sms));
+}
+
 const http_route gateway_routes[] = {
     {"POST", "/api/v1/gateway/messages", GW_MAX_BODY, h_messages},
     {"POST", "/api/v1/gateway/claim", GW_MAX_BODY, h_claim},
@@ -708,5 +722,6 @@ const http_route gateway_routes[] = {
     {"POST", "/api/v1/gateway/contacts", GW_MAX_BODY, h_contacts},
     {"POST", "/api/v1/gateway/ciphers", GW_MAX_BODY, h_ciphers},
     {"POST", "/api/v1/gateway/ciphers/done", GW_MAX_BODY, h_ciphers_done},
+    {"POST", "/api/v1/gateway/settings", GW_MAX_BODY, h_settings},
 };
 const int gateway_nroutes = sizeof gateway_routes / sizeof gateway_routes[0];

@@ -7,6 +7,8 @@
  *   POST /api/v1/gateway/health     the gateway's health record (kept as "smsgw")
  *   POST /api/v1/gateway/contacts   which of the gateway's pseudonyms the
  *                                   server no longer knows, or knows as stopped
+ *   POST /api/v1/gateway/settings   keywords, links, reply language and bound
+ *                                   for the gateway's own replies (sms_settings.h)
  * Every call needs "Authorization: Bearer <token>" of a client registered
  * with the role 'gateway' (tryggctl gateway add); a kiosk token is refused
  * here, and a gateway token on the kiosk API (api.c).

@@ -100,6 +100,15 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
                               "[%s] %s has moved: the server runs the dialog, set it in "
                               "server.ini [sms] (docs/smsgw.md)",
                               section, name);
+    /* The reply settings are the server's; the gateway fetches them
+     * (smsgw/settings.h, docs/gateway-protocol.md "Settings"). */
+    if (strcmp(section, "keywords") == 0 || strcmp(section, "links") == 0 ||
+        (strcmp(section, "dialog") == 0 && strcmp(name, "default_lang") == 0) ||
+        (strcmp(section, "limits") == 0 && strcmp(name, "replies_per_hour") == 0))
+        return trygg_cfg_fail(e, line,
+                              "[%s] %s has moved: the gateway takes it from the server, set it "
+                              "in server.ini [sms] or [sms keywords] (docs/gateway-protocol.md)",
+                              section, name);
     STR("paths", "store", store)
     STR("server", "url", server_url)
     STR("server", "token_file", token_file)
@@ -110,24 +119,9 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     INT("dialog", "multipart_timeout", multipart_timeout, 0, 7 * 86400)
     INT("dialog", "call_debounce", call_debounce, 0, 3600)
     INT("limits", "quarantine_days", quarantine_days, 0, 365)
-    STR("dialog", "default_lang", dlg.default_lang)
-    INT("limits", "replies_per_hour", dlg.replies_per_hour, 0, 100000)
     INT("outbox", "max_attempts", max_attempts, 1, 100)
     INT("outbox", "retry_base", retry_base, 1, 86400)
     INT("outbox", "retry_max", retry_max, 1, 7 * 86400)
-    STR("links", "emergency", dlg.emergency)
-    STR("links", "police_phone", dlg.police_phone)
-    STR("links", "police_url", dlg.police_url)
-    if (strcmp(section, "keywords") == 0) {
-        for (int k = 0; k < SMS_KW_COUNT; k++)
-            if (strcmp(name, sms_kw_names[k]) == 0) {
-                if (strlen(value) > 200)
-                    return trygg_cfg_fail(e, line, "[keywords] %s: too long", name);
-                if (sms_dialog_set_keywords(&c->dlg, k, value) == 0)
-                    return trygg_cfg_fail(e, line, "[keywords] %s: no keyword given", name);
-                return 1;
-            }
-    }
     return trygg_cfg_fail(e, line, "unknown key '%s' in [%s]", name, section);
 }
 

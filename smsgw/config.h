@@ -11,13 +11,12 @@
  *   [paths]    store (the gateway's own store), pseudonym_key, number_key,
  *              quarantine (all required), catalogs ("" = assets/i18n/sms);
  *              `database` and `routing` are refused with a clear message
- *   [dialog]   multipart_timeout seconds (300), call_debounce seconds (60),
- *              default_lang (sv: offline replies when the text gives no clue)
- *   [limits]   replies_per_hour (5): offline, over the limit a sender's
- *              messages are kept but not answered;
- *              quarantine_days (7): quarantined modem files are then deleted
+ *   [dialog]   multipart_timeout seconds (300), call_debounce seconds (60)
+ *   [limits]   quarantine_days (7): quarantined modem files are then deleted
  *   thread_days, ring_window, alias_prefix and replies_per_day are the
- *   server's (server.ini [sms]) and refused here with a message saying so.
+ *   server's (server.ini [sms]) and refused here with a message saying so;
+ *   so are default_lang, replies_per_hour, [keywords] and [links]: the
+ *   gateway's offline replies take them from the server (settings.h).
  *   [outbox]   max_attempts (8), retry_base seconds (30), retry_max seconds (3600)
  *   [modem]    delivery_reports (yes): ask for a status report per SMS part
  *   [watchdog] quiet_after seconds (1800, 0 = off), step_wait seconds (120),
@@ -26,11 +25,6 @@
  *   [sim]      check_interval seconds (300), memory_clear_percent (90),
  *              balance_ussd (""), balance_interval seconds (86400),
  *              balance_low (0 = no alert)
- *   [keywords] stop, help, fault, new, ring: comma lists, case-insensitive
- *   [links]    emergency (112), police_phone (114 14), police_url (polisen.se/tipsa)
- *   [keywords] and [links] serve the gateway's own replies while the server
- *   is unreachable (112 first, STOP/START, RING); keep them equal to
- *   server.ini's [sms keywords] and [sms].
  * Unknown sections and keys are errors; errors carry file:line.
  * Read first: smsgw_cfg_load.
  */
@@ -60,8 +54,8 @@ typedef struct smsgw_cfg {
     /* [sim] */
     int sim_check_interval, sim_clear_percent, balance_interval, balance_low;
     char balance_ussd[32];
-    /* [dialog] default_lang; [limits] replies_per_hour; [keywords]; [links]
-     * (server/sms/sms_dialog.h): what the offline replies need */
+    /* The built-in defaults (sms_dialog_cfg_defaults) of what the offline
+     * replies need, until the server's copy is in (settings.h) */
     sms_dialog_cfg dlg;
 } smsgw_cfg;
 

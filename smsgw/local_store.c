@@ -12,6 +12,7 @@
 
 struct lstore {
     sqlite3 *db;
+    trygg_sql_cache cache; /* every statement below is prepared once and kept */
     char errmsg[256];
 };
 
@@ -97,7 +98,8 @@ static trygg_err prep(lstore *s, const char *sql, sqlite3_stmt **st)
 static trygg_err write_sql_n(lstore *s, const char *sql, trygg_sql_args a, int *changes,
                              const char *what)
 {
-    return trygg_sql_write(s->db, sql, a, changes, what, s->errmsg, sizeof s->errmsg);
+    return trygg_sql_cache_write(&s->cache, s->db, sql, a, changes, what, s->errmsg,
+                                 sizeof s->errmsg);
 }
 
 static trygg_err write_sql(lstore *s, const char *sql, trygg_sql_args a, const char *what)
@@ -109,7 +111,8 @@ static trygg_err write_sql(lstore *s, const char *sql, trygg_sql_args a, const c
 static trygg_err row(lstore *s, const char *sql, trygg_sql_args a,
                      void (*read)(sqlite3_stmt *st, void *row), void *out, const char *what)
 {
-    return trygg_sql_row(s->db, sql, a, read, out, what, s->errmsg, sizeof s->errmsg);
+    return trygg_sql_cache_row(&s->cache, s->db, sql, a, read, out, what, s->errmsg,
+                               sizeof s->errmsg);
 }
 
 /* Collects up to max rows of sql. */
@@ -117,8 +120,8 @@ static trygg_err select_rows(lstore *s, const char *sql, trygg_sql_args a, void 
                              int max, void (*read)(sqlite3_stmt *st, void *row), int *n,
                              const char *what)
 {
-    return trygg_sql_select(s->db, sql, a, out, size, max, read, n, what, s->errmsg,
-                            sizeof s->errmsg);
+    return trygg_sql_cache_select(&s->cache, s->db, sql, a, out, size, max, read, n, what,
+                                  s->errmsg, sizeof s->errmsg);
 }
 
 int ls_schema_version(lstore *s)
@@ -180,18 +183,30 @@ void ls_close(lstore *s)
 {
     if (!s)
         return;
+    trygg_sql_cache_clear(&s->cache);
     sqlite3_close(s->db);
     free(s);
 }
 
+/* A statement without parameters, kept (the transaction statements). */
+static trygg_err exec_kept(lstore *s, const char *sql)
+{
+    return trygg_sql_cache_exec(&s->cache, s->db, sql, "exec", s->errmsg, sizeof s->errmsg);
+}
+
+uint64_t ls_prepares(const lstore *s)
+{
+    return s->cache.prepares;
+}
+
 trygg_err ls_begin(lstore *s)
 {
-    return exec(s, "BEGIN IMMEDIATE");
+    return exec_kept(s, "BEGIN IMMEDIATE");
 }
 
 trygg_err ls_commit(lstore *s)
 {
-    trygg_err e = exec(s, "COMMIT");
+    trygg_err e = exec_kept(s, "COMMIT");
     if (e)
         ls_rollback(s);
     return e;
@@ -349,18 +364,17 @@ trygg_err ls_inbound_offline(lstore *s, int64_t id, const char *ref, int answere
         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(ref), TRYGG_SQL_INT(answered), TRYGG_SQL_INT(id)), "inbound");
 }
 
+static void read_int(sqlite3_stmt *st, void *row)
+{
+    *(int *)row = sqlite3_column_int(st, 0);
+}
+
 /* The one number a SELECT count(*) statement with parameters a gives. */
 static trygg_err count_of(lstore *s, const char *sql, trygg_sql_args a, int *n)
 {
-    sqlite3_stmt *st;
-    int64_t v;
     *n = 0;
-    trygg_err e = trygg_sql_prepare_args(s->db, sql, a, &st, s->errmsg, sizeof s->errmsg);
-    if (!e)
-        e = trygg_sql_int64(s->db, st, &v, "count", s->errmsg, sizeof s->errmsg);
-    if (!e)
-        *n = (int)v;
-    return e;
+    trygg_err e = row(s, sql, a, read_int, n, "count");
+    return e == TRYGG_ERR_NOTFOUND ? TRYGG_OK : e;
 }
 
 trygg_err ls_inbound_count(lstore *s, const char *state, int *n)

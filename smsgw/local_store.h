@@ -36,6 +36,9 @@ const char *ls_errmsg(const lstore *s);
 int ls_schema_version(lstore *s);
 /* The newest schema version this code writes. */
 int ls_schema_latest(void);
+/* Statements prepared by this handle so far: each is prepared once and kept
+ * (trygg_sql_cache), so this stops growing once every kind of call ran. */
+uint64_t ls_prepares(const lstore *s);
 
 /* A transaction around several calls (every call alone is one). */
 trygg_err ls_begin(lstore *s);

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "gateway.h"
+#include "settings.h"
 #include "trygg/log.h"
 #include "trygg/secret.h"
 
@@ -99,6 +100,9 @@ int main(int argc, char **argv)
         if (bad || ke)
             return 1;
         printf("%s: ok (a client of %s)\n", path, cfg.server_url);
+        char from[400];
+        settings_describe(cfg.store, from, sizeof from);
+        printf("reply settings (keywords, links, language, hourly limit): %s\n", from);
         return 0;
     }
 

@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "dialog.h"
+#include "settings.h"
 #include "sms_dialog.h"
 #include "trygg/copy.h"
 #include "trygg/backoff.h"
@@ -27,7 +28,10 @@
 
 struct relay {
     const smsgw_cfg *cfg;
-    const replies *rp;
+    replies *rp;
+    sms_dialog_cfg dlg;     /* the server's reply settings (settings.h) */
+    char settings_from[80]; /* which copy dlg is */
+    int64_t settings_next;  /* when to ask the server for them again */
     const unsigned char *pkey, *numkey;
     lstore *ls;
     gw_client *cl;
@@ -40,7 +44,7 @@ struct relay {
     ls_inbound *batch; /* UPLOAD_BATCH rows */
 };
 
-trygg_err relay_open(const smsgw_cfg *cfg, const replies *rp, const unsigned char *pkey,
+trygg_err relay_open(const smsgw_cfg *cfg, replies *rp, const unsigned char *pkey,
                      const unsigned char *numkey, relay **out, char *err, size_t cap)
 {
     *out = NULL;
@@ -60,6 +64,10 @@ trygg_err relay_open(const smsgw_cfg *cfg, const replies *rp, const unsigned cha
         relay_close(r);
         return e;
     }
+    r->dlg = cfg->dlg;
+    if (settings_load(r->ls, &r->dlg, r->settings_from, sizeof r->settings_from))
+        replies_set_links(rp, &r->dlg);
+    TRYGG_INFO("reply settings: %s", r->settings_from);
     *out = r;
     return TRYGG_OK;
 }
@@ -103,10 +111,22 @@ static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65],
     *reachable = *national = 0;
     if (e || !number[0])
         return e;
+    *national = strncmp(number, "+46", 3) == 0;
+    *reachable = 1;
+    /* A number kept already (or stopped) stays as it is: the pseudonym is
+     * of the number, so its ciphertext is the same number, and encrypting it
+     * again for every message was 13 % of the gateway's work (issue 13). */
+    ls_number known;
+    if (!start && ls_number_get(r->ls, pseudo, &known) == TRYGG_OK &&
+        (known.stopped || known.cipher_len > 0)) {
+        sodium_memzero(number, sizeof number);
+        sodium_memzero(&known, sizeof known);
+        return TRYGG_OK;
+    }
+    sodium_memzero(&known, sizeof known);
     unsigned char cipher[128];
     size_t clen = 0;
     e = trygg_number_encrypt(r->numkey, number, cipher, sizeof cipher, &clen);
-    *national = strncmp(number, "+46", 3) == 0;
     sodium_memzero(number, sizeof number);
     if (!e)
         e = start ? ls_number_start(r->ls, pseudo, cipher, (int)clen)
@@ -114,7 +134,6 @@ static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65],
     sodium_memzero(cipher, sizeof cipher);
     /* A stopped number is still a number: the server decides what STOP or
      * START mean; the gateway never texts a stopped one (relay_number). */
-    *reachable = 1;
     return e;
 }
 
@@ -125,7 +144,7 @@ trygg_err relay_commit(relay *r, const asm_msg *m, const modem_part *parts, int6
     memset(&in, 0, sizeof in);
     if (trygg_strset(in.text, sizeof in.text, m->text))
         return TRYGG_ERR_TOOBIG;
-    int start = !sms_undecodable(m->text) && sms_stop_start(&r->cfg->dlg, m->text) == 2;
+    int start = !sms_undecodable(m->text) && sms_stop_start(&r->dlg, m->text) == 2;
     trygg_err e = identify(r, m->number, start, in.pseudo, &in.reachable, &in.national);
     if (e)
         return e;
@@ -250,7 +269,7 @@ static json_t *upload_body(relay *r, const ls_inbound *m)
     json_object_set_new(o, "answered", json_boolean(m->answered));
     /* RING: the number goes along for the call-back item (consent). */
     char number[20];
-    if (strcmp(m->type, "sms") == 0 && sms_keyword(&r->cfg->dlg, m->text, NULL) == SMS_KW_RING &&
+    if (strcmp(m->type, "sms") == 0 && sms_keyword(&r->dlg, m->text, NULL) == SMS_KW_RING &&
         relay_number(r, m->pseudo, number)) {
         json_object_set_new(o, "number", json_string(number));
         sodium_memzero(number, sizeof number);
@@ -298,7 +317,7 @@ static int flooded(relay *r, const char *pseudo, int64_t now)
 {
     int n = 0;
     return ls_send_count_since(r->ls, pseudo, now - 3600, &n) != TRYGG_OK ||
-           n >= r->cfg->dlg.replies_per_hour;
+           n >= r->dlg.replies_per_hour;
 }
 
 /* The offline answer to a waiting tip, decided once: a reference under the
@@ -309,8 +328,8 @@ static trygg_err offline_answer(relay *r, const ls_inbound *m, int64_t now)
 {
     char prefix[8] = "", ref[TRYGG_REF_LEN + 1] = "";
     int answer = strcmp(m->type, "sms") == 0 && m->reachable && !sms_blank(m->text) &&
-                 !sms_undecodable(m->text) && sms_stop_start(&r->cfg->dlg, m->text) == 0 &&
-                 sms_keyword(&r->cfg->dlg, m->text, NULL) < 0;
+                 !sms_undecodable(m->text) && sms_stop_start(&r->dlg, m->text) == 0 &&
+                 sms_keyword(&r->dlg, m->text, NULL) < 0;
     char number[20];
     if (answer && !relay_number(r, m->pseudo, number))
         answer = 0;
@@ -330,7 +349,7 @@ static trygg_err offline_answer(relay *r, const ls_inbound *m, int64_t now)
     ls_send s;
     memset(&s, 0, sizeof s);
     if (!e && ref[0]) {
-        const char *lang = replies_guess_lang(m->text, r->cfg->dlg.default_lang);
+        const char *lang = replies_guess_lang(m->text, r->dlg.default_lang);
         e = replies_render(r->rp, lang, urgent ? REPLY_ACK_URGENT : REPLY_ACK, ref, s.text,
                            sizeof s.text);
         TRYGG_COPY_FIT(s.pseudo, m->pseudo);
@@ -626,6 +645,40 @@ void relay_test_stop_before_done(relay *r, int on)
     r->test_stop_before_done = on;
 }
 
+/* Asks the server for its reply settings when due (settings.h). */
+static void fetch_settings(relay *r, int64_t now)
+{
+    if (now < r->settings_next)
+        return;
+    json_t *body = json_object(), *ans = NULL;
+    char err[300] = "";
+    long st = client_post(r->cl, "/api/v1/gateway/settings", body, &ans, err, sizeof err);
+    json_decref(body);
+    if (st == 0 || st >= 500) {
+        server_failed(r, now, err);
+    } else {
+        r->settings_next = now + SETTINGS_EVERY;
+        if (st != 200)
+            TRYGG_WARN("settings: %s (keeping %s)", err, r->settings_from);
+        else if (settings_take(r->ls, ans, now, &r->dlg, r->settings_from, sizeof r->settings_from,
+                               err, sizeof err) != TRYGG_OK)
+            TRYGG_WARN("%s (keeping %s)", err, r->settings_from);
+        else
+            replies_set_links(r->rp, &r->dlg);
+    }
+    json_decref(ans);
+}
+
+const char *relay_settings_from(const relay *r)
+{
+    return r->settings_from;
+}
+
+const sms_dialog_cfg *relay_dialog_cfg(const relay *r)
+{
+    return &r->dlg;
+}
+
 trygg_err relay_sync(relay *r, int64_t now)
 {
     int down = now < r->next_try;
@@ -637,6 +690,9 @@ trygg_err relay_sync(relay *r, int64_t now)
         e = handover(r, now);
     if (e || now < r->next_try)
         return e;
+    fetch_settings(r, now);
+    if (now < r->next_try)
+        return TRYGG_OK;
     e = claim(r, now);
     if (!e && r->stats.server_up)
         e = report(r, now);

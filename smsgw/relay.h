@@ -33,7 +33,7 @@ typedef struct relay_stats {
 } relay_stats;
 
 /* Opens the gateway's store and the HTTP client; err[cap] says why not. */
-trygg_err relay_open(const smsgw_cfg *cfg, const replies *rp, const unsigned char *pkey,
+trygg_err relay_open(const smsgw_cfg *cfg, replies *rp, const unsigned char *pkey,
                      const unsigned char *numkey, relay **out, char *err, size_t cap);
 void relay_close(relay *r);
 lstore *relay_store(relay *r);
@@ -57,6 +57,11 @@ trygg_err relay_call(relay *r, const char *number, int64_t now);
  * server cannot be reached, answers waiting tips itself (once each). Store errors are returned; the
  * server being down is not an error. */
 trygg_err relay_sync(relay *r, int64_t now);
+
+/* The reply settings in use (the server's, settings.h) and which copy they
+ * are ("the server's copy of ...", or the built-in defaults). */
+const sms_dialog_cfg *relay_dialog_cfg(const relay *r);
+const char *relay_settings_from(const relay *r);
 
 /* Posts the gateway's health record (a JSON object text) to the server,
  * which keeps it under "smsgw" for its /healthz, /metrics and channels

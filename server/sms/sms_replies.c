@@ -41,11 +41,16 @@ trygg_err replies_load(const char *dir, const sms_dialog_cfg *cfg, replies **out
         free(r);
         return e;
     }
+    replies_set_links(r, cfg);
+    *out = r;
+    return TRYGG_OK;
+}
+
+void replies_set_links(replies *r, const sms_dialog_cfg *cfg)
+{
     TRYGG_COPY_FIT(r->emergency, cfg->emergency);
     TRYGG_COPY_FIT(r->police_phone, cfg->police_phone);
     TRYGG_COPY_FIT(r->police_url, cfg->police_url);
-    *out = r;
-    return TRYGG_OK;
 }
 
 void replies_free(replies *r)

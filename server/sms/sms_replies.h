@@ -6,7 +6,8 @@
  *
  * Texts live in assets/i18n/sms/<lang>.po (msgid = key, Swedish in sv.po).
  * Placeholders: {ref} (the item's reference), {emergency}, {police_phone},
- * {police_url} (sms_dialog_cfg: [links] in smsgw.ini). Every default reply is meant to
+ * {police_url} (sms_dialog_cfg: server.ini [sms]; the gateway's copy,
+ * smsgw/settings.h). Every default reply is meant to
  * fit one GSM-7 part in Swedish and English; tests print the part count of
  * every key in every language.
  *
@@ -48,6 +49,9 @@ typedef struct replies replies;
 trygg_err replies_load(const char *dir, const struct sms_dialog_cfg *cfg, replies **out, char *err,
                        size_t cap);
 void replies_free(replies *r);
+/* Copies the links of *cfg again (the gateway took new settings from the
+ * server, smsgw/settings.h). */
+void replies_set_links(replies *r, const struct sms_dialog_cfg *cfg);
 
 /* Renders `key` in `lang` (fallback Swedish) with ref (may be NULL) into
  * out[cap]. TRYGG_ERR_TOOBIG if it does not fit. */

@@ -286,3 +286,165 @@ void trygg_sql_read_fields(sqlite3_stmt *s, int first, const trygg_sql_field *f,
         }
     }
 }
+
+/* ---- Kept statements (trygg_sql_cache) ------------------------------------------- */
+
+static uint32_t sql_hash(const char *sql)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/* The slot for a new statement: a free one, else the least recently used
+ * one that is not handed out (finalized); NULL when all are in use. */
+static trygg_sql_kept *cache_slot(trygg_sql_cache *c)
+{
+    trygg_sql_kept *victim = NULL;
+    for (int i = 0; i < TRYGG_SQL_CACHE; i++) {
+        trygg_sql_kept *k = &c->slot[i];
+        if (k->s == NULL)
+            return k;
+        if (!k->busy && (victim == NULL || k->used < victim->used))
+            victim = k;
+    }
+    if (victim) {
+        sqlite3_finalize(victim->s);
+        victim->s = NULL;
+    }
+    return victim;
+}
+
+int trygg_sql_cache_get(trygg_sql_cache *c, sqlite3 *db, const char *sql, sqlite3_stmt **out)
+{
+    uint32_t h = sql_hash(sql);
+    int in_use = 0;
+    for (int i = 0; i < TRYGG_SQL_CACHE; i++) {
+        trygg_sql_kept *k = &c->slot[i];
+        if (k->s && k->hash == h && strcmp(sqlite3_sql(k->s), sql) == 0) {
+            if (k->busy) {
+                in_use = 1;
+                break;
+            }
+            k->busy = 1;
+            k->used = ++c->clock;
+            *out = k->s;
+            return SQLITE_OK;
+        }
+    }
+    trygg_sql_kept *slot = in_use ? NULL : cache_slot(c);
+    c->prepares++;
+    int rc = sqlite3_prepare_v3(db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+    if (rc != SQLITE_OK) {
+        *out = NULL;
+        return rc;
+    }
+    if (slot)
+        *slot = (trygg_sql_kept){.s = *out, .hash = h, .used = ++c->clock, .busy = 1};
+    return SQLITE_OK;
+}
+
+void trygg_sql_cache_put(trygg_sql_cache *c, sqlite3_stmt *s)
+{
+    if (s == NULL)
+        return;
+    for (int i = 0; i < TRYGG_SQL_CACHE; i++) {
+        trygg_sql_kept *k = &c->slot[i];
+        if (k->s == s) {
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            k->busy = 0;
+            return;
+        }
+    }
+    sqlite3_finalize(s);
+}
+
+void trygg_sql_cache_clear(trygg_sql_cache *c)
+{
+    for (int i = 0; i < TRYGG_SQL_CACHE; i++) {
+        sqlite3_finalize(c->slot[i].s);
+        c->slot[i] = (trygg_sql_kept){0};
+    }
+}
+
+/* A kept statement for sql with a bound (not copied). */
+static trygg_err cache_bound(trygg_sql_cache *c, sqlite3 *db, const char *sql, trygg_sql_args a,
+                             sqlite3_stmt **out, char *err, size_t cap)
+{
+    int rc = trygg_sql_cache_get(c, db, sql, out);
+    if (rc != SQLITE_OK)
+        return trygg_sql_fail(db, rc, "prepare", err, cap);
+    rc = trygg_sql_bind_args(*out, a, 0);
+    if (rc != SQLITE_OK) {
+        trygg_err e = trygg_sql_fail(db, rc, "bind", err, cap);
+        trygg_sql_cache_put(c, *out);
+        *out = NULL;
+        return e;
+    }
+    return TRYGG_OK;
+}
+
+trygg_err trygg_sql_cache_write(trygg_sql_cache *c, sqlite3 *db, const char *sql, trygg_sql_args a,
+                                int *changes, const char *what, char *err, size_t cap)
+{
+    sqlite3_stmt *s;
+    if (changes)
+        *changes = 0;
+    trygg_err e = cache_bound(c, db, sql, a, &s, err, cap);
+    if (e)
+        return e;
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        e = trygg_sql_fail(db, rc, what, err, cap);
+    else if (changes)
+        *changes = sqlite3_changes(db);
+    trygg_sql_cache_put(c, s);
+    return e;
+}
+
+trygg_err trygg_sql_cache_row(trygg_sql_cache *c, sqlite3 *db, const char *sql, trygg_sql_args a,
+                              void (*read)(sqlite3_stmt *s, void *row), void *row, const char *what,
+                              char *err, size_t cap)
+{
+    sqlite3_stmt *s;
+    trygg_err e = cache_bound(c, db, sql, a, &s, err, cap);
+    if (e)
+        return e;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        read(s, row);
+    else if (rc == SQLITE_DONE)
+        e = TRYGG_ERR_NOTFOUND;
+    else
+        e = trygg_sql_fail(db, rc, what, err, cap);
+    trygg_sql_cache_put(c, s);
+    return e;
+}
+
+trygg_err trygg_sql_cache_select(trygg_sql_cache *c, sqlite3 *db, const char *sql, trygg_sql_args a,
+                                 void *out, size_t size, int max,
+                                 void (*read)(sqlite3_stmt *s, void *row), int *n, const char *what,
+                                 char *err, size_t cap)
+{
+    sqlite3_stmt *s;
+    *n = 0;
+    trygg_err e = cache_bound(c, db, sql, a, &s, err, cap);
+    if (e)
+        return e;
+    int rc = SQLITE_DONE, count = 0;
+    while (count < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        read(s, (char *)out + (size_t)count++ * size);
+    if (count < max && rc != SQLITE_DONE)
+        e = trygg_sql_fail(db, rc, what, err, cap);
+    trygg_sql_cache_put(c, s);
+    *n = e ? 0 : count;
+    return e;
+}
+
+trygg_err trygg_sql_cache_exec(trygg_sql_cache *c, sqlite3 *db, const char *sql, const char *what,
+                               char *err, size_t cap)
+{
+    return trygg_sql_cache_write(c, db, sql, TRYGG_SQL_NO_ARGS, NULL, what, err, cap);
+}

@@ -78,61 +78,12 @@ trygg_err trygg_st_failf(trygg_store *st, trygg_err err, const char *fmt, ...)
     return err;
 }
 
-/* ---- Kept statements (trygg_st_cached) ------------------------------------------ */
-
-static uint32_t sql_hash(const char *sql)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    return h;
-}
-
-/* The slot for a new statement: a free one, else the least recently used
- * one that is not handed out (finalized); NULL when all are in use. */
-static trygg_st_stmt *cache_slot(trygg_store *st)
-{
-    trygg_st_stmt *victim = NULL;
-    for (int i = 0; i < TRYGG_ST_CACHE; i++) {
-        trygg_st_stmt *c = &st->cache[i];
-        if (c->s == NULL)
-            return c;
-        if (!c->busy && (victim == NULL || c->used < victim->used))
-            victim = c;
-    }
-    if (victim) {
-        sqlite3_finalize(victim->s);
-        victim->s = NULL;
-    }
-    return victim;
-}
+/* ---- Kept statements (trygg_st_cached, on trygg_sql_cache) ---------------------- */
 
 static trygg_err cached_stmt(trygg_store *st, const char *sql, sqlite3_stmt **out)
 {
-    uint32_t h = sql_hash(sql);
-    int in_use = 0;
-    for (int i = 0; i < TRYGG_ST_CACHE; i++) {
-        trygg_st_stmt *c = &st->cache[i];
-        if (c->s && c->hash == h && strcmp(sqlite3_sql(c->s), sql) == 0) {
-            if (c->busy) {
-                in_use = 1;
-                break;
-            }
-            c->busy = 1;
-            c->used = ++st->clock;
-            *out = c->s;
-            return TRYGG_OK;
-        }
-    }
-    trygg_st_stmt *slot = in_use ? NULL : cache_slot(st);
-    int rc = sqlite3_prepare_v3(st->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
-    if (rc != SQLITE_OK) {
-        *out = NULL;
-        return trygg_st_fail(st, rc, "prepare");
-    }
-    if (slot)
-        *slot = (trygg_st_stmt){.s = *out, .hash = h, .used = ++st->clock, .busy = 1};
-    return TRYGG_OK;
+    int rc = trygg_sql_cache_get(&st->cache, st->db, sql, out);
+    return rc == SQLITE_OK ? TRYGG_OK : trygg_st_fail(st, rc, "prepare");
 }
 
 trygg_err trygg_st_cached(trygg_store *st, const char *sql, trygg_sql_args a, sqlite3_stmt **out)
@@ -151,26 +102,12 @@ trygg_err trygg_st_cached(trygg_store *st, const char *sql, trygg_sql_args a, sq
 
 void trygg_st_done(trygg_store *st, sqlite3_stmt *s)
 {
-    if (s == NULL)
-        return;
-    for (int i = 0; i < TRYGG_ST_CACHE; i++) {
-        trygg_st_stmt *c = &st->cache[i];
-        if (c->s == s) {
-            sqlite3_reset(s);
-            sqlite3_clear_bindings(s);
-            c->busy = 0;
-            return;
-        }
-    }
-    sqlite3_finalize(s);
+    trygg_sql_cache_put(&st->cache, s);
 }
 
 void trygg_st_cache_clear(trygg_store *st)
 {
-    for (int i = 0; i < TRYGG_ST_CACHE; i++) {
-        sqlite3_finalize(st->cache[i].s);
-        st->cache[i] = (trygg_st_stmt){0};
-    }
+    trygg_sql_cache_clear(&st->cache);
 }
 
 /* Runs one statement without result rows through the cache (the

@@ -20,22 +20,12 @@
 #include "trygg/sqlite_util.h"
 #include "trygg/store.h"
 
-/* One prepared statement kept by the handle (trygg_st_cached). */
-typedef struct trygg_st_stmt {
-    sqlite3_stmt *s; /* NULL: free slot */
-    uint32_t hash;   /* of its SQL text */
-    uint32_t used;   /* the handle's clock at its last use (least recent goes first) */
-    int busy;        /* handed out, not yet given back */
-} trygg_st_stmt;
-#define TRYGG_ST_CACHE 64
-
 struct trygg_store {
     trygg_store_base base; /* first: the front dispatches through it */
     sqlite3 *db;
-    trygg_st_stmt cache[TRYGG_ST_CACHE];
-    uint32_t clock;
-    int txdepth; /* nesting of trygg_st_tx_begin */
-    int user_tx; /* 1 inside trygg_store_begin */
+    trygg_sql_cache cache; /* kept statements (trygg_st_cached) */
+    int txdepth;           /* nesting of trygg_st_tx_begin */
+    int user_tx;           /* 1 inside trygg_store_begin */
     int retention[TRYGG_KIND_COUNT];
     int wal_limit_pages; /* past this the committing handle truncates the log */
     int passive_pages;   /* passive checkpoint after a commit past this (0: never) */

@@ -6,7 +6,8 @@
  * exactly (and only under the gateway's prefix), outbox rows are claimed
  * under a lease and reported back, STOP stops the contact once its
  * confirmation is sent, and no number reaches the database except the one
- * a texter gives with RING.
+ * a texter gives with RING; the gateway's reply settings come from the
+ * server's configuration (/settings, version 1).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +18,9 @@
 #include <jansson.h>
 #include <time.h>
 
+#include "config.h"
 #include "server_fixture.h"
+#include "sms_settings.h"
 #include "trygg/ref.h"
 
 static sfx F;
@@ -450,6 +453,49 @@ static void test_contacts(void **state)
     json_decref(o);
 }
 
+/* The gateway's reply settings are the server's [sms] and [sms keywords]
+ * (the one source): versioned, for a gateway token only, and they read
+ * back into a gateway's dialog settings unchanged. */
+static void test_settings(void **state)
+{
+    (void)state;
+    sms_dialog_cfg *sms = &F.ctx.cfg.catalog->sms;
+    sms_dialog_cfg saved = *sms;
+    assert_int_equal(sms_dialog_set_keywords(sms, SMS_KW_STOP, "SLUTA, STOPP"), 2);
+    snprintf(sms->police_url, sizeof sms->police_url, "polisen.se/prov");
+    snprintf(sms->default_lang, sizeof sms->default_lang, "en");
+    sms->replies_per_hour = 7;
+    json_decref(post("/api/v1/gateway/settings", F.token, "{}", 403));
+    json_t *o = post("/api/v1/gateway/settings", gw_token, "{}", 200);
+    *sms = saved;
+    assert_int_equal(json_integer_value(json_object_get(o, "version")), 1);
+    json_t *stop = json_object_get(json_object_get(o, "keywords"), "stop");
+    assert_int_equal(json_array_size(stop), 2);
+    assert_string_equal(json_string_value(json_array_get(stop, 0)), "SLUTA");
+    assert_string_equal(str(json_object_get(o, "links"), "police_url"), "polisen.se/prov");
+    assert_string_equal(str(json_object_get(o, "links"), "emergency"), "112");
+    sms_dialog_cfg gw;
+    sms_dialog_cfg_defaults(&gw);
+    char err[128];
+    assert_int_equal(sms_settings_apply(o, &gw, err, sizeof err), 1);
+    assert_string_equal(gw.police_url, "polisen.se/prov");
+    assert_string_equal(gw.default_lang, "en");
+    assert_int_equal(gw.replies_per_hour, 7);
+    assert_int_equal(gw.nkw[SMS_KW_STOP], 2);
+    assert_string_equal(gw.kw[SMS_KW_STOP][1], "STOPP");
+    /* Another version, or a keyword without words, is not taken. */
+    json_object_set_new(o, "version", json_integer(2));
+    sms_dialog_cfg_defaults(&gw);
+    assert_int_equal(sms_settings_apply(o, &gw, err, sizeof err), 0);
+    assert_string_equal(gw.police_url, "polisen.se/tipsa");
+    json_object_set_new(o, "version", json_integer(1));
+    json_object_set_new(json_object_get(o, "keywords"), "help", json_array());
+    assert_int_equal(sms_settings_apply(o, &gw, err, sizeof err), 0);
+    assert_non_null(strstr(err, "help"));
+    assert_string_equal(gw.default_lang, "sv");
+    json_decref(o);
+}
+
 /* Field validation: each wrong field is named. */
 static void test_validation(void **state)
 {
@@ -502,7 +548,7 @@ int main(void)
         cmocka_unit_test(test_offline_ref),       cmocka_unit_test(test_claim_and_delivery),
         cmocka_unit_test(test_numbers_stay_out),  cmocka_unit_test(test_health),
         cmocka_unit_test(test_contacts),          cmocka_unit_test(test_validation),
-        cmocka_unit_test(test_content_type),
+        cmocka_unit_test(test_content_type),      cmocka_unit_test(test_settings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -461,6 +461,7 @@ static const struct rule {
     {"POST", "/api/v1/gateway/contacts", P_PUBLIC},
     {"POST", "/api/v1/gateway/ciphers", P_PUBLIC},
     {"POST", "/api/v1/gateway/ciphers/done", P_PUBLIC},
+    {"POST", "/api/v1/gateway/settings", P_PUBLIC},
     {"GET", "/open311/v2/services.json", P_PUBLIC},
     {"POST", "/open311/v2/requests.json", P_PUBLIC},
     {"GET", "/open311/v2/requests.json", P_PUBLIC},

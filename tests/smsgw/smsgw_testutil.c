@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The server's config.h by its path: the gateway's is "config.h" here. */
+#include "../../server/config.h"
 #include "api_gateway.h"
 #include "server_fixture.h"
 #include "trygg/secret.h"
@@ -163,4 +165,9 @@ int tu_count_files(const char *dir, const char *sub)
             n++;
     closedir(d);
     return n;
+}
+
+sms_dialog_cfg *tu_server_sms(tu_env *t)
+{
+    return &t->srv->ctx.cfg.catalog->sms;
 }

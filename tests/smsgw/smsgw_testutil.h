@@ -30,6 +30,8 @@ void tu_env_init(tu_env *t);
 int tu_serve(tu_env *t, const char *routing);
 /* The server's store (its own handle, through store.h). */
 trygg_store *tu_server_store(tu_env *t);
+/* The server's [sms] and [sms keywords] as it runs (a test may change them). */
+sms_dialog_cfg *tu_server_sms(tu_env *t);
 /* The server's data directory ("" without tu_serve). */
 const char *tu_server_dir(const tu_env *t);
 /* The server's gateway API reads its clock as `now` (0: the wall clock). */

@@ -37,10 +37,7 @@ static void test_good(void **state)
                   "[server]\nurl = https://trygg.example.se\ntoken_file = /k/token\n"
                   "[paths]\nstore = /var/lib/trygg-smsgw/smsgw.db\npseudonym_key = /k/p\n"
                   "number_key = /k/n\nquarantine = /q\n"
-                  "[dialog]\nmultipart_timeout = 120\n"
-                  "[limits]\nreplies_per_hour = 3\n"
-                  "[keywords]\nstop = sluta, stopp , STOP\n"
-                  "[links]\npolice_phone = 114 14 ; comment\n");
+                  "[dialog]\nmultipart_timeout = 120 ; comment\n");
     smsgw_cfg c;
     smsgw_cfg_defaults(&c);
     trygg_cfg_error errs[8];
@@ -53,10 +50,7 @@ static void test_good(void **state)
     assert_string_equal(c.store, "/var/lib/trygg-smsgw/smsgw.db");
     assert_int_equal(c.poll_interval, 5);
     assert_int_equal(c.multipart_timeout, 120);
-    assert_int_equal(c.dlg.replies_per_hour, 3);
-    assert_int_equal(c.dlg.nkw[SMS_KW_STOP], 3);
-    assert_string_equal(c.dlg.kw[SMS_KW_STOP][0], "SLUTA");
-    assert_string_equal(c.dlg.police_phone, "114 14");
+    assert_string_equal(c.dlg.police_phone, "114 14"); /* built in until the server's */
     tu_env_free(&t);
 }
 
@@ -97,6 +91,33 @@ static void test_errors(void **state)
     assert_true(saw3 && saw5 && saw6 && saw_req && saw_db && saw_tok && saw_store);
     assert_int_equal(saw_moved, 4);
     assert_int_equal(smsgw_cfg_load("/nonexistent/smsgw.ini", &c, &e), TRYGG_ERR_IO);
+    tu_env_free(&t);
+}
+
+/* The reply settings are the server's (the gateway fetches them,
+ * smsgw/settings.h): setting them here is refused, saying where they went. */
+static void test_settings_moved(void **state)
+{
+    (void)state;
+    tu_env t;
+    tu_env_init(&t);
+    char p[400];
+    snprintf(p, sizeof p, "%s/moved.ini", t.dir);
+    write_file(p, "[modem]\ndevice = /x\n[server]\nurl = http://127.0.0.1:1\ntoken_file = /t\n"
+                  "[paths]\nstore = /s\npseudonym_key = /p\nnumber_key = /n\nquarantine = /q\n"
+                  "[dialog]\ndefault_lang = en\n[limits]\nreplies_per_hour = 3\n"
+                  "[keywords]\nstop = sluta, stopp\n[links]\npolice_phone = 114 14\n");
+    smsgw_cfg c;
+    smsgw_cfg_defaults(&c);
+    trygg_cfg_error errs[16];
+    trygg_cfg_errors e = {.errs = errs, .max = 16};
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_ERR_CONFIG);
+    int moved = 0;
+    for (int i = 0; i < e.n; i++)
+        moved += strstr(errs[i].msg, "has moved: the gateway takes it from the server") != NULL &&
+                 strstr(errs[i].msg, "server.ini [sms]") != NULL;
+    assert_int_equal(e.n, 4);
+    assert_int_equal(moved, 4);
     tu_env_free(&t);
 }
 
@@ -241,7 +262,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_watchdog_sim), cmocka_unit_test(test_shipped_default),
-        cmocka_unit_test(test_keywords),
+        cmocka_unit_test(test_keywords),     cmocka_unit_test(test_settings_moved),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,6 +98,56 @@ TRYGG_MUST_CHECK trygg_err trygg_sql_select(sqlite3 *db, const char *sql, trygg_
                                             void (*read)(sqlite3_stmt *s, void *row), int *n,
                                             const char *what, char *err, size_t cap);
 
+/* ---- Kept statements ---------------------------------------------------------- */
+
+/* One prepared statement kept by a cache. */
+typedef struct trygg_sql_kept {
+    sqlite3_stmt *s; /* NULL: free slot */
+    uint32_t hash;   /* of its SQL text */
+    uint32_t used;   /* the cache's clock at its last use (least recent goes first) */
+    int busy;        /* handed out, not yet given back */
+} trygg_sql_kept;
+#define TRYGG_SQL_CACHE 64
+
+/* The prepared statements of one connection, prepared on first use and
+ * kept: a store's statements are few and run again and again, and parsing
+ * them is most of a small write's cost (issue 12: the queue's store; issue
+ * 13: the gateway's). Zero-initialise it; finalize with
+ * trygg_sql_cache_clear before closing the connection. */
+typedef struct trygg_sql_cache {
+    trygg_sql_kept slot[TRYGG_SQL_CACHE];
+    uint32_t clock;
+    uint64_t prepares; /* statements prepared so far (a test counts them) */
+} trygg_sql_cache;
+
+/* The kept statement for `sql` (one statement) on db, prepared on first use;
+ * if that text is handed out already (a nested call), a fresh statement that
+ * trygg_sql_cache_put finalizes. A SQLite result code (*out = NULL unless
+ * SQLITE_OK). Always give it back with trygg_sql_cache_put: a kept SELECT
+ * left mid-way would hold its read snapshot. */
+int trygg_sql_cache_get(trygg_sql_cache *c, sqlite3 *db, const char *sql, sqlite3_stmt **out);
+/* Gives back a statement of trygg_sql_cache_get (reset, bindings cleared). */
+void trygg_sql_cache_put(trygg_sql_cache *c, sqlite3_stmt *s);
+/* Finalizes every kept statement. */
+void trygg_sql_cache_clear(trygg_sql_cache *c);
+
+/* trygg_sql_write, trygg_sql_row and trygg_sql_select on kept statements of
+ * c (the values of a are bound without a copy). */
+TRYGG_MUST_CHECK trygg_err trygg_sql_cache_write(trygg_sql_cache *c, sqlite3 *db, const char *sql,
+                                                 trygg_sql_args a, int *changes, const char *what,
+                                                 char *err, size_t cap);
+TRYGG_MUST_CHECK trygg_err trygg_sql_cache_row(trygg_sql_cache *c, sqlite3 *db, const char *sql,
+                                               trygg_sql_args a,
+                                               void (*read)(sqlite3_stmt *s, void *row), void *row,
+                                               const char *what, char *err, size_t cap);
+TRYGG_MUST_CHECK trygg_err trygg_sql_cache_select(trygg_sql_cache *c, sqlite3 *db, const char *sql,
+                                                  trygg_sql_args a, void *out, size_t size, int max,
+                                                  void (*read)(sqlite3_stmt *s, void *row), int *n,
+                                                  const char *what, char *err, size_t cap);
+/* Runs a statement without parameters or results (BEGIN, COMMIT) kept. */
+TRYGG_MUST_CHECK trygg_err trygg_sql_cache_exec(trygg_sql_cache *c, sqlite3 *db, const char *sql,
+                                                const char *what, char *err, size_t cap);
+
 /* ---- Reading a row into a struct by a field table -------------------------- */
 
 /* Reads columns first .. first+n-1 of the current row into the members
