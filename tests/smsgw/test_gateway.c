@@ -728,7 +728,7 @@ static int commit_by_hand(fx *f, const asm_msg *m, const modem_part *parts, int6
                        relay_open(&cfg, rp, pkey, numkey, &r, err, sizeof err) != TRYGG_OK;
     if (!bad)
         bad = ls_begin(relay_store(r)) != TRYGG_OK ||
-              relay_commit(r, m, parts, now, &dup) != TRYGG_OK ||
+              relay_commit(r, m, parts, 1, now, &dup) != TRYGG_OK ||
               ls_commit(relay_store(r)) != TRYGG_OK || dup;
     relay_close(r);
     replies_free(rp);
