@@ -22,8 +22,9 @@ fail() { echo "FAIL: $*" >&2; echo "--- gateway log" >&2; cat "$G/log" >&2 2>/de
 fake() { "$PY" "$SRC/tools/fake-sms" "$@" >/dev/null; }
 qs() { sqlite3 "$D/trygg.db" "$1"; }
 qg() { sqlite3 "$G/smsgw.db" "$1"; }
+SLOW=${TRYGG_IT_SLOW:-1} # under valgrind (smsgw_valgrind_it_two_modems) every wait is longer
 wait_for() { # seconds, s|g, sql, expected
-    local end=$((SECONDS + $1))
+    local end=$((SECONDS + $1 * SLOW))
     while [ $SECONDS -lt $end ]; do
         [ "$(q$2 "$3" 2>/dev/null)" = "$4" ] && return 0
         sleep 0.2
@@ -92,7 +93,7 @@ rm -f "$G/modem"
 mv "$G/modem.away" "$G/modem"
 wait_for 90 g "select count(*) from inbound where text='Nu är det mörkt på hela gatan'" 1
 wait_for 30 s "select count(*) from sms_out where status='sent'" 5
-for _ in $(seq 1 100); do [ "$(ls "$G/modem/sms/1" | wc -l)" = 0 ] && break; sleep 0.2; done
+for _ in $(seq 1 $((100 * SLOW))); do [ "$(ls "$G/modem/sms/1" | wc -l)" = 0 ] && break; sleep 0.2; done
 [ "$(ls "$G/modem/sms/1" | wc -l)" = 0 ] || fail "the first modem's inbox not emptied"
 
 kill -TERM "$GPID"; wait "$GPID" || fail "unclean gateway exit"; GPID=
