@@ -5,4 +5,4 @@
 # scripts check on every clean stop. (tests/smsgw/CMakeLists.txt, label
 # valgrind.)
 exec valgrind --quiet --error-exitcode=1 --leak-check=full --track-origins=yes \
-    --trace-children=no "$SMSGW_REAL" "$@"
+    --suppressions="$(dirname "$0")/valgrind.supp" "$SMSGW_REAL" "$@"
