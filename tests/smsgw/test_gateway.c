@@ -463,7 +463,9 @@ static void test_staff_reply(void **state)
                         "följer vi upp. Mvh Anna, säkerhetsavdelningen";
     int64_t id;
     assert_int_equal(trygg_store_sms_enqueue(f->st, items[0].id, pd, "anna", reply, &id), TRYGG_OK);
-    step(f, now + 1);
+    /* The store stamps the row with the wall clock: under valgrind
+     * (smsgw_valgrind_gateway) that is well past `now`. */
+    step(f, time(NULL) > now + 1 ? time(NULL) : now + 1);
     int n = sms_to(f, D, rows, 32);
     assert_int_equal(n, 2);
     assert_string_equal(rows[1].text, reply);
@@ -1001,13 +1003,10 @@ static void test_handover_old_ciphers(void **state)
     int64_t id;
     assert_int_equal(trygg_store_sms_enqueue(f->st, 0, ph, "anna", "Tack, vi tittar på det.", &id),
                      TRYGG_OK);
-    /* A few steps: under valgrind (smsgw_valgrind_gateway) the server's
-     * answers may come after the HTTP client's timeout. */
-    trygg_sms_out *r = NULL;
-    for (int i = 0; i < 20 && (!r || r->status != TRYGG_OUT_SENT); i++) {
-        step(f, now + 2 + i);
-        r = row_by_id(f, H, id);
-    }
+    /* The store stamps the row with the wall clock: under valgrind
+     * (smsgw_valgrind_gateway) that is well past `now`. */
+    step(f, time(NULL) > now + 2 ? time(NULL) : now + 2);
+    trygg_sms_out *r = row_by_id(f, H, id);
     assert_int_equal(r->status, TRYGG_OUT_SENT);
 }
 
