@@ -474,8 +474,9 @@ static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
 }
 
 /* The health record kept under "smsgw" must fit the readers' buffers
- * (server/ops.c reads it into 1024 bytes). */
-#define GW_HEALTH_MAX 1000
+ * (server/ops.c reads it into 2048 bytes; with [modem2] the record has a
+ * second modem's part). */
+#define GW_HEALTH_MAX 2000
 
 static const char *gw_text(const server_ctx *ctx, const char *key)
 {
@@ -490,7 +491,7 @@ static void health_alert(server_ctx *ctx, trygg_store *st, const json_t *o)
     const char *alert = json_string_value(json_object_get(o, "alert"));
     if (!alert || strcmp(alert, "ok") == 0 || strlen(alert) > 32)
         return;
-    char js[1024], key[64];
+    char js[GW_HEALTH_MAX + 48], key[64];
     int64_t updated = 0;
     if (trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK) {
         json_t *prev = json_loads(js, 0, NULL);

@@ -173,7 +173,7 @@ static void h_healthz(void *vctx, const http_req *req, http_resp *resp)
         json_array_append_new(warnings, json_string("no_oncall"));
     json_object_set_new(o, "warnings", warnings);
     if (db_ok) {
-        char js[1024];
+        char js[2048]; /* the gateway's record: at most GW_HEALTH_MAX bytes */
         int64_t updated = 0;
         if (trygg_store_health_get(st, "smsgw", js, sizeof js, &updated) == TRYGG_OK) {
             json_object_set_new(o, "smsgw_age_s", json_integer(now - updated));
@@ -384,6 +384,29 @@ static void kiosk_metrics(trygg_buf *b, trygg_store *st, int64_t now)
     free(ks);
 }
 
+/* Each modem of the gateway with a modem label: "1" the top-level fields
+ * of the record ([modem]), "2" its "modem2" part ([modem2], docs/smsgw.md
+ * "Two modems"). */
+static void smsgw_modem_metrics(trygg_buf *b, const json_t *h, const char *const steps[6])
+{
+    const json_t *m[2] = {h, json_object_get(h, "modem2")};
+    tb_printf(b, "# HELP trygg_smsgw_modem_connected 1 when the modem is connected.\n"
+                 "# TYPE trygg_smsgw_modem_connected gauge\n");
+    for (int i = 0; i < 2; i++)
+        if (json_is_boolean(json_object_get(m[i], "connected")))
+            tb_printf(b, "trygg_smsgw_modem_connected{modem=\"%d\"} %d\n", i + 1,
+                      json_is_true(json_object_get(m[i], "connected")));
+    tb_printf(b, "# HELP trygg_smsgw_modem_watchdog_step The modem's watchdog step (as "
+                 "trygg_smsgw_watchdog_step).\n"
+                 "# TYPE trygg_smsgw_modem_watchdog_step gauge\n");
+    for (int i = 0; i < 2; i++) {
+        const char *wd = json_string_value(json_object_get(m[i], "watchdog"));
+        for (int k = 0; wd && k < 6; k++)
+            if (strcmp(wd, steps[k]) == 0)
+                tb_printf(b, "trygg_smsgw_modem_watchdog_step{modem=\"%d\"} %d\n", i + 1, k);
+    }
+}
+
 /* The gateway's delivery reports, modem watchdog and SIM from its health
  * record (docs/smsgw.md "A modem that heals itself"). */
 static void smsgw_healing_metrics(trygg_buf *b, const char *js)
@@ -418,13 +441,14 @@ static void smsgw_healing_metrics(trygg_buf *b, const char *js)
                       counts[i].help, counts[i].metric, counts[i].metric,
                       (long long)json_integer_value(v));
     }
+    smsgw_modem_metrics(b, h, steps);
     json_decref(h);
 }
 
 /* Age of the SMS gateway's last health report. */
 static void smsgw_metrics(trygg_buf *b, trygg_store *st, int64_t now)
 {
-    char js[1024];
+    char js[2048]; /* the gateway's record: at most GW_HEALTH_MAX bytes */
     int64_t updated = 0;
     tb_printf(b, "# HELP trygg_smsgw_health_age_seconds Seconds since the SMS gateway "
                  "last reported (-1 = never).\n"

@@ -168,6 +168,40 @@ static void gateway_fact(html_buf *b, const web_ctx *w, const gw_field *f, const
     html_lit(b, "</dd>");
 }
 
+/* The fields of the health record that belong to one modem (the second
+ * modem's part, "modem2", has these; docs/smsgw.md "Two modems"). */
+static int modem_field(const char *key)
+{
+    static const char *const keys[] = {"connected",        "signal",      "network",
+                                       "network_code",     "messages_in", "messages_out",
+                                       "send_failures",    "quarantined", "errors",
+                                       "last_error",       "alert",       "watchdog",
+                                       "watchdog_actions", "recoveries",  "canary_lost",
+                                       "delivered",        "undelivered", "sim",
+                                       "sim_memory",       "sim_cleared", "balance"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* With two modems: "Modem 1: I drift" (or "Nere", red: not connected, or its
+ * watchdog gave up), then the start of its list of facts. */
+static void modem_head(html_buf *b, const web_ctx *w, const json_t *m, const char *name)
+{
+    const char *wd = json_string_value(json_object_get(m, "watchdog"));
+    int down = !json_is_true(json_object_get(m, "connected")) || (wd && strcmp(wd, "alert") == 0);
+    html_lit(b, "<p");
+    if (down)
+        html_lit(b, " class=\"stale-row\"");
+    html_lit(b, ">");
+    html_t(b, w, name);
+    html_lit(b, ": <span class=\"badge ");
+    html_pick(b, down, "bad\">", "good\">");
+    html_t(b, w, down ? "ch.modem_down" : "ch.modem_up");
+    html_lit(b, "</span></p><dl class=\"facts\">");
+}
+
 static void gateway(html_buf *b, web_ctx *w, int64_t now)
 {
     char json[4096];
@@ -193,15 +227,31 @@ static void gateway(html_buf *b, web_ctx *w, int64_t now)
     html_t(b, w, "ch.last_seen");
     html_lit(b, ": ");
     age(b, w, updated, now);
-    html_lit(b, "</p><dl class=\"facts\">");
+    html_lit(b, "</p>");
     json_error_t jerr;
     json_t *obj = json_loads(json, 0, &jerr);
+    const json_t *m2 = json_object_get(obj, "modem2");
+    if (json_is_object(m2))
+        modem_head(b, w, obj, "ch.modem1");
+    else
+        html_lit(b, "<dl class=\"facts\">");
     if (obj && json_is_object(obj)) {
         for (size_t i = 0; i < sizeof gw_fields / sizeof gw_fields[0]; i++)
             gateway_fact(b, w, &gw_fields[i], json_object_get(obj, gw_fields[i].key));
     }
+    html_lit(b, "</dl>");
+    if (json_is_object(m2)) {
+        html_lit(b, "<h3>");
+        html_t(b, w, "ch.modem2_title");
+        html_lit(b, "</h3>");
+        modem_head(b, w, m2, "ch.modem2");
+        for (size_t i = 0; i < sizeof gw_fields / sizeof gw_fields[0]; i++)
+            if (modem_field(gw_fields[i].key))
+                gateway_fact(b, w, &gw_fields[i], json_object_get(m2, gw_fields[i].key));
+        html_lit(b, "</dl>");
+    }
     json_decref(obj);
-    html_lit(b, "</dl></section>");
+    html_lit(b, "</section>");
 }
 
 static void kiosks(html_buf *b, web_ctx *w, int64_t now)

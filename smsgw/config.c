@@ -22,6 +22,10 @@ void smsgw_cfg_defaults(smsgw_cfg *c)
     c->retry_base = 30;
     c->retry_max = 3600;
     c->delivery_reports = 1;
+    snprintf(c->m2_model, sizeof c->m2_model, "dummy");
+    snprintf(c->m2_connection, sizeof c->m2_connection, "none");
+    c->m2_send_timeout = 60;
+    c->m2_delivery_reports = 1;
     c->wd_quiet_after = 1800;
     c->wd_step_wait = 120;
     c->wd_send_failures = 3;
@@ -49,13 +53,41 @@ void smsgw_cfg_defaults(smsgw_cfg *c)
         return 1;                                                                                  \
     }
 
+/* [modem2]: the keys of [modem] that belong to one modem, and the
+ * watchdog's per-modem ones (its own number for the canary, its own
+ * power-cycle command). */
+static int modem2_handler(smsgw_cfg *c, trygg_cfg_errors *e, const char *section, const char *name,
+                          const char *value, int line)
+{
+    STR("modem2", "model", m2_model)
+    STR("modem2", "connection", m2_connection)
+    STR("modem2", "device", m2_device)
+    INT("modem2", "send_timeout", m2_send_timeout, 1, 600)
+    STR("modem2", "canary_number", m2_canary_number)
+    STR("modem2", "command", m2_command)
+    if (strcmp(name, "delivery_reports") == 0) {
+        if (!trygg_cfg_bool(value, &c->m2_delivery_reports))
+            return trygg_cfg_fail(e, line, "[modem2] delivery_reports: expected yes or no");
+        return 1;
+    }
+    if (strcmp(name, "poll_interval") == 0 || strcmp(name, "send_slice") == 0)
+        return trygg_cfg_fail(e, line,
+                              "[modem2] %s: one loop reads and sends on both modems: set it "
+                              "in [modem]",
+                              name);
+    return trygg_cfg_fail(e, line, "unknown key '%s' in [modem2]", name);
+}
+
 static int handler(void *user, trygg_cfg_errors *e, const char *section, const char *name,
                    const char *value, int line)
 {
     smsgw_cfg *c = user;
     if (name == NULL) { /* a section header */
-        static const char *const known[] = {"modem",    "paths", "dialog", "limits",   "outbox",
-                                            "keywords", "links", "server", "watchdog", "sim"};
+        static const char *const known[] = {"modem",    "paths",    "dialog", "limits",
+                                            "outbox",   "keywords", "links",  "server",
+                                            "watchdog", "sim",      "modem2"};
+        if (strcmp(section, "modem2") == 0)
+            c->modem2 = 1;
         for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
             if (strcmp(section, known[i]) == 0)
                 return 1;
@@ -72,6 +104,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
             return trygg_cfg_fail(e, line, "[modem] delivery_reports: expected yes or no");
         return 1;
     }
+    if (strcmp(section, "modem2") == 0)
+        return modem2_handler(c, e, section, name, value, line);
     INT("watchdog", "quiet_after", wd_quiet_after, 0, 7 * 86400)
     INT("watchdog", "step_wait", wd_step_wait, 1, 86400)
     INT("watchdog", "send_failures", wd_send_failures, 1, 1000)
@@ -125,12 +159,46 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     return trygg_cfg_fail(e, line, "unknown key '%s' in [%s]", name, section);
 }
 
+/* 1 when `n` is empty or a phone number (+46701234567). */
+static int canary_ok(const char *n)
+{
+    const char *num = n + (n[0] == '+');
+    return !n[0] || (strlen(num) >= 3 && strspn(num, "0123456789") == strlen(num));
+}
+
+/* [modem2], checked like [modem]. */
+static trygg_err check_modem2(const smsgw_cfg *c, trygg_cfg_errors *e)
+{
+    trygg_err err = TRYGG_OK;
+    if (!c->modem2)
+        return err;
+    if (!c->m2_device[0]) {
+        trygg_cfg_fail(e, 0, "[modem2] device is required (or leave out [modem2])");
+        err = TRYGG_ERR_CONFIG;
+    } else if (strcmp(c->m2_device, c->device) == 0) {
+        trygg_cfg_fail(e, 0, "[modem2] device is the device of [modem]: one modem cannot be two");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (strcmp(c->m2_model, "dummy") == 0 && strcmp(c->m2_connection, "none") != 0) {
+        trygg_cfg_fail(e, 0, "[modem2] model = dummy needs connection = none");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (!canary_ok(c->m2_canary_number)) {
+        trygg_cfg_fail(e, 0, "[modem2] canary_number must be a phone number (+46701234567)");
+        err = TRYGG_ERR_CONFIG;
+    } else if (c->wd_quiet_after > 0 && c->m2_canary_number[0] &&
+               c->wd_canary_timeout >= c->wd_quiet_after) {
+        trygg_cfg_fail(e, 0, "[watchdog] canary_timeout must be shorter than quiet_after");
+        err = TRYGG_ERR_CONFIG;
+    }
+    return err;
+}
+
 /* [watchdog] and [sim]: what -n reports beyond the ranges. */
 static trygg_err check_healing(const smsgw_cfg *c, trygg_cfg_errors *e)
 {
     trygg_err err = TRYGG_OK;
-    const char *num = c->wd_canary_number + (c->wd_canary_number[0] == '+');
-    if (c->wd_canary_number[0] && (strlen(num) < 3 || strspn(num, "0123456789") != strlen(num))) {
+    if (!canary_ok(c->wd_canary_number)) {
         trygg_cfg_fail(e, 0, "[watchdog] canary_number must be a phone number (+46701234567)");
         err = TRYGG_ERR_CONFIG;
     } else if (c->wd_quiet_after > 0 && c->wd_canary_number[0] &&
@@ -194,6 +262,8 @@ trygg_err smsgw_cfg_load(const char *path, smsgw_cfg *c, trygg_cfg_errors *e)
         err = TRYGG_ERR_CONFIG;
     }
     if (check_healing(c, e) != TRYGG_OK)
+        err = TRYGG_ERR_CONFIG;
+    if (check_modem2(c, e) != TRYGG_OK)
         err = TRYGG_ERR_CONFIG;
     if (c->retry_max < c->retry_base) {
         trygg_cfg_fail(e, 0, "[outbox] retry_max must be >= retry_base");

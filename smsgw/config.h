@@ -19,6 +19,11 @@
  *   gateway's offline replies take them from the server (settings.h).
  *   [outbox]   max_attempts (8), retry_base seconds (30), retry_max seconds (3600)
  *   [modem]    delivery_reports (yes): ask for a status report per SMS part
+ *   [modem2]   optional: a second modem (another SIM/operator), read from as
+ *              well and sent on when the first fails; model, connection,
+ *              device, send_timeout, delivery_reports as in [modem], and its
+ *              own canary_number and command for the watchdog
+ *              (docs/smsgw.md "Two modems")
  *   [watchdog] quiet_after seconds (1800, 0 = off), step_wait seconds (120),
  *              send_failures (3), canary_number (""), canary_timeout seconds
  *              (300), command (""), command_timeout seconds (60)
@@ -48,6 +53,11 @@ typedef struct smsgw_cfg {
     int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */
     int max_attempts, retry_base, retry_max;
     int delivery_reports; /* [modem] delivery_reports */
+    /* [modem2]: the second modem, when modem2 is 1 */
+    int modem2;
+    char m2_model[50], m2_connection[64], m2_device[512];
+    int m2_send_timeout, m2_delivery_reports;
+    char m2_canary_number[24], m2_command[512];
     /* [watchdog] (docs/smsgw.md "A modem that heals itself") */
     int wd_quiet_after, wd_step_wait, wd_send_failures, wd_canary_timeout, wd_command_timeout;
     char wd_canary_number[24], wd_command[512];

@@ -65,6 +65,16 @@ static const char *const migrations[] = {
     "ALTER TABLE sendq ADD COLUMN mr INTEGER NOT NULL DEFAULT -1;"
     "ALTER TABLE sendq ADD COLUMN sent_at INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX sendq_report ON sendq(pseudonym, mr) WHERE state = 'sent';",
+    /* v3: two modems ([modem2], docs/smsgw.md "Two modems"). inbound.modem:
+     * the modem a message came in on; numbers.modem: the one the number
+     * last wrote to (its replies prefer it); sendq.modem: the one a row
+     * was sent on (0 not yet): a status report matches only rows sent on
+     * the modem that read it, since each modem numbers its own references. */
+    "ALTER TABLE inbound ADD COLUMN modem INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE numbers ADD COLUMN modem INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE sendq ADD COLUMN modem INTEGER NOT NULL DEFAULT 0;"
+    "DROP INDEX sendq_report;"
+    "CREATE INDEX sendq_report ON sendq(pseudonym, modem, mr) WHERE state = 'sent';",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -238,13 +248,20 @@ static void read_number(sqlite3_stmt *st, void *row)
         out->cipher_len = n;
     }
     out->stopped = sqlite3_column_int(st, 1);
+    out->modem = sqlite3_column_int(st, 2);
 }
 
 trygg_err ls_number_get(lstore *s, const char *pseudo, ls_number *out)
 {
     memset(out, 0, sizeof *out);
-    return row(s, "SELECT cipher, stopped FROM numbers WHERE pseudonym = ?1",
+    return row(s, "SELECT cipher, stopped, modem FROM numbers WHERE pseudonym = ?1",
                TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo)), read_number, out, "number");
+}
+
+trygg_err ls_number_modem(lstore *s, const char *pseudo, int modem)
+{
+    return write_sql(s, "UPDATE numbers SET modem = ?2 WHERE pseudonym = ?1 AND modem <> ?2",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo), TRYGG_SQL_INT(modem)), "number");
 }
 
 trygg_err ls_number_stop(lstore *s, const char *pseudo)
@@ -297,13 +314,13 @@ trygg_err ls_inbound_add(lstore *s, const ls_inbound *m, int *added)
     trygg_err e = write_sql_n(
         s,
         "INSERT OR IGNORE INTO inbound (key, type, pseudonym, text, received, "
-        "smsc_time, reachable, national, incomplete, updated) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?5)",
+        "smsc_time, reachable, national, incomplete, updated, modem) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?5, ?10)",
         TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(m->key), TRYGG_SQL_TEXT(m->type[0] ? m->type : "sms"),
                        TRYGG_SQL_TEXT(m->pseudo), TRYGG_SQL_TEXT(m->text),
                        TRYGG_SQL_INT(m->received), TRYGG_SQL_TEXT(m->stamp),
                        TRYGG_SQL_INT(m->reachable), TRYGG_SQL_INT(m->national),
-                       TRYGG_SQL_INT(m->incomplete)),
+                       TRYGG_SQL_INT(m->incomplete), TRYGG_SQL_INT(m->modem > 0 ? m->modem : 1)),
         &changes, "inbound");
     *added = changes > 0;
     return e;
@@ -489,26 +506,27 @@ trygg_err ls_send_reported(lstore *s, int64_t id)
                      TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), "sendq");
 }
 
-trygg_err ls_send_sent_ref(lstore *s, int64_t id, int mr, int64_t now)
+trygg_err ls_send_sent_ref(lstore *s, int64_t id, int modem, int mr, int64_t now)
 {
-    return write_sql(s, "UPDATE sendq SET mr = ?2, sent_at = ?3 WHERE id = ?1",
-                     TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_INT(mr), TRYGG_SQL_INT(now)),
+    return write_sql(s, "UPDATE sendq SET mr = ?2, sent_at = ?3, modem = ?4 WHERE id = ?1",
+                     TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_INT(mr), TRYGG_SQL_INT(now),
+                                    TRYGG_SQL_INT(modem)),
                      "sendq");
 }
 
-trygg_err ls_send_report(lstore *s, const char *pseudo, int mr, int64_t since, int delivered,
-                         int64_t *id)
+trygg_err ls_send_report(lstore *s, const char *pseudo, int modem, int mr, int64_t since,
+                         int delivered, int64_t *id)
 {
     *id = 0;
     ls_send row;
     int n = 0;
-    trygg_err e =
-        send_rows(s,
-                  "SELECT " SEND_COLS " FROM sendq WHERE pseudonym = ?1 AND mr = ?2 "
-                  "AND state = 'sent' AND sent_at >= ?3 ORDER BY sent_at DESC, id DESC "
-                  "LIMIT 1",
-                  TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo), TRYGG_SQL_INT(mr), TRYGG_SQL_INT(since)),
-                  &row, 1, &n);
+    trygg_err e = send_rows(s,
+                            "SELECT " SEND_COLS " FROM sendq WHERE pseudonym = ?1 AND modem = ?4 "
+                            "AND mr = ?2 AND state = 'sent' AND sent_at >= ?3 "
+                            "ORDER BY sent_at DESC, id DESC LIMIT 1",
+                            TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(pseudo), TRYGG_SQL_INT(mr),
+                                           TRYGG_SQL_INT(since), TRYGG_SQL_INT(modem)),
+                            &row, 1, &n);
     if (e || n == 0)
         return e;
     e = write_sql(s, "UPDATE sendq SET state = ?2, reported = 0 WHERE id = ?1",

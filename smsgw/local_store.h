@@ -50,12 +50,15 @@ typedef struct ls_number {
     unsigned char cipher[128];
     int cipher_len; /* 0: none (after STOP) */
     int stopped;
+    int modem; /* the modem the number last wrote to (1 or 2) */
 } ls_number;
 /* Records a sender's ciphertext unless the number said STOP (then nothing
  * changes until ls_number_start). */
 trygg_err ls_number_put(lstore *s, const char *pseudo, const unsigned char *cipher, int len);
 /* TRYGG_ERR_NOTFOUND for an unknown pseudonym. */
 trygg_err ls_number_get(lstore *s, const char *pseudo, ls_number *out);
+/* The number wrote to modem `modem` (1 or 2): its replies prefer it. */
+trygg_err ls_number_modem(lstore *s, const char *pseudo, int modem);
 /* STOP: the ciphertext is erased and the number is never texted again. */
 trygg_err ls_number_stop(lstore *s, const char *pseudo);
 /* START after STOP: texts again, with a fresh ciphertext. */
@@ -75,6 +78,7 @@ typedef struct ls_inbound {
     int answered;                        /* the gateway answered it itself */
     int offline_done;                    /* the offline decision was taken */
     char state[12];                      /* "pending", "uploaded", "rejected" */
+    int modem;                           /* the modem it came in on (ls_inbound_add; 0 = 1) */
 } ls_inbound;
 /* Adds a message; *added = 0 when its key was there already. */
 trygg_err ls_inbound_add(lstore *s, const ls_inbound *m, int *added);
@@ -125,15 +129,16 @@ trygg_err ls_send_reported(lstore *s, int64_t id);
 /* The queued row of the server's outbox row `server_id`; TRYGG_ERR_NOTFOUND
  * if none. */
 trygg_err ls_send_get_server(lstore *s, int64_t server_id, ls_send *out);
-/* Records the message reference `mr` of sent row `id` (sent at `now`) for
- * matching its status report. */
-trygg_err ls_send_sent_ref(lstore *s, int64_t id, int mr, int64_t now);
-/* A status report for (pseudo, mr): the newest row in state 'sent' with
- * that reference, sent at or after `since`, becomes 'delivered' or
+/* Records the modem (1 or 2) sent row `id` went out on at `now`, and the
+ * message reference `mr` (-1 none) for matching its status report. */
+trygg_err ls_send_sent_ref(lstore *s, int64_t id, int modem, int mr, int64_t now);
+/* A status report read by modem `modem` for (pseudo, mr): the newest row in
+ * state 'sent' sent on that modem with that reference, sent at or after
+ * `since`, becomes 'delivered' or
  * 'undelivered' and is reported to the server again; *id gets it (0: no
  * such row, e.g. a report for a message older than `since`). */
-trygg_err ls_send_report(lstore *s, const char *pseudo, int mr, int64_t since, int delivered,
-                         int64_t *id);
+trygg_err ls_send_report(lstore *s, const char *pseudo, int modem, int mr, int64_t since,
+                         int delivered, int64_t *id);
 /* Replies queued to `pseudo` at or after `since` (the offline flood bound). */
 trygg_err ls_send_count_since(lstore *s, const char *pseudo, int64_t since, int *n);
 

@@ -119,6 +119,9 @@ int main(int argc, char **argv)
     }
     TRYGG_INFO("started (modem %s, device %s, poll every %d s)", cfg.model[0] ? cfg.model : "auto",
                cfg.device, cfg.poll_interval);
+    if (cfg.modem2)
+        TRYGG_INFO("second modem %s, device %s ([modem2])", cfg.m2_model[0] ? cfg.m2_model : "auto",
+                   cfg.m2_device);
     gw_run(g);
     const gw_stats *s = gw_get_stats(g);
     TRYGG_INFO("stopping: %lld in, %lld out, %lld calls", (long long)s->messages_in,

@@ -320,8 +320,35 @@ static void quarantine_real(modem *m, GSM_SMSMessage *sms, const char *why)
     TRYGG_WARN("modem: poison message at %d moved to quarantine (%s)", sms->Location, why);
 }
 
-/* Dummy phone: moves files too big to be an SMS aside before Gammu reads
- * them, and returns how many entries the inbox folders hold. Gammu's dummy
+/* 1 when a "UDH" or "TextNN" value of a dummy-phone file is not whole hex
+ * bytes (an odd count of digits, or a non-hex digit): Gammu's backup reader then leaves the
+ * undecoded bytes of its buffer uninitialised, which valgrind shows in the
+ * part's UDH and text (and so in its keys). Such a file is poison. */
+static int dummy_hex_damaged(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0; /* gone, or Gammu reports it */
+    char line[DUMMY_MAX_FILE < 8192 ? DUMMY_MAX_FILE : 8192];
+    int bad = 0;
+    while (!bad && fgets(line, sizeof line, f)) {
+        int text = strncmp(line, "Text", 4) == 0 && line[4] >= '0' && line[4] <= '9';
+        if (!text && strncmp(line, "UDH", 3) != 0)
+            continue;
+        const char *v = strchr(line, '=');
+        if (!v)
+            continue;
+        v += strspn(v + 1, " \t") + 1;
+        size_t n = strspn(v, "0123456789abcdefABCDEF");
+        size_t rest = strspn(v + n, " \t\r\n");
+        bad = v[n + rest] != '\0' || n % 2 != 0;
+    }
+    fclose(f);
+    return bad;
+}
+
+/* Dummy phone: moves files too big to be an SMS, or with damaged hex, aside
+ * before Gammu reads them, and returns how many entries the inbox folders hold. Gammu's dummy
  * driver probes 10,000 file names per folder to find the next entry (about
  * 0.15 s per empty folder), so the poll stops once it has seen them all. */
 static int prescan_dummy(modem *m)
@@ -349,6 +376,8 @@ static int prescan_dummy(modem *m)
                 quarantine_dummy(m, inboxes[k], (int)n, "not a regular file");
             else if (sb.st_size > DUMMY_MAX_FILE)
                 quarantine_dummy(m, inboxes[k], (int)n, "file too large");
+            else if (dummy_hex_damaged(fp))
+                quarantine_dummy(m, inboxes[k], (int)n, "damaged hex data");
             else
                 count++;
         }

@@ -137,7 +137,8 @@ static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65],
     return e;
 }
 
-trygg_err relay_commit(relay *r, const asm_msg *m, const modem_part *parts, int64_t now, int *dup)
+trygg_err relay_commit(relay *r, const asm_msg *m, const modem_part *parts, int modem, int64_t now,
+                       int *dup)
 {
     *dup = 0;
     ls_inbound in;
@@ -153,9 +154,13 @@ trygg_err relay_commit(relay *r, const asm_msg *m, const modem_part *parts, int6
     in.received = now;
     TRYGG_COPY_FIT(in.stamp, m->stamp);
     in.incomplete = m->incomplete;
+    in.modem = modem;
     int added = 0;
     e = ls_inbound_add(r->ls, &in, &added);
     *dup = !e && !added;
+    /* Two modems: the replies prefer the one this number wrote to. */
+    if (!e && r->cfg->modem2 && in.reachable)
+        e = ls_number_modem(r->ls, in.pseudo, modem);
     for (int i = 0; !e && parts && m->total > 1 && i < m->nidx; i++) {
         const modem_part *p = &parts[m->idx[i]];
         if (p->concat_ref < 0 || p->concat_total <= 1)
@@ -196,9 +201,16 @@ trygg_err relay_call(relay *r, const char *number, int64_t now)
 
 int relay_number(relay *r, const char *pseudo, char number[20])
 {
+    int modem = 0;
+    return relay_number_modem(r, pseudo, number, &modem);
+}
+
+int relay_number_modem(relay *r, const char *pseudo, char number[20], int *modem)
+{
     ls_number n;
     if (ls_number_get(r->ls, pseudo, &n) != TRYGG_OK || n.stopped || n.cipher_len <= 0)
         return 0;
+    *modem = n.modem;
     int ok = trygg_number_decrypt(r->numkey, n.cipher, (size_t)n.cipher_len, number) == TRYGG_OK;
     sodium_memzero(&n, sizeof n);
     return ok;

@@ -42,10 +42,12 @@ const relay_stats *relay_get_stats(const relay *r);
 /* 1 if this part of a long message was committed before. */
 int relay_part_seen(relay *r, const modem_part *p);
 
-/* Commits message m (parts: the array m->idx points into) to the gateway's
- * store inside the caller's ls_begin/ls_commit. *dup = 1 when it was
- * committed before. */
-trygg_err relay_commit(relay *r, const asm_msg *m, const modem_part *parts, int64_t now, int *dup);
+/* Commits message m (parts: the array m->idx points into), which came in
+ * on modem `modem` (1 = [modem], 2 = [modem2]), to the gateway's store
+ * inside the caller's ls_begin/ls_commit. *dup = 1 when it was committed
+ * before. */
+trygg_err relay_commit(relay *r, const asm_msg *m, const modem_part *parts, int modem, int64_t now,
+                       int *dup);
 
 /* Commits an incoming call (already debounced) from `number` (may be "" for
  * a withheld number). */
@@ -75,5 +77,7 @@ void relay_test_stop_before_done(relay *r, int on);
 /* The number of pseudonym `pseudo` for a send, into number[20]; 0 when it
  * must not be texted (stopped, unknown, no ciphertext). */
 int relay_number(relay *r, const char *pseudo, char number[20]);
+/* The same, and *modem: the modem the number last wrote to (1 or 2). */
+int relay_number_modem(relay *r, const char *pseudo, char number[20], int *modem);
 
 #endif

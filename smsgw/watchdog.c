@@ -32,6 +32,9 @@ void wd_init(watchdog *w, const smsgw_cfg *cfg, int64_t now)
 {
     memset(w, 0, sizeof *w);
     w->cfg = cfg;
+    w->unit = 1;
+    w->canary = cfg->wd_canary_number;
+    w->command = cfg->wd_command;
     w->last_traffic = now;
     w->next_test = now + cfg->wd_quiet_after;
     w->balance = -1;
@@ -39,11 +42,19 @@ void wd_init(watchdog *w, const smsgw_cfg *cfg, int64_t now)
     w->sim.used = w->sim.size = -1;
 }
 
+void wd_set_modem(watchdog *w, int unit, const char *canary, const char *command)
+{
+    w->unit = unit;
+    w->canary = canary;
+    w->command = command;
+}
+
 static void healed(watchdog *w, int64_t now, const char *how)
 {
     if (w->step != WD_OK) {
         w->recoveries++;
-        TRYGG_INFO("watchdog: modem healthy again (%s) after step %s", how, wd_step_name(w->step));
+        TRYGG_INFO("watchdog: modem %d healthy again (%s) after step %s", w->unit, how,
+                   wd_step_name(w->step));
     }
     w->step = WD_OK;
     w->test_failed = 0;
@@ -88,9 +99,9 @@ int wd_is_canary(watchdog *w, const modem_part *p, int64_t now)
 
 /* Runs [watchdog] command with /bin/sh, waiting at most command_timeout
  * seconds (then it is killed). 0 when it exited with status 0. */
-static int run_command(const smsgw_cfg *cfg)
+static int run_command(const smsgw_cfg *cfg, const char *command)
 {
-    char *argv[] = {"/bin/sh", "-c", (char *)cfg->wd_command, NULL};
+    char *argv[] = {"/bin/sh", "-c", (char *)command, NULL};
     pid_t pid;
     int rc = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
     if (rc != 0) {
@@ -124,8 +135,8 @@ static void act(watchdog *w, modem *m, int step, int64_t now)
     w->canary_pending = 0;
     w->test_failed = 0;
     w->next_test = now; /* test again at once: a healed modem ends the escalation */
-    TRYGG_WARN("watchdog: modem %s, step %s", w->test_failed ? "fails its self-test" : "suspect",
-               wd_step_name(step));
+    TRYGG_WARN("watchdog: modem %d %s, step %s", w->unit,
+               w->test_failed ? "fails its self-test" : "suspect", wd_step_name(step));
     switch (step) {
     case WD_RECONNECT:
         modem_disconnect(m);
@@ -137,7 +148,7 @@ static void act(watchdog *w, modem *m, int step, int64_t now)
         break;
     case WD_COMMAND:
         modem_disconnect(m);
-        if (run_command(w->cfg) != 0)
+        if (run_command(w->cfg, w->command) != 0)
             TRYGG_ERR("watchdog: command failed");
         break;
     case WD_ALERT:
@@ -161,8 +172,7 @@ static int send_canary(watchdog *w, modem *m, int64_t now)
     int parts = 0, ref = -1;
     char err[200];
     w->canaries++;
-    if (modem_send(m, w->cfg->wd_canary_number, w->canary_text, &parts, &ref, err, sizeof err) !=
-        TRYGG_OK) {
+    if (modem_send(m, w->canary, w->canary_text, &parts, &ref, err, sizeof err) != TRYGG_OK) {
         TRYGG_WARN("watchdog: canary not sent: %s", err);
         return -1;
     }
@@ -186,7 +196,7 @@ static int self_test(watchdog *w, modem *m, int64_t now)
         return 0;
     if (strcmp(s.state, "ready") != 0 && strcmp(s.state, "unknown") != 0)
         return 0;
-    if (!w->cfg->wd_canary_number[0])
+    if (!w->canary[0])
         return 1;
     if (w->canary_pending) {
         if (now - w->canary_at < w->cfg->wd_canary_timeout)
@@ -206,7 +216,7 @@ static int next_step(const watchdog *w, const modem *m, int step)
     int next = step + 1;
     if (!modem_connected(m) && next >= WD_SOFT_RESET && next <= WD_HARD_RESET)
         next = WD_COMMAND;
-    if (next == WD_COMMAND && !w->cfg->wd_command[0])
+    if (next == WD_COMMAND && !w->command[0])
         next = WD_ALERT;
     return next > WD_ALERT ? WD_ALERT : next;
 }
@@ -309,7 +319,7 @@ void wd_health(const watchdog *w, json_t *j)
         actions += w->actions[i];
     json_object_set_new(j, "watchdog_actions", json_integer((json_int_t)actions));
     json_object_set_new(j, "recoveries", json_integer((json_int_t)w->recoveries));
-    if (w->cfg->wd_canary_number[0])
+    if (w->canary[0])
         json_object_set_new(j, "canary_lost", json_integer((json_int_t)w->canary_lost));
     json_object_set_new(j, "sim",
                         json_string(strcmp(w->sim.state, "ready") == 0 ? "ok" : w->sim.state));

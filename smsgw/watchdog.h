@@ -14,7 +14,9 @@
  * alert (the health record's "alert", which the server's /healthz and
  * channels page show). Any traffic or a passed self-test ends it.
  *
- * The gateway owns one watchdog; wd_step runs once per gateway step.
+ * The gateway owns one watchdog per modem ([modem] and the optional
+ * [modem2], each with its own canary number and command); wd_step runs
+ * once per gateway step for each.
  * Read first: wd_step.
  */
 #ifndef SMSGW_WATCHDOG_H
@@ -30,8 +32,11 @@ enum { WD_OK, WD_RECONNECT, WD_SOFT_RESET, WD_HARD_RESET, WD_COMMAND, WD_ALERT, 
 
 typedef struct watchdog {
     const smsgw_cfg *cfg;
-    int step;        /* WD_OK .. WD_ALERT: the last action taken */
-    int64_t step_at; /* when it was taken */
+    int unit;            /* 1 = [modem], 2 = [modem2] (in the log) */
+    const char *canary;  /* the modem's own number ("" none) */
+    const char *command; /* the power-cycle command ("" none) */
+    int step;            /* WD_OK .. WD_ALERT: the last action taken */
+    int64_t step_at;     /* when it was taken */
     int64_t last_traffic, disconnected_since, next_test;
     int send_fail_run; /* failed sends in a row */
     int send_suspect;  /* send_failures reached: only a send (or the canary) heals */
@@ -49,7 +54,11 @@ typedef struct watchdog {
     int balance_low;
 } watchdog;
 
+/* For [modem]: [watchdog] canary_number and command. */
 void wd_init(watchdog *w, const smsgw_cfg *cfg, int64_t now);
+/* Which modem this watchdog watches (2: [modem2]) and that modem's canary
+ * number and command (pointers into the configuration). */
+void wd_set_modem(watchdog *w, int unit, const char *canary, const char *command);
 
 /* A message was received. */
 void wd_received(watchdog *w, int64_t now);

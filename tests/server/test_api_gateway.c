@@ -387,7 +387,7 @@ static void test_health(void **state)
                      "\"last_poll\":1,\"store\":\"ok\",\"uploads_waiting\":3}",
                      200);
     json_decref(o);
-    char js[1024];
+    char js[2048];
     int64_t updated = 0;
     assert_int_equal(trygg_store_health_get(server_store(&F.ctx), "smsgw", js, sizeof js, &updated),
                      TRYGG_OK);
@@ -418,8 +418,19 @@ static void test_health(void **state)
     assert_non_null(strstr(r.body, "\ntrygg_smsgw_delivered 7\n"));
     assert_non_null(strstr(r.body, "\ntrygg_smsgw_undelivered 1\n"));
     sfx_resp_free(&r);
-    char big[2048];
-    snprintf(big, sizeof big, "{\"last_error\":\"%01500d\"}", 0);
+    /* A second modem's part: its metrics carry a modem label. */
+    json_decref(post("/api/v1/gateway/health", gw_token,
+                     "{\"connected\":true,\"watchdog\":\"ok\",\"alert\":\"ok\","
+                     "\"modem2\":{\"connected\":false,\"watchdog\":\"hard_reset\"}}",
+                     200));
+    assert_int_equal(sfx_http(F.base, "GET", "/metrics", NULL, NULL, 0, &r), 0);
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_modem_connected{modem=\"1\"} 1\n"));
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_modem_connected{modem=\"2\"} 0\n"));
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_modem_watchdog_step{modem=\"1\"} 0\n"));
+    assert_non_null(strstr(r.body, "\ntrygg_smsgw_modem_watchdog_step{modem=\"2\"} 3\n"));
+    sfx_resp_free(&r);
+    char big[4096];
+    snprintf(big, sizeof big, "{\"last_error\":\"%02500d\"}", 0);
     o = post("/api/v1/gateway/health", gw_token, big, 400);
     assert_string_equal(str(o, "field"), "health");
     json_decref(o);

@@ -1213,6 +1213,44 @@ static void test_channels_page_in_words(void **state)
     reply_free(&r);
 }
 
+/* Two modems ([modem2], docs/smsgw.md "Two modems"): the page shows both,
+ * each "I drift" or, in red, "Nere", and the second modem's facts in words. */
+static void test_channels_two_modems(void **state)
+{
+    (void)state;
+    const char *health =
+        "{\"connected\":false,\"signal\":-1,\"network\":\"none\",\"messages_in\":12,"
+        "\"watchdog\":\"reconnect\",\"alert\":\"ok\",\"updated\":1796000001,"
+        "\"modem2\":{\"connected\":true,\"signal\":71,\"network\":\"roaming\","
+        "\"network_code\":\"240 02\",\"messages_in\":5,\"messages_out\":7,"
+        "\"send_failures\":0,\"watchdog\":\"ok\",\"sim\":\"ok\",\"alert\":\"ok\"}}";
+    assert_int_equal(trygg_store_health_put(st, "smsgw", health), TRYGG_OK);
+    session s;
+    assert_int_equal(login_as("sakerhet", PASSWORD, &s), 303);
+    reply r;
+    req(&r, "GET", "/channels", s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    const char *m1 = strstr(r.body, "Modem 1: <span class=\"badge bad\">Nere</span>");
+    const char *m2 = strstr(r.body, "Reservmodem (modem 2)");
+    assert_non_null(m1);
+    assert_non_null(m2);
+    assert_true(m1 < m2);
+    assert_non_null(strstr(m2, "Modem 2: <span class=\"badge good\">I drift</span>"));
+    assert_non_null(strstr(m2, "71 %"));
+    assert_non_null(strstr(m2, "240 02"));
+    const char *raw[] = {"modem2", ">roaming<", ">reconnect<"};
+    for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
+        if (strstr(r.body, raw[i]))
+            fail_msg("the channels page shows '%s'", raw[i]);
+    reply_free(&r);
+    /* One modem: no modem headings at all. */
+    assert_int_equal(trygg_store_health_put(st, "smsgw", "{\"connected\":true}"), TRYGG_OK);
+    req(&r, "GET", "/channels", s.cookie, NULL);
+    assert_null(strstr(r.body, "Modem 1"));
+    assert_null(strstr(r.body, "Reservmodem"));
+    reply_free(&r);
+}
+
 /* The export is for a Swedish spreadsheet: values in words from the catalog
  * (never the English ids), separated by ';' behind a BOM. */
 /* The channels page tells the truth about forwards: "all arrived" only when
@@ -1372,6 +1410,7 @@ int main(void)
         cmocka_unit_test(test_forward_that_reaches_nobody_refused),
         cmocka_unit_test(test_channels_page_in_words),
         cmocka_unit_test(test_channels_forwards_honest),
+        cmocka_unit_test(test_channels_two_modems),
         cmocka_unit_test(test_export_in_words),
         cmocka_unit_test(test_export_xlsx),
     };

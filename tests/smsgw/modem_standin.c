@@ -22,8 +22,9 @@ typedef struct si_msg {
     int ref;
 } si_msg;
 
-/* The hardware: one per process. */
-static struct {
+/* The hardware: up to STANDIN_UNITS modems per process, told apart by their
+ * device (the first device a modem_new names is unit 0, the next unit 1). */
+typedef struct si_unit {
     standin_mode mode;
     standin_heal heal;
     char heal_file[512];
@@ -37,10 +38,15 @@ static struct {
     char ussd[200];
     char own[MODEM_NUMBER_MAX + 1];
     standin_counts counts;
-} hw;
+} si_unit;
+
+static si_unit units[STANDIN_UNITS];
+static char unit_device[STANDIN_UNITS][512];
+static si_unit *cur = &units[0]; /* the unit the standin_* functions drive */
 
 struct modem {
     modem_cfg cfg;
+    si_unit *hw;
     int connected;
     modem_status st;
     char err[256];
@@ -48,62 +54,72 @@ struct modem {
 
 void standin_reset(void)
 {
-    memset(&hw, 0, sizeof hw);
-    hw.next_id = 1;
-    hw.next_ref = 1;
-    TRYGG_COPY_FIT(hw.sim_state, "ready");
-    hw.sim_size = 30;
+    memset(units, 0, sizeof units);
+    memset(unit_device, 0, sizeof unit_device);
+    for (int u = 0; u < STANDIN_UNITS; u++) {
+        units[u].next_id = 1;
+        units[u].next_ref = 1;
+        TRYGG_COPY_FIT(units[u].sim_state, "ready");
+        units[u].sim_size = 30;
+    }
+    cur = &units[0];
+}
+
+void standin_unit(int unit)
+{
+    if (unit >= 0 && unit < STANDIN_UNITS)
+        cur = &units[unit];
 }
 
 void standin_mode_set(standin_mode m, standin_heal heal)
 {
-    hw.mode = m;
-    hw.heal = heal;
+    cur->mode = m;
+    cur->heal = heal;
 }
 
 void standin_heal_file(const char *path)
 {
-    TRYGG_COPY_TRUNC(hw.heal_file, path); /* test paths are short */
+    TRYGG_COPY_TRUNC(cur->heal_file, path); /* test paths are short */
 }
 
 standin_mode standin_mode_get(void)
 {
-    return hw.mode;
+    return cur->mode;
 }
 
-static void deliver(const char *number, const char *text)
+static void deliver(si_unit *h, const char *number, const char *text)
 {
     for (int i = 0; i < SI_MAX; i++)
-        if (hw.inbox[i].id == 0) {
-            hw.inbox[i].id = hw.next_id++;
-            TRYGG_COPY_TRUNC(hw.inbox[i].number, number);
-            TRYGG_COPY_TRUNC(hw.inbox[i].text, text);
-            hw.sim_used++;
+        if (h->inbox[i].id == 0) {
+            h->inbox[i].id = h->next_id++;
+            TRYGG_COPY_TRUNC(h->inbox[i].number, number);
+            TRYGG_COPY_TRUNC(h->inbox[i].text, text);
+            h->sim_used++;
             return;
         }
 }
 
 void standin_incoming(const char *number, const char *text)
 {
-    deliver(number, text);
+    deliver(cur, number, text);
 }
 
 int standin_sent(int i, char *number, size_t ncap, char *text, size_t tcap, int *ref)
 {
-    if (i < 0 || i >= hw.nsent || i >= SI_MAX)
+    if (i < 0 || i >= cur->nsent || i >= SI_MAX)
         return 0;
-    trygg_copy_trunc(number, ncap, hw.sent[i].number);
-    trygg_copy_trunc(text, tcap, hw.sent[i].text);
-    *ref = hw.sent[i].ref;
+    trygg_copy_trunc(number, ncap, cur->sent[i].number);
+    trygg_copy_trunc(text, tcap, cur->sent[i].text);
+    *ref = cur->sent[i].ref;
     return 1;
 }
 
 void standin_report(int ref, int delivered)
 {
-    for (int i = hw.nsent - 1; i >= 0 && i < SI_MAX; i--)
-        if (hw.sent[i].ref == ref && hw.nreports < SI_MAX) {
-            modem_report *r = &hw.reports[hw.nreports++];
-            TRYGG_COPY_FIT(r->number, hw.sent[i].number);
+    for (int i = cur->nsent - 1; i >= 0 && i < SI_MAX; i--)
+        if (cur->sent[i].ref == ref && cur->nreports < SI_MAX) {
+            modem_report *r = &cur->reports[cur->nreports++];
+            TRYGG_COPY_FIT(r->number, cur->sent[i].number);
             r->ref = ref;
             r->delivered = delivered;
             return;
@@ -112,24 +128,24 @@ void standin_report(int ref, int delivered)
 
 void standin_sim(const char *state, int used, int size)
 {
-    TRYGG_COPY_TRUNC(hw.sim_state, state);
-    hw.sim_used = used;
-    hw.sim_size = size;
+    TRYGG_COPY_TRUNC(cur->sim_state, state);
+    cur->sim_used = used;
+    cur->sim_size = size;
 }
 
 void standin_ussd_answer(const char *text)
 {
-    TRYGG_COPY_TRUNC(hw.ussd, text);
+    TRYGG_COPY_TRUNC(cur->ussd, text);
 }
 
 void standin_own_number(const char *number)
 {
-    TRYGG_COPY_TRUNC(hw.own, number);
+    TRYGG_COPY_TRUNC(cur->own, number);
 }
 
 standin_counts standin_counts_get(void)
 {
-    return hw.counts;
+    return cur->counts;
 }
 
 /* ---- modem.h ---------------------------------------------------------------- */
@@ -140,6 +156,14 @@ modem *modem_new(const modem_cfg *cfg)
     if (!m)
         return NULL;
     m->cfg = *cfg;
+    /* The unit with this device, or the next free one (the last one if
+     * more modems are made than units: tests make at most two). */
+    int u = 0;
+    while (u < STANDIN_UNITS - 1 && unit_device[u][0] && strcmp(unit_device[u], cfg->device) != 0)
+        u++;
+    if (!unit_device[u][0])
+        TRYGG_COPY_TRUNC(unit_device[u], cfg->device); /* test paths are short */
+    m->hw = &units[u];
     m->st.signal_percent = m->st.battery_percent = -1;
     TRYGG_COPY_FIT(m->st.network, "unknown");
     return m;
@@ -150,23 +174,23 @@ void modem_free(modem *m)
     free(m);
 }
 
-static void heal_if(standin_heal by)
+static void heal_if(modem *m, standin_heal by)
 {
-    if (hw.mode != STANDIN_OK && hw.heal == by)
-        hw.mode = STANDIN_OK;
+    if (m->hw->mode != STANDIN_OK && m->hw->heal == by)
+        m->hw->mode = STANDIN_OK;
 }
 
 trygg_err modem_connect(modem *m)
 {
-    if (hw.mode != STANDIN_OK && hw.heal == STANDIN_HEAL_FILE && hw.heal_file[0] &&
-        access(hw.heal_file, F_OK) == 0)
-        hw.mode = STANDIN_OK;
-    if (hw.mode == STANDIN_DROP) {
+    if (m->hw->mode != STANDIN_OK && m->hw->heal == STANDIN_HEAL_FILE && m->hw->heal_file[0] &&
+        access(m->hw->heal_file, F_OK) == 0)
+        m->hw->mode = STANDIN_OK;
+    if (m->hw->mode == STANDIN_DROP) {
         snprintf(m->err, sizeof m->err, "connect: no such device (stand-in dropped)");
         m->st.errors++;
         return TRYGG_ERR_IO;
     }
-    hw.counts.connects++;
+    m->hw->counts.connects++;
     m->connected = 1;
     m->err[0] = '\0';
     return TRYGG_OK;
@@ -175,7 +199,7 @@ trygg_err modem_connect(modem *m)
 void modem_disconnect(modem *m)
 {
     if (m->connected)
-        heal_if(STANDIN_HEAL_RECONNECT);
+        heal_if(m, STANDIN_HEAL_RECONNECT);
     m->connected = 0;
 }
 
@@ -194,7 +218,7 @@ static int gone(modem *m)
 {
     if (!m->connected)
         return 1;
-    if (hw.mode != STANDIN_DROP)
+    if (m->hw->mode != STANDIN_DROP)
         return 0;
     snprintf(m->err, sizeof m->err, "device read error (stand-in dropped)");
     m->st.errors++;
@@ -207,10 +231,10 @@ trygg_err modem_poll(modem *m, modem_part *parts, int max, int *n)
     *n = 0;
     if (gone(m))
         return TRYGG_ERR_IO;
-    if (hw.mode == STANDIN_HANG)
+    if (m->hw->mode == STANDIN_HANG)
         return TRYGG_OK; /* it answers, but nothing comes in */
     for (int i = 0; i < SI_MAX && *n < max; i++) {
-        si_msg *s = &hw.inbox[i];
+        si_msg *s = &m->hw->inbox[i];
         if (!s->id)
             continue;
         modem_part *p = &parts[*n];
@@ -236,11 +260,12 @@ trygg_err modem_poll(modem *m, modem_part *parts, int max, int *n)
 
 int modem_take_report(modem *m, modem_report *r)
 {
-    if (!m->connected || hw.mode != STANDIN_OK || hw.nreports == 0)
+    if (!m->connected || m->hw->mode != STANDIN_OK || m->hw->nreports == 0)
         return 0;
-    *r = hw.reports[0];
-    memmove(hw.reports, hw.reports + 1, (size_t)(hw.nreports - 1) * sizeof hw.reports[0]);
-    hw.nreports--;
+    *r = m->hw->reports[0];
+    memmove(m->hw->reports, m->hw->reports + 1,
+            (size_t)(m->hw->nreports - 1) * sizeof m->hw->reports[0]);
+    m->hw->nreports--;
     return 1;
 }
 
@@ -249,11 +274,11 @@ trygg_err modem_delete(modem *m, const modem_part *p)
     if (gone(m))
         return TRYGG_ERR_IO;
     for (int i = 0; i < SI_MAX; i++)
-        if (hw.inbox[i].id == p->location) {
-            hw.inbox[i].id = 0;
-            hw.sim_used--;
-            hw.counts.received++;
-            hw.counts.deleted++;
+        if (m->hw->inbox[i].id == p->location) {
+            m->hw->inbox[i].id = 0;
+            m->hw->sim_used--;
+            m->hw->counts.received++;
+            m->hw->counts.deleted++;
         }
     return TRYGG_OK;
 }
@@ -275,23 +300,23 @@ trygg_err modem_send(modem *m, const char *number, const char *text, int *parts,
         snprintf(err, errcap, "modem not connected");
         return TRYGG_ERR_IO;
     }
-    if (hw.mode == STANDIN_HANG) {
+    if (m->hw->mode == STANDIN_HANG) {
         snprintf(err, errcap, "part 1/1: no send status from the modem");
         return TRYGG_ERR_IO;
     }
-    if (hw.nsent < SI_MAX) {
-        si_msg *s = &hw.sent[hw.nsent++];
+    if (m->hw->nsent < SI_MAX) {
+        si_msg *s = &m->hw->sent[m->hw->nsent++];
         s->id = 1;
         TRYGG_COPY_TRUNC(s->number, number);
         TRYGG_COPY_TRUNC(s->text, text);
-        s->ref = hw.next_ref;
+        s->ref = m->hw->next_ref;
     }
-    *ref = hw.next_ref;
-    hw.next_ref = (hw.next_ref + 1) % 256;
+    *ref = m->hw->next_ref;
+    m->hw->next_ref = (m->hw->next_ref + 1) % 256;
     *parts = 1;
-    hw.counts.sent++;
-    if (hw.own[0] && strcmp(number, hw.own) == 0)
-        deliver(number, text);
+    m->hw->counts.sent++;
+    if (m->hw->own[0] && strcmp(number, m->hw->own) == 0)
+        deliver(m->hw, number, text);
     return TRYGG_OK;
 }
 
@@ -325,10 +350,10 @@ trygg_err modem_reset(modem *m, int hard)
     if (gone(m))
         return TRYGG_ERR_IO;
     if (hard)
-        hw.counts.hard_resets++;
+        m->hw->counts.hard_resets++;
     else
-        hw.counts.soft_resets++;
-    heal_if(hard ? STANDIN_HEAL_HARD_RESET : STANDIN_HEAL_SOFT_RESET);
+        m->hw->counts.soft_resets++;
+    heal_if(m, hard ? STANDIN_HEAL_HARD_RESET : STANDIN_HEAL_SOFT_RESET);
     m->connected = 0;
     return TRYGG_OK;
 }
@@ -337,9 +362,9 @@ trygg_err modem_sim_get(modem *m, modem_sim *s)
 {
     if (gone(m))
         return TRYGG_ERR_IO;
-    TRYGG_COPY_TRUNC(s->state, hw.sim_state);
-    s->used = hw.sim_used;
-    s->size = hw.sim_size;
+    TRYGG_COPY_TRUNC(s->state, m->hw->sim_state);
+    s->used = m->hw->sim_used;
+    s->size = m->hw->sim_size;
     return TRYGG_OK;
 }
 
@@ -350,11 +375,11 @@ trygg_err modem_clear_memory(modem *m, int *n)
         return TRYGG_ERR_IO;
     int inbox = 0;
     for (int i = 0; i < SI_MAX; i++)
-        inbox += hw.inbox[i].id != 0;
+        inbox += m->hw->inbox[i].id != 0;
     /* Everything but the unread inbox was old sent copies and reports. */
-    *n = hw.sim_used - inbox;
-    hw.sim_used = inbox;
-    hw.counts.cleared += *n;
+    *n = m->hw->sim_used - inbox;
+    m->hw->sim_used = inbox;
+    m->hw->counts.cleared += *n;
     return TRYGG_OK;
 }
 
@@ -364,9 +389,9 @@ trygg_err modem_ussd(modem *m, const char *code, int timeout, char *reply, size_
     reply[0] = '\0';
     if (gone(m))
         return TRYGG_ERR_IO;
-    hw.counts.ussd++;
-    if (!hw.ussd[0] || hw.mode != STANDIN_OK)
+    m->hw->counts.ussd++;
+    if (!m->hw->ussd[0] || m->hw->mode != STANDIN_OK)
         return TRYGG_ERR_NOTFOUND;
-    trygg_copy_trunc(reply, cap, hw.ussd);
+    trygg_copy_trunc(reply, cap, m->hw->ussd);
     return TRYGG_OK;
 }

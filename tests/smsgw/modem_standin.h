@@ -6,9 +6,12 @@
  * a USSD balance answer. Tests link the gateway against it instead of
  * smsgw/modem_gammu.c (the smsgw_standin library, tests/smsgw/CMakeLists.txt).
  *
- * The stand-in is one piece of hardware per process: its state lives
+ * The stand-in is up to STANDIN_UNITS pieces of hardware per process (the
+ * gateway's [modem] and [modem2]), told apart by their device: the first
+ * device a modem_new names is unit 0, the next one unit 1. Their state lives
  * across modem_connect/modem_disconnect, the way a real modem's does, and
- * the test drives it with the functions below.
+ * the test drives them with the functions below, which act on the unit
+ * chosen by standin_unit (0 after standin_reset).
  */
 #ifndef SMSGW_MODEM_STANDIN_H
 #define SMSGW_MODEM_STANDIN_H
@@ -36,8 +39,12 @@ typedef struct standin_counts {
     int sent, received, deleted, cleared;
 } standin_counts;
 
-/* Forgets everything: an empty, working modem with a ready SIM. */
+#define STANDIN_UNITS 2
+
+/* Forgets everything: empty, working modems with ready SIMs; unit 0 chosen. */
 void standin_reset(void);
+/* The unit the other standin_* functions act on from now (0 or 1). */
+void standin_unit(int unit);
 void standin_mode_set(standin_mode m, standin_heal heal);
 void standin_heal_file(const char *path);
 standin_mode standin_mode_get(void);

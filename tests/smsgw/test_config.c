@@ -198,6 +198,74 @@ static void test_watchdog_sim(void **state)
     tu_env_free(&t);
 }
 
+/* [modem2]: an optional second modem with the keys of [modem] (and its own
+ * canary number and command), checked like the first; without it nothing
+ * changes. */
+static void test_modem2(void **state)
+{
+    (void)state;
+    tu_env t;
+    tu_env_init(&t);
+    char p[400];
+    snprintf(p, sizeof p, "%s/m2.ini", t.dir);
+    static const char base[] = "[modem]\ndevice = /dev/ttyUSB0\nmodel =\nconnection = at\n"
+                               "[server]\nurl = http://127.0.0.1:1\n"
+                               "token_file = /t\n[paths]\nstore = /s\npseudonym_key = /p\n"
+                               "number_key = /n\nquarantine = /q\n";
+    char ini[2000];
+    write_file(p, base);
+    smsgw_cfg c;
+    smsgw_cfg_defaults(&c);
+    trygg_cfg_error errs[16];
+    trygg_cfg_errors e = {.errs = errs, .max = 16};
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_OK);
+    assert_int_equal(c.modem2, 0);
+    snprintf(ini, sizeof ini,
+             "%s[modem2]\nmodel =\nconnection = at115200\ndevice = /dev/ttyUSB1\n"
+             "send_timeout = 30\ndelivery_reports = no\ncanary_number = +46700008888\n"
+             "command = /usr/local/sbin/usb-power-cycle 1-2\n",
+             base);
+    write_file(p, ini);
+    smsgw_cfg_defaults(&c);
+    e.n = 0;
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_OK);
+    assert_int_equal(c.modem2, 1);
+    assert_string_equal(c.m2_model, "");
+    assert_string_equal(c.m2_connection, "at115200");
+    assert_string_equal(c.m2_device, "/dev/ttyUSB1");
+    assert_int_equal(c.m2_send_timeout, 30);
+    assert_int_equal(c.m2_delivery_reports, 0);
+    assert_int_equal(c.delivery_reports, 1);
+    assert_string_equal(c.m2_canary_number, "+46700008888");
+    assert_string_equal(c.m2_command, "/usr/local/sbin/usb-power-cycle 1-2");
+    /* Checked like [modem]: each problem named. */
+    snprintf(ini, sizeof ini,
+             "%s[modem2]\nconnection = at\ncanary_number = ring me\npoll_interval = 5\n"
+             "speed = 9600\n",
+             base);
+    write_file(p, ini);
+    smsgw_cfg_defaults(&c);
+    e.n = 0;
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_ERR_CONFIG);
+    int dev = 0, dummy = 0, canary = 0, poll = 0, unknown = 0;
+    for (int i = 0; i < e.n; i++) {
+        dev |= strstr(errs[i].msg, "[modem2] device is required") != NULL;
+        dummy |= strstr(errs[i].msg, "[modem2] model = dummy needs connection = none") != NULL;
+        canary |= strstr(errs[i].msg, "[modem2] canary_number must be a phone number") != NULL;
+        poll |= strstr(errs[i].msg, "[modem2] poll_interval: one loop") != NULL;
+        unknown |= strstr(errs[i].msg, "unknown key 'speed' in [modem2]") != NULL;
+    }
+    assert_true(dev && dummy && canary && poll && unknown);
+    snprintf(ini, sizeof ini, "%s[modem2]\nmodel =\nconnection = at\ndevice = /dev/ttyUSB0\n",
+             base);
+    write_file(p, ini);
+    smsgw_cfg_defaults(&c);
+    e.n = 0;
+    assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_ERR_CONFIG);
+    assert_non_null(strstr(errs[0].msg, "one modem cannot be two"));
+    tu_env_free(&t);
+}
+
 static void test_shipped_default(void **state)
 {
     (void)state;
@@ -263,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_good),         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_watchdog_sim), cmocka_unit_test(test_shipped_default),
         cmocka_unit_test(test_keywords),     cmocka_unit_test(test_settings_moved),
+        cmocka_unit_test(test_modem2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -307,6 +307,44 @@ static void test_mutated_files(void **state)
     assert_string_equal(items[0].text, "Bra efter åäö");
 }
 
+/* A dummy-phone file whose UDH or text is not whole hex (damaged on disk,
+ * half written): Gammu's backup reader leaves the undecoded bytes of its
+ * buffer uninitialised (valgrind: smsgw_valgrind_gateway), so such a file
+ * is poison, moved aside before Gammu reads it, and never stored. */
+static void test_damaged_hex(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL);
+    int q0 = tu_count_files(f->t.dir, "quarantine");
+    static const char *const bad[] = {
+        "UDH = 0500Z3A70201\nText00 = 005400690070007300200064006500E500E4\n",
+        "UDH = 050003A70201\nText00 = 0054006900G0007300200064006500E500E4\n",
+        "UDH = 050003A7020\nText00 = 005400690070007300200064006500E500E4\n",
+        "Text00 = 00540069007\n",
+    };
+    for (int i = 0; i < 4; i++) {
+        char file[600];
+        int n = snprintf(file, sizeof file,
+                         "[SMSBackup000]\nSMSC = \"+46700000000\"\nPDU = Deliver\n"
+                         "DateTime = 20240315T220100\nState = UnRead\n"
+                         "Number = \"+4670000009%d\"\n%sCoding = Unicode\nFolder = 1\n"
+                         "Length = 9\nClass = -1\n",
+                         i, bad[i]);
+        tu_write_raw(&f->t, 10 + i, file, (size_t)n);
+    }
+    assert_int_equal(tu_fake_sms(&f->t, "", "+46700000095", "Hel och hållen"), 0);
+    step(f, now);
+    step(f, now + 1);
+    assert_int_equal(inbox_files(f), 0);
+    assert_int_equal(tu_count_files(f->t.dir, "quarantine"), q0 + 4);
+    for (int i = 0; i < 4; i++) {
+        char number[20];
+        snprintf(number, sizeof number, "+4670000009%d", i);
+        assert_int_equal(items_of(f, number, items, 32), 0);
+    }
+    assert_int_equal(items_of(f, "+46700000095", items, 32), 1);
+}
+
 static void test_keywords_and_threads(void **state)
 {
     fx *f = *state;
@@ -428,7 +466,9 @@ static void test_staff_reply(void **state)
                         "följer vi upp. Mvh Anna, säkerhetsavdelningen";
     int64_t id;
     assert_int_equal(trygg_store_sms_enqueue(f->st, items[0].id, pd, "anna", reply, &id), TRYGG_OK);
-    step(f, now + 1);
+    /* The store stamps the row with the wall clock: under valgrind
+     * (smsgw_valgrind_gateway) that is well past `now`. */
+    step(f, time(NULL) > now + 1 ? time(NULL) : now + 1);
     int n = sms_to(f, D, rows, 32);
     assert_int_equal(n, 2);
     assert_string_equal(rows[1].text, reply);
@@ -731,7 +771,7 @@ static int commit_by_hand(fx *f, const asm_msg *m, const modem_part *parts, int6
                        relay_open(&cfg, rp, pkey, numkey, &r, err, sizeof err) != TRYGG_OK;
     if (!bad)
         bad = ls_begin(relay_store(r)) != TRYGG_OK ||
-              relay_commit(r, m, parts, now, &dup) != TRYGG_OK ||
+              relay_commit(r, m, parts, 1, now, &dup) != TRYGG_OK ||
               ls_commit(relay_store(r)) != TRYGG_OK || dup;
     relay_close(r);
     replies_free(rp);
@@ -966,7 +1006,9 @@ static void test_handover_old_ciphers(void **state)
     int64_t id;
     assert_int_equal(trygg_store_sms_enqueue(f->st, 0, ph, "anna", "Tack, vi tittar på det.", &id),
                      TRYGG_OK);
-    step(f, now + 2);
+    /* The store stamps the row with the wall clock: under valgrind
+     * (smsgw_valgrind_gateway) that is well past `now`. */
+    step(f, time(NULL) > now + 2 ? time(NULL) : now + 2);
     trygg_sms_out *r = row_by_id(f, H, id);
     assert_int_equal(r->status, TRYGG_OUT_SENT);
 }
@@ -1089,6 +1131,7 @@ int main(void)
         cmocka_unit_test(test_receive_texts),
         cmocka_unit_test(test_missing_part),
         cmocka_unit_test(test_poison),
+        cmocka_unit_test(test_damaged_hex),
         cmocka_unit_test(test_mutated_files),
         cmocka_unit_test(test_keywords_and_threads),
         cmocka_unit_test(test_urgent_flood_block),

@@ -95,7 +95,7 @@ static int sms_to(fx *f, const char *number, trygg_sms_out *rows, int max)
 /* A field of the health record the server holds. */
 static json_t *health(fx *f)
 {
-    char js[1024];
+    char js[2048];
     int64_t updated = 0;
     assert_int_equal(trygg_store_health_get(f->st, "smsgw", js, sizeof js, &updated), TRYGG_OK);
     json_t *j = json_loads(js, 0, NULL);
@@ -361,6 +361,190 @@ static void test_sim_checks(void **state)
     assert_int_equal(standin_counts_get().ussd, 2);
 }
 
+/* How often (number, text) went out on unit `unit` of the stand-in. */
+static int sent_count(int unit, const char *number, const char *needle)
+{
+    char nb[48], text[400];
+    int ref, k = 0;
+    standin_unit(unit);
+    for (int i = 0; standin_sent(i, nb, sizeof nb, text, sizeof text, &ref); i++)
+        if (!strcmp(nb, number) && (!needle || strstr(text, needle)))
+            k++;
+    standin_unit(0);
+    return k;
+}
+
+/* The reference of the last SMS sent to `number` on `unit`, -1 if none. */
+static int last_ref(int unit, const char *number)
+{
+    char nb[48], text[400];
+    int ref, r = -1;
+    standin_unit(unit);
+    for (int i = 0; standin_sent(i, nb, sizeof nb, text, sizeof text, &ref); i++)
+        if (!strcmp(nb, number))
+            r = ref;
+    standin_unit(0);
+    return r;
+}
+
+/* Every sent text on both units, each (number, text) pair at most once. */
+static void assert_none_twice(void)
+{
+    static char seen[512][460];
+    int n = 0;
+    for (int u = 0; u < 2; u++) {
+        char nb[48], text[400];
+        int ref;
+        standin_unit(u);
+        for (int i = 0; standin_sent(i, nb, sizeof nb, text, sizeof text, &ref) && n < 512; i++) {
+            char key[460];
+            snprintf(key, sizeof key, "%.47s|%.399s", nb, text);
+            for (int k = 0; k < n; k++)
+                if (!strcmp(seen[k], key))
+                    fail_msg("sent twice: %s", key);
+            memcpy(seen[n++], key, sizeof key);
+        }
+    }
+    standin_unit(0);
+}
+
+static long long modem2_int(fx *f, const char *key)
+{
+    json_t *j = health(f);
+    json_t *v = json_object_get(json_object_get(j, "modem2"), key);
+    long long r = json_is_integer(v)   ? (long long)json_integer_value(v)
+                  : json_is_boolean(v) ? (long long)json_is_true(v)
+                                       : -999;
+    json_decref(j);
+    return r;
+}
+
+/* The server's SMS items (each incoming text stored once). */
+static int sms_items(fx *f)
+{
+    static trygg_item it[64];
+    trygg_filter fl;
+    trygg_filter_init(&fl);
+    fl.view = TRYGG_VIEW_FULL;
+    int n = 0, k = 0;
+    assert_int_equal(trygg_store_list(f->st, &fl, NULL, it, 64, &n, NULL), TRYGG_OK);
+    for (int i = 0; i < n; i++)
+        k += it[i].channel == TRYGG_CHANNEL_SMS;
+    return k;
+}
+
+/* Two modems ([modem2]): both are read; each reply prefers the modem its
+ * texter wrote to; when the first hangs, then drops, replies go out on the
+ * second, none twice; texts on both are stored once each; status reports
+ * match only the modem that sent (each numbers its own references); the
+ * health record has a part for each. */
+static void test_two_modems(void **state)
+{
+    fx *f = *state;
+    f->t.cfg.modem2 = 1;
+    snprintf(f->t.cfg.m2_device, sizeof f->t.cfg.m2_device, "%s/modem-two", f->t.dir);
+    f->t.cfg.wd_quiet_after = 3600;
+    f->t.cfg.wd_step_wait = 30;
+    f->t.cfg.wd_send_failures = 2;
+    f->t.cfg.retry_base = 1;
+    f->t.cfg.retry_max = 1;
+    start(f);
+    int64_t now = time(NULL);
+    const char *A = "+46701120001", *B = "+46701120002", *C = "+46701120003";
+    standin_unit(0);
+    standin_incoming(A, "Trasig gatlampa på Storgatan");
+    step(f, now);
+    step(f, now + 1);
+    /* A writes to the second modem too, and B only to the second. */
+    standin_unit(1);
+    standin_incoming(A, "Och lampan vid skolan är också trasig");
+    step(f, now + 2);
+    step(f, now + 3);
+    standin_unit(1);
+    standin_incoming(B, "Klotter i tunneln vid stationen");
+    standin_unit(0);
+    step(f, now + 4);
+    step(f, now + 5);
+    assert_int_equal(sms_items(f), 2);
+    assert_int_equal(sent_count(0, A, NULL), 1); /* each answer on the modem A wrote to */
+    assert_int_equal(sent_count(1, A, NULL), 1);
+    assert_int_equal(sent_count(1, B, NULL), 1); /* B's on the second */
+    assert_int_equal(sent_count(0, B, NULL), 0);
+    assert_int_equal(modem2_int(f, "connected"), 1);
+    assert_int_equal(modem2_int(f, "messages_in"), 2);
+
+    /* Each modem numbers its own references: both replies to A have the
+     * same one, and a report read on the first modem is about the row sent
+     * on the first. */
+    int r0 = last_ref(0, A), r1 = last_ref(1, A);
+    assert_true(r0 >= 0 && r0 == r1);
+    standin_unit(0);
+    standin_report(r0, 0);
+    step(f, now + 6);
+    step(f, now + 7);
+    assert_int_equal(sms_to(f, A, rows, 16), 2);
+    assert_int_equal(rows[0].status, TRYGG_OUT_UNDELIVERED);
+    assert_int_equal(rows[1].status, TRYGG_OUT_SENT);
+    assert_int_equal(modem2_int(f, "undelivered"), 0);
+
+    /* The first modem hangs: texts wait on it, a staff reply to A (who
+     * last wrote to the second) and one to C go out on the second. */
+    standin_unit(0);
+    standin_incoming(C, "Vattenläcka i källaren på Parkgatan");
+    step(f, now + 8);
+    step(f, now + 9);
+    assert_int_equal(sent_count(0, C, NULL), 1);
+    standin_mode_set(STANDIN_HANG, STANDIN_HEAL_NEVER);
+    standin_incoming(C, "Det läcker fortfarande");
+    trygg_sms_out r[4];
+    assert_true(sms_to(f, C, r, 4) >= 1);
+    int64_t id = 0;
+    assert_int_equal(trygg_store_sms_enqueue(f->st, r[0].item_id, r[0].recipient, "anna",
+                                             "Vi skickar en rörmokare.", &id),
+                     TRYGG_OK);
+    assert_int_equal(sms_to(f, A, r, 4), 2);
+    assert_int_equal(trygg_store_sms_enqueue(f->st, r[0].item_id, r[0].recipient, "anna",
+                                             "Lamporna byts i morgon.", &id),
+                     TRYGG_OK);
+    step(f, now + 10); /* claimed, tried on the first, sent on the second at once */
+    assert_int_equal(sent_count(1, C, "rörmokare"), 1);
+    for (int64_t t = now + 11; t <= now + 14; t++)
+        step(f, t);
+    assert_int_equal(sent_count(1, C, "rörmokare"), 1);
+    assert_int_equal(sent_count(1, A, "Lamporna"), 1);
+    assert_int_equal(sent_count(0, C, "rörmokare") + sent_count(0, A, "Lamporna"), 0);
+    assert_int_equal(sms_to(f, C, r, 4), 2);
+    assert_int_equal(r[1].status, TRYGG_OUT_SENT);
+
+    /* Then it drops off the bus: the second still reads and answers. */
+    standin_mode_set(STANDIN_DROP, STANDIN_HEAL_NEVER);
+    standin_unit(1);
+    standin_incoming(B, "Nu är det klotter på bron också");
+    standin_unit(0);
+    for (int64_t t = now + 15; t <= now + 18; t++)
+        step(f, t);
+    assert_int_equal(sent_count(1, B, NULL), 2);
+    assert_int_equal(modem2_int(f, "connected"), 1);
+    char s[64];
+    assert_int_equal(health_int(f, "connected") == -999, 1); /* a boolean */
+    assert_string_equal(health_str(f, "alert", s, sizeof s), "ok");
+
+    /* Back: what waited on the first modem is stored once and answered. */
+    standin_mode_set(STANDIN_OK, STANDIN_HEAL_NEVER);
+    for (int64_t t = now + 19; t <= now + 90; t++)
+        step(f, t);
+    /* Six texts, each stored once: three items, the second texts joined
+     * their threads; each text answered once, nothing sent twice. */
+    assert_int_equal(sms_items(f), 3);
+    assert_int_equal(gw_get_stats(f->g)->messages_in, 6);
+    assert_int_equal(gw_get_stats(f->g)->duplicates, 0);
+    assert_int_equal(modem2_int(f, "messages_in"), 3);
+    assert_int_equal(sent_count(0, C, NULL) + sent_count(1, C, NULL), 3);
+    assert_int_equal(sent_count(0, A, NULL) + sent_count(1, A, NULL), 3);
+    assert_int_equal(sent_count(0, B, NULL) + sent_count(1, B, NULL), 2);
+    assert_none_twice();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +553,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_watchdog_drop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watchdog_send_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sim_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_modems, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

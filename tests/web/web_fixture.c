@@ -243,7 +243,10 @@ int main(void)
                                  "\"server\":\"ok\",\"delivered\":36,\"undelivered\":1,"
                                  "\"watchdog\":\"soft_reset\",\"watchdog_actions\":2,"
                                  "\"recoveries\":1,\"sim\":\"ok\",\"sim_memory\":12,"
-                                 "\"sim_cleared\":0,\"alert\":\"ok\"}"),
+                                 "\"sim_cleared\":0,\"alert\":\"ok\",\"modem2\":{"
+                                 "\"connected\":false,\"signal\":-1,\"network\":\"none\","
+                                 "\"messages_in\":4,\"messages_out\":6,\"send_failures\":1,"
+                                 "\"watchdog\":\"reconnect\",\"sim\":\"ok\",\"alert\":\"ok\"}}"),
           "health");
     trygg_walk wk;
     memset(&wk, 0, sizeof wk);
