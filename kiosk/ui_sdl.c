@@ -361,12 +361,12 @@ static void block_render(ui *u, const text_req *q, text_block *b, const ui_line 
         SDL_Rect in;
         inside = SDL_IntersectRect(&rs[i].dst, &q->area, &in) && SDL_RectEquals(&in, &rs[i].dst);
     }
-    SDL_Surface *c = inside ? SDL_CreateRGBSurfaceWithFormat(0, all.w, all.h, 32,
-                                                             SDL_PIXELFORMAT_RGB888)
-                            : NULL;
+    SDL_Surface *c =
+        inside ? SDL_CreateRGBSurfaceWithFormat(0, all.w, all.h, 32, SDL_PIXELFORMAT_RGB888) : NULL;
     if (c) {
         uint32_t bg = (uint32_t)q->solid;
-        SDL_FillRect(c, NULL, SDL_MapRGB(c->format, (bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF));
+        SDL_FillRect(c, NULL,
+                     SDL_MapRGB(c->format, (bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF));
         for (int i = 0; i < nr; i++) {
             SDL_Rect d = {rs[i].dst.x - all.x, rs[i].dst.y - all.y, rs[i].dst.w, rs[i].dst.h};
             SDL_BlitSurface(rs[i].s, NULL, c, &d);
@@ -384,9 +384,9 @@ static void block_render(ui *u, const text_req *q, text_block *b, const ui_line 
 
 static text_block *block_get(ui *u, const text_req *q)
 {
-    int meta[14] = {q->rtl,      q->px,       q->bold,     q->bw,       q->bh,
-                    q->align,    q->vcenter,  q->keep_end, (int)q->fg,  (int)q->solid,
-                    q->area.x,   q->area.y,   q->area.w,   q->area.h};
+    int meta[14] = {q->rtl,    q->px,      q->bold,     q->bw,      q->bh,
+                    q->align,  q->vcenter, q->keep_end, (int)q->fg, (int)q->solid,
+                    q->area.x, q->area.y,  q->area.w,   q->area.h};
     uint64_t key = hash_ints(hash_str(HASH_START, q->utf8, strlen(q->utf8)), meta, 14) | 1;
     for (int i = 0; i < BLOCK_SLOTS; i++)
         if (u->blocks[i].key == key) {
@@ -501,11 +501,18 @@ static int el_text(const ui_list *l, int i, text_req *q, int *bx, int *by)
     int bw = e->border_w;
     if (e->kind == UI_TEXT) {
         int filled = e->bg != l->bg || e->border_w;
-        *q = (text_req){e->label, e->rtl,   e->px,      e->bold,
-                        e->w,     e->h,     e->align,   e->vcenter,
-                        strcmp(e->id, "field") == 0,    e->fg,
-                        filled || on_background(l, i) ? (int64_t)e->bg : -1,
-                        {bw, bw, e->w - 2 * bw, e->h - 2 * bw}};
+        *q = (text_req){.utf8 = e->label,
+                        .rtl = e->rtl,
+                        .px = e->px,
+                        .bold = e->bold,
+                        .bw = e->w,
+                        .bh = e->h,
+                        .align = e->align,
+                        .vcenter = e->vcenter,
+                        .keep_end = strcmp(e->id, "field") == 0,
+                        .fg = e->fg,
+                        .solid = filled || on_background(l, i) ? (int64_t)e->bg : -1,
+                        .area = {bw, bw, e->w - 2 * bw, e->h - 2 * bw}};
         *bx = e->x, *by = e->y;
         return 1;
     }
@@ -523,8 +530,17 @@ static int el_text(const ui_list *l, int i, text_req *q, int *bx, int *by)
         SDL_Rect span = {0, inner.y, tw, inner.h};
         SDL_IntersectRect(&inner, &span, &inner);
     }
-    *q = (text_req){e->label, e->rtl, e->px, e->bold, tw, e->h - 4, e->align, 1, 0, e->fg,
-                    e->bg,    inner};
+    *q = (text_req){.utf8 = e->label,
+                    .rtl = e->rtl,
+                    .px = e->px,
+                    .bold = e->bold,
+                    .bw = tw,
+                    .bh = e->h - 4,
+                    .align = e->align,
+                    .vcenter = 1,
+                    .fg = e->fg,
+                    .solid = e->bg,
+                    .area = inner};
     *bx = tx, *by = e->y + 2;
     return 1;
 }
@@ -588,9 +604,23 @@ static void draw_ring(ui *u, const ui_list *l)
 /* Everything that decides an element's pixels (px as the layout asked). */
 static uint64_t el_hash(const ui_el *e)
 {
-    int v[17] = {(int)e->kind, e->x,     e->y,    e->w,       e->h,        (int)e->fg,
-                 (int)e->bg,   (int)e->border, e->border_w, e->px, e->bold,     e->align,
-                 e->vcenter,   e->rtl,   e->check, e->nolabel, e->kind != UI_HIDDEN};
+    int v[17] = {(int)e->kind,
+                 e->x,
+                 e->y,
+                 e->w,
+                 e->h,
+                 (int)e->fg,
+                 (int)e->bg,
+                 (int)e->border,
+                 e->border_w,
+                 e->px,
+                 e->bold,
+                 e->align,
+                 e->vcenter,
+                 e->rtl,
+                 e->check,
+                 e->nolabel,
+                 e->kind != UI_HIDDEN};
     uint64_t h = hash_ints(HASH_START, v, 17);
     h = hash_str(h, e->id, strlen(e->id) + 1);
     return hash_str(h, e->label, strlen(e->label)) | 1;
@@ -603,8 +633,8 @@ static uint64_t ring_hash(const ui_list *l, SDL_Rect *r)
         return 0;
     int b = l->ring_in + l->ring_out;
     *r = (SDL_Rect){l->ring_x - b, l->ring_y - b, l->ring_w + 2 * b, l->ring_h + 2 * b};
-    int v[10] = {l->ring_x, l->ring_y, l->ring_w,          l->ring_h,          l->ring_in,
-                 l->ring_out, (int)l->ring_outer, (int)l->ring_inner, 1, 0};
+    int v[10] = {l->ring_x,   l->ring_y,          l->ring_w,          l->ring_h, l->ring_in,
+                 l->ring_out, (int)l->ring_outer, (int)l->ring_inner, 1,         0};
     return hash_ints(HASH_START, v, 10) | 1;
 }
 
@@ -618,8 +648,7 @@ static int add_dirty(SDL_Rect *d, int n, SDL_Rect r)
 
 /* The boxes that differ between the last frame and l (elements gone, new or
  * changed, the focus ring moved), or -1 when the whole frame is to be drawn. */
-static int changes(ui *u, const ui_list *l, const uint64_t *hash, const SDL_Rect *ext,
-                   SDL_Rect *d)
+static int changes(ui *u, const ui_list *l, const uint64_t *hash, const SDL_Rect *ext, SDL_Rect *d)
 {
     shown *s = &u->last;
     if (!u->partial || u->plain || !s->valid || s->w != l->w || s->h != l->h || s->bg != l->bg ||

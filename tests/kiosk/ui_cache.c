@@ -61,13 +61,13 @@ static void check_frame(walk *k)
     if (shots && fast != ref)
         assert_int_equal(ui_save_png(k->u, png), 0);
     if (fast != ref)
-        fail_msg("%dx%d frame %d (%s, %s): drawn in parts differs from drawn whole", k->w,
-                 k->h, k->frames, k->l.screen, k->f.lang);
+        fail_msg("%dx%d frame %d (%s, %s): drawn in parts differs from drawn whole", k->w, k->h,
+                 k->frames, k->l.screen, k->f.lang);
     for (int i = 0; i < k->l.n; i++)
         if (k->l.el[i].px != k->plain.el[i].px || k->l.el[i].fit != k->plain.el[i].fit)
             fail_msg("frame %d (%s): %s drawn at %d px, fit %d; whole: %d px, fit %d", k->frames,
-                     k->l.screen, k->l.el[i].id, k->l.el[i].px, k->l.el[i].fit,
-                     k->plain.el[i].px, k->plain.el[i].fit);
+                     k->l.screen, k->l.el[i].id, k->l.el[i].px, k->l.el[i].fit, k->plain.el[i].px,
+                     k->plain.el[i].fit);
     k->frames++;
     /* The plain frame left the screen whole: draw the fast one again so
      * that the next frame is drawn in parts over it. */
