@@ -17,21 +17,53 @@
 
 #include "bidi.h"
 
-#define FONT_SLOTS 48
-#define TEX_SLOTS  320
-#define MAX_RUNS   64
-#define MIN_PX     14
+#define FONT_SLOTS    48
+#define BLOCK_SLOTS   1024 /* text boxes rendered once and kept (see text_block) */
+#define CACHE_SCREENS 3    /* their textures: at most this many screens of pixels */
+#define MEASURE_SLOTS 4096 /* text widths (layout measures the same texts again and again) */
+#define MAX_DIRTY     48   /* more changed boxes than this: the whole frame is drawn */
+#define MAX_RUNS      64
+#define MIN_PX        14
 
 typedef struct font_slot {
     TTF_Font *f;
     int px, bold, arabic;
 } font_slot;
 
-typedef struct tex_slot {
+/* One run of text as rendered, placed relative to its box. */
+typedef struct piece {
     SDL_Texture *t;
-    uint64_t hash;
-    int w, h;
-} tex_slot;
+    SDL_Rect dst;
+} piece;
+
+/* A text box drawn once: the wrapping, shrinking, bidi and rendering of
+ * draw_text are done the first time a (text, size, box, colour) is seen and
+ * the textures reused while it is on screen (issue 16: text rendered once per
+ * screen). Evicted least recently used beyond BLOCK_SLOTS or CACHE_SCREENS. */
+typedef struct text_block {
+    uint64_t key; /* 0: empty */
+    int px, how;
+    piece *p;
+    int np;
+    size_t bytes;
+    uint64_t used;
+} text_block;
+
+typedef struct measure_slot {
+    uint64_t key; /* 0: empty */
+    int w;
+} measure_slot;
+
+/* What the last frame showed, to draw only what changed. */
+typedef struct shown {
+    int n, w, h, rtl, valid;
+    uint32_t bg;
+    uint64_t hash[UI_MAX_ELS];
+    SDL_Rect rect[UI_MAX_ELS];
+    int px[UI_MAX_ELS], fit[UI_MAX_ELS];
+    uint64_t ring; /* 0: no ring */
+    SDL_Rect ring_rect;
+} shown;
 
 struct ui {
     SDL_Window *win;
@@ -41,15 +73,22 @@ struct ui {
     char font_dir[512];
     font_slot fonts[FONT_SLOTS];
     int font_next;
-    tex_slot tex[TEX_SLOTS];
     void *font_data[2][2]; /* [arabic][bold] file contents, loaded once */
     size_t font_size[2][2];
-    int tex_next;
+    text_block blocks[BLOCK_SLOTS];
+    size_t block_bytes;
+    uint64_t frame_no;
+    measure_slot measured[MEASURE_SLOTS];
+    int partial; /* the target keeps its pixels between frames: draw only changes */
+    int plain;   /* ui_set_plain: every frame whole, no text kept (tests' reference) */
+    shown last;
     Uint32 wake_event;
+    int audio_wanted;     /* window: start the audio subsystem after the first frame */
     uint64_t audio_since; /* when the audio subsystem started (headphone events) */
 };
 
 static ui *wake_target;
+static void start_audio(ui *u);
 
 uint64_t ui_ticks(void)
 {
@@ -119,9 +158,22 @@ static int run_width(ui *u, const char *line, const bidi_run *r, int px, int bol
     return w;
 }
 
-int ui_measure(void *user, const char *utf8, int px, int bold, int rtl)
+static uint64_t hash_str(uint64_t h, const char *s, size_t n)
 {
-    ui *u = user;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+#define HASH_START 1469598103934665603ull
+
+static uint64_t hash_ints(uint64_t h, const int *v, size_t n)
+{
+    return hash_str(h, (const char *)v, n * sizeof *v);
+}
+
+static int measure_uncached(ui *u, const char *utf8, int px, int bold, int rtl)
+{
     bidi_run runs[MAX_RUNS];
     int n = runs_of(utf8, rtl, runs);
     int w = 0;
@@ -130,24 +182,118 @@ int ui_measure(void *user, const char *utf8, int px, int bold, int rtl)
     return w;
 }
 
-static uint64_t hash_str(uint64_t h, const char *s, size_t n)
+/* Widths are remembered in a fixed table (a slot is overwritten by the next
+ * text that hashes to it), so layout and drawing shape each text once. */
+int ui_measure(void *user, const char *utf8, int px, int bold, int rtl)
 {
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
+    ui *u = user;
+    int meta[3] = {px, bold, rtl};
+    uint64_t key = hash_ints(hash_str(HASH_START, utf8, strlen(utf8)), meta, 3) | 1;
+    measure_slot *m = &u->measured[key % MEASURE_SLOTS];
+    if (m->key != key) {
+        m->w = measure_uncached(u, utf8, px, bold, rtl);
+        m->key = key;
+    }
+    return m->w;
 }
 
-/* A texture for one run, from the cache or rendered now. */
-static tex_slot *run_texture(ui *u, const char *text, size_t len, const bidi_run *r, int px,
-                             int bold, uint32_t fg)
+static void block_free(ui *u, text_block *b)
 {
-    uint64_t h = 1469598103934665603ull;
-    h = hash_str(h, text, len);
-    uint32_t meta[5] = {(uint32_t)px, (uint32_t)bold, (uint32_t)r->arabic, (uint32_t)r->rtl, fg};
-    h = hash_str(h, (const char *)meta, sizeof meta);
-    for (int i = 0; i < TEX_SLOTS; i++)
-        if (u->tex[i].t && u->tex[i].hash == h)
-            return &u->tex[i];
+    for (int i = 0; i < b->np; i++)
+        SDL_DestroyTexture(b->p[i].t);
+    free(b->p);
+    u->block_bytes -= b->bytes;
+    memset(b, 0, sizeof *b);
+}
+
+static void cache_clear(ui *u)
+{
+    for (int i = 0; i < BLOCK_SLOTS; i++)
+        if (u->blocks[i].key)
+            block_free(u, &u->blocks[i]);
+    u->last.valid = 0;
+}
+
+/* A free slot, evicting the least recently used blocks (never one drawn in
+ * this frame) while over the pixel budget. */
+static text_block *block_slot(ui *u, size_t need)
+{
+    size_t budget = (size_t)CACHE_SCREENS * (size_t)u->w * (size_t)u->h * 4;
+    for (;;) {
+        text_block *free_slot = NULL, *old = NULL;
+        for (int i = 0; i < BLOCK_SLOTS; i++) {
+            text_block *b = &u->blocks[i];
+            if (!b->key)
+                free_slot = free_slot ? free_slot : b;
+            else if (b->used != u->frame_no && (!old || b->used < old->used))
+                old = b;
+        }
+        if (free_slot && (u->block_bytes + need <= budget || !old))
+            return free_slot;
+        if (!old)
+            return NULL;
+        block_free(u, old);
+    }
+}
+
+typedef struct text_req {
+    const char *utf8;
+    int rtl, px, bold, bw, bh, align, vcenter, keep_end;
+    uint32_t fg;
+    /* Under the box, in box coordinates: `solid` (0xRRGGBB) fills `area`
+     * (-1: unknown, the text is blended onto whatever is there). */
+    int64_t solid;
+    SDL_Rect area;
+} text_req;
+
+/* Wraps the text into the box, shrinking the font until it fits; returns
+ * the size and the lines (n, first: the lines shown) and *how. */
+static int fit_text(ui *u, const text_req *q, ui_line *lines, int *n, int *first, int *how)
+{
+    int px = q->px, want = q->px, widest = 0;
+    *n = 0;
+    for (int tries = 0; px >= MIN_PX && tries < 12; tries++) {
+        *n = layout_wrap(q->utf8, px, q->bold, q->rtl, q->bw, lines, 64);
+        widest = 0;
+        for (int i = 0; i < *n; i++) {
+            char line[UI_LABEL_MAX];
+            snprintf(line, sizeof line, "%.*s", (int)lines[i].len, q->utf8 + lines[i].start);
+            int w = ui_measure(u, line, px, q->bold, q->rtl);
+            widest = w > widest ? w : widest;
+        }
+        int fits_h = *n * (int)(px * 1.35) <= q->bh;
+        if (fits_h && widest <= q->bw)
+            break;
+        if (q->keep_end && px <= 30)
+            break; /* a long typed text: keep the size, show the last lines */
+        int next = px - (px > 40 ? 4 : 2);
+        if (widest > q->bw && *n == 1) {
+            int scaled = (int)((long)px * q->bw / widest);
+            next = scaled < next ? scaled : next;
+        }
+        px = next;
+    }
+    if (px < MIN_PX)
+        px = MIN_PX;
+    int lh = (int)(px * 1.35);
+    int fit = q->bh / lh > 0 ? q->bh / lh : 1;
+    *how = *n > fit || widest > q->bw ? UI_FIT_CLIPPED : px < want ? UI_FIT_SHRUNK : UI_FIT_OK;
+    *first = 0;
+    if (*n > fit)
+        *first = q->keep_end ? *n - fit : 0, *n = q->keep_end ? *n : fit;
+    return px;
+}
+
+/* The run surfaces of a block before they become textures. */
+typedef struct run_surface {
+    SDL_Surface *s;
+    SDL_Rect dst;
+} run_surface;
+
+/* One run rendered (TTF blended: ARGB with coverage in alpha). */
+static SDL_Surface *render_run(ui *u, const char *text, size_t len, const bidi_run *r, int px,
+                               int bold, uint32_t fg)
+{
     TTF_Font *f = font(u, px, bold, r->arabic);
     if (!f)
         return NULL;
@@ -157,23 +303,109 @@ static tex_slot *run_texture(ui *u, const char *text, size_t len, const bidi_run
     buf[n] = 0;
     set_dir(f, r);
     SDL_Color c = {(fg >> 16) & 0xFF, (fg >> 8) & 0xFF, fg & 0xFF, 0xFF};
-    SDL_Surface *s = TTF_RenderUTF8_Blended(f, buf, c);
-    if (!s)
-        return NULL;
-    SDL_Texture *t = SDL_CreateTextureFromSurface(u->r, s);
-    int w = s->w, hh = s->h;
-    SDL_FreeSurface(s);
+    return TTF_RenderUTF8_Blended(f, buf, c);
+}
+
+/* Renders each run of each shown line, placed as drawn; returns how many. */
+static int render_lines(ui *u, const text_req *q, int px, const ui_line *lines, int n, int first,
+                        run_surface *out, int cap)
+{
+    int lh = (int)(px * 1.35), nout = 0;
+    int y = q->vcenter ? (q->bh - (n - first) * lh) / 2 : 0;
+    for (int i = first; i < n; i++, y += lh) {
+        char line[UI_LABEL_MAX];
+        snprintf(line, sizeof line, "%.*s", (int)lines[i].len, q->utf8 + lines[i].start);
+        bidi_run runs[MAX_RUNS];
+        int nr = runs_of(line, q->rtl, runs);
+        int widths[MAX_RUNS], lw = 0;
+        for (int k = 0; k < nr; k++)
+            lw += widths[k] = run_width(u, line, &runs[k], px, q->bold);
+        int x = q->align == UI_ALIGN_CENTER  ? (q->bw - lw) / 2
+                : (q->align == UI_ALIGN_END) ? q->bw - lw
+                                             : 0;
+        for (int k = 0; k < nr && nout < cap; k++) {
+            SDL_Surface *s =
+                render_run(u, line + runs[k].start, runs[k].len, &runs[k], px, q->bold, q->fg);
+            if (s) /* both fonts share the baseline when their boxes are centred on the line */
+                out[nout++] = (run_surface){s, {x, y + (lh - s->h) / 2, s->w, s->h}};
+            x += widths[k];
+        }
+    }
+    return nout;
+}
+
+static void add_piece(text_block *b, SDL_Texture *t, SDL_Rect dst)
+{
     if (!t)
-        return NULL;
-    tex_slot *slot = &u->tex[u->tex_next];
-    u->tex_next = (u->tex_next + 1) % TEX_SLOTS;
-    if (slot->t)
-        SDL_DestroyTexture(slot->t);
-    slot->t = t;
-    slot->hash = h;
-    slot->w = w;
-    slot->h = hh;
-    return slot;
+        return;
+    b->p[b->np++] = (piece){t, dst};
+    b->bytes += (size_t)dst.w * (size_t)dst.h * 4;
+}
+
+/* When the runs lie on a known solid colour they are blended onto it once,
+ * into one opaque texture: the same blit SDL's software renderer would do
+ * on screen (same pixels), but a frame then only copies it. Otherwise each
+ * run is a texture of its own, blended at every draw. */
+static void block_render(ui *u, const text_req *q, text_block *b, const ui_line *lines, int n,
+                         int first)
+{
+    enum { CAP = 256 };
+    run_surface rs[CAP];
+    int nr = render_lines(u, q, b->px, lines, n, first, rs, CAP);
+    b->p = calloc((size_t)nr + 1, sizeof *b->p);
+    SDL_Rect all = {0, 0, 0, 0};
+    for (int i = 0; i < nr; i++)
+        SDL_UnionRect(&all, &rs[i].dst, &all);
+    int inside = q->solid >= 0 && nr > 0;
+    for (int i = 0; i < nr && inside; i++) {
+        SDL_Rect in;
+        inside = SDL_IntersectRect(&rs[i].dst, &q->area, &in) && SDL_RectEquals(&in, &rs[i].dst);
+    }
+    SDL_Surface *c =
+        inside ? SDL_CreateRGBSurfaceWithFormat(0, all.w, all.h, 32, SDL_PIXELFORMAT_RGB888) : NULL;
+    if (c) {
+        uint32_t bg = (uint32_t)q->solid;
+        SDL_FillRect(c, NULL,
+                     SDL_MapRGB(c->format, (bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF));
+        for (int i = 0; i < nr; i++) {
+            SDL_Rect d = {rs[i].dst.x - all.x, rs[i].dst.y - all.y, rs[i].dst.w, rs[i].dst.h};
+            SDL_BlitSurface(rs[i].s, NULL, c, &d);
+        }
+        if (b->p)
+            add_piece(b, SDL_CreateTextureFromSurface(u->r, c), all);
+        SDL_FreeSurface(c);
+    }
+    for (int i = 0; i < nr; i++) {
+        if (!c && b->p)
+            add_piece(b, SDL_CreateTextureFromSurface(u->r, rs[i].s), rs[i].dst);
+        SDL_FreeSurface(rs[i].s);
+    }
+}
+
+static text_block *block_get(ui *u, const text_req *q)
+{
+    int meta[14] = {q->rtl,    q->px,      q->bold,     q->bw,      q->bh,
+                    q->align,  q->vcenter, q->keep_end, (int)q->fg, (int)q->solid,
+                    q->area.x, q->area.y,  q->area.w,   q->area.h};
+    uint64_t key = hash_ints(hash_str(HASH_START, q->utf8, strlen(q->utf8)), meta, 14) | 1;
+    for (int i = 0; i < BLOCK_SLOTS; i++)
+        if (u->blocks[i].key == key) {
+            u->blocks[i].used = u->frame_no;
+            return &u->blocks[i];
+        }
+    ui_line lines[64];
+    int n, first, how;
+    int px = fit_text(u, q, lines, &n, &first, &how);
+    text_block tmp = {.key = key, .px = px, .how = how, .used = u->frame_no};
+    block_render(u, q, &tmp, lines, n, first);
+    text_block *b = block_slot(u, tmp.bytes);
+    if (!b) { /* every slot is on screen: draw it this once */
+        b = &u->blocks[0];
+        block_free(u, b);
+    }
+    *b = tmp;
+    u->block_bytes += tmp.bytes;
+    return b;
 }
 
 static void fill(ui *u, int x, int y, int w, int h, uint32_t c)
@@ -195,66 +427,34 @@ static void frame(ui *u, int x, int y, int w, int h, int bw, uint32_t c)
 
 /* THE text function: every string on screen is drawn here. Wraps utf8
  * into the box, shrinks the font until it fits, reorders each line into
- * bidi runs and draws each run with the font for its script. Returns the
- * font size used; *how (UI_FIT_*) says whether it had to shrink it or could not show
- * all of the text (lines left out, or a line wider than the box). */
-static int draw_text(ui *u, const char *utf8, int rtl, int px, int bold, uint32_t fg, int bx,
-                     int by, int bw, int bh, int align, int vcenter, int keep_end, int *how)
+ * bidi runs and draws each run with the font for its script (all of that
+ * once per text and box: text_block). Returns the font size used; *how
+ * (UI_FIT_*) says whether it had to shrink it or could not show all of the
+ * text (lines left out, or a line wider than the box). */
+static int draw_text(ui *u, const text_req *q, int bx, int by, int *how)
 {
-    ui_line lines[64];
-    int n = 0, want = px, widest = 0;
-    for (int tries = 0; px >= MIN_PX && tries < 12; tries++) {
-        n = layout_wrap(utf8, px, bold, rtl, bw, lines, 64);
-        widest = 0;
-        for (int i = 0; i < n; i++) {
-            char line[UI_LABEL_MAX];
-            snprintf(line, sizeof line, "%.*s", (int)lines[i].len, utf8 + lines[i].start);
-            int w = ui_measure(u, line, px, bold, rtl);
-            widest = w > widest ? w : widest;
-        }
-        int fits_h = n * (int)(px * 1.35) <= bh;
-        if (fits_h && widest <= bw)
-            break;
-        if (keep_end && px <= 30)
-            break; /* a long typed text: keep the size, show the last lines */
-        int next = px - (px > 40 ? 4 : 2);
-        if (widest > bw && n == 1) {
-            int scaled = (int)((long)px * bw / widest);
-            next = scaled < next ? scaled : next;
-        }
-        px = next;
+    text_block tmp, *b = &tmp;
+    if (u->plain) { /* rendered now, blended run by run onto the frame, dropped */
+        ui_line lines[64];
+        int n, first;
+        text_req r = *q;
+        r.solid = -1;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.px = fit_text(u, &r, lines, &n, &first, &tmp.how);
+        block_render(u, &r, &tmp, lines, n, first);
+    } else
+        b = block_get(u, q);
+    for (int i = 0; i < b->np; i++) {
+        SDL_Rect d = b->p[i].dst;
+        d.x += bx;
+        d.y += by;
+        SDL_RenderCopy(u->r, b->p[i].t, NULL, &d);
     }
-    if (px < MIN_PX)
-        px = MIN_PX;
-    int lh = (int)(px * 1.35);
-    int first = 0;
-    int fit = bh / lh > 0 ? bh / lh : 1;
-    *how = n > fit || widest > bw ? UI_FIT_CLIPPED : px < want ? UI_FIT_SHRUNK : UI_FIT_OK;
-    if (n > fit)
-        first = keep_end ? n - fit : 0, n = keep_end ? n : fit;
-    int total = (n - first) * lh;
-    int y = vcenter ? by + (bh - total) / 2 : by;
-    for (int i = first; i < n; i++, y += lh) {
-        char line[UI_LABEL_MAX];
-        snprintf(line, sizeof line, "%.*s", (int)lines[i].len, utf8 + lines[i].start);
-        bidi_run runs[MAX_RUNS];
-        int nr = runs_of(line, rtl, runs);
-        int widths[MAX_RUNS], lw = 0;
-        for (int k = 0; k < nr; k++)
-            lw += widths[k] = run_width(u, line, &runs[k], px, bold);
-        int x = align == UI_ALIGN_CENTER  ? bx + (bw - lw) / 2
-                : (align == UI_ALIGN_END) ? bx + bw - lw
-                                          : bx;
-        for (int k = 0; k < nr; k++) {
-            tex_slot *t = run_texture(u, line + runs[k].start, runs[k].len, &runs[k], px, bold, fg);
-            if (t) {
-                /* Both fonts share the baseline when their boxes are aligned
-                 * on the line's centre. */
-                SDL_Rect dst = {x, y + (lh - t->h) / 2, t->w, t->h};
-                SDL_RenderCopy(u->r, t->t, NULL, &dst);
-            }
-            x += widths[k];
-        }
+    *how = b->how;
+    int px = b->px;
+    if (b == &tmp) {
+        u->block_bytes += tmp.bytes;
+        block_free(u, &tmp);
     }
     return px;
 }
@@ -280,60 +480,283 @@ static void draw_qr(ui *u, const ui_el *e)
     QRcode_free(q);
 }
 
-void ui_draw(ui *u, ui_list *l)
+/* 1 when no element before el[i] overlaps it (it lies on the background). */
+static int on_background(const ui_list *l, int i)
 {
-    fill(u, 0, 0, l->w, l->h, l->bg);
+    const ui_el *e = &l->el[i];
+    for (int k = 0; k < i; k++) {
+        const ui_el *o = &l->el[k];
+        if (o->kind != UI_HIDDEN && o->x < e->x + e->w && e->x < o->x + o->w &&
+            o->y < e->y + e->h && e->y < o->y + o->h)
+            return 0;
+    }
+    return 1;
+}
+
+/* The text of element i: its request and the box it goes in; 0 when the
+ * element shows no text. */
+static int el_text(const ui_list *l, int i, text_req *q, int *bx, int *by)
+{
+    const ui_el *e = &l->el[i];
+    int bw = e->border_w;
+    if (e->kind == UI_TEXT) {
+        int filled = e->bg != l->bg || e->border_w;
+        *q = (text_req){.utf8 = e->label,
+                        .rtl = e->rtl,
+                        .px = e->px,
+                        .bold = e->bold,
+                        .bw = e->w,
+                        .bh = e->h,
+                        .align = e->align,
+                        .vcenter = e->vcenter,
+                        .keep_end = strcmp(e->id, "field") == 0,
+                        .fg = e->fg,
+                        .solid = filled || on_background(l, i) ? (int64_t)e->bg : -1,
+                        .area = {bw, bw, e->w - 2 * bw, e->h - 2 * bw}};
+        *bx = e->x, *by = e->y;
+        return 1;
+    }
+    if ((e->kind != UI_BUTTON && e->kind != UI_KEY) || e->nolabel)
+        return 0;
+    int pad = e->h / 6, tx = e->x + pad, tw = e->w - 2 * pad, cs = e->h / 2;
+    if (e->check) {
+        tw -= cs + pad;
+        if (!l->rtl)
+            tx += cs + pad;
+    }
+    /* Inside the border (and beside the checkbox) the button is its bg. */
+    SDL_Rect inner = {e->x + bw - tx, bw - 2, e->w - 2 * bw, e->h - 2 * bw};
+    if (e->check) {
+        SDL_Rect span = {0, inner.y, tw, inner.h};
+        SDL_IntersectRect(&inner, &span, &inner);
+    }
+    *q = (text_req){.utf8 = e->label,
+                    .rtl = e->rtl,
+                    .px = e->px,
+                    .bold = e->bold,
+                    .bw = tw,
+                    .bh = e->h - 4,
+                    .align = e->align,
+                    .vcenter = 1,
+                    .fg = e->fg,
+                    .solid = e->bg,
+                    .area = inner};
+    *bx = tx, *by = e->y + 2;
+    return 1;
+}
+
+/* Where element i puts pixels: its box and its text, which may reach out
+ * of the box (an Arabic descender, a clipped line). */
+static SDL_Rect el_extent(ui *u, const ui_list *l, int i)
+{
+    const ui_el *e = &l->el[i];
+    SDL_Rect r = {e->x, e->y, e->w, e->h};
+    text_req q;
+    int bx, by;
+    if (!u->plain && el_text(l, i, &q, &bx, &by)) {
+        const text_block *b = block_get(u, &q);
+        for (int k = 0; k < b->np; k++) {
+            SDL_Rect d = b->p[k].dst;
+            d.x += bx, d.y += by;
+            SDL_UnionRect(&r, &d, &r);
+        }
+    }
+    return r;
+}
+
+static void draw_el(ui *u, ui_list *l, int i)
+{
+    ui_el *e = &l->el[i];
+    if (e->kind == UI_HIDDEN)
+        return;
+    if (e->kind == UI_QR) {
+        draw_qr(u, e);
+        return;
+    }
+    if (e->kind != UI_TEXT || e->bg != l->bg || e->border_w)
+        fill(u, e->x, e->y, e->w, e->h, e->bg);
+    frame(u, e->x, e->y, e->w, e->h, e->border_w, e->border);
+    if (e->check && !e->nolabel && (e->kind == UI_BUTTON || e->kind == UI_KEY)) {
+        int pad = e->h / 6, cs = e->h / 2, cx = l->rtl ? e->x + e->w - pad - cs : e->x + pad;
+        int cy = e->y + (e->h - cs) / 2;
+        fill(u, cx, cy, cs, cs, 0xFFFFFF);
+        frame(u, cx, cy, cs, cs, cs / 10 + 1, e->fg);
+        if (e->check == 2)
+            fill(u, cx + cs / 4, cy + cs / 4, cs / 2, cs / 2, e->fg);
+    }
+    text_req q;
+    int bx, by;
+    if (el_text(l, i, &q, &bx, &by))
+        e->px = draw_text(u, &q, bx, by, &e->fit);
+}
+
+static void draw_ring(ui *u, const ui_list *l)
+{
+    if (!l->ring_shown) /* the keypad's focus ring, outside the focused box */
+        return;
+    int a = l->ring_in, b = l->ring_in + l->ring_out;
+    frame(u, l->ring_x - b, l->ring_y - b, l->ring_w + 2 * b, l->ring_h + 2 * b, l->ring_out,
+          l->ring_outer);
+    frame(u, l->ring_x - a, l->ring_y - a, l->ring_w + 2 * a, l->ring_h + 2 * a, l->ring_in,
+          l->ring_inner);
+}
+
+/* Everything that decides an element's pixels (px as the layout asked). */
+static uint64_t el_hash(const ui_el *e)
+{
+    int v[17] = {(int)e->kind,
+                 e->x,
+                 e->y,
+                 e->w,
+                 e->h,
+                 (int)e->fg,
+                 (int)e->bg,
+                 (int)e->border,
+                 e->border_w,
+                 e->px,
+                 e->bold,
+                 e->align,
+                 e->vcenter,
+                 e->rtl,
+                 e->check,
+                 e->nolabel,
+                 e->kind != UI_HIDDEN};
+    uint64_t h = hash_ints(HASH_START, v, 17);
+    h = hash_str(h, e->id, strlen(e->id) + 1);
+    return hash_str(h, e->label, strlen(e->label)) | 1;
+}
+
+static uint64_t ring_hash(const ui_list *l, SDL_Rect *r)
+{
+    *r = (SDL_Rect){0, 0, 0, 0};
+    if (!l->ring_shown)
+        return 0;
+    int b = l->ring_in + l->ring_out;
+    *r = (SDL_Rect){l->ring_x - b, l->ring_y - b, l->ring_w + 2 * b, l->ring_h + 2 * b};
+    int v[10] = {l->ring_x,   l->ring_y,          l->ring_w,          l->ring_h, l->ring_in,
+                 l->ring_out, (int)l->ring_outer, (int)l->ring_inner, 1,         0};
+    return hash_ints(HASH_START, v, 10) | 1;
+}
+
+static int add_dirty(SDL_Rect *d, int n, SDL_Rect r)
+{
+    if (n > MAX_DIRTY || r.w <= 0 || r.h <= 0)
+        return n + (n > MAX_DIRTY);
+    d[n] = r;
+    return n + 1;
+}
+
+/* The boxes that differ between the last frame and l (elements gone, new or
+ * changed, the focus ring moved), or -1 when the whole frame is to be drawn. */
+static int changes(ui *u, const ui_list *l, const uint64_t *hash, const SDL_Rect *ext, SDL_Rect *d)
+{
+    shown *s = &u->last;
+    if (!u->partial || u->plain || !s->valid || s->w != l->w || s->h != l->h || s->bg != l->bg ||
+        s->rtl != l->rtl)
+        return -1;
+    int n = 0;
+    long area = 0;
+    for (int i = 0; i < l->n; i++) {
+        int same = i < s->n && s->hash[i] == hash[i];
+        for (int k = 0; k < s->n && !same; k++)
+            same = s->hash[k] == hash[i];
+        if (!same)
+            n = add_dirty(d, n, ext[i]);
+    }
+    for (int k = 0; k < s->n; k++) {
+        int same = k < l->n && s->hash[k] == hash[k];
+        for (int i = 0; i < l->n && !same; i++)
+            same = s->hash[k] == hash[i];
+        if (!same)
+            n = add_dirty(d, n, s->rect[k]);
+    }
+    SDL_Rect rr;
+    uint64_t rh = ring_hash(l, &rr);
+    if (rh != s->ring) {
+        n = add_dirty(d, n, s->ring_rect);
+        n = add_dirty(d, n, rr);
+    }
+    for (int i = 0; i < n && i <= MAX_DIRTY; i++)
+        area += (long)d[i].w * d[i].h;
+    return n > MAX_DIRTY || area * 2 > (long)l->w * l->h ? -1 : n;
+}
+
+/* Remembers what l showed; elements not drawn this frame take their px and
+ * fit from the identical element of the last frame. */
+static void remember(ui *u, ui_list *l, const uint64_t *hash, const SDL_Rect *ext,
+                     const uint8_t *drawn)
+{
+    shown *s = &u->last;
     for (int i = 0; i < l->n; i++) {
         ui_el *e = &l->el[i];
-        switch (e->kind) {
-        case UI_HIDDEN:
-            break;
-        case UI_PANEL:
-            fill(u, e->x, e->y, e->w, e->h, e->bg);
-            frame(u, e->x, e->y, e->w, e->h, e->border_w, e->border);
-            break;
-        case UI_QR:
-            draw_qr(u, e);
-            break;
-        case UI_TEXT:
-            if (e->bg != l->bg || e->border_w)
-                fill(u, e->x, e->y, e->w, e->h, e->bg);
-            frame(u, e->x, e->y, e->w, e->h, e->border_w, e->border);
-            e->px = draw_text(u, e->label, e->rtl, e->px, e->bold, e->fg, e->x, e->y, e->w, e->h,
-                              e->align, e->vcenter, strcmp(e->id, "field") == 0, &e->fit);
-            break;
-        case UI_BUTTON:
-        case UI_KEY: {
-            fill(u, e->x, e->y, e->w, e->h, e->bg);
-            frame(u, e->x, e->y, e->w, e->h, e->border_w, e->border);
-            if (e->nolabel)
+        for (int k = 0; k < s->n && !drawn[i]; k++)
+            if (s->hash[k] == hash[i]) {
+                e->px = s->px[k];
+                e->fit = s->fit[k];
                 break;
-            int pad = e->h / 6, tx = e->x + pad, tw = e->w - 2 * pad;
-            if (e->check) {
-                int cs = e->h / 2, cx = l->rtl ? e->x + e->w - pad - cs : e->x + pad;
-                int cy = e->y + (e->h - cs) / 2;
-                fill(u, cx, cy, cs, cs, 0xFFFFFF);
-                frame(u, cx, cy, cs, cs, cs / 10 + 1, e->fg);
-                if (e->check == 2)
-                    fill(u, cx + cs / 4, cy + cs / 4, cs / 2, cs / 2, e->fg);
-                tw -= cs + pad;
-                if (!l->rtl)
-                    tx += cs + pad;
             }
-            e->px = draw_text(u, e->label, e->rtl, e->px, e->bold, e->fg, tx, e->y + 2, tw,
-                              e->h - 4, e->align, 1, 0, &e->fit);
+    }
+    s->n = l->n;
+    for (int i = 0; i < l->n; i++) {
+        ui_el *e = &l->el[i];
+        s->hash[i] = hash[i];
+        s->rect[i] = ext[i];
+        s->px[i] = e->px;
+        s->fit[i] = e->fit;
+    }
+    s->ring = ring_hash(l, &s->ring_rect);
+    s->w = l->w, s->h = l->h, s->bg = l->bg, s->rtl = l->rtl, s->valid = 1;
+}
+
+static int meets(const SDL_Rect *e, const SDL_Rect *r)
+{
+    return e->x < r->x + r->w && r->x < e->x + e->w && e->y < r->y + r->h && r->y < e->y + e->h;
+}
+
+static void present(ui *u, const SDL_Rect *d, int n)
+{
+    if (n >= 0 && u->win) { /* software into the window surface: send the changes */
+        SDL_RenderFlush(u->r);
+        if (n > 0)
+            SDL_UpdateWindowSurfaceRects(u->win, d, n);
+    } else
+        SDL_RenderPresent(u->r);
+}
+
+/* Draws l. With a target that keeps its pixels (the software renderer into
+ * the window surface or the headless surface) only the boxes that changed
+ * since the last frame are drawn, clipped, and sent to the X server; the
+ * result is the same pixels as a full draw (kiosk_ui_cache checks it). */
+void ui_draw(ui *u, ui_list *l)
+{
+    uint64_t hash[UI_MAX_ELS];
+    SDL_Rect d[MAX_DIRTY + 1], ext[UI_MAX_ELS];
+    uint8_t drawn[UI_MAX_ELS];
+    u->frame_no++;
+    for (int i = 0; i < l->n; i++) {
+        hash[i] = el_hash(&l->el[i]);
+        ext[i] = el_extent(u, l, i);
+    }
+    int n = changes(u, l, hash, ext, d);
+    memset(drawn, 0, sizeof drawn);
+    for (int k = n < 0 ? -1 : 0; k < n || k < 0; k++) {
+        SDL_Rect all = {0, 0, l->w, l->h}, *r = k < 0 ? &all : &d[k];
+        SDL_RenderSetClipRect(u->r, k < 0 ? NULL : r);
+        fill(u, r->x, r->y, r->w, r->h, l->bg);
+        for (int i = 0; i < l->n; i++)
+            if (k < 0 || meets(&ext[i], r)) {
+                draw_el(u, l, i);
+                drawn[i] = 1;
+            }
+        draw_ring(u, l);
+        if (k < 0)
             break;
-        }
-        }
     }
-    if (l->ring_shown) { /* the keypad's focus ring, outside the focused box */
-        int a = l->ring_in, b = l->ring_in + l->ring_out;
-        frame(u, l->ring_x - b, l->ring_y - b, l->ring_w + 2 * b, l->ring_h + 2 * b, l->ring_out,
-              l->ring_outer);
-        frame(u, l->ring_x - a, l->ring_y - a, l->ring_w + 2 * a, l->ring_h + 2 * a, l->ring_in,
-              l->ring_inner);
-    }
-    SDL_RenderPresent(u->r);
+    SDL_RenderSetClipRect(u->r, NULL);
+    remember(u, l, hash, ext, drawn);
+    present(u, d, n);
+    if (u->audio_wanted)
+        start_audio(u);
 }
 
 int ui_save_png(ui *u, const char *path)
@@ -379,14 +802,34 @@ int ui_save_png(ui *u, const char *path)
     return fclose(fp) == 0 ? 0 : -1;
 }
 
+/* A software renderer drawing into the window surface at the logical size
+ * keeps its pixels: frames can send only what changed. */
+static int window_partial(ui *u, int w, int h)
+{
+    SDL_RendererInfo info;
+    int ow = 0, oh = 0;
+    if (SDL_GetRendererInfo(u->r, &info) != 0 || !(info.flags & SDL_RENDERER_SOFTWARE))
+        return 0;
+    SDL_GetRendererOutputSize(u->r, &ow, &oh);
+    return ow == w && oh == h;
+}
+
+/* The audio subsystem (for the headphone events; no device is opened here)
+ * starts after the first frame is on screen: probing the sound servers
+ * would hold up the first frame. */
+static void start_audio(ui *u)
+{
+    u->audio_wanted = 0;
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
+        TRYGG_WARN("no audio subsystem (%s): plugging in headphones will not start speech",
+                   SDL_GetError());
+    u->audio_since = SDL_GetTicks64() | 1; /* never 0: 0 = not started here */
+}
+
 static int make_target(ui *u, int w, int h)
 {
+    cache_clear(u); /* textures belong to the renderer; sizes change */
     if (u->headless) {
-        for (int i = 0; i < TEX_SLOTS; i++)
-            if (u->tex[i].t) {
-                SDL_DestroyTexture(u->tex[i].t);
-                u->tex[i].t = NULL;
-            }
         if (u->r)
             SDL_DestroyRenderer(u->r);
         if (u->surface)
@@ -397,8 +840,10 @@ static int make_target(ui *u, int w, int h)
         u->r = SDL_CreateSoftwareRenderer(u->surface);
         if (!u->r)
             return -1;
+        u->partial = 1;
     } else {
         SDL_RenderSetLogicalSize(u->r, w, h);
+        u->partial = window_partial(u, w, h);
     }
     u->w = w;
     u->h = h;
@@ -458,6 +903,10 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
     if (o->fullscreen)
         SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    /* The window surface in memory, not an OpenGL texture (see ui_open's
+     * renderer); the environment may override both. */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0 || TTF_Init() != 0) {
         snprintf(err, cap, "SDL init: %s", SDL_GetError());
@@ -501,7 +950,10 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
             ui_close(u);
             return NULL;
         }
-        u->r = SDL_CreateRenderer(u->win, -1, 0);
+        /* SDL's software renderer into the window surface (no OpenGL: on a
+         * kiosk without a GPU driver that is llvmpipe, slower to start, 40 MB
+         * more and slower to draw; issue 16). SDL_RENDER_DRIVER overrides. */
+        u->r = SDL_CreateRenderer(u->win, -1, SDL_RENDERER_SOFTWARE);
         if (!u->r) {
             snprintf(err, cap, "renderer: %s", SDL_GetError());
             ui_close(u);
@@ -512,11 +964,7 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
             SDL_ShowCursor(SDL_DISABLE);
         SDL_DisableScreenSaver();
         SDL_StopTextInput();
-        /* For the headphone events (no device is opened here). */
-        if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
-            TRYGG_WARN("no audio subsystem (%s): plugging in headphones will not start speech",
-                       SDL_GetError());
-        u->audio_since = SDL_GetTicks64() | 1; /* never 0: 0 = not started here */
+        u->audio_wanted = 1; /* start_audio, after the first frame */
     }
     wake_target = u;
     layout_set_measure(ui_measure, u);
@@ -529,9 +977,7 @@ void ui_close(ui *u)
         return;
     layout_set_measure(NULL, NULL);
     wake_target = NULL;
-    for (int i = 0; i < TEX_SLOTS; i++)
-        if (u->tex[i].t)
-            SDL_DestroyTexture(u->tex[i].t);
+    cache_clear(u);
     for (int i = 0; i < FONT_SLOTS; i++)
         if (u->fonts[i].f)
             TTF_CloseFont(u->fonts[i].f);
@@ -607,12 +1053,16 @@ static int translate(ui *u, const SDL_Event *ev, ui_input *in)
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
             ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+                u->partial = window_partial(u, u->w, u->h);
+            u->last.valid = 0; /* the next frame draws and sends everything */
             in->kind = UI_IN_EXPOSE;
             return 1;
         }
         return 0;
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
+        u->last.valid = 0;
         in->kind = UI_IN_EXPOSE;
         return 1;
     default:
@@ -649,8 +1099,25 @@ void ui_wait(ui *u, int timeout_ms, ui_input *in)
 void ui_cache_stats(const ui *u, int *textures, int *fonts)
 {
     *textures = *fonts = 0;
-    for (int i = 0; i < TEX_SLOTS; i++)
-        *textures += u->tex[i].t != NULL;
+    for (int i = 0; i < BLOCK_SLOTS; i++)
+        *textures += u->blocks[i].np;
     for (int i = 0; i < FONT_SLOTS; i++)
         *fonts += u->fonts[i].f != NULL;
+}
+
+void ui_set_plain(ui *u, int on)
+{
+    u->plain = on;
+    u->last.valid = 0;
+}
+
+uint64_t ui_frame_hash(const ui *u)
+{
+    if (!u->surface)
+        return 0;
+    uint64_t h = HASH_START;
+    for (int y = 0; y < u->surface->h; y++)
+        h = hash_str(h, (const char *)u->surface->pixels + (size_t)y * (size_t)u->surface->pitch,
+                     (size_t)u->surface->w * 4);
+    return h;
 }

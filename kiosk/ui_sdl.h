@@ -59,8 +59,17 @@ void ui_close(ui *u);
 int ui_set_size(ui *u, int w, int h);
 
 /* Draws l and presents it. Text boxes get the font size actually used
- * written back into their px. */
+ * written back into their px. Only what changed since the last frame is
+ * drawn and sent to the screen (software renderer; see ui_sdl.c). */
 void ui_draw(ui *u, ui_list *l);
+
+/* on: every frame is drawn whole and each text rendered at each draw and
+ * blended onto the frame, as before the caches of issue 16 (the reference
+ * kiosk_ui_cache compares the cached drawing with). */
+void ui_set_plain(ui *u, int on);
+
+/* A hash of the pixels of the last frame. Headless mode only (else 0). */
+uint64_t ui_frame_hash(const ui *u);
 
 /* Saves the last drawn frame as an RGB PNG (libpng). 0 on success.
  * Headless mode only. */
@@ -81,7 +90,7 @@ uint64_t ui_ticks(void);
 /* 1 when `name` is a key name SDL knows (kiosk.ini [keypad], `-n`). */
 int ui_key_known(const char *name);
 
-/* Statistics for the bench: number of cached textures and fonts. */
+/* Statistics for the bench: number of cached text textures and fonts. */
 void ui_cache_stats(const ui *u, int *textures, int *fonts);
 
 #endif
