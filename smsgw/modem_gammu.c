@@ -734,7 +734,7 @@ int modem_take_call(modem *m, char *number, size_t cap)
     if (!m->call_pending)
         return 0;
     m->call_pending = 0;
-    snprintf(number, cap, "%s", m->call_number);
+    trygg_copy_trunc(number, cap, m->call_number);
     /* Outside the callback now: hanging up is safe. */
     if (m->connected) {
         GSM_Error e = GSM_CancelCall(m->sm, m->call_id_valid ? m->call_id : 0, TRUE);

@@ -506,7 +506,7 @@ static trygg_err ask_contacts(relay *r, int64_t now, char after[TRYGG_PSEUDO_HEX
         e = ls_commit(r->ls);
     else
         ls_rollback(r->ls);
-    snprintf(after, TRYGG_PSEUDO_HEX + 1, "%s", batch[n - 1]);
+    trygg_copy_trunc(after, TRYGG_PSEUDO_HEX + 1, batch[n - 1]); /* pseudonyms are that long */
     *more = !e && n == ASK_BATCH;
     return e;
 }
@@ -615,7 +615,7 @@ static trygg_err handover_batch(relay *r, int64_t now, char after[TRYGG_PSEUDO_H
             json_array_append(taken, json_object_get(c, "pseudonym"));
         const char *p = json_string_value(json_object_get(c, "pseudonym"));
         if (p && strlen(p) == TRYGG_PSEUDO_HEX)
-            snprintf(after, TRYGG_PSEUDO_HEX + 1, "%s", p);
+            trygg_copy_trunc(after, TRYGG_PSEUDO_HEX + 1, p); /* length checked above */
     }
     if (!e)
         e = ls_commit(r->ls);

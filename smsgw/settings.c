@@ -1,6 +1,7 @@
 /*
  * settings.c — the gateway's copy of the server's reply settings (settings.h).
  */
+#include "trygg/copy.h"
 #include "settings.h"
 
 #include <jansson.h>
@@ -27,7 +28,7 @@ static void describe_copy(const char *at, char *from, size_t cap)
 int settings_load(lstore *ls, sms_dialog_cfg *dlg, char *from, size_t cap)
 {
     char *text = malloc(SETTINGS_MAX), at[32] = "", err[160] = "";
-    snprintf(from, cap, "%s", builtin);
+    trygg_copy_trunc(from, cap, builtin);
     int ok = 0;
     if (text && ls_meta_get(ls, "settings", text, SETTINGS_MAX) == TRYGG_OK && text[0] &&
         ls_meta_get(ls, "settings_at", at, sizeof at) == TRYGG_OK) {
@@ -80,7 +81,7 @@ trygg_err settings_take(lstore *ls, const json_t *o, int64_t now, sms_dialog_cfg
 void settings_describe(const char *path, char *out, size_t cap)
 {
     if (access(path, F_OK) != 0) {
-        snprintf(out, cap, "%s", builtin);
+        trygg_copy_trunc(out, cap, builtin);
         return;
     }
     lstore *ls = NULL;

@@ -6,6 +6,7 @@
 #include "trygg/hyphen.h"
 
 #include <hyphen.h>
+#include <unictype.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,8 +55,7 @@ static const dict_slot *slot_for(const char *lang)
 
 static int is_letter(uint32_t cp)
 {
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-           (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+    return uc_is_alpha(cp);
 }
 
 /* Appends the word w[0..len) (letters only, n letters at offsets off[]) with

@@ -26,6 +26,8 @@ static const skip SKIPS[] = {
     {"report_week_done", "SQLite's week cache: rebuilt from the items"},
     {"report_week_counts", "SQLite's week cache: rebuilt from the items"},
     {"fts_pending", "SQLite's search bookkeeping: the target indexes every item"},
+    {"report_piece_counts", "the quarter and year cache: the target fills its own"},
+    {"report_piece_done", "the quarter and year cache: the target fills its own"},
 };
 
 /* Tables a new store writes rows into itself: they need not be empty, the
