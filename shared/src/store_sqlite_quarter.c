@@ -89,15 +89,15 @@ static trygg_err piece_fill(trygg_store *st, int64_t from, int64_t to)
 {
     static const char *const fill[] = {
         "DELETE FROM report_piece_counts WHERE piece_start = ?1 AND piece_end = ?2",
-        "INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
-        " SELECT ?1, ?2, 0, area, kind || '/' || category, shared_place, count(*) FROM items"
-        " INDEXED BY report_items_scan_v3 WHERE created >= ?1 AND created < ?2 AND " COUNTED
-        " GROUP BY 4, 5, 6",
-        "INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
-        " SELECT ?1, ?2, 1, area, type, place, sum(count) FROM events"
-        " WHERE day >= ?3 AND day <= ?4 GROUP BY 4, 5, 6",
-        "INSERT OR REPLACE INTO report_piece_done(piece_start, piece_end, first_day, last_day)"
-        " VALUES (?1, ?2, ?3, ?4)",
+        ("INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
+         " SELECT ?1, ?2, 0, area, kind || '/' || category, shared_place, count(*) FROM items"
+         " INDEXED BY report_items_scan_v3 WHERE created >= ?1 AND created < ?2 AND " COUNTED
+         " GROUP BY 4, 5, 6"),
+        ("INSERT INTO report_piece_counts(piece_start, piece_end, src, area, key, place, n)"
+         " SELECT ?1, ?2, 1, area, type, place, sum(count) FROM events"
+         " WHERE day >= ?3 AND day <= ?4 GROUP BY 4, 5, 6"),
+        ("INSERT OR REPLACE INTO report_piece_done(piece_start, piece_end, first_day, last_day)"
+         " VALUES (?1, ?2, ?3, ?4)"),
     };
     char d1[16], d2[16];
     trygg_rb_local_day(from, d1);
