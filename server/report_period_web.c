@@ -210,9 +210,14 @@ static int police_week(web_ctx *w, trygg_week *wk)
 static void place_select(html_buf *b, const web_ctx *w, const trygg_police_event *e)
 {
     const trygg_geo *g = geo_of(w);
-    html_lit(b, "<select name=\"place\" aria-label=\"");
+    html_lit(b, "<select name=\"place\" required aria-label=\"");
     html_attr(b, web_t(w, "police.place"));
-    html_lit(b, "\">");
+    /* Nothing is chosen for an event not yet placed: a first click on the
+     * button must not place it at whatever place comes first. */
+    html_lit(b, "\"><option value=\"\" disabled");
+    html_pick(b, e->place[0] != 0, ">", " selected>");
+    html_t(b, w, "police.choose_place");
+    html_lit(b, "</option>");
     for (int i = 0; g && i < g->nplaces; i++) {
         html_lit(b, "<option value=\"");
         html_attr(b, g->places[i].id);

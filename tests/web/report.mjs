@@ -210,6 +210,10 @@ async function attach(page, id, placeId) {
   const resp = await page.goto(`${base}/report/police?week=${info.week}`);
   assert.equal(resp.status(), 200);
   const row = page.locator(`tr[data-police="${id}"]`);
+  // An event not yet placed has no place chosen for it: the list starts at
+  // "Välj plats", and the form cannot be sent without a choice.
+  assert.equal(await row.getByLabel('Plats').inputValue(), '');
+  assert.equal(await row.getByLabel('Plats').getAttribute('required'), '');
   await row.getByLabel('Plats').selectOption(placeId);
   await Promise.all([page.waitForURL(/\/report\/police\?week=/),
     row.getByRole('button', { name: 'Koppla till plats' }).click()]);
