@@ -182,33 +182,11 @@ static trygg_err pieces_load(trygg_store *st, const trygg_rb_piece *p, int n, in
     return TRYGG_OK;
 }
 
-/* Items and partner events counted directly: whole buckets that cannot be
- * cached, and the pieces that are not counted in this snapshot. */
-static trygg_err direct_counts(trygg_store *st, const int64_t *edges, int nedges,
-                               const trygg_rb_piece *p, int n, int places, trygg_period_cb cb,
-                               void *ctx, int *stop)
-{
-    trygg_err err = TRYGG_OK;
-    for (int b = 0; !err && !*stop && b + 1 < nedges; b++)
-        for (int src = 0; !err && !*stop && src <= TRYGG_PERIOD_EVENTS; src++)
-            if (!p || !trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
-                err = period_query(st, (trygg_period_source)src, b, edges[b], edges[b + 1], places,
-                                   cb, ctx, stop);
-    for (int i = 0; !err && !*stop && i < n; i++)
-        for (int src = 0; !err && !*stop && !p[i].hit && src <= TRYGG_PERIOD_EVENTS; src++)
-            err = period_query(st, (trygg_period_source)src, p[i].bucket, p[i].start, p[i].end,
-                               places, cb, ctx, stop);
-    return err;
-}
-
 trygg_err trygg_pg_period_counts(trygg_store *st, const int64_t *edges, int nedges, int places,
                                  trygg_period_cb cb, void *ctx)
 {
-    if (!st || !edges || !cb || nedges < 2 || nedges > TRYGG_PERIOD_EDGES_MAX)
+    if (!st || !cb || !trygg_rb_edges_ok(edges, nedges))
         return TRYGG_ERR_INVALID;
-    for (int i = 1; i < nedges; i++)
-        if (edges[i] <= edges[i - 1])
-            return TRYGG_ERR_INVALID;
     int n = 0;
     trygg_rb_piece *p = trygg_rb_pieces(edges, nedges, &n); /* NULL: all counted directly */
     int own_tx = st->txdepth == 0;
@@ -223,10 +201,8 @@ trygg_err trygg_pg_period_counts(trygg_store *st, const int64_t *edges, int nedg
     if (!err)
         err = pieces_load(st, p, n, places, cb, ctx, &stop);
     if (!err && !stop)
-        err = direct_counts(st, edges, nedges, p, n, places, cb, ctx, &stop);
-    for (int b = 0; !err && !stop && b + 1 < nedges; b++)
-        err = period_query(st, TRYGG_PERIOD_POLICE, b, edges[b], edges[b + 1], places, cb, ctx,
-                           &stop);
+        err =
+            trygg_rb_uncached_counts(st, period_query, edges, nedges, p, n, places, cb, ctx, &stop);
     if (own_tx) {
         trygg_err end = trygg_pg_exec(st, err ? "ROLLBACK" : "COMMIT", "period");
         if (!err)

@@ -509,3 +509,32 @@ int trygg_rb_piece_find(const trygg_rb_piece *p, int n, int64_t start, int64_t e
     }
     return -1;
 }
+
+int trygg_rb_edges_ok(const int64_t *edges, int nedges)
+{
+    if (!edges || nedges < 2 || nedges > TRYGG_PERIOD_EDGES_MAX)
+        return 0;
+    for (int i = 1; i < nedges; i++)
+        if (edges[i] <= edges[i - 1])
+            return 0;
+    return 1;
+}
+
+trygg_err trygg_rb_uncached_counts(trygg_store *st, trygg_rb_period_query query,
+                                   const int64_t *edges, int nedges, const trygg_rb_piece *p, int n,
+                                   int places, trygg_period_cb cb, void *ctx, int *stop)
+{
+    trygg_err err = TRYGG_OK;
+    for (int b = 0; !err && !*stop && b + 1 < nedges; b++)
+        for (int src = 0; !err && !*stop && src <= TRYGG_PERIOD_EVENTS; src++)
+            if (!p || !trygg_rb_piece_cacheable(edges[b], edges[b + 1]))
+                err = query(st, (trygg_period_source)src, b, edges[b], edges[b + 1], places, cb,
+                            ctx, stop);
+    for (int i = 0; !err && !*stop && i < n; i++)
+        for (int src = 0; !err && !*stop && !p[i].hit && src <= TRYGG_PERIOD_EVENTS; src++)
+            err = query(st, (trygg_period_source)src, p[i].bucket, p[i].start, p[i].end, places, cb,
+                        ctx, stop);
+    for (int b = 0; !err && !*stop && b + 1 < nedges; b++)
+        err = query(st, TRYGG_PERIOD_POLICE, b, edges[b], edges[b + 1], places, cb, ctx, stop);
+    return err;
+}

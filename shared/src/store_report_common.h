@@ -93,6 +93,21 @@ typedef struct trygg_rb_piece {
 trygg_rb_piece *trygg_rb_pieces(const int64_t *edges, int nedges, int *n);
 /* The index of the piece [start, end) in p[0..n), or -1. */
 int trygg_rb_piece_find(const trygg_rb_piece *p, int n, int64_t start, int64_t end);
+/* 1 when edges[0..nedges) are a valid period_counts argument: 2 to
+ * TRYGG_PERIOD_EDGES_MAX strictly increasing instants. */
+int trygg_rb_edges_ok(const int64_t *edges, int nedges);
+/* A backend's count of one source for one bucket [from, to), rows to cb;
+ * *stop set when cb asked to stop. */
+typedef trygg_err (*trygg_rb_period_query)(trygg_store *st, trygg_period_source src, int bucket,
+                                           int64_t from, int64_t to, int places, trygg_period_cb cb,
+                                           void *ctx, int *stop);
+/* What the piece cache does not give, through the backend's `query`: items
+ * and partner events of whole buckets that cannot be cached (or of all,
+ * when p is NULL) and of the pieces not counted in this snapshot (!hit),
+ * then the police events of every bucket. */
+trygg_err trygg_rb_uncached_counts(trygg_store *st, trygg_rb_period_query query,
+                                   const int64_t *edges, int nedges, const trygg_rb_piece *p, int n,
+                                   int places, trygg_period_cb cb, void *ctx, int *stop);
 
 /* Counts a police event of the report week attached by hand to the map
  * place (area, label) in police_place_n; an event without a place
