@@ -385,19 +385,24 @@ void forward_worker_stop(void)
     curl_global_cleanup();
 }
 
-/* 1 when a forward to `d` reaches someone: an e-mail address, a webhook, or
- * a user of the staff UI who works that recipient's queue. */
-int forward_reachable(trygg_store *st, const trygg_destination *d)
+int forward_reachable_among(const trygg_destination *d, const trygg_user *users, int n)
 {
     if (d->email[0] || d->webhook_url[0] || strcmp(d->name, "security") == 0)
         return 1;
-    enum { MAXU = 512 };
-    trygg_user *u = calloc(MAXU, sizeof *u);
-    int n = 0, found = 0;
-    if (u && trygg_store_user_list(st, u, MAXU, &n) == TRYGG_OK)
-        for (int i = 0; i < n && !found; i++)
-            found = !u[i].disabled && strcmp(u[i].role, "destination") == 0 &&
-                    strcmp(u[i].destination, d->name) == 0;
+    for (int i = 0; i < n; i++)
+        if (!users[i].disabled && strcmp(users[i].role, "destination") == 0 &&
+            strcmp(users[i].destination, d->name) == 0)
+            return 1;
+    return 0;
+}
+
+int forward_reachable(trygg_store *st, const trygg_destination *d)
+{
+    trygg_user *u = calloc(FORWARD_USERS_MAX, sizeof *u);
+    int n = 0;
+    if (!u || trygg_store_user_list(st, u, FORWARD_USERS_MAX, &n) != TRYGG_OK)
+        n = 0;
+    int found = forward_reachable_among(d, u, n);
     free(u);
     return found;
 }

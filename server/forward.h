@@ -30,6 +30,10 @@ trygg_err forward_enqueue(server_ctx *ctx, trygg_store *st, const trygg_item *it
  * an enabled user of the staff UI who works that recipient's queue (the
  * security department always has one). */
 int forward_reachable(trygg_store *st, const trygg_destination *d);
+/* The same over a user list the caller already has (users[0..n), from
+ * trygg_store_user_list), for a page that checks every recipient. */
+enum { FORWARD_USERS_MAX = 512 };
+int forward_reachable_among(const trygg_destination *d, const trygg_user *users, int n);
 
 int forward_worker_start(server_ctx *ctx);
 void forward_worker_stop(void);

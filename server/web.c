@@ -3,6 +3,7 @@
  * session check (web_begin), catalog text, page layout, error pages, time
  * formatting and the static files (assets/web).
  */
+#include "trygg/i18n.h"
 #include "trygg/copy.h"
 #include "trygg/time.h"
 #include "web.h"
@@ -55,6 +56,15 @@ const char *web_t(const web_ctx *w, const char *key)
 void html_t(html_buf *b, const web_ctx *w, const char *key)
 {
     html_text(b, web_t(w, key));
+}
+
+void html_t1(html_buf *b, const web_ctx *w, const char *key, const char *name, const char *value)
+{
+    const char *names[] = {name, NULL}, *values[] = {value, NULL};
+    char out[256];
+    if (trygg_i18n_format(web_t(w, key), names, values, out, sizeof out) != TRYGG_OK)
+        out[0] = '\0';
+    html_text(b, out);
 }
 
 void web_td(html_buf *b, const web_ctx *w, const char *key)

@@ -251,6 +251,8 @@ void web_due_html(html_buf *b, const web_ctx *w, const trygg_item *it);
 void web_age_html(html_buf *b, const web_ctx *w, const trygg_item *it);
 /* Escaped catalog text. */
 void html_t(html_buf *b, const web_ctx *w, const char *key);
+/* Catalog text `key` with its one placeholder {name} = value, escaped. */
+void html_t1(html_buf *b, const web_ctx *w, const char *key, const char *name, const char *value);
 /* Opens a table cell labelled with the catalog text of `key`
  * (`<td data-label="…">`: the phone layout shows the label beside the value). */
 void web_td(html_buf *b, const web_ctx *w, const char *key);

@@ -6,7 +6,6 @@
  */
 #include "web.h"
 #include "forward.h"
-#include "trygg/i18n.h"
 
 #include "trygg/copy.h"
 #include "trygg/route.h"
@@ -45,12 +44,7 @@ static void age(html_buf *b, const web_ctx *w, int64_t then, int64_t now)
     int64_t m = (now - then) / 60;
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)(m < 0 ? 0 : m));
-    const char *names[] = {"n", NULL};
-    const char *values[] = {num, NULL};
-    char out[128];
-    if (trygg_i18n_format(web_t(w, "ch.minutes_ago"), names, values, out, sizeof out) != TRYGG_OK)
-        out[0] = '\0';
-    html_text(b, out);
+    html_t1(b, w, "ch.minutes_ago", "n", num);
     html_lit(b, ")</span>");
 }
 
@@ -327,17 +321,6 @@ static void kiosks(html_buf *b, web_ctx *w, int64_t now)
     free(k);
 }
 
-/* One catalog text with {n} filled in, as text. */
-static void counted_line(html_buf *b, const web_ctx *w, const char *key, int64_t n)
-{
-    char num[24], out[512];
-    snprintf(num, sizeof num, "%lld", (long long)n);
-    const char *nm[] = {"n"}, *vl[] = {num};
-    if (trygg_i18n_format(web_t(w, key), nm, vl, out, sizeof out) != TRYGG_OK)
-        out[0] = '\0';
-    html_text(b, out);
-}
-
 /* One forward that failed or was given up: state, the item's reference,
  * the recipient's name, the channel and the error, in words. */
 static void forward_row(html_buf *b, web_ctx *w, const trygg_notify *row)
@@ -376,10 +359,12 @@ static int unreachable_recipients(html_buf *b, web_ctx *w)
 {
     enum { MAXD = 128 };
     trygg_destination *d = calloc(MAXD, sizeof *d);
-    int n = 0, shown = 0;
-    if (d && trygg_store_dest_list(w->st, d, MAXD, &n) == TRYGG_OK) {
+    trygg_user *u = calloc(FORWARD_USERS_MAX, sizeof *u);
+    int n = 0, nu = 0, shown = 0;
+    if (d && u && trygg_store_user_list(w->st, u, FORWARD_USERS_MAX, &nu) == TRYGG_OK &&
+        trygg_store_dest_list(w->st, d, MAXD, &n) == TRYGG_OK) {
         for (int i = 0; i < n; i++) {
-            if (forward_reachable(w->st, &d[i]))
+            if (forward_reachable_among(&d[i], u, nu))
                 continue;
             if (shown++ == 0) {
                 html_lit(b, "<p class=\"error-text\">");
@@ -396,6 +381,7 @@ static int unreachable_recipients(html_buf *b, web_ctx *w)
     if (shown > 0)
         html_lit(b, "</ul>");
     free(d);
+    free(u);
     return shown;
 }
 
@@ -411,7 +397,9 @@ static void forwards(html_buf *b, web_ctx *w)
         counts[TRYGG_OUT_PENDING] = -1;
     if (counts[TRYGG_OUT_PENDING] != 0) {
         html_lit(b, "<p>");
-        counted_line(b, w, "ch.forwards_pending", counts[TRYGG_OUT_PENDING]);
+        char num[24];
+        snprintf(num, sizeof num, "%lld", (long long)counts[TRYGG_OUT_PENDING]);
+        html_t1(b, w, "ch.forwards_pending", "n", num);
         html_lit(b, "</p>");
     }
     static const trygg_out_status show[] = {TRYGG_OUT_DEAD, TRYGG_OUT_FAILED};

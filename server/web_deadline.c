@@ -9,17 +9,6 @@
 #include "deadline.h"
 #include "trygg/workdays.h"
 
-/* Catalog text `key` with {name} = value, escaped. */
-static void html_t1(html_buf *b, const web_ctx *w, const char *key, const char *name,
-                    const char *value)
-{
-    const char *names[] = {name, NULL}, *values[] = {value, NULL};
-    char out[256];
-    if (trygg_i18n_format(web_t(w, key), names, values, out, sizeof out) != TRYGG_OK)
-        out[0] = '\0';
-    html_text(b, out);
-}
-
 void web_due_html(html_buf *b, const web_ctx *w, const trygg_item *it)
 {
     if (it->due_at <= 0 || it->status == TRYGG_STATUS_CLOSED)

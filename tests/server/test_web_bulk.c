@@ -349,6 +349,7 @@ static void test_staff_registers_phone_call(void **state)
     snprintf(path, sizeof path, "/item/%" PRId64, id);
     req(&r, "GET", path, s.cookie, NULL);
     assert_non_null(strstr(r.body, "Telefonsamtal"));
+    assert_non_null(strstr(r.body, "Kom in som"));
     reply_free(&r);
     /* How it came in is a field of the item (not only an audit row, which a
      * list or an export cannot see): the export's channel says it. */
