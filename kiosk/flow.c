@@ -97,12 +97,32 @@ static int step_visible(const flow *f, flow_step s)
     }
 }
 
+/* A step shown only for some answers (the typed place, the fault's list of
+ * places, the phone number, a fault's or a question's contact and consent)
+ * counts as part of the step before it in "Steg n av m", so the total is
+ * the same whatever the resident answers and no number is skipped (defect 8:
+ * "Steg 4 av 5" was followed by "Steg 5 av 7"). */
+static int step_counted(const flow *f, flow_step s)
+{
+    switch (s) {
+    case ST_PLACE:
+    case ST_SPOT:
+    case ST_PHONE:
+        return 0;
+    case ST_CONSENT:
+    case ST_CONTACT:
+        return f->form.kind != FLOW_FAULT && f->form.kind != FLOW_QUESTION;
+    default:
+        return 1;
+    }
+}
+
 void flow_progress(const flow *f, int *pos, int *total)
 {
     *pos = 0;
     *total = 0;
     for (int i = 0; i < f->nsteps; i++) {
-        if (!step_visible(f, f->steps[i]))
+        if (!step_counted(f, f->steps[i]))
             continue;
         (*total)++;
         if (i <= f->step)

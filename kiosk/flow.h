@@ -256,7 +256,9 @@ const char *flow_screen_name(const flow *f, char *buf, size_t cap);
 /* Seconds left in the idle countdown (0 when no warning). */
 int flow_warning_left(const flow *f);
 
-/* Number of visible steps and 1-based position of the current one. */
+/* "Step pos of total": the steps every resident of this kind of report
+ * sees (the same total whatever the answers; a step shown only for some
+ * answers is part of the one before) and the current one, 1-based. */
 void flow_progress(const flow *f, int *pos, int *total);
 
 /* The text field edited on the current step, its capacity, and whether it
