@@ -923,22 +923,22 @@ static void progress_walk(env *e, int *total, int *last, const char *const *taps
 static void test_progress_stable(void **state)
 {
     env *e = *state;
-    static const char *const fault_no[] = {"home.fault", "opt.street_light", "opt.centrum",
-                                           "=Vid bron", "nav.next", "nav.skip", "opt.no",
-                                           NULL};
+    static const char *const fault_no[] = {
+        "home.fault", "opt.street_light", "opt.centrum", "=Vid bron",
+        "nav.next",   "nav.skip",         "opt.no",      NULL};
     static const char *const fault_yes[] = {
-        "home.fault", "opt.street_light", "opt.centrum", "=Vid bron", "nav.next", "nav.skip",
+        "home.fault", "opt.street_light", "opt.centrum", "=Vid bron",      "nav.next", "nav.skip",
         "opt.yes",    "=0701234567",      "nav.next",    "consent.toggle", "nav.next", NULL};
     static const char *const concern_own[] = {"home.concern", "opt.lighting", "opt.centrum",
-                                              "opt.nights", "nav.skip", NULL};
-    static const char *const concern_other[] = {"home.concern", "opt.lighting", "opt.other",
-                                                "=tunneln",     "nav.next",     "opt.nights",
-                                                "nav.skip",     NULL};
+                                              "opt.nights",   "nav.skip",     NULL};
+    static const char *const concern_other[] = {
+        "home.concern", "opt.lighting", "opt.other", "=tunneln",
+        "nav.next",     "opt.nights",   "nav.skip",  NULL};
     static const char *const question_no[] = {"home.question", "=Varfor", "nav.next", "opt.no",
                                               NULL};
-    static const char *const question_yes[] = {"home.question", "=Varfor", "nav.next",
-                                               "opt.yes", "=anna@example.se", "nav.next",
-                                               "consent.toggle", "nav.next", NULL};
+    static const char *const question_yes[] = {"home.question",  "=Varfor",          "nav.next",
+                                               "opt.yes",        "=anna@example.se", "nav.next",
+                                               "consent.toggle", "nav.next",         NULL};
     const char *const *runs[][2] = {
         {fault_no, fault_yes}, {concern_own, concern_other}, {question_no, question_yes}};
     for (size_t r = 0; r < sizeof runs / sizeof *runs; r++) {
