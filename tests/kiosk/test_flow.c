@@ -953,6 +953,23 @@ static void test_progress_stable(void **state)
     }
 }
 
+/* Defect 8: "ABC" was shift in sv/en/so and "Latin letters" in Arabic, and
+ * the Arabic UI showed both. Each key is labelled by what it does, in every
+ * catalog: shift is never named like the switch to Latin letters. */
+static void test_key_labels_say_what_they_do(void **state)
+{
+    env *e = *state;
+    static const char *const langs[] = {"sv", "en", "ar", "so"};
+    for (size_t i = 0; i < sizeof langs / sizeof *langs; i++) {
+        const char *shift = trygg_i18n_get(e->tr, langs[i], "key.shift");
+        const char *latin = trygg_i18n_get(e->tr, langs[i], "key.to_latin");
+        const char *small = trygg_i18n_get(e->tr, langs[i], "key.shift_on");
+        assert_string_not_equal(shift, latin);
+        assert_string_not_equal(small, latin);
+        assert_string_not_equal(shift, "ABC");
+    }
+}
+
 static void test_fault_spot(void **state)
 {
     env *e = *state;
@@ -1038,6 +1055,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_question_flow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_spot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_stable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_labels_say_what_they_do, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rounds_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parent_links, setup, teardown),
