@@ -580,6 +580,53 @@ static int cmd_tap(script *s, char *arg)
     return touch(s, e);
 }
 
+/* tap? #id | label: taps it when it is there, else nothing (e.g. "Fler val"
+ * on a screen that may have one page or more). */
+static int cmd_tap_if(script *s, char *arg)
+{
+    const ui_el *e = layout_find(s->a->list, arg[0] == '#' ? arg + 1 : arg);
+    return e ? touch(s, e) : 0;
+}
+
+/* findpage ID: on a screen with pages ("Större text"), taps "Föregående"
+ * back to the first page, then "Fler val" until the control ID is shown. */
+static int cmd_findpage(script *s, char *arg)
+{
+    app *a = s->a;
+    const ui_el *e;
+    for (int i = 0; i < 50 && (e = layout_find(a->list, "page.prev")) != NULL; i++)
+        touch(s, e);
+    for (int i = 0; i < 50; i++) {
+        if (layout_find(a->list, arg))
+            return 0;
+        if (!(e = layout_find(a->list, "page.next")))
+            break;
+        touch(s, e);
+    }
+    return fail(s, "findpage: no page shows '%s'", arg);
+}
+
+/* shotpages NAME: a shot of each page of the screen (NAME.p0, NAME.p1 ...),
+ * tapping "Fler val" between them, then back to the first page. */
+static int cmd_shotpages(script *s, char *arg)
+{
+    app *a = s->a;
+    char name[256];
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof name, "%s.p%d", arg, i);
+        if (shot(s, name) != 0)
+            return -1;
+        const ui_el *e = layout_find(a->list, "page.next");
+        if (!e)
+            break;
+        touch(s, e);
+    }
+    const ui_el *e;
+    for (int i = 0; i < 50 && (e = layout_find(a->list, "page.prev")) != NULL; i++)
+        touch(s, e);
+    return 0;
+}
+
 /* type TEXT: taps the keys of TEXT, one character at a time. */
 static int cmd_type(script *s, char *arg)
 {
@@ -873,6 +920,9 @@ static const struct {
     {"finger", cmd_finger},
     {"swipe", cmd_swipe},
     {"doubletap", cmd_doubletap},
+    {"tap?", cmd_tap_if},
+    {"findpage", cmd_findpage},
+    {"shotpages", cmd_shotpages},
 };
 
 static int command(script *s, char *line)
