@@ -150,6 +150,7 @@ typedef struct flow {
     int nsteps, step; /* current index into steps when screen == SCR_STEP */
     int page, npages; /* choice list paging; npages is set by the layout */
     int shift;        /* on-screen keyboard: capitals */
+    int out_of_order; /* no token file: nothing could be uploaded (the host sets it) */
     int show_masked;  /* "Visa numret": the masked field's digits on the screen (never spoken) */
     int kbd_other;    /* keyboard switched from the step's default letters
                          (Arabic UI: Arabic <-> Latin, key "key.kbd") */

@@ -53,6 +53,7 @@ typedef struct app {
     FILE *speech_log;           /* script mode: every utterance, one a line */
     char said[SPEECH_MAX_TEXT]; /* script mode: the last utterance (expect said) */
     int quit;
+    int scripted; /* script mode */
     int w, h;
     gesture g;        /* touch gestures in speech mode (gesture.h) */
     int touch_speech; /* speech was on when the finger went down */
@@ -284,9 +285,32 @@ static void status(app *a, ui_status *st)
     st->config_from_server = a->cat.from_server;
 }
 
+/* Defect 9: without a token file nothing the kiosk takes can ever be
+ * uploaded, so the home screen says it is out of order (with the phone
+ * numbers) instead of taking reports. The file is looked at again while
+ * the home screen shows (at most every 5 s), so installing it is enough. */
+static void check_token(app *a)
+{
+    static uint64_t last;
+    uint64_t now = ui_ticks();
+    if (a->f.screen != SCR_HOME || (last && now - last < 5000 && !a->scripted))
+        return;
+    last = now;
+    char token[256];
+    int ok = kcfg_read_token(&a->cfg, token, sizeof token) == TRYGG_OK;
+    sodium_memzero(token, sizeof token);
+    if (ok != !a->f.out_of_order) {
+        a->f.out_of_order = !ok;
+        a->f.dirty = 1;
+        if (!ok)
+            TRYGG_ERR("token_file %s is missing or unreadable: out of order", a->cfg.token_file);
+    }
+}
+
 static void redraw(app *a)
 {
     ui_status st;
+    check_token(a);
     status(a, &st);
     layout_build(&a->f, &st, a->w, a->h, a->list);
     a->f.npages = a->list->npages;
@@ -300,6 +324,7 @@ static void redraw(app *a)
 static void relayout(app *a)
 {
     ui_status st;
+    check_token(a);
     status(a, &st);
     layout_build(&a->f, &st, a->w, a->h, a->list);
     a->f.npages = a->list->npages;
@@ -1030,6 +1055,7 @@ static int start_parts(app *a, const char *script_path, const char *wav)
     a->w = a->cfg.width;
     a->h = a->cfg.height;
     gesture_init(&a->g, a->w < a->h ? a->w : a->h);
+    a->scripted = script_path != NULL;
     ui_opts uo = {.headless = script_path != NULL,
                   .width = a->w,
                   .height = a->h,

@@ -17,6 +17,8 @@
  */
 #include "layout_kit.h"
 
+#include "trygg/copy.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -315,10 +317,47 @@ static int home_top(ctx *c, const char *sub, int first)
     return c->bottom - c->top;
 }
 
+/* Out of order (defect 9: no token file, nothing could be sent): says so
+ * with the police's and the emergency number; no report tiles, the help
+ * screen with the other numbers stays reachable. */
+static void home_out_of_order(ctx *c)
+{
+    const ui_theme *t = c->t;
+    home_head(c, NULL, 1);
+    char body[1024];
+    const char *n[] = {"police", "emergency", NULL};
+    const char *v[] = {c->f->cat->police_tip_phone, c->f->cat->emergency, NULL};
+    trygg_ignore(trygg_i18n_format(T(c, "ooo.body"), n, v, body,
+                                   sizeof body)); /* display: too long shows empty */
+    int w = c->W - 2 * c->pad, y = c->top + S(c, 20);
+    int h = kit_text_h(c, T(c, "ooo.title"), P(c, 40), 1, w - S(c, 48)) + S(c, 16) +
+            kit_text_h(c, body, P(c, 32), 0, w - S(c, 48)) + S(c, 48);
+    kit_panel(c, c->pad, y, w, h, t->notice_bg, t->border, S(c, 3));
+    int ty = y + S(c, 24);
+    ui_el *e = kit_para(c, T(c, "ooo.title"), c->pad + S(c, 24), &ty, w - S(c, 48), P(c, 40), 1,
+                        t->notice_fg, t->notice_bg);
+    TRYGG_COPY_FIT(e->id, "ooo.title");
+    ty += S(c, 16);
+    e = kit_para(c, body, c->pad + S(c, 24), &ty, w - S(c, 48), P(c, 32), 0, t->notice_fg,
+                 t->notice_bg);
+    e->say_digits = 1;
+    y += h + S(c, 30);
+    const char *lab = T(c, "home.help");
+    int bw = kit_btn_w(c, lab, P(c, 34)) + S(c, 40);
+    bw = bw > w ? w : bw;
+    kit_button(c, "home.help", lab, c->pad, y, bw,
+               BTN_H(c, 104, P(c, 34), kit_lines(c, lab, P(c, 34), 1, bw - S(c, 60))),
+               ST_SECONDARY);
+}
+
 void screen_home(ctx *c)
 {
     const ui_theme *t = c->t;
     kit_footer(c, 0, NULL, NULL);
+    if (c->f->out_of_order) {
+        home_out_of_order(c);
+        return;
+    }
     int cols = c->portrait ? 2 : 3, n0 = c->l->n, top0 = c->top;
     /* "Kiosken sparar ingenting om dig": in the free cell after the tiles,
      * or under the title when the tiles fill the grid; on the last page

@@ -5,6 +5,9 @@ submission the server refuses with 400 becomes "dead" (not retried for ever)
 and maintenance mode shows it, while the next one still arrives; the
 heartbeat reports the error while it is current and no stale error after.
 
+Without a token file at all the kiosk is out of order (defect 9): it
+says so with the phone numbers and takes no report.
+
 usage: uploader.py PATH/TO/trygg-kiosk
 """
 import json
@@ -42,7 +45,6 @@ def main():
     port = int(srv.stdout.readline().split()[1])
     data = os.path.join(tmp, "data")
     token = os.path.join(tmp, "token")
-    open(token, "w").write("wrong-token\n")
     ini = os.path.join(tmp, "kiosk.ini")
     open(ini, "w").write(f"""[kiosk]
 server_url = http://127.0.0.1:{port}
@@ -57,7 +59,18 @@ config_refresh_s = 1
     env = dict(os.environ, SDL_VIDEODRIVER="dummy")
     env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
     try:
+        # 0. no token file (defect 9): the kiosk cannot upload anything, so it
+        # takes no reports: out of order, with the phone numbers and help
+        s0 = os.path.join(tmp, "s0.txt")
+        open(s0, "w").write("\n".join([
+            "expect screen home", "expect text Kiosken är ur funktion", "expect text 114 14",
+            "tap #home.help", "expect screen help", "tap #nav.back", "tap? #home.concern",
+            "expect screen home", "expect outbox 0", "quit"]) + "\n")
+        r = subprocess.run([KIOSK, "-c", ini, "--script", s0], env=env, capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
         # 1. wrong token: the submission stays queued
+        open(token, "w").write("wrong-token\n")
         s1 = os.path.join(tmp, "s1.txt")
         open(s1, "w").write("\n".join(submit("lampa") + ["sleep 1500", "expect outbox 1"]) + "\n")
         r = subprocess.run([KIOSK, "-c", ini, "--script", s1], env=env, capture_output=True,
