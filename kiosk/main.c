@@ -54,6 +54,7 @@ typedef struct app {
     char said[SPEECH_MAX_TEXT]; /* script mode: the last utterance (expect said) */
     int quit;
     int scripted; /* script mode */
+    int no_png;   /* --no-png: shots write only their JSON (what was drawn, how it fit) */
     int w, h;
     gesture g;        /* touch gestures in speech mode (gesture.h) */
     int touch_speech; /* speech was on when the finger went down */
@@ -571,7 +572,7 @@ static int shot(script *s, const char *name)
     char png[1200], js[1200];
     snprintf(png, sizeof png, "%s/%s.png", s->shots, name);
     snprintf(js, sizeof js, "%s/%s.json", s->shots, name);
-    if (ui_save_png(a->u, png) != 0)
+    if (!a->no_png && ui_save_png(a->u, png) != 0)
         return fail(s, "cannot write %s", png);
     if (layout_write_json(a->list, js) != 0)
         return fail(s, "cannot write %s", js);
@@ -1005,7 +1006,8 @@ static void usage(void)
                     "  --script FILE    run a script headless (see docs/kiosk.md)\n"
                     "  --shots DIR      where the script's shot command writes PNG + JSON\n"
                     "  --wav DIR        speech to WAV files instead of the sound card\n"
-                    "  --speech-log F   script mode: write every utterance to F (lang TAB text)\n");
+                    "  --speech-log F   script mode: write every utterance to F (lang TAB text)\n"
+                    "  --no-png         script mode: shots write only their JSON\n");
 }
 
 /* Warns about each configured language without a catalog. */
@@ -1145,7 +1147,7 @@ int main(int argc, char **argv)
 {
     const char *cfg_path = NULL, *script_path = NULL, *shots = NULL, *wav = NULL,
                *speech_log = NULL;
-    int check = 0;
+    int check = 0, no_png = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-c") && i + 1 < argc)
             cfg_path = argv[++i];
@@ -1159,6 +1161,8 @@ int main(int argc, char **argv)
             wav = argv[++i];
         else if (!strcmp(argv[i], "--speech-log") && i + 1 < argc)
             speech_log = argv[++i];
+        else if (!strcmp(argv[i], "--no-png"))
+            no_png = 1;
         else {
             usage();
             return 2;
@@ -1176,6 +1180,7 @@ int main(int argc, char **argv)
     app *a = calloc(1, sizeof *a);
     if (!a)
         return 1;
+    a->no_png = no_png;
     a->list = calloc(1, sizeof *a->list);
     int rc = 1;
     trygg_cfg_error errs[32];

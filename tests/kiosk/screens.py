@@ -236,7 +236,7 @@ shot walk.full
 """
 
 
-def run(tmp, shots, lang, w, h, body):
+def run(tmp, shots, lang, w, h, body, extra=()):
     script = os.path.join(tmp, "s-%s-%dx%d.txt" % (lang, w, h))
     prefix = "%s-%dx%d-" % (lang, w, h)
     lines = ["size %d %d" % (w, h), "lang %s" % lang]
@@ -254,7 +254,8 @@ def run(tmp, shots, lang, w, h, body):
         lines.append(line)
     open(script, "w").write("\n".join(lines) + "\n")
     r = subprocess.run([KIOSK, "-c", os.path.join(tmp, "kiosk.ini"), "--script", script,
-                        "--shots", shots], capture_output=True, text=True, timeout=200)
+                        "--shots", shots] + list(extra), capture_output=True, text=True,
+                       timeout=600)
     if r.returncode != 0:
         sys.stderr.write(r.stderr)
         raise SystemExit("script %s failed" % script)
