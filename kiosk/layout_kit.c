@@ -244,16 +244,22 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
                 roww += a11yw[i] + gap;
             }
         }
-        for (int i = 0; i < 3; i++) { /* a label on as many lines as it takes */
-            int lines = kit_lines(c, a11y[i].label, px, 1, a11yw[i] - bh / 3 - S(c, 8));
-            if (BTN_H(c, 88, px, lines) > bh)
-                bh = BTN_H(c, 88, px, lines);
-        }
+    }
+    /* each row as high as its labels need (a wrapped one: two lines) */
+    int rh[3] = {bh, bh, bh};
+    for (int i = 0; i < 3; i++) {
+        int lines = kit_lines(c, a11y[i].label, px, 1, a11yw[i] - BTN_H(c, 88, px, 2) / 3 - 8);
+        if (BTN_H(c, 88, px, lines) > rh[arow[i]])
+            rh[arow[i]] = BTN_H(c, 88, px, lines);
     }
     if (next_id)
         wx = kit_btn_w(c, next_label, px) + S(c, 40);
     int rows = (narows == 1 && wn + wa + wx + 2 * c->pad <= c->W) ? 1 : 1 + narows;
-    int fh = rows * bh + (rows + 1) * S(c, 16);
+    if (rows == 1)
+        bh = rh[0];
+    int fh = bh + (rows + 1) * S(c, 16);
+    for (int r = 0; rows > 1 && r < narows; r++)
+        fh += rh[r];
     int fy = c->H - fh;
     kit_panel(c, 0, fy, c->W, fh, t->panel_bg, t->key_border, 0);
     kit_panel(c, 0, fy, c->W, S(c, 2) > 1 ? S(c, 2) : 1, t->key_border, 0, 0);
@@ -281,11 +287,11 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
         for (int i = 0; i < 3; i++) {
             if (arow[i] != r)
                 continue;
-            ui_el *e = kit_button(c, a11y[i].id, a11y[i].label, ax, y2 + r * (bh + S(c, 16)),
-                                  a11yw[i], bh, a11y[i].s);
+            ui_el *e = kit_button(c, a11y[i].id, a11y[i].label, ax, y2, a11yw[i], rh[r], a11y[i].s);
             e->px = px;
             ax += a11yw[i] + gap;
         }
+        y2 += rh[r] + S(c, 16);
     }
     c->bottom = fy - S(c, 20);
     if (f->speech)
@@ -369,7 +375,7 @@ void kit_error_line(ctx *c)
  * "Sida n av m" stands on a row of its own above them (when the three do
  * not fit on one row). */
 typedef struct pager_geo {
-    int bw, bh, text_row, th;
+    int bw, bh, text_row, th, stack;
 } pager_geo;
 
 static pager_geo pager_plan(const ctx *c)
@@ -378,19 +384,29 @@ static pager_geo pager_plan(const ctx *c)
     int avail_w = c->W - 2 * c->pad, px = P(c, 34);
     g.bw = (avail_w - 2 * c->gap) / 3;
     static const char *const keys[] = {"page.prev", "page.next"};
-    int n = 1;
     for (int i = 0; i < 2; i++) {
         int w = kit_btn_w(c, T(c, keys[i]), px) + S(c, 24);
         g.bw = w > g.bw ? w : g.bw;
     }
     if (g.bw > (avail_w - c->gap) / 2)
         g.bw = (avail_w - c->gap) / 2;
-    for (int i = 0; i < 2; i++) { /* a label wider than that: on two lines */
-        int k = kit_lines(c, T(c, keys[i]), px, 1, g.bw - S(c, 48));
-        n = k > n ? k : n;
+    /* a label wider than that: on two lines; a word wider than that
+     * (Somali at 200 %): the two buttons on rows of their own */
+    g.stack = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int n = 1, wide = 0, inner = g.bw - BTN_H(c, 104, px, 2) / 3 - 8;
+        for (int i = 0; i < 2; i++) {
+            int k = kit_lines(c, T(c, keys[i]), px, 1, inner);
+            n = k > n ? k : n;
+            wide |= words_fit(c, T(c, keys[i]), px, 1, inner, px - 1) < px;
+        }
+        g.bh = BTN_H(c, 104, px, n);
+        if (!wide || g.stack)
+            break;
+        g.stack = 1;
+        g.bw = avail_w;
     }
-    g.bh = BTN_H(c, 104, px, n);
-    int mid = avail_w - 2 * g.bw - 2 * c->gap;
+    int mid = g.stack ? 0 : avail_w - 2 * g.bw - 2 * c->gap;
     g.text_row = mid < layout_measure(T(c, "page.of"), P(c, 30), 0, c->l->rtl) + S(c, 16);
     g.th = g.text_row ? kit_text_h(c, T(c, "page.of"), P(c, 30), 0, avail_w) + S(c, 8) : 0;
     return g;
@@ -399,7 +415,7 @@ static pager_geo pager_plan(const ctx *c)
 int kit_pager_h(const ctx *c)
 {
     pager_geo g = pager_plan(c);
-    return g.th + g.bh;
+    return g.th + (g.stack ? 2 * g.bh + c->gap : g.bh);
 }
 
 void kit_pager(ctx *c, int y, int page, int pages)
@@ -424,6 +440,8 @@ void kit_pager(ctx *c, int y, int page, int pages)
     y += g.th;
     if (page > 0)
         kit_button(c, "page.prev", T(c, "page.prev"), c->pad, y, g.bw, g.bh, ST_SECONDARY);
+    if (g.stack)
+        y += g.bh + c->gap;
     if (page < pages - 1)
         kit_button(c, "page.next", T(c, "page.next"), c->W - c->pad - g.bw, y, g.bw, g.bh,
                    ST_PRIMARY);

@@ -55,6 +55,7 @@ typedef struct grid {
     int cols, rows;           /* rows per page */
     int cells;                /* the tiles, and the info cell when it is in the grid */
     int pages, per_page;      /* "Större text": the tiles on more pages */
+    int skip0;                /* the first page has no tiles (only as a last resort) */
     int tw, rgap;             /* tile width, gap between rows */
     int ipad, vpad, tgap;     /* inner padding, title-description gap */
     int tpx, dpx, desc;       /* font sizes; descriptions shown */
@@ -99,7 +100,9 @@ static int cell_h(const ctx *c, const grid *g, int i)
  * out; 0 when a text does not fit or the rows are higher than avail_h. */
 static int page_fit(const ctx *c, grid *g, int page, int avail_h)
 {
-    int total = (g->rows - 1) * g->rgap, first = page * g->per_page;
+    int total = (g->rows - 1) * g->rgap, first = (page - g->skip0) * g->per_page;
+    if (page < g->skip0)
+        return 1; /* the head and the page buttons only */
     for (int r = 0; r < g->rows; r++)
         g->row_h[r] = 0;
     for (int i = first; i < g->cells && i < first + g->per_page; i++) {
@@ -155,31 +158,41 @@ static void plan_grid(const ctx *c, grid *g, int avail0, int avail_h, int info_i
     g->tgap = S(c, 8);
     g->desc = 1;
     int cols0 = c->portrait ? 2 : 3;
-    for (g->pages = 1; g->pages <= g->cells; g->pages++)
-        for (g->cols = cols0; g->cols >= 1; g->cols--) {
-            int rows = (g->cells + g->cols - 1) / g->cols;
-            g->rows = (rows + g->pages - 1) / g->pages;
-            if (g->rows > TILE_ROWS_MAX)
-                continue;
-            g->per_page = g->rows * g->cols;
-            if ((g->cells + g->per_page - 1) / g->per_page != g->pages)
-                continue; /* that many pages would leave one empty */
-            g->tw = (c->W - 2 * c->pad - (g->cols - 1) * c->gap) / g->cols;
-            for (int s = 0; s < NSIZES; s++) {
-                g->tpx = P(c, tile_sizes[s][0]);
-                g->dpx = P(c, tile_sizes[s][1]);
-                if (pages_fit(c, g, avail0, avail_h))
-                    return;
+    /* last resort ("Större text" on a portrait screen with the long Somali
+     * labels): the first page keeps its title, languages and page buttons,
+     * the tiles start on the second */
+    for (g->skip0 = 0; g->skip0 <= 1; g->skip0++)
+        for (int pages = 1; pages <= g->cells; pages++)
+            for (g->cols = cols0; g->cols >= 1; g->cols--) {
+                int rows = (g->cells + g->cols - 1) / g->cols;
+                g->rows = (rows + pages - 1) / pages;
+                if (g->rows > TILE_ROWS_MAX)
+                    continue;
+                g->per_page = g->rows * g->cols;
+                if ((g->cells + g->per_page - 1) / g->per_page != pages)
+                    continue; /* that many pages would leave one empty */
+                g->pages = pages + g->skip0;
+                g->tw = (c->W - 2 * c->pad - (g->cols - 1) * c->gap) / g->cols;
+                for (int s = 0; s < NSIZES; s++) {
+                    g->tpx = P(c, tile_sizes[s][0]);
+                    g->dpx = P(c, tile_sizes[s][1]);
+                    if (pages_fit(c, g, avail0, avail_h))
+                        return;
+                }
             }
-        }
-    /* nothing fits (cannot happen with the shipped texts and sizes): one
-     * tile a page at the floor; the renderer shrinks */
+    /* nothing fits at the floor ("Större text", Somali on a portrait
+     * screen, where the header, the footer and the page buttons take most
+     * of it): one tile a page, the first page without, below the floor as
+     * far as it takes, so nothing overlaps and nothing is cut
+     * (docs/accessibility.md, known gaps) */
+    g->skip0 = 1;
     g->cols = g->rows = g->per_page = 1;
-    g->pages = g->cells;
+    g->pages = g->cells + 1;
     g->tw = c->W - 2 * c->pad;
     g->tpx = P(c, tile_sizes[NSIZES - 1][0]);
     g->dpx = P(c, tile_sizes[NSIZES - 1][1]);
-    g->row_h[0] = avail_h - pager_h(c) - g->rgap;
+    while (g->dpx > S(c, 16) && !pages_fit(c, g, avail0, avail_h))
+        g->tpx -= 2, g->dpx -= 2;
 }
 
 /* The language buttons (Lättläst next to Svenska: it is chosen like a
@@ -382,7 +395,10 @@ void screen_home(ctx *c)
     int y = c->top;
     for (int r = 0; r < g.rows; r++) {
         for (int k = 0; k < g.cols; k++) {
-            int i = page * g.per_page + r * g.cols + k, x = c->pad + k * (g.tw + c->gap);
+            int i = (page - g.skip0) * g.per_page + r * g.cols + k;
+            int x = c->pad + k * (g.tw + c->gap);
+            if (page < g.skip0)
+                break;
             if (i < NT) {
                 home_tile(c, &g, i, x, y, g.row_h[r]);
                 continue;
