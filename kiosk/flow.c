@@ -984,6 +984,10 @@ static void activate(flow *f, const char *id)
     }
     if (prefix(id, "key.")) {
         key(f, id + 4);
+        /* Typing stays on the keys: with "Större text" a key (shift, an
+         * error line going away) can make the screen need its second
+         * page, and the first holds no keys (kit_entry). */
+        f->page = 1;
         return;
     }
     screen_control(f, id);

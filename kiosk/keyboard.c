@@ -168,7 +168,8 @@ void kit_keyboard(ctx *c, int digits)
 static int keyboard_min_h(const ctx *c, int digits)
 {
     int rows = digits ? 4 : 5;
-    return rows * S(c, 56) + (rows - 1) * S(c, 10);
+    /* keys as tall as their labels need at the chosen text size */
+    return rows * P(c, 56) + (rows - 1) * S(c, 10);
 }
 
 void kit_entry(ctx *c, int n0, int top0, const char *value, int masked, int multiline,

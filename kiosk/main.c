@@ -552,13 +552,16 @@ static int type_char(script *s, const char *ch, size_t len)
     }
     if (!e) {
         const ui_el *sh = layout_find(a->list, "key.shift");
-        snprintf(id, sizeof id, "key.%s", lower);
-        if (!lower[0] || !sh || !layout_find(a->list, id))
+        if (!lower[0] || !sh || !layout_find(a->list, lid))
             return fail(s, "no key for '%s' on this keyboard", ch);
         touch(s, sh);
+        /* After shift the key is the capital's (or keeps the small
+         * letter's id, by layout). */
         e = layout_find(a->list, id);
         if (!e)
-            return fail(s, "no key %s", id);
+            e = layout_find(a->list, lid);
+        if (!e)
+            return fail(s, "no key %s after shift", id);
     }
     return touch(s, e);
 }

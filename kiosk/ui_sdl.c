@@ -518,7 +518,13 @@ static int el_text(const ui_list *l, int i, text_req *q, int *bx, int *by)
     }
     if ((e->kind != UI_BUTTON && e->kind != UI_KEY) || e->nolabel)
         return 0;
-    int pad = e->h / 6, tx = e->x + pad, tw = e->w - 2 * pad, cs = e->h / 2;
+    int pad = e->h / 6, cs = e->h / 2;
+    /* A button made taller by its row (a neighbour's label on two lines)
+     * keeps the side padding its own text size asks for, the room
+     * kit_btn_w gave it (its label's width and 56 px at scale 1). */
+    if (!e->check && pad > e->px * 2 / 5 + 4)
+        pad = e->px * 2 / 5 + 4;
+    int tx = e->x + pad, tw = e->w - 2 * pad;
     if (e->check) {
         tw -= cs + pad;
         if (!l->rtl)
