@@ -170,7 +170,7 @@ const char *flow_screen_name(const flow *f, char *buf, size_t cap)
             snprintf(buf, cap, "%s.%s", kind_names[f->form.kind], step_names[flow_current_step(f)]);
             return buf;
         }
-    snprintf(buf, cap, "%s", s);
+    trygg_copy_trunc(buf, cap, s);
     return buf;
 }
 

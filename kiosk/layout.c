@@ -97,7 +97,7 @@ int layout_label_in(const flow *f, const ui_status *st, int w, int h, const char
         layout_build(g, st, w, h, l);
         for (int i = 0; i < l->n && !found; i++)
             if (strcmp(l->el[i].id, id) == 0 && l->el[i].label[0]) {
-                snprintf(out, cap, "%s", l->el[i].label);
+                trygg_copy_trunc(out, cap, l->el[i].label);
                 found = 1;
             }
     }

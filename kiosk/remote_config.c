@@ -47,9 +47,9 @@ void rc_defaults(rc_catalog *c, const kiosk_config *cfg)
     set_ids(c->concern, &c->n_concern, concern);
     set_ids(c->fault, &c->n_fault, fault);
     for (int i = 0; i < cfg->n_areas && i < RC_AREAS; i++) {
-        snprintf(c->areas[i].id, RC_ID, "%s", cfg->areas[i].id);
+        trygg_copy_trunc(c->areas[i].id, RC_ID, cfg->areas[i].id);
         for (int l = 0; l < RC_LANGS; l++)
-            snprintf(c->areas[i].label[l], RC_LABEL, "%s", cfg->areas[i].label);
+            trygg_copy_trunc(c->areas[i].label[l], RC_LABEL, cfg->areas[i].label);
         c->n_areas++;
     }
     TRYGG_COPY_FIT(c->police_tip_url, cfg->police_tip_url);
@@ -468,20 +468,20 @@ const char *rc_label(const rc_entry *e, const char *lang, const trygg_i18n *t,
     /* Lättläst rewrites a built-in category in its own words; the server's
      * Swedish label otherwise. */
     if (lang && strcmp(lang, KCFG_EASY_SV) == 0 && t && keyprefix && trygg_i18n_has(t, lang, key)) {
-        snprintf(buf, cap, "%s", trygg_i18n_get(t, lang, key));
+        trygg_copy_trunc(buf, cap, trygg_i18n_get(t, lang, key));
         return buf;
     }
     int li = rc_lang_index(lang);
     if (li >= 0 && e->label[li][0])
         return e->label[li];
     if (t && keyprefix && trygg_i18n_has(t, lang, key)) {
-        snprintf(buf, cap, "%s", trygg_i18n_get(t, lang, key));
+        trygg_copy_trunc(buf, cap, trygg_i18n_get(t, lang, key));
         return buf;
     }
     if (e->label[0][0])
         return e->label[0];
     if (t && keyprefix && trygg_i18n_has(t, "sv", key)) {
-        snprintf(buf, cap, "%s", trygg_i18n_get(t, "sv", key));
+        trygg_copy_trunc(buf, cap, trygg_i18n_get(t, "sv", key));
         return buf;
     }
     return e->id;

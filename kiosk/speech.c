@@ -319,7 +319,7 @@ static void list_languages(speech *s)
         while (p && *p) {
             const char *name = p + 1;
             if (s->nlangs < MAX_LANGS && strlen(name) < LANG_CAP)
-                snprintf(s->langs[s->nlangs++], LANG_CAP, "%s", name);
+                trygg_copy_trunc(s->langs[s->nlangs++], LANG_CAP, name);
             p = name + strlen(name) + 1;
         }
     }
