@@ -74,6 +74,12 @@ ui_el *kit_button(ctx *c, const char *id, const char *label, int x, int y, int w
     return e;
 }
 
+int kit_lines(const ctx *c, const char *s, int px, int bold, int w)
+{
+    ui_line lines[64];
+    return layout_wrap(s, px, bold, c->l->rtl, w, lines, 64);
+}
+
 int kit_text_h(const ctx *c, const char *s, int px, int bold, int w)
 {
     ui_line lines[64];
@@ -103,34 +109,87 @@ void kit_header(ctx *c)
 {
     const ui_theme *t = c->t;
     const flow *f = c->f;
-    int hh = S(c, 112);
-    kit_panel(c, 0, 0, c->W, hh, t->header_bg, 0, 0);
     char badge[128];
     const char *names[] = {"number", NULL};
     const char *vals[] = {f->cat->emergency, NULL};
     trygg_ignore(
         trygg_i18n_format(T(c, "emergency.badge"), names, vals, badge,
                           sizeof badge)); /* display: a text too long for its buffer shows empty */
-    int bpx = P(c, 36);
+    int bpx = P(c, 36), mpx = P(c, 40);
     int bw = layout_measure(badge, bpx, 1, c->l->rtl) + S(c, 60);
-    int bh = hh - S(c, 28);
+    if (bw > c->W / 2) /* "Större text" on a narrow screen: the badge on two lines */
+        bw = c->W / 2;
+    int blines = kit_lines(c, badge, bpx, 1, bw - S(c, 40));
+    int bh = BTN_H(c, 84, bpx, blines);
+    /* the municipality's name wraps beside the badge rather than shrink */
+    int mw = c->W - 3 * c->pad - bw, mh = kit_text_h(c, f->cfg->municipality, mpx, 1, mw);
+    int hh = bh + S(c, 28) > S(c, 112) ? bh + S(c, 28) : S(c, 112);
+    if (mh + S(c, 16) > hh)
+        hh = mh + S(c, 16);
+    kit_panel(c, 0, 0, c->W, hh, t->header_bg, 0, 0);
     /* The badge is a button: it opens the screen that says what to do. */
     c->zone = UI_ZONE_HEADER;
-    ui_el *b = kit_button(c, "emergency", badge, c->W - c->pad - bw, S(c, 14), bw, bh, ST_PRIMARY);
+    ui_el *b =
+        kit_button(c, "emergency", badge, c->W - c->pad - bw, (hh - bh) / 2, bw, bh, ST_PRIMARY);
     b->px = bpx;
     b->fg = t->danger_fg;
     b->bg = t->danger_bg;
     b->border = t->danger_bg == 0xFFFFFF ? t->danger_fg : t->header_fg;
     b->border_w = S(c, 3);
     b->say_digits = 1;
-    c->zone = UI_ZONE_CONTENT;
-    c->zone = UI_ZONE_HEADER;
-    ui_el *m = kit_text(c, "header.title", f->cfg->municipality, c->pad, 0, c->W - 3 * c->pad - bw,
-                        hh, P(c, 40), 1, t->header_fg, t->header_bg);
+    ui_el *m = kit_text(c, "header.title", f->cfg->municipality, c->pad, 0, mw, hh, mpx, 1,
+                        t->header_fg, t->header_bg);
     m->vcenter = 1;
     kit_add(c, UI_HIDDEN, "maint.corner", "", 0, 0, hh * 2, hh);
     c->zone = UI_ZONE_CONTENT;
     c->top = hh + S(c, 28);
+}
+
+/* The speech controls above the footer at fy (Upprepa, Tyst, Lägre, Högre
+ * and the volume), on more rows when they do not fit on one ("Större
+ * text" on a portrait screen); sets c->bottom above them. */
+static void speech_row(ctx *c, int fy, int gap)
+{
+    const ui_theme *t = c->t;
+    static const char *const ids[] = {"speech.repeat", "speech.stop", "speech.softer",
+                                      "speech.louder"};
+    char vol[64], v[8];
+    snprintf(v, sizeof v, "%d", c->f->volume);
+    const char *n[] = {"percent", NULL};
+    const char *vv[] = {v, NULL};
+    trygg_ignore(
+        trygg_i18n_format(T(c, "speech.volume"), n, vv, vol,
+                          sizeof vol)); /* display: a text too long for its buffer shows empty */
+    int px = P(c, 28), sh = BTN_H(c, 76, px, 1), amax = c->W - 2 * c->pad;
+    int w[5], row[5], rows = 1, x = 0;
+    for (int i = 0; i < 5; i++) {
+        w[i] = i < 4 ? kit_btn_w(c, T(c, ids[i]), px)
+                     : layout_measure(vol, px, 0, c->l->rtl) + S(c, 16);
+        w[i] = w[i] > amax ? amax : w[i];
+        if (x > 0 && x + w[i] > amax)
+            rows++, x = 0;
+        row[i] = rows - 1;
+        x += w[i] + gap;
+    }
+    int total = rows * sh + (rows - 1) * S(c, 12);
+    int sy = fy - total - S(c, 12);
+    kit_panel(c, 0, sy - S(c, 8), c->W, total + S(c, 20), t->bg, 0, 0);
+    x = c->pad;
+    for (int i = 0; i < 5; i++) {
+        if (i > 0 && row[i] != row[i - 1])
+            x = c->pad;
+        int y = sy + row[i] * (sh + S(c, 12));
+        if (i < 4) {
+            ui_el *e = kit_button(c, ids[i], T(c, ids[i]), x, y, w[i], sh, ST_SECONDARY);
+            e->px = px;
+        } else {
+            ui_el *e = kit_text(c, "speech.volume", vol, x, y, c->W - x - c->pad, sh, px, 0,
+                                t->text, t->bg);
+            e->vcenter = 1;
+        }
+        x += w[i] + gap;
+    }
+    c->bottom = sy - S(c, 20);
 }
 
 typedef struct fbtn {
@@ -156,7 +215,7 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
         {"a11y.contrast", T(c, "a11y.contrast"), f->high_contrast ? ST_SELECTED : ST_SECONDARY},
     };
     int px = P(c, 30);
-    int bh = S(c, 88);
+    int bh = BTN_H(c, 88, next_id ? P(c, 34) : px, 1);
     int gap = S(c, 16);
     int wn = 0, wa = 0, wx = 0;
     c->zone = UI_ZONE_FOOTER;
@@ -167,21 +226,44 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
         wa += (a11yw[i] = kit_btn_w(c, a11y[i].label, px)) + gap;
     /* A long speech label (Somali: "no Somali voice · listen in English")
      * must not push the group off a narrow (portrait) screen: its button
-     * takes what is left and the renderer wraps or shrinks the label. */
-    int amax = c->W - 2 * c->pad;
+     * takes what is left and its label wraps; where that leaves it too
+     * narrow ("Större text"), the group goes on as many rows as it needs. */
+    int amax = c->W - 2 * c->pad, arow[3] = {0, 0, 0}, narows = 1;
     if (wa - gap > amax) {
         int rest = wa - a11yw[0];
-        a11yw[0] = amax - rest + gap;
-        wa = amax + gap;
+        if (amax - rest + gap >= amax / 3) {
+            a11yw[0] = amax - rest + gap;
+            wa = amax + gap;
+        } else {
+            int roww = 0;
+            for (int i = 0; i < 3; i++) {
+                a11yw[i] = a11yw[i] > amax ? amax : a11yw[i];
+                if (roww > 0 && roww + a11yw[i] > amax)
+                    narows++, roww = 0;
+                arow[i] = narows - 1;
+                roww += a11yw[i] + gap;
+            }
+        }
+    }
+    /* each row as high as its labels need (a wrapped one: two lines) */
+    int rh[3] = {bh, bh, bh};
+    for (int i = 0; i < 3; i++) {
+        int lines = kit_lines(c, a11y[i].label, px, 1, a11yw[i] - BTN_H(c, 88, px, 2) / 3 - 8);
+        if (BTN_H(c, 88, px, lines) > rh[arow[i]])
+            rh[arow[i]] = BTN_H(c, 88, px, lines);
     }
     if (next_id)
         wx = kit_btn_w(c, next_label, px) + S(c, 40);
-    int rows = (wn + wa + wx + 2 * c->pad > c->W) ? 2 : 1;
-    int fh = rows * bh + (rows + 1) * S(c, 16);
+    int rows = (narows == 1 && wn + wa + wx + 2 * c->pad <= c->W) ? 1 : 1 + narows;
+    if (rows == 1)
+        bh = rh[0];
+    int fh = bh + (rows + 1) * S(c, 16);
+    for (int r = 0; rows > 1 && r < narows; r++)
+        fh += rh[r];
     int fy = c->H - fh;
     kit_panel(c, 0, fy, c->W, fh, t->panel_bg, t->key_border, 0);
     kit_panel(c, 0, fy, c->W, S(c, 2) > 1 ? S(c, 2) : 1, t->key_border, 0, 0);
-    int y1 = fy + S(c, 16), y2 = rows == 2 ? y1 + bh + S(c, 16) : y1;
+    int y1 = fy + S(c, 16), y2 = rows > 1 ? y1 + bh + S(c, 16) : y1;
     int x = c->pad;
     for (int i = 0; i < nnav; i++) {
         ui_el *e = kit_button(c, nav[i].id, nav[i].label, x, y1, navw[i], bh, nav[i].s);
@@ -195,50 +277,56 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
     }
     /* The a11y group sits in the middle of the screen, the same on every
      * screen, unless the side groups leave no room for that. */
-    int ax = (c->W - (wa - gap)) / 2;
-    if (rows == 1 && (ax < x || ax + wa > c->W - c->pad - wx))
-        ax = x + (c->W - x - wx - c->pad - wa) / 2;
-    for (int i = 0; i < 3; i++) {
-        ui_el *e = kit_button(c, a11y[i].id, a11y[i].label, ax, y2, a11yw[i], bh, a11y[i].s);
-        e->px = px;
-        ax += a11yw[i] + gap;
+    for (int r = 0; r < narows; r++) {
+        int rw = 0;
+        for (int i = 0; i < 3; i++)
+            rw += arow[i] == r ? a11yw[i] + gap : 0;
+        int ax = (c->W - (rw - gap)) / 2;
+        if (rows == 1 && (ax < x || ax + rw > c->W - c->pad - wx))
+            ax = x + (c->W - x - wx - c->pad - rw) / 2;
+        for (int i = 0; i < 3; i++) {
+            if (arow[i] != r)
+                continue;
+            ui_el *e = kit_button(c, a11y[i].id, a11y[i].label, ax, y2, a11yw[i], rh[r], a11y[i].s);
+            e->px = px;
+            ax += a11yw[i] + gap;
+        }
+        y2 += rh[r] + S(c, 16);
     }
     c->bottom = fy - S(c, 20);
-    if (f->speech) {
-        /* Speech controls, one row above the footer. */
-        int sh = S(c, 76);
-        int sy = fy - sh - S(c, 12);
-        kit_panel(c, 0, sy - S(c, 8), c->W, sh + S(c, 20), t->bg, 0, 0);
-        const char *ids[] = {"speech.repeat", "speech.stop", "speech.softer", "speech.louder"};
-        const char *keys[] = {"speech.repeat", "speech.stop", "speech.softer", "speech.louder"};
-        int sx = c->pad;
-        for (int i = 0; i < 4; i++) {
-            int w = kit_btn_w(c, T(c, keys[i]), P(c, 28));
-            ui_el *e = kit_button(c, ids[i], T(c, keys[i]), sx, sy, w, sh, ST_SECONDARY);
-            e->px = P(c, 28);
-            sx += w + gap;
-        }
-        char vol[64];
-        char v[8];
-        snprintf(v, sizeof v, "%d", f->volume);
-        const char *n[] = {"percent", NULL};
-        const char *vv[] = {v, NULL};
-        trygg_ignore(trygg_i18n_format(
-            T(c, "speech.volume"), n, vv, vol,
-            sizeof vol)); /* display: a text too long for its buffer shows empty */
-        ui_el *e = kit_text(c, "speech.volume", vol, sx, sy, c->W - sx - c->pad, sh, P(c, 28), 0,
-                            t->text, t->bg);
-        e->vcenter = 1;
-        c->bottom = sy - S(c, 20);
-    }
+    if (f->speech)
+        speech_row(c, fy, gap);
     c->zone = UI_ZONE_CONTENT;
+}
+
+/* The largest size from px down to min at which no line of s (a single
+ * word wider than the screen) is wider than w. */
+static int words_fit(const ctx *c, const char *s, int px, int bold, int w, int min)
+{
+    for (; px > min; px -= 2) {
+        ui_line lines[64];
+        int n = layout_wrap(s, px, bold, c->l->rtl, w, lines, 64), widest = 0;
+        for (int i = 0; i < n; i++) {
+            char line[UI_LABEL_MAX];
+            snprintf(line, sizeof line, "%.*s", (int)lines[i].len, s + lines[i].start);
+            int lw = layout_measure(line, px, bold, c->l->rtl);
+            widest = lw > widest ? lw : widest;
+        }
+        if (widest <= w)
+            break;
+    }
+    return px;
 }
 
 void kit_title(ctx *c, const char *s, const char *sub)
 {
     int w = c->W - 2 * c->pad;
     int y = c->top;
-    ui_el *e = kit_para(c, s, c->pad, &y, w, P(c, 52), 1, c->t->text, c->t->bg);
+    /* "Större text" on a portrait screen: a word as wide as the screen
+     * (Swedish compounds) makes the title a little smaller, never below
+     * 1.5 times its normal size */
+    int px = words_fit(c, s, P(c, 52), 1, w, c->fs > 1.01 ? S(c, 78) : P(c, 52));
+    ui_el *e = kit_para(c, s, c->pad, &y, w, px, 1, c->t->text, c->t->bg);
     TRYGG_COPY_FIT(e->id, "title");
     if (sub && *sub) {
         y += S(c, 6);
@@ -282,6 +370,83 @@ void kit_error_line(ctx *c)
     c->top = y + S(c, 12);
 }
 
+/* The pager's geometry: the two buttons' width (each as wide as its
+ * label needs, at least a third of the row), the button height and whether
+ * "Sida n av m" stands on a row of its own above them (when the three do
+ * not fit on one row). */
+typedef struct pager_geo {
+    int bw, bh, text_row, th, stack;
+} pager_geo;
+
+static pager_geo pager_plan(const ctx *c)
+{
+    pager_geo g;
+    int avail_w = c->W - 2 * c->pad, px = P(c, 34);
+    g.bw = (avail_w - 2 * c->gap) / 3;
+    static const char *const keys[] = {"page.prev", "page.next"};
+    for (int i = 0; i < 2; i++) {
+        int w = kit_btn_w(c, T(c, keys[i]), px) + S(c, 24);
+        g.bw = w > g.bw ? w : g.bw;
+    }
+    if (g.bw > (avail_w - c->gap) / 2)
+        g.bw = (avail_w - c->gap) / 2;
+    /* a label wider than that: on two lines; a word wider than that
+     * (Somali at 200 %): the two buttons on rows of their own */
+    g.stack = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int n = 1, wide = 0, inner = g.bw - BTN_H(c, 104, px, 2) / 3 - 8;
+        for (int i = 0; i < 2; i++) {
+            int k = kit_lines(c, T(c, keys[i]), px, 1, inner);
+            n = k > n ? k : n;
+            wide |= words_fit(c, T(c, keys[i]), px, 1, inner, px - 1) < px;
+        }
+        g.bh = BTN_H(c, 104, px, n);
+        if (!wide || g.stack)
+            break;
+        g.stack = 1;
+        g.bw = avail_w;
+    }
+    int mid = g.stack ? 0 : avail_w - 2 * g.bw - 2 * c->gap;
+    g.text_row = mid < layout_measure(T(c, "page.of"), P(c, 30), 0, c->l->rtl) + S(c, 16);
+    g.th = g.text_row ? kit_text_h(c, T(c, "page.of"), P(c, 30), 0, avail_w) + S(c, 8) : 0;
+    return g;
+}
+
+int kit_pager_h(const ctx *c)
+{
+    pager_geo g = pager_plan(c);
+    return g.th + (g.stack ? 2 * g.bh + c->gap : g.bh);
+}
+
+void kit_pager(ctx *c, int y, int page, int pages)
+{
+    pager_geo g = pager_plan(c);
+    int avail_w = c->W - 2 * c->pad;
+    char a[16], b[16], out[64];
+    snprintf(a, sizeof a, "%d", page + 1);
+    snprintf(b, sizeof b, "%d", pages);
+    const char *nn[] = {"n", "total", NULL};
+    const char *vv[] = {a, b, NULL};
+    trygg_ignore(
+        trygg_i18n_format(T(c, "page.of"), nn, vv, out,
+                          sizeof out)); /* display: a text too long for its buffer shows empty */
+    ui_el *e = g.text_row ? kit_text(c, "page", out, c->pad, y, avail_w, g.th - S(c, 8), P(c, 30),
+                                     0, c->t->text, c->t->bg)
+                          : kit_text(c, "page", out, c->pad + g.bw + c->gap, y,
+                                     avail_w - 2 * g.bw - 2 * c->gap, g.bh, P(c, 30), 0, c->t->text,
+                                     c->t->bg);
+    e->align = UI_ALIGN_CENTER;
+    e->vcenter = 1;
+    y += g.th;
+    if (page > 0)
+        kit_button(c, "page.prev", T(c, "page.prev"), c->pad, y, g.bw, g.bh, ST_SECONDARY);
+    if (g.stack)
+        y += g.bh + c->gap;
+    if (page < pages - 1)
+        kit_button(c, "page.next", T(c, "page.next"), c->W - c->pad - g.bw, y, g.bw, g.bh,
+                   ST_PRIMARY);
+}
+
 void kit_choices(ctx *c, const choice *ch, int n, const char *selected)
 {
     int avail_w = c->W - 2 * c->pad;
@@ -297,19 +462,28 @@ void kit_choices(ctx *c, const choice *ch, int n, const char *selected)
         cols--;
     while (cols > 1 && (avail_w - (cols - 1) * c->gap) / cols < maxw)
         cols--;
-    int bh = S(c, c->fs > 1.01 ? 124 : 104);
+    /* as high as the longest label needs at its size (the renderer keeps
+     * a sixth of the height free at each side) */
+    int cw = (avail_w - (cols - 1) * c->gap) / cols, lines = 1, bh = BTN_H(c, 104, px, 1);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < n; i++) {
+            int k = kit_lines(c, ch[i].label, px, 1, cw - 2 * (bh / 6) - 2);
+            lines = k > lines ? k : lines;
+        }
+        bh = BTN_H(c, 104, px, lines);
+    }
     int avail_h = c->bottom - c->top;
     int rows_fit = (avail_h + c->gap) / (bh + c->gap);
     if (rows_fit < 1)
         rows_fit = 1;
     int per_page = rows_fit * cols, pages = 1;
     if (n > per_page) {
-        per_page = (rows_fit > 1 ? rows_fit - 1 : 1) * cols;
+        int rows = (avail_h - kit_pager_h(c)) / (bh + c->gap); /* room for the pager */
+        per_page = (rows > 1 ? rows : 1) * cols;
         pages = (n + per_page - 1) / per_page;
     }
     c->l->npages = pages;
     int page = c->f->page < pages ? c->f->page : pages - 1;
-    int cw = (avail_w - (cols - 1) * c->gap) / cols;
     int first = page * per_page;
     for (int i = first; i < n && i < first + per_page; i++) {
         int k = i - first;
@@ -321,25 +495,6 @@ void kit_choices(ctx *c, const choice *ch, int n, const char *selected)
         ui_el *e = kit_button(c, id, ch[i].label, x, y, cw, bh, sel ? ST_SELECTED : ST_SECONDARY);
         e->px = px;
     }
-    if (pages > 1) {
-        int y = c->top + ((per_page + cols - 1) / cols) * (bh + c->gap);
-        int w = (avail_w - 2 * c->gap) / 3;
-        if (page > 0)
-            kit_button(c, "page.prev", T(c, "page.prev"), c->pad, y, w, bh, ST_SECONDARY);
-        char a[16], b[16], out[64];
-        snprintf(a, sizeof a, "%d", page + 1);
-        snprintf(b, sizeof b, "%d", pages);
-        const char *nn[] = {"n", "total", NULL};
-        const char *vv[] = {a, b, NULL};
-        trygg_ignore(trygg_i18n_format(
-            T(c, "page.of"), nn, vv, out,
-            sizeof out)); /* display: a text too long for its buffer shows empty */
-        ui_el *e = kit_text(c, "page", out, c->pad + w + c->gap, y, w, bh, P(c, 30), 0, c->t->text,
-                            c->t->bg);
-        e->align = UI_ALIGN_CENTER;
-        e->vcenter = 1;
-        if (page < pages - 1)
-            kit_button(c, "page.next", T(c, "page.next"), c->pad + 2 * (w + c->gap), y, w, bh,
-                       ST_PRIMARY);
-    }
+    if (pages > 1)
+        kit_pager(c, c->top + ((per_page + cols - 1) / cols) * (bh + c->gap), page, pages);
 }

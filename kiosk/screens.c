@@ -99,8 +99,6 @@ void screen_receipt(ctx *c)
     int w = c->W - 2 * c->pad;
     int y = c->top;
     int bw = c->portrait ? w : w * 2 / 3;
-    int bh = S(c, 230);
-    kit_panel(c, c->pad, y, bw, bh, t->panel_bg, t->border, S(c, 4));
     /* The follow-up code (docs/follow-up.md) and, when the status page's
      * address is known, its QR code at the panel's end. */
     char code[TRYGG_FOLLOW_CODE_LEN + 1] = "", url[UI_LABEL_MAX] = "";
@@ -110,8 +108,29 @@ void screen_receipt(ctx *c)
         (size_t)snprintf(url, sizeof url, "%s%s", f->cat->status_url, code) >= sizeof url)
         url[0] = '\0';
     /* Landscape: the QR code stands beside the panel, large enough to scan
-     * from a step away; portrait: inside the panel. */
-    int qs = url[0] ? bh - S(c, 40) : 0, qx = c->pad + bw - S(c, 20) - qs, qy = y + (bh - qs) / 2;
+     * from a step away; portrait: inside the panel (S(190) wide). */
+    int qs = url[0] ? S(c, 190) : 0;
+    int tw = bw - S(c, 72) - (qs && c->portrait ? qs + S(c, 24) : 0);
+    /* "Större text" on a portrait screen: the number needs the panel's
+     * width, the QR code goes under it */
+    int q_under = qs && c->portrait && f->ref[0] && layout_measure(f->ref, P(c, 96), 1, 0) > tw;
+    if (q_under)
+        tw = bw - S(c, 72);
+    /* the panel is as high as its texts need (at least as before: S(230)) */
+    const char *ref_text = f->ref[0] ? f->ref : T(c, "receipt.ref_none");
+    int rpx = f->ref[0] ? P(c, 96) : P(c, 34);
+    int lh = kit_text_h(c, T(c, "receipt.ref_label"), P(c, 32), 0, tw);
+    int bold = f->ref[0] != 0;
+    int rh = kit_text_h(c, ref_text, rpx, bold, tw);
+    int bh = S(c, 24) + lh + S(c, 8) + rh + S(c, 24);
+    if (q_under)
+        bh += qs + S(c, 24);
+    if (bh < S(c, 230))
+        bh = S(c, 230);
+    kit_panel(c, c->pad, y, bw, bh, t->panel_bg, t->border, S(c, 4));
+    int qx = c->pad + bw - S(c, 20) - qs, qy = y + (bh - qs) / 2;
+    if (q_under)
+        qx = c->pad + S(c, 36), qy = y + bh - qs - S(c, 24);
     if (qs && !c->portrait) {
         qs = w - bw - S(c, 40);
         if (qs > S(c, 330))
@@ -119,17 +138,13 @@ void screen_receipt(ctx *c)
         qx = c->pad + bw + S(c, 40);
         qy = y;
     }
-    int tw = bw - S(c, 72) - (qs && c->portrait ? qs + S(c, 24) : 0);
-    ui_el *l = kit_text(c, "", T(c, "receipt.ref_label"), c->pad + S(c, 36), y + S(c, 24), tw,
-                        S(c, 50), P(c, 32), 0, t->text, t->panel_bg);
-    (void)l;
+    kit_text(c, "", T(c, "receipt.ref_label"), c->pad + S(c, 36), y + S(c, 24), tw, lh, P(c, 32), 0,
+             t->text, t->panel_bg);
     /* No number known yet (no reference prefix, docs/kiosk.md): say so in
      * words instead of a number. */
-    ui_el *r = f->ref[0]
-                   ? kit_text(c, "receipt.ref", f->ref, c->pad + S(c, 36), y + S(c, 76), tw,
-                              S(c, 130), P(c, 96), 1, t->text, t->panel_bg)
-                   : kit_text(c, "receipt.ref_none", T(c, "receipt.ref_none"), c->pad + S(c, 36),
-                              y + S(c, 76), tw, S(c, 130), P(c, 34), 0, t->text, t->panel_bg);
+    ui_el *r =
+        kit_text(c, f->ref[0] ? "receipt.ref" : "receipt.ref_none", ref_text, c->pad + S(c, 36),
+                 y + S(c, 24) + lh + S(c, 8), tw, rh, rpx, bold, t->text, t->panel_bg);
     r->rtl = 0;
     r->vcenter = 1;
     if (qs) {
@@ -140,12 +155,12 @@ void screen_receipt(ctx *c)
     if (code[0]) {
         /* Label above the code, both where the eye is (the panel's edge). */
         int cw = !c->portrait && qs ? bw : w;
-        kit_text(c, "", T(c, "receipt.follow_label"), c->pad, y, cw, S(c, 44), P(c, 30), 0, t->text,
-                 t->bg);
-        ui_el *fc = kit_text(c, "receipt.follow", code, c->pad, y + S(c, 44), cw, S(c, 60),
-                             P(c, 48), 1, t->text, t->bg);
+        kit_para(c, T(c, "receipt.follow_label"), c->pad, &y, cw, P(c, 30), 0, t->text, t->bg);
+        int ch = kit_text_h(c, code, P(c, 48), 1, cw);
+        ui_el *fc =
+            kit_text(c, "receipt.follow", code, c->pad, y, cw, ch, P(c, 48), 1, t->text, t->bg);
         fc->rtl = 0;
-        y += S(c, 116);
+        y += ch + S(c, 12);
         if (!c->portrait && qs && y < c->top + qs + S(c, 16))
             y = c->top + qs + S(c, 16); /* below the QR code before the full-width text */
         kit_para(c, T(c, "receipt.follow_hint"), c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
@@ -193,19 +208,25 @@ void screen_idle(ctx *c)
     int y = c->top;
     kit_para(c, body, c->pad, &y, w, P(c, 40), 0, t->text, t->bg);
     y += S(c, 30);
-    ui_el *cd =
-        kit_text(c, "idle.countdown", secs, c->pad, y, w, S(c, 160), P(c, 120), 1, t->text, t->bg);
+    int ch = kit_text_h(c, secs, P(c, 120), 1, w);
+    ui_el *cd = kit_text(c, "idle.countdown", secs, c->pad, y, w, ch, P(c, 120), 1, t->text, t->bg);
     cd->align = UI_ALIGN_CENTER;
     cd->rtl = 0;
-    y += S(c, 180);
+    y += ch + S(c, 20);
     int bw = kit_btn_w(c, T(c, "idle.continue"), P(c, 44)) + S(c, 120);
-    ui_el *b = kit_button(c, "idle.continue", T(c, "idle.continue"), (c->W - bw) / 2, y, bw,
-                          S(c, 150), ST_PRIMARY);
+    bw = bw > w ? w : bw;
+    int bh =
+        BTN_H(c, 150, P(c, 44), kit_lines(c, T(c, "idle.continue"), P(c, 44), 1, bw - S(c, 60)));
+    ui_el *b = kit_button(c, "idle.continue", T(c, "idle.continue"), (c->W - bw) / 2, y, bw, bh,
+                          ST_PRIMARY);
     b->px = P(c, 44);
-    y += S(c, 190);
+    y += bh + S(c, 40);
     int rw = kit_btn_w(c, T(c, "idle.restart"), P(c, 32));
-    ui_el *r = kit_button(c, "nav.restart", T(c, "idle.restart"), (c->W - rw) / 2, y, rw, S(c, 96),
-                          ST_SECONDARY);
+    rw = rw > w ? w : rw;
+    ui_el *r = kit_button(
+        c, "nav.restart", T(c, "idle.restart"), (c->W - rw) / 2, y, rw,
+        BTN_H(c, 96, P(c, 32), kit_lines(c, T(c, "idle.restart"), P(c, 32), 1, rw - S(c, 50))),
+        ST_SECONDARY);
     r->px = P(c, 32);
 }
 
@@ -220,13 +241,18 @@ void screen_restart(ctx *c)
     y += S(c, 60);
     /* Keeping the answers is the big, first choice; wiping them the small one. */
     int bw = kit_btn_w(c, T(c, "restart.no"), P(c, 44)) + S(c, 120);
-    ui_el *b = kit_button(c, "restart.no", T(c, "restart.no"), (c->W - bw) / 2, y, bw, S(c, 150),
-                          ST_PRIMARY);
+    bw = bw > w ? w : bw;
+    int bh = BTN_H(c, 150, P(c, 44), kit_lines(c, T(c, "restart.no"), P(c, 44), 1, bw - S(c, 60)));
+    ui_el *b =
+        kit_button(c, "restart.no", T(c, "restart.no"), (c->W - bw) / 2, y, bw, bh, ST_PRIMARY);
     b->px = P(c, 44);
-    y += S(c, 230);
+    y += bh + S(c, 80);
     int rw = kit_btn_w(c, T(c, "restart.yes"), P(c, 32)) + S(c, 60);
-    ui_el *r = kit_button(c, "restart.yes", T(c, "restart.yes"), (c->W - rw) / 2, y, rw, S(c, 96),
-                          ST_SECONDARY);
+    rw = rw > w ? w : rw;
+    ui_el *r = kit_button(
+        c, "restart.yes", T(c, "restart.yes"), (c->W - rw) / 2, y, rw,
+        BTN_H(c, 96, P(c, 32), kit_lines(c, T(c, "restart.yes"), P(c, 32), 1, rw - S(c, 50))),
+        ST_SECONDARY);
     r->px = P(c, 32);
 }
 
@@ -243,31 +269,32 @@ void screen_pin(ctx *c)
     dots[o] = 0;
     int px = P(c, 48);
     int fw = S(c, 520);
-    ui_el *p =
-        kit_panel(c, (c->W - fw) / 2, c->top, fw, S(c, 90), c->t->panel_bg, c->t->border, S(c, 3));
-    ui_el *e = kit_text(c, "field", dots, p->x + S(c, 10), p->y, fw - S(c, 20), S(c, 90), px, 1,
+    int fh = BTN_H(c, 90, px, 1);
+    ui_el *p = kit_panel(c, (c->W - fw) / 2, c->top, fw, fh, c->t->panel_bg, c->t->border, S(c, 3));
+    ui_el *e = kit_text(c, "field", dots, p->x + S(c, 10), p->y, fw - S(c, 20), fh, px, 1,
                         c->t->text, c->t->panel_bg);
     e->masked = 1;
     e->align = UI_ALIGN_CENTER;
     e->vcenter = 1;
-    c->top += S(c, 110);
+    c->top += fh + S(c, 20);
     static const char *keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "bksp", "0", ""};
     int kg = S(c, 12);
     int kh = (c->bottom - c->top - 3 * kg) / 4;
-    if (kh > S(c, 100))
-        kh = S(c, 100);
-    int kw = S(c, 170);
+    if (kh > BTN_H(c, 100, P(c, 40), 1))
+        kh = BTN_H(c, 100, P(c, 40), 1);
+    int kw = S(c, 170) > kh * 3 / 2 ? S(c, 170) : kh * 3 / 2;
     int x0 = (c->W - 3 * kw - 2 * kg) / 2;
     for (int i = 0; i < 12; i++) {
         if (!keys[i][0])
             continue;
         char id[16];
         snprintf(id, sizeof id, "pin.%s", keys[i]);
-        ui_el *k = kit_add(c, UI_KEY, id, strcmp(keys[i], "bksp") ? keys[i] : T(c, "key.bksp"),
-                           x0 + (i % 3) * (kw + kg), c->top + (i / 3) * (kh + kg), kw, kh);
+        const char *lab = strcmp(keys[i], "bksp") ? keys[i] : T(c, "key.bksp");
+        ui_el *k = kit_add(c, UI_KEY, id, lab, x0 + (i % 3) * (kw + kg),
+                           c->top + (i / 3) * (kh + kg), kw, kh);
         k->fg = c->t->key_fg, k->bg = c->t->key_bg, k->border = c->t->key_border;
         k->border_w = S(c, 2);
-        k->px = strlen(keys[i]) > 1 ? P(c, 28) : P(c, 40);
+        k->px = kit_key_px(c, lab, 1, strlen(keys[i]) > 1 ? P(c, 28) : P(c, 40), kw, kh);
         k->bold = 1;
         k->align = UI_ALIGN_CENTER;
         k->vcenter = 1;

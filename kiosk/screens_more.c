@@ -141,6 +141,7 @@ void screen_follow(ctx *c)
     const flow *f = c->f;
     int typing = f->follow_state == FOLLOW_IDLE;
     kit_footer(c, 1, typing ? "follow.check" : NULL, typing ? T(c, "follow.check") : NULL);
+    int n0 = c->l->n, top0 = c->top;
     kit_title(c, T(c, "follow.title"), typing ? NULL : T(c, "follow.sub"));
     kit_error_line(c);
     if (f->follow_state == FOLLOW_WAITING) {
@@ -155,6 +156,5 @@ void screen_follow(ctx *c)
     }
     char shown[FLOW_FOLLOW_MAX + 1];
     upper_code(f->follow_code, shown, sizeof shown);
-    kit_field(c, shown, 0, 0, T(c, "follow.hint"));
-    kit_keyboard(c, 0);
+    kit_entry(c, n0, top0, shown, 0, 0, T(c, "follow.hint"), 0);
 }
