@@ -70,6 +70,7 @@ void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out
             screen_follow(&c);
             break;
         }
+    kit_paginate(&c);
     if (out->rtl)
         for (int i = 0; i < out->n; i++) {
             ui_el *e = &out->el[i];

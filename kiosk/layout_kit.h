@@ -27,6 +27,7 @@ typedef struct ctx {
     double fs; /* font scale (Större text) */
     int pad, gap;
     int top, bottom; /* content area between header and footer */
+    int body_top;    /* where the content under the title begins (0: top) */
     int portrait;
     int zone; /* UI_ZONE_* given to the boxes being added */
 } ctx;
@@ -104,6 +105,19 @@ void kit_error_line(ctx *c);
 void kit_pager(ctx *c, int y, int page, int pages);
 /* Height of that row. */
 int kit_pager_h(const ctx *c);
+/* A screen whose content runs below c->bottom ("Större text") shows it on
+ * pages: cut between boxes (a panel keeps its texts), the title and the
+ * footer on every page, the page buttons above the footer. Screens that
+ * page their own lists are left as they are. */
+void kit_paginate(ctx *c);
+/* "Större text": a card the screen's width at y, as high as its texts (title,
+ * body, phone when not NULL, the page's address or no_link), the page's QR
+ * code beside them; returns its height. */
+int kit_card_row(ctx *c, int y, const char *title, const char *body, const char *phone,
+                 const char *url, const char *no_link);
+/* The largest size from px down to min at which no line of s (a single
+ * word wider than the screen) is wider than w. */
+int kit_words_fit(const ctx *c, const char *s, int px, int bold, int w, int min);
 /* The n options ch as buttons in columns, paged when they do not fit;
  * `selected` (an id, may be NULL) is shown selected. */
 void kit_choices(ctx *c, const choice *ch, int n, const char *selected);

@@ -394,7 +394,7 @@ def check_home_tiles(tmp, shots):
                 assert sorted(seen[large]) == sorted(TILE_IDS), (p, large, sorted(seen[large]))
                 # Somali with "Större text": the tiles at about 1.5 times the
                 # floors (docs/accessibility.md, known gaps)
-                k = (1.5 if lang == "so" else 2) if large else 1
+                k = 2 if large else 1
                 for tid, (where, tile, texts) in seen[large].items():
                     assert texts and texts[0]["label"] == tile["label"], ("no title", where, tid)
                     assert len(texts) == 2, ("title and description", where, tid, len(texts))
