@@ -20,8 +20,13 @@ import mailbox
 import os
 import sys
 import threading
+import time
 
 from aiosmtpd.controller import Controller
+
+
+def log(msg):
+    print("%.1f %s" % (time.time(), msg), file=sys.stderr, flush=True)
 
 
 class Stall:
@@ -56,6 +61,7 @@ class Stall:
 
     async def handle_MAIL(self, server, session, envelope, address, options):
         self.mode = self._take_mode()
+        log("MAIL from %s:%d, mode %r" % (session.peer[0], session.peer[1], self.mode))
         envelope.mail_from = address
         return "250 OK"
 
@@ -68,10 +74,13 @@ class Stall:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.mode.startswith("slow:"):
-            await asyncio.sleep(float(self.mode[5:]))
+        mode = self.mode
+        log("DATA from %s:%d, mode %r" % (session.peer[0], session.peer[1], mode))
+        if mode.startswith("slow:"):
+            await asyncio.sleep(float(mode[5:]))
         self.box.add(envelope.original_content or envelope.content)
-        if self.mode == "data":
+        log("taken from %s:%d" % (session.peer[0], session.peer[1]))
+        if mode == "data":
             self._cue()
             await self._hold(server, 600)
         return "250 Message accepted for delivery"
