@@ -22,6 +22,8 @@ SERVER="$1"
 CTL="$2"
 BACKEND="${3:-sqlite}"
 LEASE="${FWD_LEASE-10}"
+LTXT="${LEASE:+$LEASE s}"
+LTXT="${LTXT:-the server default}"
 WAIT="${FWD_WAIT:-$((${LEASE:-60} + 30))}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ASSETS="${TRYGG_ASSETS:-$HERE/../../assets}"
@@ -149,7 +151,7 @@ taken_over() {
         sleep 0.2
     done
     [ "$(q "SELECT status FROM notify_out WHERE id = $ROW")" = sent ] ||
-        fail "forward $ROW not sent within $WAIT s after its server was killed (lease ${LEASE:-default})"
+        fail "forward $ROW not sent within $WAIT s after its server was killed (lease $LTXT)"
     TAKEOVER="$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
 }
 restart_victim() {
@@ -177,7 +179,7 @@ h="$(q "SELECT handovers FROM notify_out WHERE id = $ROW")"
 [ "$ids" = 1 ] || fail "forward $ROW arrived with $ids different Message-IDs"
 [ "$c" = 2 ] || fail "forward $ROW: $c copies, want 2 (one taken before the kill, one after)"
 [ "$h" = 2 ] || fail "forward $ROW: $h hand-overs recorded, want 2"
-echo "ok   $BACKEND: killed after the SMTP server took forward $ROW: sent again ${TAKEOVER} s after kill -9 (lease ${LEASE:-default} s); $c copies, one Message-ID"
+echo "ok   $BACKEND: killed after the SMTP server took forward $ROW: sent again ${TAKEOVER} s after kill -9 (lease $LTXT); $c copies, one Message-ID"
 
 # ---- 2. Killed before the hand-over (stalled at RCPT TO).
 echo rcpt > "$CUE/mode"
@@ -214,7 +216,7 @@ ROW="$(q "SELECT max(id) FROM notify_out")"
 [ "$(q "SELECT status FROM notify_out WHERE id = $ROW")" = sent ] || fail "forward $ROW not sent (slow SMTP server)"
 c="$(copies "$ROW")"
 [ "$c" = 1 ] || fail "forward $ROW: $c copies from a slow SMTP server (the lease was not kept)"
-echo "ok   $BACKEND: an SMTP server that answered after $slow s (lease ${LEASE:-default} s): 1 copy"
+echo "ok   $BACKEND: an SMTP server that answered after $slow s (lease $LTXT): 1 copy"
 
 # ---- Every forward: sent, one Message-ID, no more copies than hand-overs.
 sleep 1
