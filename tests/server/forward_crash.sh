@@ -153,6 +153,7 @@ taken_over() {
     [ "$(q "SELECT status FROM notify_out WHERE id = $ROW")" = sent ] ||
         fail "forward $ROW not sent within $WAIT s after its server was killed (lease $LTXT)"
     TAKEOVER="$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+    echo "     $BACKEND: forward $ROW sent $TAKEOVER s after its server was killed (lease $LTXT)"
 }
 restart_victim() {
     if [ "$BACKEND" = sqlite ]; then start "$VICTIM"; fi # its own restart takes over
@@ -175,9 +176,9 @@ restart_other
 sleep 1
 c="$(copies "$ROW")"
 ids="$(ids_of "$ROW")"
-h="$(q "SELECT handovers FROM notify_out WHERE id = $ROW")"
 [ "$ids" = 1 ] || fail "forward $ROW arrived with $ids different Message-IDs"
 [ "$c" = 2 ] || fail "forward $ROW: $c copies, want 2 (one taken before the kill, one after)"
+h="$(q "SELECT handovers FROM notify_out WHERE id = $ROW")"
 [ "$h" = 2 ] || fail "forward $ROW: $h hand-overs recorded, want 2"
 echo "ok   $BACKEND: killed after the SMTP server took forward $ROW: sent again ${TAKEOVER} s after kill -9 (lease $LTXT); $c copies, one Message-ID"
 
