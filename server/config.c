@@ -390,6 +390,8 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
             INT(c->forward_max_attempts, 1, 100);
         if (strcmp(name, "poll") == 0)
             INT(c->forward_poll_s, 1, 3600);
+        if (strcmp(name, "lease") == 0)
+            INT(c->forward_lease_s, 6, 3600);
         return trygg_cfg_fail(e, line, "unknown key '%s' in [forward]", name);
     }
     if (strcmp(section, "retention") == 0) {
@@ -450,6 +452,7 @@ static void defaults(server_config *c, server_catalog *k)
     c->smtp_starttls = 1;
     c->forward_max_attempts = 8;
     c->forward_poll_s = 2;
+    c->forward_lease_s = 60;
     snprintf(c->smtp_from, sizeof c->smtp_from, "trygg@localhost");
     k->max_connections = 1024;
     k->conn_timeout = 30;
