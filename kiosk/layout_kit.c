@@ -232,6 +232,59 @@ typedef struct fbtn {
     enum style s;
 } fbtn;
 
+/* The accessibility group's widths (a11yw), rows (arow) and row heights
+ * (rh) between the side groups of widths wn and wx; *wa is the group's
+ * width with its gap. Returns its number of rows. */
+static int a11y_rows(const ctx *c, const fbtn *a11y, int px, int bh, int gap, int wn, int wx,
+                     int *wa, int a11yw[3], int arow[3], int rh[3])
+{
+    /* A long speech label (Somali: "no Somali voice · listen in English")
+     * must not push the group off a narrow (portrait) screen: its button
+     * takes what is left and its label wraps; where that leaves it too
+     * narrow ("Större text"), the group goes on as many rows as it needs. */
+    int amax = c->W - 2 * c->pad, narows = 1;
+    if (*wa - gap > amax) {
+        int rest = *wa - a11yw[0];
+        if (amax - rest + gap >= amax / 3) {
+            a11yw[0] = amax - rest + gap;
+            *wa = amax + gap;
+        } else if (a11y_two_lines(c, a11y[0].label, a11y[1].label, a11y[2].label, px, amax, gap,
+                                  a11yw)) {
+            *wa = amax + gap; /* one row, labels on two lines ("Större text") */
+        } else {
+            int roww = 0;
+            for (int i = 0; i < 3; i++) {
+                a11yw[i] = a11yw[i] > amax ? amax : a11yw[i];
+                if (roww > 0 && roww + a11yw[i] > amax)
+                    narows++, roww = 0;
+                arow[i] = narows - 1;
+                roww += a11yw[i] + gap;
+            }
+        }
+    }
+    /* each row as high as its labels need (a wrapped one: two lines) */
+    rh[0] = rh[1] = rh[2] = bh;
+    for (int i = 0; i < 3; i++) {
+        int lines = kit_lines(c, a11y[i].label, px, 1, a11yw[i] - BTN_H(c, 88, px, 2) / 3 - 8);
+        if (BTN_H(c, 88, px, lines) > rh[arow[i]])
+            rh[arow[i]] = BTN_H(c, 88, px, lines);
+    }
+    /* one row after all when the group's labels go on two lines between
+     * the side groups ("Större text" on a landscape screen: the content
+     * keeps the room a second row would take) */
+    int mid = c->W - 2 * c->pad - wn - wx - gap;
+    if (narows == 1 && wn + *wa + wx + 2 * c->pad > c->W && c->fs > 1.01 &&
+        a11y_two_lines(c, a11y[0].label, a11y[1].label, a11y[2].label, px, mid, gap, a11yw)) {
+        *wa = mid + gap;
+        for (int i = 0; i < 3; i++) {
+            int lines = kit_lines(c, a11y[i].label, px, 1, a11yw[i] - BTN_H(c, 88, px, 2) / 3 - 8);
+            if (BTN_H(c, 88, px, lines) > rh[0])
+                rh[0] = BTN_H(c, 88, px, lines);
+        }
+    }
+    return narows;
+}
+
 /* Footer: start group (restart, back), a11y group, end group (next). */
 void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
 {
@@ -272,50 +325,8 @@ void kit_footer(ctx *c, int back, const char *next_id, const char *next_label)
         wa -= a11yw[0];
         wa += (a11yw[0] = kit_btn_w(c, a11y[0].label, px));
     }
-    /* A long speech label (Somali: "no Somali voice · listen in English")
-     * must not push the group off a narrow (portrait) screen: its button
-     * takes what is left and its label wraps; where that leaves it too
-     * narrow ("Större text"), the group goes on as many rows as it needs. */
-    int amax = c->W - 2 * c->pad, arow[3] = {0, 0, 0}, narows = 1;
-    if (wa - gap > amax) {
-        int rest = wa - a11yw[0];
-        if (amax - rest + gap >= amax / 3) {
-            a11yw[0] = amax - rest + gap;
-            wa = amax + gap;
-        } else if (a11y_two_lines(c, a11y[0].label, a11y[1].label, a11y[2].label, px, amax, gap,
-                                  a11yw)) {
-            wa = amax + gap; /* one row, labels on two lines ("Större text") */
-        } else {
-            int roww = 0;
-            for (int i = 0; i < 3; i++) {
-                a11yw[i] = a11yw[i] > amax ? amax : a11yw[i];
-                if (roww > 0 && roww + a11yw[i] > amax)
-                    narows++, roww = 0;
-                arow[i] = narows - 1;
-                roww += a11yw[i] + gap;
-            }
-        }
-    }
-    /* each row as high as its labels need (a wrapped one: two lines) */
-    int rh[3] = {bh, bh, bh};
-    for (int i = 0; i < 3; i++) {
-        int lines = kit_lines(c, a11y[i].label, px, 1, a11yw[i] - BTN_H(c, 88, px, 2) / 3 - 8);
-        if (BTN_H(c, 88, px, lines) > rh[arow[i]])
-            rh[arow[i]] = BTN_H(c, 88, px, lines);
-    }
-    /* one row after all when the group's labels go on two lines between
-     * the side groups ("Större text" on a landscape screen: the content
-     * keeps the room a second row would take) */
-    int mid = c->W - 2 * c->pad - wn - wx - gap;
-    if (narows == 1 && wn + wa + wx + 2 * c->pad > c->W && c->fs > 1.01 &&
-        a11y_two_lines(c, a11y[0].label, a11y[1].label, a11y[2].label, px, mid, gap, a11yw)) {
-        wa = mid + gap;
-        for (int i = 0; i < 3; i++) {
-            int lines = kit_lines(c, a11y[i].label, px, 1, a11yw[i] - BTN_H(c, 88, px, 2) / 3 - 8);
-            if (BTN_H(c, 88, px, lines) > rh[0])
-                rh[0] = BTN_H(c, 88, px, lines);
-        }
-    }
+    int arow[3] = {0, 0, 0}, rh[3];
+    int narows = a11y_rows(c, a11y, px, bh, gap, wn, wx, &wa, a11yw, arow, rh);
     int rows = (narows == 1 && wn + wa + wx + 2 * c->pad <= c->W) ? 1 : 1 + narows;
     if (rows == 1)
         bh = rh[0];
