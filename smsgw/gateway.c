@@ -224,6 +224,12 @@ lstore *gw_test_lstore(gw *g)
     return relay_store(g->rl);
 }
 
+void gw_test_numbers(gw *g, int64_t now, int64_t *decrypts, int *held)
+{
+    *decrypts = relay_get_stats(g->rl)->number_decrypts;
+    *held = relay_numbers_held(g->rl, now);
+}
+
 void gw_test_handover_stop(gw *g, int on)
 {
     relay_test_stop_before_done(g->rl, on);
@@ -624,8 +630,10 @@ static trygg_err do_sendq(gw *g, int64_t now, int64_t until_ms, int *handled)
         e = send_result(g, o, se, used, parts, ref, error, now, &retry);
         /* STOP: the gateway's copy of the number goes once the
          * confirmation is sent or given up on. */
-        if (!e && !retry && o->stop)
+        if (!e && !retry && o->stop) {
+            relay_number_drop(g->rl, o->pseudo);
             e = ls_number_stop(ls, o->pseudo);
+        }
     }
     free(rows);
     if (!e && !any_connected(g))

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client.h"
 #include "dialog.h"
+#include "numcache.h"
 #include "settings.h"
 #include "sms_dialog.h"
 #include "trygg/copy.h"
@@ -42,6 +44,7 @@ struct relay {
     int test_stop_before_done; /* test hook: a crash between fetch and ack */
     relay_stats stats;
     ls_inbound *batch; /* UPLOAD_BATCH rows */
+    numcache *nc;      /* numbers between receipt and reply (numcache.h) */
 };
 
 trygg_err relay_open(const smsgw_cfg *cfg, replies *rp, const unsigned char *pkey,
@@ -57,7 +60,8 @@ trygg_err relay_open(const smsgw_cfg *cfg, replies *rp, const unsigned char *pke
     r->numkey = numkey;
     r->failures = 0;
     r->batch = calloc(UPLOAD_BATCH, sizeof *r->batch);
-    trygg_err e = r->batch ? ls_open(cfg->store, &r->ls, err, cap) : TRYGG_ERR_NOMEM;
+    r->nc = nc_new();
+    trygg_err e = r->batch && r->nc ? ls_open(cfg->store, &r->ls, err, cap) : TRYGG_ERR_NOMEM;
     if (!e)
         e = client_open(cfg->server_url, cfg->token_file, &r->cl, err, cap);
     if (e) {
@@ -79,6 +83,7 @@ void relay_close(relay *r)
     client_close(r->cl);
     ls_close(r->ls);
     free(r->batch);
+    nc_free(r->nc);
     free(r);
 }
 
@@ -102,10 +107,14 @@ int relay_part_seen(relay *r, const modem_part *p)
 }
 
 /* The sender's pseudonym; the number's ciphertext is kept (or, for START
- * after STOP, kept again). *reachable: a number the gateway can text. */
+ * after STOP, kept again), and the number itself held in locked memory
+ * until the reply (numcache.h). *reachable: a number the gateway can text. */
 static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65], int *reachable,
                           int *national)
 {
+    /* The cache's clock is the wall clock (numcache.h: how long a number
+     * stays in memory), also when a test steps the gateway at another time. */
+    int64_t now = (int64_t)time(NULL);
     char number[20];
     trygg_err e = dlg_sender_id(r->pkey, raw, number, pseudo);
     *reachable = *national = 0;
@@ -119,6 +128,8 @@ static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65],
     ls_number known;
     if (!start && ls_number_get(r->ls, pseudo, &known) == TRYGG_OK &&
         (known.stopped || known.cipher_len > 0)) {
+        if (!known.stopped)
+            nc_put(r->nc, pseudo, number, now);
         sodium_memzero(number, sizeof number);
         sodium_memzero(&known, sizeof known);
         return TRYGG_OK;
@@ -127,6 +138,8 @@ static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65],
     unsigned char cipher[128];
     size_t clen = 0;
     e = trygg_number_encrypt(r->numkey, number, cipher, sizeof cipher, &clen);
+    if (!e)
+        nc_put(r->nc, pseudo, number, now);
     sodium_memzero(number, sizeof number);
     if (!e)
         e = start ? ls_number_start(r->ls, pseudo, cipher, (int)clen)
@@ -199,21 +212,43 @@ trygg_err relay_call(relay *r, const char *number, int64_t now)
     return e;
 }
 
-int relay_number(relay *r, const char *pseudo, char number[20])
-{
-    int modem = 0;
-    return relay_number_modem(r, pseudo, number, &modem);
-}
-
-int relay_number_modem(relay *r, const char *pseudo, char number[20], int *modem)
+/* The store decides whether the number may be texted; the number comes
+ * from the cache when it is held there (consume: a reply takes it), else
+ * from its ciphertext. */
+static int number_of(relay *r, const char *pseudo, char number[20], int *modem, int consume)
 {
     ls_number n;
     if (ls_number_get(r->ls, pseudo, &n) != TRYGG_OK || n.stopped || n.cipher_len <= 0)
         return 0;
     *modem = n.modem;
-    int ok = trygg_number_decrypt(r->numkey, n.cipher, (size_t)n.cipher_len, number) == TRYGG_OK;
+    int ok = nc_get(r->nc, pseudo, number, (int64_t)time(NULL), consume);
+    if (!ok) {
+        ok = trygg_number_decrypt(r->numkey, n.cipher, (size_t)n.cipher_len, number) == TRYGG_OK;
+        r->stats.number_decrypts++;
+    }
     sodium_memzero(&n, sizeof n);
     return ok;
+}
+
+int relay_number(relay *r, const char *pseudo, char number[20])
+{
+    int modem = 0;
+    return number_of(r, pseudo, number, &modem, 0);
+}
+
+int relay_number_modem(relay *r, const char *pseudo, char number[20], int *modem)
+{
+    return number_of(r, pseudo, number, modem, 1);
+}
+
+void relay_number_drop(relay *r, const char *pseudo)
+{
+    nc_drop(r->nc, pseudo);
+}
+
+int relay_numbers_held(relay *r, int64_t now)
+{
+    return nc_count(r->nc, now);
 }
 
 static void server_failed(relay *r, int64_t now, const char *err)
@@ -493,11 +528,13 @@ static trygg_err ask_contacts(relay *r, int64_t now, char after[TRYGG_PSEUDO_HEX
     json_t *unknown = json_object_get(ans, "unknown"), *stopped = json_object_get(ans, "stopped");
     for (size_t i = 0; !e && i < json_array_size(unknown); i++) {
         const char *p = json_string_value(json_array_get(unknown, i));
+        nc_drop(r->nc, p ? p : "");
         if (p && (e = ls_number_forget(r->ls, p)) == TRYGG_OK)
             (*forgotten)++;
     }
     for (size_t i = 0; !e && i < json_array_size(stopped); i++) {
         const char *p = json_string_value(json_array_get(stopped, i));
+        nc_drop(r->nc, p ? p : "");
         if (p)
             e = ls_number_stop(r->ls, p);
     }
