@@ -328,16 +328,22 @@ static json_t *upload_body(relay *r, const ls_inbound *m)
 static int upload_one(relay *r, const ls_inbound *m, int64_t now, trygg_err *err)
 {
     json_t *body = upload_body(r, m), *ans = NULL;
-    char e[300] = "";
-    long st = client_post(r->cl, "/api/v1/gateway/messages", body, &ans, e, sizeof e);
+    char e[300] = "", *text = NULL;
+    /* The answer is kept as the server sent it (not parsed and written
+     * again); a body that is not JSON is not kept. */
+    long st = client_post_text(r->cl, "/api/v1/gateway/messages", body, &ans, &text, e, sizeof e);
     json_decref(body);
+    if (!ans) {
+        free(text);
+        text = NULL;
+    }
     if (st == 0 || st >= 500 || st == 401 || st == 403 || st == 429) {
         json_decref(ans);
+        free(text);
         server_failed(r, now, e);
         return 0;
     }
     server_ok(r);
-    char *text = ans ? json_dumps(ans, JSON_COMPACT) : NULL;
     *err = ls_begin(r->ls);
     if (!*err && st == 200) {
         *err = ls_inbound_done(r->ls, m->id, "uploaded", text ? text : "");
@@ -473,27 +479,44 @@ static trygg_err claim(relay *r, int64_t now)
     return e;
 }
 
+/* Reports the sent rows' states, up to 16 in one request (the server's
+ * batch form of /delivered), and marks them reported in one transaction. */
 static trygg_err report(relay *r, int64_t now)
 {
     ls_send rows[16];
     int n = 0;
     trygg_err e = ls_send_unreported(r->ls, rows, 16, &n);
+    if (e || n == 0)
+        return e;
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)rows[i].server_id, "status",
+                            rows[i].state, "parts", rows[i].parts, "error", rows[i].error));
+    json_t *body = json_pack("{s:o}", "reports", list), *ans = NULL;
+    char err[300] = "";
+    long st = client_post(r->cl, "/api/v1/gateway/delivered", body, &ans, err, sizeof err);
+    json_decref(body);
+    if (st == 0 || st >= 500) {
+        json_decref(ans);
+        server_failed(r, now, err);
+        return TRYGG_OK;
+    }
+    json_t *changed = json_object_get(ans, "changed");
+    if (st != 200)
+        TRYGG_ERR("delivery reports: %s", err);
+    e = ls_begin(r->ls);
     for (int i = 0; !e && i < n; i++) {
-        json_t *body =
-            json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)rows[i].server_id, "status",
-                      rows[i].state, "parts", rows[i].parts, "error", rows[i].error);
-        char err[300] = "";
-        long st = client_post(r->cl, "/api/v1/gateway/delivered", body, NULL, err, sizeof err);
-        json_decref(body);
-        if (st == 0 || st >= 500) {
-            server_failed(r, now, err);
-            return TRYGG_OK;
-        }
-        if (st != 200)
-            TRYGG_ERR("delivery report %lld: %s", (long long)rows[i].server_id, err);
+        if (json_is_string(json_array_get(changed, (size_t)i)))
+            TRYGG_ERR("delivery report %lld: %s", (long long)rows[i].server_id,
+                      json_string_value(json_array_get(changed, (size_t)i)));
         e = ls_send_reported(r->ls, rows[i].id);
         r->stats.reported++;
     }
+    json_decref(ans);
+    if (!e)
+        return ls_commit(r->ls);
+    ls_rollback(r->ls);
     return e;
 }
 
