@@ -28,6 +28,14 @@
 #define ASK_BATCH    200   /* pseudonyms per /contacts call */
 #define HANDOVER_MAX 100   /* old ciphertexts per /ciphers call */
 
+/* The server's answer to one upload, until it is committed. */
+typedef struct up_answer {
+    long st;
+    json_t *ans;
+    char *text; /* the answer as sent, when it is JSON */
+    char e[300];
+} up_answer;
+
 struct relay {
     const smsgw_cfg *cfg;
     replies *rp;
@@ -43,8 +51,9 @@ struct relay {
     int handed_over;           /* the server has no old ciphertext left for us */
     int test_stop_before_done; /* test hook: a crash between fetch and ack */
     relay_stats stats;
-    ls_inbound *batch; /* UPLOAD_BATCH rows */
-    numcache *nc;      /* numbers between receipt and reply (numcache.h) */
+    ls_inbound *batch;  /* UPLOAD_BATCH rows */
+    up_answer *answers; /* the server's answers to them */
+    numcache *nc;       /* numbers between receipt and reply (numcache.h) */
 };
 
 trygg_err relay_open(const smsgw_cfg *cfg, replies *rp, const unsigned char *pkey,
@@ -60,8 +69,10 @@ trygg_err relay_open(const smsgw_cfg *cfg, replies *rp, const unsigned char *pke
     r->numkey = numkey;
     r->failures = 0;
     r->batch = calloc(UPLOAD_BATCH, sizeof *r->batch);
+    r->answers = calloc(UPLOAD_BATCH, sizeof *r->answers);
     r->nc = nc_new();
-    trygg_err e = r->batch && r->nc ? ls_open(cfg->store, &r->ls, err, cap) : TRYGG_ERR_NOMEM;
+    trygg_err e =
+        r->batch && r->answers && r->nc ? ls_open(cfg->store, &r->ls, err, cap) : TRYGG_ERR_NOMEM;
     if (!e)
         e = client_open(cfg->server_url, cfg->token_file, &r->cl, err, cap);
     if (e) {
@@ -83,6 +94,7 @@ void relay_close(relay *r)
     client_close(r->cl);
     ls_close(r->ls);
     free(r->batch);
+    free(r->answers);
     nc_free(r->nc);
     free(r);
 }
@@ -324,44 +336,58 @@ static json_t *upload_body(relay *r, const ls_inbound *m)
     return o;
 }
 
-/* Uploads one message; 1 done (uploaded or rejected), 0 server down. */
-static int upload_one(relay *r, const ls_inbound *m, int64_t now, trygg_err *err)
+/* Uploads one message into *a; 1 answered (uploaded or rejected), 0 server
+ * down. */
+static int upload_one(relay *r, const ls_inbound *m, int64_t now, up_answer *a)
 {
-    json_t *body = upload_body(r, m), *ans = NULL;
-    char e[300] = "", *text = NULL;
+    json_t *body = upload_body(r, m);
     /* The answer is kept as the server sent it (not parsed and written
      * again); a body that is not JSON is not kept. */
-    long st = client_post_text(r->cl, "/api/v1/gateway/messages", body, &ans, &text, e, sizeof e);
+    a->e[0] = '\0';
+    a->st = client_post_text(r->cl, "/api/v1/gateway/messages", body, &a->ans, &a->text, a->e,
+                             sizeof a->e);
     json_decref(body);
-    if (!ans) {
-        free(text);
-        text = NULL;
+    if (!a->ans) {
+        free(a->text);
+        a->text = NULL;
     }
-    if (st == 0 || st >= 500 || st == 401 || st == 403 || st == 429) {
-        json_decref(ans);
-        free(text);
-        server_failed(r, now, e);
+    if (a->st == 0 || a->st >= 500 || a->st == 401 || a->st == 403 || a->st == 429) {
+        json_decref(a->ans);
+        free(a->text);
+        server_failed(r, now, a->e);
         return 0;
     }
     server_ok(r);
-    *err = ls_begin(r->ls);
-    if (!*err && st == 200) {
-        *err = ls_inbound_done(r->ls, m->id, "uploaded", text ? text : "");
-        if (!*err && !m->answered)
-            *err = queue_reply(r, m->pseudo, json_object_get(ans, "reply"));
-        r->stats.uploaded++;
-    } else if (!*err) {
-        /* Refused for good (4xx): kept in the store, never uploaded again. */
-        TRYGG_ERR("server refused message %lld: %s", (long long)m->id, e);
-        *err = ls_inbound_done(r->ls, m->id, "rejected", text ? text : e);
-    }
-    free(text);
-    json_decref(ans);
-    if (!*err)
-        *err = ls_commit(r->ls);
-    else
-        ls_rollback(r->ls);
     return 1;
+}
+
+/* Commits the answers to messages m[0..n) in one transaction (one fsync,
+ * not one per message; a crash before it uploads them again, which the
+ * server's idempotency key makes harmless) and frees them. */
+static trygg_err take_answers(relay *r, const ls_inbound *m, up_answer *a, int n)
+{
+    trygg_err e = n > 0 ? ls_begin(r->ls) : TRYGG_OK;
+    for (int i = 0; !e && i < n; i++) {
+        if (a[i].st == 200) {
+            e = ls_inbound_done(r->ls, m[i].id, "uploaded", a[i].text ? a[i].text : "");
+            if (!e && !m[i].answered)
+                e = queue_reply(r, m[i].pseudo, json_object_get(a[i].ans, "reply"));
+            r->stats.uploaded++;
+        } else {
+            /* Refused for good (4xx): kept in the store, never uploaded again. */
+            TRYGG_ERR("server refused message %lld: %s", (long long)m[i].id, a[i].e);
+            e = ls_inbound_done(r->ls, m[i].id, "rejected", a[i].text ? a[i].text : a[i].e);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        free(a[i].text);
+        json_decref(a[i].ans);
+    }
+    if (n > 0 && !e)
+        return ls_commit(r->ls);
+    if (n > 0)
+        ls_rollback(r->ls);
+    return e;
 }
 
 /* Over this many replies an hour a texter gets no offline answer (bar the
@@ -430,9 +456,12 @@ static trygg_err upload(relay *r, int64_t now, int *down)
     trygg_err e = TRYGG_OK;
     if (!*down) {
         e = ls_inbound_pending(r->ls, r->batch, UPLOAD_BATCH, &n);
-        for (int i = 0; !e && i < n && !*down; i++)
-            if (!upload_one(r, &r->batch[i], now, &e))
+        int done = 0;
+        for (; !e && done < n && !*down; done++)
+            if (!upload_one(r, &r->batch[done], now, &r->answers[done]))
                 *down = 1;
+        if (!e)
+            e = take_answers(r, r->batch, r->answers, *down ? done - 1 : done);
     }
     for (int round = 0; !e && *down && round < 64; round++) {
         e = ls_inbound_undecided(r->ls, r->batch, UPLOAD_BATCH, &n);
