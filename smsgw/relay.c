@@ -149,7 +149,7 @@ static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65],
     sodium_memzero(&known, sizeof known);
     unsigned char cipher[128];
     size_t clen = 0;
-    e = trygg_number_encrypt(r->numkey, number, cipher, sizeof cipher, &clen);
+    e = trygg_number_encrypt_local(r->numkey, number, cipher, sizeof cipher, &clen);
     if (!e)
         nc_put(r->nc, pseudo, number, now);
     sodium_memzero(number, sizeof number);
