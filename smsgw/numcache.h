@@ -4,10 +4,11 @@
  * the ciphertext the gateway just made (issue 13: that was a tenth of the
  * gateway's instructions per SMS).
  *
- * Privacy (docs/privacy.md, "The number between receipt and reply"): the
- * numbers are held only in memory from sodium_malloc (guard pages, locked
- * against swapping, never in a core dump where the kernel honours
- * MADV_DONTDUMP), read- and write-protected (sodium_mprotect_noaccess)
+ * Privacy (docs/privacy.md, "the number between receipt and reply"): the
+ * numbers are held only in memory from sodium_malloc (guard pages; locked
+ * against swapping and marked not to be dumped where the system allows it:
+ * libsodium goes on when the memlock limit refuses), read- and
+ * write-protected (sodium_mprotect_noaccess)
  * except inside these functions, never written anywhere. An entry is wiped
  * (sodium_memzero) when its last awaited reply took it, after NC_TTL
  * seconds, when it is dropped (STOP, a number the server forgot) and when
