@@ -24,5 +24,9 @@ void client_close(gw_client *c);
  * gets the parsed JSON body, or NULL. */
 long client_post(gw_client *c, const char *path, struct json_t *body, struct json_t **answer,
                  char *err, size_t cap);
+/* The same, and *text (may be NULL; free() it) the body as the server sent
+ * it, for keeping without serialising the parsed answer again. */
+long client_post_text(gw_client *c, const char *path, struct json_t *body, struct json_t **answer,
+                      char **text, char *err, size_t cap);
 
 #endif

@@ -224,6 +224,12 @@ lstore *gw_test_lstore(gw *g)
     return relay_store(g->rl);
 }
 
+void gw_test_numbers(gw *g, int64_t now, int64_t *decrypts, int *held)
+{
+    *decrypts = relay_get_stats(g->rl)->number_decrypts;
+    *held = relay_numbers_held(g->rl, now);
+}
+
 void gw_test_handover_stop(gw *g, int on)
 {
     relay_test_stop_before_done(g->rl, on);
@@ -621,11 +627,21 @@ static trygg_err do_sendq(gw *g, int64_t now, int64_t until_ms, int *handled)
         gw_modem *used = NULL;
         trygg_err se = send_row(g, o, number, pref, &parts, &ref, error, sizeof error, now, &used);
         sodium_memzero(number, sizeof number);
-        e = send_result(g, o, se, used, parts, ref, error, now, &retry);
+        /* The row's new state, its message reference and a STOP in one
+         * commit (one fsync, not one per statement). */
+        e = ls_begin(ls);
+        if (!e)
+            e = send_result(g, o, se, used, parts, ref, error, now, &retry);
         /* STOP: the gateway's copy of the number goes once the
          * confirmation is sent or given up on. */
-        if (!e && !retry && o->stop)
+        if (!e && !retry && o->stop) {
+            relay_number_drop(g->rl, o->pseudo);
             e = ls_number_stop(ls, o->pseudo);
+        }
+        if (!e)
+            e = ls_commit(ls);
+        else
+            ls_rollback(ls);
     }
     free(rows);
     if (!e && !any_connected(g))
