@@ -508,6 +508,33 @@ static trygg_err claim(relay *r, int64_t now)
     return e;
 }
 
+/* The states of rows one request each (the form servers before the batch
+ * form know); a row the server answered is marked reported. */
+static trygg_err report_each(relay *r, int64_t now, const ls_send *rows, int n)
+{
+    for (int i = 0; i < n; i++) {
+        json_t *body =
+                   json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)rows[i].server_id, "status",
+                             rows[i].state, "parts", rows[i].parts, "error", rows[i].error),
+               *ans = NULL;
+        char err[300] = "";
+        long st = client_post(r->cl, "/api/v1/gateway/delivered", body, &ans, err, sizeof err);
+        json_decref(body);
+        json_decref(ans);
+        if (st == 0 || st >= 500) {
+            server_failed(r, now, err);
+            return TRYGG_OK;
+        }
+        if (st != 200)
+            TRYGG_ERR("delivery report %lld: %s", (long long)rows[i].server_id, err);
+        trygg_err e = ls_send_reported(r->ls, rows[i].id);
+        if (e)
+            return e;
+        r->stats.reported++;
+    }
+    return TRYGG_OK;
+}
+
 /* Reports the sent rows' states, up to 16 in one request (the server's
  * batch form of /delivered), and marks them reported in one transaction. */
 static trygg_err report(relay *r, int64_t now)
@@ -530,6 +557,11 @@ static trygg_err report(relay *r, int64_t now)
         json_decref(ans);
         server_failed(r, now, err);
         return TRYGG_OK;
+    }
+    if (st == 400 && !json_object_get(ans, "changed")) {
+        /* a server older than the batch form: one request per row */
+        json_decref(ans);
+        return report_each(r, now, rows, n);
     }
     json_t *changed = json_object_get(ans, "changed");
     if (st != 200)
