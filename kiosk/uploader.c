@@ -33,7 +33,7 @@ struct uploader {
     outbox *ob;
     char token[256];
     int net_failures;
-    uint64_t backoff_until;
+    uint64_t backoff_until; /* mono_ms; 0: none */
     /* "Följ ditt ärende", under mu: the code to ask about (follow_ask set),
      * the answer (follow_done set) */
     char follow_code[FLOW_FOLLOW_MAX + 1];
@@ -46,6 +46,16 @@ static uint64_t wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The thread's own deadlines (heartbeat, config check, backoff) run on the
+ * monotonic clock: the wall clock of a kiosk without a real-time clock
+ * jumps when NTP sets it at boot, which must not put a heartbeat off. */
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
@@ -119,7 +129,7 @@ static void network_failed(uploader *u, const char *err)
     int cap = cfg->offline_probe_ms < cfg->retry_max_ms ? cfg->offline_probe_ms : cfg->retry_max_ms;
     int floor = cfg->retry_min_ms < cap ? cfg->retry_min_ms : cap;
     u->net_failures++;
-    u->backoff_until = wall_ms() + (uint64_t)trygg_backoff(floor, cap, u->net_failures - 1, 25);
+    u->backoff_until = mono_ms() + (uint64_t)trygg_backoff(floor, cap, u->net_failures - 1, 25);
     set_error(u, 0, err, ERR_NETWORK);
 }
 
@@ -353,10 +363,81 @@ static void update_counts(uploader *u)
         u->o.wake(u->o.wake_user);
 }
 
+int uploader_config_due(const uploader_timers *t, int heartbeat_ms)
+{
+    if (t->now >= t->next_config)
+        return 1;
+    /* Due before the next heartbeat: checked with this one (one wake-up). */
+    return t->now >= t->next_hb && t->next_config < t->now + (uint64_t)heartbeat_ms;
+}
+
+uint64_t uploader_next_wake(const uploader_timers *t)
+{
+    uint64_t wake = t->next_config < t->next_hb ? t->next_config : t->next_hb;
+    if (t->outbox_due < wake)
+        wake = t->outbox_due;
+    if (t->backoff_until > wake)
+        wake = t->backoff_until;
+    return wake < t->now + 20 ? t->now + 20 : wake;
+}
+
+/* An outbox time (wall clock, kept in the file) on the monotonic clock. */
+static uint64_t due_mono(uint64_t due_wall)
+{
+    if (due_wall == UINT64_MAX)
+        return UINT64_MAX;
+    uint64_t wall = wall_ms(), mono = mono_ms();
+    return due_wall <= wall ? mono : mono + (due_wall - wall);
+}
+
+/* One turn: the follow-up question, the config check, the queue and the
+ * heartbeat, whichever is due (times in t, mono_ms). */
+static void turn(uploader *u, uploader_timers *t)
+{
+    const kiosk_config *cfg = u->o.cfg;
+    follow_lookup(u); /* a resident is waiting at the screen: first */
+    t->now = mono_ms();
+    if (t->now < u->backoff_until)
+        return;
+    if (uploader_config_due(t, cfg->heartbeat_s * 1000)) {
+        fetch_config(u);
+        t->next_config = mono_ms() + (uint64_t)cfg->config_refresh_s * 1000;
+        if (atomic_load(&u->config_changed) && u->o.wake)
+            u->o.wake(u->o.wake_user);
+    }
+    for (int i = 0; i < 1000 && mono_ms() >= u->backoff_until && send_one(u); i++) {
+        pthread_mutex_lock(&u->mu);
+        int stop = u->stop;
+        pthread_mutex_unlock(&u->mu);
+        if (stop)
+            break;
+    }
+    if (mono_ms() >= t->next_hb && mono_ms() >= u->backoff_until) {
+        heartbeat(u);
+        t->next_hb = mono_ms() + (uint64_t)cfg->heartbeat_s * 1000;
+    }
+}
+
+/* Sleeps until the next deadline (uploader_next_wake: nothing else wakes an
+ * idle kiosk's uploader) or a kick, a follow-up question or stop. */
+static void sleep_until_due(uploader *u, uploader_timers *t)
+{
+    t->now = mono_ms();
+    t->outbox_due = due_mono(outbox_next_due(u->ob));
+    t->backoff_until = u->backoff_until;
+    uint64_t wake = uploader_next_wake(t);
+    struct timespec ts = {(time_t)(wake / 1000), (long)(wake % 1000) * 1000000};
+    pthread_mutex_lock(&u->mu);
+    while (!u->stop && !u->kicked && !u->follow_ask)
+        if (pthread_cond_timedwait(&u->cv, &u->mu, &ts) != 0)
+            break;
+    pthread_mutex_unlock(&u->mu);
+}
+
 static void *run(void *arg)
 {
     uploader *u = arg;
-    uint64_t next_config = 0, next_hb = 0;
+    uploader_timers t = {0};
     for (;;) {
         pthread_mutex_lock(&u->mu);
         int stop = u->stop;
@@ -366,48 +447,12 @@ static void *run(void *arg)
         pthread_mutex_unlock(&u->mu);
         if (stop)
             break;
-        follow_lookup(u); /* a resident is waiting at the screen: first */
-        uint64_t now = wall_ms();
-        if (now >= u->backoff_until) {
-            if (now >= next_config) {
-                fetch_config(u);
-                next_config = now + (uint64_t)u->o.cfg->config_refresh_s * 1000;
-                if (atomic_load(&u->config_changed) && u->o.wake)
-                    u->o.wake(u->o.wake_user);
-            }
-            for (int i = 0; i < 1000 && wall_ms() >= u->backoff_until && send_one(u); i++) {
-                pthread_mutex_lock(&u->mu);
-                stop = u->stop;
-                pthread_mutex_unlock(&u->mu);
-                if (stop)
-                    break;
-            }
-            if (wall_ms() >= next_hb && wall_ms() >= u->backoff_until) {
-                heartbeat(u);
-                next_hb = wall_ms() + (uint64_t)u->o.cfg->heartbeat_s * 1000;
-            }
-        }
+        turn(u, &t);
         /* Refused submissions are kept 30 days for staff, then wiped. */
         if (outbox_purge_dead(u->ob, wall_ms() - 30ull * 24 * 3600 * 1000) > 0)
             TRYGG_INFO("purged refused submissions older than 30 days");
         update_counts(u);
-        now = wall_ms();
-        uint64_t due = outbox_next_due(u->ob);
-        uint64_t wake = next_config < next_hb ? next_config : next_hb;
-        if (due < wake)
-            wake = due;
-        if (u->backoff_until > wake)
-            wake = u->backoff_until;
-        if (wake < now + 20)
-            wake = now + 20;
-        if (wake > now + 60000)
-            wake = now + 60000;
-        struct timespec ts = {(time_t)(wake / 1000), (long)(wake % 1000) * 1000000};
-        pthread_mutex_lock(&u->mu);
-        while (!u->stop && !u->kicked && !u->follow_ask)
-            if (pthread_cond_timedwait(&u->cv, &u->mu, &ts) != 0)
-                break;
-        pthread_mutex_unlock(&u->mu);
+        sleep_until_due(u, &t);
     }
     return NULL;
 }
@@ -432,7 +477,11 @@ uploader *uploader_start(const uploader_opts *o, char *err, size_t cap)
     u->status.outbox_depth = outbox_depth(u->ob);
     u->status.dead = outbox_dead_count(u->ob);
     pthread_mutex_init(&u->mu, NULL);
-    pthread_cond_init(&u->cv, NULL); /* CLOCK_REALTIME, matching wall_ms */
+    pthread_condattr_t ca; /* the wait runs on mono_ms's clock */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&u->cv, &ca);
+    pthread_condattr_destroy(&ca);
     load_token(u);
     if (pthread_create(&u->thread, NULL, run, u) != 0) {
         snprintf(err, cap, "cannot start uploader thread");

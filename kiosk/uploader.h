@@ -48,6 +48,23 @@ int uploader_follow_ask(uploader *u, const char *code);
  * when the question has been asked. */
 int uploader_follow_answer(uploader *u, flow_follow_state *state, char status[24],
                            char received[16], char changed[16]);
+/* The thread's timers (milliseconds on one clock; UINT64_MAX: never). */
+typedef struct uploader_timers {
+    uint64_t now;
+    uint64_t next_config;   /* the config check (ETag) is due */
+    uint64_t next_hb;       /* the heartbeat is due */
+    uint64_t outbox_due;    /* the outbox's next try (UINT64_MAX: nothing queued) */
+    uint64_t backoff_until; /* the server failed: nothing before this (0: none) */
+} uploader_timers;
+/* When the thread wakes next: the earliest of the config check, the
+ * heartbeat and the outbox's next try, not before the backoff, at least
+ * 20 ms ahead. Nothing else: an idle kiosk's uploader sleeps until its
+ * heartbeat (issue 16: wake-ups of an idle kiosk). */
+uint64_t uploader_next_wake(const uploader_timers *t);
+/* 1 when the config check is to be made now: it is due, or a heartbeat is
+ * due now and the check would fall due before the next one (heartbeat_ms
+ * later), so both take one wake-up. */
+int uploader_config_due(const uploader_timers *t, int heartbeat_ms);
 /* Stops and joins the thread (an upload in flight is finished or timed out). */
 void uploader_stop(uploader *u);
 
