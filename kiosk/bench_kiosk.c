@@ -139,6 +139,10 @@ static void draw(resident *r)
     if (r->ft && r->nft < r->capft) {
         r->ct[r->nft] = cpu_ms() - c;
         r->ft[r->nft++] = d;
+        const char *slow = getenv("BENCH_SLOW"); /* print frames slower than this (ms) */
+        if (slow && d > atof(slow))
+            fprintf(stderr, "bench_kiosk: %.2f ms (CPU %.2f ms): %s %s\n", d, r->ct[r->nft - 1],
+                    r->f.lang, r->l.screen);
     }
     int seen = 0;
     for (int i = 0; i < r->nscreens && !seen; i++)

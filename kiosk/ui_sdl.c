@@ -16,6 +16,7 @@
 #include "trygg/copy.h"
 
 #include "bidi.h"
+#include "occlude.h"
 
 #define FONT_SLOTS    48
 #define BLOCK_SLOTS   1024 /* text boxes rendered once and kept (see text_block) */
@@ -23,6 +24,7 @@
 #define MEASURE_SLOTS 4096 /* text widths (layout measures the same texts again and again) */
 #define MAX_DIRTY     48   /* more changed boxes than this: the whole frame is drawn */
 #define MAX_RUNS      64
+#define MAX_PIECES    256 /* a fill cut into more pieces than this is done whole */
 #define MIN_PX        14
 
 typedef struct font_slot {
@@ -570,7 +572,32 @@ static SDL_Rect el_extent(ui *u, const ui_list *l, int i)
     return r;
 }
 
-static void draw_el(ui *u, ui_list *l, int i)
+/* 1 when element i paints every pixel of its box (its colour, then border,
+ * text, QR modules on it): what lies under it need not be filled. */
+static int opaque(const ui_list *l, int i)
+{
+    const ui_el *e = &l->el[i];
+    return e->kind != UI_HIDDEN && (e->kind != UI_TEXT || e->bg != l->bg || e->border_w);
+}
+
+/* Fills what of the box is not under cover[0..ncover) (the opaque boxes
+ * drawn after it, which fill those pixels again: issue 16). */
+static void fill_seen(ui *u, SDL_Rect r, uint32_t c, const occ_rect *cover, int ncover)
+{
+    occ_rect p[MAX_PIECES];
+    int n =
+        ncover > 0 ? occ_visible((occ_rect){r.x, r.y, r.w, r.h}, cover, ncover, p, MAX_PIECES) : -1;
+    if (n < 0) {
+        fill(u, r.x, r.y, r.w, r.h, c);
+        return;
+    }
+    for (int k = 0; k < n; k++)
+        fill(u, p[k].x, p[k].y, p[k].w, p[k].h, c);
+}
+
+/* Draws element i; cover[0..ncover) are the opaque boxes drawn after it
+ * (ncover 0: none known, everything is drawn). */
+static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
 {
     ui_el *e = &l->el[i];
     if (e->kind == UI_HIDDEN)
@@ -580,7 +607,7 @@ static void draw_el(ui *u, ui_list *l, int i)
         return;
     }
     if (e->kind != UI_TEXT || e->bg != l->bg || e->border_w)
-        fill(u, e->x, e->y, e->w, e->h, e->bg);
+        fill_seen(u, (SDL_Rect){e->x, e->y, e->w, e->h}, e->bg, cover, ncover);
     frame(u, e->x, e->y, e->w, e->h, e->border_w, e->border);
     if (e->check && !e->nolabel && (e->kind == UI_BUTTON || e->kind == UI_KEY)) {
         int pad = e->h / 6, cs = e->h / 2, cx = l->rtl ? e->x + e->w - pad - cs : e->x + pad;
@@ -594,6 +621,26 @@ static void draw_el(ui *u, ui_list *l, int i)
     int bx, by;
     if (el_text(l, i, &q, &bx, &by))
         e->px = draw_text(u, &q, bx, by, &e->fit);
+}
+
+/* Element i when the opaque boxes after it hide all its pixels: nothing is
+ * drawn, its text's size and fit are still reported. */
+static void draw_or_skip(ui *u, ui_list *l, int i, const SDL_Rect *ext, const occ_rect *cover)
+{
+    int ncover = u->plain ? 0 : l->n - i - 1;
+    occ_rect p[1];
+    if (ncover > 0 &&
+        occ_visible((occ_rect){ext->x, ext->y, ext->w, ext->h}, cover, ncover, p, 1) == 0) {
+        text_req q;
+        int bx, by;
+        if (el_text(l, i, &q, &bx, &by)) {
+            const text_block *b = block_get(u, &q);
+            l->el[i].px = b->px;
+            l->el[i].fit = b->how;
+        }
+        return;
+    }
+    draw_el(u, l, i, cover, ncover);
 }
 
 static void draw_ring(ui *u, const ui_list *l)
@@ -644,47 +691,65 @@ static uint64_t ring_hash(const ui_list *l, SDL_Rect *r)
     return hash_ints(HASH_START, v, 10) | 1;
 }
 
-static int add_dirty(SDL_Rect *d, int n, SDL_Rect r)
+/* The changed boxes so far: up to MAX_DIRTY of them, and their union. */
+typedef struct dirty {
+    SDL_Rect *d;
+    int n; /* MAX_DIRTY + 1: too many to draw one by one */
+    SDL_Rect all;
+} dirty;
+
+static void add_dirty(dirty *t, SDL_Rect r)
 {
-    if (n > MAX_DIRTY || r.w <= 0 || r.h <= 0)
-        return n + (n > MAX_DIRTY);
-    d[n] = r;
-    return n + 1;
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    if (t->all.w > 0)
+        SDL_UnionRect(&t->all, &r, &t->all);
+    else
+        t->all = r;
+    if (t->n <= MAX_DIRTY)
+        t->d[t->n++] = r;
 }
 
 /* The boxes that differ between the last frame and l (elements gone, new or
- * changed, the focus ring moved), or -1 when the whole frame is to be drawn. */
+ * changed, the focus ring moved), or -1 when the whole frame is to be drawn.
+ * Many boxes or a large area become the one box around them all: a new
+ * screen under the same header and footer does not draw those again. */
 static int changes(ui *u, const ui_list *l, const uint64_t *hash, const SDL_Rect *ext, SDL_Rect *d)
 {
     shown *s = &u->last;
     if (!u->partial || u->plain || !s->valid || s->w != l->w || s->h != l->h || s->bg != l->bg ||
         s->rtl != l->rtl)
         return -1;
-    int n = 0;
+    dirty t = {d, 0, {0, 0, 0, 0}};
     long area = 0;
     for (int i = 0; i < l->n; i++) {
         int same = i < s->n && s->hash[i] == hash[i];
         for (int k = 0; k < s->n && !same; k++)
             same = s->hash[k] == hash[i];
         if (!same)
-            n = add_dirty(d, n, ext[i]);
+            add_dirty(&t, ext[i]);
     }
     for (int k = 0; k < s->n; k++) {
         int same = k < l->n && s->hash[k] == hash[k];
         for (int i = 0; i < l->n && !same; i++)
             same = s->hash[k] == hash[i];
         if (!same)
-            n = add_dirty(d, n, s->rect[k]);
+            add_dirty(&t, s->rect[k]);
     }
     SDL_Rect rr;
     uint64_t rh = ring_hash(l, &rr);
     if (rh != s->ring) {
-        n = add_dirty(d, n, s->ring_rect);
-        n = add_dirty(d, n, rr);
+        add_dirty(&t, s->ring_rect);
+        add_dirty(&t, rr);
     }
-    for (int i = 0; i < n && i <= MAX_DIRTY; i++)
+    for (int i = 0; i < t.n; i++)
         area += (long)d[i].w * d[i].h;
-    return n > MAX_DIRTY || area * 2 > (long)l->w * l->h ? -1 : n;
+    if (t.n <= MAX_DIRTY && area * 2 <= (long)l->w * l->h)
+        return t.n;
+    SDL_Rect screen = {0, 0, l->w, l->h};
+    if (!SDL_IntersectRect(&t.all, &screen, &d[0]) || SDL_RectEquals(&d[0], &screen))
+        return -1; /* everything changed */
+    return 1;
 }
 
 /* Remembers what l showed; elements not drawn this frame take their px and
@@ -745,13 +810,18 @@ void ui_draw(ui *u, ui_list *l)
     }
     int n = changes(u, l, hash, ext, d);
     memset(drawn, 0, sizeof drawn);
+    /* the opaque boxes: what lies under one is not filled (issue 16) */
+    occ_rect cover[UI_MAX_ELS + 1];
+    for (int i = 0; i < l->n; i++)
+        cover[i] = opaque(l, i) ? (occ_rect){l->el[i].x, l->el[i].y, l->el[i].w, l->el[i].h}
+                                : (occ_rect){0, 0, 0, 0};
     for (int k = n < 0 ? -1 : 0; k < n || k < 0; k++) {
         SDL_Rect all = {0, 0, l->w, l->h}, *r = k < 0 ? &all : &d[k];
         SDL_RenderSetClipRect(u->r, k < 0 ? NULL : r);
-        fill(u, r->x, r->y, r->w, r->h, l->bg);
+        fill_seen(u, *r, l->bg, cover, u->plain ? 0 : l->n);
         for (int i = 0; i < l->n; i++)
             if (k < 0 || meets(&ext[i], r)) {
-                draw_el(u, l, i);
+                draw_or_skip(u, l, i, &ext[i], cover + i + 1);
                 drawn[i] = 1;
             }
         draw_ring(u, l);
