@@ -1,13 +1,14 @@
 /*
  * test_sqlite_event_plan.c — the week picture's partner-event statements on
- * SQLite read the index events_day by a range. trygg_store_event_totals
- * runs 13 times per week picture and the map's events by place once; with a
- * bound written "?1 IS NULL OR day >= ?1" SQLite planned a scan of every
- * event (200,000 in bench_report) for each. The plans of the statements the
+ * SQLite read an index by day by a range. trygg_store_event_totals runs 13
+ * times per week picture and the map's events by place once; with a bound
+ * written "?1 IS NULL OR day >= ?1" SQLite planned a scan of every event
+ * (200,000 in bench_report) for each. The plans of the statements the
  * backend runs (store_sqlite_events.h) must be SEARCH ... USING INDEX
- * events_day (day>? AND day<?) — a range with both ends, not only one,
- * which would still read every event before the week — and never SCAN
- * events; the old form is checked to scan, so the check can see a scan.
+ * events_day, or the covering events_week of v23, (day>? AND day<?): a
+ * range with both ends, not only one, which would still read every event
+ * before the week; never SCAN events. The old form is checked to scan, so
+ * the check can see a scan.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,7 +25,7 @@
 #include "store_sqlite_internal.h"
 
 typedef struct plan {
-    int search_day; /* a SEARCH of events through events_day, both day bounds */
+    int search_day; /* a SEARCH of events by day (events_day or events_week), both bounds */
     int scan;       /* a SCAN of events */
     char text[1024];
 } plan;
@@ -69,7 +70,8 @@ static void plan_of(const char *path, const char *sql, plan *p)
         if (!d)
             continue;
         if (strncmp(d, "SEARCH events USING ", 20) == 0 &&
-            strstr(d, "INDEX events_day (day>? AND day<?)"))
+            (strstr(d, "INDEX events_day (day>? AND day<?)") ||
+             strstr(d, "INDEX events_week (day>? AND day<?)")))
             p->search_day = 1;
         if (strncmp(d, "SCAN events", 11) == 0)
             p->scan = 1;
@@ -86,7 +88,8 @@ static void assert_index_range(const char *path, const char *sql)
     plan p;
     plan_of(path, sql, &p);
     if (!p.search_day || p.scan)
-        fail_msg("%s\n  plan: %s\n  wanted SEARCH events USING INDEX events_day (day>? AND day<?), "
+        fail_msg("%s\n  plan: %s\n  wanted SEARCH events USING INDEX events_day or events_week"
+                 " (day>? AND day<?), "
                  "no SCAN",
                  sql, p.text);
 }
@@ -97,6 +100,17 @@ static void test_week_event_statements_use_index(void **state)
     fixture *f = *state;
     assert_index_range(f->path, TRYGG_SQLITE_EVENT_TOTALS);
     assert_index_range(f->path, TRYGG_SQLITE_EVENT_PLACES);
+}
+
+/* The totals read no row: the covering index events_week (v23) has every
+ * column they need. */
+static void test_totals_covered(void **state)
+{
+    fixture *f = *state;
+    plan p;
+    plan_of(f->path, TRYGG_SQLITE_EVENT_TOTALS, &p);
+    if (!strstr(p.text, "USING COVERING INDEX events_week (day>? AND day<?)"))
+        fail_msg("totals plan: %s", p.text);
 }
 
 /* The form the fix replaced scans: the check above would see it. */
@@ -116,6 +130,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_week_event_statements_use_index, mk, rm),
+        cmocka_unit_test_setup_teardown(test_totals_covered, mk, rm),
         cmocka_unit_test_setup_teardown(test_old_form_scans, mk, rm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,7 @@
--- v23: nothing to do on SQLite. PostgreSQL's v23
--- (shared/schema/postgresql/v23.sql) gets the week picture's cache that
--- SQLite has had since v6 (report_week_done, report_week_counts). The
--- version number keeps both schemas in step.
-SELECT 1;
+-- v23: the week picture's partner events (13 sums by type per picture,
+-- trygg_store_event_totals, shared/src/store_sqlite_events.h) read a
+-- covering index: a range of (day, type, count), no row fetched per event
+-- (events are filed in any order, so a week's events lie on as many pages
+-- as it has events). PostgreSQL's v23 (shared/schema/postgresql/v23.sql)
+-- adds the same index and the week cache SQLite has had since v6.
+CREATE INDEX events_week ON events(day, type, count);
