@@ -173,53 +173,6 @@ static trygg_err view_check(trygg_store *st, const trygg_filter *f)
 
 /* ---- Listing ------------------------------------------------------------- */
 
-/* One SELECT of the listing: the filter, `extra` (a condition or ""), the
- * cursor, the order and max + 1 rows (one more tells whether a next page
- * exists). `keys` adds the sort key as three last columns, for an outer
- * ORDER BY. */
-static void list_select(sqlbuf *b, const trygg_filter *f, const trygg_cursor *after, char *terms,
-                        size_t cap, int max, const char *extra, int keys)
-{
-    sb_add(b, "SELECT ");
-    sb_add(b, trygg_pg_item_cols(f ? f->view : TRYGG_VIEW_SHARED));
-    if (keys)
-        sb_add(b, ", i.urgent AS k_urgent, i.created AS k_created, i.id AS k_id");
-    sb_add(b, " FROM items i WHERE true");
-    sb_add(b, extra);
-    filter_where(b, f, terms, cap);
-    if (after && after->valid) {
-        trygg_sql_val k[3] = {TRYGG_SQL_INT(after->urgent ? 1 : 0), TRYGG_SQL_INT(after->created),
-                              TRYGG_SQL_INT(after->id)};
-        sb_put(b, " AND (i.urgent, i.created, i.id) < (?::int::boolean, " PG_TS("?") ", ?::bigint)",
-               k, 3);
-    }
-    sb_num(b, " ORDER BY i.urgent DESC, i.created DESC, i.id DESC LIMIT ?", (int64_t)max + 1);
-}
-
-/* A full-text search without an urgency filter is asked in two parts, the
- * urgent items (through the partial GIN indexes of v23, few) and the
- * others, merged by the order: in one part the planner walked the order
- * index through every urgent item first, one heap page each, before the
- * first non-urgent match (docs/postgresql.md, "Triage at 10M items"). The
- * rows are the same. A filter too large for the doubled statement is
- * asked in one part. */
-static void list_sql(sqlbuf *b, const trygg_filter *f, const trygg_cursor *after, char *terms,
-                     size_t cap, int max)
-{
-    if (f && f->query[0] && f->urgent != 0 && f->urgent != 1) {
-        sb_add(b, "SELECT * FROM ((");
-        list_select(b, f, after, terms, cap, max, " AND i.urgent", 1);
-        sb_add(b, ") UNION ALL (");
-        list_select(b, f, after, terms, cap, max, " AND NOT i.urgent", 1);
-        sb_num(b, ")) i ORDER BY k_urgent DESC, k_created DESC, k_id DESC LIMIT ?",
-               (int64_t)max + 1);
-        if (!b->overflow)
-            return;
-        memset(b, 0, sizeof *b);
-    }
-    list_select(b, f, after, terms, cap, max, "", 0);
-}
-
 trygg_err trygg_pg_list(trygg_store *st, const trygg_filter *f, const trygg_cursor *after,
                         trygg_item *items, int max, int *n, trygg_cursor *next)
 {
@@ -235,7 +188,18 @@ trygg_err trygg_pg_list(trygg_store *st, const trygg_filter *f, const trygg_curs
     if (!b)
         return trygg_pg_failf(st, TRYGG_ERR_NOMEM, "list items: out of memory");
     char terms[sizeof f->query];
-    list_sql(b, f, after, terms, sizeof terms, max);
+    sb_add(b, "SELECT ");
+    sb_add(b, trygg_pg_item_cols(f ? f->view : TRYGG_VIEW_SHARED));
+    sb_add(b, " FROM items i WHERE true");
+    filter_where(b, f, terms, sizeof terms);
+    if (after && after->valid) {
+        trygg_sql_val k[3] = {TRYGG_SQL_INT(after->urgent ? 1 : 0), TRYGG_SQL_INT(after->created),
+                              TRYGG_SQL_INT(after->id)};
+        sb_put(b, " AND (i.urgent, i.created, i.id) < (?::int::boolean, " PG_TS("?") ", ?::bigint)",
+               k, 3);
+    }
+    /* One more than asked tells whether a next page exists. */
+    sb_num(b, " ORDER BY i.urgent DESC, i.created DESC, i.id DESC LIMIT ?", (int64_t)max + 1);
     if (b->overflow) {
         free(b);
         return trygg_pg_failf(st, TRYGG_ERR_TOOBIG, "filter too large");

@@ -203,8 +203,7 @@ static void test_callback_number(void **state)
 
 /* A search lists urgent matches first, then the others, each newest first,
  * and pages through both with the cursor: every match exactly once, in
- * that order, in both views, for one word and for two (PostgreSQL asks the
- * urgent and the other items in two parts, store_pg_search.c). */
+ * that order, in both views, for one word, two words and a prefix. */
 static void test_search_pages_urgent_first(void **state)
 {
     fixture *f = *state;

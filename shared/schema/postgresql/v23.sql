@@ -18,13 +18,6 @@
 -- (day, type, count) with no row to fetch, as on SQLite (v23 there too).
 CREATE INDEX events_week ON events(day, type, count);
 
--- A full-text search lists urgent items first. store_pg_search.c asks for
--- the urgent matches and the others in two parts; these partial GIN
--- indexes (1 % of the items) find the urgent ones without walking every
--- urgent item's row (docs/postgresql.md, "Triage at 10M items").
-CREATE INDEX items_fts_urgent ON items USING gin(fts) WHERE urgent;
-CREATE INDEX items_shared_fts_urgent ON items USING gin(shared_fts) WHERE urgent;
-
 CREATE TABLE report_week_done (
     week_start bigint PRIMARY KEY,
     week_end bigint NOT NULL,
