@@ -325,7 +325,7 @@ static int64_t police_job(void *arg)
 }
 
 /* The quarter's and the year's period cache (schema v22) and the week
- * picture's cache (SQLite v6, PostgreSQL v23) are filled by the first
+ * picture's cache (SQLite v6, PostgreSQL v24) are filled by the first
  * report that needs them; this job fills them in the background, a minute
  * after the start and then every hour, by building the running year and
  * the last complete one (which cover every month of the last three years)

@@ -1,6 +1,6 @@
 /*
  * store_pg_report.c — the SQL side of the weekly situation picture on
- * PostgreSQL. The 12 history weeks come from the week cache of schema v23
+ * PostgreSQL. The 12 history weeks come from the week cache of schema v24
  * (report_week_done / report_week_counts, the same tables and meaning as
  * SQLite's, store_sqlite_report.c): a complete week not cached yet is
  * counted into it once, by one aggregate with GROUPING SETS over the week's
@@ -79,7 +79,7 @@ static trygg_err scan_history(trygg_store *st, trygg_report *r, trygg_rb *b, int
     return TRYGG_OK;
 }
 
-/* ---- Week cache (v23) -------------------------------------------------------- */
+/* ---- Week cache (v24) -------------------------------------------------------- */
 
 /* Counts complete week [from, to) into the cache, in its own short write.
  * The lock (SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE of the

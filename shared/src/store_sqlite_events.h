@@ -3,7 +3,7 @@
  * picture runs 13 times per build (store_sqlite_events.c), here so that
  * tests/shared/test_sqlite_event_plan.c can check their query plans: each
  * must read an index by day (events_day, or the covering events_week of
- * v23 for the totals) by a range (SEARCH ... USING INDEX), not scan every
+ * v24 for the totals) by a range (SEARCH ... USING INDEX), not scan every
  * event. A bound written "?1 IS NULL OR day >= ?1" defeats the
  * index (SQLite plans the statement once, for any ?1), so an open bound
  * is a coalesce to the smallest or largest day instead.

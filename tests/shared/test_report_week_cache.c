@@ -1,7 +1,7 @@
 /*
  * test_report_week_cache.c — the week picture built the fast way (the 12
  * history weeks from the week cache, report_week_done/report_week_counts:
- * SQLite's v6, PostgreSQL's v23) equals a plain count of what was stored:
+ * SQLite's v6, PostgreSQL's v24) equals a plain count of what was stored:
  * items by week and kind, "kind/category", area, channel and source
  * (duplicates and spam left out), partner events by week and type. Checked
  * on the first build (which fills the cache), on a second (which reads

@@ -5,7 +5,7 @@
  * written "?1 IS NULL OR day >= ?1" SQLite planned a scan of every event
  * (200,000 in bench_report) for each. The plans of the statements the
  * backend runs (store_sqlite_events.h) must be SEARCH ... USING INDEX
- * events_day, or the covering events_week of v23, (day>? AND day<?): a
+ * events_day, or the covering events_week of v24, (day>? AND day<?): a
  * range with both ends, not only one, which would still read every event
  * before the week; never SCAN events. The old form is checked to scan, so
  * the check can see a scan.
@@ -102,7 +102,7 @@ static void test_week_event_statements_use_index(void **state)
     assert_index_range(f->path, TRYGG_SQLITE_EVENT_PLACES);
 }
 
-/* The totals read no row: the covering index events_week (v23) has every
+/* The totals read no row: the covering index events_week (v24) has every
  * column they need. */
 static void test_totals_covered(void **state)
 {

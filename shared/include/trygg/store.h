@@ -1138,7 +1138,7 @@ TRYGG_MUST_CHECK trygg_err trygg_store_rows_containing(trygg_store *st, const ch
 /* The report's week cache: *weeks (may be NULL) gets the number of cached
  * weeks, *last_end (may be NULL) the end of the latest cached week (0 when
  * none). Both backends keep one (SQLite since schema v6, PostgreSQL since
- * v23); a backend without a cache would give *weeks = -1 and *last_end = 0. */
+ * v24); a backend without a cache would give *weeks = -1 and *last_end = 0. */
 TRYGG_MUST_CHECK trygg_err trygg_store_report_cache_info(trygg_store *st, int *weeks,
                                                          int64_t *last_end);
 /* Test hook: every time stored so far at which something happened or falls

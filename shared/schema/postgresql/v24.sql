@@ -1,4 +1,4 @@
--- v23: the week picture's cache (issue 15 and 17, docs/report.md
+-- v24: the week picture's cache (issue 15 and 17, docs/report.md
 -- "Performance"), the same tables and meaning as SQLite's week cache
 -- (shared/schema/sqlite/v6.sql and v9.sql): the counts of a complete past
 -- week by dimension (dim 0 kind, 1 "kind/category", 2 area, 4 channel,
@@ -15,7 +15,7 @@
 --
 -- The week picture's partner events (13 sums by type, one per week,
 -- trygg_store_event_totals) read a covering index by day: a plain range of
--- (day, type, count) with no row to fetch, as on SQLite (v23 there too).
+-- (day, type, count) with no row to fetch, as on SQLite (v24 there too).
 CREATE INDEX events_week ON events(day, type, count);
 
 CREATE TABLE report_week_done (
