@@ -22,8 +22,9 @@
  *   [modem2]   optional: a second modem (another SIM/operator), read from as
  *              well and sent on when the first fails; model, connection,
  *              device, send_timeout, delivery_reports as in [modem], and its
- *              own canary_number and command for the watchdog
- *              (docs/smsgw.md "Two modems")
+ *              own canary_number and command for the watchdog, and
+ *              balance_ussd / balance_low for its SIM (another operator's
+ *              code; default [sim]'s) (docs/smsgw.md "Two modems")
  *   [watchdog] quiet_after seconds (1800, 0 = off), step_wait seconds (120),
  *              send_failures (3), canary_number (""), canary_timeout seconds
  *              (300), command (""), command_timeout seconds (60)
@@ -58,6 +59,8 @@ typedef struct smsgw_cfg {
     char m2_model[50], m2_connection[64], m2_device[512];
     int m2_send_timeout, m2_delivery_reports;
     char m2_canary_number[24], m2_command[512];
+    char m2_balance_ussd[32]; /* the second SIM's operator's code ("": [sim]'s) */
+    int m2_balance_low;       /* -1: [sim]'s */
     /* [watchdog] (docs/smsgw.md "A modem that heals itself") */
     int wd_quiet_after, wd_step_wait, wd_send_failures, wd_canary_timeout, wd_command_timeout;
     char wd_canary_number[24], wd_command[512];

@@ -119,8 +119,10 @@ static int modem_open(gw *g, gw_modem *gm, int no)
         mc.delivery_reports = cfg->m2_delivery_reports;
     }
     wd_init(&gm->wd, cfg, (int64_t)time(NULL));
-    if (no == 2)
+    if (no == 2) {
         wd_set_modem(&gm->wd, 2, cfg->m2_canary_number, cfg->m2_command);
+        wd_set_balance(&gm->wd, cfg->m2_balance_ussd, cfg->m2_balance_low);
+    }
     gm->md = modem_new(&mc);
     gm->as = asm_new(cfg->multipart_timeout);
     return gm->md && gm->as;
