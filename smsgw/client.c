@@ -71,6 +71,12 @@ void client_close(gw_client *c)
 long client_post(gw_client *c, const char *path, json_t *body, json_t **answer, char *err,
                  size_t cap)
 {
+    return client_post_wait(c, path, body, answer, err, cap, 10, NULL);
+}
+
+long client_post_wait(gw_client *c, const char *path, json_t *body, json_t **answer, char *err,
+                      size_t cap, long timeout_s, const atomic_int *cancel)
+{
     if (answer)
         *answer = NULL;
     char *text = json_dumps(body, JSON_COMPACT);
@@ -86,8 +92,9 @@ long client_post(gw_client *c, const char *path, json_t *body, json_t **answer, 
         .json = text,
         .user_agent = "trygg-smsgw/" TRYGG_VERSION,
         .connect_timeout_s = 3,
-        .timeout_s = 10,
+        .timeout_s = timeout_s,
         .no_expect = 1,
+        .cancel = cancel,
     };
     trygg_buf resp;
     trygg_buf_init(&resp, BODY_CAP);
