@@ -464,7 +464,7 @@ static void defaults(server_config *c, server_catalog *k)
     k->header_deadline = 10;
     k->body_deadline = 30;
     sms_dialog_cfg_defaults(&k->sms);
-    k->sms_reply_poll = 2;
+    k->sms_reply_poll = 1;
     config_deadlines_defaults(&k->deadlines);
     /* the same as trygg_forward_default_subject/_body, "\\n" written out */
     TRYGG_COPY_FIT(k->mail_subject, "Trygg {ref}: {summary}");

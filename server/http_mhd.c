@@ -126,6 +126,7 @@ typedef struct http_ctx {
      * before the first wait), and its place in http_server.parked. */
     int64_t wait_until_us;
     struct MHD_Connection *mconn;
+    int fd; /* its socket, to see a client that went away meanwhile */
     struct http_ctx *park_next;
 } http_ctx;
 
@@ -501,6 +502,18 @@ static void set_phase(struct http_server *s, struct MHD_Connection *conn, int ph
 
 /* ---- long polls: requests put aside ------------------------------------------------ */
 
+/* 1 when the client of socket fd closed its end (or the socket failed): a
+ * request put aside for it must not take anything (a claimed reply would
+ * go to nobody until its lease ends). */
+static int peer_gone(int fd)
+{
+    char b;
+    if (fd < 0)
+        return 0;
+    ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 /* Puts request c aside (suspends its connection) unless a wake came since
  * `wakes` was read or the server stops; 1 when it is aside. */
 static int park(struct http_server *s, http_ctx *c, struct MHD_Connection *conn,
@@ -520,14 +533,15 @@ static int park(struct http_server *s, http_ctx *c, struct MHD_Connection *conn,
 }
 
 /* Resumes the requests put aside whose wait ended by `now_us` (every one
- * when now_us < 0): their handlers run again on a pool thread. */
+ * when now_us < 0), and those whose client went away: their handlers run
+ * again on a pool thread (or the connection is closed: run_handler). */
 static void unpark(struct http_server *s, int64_t now_us)
 {
     http_ctx *go = NULL;
     pthread_mutex_lock(&s->pmu);
     for (http_ctx **pp = &s->parked; *pp;) {
         http_ctx *c = *pp;
-        if (now_us < 0 || c->wait_until_us <= now_us) {
+        if (now_us < 0 || c->wait_until_us <= now_us || peer_gone(c->fd)) {
             *pp = c->park_next;
             c->park_next = go;
             go = c;
@@ -726,6 +740,8 @@ static enum MHD_Result on_body(http_ctx *c, const char *upload_data, size_t *upl
 static enum MHD_Result run_handler(struct http_server *s, http_ctx *c, struct MHD_Connection *conn)
 {
     for (;;) {
+        if (c->wait_until_us && peer_gone(c->fd))
+            return MHD_NO; /* put aside, and nobody waits for the answer any more */
         unsigned long long wakes = atomic_load(&s->wakes);
         if (atomic_load(&s->stop) || (c->wait_until_us && mono_us() >= c->wait_until_us))
             c->req.must_answer = 1;
@@ -734,11 +750,15 @@ static enum MHD_Result run_handler(struct http_server *s, http_ctx *c, struct MH
         c->route->handler(s->ctx, &c->req, &resp);
         atomic_fetch_sub(&st_busy, 1);
         if (resp.status == 0 && resp.wait_ms > 0 && !c->req.must_answer) {
-            if (c->wait_until_us == 0)
+            if (c->wait_until_us == 0) {
                 c->wait_until_us =
                     mono_us() +
                     (int64_t)(resp.wait_ms < HTTP_WAIT_MAX_MS ? resp.wait_ms : HTTP_WAIT_MAX_MS) *
                         1000;
+                const union MHD_ConnectionInfo *fi =
+                    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+                c->fd = fi ? fi->connect_fd : -1;
+            }
             http_resp_free(&resp);
             if (park(s, c, conn, wakes))
                 return MHD_YES;

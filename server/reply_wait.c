@@ -20,7 +20,7 @@ static int64_t reply_wait_job(void *arg)
     (void)arg;
     http_server_wake(rw.http);
     const server_catalog *k = rw.ctx->cfg.catalog;
-    return k && k->sms_reply_poll > 0 ? k->sms_reply_poll : 2;
+    return k && k->sms_reply_poll > 0 ? k->sms_reply_poll : 1;
 }
 
 /* An SMS queued (PostgreSQL: by any server; SQLite: by this process). */

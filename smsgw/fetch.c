@@ -33,7 +33,8 @@ struct fetch {
     json_t *answers;      /* under mu */
     char prefix[16];      /* the last ref_prefix handed on */
     int failures;
-    int said; /* the long poll state last logged (-1: none yet) */
+    int said;     /* the long poll state last logged (-1: none yet) */
+    int answered; /* the last claim was answered: the next one may wait */
 };
 
 static int64_t mono_ms(void)
@@ -75,10 +76,12 @@ static void hand_on(fetch *f, json_t *ans)
     pthread_mutex_unlock(&f->mu);
 }
 
-/* One claim; the milliseconds to pause before the next. */
+/* One claim; the milliseconds to pause before the next. The first one
+ * (and the first after a failure) does not wait: the gateway learns its
+ * reference prefix and what the server can at once. */
 static int64_t claim_once(fetch *f)
 {
-    int wait = f->cfg->claim_wait;
+    int wait = f->answered ? f->cfg->claim_wait : 0;
     json_t *body = json_pack("{s:i, s:i, s:i}", "max", f->max, "lease_seconds", f->lease_s, "wait",
                              wait),
            *ans = NULL;
@@ -94,6 +97,7 @@ static int64_t claim_once(fetch *f)
     atomic_store(&f->server_up, st != 0 && st < 500);
     if (st != 200) {
         json_decref(ans);
+        f->answered = 0;
         if (f->failures++ == 0)
             TRYGG_WARN("reply fetch: %s (trying again with a backoff)", err);
         return trygg_backoff(1, FETCH_BACKOFF_MAX, f->failures - 1, 0) * 1000;
@@ -101,7 +105,8 @@ static int64_t claim_once(fetch *f)
     if (f->failures)
         TRYGG_INFO("reply fetch: the server answers again");
     f->failures = 0;
-    int lp = json_is_integer(json_object_get(ans, "wait")) && wait > 0;
+    f->answered = 1;
+    int lp = json_is_integer(json_object_get(ans, "wait")) && f->cfg->claim_wait > 0;
     if (lp != f->said)
         TRYGG_INFO("reply fetch: %s", lp ? "the server holds a claim until a reply comes"
                                          : "claiming every poll_interval");
@@ -114,7 +119,7 @@ static int64_t claim_once(fetch *f)
      * that says it waits answered an empty claim in no time. */
     if (!lp)
         return rows ? 0 : (int64_t)f->cfg->poll_interval * 1000;
-    return rows || mono_ms() - t0 >= 1000 ? 0 : 1000;
+    return rows || wait == 0 || mono_ms() - t0 >= 1000 ? 0 : 1000;
 }
 
 static void *fetch_main(void *arg)

@@ -8,8 +8,10 @@
  * empty when its wait ends; waiting claims hold no thread (six of them and
  * the server still answers at once: /healthz, and /metrics counts them in
  * trygg_http_waiting); a claim without `wait` answers at once as before
- * (version 1 gateways), and says "wait": 0; a bad wait is 400; stopping the
- * server answers the claims that wait.
+ * (version 1 gateways), and says "wait": 0; a bad wait is 400; a claim
+ * whose gateway went away while it waited takes nothing (its reply goes to
+ * the next claim, not to a closed socket until the lease ends); stopping
+ * the server answers the claims that wait.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -213,6 +215,46 @@ static void test_no_wait_and_bad_wait(void **state)
     }
 }
 
+/* A gateway that gives up on its waiting claim (a timeout, a restart):
+ * the reply queued afterwards goes to the next claim. */
+static void test_gone_client_takes_nothing(void **state)
+{
+    (void)state;
+    drain();
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", gw_token);
+    struct curl_slist *h = curl_slist_append(NULL, auth);
+    h = curl_slist_append(h, "Content-Type: application/json");
+    h = curl_slist_append(h, "Expect:");
+    char url[300];
+    snprintf(url, sizeof url, "%s/api/v1/gateway/claim", F.base);
+    sfx_resp r = {0};
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, "{\"wait\":20}");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sfx_write_cb);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 1000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    assert_int_equal(curl_easy_perform(c), CURLE_OPERATION_TIMEDOUT);
+    curl_easy_cleanup(c); /* closes the connection */
+    curl_slist_free_all(h);
+    sfx_resp_free(&r);
+    sleep_s(0.5);
+    int64_t id = staff_reply("Till den som frågar nu");
+    sleep_s(1.0);
+    assert_int_equal(sfx_post_json(&F, "/api/v1/gateway/claim", gw_token, "{}", &r), 0);
+    assert_int_equal(r.status, 200);
+    json_error_t e;
+    json_t *o = json_loads(r.body, 0, &e);
+    sfx_resp_free(&r);
+    if (!has_row(o, id))
+        fail_msg("the reply went to the claim of a gateway that had gone");
+    json_decref(o);
+}
+
 /* Stopping the server answers a waiting claim and does not wait for it. */
 static void test_stop_answers_waiting(void **state)
 {
@@ -239,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_wait_answers_when_queued),
         cmocka_unit_test(test_waiting_holds_no_thread),
         cmocka_unit_test(test_no_wait_and_bad_wait),
+        cmocka_unit_test(test_gone_client_takes_nothing),
         cmocka_unit_test(test_stop_answers_waiting),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
