@@ -740,8 +740,12 @@ static enum MHD_Result on_body(http_ctx *c, const char *upload_data, size_t *upl
 static enum MHD_Result run_handler(struct http_server *s, http_ctx *c, struct MHD_Connection *conn)
 {
     for (;;) {
-        if (c->wait_until_us && peer_gone(c->fd))
-            return MHD_NO; /* put aside, and nobody waits for the answer any more */
+        if (c->wait_until_us && peer_gone(c->fd)) {
+            /* Put aside, and nobody waits for the answer any more: the
+             * handler is not called (it would take what is not asked). */
+            c->close_after = 1;
+            return send_error(s, c, conn, 408);
+        }
         unsigned long long wakes = atomic_load(&s->wakes);
         if (atomic_load(&s->stop) || (c->wait_until_us && mono_us() >= c->wait_until_us))
             c->req.must_answer = 1;
