@@ -40,6 +40,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -504,14 +505,14 @@ static void set_phase(struct http_server *s, struct MHD_Connection *conn, int ph
 
 /* 1 when the client of socket fd closed its end (or the socket failed): a
  * request put aside for it must not take anything (a claimed reply would
- * go to nobody until its lease ends). */
+ * go to nobody until its lease ends). POLLRDHUP sees the close even behind
+ * unread bytes (a TLS client's close_notify). */
 static int peer_gone(int fd)
 {
-    char b;
     if (fd < 0)
         return 0;
-    ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+    struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
 }
 
 /* Puts request c aside (suspends its connection) unless a wake came since
