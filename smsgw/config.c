@@ -13,6 +13,7 @@ void smsgw_cfg_defaults(smsgw_cfg *c)
     snprintf(c->model, sizeof c->model, "dummy");
     snprintf(c->connection, sizeof c->connection, "none");
     c->poll_interval = 1;
+    c->claim_wait = 25;
     c->send_timeout = 60;
     c->send_slice = 10;
     c->multipart_timeout = 300;
@@ -149,6 +150,7 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     STR("paths", "store", store)
     STR("server", "url", server_url)
     STR("server", "token_file", token_file)
+    INT("server", "wait", claim_wait, 0, 30)
     STR("paths", "pseudonym_key", pseudonym_key)
     STR("paths", "number_key", number_key)
     STR("paths", "quarantine", quarantine)

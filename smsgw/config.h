@@ -7,7 +7,10 @@
  *              send_slice seconds (10)
  *   [server]   url (the server's base URL), token_file (the gateway's token,
  *              tryggctl gateway add), both required: the gateway is a client
- *              of the server and never opens its database
+ *              of the server and never opens its database; wait seconds (25,
+ *              0..30): replies are fetched by a thread of their own that waits
+ *              on the server this long for one (a long poll, fetch.h); 0: the
+ *              gateway's loop claims them every poll_interval as before
  *   [paths]    store (the gateway's own store), pseudonym_key, number_key,
  *              quarantine (all required), catalogs ("" = assets/i18n/sms);
  *              `database` and `routing` are refused with a clear message
@@ -49,6 +52,7 @@ typedef struct smsgw_cfg {
     /* The gateway as a client of the server (docs/gateway-protocol.md):
      * [server] url, token_file; [paths] store (its own SQLite file). */
     char server_url[512], token_file[512], store[512];
+    int claim_wait; /* [server] wait: the reply fetch's long poll, seconds (0 = none) */
     char catalogs[512];
     int multipart_timeout, call_debounce;
     int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */

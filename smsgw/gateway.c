@@ -925,6 +925,11 @@ trygg_err gw_step(gw *g, int64_t now)
 int gw_run(gw *g)
 {
     int fast = 0;
+    /* Staff replies come from a thread of their own (a long poll, fetch.h):
+     * sent as soon as they are claimed, and the modem is read meanwhile. */
+    char err[300] = "";
+    if (relay_fetch_start(g->rl, err, sizeof err) != TRYGG_OK)
+        TRYGG_WARN("%s: claiming replies every round instead", err);
     while (!stopping(g)) {
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -942,11 +947,12 @@ int gw_run(gw *g)
             struct timespec t1;
             clock_gettime(CLOCK_MONOTONIC, &t1);
             double el = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-            if (stopping(g) || el >= g->cfg->poll_interval)
+            if (stopping(g) || el >= g->cfg->poll_interval || relay_fetch_ready(g->rl))
                 break;
             struct timespec ts = {0, 50 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
     }
+    relay_fetch_stop(g->rl);
     return 0;
 }

@@ -801,8 +801,11 @@ TRYGG_MUST_CHECK trygg_err trygg_store_notify_list(trygg_store *st, int status, 
  * and a wake-up may be spurious: claim and see), 0 when the time ran out.
  * The first call subscribes; a row queued before it is found by the
  * caller's claim. On PostgreSQL: LISTEN, and a NOTIFY at every enqueue
- * (delivered at its commit). *woken = -1 at once where another process
- * cannot wake the caller (SQLite): the caller waits with its own timer. */
+ * (delivered at its commit). On SQLite only this process can wake the
+ * caller: "sms" waits for a commit of this process that queued an SMS (a
+ * staff reply, a dialog reply), and the caller's own timer finds what
+ * another process queued; "notify" sets *woken = -1 at once (the caller
+ * waits with its own timer). */
 TRYGG_MUST_CHECK trygg_err trygg_store_outbox_wait(trygg_store *st, const char *outbox,
                                                    int timeout_ms, int *woken);
 
