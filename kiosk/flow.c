@@ -97,12 +97,32 @@ static int step_visible(const flow *f, flow_step s)
     }
 }
 
+/* A step shown only for some answers (the typed place, the fault's list of
+ * places, the phone number, a fault's or a question's contact and consent)
+ * counts as part of the step before it in "Steg n av m", so the total is
+ * the same whatever the resident answers and no number is skipped (defect 8:
+ * "Steg 4 av 5" was followed by "Steg 5 av 7"). */
+static int step_counted(const flow *f, flow_step s)
+{
+    switch (s) {
+    case ST_PLACE:
+    case ST_SPOT:
+    case ST_PHONE:
+        return 0;
+    case ST_CONSENT:
+    case ST_CONTACT:
+        return f->form.kind != FLOW_FAULT && f->form.kind != FLOW_QUESTION;
+    default:
+        return 1;
+    }
+}
+
 void flow_progress(const flow *f, int *pos, int *total)
 {
     *pos = 0;
     *total = 0;
     for (int i = 0; i < f->nsteps; i++) {
-        if (!step_visible(f, f->steps[i]))
+        if (!step_counted(f, f->steps[i]))
             continue;
         (*total)++;
         if (i <= f->step)
@@ -238,6 +258,7 @@ static void enter_screen(flow *f, flow_screen s)
     f->page = 0;
     f->shift = 0;
     f->kbd_other = 0;
+    f->show_masked = 0;
     f->focus = -1;
     f->kbd_scan = 0;
     f->dirty = 1;
@@ -319,6 +340,7 @@ void flow_reset(flow *f, uint64_t now)
     f->speech_lang[0] = 0;
     f->armed[0] = 0;
     f->keypad = 0;
+    f->show_masked = 0;
     f->headphones = 0;
     f->volume = 100;
     f->large_text = f->cfg->large_text;
@@ -592,6 +614,23 @@ static int prefix(const char *s, const char *p)
     return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* "Just nu": says to call 112 at once if someone is in danger (the number
+ * digit by digit), then the new screen's title, as one utterance. */
+static void say_now_112(flow *f)
+{
+    if (!f->speech)
+        return;
+    char text[1100], spelled[512], title[512];
+    const char *n[] = {"number", NULL};
+    const char *v[] = {f->cat->emergency, NULL};
+    /* spoken: a text too long for its buffer is said empty */
+    trygg_ignore(trygg_i18n_format(spoken(f, "when.now.112"), n, v, title, sizeof title));
+    focus_spell_digits(title, spelled, sizeof spelled);
+    title_text(f, title, sizeof title);
+    snprintf(text, sizeof text, "%s %s", spelled, title);
+    say(f, text);
+}
+
 static void option(flow *f, const char *v)
 {
     flow_form *m = &f->form;
@@ -618,6 +657,11 @@ static void option(flow *f, const char *v)
     case ST_WHEN:
         if (!TRYGG_COPY(m->when, v))
             return;
+        if (strcmp(v, "now") == 0) { /* defect 8: a stronger 112 prompt, first */
+            next(f);
+            say_now_112(f);
+            return;
+        }
         break;
     case ST_FEEDBACK:
         m->feedback = strcmp(v, "yes") == 0;
@@ -707,6 +751,12 @@ static int display_control(flow *f, const char *id)
     if (strcmp(id, "a11y.contrast") == 0) {
         f->high_contrast = !f->high_contrast;
         f->dirty = 1;
+        return 1;
+    }
+    if (strcmp(id, "field.show") == 0) { /* the digits on the screen, never spoken */
+        f->show_masked = !f->show_masked;
+        f->dirty = 1;
+        say(f, spoken(f, f->show_masked ? "field.shown" : "field.hidden"));
         return 1;
     }
     if (strcmp(id, "page.next") == 0 || strcmp(id, "page.prev") == 0) {
@@ -934,6 +984,10 @@ static void activate(flow *f, const char *id)
     }
     if (prefix(id, "key.")) {
         key(f, id + 4);
+        /* Typing stays on the keys: with "Större text" a key (shift, an
+         * error line going away) can make the screen need its second
+         * page, and the first holds no keys (kit_entry). */
+        f->page = 1;
         return;
     }
     screen_control(f, id);

@@ -150,6 +150,8 @@ typedef struct flow {
     int nsteps, step; /* current index into steps when screen == SCR_STEP */
     int page, npages; /* choice list paging; npages is set by the layout */
     int shift;        /* on-screen keyboard: capitals */
+    int out_of_order; /* no token file: nothing could be uploaded (the host sets it) */
+    int show_masked;  /* "Visa numret": the masked field's digits on the screen (never spoken) */
     int kbd_other;    /* keyboard switched from the step's default letters
                          (Arabic UI: Arabic <-> Latin, key "key.kbd") */
     char error[64];   /* catalog key of the current error, "" none */
@@ -256,7 +258,9 @@ const char *flow_screen_name(const flow *f, char *buf, size_t cap);
 /* Seconds left in the idle countdown (0 when no warning). */
 int flow_warning_left(const flow *f);
 
-/* Number of visible steps and 1-based position of the current one. */
+/* "Step pos of total": the steps every resident of this kind of report
+ * sees (the same total whatever the answers; a step shown only for some
+ * answers is part of the one before) and the current one, 1-based. */
 void flow_progress(const flow *f, int *pos, int *total);
 
 /* The text field edited on the current step, its capacity, and whether it

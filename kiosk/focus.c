@@ -448,3 +448,58 @@ void focus_key(flow *f, const ui_list *l, const ui_list *voice, kcfg_key k, uint
         return;
     }
 }
+
+/* ---- touch exploration (speech mode, gesture.h) ---- */
+
+static int contains(const ui_el *e, int x, int y)
+{
+    return x >= e->x && y >= e->y && x < e->x + e->w && y < e->y + e->h;
+}
+
+/* A key of the on-screen keyboard under x, y: the keyboard's stop gets the
+ * focus and the scan is put on that key, so a double tap types it. */
+static int explore_key(flow *f, const ui_list *l, const ui_list *voice, int x, int y)
+{
+    kbd k;
+    kbd_rows(l, &k);
+    for (int r = 0; r < k.rows; r++)
+        for (int c = 0; c < k.n[r]; c++) {
+            int el = k.key[r][c];
+            if (!contains(&l->el[el], x, y))
+                continue;
+            for (int p = 0; p < l->norder; p++)
+                if (l->el[l->order[p]].kind == UI_KEY)
+                    f->focus = p;
+            f->kbd_scan = 2;
+            f->kbd_row = r;
+            f->kbd_col = c;
+            char text[256];
+            stop_text(f, l, voice, el, text, sizeof text);
+            flow_say(f, text);
+            return 1;
+        }
+    return 0;
+}
+
+void focus_explore(flow *f, const ui_list *l, const ui_list *voice, int x, int y, uint64_t now)
+{
+    if (!f->speech)
+        return;
+    f->keypad = 1;
+    f->dirty = 1;
+    if (!f->warning)
+        f->last_input = now;
+    f->now = now;
+    if (explore_key(f, l, voice, x, y))
+        return;
+    /* the last stop under the finger: a control drawn over a panel wins */
+    int hit = -1;
+    for (int p = 0; p < l->norder; p++)
+        if (l->el[l->order[p]].kind != UI_KEY && contains(&l->el[l->order[p]], x, y))
+            hit = p;
+    if (hit < 0)
+        return; /* nothing there: silence, as a screen reader does */
+    f->focus = hit;
+    f->kbd_scan = 0;
+    say_stop(f, l, voice, hit);
+}

@@ -53,6 +53,13 @@ void focus_text(const flow *f, const ui_list *l, int i, char *out, size_t cap);
  * screen out again afterwards (the flow sets dirty). */
 void focus_key(flow *f, const ui_list *l, const ui_list *voice, kcfg_key k, uint64_t now);
 
+/* A single tap at x, y in speech mode (gesture.h): the element under the
+ * finger gets the focus and is spoken (a key of the on-screen keyboard:
+ * the scan is put on it, so "select" or a double tap types it); nothing
+ * under the finger: nothing happens. Swipes and the double tap are the
+ * keypad's down, up and select (focus_key). Does nothing without speech. */
+void focus_explore(flow *f, const ui_list *l, const ui_list *voice, int x, int y, uint64_t now);
+
 /* Writes "1 1 4, 1 4" for "114 14": every digit spoken alone, groups
  * apart, the rest of text unchanged. */
 void focus_spell_digits(const char *text, char *out, size_t cap);

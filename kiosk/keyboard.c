@@ -11,6 +11,15 @@
 
 /* ---- keyboard ---- */
 
+int kit_key_px(const ctx *c, const char *label, int bold, int want, int w, int h)
+{
+    int px = want, min = S(c, 16);
+    while (px > min && ((int)(px * 1.35) + 4 > h ||
+                        layout_measure(label, px, bold, c->l->rtl) > w - 2 * (h / 6)))
+        px -= px > 40 ? 2 : 1;
+    return px;
+}
+
 /* The digit pad (phone numbers, the PIN). */
 static void digit_keys(ctx *c)
 {
@@ -20,8 +29,8 @@ static void digit_keys(ctx *c)
     int kg = S(c, 10);
     static const char *keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "+", "0", "bksp"};
     int kh = (avail_h - 3 * kg) / 4;
-    if (kh > S(c, 110))
-        kh = S(c, 110);
+    if (kh > BTN_H(c, 110, P(c, 44), 1))
+        kh = BTN_H(c, 110, P(c, 44), 1);
     int kw = S(c, 220);
     if (3 * kw + 2 * kg > avail_w)
         kw = (avail_w - 2 * kg) / 3;
@@ -34,7 +43,7 @@ static void digit_keys(ctx *c)
                            c->top + (i / 3) * (kh + kg), kw, kh);
         e->fg = t->key_fg, e->bg = t->key_bg, e->border = t->key_border;
         e->border_w = S(c, 2) > 1 ? S(c, 2) : 1;
-        e->px = strlen(keys[i]) > 1 ? P(c, 30) : P(c, 44);
+        e->px = kit_key_px(c, lab, 1, strlen(keys[i]) > 1 ? P(c, 30) : P(c, 44), kw, kh);
         e->bold = 1;
         e->align = UI_ALIGN_CENTER;
         e->vcenter = 1;
@@ -101,8 +110,8 @@ static void letter_keys(ctx *c)
     const char *(*rows)[14] = ar_keys ? arabic : ar_ui ? latin_ar : latin;
     double units = 13.0;
     int kh = (avail_h - 4 * kg) / 5;
-    if (kh > S(c, c->portrait ? 124 : 92))
-        kh = S(c, c->portrait ? 124 : 92);
+    if (kh > BTN_H(c, c->portrait ? 124 : 92, P(c, 38), 1))
+        kh = BTN_H(c, c->portrait ? 124 : 92, P(c, 38), 1);
     double ku = (avail_w + kg) / units;
     if (ku > S(c, 124))
         ku = S(c, 124);
@@ -131,7 +140,7 @@ static void letter_keys(ctx *c)
             e->bg = on ? t->selected_bg : t->key_bg;
             e->border = t->key_border;
             e->border_w = S(c, 2) > 1 ? S(c, 2) : 1;
-            e->px = special ? P(c, 28) : P(c, 38);
+            e->px = kit_key_px(c, lab, !special, special ? P(c, 28) : P(c, 38), w, kh);
             e->bold = !special;
             e->align = UI_ALIGN_CENTER;
             e->vcenter = 1;
@@ -154,13 +163,47 @@ void kit_keyboard(ctx *c, int digits)
         letter_keys(c);
 }
 
+/* The least height the keyboard needs: keys of 15 mm on a 92 dpi panel
+ * (S(56)), as many rows as it has. */
+static int keyboard_min_h(const ctx *c, int digits)
+{
+    int rows = digits ? 4 : 5;
+    /* keys as tall as their labels need at the chosen text size */
+    return rows * P(c, 56) + (rows - 1) * S(c, 10);
+}
+
+void kit_entry(ctx *c, int n0, int top0, const char *value, int masked, int multiline,
+               const char *hint, int digits)
+{
+    kit_field(c, value, masked, multiline, hint);
+    if (c->bottom - c->top >= keyboard_min_h(c, digits)) {
+        kit_keyboard(c, digits);
+        return;
+    }
+    /* "Större text": the texts on one page, the field and the keys on the
+     * next; nothing is left out and no key gets too small */
+    int ph = kit_pager_h(c);
+    c->l->npages = 2;
+    if (c->f->page == 0) {
+        kit_pager(c, c->bottom - ph, 0, 2);
+        return;
+    }
+    c->l->n = n0;
+    c->top = top0;
+    kit_error_line(c);
+    kit_field(c, value, masked, 0, NULL);
+    kit_pager(c, c->top, 1, 2);
+    c->top += ph + S(c, 12);
+    kit_keyboard(c, digits);
+}
+
 /* The text field: shows the value (dots when masked) with a caret. */
 void kit_field(ctx *c, const char *value, int masked, int multiline, const char *hint)
 {
     const ui_theme *t = c->t;
     char shown[UI_LABEL_MAX];
     size_t o = 0;
-    if (masked) {
+    if (masked && !c->f->show_masked) {
         for (size_t i = trygg_utf8_len(value); i > 0 && o + 4 < sizeof shown; i--) {
             memcpy(shown + o, "\xE2\x80\xA2", 3); /* a bullet per character */
             o += 3;
@@ -193,6 +236,14 @@ void kit_field(ctx *c, const char *value, int masked, int multiline, const char 
         e->check = 0;
     }
     c->top += h + S(c, 10);
+    if (masked) { /* defect 8: the number can be checked before it is sent */
+        const char *lab = T(c, c->f->show_masked ? "field.hide" : "field.show");
+        int bw = kit_btn_w(c, lab, P(c, 30)), bh = BTN_H(c, 72, P(c, 30), 1);
+        ui_el *b = kit_button(c, "field.show", lab, c->pad, c->top, bw > w ? w : bw, bh,
+                              c->f->show_masked ? ST_SELECTED : ST_SECONDARY);
+        b->px = P(c, 30);
+        c->top += bh + S(c, 10);
+    }
     if (hint && *hint) {
         int y = c->top;
         kit_para(c, hint, c->pad, &y, w, P(c, 26), 0, t->muted, t->bg);

@@ -27,7 +27,7 @@ void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out
     out->bg = c.t->bg;
     c.portrait = h > w;
     c.u = (w < h ? w : h) / 1080.0;
-    c.fs = f->large_text ? 1.25 : 1.0;
+    c.fs = f->large_text ? 2.0 : 1.0; /* WCAG 1.4.4: 200 % */
     c.pad = S(&c, 48);
     c.gap = S(&c, 24);
     kit_panel(&c, 0, 0, w, h, c.t->bg, 0, 0);
@@ -70,6 +70,7 @@ void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out
             screen_follow(&c);
             break;
         }
+    kit_paginate(&c);
     if (out->rtl)
         for (int i = 0; i < out->n; i++) {
             ui_el *e = &out->el[i];

@@ -48,7 +48,12 @@ int layout_write_json(const ui_list *l, const char *path)
                                       l->ring_w, "h", l->ring_h, "in", l->ring_in, "out",
                                       l->ring_out, "inner", inner, "outer", outer));
     }
-    int rc = root ? json_dump_file(root, path, JSON_INDENT(1)) : -1;
+    /* whole or not at all (a test may kill the kiosk while it writes) */
+    char tmp[1300];
+    int rc = -1;
+    if (root && (size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) < sizeof tmp &&
+        json_dump_file(root, tmp, JSON_INDENT(1)) == 0)
+        rc = rename(tmp, path) == 0 ? 0 : -1;
     json_decref(root);
     return rc;
 }

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "flow.h"
 #include "focus.h"
+#include "gesture.h"
 #include "layout.h"
 #include "outbox.h"
 #include "remote_config.h"
@@ -52,7 +53,11 @@ typedef struct app {
     FILE *speech_log;           /* script mode: every utterance, one a line */
     char said[SPEECH_MAX_TEXT]; /* script mode: the last utterance (expect said) */
     int quit;
+    int scripted; /* script mode */
+    int no_png;   /* --no-png: shots write only their JSON (what was drawn, how it fit) */
     int w, h;
+    gesture g;        /* touch gestures in speech mode (gesture.h) */
+    int touch_speech; /* speech was on when the finger went down */
 } app;
 
 /* ---- host callbacks for the flow ---- */
@@ -281,9 +286,32 @@ static void status(app *a, ui_status *st)
     st->config_from_server = a->cat.from_server;
 }
 
+/* Defect 9: without a token file nothing the kiosk takes can ever be
+ * uploaded, so the home screen says it is out of order (with the phone
+ * numbers) instead of taking reports. The file is looked at again while
+ * the home screen shows (at most every 5 s), so installing it is enough. */
+static void check_token(app *a)
+{
+    static uint64_t last;
+    uint64_t now = ui_ticks();
+    if (a->f.screen != SCR_HOME || (last && now - last < 5000 && !a->scripted))
+        return;
+    last = now;
+    char token[256];
+    int ok = kcfg_read_token(&a->cfg, token, sizeof token) == TRYGG_OK;
+    sodium_memzero(token, sizeof token);
+    if (ok != !a->f.out_of_order) {
+        a->f.out_of_order = !ok;
+        a->f.dirty = 1;
+        if (!ok)
+            TRYGG_ERR("token_file %s is missing or unreadable: out of order", a->cfg.token_file);
+    }
+}
+
 static void redraw(app *a)
 {
     ui_status st;
+    check_token(a);
     status(a, &st);
     layout_build(&a->f, &st, a->w, a->h, a->list);
     a->f.npages = a->list->npages;
@@ -297,6 +325,7 @@ static void redraw(app *a)
 static void relayout(app *a)
 {
     ui_status st;
+    check_token(a);
     status(a, &st);
     layout_build(&a->f, &st, a->w, a->h, a->list);
     a->f.npages = a->list->npages;
@@ -315,13 +344,10 @@ static void voice_label(app *a, const char *id, char *label, size_t cap)
     layout_label_in(&a->f, &st, a->w, a->h, v, id, label, cap);
 }
 
-/* A key of the keypad (kiosk.ini [keypad]); other keys do nothing. */
-static void keypad(app *a, const char *name, uint64_t now)
+/* Somali screen, English voice: the same screen laid out in the voice's
+ * language to read from (free it), else NULL. */
+static ui_list *voice_list(app *a)
 {
-    int k = kcfg_key_action(&a->cfg, name);
-    if (k < 0)
-        return;
-    /* Somali screen, English voice: the same screen in English to read from. */
     ui_list *voice = NULL;
     const char *v = flow_voice_lang(&a->f);
     if (a->f.speech && strcmp(v, a->f.lang) != 0 && (voice = malloc(sizeof *voice))) {
@@ -337,8 +363,74 @@ static void keypad(app *a, const char *name, uint64_t now)
             voice = NULL;
         }
     }
+    return voice;
+}
+
+/* A key of the keypad (kiosk.ini [keypad]); other keys do nothing. */
+static void keypad(app *a, const char *name, uint64_t now)
+{
+    int k = kcfg_key_action(&a->cfg, name);
+    if (k < 0)
+        return;
+    ui_list *voice = voice_list(a);
     focus_key(&a->f, a->list, voice, (kcfg_key)k, now);
     free(voice);
+}
+
+/* A tap (mouse, or a finger without speech) on whatever is at x, y. */
+static void tap(app *a, int x, int y, uint64_t now)
+{
+    const ui_el *e = layout_hit(a->list, x, y);
+    if (!e)
+        return;
+    char id[64], label[UI_LABEL_MAX];
+    TRYGG_COPY_FIT(id, e->id);
+    TRYGG_COPY_FIT(label, e->label);
+    voice_label(a, id, label, sizeof label);
+    flow_touch(&a->f, id, label, now);
+}
+
+/* A gesture in speech mode (gesture.h): a single tap explores, swipes and
+ * the double tap are the keypad's down, up and select. */
+static void gesture_do(app *a, gesture_kind k, int x, int y, uint64_t now)
+{
+    if (k == GS_NONE || !a->f.speech)
+        return;
+    ui_list *voice = voice_list(a);
+    if (k == GS_TAP)
+        focus_explore(&a->f, a->list, voice, x, y, now);
+    else
+        focus_key(&a->f, a->list, voice,
+                  k == GS_NEXT   ? KP_DOWN
+                  : k == GS_PREV ? KP_UP
+                                 : KP_SELECT,
+                  now);
+    free(voice);
+}
+
+/* A finger down or up. Without speech a finger down is a tap, as before;
+ * with speech (when the finger went down) the movement is a gesture. */
+static void finger(app *a, const ui_input *in)
+{
+    if (in->kind == UI_IN_FINGER_DOWN) {
+        a->touch_speech = a->f.speech;
+        if (!a->f.speech) {
+            tap(a, in->x, in->y, in->t);
+            return;
+        }
+        gesture_down(&a->g, in->x, in->y, in->t);
+        return;
+    }
+    if (a->touch_speech)
+        gesture_do(a, gesture_up(&a->g, in->x, in->y, in->t), 0, 0, in->t);
+}
+
+/* A single tap whose time for a second one has run out. */
+static void gesture_tick(app *a, uint64_t now)
+{
+    int x, y;
+    if (gesture_poll(&a->g, now, &x, &y) == GS_TAP)
+        gesture_do(a, GS_TAP, x, y, now);
 }
 
 /* ---- the event loop ---- */
@@ -349,24 +441,22 @@ static int run_loop(app *a)
     while (!a->quit) {
         uint64_t now = ui_ticks();
         flow_tick(&a->f, now);
+        gesture_tick(a, now);
         if (a->f.dirty)
             redraw(a);
-        uint64_t dl = flow_next_deadline(&a->f);
+        uint64_t dl = flow_next_deadline(&a->f), gd = gesture_deadline(&a->g);
+        dl = gd < dl ? gd : dl;
         int timeout = dl == UINT64_MAX ? -1 : dl <= now ? 0 : (int)(dl - now);
         ui_input in;
         ui_wait(a->u, timeout, &in);
         switch (in.kind) {
-        case UI_IN_TAP: {
-            const ui_el *e = layout_hit(a->list, in.x, in.y);
-            if (e) {
-                char id[64], label[UI_LABEL_MAX];
-                TRYGG_COPY_FIT(id, e->id);
-                TRYGG_COPY_FIT(label, e->label);
-                voice_label(a, id, label, sizeof label);
-                flow_touch(&a->f, id, label, ui_ticks());
-            }
+        case UI_IN_TAP:
+            tap(a, in.x, in.y, ui_ticks());
             break;
-        }
+        case UI_IN_FINGER_DOWN:
+        case UI_IN_FINGER_UP:
+            finger(a, &in);
+            break;
         case UI_IN_WAKE:
             follow_poll(a);
             if (a->up && uploader_config_changed(a->up)) {
@@ -462,13 +552,16 @@ static int type_char(script *s, const char *ch, size_t len)
     }
     if (!e) {
         const ui_el *sh = layout_find(a->list, "key.shift");
-        snprintf(id, sizeof id, "key.%s", lower);
-        if (!lower[0] || !sh || !layout_find(a->list, id))
+        if (!lower[0] || !sh || !layout_find(a->list, lid))
             return fail(s, "no key for '%s' on this keyboard", ch);
         touch(s, sh);
+        /* After shift the key is the capital's (or keeps the small
+         * letter's id, by layout). */
         e = layout_find(a->list, id);
         if (!e)
-            return fail(s, "no key %s", id);
+            e = layout_find(a->list, lid);
+        if (!e)
+            return fail(s, "no key %s after shift", id);
     }
     return touch(s, e);
 }
@@ -482,7 +575,7 @@ static int shot(script *s, const char *name)
     char png[1200], js[1200];
     snprintf(png, sizeof png, "%s/%s.png", s->shots, name);
     snprintf(js, sizeof js, "%s/%s.json", s->shots, name);
-    if (ui_save_png(a->u, png) != 0)
+    if (!a->no_png && ui_save_png(a->u, png) != 0)
         return fail(s, "cannot write %s", png);
     if (layout_write_json(a->list, js) != 0)
         return fail(s, "cannot write %s", js);
@@ -514,6 +607,53 @@ static int cmd_tap(script *s, char *arg)
     if (!e)
         return fail(s, "nothing to tap: '%s'", arg);
     return touch(s, e);
+}
+
+/* tap? #id | label: taps it when it is there, else nothing (e.g. "Fler val"
+ * on a screen that may have one page or more). */
+static int cmd_tap_if(script *s, char *arg)
+{
+    const ui_el *e = layout_find(s->a->list, arg[0] == '#' ? arg + 1 : arg);
+    return e ? touch(s, e) : 0;
+}
+
+/* findpage ID: on a screen with pages ("Större text"), taps "Föregående"
+ * back to the first page, then "Fler val" until the control ID is shown. */
+static int cmd_findpage(script *s, char *arg)
+{
+    app *a = s->a;
+    const ui_el *e;
+    for (int i = 0; i < 50 && (e = layout_find(a->list, "page.prev")) != NULL; i++)
+        touch(s, e);
+    for (int i = 0; i < 50; i++) {
+        if (layout_find(a->list, arg))
+            return 0;
+        if (!(e = layout_find(a->list, "page.next")))
+            break;
+        touch(s, e);
+    }
+    return fail(s, "findpage: no page shows '%s'", arg);
+}
+
+/* shotpages NAME: a shot of each page of the screen (NAME.p0, NAME.p1 ...),
+ * tapping "Fler val" between them, then back to the first page. */
+static int cmd_shotpages(script *s, char *arg)
+{
+    app *a = s->a;
+    char name[256];
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof name, "%s.p%d", arg, i);
+        if (shot(s, name) != 0)
+            return -1;
+        const ui_el *e = layout_find(a->list, "page.next");
+        if (!e)
+            break;
+        touch(s, e);
+    }
+    const ui_el *e;
+    for (int i = 0; i < 50 && (e = layout_find(a->list, "page.prev")) != NULL; i++)
+        touch(s, e);
+    return 0;
 }
 
 /* type TEXT: taps the keys of TEXT, one character at a time. */
@@ -578,6 +718,7 @@ static int cmd_size(script *s, char *arg)
     a->h = h;
     if (ui_set_size(a->u, w, h) != 0)
         return fail(s, "cannot set size %s", arg);
+    gesture_init(&a->g, w < h ? w : h);
     a->f.dirty = 1;
     return 0;
 }
@@ -699,6 +840,78 @@ static int cmd_audio(script *s, char *arg)
     return 0;
 }
 
+/* Posts finger events (down, up, ...) as a touch screen would, n points
+ * dt ms apart from the script's clock, and handles them through the same
+ * path as the event loop; then lets a single tap's wait run out. */
+static int fingers(script *s, const int (*pts)[2], int n, int dt)
+{
+    app *a = s->a;
+    advance(s, 300);
+    for (int i = 0; i < n; i++)
+        if (ui_push_finger(a->u, i % 2 == 0, pts[i][0], pts[i][1], s->now + (uint64_t)(i * dt)) !=
+            0)
+            return fail(s, "cannot post a finger event%s", "");
+    for (int got = 0, idle = 0; got < n;) {
+        ui_input in;
+        ui_wait(a->u, 0, &in);
+        /* SDL ends each poll cycle with one empty answer: only several in
+         * a row mean the events are gone */
+        if (in.kind == UI_IN_NONE && ++idle > 4)
+            return fail(s, "finger events lost%s", "");
+        if (in.kind == UI_IN_NONE)
+            continue;
+        idle = 0;
+        if (in.kind != UI_IN_FINGER_DOWN && in.kind != UI_IN_FINGER_UP)
+            continue;
+        got++;
+        finger(a, &in);
+        relayout(a);
+    }
+    advance(s, (uint64_t)(n * dt) + GESTURE_DOUBLE_MS + 50);
+    gesture_tick(a, s->now);
+    relayout(a);
+    return 0;
+}
+
+/* finger @X,Y | #id | label: one tap by finger (speech mode: speaks what is
+ * there; without speech: a tap). */
+static int cmd_finger(script *s, char *arg)
+{
+    const ui_list *l = s->a->list;
+    int x, y;
+    if (!(arg[0] == '@' && sscanf(arg + 1, "%d,%d", &x, &y) == 2)) {
+        const ui_el *e = NULL;
+        for (int i = 0; i < l->n && !e; i++) /* texts too: they are stops */
+            if (arg[0] == '#' ? !strcmp(l->el[i].id, arg + 1) : !strcmp(l->el[i].label, arg))
+                e = &l->el[i];
+        if (!e)
+            return fail(s, "nothing to touch: '%s'", arg);
+        x = e->x + e->w / 2;
+        y = e->y + e->h / 2;
+    }
+    const int pts[2][2] = {{x, y}, {x, y}};
+    return fingers(s, pts, 2, 80);
+}
+
+/* swipe right|left: a quick horizontal swipe across the middle of the screen. */
+static int cmd_swipe(script *s, char *arg)
+{
+    int w = s->a->w, h = s->a->h, right = !strcmp(arg, "right");
+    if (!right && strcmp(arg, "left") != 0)
+        return fail(s, "swipe: want right or left, got '%s'", arg);
+    const int pts[2][2] = {{right ? w / 3 : 2 * w / 3, h / 2}, {right ? 2 * w / 3 : w / 3, h / 2}};
+    return fingers(s, pts, 2, 150);
+}
+
+/* doubletap: two quick taps in the middle of the screen (activates the focus). */
+static int cmd_doubletap(script *s, char *arg)
+{
+    (void)arg;
+    int x = s->a->w / 2, y = s->a->h / 2;
+    const int pts[4][2] = {{x, y}, {x, y}, {x + 4, y + 4}, {x + 4, y + 4}};
+    return fingers(s, pts, 4, 70);
+}
+
 /* quit: ends the script. */
 static int cmd_quit(script *s, char *arg)
 {
@@ -719,10 +932,26 @@ static const struct {
     const char *name;
     int (*run)(script *s, char *arg);
 } commands[] = {
-    {"tap", cmd_tap},           {"type", cmd_type}, {"wait", cmd_wait}, {"sleep", cmd_sleep},
-    {"shot", cmd_shot},         {"lang", cmd_lang}, {"size", cmd_size}, {"expect", cmd_expect},
-    {"waitsent", cmd_waitsent}, {"quit", cmd_quit}, {"key", cmd_key},   {"audio", cmd_audio},
-    {"seek", cmd_seek},         {"mark", cmd_mark},
+    {"tap", cmd_tap},
+    {"type", cmd_type},
+    {"wait", cmd_wait},
+    {"sleep", cmd_sleep},
+    {"shot", cmd_shot},
+    {"lang", cmd_lang},
+    {"size", cmd_size},
+    {"expect", cmd_expect},
+    {"waitsent", cmd_waitsent},
+    {"quit", cmd_quit},
+    {"key", cmd_key},
+    {"audio", cmd_audio},
+    {"seek", cmd_seek},
+    {"mark", cmd_mark},
+    {"finger", cmd_finger},
+    {"swipe", cmd_swipe},
+    {"doubletap", cmd_doubletap},
+    {"tap?", cmd_tap_if},
+    {"findpage", cmd_findpage},
+    {"shotpages", cmd_shotpages},
 };
 
 static int command(script *s, char *line)
@@ -780,7 +1009,8 @@ static void usage(void)
                     "  --script FILE    run a script headless (see docs/kiosk.md)\n"
                     "  --shots DIR      where the script's shot command writes PNG + JSON\n"
                     "  --wav DIR        speech to WAV files instead of the sound card\n"
-                    "  --speech-log F   script mode: write every utterance to F (lang TAB text)\n");
+                    "  --speech-log F   script mode: write every utterance to F (lang TAB text)\n"
+                    "  --no-png         script mode: shots write only their JSON\n");
 }
 
 /* Warns about each configured language without a catalog. */
@@ -829,6 +1059,8 @@ static int start_parts(app *a, const char *script_path, const char *wav)
     }
     a->w = a->cfg.width;
     a->h = a->cfg.height;
+    gesture_init(&a->g, a->w < a->h ? a->w : a->h);
+    a->scripted = script_path != NULL;
     ui_opts uo = {.headless = script_path != NULL,
                   .width = a->w,
                   .height = a->h,
@@ -918,7 +1150,7 @@ int main(int argc, char **argv)
 {
     const char *cfg_path = NULL, *script_path = NULL, *shots = NULL, *wav = NULL,
                *speech_log = NULL;
-    int check = 0;
+    int check = 0, no_png = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-c") && i + 1 < argc)
             cfg_path = argv[++i];
@@ -932,6 +1164,8 @@ int main(int argc, char **argv)
             wav = argv[++i];
         else if (!strcmp(argv[i], "--speech-log") && i + 1 < argc)
             speech_log = argv[++i];
+        else if (!strcmp(argv[i], "--no-png"))
+            no_png = 1;
         else {
             usage();
             return 2;
@@ -949,6 +1183,7 @@ int main(int argc, char **argv)
     app *a = calloc(1, sizeof *a);
     if (!a)
         return 1;
+    a->no_png = no_png;
     a->list = calloc(1, sizeof *a->list);
     int rc = 1;
     trygg_cfg_error errs[32];

@@ -17,6 +17,8 @@
  */
 #include "layout_kit.h"
 
+#include "trygg/copy.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -50,11 +52,14 @@ static int wrapped_h(const ctx *c, const char *s, int px, int bold, int w)
 }
 
 typedef struct grid {
-    int cols, rows;
+    int cols, rows;           /* rows per page */
+    int cells;                /* the tiles, and the info cell when it is in the grid */
+    int pages, per_page;      /* "Större text": the tiles on more pages */
+    int skip0;                /* the first page has no tiles (only as a last resort) */
     int tw, rgap;             /* tile width, gap between rows */
     int ipad, vpad, tgap;     /* inner padding, title-description gap */
     int tpx, dpx, desc;       /* font sizes; descriptions shown */
-    int row_h[TILE_ROWS_MAX]; /* tile heights per row */
+    int row_h[TILE_ROWS_MAX]; /* tile heights per row of the current page */
 } grid;
 
 static void tile_keys(int i, char tk[48], char dk[48])
@@ -63,36 +68,49 @@ static void tile_keys(int i, char tk[48], char dk[48])
     snprintf(dk, 48, "home.%s.desc", tiles[i]);
 }
 
-/* Height the free cell (after the last tile) needs. */
+/* Height the info cell ("Kiosken sparar ingenting om dig") needs; -1 when
+ * a word does not fit. */
 static int info_h(const ctx *c, const grid *g)
 {
     int w = g->tw - 2 * g->ipad;
-    return kit_text_h(c, T(c, "home.info.title"), g->dpx + S(c, 4), 1, w) + S(c, 8) +
-           kit_text_h(c, T(c, "home.info.body"), g->dpx, 0, w);
+    int a = wrapped_h(c, T(c, "home.info.title"), g->dpx + S(c, 4), 1, w);
+    int b = wrapped_h(c, T(c, "home.info.body"), g->dpx, 0, w);
+    return a < 0 || b < 0 ? -1 : a + S(c, 8) + b;
 }
 
-/* Row heights at the sizes in g; 0 when a text does not fit into a tile's
- * width or the rows are higher than avail_h. */
-static int rows_fit(const ctx *c, grid *g, int avail_h)
+/* Height cell i needs at the sizes in g, or -1 when a text does not fit
+ * into the tile's width. */
+static int cell_h(const ctx *c, const grid *g, int i)
 {
-    int w = g->tw - 2 * g->ipad, total = (g->rows - 1) * g->rgap;
+    if (i >= NT) {
+        int h = info_h(c, g);
+        return h < 0 ? -1 : h + 2 * g->vpad;
+    }
+    char tk[48], dk[48];
+    int w = g->tw - 2 * g->ipad;
+    tile_keys(i, tk, dk);
+    int th = wrapped_h(c, T(c, tk), g->tpx, 1, w);
+    int dh = g->desc ? wrapped_h(c, T(c, dk), g->dpx, 0, w) : 0;
+    if (th < 0 || dh < 0)
+        return -1;
+    return th + (g->desc ? g->tgap + dh : 0) + 2 * g->vpad;
+}
+
+/* Row heights of page `page` at the sizes in g, the rest of avail_h shared
+ * out; 0 when a text does not fit or the rows are higher than avail_h. */
+static int page_fit(const ctx *c, grid *g, int page, int avail_h)
+{
+    int total = (g->rows - 1) * g->rgap, first = (page - g->skip0) * g->per_page;
+    if (page < g->skip0)
+        return 1; /* the head and the page buttons only */
     for (int r = 0; r < g->rows; r++)
         g->row_h[r] = 0;
-    for (int i = 0; i < NT; i++) {
-        char tk[48], dk[48];
-        tile_keys(i, tk, dk);
-        int th = wrapped_h(c, T(c, tk), g->tpx, 1, w);
-        int dh = g->desc ? wrapped_h(c, T(c, dk), g->dpx, 0, w) : 0;
-        if (th < 0 || dh < 0)
+    for (int i = first; i < g->cells && i < first + g->per_page; i++) {
+        int need = cell_h(c, g, i), r = (i - first) / g->cols;
+        if (need < 0)
             return 0;
-        int need = th + (g->desc ? g->tgap + dh : 0) + 2 * g->vpad;
-        if (need > g->row_h[i / g->cols])
-            g->row_h[i / g->cols] = need;
-    }
-    if (NT % g->cols) {
-        int need = info_h(c, g) + 2 * g->vpad;
-        if (need > g->row_h[g->rows - 1])
-            g->row_h[g->rows - 1] = need;
+        if (need > g->row_h[r])
+            g->row_h[r] = need;
     }
     for (int r = 0; r < g->rows; r++)
         total += g->row_h[r];
@@ -103,37 +121,78 @@ static int rows_fit(const ctx *c, grid *g, int avail_h)
     return 1;
 }
 
-/* Chooses columns, font sizes and row heights for the content area. */
-static void plan_grid(const ctx *c, grid *g, int avail_h)
+/* Height of the row of page buttons (kit_pager). */
+static int pager_h(const ctx *c)
+{
+    return kit_pager_h(c);
+}
+
+/* Height the tiles of page p have: the first page has the language
+ * buttons and a notice above them (avail0), the others not (avail). */
+static int page_avail(const ctx *c, const grid *g, int p, int avail0, int avail)
+{
+    int h = p == 0 ? avail0 : avail;
+    return g->pages > 1 ? h - pager_h(c) - g->rgap : h;
+}
+
+/* 1 when every page fits at the sizes, columns and rows per page in g. */
+static int pages_fit(const ctx *c, grid *g, int avail0, int avail)
+{
+    for (int p = 0; p < g->pages; p++)
+        if (!page_fit(c, g, p, page_avail(c, g, p, avail0, avail)))
+            return 0;
+    return 1;
+}
+
+/* Chooses columns, pages, font sizes and row heights for the content area:
+ * all tiles on one page when they fit with their descriptions at or above
+ * the floor; else ("Större text") as few pages as it takes, fewer columns
+ * before more pages, never a description left out. */
+static void plan_grid(const ctx *c, grid *g, int avail0, int avail_h, int info_in_grid)
 {
     memset(g, 0, sizeof *g);
-    g->cols = c->portrait ? 2 : 3;
-    g->rows = (NT + g->cols - 1) / g->cols;
-    g->tw = (c->W - 2 * c->pad - (g->cols - 1) * c->gap) / g->cols;
+    g->cells = NT + (info_in_grid ? 1 : 0);
     g->rgap = S(c, 18);
     g->ipad = S(c, 24);
     g->vpad = S(c, 10);
     g->tgap = S(c, 8);
-    for (g->desc = 1; g->desc >= 0; g->desc--)
-        for (int s = 0; s < NSIZES; s++) {
-            g->tpx = P(c, tile_sizes[s][0]);
-            g->dpx = P(c, tile_sizes[s][1]);
-            if (rows_fit(c, g, avail_h))
-                return;
-        }
-    /* "Större text" where even the titles do not fit at the enlarged
-     * floor: the titles alone, no smaller than the floor of normal text */
-    g->desc = 0;
-    for (g->tpx = P(c, tile_sizes[NSIZES - 1][0]); g->tpx >= S(c, tile_sizes[NSIZES - 1][0]);
-         g->tpx--)
-        if (rows_fit(c, g, avail_h))
-            return;
-    /* nothing fits (cannot happen with the shipped texts and sizes): the
-     * floor without descriptions, equal rows; the renderer shrinks */
+    g->desc = 1;
+    int cols0 = c->portrait ? 2 : 3;
+    /* last resort ("Större text" on a portrait screen with the long Somali
+     * labels): the first page keeps its title, languages and page buttons,
+     * the tiles start on the second */
+    for (g->skip0 = 0; g->skip0 <= 1; g->skip0++)
+        for (int pages = 1; pages <= g->cells; pages++)
+            for (g->cols = cols0; g->cols >= 1; g->cols--) {
+                int rows = (g->cells + g->cols - 1) / g->cols;
+                g->rows = (rows + pages - 1) / pages;
+                if (g->rows > TILE_ROWS_MAX)
+                    continue;
+                g->per_page = g->rows * g->cols;
+                if ((g->cells + g->per_page - 1) / g->per_page != pages)
+                    continue; /* that many pages would leave one empty */
+                g->pages = pages + g->skip0;
+                g->tw = (c->W - 2 * c->pad - (g->cols - 1) * c->gap) / g->cols;
+                for (int s = 0; s < NSIZES; s++) {
+                    g->tpx = P(c, tile_sizes[s][0]);
+                    g->dpx = P(c, tile_sizes[s][1]);
+                    if (pages_fit(c, g, avail0, avail_h))
+                        return;
+                }
+            }
+    /* nothing fits at the floor ("Större text", Somali on a portrait
+     * screen, where the header, the footer and the page buttons take most
+     * of it): one tile a page, the first page without, below the floor as
+     * far as it takes, so nothing overlaps and nothing is cut
+     * (docs/accessibility.md, known gaps) */
+    g->skip0 = 1;
+    g->cols = g->rows = g->per_page = 1;
+    g->pages = g->cells + 1;
+    g->tw = c->W - 2 * c->pad;
     g->tpx = P(c, tile_sizes[NSIZES - 1][0]);
     g->dpx = P(c, tile_sizes[NSIZES - 1][1]);
-    for (int r = 0; r < g->rows; r++)
-        g->row_h[r] = (avail_h - (g->rows - 1) * g->rgap) / g->rows;
+    while (g->dpx > S(c, 16) && !pages_fit(c, g, avail0, avail_h))
+        g->tpx -= 2, g->dpx -= 2;
 }
 
 /* The language buttons (Lättläst next to Svenska: it is chosen like a
@@ -144,7 +203,7 @@ static int home_langs(ctx *c, int x, int y, int measure_only, int *h)
 {
     const flow *f = c->f;
     static const char *const langs[] = {"sv", KCFG_EASY_SV, "en", "ar", "so"};
-    int bh = S(c, 84), x0 = x, total = 0, rows = 1;
+    int bh = BTN_H(c, 84, P(c, 30), 1), x0 = x, total = 0, rows = 1;
     for (int i = 0; i < (int)(sizeof langs / sizeof *langs); i++) {
         if (!kcfg_has_lang(f->cfg, langs[i]))
             continue;
@@ -172,12 +231,13 @@ static int home_langs(ctx *c, int x, int y, int measure_only, int *h)
 }
 
 /* The title, with the language buttons at the end of its row when they fit
- * there (else on a row of their own), and `sub` under it (may be NULL). */
-static void home_head(ctx *c, const char *sub)
+ * there (else on a row of their own; none with langs 0: the tiles' later
+ * pages), and `sub` under it (may be NULL). */
+static void home_head(ctx *c, const char *sub, int langs)
 {
     const char *title = T(c, "home.title");
-    int tpx = P(c, 52), bh = S(c, 84), w = c->W - 2 * c->pad;
-    int langs_w = home_langs(c, 0, 0, 1, NULL);
+    int tpx = P(c, 52), bh = BTN_H(c, 84, P(c, 30), 1), w = c->W - 2 * c->pad;
+    int langs_w = langs ? home_langs(c, 0, 0, 1, NULL) : 0;
     /* one row when the title fits beside the buttons at 52 font units, or
      * a little smaller (down to 40): a row of buttons gives the tiles room */
     int title_w = layout_measure(title, tpx, 1, c->l->rtl);
@@ -200,7 +260,9 @@ static void home_head(ctx *c, const char *sub)
         y += S(c, 6);
         kit_para(c, sub, c->pad, &y, w, P(c, 30), 0, c->t->muted, c->t->bg);
     }
-    if (one_row) {
+    if (!langs) {
+        /* the language is chosen on the first page */
+    } else if (one_row) {
         home_langs(c, c->W - c->pad - langs_w, c->top + (row_h - bh) / 2, 0, NULL);
     } else {
         int lh;
@@ -258,28 +320,92 @@ static void home_tile(ctx *c, const grid *g, int i, int x, int y, int h)
         kit_text(c, "", T(c, dk), x + g->ipad, by + th + g->tgap, w, dh, g->dpx, 0, fg, bg);
 }
 
+/* The head of a page of tiles: the title (and `sub`), on the first page
+ * the language buttons and a notice; returns the height left for tiles. */
+static int home_top(ctx *c, const char *sub, int first)
+{
+    home_head(c, sub, first);
+    if (first)
+        home_notice(c);
+    return c->bottom - c->top;
+}
+
+/* Out of order (defect 9: no token file, nothing could be sent): says so
+ * with the police's and the emergency number; no report tiles, the help
+ * screen with the other numbers stays reachable. */
+static void home_out_of_order(ctx *c)
+{
+    const ui_theme *t = c->t;
+    home_head(c, NULL, 1);
+    char body[1024];
+    const char *n[] = {"police", "emergency", NULL};
+    const char *v[] = {c->f->cat->police_tip_phone, c->f->cat->emergency, NULL};
+    trygg_ignore(trygg_i18n_format(T(c, "ooo.body"), n, v, body,
+                                   sizeof body)); /* display: too long shows empty */
+    int w = c->W - 2 * c->pad, y = c->top + S(c, 20);
+    int h = kit_text_h(c, T(c, "ooo.title"), P(c, 40), 1, w - S(c, 48)) + S(c, 16) +
+            kit_text_h(c, body, P(c, 32), 0, w - S(c, 48)) + S(c, 48);
+    kit_panel(c, c->pad, y, w, h, t->notice_bg, t->border, S(c, 3));
+    int ty = y + S(c, 24);
+    ui_el *e = kit_para(c, T(c, "ooo.title"), c->pad + S(c, 24), &ty, w - S(c, 48), P(c, 40), 1,
+                        t->notice_fg, t->notice_bg);
+    TRYGG_COPY_FIT(e->id, "ooo.title");
+    ty += S(c, 16);
+    e = kit_para(c, body, c->pad + S(c, 24), &ty, w - S(c, 48), P(c, 32), 0, t->notice_fg,
+                 t->notice_bg);
+    e->say_digits = 1;
+    y += h + S(c, 30);
+    const char *lab = T(c, "home.help");
+    int bw = kit_btn_w(c, lab, P(c, 34)) + S(c, 40);
+    bw = bw > w ? w : bw;
+    kit_button(c, "home.help", lab, c->pad, y, bw,
+               BTN_H(c, 104, P(c, 34), kit_lines(c, lab, P(c, 34), 1, bw - S(c, 60))),
+               ST_SECONDARY);
+}
+
 void screen_home(ctx *c)
 {
     const ui_theme *t = c->t;
     kit_footer(c, 0, NULL, NULL);
-    int cols = c->portrait ? 2 : 3;
+    if (c->f->out_of_order) {
+        home_out_of_order(c);
+        return;
+    }
+    int cols = c->portrait ? 2 : 3, n0 = c->l->n, top0 = c->top;
     /* "Kiosken sparar ingenting om dig": in the free cell after the tiles,
-     * or under the title when the tiles fill the grid. */
-    home_head(c, NT % cols ? NULL : T(c, "home.info.body"));
-    home_notice(c);
+     * or under the title when the tiles fill the grid; on the last page
+     * when the tiles take more than one. */
+    int avail0 = home_top(c, NT % cols ? NULL : T(c, "home.info.body"), 1);
     grid g;
-    plan_grid(c, &g, c->bottom - c->top);
+    plan_grid(c, &g, avail0, avail0, NT % cols != 0);
+    int page = 0;
+    if (g.pages > 1) { /* again: the info in the grid, the languages on page 1 */
+        c->l->n = n0, c->top = top0;
+        avail0 = home_top(c, NULL, 1);
+        c->l->n = n0, c->top = top0;
+        int avail = home_top(c, NULL, 0);
+        c->l->n = n0, c->top = top0;
+        plan_grid(c, &g, avail0, avail, 1);
+        page = c->f->page < g.pages ? c->f->page : g.pages - 1;
+        home_top(c, NULL, page == 0);
+        if (!page_fit(c, &g, page, page_avail(c, &g, page, avail0, avail)))
+            g.row_h[0] = page_avail(c, &g, page, avail0, avail); /* only without a plan that fits */
+    }
+    c->l->npages = g.pages;
     int y = c->top;
     for (int r = 0; r < g.rows; r++) {
         for (int k = 0; k < g.cols; k++) {
-            int i = r * g.cols + k, x = c->pad + k * (g.tw + c->gap);
+            int i = (page - g.skip0) * g.per_page + r * g.cols + k;
+            int x = c->pad + k * (g.tw + c->gap);
+            if (page < g.skip0)
+                break;
             if (i < NT) {
                 home_tile(c, &g, i, x, y, g.row_h[r]);
                 continue;
             }
-            if (i > NT)
+            if (i > NT || g.cells == NT)
                 continue;
-            /* The free cell after the tiles (the keypad reaches it last). */
+            /* The info cell after the tiles (the keypad reaches it last). */
             int ty = y + g.vpad, w = g.tw - 2 * g.ipad;
             kit_para(c, T(c, "home.info.title"), x + g.ipad, &ty, w, g.dpx + S(c, 4), 1, t->text,
                      t->bg);
@@ -288,4 +414,6 @@ void screen_home(ctx *c)
         }
         y += g.row_h[r] + g.rgap;
     }
+    if (g.pages > 1)
+        kit_pager(c, c->bottom - pager_h(c), page, g.pages);
 }

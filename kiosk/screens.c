@@ -7,15 +7,34 @@
 #include <string.h>
 #include "trygg/follow.h"
 
+struct help_card {
+    const char *tk, *bk, *url, *phone_key, *phone;
+};
+
+/* "Större text": the cards one under the other, each as high as its texts
+ * (the QR code beside them), on pages when they do not fit (kit_paginate). */
+static void help_stacked(ctx *c, const struct help_card *cards, int n)
+{
+    int y = c->top;
+    for (int i = 0; i < n; i++) {
+        char phone[128];
+        const char *nn[] = {"number", NULL};
+        const char *vv[] = {cards[i].phone, NULL};
+        trygg_ignore(trygg_i18n_format(
+            T(c, cards[i].phone_key), nn, vv, phone,
+            sizeof phone)); /* display: a text too long for its buffer shows empty */
+        y += kit_card_row(c, y, T(c, cards[i].tk), T(c, cards[i].bk), phone, cards[i].url, NULL) +
+             c->gap;
+    }
+}
+
 void screen_help(ctx *c)
 {
     const ui_theme *t = c->t;
     const rc_catalog *k = c->f->cat;
     kit_footer(c, 1, NULL, NULL);
     kit_title(c, T(c, "help.title"), T(c, "help.sub"));
-    struct card {
-        const char *tk, *bk, *url, *phone_key, *phone;
-    } cards[3] = {
+    const struct help_card cards[3] = {
         {"help.tip.title", "help.tip.body", k->police_tip_url, "help.phone", k->police_tip_phone},
         {"help.report.title", "help.report.body", k->police_report_url, "help.phone",
          k->police_tip_phone},
@@ -23,6 +42,10 @@ void screen_help(ctx *c)
          k->child_concern_phone},
     };
     int n = 3;
+    if (c->fs > 1.01) {
+        help_stacked(c, cards, n);
+        return;
+    }
     int avail_w = c->W - 2 * c->pad, avail_h = c->bottom - c->top;
     int cols = c->portrait ? 1 : 3;
     int cw = (avail_w - (cols - 1) * c->gap) / cols;
@@ -90,28 +113,45 @@ void screen_help(ctx *c)
     }
 }
 
-void screen_receipt(ctx *c)
+/* What the receipt shows, computed once and drawn block by block. */
+typedef struct receipt_geo {
+    char code[TRYGG_FOLLOW_CODE_LEN + 1], url[UI_LABEL_MAX];
+    int w, bw, qs;
+    int paged; /* on pages: the QR code under the follow-up code */
+} receipt_geo;
+
+/* The panel with the reference number and, when the status page's address
+ * is known, the follow-up code's QR code (landscape: beside the panel, large
+ * enough to scan from a step away; portrait: inside it). */
+static void receipt_panel(ctx *c, receipt_geo *g, int *py)
 {
     const ui_theme *t = c->t;
     const flow *f = c->f;
-    kit_footer(c, 0, "receipt.done", T(c, "receipt.done"));
-    kit_title(c, T(c, "receipt.title"), NULL);
-    int w = c->W - 2 * c->pad;
-    int y = c->top;
-    int bw = c->portrait ? w : w * 2 / 3;
-    int bh = S(c, 230);
+    int y = *py, bw = g->bw, w = g->w;
+    int qs = g->paged ? 0 : g->qs;
+    int tw = bw - S(c, 72) - (qs && c->portrait ? qs + S(c, 24) : 0);
+    /* "Större text" on a portrait screen: the number needs the panel's
+     * width, the QR code goes under it */
+    int q_under = qs && c->portrait && f->ref[0] &&
+                  layout_measure(f->ref, c->fs > 1.01 ? S(c, 144) : P(c, 96), 1, 0) > tw;
+    if (q_under)
+        tw = bw - S(c, 72);
+    /* the panel is as high as its texts need (at least as before: S(230)) */
+    const char *ref_text = f->ref[0] ? f->ref : T(c, "receipt.ref_none");
+    /* the number is the largest text already: 1.5 times with "Större text" */
+    int rpx = f->ref[0] ? (c->fs > 1.01 ? S(c, 144) : P(c, 96)) : P(c, 34);
+    int lh = kit_text_h(c, T(c, "receipt.ref_label"), P(c, 32), 0, tw);
+    int bold = f->ref[0] != 0;
+    int rh = kit_text_h(c, ref_text, rpx, bold, tw);
+    int bh = S(c, 24) + lh + S(c, 8) + rh + S(c, 24);
+    if (q_under)
+        bh += qs + S(c, 24);
+    if (bh < S(c, 230))
+        bh = S(c, 230);
     kit_panel(c, c->pad, y, bw, bh, t->panel_bg, t->border, S(c, 4));
-    /* The follow-up code (docs/follow-up.md) and, when the status page's
-     * address is known, its QR code at the panel's end. */
-    char code[TRYGG_FOLLOW_CODE_LEN + 1] = "", url[UI_LABEL_MAX] = "";
-    if (f->ref[0] && trygg_follow_code(f->ref, f->follow, code) != TRYGG_OK)
-        code[0] = '\0';
-    if (code[0] && f->cat->status_url[0] &&
-        (size_t)snprintf(url, sizeof url, "%s%s", f->cat->status_url, code) >= sizeof url)
-        url[0] = '\0';
-    /* Landscape: the QR code stands beside the panel, large enough to scan
-     * from a step away; portrait: inside the panel. */
-    int qs = url[0] ? bh - S(c, 40) : 0, qx = c->pad + bw - S(c, 20) - qs, qy = y + (bh - qs) / 2;
+    int qx = c->pad + bw - S(c, 20) - qs, qy = y + (bh - qs) / 2;
+    if (q_under)
+        qx = c->pad + S(c, 36), qy = y + bh - qs - S(c, 24);
     if (qs && !c->portrait) {
         qs = w - bw - S(c, 40);
         if (qs > S(c, 330))
@@ -119,52 +159,122 @@ void screen_receipt(ctx *c)
         qx = c->pad + bw + S(c, 40);
         qy = y;
     }
-    int tw = bw - S(c, 72) - (qs && c->portrait ? qs + S(c, 24) : 0);
-    ui_el *l = kit_text(c, "", T(c, "receipt.ref_label"), c->pad + S(c, 36), y + S(c, 24), tw,
-                        S(c, 50), P(c, 32), 0, t->text, t->panel_bg);
-    (void)l;
+    kit_text(c, "", T(c, "receipt.ref_label"), c->pad + S(c, 36), y + S(c, 24), tw, lh, P(c, 32), 0,
+             t->text, t->panel_bg);
     /* No number known yet (no reference prefix, docs/kiosk.md): say so in
      * words instead of a number. */
-    ui_el *r = f->ref[0]
-                   ? kit_text(c, "receipt.ref", f->ref, c->pad + S(c, 36), y + S(c, 76), tw,
-                              S(c, 130), P(c, 96), 1, t->text, t->panel_bg)
-                   : kit_text(c, "receipt.ref_none", T(c, "receipt.ref_none"), c->pad + S(c, 36),
-                              y + S(c, 76), tw, S(c, 130), P(c, 34), 0, t->text, t->panel_bg);
+    ui_el *r =
+        kit_text(c, f->ref[0] ? "receipt.ref" : "receipt.ref_none", ref_text, c->pad + S(c, 36),
+                 y + S(c, 24) + lh + S(c, 8), tw, rh, rpx, bold, t->text, t->panel_bg);
     r->rtl = 0;
     r->vcenter = 1;
     if (qs) {
-        ui_el *q = kit_add(c, UI_QR, "receipt.qr", url, qx, qy, qs, qs);
+        ui_el *q = kit_add(c, UI_QR, "receipt.qr", g->url, qx, qy, qs, qs);
         q->fg = 0x000000, q->bg = 0xFFFFFF;
     }
-    y += bh + S(c, 30);
-    if (code[0]) {
-        /* Label above the code, both where the eye is (the panel's edge). */
-        int cw = !c->portrait && qs ? bw : w;
-        kit_text(c, "", T(c, "receipt.follow_label"), c->pad, y, cw, S(c, 44), P(c, 30), 0, t->text,
-                 t->bg);
-        ui_el *fc = kit_text(c, "receipt.follow", code, c->pad, y + S(c, 44), cw, S(c, 60),
-                             P(c, 48), 1, t->text, t->bg);
-        fc->rtl = 0;
-        y += S(c, 116);
-        if (!c->portrait && qs && y < c->top + qs + S(c, 16))
-            y = c->top + qs + S(c, 16); /* below the QR code before the full-width text */
-        kit_para(c, T(c, "receipt.follow_hint"), c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
-        y += S(c, 16);
-    }
+    *py = y + bh + S(c, 30);
+}
+
+/* The follow-up code (docs/follow-up.md), its label above it where the eye
+ * is (the panel's edge) and the hint; after the panel, top is where the
+ * panel began (the landscape QR code beside it reaches below). */
+static void receipt_follow(ctx *c, const receipt_geo *g, int *py, int top)
+{
+    const ui_theme *t = c->t;
+    int y = *py, w = g->w;
+    int cw = !c->portrait && g->qs ? g->bw : w;
+    kit_para(c, T(c, "receipt.follow_label"), c->pad, &y, cw, P(c, 30), 0, t->text, t->bg);
+    /* one line: as large as fits ("Större text" on a portrait screen), at
+     * least 1.5 times its normal size */
+    int px = kit_words_fit(c, g->code, P(c, 48), 1, cw, S(c, 48) * 3 / 2);
+    int ch = kit_text_h(c, g->code, px, 1, cw);
+    ui_el *fc = kit_text(c, "receipt.follow", g->code, c->pad, y, cw, ch, px, 1, t->text, t->bg);
+    fc->rtl = 0;
+    y += ch + S(c, 12);
+    if (top >= 0 && !c->portrait && g->qs && y < top + g->qs + S(c, 16))
+        y = top + g->qs + S(c, 16); /* below the QR code before the full-width text */
+    kit_para(c, T(c, "receipt.follow_hint"), c->pad, &y, w, P(c, 28), 0, t->muted, t->bg);
+    *py = y + S(c, 16);
+}
+
+/* What happens next. */
+static void receipt_next(ctx *c, const receipt_geo *g, int *py)
+{
     char nk[48];
     static const char *const kn[] = {"", "concern", "fault", "watch", "walk", "question", "round"};
-    snprintf(nk, sizeof nk, "receipt.%s.next", kn[f->receipt_kind]);
-    kit_para(c, T(c, nk), c->pad, &y, w, P(c, 34), 0, t->text, t->bg);
-    y += S(c, 20);
+    snprintf(nk, sizeof nk, "receipt.%s.next", kn[c->f->receipt_kind]);
+    kit_para(c, T(c, nk), c->pad, py, g->w, P(c, 34), 0, c->t->text, c->t->bg);
+    *py += S(c, 20);
+}
+
+/* The emergency number. */
+static void receipt_emergency(ctx *c, const receipt_geo *g, int *py)
+{
+    const ui_theme *t = c->t;
     char em[256];
     const char *n[] = {"number", NULL};
-    const char *v[] = {f->cat->emergency, NULL};
+    const char *v[] = {c->f->cat->emergency, NULL};
     trygg_ignore(
         trygg_i18n_format(T(c, "receipt.emergency"), n, v, em,
                           sizeof em)); /* display: a text too long for its buffer shows empty */
-    kit_para(c, em, c->pad, &y, w, P(c, 34), 1, t->error_fg == 0xFF9C9C ? t->text : t->danger_bg,
+    kit_para(c, em, c->pad, py, g->w, P(c, 34), 1, t->error_fg == 0xFF9C9C ? t->text : t->danger_bg,
              t->bg)
         ->say_digits = 1;
+}
+
+/* Draws block i of the receipt at *py (top: where the panel began on this
+ * page, -1 when it is not on it). */
+static void receipt_block(ctx *c, receipt_geo *g, int i, int *py, int top)
+{
+    if (i == 0)
+        receipt_panel(c, g, py);
+    else if (i == 1)
+        receipt_follow(c, g, py, top);
+    else if (i == 2) { /* on pages: the QR code under the follow-up code */
+        ui_el *q = kit_add(c, UI_QR, "receipt.qr", g->url, c->pad, *py, g->qs, g->qs);
+        q->fg = 0x000000, q->bg = 0xFFFFFF;
+        *py += g->qs + S(c, 16);
+    } else if (i == 3)
+        receipt_next(c, g, py);
+    else
+        receipt_emergency(c, g, py);
+}
+
+void screen_receipt(ctx *c)
+{
+    const flow *f = c->f;
+    kit_footer(c, 0, "receipt.done", T(c, "receipt.done"));
+    kit_title(c, T(c, "receipt.title"), NULL);
+    receipt_geo g = {.w = c->W - 2 * c->pad};
+    g.bw = c->portrait ? g.w : g.w * 2 / 3;
+    if (f->ref[0] && trygg_follow_code(f->ref, f->follow, g.code) != TRYGG_OK)
+        g.code[0] = '\0';
+    if (g.code[0] && f->cat->status_url[0] &&
+        (size_t)snprintf(g.url, sizeof g.url, "%s%s", f->cat->status_url, g.code) >= sizeof g.url)
+        g.url[0] = '\0';
+    g.qs = g.url[0] ? S(c, 190) : 0;
+    int blocks[5], nb = 0;
+    for (int i = 0; i < 5; i++)
+        if ((i != 1 || g.code[0]) && i != 2)
+            blocks[nb++] = i;
+    /* everything on one screen when it fits; else ("Större text") the QR
+     * code under the follow-up code, and the screen on pages
+     * (kit_paginate), the number first */
+    size_t n0 = c->l->n;
+    int y = c->top;
+    for (int i = 0; i < nb; i++)
+        receipt_block(c, &g, blocks[i], &y, blocks[i] == 1 ? c->top : -1);
+    if (y - S(c, 16) <= c->bottom)
+        return;
+    c->l->n = n0;
+    g.paged = 1;
+    if (g.qs) { /* the QR code: a block of its own after the code */
+        memmove(blocks + 3, blocks + 2, (size_t)(nb - 2) * sizeof *blocks);
+        blocks[2] = 2, nb++;
+    }
+    y = c->top;
+    for (int i = 0; i < nb; i++)
+        receipt_block(c, &g, blocks[i], &y, -1);
 }
 
 void screen_save_error(ctx *c)
@@ -191,20 +301,39 @@ void screen_idle(ctx *c)
         trygg_i18n_format(T(c, "idle.body"), n, v, body,
                           sizeof body)); /* display: a text too long for its buffer shows empty */
     int y = c->top;
-    kit_para(c, body, c->pad, &y, w, P(c, 40), 0, t->text, t->bg);
+    /* "Större text" where the question would not fit under it (this screen
+     * has no pages): the explanation at 1.5 times */
+    int bpx = P(c, 40);
+    if (c->fs > 1.01 && y + kit_text_h(c, body, bpx, 0, w) + S(c, 30) + S(c, 160) +
+                                BTN_H(c, 150, P(c, 44), 1) + BTN_H(c, 96, P(c, 32), 1) + S(c, 20) >
+                            c->bottom)
+        bpx = S(c, 60);
+    kit_para(c, body, c->pad, &y, w, bpx, 0, t->text, t->bg);
     y += S(c, 30);
-    ui_el *cd =
-        kit_text(c, "idle.countdown", secs, c->pad, y, w, S(c, 160), P(c, 120), 1, t->text, t->bg);
+    /* the countdown is the largest text already: not larger with "Större
+     * text" (this screen has no pages: it stands over a step) */
+    int cpx = S(c, 120) > P(c, 120) ? P(c, 120) : S(c, 120);
+    int ch = kit_text_h(c, secs, cpx, 1, w);
+    ui_el *cd = kit_text(c, "idle.countdown", secs, c->pad, y, w, ch, cpx, 1, t->text, t->bg);
     cd->align = UI_ALIGN_CENTER;
     cd->rtl = 0;
-    y += S(c, 180);
     int bw = kit_btn_w(c, T(c, "idle.continue"), P(c, 44)) + S(c, 120);
-    ui_el *b = kit_button(c, "idle.continue", T(c, "idle.continue"), (c->W - bw) / 2, y, bw,
-                          S(c, 150), ST_PRIMARY);
-    b->px = P(c, 44);
-    y += S(c, 190);
+    bw = bw > w ? w : bw;
+    int bh =
+        BTN_H(c, 150, P(c, 44), kit_lines(c, T(c, "idle.continue"), P(c, 44), 1, bw - S(c, 60)));
     int rw = kit_btn_w(c, T(c, "idle.restart"), P(c, 32));
-    ui_el *r = kit_button(c, "nav.restart", T(c, "idle.restart"), (c->W - rw) / 2, y, rw, S(c, 96),
+    rw = rw > w ? w : rw;
+    int rh = BTN_H(c, 96, P(c, 32), kit_lines(c, T(c, "idle.restart"), P(c, 32), 1, rw - S(c, 50)));
+    /* "Större text" with a long text: the gaps give way */
+    int g1 = S(c, 20), g2 = S(c, 40);
+    if (y + ch + g1 + bh + g2 + rh > c->bottom)
+        g1 = S(c, 4), g2 = S(c, 16);
+    y += ch + g1;
+    ui_el *b = kit_button(c, "idle.continue", T(c, "idle.continue"), (c->W - bw) / 2, y, bw, bh,
+                          ST_PRIMARY);
+    b->px = P(c, 44);
+    y += bh + g2;
+    ui_el *r = kit_button(c, "nav.restart", T(c, "idle.restart"), (c->W - rw) / 2, y, rw, rh,
                           ST_SECONDARY);
     r->px = P(c, 32);
 }
@@ -217,16 +346,25 @@ void screen_restart(ctx *c)
     kit_title(c, T(c, "restart.title"), NULL);
     int y = c->top;
     kit_para(c, T(c, "restart.body"), c->pad, &y, w, P(c, 40), 0, t->text, t->bg);
-    y += S(c, 60);
     /* Keeping the answers is the big, first choice; wiping them the small one. */
     int bw = kit_btn_w(c, T(c, "restart.no"), P(c, 44)) + S(c, 120);
-    ui_el *b = kit_button(c, "restart.no", T(c, "restart.no"), (c->W - bw) / 2, y, bw, S(c, 150),
-                          ST_PRIMARY);
-    b->px = P(c, 44);
-    y += S(c, 230);
+    bw = bw > w ? w : bw;
+    int bh = BTN_H(c, 150, P(c, 44), kit_lines(c, T(c, "restart.no"), P(c, 44), 1, bw - S(c, 60)));
     int rw = kit_btn_w(c, T(c, "restart.yes"), P(c, 32)) + S(c, 60);
-    ui_el *r = kit_button(c, "restart.yes", T(c, "restart.yes"), (c->W - rw) / 2, y, rw, S(c, 96),
-                          ST_SECONDARY);
+    rw = rw > w ? w : rw;
+    int rh = BTN_H(c, 96, P(c, 32), kit_lines(c, T(c, "restart.yes"), P(c, 32), 1, rw - S(c, 50)));
+    /* "Större text" with a long text: the gaps give way first (this screen
+     * has no pages: it stands over the step, whose page it keeps) */
+    int g1 = S(c, 60), g2 = S(c, 80);
+    if (y + g1 + bh + g2 + rh > c->bottom)
+        g1 = S(c, 20), g2 = S(c, 40);
+    y += g1;
+    ui_el *b =
+        kit_button(c, "restart.no", T(c, "restart.no"), (c->W - bw) / 2, y, bw, bh, ST_PRIMARY);
+    b->px = P(c, 44);
+    y += bh + g2;
+    ui_el *r =
+        kit_button(c, "restart.yes", T(c, "restart.yes"), (c->W - rw) / 2, y, rw, rh, ST_SECONDARY);
     r->px = P(c, 32);
 }
 
@@ -243,31 +381,32 @@ void screen_pin(ctx *c)
     dots[o] = 0;
     int px = P(c, 48);
     int fw = S(c, 520);
-    ui_el *p =
-        kit_panel(c, (c->W - fw) / 2, c->top, fw, S(c, 90), c->t->panel_bg, c->t->border, S(c, 3));
-    ui_el *e = kit_text(c, "field", dots, p->x + S(c, 10), p->y, fw - S(c, 20), S(c, 90), px, 1,
+    int fh = BTN_H(c, 90, px, 1);
+    ui_el *p = kit_panel(c, (c->W - fw) / 2, c->top, fw, fh, c->t->panel_bg, c->t->border, S(c, 3));
+    ui_el *e = kit_text(c, "field", dots, p->x + S(c, 10), p->y, fw - S(c, 20), fh, px, 1,
                         c->t->text, c->t->panel_bg);
     e->masked = 1;
     e->align = UI_ALIGN_CENTER;
     e->vcenter = 1;
-    c->top += S(c, 110);
+    c->top += fh + S(c, 20);
     static const char *keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "bksp", "0", ""};
     int kg = S(c, 12);
     int kh = (c->bottom - c->top - 3 * kg) / 4;
-    if (kh > S(c, 100))
-        kh = S(c, 100);
-    int kw = S(c, 170);
+    if (kh > BTN_H(c, 100, P(c, 40), 1))
+        kh = BTN_H(c, 100, P(c, 40), 1);
+    int kw = S(c, 170) > kh * 3 / 2 ? S(c, 170) : kh * 3 / 2;
     int x0 = (c->W - 3 * kw - 2 * kg) / 2;
     for (int i = 0; i < 12; i++) {
         if (!keys[i][0])
             continue;
         char id[16];
         snprintf(id, sizeof id, "pin.%s", keys[i]);
-        ui_el *k = kit_add(c, UI_KEY, id, strcmp(keys[i], "bksp") ? keys[i] : T(c, "key.bksp"),
-                           x0 + (i % 3) * (kw + kg), c->top + (i / 3) * (kh + kg), kw, kh);
+        const char *lab = strcmp(keys[i], "bksp") ? keys[i] : T(c, "key.bksp");
+        ui_el *k = kit_add(c, UI_KEY, id, lab, x0 + (i % 3) * (kw + kg),
+                           c->top + (i / 3) * (kh + kg), kw, kh);
         k->fg = c->t->key_fg, k->bg = c->t->key_bg, k->border = c->t->key_border;
         k->border_w = S(c, 2);
-        k->px = strlen(keys[i]) > 1 ? P(c, 28) : P(c, 40);
+        k->px = kit_key_px(c, lab, 1, strlen(keys[i]) > 1 ? P(c, 28) : P(c, 40), kw, kh);
         k->bold = 1;
         k->align = UI_ALIGN_CENTER;
         k->vcenter = 1;
@@ -313,9 +452,10 @@ void screen_maint(ctx *c)
     y += S(c, 30);
     int bw = kit_btn_w(c, T(c, "maint.exit"), P(c, 34));
     kit_button(c, "maint.exit", T(c, "maint.exit"), c->pad, y, bw, S(c, 100), ST_PRIMARY);
-    int bw2 = kit_btn_w(c, T(c, "maint.back"), P(c, 34));
-    kit_button(c, "maint.back", T(c, "maint.back"), c->pad + bw + c->gap, y, bw2, S(c, 100),
-               ST_SECONDARY);
+    int bw2 = kit_btn_w(c, T(c, "maint.back"), P(c, 34)), x2 = c->pad + bw + c->gap;
+    if (x2 + bw2 > c->W - c->pad) /* "Större text" on a portrait screen: under it */
+        x2 = c->pad, y += S(c, 100) + c->gap;
+    kit_button(c, "maint.back", T(c, "maint.back"), x2, y, bw2, S(c, 100), ST_SECONDARY);
 }
 
 void screen_emergency(ctx *c)

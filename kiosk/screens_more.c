@@ -66,7 +66,8 @@ void screen_parent(ctx *c)
     int w = c->W - 2 * c->pad, y = c->top;
     /* The advice: short lines, one idea each. */
     static const char *const tips[] = {"parent.tip1", "parent.tip2", "parent.tip3", "parent.tip4"};
-    int cols = c->portrait ? 1 : 2;
+    int large = c->fs > 1.01; /* "Större text": one column, on pages (kit_paginate) */
+    int cols = c->portrait || large ? 1 : 2;
     int tw = (w - (cols - 1) * c->gap) / cols;
     int rows_y = y;
     for (int i = 0; i < 4; i++) {
@@ -81,6 +82,14 @@ void screen_parent(ctx *c)
             rows_y = y + S(c, 10);
     }
     y += S(c, 24);
+    if (large) {
+        y += kit_card_row(c, y, T(c, "parent.municipality.title"), T(c, "parent.municipality.body"),
+                          NULL, k->parent_municipality_url, T(c, "parent.no_link")) +
+             c->gap;
+        kit_card_row(c, y, T(c, "parent.police.title"), T(c, "parent.police.body"), NULL,
+                     k->parent_police_url, T(c, "parent.no_link"));
+        return;
+    }
     int avail = c->bottom - y;
     int cw = c->portrait ? w : (w - c->gap) / 2;
     int ch = c->portrait ? (avail - c->gap) / 2 : avail;
@@ -141,6 +150,7 @@ void screen_follow(ctx *c)
     const flow *f = c->f;
     int typing = f->follow_state == FOLLOW_IDLE;
     kit_footer(c, 1, typing ? "follow.check" : NULL, typing ? T(c, "follow.check") : NULL);
+    int n0 = c->l->n, top0 = c->top;
     kit_title(c, T(c, "follow.title"), typing ? NULL : T(c, "follow.sub"));
     kit_error_line(c);
     if (f->follow_state == FOLLOW_WAITING) {
@@ -155,6 +165,5 @@ void screen_follow(ctx *c)
     }
     char shown[FLOW_FOLLOW_MAX + 1];
     upper_code(f->follow_code, shown, sizeof shown);
-    kit_field(c, shown, 0, 0, T(c, "follow.hint"));
-    kit_keyboard(c, 0);
+    kit_entry(c, n0, top0, shown, 0, 0, T(c, "follow.hint"), 0);
 }

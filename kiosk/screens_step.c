@@ -89,7 +89,9 @@ static void review_row_dir(ctx *c, int *y, const char *key, const char *value, i
     if (!value || !*value)
         return;
     const ui_theme *t = c->t;
-    int lw = c->portrait ? c->W - 2 * c->pad - S(c, 48) : S(c, 420);
+    int lw = c->portrait ? c->W - 2 * c->pad - S(c, 48) : (int)(S(c, 420) * c->fs);
+    if (!c->portrait && lw > (c->W - 2 * c->pad) / 2) /* "Större text": the labels grow too */
+        lw = (c->W - 2 * c->pad) / 2;
     int vx = c->portrait ? c->pad + S(c, 24) : c->pad + S(c, 24) + lw + S(c, 24);
     int vw = c->W - c->pad - S(c, 24) - vx;
     int px = P(c, 32);
@@ -334,6 +336,25 @@ static void step_consent(ctx *c)
     b->align = UI_ALIGN_START;
 }
 
+/* "Just nu" (defect 8): call 112 at once if someone is in danger, on the
+ * emergency colours, on the steps after the choice. */
+static void now_112(ctx *c)
+{
+    const ui_theme *t = c->t;
+    char text[512];
+    const char *n[] = {"number", NULL};
+    const char *v[] = {c->f->cat->emergency, NULL};
+    trygg_ignore(trygg_i18n_format(T(c, "when.now.112"), n, v, text,
+                                   sizeof text)); /* display: too long shows empty */
+    int w = c->W - 2 * c->pad, px = P(c, 30);
+    int h = kit_text_h(c, text, px, 1, w - S(c, 40)) + S(c, 20);
+    kit_panel(c, c->pad, c->top, w, h, t->danger_bg, t->danger_bg, 0);
+    ui_el *e = kit_text(c, "now.112", text, c->pad + S(c, 20), c->top + S(c, 10), w - S(c, 40),
+                        h - S(c, 20), px, 1, t->danger_fg, t->danger_bg);
+    e->say_digits = 1;
+    c->top += h + S(c, 16);
+}
+
 void screen_step(ctx *c)
 {
     const flow *f = c->f;
@@ -352,6 +373,7 @@ void screen_step(ctx *c)
 
     /* Footer first: it decides how much room the content has. */
     step_footer(c, s);
+    int n0 = c->l->n, top0 = c->top;
     if (!(s == ST_WALK && walks_listed(f) == 0)) /* nothing to go through */
         kit_progress(c);
     size_t cap;
@@ -364,6 +386,8 @@ void screen_step(ctx *c)
         hint_text = NULL;
     kit_title(c, T(c, key), fld ? NULL : hint_text);
     kit_error_line(c);
+    if (strcmp(m->when, "now") == 0 && (s == ST_DESC || s == ST_REVIEW))
+        now_112(c);
     switch (s) {
     case ST_CATEGORY:
         if (m->kind == FLOW_CONCERN)
@@ -408,9 +432,8 @@ void screen_step(ctx *c)
         /* With an error above the field there is no room for the hint and
          * three lines too: the keys keep their size (the error says what to
          * do, and the question it refused is empty). */
-        kit_field(c, fld, masked, s == ST_DESC || (s == ST_QUESTION && !f->error[0]),
-                  f->error[0] ? NULL : hint_text);
-        kit_keyboard(c, digits);
+        kit_entry(c, n0, top0, fld, masked, s == ST_DESC || (s == ST_QUESTION && !f->error[0]),
+                  f->error[0] ? NULL : hint_text, digits);
         break;
     }
 }

@@ -518,7 +518,13 @@ static int el_text(const ui_list *l, int i, text_req *q, int *bx, int *by)
     }
     if ((e->kind != UI_BUTTON && e->kind != UI_KEY) || e->nolabel)
         return 0;
-    int pad = e->h / 6, tx = e->x + pad, tw = e->w - 2 * pad, cs = e->h / 2;
+    int pad = e->h / 6, cs = e->h / 2;
+    /* A button made taller by its row (a neighbour's label on two lines)
+     * keeps the side padding its own text size asks for, the room
+     * kit_btn_w gave it (its label's width and 56 px at scale 1). */
+    if (!e->check && pad > e->px * 2 / 5 + 4)
+        pad = e->px * 2 / 5 + 4;
+    int tx = e->x + pad, tw = e->w - 2 * pad;
     if (e->check) {
         tw -= cs + pad;
         if (!l->rtl)
@@ -1027,6 +1033,38 @@ static int translate_audio(ui *u, const SDL_Event *ev, ui_input *in)
     return 1;
 }
 
+/* Touch (issue 16, defect 2): finger events in logical pixels for the
+ * speech mode's gestures; the mouse events SDL makes from a touch are not
+ * reported again (the finger down is the tap). */
+static int translate_finger(ui *u, const SDL_Event *ev, ui_input *in)
+{
+    float x = ev->tfinger.x * (float)u->w, y = ev->tfinger.y * (float)u->h;
+    if (u->win && u->r) {
+        int ww, wh;
+        SDL_GetWindowSize(u->win, &ww, &wh);
+        SDL_RenderWindowToLogical(u->r, (int)(ev->tfinger.x * (float)ww),
+                                  (int)(ev->tfinger.y * (float)wh), &x, &y);
+    }
+    in->kind = ev->type == SDL_FINGERDOWN ? UI_IN_FINGER_DOWN : UI_IN_FINGER_UP;
+    in->x = (int)x;
+    in->y = (int)y;
+    in->t = ev->tfinger.timestamp;
+    return 1;
+}
+
+int ui_push_finger(ui *u, int down, int x, int y, uint64_t t)
+{
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = down ? SDL_FINGERDOWN : SDL_FINGERUP;
+    ev.tfinger.timestamp = (Uint32)t;
+    ev.tfinger.x = (float)x / (float)(u->w > 0 ? u->w : 1);
+    ev.tfinger.y = (float)y / (float)(u->h > 0 ? u->h : 1);
+    ev.tfinger.pressure = down ? 1.0f : 0.0f;
+    /* SDL_PushEvent would stamp its own time: the caller's clock is kept */
+    return SDL_PeepEvents(&ev, 1, SDL_ADDEVENT, 0, 0) == 1 ? 0 : -1;
+}
+
 static int translate(ui *u, const SDL_Event *ev, ui_input *in)
 {
     switch (ev->type) {
@@ -1043,8 +1081,11 @@ static int translate(ui *u, const SDL_Event *ev, ui_input *in)
     case SDL_QUIT:
         in->kind = UI_IN_QUIT;
         return 1;
+    case SDL_FINGERDOWN:
+    case SDL_FINGERUP:
+        return translate_finger(u, ev, in);
     case SDL_MOUSEBUTTONDOWN:
-        if (ev->button.button != SDL_BUTTON_LEFT)
+        if (ev->button.button != SDL_BUTTON_LEFT || ev->button.which == SDL_TOUCH_MOUSEID)
             return 0;
         in->kind = UI_IN_TAP;
         in->x = ev->button.x;

@@ -37,11 +37,14 @@ typedef enum ui_input_kind {
     UI_IN_KEY,           /* a key went down: its SDL scancode name in key */
     UI_IN_AUDIO_ADDED,   /* an audio output device appeared (headphones) */
     UI_IN_AUDIO_REMOVED, /* an audio output device went away */
+    UI_IN_FINGER_DOWN,   /* a finger touched the screen: x, y, t (gesture.h) */
+    UI_IN_FINGER_UP,     /* the finger left the screen: x, y, t */
 } ui_input_kind;
 
 typedef struct ui_input {
     ui_input_kind kind;
     int x, y;
+    uint64_t t;   /* UI_IN_FINGER_*: the event's time (ms, ui_ticks' clock) */
     char key[32]; /* UI_IN_KEY: "Keypad 8", "Return" ... (kiosk.ini [keypad]) */
 } ui_input;
 
@@ -77,6 +80,10 @@ int ui_save_png(ui *u, const char *path);
 
 /* Waits for input up to timeout_ms (<0: forever). */
 void ui_wait(ui *u, int timeout_ms, ui_input *in);
+
+/* Posts a finger event at logical x, y with time t (ms) as a touch screen
+ * would (script mode's finger, swipe and doubletap; tests). 0 on success. */
+int ui_push_finger(ui *u, int down, int x, int y, uint64_t t);
 
 /* Wakes ui_wait from any thread. */
 void ui_wake(void *u);

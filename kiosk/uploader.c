@@ -27,6 +27,7 @@ struct uploader {
     pthread_cond_t cv;
     int stop, kicked;
     ui_status status; /* under mu */
+    int error_kind;   /* under mu: ERR_*, what status.last_error is about while current */
     atomic_int config_changed;
     trygg_http *http;
     outbox *ob;
@@ -48,7 +49,15 @@ static uint64_t wall_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void set_error(uploader *u, int ok, const char *err)
+/* What the current error is about (uploader.error_kind). */
+enum { ERR_NONE = 0, ERR_NETWORK, ERR_UPLOAD, ERR_CONFIG };
+
+/* Records how the last request of `kind` went: ok, and an error text (NULL:
+ * keep the last text, which maintenance mode shows). The heartbeat reports
+ * the error only while it is current: a request of the same kind that
+ * succeeds afterwards (any request, for a network error) ends it, so the
+ * channels page shows no stale error for a healthy kiosk (defect 9). */
+static void set_error(uploader *u, int ok, const char *err, int kind)
 {
     pthread_mutex_lock(&u->mu);
     u->status.server_ok = ok;
@@ -57,6 +66,10 @@ static void set_error(uploader *u, int ok, const char *err)
         memcpy(u->status.last_error, err, n);
         u->status.last_error[n] = 0;
     }
+    if (err && *err)
+        u->error_kind = kind;
+    else if (ok && (u->error_kind == kind || u->error_kind == ERR_NETWORK))
+        u->error_kind = ERR_NONE;
     pthread_mutex_unlock(&u->mu);
 }
 
@@ -107,7 +120,7 @@ static void network_failed(uploader *u, const char *err)
     int floor = cfg->retry_min_ms < cap ? cfg->retry_min_ms : cap;
     u->net_failures++;
     u->backoff_until = wall_ms() + (uint64_t)trygg_backoff(floor, cap, u->net_failures - 1, 25);
-    set_error(u, 0, err);
+    set_error(u, 0, err, ERR_NETWORK);
 }
 
 static void network_ok(uploader *u)
@@ -136,7 +149,7 @@ static int send_one(uploader *u)
     if (st >= 200 && st < 300) {
         network_ok(u);
         outbox_done(u->ob, uuid);
-        set_error(u, 1, NULL);
+        set_error(u, 1, NULL, ERR_UPLOAD);
         TRYGG_INFO("uploaded %s (HTTP %ld)", uuid, st);
     } else if (st == 400 || st == 409 || st == 413 || st == 415 || st == 422) {
         /* 409: the uuid or the receipt's reference belongs to another item;
@@ -144,7 +157,7 @@ static int send_one(uploader *u)
         network_ok(u);
         snprintf(err, sizeof err, "HTTP %ld for %s: %.200s", st, uuid, trygg_buf_str(&resp));
         outbox_dead(u->ob, uuid, err);
-        set_error(u, 1, err);
+        set_error(u, 1, err, ERR_UPLOAD);
         TRYGG_ERR("server refused submission %s for good: HTTP %ld", uuid, st);
     } else if (st == 401 || st == 403) {
         snprintf(err, sizeof err, "HTTP %ld: kiosk token refused", st);
@@ -155,7 +168,7 @@ static int send_one(uploader *u)
     } else if (st != 0) {
         snprintf(err, sizeof err, "HTTP %ld", st);
         outbox_retry(u->ob, uuid, wall_ms() + backoff_ms(u->o.cfg, attempts + 1), err);
-        set_error(u, 1, err);
+        set_error(u, 1, err, ERR_UPLOAD);
         more = 0;
     } else {
         network_failed(u, err);
@@ -186,25 +199,25 @@ static void fetch_config(uploader *u)
             if (rc_parse(resp.data, resp.len, base, tmp, perr, sizeof perr) == TRYGG_OK) {
                 if (rc_save_cache(u->o.cache_path, new_etag, resp.data, resp.len) == TRYGG_OK) {
                     atomic_store(&u->config_changed, 1);
-                    set_error(u, 1, "");
+                    set_error(u, 1, "", ERR_CONFIG);
                 } else {
                     TRYGG_WARN("cannot write config cache %s", u->o.cache_path);
                 }
             } else {
                 TRYGG_WARN("server config refused: %s", perr);
-                set_error(u, 1, perr);
+                set_error(u, 1, perr, ERR_CONFIG);
             }
         }
         free(base);
         free(tmp);
     } else if (st == 304) {
         network_ok(u);
-        set_error(u, 1, NULL);
+        set_error(u, 1, NULL, ERR_CONFIG);
     } else if (st == 0) {
         network_failed(u, err);
     } else {
         snprintf(err, sizeof err, "config: HTTP %ld", st);
-        set_error(u, 1, err);
+        set_error(u, 1, err, ERR_CONFIG);
         if (st == 401 || st == 403)
             u->token[0] = 0;
     }
@@ -215,8 +228,11 @@ static void heartbeat(uploader *u)
 {
     ui_status s;
     uploader_status(u, &s);
+    pthread_mutex_lock(&u->mu);
+    int current = u->error_kind != ERR_NONE;
+    pthread_mutex_unlock(&u->mu);
     json_t *j = json_pack("{s:s, s:i, s:s}", "version", TRYGG_VERSION, "outbox_depth",
-                          outbox_depth(u->ob), "last_error", s.last_error);
+                          outbox_depth(u->ob), "last_error", current ? s.last_error : "");
     char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (!body)
@@ -231,7 +247,9 @@ static void heartbeat(uploader *u)
         network_failed(u, err);
     else if (st >= 200 && st < 300) {
         network_ok(u);
-        set_error(u, 1, NULL);
+        /* the server answers: a network error is over; an upload's or the
+         * config's stays current until an upload or the config succeeds */
+        set_error(u, 1, NULL, ERR_NETWORK);
     }
     wipe_json_free(body);
     trygg_buf_free(&resp);

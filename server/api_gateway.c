@@ -32,6 +32,9 @@
 #define GW_CLAIM_MAX     100 /* rows per claim, at most */
 #define GW_LEASE_DEFAULT 300 /* seconds */
 #define GW_LEASE_MAX     3600
+/* Seconds a claim may wait for a reply (a long poll, "wait"), at most:
+ * within the front's read timeout (assets/nginx/trygg.conf, 60 s). */
+#define GW_WAIT_MAX 30
 /* A message "received" further ahead of the server's clock than this is
  * taken as received now (a gateway with a wrong clock). */
 #define GW_CLOCK_SKEW 300
@@ -321,12 +324,13 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
     trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
     if (st == NULL)
         return;
-    json_int_t max, lease;
+    json_int_t max, lease, wait;
     int ok = get_int(o, "max", 1, GW_CLAIM_MAX, 16, &max);
     int ok2 = get_int(o, "lease_seconds", 10, GW_LEASE_MAX, GW_LEASE_DEFAULT, &lease);
+    int ok3 = get_int(o, "wait", 0, GW_WAIT_MAX, 0, &wait);
     json_decref(o);
-    if (!ok || !ok2) {
-        api_error_field(resp, 400, "validation", ok ? "lease_seconds" : "max");
+    if (!ok || !ok2 || !ok3) {
+        api_error_field(resp, 400, "validation", !ok ? "max" : !ok2 ? "lease_seconds" : "wait");
         return;
     }
     trygg_sms_out *rows = calloc((size_t)max, sizeof *rows);
@@ -342,6 +346,13 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
     if (e) {
         free(rows);
         api_error_store(resp, e);
+        return;
+    }
+    if (n == 0 && wait > 0 && !req->must_answer) {
+        /* A long poll: put aside until a reply is queued (reply_wait.h)
+         * or the wait ends; then this handler runs again. */
+        free(rows);
+        resp->wait_ms = (int)wait * 1000;
         return;
     }
     json_t *arr = json_array();
@@ -360,6 +371,9 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
     json_t *out = json_object();
     json_object_set_new(out, "messages", arr);
     json_object_set_new(out, "ref_prefix", json_string(k.ref_prefix));
+    /* Protocol 2: the wait this server takes (0 when none was asked); a
+     * gateway that finds no "wait" in the answer polls instead. */
+    json_object_set_new(out, "wait", json_integer(wait));
     http_resp_json(resp, 200, out);
 }
 
@@ -427,6 +441,58 @@ static trygg_err record_delivery(server_ctx *ctx, trygg_store *st, int64_t id,
     return e;
 }
 
+/* One delivery report of a /delivered body. */
+typedef struct gw_report {
+    json_int_t id, parts;
+    trygg_out_status status;
+    const char *error;
+} gw_report;
+
+/* Reads report `o` into *r; NULL when valid, else the field at fault. */
+static const char *parse_report(json_t *o, gw_report *r)
+{
+    const char *status_s = NULL;
+    r->status = TRYGG_OUT_SENT;
+    r->error = NULL;
+    if (!json_is_object(o) || !get_int(o, "id", 1, INT64_MAX, 0, &r->id) || r->id == 0)
+        return "id";
+    if (!get_str(o, "status", 16, &status_s) || !parse_status(status_s, &r->status))
+        return "status";
+    if (!get_int(o, "parts", 0, 255, 0, &r->parts))
+        return "parts";
+    if (!get_str(o, "error", 256, &r->error))
+        return "error";
+    if (!r->error)
+        r->error = "";
+    return NULL;
+}
+
+/* Records reports[n] in one transaction; results[i]: 1 changed, 0 not,
+ * -1 unknown id (in a batch; alone it is TRYGG_ERR_NOTFOUND). A store
+ * error rolls back all of them. */
+static trygg_err record_reports(server_ctx *ctx, trygg_store *st, const gw_report *reports, int n,
+                                int batch, int *results)
+{
+    trygg_err e = trygg_store_begin(st);
+    for (int i = 0; !e && i < n; i++) {
+        int changed = 0;
+        e = record_delivery(ctx, st, (int64_t)reports[i].id, reports[i].status,
+                            (int)reports[i].parts, reports[i].error, &changed);
+        results[i] = e == TRYGG_ERR_NOTFOUND ? -1 : changed;
+        if (e == TRYGG_ERR_NOTFOUND && batch)
+            e = TRYGG_OK; /* answered unknown_id */
+    }
+    if (e) {
+        trygg_store_rollback(st);
+        return e;
+    }
+    return trygg_store_commit(st);
+}
+
+#define GW_REPORTS_MAX 64
+
+/* One report {"id":..,"status":..} or many: {"reports":[...]} (up to
+ * GW_REPORTS_MAX, one transaction, one request: docs/gateway-protocol.md). */
 static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
 {
     server_ctx *ctx = vctx;
@@ -435,40 +501,36 @@ static void h_delivered(void *vctx, const http_req *req, http_resp *resp)
     trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
     if (st == NULL)
         return;
-    json_int_t id, parts;
-    const char *status_s = NULL, *error = NULL;
-    trygg_out_status status = TRYGG_OUT_SENT;
-    const char *bad = NULL;
-    if (!get_int(o, "id", 1, INT64_MAX, 0, &id) || id == 0)
-        bad = "id";
-    else if (!get_str(o, "status", 16, &status_s) || !parse_status(status_s, &status))
-        bad = "status";
-    else if (!get_int(o, "parts", 0, 255, 0, &parts))
-        bad = "parts";
-    else if (!get_str(o, "error", 256, &error))
-        bad = "error";
+    json_t *list = json_object_get(o, "reports");
+    int batch = list != NULL, n = batch ? (int)json_array_size(list) : 1;
+    gw_report reports[GW_REPORTS_MAX];
+    int results[GW_REPORTS_MAX];
+    const char *bad =
+        batch && (!json_is_array(list) || n < 1 || n > GW_REPORTS_MAX) ? "reports" : NULL;
+    for (int i = 0; !bad && i < n; i++)
+        bad = parse_report(batch ? json_array_get(list, (size_t)i) : o, &reports[i]);
     if (bad) {
         json_decref(o);
         api_error_field(resp, 400, "validation", bad);
         return;
     }
-    int changed = 0;
-    trygg_err e = trygg_store_begin(st);
-    if (!e) {
-        e = record_delivery(ctx, st, (int64_t)id, status, (int)parts, error ? error : "", &changed);
-        if (e)
-            trygg_store_rollback(st);
-        else
-            e = trygg_store_commit(st);
-    }
+    trygg_err e = record_reports(ctx, st, reports, n, batch, results);
     json_decref(o);
     if (e == TRYGG_ERR_NOTFOUND) {
         api_error(resp, 404, "unknown_id");
     } else if (e) {
         api_error_store(resp, e);
-    } else {
+    } else if (!batch) {
         json_t *out = json_object();
-        json_object_set_new(out, "changed", json_boolean(changed));
+        json_object_set_new(out, "changed", json_boolean(results[0] == 1));
+        http_resp_json(resp, 200, out);
+    } else {
+        json_t *arr = json_array();
+        for (int i = 0; i < n; i++)
+            json_array_append_new(arr, results[i] < 0 ? json_string("unknown_id")
+                                                      : json_boolean(results[i] == 1));
+        json_t *out = json_object();
+        json_object_set_new(out, "changed", arr);
         http_resp_json(resp, 200, out);
     }
 }

@@ -31,8 +31,7 @@
 #include "trygg/secret.h"
 #include "trygg/text.h"
 
-#define DUE_BATCH       16
-#define FORWARD_LEASE_S 900
+#define DUE_BATCH 16
 
 /* ---- queueing (trygg/forward.h builds the payloads) -------------------------- */
 
@@ -77,18 +76,82 @@ trygg_err forward_enqueue(server_ctx *ctx, trygg_store *st, const trygg_item *it
     return trygg_forward_enqueue(st, &fc, item, destination, actor);
 }
 
-/* ---- sending ----------------------------------------------------------------- */
+/* ---- sending -----------------------------------------------------------------
+ * Two-phase hand-over (docs/server.md "Forwarding: what a crash can do"):
+ * the worker holds a short lease on the rows it claimed and renews it while
+ * it sends (libcurl's progress callback, every third of the lease); just
+ * before the final step of a send — the end of the SMTP DATA, after which
+ * the SMTP server may take the mail, or the webhook's request — it records
+ * the hand-over in the row (trygg_store_notify_handover), which succeeds
+ * only while the lease is still its own. A row found with that marker after
+ * a crash may have reached the receiver: it is sent again with the same
+ * Message-ID / Idempotency-Key (stable per row), so a receiver that dedupes
+ * keeps one. A worker whose lease was lost does not take the final step. */
+
+typedef struct sending {
+    server_ctx *ctx;
+    trygg_store *st;
+    const trygg_notify *row;
+    int64_t skew;    /* the caller's clock (forward_run_once's now) minus time() */
+    int64_t renewed; /* when this worker last renewed its leases */
+    int lease_s;
+    int handed;     /* the hand-over is recorded: the final step may follow */
+    int lease_lost; /* not handed over: the row is another worker's now */
+} sending;
+
+/* Renews this worker's leases when a third of the lease has passed. */
+static void keep_lease(sending *sc)
+{
+    int64_t now = (int64_t)time(NULL) + sc->skew;
+    if (now - sc->renewed < sc->lease_s / 3)
+        return;
+    int n = 0;
+    if (trygg_store_notify_renew(sc->st, sc->ctx->instance, now, sc->lease_s, &n) != TRYGG_OK)
+        TRYGG_WARN("forward: renewing the leases failed: %s", trygg_store_errmsg(sc->st));
+    else
+        sc->renewed = now;
+}
+
+/* Records the hand-over of sc->row; 0 when it is recorded (the lease is
+ * ours), -1 when the final step must not be taken. */
+static int hand_over(sending *sc)
+{
+    if (sc->handed)
+        return 0;
+    trygg_err e = trygg_store_notify_handover(sc->st, sc->row->id, sc->ctx->instance,
+                                              (int64_t)time(NULL) + sc->skew);
+    if (e != TRYGG_OK) {
+        TRYGG_WARN("forward %lld: not handed over (%s)", (long long)sc->row->id,
+                   trygg_store_errmsg(sc->st));
+        sc->lease_lost = 1;
+        return -1;
+    }
+    sc->handed = 1;
+    return 0;
+}
+
+static int progress_cb(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    keep_lease(arg);
+    return 0;
+}
 
 typedef struct upload {
     const char *p;
     size_t len, off;
+    sending *sc;
 } upload;
 
+/* The message, then (its end: libcurl then sends the final "." of the DATA)
+ * the hand-over, or an abort that leaves the mail untaken. */
 static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg)
 {
     upload *u = arg;
     size_t room = size * nitems, left = u->len - u->off;
     size_t n = left < room ? left : room;
+    if (n == 0)
+        return hand_over(u->sc) == 0 ? 0 : CURL_READFUNC_ABORT;
     memcpy(buf, u->p + u->off, n);
     u->off += n;
     return n;
@@ -98,6 +161,25 @@ static size_t discard_cb(char *buf, size_t size, size_t nitems, void *arg)
 {
     (void)buf, (void)arg;
     return size * nitems;
+}
+
+/* The row's delivery key: the same for every send of it, unique per row
+ * (its id and its queueing time). Message-ID <key@host>, Idempotency-Key. */
+static void delivery_key(const trygg_notify *row, char *out, size_t cap)
+{
+    snprintf(out, cap, "trygg.%lld.%lld", (long long)row->id, (long long)row->created);
+}
+
+/* Common libcurl options: timeouts and the lease-keeping progress callback. */
+static void curl_common(CURL *cu, sending *sc, long timeout, char *ebuf)
+{
+    curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(cu, CURLOPT_TIMEOUT, timeout);
+    curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, ebuf);
+    curl_easy_setopt(cu, CURLOPT_XFERINFOFUNCTION, progress_cb);
+    curl_easy_setopt(cu, CURLOPT_XFERINFODATA, sc);
+    curl_easy_setopt(cu, CURLOPT_NOPROGRESS, 0L);
 }
 
 /* RFC 2047 "B" encoded words of at most 75 characters, split on UTF-8
@@ -131,7 +213,7 @@ static void encode_subject(const char *s, char *out, size_t cap)
 
 /* Builds an RFC 5322 message; malloc'd, NULL on failure. */
 static char *build_message(const char *from, const char *to, const char *subject, const char *body,
-                           int64_t id)
+                           const char *key)
 {
     char date[64], subj[1024], host[128];
     trygg_time_format((int64_t)time(NULL), "%a, %d %b %Y %H:%M:%S %z", date, sizeof date);
@@ -139,10 +221,6 @@ static char *build_message(const char *from, const char *to, const char *subject
     const char *at = strrchr(from, '@');
     if (at == NULL || at[1] == '\0' || !TRYGG_COPY(host, at + 1))
         TRYGG_COPY_FIT(host, "trygg.invalid");
-    unsigned char rnd[8];
-    char rhex[17];
-    trygg_random_bytes(rnd, sizeof rnd);
-    sodium_bin2hex(rhex, sizeof rhex, rnd, sizeof rnd);
 
     size_t blen = strlen(body);
     size_t b64len = sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_ORIGINAL);
@@ -158,10 +236,10 @@ static char *build_message(const char *from, const char *to, const char *subject
                       sodium_base64_VARIANT_ORIGINAL);
     int o = snprintf(msg, cap,
                      "Date: %s\r\nFrom: <%s>\r\nTo: <%s>\r\nSubject: %s\r\n"
-                     "Message-ID: <trygg.%lld.%s@%s>\r\nMIME-Version: 1.0\r\n"
+                     "Message-ID: <%s@%s>\r\nMIME-Version: 1.0\r\n"
                      "Content-Type: text/plain; charset=UTF-8\r\n"
                      "Content-Transfer-Encoding: base64\r\nAuto-Submitted: auto-generated\r\n\r\n",
-                     date, from, to, subj, (long long)id, rhex, host);
+                     date, from, to, subj, key, host);
     size_t off = (size_t)o, n = strlen(b64);
     for (size_t i = 0; i < n; i += 76) {
         size_t l = n - i > 76 ? 76 : n - i;
@@ -175,24 +253,14 @@ static char *build_message(const char *from, const char *to, const char *subject
     return msg;
 }
 
-static int send_email(server_ctx *ctx, const trygg_notify *row, char *err, size_t errcap)
+/* Results of a send: 0 sent, -1 failed (retry), -2 failed for good,
+ * SEND_NOT_MINE not handed over because the lease was lost (not marked). */
+#define SEND_NOT_MINE (-3)
+
+/* The SMTP transfer of msg to `to`; 0, -1 (err set) or SEND_NOT_MINE. */
+static int smtp_transfer(sending *sc, const char *msg, const char *to, char *err, size_t errcap)
 {
-    const server_config *c = &ctx->cfg;
-    if (c->smtp_url[0] == '\0') {
-        snprintf(err, errcap, "no SMTP server configured ([smtp] url)");
-        return -1;
-    }
-    json_error_t je;
-    json_t *p = json_loads(row->payload, 0, &je);
-    const char *to = p ? json_string_value(json_object_get(p, "to")) : NULL;
-    const char *subject = p ? json_string_value(json_object_get(p, "subject")) : NULL;
-    const char *body = p ? json_string_value(json_object_get(p, "body")) : NULL;
-    if (to == NULL || subject == NULL || body == NULL || !valid_address(to)) {
-        json_decref(p);
-        snprintf(err, errcap, "malformed e-mail payload");
-        return -2; /* permanent */
-    }
-    char *msg = build_message(c->smtp_from, to, subject, body, row->id);
+    const server_config *c = &sc->ctx->cfg;
     CURL *cu = curl_easy_init();
     struct curl_slist *rcpt = NULL;
     char from[300], rto[300], ebuf[CURL_ERROR_SIZE] = "";
@@ -200,8 +268,8 @@ static int send_email(server_ctx *ctx, const trygg_notify *row, char *err, size_
     snprintf(rto, sizeof rto, "<%s>", to);
     rcpt = curl_slist_append(rcpt, rto);
     int rc = -1;
-    if (msg && cu && rcpt) {
-        upload u = {msg, strlen(msg), 0};
+    if (cu && rcpt) {
+        upload u = {msg, strlen(msg), 0, sc};
         curl_easy_setopt(cu, CURLOPT_URL, c->smtp_url);
         curl_easy_setopt(cu, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
         if (c->smtp_starttls)
@@ -217,61 +285,88 @@ static int send_email(server_ctx *ctx, const trygg_notify *row, char *err, size_
         curl_easy_setopt(cu, CURLOPT_READFUNCTION, read_cb);
         curl_easy_setopt(cu, CURLOPT_READDATA, &u);
         curl_easy_setopt(cu, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT, 10L);
-        curl_easy_setopt(cu, CURLOPT_TIMEOUT, 60L);
-        curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, ebuf);
+        curl_common(cu, sc, 60L, ebuf);
         CURLcode cr = curl_easy_perform(cu);
-        if (cr == CURLE_OK) {
+        if (cr == CURLE_OK)
             rc = 0;
-        } else {
+        else if (sc->lease_lost)
+            rc = SEND_NOT_MINE;
+        else
             snprintf(err, errcap, "smtp: %s%s%s", curl_easy_strerror(cr), ebuf[0] ? ": " : "",
                      ebuf);
-        }
     } else {
         snprintf(err, errcap, "out of memory");
     }
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(cu);
+    return rc;
+}
+
+static int send_email(sending *sc, char *err, size_t errcap)
+{
+    const server_config *c = &sc->ctx->cfg;
+    if (c->smtp_url[0] == '\0') {
+        snprintf(err, errcap, "no SMTP server configured ([smtp] url)");
+        return -1;
+    }
+    json_error_t je;
+    json_t *p = json_loads(sc->row->payload, 0, &je);
+    const char *to = p ? json_string_value(json_object_get(p, "to")) : NULL;
+    const char *subject = p ? json_string_value(json_object_get(p, "subject")) : NULL;
+    const char *body = p ? json_string_value(json_object_get(p, "body")) : NULL;
+    if (to == NULL || subject == NULL || body == NULL || !valid_address(to)) {
+        json_decref(p);
+        snprintf(err, errcap, "malformed e-mail payload");
+        return -2; /* permanent */
+    }
+    char key[64];
+    delivery_key(sc->row, key, sizeof key);
+    char *msg = build_message(c->smtp_from, to, subject, body, key);
+    int rc = -1;
+    if (msg)
+        rc = smtp_transfer(sc, msg, to, err, errcap);
+    else
+        snprintf(err, errcap, "out of memory");
     free(msg);
     json_decref(p);
     return rc;
 }
 
-static int send_webhook(server_ctx *ctx, trygg_store *st, const trygg_notify *row, char *err,
-                        size_t errcap)
+static int send_webhook(sending *sc, char *err, size_t errcap)
 {
-    (void)ctx;
+    const trygg_notify *row = sc->row;
     trygg_destination d;
-    trygg_err e = trygg_store_dest_get(st, row->destination, &d);
+    trygg_err e = trygg_store_dest_get(sc->st, row->destination, &d);
     if (e != TRYGG_OK || d.webhook_url[0] == '\0') {
         snprintf(err, errcap, "destination '%s' has no webhook any more", row->destination);
         return -2;
     }
-    char sig[65], hdr[128], did[64];
+    char sig[65], hdr[128], did[64], key[64], idem[96];
     trygg_hmac_sha256_hex((const unsigned char *)d.webhook_secret, strlen(d.webhook_secret),
                           row->payload, strlen(row->payload), sig);
     snprintf(hdr, sizeof hdr, "X-Trygg-Signature: sha256=%s", sig);
     snprintf(did, sizeof did, "X-Trygg-Delivery: %lld", (long long)row->id);
+    delivery_key(row, key, sizeof key);
+    snprintf(idem, sizeof idem, "Idempotency-Key: %s", key);
     CURL *cu = curl_easy_init();
     struct curl_slist *h = NULL;
     h = curl_slist_append(h, "Content-Type: application/json");
     h = curl_slist_append(h, hdr);
     h = curl_slist_append(h, did);
+    h = curl_slist_append(h, idem);
     h = curl_slist_append(h, "User-Agent: trygg-server/" TRYGG_VERSION);
     char ebuf[CURL_ERROR_SIZE] = "";
     int rc = -1;
-    if (cu && h) {
+    if (cu && h && hand_over(sc) != 0) { /* the request is the final step */
+        rc = SEND_NOT_MINE;
+    } else if (cu && h) {
         curl_easy_setopt(cu, CURLOPT_URL, d.webhook_url);
         curl_easy_setopt(cu, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(cu, CURLOPT_HTTPHEADER, h);
         curl_easy_setopt(cu, CURLOPT_POSTFIELDS, row->payload);
         curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, (long)strlen(row->payload));
         curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, discard_cb);
-        curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT, 10L);
-        curl_easy_setopt(cu, CURLOPT_TIMEOUT, 30L);
-        curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, ebuf);
+        curl_common(cu, sc, 30L, ebuf);
         CURLcode cr = curl_easy_perform(cu);
         long code = 0;
         curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &code);
@@ -290,6 +385,43 @@ static int send_webhook(server_ctx *ctx, trygg_store *st, const trygg_notify *ro
     return rc;
 }
 
+/* Sends one claimed row and records the result (not when the lease was lost:
+ * the row is another worker's). */
+static void send_row(sending *sc, int max_att, int64_t now)
+{
+    const trygg_notify *r = sc->row;
+    trygg_store *st = sc->st;
+    char err[256] = "";
+    if (r->handed_over)
+        TRYGG_WARN("forward %lld (%s to %s): a server stopped while handing it over (%d "
+                   "time(s)); the receiver may have it: sent again with the same key",
+                   (long long)r->id, r->channel, r->destination, r->handovers);
+    int rc = strcmp(r->channel, "email") == 0 ? send_email(sc, err, sizeof err)
+             : strcmp(r->channel, "webhook") == 0
+                 ? send_webhook(sc, err, sizeof err)
+                 : (snprintf(err, sizeof err, "unknown channel"), -2);
+    trygg_err me = TRYGG_OK;
+    if (rc == SEND_NOT_MINE) {
+        return;
+    } else if (rc == 0) {
+        me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_SENT, "", 0);
+        TRYGG_INFO("forward %lld (%s to %s) sent", (long long)r->id, r->channel, r->destination);
+    } else if (rc == -2 || r->attempts + 1 >= max_att) {
+        me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_DEAD, err, 0);
+        TRYGG_ERR("forward %lld (%s to %s) dead after %d attempts: %s", (long long)r->id,
+                  r->channel, r->destination, r->attempts + 1, err);
+    } else {
+        /* 30 s, 1 min, 2 min ... ~1 h, + up to 10 % so retries spread */
+        int64_t delay = trygg_backoff(30, 3840, r->attempts, 10);
+        me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_FAILED, err, now + delay);
+        TRYGG_WARN("forward %lld (%s to %s) failed, retry in %llds: %s", (long long)r->id,
+                   r->channel, r->destination, (long long)delay, err);
+    }
+    if (me != TRYGG_OK)
+        TRYGG_ERR("forward %lld: cannot record the result: %s", (long long)r->id,
+                  trygg_store_errmsg(st));
+}
+
 int forward_run_once(server_ctx *ctx, int64_t now)
 {
     trygg_store *st = server_store(ctx);
@@ -298,47 +430,30 @@ int forward_run_once(server_ctx *ctx, int64_t now)
     trygg_notify *rows = calloc(DUE_BATCH, sizeof *rows);
     if (rows == NULL)
         return -1;
-    int n = 0, total = 0,
-        max_att = ctx->cfg.forward_max_attempts > 0 ? ctx->cfg.forward_max_attempts : 8;
-    /* Leased: another server (or a second worker) never sends these rows;
-     * if this process dies they are due again when the lease ends. The
-     * lease outlasts a batch of sends at their curl timeouts. */
-    if (trygg_store_notify_claim(st, ctx->instance, now, FORWARD_LEASE_S, rows, DUE_BATCH, &n) !=
+    int n = 0, max_att = ctx->cfg.forward_max_attempts > 0 ? ctx->cfg.forward_max_attempts : 8;
+    int lease_s = ctx->cfg.forward_lease_s >= 6 ? ctx->cfg.forward_lease_s : 60;
+    /* Leased: no other server (or second worker) sends these rows. The lease
+     * is renewed while they are sent; if this process dies they are due again
+     * within lease_s. */
+    if (trygg_store_notify_claim(st, ctx->instance, now, lease_s, rows, DUE_BATCH, &n) !=
         TRYGG_OK) {
         TRYGG_ERR("forward: reading the outbox failed: %s", trygg_store_errmsg(st));
         free(rows);
         return -1;
     }
+    sending sc = {.ctx = ctx,
+                  .st = st,
+                  .skew = now - (int64_t)time(NULL),
+                  .renewed = now,
+                  .lease_s = lease_s};
     for (int i = 0; i < n; i++) {
-        trygg_notify *r = &rows[i];
-        char err[256] = "";
-        int rc = strcmp(r->channel, "email") == 0 ? send_email(ctx, r, err, sizeof err)
-                 : strcmp(r->channel, "webhook") == 0
-                     ? send_webhook(ctx, st, r, err, sizeof err)
-                     : (snprintf(err, sizeof err, "unknown channel"), -2);
-        trygg_err me;
-        if (rc == 0) {
-            me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_SENT, "", 0);
-            TRYGG_INFO("forward %lld (%s to %s) sent", (long long)r->id, r->channel,
-                       r->destination);
-        } else if (rc == -2 || r->attempts + 1 >= max_att) {
-            me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_DEAD, err, 0);
-            TRYGG_ERR("forward %lld (%s to %s) dead after %d attempts: %s", (long long)r->id,
-                      r->channel, r->destination, r->attempts + 1, err);
-        } else {
-            /* 30 s, 1 min, 2 min ... ~1 h, + up to 10 % so retries spread */
-            int64_t delay = trygg_backoff(30, 3840, r->attempts, 10);
-            me = trygg_store_notify_mark(st, r->id, TRYGG_OUT_FAILED, err, now + delay);
-            TRYGG_WARN("forward %lld (%s to %s) failed, retry in %llds: %s", (long long)r->id,
-                       r->channel, r->destination, (long long)delay, err);
-        }
-        if (me != TRYGG_OK)
-            TRYGG_ERR("forward %lld: cannot record the result: %s", (long long)r->id,
-                      trygg_store_errmsg(st));
-        total++;
+        sc.row = &rows[i];
+        sc.handed = sc.lease_lost = 0;
+        keep_lease(&sc);
+        send_row(&sc, max_att, now);
     }
     free(rows);
-    return total;
+    return n;
 }
 
 /* ---- worker thread ------------------------------------------------------------ */

@@ -50,6 +50,7 @@ typedef struct server_config {
     int smtp_starttls;           /* 1 = require STARTTLS on smtp:// */
     int forward_max_attempts;    /* then dead-letter */
     int forward_poll_s;          /* between two looks at the forward outbox */
+    int forward_lease_s;         /* a claimed forward's lease, renewed while sending */
     char user[64];               /* drop privileges to this user after bind ("" = no) */
     char police_events_url[512]; /* optional public events feed ("" = off) */
     /* Added by the server core (additive): categories, areas, Open311 keys,

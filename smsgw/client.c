@@ -68,13 +68,16 @@ void client_close(gw_client *c)
     free(c);
 }
 
-long client_post(gw_client *c, const char *path, json_t *body, json_t **answer, char *err,
-                 size_t cap)
+/* One POST: the parsed answer and/or its text, a timeout, a cancel flag. */
+static long post(gw_client *c, const char *path, json_t *body, json_t **answer, char **text,
+                 char *err, size_t cap, long timeout_s, const atomic_int *cancel)
 {
     if (answer)
         *answer = NULL;
-    char *text = json_dumps(body, JSON_COMPACT);
-    if (!text) {
+    if (text)
+        *text = NULL;
+    char *req_text = json_dumps(body, JSON_COMPACT);
+    if (!req_text) {
         snprintf(err, cap, "out of memory");
         return 0;
     }
@@ -83,22 +86,43 @@ long client_post(gw_client *c, const char *path, json_t *body, json_t **answer, 
     trygg_http_req req = {
         .url = url,
         .bearer = c->token,
-        .json = text,
+        .json = req_text,
         .user_agent = "trygg-smsgw/" TRYGG_VERSION,
         .connect_timeout_s = 3,
-        .timeout_s = 10,
+        .timeout_s = timeout_s,
         .no_expect = 1,
+        .cancel = cancel,
     };
     trygg_buf resp;
     trygg_buf_init(&resp, BODY_CAP);
     long status = trygg_http_do(c->http, &req, &resp, err, cap);
-    free(text);
+    free(req_text);
     if (status && answer && resp.data) {
         json_error_t je;
         *answer = json_loadb(resp.data, resp.len, 0, &je);
     }
+    if (status && text && resp.data)
+        *text = strndup(resp.data, resp.len);
     if (status >= 400)
         snprintf(err, cap, "HTTP %ld %.200s", status, trygg_buf_str(&resp));
     trygg_buf_free(&resp);
     return status;
+}
+
+long client_post(gw_client *c, const char *path, json_t *body, json_t **answer, char *err,
+                 size_t cap)
+{
+    return post(c, path, body, answer, NULL, err, cap, 10, NULL);
+}
+
+long client_post_text(gw_client *c, const char *path, json_t *body, json_t **answer, char **text,
+                      char *err, size_t cap)
+{
+    return post(c, path, body, answer, text, err, cap, 10, NULL);
+}
+
+long client_post_wait(gw_client *c, const char *path, json_t *body, json_t **answer, char *err,
+                      size_t cap, long timeout_s, const atomic_int *cancel)
+{
+    return post(c, path, body, answer, NULL, err, cap, timeout_s, cancel);
 }

@@ -58,6 +58,9 @@ void gw_test_send_delay(gw *g, int ms);
 /* Test hook: the gateway's own store (e.g. to make it run out of space with
  * ls_test_limit_pages). */
 struct lstore *gw_test_lstore(gw *g);
+/* Test hook: numbers decrypted for sends so far, and numbers held in
+ * plaintext (locked memory, numcache.h) at `now`. */
+void gw_test_numbers(gw *g, int64_t now, int64_t *decrypts, int *held);
 /* Test hook: the hand-over of old ciphertexts stops before its
  * acknowledgement (relay_test_stop_before_done). */
 void gw_test_handover_stop(gw *g, int on);

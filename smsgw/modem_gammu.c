@@ -11,6 +11,7 @@
  * aside by location instead of being retried.
  */
 #include "modem.h"
+#include "modem_gammu.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -649,6 +650,54 @@ trygg_err modem_quarantine(modem *m, const modem_part *p, const char *why)
     return TRYGG_OK;
 }
 
+trygg_err modem_gammu_encode(const char *text, int gammu_detects, GSM_MultiSMSMessage *msm,
+                             char *err, size_t errcap)
+{
+    enum { MAXU = GSM_MAX_MULTI_SMS * 67 };
+    static uint16_t u[MAXU];
+    static unsigned char be[(MAXU + 1) * 2];
+    size_t n;
+    enum ucs2_coding coding = UCS2_CODING_GSM7;
+    int parts = ucs2_sms_parts(text, &coding);
+    if (parts < 1 || parts > GSM_MAX_MULTI_SMS || ucs2_from_utf8(text, u, MAXU, &n) != TRYGG_OK ||
+        n == 0) {
+        snprintf(err, errcap, "text empty, too long or not UTF-8");
+        return TRYGG_ERR_INVALID;
+    }
+    ucs2_to_be(u, n, be);
+    be[2 * n] = be[2 * n + 1] = 0;
+
+    GSM_MultiPartSMSInfo info;
+    GSM_ClearMultiPartSMSInfo(&info);
+    info.EntriesNum = 1;
+    info.Class = -1;
+    info.Entries[0].Buffer = be;
+    if (gammu_detects) {
+        info.Entries[0].ID = SMS_ConcatenatedAutoTextLong;
+        info.UnicodeCoding = FALSE;
+    } else {
+        /* The coding as ucs2_sms_parts chose it (the same alphabet: tested
+         * against Gammu's own choice, test_gammu_encode): Gammu's automatic
+         * choice compares the text with a GSM-7 round trip and measures the
+         * text's length for every character (0.2 M instructions a reply). */
+        info.Entries[0].ID = SMS_ConcatenatedTextLong;
+        info.UnicodeCoding = coding == UCS2_CODING_UCS2 ? TRUE : FALSE;
+    }
+    /* Gammu sets up each part it fills (GSM_SetDefaultSMSData) and looks at
+     * most one past the last: clearing all GSM_MAX_MULTI_SMS parts (260 KB)
+     * cost more than the rest of the send. */
+    int clear = parts + 1 < GSM_MAX_MULTI_SMS ? parts + 1 : GSM_MAX_MULTI_SMS;
+    memset(msm->SMS, 0, (size_t)clear * sizeof msm->SMS[0]);
+    msm->Number = 0;
+    GSM_Error e = GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, msm);
+    info.Entries[0].Buffer = NULL; /* ours, not Gammu's to free */
+    if (e != ERR_NONE || msm->Number < 1) {
+        snprintf(err, errcap, "encode: %s", GSM_ErrorString(e));
+        return TRYGG_ERR_INVALID;
+    }
+    return TRYGG_OK;
+}
+
 trygg_err modem_send(modem *m, const char *number, const char *text, int *parts, int *ref,
                      char *err, size_t errcap)
 {
@@ -659,32 +708,9 @@ trygg_err modem_send(modem *m, const char *number, const char *text, int *parts,
         snprintf(err, errcap, "modem not connected");
         return TRYGG_ERR_IO;
     }
-    enum { MAXU = GSM_MAX_MULTI_SMS * 67 };
-    static uint16_t u[MAXU];
-    static unsigned char be[(MAXU + 1) * 2];
-    size_t n;
-    if (ucs2_from_utf8(text, u, MAXU, &n) != TRYGG_OK || n == 0) {
-        snprintf(err, errcap, "text empty, too long or not UTF-8");
-        return TRYGG_ERR_INVALID;
-    }
-    ucs2_to_be(u, n, be);
-    be[2 * n] = be[2 * n + 1] = 0;
-
-    GSM_MultiPartSMSInfo info;
-    GSM_ClearMultiPartSMSInfo(&info);
-    info.EntriesNum = 1;
-    info.UnicodeCoding = FALSE;
-    info.Class = -1;
-    info.Entries[0].ID = SMS_ConcatenatedAutoTextLong;
-    info.Entries[0].Buffer = be;
     GSM_MultiSMSMessage *msm = m->out;
-    memset(msm, 0, sizeof *msm);
-    GSM_Error e = GSM_EncodeMultiPartSMS(GSM_GetDebug(m->sm), &info, msm);
-    info.Entries[0].Buffer = NULL; /* ours, not Gammu's to free */
-    if (e != ERR_NONE || msm->Number < 1) {
-        snprintf(err, errcap, "encode: %s", GSM_ErrorString(e));
+    if (modem_gammu_encode(text, 0, msm, err, errcap) != TRYGG_OK)
         return TRYGG_ERR_INVALID;
-    }
     for (int i = 0; i < msm->Number; i++) {
         GSM_SMSMessage *sms = &msm->SMS[i];
         /* Gammu asks for a status report (TP-SRR) when a submitted
@@ -703,7 +729,7 @@ trygg_err modem_send(modem *m, const char *number, const char *text, int *parts,
         m->send_done = 0;
         m->send_status = -1;
         m->send_ref = -1;
-        e = GSM_SendSMS(m->sm, sms);
+        GSM_Error e = GSM_SendSMS(m->sm, sms);
         if (e != ERR_NONE) {
             set_err(m, "send", e);
             if (is_link_error(e))

@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client.h"
 #include "dialog.h"
+#include "fetch.h"
+#include "numcache.h"
 #include "settings.h"
 #include "sms_dialog.h"
 #include "trygg/copy.h"
@@ -26,6 +29,14 @@
 #define ASK_BATCH    200   /* pseudonyms per /contacts call */
 #define HANDOVER_MAX 100   /* old ciphertexts per /ciphers call */
 
+/* The server's answer to one upload, until it is committed. */
+typedef struct up_answer {
+    long st;
+    json_t *ans;
+    char *text; /* the answer as sent, when it is JSON */
+    char e[300];
+} up_answer;
+
 struct relay {
     const smsgw_cfg *cfg;
     replies *rp;
@@ -35,13 +46,16 @@ struct relay {
     const unsigned char *pkey, *numkey;
     lstore *ls;
     gw_client *cl;
+    fetch *ft; /* the reply fetch thread (relay_fetch_start), or NULL: claim in relay_sync */
     int64_t next_try;
     int failures;              /* server unreachable, in a row: trygg_backoff of it */
     int64_t last_purge;        /* unix seconds of the last retention run, 0 never */
     int handed_over;           /* the server has no old ciphertext left for us */
     int test_stop_before_done; /* test hook: a crash between fetch and ack */
     relay_stats stats;
-    ls_inbound *batch; /* UPLOAD_BATCH rows */
+    ls_inbound *batch;  /* UPLOAD_BATCH rows */
+    up_answer *answers; /* the server's answers to them */
+    numcache *nc;       /* numbers between receipt and reply (numcache.h) */
 };
 
 trygg_err relay_open(const smsgw_cfg *cfg, replies *rp, const unsigned char *pkey,
@@ -57,7 +71,10 @@ trygg_err relay_open(const smsgw_cfg *cfg, replies *rp, const unsigned char *pke
     r->numkey = numkey;
     r->failures = 0;
     r->batch = calloc(UPLOAD_BATCH, sizeof *r->batch);
-    trygg_err e = r->batch ? ls_open(cfg->store, &r->ls, err, cap) : TRYGG_ERR_NOMEM;
+    r->answers = calloc(UPLOAD_BATCH, sizeof *r->answers);
+    r->nc = nc_new();
+    trygg_err e =
+        r->batch && r->answers && r->nc ? ls_open(cfg->store, &r->ls, err, cap) : TRYGG_ERR_NOMEM;
     if (!e)
         e = client_open(cfg->server_url, cfg->token_file, &r->cl, err, cap);
     if (e) {
@@ -76,9 +93,12 @@ void relay_close(relay *r)
 {
     if (!r)
         return;
+    relay_fetch_stop(r);
     client_close(r->cl);
     ls_close(r->ls);
     free(r->batch);
+    free(r->answers);
+    nc_free(r->nc);
     free(r);
 }
 
@@ -102,10 +122,14 @@ int relay_part_seen(relay *r, const modem_part *p)
 }
 
 /* The sender's pseudonym; the number's ciphertext is kept (or, for START
- * after STOP, kept again). *reachable: a number the gateway can text. */
+ * after STOP, kept again), and the number itself held in locked memory
+ * until the reply (numcache.h). *reachable: a number the gateway can text. */
 static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65], int *reachable,
                           int *national)
 {
+    /* The cache's clock is the wall clock (numcache.h: how long a number
+     * stays in memory), also when a test steps the gateway at another time. */
+    int64_t now = (int64_t)time(NULL);
     char number[20];
     trygg_err e = dlg_sender_id(r->pkey, raw, number, pseudo);
     *reachable = *national = 0;
@@ -119,6 +143,8 @@ static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65],
     ls_number known;
     if (!start && ls_number_get(r->ls, pseudo, &known) == TRYGG_OK &&
         (known.stopped || known.cipher_len > 0)) {
+        if (!known.stopped)
+            nc_put(r->nc, pseudo, number, now);
         sodium_memzero(number, sizeof number);
         sodium_memzero(&known, sizeof known);
         return TRYGG_OK;
@@ -126,7 +152,9 @@ static trygg_err identify(relay *r, const char *raw, int start, char pseudo[65],
     sodium_memzero(&known, sizeof known);
     unsigned char cipher[128];
     size_t clen = 0;
-    e = trygg_number_encrypt(r->numkey, number, cipher, sizeof cipher, &clen);
+    e = trygg_number_encrypt_local(r->numkey, number, cipher, sizeof cipher, &clen);
+    if (!e)
+        nc_put(r->nc, pseudo, number, now);
     sodium_memzero(number, sizeof number);
     if (!e)
         e = start ? ls_number_start(r->ls, pseudo, cipher, (int)clen)
@@ -199,21 +227,43 @@ trygg_err relay_call(relay *r, const char *number, int64_t now)
     return e;
 }
 
-int relay_number(relay *r, const char *pseudo, char number[20])
-{
-    int modem = 0;
-    return relay_number_modem(r, pseudo, number, &modem);
-}
-
-int relay_number_modem(relay *r, const char *pseudo, char number[20], int *modem)
+/* The store decides whether the number may be texted; the number comes
+ * from the cache when it is held there (consume: a reply takes it), else
+ * from its ciphertext. */
+static int number_of(relay *r, const char *pseudo, char number[20], int *modem, int consume)
 {
     ls_number n;
     if (ls_number_get(r->ls, pseudo, &n) != TRYGG_OK || n.stopped || n.cipher_len <= 0)
         return 0;
     *modem = n.modem;
-    int ok = trygg_number_decrypt(r->numkey, n.cipher, (size_t)n.cipher_len, number) == TRYGG_OK;
+    int ok = nc_get(r->nc, pseudo, number, (int64_t)time(NULL), consume);
+    if (!ok) {
+        ok = trygg_number_decrypt(r->numkey, n.cipher, (size_t)n.cipher_len, number) == TRYGG_OK;
+        r->stats.number_decrypts++;
+    }
     sodium_memzero(&n, sizeof n);
     return ok;
+}
+
+int relay_number(relay *r, const char *pseudo, char number[20])
+{
+    int modem = 0;
+    return number_of(r, pseudo, number, &modem, 0);
+}
+
+int relay_number_modem(relay *r, const char *pseudo, char number[20], int *modem)
+{
+    return number_of(r, pseudo, number, modem, 1);
+}
+
+void relay_number_drop(relay *r, const char *pseudo)
+{
+    nc_drop(r->nc, pseudo);
+}
+
+int relay_numbers_held(relay *r, int64_t now)
+{
+    return nc_count(r->nc, now);
 }
 
 static void server_failed(relay *r, int64_t now, const char *err)
@@ -289,38 +339,58 @@ static json_t *upload_body(relay *r, const ls_inbound *m)
     return o;
 }
 
-/* Uploads one message; 1 done (uploaded or rejected), 0 server down. */
-static int upload_one(relay *r, const ls_inbound *m, int64_t now, trygg_err *err)
+/* Uploads one message into *a; 1 answered (uploaded or rejected), 0 server
+ * down. */
+static int upload_one(relay *r, const ls_inbound *m, int64_t now, up_answer *a)
 {
-    json_t *body = upload_body(r, m), *ans = NULL;
-    char e[300] = "";
-    long st = client_post(r->cl, "/api/v1/gateway/messages", body, &ans, e, sizeof e);
+    json_t *body = upload_body(r, m);
+    /* The answer is kept as the server sent it (not parsed and written
+     * again); a body that is not JSON is not kept. */
+    a->e[0] = '\0';
+    a->st = client_post_text(r->cl, "/api/v1/gateway/messages", body, &a->ans, &a->text, a->e,
+                             sizeof a->e);
     json_decref(body);
-    if (st == 0 || st >= 500 || st == 401 || st == 403 || st == 429) {
-        json_decref(ans);
-        server_failed(r, now, e);
+    if (!a->ans) {
+        free(a->text);
+        a->text = NULL;
+    }
+    if (a->st == 0 || a->st >= 500 || a->st == 401 || a->st == 403 || a->st == 429) {
+        json_decref(a->ans);
+        free(a->text);
+        server_failed(r, now, a->e);
         return 0;
     }
     server_ok(r);
-    char *text = ans ? json_dumps(ans, JSON_COMPACT) : NULL;
-    *err = ls_begin(r->ls);
-    if (!*err && st == 200) {
-        *err = ls_inbound_done(r->ls, m->id, "uploaded", text ? text : "");
-        if (!*err && !m->answered)
-            *err = queue_reply(r, m->pseudo, json_object_get(ans, "reply"));
-        r->stats.uploaded++;
-    } else if (!*err) {
-        /* Refused for good (4xx): kept in the store, never uploaded again. */
-        TRYGG_ERR("server refused message %lld: %s", (long long)m->id, e);
-        *err = ls_inbound_done(r->ls, m->id, "rejected", text ? text : e);
-    }
-    free(text);
-    json_decref(ans);
-    if (!*err)
-        *err = ls_commit(r->ls);
-    else
-        ls_rollback(r->ls);
     return 1;
+}
+
+/* Commits the answers to messages m[0..n) in one transaction (one fsync,
+ * not one per message; a crash before it uploads them again, which the
+ * server's idempotency key makes harmless) and frees them. */
+static trygg_err take_answers(relay *r, const ls_inbound *m, up_answer *a, int n)
+{
+    trygg_err e = n > 0 ? ls_begin(r->ls) : TRYGG_OK;
+    for (int i = 0; !e && i < n; i++) {
+        if (a[i].st == 200) {
+            e = ls_inbound_done(r->ls, m[i].id, "uploaded", a[i].text ? a[i].text : "");
+            if (!e && !m[i].answered)
+                e = queue_reply(r, m[i].pseudo, json_object_get(a[i].ans, "reply"));
+            r->stats.uploaded++;
+        } else {
+            /* Refused for good (4xx): kept in the store, never uploaded again. */
+            TRYGG_ERR("server refused message %lld: %s", (long long)m[i].id, a[i].e);
+            e = ls_inbound_done(r->ls, m[i].id, "rejected", a[i].text ? a[i].text : a[i].e);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        free(a[i].text);
+        json_decref(a[i].ans);
+    }
+    if (n > 0 && !e)
+        return ls_commit(r->ls);
+    if (n > 0)
+        ls_rollback(r->ls);
+    return e;
 }
 
 /* Over this many replies an hour a texter gets no offline answer (bar the
@@ -389,9 +459,12 @@ static trygg_err upload(relay *r, int64_t now, int *down)
     trygg_err e = TRYGG_OK;
     if (!*down) {
         e = ls_inbound_pending(r->ls, r->batch, UPLOAD_BATCH, &n);
-        for (int i = 0; !e && i < n && !*down; i++)
-            if (!upload_one(r, &r->batch[i], now, &e))
+        int done = 0;
+        for (; !e && done < n && !*down; done++)
+            if (!upload_one(r, &r->batch[done], now, &r->answers[done]))
                 *down = 1;
+        if (!e)
+            e = take_answers(r, r->batch, r->answers, *down ? done - 1 : done);
     }
     for (int round = 0; !e && *down && round < 64; round++) {
         e = ls_inbound_undecided(r->ls, r->batch, UPLOAD_BATCH, &n);
@@ -400,6 +473,28 @@ static trygg_err upload(relay *r, int64_t now, int *down)
         if (n < UPLOAD_BATCH)
             break;
     }
+    return e;
+}
+
+/* Takes one claim answer into the send queue (and its reference prefix). */
+static trygg_err take_claim(relay *r, json_t *ans)
+{
+    trygg_err e = ls_begin(r->ls);
+    const char *prefix = json_string_value(json_object_get(ans, "ref_prefix"));
+    if (!e && prefix && trygg_ref_prefix_valid(prefix))
+        e = ls_meta_set(r->ls, "ref_prefix", prefix);
+    json_t *msgs = json_object_get(ans, "messages");
+    for (size_t i = 0; !e && i < json_array_size(msgs); i++) {
+        json_t *m = json_array_get(msgs, i);
+        const char *pseudo = json_string_value(json_object_get(m, "pseudonym"));
+        if (pseudo) {
+            e = queue_reply(r, pseudo, m);
+            r->stats.claimed++;
+        }
+    }
+    if (!e)
+        return ls_commit(r->ls);
+    ls_rollback(r->ls);
     return e;
 }
 
@@ -418,47 +513,111 @@ static trygg_err claim(relay *r, int64_t now)
         return TRYGG_OK;
     }
     server_ok(r);
-    trygg_err e = ls_begin(r->ls);
-    const char *prefix = json_string_value(json_object_get(ans, "ref_prefix"));
-    if (!e && prefix && trygg_ref_prefix_valid(prefix))
-        e = ls_meta_set(r->ls, "ref_prefix", prefix);
-    json_t *msgs = json_object_get(ans, "messages");
-    for (size_t i = 0; !e && i < json_array_size(msgs); i++) {
-        json_t *m = json_array_get(msgs, i);
-        const char *pseudo = json_string_value(json_object_get(m, "pseudonym"));
-        if (pseudo) {
-            e = queue_reply(r, pseudo, m);
-            r->stats.claimed++;
-        }
-    }
+    trygg_err e = take_claim(r, ans);
     json_decref(ans);
-    if (!e)
-        return ls_commit(r->ls);
-    ls_rollback(r->ls);
     return e;
 }
 
-static trygg_err report(relay *r, int64_t now)
+/* What the fetch thread claimed, into the send queue. A store error drops
+ * the rest: those rows come back from the server when their lease ends. */
+static trygg_err take_fetched(relay *r)
 {
-    ls_send rows[16];
-    int n = 0;
-    trygg_err e = ls_send_unreported(r->ls, rows, 16, &n);
-    for (int i = 0; !e && i < n; i++) {
+    json_t *list = fetch_take(r->ft);
+    trygg_err e = TRYGG_OK;
+    for (size_t i = 0; !e && i < json_array_size(list); i++)
+        e = take_claim(r, json_array_get(list, i));
+    json_decref(list);
+    return e;
+}
+
+trygg_err relay_fetch_start(relay *r, char *err, size_t cap)
+{
+    if (r->ft || r->cfg->claim_wait <= 0)
+        return TRYGG_OK;
+    return fetch_start(r->cfg, CLAIM_MAX, LEASE_S, &r->ft, err, cap);
+}
+
+void relay_fetch_stop(relay *r)
+{
+    fetch_stop(r->ft);
+    r->ft = NULL;
+}
+
+int relay_fetch_ready(relay *r)
+{
+    return r->handed_over && fetch_ready(r->ft);
+}
+
+/* The states of rows one request each (the form servers before the batch
+ * form know); a row the server answered is marked reported. */
+static trygg_err report_each(relay *r, int64_t now, const ls_send *rows, int n)
+{
+    for (int i = 0; i < n; i++) {
         json_t *body =
-            json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)rows[i].server_id, "status",
-                      rows[i].state, "parts", rows[i].parts, "error", rows[i].error);
+                   json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)rows[i].server_id, "status",
+                             rows[i].state, "parts", rows[i].parts, "error", rows[i].error),
+               *ans = NULL;
         char err[300] = "";
-        long st = client_post(r->cl, "/api/v1/gateway/delivered", body, NULL, err, sizeof err);
+        long st = client_post(r->cl, "/api/v1/gateway/delivered", body, &ans, err, sizeof err);
         json_decref(body);
+        json_decref(ans);
         if (st == 0 || st >= 500) {
             server_failed(r, now, err);
             return TRYGG_OK;
         }
         if (st != 200)
             TRYGG_ERR("delivery report %lld: %s", (long long)rows[i].server_id, err);
+        trygg_err e = ls_send_reported(r->ls, rows[i].id);
+        if (e)
+            return e;
+        r->stats.reported++;
+    }
+    return TRYGG_OK;
+}
+
+/* Reports the sent rows' states, up to 16 in one request (the server's
+ * batch form of /delivered), and marks them reported in one transaction. */
+static trygg_err report(relay *r, int64_t now)
+{
+    ls_send rows[16];
+    int n = 0;
+    trygg_err e = ls_send_unreported(r->ls, rows, 16, &n);
+    if (e || n == 0)
+        return e;
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)rows[i].server_id, "status",
+                            rows[i].state, "parts", rows[i].parts, "error", rows[i].error));
+    json_t *body = json_pack("{s:o}", "reports", list), *ans = NULL;
+    char err[300] = "";
+    long st = client_post(r->cl, "/api/v1/gateway/delivered", body, &ans, err, sizeof err);
+    json_decref(body);
+    if (st == 0 || st >= 500) {
+        json_decref(ans);
+        server_failed(r, now, err);
+        return TRYGG_OK;
+    }
+    if (st == 400 && !json_object_get(ans, "changed")) {
+        /* a server older than the batch form: one request per row */
+        json_decref(ans);
+        return report_each(r, now, rows, n);
+    }
+    json_t *changed = json_object_get(ans, "changed");
+    if (st != 200)
+        TRYGG_ERR("delivery reports: %s", err);
+    e = ls_begin(r->ls);
+    for (int i = 0; !e && i < n; i++) {
+        if (json_is_string(json_array_get(changed, (size_t)i)))
+            TRYGG_ERR("delivery report %lld: %s", (long long)rows[i].server_id,
+                      json_string_value(json_array_get(changed, (size_t)i)));
         e = ls_send_reported(r->ls, rows[i].id);
         r->stats.reported++;
     }
+    json_decref(ans);
+    if (!e)
+        return ls_commit(r->ls);
+    ls_rollback(r->ls);
     return e;
 }
 
@@ -493,11 +652,13 @@ static trygg_err ask_contacts(relay *r, int64_t now, char after[TRYGG_PSEUDO_HEX
     json_t *unknown = json_object_get(ans, "unknown"), *stopped = json_object_get(ans, "stopped");
     for (size_t i = 0; !e && i < json_array_size(unknown); i++) {
         const char *p = json_string_value(json_array_get(unknown, i));
+        nc_drop(r->nc, p ? p : "");
         if (p && (e = ls_number_forget(r->ls, p)) == TRYGG_OK)
             (*forgotten)++;
     }
     for (size_t i = 0; !e && i < json_array_size(stopped); i++) {
         const char *p = json_string_value(json_array_get(stopped, i));
+        nc_drop(r->nc, p ? p : "");
         if (p)
             e = ls_number_stop(r->ls, p);
     }
@@ -695,9 +856,12 @@ trygg_err relay_sync(relay *r, int64_t now)
 {
     int down = now < r->next_try;
     trygg_err e = upload(r, now, &down);
+    /* What the fetch thread claimed, after the hand-over (a claimed reply
+     * to an old contact needs its number). */
+    if (!e && r->ft && r->handed_over)
+        e = take_fetched(r);
     if (e || down || now < r->next_try)
         return e;
-    /* The hand-over first: a claimed reply to an old contact needs its number. */
     if (!r->handed_over)
         e = handover(r, now);
     if (e || now < r->next_try)
@@ -705,7 +869,9 @@ trygg_err relay_sync(relay *r, int64_t now)
     fetch_settings(r, now);
     if (now < r->next_try)
         return TRYGG_OK;
-    e = claim(r, now);
+    if (r->ft && !r->stats.server_up && fetch_server_up(r->ft))
+        server_ok(r); /* the fetch thread reaches it: report and purge again */
+    e = r->ft ? (r->handed_over ? take_fetched(r) : TRYGG_OK) : claim(r, now);
     if (!e && r->stats.server_up)
         e = report(r, now);
     if (!e && r->stats.server_up)

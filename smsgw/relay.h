@@ -28,7 +28,8 @@ typedef struct relay relay;
 
 typedef struct relay_stats {
     int64_t uploaded, offline_answers, claimed, reported;
-    int server_up; /* the last request reached the server */
+    int64_t number_decrypts; /* numbers decrypted for a send (not taken from numcache.h) */
+    int server_up;           /* the last request reached the server */
     char server_error[200];
 } relay_stats;
 
@@ -60,6 +61,14 @@ trygg_err relay_call(relay *r, const char *number, int64_t now);
  * server being down is not an error. */
 trygg_err relay_sync(relay *r, int64_t now);
 
+/* Starts the reply fetch thread (fetch.h) when [server] wait is set: from
+ * then on relay_sync takes what it claimed instead of claiming itself.
+ * err[cap] says why not. relay_close stops it. */
+trygg_err relay_fetch_start(relay *r, char *err, size_t cap);
+void relay_fetch_stop(relay *r);
+/* 1 when the fetch thread has replies for relay_sync to take. */
+int relay_fetch_ready(relay *r);
+
 /* The reply settings in use (the server's, settings.h) and which copy they
  * are ("the server's copy of ...", or the built-in defaults). */
 const sms_dialog_cfg *relay_dialog_cfg(const relay *r);
@@ -77,7 +86,13 @@ void relay_test_stop_before_done(relay *r, int on);
 /* The number of pseudonym `pseudo` for a send, into number[20]; 0 when it
  * must not be texted (stopped, unknown, no ciphertext). */
 int relay_number(relay *r, const char *pseudo, char number[20]);
-/* The same, and *modem: the modem the number last wrote to (1 or 2). */
+/* The same, and *modem: the modem the number last wrote to (1 or 2); for a
+ * send: a number held since its message came in (numcache.h) is taken for
+ * this reply instead of decrypted. */
 int relay_number_modem(relay *r, const char *pseudo, char number[20], int *modem);
+/* Wipes the held plaintext of pseudonym `pseudo` (STOP went out). */
+void relay_number_drop(relay *r, const char *pseudo);
+/* Numbers held in plaintext (locked memory) at `now` (tests). */
+int relay_numbers_held(relay *r, int64_t now);
 
 #endif

@@ -290,18 +290,83 @@ trygg_err trygg_number_encrypt(const unsigned char keypair_or_pk[32], const char
     return TRYGG_OK;
 }
 
+/* The local format: tag, nonce, XChaCha20-Poly1305 of the number, under a
+ * key derived from the secret half of the key pair (crypto_kdf, context
+ * "tryggnum"). */
+#define LOCAL_TAG   0xA7
+#define LOCAL_NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define LOCAL_OVER  (1 + LOCAL_NONCE + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+static const unsigned char local_ad[] = "trygg number v1";
+
+static int local_key(const unsigned char keypair[TRYGG_NUMKEY_LEN], unsigned char key[32])
+{
+    return crypto_kdf_derive_from_key(key, 32, 1, "tryggnum", keypair + crypto_box_PUBLICKEYBYTES);
+}
+
+trygg_err trygg_number_encrypt_local(const unsigned char keypair[TRYGG_NUMKEY_LEN],
+                                     const char *number, unsigned char *cipher, size_t cap,
+                                     size_t *len)
+{
+    if (keypair == NULL || number == NULL || cipher == NULL || len == NULL)
+        return TRYGG_ERR_INVALID;
+    char norm[20];
+    trygg_err err = trygg_phone_normalise(number, norm);
+    if (err)
+        return err;
+    size_t mlen = strlen(norm);
+    if (cap < mlen + LOCAL_OVER)
+        return TRYGG_ERR_TOOBIG;
+    unsigned char key[32];
+    if (local_key(keypair, key) != 0)
+        return TRYGG_ERR_CRYPTO;
+    cipher[0] = LOCAL_TAG;
+    randombytes_buf(cipher + 1, LOCAL_NONCE);
+    unsigned long long clen = 0;
+    int rc = crypto_aead_xchacha20poly1305_ietf_encrypt(cipher + 1 + LOCAL_NONCE, &clen,
+                                                        (const unsigned char *)norm, mlen, local_ad,
+                                                        sizeof local_ad - 1, NULL, cipher + 1, key);
+    sodium_memzero(key, sizeof key);
+    sodium_memzero(norm, sizeof norm);
+    if (rc != 0)
+        return TRYGG_ERR_CRYPTO;
+    *len = 1 + LOCAL_NONCE + (size_t)clen;
+    return TRYGG_OK;
+}
+
+/* Opens the local format into plain[20]; 0 when it is not one (or does not
+ * open: a sealed box may start with the tag byte by chance). */
+static int open_local(const unsigned char keypair[TRYGG_NUMKEY_LEN], const unsigned char *cipher,
+                      size_t len, unsigned char plain[20], size_t *mlen)
+{
+    if (len <= LOCAL_OVER || len - LOCAL_OVER > 19 || cipher[0] != LOCAL_TAG)
+        return 0;
+    unsigned char key[32];
+    unsigned long long m = 0;
+    int ok = local_key(keypair, key) == 0 &&
+             crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &m, NULL, cipher + 1 + LOCAL_NONCE,
+                                                        len - 1 - LOCAL_NONCE, local_ad,
+                                                        sizeof local_ad - 1, cipher + 1, key) == 0;
+    sodium_memzero(key, sizeof key);
+    *mlen = (size_t)m;
+    return ok;
+}
+
 trygg_err trygg_number_decrypt(const unsigned char keypair[TRYGG_NUMKEY_LEN],
                                const unsigned char *cipher, size_t len, char out[20])
 {
     if (keypair == NULL || cipher == NULL || out == NULL)
         return TRYGG_ERR_INVALID;
     out[0] = '\0';
-    if (len <= crypto_box_SEALBYTES || len - crypto_box_SEALBYTES > 19)
-        return TRYGG_ERR_CRYPTO;
     unsigned char plain[20];
-    size_t mlen = len - crypto_box_SEALBYTES;
-    if (crypto_box_seal_open(plain, cipher, len, keypair, keypair + crypto_box_PUBLICKEYBYTES) != 0)
-        return TRYGG_ERR_CRYPTO;
+    size_t mlen = 0;
+    if (!open_local(keypair, cipher, len, plain, &mlen)) {
+        if (len <= crypto_box_SEALBYTES || len - crypto_box_SEALBYTES > 19)
+            return TRYGG_ERR_CRYPTO;
+        mlen = len - crypto_box_SEALBYTES;
+        if (crypto_box_seal_open(plain, cipher, len, keypair,
+                                 keypair + crypto_box_PUBLICKEYBYTES) != 0)
+            return TRYGG_ERR_CRYPTO;
+    }
     plain[mlen] = '\0';
     /* The plaintext must itself be a normalised number. */
     char check[20];

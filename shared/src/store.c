@@ -872,6 +872,21 @@ trygg_err trygg_store_notify_claim(trygg_store *st, const char *owner, int64_t n
     return OPS(st)->notify_claim(st, owner, now, lease_s, out, max, n);
 }
 
+trygg_err trygg_store_notify_renew(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                   int *n)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->notify_renew(st, owner, now, lease_s, n);
+}
+
+trygg_err trygg_store_notify_handover(trygg_store *st, int64_t id, const char *owner, int64_t now)
+{
+    if (!st)
+        return TRYGG_ERR_INVALID;
+    return OPS(st)->notify_handover(st, id, owner, now);
+}
+
 trygg_err trygg_store_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
                                 int lease_s)
 {

@@ -180,6 +180,8 @@ typedef struct trygg_store_ops {
                            trygg_sms_out *out, int max, int *n);
     trygg_err (*notify_claim)(trygg_store *st, const char *owner, int64_t now, int lease_s,
                               trygg_notify *out, int max, int *n);
+    trygg_err (*notify_renew)(trygg_store *st, const char *owner, int64_t now, int lease_s, int *n);
+    trygg_err (*notify_handover)(trygg_store *st, int64_t id, const char *owner, int64_t now);
     trygg_err (*job_lease)(trygg_store *st, const char *job, const char *owner, int64_t now,
                            int lease_s);
     trygg_err (*job_release)(trygg_store *st, const char *job, const char *owner);

@@ -9,7 +9,7 @@
 #include "store_pg_internal.h"
 
 const int trygg_pg_ops_missing = 0;
-const int trygg_pg_ops_total = 172;
+const int trygg_pg_ops_total = 174;
 
 const trygg_store_ops trygg_pg_ops = {
     .name = "postgresql",
@@ -128,6 +128,8 @@ const trygg_store_ops trygg_pg_ops = {
     .outbox_wait = trygg_pg_outbox_wait,
     .sms_claim = trygg_pg_sms_claim,
     .notify_claim = trygg_pg_notify_claim,
+    .notify_renew = trygg_pg_notify_renew,
+    .notify_handover = trygg_pg_notify_handover,
     .job_lease = trygg_pg_job_lease,
     .job_release = trygg_pg_job_release,
     .job_done = trygg_pg_job_done,

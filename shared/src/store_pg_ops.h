@@ -175,6 +175,9 @@ trygg_err trygg_pg_sms_claim(trygg_store *st, const char *owner, int64_t now, in
                              trygg_sms_out *out, int max, int *n);
 trygg_err trygg_pg_notify_claim(trygg_store *st, const char *owner, int64_t now, int lease_s,
                                 trygg_notify *out, int max, int *n);
+trygg_err trygg_pg_notify_renew(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                int *n);
+trygg_err trygg_pg_notify_handover(trygg_store *st, int64_t id, const char *owner, int64_t now);
 trygg_err trygg_pg_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
                              int lease_s);
 trygg_err trygg_pg_job_release(trygg_store *st, const char *job, const char *owner);

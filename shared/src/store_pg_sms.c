@@ -415,7 +415,7 @@ static trygg_err mark_out_row(trygg_store *st, const char *table, int64_t id,
                            "$5") " "
                                  "ELSE sent_at END, lease_owner = '', lease_until = 'epoch' WHERE "
                                  "id = $6",
-             table, parts ? "parts = $7, " : "");
+             table, parts ? "parts = $7, " : "handed_over = 'epoch', ");
     trygg_sql_args a = TRYGG_SQL_ARGS(
         TRYGG_SQL_TEXT(trygg_out_status_name(status)), TRYGG_SQL_TEXT(error ? error : ""),
         TRYGG_SQL_INT(next_attempt), TRYGG_SQL_INT(attempt), TRYGG_SQL_INT(trygg_pg_now()),
@@ -524,7 +524,9 @@ trygg_err trygg_pg_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out)
 
 /* ---- Notification outbox ------------------------------------------------------------ */
 
-#define NOTIFY_COLS "id, item_id, destination, channel, payload, " OUT_STATE_COLS
+#define NOTIFY_COLS                                                                                \
+    "id, item_id, destination, channel, payload, " OUT_STATE_COLS                                  \
+    ", " PG_EPOCH("handed_over") ", handovers"
 
 static const trygg_sql_field notify_fields[] = {
     TRYGG_SQL_FINT(trygg_notify, id), TRYGG_SQL_FINT(trygg_notify, item_id),
@@ -536,6 +538,8 @@ static void read_notify(const PGresult *r, int row, void *out)
     trygg_notify *m = out;
     TRYGG_PG_READ(r, row, notify_fields, m, sizeof *m);
     READ_OUT_STATE(r, row, 5, m);
+    m->handed_over = trygg_pg_col_int(r, row, 11);
+    m->handovers = (int)trygg_pg_col_int(r, row, 12);
 }
 
 trygg_err trygg_pg_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,
@@ -638,6 +642,47 @@ trygg_err trygg_pg_notify_claim(trygg_store *st, const char *owner, int64_t now,
 {
     return claim_rows(st, owner, now, lease_s, "notify_out", NOTIFY_COLS, "next_attempt, id",
                       read_notify, out, sizeof *out, max, n);
+}
+
+trygg_err trygg_pg_notify_renew(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                int *n)
+{
+    *n = 0;
+    if (!trygg_rules_lease_args_ok(owner, lease_s, 0))
+        return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid lease owner or time");
+    return trygg_pg_write(
+        st,
+        "UPDATE notify_out SET lease_until = " PG_TS(
+            "$3") " WHERE lease_owner = "
+                  "$1 AND lease_until > " PG_TS("$2") " AND status IN ('pending', 'failed')",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(owner), TRYGG_SQL_INT(now), TRYGG_SQL_INT(now + lease_s)), n,
+        "renew forward leases");
+}
+
+trygg_err trygg_pg_notify_handover(trygg_store *st, int64_t id, const char *owner, int64_t now)
+{
+    if (!trygg_rules_lease_args_ok(owner, 1, 0))
+        return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid lease owner");
+    int changed = 0;
+    trygg_err err =
+        trygg_pg_write(st,
+                       "UPDATE notify_out SET handed_over = " PG_TS(
+                           "$3") ", handovers = handovers + 1 "
+                                 "WHERE id = $1 AND lease_owner = $2 AND lease_until > " PG_TS(
+                                     "$3") " "
+                                           "AND status IN ('pending', 'failed')",
+                       TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(owner), TRYGG_SQL_INT(now)),
+                       &changed, "forward hand-over");
+    if (err || changed == 1)
+        return err;
+    int64_t found = 0;
+    err = trygg_pg_int64(st, "SELECT count(*) FROM notify_out WHERE id = $1",
+                         TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), &found, "forward hand-over");
+    if (err)
+        return err;
+    return found ? trygg_pg_failf(st, TRYGG_ERR_BUSY, "forward %lld is not leased to %s",
+                                  (long long)id, owner)
+                 : trygg_pg_failf(st, TRYGG_ERR_NOTFOUND, "no such forward %lld", (long long)id);
 }
 
 /* Run-once jobs: insert-or-take on the job's unique name in one statement;

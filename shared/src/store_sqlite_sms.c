@@ -5,10 +5,13 @@
 #include "store_sqlite_internal.h"
 #include "store_rules.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "trygg/secret.h"
 
@@ -340,7 +343,7 @@ static void read_out_state(sqlite3_stmt *s, int col, trygg_out_status *status, i
 
 /* Records the result of a send attempt on row `id` of `table`; parts (the
  * SMS parts used) only for the SMS outbox, NULL for the other. Ends the
- * row's lease. */
+ * row's lease (and a forward's hand-over marker). */
 static trygg_err mark_out_row(trygg_store *st, const char *table, int64_t id,
                               trygg_out_status status, const int *parts, const char *error,
                               int64_t next_attempt, const char *what)
@@ -355,7 +358,7 @@ static trygg_err mark_out_row(trygg_store *st, const char *table, int64_t id,
              "UPDATE %s SET status = ?1, %serror = ?2, next_attempt = ?3, "
              "attempts = attempts + ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 ELSE sent_at END, "
              "lease_owner = '', lease_until = 0 WHERE id = ?6",
-             table, parts ? "parts = ?7, " : "");
+             table, parts ? "parts = ?7, " : "handed_over = 0, ");
     trygg_sql_args a = TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(trygg_out_status_name(status)),
                                       TRYGG_SQL_TEXT(error), TRYGG_SQL_INT(next_attempt),
                                       TRYGG_SQL_INT(attempt), TRYGG_SQL_INT(trygg_st_now()),
@@ -407,6 +410,8 @@ trygg_err trygg_sqlite_sms_enqueue(trygg_store *st, int64_t item_id, const char 
                              "enqueue sms");
     if (!err && id)
         *id = sqlite3_last_insert_rowid(st->db);
+    if (!err)
+        st->sms_queued = 1; /* announced when the transaction commits */
     return trygg_st_tx_end(st, err);
 }
 
@@ -437,7 +442,8 @@ trygg_err trygg_sqlite_sms_list(trygg_store *st, int64_t item_id, trygg_sms_out 
 
 /* ---- Notification outbox ------------------------------------------------------------ */
 
-#define NOTIFY_COLS "id, item_id, destination, channel, payload, " OUT_STATE_COLS
+#define NOTIFY_COLS                                                                                \
+    "id, item_id, destination, channel, payload, " OUT_STATE_COLS ", handed_over, handovers"
 
 static const trygg_sql_field notify_fields[] = {
     TRYGG_SQL_FINT(trygg_notify, id), TRYGG_SQL_FINT(trygg_notify, item_id),
@@ -449,6 +455,8 @@ static void read_notify(sqlite3_stmt *s, void *row)
     trygg_notify *m = row;
     TRYGG_SQL_READ(s, notify_fields, m, sizeof *m);
     READ_OUT_STATE(s, 5, m);
+    m->handed_over = sqlite3_column_int64(s, 11);
+    m->handovers = sqlite3_column_int(s, 12);
 }
 
 trygg_err trygg_sqlite_notify_enqueue(trygg_store *st, int64_t item_id, const char *destination,
@@ -565,6 +573,48 @@ trygg_err trygg_sqlite_notify_claim(trygg_store *st, const char *owner, int64_t 
                       " AND next_attempt <= ?1 AND lease_until <= ?1"
                       " ORDER BY next_attempt, id LIMIT ?2",
                       read_notify, out, sizeof *out, max, n);
+}
+
+trygg_err trygg_sqlite_notify_renew(trygg_store *st, const char *owner, int64_t now, int lease_s,
+                                    int *n)
+{
+    *n = 0;
+    if (!trygg_rules_lease_args_ok(owner, lease_s, 0))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid lease owner or time");
+    trygg_err err = trygg_st_write(
+        st,
+        "UPDATE notify_out SET lease_until = ?3 WHERE lease_owner = ?1"
+        " AND lease_until > ?2 AND status IN ('pending', 'failed')",
+        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(owner), TRYGG_SQL_INT(now), TRYGG_SQL_INT(now + lease_s)),
+        "renew forward leases");
+    if (!err)
+        *n = sqlite3_changes(st->db);
+    return err;
+}
+
+trygg_err trygg_sqlite_notify_handover(trygg_store *st, int64_t id, const char *owner, int64_t now)
+{
+    if (!trygg_rules_lease_args_ok(owner, 1, 0))
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "invalid lease owner");
+    trygg_err err = trygg_st_write(
+        st,
+        "UPDATE notify_out SET handed_over = ?3, handovers = handovers + 1 WHERE id = ?1"
+        " AND lease_owner = ?2 AND lease_until > ?3 AND status IN ('pending', 'failed')",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(id), TRYGG_SQL_TEXT(owner), TRYGG_SQL_INT(now)),
+        "forward hand-over");
+    if (err || sqlite3_changes(st->db) == 1)
+        return err;
+    int64_t found = 0;
+    sqlite3_stmt *s;
+    err = trygg_st_prepare_args(st, "SELECT count(*) FROM notify_out WHERE id = ?1",
+                                TRYGG_SQL_ARGS(TRYGG_SQL_INT(id)), &s);
+    if (!err)
+        err = trygg_st_int64(st, s, &found, "forward hand-over");
+    if (err)
+        return err;
+    return found ? trygg_st_failf(st, TRYGG_ERR_BUSY, "forward %lld is not leased to %s",
+                                  (long long)id, owner)
+                 : trygg_st_failf(st, TRYGG_ERR_NOTFOUND, "no such forward %lld", (long long)id);
 }
 
 trygg_err trygg_sqlite_job_lease(trygg_store *st, const char *job, const char *owner, int64_t now,
@@ -828,12 +878,64 @@ trygg_err trygg_sqlite_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out)
     return err;
 }
 
-/* One process writes a SQLite queue: nothing else wakes a worker. */
+/* The SMS outbox's waiters of this process: a count of committed
+ * transactions that queued an SMS, any database (a wake-up may be spurious). */
+static pthread_mutex_t sms_wake_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sms_wake_cv;
+static pthread_once_t sms_wake_once = PTHREAD_ONCE_INIT;
+static uint64_t sms_wake_gen;
+
+static void sms_wake_init(void)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&sms_wake_cv, &a);
+    pthread_condattr_destroy(&a);
+}
+
+void trygg_st_sms_announce(trygg_store *st)
+{
+    st->sms_queued = 0;
+    pthread_once(&sms_wake_once, sms_wake_init);
+    pthread_mutex_lock(&sms_wake_mu);
+    sms_wake_gen++;
+    pthread_cond_broadcast(&sms_wake_cv);
+    pthread_mutex_unlock(&sms_wake_mu);
+}
+
+/* The SMS outbox: an SMS queued and committed by this process (a staff
+ * reply, a dialog reply) wakes the wait; another process writing the file
+ * (tryggctl) cannot, the caller's own timer finds that. The forward outbox:
+ * *woken = -1 at once, the forward worker waits with its timer. */
 trygg_err trygg_sqlite_outbox_wait(trygg_store *st, const char *outbox, int timeout_ms, int *woken)
 {
-    (void)st;
-    (void)outbox;
-    (void)timeout_ms;
     *woken = -1;
+    if (!outbox || (strcmp(outbox, "notify") != 0 && strcmp(outbox, "sms") != 0) || timeout_ms < 0)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "outbox wait: outbox notify|sms");
+    if (strcmp(outbox, "notify") == 0)
+        return TRYGG_OK;
+    if (st->txdepth > 0)
+        return trygg_st_failf(st, TRYGG_ERR_STATE, "outbox wait inside a transaction");
+    pthread_once(&sms_wake_once, sms_wake_init);
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&sms_wake_mu);
+    if (!st->sms_subscribed) { /* the first call subscribes */
+        st->sms_subscribed = 1;
+        st->sms_seen = sms_wake_gen;
+    }
+    while (sms_wake_gen == st->sms_seen &&
+           pthread_cond_timedwait(&sms_wake_cv, &sms_wake_mu, &until) != ETIMEDOUT)
+        ;
+    *woken = sms_wake_gen != st->sms_seen;
+    st->sms_seen = sms_wake_gen;
+    pthread_mutex_unlock(&sms_wake_mu);
     return TRYGG_OK;
 }

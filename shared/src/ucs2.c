@@ -77,6 +77,10 @@ static const uint16_t gsm7_ext[] = {0x000C, 0x005E, 0x007B, 0x007D, 0x005C,
 /* Septets for one code unit: 1, 2 (extension) or 0 if not encodable. */
 static int gsm7_cost(uint16_t c)
 {
+    /* Letters, digits and the space are all in the basic table (most of
+     * any text: the search below was most of a reply's encoding). */
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ')
+        return 1;
     for (size_t i = 0; i < 128; i++)
         if (gsm7_basic[i] == c)
             return 1;

@@ -32,6 +32,11 @@ grep -q "NotoSansArabic-Regular.ttf" "$T/out" || { cat "$T/out"; fail "no font m
 rm "$T/assets/fonts/NotoSansArabic-Bold.ttf"
 if TRYGG_ASSETS="$T/assets" "$KIOSK" -n -c "$T/good.ini" > "$T/out" 2>&1; then
     fail "missing font accepted"; fi
+# Nor does it pass without the fonts folder at all (defect 9).
+rm -r "$T/assets/fonts"
+if TRYGG_ASSETS="$T/assets" "$KIOSK" -n -c "$T/good.ini" > "$T/out" 2>&1; then
+    cat "$T/out"; fail "missing fonts folder accepted"; fi
+grep -q "fonts/NotoSans" "$T/out" || { cat "$T/out"; fail "no fonts folder message"; }
 
 # A keypad key SDL does not know (a typo) would leave that action dead: -n says so.
 sed 's|^up = .*|up = Keypad 8, Keypad Eight|' "$T/good.ini" > "$T/keys.ini"

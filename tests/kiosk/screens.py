@@ -206,6 +206,7 @@ tap #nav.restart
 tap #restart.yes
 tap #a11y.large
 shot home.large
+findpage home.concern
 tap #home.concern
 shot concern.category.large
 tap #nav.restart
@@ -236,13 +237,14 @@ shot walk.full
 """
 
 
-def run(tmp, shots, lang, w, h, body):
+def run(tmp, shots, lang, w, h, body, extra=()):
     script = os.path.join(tmp, "s-%s-%dx%d.txt" % (lang, w, h))
     prefix = "%s-%dx%d-" % (lang, w, h)
     lines = ["size %d %d" % (w, h), "lang %s" % lang]
     for line in body.strip().splitlines():
-        if line.startswith("shot "):
-            line = "shot " + prefix + line[5:]
+        if line.startswith("shot ") or line.startswith("shotpages "):
+            cmd, _, name = line.partition(" ")
+            line = cmd + " " + prefix + name
         if line == "expect screen home" or line.startswith("tap #nav.restart") or \
                 line == "tap #restart.yes" or \
                 line == "tap #receipt.done" or line == "tap #maint.back":
@@ -253,7 +255,8 @@ def run(tmp, shots, lang, w, h, body):
         lines.append(line)
     open(script, "w").write("\n".join(lines) + "\n")
     r = subprocess.run([KIOSK, "-c", os.path.join(tmp, "kiosk.ini"), "--script", script,
-                        "--shots", shots], capture_output=True, text=True, timeout=200)
+                        "--shots", shots] + list(extra), capture_output=True, text=True,
+                       timeout=600)
     if r.returncode != 0:
         sys.stderr.write(r.stderr)
         raise SystemExit("script %s failed" % script)
@@ -361,34 +364,44 @@ def check_home_tiles(tmp, shots):
     """Nine tiles that fit (issue 16): in every language and at every size
     each tile shows its title and its description, drawn at the size the
     layout chose (the renderer neither shrank nor clipped them: "fit" is
-    "ok"), never below the floors. With "Större text" no tile text is cut
-    (descriptions may be left out, a known gap: docs/accessibility.md)."""
+    "ok"), never below the floors. With "Större text" (200 %, WCAG 1.4.4)
+    the same at twice the floors, the tiles on as many pages as it takes
+    ("Fler val"): nothing is left out (defect 8)."""
     checked = 0
     sizes = ((1920, 1080), (1280, 800), (1080, 1920), (3840, 2160))
     for lang in ("sv", "sv_LL", "en", "ar", "so"):
         for (w, h) in sizes:
-            p = run(tmp, shots, lang, w, h, "shot home.tiles\ntap #a11y.large\n"
-                    "shot home.tiles.large")
+            p = run(tmp, shots, lang, w, h, "shot home.tiles")
+            # the pages of "Större text": only their JSON (PNGs cost time)
+            run(tmp, shots, lang, w, h, "tap #a11y.large\nshotpages home.tiles.large",
+                ("--no-png",))
             u = min(w, h) / 1080.0
-            for name, large in (("home.tiles", False), ("home.tiles.large", True)):
-                d = check_shot(shots, p + name, "home")
+            pages = [("home.tiles", False)]
+            i = 0
+            while os.path.exists(os.path.join(shots, "%shome.tiles.large.p%d.json" % (p, i))):
+                pages.append(("home.tiles.large.p%d" % i, True))
+                i += 1
+            seen = {False: {}, True: {}}
+            for name, large in pages:
+                d = check_shot(shots, p + name, "home") if not large else \
+                    json.load(open(os.path.join(shots, p + name + ".json"), encoding="utf-8"))
+                assert d["screen"] == "home", (p + name, d["screen"])
                 checked += 1
-                tiles = {e["id"]: e for e in d["elements"] if e["id"] in TILE_IDS}
-                assert sorted(tiles) == sorted(TILE_IDS), (p + name, sorted(tiles))
-                for tid, tile in tiles.items():
-                    texts = tile_texts(d, tile)
-                    where = (p + name, tid)
-                    assert texts and texts[0]["label"] == tile["label"], ("no title", where)
+                for e in d["elements"]:
+                    if e["id"] in TILE_IDS:
+                        seen[large][e["id"]] = (p + name, e, tile_texts(d, e))
+            for large in (False, True):
+                assert sorted(seen[large]) == sorted(TILE_IDS), (p, large, sorted(seen[large]))
+                # Somali with "Större text": the tiles at about 1.5 times the
+                # floors (docs/accessibility.md, known gaps)
+                k = 2 if large else 1
+                for tid, (where, tile, texts) in seen[large].items():
+                    assert texts and texts[0]["label"] == tile["label"], ("no title", where, tid)
+                    assert len(texts) == 2, ("title and description", where, tid, len(texts))
                     for e in texts:
-                        assert "fit" in e, ("no fit in the JSON", where)
-                        assert e["fit"] != "clipped", ("text cut", where, e["label"])
-                        if not large:
-                            assert e["fit"] == "ok", ("text shrunk", where, e["label"], e["px"])
-                    if large:
-                        continue
-                    assert len(texts) == 2, ("title and description", where, len(texts))
-                    assert texts[0]["px"] >= round(TITLE_FLOOR * u) and \
-                        texts[1]["px"] >= round(DESC_FLOOR * u), \
+                        assert e.get("fit") == "ok", ("text shrunk", where, e["label"], e["px"])
+                    assert texts[0]["px"] >= int(k * TITLE_FLOOR * u) and \
+                        texts[1]["px"] >= int(k * DESC_FLOOR * u), \
                         ("below the floor", where, texts[0]["px"], texts[1]["px"])
     return checked
 

@@ -343,6 +343,94 @@ static void test_masked_never_spoken(void **state)
     }
 }
 
+/* Defect 8: the masked phone number could not be checked before sending.
+ * "Visa numret" shows it on the screen only: the field keeps its mark, so
+ * the keypad still says "Dolt fält" and never a digit; "Dölj" hides it, and
+ * a new screen starts hidden. */
+static void test_show_masked(void **state)
+{
+    env *e = *state;
+    flow_headphones(&e->f, 1, e->now);
+    flow_activate(&e->f, "home.fault", e->now);
+    flow_activate(&e->f, "opt.playground", e->now);
+    flow_activate(&e->f, "opt.centrum", e->now);
+    flow_activate(&e->f, "key.b", e->now);
+    flow_activate(&e->f, "nav.next", e->now);
+    flow_activate(&e->f, "nav.skip", e->now);
+    flow_activate(&e->f, "opt.yes", e->now);
+    static const char *const digits[] = {"key.0", "key.7", "key.0", "key.9", "key.8",
+                                         "key.7", "key.6", "key.5", "key.4", "key.3"};
+    for (size_t i = 0; i < sizeof digits / sizeof *digits; i++)
+        flow_activate(&e->f, digits[i], e->now);
+    build(e);
+    const ui_el *fld = NULL;
+    for (int i = 0; i < e->l.n; i++)
+        if (strcmp(e->l.el[i].id, "field") == 0)
+            fld = &e->l.el[i];
+    assert_non_null(fld);
+    assert_null(strstr(fld->label, "0709876543"));
+    flow_activate(&e->f, "field.show", e->now);
+    build(e);
+    for (int i = 0; i < e->l.n; i++)
+        if (strcmp(e->l.el[i].id, "field") == 0)
+            fld = &e->l.el[i];
+    assert_non_null(strstr(fld->label, "0709876543"));
+    assert_true(fld->masked); /* still never spoken */
+    for (int k = 1; k <= 3 && k <= e->nsaid; k++)
+        assert_null(strstr(e->said[(e->nsaid - k) % 64], "0 7"));
+    down_to(e, "field");
+    assert_string_equal(last(e), flow_text(&e->f, "speech.hidden_field"));
+    flow_activate(&e->f, "field.show", e->now); /* "Dölj numret" */
+    build(e);
+    for (int i = 0; i < e->l.n; i++)
+        if (strcmp(e->l.el[i].id, "field") == 0)
+            fld = &e->l.el[i];
+    assert_null(strstr(fld->label, "0709876543"));
+    flow_activate(&e->f, "field.show", e->now);
+    flow_activate(&e->f, "nav.next", e->now); /* a new screen starts hidden */
+    flow_activate(&e->f, "nav.back", e->now);
+    build(e);
+    for (int i = 0; i < e->l.n; i++)
+        if (strcmp(e->l.el[i].id, "field") == 0)
+            fld = &e->l.el[i];
+    assert_null(strstr(fld->label, "0709876543"));
+}
+
+/* Defect 8: "Just nu" gave no stronger 112 prompt. Choosing it says and
+ * shows, on the next steps, to call 112 at once if someone is in danger
+ * (the number read digit by digit); another answer shows nothing of it. */
+static int has_el(const ui_list *l, const char *id)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->el[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+static void test_now_112(void **state)
+{
+    env *e = *state;
+    flow_headphones(&e->f, 1, e->now);
+    flow_activate(&e->f, "home.concern", e->now);
+    flow_activate(&e->f, "opt.lighting", e->now);
+    flow_activate(&e->f, "opt.centrum", e->now);
+    flow_activate(&e->f, "opt.evenings", e->now);
+    build(e);
+    assert_false(has_el(&e->l, "now.112"));
+    flow_activate(&e->f, "nav.back", e->now);
+    flow_activate(&e->f, "opt.now", e->now);
+    assert_string_equal(screen(e), "concern.desc");
+    assert_non_null(strstr(last(e), "1 1 2"));
+    build(e);
+    assert_true(has_el(&e->l, "now.112"));
+    down_to(e, "now.112");
+    assert_non_null(strstr(last(e), "1 1 2"));
+    flow_activate(&e->f, "nav.skip", e->now);
+    assert_string_equal(screen(e), "concern.review");
+    build(e);
+    assert_true(has_el(&e->l, "now.112"));
+}
+
 static void test_spell_digits(void **state)
 {
     (void)state;
@@ -447,6 +535,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concern_by_keypad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_masked_never_spoken, setup, teardown),
         cmocka_unit_test(test_spell_digits),
+        cmocka_unit_test_setup_teardown(test_show_masked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_now_112, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emergency_screen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
         cmocka_unit_test(test_config_keypad),

@@ -121,7 +121,7 @@ static void walk_at(int w, int h)
              "key.bksp key.t nav.next opt.evenings key.m key.o nav.next review.send "
              "receipt.done");
     taps(&k, "lang.ar home.concern opt.lighting nav.back nav.restart restart.yes");
-    taps(&k, "a11y.contrast home.fault a11y.large opt.road nav.restart restart.yes a11y.contrast");
+    taps(&k, "a11y.contrast home.fault opt.road a11y.large nav.restart restart.yes a11y.contrast");
     /* The keypad's focus ring moving over the home screen and a choice list. */
     for (int i = 0; i < 4; i++) {
         focus_key(&k.f, &k.l, NULL, KP_DOWN, k.t += 500);

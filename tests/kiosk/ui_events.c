@@ -3,7 +3,8 @@
  * ui_wait() turns a key press into its scancode name ("Keypad 8", what
  * kiosk.ini [keypad] maps), an added or removed audio OUTPUT device into
  * UI_IN_AUDIO_ADDED / UI_IN_AUDIO_REMOVED, and ignores capture devices
- * (a microphone is not headphones) and key repeats. Headless SDL, events
+ * (a microphone is not headphones) and key repeats; finger events reach
+ * the kiosk in logical pixels (touch gestures in speech mode). Headless SDL, events
  * pushed as SDL would post them.
  */
 #include <setjmp.h>
@@ -87,11 +88,45 @@ static void test_keys(void **state)
     ui_close(u);
 }
 
+/* Touch (issue 16, defect 2): finger events in logical pixels with their
+ * time; the mouse click SDL makes from a touch is not a second tap. */
+static void test_fingers(void **state)
+{
+    (void)state;
+    ui *u = open_ui();
+    ui_input in;
+    assert_int_equal(ui_push_finger(u, 1, 320, 120, 5000), 0);
+    ui_wait(u, 200, &in);
+    assert_int_equal(in.kind, UI_IN_FINGER_DOWN);
+    assert_true(in.x >= 319 && in.x <= 320 && in.y >= 119 && in.y <= 120);
+    assert_int_equal((int)in.t, 5000);
+    assert_int_equal(ui_push_finger(u, 0, 600, 130, 5150), 0);
+    ui_wait(u, 200, &in);
+    assert_int_equal(in.kind, UI_IN_FINGER_UP);
+    assert_true(in.x >= 599 && in.x <= 600);
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.which = SDL_TOUCH_MOUSEID;
+    assert_int_equal(SDL_PushEvent(&ev), 1);
+    ui_wait(u, 200, &in);
+    assert_int_equal(in.kind, UI_IN_NONE);
+    ev.button.which = 0; /* a real mouse (xdotool) still taps */
+    ev.button.x = 10;
+    ev.button.y = 20;
+    assert_int_equal(SDL_PushEvent(&ev), 1);
+    ui_wait(u, 200, &in);
+    assert_int_equal(in.kind, UI_IN_TAP);
+    ui_close(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_audio_devices),
         cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_fingers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -304,6 +304,39 @@ static void test_claim_and_delivery(void **state)
     assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), early, &row), TRYGG_OK);
     assert_int_equal(row.status, TRYGG_OUT_UNDELIVERED);
     assert_true(row.sent_at > 0);
+    /* Many reports in one request (issue 13: a request per sent SMS was a
+     * tenth of the gateway's instructions), one transaction: an unknown id
+     * is answered in its place, a malformed report refuses the whole. */
+    int64_t b1 = 0, b2 = 0;
+    assert_int_equal(trygg_store_sms_enqueue(server_store(&F.ctx), item_id, p, "anna", "Ett", &b1),
+                     TRYGG_OK);
+    assert_int_equal(trygg_store_sms_enqueue(server_store(&F.ctx), item_id, p, "anna", "Två", &b2),
+                     TRYGG_OK);
+    char many[400];
+    snprintf(many, sizeof many,
+             "{\"reports\":[{\"id\":%lld,\"status\":\"sent\",\"parts\":1},"
+             "{\"id\":99999999,\"status\":\"sent\"},"
+             "{\"id\":%lld,\"status\":\"dead\",\"error\":\"no network\"}]}",
+             (long long)b1, (long long)b2);
+    d = post("/api/v1/gateway/delivered", gw_token, many, 200);
+    json_t *ch = json_object_get(d, "changed");
+    assert_int_equal(json_array_size(ch), 3);
+    assert_true(json_is_true(json_array_get(ch, 0)));
+    assert_string_equal(json_string_value(json_array_get(ch, 1)), "unknown_id");
+    assert_true(json_is_true(json_array_get(ch, 2)));
+    json_decref(d);
+    assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), b1, &row), TRYGG_OK);
+    assert_int_equal(row.status, TRYGG_OUT_SENT);
+    assert_int_equal(trygg_store_sms_get(server_store(&F.ctx), b2, &row), TRYGG_OK);
+    assert_int_equal(row.status, TRYGG_OUT_DEAD);
+    d = post("/api/v1/gateway/delivered", gw_token, many, 200); /* reported twice */
+    ch = json_object_get(d, "changed");
+    assert_false(json_is_true(json_array_get(ch, 0)));
+    assert_false(json_is_true(json_array_get(ch, 2)));
+    json_decref(d);
+    json_decref(post("/api/v1/gateway/delivered", gw_token,
+                     "{\"reports\":[{\"id\":1,\"status\":\"sent\"},{\"id\":2}]}", 400));
+    json_decref(post("/api/v1/gateway/delivered", gw_token, "{\"reports\":[]}", 400));
 
     /* STOP: a confirmation; the contact stops when it has been sent. */
     a = upload(21, 4, "STOPP", "", 200);

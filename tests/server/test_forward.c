@@ -191,6 +191,7 @@ typedef struct mail {
     char subject[1100]; /* decoded */
     char *body;         /* decoded */
     char raw_subject[1024];
+    char msgid[256]; /* Message-ID, with its <> */
 } mail;
 
 static void decode_words(const char *raw, char *out, size_t cap)
@@ -255,6 +256,9 @@ static int read_mail(mail *out, int max)
         assert_non_null(strstr(raw, "Content-Transfer-Encoding: base64"));
         assert_true(strncmp(raw, "Date: ", 6) == 0 || strstr(raw, "\nDate: "));
         assert_true(strstr(raw, "\nMessage-ID: <") || strncmp(raw, "Message-ID: <", 13) == 0);
+        const char *mid = strstr(raw, "\nMessage-ID: ");
+        mid = mid ? mid + 13 : raw + 12;
+        assert_int_equal(sscanf(mid, "%255[^\r\n]", m->msgid), 1);
         char *b = strstr(raw, "\n\n");
         if (b == NULL)
             b = strstr(raw, "\r\n\r\n");
@@ -340,6 +344,32 @@ static void test_email_and_webhook(void **state)
     assert_int_equal(trygg_store_notify_list(server_store(&F.ctx), TRYGG_OUT_SENT, rows, 16, &nr),
                      TRYGG_OK);
     assert_int_equal(nr, 3);
+    /* Each row's delivery key (stable: the row's id and queueing time) is the
+     * mail's Message-ID or the webhook's Idempotency-Key; one hand-over each,
+     * its marker cleared by the mark. */
+    n = read_mail(m, 8);
+    hdrs = sfx_slurp(p, NULL);
+    assert_non_null(hdrs);
+    for (int i = 0; i < nr; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "trygg.%lld.%lld", (long long)rows[i].id,
+                 (long long)rows[i].created);
+        assert_int_equal(rows[i].handovers, 1);
+        assert_int_equal(rows[i].handed_over, 0);
+        if (strcmp(rows[i].channel, "webhook") == 0) {
+            snprintf(want, sizeof want, "Idempotency-Key: %s\n", key);
+            assert_non_null(strstr(hdrs, want));
+            continue;
+        }
+        snprintf(want, sizeof want, "<%s@kommun.example>", key);
+        int found = 0;
+        for (int j = 0; j < n; j++)
+            found += strcmp(m[j].msgid, want) == 0;
+        assert_int_equal(found, 1);
+    }
+    for (int i = 0; i < n; i++)
+        free(m[i].body);
+    free(hdrs);
     free(rows);
 }
 

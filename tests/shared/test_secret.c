@@ -145,6 +145,59 @@ static void test_hmac_known_vector(void **state)
     assert_string_equal(out, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+/* The gateway's own form (issue 13): opened by trygg_number_decrypt like a
+ * sealed box, randomised, bound to the key pair, tamper-evident, and a
+ * sealed box that happens to start with the local form's tag byte still
+ * opens as a sealed box. */
+static void test_number_local(void **state)
+{
+    (void)state;
+    char p[400];
+    kpath(p, sizeof p, "numl.key");
+    assert_int_equal(trygg_numkey_create(p), TRYGG_OK);
+    unsigned char kp[TRYGG_NUMKEY_LEN];
+    assert_int_equal(trygg_key_read(p, kp, sizeof kp), TRYGG_OK);
+    unsigned char c1[128], c2[128];
+    size_t l1 = 0, l2 = 0;
+    assert_int_equal(trygg_number_encrypt_local(kp, "070-123 45 67", c1, sizeof c1, &l1), TRYGG_OK);
+    assert_int_equal(trygg_number_encrypt_local(kp, "0701234567", c2, sizeof c2, &l2), TRYGG_OK);
+    assert_true(l1 < 64);
+    assert_int_equal(l1, l2);
+    assert_memory_not_equal(c1, c2, l1);
+    assert_null(memmem(c1, l1, "1234567", 7));
+    char out[20];
+    assert_int_equal(trygg_number_decrypt(kp, c1, l1, out), TRYGG_OK);
+    assert_string_equal(out, "+46701234567");
+    /* another key pair, a changed byte anywhere, a cut one: nothing */
+    char p2[400];
+    kpath(p2, sizeof p2, "numl2.key");
+    assert_int_equal(trygg_numkey_create(p2), TRYGG_OK);
+    unsigned char kp2[TRYGG_NUMKEY_LEN];
+    assert_int_equal(trygg_key_read(p2, kp2, sizeof kp2), TRYGG_OK);
+    assert_int_equal(trygg_number_decrypt(kp2, c1, l1, out), TRYGG_ERR_CRYPTO);
+    assert_string_equal(out, "");
+    for (size_t i = 0; i < l1; i++) {
+        c1[i] ^= 0x10;
+        assert_int_equal(trygg_number_decrypt(kp, c1, l1, out), TRYGG_ERR_CRYPTO);
+        c1[i] ^= 0x10;
+    }
+    assert_int_equal(trygg_number_decrypt(kp, c1, l1 - 1, out), TRYGG_ERR_CRYPTO);
+    assert_int_equal(trygg_number_encrypt_local(kp, "0701234567", c2, 20, &l2), TRYGG_ERR_TOOBIG);
+    assert_int_equal(trygg_number_encrypt_local(kp, "hello", c2, sizeof c2, &l2),
+                     TRYGG_ERR_INVALID);
+    /* A sealed box starting with the tag byte (1 in 256) is still a sealed box. */
+    unsigned char sb[128];
+    size_t ls = 0;
+    int found = 0;
+    for (int i = 0; i < 20000 && !found; i++) {
+        assert_int_equal(trygg_number_encrypt(kp, "0701234567", sb, sizeof sb, &ls), TRYGG_OK);
+        found = sb[0] == c1[0];
+    }
+    assert_true(found);
+    assert_int_equal(trygg_number_decrypt(kp, sb, ls, out), TRYGG_OK);
+    assert_string_equal(out, "+46701234567");
+}
+
 static void test_number_roundtrip(void **state)
 {
     (void)state;
@@ -245,10 +298,10 @@ static void test_tokens_and_random(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_phone_normalise),   cmocka_unit_test(test_key_files),
-        cmocka_unit_test(test_pseudonym),         cmocka_unit_test(test_hmac_known_vector),
-        cmocka_unit_test(test_number_roundtrip),  cmocka_unit_test(test_passwords),
-        cmocka_unit_test(test_tokens_and_random),
+        cmocka_unit_test(test_phone_normalise),  cmocka_unit_test(test_key_files),
+        cmocka_unit_test(test_pseudonym),        cmocka_unit_test(test_hmac_known_vector),
+        cmocka_unit_test(test_number_roundtrip), cmocka_unit_test(test_number_local),
+        cmocka_unit_test(test_passwords),        cmocka_unit_test(test_tokens_and_random),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

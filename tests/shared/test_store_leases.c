@@ -113,6 +113,69 @@ static void test_notify_claim(void **state)
     trygg_store_close(b);
 }
 
+/* Short leases renewed while sending; the hand-over marker is written only
+ * under the lease, survives the worker's death and is cleared by the mark. */
+static void test_notify_renew_and_handover(void **state)
+{
+    fixture *f = *state;
+    trygg_store *b = NULL;
+    assert_int_equal(trygg_store_open(f->path, &b), TRYGG_OK);
+    int64_t id0 = 0, id1 = 0;
+    assert_int_equal(trygg_store_notify_enqueue(f->st, 0, "security", "email", "{}", &id0),
+                     TRYGG_OK);
+    assert_int_equal(trygg_store_notify_enqueue(f->st, 0, "security", "webhook", "{}", &id1),
+                     TRYGG_OK);
+    int64_t now = (int64_t)time(NULL) + 5;
+    trygg_notify *r = calloc(8, sizeof *r);
+    assert_non_null(r);
+    int n = 0;
+    assert_int_equal(trygg_store_notify_claim(f->st, "a", now, 60, r, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(r[0].handed_over, 0);
+    assert_int_equal(r[0].handovers, 0);
+    /* A renews at +50: B finds nothing at +61, the lease runs to +110. */
+    assert_int_equal(trygg_store_notify_renew(f->st, "a", now + 50, 60, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(trygg_store_notify_renew(b, "b", now + 50, 60, &n), TRYGG_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(trygg_store_notify_claim(b, "b", now + 61, 60, r, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 0);
+    /* Only the lease holder may start the hand-over. */
+    assert_int_equal(trygg_store_notify_handover(b, id0, "b", now + 61), TRYGG_ERR_BUSY);
+    assert_int_equal(trygg_store_notify_handover(f->st, id0, "a", now + 61), TRYGG_OK);
+    assert_int_equal(trygg_store_notify_handover(f->st, 999999, "a", now + 61), TRYGG_ERR_NOTFOUND);
+    /* A dies; at +111 B takes both rows over and sees the hand-over of id0. */
+    assert_int_equal(trygg_store_notify_claim(b, "b", now + 111, 60, r, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    trygg_notify *h = r[0].id == id0 ? &r[0] : &r[1], *o = r[0].id == id0 ? &r[1] : &r[0];
+    assert_int_equal(h->id, id0);
+    assert_int_equal(h->handed_over, now + 61);
+    assert_int_equal(h->handovers, 1);
+    assert_int_equal(o->handed_over, 0);
+    /* A, back, holds nothing: no renewal, no hand-over. */
+    assert_int_equal(trygg_store_notify_renew(f->st, "a", now + 112, 60, &n), TRYGG_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(trygg_store_notify_handover(f->st, id0, "a", now + 112), TRYGG_ERR_BUSY);
+    /* A lease that ran out is not renewed either (it may be claimed). */
+    assert_int_equal(trygg_store_notify_renew(b, "b", now + 172, 60, &n), TRYGG_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(trygg_store_notify_handover(b, id0, "b", now + 172), TRYGG_ERR_BUSY);
+    assert_int_equal(trygg_store_notify_claim(b, "b", now + 172, 60, r, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(trygg_store_notify_handover(b, id0, "b", now + 173), TRYGG_OK);
+    /* The mark records the outcome: the marker is cleared, the count stays. */
+    assert_int_equal(trygg_store_notify_mark(b, id0, TRYGG_OUT_SENT, "", 0), TRYGG_OK);
+    assert_int_equal(trygg_store_notify_mark(b, id1, TRYGG_OUT_FAILED, "x", now + 200), TRYGG_OK);
+    assert_int_equal(trygg_store_notify_list(b, TRYGG_OUT_SENT, r, 8, &n), TRYGG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(r[0].handed_over, 0);
+    assert_int_equal(r[0].handovers, 2);
+    assert_int_equal(trygg_store_notify_handover(b, id0, "b", now + 174), TRYGG_ERR_BUSY);
+    assert_int_equal(trygg_store_notify_renew(b, "", now, 60, &n), TRYGG_ERR_INVALID);
+    free(r);
+    trygg_store_close(b);
+}
+
 static void test_bad_claims_refused(void **state)
 {
     fixture *f = *state;
@@ -215,6 +278,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_workers_never_share_a_row, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_urgent_first, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_notify_claim, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_notify_renew_and_handover, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_bad_claims_refused, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_job_lease, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_processes_claim_each_row_once, fx_setup, fx_teardown),

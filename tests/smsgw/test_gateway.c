@@ -1071,6 +1071,60 @@ static void test_number_encrypted_once(void **state)
         assert_int_equal(rows[i].status, TRYGG_OUT_SENT);
 }
 
+/* The acknowledgement takes the number the gateway held since the message
+ * came in (locked memory, smsgw/numcache.h), not a decryption of the
+ * ciphertext it had just made (issue 13: a tenth of its instructions per
+ * SMS). The reply wipes it; a later staff reply decrypts the ciphertext;
+ * after STOP the number is neither held nor kept. test_no_numbers_in_db
+ * checks that no number is ever on disk. */
+static void test_ack_from_held_number(void **state)
+{
+    fx *f = *state;
+    int64_t now = time(NULL), dec0 = 0, dec = 0;
+    int held0 = 0, held = 0;
+    const char *E = "+46700000065";
+    char pe[65];
+    pseudo(f, E, pe);
+    gw_test_numbers(f->g, now, &dec0, &held0);
+    assert_int_equal(tu_fake_sms(&f->t, "", E, "Trasigt staket vid förskolan"), 0);
+    step(f, now);
+    assert_int_equal(sms_to(f, E, rows, 32), 1);
+    assert_int_equal(rows[0].status, TRYGG_OUT_SENT);
+    gw_test_numbers(f->g, now, &dec, &held);
+    assert_int_equal(dec, dec0);   /* the acknowledgement decrypted nothing */
+    assert_int_equal(held, held0); /* and its number is no longer held */
+    /* Two messages in one poll, two acknowledgements: both from memory. */
+    assert_int_equal(tu_fake_sms(&f->t, "", E, "Staketet ligger på gångvägen"), 0);
+    assert_int_equal(tu_fake_sms(&f->t, "", E, "Barn klättrar på det"), 0);
+    step(f, now + 1);
+    assert_int_equal(sms_to(f, E, rows, 32), 3);
+    gw_test_numbers(f->g, now, &dec, &held);
+    assert_int_equal(dec, dec0);
+    assert_int_equal(held, held0);
+    /* A staff reply later: the number is decrypted for it. */
+    assert_int_equal(items_of(f, E, items, 32), 1);
+    int64_t id;
+    assert_int_equal(
+        trygg_store_sms_enqueue(f->st, items[0].id, pe, "anna", "Tack, vi åker dit.", &id),
+        TRYGG_OK);
+    step(f, time(NULL) > now + 2 ? time(NULL) : now + 2);
+    assert_int_equal(sms_to(f, E, rows, 32), 4);
+    assert_int_equal(rows[3].status, TRYGG_OUT_SENT);
+    gw_test_numbers(f->g, now, &dec, &held);
+    assert_int_equal(dec, dec0 + 1);
+    /* STOP: confirmed from memory, then neither held nor kept. */
+    assert_int_equal(tu_fake_sms(&f->t, "", E, "STOPP"), 0);
+    step(f, time(NULL) > now + 3 ? time(NULL) : now + 3);
+    assert_int_equal(sms_to(f, E, rows, 32), 5);
+    assert_string_equal(rows[4].author, DLG_AUTHOR_STOP);
+    gw_test_numbers(f->g, now, &dec, &held);
+    assert_int_equal(dec, dec0 + 1);
+    assert_int_equal(held, held0);
+    ls_number num;
+    assert_int_equal(ls_number_get(gw_test_lstore(f->g), pe, &num), TRYGG_OK);
+    assert_int_equal(num.cipher_len, 0);
+}
+
 /* The first pending inbound row with `text`, or NULL. */
 static ls_inbound *pending_text(fx *f, const char *text)
 {
@@ -1147,6 +1201,7 @@ int main(void)
         /* Before the hand-over: after its compaction (VACUUM) the test's own
          * handle on the server's file at times reads SQLITE_IOERR_SHORT_READ. */
         cmocka_unit_test(test_number_encrypted_once),
+        cmocka_unit_test(test_ack_from_held_number),
         cmocka_unit_test(test_settings_from_server),
         cmocka_unit_test(test_handover_old_ciphers),
         cmocka_unit_test(test_no_numbers_in_db),

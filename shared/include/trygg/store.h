@@ -773,6 +773,11 @@ typedef struct trygg_notify {
     int attempts;
     char error[256];
     int64_t created, next_attempt, sent_at;
+    /* When a worker started the final step of a send (the end of the SMTP
+     * DATA, the webhook's request) and recorded no outcome yet, 0 = none;
+     * the final steps started so far (the most copies a receiver can have). */
+    int64_t handed_over;
+    int handovers;
 } trygg_notify;
 /* Queues a forward; call inside the same transaction as the state change. */
 TRYGG_MUST_CHECK trygg_err trygg_store_notify_enqueue(trygg_store *st, int64_t item_id,
@@ -780,6 +785,7 @@ TRYGG_MUST_CHECK trygg_err trygg_store_notify_enqueue(trygg_store *st, int64_t i
                                                       const char *payload, int64_t *id);
 TRYGG_MUST_CHECK trygg_err trygg_store_notify_due(trygg_store *st, int64_t now, trygg_notify *out,
                                                   int max, int *n);
+/* Records the result of a send attempt; ends the lease and clears handed_over. */
 TRYGG_MUST_CHECK trygg_err trygg_store_notify_mark(trygg_store *st, int64_t id,
                                                    trygg_out_status status, const char *error,
                                                    int64_t next_attempt);
@@ -795,8 +801,11 @@ TRYGG_MUST_CHECK trygg_err trygg_store_notify_list(trygg_store *st, int status, 
  * and a wake-up may be spurious: claim and see), 0 when the time ran out.
  * The first call subscribes; a row queued before it is found by the
  * caller's claim. On PostgreSQL: LISTEN, and a NOTIFY at every enqueue
- * (delivered at its commit). *woken = -1 at once where another process
- * cannot wake the caller (SQLite): the caller waits with its own timer. */
+ * (delivered at its commit). On SQLite only this process can wake the
+ * caller: "sms" waits for a commit of this process that queued an SMS (a
+ * staff reply, a dialog reply), and the caller's own timer finds what
+ * another process queued; "notify" sets *woken = -1 at once (the caller
+ * waits with its own timer). */
 TRYGG_MUST_CHECK trygg_err trygg_store_outbox_wait(trygg_store *st, const char *outbox,
                                                    int timeout_ms, int *woken);
 
@@ -813,6 +822,22 @@ TRYGG_MUST_CHECK trygg_err trygg_store_sms_claim(trygg_store *st, const char *ow
 TRYGG_MUST_CHECK trygg_err trygg_store_notify_claim(trygg_store *st, const char *owner, int64_t now,
                                                     int lease_s, trygg_notify *out, int max,
                                                     int *n);
+/* Renews, until now + lease_s, the lease of every forward row `owner`
+ * still holds (leased to it, lease not ended at `now`, not marked); *n =
+ * rows renewed. A worker renews while it sends, so its lease can be short:
+ * a killed server's rows come back within one lease (server/forward.c). */
+TRYGG_MUST_CHECK trygg_err trygg_store_notify_renew(trygg_store *st, const char *owner, int64_t now,
+                                                    int lease_s, int *n);
+/* Records, before the final step of sending forward `id` (the end of the
+ * SMTP DATA, the webhook's request), that `owner` starts it at `now`:
+ * handed_over = now, handovers + 1; only while the row is leased to `owner`
+ * (lease not ended at `now`). TRYGG_ERR_BUSY when the lease is lost (ended,
+ * or taken over by another worker): the caller must not finish the send.
+ * TRYGG_ERR_NOTFOUND when there is no such row. trygg_store_notify_mark
+ * clears handed_over: a row claimed with handed_over <> 0 was being handed
+ * over when its worker died (the receiver may have it). */
+TRYGG_MUST_CHECK trygg_err trygg_store_notify_handover(trygg_store *st, int64_t id,
+                                                       const char *owner, int64_t now);
 /* Jobs that must run once at a time across processes and hosts (purge,
  * police fetch, checkpoints): TRYGG_OK when `owner` holds the lease on
  * `job` until now + lease_s (taken, renewed, or taken over after it ran
