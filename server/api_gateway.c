@@ -32,6 +32,9 @@
 #define GW_CLAIM_MAX     100 /* rows per claim, at most */
 #define GW_LEASE_DEFAULT 300 /* seconds */
 #define GW_LEASE_MAX     3600
+/* Seconds a claim may wait for a reply (a long poll, "wait"), at most:
+ * within the front's read timeout (assets/nginx/trygg.conf, 60 s). */
+#define GW_WAIT_MAX 30
 /* A message "received" further ahead of the server's clock than this is
  * taken as received now (a gateway with a wrong clock). */
 #define GW_CLOCK_SKEW 300
@@ -321,12 +324,13 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
     trygg_store *st = api_client_body(ctx, req, resp, TRYGG_ROLE_GATEWAY, GW_MAX_BODY, &k, &o);
     if (st == NULL)
         return;
-    json_int_t max, lease;
+    json_int_t max, lease, wait;
     int ok = get_int(o, "max", 1, GW_CLAIM_MAX, 16, &max);
     int ok2 = get_int(o, "lease_seconds", 10, GW_LEASE_MAX, GW_LEASE_DEFAULT, &lease);
+    int ok3 = get_int(o, "wait", 0, GW_WAIT_MAX, 0, &wait);
     json_decref(o);
-    if (!ok || !ok2) {
-        api_error_field(resp, 400, "validation", ok ? "lease_seconds" : "max");
+    if (!ok || !ok2 || !ok3) {
+        api_error_field(resp, 400, "validation", !ok ? "max" : !ok2 ? "lease_seconds" : "wait");
         return;
     }
     trygg_sms_out *rows = calloc((size_t)max, sizeof *rows);
@@ -342,6 +346,13 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
     if (e) {
         free(rows);
         api_error_store(resp, e);
+        return;
+    }
+    if (n == 0 && wait > 0 && !req->must_answer) {
+        /* A long poll: put aside until a reply is queued (reply_wait.h)
+         * or the wait ends; then this handler runs again. */
+        free(rows);
+        resp->wait_ms = (int)wait * 1000;
         return;
     }
     json_t *arr = json_array();
@@ -360,6 +371,9 @@ static void h_claim(void *vctx, const http_req *req, http_resp *resp)
     json_t *out = json_object();
     json_object_set_new(out, "messages", arr);
     json_object_set_new(out, "ref_prefix", json_string(k.ref_prefix));
+    /* Protocol 2: the wait this server takes (0 when none was asked); a
+     * gateway that finds no "wait" in the answer polls instead. */
+    json_object_set_new(out, "wait", json_integer(wait));
     http_resp_json(resp, 200, out);
 }
 

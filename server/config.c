@@ -276,6 +276,8 @@ static int sms_key(server_catalog *k, trygg_cfg_errors *e, const char *name, con
         BOOL(k->sms_auto_close);
     if (strcmp(name, "not_ours_contact") == 0)
         STR(k->sms_not_ours_contact);
+    if (strcmp(name, "reply_poll") == 0)
+        INT(k->sms_reply_poll, 1, 3600);
     return trygg_cfg_fail(e, line, "unknown key '%s' in [sms]", name);
 }
 
@@ -465,6 +467,7 @@ static void defaults(server_config *c, server_catalog *k)
     k->header_deadline = 10;
     k->body_deadline = 30;
     sms_dialog_cfg_defaults(&k->sms);
+    k->sms_reply_poll = 1;
     config_deadlines_defaults(&k->deadlines);
     /* the same as trygg_forward_default_subject/_body, "\\n" written out */
     TRYGG_COPY_FIT(k->mail_subject, "Trygg {ref}: {summary}");

@@ -109,6 +109,8 @@ typedef struct server_catalog {
     char sms_catalogs[512]; /* [sms] catalogs: SMS texts ("" = the installed assets/i18n/sms) */
     int sms_auto_close;     /* [sms] auto_close: an SMS to the texter on closing (reply_tpl.h) */
     char sms_not_ours_contact[160]; /* [sms] not_ours_contact: whom to contact instead */
+    int sms_reply_poll;             /* [sms] reply_poll: seconds between looks for the
+                                       gateways' waiting claims (reply_wait.h) */
     config_deadlines deadlines;     /* [deadlines] */
     trygg_geo *geo;                 /* [place ID] and [map]: places and area polygons */
 } server_catalog;

@@ -47,6 +47,9 @@ typedef struct http_req {
     int tls;            /* 1 if the connection is TLS */
     int64_t started_us; /* monotonic time the request arrived */
     void *conn;         /* opaque, for http_header/http_cookie */
+    /* A request put aside (http_resp.wait_ms): 1 when the handler must
+     * answer now (its wait ran out, or the server stops). */
+    int must_answer;
 } http_req;
 
 /* Request header by name (case-insensitive); NULL if absent. */
@@ -68,7 +71,17 @@ typedef struct http_resp {
     size_t len;
     http_kv headers[HTTP_MAX_HEADERS]; /* extra headers; name/value malloc'd */
     int nheaders;
+    /* A long poll: a handler that has nothing to answer yet leaves status 0
+     * and sets wait_ms. The connection is then put aside without holding a
+     * thread (libmicrohttpd's suspend/resume), and the handler is called
+     * again with the same request at every http_server_wake, and once
+     * more with req->must_answer = 1 when wait_ms (counted from the first
+     * call, at most HTTP_WAIT_MAX_MS) have passed or the server stops:
+     * then it must answer. */
+    int wait_ms;
 } http_resp;
+
+#define HTTP_WAIT_MAX_MS 60000
 
 /* Sets status, content type and a copy of body[len]. 0 on success, -1 on OOM. */
 int http_resp_set(http_resp *resp, int status, const char *ctype, const char *body, size_t len);
@@ -141,8 +154,13 @@ typedef struct http_stats {
     int64_t rejected_per_ip;  /* connections refused: per-address limit */
     int64_t closed_deadline;  /* connections closed: header or body deadline */
     int64_t refused_protocol; /* requests refused: smuggling-shaped, no Host, ... */
+    int64_t waiting;          /* requests put aside now (long polls, http_resp.wait_ms) */
 } http_stats;
 void http_stats_get(http_stats *out);
+/* Calls the handlers of the requests put aside again (http_resp.wait_ms),
+ * e.g. when a reply for the gateway's long poll was queued. Any thread. */
+void http_server_wake(http_server *s);
+/* Stops the server; requests put aside are answered first (must_answer). */
 void http_server_stop(http_server *s);
 
 #endif

@@ -18,6 +18,15 @@
  * transfer coding other than chunked (501), HTTP/1.1 without Host, more query
  * or form fields than HTTP_MAX_FIELDS, a NUL byte in a form field.
  *
+ * Long polls (http_resp.wait_ms): a handler with nothing to answer yet has
+ * its connection suspended (MHD_ALLOW_SUSPEND_RESUME) and kept in a list
+ * of requests put aside, so a waiting gateway holds a socket, not a pool
+ * thread; http_server_wake resumes them all (the handler runs again and
+ * answers or waits again), the watchdog resumes those whose wait ran out,
+ * and stopping resumes every one with must_answer set. A wake that comes
+ * between a handler's look and its suspension is not lost: the wake count
+ * is read before the handler runs and checked under the list's lock.
+ *
  * Per request one struct http_ctx lives in *req_cls from the first
  * access-handler call to the completed callback, which frees it. The answer
  * is decided once: 400/404/405/413/501 or the route's precheck on the first
@@ -31,6 +40,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,10 +83,15 @@ struct http_server {
     pthread_t watchdog;
     int watchdog_running;
     atomic_int stop;
+    /* Requests put aside (long polls): guarded by pmu, which is never held
+     * while libmicrohttpd calls into this file's other callbacks. */
+    pthread_mutex_t pmu;
+    struct http_ctx *parked;
+    atomic_ullong wakes; /* http_server_wake calls so far */
 };
 
 static atomic_llong st_conns, st_busy, st_rejected, st_deadline, st_protocol, st_threads,
-    st_maxconn;
+    st_maxconn, st_waiting;
 
 void http_stats_get(http_stats *out)
 {
@@ -87,6 +102,7 @@ void http_stats_get(http_stats *out)
     out->rejected_per_ip = atomic_load(&st_rejected);
     out->closed_deadline = atomic_load(&st_deadline);
     out->refused_protocol = atomic_load(&st_protocol);
+    out->waiting = atomic_load(&st_waiting);
 }
 
 typedef struct http_ctx {
@@ -107,6 +123,12 @@ typedef struct http_ctx {
     char *strs[HTTP_MAX_FIELDS * 2 + 8]; /* owned copies (form fields, ip) */
     int nstrs;
     char ip[64];
+    /* A long poll (http_resp.wait_ms): when its wait ends (monotonic; 0
+     * before the first wait), and its place in http_server.parked. */
+    int64_t wait_until_us;
+    struct MHD_Connection *mconn;
+    int fd; /* its socket, to see a client that went away meanwhile */
+    struct http_ctx *park_next;
 } http_ctx;
 
 static int64_t mono_us(void)
@@ -479,6 +501,74 @@ static void set_phase(struct http_server *s, struct MHD_Connection *conn, int ph
     pthread_mutex_unlock(&s->mu);
 }
 
+/* ---- long polls: requests put aside ------------------------------------------------ */
+
+/* 1 when the client of socket fd closed its end (or the socket failed): a
+ * request put aside for it must not take anything (a claimed reply would
+ * go to nobody until its lease ends). POLLRDHUP sees the close even behind
+ * unread bytes (a TLS client's close_notify). */
+static int peer_gone(int fd)
+{
+    if (fd < 0)
+        return 0;
+    struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* Puts request c aside (suspends its connection) unless a wake came since
+ * `wakes` was read or the server stops; 1 when it is aside. */
+static int park(struct http_server *s, http_ctx *c, struct MHD_Connection *conn,
+                unsigned long long wakes)
+{
+    pthread_mutex_lock(&s->pmu);
+    int aside = !atomic_load(&s->stop) && atomic_load(&s->wakes) == wakes;
+    if (aside) {
+        c->mconn = conn;
+        c->park_next = s->parked;
+        s->parked = c;
+        MHD_suspend_connection(conn);
+        atomic_fetch_add(&st_waiting, 1);
+    }
+    pthread_mutex_unlock(&s->pmu);
+    return aside;
+}
+
+/* Resumes the requests put aside whose wait ended by `now_us` (every one
+ * when now_us < 0), and those whose client went away: their handlers run
+ * again on a pool thread (or the connection is closed: run_handler). */
+static void unpark(struct http_server *s, int64_t now_us)
+{
+    http_ctx *go = NULL;
+    pthread_mutex_lock(&s->pmu);
+    for (http_ctx **pp = &s->parked; *pp;) {
+        http_ctx *c = *pp;
+        if (now_us < 0 || c->wait_until_us <= now_us || peer_gone(c->fd)) {
+            *pp = c->park_next;
+            c->park_next = go;
+            go = c;
+        } else {
+            pp = &c->park_next;
+        }
+    }
+    pthread_mutex_unlock(&s->pmu);
+    while (go) {
+        /* Once resumed, another thread may answer and free it. */
+        http_ctx *next = go->park_next;
+        struct MHD_Connection *conn = go->mconn;
+        atomic_fetch_sub(&st_waiting, 1);
+        MHD_resume_connection(conn);
+        go = next;
+    }
+}
+
+void http_server_wake(http_server *s)
+{
+    if (s == NULL)
+        return;
+    atomic_fetch_add(&s->wakes, 1);
+    unpark(s, -1);
+}
+
 /* Shuts down the sockets of connections past their header or body deadline;
  * libmicrohttpd then sees the connection end and closes it in its own thread. */
 static void *watchdog(void *arg)
@@ -490,6 +580,7 @@ static void *watchdog(void *arg)
         struct timespec ts = {0, 200 * 1000 * 1000};
         nanosleep(&ts, NULL);
         int64_t now = mono_us();
+        unpark(s, now); /* long polls whose wait ran out answer now */
         pthread_mutex_lock(&s->mu);
         for (conn_rec *r = s->conns; r; r = r->next) {
             int64_t limit = r->in_body == 0 ? hdr : r->in_body == 1 ? body : 0;
@@ -644,6 +735,48 @@ static enum MHD_Result on_body(http_ctx *c, const char *upload_data, size_t *upl
     return MHD_YES;
 }
 
+/* Calls the route's handler and sends its answer; a handler that waits
+ * (http_resp.wait_ms) has its request put aside instead, and is called
+ * again here when it is resumed. */
+static enum MHD_Result run_handler(struct http_server *s, http_ctx *c, struct MHD_Connection *conn)
+{
+    for (;;) {
+        if (c->wait_until_us && peer_gone(c->fd)) {
+            /* Put aside, and nobody waits for the answer any more: the
+             * handler is not called (it would take what is not asked). */
+            c->close_after = 1;
+            return send_error(s, c, conn, 408);
+        }
+        unsigned long long wakes = atomic_load(&s->wakes);
+        if (atomic_load(&s->stop) || (c->wait_until_us && mono_us() >= c->wait_until_us))
+            c->req.must_answer = 1;
+        http_resp resp = {0};
+        atomic_fetch_add(&st_busy, 1);
+        c->route->handler(s->ctx, &c->req, &resp);
+        atomic_fetch_sub(&st_busy, 1);
+        if (resp.status == 0 && resp.wait_ms > 0 && !c->req.must_answer) {
+            if (c->wait_until_us == 0) {
+                c->wait_until_us =
+                    mono_us() +
+                    (int64_t)(resp.wait_ms < HTTP_WAIT_MAX_MS ? resp.wait_ms : HTTP_WAIT_MAX_MS) *
+                        1000;
+                const union MHD_ConnectionInfo *fi =
+                    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+                c->fd = fi ? fi->connect_fd : -1;
+            }
+            http_resp_free(&resp);
+            if (park(s, c, conn, wakes))
+                return MHD_YES;
+            continue; /* woken meanwhile (or stopping): look again */
+        }
+        if (resp.status == 0) {
+            http_resp_free(&resp);
+            return send_error(s, c, conn, 500);
+        }
+        return send_resp(s, c, conn, &resp);
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -677,15 +810,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->req.file_data = trygg_buf_str(&c->file);
         c->req.file_len = c->file.len;
     }
-    http_resp resp = {0};
-    atomic_fetch_add(&st_busy, 1);
-    c->route->handler(s->ctx, &c->req, &resp);
-    atomic_fetch_sub(&st_busy, 1);
-    if (resp.status == 0) {
-        http_resp_free(&resp);
-        return send_error(s, c, conn, 500);
-    }
-    return send_resp(s, c, conn, &resp);
+    return run_handler(s, c, conn);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -752,8 +877,9 @@ http_server *http_server_start(const http_options *opt, const http_route *routes
     s->opt = *opt;
 
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->pmu, NULL);
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     int threads = opt->threads > 0 ? opt->threads : 16;
     int maxconn = opt->max_connections > 0 ? opt->max_connections : 1024;
     /* Every connection is a file descriptor: make room for the limit. */
@@ -826,6 +952,7 @@ http_server *http_server_start(const http_options *opt, const http_route *routes
         free(s->cert_pem);
         free(s->key_pem);
         pthread_mutex_destroy(&s->mu);
+        pthread_mutex_destroy(&s->pmu);
         free(s);
         return NULL;
     }
@@ -846,11 +973,15 @@ void http_server_stop(http_server *s)
 {
     if (s == NULL)
         return;
+    pthread_mutex_lock(&s->pmu); /* no request is put aside from here on */
     atomic_store(&s->stop, 1);
+    pthread_mutex_unlock(&s->pmu);
+    unpark(s, -1); /* the long polls answer (must_answer) */
     if (s->watchdog_running)
         pthread_join(s->watchdog, NULL);
     MHD_stop_daemon(s->d);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->pmu);
     free(s->cert_pem);
     free(s->key_pem);
     free(s);

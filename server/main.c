@@ -22,6 +22,7 @@
 #include "deadline.h"
 #include "forward.h"
 #include "intake.h"
+#include "reply_wait.h"
 #include "report_web.h"
 #include "trygg/route.h"
 #include "trygg/log.h"
@@ -186,6 +187,8 @@ static int start_workers(server_ctx *ctx, const http_options *hopt, http_route *
     *http = http_server_start(hopt, routes, nroutes, ctx);
     if (*http == NULL)
         return -1;
+    if (reply_wait_start(ctx, *http) != 0) /* the gateways' waiting claims */
+        return -1;
     TRYGG_INFO("trygg-server %s listening on %s:%d%s", TRYGG_VERSION, ctx->cfg.bind,
                http_server_port(*http), ctx->cfg.tls_cert[0] ? " (TLS)" : "");
     return 0;
@@ -212,6 +215,7 @@ static void shutdown_server(server_ctx *ctx, http_server *http, http_route *rout
                             const http_options *hopt)
 {
     ctx->stopping = 1;
+    reply_wait_stop(); /* before the HTTP server it wakes */
     http_server_stop(http);
     core_purge_stop();
     deadline_stop();

@@ -514,10 +514,13 @@ static void connection_metrics(trygg_buf *b)
               "trygg_http_deadline_closed_total %lld\n"
               "# HELP trygg_http_refused_total Requests refused as malformed or "
               "smuggling-shaped.\n# TYPE trygg_http_refused_total counter\n"
-              "trygg_http_refused_total %lld\n",
+              "trygg_http_refused_total %lld\n"
+              "# HELP trygg_http_waiting Requests put aside without a thread (the gateways' "
+              "long polls for replies).\n# TYPE trygg_http_waiting gauge\n"
+              "trygg_http_waiting %lld\n",
               (long long)hs.connections, (long long)hs.max_connections, (long long)hs.busy,
               (long long)hs.threads, (long long)hs.rejected_per_ip, (long long)hs.closed_deadline,
-              (long long)hs.refused_protocol);
+              (long long)hs.refused_protocol, (long long)hs.waiting);
 }
 
 static void h_metrics(void *vctx, const http_req *req, http_resp *resp)

@@ -324,12 +324,14 @@ static int64_t police_job(void *arg)
     return POLICE_PERIOD_S;
 }
 
-/* The quarter's and the year's period cache (schema v22) is filled by the
- * first report that needs a piece; this job fills it in the background, a
- * minute after the start and then every hour, by building the running
- * year and the last complete one (which cover every month of the last
- * three years), so no reader waits for a first count. Once warm, a run
- * reads the cache only. */
+/* The quarter's and the year's period cache (schema v22) and the week
+ * picture's cache (SQLite v6, PostgreSQL v24) are filled by the first
+ * report that needs them; this job fills them in the background, a minute
+ * after the start and then every hour, by building the running year and
+ * the last complete one (which cover every month of the last three years)
+ * and the running week (whose 12 history weeks are complete), so no reader
+ * waits for a first count, not even on the Monday a week ends. Once warm,
+ * a run reads the caches only. */
 static worker warm = WORKER_INIT;
 static trygg_store *warm_st;
 #define WARM_FIRST_S  60
@@ -349,6 +351,12 @@ void report_warm_periods(trygg_store *st, int64_t now)
             TRYGG_WARN("report: period cache: %s", trygg_store_errmsg(st));
         trygg_period_free(r);
     }
+    trygg_week w;
+    trygg_week_containing(now, &w);
+    trygg_report *wr = NULL;
+    if (trygg_report_build(st, &w, NULL, now, &wr) != TRYGG_OK)
+        TRYGG_WARN("report: week cache: %s", trygg_store_errmsg(st));
+    trygg_report_free(wr);
 }
 
 static int64_t warm_job(void *arg)

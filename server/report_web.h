@@ -59,10 +59,12 @@ extern const int report_period_nroutes;
 int report_start(server_ctx *ctx);
 /* Stops the police fetch thread (if any) and waits for it. */
 void report_stop(void);
-/* Builds the running year and the last complete one at `now` and throws
- * them away: what the background job of report_start() does every hour
- * (from a minute after the start), so the period cache (schema v21) holds
- * every month of the last three years before a reader asks. */
+/* Builds the running year and the last complete one and the running
+ * week's picture at `now` and throws them away: what the background job of
+ * report_start() does every hour (from a minute after the start), so the
+ * period cache (schema v22) holds every month of the last three years and
+ * the week cache the 12 complete weeks before the running one before a
+ * reader asks. */
 void report_warm_periods(trygg_store *st, int64_t now);
 
 #endif

@@ -68,14 +68,9 @@ void client_close(gw_client *c)
     free(c);
 }
 
-long client_post(gw_client *c, const char *path, json_t *body, json_t **answer, char *err,
-                 size_t cap)
-{
-    return client_post_text(c, path, body, answer, NULL, err, cap);
-}
-
-long client_post_text(gw_client *c, const char *path, json_t *body, json_t **answer, char **text,
-                      char *err, size_t cap)
+/* One POST: the parsed answer and/or its text, a timeout, a cancel flag. */
+static long post(gw_client *c, const char *path, json_t *body, json_t **answer, char **text,
+                 char *err, size_t cap, long timeout_s, const atomic_int *cancel)
 {
     if (answer)
         *answer = NULL;
@@ -94,8 +89,9 @@ long client_post_text(gw_client *c, const char *path, json_t *body, json_t **ans
         .json = req_text,
         .user_agent = "trygg-smsgw/" TRYGG_VERSION,
         .connect_timeout_s = 3,
-        .timeout_s = 10,
+        .timeout_s = timeout_s,
         .no_expect = 1,
+        .cancel = cancel,
     };
     trygg_buf resp;
     trygg_buf_init(&resp, BODY_CAP);
@@ -111,4 +107,22 @@ long client_post_text(gw_client *c, const char *path, json_t *body, json_t **ans
         snprintf(err, cap, "HTTP %ld %.200s", status, trygg_buf_str(&resp));
     trygg_buf_free(&resp);
     return status;
+}
+
+long client_post(gw_client *c, const char *path, json_t *body, json_t **answer, char *err,
+                 size_t cap)
+{
+    return post(c, path, body, answer, NULL, err, cap, 10, NULL);
+}
+
+long client_post_text(gw_client *c, const char *path, json_t *body, json_t **answer, char **text,
+                      char *err, size_t cap)
+{
+    return post(c, path, body, answer, text, err, cap, 10, NULL);
+}
+
+long client_post_wait(gw_client *c, const char *path, json_t *body, json_t **answer, char *err,
+                      size_t cap, long timeout_s, const atomic_int *cancel)
+{
+    return post(c, path, body, answer, NULL, err, cap, timeout_s, cancel);
 }

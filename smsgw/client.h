@@ -7,6 +7,7 @@
 #ifndef SMSGW_CLIENT_H
 #define SMSGW_CLIENT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include "trygg/err.h"
 
@@ -28,5 +29,9 @@ long client_post(gw_client *c, const char *path, struct json_t *body, struct jso
  * it, for keeping without serialising the parsed answer again. */
 long client_post_text(gw_client *c, const char *path, struct json_t *body, struct json_t **answer,
                       char **text, char *err, size_t cap);
+/* The same with a timeout of timeout_s seconds (a long poll), ended at
+ * once (status 0) when *cancel becomes non-zero (cancel may be NULL). */
+long client_post_wait(gw_client *c, const char *path, struct json_t *body, struct json_t **answer,
+                      char *err, size_t cap, long timeout_s, const atomic_int *cancel);
 
 #endif

@@ -13,6 +13,7 @@ void smsgw_cfg_defaults(smsgw_cfg *c)
     snprintf(c->model, sizeof c->model, "dummy");
     snprintf(c->connection, sizeof c->connection, "none");
     c->poll_interval = 1;
+    c->claim_wait = 25;
     c->send_timeout = 60;
     c->send_slice = 10;
     c->multipart_timeout = 300;
@@ -26,6 +27,7 @@ void smsgw_cfg_defaults(smsgw_cfg *c)
     snprintf(c->m2_connection, sizeof c->m2_connection, "none");
     c->m2_send_timeout = 60;
     c->m2_delivery_reports = 1;
+    c->m2_balance_low = -1;
     c->wd_quiet_after = 1800;
     c->wd_step_wait = 120;
     c->wd_send_failures = 3;
@@ -65,6 +67,8 @@ static int modem2_handler(smsgw_cfg *c, trygg_cfg_errors *e, const char *section
     INT("modem2", "send_timeout", m2_send_timeout, 1, 600)
     STR("modem2", "canary_number", m2_canary_number)
     STR("modem2", "command", m2_command)
+    STR("modem2", "balance_ussd", m2_balance_ussd)
+    INT("modem2", "balance_low", m2_balance_low, 0, 1000000)
     if (strcmp(name, "delivery_reports") == 0) {
         if (!trygg_cfg_bool(value, &c->m2_delivery_reports))
             return trygg_cfg_fail(e, line, "[modem2] delivery_reports: expected yes or no");
@@ -146,6 +150,7 @@ static int handler(void *user, trygg_cfg_errors *e, const char *section, const c
     STR("paths", "store", store)
     STR("server", "url", server_url)
     STR("server", "token_file", token_file)
+    INT("server", "wait", claim_wait, 0, 30)
     STR("paths", "pseudonym_key", pseudonym_key)
     STR("paths", "number_key", number_key)
     STR("paths", "quarantine", quarantine)
@@ -212,6 +217,15 @@ static trygg_err check_healing(const smsgw_cfg *c, trygg_cfg_errors *e)
     }
     if (c->balance_low > 0 && !c->balance_ussd[0]) {
         trygg_cfg_fail(e, 0, "[sim] balance_low needs balance_ussd (the code that asks for it)");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (c->m2_balance_ussd[0] &&
+        strspn(c->m2_balance_ussd, "0123456789*#") != strlen(c->m2_balance_ussd)) {
+        trygg_cfg_fail(e, 0, "[modem2] balance_ussd must be a USSD code such as *120#");
+        err = TRYGG_ERR_CONFIG;
+    }
+    if (c->m2_balance_low > 0 && !c->m2_balance_ussd[0] && !c->balance_ussd[0]) {
+        trygg_cfg_fail(e, 0, "[modem2] balance_low needs balance_ussd (the code that asks for it)");
         err = TRYGG_ERR_CONFIG;
     }
     return err;

@@ -7,7 +7,10 @@
  *              send_slice seconds (10)
  *   [server]   url (the server's base URL), token_file (the gateway's token,
  *              tryggctl gateway add), both required: the gateway is a client
- *              of the server and never opens its database
+ *              of the server and never opens its database; wait seconds (25,
+ *              0..30): replies are fetched by a thread of their own that waits
+ *              on the server this long for one (a long poll, fetch.h); 0: the
+ *              gateway's loop claims them every poll_interval as before
  *   [paths]    store (the gateway's own store), pseudonym_key, number_key,
  *              quarantine (all required), catalogs ("" = assets/i18n/sms);
  *              `database` and `routing` are refused with a clear message
@@ -22,8 +25,9 @@
  *   [modem2]   optional: a second modem (another SIM/operator), read from as
  *              well and sent on when the first fails; model, connection,
  *              device, send_timeout, delivery_reports as in [modem], and its
- *              own canary_number and command for the watchdog
- *              (docs/smsgw.md "Two modems")
+ *              own canary_number and command for the watchdog, and
+ *              balance_ussd / balance_low for its SIM (another operator's
+ *              code; default [sim]'s) (docs/smsgw.md "Two modems")
  *   [watchdog] quiet_after seconds (1800, 0 = off), step_wait seconds (120),
  *              send_failures (3), canary_number (""), canary_timeout seconds
  *              (300), command (""), command_timeout seconds (60)
@@ -48,6 +52,7 @@ typedef struct smsgw_cfg {
     /* The gateway as a client of the server (docs/gateway-protocol.md):
      * [server] url, token_file; [paths] store (its own SQLite file). */
     char server_url[512], token_file[512], store[512];
+    int claim_wait; /* [server] wait: the reply fetch's long poll, seconds (0 = none) */
     char catalogs[512];
     int multipart_timeout, call_debounce;
     int quarantine_days; /* quarantined modem files older than this are deleted (0 = at once) */
@@ -58,6 +63,8 @@ typedef struct smsgw_cfg {
     char m2_model[50], m2_connection[64], m2_device[512];
     int m2_send_timeout, m2_delivery_reports;
     char m2_canary_number[24], m2_command[512];
+    char m2_balance_ussd[32]; /* the second SIM's operator's code ("": [sim]'s) */
+    int m2_balance_low;       /* -1: [sim]'s */
     /* [watchdog] (docs/smsgw.md "A modem that heals itself") */
     int wd_quiet_after, wd_step_wait, wd_send_failures, wd_canary_timeout, wd_command_timeout;
     char wd_canary_number[24], wd_command[512];

@@ -119,8 +119,10 @@ static int modem_open(gw *g, gw_modem *gm, int no)
         mc.delivery_reports = cfg->m2_delivery_reports;
     }
     wd_init(&gm->wd, cfg, (int64_t)time(NULL));
-    if (no == 2)
+    if (no == 2) {
         wd_set_modem(&gm->wd, 2, cfg->m2_canary_number, cfg->m2_command);
+        wd_set_balance(&gm->wd, cfg->m2_balance_ussd, cfg->m2_balance_low);
+    }
     gm->md = modem_new(&mc);
     gm->as = asm_new(cfg->multipart_timeout);
     return gm->md && gm->as;
@@ -923,6 +925,11 @@ trygg_err gw_step(gw *g, int64_t now)
 int gw_run(gw *g)
 {
     int fast = 0;
+    /* Staff replies come from a thread of their own (a long poll, fetch.h):
+     * sent as soon as they are claimed, and the modem is read meanwhile. */
+    char err[300] = "";
+    if (relay_fetch_start(g->rl, err, sizeof err) != TRYGG_OK)
+        TRYGG_WARN("%s: claiming replies every round instead", err);
     while (!stopping(g)) {
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -940,11 +947,12 @@ int gw_run(gw *g)
             struct timespec t1;
             clock_gettime(CLOCK_MONOTONIC, &t1);
             double el = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-            if (stopping(g) || el >= g->cfg->poll_interval)
+            if (stopping(g) || el >= g->cfg->poll_interval || relay_fetch_ready(g->rl))
                 break;
             struct timespec ts = {0, 50 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
     }
+    relay_fetch_stop(g->rl);
     return 0;
 }

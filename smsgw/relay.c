@@ -12,6 +12,7 @@
 
 #include "client.h"
 #include "dialog.h"
+#include "fetch.h"
 #include "numcache.h"
 #include "settings.h"
 #include "sms_dialog.h"
@@ -45,6 +46,7 @@ struct relay {
     const unsigned char *pkey, *numkey;
     lstore *ls;
     gw_client *cl;
+    fetch *ft; /* the reply fetch thread (relay_fetch_start), or NULL: claim in relay_sync */
     int64_t next_try;
     int failures;              /* server unreachable, in a row: trygg_backoff of it */
     int64_t last_purge;        /* unix seconds of the last retention run, 0 never */
@@ -91,6 +93,7 @@ void relay_close(relay *r)
 {
     if (!r)
         return;
+    relay_fetch_stop(r);
     client_close(r->cl);
     ls_close(r->ls);
     free(r->batch);
@@ -473,6 +476,28 @@ static trygg_err upload(relay *r, int64_t now, int *down)
     return e;
 }
 
+/* Takes one claim answer into the send queue (and its reference prefix). */
+static trygg_err take_claim(relay *r, json_t *ans)
+{
+    trygg_err e = ls_begin(r->ls);
+    const char *prefix = json_string_value(json_object_get(ans, "ref_prefix"));
+    if (!e && prefix && trygg_ref_prefix_valid(prefix))
+        e = ls_meta_set(r->ls, "ref_prefix", prefix);
+    json_t *msgs = json_object_get(ans, "messages");
+    for (size_t i = 0; !e && i < json_array_size(msgs); i++) {
+        json_t *m = json_array_get(msgs, i);
+        const char *pseudo = json_string_value(json_object_get(m, "pseudonym"));
+        if (pseudo) {
+            e = queue_reply(r, pseudo, m);
+            r->stats.claimed++;
+        }
+    }
+    if (!e)
+        return ls_commit(r->ls);
+    ls_rollback(r->ls);
+    return e;
+}
+
 static trygg_err claim(relay *r, int64_t now)
 {
     json_t *body = json_pack("{s:i, s:i}", "max", CLAIM_MAX, "lease_seconds", LEASE_S), *ans = NULL;
@@ -488,24 +513,39 @@ static trygg_err claim(relay *r, int64_t now)
         return TRYGG_OK;
     }
     server_ok(r);
-    trygg_err e = ls_begin(r->ls);
-    const char *prefix = json_string_value(json_object_get(ans, "ref_prefix"));
-    if (!e && prefix && trygg_ref_prefix_valid(prefix))
-        e = ls_meta_set(r->ls, "ref_prefix", prefix);
-    json_t *msgs = json_object_get(ans, "messages");
-    for (size_t i = 0; !e && i < json_array_size(msgs); i++) {
-        json_t *m = json_array_get(msgs, i);
-        const char *pseudo = json_string_value(json_object_get(m, "pseudonym"));
-        if (pseudo) {
-            e = queue_reply(r, pseudo, m);
-            r->stats.claimed++;
-        }
-    }
+    trygg_err e = take_claim(r, ans);
     json_decref(ans);
-    if (!e)
-        return ls_commit(r->ls);
-    ls_rollback(r->ls);
     return e;
+}
+
+/* What the fetch thread claimed, into the send queue. A store error drops
+ * the rest: those rows come back from the server when their lease ends. */
+static trygg_err take_fetched(relay *r)
+{
+    json_t *list = fetch_take(r->ft);
+    trygg_err e = TRYGG_OK;
+    for (size_t i = 0; !e && i < json_array_size(list); i++)
+        e = take_claim(r, json_array_get(list, i));
+    json_decref(list);
+    return e;
+}
+
+trygg_err relay_fetch_start(relay *r, char *err, size_t cap)
+{
+    if (r->ft || r->cfg->claim_wait <= 0)
+        return TRYGG_OK;
+    return fetch_start(r->cfg, CLAIM_MAX, LEASE_S, &r->ft, err, cap);
+}
+
+void relay_fetch_stop(relay *r)
+{
+    fetch_stop(r->ft);
+    r->ft = NULL;
+}
+
+int relay_fetch_ready(relay *r)
+{
+    return r->handed_over && fetch_ready(r->ft);
 }
 
 /* The states of rows one request each (the form servers before the batch
@@ -816,9 +856,12 @@ trygg_err relay_sync(relay *r, int64_t now)
 {
     int down = now < r->next_try;
     trygg_err e = upload(r, now, &down);
+    /* What the fetch thread claimed, after the hand-over (a claimed reply
+     * to an old contact needs its number). */
+    if (!e && r->ft && r->handed_over)
+        e = take_fetched(r);
     if (e || down || now < r->next_try)
         return e;
-    /* The hand-over first: a claimed reply to an old contact needs its number. */
     if (!r->handed_over)
         e = handover(r, now);
     if (e || now < r->next_try)
@@ -826,7 +869,9 @@ trygg_err relay_sync(relay *r, int64_t now)
     fetch_settings(r, now);
     if (now < r->next_try)
         return TRYGG_OK;
-    e = claim(r, now);
+    if (r->ft && !r->stats.server_up && fetch_server_up(r->ft))
+        server_ok(r); /* the fetch thread reaches it: report and purge again */
+    e = r->ft ? (r->handed_over ? take_fetched(r) : TRYGG_OK) : claim(r, now);
     if (!e && r->stats.server_up)
         e = report(r, now);
     if (!e && r->stats.server_up)

@@ -61,6 +61,14 @@ trygg_err relay_call(relay *r, const char *number, int64_t now);
  * server being down is not an error. */
 trygg_err relay_sync(relay *r, int64_t now);
 
+/* Starts the reply fetch thread (fetch.h) when [server] wait is set: from
+ * then on relay_sync takes what it claimed instead of claiming itself.
+ * err[cap] says why not. relay_close stops it. */
+trygg_err relay_fetch_start(relay *r, char *err, size_t cap);
+void relay_fetch_stop(relay *r);
+/* 1 when the fetch thread has replies for relay_sync to take. */
+int relay_fetch_ready(relay *r);
+
 /* The reply settings in use (the server's, settings.h) and which copy they
  * are ("the server's copy of ...", or the built-in defaults). */
 const sms_dialog_cfg *relay_dialog_cfg(const relay *r);

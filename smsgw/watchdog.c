@@ -35,6 +35,8 @@ void wd_init(watchdog *w, const smsgw_cfg *cfg, int64_t now)
     w->unit = 1;
     w->canary = cfg->wd_canary_number;
     w->command = cfg->wd_command;
+    w->ussd = cfg->balance_ussd;
+    w->low_limit = cfg->balance_low;
     w->last_traffic = now;
     w->next_test = now + cfg->wd_quiet_after;
     w->balance = -1;
@@ -47,6 +49,14 @@ void wd_set_modem(watchdog *w, int unit, const char *canary, const char *command
     w->unit = unit;
     w->canary = canary;
     w->command = command;
+}
+
+void wd_set_balance(watchdog *w, const char *ussd, int low)
+{
+    if (ussd && ussd[0])
+        w->ussd = ussd;
+    if (low >= 0)
+        w->low_limit = low;
 }
 
 static void healed(watchdog *w, int64_t now, const char *how)
@@ -287,17 +297,17 @@ static void check_sim(watchdog *w, modem *m, int64_t now)
             }
         }
     }
-    if (c->balance_ussd[0] && now >= w->next_balance && modem_connected(m)) {
+    if (w->ussd[0] && now >= w->next_balance && modem_connected(m)) {
         w->next_balance = now + c->balance_interval;
         char reply[200];
-        if (modem_ussd(m, c->balance_ussd, 30, reply, sizeof reply) == TRYGG_OK)
+        if (modem_ussd(m, w->ussd, 30, reply, sizeof reply) == TRYGG_OK)
             w->balance = wd_parse_balance(reply);
         else
-            TRYGG_WARN("SIM: no answer to the balance code %s", c->balance_ussd);
-        int low = c->balance_low > 0 && w->balance >= 0 && w->balance < c->balance_low;
+            TRYGG_WARN("SIM %d: no answer to the balance code %s", w->unit, w->ussd);
+        int low = w->low_limit > 0 && w->balance >= 0 && w->balance < w->low_limit;
         if (low && !w->balance_low)
-            TRYGG_ERR("SIM: balance %ld is below %d: top up, or replies stop", w->balance,
-                      c->balance_low);
+            TRYGG_ERR("SIM %d: balance %ld is below %d: top up, or replies stop", w->unit,
+                      w->balance, w->low_limit);
         w->balance_low = low;
     }
 }
@@ -327,7 +337,7 @@ void wd_health(const watchdog *w, json_t *j)
         json_object_set_new(j, "sim_memory",
                             json_integer((json_int_t)((int64_t)w->sim.used * 100 / w->sim.size)));
     json_object_set_new(j, "sim_cleared", json_integer((json_int_t)w->sim_cleared));
-    if (w->cfg->balance_ussd[0])
+    if (w->ussd[0])
         json_object_set_new(j, "balance", json_integer(w->balance));
     const char *alert = w->step == WD_ALERT ? "modem"
                         : strcmp(w->sim.state, "pin") == 0 || strcmp(w->sim.state, "puk") == 0

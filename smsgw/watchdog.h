@@ -52,6 +52,8 @@ typedef struct watchdog {
     int64_t next_sim, next_balance, sim_cleared;
     long balance; /* whole currency units; -1 unknown */
     int balance_low;
+    const char *ussd; /* this SIM's balance code ("": none) */
+    int low_limit;    /* alert below it (0: none) */
 } watchdog;
 
 /* For [modem]: [watchdog] canary_number and command. */
@@ -59,6 +61,9 @@ void wd_init(watchdog *w, const smsgw_cfg *cfg, int64_t now);
 /* Which modem this watchdog watches (2: [modem2]) and that modem's canary
  * number and command (pointers into the configuration). */
 void wd_set_modem(watchdog *w, int unit, const char *canary, const char *command);
+/* The balance code and alert limit of this modem's SIM (NULL/"" and -1:
+ * [sim]'s; the code is a pointer into the configuration). */
+void wd_set_balance(watchdog *w, const char *ussd, int low);
 
 /* A message was received. */
 void wd_received(watchdog *w, int64_t now);

@@ -102,6 +102,14 @@ static int headers(const trygg_http_req *req, struct curl_slist **out)
     return 1;
 }
 
+/* Non-zero ends the transfer: the request's cancel flag was set. */
+static int on_progress(void *user, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    const atomic_int *cancel = user;
+    return atomic_load(cancel) != 0;
+}
+
 /* Every option of req on c (reset first). */
 static void set_options(CURL *c, const trygg_http_req *req, struct curl_slist *h, trygg_buf *resp,
                         char *errbuf)
@@ -126,6 +134,11 @@ static void set_options(CURL *c, const trygg_http_req *req, struct curl_slist *h
         req->etag[0] = 0;
         curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(c, CURLOPT_HEADERDATA, (void *)req);
+    }
+    if (req->cancel) {
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)req->cancel);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     }
     if (req->json) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->json);

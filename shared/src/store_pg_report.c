@@ -1,16 +1,21 @@
 /*
  * store_pg_report.c — the SQL side of the weekly situation picture on
- * PostgreSQL. No cache tables: each of the 12 history weeks is one
- * aggregate query with GROUPING SETS over the items_report index (every
- * dimension and the total in one pass), and the report week is scanned row
- * by row for what needs the row (status, urgency, place, time to close).
- * Everything runs in one REPEATABLE READ, READ ONLY transaction, so every
- * figure comes from the same snapshot. The rows are counted by the
- * engine-neutral half, store_report_common.c, as with SQLite.
+ * PostgreSQL. The 12 history weeks come from the week cache of schema v24
+ * (report_week_done / report_week_counts, the same tables and meaning as
+ * SQLite's, store_sqlite_report.c): a complete week not cached yet is
+ * counted into it once, by one aggregate with GROUPING SETS over the week's
+ * items (every dimension in one pass), and a trigger on items drops the
+ * week whenever an item of it is added, changed or deleted. The report
+ * week is scanned row by row for what needs the row (status, urgency,
+ * place, time to close). Everything is read in one REPEATABLE READ, READ
+ * ONLY transaction, so every figure comes from the same snapshot. The rows
+ * are counted by the engine-neutral half, store_report_common.c, as with
+ * SQLite.
  */
 #include "store_pg_internal.h"
 #include "store_report_common.h"
 #include "trygg/copy.h"
+#include "trygg/log.h"
 #include "trygg/police_events.h"
 
 #include <stdio.h>
@@ -26,16 +31,21 @@ static trygg_rb_text col(const PGresult *r, int row, int c)
  * a bit is 1 where the column is not grouped. */
 enum { G_KIND = 15, G_CATEGORY = 7, G_AREA = 27, G_CHANNEL = 29, G_SOURCE = 30, G_TOTAL = 31 };
 
-/* History week w: every dimension and the total by one aggregate. */
+/* A week's items by every dimension and in total, one aggregate; $1/$2 the
+ * week's start and end. */
+#define WEEK_GROUPS                                                                                \
+    "SELECT grouping(kind, category, area, channel, source) AS g, kind, category, area, channel,"  \
+    " source, count(*) AS n FROM items WHERE created >= " PG_TS("$1") " AND created < " PG_TS(     \
+        "$2") " AND " TRYGG_RB_COUNTED("") " GROUP BY GROUPING SETS ((kind), (kind, category),"    \
+                                           " (area), (channel), (source), ())"
+
+/* History week w, not cached: every dimension and the total by one
+ * aggregate. */
 static trygg_err scan_history(trygg_store *st, trygg_report *r, trygg_rb *b, int w)
 {
     PGresult *res;
     trygg_err err = trygg_pg_query(
-        st,
-        "SELECT grouping(kind, category, area, channel, source), kind, category, area, channel,"
-        " source, count(*) FROM items WHERE created >= " PG_TS("$1") " AND created < " PG_TS(
-            "$2") " AND " TRYGG_RB_COUNTED("") " GROUP BY GROUPING SETS ((kind), (kind, category),"
-                                               " (area), (channel), (source), ())",
+        st, WEEK_GROUPS,
         TRYGG_SQL_ARGS(TRYGG_SQL_INT(r->weeks[w].start), TRYGG_SQL_INT(r->weeks[w].end)), &res,
         "report history");
     if (err)
@@ -67,6 +77,104 @@ static trygg_err scan_history(trygg_store *st, trygg_report *r, trygg_rb *b, int
     }
     PQclear(res);
     return TRYGG_OK;
+}
+
+/* ---- Week cache (v24) -------------------------------------------------------- */
+
+/* Counts complete week [from, to) into the cache, in its own short write.
+ * The lock (SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE of the
+ * trigger's DELETE) waits for every write that already dropped the week to
+ * commit and makes later ones wait for this count, so a week is never
+ * marked counted without an item written while it was being counted. */
+static trygg_err week_fill(trygg_store *st, int64_t from, int64_t to, int64_t now)
+{
+    static const char *const fill[] = {
+        "LOCK TABLE report_week_done IN SHARE ROW EXCLUSIVE MODE",
+        "DELETE FROM report_week_counts WHERE week_start = $1",
+        "INSERT INTO report_week_counts(week_start, dim, key, n) SELECT $1::bigint,"
+        " CASE g WHEN 15 THEN 0 WHEN 7 THEN 1 WHEN 27 THEN 2 WHEN 29 THEN 4 ELSE 5 END,"
+        " CASE g WHEN 15 THEN kind WHEN 7 THEN kind || '/' || category WHEN 27 THEN area"
+        " WHEN 29 THEN channel ELSE source END, n FROM (" WEEK_GROUPS ") s WHERE g <> 31",
+        "INSERT INTO report_week_done(week_start, week_end, total, computed)"
+        " SELECT $1, $2, coalesce(sum(n), 0), $3 FROM report_week_counts"
+        " WHERE week_start = $1 AND dim = 0 ON CONFLICT (week_start) DO UPDATE"
+        " SET week_end = excluded.week_end, total = excluded.total, computed = excluded.computed",
+    };
+    static const int nargs[] = {0, 1, 2, 3};
+    trygg_sql_val v[3] = {TRYGG_SQL_INT(from), TRYGG_SQL_INT(to), TRYGG_SQL_INT(now)};
+    trygg_err err = trygg_pg_tx_begin(st);
+    for (size_t i = 0; !err && i < sizeof fill / sizeof fill[0]; i++)
+        err = trygg_pg_write(st, fill[i], (trygg_sql_args){v, nargs[i]}, NULL, "report cache");
+    return trygg_pg_tx_end(st, err);
+}
+
+/* Which of the 12 history weeks are cached (hit[w]), one query. */
+static trygg_err weeks_mark(trygg_store *st, const trygg_report *r, int hit[TRYGG_REPORT_CUR])
+{
+    memset(hit, 0, TRYGG_REPORT_CUR * sizeof *hit);
+    PGresult *res;
+    trygg_err err = trygg_pg_query(
+        st,
+        "SELECT week_start, week_end FROM report_week_done WHERE week_start >= $1"
+        " AND week_start < $2",
+        TRYGG_SQL_ARGS(TRYGG_SQL_INT(r->weeks[0].start), TRYGG_SQL_INT(r->week.start)), &res,
+        "report cache");
+    if (err)
+        return err;
+    for (int i = 0; i < PQntuples(res); i++)
+        for (int w = 0; w < TRYGG_REPORT_CUR; w++)
+            if (r->weeks[w].start == trygg_pg_col_int(res, i, 0) &&
+                r->weeks[w].end == trygg_pg_col_int(res, i, 1))
+                hit[w] = 1;
+    PQclear(res);
+    return TRYGG_OK;
+}
+
+/* Counts every complete history week not cached yet into the cache, each
+ * in its own short write (a failure only means that week is counted
+ * directly below). */
+static void weeks_fill(trygg_store *st, const trygg_report *r, int64_t now)
+{
+    int hit[TRYGG_REPORT_CUR];
+    if (weeks_mark(st, r, hit) != TRYGG_OK)
+        return;
+    for (int w = 0; w < TRYGG_REPORT_CUR; w++)
+        if (!hit[w] && r->weeks[w].end <= now &&
+            week_fill(st, r->weeks[w].start, r->weeks[w].end, now) != TRYGG_OK)
+            TRYGG_WARN("report: week cache: %s", trygg_store_errmsg(st));
+}
+
+/* The 12 history weeks: the cached ones from the cache (one query), the
+ * others by an aggregate each. */
+static trygg_err history(trygg_store *st, trygg_report *r, trygg_rb *b)
+{
+    int hit[TRYGG_REPORT_CUR];
+    trygg_err err = weeks_mark(st, r, hit);
+    PGresult *res = NULL;
+    if (!err)
+        err = trygg_pg_query(
+            st,
+            "SELECT d.week_start, d.total, c.dim, c.key, c.n FROM report_week_done d"
+            " LEFT JOIN report_week_counts c ON c.week_start = d.week_start"
+            " WHERE d.week_start >= $1 AND d.week_start < $2",
+            TRYGG_SQL_ARGS(TRYGG_SQL_INT(r->weeks[0].start), TRYGG_SQL_INT(r->week.start)), &res,
+            "report cache load");
+    for (int i = 0; !err && i < PQntuples(res); i++) {
+        int w = 0;
+        while (w < TRYGG_REPORT_CUR && r->weeks[w].start != trygg_pg_col_int(res, i, 0))
+            w++;
+        if (w == TRYGG_REPORT_CUR || !hit[w])
+            continue;
+        r->total[w] = trygg_pg_col_int(res, i, 1);
+        if (!PQgetisnull(res, i, 2))
+            trygg_rb_cached(b, r, w, (int)trygg_pg_col_int(res, i, 2), col(res, i, 3),
+                            trygg_pg_col_int(res, i, 4));
+    }
+    PQclear(res);
+    for (int w = 0; !err && w < TRYGG_REPORT_CUR; w++)
+        if (!hit[w])
+            err = scan_history(st, r, b, w);
+    return err;
 }
 
 /* The report week, row by row (the last status change of a closed item is
@@ -293,11 +401,13 @@ trygg_err trygg_pg_report_build(trygg_store *st, const trygg_week *w,
     trygg_err err = trygg_rb_begin(w, areas, now, &r, &b);
     if (err)
         return err;
-    int own_tx = st->txdepth == 0;
+    int own_tx = st->txdepth == 0 && !st->user_tx;
+    if (own_tx)
+        weeks_fill(st, r, now);
     if (own_tx)
         err = trygg_pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "report");
-    for (int k = 0; !err && k < TRYGG_REPORT_CUR; k++)
-        err = scan_history(st, r, b, k);
+    if (!err)
+        err = history(st, r, b);
     if (!err)
         err = scan_week(st, r, b);
     if (!err)
@@ -317,13 +427,17 @@ trygg_err trygg_pg_report_build(trygg_store *st, const trygg_week *w,
     return err;
 }
 
-/* No week cache on PostgreSQL: every build aggregates (see the top). */
 trygg_err trygg_pg_report_cache_info(trygg_store *st, int *weeks, int64_t *last_end)
 {
-    (void)st;
+    int64_t n = 0, end = 0;
+    trygg_err err = trygg_pg_int64(st, "SELECT count(*) FROM report_week_done", TRYGG_SQL_NO_ARGS,
+                                   &n, "report cache");
+    if (!err)
+        err = trygg_pg_int64(st, "SELECT coalesce(max(week_end), 0) FROM report_week_done",
+                             TRYGG_SQL_NO_ARGS, &end, "report cache");
     if (weeks)
-        *weeks = -1;
+        *weeks = err ? 0 : (int)n;
     if (last_end)
-        *last_end = 0;
-    return TRYGG_OK;
+        *last_end = err ? 0 : end;
+    return err;
 }

@@ -311,6 +311,7 @@ trygg_err trygg_st_tx_end(trygg_store *st, trygg_err err)
         return err;
     }
     if (err) {
+        st->sms_queued = 0;
         if (!sqlite3_get_autocommit(st->db))
             exec_cached(st, "ROLLBACK");
         return err;
@@ -319,9 +320,12 @@ trygg_err trygg_st_tx_end(trygg_store *st, trygg_err err)
     if (rc == SQLITE_OK)
         rc = exec_cached(st, "COMMIT");
     if (rc != SQLITE_OK) {
+        st->sms_queued = 0;
         err = trygg_st_fail(st, rc, "commit");
         if (!sqlite3_get_autocommit(st->db))
             exec_cached(st, "ROLLBACK");
+    } else if (st->sms_queued) {
+        trygg_st_sms_announce(st); /* committed: a waiter's claim sees the row */
     }
     return err;
 }

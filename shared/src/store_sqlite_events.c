@@ -6,6 +6,7 @@
  */
 #include "store_report_common.h"
 #include "store_common.h"
+#include "store_sqlite_events.h"
 #include "store_sqlite_internal.h"
 #include "trygg/copy.h"
 #include "trygg/report.h"
@@ -170,15 +171,7 @@ trygg_err trygg_sqlite_event_totals(trygg_store *st, const char *from_day, const
 {
     memset(counts, 0, sizeof(int) * TRYGG_EVENT_TYPE_COUNT);
     sqlite3_stmt *s;
-    trygg_err err = trygg_st_prepare_args(st,
-                                          "SELECT type, SUM(count) FROM events WHERE "
-                                          /* coalesce, not "?1 IS NULL OR": SQLite
-                                             uses the index events_day only for a
-                                             plain range (a 200k-event scan per
-                                             week of the report otherwise) */
-                                          "day >= coalesce(?1, '') AND "
-                                          "day <= coalesce(?2, '9999-12-31') "
-                                          "GROUP BY type",
+    trygg_err err = trygg_st_prepare_args(st, TRYGG_SQLITE_EVENT_TOTALS,
                                           TRYGG_SQL_ARGS(day_val(from_day), day_val(to_day)), &s);
     if (err)
         return err;
@@ -206,10 +199,7 @@ trygg_err trygg_sqlite_report_event_places(trygg_store *st, trygg_report *r)
     trygg_rb_week_days(r, from, to);
     sqlite3_stmt *s;
     trygg_err err =
-        trygg_st_prepare_args(st,
-                              "SELECT area, place, SUM(count) FROM events WHERE "
-                              "day >= ?1 AND day <= ?2 AND place <> '' "
-                              "GROUP BY area, place",
+        trygg_st_prepare_args(st, TRYGG_SQLITE_EVENT_PLACES,
                               TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(from), TRYGG_SQL_TEXT(to)), &s);
     if (err)
         return err;

@@ -30,6 +30,12 @@ struct trygg_store {
     int wal_limit_pages; /* past this the committing handle truncates the log */
     int passive_pages;   /* passive checkpoint after a commit past this (0: never) */
     int fts_pending;     /* 1: index fts_pending's items before each commit (fts_flush) */
+    /* Waking the SMS outbox's waiters of this process (trygg_store_outbox_wait):
+     * an SMS was queued in the open transaction (announced at its commit);
+     * the last announcement this handle's waits saw, and whether it waits. */
+    int sms_queued;
+    int sms_subscribed;
+    uint64_t sms_seen;
     char errmsg[512];
 };
 
@@ -37,6 +43,9 @@ struct trygg_store {
  * mapped code (SQLITE_FULL/EFBIG/ENOSPC -> FULL, READONLY -> READONLY,
  * BUSY/LOCKED -> BUSY, CONSTRAINT -> EXISTS, NOMEM, IOERR -> IO, else DB). */
 trygg_err trygg_st_fail(trygg_store *st, int rc, const char *what);
+/* After the commit of a transaction that queued an SMS (st->sms_queued):
+ * wakes this process's waits on the "sms" outbox (store_sqlite_sms.c). */
+void trygg_st_sms_announce(trygg_store *st);
 /* Records a formatted message and returns `err`. */
 trygg_err trygg_st_failf(trygg_store *st, trygg_err err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

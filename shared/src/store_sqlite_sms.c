@@ -5,10 +5,13 @@
 #include "store_sqlite_internal.h"
 #include "store_rules.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "trygg/secret.h"
 
@@ -407,6 +410,8 @@ trygg_err trygg_sqlite_sms_enqueue(trygg_store *st, int64_t item_id, const char 
                              "enqueue sms");
     if (!err && id)
         *id = sqlite3_last_insert_rowid(st->db);
+    if (!err)
+        st->sms_queued = 1; /* announced when the transaction commits */
     return trygg_st_tx_end(st, err);
 }
 
@@ -873,12 +878,64 @@ trygg_err trygg_sqlite_sms_get(trygg_store *st, int64_t id, trygg_sms_out *out)
     return err;
 }
 
-/* One process writes a SQLite queue: nothing else wakes a worker. */
+/* The SMS outbox's waiters of this process: a count of committed
+ * transactions that queued an SMS, any database (a wake-up may be spurious). */
+static pthread_mutex_t sms_wake_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sms_wake_cv;
+static pthread_once_t sms_wake_once = PTHREAD_ONCE_INIT;
+static uint64_t sms_wake_gen;
+
+static void sms_wake_init(void)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&sms_wake_cv, &a);
+    pthread_condattr_destroy(&a);
+}
+
+void trygg_st_sms_announce(trygg_store *st)
+{
+    st->sms_queued = 0;
+    pthread_once(&sms_wake_once, sms_wake_init);
+    pthread_mutex_lock(&sms_wake_mu);
+    sms_wake_gen++;
+    pthread_cond_broadcast(&sms_wake_cv);
+    pthread_mutex_unlock(&sms_wake_mu);
+}
+
+/* The SMS outbox: an SMS queued and committed by this process (a staff
+ * reply, a dialog reply) wakes the wait; another process writing the file
+ * (tryggctl) cannot, the caller's own timer finds that. The forward outbox:
+ * *woken = -1 at once, the forward worker waits with its timer. */
 trygg_err trygg_sqlite_outbox_wait(trygg_store *st, const char *outbox, int timeout_ms, int *woken)
 {
-    (void)st;
-    (void)outbox;
-    (void)timeout_ms;
     *woken = -1;
+    if (!outbox || (strcmp(outbox, "notify") != 0 && strcmp(outbox, "sms") != 0) || timeout_ms < 0)
+        return trygg_st_failf(st, TRYGG_ERR_INVALID, "outbox wait: outbox notify|sms");
+    if (strcmp(outbox, "notify") == 0)
+        return TRYGG_OK;
+    if (st->txdepth > 0)
+        return trygg_st_failf(st, TRYGG_ERR_STATE, "outbox wait inside a transaction");
+    pthread_once(&sms_wake_once, sms_wake_init);
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&sms_wake_mu);
+    if (!st->sms_subscribed) { /* the first call subscribes */
+        st->sms_subscribed = 1;
+        st->sms_seen = sms_wake_gen;
+    }
+    while (sms_wake_gen == st->sms_seen &&
+           pthread_cond_timedwait(&sms_wake_cv, &sms_wake_mu, &until) != ETIMEDOUT)
+        ;
+    *woken = sms_wake_gen != st->sms_seen;
+    st->sms_seen = sms_wake_gen;
+    pthread_mutex_unlock(&sms_wake_mu);
     return TRYGG_OK;
 }

@@ -2,7 +2,9 @@
  * test_sqlite_period_warm.c — the server's background job fills the period
  * cache (schema v21): after one report_warm_periods run in December 2026
  * every week piece of 2024, 2025 and 2026 is counted, so no reader of the
- * quarter or the year waits for a first count (server/report_web.c).
+ * quarter or the year waits for a first count (server/report_web.c); and
+ * the 12 complete weeks before the running one are in the week cache, so
+ * the first week picture after a week ends reads them too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,11 +52,20 @@ static void test_period_cache_warmed(void **state)
     trygg_store *st = NULL;
     assert_int_equal(trygg_store_open(path, &st), TRYGG_OK);
     assert_int_equal(pieces_done(path), 0);
+    int weeks = -1;
+    int64_t last_end = 0;
+    assert_int_equal(trygg_store_report_cache_info(st, &weeks, NULL), TRYGG_OK);
+    assert_int_equal(weeks, 0);
     report_warm_periods(st, trygg_local_to_utc(2026, 12, 7, 10, 0));
     /* 2024..2026: 157 ISO weeks, cut at the month edges that fall within one */
     int64_t n = pieces_done(path);
     assert_true(n >= 3 * 52 + 30);
     assert_true(n <= 157 + 36);
+    /* Monday 2026-12-07 is in W50: W38..W49 are cached, the last ending at
+     * the running week's start. */
+    assert_int_equal(trygg_store_report_cache_info(st, &weeks, &last_end), TRYGG_OK);
+    assert_int_equal(weeks, 12);
+    assert_true(last_end == trygg_local_to_utc(2026, 12, 7, 0, 0));
     trygg_store_close(st);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -2,9 +2,9 @@
  * test_store_items.c — conformance tests (store.h only) of the item
  * operations the other store tests leave out: the recipients' copy and the
  * shared view (messages, redaction, search), follow-up codes, duplicates
- * linked both ways with the loop check, the call-back number, and the
- * shared view by reference. They run on SQLite and, under TRYGG_TEST_PG,
- * on PostgreSQL (TRYGG_PG_CONFORMANCE).
+ * linked both ways with the loop check, the call-back number, the shared
+ * view by reference, and a search paged through urgent and other items. They run on SQLite and,
+ * under TRYGG_TEST_PG, on PostgreSQL (TRYGG_PG_CONFORMANCE).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -201,12 +201,63 @@ static void test_callback_number(void **state)
     assert_string_equal(it.contact, "0701234567");
 }
 
+/* A search lists urgent matches first, then the others, each newest first,
+ * and pages through both with the cursor: every match exactly once, in
+ * that order, in both views, for one word, two words and a prefix. */
+static void test_search_pages_urgent_first(void **state)
+{
+    fixture *f = *state;
+    int64_t base = 1790000000, ids[40];
+    int want[40];
+    int nwant = 0;
+    for (int i = 0; i < 40; i++) {
+        trygg_item it, out;
+        int made = 0;
+        char key[32];
+        snprintf(key, sizeof key, "p-%d", i);
+        fx_item(&it, key, TRYGG_KIND_CONCERN, "Centrum",
+                i % 3 ? "mörkt vid lampa i gången" : "trasig bänk");
+        it.created = base + (i % 7) * 3600 + i; /* not in id order */
+        it.urgent = i % 4 == 0;
+        assert_int_equal(trygg_store_submit(f->st, &it, &out, &made), TRYGG_OK);
+        ids[i] = out.id;
+    }
+    /* Expected: the matches (i % 3 != 0), urgent first, then newest. */
+    for (int pass = 1; pass >= 0; pass--)
+        for (int64_t t = base + 6 * 3600 + 40; t >= base; t--)
+            for (int i = 0; i < 40; i++)
+                if (i % 3 && (i % 4 == 0) == pass && base + (i % 7) * 3600 + i == t)
+                    want[nwant++] = i;
+    static const char *const queries[] = {"lampa", "mörkt lampa", "lam*"};
+    for (int view = 0; view < 2; view++)
+        for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+            trygg_filter flt;
+            trygg_filter_init(&flt);
+            flt.view = view ? TRYGG_VIEW_SHARED : TRYGG_VIEW_FULL;
+            snprintf(flt.query, sizeof flt.query, "%s", queries[q]);
+            trygg_cursor at = {0}, next;
+            int got = 0;
+            do {
+                trygg_item page[4];
+                int n = 0;
+                assert_int_equal(trygg_store_list(f->st, &flt, &at, page, 4, &n, &next), TRYGG_OK);
+                for (int k = 0; k < n; k++) {
+                    assert_true(got < nwant);
+                    assert_int_equal(page[k].id, ids[want[got++]]);
+                }
+                at = next;
+            } while (at.valid);
+            assert_int_equal(got, nwant);
+        }
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_thread_in_both_views), T(test_redact_and_shared_view), T(test_follow_up_code),
-        T(test_duplicates_both_ways), T(test_callback_number),
+        T(test_thread_in_both_views), T(test_redact_and_shared_view),
+        T(test_follow_up_code),       T(test_duplicates_both_ways),
+        T(test_callback_number),      T(test_search_pages_urgent_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,6 +36,7 @@ typedef struct si_unit {
     char sim_state[16];
     int sim_used, sim_size;
     char ussd[200];
+    char ussd_code[32]; /* the last code dialed */
     char own[MODEM_NUMBER_MAX + 1];
     standin_counts counts;
 } si_unit;
@@ -136,6 +137,11 @@ void standin_sim(const char *state, int used, int size)
 void standin_ussd_answer(const char *text)
 {
     TRYGG_COPY_TRUNC(cur->ussd, text);
+}
+
+const char *standin_ussd_code(void)
+{
+    return cur->ussd_code;
 }
 
 void standin_own_number(const char *number)
@@ -385,11 +391,12 @@ trygg_err modem_clear_memory(modem *m, int *n)
 
 trygg_err modem_ussd(modem *m, const char *code, int timeout, char *reply, size_t cap)
 {
-    (void)code, (void)timeout;
+    (void)timeout;
     reply[0] = '\0';
     if (gone(m))
         return TRYGG_ERR_IO;
     m->hw->counts.ussd++;
+    TRYGG_COPY_TRUNC(m->hw->ussd_code, code);
     if (!m->hw->ussd[0] || m->hw->mode != STANDIN_OK)
         return TRYGG_ERR_NOTFOUND;
     trygg_copy_trunc(reply, cap, m->hw->ussd);

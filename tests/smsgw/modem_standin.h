@@ -59,6 +59,8 @@ void standin_report(int ref, int delivered);
 void standin_sim(const char *state, int used, int size);
 /* The network's answer to the next USSD code ("" = none comes). */
 void standin_ussd_answer(const char *text);
+/* The USSD code the gateway last dialed on the current unit ("": none). */
+const char *standin_ussd_code(void);
 /* Sends to this number come back as incoming SMS (the modem's own
  * number, for the canary). "" = none. */
 void standin_own_number(const char *number);

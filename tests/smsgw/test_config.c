@@ -223,12 +223,16 @@ static void test_modem2(void **state)
     snprintf(ini, sizeof ini,
              "%s[modem2]\nmodel =\nconnection = at115200\ndevice = /dev/ttyUSB1\n"
              "send_timeout = 30\ndelivery_reports = no\ncanary_number = +46700008888\n"
-             "command = /usr/local/sbin/usb-power-cycle 1-2\n",
+             "command = /usr/local/sbin/usb-power-cycle 1-2\nbalance_ussd = *120#\n"
+             "balance_low = 20\n",
              base);
     write_file(p, ini);
     smsgw_cfg_defaults(&c);
+    assert_int_equal(c.m2_balance_low, -1); /* [sim]'s unless set */
     e.n = 0;
     assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_OK);
+    assert_string_equal(c.m2_balance_ussd, "*120#");
+    assert_int_equal(c.m2_balance_low, 20);
     assert_int_equal(c.modem2, 1);
     assert_string_equal(c.m2_model, "");
     assert_string_equal(c.m2_connection, "at115200");
@@ -241,21 +245,22 @@ static void test_modem2(void **state)
     /* Checked like [modem]: each problem named. */
     snprintf(ini, sizeof ini,
              "%s[modem2]\nconnection = at\ncanary_number = ring me\npoll_interval = 5\n"
-             "speed = 9600\n",
+             "speed = 9600\nbalance_ussd = saldo\n",
              base);
     write_file(p, ini);
     smsgw_cfg_defaults(&c);
     e.n = 0;
     assert_int_equal(smsgw_cfg_load(p, &c, &e), TRYGG_ERR_CONFIG);
-    int dev = 0, dummy = 0, canary = 0, poll = 0, unknown = 0;
+    int dev = 0, dummy = 0, canary = 0, poll = 0, unknown = 0, ussd = 0;
     for (int i = 0; i < e.n; i++) {
         dev |= strstr(errs[i].msg, "[modem2] device is required") != NULL;
         dummy |= strstr(errs[i].msg, "[modem2] model = dummy needs connection = none") != NULL;
         canary |= strstr(errs[i].msg, "[modem2] canary_number must be a phone number") != NULL;
         poll |= strstr(errs[i].msg, "[modem2] poll_interval: one loop") != NULL;
         unknown |= strstr(errs[i].msg, "unknown key 'speed' in [modem2]") != NULL;
+        ussd |= strstr(errs[i].msg, "[modem2] balance_ussd must be a USSD code") != NULL;
     }
-    assert_true(dev && dummy && canary && poll && unknown);
+    assert_true(dev && dummy && canary && poll && unknown && ussd);
     snprintf(ini, sizeof ini, "%s[modem2]\nmodel =\nconnection = at\ndevice = /dev/ttyUSB0\n",
              base);
     write_file(p, ini);

@@ -23,6 +23,7 @@
 #include "gateway.h"
 #include "modem_standin.h"
 #include "smsgw_testutil.h"
+#include "trygg/copy.h"
 #include "trygg/secret.h"
 #include "trygg/store.h"
 
@@ -545,6 +546,55 @@ static void test_two_modems(void **state)
     assert_none_twice();
 }
 
+static const char *modem2_str(fx *f, const char *key, char *out, size_t cap)
+{
+    json_t *j = health(f);
+    const char *v = json_string_value(json_object_get(json_object_get(j, "modem2"), key));
+    trygg_copy_trunc(out, cap, v ? v : "");
+    json_decref(j);
+    return out;
+}
+
+/* Two SIMs of two operators: each modem asks its own operator's balance
+ * code ([modem2] balance_ussd) and alerts at its own limit, in its own part
+ * of the health record. */
+static void test_two_sims_balance(void **state)
+{
+    fx *f = *state;
+    f->t.cfg.modem2 = 1;
+    snprintf(f->t.cfg.m2_device, sizeof f->t.cfg.m2_device, "%s/modem-two", f->t.dir);
+    snprintf(f->t.cfg.balance_ussd, sizeof f->t.cfg.balance_ussd, "*111#");
+    f->t.cfg.balance_low = 50;
+    f->t.cfg.balance_interval = 60;
+    snprintf(f->t.cfg.m2_balance_ussd, sizeof f->t.cfg.m2_balance_ussd, "*120#");
+    f->t.cfg.m2_balance_low = 20;
+    standin_unit(0);
+    standin_ussd_answer("Ditt saldo är 100 kr.");
+    standin_unit(1);
+    standin_ussd_answer("Saldo: 12 kr");
+    standin_unit(0);
+    start(f);
+    int64_t now = time(NULL);
+    char s[64];
+    step(f, now);
+    step(f, now + 6);
+    assert_int_equal(health_int(f, "balance"), 100);
+    /* the record's alert is the second modem's when the first has none */
+    assert_string_equal(health_str(f, "alert", s, sizeof s), "balance");
+    assert_int_equal(modem2_int(f, "balance"), 12);
+    assert_string_equal(modem2_str(f, "alert", s, sizeof s), "balance");
+    assert_string_equal(standin_ussd_code(), "*111#");
+    standin_unit(1);
+    assert_string_equal(standin_ussd_code(), "*120#");
+    standin_ussd_answer("Saldo: 30 kr"); /* above the second SIM's own limit */
+    standin_unit(0);
+    step(f, now + 61);
+    step(f, now + 67);
+    assert_int_equal(modem2_int(f, "balance"), 30);
+    assert_string_equal(modem2_str(f, "alert", s, sizeof s), "ok");
+    assert_string_equal(health_str(f, "alert", s, sizeof s), "ok");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +604,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_watchdog_send_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sim_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_modems, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_sims_balance, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

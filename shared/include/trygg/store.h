@@ -801,8 +801,11 @@ TRYGG_MUST_CHECK trygg_err trygg_store_notify_list(trygg_store *st, int status, 
  * and a wake-up may be spurious: claim and see), 0 when the time ran out.
  * The first call subscribes; a row queued before it is found by the
  * caller's claim. On PostgreSQL: LISTEN, and a NOTIFY at every enqueue
- * (delivered at its commit). *woken = -1 at once where another process
- * cannot wake the caller (SQLite): the caller waits with its own timer. */
+ * (delivered at its commit). On SQLite only this process can wake the
+ * caller: "sms" waits for a commit of this process that queued an SMS (a
+ * staff reply, a dialog reply), and the caller's own timer finds what
+ * another process queued; "notify" sets *woken = -1 at once (the caller
+ * waits with its own timer). */
 TRYGG_MUST_CHECK trygg_err trygg_store_outbox_wait(trygg_store *st, const char *outbox,
                                                    int timeout_ms, int *woken);
 
@@ -1159,8 +1162,8 @@ TRYGG_MUST_CHECK trygg_err trygg_store_rows_containing(trygg_store *st, const ch
                                                        trygg_count_cb cb, void *ctx);
 /* The report's week cache: *weeks (may be NULL) gets the number of cached
  * weeks, *last_end (may be NULL) the end of the latest cached week (0 when
- * none). A backend without a cache (PostgreSQL aggregates every time)
- * gives *weeks = -1 and *last_end = 0. */
+ * none). Both backends keep one (SQLite since schema v6, PostgreSQL since
+ * v24); a backend without a cache would give *weeks = -1 and *last_end = 0. */
 TRYGG_MUST_CHECK trygg_err trygg_store_report_cache_info(trygg_store *st, int *weeks,
                                                          int64_t *last_end);
 /* Test hook: every time stored so far at which something happened or falls

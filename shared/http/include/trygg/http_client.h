@@ -10,6 +10,7 @@
 #ifndef TRYGG_HTTP_CLIENT_H
 #define TRYGG_HTTP_CLIENT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "trygg/buf.h"
@@ -32,6 +33,9 @@ typedef struct trygg_http_req {
     int tls_insecure;    /* 1: no certificate or name check (test set-ups only) */
     const char *ca_file; /* the CA bundle; NULL or "": the system's */
     int no_expect;       /* 1: never wait for "100 Continue" */
+    /* NULL, or a flag another thread sets to end the request at once (a
+     * long poll when the program stops): then a network error. */
+    const atomic_int *cancel;
 } trygg_http_req;
 
 /* A new handle; TRYGG_ERR_NOMEM when libcurl cannot make one. */
