@@ -3,8 +3,11 @@
 tests/smsgw/test_fetch.c: POST /api/v1/gateway/claim answers at once,
 without "wait" (a server from before the long poll, which ignores the
 member), with the message in DIR/reply when that file exists (then removes
-it). Each claim appends a line to DIR/claims. Prints its port, then serves
-until killed."""
+it). Each claim appends a line to DIR/claims. /delivered is answered as
+a server from before its batch form: a body with "reports" gets 400 without
+per-row answers, one report ({"id": ...}) 200; each body is appended to
+DIR/delivered. Any other route answers 200 with empty lists. Prints its
+port, then serves until killed."""
 import http.server
 import json
 import os
@@ -17,6 +20,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n)
+        if self.path != "/api/v1/gateway/claim":
+            return self.other(body)
         with open(os.path.join(DIR, "claims"), "ab") as f:
             f.write(body + b"\n")
         msgs = []
@@ -32,6 +37,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(out)))
         self.end_headers()
         self.wfile.write(out)
+
+    def other(self, body):
+        code, out = 200, {"contacts": [], "more": False}
+        if self.path == "/api/v1/gateway/delivered":
+            with open(os.path.join(DIR, "delivered"), "ab") as f:
+                f.write(body + b"\n")
+            if "reports" in json.loads(body):
+                code, out = 400, {"error": "id: missing"}
+            else:
+                out = {"ok": True}
+        raw = json.dumps(out).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
 
     def log_message(self, *args):
         pass

@@ -6,7 +6,8 @@
  * ready for the gateway's loop within moments, and stopping while a claim
  * waits 25 s is prompt. Against a server of protocol version 1 (a stub,
  * claim_v1_stub.py: no "wait" in its answers) it claims every
- * poll_interval instead, and hands on what it got.
+ * poll_interval instead, and hands on what it got; its /delivered, older
+ * than the batch form, gets one request per sent row.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,11 +20,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fetch.h"
+#include "local_store.h"
+#include "relay.h"
+#include "sms_replies.h"
+#include "trygg/secret.h"
 #include "reply_wait.h"
 #include "server_fixture.h"
 #include "smsgw_testutil.h"
@@ -124,34 +130,57 @@ static int count_lines(const char *path)
     return n;
 }
 
+/* A server of protocol version 1 (claim_v1_stub.py) on t's directory;
+ * t->cfg points at it. */
+typedef struct stub {
+    pid_t pid;
+    FILE *out;
+} stub;
+
+static void stub_start(tu_env *t, stub *s)
+{
+    char script[600], path[600];
+    snprintf(script, sizeof script, "%s/claim_v1_stub.py", STUB_DIR);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    s->pid = fork();
+    assert_true(s->pid >= 0);
+    if (s->pid == 0) {
+        /* gone with the test, even when an assertion ends it early */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        dup2(fds[1], 1);
+        close(fds[0]);
+        execl(PYTHON3, PYTHON3, script, t->dir, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    s->out = fdopen(fds[0], "r");
+    assert_non_null(s->out);
+    int port = 0;
+    assert_int_equal(fscanf(s->out, "%d", &port), 1);
+    snprintf(t->cfg.server_url, sizeof t->cfg.server_url, "http://127.0.0.1:%d", port);
+    snprintf(path, sizeof path, "%s", t->cfg.token_file);
+    FILE *tf = fopen(path, "w");
+    assert_non_null(tf);
+    fputs("stub-token\n", tf);
+    fclose(tf);
+}
+
+static void stub_stop(stub *s)
+{
+    kill(s->pid, SIGTERM);
+    waitpid(s->pid, NULL, 0);
+    fclose(s->out);
+}
+
 static void test_v1_server_polls(void **state)
 {
     (void)state;
     tu_env t;
     tu_env_init(&t);
-    char script[600], path[600];
-    snprintf(script, sizeof script, "%s/claim_v1_stub.py", STUB_DIR);
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t stub = fork();
-    assert_true(stub >= 0);
-    if (stub == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        execl(PYTHON3, PYTHON3, script, t.dir, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    FILE *p = fdopen(fds[0], "r");
-    assert_non_null(p);
-    int port = 0;
-    assert_int_equal(fscanf(p, "%d", &port), 1);
-    snprintf(t.cfg.server_url, sizeof t.cfg.server_url, "http://127.0.0.1:%d", port);
-    snprintf(path, sizeof path, "%s", t.cfg.token_file);
-    FILE *tf = fopen(path, "w");
-    assert_non_null(tf);
-    fputs("stub-token\n", tf);
-    fclose(tf);
+    char path[600];
+    stub sb;
+    stub_start(&t, &sb);
     t.cfg.claim_wait = 25;
     t.cfg.poll_interval = 1;
     fetch *f = NULL;
@@ -179,9 +208,81 @@ static void test_v1_server_polls(void **state)
     assert_string_equal(texts, "Svar från en äldre server");
     json_decref(got);
     fetch_stop(f);
-    kill(stub, SIGTERM);
-    waitpid(stub, NULL, 0);
-    fclose(p);
+    stub_stop(&sb);
+    tu_env_free(&t);
+}
+
+/* A gateway whose server is older than the batch form of /delivered (it
+ * answers the batch 400 without per-row answers) reports each sent row's
+ * state in a request of its own, and marks a row reported only when the
+ * server took it: no state is lost and none is reported twice. */
+static void test_v1_server_delivered(void **state)
+{
+    (void)state;
+    tu_env t;
+    tu_env_init(&t);
+    stub sb;
+    stub_start(&t, &sb);
+    t.cfg.claim_wait = 0; /* claims in the sync: no fetch thread */
+    replies *rp = NULL;
+    relay *r = NULL;
+    char err[300] = "", path[600];
+    unsigned char pkey[TRYGG_PSEUDO_KEY_LEN], numkey[TRYGG_NUMKEY_LEN];
+    assert_int_equal(replies_load(NULL, &t.cfg.dlg, &rp, err, sizeof err), TRYGG_OK);
+    assert_int_equal(trygg_key_read(t.cfg.pseudonym_key, pkey, sizeof pkey), TRYGG_OK);
+    assert_int_equal(trygg_key_read(t.cfg.number_key, numkey, sizeof numkey), TRYGG_OK);
+    assert_int_equal(relay_open(&t.cfg, rp, pkey, numkey, &r, err, sizeof err), TRYGG_OK);
+    lstore *ls = relay_store(r);
+    static const char *states[] = {"sent", "dead", "delivered"};
+    for (int i = 0; i < 3; i++) {
+        ls_send m;
+        memset(&m, 0, sizeof m);
+        m.server_id = 41 + i;
+        memset(m.pseudo, 'b', TRYGG_PSEUDO_HEX);
+        snprintf(m.text, sizeof m.text, "Svar %d", i);
+        snprintf(m.author, sizeof m.author, "anna");
+        int added = 0;
+        assert_int_equal(ls_send_add(ls, &m, &added), TRYGG_OK);
+        assert_true(added);
+    }
+    ls_send rows[4];
+    int n = 0;
+    assert_int_equal(ls_send_due(ls, (int64_t)time(NULL) + 1, rows, 4, &n), TRYGG_OK);
+    assert_int_equal(n, 3);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(ls_send_mark(ls, rows[i].id, states[rows[i].server_id - 41], 1, "", 0),
+                         TRYGG_OK);
+    assert_int_equal(relay_sync(r, (int64_t)time(NULL)), TRYGG_OK);
+    assert_int_equal(ls_send_unreported(ls, rows, 4, &n), TRYGG_OK);
+    if (n != 0)
+        fail_msg("%d delivery states not reported to an old server", n);
+    /* one batch refused, then one request per row, each row once */
+    snprintf(path, sizeof path, "%s/delivered", t.dir);
+    assert_int_equal(count_lines(path), 4);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[2048];
+    int seen[3] = {0, 0, 0};
+    while (fgets(line, sizeof line, fp)) {
+        json_t *b = json_loads(line, 0, NULL);
+        assert_non_null(b);
+        json_int_t id = json_integer_value(json_object_get(b, "id"));
+        if (!json_object_get(b, "reports")) {
+            assert_true(id >= 41 && id <= 43);
+            seen[id - 41]++;
+            assert_string_equal(json_string_value(json_object_get(b, "status")), states[id - 41]);
+        }
+        json_decref(b);
+    }
+    fclose(fp);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(seen[i], 1);
+    /* a second sync reports nothing again */
+    assert_int_equal(relay_sync(r, (int64_t)time(NULL) + 60), TRYGG_OK);
+    assert_int_equal(count_lines(path), 4);
+    relay_close(r);
+    replies_free(rp);
+    stub_stop(&sb);
     tu_env_free(&t);
 }
 
@@ -190,6 +291,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_long_poll),
         cmocka_unit_test(test_v1_server_polls),
+        cmocka_unit_test(test_v1_server_delivered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
