@@ -153,15 +153,41 @@ static void draw(resident *r)
     ui_wait(r->u, 0, &in); /* the window's events, as the kiosk's loop does */
 }
 
-/* Taps `id` if it is on the screen (the Arabic keyboard switches to Latin
- * letters first); 0 when it was not there. */
-static int tap(resident *r, const char *id)
+static void press(resident *r, const char *id)
 {
     const ui_el *e = layout_find(&r->l, id);
+    char label[UI_LABEL_MAX];
+    memcpy(label, e->label, sizeof label);
+    flow_touch(&r->f, id, label, r->t += 700);
+    r->taps++;
+    draw(r);
+}
+
+/* On a screen with pages, the page that shows `id` (the first page, then
+ * forward, as a resident looks), or NULL. */
+static const ui_el *find_on_pages(resident *r, const char *id)
+{
+    const ui_el *e = layout_find(&r->l, id);
+    for (int i = 0; !e && i < 20 && layout_find(&r->l, "page.prev"); i++) {
+        press(r, "page.prev");
+        e = layout_find(&r->l, id);
+    }
+    for (int i = 0; !e && i < 20 && layout_find(&r->l, "page.next"); i++) {
+        press(r, "page.next");
+        e = layout_find(&r->l, id);
+    }
+    return e;
+}
+
+/* Taps `id` if it is on the screen or one of its pages (the Arabic keyboard
+ * switches to Latin letters first); 0 when it was not there. */
+static int tap(resident *r, const char *id)
+{
+    const ui_el *e = find_on_pages(r, id);
     if (!e && strncmp(id, "key.", 4) == 0 && layout_find(&r->l, "key.kbd")) {
         flow_touch(&r->f, "key.kbd", "", r->t += 400);
         draw(r);
-        e = layout_find(&r->l, id);
+        e = find_on_pages(r, id);
     }
     if (!e)
         return 0;
