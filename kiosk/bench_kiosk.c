@@ -153,6 +153,7 @@ static void draw(resident *r)
     ui_wait(r->u, 0, &in); /* the window's events, as the kiosk's loop does */
 }
 
+/* Taps `id`, which is on the screen. */
 static void press(resident *r, const char *id)
 {
     const ui_el *e = layout_find(&r->l, id);
@@ -191,11 +192,7 @@ static int tap(resident *r, const char *id)
     }
     if (!e)
         return 0;
-    char label[UI_LABEL_MAX];
-    memcpy(label, e->label, sizeof label);
-    flow_touch(&r->f, id, label, r->t += 700);
-    r->taps++;
-    draw(r);
+    press(r, id);
     return 1;
 }
 

@@ -51,8 +51,8 @@ typedef struct truth_event {
 } truth_event;
 
 typedef struct wfix {
-    char dir[256], path[300], pgdb[64];
-    trygg_store *st;
+    fixture *fx;     /* the temporary store (store_fixture.h) */
+    trygg_store *st; /* fx->st */
     truth_item it[MAXI];
     int nit;
     truth_event ev[MAXE];
@@ -69,13 +69,13 @@ static uint32_t rnd(wfix *f)
 
 static int setup(void **state)
 {
+    void *fx = NULL;
+    if (fx_setup(&fx) != 0)
+        return -1;
     wfix *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "%s/trygg-wcache-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(fx_db_make(f->dir, f->path, sizeof f->path, f->pgdb), 0);
-    assert_int_equal(trygg_store_open(f->path, &f->st), TRYGG_OK);
+    f->fx = fx;
+    f->st = f->fx->st;
     f->rng = 1789;
     *state = f;
     return 0;
@@ -84,11 +84,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     wfix *f = *state;
-    trygg_store_close(f->st);
-    fx_db_drop_name(f->pgdb);
-    fx_rmdir(f->dir);
+    void *fx = f->fx;
     free(f);
-    return 0;
+    return fx_teardown(&fx);
 }
 
 static void add_item(wfix *f, int64_t created, int kind, int cat, int area, int src)
