@@ -399,6 +399,7 @@ static void turn(uploader *u, uploader_timers *t)
     t->now = mono_ms();
     if (t->now < u->backoff_until)
         return;
+    int hb_due = t->now >= t->next_hb;
     if (uploader_config_due(t, cfg->heartbeat_s * 1000)) {
         fetch_config(u);
         t->next_config = mono_ms() + (uint64_t)cfg->config_refresh_s * 1000;
@@ -412,10 +413,16 @@ static void turn(uploader *u, uploader_timers *t)
         if (stop)
             break;
     }
-    if (mono_ms() >= t->next_hb && mono_ms() >= u->backoff_until) {
+    if (hb_due && mono_ms() >= u->backoff_until)
         heartbeat(u);
+    /* Sent, or the server could not be reached by this turn's tries: the
+     * next heartbeat is a period away. Left due, a failed config check
+     * (which rides with the heartbeat) made an idle kiosk with nothing
+     * queued try every offline_probe_ms; a queued report keeps its own
+     * retry times (outbox_due), so the queue still drains within one probe
+     * interval of the server's return. */
+    if (hb_due)
         t->next_hb = mono_ms() + (uint64_t)cfg->heartbeat_s * 1000;
-    }
 }
 
 /* Sleeps until the next deadline (uploader_next_wake: nothing else wakes an
