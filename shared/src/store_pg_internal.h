@@ -25,6 +25,8 @@
 #include "trygg/sql_values.h"
 #include "trygg/store.h"
 
+#define TRYGG_PG_PENDING_MAX 16
+
 struct trygg_store {
     trygg_store_base base; /* first: the front dispatches through it */
     PGconn *conn;
@@ -36,6 +38,11 @@ struct trygg_store {
     unsigned listening; /* TRYGG_PG_LISTEN_* channels this session LISTENs on */
     unsigned woken;     /* TRYGG_PG_LISTEN_* with a wake-up not yet returned */
     int retention[TRYGG_KIND_COUNT];
+    /* Statements without parameters or rows that wait for the unit's next
+     * statement and go with it in one round trip (libpq pipeline mode): a
+     * nested unit's SAVEPOINT and its RELEASE. Only inside a transaction. */
+    char pending[TRYGG_PG_PENDING_MAX][40];
+    int npending;
     char errmsg[512];
 };
 

@@ -153,28 +153,37 @@ trygg_err trygg_pg_get_by_key(trygg_store *st, const char *client_key, trygg_ite
 }
 
 /* Inserts `it` (ref already chosen) unless its client key or its reference
- * is taken: *inserted = 1 and it->id set, or *inserted = 0 and nothing
- * changed. A concurrent insert of the same key waits for the other
- * transaction and then does nothing. */
+ * is taken: *inserted = 1 and `it` is the row as stored (id, generated
+ * values), or *inserted = 0 and nothing changed. The "created" audit row
+ * and the read back go in the same statement (one round trip, not three).
+ * A concurrent insert of the same key waits for the other transaction and
+ * then does nothing. */
 static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
 {
     static const char sql[] =
-        "INSERT INTO items (ref, client_key, channel, source, kind, category, area, place, "
-        "when_date, when_band, text, lang, contact, consent, urgent, incomplete, status, "
+        "WITH i AS (INSERT INTO items (ref, client_key, channel, source, kind, category, area, "
+        "place, when_date, when_band, text, lang, contact, consent, urgent, incomplete, status, "
         "close_reason, duplicate_of, destination, sender, alias, walk_id, created, updated, "
         "purge_at, purged, shared_text, shared_place, reported, via) VALUES ($1, $2, $3, $4, $5, "
-        "$6, "
-        "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'new', '', NULL, $17, $18, $19, "
+        "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'new', '', NULL, $17, $18, $19, "
         "$20, " PG_TS("$21") ", " PG_TS("$22") ", " PG_TS(
             "$23") ", false, $24, $25, "
                    "CASE WHEN $26::bigint > 0 THEN " PG_TS(
                        "$26::bigint") " END, $27) "
-                                      "ON CONFLICT DO NOTHING RETURNING id";
+                                      "ON CONFLICT DO NOTHING RETURNING *), "
+                                      "a AS (INSERT INTO audit (item_id, actor, action, detail, "
+                                      "at) "
+                                      "SELECT id, $28, 'created', $29, " PG_TS(
+                                          "$30") " FROM i) "
+                                                 "SELECT " ITEM_COLS_FULL " FROM i";
     *inserted = 0;
     char shared_text[2 * TRYGG_TEXT_MAX + 1];
     char shared_place[2 * TRYGG_NAME_MAX + 1];
+    char detail[128];
     trygg_stc_shared_copy(it->text, shared_text, sizeof shared_text);
     trygg_stc_shared_copy(it->place, shared_place, sizeof shared_place);
+    snprintf(detail, sizeof detail, "%s %s via %s", trygg_kind_name(it->kind), it->ref,
+             trygg_channel_name(it->channel));
     trygg_sql_args a = TRYGG_SQL_ARGS(
         TRYGG_SQL_TEXT(it->ref), TRYGG_SQL_TEXT(it->client_key),
         TRYGG_SQL_TEXT(trygg_channel_name(it->channel)), TRYGG_SQL_TEXT(it->source),
@@ -187,17 +196,16 @@ static trygg_err insert_item(trygg_store *st, trygg_item *it, int *inserted)
         TRYGG_SQL_TEXT(it->sender), TRYGG_SQL_TEXT(it->alias), TRYGG_SQL_INT(it->walk_id),
         TRYGG_SQL_INT(it->created), TRYGG_SQL_INT(it->updated), TRYGG_SQL_INT(it->purge_at),
         TRYGG_SQL_TEXT(shared_text), TRYGG_SQL_TEXT(shared_place), TRYGG_SQL_INT(it->reported),
-        TRYGG_SQL_TEXT(it->via));
-    PGresult *r;
-    trygg_err err = trygg_pg_query(st, sql, a, &r, "insert item");
-    if (err)
-        return err;
-    if (PQntuples(r) == 1) {
+        TRYGG_SQL_TEXT(it->via), TRYGG_SQL_TEXT(it->source[0] ? it->source : "system"),
+        TRYGG_SQL_TEXT(detail), TRYGG_SQL_INT(trygg_pg_now()));
+    trygg_item stored;
+    int n = 0;
+    trygg_err err = trygg_pg_items(st, sql, a, &stored, 1, &n, "insert item");
+    if (!err && n == 1) {
         *inserted = 1;
-        it->id = trygg_pg_col_int(r, 0, 0);
+        *it = stored;
     }
-    PQclear(r);
-    return TRYGG_OK;
+    return err;
 }
 
 /* One attempt of the submit in its own transaction (or savepoint). */
@@ -208,17 +216,11 @@ static trygg_err submit_once(trygg_store *st, trygg_item *it, trygg_item *out, i
         return err;
     int existing = 0;
     *inserted = 0;
-    err =
-        trygg_stc_claim_key_and_ref(st, it, out, inserted, &existing, insert_item, trygg_pg_failf);
-    if (!err && *inserted) {
-        char detail[128];
-        snprintf(detail, sizeof detail, "%s %s via %s", trygg_kind_name(it->kind), it->ref,
-                 trygg_channel_name(it->channel));
-        err = trygg_pg_audit_add(st, it->id, it->source[0] ? it->source : "system", "created",
-                                 detail);
-        if (!err)
-            err = trygg_pg_get(st, it->id, out);
-    }
+    trygg_item work = *it; /* a retry starts again from the caller's values */
+    err = trygg_stc_claim_key_and_ref(st, &work, out, inserted, &existing, insert_item,
+                                      trygg_pg_failf);
+    if (!err && *inserted)
+        *out = work;
     return trygg_pg_tx_end(st, err);
 }
 
