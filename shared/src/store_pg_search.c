@@ -134,7 +134,9 @@ static void filter_where(sqlbuf *b, const trygg_filter *f, const char *fts_alias
         sb_text(b, " AND i.kind = ?", trygg_kind_name((trygg_kind)f->kind));
     if (f->channel >= 0 && f->channel < TRYGG_CHANNEL_COUNT)
         sb_text(b, " AND i.channel = ?", trygg_channel_name((trygg_channel)f->channel));
-    if (f->urgent == 0 || f->urgent == 1)
+    /* Every row of items_urgent ("u") is urgent; the urgent part never
+     * runs for f->urgent == 0. */
+    if ((f->urgent == 0 || f->urgent == 1) && strcmp(fts_alias, "u") != 0)
         sb_num(b, " AND i.urgent = ?::int::boolean", f->urgent);
     if (f->open_only)
         sb_add(b, " AND i.status <> 'closed'");
@@ -185,23 +187,52 @@ static trygg_err view_check(trygg_store *st, const trygg_filter *f)
  * items with NOT urgent, whose rows lie in the order they were filed. */
 enum part { PART_ALL, PART_URGENT, PART_OTHER };
 
+/* Whether f asks for nothing but a search (in either view). */
+static int query_only(const trygg_filter *f)
+{
+    return f->status < 0 && f->kind < 0 && f->channel < 0 && f->urgent != 0 && !f->open_only &&
+           !f->category[0] && !f->area[0] && !f->destination[0] && !f->sender[0] && !f->from &&
+           !f->to && !f->assignee[0] && f->due_before <= 0;
+}
+
+/* The cursor's condition in the urgent part (a cursor past the urgent
+ * items never reaches it). */
+static void urgent_after(sqlbuf *b, const trygg_cursor *after)
+{
+    if (after && after->valid) {
+        trygg_sql_val k[2] = {TRYGG_SQL_INT(after->created), TRYGG_SQL_INT(after->id)};
+        sb_put(b, " AND (u.created, u.id) < (" PG_TS("?") ", ?::bigint)", k, 2);
+    }
+}
+
 /* Builds the statement of `part` into b, at most `limit` rows. */
 static void list_sql(sqlbuf *b, const trygg_filter *f, const trygg_cursor *after, enum part part,
                      int64_t limit, char *terms, size_t cap)
 {
     sb_add(b, "SELECT ");
     sb_add(b, trygg_pg_item_cols(f ? f->view : TRYGG_VIEW_SHARED));
+    if (part == PART_URGENT && query_only(f)) {
+        /* Only the search: the page is chosen in items_urgent alone, and
+         * only its rows are read from items, whatever the plan inside. */
+        sb_add(b, " FROM (SELECT u.id, u.created FROM items_urgent u WHERE true");
+        filter_where(b, f, "u", terms, cap);
+        urgent_after(b, after);
+        sb_num(b,
+               " ORDER BY u.created DESC, u.id DESC LIMIT ?) u JOIN items i ON i.id = u.id"
+               " ORDER BY u.created DESC, u.id DESC",
+               limit);
+        return;
+    }
     if (part == PART_URGENT) {
-        sb_add(b, " FROM items_urgent u JOIN items i ON i.id = u.id WHERE i.urgent");
+        sb_add(b, " FROM items_urgent u JOIN items i ON i.id = u.id WHERE true");
         filter_where(b, f, "u", terms, cap);
     } else {
         sb_add(b, part == PART_OTHER ? " FROM items i WHERE NOT i.urgent"
                                      : " FROM items i WHERE true");
         filter_where(b, f, "i", terms, cap);
     }
-    if (after && after->valid && part == PART_URGENT) {
-        trygg_sql_val k[2] = {TRYGG_SQL_INT(after->created), TRYGG_SQL_INT(after->id)};
-        sb_put(b, " AND (u.created, u.id) < (" PG_TS("?") ", ?::bigint)", k, 2);
+    if (part == PART_URGENT) {
+        urgent_after(b, after);
     } else if (after && after->valid && !(part == PART_OTHER && after->urgent)) {
         trygg_sql_val k[3] = {TRYGG_SQL_INT(after->urgent ? 1 : 0), TRYGG_SQL_INT(after->created),
                               TRYGG_SQL_INT(after->id)};
