@@ -37,9 +37,10 @@ url() { echo "postgresql:///$1?${ADMIN#*\?}"; }
 newdb() { psql -q "$ADMIN" -c "CREATE DATABASE $1" >/dev/null; DBS+=("$1"); }
 ctl_on() { local db="$1"; shift; TRYGG_DATABASE="$db" "$CTL" -d "$D" "$@"; }
 # Rows per table that both backends have (SQLite has its week cache and
-# search bookkeeping besides; sessions and leases are not moved).
+# search bookkeeping besides (SQLite's fts_pending, PostgreSQL's items_urgent);
+# sessions and leases are not moved).
 moved_tables() {
-    grep -Ev '^(report_week_done|report_week_counts|fts_pending|staff_sessions|login_failures|job_leases) '
+    grep -Ev '^(report_week_done|report_week_counts|fts_pending|items_urgent|staff_sessions|login_failures|job_leases) '
 }
 
 "$CTL" -d "$D" init >/dev/null

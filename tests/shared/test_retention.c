@@ -35,6 +35,7 @@ typedef struct table_rule {
 static const table_rule rules[] = {
     {"items", "text, place, contact, sender, alias blanked at purge_at (retention per kind)"},
     {"messages", "texts blanked with their item"},
+    {"items_urgent", "PostgreSQL: urgent items' search words, rewritten by trigger with the item"},
     {"audit", "staff actor and item id: deleted after 2 years"},
     {"users", "staff accounts: deleted with tryggctl user (account lifetime)"},
     {"contacts", "pseudonym and encrypted number: 30 days after the last item is purged"},
