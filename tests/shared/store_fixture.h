@@ -120,6 +120,23 @@ static inline int fx_teardown(void **state)
     return 0;
 }
 
+/* For the PostgreSQL-only tests: without TRYGG_TEST_PG no fixture is made
+ * (*state = NULL) and the test skips itself. */
+static inline int fx_setup_pg(void **state)
+{
+    const char *pg = getenv("TRYGG_TEST_PG");
+    if (!pg || !*pg) {
+        *state = NULL;
+        return 0;
+    }
+    return fx_setup(state);
+}
+
+static inline int fx_teardown_pg(void **state)
+{
+    return *state ? fx_teardown(state) : 0;
+}
+
 static inline void fx_item(trygg_item *it, const char *key, trygg_kind kind, const char *area,
                            const char *text)
 {

@@ -16,21 +16,6 @@
 
 #include "store_fixture.h"
 
-static int setup(void **state)
-{
-    const char *pg = getenv("TRYGG_TEST_PG");
-    if (!pg || !*pg) {
-        *state = NULL;
-        return 0;
-    }
-    return fx_setup(state);
-}
-
-static int teardown(void **state)
-{
-    return *state ? fx_teardown(state) : 0;
-}
-
 /* Ends every session on the fixture's database but the admin's own. */
 static void kill_sessions(const fixture *f)
 {
@@ -90,8 +75,10 @@ static void test_read_only_session_is_dropped(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_reconnect_before_transaction, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_read_only_session_is_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconnect_before_transaction, fx_setup_pg,
+                                        fx_teardown_pg),
+        cmocka_unit_test_setup_teardown(test_read_only_session_is_dropped, fx_setup_pg,
+                                        fx_teardown_pg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,21 +19,6 @@
 #include "store_fixture.h"
 #include "store_pg_internal.h"
 
-static int setup(void **state)
-{
-    const char *pg = getenv("TRYGG_TEST_PG");
-    if (!pg || !*pg) {
-        *state = NULL;
-        return 0;
-    }
-    return fx_setup(state);
-}
-
-static int teardown(void **state)
-{
-    return *state ? fx_teardown(state) : 0;
-}
-
 typedef struct {
     FILE *f;
     char *buf;
@@ -145,8 +130,9 @@ static void test_failed_unit_rolls_back_alone(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_submit_in_transaction, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_failed_unit_rolls_back_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submit_in_transaction, fx_setup_pg, fx_teardown_pg),
+        cmocka_unit_test_setup_teardown(test_failed_unit_rolls_back_alone, fx_setup_pg,
+                                        fx_teardown_pg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

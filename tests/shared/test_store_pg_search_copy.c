@@ -21,21 +21,6 @@
 #include "store_fixture.h"
 #include "store_pg_internal.h"
 
-static int setup(void **state)
-{
-    const char *pg = getenv("TRYGG_TEST_PG");
-    if (!pg || !*pg) {
-        *state = NULL;
-        return 0;
-    }
-    return fx_setup(state);
-}
-
-static int teardown(void **state)
-{
-    return *state ? fx_teardown(state) : 0;
-}
-
 /* One number from the store's own connection. */
 static long long sql_count(trygg_store *st, const char *sql)
 {
@@ -141,7 +126,7 @@ static void test_copy_follows_the_items(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_copy_follows_the_items, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_follows_the_items, fx_setup_pg, fx_teardown_pg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
