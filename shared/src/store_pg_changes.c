@@ -4,11 +4,13 @@
  * call-back number, assignment and deadlines, duplicates and copies. Each
  * change locks the item's row (SELECT ... FOR UPDATE) before it reads it,
  * so two staff members changing one item at once are serialised, and is
- * audited in the same transaction.
+ * audited in the same transaction. The flows and their rules are
+ * store_changes.c's; this file gives their SQL.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "store_changes.h"
 #include "store_common.h"
 #include "store_pg_items.h"
 #include "trygg/text.h"
@@ -20,20 +22,16 @@ trygg_err trygg_pg_touch_item(trygg_store *st, int64_t id)
                           "update item");
 }
 
-/* Sets one text column (name from a fixed list, never user input). */
-static trygg_err set_text_col(trygg_store *st, int64_t id, const char *col, const char *v)
+/* UPDATE items SET col1 = $1, ... , updated = now WHERE id (store_changes.h;
+ * the names come from store_changes.c, never from input). */
+static trygg_err set_cols(trygg_store *st, int64_t id, const char *cols, trygg_sql_args vals,
+                          const char *what)
 {
-    char sql[128];
-    snprintf(sql, sizeof sql, "UPDATE items SET %s = $1 WHERE id = $2", col);
-    return trygg_pg_write(st, sql, TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(v), TRYGG_SQL_INT(id)), NULL,
-                          "update item");
-}
-
-/* Forgets the deadline of item `id`: its kind, category or urgency changed,
- * so the server computes it again (trygg_store_list_undue). */
-static trygg_err reset_due(trygg_store *st, int64_t id)
-{
-    return trygg_pg_set_due(st, id, 0);
+    char sql[256];
+    trygg_sql_val v[TRYGG_STC_MAX_COLS + 2];
+    int n = trygg_stc_set_cols_sql(sql, sizeof sql, cols, vals, trygg_pg_now(), id, '$',
+                                   "to_timestamp", v);
+    return trygg_pg_write(st, sql, (trygg_sql_args){v, n}, NULL, what);
 }
 
 /* Reads item `id` into *it with its row locked until the transaction ends. */
@@ -47,248 +45,54 @@ static trygg_err lock_item(trygg_store *st, int64_t id, trygg_item *it)
     return err ? err : trygg_pg_get(st, id, it);
 }
 
-/* Starts a write and reads item `id` (locked) into *it; when the item
- * cannot be read the write is rolled back and its error returned. */
-static trygg_err begin_item(trygg_store *st, int64_t id, trygg_item *it)
-{
-    trygg_err err = trygg_pg_tx_begin(st);
-    if (err)
-        return err;
-    err = lock_item(st, id, it);
-    return err ? trygg_pg_tx_end(st, err) : TRYGG_OK;
-}
+static const trygg_stc_item_backend pg_items = {
+    .tx_begin = trygg_pg_tx_begin,
+    .tx_end = trygg_pg_tx_end,
+    .read_for_change = lock_item,
+    .set_cols = set_cols,
+    .set_due = trygg_pg_set_due,
+    .dup_loop = trygg_pg_dup_loop,
+    .audit_add = trygg_pg_audit_add,
+    .failf = trygg_pg_failf,
+};
 
 trygg_err trygg_pg_update(trygg_store *st, int64_t id, const char *actor, const char *category,
                           const char *area, int kind)
 {
-    char tmp[TRYGG_NAME_MAX + 1];
-    if ((category && trygg_strset(tmp, sizeof tmp, category)) ||
-        (area && trygg_strset(tmp, sizeof tmp, area)) || kind < -1 || kind >= TRYGG_KIND_COUNT)
-        return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid category, area or kind");
-    trygg_item it;
-    trygg_err err = begin_item(st, id, &it);
-    if (err)
-        return err;
-    char detail[512] = "";
-    if (category && strcmp(category, it.category) != 0) { /* "" clears it */
-        trygg_stc_append_change(detail, sizeof detail, "category", it.category, category);
-        err = set_text_col(st, id, "category", category);
-    }
-    if (!err && area && *area && strcmp(area, it.area) != 0) {
-        trygg_stc_append_change(detail, sizeof detail, "area", it.area, area);
-        err = set_text_col(st, id, "area", area);
-    }
-    if (!err && kind >= 0 && (trygg_kind)kind != it.kind) {
-        trygg_stc_append_change(detail, sizeof detail, "kind", trygg_kind_name(it.kind),
-                                trygg_kind_name((trygg_kind)kind));
-        err = set_text_col(st, id, "kind", trygg_kind_name((trygg_kind)kind));
-    }
-    if (!err && detail[0]) {
-        err = trygg_pg_touch_item(st, id);
-        if (!err)
-            err = reset_due(st, id);
-        if (!err)
-            err = trygg_pg_audit_add(st, id, actor, "edit", detail);
-    }
-    return trygg_pg_tx_end(st, err);
+    return trygg_stc_update(&pg_items, st, id, actor, category, area, kind);
 }
 
 trygg_err trygg_pg_set_urgent(trygg_store *st, int64_t id, const char *actor, int urgent)
 {
-    urgent = urgent ? 1 : 0;
-    trygg_item it;
-    trygg_err err = begin_item(st, id, &it);
-    if (err)
-        return err;
-    if (it.urgent != urgent) {
-        err = trygg_pg_write(
-            st,
-            "UPDATE items SET urgent = $1::int::boolean, updated = " PG_TS("$2") " WHERE id = $3",
-            TRYGG_SQL_ARGS(TRYGG_SQL_INT(urgent), TRYGG_SQL_INT(trygg_pg_now()), TRYGG_SQL_INT(id)),
-            NULL, "set urgent");
-        if (!err)
-            err = reset_due(st, id);
-        if (!err)
-            err = trygg_pg_audit_add(st, id, actor, "urgent", urgent ? "raised" : "lowered");
-    }
-    return trygg_pg_tx_end(st, err);
-}
-
-/* Checks a move of `it` to `status` and writes its audit text into detail;
- * *reason and *dup are cleared when they do not apply. */
-static trygg_err status_check(trygg_store *st, const trygg_item *it, trygg_status status,
-                              trygg_close_reason *reason, int64_t *dup, char *detail, size_t cap)
-{
-    if (!trygg_stc_transition_ok(it->status, status))
-        return trygg_pg_failf(st, TRYGG_ERR_STATE, "cannot go from %s to %s",
-                              trygg_status_name(it->status), trygg_status_name(status));
-    if (status != TRYGG_STATUS_CLOSED) {
-        *reason = TRYGG_CLOSE_NONE;
-        *dup = 0;
-        snprintf(detail, cap, "%s -> %s%s", trygg_status_name(it->status),
-                 trygg_status_name(status), it->status == TRYGG_STATUS_CLOSED ? " (reopened)" : "");
-        return TRYGG_OK;
-    }
-    if (*reason == TRYGG_CLOSE_NONE)
-        return trygg_pg_failf(st, TRYGG_ERR_STATE, "closing needs a reason");
-    if (*reason != TRYGG_CLOSE_DUPLICATE) {
-        *dup = 0;
-        snprintf(detail, cap, "%s -> closed (%s)", trygg_status_name(it->status),
-                 trygg_close_reason_name(*reason));
-        return TRYGG_OK;
-    }
-    if (*dup == it->id || *dup <= 0)
-        return trygg_pg_failf(st, TRYGG_ERR_STATE, "duplicate needs another item");
-    trygg_item orig;
-    if (trygg_pg_get(st, *dup, &orig) != TRYGG_OK)
-        return trygg_pg_failf(st, TRYGG_ERR_STATE, "duplicate of a missing item");
-    trygg_err err = trygg_pg_dup_loop(st, it->id, *dup);
-    if (!err)
-        snprintf(detail, cap, "%s -> closed (duplicate of %s)", trygg_status_name(it->status),
-                 orig.ref);
-    return err;
+    return trygg_stc_set_urgent(&pg_items, st, id, actor, urgent);
 }
 
 trygg_err trygg_pg_set_status(trygg_store *st, int64_t id, const char *actor, trygg_status status,
                               trygg_close_reason reason, int64_t duplicate_of)
 {
-    if ((int)status < 0 || status >= TRYGG_STATUS_COUNT || (int)reason < 0 ||
-        reason >= TRYGG_CLOSE_COUNT)
-        return trygg_pg_failf(st, TRYGG_ERR_INVALID, "invalid status or reason");
-    trygg_item it;
-    trygg_err err = begin_item(st, id, &it);
-    if (err)
-        return err;
-    char detail[256];
-    err = status_check(st, &it, status, &reason, &duplicate_of, detail, sizeof detail);
-    if (!err)
-        err = trygg_pg_write(
-            st,
-            "UPDATE items SET status = $1, close_reason = $2, duplicate_of = $3, "
-            "updated = " PG_TS("$4") " WHERE id = $5",
-            TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(trygg_status_name(status)),
-                           TRYGG_SQL_TEXT(trygg_close_reason_name(reason)),
-                           duplicate_of > 0 ? TRYGG_SQL_INT(duplicate_of) : TRYGG_SQL_NULL,
-                           TRYGG_SQL_INT(trygg_pg_now()), TRYGG_SQL_INT(id)),
-            NULL, "set status");
-    if (!err)
-        err = trygg_pg_audit_add(st, id, actor, "status", detail);
-    return trygg_pg_tx_end(st, err);
+    return trygg_stc_set_status(&pg_items, st, id, actor, status, reason, duplicate_of);
 }
 
 trygg_err trygg_pg_redact(trygg_store *st, int64_t id, const char *actor, const char *text,
                           const char *place)
 {
-    char t[2 * TRYGG_TEXT_MAX + 1], p[2 * TRYGG_NAME_MAX + 1];
-    if (trygg_utf8_valid(text ? text : "", strlen(text ? text : "")) != 1 ||
-        trygg_utf8_valid(place ? place : "", strlen(place ? place : "")) != 1 ||
-        strlen(text ? text : "") > TRYGG_TEXT_MAX || strlen(place ? place : "") > TRYGG_NAME_MAX)
-        return trygg_pg_failf(st, TRYGG_ERR_INVALID, "redacted text too long or not UTF-8");
-    trygg_stc_shared_copy(text, t, sizeof t);
-    trygg_stc_shared_copy(place, p, sizeof p);
-    trygg_item it;
-    trygg_err err = begin_item(st, id, &it);
-    if (err)
-        return err;
-    if (it.purged)
-        err = trygg_pg_failf(st, TRYGG_ERR_STATE, "item is purged");
-    if (!err)
-        err = trygg_pg_write(st,
-                             "UPDATE items SET shared_text = $1, shared_place = $2, redacted = "
-                             "true, updated = " PG_TS("$3") " WHERE id = $4",
-                             TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(t), TRYGG_SQL_TEXT(p),
-                                            TRYGG_SQL_INT(trygg_pg_now()), TRYGG_SQL_INT(id)),
-                             NULL, "redact");
-    if (!err)
-        err = trygg_pg_audit_add(st, id, actor, "redact", "");
-    return trygg_pg_tx_end(st, err);
+    return trygg_stc_redact(&pg_items, st, id, actor, text, place);
 }
-
-/* ---- Destination and call-back number ------------------------------------ */
 
 trygg_err trygg_pg_set_destination(trygg_store *st, int64_t id, const char *actor, const char *dest)
 {
-    if (!dest || !dest[0] || !actor)
-        return trygg_pg_failf(st, TRYGG_ERR_INVALID, "destination and actor required");
-    trygg_destination d;
-    trygg_err err = trygg_store_dest_get(st, dest, &d);
-    if (err)
-        return err;
-    trygg_item it;
-    err = begin_item(st, id, &it);
-    if (err)
-        return err;
-    err = trygg_pg_write(
-        st, "UPDATE items SET destination = $1, updated = " PG_TS("$2") " WHERE id = $3",
-        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(dest), TRYGG_SQL_INT(trygg_pg_now()), TRYGG_SQL_INT(id)),
-        NULL, "set destination");
-    if (!err) {
-        char detail[160];
-        snprintf(detail, sizeof detail, "%s -> %s", it.destination[0] ? it.destination : "-", dest);
-        err = trygg_pg_audit_add(st, id, actor, "route", detail);
-    }
-    return trygg_pg_tx_end(st, err);
+    return trygg_stc_set_destination(&pg_items, st, id, actor, dest);
 }
 
 trygg_err trygg_pg_set_callback_number(trygg_store *st, int64_t id, const char *actor,
                                        const char *number)
 {
-    if (!number || !number[0] || !actor || strlen(number) > TRYGG_CONTACT_MAX)
-        return trygg_pg_failf(st, TRYGG_ERR_INVALID, "number and actor required");
-    trygg_item it;
-    trygg_err err = begin_item(st, id, &it);
-    if (err)
-        return err;
-    if (it.kind != TRYGG_KIND_CALLBACK || it.purged)
-        return trygg_pg_tx_end(st, trygg_pg_failf(st, TRYGG_ERR_STATE, "not a call-back item"));
-    err = trygg_pg_write(
-        st,
-        "UPDATE items SET contact = $1, consent = true, updated = " PG_TS("$2") " WHERE id = $3",
-        TRYGG_SQL_ARGS(TRYGG_SQL_TEXT(number), TRYGG_SQL_INT(trygg_pg_now()), TRYGG_SQL_INT(id)),
-        NULL, "set call-back number");
-    if (!err)
-        err = trygg_pg_audit_add(st, id, actor, "callback", "number visible to call-back staff");
-    return trygg_pg_tx_end(st, err);
-}
-
-/* ---- Case work: assignment and deadlines ----------------------------------- */
-
-/* 1 if user `u` may be assigned an item routed to `dest`. */
-static int assignable(const trygg_user *u, const char *dest)
-{
-    if (u->disabled)
-        return 0;
-    if (strcmp(u->role, "security") == 0 || strcmp(u->role, "admin") == 0)
-        return 1;
-    return strcmp(u->role, "destination") == 0 && u->destination[0] &&
-           strcmp(u->destination, dest) == 0;
+    return trygg_stc_set_callback_number(&pg_items, st, id, actor, number);
 }
 
 trygg_err trygg_pg_assign(trygg_store *st, int64_t id, const char *actor, const char *assignee)
 {
-    if (!assignee)
-        assignee = "";
-    trygg_item it;
-    trygg_err err = begin_item(st, id, &it);
-    if (err)
-        return err;
-    if (assignee[0]) {
-        trygg_user u;
-        err = trygg_store_user_get(st, assignee, &u);
-        if (err == TRYGG_ERR_NOTFOUND || (!err && !assignable(&u, it.destination)))
-            err =
-                trygg_pg_failf(st, TRYGG_ERR_INVALID, "%s cannot be assigned this item", assignee);
-    }
-    if (!err && strcmp(it.assignee, assignee) != 0) {
-        err = set_text_col(st, id, "assignee", assignee);
-        if (!err)
-            err = trygg_pg_touch_item(st, id);
-        char detail[2 * TRYGG_NAME_MAX + 8];
-        snprintf(detail, sizeof detail, "%s -> %s", it.assignee, assignee);
-        if (!err)
-            err = trygg_pg_audit_add(st, id, actor, "assign", detail);
-    }
-    return trygg_pg_tx_end(st, err);
+    return trygg_stc_assign(&pg_items, st, id, actor, assignee);
 }
 
 trygg_err trygg_pg_set_due(trygg_store *st, int64_t id, int64_t due_at)
@@ -357,9 +161,12 @@ trygg_err trygg_pg_set_copy_to(trygg_store *st, int64_t id, const char *actor, c
     if (!dest || !dest[0])
         return trygg_pg_failf(st, TRYGG_ERR_INVALID, "copy to nobody");
     trygg_item it;
-    trygg_err err = begin_item(st, id, &it);
+    trygg_err err = trygg_pg_tx_begin(st);
     if (err)
         return err;
+    err = lock_item(st, id, &it);
+    if (err)
+        return trygg_pg_tx_end(st, err);
     trygg_destination d;
     err = trygg_store_dest_get(st, dest, &d);
     if (!err && !d.full_access && (it.kind == TRYGG_KIND_TIP || it.kind == TRYGG_KIND_CALLBACK))
