@@ -199,18 +199,19 @@ static void reconnect(trygg_store *st)
  * connection). */
 static int ensure_connected(trygg_store *st)
 {
-    if (st->txdepth > 0 || (!st->stale && PQstatus(st->conn) == CONNECTION_OK))
+    if ((st->txdepth > 0 && !st->tx_unsent) || (!st->stale && PQstatus(st->conn) == CONNECTION_OK))
         return 0;
     reconnect(st);
     return 1;
 }
 
-/* After a failed statement outside a transaction on a connection that was
- * not new (fresh = 0): 1 when it is worth one more try on a new connection
- * (the connection broke between statements, or the server was a standby). */
-static int retry_elsewhere(trygg_store *st, const PGresult *r, int fresh)
+/* After a failed statement outside a transaction (or the first send of
+ * one: unsent) on a connection that was not new (fresh = 0): 1 when it is
+ * worth one more try on a new connection (the connection broke between
+ * statements, or the server was a standby). */
+static int retry_elsewhere(trygg_store *st, const PGresult *r, int fresh, int unsent)
 {
-    if (st->txdepth > 0 || fresh)
+    if ((st->txdepth > 0 && !unsent) || fresh)
         return 0;
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     if (PQstatus(st->conn) != CONNECTION_OK || (state && strcmp(state, "25006") == 0)) {
@@ -229,6 +230,7 @@ static PGresult *pipeline_run(trygg_store *st, const char *sql, const pg_params 
     PGconn *c = st->conn;
     int n = st->npending, sent = 0, ok = PQenterPipelineMode(c) == 1;
     st->npending = 0;
+    st->tx_unsent = 0;
     for (int i = 0; ok && i < n; i++, sent++)
         ok = PQsendQueryParams(c, st->pending[i], 0, NULL, NULL, NULL, NULL, 0) == 1;
     if (ok && sql) {
@@ -261,13 +263,34 @@ static PGresult *pipeline_run(trygg_store *st, const char *sql, const pg_params 
     return keep;
 }
 
+/* pipeline_run, and while nothing of the transaction was sent before (its
+ * BEGIN is among the pending), a broken or read-only connection is
+ * replaced and the whole sent once more, as a statement outside a
+ * transaction is. */
+static PGresult *pipeline_send(trygg_store *st, const char *sql, const pg_params *p)
+{
+    char saved[TRYGG_PG_PENDING_MAX][40];
+    int n = st->npending, unsent = st->tx_unsent;
+    memcpy(saved, st->pending, sizeof saved[0] * (size_t)n);
+    int fresh = unsent ? ensure_connected(st) : 0;
+    PGresult *r = pipeline_run(st, sql, p);
+    if (unsent && !result_ok(r) && retry_elsewhere(st, r, fresh, 1)) {
+        PQclear(r);
+        memcpy(st->pending, saved, sizeof saved[0] * (size_t)n);
+        st->npending = n;
+        st->tx_unsent = 1;
+        r = pipeline_run(st, sql, p);
+    }
+    return r;
+}
+
 /* Sends what waits in st->pending now, alone (before a statement that
  * cannot travel in a pipeline). */
 static trygg_err pending_flush(trygg_store *st, const char *what)
 {
     if (st->npending == 0)
         return TRYGG_OK;
-    PGresult *r = pipeline_run(st, NULL, NULL);
+    PGresult *r = pipeline_send(st, NULL, NULL);
     if (!r || !result_ok(r))
         return trygg_pg_fail(st, r, what);
     PQclear(r);
@@ -284,13 +307,12 @@ trygg_err trygg_pg_query(trygg_store *st, const char *sql, trygg_sql_args a, PGr
         params_free(&p);
         return trygg_pg_failf(st, err, "%s: out of memory", what);
     }
-    int fresh = ensure_connected(st);
-    PGresult *r = NULL;
-    if (st->npending > 0) /* inside a transaction: no second try */
-        r = pipeline_run(st, sql, &p);
-    for (int attempt = 0; !r && attempt < 2; attempt++) {
+    int piped = st->npending > 0; /* inside a transaction */
+    int fresh = piped ? 0 : ensure_connected(st);
+    PGresult *r = piped ? pipeline_send(st, sql, &p) : NULL;
+    for (int attempt = 0; !piped && attempt < 2; attempt++) {
         r = PQexecParams(st->conn, sql, p.n, NULL, p.v, NULL, NULL, 0);
-        if (result_ok(r) || attempt > 0 || !retry_elsewhere(st, r, fresh))
+        if (result_ok(r) || attempt > 0 || !retry_elsewhere(st, r, fresh, 0))
             break;
         PQclear(r);
         r = NULL;
@@ -309,7 +331,7 @@ trygg_err trygg_pg_exec(trygg_store *st, const char *sql, const char *what)
         return err;
     int fresh = ensure_connected(st);
     PGresult *r = PQexec(st->conn, sql);
-    if (!result_ok(r) && retry_elsewhere(st, r, fresh)) {
+    if (!result_ok(r) && retry_elsewhere(st, r, fresh, 0)) {
         PQclear(r);
         r = PQexec(st->conn, sql);
     }
@@ -468,13 +490,13 @@ trygg_err trygg_pg_tx_begin(trygg_store *st)
 {
     if (st->txdepth > 0) {
         pending_add(st, "SAVEPOINT", st->txdepth);
-        st->txdepth++;
-        return TRYGG_OK;
+    } else { /* BEGIN goes with the transaction's first statement */
+        st->npending = 0;
+        snprintf(st->pending[st->npending++], sizeof st->pending[0], "BEGIN");
+        st->tx_unsent = 1;
     }
-    trygg_err err = trygg_pg_exec(st, "BEGIN", "begin");
-    if (!err)
-        st->txdepth++;
-    return err;
+    st->txdepth++;
+    return TRYGG_OK;
 }
 
 static void exec_quiet(trygg_store *st, const char *sql)
@@ -497,6 +519,11 @@ trygg_err trygg_pg_tx_end(trygg_store *st, trygg_err err)
             exec_quiet(st, sql);
         }
         pending_add(st, "RELEASE SAVEPOINT", st->txdepth);
+        return err;
+    }
+    if (st->tx_unsent) { /* nothing of it was sent: nothing to end */
+        st->npending = 0;
+        st->tx_unsent = 0;
         return err;
     }
     if (err) {

@@ -40,9 +40,11 @@ struct trygg_store {
     int retention[TRYGG_KIND_COUNT];
     /* Statements without parameters or rows that wait for the unit's next
      * statement and go with it in one round trip (libpq pipeline mode): a
-     * nested unit's SAVEPOINT and its RELEASE. Only inside a transaction. */
+     * transaction's BEGIN, a nested unit's SAVEPOINT and its RELEASE. Only
+     * inside a transaction. */
     char pending[TRYGG_PG_PENDING_MAX][40];
     int npending;
+    int tx_unsent; /* the transaction's BEGIN is still pending: nothing of it sent */
     char errmsg[512];
 };
 
