@@ -56,8 +56,9 @@ typedef struct app {
     int scripted; /* script mode */
     int no_png;   /* --no-png: shots write only their JSON (what was drawn, how it fit) */
     int w, h;
-    gesture g;        /* touch gestures in speech mode (gesture.h) */
-    int touch_speech; /* speech was on when the finger went down */
+    gesture g;                /* touch gestures in speech mode (gesture.h) */
+    int touch_speech;         /* speech was on when the finger went down */
+    const char *speech_later; /* window: the voice opens after the first frame ("" = sound card) */
 } app;
 
 /* ---- host callbacks for the flow ---- */
@@ -438,6 +439,14 @@ static void gesture_tick(app *a, uint64_t now)
 static int run_loop(app *a)
 {
     redraw(a);
+    if (a->speech_later) { /* after the first frame; its voices may change the screen */
+        TRYGG_INFO("first frame on screen after %llu ms; opening the voice",
+                   (unsigned long long)ui_ticks());
+        a->sp = speech_open(a->speech_later[0] ? a->speech_later : NULL);
+        TRYGG_INFO("voice %s", a->sp ? "ready" : "not available");
+        a->speech_later = NULL;
+        a->f.dirty = 1;
+    }
     while (!a->quit) {
         uint64_t now = ui_ticks();
         flow_tick(&a->f, now);
@@ -1072,8 +1081,13 @@ static int start_parts(app *a, const char *script_path, const char *wav)
         fprintf(stderr, "trygg-kiosk: %s\n", err);
         return -1;
     }
-    if (wav || !script_path)
+    /* The window's voice (espeak-ng's voice list, the sound device) opens
+     * after the first frame is on screen (run_loop; issue 16): it took about
+     * as long as everything else before the first frame. */
+    if (script_path && wav)
         a->sp = speech_open(wav); /* NULL: no speech (logged), the kiosk still works */
+    else if (!script_path)
+        a->speech_later = wav ? wav : "";
     uploader_opts upo = {.cfg = &a->cfg,
                          .outbox_path = a->outbox_path,
                          .cache_path = a->cache_path,

@@ -85,8 +85,9 @@ struct ui {
     int plain;   /* ui_set_plain: every frame whole, no text kept (tests' reference) */
     shown last;
     Uint32 wake_event;
-    int audio_wanted;     /* window: start the audio subsystem after the first frame */
-    uint64_t audio_since; /* when the audio subsystem started (headphone events) */
+    int audio_wanted;      /* window: start the audio subsystem after the first frame */
+    int fullscreen_wanted; /* window: ask for full screen after the first frame */
+    uint64_t audio_since;  /* when the audio subsystem started (headphone events) */
 };
 
 static ui *wake_target;
@@ -831,6 +832,11 @@ void ui_draw(ui *u, ui_list *l)
     SDL_RenderSetClipRect(u->r, NULL);
     remember(u, l, hash, ext, drawn);
     present(u, d, n);
+    if (u->fullscreen_wanted) {
+        u->fullscreen_wanted = 0;
+        if (SDL_SetWindowFullscreen(u->win, SDL_WINDOW_FULLSCREEN_DESKTOP) != 0)
+            TRYGG_WARN("full screen: %s (the window keeps the display's size)", SDL_GetError());
+    }
     if (u->audio_wanted)
         start_audio(u);
 }
@@ -1016,11 +1022,17 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
         int disp = o->display < SDL_GetNumVideoDisplays() ? o->display : 0;
         if (o->fullscreen)
             SDL_GetDisplayBounds(disp, &b);
-        /* Without a window manager FULLSCREEN_DESKTOP is ignored: open at
-         * the display's size and position as well. */
-        u->win = SDL_CreateWindow(
-            "Trygg", b.x, b.y, b.w, b.h,
-            o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS : 0);
+        /* Full screen is a borderless window of the display's size at its
+         * position, above the others (_NET_WM_STATE_ABOVE, set before the
+         * window is mapped): that is all a bare X server shows. The request
+         * for full screen, which a window manager needs to put the window
+         * over its panels, is sent after the first frame (ui_draw): SDL
+         * waits up to 100 ms for a window manager to act on it, and without
+         * one the whole wait is spent before the first pixels (issue 16). */
+        u->win =
+            SDL_CreateWindow("Trygg", b.x, b.y, b.w, b.h,
+                             o->fullscreen ? SDL_WINDOW_BORDERLESS | SDL_WINDOW_ALWAYS_ON_TOP : 0);
+        u->fullscreen_wanted = o->fullscreen;
         if (!u->win) {
             snprintf(err, cap, "window: %s", SDL_GetError());
             ui_close(u);
