@@ -84,6 +84,10 @@ struct ui {
     int partial; /* the target keeps its pixels between frames: draw only changes */
     int plain;   /* ui_set_plain: every frame whole, no text kept (tests' reference) */
     shown last;
+    /* ui_draw: the box being redrawn over the last frame (NULL: the whole
+     * frame) and this frame's element hashes (fill_over_old) */
+    const SDL_Rect *redraw_box;
+    const uint64_t *hashes;
     Uint32 wake_event;
     int audio_wanted;      /* window: start the audio subsystem after the first frame */
     int fullscreen_wanted; /* window: ask for full screen after the first frame */
@@ -596,6 +600,47 @@ static void fill_seen(ui *u, SDL_Rect r, uint32_t c, const occ_rect *cover, int 
         fill(u, p[k].x, p[k].y, p[k].w, p[k].h, c);
 }
 
+/* Fills r with c where the last frame showed something else than what is
+ * there now: under its boxes and its focus ring, those of an element with
+ * hash `self` (0: none) left out. Elsewhere r shows c already: the
+ * background (same colour, or the frame is drawn whole), or the fill of the
+ * unchanged element `self` (issue 16: a screen change at 3840x2160 filled
+ * the whole screen's panel again). */
+static void fill_over_old(ui *u, SDL_Rect r, uint32_t c, uint64_t self, const occ_rect *cover,
+                          int ncover)
+{
+    const shown *s = &u->last;
+    occ_rect was[UI_MAX_ELS + 1], p[MAX_PIECES];
+    int n = 0;
+    for (int k = 0; k < s->n; k++)
+        if (!self || s->hash[k] != self)
+            was[n++] = (occ_rect){s->rect[k].x, s->rect[k].y, s->rect[k].w, s->rect[k].h};
+    was[n++] = (occ_rect){s->ring_rect.x, s->ring_rect.y, s->ring_rect.w, s->ring_rect.h};
+    int np = occ_union(was, n, (occ_rect){r.x, r.y, r.w, r.h}, p, MAX_PIECES);
+    if (np < 0) {
+        fill_seen(u, r, c, cover, ncover);
+        return;
+    }
+    for (int i = 0; i < np; i++)
+        fill_seen(u, (SDL_Rect){p[i].x, p[i].y, p[i].w, p[i].h}, c, cover, ncover);
+}
+
+/* 1 when element i is in the last frame as it is now and draws only
+ * opaque fills (a panel, a box without text): what of it the last frame
+ * showed need not be filled again. */
+static int fill_kept(const ui *u, const ui_list *l, int i)
+{
+    const ui_el *e = &l->el[i];
+    text_req q;
+    int bx, by;
+    if (!u->redraw_box || !u->hashes || e->kind == UI_QR || el_text(l, i, &q, &bx, &by))
+        return 0;
+    for (int k = 0; k < u->last.n; k++)
+        if (u->last.hash[k] == u->hashes[i])
+            return 1;
+    return 0;
+}
+
 /* Draws element i; cover[0..ncover) are the opaque boxes drawn after it
  * (ncover 0: none known, everything is drawn). */
 static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
@@ -607,8 +652,12 @@ static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
         draw_qr(u, e);
         return;
     }
-    if (e->kind != UI_TEXT || e->bg != l->bg || e->border_w)
-        fill_seen(u, (SDL_Rect){e->x, e->y, e->w, e->h}, e->bg, cover, ncover);
+    SDL_Rect box = {e->x, e->y, e->w, e->h};
+    if ((e->kind != UI_TEXT || e->bg != l->bg || e->border_w) && fill_kept(u, l, i) &&
+        SDL_IntersectRect(&box, u->redraw_box, &box))
+        fill_over_old(u, box, e->bg, u->hashes[i], cover, ncover);
+    else if (e->kind != UI_TEXT || e->bg != l->bg || e->border_w)
+        fill_seen(u, box, e->bg, cover, ncover);
     frame(u, e->x, e->y, e->w, e->h, e->border_w, e->border);
     if (e->check && !e->nolabel && (e->kind == UI_BUTTON || e->kind == UI_KEY)) {
         int pad = e->h / 6, cs = e->h / 2, cx = l->rtl ? e->x + e->w - pad - cs : e->x + pad;
@@ -748,9 +797,9 @@ static int changes(ui *u, const ui_list *l, const uint64_t *hash, const SDL_Rect
     if (t.n <= MAX_DIRTY && area * 2 <= (long)l->w * l->h)
         return t.n;
     SDL_Rect screen = {0, 0, l->w, l->h};
-    if (!SDL_IntersectRect(&t.all, &screen, &d[0]) || SDL_RectEquals(&d[0], &screen))
-        return -1; /* everything changed */
-    return 1;
+    if (!SDL_IntersectRect(&t.all, &screen, &d[0]))
+        return 0;
+    return 1; /* perhaps the whole screen, but over a known last frame (fill_changed) */
 }
 
 /* Remembers what l showed; elements not drawn this frame take their px and
@@ -819,7 +868,12 @@ void ui_draw(ui *u, ui_list *l)
     for (int k = n < 0 ? -1 : 0; k < n || k < 0; k++) {
         SDL_Rect all = {0, 0, l->w, l->h}, *r = k < 0 ? &all : &d[k];
         SDL_RenderSetClipRect(u->r, k < 0 ? NULL : r);
-        fill_seen(u, *r, l->bg, cover, u->plain ? 0 : l->n);
+        u->redraw_box = k < 0 ? NULL : r;
+        u->hashes = hash;
+        if (k < 0)
+            fill_seen(u, *r, l->bg, cover, u->plain ? 0 : l->n);
+        else
+            fill_over_old(u, *r, l->bg, 0, cover, l->n);
         for (int i = 0; i < l->n; i++)
             if (k < 0 || meets(&ext[i], r)) {
                 draw_or_skip(u, l, i, &ext[i], cover + i + 1);
@@ -830,6 +884,8 @@ void ui_draw(ui *u, ui_list *l)
             break;
     }
     SDL_RenderSetClipRect(u->r, NULL);
+    u->redraw_box = NULL;
+    u->hashes = NULL;
     remember(u, l, hash, ext, drawn);
     present(u, d, n);
     if (u->fullscreen_wanted) {
