@@ -84,6 +84,14 @@ struct ui {
     int partial; /* the target keeps its pixels between frames: draw only changes */
     int plain;   /* ui_set_plain: every frame whole, no text kept (tests' reference) */
     shown last;
+    uint64_t last_key; /* frame_key of the last frame when it may be kept, else 0 */
+    /* The home screen's first page as last shown (ui_set_keep_home) */
+    int keep;         /* -1: by the screen's size */
+    int keep_pending; /* the last frame is to be kept (ui_wait) */
+    SDL_Surface *kept;
+    shown kept_shown;
+    uint64_t kept_key;
+    long kept_hits;
     /* ui_draw: the box being redrawn over the last frame (NULL: the whole
      * frame) and this frame's element hashes (fill_over_old) */
     const SDL_Rect *redraw_box;
@@ -96,6 +104,7 @@ struct ui {
 
 static ui *wake_target;
 static void start_audio(ui *u);
+static void ui_draw_after(ui *u);
 
 uint64_t ui_ticks(void)
 {
@@ -844,6 +853,99 @@ static void present(ui *u, const SDL_Rect *d, int n)
         SDL_RenderPresent(u->r);
 }
 
+/* The frame l with these element hashes, as far as pixels go. */
+static uint64_t frame_key(const ui_list *l, const uint64_t *hash)
+{
+    SDL_Rect rr;
+    uint64_t ring = ring_hash(l, &rr);
+    int v[5] = {l->w, l->h, (int)l->bg, l->rtl, l->n};
+    uint64_t h = hash_ints(HASH_START, v, 5);
+    h = hash_str(h, (const char *)hash, (size_t)l->n * sizeof *hash);
+    return hash_str(h, (const char *)&ring, sizeof ring) | 1;
+}
+
+/* The surface the renderer draws into (it keeps its pixels: u->partial). */
+static SDL_Surface *target(ui *u)
+{
+    return u->headless ? u->surface : SDL_GetWindowSurface(u->win);
+}
+
+/* 0, or the key under which frame l may be kept: the home screen's first
+ * page on a target that keeps its pixels (ui_set_keep_home). */
+static uint64_t keep_key(const ui *u, const ui_list *l, const uint64_t *hash)
+{
+    int on = u->keep >= 0 ? u->keep : (long)l->w * l->h > 1920L * 1080;
+    if (!on || !u->partial || u->plain || l->page != 0 || strcmp(l->screen, "home") != 0)
+        return 0;
+    return frame_key(l, hash);
+}
+
+static void drop_kept(ui *u)
+{
+    if (u->kept)
+        SDL_FreeSurface(u->kept);
+    u->kept = NULL;
+    u->kept_key = 0;
+    u->keep_pending = 0;
+}
+
+/* ui_wait, before waiting: copies the last frame when it is to be kept. */
+static void keep_frame(ui *u)
+{
+    u->keep_pending = 0;
+    SDL_Surface *t = target(u);
+    if (!t || !u->last.valid || !u->last_key)
+        return;
+    if (u->kept &&
+        (u->kept->w != t->w || u->kept->h != t->h || u->kept->format->format != t->format->format))
+        drop_kept(u);
+    if (!u->kept)
+        u->kept = SDL_CreateRGBSurfaceWithFormat(0, t->w, t->h, 32, t->format->format);
+    if (!u->kept)
+        return;
+    SDL_RenderFlush(u->r);
+    SDL_SetSurfaceBlendMode(t, SDL_BLENDMODE_NONE);
+    if (SDL_BlitSurface(t, NULL, u->kept, NULL) != 0) {
+        drop_kept(u);
+        return;
+    }
+    u->kept_shown = u->last;
+    u->kept_key = u->last_key;
+}
+
+/* Shows the kept frame for l (its key matched): the boxes that differ from
+ * the last frame are copied from it, the sizes and fits of its texts
+ * reported. 0, or -1 when the copy failed (then l is drawn). */
+static int show_kept(ui *u, ui_list *l, const uint64_t *hash)
+{
+    SDL_Rect d[MAX_DIRTY + 1];
+    int n = changes(u, l, hash, u->kept_shown.rect, d);
+    SDL_Surface *t = target(u);
+    if (!t)
+        return -1;
+    SDL_RenderFlush(u->r);
+    SDL_SetSurfaceBlendMode(u->kept, SDL_BLENDMODE_NONE);
+    for (int k = n < 0 ? -1 : 0; k < n || k < 0; k++) {
+        SDL_Rect src = k < 0 ? (SDL_Rect){0, 0, t->w, t->h} : d[k], dst = src;
+        if (SDL_BlitSurface(u->kept, &src, t, &dst) != 0) {
+            u->last.valid = 0;
+            return -1;
+        }
+        if (k < 0)
+            break;
+    }
+    for (int i = 0; i < l->n; i++) {
+        l->el[i].px = u->kept_shown.px[i];
+        l->el[i].fit = u->kept_shown.fit[i];
+    }
+    u->last = u->kept_shown;
+    u->last_key = u->kept_key;
+    u->keep_pending = 0;
+    u->kept_hits++;
+    present(u, d, n);
+    return 0;
+}
+
 /* Draws l. With a target that keeps its pixels (the software renderer into
  * the window surface or the headless surface) only the boxes that changed
  * since the last frame are drawn, clipped, and sent to the X server; the
@@ -854,10 +956,15 @@ void ui_draw(ui *u, ui_list *l)
     SDL_Rect d[MAX_DIRTY + 1], ext[UI_MAX_ELS];
     uint8_t drawn[UI_MAX_ELS];
     u->frame_no++;
-    for (int i = 0; i < l->n; i++) {
+    for (int i = 0; i < l->n; i++)
         hash[i] = el_hash(&l->el[i]);
-        ext[i] = el_extent(u, l, i);
+    uint64_t key = keep_key(u, l, hash);
+    if (key && key == u->kept_key && u->kept && show_kept(u, l, hash) == 0) {
+        ui_draw_after(u);
+        return;
     }
+    for (int i = 0; i < l->n; i++)
+        ext[i] = el_extent(u, l, i);
     int n = changes(u, l, hash, ext, d);
     memset(drawn, 0, sizeof drawn);
     /* the opaque boxes: what lies under one is not filled (issue 16) */
@@ -887,7 +994,15 @@ void ui_draw(ui *u, ui_list *l)
     u->redraw_box = NULL;
     u->hashes = NULL;
     remember(u, l, hash, ext, drawn);
+    u->last_key = key;
+    u->keep_pending = key && key != u->kept_key;
     present(u, d, n);
+    ui_draw_after(u);
+}
+
+/* After a frame is on screen: what waited for the first one. */
+static void ui_draw_after(ui *u)
+{
     if (u->fullscreen_wanted) {
         u->fullscreen_wanted = 0;
         if (SDL_SetWindowFullscreen(u->win, SDL_WINDOW_FULLSCREEN_DESKTOP) != 0)
@@ -967,6 +1082,7 @@ static void start_audio(ui *u)
 static int make_target(ui *u, int w, int h)
 {
     cache_clear(u); /* textures belong to the renderer; sizes change */
+    drop_kept(u);
     if (u->headless) {
         if (u->r)
             SDL_DestroyRenderer(u->r);
@@ -1028,6 +1144,7 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
         return NULL;
     }
     u->headless = o->headless;
+    u->keep = -1;
     if (!TRYGG_COPY(u->font_dir, o->font_dir)) {
         snprintf(err, cap, "font directory: path too long");
         free(u);
@@ -1122,6 +1239,7 @@ void ui_close(ui *u)
     layout_set_measure(NULL, NULL);
     wake_target = NULL;
     cache_clear(u);
+    drop_kept(u);
     for (int i = 0; i < FONT_SLOTS; i++)
         if (u->fonts[i].f)
             TTF_CloseFont(u->fonts[i].f);
@@ -1235,6 +1353,9 @@ static int translate(ui *u, const SDL_Event *ev, ui_input *in)
             if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
                 u->partial = window_partial(u, u->w, u->h);
             u->last.valid = 0; /* the next frame draws and sends everything */
+            u->keep_pending = 0;
+            if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+                drop_kept(u); /* a new window surface */
             in->kind = UI_IN_EXPOSE;
             return 1;
         }
@@ -1242,6 +1363,7 @@ static int translate(ui *u, const SDL_Event *ev, ui_input *in)
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
         u->last.valid = 0;
+        u->keep_pending = 0;
         in->kind = UI_IN_EXPOSE;
         return 1;
     default:
@@ -1256,6 +1378,8 @@ static int translate(ui *u, const SDL_Event *ev, ui_input *in)
 void ui_wait(ui *u, int timeout_ms, ui_input *in)
 {
     in->kind = UI_IN_NONE;
+    if (u->keep_pending) /* the resident looks at the home screen: keep it */
+        keep_frame(u);
     SDL_Event ev;
     uint64_t start = SDL_GetTicks64();
     for (;;) {
@@ -1282,6 +1406,18 @@ void ui_cache_stats(const ui *u, int *textures, int *fonts)
         *textures += u->blocks[i].np;
     for (int i = 0; i < FONT_SLOTS; i++)
         *fonts += u->fonts[i].f != NULL;
+}
+
+long ui_kept_shown(const ui *u)
+{
+    return u->kept_hits;
+}
+
+void ui_set_keep_home(ui *u, int on)
+{
+    u->keep = on ? 1 : 0;
+    if (!on)
+        drop_kept(u);
 }
 
 void ui_set_plain(ui *u, int on)
