@@ -436,10 +436,14 @@ static void gesture_tick(app *a, uint64_t now)
 
 /* ---- the event loop ---- */
 
+static void start_uploader(app *a);
+
 static int run_loop(app *a)
 {
     redraw(a);
-    if (a->speech_later) { /* after the first frame; its voices may change the screen */
+    if (!a->up) /* after the first frame: the uploader, then the voice */
+        start_uploader(a);
+    if (a->speech_later) { /* its voices may change the screen */
         TRYGG_INFO("first frame on screen after %llu ms; opening the voice",
                    (unsigned long long)ui_ticks());
         a->sp = speech_open(a->speech_later[0] ? a->speech_later : NULL);
@@ -1055,9 +1059,23 @@ static int open_outbox(app *a)
     return 0;
 }
 
-/* Opens the window (headless for a script), the voice (not for a script
- * unless to WAV files), starts the uploader and the flow. 0, or -1 (said on
- * stderr). */
+/* The uploader's thread (its own outbox connection, libcurl). */
+static void start_uploader(app *a)
+{
+    char err[512];
+    uploader_opts upo = {.cfg = &a->cfg,
+                         .outbox_path = a->outbox_path,
+                         .cache_path = a->cache_path,
+                         .wake = ui_wake,
+                         .wake_user = a->u};
+    a->up = uploader_start(&upo, err, sizeof err);
+    if (!a->up)
+        TRYGG_WARN("uploader not started: %s (submissions stay queued)", err);
+}
+
+/* Opens the window (headless for a script) and starts the flow; for a
+ * script also the uploader and the voice to WAV files (a window starts
+ * those after its first frame, run_loop). 0, or -1 (said on stderr). */
 static int start_parts(app *a, const char *script_path, const char *wav)
 {
     char err[512];
@@ -1088,14 +1106,8 @@ static int start_parts(app *a, const char *script_path, const char *wav)
         a->sp = speech_open(wav); /* NULL: no speech (logged), the kiosk still works */
     else if (!script_path)
         a->speech_later = wav ? wav : "";
-    uploader_opts upo = {.cfg = &a->cfg,
-                         .outbox_path = a->outbox_path,
-                         .cache_path = a->cache_path,
-                         .wake = ui_wake,
-                         .wake_user = a->u};
-    a->up = uploader_start(&upo, err, sizeof err);
-    if (!a->up)
-        TRYGG_WARN("uploader not started: %s (submissions stay queued)", err);
+    if (script_path) /* the window's starts after its first frame (run_loop) */
+        start_uploader(a);
     flow_host host = {.user = a,
                       .say = host_say,
                       .speech_stop = host_stop,
