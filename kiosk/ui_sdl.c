@@ -45,6 +45,7 @@ typedef struct piece {
 typedef struct text_block {
     uint64_t key; /* 0: empty */
     int px, how;
+    int opaque; /* one piece, the text blended onto its solid colour */
     piece *p;
     int np;
     size_t bytes;
@@ -387,8 +388,10 @@ static void block_render(ui *u, const text_req *q, text_block *b, const ui_line 
             SDL_Rect d = {rs[i].dst.x - all.x, rs[i].dst.y - all.y, rs[i].dst.w, rs[i].dst.h};
             SDL_BlitSurface(rs[i].s, NULL, c, &d);
         }
-        if (b->p)
+        if (b->p) {
             add_piece(b, SDL_CreateTextureFromSurface(u->r, c), all);
+            b->opaque = b->np == 1;
+        }
         SDL_FreeSurface(c);
     }
     for (int i = 0; i < nr; i++) {
@@ -662,6 +665,21 @@ static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
         return;
     }
     SDL_Rect box = {e->x, e->y, e->w, e->h};
+    text_req q;
+    int bx, by, has_text = el_text(l, i, &q, &bx, &by);
+    occ_rect own[UI_MAX_ELS + 1];
+    if (has_text && !u->plain && ncover < UI_MAX_ELS) {
+        /* its text on its own colour, opaque: what it covers of the box
+         * need not be filled first (issue 16) */
+        const text_block *b = block_get(u, &q);
+        if (b->opaque) {
+            memcpy(own, cover, (size_t)ncover * sizeof *own);
+            own[ncover] =
+                (occ_rect){bx + b->p[0].dst.x, by + b->p[0].dst.y, b->p[0].dst.w, b->p[0].dst.h};
+            cover = own;
+            ncover++;
+        }
+    }
     if ((e->kind != UI_TEXT || e->bg != l->bg || e->border_w) && fill_kept(u, l, i) &&
         SDL_IntersectRect(&box, u->redraw_box, &box))
         fill_over_old(u, box, e->bg, u->hashes[i], cover, ncover);
@@ -676,9 +694,7 @@ static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
         if (e->check == 2)
             fill(u, cx + cs / 4, cy + cs / 4, cs / 2, cs / 2, e->fg);
     }
-    text_req q;
-    int bx, by;
-    if (el_text(l, i, &q, &bx, &by))
+    if (has_text)
         e->px = draw_text(u, &q, bx, by, &e->fit);
 }
 
@@ -871,12 +887,14 @@ static SDL_Surface *target(ui *u)
 }
 
 /* 0, or the key under which frame l may be kept: the home screen's first
- * page on a target that keeps its pixels (ui_set_keep_home). */
+ * page without the focus ring, on a target that keeps its pixels
+ * (ui_set_keep_home). */
 static uint64_t keep_key(const ui *u, const ui_list *l, const uint64_t *hash)
 {
     int on = u->keep >= 0 ? u->keep : (long)l->w * l->h > 1920L * 1080;
-    if (!on || !u->partial || u->plain || l->page != 0 || strcmp(l->screen, "home") != 0)
-        return 0;
+    if (!on || !u->partial || u->plain || l->page != 0 || l->ring_shown ||
+        strcmp(l->screen, "home") != 0)
+        return 0; /* (the keypad's ring moving over it: a copy at every step) */
     return frame_key(l, hash);
 }
 
