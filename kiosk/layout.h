@@ -72,6 +72,7 @@ typedef struct ui_list {
     char lang[8];
     int rtl;
     int npages; /* pages of the current choice list (for flow->npages) */
+    int page;   /* the page shown (flow->page; the home screen's tiles) */
     uint32_t bg;
     /* The keypad's focus order (kiosk/focus.h): indices into el; the keys
      * of the on-screen keyboard are one stop (the first key). */

@@ -56,8 +56,9 @@ typedef struct app {
     int scripted; /* script mode */
     int no_png;   /* --no-png: shots write only their JSON (what was drawn, how it fit) */
     int w, h;
-    gesture g;        /* touch gestures in speech mode (gesture.h) */
-    int touch_speech; /* speech was on when the finger went down */
+    gesture g;                /* touch gestures in speech mode (gesture.h) */
+    int touch_speech;         /* speech was on when the finger went down */
+    const char *speech_later; /* window: the voice opens after the first frame ("" = sound card) */
 } app;
 
 /* ---- host callbacks for the flow ---- */
@@ -435,9 +436,21 @@ static void gesture_tick(app *a, uint64_t now)
 
 /* ---- the event loop ---- */
 
+static void start_uploader(app *a);
+
 static int run_loop(app *a)
 {
     redraw(a);
+    if (!a->up) /* after the first frame: the uploader, then the voice */
+        start_uploader(a);
+    if (a->speech_later) { /* its voices may change the screen */
+        TRYGG_INFO("first frame on screen after %llu ms; opening the voice",
+                   (unsigned long long)ui_ticks());
+        a->sp = speech_open(a->speech_later[0] ? a->speech_later : NULL);
+        TRYGG_INFO("voice %s", a->sp ? "ready" : "not available");
+        a->speech_later = NULL;
+        a->f.dirty = 1;
+    }
     while (!a->quit) {
         uint64_t now = ui_ticks();
         flow_tick(&a->f, now);
@@ -1046,9 +1059,23 @@ static int open_outbox(app *a)
     return 0;
 }
 
-/* Opens the window (headless for a script), the voice (not for a script
- * unless to WAV files), starts the uploader and the flow. 0, or -1 (said on
- * stderr). */
+/* The uploader's thread (its own outbox connection, libcurl). */
+static void start_uploader(app *a)
+{
+    char err[512];
+    uploader_opts upo = {.cfg = &a->cfg,
+                         .outbox_path = a->outbox_path,
+                         .cache_path = a->cache_path,
+                         .wake = ui_wake,
+                         .wake_user = a->u};
+    a->up = uploader_start(&upo, err, sizeof err);
+    if (!a->up)
+        TRYGG_WARN("uploader not started: %s (submissions stay queued)", err);
+}
+
+/* Opens the window (headless for a script) and starts the flow; for a
+ * script also the uploader and the voice to WAV files (a window starts
+ * those after its first frame, run_loop). 0, or -1 (said on stderr). */
 static int start_parts(app *a, const char *script_path, const char *wav)
 {
     char err[512];
@@ -1072,16 +1099,15 @@ static int start_parts(app *a, const char *script_path, const char *wav)
         fprintf(stderr, "trygg-kiosk: %s\n", err);
         return -1;
     }
-    if (wav || !script_path)
+    /* The window's voice (espeak-ng's voice list, the sound device) opens
+     * after the first frame is on screen (run_loop; issue 16): it took about
+     * as long as everything else before the first frame. */
+    if (script_path && wav)
         a->sp = speech_open(wav); /* NULL: no speech (logged), the kiosk still works */
-    uploader_opts upo = {.cfg = &a->cfg,
-                         .outbox_path = a->outbox_path,
-                         .cache_path = a->cache_path,
-                         .wake = ui_wake,
-                         .wake_user = a->u};
-    a->up = uploader_start(&upo, err, sizeof err);
-    if (!a->up)
-        TRYGG_WARN("uploader not started: %s (submissions stay queued)", err);
+    else if (!script_path)
+        a->speech_later = wav ? wav : "";
+    if (script_path) /* the window's starts after its first frame (run_loop) */
+        start_uploader(a);
     flow_host host = {.user = a,
                       .say = host_say,
                       .speech_stop = host_stop,

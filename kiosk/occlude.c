@@ -62,3 +62,31 @@ int occ_visible(occ_rect r, const occ_rect *cover, int ncover, occ_rect *out, in
             return -1;
     return n;
 }
+
+static occ_rect meet(occ_rect a, occ_rect b)
+{
+    int x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
+    int x1 = a.x + a.w < b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h < b.y + b.h ? a.y + a.h : b.y + b.h;
+    return (occ_rect){x0, y0, x1 - x0, y1 - y0};
+}
+
+int occ_union(const occ_rect *r, int n, occ_rect clip, occ_rect *out, int cap)
+{
+    int nout = 0;
+    for (int i = 0; i < n; i++) {
+        occ_rect m = meet(r[i], clip);
+        if (empty(&m))
+            continue;
+        if (nout >= cap)
+            return -1;
+        /* what of m the pieces so far do not hold, after them in out[] */
+        out[nout] = m;
+        int k = 1;
+        for (int j = 0; j < nout && k > 0; j++)
+            if ((k = occ_subtract(out + nout, k, cap - nout, out[j])) < 0)
+                return -1;
+        nout += k;
+    }
+    return nout;
+}

@@ -22,4 +22,10 @@ int occ_subtract(occ_rect *p, int n, int cap, occ_rect cut);
  * draw r whole). */
 int occ_visible(occ_rect r, const occ_rect *cover, int ncover, occ_rect *out, int cap);
 
+/* The union of r[0..n) within clip as up to cap disjoint pieces in out[]:
+ * their count, or -1 when more than cap pieces would be needed. (A screen
+ * change fills the background only where the last frame had boxes: the
+ * rest of the screen is the background already.) */
+int occ_union(const occ_rect *r, int n, occ_rect clip, occ_rect *out, int cap);
+
 #endif

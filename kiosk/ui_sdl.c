@@ -45,6 +45,7 @@ typedef struct piece {
 typedef struct text_block {
     uint64_t key; /* 0: empty */
     int px, how;
+    int opaque; /* one piece, the text blended onto its solid colour */
     piece *p;
     int np;
     size_t bytes;
@@ -84,13 +85,27 @@ struct ui {
     int partial; /* the target keeps its pixels between frames: draw only changes */
     int plain;   /* ui_set_plain: every frame whole, no text kept (tests' reference) */
     shown last;
+    uint64_t last_key; /* frame_key of the last frame when it may be kept, else 0 */
+    /* The home screen's first page as last shown (ui_set_keep_home) */
+    int keep;         /* -1: by the screen's size */
+    int keep_pending; /* the last frame is to be kept (ui_wait) */
+    SDL_Surface *kept;
+    shown kept_shown;
+    uint64_t kept_key;
+    long kept_hits;
+    /* ui_draw: the box being redrawn over the last frame (NULL: the whole
+     * frame) and this frame's element hashes (fill_over_old) */
+    const SDL_Rect *redraw_box;
+    const uint64_t *hashes;
     Uint32 wake_event;
-    int audio_wanted;     /* window: start the audio subsystem after the first frame */
-    uint64_t audio_since; /* when the audio subsystem started (headphone events) */
+    int audio_wanted;      /* window: start the audio subsystem after the first frame */
+    int fullscreen_wanted; /* window: ask for full screen after the first frame */
+    uint64_t audio_since;  /* when the audio subsystem started (headphone events) */
 };
 
 static ui *wake_target;
 static void start_audio(ui *u);
+static void ui_draw_after(ui *u);
 
 uint64_t ui_ticks(void)
 {
@@ -373,8 +388,10 @@ static void block_render(ui *u, const text_req *q, text_block *b, const ui_line 
             SDL_Rect d = {rs[i].dst.x - all.x, rs[i].dst.y - all.y, rs[i].dst.w, rs[i].dst.h};
             SDL_BlitSurface(rs[i].s, NULL, c, &d);
         }
-        if (b->p)
+        if (b->p) {
             add_piece(b, SDL_CreateTextureFromSurface(u->r, c), all);
+            b->opaque = b->np == 1;
+        }
         SDL_FreeSurface(c);
     }
     for (int i = 0; i < nr; i++) {
@@ -595,6 +612,47 @@ static void fill_seen(ui *u, SDL_Rect r, uint32_t c, const occ_rect *cover, int 
         fill(u, p[k].x, p[k].y, p[k].w, p[k].h, c);
 }
 
+/* Fills r with c where the last frame showed something else than what is
+ * there now: under its boxes and its focus ring, those of an element with
+ * hash `self` (0: none) left out. Elsewhere r shows c already: the
+ * background (same colour, or the frame is drawn whole), or the fill of the
+ * unchanged element `self` (issue 16: a screen change at 3840x2160 filled
+ * the whole screen's panel again). */
+static void fill_over_old(ui *u, SDL_Rect r, uint32_t c, uint64_t self, const occ_rect *cover,
+                          int ncover)
+{
+    const shown *s = &u->last;
+    occ_rect was[UI_MAX_ELS + 1], p[MAX_PIECES];
+    int n = 0;
+    for (int k = 0; k < s->n; k++)
+        if (!self || s->hash[k] != self)
+            was[n++] = (occ_rect){s->rect[k].x, s->rect[k].y, s->rect[k].w, s->rect[k].h};
+    was[n++] = (occ_rect){s->ring_rect.x, s->ring_rect.y, s->ring_rect.w, s->ring_rect.h};
+    int np = occ_union(was, n, (occ_rect){r.x, r.y, r.w, r.h}, p, MAX_PIECES);
+    if (np < 0) {
+        fill_seen(u, r, c, cover, ncover);
+        return;
+    }
+    for (int i = 0; i < np; i++)
+        fill_seen(u, (SDL_Rect){p[i].x, p[i].y, p[i].w, p[i].h}, c, cover, ncover);
+}
+
+/* 1 when element i is in the last frame as it is now and draws only
+ * opaque fills (a panel, a box without text): what of it the last frame
+ * showed need not be filled again. */
+static int fill_kept(const ui *u, const ui_list *l, int i)
+{
+    const ui_el *e = &l->el[i];
+    text_req q;
+    int bx, by;
+    if (!u->redraw_box || !u->hashes || e->kind == UI_QR || el_text(l, i, &q, &bx, &by))
+        return 0;
+    for (int k = 0; k < u->last.n; k++)
+        if (u->last.hash[k] == u->hashes[i])
+            return 1;
+    return 0;
+}
+
 /* Draws element i; cover[0..ncover) are the opaque boxes drawn after it
  * (ncover 0: none known, everything is drawn). */
 static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
@@ -606,8 +664,27 @@ static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
         draw_qr(u, e);
         return;
     }
-    if (e->kind != UI_TEXT || e->bg != l->bg || e->border_w)
-        fill_seen(u, (SDL_Rect){e->x, e->y, e->w, e->h}, e->bg, cover, ncover);
+    SDL_Rect box = {e->x, e->y, e->w, e->h};
+    text_req q;
+    int bx, by, has_text = el_text(l, i, &q, &bx, &by);
+    occ_rect own[UI_MAX_ELS + 1];
+    if (has_text && !u->plain && ncover < UI_MAX_ELS) {
+        /* its text on its own colour, opaque: what it covers of the box
+         * need not be filled first (issue 16) */
+        const text_block *b = block_get(u, &q);
+        if (b->opaque) {
+            memcpy(own, cover, (size_t)ncover * sizeof *own);
+            own[ncover] =
+                (occ_rect){bx + b->p[0].dst.x, by + b->p[0].dst.y, b->p[0].dst.w, b->p[0].dst.h};
+            cover = own;
+            ncover++;
+        }
+    }
+    if ((e->kind != UI_TEXT || e->bg != l->bg || e->border_w) && fill_kept(u, l, i) &&
+        SDL_IntersectRect(&box, u->redraw_box, &box))
+        fill_over_old(u, box, e->bg, u->hashes[i], cover, ncover);
+    else if (e->kind != UI_TEXT || e->bg != l->bg || e->border_w)
+        fill_seen(u, box, e->bg, cover, ncover);
     frame(u, e->x, e->y, e->w, e->h, e->border_w, e->border);
     if (e->check && !e->nolabel && (e->kind == UI_BUTTON || e->kind == UI_KEY)) {
         int pad = e->h / 6, cs = e->h / 2, cx = l->rtl ? e->x + e->w - pad - cs : e->x + pad;
@@ -617,9 +694,7 @@ static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
         if (e->check == 2)
             fill(u, cx + cs / 4, cy + cs / 4, cs / 2, cs / 2, e->fg);
     }
-    text_req q;
-    int bx, by;
-    if (el_text(l, i, &q, &bx, &by))
+    if (has_text)
         e->px = draw_text(u, &q, bx, by, &e->fit);
 }
 
@@ -747,9 +822,9 @@ static int changes(ui *u, const ui_list *l, const uint64_t *hash, const SDL_Rect
     if (t.n <= MAX_DIRTY && area * 2 <= (long)l->w * l->h)
         return t.n;
     SDL_Rect screen = {0, 0, l->w, l->h};
-    if (!SDL_IntersectRect(&t.all, &screen, &d[0]) || SDL_RectEquals(&d[0], &screen))
-        return -1; /* everything changed */
-    return 1;
+    if (!SDL_IntersectRect(&t.all, &screen, &d[0]))
+        return 0;
+    return 1; /* perhaps the whole screen, but over a known last frame (fill_changed) */
 }
 
 /* Remembers what l showed; elements not drawn this frame take their px and
@@ -794,6 +869,101 @@ static void present(ui *u, const SDL_Rect *d, int n)
         SDL_RenderPresent(u->r);
 }
 
+/* The frame l with these element hashes, as far as pixels go. */
+static uint64_t frame_key(const ui_list *l, const uint64_t *hash)
+{
+    SDL_Rect rr;
+    uint64_t ring = ring_hash(l, &rr);
+    int v[5] = {l->w, l->h, (int)l->bg, l->rtl, l->n};
+    uint64_t h = hash_ints(HASH_START, v, 5);
+    h = hash_str(h, (const char *)hash, (size_t)l->n * sizeof *hash);
+    return hash_str(h, (const char *)&ring, sizeof ring) | 1;
+}
+
+/* The surface the renderer draws into (it keeps its pixels: u->partial). */
+static SDL_Surface *target(ui *u)
+{
+    return u->headless ? u->surface : SDL_GetWindowSurface(u->win);
+}
+
+/* 0, or the key under which frame l may be kept: the home screen's first
+ * page without the focus ring, on a target that keeps its pixels
+ * (ui_set_keep_home). */
+static uint64_t keep_key(const ui *u, const ui_list *l, const uint64_t *hash)
+{
+    int on = u->keep >= 0 ? u->keep : (long)l->w * l->h > 1920L * 1080;
+    if (!on || !u->partial || u->plain || l->page != 0 || l->ring_shown ||
+        strcmp(l->screen, "home") != 0)
+        return 0; /* (the keypad's ring moving over it: a copy at every step) */
+    return frame_key(l, hash);
+}
+
+static void drop_kept(ui *u)
+{
+    if (u->kept)
+        SDL_FreeSurface(u->kept);
+    u->kept = NULL;
+    u->kept_key = 0;
+    u->keep_pending = 0;
+}
+
+/* ui_wait, before waiting: copies the last frame when it is to be kept. */
+static void keep_frame(ui *u)
+{
+    u->keep_pending = 0;
+    SDL_Surface *t = target(u);
+    if (!t || !u->last.valid || !u->last_key)
+        return;
+    if (u->kept &&
+        (u->kept->w != t->w || u->kept->h != t->h || u->kept->format->format != t->format->format))
+        drop_kept(u);
+    if (!u->kept)
+        u->kept = SDL_CreateRGBSurfaceWithFormat(0, t->w, t->h, 32, t->format->format);
+    if (!u->kept)
+        return;
+    SDL_RenderFlush(u->r);
+    SDL_SetSurfaceBlendMode(t, SDL_BLENDMODE_NONE);
+    if (SDL_BlitSurface(t, NULL, u->kept, NULL) != 0) {
+        drop_kept(u);
+        return;
+    }
+    u->kept_shown = u->last;
+    u->kept_key = u->last_key;
+}
+
+/* Shows the kept frame for l (its key matched): the boxes that differ from
+ * the last frame are copied from it, the sizes and fits of its texts
+ * reported. 0, or -1 when the copy failed (then l is drawn). */
+static int show_kept(ui *u, ui_list *l, const uint64_t *hash)
+{
+    SDL_Rect d[MAX_DIRTY + 1];
+    int n = changes(u, l, hash, u->kept_shown.rect, d);
+    SDL_Surface *t = target(u);
+    if (!t)
+        return -1;
+    SDL_RenderFlush(u->r);
+    SDL_SetSurfaceBlendMode(u->kept, SDL_BLENDMODE_NONE);
+    for (int k = n < 0 ? -1 : 0; k < n || k < 0; k++) {
+        SDL_Rect src = k < 0 ? (SDL_Rect){0, 0, t->w, t->h} : d[k], dst = src;
+        if (SDL_BlitSurface(u->kept, &src, t, &dst) != 0) {
+            u->last.valid = 0;
+            return -1;
+        }
+        if (k < 0)
+            break;
+    }
+    for (int i = 0; i < l->n; i++) {
+        l->el[i].px = u->kept_shown.px[i];
+        l->el[i].fit = u->kept_shown.fit[i];
+    }
+    u->last = u->kept_shown;
+    u->last_key = u->kept_key;
+    u->keep_pending = 0;
+    u->kept_hits++;
+    present(u, d, n);
+    return 0;
+}
+
 /* Draws l. With a target that keeps its pixels (the software renderer into
  * the window surface or the headless surface) only the boxes that changed
  * since the last frame are drawn, clipped, and sent to the X server; the
@@ -804,10 +974,15 @@ void ui_draw(ui *u, ui_list *l)
     SDL_Rect d[MAX_DIRTY + 1], ext[UI_MAX_ELS];
     uint8_t drawn[UI_MAX_ELS];
     u->frame_no++;
-    for (int i = 0; i < l->n; i++) {
+    for (int i = 0; i < l->n; i++)
         hash[i] = el_hash(&l->el[i]);
-        ext[i] = el_extent(u, l, i);
+    uint64_t key = keep_key(u, l, hash);
+    if (key && key == u->kept_key && u->kept && show_kept(u, l, hash) == 0) {
+        ui_draw_after(u);
+        return;
     }
+    for (int i = 0; i < l->n; i++)
+        ext[i] = el_extent(u, l, i);
     int n = changes(u, l, hash, ext, d);
     memset(drawn, 0, sizeof drawn);
     /* the opaque boxes: what lies under one is not filled (issue 16) */
@@ -818,7 +993,12 @@ void ui_draw(ui *u, ui_list *l)
     for (int k = n < 0 ? -1 : 0; k < n || k < 0; k++) {
         SDL_Rect all = {0, 0, l->w, l->h}, *r = k < 0 ? &all : &d[k];
         SDL_RenderSetClipRect(u->r, k < 0 ? NULL : r);
-        fill_seen(u, *r, l->bg, cover, u->plain ? 0 : l->n);
+        u->redraw_box = k < 0 ? NULL : r;
+        u->hashes = hash;
+        if (k < 0)
+            fill_seen(u, *r, l->bg, cover, u->plain ? 0 : l->n);
+        else
+            fill_over_old(u, *r, l->bg, 0, cover, l->n);
         for (int i = 0; i < l->n; i++)
             if (k < 0 || meets(&ext[i], r)) {
                 draw_or_skip(u, l, i, &ext[i], cover + i + 1);
@@ -829,8 +1009,23 @@ void ui_draw(ui *u, ui_list *l)
             break;
     }
     SDL_RenderSetClipRect(u->r, NULL);
+    u->redraw_box = NULL;
+    u->hashes = NULL;
     remember(u, l, hash, ext, drawn);
+    u->last_key = key;
+    u->keep_pending = key && key != u->kept_key;
     present(u, d, n);
+    ui_draw_after(u);
+}
+
+/* After a frame is on screen: what waited for the first one. */
+static void ui_draw_after(ui *u)
+{
+    if (u->fullscreen_wanted) {
+        u->fullscreen_wanted = 0;
+        if (SDL_SetWindowFullscreen(u->win, SDL_WINDOW_FULLSCREEN_DESKTOP) != 0)
+            TRYGG_WARN("full screen: %s (the window keeps the display's size)", SDL_GetError());
+    }
     if (u->audio_wanted)
         start_audio(u);
 }
@@ -905,6 +1100,7 @@ static void start_audio(ui *u)
 static int make_target(ui *u, int w, int h)
 {
     cache_clear(u); /* textures belong to the renderer; sizes change */
+    drop_kept(u);
     if (u->headless) {
         if (u->r)
             SDL_DestroyRenderer(u->r);
@@ -966,6 +1162,7 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
         return NULL;
     }
     u->headless = o->headless;
+    u->keep = -1;
     if (!TRYGG_COPY(u->font_dir, o->font_dir)) {
         snprintf(err, cap, "font directory: path too long");
         free(u);
@@ -1016,11 +1213,17 @@ ui *ui_open(const ui_opts *o, char *err, size_t cap)
         int disp = o->display < SDL_GetNumVideoDisplays() ? o->display : 0;
         if (o->fullscreen)
             SDL_GetDisplayBounds(disp, &b);
-        /* Without a window manager FULLSCREEN_DESKTOP is ignored: open at
-         * the display's size and position as well. */
-        u->win = SDL_CreateWindow(
-            "Trygg", b.x, b.y, b.w, b.h,
-            o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS : 0);
+        /* Full screen is a borderless window of the display's size at its
+         * position, above the others (_NET_WM_STATE_ABOVE, set before the
+         * window is mapped): that is all a bare X server shows. The request
+         * for full screen, which a window manager needs to put the window
+         * over its panels, is sent after the first frame (ui_draw): SDL
+         * waits up to 100 ms for a window manager to act on it, and without
+         * one the whole wait is spent before the first pixels (issue 16). */
+        u->win =
+            SDL_CreateWindow("Trygg", b.x, b.y, b.w, b.h,
+                             o->fullscreen ? SDL_WINDOW_BORDERLESS | SDL_WINDOW_ALWAYS_ON_TOP : 0);
+        u->fullscreen_wanted = o->fullscreen;
         if (!u->win) {
             snprintf(err, cap, "window: %s", SDL_GetError());
             ui_close(u);
@@ -1054,6 +1257,7 @@ void ui_close(ui *u)
     layout_set_measure(NULL, NULL);
     wake_target = NULL;
     cache_clear(u);
+    drop_kept(u);
     for (int i = 0; i < FONT_SLOTS; i++)
         if (u->fonts[i].f)
             TTF_CloseFont(u->fonts[i].f);
@@ -1167,6 +1371,9 @@ static int translate(ui *u, const SDL_Event *ev, ui_input *in)
             if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
                 u->partial = window_partial(u, u->w, u->h);
             u->last.valid = 0; /* the next frame draws and sends everything */
+            u->keep_pending = 0;
+            if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+                drop_kept(u); /* a new window surface */
             in->kind = UI_IN_EXPOSE;
             return 1;
         }
@@ -1174,6 +1381,7 @@ static int translate(ui *u, const SDL_Event *ev, ui_input *in)
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
         u->last.valid = 0;
+        u->keep_pending = 0;
         in->kind = UI_IN_EXPOSE;
         return 1;
     default:
@@ -1188,6 +1396,8 @@ static int translate(ui *u, const SDL_Event *ev, ui_input *in)
 void ui_wait(ui *u, int timeout_ms, ui_input *in)
 {
     in->kind = UI_IN_NONE;
+    if (u->keep_pending) /* the resident looks at the home screen: keep it */
+        keep_frame(u);
     SDL_Event ev;
     uint64_t start = SDL_GetTicks64();
     for (;;) {
@@ -1214,6 +1424,18 @@ void ui_cache_stats(const ui *u, int *textures, int *fonts)
         *textures += u->blocks[i].np;
     for (int i = 0; i < FONT_SLOTS; i++)
         *fonts += u->fonts[i].f != NULL;
+}
+
+long ui_kept_shown(const ui *u)
+{
+    return u->kept_hits;
+}
+
+void ui_set_keep_home(ui *u, int on)
+{
+    u->keep = on ? 1 : 0;
+    if (!on)
+        drop_kept(u);
 }
 
 void ui_set_plain(ui *u, int on)

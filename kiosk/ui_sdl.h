@@ -71,6 +71,17 @@ void ui_draw(ui *u, ui_list *l);
  * kiosk_ui_cache compares the cached drawing with). */
 void ui_set_plain(ui *u, int on);
 
+/* on: the home screen's first page, once drawn, is kept (a copy of its
+ * pixels) and shown again from that copy when a frame asks for exactly the
+ * same elements; off: never. By default on when the screen has more pixels
+ * than 1920x1080, where drawing the home screen whole costs more than
+ * copying it (issue 16); the copy is taken in ui_wait, while the kiosk
+ * waits for the resident. */
+void ui_set_keep_home(ui *u, int on);
+
+/* How many frames were shown from the kept home screen (tests, bench). */
+long ui_kept_shown(const ui *u);
+
 /* A hash of the pixels of the last frame. Headless mode only (else 0). */
 uint64_t ui_frame_hash(const ui *u);
 

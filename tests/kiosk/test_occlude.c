@@ -106,12 +106,49 @@ static void test_too_many_pieces(void **state)
     assert_int_equal(occ_visible((occ_rect){0, 0, 100, 4}, dots, 20, p, 8), -1);
 }
 
+/* The union of random boxes within a clip: every pixel of the grid in
+ * exactly one piece when some box holds it inside the clip, else in none;
+ * more pieces than the room: refused. */
+static void test_union(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 400; round++) {
+        occ_rect boxes[12], p[256];
+        int nb = rnd(12);
+        for (int i = 0; i < nb; i++)
+            boxes[i] = random_rect();
+        occ_rect clip = round % 3 ? random_rect() : (occ_rect){-8, -8, G + 16, G + 16};
+        int n = occ_union(boxes, nb, clip, p, 256);
+        assert_true(n >= 0);
+        for (int y = -8; y < G + 8; y++)
+            for (int x = -8; x < G + 8; x++) {
+                int want = 0, got = 0;
+                for (int i = 0; i < nb; i++)
+                    want |= inside(&boxes[i], x, y);
+                want &= inside(&clip, x, y);
+                for (int i = 0; i < n; i++)
+                    got += inside(&p[i], x, y);
+                if (got != want)
+                    fail_msg("round %d, pixel %d,%d: in %d pieces, want %d", round, x, y, got,
+                             want);
+            }
+        for (int i = 0; i < n; i++)
+            assert_true(p[i].w > 0 && p[i].h > 0);
+    }
+    occ_rect dots[20], p[8];
+    for (int i = 0; i < 20; i++)
+        dots[i] = (occ_rect){i * 5 + 1, 1, 2, 2};
+    assert_int_equal(occ_union(dots, 20, (occ_rect){0, 0, 100, 4}, p, 8), -1);
+    assert_int_equal(occ_union(dots, 20, (occ_rect){0, 0, 10, 4}, p, 8), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_boxes),
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_too_many_pieces),
+        cmocka_unit_test(test_union),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,10 @@
  * boxes that changed, text rendered once and kept, text on a solid colour
  * blended once), must hash to the same pixels and report the same font
  * sizes and fits as the same frame drawn whole with every text rendered and
- * blended afresh (ui_set_plain). Headless SDL, 1280x800 and 1080x1920.
+ * blended afresh (ui_set_plain). The home screen kept and shown again from
+ * its copy (ui_set_keep_home) must match too: after a change of language,
+ * of text size, of contrast or of the focus ring it must not show the old
+ * one. Headless SDL, 1280x800 and 1080x1920.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -72,6 +75,8 @@ static void check_frame(walk *k)
     /* The plain frame left the screen whole: draw the fast one again so
      * that the next frame is drawn in parts over it. */
     ui_draw(k->u, &k->again);
+    ui_input in; /* the kiosk waits for the resident: the home screen is kept */
+    ui_wait(k->u, 0, &in);
 }
 
 static void tap(walk *k, const char *id)
@@ -113,6 +118,7 @@ static void walk_at(int w, int h)
     k.u = ui_open(&o, err, sizeof err);
     if (!k.u)
         fail_msg("ui_open: %s", err);
+    ui_set_keep_home(k.u, 1); /* by default only above 1920x1080 */
     k.w = w, k.h = h, k.t = 2000;
     flow_host host = {.submit = submit};
     flow_init(&k.f, &cfg, &cat, tr, &host, 1000);
@@ -130,6 +136,8 @@ static void walk_at(int w, int h)
     focus_key(&k.f, &k.l, NULL, KP_SELECT, k.t += 500);
     check_frame(&k);
     assert_true(k.frames > 30);
+    /* the kept home screen was shown again (and matched the frame drawn whole) */
+    assert_true(ui_kept_shown(k.u) > 0);
     ui_close(k.u);
     trygg_i18n_free(tr);
 }

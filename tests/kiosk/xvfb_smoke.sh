@@ -68,6 +68,22 @@ while ! xdotool search --name '^Trygg$' >/dev/null 2>&1; do
 done
 sleep 1.5
 
+# Full screen without waiting for a window manager (issue 16): a borderless
+# window of the display's size at its position, above the others, and the
+# voice opened only once the first frame is on screen.
+WID=$(xdotool search --name '^Trygg$' | head -1)
+geo=$(xwininfo -id "$WID" | awk '/Absolute upper-left X/{x=$NF} /Absolute upper-left Y/{y=$NF}
+    /^ *Width/{w=$NF} /^ *Height/{h=$NF} END{print x, y, w, h}')
+[ "$geo" = "0 0 1920 1080" ] || fail "window at $geo, not the whole display"
+xprop -id "$WID" _NET_WM_STATE | grep -q _NET_WM_STATE_ABOVE || fail "window not kept above"
+# no decorations: SDL sets _MOTIF_WM_HINTS when a window manager made that
+# atom, else (a bare X server) marks the window transient for the root
+xprop -id "$WID" _MOTIF_WM_HINTS WM_TRANSIENT_FOR |
+    grep -Eq '= 0x2, 0x0, 0x0|window id # 0x' || fail "window has decorations"
+grep -n "first frame on screen\|voice ready\|voice not available" "$T/kiosk.log" | head -2 >"$T/order"
+head -1 "$T/order" | grep -q "first frame on screen" || fail "the voice opened before the first frame"
+[ "$(wc -l <"$T/order")" -eq 2 ] || fail "the voice was not opened after the first frame"
+
 same() { # png png: fewer than 0.5 % of the pixels differ
     # (ImageMagick prints large counts as 1.04266e+06: awk reads them whole)
     n=$(compare -metric AE "$1" "$2" null: 2>&1 | awk '{printf "%d", $1}')
