@@ -680,11 +680,13 @@ static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
             ncover++;
         }
     }
-    if ((e->kind != UI_TEXT || e->bg != l->bg || e->border_w) && fill_kept(u, l, i) &&
-        SDL_IntersectRect(&box, u->redraw_box, &box))
-        fill_over_old(u, box, e->bg, u->hashes[i], cover, ncover);
-    else if (e->kind != UI_TEXT || e->bg != l->bg || e->border_w)
-        fill_seen(u, box, e->bg, cover, ncover);
+    if (e->kind != UI_TEXT || e->bg != l->bg || e->border_w) {
+        SDL_Rect in;
+        if (fill_kept(u, l, i) && SDL_IntersectRect(&box, u->redraw_box, &in))
+            fill_over_old(u, in, e->bg, u->hashes[i], cover, ncover);
+        else
+            fill_seen(u, box, e->bg, cover, ncover);
+    }
     frame(u, e->x, e->y, e->w, e->h, e->border_w, e->border);
     if (e->check && !e->nolabel && (e->kind == UI_BUTTON || e->kind == UI_KEY)) {
         int pad = e->h / 6, cs = e->h / 2, cx = l->rtl ? e->x + e->w - pad - cs : e->x + pad;

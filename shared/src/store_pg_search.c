@@ -238,10 +238,10 @@ static void list_sql(sqlbuf *b, const trygg_filter *f, const trygg_cursor *after
 }
 
 /* Runs the statement of `part` for up to `limit` more rows, read into
- * items[*have...] while they fit in `max`; *have counts every row read. */
+ * items[*have...] while they fit in `max`; *have counts every row (one more
+ * than max says a next page exists). */
 static trygg_err list_part(trygg_store *st, const trygg_filter *f, const trygg_cursor *after,
-                           enum part part, int64_t limit, trygg_item *items, int max, int *have,
-                           trygg_item *extra)
+                           enum part part, int64_t limit, trygg_item *items, int max, int *have)
 {
     sqlbuf *b = calloc(1, sizeof *b);
     if (!b)
@@ -258,7 +258,8 @@ static trygg_err list_part(trygg_store *st, const trygg_filter *f, const trygg_c
     if (err)
         return err;
     for (int i = 0; !err && i < PQntuples(r); i++, (*have)++)
-        err = trygg_pg_read_item(st, r, i, *have < max ? &items[*have] : extra);
+        if (*have < max)
+            err = trygg_pg_read_item(st, r, i, &items[*have]);
     PQclear(r);
     return err;
 }
@@ -277,19 +278,14 @@ trygg_err trygg_pg_list(trygg_store *st, const trygg_filter *f, const trygg_curs
     /* One more than asked tells whether a next page exists. */
     int64_t want = (int64_t)max + 1;
     int have = 0;
-    trygg_item *extra = malloc(sizeof *extra);
-    if (!extra)
-        return trygg_pg_failf(st, TRYGG_ERR_NOMEM, "list items: out of memory");
     if (!f || !f->query[0] || !query_only(f)) {
-        err = list_part(st, f, after, PART_ALL, want, items, max, &have, extra);
-    } else {
-        int urgent_done = (after && after->valid && !after->urgent) || f->urgent == 0;
-        if (!urgent_done)
-            err = list_part(st, f, after, PART_URGENT, want, items, max, &have, extra);
+        err = list_part(st, f, after, PART_ALL, want, items, max, &have);
+    } else {                                            /* (query_only: f->urgent is -1 or 1) */
+        if (!(after && after->valid && !after->urgent)) /* the cursor is past the urgent part */
+            err = list_part(st, f, after, PART_URGENT, want, items, max, &have);
         if (!err && have < want && f->urgent != 1)
-            err = list_part(st, f, after, PART_OTHER, want - have, items, max, &have, extra);
+            err = list_part(st, f, after, PART_OTHER, want - have, items, max, &have);
     }
-    free(extra);
     if (err)
         return err;
     int count = have > max ? max : have;

@@ -5,9 +5,9 @@
 # one database behind nginx, and the SMS gateway. Through the front: health,
 # a kiosk's report; a text on the dummy phone reaches the queue; both servers
 # answer; with one server killed -9 the front still takes reports and the
-# supervisor brings it back; SIGTERM stops everything (no postgres, nginx or
-# server left); a second run reuses the data (the items are still there, no
-# new demo user).
+# supervisor brings it back; its cluster syncs to disk (fsync on); SIGTERM
+# stops everything (no postgres, nginx or server left); a second run reuses
+# the data (the items are still there, no new demo user).
 # usage: trygg_run_pg.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 SRC=$1
@@ -100,6 +100,9 @@ for port in "$P" $((P + 1)) $((P + 2)); do
     healthy "$port" || fail "/healthz on port $port"
 done
 grep -q '^database = postgresql:' "$T/data/server.ini" || fail "server.ini does not name the database"
+# unlike the tests' clusters, the one a resident's data goes into syncs to disk
+[ "$(psql -Atq "$URL" -c 'SHOW fsync')" = on ] || fail "the run's cluster has fsync off"
+[ "$(psql -Atq "$URL" -c 'SHOW synchronous_commit')" = on ] || fail "synchronous_commit is off"
 [ "$(submit 7d1c0d52-0a1b-4c2d-8e3f-000000000001 'Trasig lampa i trapphuset')" = 201 ] ||
     fail "a kiosk report through the front"
 wait_list "Trasig lampa i trapphuset"
