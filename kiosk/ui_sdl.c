@@ -18,14 +18,16 @@
 #include "bidi.h"
 #include "occlude.h"
 
-#define FONT_SLOTS    48
-#define BLOCK_SLOTS   1024 /* text boxes rendered once and kept (see text_block) */
-#define CACHE_SCREENS 3    /* their textures: at most this many screens of pixels */
-#define MEASURE_SLOTS 4096 /* text widths (layout measures the same texts again and again) */
-#define MAX_DIRTY     48   /* more changed boxes than this: the whole frame is drawn */
-#define MAX_RUNS      64
-#define MAX_PIECES    256 /* a fill cut into more pieces than this is done whole */
-#define MIN_PX        14
+#define FONT_SLOTS     256
+#define BLOCK_SLOTS    1024 /* text boxes rendered once and kept (see text_block) */
+#define CACHE_SCREENS  3    /* their textures: at most this many screens of pixels */
+#define MEASURE_SLOTS  4096 /* text widths (layout measures the same texts again and again) */
+#define MAX_DIRTY      48   /* more changed boxes than this: the whole frame is drawn */
+#define MAX_RUNS       64
+#define MAX_PIECES     256 /* a fill cut into more pieces than this is done whole */
+#define COVER_PER_TEXT 4   /* a text's opaque lines that save filling under them */
+#define MAX_COVER      (UI_MAX_ELS * COVER_PER_TEXT)
+#define MIN_PX         14
 
 typedef struct font_slot {
     TTF_Font *f;
@@ -45,7 +47,7 @@ typedef struct piece {
 typedef struct text_block {
     uint64_t key; /* 0: empty */
     int px, how;
-    int opaque; /* one piece, the text blended onto its solid colour */
+    int nopaque; /* p[0..nopaque): the text on its solid colour, opaque */
     piece *p;
     int np;
     size_t bytes;
@@ -82,8 +84,9 @@ struct ui {
     size_t block_bytes;
     uint64_t frame_no;
     measure_slot measured[MEASURE_SLOTS];
-    int partial; /* the target keeps its pixels between frames: draw only changes */
-    int plain;   /* ui_set_plain: every frame whole, no text kept (tests' reference) */
+    int partial;    /* the target keeps its pixels between frames: draw only changes */
+    int plain;      /* ui_set_plain: every frame whole, no text kept (tests' reference) */
+    long misplaced; /* plain: texts on another colour than the one they were rendered on */
     shown last;
     uint64_t last_key; /* frame_key of the last frame when it may be kept, else 0 */
     /* The home screen's first page as last shown (ui_set_keep_home) */
@@ -104,6 +107,7 @@ struct ui {
 };
 
 static ui *wake_target;
+
 static void start_audio(ui *u);
 static void ui_draw_after(ui *u);
 
@@ -307,9 +311,11 @@ typedef struct run_surface {
     SDL_Rect dst;
 } run_surface;
 
-/* One run rendered (TTF blended: ARGB with coverage in alpha). */
+/* One run rendered: on the solid colour `solid` (0xRRGGBB) when it is
+ * known (TTF shaded: 8 bits a pixel, the colour key where there is no ink),
+ * otherwise TTF blended (ARGB with the coverage in alpha). */
 static SDL_Surface *render_run(ui *u, const char *text, size_t len, const bidi_run *r, int px,
-                               int bold, uint32_t fg)
+                               int bold, uint32_t fg, int64_t solid)
 {
     TTF_Font *f = font(u, px, bold, r->arabic);
     if (!f)
@@ -320,7 +326,13 @@ static SDL_Surface *render_run(ui *u, const char *text, size_t len, const bidi_r
     buf[n] = 0;
     set_dir(f, r);
     SDL_Color c = {(fg >> 16) & 0xFF, (fg >> 8) & 0xFF, fg & 0xFF, 0xFF};
-    return TTF_RenderUTF8_Blended(f, buf, c);
+    if (solid < 0)
+        return TTF_RenderUTF8_Blended(f, buf, c);
+    SDL_Color bg = {(solid >> 16) & 0xFF, (solid >> 8) & 0xFF, solid & 0xFF, 0xFF};
+    SDL_Surface *s = TTF_RenderUTF8_Shaded(f, buf, c, bg);
+    if (s)
+        SDL_SetColorKey(s, SDL_TRUE, 0);
+    return s;
 }
 
 /* Renders each run of each shown line, placed as drawn; returns how many. */
@@ -341,8 +353,8 @@ static int render_lines(ui *u, const text_req *q, int px, const ui_line *lines, 
                 : (q->align == UI_ALIGN_END) ? q->bw - lw
                                              : 0;
         for (int k = 0; k < nr && nout < cap; k++) {
-            SDL_Surface *s =
-                render_run(u, line + runs[k].start, runs[k].len, &runs[k], px, q->bold, q->fg);
+            SDL_Surface *s = render_run(u, line + runs[k].start, runs[k].len, &runs[k], px, q->bold,
+                                        q->fg, q->solid);
             if (s) /* both fonts share the baseline when their boxes are centred on the line */
                 out[nout++] = (run_surface){s, {x, y + (lh - s->h) / 2, s->w, s->h}};
             x += widths[k];
@@ -359,44 +371,177 @@ static void add_piece(text_block *b, SDL_Texture *t, SDL_Rect dst)
     b->bytes += (size_t)dst.w * (size_t)dst.h * 4;
 }
 
-/* When the runs lie on a known solid colour they are blended onto it once,
- * into one opaque texture: the same blit SDL's software renderer would do
- * on screen (same pixels), but a frame then only copies it. Otherwise each
- * run is a texture of its own, blended at every draw. */
+/* The part src of run surface s as a texture of its own, blended at draw:
+ * the ink colour fg with the coverage as alpha, as TTF blended renders it
+ * (a shaded run's pixel is its coverage: palette entry 0 is no ink, 255 is
+ * fg). */
+static SDL_Texture *run_part(ui *u, SDL_Surface *s, SDL_Rect src, uint32_t fg)
+{
+    SDL_Surface *c = SDL_CreateRGBSurfaceWithFormat(0, src.w, src.h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Texture *t = NULL;
+    if (!c)
+        return NULL;
+    if (s->format->BytesPerPixel == 1) {
+        for (int y = 0; y < src.h; y++) {
+            const Uint8 *in = (const Uint8 *)s->pixels + (size_t)(src.y + y) * s->pitch + src.x;
+            Uint32 *out = (Uint32 *)((Uint8 *)c->pixels + (size_t)y * c->pitch);
+            for (int x = 0; x < src.w; x++)
+                out[x] = (Uint32)in[x] << 24 | (fg & 0xFFFFFF);
+        }
+    } else {
+        SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_NONE);
+        if (SDL_BlitSurface(s, &src, c, NULL) != 0)
+            src.w = 0;
+        SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_BLEND);
+    }
+    if (src.w > 0) {
+        SDL_SetSurfaceBlendMode(c, SDL_BLENDMODE_BLEND);
+        t = SDL_CreateTextureFromSurface(u->r, c);
+    }
+    SDL_FreeSurface(c);
+    return t;
+}
+
+/* The runs on the solid colour bg in the box r (block coordinates), as an
+ * opaque texture; NULL when it could not be made. One run that fills the
+ * box is copied in (its shaded pixels are already on bg); otherwise the box
+ * is filled with bg and the runs' inked pixels put over it. */
+static SDL_Texture *opaque_part(ui *u, const run_surface *rs, int nr, SDL_Rect r, uint32_t bg,
+                                int only)
+{
+    SDL_Texture *t =
+        SDL_CreateTexture(u->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_STREAMING, r.w, r.h);
+    void *pixels;
+    int pitch;
+    if (!t || SDL_LockTexture(t, NULL, &pixels, &pitch) != 0) {
+        if (t)
+            SDL_DestroyTexture(t);
+        return NULL;
+    }
+    SDL_Surface *c =
+        SDL_CreateRGBSurfaceWithFormatFrom(pixels, r.w, r.h, 32, pitch, SDL_PIXELFORMAT_RGB888);
+    int ok = c != NULL;
+    if (c && only >= 0) {
+        SDL_Surface *s = rs[only].s;
+        SDL_Rect src = {r.x - rs[only].dst.x, r.y - rs[only].dst.y, r.w, r.h};
+        SDL_SetColorKey(s, SDL_FALSE, 0);
+        ok = SDL_BlitSurface(s, &src, c, NULL) == 0;
+        SDL_SetColorKey(s, SDL_TRUE, 0);
+    } else if (c) {
+        SDL_FillRect(c, NULL,
+                     SDL_MapRGB(c->format, (bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF));
+        for (int i = 0; i < nr; i++) {
+            SDL_Rect d = {rs[i].dst.x - r.x, rs[i].dst.y - r.y, rs[i].dst.w, rs[i].dst.h};
+            if (d.x < r.w && d.x + d.w > 0 && d.y < r.h && d.y + d.h > 0)
+                SDL_BlitSurface(rs[i].s, NULL, c, &d);
+        }
+    }
+    SDL_FreeSurface(c);
+    SDL_UnlockTexture(t);
+    if (!ok) {
+        SDL_DestroyTexture(t);
+        return NULL;
+    }
+    return t;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* The runs on the solid colour as opaque pieces of `in` (their union within
+ * the area), in rows one under the other: a row's edges are where a run
+ * begins or ends, so most rows lie in one run and are a plain copy of it;
+ * the thin rows where a line's descenders meet the next line's accents hold
+ * both. Each row is as wide as the runs in it. 0, or -1 when a piece could
+ * not be made. */
+static int opaque_rows(ui *u, text_block *b, const run_surface *rs, int nr, SDL_Rect in,
+                       uint32_t bg)
+{
+    int ys[2 * 256 + 2], ny = 0;
+    ys[ny++] = in.y;
+    ys[ny++] = in.y + in.h;
+    for (int i = 0; i < nr && ny + 2 <= (int)(sizeof ys / sizeof *ys); i++) {
+        int top = rs[i].dst.y, bot = rs[i].dst.y + rs[i].dst.h;
+        if (top > in.y && top < in.y + in.h)
+            ys[ny++] = top;
+        if (bot > in.y && bot < in.y + in.h)
+            ys[ny++] = bot;
+    }
+    qsort(ys, (size_t)ny, sizeof *ys, cmp_int);
+    for (int k = 0; k + 1 < ny; k++) {
+        int y0 = ys[k], y1 = ys[k + 1], x0 = in.x + in.w, x1 = in.x, nin = 0, only = -1;
+        if (y1 <= y0)
+            continue;
+        for (int i = 0; i < nr; i++) {
+            const SDL_Rect *d = &rs[i].dst;
+            if (d->y >= y1 || d->y + d->h <= y0 || d->x >= in.x + in.w || d->x + d->w <= in.x)
+                continue;
+            x0 = d->x < x0 ? d->x : x0;
+            x1 = d->x + d->w > x1 ? d->x + d->w : x1;
+            nin++;
+            only = i;
+        }
+        x0 = x0 < in.x ? in.x : x0;
+        x1 = x1 > in.x + in.w ? in.x + in.w : x1;
+        if (nin == 0 || x1 <= x0)
+            continue;
+        SDL_Rect r = {x0, y0, x1 - x0, y1 - y0};
+        int one = nin == 1 && rs[only].s->format->BytesPerPixel == 1;
+        SDL_Texture *t = opaque_part(u, rs, nr, r, bg, one ? only : -1);
+        if (!t)
+            return -1;
+        add_piece(b, t, r);
+        b->nopaque = b->np;
+    }
+    return 0;
+}
+
+/* When the runs lie on a known solid colour (q->area) they are rendered
+ * onto it (TTF shaded) into opaque textures a frame only copies (issue 16:
+ * blending every text again cost 5 ms of a 3840x2160 home screen, and
+ * blending it once onto the colour another 5 ms at each new text). What of
+ * a run reaches out of the area (a row of an accent above the box, a
+ * descender below it) stays a texture of its own, blended at every draw, as
+ * is every run when the colour under the text is not known. */
 static void block_render(ui *u, const text_req *q, text_block *b, const ui_line *lines, int n,
                          int first)
 {
     enum { CAP = 256 };
     run_surface rs[CAP];
     int nr = render_lines(u, q, b->px, lines, n, first, rs, CAP);
-    b->p = calloc((size_t)nr + 1, sizeof *b->p);
-    SDL_Rect all = {0, 0, 0, 0};
+    /* at most: two rows per run and one more, and four pieces of each run
+     * outside them */
+    b->p = calloc((size_t)nr * 6 + 2, sizeof *b->p);
+    SDL_Rect all = {0, 0, 0, 0}, in = {0, 0, 0, 0};
     for (int i = 0; i < nr; i++)
         SDL_UnionRect(&all, &rs[i].dst, &all);
-    int inside = q->solid >= 0 && nr > 0;
-    for (int i = 0; i < nr && inside; i++) {
-        SDL_Rect in;
-        inside = SDL_IntersectRect(&rs[i].dst, &q->area, &in) && SDL_RectEquals(&in, &rs[i].dst);
-    }
-    SDL_Surface *c =
-        inside ? SDL_CreateRGBSurfaceWithFormat(0, all.w, all.h, 32, SDL_PIXELFORMAT_RGB888) : NULL;
-    if (c) {
-        uint32_t bg = (uint32_t)q->solid;
-        SDL_FillRect(c, NULL,
-                     SDL_MapRGB(c->format, (bg >> 16) & 0xFF, (bg >> 8) & 0xFF, bg & 0xFF));
-        for (int i = 0; i < nr; i++) {
-            SDL_Rect d = {rs[i].dst.x - all.x, rs[i].dst.y - all.y, rs[i].dst.w, rs[i].dst.h};
-            SDL_BlitSurface(rs[i].s, NULL, c, &d);
-        }
-        if (b->p) {
-            add_piece(b, SDL_CreateTextureFromSurface(u->r, c), all);
-            b->opaque = b->np == 1;
-        }
-        SDL_FreeSurface(c);
+    int solid = q->solid >= 0 && nr > 0 && b->p && SDL_IntersectRect(&all, &q->area, &in);
+    if (solid && opaque_rows(u, b, rs, nr, in, (uint32_t)q->solid) != 0) {
+        for (int i = 0; i < b->np; i++)
+            SDL_DestroyTexture(b->p[i].t);
+        b->np = b->nopaque = 0;
+        b->bytes = 0;
+        solid = 0;
     }
     for (int i = 0; i < nr; i++) {
-        if (!c && b->p)
-            add_piece(b, SDL_CreateTextureFromSurface(u->r, rs[i].s), rs[i].dst);
+        SDL_Rect r = rs[i].dst;
+        if (!solid && b->p) {
+            add_piece(b, SDL_CreateTextureFromSurface(u->r, rs[i].s), r);
+        } else if (solid) { /* the bands of the run above, below, before and after `in` */
+            int top = in.y - r.y, bot = r.y + r.h - (in.y + in.h);
+            int y0 = r.y + (top > 0 ? top : 0), y1 = r.y + r.h - (bot > 0 ? bot : 0);
+            SDL_Rect band[4] = {{r.x, r.y, r.w, top},
+                                {r.x, in.y + in.h, r.w, bot},
+                                {r.x, y0, in.x - r.x, y1 - y0},
+                                {in.x + in.w, y0, r.x + r.w - (in.x + in.w), y1 - y0}};
+            for (int k = 0; k < 4; k++) {
+                SDL_Rect src = {band[k].x - r.x, band[k].y - r.y, band[k].w, band[k].h};
+                if (src.w > 0 && src.h > 0)
+                    add_piece(b, run_part(u, rs[i].s, src, q->fg), band[k]);
+            }
+        }
         SDL_FreeSurface(rs[i].s);
     }
 }
@@ -444,6 +589,30 @@ static void frame(ui *u, int x, int y, int w, int h, int bw, uint32_t c)
     fill(u, x + w - bw, y, bw, h, c);
 }
 
+/* 1 when what the frame shows under each opaque piece of block b at
+ * (bx, by) is the solid colour it was rendered on (ui_set_plain, headless). */
+static int on_solid(ui *u, const text_block *b, int bx, int by, uint32_t solid)
+{
+    SDL_Surface *t = u->surface;
+    if (!u->headless || !t)
+        return 1;
+    SDL_RenderFlush(u->r);
+    Uint32 want = SDL_MapRGB(t->format, (solid >> 16) & 0xFF, (solid >> 8) & 0xFF, solid & 0xFF);
+    SDL_Rect all = {0, 0, t->w, t->h};
+    for (int i = 0; i < b->nopaque; i++) {
+        SDL_Rect d = {b->p[i].dst.x + bx, b->p[i].dst.y + by, b->p[i].dst.w, b->p[i].dst.h}, in;
+        if (!SDL_IntersectRect(&d, &all, &in))
+            continue;
+        for (int y = in.y; y < in.y + in.h; y++) {
+            const Uint32 *row = (const Uint32 *)((const Uint8 *)t->pixels + (size_t)y * t->pitch);
+            for (int x = in.x; x < in.x + in.w; x++)
+                if ((row[x] & 0xFFFFFF) != (want & 0xFFFFFF))
+                    return 0;
+        }
+    }
+    return 1;
+}
+
 /* THE text function: every string on screen is drawn here. Wraps utf8
  * into the box, shrinks the font until it fits, reorders each line into
  * bidi runs and draws each run with the font for its script (all of that
@@ -453,14 +622,14 @@ static void frame(ui *u, int x, int y, int w, int h, int bw, uint32_t c)
 static int draw_text(ui *u, const text_req *q, int bx, int by, int *how)
 {
     text_block tmp, *b = &tmp;
-    if (u->plain) { /* rendered now, blended run by run onto the frame, dropped */
+    if (u->plain) { /* rendered now, drawn, dropped */
         ui_line lines[64];
         int n, first;
-        text_req r = *q;
-        r.solid = -1;
         memset(&tmp, 0, sizeof tmp);
-        tmp.px = fit_text(u, &r, lines, &n, &first, &tmp.how);
-        block_render(u, &r, &tmp, lines, n, first);
+        tmp.px = fit_text(u, q, lines, &n, &first, &tmp.how);
+        block_render(u, q, &tmp, lines, n, first);
+        if (q->solid >= 0 && !on_solid(u, &tmp, bx, by, (uint32_t)q->solid))
+            u->misplaced++;
     } else
         b = block_get(u, q);
     for (int i = 0; i < b->np; i++) {
@@ -499,17 +668,30 @@ static void draw_qr(ui *u, const ui_el *e)
     QRcode_free(q);
 }
 
-/* 1 when no element before el[i] overlaps it (it lies on the background). */
-static int on_background(const ui_list *l, int i)
+/* The solid colour under the unfilled text box el[i] (0xRRGGBB), or -1: the
+ * background when no element before it overlaps it, or the fill of the last
+ * element that does when that is a box without text of its own (a panel, a
+ * tile drawn by separate text boxes) whose inside holds the whole text box.
+ * Text on a known colour is blended onto it once (block_render), so a frame
+ * copies it instead of blending it again (issue 16: the home screen's tile
+ * texts at 3840x2160). */
+static int64_t solid_under(const ui_list *l, int i)
 {
     const ui_el *e = &l->el[i];
-    for (int k = 0; k < i; k++) {
+    for (int k = i - 1; k >= 0; k--) {
         const ui_el *o = &l->el[k];
-        if (o->kind != UI_HIDDEN && o->x < e->x + e->w && e->x < o->x + o->w &&
-            o->y < e->y + e->h && e->y < o->y + o->h)
-            return 0;
+        if (o->kind == UI_HIDDEN || o->x >= e->x + e->w || e->x >= o->x + o->w ||
+            o->y >= e->y + e->h || e->y >= o->y + o->h)
+            continue;
+        int box =
+            o->kind == UI_PANEL || ((o->kind == UI_BUTTON || o->kind == UI_KEY) && o->nolabel);
+        int b = o->border_w;
+        if (box && e->x >= o->x + b && e->y >= o->y + b && e->x + e->w <= o->x + o->w - b &&
+            e->y + e->h <= o->y + o->h - b)
+            return (int64_t)o->bg;
+        return -1;
     }
-    return 1;
+    return (int64_t)l->bg;
 }
 
 /* The text of element i: its request and the box it goes in; 0 when the
@@ -530,7 +712,7 @@ static int el_text(const ui_list *l, int i, text_req *q, int *bx, int *by)
                         .vcenter = e->vcenter,
                         .keep_end = strcmp(e->id, "field") == 0,
                         .fg = e->fg,
-                        .solid = filled || on_background(l, i) ? (int64_t)e->bg : -1,
+                        .solid = filled ? (int64_t)e->bg : solid_under(l, i),
                         .area = {bw, bw, e->w - 2 * bw, e->h - 2 * bw}};
         *bx = e->x, *by = e->y;
         return 1;
@@ -667,17 +849,17 @@ static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
     SDL_Rect box = {e->x, e->y, e->w, e->h};
     text_req q;
     int bx, by, has_text = el_text(l, i, &q, &bx, &by);
-    occ_rect own[UI_MAX_ELS + 1];
-    if (has_text && !u->plain && ncover < UI_MAX_ELS) {
+    occ_rect own[MAX_COVER + 64];
+    if (has_text && !u->plain && ncover < MAX_COVER) {
         /* its text on its own colour, opaque: what it covers of the box
          * need not be filled first (issue 16) */
         const text_block *b = block_get(u, &q);
-        if (b->opaque) {
+        if (b->nopaque > 0) {
             memcpy(own, cover, (size_t)ncover * sizeof *own);
-            own[ncover] =
-                (occ_rect){bx + b->p[0].dst.x, by + b->p[0].dst.y, b->p[0].dst.w, b->p[0].dst.h};
+            for (int k = 0; k < b->nopaque && ncover < (int)(sizeof own / sizeof *own); k++)
+                own[ncover++] = (occ_rect){bx + b->p[k].dst.x, by + b->p[k].dst.y, b->p[k].dst.w,
+                                           b->p[k].dst.h};
             cover = own;
-            ncover++;
         }
     }
     if (e->kind != UI_TEXT || e->bg != l->bg || e->border_w) {
@@ -702,9 +884,9 @@ static void draw_el(ui *u, ui_list *l, int i, const occ_rect *cover, int ncover)
 
 /* Element i when the opaque boxes after it hide all its pixels: nothing is
  * drawn, its text's size and fit are still reported. */
-static void draw_or_skip(ui *u, ui_list *l, int i, const SDL_Rect *ext, const occ_rect *cover)
+static void draw_or_skip(ui *u, ui_list *l, int i, const SDL_Rect *ext, const occ_rect *cover,
+                         int ncover)
 {
-    int ncover = u->plain ? 0 : l->n - i - 1;
     occ_rect p[1];
     if (ncover > 0 &&
         occ_visible((occ_rect){ext->x, ext->y, ext->w, ext->h}, cover, ncover, p, 1) == 0) {
@@ -790,13 +972,17 @@ static void add_dirty(dirty *t, SDL_Rect r)
 /* The boxes that differ between the last frame and l (elements gone, new or
  * changed, the focus ring moved), or -1 when the whole frame is to be drawn.
  * Many boxes or a large area become the one box around them all: a new
- * screen under the same header and footer does not draw those again. */
-static int changes(ui *u, const ui_list *l, const uint64_t *hash, const SDL_Rect *ext, SDL_Rect *d)
+ * screen under the same header and footer does not draw those again. Only
+ * the boxes that differ are sent to the screen: *nsent of them in sent
+ * (MAX_DIRTY + 1), the one box when there are too many or they add up to
+ * more than two thirds of it. */
+static int changes(ui *u, const ui_list *l, const uint64_t *hash, const SDL_Rect *ext, SDL_Rect *d,
+                   SDL_Rect *sent, int *nsent)
 {
+    *nsent = -1;
     shown *s = &u->last;
-    if (!u->partial || u->plain || !s->valid || s->w != l->w || s->h != l->h || s->bg != l->bg ||
-        s->rtl != l->rtl)
-        return -1;
+    if (!u->partial || u->plain || !s->valid || s->w != l->w || s->h != l->h || s->bg != l->bg)
+        return -1; /* (a change of direction alone changes the boxes, not the background) */
     dirty t = {d, 0, {0, 0, 0, 0}};
     long area = 0;
     for (int i = 0; i < l->n; i++) {
@@ -821,11 +1007,17 @@ static int changes(ui *u, const ui_list *l, const uint64_t *hash, const SDL_Rect
     }
     for (int i = 0; i < t.n; i++)
         area += (long)d[i].w * d[i].h;
+    SDL_Rect screen = {0, 0, l->w, l->h};
+    *nsent = 0;
+    for (int i = 0; i < t.n && t.n <= MAX_DIRTY; i++)
+        if (SDL_IntersectRect(&d[i], &screen, &sent[*nsent]))
+            (*nsent)++;
     if (t.n <= MAX_DIRTY && area * 2 <= (long)l->w * l->h)
         return t.n;
-    SDL_Rect screen = {0, 0, l->w, l->h};
     if (!SDL_IntersectRect(&t.all, &screen, &d[0]))
         return 0;
+    if (t.n > MAX_DIRTY || area * 3 > (long)d[0].w * d[0].h * 2)
+        sent[0] = d[0], *nsent = 1; /* (each box sent costs; overlapping ones are sent twice) */
     return 1; /* perhaps the whole screen, but over a known last frame (fill_changed) */
 }
 
@@ -939,7 +1131,8 @@ static void keep_frame(ui *u)
 static int show_kept(ui *u, ui_list *l, const uint64_t *hash)
 {
     SDL_Rect d[MAX_DIRTY + 1];
-    int n = changes(u, l, hash, u->kept_shown.rect, d);
+    SDL_Rect sent[MAX_DIRTY + 1];
+    int nsent, n = changes(u, l, hash, u->kept_shown.rect, d, sent, &nsent);
     SDL_Surface *t = target(u);
     if (!t)
         return -1;
@@ -962,8 +1155,32 @@ static int show_kept(ui *u, ui_list *l, const uint64_t *hash)
     u->last_key = u->kept_key;
     u->keep_pending = 0;
     u->kept_hits++;
-    present(u, d, n);
+    present(u, sent, nsent);
     return 0;
+}
+
+/* Adds to cover[0..n) what element i draws opaque: its box when it fills
+ * it, else the opaque rows of its text (text on a solid colour, at most
+ * COVER_PER_TEXT of them); returns the new count. */
+static int add_cover(ui *u, const ui_list *l, int i, occ_rect *cover, int n)
+{
+    const ui_el *e = &l->el[i];
+    text_req q;
+    int bx, by;
+    if (opaque(l, i)) {
+        if (n < MAX_COVER)
+            cover[n++] = (occ_rect){e->x, e->y, e->w, e->h};
+        return n;
+    }
+    if (e->kind != UI_TEXT || !el_text(l, i, &q, &bx, &by))
+        return n;
+    const text_block *b = block_get(u, &q);
+    for (int k = 0, m = 0; k < b->nopaque && m < COVER_PER_TEXT && n < MAX_COVER; k++)
+        if (b->p[k].dst.h >= 8) /* (not the thin rows between lines) */
+            cover[n++] =
+                (occ_rect){bx + b->p[k].dst.x, by + b->p[k].dst.y, b->p[k].dst.w, b->p[k].dst.h},
+            m++;
+    return n;
 }
 
 /* Draws l. With a target that keeps its pixels (the software renderer into
@@ -985,25 +1202,31 @@ void ui_draw(ui *u, ui_list *l)
     }
     for (int i = 0; i < l->n; i++)
         ext[i] = el_extent(u, l, i);
-    int n = changes(u, l, hash, ext, d);
+    SDL_Rect sent[MAX_DIRTY + 1];
+    int nsent, n = changes(u, l, hash, ext, d, sent, &nsent);
     memset(drawn, 0, sizeof drawn);
-    /* the opaque boxes: what lies under one is not filled (issue 16) */
-    occ_rect cover[UI_MAX_ELS + 1];
-    for (int i = 0; i < l->n; i++)
-        cover[i] = opaque(l, i) ? (occ_rect){l->el[i].x, l->el[i].y, l->el[i].w, l->el[i].h}
-                                : (occ_rect){0, 0, 0, 0};
+    /* the opaque boxes: what lies under one is not filled (issue 16); those
+     * of elements i and after are cover[from[i]..ncover) */
+    occ_rect cover[MAX_COVER];
+    int from[UI_MAX_ELS + 1], ncover = 0;
+    for (int i = 0; i < l->n; i++) {
+        from[i] = ncover;
+        if (!u->plain)
+            ncover = add_cover(u, l, i, cover, ncover);
+    }
+    from[l->n] = ncover;
     for (int k = n < 0 ? -1 : 0; k < n || k < 0; k++) {
         SDL_Rect all = {0, 0, l->w, l->h}, *r = k < 0 ? &all : &d[k];
         SDL_RenderSetClipRect(u->r, k < 0 ? NULL : r);
         u->redraw_box = k < 0 ? NULL : r;
         u->hashes = hash;
         if (k < 0)
-            fill_seen(u, *r, l->bg, cover, u->plain ? 0 : l->n);
+            fill_seen(u, *r, l->bg, cover, ncover);
         else
-            fill_over_old(u, *r, l->bg, 0, cover, l->n);
+            fill_over_old(u, *r, l->bg, 0, cover, ncover);
         for (int i = 0; i < l->n; i++)
             if (k < 0 || meets(&ext[i], r)) {
-                draw_or_skip(u, l, i, &ext[i], cover + i + 1);
+                draw_or_skip(u, l, i, &ext[i], cover + from[i + 1], ncover - from[i + 1]);
                 drawn[i] = 1;
             }
         draw_ring(u, l);
@@ -1016,7 +1239,7 @@ void ui_draw(ui *u, ui_list *l)
     remember(u, l, hash, ext, drawn);
     u->last_key = key;
     u->keep_pending = key && key != u->kept_key;
-    present(u, d, n);
+    present(u, sent, nsent);
     ui_draw_after(u);
 }
 
@@ -1426,6 +1649,11 @@ void ui_cache_stats(const ui *u, int *textures, int *fonts)
         *textures += u->blocks[i].np;
     for (int i = 0; i < FONT_SLOTS; i++)
         *fonts += u->fonts[i].f != NULL;
+}
+
+long ui_plain_misplaced(const ui *u)
+{
+    return u->misplaced;
 }
 
 long ui_kept_shown(const ui *u)

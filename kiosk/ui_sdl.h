@@ -67,9 +67,13 @@ int ui_set_size(ui *u, int w, int h);
 void ui_draw(ui *u, ui_list *l);
 
 /* on: every frame is drawn whole and each text rendered at each draw and
- * blended onto the frame, as before the caches of issue 16 (the reference
- * kiosk_ui_cache compares the cached drawing with). */
+ * dropped, as before the caches of issue 16 (the reference kiosk_ui_cache
+ * compares the cached drawing with). Headless, a plain frame also checks
+ * that each text said to lie on a solid colour (rendered onto it once)
+ * lies on exactly that colour: ui_plain_misplaced counts the texts where it
+ * did not. */
 void ui_set_plain(ui *u, int on);
+long ui_plain_misplaced(const ui *u);
 
 /* on: the home screen's first page, once drawn, is kept (a copy of its
  * pixels) and shown again from that copy when a frame asks for exactly the

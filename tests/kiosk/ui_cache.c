@@ -3,9 +3,10 @@
  * goes through screens (Swedish, Arabic right to left, high contrast, the
  * keypad's focus ring, typing) and every frame, drawn the fast way (only the
  * boxes that changed, text rendered once and kept, text on a solid colour
- * blended once), must hash to the same pixels and report the same font
- * sizes and fits as the same frame drawn whole with every text rendered and
- * blended afresh (ui_set_plain). The home screen kept and shown again from
+ * rendered onto it once), must hash to the same pixels and report the same
+ * font sizes and fits as the same frame drawn whole with every text
+ * rendered afresh (ui_set_plain), and every text rendered onto a colour must
+ * lie on that colour in the whole frame. The home screen kept and shown again from
  * its copy (ui_set_keep_home) must match too: after a change of language,
  * of text size, of contrast or of the focus ring it must not show the old
  * one. Headless SDL, 1280x800 and 1080x1920.
@@ -60,6 +61,11 @@ static void check_frame(walk *k)
     ui_draw(k->u, &k->plain);
     uint64_t ref = ui_frame_hash(k->u);
     ui_set_plain(k->u, 0);
+    /* a text rendered onto a colour once must lie on that colour */
+    if (ui_plain_misplaced(k->u) != 0)
+        fail_msg("%dx%d frame %d (%s, %s): %ld text(s) rendered onto another colour than the "
+                 "one under them",
+                 k->w, k->h, k->frames, k->l.screen, k->f.lang, ui_plain_misplaced(k->u));
     snprintf(png, sizeof png, "%s/cache-whole.png", shots ? shots : ".");
     if (shots && fast != ref)
         assert_int_equal(ui_save_png(k->u, png), 0);
