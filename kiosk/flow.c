@@ -1140,6 +1140,11 @@ static int session_active(const flow *f)
            f->high_contrast != f->cfg->high_contrast;
 }
 
+int flow_at_start(const flow *f)
+{
+    return !session_active(f) && !f->warning && !f->confirm_restart;
+}
+
 int flow_warning_left(const flow *f)
 {
     if (!f->warning || f->now >= f->warn_until)

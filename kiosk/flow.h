@@ -258,6 +258,11 @@ const char *flow_screen_name(const flow *f, char *buf, size_t cap);
 /* Seconds left in the idle countdown (0 when no warning). */
 int flow_warning_left(const flow *f);
 
+/* 1 when the kiosk shows what every new resident first sees: the home
+ * screen in the configured language, text size and contrast, no speech or
+ * keypad session. */
+int flow_at_start(const flow *f);
+
 /* "Step pos of total": the steps every resident of this kind of report
  * sees (the same total whatever the answers; a step shown only for some
  * answers is part of the one before) and the current one, 1-based. */

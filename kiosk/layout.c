@@ -19,6 +19,7 @@ void layout_build(const flow *f, const ui_status *st, int w, int h, ui_list *out
     out->h = h;
     out->npages = 1;
     out->page = f->page;
+    out->start = flow_at_start(f);
     out->rtl = f->tr && trygg_i18n_has(f->tr, f->lang, "meta.rtl") &&
                strcmp(trygg_i18n_get(f->tr, f->lang, "meta.rtl"), "1") == 0;
     if (!strcmp(f->lang, "ar"))

@@ -73,6 +73,7 @@ typedef struct ui_list {
     int rtl;
     int npages; /* pages of the current choice list (for flow->npages) */
     int page;   /* the page shown (flow->page; the home screen's tiles) */
+    int start;  /* flow_at_start: the screen every new resident first sees */
     uint32_t bg;
     /* The keypad's focus order (kiosk/focus.h): indices into el; the keys
      * of the on-screen keyboard are one stop (the first key). */

@@ -1081,12 +1081,14 @@ static SDL_Surface *target(ui *u)
 }
 
 /* 0, or the key under which frame l may be kept: the home screen's first
- * page without the focus ring, on a target that keeps its pixels
- * (ui_set_keep_home). */
+ * page as every new resident first sees it (l->start: the kiosk's own
+ * language, text size and contrast; a resident who chose another one
+ * leaves it for the next, who comes back to this one), without the focus
+ * ring, on a target that keeps its pixels (ui_set_keep_home). */
 static uint64_t keep_key(const ui *u, const ui_list *l, const uint64_t *hash)
 {
     int on = u->keep >= 0 ? u->keep : (long)l->w * l->h > 1920L * 1080;
-    if (!on || !u->partial || u->plain || l->page != 0 || l->ring_shown ||
+    if (!on || !u->partial || u->plain || l->page != 0 || l->ring_shown || !l->start ||
         strcmp(l->screen, "home") != 0)
         return 0; /* (the keypad's ring moving over it: a copy at every step) */
     return frame_key(l, hash);
