@@ -25,6 +25,11 @@
  *       by then (its share of a busy machine does not change that) and the
  *       kiosk's RSS 2 s later.
  *
+ *   bench_kiosk fills
+ *       One fill of a box 1800 rows high and 16 to 3840 pixels wide in a
+ *       3840x2160 surface: SDL_FillRect against the row by row fill
+ *       ui_sdl.c uses (docs/kiosk.md, "Session 12").
+ *
  * SDL_VIDEODRIVER=dummy runs frames/hour headless (the software surface of
  * the script mode) for comparison.
  */
@@ -464,17 +469,32 @@ static int bench_first_frame(const char *refpng, char **argv)
 }
 #endif
 
+static int bench_fills(void)
+{
+    static const int widths[] = {16, 17, 40, 128, 512, 1024, 2048, 3840};
+    for (size_t i = 0; i < sizeof widths / sizeof *widths; i++) {
+        double sdl, rows;
+        if (ui_fill_bench(widths[i], 1800, 200, &sdl, &rows) != 0)
+            return 1;
+        printf("kiosk fill %4dx1800: SDL_FillRect %.3f ms, row by row %.3f ms\n", widths[i], sdl,
+               rows);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "frames") == 0)
         return bench_frames(atoi(argv[2]), atoi(argv[3]), argc > 4 ? atoi(argv[4]) : 2);
     if (argc >= 2 && strcmp(argv[1], "hour") == 0)
         return bench_hour(argc > 2 ? atol(argv[2]) : 3600);
+    if (argc >= 2 && strcmp(argv[1], "fills") == 0)
+        return bench_fills();
 #ifdef BENCH_X11
     if (argc >= 4 && strcmp(argv[1], "first-frame") == 0)
         return bench_first_frame(argv[2], argv + 3);
 #endif
-    fprintf(stderr, "usage: bench_kiosk frames W H [LAPS] | hour [TAPS] | first-frame REF.png "
-                    "KIOSK ARGS...\n");
+    fprintf(stderr, "usage: bench_kiosk frames W H [LAPS] | hour [TAPS] | fills | first-frame "
+                    "REF.png KIOSK ARGS...\n");
     return 2;
 }

@@ -24,12 +24,12 @@
 #define CACHE_SCREENS  3    /* their textures: at most this many screens of pixels */
 #define MEASURE_SLOTS  4096 /* text widths (layout measures the same texts again and again) */
 #define MAX_DIRTY      48   /* more changed boxes than this: the whole frame is drawn */
-#define MAX_RUNS       64
-#define MAX_PIECES     256 /* a fill cut into more pieces than this is done whole */
-#define COVER_PER_TEXT 4   /* a text's opaque lines that save filling under them */
+#define MAX_RUNS       64   /* bidi runs of one line */
+#define BLOCK_RUNS     256  /* runs of one text box */
+#define MAX_PIECES     256  /* a fill cut into more pieces than this is done whole */
+#define COVER_PER_TEXT 4    /* a text's opaque lines that save filling under them */
 #define MAX_COVER      (UI_MAX_ELS * COVER_PER_TEXT)
 #define MIN_PX         14
-#define WIDE_FILL      3000 /* fill: narrower boxes by wmemset (see there) */
 
 typedef struct font_slot {
     TTF_Font *f;
@@ -464,7 +464,7 @@ static int cmp_int(const void *a, const void *b)
 static int opaque_rows(ui *u, text_block *b, const run_surface *rs, int nr, SDL_Rect in,
                        uint32_t bg)
 {
-    int ys[2 * 256 + 2], ny = 0;
+    int ys[2 * BLOCK_RUNS + 2], ny = 0;
     ys[ny++] = in.y;
     ys[ny++] = in.y + in.h;
     for (int i = 0; i < nr && ny + 2 <= (int)(sizeof ys / sizeof *ys); i++) {
@@ -513,9 +513,8 @@ static int opaque_rows(ui *u, text_block *b, const run_surface *rs, int nr, SDL_
 static void block_render(ui *u, const text_req *q, text_block *b, const ui_line *lines, int n,
                          int first)
 {
-    enum { CAP = 256 };
-    run_surface rs[CAP];
-    int nr = render_lines(u, q, b->px, lines, n, first, rs, CAP);
+    run_surface rs[BLOCK_RUNS];
+    int nr = render_lines(u, q, b->px, lines, n, first, rs, BLOCK_RUNS);
     /* at most: two rows per run and one more, and four pieces of each run
      * outside them */
     b->p = calloc((size_t)nr * 6 + 2, sizeof *b->p);
@@ -577,18 +576,25 @@ static text_block *block_get(ui *u, const text_req *q)
     return b;
 }
 
+/* The box r of the 32-bit surface t (inside it) filled with px, row by row. */
+static void fill_rows(SDL_Surface *t, SDL_Rect r, Uint32 px)
+{
+    for (int row = r.y; row < r.y + r.h; row++)
+        wmemset((wchar_t *)((Uint8 *)t->pixels + (size_t)row * (size_t)t->pitch) + r.x, (wchar_t)px,
+                (size_t)r.w);
+}
+
 /* Fills a box with c. Into the software target (the window surface, the
- * headless surface) a box narrower than WIDE_FILL is filled row by row with
- * wmemset: SDL 2.26's SSE fill pays about 300 ns for every row of 17 pixels
- * or more (non-temporal stores into part of a cache line), 0.6 ms for a
- * 40x1800 strip where wmemset takes 0.05 ms, and a 3840x2160 screen is cut
- * into many such boxes (tiles, the gaps between them, borders). Wider rows
- * are faster SDL's way. */
+ * headless surface) row by row with wmemset: SDL 2.26's SSE fill pays about
+ * 300 ns for every row of 17 pixels or more (non-temporal stores into part
+ * of a cache line), 0.6 ms for a 40x1800 strip where wmemset takes 0.03 ms,
+ * and a 3840x2160 screen is cut into many such boxes (tiles, the gaps
+ * between them, borders); a whole row is no slower (`bench_kiosk fills`). */
 static void fill(ui *u, int x, int y, int w, int h, uint32_t c)
 {
     SDL_Rect rc = {x, y, w, h}, in;
     SDL_Surface *t = u->partial && !u->plain ? target(u) : NULL;
-    if (t && t->format->BytesPerPixel == 4 && w < WIDE_FILL && !SDL_MUSTLOCK(t)) {
+    if (t && t->format->BytesPerPixel == 4 && !SDL_MUSTLOCK(t)) {
         SDL_Rect clip = {0, 0, t->w, t->h}, set;
         if (SDL_RenderIsClipEnabled(u->r)) {
             SDL_RenderGetClipRect(u->r, &set);
@@ -598,10 +604,7 @@ static void fill(ui *u, int x, int y, int w, int h, uint32_t c)
         if (!SDL_IntersectRect(&rc, &clip, &in))
             return;
         SDL_RenderFlush(u->r); /* (what the renderer queued goes first) */
-        Uint32 px = SDL_MapRGB(t->format, (c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF);
-        for (int row = in.y; row < in.y + in.h; row++)
-            wmemset((wchar_t *)((Uint8 *)t->pixels + (size_t)row * (size_t)t->pitch) + in.x,
-                    (wchar_t)px, (size_t)in.w);
+        fill_rows(t, in, SDL_MapRGB(t->format, (c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF));
         return;
     }
     SDL_SetRenderDrawColor(u->r, (c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, 0xFF);
@@ -1680,6 +1683,33 @@ void ui_cache_stats(const ui *u, int *textures, int *fonts)
         *textures += u->blocks[i].np;
     for (int i = 0; i < FONT_SLOTS; i++)
         *fonts += u->fonts[i].f != NULL;
+}
+
+static double ms_now(void)
+{
+    return (double)SDL_GetPerformanceCounter() * 1e3 / (double)SDL_GetPerformanceFrequency();
+}
+
+int ui_fill_bench(int w, int h, int reps, double *sdl_ms, double *rows_ms)
+{
+    SDL_Surface *t = SDL_CreateRGBSurfaceWithFormat(0, 3840, 2160, 32, SDL_PIXELFORMAT_RGB888);
+    if (!t || w < 1 || h < 1 || w > t->w || h > t->h || reps < 1) {
+        SDL_FreeSurface(t);
+        return -1;
+    }
+    double a = ms_now();
+    for (int i = 0; i < reps; i++) {
+        SDL_Rect r = {(i * 37) % (t->w - w + 1), 0, w, h};
+        SDL_FillRect(t, &r, (Uint32)i);
+    }
+    double b = ms_now();
+    for (int i = 0; i < reps; i++)
+        fill_rows(t, (SDL_Rect){(i * 37) % (t->w - w + 1), 0, w, h}, (Uint32)i);
+    double c = ms_now();
+    *sdl_ms = (b - a) / reps;
+    *rows_ms = (c - b) / reps;
+    SDL_FreeSurface(t);
+    return 0;
 }
 
 long ui_plain_misplaced(const ui *u)

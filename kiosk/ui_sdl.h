@@ -83,6 +83,11 @@ long ui_plain_misplaced(const ui *u);
  * waits for the resident. */
 void ui_set_keep_home(ui *u, int on);
 
+/* bench_kiosk fills: the time of one fill of a w×h box in a 3840x2160
+ * RGB888 surface, SDL_FillRect's and the row by row fill ui_sdl.c uses,
+ * each the mean of reps; -1 on bad sizes. */
+int ui_fill_bench(int w, int h, int reps, double *sdl_ms, double *rows_ms);
+
 /* How many frames were shown from the kept home screen (tests, bench). */
 long ui_kept_shown(const ui *u);
 

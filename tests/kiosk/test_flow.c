@@ -153,6 +153,42 @@ static void test_restart_asks_first(void **state)
     assert_int_equal(e->f.confirm_restart, 0);
 }
 
+/* flow_at_start: the home screen as every new resident first sees it (the
+ * screen the renderer keeps a copy of); a language, text size or contrast
+ * of the resident's own, another screen, or the idle warning is not it,
+ * and "Börja om" comes back to it. */
+static void test_at_start(void **state)
+{
+    env *e = *state;
+    assert_true(flow_at_start(&e->f));
+    tap(e, "lang.ar");
+    assert_string_equal(screen(e), "home");
+    assert_false(flow_at_start(&e->f));
+    tap(e, "lang.sv");
+    assert_true(flow_at_start(&e->f));
+    tap(e, "a11y.contrast");
+    assert_false(flow_at_start(&e->f));
+    tap(e, "a11y.contrast");
+    assert_true(flow_at_start(&e->f));
+    tap(e, "a11y.large");
+    assert_false(flow_at_start(&e->f));
+    tap(e, "a11y.large");
+    tap(e, "home.concern");
+    assert_false(flow_at_start(&e->f));
+    tap(e, "lang.so"); /* (only on the home screen: no change here) */
+    tap(e, "nav.restart");
+    assert_string_equal(screen(e), "home");
+    assert_true(flow_at_start(&e->f));
+    tap(e, "lang.en");
+    tap(e, "home.concern");
+    flow_tick(&e->f, e->now + (uint64_t)e->cfg.idle_s * 1000 + 10);
+    assert_true(e->f.warning);
+    assert_false(flow_at_start(&e->f));
+    flow_touch(&e->f, "nav.restart", "nav.restart", e->now + (uint64_t)e->cfg.idle_s * 1000 + 20);
+    assert_string_equal(screen(e), "home");
+    assert_true(flow_at_start(&e->f));
+}
+
 static void test_concern_flow(void **state)
 {
     env *e = *state;
@@ -1051,6 +1087,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_somali_speech_english_voice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arabic_keyboard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_asks_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_at_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_retention, setup, teardown),
         cmocka_unit_test_setup_teardown(test_question_flow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_spot, setup, teardown),
