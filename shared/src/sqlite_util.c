@@ -77,7 +77,15 @@ trygg_err trygg_sql_pragmas(sqlite3 *db, const char *path, char *err, size_t cap
     trygg_err e = trygg_sql_prepare(db, "PRAGMA journal_mode=WAL", &s, err, cap);
     if (e)
         return e;
+    /* Processes opening a new file at the same moment all ask for WAL; SQLite
+     * can answer "locked" at once there without calling the busy handler (it
+     * would deadlock), so the question is asked again for the busy timeout. */
     int rc = sqlite3_step(s);
+    for (int waited = 0; (rc & 0xff) == SQLITE_BUSY && waited < TRYGG_SQL_BUSY_MS; waited += 10) {
+        sqlite3_reset(s);
+        sqlite3_sleep(10);
+        rc = sqlite3_step(s);
+    }
     if (rc != SQLITE_ROW) {
         e = trygg_sql_fail(db, rc, "set WAL mode", err, cap);
         sqlite3_finalize(s);
